@@ -47,13 +47,15 @@ std::vector<ExactTerm> ExactTermsOf(std::string_view question) {
     out.push_back(std::move(t));
   };
   // Xid / SXid numbers.
-  static const std::regex kXid(R"((^|[^a-z0-9_])(s?)xids?[ \t]*[:=#]?[ \t]*([0-9]{1,6})(?![0-9a-z_]))");
+  // The forms MentionsExactTerm finds, a pasted kernel line included ("NVRM: Xid (PCI:0000:3b:00): 79").
+  static const std::regex kXid(
+      R"((^|[^a-z0-9_])(s?)xids?"?( ?\(pci:[0-9a-f:.]+\))?[ \t:=#"]*(errors?|code|event)?[ \t:=#"]*([0-9]{1,6})(?![0-9a-z_]))");
   const std::string lower = AsciiLower(question);
   for (auto it = std::sregex_iterator(lower.begin(), lower.end(), kXid); it != std::sregex_iterator(); ++it) {
     ExactTerm t;
     t.kind = ExactTerm::Kind::kXid;
     t.sxid = (*it)[2].length() > 0;
-    t.text = (*it)[3].str();
+    t.text = (*it)[5].str();
     t.text.erase(0, std::min(t.text.find_first_not_of('0'), t.text.size() - 1));  // "079" is 79
     add(std::move(t));
   }

@@ -6,8 +6,8 @@
 // text holding that number (a PCI address, a pid), so the chat listed the Xid 45 entry first.
 //
 // ExactTermsOf reads the exact terms of a question:
-//   - an Xid or SXid number: "xid 79", "Xid: 79", "xid #79", "SXid 12028" (the word, then up to a
-//     `:`, `=`, `#` or spaces, then the number);
+//   - an Xid or SXid number: "xid 79", "Xid: 79", "xid #79", "SXid 12028", a pasted kernel or DCGM
+//     line ("NVRM: Xid (PCI:0000:3b:00): 79", "XID error 79"): the forms MentionsExactTerm finds;
 //   - an identifier that is a code, not a word: a token (letters, digits, `_`) of 5 bytes or more
 //     holding an `_` between letters ("CUDA_ERROR_ILLEGAL_ADDRESS", "NCCL_IB_HCA") or a lower-case
 //     letter followed by an upper-case one ("ncclRemoteError", "cudaErrorIllegalAddress").

@@ -22,6 +22,9 @@ TEST_CASE("exact terms: Xid numbers and code identifiers of a question (RVFIX2)"
   CHECK(Texts(ExactTermsOf("what does Xid: 079 mean? and XID#48, xid 79")) ==
         std::vector<std::string>{"xid:79", "xid:48"});
   CHECK(Texts(ExactTermsOf("SXid 12028 on nvswitch 3")) == std::vector<std::string>{"sxid:12028"});
+  CHECK(Texts(ExactTermsOf("NVRM: Xid (PCI:0000:9a:00): 79, pid=4242, GPU has fallen off the bus.")) ==
+        std::vector<std::string>{"xid:79"});
+  CHECK(Texts(ExactTermsOf("DCGM: XID error 48 detected")) == std::vector<std::string>{"xid:48"});
   CHECK(Texts(ExactTermsOf("ncclRemoteError after CUDA_ERROR_ILLEGAL_ADDRESS on rank 3")) ==
         std::vector<std::string>{"id:ncclRemoteError", "id:CUDA_ERROR_ILLEGAL_ADDRESS"});
   // Words, numbers alone, a word and a number that are not an Xid: no exact term.
