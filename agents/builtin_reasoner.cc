@@ -6,6 +6,7 @@
 #include "agents/incident_history.h"
 #include "agents/rendezvous_host.h"
 #include "agents/slurm_states.h"
+#include "agents/node_addresses.h"
 #include "agents/power_limit.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
@@ -531,6 +532,10 @@ class CaseNodes {
     }
   }
   const std::set<std::string>& nodes() const { return nodes_; }
+  // Addresses the case's own lines tie to one of its nodes (CaseAddresses, node_addresses.h):
+  // NodeNameKey'd address -> node. Find then reads such an address as that node.
+  void SetAddresses(std::map<std::string, std::string> by_address) { by_address_ = std::move(by_address); }
+  const std::map<std::string, std::string>& addresses() const { return by_address_; }
   // The node (as the case spells it) that `name` names; "" for none, or for two nodes of one short name.
   // A GPU or rank word ("GPU3", "gpu1", "rank3", "cuda0", "nvidia2") names a node only as the case
   // spells it (review RV-CF): nodes named gpu1.. or gpu1.cluster would otherwise take a line's GPU
@@ -542,7 +547,10 @@ class CaseNodes {
     const std::string key = NodeNameKey(name);
     if (key.empty()) return "";
     if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
-    if (IsIpAddress(key)) return "";
+    if (IsIpAddress(key)) {  // an address the case ties to one node (SetAddresses), else none
+      auto it = by_address_.find(key);
+      return it == by_address_.end() ? "" : it->second;
+    }
     const size_t dot = key.find('.');
     if (dot == std::string::npos) {  // a short name: the FQDN node it begins
       auto it = by_first_label_.find(key);
@@ -599,6 +607,7 @@ class CaseNodes {
   std::set<std::string> nodes_;
   std::map<std::string, std::string> by_key_;          // NodeNameKey -> node
   std::map<std::string, std::string> by_first_label_;  // an FQDN node's first label -> node ("": two)
+  std::map<std::string, std::string> by_address_;      // an address the case ties to a node -> node
 };
 
 struct Topology {
@@ -1296,6 +1305,41 @@ std::map<std::pair<std::string, int64_t>, int> PidRanks(const DiagnosisCase& c, 
   return out;
 }
 
+// The addresses the case's own lines tie to its nodes (node_addresses.h's AddressReader): scontrol's
+// NodeAddr=, /etc/hosts and getent lines, `host`, and a node's own addresses (NCCL's Bootstrap /
+// OOB interface, `ip addr`, `hostname -I`) on the node that printed them - its NCCL prefix, a pdsh
+// label, the `ssh NODE` command above the line, else the log's source. A host that is no node of the
+// case, and an address claimed for two nodes, map nothing. Needs `t.names` built.
+std::string PdshNodeOf(const std::string& line, const Topology& t, size_t* label_length);  // below
+std::map<std::string, std::string> CaseAddresses(const DiagnosisCase& c, const Topology& t) {
+  std::map<std::string, std::string> out;
+  std::set<std::string> twice;
+  const std::map<std::string, std::vector<std::string>> ssh = SshNodes(c.logs, t);
+  for (const CaseLog& log : c.logs) {
+    const std::string own = SourceNode(t, log.source);
+    auto ssh_it = ssh.find(log.source);
+    AddressReader reader;
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      std::string_view text = log.lines[i].text;
+      std::string node = own;
+      if (ssh_it != ssh.end() && i < ssh_it->second.size() && !ssh_it->second[i].empty()) node = ssh_it->second[i];
+      size_t label = 0;
+      if (std::string pdsh = PdshNodeOf(log.lines[i].text, t, &label); !pdsh.empty()) {
+        node = pdsh;
+        text.remove_prefix(std::min(label, text.size()));
+      }
+      for (const AddressFact& f : reader.Read(text)) {
+        const std::string host = f.host.empty() ? node : t.names.Find(f.host);
+        if (host.empty()) continue;
+        auto [it, added] = out.emplace(f.address, host);
+        if (!added && it->second != host) twice.insert(f.address);
+      }
+    }
+  }
+  for (const std::string& a : twice) out.erase(a);
+  return out;
+}
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -1345,6 +1389,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   t.names = CaseNodes(t.nodes);
+  t.names.SetAddresses(CaseAddresses(c, t));
   // A topology's rank map naming a node otherwise than its node list ("node-3.cluster.local/gpu2"
   // beside "node-3"): the node as the case spells it.
   for (auto& [r, h] : t.ranks) {
@@ -8404,6 +8449,24 @@ bool OnAlertNode(const DiagnosisCase& c, const std::string& component) {
   return alert_node.empty() || SameNodeName(alert_node, node) || NamesNode(AlertNodeNames(c), node);
 }
 
+// A culprit line placing `category` on one node's own configuration or state (entry_component
+// "host"): 3a-node's odd NCCL interface, 3a-peer's unreachable peer, the node Slurm says failed (3a''').
+void AddNodeCulprit(Beliefs& beliefs, const std::string& source, const std::string& detail, const std::string& category,
+                    double weight, const std::string& node, const std::string& job) {
+  Observation o;
+  o.evidence.kind = EvidenceKind::kLog;
+  o.evidence.source = source;
+  o.evidence.detail = detail;
+  o.evidence.supports = {category};
+  o.evidence.weight = weight;
+  o.deltas[category] = weight;
+  o.culprit = true;
+  o.hint.node = node;
+  o.hint.job = job;
+  o.hint.entry_component = "host";  // the node's own configuration (Component, FormatComponent)
+  beliefs.Add(std::move(o));
+}
+
 // `component`: where the answer is placed. Evidence of another node than the alert's supports a
 // hypothesis about that node, not this one (NA): for an answer on the alert's node, a log line,
 // series or probe of another node is neither the alert's support nor first-hand support (before NA,
@@ -10398,18 +10461,50 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += "; the job's other nodes use ";
       detail += odd.others;
       detail += "]";
-      Observation o;
-      o.evidence.kind = EvidenceKind::kLog;
-      o.evidence.source = first_source;
-      o.evidence.detail = detail;
-      o.evidence.supports = {"nccl_network_misconfig"};
-      o.evidence.weight = kLaunchNoteWeight;
-      o.deltas["nccl_network_misconfig"] = kLaunchNoteWeight;
-      o.culprit = true;
-      o.hint.node = node;
-      o.hint.job = topo.job;
-      o.hint.entry_component = "host";  // the node's own configuration (Component, FormatComponent)
-      beliefs.Add(std::move(o));
+      AddNodeCulprit(beliefs, first_source, detail, "nccl_network_misconfig", kLaunchNoteWeight, node, topo.job);
+    }
+  }
+
+  // 3a-peer. The one peer every failed NCCL connection names (FailedConnectAddress, RGA): ranks on
+  // two or more nodes time out or are refused connecting to one address, the case ties that address
+  // to one of its nodes (CaseNodes::SetAddresses), and that node wrote none of the failures: the
+  // network misconfiguration is that peer's (a firewall closing its ports, a wrong interface), not
+  // the job's whose every other node then fails (realistic15 rl15-22). A culprit line placed on it
+  // (kLaunchNoteWeight), as 3a-node's odd node. Failures naming several peers, or an address the case
+  // does not tie to a node, place nothing.
+  if (auto sc = beliefs.scores().find("nccl_network_misconfig"); sc != beliefs.scores().end() && sc->second > 0) {
+    static const std::regex kWriter(R"(^\s*([A-Za-z0-9._-]+):\d+:\d+ \[\d+\])");
+    std::set<std::string> peers, writers;
+    std::string first_source, first_line;
+    for (const CaseLog& log : c.logs) {
+      const std::string own = SourceNode(topo, log.source);
+      for (size_t i = 0; i < log.lines.size(); ++i) {
+        const std::string& text = log.lines[i].text;
+        const std::string address = FailedConnectAddress(text);
+        if (address.empty()) continue;
+        peers.insert(topo.names.Find(address));  // "" for an address tied to no node
+        std::smatch m;
+        std::string writer = std::regex_search(text, m, kWriter) ? topo.names.Find(m.str(1)) : "";
+        if (writer.empty()) writer = SshNodeOfLine(topo, log, i);
+        if (writer.empty()) writer = own;
+        if (!writer.empty()) writers.insert(writer);
+        if (first_line.empty()) {
+          first_line = Utf8Prefix(text, 300);
+          first_source = log.source + ":" + std::to_string(log.lines[i].number);
+        }
+      }
+    }
+    const std::string peer = peers.size() == 1 ? *peers.begin() : "";
+    if (!peer.empty() && writers.size() >= 2 && !writers.count(peer)) {
+      std::string detail = first_line;
+      detail += "  [ranks on ";
+      detail += std::to_string(writers.size());
+      detail += " nodes fail to connect to one peer address, ";
+      detail += peer;
+      detail += "'s (the case ties the address to it), and ";
+      detail += peer;
+      detail += " wrote none of the failures: the peer the others cannot reach]";
+      AddNodeCulprit(beliefs, first_source, detail, "nccl_network_misconfig", kLaunchNoteWeight, peer, topo.job);
     }
   }
 

@@ -1,0 +1,163 @@
+// Tests of RGA's reading machinery (2026-12-03): addresses the case ties to its nodes
+// (node_addresses.h), PyTorch's reports of ranks in different collectives (collective_mismatch.h),
+// and Slurm's NODE_FAIL / PREEMPTED / CANCELLED ends (slurm_states.h). The cases are written for the
+// tests in several wordings and formats (node names gpu-05.., hx-11.., n-01..), not copied from the
+// sets.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+#include "agents/node_addresses.h"
+
+namespace vigil {
+namespace {
+
+bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// A case of four nodes with 8 GPUs each and one log.
+Json CaseOf(const std::vector<std::string>& nodes, const std::string& source, const std::vector<std::string>& lines) {
+  return Json{{"id", "rga"},
+              {"topology", {{"nodes", nodes}, {"gpus_per_node", 8}, {"timezone", "UTC"},
+                            {"rank_layout", "rank r runs on nodes[r // 8], local GPU r % 8"}}},
+              {"logs", Json::array({Json{{"source", source}, {"lines", lines}}})}};
+}
+
+std::vector<AddressFact> ReadAll(const std::vector<std::string>& lines) {
+  AddressReader r;
+  std::vector<AddressFact> out;
+  for (const std::string& l : lines) {
+    for (AddressFact& f : r.Read(l)) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool Has(const std::vector<AddressFact>& facts, const std::string& address, const std::string& host) {
+  for (const AddressFact& f : facts) {
+    if (f.address == address && f.host == host) return true;
+  }
+  return false;
+}
+
+// ---- 1. Addresses name nodes ----------------------------------------------------------------------
+
+TEST_CASE("rga: AddressReader reads the formats that tie an address to a host") {
+  // scontrol show node: NodeAddr= on a later line of NodeName='s record.
+  auto f = ReadAll({"NodeName=gpu-07 Arch=x86_64 CoresPerSocket=56", "   NodeAddr=10.20.7.77 NodeHostName=gpu-07"});
+  CHECK(Has(f, "10.20.7.77", "gpu-07"));
+  // One-line records (scontrol -o): two nodes, each its own.
+  f = ReadAll({"NodeName=a-1 NodeAddr=10.0.0.1 State=IDLE", "NodeName=a-2 NodeAddr=10.0.0.2 State=IDLE"});
+  CHECK(Has(f, "10.0.0.1", "a-1"));
+  CHECK(Has(f, "10.0.0.2", "a-2"));
+  CHECK_FALSE(Has(f, "10.0.0.2", "a-1"));
+  // /etc/hosts with a comment, getent hosts, `host`.
+  f = ReadAll({"10.20.7.77  gpu-07.cluster.local gpu-07   # rack 3", "fd00::7 gpu-07-v6", "x.example has address 10.1.2.3"});
+  CHECK(Has(f, "10.20.7.77", "gpu-07.cluster.local"));
+  CHECK(Has(f, "10.20.7.77", "gpu-07"));
+  CHECK(Has(f, "fd00::7", "gpu-07-v6"));
+  CHECK(Has(f, "10.1.2.3", "x.example"));
+  // The writer's own addresses: NCCL's prefix names it; ip addr / ip -br / hostname -I name none.
+  f = ReadAll({"gpu-07:4411:4411 [3] NCCL INFO Bootstrap : Using bond0:10.20.7.77<0>",
+               "n9:1:2 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB ib0:10.9.9.9<0>",
+               "    inet 10.20.8.8/16 brd 10.20.255.255 scope global bond0",
+               "bond0  UP  10.20.9.9/16 fe80::1/64"});
+  CHECK(Has(f, "10.20.7.77", "gpu-07"));
+  CHECK(Has(f, "10.9.9.9", "n9"));
+  CHECK(Has(f, "10.20.8.8", ""));
+  CHECK(Has(f, "10.20.9.9", ""));
+  f = ReadAll({"[root@gpu-07 ~]# hostname -I", "10.20.7.77 172.17.0.1 ", "next line 10.1.1.1"});
+  CHECK(Has(f, "10.20.7.77", "gpu-07"));
+  CHECK(Has(f, "172.17.0.1", "gpu-07"));
+  CHECK(f.size() == 2);
+}
+
+TEST_CASE("rga: AddressReader states nothing for addresses every host has, or for other lines") {
+  auto f = ReadAll({"    inet 127.0.0.1/8 scope host lo", "127.0.1.1 gpu-07", "lo  UNKNOWN  127.0.0.1/8 ::1/128",
+                    "    inet6 fe80::2/64 scope link", "gpu-07:1:1 [0] NCCL INFO Bootstrap : Using lo:127.0.0.1<0>"});
+  CHECK(f.empty());
+  // A log line that starts with an address is no hosts line; MASTER_ADDR and Ray's ip= tie nothing.
+  f = ReadAll({"10.20.7.77 - - [10/Mar/2026:10:00:01] \"GET /metrics HTTP/1.1\" 200", "MASTER_ADDR=10.20.7.77",
+               "(RayTrainWorker pid=4411, ip=10.20.7.77) step 3", "10.20.7.77<39445> connect failed"});
+  CHECK(f.empty());
+  CHECK(FailedConnectAddress("h-1:1:2 [0] misc/socket.cc:484 NCCL WARN socketPollConnect: connect to 10.2.3.4<44921> "
+                             "returned Connection timed out") == "10.2.3.4");
+  CHECK(FailedConnectAddress("NCCL WARN Net : Connect to 10.2.3.5<43211> failed : Connection refused") == "10.2.3.5");
+  CHECK(FailedConnectAddress("connect to 10.2.3.4 port 22: Connection refused").empty());
+}
+
+// A Ray job log: one worker, known by its address only, runs out of GPU memory.
+const Json kRayOom = CaseOf({"gpu-05", "gpu-06", "gpu-07", "gpu-08"}, "ray-job.log", {
+    "2026-03-11 10:02:01,114 INFO worker.py:1642 -- Connecting to existing Ray cluster at address: 10.20.7.75:6379...",
+    "(RayTrainWorker pid=4411, ip=10.20.7.77) [2026-03-11 10:14:09] step 812 | loss 2.71",
+    "(RayTrainWorker pid=4411, ip=10.20.7.77) torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 6.00 GiB. GPU 3 has a total capacity of 79.11 GiB of which 1.21 GiB is free. Of the allocated memory 74.02 GiB is allocated by PyTorch",
+    "(RayTrainWorker pid=5120, ip=10.20.7.76) [2026-03-11 10:14:10] step 812 | loss 2.70",
+    "ray.exceptions.RayTaskError(OutOfMemoryError): ray::RayTrainWorker.train_loop() (pid=4411, ip=10.20.7.77)"});
+
+Diagnosis RunWith(const Json& base, const std::string& source, const std::vector<std::string>& lines) {
+  Json j = base;
+  if (!lines.empty()) j["logs"].push_back(Json{{"source", source}, {"lines", lines}});
+  return testing::RunCaseWithOwnProbes(j);
+}
+
+TEST_CASE("rga: an address the case ties to a node places the evidence there, in every format") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> mappings = {
+      {"ops/shell", {"$ scontrol show node gpu-07", "NodeName=gpu-07 Arch=x86_64 CoresPerSocket=56",
+                     "   CPUAlloc=112 CPUEfctv=224 CPUTot=224 CPULoad=98.10", "   NodeAddr=10.20.7.77 NodeHostName=gpu-07 Version=24.05.3",
+                     "   State=ALLOCATED ThreadsPerCore=2"}},
+      {"ops/shell", {"$ grep gpu-0 /etc/hosts", "10.20.7.75  gpu-05.cluster.local gpu-05", "10.20.7.77  gpu-07.cluster.local gpu-07   # rack 3"}},
+      {"ops/shell", {"$ getent hosts gpu-07.cluster.local", "10.20.7.77      gpu-07.cluster.local"}},
+      {"ops/shell", {"$ ssh gpu-07 hostname -I", "10.20.7.77 172.17.0.1 "}},
+      {"ops/shell", {"$ ssh gpu-07 ip -4 addr show bond0", "4: bond0: <BROADCAST,MULTICAST,MASTER,UP,LOWER_UP> mtu 9000 state UP",
+                     "    inet 10.20.7.77/16 brd 10.20.255.255 scope global bond0"}},
+      {"ops/shell", {"$ pdsh -w gpu-0[5-8] 'ip -4 -br addr show bond0' | sort", "gpu-05: bond0  UP  10.20.7.75/16",
+                     "gpu-07: bond0  UP  10.20.7.77/16"}},
+      {"gpu-07/worker.log", {"gpu-07:4411:4411 [3] NCCL INFO Bootstrap : Using bond0:10.20.7.77<0>"}},
+      {"gpu-07/shell", {"$ hostname -I", "10.20.7.77"}},
+  };
+  for (const auto& [source, lines] : mappings) {
+    CAPTURE(lines.back());
+    Diagnosis d = RunWith(kRayOom, source, lines);
+    CHECK(d.root_cause == "cuda_oom");
+    CHECK(d.component == "gpu-07/gpu3");  // before: job
+  }
+}
+
+TEST_CASE("rga: without a mapping, or with one address claimed for two nodes, an address stays an address") {
+  Diagnosis d = RunWith(kRayOom, "", {});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK_FALSE(StartsWith(d.component, "gpu-07"));
+  d = RunWith(kRayOom, "ops/shell", {"10.20.7.77  gpu-07", "10.20.7.77  gpu-08"});
+  CHECK_FALSE(StartsWith(d.component, "gpu-07"));
+  CHECK_FALSE(StartsWith(d.component, "gpu-08"));
+  // A host that is no node of the case maps nothing (never guessed from the digits).
+  d = RunWith(kRayOom, "ops/shell", {"10.20.7.77  login-07"});
+  CHECK_FALSE(StartsWith(d.component, "gpu-07"));
+}
+
+// Ranks on three nodes cannot connect to one peer, known by its address.
+const Json kPeerFailures = CaseOf({"hx-11", "hx-12", "hx-13", "hx-14"}, "slurm-9001.out", {
+    "[2026-04-02 08:00:41] attempt 1 on hx-[11-14]",
+    "hx-11:50122:50399 [0] NCCL INFO Bootstrap : Using eth0:172.30.4.11<0>",
+    "hx-12:61802:61802 [0] NCCL INFO Bootstrap : Using eth0:172.30.4.12<0>",
+    "hx-11:50122:50399 [0] misc/socket.cc:484 NCCL WARN socketPollConnect: connect to 172.30.4.14<44921> returned Connection refused, exceeded error retry count (35)",
+    "hx-12:61802:62011 [3] misc/socket.cc:484 NCCL WARN socketPollConnect: connect to 172.30.4.14<39017> returned Connection refused, exceeded error retry count (35)",
+    "hx-13:70911:71203 [5] misc/socket.cc:484 NCCL WARN socketPollConnect: connect to 172.30.4.14<41550> returned Connection refused, exceeded error retry count (35)",
+    "[rank0]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:2041, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.23.4",
+    "[rank0]: socketPollConnect: connect to 172.30.4.14<44921> returned Connection refused, exceeded error retry count (35)"});
+
+TEST_CASE("rga: the one peer every failed NCCL connection names is the misconfigured node, once the case ties it") {
+  for (const std::vector<std::string>& lines :
+       {std::vector<std::string>{"$ scontrol show node hx-14", "NodeName=hx-14 Arch=x86_64", "   NodeAddr=172.30.4.14 NodeHostName=hx-14"},
+        std::vector<std::string>{"$ getent hosts hx-14", "172.30.4.14     hx-14.ib.cluster hx-14"}}) {
+    Diagnosis d = RunWith(kPeerFailures, "ops", lines);
+    CHECK(d.root_cause == "nccl_network_misconfig");
+    CHECK(StartsWith(d.component, "hx-14"));  // before: job
+  }
+  Diagnosis d = RunWith(kPeerFailures, "", {});
+  CHECK(d.root_cause == "nccl_network_misconfig");
+  CHECK(d.component == "job");
+}
+
+}  // namespace
+}  // namespace vigil
