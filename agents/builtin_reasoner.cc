@@ -7,6 +7,7 @@
 #include "agents/rendezvous_host.h"
 #include "agents/slurm_states.h"
 #include "agents/node_addresses.h"
+#include "agents/collective_mismatch.h"
 #include "agents/power_limit.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
@@ -9496,6 +9497,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
     };
     bool found = false;
+    // A report of ranks in different collectives at one point (FindCollectiveMismatch, RGA): the
+    // program took different paths on different ranks, the job's hang. It names no participant to
+    // wait for: no culprit, the job's (SetJobWide), and the weak placements below are not tried; the
+    // rank running the odd op (FindOddOpRanks) took the other path, no fault of its GPU (realistic14
+    // rl14-24, realistic15 rl15-14).
+    const std::optional<CollectiveMismatch> mismatch = FindCollectiveMismatch(flat.lines);
+    if (mismatch) {
+      auto [li, ki] = flat.refs[mismatch->line_index];
+      const auto hang = beliefs.scores().find("nccl_collective_hang");
+      const double shown = hang == beliefs.scores().end() ? 0.0 : std::max(0.0, hang->second);
+      const double weight = std::max(kLaggardWeight, kFirstSignatureWeight - shown);
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = line_source(li, ki);
+      o.evidence.detail = "ranks run different collectives at one point (" + mismatch->what +
+                          "): a collective mismatch, the program's paths diverged across ranks - the job's code or "
+                          "data, not one rank's hardware (" + Utf8Prefix(flat.lines[mismatch->line_index], 400) + ")";
+      o.evidence.supports = {"nccl_collective_hang"};
+      o.evidence.weight = weight;
+      o.deltas["nccl_collective_hang"] = weight;
+      o.time_ms = LineTimeMs(flat.lines[mismatch->line_index], topo.clock);
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+      beliefs.SetJobWide("nccl_collective_hang");
+      found = true;
+    }
     for (const Laggard& l : FindLaggards(flat.lines)) {
       auto [li, ki] = flat.refs[l.line_index];
       add_culprit(l.rank, line_source(li, ki),
@@ -9506,6 +9533,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       found = true;
     }
     for (const auto& [rank, line_index] : FindOddOpRanks(flat.lines)) {
+      if (mismatch) break;
       auto [li, ki] = flat.refs[line_index];
       add_culprit(rank, line_source(li, ki),
                   "rank " + std::to_string(rank) + " runs a different collective than the ranks timing out (" +

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/collective_mismatch.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/node_addresses.h"
 
@@ -157,6 +158,89 @@ TEST_CASE("rga: the one peer every failed NCCL connection names is the misconfig
   Diagnosis d = RunWith(kPeerFailures, "", {});
   CHECK(d.root_cause == "nccl_network_misconfig");
   CHECK(d.component == "job");
+}
+
+// ---- 2. Ranks in different collectives ------------------------------------------------------------
+
+std::string Watchdog(int rank, int seq, const char* op) {
+  return "[rank" + std::to_string(rank) + "]:[E0310 17:51:03.220 ProcessGroupNCCL.cpp:616] [Rank " + std::to_string(rank) +
+         "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=" + std::to_string(seq) + ", OpType=" + op +
+         ", NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600031 milliseconds before timing out.";
+}
+
+TEST_CASE("rga: FindCollectiveMismatch reads the fingerprints, the DETAIL summary and the desync snapshot") {
+  auto m = FindCollectiveMismatch(
+      {"x", "[rank0]: Rank 0 is running collective: CollectiveFingerPrint(SequenceNumber=5120, OpType=BROADCAST, "
+            "TensorShape=[2048], TensorDtypes=Byte), but Ranks 1-31 are running collective: CollectiveFingerPrint("
+            "SequenceNumber=5120, OpType=ALLREDUCE, TensorShape=[1], TensorDtypes=Float)."});
+  REQUIRE(m);
+  CHECK(m->line_index == 1);
+  CHECK(m->what == "BROADCAST vs ALLREDUCE at sequence number 5120");
+  // The same op of another shape is a mismatch too; two sequence numbers are no one point.
+  m = FindCollectiveMismatch({"Rank 1 is running collective: CollectiveFingerPrint(SequenceNumber=9, OpType=ALLREDUCE, "
+                              "TensorShape=[4096], TensorDtypes=Float), but Rank 2 is running collective: "
+                              "CollectiveFingerPrint(SequenceNumber=9, OpType=ALLREDUCE, TensorShape=[1], TensorDtypes=Float)"});
+  REQUIRE(m);
+  CHECK(m->what.find("[4096] vs [1]") != std::string::npos);
+  CHECK_FALSE(FindCollectiveMismatch({"Rank 1 is running collective: CollectiveFingerPrint(SequenceNumber=9, "
+                                      "OpType=ALLREDUCE), but Rank 2 is running collective: CollectiveFingerPrint("
+                                      "SequenceNumber=10, OpType=BROADCAST)"}));
+  CHECK(FindCollectiveMismatch({"[PG 0 Rank 17] Collectives differ in the following aspects: \t Op type: ALLREDUCEvs REDUCE_SCATTER"}));
+  CHECK(FindCollectiveMismatch({"\t   #40012 started ranks:", "\t     [0, 1, 2] started ALLREDUCE", "\t     [3] started BROADCAST"}));
+  // One op started at one point, and the lagging-rank lines: no mismatch (FindNamedAbsentRanks reads those).
+  CHECK_FALSE(FindCollectiveMismatch({"\t   #40012 started ranks:", "\t     [0, 1, 2] started ALLREDUCE",
+                                      "\t   #40013 started ranks:", "\t     [3] started BROADCAST"}));
+  CHECK_FALSE(FindCollectiveMismatch({"\t   - [22] finished collective #40011, but didn't join collective #40012 (count from 1)",
+                                      Watchdog(3, 40012, "ALLREDUCE")}));
+}
+
+Diagnosis RunHang(const std::vector<std::string>& report) {
+  std::vector<std::string> lines = {"[2026-03-10 17:41:02] step 2999 | loss 2.4410 | 1.37 s/step",
+                                    "[2026-03-10 17:41:03] running evaluation"};
+  lines.insert(lines.end(), report.begin(), report.end());
+  const Json j = CaseOf({"n-01", "n-02", "n-03", "n-04"}, "slurm-881.out", lines);
+  return testing::RunCaseWithOwnProbes(j);
+}
+
+TEST_CASE("rga: ranks in different collectives at one point are the job's collective hang, not a waiter's GPU") {
+  const std::vector<std::vector<std::string>> reports = {
+      // A rank range on one side; the watchdog lines in both ops.
+      {Watchdog(11, 5120, "ALLREDUCE"), Watchdog(26, 5120, "ALLREDUCE"), Watchdog(0, 5120, "BROADCAST"),
+       "[rank0]:[E0310 17:51:04.002 ProcessGroupNCCL.cpp:1870] [PG ID 0 PG GUID 0(default_pg) Rank 0] Desync debugging report: ",
+       "[rank0]: Rank 0 is running collective: CollectiveFingerPrint(SequenceNumber=5120, OpType=BROADCAST, TensorShape=[2048], "
+       "TensorDtypes=Byte), but Ranks 1-31 are running collective: CollectiveFingerPrint(SequenceNumber=5120, OpType=ALLREDUCE, "
+       "TensorShape=[1], TensorDtypes=Float)."},
+      // Two single ranks; the watchdog in one op (the "odd op" rank is no culprit).
+      {Watchdog(9, 7001, "_ALLGATHER_BASE"),
+       "[rank3]: Detected mismatch between collectives on ranks. Rank 3 is running collective: CollectiveFingerPrint("
+       "SequenceNumber=7001, OpType=ALLREDUCE, TensorShape=[1], TensorDtypes=Float), but Rank 12 is running collective: "
+       "CollectiveFingerPrint(SequenceNumber=7001, OpType=_ALLGATHER_BASE, TensorShape=[8388608], TensorDtypes=BFloat16)."},
+      // TORCH_DISTRIBUTED_DEBUG=DETAIL's summary only.
+      {Watchdog(2, 812, "ALLREDUCE"), Watchdog(17, 812, "ALLREDUCE"),
+       "[rank17]:[E0310 17:51:05.305219 ProcessGroupNCCL.cpp:1340] [PG 0 Rank 17] Collectives differ in the following "
+       "aspects: \t Op type: ALLREDUCEvs REDUCE_SCATTER"},
+      // The desync report's snapshot.
+      {Watchdog(2, 40012, "ALLREDUCE"), Watchdog(20, 40012, "ALLREDUCE"),
+       "[rank0]:[E0310 17:51:06 ProcessGroupNCCL.cpp:1420] [PG 0 Rank 0] Desync debugging report:",
+       "\t - Snapshot of ranks' latest states:", "\t   #40012 started ranks:",
+       "\t     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30] started ALLREDUCE",
+       "\t     [31] started BROADCAST"},
+  };
+  for (const auto& report : reports) {
+    CAPTURE(report.back());
+    Diagnosis d = RunHang(report);
+    CHECK(d.root_cause == "nccl_collective_hang");
+    CHECK(d.component == "job");  // before: a waiter's or the odd op's GPU
+  }
+}
+
+TEST_CASE("rga: a desync report naming one rank behind still points at that rank") {
+  Diagnosis d = RunHang({Watchdog(2, 40012, "ALLREDUCE"), Watchdog(20, 40012, "ALLREDUCE"),
+                         "[rank0]:[E0310 17:51:06 ProcessGroupNCCL.cpp:1420] [PG 0 Rank 0] Desync debugging report:",
+                         "\t - To our best knowledge, the lagging/dead/mismatched ranks that caused the desync are:",
+                         "\t   - [22] finished collective #40011, but didn't join collective #40012 (count from 1)"});
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "n-03/gpu6");
 }
 
 }  // namespace

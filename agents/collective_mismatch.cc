@@ -1,0 +1,113 @@
+#include "agents/collective_mismatch.h"
+
+#include <map>
+#include <regex>
+#include <set>
+#include <string_view>
+
+namespace vigil {
+namespace {
+
+struct FingerPrint {
+  std::string seq, op, shape, dtypes;
+};
+
+// The field `key`= of a fingerprint's text: up to ',' or ')' (a shape: up to ']').
+std::string Field(std::string_view text, std::string_view key) {
+  size_t pos = 0;
+  while ((pos = text.find(key, pos)) != std::string_view::npos) {
+    if (pos == 0 || text[pos - 1] == '(' || text[pos - 1] == ' ' || text[pos - 1] == ',') break;
+    pos += key.size();
+  }
+  if (pos == std::string_view::npos) return "";
+  size_t b = pos + key.size();
+  if (b < text.size() && text[b] == '[') {
+    const size_t e = text.find(']', b);
+    return e == std::string_view::npos ? "" : std::string(text.substr(b, e + 1 - b));
+  }
+  size_t e = b;
+  while (e < text.size() && text[e] != ',' && text[e] != ')' && text[e] != ' ') ++e;
+  return std::string(text.substr(b, e - b));
+}
+
+std::vector<FingerPrint> FingerPrints(std::string_view line) {
+  constexpr std::string_view kTag = "CollectiveFingerPrint(";
+  std::vector<FingerPrint> out;
+  for (size_t pos = line.find(kTag); pos != std::string_view::npos;) {
+    const size_t next = line.find(kTag, pos + kTag.size());
+    const std::string_view text = line.substr(pos + kTag.size(), next == std::string_view::npos ? std::string_view::npos
+                                                                                                  : next - pos - kTag.size());
+    FingerPrint f{Field(text, "SequenceNumber="), Field(text, "OpType="), Field(text, "TensorShape="),
+                  Field(text, "TensorDtypes=")};
+    if (!f.op.empty()) out.push_back(std::move(f));
+    pos = next;
+  }
+  return out;
+}
+
+// Two fingerprints of one point (the same sequence number, or none printed) that differ.
+std::optional<std::string> Differ(const FingerPrint& a, const FingerPrint& b) {
+  if (!a.seq.empty() && !b.seq.empty() && a.seq != b.seq) return std::nullopt;
+  std::string at = a.seq.empty() ? b.seq : a.seq;
+  at = at.empty() ? "" : " at sequence number " + at;
+  if (a.op != b.op) return a.op + " vs " + b.op + at;
+  if (!a.shape.empty() && !b.shape.empty() && a.shape != b.shape) {
+    return a.op + " of shape " + a.shape + " vs " + b.shape + at;
+  }
+  if (!a.dtypes.empty() && !b.dtypes.empty() && a.dtypes != b.dtypes) {
+    return a.op + " of " + a.dtypes + " vs " + b.dtypes + at;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::string>& lines) {
+  // The desync snapshot: "#N started ranks:" then "[0, 1] started ALLREDUCE" lines.
+  static const std::regex kStartedHeader(R"(^\s*#(\d+) started ranks:\s*$)");
+  static const std::regex kStartedOp(R"(^\s*\[[\d,\s]+\]\s+started\s+([A-Za-z_]+)\b)");
+  std::string header;                 // the sequence number of the snapshot's "started" block
+  std::set<std::string> header_ops;   // the ops started under it
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 4000) {
+      header.clear();
+      continue;
+    }
+    std::smatch m;
+    if (line.find("started") != std::string::npos) {
+      if (std::regex_search(line, m, kStartedHeader)) {
+        header = m.str(1);
+        header_ops.clear();
+        continue;
+      }
+      if (!header.empty() && std::regex_search(line, m, kStartedOp)) {
+        header_ops.insert(m.str(1));
+        if (header_ops.size() >= 2) {
+          return CollectiveMismatch{i, *header_ops.begin() + " vs " + *std::next(header_ops.begin()) +
+                                           " started at collective #" + header};
+        }
+        continue;
+      }
+    }
+    if (!header.empty() && line.find_first_not_of(" \t") != std::string::npos) header.clear();
+    if (line.find("ollective") == std::string::npos) continue;
+    const std::vector<FingerPrint> prints = FingerPrints(line);
+    for (size_t a = 0; a < prints.size(); ++a) {
+      for (size_t b = a + 1; b < prints.size(); ++b) {
+        if (std::optional<std::string> what = Differ(prints[a], prints[b])) return CollectiveMismatch{i, *what};
+      }
+    }
+    if (line.find("Collectives differ in the following aspects") != std::string::npos) {
+      const size_t at = line.find("Collectives differ");
+      return CollectiveMismatch{i, line.substr(at, 200)};
+    }
+    if (line.find("Detected mismatch between collectives") != std::string::npos ||
+        line.find("is running inconsistent collective") != std::string::npos) {
+      return CollectiveMismatch{i, "ranks report a mismatch between their collectives"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace vigil
