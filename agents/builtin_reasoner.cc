@@ -10450,6 +10450,87 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  struct SchedulerStop {
+    std::string source, line, state;  // the PREEMPTED / CANCELLED end's line, where, and the state
+  };
+  std::optional<SchedulerStop> stopped_by_scheduler;  // 3a''' reads it; read after 3b
+  // 3a'''. Slurm's NODE_FAIL, PREEMPTED and a user's CANCELLED (RGA; agents/README.md says why).
+  // NODE_FAIL with one node Slurm says failed (SlurmNodeStateReader: slurmctld's "Killing JobId=...
+  // on failed node", "Nodes X not responding", scontrol's State=DOWN.. Reason=, sinfo -R): the fault
+  // is that node's. What its own evidence says leads (the category with the most evidence placed on
+  // it, placed there again as a culprit); with none, its ranks vanished with it: rank_process_crash
+  // on that node (the peers' broken connections are the consequence). PREEMPTED or a CANCELLED the
+  // scheduler did not cause: the job did not fail by itself; the crash, launch and hang readings of
+  // the signals its ranks got are discounted (kExplainedAwayFactor) and an evidence line says so.
+  {
+    bool node_fail = false, stopped = false;
+    std::string end_line, end_source, end_name;
+    std::map<std::string, std::string> failed;  // case node -> reason
+    std::string failed_source, failed_line;
+    for (const CaseLog& log : c.logs) {
+      SlurmNodeStateReader reader;
+      for (const LogLine& l : log.lines) {
+        const SlurmJobEnd end = ReadSlurmJobEnd(l.text);
+        if (end == SlurmJobEnd::kNodeFail || end == SlurmJobEnd::kPreempted || end == SlurmJobEnd::kCancelled) {
+          if (end == SlurmJobEnd::kNodeFail) node_fail = true;
+          else stopped = true;
+          if (end_line.empty() || end == SlurmJobEnd::kNodeFail) {
+            end_line = Utf8Prefix(l.text, 300);
+            end_source = log.source + ":" + std::to_string(l.number);
+            end_name = SlurmJobEndName(end);
+          }
+        }
+        for (const SlurmFailedNode& f : reader.Read(l.text)) {
+          const std::string node = topo.names.Find(f.host);
+          if (node.empty()) continue;
+          std::string& reason = failed[node];
+          if (reason.empty()) reason = f.reason;
+          if (failed_line.empty()) {
+            failed_line = Utf8Prefix(l.text, 300);
+            failed_source = log.source + ":" + std::to_string(l.number);
+          }
+        }
+      }
+    }
+    if (node_fail && failed.size() == 1) {
+      const std::string& node = failed.begin()->first;
+      const std::string& reason = failed.begin()->second;
+      std::map<std::string, double> own;  // category -> its evidence placed on the node
+      for (const Observation& o : beliefs.observations()) {
+        if (o.hint.node != node) continue;
+        for (const auto& [cat, delta] : o.deltas) {
+          if (delta > 0) own[cat] += delta;
+        }
+      }
+      std::string cat = "rank_process_crash";
+      double best = 0;
+      for (const auto& [k, v] : own) {
+        if (v > best) {
+          best = v;
+          cat = k;
+        }
+      }
+      std::string detail = end_line;
+      detail += "  [Slurm ended the job NODE_FAIL and says ";
+      detail += node;
+      detail += " failed";
+      if (!reason.empty()) {
+        detail += " (";
+        detail += Utf8Prefix(reason, 120);
+        detail += ")";
+      }
+      detail += best > 0 ? ": the fault is that node's; its own evidence reads " + cat
+                         : std::string(": the fault is that node's; its ranks went down with it");
+      detail += "; ";
+      detail += failed_source;
+      detail += ": ";
+      detail += failed_line;
+      detail += "]";
+      AddNodeCulprit(beliefs, end_source, detail, cat, kMetricWeight, node, topo.job);
+    }
+    if (stopped && !node_fail) stopped_by_scheduler = SchedulerStop{end_source, end_line, end_name};
+  }
+
   // 3a-node. One node's own NCCL socket interface (OddNodeOut over SocketIfnameOfLine, RG14): the
   // job's processes and a pdsh over its nodes say which interface each node's NCCL uses; when all
   // but one agree and the network misconfiguration has evidence, that node is the one configured
@@ -10596,6 +10677,39 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));
     }
+  }
+
+  // 3a''' continued, after the line look-alikes (3b): a job Slurm PREEMPTED or a user CANCELLED did
+  // not fail by itself. The crash, launch and hang readings of what its ranks printed when signalled,
+  // and every line look-alike, are discounted (kExplainedAwayFactor); an evidence line says so.
+  if (stopped_by_scheduler) {
+    const std::string& source = stopped_by_scheduler->source;
+    const std::string& line = stopped_by_scheduler->line;
+    const std::string why = "Slurm's " + stopped_by_scheduler->state +
+                            ": the job was stopped by the scheduler or a user, it did not fail by itself";
+    // The signals' readings at or after the stop (a minute's slack, as 3z), or untimed; all of them
+    // when the stop's line has no time (sacct's row).
+    const int64_t stop_ms = LineTimeMs(line, topo.clock);
+    auto after_stop = [stop_ms](const Observation& o) {
+      return stop_ms == kNoTime || o.time_ms == kNoTime || o.time_ms >= SaturatingSub(stop_ms, 60'000);
+    };
+    std::set<std::string> cats;
+    for (const auto& [cat, score] : beliefs.scores()) cats.insert(cat);
+    for (const std::string& cat : cats) {
+      if (cat == "rank_process_crash" || cat == "launch_config_error" || cat == "nccl_collective_hang") {
+        beliefs.DiscountWhere(cat, kExplainedAwayFactor, why, after_stop);
+      } else {
+        beliefs.DiscountWhere(cat, kExplainedAwayFactor, why,
+                              [](const Observation& o) { return o.evidence.kind == EvidenceKind::kKnowledge; });
+      }
+    }
+    Observation o;
+    o.evidence.kind = EvidenceKind::kLog;
+    o.evidence.source = source;
+    o.evidence.detail = line + "  [" + why + "; the signals its ranks got are not a fault of the job's code]";
+    o.evidence.weight = 0;
+    o.hint.job = topo.job;
+    beliefs.Add(std::move(o));
   }
 
   // 3z. A job the scheduler killed (review RV-RL5). Slurm's "*** JOB 31200 ON n1 CANCELLED AT

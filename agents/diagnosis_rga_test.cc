@@ -11,6 +11,7 @@
 #include "agents/collective_mismatch.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/node_addresses.h"
+#include "agents/slurm_states.h"
 
 namespace vigil {
 namespace {
@@ -241,6 +242,99 @@ TEST_CASE("rga: a desync report naming one rank behind still points at that rank
                          "\t   - [22] finished collective #40011, but didn't join collective #40012 (count from 1)"});
   CHECK(d.root_cause == "nccl_collective_hang");
   CHECK(d.component == "n-03/gpu6");
+}
+
+// ---- 3. Slurm's NODE_FAIL, PREEMPTED, CANCELLED ---------------------------------------------------
+
+TEST_CASE("rga: SlurmNodeStateReader names the node Slurm says failed, and why") {
+  SlurmNodeStateReader r;
+  CHECK(r.Read("NodeName=gpu-07 Arch=x86_64 CoresPerSocket=56").empty());
+  CHECK(r.Read("   State=DOWN+NOT_RESPONDING ThreadsPerCore=2").empty());
+  auto f = r.Read("   Reason=Not responding [slurm@2026-03-10T07:02:11]");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].host == "gpu-07");
+  CHECK(f[0].reason == "Not responding");
+  // A record in service says nothing, even with a Reason left from before.
+  SlurmNodeStateReader r2;
+  CHECK(r2.Read("NodeName=gpu-08 State=ALLOCATED Reason=old [root@2026-01-01T00:00:00]").empty());
+  SlurmNodeStateReader r3;
+  f = r3.Read("NodeName=gpu-09 State=DRAIN Reason=NHC: check_gpu: GPU 3 fell off the bus [root@2026-03-10T07:02:11]");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].reason == "NHC: check_gpu: GPU 3 fell off the bus");
+  SlurmNodeStateReader r4;
+  CHECK(r4.Read("[2026-03-10T07:03:11.010] Killing JobId=77120 on failed node gpu-06")[0].host == "gpu-06");
+  CHECK(r4.Read("[2026-03-10T07:02:11.402] error: Nodes gpu-06 not responding, setting DOWN")[0].reason == "Not responding");
+  CHECK(r4.Read("Kill task failed     root      2026-03-10T07:02:50 gpu-08")[0].reason == "Kill task failed");
+  CHECK(r4.Read("REASON               USER      TIMESTAMP           NODELIST").empty());
+  CHECK(r4.Read("error: Nodes gpu-[06-07] not responding").empty());  // a host list names no one node
+  CHECK(ReadSlurmJobEnd("77120+0       pretrain  CANCELLED+      0:0") == SlurmJobEnd::kCancelled);
+}
+
+const Json kSlurmJob = CaseOf({"gpu-05", "gpu-06", "gpu-07", "gpu-08"}, "slurm-77120.out", {
+    "[2026-03-10 06:50:02] step 4410 | loss 2.31 | 1.02 s/step",
+    "[2026-03-10 06:51:03] step 4470 | loss 2.30 | 1.01 s/step",
+    "[rank3]:[E310 07:02:40.118 ProcessGroupNCCL.cpp:1595] [PG 0 Rank 3] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
+    "gpu-05:4411:4502 [3] NCCL INFO misc/socket.cc:50 -> 3",
+    "srun: error: gpu-05: task 0: Exited with exit code 1"});
+
+TEST_CASE("rga: NODE_FAIL points at the node Slurm says failed") {
+  Diagnosis d = RunWith(kSlurmJob, "ops/shell",
+                        {"$ sacct -j 77120 -X -o JobID,State,ExitCode,NodeList", "77120        NODE_FAIL      0:0 gpu-[05-08]",
+                         "$ scontrol show node gpu-07", "NodeName=gpu-07 Arch=x86_64 CoresPerSocket=56",
+                         "   State=DOWN+NOT_RESPONDING ThreadsPerCore=2", "   Reason=Not responding [slurm@2026-03-10T07:02:11]"});
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(StartsWith(d.component, "gpu-07"));  // before: gpu-05/gpu3, the rank that saw its peer go
+  d = RunWith(kSlurmJob, "ops/shell",
+              {"$ sacct -j 77120 -X", "       JobID    JobName  Partition    Account  AllocCPUS      State ExitCode",
+               "77120         pretrain        gpu       ml        448  NODE_FAIL      0:1",
+               "[2026-03-10T07:02:11.402] error: Nodes gpu-06 not responding, setting DOWN",
+               "[2026-03-10T07:03:11.010] Killing JobId=77120 on failed node gpu-06"});
+  CHECK(StartsWith(d.component, "gpu-06"));
+  // The node's own evidence names the fault: that, on that node.
+  d = RunWith(kSlurmJob, "ops/shell",
+              {"$ sinfo -R", "REASON               USER      TIMESTAMP           NODELIST",
+               "Kill task failed     root      2026-03-10T07:02:50 gpu-08", "$ ssh gpu-08 journalctl -k | grep -i nvrm | tail -1",
+               "Mar 10 07:01:58 gpu-08 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=4471, name=python3, GPU has fallen off the bus.",
+               "$ sacct -j 77120 -X -n -o JobID,State", "77120         NODE_FAIL"});
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(StartsWith(d.component, "gpu-08"));
+  // NODE_FAIL and no node named: nothing placed by it.
+  d = RunWith(kSlurmJob, "ops/shell", {"77120        NODE_FAIL      0:0 gpu-[05-08]"});
+  CHECK_FALSE(StartsWith(d.component, "gpu-07"));
+}
+
+// A job Slurm preempted or a user cancelled: its ranks got SIGTERM and said so.
+const Json kStoppedJob = CaseOf({"gpu-05", "gpu-06", "gpu-07", "gpu-08"}, "slurm-77120.out", {
+    "[2026-03-10 06:50:02] step 4410 | loss 2.31 | 1.02 s/step",
+    "[2026-03-10 06:51:03] step 4470 | loss 2.30 | 1.01 s/step",
+    "[rank0]: torch.distributed.elastic.multiprocessing.api.SignalException: Process 4411 got signal: 15",
+    "srun: error: gpu-05: task 0: Terminated",
+    "srun: error: gpu-06: task 1: Terminated"});
+
+TEST_CASE("rga: a job Slurm preempted or a user cancelled did not fail by itself") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> stops = {
+      {"ops/shell", {"$ sacct -j 77120 -X -o JobID,State", "77120         PREEMPTED"}},
+      {"slurmd", {"slurmstepd: error: *** JOB 77120 ON gpu-05 CANCELLED AT 2026-03-10T06:52:11 DUE TO PREEMPTION ***"}},
+      {"slurmd", {"slurmstepd: error: *** JOB 77120 ON gpu-05 CANCELLED AT 2026-03-10T06:52:11 ***"}},
+      {"ops/shell", {"$ sacct -j 77120 -X -o JobID,JobName,State,ExitCode", "77120          pretrain CANCELLED+      0:0"}},
+  };
+  for (const auto& [source, lines] : stops) {
+    CAPTURE(lines.back());
+    Diagnosis d = RunWith(kStoppedJob, source, lines);
+    // Before: launch_config_error or rank_process_crash (the signals' lines read like a launch or a
+    // crash), or a line look-alike.
+    CHECK(d.root_cause == "unknown");
+    bool said = false;
+    for (const Evidence& e : d.evidence) said = said || e.detail.find("did not fail by itself") != std::string::npos;
+    CHECK(said);
+  }
+  // A fault shown first-hand before the stop stands.
+  Json j = kStoppedJob;
+  j["logs"][0]["lines"].push_back(
+      "[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 6.00 GiB. GPU 3 has a total capacity of "
+      "79.11 GiB of which 1.21 GiB is free.");
+  Diagnosis d = RunWith(j, "ops/shell", {"77120         PREEMPTED"});
+  CHECK(d.root_cause == "cuda_oom");
 }
 
 }  // namespace

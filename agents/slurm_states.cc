@@ -26,6 +26,7 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
     if (s == "OUT_OF_MEMORY" || s == "OUT_OF_ME+") return SlurmJobEnd::kOutOfMemory;
     if (s == "NODE_FAIL") return SlurmJobEnd::kNodeFail;
     if (s == "PREEMPTED") return SlurmJobEnd::kPreempted;
+    if (s == "CANCELLED") return SlurmJobEnd::kCancelled;
     return SlurmJobEnd::kNone;
   };
   if (line.find("JobState=") != std::string::npos) {
@@ -34,7 +35,7 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
   }
   // A job's own sacct / squeue row: its id first (an array task "71021_3", a het component "71021+0",
   // not a step "71021.0"), the state a whole word of the row.
-  static const std::regex kRow(R"(^\s*\d+(?:_\d+)?(?:\+\d+)?[\s|].*?(?:^|[\s|])(TIMEOUT|OUT_OF_MEMORY|OUT_OF_ME\+|NODE_FAIL|PREEMPTED)(?=[\s|]|$))");
+  static const std::regex kRow(R"(^\s*\d+(?:_\d+)?(?:\+\d+)?[\s|].*?(?:^|[\s|])(TIMEOUT|OUT_OF_MEMORY|OUT_OF_ME\+|NODE_FAIL|PREEMPTED|CANCELLED)(?=[\s|]|$|\+))");
   if (std::regex_search(line, m, kRow)) return state(m.str(1));
   return SlurmJobEnd::kNone;
 }
@@ -49,6 +50,69 @@ const char* SlurmJobEndName(SlurmJobEnd end) {
     case SlurmJobEnd::kNone: break;
   }
   return "";
+}
+
+std::vector<SlurmFailedNode> SlurmNodeStateReader::Read(const std::string& line) {
+  std::vector<SlurmFailedNode> out;
+  if (line.size() > 2000) return out;
+  std::smatch m;
+  static const std::regex kHost(R"(^[A-Za-z0-9._-]+$)");
+  auto single = [](const std::string& h) { return std::regex_match(h, kHost); };
+  // slurmctld.
+  static const std::regex kKilling(R"(\bKilling JobId=\d+\S* on failed node (\S+))");
+  static const std::regex kNotResponding(R"(\bNodes? (\S+) not responding\b)");
+  static const std::regex kKillTask(R"(\bNode (\S+)\b.*\bKill task failed\b)");
+  if (line.find("failed node") != std::string::npos && std::regex_search(line, m, kKilling) && single(m.str(1))) {
+    out.push_back({m.str(1), ""});
+    return out;
+  }
+  if (line.find("not responding") != std::string::npos && std::regex_search(line, m, kNotResponding) &&
+      single(m.str(1))) {
+    out.push_back({m.str(1), "Not responding"});
+    return out;
+  }
+  if (line.find("Kill task failed") != std::string::npos && std::regex_search(line, m, kKillTask) && single(m.str(1))) {
+    out.push_back({m.str(1), "Kill task failed"});
+    return out;
+  }
+  // scontrol show node: NodeName= starts a record; State= and Reason= may follow on later lines.
+  static const std::regex kNodeName(R"((?:^|\s)NodeName=(\S+))");
+  static const std::regex kState(R"((?:^|\s)State=([A-Z_+*]+))");
+  static const std::regex kReason(R"((?:^|\s)Reason=(.*?)(?:\s*\[[^\]]*\])?\s*$)");
+  bool record_line = false;
+  if (line.find("NodeName=") != std::string::npos && std::regex_search(line, m, kNodeName)) {
+    node_ = m.str(1);
+    state_.clear();
+    reason_.clear();
+    said_ = false;
+    record_line = true;
+  }
+  if (!node_.empty() && line.find("State=") != std::string::npos && std::regex_search(line, m, kState) &&
+      line.find("JobState=") == std::string::npos) {
+    state_ = m.str(1);
+    record_line = true;
+  }
+  if (!node_.empty() && line.find("Reason=") != std::string::npos && std::regex_search(line, m, kReason)) {
+    reason_ = m.str(1);
+    record_line = true;
+  }
+  if (record_line) {
+    const bool failed = state_.find("DOWN") != std::string::npos || state_.find("DRAIN") != std::string::npos ||
+                        state_.find("FAIL") != std::string::npos || state_.find('*') != std::string::npos ||
+                        state_.find("NOT_RESPONDING") != std::string::npos;
+    if (failed && !reason_.empty() && !said_ && single(node_)) {
+      out.push_back({node_, reason_});
+      said_ = true;
+    }
+    return out;
+  }
+  // sinfo -R: REASON USER TIMESTAMP NODELIST.
+  static const std::regex kSinfo(R"(^\s*(\S.*?)\s+\S+\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\s+(\S+)\s*$)");
+  if (line.find('T') != std::string::npos && std::regex_search(line, m, kSinfo) && single(m.str(2)) &&
+      m.str(1) != "REASON") {
+    out.push_back({m.str(2), m.str(1)});
+  }
+  return out;
 }
 
 bool IsProgressLine(const std::string& line) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace vigil {
 
@@ -20,6 +21,30 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line);
 
 // "TIMEOUT", "OUT_OF_MEMORY", ... as Slurm names the state ("" for kNone).
 const char* SlurmJobEndName(SlurmJobEnd end);
+
+// A node Slurm says failed, and why (RGA, 2026-12-03): the node a NODE_FAIL job end is about, which
+// the job's own end line does not name ("*** JOB 77 ON n-01 CANCELLED AT ... DUE TO NODE FAILURE ***"
+// names the batch host; sacct's NodeList= is every node of the job). Read from:
+//   - slurmctld: "Killing JobId=4481033 on failed node gpu-07", "error: Nodes gpu-07 not responding,
+//     setting DOWN" (reason "Not responding"), "error: Node gpu-07 ... Kill task failed";
+//   - scontrol show node: a record "NodeName=gpu-07 ..." whose State= is DOWN, DRAIN(ED|ING) or FAIL
+//     (with + flags, '*' for not responding) and whose "Reason=Not responding [slurm@...]" gives why
+//     (the Reason= line may follow the NodeName= line: one reader a log, lines in order);
+//   - sinfo -R: "Kill task failed   root   2026-03-10T07:02:11 gpu-07" (REASON USER TIMESTAMP NODELIST).
+// One host only: a host list ("gpu-[07,09]") names no one node and is not read.
+struct SlurmFailedNode {
+  std::string host;    // as the line writes it
+  std::string reason;  // "Not responding", "Kill task failed", "NHC: gpu 3 ...", "" when none given
+};
+class SlurmNodeStateReader {
+ public:
+  // The failed node line `line` states, given the lines before it (a line over 2000 bytes: none).
+  std::vector<SlurmFailedNode> Read(const std::string& line);
+
+ private:
+  std::string node_, state_, reason_;  // the scontrol record being read
+  bool said_ = false;                  // the record's node was returned
+};
 
 // Whether a line reports the training's progress: an iteration / step counter with its number
 // ("iteration 4340 | 3.30 s/it", "step 4999 | loss 2.44", "it 31150 |", "global_step=1200").
