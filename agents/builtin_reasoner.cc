@@ -4603,13 +4603,36 @@ RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
     }
   }
   if (alloc.empty() || hosts.empty()) return {};
-  for (const std::string& h : hosts) {
-    if (IsIpAddress(h)) return {};
-    for (const std::string& a : alloc) {
-      if (SameHost(h, a)) return {};
+  // An address the case's own lines tie to a host by name (AddressReader: scontrol's NodeAddr=,
+  // /etc/hosts, getent, `host`, NCCL's prefixed Bootstrap line) is compared by that name (RGA); an
+  // address tied to none, or to two hosts, decides nothing as before.
+  std::map<std::string, std::string> named;
+  std::set<std::string> twice;
+  for (const CaseLog& log : c.logs) {
+    AddressReader reader;
+    for (const LogLine& l : log.lines) {
+      for (const AddressFact& f : reader.Read(l.text)) {
+        if (f.host.empty()) continue;
+        auto [it, added] = named.emplace(f.address, f.host);
+        if (!added && !SameHost(it->second, f.host)) twice.insert(f.address);
+      }
     }
   }
-  first.host = hosts.front();
+  std::string shown;
+  for (const std::string& h : hosts) {
+    std::string name = h;
+    if (IsIpAddress(h)) {
+      const std::string key = NodeNameKey(h);
+      auto it = named.find(key);
+      if (it == named.end() || twice.count(key)) return {};
+      name = it->second;
+      if (shown.empty()) shown = h + " (" + name + ")";
+    }
+    for (const std::string& a : alloc) {
+      if (SameHost(name, a)) return {};
+    }
+  }
+  first.host = shown.empty() ? hosts.front() : shown;
   first.allocation = alloc_text;
   return first;
 }

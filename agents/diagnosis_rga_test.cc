@@ -161,6 +161,26 @@ TEST_CASE("rga: the one peer every failed NCCL connection names is the misconfig
   CHECK(d.component == "job");
 }
 
+// Every node's store client is refused by an address; scontrol's NodeList holds ma-[0101-0103].
+const Json kMasterByAddress = CaseOf({"ma-0101", "ma-0102", "ma-0103"}, "job.out", {
+    "+ torchrun --nnodes=3 --nproc-per-node=8 --rdzv-backend=static --master-addr=10.30.9.1 --master-port=29400 pretrain.py",
+    "[W0309 08:02:41.220113 5001 torch/csrc/distributed/c10d/socket.cpp:752] [c10d] The client socket has failed to connect to [10.30.9.1]:29400 (errno: 111 - Connection refused).",
+    "[E0309 08:17:41.502371 5001 torch/csrc/distributed/c10d/socket.cpp:1001] [c10d] The client socket has timed out after 900000ms while trying to connect to (10.30.9.1, 29400).",
+    "srun: error: ma-0102: task 1: Exited with exit code 1",
+    "$ scontrol show job 88112 | grep NodeList",
+    "   NodeList=ma-[0101-0103]"});
+
+TEST_CASE("rga: a rendezvous address the case ties to a host outside the allocation is the launch's configuration") {
+  Diagnosis d = RunWith(kMasterByAddress, "ops/shell", {"$ getent hosts 10.30.9.1", "10.30.9.1       ma-0901.cluster ma-0901"});
+  CHECK(d.root_cause == "launch_config_error");  // before: the address compared with nothing
+  // Tied to a node of the allocation, or to nothing: not read as outside it.
+  for (const std::vector<std::string>& lines :
+       {std::vector<std::string>{"NodeName=ma-0101 NodeAddr=10.30.9.1 State=ALLOCATED"}, std::vector<std::string>{}}) {
+    d = RunWith(kMasterByAddress, "ops/shell", lines);
+    for (const Evidence& e : d.evidence) CHECK(e.detail.find("is not in the job's allocation") == std::string::npos);
+  }
+}
+
 // ---- 2. Ranks in different collectives ------------------------------------------------------------
 
 std::string Watchdog(int rank, int seq, const char* op) {
