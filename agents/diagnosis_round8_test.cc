@@ -166,11 +166,11 @@ TEST_CASE("round 8: of the two ranks of a collective mismatch, the one not in th
   CHECK(reporter[0].first == 0);
   // No watchdog op to compare with: neither is named.
   CHECK(FindOddOpRanks({mismatch}).empty());
-  // End to end: rank 12's log on n-b places it (GPU 12 % 8 = 4); it timed out too (a waiter by its
-  // own account, so only the mismatch line names it).
+  // End to end (RGA, 2026-12-03): a mismatch of collectives is the job's (collective_mismatch.h):
+  // rank 12 took the other path of the program, no fault of its GPU (was n-b/gpu4, rank 12's).
   Json j = HangCase(Json::array({Json{{"source", "n-a/slurm.out"}, {"lines", Json::array({mismatch})}},
                                  Json{{"source", "n-b/rank12/stderr"}, {"lines", Json::array({"[Rank 12] store barrier timed out"})}}}));
-  CHECK(Component(j) == "n-b/gpu4");
+  CHECK(Component(j) == "job");
 }
 
 TEST_CASE("round 8: the one GPU idle while its node peers spin (or the reverse) is the hung participant") {
