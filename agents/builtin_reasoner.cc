@@ -10702,34 +10702,49 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
-  // 3a''' continued, after the line look-alikes (3b): a job Slurm PREEMPTED or a user CANCELLED did
-  // not fail by itself. The crash, launch and hang readings of what its ranks printed when signalled,
-  // and every line look-alike, are discounted (kExplainedAwayFactor); an evidence line says so.
+  // 3a''' continued, after the line look-alikes (3b): a job Slurm PREEMPTED or a user CANCELLED, and
+  // no fault the case shows with a cause's score, did not fail by itself. The crash, launch and hang
+  // readings of what its ranks printed when signalled, and every line look-alike, are discounted
+  // (kExplainedAwayFactor); an evidence line says so (with a fault shown, only that the job was
+  // stopped after it).
   if (stopped_by_scheduler) {
     const std::string& source = stopped_by_scheduler->source;
     const std::string& line = stopped_by_scheduler->line;
+    // A fault the case shows with a cause's score (an NVLink error, an OOM) is why someone stopped
+    // the job, or what it met before: the stop is then how it ended, a note, and nothing is
+    // discounted (realistic15 rl15-08: a user's scancel after NVLink errors).
+    double strongest = 0;
+    for (const auto& [cat, score] : beliefs.scores()) strongest = std::max(strongest, score);
+    const bool fault_shown = strongest >= kCauseMinScore;
     const std::string why = "Slurm's " + stopped_by_scheduler->state +
-                            ": the job was stopped by the scheduler or a user, it did not fail by itself";
-    // The signals' readings at or after the stop (a minute's slack, as 3z), or untimed; all of them
-    // when the stop's line has no time (sacct's row).
-    const int64_t stop_ms = LineTimeMs(line, topo.clock);
-    auto after_stop = [stop_ms](const Observation& o) {
-      return stop_ms == kNoTime || o.time_ms == kNoTime || o.time_ms >= SaturatingSub(stop_ms, 60'000);
-    };
-    std::set<std::string> cats;
-    for (const auto& [cat, score] : beliefs.scores()) cats.insert(cat);
-    for (const std::string& cat : cats) {
-      if (cat == "rank_process_crash" || cat == "launch_config_error" || cat == "nccl_collective_hang") {
-        beliefs.DiscountWhere(cat, kExplainedAwayFactor, why, after_stop);
-      } else {
-        beliefs.DiscountWhere(cat, kExplainedAwayFactor, why,
-                              [](const Observation& o) { return o.evidence.kind == EvidenceKind::kKnowledge; });
+                            (fault_shown ? ": the scheduler or a user stopped the job after the fault the case shows"
+                                         : ": the job was stopped by the scheduler or a user, it did not fail by itself");
+    if (!fault_shown) {
+      // The signals' readings at or after the stop (a minute's slack, as 3z), or untimed; all of them
+      // when the stop's line has no time (sacct's row). Line look-alikes ("reads like kb:") of any
+      // category.
+      const int64_t stop_ms = LineTimeMs(line, topo.clock);
+      auto after_stop = [stop_ms](const Observation& o) {
+        return stop_ms == kNoTime || o.time_ms == kNoTime || o.time_ms >= SaturatingSub(stop_ms, 60'000);
+      };
+      auto look_alike = [](const Observation& o) {
+        return o.evidence.kind == EvidenceKind::kKnowledge && o.evidence.detail.find("  (reads like kb:") != std::string::npos;
+      };
+      std::set<std::string> cats;
+      for (const auto& [cat, score] : beliefs.scores()) cats.insert(cat);
+      for (const std::string& cat : cats) {
+        if (cat == "rank_process_crash" || cat == "launch_config_error" || cat == "nccl_collective_hang") {
+          beliefs.DiscountWhere(cat, kExplainedAwayFactor, why, after_stop);
+        } else {
+          beliefs.DiscountWhere(cat, kExplainedAwayFactor, why, look_alike);
+        }
       }
     }
     Observation o;
     o.evidence.kind = EvidenceKind::kLog;
     o.evidence.source = source;
-    o.evidence.detail = line + "  [" + why + "; the signals its ranks got are not a fault of the job's code]";
+    o.evidence.detail = line + "  [" + why +
+                        (fault_shown ? std::string("]") : std::string("; the signals its ranks got are not a fault of the job's code]"));
     o.evidence.weight = 0;
     o.hint.job = topo.job;
     beliefs.Add(std::move(o));
