@@ -18,7 +18,9 @@
 #include "agents/log_time.h"
 #include "agents/probe_evidence_for_alert.h"
 
+#include "agents/alert_subject.h"
 #include "agents/alert_triage.h"
+#include "agents/rank_numerics.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/fault_codes.h"
 #include "agents/metric_condition.h"
@@ -5887,6 +5889,8 @@ struct Observation {
   // state that may predate the incident (dcgm-exporter's Xid field keeps the last Xid until the
   // next one; HardwareXidSeriesHit).
   bool standing = false;
+  // Read and said, not counted (weight 0): what the alert's own rank / GPU series show (RGB).
+  bool context = false;
 };
 
 // Evidence that `node`'s cores are taken from the job's ranks (a `top` listing's hog, node_exporter's
@@ -7153,7 +7157,11 @@ std::optional<SlowMention> SlowMentionInText(const std::string& line, const Case
 // 0]") say who printed it, not whom it names: the line is read without them first, so that "[rank0]:
 // straggler detected: rank 19 is 1.4x slower" names rank 19, not rank 0 (review RV-P2); a line that
 // names no one without them (a rank reporting itself) is read whole.
+//
+// A responder's shell command (IsShellCommandLine: `$ grep straggler /logs/rank0.log`) asks; it
+// names no one (RGB: realistic15 rl15-28's grep for "straggler" in rank0.log named rank 0).
 std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNodes& names) {
+  if (IsShellCommandLine(line)) return std::nullopt;
   static const std::regex kPrefix(R"(^\s*(?:\d{1,6}:\s+)?(?:\[[A-Za-z_ -]{0,30}\d{0,6}\]:?\s*)+)");
   std::smatch m;
   if (line.size() <= 2000 && line.find('[') != std::string::npos && std::regex_search(line, m, kPrefix) &&
@@ -9177,6 +9185,120 @@ bool NotesSayNoMetrics(const DiagnosisCase& c) {
                      [](const std::string& n) { return n.find("this diagnosis uses no metrics") != std::string::npos; });
 }
 
+// 2e. The alert's own rank / GPU against its peers (ReadAlertSubject, RGB). An alert that names a
+// rank or a GPU is judged on that participant's own series: its timing behind its peers' is
+// straggler evidence on it (kMetricWeight, the first reading; kExtraMetricWeight each further one),
+// its clock cut for its temperature thermal evidence on its GPU (kMetricWeight; kExtraMetricWeight
+// when a condition already found it there). What was read is said in a context line either way.
+// The report comes back for the explain-away pass (a page whose own series show no harm).
+std::optional<SubjectReport> AddAlertSubjectEvidence(const Alert& alert, const Topology& topo,
+                                                     const std::vector<TimeSeries>& series, Beliefs& beliefs) {
+  const AlertSubject asked = SubjectOfAlert(alert.labels);
+  if (!asked.any()) return std::nullopt;
+  std::map<int, std::pair<std::string, int>> places;
+  for (const auto& [rank, h] : topo.ranks) {
+    if (!h.node.empty() && h.gpu >= 0) places[rank] = {h.node, h.gpu};
+  }
+  SubjectReport r = ReadAlertSubject(asked, alert.starts_at_ms, series, places);
+  const AlertSubject& s = r.subject;
+  if (r.slow.empty() && r.normal.empty() && r.heat == SubjectHeat::kUnread) return r;
+  auto placed = [&](Observation& o) {
+    o.hint.node = s.node;
+    o.hint.gpu = s.node.empty() ? -1 : s.gpu;
+    o.hint.rank = s.rank.empty() ? -1 : ParseInt32(s.rank).value_or(-1);
+    o.hint.job = topo.job;
+    o.evidence.time_ms = alert.starts_at_ms > 0 ? alert.starts_at_ms : kNoTime;
+    o.time_ms = o.evidence.time_ms;
+  };
+  const std::string who = "the alert's " + s.Describe();
+  bool first = true;
+  for (const SubjectReading& reading : r.slow) {
+    const std::string source = "metric " + reading.series->id();
+    bool already = false;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find("straggler_rank");
+      already = already || (o.evidence.source == source && it != o.deltas.end() && it->second > 0);
+    }
+    if (already) continue;
+    Observation o;
+    o.evidence.kind = EvidenceKind::kMetric;
+    o.evidence.source = source;
+    o.evidence.detail = who + ": " + reading.Text() + (reading.higher_is_slow ? ", slower" : ", behind") +
+                        " than its peers";
+    if (!r.normal.empty()) {
+      o.evidence.detail += "; ";
+      o.evidence.detail += r.normal.front().series->name;
+      o.evidence.detail += " in line with its peers (the job waits for it)";
+    }
+    if (first && !r.heat_text.empty()) {
+      o.evidence.detail += "; its GPU: ";
+      o.evidence.detail += r.heat_text;
+    }
+    o.evidence.value = reading.now;
+    o.evidence.supports = {"straggler_rank"};
+    const double w = first ? kMetricWeight : kExtraMetricWeight;
+    first = false;
+    o.evidence.weight = w;
+    o.deltas["straggler_rank"] = w;
+    o.slow_named = true;
+    placed(o);
+    beliefs.Add(std::move(o));
+  }
+  // The job's step time held up on every rank while the alert's rank is behind and its own step
+  // time is in line with its peers': the job waits for it. Another category's condition read from
+  // those step-time series (the MoE entry's `step_time_ms > 1.3 * avg_over_time(...)`) is that wait.
+  if (!r.slow.empty()) {
+    for (const SubjectReading& n : r.normal) {
+      const std::string prefix = "metric " + n.series->name + "{";
+      for (const auto& [cat, score] : std::map<std::string, double>(beliefs.scores())) {
+        if (cat == "straggler_rank" || score <= 0) continue;
+        beliefs.DiscountWhere(cat, kExplainedAwayFactor, "the job's " + n.series->name + " waits for " + who,
+                              [&](const Observation& o) {
+                                return o.evidence.kind == EvidenceKind::kMetric && o.evidence.source.rfind(prefix, 0) == 0;
+                              });
+      }
+    }
+  }
+  if (r.heat == SubjectHeat::kThrottling && !s.node.empty() && s.gpu >= 0) {
+    bool found = false;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find("gpu_thermal_throttle");
+      found = found || (it != o.deltas.end() && it->second >= 1.0 && o.hint.gpu == s.gpu && SameNodeName(o.hint.node, s.node));
+    }
+    Observation o;
+    o.evidence.kind = EvidenceKind::kMetric;
+    o.evidence.source = "metric " + (r.reasons != nullptr ? r.reasons : r.clock != nullptr ? r.clock : r.temp)->id();
+    o.evidence.detail = who + ": " + r.heat_text;
+    o.evidence.value = r.temp_now;
+    o.evidence.supports = {"gpu_thermal_throttle"};
+    const double w = found ? kExtraMetricWeight : kMetricWeight;
+    o.evidence.weight = w;
+    o.deltas["gpu_thermal_throttle"] = w;
+    placed(o);
+    beliefs.Add(std::move(o));
+  } else if (r.slow.empty()) {
+    // Context: what the subject's own series say (read, not counted).
+    std::string text = who + ": ";
+    if (!r.heat_text.empty()) text += r.heat_text;
+    for (const SubjectReading& n : r.normal) {
+      if (text.back() != ' ') text += "; ";
+      text += n.Text();
+      text += ", in line with its peers";
+    }
+    if (r.harmless) text += "; its own series show no harm";
+    Observation o;
+    o.evidence.kind = EvidenceKind::kMetric;
+    const TimeSeries* src = r.temp != nullptr ? r.temp : r.reasons != nullptr ? r.reasons : r.clock;
+    o.evidence.source = "metric " + (src != nullptr ? src->id() : r.normal.front().series->id());
+    o.evidence.detail = std::move(text);
+    o.evidence.weight = 0;
+    o.context = true;
+    placed(o);
+    beliefs.Add(std::move(o));
+  }
+  return r;
+}
+
 }  // namespace
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
@@ -9774,6 +9896,34 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 1c'''. One rank's numbers disagreeing with its data-parallel replicas again and again
+  // (FindOneRankNumerics, RGB): its parameter checksum or hash differs from its replicas', a guard
+  // names its gradients as the outliers at each spike: silent data corruption on that rank's GPU
+  // (kFirstSignatureWeight, as a checksum-mismatch signature weighs), placed by the case's rank
+  // layout or a line saying where the rank runs ("rank 37 = h100-a044 local 5"). The loss spikes
+  // are its symptom (ExplainedBy: loss_divergence).
+  if (std::optional<OneRankNumerics> bad = FindOneRankNumerics(flat.lines)) {
+    auto [li, ki] = flat.refs[bad->first_line];
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "  [rank %d singled out in %zu lines comparing numbers across ranks (%zu naming another): its GPU computes wrong numbers]",
+                  bad->rank, bad->lines, bad->other_rank_lines);
+    Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kFirstSignatureWeight, topo.clock, topo.job);
+    o.hint = ComponentHint();
+    o.hint.job = topo.job;
+    o.hint.rank = bad->rank;
+    if (auto placed = topo.ranks.find(bad->rank); placed != topo.ranks.end() && !placed->second.node.empty()) {
+      o.hint.node = placed->second.node;
+      o.hint.gpu = placed->second.gpu;
+    } else if (!bad->node.empty()) {
+      const std::string node = topo.names.Find(bad->node);
+      o.hint.node = node.empty() ? bad->node : node;
+      o.hint.gpu = bad->gpu;
+    }
+    o.culprit = true;
+    beliefs.Add(std::move(o));
+  }
+
   // 1d. A slow participant named in a line or in the alert's summary (straggler detectors,
   // allreduce-wait attributions): a slowdown symptom with the rank or node it names. Its causes
   // (throttling, a slow link, ...) are then checked by probes on that component.
@@ -10298,6 +10448,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
     }
   }
+  // 2e. The alert's own rank / GPU against its peers (alert_subject.h, RGB).
+  std::optional<SubjectReport> subject_report;
+  if (c.alert) subject_report = AddAlertSubjectEvidence(*c.alert, topo, series, beliefs);
   if (!not_understood.empty()) {
     trace.push_back({{"type", "note"},
                      {"what", std::to_string(not_understood.size()) +
@@ -10669,8 +10822,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   if (strongest < kCauseMinScore) {
     std::map<std::string, int> per_cat;
     std::optional<bool> moe_case;  // CaseSaysMoe, read once when an MoE look-alike comes
+    // A line already read as evidence (a straggler report naming the slow rank) is not also another
+    // incident's look-alike (RGB: realistic15 rl15-28's straggler line read like RoCE's GID error).
+    std::map<std::string, std::set<std::string>> read_lines;  // source -> the categories it supports
+    for (const Observation& o : beliefs.observations()) {
+      if (o.evidence.kind != EvidenceKind::kLog) continue;
+      for (const auto& [cat, delta] : o.deltas) {
+        if (delta > 0) read_lines[o.evidence.source].insert(cat);
+      }
+    }
     for (const KnowledgeFacts::LineRecall& lr : facts.line_recalls) {
       if (lr.line_index >= flat.lines.size() || !beliefs.scores().count(lr.category)) continue;
+      {
+        auto [li, ki] = flat.refs[lr.line_index];
+        auto read = read_lines.find(c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number));
+        if (read != read_lines.end() && !read->second.count(lr.category)) continue;
+      }
       if (lr.category == "moe_expert_imbalance") {
         if (!moe_case) moe_case = CaseSaysMoe(c, flat);
         if (!*moe_case) continue;
@@ -11151,6 +11318,49 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
+  // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
+  // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers
+  // (86 C and full clocks) slows nothing, so the slowdown categories read from it - its own
+  // temperature condition, the recall of its text - are discounted there (kExplainedAwayFactor):
+  // they do not win over direct evidence elsewhere (a straggler line naming another GPU).
+  // A GPU whose own clock-event reasons show no throttle bit and whose clock is not cut is not
+  // throttled, whatever a temperature or power condition says of it (a cool GPU's `TEMP < 80`, the
+  // HW-slowdown entry's qualifier, read as power throttle on a straggler's GPU: realistic15
+  // rl15-28): the throttle categories' metric evidence there is set to nothing.
+  {
+    std::set<std::pair<std::string, int>> throttle_gpus;
+    for (const Observation& o : beliefs.observations()) {
+      if (o.evidence.kind != EvidenceKind::kMetric || o.hint.node.empty() || o.hint.gpu < 0) continue;
+      for (const char* cat : {"gpu_thermal_throttle", "gpu_power_throttle"}) {
+        auto it = o.deltas.find(cat);
+        if (it != o.deltas.end() && it->second > 0) throttle_gpus.insert({o.hint.node, o.hint.gpu});
+      }
+    }
+    for (const auto& [node, gpu] : throttle_gpus) {
+      AlertSubject g;
+      g.node = node;
+      g.gpu = gpu;
+      const SubjectReport gr = ReadAlertSubject(g, c.alert ? c.alert->starts_at_ms : 0, series);
+      if (!gr.unthrottled) continue;
+      for (const char* cat : {"gpu_thermal_throttle", "gpu_power_throttle"}) {
+        beliefs.DiscountWhere(cat, 0.0, node + " GPU " + std::to_string(gpu) + "'s own clock-event reasons show no throttle",
+                              [&](const Observation& o) {
+                                return o.evidence.kind == EvidenceKind::kMetric && o.hint.gpu == gpu &&
+                                       SameNodeName(o.hint.node, node);
+                              });
+      }
+    }
+  }
+  if (subject_report && subject_report->harmless && !subject_report->subject.node.empty()) {
+    const AlertSubject& subject = subject_report->subject;
+    for (const char* cat : {"gpu_thermal_throttle", "gpu_power_throttle"}) {
+      beliefs.DiscountWhere(cat, kExplainedAwayFactor, "the alert's " + subject.Describe() + " shows no harm in its own series",
+                            [&](const Observation& o) {
+                              return o.hint.node.empty() ||
+                                     (SameNodeName(o.hint.node, subject.node) && (o.hint.gpu < 0 || o.hint.gpu == subject.gpu));
+                            });
+    }
+  }
   // 4. Explain away downstream symptoms (again after each probe round: probes find causes).
   std::set<std::string> explained;
   // Throttle categories that explained a slow rank through its own GPU's throttle evidence (below):
@@ -12395,7 +12605,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   auto ranked = beliefs.Ranked();
   std::map<std::string, std::string> evidence_id_map;
   for (const Observation& o : beliefs.observations()) {
-    if (o.evidence.weight == 0 && o.evidence.kind != EvidenceKind::kLog) continue;
+    if (o.evidence.weight == 0 && o.evidence.kind != EvidenceKind::kLog && !o.context) continue;
     d.evidence.push_back(o.evidence);
   }
   for (size_t i = 0; i < ranked.size() && i < 5; ++i) {

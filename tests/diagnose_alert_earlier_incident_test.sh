@@ -50,11 +50,21 @@ out=$(diag straggler 2>&1)
   grep -qE 'avg_over_time\(DCGM_FI_DEV_GPU_UTIL\[5m\]\) < 5 held at 2026-11-20T08:20:00Z .*; ended by .*an earlier incident, weighed as context' <<<"$out" &&
   passed=$((passed + 1)) || bad "straggler alert: still answered from the input stall of 08:20: $(head -20 <<<"$out")"
 
+# RGB: the alert names rank 5, and rank 5's own compute_ms (478 ms at startsAt against its 7 peers'
+# ~298) is what it compares: straggler_rank on rank 5's GPU (node-1 GPU 1), said in the evidence.
+# Before RGB: `unknown` (straggler_rank at 0.08 from the KB alone).
+grep -qE '^root_cause: +straggler_rank' <<<"$out" && grep -qE '^component: +node-1/gpu1' <<<"$out" &&
+  grep -qE "the alert's rank 5 \(node-1 GPU 1\): compute_ms\{[^}]*rank=\"5\"\} at 478 while its 7 peers are at" <<<"$out" &&
+  passed=$((passed + 1)) || bad "straggler alert: rank 5's own compute time not read: $(head -12 <<<"$out")"
+
 # Control: the same step-time condition ending less than 10 min before the alert (08:57: it held
 # at 08:50, the running baseline overtook it by 08:51:30) keeps its full weight.
 mkcase recent '{"alertname":"StragglerRank","job":"llm-70b","node":"node-1","rank":"5"}' 2026-11-20T08:57:00Z
 out=$(diag recent 2>&1)
-grep -qE '\[metric \+2\.0\] metric step_time_ms' <<<"$out" && ! grep -A1 'metric step_time_ms' <<<"$out" | grep -q 'weighed as context' &&
+# (Since RGB the job-wide step-time hit is read as the job waiting for rank 5, whose own compute_ms
+# is behind its peers': discounted, said so; still not weighed as an earlier incident.)
+grep -qE "\[metric \+0\.6\] metric step_time_ms.*" <<<"$out" && grep -q "waits for the alert's rank 5" <<<"$out" &&
+  ! grep -A1 'metric step_time_ms' <<<"$out" | grep -q 'weighed as context' &&
   passed=$((passed + 1)) || bad "alert 5 min after the step times: they lost weight: $(head -24 <<<"$out")"
 
 echo "diagnose_alert_earlier_incident_test: $passed passed, $fail failed"

@@ -1,0 +1,74 @@
+// ReadAlertSubject (alert_subject.h): the alert's participant's own series against its peers.
+#include <doctest/doctest.h>
+
+#include "agents/alert_subject.h"
+
+namespace vigil {
+namespace {
+
+TimeSeries Ts(const std::string& name, Labels labels, std::vector<double> v) {
+  TimeSeries s;
+  s.name = name;
+  s.labels = std::move(labels);
+  for (size_t i = 0; i < v.size(); ++i) s.timestamps_ms.push_back(1000 * static_cast<int64_t>(i + 1));
+  s.values = std::move(v);
+  return s;
+}
+
+TEST_CASE("alert subject: which labels name the participant") {
+  AlertSubject a = SubjectOfAlert({{"rank", "5"}, {"job", "j"}});
+  CHECK(a.rank == "5");
+  CHECK(a.gpu == -1);
+  AlertSubject b = SubjectOfAlert({{"Hostname", "n-1"}, {"local_rank", "3"}});
+  CHECK(b.node == "n-1");
+  CHECK(b.gpu == 3);
+  CHECK(SubjectOfAlert({{"UUID", "GPU-abc"}}).uuid == "GPU-abc");
+  CHECK(!SubjectOfAlert({{"job", "j"}, {"instance", "n-1:9400"}}).any());
+}
+
+TEST_CASE("alert subject: timings against peers; waits and utilisation are not its slowness") {
+  std::vector<TimeSeries> s;
+  for (int r = 0; r < 4; ++r) {
+    Labels l = {{"rank", std::to_string(r)}, {"node", "n-1"}, {"gpu", std::to_string(r)}};
+    s.push_back(Ts("compute_ms", l, {300, r == 2 ? 450.0 : 301}));
+    s.push_back(Ts("step_time_ms", l, {500, 600}));
+    s.push_back(Ts("allreduce_ms", l, {80, r == 2 ? 10.0 : 160}));
+    s.push_back(Ts("DCGM_FI_DEV_GPU_UTIL", {{"Hostname", "n-1"}, {"gpu", std::to_string(r)}}, {99, r == 2 ? 60.0 : 99}));
+  }
+  SubjectReport r = ReadAlertSubject(SubjectOfAlert({{"rank", "2"}}), 2000, s);
+  CHECK(r.subject.node == "n-1");
+  CHECK(r.subject.gpu == 2);
+  REQUIRE(r.slow.size() == 1);
+  CHECK(r.slow[0].series->name == "compute_ms");
+  CHECK(r.slow[0].peers == doctest::Approx(301));
+  REQUIRE(r.normal.size() == 1);
+  CHECK(r.normal[0].series->name == "step_time_ms");
+  // At the first sample nothing is behind.
+  CHECK(ReadAlertSubject(SubjectOfAlert({{"rank", "2"}}), 1000, s).slow.empty());
+}
+
+TEST_CASE("alert subject: heat read from the reasons and the clock") {
+  Labels g = {{"Hostname", "n-1"}, {"gpu", "0"}};
+  auto read = [&](std::vector<double> temp, std::vector<double> reasons, std::vector<double> clock) {
+    std::vector<TimeSeries> s;
+    s.push_back(Ts("DCGM_FI_DEV_GPU_TEMP", g, temp));
+    if (!reasons.empty()) s.push_back(Ts("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", g, reasons));
+    if (!clock.empty()) s.push_back(Ts("DCGM_FI_DEV_SM_CLOCK", g, clock));
+    return ReadAlertSubject(SubjectOfAlert(g), 0, s);
+  };
+  CHECK(read({88, 89}, {0, 32}, {}).heat == SubjectHeat::kThrottling);
+  CHECK(read({88, 89}, {}, {1980, 1400}).heat == SubjectHeat::kThrottling);
+  SubjectReport fine = read({88, 89}, {0, 0}, {1980, 1980});
+  CHECK(fine.heat == SubjectHeat::kNotThrottling);
+  CHECK(fine.harmless);
+  CHECK(fine.unthrottled);
+  // The SW power cap bit is no harm; the HW slowdown bit is.
+  CHECK(read({88, 89}, {0, 4}, {1980, 1980}).harmless);
+  CHECK(!read({88, 89}, {0, 8}, {1980, 1980}).harmless);
+  CHECK(read({60, 61}, {0, 0}, {}).heat == SubjectHeat::kCool);
+  // Hot with nothing to tell: not called either way.
+  CHECK(read({88, 89}, {}, {}).heat == SubjectHeat::kUnread);
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,94 @@
+#include "agents/rank_numerics.h"
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "agents/zero_counter.h"
+#include "core/parse.h"
+
+namespace vigil {
+namespace {
+
+const std::regex& NumbersWord() {
+  static const std::regex re(
+      R"(\b(check-?sums?|hash(es)?|digests?|grad(ient)?s?[ _-]?norms?|grads?|gradients?|param(eter)?s?|weights?|loss)\b)",
+      std::regex::icase);
+  return re;
+}
+
+const std::regex& DisagreeWord() {
+  static const std::regex re(
+      R"(\b(differs?|differ(ent|ence|ed)|mismatch(es|ed)?|not match(ing)?|outliers?|disagree[sd]?|diverged|inconsistent)\b|!=)",
+      std::regex::icase);
+  return re;
+}
+
+const std::regex& RankWord() {
+  // Not `dp_rank 2`: a data-parallel group's index, which holds several ranks.
+  static const std::regex re(R"((?:^|[^A-Za-z0-9_])rank\s*[=:#]?\s*(\d{1,6})\b)", std::regex::icase);
+  return re;
+}
+
+// "rank 37 = h100-a044 local 5", "rank 37 on node-3 gpu 5", "rank 37 (node-3 local 5)",
+// "rank 37 is node-3 cuda:5".
+const std::regex& PlaceOfRank() {
+  static const std::regex re(
+      R"(\brank\s*(\d{1,6})\s*(?:=|->|:|is|on|@|\()\s*(?:on\s+|node\s+)?([A-Za-z][A-Za-z0-9._-]*[A-Za-z0-9])\s*[,/:]?\s*)"
+      R"((?:local[_ ]?(?:rank)?|gpu|cuda:?|device)\s*[:=#]?\s*(\d{1,3})\b)",
+      std::regex::icase);
+  return re;
+}
+
+}  // namespace
+
+std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string>& lines) {
+  std::map<int, size_t> count, first;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 2000 || line.find_first_of("rR") == std::string::npos) continue;
+    if (!std::regex_search(line, NumbersWord()) || !std::regex_search(line, DisagreeWord())) continue;
+    if (IsShellCommandLine(line)) continue;
+    std::set<int> ranks;
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), RankWord()); it != std::sregex_iterator(); ++it) {
+      if (auto r = ParseInt32((*it)[1].str())) ranks.insert(*r);
+    }
+    if (ranks.size() != 1) continue;
+    const int r = *ranks.begin();
+    if (count[r]++ == 0) first[r] = i;
+  }
+  if (count.empty()) return std::nullopt;
+  int best = -1;
+  size_t best_n = 0, others = 0;
+  for (const auto& [r, n] : count) {
+    if (n > best_n) {
+      best = r;
+      best_n = n;
+    }
+  }
+  for (const auto& [r, n] : count) {
+    if (r != best) others = std::max(others, n);
+  }
+  size_t other_lines = 0;
+  for (const auto& [r, n] : count) {
+    if (r != best) other_lines += n;
+  }
+  if (best_n < kOneRankNumericsMinLines || best_n < 2 * others) return std::nullopt;
+  OneRankNumerics out;
+  out.rank = best;
+  out.lines = best_n;
+  out.first_line = first[best];
+  out.other_rank_lines = other_lines;
+  for (const std::string& line : lines) {
+    if (line.size() > 2000) continue;
+    std::smatch m;
+    if (std::regex_search(line, m, PlaceOfRank()) && ParseInt32(m[1].str()) == best) {
+      out.node = m[2].str();
+      out.gpu = ParseInt32(m[3].str()).value_or(-1);
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace vigil

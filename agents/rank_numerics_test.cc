@@ -1,0 +1,38 @@
+// FindOneRankNumerics (rank_numerics.h): which lines single out one rank in a numbers comparison.
+#include <doctest/doctest.h>
+
+#include "agents/rank_numerics.h"
+
+namespace vigil {
+namespace {
+
+TEST_CASE("rank numerics: one rank named again and again, its place as a line writes it") {
+  auto r = FindOneRankNumerics({"nan-guard: non-finite or outlier grads first seen on rank 37; rolling back",
+                                "replica-check step 90000: param checksum of rank 37 differs from its 7 data-parallel replicas",
+                                "hkim: rank 37 = h100-a044 local 5. no Xid"});
+  REQUIRE(r);
+  CHECK(r->rank == 37);
+  CHECK(r->lines == 2);
+  CHECK(r->first_line == 0);
+  CHECK(r->node == "h100-a044");
+  CHECK(r->gpu == 5);
+}
+
+TEST_CASE("rank numerics: not one rank, once only, or a responder's command: nothing") {
+  // Once is not again and again.
+  CHECK(!FindOneRankNumerics({"[Rank 21] Hash not matching for layers.3.weight"}));
+  // Two ranks as often: no single suspect.
+  CHECK(!FindOneRankNumerics({"[Rank 21] Hash not matching for a", "[Rank 21] Hash not matching for b",
+                              "[Rank 4] Hash not matching for a", "[Rank 4] Hash not matching for b"}));
+  // A line naming two ranks singles out neither.
+  CHECK(!FindOneRankNumerics({"grad norm of rank 3 differs from rank 4", "grad norm of rank 3 differs from rank 4"}));
+  // The responder's grep names what it looks for, not a finding.
+  CHECK(!FindOneRankNumerics({"$ grep 'checksum mismatch' rank7.log", "$ grep -c 'hash not matching' rank7.log"}));
+  // No disagreement word: a rank's grad norm printed is no outlier.
+  CHECK(!FindOneRankNumerics({"rank 5 grad norm 0.91", "rank 5 grad norm 0.93"}));
+  // A data-parallel group index is no rank (holdout7 x009: dp_rank 2 holds ranks 16-23).
+  CHECK(!FindOneRankNumerics({"checksum mismatch: dp_rank 2 (ranks 16-23)", "checksum mismatch: dp_rank 2 (ranks 16-23)"}));
+}
+
+}  // namespace
+}  // namespace vigil
