@@ -51,6 +51,13 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
     if (IsShellCommandLine(line)) continue;
     std::set<int> ranks;
     for (auto it = std::sregex_iterator(line.begin(), line.end(), RankWord()); it != std::sregex_iterator(); ++it) {
+      // A rank after a reference word is the comparison's other side ("expected ... from global
+      // rank 8", "than rank 3"), not the one singled out (realistic6's RV-RL6 guard).
+      const size_t at = static_cast<size_t>(it->position(0));
+      const std::string before = line.substr(at > 24 ? at - 24 : 0, at > 24 ? 24 : at);
+      static const std::regex kReference(R"(\b(from|expected|reference|than|vs\.?|versus|against)(\s+global)?\s*$)",
+                                         std::regex::icase);
+      if (std::regex_search(before, kReference)) continue;
       if (auto r = ParseInt32((*it)[1].str())) ranks.insert(*r);
     }
     if (ranks.size() != 1) continue;

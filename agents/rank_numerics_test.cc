@@ -25,11 +25,13 @@ TEST_CASE("rank numerics: not one rank, once only, or a responder's command: not
   CHECK(!FindOneRankNumerics({"[Rank 21] Hash not matching for a", "[Rank 21] Hash not matching for b",
                               "[Rank 4] Hash not matching for a", "[Rank 4] Hash not matching for b"}));
   // A line naming two ranks singles out neither.
-  CHECK(!FindOneRankNumerics({"grad norm of rank 3 differs from rank 4", "grad norm of rank 3 differs from rank 4"}));
+  CHECK(!FindOneRankNumerics({"grad norm mismatch on rank 3 and rank 4", "grad norm mismatch on rank 3 and rank 4"}));
   // The responder's grep names what it looks for, not a finding.
   CHECK(!FindOneRankNumerics({"$ grep 'checksum mismatch' rank7.log", "$ grep -c 'hash not matching' rank7.log"}));
   // No disagreement word: a rank's grad norm printed is no outlier.
   CHECK(!FindOneRankNumerics({"rank 5 grad norm 0.91", "rank 5 grad norm 0.93"}));
+  // The reference side of a comparison is not singled out.
+  CHECK(!FindOneRankNumerics({"checksum mismatch: expected 0x9 from global rank 8", "checksum mismatch: expected 0x9 from global rank 8"}));
   // A data-parallel group index is no rank (holdout7 x009: dp_rank 2 holds ranks 16-23).
   CHECK(!FindOneRankNumerics({"checksum mismatch: dp_rank 2 (ranks 16-23)", "checksum mismatch: dp_rank 2 (ranks 16-23)"}));
 }
