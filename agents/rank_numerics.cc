@@ -49,6 +49,10 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
     if (line.size() > 2000 || line.find_first_of("rR") == std::string::npos) continue;
     if (!std::regex_search(line, NumbersWord()) || !std::regex_search(line, DisagreeWord())) continue;
     if (IsShellCommandLine(line)) continue;
+    // A shape or size mismatch (load_state_dict's "size mismatch for X: copying a param with shape")
+    // is the launch's configuration, not wrong numbers.
+    static const std::regex kShape(R"(\b(shapes?|size mismatch|sizes? do(es)? not match)\b)", std::regex::icase);
+    if (std::regex_search(line, kShape)) continue;
     std::set<int> ranks;
     for (auto it = std::sregex_iterator(line.begin(), line.end(), RankWord()); it != std::sregex_iterator(); ++it) {
       // A rank after a reference word is the comparison's other side ("expected ... from global

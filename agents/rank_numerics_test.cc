@@ -32,6 +32,8 @@ TEST_CASE("rank numerics: not one rank, once only, or a responder's command: not
   CHECK(!FindOneRankNumerics({"rank 5 grad norm 0.91", "rank 5 grad norm 0.93"}));
   // The reference side of a comparison is not singled out.
   CHECK(!FindOneRankNumerics({"checksum mismatch: expected 0x9 from global rank 8", "checksum mismatch: expected 0x9 from global rank 8"}));
+  // A checkpoint whose shapes do not fit is configuration.
+  CHECK(!FindOneRankNumerics({"[rank3]: size mismatch for w: copying a param with shape [8] from checkpoint", "[rank3]: size mismatch for v: copying a param with shape [4] from checkpoint"}));
   // A data-parallel group index is no rank (holdout7 x009: dp_rank 2 holds ranks 16-23).
   CHECK(!FindOneRankNumerics({"checksum mismatch: dp_rank 2 (ranks 16-23)", "checksum mismatch: dp_rank 2 (ranks 16-23)"}));
 }
