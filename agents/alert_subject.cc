@@ -309,10 +309,11 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
   } else {
     r.heat_text = what;
   }
-  // Harmless: no throttle bit beyond the SW power cap, the clock at its best, no timing behind.
+  // Harmless: no throttle bit (the SW power cap's too: a lowered limit caps clocks, realistic12
+  // rl12-09), the clock at its best, no timing behind.
   // Whether it throttles is the GPU's own clock series' to say (its reasons, its clock).
   const bool read_something = r.reasons != nullptr || r.clock != nullptr;
-  r.harmless = read_something && r.slow.empty() && (r.reasons == nullptr || (r.reason_bits & 0xE8) == 0) &&
+  r.harmless = read_something && r.slow.empty() && (r.reasons == nullptr || (r.reason_bits & 0xEC) == 0) &&
                (r.clock == nullptr || clock_full) && r.heat != SubjectHeat::kThrottling;
   r.unthrottled = r.reasons != nullptr && (r.reason_bits & 0xEC) == 0 && !clock_low;
   return r;

@@ -62,8 +62,8 @@ TEST_CASE("alert subject: heat read from the reasons and the clock") {
   CHECK(fine.heat == SubjectHeat::kNotThrottling);
   CHECK(fine.harmless);
   CHECK(fine.unthrottled);
-  // The SW power cap bit is no harm; the HW slowdown bit is.
-  CHECK(read({88, 89}, {0, 4}, {1980, 1980}).harmless);
+  // Neither the SW power cap bit (a lowered limit) nor the HW slowdown bit is harmless.
+  CHECK(!read({88, 89}, {0, 4}, {1980, 1980}).harmless);
   CHECK(!read({88, 89}, {0, 8}, {1980, 1980}).harmless);
   CHECK(read({60, 61}, {0, 0}, {}).heat == SubjectHeat::kCool);
   // Hot with nothing to tell: not called either way.
