@@ -4616,7 +4616,7 @@ RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
       for (const AddressFact& f : reader.Read(l.text)) {
         if (f.host.empty()) continue;
         auto [it, added] = named.emplace(f.address, f.host);
-        if (!added && !SameHost(it->second, f.host)) twice.insert(f.address);
+        if (!added && !SameNodeName(it->second, f.host)) twice.insert(f.address);
       }
     }
   }
@@ -4631,7 +4631,7 @@ RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
       if (shown.empty()) shown = h + " (" + name + ")";
     }
     for (const std::string& a : alloc) {
-      if (SameHost(name, a)) return {};
+      if (SameNodeName(name, a)) return {};
     }
   }
   first.host = shown.empty() ? hosts.front() : shown;
@@ -10725,14 +10725,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     const OddNodeSetting odd = OddNodeOut(settings);
     std::string node;
     for (const std::string& n : topo.nodes) {
-      if (!odd.node.empty() && SameHost(n, odd.node)) node = n;
+      if (!odd.node.empty() && SameNodeName(n, odd.node)) node = n;
     }
     if (!node.empty()) {
       // The odd node's own line, as the evidence's source.
       for (const CaseLog& log : c.logs) {
         for (const LogLine& l : log.lines) {
           auto hv = SocketIfnameOfLine(l.text);
-          if (first_line.empty() && !hv.first.empty() && SameHost(hv.first, node)) {
+          if (first_line.empty() && !hv.first.empty() && SameNodeName(hv.first, node)) {
             first_line = Utf8Prefix(l.text, 300);
             first_source = log.source + ":" + std::to_string(l.number);
           }

@@ -13,6 +13,7 @@
 #include "agents/incident_history.h"
 #include "agents/fp8_overflow.h"
 #include "agents/log_time.h"
+#include "agents/node_names.h"
 #include "agents/node_setting.h"
 #include "agents/power_limit.h"
 #include "agents/rendezvous_host.h"
@@ -145,16 +146,30 @@ TEST_CASE("rg14: RendezvousConnectHosts reads c10d's refused and timed-out conne
   CHECK(RendezvousConnectHosts("RendezvousConnectionError: The connection to the C10d store has failed.").empty());
 }
 
-TEST_CASE("rg14: AllocationHostlists and SameHost") {
+// One IsIpAddress: rendezvous_host.h kept its own (anything with a colon, or four dotted numbers
+// of up to three digits), and a std::string argument picked it over node_names.h's string_view one
+// wherever both headers were included (builtin_reasoner.cc): "node-1:9100" and "999.1.1.1" were
+// addresses there and not in node_names. Now there is node_names.h's alone.
+TEST_CASE("rg14: a host with a port or a dotted quad out of range is not an address, wherever it is asked") {
+  const std::string with_port = "node-1:9100", out_of_range = "999.1.1.1", v6 = "fd00::3", v4 = "10.0.0.3";
+  CHECK_FALSE(IsIpAddress(with_port));
+  CHECK_FALSE(IsIpAddress(out_of_range));
+  CHECK(IsIpAddress(v6));
+  CHECK(IsIpAddress(v4));
+  // Two spellings of one IPv6 address are one host (SameHost compared the text).
+  CHECK(SameNodeName(std::string("fd00::3"), std::string("fd00:0:0::3")));
+}
+
+TEST_CASE("rg14: AllocationHostlists and SameNodeName") {
   CHECK(AllocationHostlists("   NodeList=gx-[0420-0423]") == std::vector<std::string>{"gx-[0420-0423]"});
   CHECK(AllocationHostlists("   ReqNodeList=(null) ExcNodeList=gx-0001").empty());
   CHECK(AllocationHostlists("   NodeList=(null)").empty());
   CHECK(AllocationHostlists("+ echo SLURM_JOB_NODELIST=gx-[01-02],gy-07") ==
         std::vector<std::string>{"gx-[01-02],gy-07"});
-  CHECK(SameHost("gx-0311", "GX-0311.cluster.local."));
-  CHECK_FALSE(SameHost("gx-031", "gx-0311"));
-  CHECK_FALSE(SameHost("gx-0311.a.example", "gx-0311.b.example"));
-  CHECK_FALSE(SameHost("10.0.0.3", "10.0.0.30"));
+  CHECK(SameNodeName("gx-0311", "GX-0311.cluster.local."));
+  CHECK_FALSE(SameNodeName("gx-031", "gx-0311"));
+  CHECK_FALSE(SameNodeName("gx-0311.a.example", "gx-0311.b.example"));
+  CHECK_FALSE(SameNodeName("10.0.0.3", "10.0.0.30"));
   CHECK(IsIpAddress("10.0.0.3"));
   CHECK(IsIpAddress("fd00::3"));
   CHECK_FALSE(IsIpAddress("gx-0311"));

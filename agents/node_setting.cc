@@ -4,7 +4,7 @@
 #include <regex>
 #include <set>
 
-#include "agents/rendezvous_host.h"
+#include "agents/node_names.h"
 
 namespace vigil {
 
@@ -27,7 +27,7 @@ OddNodeSetting OddNodeOut(const std::vector<std::pair<std::string, std::string>>
   for (const auto& [host, value] : settings) {
     if (host.empty() || value.empty()) continue;
     size_t i = 0;
-    while (i < hosts.size() && !SameHost(hosts[i], host)) ++i;
+    while (i < hosts.size() && !SameNodeName(hosts[i], host)) ++i;
     if (i == hosts.size()) hosts.push_back(host);
     values[i].insert(value);
   }

@@ -22,7 +22,7 @@ struct OddNodeSetting {
 };
 
 // Over (host, value) pairs: the one host whose values differ from the value all of at least one
-// other host's lines hold, every other host agreeing. Hosts compare as SameHost does.
+// other host's lines hold, every other host agreeing. Hosts compare as SameNodeName does.
 OddNodeSetting OddNodeOut(const std::vector<std::pair<std::string, std::string>>& settings);
 
 }  // namespace vigil

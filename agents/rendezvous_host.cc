@@ -1,7 +1,8 @@
 #include "agents/rendezvous_host.h"
 
-#include <cctype>
 #include <regex>
+
+#include "agents/node_names.h"
 
 namespace vigil {
 
@@ -14,7 +15,7 @@ std::vector<std::string> RendezvousConnectHosts(const std::string& line) {
     for (auto it = std::sregex_iterator(line.begin(), line.end(), *re); it != std::sregex_iterator(); ++it) {
       std::string h = (*it)[1].str();
       bool seen = false;
-      for (const std::string& o : out) seen = seen || SameHost(o, h);
+      for (const std::string& o : out) seen = seen || SameNodeName(o, h);
       if (!seen) out.push_back(std::move(h));
     }
   }
@@ -33,33 +34,6 @@ std::vector<std::string> AllocationHostlists(const std::string& line) {
     out.push_back(v);
   }
   return out;
-}
-
-namespace {
-std::string Lower(const std::string& s) {
-  std::string out = s;
-  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-}  // namespace
-
-bool IsIpAddress(const std::string& host) {
-  if (host.find(':') != std::string::npos) return true;
-  static const std::regex kV4(R"(^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$)");
-  return std::regex_match(host, kV4);
-}
-
-bool SameHost(const std::string& a, const std::string& b) {
-  std::string x = Lower(a), y = Lower(b);
-  while (!x.empty() && x.back() == '.') x.pop_back();
-  while (!y.empty() && y.back() == '.') y.pop_back();
-  if (x.empty() || y.empty()) return false;
-  if (x == y) return true;
-  if (IsIpAddress(x) || IsIpAddress(y)) return false;
-  const std::string xs = x.substr(0, x.find('.')), ys = y.substr(0, y.find('.'));
-  // One side short: its name is the other's first label.
-  if (x.find('.') == std::string::npos || y.find('.') == std::string::npos) return xs == ys;
-  return false;
 }
 
 }  // namespace vigil

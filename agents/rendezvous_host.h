@@ -22,12 +22,8 @@ std::vector<std::string> RendezvousConnectHosts(const std::string& line);
 // unexpanded (the reasoner's ExpandHostlist reads them).
 std::vector<std::string> AllocationHostlists(const std::string& line);
 
-// Whether two host names are one machine: case-insensitive, a short name equal to an FQDN's first
-// label ("hpc-0311" == "hpc-0311.cluster.local"; "hpc-031" != "hpc-0311").
-bool SameHost(const std::string& a, const std::string& b);
-
-// Whether a host is written as an IP address (IPv4 dotted quad, or containing a colon): such a
-// host is compared with no node name.
-bool IsIpAddress(const std::string& host);
+// Host names are compared with SameNodeName and told from addresses with IsIpAddress
+// (agents/node_names.h; until 2026-12-03 this header kept its own SameHost and a regex IsIpAddress,
+// which builtin_reasoner.cc's std::string calls picked over node_names.h's by overload resolution).
 
 }  // namespace vigil
