@@ -10536,10 +10536,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     int64_t limit_ms = kNoTime, progress_ms = kNoTime;
     bool limit = false, progress_after = false;
     std::string limit_line, limit_source, oom_line, oom_source;
+    std::map<std::string, int> kill_line_of;  // log source -> its first time-limit line's number
     for (const CaseLog& log : c.logs) {
       for (const LogLine& l : log.lines) {
         const SlurmJobEnd end = ReadSlurmJobEnd(l.text);
         if (end == SlurmJobEnd::kTimeLimit) {
+          kill_line_of.emplace(log.source, l.number);
           const int64_t t = LineTimeMs(l.text, topo.clock);
           if (!limit || (t != kNoTime && (limit_ms == kNoTime || t < limit_ms))) {
             if (!limit || t != kNoTime) {
@@ -10563,10 +10565,33 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       const bool progressing = limit_ms != kNoTime && progress_ms != kNoTime && !progress_after &&
                                progress_ms >= SaturatingSub(limit_ms, kProgressBeforeLimitMs);
       // A fault the case already shows with a cause's score (a data loader's bus error, a lost OST)
-      // is what slowed or stopped the job before its limit: the limit is then how it ended.
+      // is what slowed or stopped the job before its limit: the limit is then how it ended. What the
+      // kill itself makes the ranks print (torchrun's SIGTERM, peers' ncclRemoteError, srun's
+      // "Terminated"; RG16, realistic16 rl16-27) is no such fault: evidence timed at or after the
+      // kill, or after the kill's line in the kill's own log, does not count.
+      auto after_kill = [&](const Observation& o) {
+        if (limit_ms != kNoTime && o.time_ms != kNoTime) return o.time_ms >= limit_ms;
+        const std::string& src = o.evidence.source;
+        const size_t colon = src.rfind(':');
+        if (colon == std::string::npos) return false;
+        auto it = kill_line_of.find(src.substr(0, colon));
+        if (it == kill_line_of.end()) return false;
+        const std::string num = src.substr(colon + 1);
+        if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos || num.size() > 9) return false;
+        return std::stoi(num) > it->second;
+      };
+      std::map<std::string, double> echo;  // category -> its evidence after the kill
+      for (const Observation& o : beliefs.observations()) {
+        if (!after_kill(o)) continue;
+        for (const auto& [cat, delta] : o.deltas) {
+          if (delta > 0) echo[cat] += delta;
+        }
+      }
       double strongest_other = 0;
       for (const auto& [cat, score] : beliefs.scores()) {
-        if (cat != "launch_config_error") strongest_other = std::max(strongest_other, score);
+        if (cat == "launch_config_error") continue;
+        auto e = echo.find(cat);
+        strongest_other = std::max(strongest_other, score - (e == echo.end() ? 0.0 : e->second));
       }
       const bool other_cause = strongest_other >= kCauseMinScore;
       const double w = progressing && !other_cause ? kFirstSignatureWeight : kLaunchNoteWeight;

@@ -465,3 +465,51 @@ TEST_CASE("rg14: a zero non-finite count or a climbing grad norm keeps the diver
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// RG16 (realistic16 rl16-27's shape, own names): a job killed at its own time limit 5 min after its
+// last step line, whose ranks then print what a SIGTERM makes them print: torchrun's death signal,
+// a peer's ncclRemoteError, an IB completion error, srun's "Terminated". That echo follows the kill
+// (timed after it, or after it in the kill's own log) and is no fault that slowed the job. Before:
+// rank_process_crash (the echo counted as "a fault the case shows", the limit a note).
+constexpr const char* kLimitEcho = R"JSON({
+  "id": "rg16-time-limit-echo",
+  "topology": {"nodes": ["tq-01", "tq-02", "tq-03", "tq-04"], "gpus_per_node": 8, "timezone": "UTC"},
+  "logs": [
+    {"source": "slurm-880.out", "lines": [
+      "[2026-05-02 08:40:10] step 7100 | loss 2.101 | 1.41 s/step | eta 2d 03h",
+      "KILL_LINE",
+      "W0502 08:45:02.440112 51102 torch/distributed/elastic/agent/server/api.py:704] Received Signals.SIGTERM death signal, shutting down workers",
+      "[rank25]:[E0502 08:45:03.012271 60231 ProcessGroupNCCL.cpp:1712] [PG ID 0 PG GUID 0 Rank 25] NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
+      "[rank25]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+      "[rank9]: NET/IB : Got completion from peer 10.7.1.4<51120> with status=5 opcode=0 len=0 vendor err 249 (Recv) hca mlx5_0",
+      "srun: Job step aborted: Waiting up to 32 seconds for job step to finish.",
+      "srun: error: tq-04: tasks 24-31: Terminated"]},
+    {"source": "ops/shell", "lines": [
+      "$ sacct -j 880 -X -o JobID,Elapsed,Timelimit,State,ExitCode",
+      "880          06:00:12   06:00:00    TIMEOUT      0:0"]}
+  ]
+})JSON";
+
+TEST_CASE("rg16: a time limit's kill echo (SIGTERM, peers' NCCL errors, srun Terminated) is no other fault") {
+  const char* kills[] = {
+      "slurmstepd: error: *** JOB 880 ON tq-01 CANCELLED AT 2026-05-02T08:45:02 DUE TO TIME LIMIT ***",
+      "[2026-05-02 08:45:02] slurmstepd: error: *** STEP 880.0 ON tq-01 CANCELLED AT 2026-05-02T08:45:02 DUE TO TIME LIMIT ***",
+      "2026-05-02T08:45:02.001 slurmctld: Time limit exhausted for JobId=880"};
+  for (const char* kill : kills) {
+    CAPTURE(kill);
+    std::string text = kLimitEcho;
+    text.replace(text.find("KILL_LINE"), 9, kill);
+    Diagnosis d = Run(text.c_str());
+    std::string ev;
+    for (const Evidence& e : d.evidence) ev += e.detail + "\n";
+    CAPTURE(ev);
+    CHECK(d.root_cause == "launch_config_error");
+    CHECK(d.component == "job");
+  }
+}
+
+}  // namespace
+}  // namespace vigil
