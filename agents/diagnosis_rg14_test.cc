@@ -513,3 +513,46 @@ TEST_CASE("rg16: a time limit's kill echo (SIGTERM, peers' NCCL errors, srun Ter
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// RG16 (realistic16 rl16-04 / rl16-15's shape, own names and numbers): Ray's memory monitor and the
+// kubelet kill or evict the workers of the node that ran low on host memory; the peers' NCCL errors
+// follow. Each wording alone is host_oom. Before: rank_process_crash (the peers' ncclRemoteError).
+TEST_CASE("rg16: Ray's and Kubernetes' memory-pressure kills are host_oom, not a rank crash") {
+  const char* kills[] = {
+      "(raylet, ip=10.9.0.12) [2026-05-04 03:10:22,615 E 311 311] (raylet) node_manager.cc:3069: 2 Workers (tasks / actors) "
+      "killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: 77aa, IP: 10.9.0.12) over the last time period.",
+      "The actor is dead because its worker process has died. Worker exit type: USER_ERROR Worker exit detail: Task was killed "
+      "due to the node running low on memory.",
+      "Memory on the node (IP: 10.9.0.12, ID: 77aa) where the task was running was 250.10GB / 255.00GB (0.9808), which "
+      "exceeds the memory usage threshold of 0.95. Ray killed this worker (ID: 1b2c) because it was the most recently scheduled task.",
+      "Message:          The node was low on resource: memory. Threshold quantity: 100Mi, available: 50120Ki. Container "
+      "train was using 260113620Ki, request is 200Gi, has larger consumption of memory.",
+      "      Reason:       OOMKilled"};
+  for (const char* kill : kills) {
+    CAPTURE(kill);
+    std::string text = R"JSON({
+  "id": "rg16-memory-pressure",
+  "topology": {"nodes": ["mp-01", "mp-02", "mp-03"], "gpus_per_node": 8, "timezone": "UTC"},
+  "logs": [
+    {"source": "train.log", "lines": [
+      "[rank8] step 900 loss 2.01 (2.2 s/it)",
+      "KILL_LINE",
+      "[rank3]:[E0504 03:10:58.201337 20501 ProcessGroupNCCL.cpp:1595] [PG ID 0 PG GUID 0(default_pg) Rank 3] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
+      "[rank3]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+      "[rank9]: Last error: socket recv: connection reset by peer (10.9.0.12<43310>)"]}
+  ]
+})JSON";
+    text.replace(text.find("KILL_LINE"), 9, kill);  // no quote or backslash in the kill lines
+    Diagnosis d = Run(text.c_str());
+    std::string ev;
+    for (const Evidence& e : d.evidence) ev += e.detail + "\n";
+    CAPTURE(ev);
+    CHECK(d.root_cause == "host_oom");
+  }
+}
+
+}  // namespace
+}  // namespace vigil
