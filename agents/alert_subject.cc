@@ -20,15 +20,6 @@ std::string LabelOf(const Labels& labels, std::initializer_list<const char*> key
   return "";
 }
 
-std::string NodeOfLabels(const Labels& labels) {
-  for (std::string_view key : kNodeLabelKeys) {
-    auto it = labels.find(std::string(key));
-    if (it == labels.end() || it->second.empty()) continue;
-    if (std::string host = NodeLabelHost(it->second); !host.empty()) return host;
-  }
-  return "";
-}
-
 int IndexOf(const std::string& v) {
   if (v.empty() || v.size() > 6 || !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isdigit(ch); }))
     return -1;
@@ -124,7 +115,7 @@ AlertSubject SubjectOfAlert(const Labels& alert) {
   AlertSubject s;
   s.rank = RankOfLabels(alert);
   s.job = LabelOf(alert, {"job"});
-  s.node = NodeOfLabels(alert);
+  s.node = NodeOf(alert);
   s.gpu = GpuOfLabels(alert);
   if (s.gpu < 0 && !s.node.empty()) s.gpu = IndexOf(LabelOf(alert, {"local_rank"}));
   s.uuid = LabelOf(alert, {"UUID", "uuid", "gpu_uuid"});
@@ -159,7 +150,7 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
   if (!sub.rank.empty() && (sub.node.empty() || sub.gpu < 0)) {
     for (const TimeSeries& s : series) {
       if (!rank_match(s)) continue;
-      const std::string node = NodeOfLabels(s.labels);
+      const std::string node = NodeOf(s.labels);
       const int gpu = GpuOfLabels(s.labels);
       if (node.empty() || gpu < 0) continue;
       if (!sub.node.empty() && !SameNodeName(sub.node, node)) continue;
@@ -179,7 +170,7 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
   auto gpu_match = [&](const TimeSeries& s) {
     if (!sub.uuid.empty() && LabelOf(s.labels, {"UUID", "uuid", "gpu_uuid"}) == sub.uuid) return true;
     if (sub.node.empty() || sub.gpu < 0 || GpuOfLabels(s.labels) != sub.gpu) return false;
-    const std::string node = NodeOfLabels(s.labels);
+    const std::string node = NodeOf(s.labels);
     return !node.empty() && SameNodeName(node, sub.node);
   };
   // A GPU's rank: a rank's series on that node and GPU (said in Describe, and its timings read).

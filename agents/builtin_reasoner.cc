@@ -468,18 +468,6 @@ bool CaseSaysMoe(const DiagnosisCase& c, const FlatLogs& flat) {
 
 
 
-// The first node label's node (kNodeLabelKeys order, `instance` last; NodeLabelHost: spaces and a
-// port dropped), as the label spells it: the name a diagnosis shows. Compare names with
-// node_names.h, not as strings.
-std::string NodeOf(const Labels& labels) {
-  for (std::string_view key : kNodeLabelKeys) {
-    auto it = labels.find(key.data());
-    if (it == labels.end() || it->second.empty()) continue;
-    if (std::string host = NodeLabelHost(it->second); !host.empty()) return host;
-  }
-  return "";
-}
-
 // The labels that may name a GPU, in the order GpuOf reads them (literals: data() ends in a NUL).
 constexpr std::string_view kGpuLabels[] = {"gpu", "GPU", "gpu_index", "minor_number"};
 

@@ -56,6 +56,15 @@ std::string NodeLabelHost(std::string_view value) {
   return InstanceHost(value);
 }
 
+std::string NodeOf(const Labels& labels) {
+  for (std::string_view key : kNodeLabelKeys) {
+    auto it = labels.find(key.data());
+    if (it == labels.end() || it->second.empty()) continue;
+    if (std::string host = NodeLabelHost(it->second); !host.empty()) return host;
+  }
+  return "";
+}
+
 bool IsIpAddress(std::string_view name) { return !CanonicalAddress(name).empty(); }
 
 std::string NodeNameKey(std::string_view name) {

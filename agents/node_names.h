@@ -55,6 +55,12 @@ inline constexpr std::string_view kNodeLabelKeys[] = {"Hostname",  "hostname", "
 // "[fe80::1]:9400" -> "fe80::1"); "" when nothing is left (" ", ":9400").
 std::string NodeLabelHost(std::string_view value);
 
+// The first node label's node (kNodeLabelKeys order, `instance` last; NodeLabelHost: spaces and a
+// port dropped), as the label spells it: the name a diagnosis shows; "" when no label names one.
+// Compare names with SameNodeName, not as strings. (The reasoner's place reading and an alert's
+// subject, alert_subject.cc, each kept a copy until 2026-12-03.)
+std::string NodeOf(const Labels& labels);
+
 // The host part of an instance label value (see above): "node-3:9100" -> "node-3",
 // "[fd00::3]:9400" -> "fd00::3", "fd00::3" -> "fd00::3", ":9100" -> "", "[fd00::3" -> "[fd00::3",
 // "https://a.example.com" -> itself.
