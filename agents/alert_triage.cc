@@ -10,6 +10,7 @@
 
 #include "agents/expression_evidence.h"
 #include "agents/node_names.h"
+#include "agents/scrape_labels.h"
 #include "agents/pod_node.h"
 #include "connectors/alertmanager.h"
 #include "connectors/prometheus_source.h"
@@ -203,9 +204,12 @@ std::vector<Labels> ScopeAttempts(const Alert& alert, const std::vector<Labels>&
   const std::string instance = LabelOf(alert.labels, "instance");
   for (std::string_view k : kNodeLabelKeys) {
     if (k == "instance") continue;  // the exporter's host: read below, after the node labels
-    const std::string key(k);
+    // The label read (`exported_node` for `node` when the scrape renamed the series' own) and its
+    // value; none for the exporter's node on a series about something else (node_names.h).
+    std::string_view read;
+    if (SubjectNodeLabel(alert.labels, k, &read).empty()) continue;
+    const std::string key(read);
     const std::string v = LabelOf(alert.labels, key.c_str());
-    if (NodeLabelHost(v).empty()) continue;
     if (!job.empty()) out.push_back({{key, v}, {"job", job}});
     out.push_back({{key, v}});
     if (key == "exported_instance") {
@@ -850,7 +854,8 @@ std::string AlertLogSource(const Alert& a, const std::string& node, const std::s
 std::pair<std::string, std::string> AlertNode(const Alert& alert) {
   // kNodeLabelKeys' order, `instance` last; a value of spaces or a port alone names no node.
   for (std::string_view k : kNodeLabelKeys) {
-    if (std::string v = NodeLabelHost(LabelOf(alert.labels, k.data())); !v.empty()) return {std::string(k), std::move(v)};
+    std::string_view read;
+    if (std::string v = SubjectNodeLabel(alert.labels, k, &read); !v.empty()) return {std::string(read), std::move(v)};
   }
   return {"", ""};
 }

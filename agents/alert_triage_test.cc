@@ -1931,6 +1931,36 @@ TEST_CASE("alert triage: an alert naming only its pod is about the node kube_pod
     CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
     CHECK(SeriesOf(*c, "kube_pod_info", "node", "node-3") == 1);
   }
+  // REVFIX3: kube-state-metrics through the community chart's kubernetes-service-endpoints job
+  // carries the scrape's `kubernetes_node` - its own node, infra-1. Before, the alert was on infra-1:
+  // kube_pod_info never asked, infra-1's series read, the diagnosis' component on infra-1.
+  SUBCASE("kube-state-metrics' own kubernetes_node is not the pod's node (REVFIX3)") {
+    Alert e = a;
+    e.labels["job"] = "kubernetes-service-endpoints";
+    e.labels["kubernetes_node"] = "infra-1";
+    e.labels["kubernetes_namespace"] = "monitoring";
+    e.labels["kubernetes_name"] = "prometheus-kube-state-metrics";
+    e.labels["app_kubernetes_io_name"] = "kube-state-metrics";
+    CHECK(AlertNode(e) == std::pair<std::string, std::string>{"instance", "10.244.1.5"});
+    auto c = BuildTriageCase(e, o);
+    REQUIRE(c.ok());
+    REQUIRE_FALSE(asked.empty());
+    CHECK(asked[0] == "kube_pod_info{namespace=\"ml\",pod=\"trainer-0\"}");
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    REQUIRE_FALSE(src.asked.empty());
+    CHECK(src.asked[0].matchers == Labels{{"node", "node-3"}, {"job", "kubernetes-service-endpoints"}});
+    for (const MetricQuery& q : src.asked) CHECK(q.matchers.count("kubernetes_node") == 0);
+    auto r = TriageAlert(e, o);
+    REQUIRE(r.ok());
+    CHECK(r->diagnosis.component == "node-3/gpu5");
+    // Its `exported_node` (relabelled with honor_labels false) is the pod's node, `node` the scrape's.
+    Alert x = a;
+    x.labels.erase("pod");
+    x.labels["exported_pod"] = "trainer-0";
+    x.labels["exported_node"] = "node-3";
+    x.labels["node"] = "infra-1";
+    CHECK(AlertNode(x) == std::pair<std::string, std::string>{"exported_node", "node-3"});
+  }
   SUBCASE("two nodes for the pod: both said, neither taken") {
     pods = {{"node-3", "ml"}, {"node-4", "ml"}};
     auto c = BuildTriageCase(a, o);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "agents/scrape_labels.h"
 #include "core/ascii.h"
 
 namespace vigil {
@@ -58,9 +59,7 @@ std::string NodeLabelHost(std::string_view value) {
 
 std::string NodeOf(const Labels& labels) {
   for (std::string_view key : kNodeLabelKeys) {
-    auto it = labels.find(key.data());
-    if (it == labels.end() || it->second.empty()) continue;
-    if (std::string host = NodeLabelHost(it->second); !host.empty()) return host;
+    if (std::string host = SubjectNodeLabel(labels, key); !host.empty()) return host;
   }
   return "";
 }
@@ -115,10 +114,8 @@ bool NodeNames::AddLabelled(std::string_view name) {
 NodeNames NodeNamesOf(const Labels& labels) {
   NodeNames out;
   for (std::string_view k : kNodeLabelKeys) {
-    auto it = labels.find(std::string(k));
-    if (it == labels.end() || it->second.empty()) continue;
     // A port on any node label is dropped (`host="node-3:9100"`), as the diagnosis always did.
-    std::string key = NodeNameKey(NodeLabelHost(it->second));
+    std::string key = NodeNameKey(SubjectNodeLabel(labels, k));
     AddOnce(k == "instance" ? &out.instance : &out.labelled, std::move(key));
   }
   return out;

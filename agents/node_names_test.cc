@@ -1,4 +1,5 @@
 #include "agents/node_names.h"
+#include "agents/scrape_labels.h"
 
 #include <doctest/doctest.h>
 
@@ -122,6 +123,91 @@ TEST_CASE("node names: the Kubernetes and relay labels, their precedence, bad va
   CHECK(NodeLabelHost("[fe80::1]:9400") == "fe80::1");
   CHECK(NodeNamesOf({{"kubernetes_node", " "}, {"Hostname", ""}, {"instance", ":9400"}}).empty());
   CHECK(NodeNamesOf({{"kubernetes_node", " gpu-7 "}}).labelled == std::vector<std::string>{"gpu-7"});
+}
+
+// REVFIX3 (review REV's first open finding): the node an alert is about when an exporter reports on
+// other objects than itself. kube-state-metrics runs in one pod and reports every pod of the
+// cluster: the scrape's `kubernetes_node` (the community chart's kubernetes-service-endpoints job)
+// is its own node, and a series' own `node` renamed `exported_node` (honor_labels false) is the
+// subject's while `node` is then the scrape's. Label sets as the exporters and scrape configs
+// write them. Before, the community chart's KubePodCrashLooping was on infra-1 (kube-state-metrics'
+// node) and the relabelled kube_pod_info's alert on infra-1 too.
+TEST_CASE("node names: the node kube-state-metrics, dcgm-exporter and node_exporter alerts are about (REVFIX3)") {
+  // kube_pod_container_status_restarts_total through the community chart (no `node` of its own).
+  const Labels ksm_pod = {{"alertname", "KubePodCrashLooping"},
+                          {"app_kubernetes_io_instance", "prometheus"},
+                          {"app_kubernetes_io_name", "kube-state-metrics"},
+                          {"container", "trainer"},
+                          {"instance", "10.244.1.5:8080"},
+                          {"job", "kubernetes-service-endpoints"},
+                          {"kubernetes_name", "prometheus-kube-state-metrics"},
+                          {"kubernetes_namespace", "monitoring"},
+                          {"kubernetes_node", "infra-1"},
+                          {"namespace", "ml"},
+                          {"pod", "trainer-0"},
+                          {"reason", "CrashLoopBackOff"}};
+  CHECK(ReportsOnOthers(ksm_pod));
+  CHECK(NodeOf(ksm_pod) == "10.244.1.5");  // kube-state-metrics' address only, not a node label
+  CHECK(NodeNamesOf(ksm_pod).labelled.empty());
+  CHECK_FALSE(SameNode(ksm_pod, Labels{{"Hostname", "infra-1"}}));
+  // kube_node_status_condition through the same job: `node` is the node the alert is about.
+  Labels ksm_node = ksm_pod;
+  ksm_node.erase("pod");
+  ksm_node.erase("container");
+  ksm_node["alertname"] = "KubeNodeNotReady";
+  ksm_node["node"] = "gpu-7";
+  CHECK(NodeOf(ksm_node) == "gpu-7");
+  CHECK(NodeNamesOf(ksm_node).labelled == std::vector<std::string>{"gpu-7"});
+  // kube-prometheus-stack's ServiceMonitor (job="kube-state-metrics", honorLabels): no node label.
+  CHECK(ReportsOnOthers({{"job", "kube-state-metrics"}, {"pod", "trainer-0"}}));
+  CHECK(ReportsOnOthers({{"service", "Kube-State-Metrics"}}));
+  // kube_pod_info scraped with honor_labels false by a job attaching the target's pod and node:
+  // the series' own are exported_pod / exported_node, `node` is kube-state-metrics' node.
+  const Labels relabelled = {{"alertname", "PodNotReadyOnGpuNode"}, {"exported_namespace", "ml"},
+                             {"exported_pod", "trainer-0"},         {"exported_node", "gpu-8"},
+                             {"namespace", "monitoring"},           {"pod", "ksm-7d9"},
+                             {"node", "infra-1"},                   {"instance", "10.244.1.5:8080"}};
+  CHECK(NodeOf(relabelled) == "gpu-8");
+  CHECK(NodeNamesOf(relabelled).labelled == std::vector<std::string>{"gpu-8"});
+  CHECK_FALSE(SameNode(relabelled, Labels{{"node", "infra-1"}}));
+  std::string_view read;
+  CHECK(SubjectNodeLabel(relabelled, "node", &read) == "gpu-8");
+  CHECK(read == "exported_node");
+  // dcgm-exporter with the GPU operator's ServiceMonitor (honorLabels false, pod mapping on): the
+  // workload's pod is exported_pod, `Hostname` the node (NODE_NAME), and it is read first.
+  const Labels dcgm = {{"Hostname", "gpu-7"},
+                       {"UUID", "GPU-3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"},
+                       {"device", "nvidia3"},
+                       {"gpu", "3"},
+                       {"modelName", "NVIDIA H100 80GB HBM3"},
+                       {"exported_container", "trainer"},
+                       {"exported_namespace", "ml"},
+                       {"exported_pod", "trainer-0"},
+                       {"container", "nvidia-dcgm-exporter"},
+                       {"namespace", "gpu-operator"},
+                       {"pod", "nvidia-dcgm-exporter-x7k2p"},
+                       {"instance", "10.244.7.9:9400"},
+                       {"job", "nvidia-dcgm-exporter"}};
+  CHECK(NodeOf(dcgm) == "gpu-7");
+  CHECK(NodeNamesOf(dcgm).labelled == std::vector<std::string>{"gpu-7"});
+  // The same exporter through the community chart's kubernetes-pods job: `kubernetes_node` is the
+  // node it runs on, which is the GPUs' node (a DaemonSet reports on its own node).
+  const Labels dcgm_pods = {{"Hostname", "gpu-7"}, {"gpu", "3"}, {"kubernetes_node", "gpu-7"}, {"pod", "trainer-0"},
+                            {"instance", "10.244.7.9:9400"}, {"job", "kubernetes-pods"}};
+  CHECK(NodeNamesOf(dcgm_pods).labelled == std::vector<std::string>{"gpu-7"});
+  // node_exporter through kubernetes-service-endpoints: its own node, named by kubernetes_node.
+  const Labels node_exporter = {{"alertname", "NodeFilesystemAlmostOutOfSpace"},
+                                {"app_kubernetes_io_name", "prometheus-node-exporter"},
+                                {"device", "/dev/nvme0n1p1"},
+                                {"instance", "10.0.3.17:9100"},
+                                {"job", "kubernetes-service-endpoints"},
+                                {"kubernetes_name", "prometheus-node-exporter"},
+                                {"kubernetes_node", "gpu-7"},
+                                {"mountpoint", "/"}};
+  CHECK_FALSE(ReportsOnOthers(node_exporter));
+  CHECK(NodeOf(node_exporter) == "gpu-7");
+  // A training pod scraped directly: `kubernetes_node` is its own pod's node.
+  CHECK(NodeOf({{"pod", "trainer-0"}, {"kubernetes_node", "gpu-7"}, {"instance", "10.244.7.20:8000"}}) == "gpu-7");
 }
 
 TEST_CASE("node names: an address-only place, names node_exporter ties to it, host-like log parts (ALERTID)") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "agents/node_names.h"
+#include "agents/scrape_labels.h"
 
 namespace vigil {
 namespace {
@@ -42,8 +43,7 @@ bool AlertNamesPodOnly(const Labels& alert) {
   if (PodOfLabels(alert).pod.empty()) return false;
   for (std::string_view k : kNodeLabelKeys) {
     if (k == "instance") continue;
-    auto it = alert.find(std::string(k));
-    if (it != alert.end() && !NodeLabelHost(it->second).empty()) return false;
+    if (!SubjectNodeLabel(alert, k).empty()) return false;
   }
   return true;
 }

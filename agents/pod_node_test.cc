@@ -17,7 +17,15 @@ TEST_CASE("pod node: which alerts name only their pod, and what kube_pod_info gi
   CHECK(AlertNamesPodOnly({{"pod", "trainer-0"}, {"namespace", "ml"}}));
   CHECK(AlertNamesPodOnly({{"pod", "trainer-0"}, {"instance", "10.244.1.5:8080"}}));  // the exporter's address
   CHECK(AlertNamesPodOnly({{"pod", "trainer-0"}, {"node", " "}, {"Hostname", ":9400"}}));  // names no node
-  CHECK_FALSE(AlertNamesPodOnly({{"pod", "trainer-0"}, {"kubernetes_node", "gpu-7"}}));
+  CHECK_FALSE(AlertNamesPodOnly({{"pod", "trainer-0"}, {"kubernetes_node", "gpu-7"}}));  // a pod scraped itself
+  // kube-state-metrics through the community chart's kubernetes-service-endpoints job: its
+  // `kubernetes_node` is kube-state-metrics' own node, so the alert names only its pod (REVFIX3;
+  // before, it was placed on infra-1 and kube_pod_info was never asked).
+  CHECK(AlertNamesPodOnly({{"pod", "trainer-0"}, {"namespace", "ml"}, {"kubernetes_node", "infra-1"},
+                           {"app_kubernetes_io_name", "kube-state-metrics"}, {"job", "kubernetes-service-endpoints"}}));
+  CHECK(AlertNamesPodOnly({{"exported_pod", "trainer-0"}, {"pod", "ksm-7d9"}, {"kubernetes_node", "infra-1"}}));
+  CHECK_FALSE(AlertNamesPodOnly({{"pod", "trainer-0"}, {"node", "gpu-7"}, {"kubernetes_node", "infra-1"},
+                                 {"job", "kube-state-metrics"}}));  // its own `node`: the pod's
   CHECK_FALSE(AlertNamesPodOnly({{"pod", ""}, {"namespace", "ml"}}));
   CHECK_FALSE(AlertNamesPodOnly({{"namespace", "ml"}}));
 

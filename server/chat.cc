@@ -16,6 +16,7 @@
 
 #include "agents/component_text.h"
 #include "agents/node_names.h"
+#include "agents/scrape_labels.h"
 #include "core/ascii.h"
 #include "core/time_util.h"
 #include "knowledge/exact_terms.h"
@@ -70,9 +71,13 @@ std::set<std::string> IncidentNames(const LiveIncident& inc) {
     const Labels& l = inc.alert->labels;
     // The node labels are agents/node_names.h's kNodeLabelKeys, the list alert triage, the storms
     // and the reasoner read (RVFIX2, 2026-12-03: chat kept its own, without `kubernetes_node` and
-    // `nodename`); an instance's host part (NodeLabelHost) is a host name too.
+    // `nodename`); an instance's host part (NodeLabelHost) is a host name too. Each read as they read
+    // it (SubjectNodeLabel, REVFIX3): kube-state-metrics' own node (`kubernetes_node` on its pod
+    // alerts) is no name of the incident, a renamed `exported_node` is.
     for (std::string_view key : kNodeLabelKeys) {
-      auto it = l.find(std::string(key));
+      std::string_view read;
+      if (SubjectNodeLabel(l, key, &read).empty()) continue;
+      auto it = l.find(std::string(read));
       if (it == l.end()) continue;
       const bool instance = key == "instance" || key == "exported_instance";
       if (instance) {

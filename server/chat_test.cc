@@ -618,6 +618,31 @@ TEST_CASE("Chat: a node named by kubernetes_node or nodename finds the incident 
   }
 }
 
+// A kube-state-metrics alert is not about the node kube-state-metrics runs on (REVFIX3): its
+// `kubernetes_node` (the community chart's scrape) names no incident; a relabelled series' own
+// `exported_node` does, and the scrape's `node` beside it does not. Before, "infra-1" found both and
+// "dgx-17" neither.
+TEST_CASE("Chat: kube-state-metrics' own node does not find its pod's incident; exported_node does (REVFIX3)") {
+  Fixture f;
+  LiveIncident crash = Queued(7, "x");
+  crash.alert->labels = {{"alertname", "KubePodCrashLooping"}, {"namespace", "ml"}, {"pod", "trainer-0"},
+                         {"kubernetes_node", "infra-1"}, {"app_kubernetes_io_name", "kube-state-metrics"},
+                         {"instance", "10.244.1.5:8080"}, {"job", "kubernetes-service-endpoints"}};
+  f.store.Add(crash);
+  ChatAnswer a = f.Ask("what is wrong with infra-1?");
+  CHECK_FALSE(Contains(a.answer, "Incident #7"));
+  LiveIncident relabelled = Queued(8, "y");
+  relabelled.alert->labels = {{"alertname", "KubePodNotReady"}, {"exported_pod", "trainer-1"},
+                              {"exported_node", "dgx-17"}, {"node", "infra-1"}, {"pod", "ksm-7d9"}};
+  f.store.Add(relabelled);
+  a = f.Ask("what is wrong with infra-1?");
+  CHECK_FALSE(Contains(a.answer, "Incident #7"));
+  CHECK_FALSE(Contains(a.answer, "Incident #8"));
+  a = f.Ask("what is wrong with dgx-17?");
+  CHECK(Contains(a.answer, "Incident #8"));
+  CHECK(Cites(a, "incident", "8"));
+}
+
 // "xid 79" shares `xid` with every Xid entry of the shipped pack and `79` with PCI addresses and
 // pids: the Xid 45 entry came first (RVFIX2, 2026-12-03). An exact Xid or code ranks its entries
 // first (knowledge/exact_terms.h).
