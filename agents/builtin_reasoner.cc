@@ -4564,6 +4564,13 @@ bool IsMountCheckResult(const std::string& rest) {
 // allocation lines give them (AllocationHostlists, expanded by ExpandHostlist; lists that cannot be
 // read are no allocation). Empty `host` when there is no such failure, no readable allocation, a
 // host written as an IP address (no name to compare) or a failing host inside the allocation.
+// The job's allocation, when the case shows several jobs' (REVFIX3; all lists were one union, so the
+// previous job's scontrol holding the stale MASTER_ADDR hid the fault): each list belongs to the job
+// its log last named (SlurmJobIdOfLine; at the start the log's source, slurm-N.out), the failing
+// client to its log's job at its first failure. Another known job's lists are left out; when the
+// lists left name different host sets, the failing job's own are kept, then those of the failing
+// client's log; when they still differ (two jobs, neither known as the failing one) or none is
+// left, nothing is compared.
 struct RendezvousOutside {
   std::string host;        // the unreachable rendezvous host
   std::string allocation;  // the allocation's host list as printed
@@ -4571,28 +4578,69 @@ struct RendezvousOutside {
   std::string source;      // its "log:line"
 };
 RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
-  std::vector<std::string> alloc;
-  std::string alloc_text;
+  struct Allocation {
+    std::vector<std::string> hosts;
+    std::string text;
+    std::string job;  // "" when no job was named before it
+    size_t log = 0;
+  };
+  std::vector<Allocation> lists;
   std::vector<std::string> hosts;
   RendezvousOutside first;
-  for (const CaseLog& log : c.logs) {
+  std::string failing_job;
+  size_t failing_log = 0;
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    const CaseLog& log = c.logs[li];
+    std::string job = SlurmJobIdOfSource(log.source);
     for (const LogLine& l : log.lines) {
+      if (std::string named = SlurmJobIdOfLine(l.text); !named.empty()) job = std::move(named);
       for (const std::string& list : AllocationHostlists(l.text)) {
-        const std::vector<std::string> expanded = ExpandHostlist(list);
+        std::vector<std::string> expanded = ExpandHostlist(list);
         if (expanded.empty()) return {};  // an allocation not read: nothing compared
-        alloc.insert(alloc.end(), expanded.begin(), expanded.end());
-        if (alloc_text.empty()) alloc_text = list;
+        lists.push_back({std::move(expanded), list, job, li});
       }
       for (const std::string& h : RendezvousConnectHosts(l.text)) {
         hosts.push_back(h);
         if (first.line.empty()) {
           first.line = Utf8Prefix(l.text, 400);
           first.source = log.source + ":" + std::to_string(l.number);
+          failing_job = job;
+          failing_log = li;
         }
       }
     }
   }
-  if (alloc.empty() || hosts.empty()) return {};
+  if (lists.empty() || hosts.empty()) return {};
+  // The failing job's lists (see above).
+  auto distinct = [](const std::vector<const Allocation*>& v) {
+    for (const Allocation* a : v) {
+      for (const Allocation* b : v) {
+        if (a->hosts.size() != b->hosts.size()) return true;
+        for (const std::string& h : a->hosts) {
+          if (std::none_of(b->hosts.begin(), b->hosts.end(), [&](const std::string& o) { return SameNodeName(h, o); }))
+            return true;
+        }
+      }
+    }
+    return false;
+  };
+  std::vector<const Allocation*> chosen;
+  for (const Allocation& a : lists) {
+    if (failing_job.empty() || a.job.empty() || a.job == failing_job) chosen.push_back(&a);
+  }
+  auto narrow = [&](auto keep) {
+    if (!distinct(chosen)) return;
+    std::vector<const Allocation*> kept;
+    for (const Allocation* a : chosen) {
+      if (keep(*a)) kept.push_back(a);
+    }
+    chosen = std::move(kept);
+  };
+  if (!failing_job.empty()) narrow([&](const Allocation& a) { return a.job == failing_job; });
+  narrow([&](const Allocation& a) { return a.log == failing_log; });
+  if (chosen.empty() || distinct(chosen)) return {};
+  const std::vector<std::string>& alloc = chosen.front()->hosts;
+  const std::string& alloc_text = chosen.front()->text;
   // An address the case's own lines tie to a host by name (AddressReader: scontrol's NodeAddr=,
   // /etc/hosts, getent, `host`, NCCL's prefixed Bootstrap line) is compared by that name (RGA); an
   // address tied to none, or to two hosts, decides nothing as before.

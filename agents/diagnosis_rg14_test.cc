@@ -211,6 +211,69 @@ TEST_CASE("rg14: a store refused by a node of the allocation is not read as outs
   for (const Evidence& e : d.evidence) CHECK(e.detail.find("is not in the job's allocation") == std::string::npos);
 }
 
+// REVFIX3 (review REV's third open finding): the case shows two jobs' allocations. The previous
+// job's scontrol (88047, whose first node ma-0901 is still the launch's MASTER_ADDR) and the failing
+// job's own (88112, slurm-88112.out). All lists were one union, so ma-0901 was "in the allocation"
+// and the stale master hidden (nccl_network_misconfig); the failing job's own list decides.
+constexpr const char* kTwoJobs = R"JSON({
+  "id": "revfix3-two-allocations",
+  "topology": {"nodes": ["ma-0101", "ma-0102", "ma-0103"], "gpus_per_node": 8, "timezone": "UTC"},
+  "logs": [
+    {"source": "slurm-88112.out", "lines": [
+      "+ torchrun --nnodes=3 --nproc-per-node=8 --rdzv-backend=static --master-addr=ma-0901 --master-port=29400 pretrain.py",
+      "[W0309 08:02:41.220113 5001 torch/csrc/distributed/c10d/socket.cpp:752] [c10d] The client socket has failed to connect to [ma-0901]:29400 (errno: 111 - Connection refused).",
+      "[E0309 08:17:41.502371 5001 torch/csrc/distributed/c10d/socket.cpp:1001] [c10d] The client socket has timed out after 900000ms while trying to connect to (ma-0901, 29400).",
+      "srun: error: ma-0102: task 1: Exited with exit code 1"
+    ]},
+    {"source": "ops/shell", "lines": [
+      "$ scontrol show job 88047 | grep -E 'JobState|NodeList'",
+      "   JobState=COMPLETED Reason=None Dependency=(null)",
+      "   NodeList=ma-[0901-0903]",
+      "$ scontrol show job 88112 | grep -E 'JobState|NodeList'",
+      "   JobState=FAILED Reason=NonZeroExitCode Dependency=(null)",
+      "   NodeList=ma-[0101-0103]"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg14: the failing job's own allocation decides, not another job's shown beside it (REVFIX3)") {
+  Diagnosis d = Run(kTwoJobs);
+  CHECK(d.root_cause == "launch_config_error");  // before: nccl_network_misconfig
+  bool said = false;
+  for (const Evidence& e : d.evidence)
+    said = said || e.detail.find("the rendezvous host ma-0901 is not in the job's allocation (ma-[0101-0103])") != std::string::npos;
+  CHECK(said);
+  // Only another job's list in the case (88047's): the failing job's real master ma-0101 is not
+  // "outside" it. Before: launch_config_error, ma-0101 "not in the job's allocation (ma-[0901-0903])".
+  std::string other = kTwoJobs;
+  for (size_t at; (at = other.find("[ma-0901]")) != std::string::npos;) other.replace(at, 9, "[ma-0101]");
+  for (size_t at; (at = other.find("(ma-0901,")) != std::string::npos;) other.replace(at, 9, "(ma-0101,");
+  for (size_t at; (at = other.find("master-addr=ma-0901")) != std::string::npos;) other.replace(at, 19, "master-addr=ma-0101");
+  const std::string own = ",\n      \"$ scontrol show job 88112 | grep -E 'JobState|NodeList'\",\n"
+                          "      \"   JobState=FAILED Reason=NonZeroExitCode Dependency=(null)\",\n"
+                          "      \"   NodeList=ma-[0101-0103]\"";
+  const size_t at = other.find(own);
+  REQUIRE(at != std::string::npos);
+  other.erase(at, own.size());
+  Diagnosis o = Run(other.c_str());
+  CHECK(o.root_cause != "launch_config_error");
+  for (const Evidence& e : o.evidence) CHECK(e.detail.find("is not in the job's allocation") == std::string::npos);
+}
+
+TEST_CASE("rg14: SlurmJobIdOfLine and SlurmJobIdOfSource (REVFIX3)") {
+  CHECK(SlurmJobIdOfLine("JobId=88112 JobName=pretrain") == "88112");
+  CHECK(SlurmJobIdOfLine("   JobId=88113 ArrayJobId=88112 ArrayTaskId=3") == "88113");
+  CHECK(SlurmJobIdOfLine("   ArrayJobId=88112 ArrayTaskId=3").empty());
+  CHECK(SlurmJobIdOfLine("+ echo SLURM_JOB_ID=88112") == "88112");
+  CHECK(SlurmJobIdOfLine("SLURM_JOBID=88112") == "88112");
+  CHECK(SlurmJobIdOfLine("$ scontrol show job 88047 | grep NodeList") == "88047");
+  CHECK(SlurmJobIdOfLine("   NodeList=ma-[0101-0103]").empty());
+  CHECK(SlurmJobIdOfSource("slurm-88112.out") == "88112");
+  CHECK(SlurmJobIdOfSource("logs/slurm-88112_4.err") == "88112");
+  CHECK(SlurmJobIdOfSource("job.out").empty());
+  CHECK(SlurmJobIdOfSource("slurm-88112.out.bak").empty());
+}
+
 // ---- 3. How Slurm ended the job ------------------------------------------------------------------
 
 TEST_CASE("rg14: ReadSlurmJobEnd reads slurmstepd, slurmctld, scontrol and a job's sacct row") {

@@ -36,4 +36,20 @@ std::vector<std::string> AllocationHostlists(const std::string& line) {
   return out;
 }
 
+std::string SlurmJobIdOfLine(const std::string& line) {
+  if (line.size() > 4000 || (line.find("JobId=") == std::string::npos && line.find("SLURM_JOB") == std::string::npos &&
+                             line.find("show job") == std::string::npos)) {
+    return "";
+  }
+  static const std::regex kJob(R"((?:\bJobId=|\bSLURM_JOB_?ID=|\bscontrol\s+show\s+jobs?\s+)(\d+)\b)");
+  std::smatch m;
+  return std::regex_search(line, m, kJob) ? m[1].str() : std::string();
+}
+
+std::string SlurmJobIdOfSource(const std::string& source) {
+  static const std::regex kOut(R"((?:^|/)slurm-(\d+)(?:_\d+)?\.(?:out|err|log)$)");
+  std::smatch m;
+  return std::regex_search(source, m, kOut) ? m[1].str() : std::string();
+}
+
 }  // namespace vigil

@@ -22,6 +22,13 @@ std::vector<std::string> RendezvousConnectHosts(const std::string& line);
 // unexpanded (the reasoner's ExpandHostlist reads them).
 std::vector<std::string> AllocationHostlists(const std::string& line);
 
+// The Slurm job a line says it speaks of (REVFIX3): scontrol's "JobId=4481" (not ArrayJobId=),
+// an environment dump's "SLURM_JOB_ID=4481" / "SLURM_JOBID=4481", a shell's "scontrol show job 4481";
+// "" when none. The job a log's source names: Slurm's default output file "slurm-4481.out"
+// ("slurm-4481_3.out": the array's job 4481), "" when none.
+std::string SlurmJobIdOfLine(const std::string& line);
+std::string SlurmJobIdOfSource(const std::string& source);
+
 // Host names are compared with SameNodeName and told from addresses with IsIpAddress
 // (agents/node_names.h; until 2026-12-03 this header kept its own SameHost and a regex IsIpAddress,
 // which builtin_reasoner.cc's std::string calls picked over node_names.h's by overload resolution).
