@@ -618,4 +618,35 @@ TEST_CASE("rg16: Ray's and Kubernetes' memory-pressure kills are host_oom, not a
 }
 
 }  // namespace
+// REVFIX3 (review REV's fifth open finding): a job hung 72 minutes before its time limit, its
+// watchdog printing "no progress since iteration 4120" until the kill. The watchdog's lines counted
+// as progress (IsProgressLine), so the limit read as the job's --time "while it still made progress
+// (159 s after its last progress line)" - seen with `vigil diagnose --case` at 23088bf.
+constexpr const char* kHungUntilLimit = R"JSON({
+  "id": "revfix3-hung-until-limit",
+  "topology": {"nodes": ["tl-01", "tl-02"], "gpus_per_node": 8, "timezone": "UTC"},
+  "logs": [
+    {"source": "slurm-121.out", "lines": [
+      "[2026-03-09 10:12:40] args: --save-interval 8000",
+      "[2026-03-09 12:59:30] iteration 4110 | 3.48 s/it | loss 2.911",
+      "[2026-03-09 13:00:05] iteration 4120 | 3.47 s/it | loss 2.905",
+      "[2026-03-09 13:30:05] [rank0] watchdog: no progress since iteration 4120 for 1800 s",
+      "[2026-03-09 14:00:05] [rank0] watchdog: no progress since iteration 4120 for 3600 s",
+      "[2026-03-09 14:10:05] [rank0] watchdog: no progress since iteration 4120 for 4200 s",
+      "slurmstepd: error: *** JOB 121 ON tl-01 CANCELLED AT 2026-03-09T14:12:44 DUE TO TIME LIMIT ***"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg14: a watchdog's 'no progress since iteration N' is no progress before the time limit (REVFIX3)") {
+  Diagnosis d = Run(kHungUntilLimit);
+  bool note = false, blamed = false;
+  for (const Evidence& e : d.evidence) {
+    note = note || e.detail.find("no progress line shortly before it: a note") != std::string::npos;
+    blamed = blamed || e.detail.find("while it still made progress") != std::string::npos;
+  }
+  CHECK(note);
+  CHECK_FALSE(blamed);
+}
+
 }  // namespace vigil

@@ -118,7 +118,13 @@ std::vector<SlurmFailedNode> SlurmNodeStateReader::Read(const std::string& line)
 bool IsProgressLine(const std::string& line) {
   if (line.size() > 2000) return false;
   static const std::regex kProgress(R"(\b(?:iteration|iter|step|global_step|it)\b\s*[:=]?\s*\d+\b)", std::regex::icase);
-  return std::regex_search(line, kProgress);
+  // A line naming the step it failed or stopped at is no progress (REVFIX3, review REV's fifth open
+  // finding): "RuntimeError at iteration 4340", a watchdog's "no progress since iteration 4120".
+  static const std::regex kTrouble(
+      R"(error\b|exception\b|\bfail(?:s|ed|ure|ing)?\b|\bfatal\b|\btime[ds]? ?out\b|\btimed out\b|\bhang(?:s|ing)?\b|)"
+      R"(\bhung\b|\bstuck\b|\bstall(?:s|ed|ing)?\b|\bno progress\b|\bwatchdog\b|\bwaiting\b|\bdeadlock|\babort)",
+      std::regex::icase);
+  return std::regex_search(line, kProgress) && !std::regex_search(line, kTrouble);
 }
 
 }  // namespace vigil

@@ -47,7 +47,10 @@ class SlurmNodeStateReader {
 };
 
 // Whether a line reports the training's progress: an iteration / step counter with its number
-// ("iteration 4340 | 3.30 s/it", "step 4999 | loss 2.44", "it 31150 |", "global_step=1200").
+// ("iteration 4340 | 3.30 s/it", "step 4999 | loss 2.44", "it 31150 |", "global_step=1200"), on a
+// line that does not speak of trouble at that step (an error or exception, a failure, a timeout, a
+// hang, stuck, stalled, "no progress", a watchdog, waiting, a deadlock, an abort): "RuntimeError at
+// iteration 4340" and "watchdog: no progress since iteration 4120" are none.
 bool IsProgressLine(const std::string& line);
 
 }  // namespace vigil

@@ -25,5 +25,19 @@ TEST_CASE("ReadSlurmJobEnd reads slurmstepd's node failure with its trailing adv
         SlurmJobEnd::kNone);
 }
 
+// REVFIX3 (review REV's fifth open finding): a line naming the step a job failed or hung at counted
+// as progress, so a job hung until its time limit read as "still progressing" (its --time blamed).
+TEST_CASE("IsProgressLine: a line about trouble at a step is no progress (REVFIX3)") {
+  CHECK(IsProgressLine("[2026-03-09 16:12:31] iteration 4340 | 3.30 s/it | loss 2.77"));
+  CHECK(IsProgressLine("step 4999 | loss 2.441 | errors 0"));
+  CHECK(IsProgressLine("global_step=1200 loss=2.1"));
+  CHECK_FALSE(IsProgressLine("RuntimeError at iteration 4340"));
+  CHECK_FALSE(IsProgressLine("[rank0] watchdog: no progress since iteration 4120 for 1800 s"));
+  CHECK_FALSE(IsProgressLine("hang detected at step 4340"));
+  CHECK_FALSE(IsProgressLine("[rank3] step 4340 timed out waiting for all-reduce"));
+  CHECK_FALSE(IsProgressLine("Training failed at step 4340"));
+  CHECK_FALSE(IsProgressLine("torch.cuda.OutOfMemoryError: CUDA out of memory at iteration 12"));
+}
+
 }  // namespace
 }  // namespace vigil
