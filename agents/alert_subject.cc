@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "agents/gpu_labels.h"
 #include "agents/node_names.h"
 #include "core/parse.h"
 #include "core/ascii.h"
@@ -26,7 +27,6 @@ int IndexOf(const std::string& v) {
   return ParseInt32(v).value_or(-1);
 }
 
-int GpuOfLabels(const Labels& labels) { return IndexOf(LabelOf(labels, {"gpu", "GPU", "gpu_index", "minor_number"})); }
 
 std::string RankOfLabels(const Labels& labels) {
   std::string r = LabelOf(labels, {"rank", "global_rank"});
@@ -116,7 +116,7 @@ AlertSubject SubjectOfAlert(const Labels& alert) {
   s.rank = RankOfLabels(alert);
   s.job = LabelOf(alert, {"job"});
   s.node = NodeOf(alert);
-  s.gpu = GpuOfLabels(alert);
+  s.gpu = GpuOf(alert);
   if (s.gpu < 0 && !s.node.empty()) s.gpu = IndexOf(LabelOf(alert, {"local_rank"}));
   s.uuid = LabelOf(alert, {"UUID", "uuid", "gpu_uuid"});
   return s;
@@ -151,7 +151,7 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
     for (const TimeSeries& s : series) {
       if (!rank_match(s)) continue;
       const std::string node = NodeOf(s.labels);
-      const int gpu = GpuOfLabels(s.labels);
+      const int gpu = GpuOf(s.labels);
       if (node.empty() || gpu < 0) continue;
       if (!sub.node.empty() && !SameNodeName(sub.node, node)) continue;
       sub.node = node;
@@ -169,7 +169,7 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
   }
   auto gpu_match = [&](const TimeSeries& s) {
     if (!sub.uuid.empty() && LabelOf(s.labels, {"UUID", "uuid", "gpu_uuid"}) == sub.uuid) return true;
-    if (sub.node.empty() || sub.gpu < 0 || GpuOfLabels(s.labels) != sub.gpu) return false;
+    if (sub.node.empty() || sub.gpu < 0 || GpuOf(s.labels) != sub.gpu) return false;
     const std::string node = NodeOf(s.labels);
     return !node.empty() && SameNodeName(node, sub.node);
   };

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "agents/alert_subject.h"
+#include "agents/gpu_labels.h"
 
 namespace vigil {
 namespace {
@@ -24,6 +25,32 @@ TEST_CASE("alert subject: which labels name the participant") {
   CHECK(b.gpu == 3);
   CHECK(SubjectOfAlert({{"UUID", "GPU-abc"}}).uuid == "GPU-abc");
   CHECK(!SubjectOfAlert({{"job", "j"}, {"instance", "n-1:9400"}}).any());
+}
+
+// REVFIX3: the subject read its GPU from the first GPU label with any value, the reasoner (GpuOf)
+// from the first with an index: dcgm-exporter's `gpu` holding the UUID beside `minor_number="3"` was
+// GPU 3 in the answer's component and no GPU for the subject (its series not read against its
+// peers). One reader now (gpu_labels.h).
+TEST_CASE("alert subject: its GPU is read as the reasoner reads it (REVFIX3)") {
+  const AlertSubject u = SubjectOfAlert({{"Hostname", "gpu-7"}, {"gpu", "GPU-3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"},
+                                         {"minor_number", "3"}});
+  CHECK(u.gpu == 3);
+  CHECK(SubjectOfAlert({{"Hostname", "gpu-7"}, {"gpu", ""}, {"GPU", "2"}}).gpu == 2);
+  CHECK(SubjectOfAlert({{"Hostname", "gpu-7"}, {"gpu", "nvidia5"}}).gpu == -1);
+  // Its series found by that GPU: the same labels on the temperature series.
+  const std::vector<TimeSeries> s = {
+      Ts("DCGM_FI_DEV_GPU_TEMP", {{"Hostname", "gpu-7"}, {"gpu", "GPU-3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"},
+                                  {"minor_number", "3"}}, {70, 91})};
+  const SubjectReport r = ReadAlertSubject(u, 0, s);
+  CHECK(r.temp == &s[0]);
+  CHECK(r.temp_now == 91);
+  // One reader, as gpu_labels.h says: an index is 1 to 6 digits, other values skipped.
+  CHECK(GpuOf({{"gpu", "3"}}) == 3);
+  CHECK(GpuOf({{"gpu", "GPU-3f2a"}, {"gpu_index", "4"}}) == 4);
+  CHECK(GpuOf({{"gpu", "1234567"}}) == -1);
+  CHECK(GpuOf({{"gpu", "all"}, {"minor_number", "0"}}) == 0);
+  CHECK(GpuOf({{"device", "nvidia3"}}) == -1);
+  CHECK(GpuOf({}) == -1);
 }
 
 TEST_CASE("alert subject: timings against peers; waits and utilisation are not its slowness") {

@@ -19,6 +19,7 @@
 #include "agents/probe_evidence_for_alert.h"
 
 #include "agents/alert_subject.h"
+#include "agents/gpu_labels.h"
 #include "agents/alert_triage.h"
 #include "agents/rank_numerics.h"
 #include "agents/diagnosis_agent.h"
@@ -468,19 +469,7 @@ bool CaseSaysMoe(const DiagnosisCase& c, const FlatLogs& flat) {
 
 
 
-// The labels that may name a GPU, in the order GpuOf reads them (literals: data() ends in a NUL).
-constexpr std::string_view kGpuLabels[] = {"gpu", "GPU", "gpu_index", "minor_number"};
-
-int GpuOf(const Labels& labels) {
-  for (std::string_view key : kGpuLabels) {
-    auto it = labels.find(key.data());
-    if (it != labels.end() && !it->second.empty() &&
-        std::all_of(it->second.begin(), it->second.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
-      if (auto gpu = ParseInt32(it->second)) return *gpu;  // a label too large for an index names no GPU
-    }
-  }
-  return -1;
-}
+// GpuOf and kGpuLabels: agents/gpu_labels.h (the one GPU label reader, shared with alert_subject.cc).
 
 // The first GPU label with a value, {key, value} ({"", ""} when none): how PlaceOf names a GPU no
 // index names (gpu="nvidia5").
