@@ -10979,10 +10979,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // kill (realistic5 case-rl5-26: a job hung on a lost Lustre OST until its time limit answered
   // rank_process_crash from the Xid 45 that followed).
   {
-    static const std::regex kKill(
-        R"(\*\*\* JOB \S+ ON \S+ CANCELLED AT (\S+)(?: DUE TO (?:TIME LIMIT|PREEMPTION))? \*\*\*|)"
-        R"(\*\*\* STEP \S+ ON \S+ CANCELLED AT (\S+) DUE TO (?:TIME LIMIT|PREEMPTION) \*\*\*|)"
-        R"(\bTime limit exhausted for JobId=\d+)");
+    // Slurm's kill lines: agents/slurm_states.h's ReadSlurmKill (one reader with the time-limit rule;
+    // this step kept a regex of its own until REVFIX3), its time limit, preemption or plain scancel;
+    // a node failure's end is the node's, not a kill of a healthy job.
     // Kubernetes and the batch systems on it (review RG): the kubelet's pod status "Reason:
     // DeadlineExceeded" / "Message: Pod was active on the node longer than the specified deadline"
     // (activeDeadlineSeconds), the Job controller's "Job was active longer than specified deadline"
@@ -11057,13 +11056,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
           continue;
         }
-        std::smatch m;
-        if (!std::regex_search(line.text, m, kKill)) continue;
+        const SlurmKill kill = ReadSlurmKill(line.text);
+        if (kill.end != SlurmJobEnd::kTimeLimit && kill.end != SlurmJobEnd::kPreempted &&
+            kill.end != SlurmJobEnd::kCancelled) {
+          continue;
+        }
         killed = true;
         int64_t t = kNoTime;
-        for (int g : {1, 2}) {
-          if (!m[g].matched) continue;
-          if (auto r = ParseRfc3339Ms(m.str(g)); r.ok()) t = *r;
+        if (!kill.at.empty()) {
+          if (auto r = ParseRfc3339Ms(kill.at); r.ok()) t = *r;
         }
         if (t == kNoTime) t = LineTimeMs(line.text, topo.clock);
         if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);

@@ -4,23 +4,47 @@
 
 namespace vigil {
 
-SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
-  if (line.size() > 2000) return SlurmJobEnd::kNone;
-  std::smatch m;
+namespace {
+
+// ReadSlurmKill; `*stepd` says whether the line is slurmstepd's (a plain STEP's too, whose end is none).
+SlurmKill ReadKill(const std::string& line, bool* stepd) {
+  SlurmKill k;
+  *stepd = false;
+  if (line.size() > 2000) return k;
   if (line.find("***") != std::string::npos) {
     // A plain "*** STEP ... CANCELLED AT ... ***" is srun ending a step after a task failed: no end.
     // The node failure's line goes on: "DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS ***".
     static const std::regex kStepd(
-        R"(\*\*\* (JOB|STEP) \S+ ON \S+ CANCELLED AT \S+(?: DUE TO (TIME LIMIT|PREEMPTION|NODE FAILURE)(?:, [A-Z ]{1,60})?)?(?: by \S+)? ?\*\*\*)");
+        R"(\*\*\* (JOB|STEP) \S+ ON \S+ CANCELLED AT (\S+)(?: DUE TO (TIME LIMIT|PREEMPTION|NODE FAILURE)(?:, [A-Z ]{1,60})?)?(?: by \S+)? ?\*\*\*)");
+    std::smatch m;
     if (std::regex_search(line, m, kStepd)) {
-      const std::string why = m.str(2);
-      if (why == "TIME LIMIT") return SlurmJobEnd::kTimeLimit;
-      if (why == "PREEMPTION") return SlurmJobEnd::kPreempted;
-      if (why == "NODE FAILURE") return SlurmJobEnd::kNodeFail;
-      return m.str(1) == "JOB" ? SlurmJobEnd::kCancelled : SlurmJobEnd::kNone;
+      const std::string why = m.str(3);
+      k.end = why == "TIME LIMIT"     ? SlurmJobEnd::kTimeLimit
+              : why == "PREEMPTION"   ? SlurmJobEnd::kPreempted
+              : why == "NODE FAILURE" ? SlurmJobEnd::kNodeFail
+              : m.str(1) == "JOB"     ? SlurmJobEnd::kCancelled
+                                      : SlurmJobEnd::kNone;
+      if (k.end != SlurmJobEnd::kNone) k.at = m.str(2);
+      *stepd = true;
+      return k;
     }
   }
-  if (line.find("Time limit exhausted for JobId=") != std::string::npos) return SlurmJobEnd::kTimeLimit;
+  if (line.find("Time limit exhausted for JobId=") != std::string::npos) k.end = SlurmJobEnd::kTimeLimit;
+  return k;
+}
+
+}  // namespace
+
+SlurmKill ReadSlurmKill(const std::string& line) {
+  bool stepd = false;
+  return ReadKill(line, &stepd);
+}
+
+SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
+  if (line.size() > 2000) return SlurmJobEnd::kNone;
+  std::smatch m;
+  bool stepd = false;
+  if (const SlurmKill k = ReadKill(line, &stepd); k.end != SlurmJobEnd::kNone || stepd) return k.end;
   auto state = [](const std::string& s) {
     if (s == "TIMEOUT") return SlurmJobEnd::kTimeLimit;
     if (s == "OUT_OF_MEMORY" || s == "OUT_OF_ME+") return SlurmJobEnd::kOutOfMemory;

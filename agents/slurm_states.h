@@ -19,6 +19,17 @@ enum class SlurmJobEnd { kNone, kTimeLimit, kOutOfMemory, kNodeFail, kPreempted,
 // The end a line states (kNone for none). A line longer than 2000 bytes is not read.
 SlurmJobEnd ReadSlurmJobEnd(const std::string& line);
 
+// The scheduler's kill as it happens (REVFIX3: the reasoner's step 3z kept a regex of its own for
+// these lines): slurmstepd's "*** JOB|STEP ... CANCELLED AT <t> [DUE TO ...] ***" and slurmctld's
+// "Time limit exhausted for JobId=...", with the end ReadSlurmJobEnd gives them and the time
+// slurmstepd writes after CANCELLED AT ("" for slurmctld's line, which carries the line's own time).
+// A state read after the fact (JobState=, a sacct row) is no kill: kNone.
+struct SlurmKill {
+  SlurmJobEnd end = SlurmJobEnd::kNone;
+  std::string at;  // "2026-03-09T14:12:44" as printed, "" when the line gives none
+};
+SlurmKill ReadSlurmKill(const std::string& line);
+
 // "TIMEOUT", "OUT_OF_MEMORY", ... as Slurm names the state ("" for kNone).
 const char* SlurmJobEndName(SlurmJobEnd end);
 

@@ -39,5 +39,29 @@ TEST_CASE("IsProgressLine: a line about trouble at a step is no progress (REVFIX
   CHECK_FALSE(IsProgressLine("torch.cuda.OutOfMemoryError: CUDA out of memory at iteration 12"));
 }
 
+// REVFIX3: the reasoner's step 3z read the kill lines with a regex of its own; it now reads them
+// with ReadSlurmKill, the reader ReadSlurmJobEnd uses, which also gives the kill's time.
+TEST_CASE("ReadSlurmKill: slurmstepd's and slurmctld's kill lines, with slurmstepd's time (REVFIX3)") {
+  SlurmKill k = ReadSlurmKill("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:44 DUE TO TIME LIMIT ***");
+  CHECK(k.end == SlurmJobEnd::kTimeLimit);
+  CHECK(k.at == "2026-03-09T16:12:44");
+  k = ReadSlurmKill("slurmstepd: error: *** STEP 120.0 ON n-01 CANCELLED AT 2026-03-09T16:12:45 DUE TO PREEMPTION ***");
+  CHECK(k.end == SlurmJobEnd::kPreempted);
+  CHECK(k.at == "2026-03-09T16:12:45");
+  k = ReadSlurmKill("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:46 ***");
+  CHECK(k.end == SlurmJobEnd::kCancelled);
+  CHECK(k.at == "2026-03-09T16:12:46");
+  CHECK(ReadSlurmKill("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:44 DUE TO NODE FAILURE, SEE "
+                      "SLURMCTLD LOG FOR DETAILS ***").end == SlurmJobEnd::kNodeFail);
+  k = ReadSlurmKill("[2026-03-09T16:12:44.101] Time limit exhausted for JobId=120");
+  CHECK(k.end == SlurmJobEnd::kTimeLimit);
+  CHECK(k.at.empty());  // the line's own time
+  // A plain step cancel is srun's, no kill; states read after the fact are no kill either.
+  CHECK(ReadSlurmKill("srun: error: *** STEP 120.0 ON n-01 CANCELLED AT 2026-03-09T16:12:44 ***").end == SlurmJobEnd::kNone);
+  CHECK(ReadSlurmKill("   JobState=TIMEOUT Reason=TimeLimit Dependency=(null)").end == SlurmJobEnd::kNone);
+  CHECK(ReadSlurmJobEnd("   JobState=TIMEOUT Reason=TimeLimit Dependency=(null)") == SlurmJobEnd::kTimeLimit);
+  CHECK(ReadSlurmKill("120          gpu   04:00:00   04:00:16    TIMEOUT      0:0       16").end == SlurmJobEnd::kNone);
+}
+
 }  // namespace
 }  // namespace vigil
