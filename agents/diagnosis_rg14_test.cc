@@ -24,6 +24,14 @@ namespace {
 
 Diagnosis Run(const char* text) { return testing::RunCaseText(text); }
 
+// Whether an evidence item of `d` holds `text`.
+bool EvidenceSays(const Diagnosis& d, const std::string& text) {
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 constexpr int64_t kHour = 3600'000;
 constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
 
@@ -239,10 +247,7 @@ constexpr const char* kTwoJobs = R"JSON({
 TEST_CASE("rg14: the failing job's own allocation decides, not another job's shown beside it (REVFIX3)") {
   Diagnosis d = Run(kTwoJobs);
   CHECK(d.root_cause == "launch_config_error");  // before: nccl_network_misconfig
-  bool said = false;
-  for (const Evidence& e : d.evidence)
-    said = said || e.detail.find("the rendezvous host ma-0901 is not in the job's allocation (ma-[0101-0103])") != std::string::npos;
-  CHECK(said);
+  CHECK(EvidenceSays(d, "the rendezvous host ma-0901 is not in the job's allocation (ma-[0101-0103])"));
   // Only another job's list in the case (88047's): the failing job's real master ma-0101 is not
   // "outside" it. Before: launch_config_error, ma-0101 "not in the job's allocation (ma-[0901-0903])".
   std::string other = kTwoJobs;
@@ -257,7 +262,7 @@ TEST_CASE("rg14: the failing job's own allocation decides, not another job's sho
   other.erase(at, own.size());
   Diagnosis o = Run(other.c_str());
   CHECK(o.root_cause != "launch_config_error");
-  for (const Evidence& e : o.evidence) CHECK(e.detail.find("is not in the job's allocation") == std::string::npos);
+  CHECK_FALSE(EvidenceSays(o, "is not in the job's allocation"));
 }
 
 TEST_CASE("rg14: SlurmJobIdOfLine and SlurmJobIdOfSource (REVFIX3)") {
@@ -640,13 +645,8 @@ constexpr const char* kHungUntilLimit = R"JSON({
 
 TEST_CASE("rg14: a watchdog's 'no progress since iteration N' is no progress before the time limit (REVFIX3)") {
   Diagnosis d = Run(kHungUntilLimit);
-  bool note = false, blamed = false;
-  for (const Evidence& e : d.evidence) {
-    note = note || e.detail.find("no progress line shortly before it: a note") != std::string::npos;
-    blamed = blamed || e.detail.find("while it still made progress") != std::string::npos;
-  }
-  CHECK(note);
-  CHECK_FALSE(blamed);
+  CHECK(EvidenceSays(d, "no progress line shortly before it: a note"));
+  CHECK_FALSE(EvidenceSays(d, "while it still made progress"));
 }
 
 }  // namespace vigil
