@@ -4569,6 +4569,7 @@ struct RendezvousOutside {
 RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
   struct Allocation {
     std::vector<std::string> hosts;
+    std::vector<std::string> keys;  // its hosts as compared: NodeNameKey, a DNS name's first label, sorted, once each
     std::string text;
     std::string job;  // "" when no job was named before it
     size_t log = 0;
@@ -4586,7 +4587,16 @@ RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
       for (const std::string& list : AllocationHostlists(l.text)) {
         std::vector<std::string> expanded = ExpandHostlist(list);
         if (expanded.empty()) return {};  // an allocation not read: nothing compared
-        lists.push_back({std::move(expanded), list, job, li});
+        std::vector<std::string> keys;
+        keys.reserve(expanded.size());
+        for (const std::string& h : expanded) {
+          std::string k = NodeNameKey(h);
+          if (!IsIpAddress(k)) k = k.substr(0, k.find('.'));
+          keys.push_back(std::move(k));
+        }
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        lists.push_back({std::move(expanded), std::move(keys), list, job, li});
       }
       for (const std::string& h : RendezvousConnectHosts(l.text)) {
         hosts.push_back(h);
@@ -4600,16 +4610,11 @@ RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
     }
   }
   if (lists.empty() || hosts.empty()) return {};
-  // The failing job's lists (see above).
+  // The failing job's lists (see above). Lists name different host sets when their sorted keys
+  // differ (linear: an allocation may hold thousands of hosts).
   auto distinct = [](const std::vector<const Allocation*>& v) {
     for (const Allocation* a : v) {
-      for (const Allocation* b : v) {
-        if (a->hosts.size() != b->hosts.size()) return true;
-        for (const std::string& h : a->hosts) {
-          if (std::none_of(b->hosts.begin(), b->hosts.end(), [&](const std::string& o) { return SameNodeName(h, o); }))
-            return true;
-        }
-      }
+      if (a->keys != v.front()->keys) return true;
     }
     return false;
   };
