@@ -1,5 +1,6 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/line_facts.h"
+#include "agents/kube_pods.h"
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
 #include "agents/hang_reports.h"
@@ -512,8 +513,9 @@ class CaseNodes {
     }
   }
   const std::set<std::string>& nodes() const { return nodes_; }
-  // Addresses the case's own lines tie to one of its nodes (CaseAddresses, node_addresses.h):
-  // NodeNameKey'd address -> node. Find then reads such an address as that node.
+  // Addresses and pod names the case's own lines tie to one of its nodes (CaseAddresses,
+  // node_addresses.h, kube_pods.h): NodeNameKey'd address or pod -> node. Find then reads such an
+  // address or pod as that node.
   void SetAddresses(std::map<std::string, std::string> by_address) { by_address_ = std::move(by_address); }
   const std::map<std::string, std::string>& addresses() const { return by_address_; }
   // The node (as the case spells it) that `name` names; "" for none, or for two nodes of one short name.
@@ -527,10 +529,9 @@ class CaseNodes {
     const std::string key = NodeNameKey(name);
     if (key.empty()) return "";
     if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
-    if (IsIpAddress(key)) {  // an address the case ties to one node (SetAddresses), else none
-      auto it = by_address_.find(key);
-      return it == by_address_.end() ? "" : it->second;
-    }
+    // An address or pod name the case ties to one node (SetAddresses); another address names none.
+    if (auto it = by_address_.find(key); it != by_address_.end()) return it->second;
+    if (IsIpAddress(key)) return "";
     const size_t dot = key.find('.');
     if (dot == std::string::npos) {  // a short name: the FQDN node it begins
       auto it = by_first_label_.find(key);
@@ -1299,6 +1300,7 @@ std::map<std::string, std::string> CaseAddresses(const DiagnosisCase& c, const T
     const std::string own = SourceNode(t, log.source);
     auto ssh_it = ssh.find(log.source);
     AddressReader reader;
+    KubePodReader pods;
     for (size_t i = 0; i < log.lines.size(); ++i) {
       std::string_view text = log.lines[i].text;
       std::string node = own;
@@ -1314,6 +1316,7 @@ std::map<std::string, std::string> CaseAddresses(const DiagnosisCase& c, const T
         auto [it, added] = out.emplace(f.address, host);
         if (!added && it->second != host) twice.insert(f.address);
       }
+      AddKubePodFacts(pods.Read(text), [&t](std::string_view n) { return t.names.Find(n); }, out, twice);
     }
   }
   for (const std::string& a : twice) out.erase(a);

@@ -1,0 +1,152 @@
+// Tests of RG17's tie readers (2026-12-03): places a case names indirectly - a pod, a pod's IP, a
+// rank, a GPU's bus id or serial - tied to a node (and GPU) by another pasted output. The cases are
+// written for the tests in several wordings and formats (nodes kq-gpu-11.., own pod names), not
+// copied from the sets.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+#include "agents/kube_pods.h"
+
+namespace vigil {
+namespace {
+
+bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+Json CaseOf(const std::vector<std::string>& nodes, const std::string& source, const std::vector<std::string>& lines) {
+  return Json{{"id", "rg17"},
+              {"topology", {{"nodes", nodes}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+              {"logs", Json::array({Json{{"source", source}, {"lines", lines}}})}};
+}
+
+Diagnosis RunWith(const Json& base, const std::string& source, const std::vector<std::string>& lines) {
+  Json j = base;
+  if (!lines.empty()) j["logs"].push_back(Json{{"source", source}, {"lines", lines}});
+  return testing::RunCaseWithOwnProbes(j);
+}
+
+// ---- 1. Kubernetes: a pod and its IP name its node ------------------------------------------------
+
+std::vector<KubePodFact> ReadPods(const std::vector<std::string>& lines) {
+  KubePodReader r;
+  std::vector<KubePodFact> out;
+  for (const std::string& l : lines) {
+    for (KubePodFact& f : r.Read(l)) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool HasPod(const std::vector<KubePodFact>& facts, const std::string& pod, const std::string& address, const std::string& node) {
+  for (const KubePodFact& f : facts) {
+    if (f.pod == pod && f.address == address && f.node == node) return true;
+  }
+  return false;
+}
+
+TEST_CASE("rg17: KubePodReader reads kubectl's tables by their header and describe's records") {
+  // get pods -o wide, newer kubectl: RESTARTS "2 (41m ago)", NOMINATED NODE / READINESS GATES.
+  auto f = ReadPods({"$ kubectl -n train get pods -o wide",
+                     "NAME              READY   STATUS    RESTARTS      AGE   IP             NODE        NOMINATED NODE   READINESS GATES",
+                     "llm-worker-0      1/1     Running   0             3d    10.244.3.21    kq-gpu-11   <none>           <none>",
+                     "llm-worker-1      1/1     Running   2 (41m ago)   3d    10.244.5.9     kq-gpu-12   <none>           <none>",
+                     "llm-worker-2      0/1     Pending   0             2m    <none>         <none>      <none>           <none>"});
+  CHECK(HasPod(f, "llm-worker-0", "10.244.3.21", "kq-gpu-11"));
+  CHECK(HasPod(f, "llm-worker-1", "10.244.5.9", "kq-gpu-12"));
+  CHECK(f.size() == 2);  // the pending pod has no node
+  // -A adds NAMESPACE first; the columns move, the header says where.
+  f = ReadPods({"NAMESPACE   NAME             READY   STATUS    RESTARTS   AGE   IP            NODE",
+                "ml          trainer-w-3      1/1     Running   0          9h    10.40.2.17    kq-gpu-13"});
+  CHECK(HasPod(f, "trainer-w-3", "10.40.2.17", "kq-gpu-13"));
+  // custom columns in another order, no IP column.
+  f = ReadPods({"NODE        NAME", "kq-gpu-14   trainer-w-4"});
+  CHECK(f.empty());  // a header must start with NAME / NAMESPACE / POD
+  f = ReadPods({"POD           NODE        IP", "trainer-w-4   kq-gpu-14   10.40.2.18"});
+  CHECK(HasPod(f, "trainer-w-4", "10.40.2.18", "kq-gpu-14"));
+  // The table ends at the next command: its words are no row.
+  f = ReadPods({"NAME  READY  STATUS  RESTARTS  AGE  IP  NODE", "$ kubectl logs x -c y --tail 5 -f", "a b c d e 10.1.1.1 kq-gpu-11"});
+  CHECK(f.empty());
+  // get nodes -o wide: the node's own addresses.
+  f = ReadPods({"NAME        STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION",
+                "kq-gpu-11   Ready    <none>   40d   v1.29.3   10.40.1.11    <none>        Ubuntu 22.04.4 LTS   5.15.0-119-generic"});
+  CHECK(HasPod(f, "", "10.40.1.11", "kq-gpu-11"));
+  // describe pod: Node: name/address, then IP: and the IPs: list.
+  f = ReadPods({"Name:             trainer-w-2", "Namespace:        ml", "Priority:         0",
+                "Node:             kq-gpu-12/10.40.1.12", "Start Time:       Thu, 03 Dec 2026 01:12:40 +0000",
+                "Status:           Running", "IP:               10.244.5.31", "IPs:", "  IP:           10.244.5.31"});
+  CHECK(HasPod(f, "trainer-w-2", "", "kq-gpu-12"));
+  CHECK(HasPod(f, "", "10.40.1.12", "kq-gpu-12"));
+  CHECK(HasPod(f, "trainer-w-2", "10.244.5.31", "kq-gpu-12"));
+  // describe node: InternalIP in its Addresses.
+  f = ReadPods({"Name:               kq-gpu-14", "Roles:              <none>", "Addresses:", "  InternalIP:  10.40.1.14",
+                "  Hostname:    kq-gpu-14"});
+  CHECK(HasPod(f, "", "10.40.1.14", "kq-gpu-14"));
+  // A pod not scheduled yet names no node.
+  f = ReadPods({"Name:  trainer-w-9", "Node:  <none>", "IP:"});
+  CHECK(f.empty());
+}
+
+// A Ray cluster on Kubernetes: one worker, known by its IP only, is killed for the node's memory.
+const Json kRayPressure = CaseOf({"kq-gpu-11", "kq-gpu-12", "kq-gpu-13", "kq-gpu-14"}, "ray/driver.log", {
+    "(RayTrainWorker pid=7120, ip=10.244.3.21) [rank 0] step 900 loss 2.01",
+    "(RayTrainWorker pid=7311, ip=10.244.5.9) [rank 8] step 900 loss 2.02",
+    "(raylet, ip=10.244.5.9) [2026-06-02 04:11:09,100 E 311 311] (raylet) node_manager.cc:3069: 2 Workers (tasks / actors) killed due to memory pressure (OOM), 0 Workers crashed due to other reasons at node (ID: 1a2b3c, IP: 10.244.5.9) over the last time period.",
+    "ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.",
+    "The actor is dead because its worker process has died. Worker exit type: USER_ERROR Worker exit detail: Task was killed due to the node running low on memory.",
+    "Memory on the node (IP: 10.244.5.9, ID: 1a2b3c) where the task was running was 490.10GB / 503.52GB (0.97), which exceeds the memory usage threshold of 0.95.",
+    "(RayTrainWorker pid=7120, ip=10.244.3.21) [rank0]: NCCL error: remote process exited or there was a network error"});
+
+TEST_CASE("rg17: a pod's IP that kubectl ties to a node places the evidence there, in each format") {
+  const std::vector<std::vector<std::string>> mappings = {
+      {"$ kubectl -n ray get pods -o wide", "NAME                 READY   STATUS    RESTARTS   AGE   IP            NODE",
+       "raycluster-head-x1  1/1     Running   0          9h    10.244.0.4    cpu-01",
+       "raycluster-gpu-a7   1/1     Running   0          9h    10.244.3.21   kq-gpu-11",
+       "raycluster-gpu-c2   1/1     Running   1          9h    10.244.5.9    kq-gpu-12"},
+      {"$ kubectl get pods -A -o wide | grep raycluster",
+       "NAMESPACE   NAME                 READY   STATUS    RESTARTS      AGE   IP            NODE        NOMINATED NODE   READINESS GATES",
+       "ray         raycluster-gpu-c2    1/1     Running   1 (12m ago)   9h    10.244.5.9    kq-gpu-12   <none>           <none>"},
+      {"$ kubectl -n ray describe pod raycluster-gpu-c2 | head -12", "Name:             raycluster-gpu-c2",
+       "Namespace:        ray", "Node:             kq-gpu-12/10.40.1.12", "Status:           Running",
+       "IP:               10.244.5.9"},
+  };
+  for (const std::vector<std::string>& lines : mappings) {
+    CAPTURE(lines.front());
+    Diagnosis d = RunWith(kRayPressure, "ops/kubectl", lines);
+    CHECK(d.root_cause == "host_oom");
+    CHECK(d.component == "kq-gpu-12");  // before: job
+  }
+}
+
+TEST_CASE("rg17: a pod named by two nodes, or on a node outside the case, places nothing") {
+  Diagnosis d = RunWith(kRayPressure, "", {});
+  CHECK(d.root_cause == "host_oom");
+  CHECK_FALSE(StartsWith(d.component, "kq-gpu-12"));
+  d = RunWith(kRayPressure, "ops/kubectl",
+              {"NAME   READY STATUS RESTARTS AGE IP NODE", "w-a 1/1 Running 0 9h 10.244.5.9 kq-gpu-12",
+               "w-b 1/1 Running 0 1m 10.244.5.9 kq-gpu-13"});
+  CHECK_FALSE(StartsWith(d.component, "kq-gpu-12"));
+  CHECK_FALSE(StartsWith(d.component, "kq-gpu-13"));
+  d = RunWith(kRayPressure, "ops/kubectl", {"NAME READY STATUS RESTARTS AGE IP NODE", "w-a 1/1 Running 0 9h 10.244.5.9 other-02"});
+  CHECK_FALSE(StartsWith(d.component, "kq-gpu-12"));
+}
+
+TEST_CASE("rg17: a pod's name - a log source or a word of a line - names its node") {
+  // A PyTorchJob's worker pod logs saved under the pod's name; the pod table elsewhere.
+  Json j = CaseOf({"kq-gpu-11", "kq-gpu-12", "kq-gpu-13", "kq-gpu-14"}, "pytorchjob-llm-worker-2/pytorch.log", {
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 4.00 GiB. GPU 2 has a total capacity of 79.11 GiB of which 512.00 MiB is free."});
+  Diagnosis d = RunWith(j, "ops/kubectl", {"NAME                      READY   STATUS   RESTARTS   AGE   IP            NODE",
+                                            "pytorchjob-llm-worker-2   0/1     Error    0          2h    10.244.7.3    kq-gpu-13"});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "kq-gpu-13/gpu2");  // before: job
+  // An event naming the pod.
+  j = CaseOf({"kq-gpu-11", "kq-gpu-12", "kq-gpu-13", "kq-gpu-14"}, "ops/events", {
+      "2026-06-02T04:10:00Z  Warning  Evicted  pod/llm-worker-3  The node was low on resource: memory. Threshold quantity: 100Mi, available: 42Mi.",
+      "2026-06-02T04:10:20Z  [rank0]: NCCL error: remote process exited or there was a network error"});
+  d = RunWith(j, "ops/describe", {"Name:         llm-worker-3", "Namespace:    ml", "Node:         kq-gpu-14/10.40.1.14"});
+  CHECK(d.root_cause == "host_oom");
+  CHECK(d.component == "kq-gpu-14");  // before: job
+}
+
+}  // namespace
+}  // namespace vigil

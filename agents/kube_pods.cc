@@ -1,0 +1,160 @@
+#include "agents/kube_pods.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "agents/node_addresses.h"
+#include "agents/node_names.h"
+#include "agents/zero_counter.h"
+
+namespace vigil {
+namespace {
+
+// A node or pod name as kubectl prints one: letters, digits, '.', '-', '_' ("<none>" is none).
+bool KubeName(std::string_view w) {
+  if (w.empty() || w.size() > 253 || w.front() == '-' || w.front() == '.') return false;
+  for (char ch : w) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+                    ch == '-' || ch == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// `address` in NodeNameKey's form when it is an address some node or pod could hold, else "".
+std::string KubeAddress(std::string_view address) {
+  if (!IsIpAddress(address)) return "";
+  std::string key = NodeNameKey(address);
+  return key.empty() || SharedByEveryHost(key) ? "" : key;
+}
+
+// The words of a table row, a parenthesised group ("2 (5m ago)" in RESTARTS) dropped.
+std::vector<std::string> RowWords(std::string_view line) {
+  std::string kept;
+  int depth = 0;
+  for (char ch : line) {
+    if (ch == '(') ++depth;
+    else if (ch == ')' && depth > 0) --depth;
+    else if (depth == 0) kept += ch;
+  }
+  std::vector<std::string> out;
+  std::istringstream in(kept);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// "Key:   value" of a describe output, the key without its indentation; false for another line.
+bool DescribeField(std::string_view line, std::string_view* key, std::string_view* value) {
+  const size_t b = line.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return false;
+  const size_t colon = line.find(':', b);
+  if (colon == std::string_view::npos || colon == b) return false;
+  *key = line.substr(b, colon - b);
+  if (key->find_first_of(" \t") != std::string_view::npos) return false;
+  std::string_view v = line.substr(colon + 1);
+  const size_t vb = v.find_first_not_of(" \t"), ve = v.find_last_not_of(" \t\r");
+  *value = vb == std::string_view::npos ? std::string_view() : v.substr(vb, ve - vb + 1);
+  return true;
+}
+
+}  // namespace
+
+std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
+  std::vector<KubePodFact> out;
+  if (line.size() > 2000) {
+    name_col_ = -1;
+    return out;
+  }
+  const std::vector<std::string> words = RowWords(line);
+
+  // A header: NAME (or POD) and NODE, or a nodes table's NAME and INTERNAL-IP.
+  if (!words.empty() && (words[0] == "NAME" || words[0] == "NAMESPACE" || words[0] == "POD")) {
+    int name = -1, node = -1, ip = -1, internal = -1, external = -1;
+    for (size_t i = 0; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      const int at = static_cast<int>(i);
+      if ((w == "NAME" || w == "POD") && name < 0) name = at;
+      else if (w == "NODE" && node < 0 && (i == 0 || words[i - 1] != "NOMINATED")) node = at;
+      else if ((w == "IP" || w == "POD-IP" || w == "PODIP") && ip < 0) ip = at;
+      else if (w == "INTERNAL-IP" && internal < 0) internal = at;
+      else if (w == "EXTERNAL-IP" && external < 0) external = at;
+      // Columns after one whose values hold spaces (OS-IMAGE's "Ubuntu 22.04.4 LTS") are not read.
+      else if (w == "OS-IMAGE" || w == "NOMINATED" || w == "READINESS") break;
+    }
+    if (name >= 0 && node >= 0) {
+      name_col_ = name;
+      node_col_ = node;
+      ip_col_ = ip;
+      external_ip_col_ = -1;
+      nodes_table_ = false;
+      needed_ = static_cast<size_t>(std::max({name, node, ip})) + 1;
+      return out;
+    }
+    if (name >= 0 && internal >= 0) {
+      name_col_ = name;
+      node_col_ = name;
+      ip_col_ = internal;
+      external_ip_col_ = external;
+      nodes_table_ = true;
+      needed_ = static_cast<size_t>(std::max({name, internal, external})) + 1;
+      return out;
+    }
+  }
+  if (name_col_ >= 0) {
+    if (words.size() < needed_ || IsShellCommandLine(std::string(line))) {
+      name_col_ = -1;  // the table's end; the line may still be a describe field below
+    } else {
+      const std::string& node = words[static_cast<size_t>(node_col_)];
+      const std::string& name = words[static_cast<size_t>(name_col_)];
+      if (!KubeName(node) || !KubeName(name)) return out;  // "<none>": not scheduled
+      std::string address = ip_col_ >= 0 ? KubeAddress(words[static_cast<size_t>(ip_col_)]) : "";
+      if (nodes_table_) {
+        if (!address.empty()) out.push_back({"", address, node});
+        if (external_ip_col_ >= 0) {
+          if (std::string e = KubeAddress(words[static_cast<size_t>(external_ip_col_)]); !e.empty()) out.push_back({"", e, node});
+        }
+      } else {
+        out.push_back({name, address, node});
+      }
+      return out;
+    }
+  }
+
+  // kubectl describe pod / node.
+  std::string_view key, value;
+  if (!DescribeField(line, &key, &value)) return out;
+  if (key == "Name") {
+    record_name_ = KubeName(value) ? std::string(value) : "";
+    record_node_.clear();
+  } else if (key == "Node" && !record_name_.empty()) {
+    const size_t slash = value.find('/');
+    const std::string_view node = value.substr(0, slash);
+    record_node_ = KubeName(node) ? std::string(node) : "";
+    if (record_node_.empty()) return out;
+    out.push_back({record_name_, "", record_node_});
+    if (slash != std::string_view::npos) {
+      if (std::string a = KubeAddress(value.substr(slash + 1)); !a.empty()) out.push_back({"", a, record_node_});
+    }
+  } else if (key == "IP" && !record_node_.empty()) {
+    if (std::string a = KubeAddress(value); !a.empty()) out.push_back({record_name_, a, record_node_});
+  } else if (key == "InternalIP" && !record_name_.empty() && record_node_.empty()) {
+    if (std::string a = KubeAddress(value); !a.empty()) out.push_back({"", a, record_name_});
+  }
+  return out;
+}
+
+void AddKubePodFacts(const std::vector<KubePodFact>& facts, const std::function<std::string(std::string_view)>& node_of,
+                     std::map<std::string, std::string>& by_name, std::set<std::string>& twice) {
+  for (const KubePodFact& f : facts) {
+    const std::string node = node_of(f.node);
+    if (node.empty()) continue;
+    for (const std::string& name : {f.pod, f.address}) {
+      const std::string key = name.empty() ? "" : NodeNameKey(name);
+      if (key.empty()) continue;
+      auto [it, added] = by_name.emplace(key, node);
+      if (!added && it->second != node) twice.insert(key);
+    }
+  }
+}
+
+}  // namespace vigil

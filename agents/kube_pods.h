@@ -1,0 +1,58 @@
+// Which node a Kubernetes pod runs on, as kubectl's output pasted in a case says it (RG17,
+// 2026-12-03). Evidence from a pod often names the pod or its IP only: Ray's "(RayTrainWorker
+// pid=31877, ip=10.40.2.17)", a pod's log source "trainer-worker-3/stderr", an event "pod
+// ml/trainer-worker-3 evicted". A `kubectl get pods -o wide` table or a `kubectl describe pod` beside
+// it ties the pod and its IP to its node; the reasoner then reads either as that node
+// (CaseAddresses in builtin_reasoner.cc feeds these facts to CaseNodes, as node_addresses.h's).
+//
+// KubePodReader reads one log's lines in order and returns the facts each line states:
+//   - a table whose header names its columns (`kubectl get pods -o wide`, with or without -A's
+//     NAMESPACE, `-o custom-columns=NAME:...,NODE:...,IP:...`): NAME and NODE, and IP when there is
+//     one. The columns are found by the header's words, not by position; a row's "2 (5m ago)" in
+//     RESTARTS counts as one column; a row whose NODE is "<none>" (pending) or whose IP is no address
+//     states no address. `kubectl get nodes -o wide`: NAME and INTERNAL-IP tie the node's address
+//     (EXTERNAL-IP too when it is an address). The table ends at a line with fewer columns than needed.
+//   - `kubectl describe pod`: "Name:" starts a record, "Node:  ray-gpu-07/10.40.1.7" names the node
+//     (and the node's own address), "IP:" (and the "IPs:" list's "IP:") the pod's address.
+//     `kubectl describe node`: "Name:" then "InternalIP:" in its Addresses.
+// A fact's pod is "" for a node's own address. The caller drops a pod or address claimed for two
+// nodes. Pure, one instance per log; not thread safe (it keeps the table or record being read).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+struct KubePodFact {
+  std::string pod;      // the pod's name; "" when the fact is the node's own address
+  std::string address;  // the pod's IP (or the node's) as NodeNameKey writes it; "" when none
+  std::string node;     // the node as kubectl prints it
+};
+
+class KubePodReader {
+ public:
+  // The facts `line` states, given the lines read before it. A line over 2000 bytes states none
+  // (and ends a table).
+  std::vector<KubePodFact> Read(std::string_view line);
+
+ private:
+  // The table being read: column indices from its header; -1 when absent. No table: name_col_ < 0.
+  int name_col_ = -1, node_col_ = -1, ip_col_ = -1, external_ip_col_ = -1;
+  bool nodes_table_ = false;  // `kubectl get nodes -o wide`: NAME is the node
+  size_t needed_ = 0;         // the columns a row must have
+  // The describe record being read.
+  std::string record_name_, record_node_;
+};
+
+// Adds `facts` to `by_name` (a pod's name and its address, a node's address, as NodeNameKey writes
+// them -> the node as `node_of` spells it); a fact whose node `node_of` maps to "" (no node of the
+// case) adds nothing, and a name or address claimed for two nodes is put in `twice`.
+void AddKubePodFacts(const std::vector<KubePodFact>& facts, const std::function<std::string(std::string_view)>& node_of,
+                     std::map<std::string, std::string>& by_name, std::set<std::string>& twice);
+
+}  // namespace vigil
