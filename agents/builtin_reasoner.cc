@@ -1,6 +1,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/line_facts.h"
 #include "agents/kube_pods.h"
+#include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
 #include "agents/hang_reports.h"
@@ -1409,6 +1410,15 @@ Topology BuildTopology(const DiagnosisCase& c) {
         if (!t.ranks.count(r)) t.ranks[r] = placed;
       }
     }
+  }
+  // Ranks tied to hosts by launchers' and the job's own lines (rank_hosts.h: DeepSpeed's world info,
+  // a hostfile's slots, a rank printed with its host and local rank, a rank -> host table): facts,
+  // over the layout's guess. A GPU the tie leaves open is the layout's only on the same node.
+  for (const auto& [r, tie] : CaseRankHosts(c.logs, [&t](std::string_view n) { return t.names.Find(n); })) {
+    ComponentHint& h = t.ranks[r];
+    if (h.node != tie.host || tie.gpu >= 0) h.gpu = tie.gpu;
+    h.node = tie.host;
+    h.rank = r;
   }
   // torchrun's failure report says where each failed rank ran ("host : slm-03", "rank : 10
   // (local_rank: 2)"): a fact, so it overrides the placement guessed from the layout.

@@ -9,6 +9,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "agents/kube_pods.h"
+#include "agents/rank_hosts.h"
 
 namespace vigil {
 namespace {
@@ -146,6 +147,108 @@ TEST_CASE("rg17: a pod's name - a log source or a word of a line - names its nod
   d = RunWith(j, "ops/describe", {"Name:         llm-worker-3", "Namespace:    ml", "Node:         kq-gpu-14/10.40.1.14"});
   CHECK(d.root_cause == "host_oom");
   CHECK(d.component == "kq-gpu-14");  // before: job
+}
+
+// ---- 2. Ranks tied to hosts (and GPUs) ------------------------------------------------------------
+
+std::vector<RankHost> ReadRanks(const std::vector<std::string>& lines) {
+  RankHostReader r;
+  std::vector<RankHost> out;
+  for (const std::string& l : lines) {
+    for (RankHost& f : r.Read(l)) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool HasRank(const std::vector<RankHost>& ties, int rank, const std::string& host, int gpu) {
+  for (const RankHost& t : ties) {
+    if (t.rank == rank && t.host == host && t.gpu == gpu) return true;
+  }
+  return false;
+}
+
+TEST_CASE("rg17: RankHostReader reads launchers' rank layouts and lines that print a rank with its host") {
+  // DeepSpeed: the world info's hosts in order, each with its GPU ids.
+  auto f = ReadRanks({"[2026-06-02 03:00:01,100] [INFO] [launch.py:146:main] WORLD INFO DICT: {'rk-03': [0, 1, 2, 3], 'rk-01': [4, 5, 6, 7]}"});
+  CHECK(f.size() == 8);
+  CHECK(HasRank(f, 0, "rk-03", 0));
+  CHECK(HasRank(f, 5, "rk-01", 5));
+  f = ReadRanks({"[INFO] [launch.py:164:main] global_rank_mapping=defaultdict(<class 'list'>, {'rk-03': [0, 1], 'rk-01': [2, 3]})"});
+  CHECK(HasRank(f, 3, "rk-01", -1));
+  // A hostfile, comments and max_slots allowed; ranks fill the hosts in order.
+  f = ReadRanks({"$ cat /job/hostfile", "# training nodes", "rk-02 slots=4", "rk-04 slots=4 max_slots=8", "$ echo done", "rk-09 slots=2"});
+  CHECK(HasRank(f, 3, "rk-02", -1));
+  CHECK(HasRank(f, 4, "rk-04", -1));
+  CHECK(HasRank(f, 0, "rk-09", -1));  // a second hostfile starts again at rank 0
+  // One line, rank with host and local rank, keys in any order; CUDA_VISIBLE_DEVICES maps the device.
+  f = ReadRanks({"RANK=13 LOCAL_RANK=5 WORLD_SIZE=16 HOSTNAME=rk-01",
+                 "hostname: rk-02, rank: 6, local_rank: 2, world_size: 16",
+                 "rank 9 -> rk-03 local_rank 1 CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7",
+                 "[train.py:88] global rank 10 on rk-04 (local rank 2) CUDA_VISIBLE_DEVICES=4,5,6,7",
+                 "[rank 11] host=rk-04 local_rank=1 device=cuda:0 CUDA_VISIBLE_DEVICES=6"});
+  CHECK(HasRank(f, 13, "rk-01", 5));
+  CHECK(HasRank(f, 6, "rk-02", 2));
+  CHECK(HasRank(f, 9, "rk-03", 1));
+  CHECK(HasRank(f, 10, "rk-04", 6));
+  CHECK(HasRank(f, 11, "rk-04", 6));
+  CHECK(f.size() == 5);
+  // A table: CSV and aligned columns, by the header.
+  f = ReadRanks({"rank,local_rank,hostname", "0,0,rk-02", "13,5,rk-01", "", "GLOBAL_RANK  HOST    LOCAL_RANK  GPU", "  7          rk-03   3           3"});
+  CHECK(HasRank(f, 13, "rk-01", 5));
+  CHECK(HasRank(f, 0, "rk-02", 0));
+  CHECK(HasRank(f, 7, "rk-03", 3));
+  // No tie: two ranks on a line, no local rank, node_rank / dp_rank, two hosts.
+  f = ReadRanks({"rank 3 and rank 4 on rk-01 local_rank 3", "rank 13 on host rk-01", "node_rank=1 local_rank=2 hostname=rk-01",
+                 "[rank 5] local_rank=5 host=rk-01 cannot reach host=rk-02", "dp_rank 3 local_rank 3 host=rk-01"});
+  CHECK(f.empty());
+}
+
+// Ranks on four nodes with no layout the topology states; rank 13's GPU fails.
+Json RankCase(const std::string& extra_source, const std::vector<std::string>& extra) {
+  Json j{{"id", "rg17-ranks"},
+         {"topology", {{"nodes", {"rk-01", "rk-02", "rk-03", "rk-04"}}, {"timezone", "UTC"}}},
+         {"logs", Json::array({Json{{"source", "train/stderr.log"}, {"lines", {
+             "[rank13]:[E1203 06:12:01.100 ProcessGroupNCCL.cpp:1595] [PG 0 Rank 13] Process group watchdog thread terminated with exception: CUDA error: uncorrectable ECC error encountered",
+             "[rank13]: RuntimeError: CUDA error: uncorrectable ECC error encountered",
+             "[rank2]:[E1203 06:12:03.400 ProcessGroupNCCL.cpp:1595] [PG 0 Rank 2] NCCL error: remote process exited or there was a network error"}}}})}};
+  if (!extra.empty()) j["logs"].push_back(Json{{"source", extra_source}, {"lines", extra}});
+  return j;
+}
+
+TEST_CASE("rg17: a rank that a launcher's or the job's line ties to a host places its evidence there, in each format") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> ties = {
+      {{"[2026-12-03 05:00:01,100] [INFO] [launch.py:146:main] WORLD INFO DICT: {'rk-03': [0, 1, 2, 3, 4, 5, 6, 7], 'rk-01': [0, 1, 2, 3, 4, 5, 6, 7]}"}, "rk-01/gpu5"},
+      {{"RANK=13 LOCAL_RANK=5 WORLD_SIZE=16 HOSTNAME=rk-01 CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7"}, "rk-01/gpu5"},
+      {{"rank,host,local_rank", "12,rk-01,4", "13,rk-01,5"}, "rk-01/gpu5"},
+      {{"RANK  HOST   LOCAL_RANK  GPU", "13    rk-01  1           5"}, "rk-01/gpu5"},
+      {{"$ cat hostfile", "rk-03 slots=8", "rk-01 slots=8"}, "rk-01"},
+  };
+  for (const auto& [lines, where] : ties) {
+    CAPTURE(lines.back());
+    Diagnosis d = testing::RunCaseWithOwnProbes(RankCase("launcher.log", lines));
+    CHECK(StartsWith(d.component, where));  // before: job
+  }
+}
+
+TEST_CASE("rg17: a rank tied to two hosts, or to a host outside the case, is placed by nothing") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(RankCase("", {}));
+  CHECK_FALSE(StartsWith(d.component, "rk-01"));
+  d = testing::RunCaseWithOwnProbes(RankCase("launcher.log", {"RANK=13 LOCAL_RANK=5 HOSTNAME=rk-01", "RANK=13 LOCAL_RANK=5 HOSTNAME=rk-02"}));
+  CHECK_FALSE(StartsWith(d.component, "rk-01"));
+  CHECK_FALSE(StartsWith(d.component, "rk-02"));
+  d = testing::RunCaseWithOwnProbes(RankCase("launcher.log", {"RANK=13 LOCAL_RANK=5 HOSTNAME=login-01"}));
+  CHECK_FALSE(StartsWith(d.component, "rk-0"));
+}
+
+TEST_CASE("rg17: a rank's tie from the logs overrides the layout guessed from the topology") {
+  Json j = RankCase("launcher.log", {"WORLD INFO DICT: {'rk-04': [0, 1, 2, 3, 4, 5, 6, 7], 'rk-02': [0, 1, 2, 3, 4, 5, 6, 7]}"});
+  j["topology"]["gpus_per_node"] = 8;  // the layout alone: rank 13 on rk-02/gpu5
+  Diagnosis d = testing::RunCaseWithOwnProbes(j);
+  CHECK(d.component == "rk-02/gpu5");
+  j = RankCase("launcher.log", {"WORLD INFO DICT: {'rk-02': [0, 1, 2, 3, 4, 5, 6, 7], 'rk-04': [0, 1, 2, 3, 4, 5, 6, 7]}"});
+  j["topology"]["gpus_per_node"] = 8;
+  d = testing::RunCaseWithOwnProbes(j);
+  CHECK(d.component == "rk-04/gpu5");  // before: rk-02/gpu5
 }
 
 }  // namespace

@@ -1,0 +1,255 @@
+#include "agents/rank_hosts.h"
+
+#include <cctype>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace vigil {
+namespace {
+
+using SvMatch = std::match_results<std::string_view::const_iterator>;
+
+bool HostToken(std::string_view w) {
+  if (w.empty() || w.size() > 253 || w.front() == '-' || w.front() == '.') return false;
+  bool letter = false;
+  for (char ch : w) {
+    const bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+    letter = letter || alpha;
+    if (!alpha && !(ch >= '0' && ch <= '9') && ch != '.' && ch != '-' && ch != '_') return false;
+  }
+  return letter;
+}
+
+std::optional<int> SmallInt(std::string_view digits) {
+  if (digits.empty() || digits.size() > 7) return std::nullopt;
+  int v = 0;
+  for (char ch : digits) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
+std::vector<int> IntList(std::string_view text) {
+  std::vector<int> out;
+  std::string cur;
+  for (char ch : std::string(text) + ",") {
+    if (ch >= '0' && ch <= '9') cur += ch;
+    else if (ch == ',' || ch == ' ') {
+      if (!cur.empty()) {
+        if (std::optional<int> v = SmallInt(cur)) out.push_back(*v);
+        cur.clear();
+      }
+    } else {
+      return {};
+    }
+  }
+  return out;
+}
+
+// DeepSpeed's "{'node-a': [0, 1], 'node-b': [0, 1]}" after `key`: (host, ids) in order; empty for none.
+std::vector<std::pair<std::string, std::vector<int>>> HostLists(std::string_view line, std::string_view key) {
+  std::vector<std::pair<std::string, std::vector<int>>> out;
+  const size_t at = line.find(key);
+  if (at == std::string_view::npos) return out;
+  static const std::regex kEntry(R"(['"]([A-Za-z0-9._-]+)['"]\s*:\s*\[([0-9,\s]*)\])");
+  const std::string_view rest = line.substr(at + key.size());
+  for (auto it = std::regex_iterator<std::string_view::const_iterator>(rest.begin(), rest.end(), kEntry);
+       it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
+    out.emplace_back((*it).str(1), IntList((*it).str(2)));
+  }
+  return out;
+}
+
+// The ranks a line names, by kind: a "local" rank; a parallel group's rank (node_rank, dp_rank,
+// group_rank, ...) skipped; any other (bare, "global", "peer") a global rank. "[rank13]", "Rank 13", "RANK=13", "rank: 13",
+// "global_rank=13", "local_rank: 5", "LOCAL_RANK=5", "local rank 5".
+void RanksOf(std::string_view line, std::vector<int>* global, std::vector<int>* local) {
+  auto lower = [](char ch) { return static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); };
+  auto alpha = [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)) != 0; };
+  for (size_t p = 0; p + 4 <= line.size(); ++p) {
+    if (lower(line[p]) != 'r' || lower(line[p + 1]) != 'a' || lower(line[p + 2]) != 'n' || lower(line[p + 3]) != 'k') continue;
+    size_t e = p + 4;
+    if (e < line.size() && (alpha(line[e]) || line[e] == '_')) continue;  // "ranks", "rank_id"
+    std::string qualifier;
+    if (p > 0 && alpha(line[p - 1])) continue;  // "Frank", "nrank"
+    if (p > 1 && (line[p - 1] == '_' || line[p - 1] == ' ')) {
+      size_t b = p - 1;
+      while (b > 0 && alpha(line[b - 1])) --b;
+      for (size_t i = b; i + 1 < p; ++i) qualifier += lower(line[i]);
+    }
+    while (e < line.size() && line[e] == ' ') ++e;
+    if (e < line.size() && (line[e] == ':' || line[e] == '=')) ++e;
+    while (e < line.size() && line[e] == ' ') ++e;
+    size_t d = e;
+    while (d < line.size() && std::isdigit(static_cast<unsigned char>(line[d]))) ++d;
+    if (d == e || (d < line.size() && (alpha(line[d]) || line[d] == '.'))) continue;
+    std::optional<int> v = SmallInt(line.substr(e, d - e));
+    if (!v) continue;
+    static const std::set<std::string> kGroupRanks = {"node", "group", "role", "dp", "tp", "pp", "ep", "cp", "sp",
+                                                      "data", "tensor", "pipeline", "expert", "context", "sequence"};
+    if (qualifier == "local") local->push_back(*v);
+    else if (!kGroupRanks.count(qualifier)) global->push_back(*v);  // "global", "peer", a plain word: a rank
+  }
+}
+
+bool AllSame(const std::vector<int>& v) {
+  for (int x : v) {
+    if (x != v.front()) return false;
+  }
+  return !v.empty();
+}
+
+std::vector<std::string> Columns(std::string_view line, bool csv) {
+  std::vector<std::string> out;
+  if (csv) {
+    std::stringstream ss{std::string(line)};
+    for (std::string col; std::getline(ss, col, ',');) {
+      const size_t a = col.find_first_not_of(" \t"), b = col.find_last_not_of(" \t\r");
+      out.push_back(a == std::string::npos ? std::string() : col.substr(a, b - a + 1));
+    }
+    return out;
+  }
+  std::istringstream in{std::string(line)};
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+}  // namespace
+
+std::vector<RankHost> RankHostReader::Read(std::string_view line) {
+  std::vector<RankHost> out;
+  if (line.size() > 4000) return out;
+
+  // DeepSpeed's launcher.
+  if (line.find("WORLD INFO DICT") != std::string_view::npos) {
+    int rank = 0;
+    for (const auto& [host, gpus] : HostLists(line, "WORLD INFO DICT")) {
+      for (int gpu : gpus) out.push_back({rank++, host, gpu});
+    }
+    return out;
+  }
+  if (line.find("global_rank_mapping") != std::string_view::npos) {
+    for (const auto& [host, ranks] : HostLists(line, "global_rank_mapping")) {
+      for (int r : ranks) out.push_back({r, host, -1});
+    }
+    return out;
+  }
+
+  // A hostfile: "HOST slots=N" lines, one after another.
+  static const std::regex kHostfile(R"(^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+slots\s*=\s*(\d{1,4})(?:\s+max[_-]slots\s*=\s*\d+)?\s*(?:#.*)?$)");
+  SvMatch m;
+  if (line.find("slots") != std::string_view::npos && std::regex_match(line.begin(), line.end(), m, kHostfile) &&
+      HostToken(m.str(1))) {
+    if (hostfile_next_rank_ < 0) hostfile_next_rank_ = 0;
+    const int slots = SmallInt(m.str(2)).value_or(0);
+    for (int i = 0; i < slots; ++i) out.push_back({hostfile_next_rank_++, m.str(1), -1});
+    return out;
+  }
+  const size_t first = line.find_first_not_of(" \t");
+  if (hostfile_next_rank_ >= 0 && first != std::string_view::npos && line[first] == '#' &&
+      line.find("slots") == std::string_view::npos) {
+    return out;  // a comment inside the hostfile
+  }
+  hostfile_next_rank_ = -1;
+
+  // A rank -> host table: its header, then rows.
+  {
+    const bool csv = line.find(',') != std::string_view::npos;
+    std::vector<std::string> cols = Columns(line, csv);
+    int rank = -1, host = -1, local = -1, gpu = -1;
+    bool names_only = cols.size() >= 2 && cols.size() <= 12;
+    for (size_t i = 0; i < cols.size() && names_only; ++i) {
+      std::string c;
+      for (char ch : cols[i]) c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      for (char ch : c) names_only = names_only && ((ch >= 'a' && ch <= 'z') || ch == '_' || ch == '-' || ch == '.');
+      const int at = static_cast<int>(i);
+      if ((c == "rank" || c == "global_rank" || c == "global-rank") && rank < 0) rank = at;
+      else if ((c == "host" || c == "hostname" || c == "node" || c == "nodename" || c == "host_name") && host < 0) host = at;
+      else if ((c == "local_rank" || c == "local-rank" || c == "local") && local < 0) local = at;
+      else if ((c == "gpu" || c == "device" || c == "cuda_device" || c == "gpu_index") && gpu < 0) gpu = at;
+    }
+    if (names_only && rank >= 0 && host >= 0) {
+      rank_col_ = rank;
+      host_col_ = host;
+      local_col_ = local;
+      gpu_col_ = gpu;
+      csv_ = csv;
+      return out;
+    }
+    if (rank_col_ >= 0) {
+      cols = Columns(line, csv_);
+      const size_t need = static_cast<size_t>(std::max({rank_col_, host_col_, local_col_, gpu_col_})) + 1;
+      std::optional<int> r = cols.size() >= need ? SmallInt(cols[static_cast<size_t>(rank_col_)]) : std::nullopt;
+      if (r && HostToken(cols[static_cast<size_t>(host_col_)])) {
+        RankHost h{*r, cols[static_cast<size_t>(host_col_)], -1};
+        if (gpu_col_ >= 0) h.gpu = SmallInt(cols[static_cast<size_t>(gpu_col_)]).value_or(-1);
+        else if (local_col_ >= 0) h.gpu = SmallInt(cols[static_cast<size_t>(local_col_)]).value_or(-1);
+        out.push_back(h);
+        return out;
+      }
+      rank_col_ = -1;  // the table's end
+    }
+  }
+
+  // A line printing one rank with its host and local rank.
+  if (line.find_first_of("kK") == std::string_view::npos) return out;
+  std::vector<int> global, local;
+  RanksOf(line, &global, &local);
+  if (!AllSame(global) || !AllSame(local)) return out;
+  static const std::regex kHostKey(
+      R"((?:^|[^A-Za-z_])(?:host(?:_?name)?|node(?:_?name)?|slurmd_nodename)\s*[:=]\s*['"]?([A-Za-z0-9][A-Za-z0-9._-]*))",
+      std::regex::icase);
+  static const std::regex kHostAfterRank(
+      R"(\brank\s*[:=]?\s*\d+\]?\s*(?:->|=>|\bon\b|@)\s*(?:host\s+|node\s+)?([A-Za-z0-9][A-Za-z0-9._-]*))", std::regex::icase);
+  std::string host;
+  for (const std::regex* re : {&kHostKey, &kHostAfterRank}) {
+    for (auto it = std::regex_iterator<std::string_view::const_iterator>(line.begin(), line.end(), *re);
+         it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
+      const std::string h = (*it).str(1);
+      if (!HostToken(h)) continue;
+      if (!host.empty() && host != h) return out;  // two hosts: no tie
+      host = h;
+    }
+  }
+  if (host.empty()) return out;
+  int device = local.front();
+  static const std::regex kDevice(R"(\b(?:cuda:|device\s*[:=]\s*|gpu\s*[:=]\s*)(\d{1,3})\b)", std::regex::icase);
+  if (std::regex_search(line.begin(), line.end(), m, kDevice)) device = SmallInt(m.str(1)).value_or(device);
+  int gpu = device;
+  static const std::regex kVisible(R"(CUDA_VISIBLE_DEVICES\s*[:=]\s*['"]?([0-9][0-9,]*))");
+  if (std::regex_search(line.begin(), line.end(), m, kVisible)) {
+    const std::vector<int> visible = IntList(m.str(1));
+    gpu = device >= 0 && static_cast<size_t>(device) < visible.size() ? visible[static_cast<size_t>(device)] : -1;
+  }
+  out.push_back({global.front(), host, gpu});
+  return out;
+}
+
+std::map<int, RankHost> CaseRankHosts(const std::vector<CaseLog>& logs,
+                                      const std::function<std::string(std::string_view)>& node_of) {
+  std::map<int, RankHost> out;
+  std::set<int> twice;
+  for (const CaseLog& log : logs) {
+    RankHostReader reader;
+    for (const LogLine& line : log.lines) {
+      for (RankHost& tie : reader.Read(line.text)) {
+        std::string node = node_of(tie.host);
+        if (node.empty() || tie.rank < 0) continue;
+        tie.host = std::move(node);
+        auto [it, added] = out.emplace(tie.rank, tie);
+        if (added) continue;
+        RankHost& had = it->second;
+        if (had.host != tie.host || (had.gpu >= 0 && tie.gpu >= 0 && had.gpu != tie.gpu)) twice.insert(tie.rank);
+        else if (had.gpu < 0) had.gpu = tie.gpu;
+      }
+    }
+  }
+  for (int r : twice) out.erase(r);
+  return out;
+}
+
+}  // namespace vigil

@@ -1,0 +1,59 @@
+// Which host (and GPU) a rank runs on, as a launcher's or the job's own output pasted in a case says
+// it (RG17, 2026-12-03). Evidence often names a rank only ("[rank13]: ...", "[Rank 13] ...", "global
+// rank 13 ..."); the reasoner places it through Topology::ranks, which without such a line is the
+// topology's layout or nothing. RankHostReader reads one log's lines in order and returns the ties
+// each line states:
+//   - DeepSpeed's launcher: "WORLD INFO DICT: {'node-a': [0, 1, 2, 3], 'node-b': [0, 1, 2, 3]}" (the
+//     hosts in order, each with the GPU ids its processes get: ranks fill the hosts in that order,
+//     the i-th process of a host on the i-th listed GPU) and "global_rank_mapping=defaultdict(<class
+//     'list'>, {'node-a': [0, 1, 2, 3], 'node-b': [4, 5, 6, 7]})" (ranks, no GPU);
+//   - a hostfile (DeepSpeed's / MPI's): consecutive "HOST slots=N" lines ('#' comments allowed; Open
+//     MPI's "max_slots=" ignored): ranks fill the hosts in order, no GPU;
+//   - a line that prints a rank with its host (and local rank) together, keys in any order:
+//     "RANK=13 LOCAL_RANK=5 HOSTNAME=acc-02", "hostname: acc-02, rank: 13, local_rank: 5", "[rank 13]
+//     host=acc-02 local_rank=5", "rank 13 -> acc-02 local_rank 5", "global rank 13 on acc-02 (local
+//     rank 5)"; the GPU is the local rank's CUDA device, the CUDA_VISIBLE_DEVICES list on the line
+//     turning it into the physical GPU ("CUDA_VISIBLE_DEVICES=4,5,6,7" with local rank 1: GPU 5);
+//   - a printed rank -> host table whose header names its columns: RANK (or GLOBAL_RANK) and HOST (or
+//     HOSTNAME, NODE), optionally LOCAL_RANK and GPU; CSV ("rank,host,local_rank") or aligned columns.
+// A host is returned as printed; the caller keeps it only when it names a node of the case. GPU -1
+// where the line does not tie one. Pure, one instance per log; not thread safe (it keeps the hostfile
+// or table being read).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agents/case.h"
+
+namespace vigil {
+
+struct RankHost {
+  int rank = -1;
+  std::string host;
+  int gpu = -1;  // the physical GPU index on `host`; -1 when not tied
+};
+
+class RankHostReader {
+ public:
+  // The ties `line` states, given the lines read before it. A line over 4000 bytes states none.
+  std::vector<RankHost> Read(std::string_view line);
+
+ private:
+  int hostfile_next_rank_ = -1;  // the next rank of the hostfile being read; -1 when none
+  // The table being read: column indices from its header; rank_col_ < 0 when none.
+  int rank_col_ = -1, host_col_ = -1, local_col_ = -1, gpu_col_ = -1;
+  bool csv_ = false;
+};
+
+// Every log's ties (one RankHostReader a log), each host as `node_of` spells it ("" for a host that
+// is no node of the case: the tie is skipped): rank -> tie. Ties of one rank to two nodes, or to two
+// GPUs of one node, are no tie (the rank is left out); a tie without a GPU and one with it on the
+// same node are one.
+std::map<int, RankHost> CaseRankHosts(const std::vector<CaseLog>& logs,
+                                      const std::function<std::string(std::string_view)>& node_of);
+
+}  // namespace vigil
