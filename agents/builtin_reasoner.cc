@@ -1,5 +1,6 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/line_facts.h"
+#include "agents/gpu_ids.h"
 #include "agents/kube_pods.h"
 #include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
@@ -633,6 +634,8 @@ struct Topology {
   // GPU UUIDs ("gpu-5dbce48d-a07d-...", lower case) -> (node, GPU index), from metric labels
   // (DCGM's `UUID` beside `gpu` and the node) and `nvidia-smi -L` lines (UuidGpus, RG12).
   std::map<std::string, std::pair<std::string, int>> uuid_gpu;
+  // GPU serial numbers -> (node, GPU index), from nvidia-smi's query table or -q blocks (GpuIdTies).
+  std::map<std::string, std::pair<std::string, int>> serial_gpu;
   // (node, pid) -> rank, from lines that name a rank with its process id ("[rank29] pid 4412 on
   // h100-q-07 cuda:5") (PidRanks, RG12).
   std::map<std::pair<std::string, int64_t>, int> pid_ranks;
@@ -1252,6 +1255,33 @@ std::map<std::string, std::pair<std::string, int>> UuidGpus(const DiagnosisCase&
   return out;
 }
 
+// A GPU's bus id, UUID and serial number tied to its index on a node by nvidia-smi (gpu_ids.h: the
+// --query-gpu table, -q blocks joined to an index through a name another line of the node ties, the
+// default table's bus ids among those): (node, ties), the node the log's source's or the `ssh`
+// command's above the line. Lines of no node tie nothing.
+std::vector<std::pair<std::string, GpuIds>> GpuIdTies(const DiagnosisCase& c, const Topology& t) {
+  std::map<std::string, std::vector<GpuIds>> by_node;
+  for (const CaseLog& log : c.logs) {
+    const std::string own = SourceNode(t, log.source);
+    GpuIdReader reader;
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      const std::string& ssh = SshNodeOfLine(t, log, i);
+      const std::string& node = ssh.empty() ? own : ssh;
+      for (GpuIds& g : reader.Read(log.lines[i].text)) {
+        if (!node.empty()) by_node[node].push_back(std::move(g));
+      }
+    }
+    if (!own.empty() && by_node.count(own)) {
+      for (const auto& [bus, gpu] : SmiBusIndices(log)) by_node[own].push_back(GpuIds{gpu, bus, "", ""});
+    }
+  }
+  std::vector<std::pair<std::string, GpuIds>> out;
+  for (const auto& [node, ties] : by_node) {
+    for (GpuIds& g : JoinGpuIds(ties)) out.emplace_back(node, std::move(g));
+  }
+  return out;
+}
+
 // Topology::pid_ranks: a rank's start-up or status line that names its process id ("[rank29] pid
 // 4412 on h100-q-07 cuda:5", "rank 3 pid=1201"): the pid is that rank's process, on the node the
 // line names, else the rank's node. A kernel's "python3[4412]: segfault" or systemd-coredump's
@@ -1472,6 +1502,11 @@ Topology BuildTopology(const DiagnosisCase& c) {
   t.launcher_sources = LauncherSources(c.logs, t);
   t.ssh_nodes = SshNodes(c.logs, t);
   t.uuid_gpu = UuidGpus(c, t);
+  for (const auto& [node, g] : GpuIdTies(c, t)) {  // nvidia-smi's query table and -q blocks (RG17)
+    if (!g.bus.empty()) t.node_pci_to_gpu.emplace(std::make_pair(node, g.bus), g.index);
+    if (!g.uuid.empty()) t.uuid_gpu.emplace(g.uuid, std::make_pair(node, g.index));
+    if (!g.serial.empty()) t.serial_gpu.emplace(g.serial, std::make_pair(node, g.index));
+  }
   t.pid_ranks = PidRanks(c, t);
   return t;
 }
@@ -3074,6 +3109,18 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
     if (std::regex_search(line, m, kUuid)) {
       auto it = t.uuid_gpu.find(AsciiLower(m.str(0)));
       if (it != t.uuid_gpu.end() && (h.node.empty() || h.node == it->second.first)) {
+        h.node = it->second.first;
+        h.gpu = it->second.second;
+      }
+    }
+  }
+  // A GPU named by its serial number ("GPU serial 1652922004521", "Serial Number: 1652922004521"):
+  // the node and index nvidia-smi tied it to (Topology::serial_gpu).
+  if (h.gpu < 0 && !t.serial_gpu.empty() && ContainsNoCase(line, "serial")) {
+    static const std::regex kSerial(R"(\b[Ss]erial(?:[ _-]?[Nn]umber|[ _-]?[Nn]o\.?)?\s*[:=#]?\s*(\d{6,20})\b)");
+    if (std::regex_search(line, m, kSerial)) {
+      auto it = t.serial_gpu.find(m.str(1));
+      if (it != t.serial_gpu.end() && (h.node.empty() || h.node == it->second.first)) {
         h.node = it->second.first;
         h.gpu = it->second.second;
       }

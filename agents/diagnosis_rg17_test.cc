@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "agents/gpu_ids.h"
 #include "agents/kube_pods.h"
 #include "agents/rank_hosts.h"
 
@@ -28,16 +29,19 @@ Diagnosis RunWith(const Json& base, const std::string& source, const std::vector
   return testing::RunCaseWithOwnProbes(j);
 }
 
-// ---- 1. Kubernetes: a pod and its IP name its node ------------------------------------------------
-
-std::vector<KubePodFact> ReadPods(const std::vector<std::string>& lines) {
-  KubePodReader r;
-  std::vector<KubePodFact> out;
+// Every fact a reader states for `lines`, read in order by one reader.
+template <typename Reader>
+auto ReadAll(const std::vector<std::string>& lines) {
+  Reader r;
+  decltype(r.Read(std::string_view())) out;
   for (const std::string& l : lines) {
-    for (KubePodFact& f : r.Read(l)) out.push_back(std::move(f));
+    for (auto& f : r.Read(l)) out.push_back(std::move(f));
   }
   return out;
 }
+
+// ---- 1. Kubernetes: a pod and its IP name its node ------------------------------------------------
+
 
 bool HasPod(const std::vector<KubePodFact>& facts, const std::string& pod, const std::string& address, const std::string& node) {
   for (const KubePodFact& f : facts) {
@@ -48,7 +52,7 @@ bool HasPod(const std::vector<KubePodFact>& facts, const std::string& pod, const
 
 TEST_CASE("rg17: KubePodReader reads kubectl's tables by their header and describe's records") {
   // get pods -o wide, newer kubectl: RESTARTS "2 (41m ago)", NOMINATED NODE / READINESS GATES.
-  auto f = ReadPods({"$ kubectl -n train get pods -o wide",
+  auto f = ReadAll<KubePodReader>({"$ kubectl -n train get pods -o wide",
                      "NAME              READY   STATUS    RESTARTS      AGE   IP             NODE        NOMINATED NODE   READINESS GATES",
                      "llm-worker-0      1/1     Running   0             3d    10.244.3.21    kq-gpu-11   <none>           <none>",
                      "llm-worker-1      1/1     Running   2 (41m ago)   3d    10.244.5.9     kq-gpu-12   <none>           <none>",
@@ -57,34 +61,34 @@ TEST_CASE("rg17: KubePodReader reads kubectl's tables by their header and descri
   CHECK(HasPod(f, "llm-worker-1", "10.244.5.9", "kq-gpu-12"));
   CHECK(f.size() == 2);  // the pending pod has no node
   // -A adds NAMESPACE first; the columns move, the header says where.
-  f = ReadPods({"NAMESPACE   NAME             READY   STATUS    RESTARTS   AGE   IP            NODE",
+  f = ReadAll<KubePodReader>({"NAMESPACE   NAME             READY   STATUS    RESTARTS   AGE   IP            NODE",
                 "ml          trainer-w-3      1/1     Running   0          9h    10.40.2.17    kq-gpu-13"});
   CHECK(HasPod(f, "trainer-w-3", "10.40.2.17", "kq-gpu-13"));
   // custom columns in another order, no IP column.
-  f = ReadPods({"NODE        NAME", "kq-gpu-14   trainer-w-4"});
+  f = ReadAll<KubePodReader>({"NODE        NAME", "kq-gpu-14   trainer-w-4"});
   CHECK(f.empty());  // a header must start with NAME / NAMESPACE / POD
-  f = ReadPods({"POD           NODE        IP", "trainer-w-4   kq-gpu-14   10.40.2.18"});
+  f = ReadAll<KubePodReader>({"POD           NODE        IP", "trainer-w-4   kq-gpu-14   10.40.2.18"});
   CHECK(HasPod(f, "trainer-w-4", "10.40.2.18", "kq-gpu-14"));
   // The table ends at the next command: its words are no row.
-  f = ReadPods({"NAME  READY  STATUS  RESTARTS  AGE  IP  NODE", "$ kubectl logs x -c y --tail 5 -f", "a b c d e 10.1.1.1 kq-gpu-11"});
+  f = ReadAll<KubePodReader>({"NAME  READY  STATUS  RESTARTS  AGE  IP  NODE", "$ kubectl logs x -c y --tail 5 -f", "a b c d e 10.1.1.1 kq-gpu-11"});
   CHECK(f.empty());
   // get nodes -o wide: the node's own addresses.
-  f = ReadPods({"NAME        STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION",
+  f = ReadAll<KubePodReader>({"NAME        STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION",
                 "kq-gpu-11   Ready    <none>   40d   v1.29.3   10.40.1.11    <none>        Ubuntu 22.04.4 LTS   5.15.0-119-generic"});
   CHECK(HasPod(f, "", "10.40.1.11", "kq-gpu-11"));
   // describe pod: Node: name/address, then IP: and the IPs: list.
-  f = ReadPods({"Name:             trainer-w-2", "Namespace:        ml", "Priority:         0",
+  f = ReadAll<KubePodReader>({"Name:             trainer-w-2", "Namespace:        ml", "Priority:         0",
                 "Node:             kq-gpu-12/10.40.1.12", "Start Time:       Thu, 03 Dec 2026 01:12:40 +0000",
                 "Status:           Running", "IP:               10.244.5.31", "IPs:", "  IP:           10.244.5.31"});
   CHECK(HasPod(f, "trainer-w-2", "", "kq-gpu-12"));
   CHECK(HasPod(f, "", "10.40.1.12", "kq-gpu-12"));
   CHECK(HasPod(f, "trainer-w-2", "10.244.5.31", "kq-gpu-12"));
   // describe node: InternalIP in its Addresses.
-  f = ReadPods({"Name:               kq-gpu-14", "Roles:              <none>", "Addresses:", "  InternalIP:  10.40.1.14",
+  f = ReadAll<KubePodReader>({"Name:               kq-gpu-14", "Roles:              <none>", "Addresses:", "  InternalIP:  10.40.1.14",
                 "  Hostname:    kq-gpu-14"});
   CHECK(HasPod(f, "", "10.40.1.14", "kq-gpu-14"));
   // A pod not scheduled yet names no node.
-  f = ReadPods({"Name:  trainer-w-9", "Node:  <none>", "IP:"});
+  f = ReadAll<KubePodReader>({"Name:  trainer-w-9", "Node:  <none>", "IP:"});
   CHECK(f.empty());
 }
 
@@ -151,14 +155,6 @@ TEST_CASE("rg17: a pod's name - a log source or a word of a line - names its nod
 
 // ---- 2. Ranks tied to hosts (and GPUs) ------------------------------------------------------------
 
-std::vector<RankHost> ReadRanks(const std::vector<std::string>& lines) {
-  RankHostReader r;
-  std::vector<RankHost> out;
-  for (const std::string& l : lines) {
-    for (RankHost& f : r.Read(l)) out.push_back(std::move(f));
-  }
-  return out;
-}
 
 bool HasRank(const std::vector<RankHost>& ties, int rank, const std::string& host, int gpu) {
   for (const RankHost& t : ties) {
@@ -169,19 +165,19 @@ bool HasRank(const std::vector<RankHost>& ties, int rank, const std::string& hos
 
 TEST_CASE("rg17: RankHostReader reads launchers' rank layouts and lines that print a rank with its host") {
   // DeepSpeed: the world info's hosts in order, each with its GPU ids.
-  auto f = ReadRanks({"[2026-06-02 03:00:01,100] [INFO] [launch.py:146:main] WORLD INFO DICT: {'rk-03': [0, 1, 2, 3], 'rk-01': [4, 5, 6, 7]}"});
+  auto f = ReadAll<RankHostReader>({"[2026-06-02 03:00:01,100] [INFO] [launch.py:146:main] WORLD INFO DICT: {'rk-03': [0, 1, 2, 3], 'rk-01': [4, 5, 6, 7]}"});
   CHECK(f.size() == 8);
   CHECK(HasRank(f, 0, "rk-03", 0));
   CHECK(HasRank(f, 5, "rk-01", 5));
-  f = ReadRanks({"[INFO] [launch.py:164:main] global_rank_mapping=defaultdict(<class 'list'>, {'rk-03': [0, 1], 'rk-01': [2, 3]})"});
+  f = ReadAll<RankHostReader>({"[INFO] [launch.py:164:main] global_rank_mapping=defaultdict(<class 'list'>, {'rk-03': [0, 1], 'rk-01': [2, 3]})"});
   CHECK(HasRank(f, 3, "rk-01", -1));
   // A hostfile, comments and max_slots allowed; ranks fill the hosts in order.
-  f = ReadRanks({"$ cat /job/hostfile", "# training nodes", "rk-02 slots=4", "rk-04 slots=4 max_slots=8", "$ echo done", "rk-09 slots=2"});
+  f = ReadAll<RankHostReader>({"$ cat /job/hostfile", "# training nodes", "rk-02 slots=4", "rk-04 slots=4 max_slots=8", "$ echo done", "rk-09 slots=2"});
   CHECK(HasRank(f, 3, "rk-02", -1));
   CHECK(HasRank(f, 4, "rk-04", -1));
   CHECK(HasRank(f, 0, "rk-09", -1));  // a second hostfile starts again at rank 0
   // One line, rank with host and local rank, keys in any order; CUDA_VISIBLE_DEVICES maps the device.
-  f = ReadRanks({"RANK=13 LOCAL_RANK=5 WORLD_SIZE=16 HOSTNAME=rk-01",
+  f = ReadAll<RankHostReader>({"RANK=13 LOCAL_RANK=5 WORLD_SIZE=16 HOSTNAME=rk-01",
                  "hostname: rk-02, rank: 6, local_rank: 2, world_size: 16",
                  "rank 9 -> rk-03 local_rank 1 CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7",
                  "[train.py:88] global rank 10 on rk-04 (local rank 2) CUDA_VISIBLE_DEVICES=4,5,6,7",
@@ -193,12 +189,12 @@ TEST_CASE("rg17: RankHostReader reads launchers' rank layouts and lines that pri
   CHECK(HasRank(f, 11, "rk-04", 6));
   CHECK(f.size() == 5);
   // A table: CSV and aligned columns, by the header.
-  f = ReadRanks({"rank,local_rank,hostname", "0,0,rk-02", "13,5,rk-01", "", "GLOBAL_RANK  HOST    LOCAL_RANK  GPU", "  7          rk-03   3           3"});
+  f = ReadAll<RankHostReader>({"rank,local_rank,hostname", "0,0,rk-02", "13,5,rk-01", "", "GLOBAL_RANK  HOST    LOCAL_RANK  GPU", "  7          rk-03   3           3"});
   CHECK(HasRank(f, 13, "rk-01", 5));
   CHECK(HasRank(f, 0, "rk-02", 0));
   CHECK(HasRank(f, 7, "rk-03", 3));
   // No tie: two ranks on a line, no local rank, node_rank / dp_rank, two hosts.
-  f = ReadRanks({"rank 3 and rank 4 on rk-01 local_rank 3", "rank 13 on host rk-01", "node_rank=1 local_rank=2 hostname=rk-01",
+  f = ReadAll<RankHostReader>({"rank 3 and rank 4 on rk-01 local_rank 3", "rank 13 on host rk-01", "node_rank=1 local_rank=2 hostname=rk-01",
                  "[rank 5] local_rank=5 host=rk-01 cannot reach host=rk-02", "dp_rank 3 local_rank 3 host=rk-01"});
   CHECK(f.empty());
 }
@@ -249,6 +245,76 @@ TEST_CASE("rg17: a rank's tie from the logs overrides the layout guessed from th
   j["topology"]["gpus_per_node"] = 8;
   d = testing::RunCaseWithOwnProbes(j);
   CHECK(d.component == "rk-04/gpu5");  // before: rk-02/gpu5
+}
+
+// ---- 3. A GPU's bus id, UUID and serial tied to its index -----------------------------------------
+
+
+bool HasGpu(const std::vector<GpuIds>& ties, int index, const std::string& bus, const std::string& uuid, const std::string& serial) {
+  for (const GpuIds& g : ties) {
+    if (g.index == index && g.bus == bus && g.uuid == uuid && g.serial == serial) return true;
+  }
+  return false;
+}
+
+const char* kUuid6 = "GPU-3c1f0a9e-7b42-11ee-9d0c-5a1e2b3c4d5e";
+
+TEST_CASE("rg17: GpuIdReader reads nvidia-smi's query tables and -q blocks") {
+  // A header row, columns in any order, units ignored.
+  auto f = ReadAll<GpuIdReader>({"uuid, serial, index, pci.bus_id, temperature.gpu [C]",
+                     std::string(kUuid6) + ", 1652922004521, 6, 00000000:9D:00.0, 41"});
+  CHECK(HasGpu(f, 6, "0000:9d:00", "gpu-3c1f0a9e-7b42-11ee-9d0c-5a1e2b3c4d5e", "1652922004521"));
+  // noheader: the command's list names the columns; a non-row ends the table.
+  f = ReadAll<GpuIdReader>({"$ nvidia-smi --query-gpu=index,serial --format=csv,noheader", "0, 1652922004500", "1, 1652922004501",
+                "$ date", "2, 1652922004502"});
+  CHECK(HasGpu(f, 1, "", "", "1652922004501"));
+  CHECK(f.size() == 2);
+  // -q: one block ties its names to each other, no index.
+  f = ReadAll<GpuIdReader>({"Attached GPUs                             : 8", "GPU 00000000:9D:00.0",
+                "    Product Name                          : NVIDIA H100 80GB HBM3", "    Serial Number                         : 1652922004521",
+                std::string("    GPU UUID                              : ") + kUuid6, "    Minor Number                          : 6"});
+  CHECK(HasGpu(f, -1, "0000:9d:00", "gpu-3c1f0a9e-7b42-11ee-9d0c-5a1e2b3c4d5e", "1652922004521"));
+  // Joined: the block takes the index another tie gives its bus; a name tied to two indices is dropped.
+  auto j = JoinGpuIds({GpuIds{-1, "0000:9d:00", "", "1652922004521"}, GpuIds{6, "0000:9d:00", "", ""}});
+  CHECK(HasGpu(j, 6, "0000:9d:00", "", "1652922004521"));
+  j = JoinGpuIds({GpuIds{2, "", "", "1652922004521"}, GpuIds{6, "", "", "1652922004521"}});
+  CHECK(j.empty());
+}
+
+// A node's GPU falls off the bus; the kernel names it by bus id only.
+Json BusCase(const std::string& xid_line, const std::vector<std::string>& shell) {
+  Json j{{"id", "rg17-gpus"},
+         {"topology", {{"nodes", {"gq-01", "gq-02", "gq-03"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+         {"logs", Json::array({Json{{"source", "gq-02/kern.log"}, {"lines", {xid_line}}},
+                               Json{{"source", "train/rank0.log"}, {"lines", {
+                                   "[rank0]: NCCL error: remote process exited or there was a network error"}}}})}};
+  if (!shell.empty()) j["logs"].push_back(Json{{"source", "ops/shell"}, {"lines", shell}});
+  return j;
+}
+
+TEST_CASE("rg17: a GPU named by its bus id, UUID or serial is placed on the index nvidia-smi ties it to") {
+  const std::string xid_bus = "Dec 03 06:12:01 gq-02 kernel: NVRM: Xid (PCI:0000:9d:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.";
+  const std::string xid_uuid = std::string("Dec 03 06:12:01 gq-02 node-problem-detector: NVIDIA Xid=79 on Device=") + kUuid6 + ": GPU has fallen off the bus";
+  const std::string xid_serial = "Dec 03 06:12:01 gq-02 fieldiag: GPU serial 1652922004521: GPU has fallen off the bus";
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {xid_bus, {"$ ssh gq-02 nvidia-smi --query-gpu=index,pci.bus_id,serial,uuid --format=csv",
+                 "index, pci.bus_id, serial, uuid", "5, 00000000:9C:00.0, 1652922004520, GPU-11111111-7b42-11ee-9d0c-5a1e2b3c4d5e",
+                 std::string("6, 00000000:9D:00.0, 1652922004521, ") + kUuid6}},
+      {xid_uuid, {"$ ssh gq-02 nvidia-smi --query-gpu=index,uuid --format=csv,noheader", std::string("6, ") + kUuid6}},
+      {xid_serial, {"$ ssh gq-02 nvidia-smi --query-gpu=index,serial --format=csv,noheader", "5, 1652922004520", "6, 1652922004521"}},
+      // -q's block joined to the index the query table gives its bus id.
+      {xid_serial, {"$ ssh gq-02 nvidia-smi -q -i 6", "Attached GPUs                             : 8", "GPU 00000000:9D:00.0",
+                    "    Serial Number                         : 1652922004521", "$ ssh gq-02 nvidia-smi --query-gpu=index,pci.bus_id --format=csv",
+                    "index, pci.bus_id", "6, 00000000:9D:00.0"}},
+  };
+  for (const auto& [xid, shell] : cases) {
+    CAPTURE(shell.back());
+    Diagnosis d = testing::RunCaseWithOwnProbes(BusCase(xid, shell));
+    CHECK(d.root_cause == "gpu_fallen_off_bus");
+    CHECK(d.component == "gq-02/gpu6");  // before: gq-02
+  }
+  Diagnosis d = testing::RunCaseWithOwnProbes(BusCase(xid_serial, {}));
+  CHECK(d.component != "gq-02/gpu6");
 }
 
 }  // namespace

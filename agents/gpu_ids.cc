@@ -1,0 +1,168 @@
+#include "agents/gpu_ids.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "agents/pci_bus.h"
+
+namespace vigil {
+namespace {
+
+std::string Trim(std::string_view s) {
+  const size_t a = s.find_first_not_of(" \t\r"), b = s.find_last_not_of(" \t\r");
+  return a == std::string_view::npos ? std::string() : std::string(s.substr(a, b - a + 1));
+}
+
+std::vector<std::string> Split(std::string_view text) {
+  std::vector<std::string> out;
+  std::stringstream ss{std::string(text)};
+  for (std::string col; std::getline(ss, col, ',');) out.push_back(Trim(col));
+  return out;
+}
+
+std::string Lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+bool Digits(std::string_view s, size_t min, size_t max) {
+  if (s.size() < min || s.size() > max) return false;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+  }
+  return true;
+}
+
+// "GPU-8e1b7d22-4c0a-9f13-e5d6-0b2a7c9e4f18" lower case; "" for another text.
+std::string Uuid(std::string_view s) {
+  if (s.size() != 40 || (s.substr(0, 4) != "GPU-" && s.substr(0, 4) != "gpu-")) return "";
+  for (size_t i = 4; i < s.size(); ++i) {
+    const char ch = s[i];
+    const bool dash = i == 12 || i == 17 || i == 22 || i == 27;
+    if (dash ? ch != '-' : !std::isxdigit(static_cast<unsigned char>(ch))) return "";
+  }
+  return Lower(std::string(s));
+}
+
+// A query column's name without its unit ("power.draw [W]" -> "power.draw").
+std::string ColumnName(const std::string& c) { return Lower(Trim(c.substr(0, c.find(" [")))); }
+
+}  // namespace
+
+std::vector<GpuIds> GpuIdReader::Read(std::string_view line) {
+  std::vector<GpuIds> out;
+  if (line.size() > 2000) return out;
+
+  // --query-gpu: the command's list or the header row names the columns.
+  const size_t q = line.find("--query-gpu=");
+  const bool header = line.find("index") != std::string_view::npos &&
+                      (line.find("uuid") != std::string_view::npos || line.find("serial") != std::string_view::npos ||
+                       line.find("pci.bus_id") != std::string_view::npos);
+  if (q != std::string_view::npos || (header && line.find(',') != std::string_view::npos)) {
+    std::string_view list = line;
+    if (q != std::string_view::npos) {
+      list = line.substr(q + 12);
+      list = list.substr(0, list.find_first_of(" \t'\""));
+    }
+    index_col_ = bus_col_ = uuid_col_ = serial_col_ = -1;
+    const std::vector<std::string> cols = Split(list);
+    for (size_t i = 0; i < cols.size(); ++i) {
+      const std::string c = ColumnName(cols[i]);
+      const int at = static_cast<int>(i);
+      if (c == "index") index_col_ = at;
+      else if (c == "pci.bus_id" || c == "gpu_bus_id") bus_col_ = at;
+      else if (c == "uuid" || c == "gpu_uuid") uuid_col_ = at;
+      else if (c == "serial") serial_col_ = at;
+    }
+    have_columns_ = index_col_ >= 0 && (bus_col_ >= 0 || uuid_col_ >= 0 || serial_col_ >= 0);
+    return out;
+  }
+  if (have_columns_) {  // a row, else the table's end
+    const std::vector<std::string> cols = Split(line);
+    const int need = std::max({index_col_, bus_col_, uuid_col_, serial_col_});
+    if (static_cast<int>(cols.size()) > need && Digits(cols[static_cast<size_t>(index_col_)], 1, 3)) {
+      GpuIds g;
+      g.index = std::stoi(cols[static_cast<size_t>(index_col_)]);
+      if (bus_col_ >= 0) g.bus = PciKey(cols[static_cast<size_t>(bus_col_)]);
+      if (uuid_col_ >= 0) g.uuid = Uuid(cols[static_cast<size_t>(uuid_col_)]);
+      if (serial_col_ >= 0 && Digits(cols[static_cast<size_t>(serial_col_)], 6, 20)) g.serial = cols[static_cast<size_t>(serial_col_)];
+      if (!g.bus.empty() || !g.uuid.empty() || !g.serial.empty()) out.push_back(g);
+      return out;
+    }
+    have_columns_ = false;
+  }
+
+  // nvidia-smi -q: "GPU 00000000:9D:00.0" opens a block; its fields "Key : value".
+  const std::string t = Trim(line);
+  if (t.rfind("GPU ", 0) == 0 && t.find(':') != std::string::npos && t.find(' ', 4) == std::string::npos) {
+    const std::string bus = PciKey(t.substr(4));
+    in_block_ = !bus.empty();
+    block_ = GpuIds{};
+    block_.bus = bus;
+    return out;
+  }
+  if (!in_block_) return out;
+  const size_t colon = t.find(" : ") != std::string::npos ? t.find(" : ") : t.find(':');
+  if (colon == std::string::npos) return out;
+  const std::string key = Trim(t.substr(0, colon)), value = Trim(t.substr(t.find(':', colon) + 1));
+  bool changed = false;
+  if (key == "Serial Number" && Digits(value, 6, 20)) {
+    block_.serial = value;
+    changed = true;
+  } else if (key == "GPU UUID" && !Uuid(value).empty()) {
+    block_.uuid = Uuid(value);
+    changed = true;
+  } else if (key == "Bus Id" && !PciKey(value).empty()) {
+    block_.bus = PciKey(value);
+    changed = true;
+  }
+  if (changed && (!block_.serial.empty() || !block_.uuid.empty())) out.push_back(block_);
+  return out;
+}
+
+std::vector<GpuIds> JoinGpuIds(const std::vector<GpuIds>& ties) {
+  // name ("b:", "u:", "s:" + value) -> indices it is tied to.
+  std::map<std::string, std::set<int>> index_of;
+  auto names = [](const GpuIds& g) {
+    std::vector<std::string> n;
+    if (!g.bus.empty()) n.push_back("b:" + g.bus);
+    if (!g.uuid.empty()) n.push_back("u:" + g.uuid);
+    if (!g.serial.empty()) n.push_back("s:" + g.serial);
+    return n;
+  };
+  for (const GpuIds& g : ties) {
+    if (g.index < 0) continue;
+    for (const std::string& n : names(g)) index_of[n].insert(g.index);
+  }
+  // Blocks without an index: the one index their names share.
+  std::vector<GpuIds> all;
+  for (const GpuIds& g : ties) {
+    GpuIds j = g;
+    if (j.index < 0) {
+      std::set<int> found;
+      for (const std::string& n : names(g)) {
+        if (auto it = index_of.find(n); it != index_of.end()) found.insert(it->second.begin(), it->second.end());
+      }
+      if (found.size() != 1) continue;
+      j.index = *found.begin();
+    }
+    all.push_back(j);
+  }
+  std::map<std::string, std::set<int>> final_index;
+  for (const GpuIds& g : all) {
+    for (const std::string& n : names(g)) final_index[n].insert(g.index);
+  }
+  std::vector<GpuIds> out;
+  for (GpuIds g : all) {
+    if (!g.bus.empty() && final_index["b:" + g.bus].size() != 1) g.bus.clear();
+    if (!g.uuid.empty() && final_index["u:" + g.uuid].size() != 1) g.uuid.clear();
+    if (!g.serial.empty() && final_index["s:" + g.serial].size() != 1) g.serial.clear();
+    if (!g.bus.empty() || !g.uuid.empty() || !g.serial.empty()) out.push_back(g);
+  }
+  return out;
+}
+
+}  // namespace vigil
