@@ -10,24 +10,6 @@
 namespace vigil {
 namespace {
 
-// A node or pod name as kubectl prints one: letters, digits, '.', '-', '_' ("<none>" is none).
-bool KubeName(std::string_view w) {
-  if (w.empty() || w.size() > 253 || w.front() == '-' || w.front() == '.') return false;
-  for (char ch : w) {
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-                    ch == '-' || ch == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// `address` in NodeNameKey's form when it is an address some node or pod could hold, else "".
-std::string KubeAddress(std::string_view address) {
-  if (!IsIpAddress(address)) return "";
-  std::string key = NodeNameKey(address);
-  return key.empty() || SharedByEveryHost(key) ? "" : key;
-}
-
 // The words of a table row, a parenthesised group ("2 (5m ago)" in RESTARTS) dropped.
 std::vector<std::string> RowWords(std::string_view line) {
   std::string kept;
@@ -106,12 +88,12 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
     } else {
       const std::string& node = words[static_cast<size_t>(node_col_)];
       const std::string& name = words[static_cast<size_t>(name_col_)];
-      if (!KubeName(node) || !KubeName(name)) return out;  // "<none>": not scheduled
-      std::string address = ip_col_ >= 0 ? KubeAddress(words[static_cast<size_t>(ip_col_)]) : "";
+      if (!HostNameWord(node) || !HostNameWord(name)) return out;  // "<none>": not scheduled
+      std::string address = ip_col_ >= 0 ? NodeAddress(words[static_cast<size_t>(ip_col_)]) : "";
       if (nodes_table_) {
         if (!address.empty()) out.push_back({"", address, node});
         if (external_ip_col_ >= 0) {
-          if (std::string e = KubeAddress(words[static_cast<size_t>(external_ip_col_)]); !e.empty()) out.push_back({"", e, node});
+          if (std::string e = NodeAddress(words[static_cast<size_t>(external_ip_col_)]); !e.empty()) out.push_back({"", e, node});
         }
       } else {
         out.push_back({name, address, node});
@@ -124,21 +106,21 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
   std::string_view key, value;
   if (!DescribeField(line, &key, &value)) return out;
   if (key == "Name") {
-    record_name_ = KubeName(value) ? std::string(value) : "";
+    record_name_ = HostNameWord(value) ? std::string(value) : "";
     record_node_.clear();
   } else if (key == "Node" && !record_name_.empty()) {
     const size_t slash = value.find('/');
     const std::string_view node = value.substr(0, slash);
-    record_node_ = KubeName(node) ? std::string(node) : "";
+    record_node_ = HostNameWord(node) ? std::string(node) : "";
     if (record_node_.empty()) return out;
     out.push_back({record_name_, "", record_node_});
     if (slash != std::string_view::npos) {
-      if (std::string a = KubeAddress(value.substr(slash + 1)); !a.empty()) out.push_back({"", a, record_node_});
+      if (std::string a = NodeAddress(value.substr(slash + 1)); !a.empty()) out.push_back({"", a, record_node_});
     }
   } else if (key == "IP" && !record_node_.empty()) {
-    if (std::string a = KubeAddress(value); !a.empty()) out.push_back({record_name_, a, record_node_});
+    if (std::string a = NodeAddress(value); !a.empty()) out.push_back({record_name_, a, record_node_});
   } else if (key == "InternalIP" && !record_name_.empty() && record_node_.empty()) {
-    if (std::string a = KubeAddress(value); !a.empty()) out.push_back({"", a, record_name_});
+    if (std::string a = NodeAddress(value); !a.empty()) out.push_back({"", a, record_name_});
   }
   return out;
 }

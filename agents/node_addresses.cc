@@ -8,25 +8,6 @@
 namespace vigil {
 namespace {
 
-// A host name as /etc/hosts or scontrol writes one: letters, digits, '.', '-', '_', holding a letter.
-bool HostWord(std::string_view w) {
-  if (w.empty() || w.size() > 253) return false;
-  bool letter = false;
-  for (char ch : w) {
-    const bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-    letter = letter || alpha;
-    if (!alpha && !(ch >= '0' && ch <= '9') && ch != '.' && ch != '-' && ch != '_') return false;
-  }
-  return letter && w.front() != '-' && w.front() != '.';
-}
-
-// `address` in NodeNameKey's form when it is an IP address some node could hold, else "".
-std::string NodeAddress(std::string_view address) {
-  if (!IsIpAddress(address)) return "";
-  std::string key = NodeNameKey(address);
-  if (key.empty() || SharedByEveryHost(key)) return "";
-  return key;
-}
 
 std::vector<std::string> Words(std::string_view line) {
   std::vector<std::string> out;
@@ -44,6 +25,24 @@ std::string PromptHost(std::string_view line) {
 }
 
 }  // namespace
+
+std::string NodeAddress(std::string_view address) {
+  if (!IsIpAddress(address)) return "";
+  std::string key = NodeNameKey(address);
+  if (key.empty() || SharedByEveryHost(key)) return "";
+  return key;
+}
+
+bool HostNameWord(std::string_view w) {
+  if (w.empty() || w.size() > 253) return false;
+  bool letter = false;
+  for (char ch : w) {
+    const bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+    letter = letter || alpha;
+    if (!alpha && !(ch >= '0' && ch <= '9') && ch != '.' && ch != '-' && ch != '_') return false;
+  }
+  return letter && w.front() != '-' && w.front() != '.';
+}
 
 bool SharedByEveryHost(std::string_view address) {
   const std::string key = NodeNameKey(address);
@@ -118,7 +117,7 @@ std::vector<AddressFact> AddressReader::Read(std::string_view line) {
     if (std::regex_search(line.begin(), line.end(), m, kUsing)) {
       std::string host;
       std::match_results<std::string_view::const_iterator> w;
-      if (std::regex_search(line.begin(), line.end(), w, kWriter) && HostWord(w.str(1))) host = w.str(1);
+      if (std::regex_search(line.begin(), line.end(), w, kWriter) && HostNameWord(w.str(1))) host = w.str(1);
       for (auto it = std::regex_iterator<std::string_view::const_iterator>(m[0].second, line.end(), kIface);
            it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
         if (std::string a = NodeAddress((*it).str(1)); !a.empty()) out.push_back({a, host});
@@ -151,7 +150,7 @@ std::vector<AddressFact> AddressReader::Read(std::string_view line) {
     std::vector<std::string> names;
     for (size_t i = 1; i < words.size(); ++i) {
       if (words[i][0] == '#') break;
-      if (!HostWord(words[i])) return out;
+      if (!HostNameWord(words[i])) return out;
       names.push_back(words[i]);
     }
     const std::string a = NodeAddress(words[0]);
@@ -163,7 +162,7 @@ std::vector<AddressFact> AddressReader::Read(std::string_view line) {
   // "... has IPv6 address fd00::7".
   const bool v4 = words.size() == 4 && words[2] == "address";
   const bool v6 = words.size() == 5 && words[2] == "IPv6" && words[3] == "address";
-  if ((v4 || v6) && words[1] == "has" && HostWord(words[0])) {
+  if ((v4 || v6) && words[1] == "has" && HostNameWord(words[0])) {
     if (std::string a = NodeAddress(words.back()); !a.empty()) out.push_back({a, words[0]});
   }
   return out;

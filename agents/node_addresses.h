@@ -53,6 +53,14 @@ class AddressReader {
 // "" for none (a line over 2000 bytes, no such wording, an address no node holds).
 std::string FailedConnectAddress(std::string_view line);
 
+// `address` as node_names.h's NodeNameKey writes it when it is an IP address some node (or pod) could
+// hold, else "" (no address, or one SharedByEveryHost).
+std::string NodeAddress(std::string_view address);
+
+// Whether `w` is a host's name as /etc/hosts, scontrol, kubectl or a launcher print one: letters,
+// digits, '.', '-', '_', holding a letter, not starting with '-' or '.', at most 253 bytes.
+bool HostNameWord(std::string_view w);
+
 // Whether an address is one of the kinds no node is known by (loopback, link-local, unspecified).
 bool SharedByEveryHost(std::string_view address);
 

@@ -7,21 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "agents/node_addresses.h"
+
 namespace vigil {
 namespace {
 
 using SvMatch = std::match_results<std::string_view::const_iterator>;
-
-bool HostToken(std::string_view w) {
-  if (w.empty() || w.size() > 253 || w.front() == '-' || w.front() == '.') return false;
-  bool letter = false;
-  for (char ch : w) {
-    const bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-    letter = letter || alpha;
-    if (!alpha && !(ch >= '0' && ch <= '9') && ch != '.' && ch != '-' && ch != '_') return false;
-  }
-  return letter;
-}
 
 std::optional<int> SmallInt(std::string_view digits) {
   if (digits.empty() || digits.size() > 7) return std::nullopt;
@@ -143,7 +134,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
   static const std::regex kHostfile(R"(^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+slots\s*=\s*(\d{1,4})(?:\s+max[_-]slots\s*=\s*\d+)?\s*(?:#.*)?$)");
   SvMatch m;
   if (line.find("slots") != std::string_view::npos && std::regex_match(line.begin(), line.end(), m, kHostfile) &&
-      HostToken(m.str(1))) {
+      HostNameWord(m.str(1))) {
     if (hostfile_next_rank_ < 0) hostfile_next_rank_ = 0;
     const int slots = SmallInt(m.str(2)).value_or(0);
     for (int i = 0; i < slots; ++i) out.push_back({hostfile_next_rank_++, m.str(1), -1});
@@ -184,7 +175,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
       cols = Columns(line, csv_);
       const size_t need = static_cast<size_t>(std::max({rank_col_, host_col_, local_col_, gpu_col_})) + 1;
       std::optional<int> r = cols.size() >= need ? SmallInt(cols[static_cast<size_t>(rank_col_)]) : std::nullopt;
-      if (r && HostToken(cols[static_cast<size_t>(host_col_)])) {
+      if (r && HostNameWord(cols[static_cast<size_t>(host_col_)])) {
         RankHost h{*r, cols[static_cast<size_t>(host_col_)], -1};
         if (gpu_col_ >= 0) h.gpu = SmallInt(cols[static_cast<size_t>(gpu_col_)]).value_or(-1);
         else if (local_col_ >= 0) h.gpu = SmallInt(cols[static_cast<size_t>(local_col_)]).value_or(-1);
@@ -210,7 +201,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
     for (auto it = std::regex_iterator<std::string_view::const_iterator>(line.begin(), line.end(), *re);
          it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
       const std::string h = (*it).str(1);
-      if (!HostToken(h)) continue;
+      if (!HostNameWord(h)) continue;
       if (!host.empty() && host != h) return out;  // two hosts: no tie
       host = h;
     }
