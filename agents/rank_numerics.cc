@@ -12,7 +12,7 @@ namespace {
 
 const std::regex& NumbersWord() {
   static const std::regex re(
-      R"(\b(check-?sums?|hash(es)?|digests?|grad(ient)?s?[ _-]?norms?|grads?|gradients?|param(eter)?s?|weights?|loss)\b)",
+      R"(\b(check-?sums?|hash(es)?|digests?|sha-?\d+|md5|crc\d*|flat_params?|grad(ient)?s?[ _-]?norms?|grads?|gradients?|param(eter)?s?|weights?|loss)\b)",
       std::regex::icase);
   return re;
 }
@@ -44,6 +44,11 @@ const std::regex& PlaceOfRank() {
 
 std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string>& lines) {
   std::map<int, size_t> count, first;
+  struct Pair {
+    int a, b;
+    size_t line;
+  };
+  std::vector<Pair> pairs;  // lines naming two ranks
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line.size() > 2000 || line.find_first_of("rR") == std::string::npos) continue;
@@ -64,9 +69,28 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
       if (std::regex_search(before, kReference)) continue;
       if (auto r = ParseInt32((*it)[1].str())) ranks.insert(*r);
     }
+    if (ranks.size() == 2) pairs.push_back({*ranks.begin(), *ranks.rbegin(), i});
     if (ranks.size() != 1) continue;
     const int r = *ranks.begin();
     if (count[r]++ == 0) first[r] = i;
+  }
+  // Lines comparing two ranks ("sha1(flat_param) rank 5 = 3fa0.. rank 13 = 91d2.. MISMATCH") single out
+  // neither by themselves; a rank in every such line, against two or more other ranks, is the one
+  // that disagrees with its replicas (the replicas agree among themselves). The same two ranks in
+  // every line: either could be wrong, none is taken.
+  if (count.empty() && pairs.size() >= kOneRankNumericsMinLines) {
+    for (int candidate : {pairs.front().a, pairs.front().b}) {
+      std::set<int> partners;
+      bool in_all = true;
+      for (const Pair& p : pairs) {
+        in_all = in_all && (p.a == candidate || p.b == candidate);
+        partners.insert(p.a == candidate ? p.b : p.a);
+      }
+      if (!in_all || partners.size() < 2) continue;
+      count[candidate] = pairs.size();
+      first[candidate] = pairs.front().line;
+    }
+    if (count.size() != 1) count.clear();
   }
   if (count.empty()) return std::nullopt;
   int best = -1;

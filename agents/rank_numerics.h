@@ -7,14 +7,17 @@
 // optimiser (loss divergence), is the suspect.
 //
 // FindOneRankNumerics reads lines that single out one rank in a numerics comparison: a word of the
-// numbers (checksum, hash, digest, grad / gradient norm, grads, parameters, weights, loss) and a word
+// numbers (checksum, hash, digest, sha1 / md5 / crc, flat_param, grad / gradient norm, grads, parameters, weights, loss) and a word
 // of disagreement (differs, mismatch, not matching, outlier, disagrees, diverged, inconsistent) and
 // exactly one rank (`rank 37`, `[Rank 37]`, `rank=37`, `rank37`; not `dp_rank 2`, a data-parallel
 // group's index). A responder's shell
 // command (IsShellCommandLine) is no such line. The finding: the rank named by at least
 // kOneRankNumericsMinLines such lines and at least twice as many as any other rank. Its place, when a
 // line says it (`rank 37 = h100-a044 local 5`, `rank 37 on node-3 gpu 5`, `rank 37 (node-3 local
-// 5)`), is returned as written; the caller resolves the node's spelling. Pure functions, thread safe.
+// 5)`), is returned as written; the caller resolves the node's spelling. Lines comparing two ranks
+// (`sha1(flat_param) rank 3 = 3fa0.. rank 11 = 91d2.. MISMATCH`), when no line singles out one: the
+// rank in every such line against two or more others (RG17); the same two ranks each time: none.
+// Pure functions, thread safe.
 #pragma once
 
 #include <cstddef>

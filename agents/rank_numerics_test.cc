@@ -18,6 +18,21 @@ TEST_CASE("rank numerics: one rank named again and again, its place as a line wr
   CHECK(r->gpu == 5);
 }
 
+TEST_CASE("rank numerics: lines comparing two ranks name the one common to all of them (RG17)") {
+  // A replica checker printing both sides: rank 3 disagrees with each of its replicas.
+  auto r = FindOneRankNumerics({"step 2300 shard 2: sha1(flat_param) rank 3 = 3fa09c1e.. rank 11 = 91d2e7b0.. MISMATCH",
+                                "step 2300 shard 2: sha1(flat_param) rank 3 = 3fa09c1e.. rank 19 = 91d2e7b0.. MISMATCH",
+                                "step 2400 shard 2: sha1(flat_param) rank 27 = 0b7e41aa.. rank 3 = 5c20f9d3.. MISMATCH"});
+  REQUIRE(r);  // before: nothing (a line naming two ranks was skipped)
+  CHECK(r->rank == 3);
+  CHECK(r->lines == 3);
+  r = FindOneRankNumerics({"grad norm mismatch between rank 12 and rank 20", "grad norm mismatch between rank 28 and rank 12"});
+  REQUIRE(r);
+  CHECK(r->rank == 12);
+  // The same two ranks every time: either could be the wrong one.
+  CHECK(!FindOneRankNumerics({"sha1 rank 5 = aa.. rank 13 = bb.. MISMATCH", "sha1 rank 5 = cc.. rank 13 = dd.. MISMATCH"}));
+}
+
 TEST_CASE("rank numerics: not one rank, once only, or a responder's command: nothing") {
   // Once is not again and again.
   CHECK(!FindOneRankNumerics({"[Rank 21] Hash not matching for layers.3.weight"}));
