@@ -134,6 +134,9 @@ TEST_CASE("rg17: a pod named by two nodes, or on a node outside the case, places
   CHECK_FALSE(StartsWith(d.component, "kq-gpu-13"));
   d = RunWith(kRayPressure, "ops/kubectl", {"NAME READY STATUS RESTARTS AGE IP NODE", "w-a 1/1 Running 0 9h 10.244.5.9 other-02"});
   CHECK_FALSE(StartsWith(d.component, "kq-gpu-12"));
+  // A pod named by a plain word ("raylet" here) ties no line that uses the word.
+  d = RunWith(kRayPressure, "ops/kubectl", {"NAME READY STATUS RESTARTS AGE IP NODE", "raylet 1/1 Running 0 9h 10.244.9.9 kq-gpu-14"});
+  CHECK_FALSE(StartsWith(d.component, "kq-gpu-14"));
 }
 
 TEST_CASE("rg17: a pod's name - a log source or a word of a line - names its node") {

@@ -130,7 +130,9 @@ void AddKubePodFacts(const std::vector<KubePodFact>& facts, const std::function<
   for (const KubePodFact& f : facts) {
     const std::string node = node_of(f.node);
     if (node.empty()) continue;
-    for (const std::string& name : {f.pod, f.address}) {
+    // A pod name without a '-' ("trainer", "launcher") is also a plain word of other lines: no tie.
+    const std::string pod = f.pod.find('-') == std::string::npos ? "" : f.pod;
+    for (const std::string& name : {pod, f.address}) {
       const std::string key = name.empty() ? "" : NodeNameKey(name);
       if (key.empty()) continue;
       auto [it, added] = by_name.emplace(key, node);

@@ -51,7 +51,8 @@ class KubePodReader {
 
 // Adds `facts` to `by_name` (a pod's name and its address, a node's address, as NodeNameKey writes
 // them -> the node as `node_of` spells it); a fact whose node `node_of` maps to "" (no node of the
-// case) adds nothing, and a name or address claimed for two nodes is put in `twice`.
+// case) adds nothing, nor does a pod name without a '-' ("trainer": a plain word of other lines too);
+// a name or address claimed for two nodes is put in `twice`.
 void AddKubePodFacts(const std::vector<KubePodFact>& facts, const std::function<std::string(std::string_view)>& node_of,
                      std::map<std::string, std::string>& by_name, std::set<std::string>& twice);
 
