@@ -502,6 +502,7 @@ Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& confi
     PrometheusSourceOptions po;
     po.url = *parsed;
     po.step_ms = step_ms;
+    po.scrape_interval_ms = config.GetDurationMs("prometheus_scrape_interval");
     po.http.timeout_ms = timeout_ms;
     po.http.connect_timeout_ms = std::min<int64_t>(po.http.timeout_ms, 10'000);
     metrics = std::make_unique<PrometheusMetricSource>(po);

@@ -5,12 +5,15 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "connectors/http_client.h"
 #include "connectors/http_endpoint.h"
 #include "core/ascii.h"
 #include "core/json.h"
+#include "core/logging.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -340,6 +343,213 @@ Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRange
   return out;
 }
 
+namespace {
+
+// A plain selector's parts: its metric name ("" for `{...}` alone) and its matchers as written.
+struct SelectorParts {
+  std::string name;
+  std::vector<std::string> matchers;
+};
+
+bool IdentChar(char c, bool first, bool colon) {
+  const auto u = static_cast<unsigned char>(c);
+  return std::isalpha(u) || c == '_' || (colon && c == ':') || (!first && std::isdigit(u));
+}
+
+std::optional<SelectorParts> ParseSelector(std::string_view s) {
+  size_t i = 0;
+  auto ws = [&] {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  };
+  auto ident = [&](bool colon) {
+    const size_t b = i;
+    while (i < s.size() && IdentChar(s[i], i == b, colon)) ++i;
+    return std::string(s.substr(b, i - b));
+  };
+  SelectorParts out;
+  ws();
+  out.name = ident(/*colon=*/true);
+  // `Inf` / `NaN` are PromQL numbers, not metric names.
+  if (const std::string lower = AsciiLower(out.name); lower == "inf" || lower == "nan") return std::nullopt;
+  ws();
+  bool braces = false;
+  if (i < s.size() && s[i] == '{') {
+    braces = true;
+    ++i;
+    ws();
+    while (i < s.size() && s[i] != '}') {
+      const size_t b = i;
+      if (ident(/*colon=*/false).empty()) return std::nullopt;
+      ws();
+      const std::string_view op = s.substr(i, 2);
+      if (op == "=~" || op == "!=" || op == "!~")
+        i += 2;
+      else if (i < s.size() && s[i] == '=')
+        ++i;
+      else
+        return std::nullopt;
+      ws();
+      if (i >= s.size() || (s[i] != '"' && s[i] != '\'' && s[i] != '`')) return std::nullopt;
+      const char quote = s[i++];
+      while (i < s.size() && s[i] != quote) i += (s[i] == '\\' && quote != '`') ? 2 : 1;
+      if (i >= s.size()) return std::nullopt;
+      ++i;
+      out.matchers.emplace_back(s.substr(b, i - b));
+      ws();
+      if (i < s.size() && s[i] == ',') {
+        ++i;
+        ws();
+      } else if (i < s.size() && s[i] != '}') {
+        return std::nullopt;
+      }
+    }
+    if (i >= s.size()) return std::nullopt;
+    ++i;
+    ws();
+  }
+  if (i != s.size() || (out.name.empty() && !braces)) return std::nullopt;
+  return out;
+}
+
+// One value series' freshness markers, from one series of the marker answer.
+struct Markers {
+  const TimeSeries* series = nullptr;
+  bool used = false;
+};
+
+}  // namespace
+
+int64_t PromRepeatBoundMs(int64_t step_ms, int64_t scrape_interval_ms) {
+  const int64_t interval = scrape_interval_ms > 0 ? scrape_interval_ms : kDefaultScrapeIntervalMs;
+  return std::max(step_ms, interval + interval / 2);
+}
+
+bool IsPromSelector(std::string_view promql) { return ParseSelector(promql).has_value(); }
+
+Result<PromRangeResult> PromQueryRangeFresh(const PrometheusUrl& url, const PromRangeQuery& q,
+                                            const PrometheusHttpOptions& options, int64_t scrape_interval_ms) {
+  ASSIGN_OR_RETURN(PromRangeResult out, PromQueryRange(url, q, options));
+  const std::optional<SelectorParts> selector = ParseSelector(q.query);
+  if (!selector) return out;  // a function's result has no samples of its own: as read
+  const int64_t bound = PromRepeatBoundMs(q.step_ms, scrape_interval_ms);
+  const std::string kept_late =
+      "; their values are kept as read, with Prometheus's lookback repeats (stale_for there may fire up to the "
+      "lookback delta, 5 min by default, late)";
+  // The marker of a selector S: `count_over_time(S[B]) or S * 0` is, at each step where S has a
+  // value, the number of samples in the last B (>= 1: a fresh point) or 0 (NaN for a NaN / Inf
+  // sample: S * 0) where S's value is a lookback repeat. Every value point gets one, so a missing
+  // one is a different answer, not staleness. Several names of a `{...}` selector: one marker query
+  // per name (count_over_time and `* 0` drop the name: two names' series of the same labels would
+  // collide in one answer).
+  std::set<std::string> names;
+  for (const TimeSeries& s : out.series) names.insert(s.name);
+  auto marker = [&](const std::string& only_name) {
+    std::string sel = selector->name + "{";
+    for (size_t k = 0; k < selector->matchers.size(); ++k) sel += (k > 0 ? "," : "") + selector->matchers[k];
+    if (!only_name.empty()) sel += std::string(selector->matchers.empty() ? "" : ",") + "__name__=" + PromString(only_name);
+    sel += "}";
+    return "count_over_time(" + sel + "[" + std::to_string(bound) + "ms]) or " + sel + " * 0";
+  };
+  std::vector<std::pair<std::string, std::string>> asks;  // (name the answer is for, "" = all; query)
+  if (!selector->name.empty() || names.size() <= 1) {
+    asks.emplace_back("", marker(""));
+  } else {
+    for (const std::string& n : names) asks.emplace_back(n, marker(n));
+  }
+  for (const auto& [name, query] : asks) {
+    PromRangeQuery mq = q;
+    mq.query = query;
+    auto for_this = [&name](const TimeSeries& s) { return name.empty() || s.name == name; };
+    size_t concerned = 0;
+    for (const TimeSeries& s : out.series) concerned += for_this(s) ? 1 : 0;
+    const std::string what = "Prometheus " + url.shown + ": the freshness of " + std::to_string(concerned) +
+                             " series (`" + Preview(query, 160) + "`)";
+    Result<PromRangeResult> marks = PromQueryRange(url, mq, options);
+    if (!marks.ok()) {
+      out.notes.push_back(what + " could not be read (" + marks.status().message() + ")" + kept_late);
+      continue;
+    }
+    out.requests += marks->requests;
+    out.freshness_requests += marks->requests;
+    for (const std::string& w : marks->warnings) {
+      if (std::find(out.warnings.begin(), out.warnings.end(), w) == out.warnings.end()) out.warnings.push_back(w);
+    }
+    // An answer that cannot be the marker's (another server, a proxy answering something else) is
+    // not used at all: a named series, a value other than NaN or a whole number >= 0.
+    size_t named = 0, not_counts = 0;
+    std::map<std::string, Markers> by_labels;  // a marker series has the labels, no name
+    for (const TimeSeries& m : marks->series) {
+      if (!m.name.empty()) ++named;
+      for (double v : m.values) {
+        if (!std::isnan(v) && !(v >= 0 && v < 1e15 && v == std::floor(v))) ++not_counts;
+      }
+      TimeSeries key;
+      key.labels = m.labels;
+      by_labels[key.id()].series = &m;
+    }
+    if (named > 0 || not_counts > 0) {
+      std::string why = named > 0 ? std::to_string(named) + " series with a __name__" : "";
+      if (not_counts > 0)
+        why += (why.empty() ? "" : " and ") + std::to_string(not_counts) + " values that are not a count of samples";
+      out.notes.push_back(what + " answered what is not a count of samples (" + why + ")" + kept_late);
+      continue;
+    }
+    size_t unmatched = 0, points_unmatched = 0;
+    for (TimeSeries& s : out.series) {
+      if (!for_this(s)) continue;
+      TimeSeries key;
+      key.labels = s.labels;
+      auto it = by_labels.find(key.id());
+      if (it == by_labels.end()) {
+        ++unmatched;
+        continue;
+      }
+      it->second.used = true;
+      const TimeSeries& m = *it->second.series;
+      TimeSeries kept;
+      kept.name = s.name;
+      kept.labels = s.labels;
+      size_t j = 0;
+      for (size_t p = 0; p < s.size(); ++p) {
+        const int64_t at = s.timestamps_ms[p];
+        while (j < m.size() && m.timestamps_ms[j] < at) ++j;
+        if (j < m.size() && m.timestamps_ms[j] == at) {
+          if (!(m.values[j] >= 1)) {  // 0 or NaN: no sample within the bound
+            ++out.repeats_dropped;
+            continue;
+          }
+        } else {
+          ++points_unmatched;  // kept
+        }
+        kept.timestamps_ms.push_back(at);
+        kept.values.push_back(s.values[p]);
+      }
+      s = std::move(kept);
+    }
+    size_t extra = 0;
+    for (const auto& [id, m] : by_labels) extra += m.used ? 0 : 1;
+    if (unmatched > 0 || points_unmatched > 0 || extra > 0) {
+      std::string why;
+      auto add = [&why](size_t n, const std::string& text) {
+        if (n == 0) return;
+        why += (why.empty() ? "" : ", ") + std::to_string(n) + " " + text;
+      };
+      add(unmatched, "series without a marker");
+      add(points_unmatched, "points without a marker");
+      add(extra, "marker series with no values");
+      out.notes.push_back(what + " answered other series than the values: " + why + kept_late);
+    }
+  }
+  std::erase_if(out.series, [](const TimeSeries& s) { return s.empty(); });
+  if (out.series.empty()) {
+    return NotFoundError("Prometheus " + url.shown + ": the query `" + q.query + "` matched no series with a sample from " +
+                         FormatRfc3339Ms(q.start_ms) + " to " + FormatRfc3339Ms(q.end_ms) + " (" +
+                         std::to_string(out.repeats_dropped) +
+                         " points answered were Prometheus's lookback repeats of older samples)");
+  }
+  return out;
+}
+
 std::string PromRegexQuote(std::string_view value) {
   std::string out;
   out.reserve(value.size());
@@ -403,7 +613,16 @@ Result<std::vector<TimeSeries>> PrometheusMetricSource::Query(const MetricQuery&
   // One request: widen the step until the range fits.
   const int64_t steps = static_cast<int64_t>(std::max<size_t>(options_.http.max_points_per_request, 2)) - 1;
   q.step_ms = std::max<int64_t>({options_.step_ms, 1, (q.end_ms - q.start_ms + steps - 1) / steps});
-  Result<PromRangeResult> r = PromQueryRange(options_.url, q, options_.http);
+  Result<PromRangeResult> r = options_.drop_lookback_repeats
+                                  ? PromQueryRangeFresh(options_.url, q, options_.http, options_.scrape_interval_ms)
+                                  : PromQueryRange(options_.url, q, options_.http);
+  if (r.ok()) {
+    std::lock_guard lock(logged_mu_);
+    for (const std::string& note : r->notes) {
+      if (logged_.size() >= 100 || !logged_.insert(note).second) continue;
+      LogWarn("prometheus", note);
+    }
+  }
   if (!r.ok()) {
     if (r.status().code() == StatusCode::kNotFound) return std::vector<TimeSeries>{};
     return r.status();

@@ -38,6 +38,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,11 +106,53 @@ struct PromRangeResult {
   size_t requests = 0;             // HTTP requests made
   size_t seam_duplicates = 0;      // points a server sent twice at a seam, dropped
   std::vector<std::string> warnings;  // the answers' "warnings", each text once, in order
+  // PromQueryRangeFresh only: points dropped as lookback repeats, the requests of `requests` that
+  // read the markers, and Vigil's own notes on them (one line each; empty when all went well).
+  size_t repeats_dropped = 0;
+  size_t freshness_requests = 0;
+  std::vector<std::string> notes;
 };
 
 // Runs `q` against the server at `url`, in as many requests as PlanPromRange says.
 [[nodiscard]] Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRangeQuery& q,
                                                      const PrometheusHttpOptions& options = {});
+
+// Lookback repeats (rules/README.md "`stale_for` on data read from Prometheus"). Prometheus answers
+// each step of a range query with the latest sample within its lookback delta (5 min by default)
+// unless a staleness marker ended the series; backfilled, remote-written and federated data have no
+// markers, so a series that stopped at T reads as its last value at every step up to T + 5 min and
+// `stale_for(d)` fires at T + 5 min + d. PromQueryRangeFresh reads `q` as PromQueryRange does and,
+// when `q.query` is a plain selector S (IsPromSelector), also the marker query
+// `count_over_time(S[B]) or S * 0` over the same range, B = PromRepeatBoundMs(step, scrape
+// interval): at every step where S has a value, the number of samples in the last B, or 0 where
+// S's value is a lookback repeat; those points are dropped: the repeats become gaps, so stale_for
+// fires at about T + d (at most B later). Not `timestamp(S)`, which says the same more directly:
+// Prometheus 2.42 evaluates it in time quadratic in the range (a day at 15 s, 16 series: 9-10 s
+// against 0.1 s for the values; connectors/README.md). Requests: the value query's, plus as many
+// again per metric name for the markers: one marker query for a selector that names its metric; for
+// a `{...}` selector answering several names, one per name N with `__name__="N"` added
+// (count_over_time drops the name, and two names' series of the same labels would collide).
+// Not a plain selector (a function, an operator, `offset`, `@`, a range): the values as read, no
+// extra request (a function's result has no samples of its own; `rate()` reads counters unchanged).
+// Bad answers never lose data: the marker query failing (an error, a timeout), answering what
+// cannot be the marker's (a series with a `__name__`, a value other than NaN or a whole number >= 0:
+// another server, a proxy) or other series than the values (a series or a point missing) keeps the
+// values of the series concerned (all, for the first two) as read and says so in `notes` (the
+// query, the series concerned, that stale_for may fire up to the lookback delta late there).
+// A series left with no point (all repeats: it stopped before the range) is dropped; when none is
+// left, NotFound as PromQueryRange's (saying that only lookback repeats were answered).
+inline constexpr int64_t kDefaultScrapeIntervalMs = 60'000;  // Prometheus's default scrape_interval
+// The oldest a sample may be at a step and still count as current: the larger of the step and 1.5
+// scrape intervals (`scrape_interval_ms` <= 0: kDefaultScrapeIntervalMs). A step never shorter
+// than the spacing of the samples sees a fresh one within the step; the half interval takes
+// scrape jitter and a late remote write (a sample 1 s behind its slot is kept).
+int64_t PromRepeatBoundMs(int64_t step_ms, int64_t scrape_interval_ms);
+// True for a plain series selector: a metric name, `{matchers}` or both (`x`, `x{a="1",b=~"2|3"}`,
+// `{__name__=~"a|b"}`), nothing else; whitespace allowed around tokens.
+bool IsPromSelector(std::string_view promql);
+[[nodiscard]] Result<PromRangeResult> PromQueryRangeFresh(const PrometheusUrl& url, const PromRangeQuery& q,
+                                                          const PrometheusHttpOptions& options = {},
+                                                          int64_t scrape_interval_ms = 0);
 
 // The PromQL selector for a metric name and exact label matchers: `name{k="v",...}`, label values
 // escaped as PromQL string literals (\\, \", \n). A name that is not a valid metric name
@@ -128,16 +172,21 @@ struct PrometheusSourceOptions {
   int64_t step_ms = 60'000;             // evaluation step; widened so one query fits one request
   int64_t default_range_ms = 3'600'000;  // a query without start_ms reads this much before end
   Clock* clock = nullptr;               // "now" for a query without end_ms; nullptr = SystemClock()
+  // Drop Prometheus's lookback repeats (PromQueryRangeFresh) at this scrape interval (0: the
+  // default, kDefaultScrapeIntervalMs); false: the values as query_range answers them.
+  bool drop_lookback_repeats = true;
+  int64_t scrape_interval_ms = 0;
 };
 
 // A MetricSource reading a real Prometheus: Query() runs the selector of PromSelector() as a range
 // query over [start_ms, end_ms) at `step_ms` (widened to fit one request of
-// max_points_per_request steps); points at or after end_ms and non-finite values (NaN, ±Inf) are
-// left out (agents read numbers). No matching series is an empty result, not an error; a matcher
+// max_points_per_request steps), through PromQueryRangeFresh unless drop_lookback_repeats is off
+// (its notes logged as warnings, each text once per source); points at or after end_ms and
+// non-finite values (NaN, ±Inf) are left out (agents read numbers). No matching series is an empty result, not an error; a matcher
 // whose name is not a label name ([a-zA-Z_][a-zA-Z0-9_]*) is InvalidArgument, nothing sent; other
 // errors as PromQueryRange. ListSeries reads `/api/v1/series` (match[] = the selector, start..end;
 // no points), OutOfRange over max_series. MetricNames() reads `/api/v1/label/__name__/values` (empty when the
-// server does not answer). Immutable: thread-safe.
+// server does not answer). Immutable but for the set of notes logged (under a mutex): thread-safe.
 class PrometheusMetricSource : public MetricSource {
  public:
   explicit PrometheusMetricSource(PrometheusSourceOptions options);
@@ -150,6 +199,8 @@ class PrometheusMetricSource : public MetricSource {
 
  private:
   PrometheusSourceOptions options_;
+  mutable std::mutex logged_mu_;
+  mutable std::set<std::string> logged_;  // notes already logged (at most 100 kept)
 };
 
 }  // namespace vigil

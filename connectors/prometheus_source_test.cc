@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/json.h"
+#include "core/logging.h"
 
 namespace vigil {
 namespace {
@@ -61,6 +62,21 @@ class FakePrometheus {
       a.end = std::stod(req.get_param_value("end"));
       a.step = std::stod(req.get_param_value("step"));
       a.authorization = req.get_header_value("Authorization");
+      if (a.query.rfind("count_over_time(", 0) == 0 && answer_ == Answer::kGrid) {
+        // PrometheusMetricSource's freshness read (PromQueryRangeFresh): every point a fresh
+        // sample (one sample in the bound), the labels without __name__; kept apart from asked().
+        std::lock_guard lock(mu_);
+        timestamps_asked_.push_back(a);
+        Json result = Json::array();
+        for (const char* gpu : {"0", "1"}) {
+          Json values = Json::array();
+          for (double t = a.start; t <= a.end + 1e-9; t += a.step) values.push_back(Json::array({t, "1"}));
+          result.push_back({{"metric", {{"gpu", gpu}, {"Hostname", "n1"}}}, {"values", values}});
+        }
+        res.set_content(Json{{"status", "success"}, {"data", {{"resultType", "matrix"}, {"result", result}}}}.dump(),
+                        "application/json");
+        return;
+      }
       {
         std::lock_guard lock(mu_);
         asked_.push_back(a);
@@ -107,6 +123,10 @@ class FakePrometheus {
   std::vector<Asked> asked() {
     std::lock_guard lock(mu_);
     return asked_;
+  }
+  std::vector<Asked> timestamps_asked() {
+    std::lock_guard lock(mu_);
+    return timestamps_asked_;
   }
 
  private:
@@ -190,6 +210,7 @@ class FakePrometheus {
   std::thread thread_;
   std::mutex mu_;
   std::vector<Asked> asked_;
+  std::vector<Asked> timestamps_asked_;
 };
 
 constexpr int64_t kT0 = 1'700'000'000'000;  // ms
@@ -607,6 +628,274 @@ TEST_CASE("PrometheusMetricSource: the query_metrics contract over a Prometheus"
   Result<std::vector<TimeSeries>> none = PrometheusMetricSource(o).Query(q);
   REQUIRE(none.ok());
   CHECK(none->empty());
+}
+
+// A Prometheus answering from raw samples as the real one does without staleness markers
+// (backfilled, remote-written or federated data): each step's value is the latest sample at or
+// before it within the 5 min lookback; the marker query `count_over_time(SEL[Bms]) or SEL * 0`
+// answers, where SEL has a value, the number of samples in [t - B, t] (0 if none), the labels
+// without __name__. A `__name__="N"` matcher in the query keeps name N only; other matchers
+// are not applied. `times` scripts the answer to the marker queries.
+enum class Times {
+  kRight,       // the markers
+  kError,       // HTTP 422 execution error
+  kOneMissing,  // the first series left out
+  kNamed,       // the markers with __name__ kept (not the marker query's)
+  kValues,      // the values + 0.5 without __name__ (not counts: a proxy that answered otherwise)
+};
+class SampledPrometheus {
+ public:
+  struct Series {
+    std::string name;
+    Labels labels;
+    std::vector<int64_t> samples_ms;  // sorted; the value of sample i is i
+  };
+  SampledPrometheus(std::vector<Series> series, Times times) : series_(std::move(series)), times_(times) {
+    server_.Get("/api/v1/query_range", [this](const httplib::Request& req, httplib::Response& res) {
+      const std::string query = req.get_param_value("query");
+      {
+        std::lock_guard lock(mu_);
+        queries_.push_back(query);
+      }
+      const double start = std::stod(req.get_param_value("start")), end = std::stod(req.get_param_value("end")),
+                   step = std::stod(req.get_param_value("step"));
+      const bool times = query.rfind("count_over_time(", 0) == 0;
+      int64_t bound_ms = 0;
+      if (times) bound_ms = std::stoll(query.substr(query.find('[') + 1));
+      if (times && times_ == Times::kError) {
+        res.status = 422;
+        res.set_content(R"({"status":"error","errorType":"execution","error":"vector cannot contain metrics with the same labelset"})",
+                        "application/json");
+        return;
+      }
+      std::string only;  // __name__="N"
+      if (const size_t at = query.find("__name__=\""); at != std::string::npos)
+        only = query.substr(at + 10, query.find('"', at + 10) - at - 10);
+      Json result = Json::array();
+      for (size_t k = 0; k < series_.size(); ++k) {
+        const Series& sr = series_[k];
+        if (!only.empty() && sr.name != only) continue;
+        if (times && times_ == Times::kOneMissing && k == 0) continue;
+        Json values = Json::array();
+        for (double t = start; t <= end + 1e-9; t += step) {
+          const auto at = static_cast<int64_t>(std::llround(t * 1000));
+          auto it = std::upper_bound(sr.samples_ms.begin(), sr.samples_ms.end(), at);
+          if (it == sr.samples_ms.begin() || at - *(it - 1) > 300'000) continue;  // lookback 5 min
+          double v = static_cast<double>(it - 1 - sr.samples_ms.begin());
+          if (times && times_ == Times::kValues) v += 0.5;
+          else if (times)  // samples in [t - B, t]
+            v = static_cast<double>(it - std::lower_bound(sr.samples_ms.begin(), sr.samples_ms.end(), at - bound_ms));
+          values.push_back(Json::array({t, std::to_string(v)}));
+        }
+        if (values.empty()) continue;
+        Json metric = Json::object();
+        for (const auto& [key, value] : sr.labels) metric[key] = value;
+        if (!times || times_ == Times::kNamed) metric["__name__"] = sr.name;
+        result.push_back({{"metric", metric}, {"values", values}});
+      }
+      res.set_content(Json{{"status", "success"}, {"data", {{"resultType", "matrix"}, {"result", result}}}}.dump(),
+                      "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~SampledPrometheus() {
+    server_.stop();
+    thread_.join();
+  }
+  PrometheusUrl Url() const { return *ParsePrometheusUrl("http://127.0.0.1:" + std::to_string(port_)); }
+  std::vector<std::string> queries() {
+    std::lock_guard lock(mu_);
+    return queries_;
+  }
+
+ private:
+  std::vector<Series> series_;
+  Times times_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<std::string> queries_;
+};
+
+// RVFIX2's measurement on Prometheus 2.42, here: lbm{host="a"} every 15 s from t0 to t0 + 20 min,
+// host b to t0 + 30 min; read t0 + 18 min .. t0 + 30 min at 60 s.
+std::vector<SampledPrometheus::Series> StoppedAt20Min(const std::string& name_b = "lbm") {
+  SampledPrometheus::Series a{"lbm", {{"host", "a"}}, {}}, b{name_b, {{"host", "b"}}, {}};
+  for (int64_t t = 0; t <= 20 * 60'000; t += 15'000) a.samples_ms.push_back(kT0 + t);
+  for (int64_t t = 0; t <= 30 * 60'000; t += 15'000) b.samples_ms.push_back(kT0 + t);
+  return {a, b};
+}
+const PromRangeQuery kStoppedRead{.query = "lbm", .start_ms = kT0 + 18 * 60'000, .end_ms = kT0 + 30 * 60'000,
+                                  .step_ms = 60'000};
+
+std::vector<int64_t> Minutes(const TimeSeries& s) {
+  std::vector<int64_t> out;
+  for (int64_t t : s.timestamps_ms) out.push_back((t - kT0) / 60'000);
+  return out;
+}
+
+TEST_CASE("PromQueryRangeFresh: a series that stopped is a gap from one bound after its last sample, not 5 min") {
+  SampledPrometheus prom(StoppedAt20Min(), Times::kRight);
+  // As query_range answers: host a's last sample (minute 20) repeated up to minute 25.
+  Result<PromRangeResult> plain = PromQueryRange(prom.Url(), kStoppedRead);
+  REQUIRE(plain.ok());
+  REQUIRE(plain->series.size() == 2);
+  CHECK(Minutes(plain->series[0]) == std::vector<int64_t>{18, 19, 20, 21, 22, 23, 24, 25});
+  // Without the repeats: minute 21 (its sample 60 s old, within max(60 s, 1.5 x 60 s)) is the last.
+  Result<PromRangeResult> r = PromQueryRangeFresh(prom.Url(), kStoppedRead);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  REQUIRE(r->series.size() == 2);
+  CHECK(r->series[0].id() == R"(lbm{host="a"})");
+  CHECK(Minutes(r->series[0]) == std::vector<int64_t>{18, 19, 20, 21});
+  CHECK(r->series[0].values == std::vector<double>(plain->series[0].values.begin(), plain->series[0].values.begin() + 4));
+  CHECK(r->series[1].timestamps_ms == plain->series[1].timestamps_ms);  // host b: whole
+  CHECK(r->repeats_dropped == 4);
+  CHECK(r->requests == 2);
+  CHECK(r->freshness_requests == 1);
+  CHECK(r->notes.empty());
+  // PromQueryRange's, then these: the bound max(60 s, 1.5 x 60 s).
+  CHECK(prom.queries() == std::vector<std::string>{"lbm", "lbm", "count_over_time(lbm{}[90000ms]) or lbm{} * 0"});
+  // A scrape interval of 15 s: the bound is the step (60 s); minute 21's sample is exactly 60 s old.
+  r = PromQueryRangeFresh(prom.Url(), kStoppedRead, {}, 15'000);
+  REQUIRE(r.ok());
+  CHECK(Minutes(r->series[0]) == std::vector<int64_t>{18, 19, 20, 21});
+  // At a 15 s step and interval the bound is 22.5 s: host a ends one step after its last sample
+  // (that step's sample 15 s old; the next, 30 s).
+  PromRangeQuery fine = kStoppedRead;
+  fine.step_ms = 15'000;
+  r = PromQueryRangeFresh(prom.Url(), fine, {}, 15'000);
+  REQUIRE(r.ok());
+  CHECK(r->series[0].timestamps_ms.back() == kT0 + 20 * 60'000 + 15'000);
+  CHECK(r->series[1].timestamps_ms.back() == kT0 + 30 * 60'000);
+}
+
+TEST_CASE("PromQueryRangeFresh: scrape jitter is not a repeat (a sample 1 s late keeps the point before it)") {
+  // Every 15 s, 0.5 s before the step; one sample 1 s late (0.5 s after its step): at that step
+  // the latest sample is 15.5 s old, over the step but within 1.5 scrape intervals.
+  SampledPrometheus::Series s{"temp", {{"gpu", "0"}}, {}};
+  for (int k = 1; k <= 40; ++k) s.samples_ms.push_back(kT0 + 15'000 * k - (k == 20 ? -500 : 500));
+  SampledPrometheus prom({s}, Times::kRight);
+  const PromRangeQuery q{.query = "temp", .start_ms = kT0 + 15'000, .end_ms = kT0 + 600'000, .step_ms = 15'000};
+  Result<PromRangeResult> r = PromQueryRangeFresh(prom.Url(), q, {}, 15'000);
+  REQUIRE(r.ok());
+  CHECK(r->series[0].size() == 40);
+  CHECK(r->repeats_dropped == 0);
+  CHECK(PromRepeatBoundMs(15'000, 15'000) == 22'500);
+  CHECK(PromRepeatBoundMs(60'000, 15'000) == 60'000);
+  CHECK(PromRepeatBoundMs(15'000, 0) == 90'000);  // the default interval, 60 s
+}
+
+TEST_CASE("PromQueryRangeFresh: other PromQL is read as answered; a {...} selector of several names asks per name") {
+  for (const char* q : {"lbm", " lbm { host = \"a\" , } ", "{__name__=~\"lbm|pwr\",host!~'x'}", "a:b_c{x=`y\\`}",
+                        "lbm{host=\"a}\\\"\"}"}) {
+    CAPTURE(q);
+    CHECK(IsPromSelector(q));
+  }
+  for (const char* q : {"rate(lbm[5m])", "sum(lbm)", "lbm offset 5m", "lbm @ 100", "lbm[5m]", "lbm > 1", "{}x", "Inf",
+                        "nan", "", " ", "lbm{host=\"a\"", "lbm{host=a}", "lbm{\"host\"=\"a\"}", "1", "-lbm"}) {
+    CAPTURE(q);
+    CHECK_FALSE(IsPromSelector(q));
+  }
+  SampledPrometheus prom(StoppedAt20Min("pwr"), Times::kRight);
+  PromRangeQuery q = kStoppedRead;
+  q.query = "sum(lbm)";  // the fake answers it as a selector: no sample-time query all the same
+  Result<PromRangeResult> r = PromQueryRangeFresh(prom.Url(), q);
+  REQUIRE(r.ok());
+  CHECK(r->freshness_requests == 0);
+  CHECK(r->series[0].size() == 8);
+  q.query = R"({__name__=~"lbm|pwr", host=~".+"})";
+  r = PromQueryRangeFresh(prom.Url(), q);
+  REQUIRE(r.ok());
+  CHECK(r->freshness_requests == 2);
+  CHECK(prom.queries().back() == R"(count_over_time({__name__=~"lbm|pwr",host=~".+",__name__="pwr"}[90000ms]) or )"
+                                 R"({__name__=~"lbm|pwr",host=~".+",__name__="pwr"} * 0)");
+  REQUIRE(r->series.size() == 2);
+  CHECK(Minutes(r->series[0]) == std::vector<int64_t>{18, 19, 20, 21});
+  CHECK(r->series[1].size() == 13);
+  CHECK(r->notes.empty());
+}
+
+TEST_CASE("PromQueryRangeFresh: a failed or odd sample-time answer keeps the values as read and says so") {
+  for (Times t : {Times::kError, Times::kOneMissing, Times::kNamed, Times::kValues}) {
+    CAPTURE(static_cast<int>(t));
+    SampledPrometheus prom(StoppedAt20Min(), t);
+    Result<PromRangeResult> r = PromQueryRangeFresh(prom.Url(), kStoppedRead);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    REQUIRE(r->series.size() == 2);
+    // Host a (the series without markers in every case): its 8 points as answered.
+    CHECK(Minutes(r->series[0]) == std::vector<int64_t>{18, 19, 20, 21, 22, 23, 24, 25});
+    CHECK(r->series[1].size() == 13);
+    REQUIRE(r->notes.size() == 1);
+    const std::string& note = r->notes[0];
+    CHECK(Contains(note, "Prometheus " + prom.Url().shown +
+                             ": the freshness of 2 series (`count_over_time(lbm{}[90000ms]) or lbm{} * 0`)"));
+    CHECK(Contains(note, "their values are kept as read, with Prometheus's lookback repeats (stale_for there may fire"));
+    if (t == Times::kError) {
+      CHECK(Contains(note, "could not be read (Prometheus http://127.0.0.1:"));
+      CHECK(Contains(note, "vector cannot contain metrics with the same labelset)"));
+      CHECK(r->freshness_requests == 0);
+    } else if (t == Times::kOneMissing) {
+      CHECK(Contains(note, "answered other series than the values: 1 series without a marker"));
+    } else if (t == Times::kNamed) {
+      CHECK(Contains(note, "answered what is not a count of samples (2 series with a __name__)"));
+    } else {
+      CHECK(Contains(note, "answered what is not a count of samples (21 values that are not a count of samples)"));
+    }
+  }
+}
+
+TEST_CASE("PromQueryRangeFresh: a range of repeats only is no series") {
+  SampledPrometheus prom(StoppedAt20Min(), Times::kRight);
+  PromRangeQuery q = kStoppedRead;
+  q.query = R"(lbm{host="a"})";
+  q.start_ms = kT0 + 23 * 60'000;  // the fake ignores the matcher: host b answers and stays
+  Result<PromRangeResult> r = PromQueryRangeFresh(prom.Url(), q);
+  REQUIRE(r.ok());
+  REQUIRE(r->series.size() == 1);
+  CHECK(r->series[0].id() == R"(lbm{host="b"})");
+  SampledPrometheus only_a({StoppedAt20Min()[0]}, Times::kRight);
+  r = PromQueryRangeFresh(only_a.Url(), q);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kNotFound);
+  CHECK(Contains(r.status().message(), "matched no series with a sample from "));
+  CHECK(Contains(r.status().message(), "(3 points answered were Prometheus's lookback repeats of older samples)"));
+}
+
+TEST_CASE("PrometheusMetricSource: Prometheus's lookback repeats are left out, unless switched off; a note is logged once") {
+  SampledPrometheus prom(StoppedAt20Min(), Times::kRight);
+  PrometheusSourceOptions o;
+  o.url = prom.Url();
+  const MetricQuery q{.name = "lbm", .matchers = {}, .start_ms = kT0 + 18 * 60'000, .end_ms = kT0 + 30 * 60'000 + 1};
+  Result<std::vector<TimeSeries>> r = PrometheusMetricSource(o).Query(q);
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 2);
+  CHECK(Minutes((*r)[0]) == std::vector<int64_t>{18, 19, 20, 21});
+  CHECK(prom.queries().back() == "count_over_time(lbm{}[90000ms]) or lbm{} * 0");
+  o.drop_lookback_repeats = false;
+  r = PrometheusMetricSource(o).Query(q);
+  REQUIRE(r.ok());
+  CHECK((*r)[0].size() == 8);
+  SampledPrometheus failing(StoppedAt20Min(), Times::kError);
+  o.url = failing.Url();
+  o.drop_lookback_repeats = true;
+  std::vector<std::string> lines;
+  std::mutex lines_mu;
+  SetLogSink([&](std::string_view line) {
+    std::lock_guard lock(lines_mu);
+    lines.emplace_back(line);
+  });
+  PrometheusMetricSource source(o);
+  for (int i = 0; i < 3; ++i) {
+    r = source.Query(q);
+    REQUIRE(r.ok());
+    CHECK((*r)[0].size() == 8);
+  }
+  SetLogSink(nullptr);
+  REQUIRE(lines.size() == 1);
+  CHECK(Contains(lines[0], " W prometheus: Prometheus " + o.url.shown + ": the freshness of 2 series (`count_over_time(lbm{}[90000ms]) or lbm{} * 0`) could not be read"));
 }
 
 }  // namespace vigil

@@ -51,6 +51,8 @@ constexpr ConfigOption kOptions[] = {
      "Prometheus HTTP API base URL, e.g. http://prometheus:9090", ""},
     {"prometheus_timeout", "--prometheus-timeout", "VIGIL_PROMETHEUS_TIMEOUT", "20s", ConfigType::kDuration,
      "time limit of one Prometheus request of alert triage (vigil diagnose --alert): a Prometheus that does not answer within it is not asked again for that alert, and the diagnosis says so", ""},
+    {"prometheus_scrape_interval", "--prometheus-scrape-interval", "VIGIL_PROMETHEUS_SCRAPE_INTERVAL", "60s", ConfigType::kDuration,
+     "how often the series Vigil reads from Prometheus are sampled (the scrape interval): a point whose sample is older than the larger of the read's step and 1.5 intervals is one of Prometheus's lookback repeats of a series that stopped, left out so that stale_for fires when the samples stop (rules/README.md); 0s = 60s", ""},
     {"alertmanager_url", "--alertmanager-url", "VIGIL_ALERTMANAGER_URL", "", ConfigType::kUrl,
      "Alertmanager base URL for API v2", ""},
     {"kb_pack_dir", "--kb-pack-dir", "VIGIL_KB_PACK_DIR", "data/knowledge", ConfigType::kPath, "shipped knowledge pack (pack/*.jsonl, guides/*.md) loaded into the knowledge base; empty = none", ""},

@@ -30,6 +30,7 @@ struct DetectArgs {
   std::string data;
   std::string flags_out;
   bool skip_bad_rows = false;
+  int64_t scrape_interval_ms = 0;  // prom: data (the global prometheus_scrape_interval)
   size_t max_series = 0, max_points = 0;  // the slice read (ReadOptions)
 };
 
@@ -134,7 +135,7 @@ int RunDetect(const DetectArgs& args) {
   ro.max_series = args.max_series;
   ro.max_points = args.max_points;
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
-  Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
+  Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings, args.scrape_interval_ms);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
   if (const std::string note = PromReadNote(args.data, *data); !note.empty()) std::cerr << "vigil detect: " << note << "\n";
   {
@@ -234,7 +235,10 @@ CommandRunner SetupDetect(CLI::App& sub) {
   AddSliceOptions(sub, args->max_series, args->max_points);
   sub.add_flag("--skip-bad-rows", args->skip_bad_rows,
                "skip and count malformed data rows instead of failing on the first one");
-  return [args](const Config&) { return RunDetect(*args); };
+  return [args](const Config& config) {
+    args->scrape_interval_ms = config.GetDurationMs("prometheus_scrape_interval");
+    return RunDetect(*args);
+  };
 }
 
 }  // namespace vigil

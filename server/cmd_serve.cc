@@ -116,6 +116,7 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
   PrometheusSourceOptions po;
   po.url = *parsed;
   po.step_ms = interval_ms;
+  po.scrape_interval_ms = config.GetDurationMs("prometheus_scrape_interval");
   // A slow Prometheus holds one interval's read at most this long; the next read catches up.
   po.http.timeout_ms = std::min<int64_t>(config.GetDurationMs("prometheus_timeout"),
                                          std::max<int64_t>(2 * interval_ms, 5'000));

@@ -304,7 +304,7 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
 }
 
 Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options, int64_t now_ms,
-                               std::vector<std::string>* warnings) {
+                               std::vector<std::string>* warnings, int64_t scrape_interval_ms) {
   if (!IsPromDataSpec(spec)) {
     RETURN_IF_ERROR(CheckFileFormat(spec));
     // A bad row that stops the read says how to skip it, as prom: does below (a NaN row of a csv:
@@ -316,12 +316,15 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
   ASSIGN_OR_RETURN(PromDataSpec prom, ParsePromDataSpec(spec, now_ms != 0 ? now_ms : SystemClock()->NowMs()));
   PrometheusHttpOptions http;
   http.max_requests = kMaxPromRequests;
-  Result<PromRangeResult> fetched = PromQueryRange(prom.url, prom.range, http);
+  // Plain selectors drop Prometheus's lookback repeats (connectors/prometheus_source.h), so that
+  // stale_for sees a series stop when its samples stop.
+  Result<PromRangeResult> fetched = PromQueryRangeFresh(prom.url, prom.range, http, scrape_interval_ms);
   if (!fetched.ok())
     return Status(fetched.status().code(), fetched.status().message() + FetchHint(fetched.status(), prom));
   if (warnings != nullptr) {
     for (const std::string& w : fetched->warnings)
       warnings->push_back("prom:" + prom.url.shown + ": Prometheus warns that its answer may be incomplete: " + OneLine(w));
+    for (const std::string& n : fetched->notes) warnings->push_back(OneLine(n));
   }
   Dataset ds;
   ds.format = "prom";

@@ -66,8 +66,14 @@ bool IsPromDataSpec(std::string_view spec);
 // `warnings`, when given, receives Prometheus's own warnings about its answer (it may be partial: a
 // failed remote read or store), one line each naming the server, for the caller to print; the data
 // is read all the same.
+// A prom: query that is a plain selector (`x{job="a"}`, `{__name__=~"a|b"}`) is read through
+// PromQueryRangeFresh at `scrape_interval_ms` (0: kDefaultScrapeIntervalMs): Prometheus's lookback
+// repeats of a series that stopped are left out, so `stale_for` fires when the samples stop, not
+// up to 5 min later; its notes (the markers not read: the values kept as read) go to `warnings`.
+// Any other PromQL is read as Prometheus answers it.
 [[nodiscard]] Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options,
-                                             int64_t now_ms = 0, std::vector<std::string>* warnings = nullptr);
+                                             int64_t now_ms = 0, std::vector<std::string>* warnings = nullptr,
+                                             int64_t scrape_interval_ms = 0);
 
 // For the commands' stderr after a successful read of a prom: spec: "read <the recorded spec>"
 // (the range and step resolved), so a range other than the one meant shows; when the spec gives its

@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include "core/json.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -31,12 +32,24 @@ std::string ErrorOf(const std::string& spec) {
   return r.status().message();
 }
 
-// Answers every query_range with `body`.
+// Answers every query_range with `body`; a marker query (`count_over_time(...) or ... * 0`, read
+// beside a plain selector's values, connectors/prometheus_source.h PromQueryRangeFresh) as
+// Prometheus would for those values if each were a fresh sample: the series without __name__, 1.
 class OneAnswer {
  public:
   explicit OneAnswer(std::string body, int status = 200) : body_(std::move(body)), status_(status) {
-    server_.Get("/api/v1/query_range", [this](const httplib::Request&, httplib::Response& res) {
+    server_.Get("/api/v1/query_range", [this](const httplib::Request& req, httplib::Response& res) {
       res.status = status_;
+      Result<Json> j = ParseJson(body_, "body");
+      if (req.get_param_value("query").rfind("count_over_time(", 0) == 0 && j.ok() && j->contains("data") &&
+          (*j)["data"].contains("result")) {
+        for (Json& row : (*j)["data"]["result"]) {
+          row["metric"].erase("__name__");
+          for (Json& point : row["values"]) point[1] = "1";
+        }
+        res.set_content(j->dump(), "application/json");
+        return;
+      }
       res.set_content(body_, "application/json");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
