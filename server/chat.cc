@@ -25,6 +25,11 @@
 namespace vigil {
 namespace {
 
+// Labels holding a job's id: Slurm's (prometheus-slurm-exporter, a trainer's own labels), dcgm-exporter's
+// HPC job mapping (`hpc_job`), and a trainer's `job` (`exported_job` behind a plain scrape) when it is a
+// number.
+constexpr const char* kJobIdLabelKeys[] = {"slurm_job_id", "slurm_jobid", "jobid", "job_id", "hpc_job", "job",
+                                           "exported_job"};
 
 std::string Fixed(double v, int digits) {
   char buf[64];
@@ -100,13 +105,74 @@ std::set<std::string> IncidentNames(const LiveIncident& inc) {
     if (gpu != l.end()) add(AllDigits(gpu->second) ? "gpu" + gpu->second : gpu->second);
     add(inc.alert->rule);
   }
+  if (inc.alert) {
+    // A job id ("1234": Slurm's, or a trainer's `job` holding a number) is found as "job 1234", the
+    // form JoinJobId gives the question's "job #1234", "job id 1234", "jobid 1234" (OPS3).
+    for (const char* key : kJobIdLabelKeys) {
+      auto it = inc.alert->labels.find(key);
+      if (it != inc.alert->labels.end() && !it->second.empty() && it->second.size() <= 20 && AllDigits(it->second))
+        names.insert("job " + it->second);
+    }
+  }
   if (inc.diagnosis && !inc.diagnosis->component.empty()) {
+    // `job` (kJobComponent) is a job-wide answer's place, not a name: as one, every question
+    // holding the word "job" listed every job-wide and every unknown diagnosis (OPS3).
+    auto add_place = [&](const std::string& part) {
+      if (AsciiLower(part) != kJobComponent) add_host(part);
+    };
     const std::string& c = inc.diagnosis->component;
-    add_host(c);
+    add_place(c);
     std::stringstream parts(c);
-    for (std::string part; std::getline(parts, part, '/');) add_host(part);
+    for (std::string part; std::getline(parts, part, '/');) add_place(part);
   }
   return names;
+}
+
+// "job 1234", "job #1234", "job id 1234", "job-id: 1234", "jobid 1234", "job_id=1234", "job-1234" ->
+// "job 1234", the name a job id label is matched by (IncidentNames); "job #1234" is then no
+// incident number.
+std::string JoinJobId(const std::string& lower) {
+  std::string out;
+  out.reserve(lower.size());
+  size_t i = 0;
+  while (i < lower.size()) {
+    if (lower.compare(i, 3, "job") == 0 && (i == 0 || !IsNameChar(lower[i - 1]))) {
+      size_t j = i + 3;
+      auto skip = [&](std::string_view chars) {
+        while (j < lower.size() && chars.find(lower[j]) != std::string_view::npos) ++j;
+      };
+      skip(" -_");
+      if (lower.compare(j, 2, "id") == 0) {
+        j += 2;
+        skip(" ");
+      }
+      skip(" #:=-_");
+      size_t d = j;
+      while (d < lower.size() && std::isdigit(static_cast<unsigned char>(lower[d]))) ++d;
+      if (j > i + 3 && d > j && (d == lower.size() || !IsNameChar(lower[d]))) {
+        out += "job ";
+        out.append(lower, j, d - j);
+        i = d;
+        continue;
+      }
+    }
+    out += lower[i++];
+  }
+  return out;
+}
+
+// The job ids the question names ("job 1234", after JoinJobId).
+std::vector<std::string> JobIdsInText(const std::string& joined) {
+  std::vector<std::string> out;
+  for (size_t pos = joined.find("job "); pos != std::string::npos; pos = joined.find("job ", pos + 1)) {
+    if (pos > 0 && IsNameChar(joined[pos - 1])) continue;
+    size_t d = pos + 4;
+    while (d < joined.size() && std::isdigit(static_cast<unsigned char>(joined[d]))) ++d;
+    if (d == pos + 4 || (d < joined.size() && IsNameChar(joined[d]))) continue;
+    std::string name = joined.substr(pos, d - pos);
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
 }
 
 // Names in the question that look like a node, host or GPU ("node-9", "gpu5", "dgx-12").
@@ -364,7 +430,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   ChatAnswer answer;
   answer.mode = "builtin";
   std::string& out = answer.answer;
-  const std::string lower = JoinGpuIndex(AsciiLower(question.message));
+  const std::string lower = JoinJobId(JoinGpuIndex(AsciiLower(question.message)));
 
   std::optional<int64_t> id = question.incident;
   if (!id) id = IncidentIdInText(lower);
@@ -402,7 +468,9 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
     if (hit) named.push_back(inc);
   }
   std::vector<std::string> unknown_names;
-  for (const std::string& n : NodeLikeNames(lower)) {
+  std::vector<std::string> asked = NodeLikeNames(lower);
+  for (std::string& n : JobIdsInText(lower)) asked.push_back(std::move(n));
+  for (const std::string& n : asked) {
     bool known = std::any_of(matched_names.begin(), matched_names.end(),
                              [&](const std::string& m) { return m == n || ContainsName(m, n); });
     if (!known) unknown_names.push_back(n);

@@ -667,4 +667,44 @@ TEST_CASE("Chat: an exact Xid or error code lists the pack's entry about it firs
   CHECK(first_kb("ncclRemoteError on every rank") == "pack-nccl-remote-error");
 }
 
+// "why did job 1234 hang?" (OPS3, 2026-12-03, an on-call walkthrough of vigil serve): the word `job`
+// was matched as the name of every incident whose diagnosis component is `job` (a job-wide or an
+// unknown answer: a GPU temperature alert's), and the Slurm job id 1234 of the hang's alert was never
+// matched (all-digit names were left out). Now the component `job` is no name, and a job id label
+// (`slurm_job_id`, `jobid`, `job_id`, `hpc_job`, or `job` when it is a number) is found by "job
+// 1234", "job #1234", "job id 1234", "jobid 1234"; a job id no incident carries is said so.
+TEST_CASE("Chat: a job id finds the job's incident; the word job is not a job-wide diagnosis' name (OPS3)") {
+  Fixture f;
+  LiveIncident wide = Diagnosed(5, "gpu-a02", "3");
+  wide.diagnosis->root_cause = "unknown";
+  wide.diagnosis->component = "job";
+  f.store.Add(wide);
+  LiveIncident hang = Queued(6, "gpu-a17");
+  hang.alert->rule = "TrainingJobHung";
+  hang.alert->labels = {{"alertname", "TrainingJobHung"}, {"node", "gpu-a17"}, {"slurm_job_id", "1234"}};
+  f.store.Add(hang);
+  LiveIncident other = Queued(7, "gpu-b01");
+  other.alert->labels = {{"alertname", "TrainingJobHung"}, {"node", "gpu-b01"}, {"job", "99"}};
+  f.store.Add(other);
+  for (const char* q : {"why did job 1234 hang?", "why did job #1234 hang", "Job ID 1234 stuck?", "jobid 1234",
+                        "what happened to job-1234"}) {
+    CAPTURE(q);
+    ChatAnswer a = f.Ask(q);
+    CHECK(Contains(a.answer, "Incident #6"));
+    CHECK(Cites(a, "incident", "6"));
+    CHECK_FALSE(Cites(a, "incident", "5"));
+    CHECK_FALSE(Cites(a, "incident", "7"));
+    CHECK_FALSE(Contains(a.answer, "no incident #1234"));
+  }
+  ChatAnswer a = f.Ask("is job 99 ok");  // `job` holding a number (a trainer's job label)
+  CHECK(Cites(a, "incident", "7"));
+  CHECK_FALSE(Cites(a, "incident", "6"));
+  a = f.Ask("why did job 4321 hang?");
+  CHECK(Contains(a.answer, "No incident in the store mentions job 4321"));
+  CHECK_FALSE(Cites(a, "incident", "5"));
+  CHECK_FALSE(Cites(a, "incident", "6"));
+  a = f.Ask("which job is slow?");  // the word alone names no incident
+  CHECK_FALSE(Cites(a, "incident", "5"));
+}
+
 }  // namespace vigil
