@@ -12,4 +12,9 @@ std::string ComponentForPeople(std::string_view component) {
   return std::string(component);
 }
 
+std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_view component) {
+  if (AsciiLower(std::string(root_cause)) == "unknown") return "";
+  return ComponentForPeople(component);
+}
+
 }  // namespace vigil

@@ -22,4 +22,13 @@ inline constexpr std::string_view kJobComponent = "job";
 // the component itself otherwise ("" stays "").
 std::string ComponentForPeople(std::string_view component);
 
+// Where a diagnosis puts its root cause, in words: ComponentForPeople(component), but "" when the
+// root cause is `unknown`: such an answer's component is its leading hypothesis' place
+// (`job` for most), not a finding, and "unknown on the whole job" read as a finding about the whole
+// job (OPS3, 2026-12-03: a GPU temperature alert's incident said so in the chat and the list).
+std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_view component);
+
+// What text for people says in place of RootCausePlaceForPeople's "" for an unknown root cause.
+inline constexpr std::string_view kUnknownPlaceText = "not determined (root cause unknown)";
+
 }  // namespace vigil

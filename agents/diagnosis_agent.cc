@@ -1001,7 +1001,13 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
   std::ostringstream o;
   o << "case:        " << L(r.case_id) << "\n";
   o << "root_cause:  " << L(d.root_cause) << "\n";
-  o << "component:   " << (d.component.empty() ? "(unknown)" : L(ComponentForPeople(d.component))) << "\n";
+  // An unknown root cause has no place: its component is the leading hypothesis' (OPS3).
+  const std::string place = RootCausePlaceForPeople(d.root_cause, d.component);
+  o << "component:   "
+    << (d.component.empty() ? std::string("(unknown)")
+        : place.empty()     ? std::string(kUnknownPlaceText)
+                            : L(place))
+    << "\n";
   o << "confidence:  " << Fixed(d.confidence) << "   (" << L(r.mode) << ")\n";
   o << "summary:     " << L(d.summary) << "\n";
   o << "hypotheses:\n";

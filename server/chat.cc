@@ -257,7 +257,8 @@ std::string OneLine(const LiveIncident& inc) {
   std::string s = "#" + std::to_string(inc.id) + " " + DisplayTitle(inc) + " (" + StatusText(inc);
   if (inc.diagnosis) {
     s += ": " + inc.diagnosis->root_cause;
-    if (!inc.diagnosis->component.empty()) s += " on " + ComponentForPeople(inc.diagnosis->component);
+    const std::string place = RootCausePlaceForPeople(inc.diagnosis->root_cause, inc.diagnosis->component);
+    if (!place.empty()) s += " on " + place;
     s += ", confidence " + Fixed(inc.diagnosis->confidence, 2);
   }
   if (inc.resolution) s += "; resolved by " + inc.resolution->by + " as " + inc.resolution->root_cause;
@@ -310,7 +311,8 @@ void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::stri
   }
   const Diagnosis& d = *inc.diagnosis;
   out += "Root cause: " + d.root_cause;
-  if (!d.component.empty()) out += " on " + ComponentForPeople(d.component);
+  if (const std::string place = RootCausePlaceForPeople(d.root_cause, d.component); !place.empty())
+    out += " on " + place;
   out += ", confidence " + Fixed(d.confidence, 2) + ".\n";
   if (!d.summary.empty()) out += "Summary: " + d.summary + "\n";
   if (d.evidence.empty()) {

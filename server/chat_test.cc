@@ -707,4 +707,21 @@ TEST_CASE("Chat: a job id finds the job's incident; the word job is not a job-wi
   CHECK_FALSE(Cites(a, "incident", "5"));
 }
 
+// An unknown root cause has no place (OPS3, 2026-12-03): "Root cause: unknown on the whole job (no
+// single component)" was said of a GPU temperature alert whose leading hypothesis was job-wide.
+TEST_CASE("Chat: an unknown root cause is said without a place (OPS3)") {
+  Fixture f;
+  LiveIncident hot = Diagnosed(5, "gpu-a02", "3");
+  hot.diagnosis->root_cause = "unknown";
+  hot.diagnosis->component = "job";
+  hot.diagnosis->confidence = 0.0959;
+  f.store.Add(hot);
+  ChatAnswer a = f.Ask("#5");
+  CHECK(Contains(a.answer, "Root cause: unknown, confidence 0.10.\n"));
+  CHECK_FALSE(Contains(a.answer, "the whole job"));
+  a = f.Ask("show open incidents");
+  CHECK(Contains(a.answer, "#5 GpuXidError: Xid 79 on gpu-a02 gpu 3 (diagnosed: unknown, confidence 0.10)"));
+  CHECK_FALSE(Contains(a.answer, "the whole job"));
+}
+
 }  // namespace vigil

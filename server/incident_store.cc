@@ -268,8 +268,14 @@ Json StoredIncident::ToJson(bool full) const {
       j["component"] = diagnosis["component"];
       // `component` as stored (`job` for a job-wide answer: machines compare it), and in words
       // (RVFIX2, 2026-12-03: people read `job` as a host's name).
-      if (diagnosis["component"].is_string())
-        j["component_text"] = ComponentForPeople(diagnosis["component"].get<std::string>());
+      // An unknown root cause has no place (OPS3: its `job` read "the whole job"): kUnknownPlaceText.
+      if (diagnosis["component"].is_string()) {
+        const std::string root_cause =
+            diagnosis.contains("root_cause") && diagnosis["root_cause"].is_string() ? diagnosis["root_cause"].get<std::string>() : "";
+        const std::string component = diagnosis["component"].get<std::string>();
+        const std::string place = RootCausePlaceForPeople(root_cause, component);
+        j["component_text"] = place.empty() && !component.empty() ? std::string(kUnknownPlaceText) : place;
+      }
     }
     // Rounded to 2 decimals, as the chat and `vigil diagnose` say it (RVFIX2, 2026-12-03: the list
     // showed 0.9083333333333333); the incident's own `diagnosis.confidence` is kept as stored.

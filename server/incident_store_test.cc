@@ -770,4 +770,20 @@ TEST_CASE("IncidentStore: the list's headline says a job-wide component in words
   CHECK(gpu->ToJson(false)["confidence"].dump() == "0.88");
 }
 
+// An unknown root cause has no place (OPS3, 2026-12-03): its component is the leading hypothesis'
+// (`job` for a GPU temperature alert read without metrics), and the list said "the whole job".
+TEST_CASE("IncidentStore: the list says an unknown root cause's place is not determined, not the whole job (OPS3)") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir);
+  REQUIRE(store->Intake({Firing("u1", 1'000)}).ok());
+  auto c = store->ClaimNext();
+  REQUIRE((c.ok() && c->has_value()));
+  REQUIRE(store->Finish((*c)->id, Json{{"root_cause", "unknown"}, {"component", "job"}, {"confidence", 0.0959}}, 1.0).ok());
+  auto inc = store->Get((*c)->id);
+  REQUIRE(inc.ok());
+  const Json list = inc->ToJson(false);
+  CHECK(list["component"] == "job");  // for machines, as stored
+  CHECK(list["component_text"] == "not determined (root cause unknown)");
+}
+
 }  // namespace vigil

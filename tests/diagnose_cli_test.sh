@@ -30,6 +30,13 @@ check "no probes" 0 'no probe executor' -- "${V[@]}" diagnose --case "$CASE" --n
 JOBCASE=evals/diagnosis/dev/case-031.json
 check "component: the whole job" 0 '^component: +the whole job \(no single component\)$' -- "${V[@]}" diagnose --case "$JOBCASE"
 check "component: job in JSON" 0 '"component": "job"' -- "${V[@]}" diagnose --case "$JOBCASE" --json
+# An unknown root cause has no place (OPS3, 2026-12-03): a GPU temperature alert read from the alert
+# alone is `unknown` with its leading hypothesis' component `job`, and the text said "component: the
+# whole job (no single component)", a finding nobody made. JSON keeps the stored `job`.
+cat > "$TMP/hot.json" <<'JSON'
+{"status": "firing", "labels": {"alertname": "GPUHighTemperature", "Hostname": "gpu-a02", "gpu": "3", "instance": "10.42.3.2:9400", "job": "dcgm-exporter", "severity": "warning"}, "annotations": {"summary": "GPU 3 on gpu-a02 at 88C for 5m"}, "startsAt": "2026-12-03T02:21:00Z"}
+JSON
+check "unknown: no place" 0 '^component: +not determined \(root cause unknown\)$' -- "${V[@]}" diagnose --alert "$TMP/hot.json" --no-probes
 
 # Bad input.
 check "missing case" 2 'case file .*nope.json' -- "${V[@]}" diagnose --case "$TMP/nope.json"
