@@ -216,7 +216,8 @@ Json StoredIncident::ToJson(bool full) const {
          {"rule", rule},
          {"severity", severity},
          {"fingerprint", fingerprint},
-         {"starts_at", FormatRfc3339Ms(starts_at_ms)},
+         // null when the alert came without startsAt (0), as resolved_at: not 1970 (OPS3).
+         {"starts_at", starts_at_ms > 0 ? Json(FormatRfc3339Ms(starts_at_ms)) : Json(nullptr)},
          {"received_at", FormatRfc3339Ms(received_ms)},
          {"updated_at", FormatRfc3339Ms(updated_ms)},
          {"resolved_at", resolved_at_ms > 0 ? Json(FormatRfc3339Ms(resolved_at_ms)) : Json(nullptr)},
@@ -242,7 +243,7 @@ Json StoredIncident::ToJson(bool full) const {
                {"alertname", m.alert.rule},
                {"node", AlertNode(m.alert).second},
                {"severity", m.alert.severity},
-               {"starts_at", FormatRfc3339Ms(m.starts_at_ms)},
+               {"starts_at", m.starts_at_ms > 0 ? Json(FormatRfc3339Ms(m.starts_at_ms)) : Json(nullptr)},
                {"resolved_at", m.resolved_at_ms > 0 ? Json(FormatRfc3339Ms(m.resolved_at_ms)) : Json(nullptr)}};
         if (auto g = m.alert.labels.find("gpu"); g != m.alert.labels.end()) e["gpu"] = g->second;
         if (auto a = m.alert.annotations.find("summary"); a != m.alert.annotations.end()) e["summary"] = a->second;

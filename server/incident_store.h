@@ -137,7 +137,8 @@ struct StoredIncident {
   std::vector<StormMember> members;  // Get and ClaimNext only, in startsAt order
 
   // {id, state, rule, severity, fingerprint, starts_at, received_at, updated_at, resolved_at?,
-  // attempts, error?, retry_at? (queued by Retry), triage_seconds?}; times RFC 3339. With `full`, also `alert`, `diagnosis`
+  // attempts, error?, retry_at? (queued by Retry), triage_seconds?}; times RFC 3339 (starts_at null
+  // for an alert sent without startsAt). With `full`, also `alert`, `diagnosis`
   // and `resolution` (IncidentResolution::ToJson plus `diagnosis_agreed`: see
   // ResolutionAgreement); without, the diagnosis' root_cause, component and confidence when it has
   // them and the resolution's root cause as `resolution_root_cause`. A storm incident also has

@@ -786,4 +786,25 @@ TEST_CASE("IncidentStore: the list says an unknown root cause's place is not det
   CHECK(list["component_text"] == "not determined (root cause unknown)");
 }
 
+// An alert sent without startsAt (a hand-made sender; Go's zero time from an old Alertmanager) has
+// starts_at_ms 0: the incident said `"starts_at": "1970-01-01T00:00:00Z"`, a date nobody sent (OPS3,
+// 2026-12-03). It is null, as resolved_at is when unset.
+TEST_CASE("IncidentStore: an alert without startsAt has starts_at null, not 1970 (OPS3)") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir);
+  REQUIRE(store->Intake({Firing("z1", 0), Firing("s2", 1'796'000'000'000)}).ok());
+  auto list = store->List("", 10);
+  REQUIRE(list.ok());
+  REQUIRE(list->size() == 2);
+  for (const StoredIncident& inc : *list) {
+    CAPTURE(inc.fingerprint);
+    if (inc.fingerprint == "z1") {
+      CHECK(inc.ToJson(false)["starts_at"].is_null());
+      CHECK(inc.ToJson(true)["starts_at"].is_null());
+    } else {
+      CHECK(inc.ToJson(false)["starts_at"] == "2026-11-30T00:53:20Z");
+    }
+  }
+}
+
 }  // namespace vigil
