@@ -486,12 +486,21 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   if (!named.empty()) {
     std::string names;
     for (const std::string& n : matched_names) names += (names.empty() ? "" : ", ") + n;
+    // "How was it fixed?" is answered by the newest of them with a resolution (OPS3, 2026-12-03:
+    // the newest was described, "No resolution has been recorded", while an earlier incident of the
+    // same alert on the same GPU held the engineer's fix).
+    const bool asks_fix = AsksAboutFix(lower);
+    auto chosen = named.begin();
+    if (asks_fix) {
+      auto fixed = std::find_if(named.begin(), named.end(), [](const LiveIncident& inc) { return inc.resolution.has_value(); });
+      if (fixed != named.end()) chosen = fixed;
+    }
     if (named.size() > 1) {
       out += std::to_string(named.size()) + " incidents mention " + names + " (newest first):\n";
       ListIncidents(named, out, answer.citations);
-      out += "The newest:\n";
+      out += chosen == named.begin() ? "The newest:\n" : "The newest with a resolution:\n";
     }
-    RETURN_IF_ERROR(AnswerOne(named.front(), ctx, out, answer.citations, AsksAboutFix(lower)));
+    RETURN_IF_ERROR(AnswerOne(*chosen, ctx, out, answer.citations, asks_fix));
     return answer;
   }
   if (!unknown_names.empty()) {

@@ -724,4 +724,27 @@ TEST_CASE("Chat: an unknown root cause is said without a place (OPS3)") {
   CHECK_FALSE(Contains(a.answer, "the whole job"));
 }
 
+// "How was the overheating on gpu-a02 fixed?" with two incidents of that alert, the earlier one
+// resolved by the engineer (OPS3, 2026-12-03): the newest was described, "No resolution has been
+// recorded for incident #6", and the fix on file (#5) was only a list line's "resolved by ana".
+TEST_CASE("Chat: how an incident on a node was fixed answers with the newest one holding a resolution (OPS3)") {
+  Fixture f;
+  LiveIncident earlier = Diagnosed(5, "gpu-a02", "3");
+  earlier.resolution = LiveResolution{"gpu_thermal_throttle", "fan 3 failed on the tray", "replaced fan 3", "ana", 0};
+  f.store.Add(earlier);
+  f.store.Add(Diagnosed(6, "gpu-a02", "3"));
+  ChatAnswer a = f.Ask("how was the overheating on gpu-a02 fixed?");
+  CHECK(Contains(a.answer, "2 incidents mention gpu-a02 (newest first):"));
+  CHECK(Contains(a.answer, "The newest with a resolution:\nIncident #5 was fixed by: replaced fan 3"));
+  CHECK_FALSE(Contains(a.answer, "No resolution has been recorded"));
+  // Not about a fix: the newest, as before.
+  a = f.Ask("what is wrong with gpu-a02?");
+  CHECK(Contains(a.answer, "The newest:\nIncident #6"));
+  // About a fix, none on file: the newest, said so.
+  f.store.Add(Diagnosed(7, "gpu-b09", "1"));
+  f.store.Add(Diagnosed(8, "gpu-b09", "1"));
+  a = f.Ask("how was gpu-b09 fixed");
+  CHECK(Contains(a.answer, "The newest:\nNo resolution has been recorded for incident #8"));
+}
+
 }  // namespace vigil
