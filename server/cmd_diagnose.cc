@@ -20,10 +20,12 @@
 // A pasted log (plain text lines) diagnosed as a case of one log source (LoadPastedLog).
 // --case, --log and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "agents/alert_triage.h"
 #include "agents/case_lines.h"
@@ -195,6 +197,36 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   return 0;
 }
 
+// The host a syslog line's header names: `Dec  3 02:19:58 gpu-a17 kernel: ...` (BSD syslog,
+// journalctl's short output) or `2026-12-03T02:19:58.123+00:00 gpu-a17 kernel: ...` (RFC 3339:
+// rsyslog, journalctl -o short-iso); "" for any other line. The tag after the host ends with `:`
+// (`kernel:`, `slurmd[2211]:`).
+std::string SyslogHost(std::string_view line) {
+  auto next_token = [&](size_t& pos) {
+    while (pos < line.size() && line[pos] == ' ') ++pos;
+    const size_t start = pos;
+    while (pos < line.size() && line[pos] != ' ') ++pos;
+    return line.substr(start, pos - start);
+  };
+  auto digits = [](std::string_view t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  size_t pos = 0;
+  std::string_view first = next_token(pos);
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (std::find(std::begin(kMonths), std::end(kMonths), first) != std::end(kMonths)) {
+    std::string_view day = next_token(pos), time = next_token(pos);
+    if (!digits(day) || day.size() > 2 || time.size() < 8 || time[2] != ':' || time[5] != ':') return "";
+  } else if (!(first.size() >= 20 && digits(first.substr(0, 4)) && first[4] == '-' && first[10] == 'T' &&
+               first[13] == ':')) {
+    return "";
+  }
+  std::string_view host = next_token(pos), tag = next_token(pos);
+  if (host.empty() || tag.size() < 2 || tag.back() != ':') return "";
+  return std::string(host);
+}
+
 // `--log FILE|-`: a pasted log as a case of one log source (RV-OPS, 2026-12-03: a pasted log had
 // to be wrapped in a case file's JSON by hand first). Lines as in the file (numbered from 1, so
 // the evidence's `source:N` is the file's line N; a trailing CR dropped), each cut and counted as a
@@ -281,6 +313,23 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
   if (nonblank == 0) {
     return InvalidArgumentError("--log " + what + ": no log line in it (empty or blank lines only): nothing to diagnose");
   }
+  // No --log-source: the one host the syslog headers name is the source's node (OPS3, 2026-12-03:
+  // `Dec  3 02:19:58 gpu-a17 kernel: NVRM: Xid ... 79` was answered gpu_fallen_off_bus on "the
+  // whole job": a file's name names no node). Lines of several hosts name none.
+  if (source_flag.empty()) {
+    std::set<std::string> hosts;
+    for (const LogLine& l : log.lines) {
+      std::string host = SyslogHost(l.text);
+      if (!host.empty() && host != "localhost" && host != "-") hosts.insert(std::move(host));
+      if (hosts.size() > 1) break;
+    }
+    if (hosts.size() == 1) {
+      log.source = *hosts.begin() + "/" + name;
+      std::fprintf(stderr, "vigil diagnose: --log %s: its syslog lines name one host, %s: read as the source %s (--log-source names another)\n",
+                   TerminalSafe(what, false).c_str(), TerminalSafe(*hosts.begin(), false).c_str(),
+                   TerminalSafe(log.source, false).c_str());
+    }
+  }
   c.logs.push_back(std::move(log));
   if (not_utf8 > 0) {
     c.notes.push_back(std::to_string(not_utf8) + " log lines of " + what +
@@ -329,7 +378,8 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
                  "Slurm), diagnosed as one log source");
   sub.add_option("--log-source", f->log_source,
                  "--log: the source's name, e.g. node-3/rank0/stderr: the node, rank or GPU it names is where the "
-                 "diagnosis places what the lines do not name (default: the file's name, or stdin)");
+                 "diagnosis places what the lines do not name (default: the file's name, or stdin; HOST/FILE when the "
+                 "lines' syslog headers name one host)");
   sub.add_option("--alert", f->alert_path,
                  "Alertmanager webhook payload, alert object or array of alerts (JSON file, - = stdin): "
                  "each firing alert is triaged with metrics from prometheus_url");

@@ -63,6 +63,20 @@ check "log: a pasted log file" 0 '^root_cause: +ib_link_failure' -- "${V[@]}" di
 check "log: evidence names the file's line" 0 'pasted\.log:4' -- "${V[@]}" diagnose --log "$TMP/pasted.log" --no-probes
 check "log: stdin with its source" 0 '^component: +node-7/mlx5_3' -- \
   bash -c '"$@" < "'"$TMP"'/pasted.log"' _ "${V[@]}" diagnose --log - --log-source node-7/rank12/stderr --no-probes
+# A kernel log as syslog writes it names its host in each line's header; without --log-source that
+# host is the source's node (OPS3, 2026-12-03: gpu_fallen_off_bus was placed on "the whole job").
+cat > "$TMP/kern.log" <<'LOG'
+Dec  3 02:19:58 gpu-a17 kernel: [812345.123460] NVRM: Xid (PCI:0000:9d:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.
+Dec  3 02:19:58 gpu-a17 kernel: [812345.123470] NVRM: GPU 0000:9d:00.0: GPU has fallen off the bus.
+2026-12-03T02:20:03.120+00:00 gpu-a17 slurmd[2211]: error: [job 1234] task 27 (pid 48211) exited abnormally
+LOG
+check "log: syslog host is the node" 0 '^component: +gpu-a17' -- "${V[@]}" diagnose --log "$TMP/kern.log" --no-probes
+check "log: syslog host said" 0 'syslog lines name one host, gpu-a17: read as the source gpu-a17/kern\.log' -- \
+  "${V[@]}" diagnose --log "$TMP/kern.log" --no-probes
+sed 's/^Dec  3 02:19:58 gpu-a17/Dec  3 02:19:58 gpu-a18/; 3d' "$TMP/kern.log" > "$TMP/two.log"
+sed -n 2p "$TMP/kern.log" >> "$TMP/two.log"
+check "log: two hosts name none" 0 '^component: +the whole job' -- "${V[@]}" diagnose --log "$TMP/two.log" --no-probes
+check "log: --log-source wins" 0 '^component: +node-9' -- "${V[@]}" diagnose --log "$TMP/kern.log" --log-source node-9/kern.log --no-probes
 # CRLF line ends and a byte that is not UTF-8: read, said in the diagnosis, valid JSON out.
 printf 'NVRM: Xid (PCI:0000:9d:00): 48, pid=1, name=python, An uncorrectable double bit error (DBE)\r\nbinary \377 junk\r\n' > "$TMP/crlf.log"
 out="$("${V[@]}" diagnose --log "$TMP/crlf.log" --log-source node-2/dmesg --no-probes --json)"
