@@ -128,29 +128,21 @@ std::set<std::string> IncidentNames(const LiveIncident& inc) {
   return names;
 }
 
-// "job 1234", "job #1234", "job id 1234", "job-id: 1234", "jobid 1234", "job_id=1234", "job-1234" ->
-// "job 1234", the name a job id label is matched by (IncidentNames); "job #1234" is then no
-// incident number.
-std::string JoinJobId(const std::string& lower) {
+// Each `word` (a whole word) followed by a number in `lower`, with what `skip(lower, j)` passes
+// over between them (from j, the index after the word; returns the number's index), written
+// `joined` + the number. JoinGpuIndex and JoinJobId.
+std::string JoinNumberAfterWord(const std::string& lower, std::string_view word, std::string_view joined,
+                                const std::function<size_t(const std::string&, size_t)>& skip) {
   std::string out;
   out.reserve(lower.size());
   size_t i = 0;
   while (i < lower.size()) {
-    if (lower.compare(i, 3, "job") == 0 && (i == 0 || !IsNameChar(lower[i - 1]))) {
-      size_t j = i + 3;
-      auto skip = [&](std::string_view chars) {
-        while (j < lower.size() && chars.find(lower[j]) != std::string_view::npos) ++j;
-      };
-      skip(" -_");
-      if (lower.compare(j, 2, "id") == 0) {
-        j += 2;
-        skip(" ");
-      }
-      skip(" #:=-_");
+    if (lower.compare(i, word.size(), word) == 0 && (i == 0 || !IsNameChar(lower[i - 1]))) {
+      const size_t j = skip(lower, i + word.size());
       size_t d = j;
       while (d < lower.size() && std::isdigit(static_cast<unsigned char>(lower[d]))) ++d;
-      if (j > i + 3 && d > j && (d == lower.size() || !IsNameChar(lower[d]))) {
-        out += "job ";
+      if (j > i + word.size() && d > j && (d == lower.size() || !IsNameChar(lower[d]))) {
+        out += joined;
         out.append(lower, j, d - j);
         i = d;
         continue;
@@ -159,6 +151,24 @@ std::string JoinJobId(const std::string& lower) {
     out += lower[i++];
   }
   return out;
+}
+
+// "job 1234", "job #1234", "job id 1234", "job-id: 1234", "jobid 1234", "job_id=1234", "job-1234" ->
+// "job 1234", the name a job id label is matched by (IncidentNames); "job #1234" is then no
+// incident number.
+std::string JoinJobId(const std::string& lower) {
+  return JoinNumberAfterWord(lower, "job", "job ", [](const std::string& s, size_t j) {
+    auto skip = [&](std::string_view chars) {
+      while (j < s.size() && chars.find(s[j]) != std::string_view::npos) ++j;
+    };
+    skip(" -_");
+    if (s.compare(j, 2, "id") == 0) {
+      j += 2;
+      skip(" ");
+    }
+    skip(" #:=-_");
+    return j;
+  });
 }
 
 // The job ids the question names ("job 1234", after JoinJobId).
@@ -201,26 +211,11 @@ std::optional<int64_t> IncidentIdInText(const std::string& lower_message) {
 // "what is wrong with GPU 5 on node-3" finds it (RV-OPS, 2026-12-03: alerts and people write "GPU 5";
 // only "gpu5" matched, and "gpu #5" was read as incident #5).
 std::string JoinGpuIndex(const std::string& lower) {
-  std::string out;
-  out.reserve(lower.size());
-  size_t i = 0;
-  while (i < lower.size()) {
-    if (lower.compare(i, 3, "gpu") == 0 && (i == 0 || !IsNameChar(lower[i - 1]))) {
-      size_t j = i + 3;
-      while (j < lower.size() && lower[j] == ' ') ++j;
-      if (j < lower.size() && lower[j] == '#') ++j;
-      size_t d = j;
-      while (d < lower.size() && std::isdigit(static_cast<unsigned char>(lower[d]))) ++d;
-      if (j > i + 3 && d > j && (d == lower.size() || !IsNameChar(lower[d]))) {
-        out += "gpu";
-        out.append(lower, j, d - j);
-        i = d;
-        continue;
-      }
-    }
-    out += lower[i++];
-  }
-  return out;
+  return JoinNumberAfterWord(lower, "gpu", "gpu", [](const std::string& s, size_t j) {
+    while (j < s.size() && s[j] == ' ') ++j;
+    if (j < s.size() && s[j] == '#') ++j;
+    return j;
+  });
 }
 
 bool MentionsWord(const std::string& lower_message, std::initializer_list<const char*> words) {
