@@ -456,9 +456,22 @@ TEST_CASE("RuleDiagnostic formatting: a long line is quoted around the column; C
   CHECK(r.status().message().find('\r') == std::string::npos);
   r = CompileRules("\xEF\xBB\xBFrule A { select x when x > 1q }", "t.rules");
   REQUIRE(!r.ok());
-  CHECK(r.status().message() == "t.rules:1:28: bad number suffix in `1q`: a window or duration is written like 10p "
-                                "(points), 250ms, 30s, 5m, 1h, 1d, 1w, 1h30m\n  rule A { select x when x > 1q }\n"
+  CHECK(r.status().message() == "t.rules:1:28: bad number suffix in `1q`: a value takes no unit (write `1`); a window "
+                                "or duration is written like 10p (points), 250ms, 30s, 5m, 1h, 1d, 1w, 1h30m\n  rule A "
+                                "{ select x when x > 1q }\n"
                                 "                             ^~");
+}
+
+// `when DCGM_FI_DEV_GPU_TEMP > 85C` (OPS3, 2026-12-03): the hint offered only window and duration
+// forms, as if the unit were a misspelt window; the number without its unit comes first now.
+TEST_CASE("A unit on a threshold is told to drop the unit (OPS3)") {
+  for (const char* v : {"85C", "90pct", "600W", "1.5GB"}) {
+    CAPTURE(v);
+    const std::string rule = std::string("rule HotGpu { select t when t > ") + v + " }";
+    const std::string want = std::string(v).substr(0, std::string(v).find_first_not_of("0123456789."));
+    CHECK(CompileError(rule).find("bad number suffix in `" + std::string(v) + "`: a value takes no unit (write `" + want +
+                                  "`)") != std::string::npos);
+  }
 }
 
 TEST_CASE("RuleDiagnostic formatting keeps tabs under the caret") {

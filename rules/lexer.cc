@@ -237,8 +237,11 @@ std::vector<Token> Tokenize(std::string_view text) {
           t.text = d.status().message();  // "duration `...` is too large"
         } else if (!d.ok()) {
           t.kind = TokenKind::kError;
-          t.text = "bad number suffix in `" + std::string(whole) +
-                   "`: a window or duration is written like 10p (points), 250ms, 30s, 5m, 1h, 1d, 1w, 1h30m";
+          // A unit on a value (`> 85C`, `> 90%`, `> 600W`) is the usual slip (OPS3, 2026-12-03: only
+          // the window forms were offered), so the bare number comes first.
+          t.text = "bad number suffix in `" + std::string(whole) + "`: a value takes no unit (write `" +
+                   std::string(num) +
+                   "`); a window or duration is written like 10p (points), 250ms, 30s, 5m, 1h, 1d, 1w, 1h30m";
         } else {
           t.kind = TokenKind::kDuration;
           t.value_ms = *d;
