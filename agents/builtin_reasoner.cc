@@ -30,6 +30,7 @@
 #include "agents/metric_condition.h"
 #include "agents/metric_condition_span.h"
 #include "agents/node_names.h"
+#include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
 
 #include <algorithm>
@@ -1399,6 +1400,28 @@ Topology BuildTopology(const DiagnosisCase& c) {
       if (!first.empty() && !std::regex_match(first, kRankSeg) && !FileLikeSegment(first) &&
           first != "job" && first != "scheduler" && first != "slurm" && first != "launcher") {
         t.nodes.insert(first);
+      }
+    }
+  }
+  // The hosts syslog-style headers name (`Dec  3 02:24:09 gpu-a17 kernel: ...`, SyslogHeaderHost)
+  // are the case's nodes too: the host wrote the line, whatever file or paste holds it (OPS4A,
+  // 2026-12-03: a pasted hang log's `gpu-a17 kernel: mlx5_core ... ibp193s0: Link down` gave
+  // ib_link_failure "on the whole job", as no node was known). A host the case already names under
+  // another spelling is not added twice; addresses are left to the case's address ties.
+  {
+    const CaseNodes known(t.nodes);
+    std::set<std::string> hosts;
+    for (const CaseLog& l : c.logs) {
+      for (const LogLine& line : l.lines) {
+        std::string host = SyslogHeaderHost(line.text);
+        if (host.empty() || IsIpAddress(host) || !LooksLikeHostName(host) || !known.Find(host).empty()) continue;
+        hosts.insert(std::move(host));
+        if (hosts.size() >= 256) break;
+      }
+    }
+    for (const std::string& h : hosts) {
+      if (std::none_of(t.nodes.begin(), t.nodes.end(), [&](const std::string& n) { return SameNodeName(n, h); })) {
+        t.nodes.insert(h);
       }
     }
   }
@@ -4059,6 +4082,14 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   if (const std::string& ssh = SshNodeOfLine(t, log, line); !ssh.empty()) {  // output of `ssh NODE ...`
     h = ComponentHint{};
     h.node = ssh;
+  }
+  // A syslog-style header names the host that wrote the line (OPS4A): a kernel or daemon line of
+  // one host in a file gathered or named otherwise is that host's, not the source's.
+  if (const std::string host = SyslogHeaderHost(text); !host.empty()) {
+    if (std::string node = ReportedNode(host, t.names); !node.empty() && node != h.node) {
+      h = ComponentHint{};
+      h.node = std::move(node);
+    }
   }
   bool unplaced = false, task_node = false;
   const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced, &task_node);

@@ -316,14 +316,24 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
   // No --log-source: the one host the syslog headers name is the source's node (OPS3, 2026-12-03:
   // `Dec  3 02:19:58 gpu-a17 kernel: NVRM: Xid ... 79` was answered gpu_fallen_off_bus on "the
   // whole job": a file's name names no node). Lines of several hosts name none.
+  // Only when every line has such a header (OPS4A, 2026-12-03): in a mixed paste (a job's log with
+  // one host's kernel line) the source's host put rank 27's watchdog timeout on that host
+  // ("nccl_collective_hang on h100-s07/rank27"); the reasoner places each syslog-headed line on its
+  // own host (agents/syslog_header.h), the others stay where they were written.
   if (source_flag.empty()) {
     std::set<std::string> hosts;
+    bool all_headed = true;
     for (const LogLine& l : log.lines) {
+      if (l.text.find_first_not_of(" \t\r") == std::string::npos) continue;
       std::string host = SyslogHost(l.text);
-      if (!host.empty() && host != "localhost" && host != "-") hosts.insert(std::move(host));
+      if (host.empty()) {
+        all_headed = false;
+        break;
+      }
+      if (host != "localhost" && host != "-") hosts.insert(std::move(host));
       if (hosts.size() > 1) break;
     }
-    if (hosts.size() == 1) {
+    if (all_headed && hosts.size() == 1) {
       log.source = *hosts.begin() + "/" + name;
       std::fprintf(stderr, "vigil diagnose: --log %s: its syslog lines name one host, %s: read as the source %s (--log-source names another)\n",
                    TerminalSafe(what, false).c_str(), TerminalSafe(*hosts.begin(), false).c_str(),

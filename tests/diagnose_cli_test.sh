@@ -75,8 +75,30 @@ check "log: syslog host said" 0 'syslog lines name one host, gpu-a17: read as th
   "${V[@]}" diagnose --log "$TMP/kern.log" --no-probes
 sed 's/^Dec  3 02:19:58 gpu-a17/Dec  3 02:19:58 gpu-a18/; 3d' "$TMP/kern.log" > "$TMP/two.log"
 sed -n 2p "$TMP/kern.log" >> "$TMP/two.log"
-check "log: two hosts name none" 0 '^component: +the whole job' -- "${V[@]}" diagnose --log "$TMP/two.log" --no-probes
-check "log: --log-source wins" 0 '^component: +node-9' -- "${V[@]}" diagnose --log "$TMP/kern.log" --log-source node-9/kern.log --no-probes
+# Two hosts: no source is named, each line is placed on its own header's host (OPS4A: before, "the
+# whole job"): gpu-a18's Xid 79 is the answer.
+if "${V[@]}" diagnose --log "$TMP/two.log" --no-probes 2>&1 | grep -q 'read as the source'; then bad "log: two hosts name no source"; else passed=$((passed + 1)); fi
+check "log: two hosts, each line its host" 0 '^component: +gpu-a18' -- "${V[@]}" diagnose --log "$TMP/two.log" --no-probes
+# --log-source names the file's place; a line's header names its writer, which wins for that line (OPS4A).
+if "${V[@]}" diagnose --log "$TMP/kern.log" --log-source node-9/kern.log --no-probes 2>&1 | grep -q 'read as the source'; then bad "log: --log-source names no header"; else passed=$((passed + 1)); fi
+check "log: a header wins over --log-source" 0 '^component: +gpu-a17' -- "${V[@]}" diagnose --log "$TMP/kern.log" --log-source node-9/kern.log --no-probes
+# A hang log whose one kernel line names its host in a syslog-style header (OPS4A, 2026-12-03): the
+# IB link down is placed on the host the header names (it was "on the whole job").
+cat > "$TMP/hang.log" <<'LOG'
+[2026-12-03 02:14:07,112] [INFO] [train.py:412] step 18200 loss=1.8342 lr=2.4e-4 tokens/s=412k
+[rank27]:[E1203 02:24:07.334119 48211 ProcessGroupNCCL.cpp:616] [Rank 27] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=91022, OpType=ALLREDUCE, NumelIn=262144000, NumelOut=262144000, Timeout(ms)=600000) ran for 600041 milliseconds before timing out.
+[rank27]:[E1203 02:24:07.401213 48211 ProcessGroupNCCL.cpp:636] [Rank 27] To avoid data inconsistency, we are taking the entire process down.
+[2026-12-03 02:24:09] gpu-a17 kernel: mlx5_core 0000:c1:00.0 ibp193s0: Link down
+LOG
+check "log: IB link down on its syslog host" 0 '^  [0-9.]+  ib_link_failure on gpu-a17' -- \
+  "${V[@]}" diagnose --log "$TMP/hang.log" --no-probes
+sed 's/^\[2026-12-03 02:24:09\] gpu-a17 kernel:/Dec  3 02:24:09 gpu-b03 kernel: [812345.1]/' "$TMP/hang.log" > "$TMP/hang_bsd.log"
+check "log: IB link down on its BSD syslog host" 0 '^  [0-9.]+  ib_link_failure on gpu-b03' -- \
+  "${V[@]}" diagnose --log "$TMP/hang_bsd.log" --no-probes
+# The one host of the kernel line is not the whole paste's (OPS4A: rank 27's timeout was put on
+# gpu-b03/rank27 when the file took that host as its source).
+check "log: a mixed paste's hang stays job-wide" 0 '^component: +the whole job \(no single component\)$' -- \
+  "${V[@]}" diagnose --log "$TMP/hang_bsd.log" --no-probes
 # CRLF line ends and a byte that is not UTF-8: read, said in the diagnosis, valid JSON out.
 printf 'NVRM: Xid (PCI:0000:9d:00): 48, pid=1, name=python, An uncorrectable double bit error (DBE)\r\nbinary \377 junk\r\n' > "$TMP/crlf.log"
 out="$("${V[@]}" diagnose --log "$TMP/crlf.log" --log-source node-2/dmesg --no-probes --json)"
