@@ -30,6 +30,7 @@
 #include "agents/metric_condition.h"
 #include "agents/metric_condition_span.h"
 #include "agents/node_names.h"
+#include "agents/component_text.h"
 #include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
 
@@ -8954,6 +8955,17 @@ std::vector<std::string> ProbesRefuting(const std::vector<Observation>& observat
   return out;
 }
 
+// " on PLACE" for text for people (the summary, `unverified` notes): a job-wide answer's `job` in
+// the words of `vigil diagnose`'s component line (ComponentForPeople: "the whole job (no single
+// component)"), any other component as it is; "" for none (OPS4A, 2026-12-03: the summary said
+// "nccl_collective_hang on job" under "component: the whole job (no single component)").
+std::string OnPlaceForPeople(const std::string& component) {
+  if (component.empty()) return "";
+  std::string out = " on ";
+  out += ComponentForPeople(component);
+  return out;
+}
+
 // The unknown answer of an alert whose claim the probes that ran argue against, and nothing but the
 // alert supports (H200 run 22: an Xid 95 alert for a healthy GPU was answered "suspected (from the
 // alert alone, not verified)" at 0.30, its note saying "only the alert was read ... confirm with
@@ -8967,7 +8979,7 @@ void SayAlertRefuted(const DiagnosisCase& c, const std::string& cat, const std::
   }
   if (refuting.size() > 6) probes += " and " + std::to_string(refuting.size() - 6) + " more";
   const std::string name = AlertName(c);
-  std::string where = component.empty() ? std::string() : " on " + component;
+  std::string where = OnPlaceForPeople(component);
   d.summary = "unknown: " + name + " says " + cat + where + ", but " + probes +
               " passed, which argue against it; nothing else supports it";
   std::string note = "the alert's claim is not confirmed: " + name + " says " + cat + where + "; " + probes +
@@ -9193,10 +9205,7 @@ void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
   d.summary = "suspected (from the alert alone, not verified): " + d.summary;
   std::string note = "only the alert was read: ";
   note += d.root_cause;
-  if (!d.component.empty()) {
-    note += " on ";
-    note += d.component;
-  }
+  note += OnPlaceForPeople(d.component);
   note += " rests on the alert's own labels and annotations (";
   note += AlertName(c);
   note += ": a rule's summary of the state, not the node's logs, metrics or a probe); confirm with";
@@ -12872,7 +12881,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         break;
       }
     }
-    d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
+    d.summary = top.category + OnPlaceForPeople(top.component) +
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
     if (lead_alert_alone) SayAlertOnly(c, d);  // top is d.hypotheses[0]
     SayFaultOnOtherNodes(c, beliefs.observations(), d);
@@ -12995,10 +13004,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (!not_run.empty()) {
         std::string note = "leading answer not confirmed by a probe: ";
         note += top.category;
-        if (!top.component.empty()) {
-          note += " on ";
-          note += top.component;
-        }
+        note += OnPlaceForPeople(top.component);
         note += " rests on the case's logs, metrics and other probes; not run: ";
         note += not_run;
         d.unverified.push_back(std::move(note));
@@ -13053,10 +13059,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       d.mitigation = "Past incident #" + past;
       if (!match.past_place.empty()) d.mitigation += " on " + match.past_place;
       d.mitigation += " (same alert, same cause category";
-      d.mitigation += top.component.empty() ? std::string(")") : "; this alert is on " + top.component + ")";
+      if (!top.component.empty()) {
+        d.mitigation += "; this alert is";
+        d.mitigation += OnPlaceForPeople(top.component);
+      }
+      d.mitigation += ")";
       d.mitigation += fix.empty() ? std::string(" has no fix on file") : " was resolved by: " + fix;
     }
-    d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) + " (" + label + "): " + where +
+    d.summary = top.category + OnPlaceForPeople(top.component) + " (" + label + "): " + where +
                 ". Past incident #" + past + ": " + Utf8Prefix(recall->incident.title, 200);
     trace.push_back({{"type", "served_recall"},
                      {"incident", recall->incident.id},

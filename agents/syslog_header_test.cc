@@ -91,5 +91,13 @@ TEST_CASE("An IB link-down kernel line is placed on the host its syslog header n
   }
 }
 
+TEST_CASE("The summary names a job-wide place as the component line does, not `on job` (OPS4A)") {
+  const Diagnosis d = testing::RunCaseWithOwnProbes(HangCase({}));
+  REQUIRE(d.root_cause == "nccl_collective_hang");
+  REQUIRE(d.component == std::string(kJobComponent));  // JSON keeps `job`
+  CHECK(d.summary.find(" on job") == std::string::npos);
+  CHECK(d.summary.rfind("nccl_collective_hang on the whole job (no single component)", 0) == 0);
+}
+
 }  // namespace
 }  // namespace vigil

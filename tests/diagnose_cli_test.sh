@@ -83,13 +83,16 @@ check "log: two hosts, each line its host" 0 '^component: +gpu-a18' -- "${V[@]}"
 if "${V[@]}" diagnose --log "$TMP/kern.log" --log-source node-9/kern.log --no-probes 2>&1 | grep -q 'read as the source'; then bad "log: --log-source names no header"; else passed=$((passed + 1)); fi
 check "log: a header wins over --log-source" 0 '^component: +gpu-a17' -- "${V[@]}" diagnose --log "$TMP/kern.log" --log-source node-9/kern.log --no-probes
 # A hang log whose one kernel line names its host in a syslog-style header (OPS4A, 2026-12-03): the
-# IB link down is placed on the host the header names (it was "on the whole job").
+# summary says the job-wide place as the component line does (it said "nccl_collective_hang on job"),
+# and the IB link down is placed on the host the header names (it was "on the whole job").
 cat > "$TMP/hang.log" <<'LOG'
 [2026-12-03 02:14:07,112] [INFO] [train.py:412] step 18200 loss=1.8342 lr=2.4e-4 tokens/s=412k
 [rank27]:[E1203 02:24:07.334119 48211 ProcessGroupNCCL.cpp:616] [Rank 27] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=91022, OpType=ALLREDUCE, NumelIn=262144000, NumelOut=262144000, Timeout(ms)=600000) ran for 600041 milliseconds before timing out.
 [rank27]:[E1203 02:24:07.401213 48211 ProcessGroupNCCL.cpp:636] [Rank 27] To avoid data inconsistency, we are taking the entire process down.
 [2026-12-03 02:24:09] gpu-a17 kernel: mlx5_core 0000:c1:00.0 ibp193s0: Link down
 LOG
+check "log: summary says the whole job" 0 '^summary: +nccl_collective_hang on the whole job \(no single component\): ' -- \
+  "${V[@]}" diagnose --log "$TMP/hang.log" --no-probes
 check "log: IB link down on its syslog host" 0 '^  [0-9.]+  ib_link_failure on gpu-a17' -- \
   "${V[@]}" diagnose --log "$TMP/hang.log" --no-probes
 sed 's/^\[2026-12-03 02:24:09\] gpu-a17 kernel:/Dec  3 02:24:09 gpu-b03 kernel: [812345.1]/' "$TMP/hang.log" > "$TMP/hang_bsd.log"
