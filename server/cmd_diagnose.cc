@@ -30,6 +30,7 @@
 #include "agents/alert_triage.h"
 #include "agents/case_lines.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
 #include "core/clock.h"
 #include "core/time_util.h"
@@ -197,36 +198,6 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   return 0;
 }
 
-// The host a syslog line's header names: `Dec  3 02:19:58 gpu-a17 kernel: ...` (BSD syslog,
-// journalctl's short output) or `2026-12-03T02:19:58.123+00:00 gpu-a17 kernel: ...` (RFC 3339:
-// rsyslog, journalctl -o short-iso); "" for any other line. The tag after the host ends with `:`
-// (`kernel:`, `slurmd[2211]:`).
-std::string SyslogHost(std::string_view line) {
-  auto next_token = [&](size_t& pos) {
-    while (pos < line.size() && line[pos] == ' ') ++pos;
-    const size_t start = pos;
-    while (pos < line.size() && line[pos] != ' ') ++pos;
-    return line.substr(start, pos - start);
-  };
-  auto digits = [](std::string_view t) {
-    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  size_t pos = 0;
-  std::string_view first = next_token(pos);
-  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (std::find(std::begin(kMonths), std::end(kMonths), first) != std::end(kMonths)) {
-    std::string_view day = next_token(pos), time = next_token(pos);
-    if (!digits(day) || day.size() > 2 || time.size() < 8 || time[2] != ':' || time[5] != ':') return "";
-  } else if (!(first.size() >= 20 && digits(first.substr(0, 4)) && first[4] == '-' && first[10] == 'T' &&
-               first[13] == ':')) {
-    return "";
-  }
-  std::string_view host = next_token(pos), tag = next_token(pos);
-  if (host.empty() || tag.size() < 2 || tag.back() != ':') return "";
-  return std::string(host);
-}
-
 // `--log FILE|-`: a pasted log as a case of one log source (RV-OPS, 2026-12-03: a pasted log had
 // to be wrapped in a case file's JSON by hand first). Lines as in the file (numbered from 1, so
 // the evidence's `source:N` is the file's line N; a trailing CR dropped), each cut and counted as a
@@ -325,12 +296,12 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
     bool all_headed = true;
     for (const LogLine& l : log.lines) {
       if (l.text.find_first_not_of(" \t\r") == std::string::npos) continue;
-      std::string host = SyslogHost(l.text);
+      std::string host = SyslogHeaderHost(l.text);  // agents/syslog_header.h
       if (host.empty()) {
         all_headed = false;
         break;
       }
-      if (host != "localhost" && host != "-") hosts.insert(std::move(host));
+      hosts.insert(std::move(host));
       if (hosts.size() > 1) break;
     }
     if (all_headed && hosts.size() == 1) {
