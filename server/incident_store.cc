@@ -635,6 +635,22 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                   "JOIN incidents i ON i.id = m.incident_id "
                                   "WHERE m.fingerprint=?1 AND m.resolved_at_ms=0 AND i.resolved_at_ms=0 "
                                   "ORDER BY m.starts_at_ms DESC LIMIT 1"));
+    // An alert without startsAt (0: a hand-made sender, Go's zero time) is the open instance of
+    // its fingerprint when there is one: matched only by an identical startsAt it opened a second
+    // incident for an alert already open (OPS3).
+    ASSIGN_OR_RETURN(kb::Stmt open_instance,
+                     Prepare(db_, "SELECT starts_at_ms FROM incidents WHERE fingerprint=?1 AND resolved_at_ms=0 "
+                                  "UNION ALL SELECT m.starts_at_ms FROM incident_alerts m "
+                                  "JOIN incidents i ON i.id = m.incident_id "
+                                  "WHERE m.fingerprint=?1 AND m.resolved_at_ms=0 AND i.resolved_at_ms=0 "
+                                  "ORDER BY 1 DESC LIMIT 1"));
+    for (Alert& alert : alerts) {
+      if (alert.starts_at_ms != 0) continue;
+      open_instance.Reset();
+      open_instance.Bind(1, alert.fingerprint);
+      ASSIGN_OR_RETURN(bool open, open_instance.Step());
+      if (open) alert.starts_at_ms = open_instance.Int(0);
+    }
     std::map<size_t, std::pair<int64_t, std::string>> instance_of;  // fresh alert -> (storm incident, group)
     std::set<int64_t> duplicate_storms, touched_storms;
     std::map<std::string, int64_t> open_storm_of_group;  // an open storm incident holding this request's alerts

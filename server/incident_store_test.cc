@@ -807,4 +807,44 @@ TEST_CASE("IncidentStore: an alert without startsAt has starts_at null, not 1970
   }
 }
 
+// The same firing alert sent again without startsAt (0) opened a second incident: dedupe matched
+// only an identical startsAt (OPS3, 2026-12-03). It is the open instance of its fingerprint; a
+// resolved one without startsAt resolves it; once nothing of it is open it is a new incident.
+TEST_CASE("IncidentStore: an alert without startsAt is the open incident of its fingerprint, not a second (OPS3)") {
+  TempDir dir("vigil_serve_test");
+  int64_t now = 1'800'000'000'000;
+  auto store = OpenStore(dir, 100, &now);
+  auto first = store->Intake({Firing("b1b2", 1'799'999'000'000)});
+  REQUIRE(first.ok());
+  REQUIRE(first->created.size() == 1);
+  auto again = store->Intake({Firing("b1b2", 0)});
+  REQUIRE(again.ok());
+  CHECK(again->created.empty());
+  CHECK(again->duplicates == first->created);
+  auto list = store->List("", 10);
+  REQUIRE(list.ok());
+  CHECK(list->size() == 1);
+  auto resolved = store->Intake({Resolved(Firing("b1b2", 0), 1'799'999'500'000)});
+  REQUIRE(resolved.ok());
+  CHECK(resolved->created.empty());
+  CHECK(resolved->resolved == first->created);
+  auto later = store->Intake({Firing("b1b2", 0)});  // nothing of it open: a new incident
+  REQUIRE(later.ok());
+  CHECK(later->created.size() == 1);
+  // A member of an open storm incident, sent again without startsAt: a duplicate of the storm.
+  IntakeOptions storm;
+  storm.storm_min_alerts = 2;
+  Alert s1 = Firing("st1", 1'799'998'000'000), s2 = Firing("st2", 1'799'998'000'000);
+  s2.labels["gpu"] = "6";
+  auto st = store->Intake({s1, s2}, storm);
+  REQUIRE(st.ok());
+  REQUIRE(st->created.size() == 1);
+  Alert s2_again = s2;
+  s2_again.starts_at_ms = 0;
+  auto dup = store->Intake({s2_again});
+  REQUIRE(dup.ok());
+  CHECK(dup->created.empty());
+  CHECK(dup->duplicates == st->created);
+}
+
 }  // namespace vigil
