@@ -49,6 +49,21 @@ Result<int64_t> OptTime(const Json& obj, const char* key, const std::string& whe
   if (text.empty() || IsGoZeroTime(text)) return int64_t{0};
   auto ms = ParseRfc3339Ms(text);
   if (!ms.ok()) return Bad(where + key, "not an RFC 3339 time: " + ms.status().message());
+  // ParseRfc3339Ms also reads a space for the `T` and no zone as UTC (log lines); Alertmanager
+  // always sends RFC 3339, so such a time came from elsewhere and its zone is a guess (OPS3).
+  std::string wrong;
+  if (text.size() > 10 && text[10] != 'T' && text[10] != 't') wrong = "a space between date and time (write `T`)";
+  const char last = text.back();
+  const size_t sign = text.size() >= 6 ? text.size() - 6 : 0;
+  const bool zoned = last == 'Z' || last == 'z' ||
+                     (sign > 10 && (text[sign] == '+' || text[sign] == '-') && text[sign + 3] == ':');
+  if (!zoned) {
+    if (!wrong.empty()) wrong += " and ";
+    wrong += "no time zone (end it with `Z` or an offset such as `+02:00`)";
+  }
+  if (!wrong.empty()) {
+    return Bad(where + key, "`" + text + "` is not an RFC 3339 time: " + wrong + "; e.g. 2026-12-03T02:20:00Z");
+  }
   return *ms;
 }
 

@@ -97,6 +97,16 @@ TEST_CASE("alertmanager webhook: bad input is an error naming the field") {
                         "\"Hostname\": \"node-4\"")) == "alerts[1].labels: no `alertname` label");
   CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"yesterday\""))
             .find("alerts[1].startsAt: not an RFC 3339 time: invalid timestamp `yesterday`") == 0);
+  // A space for the `T` and no zone: read as UTC before (OPS3); refused, naming both faults.
+  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-03 02:20:00\""))
+        == "alerts[1].startsAt: `2026-12-03 02:20:00` is not an RFC 3339 time: a space between date and time "
+           "(write `T`) and no time zone (end it with `Z` or an offset such as `+02:00`); e.g. 2026-12-03T02:20:00Z");
+  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-01T00:40:00\""))
+            .find("alerts[1].startsAt: `2026-12-01T00:40:00` is not an RFC 3339 time: no time zone") == 0);
+  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-01 00:40:00Z\""))
+            .find("alerts[1].startsAt: `2026-12-01 00:40:00Z` is not an RFC 3339 time: a space between date and time (write `T`);") == 0);
+  CHECK(ParseAlertmanagerWebhook(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"",
+                                         "\"startsAt\": \"2026-12-01T01:40:00+01:00\"")).ok());
   CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": 1764549600"))
         == "alerts[1].startsAt: expected a string, got a number");
   CHECK(ErrorOf(Replace(kWebhook, "\"gpu\": \"5\"", "\"gpu\": 5")) == "alerts[0].labels.gpu: expected a string, got a number");
