@@ -423,6 +423,17 @@ void ListIncidents(const std::vector<LiveIncident>& list, std::string& out, std:
   }
 }
 
+// An open incident: its alert still fires and no resolution was posted for it (OPS3, 2026-12-03:
+// "open incidents" listed one the engineer had posted the fix of). REST's `?state=open` is the same
+// (IncidentStore::List).
+bool IsOpen(const LiveIncident& inc) { return !inc.resolved && !inc.resolution.has_value(); }
+constexpr const char* kOpenMeaning = "open is an alert still firing with no resolution posted";
+
+bool AsksOpen(const std::string& lower) {
+  return MentionsWord(lower, {"open", "unresolved", "ongoing", "firing", "active incidents", "active alerts",
+                              "current incidents"});
+}
+
 Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext& ctx) {
   ChatAnswer answer;
   answer.mode = "builtin";
@@ -477,6 +488,23 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
     for (const std::string& n : unknown_names) list += (list.empty() ? "" : ", ") + n;
     out += "No incident in the store mentions " + list + " (searched the " +
            std::to_string(recent.size()) + " newest).\n";
+  }
+  // "Open" asked with names ("any open incidents on gpu-a17?"): only the open ones of them (OPS3,
+  // 2026-12-03: the named match listed a resolved incident too).
+  const bool asks_open = AsksOpen(lower);
+  if (!named.empty() && asks_open) {
+    std::vector<LiveIncident> open;
+    for (const LiveIncident& inc : named)
+      if (IsOpen(inc)) open.push_back(inc);
+    std::string names;
+    for (const std::string& n : matched_names) names += (names.empty() ? "" : ", ") + n;
+    if (open.empty()) {
+      out += "No open incident mentions " + names + " (" + std::to_string(named.size()) + " incident" +
+             (named.size() == 1 ? "" : "s") + " mention it, none open: " + kOpenMeaning + "):\n";
+      ListIncidents(named, out, answer.citations);
+      return answer;
+    }
+    named = std::move(open);
   }
   if (!named.empty()) {
     std::string names;
@@ -555,11 +583,10 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
     RETURN_IF_ERROR(AnswerOne(recent.front(), ctx, out, answer.citations));
     return answer;
   }
-  if (MentionsWord(lower, {"open", "unresolved", "ongoing", "firing", "active incidents", "active alerts",
-                              "current incidents"})) {
+  if (asks_open) {
     std::vector<LiveIncident> open;
     for (const LiveIncident& inc : recent)
-      if (!inc.resolved) open.push_back(inc);
+      if (IsOpen(inc)) open.push_back(inc);
     if (open.empty()) {
       out += ctx.incidents == nullptr ? "This server keeps no live incidents.\n"
                                       : "No open incidents (searched the " +

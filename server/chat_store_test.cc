@@ -165,9 +165,15 @@ TEST_CASE("IncidentStoreLookup: the chat answers how an incident was fixed from 
   CHECK(none->answer.rfind("No resolution has been recorded for incident #" + std::to_string(open), 0) == 0);
   CHECK_FALSE(Contains(none->answer, "Fixed by"));
   // The list line carries it too.
-  auto latest = AnswerQuestion({"open incidents", std::nullopt}, ctx);
+  auto latest = AnswerQuestion({"incidents on node-3 or node-4?", std::nullopt}, ctx);
   REQUIRE(latest.ok());
   CHECK(Contains(latest->answer, "resolved by ana as pcie_link_degraded"));
+  // Its resolution posted, it is no longer open, though its alert still fires (OPS4B; it was
+  // listed by "open incidents" before).
+  auto open_list = AnswerQuestion({"open incidents", std::nullopt}, ctx);
+  REQUIRE(open_list.ok());
+  CHECK(Contains(open_list->answer, "1 open incident (newest first):\n  - #" + std::to_string(open) + " "));
+  CHECK_FALSE(Contains(open_list->answer, "resolved by ana"));
 }
 
 }  // namespace vigil

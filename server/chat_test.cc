@@ -748,3 +748,33 @@ TEST_CASE("Chat: how an incident on a node was fixed answers with the newest one
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+// "Open" is an alert still firing with no resolution posted (OPS3, 2026-12-03: "open incidents"
+// listed an incident whose fix the engineer had posted, and "any open incidents on gpu-a17 or
+// gpu-a02?" listed a resolved one: a named match was not filtered by "open").
+TEST_CASE("Chat: open incidents leave out posted resolutions and resolved alerts, named ones too (OPS3)") {
+  Fixture f;
+  LiveIncident fixed = Diagnosed(5, "node-5", "2");  // the alert still fires; the fix was posted
+  fixed.resolution = LiveResolution{"gpu_fallen_off_bus", "GPU 2 fell off the bus", "reseated GPU 2", "ana", 1764556300000};
+  f.store.Add(fixed);
+  ChatAnswer a = f.Ask("show open incidents");
+  CHECK(Contains(a.answer, "2 open incidents (newest first):"));
+  CHECK_FALSE(Cites(a, "incident", "5"));
+  CHECK_FALSE(Cites(a, "incident", "2"));
+  // Named: only the open ones of them.
+  a = f.Ask("any open incidents on node-7 or node-11?");
+  INFO(a.answer);
+  CHECK(Contains(a.answer, "Incident #4"));
+  CHECK_FALSE(Cites(a, "incident", "2"));
+  a = f.Ask("any open incidents on node-5 or node-11?");
+  CHECK(Contains(a.answer, "No open incident mentions node-11, node-5 (2 incidents mention it, none open: open is an "
+                           "alert still firing with no resolution posted):\n"));
+  CHECK_FALSE(Contains(a.answer, "Root cause"));
+  // Without "open" a named question still answers every incident that carries the name.
+  a = f.Ask("what happened on node-5?");
+  CHECK(Contains(a.answer, "Incident #5"));
+}
+
+}  // namespace vigil

@@ -1034,12 +1034,14 @@ Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter,
     where = " WHERE resolved_at_ms > 0";
   } else if (filter == "firing") {
     where = " WHERE resolved_at_ms = 0";
+  } else if (filter == "open") {  // as the chat's "open incidents" (server/chat.cc IsOpen)
+    where = " WHERE resolved_at_ms = 0 AND r.incident_id IS NULL";
   } else if (!filter.empty()) {
     bool known = false;
     for (auto s : kStates) known = known || s == filter;
     if (!known) {
       return InvalidArgumentError("unknown status `" + std::string(filter) +
-                                  "`; accepted: queued, running, diagnosed, failed, resolved, firing");
+                                  "`; accepted: queued, running, diagnosed, failed, resolved, firing, open");
     }
     where = " WHERE state=?2";
   }

@@ -193,7 +193,7 @@ TEST_CASE("IncidentStore: bad filters, unknown ids, alerts without a fingerprint
   auto bad = store->List("done", 10);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == StatusCode::kInvalidArgument);
-  CHECK(bad.status().message() == "unknown status `done`; accepted: queued, running, diagnosed, failed, resolved, firing");
+  CHECK(bad.status().message() == "unknown status `done`; accepted: queued, running, diagnosed, failed, resolved, firing, open");
   auto missing = store->Get(4242);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().code() == StatusCode::kNotFound);
@@ -845,6 +845,32 @@ TEST_CASE("IncidentStore: an alert without startsAt is the open incident of its 
   REQUIRE(dup.ok());
   CHECK(dup->created.empty());
   CHECK(dup->duplicates == st->created);
+}
+
+// `?state=open` is the chat's "open incidents" (server/chat.cc IsOpen): the alert still fires and
+// no resolution was posted; `firing` keeps every incident whose alert fires (OPS3, 2026-12-03).
+TEST_CASE("IncidentStore: the open filter leaves out resolved alerts and posted resolutions (OPS3)") {
+  TempDir dir("vigil_serve_test");
+  int64_t now = 1'800'000'000'000;
+  auto store = OpenStore(dir, 100, &now);
+  auto in = store->Intake({Firing("o1", 10), Firing("o2", 20), Firing("o3", 30)});
+  REQUIRE(in.ok());
+  REQUIRE(in->created.size() == 3);
+  const int64_t fixed = in->created[0], done = in->created[1], open = in->created[2];
+  REQUIRE(store->ClaimNext().ok());
+  REQUIRE(store->Finish(fixed, Json{{"root_cause", "gpu_fallen_off_bus"}}, 1).ok());
+  REQUIRE(store->SetResolution(fixed, Resolution("gpu_fallen_off_bus", "reseated")).ok());
+  REQUIRE(store->Intake({Resolved(Firing("o2", 20), 40)}).ok());
+  auto ids = [&](std::string_view filter) {
+    std::vector<int64_t> out;
+    auto rows = store->List(filter, 10);
+    REQUIRE(rows.ok());
+    for (const StoredIncident& r : *rows) out.push_back(r.id);
+    return out;
+  };
+  CHECK(ids("open") == std::vector<int64_t>{open});
+  CHECK(ids("firing") == std::vector<int64_t>{open, fixed});
+  CHECK(ids("resolved") == std::vector<int64_t>{done});
 }
 
 }  // namespace vigil
