@@ -669,10 +669,19 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   const std::vector<std::string> header = *header_r;
   int t_col = -1, s_col = -1, v_col = -1, l_col = -1;
   std::vector<std::pair<size_t, std::string>> label_cols;
+  // `metric` and `__name__` (common export names) are aliases of `series` (OPS3: refused before).
+  std::string s_name;
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string& h = header[i];
+    const bool series = h == "series" || h == "metric" || h == "__name__";
+    if (series && s_col >= 0 && h != s_name) {
+      return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": columns `" + s_name + "` and `" + h +
+                                  "` both name the series (`series`, `metric` and `__name__` are one column); keep "
+                                  "one, or rename the other to make it a label");
+    }
+    if (series) s_name = h;
     int* slot = h == "timestamp" ? &t_col
-                : h == "series"  ? &s_col
+                : series         ? &s_col
                 : h == "value"   ? &v_col
                 : h == "label"   ? &l_col
                                  : nullptr;
@@ -690,7 +699,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   }
   if (t_col < 0 || s_col < 0 || v_col < 0) {
     return InvalidArgumentError(file + ":" + std::to_string(header_line) +
-                                ": header must name `timestamp`, `series` and `value` columns, got `" +
+                                ": header must name `timestamp`, `series` (or `metric`, `__name__`) and `value` columns, got `" +
                                 std::string(line) + "`");
   }
   SeriesBuilder builder(options);

@@ -165,7 +165,30 @@ TEST_CASE("csv: bad rows are errors naming file:line") {
   const std::string nohdr = dir.Write("nohdr.csv", "time,value\n1,2\n");
   Result<Dataset> ds = ReadDataset("csv:" + nohdr);
   REQUIRE_FALSE(ds.ok());
-  CHECK(Contains(ds.status().message(), "header must name `timestamp`, `series` and `value`"));
+  CHECK(Contains(ds.status().message(), "header must name `timestamp`, `series` (or `metric`, `__name__`) and `value`"));
+}
+
+// `metric` and `__name__` (common export names) name the series column as `series` does; they
+// were refused with "header must name ..." (OPS3, 2026-12-03). Two of them are refused.
+TEST_CASE("csv: a `metric` or `__name__` header is the series column; two of them are refused") {
+  TempDir dir;
+  for (const char* name : {"metric", "__name__"}) {
+    CAPTURE(name);
+    const std::string f = dir.Write("alias.csv", std::string("timestamp,") + name + ",value,gpu\n1700000000,temp,81,3\n");
+    Result<Dataset> ds = ReadDataset("csv:" + f);
+    REQUIRE_MESSAGE(ds.ok(), ds.status().ToString());
+    REQUIRE(ds->series.size() == 1);
+    CHECK(ds->series[0].name == "temp");
+    CHECK(ds->series[0].labels.at("gpu") == "3");
+    CHECK(ds->series[0].labels.count(name) == 0);
+  }
+  const std::string two = dir.Write("two.csv", "timestamp,series,value,metric\n1700000000,temp,81,x\n");
+  Result<Dataset> ds = ReadDataset("csv:" + two);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(ds.status().message() == two + ":1: columns `series` and `metric` both name the series (`series`, `metric` "
+                                        "and `__name__` are one column); keep one, or rename the other to make it a label");
+  const std::string same = dir.Write("same.csv", "timestamp,series,value,series\n1700000000,temp,81,x\n");
+  CHECK(Contains(ReadDataset("csv:" + same).status().message(), "column `series` appears twice"));
 }
 
 TEST_CASE("csv: skip-and-count keeps every accepted point") {
