@@ -10,6 +10,7 @@
 #     names them too. Before (review RV-final): it did not, as if its rules were label-fitted.
 #  3. An unlabeled target's header says what its review measured (points flagged by the kept rules
 #     in training and in the validation tail, of how many), not "objective F1 0.000, point F1 0.000".
+#  4. A labeled target with no anomaly in its validation tail: F1 n/a there, null in training.json.
 # Usage: bash tests/train_rules_provenance_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 source "$HERE/lib/step_time_csv.sh"
@@ -52,6 +53,19 @@ check "labeled, no training anomaly: split line names the unlabeled choices its 
   "^# split: .*; unlabeled flatline frozen; unlabeled review order sensitivity" -- cat "$TMP/quiet/step_time_ms.rules"
 check "labeled, no training anomaly: training.json names them" 0 '"unlabeled": "unlabeled flatline frozen' \
   -- cat "$TMP/quiet/training.json"
+
+# 4. A labeled target whose anomalies are all in the training part: F1 is undefined on the
+#    validation tail (the last 200 points). Before (OPS3, 2026-12-03): "validation: objective F1
+#    0.000, point F1 0.000" and 0 in training.json, read as a failed rule.
+awk 'BEGIN { FS = OFS = "," } NR > 601 { $4 = 0 } { print }' "$TMP/one.csv" >"$TMP/early.csv"
+check "labeled, no validation anomaly: run" 0 "trained 1 targets \(1 with rules" \
+  -- "$VIGIL" train-rules --data "csv:$TMP/early.csv" --out "$TMP/early"
+check "labeled, no validation anomaly: header says n/a" 0 \
+  "^# train: objective F1 [0-9.]+, point F1 [0-9.]+; validation: objective F1 n/a \(no labeled anomaly in the validation part\), flag rate [0-9.]+$" \
+  -- cat "$TMP/early/step_time_ms.rules"
+check "labeled, no validation anomaly: training.json null" 0 '^None [0-9.]+$' \
+  -- /usr/bin/python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["targets"][0]; print(t["validation"]["objective_f1"], t["train"]["objective_f1"])' \
+  "$TMP/early/training.json"
 
 echo "train_rules_provenance_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]

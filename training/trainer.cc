@@ -160,9 +160,14 @@ std::string RenameRules(const std::string& text, const std::string& prefix) {
   return std::regex_replace(text, kRule, "$1$2rule " + prefix + "_$3");
 }
 
+// F1 is undefined on a part without a labeled anomaly point: 0.000 there read as a failed rule
+// (OPS3, 2026-12-03). The JSON writes null, the rule file header n/a.
+bool NoLabeledAnomaly(const RuleScore& s) { return s.counts.point.tp + s.counts.point.fn == 0; }
+constexpr const char* kNoAnomalyF1 = "n/a (no labeled anomaly in the validation part)";
+
 Json ScoreJson(const RuleScore& s) {
   Json j = DetectionCountsToJson(s.counts);
-  j["objective_f1"] = s.objective_f1;
+  j["objective_f1"] = NoLabeledAnomaly(s) ? Json(nullptr) : Json(s.objective_f1);
   j["points"] = s.points;
   j["flagged"] = s.flagged;
   return j;
@@ -531,6 +536,12 @@ Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const
                     static_cast<long long>(c.train.flagged), static_cast<long long>(c.train.points),
                     static_cast<long long>(c.validation.flagged), static_cast<long long>(c.validation.points),
                     c.validation.flag_rate());
+      return std::string(buf);
+    }
+    if (NoLabeledAnomaly(c.validation)) {
+      std::snprintf(buf, sizeof buf,
+                    "train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %s, flag rate %.4f\n",
+                    c.train.objective_f1, c.train.counts.point.F1(), kNoAnomalyF1, c.validation.flag_rate());
       return std::string(buf);
     }
     std::snprintf(buf, sizeof buf,
