@@ -669,15 +669,17 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   const std::vector<std::string> header = *header_r;
   int t_col = -1, s_col = -1, v_col = -1, l_col = -1;
   std::vector<std::pair<size_t, std::string>> label_cols;
-  // `metric` and `__name__` (common export names) are aliases of `series` (OPS3: refused before).
+  // `metric` and `__name__` (common export names) name the series when there is no `series` column
+  // (OPS3: refused before); beside a `series` column they stay label columns, as they always were.
+  const bool has_series = std::find(header.begin(), header.end(), "series") != header.end();
   std::string s_name;
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string& h = header[i];
-    const bool series = h == "series" || h == "metric" || h == "__name__";
+    const bool series = has_series ? h == "series" : (h == "metric" || h == "__name__");
     if (series && s_col >= 0 && h != s_name) {
       return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": columns `" + s_name + "` and `" + h +
-                                  "` both name the series (`series`, `metric` and `__name__` are one column); keep "
-                                  "one, or rename the other to make it a label");
+                                  "` both name the series (with no `series` column, `metric` and `__name__` are "
+                                  "one column); keep one, or add a `series` column to make them labels");
     }
     if (series) s_name = h;
     int* slot = h == "timestamp" ? &t_col

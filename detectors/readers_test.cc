@@ -169,7 +169,8 @@ TEST_CASE("csv: bad rows are errors naming file:line") {
 }
 
 // `metric` and `__name__` (common export names) name the series column as `series` does; they
-// were refused with "header must name ..." (OPS3, 2026-12-03). Two of them are refused.
+// were refused with "header must name ..." (OPS3, 2026-12-03). Without a `series` column, both of
+// them are refused; beside one, they are labels.
 TEST_CASE("csv: a `metric` or `__name__` header is the series column; two of them are refused") {
   TempDir dir;
   for (const char* name : {"metric", "__name__"}) {
@@ -182,11 +183,20 @@ TEST_CASE("csv: a `metric` or `__name__` header is the series column; two of the
     CHECK(ds->series[0].labels.at("gpu") == "3");
     CHECK(ds->series[0].labels.count(name) == 0);
   }
-  const std::string two = dir.Write("two.csv", "timestamp,series,value,metric\n1700000000,temp,81,x\n");
+  // Beside a `series` column, `metric` is a label column, as it was before the aliases (a file that
+  // read before reads the same).
+  const std::string with_series = dir.Write("ws.csv", "timestamp,series,value,metric\n1700000000,temp,81,x\n");
+  Result<Dataset> ws = ReadDataset("csv:" + with_series);
+  REQUIRE_MESSAGE(ws.ok(), ws.status().ToString());
+  REQUIRE(ws->series.size() == 1);
+  CHECK(ws->series[0].name == "temp");
+  CHECK(ws->series[0].labels.at("metric") == "x");
+  const std::string two = dir.Write("two.csv", "timestamp,metric,value,__name__\n1700000000,temp,81,x\n");
   Result<Dataset> ds = ReadDataset("csv:" + two);
   REQUIRE_FALSE(ds.ok());
-  CHECK(ds.status().message() == two + ":1: columns `series` and `metric` both name the series (`series`, `metric` "
-                                        "and `__name__` are one column); keep one, or rename the other to make it a label");
+  CHECK(ds.status().message() == two + ":1: columns `metric` and `__name__` both name the series (with no `series` "
+                                        "column, `metric` and `__name__` are one column); keep one, or add a `series` "
+                                        "column to make them labels");
   const std::string same = dir.Write("same.csv", "timestamp,series,value,series\n1700000000,temp,81,x\n");
   CHECK(Contains(ReadDataset("csv:" + same).status().message(), "column `series` appears twice"));
 }
