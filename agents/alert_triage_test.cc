@@ -2019,5 +2019,91 @@ TEST_CASE("alert triage: an alert naming only its pod is about the node kube_pod
   }
 }
 
+
+// RG18: dcgm-exporter run by the GPU Operator without hostNetwork labels its series with its
+// container's hostname, the exporter pod's name. Before, the alert was triaged on a node named
+// "nvidia-dcgm-exporter-7xq4m": kube_pod_info never asked, the component
+// "nvidia-dcgm-exporter-7xq4m/gpu5". The exporter is a DaemonSet, so its pod's node is the GPUs'.
+TEST_CASE("alert triage: dcgm-exporter's Hostname equal to its own pod is no node; kube_pod_info places the pod (RG18)") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  Alert a;
+  a.rule = "GpuHot";
+  a.fingerprint = "e7x";
+  a.labels = {{"alertname", "GpuHot"},
+              {"gpu", "5"},
+              {"UUID", "GPU-a4c8e1f0-2b3d-4c5e-8f90-1a2b3c4d5e6f"},
+              {"Hostname", "nvidia-dcgm-exporter-7xq4m"},
+              {"namespace", "gpu-operator"},
+              {"pod", "nvidia-dcgm-exporter-7xq4m"},
+              {"instance", "10.233.84.17:9400"},
+              {"job", "nvidia-dcgm-exporter"}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = kT0;
+  std::vector<std::string> asked;
+  bool answer = true;
+  TriageOptions o = Options(*kb, &src);
+  o.now_ms = kT0 + 10 * kMin;
+  o.node_names_source = "prometheus http://prom:9090";
+  o.query_node_names = [&](const PromRangeQuery& q) -> Result<PromRangeResult> {
+    asked.push_back(q.query);
+    PromRangeResult r;
+    if (!answer || q.query.rfind("kube_pod_info", 0) != 0) return r;
+    TimeSeries s{"kube_pod_info", {{"namespace", "gpu-operator"}, {"pod", "nvidia-dcgm-exporter-7xq4m"}, {"node", "node-3"},
+                                   {"host_ip", "10.0.0.3"}, {"job", "kube-state-metrics"}}, {}, {}, {}};
+    REQUIRE(s.Append(q.start_ms, 1).ok());
+    r.series.push_back(s);
+    return r;
+  };
+  CHECK(AlertNode(a) == std::pair<std::string, std::string>{"instance", "10.233.84.17"});
+
+  SUBCASE("kube_pod_info names the exporter pod's node: the alert is on it") {
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    REQUIRE_FALSE(asked.empty());
+    CHECK(asked[0] == "kube_pod_info{namespace=\"gpu-operator\",pod=\"nvidia-dcgm-exporter-7xq4m\"}");
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    for (const MetricQuery& q : src.asked) {
+      auto it = q.matchers.find("Hostname");
+      CHECK((it == q.matchers.end() || it->second != "nvidia-dcgm-exporter-7xq4m"));
+    }
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    CHECK(r->diagnosis.component == "node-3/gpu5");
+  }
+  SUBCASE("no kube_pod_info answer: said, and no node invented") {
+    answer = false;
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "pod gpu-operator/nvidia-dcgm-exporter-7xq4m: no kube_pod_info series at prometheus http://prom:9090 names it"));
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "nvidia-dcgm-exporter-7xq4m") == 0);
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    MESSAGE("component without kube_pod_info: " << r->diagnosis.component);
+    CHECK(r->diagnosis.component.find("nvidia-dcgm-exporter") == std::string::npos);
+  }
+  SUBCASE("no Prometheus to ask: no node invented") {
+    o.query_node_names = nullptr;
+    o.node_names_source.clear();
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    MESSAGE("component without Prometheus: " << r->diagnosis.component);
+    CHECK(r->diagnosis.component.find("nvidia-dcgm-exporter") == std::string::npos);
+  }
+  SUBCASE("with exported_pod (the GPU Operator's ServiceMonitor): `Hostname` read as before") {
+    Alert e = a;
+    e.labels["exported_pod"] = "trainer-0";
+    e.labels["exported_namespace"] = "ml";
+    e.labels["Hostname"] = "node-3";
+    CHECK(AlertNode(e) == std::pair<std::string, std::string>{"Hostname", "node-3"});
+    auto r = TriageAlert(e, o);
+    REQUIRE(r.ok());
+    CHECK(r->diagnosis.component == "node-3/gpu5");
+    CHECK(std::none_of(asked.begin(), asked.end(), [](const std::string& q) { return q.rfind("kube_pod_info", 0) == 0; }));
+    e.labels["Hostname"] = "nvidia-dcgm-exporter-7xq4m";  // `pod` is the exporter's: unchanged
+    CHECK(AlertNode(e) == std::pair<std::string, std::string>{"Hostname", "nvidia-dcgm-exporter-7xq4m"});
+  }
+}
+
 }  // namespace
 }  // namespace vigil

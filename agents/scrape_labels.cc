@@ -11,6 +11,20 @@ std::string_view ValueOf(const Labels& labels, std::string_view key) {
   return it == labels.end() ? std::string_view() : std::string_view(it->second);
 }
 
+// Whether `host` (a node label's host) is the series' own `pod` (RG18, 2026-12-03). dcgm-exporter
+// run by the GPU Operator (a DaemonSet without hostNetwork) labels every series
+// `Hostname=<its container's hostname>`, which is the exporter pod's name
+// (Hostname="nvidia-dcgm-exporter-7xq4m", pod="nvidia-dcgm-exporter-7xq4m"): no node has that name.
+// The alert then names its pod only, and pod_node.h asks kube_pod_info for the pod's node - the
+// GPUs' node, as a DaemonSet exporter runs on the node it reports. With an `exported_pod`, `pod` is
+// the scrape target's (the exporter's) and `exported_pod` the workload's; such a series keeps its
+// node labels as before.
+bool NamesOwnPod(const Labels& labels, std::string_view host) {
+  if (!NodeLabelHost(ValueOf(labels, "exported_pod")).empty()) return false;
+  const std::string pod = NodeLabelHost(ValueOf(labels, "pod"));
+  return !pod.empty() && SameNodeName(host, pod);
+}
+
 }  // namespace
 
 bool ReportsOnOthers(const Labels& labels) {
@@ -31,7 +45,8 @@ std::string SubjectNodeLabel(const Labels& labels, std::string_view key, std::st
   } else if (key == "kubernetes_node" && ReportsOnOthers(labels)) {
     return "";
   }
-  return NodeLabelHost(ValueOf(labels, key));
+  std::string host = NodeLabelHost(ValueOf(labels, key));
+  return NamesOwnPod(labels, host) ? "" : host;
 }
 
 }  // namespace vigil
