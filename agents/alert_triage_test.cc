@@ -2086,7 +2086,7 @@ TEST_CASE("alert triage: dcgm-exporter's Hostname equal to its own pod is no nod
     MESSAGE("component without Prometheus: " << r->diagnosis.component);
     CHECK(r->diagnosis.component.find("nvidia-dcgm-exporter") == std::string::npos);
   }
-  SUBCASE("with exported_pod (the GPU Operator's ServiceMonitor): `Hostname` read as before") {
+  SUBCASE("with exported_pod (the GPU Operator's ServiceMonitor): a real `Hostname` read; the exporter pod's is no node") {
     Alert e = a;
     e.labels["exported_pod"] = "trainer-0";
     e.labels["exported_namespace"] = "ml";
@@ -2096,8 +2096,16 @@ TEST_CASE("alert triage: dcgm-exporter's Hostname equal to its own pod is no nod
     REQUIRE(r.ok());
     CHECK(r->diagnosis.component == "node-3/gpu5");
     CHECK(std::none_of(asked.begin(), asked.end(), [](const std::string& q) { return q.rfind("kube_pod_info", 0) == 0; }));
-    e.labels["Hostname"] = "nvidia-dcgm-exporter-7xq4m";  // `pod` is the exporter's: unchanged
-    CHECK(AlertNode(e) == std::pair<std::string, std::string>{"Hostname", "nvidia-dcgm-exporter-7xq4m"});
+    // `Hostname` equal to `pod`, the exporter's: no node; the workload pod is asked for.
+    e.labels["Hostname"] = "nvidia-dcgm-exporter-7xq4m";
+    CHECK(AlertNode(e).second.find("nvidia-dcgm-exporter") == std::string::npos);
+    asked.clear();
+    auto r2 = TriageAlert(e, o);
+    REQUIRE(r2.ok());
+    CHECK(r2->diagnosis.component.find("nvidia-dcgm-exporter") == std::string::npos);
+    CHECK(std::any_of(asked.begin(), asked.end(), [](const std::string& q) {
+      return q.rfind("kube_pod_info", 0) == 0 && q.find("trainer-0") != std::string::npos;
+    }));
   }
 }
 

@@ -16,11 +16,12 @@ std::string_view ValueOf(const Labels& labels, std::string_view key) {
 // `Hostname=<its container's hostname>`, which is the exporter pod's name
 // (Hostname="nvidia-dcgm-exporter-7xq4m", pod="nvidia-dcgm-exporter-7xq4m"): no node has that name.
 // The alert then names its pod only, and pod_node.h asks kube_pod_info for the pod's node - the
-// GPUs' node, as a DaemonSet exporter runs on the node it reports. With an `exported_pod`, `pod` is
-// the scrape target's (the exporter's) and `exported_pod` the workload's; such a series keeps its
-// node labels as before.
+// GPUs' node, as a DaemonSet exporter runs on the node it reports. With an `exported_pod` (the GPU
+// Operator's ServiceMonitor with the pod mapping on), `pod` is the scrape target's, the exporter's,
+// and `Hostname` is still the exporter's container hostname: a node label equal to it names no node
+// either, and the alert names its workload pod (`exported_pod`) only, which kube_pod_info places
+// (the lead, after RG18: RG18 had kept such a label a node).
 bool NamesOwnPod(const Labels& labels, std::string_view host) {
-  if (!NodeLabelHost(ValueOf(labels, "exported_pod")).empty()) return false;
   const std::string pod = NodeLabelHost(ValueOf(labels, "pod"));
   return !pod.empty() && SameNodeName(host, pod);
 }

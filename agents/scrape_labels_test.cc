@@ -51,18 +51,21 @@ TEST_CASE("scrape labels: a node label equal to the series' own pod names no nod
   CHECK(NodeOf({{"Hostname", "gpu-7"}, {"pod", " "}}) == "gpu-7");
 }
 
-TEST_CASE("scrape labels: with exported_pod, `pod` is the exporter's and the node labels are as before (RG18)") {
+TEST_CASE("scrape labels: with exported_pod, a node label equal to `pod` (the exporter's) names no node either (RG18)") {
   // The GPU Operator's ServiceMonitor (honorLabels false, pod mapping on): the workload's pod is
-  // exported_pod, `pod` the exporter's; a `Hostname` equal to `pod` is read as before this change.
+  // exported_pod, `pod` the exporter's, and `Hostname` still the exporter's container hostname.
+  // RG18 first read such a `Hostname` as a node; the alert now names its workload pod only.
   Labels l = kExporterPodHostname;
   l["exported_pod"] = "trainer-0";
   l["exported_namespace"] = "ml";
-  CHECK(SubjectNodeLabel(l, "Hostname") == "nvidia-dcgm-exporter-7xq4m");
-  CHECK(NodeOf(l) == "nvidia-dcgm-exporter-7xq4m");
-  CHECK_FALSE(AlertNamesPodOnly(l));
+  CHECK(SubjectNodeLabel(l, "Hostname") == "");
+  CHECK(NodeNamesOf(l).labelled.empty());
+  CHECK(AlertNamesPodOnly(l));
+  CHECK(PodOfLabels(l).pod == "trainer-0");
   // With NODE_NAME set, `Hostname` is the node.
   l["Hostname"] = "gpu-7";
   CHECK(NodeOf(l) == "gpu-7");
+  CHECK_FALSE(AlertNamesPodOnly(l));
   // A `Hostname` equal to the workload's exported_pod is not compared (not the exporter's pod).
   l["Hostname"] = "trainer-0";
   CHECK(NodeOf(l) == "trainer-0");
