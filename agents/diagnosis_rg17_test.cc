@@ -92,6 +92,38 @@ TEST_CASE("rg17: KubePodReader reads kubectl's tables by their header and descri
   CHECK(f.empty());
 }
 
+// A pod table grep'd for its workers has no header: kubectl's default column order of the command
+// says where NAME, IP and NODE are (the lead, 2026-12-03: realistic17's blind run, a grep'd table
+// tied nothing). Failed before: no facts.
+TEST_CASE("rg17: KubePodReader reads a `get pods|nodes -o wide` table whose header a filter dropped") {
+  auto f = ReadAll<KubePodReader>({"$ kubectl -n ray get pods -o wide | grep worker",
+                     "rc-h200-worker-gpu-2k9xd   1/1   Running   0             18m   10.40.3.11   gke-h200-pool-b-1a9c   <none>   <none>",
+                     "rc-h200-worker-gpu-q7r2z   1/1   Running   2 (5m ago)    11m   10.40.9.23   gke-h200-pool-b-7f2k   <none>   <none>",
+                     "rc-h200-worker-gpu-zz9x1   0/1   Pending   0             1m    <none>       <none>                 <none>   <none>",
+                     "some other output line with many words in it and more"});
+  CHECK(HasPod(f, "rc-h200-worker-gpu-2k9xd", "10.40.3.11", "gke-h200-pool-b-1a9c"));
+  CHECK(HasPod(f, "rc-h200-worker-gpu-q7r2z", "10.40.9.23", "gke-h200-pool-b-7f2k"));
+  CHECK(f.size() == 2);
+  // -A puts NAMESPACE first; `-owide` and a path to kubectl.
+  f = ReadAll<KubePodReader>({"user@login:~$ /usr/local/bin/kubectl get po -A -owide | grep trainer",
+                "ml   trainer-w-3   1/1   Running   0   9h   10.40.2.17   kq-gpu-13   <none>   <none>"});
+  CHECK(HasPod(f, "trainer-w-3", "10.40.2.17", "kq-gpu-13"));
+  // get nodes -o wide without its header: the node's own addresses.
+  f = ReadAll<KubePodReader>({"$ kubectl get nodes -o wide | grep gpu",
+                "kq-gpu-11   Ready    <none>   40d   v1.29.3   10.40.1.11    <none>        Ubuntu 22.04.4 LTS   5.15.0-119-generic"});
+  CHECK(HasPod(f, "", "10.40.1.11", "kq-gpu-11"));
+  // Not wide, or not pods / nodes: no columns assumed.
+  f = ReadAll<KubePodReader>({"$ kubectl -n ray get pods | grep worker",
+                "rc-h200-worker-gpu-2k9xd   1/1   Running   0   18m   10.40.3.11   gke-h200-pool-b-1a9c"});
+  CHECK(f.empty());
+  f = ReadAll<KubePodReader>({"$ kubectl get svc -o wide | grep ray",
+                "ray-head   ClusterIP   10.0.0.4   <none>   6379/TCP   9h   10.40.3.11   app=ray"});
+  CHECK(f.empty());
+  // A header after the command still decides.
+  f = ReadAll<KubePodReader>({"$ kubectl get pods -o wide", "NAME   NODE   IP", "w-1   kq-gpu-12   10.40.5.9"});
+  CHECK(HasPod(f, "w-1", "10.40.5.9", "kq-gpu-12"));
+}
+
 // A Ray cluster on Kubernetes: one worker, known by its IP only, is killed for the node's memory.
 const Json kRayPressure = CaseOf({"kq-gpu-11", "kq-gpu-12", "kq-gpu-13", "kq-gpu-14"}, "ray/driver.log", {
     "(RayTrainWorker pid=7120, ip=10.244.3.21) [rank 0] step 900 loss 2.01",
@@ -104,6 +136,9 @@ const Json kRayPressure = CaseOf({"kq-gpu-11", "kq-gpu-12", "kq-gpu-13", "kq-gpu
 
 TEST_CASE("rg17: a pod's IP that kubectl ties to a node places the evidence there, in each format") {
   const std::vector<std::vector<std::string>> mappings = {
+      {"$ kubectl -n ray get pods -o wide | grep gpu",
+       "raycluster-gpu-a7   1/1     Running   0          9h    10.244.3.21   kq-gpu-11   <none>   <none>",
+       "raycluster-gpu-c2   1/1     Running   1          9h    10.244.5.9    kq-gpu-12   <none>   <none>"},
       {"$ kubectl -n ray get pods -o wide", "NAME                 READY   STATUS    RESTARTS   AGE   IP            NODE",
        "raycluster-head-x1  1/1     Running   0          9h    10.244.0.4    cpu-01",
        "raycluster-gpu-a7   1/1     Running   0          9h    10.244.3.21   kq-gpu-11",

@@ -39,6 +39,45 @@ bool DescribeField(std::string_view line, std::string_view* key, std::string_vie
   return true;
 }
 
+// kubectl's default `-o wide` columns for the command on `line` (a shell command line): pods'
+// NAME, IP and NODE (shifted by NAMESPACE with -A), or nodes' NAME, INTERNAL-IP and EXTERNAL-IP.
+// false when the line runs no `kubectl ... get pods|nodes ... -o wide`.
+bool WideDefaults(std::string_view line, bool* nodes, bool* all_namespaces) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(line)};
+  for (std::string w; in >> w;) {
+    if (w == "|" || w == ";" || w == "&&" || w == "||") break;  // the pipe's filter is not kubectl's
+    words.push_back(w);
+  }
+  size_t k = 0;
+  while (k < words.size() && words[k] != "kubectl" &&
+         !(words[k].size() > 8 && words[k].compare(words[k].size() - 8, 8, "/kubectl") == 0)) {
+    ++k;
+  }
+  if (k == words.size()) return false;
+  bool get = false, wide = false, resource = false;
+  *nodes = false;
+  *all_namespaces = false;
+  for (size_t i = k + 1; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w == "get") {
+      get = true;
+    } else if (get && !resource && (w == "pods" || w == "pod" || w == "po")) {
+      resource = true;
+    } else if (get && !resource && (w == "nodes" || w == "node" || w == "no")) {
+      resource = true;
+      *nodes = true;
+    } else if (w == "-A" || w == "--all-namespaces") {
+      *all_namespaces = true;
+    } else if (w == "-owide" || w == "-o=wide" || w == "--output=wide") {
+      wide = true;
+    } else if ((w == "-o" || w == "--output") && i + 1 < words.size() && words[i + 1] == "wide") {
+      wide = true;
+    }
+  }
+  return get && resource && wide;
+}
+
 }  // namespace
 
 std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
@@ -48,6 +87,24 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
     return out;
   }
   const std::vector<std::string> words = RowWords(line);
+
+  // A `kubectl get pods|nodes -o wide` command: its rows may come without the header.
+  if (IsShellCommandLine(std::string(line))) {
+    bool nodes = false, all = false;
+    name_col_ = -1;
+    headerless_ = false;
+    if (WideDefaults(line, &nodes, &all)) {
+      const int shift = all && !nodes ? 1 : 0;
+      name_col_ = shift;
+      node_col_ = nodes ? 0 : 6 + shift;
+      ip_col_ = 5 + shift;
+      external_ip_col_ = nodes ? 6 : -1;
+      nodes_table_ = nodes;
+      headerless_ = true;
+      needed_ = static_cast<size_t>(nodes ? 6 : 7 + shift);
+    }
+    return out;
+  }
 
   // A header: NAME (or POD) and NODE, or a nodes table's NAME and INTERNAL-IP.
   if (!words.empty() && (words[0] == "NAME" || words[0] == "NAMESPACE" || words[0] == "POD")) {
@@ -64,6 +121,7 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
       else if (w == "OS-IMAGE" || w == "NOMINATED" || w == "READINESS") break;
     }
     if (name >= 0 && node >= 0) {
+      headerless_ = false;
       name_col_ = name;
       node_col_ = node;
       ip_col_ = ip;
@@ -73,6 +131,7 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
       return out;
     }
     if (name >= 0 && internal >= 0) {
+      headerless_ = false;
       name_col_ = name;
       node_col_ = name;
       ip_col_ = internal;
@@ -83,7 +142,12 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
     }
   }
   if (name_col_ >= 0) {
-    if (words.size() < needed_ || IsShellCommandLine(std::string(line))) {
+    // Without a header, a row must hold an address (or a pending pod's "<none>") where kubectl
+    // prints the IP: another line ends the table.
+    const bool not_a_row = headerless_ && words.size() >= needed_ &&
+                           words[static_cast<size_t>(ip_col_)] != "<none>" &&
+                           NodeAddress(words[static_cast<size_t>(ip_col_)]).empty();
+    if (words.size() < needed_ || not_a_row) {
       name_col_ = -1;  // the table's end; the line may still be a describe field below
     } else {
       const std::string& node = words[static_cast<size_t>(node_col_)];

@@ -12,6 +12,12 @@
 //     RESTARTS counts as one column; a row whose NODE is "<none>" (pending) or whose IP is no address
 //     states no address. `kubectl get nodes -o wide`: NAME and INTERNAL-IP tie the node's address
 //     (EXTERNAL-IP too when it is an address). The table ends at a line with fewer columns than needed.
+//   - the rows of a `kubectl [-n NS] get pods|nodes [-A] -o wide` command whose header was filtered
+//     out (`| grep worker`, `| tail -n +2`): kubectl's fixed column order then says where NAME, IP and
+//     NODE are (pods: NAME READY STATUS RESTARTS AGE IP NODE, NAMESPACE first with -A; nodes: NAME
+//     STATUS ROLES AGE VERSION INTERNAL-IP EXTERNAL-IP); a row whose IP column holds neither an
+//     address nor "<none>" ends such a table (the lead, 2026-12-03: realistic17's blind run, where a
+//     grep'd pod table tied nothing). A header after the command still decides.
 //   - `kubectl describe pod`: "Name:" starts a record, "Node:  ray-gpu-07/10.40.1.7" names the node
 //     (and the node's own address), "IP:" (and the "IPs:" list's "IP:") the pod's address.
 //     `kubectl describe node`: "Name:" then "InternalIP:" in its Addresses.
@@ -44,6 +50,7 @@ class KubePodReader {
   // The table being read: column indices from its header; -1 when absent. No table: name_col_ < 0.
   int name_col_ = -1, node_col_ = -1, ip_col_ = -1, external_ip_col_ = -1;
   bool nodes_table_ = false;  // `kubectl get nodes -o wide`: NAME is the node
+  bool headerless_ = false;   // columns from the command's kubectl default order, not a header
   size_t needed_ = 0;         // the columns a row must have
   // The describe record being read.
   std::string record_name_, record_node_;
