@@ -124,8 +124,20 @@ else
   bad "the grown storm was not diagnosed again within 90 s: $(curl -s "$V/api/v1/incidents")"
   grep -E 'webhook|again|incident' "$TMP/vigil.log" | tail -10
 fi
-grep -q "incident $ID (storm rack=r7): queued to be diagnosed again (32 alerts, 16 when diagnosed (+100%); 4 new node(s): rack7-node-04, rack7-node-05, rack7-node-06, rack7-node-07)" "$TMP/vigil.log" &&
-  passed=$((passed + 1)) || bad "no re-diagnosis line: $(grep -E 'again|webhook' "$TMP/vigil.log")"
+# Prometheus may raise the new nodes' alerts over two evaluations, so Alertmanager may send the grown
+# group in two notifications (seen once in a fresh clone's ctest: 25 alerts, then 32): each growth is
+# queued with its own line; together they name the four new nodes, and the last one 32 alerts.
+"$PY" - "$TMP/vigil.log" "$ID" <<'PY' && passed=$((passed + 1)) || bad "no re-diagnosis line(s): $(grep -E 'again|webhook' "$TMP/vigil.log")"
+import re, sys
+text = open(sys.argv[1]).read()
+lines = re.findall(r"incident %s \(storm rack=r7\): queued to be diagnosed again \((\d+) alerts, (\d+) when diagnosed "
+                   r"\(\+\d+%%\); (\d+) new node\(s\): ([^)]*)\)" % sys.argv[2], text)
+assert lines, "no line"
+assert lines[0][1] == "16", lines
+assert lines[-1][0] == "32", lines
+nodes = set(n.strip() for l in lines for n in l[3].split(","))
+assert nodes == {"rack7-node-04", "rack7-node-05", "rack7-node-06", "rack7-node-07"}, nodes
+PY
 curl -sf "$V/api/v1/incidents/$ID" >"$TMP/storm2.json"
 "$PY" - "$TMP/storm2.json" <<'PY' && passed=$((passed + 1)) || bad "the grown storm incident: $(head -c 3000 "$TMP/storm2.json")"
 import json, sys
