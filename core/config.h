@@ -68,7 +68,7 @@ class Config {
 // Validates `value` against `option`'s type; the error names the option and `source`.
 Status ValidateConfigValue(const ConfigOption& option, std::string_view value, std::string_view source);
 
-// Levenshtein distance, for "did you mean" hints (used by the rule compiler and the CLI too).
+// Edit distance with swaps (optimal string alignment), for "did you mean" hints (compiler, CLI).
 size_t EditDistance(std::string_view a, std::string_view b);
 // The candidate closest to `word` within distance max(2, len/3), or "".
 std::string ClosestMatch(std::string_view word, std::span<const std::string> candidates);

@@ -167,6 +167,12 @@ TEST_CASE("closest match") {
   CHECK(ClosestMatch("meen", fns) == "mean");
   CHECK(ClosestMatch("zzzzzzzz", fns).empty());
   CHECK(EditDistance("kitten", "sitting") == 3);
+  // Two neighbouring characters swapped are one edit (OPS5: `medain` was 2 from `median` and from
+  // `mean`, and the hint said `mean`).
+  CHECK(EditDistance("medain", "median") == 1);
+  CHECK(EditDistance("ab", "ba") == 1);
+  CHECK(EditDistance("abc", "ca") == 3);  // no substring edited twice (OSA, not Damerau)
+  CHECK(ClosestMatch("medain", fns) == "median");
 }
 
 }  // namespace

@@ -679,6 +679,9 @@ TEST_CASE("PromQL function names and range selectors say what the rule language 
   // Names the nearest-name hint served well keep it.
   CHECK(err("meen(x, 10p) > 3").find("did you mean `mean`?") != std::string::npos);
   CHECK(err("stdev(x, 10p) > 3").find("did you mean `std`?") != std::string::npos);
+  // Two letters swapped (OPS5): `medain` said "did you mean `mean`?" (Levenshtein 2 from both).
+  CHECK(err("x > 2 * medain(x, 20p)").find("unknown function `medain`, did you mean `median`?") != std::string::npos);
+  CHECK(err("x > qunatile(x, 0.9, 20p)").find("did you mean `quantile`?") != std::string::npos);
 }
 
 }  // namespace
