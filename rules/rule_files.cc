@@ -5,9 +5,20 @@
 #include <map>
 #include <set>
 
+#include "core/json.h"
 #include "rules/compiler.h"
 
 namespace vigil {
+namespace {
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) {
+    if (!out.empty()) out += '\n';
+    out += l;
+  }
+  return out;
+}
+}  // namespace
 
 Result<std::vector<std::string>> ListRuleFiles(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
@@ -54,21 +65,38 @@ Status CheckRuleNamesUnique(const std::vector<CompiledRules>& sets) {
   return Status::Ok();
 }
 
-Result<CompiledRules> LoadRuleFiles(const std::vector<std::string>& paths, size_t* file_count) {
+Result<LoadedRules> LoadRuleFilesKeepingGood(const std::vector<std::string>& paths) {
   ASSIGN_OR_RETURN(std::vector<std::string> list, ListRuleFiles(paths));
+  LoadedRules out;
   std::vector<CompiledRules> compiled;
   compiled.reserve(list.size());
   for (const std::string& file : list) {
-    ASSIGN_OR_RETURN(CompiledRules one, CompileRuleFile(file));
-    compiled.push_back(std::move(one));
+    ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+    CompileOutput one = CompileRulesWithDiagnostics(text, file);
+    for (const RuleDiagnostic& d : one.diagnostics) out.errors.push_back(d.Format());
+    if (one.diagnostics.empty() && one.compiled.rules.empty())
+      out.errors.push_back(file + ": no rules found (a rule starts with `rule NAME {`)");
+    compiled.push_back(std::move(one.compiled));
   }
   RETURN_IF_ERROR(CheckRuleNamesUnique(compiled));
-  CompiledRules all;
   for (CompiledRules& one : compiled) {
-    for (RulePlan& r : one.rules) all.rules.push_back(std::move(r));
+    for (RulePlan& r : one.rules) out.rules.rules.push_back(std::move(r));
   }
-  if (file_count != nullptr) *file_count = list.size();
-  return all;
+  if (out.rules.rules.empty()) {
+    // Nothing to run: the errors are the answer (CompileRules' message for one file).
+    return InvalidArgumentError(JoinLines(out.errors));
+  }
+  out.files = list.size();
+  return out;
+}
+
+Result<CompiledRules> LoadRuleFiles(const std::vector<std::string>& paths, size_t* file_count) {
+  ASSIGN_OR_RETURN(LoadedRules loaded, LoadRuleFilesKeepingGood(paths));
+  if (!loaded.errors.empty()) {
+    return InvalidArgumentError(JoinLines(loaded.errors));
+  }
+  if (file_count != nullptr) *file_count = loaded.files;
+  return std::move(loaded.rules);
 }
 
 }  // namespace vigil

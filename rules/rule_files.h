@@ -23,9 +23,23 @@ namespace vigil {
 // one.rules:1 and two.rules:1 (rule names identify alerts; rename one)". Ok otherwise.
 [[nodiscard]] Status CheckRuleNamesUnique(const std::vector<CompiledRules>& sets);
 
-// ListRuleFiles, CompileRuleFile on each (the first file's errors end it), CheckRuleNamesUnique, and
-// the rules of all files in that order as one set. `file_count` (optional) gets the number of files.
+// All or nothing: LoadRuleFilesKeepingGood (below), and InvalidArgument with every error (joined by
+// newlines) when a rule of any file does not compile. `file_count` (optional) gets the number of
+// files. For `vigil rules check`-like callers and tests; detect and serve keep the good rules.
 [[nodiscard]] Result<CompiledRules> LoadRuleFiles(const std::vector<std::string>& paths,
                                                   size_t* file_count = nullptr);
+
+// What `vigil detect --rules` and `vigil serve --rules` load: the rules that compile, and each
+// error of those that do not ("file:line:col: message", the source line and a caret, as
+// RuleDiagnostic::Format writes it), so that one typo among forty rules does not stop the other
+// 39. Still refused (InvalidArgument, as LoadRuleFiles): a file that cannot be read, a folder
+// without *.rules, a rule name defined in two files (among the rules that compile), and a set
+// where no rule compiles (every error, joined by newlines, or "FILE: no rules found").
+struct LoadedRules {
+  CompiledRules rules;              // those that compiled, files in order
+  std::vector<std::string> errors;  // the formatted diagnostics of the rest, in file order
+  size_t files = 0;
+};
+[[nodiscard]] Result<LoadedRules> LoadRuleFilesKeepingGood(const std::vector<std::string>& paths);
 
 }  // namespace vigil

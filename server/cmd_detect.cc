@@ -114,9 +114,18 @@ int RunDetect(const DetectArgs& args) {
   // Files and folders (rules/rule_files.h); a rule name defined in two files is refused.
   Result<std::vector<std::string>> listed = ListRuleFiles(args.rules);
   if (!listed.ok()) return ReportError(InvalidArgumentError("--rules " + listed.status().message()));
-  size_t files = 0;
-  Result<CompiledRules> rules = LoadRuleFiles(*listed, &files);
-  if (!rules.ok()) return ReportError(rules.status());
+  // A rule that does not compile is left out and named (file:line:col); the others run, and the
+  // exit status is still 2 (bad input) so that a script sees the error.
+  Result<LoadedRules> loaded = LoadRuleFilesKeepingGood(*listed);
+  if (!loaded.ok()) return ReportError(loaded.status());
+  const size_t files = loaded->files;
+  const std::vector<std::string>& rule_errors = loaded->errors;
+  CompiledRules* rules = &loaded->rules;
+  for (const std::string& e : rule_errors) std::cerr << "vigil detect: " << e << "\n";
+  if (!rule_errors.empty()) {
+    std::cerr << "vigil detect: " << rule_errors.size() << " rule error(s) above: those rules are left out; the other "
+              << rules->rules.size() << " rule(s) run (exit status 2)\n";
+  }
   // Aggregate-mode rule files (training/aggregation.h) only mean something combined with their
   // base detector's flags; run alone, a `role = "suppress"` rule would fire where it should
   // silence the base. Refuse instead of printing alerts that mean the opposite.
@@ -201,7 +210,8 @@ int RunDetect(const DetectArgs& args) {
             << points << " points" << (data->stats.rows_skipped ? ", " + std::to_string(data->stats.rows_skipped) +
                                                                       " bad rows skipped" : "")
             << (cut.empty() ? "" : " (a slice: input cut, see above)")
-            << ": " << result->alerts.size() << " alert(s), " << firing << " still firing at the end\n";
+            << ": " << result->alerts.size() << " alert(s), " << firing << " still firing at the end"
+            << (rule_errors.empty() ? "" : "; " + std::to_string(rule_errors.size()) + " rule error(s), see above") << "\n";
   // Every rule selecting nothing: the run watched nothing, which automation must not read as "no
   // alerts" (exit 1, the work failed; the inputs themselves are valid, so not 2).
   if (selecting_none > 0 && selecting_none == rules->rules.size()) {
@@ -209,7 +219,7 @@ int RunDetect(const DetectArgs& args) {
               << (selecting_none == 1 ? " rule" : " rules") << ", warnings above); nothing was checked\n";
     return 1;
   }
-  return 0;
+  return rule_errors.empty() ? 0 : 2;
 }
 
 }  // namespace
@@ -220,7 +230,8 @@ CommandRunner SetupDetect(CLI::App& sub) {
       "A rule whose select picks no series of the data gets a warning on stderr (file:line, the selector, "
       "why). Exit status: 0 done (alerts or none); 1 the work failed (e.g. a file missing), or no rule selects "
       "any series (nothing was checked); 2 bad input (rule errors, a rule name in two files, malformed data, a "
-      "flag).");
+      "flag). A rule that does not compile is named (file:line:col) and left out; the others still run and "
+      "their alerts are printed, and the exit status is 2.");
   sub.add_option("--rules", args->rules,
                  "rule file (docs/rules.md) or folder of *.rules files (e.g. train-rules' --out); repeatable; "
                  "a rule name defined in two files is refused")

@@ -94,9 +94,13 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
                                         const std::atomic<bool>* stopping) {
   Result<std::vector<std::string>> listed = ListRuleFiles(f.rules);
   if (!listed.ok()) return InvalidArgumentError("--rules " + listed.status().message());
-  size_t files = 0;
-  Result<CompiledRules> rules = LoadRuleFiles(*listed, &files);
-  if (!rules.ok()) return InvalidArgumentError(rules.status().message());
+  // A rule that does not compile is logged (file:line:col) and left out; the others run (one typo
+  // must not stop detection), counted in vigil_detection_rules_not_loaded. None compiling: refused.
+  Result<LoadedRules> loaded = LoadRuleFilesKeepingGood(*listed);
+  if (!loaded.ok()) return InvalidArgumentError(loaded.status().message());
+  const size_t files = loaded->files;
+  for (const std::string& e : loaded->errors) std::fprintf(stderr, "vigil serve: %s\n", e.c_str());
+  CompiledRules* rules = &loaded->rules;
   for (const RulePlan& r : rules->rules) {  // as vigil detect: aggregate-mode rules mean the opposite alone
     auto role = r.labels.find("role");
     if (role != r.labels.end() && role->second == "suppress") {
@@ -127,6 +131,7 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
   parts.source = std::make_unique<PrometheusMetricSource>(po);
   OnlineDetectionOptions o;
   o.rules = std::move(*rules);
+  o.rule_errors = loaded->errors.size();
   o.source = parts.source.get();
   o.store = store;
   o.interval_ms = interval_ms;
@@ -180,10 +185,15 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
     per_query += f.max_series_per_query_from;
     per_query += ")";
   }
+  std::string left_out;
+  if (!loaded->errors.empty()) {
+    left_out = " (" + std::to_string(loaded->errors.size());
+    left_out += " rule error(s) above: those rules are left out)";
+  }
   std::fprintf(stderr,
-               "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s, %lld s behind now (--eval-lag "
+               "vigil serve: online detection: %zu rule(s)%s from %zu file(s) every %d s, %lld s behind now (--eval-lag "
                "%d) against %s, %s%s%s\n",
-               n_rules, files, f.eval_interval_s, static_cast<long long>(d.lag_ms() / 1000), f.eval_lag,
+               n_rules, left_out.c_str(), files, f.eval_interval_s, static_cast<long long>(d.lag_ms() / 1000), f.eval_lag,
                parts.source->Describe().c_str(), warm.c_str(), per_query.c_str(), forwarding.c_str());
   return parts;
 }

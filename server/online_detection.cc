@@ -1079,6 +1079,9 @@ void OnlineDetection::WriteMetrics(std::string& out) const {
              {{{}, static_cast<double>(last) / 1000.0}});
   WriteGauge(out, "vigil_detection_series", "series the online rules evaluate", {},
              {{{}, static_cast<double>(series_count_.load())}});
+  WriteGauge(out, "vigil_detection_rule_errors",
+             "rules of --rules left out because they do not compile (their errors are in the start-up log)", {},
+             {{{}, static_cast<double>(options_.rule_errors)}});
 }
 
 }  // namespace vigil

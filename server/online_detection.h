@@ -82,6 +82,9 @@ namespace vigil {
 
 struct OnlineDetectionOptions {
   CompiledRules rules;
+  // Rules of the files that did not compile and were left out (rules/rule_files.h
+  // LoadRuleFilesKeepingGood); /metrics' vigil_detection_rule_errors.
+  size_t rule_errors = 0;
   const MetricSource* source = nullptr;  // borrowed; its step should be interval_ms
   IncidentStore* store = nullptr;        // borrowed
   int64_t interval_ms = 15'000;          // evaluation interval and read step (> 0)
