@@ -105,8 +105,8 @@ Result<ParsedPoint> ParsePoint(std::string_view t_text, std::string_view v_text,
   return p;
 }
 
-// Splits one CSV line; fields may be double-quoted ("" inside quotes is a quote).
-Result<std::vector<std::string>> SplitCsv(std::string_view line) {
+// Splits one CSV line at `sep`; fields may be double-quoted ("" inside quotes is a quote).
+Result<std::vector<std::string>> SplitCsv(std::string_view line, char sep = ',') {
   std::vector<std::string> out;
   std::string cur;
   bool quoted = false, was_quoted = false;
@@ -126,7 +126,7 @@ Result<std::vector<std::string>> SplitCsv(std::string_view line) {
     } else if (c == '"' && Trim(cur).empty() && !was_quoted) {
       quoted = was_quoted = true;
       cur.clear();
-    } else if (c == ',') {
+    } else if (c == sep) {
       out.push_back(was_quoted ? cur : std::string(Trim(cur)));
       cur.clear();
       was_quoted = false;
@@ -666,6 +666,19 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": " + why);
   Result<std::vector<std::string>> header_r = SplitCsv(line);
   if (!header_r.ok()) return header_r.status().WithContext(file + ":" + std::to_string(header_line));
+  // A header with no comma but `;` or tabs between its names: the file's separator (OPS5; Excel
+  // writes `;` where the decimal mark is a comma, and its values then read `97,5`).
+  char sep = ',';
+  if (header_r->size() == 1) {
+    for (char other : {';', '\t'}) {
+      Result<std::vector<std::string>> h = SplitCsv(line, other);
+      if (h.ok() && h->size() > 1) {
+        sep = other;
+        header_r = std::move(h);
+        break;
+      }
+    }
+  }
   const std::vector<std::string> header = *header_r;
   int t_col = -1, s_col = -1, v_col = -1, l_col = -1;
   std::vector<std::pair<size_t, std::string>> label_cols;
@@ -699,10 +712,19 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       label_cols.emplace_back(i, h);
     }
   }
-  if (t_col < 0 || s_col < 0 || v_col < 0) {
+  // `timestamp,value[,label]` alone (NAB's and KPI's layout, pandas' to_csv of one series): one
+  // series named after the file (OPS5; refused before). With any other column the series column
+  // is still required: a misspelt `seris` would otherwise merge every metric into one series.
+  std::string one_series;
+  if (s_col < 0 && t_col >= 0 && v_col >= 0 && label_cols.empty()) {
+    RETURN_IF_ERROR(CheckFileNameUtf8(file));
+    one_series = fs::path(file).stem().string();
+  }
+  if (t_col < 0 || (s_col < 0 && one_series.empty()) || v_col < 0) {
     return InvalidArgumentError(file + ":" + std::to_string(header_line) +
                                 ": header must name `timestamp`, `series` (or `metric`, `__name__`) and `value` columns, got `" +
-                                std::string(line) + "`");
+                                std::string(line) + "` (a file of one series may have `timestamp,value[,label]` alone: "
+                                "it is named after the file)");
   }
   SeriesBuilder builder(options);
   while (lines.Next(line)) {
@@ -712,19 +734,24 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
-    Result<std::vector<std::string>> fr = SplitCsv(line);
+    Result<std::vector<std::string>> fr = SplitCsv(line, sep);
     if (!fr.ok()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, fr.status().message()));
       continue;
     }
-    const std::vector<std::string>& f = *fr;
+    std::vector<std::string>& f = *fr;
+    // A `;` or tab file's decimal comma (`97,5`): the value's one comma is its decimal point.
+    if (sep != ',' && f.size() == header.size() && std::count(f[v_col].begin(), f[v_col].end(), ',') == 1 &&
+        f[v_col].find('.') == std::string::npos)
+      std::replace(f[v_col].begin(), f[v_col].end(), ',', '.');
     if (f.size() != header.size()) {
       RETURN_IF_ERROR(errors.Bad(
           file, ln,
           "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size())));
       continue;
     }
-    if (f[s_col].empty()) {
+    const std::string& name = s_col >= 0 ? f[s_col] : one_series;
+    if (name.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, "missing series name"));
       continue;
     }
@@ -733,7 +760,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       if (!f[col].empty()) labels[key] = f[col];
     }
     std::string key;
-    int idx = builder.Lookup(f[s_col], labels, key);
+    int idx = builder.Lookup(name, labels, key);
     if (idx == SeriesBuilder::kLeftOut) continue;  // not read
     if (idx >= 0 && builder.Full(idx)) {  // not read: counted
       ++ds.stats.points_left_out;
@@ -745,7 +772,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
       continue;
     }
-    if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), f[s_col], labels);
+    if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), name, labels);
     std::string why = builder.Add(idx, p->t, p->v, p->label);
     if (!why.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, why));

@@ -168,6 +168,61 @@ TEST_CASE("csv: bad rows are errors naming file:line") {
   CHECK(Contains(ds.status().message(), "header must name `timestamp`, `series` (or `metric`, `__name__`) and `value`"));
 }
 
+// OPS5 (2026-12-03): a CSV whose header is separated by `;` or tabs (Excel where the decimal mark
+// is a comma, a spreadsheet's "tab-separated" export) and a CSV of one series, `timestamp,value`
+// (NAB's layout, pandas' to_csv), were refused with "header must name `timestamp`, `series` ...".
+TEST_CASE("csv: `;` and tab separated files, decimal commas, and one series as timestamp,value") {
+  TempDir dir;
+  const std::string semi = dir.Write("semi.csv",
+                                     "timestamp;series;value;rank\r\n1700000000;compute_ms;300,5;0\r\n"
+                                     "1700000015;compute_ms;301.25;0\r\n1700000000;compute_ms;\"1,5\";1\r\n");
+  Result<Dataset> ds = ReadDataset("csv:" + semi);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->series[0].name == "compute_ms");
+  CHECK(ds->series[0].labels.at("rank") == "0");
+  CHECK(ds->series[0].values == std::vector<double>{300.5, 301.25});
+  CHECK(ds->series[1].values == std::vector<double>{1.5});
+  const std::string tab = dir.Write("tab.csv", "timestamp\tseries\tvalue\n1700000000\tgpu_temp\t61\n");
+  ds = ReadDataset("csv:" + tab);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  CHECK(ds->series[0].name == "gpu_temp");
+  CHECK(ds->series[0].values == std::vector<double>{61});
+  // A comma file keeps its rules: `1,5` is two fields there.
+  const std::string comma = dir.Write("comma.csv", "timestamp,series,value\n1700000000,x,1,5\n");
+  ds = ReadDataset("csv:" + comma);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), comma + ":2: expected 3 fields, got 4"));
+  // A `;` file's value with a comma and a point is no number.
+  const std::string both = dir.Write("both.csv", "timestamp;series;value\n1700000000;x;1.000,5\n");
+  ds = ReadDataset("csv:" + both);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), both + ":2: value `1.000,5` is not a number"));
+
+  // One series: `timestamp,value[,label]`, named after the file; NAB's timestamps.
+  const std::string nab = dir.Write("machine_temperature.csv",
+                                    "timestamp,value\n2013-12-02 21:15:00,73.96\n2013-12-02 21:20:00,74.93\n");
+  ds = ReadDataset("csv:" + nab);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 1);
+  CHECK(ds->series[0].name == "machine_temperature");
+  CHECK(ds->series[0].labels.empty());
+  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{1386018900000, 1386019200000});
+  CHECK(ds->series[0].values == std::vector<double>{73.96, 74.93});
+  const std::string labeled = dir.Write("kpi_a.csv", "value,label,timestamp\n5,0,1700000000\n9,1,1700000060\n");
+  ds = ReadDataset("csv:" + labeled);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  CHECK(ds->series[0].name == "kpi_a");
+  CHECK(ds->series[0].anomaly_labels == std::vector<uint8_t>{0, 1});
+  // Any other column still needs the series column (a misspelt `seris` must not merge metrics).
+  const std::string typo = dir.Write("typo.csv", "timestamp,seris,value\n1700000000,x,1\n");
+  ds = ReadDataset("csv:" + typo);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), "header must name `timestamp`, `series` (or `metric`, `__name__`) and `value` "
+                                        "columns, got `timestamp,seris,value` (a file of one series may have "
+                                        "`timestamp,value[,label]` alone: it is named after the file)"));
+}
+
 // `metric` and `__name__` (common export names) name the series column as `series` does; they
 // were refused with "header must name ..." (OPS3, 2026-12-03). Without a `series` column, both of
 // them are refused; beside one, they are labels.
