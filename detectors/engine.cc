@@ -361,6 +361,14 @@ std::string FormatNumber(double v) {
   return buf;
 }
 
+// A number of an explanation term: JSON has no infinity, and nlohmann writes it as null, so a
+// computed ±Inf (`x / (x - x)`, `(x - m) / mad(x, 30p)` over a flat window) read `"left": null`
+// beside `"held": true`. Written as Prometheus writes it, "+Inf" / "-Inf"; NaN (missing) stays null.
+Json TermNumber(double v) {
+  if (std::isinf(v)) return Json(v > 0 ? "+Inf" : "-Inf");
+  return Json(v);
+}
+
 // The explanation record and the alert itself, at the moment it starts firing. `source`: for a
 // rule whose selector has `ignoring`, the labels of the input series whose point was evaluated
 // last (series_labels are the merged series' identity): its ignored labels are recorded in the
@@ -393,8 +401,8 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
       term["held"] = Truthy(v);
       if (n.op >= PlanOp::kLt && n.op <= PlanOp::kNe) {
         const double left = node_value(n.inputs[0]);
-        term["left"] = left;
-        term["right"] = node_value(n.inputs[1]);
+        term["left"] = TermNumber(left);
+        term["right"] = TermNumber(node_value(n.inputs[1]));
         if (!value_from_term && Truthy(v) && std::isfinite(left)) {
           a.value = left;
           value_from_term = true;
@@ -403,7 +411,7 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
         // The field read and the mask tested; a bit test that held gives the alert the field's
         // value (the reasons bitmask), as a comparison gives its left side.
         const double field = node_value(n.inputs[0]);
-        term["value"] = field;
+        term["value"] = TermNumber(field);
         term["mask"] = node_value(n.inputs[1]);
         if (!value_from_term && Truthy(v) && std::isfinite(field)) {
           a.value = field;
@@ -411,7 +419,7 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
         }
       }
     } else {
-      term["value"] = v;
+      term["value"] = TermNumber(v);
     }
     terms.push_back(std::move(term));
   }

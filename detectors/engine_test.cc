@@ -317,6 +317,34 @@ TEST_CASE("alert life cycle: pending, firing after `for`, keep_firing_for, resol
   CHECK(r2->flags[0] == std::vector<uint8_t>{0, 0, 0, 0});
 }
 
+TEST_CASE("an explanation term that is +Inf or -Inf says so; NaN stays null (OPS5)") {
+  // `m / (m - m) > 1` (a divisor that reads the series and is 0) held with "left": null: JSON has
+  // no infinity and nlohmann wrote null, so the alert said a comparison held on no value.
+  P p("DivByZero");
+  int32_t v = p.Value();
+  int32_t zero = p.Node(PlanOp::kSub, {v, v}, ValueType::kNumber, "m - m");
+  int32_t ratio = p.Node(PlanOp::kDiv, {v, zero}, ValueType::kNumber, "m / (m - m)");
+  int32_t neg = p.Node(PlanOp::kNeg, {ratio}, ValueType::kNumber, "-(m / (m - m))");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, ratio, p.Const(1)));
+  plan.explain_nodes.push_back(neg);
+  TimeSeries s = Series("m", {}, {1000, 2000}, {5, 6});
+  auto r = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&s, 1));
+  REQUIRE(r.ok());
+  REQUIRE(r->alerts.size() == 1);
+  const Json& terms = r->alerts[0].explanation["terms"];
+  INFO(terms.dump());
+  CHECK(terms[0]["held"] == true);
+  CHECK(terms[0]["left"] == "+Inf");
+  CHECK(terms[0]["right"] == 1.0);
+  CHECK(terms.back()["value"] == "-Inf");
+  CHECK(r->alerts[0].value == 5);  // not finite: the series' point, as before
+  // 0 / 0 is NaN (missing): the comparison does not hold, nothing fires.
+  TimeSeries z = Series("m", {}, {1000}, {0});
+  auto rz = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&z, 1));
+  REQUIRE(rz.ok());
+  CHECK(rz->alerts.empty());
+}
+
 TEST_CASE("an alert's value is its condition's left side, as Prometheus's $value: the rate, not the counter") {
   // rate(value, 4p) > 5 over a counter growing 10 per second from 1,000,000: it fires with the rate
   // (10/s), not with the counter's 1,000,040 (a user reading `value` of a rate rule saw the counter).
