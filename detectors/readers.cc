@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -174,6 +175,13 @@ class RowErrors {
   const ReadOptions& options_;
   ReadStats& stats_;
 };
+
+// A value ReadOptions::ReadAsMissing counted whose row turned out bad (its time, label or order):
+// uncounted, and its example (the last one, when it was kept) dropped.
+void UndoReadAsMissing(ReadStats& stats) {
+  --stats.read_as_missing;
+  if (stats.missing_examples.size() > stats.read_as_missing) stats.missing_examples.pop_back();
+}
 
 // Accumulates points per series identity, checking order; keeps first-seen order.
 class SeriesBuilder {
@@ -767,14 +775,18 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       continue;
     }
     const std::string_view label_text = l_col >= 0 ? std::string_view(f[l_col]) : std::string_view();
-    Result<ParsedPoint> p = ParsePoint(f[t_col], f[v_col], l_col >= 0 ? &label_text : nullptr, false);
+    const bool missing = options.ReadAsMissing(file + ":" + std::to_string(ln), f[v_col], ds.stats);
+    Result<ParsedPoint> p = ParsePoint(f[t_col], missing ? "0" : f[v_col], l_col >= 0 ? &label_text : nullptr, false);
     if (!p.ok()) {
+      if (missing) UndoReadAsMissing(ds.stats);  // a bad row after all (its time or label)
       RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
       continue;
     }
+    if (missing) p->v = std::numeric_limits<double>::quiet_NaN();
     if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), name, labels);
     std::string why = builder.Add(idx, p->t, p->v, p->label);
     if (!why.empty()) {
+      if (missing) UndoReadAsMissing(ds.stats);
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
@@ -945,7 +957,9 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       continue;
     }
     Result<int64_t> t = JsonTimestamp(j["timestamp"]);
-    Result<double> v = JsonValue(j["value"]);
+    const bool missing = j["value"].is_string() &&
+                         options.ReadAsMissing(file + ":" + std::to_string(ln), j["value"].get<std::string>(), ds.stats);
+    Result<double> v = missing ? Result<double>(std::numeric_limits<double>::quiet_NaN()) : JsonValue(j["value"]);
     std::optional<uint8_t> anomaly;
     if (j.contains("anomaly")) {
       const Json& a = j["anomaly"];
@@ -965,6 +979,7 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       why = builder.Add(idx, *t, *v, anomaly);
     }
     if (!why.empty()) {
+      if (missing) UndoReadAsMissing(ds.stats);  // a bad row after all
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
@@ -1363,6 +1378,23 @@ Status ReadOptions::BadRow(const std::string& where, const std::string& why, Rea
   stats.rows_skipped += count;
   if (stats.examples.size() < max_examples) stats.examples.push_back(std::move(msg));
   return Status::Ok();
+}
+
+bool ReadOptions::ReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const {
+  if (!non_finite_as_missing || bad_rows != BadRowPolicy::kSkip) return false;
+  std::string_view t = Trim(value_text);
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || ptr != t.data() + t.size() || std::isfinite(v)) return false;
+  ++stats.read_as_missing;
+  if (stats.missing_examples.size() < max_examples) {
+    std::string msg = where + ": value `";
+    msg += Trim(value_text);
+    msg += "` is not finite: read as a missing point";
+    stats.missing_examples.push_back(std::move(msg));
+  }
+  return true;
 }
 
 Status ReadOptions::NoSeriesLeft(const std::string& what, const ReadStats& stats, std::string_view unit) const {

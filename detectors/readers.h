@@ -81,6 +81,10 @@ struct ReadStats {
   size_t points_left_out = 0;
   // SMD machine files the series cap left unopened (their dimensions are not counted above).
   size_t files_left_out = 0;
+  // ReadOptions::non_finite_as_missing: NaN / ±Inf values read as missing points (not skipped),
+  // and the first max_examples of them, "<file>:<line>: value `NaN` ...".
+  size_t read_as_missing = 0;
+  std::vector<std::string> missing_examples;
 };
 
 // What to read (`--filter`, `--max-series`, `--max-points`) and what to do with a bad row
@@ -91,6 +95,12 @@ struct ReadStats {
 // would have been read.
 struct ReadOptions {
   BadRowPolicy bad_rows = BadRowPolicy::kError;
+  // With kSkip, csv: and jsonl: read a NaN / +Inf / -Inf value as a missing point (NaN) at its
+  // time instead of skipping the row (vigil detect sets it): the engine reads NaN as missing data,
+  // and the time stays, so a `stale_for` rule sees the gap also when no other series has a point
+  // then (a loss.csv of one series: its skipped NaN rows left no time to evaluate at). Counted in
+  // ReadStats::read_as_missing, not rows_skipped. Off: such rows are bad rows, as any.
+  bool non_finite_as_missing = false;
   // Keep only series whose name (without labels) contains this substring ("" = all). Applied
   // before points are parsed where the format allows (NAB, KPI, SMD files), so a filter also
   // saves time.
@@ -120,6 +130,9 @@ struct ReadOptions {
   // returns OK.
   [[nodiscard]] Status BadRow(const std::string& where, const std::string& why, ReadStats& stats,
                               size_t count = 1) const;
+  // Whether `value_text` (a field as written) is read as a missing point: non_finite_as_missing
+  // and kSkip are on and it is a NaN / Inf number; then counted in `stats` with `where`.
+  bool ReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const;
   // NotFound "<what> left no series[ whose name contains `F`][ (N bad <unit> skipped)]": the read
   // of `what` kept no series.
   [[nodiscard]] Status NoSeriesLeft(const std::string& what, const ReadStats& stats,

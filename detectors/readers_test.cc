@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -221,6 +222,54 @@ TEST_CASE("csv: `;` and tab separated files, decimal commas, and one series as t
   CHECK(Contains(ds.status().message(), "header must name `timestamp`, `series` (or `metric`, `__name__`) and `value` "
                                         "columns, got `timestamp,seris,value` (a file of one series may have "
                                         "`timestamp,value[,label]` alone: it is named after the file)"));
+}
+
+// OPS5 (2026-12-03): `vigil detect --skip-bad-rows` over a loss.csv of one series with NaN rows:
+// the rows were dropped, so no time was left in the gap and docs/rules.md's NaN-loss rule
+// (`stale_for`) never fired. With non_finite_as_missing they are missing points at their time.
+TEST_CASE("csv, jsonl: non_finite_as_missing reads a NaN / Inf value as a missing point, with kSkip only") {
+  TempDir dir;
+  const std::string csv = dir.Write("loss.csv",
+                                    "timestamp,series,value\n100,loss,2.5\n115,loss,NaN\n130,loss,+Inf\n130,loss,nan\n"
+                                    "145,loss,oops\n160,loss,2.4\n");
+  const std::string jsonl = dir.Write("loss.jsonl",
+                                      "{\"name\":\"loss\",\"timestamp\":100,\"value\":2.5}\n"
+                                      "{\"name\":\"loss\",\"timestamp\":115,\"value\":\"NaN\"}\n"
+                                      "{\"name\":\"loss\",\"timestamp\":130,\"value\":\"-Inf\"}\n"
+                                      "{\"name\":\"loss\",\"timestamp\":160,\"value\":2.4}\n");
+  ReadOptions ro;
+  ro.bad_rows = BadRowPolicy::kSkip;
+  ro.non_finite_as_missing = true;
+  Result<Dataset> ds = ReadDataset("csv:" + csv, ro);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 1);
+  const TimeSeries& s = ds->series[0];
+  CHECK(s.timestamps_ms == std::vector<int64_t>{100000, 115000, 130000, 160000});
+  REQUIRE(s.values.size() == 4);
+  CHECK(std::isnan(s.values[1]));
+  CHECK(std::isnan(s.values[2]));
+  CHECK(s.values[3] == 2.4);
+  CHECK(ds->stats.read_as_missing == 2);  // the second NaN at 130 duplicates a time: a bad row
+  CHECK(ds->stats.rows_skipped == 2);     // it, and `oops`
+  REQUIRE(ds->stats.missing_examples.size() == 2);
+  CHECK(ds->stats.missing_examples[0] == csv + ":3: value `NaN` is not finite: read as a missing point");
+  CHECK(ds->stats.missing_examples[1] == csv + ":4: value `+Inf` is not finite: read as a missing point");
+  ds = ReadDataset("jsonl:" + jsonl, ro);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{100000, 115000, 130000, 160000});
+  CHECK(ds->stats.read_as_missing == 2);
+  // Without kSkip the row is an error as before; without the option it is skipped as before.
+  ro.bad_rows = BadRowPolicy::kError;
+  ds = ReadDataset("csv:" + csv, ro);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), csv + ":3: value `NaN` is not finite"));
+  ro.bad_rows = BadRowPolicy::kSkip;
+  ro.non_finite_as_missing = false;
+  ds = ReadDataset("csv:" + csv, ro);
+  REQUIRE(ds.ok());
+  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{100000, 160000});
+  CHECK(ds->stats.read_as_missing == 0);
+  CHECK(ds->stats.rows_skipped == 4);
 }
 
 // `metric` and `__name__` (common export names) name the series column as `series` does; they

@@ -141,6 +141,7 @@ int RunDetect(const DetectArgs& args) {
   }
   ReadOptions ro;
   if (args.skip_bad_rows) ro.bad_rows = BadRowPolicy::kSkip;
+  ro.non_finite_as_missing = true;  // with --skip-bad-rows: a NaN loss is a gap stale_for sees
   ro.max_series = args.max_series;
   ro.max_points = args.max_points;
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
@@ -157,6 +158,7 @@ int RunDetect(const DetectArgs& args) {
   const std::string cut = CutNote(ro, data->stats);
   if (!cut.empty()) std::cerr << "vigil detect: " << cut << "\n";
   for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
+  for (const auto& e : data->stats.missing_examples) std::cerr << "vigil detect: " << e << "\n";
   // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was
   // silent: exit 0, "0 alert(s)"). An absent() rule is meant to fire on an empty selection.
   size_t selecting_none = 0;
@@ -207,8 +209,10 @@ int RunDetect(const DetectArgs& args) {
   std::cerr << "vigil detect: " << rules->rules.size() << " rule(s)"
             << (files > 1 ? " from " + std::to_string(files) + " files" : std::string()) << " over "
             << data->series.size() << " series, "
-            << points << " points" << (data->stats.rows_skipped ? ", " + std::to_string(data->stats.rows_skipped) +
-                                                                      " bad rows skipped" : "")
+            << points << " points"
+            << (data->stats.read_as_missing ? " (" + std::to_string(data->stats.read_as_missing) +
+                                                  " NaN / Inf value(s) read as missing)" : "")
+            << (data->stats.rows_skipped ? ", " + std::to_string(data->stats.rows_skipped) + " bad rows skipped" : "")
             << (cut.empty() ? "" : " (a slice: input cut, see above)")
             << ": " << result->alerts.size() << " alert(s), " << firing << " still firing at the end"
             << (rule_errors.empty() ? "" : "; " + std::to_string(rule_errors.size()) + " rule error(s), see above") << "\n";
