@@ -137,6 +137,8 @@ TEST_CASE("csv: bad rows are errors naming file:line") {
       {"1700000060,cpu\n", "expected 3 fields, got 2"},
       {"1700000000,cpu,2\n", "duplicates the previous one"},
       {"1699999000,cpu,2\n", "is before the previous one"},
+      // OPS5: an unsorted file is told to be sorted (skipping its rows keeps few of them).
+      {"1699999000,cpu,2\n", "of series cpu: the rows of a series must be in time order; sort the file by time"},
       {"soon,cpu,2\n", "timestamp: `soon` is not"},
       {"1700000060,,2\n", "missing series name"},
       // A series name or label that is not UTF-8 would reach every JSON output (training.json,
