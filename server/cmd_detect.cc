@@ -32,6 +32,7 @@ struct DetectArgs {
   bool skip_bad_rows = false;
   int64_t scrape_interval_ms = 0;  // prom: data (the global prometheus_scrape_interval)
   size_t max_series = 0, max_points = 0;  // the slice read (ReadOptions)
+  std::string filter;  // --filter: only series whose name contains this (ReadOptions::name_filter)
 };
 
 std::string CsvField(const std::string& s) {
@@ -144,6 +145,7 @@ int RunDetect(const DetectArgs& args) {
   ro.non_finite_as_missing = true;  // with --skip-bad-rows: a NaN loss is a gap stale_for sees
   ro.max_series = args.max_series;
   ro.max_points = args.max_points;
+  ro.name_filter = args.filter;
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
   Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings, args.scrape_interval_ms);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
@@ -247,6 +249,10 @@ CommandRunner SetupDetect(CLI::App& sub) {
                  "T: Unix seconds, RFC 3339, now or now-2d; defaults: the last day at 60s (detectors/README.md)")
       ->required();
   sub.add_option("--flags-out", args->flags_out, "write series,timestamp,flag (Unix ms) for every input point");
+  // As train-rules' and eval detect's (OPS5: detect had none, so one NAB file or SMD machine of a
+  // root folder could not be picked: "The following arguments were not expected: ... --filter").
+  sub.add_option("--filter", args->filter,
+                 "only series whose name contains this (nab: `<group>/<name>`, smd: machines or `<machine>/dim<N>`)");
   AddSliceOptions(sub, args->max_series, args->max_points);
   sub.add_flag("--skip-bad-rows", args->skip_bad_rows,
                "skip and count malformed data rows instead of failing on the first one");

@@ -96,5 +96,17 @@ printf 'rule Quiet {\n  select *\n  when value < 100\n  labels { role = "suppres
 check "suppress rule refused" 2 'agg.rules:1: rule `Quiet` has role "suppress"' \
   -- "$VIGIL" detect --rules "$TMP/agg.rules" --data "kpi:$TMP/kpi1.csv"
 
+# --filter (OPS5; refused before as "The following arguments were not expected"): one NAB file of
+# a root folder, by its `<group>/<name>`.
+mkdir -p "$TMP/nab/data/g" "$TMP/nab/labels"
+{ echo "timestamp,value"; for i in $(seq 10 49); do v=10; [ "$i" = 40 ] && v=500; echo "2024-01-01 00:$i:00,$v"; done; } >"$TMP/nab/data/g/spiky.csv"
+{ echo "timestamp,value"; for i in $(seq 10 49); do echo "2024-01-01 00:$i:00,600"; done; } >"$TMP/nab/data/g/flat.csv"
+printf '{"g/spiky.csv": [], "g/flat.csv": []}\n' >"$TMP/nab/labels/combined_windows.json"
+printf 'rule Spike {\n  select *\n  when value > 100\n}\n' >"$TMP/any.rules"
+check "--filter picks one NAB file" 0 'vigil detect: 1 rule\(s\) over 1 series, 40 points: 1 alert\(s\)' \
+  -- "$VIGIL" detect --rules "$TMP/any.rules" --data "nab:$TMP/nab" --filter g/spiky
+check "--filter matching nothing" 1 'left no series whose name contains `nope`' \
+  -- "$VIGIL" detect --rules "$TMP/any.rules" --data "nab:$TMP/nab" --filter nope
+
 echo "detect_cli_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
