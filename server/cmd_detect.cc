@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -180,7 +181,32 @@ int RunDetect(const DetectArgs& args) {
     std::cerr << "vigil detect: warning: " << selecting_none - kMaxNamedSelectingNone << " more rule(s) select no series (" << selecting_none
               << " of " << rules->rules.size() << " in all)\n";
   }
+  // prom: data: `stale_for` / `absent` rules are evaluated at every distinct time of the input, and
+  // Prometheus answers no point where a series has no fresh sample (the repeats are dropped), so a
+  // query whose series all stop, or pause together, left no time to evaluate at and such a rule
+  // never fired (OPS5; one series `train_loss` whose loss went NaN, one GPU's exporter stopping).
+  // As serve's online detection does, a clock series with a missing value at every step of the
+  // query's grid gives them the times; no rule selects it (a `select *` rule would: then no clock).
+  bool clocked = data->format == "prom" && std::none_of(rules->rules.begin(), rules->rules.end(),
+                                                               [](const RulePlan& r) { return r.selector.metric.empty(); }) &&
+                       std::any_of(rules->rules.begin(), rules->rules.end(), [](const RulePlan& r) { return r.tick_driven; });
+  // The recorded spec (times resolved); its password is `[redacted]`, which is not used here.
+  Result<PromDataSpec> spec = clocked ? ParsePromDataSpec(data->source, 0) : Result<PromDataSpec>(InternalError(""));
+  clocked = clocked && spec.ok() && spec->range.step_ms > 0;
+  if (clocked) {
+    TimeSeries clock;
+    clock.name = "__vigil_detect_clock__";
+    for (int64_t t = spec->range.start_ms; t <= spec->range.end_ms; t += spec->range.step_ms) {
+      clock.timestamps_ms.push_back(t);
+      clock.values.push_back(std::numeric_limits<double>::quiet_NaN());
+    }
+    data->series.push_back(std::move(clock));
+  }
   Result<BatchResult> result = EvaluateBatch(*rules, data->series);
+  if (clocked) {
+    data->series.pop_back();
+    if (result.ok()) result->flags.pop_back();
+  }
   if (!result.ok()) return ReportError(result.status());
   size_t firing = 0;
   for (const Alert& a : result->alerts) {

@@ -10,6 +10,7 @@
 #     on `prom:...query=DCGM_FI_DEV_GPU_TEMP&step=60s`: one alert, node-a's, starting within one
 #     step of T + 2 min (before the fix: T + 7 min, Prometheus's 5 min lookback answering the last
 #     sample up to T + 5 min); none for node-b; with --prometheus-scrape-interval 15s the same;
+#  3b. node-a's series alone (one series in the answer): the same alert (OPS5: none before);
 #  4. a `{__name__=~"...|..."}` selector of two metrics (a marker query per name): both of node-a's
 #     series stale within one step of T + 2 min (a rule of its own over the power series);
 #  5. PromQL that is not a plain selector (label_replace(...)) is read as Prometheus answers it:
@@ -85,6 +86,14 @@ grep -q "freshness of" "$TMP/detect.err" && bad "a note on the freshness markers
   --data "prom:$URL?query=DCGM_FI_DEV_GPU_TEMP&$R" >"$TMP/alerts15.jsonl" 2>"$TMP/detect15.err" ||
   { bad "detect --prometheus-scrape-interval 15s exit $?"; cat "$TMP/detect15.err"; }
 expect_stale "scrape interval 15s" "$TMP/alerts15.jsonl" DcgmExporterStale 120 180
+
+# 3b. node-a's series alone (OPS5): no other series has a point after T, so before vigil detect
+# added the query's grid as evaluation times (a clock series, as serve has), nothing was left to
+# evaluate the stale rule at and it never fired (0 alerts).
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "prom:$URL?query=DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-a\"}&$R" \
+  >"$TMP/alone.jsonl" 2>"$TMP/alone.err" || { bad "detect of node-a alone exit $?"; cat "$TMP/alone.err"; }
+expect_stale "one series alone" "$TMP/alone.jsonl" DcgmExporterStale 120 180
+grep -q "over 1 series" "$TMP/alone.err" && passed=$((passed + 1)) || bad "the clock counted as a series: $(cat "$TMP/alone.err")"
 
 # 4. Two metrics through one {__name__=~...} selector: one sample-time read per name.
 cat >"$TMP/power.rules" <<'EOF'
