@@ -673,8 +673,10 @@ Status OnlineDetection::EvaluateOnce() {
     warmed_ = true;
     LogInfo("detect", "warmed up on " + Seconds(end - warm_start_) + " of history (" + std::to_string(series_count_) +
                           " series); " + std::to_string(record.size()) + " alert(s) firing or resolved to record");
+    NoteRulesSelectingNothing(/*log=*/true);
   } else {
     record = transitions_;
+    if (rules_selecting_nothing_ > 0) NoteRulesSelectingNothing(/*log=*/false);  // until their series appear
   }
   std::erase_if(record, [this](Alert& a) { return !Adopt(a, /*forget=*/true); });
   ResolveGone(record);
@@ -1064,6 +1066,36 @@ void OnlineDetection::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+// A rule whose select matched no series in the warm-up (a misspelt metric or label: `compute_mss`)
+// watched nothing without a word, where `vigil detect` warns (OPS5). Logged once at the warm-up's
+// end, one line per rule (ten named, then a count); counted in vigil_detection_rules_selecting_nothing
+// until their series appear. absent() rules are left out: an empty selection is what they watch.
+void OnlineDetection::NoteRulesSelectingNothing(bool log) {
+  std::vector<const RulePlan*> none;
+  for (const auto& part : parts_) {
+    std::vector<bool> selects(part->rules.rules.size(), false);
+    for (const auto& by : part->selected_by)
+      for (uint32_t ri : by) selects[ri] = true;
+    for (size_t ri = 0; ri < selects.size(); ++ri) {
+      if (!selects[ri] && !part->rules.rules[ri].absent_rule) none.push_back(&part->rules.rules[ri]);
+    }
+  }
+  rules_selecting_nothing_ = none.size();
+  if (!log) return;
+  constexpr size_t kNamed = 10;
+  for (size_t i = 0; i < none.size() && i < kNamed; ++i) {
+    const RulePlan& r = *none[i];
+    LogWarn("detect", "rule `" + r.name + "` (" + r.file + ":" + std::to_string(r.line) + ") selects no series: `" +
+                          r.selector.metric + "`" + (r.selector.matchers.empty() ? "" : " with its label matchers") +
+                          " matched none in Prometheus over the warm-up (" + Seconds(warmup_ms_) +
+                          "); a misspelt metric or label? It watches nothing until such series appear");
+  }
+  if (none.size() > kNamed) {
+    LogWarn("detect", std::to_string(none.size() - kNamed) + " more rule(s) select no series (" +
+                          std::to_string(none.size()) + " in all)");
+  }
+}
+
 void OnlineDetection::WriteMetrics(std::string& out) const {
   evaluations_.Write(out);
   errors_.Write(out);
@@ -1079,6 +1111,9 @@ void OnlineDetection::WriteMetrics(std::string& out) const {
              {{{}, static_cast<double>(last) / 1000.0}});
   WriteGauge(out, "vigil_detection_series", "series the online rules evaluate", {},
              {{{}, static_cast<double>(series_count_.load())}});
+  WriteGauge(out, "vigil_detection_rules_selecting_nothing",
+             "rules whose select matched no series in Prometheus since the warm-up (named in the log)", {},
+             {{{}, static_cast<double>(rules_selecting_nothing_.load())}});
   WriteGauge(out, "vigil_detection_rule_errors",
              "rules of --rules left out because they do not compile (their errors are in the start-up log)", {},
              {{{}, static_cast<double>(options_.rule_errors)}});

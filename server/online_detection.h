@@ -220,6 +220,9 @@ class OnlineDetection {
   // A tick-driven part's alert whose series would be forgotten now (its last point in *last).
   bool Forgotten(const Alert& a, int64_t* last) const;
   void NoteError(const std::string& reason, const Status& status);
+  // Counts the rules (absent() ones aside) no series of any part is selected by; with `log`, names
+  // them in a warning each (the warm-up's end).
+  void NoteRulesSelectingNothing(bool log);
   void NoteSuccess(int64_t now_ms);
 
   OnlineDetectionOptions options_;
@@ -238,6 +241,7 @@ class OnlineDetection {
   int64_t warm_start_ = 0;  // the warm-up's first grid time
   std::atomic<int64_t> last_evaluated_{0};
   std::atomic<size_t> series_count_{0};
+  std::atomic<size_t> rules_selecting_nothing_{0};
   std::atomic<int64_t> last_success_ms_{0};
   std::atomic<bool> engine_failed_{false};
   bool outage_ = false;          // the read failing since outage_since_ms_

@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "core/logging.h"
 #include "knowledge/temp_dir_testing.h"
 #include "rules/compiler.h"
 
@@ -246,6 +247,46 @@ TEST_CASE("OnlineDetection: a spike fires one incident, its end resolves it, not
   CHECK(m.find("vigil_detection_evaluations_total 10\n") != std::string::npos);
   CHECK(m.find("vigil_detection_series 1\n") != std::string::npos);
   CHECK(m.find("vigil_detection_last_success_timestamp_seconds 109\n") != std::string::npos);
+}
+
+// OPS5: `vigil serve --rules` with a misspelt metric (`tmep`) evaluated nothing for that rule and
+// said nothing; `vigil detect` warns ("selects no series"). Now the warm-up's end names it, and a
+// gauge counts such rules until their series appear. absent() rules are meant for no series.
+TEST_CASE("OnlineDetection: a rule whose select matches no series is named at the warm-up and counted") {
+  std::vector<std::string> lines;
+  std::mutex mu;
+  SetLogSink([&](std::string_view l) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(l);
+  });
+  Fixture f;
+  f.Feed("0", 40'000, 99'000, 50);
+  auto d = f.Make(std::string(kHot) + R"(
+rule Typo {
+  select tmep{gpu="0"}
+  when tmep > 1
+}
+rule Gone {
+  select tmep
+  when absent(10s)
+})");
+  REQUIRE(d->EvaluateOnce().ok());
+  SetLogSink(nullptr);
+  std::vector<std::string> named;
+  for (const std::string& l : lines)
+    if (l.find("selects no series") != std::string::npos) named.push_back(l);
+  REQUIRE(named.size() == 1);
+  CHECK(named[0].find("rule `Typo` (t.rules:7) selects no series: `tmep` with its label matchers matched none in "
+                      "Prometheus over the warm-up") != std::string::npos);
+  CHECK(MetricsText(*d).find("vigil_detection_rules_selecting_nothing 1\n") != std::string::npos);
+  // Its series appear: no longer counted.
+  for (int i = 0; i < 2; ++i) {
+    f.Feed("0", f.now, f.now, 50);
+    f.source.Set("tmep", {{"gpu", "0"}}, f.now, 0.5);
+    f.now += kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  CHECK(MetricsText(*d).find("vigil_detection_rules_selecting_nothing 0\n") != std::string::npos);
 }
 
 TEST_CASE("OnlineDetection: each read starts one step after the last evaluated time, up to now - lag") {
