@@ -631,7 +631,7 @@ class RuleCompiler {
       Fail(w, "window " + std::to_string(w.points) + "p is larger than the limit of " +
                   std::to_string(limits_.max_window_points) + " points (max_window_points)");
     if (!w.window_is_points && w.ms > limits_.max_window_ms)
-      Fail(w, "window " + FormatDurationMs(w.ms) + " is longer than the limit of " +
+      Fail(w, "window " + TextOf(w) + " is longer than the limit of " +  // as written: `30d`, not 4w2d
                   FormatDurationMs(limits_.max_window_ms) + " (max_window_ms)");
     if (!w.window_is_points && w.ms <= 0) Fail(w, "a time window must be longer than 0s");
   }
@@ -928,7 +928,7 @@ class RuleCompiler {
       if (w.kind != Ast::Kind::kWindowArg || w.window_is_points)
         Fail(w, "`" + f + "` takes a duration such as `5m`, found `" + TextOf(w) + "`");
       if (w.ms > limits_.max_window_ms)
-        Fail(w, "duration " + FormatDurationMs(w.ms) + " is longer than the limit of " +
+        Fail(w, "duration " + TextOf(w) + " is longer than the limit of " +
                     FormatDurationMs(limits_.max_window_ms) + " (max_window_ms)");
       n.op = f == "stale_for" ? PlanOp::kStaleFor : PlanOp::kAbsent;
       n.type = ValueType::kBool;

@@ -163,6 +163,11 @@ TEST_CASE("limits: windows, lags, offsets, nodes, rules") {
   CHECK(m.find("t.rules:3:16: window 5000p is larger than the limit of 1000 points (max_window_points)") == 0);
   m = CompileError("rule R {\n  select x\n  when mean(x, 2d) > 1\n}\n", limits);
   CHECK(m.find("window 2d is longer than the limit of 1d (max_window_ms)") != std::string::npos);
+  // The window as written (OPS5: `mean(x, 30d)` said "window 4w2d is longer than the limit of 1w").
+  m = CompileError("rule R {\n  select x\n  when mean(x, 30d) > 1\n}\n", limits);
+  CHECK(m.find("t.rules:3:16: window 30d is longer than the limit of 1d (max_window_ms)") == 0);
+  m = CompileError("rule R {\n  select x\n  when stale_for(30d)\n}\n", limits);
+  CHECK(m.find("duration 30d is longer than the limit of 1d (max_window_ms)") != std::string::npos);
   m = CompileError("rule R {\n  select x\n  when x offset 2d > 1\n}\n", limits);
   CHECK(m.find("offset 2d is longer than the limit of 1d") != std::string::npos);
   limits.max_nodes = 4;
