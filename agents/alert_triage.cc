@@ -208,8 +208,10 @@ std::vector<Labels> ScopeAttempts(const Alert& alert, const std::vector<Labels>&
     // value; none for the exporter's node on a series about something else (node_names.h).
     std::string_view read;
     if (SubjectNodeLabel(alert.labels, k, &read).empty()) continue;
-    const std::string key(read);
-    const std::string v = LabelOf(alert.labels, key.c_str());
+    // An `exported_node` (the series' own node, or a pod's placed there) is read under `node`, the
+    // name the node's other exporters and the training series use (KSM2).
+    const std::string v = LabelOf(alert.labels, std::string(read).c_str());
+    const std::string key = read == "exported_node" ? std::string("node") : std::string(read);
     if (!job.empty()) out.push_back({{key, v}, {"job", job}});
     out.push_back({{key, v}});
     if (key == "exported_instance") {
@@ -571,7 +573,8 @@ void PlacePodOnNode(const Alert& alert, const TriageOptions& options, int64_t at
     c.notes.push_back(pn.note);
     return;
   }
-  placed.labels["node"] = pn.node;
+  // Under `exported_node` when a `node` would not be read (scrape_labels.h PlacedNodeKey; KSM2).
+  placed.labels[PlacedNodeKey(placed.labels, pn.node)] = pn.node;
   for (const TimeSeries* s : pn.series) c.metrics.push_back(*s);
 }
 

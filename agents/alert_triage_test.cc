@@ -1941,7 +1941,7 @@ TEST_CASE("alert triage: an alert naming only its pod is about the node kube_pod
     e.labels["kubernetes_namespace"] = "monitoring";
     e.labels["kubernetes_name"] = "prometheus-kube-state-metrics";
     e.labels["app_kubernetes_io_name"] = "kube-state-metrics";
-    CHECK(AlertNode(e) == std::pair<std::string, std::string>{"instance", "10.244.1.5"});
+    CHECK(AlertNode(e) == std::pair<std::string, std::string>{"", ""});  // KSM2: nor kube-state-metrics' address
     auto c = BuildTriageCase(e, o);
     REQUIRE(c.ok());
     REQUIRE_FALSE(asked.empty());
@@ -1960,6 +1960,66 @@ TEST_CASE("alert triage: an alert naming only its pod is about the node kube_pod
     x.labels["exported_node"] = "node-3";
     x.labels["node"] = "infra-1";
     CHECK(AlertNode(x) == std::pair<std::string, std::string>{"exported_node", "node-3"});
+  }
+  // KSM2: the community chart's newer kubernetes-service-endpoints job relabels the target's node to
+  // `node` with honor_labels: true; kube-state-metrics' series without a node of their own carry
+  // kube-state-metrics' node (infra-1). Before, the alert was on infra-1 (kube_pod_info not asked).
+  SUBCASE("kube-state-metrics' own node as `node` under honor_labels is not the pod's (KSM2)") {
+    Alert e = a;
+    e.labels["job"] = "kubernetes-service-endpoints";
+    e.labels["service"] = "prometheus-kube-state-metrics";
+    e.labels["app_kubernetes_io_name"] = "kube-state-metrics";
+    e.labels["node"] = "infra-1";
+    e.labels["uid"] = "0b6c2f7e-4d1a-4f5e-9d7b-2a9f1c3e5b71";
+    CHECK(AlertNode(e) == std::pair<std::string, std::string>{"", ""});
+    auto c = BuildTriageCase(e, o);
+    REQUIRE(c.ok());
+    REQUIRE_FALSE(asked.empty());
+    CHECK(asked[0] == "kube_pod_info{namespace=\"ml\",pod=\"trainer-0\"}");
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "infra-1") == 0);
+    auto r = TriageAlert(e, o);
+    REQUIRE(r.ok());
+    CHECK(r->diagnosis.component == "node-3/gpu5");  // main: infra-1/gpu5
+    bool said = false;
+    for (const Evidence& ev : r->diagnosis.evidence) {
+      said = said || (ev.source == "prometheus http://prom:9090 kube_pod_info" &&
+                      ev.detail.find("its `node` label (infra-1) is not read") != std::string::npos);
+    }
+    CHECK(said);
+    // No kube_pod_info answer: the node unknown, neither infra-1 nor kube-state-metrics' address.
+    pods.clear();
+    auto c2 = BuildTriageCase(e, o);
+    REQUIRE(c2.ok());
+    CHECK(HasNote(*c2, "pod ml/trainer-0: no kube_pod_info series at prometheus http://prom:9090 names it"));
+    CHECK(HasNote(*c2, "its `node` label (infra-1) is not read: on a kube-state-metrics series about another pod it may be "
+                       "kube-state-metrics' own node"));
+    auto r2 = TriageAlert(e, o);
+    REQUIRE(r2.ok());
+    CHECK(r2->diagnosis.component.find("infra-1") == std::string::npos);
+    CHECK(r2->diagnosis.component.find("10.244.1.5") == std::string::npos);
+  }
+  // KSM2: without a kube_pod_info answer the alert's place was kube-state-metrics' address
+  // (component 10.244.1.5/gpu5 on main); co-firing alerts were asked under that address, i.e. every
+  // other pod kube-state-metrics reports.
+  SUBCASE("no node for the pod: its scrape target's address is no place (KSM2)") {
+    pods.clear();
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    CHECK(r->diagnosis.component.find("10.244.1.5") == std::string::npos);
+    for (const Hypothesis& h : r->diagnosis.hypotheses) CHECK(h.component.find("10.244.1.5") == std::string::npos);
+    o.query_node_names = nullptr;  // no Prometheus to ask
+    o.node_names_source.clear();
+    auto r2 = TriageAlert(a, o);
+    REQUIRE(r2.ok());
+    CHECK(r2->diagnosis.component.find("10.244.1.5") == std::string::npos);
+    bool said = false;
+    for (const std::string& u : r2->diagnosis.unverified) {
+      said = said || u.find("pod ml/trainer-0: the alert names no node and no kube_pod_info series says which node the pod runs "
+                            "on; its node is unknown (its instance 10.244.1.5:8080 is the scraped target's address") !=
+                         std::string::npos;
+    }
+    CHECK(said);
   }
   SUBCASE("two nodes for the pod: both said, neither taken") {
     pods = {{"node-3", "ml"}, {"node-4", "ml"}};
@@ -2051,7 +2111,7 @@ TEST_CASE("alert triage: dcgm-exporter's Hostname equal to its own pod is no nod
     r.series.push_back(s);
     return r;
   };
-  CHECK(AlertNode(a) == std::pair<std::string, std::string>{"instance", "10.233.84.17"});
+  CHECK(AlertNode(a) == std::pair<std::string, std::string>{"", ""});  // KSM2: nor the exporter pod's address
 
   SUBCASE("kube_pod_info names the exporter pod's node: the alert is on it") {
     auto c = BuildTriageCase(a, o);

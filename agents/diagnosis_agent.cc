@@ -17,6 +17,7 @@
 #include "agents/node_names.h"
 #include "agents/pod_node.h"
 #include "agents/probe_evidence_for_alert.h"
+#include "agents/scrape_labels.h"
 #include "agents/zero_counter.h"
 #include "core/ascii.h"
 #include "core/one_line.h"
@@ -766,7 +767,8 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
       std::any_of(c.metrics.begin(), c.metrics.end(), [](const TimeSeries& s) { return s.name == "kube_pod_info"; })) {
     const PodNodeReading pn = PodNodeOf(c.alert->labels, c.metrics, "in the case's metrics");
     if (!pn.node.empty()) {
-      c.alert->labels["node"] = pn.node;
+      // `exported_node` when the alert's `node` may be kube-state-metrics' own (scrape_labels.h; KSM2).
+      c.alert->labels[PlacedNodeKey(c.alert->labels, pn.node)] = pn.node;
       Evidence e;
       e.kind = EvidenceKind::kMetric;
       e.source = "kube_pod_info";
@@ -777,6 +779,21 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
       pod_place = std::move(e);
     } else {
       c.notes.push_back(pn.note);
+    }
+  } else if (c.alert && AlertNamesPodOnly(c.alert->labels)) {
+    // No kube_pod_info to ask (no Prometheus, a case without it): the alert's place is its pod, on a
+    // node nobody named (KSM2). Its `instance`, the scraped exporter's address, is no node
+    // (scrape_labels.h InstanceIsNoPlace); triage says what its own lookup found, once.
+    const LabelledPod named = PodOfLabels(c.alert->labels);
+    const std::string shown = named.ns.empty() ? named.pod : named.ns + "/" + named.pod;
+    const std::string head = "pod " + shown + ":";
+    if (std::none_of(c.notes.begin(), c.notes.end(), [&](const std::string& n) { return n.rfind(head, 0) == 0; })) {
+      std::string note = head + " the alert names no node and no kube_pod_info series says which node the pod runs on; its node is unknown";
+      if (auto it = c.alert->labels.find("instance"); it != c.alert->labels.end() && InstanceIsNoPlace(c.alert->labels))
+        note += " (its instance " + it->second + " is the scraped target's address, not the pod's node)";
+      if (NodeMayBeScrapeTargets(c.alert->labels))
+        note += " (its `node` label " + c.alert->labels["node"] + " may be kube-state-metrics' own node: not read)";
+      c.notes.push_back(std::move(note));
     }
   }
   // The alert's own facts are evidence like a co-firing alert's (AlertFactsLog): looked for in the
@@ -869,7 +886,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
       pod_place->id = "k";
       pod_place->id += std::to_string(n++);
     } while (used.count(pod_place->id) > 0);
-    report.trace.push_back(Json{{"agent", "pod_node"}, {"node", c.alert->labels["node"]}, {"said", pod_place->detail}});
+    report.trace.push_back(Json{{"agent", "pod_node"}, {"node", NodeOf(c.alert->labels)}, {"said", pod_place->detail}});
     report.diagnosis.evidence.push_back(std::move(*pod_place));
   }
   if (options_.llm == nullptr) return report;

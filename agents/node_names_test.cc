@@ -147,7 +147,7 @@ TEST_CASE("node names: the node kube-state-metrics, dcgm-exporter and node_expor
                           {"pod", "trainer-0"},
                           {"reason", "CrashLoopBackOff"}};
   CHECK(ReportsOnOthers(ksm_pod));
-  CHECK(NodeOf(ksm_pod) == "10.244.1.5");  // kube-state-metrics' address only, not a node label
+  CHECK(NodeOf(ksm_pod) == "");  // not kube-state-metrics' address either (KSM2: InstanceIsNoPlace)
   CHECK(NodeNamesOf(ksm_pod).labelled.empty());
   CHECK_FALSE(SameNode(ksm_pod, Labels{{"Hostname", "infra-1"}}));
   // kube_node_status_condition through the same job: `node` is the node the alert is about.

@@ -23,6 +23,18 @@ std::string SeriesNode(const Labels& l) {
   return node.empty() ? NodeLabelHost(Trimmed(l, "node")) : node;
 }
 
+// What the alert's own `node` was, when it was not read as its node (scrape_labels.h
+// NodeMayBeScrapeTargets; KSM2): "" otherwise.
+std::string UnreadNodeNote(const Labels& alert, const std::string& taken) {
+  if (!NodeMayBeScrapeTargets(alert)) return "";
+  const std::string label = NodeLabelHost(Trimmed(alert, "node"));
+  if (!taken.empty() && SameNodeName(label, taken)) return "";
+  std::string out = "; its `node` label (" + label + ") is not read: on a kube-state-metrics series about another pod ";
+  out += taken.empty() ? "it may be" : "it is";
+  out += " kube-state-metrics' own node (a scrape relabelling __meta_kubernetes_pod_node_name to `node` with honor_labels)";
+  return out;
+}
+
 }  // namespace
 
 LabelledPod PodOfLabels(const Labels& labels) {
@@ -86,7 +98,7 @@ PodNodeReading PodNodeOf(const Labels& alert, const std::vector<TimeSeries>& ser
     }
     r.note = std::string("pod ") + r.pod + " runs on node " + r.node + (r.host_ip.empty() ? std::string() : std::string(" (host_ip ") + r.host_ip + ")") +
              ": " + FormatSeriesId("kube_pod_info", shown->labels) + at + "; the alert names no node, so it is about " +
-             r.node;
+             r.node + UnreadNodeNote(alert, r.node);
     return r;
   }
   r.host_ip.clear();
@@ -106,6 +118,7 @@ PodNodeReading PodNodeOf(const Labels& alert, const std::vector<TimeSeries>& ser
     r.note = std::string("pod ") + r.pod + ": no kube_pod_info series" + at +
              " names it (kube-state-metrics not scraped there, or the pod is gone); the alert's node is unknown";
   }
+  r.note += UnreadNodeNote(alert, "");
   return r;
 }
 

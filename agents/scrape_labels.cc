@@ -28,12 +28,48 @@ bool NamesOwnPod(const Labels& labels, std::string_view host) {
 
 }  // namespace
 
-bool ReportsOnOthers(const Labels& labels) {
-  if (!NodeLabelHost(ValueOf(labels, "exported_pod")).empty()) return true;
+bool InstanceIsNoPlace(const Labels& labels) {
+  if (NodeLabelHost(ValueOf(labels, "exported_pod")).empty() && NodeLabelHost(ValueOf(labels, "pod")).empty()) return false;
+  const std::string host = NodeLabelHost(ValueOf(labels, "instance"));
+  if (host.empty()) return false;
+  for (std::string_view key : kNodeLabelKeys) {
+    if (key != "instance" && !SubjectNodeLabel(labels, key).empty()) return false;
+  }
+  return ReportsOnOthers(labels) || IsIpAddress(host);
+}
+
+bool NamesKubeStateMetrics(const Labels& labels) {
   for (std::string_view key : {"job", "service", "container", "app", "app_kubernetes_io_name", "kubernetes_name", "component"}) {
     if (AsciiLower(ValueOf(labels, key)).find("kube-state-metrics") != std::string::npos) return true;
   }
   return false;
+}
+
+bool ReportsOnOthers(const Labels& labels) {
+  return !NodeLabelHost(ValueOf(labels, "exported_pod")).empty() || NamesKubeStateMetrics(labels);
+}
+
+bool NodeMayBeScrapeTargets(const Labels& labels) {
+  if (NodeLabelHost(ValueOf(labels, "node")).empty() || !NodeLabelHost(ValueOf(labels, "exported_node")).empty()) return false;
+  // The scrape put its node in `kubernetes_node` (the chart's older relabelling): `node` is the series'.
+  if (!NodeLabelHost(ValueOf(labels, "kubernetes_node")).empty()) return false;
+  if (!NamesKubeStateMetrics(labels)) return false;
+  std::string pod = NodeLabelHost(ValueOf(labels, "exported_pod"));
+  if (pod.empty()) pod = NodeLabelHost(ValueOf(labels, "pod"));
+  // kube-state-metrics' own pod (KubeStateMetricsDown, its own container restarting): its node.
+  if (pod.empty() || AsciiLower(pod).find("kube-state-metrics") != std::string::npos) return false;
+  // kube_pod_info's own labels, or a container's resource request / limit's (`resource` and `unit`):
+  // the series carries its pod's node itself, and with honor_labels it wins over the scrape's.
+  for (std::string_view key : {"host_ip", "pod_ip", "created_by_kind", "created_by_name", "priority_class", "host_network"}) {
+    if (labels.count(std::string(key))) return false;
+  }
+  return !(labels.count("resource") && labels.count("unit"));
+}
+
+std::string PlacedNodeKey(const Labels& labels, const std::string& node) {
+  Labels placed = labels;
+  placed["node"] = node;
+  return NodeMayBeScrapeTargets(placed) ? "exported_node" : "node";
 }
 
 std::string SubjectNodeLabel(const Labels& labels, std::string_view key, std::string_view* read_key) {
@@ -43,7 +79,10 @@ std::string SubjectNodeLabel(const Labels& labels, std::string_view key, std::st
       if (read_key != nullptr) *read_key = "exported_node";
       return own;
     }
+    if (NodeMayBeScrapeTargets(labels)) return "";
   } else if (key == "kubernetes_node" && ReportsOnOthers(labels)) {
+    return "";
+  } else if (key == "instance" && InstanceIsNoPlace(labels)) {
     return "";
   }
   std::string host = NodeLabelHost(ValueOf(labels, key));

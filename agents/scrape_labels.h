@@ -29,6 +29,40 @@ namespace vigil {
 //     so `pod` and the scrape's node labels are the exporter's.
 bool ReportsOnOthers(const Labels& labels);
 
+// Whether a `job`, `service`, `container`, `app`, `app_kubernetes_io_name`, `kubernetes_name` or
+// `component` value holds "kube-state-metrics" (case-insensitively): ReportsOnOthers' first reason.
+bool NamesKubeStateMetrics(const Labels& labels);
+
+// Whether the `node` of a kube-state-metrics series may be the scrape target's, kube-state-metrics'
+// own node, rather than its pod's (KSM2, 2026-12-03). The community `prometheus` chart's
+// kubernetes-service-endpoints job (and a kube-state-metrics ServiceMonitor given the same
+// relabelling) sets `node` from `__meta_kubernetes_pod_node_name` with `honor_labels: true`: a
+// series that has its own `node` keeps it, one that has none - kube_pod_container_status_restarts_total,
+// kube_pod_container_status_waiting_reason, kube_pod_status_phase / _ready - gets kube-state-metrics'
+// node. True when the series NamesKubeStateMetrics, carries `node` and no `exported_node`, is about a
+// pod (`exported_pod`, else `pod`) that is not kube-state-metrics' own (its name holds
+// "kube-state-metrics"), and carries none of the labels of the kube-state-metrics series that have
+// their own `node` (kube_pod_info's `host_ip`, `pod_ip`, `created_by_kind`, `created_by_name`,
+// `priority_class`, `host_network`; a container's resource request / limit's `resource` with
+// `unit`). Such a `node` names no node of the series' subject; its pod's node is kube_pod_info's to
+// say (pod_node.h). A rule joining kube_pod_info's node into the alert (`group_left(node)`) gives the
+// same labels: its node is not read either, and kube_pod_info, asked, gives the same node.
+// (The scrape's node in `kubernetes_node` - the chart's older relabelling - leaves `node` the series'.)
+bool NodeMayBeScrapeTargets(const Labels& labels);
+
+// The label a pod's node learned elsewhere (kube_pod_info, pod_node.h) is written under on a copy of
+// the alert, so that every reader takes it: `node`, or `exported_node` when a `node` there would not
+// be read (NodeMayBeScrapeTargets; alert triage's scopes read an `exported_node` under `node`).
+std::string PlacedNodeKey(const Labels& labels, const std::string& node);
+
+// Whether `instance` names no place of a label set's subject (KSM2, 2026-12-03): the set names a pod
+// (`exported_pod` or `pod`), no other node label names a host (SubjectNodeLabel), and `instance` is
+// the address of the target Prometheus scraped - an IP address (an exporter's or the pod's own, which
+// is no node's name), or any value on a series that ReportsOnOthers (kube-state-metrics'
+// `10.244.1.5:8080` or `kube-state-metrics.monitoring.svc:8080`). Such an alert's place is its pod;
+// its node is kube_pod_info's to say, or unknown.
+bool InstanceIsNoPlace(const Labels& labels);
+
 // The host node label `key` (one of node_names.h's kNodeLabelKeys) gives as the node the series is
 // about (NodeLabelHost'd), "" when the label is absent, names no host, or names the scraped
 // exporter's node instead:
@@ -37,9 +71,11 @@ bool ReportsOnOthers(const Labels& labels);
 //   - `kubernetes_node` on a series that ReportsOnOthers: the scraped pod's node, the exporter's
 //     (kube-state-metrics' KubePodCrashLooping{pod, kubernetes_node=<its own node>} is not on that
 //     node; its pod's node is kube_pod_info's to say, pod_node.h).
+//   - `node` when NodeMayBeScrapeTargets (KSM2): kube-state-metrics' node under honor_labels;
+//   - `instance` when InstanceIsNoPlace (KSM2): a pod-only label set's scrape target address.
 // Elsewhere `kubernetes_node` stays a node label: a DaemonSet exporter (dcgm-exporter, node_exporter)
-// or a pod scraped for its own metrics runs on the node it reports. `instance` is given as it is
-// (callers keep it apart: the exporter's address). `read_key` (when given) is set to the label read.
+// or a pod scraped for its own metrics runs on the node it reports. `instance` is otherwise given as
+// it is (callers keep it apart: the exporter's address). `read_key` (when given) is set to the label read.
 std::string SubjectNodeLabel(const Labels& labels, std::string_view key, std::string_view* read_key = nullptr);
 
 }  // namespace vigil

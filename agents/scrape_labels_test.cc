@@ -24,7 +24,7 @@ const Labels kExporterPodHostname = {{"alertname", "GPUDoubleBitECC"},
 TEST_CASE("scrape labels: a node label equal to the series' own pod names no node (RG18)") {
   const Labels& l = kExporterPodHostname;
   CHECK(SubjectNodeLabel(l, "Hostname") == "");
-  CHECK(NodeOf(l) == "10.233.84.17");  // the exporter's address only
+  CHECK(NodeOf(l) == "");  // not even the exporter's address (KSM2; RG18 read 10.233.84.17 here)
   CHECK(NodeNamesOf(l).labelled.empty());
   CHECK_FALSE(SameNode(l, Labels{{"Hostname", "nvidia-dcgm-exporter-7xq4m"}}));
   CHECK(AlertNamesPodOnly(l));
@@ -69,6 +69,138 @@ TEST_CASE("scrape labels: with exported_pod, a node label equal to `pod` (the ex
   // A `Hostname` equal to the workload's exported_pod is not compared (not the exporter's pod).
   l["Hostname"] = "trainer-0";
   CHECK(NodeOf(l) == "trainer-0");
+}
+
+// KSM2: the label sets below are the charts' (from their values and ServiceMonitors, written from
+// knowledge of them, not from a live cluster). The community `prometheus` chart's
+// kubernetes-service-endpoints job keeps kube-state-metrics' Service through its
+// `prometheus.io/scrape` annotation, maps the Service's labels (labelmap
+// __meta_kubernetes_service_label_(.+)), sets `namespace`, `service` and - from
+// __meta_kubernetes_pod_node_name - `node`, with `honor_labels: true`: a series with its own
+// `namespace` / `pod` / `container` / `node` keeps them, one without gets the target's.
+const Labels kCommunityChartRestarts = {{"alertname", "KubePodCrashLooping"},
+                                        {"app_kubernetes_io_component", "metrics"},
+                                        {"app_kubernetes_io_instance", "prometheus"},
+                                        {"app_kubernetes_io_managed_by", "Helm"},
+                                        {"app_kubernetes_io_name", "kube-state-metrics"},
+                                        {"app_kubernetes_io_part_of", "kube-state-metrics"},
+                                        {"app_kubernetes_io_version", "2.10.0"},
+                                        {"helm_sh_chart", "kube-state-metrics-5.15.2"},
+                                        {"container", "trainer"},
+                                        {"instance", "10.244.1.5:8080"},
+                                        {"job", "kubernetes-service-endpoints"},
+                                        {"namespace", "ml"},
+                                        {"node", "infra-1"},
+                                        {"pod", "trainer-0"},
+                                        {"reason", "CrashLoopBackOff"},
+                                        {"service", "prometheus-kube-state-metrics"},
+                                        {"uid", "0b6c2f7e-4d1a-4f5e-9d7b-2a9f1c3e5b71"}};
+
+TEST_CASE("scrape labels: kube-state-metrics' node under honor_labels with a node relabelling is not its pod's (KSM2)") {
+  // kube_pod_container_status_waiting_reason / _restarts_total: no `node` of their own, so `node`
+  // is the target's, kube-state-metrics' node. Before, it was the alert's node (infra-1).
+  const Labels& l = kCommunityChartRestarts;
+  CHECK(NodeMayBeScrapeTargets(l));
+  CHECK(SubjectNodeLabel(l, "node") == "");
+  CHECK(NodeOf(l) == "");
+  CHECK(NodeNamesOf(l).empty());
+  CHECK(AlertNamesPodOnly(l));
+  CHECK_FALSE(SameNode(l, Labels{{"node", "infra-1"}}));
+  // kube_pod_status_phase / kube_pod_status_ready: the same labels less the container's.
+  Labels phase = l;
+  phase.erase("container");
+  phase.erase("reason");
+  phase["phase"] = "Pending";
+  CHECK(SubjectNodeLabel(phase, "node") == "");
+  CHECK(AlertNamesPodOnly(phase));
+  // kube_pod_info through the same job: its own `node` (and host_ip, pod_ip, created_by_*) wins.
+  Labels info = phase;
+  info.erase("phase");
+  info["node"] = "gpu-7";
+  info["host_ip"] = "10.0.0.7";
+  info["pod_ip"] = "10.244.7.20";
+  info["created_by_kind"] = "StatefulSet";
+  info["created_by_name"] = "trainer";
+  info["priority_class"] = "";
+  info["host_network"] = "false";
+  CHECK_FALSE(NodeMayBeScrapeTargets(info));
+  CHECK(NodeOf(info) == "gpu-7");
+  CHECK_FALSE(AlertNamesPodOnly(info));
+  for (const char* own : {"host_ip", "pod_ip", "created_by_kind", "created_by_name"}) {
+    Labels one = phase;
+    one[own] = "x";
+    CHECK_MESSAGE(NodeOf(one) == "infra-1", own);
+  }
+  // kube_pod_container_resource_requests{resource, unit, node}: its own node.
+  Labels requests = l;
+  requests.erase("reason");
+  requests["resource"] = "nvidia_com_gpu";
+  requests["unit"] = "integer";
+  requests["node"] = "gpu-7";
+  CHECK(NodeOf(requests) == "gpu-7");
+  requests.erase("unit");  // `resource` alone is no request's
+  CHECK(NodeOf(requests) == "");
+  // kube-state-metrics' own pod (its container restarting, KubeStateMetricsDown): its own node.
+  Labels own = l;
+  own["pod"] = "prometheus-kube-state-metrics-6b7c9d5f4-x2x4z";
+  own["container"] = "kube-state-metrics";
+  own["namespace"] = "monitoring";
+  CHECK(NodeOf(own) == "infra-1");
+  CHECK_FALSE(AlertNamesPodOnly(own));
+  // kube_node_status_condition: a node's series, no pod: `node` is the node it is about.
+  Labels node = l;
+  node.erase("pod");
+  node.erase("container");
+  node.erase("uid");
+  node["alertname"] = "KubeNodeNotReady";
+  node["node"] = "gpu-7";
+  CHECK(NodeOf(node) == "gpu-7");
+  // kube-prometheus-stack's kube-state-metrics ServiceMonitor (honorLabels: true) given the same
+  // relabelling (relabelings: __meta_kubernetes_pod_node_name -> node).
+  const Labels kps = {{"alertname", "KubePodNotReady"},
+                      {"container", "kube-state-metrics"},
+                      {"endpoint", "http"},
+                      {"instance", "10.244.2.9:8080"},
+                      {"job", "kube-state-metrics"},
+                      {"namespace", "ml"},
+                      {"node", "infra-2"},
+                      {"pod", "trainer-0"},
+                      {"service", "kube-prometheus-stack-kube-state-metrics"},
+                      {"uid", "0b6c2f7e-4d1a-4f5e-9d7b-2a9f1c3e5b71"}};
+  CHECK(NodeOf(kps) == "");
+  CHECK(AlertNamesPodOnly(kps));
+  // honor_labels false (the chart's older default): the series' own node is exported_node, read as before.
+  Labels renamed = kps;
+  renamed["exported_node"] = "gpu-7";
+  CHECK(NodeOf(renamed) == "gpu-7");
+  // Not kube-state-metrics: a DaemonSet exporter's or a training pod's `node` is its own node.
+  CHECK(NodeOf({{"node", "gpu-7"}, {"pod", "trainer-0"}, {"job", "kubernetes-pods"}, {"instance", "10.244.7.20:8000"}}) == "gpu-7");
+  CHECK(NodeOf({{"Hostname", "gpu-7"}, {"node", "gpu-7"}, {"pod", "nvidia-dcgm-exporter-x7k2p"}, {"job", "nvidia-dcgm-exporter"}}) == "gpu-7");
+}
+
+TEST_CASE("scrape labels: a pod-only label set's scrape target address is no place (KSM2)") {
+  // kube-state-metrics' address, as an IP or a Service name: no place of the pod.
+  Labels l = kCommunityChartRestarts;
+  CHECK(InstanceIsNoPlace(l));
+  CHECK(SubjectNodeLabel(l, "instance") == "");
+  l["instance"] = "kube-state-metrics.monitoring.svc:8080";
+  CHECK(NodeOf(l) == "");
+  // A pod scraped for its own metrics: its IP is the pod's, no node's name.
+  const Labels own = {{"namespace", "ml"}, {"pod", "trainer-0"}, {"gpu", "5"}, {"instance", "10.244.7.20:8000"}, {"job", "kubernetes-pods"}};
+  CHECK(InstanceIsNoPlace(own));
+  CHECK(NodeOf(own) == "");  // main: 10.244.7.20
+  CHECK(NodeNamesOf(own).empty());
+  CHECK(AlertNamesPodOnly(own));
+  // `exported_pod` names a pod too.
+  CHECK(NodeOf({{"exported_pod", "trainer-0"}, {"instance", "[fd00::7]:9400"}}) == "");
+  // A host's name as instance beside a pod (a node's exporter relabelled to its node name) stays.
+  CHECK(NodeOf({{"namespace", "training"}, {"pod", "trainer-worker-1"}, {"instance", "gpu-a17"}}) == "gpu-a17");
+  // A node label beside it: the instance is kept among the place's names, as before.
+  const Labels dcgm = {{"Hostname", "gpu-7"}, {"pod", "trainer-0"}, {"instance", "10.0.0.7:9400"}};
+  CHECK_FALSE(InstanceIsNoPlace(dcgm));
+  CHECK(NodeNamesOf(dcgm).instance == std::vector<std::string>{"10.0.0.7"});
+  // No pod: an exporter's address is still a place known by its address (node_exporter by IP).
+  CHECK(NodeOf({{"alertname", "NodeFilesystemAlmostFull"}, {"instance", "10.0.3.17:9100"}}) == "10.0.3.17");
 }
 
 }  // namespace

@@ -1,0 +1,122 @@
+// Where an alert is (KSM2, 2026-12-03), through the diagnosis agent as `vigil diagnose --case` and
+// alert triage run it (the shipped pack, no probe answering):
+//   - an alert naming only its pod (`pod`, `instance` = the scraped target's address) is not placed on
+//     that address; kube_pod_info in the case places it; kube-state-metrics' own `node` (honor_labels
+//     with a node relabelling) is not its node.
+// Own host, pod and address names; label sets as the charts write them (scrape_labels_test.cc has
+// the whole sets).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+constexpr const char* kStartsAt = "2026-12-03T16:05:00Z";
+constexpr int64_t kT0 = 1796313900000;  // kStartsAt
+
+Json Series(const std::string& name, Json labels, double value) {
+  Json s = Json::object();
+  s["name"] = name;
+  s["labels"] = std::move(labels);
+  Json samples = Json::array();
+  for (int i = 0; i < 12; ++i) samples.push_back(Json::array({kT0 - 600000 + i * 60000, value}));
+  s["samples"] = std::move(samples);
+  return s;
+}
+
+// A case of one alert (`labels`, a PCIe or Xid summary), `metrics`, optional topology nodes.
+Json CaseOf(Json labels, const std::string& summary, Json metrics = Json::array(), Json nodes = Json()) {
+  Json j = Json::object();
+  j["id"] = "ksm2";
+  j["alert"] = {{"labels", std::move(labels)}, {"annotations", {{"summary", summary}}}, {"startsAt", kStartsAt}};
+  j["logs"] = Json::array();
+  j["metrics"] = std::move(metrics);
+  j["probes"] = Json::object();
+  if (!nodes.is_null()) j["topology"] = {{"nodes", std::move(nodes)}, {"gpus_per_node", 8}};
+  return j;
+}
+
+// DiagnosisAgent over the case with the shipped pack (kube_pod_info placement, the alert's facts).
+Diagnosis Run(const Json& case_json) {
+  auto c = ParseCase(case_json, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  auto exec = MakeReplayExecutor(Json::object());
+  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
+  auto r = DiagnosisAgent(o).Diagnose(*c, exec->get());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return r->diagnosis;
+}
+
+bool Said(const Diagnosis& d, const std::string& part) {
+  for (const std::string& u : d.unverified) {
+    if (u.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("ksm2: a pod-only alert is not placed on its scrape target's address") {
+  const char* xid = "Xid 79 on GPU 5 of pod ml/trainer-0: GPU has fallen off the bus";
+  const Json pod_alert = {{"alertname", "TrainerGpuLost"}, {"namespace", "ml"},      {"pod", "trainer-0"},
+                          {"gpu", "5"},                    {"xid", "79"},           {"instance", "10.244.7.20:8000"},
+                          {"job", "kubernetes-pods"},      {"severity", "critical"}};
+  SUBCASE("no kube_pod_info: the pod, its node unknown") {
+    const Diagnosis d = Run(CaseOf(pod_alert, xid));
+    CHECK(d.root_cause == "gpu_fallen_off_bus");
+    CHECK(d.component.find("10.244.7.20") == std::string::npos);  // main: 10.244.7.20/gpu5
+    for (const Hypothesis& h : d.hypotheses) CHECK(h.component.find("10.244.7.20") == std::string::npos);
+    CHECK(Said(d, "pod ml/trainer-0: the alert names no node and no kube_pod_info series says which node the pod "
+                  "runs on; its node is unknown (its instance 10.244.7.20:8000 is the scraped target's address, "
+                  "not the pod's node)"));
+  }
+  SUBCASE("kube_pod_info in the case places it") {
+    Json m = Json::array({Series("kube_pod_info", {{"namespace", "ml"}, {"pod", "trainer-0"}, {"node", "gpu-7"},
+                                                   {"host_ip", "10.0.0.7"}, {"job", "kube-state-metrics"}},
+                                 1)});
+    CHECK(Run(CaseOf(pod_alert, xid, m)).component == "gpu-7/gpu5");
+  }
+  SUBCASE("kube-state-metrics' own node under honor_labels is not the pod's; kube_pod_info's is") {
+    // The community chart's kubernetes-service-endpoints job: `node` is kube-state-metrics' (infra-1).
+    Json l = {{"alertname", "KubePodGpuLost"},
+              {"namespace", "ml"},
+              {"pod", "trainer-0"},
+              {"container", "trainer"},
+              {"uid", "0b6c2f7e-4d1a-4f5e-9d7b-2a9f1c3e5b71"},
+              {"gpu", "5"},
+              {"xid", "79"},
+              {"instance", "10.244.1.5:8080"},
+              {"job", "kubernetes-service-endpoints"},
+              {"service", "prometheus-kube-state-metrics"},
+              {"app_kubernetes_io_name", "kube-state-metrics"},
+              {"node", "infra-1"}};
+    Json m = Json::array({Series("kube_pod_info", {{"namespace", "ml"}, {"pod", "trainer-0"}, {"node", "gpu-7"},
+                                                   {"host_ip", "10.0.0.7"}, {"pod_ip", "10.244.7.20"},
+                                                   {"created_by_kind", "StatefulSet"}, {"service", "prometheus-kube-state-metrics"},
+                                                   {"job", "kubernetes-service-endpoints"}},
+                                 1)});
+    Diagnosis d = Run(CaseOf(l, xid, m));
+    CHECK(d.component == "gpu-7/gpu5");  // main: infra-1/gpu5
+    bool said = false;
+    for (const Evidence& e : d.evidence) {
+      said = said || (e.source == "kube_pod_info" &&
+                      e.detail.find("its `node` label (infra-1) is not read: on a kube-state-metrics series about another pod "
+                                    "it is kube-state-metrics' own node") != std::string::npos);
+    }
+    CHECK(said);
+    // No kube_pod_info: neither infra-1 nor kube-state-metrics' address.
+    d = Run(CaseOf(l, xid));
+    CHECK(d.component.find("infra-1") == std::string::npos);
+    CHECK(d.component.find("10.244.1.5") == std::string::npos);
+    CHECK(Said(d, "(its `node` label infra-1 may be kube-state-metrics' own node: not read)"));
+  }
+}
+
+}  // namespace vigil
