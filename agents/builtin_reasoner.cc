@@ -609,6 +609,10 @@ struct Topology {
   // diagnosis's `unverified`).
   std::string gpus_per_node_note;
   std::vector<std::string> node_order;  // topology.nodes, for rank -> node
+  // The alert's node (NodeOf) as the case spells it (BuildTopology; KSM2): another source's spelling
+  // of the same host (SameNodeName) - the topology's first, else the only other one -, else the
+  // alert's own. Beliefs::Add puts observations on the alert's own spelling here.
+  std::string alert_node;
   // The host of a line that names a device but no host (a k8s pod log "GPU 2: ..."): the only
   // node of the case, else the node the alert fired for; empty when neither is known.
   std::string default_node;
@@ -1426,6 +1430,29 @@ Topology BuildTopology(const DiagnosisCase& c) {
       }
     }
   }
+  // The alert's node as the case's other sources spell it (KSM2, 2026-12-03): an alert naming
+  // `gpu-n23.ml.example.net` (its `instance`, `Hostname` or `node`) on a case whose topology, series
+  // or logs call that host `gpu-n23` is placed on `gpu-n23`, the topology's spelling first; before, the
+  // answer's place was the alert's spelling while the evidence's was the other (realistic17 rl17-08's
+  // alert with Prometheus' series). Two other spellings (gpu-n23.a.example and gpu-n23.b.example
+  // beside an alert's `gpu-n23`) or none: the alert's kept.
+  if (c.alert) {
+    const std::string own = NodeOf(c.alert->labels);
+    t.alert_node = own;
+    std::vector<std::string> others;
+    for (const std::string& n : t.nodes) {
+      if (n != own && !IsIpAddress(n) && SameNodeName(n, own)) others.push_back(n);
+    }
+    auto listed = std::find_if(t.node_order.begin(), t.node_order.end(), [&](const std::string& n) {
+      return std::find(others.begin(), others.end(), n) != others.end();
+    });
+    if (listed != t.node_order.end()) {
+      t.alert_node = *listed;
+    } else if (others.size() == 1) {
+      t.alert_node = others.front();
+    }
+    if (t.alert_node != own) t.nodes.erase(own);
+  }
   t.names = CaseNodes(t.nodes);
   t.names.SetAddresses(CaseAddresses(c, t));
   // A topology's rank map naming a node otherwise than its node list ("node-3.cluster.local/gpu2"
@@ -1436,8 +1463,8 @@ Topology BuildTopology(const DiagnosisCase& c) {
   }
   if (t.nodes.size() == 1) {
     t.default_node = *t.nodes.begin();
-  } else if (c.alert && t.nodes.count(NodeOf(c.alert->labels))) {
-    t.default_node = NodeOf(c.alert->labels);
+  } else if (c.alert && t.nodes.count(t.alert_node)) {
+    t.default_node = t.alert_node;
   }
   // "rank r runs on nodes[r // gpus_per_node], local GPU r % gpus_per_node" (the usual layout),
   // laid out for jobs up to kMaxLaidOutRanks ranks: a topology's `gpus_per_node` of 2^31 - 1 (a
@@ -7498,8 +7525,17 @@ class Beliefs {
     if (brake) power_brake_gpus_[node].insert(gpu);
   }
 
+  // The alert's node as the case spells it (Topology::alert_node): an observation placed on the
+  // alert's own spelling `from` is placed on `to` (KSM2).
+  void SetAlertNodeSpelling(std::string from, std::string to) {
+    if (from == to) return;
+    spell_from_ = std::move(from);
+    spell_to_ = std::move(to);
+  }
+
   void Add(Observation o) {
     o.evidence.id = "e" + std::to_string(obs_.size() + 1);
+    if (!spell_from_.empty() && o.hint.node == spell_from_) o.hint.node = spell_to_;
     // Whatever pass read it, a line of the alert's own log counts as AlertFactWeight says.
     if (FromAlertFactsLog(o.evidence)) {
       for (auto& [c, d] : o.deltas) {
@@ -7873,6 +7909,7 @@ class Beliefs {
   double other_score_;
   const std::map<std::string, std::string>* layers_;  // category -> taxonomy layer (the facts')
   std::map<std::string, double> score_;
+  std::string spell_from_, spell_to_;  // SetAlertNodeSpelling
   std::vector<Observation> obs_;
   std::set<std::string> discounted_;  // categories explained away (Discount)
   // The case's lines and, read on the first storage component, those the storage scope reads
@@ -9450,6 +9487,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Beliefs beliefs(facts, options_.other_score);
   beliefs.SetCaseLines(&flat.lines);
   beliefs.SetCase(&c, &topo);
+  if (c.alert) beliefs.SetAlertNodeSpelling(NodeOf(c.alert->labels), topo.alert_node);
   beliefs.SetGpusPerNode(topo.gpus_per_node);
   beliefs.SetNodes(topo.nodes);
   for (const std::string& n : c.notes) d.unverified.push_back(n);

@@ -1,5 +1,9 @@
 // Where an alert is (KSM2, 2026-12-03), through the diagnosis agent as `vigil diagnose --case` and
 // alert triage run it (the shipped pack, no probe answering):
+//   - an alert naming its host by an FQDN (`instance="gpu-n23.ml.example.net:9100"`) in a case whose
+//     series, topology or logs name it `gpu-n23` is placed on the case's spelling (realistic17
+//     rl17-08's alert beside the series Prometheus holds for the host); alone, it keeps its FQDN; two
+//     FQDNs of different domains are never one node;
 //   - an alert naming only its pod (`pod`, `instance` = the scraped target's address) is not placed on
 //     that address; kube_pod_info in the case places it; kube-state-metrics' own `node` (honor_labels
 //     with a node relabelling) is not its node.
@@ -27,6 +31,17 @@ Json Series(const std::string& name, Json labels, double value) {
   for (int i = 0; i < 12; ++i) samples.push_back(Json::array({kT0 - 600000 + i * 60000, value}));
   s["samples"] = std::move(samples);
   return s;
+}
+
+// The DCGM temperature of host `hostname`'s 8 GPUs, as dcgm-exporter labels them.
+Json DcgmSeries(const std::string& hostname) {
+  Json m = Json::array();
+  for (int g = 0; g < 8; ++g) {
+    m.push_back(Series("DCGM_FI_DEV_GPU_TEMP", {{"Hostname", hostname}, {"gpu", std::to_string(g)},
+                                                {"instance", "10.1.0.23:9400"}, {"job", "dcgm-exporter"}},
+                       55));
+  }
+  return m;
 }
 
 // A case of one alert (`labels`, a PCIe or Xid summary), `metrics`, optional topology nodes.
@@ -61,7 +76,54 @@ bool Said(const Diagnosis& d, const std::string& part) {
   return false;
 }
 
+const char* kPcie = "PCIe link of device 0000:3a:00.0 trained at x4 (max x16)";
+
+Json PcieAlert(const std::string& key, const std::string& value) {
+  Json l = {{"alertname", "GPUPCIeLinkDowngraded"}, {"job", "node"}, {"pci_bus", "0000:3a:00.0"}, {"severity", "warning"}};
+  l[key] = value;
+  return l;
+}
+
 }  // namespace
+
+TEST_CASE("ksm2: an alert's FQDN is placed on the name the case's series and topology use") {
+  SUBCASE("instance FQDN, Prometheus' series under the short name (rl17-08's alert with its series)") {
+    Json m = DcgmSeries("gpu-n23");
+    m.push_back(Series("node_uname_info", {{"nodename", "gpu-n23"}, {"instance", "gpu-n23.ml.example.net:9100"}}, 1));
+    const Diagnosis d = Run(CaseOf(PcieAlert("instance", "gpu-n23.ml.example.net:9100"), kPcie, m));
+    CHECK(d.root_cause == "pcie_link_degraded");
+    CHECK(d.component == "gpu-n23");  // main: gpu-n23.ml.example.net
+  }
+  SUBCASE("Hostname FQDN, the topology's short names") {
+    Json l = {{"alertname", "GpuXidError"}, {"Hostname", "GPU-N23.ml.example.net"}, {"gpu", "1"}, {"xid", "79"}};
+    const Diagnosis d = Run(CaseOf(l, "Xid 79 on GPU 1: GPU has fallen off the bus", Json::array(),
+                                   Json::array({"gpu-n21", "gpu-n22", "gpu-n23", "gpu-n24"})));
+    CHECK(d.root_cause == "gpu_fallen_off_bus");
+    CHECK(d.component == "gpu-n23/gpu1");  // main: GPU-N23.ml.example.net/gpu1
+  }
+  SUBCASE("the topology's FQDN wins over a series' short name for a short-named alert") {
+    Json l = {{"alertname", "GpuXidError"}, {"node", "gpu-n23"}, {"gpu", "1"}, {"xid", "79"}};
+    const Diagnosis d = Run(CaseOf(l, "Xid 79 on GPU 1: GPU has fallen off the bus", DcgmSeries("gpu-n23"),
+                                   Json::array({"gpu-n22.ml.example.net", "gpu-n23.ml.example.net"})));
+    CHECK(d.component == "gpu-n23.ml.example.net/gpu1");
+  }
+  SUBCASE("nothing shorter known: the FQDN is kept") {
+    const Diagnosis d = Run(CaseOf(PcieAlert("instance", "gpu-n23.ml.example.net:9100"), kPcie));
+    CHECK(d.component == "gpu-n23.ml.example.net");
+  }
+  SUBCASE("two FQDNs of different domains are never one node") {
+    // The alert's FQDN beside another domain's host of the same first label: the alert's kept.
+    Json l = {{"alertname", "GpuXidError"}, {"Hostname", "gpu-n23.a.example.net"}, {"gpu", "1"}, {"xid", "79"}};
+    Diagnosis d = Run(CaseOf(l, "Xid 79 on GPU 1: GPU has fallen off the bus", DcgmSeries("gpu-n23.b.example.net")));
+    CHECK(d.component == "gpu-n23.a.example.net/gpu1");
+    // A short-named alert beside both: neither taken.
+    Json m = DcgmSeries("gpu-n23.a.example.net");
+    for (Json& s : DcgmSeries("gpu-n23.b.example.net")) m.push_back(s);
+    l = {{"alertname", "GpuXidError"}, {"Hostname", "gpu-n23"}, {"gpu", "1"}, {"xid", "79"}};
+    d = Run(CaseOf(l, "Xid 79 on GPU 1: GPU has fallen off the bus", m));
+    CHECK(d.component == "gpu-n23/gpu1");
+  }
+}
 
 TEST_CASE("ksm2: a pod-only alert is not placed on its scrape target's address") {
   const char* xid = "Xid 79 on GPU 5 of pod ml/trainer-0: GPU has fallen off the bus";
