@@ -103,10 +103,7 @@ PY
 check "webhook accepted" 0 '' -- curl -sf -XPOST -H 'Content-Type: application/json' --data-binary @"$TMP/webhook.json" "$V/api/v1/alerts"
 wait_for 120 'j["count"] == 3 and all(i["state"] == "diagnosed" for i in j["incidents"])' && passed=$((passed + 1)) ||
   bad "not 3 diagnosed incidents within 120 s: $(curl -s "$V/api/v1/incidents")"
-curl -sf "$V/api/v1/incidents" >"$TMP/list.json"
-for id in $("$PY" -c 'import json,sys; print(" ".join(str(i["id"]) for i in json.load(open(sys.argv[1]))["incidents"]))' "$TMP/list.json"); do
-  curl -sf "$V/api/v1/incidents/$id" >"$TMP/incident-$id.json"
-done
+fetch_incidents "$TMP/incident-"
 "$PY" - "$TMP" <<'PY' && passed=$((passed + 1)) || bad "A: the pod's node is kube_pod_info's, not kube-state-metrics' (above)"
 import glob, json, sys
 inc = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/incident-*.json")]

@@ -75,10 +75,7 @@ fi
 grep -q 'webhook of 16 alerts: 1 storm incident(s), 1 incident(s) created' "$TMP/vigil.log" &&
   grep -q 'webhook of 12 alerts: 1 storm incident(s), 1 incident(s) created' "$TMP/vigil.log" && passed=$((passed + 1)) ||
   bad "not one notification per rack: $(grep webhook "$TMP/vigil.log")"
-curl -sf "$V/api/v1/incidents" >"$TMP/list.json"
-for id in $("$PY" -c 'import json,sys; print(" ".join(str(i["id"]) for i in json.load(open(sys.argv[1]))["incidents"]))' "$TMP/list.json"); do
-  curl -sf "$V/api/v1/incidents/$id" >"$TMP/incident$id.json"
-done
+fetch_incidents "$TMP/incident"
 "$PY" - "$TMP" <<'PY' && passed=$((passed + 1)) || bad "the two racks' storms (see above)"
 import glob, json, sys
 incidents = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/incident*.json")]

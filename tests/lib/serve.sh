@@ -8,6 +8,8 @@
 #   wait_for SECONDS PYTHON_CONDITION
 # polls $V/api/v1/incidents every 0.1 s until PYTHON_CONDITION holds on its JSON (`j`); returns 1
 # when it has not within SECONDS. Uses $PY (default /usr/bin/python3).
+#   fetch_incidents PREFIX
+# saves GET $V/api/v1/incidents/ID of every incident the list holds to PREFIX<ID>.json.
 #   alertmanager_config FILE WEBHOOK_URL GROUP_BY REPEAT_INTERVAL [CREDENTIALS_FILE]
 # writes an Alertmanager config to FILE whose one route sends every alert to the receiver `vigil`:
 # a webhook to WEBHOOK_URL (vigil's /api/v1/alerts) with send_resolved, group_wait and
@@ -60,4 +62,11 @@ wait_for() {
     sleep 0.1
   done
   return 1
+}
+fetch_incidents() {
+  local id
+  for id in $(curl -sf "$V/api/v1/incidents" |
+              "${PY:-/usr/bin/python3}" -c 'import json,sys; print(" ".join(str(i["id"]) for i in json.load(sys.stdin)["incidents"]))'); do
+    curl -sf "$V/api/v1/incidents/$id" >"$1$id.json"
+  done
 }
