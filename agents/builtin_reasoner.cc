@@ -10840,7 +10840,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       SlurmNodeStateReader reader;
       for (const LogLine& l : log.lines) {
         const SlurmJobEnd end = ReadSlurmJobEnd(l.text);
-        if (end == SlurmJobEnd::kNodeFail || end == SlurmJobEnd::kPreempted || end == SlurmJobEnd::kCancelled) {
+        if (end == SlurmJobEnd::kNodeFail || end == SlurmJobEnd::kPreempted || end == SlurmJobEnd::kCancelled ||
+            end == SlurmJobEnd::kRequeued) {
           if (end == SlurmJobEnd::kNodeFail) node_fail = true;
           else stopped = true;
           if (end_line.empty() || end == SlurmJobEnd::kNodeFail) {
@@ -11076,19 +11077,35 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     double strongest = 0;
     for (const auto& [cat, score] : beliefs.scores()) strongest = std::max(strongest, score);
     const bool fault_shown = strongest >= kCauseMinScore;
-    const std::string why = "Slurm's " + stopped_by_scheduler->state +
-                            (fault_shown ? ": the scheduler or a user stopped the job after the fault the case shows"
-                                         : ": the job was stopped by the scheduler or a user, it did not fail by itself");
+    // A requeue (DEF5) ends this run only: the job comes back with a new start, and says nothing
+    // against the node the line names.
+    const bool requeued = stopped_by_scheduler->state == "REQUEUED";
+    const std::string why =
+        "Slurm's " + stopped_by_scheduler->state +
+        (fault_shown ? (requeued ? ": the scheduler or an admin requeued the job after the fault the case shows"
+                                 : ": the scheduler or a user stopped the job after the fault the case shows")
+                     : (requeued ? ": the scheduler or an admin requeued the job (this run ended, the job goes back to "
+                                   "the queue; no failure of the job or its node), it did not fail by itself"
+                                 : ": the job was stopped by the scheduler or a user, it did not fail by itself"));
     if (!fault_shown) {
       // The signals' readings at or after the stop (a minute's slack, as 3z), or untimed; all of them
       // when the stop's line has no time (sacct's row). Line look-alikes ("reads like kb:") of any
       // category.
       const int64_t stop_ms = LineTimeMs(line, topo.clock);
-      auto after_stop = [stop_ms](const Observation& o) {
+      // A job requeued (or preempted and requeued) comes back with a new start (scontrol's
+      // StartTime=, DEF5): what its next run printed is not the stop's doing.
+      const int64_t start_ms = JobStartMs(flat.lines, topo.clock);  // kNoTime when none is read
+      const int64_t restart_ms = stop_ms != kNoTime && start_ms > stop_ms ? start_ms : kNoTime;
+      auto next_run = [restart_ms](const Observation& o) {
+        return restart_ms != kNoTime && o.time_ms != kNoTime && o.time_ms >= restart_ms;
+      };
+      auto after_stop = [stop_ms, &next_run](const Observation& o) {
+        if (next_run(o)) return false;
         return stop_ms == kNoTime || o.time_ms == kNoTime || o.time_ms >= SaturatingSub(stop_ms, 60'000);
       };
-      auto look_alike = [](const Observation& o) {
-        return o.evidence.kind == EvidenceKind::kKnowledge && o.evidence.detail.find("  (reads like kb:") != std::string::npos;
+      auto look_alike = [&next_run](const Observation& o) {
+        return o.evidence.kind == EvidenceKind::kKnowledge && o.evidence.detail.find("  (reads like kb:") != std::string::npos &&
+               !next_run(o);
       };
       std::set<std::string> cats;
       for (const auto& [cat, score] : beliefs.scores()) cats.insert(cat);
@@ -11185,23 +11202,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (line.text.find("***") == std::string::npos &&
             line.text.find("Time limit exhausted") == std::string::npos) {
           // Kubernetes' wording: every form holds "eadline", "reempt", "vict" or "aint".
-          if (line.text.find("eadline") == std::string::npos && line.text.find("reempt") == std::string::npos &&
-              line.text.find("vict") == std::string::npos && line.text.find("aint") == std::string::npos) {
-            continue;
-          }
           std::smatch row;
-          if (!std::regex_search(line.text, kKubeKill) &&
-              !(std::regex_search(line.text, row, kPodRow) && pod_in_case(row.str(1), line.text))) {
+          const bool kube =
+              (line.text.find("eadline") != std::string::npos || line.text.find("reempt") != std::string::npos ||
+               line.text.find("vict") != std::string::npos || line.text.find("aint") != std::string::npos) &&
+              (std::regex_search(line.text, kKubeKill) ||
+               (std::regex_search(line.text, row, kPodRow) && pod_in_case(row.str(1), line.text)));
+          if (kube) {
+            killed = true;
+            int64_t t = LineTimeMs(line.text, topo.clock);
+            if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
             continue;
           }
-          killed = true;
-          int64_t t = LineTimeMs(line.text, topo.clock);
-          if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
-          continue;
+          // slurmctld's requeue lines (ReadSlurmKill, DEF5) hold no "***".
+          if (line.text.find("equeue") == std::string::npos) continue;
         }
         const SlurmKill kill = ReadSlurmKill(line.text);
         if (kill.end != SlurmJobEnd::kTimeLimit && kill.end != SlurmJobEnd::kPreempted &&
-            kill.end != SlurmJobEnd::kCancelled) {
+            kill.end != SlurmJobEnd::kCancelled && kill.end != SlurmJobEnd::kRequeued) {
           continue;
         }
         killed = true;

@@ -357,5 +357,52 @@ TEST_CASE("rga: a job Slurm preempted or a user cancelled did not fail by itself
   CHECK(d.root_cause == "cuda_oom");
 }
 
+// DEF5 (2026-12-03): a requeue read as no end, so the signals the requeued run's ranks got read as a
+// launch error or a crash. It is a stop by the scheduler or an admin, as a preemption; the
+// node-failure requeue is the node's.
+TEST_CASE("rga: a job Slurm requeued did not fail by itself; a requeue after a node failure is the node's (DEF5)") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> requeues = {
+      {"slurmd", {"slurmstepd: error: *** JOB 77120 ON gpu-05 CANCELLED AT 2026-03-10T06:52:11 DUE TO JOB REQUEUE ***"}},
+      {"slurmctld", {"[2026-03-10T06:52:11.204] _job_requeue_op: requeue JobId=77120 per user/system request"}},
+      {"ops/shell", {"$ sacct -j 77120 -D -X -o JobID,JobName,State,ExitCode", "77120          pretrain   REQUEUED      0:15"}},
+      {"ops/shell", {"$ squeue -j 77120 -o '%i %T %r'", "77120 REQUEUE_HOLD JobHeldAdmin"}},
+  };
+  for (const auto& [source, lines] : requeues) {
+    CAPTURE(lines.back());
+    Diagnosis d = RunWith(kStoppedJob, source, lines);
+    CHECK(d.root_cause == "unknown");  // before: launch_config_error / rank_process_crash
+    bool said = false;
+    for (const Evidence& e : d.evidence) said = said || e.detail.find("requeued the job (this run ended") != std::string::npos;
+    CHECK(said);
+  }
+  // slurmctld's requeue after a node failure names the node: NODE_FAIL's reading, on it.
+  Diagnosis d = RunWith(kSlurmJob, "slurmctld",
+                        {"[2026-03-10T07:02:11.402] requeue job JobId=77120 due to failure of node gpu-07",
+                         "[2026-03-10T07:02:11.403] _requeue_job_node_failed: requeue JobId=77120 due to node failure"});
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(StartsWith(d.component, "gpu-07"));
+}
+
+// DEF5: a stop's discount ends where the job's next run starts (scontrol's StartTime= after the
+// stop, as a requeued or preempted-and-requeued job shows it): the next run's signals are its own.
+TEST_CASE("rga: what a requeued job's next run printed is not explained by the earlier stop (DEF5)") {
+  Json j = CaseOf({"gpu-05", "gpu-06", "gpu-07", "gpu-08"}, "slurm-77120.out", {
+      "[2026-03-10 07:30:02] step 10 | loss 2.31 | 1.02 s/step",
+      "[2026-03-10 07:31:03] [rank0]: torch.distributed.elastic.multiprocessing.api.SignalException: Process 4411 got signal: 15",
+      "[2026-03-10 07:31:03] srun: error: gpu-05: task 0: Terminated",
+      "[2026-03-10 07:31:04] srun: error: gpu-06: task 1: Terminated"});
+  for (const std::string& stop : {std::string("slurmstepd: error: *** JOB 77120 ON gpu-05 CANCELLED AT 2026-03-10T06:52:11 DUE TO JOB REQUEUE ***"),
+                                  std::string("slurmstepd: error: *** JOB 77120 ON gpu-05 CANCELLED AT 2026-03-10T06:52:11 DUE TO PREEMPTION ***")}) {
+    CAPTURE(stop);
+    // The stop alone, no later start: the signals read as its doing.
+    CHECK(RunWith(j, "slurmd", {stop}).root_cause == "unknown");
+    // The job started again at 07:30: the signals at 07:31 are the new run's, not the stop's.
+    Diagnosis d = RunWith(j, "slurmd", {stop, "   RunTime=00:01:02 TimeLimit=1-00:00:00 TimeMin=N/A",
+                                        "   SubmitTime=2026-03-10T06:00:00 EligibleTime=2026-03-10T06:54:11",
+                                        "   StartTime=2026-03-10T07:30:00 EndTime=2026-03-11T07:30:00 Deadline=N/A"});
+    CHECK(d.root_cause != "unknown");
+  }
+}
+
 }  // namespace
 }  // namespace vigil

@@ -15,13 +15,14 @@ SlurmKill ReadKill(const std::string& line, bool* stepd) {
     // A plain "*** STEP ... CANCELLED AT ... ***" is srun ending a step after a task failed: no end.
     // The node failure's line goes on: "DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS ***".
     static const std::regex kStepd(
-        R"(\*\*\* (JOB|STEP) \S+ ON \S+ CANCELLED AT (\S+)(?: DUE TO (TIME LIMIT|PREEMPTION|NODE FAILURE)(?:, [A-Z ]{1,60})?)?(?: by \S+)? ?\*\*\*)");
+        R"(\*\*\* (JOB|STEP) \S+ ON \S+ CANCELLED AT (\S+)(?: DUE TO (TIME LIMIT|PREEMPTION|NODE FAILURE|JOB REQUEUE)(?:, [A-Z ]{1,60})?)?(?: by \S+)? ?\*\*\*)");
     std::smatch m;
     if (std::regex_search(line, m, kStepd)) {
       const std::string why = m.str(3);
       k.end = why == "TIME LIMIT"     ? SlurmJobEnd::kTimeLimit
               : why == "PREEMPTION"   ? SlurmJobEnd::kPreempted
               : why == "NODE FAILURE" ? SlurmJobEnd::kNodeFail
+              : why == "JOB REQUEUE"  ? SlurmJobEnd::kRequeued
               : m.str(1) == "JOB"     ? SlurmJobEnd::kCancelled
                                       : SlurmJobEnd::kNone;
       if (k.end != SlurmJobEnd::kNone) k.at = m.str(2);
@@ -30,6 +31,21 @@ SlurmKill ReadKill(const std::string& line, bool* stepd) {
     }
   }
   if (line.find("Time limit exhausted for JobId=") != std::string::npos) k.end = SlurmJobEnd::kTimeLimit;
+  // slurmctld's requeues (job_mgr.c; JobId as %pJ prints it: "JobId=71021", "JobId=71021_3(71024)"):
+  // "_job_requeue_op: requeue JobId=N per user/system request" (scontrol requeue, an admin's or a
+  // health check's), "requeue job JobId=N due to failure of node X" and "_requeue_job_node_failed:
+  // requeue JobId=N due to node failure" (the node's), "preempted JobId=N has been requeued".
+  if (k.end == SlurmJobEnd::kNone && line.find("equeue") != std::string::npos) {
+    static const std::regex kCtldRequeue(
+        R"(\brequeue (?:job )?JobId=\d\S* (?:(per user/system request)|due to (?:failure of node \S+|node failure)))");
+    static const std::regex kPreemptRequeued(R"(\bpreempted JobId=\d\S* has been requeued\b)");
+    std::smatch m;
+    if (std::regex_search(line, m, kCtldRequeue)) {
+      k.end = m[1].matched ? SlurmJobEnd::kRequeued : SlurmJobEnd::kNodeFail;
+    } else if (std::regex_search(line, kPreemptRequeued)) {
+      k.end = SlurmJobEnd::kPreempted;
+    }
+  }
   return k;
 }
 
@@ -51,6 +67,8 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
     if (s == "NODE_FAIL") return SlurmJobEnd::kNodeFail;
     if (s == "PREEMPTED") return SlurmJobEnd::kPreempted;
     if (s == "CANCELLED") return SlurmJobEnd::kCancelled;
+    // sacct prints a 10-character column: REQUEUE_H+, REQUEUE_F+.
+    if (s == "REQUEUED" || s.rfind("REQUEUE_", 0) == 0) return SlurmJobEnd::kRequeued;
     return SlurmJobEnd::kNone;
   };
   if (line.find("JobState=") != std::string::npos) {
@@ -58,8 +76,9 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
     if (std::regex_search(line, m, kJobState)) return state(m.str(1));
   }
   // A job's own sacct / squeue row: its id first (an array task "71021_3", a het component "71021+0",
-  // not a step "71021.0"), the state a whole word of the row.
-  static const std::regex kRow(R"(^\s*\d+(?:_\d+)?(?:\+\d+)?[\s|].*?(?:^|[\s|])(TIMEOUT|OUT_OF_MEMORY|OUT_OF_ME\+|NODE_FAIL|PREEMPTED|CANCELLED)(?=[\s|]|$|\+))");
+  // not a step "71021.0"), the state a whole word of the row (also right after the id, one space
+  // between, as `squeue -o '%i %T'` prints it: DEF5).
+  static const std::regex kRow(R"(^\s*\d+(?:_\d+)?(?:\+\d+)?(?:[\s|]|[\s|].*?[\s|])(TIMEOUT|OUT_OF_MEMORY|OUT_OF_ME\+|NODE_FAIL|PREEMPTED|CANCELLED|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|REQUEUE_[HF]\+)(?=[\s|]|$|\+))");
   if (std::regex_search(line, m, kRow)) return state(m.str(1));
   return SlurmJobEnd::kNone;
 }
@@ -71,6 +90,7 @@ const char* SlurmJobEndName(SlurmJobEnd end) {
     case SlurmJobEnd::kNodeFail: return "NODE_FAIL";
     case SlurmJobEnd::kPreempted: return "PREEMPTED";
     case SlurmJobEnd::kCancelled: return "CANCELLED";
+    case SlurmJobEnd::kRequeued: return "REQUEUED";
     case SlurmJobEnd::kNone: break;
   }
   return "";
@@ -86,6 +106,7 @@ std::vector<SlurmFailedNode> SlurmNodeStateReader::Read(const std::string& line)
   static const std::regex kKilling(R"(\bKilling JobId=\d+\S* on failed node (\S+))");
   static const std::regex kNotResponding(R"(\bNodes? (\S+) not responding\b)");
   static const std::regex kKillTask(R"(\bNode (\S+)\b.*\bKill task failed\b)");
+  static const std::regex kRequeueNode(R"(\brequeue job JobId=\d\S* due to failure of node (\S+))");
   if (line.find("failed node") != std::string::npos && std::regex_search(line, m, kKilling) && single(m.str(1))) {
     out.push_back({m.str(1), ""});
     return out;
@@ -93,6 +114,11 @@ std::vector<SlurmFailedNode> SlurmNodeStateReader::Read(const std::string& line)
   if (line.find("not responding") != std::string::npos && std::regex_search(line, m, kNotResponding) &&
       single(m.str(1))) {
     out.push_back({m.str(1), "Not responding"});
+    return out;
+  }
+  if (line.find("failure of node") != std::string::npos && std::regex_search(line, m, kRequeueNode) &&
+      single(m.str(1))) {
+    out.push_back({m.str(1), ""});
     return out;
   }
   if (line.find("Kill task failed") != std::string::npos && std::regex_search(line, m, kKillTask) && single(m.str(1))) {

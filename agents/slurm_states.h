@@ -5,8 +5,14 @@
 // (TIMEOUT, OUT_OF_MEMORY / OUT_OF_ME+, NODE_FAIL, PREEMPTED; a step's row "4481033.0" is not the
 // job's end). An expert reads them: a job killed at its own time limit while it still made progress
 // is its launch configuration (--time shorter than the run needs, or than its checkpoint interval),
-// OUT_OF_MEMORY is the job's host memory (its cgroup limit), NODE_FAIL is the node's. Pure
-// functions, thread safe.
+// OUT_OF_MEMORY is the job's host memory (its cgroup limit), NODE_FAIL is the node's. A requeue
+// (DEF5, 2026-12-03: slurmstepd's "... CANCELLED AT <t> DUE TO JOB REQUEUE ***", slurmctld's
+// "requeue JobId=N per user/system request", the state REQUEUED / REQUEUE_HOLD / REQUEUE_FED) ends
+// that run of the job at that time, on the node the line names, and the job id comes back with a
+// new start: the scheduler or an admin stopped it, as a preemption does, and it says nothing against
+// the node (before, no end). slurmctld's "requeue job JobId=N due to failure of node X" and "requeue
+// JobId=N due to node failure" are the node's failure (NODE_FAIL), the job requeued after it, and
+// "preempted JobId=N has been requeued" a preemption. Pure functions, thread safe.
 #pragma once
 
 #include <string>
@@ -14,7 +20,7 @@
 
 namespace vigil {
 
-enum class SlurmJobEnd { kNone, kTimeLimit, kOutOfMemory, kNodeFail, kPreempted, kCancelled };
+enum class SlurmJobEnd { kNone, kTimeLimit, kOutOfMemory, kNodeFail, kPreempted, kCancelled, kRequeued };
 
 // The end a line states (kNone for none). A line longer than 2000 bytes is not read.
 SlurmJobEnd ReadSlurmJobEnd(const std::string& line);
@@ -23,6 +29,8 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line);
 // these lines): slurmstepd's "*** JOB|STEP ... CANCELLED AT <t> [DUE TO ...] ***" and slurmctld's
 // "Time limit exhausted for JobId=...", with the end ReadSlurmJobEnd gives them and the time
 // slurmstepd writes after CANCELLED AT ("" for slurmctld's line, which carries the line's own time).
+// A requeue is a kill too: slurmstepd's "DUE TO JOB REQUEUE", slurmctld's "requeue JobId=N per
+// user/system request" and "preempted JobId=N has been requeued" (kRequeued, kPreempted).
 // A state read after the fact (JobState=, a sacct row) is no kill: kNone.
 struct SlurmKill {
   SlurmJobEnd end = SlurmJobEnd::kNone;
@@ -30,14 +38,15 @@ struct SlurmKill {
 };
 SlurmKill ReadSlurmKill(const std::string& line);
 
-// "TIMEOUT", "OUT_OF_MEMORY", ... as Slurm names the state ("" for kNone).
+// "TIMEOUT", "OUT_OF_MEMORY", ..., "REQUEUED" as Slurm names the state ("" for kNone).
 const char* SlurmJobEndName(SlurmJobEnd end);
 
 // A node Slurm says failed, and why (RGA, 2026-12-03): the node a NODE_FAIL job end is about, which
 // the job's own end line does not name ("*** JOB 77 ON n-01 CANCELLED AT ... DUE TO NODE FAILURE ***"
 // names the batch host; sacct's NodeList= is every node of the job). Read from:
 //   - slurmctld: "Killing JobId=4481033 on failed node gpu-07", "error: Nodes gpu-07 not responding,
-//     setting DOWN" (reason "Not responding"), "error: Node gpu-07 ... Kill task failed";
+//     setting DOWN" (reason "Not responding"), "error: Node gpu-07 ... Kill task failed", "requeue job
+//     JobId=4481033 due to failure of node gpu-07" (a job with --requeue; DEF5);
 //   - scontrol show node: a record "NodeName=gpu-07 ..." whose State= is DOWN, DRAIN(ED|ING) or FAIL
 //     (with + flags, '*' for not responding) and whose "Reason=Not responding [slurm@...]" gives why
 //     (the Reason= line may follow the NodeName= line: one reader a log, lines in order);

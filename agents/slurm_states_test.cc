@@ -20,9 +20,55 @@ TEST_CASE("ReadSlurmJobEnd reads slurmstepd's node failure with its trailing adv
   CHECK(ReadSlurmJobEnd("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:44 DUE TO NODE FAILURE ***") ==
         SlurmJobEnd::kNodeFail);
   CHECK(ReadSlurmJobEnd("srun: error: *** STEP 120.0 ON n-01 CANCELLED AT 2026-03-09T16:12:44 ***") == SlurmJobEnd::kNone);
-  // An end whose reason is none of the three (a requeue) is no time limit, preemption or node failure.
+  // A requeue is no time limit, preemption or node failure (its own end since DEF5: below).
   CHECK(ReadSlurmJobEnd("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:44 DUE TO JOB REQUEUE ***") ==
-        SlurmJobEnd::kNone);
+        SlurmJobEnd::kRequeued);
+}
+
+// DEF5 (2026-12-03): slurmstepd's "DUE TO JOB REQUEUE" (its format string in /usr/sbin/slurmstepd)
+// read as no end, and no requeue state was read: the requeue ends that run of the job at that time
+// on that node (the job id comes back with a new start), a stop by the scheduler or an admin, not
+// a failure of the node. slurmctld's requeue after a node failure is the node's.
+TEST_CASE("ReadSlurmJobEnd / ReadSlurmKill: a requeue ends that run of the job (DEF5)") {
+  SlurmKill k = ReadSlurmKill("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:44 DUE TO JOB REQUEUE ***");
+  CHECK(k.end == SlurmJobEnd::kRequeued);
+  CHECK(k.at == "2026-03-09T16:12:44");
+  CHECK(ReadSlurmKill("slurmstepd: error: *** STEP 120.0 ON n-01 CANCELLED AT 2026-03-09T16:12:44 DUE TO JOB REQUEUE ***").end ==
+        SlurmJobEnd::kRequeued);
+  CHECK(std::string(SlurmJobEndName(SlurmJobEnd::kRequeued)) == "REQUEUED");
+  // slurmctld's own lines (job_mgr.c's format strings in /usr/sbin/slurmctld, %pJ as it prints a job).
+  k = ReadSlurmKill("[2026-03-09T16:12:44.101] _job_requeue_op: requeue JobId=120 per user/system request");
+  CHECK(k.end == SlurmJobEnd::kRequeued);
+  CHECK(k.at.empty());  // the line's own time
+  CHECK(ReadSlurmJobEnd("[2026-03-09T16:12:44.101] _job_requeue_op: requeue JobId=71021_3(71024) per user/system request") ==
+        SlurmJobEnd::kRequeued);
+  CHECK(ReadSlurmJobEnd("[2026-03-09T16:12:44.101] requeue job JobId=120 due to failure of node n-03") == SlurmJobEnd::kNodeFail);
+  CHECK(ReadSlurmJobEnd("[2026-03-09T16:12:44.101] _requeue_job_node_failed: requeue JobId=120 due to node failure") ==
+        SlurmJobEnd::kNodeFail);
+  CHECK(ReadSlurmJobEnd("[2026-03-09T16:12:44.101] preempted JobId=120 has been requeued") == SlurmJobEnd::kPreempted);
+  // The states: sacct's row (its 10-character column too), squeue -o %T, scontrol's JobState=.
+  CHECK(ReadSlurmJobEnd("120          pretrain        gpu   REQUEUED      0:0") == SlurmJobEnd::kRequeued);
+  CHECK(ReadSlurmJobEnd("120|pretrain|REQUEUED|0:15") == SlurmJobEnd::kRequeued);
+  CHECK(ReadSlurmJobEnd("120          pretrain REQUEUE_H+      0:0") == SlurmJobEnd::kRequeued);
+  CHECK(ReadSlurmJobEnd("120          pretrain REQUEUE_F+      0:0") == SlurmJobEnd::kRequeued);
+  CHECK(ReadSlurmJobEnd("  120  gpu  pretrain  ana  REQUEUE_HOLD  0:00  4  (JobHeldAdmin)") == SlurmJobEnd::kRequeued);
+  // squeue -o '%i %T %r': one space after the id (no state was read there, PREEMPTED neither).
+  CHECK(ReadSlurmJobEnd("120 REQUEUE_HOLD JobHeldAdmin") == SlurmJobEnd::kRequeued);
+  CHECK(ReadSlurmJobEnd("120 PREEMPTED None") == SlurmJobEnd::kPreempted);
+  CHECK(ReadSlurmJobEnd("   JobState=REQUEUE_FED Reason=None Dependency=(null)") == SlurmJobEnd::kRequeued);
+  CHECK(ReadSlurmJobEnd("   JobState=REQUEUED Reason=None Dependency=(null)") == SlurmJobEnd::kRequeued);
+  // Not a requeue: a step's row, a job that may be requeued, a word in prose, a pending job.
+  CHECK(ReadSlurmJobEnd("120.0        python     REQUEUED      0:0") == SlurmJobEnd::kNone);
+  CHECK(ReadSlurmJobEnd("   Requeue=1 Restarts=2 BatchFlag=1 Reboot=0 ExitCode=0:0") == SlurmJobEnd::kNone);
+  CHECK(ReadSlurmJobEnd("[2026-03-10 07:40:02] requeue (attempt 2) on n-[01-04]") == SlurmJobEnd::kNone);
+  CHECK(ReadSlurmJobEnd("   JobState=PENDING Reason=BeginTime Dependency=(null)") == SlurmJobEnd::kNone);
+  // The node a node failure's requeue names is a failed node; a user's requeue names none.
+  SlurmNodeStateReader r;
+  auto f = r.Read("[2026-03-09T16:12:44.101] requeue job JobId=120 due to failure of node n-03");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].host == "n-03");
+  CHECK(r.Read("[2026-03-09T16:12:44.101] _job_requeue_op: requeue JobId=120 per user/system request").empty());
+  CHECK(r.Read("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:44 DUE TO JOB REQUEUE ***").empty());
 }
 
 // REVFIX3 (review REV's fifth open finding): a line naming the step a job failed or hung at counted
