@@ -67,14 +67,19 @@ Result<int64_t> OptTime(const Json& obj, const char* key, const std::string& whe
   return *ms;
 }
 
-std::string Fnv1aHex(const std::string& rule, const Labels& labels) {
-  uint64_t h = 1469598103934665603ull;
+// Alertmanager's own fingerprint of an alert (prometheus/common model.LabelSet.Fingerprint): FNV-1a
+// 64 over the label names in byte order, each name and value followed by the byte 0xff, printed as
+// 16 hex digits. The alertname is one of the labels. Before DEF5 (2026-12-03) the alertname was
+// mixed in once more and the offset basis lacked its last digit, so an alert sent without
+// `fingerprint` (amtool, a script, a test) got another fingerprint than the same alert coming
+// through Alertmanager, and became a second incident.
+std::string AlertmanagerFingerprint(const Labels& labels) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a 64 offset basis
   auto mix = [&](std::string_view s) {
     for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;  // separator
+    h = (h ^ 0xff) * 1099511628211ull;  // model.SeparatorByte
   };
-  mix(rule);
-  for (const auto& [k, v] : labels) mix(k), mix(v);
+  for (const auto& [k, v] : labels) mix(k), mix(v);  // Labels is a std::map: names in byte order
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -133,7 +138,7 @@ Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where) {
   }
   ASSIGN_OR_RETURN(std::string generator, OptString(j, "generatorURL", p));
   ASSIGN_OR_RETURN(a.fingerprint, OptString(j, "fingerprint", p));
-  if (a.fingerprint.empty()) a.fingerprint = Fnv1aHex(a.rule, a.labels);
+  if (a.fingerprint.empty()) a.fingerprint = AlertmanagerFingerprint(a.labels);
 
   auto st = j.find("status");
   if (st == j.end() || st->is_null()) {

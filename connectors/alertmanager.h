@@ -19,8 +19,9 @@
 //   "alerts[3].fingerprint: `ab12` also at alerts[1] (duplicate fingerprint)"
 //   "body: not valid UTF-8 at byte 1042"
 // A body larger than `max_body_bytes` is ResourceExhausted (nothing parsed). Unknown fields are
-// ignored (Alertmanager adds fields over versions). A missing `fingerprint` is computed from the
-// alertname and labels (FNV-1a, hex) so that every parsed alert has one.
+// ignored (Alertmanager adds fields over versions). A missing `fingerprint` is computed as
+// Alertmanager computes it (FNV-1a 64 of the sorted labels, 16 hex digits), so that every parsed
+// alert has one and the same alert sent with or without it is one alert.
 // Thread safety: pure functions.
 #pragma once
 

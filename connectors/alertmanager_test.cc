@@ -134,6 +134,39 @@ TEST_CASE("alertmanager webhook: bad input is an error naming the field") {
   CHECK(many.status().message() == "alerts: 2 alerts, more than the limit of 1");
 }
 
+// DEF5 (2026-12-03): an alert sent without `fingerprint` (amtool, Grafana's webhook, a script) got a
+// fingerprint of vigil's own (the alertname mixed in twice, a wrong FNV offset), so the same alert
+// coming through Alertmanager was a second incident. The values below are what a real Alertmanager
+// (Debian's prometheus-alertmanager 0.25) answered on GET /api/v2/alerts for these label sets
+// POSTed to it; tests/serve_alertmanager_test.sh compares with a running one too.
+TEST_CASE("alertmanager: a missing fingerprint is computed as Alertmanager computes it (DEF5)") {
+  struct Known {
+    const char* labels;
+    const char* fingerprint;
+  };
+  for (const Known& k : {Known{R"({"alertname":"GpuXidError","Hostname":"node-3","gpu":"5","xid":"79","severity":"critical"})",
+                               "5ef07fd7b76a54cc"},
+                         Known{R"({"alertname":"NodeDown","instance":"gpu-07.cluster.local:9100","job":"node","zone":"\u00fc"})",
+                               "ad72b6433234125c"},
+                         Known{R"({"alertname":"A"})", "d2c6efc389df0927"}}) {
+    CAPTURE(k.labels);
+    const std::string body = std::string(R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":)") +
+                             k.labels + R"(,"startsAt":"2026-12-03T22:00:00Z"}]})";
+    auto w = ParseAlertmanagerWebhook(body);
+    REQUIRE(w.ok());
+    CHECK(w->alerts[0].fingerprint == k.fingerprint);
+    // The same from /api/v2/alerts' shape with no fingerprint (vigil diagnose --alert).
+    auto one = ParseAlertmanagerInput(std::string(R"({"labels":)") + k.labels + "}");
+    REQUIRE(one.ok());
+    CHECK(one->alerts[0].fingerprint == k.fingerprint);
+  }
+  // A fingerprint that is sent is kept as sent.
+  auto w = ParseAlertmanagerWebhook(
+      R"({"version":"4","alerts":[{"status":"firing","labels":{"alertname":"A"},"fingerprint":"0123456789abcdef"}]})");
+  REQUIRE(w.ok());
+  CHECK(w->alerts[0].fingerprint == "0123456789abcdef");
+}
+
 TEST_CASE("alertmanager input: a webhook, one alert object or an array of alerts") {
   auto w = ParseAlertmanagerInput(kWebhook);
   REQUIRE(w.ok());

@@ -6,7 +6,8 @@
 #  2. POSTs an Xid 79 alert to Alertmanager's /api/v2/alerts and polls /api/v1/incidents until it is
 #     diagnosed: the built-in reasoner with the shipped knowledge pack (no Prometheus, --no-probes):
 #     leading hypothesis gpu_fallen_off_bus on node-3/gpu5 backed by kb:pack-xid-79;
-#  3. Alertmanager's repeats make no second incident; its resolved notification marks it resolved;
+#  3. Alertmanager's repeats make no second incident, nor the same alert POSTed to vigil with no
+#     fingerprint (DEF5: vigil computes Alertmanager's); its resolved notification marks it resolved;
 #  4. SIGTERM: exit 0; a restart on the same data_dir still has the incident and its diagnosis;
 #     another vigil on the same data_dir or on the same port is refused (exit 1, clear line);
 #  5. bad input with curl: 415, 400 (not JSON, a field named), 413, 404, 405, bad ids and queries;
@@ -86,6 +87,23 @@ metrics=$(curl -sf "$V/metrics")
 grep -qE '^vigil_alerts_received_total\{outcome="duplicate"\} [1-9]' <<<"$metrics" && passed=$((passed + 1)) ||
   bad "no repeat from alertmanager counted as duplicate: $(curl -s "$V/metrics" | grep alerts_received)"
 wait_for 1 'j["count"] == 1' && passed=$((passed + 1)) || bad "repeats made another incident: $(curl -s "$V/api/v1/incidents")"
+# DEF5: the same alert (labels, startsAt) sent straight to vigil with no `fingerprint` (amtool,
+# Grafana's webhook, a script) is that incident, not a second one: vigil computes Alertmanager's
+# fingerprint. And it equals the one Alertmanager itself gives the alert on GET /api/v2/alerts.
+direct=$("$PY" - "$STARTS" <<'PY'
+import json, sys
+a = {"status": "firing", "startsAt": sys.argv[1],
+     "labels": {"alertname": "GpuXidError", "Hostname": "node-3", "gpu": "5", "xid": "79", "severity": "critical"}}
+print(json.dumps({"version": "4", "status": "firing", "alerts": [a]}))
+PY
+)
+answer=$(curl -s -XPOST -H 'Content-Type: application/json' --data "$direct" "$V/api/v1/alerts")
+"$PY" -c 'import json,sys; a=json.loads(sys.argv[1]); assert a["created"] == [] and a["duplicates"] == [int(sys.argv[2])], a' \
+  "$answer" "$ID" && passed=$((passed + 1)) || bad "the alert without fingerprint was not incident $ID: $answer"
+wait_for 1 'j["count"] == 1' && passed=$((passed + 1)) || bad "the alert without fingerprint made another incident: $(curl -s "$V/api/v1/incidents")"
+am_fp=$(curl -sf "$AM/api/v2/alerts" | "$PY" -c 'import json,sys; print([a["fingerprint"] for a in json.load(sys.stdin) if a["labels"]["alertname"] == "GpuXidError"][0])')
+"$PY" -c 'import json,sys; f=json.load(open(sys.argv[1]))["fingerprint"]; assert f == sys.argv[2], (f, sys.argv[2])' \
+  "$TMP/incident.json" "$am_fp" && passed=$((passed + 1)) || bad "Alertmanager's fingerprint $am_fp is not the incident's"
 curl -sf -XPOST -H 'Content-Type: application/json' \
   --data "$(alert_json "$(date -u -d "@$(($(date +%s) - 5))" +%Y-%m-%dT%H:%M:%SZ)")" "$AM/api/v2/alerts" >/dev/null ||
   bad "POST the resolved alert"
