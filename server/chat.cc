@@ -18,6 +18,7 @@
 #include "agents/node_names.h"
 #include "agents/scrape_labels.h"
 #include "core/ascii.h"
+#include "core/clock.h"
 #include "core/time_util.h"
 #include "knowledge/exact_terms.h"
 #include "knowledge/text_util.h"
@@ -224,7 +225,11 @@ bool MentionsWord(const std::string& lower_message, std::initializer_list<const 
   return false;
 }
 
-std::string StatusText(const LiveIncident& inc) { return inc.resolved ? inc.status + ", resolved" : inc.status; }
+// The alert's end is "stopped firing": "resolved" is what an on-call engineer says of an incident
+// whose fix is recorded (DEF5, 2026-12-03; the list line's "resolved by ..." says that).
+std::string StatusText(const LiveIncident& inc) {
+  return inc.resolved ? inc.status + ", alert stopped firing" : inc.status;
+}
 
 std::string DisplayTitle(const LiveIncident& inc) {
   if (!inc.title.empty()) return inc.title;
@@ -429,6 +434,18 @@ void ListIncidents(const std::vector<LiveIncident>& list, std::string& out, std:
 bool IsOpen(const LiveIncident& inc) { return !inc.resolved && !inc.resolution.has_value(); }
 constexpr const char* kOpenMeaning = "open is an alert still firing with no resolution posted";
 
+// "which incidents were resolved today", "show resolved", "resolved incidents", "closed incidents":
+// a list of resolved ones (not "how was it resolved": a fix question; not "unresolved": open).
+bool AsksResolved(const std::string& lower) {
+  if (MentionsWord(lower, {"resolved incidents", "resolved incident", "resolved alerts", "closed incidents",
+                           "incidents resolved", "incidents that resolved"})) {
+    return true;
+  }
+  return MentionsWord(lower, {"resolved", "closed"}) && !MentionsWord(lower, {"how", "why"}) &&
+         MentionsWord(lower, {"incident", "incidents", "alert", "alerts", "show", "list", "which", "what", "any",
+                              "today"});
+}
+
 bool AsksOpen(const std::string& lower) {
   return MentionsWord(lower, {"open", "unresolved", "ongoing", "firing", "active incidents", "active alerts",
                               "current incidents"});
@@ -562,10 +579,41 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
     RETURN_IF_ERROR(listed);
     return answer;
   }
-  if (MentionsWord(lower, {"resolved incidents", "resolved incident", "resolved alerts", "closed incidents",
-                           "incidents resolved", "incidents that resolved"})) {
-    list_where("resolved", [](const LiveIncident& inc) { return inc.resolved; });
+  // Alerts that stopped firing, resolution or not (Alertmanager's "resolved").
+  if (MentionsWord(lower, {"stopped firing", "stopped incidents", "stopped alerts", "alerts that stopped",
+                           "incidents that stopped", "no longer firing", "not firing"})) {
+    list_where("stopped firing (the alert ended; resolution recorded or not)",
+               [](const LiveIncident& inc) { return inc.resolved; });
     RETURN_IF_ERROR(listed);
+    return answer;
+  }
+  // Resolved: a resolution is recorded (how it was fixed), as REST's ?state=resolved (DEF5,
+  // 2026-12-03: the chat listed the incidents whose alert stopped firing, fix or not, and "which
+  // incidents were resolved today" / "show resolved" were knowledge-base searches). An incident
+  // whose alert stopped firing with no resolution is said apart: stopped firing, not resolved.
+  if (AsksResolved(lower)) {
+    const bool today = MentionsWord(lower, {"today"});
+    const int64_t now_ms = (ctx.clock != nullptr ? ctx.clock : SystemClock())->NowMs();
+    const std::string day = FormatRfc3339Ms(now_ms).substr(0, 10);
+    auto posted_today = [&](const LiveIncident& inc) {
+      return inc.resolution->posted_ms > 0 && FormatRfc3339Ms(inc.resolution->posted_ms).substr(0, 10) == day;
+    };
+    const std::string what = today ? "resolved (a resolution recorded today, " + day + " UTC)"
+                                   : std::string("resolved (a resolution recorded)");
+    list_where(what, [&](const LiveIncident& inc) { return inc.resolution.has_value() && (!today || posted_today(inc)); });
+    RETURN_IF_ERROR(listed);
+    if (ctx.incidents != nullptr) {
+      std::string stopped;
+      for (const LiveIncident& inc : recent) {
+        if (!inc.resolved || inc.resolution) continue;
+        stopped += stopped.empty() ? "#" : ", #";
+        stopped += std::to_string(inc.id);
+      }
+      if (!stopped.empty()) {
+        out += "Stopped firing, not resolved (no resolution recorded): " + stopped +
+               (today ? " (whenever they stopped)" : "") + ".\n";
+      }
+    }
     return answer;
   }
   if (MentionsWord(lower, {"critical incidents", "critical incident", "critical alerts", "critical alert"})) {

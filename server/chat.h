@@ -9,13 +9,17 @@
 //        case-insensitively, over the `scan_limit` newest incidents; "GPU 5" and "gpu #5" in the
 //        question are read as "gpu5";
 //      - "failed incidents" / "failed triage" / "failed diagnosis": those whose triage failed;
-//        "resolved incidents" / "closed incidents": those resolved; "critical incidents/alerts":
+//        "resolved incidents" / "show resolved" / "which incidents were resolved today" / "closed
+//        incidents": those with a resolution recorded (REST's ?state=resolved; "today": recorded
+//        today, UTC), and the ids of those whose alert stopped firing with none ("stopped firing,
+//        not resolved"); "stopped firing", "no longer firing": those whose alert ended, resolution
+//        or not (REST's ?state=stopped); "critical incidents/alerts":
 //        those whose alert's severity is critical; with "latest", "newest", "most recent", "last
 //        incident/alert" the newest of those only ("the latest critical incident");
 //      - "latest", "newest", "most recent", "last incident/alert", "recent incidents/alerts": the
 //        newest incident;
 //      - "open", "unresolved", "ongoing", "firing", "active incidents/alerts", "current incidents":
-//        the incidents not resolved;
+//        the incidents whose alert still fires with no resolution recorded (REST's ?state=open);
 //   2. for one incident: its status and, when diagnosed, root cause, component, confidence, the
 //      evidence lines with their sources, the mitigation and what was not verified, and the on-call
 //      engineer's resolution when one was posted (POST /api/v1/incidents/{id}/resolution: root
@@ -57,6 +61,7 @@
 #include <vector>
 
 #include "connectors/llm_client.h"
+#include "core/clock.h"
 #include "core/domain.h"
 #include "core/json.h"
 #include "core/status.h"
@@ -112,6 +117,7 @@ struct ChatContext {
   size_t scan_limit = 200;                    // newest incidents searched for names
   size_t kb_hits = 3;                         // similar past incidents listed
   size_t evidence_lines = 8;                  // evidence items (and unverified notes) quoted per incident
+  const Clock* clock = nullptr;               // "today" in a question; nullptr: SystemClock()
 };
 
 struct ChatQuestion {

@@ -253,7 +253,8 @@ TEST_CASE("Chat: latest and open incidents") {
   a = f.Ask("show open incidents");
   CHECK(Contains(a.answer, "2 open incidents (newest first):\n  - #4 NcclTimeout on node-7 (queued)\n  - #3 "));
   CHECK_FALSE(Cites(a, "incident", "2"));  // resolved
-  CHECK(Contains(f.Ask("#2").answer, "Incident #2: GpuXidError: Xid 79 on node-11 gpu 1 (diagnosed, resolved, received "));
+  // The alert's end is "stopped firing"; "resolved" is a recorded resolution (DEF5).
+  CHECK(Contains(f.Ask("#2").answer, "Incident #2: GpuXidError: Xid 79 on node-11 gpu 1 (diagnosed, alert stopped firing, received "));
   FakeIncidents empty;
   f.ctx.incidents = &empty;
   CHECK(Contains(f.Ask("latest?").answer, "There are no incidents in the store yet."));
@@ -264,6 +265,9 @@ TEST_CASE("Chat: latest and open incidents") {
 // "No incident id, node or alert name ..." and unrelated past incidents.
 TEST_CASE("Chat: failed, resolved and critical incidents are listed from the store") {
   Fixture f;
+  LiveIncident fixed = Diagnosed(6, "node-12", "4");  // DEF5: resolved is a recorded resolution
+  fixed.resolution = LiveResolution{"gpu_fallen_off_bus", "GPU 4 fell off the bus", "reseated GPU 4", "ana", 1764556300000};
+  f.store.Add(fixed);
   f.store.Add(Failed(7, "node-8", "knowledge base: database is locked"));
   LiveIncident critical = Queued(8, "node-9");
   critical.alert->severity = "critical";
@@ -277,8 +281,9 @@ TEST_CASE("Chat: failed, resolved and critical incidents are listed from the sto
   for (const Listing& l :
        {Listing{"show failed incidents", "1 failed (triage failed) incident (newest first):\n  - #7 NcclTimeout on node-8 (failed)", "7", "3"},
         Listing{"which resolved incidents are there?",
-                "1 resolved incident (newest first):\n  - #2 GpuXidError: Xid 79 on node-11 gpu 1 (diagnosed, resolved", "2",
-                "3"},
+                "1 resolved (a resolution recorded) incident (newest first):\n  - #6 GpuXidError: Xid 79 on node-12 gpu 4 "
+                "(diagnosed: gpu_fallen_off_bus on node-12/gpu4, confidence 0.87; resolved by ana as gpu_fallen_off_bus)",
+                "6", "2"},
         Listing{"any critical incidents?", "1 critical incident (newest first):\n  - #8 NcclTimeout on node-9 (queued)", "8",
                 "4"}}) {
     const ChatAnswer a = f.Ask(l.question);
@@ -305,6 +310,9 @@ TEST_CASE("Chat: failed, resolved and critical incidents are listed from the sto
 // newest whatever its state.
 TEST_CASE("Chat: the latest failed / resolved / critical incident is the newest of those, not the newest of all") {
   Fixture f;
+  LiveIncident fixed = Diagnosed(6, "node-12", "4");  // DEF5: resolved is a recorded resolution
+  fixed.resolution = LiveResolution{"gpu_fallen_off_bus", "GPU 4 fell off the bus", "reseated GPU 4", "ana", 1764556300000};
+  f.store.Add(fixed);
   LiveIncident critical = Queued(8, "node-9");
   critical.alert->severity = "critical";
   f.store.Add(critical);
@@ -317,7 +325,7 @@ TEST_CASE("Chat: the latest failed / resolved / critical incident is the newest 
   };
   for (const Newest& n : {Newest{"what is the most recent critical incident?", "Incident #8: NcclTimeout on node-9", "8"},
                           Newest{"show the latest failed incident", "Incident #7: NcclTimeout on node-8", "7"},
-                          Newest{"newest resolved incident", "Incident #2: GpuXidError: Xid 79 on node-11 gpu 1", "2"}}) {
+                          Newest{"newest resolved incident", "Incident #6: GpuXidError: Xid 79 on node-12 gpu 4", "6"}}) {
     const ChatAnswer a = f.Ask(n.question);
     INFO(n.question, " -> ", a.answer);
     CHECK(Contains(a.answer, n.says));
@@ -775,6 +783,55 @@ TEST_CASE("Chat: open incidents leave out posted resolutions and resolved alerts
   // Without "open" a named question still answers every incident that carries the name.
   a = f.Ask("what happened on node-5?");
   CHECK(Contains(a.answer, "Incident #5"));
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+// DEF5 (2026-12-03): "resolved" in the chat was the alert's end (Alertmanager's word), so "show
+// resolved incidents" listed alerts that had stopped firing with no fix recorded, and left out an
+// incident whose fix was posted while its alert still fired; "which incidents were resolved
+// today" and "show resolved" were knowledge-base searches. Resolved is now a recorded resolution
+// (REST's ?state=resolved), the answer says so, and an alert that stopped firing with none is
+// "stopped firing, not resolved".
+TEST_CASE("Chat: resolved means a resolution recorded; an alert that stopped firing without one is said apart (DEF5)") {
+  Fixture f;  // #2: the alert stopped firing, no resolution; #3, #4: firing, none
+  LiveIncident fixed_today = Diagnosed(5, "node-5", "2");  // the alert still fires; the fix was posted today
+  fixed_today.resolution = LiveResolution{"gpu_fallen_off_bus", "GPU 2 fell off the bus", "reseated GPU 2", "ana",
+                                          1764556300000};  // 2025-12-01T02:31:40Z
+  f.store.Add(fixed_today);
+  LiveIncident fixed_before = Diagnosed(6, "node-6", "1");  // stopped firing, fixed the day before
+  fixed_before.resolved = true;
+  fixed_before.resolution = LiveResolution{"gpu_fallen_off_bus", "GPU 1 fell off the bus", "replaced GPU 1", "bo",
+                                           1764556300000 - 86'400'000};
+  f.store.Add(fixed_before);
+  FakeClock clock(1764556300000 + 3 * 3600'000);  // 2025-12-01T05:31:40Z
+  f.ctx.clock = &clock;
+  for (const char* q : {"show resolved", "resolved incidents", "which incidents were resolved?", "list resolved alerts"}) {
+    const ChatAnswer a = f.Ask(q);
+    INFO(q, " -> ", a.answer);
+    CHECK(Contains(a.answer, "2 resolved (a resolution recorded) incidents (newest first):\n  - #6 "));
+    CHECK(Contains(a.answer, "\n  - #5 "));
+    CHECK(Cites(a, "incident", "5"));
+    CHECK(Cites(a, "incident", "6"));
+    CHECK_FALSE(Cites(a, "incident", "2"));
+    CHECK(Contains(a.answer, "Stopped firing, not resolved (no resolution recorded): #2.\n"));
+    CHECK_FALSE(Contains(a.answer, "knowledge base"));
+  }
+  ChatAnswer a = f.Ask("which incidents were resolved today?");
+  INFO(a.answer);
+  CHECK(Contains(a.answer, "1 resolved (a resolution recorded today, 2025-12-01 UTC) incident (newest first):\n  - #5 "));
+  CHECK_FALSE(Cites(a, "incident", "6"));
+  CHECK(Contains(a.answer, "Stopped firing, not resolved (no resolution recorded): #2 (whenever they stopped).\n"));
+  // The alerts that stopped firing, fix or not.
+  a = f.Ask("which alerts stopped firing?");
+  CHECK(Contains(a.answer, "2 stopped firing (the alert ended; resolution recorded or not) incidents (newest first):\n  - #6 "));
+  CHECK(Cites(a, "incident", "2"));
+  CHECK_FALSE(Cites(a, "incident", "5"));
+  // A fix question and "unresolved" keep their meaning.
+  CHECK(Contains(f.Ask("how was #5 resolved?").answer, "Incident #5 was fixed by: reseated GPU 2"));
+  CHECK(Contains(f.Ask("unresolved incidents").answer, "2 open incidents (newest first)"));
 }
 
 }  // namespace vigil

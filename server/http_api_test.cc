@@ -139,7 +139,8 @@ TEST_CASE("HttpApi: an Alertmanager webhook is stored before the 200; repeats an
   CHECK(resolved->status == 200);
   CHECK(BodyOf(resolved)["resolved"] == Json::array({id}));
   CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolved_at"] == "2026-12-01T02:30:00Z");
-  CHECK(BodyOf(c.Get("/api/v1/incidents?status=resolved"))["count"] == 1);
+  CHECK(BodyOf(c.Get("/api/v1/incidents?status=stopped"))["count"] == 1);
+  CHECK(BodyOf(c.Get("/api/v1/incidents?status=resolved"))["count"] == 0);  // no fix recorded (DEF5)
   // The field is `state`: the filter takes that name too; `limit` says what a full page holds.
   Json by_state = BodyOf(c.Get("/api/v1/incidents?state=diagnosed&limit=7"));
   CHECK(by_state["count"] == 1);

@@ -1030,7 +1030,12 @@ Status IncidentStore::SetResolutionKb(int64_t id, std::string_view kb_id, std::s
 
 Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter, size_t limit) const {
   std::string where;
+  // "resolved": a resolution recorded, what an on-call engineer means by it and the chat's
+  // "resolved incidents" (DEF5, 2026-12-03; before, the alert's end, listed whether fixed or not);
+  // the alert's end is "stopped".
   if (filter == "resolved") {
+    where = " WHERE r.incident_id IS NOT NULL";
+  } else if (filter == "stopped") {
     where = " WHERE resolved_at_ms > 0";
   } else if (filter == "firing") {
     where = " WHERE resolved_at_ms = 0";
@@ -1041,7 +1046,7 @@ Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter,
     for (auto s : kStates) known = known || s == filter;
     if (!known) {
       return InvalidArgumentError("unknown status `" + std::string(filter) +
-                                  "`; accepted: queued, running, diagnosed, failed, resolved, firing, open");
+                                  "`; accepted: queued, running, diagnosed, failed, resolved, stopped, firing, open");
     }
     where = " WHERE state=?2";
   }

@@ -257,8 +257,9 @@ class IncidentStore {
   // error of a failed import (kb_id then kept as it was). NotFound when it has no resolution.
   Status SetResolutionKb(int64_t id, std::string_view kb_id, std::string_view kb_error);
 
-  // Newest first. `filter`: a triage state, "resolved" or "firing"; empty = all. InvalidArgument
-  // for another filter (naming the accepted ones).
+  // Newest first. `filter`: a triage state; "resolved" (a resolution recorded), "stopped" (the
+  // alert stopped firing, resolution or not), "firing" (the alert not stopped) or "open" (firing,
+  // no resolution); empty = all. InvalidArgument for another filter (naming the accepted ones).
   Result<std::vector<StoredIncident>> List(std::string_view filter, size_t limit) const;
   Result<StoredIncident> Get(int64_t id) const;  // NotFound names the id
   // Rows per triage state (every state present, 0 included) and resolved rows.

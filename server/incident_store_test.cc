@@ -100,9 +100,10 @@ TEST_CASE("IncidentStore: a resolved notification marks its incident; an unseen 
   REQUIRE(unseen.ok());
   REQUIRE(unseen->created.size() == 1);
   CHECK(unseen->resolved == unseen->created);
-  auto listed = store->List("resolved", 10);
+  auto listed = store->List("stopped", 10);  // the alert's end; "resolved" is a recorded fix (DEF5)
   REQUIRE(listed.ok());
   CHECK(listed->size() == 2);
+  CHECK(store->List("resolved", 10)->empty());
   CHECK(store->List("firing", 10)->empty());
   CHECK(*store->CountResolved() == 2);
 }
@@ -193,7 +194,7 @@ TEST_CASE("IncidentStore: bad filters, unknown ids, alerts without a fingerprint
   auto bad = store->List("done", 10);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == StatusCode::kInvalidArgument);
-  CHECK(bad.status().message() == "unknown status `done`; accepted: queued, running, diagnosed, failed, resolved, firing, open");
+  CHECK(bad.status().message() == "unknown status `done`; accepted: queued, running, diagnosed, failed, resolved, stopped, firing, open");
   auto missing = store->Get(4242);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().code() == StatusCode::kNotFound);
@@ -870,7 +871,14 @@ TEST_CASE("IncidentStore: the open filter leaves out resolved alerts and posted 
   };
   CHECK(ids("open") == std::vector<int64_t>{open});
   CHECK(ids("firing") == std::vector<int64_t>{open, fixed});
-  CHECK(ids("resolved") == std::vector<int64_t>{done});
+  // DEF5: "resolved" is a recorded resolution, as the chat's "resolved incidents"; the alert's end
+  // is "stopped" (before, `resolved` listed `done`, whose alert ended with no fix recorded, and not
+  // `fixed`).
+  CHECK(ids("resolved") == std::vector<int64_t>{fixed});
+  CHECK(ids("stopped") == std::vector<int64_t>{done});
+  REQUIRE(store->Intake({Resolved(Firing("o1", 10), 50)}).ok());  // the fixed one's alert ends too
+  CHECK(ids("resolved") == std::vector<int64_t>{fixed});
+  CHECK(ids("stopped") == std::vector<int64_t>{done, fixed});  // newest first
 }
 
 }  // namespace vigil
