@@ -17,4 +17,24 @@ std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_vie
   return ComponentForPeople(component);
 }
 
+std::string JobIdOfLabels(const std::map<std::string, std::string>& labels) {
+  for (const char* key : kJobIdLabelKeys) {
+    auto it = labels.find(key);
+    if (it == labels.end() || it->second.empty() || it->second.size() > 20) continue;
+    if (it->second.find_first_not_of("0123456789") == std::string::npos) return it->second;
+  }
+  return "";
+}
+
+std::string PlaceForSearch(std::string_view root_cause, std::string_view component, std::string_view job_id) {
+  const std::string place = RootCausePlaceForPeople(root_cause, component);
+  if (place.empty() || place == std::string(component)) return place;
+  std::string out = "job-wide";
+  if (!job_id.empty()) {
+    out += ", job ";
+    out += job_id;
+  }
+  return out + " (no single node or GPU)";
+}
+
 }  // namespace vigil

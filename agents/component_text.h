@@ -10,6 +10,7 @@
 // Pure functions, thread safe.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -30,5 +31,22 @@ std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_vie
 
 // What text for people says in place of RootCausePlaceForPeople's "" for an unknown root cause.
 inline constexpr std::string_view kUnknownPlaceText = "not determined (root cause unknown)";
+
+// Labels holding a job's id: Slurm's (prometheus-slurm-exporter, a trainer's own labels),
+// dcgm-exporter's HPC job mapping (`hpc_job`), and a trainer's `job` (`exported_job` behind a
+// plain scrape) when it is a number (OPS3's list, from server/chat.cc).
+inline constexpr const char* kJobIdLabelKeys[] = {"slurm_job_id", "slurm_jobid", "jobid", "job_id", "hpc_job", "job",
+                                                  "exported_job"};
+
+// The job id an alert's labels carry: the value of the first of kJobIdLabelKeys that holds 1 to 20
+// digits; "" when none does.
+std::string JobIdOfLabels(const std::map<std::string, std::string>& labels);
+
+// A diagnosis' place in words an engineer searches for (DEF5, 2026-12-03: a resolved incident's
+// knowledge-base text said "Diagnosis by vigil: nccl_collective_hang on job", `job` read as a host):
+// for kJobComponent "job-wide, job 4481033 (no single node or GPU)" with `job_id`, "job-wide (no
+// single node or GPU)" without; "" for an unknown root cause (as RootCausePlaceForPeople); the
+// component itself otherwise.
+std::string PlaceForSearch(std::string_view root_cause, std::string_view component, std::string_view job_id);
 
 }  // namespace vigil

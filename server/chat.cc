@@ -26,12 +26,6 @@
 namespace vigil {
 namespace {
 
-// Labels holding a job's id: Slurm's (prometheus-slurm-exporter, a trainer's own labels), dcgm-exporter's
-// HPC job mapping (`hpc_job`), and a trainer's `job` (`exported_job` behind a plain scrape) when it is a
-// number.
-constexpr const char* kJobIdLabelKeys[] = {"slurm_job_id", "slurm_jobid", "jobid", "job_id", "hpc_job", "job",
-                                           "exported_job"};
-
 std::string Fixed(double v, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);

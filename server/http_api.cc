@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "agents/alert_triage.h"
+#include "agents/component_text.h"
 #include "connectors/alertmanager.h"
 #include "core/ascii.h"
 #include "core/config.h"
@@ -242,8 +243,19 @@ Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::st
   }
   const Json& d = incident.diagnosis;
   if (d.is_object()) {
-    text += "\nDiagnosis by vigil: " + d.value("root_cause", std::string("?"));
-    if (const std::string c = d.value("component", std::string()); !c.empty()) text += " on " + c;
+    // The place in words an engineer searches for: `job` (a job-wide answer) is no host (DEF5).
+    const std::string cause = d.value("root_cause", std::string("?"));
+    text += "\nDiagnosis by vigil: " + cause;
+    if (const std::string c = d.value("component", std::string()); !c.empty()) {
+      const std::string place = PlaceForSearch(cause, c, JobIdOfLabels(alert.labels));
+      if (place == c) {
+        text += " on ";
+        text += c;
+      } else if (!place.empty()) {
+        text += ", ";
+        text += place;
+      }
+    }
     if (auto ev = d.find("evidence"); ev != d.end() && ev->is_array()) {
       size_t n = 0;
       for (const Json& e : *ev) {

@@ -932,3 +932,76 @@ TEST_CASE("KnowledgeIncidentFromResolution: the alert's expression (generatorURL
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+// DEF5 (2026-12-03): a resolved incident's knowledge-base text said "Diagnosis by vigil:
+// nccl_collective_hang on job", `job` (the reasoner's word for the whole job) written as if it were a
+// host. It now says job-wide, with the job id the alert carries, and the entry is still found by the
+// words an engineer searches with and by the next alert of the same job.
+TEST_CASE("KnowledgeIncidentFromResolution: a job-wide diagnosis is written job-wide with the job id, and recalled (DEF5)") {
+  StoredIncident inc;
+  inc.id = 44;
+  inc.state = "diagnosed";
+  inc.received_ms = 1'800'000'000'000;
+  inc.alert.rule = "TrainingStalled";
+  inc.alert.labels = {{"alertname", "TrainingStalled"}, {"slurm_job_id", "4481033"}, {"cluster", "h200-a"}};
+  inc.alert.annotations = {{"summary", "no step progress for 20 minutes on every rank"}};
+  inc.diagnosis = Json{{"root_cause", "nccl_collective_hang"}, {"component", "job"}, {"evidence", Json::array()}};
+  IncidentResolution r;
+  r.root_cause = "nccl_collective_hang";
+  r.summary = "rank 17 skipped an all-reduce after a data loader exception";
+  r.resolution = "fixed the loader's exception path and restarted from the checkpoint";
+  r.by = "ana";
+  r.posted_ms = 1'800'000'100'000;
+  inc.resolution = r;
+  Incident k = KnowledgeIncidentFromResolution(inc, "0123456789abcdef");
+  INFO(k.raw_text);
+  CHECK(k.raw_text.find("\nDiagnosis by vigil: nccl_collective_hang, job-wide, job 4481033 (no single node or GPU)\n") !=
+        std::string::npos);
+  CHECK(k.raw_text.find(" on job") == std::string::npos);
+  CHECK(k.component == "job");  // the machine field stays the reasoner's value
+  // No job id among the labels: job-wide alone. An unknown root cause names no place (its
+  // component is only the leading hypothesis'); a node's or GPU's place is written as before.
+  StoredIncident other = inc;
+  other.alert.labels.erase("slurm_job_id");
+  CHECK(KnowledgeIncidentFromResolution(other, "").raw_text.find(
+            "\nDiagnosis by vigil: nccl_collective_hang, job-wide (no single node or GPU)\n") != std::string::npos);
+  other.diagnosis["root_cause"] = "unknown";
+  CHECK(KnowledgeIncidentFromResolution(other, "").raw_text.find("\nDiagnosis by vigil: unknown\n") != std::string::npos);
+  other.diagnosis = Json{{"root_cause", "gpu_fallen_off_bus"}, {"component", "node-3/gpu5"}};
+  CHECK(KnowledgeIncidentFromResolution(other, "").raw_text.find("\nDiagnosis by vigil: gpu_fallen_off_bus on node-3/gpu5\n") !=
+        std::string::npos);
+
+  // Recall: among other resolved entries, the engineer's words and the job's next alert find it first.
+  KnowledgeOptions o;
+  o.load_pack = false;
+  o.near_duplicate_cosine = 0;
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE(kb.ok());
+  StoredIncident gpu = inc;
+  gpu.id = 45;
+  gpu.alert.rule = "TrainingStalled";
+  gpu.alert.labels = {{"alertname", "TrainingStalled"}, {"slurm_job_id", "5590011"}, {"node", "node-7"}};
+  gpu.diagnosis = Json{{"root_cause", "gpu_fallen_off_bus"}, {"component", "node-7/gpu3"}};
+  gpu.resolution->root_cause = "gpu_fallen_off_bus";
+  gpu.resolution->summary = "GPU 3 of node-7 fell off the bus";
+  gpu.resolution->resolution = "drained node-7 and reseated GPU 3";
+  const std::vector<Incident> list = {KnowledgeIncidentFromResolution(gpu, "0123456789abcdef"), k};
+  auto rep = (*kb)->ImportIncidents(list, "http_api_test");
+  REQUIRE(rep.ok());
+  REQUIRE(rep->added == 2);
+  for (const char* q : {"job-wide hang of job 4481033", "job 4481033", "which job-wide NCCL hangs were fixed",
+                        "TrainingStalled no step progress for 20 minutes on every rank slurm_job_id=4481033"}) {
+    CAPTURE(q);
+    SearchQuery sq;
+    sq.text = q;
+    sq.k = 2;
+    auto hits = (*kb)->Search(sq);
+    REQUIRE(hits.ok());
+    REQUIRE_FALSE(hits->empty());
+    CHECK(hits->front().incident.id == k.id);
+  }
+}
+
+}  // namespace vigil
