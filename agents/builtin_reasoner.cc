@@ -688,6 +688,14 @@ std::optional<int> TeeLocalRank(const std::string& line, const Topology& t);
 std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const Topology& t);
 bool PerNodeLauncher(const CaseLog& log);
 std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const Topology& t);
+// The launcher label at the start of `line` in the form of `kind`: its length, and the task /
+// rank (srun, mpirun) or host (pdsh) it names. nullopt when the line does not start with one.
+struct LauncherLabel {
+  size_t length = 0;
+  int rank = -1;
+  std::string host;
+};
+std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind);
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -1261,6 +1269,72 @@ std::map<std::string, std::pair<std::string, int>> UuidGpus(const DiagnosisCase&
   return out;
 }
 
+// The lines of a launcher-labelled log (Topology::launcher_sources: `srun -l`, pdsh) as each label's
+// own output (RG19): Read(line) returns true for a labelled line, and then rest() is the line
+// without its label, node() the node whose output it is and reader() that label's GpuIdReader.
+// The node: a label's own line that is a case node's name alone (its `hostname`), else pdsh's host,
+// srun's task's node (per-node launchers, Topology::srun_task_nodes) or its rank's node (one task
+// per rank). The pasted command above the output (`+ srun -l bash -c '... nvidia-smi
+// --query-gpu=index,pci.bus_id --format=csv,noheader'`) carries no label; its column list is given
+// to every label's reader.
+class LabelledOutputs {
+ public:
+  LabelledOutputs(const std::string& source, const Topology& t) : t_(t) {
+    auto it = t.launcher_sources.find(source);
+    kind_ = it == t.launcher_sources.end() ? kNoLauncher : it->second;
+  }
+  bool Read(const std::string& line) {
+    if (kind_ == kNoLauncher) return false;
+    std::optional<LauncherLabel> l = line.size() > 2000 ? std::nullopt : ReadLauncherLabel(line, kind_);
+    if (!l) {
+      if (line.find("--query-gpu=") != std::string::npos) {
+        command_ = line;
+        for (auto& [key, r] : readers_) r.Read(command_);
+      }
+      return false;
+    }
+    const std::string key = kind_ == kPdshHost ? l->host : std::to_string(l->rank);
+    rest_ = line.substr(l->length);
+    auto [it, fresh] = readers_.try_emplace(key);
+    if (fresh && !command_.empty()) it->second.Read(command_);
+    reader_ = &it->second;
+    const size_t a = rest_.find_first_not_of(" \t\r"), b = rest_.find_last_not_of(" \t\r");
+    const std::string word = a == std::string::npos ? std::string() : rest_.substr(a, b - a + 1);
+    host_line_ = false;
+    if (!word.empty() && word.find(' ') == std::string::npos) {
+      if (std::string n = t_.names.Find(word); !n.empty()) {
+        hosts_[key] = n;
+        host_line_ = true;
+      }
+    }
+    node_.clear();
+    if (auto h = hosts_.find(key); h != hosts_.end()) {
+      node_ = h->second;
+    } else if (kind_ == kPdshHost) {
+      node_ = ReportedNode(l->host, t_.names);
+    } else if (kind_ == kSrunNode) {
+      if (auto n = t_.srun_task_nodes.find(l->rank); n != t_.srun_task_nodes.end()) node_ = n->second;
+    } else if (auto r = t_.ranks.find(l->rank); r != t_.ranks.end()) {
+      node_ = r->second.node;
+    }
+    return true;
+  }
+  // The labelled line is the node's name alone (`hostname` before the table): no table line.
+  bool host_line() const { return host_line_; }
+  const std::string& rest() const { return rest_; }
+  const std::string& node() const { return node_; }
+  GpuIdReader& reader() { return *reader_; }
+
+ private:
+  const Topology& t_;
+  int kind_ = kNoLauncher;
+  std::string command_, rest_, node_;
+  std::map<std::string, GpuIdReader> readers_;
+  std::map<std::string, std::string> hosts_;  // label -> the node its own `hostname` line names
+  GpuIdReader* reader_ = nullptr;
+  bool host_line_ = false;
+};
+
 // A GPU's bus id, UUID and serial number tied to its index on a node by nvidia-smi (gpu_ids.h: the
 // --query-gpu table, -q blocks joined to an index through a name another line of the node ties, the
 // default table's bus ids among those): (node, ties), the node the log's source's or the `ssh`
@@ -1270,9 +1344,19 @@ std::vector<std::pair<std::string, GpuIds>> GpuIdTies(const DiagnosisCase& c, co
   for (const CaseLog& log : c.logs) {
     const std::string own = SourceNode(t, log.source);
     GpuIdReader reader;
+    // A launcher-labelled log (`srun -l bash -c 'hostname; nvidia-smi --query-gpu=...'`, pdsh): each
+    // label's lines are one node's output, read by their own reader (RG19).
+    LabelledOutputs labelled(log.source, t);
     for (size_t i = 0; i < log.lines.size(); ++i) {
       const std::string& ssh = SshNodeOfLine(t, log, i);
       const std::string& node = ssh.empty() ? own : ssh;
+      if (labelled.Read(log.lines[i].text)) {
+        if (labelled.host_line()) continue;
+        for (GpuIds& g : labelled.reader().Read(labelled.rest())) {
+          if (!labelled.node().empty()) by_node[labelled.node()].push_back(std::move(g));
+        }
+        continue;
+      }
       for (GpuIds& g : reader.Read(log.lines[i].text)) {
         if (!node.empty()) by_node[node].push_back(std::move(g));
       }
@@ -2537,13 +2621,6 @@ std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const To
   return out;
 }
 
-// The launcher label at the start of `line` in the form of `kind`: its length, and the task /
-// rank (srun, mpirun) or host (pdsh) it names. nullopt when the line does not start with one.
-struct LauncherLabel {
-  size_t length = 0;
-  int rank = -1;
-  std::string host;
-};
 std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind) {
   static const std::regex kSrun(R"(^ *(\d{1,6}): )");
   // A host: letters, digits, '-', '.', '_' with at least one digit ("gpu-node-017", "worker-1"), so that

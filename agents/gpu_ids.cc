@@ -95,8 +95,36 @@ std::vector<GpuIds> GpuIdReader::Read(std::string_view line) {
     have_columns_ = false;
   }
 
-  // nvidia-smi -q: "GPU 00000000:9D:00.0" opens a block; its fields "Key : value".
   const std::string t = Trim(line);
+  // dcgmi discovery -l: "| GPU ID | Device Information |", then rows of two cells.
+  if (!t.empty() && t.front() == '|') {
+    std::vector<std::string> cells;
+    std::stringstream ss{t.substr(1)};
+    for (std::string cell; std::getline(ss, cell, '|');) cells.push_back(Trim(cell));
+    if (cells.size() >= 2 && cells[0] == "GPU ID" && cells[1] == "Device Information") {
+      in_dcgmi_ = true;
+      dcgmi_index_ = -1;
+      return out;
+    }
+    if (in_dcgmi_ && cells.size() >= 2) {
+      if (Digits(cells[0], 1, 3)) dcgmi_index_ = std::stoi(cells[0]);
+      else if (!cells[0].empty()) in_dcgmi_ = false;  // another table's header ("Switch ID")
+      const std::string& info = cells[1];
+      const size_t colon = info.find(':');
+      if (in_dcgmi_ && dcgmi_index_ >= 0 && colon != std::string::npos) {
+        const std::string key = Trim(info.substr(0, colon)), value = Trim(info.substr(colon + 1));
+        GpuIds g;
+        g.index = dcgmi_index_;
+        if (key == "PCI Bus ID") g.bus = PciKey(value);
+        else if (key == "Device UUID") g.uuid = Uuid(value);
+        if (!g.bus.empty() || !g.uuid.empty()) out.push_back(g);
+      }
+      return out;
+    }
+  }
+  if (in_dcgmi_ && !(t.size() > 1 && t.front() == '+' && t[1] == '-')) in_dcgmi_ = false;
+
+  // nvidia-smi -q: "GPU 00000000:9D:00.0" opens a block; its fields "Key : value".
   if (t.rfind("GPU ", 0) == 0 && t.find(':') != std::string::npos && t.find(' ', 4) == std::string::npos) {
     const std::string bus = PciKey(t.substr(4));
     in_block_ = !bus.empty();

@@ -9,7 +9,11 @@
 //   - `nvidia-smi -q`: a block "GPU 00000000:9D:00.0" with its "Serial Number", "GPU UUID" and
 //     "Bus Id" fields ties those names to each other (no index: a block's position says none, `-q -i 5`
 //     prints one block under "Attached GPUs : 8"); CaseGpuIds joins such a block to an index another
-//     line of the same node gives for one of its names.
+//     line of the same node gives for one of its names;
+//   - `dcgmi discovery -l` (RG19): under its "| GPU ID | Device Information |" header, a row
+//     "| 3 | Name: NVIDIA B200 |" opens GPU 3 and the rows below it with an empty first cell
+//     ("|   | PCI Bus ID: 00000000:4C:00.0 |", "|   | Device UUID: GPU-... |") tie their names to
+//     it; the table ends at a line that is no row or border (the NvSwitch table's own header too).
 // Names as the reasoner compares them: the bus id by pci_bus.h's PciKey, the UUID lower case, the
 // serial as printed (digits). Pure, one instance per log; not thread safe (it keeps the columns or
 // the block being read).
@@ -38,6 +42,8 @@ class GpuIdReader {
   bool have_columns_ = false;
   GpuIds block_;          // the -q block being read
   bool in_block_ = false;
+  bool in_dcgmi_ = false;  // inside dcgmi discovery's GPU table
+  int dcgmi_index_ = -1;   // the GPU ID of the row being read; -1 before the first
 };
 
 // `ties` of one node joined: a tie without an index takes the index of another tie sharing one of

@@ -1,0 +1,126 @@
+// Tests of RG19's readers (2026-12-03): places realistic17 still missed, read for their format family -
+// dcgmi's GPU table, nvidia-smi tables under `srun -l` / pdsh labels, a job's printed GPU environment
+// (SLURM_JOB_GPUS, CUDA_VISIBLE_DEVICES, NVIDIA_VISIBLE_DEVICES) turning a process-local "GPU 0" into
+// the node's GPU, Open MPI's rankfile and `--display-map`. The cases are written for the tests (own
+// node names), not copied from the sets.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+#include "agents/gpu_ids.h"
+
+namespace vigil {
+namespace {
+
+template <typename Reader>
+auto ReadAll(const std::vector<std::string>& lines) {
+  Reader r;
+  decltype(r.Read(std::string_view())) out;
+  for (const std::string& l : lines) {
+    for (auto& f : r.Read(l)) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool HasGpu(const std::vector<GpuIds>& ties, int index, const std::string& bus, const std::string& uuid) {
+  for (const GpuIds& g : ties) {
+    if (g.index == index && g.bus == bus && g.uuid == uuid) return true;
+  }
+  return false;
+}
+
+// ---- 1. dcgmi discovery -l -------------------------------------------------------------------------
+
+const std::vector<std::string> kDcgmi = {
+    "8 GPUs found.",
+    "+--------+----------------------------------------------------------------------+",
+    "| GPU ID | Device Information                                                   |",
+    "+--------+----------------------------------------------------------------------+",
+    "| 0      | Name: NVIDIA H200                                                    |",
+    "|        | PCI Bus ID: 00000000:18:00.0                                         |",
+    "|        | Device UUID: GPU-0a1b2c3d-0000-1111-2222-333344445555                |",
+    "+--------+----------------------------------------------------------------------+",
+    "| 3      | Name: NVIDIA H200                                                    |",
+    "|        | PCI Bus ID: 00000000:5D:00.0                                         |",
+    "|        | Device UUID: GPU-9f8e7d6c-0000-1111-2222-333344445555                |",
+    "+--------+----------------------------------------------------------------------+",
+    "| 4      | Name: NVIDIA H200                                                    |",
+    "|        | PCI Bus ID: 00000000:5E:00.0                                         |",
+    "+--------+----------------------------------------------------------------------+",
+    "2 NvSwitches found.",
+    "+-----------+",
+    "| Switch ID |",
+    "+-----------+",
+    "| 11        |",
+    "+-----------+",
+};
+
+TEST_CASE("rg19: GpuIdReader reads dcgmi discovery -l's GPU table") {
+  auto f = ReadAll<GpuIdReader>(kDcgmi);
+  CHECK(HasGpu(f, 3, "0000:5d:00", ""));
+  CHECK(HasGpu(f, 3, "", "gpu-9f8e7d6c-0000-1111-2222-333344445555"));
+  CHECK(HasGpu(f, 4, "0000:5e:00", ""));
+  CHECK(HasGpu(f, 0, "0000:18:00", ""));
+  CHECK(f.size() == 5);
+  // Rows of another two-column table (no dcgmi header above them) tie nothing.
+  f = ReadAll<GpuIdReader>({"| 3      | PCI Bus ID: 00000000:5D:00.0 |", "| Switch ID | x |", "| 3 | PCI Bus ID: 00000000:5D:00.0 |"});
+  CHECK(f.empty());  // before: no dcgmi reading at all (the first CHECKs failed)
+}
+
+// A node's GPU times out its GSP; the kernel names it by bus id only.
+Json XidCase(const std::vector<std::string>& shell) {
+  Json j{{"id", "rg19-gpus"},
+         {"topology", {{"nodes", {"dz-01", "dz-02", "dz-03"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+         {"logs", Json::array({Json{{"source", "train/rank0.log"},
+                                    {"lines", {"[rank0]: NCCL error: remote process exited or there was a network error"}}}})}};
+  j["logs"].push_back(Json{{"source", "ops/shell"}, {"lines", shell}});
+  return j;
+}
+
+const char* kXid79 = "[Thu Dec  3 04:12:58 2026] NVRM: Xid (PCI:0000:5d:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.";
+
+TEST_CASE("rg19: an Xid's bus id is placed on the GPU dcgmi discovery lists it under") {
+  std::vector<std::string> shell = {"$ ssh dz-02 'dmesg -T | grep NVRM'", kXid79, "$ ssh dz-02 dcgmi discovery -l"};
+  shell.insert(shell.end(), kDcgmi.begin(), kDcgmi.end());
+  Diagnosis d = testing::RunCaseWithOwnProbes(XidCase(shell));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "dz-02/gpu3");  // before: dz-02
+  // The table first, the kernel line after it (journalctl's wording).
+  shell = {"$ ssh dz-02 dcgmi discovery -l"};
+  shell.insert(shell.end(), kDcgmi.begin(), kDcgmi.end());
+  shell.push_back("$ ssh dz-02 journalctl -k -o short-iso | grep Xid");
+  shell.push_back("2026-12-03T04:12:58+00:00 dz-02 kernel: NVRM: Xid (PCI:0000:5d:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.");
+  d = testing::RunCaseWithOwnProbes(XidCase(shell));
+  CHECK(d.component == "dz-02/gpu3");  // before: dz-02
+}
+
+// ---- 2. nvidia-smi tables under a launcher's labels -------------------------------------------------
+
+TEST_CASE("rg19: an nvidia-smi query table printed under srun -l or pdsh labels is the labelled node's") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> jobs = {
+      // srun -l, one task a node, each task printing its hostname then the table (noheader: the
+      // pasted command's list names the columns).
+      {"slurm-5001.out",
+       {"+ srun -l --ntasks-per-node=1 bash -c 'hostname; nvidia-smi --query-gpu=index,pci.bus_id --format=csv,noheader'",
+        "0: dz-01", "1: dz-02", "0: 0, 00000000:18:00.0", "1: 0, 00000000:18:00.0", "0: 3, 00000000:9A:00.0",
+        "1: 3, 00000000:5D:00.0", "1: 4, 00000000:5E:00.0", "0: 4, 00000000:5D:00.0",
+        "+ srun -l torchrun --nnodes=3 --nproc-per-node=8 train.py"}},
+      // pdsh, a header row per host.
+      {"ops/pdsh",
+       {"$ pdsh -w dz-[01-02] nvidia-smi --query-gpu=index,pci.bus_id --format=csv", "dz-01: index, pci.bus_id",
+        "dz-02: index, pci.bus_id", "dz-01: 4, 00000000:5D:00.0", "dz-02: 3, 00000000:5D:00.0"}},
+  };
+  for (const auto& [source, lines] : jobs) {
+    CAPTURE(source);
+    Json j = XidCase({"$ ssh dz-02 'dmesg -T | grep NVRM'", kXid79});
+    j["logs"].push_back(Json{{"source", source}, {"lines", lines}});
+    Diagnosis d = testing::RunCaseWithOwnProbes(j);
+    CHECK(d.root_cause == "gpu_fallen_off_bus");
+    CHECK(d.component == "dz-02/gpu3");  // before: dz-02 (srun) / dz-02 (pdsh)
+  }
+}
+
+}  // namespace
+}  // namespace vigil
