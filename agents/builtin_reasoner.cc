@@ -1,6 +1,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/line_facts.h"
 #include "agents/gpu_ids.h"
+#include "agents/visible_devices.h"
 #include "agents/kube_pods.h"
 #include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
@@ -645,6 +646,9 @@ struct Topology {
   // (node, pid) -> rank, from lines that name a rank with its process id ("[rank29] pid 4412 on
   // h100-q-07 cuda:5") (PidRanks, RG12).
   std::map<std::pair<std::string, int64_t>, int> pid_ranks;
+  // node -> the physical GPU of each CUDA device ordinal its job's processes see, from the job's
+  // printed SLURM_JOB_GPUS / CUDA_VISIBLE_DEVICES (VisibleDeviceMaps, RG19).
+  std::map<std::string, std::vector<int>> visible_devices;
 };
 
 // The node line `line` of `log` was written on by an `ssh` command above it (Topology::ssh_nodes);
@@ -1372,6 +1376,45 @@ std::vector<std::pair<std::string, GpuIds>> GpuIdTies(const DiagnosisCase& c, co
   return out;
 }
 
+// Topology::visible_devices (visible_devices.h, RG19): a line printing the job's GPU environment
+// (`SLURM_JOB_GPUS=6,7 CUDA_VISIBLE_DEVICES=0,1 host=h100-s2-09`) maps the CUDA ordinals of the
+// processes on the node it names (else the node of the `ssh` above it, the log's, the case's only
+// node). A node given two different maps (per-task bindings printed by each task) keeps none.
+std::map<std::string, std::vector<int>> VisibleDeviceMaps(const DiagnosisCase& c, const Topology& t) {
+  std::map<std::string, std::set<std::vector<int>>> maps;
+  for (const CaseLog& log : c.logs) {
+    const std::string own = SourceNode(t, log.source);
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      std::optional<std::vector<int>> v = VisibleDevicesOf(log.lines[i].text);
+      if (!v) continue;
+      std::string node;
+      if (const std::vector<CaseNodes::Word> words = t.names.Words(log.lines[i].text); !words.empty()) node = words.front().node;
+      if (node.empty()) node = SshNodeOfLine(t, log, i);
+      if (node.empty()) node = own;
+      if (node.empty()) node = t.default_node;
+      if (!node.empty()) maps[node].insert(*v);
+    }
+  }
+  // `env` prints each variable on its own line: CUDA_VISIBLE_DEVICES=0,1 (the cgroup's numbering)
+  // beside SLURM_STEP_GPUS=2,5 is the same map, not a second one.
+  auto identity = [](const std::vector<int>& v) {
+    for (size_t k = 0; k < v.size(); ++k) {
+      if (v[k] != static_cast<int>(k)) return false;
+    }
+    return true;
+  };
+  std::map<std::string, std::vector<int>> out;
+  for (const auto& [node, set] : maps) {
+    std::vector<std::vector<int>> kept;
+    for (const std::vector<int>& v : set) {
+      if (!identity(v)) kept.push_back(v);
+    }
+    if (kept.empty()) kept.assign(set.begin(), set.end());
+    if (kept.size() == 1) out.emplace(node, kept.front());
+  }
+  return out;
+}
+
 // Topology::pid_ranks: a rank's start-up or status line that names its process id ("[rank29] pid
 // 4412 on h100-q-07 cuda:5", "rank 3 pid=1201"): the pid is that rank's process, on the node the
 // line names, else the rank's node. A kernel's "python3[4412]: segfault" or systemd-coredump's
@@ -1643,6 +1686,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (!g.serial.empty()) t.serial_gpu.emplace(g.serial, std::make_pair(node, g.index));
   }
   t.pid_ranks = PidRanks(c, t);
+  t.visible_devices = VisibleDeviceMaps(c, t);
   return t;
 }
 
@@ -4224,6 +4268,12 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
     h.gpu_from_rank = false;
   } else if (h.node.empty() && (h.gpu >= 0 || !h.hca.empty())) {
     h.node = t.default_node;
+  }
+  // A process's own ordinal (a bare "GPU 0" / "cuda:0", its rank's or local rank's device) is the
+  // physical GPU its job's printed environment maps it to (RG19: SLURM_JOB_GPUS=6,7 -> "GPU 0" is 6).
+  if (h.gpu >= 0 && (h.gpu_bare || h.gpu_from_rank)) {
+    auto it = t.visible_devices.find(h.node);
+    if (it != t.visible_devices.end() && static_cast<size_t>(h.gpu) < it->second.size()) h.gpu = it->second[h.gpu];
   }
   return h;
 }

@@ -10,6 +10,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "agents/gpu_ids.h"
+#include "agents/visible_devices.h"
 
 namespace vigil {
 namespace {
@@ -120,6 +121,70 @@ TEST_CASE("rg19: an nvidia-smi query table printed under srun -l or pdsh labels 
     CHECK(d.root_cause == "gpu_fallen_off_bus");
     CHECK(d.component == "dz-02/gpu3");  // before: dz-02 (srun) / dz-02 (pdsh)
   }
+}
+
+// ---- 3. A process's GPU ordinal through the job's printed environment -------------------------------
+
+TEST_CASE("rg19: VisibleDevicesOf reads a job's GPU environment in its wordings") {
+  auto v = VisibleDevicesOf("SLURM_JOB_GPUS=6,7 CUDA_VISIBLE_DEVICES=0,1 host=dz-01");
+  REQUIRE(v);
+  CHECK(*v == std::vector<int>{6, 7});
+  v = VisibleDevicesOf("export CUDA_VISIBLE_DEVICES=4,5,6,7");
+  REQUIRE(v);
+  CHECK(*v == std::vector<int>{4, 5, 6, 7});
+  v = VisibleDevicesOf("  \"NVIDIA_VISIBLE_DEVICES\": \"2,3\",");
+  REQUIRE(v);
+  CHECK(*v == std::vector<int>{2, 3});
+  v = VisibleDevicesOf("SLURM_STEP_GPUS: 3   CUDA_VISIBLE_DEVICES: 3");
+  REQUIRE(v);
+  CHECK(*v == std::vector<int>{3});
+  v = VisibleDevicesOf("CUDA_VISIBLE_DEVICES='1,0'");
+  REQUIRE(v);
+  CHECK(*v == std::vector<int>{1, 0});
+  // Nothing: an unexpanded echo, `all`, a UUID, lists that disagree, a rank's own line, a longer name.
+  CHECK_FALSE(VisibleDevicesOf("+ echo SLURM_JOB_GPUS=$SLURM_JOB_GPUS CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES"));
+  CHECK_FALSE(VisibleDevicesOf("NVIDIA_VISIBLE_DEVICES=all"));
+  CHECK_FALSE(VisibleDevicesOf("NVIDIA_VISIBLE_DEVICES=GPU-9f8e7d6c-0000-1111-2222-333344445555"));
+  CHECK_FALSE(VisibleDevicesOf("SLURM_JOB_GPUS=6,7 CUDA_VISIBLE_DEVICES=2,3"));
+  CHECK_FALSE(VisibleDevicesOf("RANK=3 LOCAL_RANK=1 CUDA_VISIBLE_DEVICES=4,5"));
+  CHECK_FALSE(VisibleDevicesOf("MY_CUDA_VISIBLE_DEVICES=4,5"));
+  CHECK_FALSE(VisibleDevicesOf("CUDA_VISIBLE_DEVICES=1,1"));
+}
+
+// One node, a job given two of its GPUs; its rank 0 runs out of memory on its "GPU 0".
+Json OomCase(const std::vector<std::string>& env, const std::string& oom) {
+  std::vector<std::string> lines = env;
+  lines.push_back("+ torchrun --standalone --nproc-per-node=2 finetune.py");
+  lines.push_back("[rank0]: Traceback (most recent call last):");
+  lines.push_back(oom);
+  return Json{{"id", "rg19-oom"},
+              {"topology", {{"nodes", {"dz-05"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+              {"logs", Json::array({Json{{"source", "slurm-7001.out"}, {"lines", lines}}})}};
+}
+
+TEST_CASE("rg19: a process's GPU ordinal is the physical GPU the job's environment maps it to") {
+  const std::string oom =
+      "[rank0]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 GiB "
+      "of which 120.06 MiB is free. Process 41200 has 60.10 GiB memory in use.";
+  const std::string oom_cuda = "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 1; 79.19 GiB total capacity; 77.80 GiB already allocated)";
+  const std::vector<std::tuple<std::vector<std::string>, std::string, std::string>> cases = {
+      {{"SLURM_JOB_GPUS=6,7 CUDA_VISIBLE_DEVICES=0,1 host=dz-05"}, oom, "dz-05/gpu6"},
+      {{"$ env | grep -E 'GPUS|VISIBLE'", "SLURM_STEP_GPUS=2,5", "CUDA_VISIBLE_DEVICES=0,1"}, oom, "dz-05/gpu2"},
+      {{"export CUDA_VISIBLE_DEVICES=4,5"}, oom_cuda, "dz-05/gpu5"},
+      {{"  \"NVIDIA_VISIBLE_DEVICES\": \"3,4\","}, oom, "dz-05/gpu3"},
+  };
+  for (const auto& [env, line, where] : cases) {
+    CAPTURE(env.back());
+    Diagnosis d = testing::RunCaseWithOwnProbes(OomCase(env, line));
+    CHECK(d.root_cause == "cuda_oom");
+    CHECK(d.component == where);  // before: dz-05/gpu0 (dz-05/gpu1)
+  }
+  // No map: the same process ordinal as before.
+  Diagnosis d = testing::RunCaseWithOwnProbes(OomCase({"+ echo SLURM_JOB_GPUS=$SLURM_JOB_GPUS"}, oom));
+  CHECK(d.component == "dz-05/gpu0");
+  // Two tasks printing different maps on the node: none is taken.
+  d = testing::RunCaseWithOwnProbes(OomCase({"CUDA_VISIBLE_DEVICES=4", "CUDA_VISIBLE_DEVICES=5"}, oom));
+  CHECK(d.component == "dz-05/gpu0");
 }
 
 }  // namespace

@@ -1,0 +1,80 @@
+#include "agents/visible_devices.h"
+
+#include <cctype>
+#include <set>
+#include <string>
+
+namespace vigil {
+namespace {
+
+// The value assigned to `name` in `line` ("NAME=6,7", "NAME: 6,7", "\"NAME\": \"6,7\""): the list of
+// distinct integers below 256 it holds; nullopt when the name is absent, {} when its value is no such
+// list. A name that is the tail of a longer one ("MY_CUDA_VISIBLE_DEVICES") does not count.
+std::optional<std::vector<int>> ListOf(std::string_view line, std::string_view name) {
+  for (size_t pos = line.find(name); pos != std::string_view::npos; pos = line.find(name, pos + 1)) {
+    if (pos > 0) {
+      const unsigned char before = static_cast<unsigned char>(line[pos - 1]);
+      if (std::isalnum(before) || before == '_' || before == '$' || before == '{') continue;
+    }
+    size_t i = pos + name.size();
+    if (i < line.size() && line[i] == '"') ++i;
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i >= line.size() || (line[i] != '=' && line[i] != ':')) continue;
+    ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '"' || line[i] == '\'')) ++i;
+    std::vector<int> out;
+    std::set<int> seen;
+    while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) {
+      int v = 0;
+      size_t digits = 0;
+      while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])) && digits < 4) {
+        v = v * 10 + (line[i] - '0');
+        ++i;
+        ++digits;
+      }
+      if (v >= 256 || !seen.insert(v).second) return std::vector<int>{};
+      out.push_back(v);
+      if (i < line.size() && line[i] == ',') ++i;
+      else break;
+    }
+    // The value ends at a space, quote, comma or the line's end: "6,7abc" or "GPU-..." is no list.
+    if (i < line.size() && !(line[i] == ' ' || line[i] == '"' || line[i] == '\'' || line[i] == ',' || line[i] == ';' ||
+                             line[i] == '}' || line[i] == '\t' || line[i] == '\r')) {
+      return std::vector<int>{};
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool NamesRank(std::string_view line) {
+  for (std::string_view key : {"LOCAL_RANK", "local_rank", "RANK=", "RANK:", "rank=", "\"rank\""}) {
+    if (line.find(key) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::vector<int>> VisibleDevicesOf(std::string_view line) {
+  if (line.size() > 2000 || (line.find("_GPUS") == std::string_view::npos && line.find("VISIBLE_DEVICES") == std::string_view::npos))
+    return std::nullopt;
+  if (NamesRank(line)) return std::nullopt;
+  std::optional<std::vector<int>> physical;
+  for (std::string_view name : {"SLURM_JOB_GPUS", "SLURM_STEP_GPUS", "NVIDIA_VISIBLE_DEVICES"}) {
+    std::optional<std::vector<int>> l = ListOf(line, name);
+    if (!l) continue;
+    if (l->empty() || (physical && *physical != *l)) return std::nullopt;
+    physical = std::move(l);
+  }
+  std::optional<std::vector<int>> cuda = ListOf(line, "CUDA_VISIBLE_DEVICES");
+  if (cuda && cuda->empty()) return std::nullopt;
+  if (!physical) return cuda;
+  if (!cuda || *cuda == *physical) return physical;
+  for (size_t k = 0; k < cuda->size(); ++k) {
+    if ((*cuda)[k] != static_cast<int>(k)) return std::nullopt;
+  }
+  return cuda->size() == physical->size() ? physical : std::nullopt;
+}
+
+}  // namespace vigil
