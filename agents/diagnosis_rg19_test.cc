@@ -10,6 +10,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "agents/gpu_ids.h"
+#include "agents/rank_hosts.h"
 #include "agents/visible_devices.h"
 
 namespace vigil {
@@ -185,6 +186,55 @@ TEST_CASE("rg19: a process's GPU ordinal is the physical GPU the job's environme
   // Two tasks printing different maps on the node: none is taken.
   d = testing::RunCaseWithOwnProbes(OomCase({"CUDA_VISIBLE_DEVICES=4", "CUDA_VISIBLE_DEVICES=5"}, oom));
   CHECK(d.component == "dz-05/gpu0");
+}
+
+// ---- 4. Open MPI's rankfile and --display-map --------------------------------------------------------
+
+bool HasRank(const std::vector<RankHost>& ties, int rank, const std::string& host) {
+  for (const RankHost& t : ties) {
+    if (t.rank == rank && t.host == host && t.gpu == -1) return true;
+  }
+  return false;
+}
+
+TEST_CASE("rg19: RankHostReader reads Open MPI's rankfile and --display-map's job map") {
+  auto f = ReadAll<RankHostReader>({"$ cat ranks.txt", "rank 0=dz-01 slot=0:0-11", "rank 13=dz-03 slot=1:60", "rank 14=+n1 slot=1:72-83"});
+  CHECK(HasRank(f, 0, "dz-01"));
+  CHECK(HasRank(f, 13, "dz-03"));
+  CHECK(f.size() == 2);
+  f = ReadAll<RankHostReader>({
+      " ========================   JOB MAP   ========================",
+      " Data for node: dz-01\tNum slots: 8\tMax slots: 0\tNum procs: 8",
+      " \tProcess OMPI jobid: [41233,1] App: 0 Process rank: 0 Bound: socket 0[core 0-11[hwt 0-1]]",
+      " Data for node: dz-03\tNum slots: 8\tMax slots: 0\tNum procs: 8",
+      "        Process jobid: prterun-dz-01-4412@1 App: 0 Process rank: 13 Bound: package[1][core:60]",
+      " =============================================================",
+      "[process 0] step 100 Process rank: 7 done",
+  });
+  CHECK(HasRank(f, 0, "dz-01"));
+  CHECK(HasRank(f, 13, "dz-03"));
+  CHECK(f.size() == 2);  // before: none
+}
+
+TEST_CASE("rg19: a rank that a rankfile or mpirun's job map puts on a host places its evidence there") {
+  // Four nodes, 4 ranks a node by the rankfile, while the topology's layout (8 a node) would put rank
+  // 13 on dz-02.
+  const std::vector<std::vector<std::string>> maps = {
+      {"$ cat ranks.txt", "rank 12=dz-04 slot=0:0-11", "rank 13=dz-04 slot=1:60"},
+      {"$ mpirun -np 16 --rankfile ranks.txt --display-map python train.py", " Data for node: dz-04\tNum slots: 4\tMax slots: 0\tNum procs: 4",
+       " \tProcess OMPI jobid: [41233,1] App: 0 Process rank: 13 Bound: socket 1[core 60[hwt 0-1]]"},
+  };
+  for (const auto& map : maps) {
+    CAPTURE(map.back());
+    Json j{{"id", "rg19-ranks"},
+           {"topology", {{"nodes", {"dz-01", "dz-02", "dz-03", "dz-04"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+           {"logs", Json::array({Json{{"source", "mpirun/stdout"}, {"lines", map}},
+                                 Json{{"source", "train/stderr.log"}, {"lines", {
+                                     "[rank13]: RuntimeError: CUDA error: uncorrectable ECC error encountered",
+                                     "[rank2]: NCCL error: remote process exited or there was a network error"}}}})}};
+    Diagnosis d = testing::RunCaseWithOwnProbes(j);
+    CHECK(d.component.rfind("dz-04", 0) == 0);  // before: dz-02/gpu5 (the layout's)
+  }
 }
 
 }  // namespace

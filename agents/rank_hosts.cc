@@ -130,9 +130,33 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
     return out;
   }
 
+  // Open MPI's rankfile ("rank 13=h100-m02 slot=1:60") and `mpirun --display-map`'s job map ("Data
+  // for node: h100-m02  Num slots: 8 ..." above "Process OMPI jobid: [41233,1] App: 0 Process rank:
+  // 13 Bound: ..."): the rank's host, no GPU (RG19).
+  SvMatch m;
+  static const std::regex kRankfile(R"(^\s*rank\s+(\d{1,7})\s*=\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+slot\s*=)");
+  if (line.find("slot") != std::string_view::npos && std::regex_search(line.begin(), line.end(), m, kRankfile) &&
+      HostNameWord(m.str(2))) {
+    if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1});
+    return out;
+  }
+  static const std::regex kMapNode(R"(^\s*Data for node:\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s|$))");
+  static const std::regex kMapProc(R"(\bProcess rank:\s*(\d{1,7})\b)");
+  if (line.find("Data for node:") != std::string_view::npos) {
+    map_host_.clear();
+    if (std::regex_search(line.begin(), line.end(), m, kMapNode) && HostNameWord(m.str(1))) map_host_ = m.str(1);
+    return out;
+  }
+  if (!map_host_.empty()) {
+    if (std::regex_search(line.begin(), line.end(), m, kMapProc)) {
+      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, map_host_, -1});
+      return out;
+    }
+    map_host_.clear();  // the map's end ("=====", the job's own output)
+  }
+
   // A hostfile: "HOST slots=N" lines, one after another.
   static const std::regex kHostfile(R"(^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+slots\s*=\s*(\d{1,4})(?:\s+max[_-]slots\s*=\s*\d+)?\s*(?:#.*)?$)");
-  SvMatch m;
   if (line.find("slots") != std::string_view::npos && std::regex_match(line.begin(), line.end(), m, kHostfile) &&
       HostNameWord(m.str(1))) {
     if (hostfile_next_rank_ < 0) hostfile_next_rank_ = 0;

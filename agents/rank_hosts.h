@@ -9,6 +9,9 @@
 //     'list'>, {'node-a': [0, 1, 2, 3], 'node-b': [4, 5, 6, 7]})" (ranks, no GPU);
 //   - a hostfile (DeepSpeed's / MPI's): consecutive "HOST slots=N" lines ('#' comments allowed; Open
 //     MPI's "max_slots=" ignored): ranks fill the hosts in order, no GPU;
+//   - Open MPI's rankfile lines "rank 13=h100-m02 slot=1:60" and `mpirun --display-map`'s job map
+//     ("Data for node: h100-m02 ..." then its "... Process rank: 13 Bound: ..." lines): the rank's
+//     host, no GPU (RG19; a relative "+n1" host is no host);
 //   - a line that prints a rank with its host (and local rank) together, keys in any order:
 //     "RANK=13 LOCAL_RANK=5 HOSTNAME=acc-02", "hostname: acc-02, rank: 13, local_rank: 5", "[rank 13]
 //     host=acc-02 local_rank=5", "rank 13 -> acc-02 local_rank 5", "global rank 13 on acc-02 (local
@@ -47,6 +50,7 @@ class RankHostReader {
   // The table being read: column indices from its header; rank_col_ < 0 when none.
   int rank_col_ = -1, host_col_ = -1, local_col_ = -1, gpu_col_ = -1;
   bool csv_ = false;
+  std::string map_host_;  // the host of `mpirun --display-map`'s node block being read; "" when none
 };
 
 // Every log's ties (one RankHostReader a log), each host as `node_of` spells it ("" for a host that
