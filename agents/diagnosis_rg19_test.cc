@@ -11,6 +11,7 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/gpu_ids.h"
 #include "agents/rank_hosts.h"
+#include "agents/rank_numerics.h"
 #include "agents/visible_devices.h"
 
 namespace vigil {
@@ -235,6 +236,39 @@ TEST_CASE("rg19: a rank that a rankfile or mpirun's job map puts on a host place
     Diagnosis d = testing::RunCaseWithOwnProbes(j);
     CHECK(d.component.rfind("dz-04", 0) == 0);  // before: dz-02/gpu5 (the layout's)
   }
+}
+
+// ---- 5. A rank's numbers reported by another rank's writer -----------------------------------------
+
+const std::vector<std::string> kReplicaLines = {
+    "dz-01: [2026-12-03 03:50:07,902] [Rank 0] [replica-check] step 22000: DP replica hash mismatch on 1 of 16 ranks: rank 11 sha1=3be0c1a9 majority sha1=91d7e40f (15 ranks)",
+    "dz-01: [2026-12-03 03:50:08,011] [Rank 0] [replica-check] layer-wise diff: rank 11 differs in model.layers.17.mlp.down_proj.weight",
+    "dz-01: [2026-12-03 03:50:08,012] [Rank 0] halting: parameter replicas diverged; restoring from global_step21500",
+    "[rank0]: [2026-12-03 04:34:10,120] checksum mismatch: rank 11 digest 77a2fe03, majority 91d7e40f",
+    "dz-01: [2026-12-03 04:34:10,225] [Rank 0] halting: parameter replicas diverged; restoring from global_step21500",
+};
+
+TEST_CASE("rg19: a writer's [Rank N] prefix is not the rank its numbers line singles out") {
+  std::optional<OneRankNumerics> f = FindOneRankNumerics(kReplicaLines);
+  REQUIRE(f);  // before: rank 0 (its own prefix), lines naming rank 11 read as two-rank lines
+  CHECK(f->rank == 11);
+  CHECK(f->lines == 3);
+  // A rank reporting on itself keeps its prefix.
+  f = FindOneRankNumerics({"[rank13]: grad norm outlier: 4.1e3 vs median 1.2", "[rank13]: gradient norm outlier again: 3.9e3"});
+  REQUIRE(f);
+  CHECK(f->rank == 13);
+}
+
+TEST_CASE("rg19: a rank singled out by rank 0's replica check is placed by the launcher's rank mapping") {
+  std::vector<std::string> lines = {
+      "dz-01: [2026-12-03 01:02:14,220] [INFO] [launch.py:163:main] global_rank_mapping=defaultdict(<class 'list'>, {'dz-01': [0, 1, 2, 3, 4, 5, 6, 7], 'dz-02': [8, 9, 10, 11, 12, 13, 14, 15]})"};
+  lines.insert(lines.end(), kReplicaLines.begin(), kReplicaLines.end());
+  Json j{{"id", "rg19-sdc"},
+         {"topology", {{"nodes", {"dz-01", "dz-02"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+         {"logs", Json::array({Json{{"source", "deepspeed/launcher.log"}, {"lines", lines}}})}};
+  Diagnosis d = testing::RunCaseWithOwnProbes(j);
+  CHECK(d.root_cause == "gpu_silent_data_corruption");
+  CHECK(d.component == "dz-02/gpu3");  // before: dz-01/gpu0 (the writer's)
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
     size_t line;
   };
   std::vector<Pair> pairs;  // lines naming two ranks
+  std::vector<std::pair<int, size_t>> prefix_only;  // (rank, line): lines naming only their writer's rank
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line.size() > 2000 || line.find_first_of("rR") == std::string::npos) continue;
@@ -58,7 +59,7 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
     // is the launch's configuration, not wrong numbers.
     static const std::regex kShape(R"(\b(shapes?|size mismatch|sizes? do(es)? not match)\b)", std::regex::icase);
     if (std::regex_search(line, kShape)) continue;
-    std::set<int> ranks;
+    std::set<int> ranks, bracketed;
     for (auto it = std::sregex_iterator(line.begin(), line.end(), RankWord()); it != std::sregex_iterator(); ++it) {
       // A rank after a reference word is the comparison's other side ("expected ... from global
       // rank 8", "than rank 3"), not the one singled out (realistic6's RV-RL6 guard).
@@ -67,12 +68,32 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
       static const std::regex kReference(R"(\b(from|expected|reference|than|vs\.?|versus|against)(\s+global)?\s*$)",
                                          std::regex::icase);
       if (std::regex_search(before, kReference)) continue;
-      if (auto r = ParseInt32((*it)[1].str())) ranks.insert(*r);
+      std::optional<int32_t> r = ParseInt32((*it)[1].str());
+      if (!r) continue;
+      // "[Rank 0]" / "[rank0]:" is the writer's prefix (DeepSpeed's log_dist, PyTorch's rank prefix):
+      // where the line names another rank, that rank is the one it reports on (RG19: "[Rank 0]
+      // [replica-check] ... mismatch on 1 of 16 ranks: rank 11 sha1=..." singled out neither).
+      const size_t end = at + static_cast<size_t>(it->length(0));
+      const size_t open = line.find_first_not_of(' ', at);
+      if (open < line.size() && line[open] == '[' && end < line.size() && line[end] == ']') bracketed.insert(*r);
+      else ranks.insert(*r);
+    }
+    if (ranks.empty() && bracketed.size() == 1) {
+      // Only the writer's own prefix: it reports on itself ("[rank13]: grad norm outlier") - unless
+      // other lines name the ranks they report on, whose writer it then is ("[Rank 0] halting:
+      // parameter replicas diverged" after rank 0's report on rank 11).
+      prefix_only.emplace_back(*bracketed.begin(), i);
+      continue;
     }
     if (ranks.size() == 2) pairs.push_back({*ranks.begin(), *ranks.rbegin(), i});
     if (ranks.size() != 1) continue;
     const int r = *ranks.begin();
     if (count[r]++ == 0) first[r] = i;
+  }
+  if (count.empty() && pairs.empty()) {
+    for (const auto& [r, i] : prefix_only) {
+      if (count[r]++ == 0) first[r] = i;
+    }
   }
   // Lines comparing two ranks ("sha1(flat_param) rank 5 = 3fa0.. rank 13 = 91d2.. MISMATCH") single out
   // neither by themselves; a rank in every such line, against two or more other ranks, is the one

@@ -10,7 +10,8 @@
 // numbers (checksum, hash, digest, sha1 / md5 / crc, flat_param, grad / gradient norm, grads, parameters, weights, loss) and a word
 // of disagreement (differs, mismatch, not matching, outlier, disagrees, diverged, inconsistent) and
 // exactly one rank (`rank 37`, `[Rank 37]`, `rank=37`, `rank37`; not `dp_rank 2`, a data-parallel
-// group's index). A responder's shell
+// group's index); a writer's bracketed prefix (`[Rank 0]`, `[rank0]:`) counts only where the line names
+// no other rank (RG19: DeepSpeed's rank 0 reports "[Rank 0] [replica-check] ... rank 11 sha1=..."). A responder's shell
 // command (IsShellCommandLine) is no such line. The finding: the rank named by at least
 // kOneRankNumericsMinLines such lines and at least twice as many as any other rank. Its place, when a
 // line says it (`rank 37 = h100-a044 local 5`, `rank 37 on node-3 gpu 5`, `rank 37 (node-3 local
