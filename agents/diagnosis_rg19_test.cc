@@ -10,6 +10,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "agents/gpu_ids.h"
+#include "agents/moe_router_stats.h"
 #include "agents/rank_hosts.h"
 #include "agents/rank_numerics.h"
 #include "agents/visible_devices.h"
@@ -269,6 +270,39 @@ TEST_CASE("rg19: a rank singled out by rank 0's replica check is placed by the l
   Diagnosis d = testing::RunCaseWithOwnProbes(j);
   CHECK(d.root_cause == "gpu_silent_data_corruption");
   CHECK(d.component == "dz-02/gpu3");  // before: dz-01/gpu0 (the writer's)
+}
+
+// ---- 6. An MoE router's ratio with what it counts between its name and its value -------------------
+
+TEST_CASE("rg19: MoeMaxOverMean reads \"max/mean tokens per expert 14.2\" and its kin") {
+  auto v = MoeMaxOverMean("[router] layer 6: max/mean tokens per expert 14.2 | hottest expert 41 (EP rank 5) 58% of tokens");
+  REQUIRE(v);  // before: nullopt
+  CHECK(*v == doctest::Approx(14.2));
+  v = MoeMaxOverMean("moe layer 3 max/mean load per expert: 6.1");
+  REQUIRE(v);
+  CHECK(*v == doctest::Approx(6.1));
+  v = MoeMaxOverMean("router stats: max/mean expert load = 9.0");
+  REQUIRE(v);
+  CHECK(*v == doctest::Approx(9.0));
+  CHECK_FALSE(MoeMaxOverMean("max/mean step time over the last hour 1.9"));  // no expert, MoE or router
+  // An all-to-all's bytes per rank is no expert's load (realistic2 rl2-20's profiler line).
+  CHECK_FALSE(MoeMaxOverMean("[profiler] step 14007: all_to_all (expert dispatch) 3410 ms, max/mean bytes per rank 7.9"));
+}
+
+TEST_CASE("rg19: a router whose busiest expert takes 14x its share explains one rank's OOM") {
+  Json j{{"id", "rg19-moe"},
+         {"topology", {{"nodes", {"dz-01", "dz-02"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+         {"logs", Json::array({Json{{"source", "slurm-9100.out"}, {"lines", {
+             " [2026-12-03 17:00:02] > moe_aux_loss_coeff=0.0 moe_router_load_balancing_type=none",
+             " [2026-12-03 17:10:05] iteration      600/ 200000 | elapsed time per iteration (ms): 3902.8 | lm loss: 3.6120E+00 |",
+             " [2026-12-03 17:10:05] [router] layer 6: max/mean tokens per expert 1.6 | hottest expert 12 (EP rank 1)",
+             " [2026-12-03 17:50:23] iteration     1500/ 200000 | elapsed time per iteration (ms): 6877.0 | lm loss: 3.0544E+00 |",
+             " [2026-12-03 17:50:23] [router] layer 6: max/mean tokens per expert 11.8 | hottest expert 41 (EP rank 5) 47% of tokens",
+             " [2026-12-03 18:10:40] iteration     1800/ 200000 | elapsed time per iteration (ms): 9210.5 | lm loss: 3.0391E+00 |",
+             " [2026-12-03 18:10:40] [router] layer 6: max/mean tokens per expert 14.2 | hottest expert 41 (EP rank 5) 58% of tokens",
+             "13: [rank13]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 18.75 GiB. GPU 5 has a total capacity of 178.35 GiB of which 9.02 GiB is free."}}}})}};
+  Diagnosis d = testing::RunCaseWithOwnProbes(j);
+  CHECK(d.root_cause == "moe_expert_imbalance");  // before: cuda_oom
 }
 
 }  // namespace

@@ -34,6 +34,14 @@ std::optional<double> MoeMaxOverMean(const std::string& line) {
   // A ratio stated as such: "max/mean = 17.5", "(max/mean) 18.0", "max/mean: 6.2".
   static const std::regex kStated(std::string(R"(\bmax\s*/\s*mean\)?\s*[:=]?\s*)") + kNum);
   if (std::regex_search(t, m, kStated)) return std::strtod(m.str(1).c_str(), nullptr);
+  // ... with what is counted between the ratio's name and its value, when that names experts or
+  // tokens (RG19): "max/mean tokens per expert 14.2", "max/mean load per expert: 6.1", "max/mean
+  // expert load = 9.0"; not "max/mean bytes per rank 7.9" (an all-to-all's bytes per rank).
+  static const std::regex kStatedOf(std::string(R"(\bmax\s*/\s*mean\s+((?:[a-z_]+\s+){0,3}[a-z_]+)\s*[:=]?\s*)") + kNum);
+  if (std::regex_search(t, m, kStatedOf) &&
+      (m.str(1).find("expert") != std::string::npos || m.str(1).find("token") != std::string::npos)) {
+    return std::strtod(m.str(2).c_str(), nullptr);
+  }
   // "max A ... mean B" / "max A ... median B" (the reference after the max, within the line).
   static const std::regex kMaxRef(std::string(R"(\bmax\s*[:=]?\s*)") + kNum +
                                   R"([^|;]{0,120}?\b(mean|median|avg|average)\s*[:=]?\s*)" + kNum);

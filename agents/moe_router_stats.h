@@ -1,7 +1,9 @@
 // An MoE router's load statistics as training stacks print them (RG13): how much more the busiest
 // expert receives than an even share. Every shape states the busiest expert's load against a
 // reference, and that ratio is what an expert reads:
-//   "tokens per expert max/mean = 17.5 (expert 50, ...)", "load (max/mean) 18.0"
+//   "tokens per expert max/mean = 17.5 (expert 50, ...)", "load (max/mean) 18.0", "max/mean tokens per
+//   expert 14.2" (up to four words between the ratio's name and its value, naming experts or tokens;
+//   RG19)
 //   "expert load (layer 9, 64 experts): max 0.211 min 0.000 mean 0.0156"
 //   "tokens per expert: max 41.7% (expert 17), ... median 0.21%"
 //   "expert load (tokens %): e7=31.0 e41=24.0 median=0.90"
