@@ -11635,12 +11635,30 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // address is the launch's configuration (a MASTER_ADDR left from another allocation), so the
   // connect failures to it are that error's consequence, not a network fault: they are read as
   // launch_config_error (the share kExplainedAwayFactor stays where a signature put it).
-  if (const RendezvousOutside ro = RendezvousOutsideAllocation(c); !ro.host.empty()) {
+  // On Kubernetes: the address of a finished pod (RendezvousAtFinishedPod, RG19), a previous run's
+  // master whose IP the configuration kept.
+  RendezvousOutside ro = RendezvousOutsideAllocation(c);
+  std::string outside_why;
+  if (!ro.host.empty()) {
+    outside_why = "is not in the job's allocation (";
+    outside_why += ro.allocation;
+    outside_why += ")";
+  } else if (const FinishedPodRendezvous fp = RendezvousAtFinishedPod(c.logs); !fp.host.empty()) {
+    ro.host = fp.host;
+    ro.line = fp.line;
+    ro.source = fp.source;
+    outside_why = "is the address of pod ";
+    outside_why += fp.pod;
+    outside_why += ", ";
+    outside_why += fp.status;
+    outside_why += ": nothing listens there";
+  }
+  if (!ro.host.empty()) {
     std::string detail = "the rendezvous host ";
     detail += ro.host;
-    detail += " is not in the job's allocation (";
-    detail += ro.allocation;
-    detail += "): ";
+    detail += " ";
+    detail += outside_why;
+    detail += ": ";
     detail += ro.line;
     Observation o;
     o.evidence.kind = EvidenceKind::kLog;
@@ -11651,7 +11669,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.deltas["launch_config_error"] = kLaunchMismatchWeight;
     o.hint.job = topo.job;
     beliefs.Add(std::move(o));
-    const std::string why = "the rendezvous host " + ro.host + " is outside the allocation";
+    std::string why = "the rendezvous host " + ro.host;
+    why += outside_why.rfind("is not", 0) == 0 ? std::string(" is outside the allocation") : std::string(" ") += outside_why;
     beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", kExplainedAwayFactor, why,
                              [&](const Observation& ob) { return !RendezvousConnectHosts(ob.evidence.detail).empty(); });
     trace.push_back({{"type", "thought"}, {"text", why}});

@@ -13,6 +13,7 @@
 #include "agents/moe_router_stats.h"
 #include "agents/rank_hosts.h"
 #include "agents/rank_numerics.h"
+#include "agents/rendezvous_host.h"
 #include "agents/visible_devices.h"
 
 namespace vigil {
@@ -303,6 +304,66 @@ TEST_CASE("rg19: a router whose busiest expert takes 14x its share explains one 
              "13: [rank13]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 18.75 GiB. GPU 5 has a total capacity of 178.35 GiB of which 9.02 GiB is free."}}}})}};
   Diagnosis d = testing::RunCaseWithOwnProbes(j);
   CHECK(d.root_cause == "moe_expert_imbalance");  // before: cuda_oom
+}
+
+// ---- 7. A rendezvous address that is a finished pod's ---------------------------------------------
+
+const char* kRefused =
+    "torch.distributed.DistNetworkError: The client socket has failed to connect to any network address of (10.77.4.9, 29500). "
+    "The client socket has failed to connect to 10.77.4.9:29500 (errno: 111 - Connection refused).";
+
+TEST_CASE("rg19: RendezvousConnectHosts reads PyTorch 2.x's 'any network address of (HOST, PORT)' wording") {
+  CHECK(RendezvousConnectHosts(kRefused) == std::vector<std::string>{"10.77.4.9"});  // before: none
+  CHECK(RendezvousConnectHosts("The client socket has failed to connect to dz-master:29500 (errno: 110 - Connection timed out).") ==
+        std::vector<std::string>{"dz-master"});
+}
+
+CaseLog LogOf(const std::string& source, const std::vector<std::string>& lines) {
+  CaseLog l;
+  l.source = source;
+  for (size_t i = 0; i < lines.size(); ++i) l.lines.push_back(LogLine{i + 1, lines[i]});
+  return l;
+}
+
+TEST_CASE("rg19: RendezvousAtFinishedPod: the store's address is a Completed pod's in kubectl's table") {
+  const std::vector<std::string> table = {
+      "$ kubectl -n sft get pods -o wide",
+      "NAME                 READY   STATUS      RESTARTS      AGE   IP             NODE          NOMINATED NODE   READINESS GATES",
+      "sft-run7-master-0    0/1     Completed   0             2d    10.77.4.9      dz-07         <none>           <none>",
+      "sft-run8-master-0    1/1     Running     0             6m    10.77.9.4      dz-02         <none>           <none>",
+      "sft-run8-worker-0    0/1     Error       4 (52s ago)   6m    10.77.8.17     dz-03         <none>           <none>"};
+  FinishedPodRendezvous f = RendezvousAtFinishedPod({LogOf("worker-0", {kRefused}), LogOf("ops/shell", table)});
+  CHECK(f.host == "10.77.4.9");  // before: no such reading
+  CHECK(f.pod == "sft-run7-master-0");
+  CHECK(f.status == "Completed");
+  CHECK(f.source == "worker-0:1");
+  // -A's NAMESPACE column first.
+  f = RendezvousAtFinishedPod({LogOf("worker-0", {kRefused}),
+                               LogOf("ops/shell", {"NAMESPACE   NAME                READY   STATUS      RESTARTS   AGE   IP           NODE",
+                                                   "sft         sft-run7-master-0   0/1     Succeeded   0          2d    10.77.4.9    dz-07"})});
+  CHECK(f.pod == "sft-run7-master-0");
+  // The address of a running pod, or also listed as running: nothing.
+  std::vector<std::string> running = table;
+  running[2] = "sft-run7-master-0    1/1     Running     0             2d    10.77.4.9      dz-07         <none>           <none>";
+  CHECK(RendezvousAtFinishedPod({LogOf("worker-0", {kRefused}), LogOf("ops/shell", running)}).host.empty());
+  running = table;
+  running.push_back("sft-run8-master-1    1/1     Running     0             1m    10.77.4.9      dz-05         <none>           <none>");
+  CHECK(RendezvousAtFinishedPod({LogOf("worker-0", {kRefused}), LogOf("ops/shell", running)}).host.empty());
+}
+
+TEST_CASE("rg19: workers refused by a finished pod's address are the launch's configuration, not the network") {
+  Json j{{"id", "rg19-rdzv"},
+         {"topology", {{"nodes", {"dz-02", "dz-03", "dz-05"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+         {"logs", Json::array({Json{{"source", "kubectl logs sft-run8-worker-0"}, {"lines", {
+                                   "MASTER_ADDR=10.77.4.9 MASTER_PORT=29500 WORLD_SIZE=3 RANK=1", kRefused,
+                                   "torch.distributed.elastic.rendezvous.api.RendezvousConnectionError: The connection to the C10d store has failed. See inner exception for details."}}},
+                               Json{{"source", "ops/shell"}, {"lines", {
+                                   "$ kubectl -n sft get pods -o wide",
+                                   "NAME                 READY   STATUS      RESTARTS      AGE   IP             NODE          NOMINATED NODE   READINESS GATES",
+                                   "sft-run7-master-0    0/1     Completed   0             2d    10.77.4.9      dz-07         <none>           <none>",
+                                   "sft-run8-master-0    1/1     Running     0             6m    10.77.9.4      dz-02         <none>           <none>"}}}})}};
+  Diagnosis d = testing::RunCaseWithOwnProbes(j);
+  CHECK(d.root_cause == "launch_config_error");  // before: nccl_network_misconfig
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "agents/rendezvous_host.h"
 
+#include <algorithm>
+#include <map>
 #include <regex>
+#include <sstream>
 
 #include "agents/node_names.h"
 
@@ -11,7 +14,12 @@ std::vector<std::string> RendezvousConnectHosts(const std::string& line) {
   if (line.size() > 4000 || line.find("connect to") == std::string::npos) return out;
   static const std::regex kBracket(R"(\bfailed to connect to \[([^\]\s]{1,253})\]:\d{1,5})");
   static const std::regex kParen(R"(\btrying to connect to \(([^,\s)]{1,253}),\s*\d{1,5}\))");
-  for (const std::regex* re : {&kBracket, &kParen}) {
+  // PyTorch 2.x's wording (RG19): "The client socket has failed to connect to any network address of
+  // (10.233.71.9, 29500). The client socket has failed to connect to 10.233.71.9:29500 (errno: 111 -
+  // Connection refused)." (an IPv6 address is printed in brackets, read by kBracket).
+  static const std::regex kAnyOf(R"(\bfailed to connect to any network address of \(([^,\s)]{1,253}),\s*\d{1,5}\))");
+  static const std::regex kBare(R"(\bfailed to connect to ([A-Za-z0-9][A-Za-z0-9._-]{0,252}):\d{1,5}\b)");
+  for (const std::regex* re : {&kBracket, &kParen, &kAnyOf, &kBare}) {
     for (auto it = std::sregex_iterator(line.begin(), line.end(), *re); it != std::sregex_iterator(); ++it) {
       std::string h = (*it)[1].str();
       bool seen = false;
@@ -50,6 +58,66 @@ std::string SlurmJobIdOfSource(const std::string& source) {
   static const std::regex kOut(R"((?:^|/)slurm-(\d+)(?:_\d+)?\.(?:out|err|log)$)");
   std::smatch m;
   return std::regex_search(source, m, kOut) ? m[1].str() : std::string();
+}
+
+FinishedPodRendezvous RendezvousAtFinishedPod(const std::vector<CaseLog>& logs) {
+  FinishedPodRendezvous first;
+  std::vector<std::string> hosts;
+  // address -> (pod, status) of every row of a `kubectl get pods -o wide` table that lists it.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> rows;
+  for (const CaseLog& log : logs) {
+    int status_col = -1;  // the table being read: STATUS's column (2, 3 under -A's NAMESPACE); -1 when none
+    for (const LogLine& l : log.lines) {
+      const std::string& text = l.text;
+      for (const std::string& h : RendezvousConnectHosts(text)) {
+        hosts.push_back(h);
+        if (first.line.empty()) {
+          first.line = text.substr(0, 400);
+          first.source = log.source + ":" + std::to_string(l.number);
+        }
+      }
+      if (text.size() > 2000) {
+        status_col = -1;
+        continue;
+      }
+      std::istringstream in(text);
+      std::vector<std::string> words;
+      for (std::string w; in >> w;) words.push_back(w);
+      if (words.size() >= 4 && (words[0] == "NAME" || words[0] == "NAMESPACE") &&
+          std::find(words.begin(), words.end(), "STATUS") != words.end() &&
+          std::find(words.begin(), words.end(), "IP") != words.end()) {
+        status_col = words[0] == "NAMESPACE" ? 3 : 2;
+        continue;
+      }
+      if (status_col < 0) continue;
+      if (words.size() <= static_cast<size_t>(status_col) + 2 || words[static_cast<size_t>(status_col) - 1].find('/') == std::string::npos) {
+        status_col = -1;  // the table's end: no "READY" cell ("1/1") where it stands
+        continue;
+      }
+      const std::string& pod = words[static_cast<size_t>(status_col) - 2];
+      const std::string& status = words[static_cast<size_t>(status_col)];
+      for (size_t i = static_cast<size_t>(status_col) + 1; i < words.size(); ++i) {
+        if (IsIpAddress(words[i])) {
+          rows[words[i]].emplace_back(pod, status);
+          break;
+        }
+      }
+    }
+  }
+  if (hosts.empty()) return {};
+  for (const std::string& h : hosts) {
+    auto it = rows.find(h);
+    if (it == rows.end()) return {};
+    for (const auto& [pod, status] : it->second) {
+      if (status != "Completed" && status != "Succeeded") return {};  // a live pod holds the address too
+    }
+    if (first.host.empty()) {
+      first.host = h;
+      first.pod = it->second.front().first;
+      first.status = it->second.front().second;
+    }
+  }
+  return first;
 }
 
 }  // namespace vigil

@@ -1,5 +1,5 @@
 // The rendezvous host a job's processes could not reach, and the job's allocation, as lines print
-// them (RG14, 2026-12-03). A c10d store client that is refused or times out connecting to a host
+// them (RG14, 2026-12-03); on Kubernetes, the address of a finished pod (RG19). A c10d store client that is refused or times out connecting to a host
 // that is none of the job's nodes (a MASTER_ADDR left from last week's allocation, a hard-coded
 // rendezvous endpoint) is the launch's configuration, not the network: the reasoner compares the
 // two (builtin_reasoner.cc, RendezvousOutsideAllocation). Pure functions, thread safe.
@@ -7,6 +7,8 @@
 
 #include <string>
 #include <vector>
+
+#include "agents/case.h"
 
 namespace vigil {
 
@@ -28,6 +30,21 @@ std::vector<std::string> AllocationHostlists(const std::string& line);
 // ("slurm-4481_3.out": the array's job 4481), "" when none.
 std::string SlurmJobIdOfLine(const std::string& line);
 std::string SlurmJobIdOfSource(const std::string& source);
+
+// A rendezvous address that is a finished pod's (RG19): every host the case's c10d store clients
+// failed to connect to (RendezvousConnectHosts) is the IP of a pod that a pasted `kubectl get pods -o
+// wide` table (its header row read; NAMESPACE first under -A) lists as Completed or Succeeded - a
+// previous run's master left in a configmap's MASTER_ADDR: nothing listens there, the launch's
+// configuration is wrong, not the network. Empty `host` when a client failed to reach another host,
+// or the address is also listed for a pod in another state (Running, Pending, Error: it may be up).
+struct FinishedPodRendezvous {
+  std::string host;    // the unreachable address
+  std::string pod;     // the finished pod it belongs to
+  std::string status;  // "Completed" / "Succeeded"
+  std::string line;    // the first connect failure's text (at most 400 bytes)
+  std::string source;  // its "log:line"
+};
+FinishedPodRendezvous RendezvousAtFinishedPod(const std::vector<CaseLog>& logs);
 
 // Host names are compared with SameNodeName and told from addresses with IsIpAddress
 // (agents/node_names.h; until 2026-12-03 this header kept its own SameHost and a regex IsIpAddress,
