@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "agents/reader_testing.h"
 #include "agents/gpu_ids.h"
 #include "agents/kube_pods.h"
 #include "agents/rank_hosts.h"
@@ -29,16 +30,7 @@ Diagnosis RunWith(const Json& base, const std::string& source, const std::vector
   return testing::RunCaseWithOwnProbes(j);
 }
 
-// Every fact a reader states for `lines`, read in order by one reader.
-template <typename Reader>
-auto ReadAll(const std::vector<std::string>& lines) {
-  Reader r;
-  decltype(r.Read(std::string_view())) out;
-  for (const std::string& l : lines) {
-    for (auto& f : r.Read(l)) out.push_back(std::move(f));
-  }
-  return out;
-}
+using testing::ReadAll;
 
 // ---- 1. Kubernetes: a pod and its IP name its node ------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "agents/reader_testing.h"
 #include "agents/gpu_ids.h"
 #include "agents/moe_router_stats.h"
 #include "agents/rank_hosts.h"
@@ -19,15 +20,7 @@
 namespace vigil {
 namespace {
 
-template <typename Reader>
-auto ReadAll(const std::vector<std::string>& lines) {
-  Reader r;
-  decltype(r.Read(std::string_view())) out;
-  for (const std::string& l : lines) {
-    for (auto& f : r.Read(l)) out.push_back(std::move(f));
-  }
-  return out;
-}
+using testing::ReadAll;
 
 bool HasGpu(const std::vector<GpuIds>& ties, int index, const std::string& bus, const std::string& uuid) {
   for (const GpuIds& g : ties) {
