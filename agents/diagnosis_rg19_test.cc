@@ -359,5 +359,19 @@ TEST_CASE("rg19: workers refused by a finished pod's address are the launch's co
   CHECK(d.root_cause == "launch_config_error");  // before: nccl_network_misconfig
 }
 
+// ---- 8. A rank called a process ---------------------------------------------------------------------
+
+TEST_CASE("rg19: a distribution line naming its slowest 'process N' singles out that rank") {
+  Json j{{"id", "rg19-process"},
+         {"topology", {{"nodes", {"dz-01", "dz-02", "dz-03", "dz-04"}}, {"gpus_per_node", 8}, {"timezone", "UTC"}}},
+         {"logs", Json::array({Json{{"source", "mpirun/stdout"}, {"lines", {
+             "[process 0] 2026-12-03 06:20:00 step 12000 loss 2.2140 step_s 2.02",
+             "[process 0] 2026-12-03 06:28:40 step 12200 loss 2.2091 step_s 2.79",
+             "[process 0] 2026-12-03 06:28:40 per-process host time (input+dispatch) p50 0.21s max 0.98s (process 13)"}}}})}};
+  Diagnosis d = testing::RunCaseWithOwnProbes(j);
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.component == "dz-02/gpu5");  // before: unknown / not determined
+}
+
 }  // namespace
 }  // namespace vigil
