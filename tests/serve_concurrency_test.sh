@@ -4,7 +4,9 @@
 # SQLite store, the knowledge base and the metrics are all in use together. Written to be run under
 # ThreadSanitizer (a vigil that reported exits 66 at SIGTERM, so check 7 fails; README.md
 # "Sanitizers"), and a check of its own in any build:
-#  1. `vigil serve --workers 3 --no-probes` on a fresh data_dir;
+#  1. `vigil serve --workers 3` on a fresh data_dir, probes replayed from recorded results
+#     (--probe-executor replay:FILE: gpu.health and node.kernel_log of the 20 one-alert nodes), so
+#     each triage also runs its probe steps on the verification planner's threads;
 #  2. wave 1, at once: a storm webhook (bench/storm_webhook.py --nodes 4 --job-alert: 101 alerts,
 #     one storm incident for the rack and one for the job alert), 12 one-alert webhooks on 12 nodes,
 #     6 chat questions, GET /api/v1/incidents, /healthz and /metrics: every answer 200, every
@@ -15,7 +17,8 @@
 #     webhook again (duplicates only) and its resolved notification: every answer 200;
 #  5. every new incident diagnosed; the storm incident resolved; no duplicate incident;
 #  6. /metrics counts what the script sent: POST /api/v1/alerts 200 = 12 + 8 + 3, POST
-#     /api/v1/chat 200 = 12, resolutions 200 = 4;
+#     /api/v1/chat 200 = 12, resolutions 200 = 4; every one-alert incident's verification ran
+#     probe steps and its node's replayed gpu.health result is among its evidence;
 #  7. SIGTERM: exit 0; the log has no "internal error".
 # Skipped (exit 77) only without curl.
 # Usage: bash tests/serve_concurrency_test.sh <build-dir>   (from anywhere)
@@ -26,7 +29,22 @@ source "$HERE/lib/prometheus.sh"  # PIDS (stopped at exit); no Prometheus is sta
 source "$HERE/lib/serve.sh"       # start_serve, wait_for
 ROOT="$(cd "$HERE/.." && pwd)"
 
-start_serve "$TMP/vigil.log" --data-dir "$TMP/var" serve --listen 127.0.0.1:0 --no-probes --workers 3
+# The probes' recorded results (replay executor): gpu.health of GPU 5 (failing on odd nodes) and the
+# kernel log of each one-alert node; the others a triage asks for are answered `unavailable`.
+"$PY" - "$TMP/probes.json" <<'PY' || { echo "FAIL writing the probe results"; exit 1; }
+import json, sys
+rec = {}
+for i in range(12):
+    n = f"gpu-node-{i}"
+    rec[f"gpu.health@{n}/gpu5"] = {"probe": "gpu.health", "target": f"{n}/gpu5", "status": "fail" if i % 2 else "pass",
+                                   "metrics": {}, "thresholds": {}, "reason": "Xid 79 seen" if i % 2 else "healthy",
+                                   "duration_s": 0.3}
+    rec[f"node.kernel_log@{n}"] = {"probe": "node.kernel_log", "target": n, "status": "pass", "metrics": {},
+                                   "thresholds": {}, "reason": "no Xid lines", "duration_s": 0.2}
+json.dump(rec, open(sys.argv[1], "w"))
+PY
+start_serve "$TMP/vigil.log" --data-dir "$TMP/var" --probe-executor "replay:$TMP/probes.json" serve --listen 127.0.0.1:0 \
+  --workers 3
 J=(-H 'Content-Type: application/json')
 
 # The bodies. storm.json: 101 alerts of rack7 (4 nodes) and a job alert; resolved.json: the same,
@@ -162,6 +180,29 @@ def count(route, method, code):
 assert count("/api/v1/alerts", "POST", "200") == 12 + 8 + 3, count("/api/v1/alerts", "POST", "200")
 assert count("/api/v1/chat", "POST", "200") == 12, count("/api/v1/chat", "POST", "200")
 assert count("/api/v1/incidents/{id}/resolution", "POST", "200") == 4
+PY
+# Probes ran inside serve's triages (the planner's threads): each one-alert incident's verification
+# has probe steps, and its node's replayed gpu.health result is evidence.
+"$PY" - "$V" "$TMP/probe-check.txt" <<'PY' && passed=$((passed + 1)) || bad "probes in the triages: $(head -c 600 "$TMP/probe-check.txt")"
+import json, sys, urllib.request
+v = sys.argv[1]
+out = open(sys.argv[2], "w")
+ids = [i["id"] for i in json.load(urllib.request.urlopen(f"{v}/api/v1/incidents?limit=1000"))["incidents"] if not i.get("storm")]
+assert len(ids) == 21, ids  # 20 one-alert incidents and the job alert's
+probed = 0
+for id in ids:
+    inc = json.load(urllib.request.urlopen(f"{v}/api/v1/incidents/{id}"))
+    node = inc["alert"]["labels"].get("Hostname", "")
+    if not node.startswith("gpu-node-"):
+        continue
+    d = inc["diagnosis"]
+    steps = [s for s in d["verification"]["steps"] if s["action"] == "run_probe"]
+    sources = [e.get("source", "") for e in d["evidence"]]
+    out.write(f"{id} {node}: {len(steps)} probe steps, evidence {sources}\n")
+    assert len(steps) >= 2, (id, node, d["verification"])
+    assert f"probe gpu.health@{node}/gpu5" in sources, (id, node, sources)
+    probed += 1
+assert probed == 20, probed
 PY
 
 # 7. SIGTERM: exit 0 (66 under ThreadSanitizer when it reported), nothing internal.
