@@ -21,9 +21,37 @@ std::string_view ValueOf(const Labels& labels, std::string_view key) {
 // and `Hostname` is still the exporter's container hostname: a node label equal to it names no node
 // either, and the alert names its workload pod (`exported_pod`) only, which kube_pod_info places
 // (the lead, after RG18: RG18 had kept such a label a node).
+//
+// Also a name Kubernetes generated for a pod of the series' own workload, when no `pod` label came
+// with the series (a scrape that attaches none, or the older chart's `kubernetes_pod_name`): the
+// exporter's `container` / `job` / `app` name, then `-` and the DaemonSet's 5-character suffix,
+// optionally after a ReplicaSet's hash (`nvidia-dcgm-exporter-p8w2k`,
+// `dcgm-exporter-6d9f7c8b5-x2k4q`) (the lead, after realistic18's blind run: rl18-15, seen).
+bool IsGeneratedPodName(std::string_view host, std::string_view workload) {
+  if (workload.empty() || host.size() <= workload.size() + 1) return false;
+  if (AsciiLower(host.substr(0, workload.size())) != AsciiLower(workload) || host[workload.size()] != '-') return false;
+  std::string_view rest = host.substr(workload.size() + 1);
+  auto alnum = [](std::string_view part, size_t lo, size_t hi) {
+    if (part.size() < lo || part.size() > hi) return false;
+    for (char c : part) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+    }
+    return true;
+  };
+  if (alnum(rest, 5, 5)) return true;
+  const size_t dash = rest.find('-');
+  return dash != std::string_view::npos && alnum(rest.substr(0, dash), 6, 10) && alnum(rest.substr(dash + 1), 5, 5);
+}
+
 bool NamesOwnPod(const Labels& labels, std::string_view host) {
-  const std::string pod = NodeLabelHost(ValueOf(labels, "pod"));
-  return !pod.empty() && SameNodeName(host, pod);
+  for (std::string_view key : {"pod", "kubernetes_pod_name"}) {
+    const std::string pod = NodeLabelHost(ValueOf(labels, key));
+    if (!pod.empty() && SameNodeName(host, pod)) return true;
+  }
+  for (std::string_view key : {"container", "job", "app", "app_kubernetes_io_name"}) {
+    if (IsGeneratedPodName(host, NodeLabelHost(ValueOf(labels, key)))) return true;
+  }
+  return false;
 }
 
 }  // namespace

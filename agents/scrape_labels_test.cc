@@ -51,6 +51,25 @@ TEST_CASE("scrape labels: a node label equal to the series' own pod names no nod
   CHECK(NodeOf({{"Hostname", "gpu-7"}, {"pod", " "}}) == "gpu-7");
 }
 
+TEST_CASE("scrape labels: a node label that is a pod name generated for the exporter's own workload names no node (seen: rl18-15)") {
+  // dcgm-exporter's labels with no `pod` attached by the scrape: `Hostname` is still its pod's name.
+  Labels l = {{"alertname", "DCGMPCIeLinkWidthDegraded"}, {"gpu", "0"},
+              {"Hostname", "nvidia-dcgm-exporter-p8w2k"}, {"container", "nvidia-dcgm-exporter"},
+              {"instance", "10.12.3.31:9400"}, {"job", "nvidia-dcgm-exporter"}, {"namespace", "gpu-operator"}};
+  CHECK(SubjectNodeLabel(l, "Hostname") == "");
+  CHECK(NodeOf(l) == "10.12.3.31");  // the address is left, which a node's INTERNAL-IP can tie
+  // A Deployment's pod (ReplicaSet hash, then the suffix), named by `app` only.
+  CHECK(SubjectNodeLabel({{"Hostname", "dcgm-exporter-6d9f7c8b5-x2k4q"}, {"app", "dcgm-exporter"}}, "Hostname") == "");
+  // The older community chart's pod label.
+  CHECK(SubjectNodeLabel({{"Hostname", "exporter-0"}, {"kubernetes_pod_name", "exporter-0"}}, "Hostname") == "");
+  // Real node names that start with a workload's name are kept: no generated suffix.
+  CHECK(SubjectNodeLabel({{"Hostname", "gpu-n31"}, {"job", "gpu"}}, "Hostname") == "gpu-n31");
+  CHECK(SubjectNodeLabel({{"Hostname", "dcgm-exporter-node-017"}, {"job", "dcgm-exporter"}}, "Hostname") ==
+        "dcgm-exporter-node-017");
+  CHECK(SubjectNodeLabel({{"Hostname", "gpu-node-12"}, {"container", "gpu-node"}}, "Hostname") == "gpu-node-12");
+  CHECK(SubjectNodeLabel({{"Hostname", "gpu-7"}, {"container", "nvidia-dcgm-exporter"}}, "Hostname") == "gpu-7");
+}
+
 TEST_CASE("scrape labels: with exported_pod, a node label equal to `pod` (the exporter's) names no node either (RG18)") {
   // The GPU Operator's ServiceMonitor (honorLabels false, pod mapping on): the workload's pod is
   // exported_pod, `pod` the exporter's, and `Hostname` still the exporter's container hostname.
