@@ -1582,6 +1582,19 @@ Topology BuildTopology(const DiagnosisCase& c) {
   }
   t.names = CaseNodes(t.nodes);
   t.names.SetAddresses(CaseAddresses(c, t));
+  // An alert named only by an address (its `instance`, the node label being the exporter's pod name)
+  // that the case's pasted output ties to a node (`kubectl get nodes -o wide`'s INTERNAL-IP, /etc/hosts,
+  // scontrol's NodeAddr=): the alert is that node's, as an FQDN is its short name's (the lead, after
+  // realistic18's blind run: rl18-15, seen).
+  if (c.alert && IsIpAddress(t.alert_node)) {
+    const std::map<std::string, std::string> by_address = t.names.addresses();  // a copy: t.names is rebuilt
+    if (auto it = by_address.find(NodeNameKey(t.alert_node)); it != by_address.end() && !IsIpAddress(it->second)) {
+      t.nodes.erase(t.alert_node);
+      t.alert_node = it->second;
+      t.names = CaseNodes(t.nodes);
+      t.names.SetAddresses(by_address);
+    }
+  }
   // A topology's rank map naming a node otherwise than its node list ("node-3.cluster.local/gpu2"
   // beside "node-3"): the node as the case spells it.
   for (auto& [r, h] : t.ranks) {
@@ -9258,17 +9271,22 @@ bool AlertClaimsItsPlace(const std::vector<Observation>& observations, int alert
   return false;
 }
 
+// `case_node` is the alert's node as the case spells it (Topology::alert_node): an alert named only by
+// an address that the case's output ties to a node is that node's, not of an unknown node.
 void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& observations,
-                   const std::map<std::string, std::string>& layers, Diagnosis& d, Json& trace) {
+                   const std::map<std::string, std::string>& layers, const std::string& case_node, Diagnosis& d,
+                   Json& trace) {
   if (!c.alert) return;
-  const std::pair<std::string, std::string> named_by = AlertNode(*c.alert);
+  std::pair<std::string, std::string> named_by = AlertNode(*c.alert);
+  const bool tied = IsIpAddress(named_by.second) && !case_node.empty() && !IsIpAddress(case_node);
+  if (tied) named_by.second = case_node;
   const std::string& alert_key = named_by.first;
   const std::string& alert_node = named_by.second;
   if (alert_node.empty()) return;
   const int alert_gpu = GpuOf(c.alert->labels);
   const bool claims_place = AlertClaimsItsPlace(observations, alert_gpu, layers);
   const NodeNames names = AlertNodeNames(c);
-  const bool unknown_node = OnlyAddresses(names);
+  const bool unknown_node = !tied && OnlyAddresses(names);
   auto on_alert_node = [&](const std::string& node) { return SameNodeName(alert_node, node) || NamesNode(names, node); };
   std::string alert_gpu_name;  // "gpu3", "" when the alert names no GPU index
   if (alert_gpu >= 0) {
@@ -13293,7 +13311,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                        {"why", served_why_not}});
     }
   }
-  SayAlertPlace(c, beliefs.observations(), facts.layers, d, trace);
+  SayAlertPlace(c, beliefs.observations(), facts.layers, topo.alert_node, d, trace);
   d.planned_s = PlannedS(d.steps, ProbeStepsConflict, options_.max_parallel);
   // The sequential sum counts the steps whose result entered the decision (and probes that ran
   // and gave no verdict: a sequential run waits for them too), never a peer that fed nothing.

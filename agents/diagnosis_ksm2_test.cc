@@ -181,4 +181,31 @@ TEST_CASE("ksm2: a pod-only alert is not placed on its scrape target's address")
   }
 }
 
+// The lead, after realistic18's blind run (rl18-15, seen): dcgm-exporter's `Hostname` is its own
+// generated pod name with no `pod` label beside it, so the alert is named by its `instance` address
+// only; a pasted `kubectl get nodes -o wide` ties that address (INTERNAL-IP) to a node. Before: the
+// answer was placed on the exporter's pod name (`nvidia-dcgm-exporter-q7w2x/gpu2`).
+TEST_CASE("ksm2: an alert named by an exporter pod's Hostname and an address the case ties to a node is that node's") {
+  Json l = {{"alertname", "GpuXidError"},       {"Hostname", "nvidia-dcgm-exporter-q7w2x"},
+            {"container", "nvidia-dcgm-exporter"}, {"gpu", "2"},
+            {"instance", "10.40.7.12:9400"},     {"job", "nvidia-dcgm-exporter"},
+            {"xid", "79"}};
+  Json j = CaseOf(l, "Xid 79 on GPU 2: GPU has fallen off the bus", Json::array(),
+                  Json::array({"h100-a11", "h100-a12", "h100-a13"}));
+  j["logs"] = Json::array({{{"source", "ops/shell"},
+                            {"lines", Json::array({"$ kubectl get nodes -o wide",
+                                                   "NAME       STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP",
+                                                   "h100-a11   Ready    <none>   90d   v1.30.6   10.40.7.11    <none>",
+                                                   "h100-a12   Ready    <none>   90d   v1.30.6   10.40.7.12    <none>",
+                                                   "h100-a13   Ready    <none>   90d   v1.30.6   10.40.7.13    <none>"})}}});
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "h100-a12/gpu2");
+  CHECK_FALSE(Said(d, "the alert's node is unknown"));
+  // Without the nodes table the address stays the alert's only name, and the answer says so.
+  j["logs"] = Json::array();
+  d = Run(j);
+  CHECK(d.component == "10.40.7.12/gpu2");
+}
+
 }  // namespace vigil
