@@ -208,4 +208,35 @@ TEST_CASE("ksm2: an alert named by an exporter pod's Hostname and an address the
   CHECK(d.component == "10.40.7.12/gpu2");
 }
 
+// The lead, after realistic18's blind run (rl18-01, seen): a task's own NVML call saying "GPU is lost"
+// (NVML_ERROR_GPU_IS_LOST) is the GPU leaving the bus, read from the log as the pack's Xid 79 entry's
+// signature; before, only a probe's "GPU is lost" was, and the answer was the peers' collective
+// timeouts (nccl_collective_hang).
+TEST_CASE("ksm2 (lead): a log's NVML 'GPU is lost' is the GPU off the bus, its peers' timeouts its echo") {
+  Json j = Json::object();
+  j["id"] = "gpu-lost";
+  j["alert"] = nullptr;
+  j["metrics"] = Json::array();
+  j["probes"] = Json::object();
+  j["topology"] = {{"nodes", Json::array({"trn-01", "trn-02"})}, {"gpus_per_node", 8}};
+  j["logs"] = Json::array({{{"source", "trn-02/train.log"},
+                            {"lines", Json::array({
+                                "[2026-12-03 20:11:02] iter 900 | loss 2.01",
+                                "[healthcheck] nvmlDeviceGetHandleByIndex(3) failed: GPU is lost",
+                                "[rank11]: RuntimeError: CUDA error: unknown error",
+                            })}},
+                           {{"source", "trn-01/train.log"},
+                            {"lines", Json::array({
+                                "[rank2]:[E1203 20:21:40.118203 60211 ProcessGroupNCCL.cpp:632] [Rank 2] Watchdog caught "
+                                "collective operation timeout: WorkNCCL(SeqNum=4122, OpType=ALLREDUCE, NumelIn=5138022, "
+                                "NumelOut=5138022, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.",
+                                "[rank5]:[E1203 20:21:40.121877 71020 ProcessGroupNCCL.cpp:632] [Rank 5] Watchdog caught "
+                                "collective operation timeout: WorkNCCL(SeqNum=4122, OpType=ALLREDUCE, NumelIn=5138022, "
+                                "NumelOut=5138022, Timeout(ms)=600000) ran for 600007 milliseconds before timing out.",
+                            })}}});
+  const Diagnosis d = testing::RunJsonWithPack(j);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component.rfind("trn-02", 0) == 0);
+}
+
 }  // namespace vigil
