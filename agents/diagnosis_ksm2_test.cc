@@ -239,4 +239,27 @@ TEST_CASE("ksm2 (lead): a log's NVML 'GPU is lost' is the GPU off the bus, its p
   CHECK(d.component.rfind("trn-02", 0) == 0);
 }
 
+// The lead, after realistic18's blind run (rl18-16, seen): Transformer Engine debug lines that write
+// `amax(fwd S) inf, scale_inv inf` (a tensor role in parentheses, no `=`) are the FP8 entry's
+// non-finite amax; before, only `amax=inf` / `scale_inv=inf` were, and the NaN grad norm that follows
+// answered loss_divergence.
+TEST_CASE("ksm2 (lead): 'amax(fwd S) inf, scale_inv inf' is a non-finite FP8 amax") {
+  Json j = Json::object();
+  j["id"] = "fp8-inf";
+  j["alert"] = nullptr;
+  j["metrics"] = Json::array();
+  j["probes"] = Json::object();
+  j["topology"] = {{"nodes", Json::array({"fp8-01", "fp8-02"})}, {"gpus_per_node", 8}};
+  j["logs"] = Json::array({{{"source", "train.out"},
+                            {"lines", Json::array({
+                                "[2026-12-03 18:31:29] step 820 | reduced_train_loss 2.109 | grad_norm 0.44",
+                                "[fp8-debug] step 827 layers.9.self_attention.core_attention amax(fwd S) inf, scale_inv inf",
+                                "[fp8-debug] step 827 layers.9.mlp.linear_fc1 amax (bwd dgrad): inf, scale_inv: inf",
+                                "[2026-12-03 18:32:19] step 830 | reduced_train_loss nan | grad_norm nan",
+                            })}}});
+  const Diagnosis d = testing::RunJsonWithPack(j);
+  CHECK(d.root_cause == "fp8_scaling_overflow");
+  CHECK(d.component == "job");
+}
+
 }  // namespace vigil
