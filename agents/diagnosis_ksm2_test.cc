@@ -208,18 +208,28 @@ TEST_CASE("ksm2: an alert named by an exporter pod's Hostname and an address the
   CHECK(d.component == "10.40.7.12/gpu2");
 }
 
+namespace {
+
+// A case of logs only (no alert, metrics or probes) on two nodes `a` and `b`.
+Json LogsOnlyCase(const std::string& id, const std::string& a, const std::string& b, Json logs) {
+  Json j = Json::object();
+  j["id"] = id;
+  j["alert"] = nullptr;
+  j["metrics"] = Json::array();
+  j["probes"] = Json::object();
+  j["topology"] = {{"nodes", Json::array({a, b})}, {"gpus_per_node", 8}};
+  j["logs"] = std::move(logs);
+  return j;
+}
+
+}  // namespace
+
 // The lead, after realistic18's blind run (rl18-01, seen): a task's own NVML call saying "GPU is lost"
 // (NVML_ERROR_GPU_IS_LOST) is the GPU leaving the bus, read from the log as the pack's Xid 79 entry's
 // signature; before, only a probe's "GPU is lost" was, and the answer was the peers' collective
 // timeouts (nccl_collective_hang).
 TEST_CASE("ksm2 (lead): a log's NVML 'GPU is lost' is the GPU off the bus, its peers' timeouts its echo") {
-  Json j = Json::object();
-  j["id"] = "gpu-lost";
-  j["alert"] = nullptr;
-  j["metrics"] = Json::array();
-  j["probes"] = Json::object();
-  j["topology"] = {{"nodes", Json::array({"trn-01", "trn-02"})}, {"gpus_per_node", 8}};
-  j["logs"] = Json::array({{{"source", "trn-02/train.log"},
+  const Json j = LogsOnlyCase("gpu-lost", "trn-01", "trn-02", Json::array({{{"source", "trn-02/train.log"},
                             {"lines", Json::array({
                                 "[2026-12-03 20:11:02] iter 900 | loss 2.01",
                                 "[healthcheck] nvmlDeviceGetHandleByIndex(3) failed: GPU is lost",
@@ -233,7 +243,7 @@ TEST_CASE("ksm2 (lead): a log's NVML 'GPU is lost' is the GPU off the bus, its p
                                 "[rank5]:[E1203 20:21:40.121877 71020 ProcessGroupNCCL.cpp:632] [Rank 5] Watchdog caught "
                                 "collective operation timeout: WorkNCCL(SeqNum=4122, OpType=ALLREDUCE, NumelIn=5138022, "
                                 "NumelOut=5138022, Timeout(ms)=600000) ran for 600007 milliseconds before timing out.",
-                            })}}});
+                            })}}}));
   const Diagnosis d = testing::RunJsonWithPack(j);
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component.rfind("trn-02", 0) == 0);
@@ -244,19 +254,13 @@ TEST_CASE("ksm2 (lead): a log's NVML 'GPU is lost' is the GPU off the bus, its p
 // non-finite amax; before, only `amax=inf` / `scale_inv=inf` were, and the NaN grad norm that follows
 // answered loss_divergence.
 TEST_CASE("ksm2 (lead): 'amax(fwd S) inf, scale_inv inf' is a non-finite FP8 amax") {
-  Json j = Json::object();
-  j["id"] = "fp8-inf";
-  j["alert"] = nullptr;
-  j["metrics"] = Json::array();
-  j["probes"] = Json::object();
-  j["topology"] = {{"nodes", Json::array({"fp8-01", "fp8-02"})}, {"gpus_per_node", 8}};
-  j["logs"] = Json::array({{{"source", "train.out"},
+  const Json j = LogsOnlyCase("fp8-inf", "fp8-01", "fp8-02", Json::array({{{"source", "train.out"},
                             {"lines", Json::array({
                                 "[2026-12-03 18:31:29] step 820 | reduced_train_loss 2.109 | grad_norm 0.44",
                                 "[fp8-debug] step 827 layers.9.self_attention.core_attention amax(fwd S) inf, scale_inv inf",
                                 "[fp8-debug] step 827 layers.9.mlp.linear_fc1 amax (bwd dgrad): inf, scale_inv: inf",
                                 "[2026-12-03 18:32:19] step 830 | reduced_train_loss nan | grad_norm nan",
-                            })}}});
+                            })}}}));
   const Diagnosis d = testing::RunJsonWithPack(j);
   CHECK(d.root_cause == "fp8_scaling_overflow");
   CHECK(d.component == "job");
