@@ -176,13 +176,6 @@ class RowErrors {
   ReadStats& stats_;
 };
 
-// A value ReadOptions::ReadAsMissing counted whose row turned out bad (its time, label or order):
-// uncounted, and its example (the last one, when it was kept) dropped.
-void UndoReadAsMissing(ReadStats& stats) {
-  --stats.read_as_missing;
-  if (stats.missing_examples.size() > stats.read_as_missing) stats.missing_examples.pop_back();
-}
-
 // Accumulates points per series identity, checking order; keeps first-seen order.
 class SeriesBuilder {
  public:
@@ -782,10 +775,9 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       continue;
     }
     const std::string_view label_text = l_col >= 0 ? std::string_view(f[l_col]) : std::string_view();
-    const bool missing = options.ReadAsMissing(file + ":" + std::to_string(ln), f[v_col], ds.stats);
+    const bool missing = options.ReadsAsMissing(f[v_col]);
     Result<ParsedPoint> p = ParsePoint(f[t_col], missing ? "0" : f[v_col], l_col >= 0 ? &label_text : nullptr, false);
     if (!p.ok()) {
-      if (missing) UndoReadAsMissing(ds.stats);  // a bad row after all (its time or label)
       RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
       continue;
     }
@@ -793,10 +785,10 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), name, labels);
     std::string why = builder.Add(idx, p->t, p->v, p->label);
     if (!why.empty()) {
-      if (missing) UndoReadAsMissing(ds.stats);
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
+    if (missing) options.CountReadAsMissing(file + ":" + std::to_string(ln), f[v_col], ds.stats);
     ++ds.stats.rows_accepted;
   }
   ds.stats.series_left_out = builder.SeriesLeftOut();
@@ -964,8 +956,7 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       continue;
     }
     Result<int64_t> t = JsonTimestamp(j["timestamp"]);
-    const bool missing = j["value"].is_string() &&
-                         options.ReadAsMissing(file + ":" + std::to_string(ln), j["value"].get<std::string>(), ds.stats);
+    const bool missing = j["value"].is_string() && options.ReadsAsMissing(j["value"].get<std::string>());
     Result<double> v = missing ? Result<double>(std::numeric_limits<double>::quiet_NaN()) : JsonValue(j["value"]);
     std::optional<uint8_t> anomaly;
     if (j.contains("anomaly")) {
@@ -986,10 +977,10 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       why = builder.Add(idx, *t, *v, anomaly);
     }
     if (!why.empty()) {
-      if (missing) UndoReadAsMissing(ds.stats);  // a bad row after all
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
+    if (missing) options.CountReadAsMissing(file + ":" + std::to_string(ln), j["value"].get<std::string>(), ds.stats);
     ++ds.stats.rows_accepted;
   }
   ds.stats.series_left_out = builder.SeriesLeftOut();
@@ -1387,13 +1378,16 @@ Status ReadOptions::BadRow(const std::string& where, const std::string& why, Rea
   return Status::Ok();
 }
 
-bool ReadOptions::ReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const {
+bool ReadOptions::ReadsAsMissing(std::string_view value_text) const {
   if (!non_finite_as_missing || bad_rows != BadRowPolicy::kSkip) return false;
   std::string_view t = Trim(value_text);
   if (!t.empty() && t.front() == '+') t.remove_prefix(1);
   double v = 0;
   auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || ptr != t.data() + t.size() || std::isfinite(v)) return false;
+  return ec == std::errc() && ptr == t.data() + t.size() && !std::isfinite(v);
+}
+
+void ReadOptions::CountReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const {
   ++stats.read_as_missing;
   if (stats.missing_examples.size() < max_examples) {
     std::string msg = where + ": value `";
@@ -1401,7 +1395,6 @@ bool ReadOptions::ReadAsMissing(const std::string& where, std::string_view value
     msg += "` is not finite: read as a missing point";
     stats.missing_examples.push_back(std::move(msg));
   }
-  return true;
 }
 
 Status ReadOptions::NoSeriesLeft(const std::string& what, const ReadStats& stats, std::string_view unit) const {

@@ -131,8 +131,10 @@ struct ReadOptions {
   [[nodiscard]] Status BadRow(const std::string& where, const std::string& why, ReadStats& stats,
                               size_t count = 1) const;
   // Whether `value_text` (a field as written) is read as a missing point: non_finite_as_missing
-  // and kSkip are on and it is a NaN / Inf number; then counted in `stats` with `where`.
-  bool ReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const;
+  // and kSkip are on and it is a NaN / Inf number.
+  bool ReadsAsMissing(std::string_view value_text) const;
+  // Counts an accepted row whose value ReadsAsMissing in `stats`, with `where` among its examples.
+  void CountReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const;
   // NotFound "<what> left no series[ whose name contains `F`][ (N bad <unit> skipped)]": the read
   // of `what` kept no series.
   [[nodiscard]] Status NoSeriesLeft(const std::string& what, const ReadStats& stats,
