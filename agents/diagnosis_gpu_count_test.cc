@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/source_tree.h"
 #include "agents/alert_triage.h"
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
@@ -24,7 +25,7 @@ namespace vigil {
 namespace {
 
 Json HogRun() {
-  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/agents/testdata/triage_hog_h200x1.json");
+  std::ifstream in(SourceTreePath("agents/testdata/triage_hog_h200x1.json"));
   REQUIRE(in.good());
   return Json::parse(in);
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/source_tree.h"
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/probe_evidence_for_alert.h"
@@ -48,7 +49,7 @@ ProbeResult KernelLogResult(const std::string& text, const std::map<std::string,
 
 std::string RecordedJournal() {
   kl::ReadOptions ro;
-  ro.log_file = std::string(VIGIL_SOURCE_DIR) + "/probes/testdata/kernel_log/journal_xid79.log";
+  ro.log_file = SourceTreePath("probes/testdata/kernel_log/journal_xid79.log");
   kl::ReadResult rr = kl::ReadKernelLog(ro);
   REQUIRE_MESSAGE(rr.log.has_value(), rr.error);
   return rr.log->text;

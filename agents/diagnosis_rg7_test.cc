@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/source_tree.h"
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
@@ -23,7 +24,7 @@ namespace vigil {
 namespace {
 
 Diagnosis RunFile(const std::string& name) {
-  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/agents/testdata/rg7/" + name);
+  std::ifstream in(SourceTreePath("agents/testdata/rg7/" + name));
   REQUIRE_MESSAGE(in.good(), name);
   std::stringstream ss;
   ss << in.rdbuf();

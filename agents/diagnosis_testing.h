@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/source_tree.h"
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
@@ -41,7 +42,7 @@ inline const KnowledgeBase& ShippedPack() {
     o.db_path = ":memory:";
     o.index_spec = "Flat";
     o.load_pack = true;
-    o.pack_dir = std::string(VIGIL_SOURCE_DIR) + "/data/knowledge";
+    o.pack_dir = SourceTreePath("data/knowledge");
     auto r = KnowledgeBase::Open(o);
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     return std::move(r).value().release();

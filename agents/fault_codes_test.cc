@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/source_tree.h"
 #include "agents/case.h"
 #include "agents/alert_case_testing.h"
 #include "agents/diagnosis_agent.h"
@@ -126,7 +127,7 @@ TEST_CASE("fault codes: the table gives family, category and cause (FC)") {
   REQUIRE(FaultCodeInfoOf("dcgm pcie_replay_threshold_violation") != nullptr);
   CHECK(FaultCodeInfoOf("dcgm pcie_replay_threshold_violation")->category == "pcie_link_degraded");
   // Every category the table names is one of the taxonomy's.
-  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/data/taxonomy.json");
+  std::ifstream in(SourceTreePath("data/taxonomy.json"));
   REQUIRE(in.good());
   {
     std::stringstream ss;
@@ -242,7 +243,7 @@ TEST_CASE("fault codes: an Xid in a log-derived exporter's labels is evidence wh
 TEST_CASE("fault codes: the reasoner reads an Xid counter's label as the XID field (FC)") {
   // rg7's hang whose GPU 6 raised Xid 79: the Xid published by a log-derived exporter as a counter
   // with the code in a label, in place of dcgm-exporter's Xid field. Before: nccl_collective_hang.
-  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/agents/testdata/rg7/hang_dcgm_xid79.json");
+  std::ifstream in(SourceTreePath("agents/testdata/rg7/hang_dcgm_xid79.json"));
   REQUIRE(in.good());
   std::stringstream ss;
   ss << in.rdbuf();

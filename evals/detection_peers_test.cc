@@ -1,4 +1,5 @@
 // The tail threshold shared by the multi-member score detectors (tail max or POT).
+#include "core/source_tree.h"
 #include "evals/detection_peers.h"
 
 #include <doctest/doctest.h>
@@ -132,7 +133,7 @@ TEST_CASE("IForestDetector: a relative script path is found from any working fol
   const std::string beside = (exe.parent_path().parent_path() / "evals/no_such_peer.py").lexically_normal().string();
   CHECK_MESSAGE(none.status().message().find("beside the executable (" + beside + ")") != std::string::npos,
                 none.status().message());
-  CHECK(none.status().message().find((fs::path(VIGIL_SOURCE_DIR) / "evals/no_such_peer.py").lexically_normal().string()) !=
+  CHECK(none.status().message().find(SourceTreePath("evals/no_such_peer.py")) !=
         std::string::npos);
 }
 

@@ -1,3 +1,4 @@
+#include "core/source_tree.h"
 #include "evals/diagnosis_eval.h"
 
 #include <doctest/doctest.h>
@@ -20,7 +21,7 @@ fs::path CaseFolder(const std::string& root_cause) {
   const fs::path dir = fs::temp_directory_path() / ("vigil-diag-eval-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "cases");
-  std::ifstream in(fs::path(VIGIL_SOURCE_DIR) / "evals/diagnosis/dev/case-043.json");
+  std::ifstream in(SourceTreePath("evals/diagnosis/dev/case-043.json"));
   nlohmann::json c = nlohmann::json::parse(in);
   c["expected"]["root_cause"] = root_cause;
   std::ofstream(dir / "cases/case-x.json") << c.dump();
@@ -33,7 +34,7 @@ std::string CaseError(const std::string& root_cause) {
   o.cases_dir = (dir / "cases").string();
   o.out_dir = (dir / "out").string();
   o.pack_dir = "";
-  o.taxonomy_path = (fs::path(VIGIL_SOURCE_DIR) / "data/taxonomy.json").string();
+  o.taxonomy_path = SourceTreePath("data/taxonomy.json");
   Result<DiagnosisEvalReport> r = RunDiagnosisEval(o);
   fs::remove_all(dir);
   REQUIRE(r.ok());

@@ -1,6 +1,7 @@
 // HttpApi: the real server on loopback (port 0) with the real webhook parser and incident store,
 // a fake case diagnosis; an httplib client and raw sockets as Alertmanager, curl users and slow
 // clients. tests/serve_alertmanager_test.sh runs `vigil serve` with a real Alertmanager.
+#include "core/source_tree.h"
 #include "server/http_api.h"
 
 #include <functional>
@@ -415,7 +416,7 @@ TEST_CASE("HttpApi: an address in use is a clear error") {
 }
 
 TEST_CASE("kVigilVersion is the project version of CMakeLists.txt") {
-  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/CMakeLists.txt");
+  std::ifstream in(SourceTreePath("CMakeLists.txt"));
   std::stringstream text;
   text << in.rdbuf();
   std::smatch m;
