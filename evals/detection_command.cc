@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/rule_plan.h"
 #include "core/source_tree.h"
+#include "core/strings.h"
 #include "evals/detection_aggregate.h"
 #include "evals/detection_cad.h"
 #include "evals/detection_likelihood.h"
@@ -68,12 +69,6 @@ Result<std::string> DefaultDataPath(const std::string& relative) {
                               " is not in " + DescribeSearch(relative) + ": pass --data with the dataset's folder");
 }
 
-std::string JoinComma(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
-}
-
 }  // namespace
 
 std::vector<ReportOption> RecordedOptions(const DetectCommandOptions& o) {
@@ -91,7 +86,7 @@ std::vector<ReportOption> RecordedOptions(const DetectCommandOptions& o) {
       {"--filter", "filter", o.set.name_filter.empty() ? Json() : Json(o.set.name_filter)},
       {"--max-series", "max_series", o.set.max_series},
       {"--max-points", "max_points", o.set.max_points},
-      {"--detectors", "detectors", JoinComma(o.detectors)},
+      {"--detectors", "detectors", JoinStrings(o.detectors, ",")},
       {"--delay-k", "delay_k", o.delay_k},
       {"--nab-refractory", "nab_refractory", o.nab_refractory_fraction},
       {"--mad-window", "mad_window", o.mad_window},
@@ -103,7 +98,7 @@ std::vector<ReportOption> RecordedOptions(const DetectCommandOptions& o) {
       {"--rules-flatline", "rules_flatline", std::string(UnlabeledFlatlineName(o.builtin.unlabeled_flatline))},
       // 0: chosen per unit on the training part's tail (the flag's absence).
       {"--rules-vote", "rules_vote", o.rules_min_votes == 0 ? Json() : Json(o.rules_min_votes)},
-      {"--rules-windows", "rules_windows", JoinComma(windows)},
+      {"--rules-windows", "rules_windows", JoinStrings(windows, ",")},
       {"--threshold", "threshold", o.threshold},
   };
   if (o.threshold == "pot") {

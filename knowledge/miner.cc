@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/regex_hazard.h"
 #include "core/time_util.h"
+#include "core/strings.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/text_util.h"
 
@@ -48,12 +49,6 @@ std::vector<std::string> SplitWs(std::string_view s) {
   std::string t;
   while (in >> t) out.push_back(t);
   return out;
-}
-
-std::string JoinTokens(const std::vector<std::string>& t) {
-  std::string s;
-  for (const auto& x : t) s += (s.empty() ? "" : " ") + x;
-  return s;
 }
 
 bool HasDigitOrMask(const std::string& t) {
@@ -545,12 +540,12 @@ void LogTemplateMiner::Add(std::string_view line) {
   if (best && best_sim >= kSimilarity) {
     for (size_t i = 0; i < tokens.size(); ++i)
       if (best->tokens[i] != tokens[i]) best->tokens[i] = "<*>";
-    templates_[best->index].text = JoinTokens(best->tokens);
+    templates_[best->index].text = JoinStrings(best->tokens, " ");
     ++templates_[best->index].count;
     return;
   }
   bucket->second.push_back({tokens, templates_.size()});
-  templates_.push_back({JoinTokens(tokens), 1, std::string(line)});
+  templates_.push_back({JoinStrings(tokens, " "), 1, std::string(line)});
 }
 
 Json MinedIncident::ToJson() const {

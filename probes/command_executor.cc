@@ -14,6 +14,7 @@
 
 #include "core/parse.h"
 #include "core/source_tree.h"
+#include "core/strings.h"
 #include "probes/subprocess.h"
 
 namespace vigil {
@@ -64,15 +65,6 @@ std::string DefaultLocalThresholds() {
   return LocalThresholdsPath(ec ? "" : cwd.string(), process.executable, process.source_tree);
 }
 
-std::string Join(const std::vector<std::string>& v, char sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
 // Quotes one word for a POSIX shell (ssh runs the remote command through the user's shell).
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
@@ -109,7 +101,7 @@ class CommandExecutor : public ProbeExecutor {
     ASSIGN_OR_RETURN(ProbeTarget t, ParseProbeTarget(request.target));
     std::vector<std::string> probe_args = {
         Option("binary", kind_ == Kind::kLocal ? DefaultLocalBinary() : "vigil-probe"), "--probes",
-        Join(request.probes, ','), "--time-limit", std::to_string(request.time_limit_s)};
+        JoinStrings(request.probes, ","), "--time-limit", std::to_string(request.time_limit_s)};
     if (!request.target.empty()) probe_args.insert(probe_args.end(), {"--target", request.target});
     if (t.gpu >= 0) probe_args.insert(probe_args.end(), {"--gpus", std::to_string(t.gpu)});
     if (request.allow_intrusive) probe_args.push_back("--allow-intrusive");
@@ -141,7 +133,7 @@ class CommandExecutor : public ProbeExecutor {
             "timeout", "-k", "5",
             std::to_string(static_cast<int>(std::ceil(request.time_limit_s + Grace())))};
         for (const std::string& a : probe_args) quoted.push_back(ShellQuote(a));
-        argv.push_back(Join(quoted, ' '));
+        argv.push_back(JoinStrings(quoted, " "));
         return argv;
       }
       case Kind::kSlurm: {
@@ -183,7 +175,7 @@ class CommandExecutor : public ProbeExecutor {
     std::string name = kind_ == Kind::kLocal ? "local" : kind_ == Kind::kSsh ? "ssh" : "slurm";
     std::vector<std::string> kv;
     for (const auto& [k, v] : options_) kv.push_back(k + "=" + v);
-    return kv.empty() ? name : name + ":" + Join(kv, ',');
+    return kv.empty() ? name : name + ":" + JoinStrings(kv, ",");
   }
 
  private:
@@ -270,7 +262,7 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
     if (!allowed->second.contains(key)) {
       return InvalidArgumentError(
           "probe executor `" + std::string(kind) + "`: unknown option `" + key +
-          "` (accepted: " + Join({allowed->second.begin(), allowed->second.end()}, ' ') + ")");
+          "` (accepted: " + JoinStrings({allowed->second.begin(), allowed->second.end()}, " ") + ")");
     }
     std::string value = item.substr(eq + 1);
     for (const char* numeric : {"port", "ntasks", "gpus", "connect_timeout_s", "grace_s"}) {

@@ -6,19 +6,10 @@
 #include <set>
 
 #include "core/json.h"
+#include "core/strings.h"
 #include "rules/compiler.h"
 
 namespace vigil {
-namespace {
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const std::string& l : lines) {
-    if (!out.empty()) out += '\n';
-    out += l;
-  }
-  return out;
-}
-}  // namespace
 
 Result<std::vector<std::string>> ListRuleFiles(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
@@ -84,7 +75,7 @@ Result<LoadedRules> LoadRuleFilesKeepingGood(const std::vector<std::string>& pat
   }
   if (out.rules.rules.empty()) {
     // Nothing to run: the errors are the answer (CompileRules' message for one file).
-    return InvalidArgumentError(JoinLines(out.errors));
+    return InvalidArgumentError(JoinStrings(out.errors, "\n"));
   }
   out.files = list.size();
   return out;
@@ -93,7 +84,7 @@ Result<LoadedRules> LoadRuleFilesKeepingGood(const std::vector<std::string>& pat
 Result<CompiledRules> LoadRuleFiles(const std::vector<std::string>& paths, size_t* file_count) {
   ASSIGN_OR_RETURN(LoadedRules loaded, LoadRuleFilesKeepingGood(paths));
   if (!loaded.errors.empty()) {
-    return InvalidArgumentError(JoinLines(loaded.errors));
+    return InvalidArgumentError(JoinStrings(loaded.errors, "\n"));
   }
   if (file_count != nullptr) *file_count = loaded.files;
   return std::move(loaded.rules);
