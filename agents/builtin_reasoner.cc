@@ -505,19 +505,17 @@ std::string HcaOf(const Labels& labels) {
 class CaseNodes {
  public:
   CaseNodes() = default;
-  explicit CaseNodes(const std::set<std::string>& nodes) : nodes_(nodes) {
-    for (const std::string& n : nodes) {
-      const std::string key = NodeNameKey(n);
-      if (key.empty()) continue;
-      by_key_.emplace(key, n);  // the first spelling of a key
-      const size_t dot = key.find('.');
-      if (dot == std::string::npos || IsIpAddress(key)) continue;
-      // An FQDN node under its first label; two FQDNs of different domains sharing it: neither.
-      auto [it, added] = by_first_label_.emplace(key.substr(0, dot), n);
-      if (!added && !it->second.empty() && NodeNameKey(it->second) != key) it->second.clear();
-    }
-  }
+  explicit CaseNodes(const std::set<std::string>& nodes) : nodes_(nodes) { Index(); }
   const std::set<std::string>& nodes() const { return nodes_; }
+  // Drops `node` from the case's nodes, the addresses kept (PlaceAlertNode: an alert's address once
+  // the case ties it to a named node; Find then reads the address through the tie).
+  void Erase(const std::string& node) {
+    if (nodes_.erase(node) == 0) return;
+    by_key_.clear();
+    by_first_label_.clear();
+    Index();
+  }
+
   // Addresses and pod names the case's own lines tie to one of its nodes (CaseAddresses,
   // node_addresses.h, kube_pods.h): NodeNameKey'd address or pod -> node. Find then reads such an
   // address or pod as that node.
@@ -590,6 +588,19 @@ class CaseNodes {
     }
     return false;
   }
+  // by_key_ and by_first_label_ from nodes_.
+  void Index() {
+    for (const std::string& n : nodes_) {
+      const std::string key = NodeNameKey(n);
+      if (key.empty()) continue;
+      by_key_.emplace(key, n);  // the first spelling of a key
+      const size_t dot = key.find('.');
+      if (dot == std::string::npos || IsIpAddress(key)) continue;
+      // An FQDN node under its first label; two FQDNs of different domains sharing it: neither.
+      auto [it, added] = by_first_label_.emplace(key.substr(0, dot), n);
+      if (!added && !it->second.empty() && NodeNameKey(it->second) != key) it->second.clear();
+    }
+  }
   std::set<std::string> nodes_;
   std::map<std::string, std::string> by_key_;          // NodeNameKey -> node
   std::map<std::string, std::string> by_first_label_;  // an FQDN node's first label -> node ("": two)
@@ -610,9 +621,11 @@ struct Topology {
   // diagnosis's `unverified`).
   std::string gpus_per_node_note;
   std::vector<std::string> node_order;  // topology.nodes, for rank -> node
-  // The alert's node (NodeOf) as the case spells it (BuildTopology; KSM2): another source's spelling
-  // of the same host (SameNodeName) - the topology's first, else the only other one -, else the
-  // alert's own. Beliefs::Add puts observations on the alert's own spelling here.
+  // The alert's node (NodeOf) as the case places it (PlaceAlertNode, the one place it is computed;
+  // KSM2, PLC): another source's spelling of the same host (SameNodeName) - the topology's first, else
+  // the only other one -, else the node the case ties the alert's address to, else the alert's own.
+  // Beliefs::Add puts observations on the alert's own spelling here; the rules that ask whether
+  // something is on the alert's node (OnAlertNode, OtherNodeThanAlert, SayAlertPlace) read this.
   std::string alert_node;
   // The host of a line that names a device but no host (a k8s pod log "GPU 2: ..."): the only
   // node of the case, else the node the alert fired for; empty when neither is known.
@@ -1487,6 +1500,53 @@ std::map<std::string, std::string> CaseAddresses(const DiagnosisCase& c, const T
   return out;
 }
 
+// The alert's node as the case places it (Topology::alert_node), computed here once and read by every
+// rule that asks whether a line, series or answer is on the alert's node (OnAlertNode,
+// OtherNodeThanAlert, SayAlertPlace, the probes' targets; PLC, 2026-12-04). Builds t.names (with the
+// case's addresses) from t.nodes, the alert's own spelling dropped when the case spells it otherwise:
+// - the alert's node as the case's other sources spell it (KSM2, 2026-12-03): an alert naming
+//   `gpu-n23.ml.example.net` (its `instance`, `Hostname` or `node`) on a case whose topology, series
+//   or logs call that host `gpu-n23` is placed on `gpu-n23`, the topology's spelling first; before, the
+//   answer's place was the alert's spelling while the evidence's was the other (realistic17 rl17-08's
+//   alert with Prometheus' series). Two other spellings (gpu-n23.a.example and gpu-n23.b.example
+//   beside an alert's `gpu-n23`) or none: the alert's kept;
+// - an alert named only by an address (its `instance`, the node label being the exporter's pod name)
+//   that the case's pasted output ties to a node (`kubectl get nodes -o wide`'s INTERNAL-IP, /etc/hosts,
+//   scontrol's NodeAddr=): the alert is that node's, as an FQDN is its short name's (the lead, after
+//   realistic18's blind run: rl18-15, seen).
+// Before PLC the rules read the alert's labels instead (an address-only alert's node was its address
+// to them, so the tied node's own lines were "another node's").
+void PlaceAlertNode(const DiagnosisCase& c, Topology& t) {
+  std::string own;
+  if (c.alert) {
+    own = NodeOf(c.alert->labels);
+    t.alert_node = own;
+    std::vector<std::string> others;
+    for (const std::string& n : t.nodes) {
+      if (n != own && !IsIpAddress(n) && SameNodeName(n, own)) others.push_back(n);
+    }
+    auto listed = std::find_if(t.node_order.begin(), t.node_order.end(), [&](const std::string& n) {
+      return std::find(others.begin(), others.end(), n) != others.end();
+    });
+    if (listed != t.node_order.end()) {
+      t.alert_node = *listed;
+    } else if (others.size() == 1) {
+      t.alert_node = others.front();
+    }
+    if (t.alert_node != own) t.nodes.erase(own);
+  }
+  t.names = CaseNodes(t.nodes);
+  t.names.SetAddresses(CaseAddresses(c, t));  // reads t.names
+  if (!c.alert || !IsIpAddress(t.alert_node)) return;
+  const auto& by_address = t.names.addresses();
+  if (auto it = by_address.find(NodeNameKey(t.alert_node)); it != by_address.end() && !IsIpAddress(it->second)) {
+    const std::string address = t.alert_node;
+    t.alert_node = it->second;
+    t.nodes.erase(address);
+    t.names.Erase(address);
+  }
+}
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -1557,44 +1617,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
       }
     }
   }
-  // The alert's node as the case's other sources spell it (KSM2, 2026-12-03): an alert naming
-  // `gpu-n23.ml.example.net` (its `instance`, `Hostname` or `node`) on a case whose topology, series
-  // or logs call that host `gpu-n23` is placed on `gpu-n23`, the topology's spelling first; before, the
-  // answer's place was the alert's spelling while the evidence's was the other (realistic17 rl17-08's
-  // alert with Prometheus' series). Two other spellings (gpu-n23.a.example and gpu-n23.b.example
-  // beside an alert's `gpu-n23`) or none: the alert's kept.
-  if (c.alert) {
-    const std::string own = NodeOf(c.alert->labels);
-    t.alert_node = own;
-    std::vector<std::string> others;
-    for (const std::string& n : t.nodes) {
-      if (n != own && !IsIpAddress(n) && SameNodeName(n, own)) others.push_back(n);
-    }
-    auto listed = std::find_if(t.node_order.begin(), t.node_order.end(), [&](const std::string& n) {
-      return std::find(others.begin(), others.end(), n) != others.end();
-    });
-    if (listed != t.node_order.end()) {
-      t.alert_node = *listed;
-    } else if (others.size() == 1) {
-      t.alert_node = others.front();
-    }
-    if (t.alert_node != own) t.nodes.erase(own);
-  }
-  t.names = CaseNodes(t.nodes);
-  t.names.SetAddresses(CaseAddresses(c, t));
-  // An alert named only by an address (its `instance`, the node label being the exporter's pod name)
-  // that the case's pasted output ties to a node (`kubectl get nodes -o wide`'s INTERNAL-IP, /etc/hosts,
-  // scontrol's NodeAddr=): the alert is that node's, as an FQDN is its short name's (the lead, after
-  // realistic18's blind run: rl18-15, seen).
-  if (c.alert && IsIpAddress(t.alert_node)) {
-    const std::map<std::string, std::string> by_address = t.names.addresses();  // a copy: t.names is rebuilt
-    if (auto it = by_address.find(NodeNameKey(t.alert_node)); it != by_address.end() && !IsIpAddress(it->second)) {
-      t.nodes.erase(t.alert_node);
-      t.alert_node = it->second;
-      t.names = CaseNodes(t.nodes);
-      t.names.SetAddresses(by_address);
-    }
-  }
+  PlaceAlertNode(c, t);  // builds t.names
   // A topology's rank map naming a node otherwise than its node list ("node-3.cluster.local/gpu2"
   // beside "node-3"): the node as the case spells it.
   for (auto& [r, h] : t.ranks) {
@@ -8752,33 +8775,36 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
 // topology) is another node's when its source's first path part is (LogOfOtherNode, diagnosis_agent.h:
 // the rule that adds the alert's line beside another node's line of its code).
 // The alert's names for its node: its node labels and instance (node_names.h), with those the case's
-// node_exporter series tie to them (WithUnameNames: a nodename beside the alert's address).
-NodeNames AlertNodeNames(const DiagnosisCase& c) {
-  return c.alert ? WithUnameNames(NodeNamesOf(c.alert->labels), c.metrics) : NodeNames();
+// node_exporter series tie to them (WithUnameNames: a nodename beside the alert's address), and
+// `alert_node`, the node as the case places it (Topology::alert_node, PlaceAlertNode: the node an
+// address-only alert's address is tied to).
+NodeNames AlertNodeNames(const DiagnosisCase& c, const std::string& alert_node) {
+  if (!c.alert) return NodeNames();
+  NodeNames names = WithUnameNames(NodeNamesOf(c.alert->labels), c.metrics);
+  names.AddLabelled(alert_node);
+  return names;
 }
 
-std::string OtherNodeThanAlert(const DiagnosisCase& c, const Observation& o) {
-  if (!c.alert) return "";
-  const std::string alert_node = AlertNode(*c.alert).second;
-  if (alert_node.empty()) return "";
+// `alert_node`: Topology::alert_node (PlaceAlertNode), in this function and those below.
+std::string OtherNodeThanAlert(const DiagnosisCase& c, const std::string& alert_node, const Observation& o) {
+  if (!c.alert || alert_node.empty()) return "";
   if (o.hint.node.empty()) {
     const std::string& src = o.evidence.source;
     if (o.evidence.kind != EvidenceKind::kLog || !LogOfOtherNode(c, alert_node, src)) return "";
     return src.substr(0, src.find('/'));
   }
-  if (SameNodeName(alert_node, o.hint.node) || NamesNode(AlertNodeNames(c), o.hint.node)) return "";
+  if (SameNodeName(alert_node, o.hint.node) || NamesNode(AlertNodeNames(c, alert_node), o.hint.node)) return "";
   return o.hint.node;
 }
 
 // Whether an answer placed at `component` ("gpu-7/gpu3", "gpu-7") is about the alert's node: its
 // first path part is the alert's node. An answer on the job (or on no place) is not: every node's
 // evidence is the job's own (a collective hang seen on four nodes).
-bool OnAlertNode(const DiagnosisCase& c, const std::string& component) {
+bool OnAlertNode(const DiagnosisCase& c, const std::string& alert_node, const std::string& component) {
   if (!c.alert) return false;
   const std::string node = component.substr(0, component.find('/'));
   if (node.empty() || node == "job") return false;
-  const std::string alert_node = AlertNode(*c.alert).second;
-  return alert_node.empty() || SameNodeName(alert_node, node) || NamesNode(AlertNodeNames(c), node);
+  return alert_node.empty() || SameNodeName(alert_node, node) || NamesNode(AlertNodeNames(c, alert_node), node);
 }
 
 // A culprit line placing `category` on one node's own configuration or state (entry_component
@@ -8803,10 +8829,10 @@ void AddNodeCulprit(Beliefs& beliefs, const std::string& source, const std::stri
 // hypothesis about that node, not this one (NA): for an answer on the alert's node, a log line,
 // series or probe of another node is neither the alert's support nor first-hand support (before NA,
 // gpu-2's kernel log naming Xid 79 lifted gpu-7's Xid 79 alert to 0.80, quoted as its evidence).
-bool RestsOnAlertAlone(const DiagnosisCase& c, const std::vector<Observation>& observations, const std::string& cat,
-                       const std::string& component) {
+bool RestsOnAlertAlone(const DiagnosisCase& c, const std::string& alert_node, const std::vector<Observation>& observations,
+                       const std::string& cat, const std::string& component) {
   if (!c.alert) return false;
-  const bool on_alert_node = OnAlertNode(c, component);
+  const bool on_alert_node = OnAlertNode(c, alert_node, component);
   bool alert_support = false;
   for (const Observation& o : observations) {
     auto it = o.deltas.find(cat);
@@ -8814,7 +8840,7 @@ bool RestsOnAlertAlone(const DiagnosisCase& c, const std::vector<Observation>& o
     const Evidence& e = o.evidence;
     const bool from_alert =
         e.kind == EvidenceKind::kKnowledge || e.kind == EvidenceKind::kAlert || FromAlertFactsLog(e);
-    if (!from_alert && on_alert_node && !OtherNodeThanAlert(c, o).empty()) continue;
+    if (!from_alert && on_alert_node && !OtherNodeThanAlert(c, alert_node, o).empty()) continue;
     if (!from_alert) return false;
     // The alert's line read like an incident is the alert's support too (review RV-AT: it alone
     // lifted nccl_collective_hang over "unknown" for an NCCLWatchdogTimeout alert, with no cap, no note).
@@ -8855,9 +8881,12 @@ bool AlertStatesFact(const std::vector<Observation>& observations, const std::st
 // most, with the reason in their rationale, so that the list, the answer and its confidence agree
 // (before the review "cuda_oom 0.25" was listed above "gpu_memory_uncorrectable_ecc 0.45"): the
 // alert's unverified fact, contradicted first-hand, is discounted to the first-hand cause's level.
-void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& observations,
+void PreferFirstHand(const DiagnosisCase& c, const std::string& alert_node, const std::vector<Observation>& observations,
                      std::vector<Hypothesis>& hypotheses) {
-  if (hypotheses.size() < 2 || !RestsOnAlertAlone(c, observations, hypotheses[0].category, hypotheses[0].component)) return;
+  if (hypotheses.size() < 2 ||
+      !RestsOnAlertAlone(c, alert_node, observations, hypotheses[0].category, hypotheses[0].component)) {
+    return;
+  }
   // The strongest single observation of `cat`: the alert's line, or the case's own logs/metrics/probes.
   auto strongest = [&](const std::string& cat, bool first_hand) {
     double best = 0;
@@ -9174,9 +9203,9 @@ void SayAlertRefuted(const DiagnosisCase& c, const std::string& cat, const std::
 // - on several nodes at once (the alert's and another, or two others): the same fault on several
 //   nodes points at something they share - a switch or fabric link, a rack's power or cooling, a
 //   driver or firmware rollout - as much as at each node.
-void SayFaultOnOtherNodes(const DiagnosisCase& c, const std::vector<Observation>& observations, Diagnosis& d) {
-  if (!c.alert || d.root_cause.empty() || d.root_cause == "unknown" || !OnAlertNode(c, d.component)) return;
-  const std::string alert_node = AlertNode(*c.alert).second;
+void SayFaultOnOtherNodes(const DiagnosisCase& c, const std::string& alert_node,
+                          const std::vector<Observation>& observations, Diagnosis& d) {
+  if (!c.alert || d.root_cause.empty() || d.root_cause == "unknown" || !OnAlertNode(c, alert_node, d.component)) return;
   if (alert_node.empty()) return;
   std::vector<std::string> others;
   bool here = false;
@@ -9187,7 +9216,7 @@ void SayFaultOnOtherNodes(const DiagnosisCase& c, const std::vector<Observation>
     const EvidenceKind k = o.evidence.kind;
     if (std::find(sup.begin(), sup.end(), d.root_cause) == sup.end() || FromAlertFactsLog(o.evidence)) continue;
     if (k != EvidenceKind::kLog && k != EvidenceKind::kMetric && k != EvidenceKind::kProbe) continue;
-    const std::string other = OtherNodeThanAlert(c, o);
+    const std::string other = OtherNodeThanAlert(c, alert_node, o);
     if (other.empty()) {
       const std::string& src = o.evidence.source;
       here = here || !o.hint.node.empty() || SameNodeName(alert_node, src.substr(0, src.find('/')));
@@ -9277,15 +9306,13 @@ void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& obser
                    const std::map<std::string, std::string>& layers, const std::string& case_node, Diagnosis& d,
                    Json& trace) {
   if (!c.alert) return;
-  std::pair<std::string, std::string> named_by = AlertNode(*c.alert);
-  const bool tied = IsIpAddress(named_by.second) && !case_node.empty() && !IsIpAddress(case_node);
-  if (tied) named_by.second = case_node;
-  const std::string& alert_key = named_by.first;
-  const std::string& alert_node = named_by.second;
+  const std::string alert_key = AlertNode(*c.alert).first;
+  const std::string& alert_node = case_node;
   if (alert_node.empty()) return;
+  const bool tied = !IsIpAddress(alert_node) && IsIpAddress(NodeOf(c.alert->labels));
   const int alert_gpu = GpuOf(c.alert->labels);
   const bool claims_place = AlertClaimsItsPlace(observations, alert_gpu, layers);
-  const NodeNames names = AlertNodeNames(c);
+  const NodeNames names = AlertNodeNames(c, alert_node);
   const bool unknown_node = !tied && OnlyAddresses(names);
   auto on_alert_node = [&](const std::string& node) { return SameNodeName(alert_node, node) || NamesNode(names, node); };
   std::string alert_gpu_name;  // "gpu3", "" when the alert names no GPU index
@@ -9300,7 +9327,7 @@ void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& obser
   if (unknown_node) {
     for (const Observation& o : observations) {
       if (FromAlertFactsLog(o.evidence) || o.evidence.kind == EvidenceKind::kKnowledge || o.evidence.kind == EvidenceKind::kAlert) continue;
-      const std::string other = OtherNodeThanAlert(c, o);
+      const std::string other = OtherNodeThanAlert(c, alert_node, o);
       if (other.empty() || IsIpAddress(other) || std::find(named.begin(), named.end(), other) != named.end()) continue;
       named.push_back(other);
     }
@@ -10778,7 +10805,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 3. Recalled incidents (weak prior from the alert text); they point at the alert's component.
   ComponentHint alert_hint;
   if (c.alert) {
-    alert_hint.node = NodeOf(c.alert->labels);
+    alert_hint.node = topo.alert_node;  // PlaceAlertNode
     alert_hint.gpu = GpuOf(c.alert->labels);
     alert_hint.job = topo.job;
     auto rank = c.alert->labels.find("rank");
@@ -13013,11 +13040,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // alone was answered nccl_collective_hang at 0.155; 159 of the 272 symptom answers of the
   // alert-only variants were wrong). An annotation the reasoner reads as a measurement (a peer
   // comparison with its ratio) or a device fact in the alert is not a symptom alone (AlertStatesFact).
-  PreferFirstHand(c, beliefs.observations(), d.hypotheses);
+  PreferFirstHand(c, topo.alert_node, beliefs.observations(), d.hypotheses);
   // Whether the leading hypothesis rests on the alert's own facts alone (RestsOnAlertAlone).
   const bool lead_alert_alone =
       !d.hypotheses.empty() &&
-      RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category, d.hypotheses[0].component);
+      RestsOnAlertAlone(c, topo.alert_node, beliefs.observations(), d.hypotheses[0].category, d.hypotheses[0].component);
   const bool symptom_alone = lead_alert_alone &&
                              !AlertStatesFact(beliefs.observations(), d.hypotheses[0].category,
                                               layer_of(d.hypotheses[0].category));
@@ -13105,7 +13132,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.summary = top.category + OnPlaceForPeople(top.component) +
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
     if (lead_alert_alone) SayAlertOnly(c, d);  // top is d.hypotheses[0]
-    SayFaultOnOtherNodes(c, beliefs.observations(), d);
+    SayFaultOnOtherNodes(c, topo.alert_node, beliefs.observations(), d);
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
     // never ran): said in `unverified`, with the probes to run, so that nobody takes it for checked.

@@ -1,0 +1,121 @@
+// Where the alert is placed, computed once (PLC, 2026-12-04), through the diagnosis agent as
+// `vigil diagnose --case` runs it (the shipped pack, no probe answering):
+//   - an alert known by an address the case ties to a node (`kubectl get nodes -o wide`'s INTERNAL-IP)
+//     or by an FQDN the case spells short is that node's for every rule that asks "is this line on the
+//     alert's node?": that node's lines are the alert's first-hand support, another node's are not.
+// Own host names and addresses.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+constexpr const char* kStartsAt = "2026-12-04T01:05:00Z";
+
+Json Lines(std::initializer_list<const char*> lines) {
+  Json out = Json::array();
+  for (const char* l : lines) out.push_back(l);
+  return out;
+}
+
+Json Log(const std::string& source, Json lines) { return {{"source", source}, {"lines", std::move(lines)}}; }
+
+// One alert (`labels`, `summary`) over `logs`, topology nodes h100-a11..a13.
+Json CaseOf(Json labels, const std::string& summary, Json logs) {
+  Json j = Json::object();
+  j["id"] = "plc";
+  j["alert"] = {{"labels", std::move(labels)}, {"annotations", {{"summary", summary}}}, {"startsAt", kStartsAt}};
+  j["logs"] = std::move(logs);
+  j["metrics"] = Json::array();
+  j["probes"] = Json::object();
+  j["topology"] = {{"nodes", Json::array({"h100-a11", "h100-a12", "h100-a13"})}, {"gpus_per_node", 8}};
+  return j;
+}
+
+Diagnosis Run(const Json& case_json) {
+  auto c = ParseCase(case_json, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  auto exec = MakeReplayExecutor(Json::object());
+  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
+  auto r = DiagnosisAgent(o).Diagnose(*c, exec->get());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return r->diagnosis;
+}
+
+bool Said(const Diagnosis& d, const std::string& part) {
+  for (const std::string& u : d.unverified) {
+    if (u.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+Json NodesTable() {
+  return Log("ops/shell", Lines({"$ kubectl get nodes -o wide",
+                                 "NAME       STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP",
+                                 "h100-a11   Ready    <none>   90d   v1.30.6   10.40.7.11    <none>",
+                                 "h100-a12   Ready    <none>   90d   v1.30.6   10.40.7.12    <none>",
+                                 "h100-a13   Ready    <none>   90d   v1.30.6   10.40.7.13    <none>"}));
+}
+
+const char* kXid79 = "Dec  4 01:04:31 h100-a12 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=4412, GPU has fallen off the bus.";
+const char* kXid79Other = "Dec  4 01:04:40 h100-a13 kernel: NVRM: Xid (PCI:0000:5d:00): 79, pid=5120, GPU has fallen off the bus.";
+
+void Dump(const Diagnosis& d) {
+  MESSAGE(d.root_cause << " " << d.component << " " << d.confidence << " | " << d.summary);
+  for (const std::string& u : d.unverified) MESSAGE("  unverified: " << u);
+}
+
+}  // namespace
+
+TEST_CASE("plc: an address-only alert the case ties to a node takes that node's lines as its own") {
+  Json l = {{"alertname", "GpuXidError"}, {"Hostname", "nvidia-dcgm-exporter-q7w2x"},
+            {"gpu", "2"},                 {"instance", "10.40.7.12:9400"},
+            {"job", "nvidia-dcgm-exporter"}, {"xid", "79"}};
+  Json j = CaseOf(l, "Xid 79 on GPU 2: GPU has fallen off the bus",
+                  Json::array({NodesTable(), Log("h100-a12/kern.log", Lines({kXid79}))}));
+  Diagnosis d = Run(j);
+  Dump(d);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component.rfind("h100-a12/", 0) == 0);
+  // h100-a12's kernel line is the alert's node's: first-hand, not "another node than the alert's".
+  CHECK_FALSE(Said(d, "another node than the alert's"));
+  CHECK_FALSE(Said(d, "suspected"));
+  CHECK(d.summary.find("suspected") == std::string::npos);
+  // A line of another node (h100-a13) is still another node's.
+  j["logs"].push_back(Log("h100-a13/kern.log", Lines({kXid79Other})));
+  d = Run(j);
+  Dump(d);
+  CHECK(d.component.rfind("h100-a12/", 0) == 0);
+  CHECK(Said(d, "seen first-hand on 2 nodes at once (h100-a12, h100-a13)"));
+  // The probes go to the node, not also to its address as if it were another host.
+  CHECK_FALSE(Said(d, "@10.40.7.12"));
+  CHECK(Said(d, "node.kernel_log@h100-a12"));
+  // Only another node's line: the answer is that node's, and the alert's place is said unconfirmed
+  // under the node's name.
+  j["logs"] = Json::array({NodesTable(), Log("h100-a13/kern.log", Lines({kXid79Other}))});
+  d = Run(j);
+  Dump(d);
+  CHECK(d.component == "h100-a13");
+  CHECK(Said(d, "the alert's gpu2 on h100-a12 was not confirmed; the evidence is about h100-a13"));
+}
+
+TEST_CASE("plc: an FQDN alert the case spells short is probed at the case's node only") {
+  Json l = {{"alertname", "GpuXidError"}, {"Hostname", "h100-a12.cluster.local"}, {"gpu", "2"},
+            {"job", "nvidia-dcgm-exporter"}, {"xid", "79"}};
+  Json j = CaseOf(l, "Xid 79 on GPU 2: GPU has fallen off the bus",
+                  Json::array({Log("h100-a12/kern.log", Lines({kXid79})), Log("h100-a13/kern.log", Lines({kXid79Other}))}));
+  Diagnosis d = Run(j);
+  Dump(d);
+  CHECK(d.component == "h100-a12/gpu2");
+  CHECK(Said(d, "seen first-hand on 2 nodes at once (h100-a12, h100-a13)"));
+  CHECK_FALSE(Said(d, "@h100-a12.cluster.local"));
+}
+
+}  // namespace vigil
