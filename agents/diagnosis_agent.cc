@@ -14,6 +14,7 @@
 #include "agents/alert_triage.h"
 #include "agents/component_text.h"
 #include "agents/fault_codes.h"
+#include "agents/gpu_labels.h"
 #include "agents/node_names.h"
 #include "agents/pod_node.h"
 #include "agents/probe_evidence_for_alert.h"
@@ -753,6 +754,78 @@ DiagnosisAgent::DiagnosisAgent(DiagnosisAgentOptions options) : options_(std::mo
   if (options_.clock == nullptr) options_.clock = SystemClock();
 }
 
+namespace {
+
+// An id for a context item not used by `d`'s evidence yet ("k1", "k2", ...).
+std::string FreeEvidenceId(const Diagnosis& d) {
+  std::set<std::string> used;
+  for (const Evidence& e : d.evidence) used.insert(e.id);
+  std::string id;
+  size_t n = 1;
+  do {
+    id = "k";
+    id += std::to_string(n++);
+  } while (used.count(id) > 0);
+  return id;
+}
+
+// A pod-only alert whose node the case does not name (no kube_pod_info: KSM2) answered on `job`
+// (PLC, 2026-12-04): the component stays `job` (the taxonomy's grammar is node[/gpuN|/mlx5_N] or
+// job, and no node is known), but the answer says which pod. A GPU's own fault (the taxonomy's gpu
+// layer: the pod's GPU fell off the bus) is the pod's, not the whole job's: the summary's " on the
+// whole job (no single component)" becomes " on gpu5 of pod ml/trainer-0 (its node unknown:
+// component `job`)". Any other category keeps the whole job and names the pod beside it: a host or
+// network category may be the job's own (nccl_network_misconfig is a job's NCCL settings; a shared
+// file system's storage_failure), which the pod alone does not tell. An evidence item (weight 0)
+// names the pod and the command that gives its node. Before, the summary said "gpu_fallen_off_bus on
+// the whole job (no single component)" and named no pod.
+void SayAlertPod(const Alert& alert, const std::map<std::string, std::string>& layers, DiagnosisReport& report) {
+  Diagnosis& d = report.diagnosis;
+  if (d.root_cause.empty() || d.root_cause == "unknown" || AsciiLower(d.component) != kJobComponent) return;
+  const LabelledPod named = PodOfLabels(alert.labels);
+  if (named.pod.empty()) return;
+  const std::string shown = named.ns.empty() ? named.pod : named.ns + "/" + named.pod;
+  auto layer = layers.find(d.root_cause);
+  const bool device = layer != layers.end() && layer->second == "gpu";
+  const int gpu = GpuOf(alert.labels);
+  std::string place = " on ";
+  if (device) {
+    if (gpu >= 0) {
+      place += "gpu";
+      place += std::to_string(gpu);
+      place += " of ";
+    }
+    place += "pod ";
+    place += shown;
+    place += " (its node unknown: component `job`)";
+  } else {
+    place += "the whole job (no single component; the alert's pod: ";
+    place += shown;
+    place += ")";
+  }
+  const std::string job_words = " on " + ComponentForPeople(kJobComponent);
+  auto say = [&](std::string& text) {
+    if (size_t at = text.find(job_words); at != std::string::npos) text.replace(at, job_words.size(), place);
+  };
+  say(d.summary);
+  for (std::string& u : d.unverified) say(u);
+  Evidence e;
+  e.id = FreeEvidenceId(d);
+  e.kind = EvidenceKind::kAlert;
+  e.source = "pod " + shown;
+  e.detail = "the alert names pod " + shown + " and no node";
+  if (gpu >= 0) e.detail += " (its gpu label: " + std::to_string(gpu) + ")";
+  e.detail += "; no kube_pod_info series in the case says which node the pod runs on, so the answer's component is `job`; `kubectl get pod";
+  if (!named.ns.empty()) e.detail += " -n " + named.ns;
+  e.detail += " " + named.pod + " -o wide` gives its node";
+  e.time_ms = alert.starts_at_ms > 0 ? alert.starts_at_ms : 0;
+  e.weight = 0;
+  report.trace.push_back(Json{{"agent", "pod_node"}, {"pod", shown}, {"node", ""}, {"said", e.detail}});
+  d.evidence.push_back(std::move(e));
+}
+
+}  // namespace
+
 Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor* probes) const {
   if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
   DiagnosisReport report;
@@ -763,6 +836,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   // as any alert's node label, and an evidence item (weight 0) says where it came from. Several
   // nodes, or none: said, nothing taken.
   std::optional<Evidence> pod_place;
+  bool pod_unplaced = false;  // a pod-only alert whose node nothing in the case names (SayAlertPod)
   if (c.alert && AlertNamesPodOnly(c.alert->labels) &&
       std::any_of(c.metrics.begin(), c.metrics.end(), [](const TimeSeries& s) { return s.name == "kube_pod_info"; })) {
     const PodNodeReading pn = PodNodeOf(c.alert->labels, c.metrics, "in the case's metrics");
@@ -781,6 +855,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
       c.notes.push_back(pn.note);
     }
   } else if (c.alert && AlertNamesPodOnly(c.alert->labels)) {
+    pod_unplaced = true;
     // No kube_pod_info to ask (no Prometheus, a case without it): the alert's place is its pod, on a
     // node nobody named (KSM2). Its `instance`, the scraped exporter's address, is no node
     // (scrape_labels.h InstanceIsNoPlace); triage says what its own lookup found, once.
@@ -879,16 +954,11 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   }
   report.mode = "builtin";
   if (pod_place) {  // first among the context items: where the alert is
-    std::set<std::string> used;
-    for (const Evidence& e : report.diagnosis.evidence) used.insert(e.id);
-    size_t n = 1;
-    do {
-      pod_place->id = "k";
-      pod_place->id += std::to_string(n++);
-    } while (used.count(pod_place->id) > 0);
+    pod_place->id = FreeEvidenceId(report.diagnosis);
     report.trace.push_back(Json{{"agent", "pod_node"}, {"node", NodeOf(c.alert->labels)}, {"said", pod_place->detail}});
     report.diagnosis.evidence.push_back(std::move(*pod_place));
   }
+  if (pod_unplaced) SayAlertPod(*c.alert, facts.layers, report);
   if (options_.llm == nullptr) return report;
 
   // ---- LLM path: the model plans and explains through the same tools. ----

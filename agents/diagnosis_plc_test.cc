@@ -118,4 +118,46 @@ TEST_CASE("plc: an FQDN alert the case spells short is probed at the case's node
   CHECK_FALSE(Said(d, "@h100-a12.cluster.local"));
 }
 
+// An alert naming only its pod (no node label, no kube_pod_info in the case): the component stays
+// `job` (the taxonomy's grammar: node[/gpuN|/mlx5_N] or job), but the answer says which pod.
+TEST_CASE("plc: a pod-only alert's answer names the pod") {
+  Json l = {{"alertname", "TrainerGpuLost"}, {"namespace", "ml"}, {"pod", "trainer-0"}, {"gpu", "5"}, {"xid", "79"},
+            {"instance", "10.244.7.20:8000"}, {"job", "kubernetes-pods"}};
+  Json j = CaseOf(l, "Xid 79 on GPU 5: GPU has fallen off the bus", Json::array());
+  j.erase("topology");
+  Diagnosis d = Run(j);
+  Dump(d);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "job");
+  // A GPU fault is the pod's GPU's, not "the whole job"'s (main: "gpu_fallen_off_bus on the whole job
+  // (no single component)").
+  CHECK(d.summary.find("gpu_fallen_off_bus on gpu5 of pod ml/trainer-0 (its node unknown: component `job`)") !=
+        std::string::npos);
+  CHECK(d.summary.find("the whole job") == std::string::npos);
+  bool named = false;
+  for (const Evidence& e : d.evidence) {
+    named = named || (e.source == "pod ml/trainer-0" && e.weight == 0 &&
+                      e.detail.find("kubectl get pod -n ml trainer-0 -o wide") != std::string::npos);
+  }
+  CHECK(named);
+  // A job-wide cause from a pod's alert stays the whole job's, the pod named beside it.
+  Json hang = {{"alertname", "NCCLWatchdogTimeout"}, {"namespace", "ml"}, {"pod", "trainer-3"},
+               {"instance", "10.244.7.23:8000"}, {"job", "kubernetes-pods"}};
+  j = CaseOf(hang, "trainer-3: ProcessGroupNCCL watchdog timeout in ALLREDUCE after 1800000 ms",
+             Json::array({Log("trainer-3.log",
+                              Lines({"[rank3]:[E1204 01:04:10.112 ProcessGroupNCCL.cpp:616] [Rank 3] Watchdog caught collective "
+                                     "operation timeout: WorkNCCL(SeqNum=88123, OpType=ALLREDUCE, NumelIn=262144, "
+                                     "NumelOut=262144, Timeout(ms)=1800000) ran for 1800092 milliseconds before timing out.",
+                                     "[rank5]:[E1204 01:04:10.140 ProcessGroupNCCL.cpp:616] [Rank 5] Watchdog caught collective "
+                                     "operation timeout: WorkNCCL(SeqNum=88123, OpType=ALLREDUCE, NumelIn=262144, "
+                                     "NumelOut=262144, Timeout(ms)=1800000) ran for 1800101 milliseconds before timing out."}))}));
+  j.erase("topology");
+  d = Run(j);
+  Dump(d);
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "job");
+  CHECK(d.summary.find("nccl_collective_hang on the whole job (no single component; the alert's pod: ml/trainer-3)") !=
+        std::string::npos);
+}
+
 }  // namespace vigil
