@@ -8,9 +8,7 @@
 
 #include <string>
 
-#include "agents/case.h"
-#include "agents/diagnosis_agent.h"
-#include "agents/diagnosis_testing.h"
+#include "agents/agent_run_testing.h"
 
 namespace vigil {
 namespace {
@@ -37,24 +35,9 @@ Json CaseOf(Json labels, const std::string& summary, Json logs) {
   return j;
 }
 
-Diagnosis Run(const Json& case_json) {
-  auto c = ParseCase(case_json, "t.json");
-  REQUIRE_MESSAGE(c.ok(), c.status().message());
-  DiagnosisAgentOptions o;
-  o.kb = &testing::ShippedPack();
-  auto exec = MakeReplayExecutor(Json::object());
-  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
-  auto r = DiagnosisAgent(o).Diagnose(*c, exec->get());
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  return r->diagnosis;
-}
+Diagnosis Run(const Json& case_json) { return testing::RunAgentWithPack(case_json); }
 
-bool Said(const Diagnosis& d, const std::string& part) {
-  for (const std::string& u : d.unverified) {
-    if (u.find(part) != std::string::npos) return true;
-  }
-  return false;
-}
+bool Said(const Diagnosis& d, const std::string& part) { return testing::SaidInUnverified(d, part); }
 
 Json NodesTable() {
   return Log("ops/shell", Lines({"$ kubectl get nodes -o wide",
