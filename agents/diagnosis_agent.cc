@@ -15,6 +15,7 @@
 #include "agents/component_text.h"
 #include "agents/fault_codes.h"
 #include "agents/gpu_labels.h"
+#include "agents/loopback_scrape.h"
 #include "agents/node_names.h"
 #include "agents/pod_node.h"
 #include "agents/probe_evidence_for_alert.h"
@@ -871,6 +872,9 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
       c.notes.push_back(std::move(note));
     }
   }
+  // A single-host scrape's loopback `instance` (127.0.0.1:8000, localhost:9400) names no node: the
+  // host the case names otherwise, else none (loopback_scrape.h; OPS5's straggler on 127.0.0.1/gpu5).
+  if (LoopbackPlacing lp = PlaceLoopbackScrapes(c); !lp.note.empty()) c.notes.push_back(std::move(lp.note));
   // The alert's own facts are evidence like a co-firing alert's (AlertFactsLog): looked for in the
   // logs as given (the webhook's line may fall to the cut), added after the log budget (a line the
   // case did not carry: not counted in it).

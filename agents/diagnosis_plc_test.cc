@@ -6,6 +6,7 @@
 // Own host names and addresses.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <string>
 
 #include "agents/agent_run_testing.h"
@@ -141,6 +142,81 @@ TEST_CASE("plc: a pod-only alert's answer names the pod") {
   CHECK(d.component == "job");
   CHECK(d.summary.find("nccl_collective_hang on the whole job (no single component; the alert's pod: ml/trainer-3)") !=
         std::string::npos);
+}
+
+namespace {
+
+constexpr int64_t kSeriesT0 = 1796346300000 - 39 * 30000;  // kStartsAt is the last sample
+
+// 40 samples 30 s apart, value(i); the alert fires at the last.
+Json Series(const std::string& name, Json labels, const std::function<double(int)>& value) {
+  Json s = {{"name", name}, {"labels", std::move(labels)}, {"samples", Json::array()}};
+  for (int i = 0; i < 40; ++i) s["samples"].push_back(Json::array({kSeriesT0 + i * 30000, value(i)}));
+  return s;
+}
+
+// A trainer on one host exporting per-rank times at `instance` (a scrape of the host itself), rank 5
+// slower in the last two minutes; a StragglerRank alert for rank 5 with that instance.
+Json LoopbackStraggler(const std::string& instance) {
+  Json metrics = Json::array();
+  for (int r = 0; r < 8; ++r) {
+    Json labels = {{"job", "train-a"}, {"rank", std::to_string(r)}, {"gpu", std::to_string(r)}, {"instance", instance}};
+    metrics.push_back(Series("compute_ms", labels, [r](int i) { return (r == 5 && i >= 36 ? 470.0 : 300.0) + i % 3; }));
+    metrics.push_back(Series("step_time_ms", labels, [](int i) { return i >= 36 ? 650.0 : 480.0; }));
+  }
+  Json j = Json::object();
+  j["id"] = "plc-loopback";
+  j["alert"] = {{"labels", {{"alertname", "StragglerRank"}, {"job", "train-a"}, {"instance", instance}, {"rank", "5"}}},
+                {"annotations", {{"summary", "rank 5 step compute 55% above its peers"}}},
+                {"startsAt", kStartsAt}};
+  j["logs"] = Json::array();
+  j["metrics"] = std::move(metrics);
+  j["probes"] = Json::object();
+  return j;
+}
+
+}  // namespace
+
+// OPS5: a straggler answered on `127.0.0.1/gpu5`, the loopback address of a single-host scrape. A
+// loopback scrape names the host the case names otherwise (node_uname_info's `nodename` at a loopback
+// instance, a series' Hostname, the topology's only node), else no host at all.
+TEST_CASE("plc: a loopback scrape is never the answer's node") {
+  SUBCASE("nothing names the host: the job") {
+    Diagnosis d = Run(LoopbackStraggler("127.0.0.1:8000"));
+    Dump(d);
+    CHECK(d.root_cause == "straggler_rank");
+    CHECK(d.component == "job");  // main: 127.0.0.1/gpu5
+    for (const Hypothesis& h : d.hypotheses) CHECK(h.component.find("127.0.0.1") == std::string::npos);
+    CHECK(Said(d, "17 places (series and alert) are named only by a loopback address (instance=\"127.0.0.1:8000\"): "
+                  "the scraping host itself, no node's name; no node_uname_info, node label or one-node topology of "
+                  "the case names that host, so they are read as no node's"));
+  }
+  SUBCASE("a series' Hostname names it") {
+    Json j = LoopbackStraggler("[::1]:8000");
+    j["metrics"].push_back(Series("DCGM_FI_DEV_GPU_TEMP", {{"Hostname", "gpu-host-1"}, {"gpu", "5"}, {"instance", "localhost:9400"}},
+                                  [](int) { return 61.0; }));
+    Diagnosis d = Run(j);
+    CHECK(d.component == "gpu-host-1/gpu5");
+    CHECK(Said(d, "read as gpu-host-1 (the one host the case's series and alert name by their node labels)"));
+  }
+  SUBCASE("the topology's one node names it; two hosts named: none") {
+    Json j = LoopbackStraggler("127.0.0.1:8000");
+    j["topology"] = {{"nodes", Json::array({"gpu-host-1"})}};
+    CHECK(Run(j).component == "gpu-host-1/gpu5");
+    j["topology"] = {{"nodes", Json::array({"gpu-host-1", "gpu-host-2"})}};
+    CHECK(Run(j).component == "job");
+  }
+  SUBCASE("node_uname_info at a loopback instance names it") {
+    Json j = LoopbackStraggler("localhost:8000");
+    j["metrics"].push_back(Series("node_uname_info", {{"instance", "127.0.0.1:9100"}, {"job", "node"}, {"nodename", "gpu-host-1"},
+                                                      {"sysname", "Linux"}},
+                                  [](int) { return 1.0; }));
+    Diagnosis d = Run(j);
+    Dump(d);
+    CHECK(d.root_cause == "straggler_rank");
+    CHECK(d.component == "gpu-host-1/gpu5");  // main: localhost/gpu5
+    CHECK(Said(d, "read as gpu-host-1 (the nodename of node_uname_info scraped at a loopback instance)"));
+  }
 }
 
 }  // namespace vigil
