@@ -1222,7 +1222,9 @@ namespace {
 
 // Topology::ssh_nodes: in each log, the lines after a shell command that runs `ssh HOST` on a
 // node of the case other than the log's own, up to the next shell command line (IsShellCommandLine),
-// are HOST's. A host that is no node of the case places nothing. Two logs with one source name
+// are HOST's; so are those after `kubectl logs|exec POD` where the case ties POD to a node (RG20,
+// KubectlPodTarget; in CaseAddresses' own call no pod is tied yet). A host that is no node of the
+// case places nothing. Two logs with one source name
 // are left as they are (the per-line list would not say which).
 std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseLog>& logs, const Topology& t) {
   std::map<std::string, std::vector<std::string>> out;
@@ -1239,7 +1241,9 @@ std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseL
     for (size_t i = 0; i < log.lines.size(); ++i) {
       const std::string& text = log.lines[i].text;
       if (text.size() <= 2000 && IsShellCommandLine(text)) {
-        current = ReportedNode(SshTarget(text), t.names);
+        std::string host = SshTarget(text);
+        if (host.empty()) host = KubectlPodTarget(text);  // a pod's node, once CaseAddresses tied it
+        current = ReportedNode(host, t.names);
         if (current == own) current.clear();
         continue;
       }

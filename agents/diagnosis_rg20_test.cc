@@ -21,6 +21,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/ssh_command.h"
 
 namespace vigil {
 namespace {
@@ -70,6 +71,91 @@ TEST_CASE("rg20: CUDA's driver mismatch (error 803) is the node's launch fault, 
     const Diagnosis d = testing::RunJsonWithPack(j);
     CHECK(d.root_cause == "launch_config_error");
     CHECK(d.component == "gn-02");
+  }
+}
+
+// ---- 2. `kubectl logs POD` output is the pod's node's ----------------------------------------------
+
+TEST_CASE("rg20: KubectlPodTarget reads the pod of kubectl logs / exec / attach past kubectl's options") {
+  CHECK(KubectlPodTarget("$ kubectl -n ml logs asr-ft-0 --previous | tail -4") == "asr-ft-0");
+  CHECK(KubectlPodTarget("$ kubectl logs --tail 50 -c trainer -n ml pod/llm-w-3") == "llm-w-3");
+  CHECK(KubectlPodTarget("$ kubectl --context prod logs -f --since=10m llm-w-3") == "llm-w-3");
+  CHECK(KubectlPodTarget("$ kubectl exec -it -n ml llm-w-3 -c main -- nvidia-smi -q") == "llm-w-3");
+  CHECK(KubectlPodTarget("ops@bastion:~$ /usr/local/bin/kubectl attach po/llm-w-5") == "llm-w-5");
+  CHECK(KubectlPodTarget("$ oc logs 'train-0'") == "train-0");
+  // Not one pod: another workload kind, a label selector, another verb, nothing named.
+  CHECK(KubectlPodTarget("$ kubectl logs deploy/llm-router") == "");
+  CHECK(KubectlPodTarget("$ kubectl logs -l app=trainer --tail=5") == "");
+  CHECK(KubectlPodTarget("$ kubectl get pods -o wide") == "");
+  CHECK(KubectlPodTarget("$ kubectl describe pod llm-w-3") == "");
+  CHECK(KubectlPodTarget("$ kubectl exec -it -- nvidia-smi") == "");
+  CHECK(KubectlPodTarget("$ kubectl logs | grep x") == "");
+  CHECK(KubectlPodTarget("$ grep kubectl notes.txt") == "");
+}
+
+TEST_CASE("rg20: a pod's own error read with `kubectl logs POD` is placed on the pod's node") {
+  const std::vector<std::string> commands = {
+      "$ kubectl -n ml logs asr-ft-0 --previous | tail -4",
+      "$ kubectl logs -n ml pod/asr-ft-0 -c trainer --tail 20",
+      "$ kubectl exec -n ml asr-ft-0 -- python -c 'import torch; torch.cuda.init()'",
+  };
+  for (const std::string& command : commands) {
+    CAPTURE(command);
+    const Json j = Case(
+        "pod-logs", {"gk-15", "gk-16", "gk-17"},
+        Json::array({Log("ops/shell",
+                         {"$ kubectl -n ml get pods -o wide | grep asr-ft",
+                          "asr-ft-0   0/1   CrashLoopBackOff   6 (40s ago)   14m   10.244.17.9    gk-17   <none>   <none>",
+                          "asr-ft-1   1/1   Running            0             14m   10.244.15.3    gk-15   <none>   <none>",
+                          command,
+                          "RuntimeError: CUDA error: system has unsupported display driver / cuda driver combination",
+                          "$ kubectl get nodes | grep gk-",
+                          "gk-15   Ready    <none>   180d   v1.31.2",
+                          "gk-17   Ready    <none>   180d   v1.31.2"})}));
+    const Diagnosis d = testing::RunJsonWithPack(j);
+    CHECK(d.root_cause == "launch_config_error");
+    CHECK(d.component == "gk-17");
+  }
+}
+
+TEST_CASE("rg20: KubectlDescribedPod reads the pod of kubectl describe pod, not other kinds") {
+  CHECK(KubectlDescribedPod("$ kubectl -n llm describe pod llm-pt-worker-3 | grep -E '^Node:|Exit Code|Reason'") ==
+        "llm-pt-worker-3");
+  CHECK(KubectlDescribedPod("$ kubectl describe pods/llm-pt-worker-3") == "llm-pt-worker-3");
+  CHECK(KubectlDescribedPod("$ kubectl describe --namespace llm po llm-pt-worker-3") == "llm-pt-worker-3");
+  CHECK(KubectlDescribedPod("$ kubectl describe node k8s-b200-06") == "");
+  CHECK(KubectlDescribedPod("$ kubectl describe pod -l app=llm") == "");
+  CHECK(KubectlDescribedPod("$ kubectl logs llm-pt-worker-3") == "");
+  CHECK(KubectlPodTarget("$ kubectl describe pod llm-pt-worker-3") == "");
+}
+
+// A torchrun crash read with `kubectl logs` from a pod that a grep'd `kubectl describe pod` ties to
+// its node (the "Name:" line filtered out), not the node that rank 37 would be on were the job's
+// ranks laid out 8 per node over the topology's node list (the 5th, kb-07).
+TEST_CASE("rg20: a grep'd kubectl describe pod ties the pod whose logs show the crash to its node") {
+  const std::vector<std::string> describes = {
+      "$ kubectl -n llm describe pod llm-pt-worker-3 | grep -E '^Node:|Exit Code|Reason'",
+      "$ kubectl describe pod/llm-pt-worker-3 -n llm | grep Node:",
+  };
+  for (const std::string& describe : describes) {
+    CAPTURE(describe);
+    const Json j = Case(
+        "describe-grep", {"kb-03", "kb-04", "kb-05", "kb-06", "kb-07"},
+        Json::array({Log("ops/shell",
+                         {"$ kubectl -n llm logs llm-pt-worker-3 --tail=12",
+                          "E1203 21:51:38.774000 121 torch/distributed/elastic/multiprocessing/api.py:869] failed "
+                          "(exitcode: -11) local_rank: 5 (pid: 188) of binary: /usr/bin/python",
+                          "  host      : llm-pt-worker-3",
+                          "  rank      : 37 (local_rank: 5)",
+                          "  exitcode  : -11 (pid: 188)",
+                          "  traceback : Signal 11 (SIGSEGV) received by PID 188",
+                          describe,
+                          "Node:             kb-06/10.0.4.16",
+                          "      Reason:       Error",
+                          "      Exit Code:    1"})}));
+    const Diagnosis d = testing::RunJsonWithPack(j);
+    CHECK(d.root_cause == "rank_process_crash");
+    CHECK(d.component == "kb-06/gpu5");
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "agents/node_addresses.h"
 #include "agents/node_names.h"
+#include "agents/ssh_command.h"
 #include "agents/zero_counter.h"
 
 namespace vigil {
@@ -92,6 +93,10 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
   if (IsShellCommandLine(std::string(line))) {
     bool nodes = false, all = false;
     name_col_ = -1;
+    // `kubectl describe pod NAME | grep Node:`: the command names the record a grep left nameless.
+    record_node_.clear();
+    record_name_ = KubectlDescribedPod(std::string(line));
+    if (!HostNameWord(record_name_)) record_name_.clear();
     headerless_ = false;
     if (WideDefaults(line, &nodes, &all)) {
       const int shift = all && !nodes ? 1 : 0;

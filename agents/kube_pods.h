@@ -20,7 +20,9 @@
 //     grep'd pod table tied nothing). A header after the command still decides.
 //   - `kubectl describe pod`: "Name:" starts a record, "Node:  ray-gpu-07/10.40.1.7" names the node
 //     (and the node's own address), "IP:" (and the "IPs:" list's "IP:") the pod's address.
-//     `kubectl describe node`: "Name:" then "InternalIP:" in its Addresses.
+//     `kubectl describe node`: "Name:" then "InternalIP:" in its Addresses. A `kubectl describe pod
+//     NAME` command line starts NAME's record (RG20: `| grep Node:` drops the "Name:" line); any
+//     other shell command line ends the record.
 // A fact's pod is "" for a node's own address. The caller drops a pod or address claimed for two
 // nodes. Pure, one instance per log; not thread safe (it keeps the table or record being read).
 #pragma once

@@ -35,4 +35,69 @@ std::string SshTarget(const std::string& command_line) {
   return "";
 }
 
+namespace {
+
+// The pod of a `kubectl VERB ... POD` command: `describe` false reads logs / exec / attach (POD or
+// pod/POD), true reads `describe pod POD` / `describe pod/POD`. See KubectlPodTarget.
+std::string KubectlTarget(const std::string& command_line, bool describe) {
+  std::vector<std::string> words;
+  std::istringstream in(command_line);
+  for (std::string w; in >> w;) words.push_back(w);
+  // kubectl's options (global, logs, exec, attach, describe) whose argument is the next word when
+  // not written with '='. Boolean ones (-f, -p, -i, -t, --previous, --timestamps) take none.
+  auto takes_argument = [](std::string_view o) {
+    for (std::string_view a : {"-n", "--namespace", "-c", "--container", "--context", "--cluster", "--user",
+                               "--kubeconfig", "-s", "--server", "--tail", "--since", "--since-time",
+                               "--limit-bytes", "--pod-running-timeout", "--request-timeout", "--as", "--token",
+                               "--chunk-size"}) {
+      if (o == a) return true;
+    }
+    return false;
+  };
+  auto is_kubectl = [](const std::string& w) {
+    return w == "kubectl" || w == "oc" || (w.size() > 8 && w.compare(w.size() - 8, 8, "/kubectl") == 0);
+  };
+  auto is_pod_kind = [](const std::string& k) { return k == "pod" || k == "pods" || k == "po"; };
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (!is_kubectl(words[i])) continue;
+    bool verb = false, kind = false;
+    for (size_t j = i + 1; j < words.size(); ++j) {
+      const std::string& a = words[j];
+      if (a == "|" || a == ";" || a == "&&" || a == "||" || a == "--") return "";
+      if (a.size() >= 2 && a[0] == '-') {
+        if (a == "-l" || a == "--selector" || a.rfind("--selector=", 0) == 0 || a.rfind("-l=", 0) == 0) return "";
+        if (a.find('=') == std::string::npos && takes_argument(a)) ++j;
+        continue;
+      }
+      if (!verb) {
+        const bool wanted = describe ? a == "describe" : (a == "logs" || a == "log" || a == "exec" || a == "attach");
+        if (!wanted) return "";
+        verb = true;
+        continue;
+      }
+      std::string pod = a;
+      while (!pod.empty() && (pod.back() == '\'' || pod.back() == '"')) pod.pop_back();
+      while (!pod.empty() && (pod.front() == '\'' || pod.front() == '"')) pod.erase(0, 1);
+      if (size_t slash = pod.find('/'); slash != std::string::npos) {
+        if (!is_pod_kind(pod.substr(0, slash))) return "";
+        return pod.substr(slash + 1);
+      }
+      if (describe && !kind) {  // describe's resource kind comes first
+        if (!is_pod_kind(pod)) return "";
+        kind = true;
+        continue;
+      }
+      return pod;
+    }
+    return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string KubectlPodTarget(const std::string& command_line) { return KubectlTarget(command_line, false); }
+
+std::string KubectlDescribedPod(const std::string& command_line) { return KubectlTarget(command_line, true); }
+
 }  // namespace vigil

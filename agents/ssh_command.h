@@ -17,4 +17,21 @@ namespace vigil {
 // gives one (-p 2222, -i key, -o Opt=v, -J jump). "" when the line runs no ssh or names no host.
 std::string SshTarget(const std::string& command_line);
 
+// The pod a `kubectl logs` / `kubectl exec` / `kubectl attach` command in `command_line` reads or runs
+// in (RG20): "asr-ft-0" for "$ kubectl -n ml logs asr-ft-0 --previous | tail -4",
+// "$ kubectl exec -it pod/w-3 -c main -- nvidia-smi" -> "w-3". kubectl's global and the verb's options
+// are skipped, with their argument for those that take one as the next word (-n NS, -c C, --tail 20;
+// "--tail=20" is one word). "" when the command is no such kubectl verb, names a workload other than
+// a pod (deploy/x, job/x) or a label selector (-l app=x) instead of one pod, or names none before
+// `|`, `;`, `&&`, `||` or `--`. The caller ties the pod to its node (kube_pods.h): the command's
+// output lines were written in that pod, on that node, like the lines after `ssh NODE`.
+std::string KubectlPodTarget(const std::string& command_line);
+
+// The pod a `kubectl describe pod POD` (or `describe pod/POD`) command describes, read as
+// KubectlPodTarget reads its pod: "llm-pt-worker-3" for "$ kubectl -n llm describe pod
+// llm-pt-worker-3 | grep -E '^Node:|Exit Code'". "" for another command or kind (describe node X).
+// kube_pods.h reads the command as the start of that pod's record, so a describe output whose
+// "Name:" line a grep dropped still ties its "Node:" to the pod (RG20, realistic18 rl18-10).
+std::string KubectlDescribedPod(const std::string& command_line);
+
 }  // namespace vigil
