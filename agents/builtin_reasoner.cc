@@ -6,6 +6,7 @@
 #include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
+#include "agents/object_store.h"
 #include "agents/hang_reports.h"
 #include "agents/incident_history.h"
 #include "agents/rendezvous_host.h"
@@ -4714,7 +4715,7 @@ bool NamesSharedStorage(const std::vector<std::string>& lines) {
   int shared = 0, local = 0;
   for (const std::string& l : lines) {
     if (EvictedRegex().Search(l)) return false;
-    if (SharedFsRegex().Search(l)) ++shared;
+    if (SharedFsRegex().Search(l) || NamesObjectStore(l)) ++shared;  // a bucket is every node's (RG20)
     if (LocalFsRegex().Search(l)) ++local;
   }
   return shared > 0 && shared > local;

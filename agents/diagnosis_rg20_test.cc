@@ -21,6 +21,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/object_store.h"
 #include "agents/ssh_command.h"
 
 namespace vigil {
@@ -185,6 +186,61 @@ TEST_CASE("rg20: DeepSpeed refusing a ZeRO checkpoint of another DP world size i
     CHECK(d.root_cause == "launch_config_error");
     CHECK(d.component == "job");
   }
+}
+
+// ---- 4. Object-store checkpoint uploads throttled or timing out ------------------------------------
+
+TEST_CASE("rg20: NamesObjectStore reads bucket URLs, the AWS SDK and S3's codes, not file systems") {
+  CHECK(NamesObjectStore("async checkpoint to s3://llm-ckpt/run-1/step_300"));
+  CHECK(NamesObjectStore("gs://bucket/ckpt/step_9/__0_0.distcp"));
+  CHECK(NamesObjectStore("botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: \"https://x/y\""));
+  CHECK(NamesObjectStore("PUT ckpt/__3_0.distcp part 30: 503 SlowDown (Please reduce your request rate.)"));
+  CHECK(NamesObjectStore("An error occurred (SlowDown) when calling the UploadPart operation"));
+  CHECK_FALSE(NamesObjectStore("OSError: [Errno 28] No space left on device: '/local/ckpt/step_3'"));
+  CHECK_FALSE(NamesObjectStore("nfs: server nfs-ckpt01 not responding, still trying"));
+  CHECK_FALSE(NamesObjectStore("Slowdown reason: HW Slowdown Active"));
+}
+
+TEST_CASE("rg20: a throttled or timed-out checkpoint upload to object storage is the job's storage failure") {
+  const std::vector<std::vector<std::string>> failures = {
+      {"[rank0]:[W1203 16:00:41.221034 ckpt/s3_writer.py:88] PUT step_300/__0_0.distcp part 41: 503 SlowDown "
+       "(Please reduce your request rate.), retry 1/10 in 0.8 s",
+       "[rank12]:[W1203 16:00:44.012201 ckpt/s3_writer.py:88] PUT step_300/__12_0.distcp part 17: 503 SlowDown "
+       "(Please reduce your request rate.), retry 10/10"},
+      {"[rank0]: botocore.exceptions.ClientError: An error occurred (SlowDown) when calling the PutObject operation "
+       "(reached max retries: 4): Please reduce your request rate.",
+       "[rank12]: botocore.exceptions.ClientError: An error occurred (SlowDown) when calling the UploadPart "
+       "operation (reached max retries: 4): Please reduce your request rate."},
+      {"[rank0]: botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: "
+       "\"https://s3.obj.internal/ckpt/run-7/step_300/__0_0.distcp?partNumber=30&uploadId=2~kT1\"",
+       "[rank12]: botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: "
+       "\"https://s3.obj.internal/ckpt/run-7/step_300/__12_0.distcp?partNumber=4&uploadId=2~kT9\""},
+  };
+  for (const std::vector<std::string>& lines : failures) {
+    CAPTURE(lines[0]);
+    std::vector<std::string> log = {"[2026-12-03 16:00:02] step 300 | loss 1.933 | async checkpoint to "
+                                    "s3://ckpt/run-7/step_300"};
+    log.insert(log.end(), lines.begin(), lines.end());
+    log.push_back("[rank0]: RuntimeError: checkpoint save of step 300 failed");
+    const Json j = Case("s3-put", {"sn-01", "sn-02"},
+                        Json::array({Log("slurm-77.out", log),
+                                     Log("ops/shell", {"$ srun -l hostname", "0: sn-01", "8: sn-02"})}));
+    const Diagnosis d = testing::RunJsonWithPack(j);
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component == "job");
+  }
+}
+
+TEST_CASE("rg20: a dataloader's read timeout on a shard's GET stays the dataloader's") {
+  const Json j = Case(
+      "s3-get", {"sn-01", "sn-02"},
+      Json::array({Log("slurm-78.out",
+                       {"[rank3]: step 1200 data_wait 14.2 s",
+                        "[worker 5] botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: "
+                        "\"https://s3.internal:9000/corpus/shard-004211.tar\"",
+                        "[rank3]: step 1201 data_wait 11.9 s"})}));
+  const Diagnosis d = testing::RunJsonWithPack(j);
+  CHECK(d.root_cause == "dataloader_stall");
 }
 
 }  // namespace vigil
