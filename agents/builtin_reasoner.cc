@@ -1394,19 +1394,47 @@ std::vector<std::pair<std::string, GpuIds>> GpuIdTies(const DiagnosisCase& c, co
   return out;
 }
 
+// The node and physical indices of a device list given by UUIDs (VisibleDeviceUuidsOf), where the
+// case's `nvidia-smi -L` or labelled series name every UUID on one node; ("", nullopt) otherwise.
+std::pair<std::string, std::optional<std::vector<int>>> UuidDevices(
+    const std::optional<std::vector<std::string>>& uuids, const std::map<std::string, std::pair<std::string, int>>& uuid_gpu) {
+  if (!uuids) return {"", std::nullopt};
+  std::string node;
+  std::vector<int> out;
+  for (const std::string& u : *uuids) {
+    auto it = uuid_gpu.find(u);
+    if (it == uuid_gpu.end() || (!node.empty() && it->second.first != node)) return {"", std::nullopt};
+    node = it->second.first;
+    out.push_back(it->second.second);
+  }
+  return {node, out};
+}
+
 // Topology::visible_devices (visible_devices.h, RG19): a line printing the job's GPU environment
 // (`SLURM_JOB_GPUS=6,7 CUDA_VISIBLE_DEVICES=0,1 host=h100-s2-09`) maps the CUDA ordinals of the
 // processes on the node it names (else the node of the `ssh` above it, the log's, the case's only
 // node). A node given two different maps (per-task bindings printed by each task) keeps none.
+// RG20: a value printed alone under `printenv NAME` / `echo $NAME` reads as NAME=value, and a list of
+// GPU UUIDs (a Kubernetes pod's NVIDIA_VISIBLE_DEVICES) maps through the UUIDs' indices on their node.
 std::map<std::string, std::vector<int>> VisibleDeviceMaps(const DiagnosisCase& c, const Topology& t) {
   std::map<std::string, std::set<std::vector<int>>> maps;
   for (const CaseLog& log : c.logs) {
     const std::string own = SourceNode(t, log.source);
+    std::string printed;  // the device variable the command above printed alone (RG20)
     for (size_t i = 0; i < log.lines.size(); ++i) {
-      std::optional<std::vector<int>> v = VisibleDevicesOf(log.lines[i].text);
-      if (!v) continue;
+      const std::string& raw = log.lines[i].text;
+      const bool command = raw.size() <= 2000 && IsShellCommandLine(raw);
+      const std::string text = command || printed.empty() ? raw : printed + "=" + raw;
+      printed = command ? PrintedDeviceVariable(raw) : "";
+      std::optional<std::vector<int>> v = VisibleDevicesOf(text);
       std::string node;
-      if (const std::vector<CaseNodes::Word> words = t.names.Words(log.lines[i].text); !words.empty()) node = words.front().node;
+      if (!v) {
+        std::tie(node, v) = UuidDevices(VisibleDeviceUuidsOf(text), t.uuid_gpu);  // a pod's GPUs by UUID
+        if (!v) continue;
+        maps[node].insert(*v);
+        continue;
+      }
+      if (const std::vector<CaseNodes::Word> words = t.names.Words(text); !words.empty()) node = words.front().node;
       if (node.empty()) node = SshNodeOfLine(t, log, i);
       if (node.empty()) node = own;
       if (node.empty()) node = t.default_node;

@@ -11,7 +11,9 @@
 //   4. a checkpoint upload to object storage that the store throttles (503 SlowDown on PUT /
 //      UploadPart) or times out on a multipart upload's URL is storage_failure of the job (a bucket
 //      is every node's, object_store.h), not a dataloader's slow reads; a dataloader's read timeout
-//      on a shard's GET stays dataloader_stall.
+//      on a shard's GET stays dataloader_stall;
+//   5. a pod given its GPU by UUID (NVIDIA_VISIBLE_DEVICES=GPU-..., printed by `printenv` or `env`)
+//      calls that GPU "GPU 0": its OOM is on the index `nvidia-smi -L` gives the UUID.
 // Own node, pod and job names; the lines are the wordings the tools print.
 #include <doctest/doctest.h>
 
@@ -23,6 +25,7 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/object_store.h"
 #include "agents/ssh_command.h"
+#include "agents/visible_devices.h"
 
 namespace vigil {
 namespace {
@@ -241,6 +244,60 @@ TEST_CASE("rg20: a dataloader's read timeout on a shard's GET stays the dataload
                         "[rank3]: step 1201 data_wait 11.9 s"})}));
   const Diagnosis d = testing::RunJsonWithPack(j);
   CHECK(d.root_cause == "dataloader_stall");
+}
+
+// ---- 5. A pod's GPU given by UUID -------------------------------------------------------------------
+
+TEST_CASE("rg20: VisibleDeviceUuidsOf and PrintedDeviceVariable read a device list given by UUIDs") {
+  using V = std::vector<std::string>;
+  CHECK(VisibleDeviceUuidsOf("NVIDIA_VISIBLE_DEVICES=GPU-7D2E91A0-5c3b-48e6-a1f7-0b9c64d2e315") ==
+        V{"gpu-7d2e91a0-5c3b-48e6-a1f7-0b9c64d2e315"});
+  CHECK(VisibleDeviceUuidsOf("export CUDA_VISIBLE_DEVICES=\"GPU-1f04c6b2-8e71,GPU-5a9b3e20-0d4c\"") ==
+        V{"gpu-1f04c6b2-8e71", "gpu-5a9b3e20-0d4c"});
+  CHECK_FALSE(VisibleDeviceUuidsOf("NVIDIA_VISIBLE_DEVICES=all"));
+  CHECK_FALSE(VisibleDeviceUuidsOf("NVIDIA_VISIBLE_DEVICES=0,1"));
+  CHECK_FALSE(VisibleDeviceUuidsOf("NVIDIA_VISIBLE_DEVICES=MIG-3f2a91c0-1b2c-4d5e-8f90-123456789abc"));
+  CHECK_FALSE(VisibleDeviceUuidsOf("RANK=3 CUDA_VISIBLE_DEVICES=GPU-1f04c6b2-8e71"));
+  CHECK_FALSE(VisibleDeviceUuidsOf("NVIDIA_VISIBLE_DEVICES=GPU-1f04c6b2-8e71 CUDA_VISIBLE_DEVICES=GPU-5a9b3e20-0d4c"));
+  CHECK(PrintedDeviceVariable("$ kubectl -n ml exec sd3-ft-0 -- printenv NVIDIA_VISIBLE_DEVICES") == "NVIDIA_VISIBLE_DEVICES");
+  CHECK(PrintedDeviceVariable("$ echo $CUDA_VISIBLE_DEVICES") == "CUDA_VISIBLE_DEVICES");
+  CHECK(PrintedDeviceVariable("$ ssh n-3 'echo ${SLURM_JOB_GPUS}'") == "SLURM_JOB_GPUS");
+  CHECK(PrintedDeviceVariable("$ printenv HOME") == "");
+  CHECK(PrintedDeviceVariable("$ echo CUDA_VISIBLE_DEVICES") == "");
+  CHECK(PrintedDeviceVariable("$ printenv NVIDIA_VISIBLE_DEVICES CUDA_VISIBLE_DEVICES") == "");
+}
+
+TEST_CASE("rg20: a pod's OOM on its 'GPU 0' is the GPU its NVIDIA_VISIBLE_DEVICES UUID names") {
+  const std::vector<std::vector<std::string>> envs = {
+      {"$ kubectl -n ml exec sd3-ft-0 -- printenv NVIDIA_VISIBLE_DEVICES", "GPU-7d2e91a0-5c3b-48e6-a1f7-0b9c64d2e315"},
+      {"$ kubectl -n ml exec sd3-ft-0 -- env | grep VISIBLE",
+       "NVIDIA_VISIBLE_DEVICES=GPU-7d2e91a0-5c3b-48e6-a1f7-0b9c64d2e315"},
+      {"$ kubectl -n ml exec sd3-ft-0 -- sh -c 'echo $CUDA_VISIBLE_DEVICES'",
+       "GPU-7d2e91a0-5c3b-48e6-a1f7-0b9c64d2e315"},
+  };
+  for (const std::vector<std::string>& env : envs) {
+    CAPTURE(env[0]);
+    std::vector<std::string> lines = {
+        "$ kubectl -n ml logs sd3-ft-0 --tail=2",
+        "[rank0]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 3.50 GiB. GPU 0 has a total capacity "
+        "of 139.81 GiB of which 1.02 GiB is free. Process 88121 has 71.30 GiB memory in use. Of the allocated memory "
+        "60.1 GiB is allocated by PyTorch.",
+        "$ kubectl -n ml get pod sd3-ft-0 -o wide | tail -1",
+        "sd3-ft-0   0/1   Error   2 (31s ago)   44m   10.244.9.87   hn-09   <none>   <none>"};
+    lines.insert(lines.end(), env.begin(), env.end());
+    for (const char* l :
+         {"$ ssh hn-09 nvidia-smi -L", "GPU 0: NVIDIA H200 (UUID: GPU-1f04c6b2-8e71-4d0a-93c5-7a2b0e6d9c11)",
+          "GPU 1: NVIDIA H200 (UUID: GPU-5a9b3e20-0d4c-4f17-b6e8-c1f2d7a09b44)",
+          "GPU 2: NVIDIA H200 (UUID: GPU-c83d1f57-2b90-4e6a-8d04-95e7f1c3a2d8)",
+          "GPU 3: NVIDIA H200 (UUID: GPU-7d2e91a0-5c3b-48e6-a1f7-0b9c64d2e315)",
+          "GPU 4: NVIDIA H200 (UUID: GPU-0e6f4a19-73d5-4b8c-a2e1-6c9d05b7f380)"}) {
+      lines.push_back(l);
+    }
+    const Json j = Case("pod-uuid", {"hn-09", "hn-10"}, Json::array({Log("ops/shell", lines)}));
+    const Diagnosis d = testing::RunJsonWithPack(j);
+    CHECK(d.root_cause == "cuda_oom");
+    CHECK(d.component == "hn-09/gpu3");
+  }
 }
 
 }  // namespace vigil

@@ -24,4 +24,17 @@ namespace vigil {
 // `line`'s ordinal -> physical GPU index list; nullopt when the line states none (or over 2000 bytes).
 std::optional<std::vector<int>> VisibleDevicesOf(std::string_view line);
 
+// The GPU UUIDs `line` assigns to NVIDIA_VISIBLE_DEVICES or CUDA_VISIBLE_DEVICES, in ordinal order
+// (RG20, realistic18 rl18-08): Kubernetes' device plugin gives a pod its GPUs by UUID
+// (`NVIDIA_VISIBLE_DEVICES=GPU-7d2e91a0-...`), and CUDA accepts UUIDs in CUDA_VISIBLE_DEVICES; the
+// pod's processes call the first "GPU 0". nullopt when the line assigns no such list (indices, `all`,
+// `none`, a MIG device, a UUID repeated, the two variables disagreeing) or also names a rank, or is
+// over 2000 bytes. The caller maps each UUID to its node and index (`nvidia-smi -L`).
+std::optional<std::vector<std::string>> VisibleDeviceUuidsOf(std::string_view line);
+
+// The device variable a shell command prints alone - `printenv NVIDIA_VISIBLE_DEVICES`, `echo
+// $CUDA_VISIBLE_DEVICES` (or `${...}`), also behind `kubectl exec POD --` or `ssh NODE` - so that the
+// next line, its value alone, reads as "NAME=value"; "" for another command.
+std::string PrintedDeviceVariable(std::string_view command_line);
+
 }  // namespace vigil
