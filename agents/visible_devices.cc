@@ -9,10 +9,10 @@
 namespace vigil {
 namespace {
 
-// The value assigned to `name` in `line` ("NAME=6,7", "NAME: 6,7", "\"NAME\": \"6,7\""): the list of
-// distinct integers below 256 it holds; nullopt when the name is absent, {} when its value is no such
-// list. A name that is the tail of a longer one ("MY_CUDA_VISIBLE_DEVICES") does not count.
-std::optional<std::vector<int>> ListOf(std::string_view line, std::string_view name) {
+// Where the value assigned to `name` in `line` begins ("NAME=6,7", "NAME: 6,7", "\"NAME\": \"6,7\"",
+// past the '=' or ':' and any quote); nullopt when no occurrence of the name is assigned. A name that
+// is the tail of a longer one ("MY_CUDA_VISIBLE_DEVICES") does not count.
+std::optional<size_t> ValueAt(std::string_view line, std::string_view name) {
   for (size_t pos = line.find(name); pos != std::string_view::npos; pos = line.find(name, pos + 1)) {
     if (pos > 0) {
       const unsigned char before = static_cast<unsigned char>(line[pos - 1]);
@@ -24,6 +24,16 @@ std::optional<std::vector<int>> ListOf(std::string_view line, std::string_view n
     if (i >= line.size() || (line[i] != '=' && line[i] != ':')) continue;
     ++i;
     while (i < line.size() && (line[i] == ' ' || line[i] == '"' || line[i] == '\'')) ++i;
+    return i;
+  }
+  return std::nullopt;
+}
+
+// The value assigned to `name` in `line` (ValueAt): the list of distinct integers below 256 it holds;
+// nullopt when the name is not assigned, {} when its value is no such list.
+std::optional<std::vector<int>> ListOf(std::string_view line, std::string_view name) {
+  if (std::optional<size_t> at = ValueAt(line, name)) {
+    size_t i = *at;
     std::vector<int> out;
     std::set<int> seen;
     while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) {
@@ -84,17 +94,8 @@ namespace {
 // The UUID list assigned to `name` in `line`: nullopt when the name is absent or its value is no list
 // of distinct GPU-... UUIDs; lower case.
 std::optional<std::vector<std::string>> UuidListOf(std::string_view line, std::string_view name) {
-  for (size_t pos = line.find(name); pos != std::string_view::npos; pos = line.find(name, pos + 1)) {
-    if (pos > 0) {
-      const unsigned char before = static_cast<unsigned char>(line[pos - 1]);
-      if (std::isalnum(before) || before == '_' || before == '$' || before == '{') continue;
-    }
-    size_t i = pos + name.size();
-    if (i < line.size() && line[i] == '"') ++i;
-    while (i < line.size() && line[i] == ' ') ++i;
-    if (i >= line.size() || (line[i] != '=' && line[i] != ':')) continue;
-    ++i;
-    while (i < line.size() && (line[i] == ' ' || line[i] == '"' || line[i] == '\'')) ++i;
+  if (std::optional<size_t> at = ValueAt(line, name)) {
+    size_t i = *at;
     size_t end = i;
     while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-' || line[end] == ',')) ++end;
     std::vector<std::string> out;
