@@ -29,10 +29,13 @@ std::string Sanitize(const std::string& s) {
 }
 
 // What SelectorFor writes: the metric name when every series has the same one and it is an
-// identifier ("" = `*`), and the labels every series has with the same value.
+// identifier ("" = `*`), and the labels every series has with the same value. A target's select
+// (TargetSelector) may leave out volatile scrape labels: `dropped`, and `note` says what it did.
 struct SelectorParts {
   std::string metric;
   Labels common;
+  Labels dropped;    // volatile labels left out of the select (TargetSelector)
+  std::string note;  // TrainedTarget::selector_note
 };
 
 SelectorParts SelectorPartsFor(const std::vector<const TimeSeries*>& series) {
@@ -51,15 +54,26 @@ SelectorParts SelectorPartsFor(const std::vector<const TimeSeries*>& series) {
   return parts;
 }
 
-// "" when the selector of the series `indices` picks no other series of `history`; else a warning
-// naming them (the rule language cannot select a non-identifier name, so `vigil detect` would run
-// the target's rules on them too).
-std::string SelectorWarning(const std::vector<TimeSeries>& history, const std::vector<size_t>& indices,
-                            const std::string& selector) {
-  std::vector<const TimeSeries*> members;
-  for (size_t i : indices) members.push_back(&history.at(i));
-  if (members.empty()) return "";
-  const SelectorParts parts = SelectorPartsFor(members);
+std::string Quote(const std::string& v);
+
+std::string SelectorText(const SelectorParts& parts) {
+  std::string out = parts.metric.empty() ? "*" : parts.metric;
+  if (!parts.common.empty()) {
+    out += "{";
+    bool first = true;
+    for (const auto& [k, v] : parts.common) {
+      out += (first ? "" : ", ") + k + "=" + Quote(v);
+      first = false;
+    }
+    out += "}";
+  }
+  return out;
+}
+
+
+// The ids of the series of `history` outside `indices` that a select of `parts` picks.
+std::vector<std::string> OtherSeriesSelected(const std::vector<TimeSeries>& history,
+                                             const std::vector<size_t>& indices, const SelectorParts& parts) {
   const std::set<size_t> in(indices.begin(), indices.end());
   std::vector<std::string> others;
   for (size_t i = 0; i < history.size(); ++i) {
@@ -71,12 +85,80 @@ std::string SelectorWarning(const std::vector<TimeSeries>& history, const std::v
     });
     if (match) others.push_back(s.id());
   }
-  if (others.empty()) return "";
+  return others;
+}
+
+std::string FirstIds(const std::vector<std::string>& ids) {
   std::string list;
-  for (size_t i = 0; i < std::min<size_t>(others.size(), 3); ++i) list += (i ? ", " : "") + others[i];
-  if (others.size() > 3) list += " and " + std::to_string(others.size() - 3) + " more";
-  return "selector `" + selector + "` also selects " + std::to_string(others.size()) +
-         " other series of the data (" + list +
+  for (size_t i = 0; i < std::min<size_t>(ids.size(), 3); ++i) list += (i ? ", " : "") + ids[i];
+  if (ids.size() > 3) list += " and " + std::to_string(ids.size() - 3) + " more";
+  return list;
+}
+
+// Labels the scrape adds (Prometheus's `instance`, Kubernetes service discovery's pod, container,
+// endpoint, service, namespace; the `exported_` forms Prometheus gives the exporter's own pod
+// labels when they clash): they change when an exporter pod restarts or moves to another node's
+// address, or when a job is restarted, while the GPU or the job's rank they describe stays.
+bool IsVolatileLabel(const std::string& key) {
+  static const std::set<std::string> kVolatile = {"instance",     "pod",          "container",
+                                                  "endpoint",     "service",      "namespace",
+                                                  "exported_pod", "exported_container", "exported_namespace"};
+  return kVolatile.count(key) > 0;
+}
+
+// The select of the target `indices` of `history`: its common labels without the volatile ones
+// when a label that names the unit remains (any but the volatile ones and the scrape's `job`) and
+// the select then still picks no other series of the history; else every common label, volatile
+// ones kept. `note` says which it did and why, naming the labels.
+SelectorParts TargetSelector(const std::vector<TimeSeries>& history, const std::vector<size_t>& indices) {
+  std::vector<const TimeSeries*> members;
+  for (size_t i : indices) members.push_back(&history.at(i));
+  SelectorParts parts = SelectorPartsFor(members);
+  Labels volatile_labels, stable;
+  for (const auto& [k, v] : parts.common) (IsVolatileLabel(k) ? volatile_labels : stable)[k] = v;
+  if (volatile_labels.empty()) return parts;
+  std::string keys, pairs, names;
+  for (const auto& [k, v] : volatile_labels) {
+    keys += (keys.empty() ? "" : ", ") + k;
+    pairs += (pairs.empty() ? "" : ", ") + k + "=" + Quote(v);
+  }
+  for (const auto& [k, v] : stable) names += (names.empty() ? "" : ", ") + k;
+  const bool identity = std::any_of(stable.begin(), stable.end(), [](const auto& kv) { return kv.first != "job"; });
+  if (!identity) {
+    parts.note = "kept " + keys + " in the select: no other label" +
+                 std::string(stable.empty() ? "" : " but the scrape's job") +
+                 " names the unit, so these rules select nothing once it changes (an exporter restarted "
+                 "on another address, a restarted job); give the series a label that names it "
+                 "(Hostname, gpu, rank, ...)";
+    return parts;
+  }
+  SelectorParts reduced = parts;
+  reduced.common = stable;
+  const std::vector<std::string> others = OtherSeriesSelected(history, indices, reduced);
+  if (!others.empty()) {
+    parts.note = "kept " + keys + " in the select: without " + (volatile_labels.size() == 1 ? "it" : "them") +
+                 ", `" + SelectorText(reduced) + "` also selects " + std::to_string(others.size()) +
+                 " other series of the data (" + FirstIds(others) + "), so these rules select nothing once " +
+                 keys + " changes";
+    return parts;
+  }
+  reduced.dropped = volatile_labels;
+  reduced.note = "left " + pairs + " out of the select: scrape labels that change when the exporter " +
+                 "restarts or moves (or the job is restarted), after which a select on them picks nothing; " +
+                 names + " name the unit and pick no other series of the data";
+  return reduced;
+}
+
+// "" when the selector `parts` of the series `indices` picks no other series of `history`; else a
+// warning naming them (the rule language cannot select a non-identifier name, so `vigil detect`
+// would run the target's rules on them too).
+std::string SelectorWarning(const std::vector<TimeSeries>& history, const std::vector<size_t>& indices,
+                            const SelectorParts& parts) {
+  if (indices.empty()) return "";
+  const std::vector<std::string> others = OtherSeriesSelected(history, indices, parts);
+  if (others.empty()) return "";
+  return "selector `" + SelectorText(parts) + "` also selects " + std::to_string(others.size()) +
+         " other series of the data (" + FirstIds(others) +
          "): the rule language selects by metric name (letters, digits, _ and : only) and labels, so "
          "`vigil detect` runs these rules on them too; give the series a label that tells them apart";
 }
@@ -190,7 +272,8 @@ Status CheckValidationFraction(double f) {
 // The training data of one target: the series `indices` of `history`, each cut at one index into
 // training chunks and a validation tail (the last options.validation_fraction).
 Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std::vector<size_t>& indices,
-                               const std::string& target, const TrainerOptions& options) {
+                               const std::string& target, const TrainerOptions& options,
+                               const SelectorParts& selector) {
   TrainingData data;
   data.target = target;
   std::vector<const TimeSeries*> members;
@@ -235,7 +318,7 @@ Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std
         "or none, or train them one-for-one");
   }
   data.metric = members[0]->name;
-  data.selector = SelectorFor(members);
+  data.selector = SelectorText(selector);
   data.labeled = unlabeled.empty();
   const size_t first_len = data.train[0].size();
   for (int c = 0; c < std::max(1, options.chunks); ++c)
@@ -293,18 +376,7 @@ std::string_view TrainModeName(TrainMode mode) {
 
 std::string SelectorFor(const std::vector<const TimeSeries*>& series) {
   if (series.empty()) return "*";
-  const SelectorParts parts = SelectorPartsFor(series);
-  std::string out = parts.metric.empty() ? "*" : parts.metric;
-  if (!parts.common.empty()) {
-    out += "{";
-    bool first = true;
-    for (const auto& [k, v] : parts.common) {
-      out += (first ? "" : ", ") + k + "=" + Quote(v);
-      first = false;
-    }
-    out += "}";
-  }
-  return out;
+  return SelectorText(SelectorPartsFor(series));
 }
 
 std::string TrainingRun::CombinedRules() const {
@@ -325,11 +397,18 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   run.delay_k = options.delay_k;
   // Targets.
   std::vector<std::pair<std::string, std::vector<size_t>>> targets;
+  std::vector<SelectorParts> selectors;  // per target, parallel to `targets`
   if (options.mode == TrainMode::kOneForOne) {
     std::map<std::string, int> name_count;
     for (const TimeSeries& s : history) ++name_count[s.name];
     for (size_t i = 0; i < history.size(); ++i) {
-      targets.push_back({name_count[history[i].name] == 1 ? history[i].name : history[i].id(), {i}});
+      // Named by the labels its select keeps: the exporter's address and pod left out of the select
+      // stay out of the file and rule names too (still unique: the select picks no other series).
+      selectors.push_back(TargetSelector(history, {i}));
+      Labels named = history[i].labels;
+      for (const auto& [k, v] : selectors.back().dropped) named.erase(k);
+      targets.push_back(
+          {name_count[history[i].name] == 1 ? history[i].name : FormatSeriesId(history[i].name, named), {i}});
     }
   } else if (!groups.empty()) {
     for (const auto& [g, idx] : groups) targets.push_back({g, idx});
@@ -354,12 +433,14 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     out.file_stem = stems[t];
     out.rule_prefix = prefixes[t];
     out.series = targets[t].second;
-    Result<TrainingData> data_or = CutTarget(history, out.series, out.target, options);
+    const SelectorParts selector = t < selectors.size() ? selectors[t] : TargetSelector(history, out.series);
+    Result<TrainingData> data_or = CutTarget(history, out.series, out.target, options, selector);
     if (!data_or.ok()) out.status = data_or.status();
     if (out.status.ok()) {
       const TrainingData& data = *data_or;
       out.selector = data.selector;
-      out.selector_warning = SelectorWarning(history, out.series, out.selector);
+      out.selector_note = selector.note;
+      out.selector_warning = SelectorWarning(history, out.series, selector);
       out.labeled = data.labeled;
       out.fit_labeled = FitsLabeled(data);
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
@@ -418,8 +499,10 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   out.file_stem = RuleStems({target})[0];
   out.rule_prefix = out.file_stem;
   for (size_t i = 0; i < history.size(); ++i) out.series.push_back(i);
-  ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options));
+  const SelectorParts selector = TargetSelector(history, out.series);
+  ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options, selector));
   out.selector = data.selector;
+  out.selector_note = selector.note;
   out.labeled = data.labeled;
   out.fit_labeled = FitsLabeled(data);
   EngineEvaluator evaluator(data, options.objective, options.delay_k);
@@ -484,6 +567,7 @@ Json TrainingRunToJson(const TrainingRun& run, const RunProvenance& provenance) 
     Json tj{{"target", t.target},        {"selector", t.selector},       {"labeled", t.labeled},
             {"series", t.series.size()}, {"evaluations", t.evaluations}, {"wall_s", t.wall_s}};
     tj["rule_file"] = t.rule_text.empty() ? Json(nullptr) : Json(t.file_stem + ".rules");
+    if (!t.selector_note.empty()) tj["selector_note"] = t.selector_note;
     if (!t.selector_warning.empty()) tj["selector_warning"] = t.selector_warning;
     if (!t.status.ok()) tj["error"] = t.status.ToString();
     if (t.interrupted) tj["completed"] = false;  // cut short by the stop: no rules, no rule file
@@ -523,6 +607,7 @@ Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const
   head += "# data: " + provenance.data_source + provenance.subset.Describe() + "\n";
   head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
           t.selector + ")\n";
+  if (!t.selector_note.empty()) head += "# select: " + t.selector_note + "\n";
   if (!t.selector_warning.empty()) head += "# warning: " + t.selector_warning + "\n";
   head += "# split: " + provenance.SplitLine(t.fit_labeled) + "\n";
   head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) + ", objective " +

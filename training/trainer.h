@@ -9,7 +9,9 @@
 //      detectors/ engine, detectors/ scoring);
 //   3. keeps the best candidate, renames its rules `<target>_<rule>` (TrainedTarget::rule_prefix:
 //      unique across the run's files) so files can be combined,
-//      and selects the target's series by labels (so the rules run unchanged in `vigil detect`).
+//      and selects the target's series by labels (so the rules run unchanged in `vigil detect`),
+//      leaving out volatile scrape labels (instance, pod, ...) where others name the unit
+//      (TrainedTarget::selector_note).
 // WriteRuleFiles writes one `<target>.rules` per target (provenance in comments: data, split,
 // proposer, mode, metrics, time) plus `training.json` with every figure.
 // Thread safety: one run at a time per proposer.
@@ -92,6 +94,12 @@ struct TrainedTarget {
   std::string rule_prefix;
   std::vector<size_t> series;  // indices into the input
   std::string selector;
+  // What the select did with the scrape's volatile labels (instance, pod, container, endpoint,
+  // service, namespace, exported_pod / _container / _namespace) the target's series share: left
+  // out, naming them with their values, when another label names the unit (Hostname, gpu, rank,
+  // ...; the scrape's `job` does not) and picks no other series of the data; else kept, saying
+  // why. "" when the series have none. The rule file's `# select:` line and training.json say it.
+  std::string selector_note;
   // Non-empty when `selector` also picks other series of the training data (a series name that is
   // no identifier, without labels that tell it apart): names them; the rule file says it too.
   std::string selector_warning;

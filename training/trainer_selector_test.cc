@@ -1,0 +1,159 @@
+// What a trained rule selects: the unit's own labels, not the scrape's volatile ones (WALKT,
+// 2026-12-04). Rules trained from Prometheus history used to pin `instance` (and the exporter's
+// pod, service, ...), so after the exporter pod restarted on another address they selected nothing.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/json.h"
+#include "detectors/engine.h"
+#include "rules/compiler.h"
+#include "training/builtin_proposer.h"
+#include "training/trainer.h"
+
+namespace vigil {
+namespace {
+
+// A GPU temperature as dcgm-exporter exports it behind Kubernetes service discovery: the unit's
+// labels (Hostname, gpu, UUID, modelName), the scrape's job, and the exporter pod's volatile ones.
+// Noise around 60 C with a +25 C spike every 97 points from `first`, labeled.
+TimeSeries DcgmTemp(const std::string& host, const std::string& gpu, const std::string& address,
+                    const std::string& pod, int first) {
+  TimeSeries ts;
+  ts.name = "DCGM_FI_DEV_GPU_TEMP";
+  ts.labels = {{"Hostname", host},
+               {"gpu", gpu},
+               {"UUID", "GPU-" + host + "-" + gpu},
+               {"modelName", "NVIDIA H200"},
+               {"job", "dcgm-exporter"},
+               {"instance", address + ":9400"},
+               {"pod", pod},
+               {"container", "nvidia-dcgm-exporter"},
+               {"endpoint", "gpu-metrics"},
+               {"service", "nvidia-dcgm-exporter"},
+               {"namespace", "gpu-operator"}};
+  for (int i = 0; i < 1600; ++i) {
+    ts.timestamps_ms.push_back(int64_t{i} * 60'000);
+    const bool spike = i >= first && (i - first) % 97 == 0;
+    ts.values.push_back(60 + ((i * 37 + first) % 11) * 0.3 + (spike ? 25 : 0));
+    ts.anomaly_labels.push_back(spike ? 1 : 0);
+  }
+  return ts;
+}
+
+Result<TrainingRun> Train(const std::vector<TimeSeries>& history) {
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.objective = Objective::kPoint;
+  return TrainRules(history, {}, proposer, opts);
+}
+
+TEST_CASE("trainer: DCGM rules select the GPU, not the exporter's instance / pod, and still run after it moves") {
+  std::vector<TimeSeries> history = {DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-x7k2p", 40),
+                                     DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-x7k2p", 45),
+                                     DcgmTemp("node-b", "0", "10.0.0.12", "dcgm-q9w4r", 50)};
+  Result<TrainingRun> run = Train(history);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 3);
+  const TrainedTarget& t = run->targets[0];
+  REQUIRE(t.status.ok());
+  REQUIRE_FALSE(t.rule_text.empty());
+  CHECK(t.selector ==
+        "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-a\", UUID=\"GPU-node-a-0\", gpu=\"0\", job=\"dcgm-exporter\", "
+        "modelName=\"NVIDIA H200\"}");
+  for (const char* scrape : {"instance", "pod", "container", "endpoint", "service", "namespace"}) {
+    INFO(scrape);
+    CHECK(t.rule_text.find(std::string(scrape) + "=") == std::string::npos);
+  }
+  // Named after what it selects: no address or pod in the target, file or rule names.
+  CHECK(t.target.find("instance") == std::string::npos);
+  CHECK(t.target.find("Hostname") != std::string::npos);
+  CHECK(t.file_stem.find("10_0_0_11") == std::string::npos);
+  CHECK(t.file_stem.find("x7k2p") == std::string::npos);
+  INFO(t.selector_note);
+  CHECK(t.selector_note.find("left container=\"nvidia-dcgm-exporter\", endpoint=\"gpu-metrics\", instance=\"10.0.0.11:9400\", "
+                             "namespace=\"gpu-operator\", pod=\"dcgm-x7k2p\", service=\"nvidia-dcgm-exporter\" out of the "
+                             "select: scrape labels that change when the exporter restarts or moves") == 0);
+  CHECK(t.selector_note.find("Hostname, UUID, gpu, job, modelName name the unit") != std::string::npos);
+
+  // The exporter pods restart on other addresses: the trained rules still select every GPU, and
+  // still catch the spikes (each target's rules only its own GPU).
+  std::vector<TimeSeries> moved = history;
+  for (TimeSeries& s : moved) {
+    s.labels["instance"] = "10.0.7." + s.labels["gpu"] + ":9400";
+    s.labels["pod"] = "dcgm-new-" + s.labels["Hostname"];
+  }
+  Result<CompiledRules> all = CompileRules(run->CombinedRules(), "all.rules");
+  REQUIRE(all.ok());
+  Result<BatchResult> r = EvaluateBatch(*all, moved);
+  REQUIRE(r.ok());
+  CHECK(r->flags[0][40 + 97 * 3] == 1);
+  CHECK(r->flags[1][45 + 97 * 3] == 1);
+  CHECK(r->flags[2][50 + 97 * 3] == 1);
+  CHECK(r->flags[0][50 + 97 * 3] == 0);
+
+  // The provenance says it: training.json and the rule file.
+  const Json j = TrainingRunToJson(*run, "prom:x", "s");
+  CHECK(j["targets"][0]["selector_note"] == t.selector_note);
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("vigil_trainer_selector_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(dir);
+  REQUIRE(WriteTargetRuleFile(*run, t, dir, "prom:x", "s").ok());
+  Result<std::string> text = ReadFile(dir + "/" + t.file_stem + ".rules");
+  REQUIRE(text.ok());
+  CHECK(text->find("\n# select: left container=") != std::string::npos);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("trainer: instance is kept, and the note says why, when no other label names the unit") {
+  // Two trainers' throughput told apart by instance only (job is the scrape job, shared).
+  std::vector<TimeSeries> history = {DcgmTemp("h", "0", "10.0.0.1", "p", 40), DcgmTemp("h", "0", "10.0.0.2", "p", 45)};
+  for (TimeSeries& s : history) {
+    s.name = "samples_per_second";
+    s.labels = {{"job", "trainers"}, {"instance", s.labels["instance"]}};
+  }
+  Result<TrainingRun> run = Train(history);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 2);
+  const TrainedTarget& t = run->targets[0];
+  CHECK(t.selector == "samples_per_second{instance=\"10.0.0.1:9400\", job=\"trainers\"}");
+  INFO(t.selector_note);
+  CHECK(t.selector_note.find("kept instance in the select: no other label but the scrape's job names the unit") == 0);
+
+  // Only instance: kept, said so.
+  for (TimeSeries& s : history) s.labels.erase("job");
+  run = Train(history);
+  REQUIRE(run.ok());
+  CHECK(run->targets[0].selector == "samples_per_second{instance=\"10.0.0.1:9400\"}");
+  CHECK(run->targets[0].selector_note.find("kept instance in the select: no other label names the unit") == 0);
+}
+
+TEST_CASE("trainer: volatile labels are kept when the unit's labels would also pick another series") {
+  // Two exporters on one host report the same GPU at once (a second exporter left running):
+  // without instance the select would pick both series.
+  std::vector<TimeSeries> history = {DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-a", 40),
+                                     DcgmTemp("node-a", "0", "10.0.0.12", "dcgm-b", 45)};
+  Result<TrainingRun> run = Train(history);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 2);
+  const TrainedTarget& t = run->targets[0];
+  CHECK(t.selector.find("instance=\"10.0.0.11:9400\"") != std::string::npos);
+  CHECK(t.selector.find("pod=\"dcgm-a\"") != std::string::npos);
+  INFO(t.selector_note);
+  CHECK(t.selector_note.find("kept container, endpoint, instance, namespace, pod, service in the select: without them, `DCGM_FI_DEV_GPU_TEMP{Hostname=") == 0);
+  CHECK(t.selector_note.find("also selects 1 other series of the data") != std::string::npos);
+  CHECK(t.selector_warning.empty());
+
+  // Labels without any volatile one: no note (SMD, KPI, CSV data as before).
+  std::vector<TimeSeries> plain = {DcgmTemp("node-a", "0", "x", "y", 40)};
+  plain[0].labels = {{"kpi", "k1"}};
+  run = Train(plain);
+  REQUIRE(run.ok());
+  CHECK(run->targets[0].selector == "DCGM_FI_DEV_GPU_TEMP{kpi=\"k1\"}");
+  CHECK(run->targets[0].selector_note.empty());
+}
+
+}  // namespace
+}  // namespace vigil
