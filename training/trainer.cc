@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -147,6 +148,88 @@ SelectorParts TargetSelector(const std::vector<TimeSeries>& history, const std::
                  "restarts or moves (or the job is restarted), after which a select on them picks nothing; " +
                  names + " name the unit and pick no other series of the data";
   return reduced;
+}
+
+// How far a vanished series' last point may reach past its successor's first: Prometheus answers a
+// series for up to its lookback delta (5 min by default) after its last sample when no staleness
+// marker ended it (a backfill, an exporter killed hard).
+constexpr int64_t kStitchOverlapMs = 5 * 60'000;
+
+// One-for-one input: `history` with the fragments of one unit stitched into one series each. Series
+// are fragments of one unit when their name and labels other than the volatile scrape ones are equal,
+// a label among those names the unit (not only `job`), they differ in a volatile label, and each
+// starts after the one before ends (up to kStitchOverlapMs earlier; the earlier one's points from
+// the later one's first timestamp on are left out): an exporter pod that moved, a restarted job.
+// The stitched series has the labels all its fragments share; `parts[j]` are the history indices of
+// out[j] and `notes[j]` says what was stitched ("" for a series kept as it is). Fragments that
+// overlap more, or labeled in part, stay apart (the select then keeps their volatile labels, and
+// says so).
+void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSeries>& out,
+                     std::vector<std::vector<size_t>>& parts, std::vector<std::string>& notes) {
+  std::vector<std::string> keys(history.size());
+  std::map<std::string, std::vector<size_t>> by_key;
+  for (size_t i = 0; i < history.size(); ++i) {
+    const TimeSeries& s = history[i];
+    Labels stable;
+    for (const auto& [k, v] : s.labels)
+      if (!IsVolatileLabel(k)) stable[k] = v;
+    const bool named = std::any_of(stable.begin(), stable.end(), [](const auto& kv) { return kv.first != "job"; });
+    if (!named || stable.size() == s.labels.size() || s.empty()) continue;
+    keys[i] = FormatSeriesId(s.name, stable);
+    by_key[keys[i]].push_back(i);
+  }
+  std::set<size_t> done;
+  for (size_t i = 0; i < history.size(); ++i) {
+    if (done.count(i)) continue;
+    std::vector<size_t> group = keys[i].empty() ? std::vector<size_t>{i} : by_key[keys[i]];
+    std::sort(group.begin(), group.end(), [&](size_t a, size_t b) {
+      return history[a].timestamps_ms.front() < history[b].timestamps_ms.front();
+    });
+    bool stitch = group.size() > 1;
+    for (size_t g = 1; stitch && g < group.size(); ++g) {
+      const TimeSeries& a = history[group[g - 1]];
+      const TimeSeries& b = history[group[g]];
+      stitch = b.timestamps_ms.front() > a.timestamps_ms.front() &&
+               b.timestamps_ms.front() + kStitchOverlapMs > a.timestamps_ms.back() &&
+               b.timestamps_ms.back() > a.timestamps_ms.back() && a.has_anomaly_labels() == b.has_anomaly_labels();
+    }
+    if (!stitch) {
+      out.push_back(history[i]);
+      parts.push_back({i});
+      notes.emplace_back();
+      done.insert(i);
+      continue;
+    }
+    std::vector<const TimeSeries*> members;
+    for (size_t g : group) members.push_back(&history[g]);
+    TimeSeries joined;
+    joined.name = history[i].name;
+    joined.labels = SelectorPartsFor(members).common;
+    joined.labels.erase("__name__");
+    std::string note = "stitched from " + std::to_string(group.size()) +
+                       " series of one unit, one after another (its volatile scrape labels changed: an "
+                       "exporter restarted or moved, a job restarted): ";
+    for (size_t g = 0; g < group.size(); ++g) {
+      const TimeSeries& s = history[group[g]];
+      const int64_t next = g + 1 < group.size() ? history[group[g + 1]].timestamps_ms.front() : INT64_MAX;
+      size_t kept = 0;
+      for (size_t k = 0; k < s.size() && s.timestamps_ms[k] < next; ++k, ++kept) {
+        joined.timestamps_ms.push_back(s.timestamps_ms[k]);
+        joined.values.push_back(s.values[k]);
+        if (s.has_anomaly_labels()) joined.anomaly_labels.push_back(s.anomaly_labels[k]);
+      }
+      std::string differing;
+      for (const auto& [k, v] : s.labels)
+        if (!joined.labels.count(k)) differing += (differing.empty() ? "" : ", ") + k + "=" + Quote(v);
+      note += (g ? "; " : "") + differing + " from " + FormatRfc3339Ms(s.timestamps_ms.front()) + " (" +
+              std::to_string(kept) + " points)";
+      done.insert(group[g]);
+    }
+    out.push_back(std::move(joined));
+    std::sort(group.begin(), group.end());
+    parts.push_back(group);
+    notes.push_back(note);
+  }
 }
 
 // "" when the selector `parts` of the series `indices` picks no other series of `history`; else a
@@ -396,19 +479,25 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   run.objective = options.objective;
   run.delay_k = options.delay_k;
   // Targets.
+  // Targets, as indices into `work`: the history, or in one-for-one mode the history with each
+  // unit's fragments stitched into one series (`parts`: their history indices).
   std::vector<std::pair<std::string, std::vector<size_t>>> targets;
   std::vector<SelectorParts> selectors;  // per target, parallel to `targets`
+  std::vector<TimeSeries> stitched;
+  std::vector<std::vector<size_t>> parts;
+  std::vector<std::string> stitch_notes;
+  if (options.mode == TrainMode::kOneForOne) StitchFragments(history, stitched, parts, stitch_notes);
+  const std::vector<TimeSeries>& work = options.mode == TrainMode::kOneForOne ? stitched : history;
   if (options.mode == TrainMode::kOneForOne) {
     std::map<std::string, int> name_count;
-    for (const TimeSeries& s : history) ++name_count[s.name];
-    for (size_t i = 0; i < history.size(); ++i) {
+    for (const TimeSeries& s : work) ++name_count[s.name];
+    for (size_t i = 0; i < work.size(); ++i) {
       // Named by the labels its select keeps: the exporter's address and pod left out of the select
       // stay out of the file and rule names too (still unique: the select picks no other series).
-      selectors.push_back(TargetSelector(history, {i}));
-      Labels named = history[i].labels;
+      selectors.push_back(TargetSelector(work, {i}));
+      Labels named = work[i].labels;
       for (const auto& [k, v] : selectors.back().dropped) named.erase(k);
-      targets.push_back(
-          {name_count[history[i].name] == 1 ? history[i].name : FormatSeriesId(history[i].name, named), {i}});
+      targets.push_back({name_count[work[i].name] == 1 ? work[i].name : FormatSeriesId(work[i].name, named), {i}});
     }
   } else if (!groups.empty()) {
     for (const auto& [g, idx] : groups) targets.push_back({g, idx});
@@ -432,15 +521,20 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     out.target = targets[t].first;
     out.file_stem = stems[t];
     out.rule_prefix = prefixes[t];
-    out.series = targets[t].second;
-    const SelectorParts selector = t < selectors.size() ? selectors[t] : TargetSelector(history, out.series);
-    Result<TrainingData> data_or = CutTarget(history, out.series, out.target, options, selector);
+    const std::vector<size_t>& members = targets[t].second;  // into `work`
+    out.series = members;
+    if (options.mode == TrainMode::kOneForOne) {
+      out.series = parts[members[0]];
+      out.stitch_note = stitch_notes[members[0]];
+    }
+    const SelectorParts selector = t < selectors.size() ? selectors[t] : TargetSelector(work, members);
+    Result<TrainingData> data_or = CutTarget(work, members, out.target, options, selector);
     if (!data_or.ok()) out.status = data_or.status();
     if (out.status.ok()) {
       const TrainingData& data = *data_or;
       out.selector = data.selector;
       out.selector_note = selector.note;
-      out.selector_warning = SelectorWarning(history, out.series, selector);
+      out.selector_warning = SelectorWarning(work, members, selector);
       out.labeled = data.labeled;
       out.fit_labeled = FitsLabeled(data);
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
@@ -567,6 +661,7 @@ Json TrainingRunToJson(const TrainingRun& run, const RunProvenance& provenance) 
     Json tj{{"target", t.target},        {"selector", t.selector},       {"labeled", t.labeled},
             {"series", t.series.size()}, {"evaluations", t.evaluations}, {"wall_s", t.wall_s}};
     tj["rule_file"] = t.rule_text.empty() ? Json(nullptr) : Json(t.file_stem + ".rules");
+    if (!t.stitch_note.empty()) tj["stitched"] = t.stitch_note;
     if (!t.selector_note.empty()) tj["selector_note"] = t.selector_note;
     if (!t.selector_warning.empty()) tj["selector_warning"] = t.selector_warning;
     if (!t.status.ok()) tj["error"] = t.status.ToString();
@@ -607,6 +702,7 @@ Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const
   head += "# data: " + provenance.data_source + provenance.subset.Describe() + "\n";
   head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
           t.selector + ")\n";
+  if (!t.stitch_note.empty()) head += "# series: " + t.stitch_note + "\n";
   if (!t.selector_note.empty()) head += "# select: " + t.selector_note + "\n";
   if (!t.selector_warning.empty()) head += "# warning: " + t.selector_warning + "\n";
   head += "# split: " + provenance.SplitLine(t.fit_labeled) + "\n";

@@ -93,6 +93,11 @@ struct TrainedTarget {
   // target name. Rule names are unique across all the run's files, whatever the target order.
   std::string rule_prefix;
   std::vector<size_t> series;  // indices into the input
+  // One-for-one: the input series were fragments of one unit (the same labels but the volatile
+  // scrape ones, one after another: an exporter that moved, a restarted job) trained as one stitched
+  // series (`series` holds them all); says which, from when, how many points each. The rule file's
+  // `# series:` line and training.json's `stitched`. "" otherwise.
+  std::string stitch_note;
   std::string selector;
   // What the select did with the scrape's volatile labels (instance, pod, container, endpoint,
   // service, namespace, exported_pod / _container / _namespace) the target's series share: left

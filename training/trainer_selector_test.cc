@@ -155,5 +155,75 @@ TEST_CASE("trainer: volatile labels are kept when the unit's labels would also p
   CHECK(run->targets[0].selector_note.empty());
 }
 
+
+// `s` from point `from` to `to` (exclusive), with another instance and pod: the same GPU after its
+// exporter moved.
+TimeSeries Fragment(const TimeSeries& s, size_t from, size_t to, const std::string& address, const std::string& pod) {
+  TimeSeries f = s.SliceIndex(from, to);
+  f.labels["instance"] = address + ":9400";
+  f.labels["pod"] = pod;
+  return f;
+}
+
+TEST_CASE("trainer: one GPU's series before and after its exporter moved train as one stitched target") {
+  const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40);
+  const TimeSeries gpu1 = DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-old", 45);
+  // The exporter moved at point 900 (10.0.0.11 -> 10.0.0.21); Prometheus's lookback repeated the
+  // old series' last value for 3 more points (its next 3 points are the new series' first 3).
+  std::vector<TimeSeries> history = {Fragment(gpu0, 0, 903, "10.0.0.11", "dcgm-old"),
+                                     Fragment(gpu1, 0, 903, "10.0.0.11", "dcgm-old"),
+                                     Fragment(gpu0, 900, 1600, "10.0.0.21", "dcgm-new"),
+                                     Fragment(gpu1, 900, 1600, "10.0.0.21", "dcgm-new")};
+  Result<TrainingRun> run = Train(history);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 2);
+  const TrainedTarget& t = run->targets[0];
+  REQUIRE(t.status.ok());
+  CHECK(t.series == std::vector<size_t>{0, 2});
+  CHECK(t.selector.find("instance") == std::string::npos);
+  CHECK(t.selector.find("gpu=\"0\"") != std::string::npos);
+  INFO(t.stitch_note);
+  CHECK(t.stitch_note.find("stitched from 2 series of one unit, one after another") == 0);
+  CHECK(t.stitch_note.find("instance=\"10.0.0.11:9400\", pod=\"dcgm-old\" from 1970-01-01T00:00:00Z (900 points); "
+                           "instance=\"10.0.0.21:9400\", pod=\"dcgm-new\" from 1970-01-01T15:00:00Z (700 points)") !=
+        std::string::npos);
+  CHECK(TrainingRunToJson(*run, "prom:x", "s")["targets"][0]["stitched"] == t.stitch_note);
+  // Trained on the whole history: the rules catch the spikes at a third address.
+  std::vector<TimeSeries> later = {Fragment(gpu0, 0, 1600, "10.0.0.31", "dcgm-3"),
+                                   Fragment(gpu1, 0, 1600, "10.0.0.31", "dcgm-3")};
+  Result<CompiledRules> all = CompileRules(run->CombinedRules(), "all.rules");
+  REQUIRE(all.ok());
+  Result<BatchResult> r = EvaluateBatch(*all, later);
+  REQUIRE(r.ok());
+  CHECK(r->flags[0][40 + 97 * 12] == 1);
+  CHECK(r->flags[1][45 + 97 * 12] == 1);
+
+  // A job restarted: its rank's loss under a new pod and address, trained as one series too.
+  std::vector<TimeSeries> job = {Fragment(gpu0, 0, 800, "10.1.0.5", "llm-8b-0"),
+                                 Fragment(gpu0, 800, 1600, "10.1.0.9", "llm-8b-0-r1")};
+  for (TimeSeries& f : job) {
+    f.name = "training_loss";
+    f.labels = {{"job", "trainers"}, {"rank", "0"}, {"instance", f.labels["instance"]}, {"pod", f.labels["pod"]}};
+  }
+  run = Train(job);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 1);
+  CHECK(run->targets[0].selector == "training_loss{job=\"trainers\", rank=\"0\"}");
+  CHECK(run->targets[0].stitch_note.find("stitched from 2 series") == 0);
+}
+
+TEST_CASE("trainer: two series of one GPU that overlap longer than Prometheus's lookback are not stitched") {
+  const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40);
+  // 10 minutes of overlap: two exporters at once, not one that moved.
+  std::vector<TimeSeries> history = {Fragment(gpu0, 0, 910, "10.0.0.11", "dcgm-old"),
+                                     Fragment(gpu0, 900, 1600, "10.0.0.21", "dcgm-new")};
+  Result<TrainingRun> run = Train(history);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 2);
+  CHECK(run->targets[0].stitch_note.empty());
+  CHECK(run->targets[0].selector.find("instance=\"10.0.0.11:9400\"") != std::string::npos);
+  CHECK(run->targets[0].selector_note.find("also selects 1 other series of the data") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
