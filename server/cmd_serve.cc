@@ -45,6 +45,7 @@
 #include "server/chat.h"
 #include "server/chat_store.h"
 #include "server/cli.h"
+#include "server/data_source.h"  // ServeStepMismatch
 #include "server/http_api.h"
 #include "server/incident_store.h"
 #include "server/online_detection.h"
@@ -117,6 +118,12 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
   auto parsed = ParsePrometheusUrl(url);
   if (!parsed.ok()) return InvalidArgumentError("prometheus_url: " + parsed.status().message());
   const int64_t interval_ms = int64_t{f.eval_interval_s} * 1000;
+  {  // rules trained by train-rules at another prom: step (as vigil detect warns)
+    std::vector<std::string> rule_files;
+    for (const RulePlan& r : rules->rules) rule_files.push_back(r.file);
+    for (const std::string& w : ServeStepMismatch(interval_ms, rule_files))
+      std::fprintf(stderr, "vigil serve: warning: %s\n", w.c_str());
+  }
   PrometheusSourceOptions po;
   po.url = *parsed;
   po.step_ms = interval_ms;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -379,10 +380,13 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
   return ds;
 }
 
-std::vector<std::string> PromStepMismatch(const Dataset& read, const std::vector<std::string>& rule_files) {
-  if (read.format != "prom") return {};
-  Result<PromDataSpec> now = ParsePromDataSpec(read.source, 0);
-  if (!now.ok()) return {};
+namespace {
+
+// The warnings of PromStepMismatch / ServeStepMismatch: rule files recording a prom: step other than
+// `step_ms`, one line per recorded step, `how` the reader's step in words, `fix(trained)` the remedy.
+std::vector<std::string> StepMismatch(int64_t step_ms, const std::vector<std::string>& rule_files,
+                                      const std::string& how,
+                                      const std::function<std::string(int64_t)>& fix) {
   struct Seen {
     std::string file;
     size_t more = 0;
@@ -398,7 +402,7 @@ std::vector<std::string> PromStepMismatch(const Dataset& read, const std::vector
       constexpr std::string_view kData = "# data: ";
       if (line.rfind(kData, 0) != 0) continue;
       Result<PromDataSpec> then = ParsePromDataSpec(std::string_view(line).substr(kData.size()), 0);
-      if (!then.ok() || then->range.step_ms == now->range.step_ms) break;
+      if (!then.ok() || then->range.step_ms == step_ms) break;
       auto [it, fresh] = by_step.try_emplace(then->range.step_ms, Seen{path});
       if (!fresh) ++it->second.more;
       break;
@@ -406,13 +410,33 @@ std::vector<std::string> PromStepMismatch(const Dataset& read, const std::vector
   }
   std::vector<std::string> out;
   for (const auto& [step, seen] : by_step) {
-    const std::string trained = FormatDurationMs(step), here = FormatDurationMs(now->range.step_ms);
+    const std::string trained = FormatDurationMs(step);
     out.push_back(seen.file + (seen.more ? " (and " + std::to_string(seen.more) + " more rule files)" : std::string()) +
-                  " was trained on prom: data at step " + trained + " (its `# data:` line); this read is at step " +
-                  here + ": its windows counted in points (10p, 60p) span another time and its thresholds were "
-                  "fit at " + trained + "; read with step=" + trained);
+                  " was trained on prom: data at step " + trained + " (its `# data:` line); " + how +
+                  ": its windows counted in points (10p, 60p) span another time and its thresholds were "
+                  "fit at " + trained + "; " + fix(step));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> PromStepMismatch(const Dataset& read, const std::vector<std::string>& rule_files) {
+  if (read.format != "prom") return {};
+  Result<PromDataSpec> now = ParsePromDataSpec(read.source, 0);
+  if (!now.ok()) return {};
+  return StepMismatch(now->range.step_ms, rule_files, "this read is at step " + FormatDurationMs(now->range.step_ms),
+                      [](int64_t trained) { return "read with step=" + FormatDurationMs(trained); });
+}
+
+std::vector<std::string> ServeStepMismatch(int64_t interval_ms, const std::vector<std::string>& rule_files) {
+  return StepMismatch(interval_ms, rule_files,
+                      "vigil serve reads and evaluates at step " + FormatDurationMs(interval_ms) + " (--eval-interval)",
+                      [](int64_t trained) {
+                        if (trained % 1000 != 0)
+                          return std::string("--eval-interval takes whole seconds; train at a step of whole seconds");
+                        return "serve them with --eval-interval " + std::to_string(trained / 1000);
+                      });
 }
 
 std::string PromReadNote(std::string_view spec, const Dataset& read) {

@@ -89,5 +89,9 @@ std::string PromReadNote(std::string_view spec, const Dataset& read);
 // One warning line per recorded step that differs from `read`'s, naming a file, both steps and the
 // step to use. Empty when `read` is not prom:, or no file records a prom: step other than its own.
 std::vector<std::string> PromStepMismatch(const Dataset& read, const std::vector<std::string>& rule_files);
+// The same for `vigil serve --rules`, which reads Prometheus at step `interval_ms` (its
+// --eval-interval): one warning per recorded step other than it, naming the --eval-interval to use
+// (before 2026-12-04 serve said nothing: rules trained at 1m ran at the default 15 s).
+std::vector<std::string> ServeStepMismatch(int64_t interval_ms, const std::vector<std::string>& rule_files);
 
 }  // namespace vigil

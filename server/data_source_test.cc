@@ -414,6 +414,13 @@ TEST_CASE("PromStepMismatch: rule files trained at another prom: step are named,
   CHECK(Contains(back[0], d + " was trained on prom: data at step 15s"));
   read.format = "csv";
   CHECK(PromStepMismatch(read, {a, d}).empty());
+  // vigil serve reads at its --eval-interval (default 15 s): a and b were fit at 1m.
+  const std::vector<std::string> serve = ServeStepMismatch(15'000, {a, b, c, d});
+  REQUIRE(serve.size() == 1);
+  CHECK(serve[0] == a + " (and 1 more rule files) was trained on prom: data at step 1m (its `# data:` line); vigil serve "
+                        "reads and evaluates at step 15s (--eval-interval): its windows counted in points (10p, 60p) span "
+                        "another time and its thresholds were fit at 1m; serve them with --eval-interval 60");
+  CHECK(ServeStepMismatch(60'000, {a, b, c}).empty());
   std::filesystem::remove_all(dir);
 }
 

@@ -13,7 +13,8 @@
 #  3. the exporter "moves": a live exporter (lib/exporter.py) on a new loopback address, with a new
 #     pod name, serves the same two GPUs (noisy, 60-63 C), scraped every 1 s by the same Prometheus;
 #  4. `vigil serve --rules <the trained folder> --eval-interval 1`: the rules watch the 2 GPUs'
-#     new series (vigil_detection_series 2, vigil_detection_rules_selecting_nothing 0);
+#     new series (vigil_detection_series 2, vigil_detection_rules_selecting_nothing 0), and it warns
+#     that they were trained at step 1m (it reads at its 1 s interval; said since 2026-12-04);
 #     GPU 0 to 95 C -> an incident of one of GPU 0's trained rules on Hostname node-a, gpu 0 (with
 #     the new instance).
 # Skipped (exit 77) only when prometheus / promtool / curl are missing.
@@ -102,6 +103,9 @@ for _ in $(seq 150); do
 done
 start_serve "$TMP/vigil.log" --data-dir "$TMP/var" --prometheus-url "$PROM_URL" \
   serve --listen 127.0.0.1:0 --no-probes --rules "$TMP/rules" --eval-interval 1
+# Trained at step 1m, served every 1 s: serve says so, as vigil detect does for a read at another step.
+grep -q "vigil serve: warning: $TMP/rules/.*rules (and 1 more rule files) was trained on prom: data at step 1m (its \`# data:\` line); vigil serve reads and evaluates at step 1s (--eval-interval): .*; serve them with --eval-interval 60" "$TMP/vigil.log" &&
+  passed=$((passed + 1)) || bad "serve does not warn that the rules were trained at step 1m: $(grep -i warn "$TMP/vigil.log")"
 # The rules watch the moved GPUs' series (the warm-up may end before the new exporter's first
 # scrapes; the gauges follow each evaluation).
 detection_metric() { curl -sf "$V/metrics" | awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? -1 : v) }'; }
