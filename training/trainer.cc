@@ -157,7 +157,8 @@ constexpr int64_t kStitchOverlapMs = 5 * 60'000;
 
 // One-for-one input: `history` with the fragments of one unit stitched into one series each. Series
 // are fragments of one unit when their name and labels other than the volatile scrape ones are equal,
-// a label among those names the unit (not only `job`), they differ in a volatile label, and each
+// a label among those names the unit (not only `job`), they differ in a volatile label (or its
+// presence: dcgm-exporter's pod label of a job on the GPU, gone when it ends), and each
 // starts after the one before ends (up to kStitchOverlapMs earlier; the earlier one's points from
 // the later one's first timestamp on are left out): an exporter pod that moved, a restarted job.
 // The stitched series has the labels all its fragments share; `parts[j]` are the history indices of
@@ -174,7 +175,7 @@ void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSer
     for (const auto& [k, v] : s.labels)
       if (!IsVolatileLabel(k)) stable[k] = v;
     const bool named = std::any_of(stable.begin(), stable.end(), [](const auto& kv) { return kv.first != "job"; });
-    if (!named || stable.size() == s.labels.size() || s.empty()) continue;
+    if (!named || s.empty()) continue;  // a fragment may have no volatile label (a pod label gone)
     keys[i] = FormatSeriesId(s.name, stable);
     by_key[keys[i]].push_back(i);
   }
@@ -221,6 +222,7 @@ void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSer
       std::string differing;
       for (const auto& [k, v] : s.labels)
         if (!joined.labels.count(k)) differing += (differing.empty() ? "" : ", ") + k + "=" + Quote(v);
+      if (differing.empty()) differing = "without those labels";
       note += (g ? "; " : "") + differing + " from " + FormatRfc3339Ms(s.timestamps_ms.front()) + " (" +
               std::to_string(kept) + " points)";
       done.insert(group[g]);

@@ -212,6 +212,22 @@ TEST_CASE("trainer: one GPU's series before and after its exporter moved train a
   CHECK(run->targets[0].stitch_note.find("stitched from 2 series") == 0);
 }
 
+TEST_CASE("trainer: a GPU whose job's pod label goes away (dcgm-exporter's pod mapping) trains as one series") {
+  const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "x", 40);
+  TimeSeries busy = gpu0.SliceIndex(0, 1000), idle = gpu0.SliceIndex(1000, 1600);
+  busy.labels = idle.labels = {{"Hostname", "node-a"}, {"gpu", "0"}, {"UUID", "GPU-node-a-0"}};
+  busy.labels["pod"] = "llm-8b-worker-3";
+  busy.labels["namespace"] = "team-a";
+  Result<TrainingRun> run = Train({busy, idle});
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 1);
+  CHECK(run->targets[0].selector == "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-a\", UUID=\"GPU-node-a-0\", gpu=\"0\"}");
+  INFO(run->targets[0].stitch_note);
+  CHECK(run->targets[0].stitch_note.find("namespace=\"team-a\", pod=\"llm-8b-worker-3\" from 1970-01-01T00:00:00Z (1000 "
+                                         "points); without those labels from 1970-01-01T16:40:00Z (600 points)") !=
+        std::string::npos);
+}
+
 TEST_CASE("trainer: two series of one GPU that overlap longer than Prometheus's lookback are not stitched") {
   const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40);
   // 10 minutes of overlap: two exporters at once, not one that moved.
