@@ -49,6 +49,15 @@ Result<TrainingRun> Train(const std::vector<TimeSeries>& history) {
   return TrainRules(history, {}, proposer, opts);
 }
 
+// The flags of all the run's rules (compiled together) over `series`.
+std::vector<std::vector<uint8_t>> FlagsOf(const TrainingRun& run, const std::vector<TimeSeries>& series) {
+  Result<CompiledRules> all = CompileRules(run.CombinedRules(), "all.rules");
+  REQUIRE(all.ok());
+  Result<BatchResult> r = EvaluateBatch(*all, series);
+  REQUIRE(r.ok());
+  return r->flags;
+}
+
 TEST_CASE("trainer: DCGM rules select the GPU, not the exporter's instance / pod, and still run after it moves") {
   std::vector<TimeSeries> history = {DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-x7k2p", 40),
                                      DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-x7k2p", 45),
@@ -84,14 +93,11 @@ TEST_CASE("trainer: DCGM rules select the GPU, not the exporter's instance / pod
     s.labels["instance"] = "10.0.7." + s.labels["gpu"] + ":9400";
     s.labels["pod"] = "dcgm-new-" + s.labels["Hostname"];
   }
-  Result<CompiledRules> all = CompileRules(run->CombinedRules(), "all.rules");
-  REQUIRE(all.ok());
-  Result<BatchResult> r = EvaluateBatch(*all, moved);
-  REQUIRE(r.ok());
-  CHECK(r->flags[0][40 + 97 * 3] == 1);
-  CHECK(r->flags[1][45 + 97 * 3] == 1);
-  CHECK(r->flags[2][50 + 97 * 3] == 1);
-  CHECK(r->flags[0][50 + 97 * 3] == 0);
+  const std::vector<std::vector<uint8_t>> flags = FlagsOf(*run, moved);
+  CHECK(flags[0][40 + 97 * 3] == 1);
+  CHECK(flags[1][45 + 97 * 3] == 1);
+  CHECK(flags[2][50 + 97 * 3] == 1);
+  CHECK(flags[0][50 + 97 * 3] == 0);
 
   // The provenance says it: training.json and the rule file.
   const Json j = TrainingRunToJson(*run, "prom:x", "s");
@@ -191,12 +197,9 @@ TEST_CASE("trainer: one GPU's series before and after its exporter moved train a
   // Trained on the whole history: the rules catch the spikes at a third address.
   std::vector<TimeSeries> later = {Fragment(gpu0, 0, 1600, "10.0.0.31", "dcgm-3"),
                                    Fragment(gpu1, 0, 1600, "10.0.0.31", "dcgm-3")};
-  Result<CompiledRules> all = CompileRules(run->CombinedRules(), "all.rules");
-  REQUIRE(all.ok());
-  Result<BatchResult> r = EvaluateBatch(*all, later);
-  REQUIRE(r.ok());
-  CHECK(r->flags[0][40 + 97 * 12] == 1);
-  CHECK(r->flags[1][45 + 97 * 12] == 1);
+  const std::vector<std::vector<uint8_t>> flags = FlagsOf(*run, later);
+  CHECK(flags[0][40 + 97 * 12] == 1);
+  CHECK(flags[1][45 + 97 * 12] == 1);
 
   // A job restarted: its rank's loss under a new pod and address, trained as one series too.
   std::vector<TimeSeries> job = {Fragment(gpu0, 0, 800, "10.1.0.5", "llm-8b-0"),
