@@ -443,6 +443,16 @@ int Run(const TrainFlags& f, const Config& base_config) {
   bool kept_earlier = false;
   for (const std::string& name : failed_files) kept_earlier = kept_earlier || earlier->count(name) > 0;
   size_t with_rules = 0, failed = 0;
+  // Selects that had to keep the scrape's instance / pod (training/trainer.h selector_note): their
+  // rules stop matching once it changes. One line: with one series per GPU there can be thousands.
+  std::vector<const TrainedTarget*> pinned;
+  for (const TrainedTarget& t : run->targets)
+    if (!t.rule_text.empty() && t.selector_note.rfind("kept ", 0) == 0) pinned.push_back(&t);
+  if (!pinned.empty()) {
+    std::fprintf(stderr, "train-rules: warning: %zu target(s) select on volatile scrape labels; %s: %s%s\n", pinned.size(),
+                 QuotedName(pinned[0]->target, 120).c_str(), pinned[0]->selector_note.c_str(),
+                 pinned.size() > 1 ? " (the others: their rule files' `# select:` lines)" : "");
+  }
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
     if (!t.rule_text.empty() && !t.selector_warning.empty())

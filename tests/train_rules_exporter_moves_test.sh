@@ -10,6 +10,8 @@
 #  2. `vigil train-rules --data prom:...` over it: no select names instance or the pod's labels
 #     (nor does a rule-file name),
 #     each rule file's `# select:` line says which it left out and why, training.json likewise;
+#     Series told apart by instance alone (CSV, two trainers' throughput): their selects keep it and
+#     train-rules warns once on stderr (since 2026-12-04; before, only the rule files said so);
 #  3. the exporter "moves": a live exporter (lib/exporter.py) on a new loopback address, with a new
 #     pod name, serves the same two GPUs (noisy, 60-63 C), scraped every 1 s by the same Prometheus;
 #  4. `vigil serve --rules <the trained folder> --eval-interval 1`: the rules watch the 2 GPUs'
@@ -95,6 +97,18 @@ grep -h '^ *select' "$TMP"/rules/*.rules | grep -q 'Hostname="node-a"' && passed
   passed=$((passed + 1)) || bad "the rule files do not say which labels they left out: $(grep -h '^# select' "$TMP"/rules/*.rules)"
 "$PY" -c 'import json, sys; t = json.load(open(sys.argv[1]))["targets"]; sys.exit(0 if len(t) == 2 and all("instance=" in x["selector_note"] and "instance" not in x["selector"] for x in t) else 1)' \
   "$TMP/rules/training.json" && passed=$((passed + 1)) || bad "training.json has no selector_note: $(head -c 2000 "$TMP/rules/training.json")"
+
+# Series told apart by instance alone (two trainers' throughput, one scrape job): the selects keep
+# instance, and train-rules says so on stderr, once for all such targets.
+"$PY" -c '
+print("timestamp,series,value,instance,job")
+for i in range(200):
+    for a in ("10.1.0.5:8000", "10.1.0.9:8000"):
+        print(f"{1796000000 + 60 * i},samples_per_second,{1800 + (i * 37) % 11},{a},trainers")' >"$TMP/tput.csv"
+"$VIGIL" train-rules --data "csv:$TMP/tput.csv" --out "$TMP/tput" >/dev/null 2>"$TMP/tput.err"
+[ "$(grep -c 'warning: .* select on volatile scrape labels' "$TMP/tput.err")" = 1 ] &&
+  grep -q '^train-rules: warning: 2 target(s) select on volatile scrape labels; .*: kept instance in the select: no other label but the scrape.s job names the unit, .* (the others: their rule files. `# select:` lines)$' "$TMP/tput.err" &&
+  passed=$((passed + 1)) || bad "train-rules does not warn once about selects kept on instance: $(cat "$TMP/tput.err")"
 
 # 4. serve the trained rules against the moved exporter.
 for _ in $(seq 150); do
