@@ -67,24 +67,6 @@ Result<int64_t> OptTime(const Json& obj, const char* key, const std::string& whe
   return *ms;
 }
 
-// Alertmanager's own fingerprint of an alert (prometheus/common model.LabelSet.Fingerprint): FNV-1a
-// 64 over the label names in byte order, each name and value followed by the byte 0xff, printed as
-// 16 hex digits. The alertname is one of the labels. Before DEF5 (2026-12-03) the alertname was
-// mixed in once more and the offset basis lacked its last digit, so an alert sent without
-// `fingerprint` (amtool, a script, a test) got another fingerprint than the same alert coming
-// through Alertmanager, and became a second incident.
-std::string AlertmanagerFingerprint(const Labels& labels) {
-  uint64_t h = 14695981039346656037ull;  // FNV-1a 64 offset basis
-  auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;  // model.SeparatorByte
-  };
-  for (const auto& [k, v] : labels) mix(k), mix(v);  // Labels is a std::map: names in byte order
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 Status CheckBody(std::string_view body, const AlertmanagerLimits& limits) {
   if (body.size() > limits.max_body_bytes) {
     return ResourceExhaustedError("body: " + std::to_string(body.size()) + " bytes, more than the limit of " +
@@ -109,6 +91,35 @@ Status CheckDuplicates(const std::vector<Alert>& alerts) {
 }
 
 }  // namespace
+
+// Before DEF5 (2026-12-03) the alertname was mixed in once more and the offset basis lacked its
+// last digit, so an alert sent without `fingerprint` (amtool, a script, a test) got another
+// fingerprint than the same alert coming through Alertmanager, and became a second incident.
+std::string AlertmanagerFingerprint(const Labels& labels) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a 64 offset basis
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;  // model.SeparatorByte
+  };
+  for (const auto& [k, v] : labels) mix(k), mix(v);  // Labels is a std::map: names in byte order
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+// The code of ce0f702 to ecf96fa^, kept to recognise what it wrote (server/incident_store.cc).
+std::string PreDef5Fingerprint(std::string_view alertname, const Labels& labels) {
+  uint64_t h = 1469598103934665603ull;  // the offset basis without its last digit, as it was
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  mix(alertname);
+  for (const auto& [k, v] : labels) mix(k), mix(v);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
 
 std::string AlertGeneratorUrl(const Alert& alert) {
   if (alert.explanation.is_object()) {

@@ -50,6 +50,18 @@ struct AlertmanagerLimits {
   size_t max_alerts = 10'000;         // more alerts in one payload is ResourceExhausted
 };
 
+// Alertmanager's own fingerprint of an alert (prometheus/common model.LabelSet.Fingerprint): FNV-1a
+// 64 over the label names in byte order (the alertname is one of them), each name and value
+// followed by the byte 0xff, as 16 lowercase hex digits. The parsers give it to an alert sent
+// without `fingerprint`.
+std::string AlertmanagerFingerprint(const Labels& labels);
+
+// What vigil computed instead before DEF5 (2026-12-03, ecf96fa): FNV-1a 64 with the offset basis
+// missing its last digit (1469598103934665603) over the alertname and then the sorted labels,
+// each followed by 0xff. Only for recognising fingerprints stored by those versions (the incident
+// store rewrites them to AlertmanagerFingerprint on upgrade); never for new alerts.
+std::string PreDef5Fingerprint(std::string_view alertname, const Labels& labels);
+
 // The alert's generatorURL ("" when none was sent).
 std::string AlertGeneratorUrl(const Alert& alert);
 

@@ -212,3 +212,18 @@ TEST_CASE("alertmanager input: a webhook, one alert object or an array of alerts
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+
+// DEF6: what vigil before DEF5 computed for an alert without `fingerprint`, kept to recognise it in
+// stores that vigil wrote. The values are the output of that code (ecf96fa^:connectors/alertmanager.cc
+// Fnv1aHex) compiled on its own for these label sets.
+TEST_CASE("alertmanager: PreDef5Fingerprint is the fingerprint vigil computed before DEF5") {
+  const Labels xid = {{"alertname", "GpuXidError"}, {"Hostname", "node-3"}, {"gpu", "5"}, {"xid", "79"},
+                      {"severity", "critical"}};
+  CHECK(PreDef5Fingerprint("GpuXidError", xid) == "bf3466a154fdac4e");
+  CHECK(PreDef5Fingerprint("A", {{"alertname", "A"}}) == "64db7e9e40756195");
+  CHECK(AlertmanagerFingerprint(xid) == "5ef07fd7b76a54cc");  // what replaced it (Alertmanager 0.25's)
+}
+
+}  // namespace vigil

@@ -19,6 +19,7 @@
 
 #include "agents/alert_triage.h"
 #include "agents/component_text.h"
+#include "connectors/alertmanager.h"
 #include "core/logging.h"
 #include "core/rule_plan.h"
 #include "core/time_util.h"
@@ -36,7 +37,9 @@ constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagn
 // 3: incidents.retry_at_ms (2026-12-01, SV: a failed triage queued again), added by ALTER TABLE.
 // 4: table meta with the store's id (2026-12-01, K5), added by CREATE TABLE IF NOT EXISTS.
 // 5: incidents.storm_key, .batch, .claim_seq (ALTER TABLE) and table incident_alerts (2026-12-03, STORM).
-constexpr int kSchemaVersion = 5;
+// 6: fingerprints a vigil before DEF5 computed for an alert sent without one are Alertmanager's
+//    (2026-12-04, DEF6; RewritePreDef5Fingerprints), so that alert sent again joins its incident.
+constexpr int kSchemaVersion = 6;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -111,6 +114,75 @@ Result<kb::Stmt> Prepare(sqlite3* db, std::string_view sql) {
     return SqlError(db, "preparing `" + std::string(sql.substr(0, 60)) + "`");
   }
   return kb::Stmt(db, s);
+}
+
+// Schema 6 (DEF6): a vigil before DEF5 (ecf96fa) gave an alert sent without `fingerprint`
+// PreDef5Fingerprint(alertname, labels); every vigil since gives it Alertmanager's, so that alert
+// sent again to an upgraded vigil would not find its incident and open a second one. A row whose
+// fingerprint (column or alert_json) is exactly the old hash of its own stored labels was computed
+// that way (an Alertmanager fingerprint or vigil's online AlertFingerprint equal to it would be a
+// 64-bit collision) and gets Alertmanager's. A row whose new fingerprint another row already holds
+// (the same alert, opened again by an upgraded vigil before this ran) is left as it was, and said.
+// Rows are read in chunks of rowid, so the whole table is never in memory. Returns rows rewritten.
+Result<int64_t> RewritePreDef5Fingerprints(sqlite3* db, std::string_view table, const std::string& store_path) {
+  const std::string t(table);
+  ASSIGN_OR_RETURN(kb::Stmt read, Prepare(db, "SELECT rowid, fingerprint, alert_json, starts_at_ms FROM " + t +
+                                                  " WHERE rowid > ?1 ORDER BY rowid LIMIT 512"));
+  ASSIGN_OR_RETURN(kb::Stmt both, Prepare(db, "UPDATE OR IGNORE " + t + " SET fingerprint=?2, alert_json=?3 "
+                                                  "WHERE rowid=?1"));
+  ASSIGN_OR_RETURN(kb::Stmt json_only, Prepare(db, "UPDATE " + t + " SET alert_json=?2 WHERE rowid=?1"));
+  struct Change {
+    int64_t rowid = 0, starts_at_ms = 0;
+    bool column = false;
+    std::string old_fingerprint, fingerprint, alert_json;
+  };
+  int64_t rewritten = 0, after = 0;
+  for (bool more = true; more;) {
+    std::vector<Change> changes;
+    read.Reset();
+    read.Bind(1, after);
+    more = false;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, read.Step());
+      if (!row) break;
+      more = true;
+      after = read.Int(0);
+      auto j = ParseJson(read.Text(2), "alert_json");
+      if (!j.ok() || !j->is_object()) continue;  // unreadable: left for ReadRow to report, as before
+      auto alert = FromJson<Alert>(*j, "alert_json");
+      if (!alert.ok()) continue;
+      auto name = alert->labels.find("alertname");
+      const std::string old = PreDef5Fingerprint(name != alert->labels.end() ? name->second : alert->rule,
+                                                 alert->labels);
+      const bool column = read.Text(1) == old, in_json = alert->fingerprint == old;
+      if (!column && !in_json) continue;
+      Change c;
+      c.rowid = after;
+      c.starts_at_ms = read.Int(3);
+      c.column = column;
+      c.old_fingerprint = old;
+      c.fingerprint = AlertmanagerFingerprint(alert->labels);
+      if (in_json) (*j)["fingerprint"] = c.fingerprint;
+      c.alert_json = DumpJson(*j);
+      changes.push_back(std::move(c));
+    }
+    for (const Change& c : changes) {
+      kb::Stmt& update = c.column ? both : json_only;
+      update.Reset();
+      update.Bind(1, c.rowid).Bind(2, c.column ? std::string_view(c.fingerprint) : std::string_view(c.alert_json));
+      if (c.column) update.Bind(3, c.alert_json);
+      RETURN_IF_ERROR(update.Run());
+      if (sqlite3_changes(db) == 1) {
+        ++rewritten;
+        continue;
+      }
+      LogWarn("serve", "incident store " + store_path + ": " + t + " row " + std::to_string(c.rowid) +
+                           " keeps fingerprint " + c.old_fingerprint + " (given by a vigil before DEF5): another row "
+                           "already holds the same alert (startsAt " + FormatRfc3339Ms(c.starts_at_ms) +
+                           ") under Alertmanager's fingerprint " + c.fingerprint);
+    }
+  }
+  return rewritten;
 }
 
 // Incidents waiting in the triage queue (the bound --queue-max sets).
@@ -353,10 +425,11 @@ Status IncidentStore::Init() {
     if (!row || s.Text(0) != "wal") LogWarn("serve", "incident store " + options_.path + ": not in WAL mode");
   }
   RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
+  int64_t version = 0;
   {
     ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "PRAGMA user_version"));
     ASSIGN_OR_RETURN(bool row, s.Step());
-    const int64_t version = row ? s.Int(0) : 0;
+    version = row ? s.Int(0) : 0;
     if (version > kSchemaVersion) {
       return FailedPreconditionError("schema version " + std::to_string(version) +
                                      ", written by a newer vigil (this one reads " +
@@ -388,6 +461,29 @@ Status IncidentStore::Init() {
     ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT coalesce(max(claim_seq), 0) FROM incidents"));
     ASSIGN_OR_RETURN(bool row, s.Step());
     claim_seq_ = row ? s.Int(0) : 0;
+  }
+  if (version < 6) {  // see RewritePreDef5Fingerprints
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    int64_t rewritten = 0;
+    Status st = Status::Ok();
+    for (std::string_view table : {"incidents", "incident_alerts"}) {
+      auto n = RewritePreDef5Fingerprints(raw, table, options_.path);
+      if (!n.ok()) {
+        st = n.status();
+        break;
+      }
+      rewritten += *n;
+    }
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      return st.WithContext("giving stored alerts Alertmanager's fingerprint (schema version 6)");
+    }
+    RETURN_IF_ERROR(Exec("COMMIT"));
+    if (rewritten > 0) {
+      LogInfo("serve", "incident store " + options_.path + ": " + std::to_string(rewritten) +
+                           " stored alerts sent without a fingerprint now have Alertmanager's (a vigil before "
+                           "DEF5 had computed another), so they join their incidents when sent again");
+    }
   }
   {  // the store id: kept, or made now (see store_id())
     ASSIGN_OR_RETURN(kb::Stmt get, Prepare(raw, "SELECT value FROM meta WHERE key='store_id'"));

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "connectors/alertmanager.h"
 #include "core/time_util.h"
 #include "knowledge/temp_dir_testing.h"
 #include "server/triage_workers.h"
@@ -609,7 +610,7 @@ TEST_CASE("IncidentStore: a version-1 database (before resolutions) opens, keeps
     CHECK((*claimed)->id == 2);
     CHECK((*claimed)->retry_at_ms == 0);
   }
-  CHECK(UserVersion(path) == 5);
+  CHECK(UserVersion(path) == 6);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "reseated");
 }
@@ -620,16 +621,16 @@ TEST_CASE("IncidentStore: a database of a newer schema than this vigil reads is 
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=6", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=7", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
   }
   IncidentStoreOptions o;
   o.path = path;
   auto store = IncidentStore::Open(o);
   REQUIRE_FALSE(store.ok());
-  CHECK(store.status().message().find("schema version 6, written by a newer vigil (this one reads 5)") !=
+  CHECK(store.status().message().find("schema version 7, written by a newer vigil (this one reads 6)") !=
         std::string::npos);
-  CHECK(UserVersion(path) == 6);
+  CHECK(UserVersion(path) == 7);
 }
 
 TEST_CASE("ResolutionAgreement: agreed, rank among hypotheses, no diagnosis") {
@@ -669,7 +670,7 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve before resolutions
     REQUIRE((rows.ok() && rows->size() == 1));
     CHECK(rows->at(0).ToJson(false)["resolution_root_cause"] == "gpu_fallen_off_bus");
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 5);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 6);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "replaced GPU 5");
   // No resolution had been imported before the migration: it got a store id (kept on reopen).
@@ -716,7 +717,7 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve at schema version 
     REQUIRE((again.ok() && again->has_value()));
     CHECK((*again)->attempts == 2);
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 5);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 6);
   auto store = OpenStore(dir);
   CHECK(store->store_id().empty());  // kept as decided on the first open
   CHECK(store->Get(1)->resolution->resolution == "reseated the GPU");
@@ -879,6 +880,114 @@ TEST_CASE("IncidentStore: the open filter leaves out resolved alerts and posted 
   REQUIRE(store->Intake({Resolved(Firing("o1", 10), 50)}).ok());  // the fixed one's alert ends too
   CHECK(ids("resolved") == std::vector<int64_t>{fixed});
   CHECK(ids("stopped") == std::vector<int64_t>{done, fixed});  // newest first
+}
+
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// DEF6: the fingerprints below are what vigil before DEF5 (ecf96fa^, connectors/alertmanager.cc
+// Fnv1aHex, compiled on its own) computed for these label sets sent without a fingerprint; the
+// new ones are what a real Alertmanager 0.25 answered for them (connectors/alertmanager_test.cc).
+constexpr const char* kXidLabels =
+    R"({"alertname":"GpuXidError","Hostname":"node-3","gpu":"5","xid":"79","severity":"critical"})";
+constexpr const char* kXidPreDef5 = "bf3466a154fdac4e";
+constexpr const char* kXidAlertmanager = "5ef07fd7b76a54cc";
+constexpr const char* kALabels = R"({"alertname":"A","rack":"r7"})";
+
+// The alert as a pre-DEF5 vigil parsed a webhook without `fingerprint`: labels, startsAt, and the
+// fingerprint given (the old hash) in place of the one today's parser computes.
+Alert ParsedAs(const std::string& labels, const std::string& status, const std::string& fingerprint = "") {
+  const std::string body = R"({"version":"4","status":")" + status + R"(","alerts":[{"status":")" + status +
+                           R"(","labels":)" + labels +
+                           R"(,"startsAt":"2026-12-03T22:00:00Z","endsAt":"2026-12-03T22:30:00Z"}]})";
+  auto w = ParseAlertmanagerWebhook(body);
+  REQUIRE_MESSAGE(w.ok(), w.status().ToString());
+  Alert a = w->alerts.at(0);
+  if (!fingerprint.empty()) a.fingerprint = fingerprint;
+  return a;
+}
+
+// Writes the store as the vigil of schema version 5 left it (the rows are Intake's own; only the
+// fingerprint and the version are the old vigil's).
+void MarkSchema5(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version=5", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("IncidentStore: an alert stored by a vigil before DEF5 (its own fingerprint) joins that incident when sent again") {
+  TempDir dir("vigil_serve_test");
+  const std::string path = (dir.path / "incidents.db").string();
+  int64_t old_id = 0, am_id = 0;
+  {
+    auto store = OpenStore(dir);
+    auto in = store->Intake({ParsedAs(kXidLabels, "firing", kXidPreDef5),
+                             ParsedAs(R"({"alertname":"NodeDown","Hostname":"node-9"})", "firing", "a1b2c3d4e5f60718")});
+    REQUIRE((in.ok() && in->created.size() == 2));
+    old_id = in->created[0];
+    am_id = in->created[1];
+  }
+  MarkSchema5(path);
+  auto store = OpenStore(dir);
+  CHECK(UserVersion(path) == 6);
+  auto old = store->Get(old_id);
+  REQUIRE(old.ok());
+  CHECK(old->fingerprint == kXidAlertmanager);        // the column,
+  CHECK(old->alert.fingerprint == kXidAlertmanager);  // and the stored alert
+  CHECK(old->alert.labels.at("xid") == "79");         // nothing else changed
+  CHECK(store->Get(am_id)->fingerprint == "a1b2c3d4e5f60718");  // Alertmanager's own: kept
+  // The same alert sent again without a fingerprint (amtool, a script), and through Alertmanager.
+  auto again = store->Intake({ParsedAs(kXidLabels, "firing")});
+  REQUIRE(again.ok());
+  CHECK(again->created.empty());
+  CHECK(again->duplicates == std::vector<int64_t>{old_id});
+  auto via_am = store->Intake({ParsedAs(kXidLabels, "firing", kXidAlertmanager)});
+  REQUIRE(via_am.ok());
+  CHECK(via_am->duplicates == std::vector<int64_t>{old_id});
+  auto resolved = store->Intake({ParsedAs(kXidLabels, "resolved")});
+  REQUIRE(resolved.ok());
+  CHECK(resolved->resolved == std::vector<int64_t>{old_id});
+}
+
+TEST_CASE("IncidentStore: a pre-DEF5 storm member is rewritten; a row whose new fingerprint is taken keeps its own") {
+  TempDir dir("vigil_serve_test");
+  const std::string path = (dir.path / "incidents.db").string();
+  const std::string b_labels = R"({"alertname":"B","rack":"r7"})";
+  int64_t storm_id = 0, old_id = 0, new_id = 0;
+  {
+    auto store = OpenStore(dir);
+    IntakeOptions storm;
+    storm.storm_min_alerts = 2;
+    const Alert a = ParsedAs(kALabels, "firing"), b = ParsedAs(b_labels, "firing");
+    auto in = store->Intake({ParsedAs(kALabels, "firing", PreDef5Fingerprint("A", a.labels)),
+                             ParsedAs(b_labels, "firing", PreDef5Fingerprint("B", b.labels))},
+                            storm);
+    REQUIRE((in.ok() && in->storms.size() == 1));
+    storm_id = in->storms[0].incident;
+    // The old vigil stored the Xid alert; an upgraded vigil of schema 5 (before this migration)
+    // opened it a second time under Alertmanager's fingerprint.
+    auto twice = store->Intake({ParsedAs(kXidLabels, "firing", kXidPreDef5)});
+    auto second = store->Intake({ParsedAs(kXidLabels, "firing")});
+    REQUIRE((twice.ok() && second.ok() && twice->created.size() == 1 && second->created.size() == 1));
+    old_id = twice->created[0];
+    new_id = second->created[0];
+  }
+  MarkSchema5(path);
+  auto store = OpenStore(dir);  // opens: the conflict is said in the log, nothing is lost
+  CHECK(store->Get(old_id)->fingerprint == kXidPreDef5);
+  CHECK(store->Get(new_id)->fingerprint == kXidAlertmanager);
+  auto again = store->Intake({ParsedAs(kALabels, "firing"), ParsedAs(b_labels, "firing")});
+  REQUIRE(again.ok());
+  CHECK(again->created.empty());
+  CHECK(again->duplicates == std::vector<int64_t>{storm_id});
+  auto xid = store->Intake({ParsedAs(kXidLabels, "firing")});
+  REQUIRE(xid.ok());
+  CHECK(xid->duplicates == std::vector<int64_t>{new_id});
 }
 
 }  // namespace vigil
