@@ -463,10 +463,25 @@ std::string HttpApi::RenderMetrics() const {
   } else {
     LogWarn("serve", "/metrics: " + states.status().message());
   }
+  // DEF6 (2026-12-04): as chat and REST, "resolved" is a resolution recorded and the alert's end
+  // "stopped firing"; vigil_incidents_resolved counted the alert's end before (that count is now
+  // vigil_incidents_stopped_firing), as did vigil_alerts_received_total{outcome="resolved"}.
+  auto stopped = options_.store->CountStoppedFiring();
+  if (stopped.ok()) {
+    WriteGauge(out, "vigil_incidents_stopped_firing",
+               "incidents whose alert stopped firing (Alertmanager's resolved notification), resolution recorded "
+               "or not",
+               {}, {{{}, static_cast<double>(*stopped)}});
+  } else {
+    LogWarn("serve", "/metrics: " + stopped.status().message());
+  }
   auto resolved = options_.store->CountResolved();
   if (resolved.ok()) {
-    WriteGauge(out, "vigil_incidents_resolved", "incidents whose alert was resolved", {},
+    WriteGauge(out, "vigil_incidents_resolved",
+               "incidents with a resolution recorded (POST /api/v1/incidents/{id}/resolution, vigil kb resolve)", {},
                {{{}, static_cast<double>(*resolved)}});
+  } else {
+    LogWarn("serve", "/metrics: " + resolved.status().message());
   }
   WriteGauge(out, "vigil_triage_running", "triages running now", {},
              {{{}, static_cast<double>(options_.triage_busy ? options_.triage_busy() : 0)}});
@@ -665,7 +680,7 @@ void HttpApi::Routes() {
     }
     metrics_->alerts.Inc({"created"}, static_cast<double>(intake->created.size()));
     metrics_->alerts.Inc({"duplicate"}, static_cast<double>(intake->duplicates.size()));
-    metrics_->alerts.Inc({"resolved"}, static_cast<double>(intake->resolved.size()));
+    metrics_->alerts.Inc({"stopped_firing"}, static_cast<double>(intake->resolved.size()));
     if ((!intake->created.empty() || !intake->rediagnose.empty()) && options_.on_queued) options_.on_queued();
     Json answer{{"created", intake->created}, {"duplicates", intake->duplicates}, {"resolved", intake->resolved}};
     if (!intake->rediagnose.empty()) answer["rediagnose"] = intake->rediagnose;  // grown storms, queued again

@@ -185,7 +185,10 @@ struct ServerMetrics {
                                   {"route"},
                                   {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30}};
   MetricCounter alerts{"vigil_alerts_received_total",
-                       "alerts in accepted webhooks, by outcome (created, duplicate, resolved)", {"outcome"}};
+                       "alerts in accepted webhooks, by outcome (created: a new incident; duplicate: one "
+                       "recorded before; stopped_firing: Alertmanager's resolved notification ended an "
+                       "incident's alert)",
+                       {"outcome"}};
   MetricCounter triages{"vigil_triage_total",
                         "triage attempts finished, by outcome (diagnosed, failed, retried: failed and queued again)",
                         {"outcome"}};

@@ -368,6 +368,41 @@ TEST_CASE("HttpApi: extra routes (the chat page) are mounted after the API's and
   }
 }
 
+// DEF6: chat and REST say "stopped firing" for the alert's end and "resolved" only for a recorded
+// resolution (DEF5); /metrics said "resolved" for the alert's end (vigil_incidents_resolved,
+// vigil_alerts_received_total{outcome="resolved"}), so a dashboard of resolved incidents counted
+// alerts that had merely ended, fixed or not.
+TEST_CASE("HttpApi: /metrics says stopped firing for the alert's end and resolved for a recorded resolution (DEF6)") {
+  TestServer s;
+  auto c = s.Client();
+  c.set_keep_alive(true);
+  REQUIRE(c.Post("/api/v1/alerts", WebhookBody("firing", "e1"), "application/json")->status == 200);
+  REQUIRE(c.Post("/api/v1/alerts", WebhookBody("resolved", "e1", "GpuXid", "2026-12-01T02:30:00Z"), "application/json")
+              ->status == 200);
+  auto has = [](const std::string& t, const std::string& line) {
+    CHECK_MESSAGE(t.find(line) != std::string::npos, line, "\n", t);
+  };
+  std::string t = c.Get("/metrics")->body;
+  has(t, "vigil_alerts_received_total{outcome=\"stopped_firing\"} 1\n");
+  CHECK(t.find("outcome=\"resolved\"") == std::string::npos);
+  has(t, "# HELP vigil_incidents_stopped_firing incidents whose alert stopped firing");
+  has(t, "vigil_incidents_stopped_firing 1\n");
+  has(t, "# HELP vigil_incidents_resolved incidents with a resolution recorded");
+  has(t, "vigil_incidents_resolved 0\n");  // the alert ended; nobody said what fixed it
+  // On-call records the resolution: now it is resolved.
+  auto claimed = s.store->ClaimNext();
+  REQUIRE((claimed.ok() && claimed->has_value()));
+  REQUIRE(s.store->Finish((*claimed)->id, Json{{"root_cause", "gpu_fallen_off_bus"}}, 1).ok());
+  IncidentResolution r;
+  r.root_cause = "gpu_fallen_off_bus";
+  r.summary = "GPU 5 of node-3 fell off the bus";
+  r.resolution = "reseated the GPU";
+  REQUIRE(s.store->SetResolution((*claimed)->id, r).ok());
+  t = c.Get("/metrics")->body;
+  has(t, "vigil_incidents_resolved 1\n");
+  has(t, "vigil_incidents_stopped_firing 1\n");
+}
+
 TEST_CASE("HttpApi: extra_metrics' families are written into /metrics after the API's own") {
   std::atomic<int> calls{0};
   TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&calls](HttpApiOptions& o) {

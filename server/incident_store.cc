@@ -1180,9 +1180,17 @@ Result<std::map<std::string, int64_t>> IncidentStore::CountByState() const {
   return out;
 }
 
-Result<int64_t> IncidentStore::CountResolved() const {
+Result<int64_t> IncidentStore::CountStoppedFiring() const {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT count(*) FROM incidents WHERE resolved_at_ms > 0"));
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : 0;
+}
+
+// Before DEF6 (2026-12-04) CountResolved counted the alert's end (now CountStoppedFiring).
+Result<int64_t> IncidentStore::CountResolved() const {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT count(*) FROM resolutions r JOIN incidents i ON i.id = r.incident_id"));
   ASSIGN_OR_RETURN(bool row, s.Step());
   return row ? s.Int(0) : 0;
 }

@@ -262,8 +262,10 @@ class IncidentStore {
   // no resolution); empty = all. InvalidArgument for another filter (naming the accepted ones).
   Result<std::vector<StoredIncident>> List(std::string_view filter, size_t limit) const;
   Result<StoredIncident> Get(int64_t id) const;  // NotFound names the id
-  // Rows per triage state (every state present, 0 included) and resolved rows.
+  // Rows per triage state (every state present, 0 included); rows whose alert stopped firing
+  // (List's "stopped"); rows with a resolution recorded (List's "resolved").
   Result<std::map<std::string, int64_t>> CountByState() const;
+  Result<int64_t> CountStoppedFiring() const;
   Result<int64_t> CountResolved() const;
 
  private:

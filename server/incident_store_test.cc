@@ -106,7 +106,8 @@ TEST_CASE("IncidentStore: a resolved notification marks its incident; an unseen 
   CHECK(listed->size() == 2);
   CHECK(store->List("resolved", 10)->empty());
   CHECK(store->List("firing", 10)->empty());
-  CHECK(*store->CountResolved() == 2);
+  CHECK(*store->CountStoppedFiring() == 2);
+  CHECK(*store->CountResolved() == 0);  // no resolution recorded (DEF6: before, the alert's end: 2)
 }
 
 TEST_CASE("IncidentStore: the queue is bounded and a request that would overflow it records nothing") {
