@@ -58,15 +58,19 @@ bool AllDigits(std::string_view s) {
 // more from any of the labels below; a host, node or GPU name (node, host, hostname, device,
 // instance's host part, the diagnosis' component and its parts) from 2 (a GPU host called `vm`).
 // Shorter ones are words ("a"), not names. Matched as whole names (ContainsName), so `vm` is not
-// found in "vmstat".
-std::set<std::string> IncidentNames(const LiveIncident& inc) {
+// found in "vmstat". `hosts`, when given, gets the host names among them (QuestionNamesHost).
+std::set<std::string> IncidentNames(const LiveIncident& inc, std::set<std::string>* hosts = nullptr) {
   std::set<std::string> names;
   auto add_min = [&](std::string v, size_t min_size) {
     v = AsciiLower(v);
     if (v.size() >= min_size && !AllDigits(v)) names.insert(v);
+    return v.size() >= min_size && !AllDigits(v) ? v : std::string();
   };
   auto add = [&](std::string v) { add_min(std::move(v), 3); };
-  auto add_host = [&](std::string v) { add_min(std::move(v), 2); };
+  auto add_host = [&](std::string v) {
+    std::string h = add_min(std::move(v), 2);
+    if (hosts != nullptr && !h.empty()) hosts->insert(std::move(h));
+  };
   if (inc.alert) {
     const Labels& l = inc.alert->labels;
     // The node labels are agents/node_names.h's kNodeLabelKeys, the list alert triage, the storms
@@ -121,6 +125,35 @@ std::set<std::string> IncidentNames(const LiveIncident& inc) {
     for (std::string part; std::getline(parts, part, '/');) add_place(part);
   }
   return names;
+}
+
+// Whether the question names `host` (an incident's host name, lower case) as a short name where the
+// incident knows the FQDN only, or as an FQDN where it knows the short name ("node7" and
+// "node7.cluster.local"), by alert placement's rule (agents/node_names.h SameNodeName: the short
+// name is the FQDN's first label). DEF6, 2026-12-04: "anything on node7?" found no incident whose
+// labels say node7.cluster.local. Equal spellings are ContainsName's; `words` are the question's
+// runs of name characters and dots (QuestionHostWords).
+bool QuestionNamesHost(const std::vector<std::string>& words, const std::string& host) {
+  const bool host_fqdn = host.find('.') != std::string::npos;
+  for (const std::string& w : words) {
+    if ((w.find('.') != std::string::npos) != host_fqdn && SameNodeName(w, host)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> QuestionHostWords(const std::string& lower) {
+  std::vector<std::string> words;
+  std::string w;
+  for (size_t i = 0; i <= lower.size(); ++i) {
+    if (i < lower.size() && (IsNameChar(lower[i]) || lower[i] == '.')) {
+      w += lower[i];
+      continue;
+    }
+    while (!w.empty() && w.back() == '.') w.pop_back();  // the sentence's full stop
+    if (w.size() >= 2) words.push_back(w);
+    w.clear();
+  }
+  return words;
 }
 
 // Each `word` (a whole word) followed by a number in `lower`, with what `skip(lower, j)` passes
@@ -476,10 +509,12 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   // Names carried by stored incidents that the question mentions.
   std::vector<LiveIncident> named;
   std::set<std::string> matched_names;
+  const std::vector<std::string> host_words = QuestionHostWords(lower);
   for (const LiveIncident& inc : recent) {
     bool hit = false;
-    for (const std::string& name : IncidentNames(inc)) {
-      if (ContainsName(lower, name)) {
+    std::set<std::string> hosts;
+    for (const std::string& name : IncidentNames(inc, &hosts)) {
+      if (ContainsName(lower, name) || (hosts.count(name) && QuestionNamesHost(host_words, name))) {
         matched_names.insert(name);
         hit = true;
       }

@@ -7,7 +7,8 @@
 //        node, instance (host part too), hostname, host, gpu, device, job, alertname, and its
 //        diagnosis' component, "node-3/gpu5" also as "node-3" and "gpu5"), matched as a whole word,
 //        case-insensitively, over the `scan_limit` newest incidents; "GPU 5" and "gpu #5" in the
-//        question are read as "gpu5";
+//        question are read as "gpu5"; a host name also by its short name or its FQDN
+//        (agents/node_names.h SameNodeName: "node7" finds an incident of "node7.cluster.local");
 //      - "failed incidents" / "failed triage" / "failed diagnosis": those whose triage failed;
 //        "resolved incidents" / "show resolved" / "which incidents were resolved today" / "closed
 //        incidents": those with a resolution recorded (REST's ?state=resolved; "today": recorded

@@ -834,4 +834,28 @@ TEST_CASE("Chat: resolved means a resolution recorded; an alert that stopped fir
   CHECK(Contains(f.Ask("unresolved incidents").answer, "2 open incidents (newest first)"));
 }
 
+// DEF6 (2026-12-04): an incident whose labels name its node by FQDN only (node_exporter's
+// instance="node7.cluster.local:9100") was not found by the short name an engineer types ("node7"),
+// which alert placement takes for the same node (agents/node_names.h SameNodeName).
+TEST_CASE("Chat: a short host name finds an incident known by its FQDN only, and the reverse (DEF6)") {
+  Fixture f;
+  LiveIncident fqdn = Diagnosed(8, "node7.cluster.local", "2");
+  fqdn.alert->labels = {{"alertname", "GpuXidError"}, {"instance", "node7.cluster.local:9100"}, {"gpu", "2"}};
+  fqdn.diagnosis->component = "node7.cluster.local/gpu2";
+  f.store.Add(fqdn);
+  for (const std::string q : {"anything on node7?", "what happened on NODE7.", "node7: why did it fail"}) {
+    CAPTURE(q);
+    ChatAnswer a = f.Ask(q);
+    CHECK(Contains(a.answer, "Incident #8"));  // before: "No incident in the store mentions node7"
+    CHECK_FALSE(Contains(a.answer, "No incident in the store mentions"));
+  }
+  // Another node with the prefix, another domain: not it.
+  CHECK_FALSE(Contains(f.Ask("anything on node70?").answer, "Incident #8"));
+  CHECK_FALSE(Contains(f.Ask("anything on node7.other.example?").answer, "Incident #8"));
+  // The reverse: the incident knows the short name, the question the FQDN.
+  ChatAnswer a = f.Ask("what happened on node-3.cluster.local?");
+  CHECK(Contains(a.answer, "Incident #3"));
+  CHECK_FALSE(Contains(a.answer, "No incident in the store mentions"));
+}
+
 }  // namespace vigil
