@@ -11027,6 +11027,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
 
   struct SchedulerStop {
     std::string source, line, state;  // the PREEMPTED / CANCELLED end's line, where, and the state
+    std::string at;                     // the end's own time as the line gives it (ReadSlurmJobEndAt), or ""
   };
   std::optional<SchedulerStop> stopped_by_scheduler;  // 3a''' reads it; read after 3b
   // 3a'''. Slurm's NODE_FAIL, PREEMPTED and a user's CANCELLED (RGA; agents/README.md says why).
@@ -11039,19 +11040,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // the signals its ranks got are discounted (kExplainedAwayFactor) and an evidence line says so.
   {
     bool node_fail = false, stopped = false;
-    std::string end_line, end_source, end_name;
+    std::string end_line, end_source, end_name, end_at;
     std::map<std::string, std::string> failed;  // case node -> reason
     std::string failed_source, failed_line;
     for (const CaseLog& log : c.logs) {
       SlurmNodeStateReader reader;
       for (const LogLine& l : log.lines) {
-        const SlurmJobEnd end = ReadSlurmJobEnd(l.text);
+        const SlurmKill ended = ReadSlurmJobEndAt(l.text);
+        const SlurmJobEnd end = ended.end;
         if (end == SlurmJobEnd::kNodeFail || end == SlurmJobEnd::kPreempted || end == SlurmJobEnd::kCancelled ||
             end == SlurmJobEnd::kRequeued) {
           if (end == SlurmJobEnd::kNodeFail) node_fail = true;
           else stopped = true;
           if (end_line.empty() || end == SlurmJobEnd::kNodeFail) {
             end_line = Utf8Prefix(l.text, 300);
+            end_at = ended.at;
             end_source = log.source + ":" + std::to_string(l.number);
             end_name = SlurmJobEndName(end);
           }
@@ -11104,7 +11107,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += "]";
       AddNodeCulprit(beliefs, end_source, detail, cat, kMetricWeight, node, topo.job);
     }
-    if (stopped && !node_fail) stopped_by_scheduler = SchedulerStop{end_source, end_line, end_name};
+    if (stopped && !node_fail) stopped_by_scheduler = SchedulerStop{end_source, end_line, end_name, end_at};
   }
 
   // 3a-node. One node's own NCCL socket interface (OddNodeOut over SocketIfnameOfLine, RG14): the
@@ -11295,9 +11298,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                  : ": the job was stopped by the scheduler or a user, it did not fail by itself"));
     if (!fault_shown) {
       // The signals' readings at or after the stop (a minute's slack, as 3z), or untimed; all of them
-      // when the stop's line has no time (sacct's row). Line look-alikes ("reads like kb:") of any
-      // category.
-      const int64_t stop_ms = LineTimeMs(line, topo.clock);
+      // when the stop's line gives no time (a sacct row without times). Line look-alikes ("reads like
+      // kb:") of any category, with the same bound.
+      // DEF6 (2026-12-04): the stop's own time (slurmstepd's CANCELLED AT, sacct's End) where the line
+      // gives one, in the case's zone as its other lines; before, the line's first time, which on a
+      // sacct row with Start and End is the Start (hours before the stop: a crash then was discounted).
+      const int64_t stop_ms = stopped_by_scheduler->at.empty() ? LineTimeMs(line, topo.clock)
+                                                                 : LineTimeMs(stopped_by_scheduler->at, topo.clock);
       // A job requeued (or preempted and requeued) comes back with a new start (scontrol's
       // StartTime=, DEF5): what its next run printed is not the stop's doing.
       const int64_t start_ms = JobStartMs(flat.lines, topo.clock);  // kNoTime when none is read
@@ -11309,9 +11316,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (next_run(o)) return false;
         return stop_ms == kNoTime || o.time_ms == kNoTime || o.time_ms >= SaturatingSub(stop_ms, 60'000);
       };
-      auto look_alike = [&next_run](const Observation& o) {
+      // A look-alike of a line from before the stop is no more the stop's doing than a signal then
+      // (DEF6): the same bound.
+      auto look_alike = [&after_stop](const Observation& o) {
         return o.evidence.kind == EvidenceKind::kKnowledge && o.evidence.detail.find("  (reads like kb:") != std::string::npos &&
-               !next_run(o);
+               after_stop(o);
       };
       std::set<std::string> cats;
       for (const auto& [cat, score] : beliefs.scores()) cats.insert(cat);
@@ -11429,10 +11438,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           continue;
         }
         killed = true;
-        int64_t t = kNoTime;
-        if (!kill.at.empty()) {
-          if (auto r = ParseRfc3339Ms(kill.at); r.ok()) t = *r;
-        }
+        // Slurm prints CANCELLED AT in local time with no zone: read in the case's zone, as its other
+        // zone-less lines (DEF6, 2026-12-04; before, as UTC, so in a case of another declared zone
+        // the kill moved by the offset, and lines hours before it were discounted, or those after not).
+        int64_t t = kill.at.empty() ? kNoTime : LineTimeMs(kill.at, topo.clock);
         if (t == kNoTime) t = LineTimeMs(line.text, topo.clock);
         if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
       }

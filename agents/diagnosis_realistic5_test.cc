@@ -315,6 +315,23 @@ TEST_CASE("realistic5: Xid 45 after Slurm's time limit killed a hung job is no r
   CHECK(d.root_cause == "storage_failure");
 }
 
+// DEF6 (2026-12-04): slurmstepd prints CANCELLED AT in local time with no zone, and the kill's time
+// was read as UTC while the case's other zone-less lines were read in its declared zone. At -05:00
+// the kill moved five hours earlier, before a rank's SIGKILL seventy minutes ahead of it, and that
+// crash (the job then hung to its time limit) was discounted as the kill's doing: `unknown`.
+TEST_CASE("realistic5: a Slurm kill's time is read in the case's zone, as its other lines (DEF6)") {
+  for (const std::string zone : {"-05:00", "UTC", "+02:00"}) {
+    CAPTURE(zone);
+    Json j = CaseJson({"kq-01", "kq-02"},
+                      {"[2026-11-30T00:10:01] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -9) "
+                       "local_rank: 2 (pid: 20933) of binary: /usr/bin/python3",
+                       "Nov 30 00:10:02 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20933, name=python3, Ch 00000008",
+                       "slurmstepd: error: *** JOB 5512 ON kq-01 CANCELLED AT 2026-11-30T01:19:30 DUE TO TIME LIMIT ***"});
+    j["topology"]["timezone"] = zone;
+    CHECK(Run(j).root_cause == "rank_process_crash");
+  }
+}
+
 // The guard: a rank that segfaulted before the time limit ended the job is still the crash; only
 // what follows the kill is discounted.
 TEST_CASE("realistic5: a segfault before the scheduler's kill is still a rank crash (RV-RL5 guard)") {

@@ -404,5 +404,29 @@ TEST_CASE("rga: what a requeued job's next run printed is not explained by the e
   }
 }
 
+// DEF6 (2026-12-04): a stop's discount started at the stop line's first time, which on a sacct row
+// asked for Start and End is the Start: the signals a rank got hours before the stop (not the
+// stop's doing) were discounted with the stop's. It now starts at the End (a minute's slack).
+TEST_CASE("rga: a stop read from sacct's row discounts from its End, not its Start (DEF6)") {
+  Json j = CaseOf({"gpu-05", "gpu-06", "gpu-07", "gpu-08"}, "slurm-77120.out", {
+      "[2026-03-10 02:10:02] step 410 | loss 2.31 | 1.02 s/step",
+      "[2026-03-10 02:11:03] [rank0]: torch.distributed.elastic.multiprocessing.api.SignalException: Process 4411 got signal: 15",
+      "[2026-03-10 02:11:03] srun: error: gpu-05: task 0: Terminated",
+      "[2026-03-10 02:11:04] srun: error: gpu-06: task 1: Terminated"});
+  const std::string header = "$ sacct -j 77120 -X -o JobID,JobName,State,Start,End,ExitCode";
+  // Stopped at 06:52, long after the signals at 02:11: they are no doing of the stop, and read as
+  // without it (before: unknown).
+  const Diagnosis alone = RunWith(j, "", {});
+  REQUIRE(alone.root_cause != "unknown");
+  Diagnosis d = RunWith(j, "ops/shell", {header, "77120          pretrain  PREEMPTED 2026-03-10T01:00:02 2026-03-10T06:52:11      0:0"});
+  CHECK(d.root_cause == alone.root_cause);
+  // Stopped at 02:11:30: the signals are the stop's.
+  d = RunWith(j, "ops/shell", {header, "77120          pretrain  PREEMPTED 2026-03-10T01:00:02 2026-03-10T02:11:30      0:0"});
+  CHECK(d.root_cause == "unknown");
+  // sacct's row with no time keeps today's reading: every signal is the stop's.
+  d = RunWith(j, "ops/shell", {"$ sacct -j 77120 -X -o JobID,State", "77120         PREEMPTED"});
+  CHECK(d.root_cause == "unknown");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -56,11 +56,13 @@ SlurmKill ReadSlurmKill(const std::string& line) {
   return ReadKill(line, &stepd);
 }
 
-SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
-  if (line.size() > 2000) return SlurmJobEnd::kNone;
+SlurmJobEnd ReadSlurmJobEnd(const std::string& line) { return ReadSlurmJobEndAt(line).end; }
+
+SlurmKill ReadSlurmJobEndAt(const std::string& line) {
+  if (line.size() > 2000) return {};
   std::smatch m;
   bool stepd = false;
-  if (const SlurmKill k = ReadKill(line, &stepd); k.end != SlurmJobEnd::kNone || stepd) return k.end;
+  if (const SlurmKill k = ReadKill(line, &stepd); k.end != SlurmJobEnd::kNone || stepd) return k;
   auto state = [](const std::string& s) {
     if (s == "TIMEOUT") return SlurmJobEnd::kTimeLimit;
     if (s == "OUT_OF_MEMORY" || s == "OUT_OF_ME+") return SlurmJobEnd::kOutOfMemory;
@@ -71,16 +73,29 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
     if (s == "REQUEUED" || s.rfind("REQUEUE_", 0) == 0) return SlurmJobEnd::kRequeued;
     return SlurmJobEnd::kNone;
   };
+  static const std::regex kTime(R"(\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\b)");
   if (line.find("JobState=") != std::string::npos) {
     static const std::regex kJobState(R"((?:^|\s)JobState=([A-Z_+]+))");
-    if (std::regex_search(line, m, kJobState)) return state(m.str(1));
+    static const std::regex kEndTime(R"((?:^|\s)EndTime=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\b)");
+    if (std::regex_search(line, m, kJobState)) {
+      SlurmKill k{state(m.str(1)), ""};
+      if (k.end != SlurmJobEnd::kNone && std::regex_search(line, m, kEndTime)) k.at = m.str(1);
+      return k;
+    }
   }
   // A job's own sacct / squeue row: its id first (an array task "71021_3", a het component "71021+0",
   // not a step "71021.0"), the state a whole word of the row (also right after the id, one space
   // between, as `squeue -o '%i %T'` prints it: DEF5).
   static const std::regex kRow(R"(^\s*\d+(?:_\d+)?(?:\+\d+)?(?:[\s|]|[\s|].*?[\s|])(TIMEOUT|OUT_OF_MEMORY|OUT_OF_ME\+|NODE_FAIL|PREEMPTED|CANCELLED|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|REQUEUE_[HF]\+)(?=[\s|]|$|\+))");
-  if (std::regex_search(line, m, kRow)) return state(m.str(1));
-  return SlurmJobEnd::kNone;
+  if (std::regex_search(line, m, kRow)) {
+    SlurmKill k{state(m.str(1)), ""};
+    // The row's latest time is its End (same-format times order as text).
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), kTime); it != std::sregex_iterator(); ++it) {
+      if (it->str() > k.at) k.at = it->str();
+    }
+    return k;
+  }
+  return {};
 }
 
 const char* SlurmJobEndName(SlurmJobEnd end) {

@@ -38,6 +38,14 @@ struct SlurmKill {
 };
 SlurmKill ReadSlurmKill(const std::string& line);
 
+// ReadSlurmJobEnd's end with the time the line gives for it (DEF6, 2026-12-04): slurmstepd's
+// "CANCELLED AT <t>" (ReadSlurmKill's), a job's sacct row's End (the row's latest time: sacct's
+// Submit <= Eligible <= Start <= End, so with Start and End both asked the latest is End; a row
+// printing one time gives that one, "Unknown" none), scontrol's EndTime= on the JobState= line. "" when
+// the line gives none (slurmctld's lines carry their own time before the text). As printed: Slurm
+// writes local times without a zone, which the reader places in the case's zone as other lines.
+SlurmKill ReadSlurmJobEndAt(const std::string& line);
+
 // "TIMEOUT", "OUT_OF_MEMORY", ..., "REQUEUED" as Slurm names the state ("" for kNone).
 const char* SlurmJobEndName(SlurmJobEnd end);
 

@@ -109,5 +109,37 @@ TEST_CASE("ReadSlurmKill: slurmstepd's and slurmctld's kill lines, with slurmste
   CHECK(ReadSlurmKill("120          gpu   04:00:00   04:00:16    TIMEOUT      0:0       16").end == SlurmJobEnd::kNone);
 }
 
+// DEF6 (2026-12-04): the time a line gives for the job's end, so that a stop's discount starts
+// there: slurmstepd's CANCELLED AT, a sacct row's End (its latest time: a row asked for Start and
+// End printed Start first, and the reasoner took that), scontrol's EndTime= beside JobState=.
+TEST_CASE("ReadSlurmJobEndAt: the end with the time the line gives for it (DEF6)") {
+  SlurmKill k = ReadSlurmJobEndAt("slurmstepd: error: *** JOB 120 ON n-01 CANCELLED AT 2026-03-09T16:12:44 ***");
+  CHECK(k.end == SlurmJobEnd::kCancelled);
+  CHECK(k.at == "2026-03-09T16:12:44");
+  k = ReadSlurmJobEndAt("77120          pretrain  PREEMPTED 2026-03-10T01:00:02 2026-03-10T06:52:11      0:0");
+  CHECK(k.end == SlurmJobEnd::kPreempted);
+  CHECK(k.at == "2026-03-10T06:52:11");
+  // sacct -P, End asked before Start: still the End.
+  k = ReadSlurmJobEndAt("77120|pretrain|CANCELLED by 1000|2026-03-10T06:52:11|2026-03-10T01:00:02");
+  CHECK(k.end == SlurmJobEnd::kCancelled);
+  CHECK(k.at == "2026-03-10T06:52:11");
+  k = ReadSlurmJobEndAt("77120|REQUEUED|2026-03-10T01:00:02|Unknown");  // only the Start: that one
+  CHECK(k.end == SlurmJobEnd::kRequeued);
+  CHECK(k.at == "2026-03-10T01:00:02");
+  k = ReadSlurmJobEndAt("   JobState=TIMEOUT Reason=TimeLimit EndTime=2026-03-10T06:52:11 Deadline=N/A");
+  CHECK(k.end == SlurmJobEnd::kTimeLimit);
+  CHECK(k.at == "2026-03-10T06:52:11");
+  // No time given: "" (the caller keeps the line's own time, or none).
+  CHECK(ReadSlurmJobEndAt("77120         PREEMPTED").at.empty());
+  CHECK(ReadSlurmJobEndAt("   JobState=PREEMPTED Reason=None Dependency=(null)").at.empty());
+  CHECK(ReadSlurmJobEndAt("[2026-03-09T16:12:44.101] Time limit exhausted for JobId=120").at.empty());
+  // A step's row and a line of no end: nothing, time or not.
+  k = ReadSlurmJobEndAt("77120.0        python  CANCELLED 2026-03-10T01:00:02 2026-03-10T06:52:11");
+  CHECK(k.end == SlurmJobEnd::kNone);
+  CHECK(k.at.empty());
+  // ReadSlurmJobEnd gives the same end.
+  CHECK(ReadSlurmJobEnd("77120|pretrain|CANCELLED by 1000|2026-03-10T06:52:11|2026-03-10T01:00:02") == SlurmJobEnd::kCancelled);
+}
+
 }  // namespace
 }  // namespace vigil
