@@ -356,7 +356,9 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
           p, request.target, ProbeStatus::kError,
           who + " printed no result for " + p + " (" + r.DescribeEnd() + ")" + stderr_note, r.wall_s));
     } else {
-      out.push_back(std::move(it->second));
+      // A copy: a probe named twice (`gpu.health,gpu.health`) gets its result twice; moved out,
+      // the second was an empty result with no name and no reason.
+      out.push_back(it->second);
     }
   }
   return out;

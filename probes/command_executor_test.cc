@@ -110,6 +110,26 @@ namespace {
 // (/work/fresh-final) and run from this repository's root found no thresholds (it looked only in
 // the tree it was built from, absent there), so every throughput probe was "measured only" and
 // the straggler went undiagnosed (unknown 0.147; the same run with thresholds: confirmed 0.979).
+TEST_CASE("command executor: a probe named twice gets its result twice, not an empty one") {
+  // `vigil probe run gpu.health,gpu.health` printed a second row with no probe name, status
+  // `unavailable` and no reason: the first copy had been moved out of the result map.
+  ProbeRequest req;
+  req.probes = {"gpu.health", "gpu.health"};
+  req.target = "vm/gpu0";
+  req.time_limit_s = 15;
+  SubprocessResult run;
+  run.exit_code = 1;
+  run.out = R"({"vigil_probe":1,"results":[{"probe":"gpu.health","target":"vm/gpu0","status":"fail",)"
+            R"("duration_s":0.2,"metrics":{},"thresholds":{},"reason":"temperature 92 C"}]})";
+  auto out = ResultsFromProbeRun(req, run, "local");
+  REQUIRE(out.size() == 2);
+  for (const ProbeResult& r : out) {
+    CHECK(r.probe == "gpu.health");
+    CHECK(r.status == ProbeStatus::kFail);
+    CHECK(r.reason == "temperature 92 C");
+  }
+}
+
 TEST_CASE("command executor: the thresholds file is found from the working folder, beside the executable, or in the source tree") {
   namespace fs = std::filesystem;
   fs::path root = fs::temp_directory_path() / ("vigil-thr-" + std::to_string(::getpid()));
