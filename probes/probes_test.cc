@@ -441,6 +441,24 @@ TEST_CASE("ssh and slurm executors run vigil-probe end to end through fake ssh/s
   CHECK((*sout)[0].reason.find("--target node-7/gpu2") != std::string::npos);
 }
 
+TEST_CASE("RunSubprocess: a child that exited is done though something it started holds its pipes") {
+  // ssh with ControlPersist leaves its master running with ssh's stderr; a wrapper script may start
+  // a daemon. Before, the read went on to the pipes' end, i.e. the deadline: the complete answer
+  // the child had printed came back as "timed out after 3.0 s (killed)" and was thrown away.
+  auto r = RunSubprocess({"sh", "-c", "sleep 600 & echo '{\"done\":1}'; echo note >&2; exit 0"}, 3);
+  REQUIRE(r.ok());
+  CHECK(!r->timed_out);
+  CHECK(r->exit_code == 0);
+  CHECK(r->out == "{\"done\":1}\n");
+  CHECK(r->err == "note\n");
+  // Output the background process writes while the pipes drain is still read.
+  auto late = RunSubprocess({"sh", "-c", "(sleep 0.05; echo late) & echo first; exit 4"}, 3);
+  REQUIRE(late.ok());
+  CHECK(!late->timed_out);
+  CHECK(late->exit_code == 4);
+  CHECK(late->out == "first\nlate\n");
+}
+
 TEST_CASE("RunSubprocess basics") {
   auto r = RunSubprocess({"sh", "-c", "echo out; echo err >&2; exit 3"}, 5);
   REQUIRE(r.ok());

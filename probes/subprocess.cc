@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -114,14 +116,39 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
   std::string* bufs[2] = {&res.out, &res.err};
   auto deadline = start + std::chrono::duration<double>(timeout_s);
   char chunk[65536];
+  int status = 0;
+  // The pipes stay open while anything the child started holds them (ssh's ControlPersist master,
+  // a daemon a wrapper script starts): reading to their end waited for the deadline and turned a
+  // finished probe's complete answer into a timeout. Once the child itself has exited, what is
+  // still coming is read until the pipes are quiet for kDrainMs (at most kDrainMaxMs), then they
+  // are closed and the group's leftovers killed below.
+  constexpr int kExitCheckMs = 50;
+  constexpr int kDrainMs = 200;
+  constexpr int kDrainMaxMs = 2000;
+  bool reaped = false;
+  std::chrono::steady_clock::time_point exited_at;
   while (fds[0] >= 0 || fds[1] >= 0) {
     auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
+    if (!reaped) {
+      pid_t w = waitpid(pid, &status, WNOHANG);
+      if (w == pid) {
+        reaped = true;
+        exited_at = now;
+      }
+    }
+    if (now >= deadline && !reaped) {
       res.timed_out = true;
       break;
     }
-    int wait_ms =
-        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+    int wait_ms;
+    if (reaped) {
+      const auto drained = std::chrono::duration_cast<std::chrono::milliseconds>(now - exited_at).count();
+      if (drained >= kDrainMaxMs) break;
+      wait_ms = static_cast<int>(std::min<int64_t>(kDrainMs, kDrainMaxMs - drained));
+    } else {
+      wait_ms = static_cast<int>(std::min<int64_t>(
+          kExitCheckMs, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1));
+    }
     pollfd p[2];
     int np = 0;
     int which[2];
@@ -136,6 +163,7 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
       if (errno == EINTR) continue;
       break;
     }
+    if (r == 0 && reaped) break;  // the child is gone and its pipes are quiet
     for (int k = 0; k < np; ++k) {
       if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       int i = which[k];
@@ -150,10 +178,9 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
       bufs[i]->append(chunk, std::min(room, static_cast<size_t>(got)));
     }
   }
-  int status = 0;
   if (res.timed_out) {
     StopGroup(pid, &status);
-  } else {
+  } else if (!reaped) {
     // Pipes closed; the child may still be running (it closed its stdout): wait until the deadline.
     while (true) {
       pid_t w = waitpid(pid, &status, WNOHANG);
