@@ -6141,6 +6141,12 @@ std::optional<MissingGpu> FindMissingGpu(const std::string& reason) {
   return MissingGpu{*gpu, *visible, m.str(0)};
 }
 
+// vigil-probe's answer on a host where CUDA finds no GPU at all (no driver loaded, every GPU gone):
+// `unavailable`, "no usable GPU: ..." (probes/README.md). The node's GPU count for the probes is 0.
+bool NoUsableGpu(std::string_view outcome, const std::string& reason) {
+  return outcome == "unavailable" && reason.rfind("no usable GPU", 0) == 0;
+}
+
 // What a probe's `error` (or a step that got no answer in its limit) says of its target, read per
 // probe kind as an on-call engineer reads it (RG6, dev case-036). Only two readings are evidence:
 //  - an NCCL collective test (nccl.allreduce / allgather / reducescatter / alltoall / sendrecv) whose
@@ -12046,11 +12052,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // node-level probe needs: the NCCL collectives and the peer-to-peer matrix on a 1-GPU node can
   // only answer `unavailable` (H200 runs 17-18: 1.2-1.6 s each under load to say what gpu.inventory
   // had already said).
+  // A probe's count of 0 (no usable GPU there, NoUsableGpu) leaves out every probe that needs one.
   auto too_few_gpus = [&](const ProbeSpec& spec, const std::string& node) {
-    if (spec.min_local_gpus <= 1) return false;
     auto it = node_gpus.find(node);
-    const int known = it != node_gpus.end() ? it->second : topo.gpus_per_node;
-    return known > 0 && known < spec.min_local_gpus;
+    if (it != node_gpus.end()) return it->second < spec.min_local_gpus;
+    return topo.gpus_per_node > 0 && topo.gpus_per_node < spec.min_local_gpus;
   };
   std::set<std::string> unfed;  // ids of peer steps that ran but fed no decision
   size_t probes_run = 0;
@@ -12771,7 +12777,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       std::string fed;
       std::optional<Observation> o = r.outcome == "fail" ? observe(r, steps[i].target) : std::nullopt;
-      if (n > 0) {
+      if (n < 0 && NoUsableGpu(r.outcome, reason)) {
+        // Before: 8 GPUs assumed, a sweep of vm/gpu0..gpu7 and the NCCL probes, each answering the same.
+        node_gpus[node] = 0;
+        fed = "the node's GPU count: 0 (no usable GPU there)";
+        d.unverified.push_back("GPU count of " + node + ": 0 (gpu.inventory@" + node + ": unavailable, " +
+                               Utf8Prefix(reason, 400) +
+                               "): no GPU probe can run there, so no probe confirms or refutes a GPU "
+                               "hypothesis on " + node + "; run them where the GPUs are");
+      } else if (n > 0) {
         node_gpus[node] = n;
         fed = "the node's GPU count: " + std::to_string(n) + (o ? "; belief update (the inventory failed)" : "");
       } else if (o) {
@@ -12855,6 +12869,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           const std::string node = HintFromTarget(steps[i].target.substr(steps[i].target.find('@') + 1)).node;
           auto known = node_gpus.find(node);
           node_gpus[node] = known == node_gpus.end() ? m->visible : std::min(known->second, m->visible);
+        }
+        if (NoUsableGpu(r.outcome, reason)) {
+          node_gpus[HintFromTarget(steps[i].target.substr(steps[i].target.find('@') + 1)).node] = 0;
         }
         d.unverified.push_back("probe " + steps[i].target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
         continue;
@@ -13282,7 +13299,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (tg.empty() || ran.count(step)) continue;
           if (!not_run.empty()) not_run += ", ";
           not_run += step;
-          if (spec.target_kind == ProbeTargetKind::kNode && too_few_gpus(spec, tg)) {
+          if (spec.target_kind == ProbeTargetKind::kNode && too_few_gpus(spec, tg) && gpus_on(tg) == 0) {
+            not_run += " (cannot run: no usable GPU on the node)";
+          } else if (spec.target_kind == ProbeTargetKind::kNode && too_few_gpus(spec, tg)) {
             not_run += " (cannot run: needs ";
             not_run += std::to_string(spec.min_local_gpus);
             not_run += " GPUs on the node)";

@@ -125,7 +125,7 @@ constexpr ProbeSpec kCatalog[] = {
      "the node's kernel log over a window (journalctl -k, else dmesg, else /dev/kmsg; default the "
      "last hour): NVRM Xid lines (GPU by PCI bus id), NVLink errors, PCIe AER, mlx5/IB port events "
      "and OOM kills",
-     0.3, false, ProbeTargetKind::kNode, kKernelLog},
+     0.3, false, ProbeTargetKind::kNode, kKernelLog, 0},  // needs no GPU: answers where they are gone
 };
 
 constexpr double kFalseAlarm = 0.05;

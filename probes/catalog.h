@@ -40,7 +40,8 @@ struct ProbeSpec {
   std::span<const CategoryEvidence> evidence;
   // The fewest local GPUs a node-level run can say anything with: 2 for the NCCL collectives and
   // the peer-to-peer matrix (vigil-probe answers `unavailable`, "needs at least 2 GPUs or ranks",
-  // on a node with one), 1 for the rest (gpu.sdc on one GPU still checks repeatability).
+  // on a node with one), 0 for node.kernel_log (it needs no GPU), 1 for the rest (gpu.sdc on one GPU
+  // still checks repeatability).
   int min_local_gpus = 1;
 };
 
