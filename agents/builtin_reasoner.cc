@@ -12649,7 +12649,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         return r;
       }
       r.outcome = std::string(ProbeStatusName(pr.status));
-      r.duration_s = pr.duration_s > 0 ? pr.duration_s : -1;
+      // An unavailable answer takes the time its executor says (a live run's wall time; a replay
+      // with nothing recorded, 0), never this thread's measured time (microseconds of a replay).
+      r.duration_s = pr.duration_s > 0 || pr.status == ProbeStatus::kUnavailable ? pr.duration_s : -1;
       r.result = pr;
       // "GPU 7 does not exist (1 visible)": the target is wrong, not the GPU; never an error of it
       // (an error on a suspect whose peer answers reads as a GPU that stopped responding).

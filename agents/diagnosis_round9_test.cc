@@ -228,7 +228,11 @@ TEST_CASE("round 9: a peer with nothing to compare with ran but is not in the se
   for (const Evidence& e : r.out.diagnosis.evidence) CHECK(e.source != "probe gpu.health@node-1/gpu2");
 }
 
-TEST_CASE("round 9: unavailable and skipped steps take no time in the schedule or the sum") {
+// Before WALKP (2026-12-04) an unavailable step counted 0 whatever it took: a live triage on a host
+// with no usable GPU ran 25 steps in 7.4 s and printed "planned 0.2 s (parallel) vs 0.2 s
+// sequential". It takes its own duration now; one that reports none still takes nothing (never the
+// catalog's expected time: it ran no test).
+TEST_CASE("round 9: skipped steps take no time; an unavailable step takes its own, never the expected time") {
   auto step = [](std::string id, std::string outcome, double d) {
     VerificationStep s;
     s.id = std::move(id);
@@ -240,11 +244,20 @@ TEST_CASE("round 9: unavailable and skipped steps take no time in the schedule o
     return s;
   };
   std::vector<VerificationStep> steps = {step("a", "pass", 2.0), step("b", "unavailable", 0.5),
-                                         step("c", "skipped", 0), step("d", "fail", 1.0)};
+                                         step("c", "skipped", 0), step("d", "fail", 1.0),
+                                         step("e", "unavailable", 0)};
   steps[3].depends_on = {"b"};
-  CHECK(SequentialS(steps) == doctest::Approx(3.0));
+  CHECK(SequentialS(steps) == doctest::Approx(3.5));  // 3.0 before: b's 0.5 s left out
   CHECK(CriticalPathS(steps) == doctest::Approx(2.0));
   CHECK(PlannedS(steps, nullptr, 0) == doctest::Approx(2.0));
+  // The live shape: unavailable answers that took longer than the one probe that ran.
+  std::vector<VerificationStep> live = {step("s1", "unavailable", 0.9), step("s2", "pass", 0.2),
+                                        step("s3", "unavailable", 6.3)};
+  live[1].depends_on = {"s1"};
+  live[2].depends_on = {"s1"};
+  CHECK(SequentialS(live) == doctest::Approx(7.4));     // 0.2 before
+  CHECK(CriticalPathS(live) == doctest::Approx(7.2));   // s1 then s3; 0.2 before
+  CHECK(PlannedS(live, nullptr, 0) == doctest::Approx(7.2));
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ class VerificationPlanner {
 };
 
 // The schedule Execute() follows, replayed on the steps' times (duration_s when > 0, else
-// expected_s; skipped and unavailable steps take 0): a step starts when its dependencies have finished, no
+// expected_s; skipped steps take 0, unavailable ones their duration_s, never expected_s): a step starts when its dependencies have finished, no
 // conflicting step is running and fewer than `max_parallel` (0 = no limit) run; plan order breaks
 // ties. Unknown dependencies are ignored; steps in a dependency cycle are placed in list
 // order ignoring the dependencies among them.
@@ -96,7 +96,7 @@ double PlannedS(const std::vector<VerificationStep>& steps, const StepConflict& 
                 size_t max_parallel);
 
 // Longest chain of step durations along depends_on (duration_s when > 0, else expected_s).
-// Steps that were skipped or unavailable count 0. Unknown dependencies are ignored.
+// Skipped steps count 0, unavailable ones their duration_s (never expected_s). Unknown dependencies are ignored.
 double CriticalPathS(const std::vector<VerificationStep>& steps);
 // Sum of the same per-step times.
 double SequentialS(const std::vector<VerificationStep>& steps);

@@ -348,7 +348,15 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
                      r.wall_s);
   }
   std::map<std::string, ProbeResult> by_probe;
-  for (ProbeResult& p : *parsed) by_probe.emplace(p.probe, std::move(p));
+  for (ProbeResult& p : *parsed) {
+    // vigil-probe reports 0 s for an answer that ran no test ("no usable GPU", "GPU 7 does not
+    // exist"); the run still took its time (starting CUDA to find no GPU: 0.1-6 s here), which the
+    // plan's timings count. A run of one probe is that probe's time.
+    if (p.status == ProbeStatus::kUnavailable && !(p.duration_s > 0) && request.probes.size() == 1) {
+      p.duration_s = r.wall_s;
+    }
+    by_probe.emplace(p.probe, std::move(p));
+  }
   for (const std::string& p : request.probes) {
     auto it = by_probe.find(p);
     if (it == by_probe.end()) {

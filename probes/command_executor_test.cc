@@ -130,6 +130,34 @@ TEST_CASE("command executor: a probe named twice gets its result twice, not an e
   }
 }
 
+TEST_CASE("command executor: an unavailable answer of a one-probe run takes the run's time") {
+  // vigil-probe on a host with no usable GPU answers in 0.0 s by its own count; the run took
+  // 0.1-6 s (CUDA's start), which the verification plan's timings left out (WALKP).
+  ProbeRequest req;
+  req.probes = {"gpu.health"};
+  req.target = "vm/gpu0";
+  req.time_limit_s = 15;
+  SubprocessResult run;
+  run.exit_code = 4;
+  run.wall_s = 0.9;
+  run.out = R"({"vigil_probe":1,"results":[{"probe":"gpu.health","target":"vm/gpu0","status":"unavailable",)"
+            R"("duration_s":0.0,"metrics":{},"thresholds":{},"reason":"no usable GPU: no NVIDIA driver"}]})";
+  auto out = ResultsFromProbeRun(req, run, "local");
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].status == ProbeStatus::kUnavailable);
+  CHECK(out[0].duration_s == doctest::Approx(0.9));
+  // Two probes in one run: whose time it was is not known; each keeps its own.
+  req.probes = {"gpu.health", "gpu.kernel_launch"};
+  run.out = R"({"vigil_probe":1,"results":[{"probe":"gpu.health","target":"vm/gpu0","status":"unavailable",)"
+            R"("duration_s":0.0,"metrics":{},"thresholds":{},"reason":"no usable GPU"},)"
+            R"({"probe":"gpu.kernel_launch","target":"vm/gpu0","status":"pass","duration_s":0.3,)"
+            R"("metrics":{},"thresholds":{},"reason":"ok"}]})";
+  out = ResultsFromProbeRun(req, run, "local");
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].duration_s == 0);
+  CHECK(out[1].duration_s == doctest::Approx(0.3));
+}
+
 TEST_CASE("command executor: the thresholds file is found from the working folder, beside the executable, or in the source tree") {
   namespace fs = std::filesystem;
   fs::path root = fs::temp_directory_path() / ("vigil-thr-" + std::to_string(::getpid()));
