@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "probes/catalog.h"
@@ -111,6 +113,41 @@ std::pair<std::string, std::string> Where(const std::string& target) {
   return {where.substr(0, slash), where.substr(slash + 1)};
 }
 
+// The hardware intrusive probes load, held for as long as each probe runs, across every planner
+// of the process: `vigil serve`'s workers triage several alerts at once, one planner each, and two
+// gpu.gemm on one GPU would each measure about half its throughput; a step past its limit is
+// abandoned, not stopped, and its probe loads the GPU until the executor's own limit ends it.
+// Before (WALKP), each planner kept only its own running steps apart.
+struct Leases {
+  std::mutex mu;
+  std::map<uint64_t, VerificationStep> held;
+  uint64_t next = 1;
+};
+Leases& ProcessLeases() {
+  static Leases* leases = new Leases;  // never destroyed: abandoned step threads may outlive main
+  return *leases;
+}
+
+// A lease for `step`: 0 when it needs none (no conflicts model, or it loads nothing that another
+// step could skew: conflicts(step, step) is false), nullopt while a held lease conflicts with it.
+std::optional<uint64_t> TryLease(const VerificationStep& step, const StepConflict& conflicts) {
+  if (!conflicts || !conflicts(step, step)) return uint64_t{0};
+  Leases& l = ProcessLeases();
+  std::lock_guard<std::mutex> lock(l.mu);
+  for (const auto& [id, other] : l.held) {
+    if (conflicts(step, other)) return std::nullopt;
+  }
+  l.held.emplace(l.next, step);
+  return l.next++;
+}
+
+void ReleaseLease(uint64_t id) {
+  if (id == 0) return;
+  Leases& l = ProcessLeases();
+  std::lock_guard<std::mutex> lock(l.mu);
+  l.held.erase(id);
+}
+
 }  // namespace
 
 bool ProbeStepsConflict(const VerificationStep& a, const VerificationStep& b) {
@@ -180,13 +217,22 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
     finished[i] = true;
     --remaining;
   };
+  // How often a step held back by another planner's (or an abandoned step's) lease looks again.
+  constexpr auto kLeaseRetry = std::chrono::milliseconds(20);
   while (remaining > 0) {
+    bool leased_out = false;  // a step waits for hardware a step outside this wave holds
     // Start, in plan order, every step that may go now; skip those behind a failed dependency.
     for (size_t i : order) {
       if (started[i] || !MayStart(i, steps, deps, started, finished, options_.conflicts)) continue;
       bool blocked = false;
       for (size_t j : deps[i]) blocked = blocked || Blocks(steps[j].outcome);
       if (!blocked && running.size() >= options_.max_parallel) continue;
+      std::optional<uint64_t> lease = uint64_t{0};
+      if (!blocked) lease = TryLease(steps[i], options_.conflicts);
+      if (!lease) {
+        leased_out = true;
+        continue;
+      }
       started[i] = true;
       if (blocked) {
         steps[i].outcome = "skipped";
@@ -208,7 +254,7 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
           options_.clock->MonotonicNs(),
           std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(limit * 1000)),
           limit};
-      r.thread = std::thread([shared, runner, step, limit, i]() {
+      r.thread = std::thread([shared, runner, step, limit, i, id = *lease]() {
         StepResult res;
         try {
           res = (*runner)(step, limit);
@@ -216,6 +262,7 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
           res.outcome = "error";
           res.result = Json{{"reason", std::string("step threw: ") + e.what()}};
         }
+        ReleaseLease(id);  // the probe has ended, also when the planner gave up on it
         std::lock_guard<std::mutex> lock(shared->mu);
         shared->results[i] = std::move(res);
         shared->done[i] = true;
@@ -224,13 +271,14 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
       running.push_back(std::move(r));
     }
     if (remaining == 0) break;
-    if (running.empty()) {
+    if (running.empty() && !leased_out) {
       // Cannot happen for an acyclic plan: with nothing running, the first unstarted step in plan
       // order has its dependencies done and nothing to conflict with.
       return InternalError("verification plan: no step can start");
     }
-    // Wait for the first step to finish or the earliest deadline.
-    auto deadline = running.front().deadline;
+    // Wait for the first step to finish or the earliest deadline (and look at the leases again soon).
+    auto deadline = std::chrono::steady_clock::now() + kLeaseRetry;
+    if (!leased_out) deadline = running.front().deadline;
     for (const Running& r : running) deadline = std::min(deadline, r.deadline);
     std::unique_lock<std::mutex> lock(shared->mu);
     shared->cv.wait_until(lock, deadline, [&] {

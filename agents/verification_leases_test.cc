@@ -1,0 +1,102 @@
+// Two verification planners in one process (vigil serve's triage workers, one planner per alert)
+// and the hardware their intrusive probes load (WALKP, 2026-12-04).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agents/verification_planner.h"
+
+namespace vigil {
+namespace {
+
+// Counts the steps running at once across planners. Each step waits (at most `hold`) for another
+// to join it, so two steps that may overlap always do, and the most seen at once is exact.
+struct Overlap {
+  std::mutex mu;
+  std::condition_variable cv;
+  int active = 0;
+  int most = 0;
+  StepResult Run(std::chrono::milliseconds hold) {
+    std::unique_lock<std::mutex> lock(mu);
+    ++active;
+    most = std::max(most, active);
+    cv.notify_all();
+    cv.wait_for(lock, hold, [&] { return active >= 2; });
+    --active;
+    StepResult r;
+    r.outcome = "pass";
+    r.duration_s = 0.1;
+    return r;
+  }
+};
+
+VerificationStep Probe(const std::string& id, const std::string& target) {
+  VerificationStep s;
+  s.id = id;
+  s.action = "run_probe";
+  s.target = target;
+  s.expected_s = 0.1;
+  return s;
+}
+
+// Two planners (two alerts' triages) on two threads, one step each.
+int MostAtOnce(const std::string& first, const std::string& second) {
+  Overlap o;
+  auto triage = [&](const std::string& target) {
+    PlannerOptions opt;
+    opt.conflicts = ProbeStepsConflict;
+    VerificationPlanner planner(opt);
+    std::vector<VerificationStep> steps = {Probe("s1", target)};
+    auto r = planner.Execute(steps, [&](const VerificationStep&, double) {
+      return o.Run(std::chrono::milliseconds(300));
+    });
+    REQUIRE(r.ok());
+    CHECK(steps[0].outcome == "pass");
+  };
+  std::thread a(triage, first), b(triage, second);
+  a.join();
+  b.join();
+  return o.most;
+}
+
+}  // namespace
+
+TEST_CASE("planner: intrusive probes of two triages in one process never load the same GPU at once") {
+  // Before: each triage's planner kept only its own steps apart, and two alerts about one GPU ran
+  // gpu.gemm there together, each measuring about half the throughput.
+  CHECK(MostAtOnce("gpu.gemm@node-1/gpu0", "gpu.gemm@node-1/gpu0") == 1);
+  CHECK(MostAtOnce("gpu.gemm@node-1/gpu0", "nccl.allreduce@node-1") == 1);  // node-wide vs one of its GPUs
+  // What loads other hardware, or nothing, still overlaps.
+  CHECK(MostAtOnce("gpu.gemm@node-1/gpu0", "gpu.gemm@node-1/gpu1") == 2);
+  CHECK(MostAtOnce("gpu.gemm@node-1/gpu0", "gpu.gemm@node-2/gpu0") == 2);
+  CHECK(MostAtOnce("gpu.health@node-1/gpu0", "gpu.health@node-1/gpu0") == 2);
+}
+
+TEST_CASE("planner: a timed-out intrusive step still running keeps its GPU from the next one") {
+  // A step past its limit is abandoned, not stopped: its probe runs on until the executor's own
+  // limit and grace end it. Before, the planner started the next GEMM on that GPU at once.
+  Overlap o;
+  PlannerOptions opt;
+  opt.conflicts = ProbeStepsConflict;
+  opt.step_time_limit_s = 0.05;
+  int most = 0;
+  {
+    VerificationPlanner planner(opt);
+    std::vector<VerificationStep> steps = {Probe("s1", "gpu.gemm@node-1/gpu0"), Probe("s2", "gpu.gemm@node-1/gpu0")};
+    auto r = planner.Execute(steps, [&](const VerificationStep&, double) {
+      return o.Run(std::chrono::milliseconds(300));
+    });
+    REQUIRE(r.ok());
+    CHECK(steps[0].outcome == "timeout");
+  }  // joins the abandoned steps
+  most = o.most;
+  CHECK(most == 1);
+}
+
+}  // namespace vigil
