@@ -6147,6 +6147,14 @@ bool NoUsableGpu(std::string_view outcome, const std::string& reason) {
   return outcome == "unavailable" && reason.rfind("no usable GPU", 0) == 0;
 }
 
+// A command executor's error that it cannot run anything on the target's node: the local executor
+// asked about another host ("... needs ssh: or slurm:"), ssh failing before vigil-probe ran (its
+// exit 255: unreachable, refused, unknown host). Every other probe there would answer the same.
+bool ExecutorCannotReach(std::string_view outcome, const std::string& reason) {
+  return outcome == "error" && (reason.find("needs ssh: or slurm:") != std::string::npos ||
+                                reason.find("ssh failed before vigil-probe ran") != std::string::npos);
+}
+
 // What a probe's `error` (or a step that got no answer in its limit) says of its target, read per
 // probe kind as an on-call engineer reads it (RG6, dev case-036). Only two readings are evidence:
 //  - an NCCL collective test (nccl.allreduce / allgather / reducescatter / alltoall / sendrecv) whose
@@ -12032,6 +12040,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // topology's gpus_per_node a node is assumed to have kAssumedGpusPerNode GPUs.
   std::map<std::string, int> node_gpus;
   std::set<std::string> count_asked;  // nodes whose GPU count a probe was asked for
+  // Nodes the executor cannot run probes on (ExecutorCannotReach): no more steps go there. Before
+  // (WALKP), an alert on another host than the local executor's ran 25 steps, each refused alike.
+  std::set<std::string> unreachable;
+  auto note_unreachable = [&](const std::string& target, const std::string& reason) {
+    const std::string node = HintFromTarget(target.substr(target.find('@') + 1)).node;
+    if (node.empty() || !unreachable.insert(node).second) return;
+    d.unverified.push_back("no probe can run on " + node + " with this probe executor (" + Utf8Prefix(reason, 300) +
+                           "): no probe confirms or refutes a hypothesis there; no other probe was sent there");
+  };
+  auto drop_unreachable = [&](auto& choice) {
+    std::erase_if(choice, [&](const auto& ch) { return unreachable.count(HintFromTarget(ch.cand.target).node) > 0; });
+  };
   auto gpus_on = [&](const std::string& node) {
     int n = topo.gpus_per_node > 0 ? topo.gpus_per_node : kAssumedGpusPerNode;
     auto it = node_gpus.find(node);
@@ -12779,6 +12799,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       std::string fed;
       std::optional<Observation> o = r.outcome == "fail" ? observe(r, steps[i].target) : std::nullopt;
+      if (ExecutorCannotReach(r.outcome, reason)) note_unreachable(steps[i].target, reason);
       if (n < 0 && NoUsableGpu(r.outcome, reason)) {
         // Before: 8 GPUs assumed, a sweep of vm/gpu0..gpu7 and the NCCL probes, each answering the same.
         node_gpus[node] = 0;
@@ -12793,6 +12814,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       } else if (o) {
         fed = "belief update (the inventory failed; no GPU count in it, up to " + std::to_string(kAssumedGpusPerNode) +
               " GPUs assumed)";
+      } else if (unreachable.count(node)) {
+        fed = "nothing (no probe can run on the node with this executor)";
       } else {
         fed = "nothing (no GPU count in the answer; up to " + std::to_string(kAssumedGpusPerNode) +
               " GPUs assumed)";
@@ -12815,12 +12838,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   };
   for (int round = 1; probes != nullptr && round < options_.max_rounds + cause_round; ++round) {
     std::vector<Choice> choice = choose(beliefs, round, &trace);
+    drop_unreachable(choice);
     if (choice.empty()) break;
     // Per-GPU probes wait for the count of their node's GPUs (none past it), then the round is
     // chosen again with it.
     std::vector<std::string> count_ids = count_gpus(choice);
     if (!count_ids.empty()) {
       choice = choose(beliefs, round, nullptr);
+      drop_unreachable(choice);
       if (choice.empty()) break;
     }
     if (round == 1 && options_.first_wave && options_.allow_intrusive &&
@@ -12875,6 +12900,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (NoUsableGpu(r.outcome, reason)) {
           node_gpus[HintFromTarget(steps[i].target.substr(steps[i].target.find('@') + 1)).node] = 0;
         }
+        if (ExecutorCannotReach(r.outcome, reason)) note_unreachable(steps[i].target, reason);
         d.unverified.push_back("probe " + steps[i].target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
         continue;
       }

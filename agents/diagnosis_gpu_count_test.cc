@@ -164,6 +164,71 @@ TriageOptions LiveOptions(const KnowledgeBase& kb, ProbeExecutor* probes) {
   return o;
 }
 
+
+// Live triage on a host where vigil-probe finds no usable GPU (no NVIDIA driver loaded, every GPU
+// gone), and on a node the executor cannot reach (WALKP, 2026-12-04): what the on-call engineer saw
+// on this build machine was a node-level gpu.inventory answering `unavailable`, "no usable GPU: ...",
+// then a sweep of eight assumed GPUs (gpu.health and gpu.kernel_launch on vm/gpu0..gpu7) and seven
+// node-level GPU/NCCL probes, every one answering the same, and 24 copies of the reason in `unverified`.
+// vigil-probe's answer on this machine (probes/README.md, "A host with no NVIDIA driver").
+constexpr const char* kNoGpu =
+    "no usable GPU: no NVIDIA driver is loaded on this host (/proc/driver/nvidia/version is absent), so there is "
+    "no GPU to probe here; on a GPU node, check `lsmod | grep nvidia` and the kernel log (cudaGetDeviceCount: "
+    "cudaErrorInsufficientDriver: CUDA driver version is insufficient for CUDA runtime version)";
+
+// Answers like vigil-probe on a host with no driver: every probe but node.kernel_log `unavailable`
+// with kNoGpu, the kernel log a pass.
+class NoGpuHost : public ProbeExecutor {
+ public:
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& req) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<ProbeResult> out;
+    for (const std::string& p : req.probes) {
+      asked.push_back(p + "@" + req.target);
+      if (p == "node.kernel_log") {
+        out.push_back(MakeProbeResult(p, req.target, ProbeStatus::kPass,
+                                      "no Xid/NVLink/AER/mlx5-IB/OOM lines in the last 3600 s of a readable log", 0.2));
+      } else {
+        out.push_back(MakeProbeResult(p, req.target, ProbeStatus::kUnavailable, kNoGpu, 0.0));
+      }
+    }
+    return out;
+  }
+  std::string Describe() const override { return "a host with no usable GPU"; }
+  std::vector<std::string> asked;
+
+ private:
+  std::mutex mu_;
+};
+
+// Answers every probe as a command executor that cannot run anything on the target's node: the local
+// executor asked about another host, or ssh that cannot reach it.
+class UnreachableNode : public ProbeExecutor {
+ public:
+  explicit UnreachableNode(bool ssh) : ssh_(ssh) {}
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& req) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<ProbeResult> out;
+    for (const std::string& p : req.probes) {
+      asked.push_back(p + "@" + req.target);
+      std::string why = ssh_ ? "vigil-probe (ssh:user=ops): ssh failed before vigil-probe ran (exit code 255): ssh: "
+                               "connect to host node-7 port 22: No route to host"
+                             : "the local probe executor runs on this host (vm) only; target `" + req.target +
+                                   "` needs ssh: or slurm:";
+      out.push_back(MakeProbeResult(p, req.target, ProbeStatus::kError, why, 0.0));
+    }
+    return out;
+  }
+  std::string Describe() const override { return ssh_ ? "ssh:user=ops" : "local"; }
+  std::vector<std::string> asked;
+
+ private:
+  bool ssh_;
+  std::mutex mu_;
+};
+
+bool NeedsGpu(const std::string& target) { return target.rfind("node.kernel_log@", 0) != 0; }
+
 }  // namespace
 
 TEST_CASE("gpu count: live triage on a 1-GPU node without topology probes GPU 0 only (old and new vigil-probe)") {
@@ -490,6 +555,69 @@ TEST_CASE("gpu count: an unconfirmed NCCL answer on a 1-GPU node says its NCCL p
     said = u.find("nccl.allreduce@vm (cannot run: needs 2 GPUs on the node)") != std::string::npos;
   }
   CHECK(said);
+}
+
+TEST_CASE("no usable GPU: the node's count is 0, no GPU probe is asked after the inventory says so") {
+  auto kb = testing::KbWith({StragglerIncident()});
+  NoGpuHost probes;
+  auto r = TriageAlert(StragglerAlert(), LiveOptions(*kb, &probes));
+  REQUIRE(r.ok());
+  const Diagnosis& d = r->diagnosis;
+  std::vector<std::string> targets;
+  for (const VerificationStep& s : d.steps) targets.push_back(s.target);
+  CAPTURE(targets);
+  REQUIRE(!targets.empty());
+  CHECK(targets[0] == "gpu.inventory@vm");
+  // Only the inventory needed a GPU; the kernel log needs none and still runs.
+  CHECK(std::count_if(probes.asked.begin(), probes.asked.end(), NeedsGpu) == 1);
+  CHECK(std::find(targets.begin(), targets.end(), "node.kernel_log@vm") != targets.end());
+  // The reason once, with what it means for the verdict; not once per probe.
+  size_t with_reason = 0;
+  bool says_count = false;
+  for (const std::string& u : d.unverified) {
+    with_reason += u.find("no usable GPU") != std::string::npos;
+    says_count = says_count || (u.find("GPU count of vm: 0") != std::string::npos &&
+                                u.find("no GPU probe can run there") != std::string::npos);
+  }
+  CHECK(with_reason == 1);
+  CHECK(says_count);
+  // Nothing is confirmed or refuted by a probe that could not run.
+  for (const Hypothesis& h : d.hypotheses) {
+    CAPTURE(h.category);
+    if (h.category != "straggler_rank") continue;
+    CHECK(h.status == HypothesisStatus::kOpen);
+  }
+  bool fed_zero = false;
+  for (const Json& t : r->trace) {
+    fed_zero = fed_zero || (t.value("type", "") == "tool_result" && t.value("target", "") == "gpu.inventory@vm" &&
+                            t.value("fed", "").find("the node's GPU count: 0") != std::string::npos);
+  }
+  CHECK(fed_zero);
+}
+
+TEST_CASE("a node the executor cannot reach: one refusal, no sweep of its GPUs, no verdict from probes") {
+  // Before: an alert on node-7 with the local executor ran 25 steps (gpu.inventory, gpu.health and
+  // gpu.kernel_launch on 8 assumed GPUs, gpu.sdc, six NCCL probes), each refused alike.
+  auto kb = testing::KbWith({StragglerIncident()});
+  for (bool ssh : {false, true}) {
+    CAPTURE(ssh);
+    UnreachableNode probes(ssh);
+    Alert a = StragglerAlert();
+    a.labels["node"] = "node-7";
+    a.annotations["summary"] = "rank 0 on node-7 computes 45 ms a step vs 27 ms for the job's faster ranks";
+    auto r = TriageAlert(a, LiveOptions(*kb, &probes));
+    REQUIRE(r.ok());
+    const Diagnosis& d = r->diagnosis;
+    CAPTURE(probes.asked);
+    CHECK(probes.asked.size() == 1);
+    size_t says = 0;
+    for (const std::string& u : d.unverified) {
+      says += u.find("no probe can run on node-7 with this probe executor") != std::string::npos;
+      CHECK_MESSAGE(u.find("GPUs probed") == std::string::npos, u);  // none was
+    }
+    CHECK(says == 1);
+    for (const Hypothesis& h : d.hypotheses) CHECK(h.status == HypothesisStatus::kOpen);
+  }
 }
 
 }  // namespace vigil
