@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <unistd.h>
 
@@ -21,6 +23,15 @@ constexpr const char* kUsage =
     "[--allow-intrusive] [--thresholds FILE]... [--gemm-size N] [--gemm-layout nn|tn] [--gemm-no-autotune] "
     "[--rendezvous host:port] [--expect-gpus N] [--health-sample-s S] | --list\n";
 
+// A request of `probes` on `target` with a 15 s limit.
+ProbeRequest RequestOf(std::vector<std::string> probes, std::string target) {
+  ProbeRequest req;
+  req.probes = std::move(probes);
+  req.target = std::move(target);
+  req.time_limit_s = 15;
+  return req;
+}
+
 SubprocessResult UsageError(const std::string& message) {
   SubprocessResult r;
   r.exit_code = 2;
@@ -32,10 +43,7 @@ SubprocessResult UsageError(const std::string& message) {
 }  // namespace
 
 TEST_CASE("command executor: an older vigil-probe's 'GPU 7 does not exist' is unavailable with its words, no usage text") {
-  ProbeRequest req;
-  req.probes = {"gpu.health", "gpu.kernel_launch"};
-  req.target = "vm/gpu7";
-  req.time_limit_s = 15;
+  ProbeRequest req = RequestOf({"gpu.health", "gpu.kernel_launch"}, "vm/gpu7");
   auto out = ResultsFromProbeRun(req, UsageError("GPU 7 does not exist (1 visible)"), "local:binary=vigil-probe");
   REQUIRE(out.size() == 2);
   for (const ProbeResult& r : out) {
@@ -48,10 +56,7 @@ TEST_CASE("command executor: an older vigil-probe's 'GPU 7 does not exist' is un
 }
 
 TEST_CASE("command executor: other usage errors stay errors, with the message and without the usage text") {
-  ProbeRequest req;
-  req.probes = {"gpu.health"};
-  req.target = "vm/gpu0";
-  req.time_limit_s = 15;
+  ProbeRequest req = RequestOf({"gpu.health"}, "vm/gpu0");
   auto out = ResultsFromProbeRun(req, UsageError("unknown argument `--bogus`"), "local");
   REQUIRE(out.size() == 1);
   CHECK(out[0].status == ProbeStatus::kError);
@@ -70,10 +75,7 @@ TEST_CASE("command executor: a run that printed nothing leads with its stderr (s
   // Before: "vigil-probe (ssh:user=ops) ended with exit code 255 and printed no valid result document
   // (vigil-probe output: line 1, column 1: empty: no JSON value in it); stderr: ssh: Could not
   // resolve hostname ..." (`vigil probe run node.kernel_log --target nosuchhost --executor ssh:user=ops`).
-  ProbeRequest req;
-  req.probes = {"node.kernel_log"};
-  req.target = "nosuchhost";
-  req.time_limit_s = 15;
+  ProbeRequest req = RequestOf({"node.kernel_log"}, "nosuchhost");
   SubprocessResult ssh;
   ssh.exit_code = 255;
   ssh.err = "ssh: Could not resolve hostname nosuchhost: Name or service not known\n";
@@ -113,10 +115,7 @@ namespace {
 TEST_CASE("command executor: a probe named twice gets its result twice, not an empty one") {
   // `vigil probe run gpu.health,gpu.health` printed a second row with no probe name, status
   // `unavailable` and no reason: the first copy had been moved out of the result map.
-  ProbeRequest req;
-  req.probes = {"gpu.health", "gpu.health"};
-  req.target = "vm/gpu0";
-  req.time_limit_s = 15;
+  ProbeRequest req = RequestOf({"gpu.health", "gpu.health"}, "vm/gpu0");
   SubprocessResult run;
   run.exit_code = 1;
   run.out = R"({"vigil_probe":1,"results":[{"probe":"gpu.health","target":"vm/gpu0","status":"fail",)"
@@ -133,10 +132,7 @@ TEST_CASE("command executor: a probe named twice gets its result twice, not an e
 TEST_CASE("command executor: an unavailable answer of a one-probe run takes the run's time") {
   // vigil-probe on a host with no usable GPU answers in 0.0 s by its own count; the run took
   // 0.1-6 s (CUDA's start), which the verification plan's timings left out (WALKP).
-  ProbeRequest req;
-  req.probes = {"gpu.health"};
-  req.target = "vm/gpu0";
-  req.time_limit_s = 15;
+  ProbeRequest req = RequestOf({"gpu.health"}, "vm/gpu0");
   SubprocessResult run;
   run.exit_code = 4;
   run.wall_s = 0.9;
