@@ -265,9 +265,19 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
           "` (accepted: " + JoinStrings({allowed->second.begin(), allowed->second.end()}, " ") + ")");
     }
     std::string value = item.substr(eq + 1);
-    for (const char* numeric : {"port", "ntasks", "gpus", "connect_timeout_s", "grace_s"}) {
-      if (key == numeric && (value.empty() || value.find_first_not_of("0123456789.") != std::string::npos)) {
-        return InvalidArgumentError("probe executor option `" + key + "` must be a number, got `" + value +
+    // Counts and ssh's ConnectTimeout are whole numbers; grace_s is seconds. Before (WALKP) only
+    // digits and dots were checked and atof read the rest: grace_s=1.2.3 was 1.2, port=1.5 went to ssh.
+    for (const char* whole : {"port", "ntasks", "gpus", "connect_timeout_s"}) {
+      if (key == whole && (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)) {
+        return InvalidArgumentError("probe executor option `" + key + "` must be a whole number, got `" + value +
+                                    "`");
+      }
+    }
+    if (key == "grace_s") {
+      std::optional<double> g = value.find_first_not_of("0123456789.") == std::string::npos
+                                    ? ParseDouble(value) : std::nullopt;
+      if (!g || !std::isfinite(*g)) {
+        return InvalidArgumentError("probe executor option `grace_s` must be a number of seconds, got `" + value +
                                     "`");
       }
     }

@@ -184,7 +184,17 @@ TEST_CASE("MakeProbeExecutor specs") {
   CHECK(unknown.status().message().find("replay:FILE") != std::string::npos);
   CHECK(MakeProbeExecutor("ssh:usr=ops").status().message().find("unknown option `usr`") !=
         std::string::npos);
-  CHECK(MakeProbeExecutor("ssh:port=abc").status().message().find("must be a number") != std::string::npos);
+  CHECK(MakeProbeExecutor("ssh:port=abc").status().message().find("must be a whole number") != std::string::npos);
+  // WALKP: only digits and dots were checked, and atof read the rest: `grace_s=1.2.3` was 1.2 s,
+  // `grace_s=.` 0 s, and `port=1.5` went to ssh as `-p 1.5`.
+  CHECK(MakeProbeExecutor("local:grace_s=1.2.3").status().message().find("must be a number") != std::string::npos);
+  CHECK(MakeProbeExecutor("local:grace_s=.").status().message().find("must be a number") != std::string::npos);
+  CHECK(MakeProbeExecutor("ssh:user=ops,port=1.5").status().message().find("must be a whole number") !=
+        std::string::npos);
+  CHECK(MakeProbeExecutor("slurm:partition=gpu,ntasks=2.5").status().message().find("must be a whole number") !=
+        std::string::npos);
+  CHECK(MakeProbeExecutor("local:grace_s=0.5").ok());
+  CHECK(MakeProbeExecutor("ssh:user=ops,connect_timeout_s=10").ok());
   CHECK(MakeProbeExecutor("slurm:partition").status().message().find("key=value") != std::string::npos);
   CHECK(MakeProbeExecutor("replay:").status().code() == StatusCode::kInvalidArgument);
   CHECK(MakeProbeExecutor("replay:/nonexistent/x.json").status().code() == StatusCode::kNotFound);
