@@ -4,6 +4,7 @@
 #include <cctype>
 #include <regex>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <string_view>
 
 #include "agents/alert_triage.h"
+#include "agents/case_alert_node.h"
 #include "agents/component_text.h"
 #include "agents/fault_codes.h"
 #include "agents/gpu_labels.h"
@@ -378,7 +380,18 @@ std::vector<std::string> AlertFaultCodes(const Alert& a) {
   return FaultCodesInText(text);
 }
 
+namespace {
+// AlertFactNotInEvidence with the alert's node as the case places it (CaseAlertNode), computed once
+// by the caller that needs it: `node` is called at most once, only when the alert carries a code.
+bool AlertFactNotInEvidenceAt(const DiagnosisCase& c, const std::function<std::string()>& node_of);
+}  // namespace
+
 bool AlertFactNotInEvidence(const DiagnosisCase& c) {
+  return AlertFactNotInEvidenceAt(c, [&c] { return CaseAlertNode(c); });
+}
+
+namespace {
+bool AlertFactNotInEvidenceAt(const DiagnosisCase& c, const std::function<std::string()>& node_of) {
   if (!c.alert) return false;
   const Alert& a = *c.alert;
   std::vector<std::string> codes = AlertFaultCodes(a);
@@ -391,7 +404,9 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
     // text) or an XID series of the alert's GPU shows (dcgm-exporter's DCGM_FI_DEV_XID_ERRORS: its
     // value is the GPU's last Xid) is already there.
     auto drop = [&](const std::string& code) { codes.erase(std::remove(codes.begin(), codes.end(), code), codes.end()); };
-    const std::string node = AlertNode(a).second;
+    // The node as the case places it (PLC2: an address-only alert tied to h100-a12 took h100-a12's own
+    // kernel log for another node's, and its line was added beside that log naming the address).
+    const std::string node = node_of();
     for (const CaseLog& log : c.logs) {
       if (IsAlertFactsLog(log.source) || LogOfOtherNode(c, node, log.source)) continue;
       for (const LogLine& l : log.lines) {
@@ -456,6 +471,7 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
   }
   return true;
 }
+}  // namespace
 
 std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
   if (!c.alert) return std::nullopt;
@@ -490,8 +506,15 @@ std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
   for (const CaseLog& log : c.logs) {
     own_evidence = own_evidence || (!log.source.ends_with("/alertmanager co-firing alerts") && !IsAlertFactsLog(log.source));
   }
-  if (own_evidence && !AlertFactNotInEvidence(c)) return std::nullopt;
-  const std::string node = AlertNode(a).second;
+  // The alert's node as the case places it (CaseAlertNode), read once: the line's source and text
+  // name the node the reasoner answers on, not the address the labels give.
+  std::optional<std::string> placed;
+  auto node_of = [&]() -> std::string {
+    if (!placed) placed = CaseAlertNode(c);
+    return *placed;
+  };
+  if (own_evidence && !AlertFactNotInEvidenceAt(c, node_of)) return std::nullopt;
+  const std::string node = node_of();
   CaseLog log;
   // An alert that names no node is the job's (or the cluster's): "job/" is never read as a node.
   log.source = AlertLogSource(a, node, std::string(kAlertFactsLogName));
