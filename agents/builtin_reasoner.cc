@@ -615,6 +615,10 @@ struct Topology {
   std::map<std::string, int> pci_to_gpu;               // "3b:00" -> 5 (node-independent)
   std::map<std::pair<std::string, std::string>, int> node_pci_to_gpu;
   std::map<int, ComponentHint> ranks;                  // rank -> node/gpu
+  // The ranks `ranks` places by the layout's guess alone (rank r on node_order[r / gpus_per_node]):
+  // no rank map of the topology, printed rank -> host table (CaseRankHosts) or torchrun failure
+  // report placed them. A line's explicit source beats these (HintFromWriter, PLC2).
+  std::set<int> laid_out_ranks;
   std::string job;
   LogClock clock;            // the year and zone of timestamps printed without them (ParseLineTime)
   std::string timezone_note; // topology.timezone not read (said in the diagnosis's `unverified`)
@@ -1684,6 +1688,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
       h.node = t.node_order[r / t.gpus_per_node];
       h.gpu = static_cast<int>(r % t.gpus_per_node);
       t.ranks[static_cast<int>(r)] = h;
+      t.laid_out_ranks.insert(static_cast<int>(r));
     }
   }
   // A line that places a rank ("rank 17 (hpc-g07 local 1)", "rank 5 on node-2 gpu 5", "rank 9
@@ -1705,6 +1710,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (h.node != tie.host || tie.gpu >= 0) h.gpu = tie.gpu;
     h.node = tie.host;
     h.rank = r;
+    t.laid_out_ranks.erase(r);
   }
   // torchrun's failure report says where each failed rank ran ("host : slm-03", "rank : 10
   // (local_rank: 2)"): a fact, so it overrides the placement guessed from the layout.
@@ -1724,6 +1730,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
       h.gpu = f.local_rank;
       h.rank = f.rank;
       t.ranks[f.rank] = h;
+      t.laid_out_ranks.erase(f.rank);
     }
     if (!failures.empty()) t.torchrun_failures[l.source] = std::move(failures);
   }
@@ -3100,7 +3107,8 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
 // read by HintFromLine); a task whose node is unknown places it at no node (`*unplaced` set: no
 // default node either, the source's node being only where the output was collected).
 std::string HintFromLauncher(const std::string& source, const std::string& line, const Topology& t,
-                             ComponentHint& h, bool* unplaced = nullptr, bool* task_node = nullptr) {
+                             ComponentHint& h, bool* unplaced = nullptr, bool* task_node = nullptr,
+                             bool* host_label = nullptr) {
   auto it = t.launcher_sources.find(source);
   if (it == t.launcher_sources.end()) return line;
   std::optional<LauncherLabel> l = ReadLauncherLabel(line, it->second);
@@ -3133,6 +3141,7 @@ std::string HintFromLauncher(const std::string& source, const std::string& line,
       h.gpu_from_rank = false;
     }
     h.rank = -1;
+    if (host_label) *host_label = true;
   }
   return line.substr(l->length);
 }
@@ -3611,7 +3620,7 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
 // elastic, DeepSpeed's or accelerate's launcher, torchrun --tee's "[default3]:"), so a srun task
 // is one rank (PerNodeLauncher below decides it per log; false keeps srun's line at the node).
 void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h,
-                    bool srun_tasks_are_ranks = false) {
+                    bool srun_tasks_are_ranks = false, bool explicit_node = false) {
   if (h.rank >= 0 || line.size() > 4000) return;  // a rank's own log: the source already says who wrote it
   // `srun -l` labels each line with its task id first ("16: [rank16]: ..."); torchrun --tee / --log-dir
   // with its "[<role><local rank>]:" next ("[default0]:[rank31]: ...", TeeLocalRank).
@@ -3672,6 +3681,13 @@ void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h
   if (!rank) return;
   auto it = t.ranks.find(*rank);
   if (it == t.ranks.end() || it->second.node.empty() || it->second.node == h.node) return;
+  // The layout's guess does not move a line whose source is explicit (`ssh NODE`, `kubectl logs POD`
+  // of a pod the case ties to a node, a syslog header's host, pdsh's host label; PLC2): the rank
+  // number is the job's, its node a guess that fewer ranks a node or another node order breaks
+  // (RG20: a pod's "[rank0]:" OOM read with `kubectl logs` on the second node went to the first).
+  // A rank the case places explicitly (a rank map, a printed rank -> host table, torchrun's failure
+  // report) still moves it: the writer ran there, whichever node's file or paste holds the line.
+  if (explicit_node && t.laid_out_ranks.count(*rank)) return;
   h.node = it->second.node;
   h.rank = *rank;
   h.gpu = it->second.gpu;
@@ -4313,24 +4329,30 @@ std::string DcgmDiagCategory(const std::string& test, const std::string& warning
 // (log.lines[line].text).
 ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text, const Topology& t) {
   ComponentHint h = HintFromSource(log.source, t);
+  bool explicit_node = false;  // placed by the line's explicit source (PLC2): beats the rank layout's guess
   if (const std::string& ssh = SshNodeOfLine(t, log, line); !ssh.empty()) {  // output of `ssh NODE ...`
     h = ComponentHint{};
     h.node = ssh;
+    explicit_node = true;
   }
   // A syslog-style header names the host that wrote the line (OPS4A): a kernel or daemon line of
   // one host in a file gathered or named otherwise is that host's, not the source's.
   if (const std::string host = SyslogHeaderHost(text); !host.empty()) {
-    if (std::string node = ReportedNode(host, t.names); !node.empty() && node != h.node) {
-      h = ComponentHint{};
-      h.node = std::move(node);
+    if (std::string node = ReportedNode(host, t.names); !node.empty()) {
+      if (node != h.node) {
+        h = ComponentHint{};
+        h.node = std::move(node);
+      }
+      explicit_node = true;
     }
   }
-  bool unplaced = false, task_node = false;
-  const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced, &task_node);
+  bool unplaced = false, task_node = false, host_label = false;
+  const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced, &task_node, &host_label);
   const std::string launcher_node = task_node ? h.node : std::string();
+  explicit_node = explicit_node || (host_label && !h.node.empty());
   // srun's "task N" is rank N only when no log of the case shows a per-node launcher (RV-RL2).
   const bool srun_tasks_are_ranks = unlabelled.find("srun: error: ") != std::string::npos && !t.per_node_launcher;
-  HintFromWriter(unlabelled, t, h, srun_tasks_are_ranks);
+  HintFromWriter(unlabelled, t, h, srun_tasks_are_ranks, explicit_node && !h.node.empty());
   // A per-node srun task's node is where the line was written: a "[rankN]:" prefix that the
   // topology's rank layout (gpus_per_node ranks a node) puts on another node does not move it, as
   // torchrun's --nproc-per-node may run fewer ranks a node (review RV-P2: "1: [default0]:[rank4]:"

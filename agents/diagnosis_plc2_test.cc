@@ -35,6 +35,33 @@ DiagnosisCase TieCase(const std::string& kern) {
   return *std::move(c);
 }
 
+Json Log(const std::string& source, const std::vector<std::string>& lines) {
+  Json l = Json::object();
+  l["source"] = source;
+  Json a = Json::array();
+  for (const std::string& s : lines) a.push_back(s);
+  l["lines"] = std::move(a);
+  return l;
+}
+
+// A case of logs only on `nodes`, 8 GPUs a node (the rank layout: rank r on nodes[r / 8], GPU r % 8).
+Json Case(const std::string& id, const std::vector<std::string>& nodes, Json logs) {
+  Json j = Json::object();
+  j["id"] = id;
+  j["alert"] = nullptr;
+  j["metrics"] = Json::array();
+  j["probes"] = Json::object();
+  Json n = Json::array();
+  for (const std::string& s : nodes) n.push_back(s);
+  j["topology"] = {{"nodes", std::move(n)}, {"gpus_per_node", 8}, {"timezone", "UTC"}};
+  j["logs"] = std::move(logs);
+  return j;
+}
+
+const char* const kOom =
+    "[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 3.50 GiB. GPU 3 has a total capacity "
+    "of 79.10 GiB of which 1.02 GiB is free. Of the allocated memory 70.1 GiB is allocated by PyTorch.";
+
 }  // namespace
 
 TEST_CASE("plc2: CaseAlertNode places an address-only alert on the node the case ties the address to") {
@@ -69,6 +96,54 @@ TEST_CASE("plc2: the alert's line, when added, names the tied node, not the addr
   DiagnosisCase other = c;
   other.logs.push_back({"h100-a11/kern.log", {{1, "Dec  4 01:04:31 h100-a11 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=4412, GPU has fallen off the bus."}}, 1});
   CHECK(AlertFactNotInEvidence(other));
+}
+
+// ---- 2. A line's explicit source beats the rank layout's guess ------------------------------------
+
+TEST_CASE("plc2: a pod's '[rank0]:' OOM read with kubectl logs stays on the pod's node, not rank 0's laid-out node") {
+  // RG20's UUID case with the pod on the second node: the layout puts rank 0 on hn-09, the first.
+  const std::vector<std::string> lines = {
+      "$ kubectl -n ml logs sd3-ft-0 --tail=2",
+      "[rank0]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 3.50 GiB. GPU 0 has a total capacity "
+      "of 139.81 GiB of which 1.02 GiB is free. Process 88121 has 71.30 GiB memory in use. Of the allocated memory "
+      "60.1 GiB is allocated by PyTorch.",
+      "$ kubectl -n ml get pod sd3-ft-0 -o wide | tail -1",
+      "sd3-ft-0   0/1   Error   2 (31s ago)   44m   10.244.9.87   hn-10   <none>   <none>",
+      "$ kubectl -n ml exec sd3-ft-0 -- printenv NVIDIA_VISIBLE_DEVICES",
+      "GPU-7d2e91a0-5c3b-48e6-a1f7-0b9c64d2e315",
+      "$ ssh hn-10 nvidia-smi -L",
+      "GPU 0: NVIDIA H200 (UUID: GPU-1f04c6b2-8e71-4d0a-93c5-7a2b0e6d9c11)",
+      "GPU 1: NVIDIA H200 (UUID: GPU-5a9b3e20-0d4c-4f17-b6e8-c1f2d7a09b44)",
+      "GPU 2: NVIDIA H200 (UUID: GPU-c83d1f57-2b90-4e6a-8d04-95e7f1c3a2d8)",
+      "GPU 3: NVIDIA H200 (UUID: GPU-7d2e91a0-5c3b-48e6-a1f7-0b9c64d2e315)"};
+  const Diagnosis d = testing::RunJsonWithPack(Case("pod-uuid-2nd", {"hn-09", "hn-10"}, Json::array({Log("ops/shell", lines)})));
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "hn-10/gpu3");  // main: hn-09/gpu0 (rank 0's laid-out place)
+}
+
+TEST_CASE("plc2: a '[rankN]:' line under `ssh NODE` stays on NODE when only the layout places rank N") {
+  const Json j = Case("ssh-rank", {"gn-01", "gn-02"},
+                      Json::array({Log("ops/shell", {"$ ssh gn-02 tail -n 1 /var/log/train/rank3.log", kOom})}));
+  const Diagnosis d = testing::RunJsonWithPack(j);
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "gn-02/gpu3");  // main: gn-01/gpu3 (rank 3's laid-out place); GPU 3 the line names
+}
+
+TEST_CASE("plc2: a rank an explicit rank -> host line places still beats the line's source") {
+  // The job printed where rank 3 runs: the writer ran on gn-01, whichever node's file holds the line.
+  const Json j = Case("ssh-rank-tied", {"gn-01", "gn-02"},
+                      Json::array({Log("ops/shell", {"$ ssh gn-02 tail -n 1 /shared/train/all.log", kOom}),
+                                   Log("launcher/env", {"RANK=3 LOCAL_RANK=3 HOSTNAME=gn-01"})}));
+  const Diagnosis d = testing::RunJsonWithPack(j);
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "gn-01/gpu3");
+}
+
+TEST_CASE("plc2: a log's source path is below the layout: a gathered log's '[rankN]:' goes to rank N's node") {
+  const Json j = Case("gathered", {"gn-01", "gn-02"}, Json::array({Log("gn-02/train.log", {"[rank0]: step 100 loss 2.31", kOom})}));
+  const Diagnosis d = testing::RunJsonWithPack(j);
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "gn-01/gpu3");  // rank 3 laid out on gn-01: the file's node gathered it
 }
 
 }  // namespace vigil
