@@ -14,6 +14,7 @@
 #include "agents/case_alert_node.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/logs_case_testing.h"
 
 namespace vigil {
 namespace {
@@ -35,28 +36,8 @@ DiagnosisCase TieCase(const std::string& kern) {
   return *std::move(c);
 }
 
-Json Log(const std::string& source, const std::vector<std::string>& lines) {
-  Json l = Json::object();
-  l["source"] = source;
-  Json a = Json::array();
-  for (const std::string& s : lines) a.push_back(s);
-  l["lines"] = std::move(a);
-  return l;
-}
-
-// A case of logs only on `nodes`, 8 GPUs a node (the rank layout: rank r on nodes[r / 8], GPU r % 8).
-Json Case(const std::string& id, const std::vector<std::string>& nodes, Json logs) {
-  Json j = Json::object();
-  j["id"] = id;
-  j["alert"] = nullptr;
-  j["metrics"] = Json::array();
-  j["probes"] = Json::object();
-  Json n = Json::array();
-  for (const std::string& s : nodes) n.push_back(s);
-  j["topology"] = {{"nodes", std::move(n)}, {"gpus_per_node", 8}, {"timezone", "UTC"}};
-  j["logs"] = std::move(logs);
-  return j;
-}
+using testing::Case;
+using testing::Log;
 
 const char* const kOom =
     "[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 3.50 GiB. GPU 3 has a total capacity "

@@ -23,6 +23,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/logs_case_testing.h"
 #include "agents/object_store.h"
 #include "agents/ssh_command.h"
 #include "agents/visible_devices.h"
@@ -30,28 +31,8 @@
 namespace vigil {
 namespace {
 
-Json Log(const std::string& source, const std::vector<std::string>& lines) {
-  Json l = Json::object();
-  l["source"] = source;
-  Json a = Json::array();
-  for (const std::string& s : lines) a.push_back(s);
-  l["lines"] = std::move(a);
-  return l;
-}
-
-// A case of logs only (no alert, metrics or probes) on `nodes`.
-Json Case(const std::string& id, const std::vector<std::string>& nodes, Json logs) {
-  Json j = Json::object();
-  j["id"] = id;
-  j["alert"] = nullptr;
-  j["metrics"] = Json::array();
-  j["probes"] = Json::object();
-  Json n = Json::array();
-  for (const std::string& s : nodes) n.push_back(s);
-  j["topology"] = {{"nodes", std::move(n)}, {"gpus_per_node", 8}, {"timezone", "UTC"}};
-  j["logs"] = std::move(logs);
-  return j;
-}
+using testing::Case;
+using testing::Log;
 
 }  // namespace
 
