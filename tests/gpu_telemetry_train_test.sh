@@ -39,7 +39,7 @@ PY
   check "$run: train-rules on the history" 0 "trained 21 targets \(21 with rules, 0 failed\)" \
     -- "$VIGIL" train-rules --data "csv:$W/history.csv" --out "$W/rules"
   check "$run: GPU 0 memory used gets the constant's level rules" 0 "when value > 9789.94" \
-    -- cat "$W/rules/DCGM_FI_DEV_FB_USED_Hostname__node_0__gpu__0__.rules"
+    -- cat "$W/rules/DCGM_FI_DEV_FB_USED_Hostname_node_0_gpu_0.rules"
   check "$run: detect over the whole file" 0 "rule\(s\) from 21 files over 21 series" \
     -- sh -c "'$VIGIL' detect --rules '$W/rules' --data 'csv:$DATA.csv' 2>&1 >'$W/alerts.jsonl'"
 

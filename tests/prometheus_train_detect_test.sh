@@ -81,12 +81,12 @@ check "train-rules on prom:" 0 "trained 9 targets \(9 with rules, 0 failed\)" --
   --data "prom:http://ops:s3cret@127.0.0.1:$PORT?query=$Q&start=$S&end=$((S + 36 * H - 60))&step=1m" --out "$TMP/rules"
 if grep -q s3cret "$TMP"/rules/*.rules "$TMP/rules/training.json" 2>/dev/null; then bad "the password is in the rule files"; else passed=$((passed + 1)); fi
 grep -qF "# data: prom:http://ops:[redacted]@127.0.0.1:$PORT?query=$Q&start=" \
-  "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname__node_b__gpu__1__.rules" && passed=$((passed + 1)) ||
+  "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname_node_b_gpu_1.rules" && passed=$((passed + 1)) ||
   bad "the provenance line does not name the URL and query: $(grep '^# data' "$TMP"/rules/*.rules | head -1)"
 
 # prom: history is unlabeled: the unlabeled path's notes are on the split and figures lines.
-grep -q '^# split: .*; unlabeled flatline .*; unlabeled review order' "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname__node_b__gpu__1__.rules" &&
-  grep -q '^# train: .*(no labels, so no F1)' "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname__node_b__gpu__1__.rules" &&
+grep -q '^# split: .*; unlabeled flatline .*; unlabeled review order' "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname_node_b_gpu_1.rules" &&
+  grep -q '^# train: .*(no labels, so no F1)' "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname_node_b_gpu_1.rules" &&
   passed=$((passed + 1)) || bad "the rule file does not say it was fit without labels"
 
 # 4. detect over the last 12 h.

@@ -147,5 +147,15 @@ for j in hits:
         print("incident elsewhere:", j["rule"], l)
 sys.exit(0 if ok else 1)
 PY
+# The incident's rule is named as an engineer reads the GPU (metric, Hostname, gpu, rule kind), not
+# after every label (before: DCGM_FI_DEV_GPU_TEMP_Hostname__node_a__UUID__GPU_..._modelName__NVIDIA_H200___value_high).
+"$PY" - "$TMP"/inc-*.json <<'PY' && passed=$((passed + 1)) || bad "the incident's rule name is not DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_gpu_0_<kind> (above)"
+import json, re, sys
+names = {json.load(open(f))["rule"] for f in sys.argv[1:]}
+names = {n for n in names if n.startswith("DCGM_FI_DEV_GPU_TEMP")}
+print("incident rule names:", sorted(names))
+sys.exit(0 if names and all(re.fullmatch(r"DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_gpu_0_[a-z][a-z0-9_]*", n) and "UUID" not in n
+                            and "modelName" not in n for n in names) else 1)
+PY
 echo "train_rules_exporter_moves_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]

@@ -150,6 +150,65 @@ SelectorParts TargetSelector(const std::vector<TimeSeries>& history, const std::
   return reduced;
 }
 
+// Labels a reader names a unit by, in the order a rule name takes them: the host, then the GPU /
+// rank / device on it. Others follow in key order; the ones an engineer does not read a unit by
+// (a GPU's UUID, the model, the scrape's job, the volatile scrape labels) come last.
+constexpr int kHostLabels = 6;  // ReadableLabelRank below this: a host label
+int ReadableLabelRank(const std::string& key) {
+  static const std::vector<std::string> kFirst = {"Hostname", "hostname", "host", "node", "nodename",
+                                                  "node_name", "gpu", "GPU", "gpu_index", "rank",
+                                                  "local_rank", "device", "minor_number"};
+  static const std::set<std::string> kLast = {"UUID", "uuid", "gpu_uuid", "modelName", "model", "job",
+                                              "pci_bus_id", "DCGM_FI_DRIVER_VERSION", "DCGM_FI_PROCESS_NAME"};
+  for (size_t r = 0; r < kFirst.size(); ++r)
+    if (kFirst[r] == key) return static_cast<int>(r);
+  if (IsVolatileLabel(key)) return 3000;
+  return kLast.count(key) ? 2000 : 1000;
+}
+
+// The fewest of `labels` (series `self` of `work`, volatile ones already left out) that tell it
+// apart from every other series of its metric in `work`, taken in ReadableLabelRank order (a label
+// is taken when it rules out another series; then a taken label that the others make redundant is
+// dropped again): the rule-name part of a one-for-one target, e.g. Hostname + gpu of a DCGM series
+// whose UUID, modelName and job add nothing. Empty when the labels cannot tell it apart (the name
+// then keeps them all).
+Labels ShortLabels(const std::vector<TimeSeries>& work, size_t self, const Labels& labels) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : labels) keys.push_back(k);
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const std::string& a, const std::string& b) { return ReadableLabelRank(a) < ReadableLabelRank(b); });
+  std::vector<size_t> rivals;
+  for (size_t j = 0; j < work.size(); ++j)
+    if (j != self && work[j].name == work[self].name) rivals.push_back(j);
+  auto shares = [&](size_t j, const std::vector<std::string>& taken) {
+    return std::all_of(taken.begin(), taken.end(), [&](const std::string& k) {
+      auto f = work[j].labels.find(k);
+      return f != work[j].labels.end() && f->second == labels.at(k);
+    });
+  };
+  auto left = [&](const std::vector<std::string>& taken) {
+    size_t n = 0;
+    for (size_t j : rivals) n += shares(j, taken);
+    return n;
+  };
+  std::vector<std::string> taken;
+  for (const std::string& k : keys) {
+    const size_t before = left(taken);
+    if (before == 0) break;
+    taken.push_back(k);
+    if (left(taken) == before) taken.pop_back();
+  }
+  if (left(taken) != 0) return {};
+  for (size_t i = taken.size(); i-- > 0;) {
+    std::vector<std::string> without = taken;
+    without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
+    if (!without.empty() && left(without) == 0) taken = without;
+  }
+  Labels out;
+  for (const std::string& k : taken) out[k] = labels.at(k);
+  return out;
+}
+
 // How far a vanished series' last point may reach past its successor's first: Prometheus answers a
 // series for up to its lookback delta (5 min by default) after its last sample when no staleness
 // marker ended it (a backfill, an exporter killed hard).
@@ -488,11 +547,15 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   std::vector<TimeSeries> stitched;
   std::vector<std::vector<size_t>> parts;
   std::vector<std::string> stitch_notes;
+  std::vector<std::string> readable_names;  // one-for-one: what file and rule names are made from
   if (options.mode == TrainMode::kOneForOne) StitchFragments(history, stitched, parts, stitch_notes);
   const std::vector<TimeSeries>& work = options.mode == TrainMode::kOneForOne ? stitched : history;
   if (options.mode == TrainMode::kOneForOne) {
     std::map<std::string, int> name_count;
     for (const TimeSeries& s : work) ++name_count[s.name];
+    std::vector<Labels> named_labels;  // per target: its series' labels without the ones its select left out
+    std::map<std::string, std::set<std::string>> name_keys;  // metric -> the label keys naming its series
+    std::set<std::string> unnamed_metrics;  // a series no subset of its labels tells apart: all named in full
     for (size_t i = 0; i < work.size(); ++i) {
       // Named by the labels its select keeps: the exporter's address and pod left out of the select
       // stay out of the file and rule names too (still unique: the select picks no other series).
@@ -500,7 +563,42 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       Labels named = work[i].labels;
       for (const auto& [k, v] : selectors.back().dropped) named.erase(k);
       targets.push_back({name_count[work[i].name] == 1 ? work[i].name : FormatSeriesId(work[i].name, named), {i}});
+      named_labels.push_back(named);
+      const Labels short_labels = ShortLabels(work, i, named);
+      if (short_labels.empty()) unnamed_metrics.insert(work[i].name);
+      for (const auto& [k, v] : short_labels) name_keys[work[i].name].insert(k);
+      // The host is named too where the series has one, even if this data has one host only: `gpu_0`
+      // alone does not say which machine's GPU an incident is on.
+      for (const auto& [k, v] : named)
+        if (ReadableLabelRank(k) < kHostLabels && !short_labels.empty()) {
+          name_keys[work[i].name].insert(k);
+          break;
+        }
     }
+    // File and rule names: the metric and the labels that tell its series apart
+    // (`DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_gpu_0`), not every label (UUID, modelName, job ...): the
+    // keys any of the metric's series needs (ShortLabels), so all of them are named alike (node-b's
+    // one GPU keeps its gpu label).
+    for (size_t t = 0; t < targets.size(); ++t) {
+      const size_t i = targets[t].second[0];
+      std::string readable = work[i].name;
+      if (name_count[work[i].name] > 1) {
+        const bool all = unnamed_metrics.count(work[i].name) > 0;
+        std::vector<std::string> keys;  // host first, then the GPU / rank (ReadableLabelRank)
+        for (const auto& [k, v] : named_labels[t])
+          if (all || name_keys[work[i].name].count(k)) keys.push_back(k);
+        std::stable_sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
+          return ReadableLabelRank(a) < ReadableLabelRank(b);
+        });
+        for (const std::string& k : keys) readable += " " + k + "=" + named_labels[t].at(k);
+      }
+      readable_names.push_back(readable);
+    }
+    // Two readable names alike (labels whose values read alike): those targets are named in full.
+    std::map<std::string, int> readable_count;
+    for (const std::string& r : readable_names) ++readable_count[r];
+    for (size_t t = 0; t < targets.size(); ++t)
+      if (readable_count[readable_names[t]] > 1) readable_names[t] = targets[t].first;
   } else if (!groups.empty()) {
     for (const auto& [g, idx] : groups) targets.push_back({g, idx});
   } else {
@@ -508,8 +606,9 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     for (size_t i = 0; i < history.size(); ++i) by_name[history[i].name].push_back(i);
     for (auto& [g, idx] : by_name) targets.push_back({g, idx});
   }
-  std::vector<std::string> names;
-  for (const auto& target : targets) names.push_back(target.first);
+  std::vector<std::string> names = readable_names;
+  if (names.empty())
+    for (const auto& target : targets) names.push_back(target.first);
   const std::vector<std::string> stems = RuleStems(names);
   const std::vector<std::string> prefixes = RulePrefixes(stems, names);
   run.targets_planned = targets.size();

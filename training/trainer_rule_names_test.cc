@@ -3,6 +3,7 @@
 // names are known in advance.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -89,6 +90,95 @@ TEST_CASE("trainer: rule names are unique across the run's files (T and T_value_
   Result<TrainingRun> plain = TrainRules({Flat("cpu", 200), Flat("mem", 200)}, {}, p, TrainerOptions{});
   REQUIRE(plain.ok());
   CHECK(RuleNames(plain->CombinedRules()) == std::set<std::string>{"cpu_spike", "mem_spike"});
+}
+
+// A `value_high` rule on the target's metric for any target.
+class AnyTargetProposer : public RuleProposer {
+ public:
+  std::string_view name() const override { return "any"; }
+  Result<std::vector<RuleCandidate>> Propose(const TrainingData& data, RuleEvaluator&,
+                                             const ProposeOptions&) override {
+    RuleCandidate c;
+    c.text = Rule("value_high", data.selector);
+    c.rationale = "fixed";
+    return std::vector<RuleCandidate>{c};
+  }
+};
+
+TimeSeries Gpu(const std::string& host, const std::string& gpu, const std::string& uuid) {
+  TimeSeries ts = Flat("DCGM_FI_DEV_GPU_TEMP", 200);
+  ts.labels = {{"Hostname", host}, {"gpu", gpu},     {"UUID", uuid},
+               {"modelName", "NVIDIA H200"}, {"job", "dcgm-exporter"}, {"device", "nvidia" + gpu}};
+  return ts;
+}
+
+std::map<std::string, std::string> RuleNameBySelect(const TrainingRun& run) {
+  std::map<std::string, std::string> by;  // target -> its one rule's name
+  for (const TrainedTarget& t : run.targets) {
+    const std::set<std::string> names = RuleNames(t.rule_text);
+    REQUIRE(names.size() == 1);
+    by[t.target] = *names.begin();
+  }
+  return by;
+}
+
+TEST_CASE("trainer: one-for-one rule names are the metric and the labels that tell the unit apart") {
+  // Before (WALKT's walk), a DCGM GPU's rules were named after every label:
+  // DCGM_FI_DEV_GPU_TEMP_Hostname__node_a__UUID__GPU_5f1c_0__gpu__0__job__dcgm_exporter__modelName__NVIDIA_H200___value_high.
+  AnyTargetProposer p;
+  std::vector<TimeSeries> history = {Gpu("node-a", "0", "GPU-5f1c-0"), Gpu("node-a", "1", "GPU-5f1c-1"),
+                                     Gpu("node-b", "0", "GPU-77aa-0")};
+  std::vector<std::map<std::string, std::string>> runs;
+  for (bool reversed : {false, true}) {
+    CAPTURE(reversed);
+    if (reversed) std::reverse(history.begin(), history.end());
+    Result<TrainingRun> run = TrainRules(history, {}, p, TrainerOptions{});
+    REQUIRE(run.ok());
+    REQUIRE(run->targets.size() == 3);
+    INFO(run->CombinedRules());
+    CHECK(RuleNames(run->CombinedRules()) ==
+          std::set<std::string>{"DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_gpu_0_value_high",
+                                "DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_gpu_1_value_high",
+                                "DCGM_FI_DEV_GPU_TEMP_Hostname_node_b_gpu_0_value_high"});
+    for (const TrainedTarget& t : run->targets) {
+      // The file is named as the rules; the target (training.json, the header) and the select
+      // keep every label.
+      CHECK(t.rule_prefix == t.file_stem);
+      CHECK(t.target.find("UUID=") != std::string::npos);
+      CHECK(t.selector.find("modelName=\"NVIDIA H200\"") != std::string::npos);
+      CHECK(t.rule_text.find("select " + t.selector) != std::string::npos);
+    }
+    runs.push_back(RuleNameBySelect(*run));
+  }
+  CHECK(runs[0] == runs[1]);  // the same names whatever the order of the series
+
+  // One host's GPUs (WALKT's e2e trained node-a only): the host is still named, so an incident
+  // says which machine (was DCGM_FI_DEV_GPU_TEMP_gpu_0_value_high with the host left out).
+  Result<TrainingRun> one_host = TrainRules({Gpu("node-a", "0", "GPU-1"), Gpu("node-a", "1", "GPU-2")}, {}, p, TrainerOptions{});
+  REQUIRE(one_host.ok());
+  CHECK(RuleNames(one_host->CombinedRules()) ==
+        std::set<std::string>{"DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_gpu_0_value_high",
+                              "DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_gpu_1_value_high"});
+
+  // Told apart only by the UUID (one host's GPUs without a gpu label): the host and the UUID name them.
+  std::vector<TimeSeries> by_uuid = {Gpu("node-a", "0", "GPU-1"), Gpu("node-a", "0", "GPU-2")};
+  for (TimeSeries& s : by_uuid) s.labels.erase("device");
+  Result<TrainingRun> uuid_run = TrainRules(by_uuid, {}, p, TrainerOptions{});
+  REQUIRE(uuid_run.ok());
+  CHECK(RuleNames(uuid_run->CombinedRules()) ==
+        std::set<std::string>{"DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_UUID_GPU_1_value_high",
+                              "DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_UUID_GPU_2_value_high"});
+
+  // Host names that read alike once made identifiers (node-a, node.a): each gets 8 hex digits of a
+  // hash of its readable name, so both stay and the files combine.
+  Result<TrainingRun> clash = TrainRules({Gpu("node-a", "0", "GPU-1"), Gpu("node.a", "0", "GPU-2")}, {}, p, TrainerOptions{});
+  REQUIRE(clash.ok());
+  const std::set<std::string> names = RuleNames(clash->CombinedRules());
+  CHECK(names.size() == 2);
+  for (const std::string& n : names) {
+    CHECK(n.starts_with("DCGM_FI_DEV_GPU_TEMP_Hostname_node_a_"));
+    CHECK(n.ends_with("_value_high"));
+  }
 }
 
 TEST_CASE("trainer: a stop during a target cuts it short: not completed, no rules, no target_done") {
