@@ -453,6 +453,10 @@ int Run(const TrainFlags& f, const Config& base_config) {
                  QuotedName(pinned[0]->target, 120).c_str(), pinned[0]->selector_note.c_str(),
                  pinned.size() > 1 ? " (the others: their rule files' `# select:` lines)" : "");
   }
+  // Series with too little history (a GPU that appeared shortly before the history ends) train no
+  // rules: not a failure, but said, with how much history each had (training/trainer.h LeftOutSeries).
+  if (const std::string left_out = LeftOutSummary(*run); !left_out.empty())
+    std::fprintf(stderr, "train-rules: warning: %s\n", left_out.c_str());
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
     if (!t.rule_text.empty() && !t.selector_warning.empty())
@@ -479,6 +483,10 @@ int Run(const TrainFlags& f, const Config& base_config) {
     std::fprintf(stderr, "train-rules: %zu of %zu targets failed (above; their errors are in training.json)%s%s\n",
                  failed, run->targets.size(), failed < run->targets.size() ? "; the others' rule files are written" : "",
                  kept_earlier ? "; the earlier run's rule files of the failed targets are kept" : "");
+  }
+  if (run->targets.empty() && !run->left_out.empty()) {  // nothing trained at all: not a success
+    std::fprintf(stderr, "train-rules: no series has enough history to train (above); read a longer range\n");
+    return 1;
   }
   return failed > 0 ? 1 : 0;
 }

@@ -12,7 +12,7 @@
 #  3. --proposer llm with a token budget spent after the first target: the first target's rule
 #     file is written, the cut-off is named, and the exit status is 1 (before: 0);
 #  4.-6. target names, mixed labels, an empty validation tail; 7. `vigil eval detect`'s numeric
-#     options (P2, each part says what it was before).
+#     options (P2, each part says what it was before); 8. series with too little history.
 # Usage: bash tests/train_rules_bad_input_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 source "$HERE/lib/step_time_csv.sh"
@@ -196,6 +196,23 @@ grep -q '"split": ".*; 1 malformed data row(s) skipped' "$TMP/dup2/training.json
 awk 'NR >= 3 && NR <= 14 { print } { print }' "$TMP/one.csv" >"$TMP/dup12.csv"
 check "12 duplicate timestamps, --skip-bad-rows" 0 "train-rules: 12 malformed data row\\(s\\) skipped, the first 10 named above" \
   -- "$VIGIL" train-rules --data "csv:$TMP/dup12.csv" --skip-bad-rows --out "$TMP/dup12"
+
+# 8. A series with too little history (since 2026-12-04, WALKT2): `late` appears 20 points before
+#    the history ends. Before, it trained on 15 points (the minimum is 20 per series) without a
+#    word; now it is left out, named on stderr with how much history it had and in training.json
+#    `left_out`, and the run exits 0 (the others train). Only short series: exit 1.
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { print } NR > 781 { $2 = "late"; print }' "$TMP/one.csv" >"$TMP/late.csv"
+check "a series 20 points before the end" 0 \
+  'train-rules: warning: 1 series left out for too little history \(a series needs 20 training points besides its validation tail; training.json left_out\): late \(20 points, 15 before the validation tail\)' \
+  -- "$VIGIL" train-rules --data "csv:$TMP/late.csv" --out "$TMP/late"
+check "late: no rule file, training.json left_out" 0 '^late 20 15 1 False$' -- /usr/bin/python3 -c '
+import json, os, sys
+j = json.load(open(sys.argv[1] + "/training.json"))
+l = j["left_out"][0]
+print(l["series"], l["points"], l["training_points"], len(j["targets"]), "late.rules" in os.listdir(sys.argv[1]))' "$TMP/late"
+awk 'BEGIN { FS = OFS = "," } NR == 1 || NR > 781' "$TMP/one.csv" >"$TMP/short.csv"
+check "only short series" 1 "train-rules: no series has enough history to train" \
+  -- "$VIGIL" train-rules --data "csv:$TMP/short.csv" --out "$TMP/short"
 
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]

@@ -401,6 +401,18 @@ Json ScoreJson(const RuleScore& s) {
 
 constexpr size_t kMinTrainingPoints = 10;
 
+// Series `s` as a LeftOutSeries when its history is too short to train on: under 20 points, or a
+// training part of 10 to 19 points (kMinSeriesTrainingPoints) once the validation tail is cut
+// (a training part under 10 is the validation fraction's doing: CutTarget names the fraction).
+std::optional<LeftOutSeries> TooLittleHistory(const TimeSeries& s, const std::string& target, double fraction) {
+  const size_t n = s.size();
+  const size_t val = static_cast<size_t>(static_cast<double>(n) * fraction);
+  const size_t train = n - std::min(n, val);
+  const bool short_history = n < 20 || (val > 0 && train >= kMinTrainingPoints && train < kMinSeriesTrainingPoints);
+  if (!short_history) return std::nullopt;
+  return LeftOutSeries{s.id(), target, n, train};
+}
+
 std::string FractionText(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
@@ -523,6 +535,21 @@ std::string SelectorFor(const std::vector<const TimeSeries*>& series) {
   return SelectorText(SelectorPartsFor(series));
 }
 
+std::string LeftOutSummary(const TrainingRun& run) {
+  if (run.left_out.empty()) return "";
+  std::string list;
+  for (size_t i = 0; i < std::min<size_t>(run.left_out.size(), 5); ++i) {
+    const LeftOutSeries& l = run.left_out[i];
+    list += (i ? "; " : "") + l.series + " (" + std::to_string(l.points) + " points, " +
+            std::to_string(l.training_points) + " before the validation tail" +
+            (l.target == l.series ? std::string() : ", target " + l.target) + ")";
+  }
+  if (run.left_out.size() > 5) list += " and " + std::to_string(run.left_out.size() - 5) + " more";
+  return std::to_string(run.left_out.size()) + " series left out for too little history (a series needs " +
+         std::to_string(kMinSeriesTrainingPoints) + " training points besides its validation tail; training.json " +
+         "left_out): " + list;
+}
+
 std::string TrainingRun::CombinedRules() const {
   std::string out;
   for (const TrainedTarget& t : targets) out += t.rule_text;
@@ -557,6 +584,10 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     std::map<std::string, std::set<std::string>> name_keys;  // metric -> the label keys naming its series
     std::set<std::string> unnamed_metrics;  // a series no subset of its labels tells apart: all named in full
     for (size_t i = 0; i < work.size(); ++i) {
+      if (std::optional<LeftOutSeries> l = TooLittleHistory(work[i], work[i].id(), options.validation_fraction)) {
+        run.left_out.push_back(*l);
+        continue;
+      }
       // Named by the labels its select keeps: the exporter's address and pod left out of the select
       // stay out of the file and rule names too (still unique: the select picks no other series).
       selectors.push_back(TargetSelector(work, {i}));
@@ -622,20 +653,37 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     out.target = targets[t].first;
     out.file_stem = stems[t];
     out.rule_prefix = prefixes[t];
-    const std::vector<size_t>& members = targets[t].second;  // into `work`
+    std::vector<size_t> members = targets[t].second;  // into `work`
+    // The select picks every member (a short one too: the rules watch it once it has history); the
+    // training data leaves out the members with too little history, unless that is all of them
+    // (the target then fails in CutTarget, naming a series).
+    const SelectorParts selector = t < selectors.size() ? selectors[t] : TargetSelector(work, members);
+    if (options.mode == TrainMode::kOneForAll) {
+      std::vector<size_t> kept;
+      std::vector<LeftOutSeries> short_members;
+      for (size_t i : members) {
+        if (std::optional<LeftOutSeries> l = TooLittleHistory(work[i], out.target, options.validation_fraction))
+          short_members.push_back(*l);
+        else
+          kept.push_back(i);
+      }
+      if (!kept.empty()) {
+        members = kept;
+        run.left_out.insert(run.left_out.end(), short_members.begin(), short_members.end());
+      }
+    }
     out.series = members;
     if (options.mode == TrainMode::kOneForOne) {
       out.series = parts[members[0]];
       out.stitch_note = stitch_notes[members[0]];
     }
-    const SelectorParts selector = t < selectors.size() ? selectors[t] : TargetSelector(work, members);
     Result<TrainingData> data_or = CutTarget(work, members, out.target, options, selector);
     if (!data_or.ok()) out.status = data_or.status();
     if (out.status.ok()) {
       const TrainingData& data = *data_or;
       out.selector = data.selector;
       out.selector_note = selector.note;
-      out.selector_warning = SelectorWarning(work, members, selector);
+      out.selector_warning = SelectorWarning(work, targets[t].second, selector);
       out.labeled = data.labeled;
       out.fit_labeled = FitsLabeled(data);
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
@@ -757,6 +805,14 @@ Json TrainingRunToJson(const TrainingRun& run, const RunProvenance& provenance) 
   j["wall_s"] = run.wall_s;
   j["complete"] = !run.interrupted;
   if (run.interrupted) j["targets_planned"] = run.targets_planned;
+  j["left_out"] = Json::array();  // series with too little history (LeftOutSeries)
+  for (const LeftOutSeries& l : run.left_out) {
+    j["left_out"].push_back(Json{{"series", l.series},
+                                 {"target", l.target},
+                                 {"points", l.points},
+                                 {"training_points", l.training_points},
+                                 {"needs_training_points", kMinSeriesTrainingPoints}});
+  }
   j["targets"] = Json::array();
   for (const TrainedTarget& t : run.targets) {
     Json tj{{"target", t.target},        {"selector", t.selector},       {"labeled", t.labeled},

@@ -128,6 +128,21 @@ struct TrainedTarget {
   double wall_s = 0;
 };
 
+// A series left out of training for too little history: under kMinSeriesTrainingPoints points in
+// its training part (what the validation tail leaves), e.g. a GPU that appeared shortly before the
+// history ends. Not a failure: TrainingRun::left_out, training.json `left_out`, one stderr line.
+struct LeftOutSeries {
+  std::string series;  // its id
+  std::string target;  // the target it belonged to (one-for-one: its own)
+  size_t points = 0;
+  size_t training_points = 0;  // before the validation tail
+};
+inline constexpr size_t kMinSeriesTrainingPoints = 20;
+struct TrainingRun;
+// "" when no series was left out, else `N series left out for too little history (...): ID (26
+// points, 19 before the validation tail); ...` (the first 5): `vigil train-rules` prints it on stderr.
+std::string LeftOutSummary(const TrainingRun& run);
+
 struct TrainingRun {
   std::string proposer;
   TrainMode mode = TrainMode::kOneForOne;
@@ -137,6 +152,9 @@ struct TrainingRun {
   size_t targets_planned = 0;  // all targets of the data; targets.size() when not interrupted
   bool interrupted = false;    // TrainerOptions::stop ended the run before targets_planned
   double wall_s = 0;
+  // Series left out for too little history (one-for-one: no target; one-for-all: not in its
+  // target's training data, its select still picks it).
+  std::vector<LeftOutSeries> left_out;
   // All kept rules of all targets, one compilable file.
   std::string CombinedRules() const;
 };

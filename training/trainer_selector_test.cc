@@ -244,5 +244,48 @@ TEST_CASE("trainer: two series of one GPU that overlap longer than Prometheus's 
   CHECK(run->targets[0].selector_note.find("also selects 1 other series of the data") != std::string::npos);
 }
 
+TEST_CASE("trainer: a series with under 20 training points is left out, named with how much history it had") {
+  // WALKT's walk: node-c's GPU appeared 20 points before the history ended and trained on 15
+  // points (the minimum is 20 per series), without a word.
+  const TimeSeries node_c = DcgmTemp("node-c", "0", "10.0.0.13", "dcgm-c", 40).SliceIndex(1580, 1600);
+  const TimeSeries node_d = DcgmTemp("node-d", "0", "10.0.0.14", "dcgm-d", 40).SliceIndex(1573, 1600);
+  std::vector<TimeSeries> history = {DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-a", 40), node_c, node_d};
+  Result<TrainingRun> run = Train(history);
+  REQUIRE(run.ok());
+  // node-d: 27 points, 7 in the validation tail, 20 to train on: trained.
+  REQUIRE(run->targets.size() == 2);
+  for (const TrainedTarget& t : run->targets) CHECK(t.target.find("node-c") == std::string::npos);
+  REQUIRE(run->left_out.size() == 1);
+  CHECK(run->left_out[0].series == node_c.id());
+  CHECK(run->left_out[0].points == 20);
+  CHECK(run->left_out[0].training_points == 15);
+  const std::string summary = LeftOutSummary(*run);
+  CHECK(summary.find("1 series left out for too little history (a series needs 20 training points") == 0);
+  CHECK(summary.find("Hostname=\"node-c\"") != std::string::npos);
+  CHECK(summary.find("(20 points, 15 before the validation tail)") != std::string::npos);
+  const Json j = TrainingRunToJson(*run, "prom:x", "s");
+  REQUIRE(j["left_out"].size() == 1);
+  CHECK(j["left_out"][0]["points"] == 20);
+  CHECK(j["left_out"][0]["training_points"] == 15);
+  CHECK(j["left_out"][0]["needs_training_points"] == 20);
+  CHECK(LeftOutSummary(*Train({history[0]})).empty());
+
+  // One-for-all: the short member is left out of the training data, its select still picks it.
+  BuiltinProposer proposer;
+  TrainerOptions all;
+  all.mode = TrainMode::kOneForAll;
+  all.objective = Objective::kPoint;
+  Result<TrainingRun> group = TrainRules(history, {}, proposer, all);
+  REQUIRE(group.ok());
+  REQUIRE(group->targets.size() == 1);
+  CHECK(group->targets[0].status.ok());
+  CHECK(group->targets[0].series.size() == 2);
+  REQUIRE(group->left_out.size() == 1);
+  CHECK(group->left_out[0].series == node_c.id());
+  CHECK(group->left_out[0].target == "DCGM_FI_DEV_GPU_TEMP");
+  CHECK(group->targets[0].selector.find("Hostname") == std::string::npos);  // the select still picks node-c
+  CHECK(LeftOutSummary(*group).find(", target DCGM_FI_DEV_GPU_TEMP)") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
