@@ -239,6 +239,10 @@ class OnlineDetection {
   std::vector<Alert> undelivered_;              // waiting for Intake
   bool warmed_ = false;
   int64_t warm_start_ = 0;  // the warm-up's first grid time
+  // Rules selecting no series are named once the reads reach this time (the clock when the warm-up
+  // ran: its read ends `lag_ms` earlier, so a series that appeared in between is not in it yet).
+  int64_t nothing_check_at_ = 0;
+  bool nothing_named_ = false;
   std::atomic<int64_t> last_evaluated_{0};
   std::atomic<size_t> series_count_{0};
   std::atomic<size_t> rules_selecting_nothing_{0};

@@ -249,19 +249,64 @@ TEST_CASE("OnlineDetection: a spike fires one incident, its end resolves it, not
   CHECK(m.find("vigil_detection_last_success_timestamp_seconds 109\n") != std::string::npos);
 }
 
+// The log's "selects no series" lines while it lives.
+class NoSeriesLog {
+ public:
+  NoSeriesLog() {
+    SetLogSink([this](std::string_view l) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (l.find("selects no series") != std::string_view::npos) lines_.emplace_back(l);
+    });
+  }
+  ~NoSeriesLog() { SetLogSink(nullptr); }
+  std::vector<std::string> lines() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
+// kHot with a minute of gpu 0's history, and `more` rules.
+std::unique_ptr<OnlineDetection> HotWith(Fixture& f, const std::string& more) {
+  f.Feed("0", 40'000, 99'000, 50);
+  return f.Make(std::string(kHot) + more);
+}
+
+// WALKT's e2e: an exporter that had just moved had its first sample in Prometheus before serve
+// started, but after the warm-up's read ends (lag_ms before the warm-up runs): "warmed up ... (0
+// series)" and every rule "selects no series ... a misspelt metric or label?", wrongly. The warning
+// now waits until a read has reached the time the warm-up ran, by when such a series is read.
+TEST_CASE("OnlineDetection: a series that appeared after the warm-up's read end is not named as selecting nothing") {
+  NoSeriesLog log;
+  Fixture f;
+  auto d = HotWith(f, R"(
+rule Moved {
+  select power{gpu="0"}
+  when power > 1000
+})");
+  // Its first sample at the warm-up's clock: after the warm-up's read ends (now - lag).
+  f.source.Set("power", {{"gpu", "0"}}, f.now, 300);
+  REQUIRE(d->EvaluateOnce().ok());
+  for (int i = 0; i < 3; ++i) {
+    f.now += kStep;
+    f.Feed("0", f.now, f.now, 50);
+    f.source.Set("power", {{"gpu", "0"}}, f.now, 300);
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  for (const std::string& l : log.lines()) CHECK_MESSAGE(false, l);
+  CHECK(MetricsText(*d).find("vigil_detection_rules_selecting_nothing 0\n") != std::string::npos);
+}
+
 // OPS5: `vigil serve --rules` with a misspelt metric (`tmep`) evaluated nothing for that rule and
 // said nothing; `vigil detect` warns ("selects no series"). Now the warm-up's end names it, and a
 // gauge counts such rules until their series appear. absent() rules are meant for no series.
 TEST_CASE("OnlineDetection: a rule whose select matches no series is named at the warm-up and counted") {
-  std::vector<std::string> lines;
-  std::mutex mu;
-  SetLogSink([&](std::string_view l) {
-    std::lock_guard<std::mutex> lock(mu);
-    lines.emplace_back(l);
-  });
+  NoSeriesLog log;
   Fixture f;
-  f.Feed("0", 40'000, 99'000, 50);
-  auto d = f.Make(std::string(kHot) + R"(
+  auto d = HotWith(f, R"(
 rule Typo {
   select tmep{gpu="0"}
   when tmep > 1
@@ -271,10 +316,13 @@ rule Gone {
   when absent(10s)
 })");
   REQUIRE(d->EvaluateOnce().ok());
-  SetLogSink(nullptr);
-  std::vector<std::string> named;
-  for (const std::string& l : lines)
-    if (l.find("selects no series") != std::string::npos) named.push_back(l);
+  // Named once a read reaches the time the warm-up ran (its read ends one lag before): the next one.
+  CHECK(log.lines().empty());
+  CHECK(MetricsText(*d).find("vigil_detection_rules_selecting_nothing 1\n") != std::string::npos);
+  f.Feed("0", f.now, f.now, 50);
+  f.now += kStep;
+  REQUIRE(d->EvaluateOnce().ok());
+  const std::vector<std::string> named = log.lines();
   REQUIRE(named.size() == 1);
   CHECK(named[0].find("rule `Typo` (t.rules:7) selects no series: `tmep` with its label matchers matched none in "
                       "Prometheus over the warm-up") != std::string::npos);
