@@ -57,13 +57,20 @@ bool NamesOwnPod(const Labels& labels, std::string_view host) {
 }  // namespace
 
 bool InstanceIsNoPlace(const Labels& labels) {
-  if (NodeLabelHost(ValueOf(labels, "exported_pod")).empty() && NodeLabelHost(ValueOf(labels, "pod")).empty()) return false;
+  const bool names_pod =
+      !NodeLabelHost(ValueOf(labels, "exported_pod")).empty() || !NodeLabelHost(ValueOf(labels, "pod")).empty();
+  // kube-state-metrics reports on Kubernetes objects (a Job, a Deployment, a PVC, a pod): its
+  // `instance` is its own address whatever the object, unless the alert is about kube-state-metrics
+  // itself (KubeStateMetricsDown, ...ListErrors: its own address is its place).
+  const bool about_others =
+      NamesKubeStateMetrics(labels) && AsciiLower(ValueOf(labels, "alertname")).find("kubestatemetrics") == std::string::npos;
+  if (!names_pod && !about_others) return false;
   const std::string host = NodeLabelHost(ValueOf(labels, "instance"));
   if (host.empty()) return false;
   for (std::string_view key : kNodeLabelKeys) {
     if (key != "instance" && !SubjectNodeLabel(labels, key).empty()) return false;
   }
-  return ReportsOnOthers(labels) || IsIpAddress(host);
+  return about_others || ReportsOnOthers(labels) || IsIpAddress(host);
 }
 
 bool NamesKubeStateMetrics(const Labels& labels) {

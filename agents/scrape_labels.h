@@ -60,7 +60,11 @@ std::string PlacedNodeKey(const Labels& labels, const std::string& node);
 // the address of the target Prometheus scraped - an IP address (an exporter's or the pod's own, which
 // is no node's name), or any value on a series that ReportsOnOthers (kube-state-metrics'
 // `10.244.1.5:8080` or `kube-state-metrics.monitoring.svc:8080`). Such an alert's place is its pod;
-// its node is kube_pod_info's to say, or unknown.
+// its node is kube_pod_info's to say, or unknown. Also (2026-12-04, the lead, after realistic19's
+// blind runs: rl19-07, seen) any kube-state-metrics series without a pod - KubeJobFailed{job_name},
+// a Deployment's or a PVC's alert - when no other node label names a host: its `instance` is
+// kube-state-metrics' own address (a Service's ClusterIP `10.96.12.40:8080`), not the object's
+// place; an alert about kube-state-metrics itself (its alertname holds "KubeStateMetrics") keeps it.
 bool InstanceIsNoPlace(const Labels& labels);
 
 // The host node label `key` (one of node_names.h's kNodeLabelKeys) gives as the node the series is

@@ -222,5 +222,27 @@ TEST_CASE("scrape labels: a pod-only label set's scrape target address is no pla
   CHECK(NodeOf({{"alertname", "NodeFilesystemAlmostFull"}, {"instance", "10.0.3.17:9100"}}) == "10.0.3.17");
 }
 
+TEST_CASE("scrape labels: a kube-state-metrics alert on an object that is no pod is not at kube-state-metrics' address (seen: rl19-07)") {
+  // kube-prometheus-stack's KubeJobFailed: the Job, kube-state-metrics' Service address as instance.
+  const Labels job_failed = {{"alertname", "KubeJobFailed"}, {"job_name", "llm-sft-7"}, {"namespace", "research-sft"},
+                             {"job", "kube-state-metrics"}, {"instance", "10.96.12.40:8080"},
+                             {"service", "kube-prometheus-stack-kube-state-metrics"}};
+  CHECK(InstanceIsNoPlace(job_failed));  // main: false (no pod label)
+  CHECK(NodeOf(job_failed) == "");       // main: 10.96.12.40
+  CHECK(NodeOf({{"alertname", "KubeDeploymentReplicasMismatch"}, {"deployment", "rollout-vllm"}, {"namespace", "rl"},
+                {"job", "kube-state-metrics"}, {"instance", "kube-state-metrics.monitoring.svc:8080"}}) == "");
+  CHECK(NodeOf({{"alertname", "KubePersistentVolumeFillingUp"}, {"persistentvolumeclaim", "ckpt"},
+                {"service", "kube-state-metrics"}, {"instance", "10.233.4.2:8080"}}) == "");
+  // The object's node given by another label is still read (kube_node_status_condition's `node`).
+  CHECK(NodeOf({{"alertname", "KubeNodeNotReady"}, {"node", "h100-k8s-04"}, {"job", "kube-state-metrics"},
+                {"instance", "10.96.12.40:8080"}}) == "h100-k8s-04");
+  // An alert about kube-state-metrics itself keeps its address.
+  const Labels down = {{"alertname", "KubeStateMetricsListErrors"}, {"job", "kube-state-metrics"}, {"instance", "10.244.3.7:8080"}};
+  CHECK_FALSE(InstanceIsNoPlace(down));
+  CHECK(NodeOf(down) == "10.244.3.7");
+  // Not kube-state-metrics: a Job's own exporter by IP is still a place known by its address.
+  CHECK(NodeOf({{"alertname", "TrainerDown"}, {"job", "trainer"}, {"instance", "10.0.3.17:8000"}}) == "10.0.3.17");
+}
+
 }  // namespace
 }  // namespace vigil
