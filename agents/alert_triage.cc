@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
@@ -486,6 +487,16 @@ std::string ExpressionFromGeneratorUrl(const std::string& url) {
     rest = rest.substr(amp + 1);
   }
   return "";
+}
+
+Result<double> VerificationBudgetFromConfig(const Config& config) {
+  const std::string& v = config.GetString("verification_budget_s");
+  char* end = nullptr;
+  const double s = v.empty() ? 0 : std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || !std::isfinite(s) || s <= 0) {
+    return InvalidArgumentError("verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got `" + v + "`");
+  }
+  return s;
 }
 
 Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& config, int64_t step_ms) {
@@ -1272,6 +1283,7 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   o.kb = options.kb;
   o.llm = options.llm;
   o.reasoner.allow_intrusive = options.allow_intrusive;
+  o.reasoner.verification_budget_s = options.verification_budget_s;
   o.log_line_budget = options.log_line_budget;
   o.clock = options.clock;
   DiagnosisAgent agent(o);

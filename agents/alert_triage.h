@@ -158,6 +158,7 @@ struct TriageOptions {
   size_t max_points_per_series = 2'000;   // the last points of a longer series are kept
   std::vector<std::string> extra_metrics; // names read beside the KB's and the alert's
   size_t log_line_budget = 20'000;        // DiagnosisAgentOptions::log_line_budget
+  double verification_budget_s = 0;       // ReasonerOptions::verification_budget_s (0 = none)
   Clock* clock = nullptr;                 // DiagnosisAgentOptions::clock
   // The alert's expression. Empty: taken from `metrics` when it is a LiveTriageSource, else the
   // expression is not evaluated (said so when the alert has one).
@@ -215,6 +216,10 @@ class LiveTriageSource : public MetricSource {
 // by the same timeout); nullptr when both URLs are empty. InvalidArgument naming the setting for a
 // bad URL, a timeout or step <= 0.
 Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& config, int64_t step_ms = 15'000);
+// The `verification_budget_s` setting (--verification-budget-s): the seconds one triage's probes may
+// take in all, a number > 0 and finite. InvalidArgument naming the setting otherwise (0, negative,
+// nan, inf, not a number), before any probe runs.
+Result<double> VerificationBudgetFromConfig(const Config& config);
 
 // Metric names a PromQL-like expression mentions (identifiers that are not functions, keywords or
 // aggregations in any case, label names inside {} or `by`/`without`/`on`/`ignoring`/`group_*`

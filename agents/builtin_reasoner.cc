@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -12124,6 +12125,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   };
   PlannerOptions planner_options{options_.max_parallel, options_.probe_time_limit_s, nullptr, step_limit,
                                  ProbeStepsConflict};
+  const auto verification_start = std::chrono::steady_clock::now();
+  if (options_.verification_budget_s > 0 && probes != nullptr) {
+    planner_options.deadline =
+        verification_start + std::chrono::microseconds(static_cast<int64_t>(options_.verification_budget_s * 1e6));
+  }
+  bool budget_stopped_rounds = false;  // a probe round was not started: the budget was spent
   VerificationPlanner planner(planner_options);
   if (probes == nullptr) d.unverified.push_back("no probe executor: hypotheses were not verified with probes");
   struct Candidate {
@@ -12878,6 +12885,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::vector<Choice> choice = choose(beliefs, round, &trace);
     drop_unreachable(choice);
     if (choice.empty()) break;
+    if (planner_options.deadline && std::chrono::steady_clock::now() >= *planner_options.deadline) {
+      budget_stopped_rounds = true;  // the round had probes to run
+      break;
+    }
     // Per-GPU probes wait for the count of their node's GPUs (none past it), then the round is
     // chosen again with it.
     std::vector<std::string> count_ids = count_gpus(choice);
@@ -12939,7 +12950,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           node_gpus[HintFromTarget(steps[i].target.substr(steps[i].target.find('@') + 1)).node] = 0;
         }
         if (ExecutorCannotReach(r.outcome, reason)) note_unreachable(steps[i].target, reason);
-        d.unverified.push_back("probe " + steps[i].target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
+        // Steps the budget left out are listed once, in the budget's line below.
+        if (!(r.outcome == "skipped" && r.result.value("budget", false))) {
+          d.unverified.push_back("probe " + steps[i].target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
+        }
         continue;
       }
       step_obs[i] = observe(r, steps[i].target);
@@ -13126,6 +13140,38 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     for (VerificationStep& s : steps) d.steps.push_back(std::move(s));
     explain_away();
     trace.push_back({{"type", "belief"}, {"round", round}, {"posterior", BeliefJson(beliefs)}});
+  }
+  if (planner_options.deadline) {
+    std::vector<std::string> cut, not_run;  // abandoned at the budget; never started
+    for (const Json& t : trace) {
+      if (t.value("type", "") != "tool_result" || !t.contains("result") || !t["result"].is_object() ||
+          !t["result"].value("budget", false)) {
+        continue;
+      }
+      (t.value("outcome", "") == "skipped" ? not_run : cut).push_back(t.value("target", ""));
+    }
+    if (budget_stopped_rounds || !cut.empty() || !not_run.empty()) {
+      const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - verification_start).count();
+      std::ostringstream line;
+      line << "verification stopped at its time budget of " << options_.verification_budget_s << " s, after "
+           << std::round(took * 10) / 10 << " s: ";
+      auto list = [&line](const std::vector<std::string>& v) {
+        for (size_t i = 0; i < v.size(); ++i) line << (i ? ", " : "") << v[i];
+      };
+      if (!cut.empty()) {
+        line << cut.size() << " step(s) abandoned unfinished (";
+        list(cut);
+        line << "); ";
+      }
+      if (!not_run.empty()) {
+        line << not_run.size() << " step(s) not run (";
+        list(not_run);
+        line << "); ";
+      }
+      line << (budget_stopped_rounds ? "no further probe round was started; " : "")
+           << "the answer is from what was verified, and a hypothesis no probe verified stays open";
+      d.unverified.push_back(line.str());
+    }
   }
 
   // 6. The answer.

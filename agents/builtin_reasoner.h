@@ -107,6 +107,11 @@ struct ReasonerOptions {
   bool allow_intrusive = false;   // intrusive probes need this (replay of recorded results is safe)
   double min_gain_bits = 0.05;    // a probe must be expected to teach at least this much
   double probe_time_limit_s = 120;
+  // The whole verification's time budget in seconds (every probe round together, from the first
+  // probe asked): when it is spent no probe starts, a running one is abandoned at it (its executor
+  // kills its process as at a step limit), and the answer comes from what was verified, saying so
+  // in `unverified`. 0 = none (a replay of recorded results; the live paths set one).
+  double verification_budget_s = 0;
   size_t max_parallel = 16;
   double other_score = 1.0;       // fixed log-odds score of "some other cause"
   // First wave (TSGuard): round 1 runs only the non-intrusive probes (health, inventory, kernel

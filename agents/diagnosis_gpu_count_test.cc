@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -618,6 +620,92 @@ TEST_CASE("a node the executor cannot reach: one refusal, no sweep of its GPUs, 
     CHECK(says == 1);
     for (const Hypothesis& h : d.hypotheses) CHECK(h.status == HypothesisStatus::kOpen);
   }
+}
+
+namespace {
+
+// Every probe hangs, as a wedged driver or an unreachable NFS-mounted binary makes it: each answer
+// comes only when its time limit is up (the executor killed it), `error`, "timed out".
+class HangingHost : public ProbeExecutor {
+ public:
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& req) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    limits.push_back(req.time_limit_s);
+    for (const std::string& p : req.probes) asked.push_back(p + "@" + req.target);
+    cv_.wait_for(lock, std::chrono::duration<double>(req.time_limit_s), [] { return false; });
+    std::vector<ProbeResult> out;
+    for (const std::string& p : req.probes) {
+      out.push_back(MakeProbeResult(p, req.target, ProbeStatus::kError,
+                                    "timed out after " + std::to_string(req.time_limit_s) + " s (killed)",
+                                    req.time_limit_s));
+    }
+    return out;
+  }
+  std::string Describe() const override { return "a host whose probes all hang"; }
+  std::vector<double> limits;
+  std::vector<std::string> asked;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+}  // namespace
+
+TEST_CASE("verification budget: every probe hangs; the triage stops at the budget and says what did not run") {
+  // Before (WALKP's walk): 25 steps, each to its own limit of 15-24 s, 3 min 22 s for one alert.
+  auto kb = testing::KbWith({StragglerIncident()});
+  HangingHost probes;
+  TriageOptions o = LiveOptions(*kb, &probes);
+  o.verification_budget_s = 0.3;
+  auto r = TriageAlert(StragglerAlert(), o);
+  REQUIRE(r.ok());
+  const Diagnosis& d = r->diagnosis;
+  CAPTURE(StepTargets(d));
+  CAPTURE(d.unverified);
+  // No probe was given more than what was left of the budget.
+  REQUIRE(!probes.limits.empty());
+  for (double l : probes.limits) CHECK(l <= 0.3);
+  // The count query ran and was abandoned at the budget; what came after never started.
+  REQUIRE(!d.steps.empty());
+  CHECK(d.steps[0].target == "gpu.inventory@vm");
+  CHECK(d.steps[0].outcome == "timeout");
+  CHECK(d.steps[0].duration_s <= 0.3);
+  size_t not_run = 0;
+  for (const VerificationStep& s : d.steps) not_run += s.outcome == "skipped";
+  CHECK(probes.asked.size() == d.steps.size() - not_run);
+  std::string line;
+  for (const std::string& u : d.unverified) {
+    if (u.rfind("verification stopped at its time budget of 0.3 s, after ", 0) == 0) line = u;
+    // A step the budget left out is named once, in that line.
+    CHECK_MESSAGE(u.find("time budget was spent") == std::string::npos, u);
+  }
+  REQUIRE(!line.empty());
+  CHECK(line.find("1 step(s) abandoned unfinished (gpu.inventory@vm)") != std::string::npos);
+  if (not_run > 0) {
+    CHECK(line.find(std::to_string(not_run) + " step(s) not run (") != std::string::npos);
+    for (const VerificationStep& s : d.steps) {
+      if (s.outcome == "skipped") CHECK_MESSAGE(line.find(s.target) != std::string::npos, s.target);
+    }
+  }
+  CHECK(line.find("a hypothesis no probe verified stays open") != std::string::npos);
+  for (const Hypothesis& h : d.hypotheses) {
+    CAPTURE(h.category);
+    CHECK(h.status == HypothesisStatus::kOpen);
+  }
+}
+
+TEST_CASE("verification budget: a budget that is not spent changes nothing and is not mentioned") {
+  auto kb = testing::KbWith({StragglerIncident()});
+  NoGpuHost with_budget, without;
+  TriageOptions o = LiveOptions(*kb, &with_budget);
+  o.verification_budget_s = 60;
+  auto a = TriageAlert(StragglerAlert(), o);
+  auto b = TriageAlert(StragglerAlert(), LiveOptions(*kb, &without));
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(StepTargets(a->diagnosis) == StepTargets(b->diagnosis));
+  CHECK(a->diagnosis.unverified == b->diagnosis.unverified);
 }
 
 }  // namespace vigil

@@ -99,4 +99,68 @@ TEST_CASE("planner: a timed-out intrusive step still running keeps its GPU from 
   CHECK(most == 1);
 }
 
+
+
+// The whole verification's deadline (WALKP2, 2026-12-04): before it, nothing bounded a triage whose
+// probes all hang (3 min 22 s for one StragglerRank alert, each step running to its own limit).
+TEST_CASE("planner: past the verification's deadline no step starts and the runner is never asked") {
+  PlannerOptions opt;
+  opt.conflicts = ProbeStepsConflict;
+  opt.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  VerificationPlanner planner(opt);
+  std::vector<VerificationStep> steps = {Probe("s1", "gpu.health@node-1/gpu0"), Probe("s2", "gpu.gemm@node-1/gpu0"),
+                                         Probe("s3", "gpu.gemm@node-1/gpu1")};
+  steps[2].depends_on = {"s1"};
+  int asked = 0;
+  auto r = planner.Execute(steps, [&](const VerificationStep&, double) {
+    ++asked;
+    return StepResult{"pass", 0.1, {}};
+  });
+  REQUIRE(r.ok());
+  CHECK(asked == 0);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    CAPTURE(steps[i].id);
+    CHECK(steps[i].outcome == "skipped");
+    CHECK(steps[i].duration_s == 0);  // the planned-vs-sequential figures count it as nothing
+    CHECK((*r)[i].result.value("budget", false));
+    CHECK((*r)[i].result.value("reason", "").find("time budget was spent") != std::string::npos);
+  }
+}
+
+TEST_CASE("planner: a step started before the deadline gets only the time left, and is abandoned at it") {
+  PlannerOptions opt;
+  opt.conflicts = ProbeStepsConflict;
+  opt.step_time_limit_s = 30;
+  opt.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::vector<double> limits;
+  {
+    VerificationPlanner planner(opt);
+    // s2 loads the same GPU: it waits for s1, and the deadline comes first.
+    std::vector<VerificationStep> steps = {Probe("s1", "gpu.gemm@node-1/gpu0"), Probe("s2", "gpu.gemm@node-1/gpu0")};
+    auto r = planner.Execute(steps, [&](const VerificationStep&, double limit) {
+      std::unique_lock<std::mutex> lock(mu);
+      limits.push_back(limit);
+      cv.wait(lock, [&] { return release; });  // a probe that hangs until the test lets it go
+      return StepResult{"error", -1, Json{{"reason", "killed"}}};
+    });
+    REQUIRE(r.ok());
+    CHECK(steps[0].outcome == "timeout");
+    CHECK((*r)[0].result.value("budget", false));
+    CHECK((*r)[0].result.value("reason", "").find("left of the verification's time budget") != std::string::npos);
+    CHECK(steps[0].duration_s <= 0.2);
+    CHECK(steps[1].outcome == "skipped");
+    CHECK((*r)[1].result.value("budget", false));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      release = true;
+    }
+    cv.notify_all();
+  }  // joins the abandoned step
+  REQUIRE(limits.size() == 1);
+  CHECK(limits[0] <= 0.2);  // not the step's 30 s: the executor ends its probe at the budget
+}
+
 }  // namespace vigil

@@ -210,6 +210,7 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
     int64_t start_ns;
     std::chrono::steady_clock::time_point deadline;
     double limit;
+    bool cut;  // limit cut to the budget's deadline
   };
   std::vector<Running> running;
   size_t remaining = steps.size();
@@ -227,6 +228,16 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
       bool blocked = false;
       for (size_t j : deps[i]) blocked = blocked || Blocks(steps[j].outcome);
       if (!blocked && running.size() >= options_.max_parallel) continue;
+      const auto now = std::chrono::steady_clock::now();
+      if (options_.deadline && now >= *options_.deadline) {  // also behind a step the budget left out
+        started[i] = true;
+        steps[i].outcome = "skipped";
+        steps[i].duration_s = 0;
+        results[i].outcome = "skipped";
+        results[i].result = Json{{"reason", "not started: the verification's time budget was spent"}, {"budget", true}};
+        finish(i);
+        continue;
+      }
       std::optional<uint64_t> lease = uint64_t{0};
       if (!blocked) lease = TryLease(steps[i], options_.conflicts);
       if (!lease) {
@@ -247,13 +258,21 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
         double l = options_.step_limit_s(steps[i]);
         if (l > 0) limit = l;
       }
+      bool cut = false;  // the limit is what is left of the verification's budget
+      if (options_.deadline) {
+        const double left = std::chrono::duration<double>(*options_.deadline - now).count();
+        if (left < limit) {
+          limit = left;
+          cut = true;
+        }
+      }
       VerificationStep step = steps[i];
-      Running r{
-          i,
-          {},
-          options_.clock->MonotonicNs(),
-          std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(limit * 1000)),
-          limit};
+      Running r{i,
+                {},
+                options_.clock->MonotonicNs(),
+                now + std::chrono::microseconds(static_cast<int64_t>(limit * 1e6)),
+                limit,
+                cut};
       r.thread = std::thread([shared, runner, step, limit, i, id = *lease]() {
         StepResult res;
         try {
@@ -303,7 +322,10 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
       } else if (now >= r.deadline) {
         results[i].outcome = "timeout";
         results[i].result =
-            Json{{"reason", "no answer within the step limit of " + std::to_string(r.limit) + " s"}};
+            r.cut ? Json{{"reason", "no answer within the " + std::to_string(r.limit) +
+                                        " s left of the verification's time budget: abandoned"},
+                         {"budget", true}}
+                  : Json{{"reason", "no answer within the step limit of " + std::to_string(r.limit) + " s"}};
         steps[i].outcome = "timeout";
         steps[i].duration_s = r.limit;
         {

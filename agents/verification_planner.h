@@ -22,9 +22,11 @@
 // and must be thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +63,12 @@ struct PlannerOptions {
   // uniform step_time_limit_s.
   std::function<double(const VerificationStep&)> step_limit_s;
   StepConflict conflicts;  // nullptr = no step conflicts with another
+  // The whole verification's deadline (steady clock; empty = none), shared by every Execute() of
+  // one verification: a step not started by then is `skipped` (reason "not started: ... budget");
+  // a step starting earlier gets at most the time left as its limit (its runner, a ProbeExecutor,
+  // kills its process at that limit as at any step limit), and one still running at the deadline is
+  // `timeout` and abandoned like any step past its limit. Results cut by it carry "budget": true.
+  std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt;
 };
 
 class VerificationPlanner {

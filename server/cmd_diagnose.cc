@@ -146,6 +146,8 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
                  what.c_str(), static_cast<long long>(input->truncated_alerts));
   }
 
+  auto budget = VerificationBudgetFromConfig(config);  // before any probe runs
+  if (!budget.ok()) return ReportError(budget.status());
   auto prometheus = MakeTriageMetricSource(config, *step);
   if (!prometheus.ok()) return ReportError(prometheus.status());
   auto reasoning = OpenReasoning(config);
@@ -163,6 +165,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   o.metrics = prometheus->get();
   o.probes = probes.get();
   o.allow_intrusive = config.GetBool("allow_intrusive_probes");
+  o.verification_budget_s = *budget;
   o.lookback_ms = *lookback;
   o.now_ms = now_ms;
   o.log_line_budget = f.log_budget;

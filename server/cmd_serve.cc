@@ -312,7 +312,7 @@ struct TriageSources {
   std::unique_ptr<ProbeExecutor> probes;
   TriageOptions options;
 };
-Result<TriageSources> MakeTriageSources(const std::string& probe_spec, bool allow_intrusive,
+Result<TriageSources> MakeTriageSources(const std::string& probe_spec, bool allow_intrusive, double budget_s,
                                         const KnowledgeBase* kb, LlmClient* llm, const MetricSource* metrics,
                                         bool no_probes) {
   TriageSources s;
@@ -324,6 +324,7 @@ Result<TriageSources> MakeTriageSources(const std::string& probe_spec, bool allo
   s.options.metrics = metrics;
   s.options.probes = s.probes.get();  // the executor lives on the heap: moving TriageSources keeps it
   s.options.allow_intrusive = allow_intrusive;
+  s.options.verification_budget_s = budget_s;
   s.options.now_ms = SystemClock()->NowMs();
   return s;
 }
@@ -334,9 +335,10 @@ TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, Ll
                                const MetricSource* metrics, bool no_probes) {
   const std::string probe_spec = config.GetString("probe_executor");
   const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
+  const double budget_s = VerificationBudgetFromConfig(config).value_or(0);  // checked at start-up
   return [=](const Alert& alert) -> Result<Json> {
     ASSIGN_OR_RETURN(TriageSources sources,
-                     MakeTriageSources(probe_spec, allow_intrusive, kb, llm, metrics, no_probes));
+                     MakeTriageSources(probe_spec, allow_intrusive, budget_s, kb, llm, metrics, no_probes));
     ASSIGN_OR_RETURN(DiagnosisReport report, TriageAlert(alert, sources.options));
     if (no_probes) report.diagnosis.unverified.push_back("probes: not run (vigil serve --no-probes)");
     return report.ToJson();
@@ -348,9 +350,10 @@ StormTriageFunction MakeStormTriage(const Config& config, const KnowledgeBase* k
                                     const MetricSource* metrics, bool no_probes) {
   const std::string probe_spec = config.GetString("probe_executor");
   const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
+  const double budget_s = VerificationBudgetFromConfig(config).value_or(0);  // checked at start-up
   return [=](const StoredIncident& incident) -> Result<Json> {
     ASSIGN_OR_RETURN(TriageSources sources,
-                     MakeTriageSources(probe_spec, allow_intrusive, kb, llm, metrics, no_probes));
+                     MakeTriageSources(probe_spec, allow_intrusive, budget_s, kb, llm, metrics, no_probes));
     ASSIGN_OR_RETURN(Json report, TriageStorm(incident, sources.options));
     if (no_probes && report.contains("unverified") && report["unverified"].is_array()) {
       report["unverified"].push_back("probes: not run (vigil serve --no-probes)");
@@ -585,6 +588,9 @@ CommandRunner SetupServe(CLI::App& sub) {
     if ((*store)->recovered_on_open() > 0) {
       LogWarn("serve", std::to_string((*store)->recovered_on_open()) +
                            " incident(s) left running by an earlier process were queued again");
+    }
+    if (auto budget = VerificationBudgetFromConfig(config); !budget.ok()) {
+      return ReportError(budget.status());  // a bad setting: refused now, not at the first alert
     }
     KnowledgeOptions kb_options = KnowledgeOptionsFromConfig(config);
     kb_options.incident_cache_bytes = f->incident_cache_bytes;

@@ -486,6 +486,7 @@ Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& op
   o.kb = options.kb;
   o.llm = options.llm;
   o.reasoner.allow_intrusive = options.allow_intrusive;
+  o.reasoner.verification_budget_s = options.verification_budget_s;
   o.log_line_budget = options.log_line_budget;
   o.clock = options.clock;
   DiagnosisAgent agent(o);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# End-to-end: a deadline for the whole verification of an alert (WALKP2, 2026-12-04). With every
+# probe hanging (a fake probe binary that sleeps), `vigil diagnose --alert` ran each step to its own
+# limit (15-24 s each; 3 min 22 s for one StragglerRank alert). Now:
+#  - --verification-budget-s refuses 0, a negative number, nan, inf and words, naming the option,
+#    before any probe runs (the fake binary leaves a mark when it is run); so does `vigil serve`;
+#  - with a budget of 1 s the answer comes from what was verified: a line says verification stopped
+#    at the budget, after how long and which steps did not run, no hypothesis is confirmed or
+#    refuted, no step took more than the budget and the plan's figures add up over the steps.
+#   bash tests/verification_budget_test.sh BUILD_DIR
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+vigil=$VIGIL
+tmp=$TMP
+fail() { echo "FAIL: $*"; exit 1; }
+
+cat >"$tmp/hang.sh" <<SH
+#!/bin/sh
+touch "$tmp/ran"
+exec sleep 600
+SH
+chmod +x "$tmp/hang.sh"
+cat >"$tmp/alert.json" <<JSON
+{"labels":{"alertname":"StragglerRank","severity":"warning","job":"llm-train","node":"$(hostname)","rank":"0"},
+ "annotations":{"summary":"rank 0 computes 45 ms a step vs 27 ms for the job's faster ranks: a straggler"},
+ "startsAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","status":"firing"}
+JSON
+run() {
+  "$vigil" --data-dir "$tmp/var" --log-level warn --probe-executor "local:binary=$tmp/hang.sh,grace_s=0.2" \
+    --allow-intrusive-probes true "$@"
+}
+
+for bad in 0 -1 nan inf abc 1s ""; do
+  run --verification-budget-s "$bad" diagnose --alert "$tmp/alert.json" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc != 0 ] || fail "--verification-budget-s '$bad' accepted"
+  grep -q "verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got \`$bad\`" "$tmp/err" ||
+    fail "--verification-budget-s '$bad': $(cat "$tmp/err")"
+  [ ! -e "$tmp/ran" ] || fail "--verification-budget-s '$bad': a probe ran before the value was checked"
+done
+VIGIL_VERIFICATION_BUDGET_S=nan timeout 60 "$vigil" --data-dir "$tmp/var" --log-level warn serve --listen 127.0.0.1:0 \
+  >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc != 0 ] && [ $rc != 124 ] || fail "serve with VIGIL_VERIFICATION_BUDGET_S=nan: exit $rc"
+grep -q "verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got \`nan\`" "$tmp/err" ||
+  fail "serve with a bad budget: $(cat "$tmp/err")"
+
+run --verification-budget-s 1 diagnose --alert "$tmp/alert.json" --json >"$tmp/diag.json" 2>"$tmp/err" ||
+  fail "diagnose --alert with a budget: $(cat "$tmp/err")"
+python3 - "$tmp/diag.json" <<'PY' || fail "diagnose with every probe hanging: $(head -c 3000 "$tmp/diag.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+d = d[0] if isinstance(d, list) else d
+steps = d["verification"]["steps"]
+assert steps, d["verification"]
+lines = [u for u in d["unverified"] if u.startswith("verification stopped at its time budget of 1 s, after ")]
+assert len(lines) == 1, d["unverified"]
+line = lines[0]
+assert "abandoned unfinished (" in line, line
+for s in steps:
+    assert s["duration_s"] <= 1 + 1e-6, s
+    if s["outcome"] == "skipped":
+        assert s["target"] in line and s["duration_s"] == 0, (s, line)
+    else:
+        assert s["outcome"] == "timeout", s
+for h in d["hypotheses"]:
+    assert h["status"] not in ("confirmed", "refuted"), h
+v = d["verification"]
+assert abs(v["sequential_s"] - sum(s["duration_s"] for s in steps)) < 1e-6, v
+assert v["planned_s"] <= v["sequential_s"] + 1e-9, v
+PY
+echo PASS
