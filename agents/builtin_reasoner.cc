@@ -999,13 +999,49 @@ bool FileLikeSegment(const std::string& segment) {
   return std::regex_search(segment, kFileLike);
 }
 
+// The case's node a parenthesised note of a log's source names (RG21, realistic19 rl19-09, seen):
+// "nvidia-bug-report.log (gpu-f02, excerpts)", "ops/py-spy (rank 13, pid 22413, gpu-f02)",
+// "ops/py-spy (py-spy dump --pid 66120 on gpu-q02, rank 12)". The note's words (split at blanks,
+// commas, semicolons, '=' and ':') that are a case node's name: exactly one node, else "" (two nodes,
+// or a range "NodeList=gpu-n[05-08]", place nothing).
+std::string SourceNoteNode(const Topology& t, const std::string& source) {
+  const size_t open = source.find('(');
+  if (open == std::string::npos || source.size() > 400) return "";
+  const size_t close = source.find(')', open);
+  const std::string note = source.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
+  std::string found, word;
+  for (size_t i = 0; i <= note.size(); ++i) {
+    const char ch = i < note.size() ? note[i] : ' ';
+    if (ch != ' ' && ch != '\t' && ch != ',' && ch != ';' && ch != '=' && ch != ':') {
+      word.push_back(ch);
+      continue;
+    }
+    if (!word.empty()) {
+      std::string n = t.nodes.count(word) ? word : t.names.Find(word);
+      if (!n.empty() && !found.empty() && n != found) return "";
+      if (!n.empty()) found = std::move(n);
+      word.clear();
+    }
+  }
+  return found;
+}
+
 // The case's node a log's source names by its first path segment ("node-3/dmesg"; since review CF
-// "NODE-3.cluster.local/kern.log" for node-3 too); "" when none (a file name is none).
+// "NODE-3.cluster.local/kern.log" for node-3 too); else, since RG21, the node of the `ssh` command
+// the source is ("ssh gpu-f02 dmesg -T") or of its parenthesised note (SourceNoteNode); "" when none
+// (a file name is none).
 std::string SourceNode(const Topology& t, const std::string& source) {
   std::string first = source.substr(0, source.find('/'));
   if (t.nodes.count(first)) return first;
-  if (first.empty() || FileLikeSegment(first)) return "";
-  return t.names.Find(first);
+  if (!first.empty() && !FileLikeSegment(first)) {
+    if (std::string n = t.names.Find(first); !n.empty()) return n;
+  }
+  if (source.size() <= 400) {
+    if (std::string host = SshTarget(source); !host.empty()) {
+      if (std::string n = t.names.Find(host); !n.empty()) return n;
+    }
+  }
+  return SourceNoteNode(t, source);
 }
 
 // Another user's process taking a node's CPUs, as `top` (batch or interactive) or `ps aux` /
