@@ -12897,6 +12897,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
               " GPUs assumed)";
       } else if (unreachable.count(node)) {
         fed = "nothing (no probe can run on the node with this executor)";
+      } else if (r.result.is_object() && r.result.value("budget", false)) {
+        // Abandoned at the verification's time budget: no GPU probe runs after it, and the budget's
+        // line names this step. Before: "... unknown (...): up to 8 GPUs probed", none was.
+        fed = "nothing (abandoned at the verification's time budget; no GPU probed)";
       } else {
         fed = "nothing (no GPU count in the answer; up to " + std::to_string(kAssumedGpusPerNode) +
               " GPUs assumed)";
