@@ -13191,10 +13191,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       (t.value("outcome", "") == "skipped" ? not_run : cut).push_back(t.value("target", ""));
     }
     if (budget_stopped_rounds || !cut.empty() || !not_run.empty()) {
-      const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - verification_start).count();
+      // "after T s" is when the answer is made: after the abandoned steps' processes are gone (their
+      // executor kills each at its cut limit plus its grace, 5 s for local:), not when probing was cut.
+      const auto cut_at = std::chrono::steady_clock::now();
+      planner.JoinAbandoned();
+      const auto now = std::chrono::steady_clock::now();
+      auto tenths = [](auto d) { return std::round(std::chrono::duration<double>(d).count() * 10) / 10; };
       std::ostringstream line;
       line << "verification stopped at its time budget of " << options_.verification_budget_s << " s, after "
-           << std::round(took * 10) / 10 << " s: ";
+           << tenths(now - verification_start) << " s";
+      if (tenths(now - cut_at) > 0) {
+        line << " (probing stopped at " << tenths(cut_at - verification_start) << " s; " << tenths(now - cut_at)
+             << " s more went to ending the abandoned steps' processes, the probe executor's grace)";
+      }
+      line << ": ";
       auto list = [&line](const std::vector<std::string>& v) {
         for (size_t i = 0; i < v.size(); ++i) line << (i ? ", " : "") << v[i];
       };

@@ -632,7 +632,7 @@ class HangingHost : public ProbeExecutor {
     std::unique_lock<std::mutex> lock(mu_);
     limits.push_back(req.time_limit_s);
     for (const std::string& p : req.probes) asked.push_back(p + "@" + req.target);
-    cv_.wait_for(lock, std::chrono::duration<double>(req.time_limit_s), [] { return false; });
+    cv_.wait_for(lock, std::chrono::duration<double>(req.time_limit_s + grace_s), [] { return false; });
     std::vector<ProbeResult> out;
     for (const std::string& p : req.probes) {
       out.push_back(MakeProbeResult(p, req.target, ProbeStatus::kError,
@@ -642,6 +642,7 @@ class HangingHost : public ProbeExecutor {
     return out;
   }
   std::string Describe() const override { return "a host whose probes all hang"; }
+  double grace_s = 0;  // the executor's grace: the answer comes this long after the limit (the kill)
   std::vector<double> limits;
   std::vector<std::string> asked;
 
@@ -696,6 +697,34 @@ TEST_CASE("verification budget: every probe hangs; the triage stops at the budge
     CAPTURE(h.category);
     CHECK(h.status == HypothesisStatus::kOpen);
   }
+}
+
+TEST_CASE("verification budget: the stop line's time includes the executor's grace spent ending the cut probe") {
+  // Before: "after 0.3 s" was measured when probing was cut, before the planner waited for the
+  // abandoned probe, which its executor ends only at its limit plus its grace (5 s for local:).
+  // The answer came 0.5 s later than the line said.
+  auto kb = testing::KbWith({StragglerIncident()});
+  HangingHost probes;
+  probes.grace_s = 0.5;
+  TriageOptions o = LiveOptions(*kb, &probes);
+  o.verification_budget_s = 0.3;
+  const auto start = std::chrono::steady_clock::now();
+  auto r = TriageAlert(StragglerAlert(), o);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(r.ok());
+  std::string line;
+  for (const std::string& u : r->diagnosis.unverified) {
+    if (u.rfind("verification stopped at its time budget of 0.3 s, after ", 0) == 0) line = u;
+  }
+  REQUIRE(!line.empty());
+  CAPTURE(line);
+  CAPTURE(wall);
+  const double took = std::stod(line.substr(std::string_view("verification stopped at its time budget of 0.3 s, after ").size()));
+  // The abandoned probe ends no earlier than its limit (what was left of 0.3 s) plus 0.5 s.
+  CHECK(took >= 0.8);
+  CHECK(took <= wall + 0.05);  // and the line is written before the answer is returned
+  CHECK(line.find(" s more went to ending the abandoned steps' processes, the probe executor's grace)") !=
+        std::string::npos);
 }
 
 TEST_CASE("verification budget: a budget that is not spent changes nothing and is not mentioned") {

@@ -167,10 +167,18 @@ VerificationPlanner::VerificationPlanner(PlannerOptions options) : options_(opti
   if (options_.max_parallel == 0) options_.max_parallel = 1;
 }
 
-VerificationPlanner::~VerificationPlanner() {
-  for (std::thread& t : abandoned_) {
+VerificationPlanner::~VerificationPlanner() { JoinAbandoned(); }
+
+size_t VerificationPlanner::JoinAbandoned() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    threads.swap(abandoned_);
+  }
+  for (std::thread& t : threads) {
     if (t.joinable()) t.join();
   }
+  return threads.size();
 }
 
 Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<VerificationStep>& steps,

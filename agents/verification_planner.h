@@ -82,6 +82,11 @@ class VerificationPlanner {
   // InvalidArgument for a duplicate id, an unknown dependency or a cycle (nothing is run).
   Result<std::vector<StepResult>> Execute(std::vector<VerificationStep>& steps, const StepRunner& run);
 
+  // Waits for the steps abandoned so far (their runners return once their executor has killed the
+  // process: the limit plus the executor's grace) and returns how many it waited for. The destructor
+  // does the same; call it first where the time until they are gone must be known (the budget's line).
+  size_t JoinAbandoned();
+
  private:
   PlannerOptions options_;
   std::mutex mu_;
