@@ -971,6 +971,13 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   if (facts_log) c.logs.push_back(std::move(*facts_log));
   ASSIGN_OR_RETURN(KnowledgeFacts facts, GatherKnowledge(*options_.kb, c));
 
+  // The verification budget's deadline for the LLM's probe calls: counted from here, the start of the
+  // built-in pass (whose own deadline starts at its first probe, a little later).
+  std::optional<std::chrono::steady_clock::time_point> probe_deadline;
+  if (options_.reasoner.verification_budget_s > 0 && probes != nullptr) {
+    probe_deadline = std::chrono::steady_clock::now() +
+                     std::chrono::microseconds(static_cast<int64_t>(options_.reasoner.verification_budget_s * 1e6));
+  }
   BuiltinReasoner reasoner(options_.reasoner);
   ReasonerOutput builtin = reasoner.Diagnose(c, facts, probes);
   report.diagnosis = builtin.diagnosis;
@@ -998,6 +1005,8 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   ctx.allow_intrusive = options_.reasoner.allow_intrusive;
   ctx.intrusive_probes_left = options_.max_intrusive_probes;
   ctx.probe_time_limit_s = options_.reasoner.probe_time_limit_s;
+  ctx.probe_deadline = probe_deadline;
+  ctx.verification_budget_s = options_.reasoner.verification_budget_s;
 
   std::string categories;
   for (const std::string& cat : facts.categories) categories += (categories.empty() ? "" : ", ") + cat;
@@ -1049,6 +1058,14 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     if (e) llm_evidence.push_back(*e);
     else d.unverified.push_back("probe " + r.probe + "@" + r.target + " (run by the LLM): " +
                                 std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : " (" + r.reason + ")"));
+  }
+  if (!ctx.budget_refused.empty()) {
+    std::ostringstream line;
+    line << "verification's time budget of " << ctx.verification_budget_s << " s spent: "
+         << ctx.budget_refused.size() << " probe call(s) of the LLM not run (";
+    for (size_t i = 0; i < ctx.budget_refused.size(); ++i) line << (i ? ", " : "") << ctx.budget_refused[i];
+    line << ")";
+    d.unverified.push_back(line.str());
   }
   for (const VerificationStep& s : ctx.steps) d.steps.push_back(s);
   for (const Evidence& e : llm_evidence) d.evidence.push_back(e);

@@ -1560,6 +1560,58 @@ TEST_CASE("llm path: a kernel-log pass the LLM ran counts by the part of the ale
   CHECK(ran->detail.find("it is older than the probe's window of 3600 s") != std::string::npos);
 }
 
+namespace {
+// Every probe answers `error` at its time limit, or after 1 s at most (so that a test of the old code
+// ends): the built-in plan spends a short verification budget on it.
+class SlowProbes : public ProbeExecutor {
+ public:
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& r) override {
+    {
+      std::lock_guard<std::mutex> g(mu);
+      for (const std::string& p : r.probes) asked.push_back({p + "@" + r.target, r.time_limit_s});
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(r.time_limit_s, 1.0)));
+    std::vector<ProbeResult> out;
+    for (const std::string& p : r.probes) out.push_back(MakeProbeResult(p, r.target, ProbeStatus::kError, "timed out"));
+    return out;
+  }
+  std::string Describe() const override { return "slow"; }
+  std::mutex mu;
+  std::vector<std::pair<std::string, double>> asked;
+};
+}  // namespace
+
+TEST_CASE("llm path: the LLM's probe calls keep to the verification budget") {
+  // Before (WALKP2's report): run_probe gave each LLM call probe_time_limit_s (120 s) whatever the
+  // budget; with every probe hanging the LLM's calls ran on past it.
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE(c.ok());
+  SlowProbes exec;
+  ScriptedLlm llm;
+  llm.script.push_back(Calls({{"1", "run_probe", R"({"probe": "gpu.health", "target": "node-9/gpu1"})",
+                               Json{{"probe", "gpu.health"}, {"target", "node-9/gpu1"}}}}));
+  llm.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": "node-2/gpu5", "confidence": 0.8})"));
+  DiagnosisAgentOptions o;
+  auto kb = KbWith({});
+  o.kb = kb.get();
+  o.llm = &llm;
+  o.reasoner.verification_budget_s = 0.3;
+  auto r = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CAPTURE(r->diagnosis.unverified);
+  for (const auto& [target, limit] : exec.asked) {
+    CAPTURE(target);
+    CHECK(limit <= 0.3);  // no call got more than the budget
+    CHECK(target != "gpu.health@node-9/gpu1");  // the LLM's call came after the budget was spent
+  }
+  bool said = false;
+  for (const std::string& u : r->diagnosis.unverified) {
+    said = said || u == "verification's time budget of 0.3 s spent: 1 probe call(s) of the LLM not run "
+                        "(gpu.health@node-9/gpu1)";
+  }
+  CHECK(said);
+}
+
 TEST_CASE("agent: a served fix from the alert's place is not quoted bare for an answer elsewhere") {
   // Review RV-DX: PastFixQuoted compared the alert's place labels only. The NCCL timeout is
   // alerted on node-1, the OOM that caused it is on node-2/gpu5 (the answer's component); the fix

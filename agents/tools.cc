@@ -1,6 +1,7 @@
 #include "agents/tools.h"
 
 #include <algorithm>
+#include <sstream>
 #include <cmath>
 #include <regex>
 
@@ -209,6 +210,19 @@ Result<Json> RunProbe(const Json& args, ToolContext& ctx) {
   req.probes = names;
   req.target = target;
   req.time_limit_s = ctx.probe_time_limit_s;
+  if (ctx.probe_deadline) {  // the same deadline as the built-in plan's steps
+    const double left =
+        std::chrono::duration<double>(*ctx.probe_deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      if (spec->intrusive) ++ctx.intrusive_probes_left;  // not run: not spent
+      ctx.budget_refused.push_back(probe + "@" + target);
+      std::ostringstream m;
+      m << "the verification's time budget of " << ctx.verification_budget_s
+        << " s is spent: no more probes run; answer from what was verified";
+      return ResourceExhaustedError(m.str());
+    }
+    req.time_limit_s = std::min(req.time_limit_s, left);
+  }
   req.allow_intrusive = ctx.allow_intrusive;
   ASSIGN_OR_RETURN(std::vector<ProbeResult> results, ctx.probes->Run(req));
   if (results.empty()) return InternalError("probe executor returned no result");

@@ -12,6 +12,8 @@
 // Thread safety: a ToolContext is used by one agent loop at a time.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +36,11 @@ struct ToolContext {
   bool allow_intrusive = false;
   int intrusive_probes_left = 0;                  // budget for intrusive probes
   double probe_time_limit_s = 60;
+  // The verification's deadline (the budget, verification_budget_s; empty = none): a call after it
+  // is refused (ResourceExhausted, named in budget_refused), one before it gets at most the time left.
+  std::optional<std::chrono::steady_clock::time_point> probe_deadline;
+  double verification_budget_s = 0;           // for the refusal's message
+  std::vector<std::string> budget_refused;    // probe@target calls refused at the deadline
   // Filled by run_probe: what was verified.
   std::vector<VerificationStep> steps;
   std::vector<ProbeResult> probe_results;
