@@ -1001,27 +1001,18 @@ bool FileLikeSegment(const std::string& segment) {
 
 // The case's node a parenthesised note of a log's source names (RG21, realistic19 rl19-09, seen):
 // "nvidia-bug-report.log (gpu-f02, excerpts)", "ops/py-spy (rank 13, pid 22413, gpu-f02)",
-// "ops/py-spy (py-spy dump --pid 66120 on gpu-q02, rank 12)". The note's words (split at blanks,
-// commas, semicolons, '=' and ':') that are a case node's name: exactly one node, else "" (two nodes,
-// or a range "NodeList=gpu-n[05-08]", place nothing).
+// "ops/py-spy (py-spy dump --pid 66120 on gpu-q02, rank 12)". The note's words that name a case node
+// (CaseNodes::Words): exactly one node, else "" (two nodes, or a range "NodeList=gpu-n[05-08]", place
+// nothing).
 std::string SourceNoteNode(const Topology& t, const std::string& source) {
   const size_t open = source.find('(');
   if (open == std::string::npos || source.size() > 400) return "";
   const size_t close = source.find(')', open);
   const std::string note = source.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
-  std::string found, word;
-  for (size_t i = 0; i <= note.size(); ++i) {
-    const char ch = i < note.size() ? note[i] : ' ';
-    if (ch != ' ' && ch != '\t' && ch != ',' && ch != ';' && ch != '=' && ch != ':') {
-      word.push_back(ch);
-      continue;
-    }
-    if (!word.empty()) {
-      std::string n = t.nodes.count(word) ? word : t.names.Find(word);
-      if (!n.empty() && !found.empty() && n != found) return "";
-      if (!n.empty()) found = std::move(n);
-      word.clear();
-    }
+  std::string found;
+  for (const CaseNodes::Word& w : t.names.Words(note)) {
+    if (!found.empty() && w.node != found) return "";
+    found = w.node;
   }
   return found;
 }
