@@ -1520,6 +1520,16 @@ TEST_CASE("reasoner: node vs GPU — a GPU the line names beats a counter over t
   CHECK(BuiltinReasoner().Diagnose(*c2, crash, nullptr).diagnosis.component == "node-1/gpu3");
 }
 
+namespace {
+// The LLM asks for one probe (run_probe PROBE at TARGET), then answers cuda_oom on node-2/gpu5.
+void ScriptOneProbeThenOom(ScriptedLlm& llm, const std::string& probe, const std::string& target) {
+  std::string args = R"({"probe": ")";
+  args.append(probe).append(R"(", "target": ")").append(target).append(R"("})");
+  llm.script.push_back(Calls({{"1", "run_probe", args, Json{{"probe", probe}, {"target", target}}}}));
+  llm.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": "node-2/gpu5", "confidence": 0.8})"));
+}
+}  // namespace
+
 TEST_CASE("llm path: a kernel-log pass the LLM ran counts by the part of the alert's time its log covers") {
   // Review RV-DX: DX measured a kernel-log pass against the alert's time in the built-in plan only;
   // the probes the LLM ran were scored with EvidenceFromProbe, the probe's window: a clean last hour
@@ -1538,9 +1548,7 @@ TEST_CASE("llm path: a kernel-log pass the LLM ran counts by the part of the ale
   FakeExecutor exec;
   exec.results["node.kernel_log@node-1"] = clean;
   ScriptedLlm llm;
-  llm.script.push_back(Calls({{"1", "run_probe", R"({"probe": "node.kernel_log", "target": "node-1"})",
-                               Json{{"probe", "node.kernel_log"}, {"target", "node-1"}}}}));
-  llm.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": "node-2/gpu5", "confidence": 0.8})"));
+  ScriptOneProbeThenOom(llm, "node.kernel_log", "node-1");
   DiagnosisAgentOptions o;
   auto kb = KbWith({});
   o.kb = kb.get();
@@ -1588,9 +1596,7 @@ TEST_CASE("llm path: the LLM's probe calls keep to the verification budget") {
   REQUIRE(c.ok());
   SlowProbes exec;
   ScriptedLlm llm;
-  llm.script.push_back(Calls({{"1", "run_probe", R"({"probe": "gpu.health", "target": "node-9/gpu1"})",
-                               Json{{"probe", "gpu.health"}, {"target", "node-9/gpu1"}}}}));
-  llm.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": "node-2/gpu5", "confidence": 0.8})"));
+  ScriptOneProbeThenOom(llm, "gpu.health", "node-9/gpu1");
   DiagnosisAgentOptions o;
   auto kb = KbWith({});
   o.kb = kb.get();
