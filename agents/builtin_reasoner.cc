@@ -617,8 +617,8 @@ struct Topology {
   std::map<std::pair<std::string, std::string>, int> node_pci_to_gpu;
   std::map<int, ComponentHint> ranks;                  // rank -> node/gpu
   // The ranks `ranks` places by the layout's guess alone (rank r on node_order[r / gpus_per_node]):
-  // no rank map of the topology, printed rank -> host table (CaseRankHosts) or torchrun failure
-  // report placed them. A line's explicit source beats these (HintFromWriter, PLC2).
+  // no rank map of the topology, printed rank -> host table (CaseRankHosts), line placing the rank
+  // ("rank 17 (hpc-g07 local 1)", PlacedRanks; PLC3) or torchrun failure report placed them. A line's explicit source beats these (HintFromWriter, PLC2).
   std::set<int> laid_out_ranks;
   std::string job;
   LogClock clock;            // the year and zone of timestamps printed without them (ParseLineTime)
@@ -1720,13 +1720,18 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   // A line that places a rank ("rank 17 (hpc-g07 local 1)", "rank 5 on node-2 gpu 5", "rank 9
-  // (node-1, local_rank 1)"): flight-recorder analyses and launchers print where each rank runs.
+  // (node-1, local_rank 1)"): flight-recorder analyses and launchers print where each rank runs. A
+  // fact, over the layout's guess (PLC3: before, only ranks the layout had not placed took it, so a
+  // job whose ranks fill the nodes in another order than the topology's list kept the guess); the
+  // topology's own rank map stands, and the first line placing a rank wins.
   for (const CaseLog& l : c.logs) {
     for (const LogLine& line : l.lines) {
       const std::string& text = line.text;
       if (text.size() > 2000 || text.find("ank") == std::string::npos) continue;
       for (auto [r, placed] : PlacedRanks(text, t.names)) {
-        if (!t.ranks.count(r)) t.ranks[r] = placed;
+        if (t.ranks.count(r) && !t.laid_out_ranks.count(r)) continue;
+        t.ranks[r] = placed;
+        t.laid_out_ranks.erase(r);
       }
     }
   }
