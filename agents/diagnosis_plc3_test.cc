@@ -1,5 +1,8 @@
 // PLC3 (2026-12-04): placement leftovers of PLC, PLC2, RG20 and RG21.
 //   1. A line placing a rank ("rank 3 (gn-02 local 3)", PlacedRanks) beats the rank layout's guess.
+//   2. Open MPI's own words of where a rank ran (mpirun's "noticed that process rank 17 ... on node
+//      hpc-g07", --report-bindings, a tagged line's "[HOST:PID]") tie the rank to that host, so
+//      `--tag-output`'s "[1,17]<stderr>:" label takes it, not the layout's node.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -9,6 +12,8 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/rank_hosts.h"
+#include "agents/reader_testing.h"
 
 namespace vigil {
 namespace {
@@ -19,6 +24,29 @@ using testing::Log;
 const char* const kOom3 =
     "[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 3.50 GiB. GPU 3 has a total capacity "
     "of 79.10 GiB of which 1.02 GiB is free. Of the allocated memory 70.1 GiB is allocated by PyTorch.";
+
+bool Tied(const std::vector<RankHost>& ties, int rank, const std::string& host) {
+  for (const RankHost& t : ties) {
+    if (t.rank == rank && t.host == host && t.gpu == -1) return true;
+  }
+  return false;
+}
+
+// An mpirun --tag-output log of 24 ranks on three nodes (the layout: 8 a node, rank 17 on hpc-g08):
+// rank 17 hits an illegal memory access; Open MPI says it ran on hpc-g07 (`extra`).
+Json MpirunCase(const std::vector<std::string>& extra) {
+  std::vector<std::string> lines;
+  for (int r : {0, 8, 16, 17}) lines.push_back("[1," + std::to_string(r) + "]<stdout>:iteration 1200 | loss 2.114 | step time 0.91 s");
+  for (const char* l : {"[1,17]<stderr>:terminate called after throwing an instance of 'c10::Error'",
+                        "[1,17]<stderr>:  what():  CUDA error: an illegal memory access was encountered",
+                        "[1,0]<stdout>:iteration 1201 | loss 2.113 | step time 0.92 s",
+                        "[1,8]<stdout>:iteration 1201 | loss 2.113 | step time 0.92 s",
+                        "[1,16]<stdout>:iteration 1201 | loss 2.113 | step time 0.92 s"}) {
+    lines.push_back(l);
+  }
+  for (const std::string& l : extra) lines.push_back(l);
+  return Case("mpirun-17", {"hpc-g06", "hpc-g07", "hpc-g08"}, Json::array({Log("launcher/mpirun.out", lines)}));
+}
 
 }  // namespace
 
@@ -48,6 +76,50 @@ TEST_CASE("plc3: the topology's own rank map stands over a printed line, and the
   // The topology's rank map places rank 3 on gn-01's GPU 3: it stands.
   j["topology"]["ranks"] = {{"3", "gn-01/gpu3"}};
   CHECK(testing::RunJsonWithPack(j).component == "gn-01/gpu3");
+}
+
+// ---- 2. Open MPI's own words of where a rank ran ---------------------------------------------------
+
+TEST_CASE("plc3: RankHostReader reads where Open MPI says a rank ran") {
+  auto f = testing::ReadAll<RankHostReader>(
+      {"mpirun noticed that process rank 17 with PID 4411 on node hpc-g07 exited on signal 6 (Aborted).",
+       "prterun noticed that process rank 5 with PID 0 on node hpc-g06 exited on signal 9 (Killed).",
+       "[hpc-g08:20331] MCW rank 21 bound to socket 1[core 13[hwt 0]]: [./././.][./B/./.]",
+       "[hpc-g08:20331] Rank 22 bound to package[1][core:14]",
+       "[hpc-g06:18876] MCW rank 3 is not bound (or bound to all available processors)",
+       "[1,9]<stderr>:[hpc-g07:04412] *** Process received signal ***"});
+  CHECK(Tied(f, 17, "hpc-g07"));
+  CHECK(Tied(f, 5, "hpc-g06"));
+  CHECK(Tied(f, 21, "hpc-g08"));
+  CHECK(Tied(f, 22, "hpc-g08"));
+  CHECK(Tied(f, 3, "hpc-g06"));
+  CHECK(Tied(f, 9, "hpc-g07"));
+  CHECK(f.size() == 6);
+  // Not ties: a rank's own words, a tagged line without the writer's [HOST:PID], a file:line field.
+  f = testing::ReadAll<RankHostReader>({"[1,17]<stderr>:rank 17 noticed that process rank 3 is slow",
+                                        "[1,17]<stderr>:  what():  CUDA error: an illegal memory access was encountered",
+                                        "[1,17]<stderr>:[E ProcessGroupNCCL.cpp:475] [Rank 17] Watchdog caught collective timeout",
+                                        "MCW rank 4 bound to socket 0"});
+  CHECK(f.empty());
+}
+
+TEST_CASE("plc3: mpirun's [1,17]<stderr>: label takes the node Open MPI says rank 17 ran on") {
+  const std::vector<std::vector<std::string>> said = {
+      {"--------------------------------------------------------------------------",
+       "mpirun noticed that process rank 17 with PID 4411 on node hpc-g07 exited on signal 6 (Aborted).",
+       "--------------------------------------------------------------------------"},
+      {"[1,17]<stderr>:[hpc-g07:04411] *** Process received signal ***", "[1,17]<stderr>:[hpc-g07:04411] Signal: Aborted (6)",
+       "[1,17]<stderr>:[hpc-g07:04411] *** End of error message ***"},
+      {"[hpc-g07:04390] MCW rank 17 bound to socket 0[core 1[hwt 0]]: [./B/./.][./././.]", "[1,0]<stdout>:iteration 1202 | loss 2.112"},
+  };
+  for (const auto& extra : said) {
+    CAPTURE(extra[1]);
+    const Diagnosis d = testing::RunJsonWithPack(MpirunCase(extra));
+    CHECK(d.root_cause == "illegal_memory_access");
+    CHECK(d.component == "hpc-g07");  // before PLC3: hpc-g08/gpu1 (rank 17's laid-out place); no GPU said
+  }
+  // Nothing says where rank 17 ran: the layout's guess, as before.
+  CHECK(testing::RunJsonWithPack(MpirunCase({})).component == "hpc-g08/gpu1");
 }
 
 }  // namespace vigil

@@ -155,6 +155,38 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
     map_host_.clear();  // the map's end ("=====", the job's own output)
   }
 
+  // Open MPI's own words of where a rank ran (PLC3): mpirun's (prterun's) report of a process that
+  // failed, "mpirun noticed that process rank 17 with PID 4411 on node hpc-g07 exited on signal 6";
+  // `--report-bindings`' "[hpc-g07:04411] MCW rank 17 bound to socket 0[core 1[hwt 0]]" (Open MPI
+  // 5: "Rank 17 bound to package[0][core:1]", or "is not bound"); and a line of rank 17's own
+  // output under `--tag-output`'s "[1,17]<stderr>:" label that Open MPI's signal handler or error
+  // path prefixes with the writer's "[HOST:PID]" ("[1,17]<stderr>:[hpc-g07:04411] *** Process
+  // received signal ***"). The host, no GPU.
+  if (line.find("noticed that process rank") != std::string_view::npos) {
+    static const std::regex kNoticed(
+        R"(\b(?:mpirun|mpiexec|orterun|prterun|prun)\s+noticed that process rank\s+(\d{1,7})\s+with PID\s+\d+\s+on node\s+([A-Za-z0-9][A-Za-z0-9._-]*?)\.?(?:\s|$))");
+    if (std::regex_search(line.begin(), line.end(), m, kNoticed) && HostNameWord(m.str(2))) {
+      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1});
+    }
+    return out;
+  }
+  if (line.find("ank ") != std::string_view::npos && (line.find(" bound to ") != std::string_view::npos ||
+                                                       line.find(" is not bound") != std::string_view::npos)) {
+    static const std::regex kBinding(
+        R"(^\s*\[([A-Za-z0-9][A-Za-z0-9._-]*):\d+\]\s+(?:MCW\s+)?[Rr]ank\s+(\d{1,7})\s+(?:bound to|is not bound)\b)");
+    if (std::regex_search(line.begin(), line.end(), m, kBinding) && HostNameWord(m.str(1))) {
+      if (std::optional<int> r = SmallInt(m.str(2))) out.push_back({*r, m.str(1), -1});
+      return out;
+    }
+  }
+  if (line.starts_with("[") && line.find(">:[") != std::string_view::npos) {
+    static const std::regex kTaggedWriter(R"(^\[\d{1,7},(\d{1,7})\]<(?:stdout|stderr|stddiag)>:\s*\[([A-Za-z0-9][A-Za-z0-9._-]*):\d{1,10}\])");
+    if (std::regex_search(line.begin(), line.end(), m, kTaggedWriter) && HostNameWord(m.str(2))) {
+      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1});
+      return out;
+    }
+  }
+
   // A hostfile: "HOST slots=N" lines, one after another.
   static const std::regex kHostfile(R"(^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+slots\s*=\s*(\d{1,4})(?:\s+max[_-]slots\s*=\s*\d+)?\s*(?:#.*)?$)");
   if (line.find("slots") != std::string_view::npos && std::regex_match(line.begin(), line.end(), m, kHostfile) &&

@@ -12,6 +12,11 @@
 //   - Open MPI's rankfile lines "rank 13=h100-m02 slot=1:60" and `mpirun --display-map`'s job map
 //     ("Data for node: h100-m02 ..." then its "... Process rank: 13 Bound: ..." lines): the rank's
 //     host, no GPU (RG19; a relative "+n1" host is no host);
+//   - Open MPI's own words of where a rank ran (PLC3): "mpirun noticed that process rank 17 with PID
+//     4411 on node hpc-g07 exited on signal 6" (prterun's too), `--report-bindings`' "[hpc-g07:04411]
+//     MCW rank 17 bound to ..." (Open MPI 5: "Rank 17 bound to ...", or "is not bound"), and a line
+//     of `--tag-output`'s "[1,17]<stderr>:" whose writer prefix is Open MPI's "[HOST:PID]"
+//     ("[1,17]<stderr>:[hpc-g07:04411] *** Process received signal ***"): the host, no GPU;
 //   - a line that prints a rank with its host (and local rank) together, keys in any order:
 //     "RANK=13 LOCAL_RANK=5 HOSTNAME=acc-02", "hostname: acc-02, rank: 13, local_rank: 5", "[rank 13]
 //     host=acc-02 local_rank=5", "rank 13 -> acc-02 local_rank 5", "global rank 13 on acc-02 (local
