@@ -8,8 +8,13 @@
 // names otherwise, first found of:
 //   1. the `nodename` of a series scraped at a loopback instance (node_uname_info of the host itself);
 //   2. the one host the node labels of the case's series and alert name (Hostname, node, nodename,
-//      ...; `instance` not counted: an exporter's address);
-//   3. the topology's one node (`topology.nodes` of one entry).
+//      ...; `instance` not counted: an exporter's address), of those not scraped from another machine
+//      (a non-loopback `instance`; PLC3);
+//   3. the topology's one node (`topology.nodes` of one entry), when nothing in the case is scraped
+//      from another machine (PLC3).
+// A scrape of another machine shows the scraping host reaches its targets over the network: its
+// loopback targets are its own (a Prometheus scraping itself at localhost:9090, its own host's
+// node_exporter at localhost:9100), not the GPU node whose exporters it scrapes at their addresses.
 // Each step counts only when it gives exactly one host (two names: ambiguous, the next step is
 // asked). A loopback `instance` then gets `node` = that host beside it (kept: it is where the
 // series was scraped); another node label is set to it. No host: the loopback labels are dropped, so
