@@ -850,6 +850,32 @@ void SayAlertPod(const Alert& alert, const std::map<std::string, std::string>& l
 
 }  // namespace
 
+namespace {
+
+// After the log budget's cut (PLC3): when the cut case places the alert elsewhere than the whole case
+// did (`uncut_node`, CaseAlertNode before the cut: the lines tying its address to a node were cut
+// away), the alert's labels get that node (`node`, or `exported_node` where `node` may be
+// kube-state-metrics' own: PlacedNodeKey, as the pod step does), so the reasoner answers on the node
+// the alert's own line names. Said in a note. Labels left as they were when that does not place it.
+void KeepAlertPlaceOverCut(DiagnosisCase& c, const std::string& uncut_node) {
+  if (!c.alert || uncut_node.empty()) return;
+  const std::string cut_node = CaseAlertNode(c);
+  if (cut_node == uncut_node) return;
+  Labels& labels = c.alert->labels;
+  const std::string key = PlacedNodeKey(labels, uncut_node);
+  const std::optional<std::string> had = labels.count(key) ? std::optional<std::string>(labels[key]) : std::nullopt;
+  labels[key] = uncut_node;
+  if (CaseAlertNode(c) != uncut_node) {
+    if (had) labels[key] = *had;
+    else labels.erase(key);
+    return;
+  }
+  c.notes.push_back("log budget: the alert is on " + uncut_node + " as the whole case places it (the lines doing so were cut; " +
+                    "the kept ones alone gave " + cut_node + "): read there");
+}
+
+}  // namespace
+
 Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor* probes) const {
   if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
   DiagnosisReport report;
@@ -966,7 +992,12 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
                         std::to_string(matching) + " matching a signature");
       for (std::string& note : TracebackCutNotes(c.logs[i], cut[i])) c.notes.push_back(std::move(note));
     }
+    // The alert's node as the whole case places it (CaseAlertNode: an address tied to a node by
+    // `kubectl get nodes -o wide`, an FQDN the case spells short), which the alert's own line above
+    // was written with; the reasoner reads the cut logs, which may have lost the lines doing it.
+    const std::string uncut_node = c.alert ? CaseAlertNode(c) : std::string();
     c.logs = std::move(cut);
+    KeepAlertPlaceOverCut(c, uncut_node);
   }
   if (facts_log) c.logs.push_back(std::move(*facts_log));
   ASSIGN_OR_RETURN(KnowledgeFacts facts, GatherKnowledge(*options_.kb, c));

@@ -3,12 +3,15 @@
 //   2. Open MPI's own words of where a rank ran (mpirun's "noticed that process rank 17 ... on node
 //      hpc-g07", --report-bindings, a tagged line's "[HOST:PID]") tie the rank to that host, so
 //      `--tag-output`'s "[1,17]<stderr>:" label takes it, not the layout's node.
+//   3. The alert's node after the log budget's cut is the one the whole case gives (CaseAlertNode
+//      before the cut), which the alert's own line names.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "agents/case.h"
+#include "agents/case_alert_node.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
@@ -120,6 +123,80 @@ TEST_CASE("plc3: mpirun's [1,17]<stderr>: label takes the node Open MPI says ran
   }
   // Nothing says where rank 17 ran: the layout's guess, as before.
   CHECK(testing::RunJsonWithPack(MpirunCase({})).component == "hpc-g08/gpu1");
+}
+
+// ---- 3. The alert's node after the log budget's cut ------------------------------------------------
+
+namespace {
+
+// PLC2's address-only Xid alert, `kubectl get nodes -o wide` tying 10.40.7.12 to h100-a12 in the
+// middle of a 1206-line terminal paste (600 training lines either side): a budget of 300 lines keeps
+// the paste's head and tail only.
+Json CutTieCase() {
+  std::vector<std::string> lines = {"$ tail -n 1200 /shared/runs/llm-7b/stdout.log"};
+  auto filler = [&lines](int from, int to) {
+    for (int i = from; i < to; ++i) lines.push_back("train step " + std::to_string(1000 + i) + " loss 2.31 tokens/s 4120");
+  };
+  filler(0, 600);
+  for (const char* l : {"$ kubectl get nodes -o wide", "NAME       STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP",
+                        "h100-a11   Ready    <none>   90d   v1.30.6   10.40.7.11    <none>",
+                        "h100-a12   Ready    <none>   90d   v1.30.6   10.40.7.12    <none>", "$ tail -n 600 /shared/runs/llm-7b/stdout.log"}) {
+    lines.push_back(l);
+  }
+  filler(600, 1200);
+  Json j = Case("cut-tie", {"h100-a11", "h100-a12"},
+                Json::array({Log("ops/shell", lines),
+                             Log("h100-a12/kern.log", {"Dec  4 01:04:30 h100-a12 kernel: nvidia-modeset: Loading NVIDIA Kernel Mode Setting Driver"})}));
+  j["alert"] = {{"labels", {{"alertname", "GpuXidError"}, {"Hostname", "nvidia-dcgm-exporter-q7w2x"}, {"gpu", "2"},
+                            {"instance", "10.40.7.12:9400"}, {"job", "nvidia-dcgm-exporter"}, {"xid", "79"}}},
+                {"annotations", {{"summary", "Xid 79 on GPU 2: GPU has fallen off the bus"}}},
+                {"startsAt", "2026-12-04T01:05:00Z"}};
+  return j;
+}
+
+Diagnosis DiagnoseWithBudget(const Json& j, size_t budget) {
+  auto c = ParseCase(j, "cut.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  o.log_line_budget = budget;
+  testing::RecordedExecutor exec;
+  auto r = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  return r->diagnosis;
+}
+
+bool Says(const Diagnosis& d, const std::string& words) {
+  for (const std::string& u : d.unverified) {
+    if (u.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("plc3: an alert whose node the log budget's cut would lose is read on the node its own line names") {
+  const Json j = CutTieCase();
+  {
+    auto c = ParseCase(j, "cut.json");
+    REQUIRE(c.ok());
+    CHECK(CaseAlertNode(*c) == "h100-a12");  // the whole case ties the address
+  }
+  const Diagnosis whole = DiagnoseWithBudget(j, 20'000);
+  const Diagnosis cut = DiagnoseWithBudget(j, 300);
+  REQUIRE(Says(cut, "log budget: kept 300 of 1207 lines"));
+  for (const Diagnosis* d : {&whole, &cut}) {
+    CHECK(d->root_cause == "gpu_fallen_off_bus");
+    CHECK(d->component == "h100-a12/gpu2");
+    // The alert's line names h100-a12 (PLC2); the reasoner read the alert there too. Before PLC3 the
+    // cut case said "the alert's node is unknown: it is named only by the address 10.40.7.12 ...;
+    // h100-a12 is not known to be the alert's node" beside that line, and probed 10.40.7.12 as a host.
+    CHECK_FALSE(Says(*d, "the alert's node is unknown"));
+    for (const std::string& u : d->unverified) CHECK(u.find("@10.40.7.12") == std::string::npos);
+  }
+  CHECK(Says(cut, "log budget: the alert is on h100-a12 as the whole case places it (the lines doing so were cut; "
+                  "the kept ones alone gave 10.40.7.12): read there"));
+  CHECK_FALSE(Says(whole, "the alert is on h100-a12 as the whole case places it"));
 }
 
 }  // namespace vigil
