@@ -658,6 +658,11 @@ struct Topology {
   // the node a `ssh NODE ...` command above it ran on (up to the next command line), "" for the
   // others. Only sources with such a command are listed.
   std::map<std::string, std::vector<std::string>> ssh_nodes;
+  // Each line's syslog-style header host as written (SyslogHeaderHost, "" for none), by log source:
+  // NodesAndAlertPlace parses every line once for the case's nodes, and PlaceLine reads the same
+  // parse (PLC3: it parsed the header again each time a line was placed). A source two logs share is
+  // not listed (PlaceLine parses its lines itself).
+  std::map<std::string, std::vector<std::string>> syslog_hosts;
   // GPU UUIDs ("gpu-5dbce48d-a07d-...", lower case) -> (node, GPU index), from metric labels
   // (DCGM's `UUID` beside `gpu` and the node) and `nvidia-smi -L` lines (UuidGpus, RG12).
   std::map<std::string, std::pair<std::string, int>> uuid_gpu;
@@ -670,6 +675,17 @@ struct Topology {
   // printed SLURM_JOB_GPUS / CUDA_VISIBLE_DEVICES (VisibleDeviceMaps, RG19).
   std::map<std::string, std::vector<int>> visible_devices;
 };
+
+// The host a syslog-style header of line `line` of `log` names, as written (SyslogHeaderHost; "" for
+// none): NodesAndAlertPlace's parse (Topology::syslog_hosts) when `text` is that line itself, else
+// `text` parsed.
+std::string SyslogHostOfLine(const Topology& t, const CaseLog& log, size_t line, const std::string& text) {
+  if (line < log.lines.size() && &text == &log.lines[line].text) {
+    auto it = t.syslog_hosts.find(log.source);
+    if (it != t.syslog_hosts.end() && it->second.size() == log.lines.size()) return it->second[line];
+  }
+  return SyslogHeaderHost(text);
+}
 
 // The node line `line` of `log` was written on by an `ssh` command above it (Topology::ssh_nodes);
 // "" when none.
@@ -1443,6 +1459,13 @@ std::pair<std::string, std::optional<std::vector<int>>> UuidDevices(
   return {node, out};
 }
 
+// The first case node a line names (CaseNodes::Words), "" when none: the node of a line that prints a
+// job's GPU environment (VisibleDeviceMaps) or a rank's pid (PidRanks).
+std::string NodeNamedIn(const std::string& text, const Topology& t) {
+  const std::vector<CaseNodes::Word> words = t.names.Words(text);
+  return words.empty() ? std::string() : words.front().node;
+}
+
 // Topology::visible_devices (visible_devices.h, RG19): a line printing the job's GPU environment
 // (`SLURM_JOB_GPUS=6,7 CUDA_VISIBLE_DEVICES=0,1 host=h100-s2-09`) maps the CUDA ordinals of the
 // processes on the node it names (else the node of the `ssh` above it, the log's, the case's only
@@ -1467,7 +1490,7 @@ std::map<std::string, std::vector<int>> VisibleDeviceMaps(const DiagnosisCase& c
         maps[node].insert(*v);
         continue;
       }
-      if (const std::vector<CaseNodes::Word> words = t.names.Words(text); !words.empty()) node = words.front().node;
+      node = NodeNamedIn(text, t);
       if (node.empty()) node = SshNodeOfLine(t, log, i);
       if (node.empty()) node = own;
       if (node.empty()) node = t.default_node;
@@ -1513,8 +1536,7 @@ std::map<std::pair<std::string, int64_t>, int> PidRanks(const DiagnosisCase& c, 
       std::optional<int32_t> rank = ParseInt32(r[1].matched ? r.str(1) : r.str(2));
       std::optional<int64_t> pid = ParseInt(p.str(1));
       if (!rank || !pid) continue;
-      std::string node;
-      if (const std::vector<CaseNodes::Word> words = t.names.Words(text); !words.empty()) node = words.front().node;
+      std::string node = NodeNamedIn(text, t);
       if (node.empty()) {
         auto it = t.ranks.find(*rank);
         if (it == t.ranks.end()) continue;
@@ -1672,12 +1694,20 @@ Topology NodesAndAlertPlace(const DiagnosisCase& c) {
   {
     const CaseNodes known(t.nodes);
     std::set<std::string> hosts;
+    std::map<std::string, int> logs_of_source;
+    for (const CaseLog& l : c.logs) ++logs_of_source[l.source];
     for (const CaseLog& l : c.logs) {
+      // Every line's parse is kept for PlaceLine (Topology::syslog_hosts); a log's hosts are taken
+      // until there are 256.
+      std::vector<std::string>* parsed = logs_of_source[l.source] == 1 ? &t.syslog_hosts[l.source] : nullptr;
+      if (parsed != nullptr) parsed->reserve(l.lines.size());
+      bool full = false;
       for (const LogLine& line : l.lines) {
         std::string host = SyslogHeaderHost(line.text);
-        if (host.empty() || IsIpAddress(host) || !LooksLikeHostName(host) || !known.Find(host).empty()) continue;
+        if (parsed != nullptr) parsed->push_back(host);
+        if (full || host.empty() || IsIpAddress(host) || !LooksLikeHostName(host) || !known.Find(host).empty()) continue;
         hosts.insert(std::move(host));
-        if (hosts.size() >= 256) break;
+        full = hosts.size() >= 256;
       }
     }
     for (const std::string& h : hosts) {
@@ -3304,6 +3334,15 @@ int RankNamedByLine(const std::string& line) {
 
 namespace {
 
+// A GPU a line names by an id the case ties to a node and index (a UUID: Topology::uuid_gpu; a serial
+// number: Topology::serial_gpu): that node and GPU, when the line is on that node or on none.
+void PlaceByGpuId(const std::map<std::string, std::pair<std::string, int>>& ids, const std::string& id, ComponentHint& h) {
+  auto it = ids.find(id);
+  if (it == ids.end() || (!h.node.empty() && h.node != it->second.first)) return;
+  h.node = it->second.first;
+  h.gpu = it->second.second;
+}
+
 void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
   static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
   // A bus id may follow a word without a space (nvidia-smi's "handle for GPU0000:CB:00.0").
@@ -3405,25 +3444,13 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   // case maps it to (Topology::uuid_gpu), on the line's node or a line with none.
   if (h.gpu < 0 && !t.uuid_gpu.empty() && line.find("GPU-") != std::string::npos) {
     static const std::regex kUuid(R"(\bGPU-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)");
-    if (std::regex_search(line, m, kUuid)) {
-      auto it = t.uuid_gpu.find(AsciiLower(m.str(0)));
-      if (it != t.uuid_gpu.end() && (h.node.empty() || h.node == it->second.first)) {
-        h.node = it->second.first;
-        h.gpu = it->second.second;
-      }
-    }
+    if (std::regex_search(line, m, kUuid)) PlaceByGpuId(t.uuid_gpu, AsciiLower(m.str(0)), h);
   }
   // A GPU named by its serial number ("GPU serial 1652922004521", "Serial Number: 1652922004521"):
   // the node and index nvidia-smi tied it to (Topology::serial_gpu).
   if (h.gpu < 0 && !t.serial_gpu.empty() && ContainsNoCase(line, "serial")) {
     static const std::regex kSerial(R"(\b[Ss]erial(?:[ _-]?[Nn]umber|[ _-]?[Nn]o\.?)?\s*[:=#]?\s*(\d{6,20})\b)");
-    if (std::regex_search(line, m, kSerial)) {
-      auto it = t.serial_gpu.find(m.str(1));
-      if (it != t.serial_gpu.end() && (h.node.empty() || h.node == it->second.first)) {
-        h.node = it->second.first;
-        h.gpu = it->second.second;
-      }
-    }
+    if (std::regex_search(line, m, kSerial)) PlaceByGpuId(t.serial_gpu, m.str(1), h);
   }
   // A crashed process named by its pid ("python3[4412]: segfault at ...", "Process 4412 (python3)
   // of user 1001 dumped core", "Killed process 4412 (python3)"): the rank whose line gave that pid
@@ -4370,7 +4397,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   }
   // A syslog-style header names the host that wrote the line (OPS4A): a kernel or daemon line of
   // one host in a file gathered or named otherwise is that host's, not the source's.
-  if (const std::string host = SyslogHeaderHost(text); !host.empty()) {
+  if (const std::string host = SyslogHostOfLine(t, log, line, text); !host.empty()) {
     if (std::string node = ReportedNode(host, t.names); !node.empty()) {
       if (node != h.node) {
         h = ComponentHint{};
