@@ -117,7 +117,9 @@ std::pair<std::string, std::string> Where(const std::string& target) {
 // of the process: `vigil serve`'s workers triage several alerts at once, one planner each, and two
 // gpu.gemm on one GPU would each measure about half its throughput; a step past its limit is
 // abandoned, not stopped, and its probe loads the GPU until the executor's own limit ends it.
-// Before (WALKP), each planner kept only its own running steps apart.
+// Before (WALKP), each planner kept only its own running steps apart. Other processes on the host
+// (a second `vigil serve`, `vigil probe run` by hand) are kept apart by the command executors'
+// host-wide leases (probes/probe_lock.h), taken when the probe is run (VER2).
 struct Leases {
   std::mutex mu;
   std::map<uint64_t, VerificationStep> held;

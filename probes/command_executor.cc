@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,10 +13,14 @@
 #include <regex>
 #include <set>
 #include <string_view>
+#include <thread>
+#include <utility>
 
 #include "core/parse.h"
 #include "core/source_tree.h"
 #include "core/strings.h"
+#include "probes/catalog.h"
+#include "probes/probe_lock.h"
 #include "probes/subprocess.h"
 
 namespace vigil {
@@ -167,8 +173,80 @@ class CommandExecutor : public ProbeExecutor {
       }
       return out;
     }
-    auto run = RunSubprocess(*argv, request.time_limit_s + Grace());
+    // An intrusive probe waits for the host-wide lease on what it loads (probe_lock.h): another
+    // process's GEMM on the same GPU (a second `vigil serve`, `vigil probe run` by hand) would halve
+    // both measurements. The wait counts in the request's limit.
+    std::optional<ProbeLease> lease;
+    ProbeRequest req = request;
+    if (LoadsHardware(request)) {
+      ASSIGN_OR_RETURN(LeaseWait held, WaitForLease(request));
+      if (!held.lease) return std::move(held.answer);
+      lease = std::move(held.lease);
+      if (held.waited_s > 0) {
+        req.time_limit_s = request.time_limit_s - held.waited_s;
+        argv = Argv(req);
+        if (!argv.ok()) return argv.status();
+      }
+    }
+    auto run = RunSubprocess(*argv, req.time_limit_s + Grace());
     return ResultsFromProbeRun(request, run, Describe());
+  }
+
+  // Whether the request runs an intrusive probe (only with allow_intrusive: without it vigil-probe
+  // refuses them and loads nothing).
+  static bool LoadsHardware(const ProbeRequest& request) {
+    if (!request.allow_intrusive) return false;
+    return std::any_of(request.probes.begin(), request.probes.end(), [](const std::string& p) {
+      const ProbeSpec* spec = FindProbe(p);
+      return spec != nullptr && spec->intrusive;
+    });
+  }
+
+  struct LeaseWait {
+    std::optional<ProbeLease> lease;  // empty: `answer` says why
+    double waited_s = 0;
+    std::vector<ProbeResult> answer;
+  };
+  // Takes the request's lease, waiting (looked at every 20 ms) up to its time limit. The lease and
+  // the seconds waited; or, when it cannot be had, the results to answer with: `error` when no lock
+  // folder or file can be used (the reason says which and why), `unavailable` when another process
+  // held it for the whole limit (no test ran). Only a malformed target is a non-OK Result.
+  Result<LeaseWait> WaitForLease(const ProbeRequest& request) const {
+    ASSIGN_OR_RETURN(ProbeTarget t, ParseProbeTarget(request.target));
+    auto answer = [&](ProbeStatus status, const std::string& why, double took) {
+      LeaseWait w;
+      w.waited_s = took;
+      for (const std::string& p : request.probes) w.answer.push_back(MakeProbeResult(p, request.target, status, why, took));
+      return w;
+    };
+    auto dir = ProbeLockDir(Option("lock_dir", ""));
+    if (!dir.ok()) return answer(ProbeStatus::kError, dir.status().message(), 0);
+    const auto start = std::chrono::steady_clock::now();
+    const auto until = start + std::chrono::microseconds(static_cast<int64_t>(request.time_limit_s * 1e6));
+    for (;;) {
+      auto got = TryAcquireProbeLease(*dir, t.node, t.gpu);
+      if (!got.ok()) return answer(ProbeStatus::kError, got.status().message(), 0);
+      const auto now = std::chrono::steady_clock::now();
+      const double waited = std::chrono::duration<double>(now - start).count();
+      if (got->has_value()) {
+        LeaseWait w;
+        w.lease = std::move(*got);
+        w.waited_s = waited;
+        return w;
+      }
+      if (now >= until) {
+        const std::string what = t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : "";
+        const std::string node = t.node.empty() ? "this host" : t.node;
+        char limit[32];
+        std::snprintf(limit, sizeof limit, "%g", request.time_limit_s);
+        return answer(ProbeStatus::kUnavailable,
+                      "not run: another process on this host held " + what + node +
+                          " for an intrusive probe of its own the whole " + limit + " s limit (lock " + *dir + "/" +
+                          ProbeLockFileName(t.node, t.gpu) + "); nothing was measured",
+                      waited);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 
   std::string Describe() const override {
@@ -237,10 +315,10 @@ Result<ProbeTarget> ParseProbeTarget(std::string_view target) {
 
 Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind, std::string_view options) {
   static const std::map<std::string, std::set<std::string>, std::less<>> kAllowed = {
-      {"local", {"binary", "thresholds", "fleet", "grace_s"}},
-      {"ssh", {"binary", "thresholds", "fleet", "grace_s", "user", "port", "connect_timeout_s", "identity",
-               "ssh_config"}},
-      {"slurm", {"binary", "thresholds", "fleet", "grace_s", "partition", "ntasks", "gpus", "account"}},
+      {"local", {"binary", "thresholds", "fleet", "grace_s", "lock_dir"}},
+      {"ssh", {"binary", "thresholds", "fleet", "grace_s", "lock_dir", "user", "port", "connect_timeout_s",
+               "identity", "ssh_config"}},
+      {"slurm", {"binary", "thresholds", "fleet", "grace_s", "lock_dir", "partition", "ntasks", "gpus", "account"}},
   };
   auto allowed = kAllowed.find(kind);
   if (allowed == kAllowed.end())

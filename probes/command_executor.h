@@ -16,6 +16,13 @@
 //           thresholds=FILE, fleet=FILE (paths on the remote host)
 //   slurm:  partition=P, ntasks=N (default 1), gpus=N (--gpus-per-node), binary=PATH,
 //           account=A, thresholds=FILE, fleet=FILE
+//   all:    lock_dir=DIR: the folder of the host-wide probe leases (probe_lock.h; default
+//           /run/lock/vigil-probe, else /tmp/vigil-probe-locks). A request with an intrusive probe
+//           (and allow_intrusive) first takes the lease on its target's GPU (or whole node) that every
+//           process of this host shares, waiting for it inside the request's time limit; held by
+//           another process for the whole limit, every result is `unavailable` ("not run: another
+//           process on this host held GPU 0 of node-3 ... (lock PATH); nothing was measured"); a lock
+//           folder that cannot be made, `error` naming it and why.
 // Targets: "" (all GPUs of the local node), "gpu3" or "/gpu3" (local GPU 3), "node-3" (all GPUs of
 // node-3), "node-3/gpu5". `local` refuses a node name other than this host's.
 // Thread safety: Run() may be called from several threads at once (no mutable state).

@@ -1,0 +1,98 @@
+// Host-wide probe leases (probe_lock.h): which leases exclude which, file names, the lock folder.
+// Two processes are tests/probe_lease_test.sh; here locks taken on separate descriptors of one
+// process, which flock keeps apart the same way.
+#include "probes/probe_lock.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace vigil {
+namespace {
+
+std::string TempDir() {
+  char tmpl[] = "/tmp/probe_lock_test.XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  return tmpl;
+}
+
+bool Free(const std::string& dir, const std::string& node, int gpu) {
+  auto l = TryAcquireProbeLease(dir, node, gpu);
+  REQUIRE_MESSAGE(l.ok(), l.status().message());
+  return l->has_value();
+}
+
+}  // namespace
+
+TEST_CASE("probe leases: one GPU at a time, the whole node apart from each of its GPUs, other nodes free") {
+  const std::string dir = TempDir();
+  {
+    auto gpu0 = TryAcquireProbeLease(dir, "node-3", 0);
+    REQUIRE(gpu0.ok());
+    REQUIRE(gpu0->has_value());
+    CHECK(!Free(dir, "node-3", 0));   // the same GPU
+    CHECK(Free(dir, "node-3", 1));    // another GPU of the node
+    CHECK(!Free(dir, "node-3", -1));  // the whole node
+    CHECK(Free(dir, "node-4", 0));    // another node
+    CHECK(Free(dir, "node-4", -1));
+  }
+  // Released with the lease.
+  CHECK(Free(dir, "node-3", 0));
+  {
+    auto node = TryAcquireProbeLease(dir, "node-3", -1);
+    REQUIRE(node.ok());
+    REQUIRE(node->has_value());
+    CHECK(!Free(dir, "node-3", 5));
+    CHECK(!Free(dir, "node-3", -1));
+  }
+  CHECK(Free(dir, "node-3", -1));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("probe leases: file names are the node's, this host's for a local target, never a path") {
+  char host[256] = {};
+  REQUIRE(gethostname(host, sizeof host - 1) == 0);
+  CHECK(ProbeLockFileName("node-3", 5) == "node-3.gpu5.lock");
+  CHECK(ProbeLockFileName("node-3", -1) == "node-3.lock");
+  CHECK(ProbeLockFileName("", 0) == std::string(host) + ".gpu0.lock");
+  CHECK(ProbeLockFileName("localhost", -1) == std::string(host) + ".lock");
+  CHECK(ProbeLockFileName("../../etc/passwd", -1) == "_.._.._etc_passwd.lock");
+  CHECK(ProbeLockFileName("..", -1) == "_...lock");
+}
+
+TEST_CASE("probe leases: the lock folder is made shared by every user; one that cannot be made is an error saying why") {
+  const std::string dir = TempDir();
+  auto made = ProbeLockDir(dir + "/locks");
+  REQUIRE(made.ok());
+  CHECK(*made == dir + "/locks");
+  struct stat st {};
+  REQUIRE(stat(made->c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 01777);
+  auto lease = TryAcquireProbeLease(*made, "n", 0);
+  REQUIRE(lease.ok());
+  REQUIRE(lease->has_value());
+  REQUIRE(stat((*made + "/n.gpu0.lock").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0666);
+
+  auto missing = ProbeLockDir(dir + "/no/such/locks");
+  REQUIRE(!missing.ok());
+  CHECK(missing.status().message() == "probe lock folder " + dir +
+                                          "/no/such/locks (the executor's lock_dir=): cannot make it: No such file or "
+                                          "directory");
+  REQUIRE(symlink(dir.c_str(), (dir + "/link").c_str()) == 0);
+  auto link = ProbeLockDir(dir + "/link");
+  REQUIRE(!link.ok());
+  CHECK(link.status().message().find("it is a symbolic link") != std::string::npos);
+  // The default is /run/lock/vigil-probe, else /tmp/vigil-probe-locks: one of them on any Linux host
+  // this test runs on.
+  auto fallback = ProbeLockDir("");
+  REQUIRE_MESSAGE(fallback.ok(), fallback.status().message());
+  CHECK((*fallback == "/run/lock/vigil-probe" || *fallback == "/tmp/vigil-probe-locks"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace vigil

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# End-to-end: intrusive probes of two processes on one host never load the same GPU at once (VER2,
+# 2026-12-04). The planner's lease (agents/verification_planner.cc) kept apart only the triages of
+# one process; a second `vigil serve`, `vigil diagnose --alert` or a `vigil probe run gpu.gemm` by
+# hand ran its GEMM on the GPU beside serve's, each measuring about half the throughput. Now the
+# command executors take a host-wide lease, flock'd files in a lock folder (probes/probe_lock.h):
+#  - two `vigil probe run gpu.gemm --target gpu0` at once: the second starts when the first ended;
+#  - GPU 0 and GPU 1 at once overlap; a node-wide run (no --target) waits for a GPU's;
+#  - non-intrusive probes take no lease;
+#  - a lease held past the request's limit: `unavailable`, the reason names the lock, nothing ran;
+#  - a lock folder that cannot be made: `error` naming it and why.
+# A fake probe binary logs when it starts and ends (no GPU needed).
+#   bash tests/probe_lease_test.sh BUILD_DIR
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+vigil=$VIGIL
+tmp=$TMP
+fail() { echo "FAIL: $*"; exit 1; }
+host=$(hostname)
+
+cat >"$tmp/probe.sh" <<'SH'
+#!/bin/bash
+# Fake vigil-probe: logs "start|end PROBES TARGET TIME", holds the "GPU" 1 s, passes every probe.
+probes="" target=""
+while [ $# -gt 0 ]; do
+  case "$1" in --probes) probes=$2; shift ;; --target) target=$2; shift ;; esac
+  shift
+done
+echo "start $probes $target $(date +%s.%N)" >>"$LOG"
+sleep 1
+echo "end $probes $target $(date +%s.%N)" >>"$LOG"
+results=""
+for p in ${probes//,/ }; do
+  results="$results${results:+,}{\"probe\":\"$p\",\"target\":\"$target\",\"status\":\"pass\",\"metrics\":{},\"thresholds\":{},\"reason\":\"fake\",\"duration_s\":1}"
+done
+echo "{\"vigil_probe\":1,\"host\":\"fake\",\"results\":[$results]}"
+SH
+chmod +x "$tmp/probe.sh"
+export LOG="$tmp/log"
+exec_spec="local:binary=$tmp/probe.sh,lock_dir=$tmp/locks,grace_s=1"
+run() { "$vigil" --log-level warn probe run "$@" --executor "$exec_spec" --time-limit 20 --allow-intrusive; }
+
+# Whether the two runs logged in $LOG overlapped in time.
+overlapped() {
+  python3 - "$LOG" <<'PY'
+import sys
+ev = [l.split() for l in open(sys.argv[1])]
+starts = sorted(float(e[-1]) for e in ev if e[0] == "start")
+ends = sorted(float(e[-1]) for e in ev if e[0] == "end")
+assert len(starts) == 2 and len(ends) == 2, ev
+# Two runs overlap when the second started before the first ended.
+sys.exit(0 if starts[1] < ends[0] else 1)
+PY
+}
+
+mkdir -p "$tmp/locks"
+# Two processes, one GPU.
+: >"$LOG"
+run gpu.gemm --target gpu0 >"$tmp/a" 2>&1 &
+a=$!
+run gpu.gemm --target "$host/gpu0" >"$tmp/b" 2>&1 &
+b=$!
+wait $a; ra=$?
+wait $b; rb=$?
+[ $ra = 0 ] && [ $rb = 0 ] || fail "two gpu.gemm on gpu0: exit $ra, $rb: $(cat "$tmp/a" "$tmp/b")"
+overlapped && fail "two processes ran gpu.gemm on GPU 0 at once: $(cat "$LOG")"
+ls "$tmp/locks/$host.gpu0.lock" >/dev/null || fail "no lock file $tmp/locks/$host.gpu0.lock: $(ls "$tmp/locks")"
+
+# Two GPUs overlap.
+: >"$LOG"
+run gpu.gemm --target gpu0 >"$tmp/a" 2>&1 &
+a=$!
+run gpu.gemm --target gpu1 >"$tmp/b" 2>&1 &
+b=$!
+wait $a; wait $b
+overlapped || fail "gpu.gemm on GPU 0 and GPU 1 were kept apart: $(cat "$LOG")"
+
+# The whole node (no --target: every GPU) waits for a GPU's probe.
+: >"$LOG"
+run gpu.gemm --target gpu1 >"$tmp/a" 2>&1 &
+a=$!
+sleep 0.3
+run gpu.gemm >"$tmp/b" 2>&1 &
+b=$!
+wait $a; wait $b
+overlapped && fail "a node-wide gpu.gemm ran beside GPU 1's: $(cat "$LOG")"
+
+# Non-intrusive probes take no lease.
+: >"$LOG"
+run gpu.health --target gpu0 >"$tmp/a" 2>&1 &
+a=$!
+run gpu.health --target gpu0 >"$tmp/b" 2>&1 &
+b=$!
+wait $a; wait $b
+overlapped || fail "two gpu.health on GPU 0 were kept apart: $(cat "$LOG")"
+
+# Another process holds GPU 0 for longer than the request's limit.
+: >"$LOG"
+python3 - "$tmp/locks/$host.gpu0.lock" "$tmp/held" <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_CREAT, 0o666)
+fcntl.flock(fd, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(4)
+PY
+holder=$!
+for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.05; done
+"$vigil" --log-level warn probe run gpu.gemm --target gpu0 --executor "$exec_spec" --time-limit 1 --allow-intrusive \
+  >"$tmp/out" 2>&1
+rc=$?
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+[ $rc = 1 ] || fail "GPU 0 held by another process: exit $rc (want 1): $(cat "$tmp/out")"
+grep -q "^gpu.gemm  *unavailable .*not run: another process on this host held GPU 0 of this host .* the whole 1 s limit (lock $tmp/locks/$host.gpu0.lock); nothing was measured" "$tmp/out" ||
+  fail "GPU 0 held by another process: $(cat "$tmp/out")"
+[ ! -s "$LOG" ] || fail "the probe ran though GPU 0 was held: $(cat "$LOG")"
+
+# A lock folder that cannot be made.
+"$vigil" --log-level warn probe run gpu.gemm --target gpu0 --executor "local:binary=$tmp/probe.sh,lock_dir=$tmp/nope/locks" \
+  --allow-intrusive >"$tmp/out" 2>&1
+rc=$?
+[ $rc = 1 ] || fail "lock folder that cannot be made: exit $rc: $(cat "$tmp/out")"
+grep -q "error .*probe lock folder $tmp/nope/locks (the executor's lock_dir=): cannot make it: No such file or directory" "$tmp/out" ||
+  fail "lock folder that cannot be made: $(cat "$tmp/out")"
+echo PASS
