@@ -15,6 +15,7 @@
 #include "agents/pod_node.h"
 #include "connectors/alertmanager.h"
 #include "connectors/prometheus_source.h"
+#include "probes/command_executor.h"
 #include "core/ascii.h"
 #include "core/clock.h"
 #include "core/time_util.h"
@@ -487,6 +488,17 @@ std::string ExpressionFromGeneratorUrl(const std::string& url) {
     rest = rest.substr(amp + 1);
   }
   return "";
+}
+
+Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes) {
+  const double grace_s = ProbeExecutorGraceS(probes);
+  if (budget_s > grace_s) return Status::Ok();
+  char text[256];
+  std::snprintf(text, sizeof text, "verification_budget_s (--verification-budget-s): %g s is not more than the probe executor's grace of %g s (", budget_s, grace_s);
+  return InvalidArgumentError(std::string(text) + probes.Describe() +
+                              "): the budget keeps the grace to end a probe it cuts, so no probe would get any "
+                              "time; give a budget above the grace, or a smaller grace_s (--probe-executor "
+                              "local:grace_s=1)");
 }
 
 Result<double> VerificationBudgetFromConfig(const Config& config) {

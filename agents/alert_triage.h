@@ -220,6 +220,11 @@ Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& confi
 // take in all, a number > 0 and finite. InvalidArgument naming the setting otherwise (0, negative,
 // nan, inf, not a number), before any probe runs.
 Result<double> VerificationBudgetFromConfig(const Config& config);
+// InvalidArgument naming the setting when `budget_s` is not more than the probe executor's grace
+// (probes/command_executor.h ProbeExecutorGraceS: 5 s for local:): the budget keeps the grace to end a
+// probe it cuts, so no probe would be given any time. Checked where the executor is made, before any
+// probe runs.
+Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes);
 
 // Metric names a PromQL-like expression mentions (identifiers that are not functions, keywords or
 // aggregations in any case, label names inside {} or `by`/`without`/`on`/`ignoring`/`group_*`

@@ -36,6 +36,7 @@
 #include "agents/component_text.h"
 #include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
+#include "probes/command_executor.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12185,9 +12186,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   PlannerOptions planner_options{options_.max_parallel, options_.probe_time_limit_s, nullptr, step_limit,
                                  ProbeStepsConflict};
   const auto verification_start = std::chrono::steady_clock::now();
+  // The budget holds for the answer: a probe cut at the deadline is ended by its executor up to the
+  // executor's grace later (5 s for local:), so probes start, and are cut, that much before the
+  // budget's end. Before (VER2), the answer came up to one grace after the budget.
+  const double grace_s = probes != nullptr ? ProbeExecutorGraceS(*probes) : 0;
   if (options_.verification_budget_s > 0 && probes != nullptr) {
     planner_options.deadline =
-        verification_start + std::chrono::microseconds(static_cast<int64_t>(options_.verification_budget_s * 1e6));
+        verification_start +
+        std::chrono::microseconds(static_cast<int64_t>(std::max(0.0, options_.verification_budget_s - grace_s) * 1e6));
   }
   bool budget_stopped_rounds = false;  // a probe round was not started: the budget was spent
   VerificationPlanner planner(planner_options);
@@ -13223,7 +13229,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::ostringstream line;
       line << "verification stopped at its time budget of " << options_.verification_budget_s << " s, after "
            << tenths(now - verification_start) << " s";
-      if (tenths(now - cut_at) > 0) {
+      if (grace_s > 0) {
+        line << " (probes were started and cut until " << tenths(*planner_options.deadline - verification_start)
+             << " s, keeping the probe executor's grace of " << grace_s << " s to end a cut one";
+        if (tenths(now - cut_at) > 0) line << "; ending the abandoned steps' processes took " << tenths(now - cut_at) << " s of it";
+        line << ")";
+      } else if (tenths(now - cut_at) > 0) {
         line << " (probing stopped at " << tenths(cut_at - verification_start) << " s; " << tenths(now - cut_at)
              << " s more went to ending the abandoned steps' processes, the probe executor's grace)";
       }

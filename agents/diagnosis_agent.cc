@@ -29,6 +29,7 @@
 #include "core/time_util.h"
 #include "core/utf8.h"
 #include "knowledge/literal_prefilter.h"
+#include "probes/command_executor.h"
 
 namespace vigil {
 namespace {
@@ -1003,11 +1004,14 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   ASSIGN_OR_RETURN(KnowledgeFacts facts, GatherKnowledge(*options_.kb, c));
 
   // The verification budget's deadline for the LLM's probe calls: counted from here, the start of the
-  // built-in pass (whose own deadline starts at its first probe, a little later).
+  // built-in pass (whose own deadline starts at its first probe, a little later), less the probe
+  // executor's grace (a call cut at it is ended up to that much later), as the built-in plan's.
   std::optional<std::chrono::steady_clock::time_point> probe_deadline;
   if (options_.reasoner.verification_budget_s > 0 && probes != nullptr) {
+    const double grace_s = ProbeExecutorGraceS(*probes);
     probe_deadline = std::chrono::steady_clock::now() +
-                     std::chrono::microseconds(static_cast<int64_t>(options_.reasoner.verification_budget_s * 1e6));
+                     std::chrono::microseconds(static_cast<int64_t>(
+                         std::max(0.0, options_.reasoner.verification_budget_s - grace_s) * 1e6));
   }
   BuiltinReasoner reasoner(options_.reasoner);
   ReasonerOutput builtin = reasoner.Diagnose(c, facts, probes);

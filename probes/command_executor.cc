@@ -249,6 +249,14 @@ class CommandExecutor : public ProbeExecutor {
     }
   }
 
+  // The seconds past a request's limit before its run is killed (ProbeExecutorGraceS).
+  double Grace() const {
+    double g = std::atof(Option("grace_s", "5").c_str());
+    if (kind_ == Kind::kSsh) g += std::atof(Option("connect_timeout_s", "10").c_str());
+    if (kind_ == Kind::kSlurm) g += 30;  // scheduling and step launch
+    return g;
+  }
+
   std::string Describe() const override {
     std::string name = kind_ == Kind::kLocal ? "local" : kind_ == Kind::kSsh ? "ssh" : "slurm";
     std::vector<std::string> kv;
@@ -260,12 +268,6 @@ class CommandExecutor : public ProbeExecutor {
   std::string Option(const std::string& key, std::string fallback) const {
     auto it = options_.find(key);
     return it == options_.end() ? fallback : it->second;
-  }
-  double Grace() const {
-    double g = std::atof(Option("grace_s", "5").c_str());
-    if (kind_ == Kind::kSsh) g += std::atof(Option("connect_timeout_s", "10").c_str());
-    if (kind_ == Kind::kSlurm) g += 30;  // scheduling and step launch
-    return g;
   }
 
   const Kind kind_;
@@ -370,6 +372,12 @@ Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& execut
   const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
   if (ce == nullptr) return InvalidArgumentError("not a command executor: " + executor.Describe());
   return ce->Argv(request);
+}
+
+double ProbeExecutorGraceS(const ProbeExecutor& executor) {
+  const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
+  // Killed at the limit plus the grace, a run that ignores SIGTERM gets SIGKILL kSubprocessStopWaitS later.
+  return ce == nullptr ? 0 : ce->Grace() + kSubprocessStopWaitS;
 }
 
 std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const Result<SubprocessResult>& run,

@@ -60,6 +60,14 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
 Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& executor,
                                                      const ProbeRequest& request);
 
+// The seconds past a request's time_limit_s that `executor` may take to answer when the run
+// hangs: a command executor stops it at the limit plus its grace (grace_s, default 5; plus
+// connect_timeout_s, default 10, for ssh:; plus 30 for slurm:'s scheduling), SIGTERM first and
+// SIGKILL kSubprocessStopWaitS (2 s) later; so 7 s for local:, 17 s for ssh:, 37 s for slurm:. 0 for any other
+// executor (a replay answers at once; a test's fake). The verification budget keeps this much of
+// itself to end a probe it cut (agents/README.md, "The budget holds for the answer").
+double ProbeExecutorGraceS(const ProbeExecutor& executor);
+
 // Turns one finished vigil-probe run into one result per requested probe (request order).
 // Exposed for tests; used by every command executor.
 std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const Result<SubprocessResult>& run,

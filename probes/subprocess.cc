@@ -39,7 +39,7 @@ std::string SubprocessResult::DescribeEnd() const {
 // itself (srun forwards it to the job step and the step leaves the queue; after a SIGKILL the
 // step would run on until Slurm's own time limit), then SIGKILL after kTermGraceS.
 static void StopGroup(pid_t pid, int* status) {
-  constexpr double kTermGraceS = 2.0;
+  constexpr double kTermGraceS = kSubprocessStopWaitS;
   kill(-pid, SIGTERM);
   kill(pid, SIGTERM);
   auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(kTermGraceS);
@@ -124,7 +124,7 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
   // are closed and the group's leftovers killed below.
   constexpr int kExitCheckMs = 50;
   constexpr int kDrainMs = 200;
-  constexpr int kDrainMaxMs = 2000;
+  constexpr int kDrainMaxMs = static_cast<int>(kSubprocessStopWaitS * 1000);
   bool reaped = false;
   std::chrono::steady_clock::time_point exited_at;
   while (fds[0] >= 0 || fds[1] >= 0) {

@@ -27,6 +27,11 @@ struct SubprocessResult {
   std::string DescribeEnd() const;
 };
 
+// How long a timed-out child's group has between SIGTERM and SIGKILL (and the most a child that
+// exited may go on printing through what it left holding its pipes): RunSubprocess returns at most
+// about this long after timeout_s.
+inline constexpr double kSubprocessStopWaitS = 2.0;
+
 // NotFound when argv[0] cannot be executed (the message names it and errno); InvalidArgument for
 // an empty argv or a timeout <= 0. Any way the child ends is a SubprocessResult.
 Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, double timeout_s,

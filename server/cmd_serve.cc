@@ -589,9 +589,8 @@ CommandRunner SetupServe(CLI::App& sub) {
       LogWarn("serve", std::to_string((*store)->recovered_on_open()) +
                            " incident(s) left running by an earlier process were queued again");
     }
-    if (auto budget = VerificationBudgetFromConfig(config); !budget.ok()) {
-      return ReportError(budget.status());  // a bad setting: refused now, not at the first alert
-    }
+    auto budget = VerificationBudgetFromConfig(config);
+    if (!budget.ok()) return ReportError(budget.status());  // a bad setting: refused now, not at the first alert
     KnowledgeOptions kb_options = KnowledgeOptionsFromConfig(config);
     kb_options.incident_cache_bytes = f->incident_cache_bytes;
     auto kb = KnowledgeBase::Open(kb_options);
@@ -603,6 +602,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     if (!f->no_probes) {  // a bad spec is a bad setting: refused now, not at the first alert
       auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
       if (!exec.ok()) return ReportError(InvalidArgumentError("probe_executor: " + exec.status().message()));
+      if (Status s = CheckVerificationBudgetGrace(*budget, **exec); !s.ok()) return ReportError(s);
     }
     std::atomic<bool> stopping = false;  // aborts the detection's Prometheus read in flight
     OnlineParts online;
