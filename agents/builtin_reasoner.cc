@@ -194,6 +194,9 @@ constexpr int kAssumedGpusPerNode = 8;
 constexpr int kMaxTopologyGpusPerNode = 128;
 constexpr const char* kGpuCountWhy =
     "the node's GPU count (the case's topology gives none): per-GPU probes go only to GPUs that exist";
+constexpr const char* kGpuCountLiveWhy =
+    "whether the node's GPUs answer (the topology gives their count, not whether a driver is loaded): "
+    "per-GPU probes go only to GPUs that answer";
 
 double UpperMedian(std::vector<double> v);
 
@@ -12860,10 +12863,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // unless told how many to expect); a fail ("NVML sees 8 GPUs but CUDA sees 7") is evidence too:
   // the count then keeps the lost GPU out of the per-GPU probes, so this is the only word on it.
   // Returns the ids of the steps it ran.
+  // With the topology's gpus_per_node the count is known but not whether the GPUs answer: live
+  // probes (a command executor) ask all the same, so that a host with no usable driver gets no
+  // per-GPU round (VER2: 25 steps there, each answering "no usable GPU"). A replay of recorded
+  // results is not asked (the sets' cases give gpus_per_node and record no inventory).
   auto count_gpus = [&](const std::vector<Choice>& choice) {
     std::vector<std::string> ids;
     const ProbeSpec* inventory = FindProbe("gpu.inventory");
-    if (topo.gpus_per_node > 0 || inventory == nullptr) return ids;
+    const bool topology_count = topo.gpus_per_node > 0;
+    if (inventory == nullptr || (topology_count && !IsCommandExecutor(*probes))) return ids;
+    const int assumed = topology_count ? topo.gpus_per_node : kAssumedGpusPerNode;
     std::vector<VerificationStep> steps;
     for (const Choice& ch : choice) {
       if (ch.cand.spec->target_kind != ProbeTargetKind::kGpu) continue;
@@ -12877,7 +12886,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       ran.insert(s.target);
       steps.push_back(s);
       trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
-                       {"arguments", {{"probe", inventory->name}, {"target", node}}}, {"why", kGpuCountWhy}});
+                       {"arguments", {{"probe", inventory->name}, {"target", node}}},
+                       {"why", topology_count ? kGpuCountLiveWhy : kGpuCountWhy}});
     }
     if (steps.empty()) return ids;
     std::vector<VerificationStep> to_run = steps;
@@ -12922,7 +12932,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         node_gpus[node] = n;
         fed = "the node's GPU count: " + std::to_string(n) + (o ? "; belief update (the inventory failed)" : "");
       } else if (o) {
-        fed = "belief update (the inventory failed; no GPU count in it, up to " + std::to_string(kAssumedGpusPerNode) +
+        fed = "belief update (the inventory failed; no GPU count in it, up to " + std::to_string(assumed) +
               " GPUs assumed)";
       } else if (unreachable.count(node)) {
         fed = "nothing (no probe can run on the node with this executor)";
@@ -12931,11 +12941,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // line names this step. Before: "... unknown (...): up to 8 GPUs probed", none was.
         fed = "nothing (abandoned at the verification's time budget; no GPU probed)";
       } else {
-        fed = "nothing (no GPU count in the answer; up to " + std::to_string(kAssumedGpusPerNode) +
-              " GPUs assumed)";
+        fed = "nothing (no GPU count in the answer; up to " + std::to_string(assumed) + " GPUs assumed)";
         d.unverified.push_back("GPU count of " + node + " unknown (gpu.inventory@" + node + ": " + r.outcome +
                                (reason.empty() ? "" : ", " + Utf8Prefix(reason, 200)) + "): up to " +
-                               std::to_string(kAssumedGpusPerNode) + " GPUs probed");
+                               std::to_string(assumed) + " GPUs probed" +
+                               (topology_count ? " (the topology's gpus_per_node)" : ""));
       }
       trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", steps[i].id},
                        {"target", steps[i].target}, {"outcome", r.outcome}, {"result", r.result}, {"fed", fed}});

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -17,11 +18,14 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "core/source_tree.h"
 #include "agents/alert_triage.h"
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
 #include "core/json.h"
+#include "probes/command_executor.h"
 
 namespace vigil {
 namespace {
@@ -595,6 +599,70 @@ TEST_CASE("no usable GPU: the node's count is 0, no GPU probe is asked after the
                             t.value("fed", "").find("the node's GPU count: 0") != std::string::npos);
   }
   CHECK(fed_zero);
+}
+
+TEST_CASE("no usable GPU with the topology's gpus_per_node: live probes ask the node first, no per-GPU round") {
+  // Before (VER2): with gpus_per_node 8 the count was not asked, so a host with no driver got the
+  // whole per-GPU round (gpu.health and gpu.kernel_launch on gpu0..gpu7, gpu.sdc, the NCCL probes),
+  // each answering "no usable GPU", and the reason once per step. The real local executor here, over a
+  // fake vigil-probe answering as the real one does on a host with no driver (exit 4).
+  char host[256] = {};
+  REQUIRE(gethostname(host, sizeof host - 1) == 0);
+  const std::string node = host;
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigil-nogpu-topo-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string fake = (dir / "vigil-probe").string();
+  {
+    std::ofstream f(fake);
+    f << "#!/bin/bash\n"
+         "probes='' target=''\n"
+         "while [ $# -gt 0 ]; do case \"$1\" in --probes) probes=$2; shift ;; --target) target=$2; shift ;; esac; shift; done\n"
+         "echo \"$probes@$target\" >>'" << (dir / "asked").string() << "'\n"
+         "out='' rc=4\n"
+         "for p in ${probes//,/ }; do\n"
+         "  if [ \"$p\" = node.kernel_log ]; then st=pass; why='no Xid lines'; rc=0\n"
+         "  else st=unavailable; why='" << kNoGpu << "'; fi\n"
+         "  out=\"$out${out:+,}{\\\"probe\\\":\\\"$p\\\",\\\"target\\\":\\\"$target\\\",\\\"status\\\":\\\"$st\\\",\\\"reason\\\":\\\"$why\\\",\\\"duration_s\\\":0}\"\n"
+         "done\n"
+         "echo \"{\\\"vigil_probe\\\":1,\\\"host\\\":\\\"fake\\\",\\\"results\\\":[$out]}\"\n"
+         "exit $rc\n";
+  }
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  auto exec = MakeCommandExecutor("local", "binary=" + fake + ",grace_s=1,lock_dir=" + dir.string());
+  REQUIRE_MESSAGE(exec.ok(), exec.status().message());
+
+  DiagnosisCase c;
+  c.id = "no-gpu-topology";
+  CaseLog log;
+  log.source = node + "/rank0/stderr";
+  log.lines.push_back({1, "straggler detected: rank 0 on " + node + " computes 45 ms a step vs 27 ms for the others"});
+  log.original_lines = 1;
+  c.logs.push_back(log);
+  c.topology = Json{{"nodes", Json::array({node})}, {"gpus_per_node", 8}};
+  KnowledgeFacts facts = testing::FactsMatching(c, {{"straggler detected", "straggler_rank"}},
+                                                {{"straggler_rank", "performance"}, {"gpu_fallen_off_bus", "gpu"}});
+  ReasonerOptions o;
+  o.allow_intrusive = true;
+  auto out = BuiltinReasoner(o).Diagnose(c, facts, exec->get());
+  const Diagnosis& d = out.diagnosis;
+  std::vector<std::string> targets = StepTargets(d);
+  CAPTURE(targets);
+  CAPTURE(d.unverified);
+  REQUIRE(!targets.empty());
+  CHECK(targets[0] == "gpu.inventory@" + node);
+  // Nothing that needs a GPU after the inventory's "no usable GPU".
+  for (size_t i = 1; i < targets.size(); ++i) CHECK(targets[i] == "node.kernel_log@" + node);
+  size_t with_reason = 0;
+  bool says_count = false;
+  for (const std::string& u : d.unverified) {
+    with_reason += u.find("no usable GPU") != std::string::npos;
+    says_count = says_count || u.find("GPU count of " + node + ": 0") != std::string::npos;
+  }
+  CHECK(with_reason == 1);
+  CHECK(says_count);
+  for (const Hypothesis& h : d.hypotheses) CHECK(h.status == HypothesisStatus::kOpen);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a node the executor cannot reach: one refusal, no sweep of its GPUs, no verdict from probes") {

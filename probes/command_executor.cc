@@ -374,6 +374,10 @@ Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& execut
   return ce->Argv(request);
 }
 
+bool IsCommandExecutor(const ProbeExecutor& executor) {
+  return dynamic_cast<const CommandExecutor*>(&executor) != nullptr;
+}
+
 double ProbeExecutorGraceS(const ProbeExecutor& executor) {
   const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
   // Killed at the limit plus the grace, a run that ignores SIGTERM gets SIGKILL kSubprocessStopWaitS later.

@@ -60,6 +60,11 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
 Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& executor,
                                                      const ProbeRequest& request);
 
+// Whether `executor` runs probes for real on hosts (local, ssh, slurm), not a replay of recorded
+// results or a test's fake: the reasoner asks a live node whether its GPUs answer even when the
+// case's topology gives their count.
+bool IsCommandExecutor(const ProbeExecutor& executor);
+
 // The seconds past a request's time_limit_s that `executor` may take to answer when the run
 // hangs: a command executor stops it at the limit plus its grace (grace_s, default 5; plus
 // connect_timeout_s, default 10, for ssh:; plus 30 for slurm:'s scheduling), SIGTERM first and
