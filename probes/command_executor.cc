@@ -380,8 +380,10 @@ bool IsCommandExecutor(const ProbeExecutor& executor) {
 
 double ProbeExecutorGraceS(const ProbeExecutor& executor) {
   const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
-  // Killed at the limit plus the grace, a run that ignores SIGTERM gets SIGKILL kSubprocessStopWaitS later.
-  return ce == nullptr ? 0 : ce->Grace() + kSubprocessStopWaitS;
+  // Killed at the limit plus the grace, a run that ignores SIGTERM gets SIGKILL kSubprocessStopWaitS
+  // later; half a second more for the killed group to be reaped and the answer read (a serve triage
+  // with a budget of 12 s and no such margin answered "after 12.1 s").
+  return ce == nullptr ? 0 : ce->Grace() + kSubprocessStopWaitS + 0.5;
 }
 
 std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const Result<SubprocessResult>& run,

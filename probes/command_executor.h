@@ -68,7 +68,8 @@ bool IsCommandExecutor(const ProbeExecutor& executor);
 // The seconds past a request's time_limit_s that `executor` may take to answer when the run
 // hangs: a command executor stops it at the limit plus its grace (grace_s, default 5; plus
 // connect_timeout_s, default 10, for ssh:; plus 30 for slurm:'s scheduling), SIGTERM first and
-// SIGKILL kSubprocessStopWaitS (2 s) later; so 7 s for local:, 17 s for ssh:, 37 s for slurm:. 0 for any other
+// SIGKILL kSubprocessStopWaitS (2 s) later, and 0.5 s to reap it; so 7.5 s for local:, 17.5 s for ssh:,
+// 37.5 s for slurm:. 0 for any other
 // executor (a replay answers at once; a test's fake). The verification budget keeps this much of
 // itself to end a probe it cut (agents/README.md, "The budget holds for the answer").
 double ProbeExecutorGraceS(const ProbeExecutor& executor);

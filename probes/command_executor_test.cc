@@ -182,17 +182,17 @@ TEST_CASE("command executor: the thresholds file is found from the working folde
 
 TEST_CASE("command executor: the grace it may take past a request's limit (what the verification budget keeps)") {
   // Killed at the limit plus grace_s (+ ssh's connect timeout, + 30 s for slurm's scheduling), and a
-  // run that ignores SIGTERM gets SIGKILL 2 s later.
+  // run that ignores SIGTERM gets SIGKILL 2 s later; 0.5 s to reap it.
   auto grace = [](const std::string& spec) {
     auto e = MakeProbeExecutor(spec);
     REQUIRE_MESSAGE(e.ok(), e.status().message());
     return ProbeExecutorGraceS(**e);
   };
-  CHECK(grace("local") == doctest::Approx(7));
-  CHECK(grace("local:grace_s=0.2") == doctest::Approx(2.2));
-  CHECK(grace("ssh:user=ops") == doctest::Approx(17));
-  CHECK(grace("ssh:user=ops,connect_timeout_s=3,grace_s=1") == doctest::Approx(6));
-  CHECK(grace("slurm:partition=gpu") == doctest::Approx(37));
+  CHECK(grace("local") == doctest::Approx(7.5));
+  CHECK(grace("local:grace_s=0.2") == doctest::Approx(2.7));
+  CHECK(grace("ssh:user=ops") == doctest::Approx(17.5));
+  CHECK(grace("ssh:user=ops,connect_timeout_s=3,grace_s=1") == doctest::Approx(6.5));
+  CHECK(grace("slurm:partition=gpu") == doctest::Approx(37.5));
   auto replay = MakeReplayExecutor(Json::object());
   REQUIRE(replay.ok());
   CHECK(ProbeExecutorGraceS(**replay) == 0);

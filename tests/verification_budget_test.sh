@@ -4,13 +4,13 @@
 # limit (15-24 s each; 3 min 22 s for one StragglerRank alert). Now:
 #  - --verification-budget-s refuses 0, a negative number, nan, inf and words, naming the option,
 #    before any probe runs (the fake binary leaves a mark when it is run); so does `vigil serve`;
-#  - with a budget of 3 s the answer comes from what was verified: a line says verification stopped
+#  - with a budget of 4 s the answer comes from what was verified: a line says verification stopped
 #    at the budget, after how long and which steps did not run, no hypothesis is confirmed or
 #    refuted, no step took more than the budget and the plan's figures add up over the steps.
 # The budget holds for the answer (VER2): the executor ends a cut probe up to its grace later
-# (grace_s, then 2 s from SIGTERM to SIGKILL: 0.2 + 2 s here, the fake ignoring SIGTERM), so probes
+# (grace_s, then 2 s from SIGTERM to SIGKILL and 0.5 s to reap it: 0.2 + 2.5 s here, the fake ignoring SIGTERM), so probes
 # get the budget less that grace: no --time-limit plus the grace passes the budget, and the answer
-# comes within it (before: at the budget plus the grace, 5.2 s for a budget of 3 s). A budget not
+# comes within it (before: at the budget plus the grace, 6.2 s for a budget of 4 s). A budget not
 # above the grace is refused, by diagnose and serve, before any probe runs.
 #   bash tests/verification_budget_test.sh BUILD_DIR
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -51,20 +51,20 @@ rc=$?
 grep -q "verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got \`nan\`" "$tmp/err" ||
   fail "serve with a bad budget: $(cat "$tmp/err")"
 
-# A budget the executor's grace (0.2 s + 2 s) leaves nothing of.
+# A budget the executor's grace (0.2 s + 2.5 s) leaves nothing of.
 run --verification-budget-s 2 diagnose --alert "$tmp/alert.json" >"$tmp/out" 2>"$tmp/err"
 [ $? != 0 ] || fail "--verification-budget-s 2 below the grace accepted"
-grep -q "verification_budget_s (--verification-budget-s): 2 s is not more than the probe executor's grace of 2.2 s (local:binary=$tmp/hang.sh,grace_s=0.2): the budget keeps the grace to end a probe it cuts" "$tmp/err" ||
+grep -q "verification_budget_s (--verification-budget-s): 2 s is not more than the probe executor's grace of 2.7 s (local:binary=$tmp/hang.sh,grace_s=0.2): the budget keeps the grace to end a probe it cuts" "$tmp/err" ||
   fail "--verification-budget-s 2: $(cat "$tmp/err")"
 [ ! -e "$tmp/ran" ] || fail "--verification-budget-s 2: a probe ran before the value was checked"
 VIGIL_VERIFICATION_BUDGET_S=2 timeout 60 "$vigil" --data-dir "$tmp/var" --log-level warn \
   --probe-executor "local:binary=$tmp/hang.sh,grace_s=0.2" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc != 0 ] && [ $rc != 124 ] || fail "serve with a budget below the grace: exit $rc"
-grep -q "2 s is not more than the probe executor's grace of 2.2 s" "$tmp/err" || fail "serve, budget below the grace: $(cat "$tmp/err")"
+grep -q "2 s is not more than the probe executor's grace of 2.7 s" "$tmp/err" || fail "serve, budget below the grace: $(cat "$tmp/err")"
 
 start=$(date +%s.%N)
-run --verification-budget-s 3 diagnose --alert "$tmp/alert.json" --json >"$tmp/diag.json" 2>"$tmp/err" ||
+run --verification-budget-s 4 diagnose --alert "$tmp/alert.json" --json >"$tmp/diag.json" 2>"$tmp/err" ||
   fail "diagnose --alert with a budget: $(cat "$tmp/err")"
 end=$(date +%s.%N)
 python3 - "$tmp/diag.json" "$tmp/limits" "$start" "$end" <<'PY' || fail "diagnose with every probe hanging: $(head -c 3000 "$tmp/diag.json")"
@@ -73,23 +73,23 @@ d = json.load(open(sys.argv[1]))
 d = d[0] if isinstance(d, list) else d
 steps = d["verification"]["steps"]
 assert steps, d["verification"]
-lines = [u for u in d["unverified"] if u.startswith("verification stopped at its time budget of 3 s, after ")]
+lines = [u for u in d["unverified"] if u.startswith("verification stopped at its time budget of 4 s, after ")]
 assert len(lines) == 1, d["unverified"]
 line = lines[0]
 assert "abandoned unfinished (" in line, line
-assert "(probes were started and cut until 0.8 s, keeping the probe executor's grace of 2.2 s to end a cut one" in line, line
+assert "(probes were started and cut until 1.3 s, keeping the probe executor's grace of 2.7 s to end a cut one" in line, line
 # No probe was given a limit that, with the executor's grace, reaches past the budget.
 limits = [float(x) for x in open(sys.argv[2]).read().split()]
 assert limits, "no probe ran"
 for l in limits:
-    assert l + 2.2 <= 3 + 1e-6, limits
+    assert l + 2.7 <= 4 + 1e-6, limits
 # The answer came within the budget (the line's time, and this process's wall time, vigil's start and
 # the knowledge base's opening included, within 2 s more).
-took = float(re.match(r"verification stopped at its time budget of 3 s, after ([0-9.]+) s", line).group(1))
-assert took <= 3.05, line
-assert float(sys.argv[4]) - float(sys.argv[3]) <= 5, (sys.argv[3], sys.argv[4])
+took = float(re.match(r"verification stopped at its time budget of 4 s, after ([0-9.]+) s", line).group(1))
+assert took <= 4.0, line
+assert float(sys.argv[4]) - float(sys.argv[3]) <= 6, (sys.argv[3], sys.argv[4])
 for s in steps:
-    assert s["duration_s"] <= 0.8 + 1e-6, s
+    assert s["duration_s"] <= 1.3 + 1e-6, s
     if s["outcome"] == "skipped":
         assert s["target"] in line and s["duration_s"] == 0, (s, line)
     else:
