@@ -53,44 +53,38 @@ PY
 }
 
 mkdir -p "$tmp/locks"
+# Runs two `vigil probe run` at once (the second DELAY s after the first), each with its own words
+# ("PROBE TARGET", TARGET may be empty), with a fresh log; sets ra and rb to their exit codes.
+pair() {  # "PROBE [TARGET]" "PROBE [TARGET]" [DELAY]
+  local a b first second
+  read -r -a first <<<"$1"
+  read -r -a second <<<"$2"
+  : >"$LOG"
+  run "${first[0]}" ${first[1]:+--target "${first[1]}"} >"$tmp/a" 2>&1 &
+  a=$!
+  sleep "${3:-0}"
+  run "${second[0]}" ${second[1]:+--target "${second[1]}"} >"$tmp/b" 2>&1 &
+  b=$!
+  wait $a; ra=$?
+  wait $b; rb=$?
+}
+
 # Two processes, one GPU.
-: >"$LOG"
-run gpu.gemm --target gpu0 >"$tmp/a" 2>&1 &
-a=$!
-run gpu.gemm --target "$host/gpu0" >"$tmp/b" 2>&1 &
-b=$!
-wait $a; ra=$?
-wait $b; rb=$?
+pair "gpu.gemm gpu0" "gpu.gemm $host/gpu0"
 [ $ra = 0 ] && [ $rb = 0 ] || fail "two gpu.gemm on gpu0: exit $ra, $rb: $(cat "$tmp/a" "$tmp/b")"
 overlapped && fail "two processes ran gpu.gemm on GPU 0 at once: $(cat "$LOG")"
 ls "$tmp/locks/$host.gpu0.lock" >/dev/null || fail "no lock file $tmp/locks/$host.gpu0.lock: $(ls "$tmp/locks")"
 
 # Two GPUs overlap.
-: >"$LOG"
-run gpu.gemm --target gpu0 >"$tmp/a" 2>&1 &
-a=$!
-run gpu.gemm --target gpu1 >"$tmp/b" 2>&1 &
-b=$!
-wait $a; wait $b
+pair "gpu.gemm gpu0" "gpu.gemm gpu1"
 overlapped || fail "gpu.gemm on GPU 0 and GPU 1 were kept apart: $(cat "$LOG")"
 
 # The whole node (no --target: every GPU) waits for a GPU's probe.
-: >"$LOG"
-run gpu.gemm --target gpu1 >"$tmp/a" 2>&1 &
-a=$!
-sleep 0.3
-run gpu.gemm >"$tmp/b" 2>&1 &
-b=$!
-wait $a; wait $b
+pair "gpu.gemm gpu1" "gpu.gemm" 0.3
 overlapped && fail "a node-wide gpu.gemm ran beside GPU 1's: $(cat "$LOG")"
 
 # Non-intrusive probes take no lease.
-: >"$LOG"
-run gpu.health --target gpu0 >"$tmp/a" 2>&1 &
-a=$!
-run gpu.health --target gpu0 >"$tmp/b" 2>&1 &
-b=$!
-wait $a; wait $b
+pair "gpu.health gpu0" "gpu.health gpu0"
 overlapped || fail "two gpu.health on GPU 0 were kept apart: $(cat "$LOG")"
 
 # Another process holds GPU 0 for longer than the request's limit.
