@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Host-wide intrusive-probe leases on a real GPU (a device call; probes/README.md, "Intrusive probes
+# of several processes on one host"): two `vigil probe run gpu.gemm --target gpu0` started together,
+# as a second `vigil serve` or an engineer's hand-typed run beside serve's triage would. With the
+# lease the second waits for the first, and both measure the GPU alone (about the single-run BF16
+# figure); without it they ran together and each measured about half. Then a third run with a 1 s
+# limit while a fourth holds GPU 0: `unavailable`, "not run: another process on this host held GPU 0
+# ...". Writes $OUT/lease_{a,b,c,d}.json and prints one summary line per run.
+#   bash probes/gpu/lease_demo.sh .device
+set -u
+dev=${1:-.device}
+out=${OUT:-/tmp/vigil-out}
+mkdir -p "$out"
+export LD_LIBRARY_PATH="$dev/lib:$dev/minlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+vigil="$dev/vigil"
+exec_spec="local:binary=$dev/vigil-probe,lock_dir=$out/locks"
+mkdir -p "$out/locks"
+run() {  # name time-limit
+  local t0=$(date +%s.%N)
+  "$vigil" --log-level warn probe run gpu.gemm --target gpu0 --allow-intrusive --executor "$exec_spec" \
+    --time-limit "$2" --json >"$out/lease_$1.json" 2>"$out/lease_$1.err"
+  local rc=$? t1=$(date +%s.%N)
+  python3 - "$out/lease_$1.json" "$1" "$rc" "$t0" "$t1" <<'PY'
+import json, sys
+path, name, rc, t0, t1 = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+try:
+    r = json.load(open(path))["results"][0]
+except Exception as e:
+    print(f"lease_{name}: exit {rc}, no result ({e})"); sys.exit()
+m = r.get("metrics", {})
+bf16 = next((v for k, v in m.items() if "bf16" in k and "tflops" in k), None)
+print(f"lease_{name}: exit {rc} wall {t1 - t0:.2f} s (from {t0:.2f} to {t1:.2f}) status {r['status']} "
+      f"bf16_tflops {bf16} probe {r.get('duration_s')} s reason {r.get('reason', '')[:200]}")
+PY
+}
+nvidia-smi -L
+run a 60 &
+a=$!
+run b 60 &
+b=$!
+wait $a $b
+run c 60 &
+c=$!
+sleep 0.5
+run d 1
+wait $c
