@@ -12972,6 +12972,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // chosen again with it.
     std::vector<std::string> count_ids = count_gpus(choice);
     if (!count_ids.empty()) {
+      // The budget ran out during the count query: no round after it. Before (VER2), the round was
+      // built and every step of it skipped, so the budget's line named "17 step(s) not run" on 8
+      // assumed GPUs (gpu.health@vm/gpu7 on a host with none).
+      if (planner_options.deadline && std::chrono::steady_clock::now() >= *planner_options.deadline) {
+        budget_stopped_rounds = true;
+        break;
+      }
       choice = choose(beliefs, round, nullptr);
       drop_unreachable(choice);
       if (choice.empty()) break;
