@@ -1,0 +1,80 @@
+// Alert-only triage (AO, 2026-12-04): alerts that name their cause in their value, labels or
+// annotations, answered from the alert alone as `vigil serve` sees a webhook with no Prometheus, no
+// logs and no probes. Each alert is written as the exporter and a common rule raise it; each
+// answer is a suspected cause (the alert alone, confidence at most 0.45) placed where the alert is.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+#include "core/json.h"
+
+namespace vigil {
+namespace {
+
+DiagnosisCase AlertCase(const std::string& alert_json) {
+  auto alert = ParseJson(alert_json);
+  REQUIRE_MESSAGE(alert.ok(), alert.status().ToString());
+  Json j{{"id", "ao"}, {"alert", *alert}};
+  auto c = ParseCase(j, "ao.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  return *c;
+}
+
+Diagnosis DiagnoseAlone(const DiagnosisCase& c) {
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  testing::RecordedExecutor exec;  // nothing recorded: every probe `unavailable`
+  auto r = DiagnosisAgent(o).Diagnose(c, &exec);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return r->diagnosis;
+}
+
+bool Said(const Diagnosis& d, const std::string& needle) {
+  return std::any_of(d.unverified.begin(), d.unverified.end(),
+                     [&](const std::string& u) { return u.find(needle) != std::string::npos; });
+}
+
+// A suspected cause from the alert alone: named, capped, said so.
+void CheckSuspected(const Diagnosis& d, const std::string& cause, const std::string& component) {
+  CHECK(d.root_cause == cause);
+  CHECK(d.component == component);
+  CHECK(d.confidence > 0.2);
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.summary.rfind("suspected", 0) == 0);
+  CHECK(Said(d, "only the alert was read"));
+  CHECK_FALSE(d.mitigation.empty());
+}
+
+// kube-state-metrics' last termination reason, joined to kube_pod_info for the node, as a
+// PrometheusRule raises it (no `job="kube-state-metrics"` label: with it the `node` label may be the
+// exporter's own node, KSM2, and the answer is on the job): Kubernetes killed the container at its memory limit (or the node's
+// OOM killer did). Host memory, not the GPU's: host_oom, on the pod's node.
+TEST_CASE("ao: a Kubernetes OOMKilled container is host_oom on the pod's node") {
+  const Diagnosis d = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "KubeContainerOOMKilled", "severity": "warning", "namespace": "llm",
+               "pod": "sft-13b-worker-2", "container": "pytorch", "reason": "OOMKilled",
+               "node": "gke-a3-highgpu-pool-2-9f3c"},
+    "annotations": {"summary": "Container pytorch in pod llm/sft-13b-worker-2 was OOMKilled",
+                    "description": "kube_pod_container_status_last_terminated_reason{reason=\"OOMKilled\"} == 1; restarted 2 times in 15m."},
+    "startsAt": "2026-12-04T03:12:40Z"
+  })JSON"));
+  CheckSuspected(d, "host_oom", "gke-a3-highgpu-pool-2-9f3c");
+}
+
+// The alert's name is the only place that says it (a summary that says only "terminated").
+TEST_CASE("ao: an OOMKilled alert name alone says host_oom") {
+  const Diagnosis d = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "KubePodOOMKilled", "namespace": "speech", "pod": "asr-worker-0",
+               "node": "aks-nd96h100-0007"},
+    "annotations": {"summary": "pod speech/asr-worker-0 container trainer terminated, restarting"},
+    "startsAt": "2026-12-04T03:12:40Z"
+  })JSON"));
+  CheckSuspected(d, "host_oom", "aks-nd96h100-0007");
+}
+
+}  // namespace
+}  // namespace vigil
