@@ -7782,9 +7782,26 @@ bool NamesCompletionStatus(const std::string& text) {
          t.find("retry counter exceeded") != std::string::npos;
 }
 
-double AlertFactWeight(const std::string& layer, double weight, const std::string& text = std::string()) {
+// Whether a text names an Xid whose meaning is `cat` (the fault-code table's category of "xid 13",
+// "xid 31": illegal_memory_access). An Xid is the GPU driver's own report of what faulted, a device
+// fact even where the fault it names is the application's (Xid 13 / 31: the job's kernel
+// faulted, a bug or a bad input to fix in the job, not a GPU to drain): in the alert's line it counts
+// as a device fact does (AO; before, an Xid 13 alert counted as a symptom and was `unknown`).
+bool NamesXidOf(const std::string& text, const std::string& cat) {
+  if (cat.empty() || !MayNameFaultCode(text)) return false;
+  for (const std::string& code : FaultCodesInText(text)) {
+    if (FaultCodeFamily(code) != "xid") continue;
+    const FaultCodeInfo* f = FaultCodeInfoOf(code);
+    if (f != nullptr && f->category == cat) return true;
+  }
+  return false;
+}
+
+double AlertFactWeight(const std::string& layer, double weight, const std::string& text = std::string(),
+                       const std::string& cat = std::string()) {
   if (weight <= 0) return weight;
   if (IsDeviceLayer(layer) && !(layer == "network" && NamesCompletionStatus(text))) return weight;
+  if (!IsDeviceLayer(layer) && NamesXidOf(text, cat)) return weight;
   return std::min(weight, kAlertSymptomWeight);
 }
 
@@ -7853,7 +7870,9 @@ class Beliefs {
     if (FromAlertFactsLog(o.evidence)) {
       for (auto& [c, d] : o.deltas) {
         auto layer = layers_->find(c);
-        d = AlertFactWeight(layer == layers_->end() ? std::string() : layer->second, d, o.evidence.detail);
+        // The Xid rule reads the alert's own line only (a line recall's detail quotes the incident).
+        d = AlertFactWeight(layer == layers_->end() ? std::string() : layer->second, d, o.evidence.detail,
+                            o.evidence.kind == EvidenceKind::kLog ? c : std::string());
       }
       if (o.evidence.supports.size() == 1 && o.deltas.count(o.evidence.supports[0])) {
         o.evidence.weight = std::min(o.evidence.weight, o.deltas[o.evidence.supports[0]]);
@@ -9002,7 +9021,7 @@ bool RestsOnAlertAlone(const DiagnosisCase& c, const std::string& alert_node, co
 // as a measurement (kind alert: "rank 13 step time p50 1.36x of job median", a peer comparison with
 // its number), or a signature's row of the alert's own line (AlertFactsLog) for a device category
 // that AlertFactWeight counts fully (a gpu, host or network fact other than a work-completion
-// status). Not the line read like an incident (a lexical look-alike states no fact).
+// status, or an Xid whose meaning is `cat`: NamesXidOf). Not the line read like an incident (a lexical look-alike states no fact).
 bool AlertStatesFact(const std::vector<Observation>& observations, const std::string& cat, const std::string& layer) {
   for (const Observation& o : observations) {
     auto it = o.deltas.find(cat);
@@ -9010,7 +9029,10 @@ bool AlertStatesFact(const std::vector<Observation>& observations, const std::st
     const Evidence& e = o.evidence;
     if (e.kind == EvidenceKind::kAlert) return true;
     if (!FromAlertFactsLog(e)) continue;
-    if (IsDeviceLayer(layer) && AlertFactWeight(layer, 1.0, e.detail) >= 1.0) return true;
+    const std::string xid_cat = e.kind == EvidenceKind::kLog ? cat : std::string();
+    if ((IsDeviceLayer(layer) || NamesXidOf(e.detail, xid_cat)) && AlertFactWeight(layer, 1.0, e.detail, xid_cat) >= 1.0) {
+      return true;
+    }
   }
   return false;
 }

@@ -76,5 +76,34 @@ TEST_CASE("ao: an OOMKilled alert name alone says host_oom") {
   CheckSuspected(d, "host_oom", "aks-nd96h100-0007");
 }
 
+// dcgm-exporter's DCGM_FI_DEV_XID_ERRORS as a kube-prometheus rule raises it: Xid 13 (a graphics
+// engine exception) or 31 (an MMU fault) is the GPU driver's report that the job's kernel faulted -
+// an illegal memory access of the application, not a GPU to drain. Before, the alert counted as a
+// symptom (the category is the application's) and the answer was `unknown`.
+TEST_CASE("ao: an Xid 13 or 31 alert names the job's illegal memory access; a lone Xid 43 does not") {
+  const Diagnosis d13 = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUXidError", "severity": "critical", "Hostname": "hgx-b200-r4-n11", "gpu": "6",
+               "UUID": "GPU-1f0e5a44-7c2b-4d0e-9a61-3b8f2e7c9d10", "modelName": "NVIDIA B200", "xid": "13"},
+    "annotations": {"summary": "GPU 6 on hgx-b200-r4-n11 reported Xid 13",
+                    "description": "DCGM_FI_DEV_XID_ERRORS is 13 on hgx-b200-r4-n11 GPU 6."},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(d13, "illegal_memory_access", "hgx-b200-r4-n11/gpu6");
+  const Diagnosis d31 = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "DCGMXidErrors", "severity": "critical", "Hostname": "dgx-h100-031", "gpu": "2"},
+    "annotations": {"summary": "GPU dgx-h100-031/2 reported Xid 31 (MMU fault)"},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(d31, "illegal_memory_access", "dgx-h100-031/gpu2");
+  // Xid 43 alone is a process's channel stopped, not an application fault (RL6's lone-Xid-43 rule):
+  // still not named.
+  const Diagnosis d43 = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUXidError", "severity": "warning", "Hostname": "dgx-h100-031", "gpu": "2"},
+    "annotations": {"summary": "GPU 2 on dgx-h100-031 reported Xid 43"},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CHECK(d43.root_cause == "unknown");
+}
+
 }  // namespace
 }  // namespace vigil
