@@ -39,14 +39,7 @@ DiagnosisCase CaseOf(Json j) {
   return *c;
 }
 
-DiagnosisReport Diagnose(const DiagnosisCase& c) {
-  DiagnosisAgentOptions o;
-  o.kb = &testing::ShippedPack();
-  testing::RecordedExecutor exec;  // nothing recorded: every probe `unavailable`
-  auto r = DiagnosisAgent(o).Diagnose(c, &exec);
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  return *r;
-}
+DiagnosisReport Diagnose(const DiagnosisCase& c) { return testing::DiagnoseWithShippedPack(c); }
 
 bool Said(const Diagnosis& d, const std::string& needle) {
   return std::any_of(d.unverified.begin(), d.unverified.end(),

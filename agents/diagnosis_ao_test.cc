@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 
+#include "agents/alert_case_testing.h"
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
@@ -24,14 +25,7 @@ DiagnosisCase AlertCase(const std::string& alert_json) {
   return *c;
 }
 
-Diagnosis DiagnoseAlone(const DiagnosisCase& c) {
-  DiagnosisAgentOptions o;
-  o.kb = &testing::ShippedPack();
-  testing::RecordedExecutor exec;  // nothing recorded: every probe `unavailable`
-  auto r = DiagnosisAgent(o).Diagnose(c, &exec);
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  return r->diagnosis;
-}
+Diagnosis DiagnoseAlone(const DiagnosisCase& c) { return testing::DiagnoseWithShippedPack(c).diagnosis; }
 
 bool Said(const Diagnosis& d, const std::string& needle) {
   return std::any_of(d.unverified.begin(), d.unverified.end(),
