@@ -15,6 +15,7 @@
 #include "agents/node_addresses.h"
 #include "agents/collective_mismatch.h"
 #include "agents/power_limit.h"
+#include "agents/clock_reasons.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
 #include "agents/ssh_command.h"
@@ -11156,6 +11157,34 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         std::snprintf(buf, sizeof buf, "  [power limit %.0f W of the default %.0f W: the GPU is capped below its rating]",
                       low.limit_w, low.default_w);
         Observation o = LineEvidence(log, low.line, buf, "gpu_power_throttle", kMetricWeight, topo.clock, topo.job);
+        o.hint = h;
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+      }
+    }
+  }
+
+  // 3a-clocks. A GPU's clock-event-reasons bit field stated in a line (ReadClockReasons, AO): an
+  // alert's "DCGM_FI_DEV_CLOCKS_EVENT_REASONS ... is 96" or `clock_event_reasons="0x40"` (its own line,
+  // AlertFactsLog), the exporter's /metrics line `..._REASONS{gpu="3"} 64`. The field's thermal
+  // slowdown bits name gpu_thermal_throttle, its SW power cap or HW power brake gpu_power_throttle:
+  // the GPU's own report, as strong as a metric condition (kMetricWeight), once per place and
+  // category. Before, the alert's number was not decoded: an alert stating 32 (SW thermal slowdown)
+  // or 128 (power brake) alone was `unknown`.
+  {
+    std::set<std::pair<std::string, std::string>> seen;  // (node/gpu, category)
+    for (const CaseLog& log : c.logs) {
+      for (size_t i = 0; i < log.lines.size(); ++i) {
+        const std::optional<ClockReasonsReading> r = ReadClockReasons(log.lines[i].text);
+        if (!r || r->category.empty()) continue;
+        ComponentHint h = PlaceLine(log, i, log.lines[i].text, topo);
+        if (!seen.insert({h.node + "/" + std::to_string(h.gpu), r->category}).second) continue;
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "  [clock event reasons 0x%X: ", r->bits);
+        std::string note = buf;
+        note += r->reasons;
+        note += "]";
+        Observation o = LineEvidence(log, i, note, r->category, kMetricWeight, topo.clock, topo.job);
         o.hint = h;
         o.hint.job = topo.job;
         beliefs.Add(std::move(o));

@@ -99,5 +99,26 @@ TEST_CASE("ao: an Xid 13 or 31 alert names the job's illegal memory access; a lo
   CHECK(d43.root_cause == "unknown");
 }
 
+// dcgm-exporter's clock-event-reasons field as an alert states it: the number is NVML's bit field
+// (ReadClockReasons). 32 is SW thermal slowdown; a label 0x80 is the HW power brake. Before, the
+// number was not decoded and both alerts were `unknown` (0.09).
+TEST_CASE("ao: the clock-event-reasons value an alert states names the throttle") {
+  const Diagnosis thermal = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUClocksThrottled", "severity": "warning", "Hostname": "hgx-h100-20", "gpu": "3",
+               "modelName": "NVIDIA H100 80GB HBM3"},
+    "annotations": {"summary": "GPU clocks are held down on hgx-h100-20 GPU 3",
+                    "description": "DCGM_FI_DEV_CLOCKS_EVENT_REASONS on hgx-h100-20 gpu 3 is 32 for 10m."},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(thermal, "gpu_thermal_throttle", "hgx-h100-20/gpu3");
+  const Diagnosis brake = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUClocksEventReason", "severity": "warning", "Hostname": "xe9680-n07", "gpu": "5",
+               "clock_event_reasons": "0x80"},
+    "annotations": {"summary": "xe9680-n07 GPU 5 clocks held down"},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(brake, "gpu_power_throttle", "xe9680-n07/gpu5");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -1,0 +1,34 @@
+// A GPU's clock-event-reasons bit field stated in one line of text (AO, 2026-12-04): dcgm-exporter's
+// DCGM_FI_DEV_CLOCKS_EVENT_REASONS (DCGM < 3.3: DCGM_FI_DEV_CLOCK_THROTTLE_REASONS) as an alert's
+// description or label states it ("DCGM_FI_DEV_CLOCKS_EVENT_REASONS on h200-c2-04 gpu 6 is 96",
+// "a thermal clock event reason (value 96)", `clock_event_reasons="0x40"`) or as the exporter's
+// /metrics page prints it (`DCGM_FI_DEV_CLOCKS_EVENT_REASONS{gpu="3",...} 64`). The bits are NVML's
+// clocks event reasons: 0x1 GPU idle, 0x2 application clocks setting, 0x4 SW power cap, 0x8 HW
+// slowdown (power or temperature), 0x10 sync boost, 0x20 SW thermal slowdown, 0x40 HW thermal
+// slowdown, 0x80 HW power brake slowdown, 0x100 display clock setting. Pure functions, thread safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace vigil {
+
+struct ClockReasonsReading {
+  uint32_t bits = 0;
+  std::string category;  // gpu_thermal_throttle, gpu_power_throttle, or "" (no throttle it names)
+  std::string reasons;   // the set bits in words: "SW thermal slowdown, HW thermal slowdown"
+};
+
+// The bit field a line states, if it states one: the field's name (the DCGM field names above,
+// `clock(s)_event_reasons` / `clock(s)_throttle_reasons` as a label or query field, "clock(s)
+// event / throttle reason(s)" in words) followed within 80 characters by "is N", "= N", ": N" or
+// "value N" (decimal or 0x hex; a quoted label value too), or the /metrics form `NAME{...} N`. A
+// number that is no 32-bit field is not read; nor a bit mask in an expression (`& 0xE8`, `band 0x84`).
+// The category: a thermal slowdown bit (0x20, 0x40) is gpu_thermal_throttle; else the SW power cap
+// (0x4, unless the idle bit 0x1 says there was no work to cap) or the HW power brake (0x80) is
+// gpu_power_throttle; HW slowdown (0x8) alone names neither (power or temperature), nor do the
+// idle, clock-setting and sync-boost bits.
+std::optional<ClockReasonsReading> ReadClockReasons(const std::string& line);
+
+}  // namespace vigil
