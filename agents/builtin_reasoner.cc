@@ -9211,12 +9211,40 @@ bool AlertLineSupports(const std::vector<Observation>& observations, const std::
   return false;
 }
 
+// A PromQL statement an annotation quotes, for an alert whose generatorURL carries no expression
+// (AO): a rule's expression copied into its description, "rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m])
+// > 1", or a value stated for one, "rate(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[5m]) is
+// 41823/s on ... gpu 2" (read as `== 41823`). The expression is one series selector (a metric name
+// holding an underscore, its label matchers) or a range function over one. The description is read
+// first, then the summary and the message; "" when none holds one. Before, such an alert read as
+// words only: its PCIe replay or NVLink CRC rate implied no condition and it was `unknown` (0.10).
+std::string ExpressionInAnnotations(const Alert& alert) {
+  static const std::regex kStatement(
+      R"(((?:\b(?:rate|irate|increase|delta|idelta|(?:avg|max|min|sum)_over_time)\(\s*)"
+      R"([A-Za-z_:][A-Za-z0-9_:]*_[A-Za-z0-9_:]*(?:\{[^{}]*\})?\[\d+[smhdw]\]\s*\))|)"
+      R"(\b[A-Za-z_:][A-Za-z0-9:]*_[A-Za-z0-9_:]*(?:\{[^{}]*\})?))"
+      R"(\s*(==|!=|>=|<=|>|<|\bis\b)\s*(-?\d+(?:\.\d+)?)(?!\d|\.\d))");
+  for (const char* key : {"description", "summary", "message"}) {
+    auto a = alert.annotations.find(key);
+    if (a == alert.annotations.end() || a->second.size() > 2000) continue;
+    std::smatch m;
+    if (!std::regex_search(a->second, m, kStatement)) continue;
+    const std::string op = m[2].str() == "is" ? "==" : m[2].str();
+    return m[1].str() + " " + op + " " + m[3].str();
+  }
+  return "";
+}
+
 template <typename BeliefsT>
 void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& facts, const std::vector<TimeSeries>& series,
                                  const std::string& job, BeliefsT& beliefs) {
-  if (!c.alert || !c.alert->explanation.is_object()) return;
-  auto it = c.alert->explanation.find("generator_url");
-  if (it == c.alert->explanation.end() || !it->is_string()) return;
+  if (!c.alert) return;
+  std::string raw;
+  if (c.alert->explanation.is_object()) {
+    auto it = c.alert->explanation.find("generator_url");
+    if (it != c.alert->explanation.end() && it->is_string()) raw = ExpressionFromGeneratorUrl(it->get<std::string>());
+  }
+  if (raw.empty()) raw = ExpressionInAnnotations(*c.alert);
   auto squeeze = [](const std::string& t) {
     std::string out;
     for (char ch : t) {
@@ -9224,7 +9252,6 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     }
     return out;
   };
-  const std::string raw = ExpressionFromGeneratorUrl(it->get<std::string>());
   const std::string expr = squeeze(raw);
   if (expr.empty()) return;
   std::set<std::string> done;

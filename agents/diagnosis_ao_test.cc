@@ -120,5 +120,26 @@ TEST_CASE("ao: the clock-event-reasons value an alert states names the throttle"
   CheckSuspected(brake, "gpu_power_throttle", "xe9680-n07/gpu5");
 }
 
+// An alert with no generatorURL whose description quotes its rule's expression, or states a value for
+// it (ExpressionInAnnotations): the PCIe replay rate and the NVLink CRC rate imply the pack's
+// conditions as the same expression in a generatorURL does. Before, both were read as words only and
+// answered `unknown` (0.10).
+TEST_CASE("ao: an expression quoted in the description is read as the alert's own") {
+  const Diagnosis pcie = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUPCIeReplaysHigh", "severity": "warning", "Hostname": "gn061", "gpu": "4"},
+    "annotations": {"summary": "PCIe replays rising on gn061 GPU 4",
+                    "description": "rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) > 1"},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(pcie, "pcie_link_degraded", "gn061/gpu4");
+  const Diagnosis nvlink = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUNVLinkErrors", "severity": "warning", "Hostname": "hgx-h100-b1-07", "gpu": "2"},
+    "annotations": {"summary": "NVLink CRC errors rising on hgx-h100-b1-07 GPU 2",
+                    "description": "rate(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[5m]) is 41823/s on hgx-h100-b1-07 gpu 2."},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(nvlink, "nvlink_error", "hgx-h100-b1-07/gpu2");
+}
+
 }  // namespace
 }  // namespace vigil
