@@ -11191,6 +11191,36 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 3a-sigkill. An alert saying a rank or task was killed by SIGKILL and nothing else (AO): "rank 13
+  // received SIGKILL", "exited with signal 9" / "-9", torchrun's "ChildFailedError (Signal 9)",
+  // sacct's "ExitCode 0:9", "exit code 137". With no scheduler kill beside it (a time limit, a cancel,
+  // a preemption: those name their own end), the kernel's OOM killer is what sends a training rank
+  // SIGKILL: host_oom, the on-call engineer's first suspect, to confirm in the node's kernel log
+  // (`oom-kill:`). Only the alert's own line (AlertFactsLog) is read so: a log's SIGKILL has its
+  // cause beside it (the OOM killer's lines, slurmstepd's kill), which the pack reads. Suspected
+  // (the alert alone, at most 0.45); before, `unknown` with host_oom second or third by the KB prior.
+  {
+    static const std::regex kSigkill(
+        R"(\bsignal\s*9\b|\bSIGKILL\b|\bexit(?:ed)?(?:\s+with)?(?:\s+(?:code|status))?\s*[:=]?\s*(?:-9|137)\b|)"
+        R"(\bExitCode[ =:]+\d+:9\b)",
+        std::regex::icase);
+    static const std::regex kSchedulerEnd(R"(\bTIME\s*LIMIT\b|\bTIMEOUT\b|\bCANCELL?ED\b|\bPREEMPT|\bDeadlineExceeded\b|\bEvicted\b)",
+                                          std::regex::icase);
+    for (const CaseLog& log : c.logs) {
+      if (!IsAlertFactsLog(log.source)) continue;
+      for (size_t i = 0; i < log.lines.size(); ++i) {
+        const std::string& t = log.lines[i].text;
+        if (t.size() > 4000 || !std::regex_search(t, kSigkill) || std::regex_search(t, kSchedulerEnd)) continue;
+        Observation o = LineEvidence(log, i, "  [a rank killed by SIGKILL with no scheduler kill named: the OOM killer's signal]",
+                                     "host_oom", kMetricWeight, topo.clock, topo.job);
+        o.hint = PlaceLine(log, i, t, topo);
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+        break;
+      }
+    }
+  }
+
   // 3a-clocks. A GPU's clock-event-reasons bit field stated in a line (ReadClockReasons, AO): an
   // alert's "DCGM_FI_DEV_CLOCKS_EVENT_REASONS ... is 96" or `clock_event_reasons="0x40"` (its own line,
   // AlertFactsLog), the exporter's /metrics line `..._REASONS{gpu="3"} 64`. The field's thermal

@@ -141,5 +141,23 @@ TEST_CASE("ao: an expression quoted in the description is read as the alert's ow
   CheckSuspected(nvlink, "nvlink_error", "hgx-h100-b1-07/gpu2");
 }
 
+// A job-failed alert whose only detail is a rank killed by SIGKILL: with no scheduler kill named,
+// the OOM killer is the on-call engineer's first suspect (host_oom, suspected, on the alert's node).
+// A SIGKILL at the job's time limit is the scheduler's, not named host_oom. Before: `unknown` (0.09).
+TEST_CASE("ao: a rank killed by SIGKILL, no scheduler kill named, is a suspected host OOM") {
+  const Diagnosis d = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "SlurmJobFailed", "severity": "critical", "job": "rlhf-ppo-70b", "node": "cpu-heavy-h100-3"},
+    "annotations": {"summary": "JobId=771204 rlhf-ppo-70b FAILED: rank 9 exited with signal 9 (SIGKILL)"},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(d, "host_oom", "cpu-heavy-h100-3");
+  const Diagnosis limit = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "SlurmJobFailed", "severity": "critical", "job": "rlhf-ppo-70b", "node": "cpu-heavy-h100-3"},
+    "annotations": {"summary": "JobId=771204 rlhf-ppo-70b CANCELLED DUE TO TIME LIMIT: ranks got SIGKILL"},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CHECK(limit.root_cause != "host_oom");
+}
+
 }  // namespace
 }  // namespace vigil
