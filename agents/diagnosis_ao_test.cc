@@ -159,5 +159,16 @@ TEST_CASE("ao: a rank killed by SIGKILL, no scheduler kill named, is a suspected
   CHECK(limit.root_cause != "host_oom");
 }
 
+// "Clock-limited by SW power cap" in words: the GPUs' clocks are held by the power limit. Before, the
+// pack read only nvidia-smi's "SW Power Cap : Active" and "clocks throttled (power ...)": `unknown`.
+TEST_CASE("ao: clocks limited by the SW power cap, in words, is a power throttle") {
+  const Diagnosis d = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUPowerCapped", "severity": "warning", "job": "dcgm-exporter", "Hostname": "hgx-h200-0412"},
+    "annotations": {"summary": "hgx-h200-0412: 8 GPUs throttled by the SW power cap for 30 min"},
+    "startsAt": "2026-12-04T02:40:05Z"
+  })JSON"));
+  CheckSuspected(d, "gpu_power_throttle", "hgx-h200-0412");
+}
+
 }  // namespace
 }  // namespace vigil
