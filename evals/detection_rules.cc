@@ -45,10 +45,15 @@ Status AddGroupRule(const EvalUnit& u, const std::vector<TimeSeries>& history, s
   TrainerOptions options = training.options;
   options.group_rule = true;
   options.group = training.group;
-  ASSIGN_OR_RETURN(TrainedTarget g, TrainGroupRule(history, u.name, options));
+  std::vector<LeftOutSeries> left_out;  // members with too little history: not in its training data
+  ASSIGN_OR_RETURN(TrainedTarget g, TrainGroupRule(history, u.name, options, &left_out));
   out.evaluations += g.evaluations;
   if (!g.group_error.empty()) return InvalidArgumentError("unit `" + u.name + "`: " + g.group_error);
   Json gj{{"note", g.group_note}};
+  if (!left_out.empty()) {
+    gj["left_out"] = Json::array();
+    for (const LeftOutSeries& l : left_out) gj["left_out"].push_back(l.series);
+  }
   if (!g.rule_text.empty()) {
     ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(g.rule_text, u.name + ".group.rules"));
     ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(compiled, u.members));

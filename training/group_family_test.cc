@@ -431,6 +431,28 @@ TEST_CASE("group family: one member, no label, labeled data: no group rule; the 
     CHECK(run->targets[0].group_note.find("members span several `machine` values " + note) == 0);
   }
 
+  // TrainGroupRule (the benchmark's path) leaves out members with too little history as TrainRules
+  // leaves them out of a one-for-all target (WALKT2's rule; DET, 2026-12-04): a member that appeared
+  // 15 points before the history ended trained on 11 of them, and one of 8 points failed the group
+  // rule ("too few to train").
+  std::vector<TimeSeries> late = history;
+  late.push_back(Member(3).SliceIndex(kHistory - 15, kHistory));
+  late.push_back(Member(4).SliceIndex(kHistory - 8, kHistory));
+  std::vector<LeftOutSeries> left_out;
+  Result<TrainedTarget> g = TrainGroupRule(late, "m1", OneForAll(), &left_out);
+  REQUIRE_MESSAGE(g.ok(), g.status().ToString());
+  CHECK(g->series == std::vector<size_t>{0, 1, 2});
+  REQUIRE(left_out.size() == 2);
+  CHECK(left_out[0].series == late[3].id());
+  CHECK(left_out[0].target == "m1");
+  CHECK(left_out[0].points == 15);
+  CHECK(left_out[1].points == 8);
+  CHECK(g->selector == "*{machine=\"m1\"}");  // the select still picks them
+  // Every member short: the error names one, as before.
+  std::vector<TimeSeries> all_short = {late[3], late[4]};
+  CHECK(TrainGroupRule(all_short, "m1", OneForAll()).status().message().find("too few to train") !=
+        std::string::npos);
+
   // TrainGroupRule (the benchmark's path) refuses a run without group options.
   TrainerOptions none = OneForAll();
   none.group_rule = false;

@@ -733,7 +733,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
 }
 
 Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, const std::string& target,
-                                     const TrainerOptions& options) {
+                                     const TrainerOptions& options, std::vector<LeftOutSeries>* left_out) {
   if (!options.group_rule) return InvalidArgumentError("TrainGroupRule: options.group_rule is false");
   RETURN_IF_ERROR(CheckValidationFraction(options.validation_fraction));
   const auto t0 = std::chrono::steady_clock::now();
@@ -741,8 +741,23 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   out.target = target;
   out.file_stem = RuleStems({target})[0];
   out.rule_prefix = out.file_stem;
-  for (size_t i = 0; i < history.size(); ++i) out.series.push_back(i);
-  const SelectorParts selector = TargetSelector(history, out.series);
+  std::vector<size_t> all;
+  for (size_t i = 0; i < history.size(); ++i) all.push_back(i);
+  // As TrainRules' one-for-all targets: the select picks every member, the training data leaves out
+  // those with too little history, unless that is all of them (CutTarget then names a series).
+  const SelectorParts selector = TargetSelector(history, all);
+  std::vector<LeftOutSeries> short_members;
+  for (size_t i : all) {
+    if (std::optional<LeftOutSeries> l = TooLittleHistory(history[i], target, options.validation_fraction))
+      short_members.push_back(*l);
+    else
+      out.series.push_back(i);
+  }
+  if (out.series.empty()) {
+    out.series = all;
+  } else if (left_out != nullptr) {
+    left_out->insert(left_out->end(), short_members.begin(), short_members.end());
+  }
   ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options, selector));
   out.selector = data.selector;
   out.selector_note = selector.note;

@@ -170,11 +170,15 @@ struct TrainingRun {
 // The group rule alone (no proposer) for one target made of every series of `history`, cut as
 // TrainRules cuts (options.validation_fraction; options.group_rule must be true): `group_rule`,
 // `group_note` / `group_error`, `selector`, `evaluations` are filled, and `rule_text` holds the
-// kept rule renamed `<target>_group_residual_sum` ("" when none). InvalidArgument: no series,
-// a series too short to train, options.group_rule false. Used by `vigil eval detect --detectors
-// rules-group` beside per-member rules trained one-for-one.
+// kept rule renamed `<target>_group_residual_sum` ("" when none). Members with too little
+// history (under kMinSeriesTrainingPoints training points) are left out of the training data as
+// TrainRules leaves them out of a one-for-all target (`series` holds the others; the select still
+// picks them) and appended to `left_out` when given. InvalidArgument: no series, every series too
+// short to train, options.group_rule false. Used by `vigil eval detect --detectors rules-group`
+// beside per-member rules trained one-for-one.
 [[nodiscard]] Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history,
-                                                   const std::string& target, const TrainerOptions& options);
+                                                   const std::string& target, const TrainerOptions& options,
+                                                   std::vector<LeftOutSeries>* left_out = nullptr);
 
 // The selector that picks exactly these series by their common labels (and metric name when it
 // is an identifier), e.g. `*{machine="machine-1-6"}`.
