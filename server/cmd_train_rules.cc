@@ -20,8 +20,10 @@
 #include "connectors/http_client.h"
 #include "connectors/llm_client.h"
 #include "core/utf8.h"
+#include "detectors/engine.h"
 #include "detectors/readers.h"
 #include "evals/detection_aggregate.h"
+#include "rules/compiler.h"
 #include "server/cli.h"
 #include "server/data_source.h"
 #include "server/train_progress.h"
@@ -157,6 +159,34 @@ Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_
     if (ec) return UnavailableError("--overwrite: cannot remove the earlier " + out + "/" + name + ": " + ec.message());
   }
   return Status::Ok();
+}
+
+// --overwrite: the earlier run's rule files (not rewritten by this run) whose rules select a series
+// this run left out for too little history (a GPU back from a drain shortly before the history
+// ends, a narrower range read): file name -> the first such series. This run trained nothing to
+// replace them with, so they stay, as a failed target's do; removing them would take a deployed
+// GPU's rules away without a word. A file that no longer compiles is not kept for this.
+std::map<std::string, std::string> EarlierFilesOfLeftOut(const std::string& out, const std::map<std::string, ino_t>& earlier,
+                                                         const std::vector<LeftOutSeries>& left_out) {
+  std::map<std::string, std::string> keep;
+  if (left_out.empty()) return keep;
+  const std::map<std::string, ino_t> now = ListOutDir(out).earlier_run;
+  for (const auto& [name, ino] : earlier) {
+    auto it = now.find(name);
+    if (!name.ends_with(".rules") || it == now.end() || it->second != ino) continue;  // rewritten or gone
+    Result<CompiledRules> rules = CompileRuleFile((std::filesystem::path(out) / name).string());
+    if (!rules.ok()) continue;
+    for (const LeftOutSeries& l : left_out) {
+      const bool selects = std::any_of(rules->rules.begin(), rules->rules.end(), [&](const RulePlan& r) {
+        return SelectorMatches(r.selector, l.name, l.labels);
+      });
+      if (selects) {
+        keep[name] = l.series;
+        break;
+      }
+    }
+  }
+  return keep;
 }
 
 // The first SIGINT / SIGTERM during training: no further target starts (TrainerOptions::stop), the
@@ -397,6 +427,10 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // where it failed, or anywhere in an interrupted run (nothing is removed then): training.json
   // names it beside "rule_file": null, so the file agrees with the folder `vigil detect` runs.
   Json training = TrainingRunToJson(*run, provenance);
+  const std::map<std::string, std::string> left_out_kept = EarlierFilesOfLeftOut(f.out, *earlier, run->left_out);
+  for (size_t i = 0; i < run->left_out.size(); ++i)
+    for (const auto& [name, series] : left_out_kept)
+      if (series == run->left_out[i].series) training["left_out"][i]["earlier_rule_file_kept"] = name;
   std::set<std::string> reached;  // the rule file names of the targets this run reached
   for (size_t i = 0; i < run->targets.size(); ++i) {
     const TrainedTarget& t = run->targets[i];
@@ -438,7 +472,9 @@ int Run(const TrainFlags& f, const Config& base_config) {
   for (const TrainedTarget& t : run->targets) {
     if (!t.status.ok()) failed_files.insert(t.file_stem + ".rules");
   }
-  st = RemoveStaleRules(f.out, *earlier, failed_files);
+  std::set<std::string> kept_files = failed_files;
+  for (const auto& [name, series] : left_out_kept) kept_files.insert(name);
+  st = RemoveStaleRules(f.out, *earlier, kept_files);
   if (!st.ok()) return ReportError(st);
   bool kept_earlier = false;
   for (const std::string& name : failed_files) kept_earlier = kept_earlier || earlier->count(name) > 0;
@@ -457,6 +493,16 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // rules: not a failure, but said, with how much history each had (training/trainer.h LeftOutSeries).
   if (const std::string left_out = LeftOutSummary(*run); !left_out.empty())
     std::fprintf(stderr, "train-rules: warning: %s\n", left_out.c_str());
+  if (!left_out_kept.empty()) {
+    std::string list;
+    for (const auto& [name, series] : left_out_kept)
+      list += (list.empty() ? "" : ", ") + name + " (selects " + QuotedName(series, 120) + ")";
+    std::fprintf(stderr,
+                 "train-rules: warning: --overwrite kept %zu earlier rule file(s) of series left out for too "
+                 "little history, their rules from the earlier run (training.json left_out "
+                 "earlier_rule_file_kept): %s\n",
+                 left_out_kept.size(), list.c_str());
+  }
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
     if (!t.rule_text.empty() && !t.selector_warning.empty())

@@ -210,6 +210,20 @@ import json, os, sys
 j = json.load(open(sys.argv[1] + "/training.json"))
 l = j["left_out"][0]
 print(l["series"], l["points"], l["training_points"], len(j["targets"]), "late.rules" in os.listdir(sys.argv[1]))' "$TMP/late"
+# 8b. --overwrite over a run where `late` had its full history (late.rules written): this run
+#     leaves it out, and its earlier rule file stays, said on stderr and in training.json (DET,
+#     2026-12-04; before, it was removed like a stale target's: the rules deployed for that series
+#     gone without a word).
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { print; $2 = "late"; print }' "$TMP/one.csv" >"$TMP/full.csv"
+check "late trained on its full history" 0 "trained 2 targets" \
+  -- "$VIGIL" train-rules --data "csv:$TMP/full.csv" --out "$TMP/redo"
+check "--overwrite with late left out keeps late.rules" 0 \
+  'train-rules: warning: --overwrite kept 1 earlier rule file\(s\) of series left out for too little history, their rules from the earlier run \(training.json left_out earlier_rule_file_kept\): late.rules \(selects late\)' \
+  -- "$VIGIL" train-rules --data "csv:$TMP/late.csv" --out "$TMP/redo" --overwrite
+check "late.rules still there, named in training.json" 0 '^late.rules True$' -- /usr/bin/python3 -c '
+import json, os, sys
+j = json.load(open(sys.argv[1] + "/training.json"))
+print(j["left_out"][0].get("earlier_rule_file_kept"), "late.rules" in os.listdir(sys.argv[1]))' "$TMP/redo"
 awk 'BEGIN { FS = OFS = "," } NR == 1 || NR > 781' "$TMP/one.csv" >"$TMP/short.csv"
 check "only short series" 1 "train-rules: no series has enough history to train" \
   -- "$VIGIL" train-rules --data "csv:$TMP/short.csv" --out "$TMP/short"

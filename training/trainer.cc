@@ -410,7 +410,7 @@ std::optional<LeftOutSeries> TooLittleHistory(const TimeSeries& s, const std::st
   const size_t train = n - std::min(n, val);
   const bool short_history = n < 20 || (val > 0 && train >= kMinTrainingPoints && train < kMinSeriesTrainingPoints);
   if (!short_history) return std::nullopt;
-  return LeftOutSeries{s.id(), target, n, train};
+  return LeftOutSeries{s.id(), target, n, train, s.name, s.labels};
 }
 
 std::string FractionText(double v) {

@@ -136,6 +136,8 @@ struct LeftOutSeries {
   std::string target;  // the target it belonged to (one-for-one: its own)
   size_t points = 0;
   size_t training_points = 0;  // before the validation tail
+  std::string name;            // the series' name and labels (a stitched one's shared labels), so
+  Labels labels;               // `vigil train-rules --overwrite` can tell which earlier rule file selects it
 };
 inline constexpr size_t kMinSeriesTrainingPoints = 20;
 struct TrainingRun;
