@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -37,6 +38,9 @@ struct SelectorParts {
   Labels common;
   Labels dropped;    // volatile labels left out of the select (TargetSelector)
   std::string note;  // TrainedTarget::selector_note
+  // `ignoring (...)` (docs/rules.md "Series identity"): a one-for-one target merged from series of
+  // one unit reported at once (StitchFragments), whose volatile labels come and go with the pod.
+  std::vector<std::string> ignoring;
 };
 
 SelectorParts SelectorPartsFor(const std::vector<const TimeSeries*>& series) {
@@ -67,6 +71,11 @@ std::string SelectorText(const SelectorParts& parts) {
       first = false;
     }
     out += "}";
+  }
+  if (!parts.ignoring.empty()) {
+    out += " ignoring (";
+    for (size_t i = 0; i < parts.ignoring.size(); ++i) out += (i ? ", " : "") + parts.ignoring[i];
+    out += ")";
   }
   return out;
 }
@@ -214,6 +223,88 @@ Labels ShortLabels(const std::vector<TimeSeries>& work, size_t self, const Label
 // marker ended it (a backfill, an exporter killed hard).
 constexpr int64_t kStitchOverlapMs = 5 * 60'000;
 
+// Shared timestamps two series of one unit must have, all with the same reading, to be one unit
+// reported twice at once (MergeSharedUnit) rather than two things that happen to share labels.
+constexpr size_t kMinSharedReadings = 10;
+
+// The series `group` of `history` (one unit's: equal but for volatile labels, sorted by first
+// timestamp) as ONE series when they are that unit reported at once: a time-sliced or shared GPU,
+// for which dcgm-exporter's pod mapping gives one series per pod using it, with the same reading.
+// Each member after the first shares at least kMinSharedReadings timestamps with those before it
+// and has the same value at every shared one (NaN as NaN); labels all alike otherwise. Appends the
+// merged series (every timestamp once, in time order; the labels they share), its note and the
+// volatile labels its select ignores (docs/rules.md "Series identity": the pods come and go, the
+// GPU stays) and returns true; false (nothing appended) when they are not.
+bool MergeSharedUnit(const std::vector<TimeSeries>& history, const std::vector<size_t>& group,
+                     std::vector<TimeSeries>& out, std::vector<std::vector<std::string>>& ignoring,
+                     std::vector<std::string>& notes) {
+  if (group.size() < 2) return false;
+  std::map<int64_t, double> merged;
+  for (size_t g = 0; g < group.size(); ++g) {
+    const TimeSeries& s = history[group[g]];
+    if (s.has_anomaly_labels() != history[group[0]].has_anomaly_labels()) return false;
+    size_t shared = 0;
+    for (size_t k = 0; k < s.size(); ++k) {
+      auto [it, fresh] = merged.emplace(s.timestamps_ms[k], s.values[k]);
+      if (fresh) continue;
+      const double a = it->second, b = s.values[k];
+      if (!(a == b || (std::isnan(a) && std::isnan(b)))) return false;
+      ++shared;
+    }
+    if (g > 0 && shared < kMinSharedReadings) return false;
+  }
+  std::vector<const TimeSeries*> members;
+  for (size_t g : group) members.push_back(&history[g]);
+  TimeSeries joined;
+  joined.name = history[group[0]].name;
+  joined.labels = SelectorPartsFor(members).common;
+  joined.labels.erase("__name__");
+  // Only the workload's labels may tell them apart: two exporters at once (another `instance`) are
+  // not one GPU shared by pods, and stay apart (their selects keep the scrape labels and say why).
+  auto pod_label = [](const std::string& k) {
+    return k == "pod" || k == "namespace" || k == "container" || k == "exported_pod" || k == "exported_namespace" ||
+           k == "exported_container";
+  };
+  std::set<std::string> ignored;
+  for (const TimeSeries* m : members)
+    for (const auto& [k, v] : m->labels)
+      if (!joined.labels.count(k)) {
+        if (!pod_label(k)) return false;
+        ignored.insert(k);
+      }
+  // Labels the members share but a later pod may not have (the namespace of two pods of one team).
+  for (const auto& [k, v] : joined.labels)
+    if (pod_label(k)) ignored.insert(k);
+  // Anomaly labels: a point is anomalous when it is in any member (they are one reading).
+  std::map<int64_t, uint8_t> labels;
+  for (const TimeSeries* m : members)
+    for (size_t k = 0; k < m->anomaly_labels.size(); ++k) labels[m->timestamps_ms[k]] |= m->anomaly_labels[k];
+  for (const auto& [t, v] : merged) {
+    joined.timestamps_ms.push_back(t);
+    joined.values.push_back(v);
+    if (members[0]->has_anomaly_labels()) joined.anomaly_labels.push_back(labels[t]);
+  }
+  std::string note = "merged from " + std::to_string(group.size()) +
+                     " series of one unit reported at once with the same readings (a time-sliced or shared "
+                     "GPU: dcgm-exporter gives one series per pod using it): ";
+  for (size_t g = 0; g < members.size(); ++g) {
+    std::string differing;
+    for (const auto& [k, v] : members[g]->labels)
+      if (!joined.labels.count(k)) differing += (differing.empty() ? "" : ", ") + k + "=" + Quote(v);
+    if (differing.empty()) differing = "without those labels";
+    note += (g ? "; " : "") + differing + " (" + std::to_string(members[g]->size()) + " points from " +
+            FormatRfc3339Ms(members[g]->timestamps_ms.front()) + ")";
+  }
+  std::vector<std::string> keys(ignored.begin(), ignored.end());
+  note += "; its select ignores (";
+  for (size_t i = 0; i < keys.size(); ++i) note += (i ? ", " : "") + keys[i];
+  note += "): one history whichever pod uses it, the rules still watch it after these pods end";
+  out.push_back(std::move(joined));
+  ignoring.push_back(keys);
+  notes.push_back(note);
+  return true;
+}
+
 // One-for-one input: `history` with the fragments of one unit stitched into one series each. Series
 // are fragments of one unit when their name and labels other than the volatile scrape ones are equal,
 // a label among those names the unit (not only `job`), they differ in a volatile label (or its
@@ -225,7 +316,8 @@ constexpr int64_t kStitchOverlapMs = 5 * 60'000;
 // overlap more, or labeled in part, stay apart (the select then keeps their volatile labels, and
 // says so).
 void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSeries>& out,
-                     std::vector<std::vector<size_t>>& parts, std::vector<std::string>& notes) {
+                     std::vector<std::vector<size_t>>& parts, std::vector<std::string>& notes,
+                     std::vector<std::vector<std::string>>& ignoring) {
   std::vector<std::string> keys(history.size());
   std::map<std::string, std::vector<size_t>> by_key;
   for (size_t i = 0; i < history.size(); ++i) {
@@ -253,10 +345,17 @@ void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSer
                b.timestamps_ms.front() + kStitchOverlapMs > a.timestamps_ms.back() &&
                b.timestamps_ms.back() > a.timestamps_ms.back() && a.has_anomaly_labels() == b.has_anomaly_labels();
     }
+    if (!stitch && MergeSharedUnit(history, group, out, ignoring, notes)) {
+      for (size_t g : group) done.insert(g);
+      std::sort(group.begin(), group.end());
+      parts.push_back(group);
+      continue;
+    }
     if (!stitch) {
       out.push_back(history[i]);
       parts.push_back({i});
       notes.emplace_back();
+      ignoring.emplace_back();
       done.insert(i);
       continue;
     }
@@ -290,6 +389,7 @@ void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSer
     std::sort(group.begin(), group.end());
     parts.push_back(group);
     notes.push_back(note);
+    ignoring.emplace_back();
   }
 }
 
@@ -574,8 +674,9 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   std::vector<TimeSeries> stitched;
   std::vector<std::vector<size_t>> parts;
   std::vector<std::string> stitch_notes;
+  std::vector<std::vector<std::string>> ignoring;  // per stitched series: its select's `ignoring`
   std::vector<std::string> readable_names;  // one-for-one: what file and rule names are made from
-  if (options.mode == TrainMode::kOneForOne) StitchFragments(history, stitched, parts, stitch_notes);
+  if (options.mode == TrainMode::kOneForOne) StitchFragments(history, stitched, parts, stitch_notes, ignoring);
   const std::vector<TimeSeries>& work = options.mode == TrainMode::kOneForOne ? stitched : history;
   if (options.mode == TrainMode::kOneForOne) {
     std::map<std::string, int> name_count;
@@ -591,6 +692,8 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       // Named by the labels its select keeps: the exporter's address and pod left out of the select
       // stay out of the file and rule names too (still unique: the select picks no other series).
       selectors.push_back(TargetSelector(work, {i}));
+      for (const std::string& k : ignoring[i])
+        if (!selectors.back().common.count(k)) selectors.back().ignoring.push_back(k);
       Labels named = work[i].labels;
       for (const auto& [k, v] : selectors.back().dropped) named.erase(k);
       targets.push_back({name_count[work[i].name] == 1 ? work[i].name : FormatSeriesId(work[i].name, named), {i}});

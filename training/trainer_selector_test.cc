@@ -244,6 +244,51 @@ TEST_CASE("trainer: two series of one GPU that overlap longer than Prometheus's 
   CHECK(run->targets[0].selector_note.find("also selects 1 other series of the data") != std::string::npos);
 }
 
+TEST_CASE("trainer: a time-sliced GPU reported once per pod at once trains as one target that ignores the pod") {
+  // DET (2026-12-04): a GPU shared by two pods (time-slicing): dcgm-exporter's pod mapping gives
+  // one series per pod, with the same reading. Before: two targets, each select keeping
+  // pod="train-a" / "train-b" (the other series "also selected" without it), so once those pods
+  // ended the GPU's rules selected nothing, and the same readings trained two rule files.
+  const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "x", 40);
+  std::vector<TimeSeries> history;
+  for (const char* pod : {"train-a", "train-b"}) {
+    TimeSeries s = gpu0.SliceIndex(0, 1200);
+    s.labels = {{"Hostname", "node-a"}, {"gpu", "0"},           {"UUID", "GPU-node-a-0"},
+                {"job", "dcgm-exporter"}, {"instance", "10.0.0.11:9400"}, {"pod", pod}, {"namespace", "team-a"}};
+    history.push_back(s);
+  }
+  history[1] = history[1].SliceIndex(100, 1200);  // train-b started later
+  Result<TrainingRun> run = Train(history);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 1);
+  const TrainedTarget& t = run->targets[0];
+  REQUIRE(t.status.ok());
+  CHECK(t.series == std::vector<size_t>{0, 1});
+  CHECK(t.selector ==
+        "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-a\", UUID=\"GPU-node-a-0\", gpu=\"0\", job=\"dcgm-exporter\"} "
+        "ignoring (namespace, pod)");
+  INFO(t.stitch_note);
+  CHECK(t.stitch_note.find("merged from 2 series of one unit reported at once with the same readings (a "
+                           "time-sliced or shared GPU") == 0);
+  CHECK(t.stitch_note.find("pod=\"train-a\" (1200 points from 1970-01-01T00:00:00Z); pod=\"train-b\" (1100 points") !=
+        std::string::npos);
+  CHECK(t.stitch_note.find("its select ignores (namespace, pod)") != std::string::npos);
+  REQUIRE(t.best);
+  // The rules watch the GPU under the next pod, in another namespace: its spikes are flagged.
+  TimeSeries later = gpu0.SliceIndex(0, 1600);
+  later.labels = history[0].labels;
+  later.labels["pod"] = "eval-c";
+  later.labels["namespace"] = "team-b";
+  const std::vector<std::vector<uint8_t>> flags = FlagsOf(*run, {later});
+  CHECK(flags[0][40 + 97 * 14] == 1);
+
+  // Different readings at shared times (two GPUs that happen to share the unit labels): apart.
+  history[1].values[500] += 1;
+  run = Train(history);
+  REQUIRE(run.ok());
+  CHECK(run->targets.size() == 2);
+}
+
 TEST_CASE("trainer: a series with under 20 training points is left out, named with how much history it had") {
   // WALKT's walk: node-c's GPU appeared 20 points before the history ended and trained on 15
   // points (the minimum is 20 per series), without a word.
