@@ -667,8 +667,8 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   run.objective = options.objective;
   run.delay_k = options.delay_k;
   // Targets.
-  // Targets, as indices into `work`: the history, or in one-for-one mode the history with each
-  // unit's fragments stitched into one series (`parts`: their history indices).
+  // Targets, as indices into `work`: the history with each unit's fragments stitched into one
+  // series (`parts`: their history indices).
   std::vector<std::pair<std::string, std::vector<size_t>>> targets;
   std::vector<SelectorParts> selectors;  // per target, parallel to `targets`
   std::vector<TimeSeries> stitched;
@@ -676,8 +676,20 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   std::vector<std::string> stitch_notes;
   std::vector<std::vector<std::string>> ignoring;  // per stitched series: its select's `ignoring`
   std::vector<std::string> readable_names;  // one-for-one: what file and rule names are made from
-  if (options.mode == TrainMode::kOneForOne) StitchFragments(history, stitched, parts, stitch_notes, ignoring);
-  const std::vector<TimeSeries>& work = options.mode == TrainMode::kOneForOne ? stitched : history;
+  // Both modes stitch: one-for-all's members are units too (an exporter that moved inside the
+  // history left two members for one GPU, the newer one often too short to train on).
+  StitchFragments(history, stitched, parts, stitch_notes, ignoring);
+  const std::vector<TimeSeries>& work = stitched;
+  std::vector<size_t> work_of(history.size());  // history index -> its index in `work`
+  for (size_t w = 0; w < parts.size(); ++w)
+    for (size_t h : parts[w]) work_of[h] = w;
+  // A group of history indices as `work` indices (each stitched series once, first-seen order).
+  auto to_work = [&](const std::vector<size_t>& idx) {
+    std::vector<size_t> w;
+    for (size_t h : idx)
+      if (std::find(w.begin(), w.end(), work_of.at(h)) == w.end()) w.push_back(work_of.at(h));
+    return w;
+  };
   if (options.mode == TrainMode::kOneForOne) {
     std::map<std::string, int> name_count;
     for (const TimeSeries& s : work) ++name_count[s.name];
@@ -734,10 +746,10 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     for (size_t t = 0; t < targets.size(); ++t)
       if (readable_count[readable_names[t]] > 1) readable_names[t] = targets[t].first;
   } else if (!groups.empty()) {
-    for (const auto& [g, idx] : groups) targets.push_back({g, idx});
+    for (const auto& [g, idx] : groups) targets.push_back({g, to_work(idx)});
   } else {
     std::map<std::string, std::vector<size_t>> by_name;
-    for (size_t i = 0; i < history.size(); ++i) by_name[history[i].name].push_back(i);
+    for (size_t i = 0; i < work.size(); ++i) by_name[work[i].name].push_back(i);
     for (auto& [g, idx] : by_name) targets.push_back({g, idx});
   }
   std::vector<std::string> names = readable_names;
@@ -775,11 +787,13 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
         run.left_out.insert(run.left_out.end(), short_members.begin(), short_members.end());
       }
     }
-    out.series = members;
-    if (options.mode == TrainMode::kOneForOne) {
-      out.series = parts[members[0]];
-      out.stitch_note = stitch_notes[members[0]];
-    }
+    out.series.clear();  // history indices: a stitched member's every fragment
+    for (size_t w : members) out.series.insert(out.series.end(), parts[w].begin(), parts[w].end());
+    std::sort(out.series.begin(), out.series.end());
+    for (size_t w : members)
+      if (!stitch_notes[w].empty())
+        out.stitch_note += (out.stitch_note.empty() ? "" : " | ") + work[w].id() + ": " + stitch_notes[w];
+    if (options.mode == TrainMode::kOneForOne) out.stitch_note = stitch_notes[members[0]];
     Result<TrainingData> data_or = CutTarget(work, members, out.target, options, selector);
     if (!data_or.ok()) out.status = data_or.status();
     if (out.status.ok()) {

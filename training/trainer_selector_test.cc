@@ -215,6 +215,39 @@ TEST_CASE("trainer: one GPU's series before and after its exporter moved train a
   CHECK(run->targets[0].stitch_note.find("stitched from 2 series") == 0);
 }
 
+TEST_CASE("trainer: one-for-all stitches an exporter that moved too: one member per GPU, the newer fragment kept") {
+  // DET (2026-12-04): one-for-all did not stitch. The exporter moved 18 points before the history
+  // ended: each GPU's newer fragment was a member of its own, left out for too little history (and
+  // with more history it was a second member for the same GPU).
+  const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40);
+  const TimeSeries gpu1 = DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-old", 45);
+  std::vector<TimeSeries> history = {Fragment(gpu0, 0, 1584, "10.0.0.11", "dcgm-old"),
+                                     Fragment(gpu1, 0, 1584, "10.0.0.11", "dcgm-old"),
+                                     Fragment(gpu0, 1582, 1600, "10.0.0.21", "dcgm-new"),
+                                     Fragment(gpu1, 1582, 1600, "10.0.0.21", "dcgm-new")};
+  BuiltinProposer proposer;
+  TrainerOptions all;
+  all.mode = TrainMode::kOneForAll;
+  all.objective = Objective::kPoint;
+  Result<TrainingRun> run = TrainRules(history, {}, proposer, all);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 1);
+  const TrainedTarget& t = run->targets[0];
+  REQUIRE(t.status.ok());
+  CHECK(run->left_out.empty());
+  CHECK(t.series == std::vector<size_t>{0, 1, 2, 3});
+  INFO(t.stitch_note);
+  CHECK(t.stitch_note.find("gpu=\"0\"") != std::string::npos);
+  CHECK(t.stitch_note.find("stitched from 2 series of one unit, one after another") != std::string::npos);
+  CHECK(t.stitch_note.find(" | DCGM_FI_DEV_GPU_TEMP{") != std::string::npos);  // both GPUs named
+  CHECK(t.selector.find("instance") == std::string::npos);
+  // The group's reader-given members (groups) are stitched the same way.
+  run = TrainRules(history, {{"node-a", {0, 1, 2, 3}}}, proposer, all);
+  REQUIRE(run.ok());
+  CHECK(run->left_out.empty());
+  CHECK(run->targets[0].stitch_note.find("stitched from 2 series") != std::string::npos);
+}
+
 TEST_CASE("trainer: a GPU whose job's pod label goes away (dcgm-exporter's pod mapping) trains as one series") {
   const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "x", 40);
   TimeSeries busy = gpu0.SliceIndex(0, 1000), idle = gpu0.SliceIndex(1000, 1600);
