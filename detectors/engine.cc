@@ -478,6 +478,10 @@ struct AlertTracker {
   template <typename Make>
   Event Update(const RulePlan& plan, int64_t t, bool cond, Make make) {
     if (cond) {
+      // A pending alert whose series had no point for longer than the lookback (an exporter down,
+      // a scrape gap) restarts its `for` here: nothing said the condition held in between, as
+      // Prometheus drops a pending alert whose series went stale.
+      if (state == AlertState::kPending && detail::ElapsedOver(last_true, t, plan.lookback_ms)) active_at = t;
       last_true = t;
       if (state == AlertState::kInactive) {
         state = AlertState::kPending;
