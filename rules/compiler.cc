@@ -68,6 +68,10 @@ std::string PromqlEquivalent(std::string_view name, bool by) {
       {"quantile_over_time", {"`quantile(x, q, w)` (the series first, then q)", nullptr}},
       {"percentile", {"`quantile(x, q, w)` with q from 0 to 1", "`quantile by (...) (q, x)` with q from 0 to 1"}},
       {"increase", {"`rate(x, w)` (per second; PromQL's increase over w is that times w's seconds)", nullptr}},
+      {"deriv", {"`delta(x, w)` (last minus first value in the window; over 10m, `delta(x, 10m) / 600` per second)",
+                 nullptr}},
+      {"idelta", {"`diff(x)` (the value minus the one before)", nullptr}},
+      {"irate", {"`rate(x, w)` over a short window (e.g. `rate(x, 2m)`: per second, reset-aware)", nullptr}},
       {"absent_over_time", {"`absent(d)` (no selected series has had a value for d) or `stale_for(d)` (this series)",
                             nullptr}},
   };
@@ -204,6 +208,8 @@ class Parser {
         if (kw.kind == TokenKind::kIdent && kw.text == "ignoring")
           Fail(kw, "`ignoring` belongs to the `select` clause, right after the selector: "
                    "`select METRIC{...} ignoring (pod)`");
+        if (kw.kind == TokenKind::kIdent && kw.text == "unless" && last_clause == "when")
+          Fail(kw, "`unless` is PromQL's; here write `A and not (B)`");
         if (kw.kind == TokenKind::kIdent && last_clause == "select" &&
             !ClosestMatch(kw.text, std::vector<std::string>{"ignoring"}).empty())
           Fail(kw, "unknown clause " + Describe(kw) + ", did you mean `ignoring`? (after the selector: "
@@ -385,6 +391,9 @@ class Parser {
     static const std::vector<std::string> kCmp = {"<", "<=", ">", ">=", "==", "!="};
     if (Peek().kind == TokenKind::kPunct && std::find(kCmp.begin(), kCmp.end(), Peek().text) != kCmp.end()) {
       const Token& tok = Next();
+      if (IsWord("bool"))
+        Fail(Peek(), "`bool` (PromQL's comparison modifier) is not needed: a comparison here is already a condition "
+                     "(true/false); drop `bool`");
       a = MakeBinary(tok.text, tok, std::move(a), ParseAdd());
       if (Peek().kind == TokenKind::kPunct && std::find(kCmp.begin(), kCmp.end(), Peek().text) != kCmp.end())
         Fail(Peek(), "comparisons do not chain: write `a < b and b < c`");
@@ -478,6 +487,15 @@ class Parser {
                    tok.text + "` clause)");
     }
     if (tok.kind == TokenKind::kIdent) {
+      // PromQL's vector matching after a binary operator (`a and on (job) b`, `a / ignoring (pod) b`).
+      static const std::set<std::string, std::less<>> kMatching = {"on", "ignoring", "group_left", "group_right"};
+      if (kMatching.count(tok.text) && pos_ > 0 && pos_ + 1 < t_.size() && t_[pos_ + 1].kind == TokenKind::kPunct &&
+          t_[pos_ + 1].text == "(" &&
+          (t_[pos_ - 1].kind == TokenKind::kPunct || t_[pos_ - 1].text == "and" || t_[pos_ - 1].text == "or"))
+        Fail(tok, "`" + tok.text + " (...)` is PromQL's vector matching: a rule has no second vector to match; its "
+                  "expressions see only its selected series (each one on its own), and compare a series with its "
+                  "peers through an aggregation such as `median by (job) (x)`; series identity is `select METRIC "
+                  "ignoring (pod)`");
       static const std::set<std::string, std::less<>> kReserved = {"and", "or", "not", "by", "offset", "rule"};
       if (kReserved.count(tok.text)) Fail(tok, "expected a value, found keyword `" + tok.text + "`");
       Next();
@@ -778,6 +796,12 @@ class RuleCompiler {
                   std::to_string(a.args.size()) + ": usage `" + usage + "`");
   }
 
+  static std::string JoinLabels(const std::vector<std::string>& labels) {
+    std::string out;
+    for (size_t i = 0; i < labels.size(); ++i) out += (i ? ", " : "") + labels[i];
+    return out;
+  }
+
   double ConstantArg(const Ast& a, const std::string& what) {
     if (a.kind == Ast::Kind::kNumber) return a.number;
     if (a.kind == Ast::Kind::kUnary && a.name == "-" && a.args[0]->kind == Ast::Kind::kNumber) return -a.args[0]->number;
@@ -808,6 +832,11 @@ class RuleCompiler {
       n.by.erase(std::unique(n.by.begin(), n.by.end()), n.by.end());
       if (f == "quantile") {
         Arity(a, 2, "quantile by (job) (0.9, x)");
+        // PromQL's quantile_over_time order (series, then q) written in the aggregation.
+        if (a.args[0]->kind != Ast::Kind::kNumber && a.args[1]->kind == Ast::Kind::kNumber)
+          Fail(*a.args[0], "`quantile by` takes the quantile first, then the series: write `quantile by (" +
+                               JoinLabels(a.by) + ") (" + TextOf(*a.args[1]) + ", " + TextOf(*a.args[0]) +
+                               ")` (PromQL's `quantile by (...) (q, x)` order)");
         n.constant = ConstantArg(*a.args[0], "the quantile");
         if (!(n.constant >= 0 && n.constant <= 1)) Fail(*a.args[0], "the quantile must be between 0 and 1");
         n.inputs = {Expect(*a.args[1], ValueType::kNumber, "`quantile by`")};
@@ -940,6 +969,13 @@ class RuleCompiler {
     if (AsciiLower(f).find("bit") != std::string::npos)
       Fail(a, "unknown function `" + f + "`; the bit tests are `any_bits(x, MASK)` (any of the mask's bits set, "
               "e.g. any_bits(x, 0x60) for 0x20 or 0x40) and `all_bits(x, MASK)` (every bit of the mask set)");
+    // A NaN test, as a loss-went-NaN rule is written first: to the rules a NaN or Inf reading is missing.
+    if (static const std::set<std::string, std::less<>> kNanTests = {"isnan", "is_nan", "isinf", "is_inf",
+                                                                      "isfinite", "is_finite", "nan", "isNaN"};
+        kNanTests.count(f))
+      Fail(a, "unknown function `" + f + "`: the rules have no NaN / Inf test, a NaN or Inf reading is missing data "
+              "to them; a rule that fires on a NaN loss is `when stale_for(1m)` (the series has had no value for "
+              "1m; docs/rules.md, Missing data)");
     if (std::string promql = PromqlEquivalent(f, false); !promql.empty())
       Fail(a, "unknown function `" + f + "`; write " + promql + " (a window is the last argument: 5m, 10p; "
               "see docs/rules.md for the functions)");

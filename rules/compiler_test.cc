@@ -656,6 +656,35 @@ TEST_CASE("a stale_for / absent rule's explanation with a value is an error, not
 // An on-call engineer writes PromQL first. Before (2026-12-03, RV-OPS): `avg(x, 5m)` said "did you
 // mean `lag`?", `avg_over_time`, `max_over_time`, `stddev`, `increase`, `quantile_over_time` had no
 // hint, `avg by (job) (x)` none either, and `rate(x[5m])` said only "unexpected character `[`".
+TEST_CASE("a day-one rule written the PromQL / C way says what to write, at the word (DET)") {
+  // DET's walk (2026-12-04): an ML-infra engineer's first rules. Before: `> bool 3` said "unknown
+  // clause `3`", `and on (job) x` "unknown clause `x`", `!(...)` "unexpected character `!`",
+  // `unless` "unknown clause `unless`", `isnan(loss)` and `deriv` only "unknown function", and
+  // `quantile by (job) (x, 0.5)` "the quantile must be a number literal, found `x`".
+  auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
+  CHECK(err("x > bool 3").find("t.rules:3:12: `bool` (PromQL's comparison modifier) is not needed: a comparison "
+                               "here is already a condition (true/false); drop `bool`") == 0);
+  CHECK(err("rate(x, 10m) > 0 and on (job) x > 1").find("t.rules:3:29: `on (...)` is PromQL's vector matching: a "
+                                                        "rule has no second vector to match") == 0);
+  CHECK(err("x / ignoring (pod) x > 1").find("t.rules:3:12: `ignoring (...)` is PromQL's vector matching") == 0);
+  CHECK(err("!(x > 2)").find("t.rules:3:8: unexpected character `!`: negate a condition with `not` (`not (x > 2)`); "
+                             "`!=` compares") == 0);
+  CHECK(err("x > 0 unless x < 1").find("t.rules:3:14: `unless` is PromQL's; here write `A and not (B)`") == 0);
+  CHECK(err("isnan(x)").find("t.rules:3:8: unknown function `isnan`: the rules have no NaN / Inf test, a NaN or Inf "
+                             "reading is missing data to them; a rule that fires on a NaN loss is `when "
+                             "stale_for(1m)`") == 0);
+  CHECK(err("is_inf(x)").find("no NaN / Inf test") != std::string::npos);
+  CHECK(err("deriv(x, 10m) > 0").find("unknown function `deriv`; write `delta(x, w)`") != std::string::npos);
+  CHECK(err("idelta(x, 10m) > 0").find("write `diff(x)`") != std::string::npos);
+  CHECK(err("irate(x, 10m) > 0").find("write `rate(x, w)` over a short window") != std::string::npos);
+  CHECK(err("x > quantile by (job, exported_job) (x, 0.5)")
+            .find("t.rules:3:45: `quantile by` takes the quantile first, then the series: write `quantile by (job, "
+                  "exported_job) (0.5, x)`") == 0);
+  // What these words still mean elsewhere is unchanged: `!=`, `not`, a metric named `on`.
+  CHECK(CompileRules("rule R {\n  select x\n  when not (x != 2)\n}\n", "t.rules").ok());
+  CHECK(CompileRules("rule R {\n  select on\n  when on > 2\n}\n", "t.rules").ok());
+}
+
 TEST_CASE("PromQL function names and range selectors say what the rule language writes instead") {
   auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
   CHECK(err("avg(x, 5m) > 1").find("t.rules:3:8: unknown function `avg`; write `mean(x, w)` (a window is the last "

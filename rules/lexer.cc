@@ -78,6 +78,8 @@ std::string UnexpectedCharacter(std::string_view text, size_t i, size_t* bytes) 
     if (c == '&' || c == '|' || c == '%' || c == '^' || c == '~')
       m += ": the rule language has no bit or remainder operators; test a flag field's bits with "
            "`any_bits(x, MASK)` or `all_bits(x, MASK)` (e.g. any_bits(x, 0x60)), and join conditions with `and` / `or`";
+    if (c == '!')
+      m += ": negate a condition with `not` (`not (x > 2)`); `!=` compares";
     // PromQL's range selector, `rate(x[5m])`: the window is a function's last argument here.
     if (c == '[' || c == ']')
       m += ": a window is the function's last argument, e.g. `rate(x, 5m)`, `mean(x, 10p)` (PromQL's "
