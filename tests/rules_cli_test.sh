@@ -53,6 +53,24 @@ awk '/^```$/{n++; next} n==1' docs/rules.md > "$TMP/doc_first.rules"
 check "docs first example" 0 '1 rule\(s\) OK' -- "$VIGIL" rules check "$TMP/doc_first.rules"
 awk '/^## Examples/{f=1} f&&/^```$/{b=!b;next} f&&b' docs/rules.md > "$TMP/doc_examples.rules"
 check "docs examples" 0 '1[0-9] rule\(s\) OK' -- "$VIGIL" rules check "$TMP/doc_examples.rules"
+# The docs' error-counter examples on DCGM's series (DET, 2026-12-04): a GPU's uncorrectable ECC
+# count rose while its exporter was down for 19 minutes (a double-bit error takes the GPU and the
+# exporter with it), and an NVLink CRC count that climbs. Before, the ECC example's
+# `rate(x, 10m) > 0` had no two points in its window across the gap and never fired, and the NVLink
+# example selected `DCGM_FI_PROF_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL`, a field DCGM does not have
+# (its name is DCGM_FI_DEV_...): no series, no alert.
+{
+  echo "timestamp,series,value,gpu"
+  for m in $(seq 0 59); do
+    t=$((1795161600 + m * 60))
+    if [ "$m" -lt 11 ] || [ "$m" -ge 30 ]; then echo "$t,DCGM_FI_DEV_ECC_DBE_VOL_TOTAL,$([ "$m" -lt 30 ] && echo 0 || echo 2),0"; fi
+    echo "$t,DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL,$((1000 + (m > 20 ? (m - 20) * 600 : 0))),0"
+  done
+} >"$TMP/counters.csv"
+check "docs ECC example: an increase across an exporter gap" 0 '"rule":"EccDoubleBit".*"starts_at_ms":1795163400000' \
+  -- "$VIGIL" detect --rules "$TMP/doc_examples.rules" --data "csv:$TMP/counters.csv"
+check "docs NVLink example: DCGM's field name" 0 '"rule":"NvlinkCrc"' \
+  -- "$VIGIL" detect --rules "$TMP/doc_examples.rules" --data "csv:$TMP/counters.csv"
 
 echo "rules_cli_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
