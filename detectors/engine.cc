@@ -617,6 +617,7 @@ class TickRule {
   struct MemberState {
     bool started = false;
     int64_t last_value_t = 0;  // last non-NaN point (or the first point)
+    bool seen_value = false;   // some point had a value (not NaN): last_value_t is one
     const Labels* source = nullptr;  // merged series (`ignoring`): its latest point's input labels
     AlertTracker tracker;
   };
@@ -637,7 +638,10 @@ class TickRule {
       const double* v = value_at(members_[k]);
       MemberState& m = state_[plan_.absent_rule ? 0 : k];
       if (plan_.absent_rule) {
-        if (v && !std::isnan(*v)) last_seen_ = t;
+        if (v && !std::isnan(*v)) {
+          last_seen_ = t;
+          seen_any_ = true;
+        }
         continue;
       }
       if (v && !m.started) {
@@ -645,15 +649,18 @@ class TickRule {
         m.last_value_t = t;
       }
       if (v) m.source = source_of(members_[k]);
-      if (v && !std::isnan(*v)) m.last_value_t = t;
+      if (v && !std::isnan(*v)) {
+        m.last_value_t = t;
+        m.seen_value = true;
+      }
     }
     if (plan_.absent_rule) {
-      Evaluate(t, 0, last_seen_, infos, SIZE_MAX, on_eval, on_event);
+      Evaluate(t, 0, last_seen_, seen_any_, infos, SIZE_MAX, on_eval, on_event);
       return;
     }
     for (size_t k = 0; k < members_.size(); ++k) {
       if (!state_[k].started) continue;
-      Evaluate(t, k, state_[k].last_value_t, infos, members_[k], on_eval, on_event);
+      Evaluate(t, k, state_[k].last_value_t, state_[k].seen_value, infos, members_[k], on_eval, on_event);
     }
   }
 
@@ -668,7 +675,7 @@ class TickRule {
 
  private:
   template <typename OnEval, typename OnEvent>
-  void Evaluate(int64_t t, size_t k, int64_t last, const std::vector<TimeSeriesRef>& infos, size_t series,
+  void Evaluate(int64_t t, size_t k, int64_t last, bool seen, const std::vector<TimeSeriesRef>& infos, size_t series,
                 OnEval on_eval, OnEvent on_event) {
     for (size_t i = 0; i < plan_.nodes.size(); ++i) {
       const PlanNode& n = plan_.nodes[i];
@@ -693,7 +700,10 @@ class TickRule {
         a = MakeAlert(plan_, plan_.selector.metric, AbsentLabels(plan_.selector), active_at, now, kNaN, m.source, value);
       else
         a = MakeAlert(plan_, infos[series].name, *infos[series].labels, active_at, now, kNaN, m.source, value);
-      a.explanation["last_value_at"] = FormatRfc3339Ms(last);
+      // Never a value (a node that never reported, a series of NaN only): no time to name; the
+      // absence is counted from `last`, the first evaluation (absent) or the series' first point.
+      a.explanation["last_value_at"] = seen ? Json(FormatRfc3339Ms(last)) : Json(nullptr);
+      if (!seen) a.explanation["no_value_since"] = FormatRfc3339Ms(last);
     });
     on_eval(series, t, cond, m.tracker.firing(), std::span<const double>(vals_));
     if (ev != AlertTracker::Event::kNone) on_event(m.tracker.alert);
@@ -705,6 +715,7 @@ class TickRule {
   std::vector<double> vals_;
   bool started_ = false;
   int64_t first_tick_ = 0, last_seen_ = 0;
+  bool seen_any_ = false;  // absent: some selected series had a value (last_seen_ is its time)
 };
 
 // ---------------------------------------------------------------------------------------------

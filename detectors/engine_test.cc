@@ -592,6 +592,39 @@ TEST_CASE("stale_for fires when a series stops reporting while others continue")
   CHECK(r->alerts[0].state == AlertState::kFiring);
 }
 
+TEST_CASE("absent / stale_for over a selection that never had a value: last_value_at is null, not the first tick") {
+  // DET (2026-12-04): `select DCGM_FI_DEV_GPU_TEMP{Hostname="node-z"} when absent(5m)` over data
+  // where node-z never reported said "last_value_at": the input's first time, as if node-z had
+  // reported then; a series of NaN only likewise named its first point.
+  TimeSeries clock = Series("other", {}, {1000, 2000, 3000, 4000, 5000, 6000, 7000}, {0, 0, 0, 0, 0, 0, 0});
+  TimeSeries nan_only = Series("loss", {{"rank", "0"}}, {1000, 2000, 3000}, {kNaN, kNaN, kNaN});
+  TimeSeries ok = Series("loss", {{"rank", "1"}}, {1000, 2000}, {1, 1});
+  P p("Gone", "temp");
+  PlanNode n;
+  n.op = PlanOp::kAbsent;
+  n.type = ValueType::kBool;
+  n.duration_ms = 3000;
+  n.text = "absent(3s)";
+  RulePlan absent = p.Done(p.b.Add(n));
+  absent.tick_driven = absent.absent_rule = true;
+  RulePlan stale = P("Stale", "loss").StaleFor(3000, "stale_for(3s)");
+  const std::vector<TimeSeries> in{clock, nan_only, ok};
+  auto r = EvaluateBatch(CompiledRules{{absent, stale}}, in);
+  REQUIRE(r.ok());
+  REQUIRE(r->alerts.size() == 3);
+  for (const Alert& a : r->alerts) {
+    INFO(a.rule);
+    if (a.rule == "Gone" || (a.labels.count("rank") && a.labels.at("rank") == "0")) {
+      CHECK(a.explanation["last_value_at"].is_null());
+      CHECK(a.explanation["no_value_since"] == "1970-01-01T00:00:01Z");
+    } else {  // rank 1 had values until 2s
+      CHECK(a.explanation["last_value_at"] == "1970-01-01T00:00:02Z");
+      CHECK_FALSE(a.explanation.contains("no_value_since"));
+    }
+  }
+  CHECK(StreamMatchesBatch(CompiledRules{{absent, stale}}, in) > 0);
+}
+
 TEST_CASE("absent fires once for the whole selection, labelled by its equality matchers") {
   TimeSeries clock = Series("other", {}, {1000, 2000, 3000, 4000, 5000, 6000, 7000}, {0, 0, 0, 0, 0, 0, 0});
   TimeSeries a = Series("step", {{"job", "j"}, {"rank", "0"}}, {1000, 2000}, {1, 1});
