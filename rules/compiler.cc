@@ -1283,7 +1283,9 @@ std::string ExplainRulePlan(const RulePlan& p) {
     out += "  evaluated at every timestamp of the input (it watches for missing data)\n";
   else
     out += "  evaluated at each point of each selected series\n";
-  if (p.for_ms > 0) out += "  must hold for " + FormatDurationMs(p.for_ms) + " before firing (pending until then)\n";
+  if (p.for_ms > 0)
+    out += "  must hold for " + FormatDurationMs(p.for_ms) + " before firing (pending until then; a gap of over " +
+           FormatDurationMs(p.lookback_ms) + " between the series' points starts it again)\n";
   else out += "  fires as soon as it holds\n";
   if (p.keep_firing_for_ms > 0)
     out += "  keeps firing for " + FormatDurationMs(p.keep_firing_for_ms) + " after it stops holding\n";
