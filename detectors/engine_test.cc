@@ -592,6 +592,18 @@ TEST_CASE("stale_for fires when a series stops reporting while others continue")
   CHECK(r->alerts[0].state == AlertState::kFiring);
 }
 
+// `p`'s plan as an `absent(ms)` rule (text: its source), tick-driven.
+RulePlan AbsentPlan(P& p, int64_t ms, const std::string& text) {
+  PlanNode n;
+  n.op = PlanOp::kAbsent;
+  n.type = ValueType::kBool;
+  n.duration_ms = ms;
+  n.text = text;
+  RulePlan plan = p.Done(p.b.Add(n));
+  plan.tick_driven = plan.absent_rule = true;
+  return plan;
+}
+
 TEST_CASE("absent / stale_for over a selection that never had a value: last_value_at is null, not the first tick") {
   // DET (2026-12-04): `select DCGM_FI_DEV_GPU_TEMP{Hostname="node-z"} when absent(5m)` over data
   // where node-z never reported said "last_value_at": the input's first time, as if node-z had
@@ -600,13 +612,7 @@ TEST_CASE("absent / stale_for over a selection that never had a value: last_valu
   TimeSeries nan_only = Series("loss", {{"rank", "0"}}, {1000, 2000, 3000}, {kNaN, kNaN, kNaN});
   TimeSeries ok = Series("loss", {{"rank", "1"}}, {1000, 2000}, {1, 1});
   P p("Gone", "temp");
-  PlanNode n;
-  n.op = PlanOp::kAbsent;
-  n.type = ValueType::kBool;
-  n.duration_ms = 3000;
-  n.text = "absent(3s)";
-  RulePlan absent = p.Done(p.b.Add(n));
-  absent.tick_driven = absent.absent_rule = true;
+  RulePlan absent = AbsentPlan(p, 3000, "absent(3s)");
   RulePlan stale = P("Stale", "loss").StaleFor(3000, "stale_for(3s)");
   const std::vector<TimeSeries> in{clock, nan_only, ok};
   auto r = EvaluateBatch(CompiledRules{{absent, stale}}, in);
@@ -631,13 +637,7 @@ TEST_CASE("absent fires once for the whole selection, labelled by its equality m
   TimeSeries b = Series("step", {{"job", "j"}, {"rank", "1"}}, {1000, 2000, 3000}, {1, 1, kNaN});
   P p("Gone", "step");
   p.plan.selector.matchers.push_back({"job", MatchOp::kEq, "j"});
-  PlanNode n;
-  n.op = PlanOp::kAbsent;
-  n.type = ValueType::kBool;
-  n.duration_ms = 3000;
-  n.text = "absent(3s)";
-  RulePlan plan = p.Done(p.b.Add(n));
-  plan.tick_driven = plan.absent_rule = true;
+  RulePlan plan = AbsentPlan(p, 3000, "absent(3s)");
   std::vector<TimeSeries> all{clock, a, b};
   auto r = EvaluateBatch(CompiledRules{{plan}}, all);
   REQUIRE(r.ok());

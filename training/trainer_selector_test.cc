@@ -49,6 +49,16 @@ Result<TrainingRun> Train(const std::vector<TimeSeries>& history) {
   return TrainRules(history, {}, proposer, opts);
 }
 
+// One-for-all over `history` (`groups` as Dataset::groups; empty: by metric name).
+Result<TrainingRun> TrainOneForAll(const std::vector<TimeSeries>& history,
+                                   const std::map<std::string, std::vector<size_t>>& groups = {}) {
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.mode = TrainMode::kOneForAll;
+  opts.objective = Objective::kPoint;
+  return TrainRules(history, groups, proposer, opts);
+}
+
 // The flags of all the run's rules (compiled together) over `series`.
 std::vector<std::vector<uint8_t>> FlagsOf(const TrainingRun& run, const std::vector<TimeSeries>& series) {
   Result<CompiledRules> all = CompileRules(run.CombinedRules(), "all.rules");
@@ -171,15 +181,22 @@ TimeSeries Fragment(const TimeSeries& s, size_t from, size_t to, const std::stri
   return f;
 }
 
+// node-a's two GPUs (spikes from points 40 and 45) whose exporter moved from 10.0.0.11 (points up
+// to `old_end`) to 10.0.0.21 (from `new_start`): the old GPU 0, old GPU 1, new GPU 0, new GPU 1.
+std::vector<TimeSeries> TwoGpusMoved(size_t old_end, size_t new_start) {
+  const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40);
+  const TimeSeries gpu1 = DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-old", 45);
+  return {Fragment(gpu0, 0, old_end, "10.0.0.11", "dcgm-old"), Fragment(gpu1, 0, old_end, "10.0.0.11", "dcgm-old"),
+          Fragment(gpu0, new_start, 1600, "10.0.0.21", "dcgm-new"),
+          Fragment(gpu1, new_start, 1600, "10.0.0.21", "dcgm-new")};
+}
+
 TEST_CASE("trainer: one GPU's series before and after its exporter moved train as one stitched target") {
   const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40);
   const TimeSeries gpu1 = DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-old", 45);
   // The exporter moved at point 900 (10.0.0.11 -> 10.0.0.21); Prometheus's lookback repeated the
   // old series' last value for 3 more points (its next 3 points are the new series' first 3).
-  std::vector<TimeSeries> history = {Fragment(gpu0, 0, 903, "10.0.0.11", "dcgm-old"),
-                                     Fragment(gpu1, 0, 903, "10.0.0.11", "dcgm-old"),
-                                     Fragment(gpu0, 900, 1600, "10.0.0.21", "dcgm-new"),
-                                     Fragment(gpu1, 900, 1600, "10.0.0.21", "dcgm-new")};
+  std::vector<TimeSeries> history = TwoGpusMoved(903, 900);
   Result<TrainingRun> run = Train(history);
   REQUIRE(run.ok());
   REQUIRE(run->targets.size() == 2);
@@ -219,17 +236,8 @@ TEST_CASE("trainer: one-for-all stitches an exporter that moved too: one member 
   // DET (2026-12-04): one-for-all did not stitch. The exporter moved 18 points before the history
   // ended: each GPU's newer fragment was a member of its own, left out for too little history (and
   // with more history it was a second member for the same GPU).
-  const TimeSeries gpu0 = DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40);
-  const TimeSeries gpu1 = DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-old", 45);
-  std::vector<TimeSeries> history = {Fragment(gpu0, 0, 1584, "10.0.0.11", "dcgm-old"),
-                                     Fragment(gpu1, 0, 1584, "10.0.0.11", "dcgm-old"),
-                                     Fragment(gpu0, 1582, 1600, "10.0.0.21", "dcgm-new"),
-                                     Fragment(gpu1, 1582, 1600, "10.0.0.21", "dcgm-new")};
-  BuiltinProposer proposer;
-  TrainerOptions all;
-  all.mode = TrainMode::kOneForAll;
-  all.objective = Objective::kPoint;
-  Result<TrainingRun> run = TrainRules(history, {}, proposer, all);
+  std::vector<TimeSeries> history = TwoGpusMoved(1584, 1582);
+  Result<TrainingRun> run = TrainOneForAll(history);
   REQUIRE(run.ok());
   REQUIRE(run->targets.size() == 1);
   const TrainedTarget& t = run->targets[0];
@@ -242,7 +250,7 @@ TEST_CASE("trainer: one-for-all stitches an exporter that moved too: one member 
   CHECK(t.stitch_note.find(" | DCGM_FI_DEV_GPU_TEMP{") != std::string::npos);  // both GPUs named
   CHECK(t.selector.find("instance") == std::string::npos);
   // The group's reader-given members (groups) are stitched the same way.
-  run = TrainRules(history, {{"node-a", {0, 1, 2, 3}}}, proposer, all);
+  run = TrainOneForAll(history, {{"node-a", {0, 1, 2, 3}}});
   REQUIRE(run.ok());
   CHECK(run->left_out.empty());
   CHECK(run->targets[0].stitch_note.find("stitched from 2 series") != std::string::npos);
@@ -349,11 +357,7 @@ TEST_CASE("trainer: a series with under 20 training points is left out, named wi
   CHECK(LeftOutSummary(*Train({history[0]})).empty());
 
   // One-for-all: the short member is left out of the training data, its select still picks it.
-  BuiltinProposer proposer;
-  TrainerOptions all;
-  all.mode = TrainMode::kOneForAll;
-  all.objective = Objective::kPoint;
-  Result<TrainingRun> group = TrainRules(history, {}, proposer, all);
+  Result<TrainingRun> group = TrainOneForAll(history);
   REQUIRE(group.ok());
   REQUIRE(group->targets.size() == 1);
   CHECK(group->targets[0].status.ok());
