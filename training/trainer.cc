@@ -686,8 +686,9 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   // A group of history indices as `work` indices (each stitched series once, first-seen order).
   auto to_work = [&](const std::vector<size_t>& idx) {
     std::vector<size_t> w;
+    std::set<size_t> in;
     for (size_t h : idx)
-      if (std::find(w.begin(), w.end(), work_of.at(h)) == w.end()) w.push_back(work_of.at(h));
+      if (in.insert(work_of.at(h)).second) w.push_back(work_of.at(h));
     return w;
   };
   if (options.mode == TrainMode::kOneForOne) {
