@@ -473,15 +473,40 @@ struct AlertTracker {
   int64_t active_at = 0;
   int64_t last_true = 0;
   Alert alert;  // valid while firing
+  // The series' point before this one and the interval before that (the series' step), for the
+  // gap rule in Update. Update keeps them; batch, which skips idle false points, sets them from the
+  // series' timestamps first (SeePrevious).
+  bool has_last = false, has_step = false;
+  int64_t last_t = 0;
+  uint64_t step = 0;
+  void SeePrevious(const std::vector<int64_t>& ts, size_t i) {
+    has_last = i >= 1;
+    if (has_last) last_t = ts[i - 1];
+    has_step = i >= 2;
+    if (has_step) step = detail::Elapsed(ts[i - 2], ts[i - 1]);
+  }
 
   // Returns the transition; `make(active_at, t, alert&)` fills the alert when it starts firing.
   template <typename Make>
   Event Update(const RulePlan& plan, int64_t t, bool cond, Make make) {
+    // A gap: no point for longer than the lookback and than twice the series' step before it (an
+    // exporter down, not a coarse cadence such as `vigil serve --eval-interval 600`). A pending
+    // alert restarts its `for` at the point after it: nothing said the condition held in between,
+    // as Prometheus drops a pending alert whose series went stale.
+    bool gap = false;
+    if (has_last && has_step) {
+      const uint64_t elapsed = detail::Elapsed(last_t, t);
+      const uint64_t twice = step > UINT64_MAX / 2 ? UINT64_MAX : 2 * step;
+      gap = elapsed > twice && (plan.lookback_ms < 0 || elapsed > static_cast<uint64_t>(plan.lookback_ms));
+    }
+    if (has_last) {
+      step = detail::Elapsed(last_t, t);
+      has_step = true;
+    }
+    last_t = t;
+    has_last = true;
     if (cond) {
-      // A pending alert whose series had no point for longer than the lookback (an exporter down,
-      // a scrape gap) restarts its `for` here: nothing said the condition held in between, as
-      // Prometheus drops a pending alert whose series went stale.
-      if (state == AlertState::kPending && detail::ElapsedOver(last_true, t, plan.lookback_ms)) active_at = t;
+      if (state == AlertState::kPending && gap) active_at = t;
       last_true = t;
       if (state == AlertState::kInactive) {
         state = AlertState::kPending;
@@ -1440,10 +1465,15 @@ class BatchRule {
         if (skip_idle && tracker.state == AlertState::kInactive) {
           // Inactive and false: nothing changes and the flag stays as it is; find the next
           // true condition four points a step.
+          const size_t from = i;
           while (i + 4 <= nb && !(Truthy(cond[i]) | Truthy(cond[i + 1]) | Truthy(cond[i + 2]) | Truthy(cond[i + 3])))
             i += 4;
           while (i < nb && !Truthy(cond[i])) ++i;
-          if (i == nb) break;
+          if (i == nb) {
+            tracker.SeePrevious(ts_.timestamps_ms, base + nb);  // the skipped points, for the next block
+            break;
+          }
+          if (i != from) tracker.SeePrevious(ts_.timestamps_ms, base + i);  // idle points skipped did not reach Update
         }
         const bool hold = Truthy(cond[i]);
         auto ev = tracker.Update(plan, t[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {

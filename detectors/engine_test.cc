@@ -319,7 +319,7 @@ TEST_CASE("alert life cycle: pending, firing after `for`, keep_firing_for, resol
 
 size_t StreamMatchesBatch(const CompiledRules& rules, const std::vector<TimeSeries>& series);  // below
 
-TEST_CASE("`for` restarts after a gap longer than the lookback: a GPU hot before and after its exporter was down") {
+TEST_CASE("`for` restarts after a gap (over the lookback and twice the step): a GPU hot before and after its exporter was down") {
   // DET (2026-12-04): `for 5m` fired on two hot readings 20 minutes apart with no point between
   // (the exporter down from 08:11 to 08:29): pending since the first, "held" across the gap.
   // Prometheus drops a pending alert whose series went stale (no sample within its 5m lookback).
@@ -338,18 +338,25 @@ TEST_CASE("`for` restarts after a gap longer than the lookback: a GPU hot before
   // for 5 minutes at 15.
   TimeSeries short_gap = Series("temp", {{"gpu", "1"}}, minutes({9, 10, 14, 15, 16}), {60, 85, 85, 85, 60});
   // After a long gap the condition holding for 5 minutes again fires, pending since the gap's end.
-  TimeSeries again = Series("temp", {{"gpu", "2"}}, minutes({10, 30, 31, 32, 33, 34, 35, 36}),
-                            {85, 85, 85, 85, 85, 85, 85, 60});
-  const std::vector<TimeSeries> in = {gap, short_gap, again};
+  TimeSeries again = Series("temp", {{"gpu", "2"}}, minutes({9, 10, 30, 31, 32, 33, 34, 35, 36}),
+                            {60, 85, 85, 85, 85, 85, 85, 85, 60});
+  // A coarse cadence is no gap: points every 10 minutes (`vigil serve --eval-interval 600`) fire
+  // `for 5m` at the second hot point; a 40-minute hole in that cadence is a gap.
+  TimeSeries coarse = Series("temp", {{"gpu", "3"}}, minutes({0, 10, 20, 30}), {60, 85, 85, 60});
+  TimeSeries coarse_gap = Series("temp", {{"gpu", "4"}}, minutes({0, 10, 20, 60, 70}), {60, 60, 85, 85, 60});
+  const std::vector<TimeSeries> in = {gap, short_gap, again, coarse, coarse_gap};
   auto r = EvaluateBatch(CompiledRules{{plan}}, in);
   REQUIRE(r.ok());
   CHECK(r->flags[0] == std::vector<uint8_t>(10, 0));
   CHECK(r->flags[1] == std::vector<uint8_t>{0, 0, 0, 1, 0});
-  CHECK(r->flags[2] == std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 1, 0});
-  REQUIRE(r->alerts.size() == 2);
+  CHECK(r->flags[2] == std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 0, 1, 0});
+  CHECK(r->flags[3] == std::vector<uint8_t>{0, 0, 1, 0});
+  CHECK(r->flags[4] == std::vector<uint8_t>(5, 0));
+  REQUIRE(r->alerts.size() == 3);
   for (const Alert& a : r->alerts) {
     if (a.labels.at("gpu") == "1") CHECK(a.active_at_ms == 10 * 60'000);
     if (a.labels.at("gpu") == "2") CHECK(a.active_at_ms == 30 * 60'000);
+    if (a.labels.at("gpu") == "3") CHECK(a.active_at_ms == 10 * 60'000);
   }
   CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);  // the streaming engine alike
 }
@@ -719,9 +726,8 @@ TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets an
   series.push_back(Series("off", {}, {kMin, kMin + 1000, kMax - 500, kMax}, {1, 2, 3, 4}));  // 4
   series.push_back(Series("gone", {}, {kMin}, {7}));                          // 5
   std::vector<RulePlan> plans;
-  {  // pending at INT64_MIN; at INT64_MAX 2^64 - 1 ms later, a gap longer than the 5m lookback,
-     // so `for` restarts there and it is not firing (since 2026-12-04, DET; it fired before; a
-     // wrapped difference, -1, would read as no gap and fire)
+  {  // pending at INT64_MIN, firing at INT64_MAX (`for 1s` has passed; the series has no step
+     // before that point, so the 2^64 - 1 ms is no gap to the gap rule)
     P p("For", "up");
     RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(0)));
     plan.for_ms = 1000;
@@ -767,7 +773,7 @@ TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets an
       REQUIRE(bt.count({r, s}));
       return *bt.at({r, s});
     };
-    CHECK(get(0, 0).firing == std::vector<uint8_t>{0, 0});
+    CHECK(get(0, 0).firing == std::vector<uint8_t>{0, 1});
     CHECK(get(1, 1).firing == std::vector<uint8_t>{1, 0});
     // Peers: at INT64_MIN the member itself (10); at INT64_MIN + 5 both (15); at INT64_MAX
     // rank 1's point is 2^64 - 6 ms old: only 30.
@@ -788,7 +794,7 @@ TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets an
     REQUIRE(st.timestamps_ms.size() == 5);  // every distinct timestamp of the input
     CHECK(st.condition == std::vector<uint8_t>{0, 0, 0, 1, 1});
   }
-  CHECK(batch->flags[0] == std::vector<uint8_t>{0, 0});
+  CHECK(batch->flags[0] == std::vector<uint8_t>{0, 1});
   CHECK(batch->flags[1] == std::vector<uint8_t>{1, 0});
 }
 

@@ -1285,7 +1285,7 @@ std::string ExplainRulePlan(const RulePlan& p) {
     out += "  evaluated at each point of each selected series\n";
   if (p.for_ms > 0)
     out += "  must hold for " + FormatDurationMs(p.for_ms) + " before firing (pending until then; a gap of over " +
-           FormatDurationMs(p.lookback_ms) + " between the series' points starts it again)\n";
+           FormatDurationMs(p.lookback_ms) + " and twice the series' step between its points starts it again)\n";
   else out += "  fires as soon as it holds\n";
   if (p.keep_firing_for_ms > 0)
     out += "  keeps firing for " + FormatDurationMs(p.keep_firing_for_ms) + " after it stops holding\n";

@@ -105,8 +105,8 @@ TEST_CASE("compiles the documented straggler rule into a plan") {
   std::string words = ExplainRulePlan(p);
   CHECK(words.find("must hold for 5m") != std::string::npos);
   // The engine's gap rule (DET, 2026-12-04: a gap longer than the lookback restarts `for`).
-  CHECK(words.find("must hold for 5m before firing (pending until then; a gap of over 5m between the series' "
-                   "points starts it again)") != std::string::npos);
+  CHECK(words.find("must hold for 5m before firing (pending until then; a gap of over 5m and twice the series' "
+                   "step between its points starts it again)") != std::string::npos);
   CHECK(words.find("median of step_time_ms across the selected series with the same job") != std::string::npos);
   CHECK(words.find("mean over the last 10 points of step_time_ms") != std::string::npos);
 }
