@@ -257,6 +257,24 @@ std::string JsonArrayText(const std::vector<std::string>& v) {
   if (kb::AppendAsciiJsonStringArray(v, &out)) return out;
   return ToJsonArray(v).dump();
 }
+
+// The origin a new record and a stored incident of the same id must share for the record to
+// replace it in a file import (WALKK, 2026-12-04): the same `source`, or, for records that named
+// none (Validate's `import:FILE:LINE`), the same file, whatever line the record is on now. The
+// shipped pack's entries and vigil serve's resolutions are not edited by a file import (the pack
+// reload and UpsertIncident replace those).
+std::string_view ImportOrigin(std::string_view source) {
+  if (source.starts_with("import:")) {
+    if (const size_t colon = source.rfind(':'); colon > std::string_view("import").size()) return source.substr(0, colon);
+  }
+  return source;
+}
+bool SameEditableOrigin(std::string_view stored, std::string_view incoming) {
+  for (std::string_view owned : {"pack:", "vigil-serve:"}) {
+    if (stored.starts_with(owned) || incoming.starts_with(owned)) return false;
+  }
+  return !stored.empty() && ImportOrigin(stored) == ImportOrigin(incoming);
+}
 // A stored JSON list column; DataLoss naming the column and the incident when it is not a JSON
 // array of strings (before 2026-11-30 afternoon such a column read as an empty list, silently).
 Result<std::vector<std::string>> FromJsonArray(const std::string& text, const char* column,
@@ -802,11 +820,16 @@ class KnowledgeBase::Impl {
   // single-row INSERT checks its constraints before it writes, so it needs no statement journal.
   struct Prepared {
     Stmt hash_exists, id_exists, insert_incident, insert_entry, insert_text, insert_category, insert_signature;
+    Stmt stored_fields;  // every column a record sets, of one id (StoredFieldsEqual)
   };
   Result<Prepared> PrepareImport() {
     Prepared p;
     ASSIGN_OR_RETURN(p.hash_exists, db->Prepare("SELECT id FROM incidents WHERE content_hash = ?"));
     ASSIGN_OR_RETURN(p.id_exists, db->Prepare("SELECT source FROM incidents WHERE id = ?"));
+    ASSIGN_OR_RETURN(p.stored_fields,
+                     db->Prepare("SELECT title, started_at_ms, resolved_at_ms, raw_text, symptoms, log_signatures, "
+                                 "metric_conditions, root_cause, component, verification_steps, mitigation, links, "
+                                 "extra FROM incidents WHERE id = ?"));
     ASSIGN_OR_RETURN(
         p.insert_incident,
         db->Prepare("INSERT INTO incidents(id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, "
@@ -1242,6 +1265,25 @@ class KnowledgeBase::Impl {
     }
     std::unordered_map<std::string, std::string> seen_hashes;          // within this import
     std::unordered_set<std::string> seen_ids;
+    std::unordered_set<std::string> met_ids;  // every record's id, stored or skipped: an id's first record decides
+    // Whether the stored row of `p`'s id holds exactly the fields `p` would write (the content hash
+    // leaves out the fix, component, steps, links, times, extra fields and the case of the words).
+    auto stored_fields_equal = [&](const kb::ParsedIncident& p) -> Result<bool> {
+      const Incident& inc = p.incident;
+      Stmt& s = prep.stored_fields;
+      s.Reset();
+      s.Bind(1, inc.id);
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      const bool equal = row && s.Text(0) == inc.title && s.Int(1) == inc.started_at_ms &&
+                         s.Int(2) == inc.resolved_at_ms && s.Text(3) == inc.raw_text &&
+                         s.Text(4) == JsonArrayText(inc.symptoms) && s.Text(5) == JsonArrayText(inc.log_signatures) &&
+                         s.Text(6) == JsonArrayText(inc.metric_conditions) && s.Text(7) == inc.root_cause &&
+                         s.Text(8) == inc.component && s.Text(9) == JsonArrayText(inc.verification_steps) &&
+                         s.Text(10) == inc.mitigation && s.Text(11) == JsonArrayText(inc.links) &&
+                         s.Text(12) == p.extra.dump();
+      s.Reset();
+      return equal;
+    };
     const size_t d = embedder->dim();
     // Entries are embedded, assigned to IVF lists and checked for near-duplicates a chunk at a
     // time: the stored vectors of a list are read once for all of the chunk's entries in it.
@@ -1297,6 +1339,7 @@ class KnowledgeBase::Impl {
         };
         std::string& hash = in.hashes[i];
         if (inc.id.empty()) inc.id = "kb-" + hash.substr(0, 12);
+        const bool id_met_before = !met_ids.insert(inc.id).second;
         if (auto it = seen_hashes.find(hash); it != seen_hashes.end()) {
           dup("duplicate of `" + it->second + "` earlier in this import; skipped");
           continue;
@@ -1308,18 +1351,48 @@ class KnowledgeBase::Impl {
         // this import, or for a near-duplicate (an exact duplicate is reported as such).
         enum class Stored { kNew, kDuplicate, kReplaced };
         std::optional<Stored> stored_as;
+        // A file import's record of a stored id from the same origin (SameEditableOrigin) is that
+        // record corrected: it replaces the stored version (WALKK; before, a corrected fix was
+        // "same normalized text" and a corrected text "already exists", both skipped).
+        auto replace_edited = [&]() -> Result<Stored> {
+          RETURN_IF_ERROR(DeleteStoredIncident(inc.id));
+          ++report->replaced;
+          const bool named = !inc.source.starts_with("import:");
+          report->issues.push_back({file, p.line,
+                                    "replaced the stored version of incident `" + inc.id + "` (same " +
+                                        (named ? "source " + inc.source : "file " + file) + ")",
+                                    false});
+          return Stored::kReplaced;
+        };
+        const bool may_edit = !pack_reload && upsert_source.empty() && !id_met_before;
         auto classify = [&]() -> Result<Stored> {
           prep.hash_exists.Reset();
           prep.hash_exists.Bind(1, hash);
           ASSIGN_OR_RETURN(bool hash_row, prep.hash_exists.Step());
           if (hash_row) {
-            dup("duplicate of stored incident `" + prep.hash_exists.Text(0) +
-                "` (same normalized text); skipped");
+            const std::string stored_id = prep.hash_exists.Text(0);
+            prep.hash_exists.Reset();
+            if (may_edit && stored_id == inc.id) {
+              prep.id_exists.Reset();
+              prep.id_exists.Bind(1, inc.id);
+              ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
+              const std::string stored_source = id_row ? prep.id_exists.Text(0) : std::string();
+              prep.id_exists.Reset();
+              if (SameEditableOrigin(stored_source, inc.source)) {
+                ASSIGN_OR_RETURN(bool unchanged, stored_fields_equal(p));
+                if (!unchanged) return replace_edited();
+              }
+            }
+            dup("duplicate of stored incident `" + stored_id + "` (same normalized text); skipped");
             return Stored::kDuplicate;
           }
           prep.id_exists.Reset();
           prep.id_exists.Bind(1, inc.id);
           ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
+          if (id_row && may_edit && SameEditableOrigin(prep.id_exists.Text(0), inc.source)) {
+            prep.id_exists.Reset();
+            return replace_edited();
+          }
           // A changed shipped pack updates its own entries (new signatures reach existing
           // stores); an incident a user imported under the same id is never overwritten.
           const bool replace_pack = id_row && !seen_ids.contains(inc.id) && pack_reload &&

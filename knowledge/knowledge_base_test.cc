@@ -315,6 +315,7 @@ TEST_CASE("duplicates: same text, same id, near-duplicate embedding") {
   REQUIRE(oom.ok());
   Incident same_id = *oom;
   same_id.title = "A different title entirely about disks";
+  same_id.source = "another tracker";  // the same source would be a corrected record: replaced (WALKK)
   Incident renamed = *oom;
   renamed.id = "t-oom-copy";
   renamed.title = "CUDA  out of memory, during backward!";  // same normalized text
@@ -1315,6 +1316,9 @@ TEST_CASE("a schema v3 store migrates to v4 (incident text derived) and searches
 // entries, a stored id that is also a near-duplicate, a case-only change); the expected reports
 // are those of 522a721's code, whose two SELECTs per incident ran before its INSERT (this code
 // lets the INSERT's UNIQUE constraints find them). Imported once and again: all stored then.
+// Its records that name a source name `other-tracker` (they said `test`, as incidents.jsonl does,
+// until WALKK made a stored id's record from the same source a correction that replaces it: these
+// are another source's records reusing ids, the collisions the test is about).
 TEST_CASE("duplicates are reported as by the previous SELECT-first check, same lines and messages") {
   for (size_t batch : {1000, 2}) {  // one transaction; duplicates of entries in committed batches
     INFO("batch_size ", batch);
@@ -2128,4 +2132,91 @@ TEST_CASE("the incident cache keeps under its byte budget, evicting the least re
 }
 
 }  // namespace
+TEST_CASE("a corrected record re-imported from the same file or source replaces its stored version (WALKK)") {
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  const std::string header = "id,title,raw_text,root_cause,component,mitigation,source\n";
+  const std::string ecc = "inc-2042,ECC errors on gpu-22,Xid 48 double bit ECC error on GPU 3,gpu_memory_uncorrectable_ecc,gpu,"
+                          "drained gpu-22,\n";
+  const fs::path csv = tmp.path / "tracker.csv";
+  auto write = [&](const std::string& hang_row) { std::ofstream(csv) << header << hang_row << ecc; };
+  auto import = [&](KnowledgeBase& kb) {
+    auto r = kb.Import(csv.string());
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return *r;
+  };
+  const std::string hang = "inc-2041,Training hung on gpu-17,NCCL watchdog timeout; ib0 on gpu-17 flapping,"
+                           "ib_link_failure,network,";
+  {
+    auto kb = OpenOrDie(o);
+    write(hang + "\"replaced the IB cable on port 2\",jira\n");
+    CHECK(import(*kb).added == 2);
+    // Only the fix is corrected (the text the duplicate check hashes is the same): it was skipped as
+    // "same normalized text" and the wrong fix stayed.
+    write(hang + "\"replaced the IB cable on port 1, not 2\",jira\n");
+    ImportReport fix = import(*kb);
+    CHECK(fix.replaced == 1);
+    CHECK(fix.duplicates == 1);  // inc-2042, unchanged
+    CHECK(kb->GetIncident("inc-2041")->mitigation == "replaced the IB cable on port 1, not 2");
+    const ImportIssue* said = FindIssue(fix, 2);
+    REQUIRE(said != nullptr);
+    CHECK(said->message == "replaced the stored version of incident `inc-2041` (same source jira)");
+    // The text corrected: it was "already exists with different content; skipped".
+    write("inc-2041,Training hung on gpu-17,NCCL watchdog timeout; mlx5 port 1 of gpu-17 flapping,"
+          "ib_link_failure,network,\"replaced the IB cable on port 1, not 2\",jira\n");
+    ImportReport text = import(*kb);
+    CHECK(text.replaced == 1);
+    CHECK(text.added == 1);
+    CHECK(kb->Stats()->incidents == 2);
+    CHECK(TopHit(*kb, "mlx5 port flapping", SearchMode::kLexical) == "inc-2041");
+    CHECK(TopHit(*kb, "ib0", SearchMode::kLexical).empty());
+    // The same file again: nothing changes.
+    ImportReport same = import(*kb);
+    CHECK(same.added == 0);
+    CHECK(same.replaced == 0);
+    CHECK(same.duplicates == 2);
+    // Another source reusing the id is still never allowed to overwrite it.
+    std::ofstream(tmp.path / "other.csv") << header << "inc-2041,Other tracker's ticket,disk full on login node,"
+                                          << "storage_failure,host,cleaned /tmp,servicenow\n";
+    auto other = kb->Import((tmp.path / "other.csv").string());
+    REQUIRE(other.ok());
+    CHECK(other->replaced == 0);
+    CHECK(other->duplicates == 1);
+    CHECK(kb->GetIncident("inc-2041")->source == "jira");
+  }
+  {
+    // Records that name no source (source `import:FILE:LINE`): the same file is the same origin,
+    // whatever line the record moved to; another file is not.
+    auto kb = OpenOrDie(o);
+    const fs::path jl = tmp.path / "pm.jsonl";
+    std::ofstream(jl) << R"({"id":"pm-7","title":"Checkpoint stalls","raw_text":"torch.save to lustre blocked 40 s","root_cause":"storage_failure","mitigation":"local NVMe"})"
+                      << "\n";
+    REQUIRE(kb->Import(jl.string())->added == 1);
+    std::ofstream(jl) << R"({"id":"pm-6","title":"Loss spike","raw_text":"loss went to nan at step 900","root_cause":"unknown"})"
+                      << "\n"
+                      << R"({"id":"pm-7","title":"Checkpoint stalls","raw_text":"torch.save to lustre blocked 40 s","root_cause":"storage_failure","mitigation":"local NVMe, async copy"})"
+                      << "\n"
+                      << R"({"id":"pm-7","title":"Checkpoint stalls","raw_text":"a second record of the id in one file","root_cause":"storage_failure"})"
+                      << "\n";
+    ImportReport r = *kb->Import(jl.string());
+    CHECK(r.added == 2);  // pm-6, and pm-7's new version
+    CHECK(r.replaced == 1);
+    CHECK(r.duplicates == 1);  // the file's second pm-7: the first record of an id in an import wins
+    CHECK(kb->GetIncident("pm-7")->mitigation == "local NVMe, async copy");
+    CHECK(kb->GetIncident("pm-7")->source == "import:" + jl.string() + ":2");
+    std::ofstream(tmp.path / "copy.jsonl")
+        << R"({"id":"pm-7","title":"Checkpoint stalls","raw_text":"torch.save to lustre blocked 40 s","root_cause":"storage_failure","mitigation":"something else"})"
+        << "\n";
+    ImportReport copy = *kb->Import((tmp.path / "copy.jsonl").string());
+    CHECK(copy.replaced == 0);
+    CHECK(copy.duplicates == 1);
+    CHECK(kb->GetIncident("pm-7")->mitigation == "local NVMe, async copy");
+  }
+  auto kb = OpenOrDie(o);  // reopened: both indexes agree with the replaced versions
+  CHECK(kb->Stats()->incidents == 4);
+  CHECK(TopHit(*kb, "mlx5 port flapping", SearchMode::kDense) == "inc-2041");
+  CHECK(TopHit(*kb, "ib0", SearchMode::kLexical).empty());
+}
+
 }  // namespace vigil

@@ -73,6 +73,19 @@ json_check "search after index loss" 'j[0]["category"] == "ib_link_failure"' \
   -- "$VIGIL" kb search "NET/IB : Got completion from peer with status=IBV_WC_RETRY_EXC_ERR(12)" --mode dense --json
 echo garbage > "$tmp/var/kb.sqlite.faiss"
 check "corrupt index rebuilt" 0 'rebuilding the vector index' -- "$VIGIL" kb stats
+# A wrong fix in an imported tracker export, corrected in the export and imported again (WALKK,
+# 2026-12-04): before, "duplicate of stored incident `inc-2041` (same normalized text); skipped" and
+# the wrong fix stayed; a corrected text was "already exists with different content; skipped".
+printf 'id,title,raw_text,root_cause,mitigation,source\ninc-2041,Training hung on gpu-17,NCCL watchdog timeout; ib0 on gpu-17 flapping,ib_link_failure,replaced the IB cable on port 2,jira\n' >"$tmp/tracker.csv"
+"$VIGIL" kb import "$tmp/tracker.csv" >/dev/null 2>&1
+sed -i 's/on port 2/on port 1 (not 2)/' "$tmp/tracker.csv"
+check "re-import: a corrected fix replaces the stored one" 0 \
+  'tracker.csv:2: warning: replaced the stored version of incident `inc-2041` \(same source jira\)' \
+  -- "$VIGIL" kb import "$tmp/tracker.csv"
+check "re-import: search shows the corrected fix" 0 'mitigation: replaced the IB cable on port 1 \(not 2\)' \
+  -- "$VIGIL" kb search "ib0 on gpu-17 flapping" --k 1
+json_check "re-import unchanged: a duplicate" 'j[0]["added"] == 0 and j[0]["replaced"] == 0 and j[0]["duplicates"] == 1' \
+  -- "$VIGIL" kb import "$tmp/tracker.csv"
 # Mining.
 printf '2024-06-01T03:04:05Z node-12 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid=9876, GPU has fallen off the bus.\n' > "$tmp/ticket.txt"
 json_check "mine builtin" 'j["incident"]["root_cause"] == "gpu_fallen_off_bus" and "links" in j["unfilled"]' \
