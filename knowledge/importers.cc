@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <span>
 
 #include "core/ascii.h"
 #include "core/config.h"
@@ -31,6 +32,60 @@ const std::set<std::string, std::less<>> kIncidentKeys = {"id",
                                                           "links",
                                                           "alerts",
                                                           "diagnosis"};
+
+// Fields beyond Incident's that the search text reads (IncidentBody: the shipped pack's).
+const std::set<std::string, std::less<>> kSearchedExtraKeys = {"xid", "tags", "examples"};
+
+// The incident field a tracker's export means by its own name for it (Jira, ServiceNow, a
+// postmortem template), else the closest of `fields` by edit distance, else "".
+std::string FieldHint(std::string_view name, std::span<const std::string> fields) {
+  static const std::pair<const char*, const char*> kTrackerNames[] = {
+      {"key", "id"},
+      {"number", "id"},
+      {"incident_id", "id"},
+      {"ticket", "id"},
+      {"summary", "title"},
+      {"short_description", "title"},
+      {"subject", "title"},
+      {"name", "title"},
+      {"description", "raw_text"},
+      {"details", "raw_text"},
+      {"body", "raw_text"},
+      {"text", "raw_text"},
+      {"notes", "raw_text"},
+      {"postmortem", "raw_text"},
+      {"impact", "raw_text"},
+      {"resolution", "mitigation"},
+      {"resolution_notes", "mitigation"},
+      {"fix", "mitigation"},
+      {"remediation", "mitigation"},
+      {"workaround", "mitigation"},
+      {"action_items", "mitigation"},
+      {"cause", "root_cause"},
+      {"rootcause", "root_cause"},
+      {"category", "root_cause"},
+      {"created", "started_at"},
+      {"created_at", "started_at"},
+      {"opened_at", "started_at"},
+      {"start", "started_at"},
+      {"started_at", "started_at_ms"},
+      {"resolved", "resolved_at_ms"},
+      {"resolved_at", "resolved_at_ms"},
+      {"closed_at", "resolved_at_ms"},
+      {"url", "links"},
+      {"link", "links"},
+  };
+  for (const auto& [theirs, ours] : kTrackerNames) {
+    if (name != theirs) continue;
+    std::string_view want = ours;
+    // started_at is the CSV column, started_at_ms the JSON field.
+    if (want == "started_at" && std::find(fields.begin(), fields.end(), "started_at") == fields.end()) {
+      want = "started_at_ms";
+    }
+    if (std::find(fields.begin(), fields.end(), want) != fields.end()) return std::string(want);
+  }
+  return ClosestMatch(name, fields);
+}
 
 void Issue(std::vector<ImportIssue>* issues, const std::string& file, int64_t line, std::string msg,
            bool rejected = true) {
@@ -75,6 +130,13 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
   int64_t line_no = 0;
   size_t pos = 0;
   bool any_line = false;
+  // Fields no incident has, in the order first met: the first line and the records holding them.
+  struct Unknown {
+    std::string name;
+    int64_t first_line = 0;
+    int64_t records = 0;
+  };
+  std::vector<Unknown> unknown;
   while (pos < content.size()) {
     size_t nl = content.find('\n', pos);
     std::string_view line =
@@ -114,9 +176,30 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
     p.incident = std::move(inc).value();
     p.line = line_no;
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (!kIncidentKeys.contains(it.key())) p.extra[it.key()] = it.value();
+      if (kIncidentKeys.contains(it.key())) continue;
+      p.extra[it.key()] = it.value();
+      if (kSearchedExtraKeys.contains(it.key())) continue;
+      auto u = std::find_if(unknown.begin(), unknown.end(), [&](const Unknown& x) { return x.name == it.key(); });
+      if (u == unknown.end()) {
+        unknown.push_back({it.key(), line_no, 0});
+        u = unknown.end() - 1;
+      }
+      ++u->records;
     }
     out->push_back(std::move(p));
+  }
+  // Kept (nothing already accepted is lost), but said, once per field: a tracker's `description`
+  // and `resolution` were stored aside in silence, so its tickets imported with neither text nor
+  // fix (WALKK, 2026-12-04).
+  if (!unknown.empty()) {
+    static const std::vector<std::string> kFields(kIncidentKeys.begin(), kIncidentKeys.end());
+    for (const Unknown& u : unknown) {
+      const std::string hint = FieldHint(u.name, kFields);
+      std::string msg = "field `" + u.name + "` is not an incident field: kept aside, not searched";
+      if (!hint.empty()) msg += " (did you mean `" + hint + "`?)";
+      msg += "; in " + std::to_string(u.records) + (u.records == 1 ? " record" : " records");
+      Issue(issues, file, u.first_line, std::move(msg), /*rejected=*/false);
+    }
   }
   // An empty export (a failed query, a truncated copy) said `"added": 0`, exit 0, and nothing on
   // stderr: a warning, as nothing was rejected (an empty CSV has no header, which is an error).
@@ -209,18 +292,35 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
                                                     "source",
                                                     "links"};
   std::vector<std::string> header;
+  // Every unknown column is named in one issue, each with the column it likely means (a tracker's
+  // export: `Key,Summary,Description,Resolution`; before WALKK only the first, with no hint for
+  // a tracker's names).
+  std::vector<std::pair<std::string, std::string>> unknown;  // column, hint
   for (const auto& h : records[0].cells) {
     std::string name = AsciiLower(Trim(h));
     if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
-      std::string hint = ClosestMatch(name, kColumns);
-      std::string list;
-      for (const auto& c : kColumns) list += (list.empty() ? "" : ", ") + c;
-      Issue(issues, file, records[0].line,
-            "unknown CSV column `" + name + "`" + (hint.empty() ? "" : "; did you mean `" + hint + "`?") +
-                " (columns: " + list + ")");
-      return;
+      unknown.emplace_back(name, FieldHint(name, kColumns));
     }
     header.push_back(name);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& c : kColumns) list += (list.empty() ? "" : ", ") + c;
+    std::string msg;
+    if (unknown.size() == 1) {
+      const auto& [name, hint] = unknown[0];
+      msg = "unknown CSV column `" + name + "`" + (hint.empty() ? "" : "; did you mean `" + hint + "`?");
+    } else {
+      msg = "unknown CSV columns ";
+      for (size_t i = 0; i < unknown.size(); ++i) {
+        const auto& [name, hint] = unknown[i];
+        if (i) msg += ", ";
+        msg += "`" + name + "`";
+        if (!hint.empty()) msg += " (did you mean `" + hint + "`?)";
+      }
+    }
+    Issue(issues, file, records[0].line, msg + " (columns: " + list + ")");
+    return;
   }
   if (std::find(header.begin(), header.end(), "title") == header.end() &&
       std::find(header.begin(), header.end(), "raw_text") == header.end()) {

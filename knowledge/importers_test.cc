@@ -249,4 +249,47 @@ TEST_CASE(
   CHECK(code == 0);
 }
 
+// A tracker's export names its fields its own way (WALKK, 2026-12-04). JSON lines: a field that is
+// no incident field was kept aside in silence (`extra`: neither searched nor shown), so a ticket's
+// `description` and `resolution` imported as an incident with neither text nor fix. CSV: only the
+// first unknown column was named, with no hint for a tracker's names (`resolution`).
+TEST_CASE("import: a tracker's own field names are named, once per field, with the incident field they mean") {
+  const std::string jsonl =
+      R"({"id":"INC-1","title":"GPU 3 lost on gpu-22","description":"Xid 79 on gpu-22","resolution":"reseated the GPU","root_cause":"gpu_fallen_off_bus"})"
+      "\n"
+      R"({"id":"INC-2","title":"NCCL hang","description":"watchdog timeout","resolution":"replaced cable","started_at":"2026-10-02T03:10:00Z","root_cause":"ib_link_failure"})"
+      "\n"
+      R"({"id":"INC-3","title":"pack-style","raw_text":"x","root_cause":"unknown","xid":[79],"tags":["gpu"],"examples":["Xid 79"]})"
+      "\n";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseIncidentJsonl(jsonl, "tickets.jsonl", 1 << 20, &out, &issues);
+  CHECK(out.size() == 3);  // kept, as before: nothing already accepted is lost
+  REQUIRE(issues.size() == 3);
+  CHECK(issues[0].file == "tickets.jsonl");
+  CHECK(issues[0].line == 1);
+  CHECK_FALSE(issues[0].rejected);
+  CHECK(issues[0].message ==
+        "field `description` is not an incident field: kept aside, not searched (did you mean `raw_text`?); "
+        "in 2 records");
+  CHECK(issues[1].message ==
+        "field `resolution` is not an incident field: kept aside, not searched (did you mean `mitigation`?); "
+        "in 2 records");
+  CHECK(issues[2].line == 2);
+  CHECK(issues[2].message ==
+        "field `started_at` is not an incident field: kept aside, not searched (did you mean `started_at_ms`?); "
+        "in 1 record");
+
+  std::vector<kb::ParsedIncident> rows;
+  std::vector<ImportIssue> csv_issues;
+  kb::ParseIncidentCsv("Key,Summary,Description,Resolution,root_cause\nOPS-1,GPU lost,Xid 79,reseated,gpu_fallen_off_bus\n",
+                       "jira.csv", 1 << 20, &rows, &csv_issues);
+  CHECK(rows.empty());
+  REQUIRE(csv_issues.size() == 1);
+  CHECK(csv_issues[0].line == 1);
+  CHECK(csv_issues[0].message.find("unknown CSV columns `key` (did you mean `id`?), `summary` (did you mean `title`?), "
+                                   "`description` (did you mean `raw_text`?), `resolution` (did you mean "
+                                   "`mitigation`?) (columns: id, title,") == 0);
+}
+
 }  // namespace vigil
