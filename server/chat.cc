@@ -21,6 +21,7 @@
 #include "core/clock.h"
 #include "core/time_util.h"
 #include "knowledge/exact_terms.h"
+#include "knowledge/incident_source.h"
 #include "knowledge/text_util.h"
 
 namespace vigil {
@@ -404,6 +405,17 @@ Status AddKnowledge(const std::string& query_text, const std::string& category, 
     out += "  - kb:" + h.incident.id + " \"" + h.incident.title + "\" (" + h.category + "), score " +
            Fixed(h.score, 4) + "\n";
     if (!h.incident.mitigation.empty()) out += "    mitigation then: " + h.incident.mitigation + "\n";
+    // Where it came from and when (WALKK, 2026-12-04): the team's tracker, a postmortem file, serve's
+    // own resolutions and the shipped pack read alike before.
+    if (std::string from = kb::IncidentSourceLabel(h.incident.source); !from.empty()) {
+      out += "    source: ";
+      out += from;
+      if (h.incident.started_at_ms > 0) {
+        out += ", started ";
+        out += FormatRfc3339Ms(h.incident.started_at_ms);
+      }
+      out += "\n";
+    }
     ChatCitation c;
     c.kind = "kb";
     c.id = h.incident.id;

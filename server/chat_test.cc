@@ -858,4 +858,42 @@ TEST_CASE("Chat: a short host name finds an incident known by its FQDN only, and
   CHECK_FALSE(Contains(a.answer, "No incident in the store mentions"));
 }
 
+// "Have we seen this before?" (WALKK, 2026-12-04): the past incidents listed said what they were and
+// what fixed them, not where they came from or when: an incident from the team's tracker, a
+// postmortem file, vigil serve's own resolutions and the shipped pack read alike.
+TEST_CASE("Chat: each similar past incident says where it came from and when it started") {
+  KnowledgeOptions o;
+  o.load_pack = false;
+  o.near_duplicate_cosine = 0;
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE(kb.ok());
+  Incident tracker = KbIncident("inc-2041", "Training hung on gpu-17: NCCL watchdog timeout",
+                                "NCCL watchdog timeout; ib0 on gpu-17 flapping", "ib_link_failure",
+                                "replaced the IB cable on port 1");
+  tracker.source = "jira";
+  tracker.started_at_ms = 1759374600000;  // 2025-10-02T03:10:00Z
+  Incident file = KbIncident("pm-7", "NCCL watchdog timeout during checkpoint save",
+                             "NCCL watchdog timeout while torch.save blocked on lustre", "storage_failure",
+                             "checkpoint to local NVMe");
+  file.source = "import:postmortems/2025-09.jsonl:4";
+  Incident served = KbIncident("vigil-serve-incident-12", "NcclTimeout: NCCL watchdog timeout on node-9",
+                               "NCCL watchdog timeout, ib0 down on node-9", "ib_link_failure", "reseated cable");
+  served.source = "vigil-serve:incident-12";
+  Incident pack = KbIncident("pack-nccl-watchdog", "ProcessGroupNCCL watchdog timeout",
+                             "NCCL watchdog timeout collective", "nccl_collective_hang", "find the missing rank");
+  pack.source = "pack:vigil";
+  const std::vector<Incident> list = {tracker, file, served, pack};
+  REQUIRE((*kb)->ImportIncidents(list, "chat_test")->added == 4);
+  ChatContext ctx;
+  ctx.kb = kb->get();
+  ctx.kb_hits = 4;
+  auto a = AnswerQuestion({"have we seen an NCCL watchdog timeout before?", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  INFO(a->answer);
+  CHECK(Contains(a->answer, "mitigation then: replaced the IB cable on port 1\n    source: jira, started 2025-10-02T03:10:00Z\n"));
+  CHECK(Contains(a->answer, "mitigation then: checkpoint to local NVMe\n    source: postmortems/2025-09.jsonl line 4\n"));
+  CHECK(Contains(a->answer, "mitigation then: reseated cable\n    source: incident #12, resolved in vigil serve\n"));
+  CHECK(Contains(a->answer, "mitigation then: find the missing rank\n    source: the shipped knowledge pack\n"));
+}
+
 }  // namespace vigil

@@ -27,6 +27,7 @@
 #include "core/time_util.h"
 #include "core/utf8.h"
 #include "knowledge/exact_terms.h"
+#include "knowledge/incident_source.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/miner.h"
 #include "knowledge/text_util.h"
@@ -152,6 +153,11 @@ int RunSearch(const Config& config, const KbArgs& a) {
         std::string steps;
         for (const auto& s : h.incident.verification_steps) steps += (steps.empty() ? "" : ", ") + s;
         std::printf("   verify: %s\n", steps.c_str());
+      }
+      // Where it came from and when (WALKK, 2026-12-04), as the chat lists it.
+      if (const std::string from = kb::IncidentSourceLabel(h.incident.source); !from.empty()) {
+        std::printf("   source: %s%s%s\n", from.c_str(), h.incident.started_at_ms > 0 ? ", started " : "",
+                    h.incident.started_at_ms > 0 ? FormatRfc3339Ms(h.incident.started_at_ms).c_str() : "");
       }
     } else {
       std::printf("guide %s: %s\n", h.guide_path.c_str(), h.heading.c_str());

@@ -84,6 +84,9 @@ check "re-import: a corrected fix replaces the stored one" 0 \
   -- "$VIGIL" kb import "$tmp/tracker.csv"
 check "re-import: search shows the corrected fix" 0 'mitigation: replaced the IB cable on port 1 \(not 2\)' \
   -- "$VIGIL" kb search "ib0 on gpu-17 flapping" --k 1
+# Where a hit came from, as the chat says it (WALKK): the record's source, or the file and line.
+check "search: a hit's source" 0 '^   source: jira$' -- "$VIGIL" kb search "ib0 on gpu-17 flapping" --k 1
+check "search: a pack hit's source" 0 '^   source: the shipped knowledge pack$' -- "$VIGIL" kb search "CUDA error: invalid device ordinal" --k 1
 json_check "re-import unchanged: a duplicate" 'j[0]["added"] == 0 and j[0]["replaced"] == 0 and j[0]["duplicates"] == 1' \
   -- "$VIGIL" kb import "$tmp/tracker.csv"
 # Mining.
