@@ -576,27 +576,35 @@ class KnowledgeBase::Impl {
   // holds the same entries, else rebuilds it from SQLite and saves it.
   Status OpenLexical(const std::vector<int64_t>& ids) {
     std::string reason;
-    if (!lexical_path.empty()) {
-      uint64_t stamp = 0;
-      auto loaded = kb::LexicalIndex::Load(lexical_path, &stamp);
-      if (!loaded.ok()) {
-        reason = loaded.status().message();
-      } else if (stamp != generation) {
-        reason = "index file is of store generation " + std::to_string(stamp) + ", the store is at " +
-                 std::to_string(generation);
-      } else if (loaded->size() != ids.size() || IdFingerprint(loaded->ids()) != IdFingerprint(ids)) {
-        reason = "index file has " + std::to_string(loaded->size()) + " entries, database has " +
-                 std::to_string(ids.size()) + " (or different ids)";
-      } else {
-        lexical = std::move(loaded).value();
-        lexical_dirty = false;
-        lexical_saved_generation = generation;
-        return Status::Ok();
-      }
+    if (std::optional<kb::LexicalIndex> loaded = LoadLexicalFile(ids, &reason)) {
+      lexical = std::move(*loaded);
+      lexical_dirty = false;
+      lexical_saved_generation = generation;
+      return Status::Ok();
     }
     if (!reason.empty() && !ids.empty()) LogWarn("kb", "rebuilding the lexical index: " + reason);
     RETURN_IF_ERROR(RebuildLexical());
     return SaveLexical();
+  }
+
+  // The persisted BM25 index when it was written at the store's generation (`generation`) and holds
+  // exactly `ids`; else nullopt and why in `reason` (empty for ":memory:").
+  std::optional<kb::LexicalIndex> LoadLexicalFile(const std::vector<int64_t>& ids, std::string* reason) {
+    if (lexical_path.empty()) return std::nullopt;
+    uint64_t stamp = 0;
+    auto loaded = kb::LexicalIndex::Load(lexical_path, &stamp);
+    if (!loaded.ok()) {
+      *reason = loaded.status().message();
+    } else if (stamp != generation) {
+      *reason = "index file is of store generation " + std::to_string(stamp) + ", the store is at " +
+                std::to_string(generation);
+    } else if (loaded->size() != ids.size() || IdFingerprint(loaded->ids()) != IdFingerprint(ids)) {
+      *reason = "index file has " + std::to_string(loaded->size()) + " entries, database has " +
+                std::to_string(ids.size()) + " (or different ids)";
+    } else {
+      return std::move(loaded).value();
+    }
+    return std::nullopt;
   }
 
   Status SaveLexical() {
@@ -617,36 +625,113 @@ class KnowledgeBase::Impl {
   // Loads the persisted index when it agrees with the database, else rebuilds it.
   Status OpenIndex(const std::vector<int64_t>& ids) {
     std::string reason;
-    if (!index_path.empty()) {
-      ASSIGN_OR_RETURN(Stmt m,
-                       db->Prepare("SELECT embedder, dim, index_spec FROM embedding_meta WHERE id = 1"));
-      ASSIGN_OR_RETURN(bool row, m.Step());
-      if (!row) {
-        reason = "no index recorded";
-      } else if (m.Text(0) != embedder->Spec() || m.Text(2) != opts.index_spec ||
-                 static_cast<size_t>(m.Int(1)) != embedder->dim()) {
-        reason = "embedder or index spec changed (" + m.Text(0) + ", " + m.Text(2) + ")";
-      } else {
-        auto loaded = VectorIndex::Load(index_path, opts.index_spec, embedder->dim());
-        if (!loaded.ok()) {
-          reason = loaded.status().message();
-        } else {
-          if (static_cast<size_t>((*loaded)->size()) != ids.size() ||
-              (*loaded)->IdFingerprint() != IdFingerprint(ids)) {
-            reason = "index has " + std::to_string((*loaded)->size()) + " vectors, database has " +
-                     std::to_string(ids.size()) + " entries (or different ids)";
-            if (!(*loaded)->replay_note().empty()) reason += "; " + (*loaded)->replay_note();
-          } else {
-            index = std::move(loaded).value();
-            if (opts.index_nprobe > 0) index->set_nprobe(opts.index_nprobe);
-            return Status::Ok();
-          }
-        }
-      }
+    ASSIGN_OR_RETURN(std::unique_ptr<VectorIndex> loaded, LoadIndexFile(ids, &reason));
+    if (loaded) {
+      index = std::move(loaded);
+      return Status::Ok();
     }
     ASSIGN_OR_RETURN(int64_t n, db->QueryInt("SELECT count(*) FROM entries"));
     if (!reason.empty() && n > 0) LogWarn("kb", "rebuilding the vector index: " + reason);
     return RebuildIndex();
+  }
+
+  // Another connection's commits (`vigil kb import` beside a running `vigil serve`: two processes,
+  // one store) reach neither in-memory index nor the signature cache, which were built at Open and
+  // follow only this object's own writes: serve did not find history imported while it ran until
+  // it was restarted (WALKK, 2026-12-04). `PRAGMA data_version` changes when another connection
+  // commits; then, when the store's write generation is not this object's, both indexes are
+  // opened again as at Open (the other's saved files when they match the store, else rebuilt from
+  // SQLite) and the signature cache dropped. Called under `mu` before every search, signature
+  // match, stats and write. A write by the other between this check and this object's next
+  // transaction is still caught by the index files' id fingerprints (rebuilt at the next Open).
+  //
+  // A read (`writing` false) only adopts the other writer's saved files, both at once, once they
+  // reflect the store: it saves them at the end of its import, and a rebuild here would read (and
+  // re-embed) the whole store once per batch the other commits. Until then the read searches what
+  // this object has (what it did before), and looks at the files again only when their size or
+  // time changed. A write (`writing`) must extend indexes that hold the whole store: it reopens
+  // both as Open does, rebuilding what does not match.
+  int64_t synced_data_version = -1;
+  std::vector<std::pair<uintmax_t, int64_t>> tried_files;  // index files' size, mtime at the last failed adoption
+  Status SyncWithStore(bool writing) {
+    if (opts.db_path == ":memory:") return Status::Ok();  // no other connection sees it
+    ASSIGN_OR_RETURN(Stmt version, db->PrepareCached("PRAGMA data_version"));
+    ASSIGN_OR_RETURN(bool row, version.Step());
+    const int64_t data_version = row ? version.Int(0) : -1;
+    version.Reset();
+    if (data_version == synced_data_version) return Status::Ok();
+    ASSIGN_OR_RETURN(uint64_t stored, StoredGeneration());
+    if (stored == generation) {
+      synced_data_version = data_version;
+      return Status::Ok();
+    }
+    if (writing) {
+      generation = stored;
+      ASSIGN_OR_RETURN(auto ids, EntryIds());
+      RETURN_IF_ERROR(OpenLexical(ids));
+      RETURN_IF_ERROR(OpenIndex(ids));
+    } else {
+      std::vector<std::pair<uintmax_t, int64_t>> files;
+      for (const std::string& path : {lexical_path, index_path, index_path + ".log"}) {
+        std::error_code ec;
+        const uintmax_t size = fs::file_size(path, ec);
+        const auto time = fs::last_write_time(path, ec);
+        files.emplace_back(ec ? 0 : size, ec ? 0 : static_cast<int64_t>(time.time_since_epoch().count()));
+      }
+      if (files == tried_files) return Status::Ok();
+      tried_files = files;
+      const uint64_t mine = generation;
+      generation = stored;  // what LoadLexicalFile compares the file's stamp with
+      ASSIGN_OR_RETURN(auto ids, EntryIds());
+      std::string reason;
+      std::optional<kb::LexicalIndex> lexical_file = LoadLexicalFile(ids, &reason);
+      std::unique_ptr<VectorIndex> index_file;
+      if (lexical_file) {
+        ASSIGN_OR_RETURN(index_file, LoadIndexFile(ids, &reason));
+      }
+      if (!index_file) {
+        generation = mine;
+        return Status::Ok();
+      }
+      lexical = std::move(*lexical_file);
+      lexical_dirty = false;
+      lexical_saved_generation = stored;
+      index = std::move(index_file);
+      index_status = Status::Ok();
+    }
+    signature_cache.reset();
+    signature_prefilter.reset();
+    synced_data_version = data_version;
+    tried_files.clear();
+    return Status::Ok();
+  }
+
+  // The persisted FAISS index when the store records it for this embedder and spec and it holds
+  // exactly `ids`; else null and why in `reason` (empty for ":memory:").
+  Result<std::unique_ptr<VectorIndex>> LoadIndexFile(const std::vector<int64_t>& ids, std::string* reason) {
+    if (index_path.empty()) return std::unique_ptr<VectorIndex>();
+    ASSIGN_OR_RETURN(Stmt m, db->Prepare("SELECT embedder, dim, index_spec FROM embedding_meta WHERE id = 1"));
+    ASSIGN_OR_RETURN(bool row, m.Step());
+    if (!row) {
+      *reason = "no index recorded";
+    } else if (m.Text(0) != embedder->Spec() || m.Text(2) != opts.index_spec ||
+               static_cast<size_t>(m.Int(1)) != embedder->dim()) {
+      *reason = "embedder or index spec changed (" + m.Text(0) + ", " + m.Text(2) + ")";
+    } else {
+      auto loaded = VectorIndex::Load(index_path, opts.index_spec, embedder->dim());
+      if (!loaded.ok()) {
+        *reason = loaded.status().message();
+      } else if (static_cast<size_t>((*loaded)->size()) != ids.size() ||
+                 (*loaded)->IdFingerprint() != IdFingerprint(ids)) {
+        *reason = "index has " + std::to_string((*loaded)->size()) + " vectors, database has " +
+                  std::to_string(ids.size()) + " entries (or different ids)";
+        if (!(*loaded)->replay_note().empty()) *reason += "; " + (*loaded)->replay_note();
+      } else {
+        if (opts.index_nprobe > 0) (*loaded)->set_nprobe(opts.index_nprobe);
+        return std::move(loaded).value();
+      }
+    }
+    return std::unique_ptr<VectorIndex>();
   }
 
   Result<std::vector<int64_t>> EntryIds() {
@@ -2123,17 +2208,20 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
     RETURN_IF_ERROR(impl->OpenIndex(ids));
   }
   RETURN_IF_ERROR(impl->MaybeLoadPack());
+  RETURN_IF_ERROR(impl->SyncWithStore(/*writing=*/false));  // records the data_version the indexes reflect
   return std::unique_ptr<KnowledgeBase>(new KnowledgeBase(std::move(impl)));
 }
 
 Result<ImportReport> KnowledgeBase::Import(const std::string& path) {
   std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/true));
   return impl_->ImportPath(path, "");
 }
 
 Result<ImportReport> KnowledgeBase::ImportIncidents(std::span<const Incident> incidents,
                                                     const std::string& source_name) {
   std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/true));
   auto t0 = std::chrono::steady_clock::now();
   ImportReport report;
   std::vector<kb::ParsedIncident> parsed;
@@ -2150,6 +2238,7 @@ Result<ImportReport> KnowledgeBase::UpsertIncident(const Incident& incident) {
   if (incident.source.empty()) return InvalidArgumentError("UpsertIncident: the incident has no source");
   if (incident.id.empty()) return InvalidArgumentError("UpsertIncident: the incident has no id");
   std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/true));
   auto t0 = std::chrono::steady_clock::now();
   ImportReport report;
   std::vector<kb::ParsedIncident> parsed;
@@ -2164,11 +2253,13 @@ Result<ImportReport> KnowledgeBase::UpsertIncident(const Incident& incident) {
 
 Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query) const {
   std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/false));
   return impl_->Search(query);
 }
 
 Result<std::vector<SignatureMatch>> KnowledgeBase::MatchLogLines(std::span<const std::string> lines) const {
   std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/false));
   RETURN_IF_ERROR(impl_->LoadSignatureCache());
   // libstdc++'s regex matcher recurses per character; long lines are cut to keep the stack safe.
   constexpr size_t kMaxLine = 4096;
@@ -2236,6 +2327,7 @@ Status KnowledgeBase::ForEachEntryText(
 
 Result<KnowledgeStats> KnowledgeBase::Stats() const {
   std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/false));
   auto& db = *impl_->db;
   KnowledgeStats st;
   ASSIGN_OR_RETURN(st.incidents, db.QueryInt("SELECT count(*) FROM incidents"));

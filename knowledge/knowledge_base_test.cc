@@ -2219,4 +2219,76 @@ TEST_CASE("a corrected record re-imported from the same file or source replaces 
   CHECK(TopHit(*kb, "ib0", SearchMode::kLexical).empty());
 }
 
+// `vigil kb import` beside a running `vigil serve` (WALKK, 2026-12-04): two KnowledgeBase objects
+// (two processes) on one store. The reader's BM25 and FAISS indexes and its signature cache were
+// built at its Open and never learnt of the other's commits: serve's chat, triage and diagnoses did
+// not find the history imported while it ran, nor match its log signatures, until a restart.
+TEST_CASE("a store written by another KnowledgeBase is searched and matched at once (import beside serve)") {
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  auto serve = OpenOrDie(o);
+  REQUIRE(serve->Import(kTestdata + "/incidents.jsonl").ok());
+  CHECK(TopHit(*serve, "zorbulator", SearchMode::kLexical).empty());
+  const std::vector<std::string> lines = {"kernel: zorbulator port 3 fell over"};
+  CHECK(serve->MatchLogLines(lines)->empty());  // its signature cache is filled
+  Incident mine;
+  mine.id = "inc-2041";
+  mine.title = "Training hung: zorbulator port flapping on gpu-17";
+  mine.raw_text = "NCCL watchdog timeout; the zorbulator port of gpu-17 fell over";
+  mine.log_signatures = {"zorbulator port \\d+ fell over"};
+  mine.root_cause = "ib_link_failure";
+  mine.mitigation = "replaced the zorbulator cable";
+  mine.source = "jira";
+  {
+    auto cli = OpenOrDie(o);  // `vigil kb import` while serve runs
+    REQUIRE(cli->ImportIncidents(std::span<const Incident>(&mine, 1), "tickets")->added == 1);
+  }
+  CHECK(TopHit(*serve, "zorbulator", SearchMode::kLexical) == "inc-2041");
+  CHECK(TopHit(*serve, "zorbulator port flapping gpu-17 fell over", SearchMode::kDense) == "inc-2041");
+  CHECK(TopHit(*serve, "zorbulator", SearchMode::kHybrid) == "inc-2041");
+  auto matches = serve->MatchLogLines(lines);
+  REQUIRE(matches.ok());
+  REQUIRE(matches->size() == 1);
+  CHECK(matches->at(0).incident_id == "inc-2041");
+  CHECK(serve->Stats()->index_vectors == 7);
+  // serve's own write after it (a resolution) keeps the other's entry, in both indexes.
+  Incident resolved = mine;
+  resolved.id = "vigil-serve-incident-1";
+  resolved.title = "Quuxifier throttled on gpu-3";
+  resolved.raw_text = "quuxifier throttled";
+  resolved.log_signatures.clear();
+  resolved.source = "vigil-serve:incident-1";
+  REQUIRE(serve->UpsertIncident(resolved)->added == 1);
+  CHECK(TopHit(*serve, "zorbulator", SearchMode::kLexical) == "inc-2041");
+  CHECK(TopHit(*serve, "quuxifier throttled", SearchMode::kLexical) == "vigil-serve-incident-1");
+  auto reopened = OpenOrDie(o);
+  CHECK(TopHit(*reopened, "zorbulator fell over", SearchMode::kDense) == "inc-2041");
+  CHECK(TopHit(*reopened, "quuxifier throttled", SearchMode::kLexical) == "vigil-serve-incident-1");
+  CHECK(reopened->Stats()->index_vectors == 8);
+  reopened.reset();
+  // The other's index files not yet saved (its import still running, or it died): serve's reads
+  // keep what serve has and rebuild nothing (a rebuild per committed batch of a bulk import would
+  // re-embed the store each time); once the files match the store, they are adopted.
+  Incident late = mine;
+  late.id = "inc-2050";
+  late.title = "Blorptastic fan failure on gpu-40";
+  late.raw_text = "blorptastic fan stopped";
+  late.log_signatures.clear();
+  {
+    auto cli = OpenOrDie(o);
+    REQUIRE(cli->ImportIncidents(std::span<const Incident>(&late, 1), "tickets")->added == 1);
+  }
+  fs::remove(tmp.path / "kb.sqlite.bm25");
+  {
+    LogCapture log;
+    CHECK(TopHit(*serve, "blorptastic", SearchMode::kLexical).empty());
+    CHECK(TopHit(*serve, "zorbulator", SearchMode::kLexical) == "inc-2041");
+    CHECK_FALSE(log.Contains("rebuilding"));
+  }
+  OpenOrDie(o);  // rebuilds and saves the lexical file
+  CHECK(TopHit(*serve, "blorptastic", SearchMode::kLexical) == "inc-2050");
+  CHECK(TopHit(*serve, "blorptastic fan failure gpu-40", SearchMode::kDense) == "inc-2050");
+}
+
 }  // namespace vigil
