@@ -2251,6 +2251,42 @@ Result<ImportReport> KnowledgeBase::UpsertIncident(const Incident& incident) {
   return report;
 }
 
+Result<Incident> KnowledgeBase::DeleteIncident(const std::string& id) {
+  std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/true));
+  Result<Incident> stored = impl_->LoadIncident(id);
+  if (!stored.ok()) {
+    if (stored.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("no incident `" + id + "` in the knowledge base");
+    }
+    return stored.status();
+  }
+  if (stored->source.starts_with("pack:")) {
+    return FailedPreconditionError("incident `" + id +
+                                   "` is an entry of the shipped knowledge pack (data/knowledge): it would come back "
+                                   "with the next pack update; not deleted");
+  }
+  // As a replaced version is deleted (DeleteStoredIncident), in one transaction that bumps the
+  // store's write generation; both indexes are rebuilt from the store after it.
+  Status s = [&]() -> Status {
+    ASSIGN_OR_RETURN(Impl::Prepared prep, impl_->PrepareImport());
+    Impl::Writer w(impl_.get(), &prep);
+    RETURN_IF_ERROR(w.Begin());
+    Status del = impl_->DeleteStoredIncident(id);
+    if (!del.ok()) {
+      w.Rollback();
+      return del;
+    }
+    Status c = w.Commit();
+    if (!c.ok()) w.Rollback();
+    return c;
+  }();
+  impl_->signature_cache.reset();
+  impl_->signature_prefilter.reset();
+  RETURN_IF_ERROR(impl_->FinishImport(s));
+  return stored;
+}
+
 Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query) const {
   std::lock_guard lock(impl_->mu);
   RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/false));

@@ -249,6 +249,12 @@ class KnowledgeBase {
   // source or id. Searches on this KnowledgeBase see the new version once this returns.
   Result<ImportReport> UpsertIncident(const Incident& incident);
 
+  // Deletes a stored incident with its signatures and search entries, in one transaction; both
+  // indexes are rebuilt after it (as for a replaced version). NotFound for an unknown id;
+  // FailedPrecondition for a shipped pack entry (source `pack:...`: it would come back with the
+  // next pack update). Returns the deleted incident. `vigil kb delete`.
+  Result<Incident> DeleteIncident(const std::string& id);
+
   Result<std::vector<SearchHit>> Search(const SearchQuery& query) const;
 
   // Matches every stored log signature against every line. Results ordered by line, then by

@@ -2291,4 +2291,61 @@ TEST_CASE("a store written by another KnowledgeBase is searched and matched at o
   CHECK(TopHit(*serve, "blorptastic fan failure gpu-40", SearchMode::kDense) == "inc-2050");
 }
 
+// A wrong entry removed (WALKK, 2026-12-04): there was no way to delete an imported incident (no API,
+// no command): a wrong postmortem stayed in every search and recall.
+TEST_CASE("DeleteIncident removes an incident, its signatures and search entries; pack entries are refused") {
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->Import(kTestdata + "/incidents.jsonl")->added == 6);
+    const auto before = kb->Stats();
+    REQUIRE(before.ok());
+    auto sigs = kb->Signatures(SignatureKind::kLog);
+    REQUIRE(sigs.ok());
+    size_t xid79_sigs = 0;
+    for (const Signature& s : *sigs) xid79_sigs += s.incident_id == "t-xid79";
+    REQUIRE(xid79_sigs > 0);
+    const std::vector<std::string> lines = {"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, GPU has fallen off the bus."};
+    REQUIRE(!kb->MatchLogLines(lines)->empty());  // fills the signature cache
+    auto gone = kb->DeleteIncident("t-xid79");
+    REQUIRE_MESSAGE(gone.ok(), gone.status().ToString());
+    CHECK(gone->id == "t-xid79");
+    CHECK(kb->GetIncident("t-xid79").status().code() == StatusCode::kNotFound);
+    CHECK(kb->Stats()->incidents == before->incidents - 1);
+    CHECK(kb->Stats()->log_signatures == before->log_signatures - static_cast<int64_t>(xid79_sigs));
+    CHECK(kb->Stats()->index_vectors == before->index_vectors - 1);
+    auto after = kb->MatchLogLines(lines);
+    REQUIRE(after.ok());
+    for (const SignatureMatch& m : *after) CHECK(m.incident_id != "t-xid79");
+    for (auto mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid})
+      CHECK(TopHit(*kb, "GPU has fallen off the bus Xid 79", mode) != "t-xid79");
+    auto again = kb->DeleteIncident("t-xid79");
+    CHECK(again.status().code() == StatusCode::kNotFound);
+    CHECK(again.status().message() == "no incident `t-xid79` in the knowledge base");
+    // Imported again after the delete: stored anew (not a duplicate of what was deleted).
+    CHECK(kb->Import(kTestdata + "/incidents.jsonl")->added == 1);
+    CHECK(kb->DeleteIncident("t-xid79").ok());
+  }
+  auto kb = OpenOrDie(o);  // reopened: both index files agree with the store, no incident back
+  CHECK(kb->Stats()->incidents == 5);
+  CHECK(kb->Stats()->index_vectors == 5);
+  CHECK(TopHit(*kb, "GPU has fallen off the bus Xid 79", SearchMode::kLexical) != "t-xid79");
+  // A shipped pack entry is not deleted: the next pack update would bring it back.
+  TempDir pack_dir;
+  fs::create_directories(pack_dir.path / "pack");
+  std::ofstream(pack_dir.path / "pack" / "p.jsonl")
+      << R"({"id":"pack-x","title":"Pack entry","raw_text":"shipped text","root_cause":"cuda_oom","source":"pack:test"})"
+      << "\n";
+  KnowledgeOptions with_pack = MemoryOptions();
+  with_pack.pack_dir = pack_dir.path.string();
+  with_pack.load_pack = true;
+  auto packed = OpenOrDie(with_pack);
+  auto refused = packed->DeleteIncident("pack-x");
+  CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(refused.status().message().find("shipped knowledge pack") != std::string::npos);
+  CHECK(packed->GetIncident("pack-x").ok());
+}
+
 }  // namespace vigil

@@ -3,6 +3,8 @@
 //   vigil kb mine FILE [--miner builtin|llm]   prints the mined fields as JSON
 //   vigil kb search "text" [--k N] [--json] [--category C] [--component X] [--mode M]
 //   vigil kb stats [--json]
+//   vigil kb delete ID...            removes wrong incidents (not the shipped pack's); prints each
+//       as a JSON line, which `kb import` reads back
 //   vigil kb resolve ID --root-cause CAT --fix TEXT --summary TEXT [--by NAME]
 //       the on-call engineer's resolution of incident ID of `vigil serve`'s store
 //       (<data_dir>/incidents.db), as POST /api/v1/incidents/ID/resolution does it, for when serve
@@ -49,6 +51,7 @@ struct KbArgs {
   bool no_guides = false;
   bool stats_json = false;
   std::string resolve_id, root_cause, fix, summary, by;
+  std::vector<std::string> delete_ids;
 };
 
 Result<std::unique_ptr<KnowledgeBase>> OpenKb(const Config& config) {
@@ -194,6 +197,25 @@ int RunStats(const Config& config, const KbArgs& a) {
   return 0;
 }
 
+// Deletes each id (an unknown one or a pack entry is an error naming it; the others are deleted
+// all the same) and prints each deleted incident as a JSON line: a mistaken delete is undone by
+// importing that output (`vigil kb delete X > x.jsonl; vigil kb import x.jsonl`).
+int RunDelete(const Config& config, const KbArgs& a) {
+  auto kb = OpenKb(config);
+  if (!kb.ok()) return ReportError(kb.status());
+  int failed = 0;
+  for (const std::string& id : a.delete_ids) {
+    auto gone = (*kb)->DeleteIncident(id);
+    if (!gone.ok()) {
+      std::fprintf(stderr, "vigil kb delete: %s\n", gone.status().message().c_str());
+      ++failed;
+      continue;
+    }
+    std::cout << Json(*gone).dump() << "\n";
+  }
+  return failed > 0 ? 1 : 0;
+}
+
 // ParseResolution's message names the JSON field ("root_cause: unknown category ..."): name the flag.
 std::string WithFlagNames(std::string message) {
   static const std::pair<const char*, const char*> kFlags[] = {
@@ -310,6 +332,8 @@ CommandRunner SetupKb(CLI::App& sub) {
   search->add_flag("--no-guides", a->no_guides, "incidents only");
   auto* stats = sub.add_subcommand("stats", "counts by category, index and embedder");
   stats->add_flag("--json", a->stats_json, "print as JSON");
+  auto* del = sub.add_subcommand("delete", "delete wrong incidents by id (prints each as a JSON line that kb import reads back)");
+  del->add_option("ids", a->delete_ids, "incident ids (vigil kb search shows them)")->required();
   auto* resolve = sub.add_subcommand(
       "resolve", "record the on-call engineer's resolution of a serve incident (as POST /api/v1/incidents/ID/resolution)");
   resolve->add_option("id", a->resolve_id, "the incident's id (GET /api/v1/incidents)")->required();
@@ -317,13 +341,14 @@ CommandRunner SetupKb(CLI::App& sub) {
   resolve->add_option("--fix", a->fix, "what fixed it (the resolution)")->required();
   resolve->add_option("--summary,--note", a->summary, "what was found")->required();
   resolve->add_option("--by", a->by, "who found it (default: $USER)");
-  return [a, import, mine, search, stats, resolve](const Config& config) {
+  return [a, import, mine, search, stats, resolve, del](const Config& config) {
     if (resolve->parsed()) return RunResolve(config, *a);
     if (import->parsed()) return RunImport(config, *a);
     if (mine->parsed()) return RunMine(config, *a);
     if (search->parsed()) return RunSearch(config, *a);
     if (stats->parsed()) return RunStats(config, *a);
-    std::fprintf(stderr, "vigil kb: choose import, mine, search, stats or resolve\n");
+    if (del->parsed()) return RunDelete(config, *a);
+    std::fprintf(stderr, "vigil kb: choose import, mine, search, stats, delete or resolve\n");
     return 2;
   };
 }

@@ -44,7 +44,7 @@ check "search: no lexical rank 0" 0 'lexical rank none: no shared word, dense ra
 check "search: blank query" 2 'query: empty' -- "$VIGIL" kb search "   "
 out=$("$VIGIL" kb search "watchdog caught collective operation timeout" 2>&1)
 grep -q 'no entry shares a word' <<<"$out" && bad "search with shared words said none shares a word"
-check "no kb subcommand" 2 'choose import, mine, search, stats or resolve' -- "$VIGIL" kb
+check "no kb subcommand" 2 'choose import, mine, search, stats, delete or resolve' -- "$VIGIL" kb
 # Import: good files commit, bad lines are reported with file:line, exit 1 when any was rejected.
 json_check "import jsonl" 'j[0]["added"] == 6 and j[0]["rejected"] == 0' \
   -- "$VIGIL" kb import knowledge/testdata/incidents.jsonl
@@ -89,6 +89,17 @@ check "search: a hit's source" 0 '^   source: jira$' -- "$VIGIL" kb search "ib0 
 check "search: a pack hit's source" 0 '^   source: the shipped knowledge pack$' -- "$VIGIL" kb search "CUDA error: invalid device ordinal" --k 1
 json_check "re-import unchanged: a duplicate" 'j[0]["added"] == 0 and j[0]["replaced"] == 0 and j[0]["duplicates"] == 1' \
   -- "$VIGIL" kb import "$tmp/tracker.csv"
+# A wrong entry deleted (WALKK, 2026-12-04; before, no command: `kb delete` was unknown): gone from
+# search, printed as a JSON line that imports it back; an unknown id and a pack entry are refused.
+check "delete: prints the incident" 0 '^\{.*"id":"inc-2041".*"mitigation":"replaced the IB cable on port 1 \(not 2\)"' \
+  -- "$VIGIL" kb delete inc-2041
+"$VIGIL" kb search "ib0 on gpu-17 flapping" --k 3 --json 2>/dev/null | grep -q '"id": "inc-2041"' && bad "delete: still found by search"
+check "delete: unknown id" 1 'no incident `inc-2041` in the knowledge base' -- "$VIGIL" kb delete inc-2041
+check "delete: a pack entry refused" 1 'shipped knowledge pack.*not deleted' -- "$VIGIL" kb delete pack-launch-invalid-device-ordinal
+printf '{"id":"inc-9","title":"wrong one","raw_text":"zzwrong","root_cause":"unknown"}\n' >"$tmp/wrong.jsonl"
+"$VIGIL" kb import "$tmp/wrong.jsonl" >/dev/null 2>&1
+"$VIGIL" kb delete inc-9 >"$tmp/undo.jsonl" 2>/dev/null
+json_check "delete: its output imports it back" 'j[0]["added"] == 1' -- "$VIGIL" kb import "$tmp/undo.jsonl"
 # Mining.
 printf '2024-06-01T03:04:05Z node-12 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid=9876, GPU has fallen off the bus.\n' > "$tmp/ticket.txt"
 json_check "mine builtin" 'j["incident"]["root_cause"] == "gpu_fallen_off_bus" and "links" in j["unfilled"]' \
