@@ -59,6 +59,7 @@
 #include "core/saturating.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
+#include "knowledge/incident_source.h"
 #include "knowledge/literal_prefilter.h"
 #include "probes/catalog.h"
 
@@ -11025,6 +11026,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.evidence.source = hit.kind == SearchHit::Kind::kIncident ? "kb:" + hit.incident.id : "kb:" + hit.guide_path;
     o.evidence.detail = "similar past incident: " +
                         (hit.kind == SearchHit::Kind::kIncident ? hit.incident.title : hit.heading);
+    // One the team imported (its tracker, a postmortem file): where it came from and what fixed it
+    // then (WALKK, 2026-12-04; the title alone before). Not the shipped pack's, whose fix is the
+    // diagnosis' mitigation, nor serve's resolutions, which StrongServedRecall quotes.
+    if (hit.kind == SearchHit::Kind::kIncident && !hit.incident.source.empty() &&
+        !hit.incident.source.starts_with("pack:") && !hit.incident.source.starts_with(kServedIncidentSource)) {
+      o.evidence.detail += " (";
+      o.evidence.detail += kb::IncidentSourceLabel(hit.incident.source);
+      if (!hit.incident.mitigation.empty()) {
+        o.evidence.detail += "; fixed then: ";
+        o.evidence.detail += Utf8Prefix(hit.incident.mitigation, 300);
+      }
+      o.evidence.detail += ")";
+    }
     o.evidence.supports = {hit.category};
     o.evidence.weight = kRecallWeights[i];
     o.deltas[hit.category] = kRecallWeights[i];

@@ -89,6 +89,14 @@ check "search: a hit's source" 0 '^   source: jira$' -- "$VIGIL" kb search "ib0 
 check "search: a pack hit's source" 0 '^   source: the shipped knowledge pack$' -- "$VIGIL" kb search "CUDA error: invalid device ordinal" --k 1
 json_check "re-import unchanged: a duplicate" 'j[0]["added"] == 0 and j[0]["replaced"] == 0 and j[0]["duplicates"] == 1' \
   -- "$VIGIL" kb import "$tmp/tracker.csv"
+# Recalled by a diagnosis: the imported incident is cited with where it came from and its fix (WALKK;
+# before, `similar past incident: TITLE` alone).
+cat >"$tmp/alert.json" <<'EOF'
+{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"NcclWatchdogTimeout","node":"gpu-17","severity":"critical"},"annotations":{"summary":"Training hung on gpu-17: NCCL watchdog timeout, ib0 flapping"},"startsAt":"2026-12-04T05:00:00Z"}]}
+EOF
+check "diagnose: a recalled import cites its source and fix" 0 \
+  '"detail": "similar past incident: Training hung on gpu-17 \(jira; fixed then: replaced the IB cable on port 1 \(not 2\)\)' \
+  -- "$VIGIL" diagnose --alert "$tmp/alert.json" --json
 # A wrong entry deleted (WALKK, 2026-12-04; before, no command: `kb delete` was unknown): gone from
 # search, printed as a JSON line that imports it back; an unknown id and a pack entry are refused.
 check "delete: prints the incident" 0 '^\{.*"id":"inc-2041".*"mitigation":"replaced the IB cable on port 1 \(not 2\)"' \
