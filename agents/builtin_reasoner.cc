@@ -2164,6 +2164,25 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
   }
 }
 
+// Whether `series` was read from a table pasted into one of the case's logs (SeriesFromSmiCsv,
+// SeriesFromSmiQuery and SeriesFromExpertCounts label their series with the log's `source`).
+// PastedReadingWithoutTime: such a series' hit at `time_ms` that carries no time of its own (with
+// no alert to date them, their samples are placed at the epoch). Such a reading is the state
+// someone saw when they looked, untimed like the untimed lines beside it. Before (RG22), its 1970 time was the earliest of all the evidence, so a
+// `--query-gpu=...,ecc.errors.uncorrected.volatile.total` row made the ECC errors "come first",
+// and a failed row remap (Xid 64 and "Remapping Failure Occurred : Yes" in the same paste) could
+// not explain them (realistic19 rl19-01).
+bool PastedReading(const DiagnosisCase& c, const TimeSeries& series) {
+  auto source = series.labels.find("source");
+  if (source == series.labels.end()) return false;
+  return std::any_of(c.logs.begin(), c.logs.end(), [&](const CaseLog& l) { return l.source == source->second; });
+}
+
+bool PastedReadingWithoutTime(const DiagnosisCase& c, const TimeSeries& series, int64_t time_ms) {
+  constexpr int64_t kYear2000Ms = 946684800000;  // no real sample of a GPU cluster is older
+  return time_ms < kYear2000Ms && PastedReading(c, series);
+}
+
 // Whether a metric condition's hit is a hardware Xid read from dcgm-exporter's Xid field
 // (DCGM_FI_DEV_XID_ERRORS: its value is the last Xid the GPU raised, the code itself): the driver's
 // same report as the kernel log's "NVRM: Xid (PCI:...): 79" line, and it weighs as that line does
@@ -10850,10 +10869,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       Observation o;
       o.evidence.kind = EvidenceKind::kMetric;
       o.evidence.source = "metric " + h.series->id();
-      o.evidence.detail = s.pattern + " held at " + FormatRfc3339Ms(h.time_ms) + " (value " +
-                          std::to_string(h.value) + ")";
+      const bool untimed = PastedReadingWithoutTime(c, *h.series, h.time_ms);
+      o.evidence.detail = s.pattern + (untimed ? " held in the pasted reading" : " held at ");
+      if (!untimed) o.evidence.detail += FormatRfc3339Ms(h.time_ms);
+      o.evidence.detail += " (value " + std::to_string(h.value) + ")";
       o.evidence.value = h.value;
-      o.evidence.time_ms = h.time_ms;
+      o.evidence.time_ms = untimed ? 0 : h.time_ms;
       o.evidence.supports = {s.category};
       // A condition that ended well before the alert (EndedBeforeAlert) weighs as context: the
       // first such series of a category at a quarter of the first's weight, the others at a
@@ -10887,7 +10908,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.job = topo.job;
       PlaceRankLabel(h.series->labels, topo, &o.hint);
       o.hint.entry_component = s.component;
-      o.time_ms = h.time_ms;
+      o.time_ms = untimed ? kNoTime : h.time_ms;
       o.standing = !h.onset;
       beliefs.Add(std::move(o));
     }
