@@ -44,6 +44,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -2176,6 +2177,12 @@ bool PastedReading(const DiagnosisCase& c, const TimeSeries& series) {
   auto source = series.labels.find("source");
   if (source == series.labels.end()) return false;
   return std::any_of(c.logs.begin(), c.logs.end(), [&](const CaseLog& l) { return l.source == source->second; });
+}
+
+// `count(` / `count by (...) (` / `count without (...) (` in a metric condition.
+const std::regex& CountAggregationRegex() {
+  static const std::regex r(R"(\bcount\s*(?:(?:by|without)\s*\([^)]*\)\s*)?\()");
+  return r;
 }
 
 bool PastedReadingWithoutTime(const DiagnosisCase& c, const TimeSeries& series, int64_t time_ms) {
@@ -10754,9 +10761,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   }
   AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
   std::set<std::pair<std::string, std::string>> ended_before_alert;  // (category, series id), EndedBeforeAlert
+  // The series not read from a pasted table (PastedReading), for the count conditions below.
+  std::vector<TimeSeries> scraped;
+  const bool pasted_readings =
+      std::any_of(series.begin(), series.end(), [&](const TimeSeries& ts) { return PastedReading(c, ts); });
+  if (pasted_readings) {
+    std::copy_if(series.begin(), series.end(), std::back_inserter(scraped),
+                 [&](const TimeSeries& ts) { return !PastedReading(c, ts); });
+  }
   for (const Signature& s : facts.metric_conditions) {
     if (!fp8_run && s.category == "fp8_scaling_overflow" && s.pattern.find("fp8") == std::string::npos) continue;
-    auto result = EvaluateMetricCondition(s.pattern, series);
+    // A count of the series a node reports (`count by (Hostname) (DCGM_FI_DEV_GPU_TEMP) < 8`: a GPU
+    // gone from the exporter) is read over scraped series only. A pasted reading holds the GPUs
+    // the engineer chose to look at (`nvidia-smi -q -i 4`, a `--query-gpu` table cut with `sed -n
+    // 4,6p` or `grep`): its few rows are no GPUs missing (RG22: one GPU's `-q` section answered
+    // gpu_fallen_off_bus, realistic19 rl19-14).
+    const bool scraped_only = pasted_readings && std::regex_search(s.pattern, CountAggregationRegex());
+    auto result = EvaluateMetricCondition(s.pattern, scraped_only ? scraped : series);
     if (!result) {
       not_understood.insert(s.pattern);
       continue;

@@ -71,3 +71,48 @@ TEST_CASE("rg22: a pending remap (Xid 63, no failure) beside the same paste stay
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// ---- 2. One GPU's pasted nvidia-smi section under a slow rank ----------------------------------
+
+// Rank 10 (rx-12, GPU 2) is the slowest in the step report; the engineer pasted GPU 2's `nvidia-smi
+// -q` section from rx-12: no clocks event reason active, 48 C, far under its power limit.
+Json SlowRankWithOneGpuSection() {
+  return Case(
+      "rg22-slow", {"rx-11", "rx-12"},
+      Json::array(
+          {Log("train-7730.log",
+               {"[2026-06-11 04:10:00] step 3100 | step_time 2.95s | median compute 1.90s | slowest rank 10 compute "
+                "2.93s (1.54x)",
+                "[2026-06-11 04:20:00] step 3300 | step_time 2.96s | median compute 1.91s | slowest rank 10 compute "
+                "2.94s (1.54x)"}),
+           Log("ops/paste",
+               {"$ ssh rx-12 nvidia-smi -q -i 2 -d PERFORMANCE,TEMPERATURE,POWER", "GPU 00000000:3C:00.0",
+                "    Performance State                     : P0", "    Clocks Event Reasons",
+                "        Idle                              : Not Active",
+                "        SW Power Cap                      : Not Active",
+                "        HW Slowdown                       : Not Active",
+                "            HW Thermal Slowdown           : Not Active",
+                "        SW Thermal Slowdown               : Not Active",
+                "        GPU Current Temp                  : 48 C", "        Power Draw                        : 402.50 W",
+                "        Current Power Limit               : 700.00 W"})}));
+}
+
+bool HasHypothesis(const Diagnosis& d, const std::string& category) {
+  for (const Hypothesis& h : d.hypotheses) {
+    if (h.category == category) return true;
+  }
+  return false;
+}
+
+TEST_CASE("rg22: one GPU's pasted -q section is no GPU missing from its node") {
+  // Before: `count by (Hostname) (DCGM_FI_DEV_GPU_TEMP) < 8` (a GPU gone from the exporter) held on
+  // the one GPU the engineer chose to look at: gpu_fallen_off_bus at metric weight.
+  const Diagnosis d = testing::RunJsonWithPack(SlowRankWithOneGpuSection());
+  CHECK_FALSE(HasHypothesis(d, "gpu_fallen_off_bus"));
+}
+
+}  // namespace
+}  // namespace vigil
