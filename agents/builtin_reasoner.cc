@@ -2179,6 +2179,16 @@ bool PastedReading(const DiagnosisCase& c, const TimeSeries& series) {
   return std::any_of(c.logs.begin(), c.logs.end(), [&](const CaseLog& l) { return l.source == source->second; });
 }
 
+// A `Name : Not Active` / `Name : No` row of a tool's report (`nvidia-smi -q`'s clocks event
+// reasons, its row remapper's "Remapping Failure Occurred : No"): the tool saying that state is
+// absent. Its words are those of the state's incident, but it reads like none: before (RG22), "SW
+// Thermal Slowdown : Not Active" under a slow rank's GPU recalled the thermal-slowdown incident and
+// outweighed the straggler (realistic19 rl19-14).
+bool NegatedStateRow(const std::string& line) {
+  static const std::regex r(R"(^\s*[A-Za-z][A-Za-z0-9 ./()_-]*?\s*:\s*(?:Not Active|No)\s*$)");
+  return line.size() < 200 && std::regex_match(line, r);
+}
+
 // `count(` / `count by (...) (` / `count without (...) (` in a metric condition.
 const std::regex& CountAggregationRegex() {
   static const std::regex r(R"(\bcount\s*(?:(?:by|without)\s*\([^)]*\)\s*)?\()");
@@ -11530,6 +11540,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         continue;
       }
       if (!MonitoringUnitOfLine(flat.lines[lr.line_index]).empty()) continue;  // votes for nothing (TZ)
+      if (NegatedStateRow(flat.lines[lr.line_index])) continue;
       int n = per_cat[lr.category]++;
       if (n >= static_cast<int>(std::size(kLineRecallWeights))) continue;
       auto [li, ki] = flat.refs[lr.line_index];

@@ -114,5 +114,11 @@ TEST_CASE("rg22: one GPU's pasted -q section is no GPU missing from its node") {
   CHECK_FALSE(HasHypothesis(d, "gpu_fallen_off_bus"));
 }
 
+TEST_CASE("rg22: a clocks event reason printed `Not Active` reads like no incident") {
+  // Before: "SW Thermal Slowdown : Not Active" recalled the thermal-slowdown incident (1.6).
+  const Diagnosis d = testing::RunJsonWithPack(SlowRankWithOneGpuSection());
+  CHECK_FALSE(HasHypothesis(d, "gpu_thermal_throttle"));
+}
+
 }  // namespace
 }  // namespace vigil
