@@ -120,5 +120,15 @@ TEST_CASE("rg22: a clocks event reason printed `Not Active` reads like no incide
   CHECK_FALSE(HasHypothesis(d, "gpu_thermal_throttle"));
 }
 
+TEST_CASE("rg22: a GPU below 80 C is no power throttle by itself; the slow rank is the answer") {
+  // Before: pack-power-hw-slowdown's second condition, `DCGM_FI_DEV_GPU_TEMP < 80`, held on the
+  // pasted section (a snapshot is not "the normal state"): gpu_power_throttle at metric weight. With
+  // the three readings above the slow rank was not the answer (gpu_thermal_throttle on rx-12).
+  const Diagnosis d = testing::RunJsonWithPack(SlowRankWithOneGpuSection());
+  CHECK_FALSE(HasHypothesis(d, "gpu_power_throttle"));
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.component == "rx-12/gpu2");
+}
+
 }  // namespace
 }  // namespace vigil
