@@ -12267,6 +12267,34 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   };
   auto explain_away = [&]() { explain_away_in(beliefs, explained, &trace); };
   explain_away();
+  // A row remap that is only pending (Xid 63 "reset gpu to activate", `Pending : Yes`; not failed,
+  // RemapFailed) with no uncorrectable ECC evidence is a repair the driver queued for the GPU's next
+  // reset: until then the GPU computes correctly. It is no cause of a failure that a category it
+  // cannot produce (none of the symptoms ExplainedBy lists it for: not a hang, a crash, NaN) shows
+  // with solid evidence of its own. Before (RG22), an Xid 63 on one node's GPU, logged before the
+  // job started, outweighed Transformer Engine's FP8 amax overflow on every rank (realistic18
+  // rl18-16: gpu_row_remap_failure 0.47).
+  if (beliefs.Score("gpu_row_remap_failure") > 0 && !explained.count("gpu_row_remap_failure") && !RemapFailed(beliefs) &&
+      beliefs.Score("gpu_memory_uncorrectable_ecc") <= 0) {
+    std::string other;
+    for (const auto& [cat, score] : beliefs.scores()) {
+      if (cat == "gpu_row_remap_failure" || score < kCauseMinScore || explained.count(cat)) continue;
+      auto symptom = ExplainedBy().find(cat);
+      const bool remap_can_cause =
+          symptom != ExplainedBy().end() &&
+          std::find(symptom->second.begin(), symptom->second.end(), "gpu_row_remap_failure") != symptom->second.end();
+      if (!remap_can_cause && (other.empty() || score > beliefs.Score(other))) other = cat;
+    }
+    if (!other.empty()) {
+      beliefs.Discount("gpu_row_remap_failure", kExplainedAwayFactor,
+                       "a pending row remap (applied at the next GPU reset) is no cause of " + other);
+      explained.insert("gpu_row_remap_failure");
+      trace.push_back({{"type", "thought"},
+                       {"text", "gpu_row_remap_failure is only pending (no failed remap, no uncorrectable ECC error): "
+                                "the GPU computes correctly until its reset; " +
+                                    other + " has its own evidence and is not its symptom: discounting the remap"}});
+    }
+  }
   // An MoE router that collapsed onto one expert overloads the ranks holding it: a CUDA OOM on
   // those ranks, after the skew began, is the collapse's symptom, not a memory budget of its own
   // (RG4, realistic8 rl8-06). Every OOM line that names a rank must be on a rank holding the hot

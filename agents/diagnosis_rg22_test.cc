@@ -132,3 +132,52 @@ TEST_CASE("rg22: a GPU below 80 C is no power throttle by itself; the slow rank 
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// ---- 3. A pending row remap is no cause of what it cannot produce --------------------------------
+
+constexpr const char* kXid63 =
+    "Jun 12 06:58:31 rx-03 kernel: NVRM: Xid (PCI:0000:ab:00): 63, pid='<unknown>', name=<unknown>, Row Remapper: "
+    "New row (0x00000000000a21f4) was marked for remapping, reset gpu to activate.";
+
+TEST_CASE("rg22: an FP8 amax overflow on every rank is not a pending row remap's, on one GPU") {
+  // Before: the Xid 63 (3.0 + the nvidia-smi line) outweighed Transformer Engine's non-finite amax
+  // (3.0): gpu_row_remap_failure on rx-03.
+  const Json c = Case(
+      "rg22-fp8", {"rx-01", "rx-02", "rx-03", "rx-04"},
+      Json::array(
+          {Log("train-8810.log",
+               {"[2026-06-12 07:40:02] Transformer Engine: FP8 recipe DelayedScaling(margin=0, fp8_format=HYBRID, "
+                "amax_history_len=1, amax_compute_algo=max)",
+                "[2026-06-12 08:15:10] iteration 5100 | lm loss 1.932 | grad norm 0.37",
+                "[fp8-debug] iteration 5107 decoder.layers.11.mlp.fc1 amax(fwd X) inf, scale_inv inf",
+                "[2026-06-12 08:16:02] iteration 5110 | lm loss nan | grad norm nan",
+                "[rank17]: RuntimeError: Rank 17: found NaN in local grad norm for bucket #0 in backward pass before "
+                "data-parallel communication collective. Device: 1, node: rx-03"}),
+           Log("rx-03/journal",
+               {kXid63, "Jun 12 06:58:31 rx-03 nvidia-smi[4410]: GPU 00000000:AB:00.0 row remap pending: 1"})}));
+  const Diagnosis d = testing::RunJsonWithPack(c);
+  CHECK(d.root_cause == "fp8_scaling_overflow");
+  CHECK(d.component == "job");
+}
+
+TEST_CASE("rg22: a pending row remap beside watchdog timeouts stays the remap (a hang is its symptom)") {
+  // A guard, the same before and after: the hang is a symptom the remap can produce.
+  const Json c = Case(
+      "rg22-remap-hang", {"rx-01", "rx-02", "rx-03", "rx-04"},
+      Json::array({Log("train-8811.log",
+                       {"[rank5]:[E612 07:10:02.114081 30211 ProcessGroupNCCL.cpp:632] [Rank 5] Watchdog caught "
+                        "collective operation timeout: WorkNCCL(SeqNum=90211, OpType=ALLREDUCE, NumelIn=8388608, "
+                        "NumelOut=8388608, Timeout(ms)=600000) ran for 600044 milliseconds before timing out.",
+                        "[rank9]:[E612 07:10:02.118342 30412 ProcessGroupNCCL.cpp:632] [Rank 9] Watchdog caught "
+                        "collective operation timeout: WorkNCCL(SeqNum=90211, OpType=ALLREDUCE, NumelIn=8388608, "
+                        "NumelOut=8388608, Timeout(ms)=600000) ran for 600051 milliseconds before timing out."}),
+                   Log("rx-03/journal", {kXid63})}));
+  const Diagnosis d = testing::RunJsonWithPack(c);
+  CHECK(d.root_cause == "gpu_row_remap_failure");
+}
+
+}  // namespace
+}  // namespace vigil
