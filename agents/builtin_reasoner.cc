@@ -1280,7 +1280,8 @@ namespace {
 // Topology::ssh_nodes: in each log, the lines after a shell command that runs `ssh HOST` on a
 // node of the case other than the log's own, up to the next shell command line (IsShellCommandLine),
 // are HOST's; so are those after `kubectl logs|exec POD` where the case ties POD to a node (RG20,
-// KubectlPodTarget; in CaseAddresses' own call no pod is tied yet). A host that is no node of the
+// KubectlPodTarget; in CaseAddresses' own call no pod is tied yet), and after `kubectl debug
+// node/NODE` (KubectlDebugNodeTarget, RG22). A host that is no node of the
 // case places nothing. Two logs with one source name
 // are left as they are (the per-line list would not say which).
 std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseLog>& logs, const Topology& t) {
@@ -1300,6 +1301,7 @@ std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseL
       if (text.size() <= 2000 && IsShellCommandLine(text)) {
         std::string host = SshTarget(text);
         if (host.empty()) host = KubectlPodTarget(text);  // a pod's node, once CaseAddresses tied it
+        if (host.empty()) host = KubectlDebugNodeTarget(text);  // the node's own debug container (RG22)
         current = ReportedNode(host, t.names);
         if (current == own) current.clear();
         continue;

@@ -8,6 +8,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/ssh_command.h"
 
 namespace vigil {
 namespace {
@@ -177,6 +178,45 @@ TEST_CASE("rg22: a pending row remap beside watchdog timeouts stays the remap (a
                    Log("rx-03/journal", {kXid63})}));
   const Diagnosis d = testing::RunJsonWithPack(c);
   CHECK(d.root_cause == "gpu_row_remap_failure");
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// ---- 4. `kubectl debug node/NODE -- nvidia-smi ...`: the output is NODE's -----------------------
+
+TEST_CASE("rg22: kubectl debug node/NODE names the node its command runs on") {
+  CHECK(KubectlDebugNodeTarget("$ kubectl debug node/k8s-a02 -it --image=nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04 "
+                               "-- nvidia-smi -q") == "k8s-a02");
+  CHECK(KubectlDebugNodeTarget("$ oc -n default debug --image registry/tools:1 nodes/k8s-a02 -- chroot /host dmesg") ==
+        "k8s-a02");
+  CHECK(KubectlDebugNodeTarget("$ kubectl debug -it trainer-0 --image=busybox --target=main") == "");
+  CHECK(KubectlDebugNodeTarget("$ kubectl get nodes -o wide") == "");
+  CHECK(KubectlDebugNodeTarget("$ ssh k8s-a02 nvidia-smi") == "");
+}
+
+TEST_CASE("rg22: a hot GPU in a kubectl debug node paste explains the slow rank on that GPU") {
+  // Before: the table's rows had no node (the paste's source names none, and only `ssh NODE` and
+  // `kubectl logs|exec POD` placed what followed), so the hot GPU 5 was "GPU 5 of some node":
+  // gpu_thermal_throttle on the whole job (realistic18 rl18-06, with more peers' lines: straggler_rank).
+  const Json c = Case(
+      "rg22-kdebug", {"k8s-a01", "k8s-a02"},
+      Json::array(
+          {Log("ops/terminal",
+               {"$ kubectl -n train logs trainer-master-0 --since=20m | grep slowest",
+                "[perf] iters 8100-8200: median step 2.61 s, slowest rank 13 3.97 s (1.52x)",
+                "[perf] iters 8200-8300: median step 2.62 s, slowest rank 13 4.02 s (1.53x)",
+                "$ kubectl debug node/k8s-a02 -it --image=nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04 -- nvidia-smi "
+                "--query-gpu=index,temperature.gpu,clocks.sm,clocks_event_reasons.sw_thermal_slowdown --format=csv",
+                "index, temperature.gpu, clocks.sm [MHz], clocks_event_reasons.sw_thermal_slowdown",
+                "3, 58, 1980 MHz, Not Active", "4, 60, 1980 MHz, Not Active", "5, 92, 1290 MHz, Active",
+                "6, 59, 1980 MHz, Not Active"})}));
+  const Diagnosis d = testing::RunJsonWithPack(c);
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "k8s-a02/gpu5");
 }
 
 }  // namespace

@@ -98,6 +98,46 @@ std::string KubectlTarget(const std::string& command_line, bool describe) {
 
 std::string KubectlPodTarget(const std::string& command_line) { return KubectlTarget(command_line, false); }
 
+std::string KubectlDebugNodeTarget(const std::string& command_line) {
+  std::vector<std::string> words;
+  std::istringstream in(command_line);
+  for (std::string w; in >> w;) words.push_back(w);
+  // kubectl's global and `debug`'s options whose argument is the next word when not written with '='.
+  auto takes_argument = [](std::string_view o) {
+    for (std::string_view a : {"-n", "--namespace", "--context", "--cluster", "--user", "--kubeconfig", "-s",
+                               "--server", "--as", "--token", "--request-timeout", "-c", "--container", "--image",
+                               "--profile", "--target", "--copy-to", "--env", "--image-pull-policy",
+                               "--custom"}) {
+      if (o == a) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& k = words[i];
+    if (k != "kubectl" && k != "oc" && (k.size() <= 8 || k.compare(k.size() - 8, 8, "/kubectl") != 0)) continue;
+    bool verb = false;
+    for (size_t j = i + 1; j < words.size(); ++j) {
+      const std::string& a = words[j];
+      if (a == "|" || a == ";" || a == "&&" || a == "||" || a == "--") return "";
+      if (a.size() >= 2 && a[0] == '-') {
+        if (a.find('=') == std::string::npos && takes_argument(a)) ++j;
+        continue;
+      }
+      if (!verb) {
+        if (a != "debug") return "";
+        verb = true;
+        continue;
+      }
+      for (std::string_view kind : {"node/", "nodes/", "no/"}) {
+        if (a.rfind(kind, 0) == 0) return a.substr(kind.size());
+      }
+      return "";  // debug of a pod (a copy of it, an ephemeral container): not a node
+    }
+    return "";
+  }
+  return "";
+}
+
 std::string KubectlDescribedPod(const std::string& command_line) { return KubectlTarget(command_line, true); }
 
 }  // namespace vigil

@@ -27,6 +27,13 @@ std::string SshTarget(const std::string& command_line);
 // output lines were written in that pod, on that node, like the lines after `ssh NODE`.
 std::string KubectlPodTarget(const std::string& command_line);
 
+// The node a `kubectl debug node/NODE` (or `oc debug node/NODE`) command runs its container on
+// (RG22): "k8s-gpu-14" for "$ kubectl debug node/k8s-gpu-14 -it --image=nvcr.io/nvidia/cuda:12.8.0-base
+// -- nvidia-smi -q". The debug pod shares the node's host namespaces: the command's output lines
+// were written on NODE, like the lines after `ssh NODE`. "" for another command, a `debug` of a pod,
+// or no `node/` argument before `|`, `;`, `&&`, `||` or `--`.
+std::string KubectlDebugNodeTarget(const std::string& command_line);
+
 // The pod a `kubectl describe pod POD` (or `describe pod/POD`) command describes, read as
 // KubectlPodTarget reads its pod: "llm-pt-worker-3" for "$ kubectl -n llm describe pod
 // llm-pt-worker-3 | grep -E '^Node:|Exit Code'". "" for another command or kind (describe node X).
