@@ -7489,10 +7489,11 @@ std::optional<SlowMention> SlowMentionInText(const std::string& line, const Case
       R"((?:\s*(?:-|\.\.|to)\s*(\d+(?:\.\d+)?))?)",
       /*icase=*/true);
   // The same comparison printed as a distribution ("p50 1712, max 2331 (rank 10)"; JAX and MPI
-  // programs call a rank a process: "p50 0.21s max 0.98s (process 13)", RG19) or as a ratio
+  // programs call a rank a process: "p50 0.21s max 0.98s (process 13)", RG19; "fwd-bwd median 1.21 s;
+  // max 2.30 s on rank 27", RG22) or as a ratio
   // ("rank 10 step time p50 1.36x of job median").
   static const FilteredRegex kMaxOfRank(
-      R"(\b(?:p50|median|mean|avg)\s*[:=]?\s*(\d+(?:\.\d+)?)[^0-9]{0,20}?\bmax\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:ms|s)?\s*\(?\s*(?:rank|process)\s*[=:#]?\s*(\d+))",
+      R"(\b(?:p50|median|mean|avg)\s*[:=]?\s*(\d+(?:\.\d+)?)[^0-9]{0,20}?\bmax\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:ms|s)?\s*(?:\(|(?:on|at|by|from)\s)?\s*(?:rank|process)\s*[=:#]?\s*(\d+))",
       /*icase=*/true);
   static const FilteredRegex kRatio(
       R"(\brank\s*[=:#]?\s*(\d+)\b[^0-9]{0,40}?(?:p\d+\s+)?(\d+(?:\.\d+)?)\s*x\s+(?:of|the|vs\.?|over)\b[^0-9]{0,20}?\b(?:median|mean|avg|average|others|peers|baseline)\b)",

@@ -70,11 +70,6 @@ TEST_CASE("rg22: a pending remap (Xid 63, no failure) beside the same paste stay
   CHECK(d.component == "rx-02/gpu5");
 }
 
-}  // namespace
-}  // namespace vigil
-
-namespace vigil {
-namespace {
 
 // ---- 2. One GPU's pasted nvidia-smi section under a slow rank ----------------------------------
 
@@ -131,11 +126,6 @@ TEST_CASE("rg22: a GPU below 80 C is no power throttle by itself; the slow rank 
   CHECK(d.component == "rx-12/gpu2");
 }
 
-}  // namespace
-}  // namespace vigil
-
-namespace vigil {
-namespace {
 
 // ---- 3. A pending row remap is no cause of what it cannot produce --------------------------------
 
@@ -180,11 +170,6 @@ TEST_CASE("rg22: a pending row remap beside watchdog timeouts stays the remap (a
   CHECK(d.root_cause == "gpu_row_remap_failure");
 }
 
-}  // namespace
-}  // namespace vigil
-
-namespace vigil {
-namespace {
 
 // ---- 4. `kubectl debug node/NODE -- nvidia-smi ...`: the output is NODE's -----------------------
 
@@ -217,6 +202,24 @@ TEST_CASE("rg22: a hot GPU in a kubectl debug node paste explains the slow rank 
   const Diagnosis d = testing::RunJsonWithPack(c);
   CHECK(d.root_cause == "gpu_thermal_throttle");
   CHECK(d.component == "k8s-a02/gpu5");
+}
+
+
+// ---- 5. "max 2.30 s on rank 27": the slowest rank of a timing line -----------------------------
+
+TEST_CASE("rg22: a timing line's max named `on rank N` names the slow rank") {
+  // Before: the distribution reader took "max 2.30 s (rank 27)" only; "on rank 11" named no one and
+  // the case answered unknown.
+  for (const std::string line : {"[timing] iter 900: fwd-bwd median 0.84 s; max 1.52 s on rank 11; data 0.01 s",
+                                 "[timing] iter 900: step avg 840 ms, max 1520 ms at rank 11"}) {
+    CAPTURE(line);
+    const Json c = Case("rg22-max-on", {"rx-31", "rx-32"},
+                        Json::array({Log("train-1207.log", {line, "[timing] iter 1000: fwd-bwd median 0.85 s; max "
+                                                                  "1.55 s on rank 11; data 0.01 s"})}));
+    const Diagnosis d = testing::RunJsonWithPack(c);
+    CHECK(d.root_cause == "straggler_rank");
+    CHECK(d.component == "rx-32/gpu3");
+  }
 }
 
 }  // namespace
