@@ -11511,6 +11511,39 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     break;
   }
 
+  // 3a-pyspy. A `py-spy dump` of a training process whose main thread sits in the DataLoader's
+  // `_try_get_data` (py-spy's frame format, innermost first: `wait (threading.py:331)`, `get
+  // (queue.py:180)`, `_try_get_data (torch/utils/data/dataloader.py:1146)`) is the step waiting for
+  // the loader's workers to hand over a batch: the input stalls (RG22, realistic19 rl19-23, where the
+  // dump was all that named the loader). Only the main thread's first frames count (a worker thread's
+  // stack, or a loader frame deep under an eval loop, says nothing), at kMetricWeight, once a case: it
+  // is one sample of one process, placed on the job as the category is.
+  {
+    static const std::regex kMainThread(R"(^\s*Thread (?:0x[0-9A-Fa-f]+|\d+) \([^)]*\): "MainThread"\s*$)");
+    static const std::regex kFrame(R"(^\s+[\w<>.]+ \(\S+:\d+\)\s*$)");
+    static const std::regex kLoaderWait(R"(^\s+_try_get_data \(\S*torch/utils/data/dataloader\.py:\d+\)\s*$)");
+    bool found = false;
+    for (const CaseLog& log : c.logs) {
+      for (size_t i = 0; i < log.lines.size() && !found; ++i) {
+        const std::string& head = log.lines[i].text;
+        if (head.size() > 300 || head.find("MainThread") == std::string::npos || !std::regex_match(head, kMainThread)) {
+          continue;
+        }
+        for (size_t k = i + 1; k < log.lines.size() && k <= i + 4; ++k) {
+          const std::string& frame = log.lines[k].text;
+          if (frame.size() > 300 || !std::regex_match(frame, kFrame)) break;
+          if (!std::regex_match(frame, kLoaderWait)) continue;
+          beliefs.Add(LineEvidence(log, k,
+                                   "  [py-spy: the main thread waits in the DataLoader for its workers' next batch]",
+                                   "dataloader_stall", kMetricWeight, topo.clock, topo.job));
+          found = true;
+          break;
+        }
+      }
+      if (found) break;
+    }
+  }
+
   // 3b. Unmatched error lines that read like a known incident: a fallback, used only when no
   // signature or metric condition gave any category solid evidence (lexical look-alikes are noisy).
   double strongest = 0;

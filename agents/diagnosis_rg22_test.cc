@@ -222,5 +222,42 @@ TEST_CASE("rg22: a timing line's max named `on rank N` names the slow rank") {
   }
 }
 
+
+// ---- 6. py-spy: the main thread waiting on the DataLoader's queue --------------------------------
+
+// A log of `py-spy dump` of rank 3's process: `thread` is the dumped thread's header line, and
+// `frame` its third frame (innermost first).
+Json PySpyCase(const std::string& thread, const std::string& frame) {
+  return Case("rg22-pyspy", {"rx-21", "rx-22"},
+              Json::array({Log("train-9902.log",
+                               {"[2026-06-13 11:20:00] iter 640 | 29.8 s/iter | lm loss 2.412",
+                                "[2026-06-13 11:30:00] iter 660 | 30.1 s/iter | lm loss 2.405"}),
+                           Log("ops/pyspy-rank3.txt",
+                               {"Process 51877: /usr/bin/python3 -u pretrain.py --config conf/13b.yaml",
+                                "Python v3.11.9 (/usr/bin/python3.11)", "", thread, "    wait (threading.py:331)",
+                                "    get (queue.py:180)", frame, "    _get_data (torch/utils/data/dataloader.py:1307)",
+                                "    _next_data (torch/utils/data/dataloader.py:1345)",
+                                "    __next__ (torch/utils/data/dataloader.py:631)", "    train_step (pretrain.py:402)"})}));
+}
+
+TEST_CASE("rg22: a py-spy dump of the main thread idle in DataLoader's _try_get_data is an input stall") {
+  // Before: nothing read py-spy's frames; the case answered unknown (knowledge look-alikes only).
+  for (const std::string frame :
+       {"    _try_get_data (torch/utils/data/dataloader.py:1146)",
+        "    _try_get_data (/opt/conda/lib/python3.11/site-packages/torch/utils/data/dataloader.py:1146)"}) {
+    CAPTURE(frame);
+    const Diagnosis d = testing::RunJsonWithPack(PySpyCase("Thread 51877 (idle): \"MainThread\"", frame));
+    CHECK(d.root_cause == "dataloader_stall");
+    CHECK(d.component == "job");
+  }
+}
+
+TEST_CASE("rg22: another thread's stack in _try_get_data is no input stall") {
+  // A guard, the same before and after: only the main thread is the training step.
+  const Diagnosis d = testing::RunJsonWithPack(PySpyCase("Thread 51990 (idle): \"pin_memory\"",
+                                                         "    _try_get_data (torch/utils/data/dataloader.py:1146)"));
+  CHECK_FALSE(HasHypothesis(d, "dataloader_stall"));
+}
+
 }  // namespace
 }  // namespace vigil
