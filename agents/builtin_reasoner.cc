@@ -10875,6 +10875,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // the one GPU that went idle while its node peers spin at 100 % (OddGpuStoppedWhilePeersSpin) is
     // about that GPU, not the input (RL7: one rank stuck outside a collective, its GPU at 0 % beside
     // seven at 100 %, answered dataloader_stall).
+    // Likewise on a table pasted from one node (RG22): a loader condition that holds on a few of the
+    // node's GPUs while most of the same table's GPUs do not (one GPU at 52 % among seven at 95 %) is
+    // those GPUs' own ranks being slow, not the input: a stall starves them all (realistic18 rl18-09).
+    if (s.category == "dataloader_stall" && !result->hits.empty()) {
+      std::map<std::pair<std::string, std::string>, size_t> members;  // (metric, Hostname + source) -> series
+      auto key = [](const TimeSeries& ts) {
+        auto source = ts.labels.find("source");
+        return std::make_pair(ts.name, NodeOf(ts.labels) + '\x1f' + (source == ts.labels.end() ? "" : source->second));
+      };
+      for (const TimeSeries& ts : series) {
+        if (PastedReading(c, ts)) ++members[key(ts)];
+      }
+      std::map<std::pair<std::string, std::string>, size_t> held;
+      for (const MetricConditionHit& h : result->hits) {
+        if (PastedReading(c, *h.series)) ++held[key(*h.series)];
+      }
+      std::vector<MetricConditionHit> kept;
+      for (const MetricConditionHit& h : result->hits) {
+        if (PastedReading(c, *h.series)) {
+          const size_t n = members[key(*h.series)], k = held[key(*h.series)];
+          if (n >= 4 && 2 * k < n) continue;
+        }
+        kept.push_back(h);
+      }
+      result->hits = std::move(kept);
+    }
     if (s.category == "dataloader_stall" && !spinning_idle.empty()) {
       std::vector<MetricConditionHit> kept;
       for (const MetricConditionHit& h : result->hits) {

@@ -259,5 +259,23 @@ TEST_CASE("rg22: another thread's stack in _try_get_data is no input stall") {
   CHECK_FALSE(HasHypothesis(d, "dataloader_stall"));
 }
 
+// ---- 7. One GPU low among busy peers in a pasted table is no input stall ------------------------
+
+TEST_CASE("rg22: one GPU under 60 % among busy peers of a pasted table is its rank's slowness, not the input") {
+  // Before: `avg_over_time(DCGM_FI_DEV_GPU_UTIL[5m]) < 60` held on the one GPU (a minority of the
+  // table, which the snapshot rules keep as "what differs") and dataloader_stall (2.0) outweighed the
+  // slow rank (1.5). An input stall starves every GPU.
+  const Json c = Case(
+      "rg22-low-one", {"rx-31", "rx-32"},
+      Json::array({Log("train-1208.log", {"[timing] iter 700: fwd-bwd median 0.84 s; max 1.52 s on rank 11; data 0.01 s",
+                                          "[timing] iter 800: fwd-bwd median 0.85 s; max 1.55 s on rank 11; data 0.01 s"}),
+                   Log("ops/paste", {"$ ssh rx-32 nvidia-smi --query-gpu=index,utilization.gpu --format=csv,noheader",
+                                     "0, 96 %", "1, 95 %", "2, 97 %", "3, 48 %", "4, 96 %", "5, 95 %", "6, 96 %",
+                                     "7, 97 %"})}));
+  const Diagnosis d = testing::RunJsonWithPack(c);
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.component == "rx-32/gpu3");
+}
+
 }  // namespace
 }  // namespace vigil
