@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <regex>
+#include <tuple>
 
 namespace vigil {
 
@@ -11,8 +12,18 @@ bool IsNonFiniteAmaxWarning(const std::string& line) {
   if (line.size() > 2000) return false;
   static const std::regex kAmax(R"(non-finite amax\b(\s*[:=]?\s*(\d+)\b)?)", std::regex::icase);
   std::smatch m;
-  if (!std::regex_search(line, m, kAmax)) return false;
-  return !m[2].matched || std::strtoll(m.str(2).c_str(), nullptr, 10) > 0;
+  if (std::regex_search(line, m, kAmax)) return !m[2].matched || std::strtoll(m.str(2).c_str(), nullptr, 10) > 0;
+  // Transformer Engine's other wordings (RG24): "FP8 amax for tensor <name> GEMM input (fwd) is inf;
+  // scale set to 0" (an amax whose value is inf / nan, in the same clause) and "FP8 scaling factor
+  // overflow in <name>" / "amax overflow". A finite amax ("amax ... is 312.5") and the fp16 scaler's
+  // "loss scale overflow" are not these.
+  if (line.find("amax") == std::string::npos && line.find("AMAX") == std::string::npos &&
+      line.find("fp8") == std::string::npos && line.find("FP8") == std::string::npos) {
+    return false;
+  }
+  static const std::regex kAmaxValue(R"(\bamax\b[^;|,]{0,160}?(?:\bis|=|:)\s*[-+]?(?:inf|nan)\b)", std::regex::icase);
+  static const std::regex kOverflow(R"(\b(?:fp8\s+scal(?:e|ing)(?:\s+factor)?|amax)\s+overflow)", std::regex::icase);
+  return std::regex_search(line, kAmaxValue) || std::regex_search(line, kOverflow);
 }
 
 Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines) {
@@ -50,8 +61,14 @@ Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& li
       norms.push_back(v);
     }
     if (norms.size() < 3) return {};
-    const auto [mn, mx] = std::minmax_element(norms.begin(), norms.end());
-    if (*mx > 2 * *mn) return {};
+    // norms[0] is the reading nearest the NaN. All flat, or all but that one flat (RG24): the step the
+    // amax overflowed may itself jump (0.41, 0.40, then 37.5); a divergence climbs over several steps,
+    // so the readings before its last are not flat.
+    auto [mn, mx] = std::minmax_element(norms.begin(), norms.end());
+    if (*mx > 2 * *mn) {
+      std::tie(mn, mx) = std::minmax_element(norms.begin() + 1, norms.end());
+      if (*mx > 2 * *mn) return {};
+    }
     out.grad_norm_min = *mn;
     out.grad_norm_max = *mx;
     out.found = true;

@@ -24,7 +24,9 @@ struct Fp8OverflowBeforeNan {
 
 // Over one log's lines in order: the first line whose loss is NaN, a non-finite amax warning within
 // the kAmaxLeadLines lines above it, and at least 3 finite grad norms above it (the last 10) whose
-// largest is at most twice their smallest.
+// largest is at most twice their smallest, or (RG24) all but the nearest such: the overflow's own
+// step may jump, where a divergence climbs over several. The warning (IsNonFiniteAmaxWarning) also
+// reads TE's "FP8 amax for tensor X ... is inf" and "FP8 scaling factor overflow in X".
 constexpr size_t kAmaxLeadLines = 20;
 Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines);
 

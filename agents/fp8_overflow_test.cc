@@ -48,5 +48,46 @@ TEST_CASE("FindFp8OverflowBeforeNan: a loss scale or a val_loss that is not NaN 
   CHECK_FALSE(FindFp8OverflowBeforeNan(lines).found);
 }
 
+// Transformer Engine words the overflow other ways too: "FP8 amax for tensor <name> ... is inf; scale
+// set to 0" and "FP8 scaling factor overflow in <name> (amax 4.1e+05 > fp8 e4m3 max 448 ...)". And
+// the step the amax overflows is the one whose grad norm jumps (0.41, 0.40, then 37.5 on the step
+// TE warned after): one jump on the last reading is the overflow's own step, where a divergence
+// climbs over several steps first (the earlier readings are not flat). Before (RG24), neither
+// wording was read as a warning and the one-step jump failed the "flat" test, so Megatron's NaN
+// after a TE overflow stayed a loss_divergence at 0.86.
+TEST_CASE("FindFp8OverflowBeforeNan reads TE's 'amax ... is inf' / 'scaling factor overflow' and allows the overflow step's jump") {
+  const std::vector<std::string> lines = {
+      " [2026-11-30 09:10:02] iteration     8800/  120000 | lm loss: 1.982E+00 | grad norm: 0.287 | loss scale: 1.0 |",
+      " [2026-11-30 09:12:40] iteration     8900/  120000 | lm loss: 1.975E+00 | grad norm: 0.301 | loss scale: 1.0 |",
+      " [2026-11-30 09:12:43] iteration     8901/  120000 | lm loss: 1.979E+00 | grad norm: 52.8 | loss scale: 1.0 |",
+      "UserWarning: transformer_engine: FP8 amax for tensor decoder.layers.9.self_attention.linear_proj GEMM input "
+      "(bwd) is inf; scale set to 0",
+      "UserWarning: transformer_engine: FP8 scaling factor overflow in decoder.layers.9.self_attention.linear_proj "
+      "(amax 7.7e+05 > fp8 e5m2 max 57344 * 2^margin)",
+      " [2026-11-30 09:12:46] iteration     8902/  120000 | lm loss: nan | grad norm: nan | loss scale: 1.0 |",
+  };
+  const Fp8OverflowBeforeNan f = FindFp8OverflowBeforeNan(lines);
+  CHECK(f.found);
+  CHECK(f.nan_line == 5);
+  CHECK(f.warning_line == 4);
+  CHECK(f.grad_norm_min == doctest::Approx(0.287));
+  CHECK(f.grad_norm_max == doctest::Approx(0.301));
+  CHECK(IsNonFiniteAmaxWarning(lines[3]));
+  CHECK(IsNonFiniteAmaxWarning(lines[4]));
+  // A finite amax and a healthy scale are no warning.
+  CHECK_FALSE(IsNonFiniteAmaxWarning("TE stats: FP8 amax for tensor layers.3.fc1 is 312.5; scale 1.43"));
+  CHECK_FALSE(IsNonFiniteAmaxWarning("amax_history_len: 1024"));
+}
+
+TEST_CASE("FindFp8OverflowBeforeNan: a grad norm climbing over several steps before the warning is a divergence") {
+  const std::vector<std::string> lines = {
+      "iteration 100 | lm loss: 2.10 | grad norm: 0.31 |", "iteration 101 | lm loss: 2.30 | grad norm: 0.95 |",
+      "iteration 102 | lm loss: 3.40 | grad norm: 4.20 |", "iteration 103 | lm loss: 7.90 | grad norm: 61.0 |",
+      "UserWarning: transformer_engine: FP8 amax for tensor layers.2.fc2 is inf; scale set to 0",
+      "iteration 104 | lm loss: nan | grad norm: nan |",
+  };
+  CHECK_FALSE(FindFp8OverflowBeforeNan(lines).found);
+}
+
 }  // namespace
 }  // namespace vigil
