@@ -5036,24 +5036,52 @@ RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
   RendezvousOutside first;
   std::string failing_job;
   size_t failing_log = 0;
+  auto add_list = [&lists](std::vector<std::string> expanded, std::string text, const std::string& job, size_t li) {
+    std::vector<std::string> keys;
+    keys.reserve(expanded.size());
+    for (const std::string& h : expanded) {
+      std::string k = NodeNameKey(h);
+      if (!IsIpAddress(k)) k = k.substr(0, k.find('.'));
+      keys.push_back(std::move(k));
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    lists.push_back({std::move(expanded), std::move(keys), std::move(text), job, li});
+  };
   for (size_t li = 0; li < c.logs.size(); ++li) {
     const CaseLog& log = c.logs[li];
     std::string job = SlurmJobIdOfSource(log.source);
+    // `scontrol show hostnames` of the job's list (RG24): its output lines, one host each, are the
+    // allocation, up to the first line that is not a bare host name.
+    bool show_hostnames = RunsShowHostnamesOfJob(log.source);
+    std::vector<std::string> shown_hosts;
+    auto end_shown = [&]() {
+      if (!shown_hosts.empty()) {
+        std::string text = "scontrol show hostnames: ";
+        for (size_t i = 0; i < shown_hosts.size(); ++i) {
+          if (i) text += ',';
+          text += shown_hosts[i];
+        }
+        add_list(std::move(shown_hosts), std::move(text), job, li);
+      }
+      shown_hosts.clear();
+      show_hostnames = false;
+    };
     for (const LogLine& l : log.lines) {
+      if (show_hostnames && IsBareHostName(l.text)) {
+        std::string h = l.text;
+        h.erase(0, h.find_first_not_of(" \t"));
+        h.erase(h.find_last_not_of(" \t\r") + 1);
+        shown_hosts.push_back(std::move(h));
+        continue;
+      }
+      if (show_hostnames) end_shown();
+      if (RunsShowHostnamesOfJob(l.text)) show_hostnames = true;
       if (std::string named = SlurmJobIdOfLine(l.text); !named.empty()) job = std::move(named);
       for (const std::string& list : AllocationHostlists(l.text)) {
         std::vector<std::string> expanded = ExpandHostlist(list);
         if (expanded.empty()) return {};  // an allocation not read: nothing compared
-        std::vector<std::string> keys;
-        keys.reserve(expanded.size());
-        for (const std::string& h : expanded) {
-          std::string k = NodeNameKey(h);
-          if (!IsIpAddress(k)) k = k.substr(0, k.find('.'));
-          keys.push_back(std::move(k));
-        }
-        std::sort(keys.begin(), keys.end());
-        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-        lists.push_back({std::move(expanded), std::move(keys), list, job, li});
+        add_list(std::move(expanded), list, job, li);
       }
       for (const std::string& h : RendezvousConnectHosts(l.text)) {
         hosts.push_back(h);
@@ -5065,6 +5093,7 @@ RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
         }
       }
     }
+    end_shown();
   }
   if (lists.empty() || hosts.empty()) return {};
   // The failing job's lists (see above). Lists name different host sets when their sorted keys

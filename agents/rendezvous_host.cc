@@ -60,6 +60,19 @@ std::string SlurmJobIdOfSource(const std::string& source) {
   return std::regex_search(source, m, kOut) ? m[1].str() : std::string();
 }
 
+bool RunsShowHostnamesOfJob(const std::string& text) {
+  if (text.size() > 2000 || text.find("hostnames") == std::string::npos) return false;
+  static const std::regex kShow(
+      R"((?:^|[\s;&|$(])scontrol\s+show\s+hostnames?(?:\s+"?\$\{?SLURM_(?:JOB_)?NODELIST\}?"?)?\s*(?:$|[;&|)#]))");
+  return std::regex_search(text, kShow);
+}
+
+bool IsBareHostName(const std::string& line) {
+  if (line.size() > 253) return false;
+  static const std::regex kName(R"(^\s*[A-Za-z][A-Za-z0-9_.-]*\s*$)");
+  return std::regex_match(line, kName);
+}
+
 FinishedPodRendezvous RendezvousAtFinishedPod(const std::vector<CaseLog>& logs) {
   FinishedPodRendezvous first;
   std::vector<std::string> hosts;

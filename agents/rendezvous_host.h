@@ -31,6 +31,15 @@ std::vector<std::string> AllocationHostlists(const std::string& line);
 std::string SlurmJobIdOfLine(const std::string& line);
 std::string SlurmJobIdOfSource(const std::string& source);
 
+// `scontrol show hostnames` of the job's own allocation (RG24): the text (a log's source, or a
+// shell line "$ scontrol show hostnames $SLURM_JOB_NODELIST") runs it with no host list (scontrol
+// then reads $SLURM_JOB_NODELIST) or with $SLURM_JOB_NODELIST / $SLURM_NODELIST. Its output is one
+// host name a line; an explicit list ("scontrol show hostnames gpu-a[01-04]") is any hosts, not the
+// job's. IsBareHostName: a line that is one host name and nothing else (letters, digits, '-', '_',
+// '.'; a letter first), as those output lines are.
+bool RunsShowHostnamesOfJob(const std::string& text);
+bool IsBareHostName(const std::string& line);
+
 // A rendezvous address that is a finished pod's (RG19): every host the case's c10d store clients
 // failed to connect to (RendezvousConnectHosts) is the IP of a pod that a pasted `kubectl get pods -o
 // wide` table (its header row read; NAMESPACE first under -A) lists as Completed or Succeeded - a
