@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 #include <span>
 
 #include "core/ascii.h"
@@ -109,6 +112,26 @@ bool CheckRecordBytes(std::string_view text, const std::string& file, int64_t li
   return true;
 }
 
+// One line of JSON lines: size, encoding, depth, then the parse; false after reporting.
+// (std::bad_alloc is out of memory, not a malformed line: it propagates to the caller.)
+bool ParseJsonLine(std::string_view line, const std::string& file, int64_t line_no, size_t max_bytes,
+                   std::vector<ImportIssue>* issues, Json* out) {
+  if (!CheckRecordBytes(line, file, line_no, max_bytes, issues)) return false;
+  if (const size_t deep = JsonTooDeepAt(line); deep != std::string_view::npos) {
+    Issue(issues, file, line_no, "malformed JSON: " + JsonTooDeepMessage() + " at column " + std::to_string(deep + 1));
+    return false;
+  }
+  try {
+    *out = Json::parse(line);
+  } catch (const Json::exception& e) {
+    std::string what = e.what();
+    auto p = what.find("parse error");
+    Issue(issues, file, line_no, "malformed JSON: " + (p == std::string::npos ? what : what.substr(p)));
+    return false;
+  }
+  return true;
+}
+
 std::vector<std::string> SplitCellLines(std::string_view cell) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -146,22 +169,8 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (Trim(line).empty()) continue;
     any_line = true;
-    if (!CheckRecordBytes(line, file, line_no, max_line_bytes, issues)) continue;
-    if (const size_t deep = JsonTooDeepAt(line); deep != std::string_view::npos) {
-      Issue(issues, file, line_no,
-            "malformed JSON: " + JsonTooDeepMessage() + " at column " + std::to_string(deep + 1));
-      continue;
-    }
     Json j;
-    try {
-      j = Json::parse(line);
-    } catch (const Json::exception& e) {
-      // (std::bad_alloc is out of memory, not a malformed line: it propagates to the caller.)
-      std::string what = e.what();
-      auto p = what.find("parse error");
-      Issue(issues, file, line_no, "malformed JSON: " + (p == std::string::npos ? what : what.substr(p)));
-      continue;
-    }
+    if (!ParseJsonLine(line, file, line_no, max_line_bytes, issues, &j)) continue;
     if (!j.is_object()) {
       Issue(issues, file, line_no, std::string("expected a JSON object, got ") + j.type_name());
       continue;
@@ -511,6 +520,473 @@ bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_
     Issue(issues, file, 0, "guide has no text");
     return false;
   }
+  return true;
+}
+
+}  // namespace vigil::kb
+
+namespace vigil::kb {
+namespace {
+
+int64_t LineAt(std::string_view content, size_t offset) {
+  offset = std::min(offset, content.size());
+  return 1 + static_cast<int64_t>(std::count(content.begin(), content.begin() + offset, '\n'));
+}
+
+// The line each element of a top-level JSON array starts on (the array already parsed, so the
+// text is valid JSON).
+std::vector<int64_t> ArrayElementLines(std::string_view content) {
+  std::vector<int64_t> lines;
+  int depth = 0;
+  bool in_string = false, expect = false;
+  int64_t line = 1;
+  for (size_t i = 0; i < content.size(); ++i) {
+    const char c = content[i];
+    if (c == '\n') ++line;
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    if (depth == 1 && expect && c != ']') {
+      lines.push_back(line);
+      expect = false;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth == 1) expect = true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',' && depth == 1) {
+      expect = true;
+    }
+  }
+  return lines;
+}
+
+struct ChatMessage {
+  std::string user;
+  std::string text;
+  int64_t ms = 0;
+  std::string thread;  // key of the thread's first message; empty: starts its own
+  std::string key;     // this message's own key
+  int64_t line = 0;
+  std::string where;   // "message 3" / "reply 2 of the post on line 4"
+};
+
+// `text` after a `label:` at the start of a line of `msg` (case-insensitive), else "".
+std::string AfterLabel(std::string_view msg, std::initializer_list<std::string_view> labels) {
+  size_t pos = 0;
+  while (pos <= msg.size()) {
+    size_t nl = msg.find('\n', pos);
+    std::string_view line = msg.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string_view t = Trim(line);
+    while (!t.empty() && (t.front() == '*' || t.front() == '_' || t.front() == '>')) t.remove_prefix(1);
+    const std::string lower = AsciiLower(t);
+    for (std::string_view label : labels) {
+      if (lower.starts_with(label) && lower.size() > label.size() && lower[label.size()] == ':') {
+        std::string_view rest = t.substr(label.size() + 1);
+        while (!rest.empty() && (rest.front() == '*' || rest.front() == '_')) rest.remove_prefix(1);
+        // The rest of the message after the label line belongs to it too.
+        std::string out(Trim(rest));
+        if (nl != std::string_view::npos) {
+          std::string_view tail = Trim(msg.substr(nl + 1));
+          if (!tail.empty()) out += (out.empty() ? "" : "\n") + std::string(tail);
+        }
+        return out;
+      }
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return "";
+}
+
+// The first line of `text`, cut at a word before `max` bytes when longer.
+std::string FirstLine(std::string_view text, size_t max) {
+  std::string_view t = Trim(text);
+  t = t.substr(0, t.find('\n'));
+  if (t.size() > max) {
+    size_t cut = t.rfind(' ', max);
+    if (cut == std::string_view::npos || cut < max / 2) {
+      cut = max;
+      while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    }
+    t = t.substr(0, cut);
+  }
+  return std::string(Trim(t));
+}
+
+// Threads of `msgs` (in file order) into incidents; `prefix` names the export in ids.
+void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file, const std::string& prefix,
+                        std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
+  std::vector<std::string> order;
+  std::unordered_map<std::string, std::vector<const ChatMessage*>> threads;
+  for (const ChatMessage& m : msgs) {
+    if (m.thread.empty() || m.thread == m.key) {
+      if (!threads.contains(m.key)) order.push_back(m.key);
+      threads[m.key].insert(threads[m.key].begin(), &m);
+    }
+  }
+  for (const ChatMessage& m : msgs) {
+    if (m.thread.empty() || m.thread == m.key) continue;
+    auto it = threads.find(m.thread);
+    if (it == threads.end()) {
+      Issue(issues, file, m.line,
+            m.where + ": a reply to thread `" + m.thread + "`, whose first message is not in this file; skipped");
+      continue;
+    }
+    it->second.push_back(&m);
+  }
+  for (const std::string& key : order) {
+    auto& t = threads[key];
+    std::stable_sort(t.begin() + 1, t.end(), [](const ChatMessage* a, const ChatMessage* b) { return a->ms < b->ms; });
+    const ChatMessage& first = *t.front();
+    ParsedIncident p;
+    p.line = first.line;
+    Incident& inc = p.incident;
+    inc.id = prefix + ":" + key;
+    inc.title = FirstLine(first.text, 120);
+    inc.started_at_ms = first.ms;
+    inc.symptoms.push_back(std::string(Trim(first.text)));
+    std::string cause;
+    for (const ChatMessage* m : t) {
+      inc.raw_text += (m->user.empty() ? std::string("unknown") : m->user) + ": " + m->text + "\n";
+      if (m == t.front()) continue;
+      if (std::string c = AfterLabel(m->text, {"root cause", "rca", "cause"}); !c.empty()) cause = c;
+      if (std::string f = AfterLabel(m->text, {"fix", "fixed", "resolution", "resolved", "mitigation", "workaround"});
+          !f.empty()) {
+        inc.mitigation = f;
+      }
+    }
+    if (!cause.empty()) p.extra["root_cause_text"] = cause;
+    if (t.size() > 1) p.extra["replies"] = static_cast<int64_t>(t.size() - 1);
+    inc.source = file;
+    out->push_back(std::move(p));
+  }
+}
+
+void SkippedWarning(const std::map<std::string, int64_t>& skipped, const std::string& file,
+                    std::vector<ImportIssue>* issues) {
+  if (skipped.empty()) return;
+  std::string msg = "skipped ";
+  bool firstk = true;
+  for (const auto& [kind, n] : skipped) {
+    if (!firstk) msg += ", ";
+    firstk = false;
+    msg += std::to_string(n) + " " + kind;
+  }
+  msg += " (not a person's message)";
+  Issue(issues, file, 0, std::move(msg), /*rejected=*/false);
+}
+
+// A message's text checked for size and encoding (a JSON string is valid UTF-8 once parsed; the
+// file's bytes are checked before).
+bool CheckMessage(const ChatMessage& m, const std::string& file, size_t max_bytes, std::vector<ImportIssue>* issues) {
+  // A message with no text (a file alone, a deleted message) is no bad record: said, not rejected.
+  if (Trim(m.text).empty()) {
+    Issue(issues, file, m.line, m.where + ": no text; skipped", /*rejected=*/false);
+    return false;
+  }
+  if (m.text.size() > max_bytes) {
+    Issue(issues, file, m.line,
+          m.where + ": " + std::to_string(m.text.size()) + " bytes of text exceed the " + std::to_string(max_bytes) +
+              "-byte limit; skipped");
+    return false;
+  }
+  return true;
+}
+
+bool CheckFileUtf8(std::string_view content, const std::string& file, std::vector<ImportIssue>* issues) {
+  size_t bad = 0;
+  if (IsValidUtf8(content, &bad)) return true;
+  Issue(issues, file, LineAt(content, bad),
+        "invalid UTF-8 at byte " + std::to_string(bad) + " of the file (line " + std::to_string(LineAt(content, bad)) +
+            "): not imported; re-export it as UTF-8");
+  return false;
+}
+
+std::string StemOf(const std::string& file) {
+  std::string s = file;
+  if (auto slash = s.find_last_of('/'); slash != std::string::npos) s = s.substr(slash + 1);
+  if (auto dot = s.find_last_of('.'); dot != std::string::npos && dot > 0) s = s.substr(0, dot);
+  return s;
+}
+
+// Slack's `ts` ("1733300000.000200") in ms; nullopt when it is none.
+std::optional<int64_t> SlackTsMs(const std::string& ts) {
+  auto dot = ts.find('.');
+  std::optional<int64_t> sec = ParseInt(ts.substr(0, dot));
+  if (!sec || *sec < 0 || *sec > 100'000'000'000) return std::nullopt;
+  int64_t ms = *sec * 1000;
+  if (dot != std::string::npos && dot + 1 < ts.size()) {
+    std::string frac = ts.substr(dot + 1, 3);
+    while (frac.size() < 3) frac += '0';
+    if (auto f = ParseInt(frac)) ms += *f;
+  }
+  return ms;
+}
+
+std::string StringField(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+bool LooksLikeMattermostExport(std::string_view content) {
+  size_t pos = 0;
+  while (pos < content.size()) {
+    size_t nl = content.find('\n', pos);
+    std::string_view line = Trim(content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    pos = nl == std::string_view::npos ? content.size() : nl + 1;
+    if (line.empty()) continue;
+    if (JsonTooDeepAt(line) != std::string_view::npos) return false;  // the JSON-lines parser says so
+    try {
+      Json j = Json::parse(line);
+      if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) return false;
+      static const std::set<std::string, std::less<>> kTypes = {"version", "team", "channel", "user", "post",
+                                                              "direct_channel", "direct_post", "emoji", "scheme"};
+      return kTypes.contains(j["type"].get<std::string>()) && !j.contains("title") && !j.contains("raw_text");
+    } catch (const Json::exception&) {
+      return false;
+    }
+  }
+  return false;
+}
+
+void ParseMattermostExport(std::string_view content, const std::string& file, size_t max_bytes,
+                           std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
+  std::vector<ChatMessage> msgs;
+  std::map<std::string, int64_t> skipped;
+  int64_t line_no = 0;
+  size_t pos = 0;
+  std::string channel;
+  while (pos < content.size()) {
+    size_t nl = content.find('\n', pos);
+    std::string_view line = content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? content.size() : nl + 1;
+    ++line_no;
+    if (Trim(line).empty()) continue;
+    Json j;
+    if (!ParseJsonLine(line, file, line_no, max_bytes, issues, &j)) continue;
+    const std::string type = j.is_object() ? StringField(j, "type") : "";
+    if (type != "post" && type != "direct_post") {
+      ++skipped[type.empty() ? "lines of no type" : "`" + type + "` lines"];
+      continue;
+    }
+    const Json* post = j.contains(type) && j[type].is_object() ? &j[type] : nullptr;
+    if (!post) {
+      Issue(issues, file, line_no, "a `" + type + "` line without its `" + type + "` object; skipped");
+      continue;
+    }
+    if (channel.empty()) channel = StringField(*post, "channel");
+    ChatMessage m;
+    m.user = StringField(*post, "user");
+    m.text = StringField(*post, "message");
+    m.ms = post->contains("create_at") && (*post)["create_at"].is_number_integer() ? (*post)["create_at"].get<int64_t>() : 0;
+    m.key = std::to_string(line_no);
+    m.line = line_no;
+    m.where = "post on line " + std::to_string(line_no);
+    if (post->contains("props") && (*post)["props"].is_object() && (*post)["props"].contains("from_bot")) {
+      ++skipped["bot posts"];
+      continue;
+    }
+    if (!CheckMessage(m, file, max_bytes, issues)) continue;
+    msgs.push_back(m);
+    if (post->contains("replies") && (*post)["replies"].is_array()) {
+      int n = 0;
+      for (const Json& r : (*post)["replies"]) {
+        ++n;
+        ChatMessage rm;
+        rm.user = r.is_object() ? StringField(r, "user") : "";
+        rm.text = r.is_object() ? StringField(r, "message") : "";
+        rm.ms = r.is_object() && r.contains("create_at") && r["create_at"].is_number_integer() ? r["create_at"].get<int64_t>() : 0;
+        rm.key = m.key + "." + std::to_string(n);
+        rm.thread = m.key;
+        rm.line = line_no;
+        rm.where = "reply " + std::to_string(n) + " of the post on line " + std::to_string(line_no);
+        if (!CheckMessage(rm, file, max_bytes, issues)) continue;
+        msgs.push_back(std::move(rm));
+      }
+    }
+  }
+  ThreadsToIncidents(msgs, file, "mattermost:" + (channel.empty() ? StemOf(file) : channel), out, issues);
+  SkippedWarning(skipped, file, issues);
+  if (msgs.empty()) Issue(issues, file, 0, "no post with text in this Mattermost export", /*rejected=*/false);
+}
+
+void ParseJsonExport(std::string_view content, const std::string& file, size_t max_bytes,
+                     std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
+  if (!CheckFileUtf8(content, file, issues)) return;
+  if (const size_t deep = JsonTooDeepAt(content); deep != std::string_view::npos) {
+    Issue(issues, file, LineAt(content, deep), "malformed JSON: " + JsonTooDeepMessage());
+    return;
+  }
+  Json j;
+  try {
+    j = Json::parse(content);
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    auto p = what.find("parse error");
+    Issue(issues, file, LineAt(content, e.byte > 0 ? e.byte - 1 : 0),
+          "malformed JSON: " + (p == std::string::npos ? what : what.substr(p)) + "; nothing imported from this file");
+    return;
+  } catch (const Json::exception& e) {
+    Issue(issues, file, 0, std::string("malformed JSON: ") + e.what() + "; nothing imported from this file");
+    return;
+  }
+  // One record alone, or a tracker's wrapper around its records (Jira: {"issues": [...]}).
+  if (j.is_object() && !j.contains("title") && !j.contains("raw_text")) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it->is_array() && !it->empty() && (*it)[0].is_object()) {
+        Json inner = std::move(it.value());
+        j = std::move(inner);
+        break;
+      }
+    }
+  }
+  if (j.is_object()) j = Json::array({std::move(j)});
+  if (!j.is_array()) {
+    Issue(issues, file, 1,
+          std::string("expected a JSON array of records (a tracker's export) or of messages (a Slack "
+                      "channel's day file), got ") +
+              j.type_name());
+    return;
+  }
+  const std::vector<int64_t> lines = ArrayElementLines(content);
+  auto line_of = [&](size_t i) { return i < lines.size() ? lines[i] : int64_t{0}; };
+  if (j.empty()) {
+    Issue(issues, file, 1, "an empty JSON array: nothing to import", /*rejected=*/false);
+    return;
+  }
+  // Slack: messages carry `ts` and `type: message`.
+  size_t slack = 0;
+  for (const Json& e : j) {
+    if (e.is_object() && e.contains("ts") && StringField(e, "type") == "message") ++slack;
+  }
+  if (slack * 2 > j.size()) {
+    std::vector<ChatMessage> msgs;
+    std::map<std::string, int64_t> skipped;
+    for (size_t i = 0; i < j.size(); ++i) {
+      const Json& e = j[i];
+      const std::string where = "message " + std::to_string(i + 1);
+      if (!e.is_object()) {
+        Issue(issues, file, line_of(i), where + ": expected a JSON object, got " + std::string(e.type_name()));
+        continue;
+      }
+      const std::string subtype = StringField(e, "subtype");
+      if (e.contains("bot_id") || subtype == "bot_message") {
+        ++skipped["bot messages"];
+        continue;
+      }
+      if (!subtype.empty() && subtype != "thread_broadcast" && subtype != "file_share" && subtype != "me_message") {
+        ++skipped["`" + subtype + "` events"];
+        continue;
+      }
+      ChatMessage m;
+      m.key = StringField(e, "ts");
+      auto ms = SlackTsMs(m.key);
+      if (!ms) {
+        Issue(issues, file, line_of(i), where + ": `ts` `" + m.key + "` is not a Slack timestamp (seconds.micros); skipped");
+        continue;
+      }
+      m.ms = *ms;
+      m.user = StringField(e, "user_name");
+      if (m.user.empty() && e.contains("user_profile") && e["user_profile"].is_object()) {
+        m.user = StringField(e["user_profile"], "real_name");
+      }
+      if (m.user.empty()) m.user = StringField(e, "user");
+      m.text = StringField(e, "text");
+      m.thread = StringField(e, "thread_ts");
+      m.line = line_of(i);
+      m.where = where;
+      if (!CheckMessage(m, file, max_bytes, issues)) continue;
+      msgs.push_back(std::move(m));
+    }
+    std::string channel = file;
+    if (auto slash = channel.find_last_of('/'); slash != std::string::npos && slash > 0) {
+      channel = channel.substr(0, slash);
+      if (auto s2 = channel.find_last_of('/'); s2 != std::string::npos) channel = channel.substr(s2 + 1);
+    } else {
+      channel = StemOf(file);
+    }
+    ThreadsToIncidents(msgs, file, "slack:" + channel, out, issues);
+    SkippedWarning(skipped, file, issues);
+    return;
+  }
+  // A tracker's records: each as a JSON-lines record, on the line it starts.
+  std::string as_lines;
+  std::vector<int64_t> record_line;
+  for (size_t i = 0; i < j.size(); ++i) {
+    as_lines += j[i].dump();
+    as_lines += '\n';
+    record_line.push_back(line_of(i));
+  }
+  std::vector<ImportIssue> mine;
+  std::vector<ParsedIncident> parsed;
+  ParseIncidentJsonl(as_lines, file, max_bytes, &parsed, &mine);
+  for (ImportIssue& is : mine) {
+    if (is.line > 0 && static_cast<size_t>(is.line) <= record_line.size()) {
+      is.message = "record " + std::to_string(is.line) + ": " + is.message;
+      is.line = record_line[is.line - 1];
+    }
+    issues->push_back(std::move(is));
+  }
+  for (ParsedIncident& p : parsed) {
+    if (p.line > 0 && static_cast<size_t>(p.line) <= record_line.size()) p.line = record_line[p.line - 1];
+    out->push_back(std::move(p));
+  }
+}
+
+bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out) {
+  // The last part of each chunk's heading path, lower-case.
+  auto section = [](const std::string& heading) {
+    auto gt = heading.rfind(" > ");
+    return AsciiLower(Trim(gt == std::string::npos ? heading : heading.substr(gt + 3)));
+  };
+  auto is_any = [](const std::string& s, std::initializer_list<std::string_view> names) {
+    for (std::string_view n : names) {
+      if (s == n) return true;
+    }
+    return false;
+  };
+  bool has_cause = false, has_other = false;
+  for (const GuideChunk& c : guide.chunks) {
+    const std::string s = section(c.heading);
+    if (is_any(s, {"root cause", "root causes", "root cause analysis", "cause", "causes"})) has_cause = true;
+    if (is_any(s, {"summary", "impact", "resolution", "timeline", "action items", "mitigation", "fix"})) has_other = true;
+  }
+  if (!has_cause || !has_other) return false;
+  Incident& inc = out->incident;
+  std::string cause, actions;
+  for (const GuideChunk& c : guide.chunks) {
+    const std::string s = section(c.heading);
+    const std::string text(Trim(c.text));
+    if (is_any(s, {"summary", "impact"})) {
+      inc.symptoms.push_back(text);
+    } else if (is_any(s, {"root cause", "root causes", "root cause analysis", "cause", "causes"})) {
+      cause += (cause.empty() ? "" : "\n\n") + text;
+    } else if (is_any(s, {"resolution", "mitigation", "fix"})) {
+      inc.mitigation += (inc.mitigation.empty() ? "" : "\n\n") + text;
+    } else if (is_any(s, {"action items", "follow-ups", "follow ups"})) {
+      actions += (actions.empty() ? "" : "\n\n") + text;
+    }
+  }
+  if (!actions.empty()) inc.mitigation += (inc.mitigation.empty() ? "Action items:\n" : "\n\nAction items:\n") + actions;
+  inc.id = "postmortem:" + StemOf(guide.path);
+  inc.title = guide.title;
+  inc.root_cause = guide.category;
+  inc.component = guide.component;
+  inc.raw_text = std::string(Trim(content));
+  inc.source = guide.path;
+  if (!cause.empty()) out->extra["root_cause_text"] = cause;
+  out->line = 1;
   return true;
 }
 

@@ -55,4 +55,33 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
 bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_t max_bytes, ParsedGuide* out,
                         std::vector<ImportIssue>* issues);
 
+// Chat exports: each thread of an on-call channel is one incident. Its first message is the
+// symptom and the title, the whole thread (`user: text` per message) the raw text, a later
+// message saying `root cause:` / `rca:` / `cause:` the cause (kept aside as `root_cause_text`,
+// and its text searched), one saying `fix:` / `fixed:` / `resolution:` / `resolved:` /
+// `mitigation:` / `workaround:` the mitigation; started_at is the first message's time. Bot
+// messages, joins and other non-message events are skipped and counted in one warning; a
+// message with no text, a reply whose thread is not in the file and a message over
+// `max_bytes` are issues naming the message.
+//
+// Mattermost bulk export (JSON lines, a `{"type":"post","post":{...,"replies":[...]}}` per
+// thread): true when the first non-blank line is such an export's (`type` of version, team,
+// channel, user, post or direct_post); then `content` is parsed as one.
+bool LooksLikeMattermostExport(std::string_view content);
+void ParseMattermostExport(std::string_view content, const std::string& file, size_t max_bytes,
+                           std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues);
+// A `.json` file: a Slack channel's day file (an array of messages with `ts`, `text`, `user`,
+// `thread_ts`) is read as its threads; any other array of objects as incident records (a
+// tracker's JSON export), each as a JSON-lines record is; anything else is one issue.
+void ParseJsonExport(std::string_view content, const std::string& file, size_t max_bytes,
+                     std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues);
+
+// A postmortem in Markdown: true when its headings name a root cause (`Root cause`, `Root cause
+// analysis`, `Cause`) and one of Summary / Impact / Resolution / Timeline / Action items. Then
+// `out` is one incident: title the `#` heading, symptoms the Summary and Impact sections, the
+// Resolution (or Mitigation / Fix) and Action items the mitigation, the Root cause section kept
+// as `root_cause_text`, root_cause the front matter's `category` (else empty: `unknown`), raw
+// text the whole document. False (nothing reported) when it is no postmortem: a guide.
+bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out);
+
 }  // namespace vigil::kb

@@ -14,6 +14,7 @@
 
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
+#include "knowledge/kb_testdata_testing.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/temp_dir_testing.h"
 
@@ -98,11 +99,7 @@ TEST_CASE("import: a log signature that can backtrack exponentially is dropped w
   const std::string path = (tmp.path / "inc.jsonl").string();
   std::ofstream(path) << R"({"id": "a", "title": "NCCL timeout", "root_cause": "nccl_collective_hang", "log_signatures": ["(\\w+\\s?)+timeout", "Watchdog caught collective operation timeout"]})"
                       << "\n";
-  KnowledgeOptions o;
-  o.db_path = ":memory:";
-  o.load_pack = false;
-  o.index_spec = "Flat";
-  auto kb = KnowledgeBase::Open(o);
+  auto kb = KnowledgeBase::Open(InMemoryNoPackOptions());
   REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
   auto r = (*kb)->Import(path);
   REQUIRE_MESSAGE(r.ok(), r.status().ToString());

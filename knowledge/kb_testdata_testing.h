@@ -16,6 +16,16 @@
 
 namespace vigil {
 
+// A knowledge base in memory without the shipped pack, Flat index (importers_test.cc,
+// chat_import_test.cc).
+inline KnowledgeOptions InMemoryNoPackOptions() {
+  KnowledgeOptions o;
+  o.db_path = ":memory:";
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  return o;
+}
+
 // knowledge/testdata/near_dup_pack.jsonl: 12 entries of the shipped pack, frozen.
 inline std::vector<Incident> NearDupPack() {
   std::vector<Incident> base;

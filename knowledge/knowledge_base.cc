@@ -1743,8 +1743,21 @@ class KnowledgeBase::Impl {
     // memory) fails the import as what it is (GuardParse), before anything is written.
     if (ext == ".jsonl" || ext == ".ndjson") {
       std::vector<kb::ParsedIncident> parsed;
+      // A Mattermost bulk export is JSON lines too: its posts' threads are incidents.
       RETURN_IF_ERROR(GuardParse(display, [&] {
-        kb::ParseIncidentJsonl(content, display, opts.max_document_bytes, &parsed, &report->issues);
+        if (kb::LooksLikeMattermostExport(content)) {
+          kb::ParseMattermostExport(content, display, opts.max_document_bytes, &parsed, &report->issues);
+        } else {
+          kb::ParseIncidentJsonl(content, display, opts.max_document_bytes, &parsed, &report->issues);
+        }
+      }));
+      count_rejections();
+      return WriteIncidents(parsed, display, report);
+    }
+    if (ext == ".json") {  // a tracker's array of records, or a Slack channel's day file
+      std::vector<kb::ParsedIncident> parsed;
+      RETURN_IF_ERROR(GuardParse(display, [&] {
+        kb::ParseJsonExport(content, display, opts.max_document_bytes, &parsed, &report->issues);
       }));
       count_rejections();
       return WriteIncidents(parsed, display, report);
@@ -1765,10 +1778,20 @@ class KnowledgeBase::Impl {
       }));
       count_rejections();
       if (!ok) return Status::Ok();
+      // A postmortem (Root cause and Summary / Impact / Resolution / ... headings) is an incident:
+      // as a guide it had no cause or fix and diagnoses did not recall it.
+      std::vector<kb::ParsedIncident> pm(1);
+      if (kb::ParsePostmortemMarkdown(g, content, &pm[0])) {
+        report->issues.push_back({display, 0,
+                                  "read as a postmortem (a Root cause heading): imported as incident `" +
+                                      pm[0].incident.id + "`, not as a guide",
+                                  false});
+        return WriteIncidents(pm, display, report);
+      }
       return WriteGuide(g, report);
     }
     return InvalidArgumentError(display + ": unsupported file type `" + ext +
-                                "` (accepted: .jsonl, .ndjson, .csv, .md)");
+                                "` (accepted: .jsonl, .ndjson, .json, .csv, .md)");
   }
 
   // Brings both indexes level with the committed store after an import (`s`: its outcome).
@@ -1804,7 +1827,8 @@ class KnowledgeBase::Impl {
            ++it) {
         if (!it->is_regular_file()) continue;
         std::string ext = it->path().extension().string();
-        if (ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".md" || ext == ".markdown") {
+        if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json" || ext == ".csv" || ext == ".md" ||
+            ext == ".markdown") {
           if (it->path().filename() == "README.md") continue;  // a folder's own description
           files.push_back(it->path());
         } else if (it->path().filename().string().rfind('.', 0) != 0) {  // not .hidden
@@ -1832,7 +1856,7 @@ class KnowledgeBase::Impl {
       // pack is a knowledge base without it, as a missing one is).
       if (files.empty() && display_root.empty()) {
         std::string msg = path_text;
-        msg += ": no incident (.jsonl, .ndjson, .csv) or guide (.md) file in this folder";
+        msg += ": no incident (.jsonl, .ndjson, .json, .csv) or guide (.md) file in this folder";
         if (!others.empty()) {
           msg += " (";
           msg += std::to_string(others.size());
@@ -1846,7 +1870,7 @@ class KnowledgeBase::Impl {
       if (!others.empty() && display_root.empty()) {
         std::string msg = std::to_string(others.size());
         msg += others.size() == 1 ? " file not imported" : " files not imported";
-        msg += " (not .jsonl, .ndjson, .csv or .md): ";
+        msg += " (not .jsonl, .ndjson, .json, .csv or .md): ";
         msg += listed();
         report.issues.push_back(ImportIssue{path_text, 0, msg, false});
       }

@@ -610,18 +610,18 @@ TEST_CASE("a folder with no importable file is refused naming what it holds; oth
   auto kb = OpenOrDie(MemoryOptions());
   TempDir tmp;
   fs::create_directories(tmp.path / "pm");
-  std::ofstream(tmp.path / "pm" / "inc1.json") << R"({"title":"GPU lost","root_cause":"gpu_fallen_off_bus"})";
+  std::ofstream(tmp.path / "pm" / "inc1.yaml") << R"({"title":"GPU lost","root_cause":"gpu_fallen_off_bus"})";
   std::ofstream(tmp.path / "pm" / "notes.txt") << "xid 79\n";
   std::ofstream(tmp.path / "pm" / "README.md") << "# what this folder is\n";
   auto none = kb->Import((tmp.path / "pm").string());
   REQUIRE_FALSE(none.ok());
   CHECK(none.status().code() == StatusCode::kInvalidArgument);
-  CHECK(none.status().message().find("pm: no incident (.jsonl, .ndjson, .csv) or guide (.md) file in this folder "
-                                     "(2 other files: inc1.json, notes.txt)") != std::string::npos);
+  CHECK(none.status().message().find("pm: no incident (.jsonl, .ndjson, .json, .csv) or guide (.md) file in this folder "
+                                     "(2 other files: inc1.yaml, notes.txt)") != std::string::npos);
   fs::create_directories(tmp.path / "empty");
   auto empty = kb->Import((tmp.path / "empty").string());
   REQUIRE_FALSE(empty.ok());
-  CHECK(empty.status().message().find("empty: no incident (.jsonl, .ndjson, .csv) or guide (.md) file in this "
+  CHECK(empty.status().message().find("empty: no incident (.jsonl, .ndjson, .json, .csv) or guide (.md) file in this "
                                       "folder") != std::string::npos);
   // With something to import: imported, and the rest named in one warning.
   std::ofstream(tmp.path / "pm" / "incidents.jsonl")
@@ -633,7 +633,7 @@ TEST_CASE("a folder with no importable file is refused naming what it holds; oth
   REQUIRE(some->issues.size() == 1);
   CHECK_FALSE(some->issues[0].rejected);
   CHECK(some->issues[0].message ==
-        "2 files not imported (not .jsonl, .ndjson, .csv or .md): inc1.json, notes.txt");
+        "2 files not imported (not .jsonl, .ndjson, .json, .csv or .md): inc1.yaml, notes.txt");
 }
 
 TEST_CASE("a guide re-imported from the same path with new content replaces the stored version") {

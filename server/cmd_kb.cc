@@ -314,7 +314,7 @@ int RunResolve(const Config& config, const KbArgs& a) {
 CommandRunner SetupKb(CLI::App& sub) {
   auto a = std::make_shared<KbArgs>();
   auto* import =
-      sub.add_subcommand("import", "import incidents (.jsonl, .csv) and guides (.md, directories)");
+      sub.add_subcommand("import", "import incidents (.jsonl, .json, .csv; Slack / Mattermost channel exports; Markdown postmortems) and guides (.md, directories)");
   import->add_option("paths", a->import_paths, "files or directories")->required();
   auto* mine =
       sub.add_subcommand("mine", "mine structured incident fields from raw text and print them as JSON");

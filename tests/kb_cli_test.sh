@@ -56,12 +56,12 @@ check "import missing" 1 'no such file or directory: /nonexistent' -- "$VIGIL" k
 check "import unsupported" 2 'unsupported file type' -- "$VIGIL" kb import CMakeLists.txt
 # A folder of postmortems as .json / .txt: refused naming them (2026-12-02, DOG; before: exit 0,
 # "added": 0, no word); beside an importable file, one warning naming them, without a ":0".
-mkdir -p "$tmp/pm"; echo '{"title":"GPU lost"}' >"$tmp/pm/inc1.json"; echo 'xid 79' >"$tmp/pm/notes.txt"
+mkdir -p "$tmp/pm"; echo '{"title":"GPU lost"}' >"$tmp/pm/inc1.yaml"; echo 'xid 79' >"$tmp/pm/notes.txt"
 check "import a folder with nothing to import" 2 \
-  'pm: no incident \(.jsonl, .ndjson, .csv\) or guide \(.md\) file in this folder \(2 other files: inc1.json, notes.txt\)' \
+  'pm: no incident \(.jsonl, .ndjson, .json, .csv\) or guide \(.md\) file in this folder \(2 other files: inc1.yaml, notes.txt\)' \
   -- "$VIGIL" kb import "$tmp/pm"
 cp knowledge/testdata/incidents.jsonl "$tmp/pm/"
-check "import a folder: other files named" 0 "^$tmp/pm: warning: 2 files not imported \(not .jsonl, .ndjson, .csv or .md\): inc1.json, notes.txt$" \
+check "import a folder: other files named" 0 "^$tmp/pm: warning: 2 files not imported \(not .jsonl, .ndjson, .json, .csv or .md\): inc1.yaml, notes.txt$" \
   -- "$VIGIL" kb import "$tmp/pm"
 json_check "import guides + csv" 'j[0]["added"] == 5 and j[1]["added"] == 2' \
   -- "$VIGIL" kb import knowledge/testdata/guides knowledge/testdata/incidents.csv
@@ -108,6 +108,36 @@ printf '{"id":"inc-9","title":"wrong one","raw_text":"zzwrong","root_cause":"unk
 "$VIGIL" kb import "$tmp/wrong.jsonl" >/dev/null 2>&1
 "$VIGIL" kb delete inc-9 >"$tmp/undo.jsonl" 2>/dev/null
 json_check "delete: its output imports it back" 'j[0]["added"] == 1' -- "$VIGIL" kb import "$tmp/undo.jsonl"
+# On-call history as the team has it (WALKK2): a Slack channel export (day files of JSON arrays,
+# threads as incidents), a Mattermost bulk export, a tracker's .json, a postmortem in Markdown.
+# Before: .json an unsupported file type (exit 2), Mattermost lines rejected as untitled
+# incidents, a postmortem stored as a guide with no cause or fix.
+json_check "import: Slack channel export, threads as incidents" 'j[0]["added"] == 3 and j[0]["rejected"] == 0' \
+  -- "$VIGIL" kb import knowledge/testdata/oncall_slack
+check "import: Slack bots and joins said" 0 'oncall_slack/oncall/2026-11-18.json: warning: skipped 1 `channel_join` events, 1 bot messages' \
+  -- "$VIGIL" kb import knowledge/testdata/oncall_slack
+check "import: an empty Slack message named" 0 '2026-11-19.json:18: warning: message 3: no text; skipped' \
+  -- "$VIGIL" kb import knowledge/testdata/oncall_slack
+check "search: a Slack thread's fix" 0 'mitigation: drained gpu-b-112, reseated the cable' \
+  -- "$VIGIL" kb search "rank 37 mlx5_3 port down gpu-b-112" --k 1
+json_check "import: Mattermost export" 'j[0]["added"] == 1 and j[0]["rejected"] == 0' \
+  -- "$VIGIL" kb import knowledge/testdata/oncall_mattermost.jsonl
+check "search: a Mattermost thread's fix" 0 'mitigation: killed the orphans; added `--kill-on-bad-exit`' \
+  -- "$VIGIL" kb search "orphaned sweep workers held CUDA contexts on gpu-c-004" --k 1
+json_check "import: tracker .json" 'j[0]["added"] == 1 and j[0]["rejected"] == 1' \
+  -- "$VIGIL" kb import knowledge/testdata/tracker_export.json
+check "import: tracker .json record named" 1 'tracker_export.json:10: rejected: empty entry' \
+  -- "$VIGIL" kb import knowledge/testdata/tracker_export.json
+check "import: postmortem read as an incident" 0 'read as a postmortem.*imported as incident `postmortem:postmortem_ib_link`' \
+  -- "$VIGIL" kb import knowledge/testdata/postmortem_ib_link.md
+check "search: the postmortem's resolution" 0 'mitigation: Drained the two nodes behind ib-leaf-14 port 31' \
+  -- "$VIGIL" kb search "ib-leaf-14 transceiver" --k 1
+printf '[{"type":"message","ts":"1794988800.000100","text":"caf\xe9 GPU"}]' >"$tmp/latin1.json"
+check "import: a non-UTF-8 export named with its byte" 1 'latin1.json:1: rejected: invalid UTF-8 at byte 55 of the file' \
+  -- "$VIGIL" kb import "$tmp/latin1.json"
+printf '[{"type":"message","ts":"1794988800.000100","text":"GPU lost"},\n{"type":' >"$tmp/cut.json"
+check "import: a truncated export named with its line" 1 'cut.json:2: rejected: malformed JSON: parse error' \
+  -- "$VIGIL" kb import "$tmp/cut.json"
 # Mining.
 printf '2024-06-01T03:04:05Z node-12 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid=9876, GPU has fallen off the bus.\n' > "$tmp/ticket.txt"
 json_check "mine builtin" 'j["incident"]["root_cause"] == "gpu_fallen_off_bus" and "links" in j["unfilled"]' \
