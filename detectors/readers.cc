@@ -778,7 +778,17 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     const bool missing = options.ReadsAsMissing(f[v_col]);
     Result<ParsedPoint> p = ParsePoint(f[t_col], missing ? "0" : f[v_col], l_col >= 0 ? &label_text : nullptr, false);
     if (!p.ok()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
+      // The field ParsePoint refused (timestamp, then value, then label), named by number and header.
+      const int col = !ParseTimestampField(f[t_col]).ok()         ? t_col
+                      : !missing && !ParseValue(f[v_col]).ok() ? v_col
+                                                               : l_col;
+      std::string why = p.status().message();
+      why += " (column ";
+      why += std::to_string(col + 1);
+      why += ", `";
+      why += header[col];
+      why += "`)";
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
     if (missing) p->v = std::numeric_limits<double>::quiet_NaN();
@@ -874,11 +884,14 @@ Status AddPromMatrixRow(const Json& j, const std::string& where, const ReadOptio
     }
     const Json& pt = points[p];
     std::string why;
+    bool missing = false;
     if (!pt.is_array() || pt.size() != 2) {
       why = "values[" + std::to_string(p) + "] must be [t, v]";
     } else {
       Result<int64_t> t = JsonTimestamp(pt[0]);
-      Result<double> v = JsonValue(pt[1]);
+      // Prometheus writes NaN / +Inf / -Inf as strings: with non_finite_as_missing a missing point.
+      missing = pt[1].is_string() && options.ReadsAsMissing(pt[1].get<std::string>());
+      Result<double> v = missing ? Result<double>(std::numeric_limits<double>::quiet_NaN()) : JsonValue(pt[1]);
       if (!t.ok())
         why = "values[" + std::to_string(p) + "]: timestamp: " + t.status().message();
       else if (!v.ok())
@@ -891,6 +904,7 @@ Status AddPromMatrixRow(const Json& j, const std::string& where, const ReadOptio
       RETURN_IF_ERROR(options.BadRow(where, why, stats));
       continue;
     }
+    if (missing) options.CountReadAsMissing(where + ": values[" + std::to_string(p) + "]", pt[1].get<std::string>(), stats);
     ++stats.rows_accepted;
   }
   return Status::Ok();
@@ -1220,7 +1234,8 @@ Status ReadPromText(const std::string& file, const ReadOptions& options, Dataset
       continue;
     }
     Result<int64_t> ts = ExpositionTimestamp(s->timestamp);
-    Result<double> v = ParseValue(s->value);
+    const bool missing = options.ReadsAsMissing(s->value);
+    Result<double> v = missing ? Result<double>(std::numeric_limits<double>::quiet_NaN()) : ParseValue(s->value);
     std::string why = !ts.ok() ? ts.status().message() : !v.ok() ? v.status().message() : "";
     if (why.empty()) {
       if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), s->name, s->labels);
@@ -1230,6 +1245,7 @@ Status ReadPromText(const std::string& file, const ReadOptions& options, Dataset
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
+    if (missing) options.CountReadAsMissing(file + ":" + std::to_string(ln), s->value, ds.stats);
     ++ds.stats.rows_accepted;
   }
   ds.stats.series_left_out = builder.SeriesLeftOut();
@@ -1379,7 +1395,7 @@ Status ReadOptions::BadRow(const std::string& where, const std::string& why, Rea
 }
 
 bool ReadOptions::ReadsAsMissing(std::string_view value_text) const {
-  if (!non_finite_as_missing || bad_rows != BadRowPolicy::kSkip) return false;
+  if (!non_finite_as_missing) return false;
   std::string_view t = Trim(value_text);
   if (!t.empty() && t.front() == '+') t.remove_prefix(1);
   double v = 0;

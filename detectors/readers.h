@@ -95,11 +95,13 @@ struct ReadStats {
 // would have been read.
 struct ReadOptions {
   BadRowPolicy bad_rows = BadRowPolicy::kError;
-  // With kSkip, csv: and jsonl: read a NaN / +Inf / -Inf value as a missing point (NaN) at its
-  // time instead of skipping the row (vigil detect sets it): the engine reads NaN as missing data,
-  // and the time stays, so a `stale_for` rule sees the gap also when no other series has a point
-  // then (a loss.csv of one series: its skipped NaN rows left no time to evaluate at). Counted in
-  // ReadStats::read_as_missing, not rows_skipped. Off: such rows are bad rows, as any.
+  // csv:, jsonl:, promjson: and promtext: (and prom:, server/data_source.cc) read a NaN / +Inf /
+  // -Inf value as a missing point (NaN) at its time, under either bad-row policy (vigil detect
+  // sets it): a NaN loss is a real reading of a training run, the thing a NaN-loss rule is for.
+  // The engine reads NaN as missing data, and the time stays, so a `stale_for` rule sees the gap
+  // also when no other series has a point then. Counted in ReadStats::read_as_missing, not
+  // rows_skipped. A value that is no number at all (`oops`) is still a bad row. Off: NaN / Inf
+  // rows are bad rows, as any.
   bool non_finite_as_missing = false;
   // Keep only series whose name (without labels) contains this substring ("" = all). Applied
   // before points are parsed where the format allows (NAB, KPI, SMD files), so a filter also
@@ -131,7 +133,7 @@ struct ReadOptions {
   [[nodiscard]] Status BadRow(const std::string& where, const std::string& why, ReadStats& stats,
                               size_t count = 1) const;
   // Whether `value_text` (a field as written) is read as a missing point: non_finite_as_missing
-  // and kSkip are on and it is a NaN / Inf number.
+  // is on and it is a NaN / Inf number.
   bool ReadsAsMissing(std::string_view value_text) const;
   // Counts an accepted row whose value ReadsAsMissing in `stats`, with `where` among its examples.
   void CountReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const;

@@ -98,7 +98,7 @@ TEST_CASE("csv, jsonl: a NaN / Inf value says that the rules read it as missing 
   Result<Dataset> ds = ReadDataset("csv:" + f);
   REQUIRE_FALSE(ds.ok());
   CHECK(ds.status().message() == f + ":3: value `NaN` is not finite (to the rules a NaN or Inf reading is missing "
-                                     "data: skipping the row keeps it as a gap, which `stale_for` rules see)");
+                                     "data: skipping the row keeps it as a gap, which `stale_for` rules see) (column 3, `value`)");
   const std::string j = dir.Write("nan.jsonl", R"({"name":"loss","timestamp":1,"value":"-Inf"})" "\n");
   ds = ReadDataset("jsonl:" + j);
   REQUIRE_FALSE(ds.ok());
@@ -229,7 +229,10 @@ TEST_CASE("csv: `;` and tab separated files, decimal commas, and one series as t
 // OPS5 (2026-12-03): `vigil detect --skip-bad-rows` over a loss.csv of one series with NaN rows:
 // the rows were dropped, so no time was left in the gap and docs/rules.md's NaN-loss rule
 // (`stale_for`) never fired. With non_finite_as_missing they are missing points at their time.
-TEST_CASE("csv, jsonl: non_finite_as_missing reads a NaN / Inf value as a missing point, with kSkip only") {
+// DET2 (2026-12-04): also without kSkip (a NaN loss is a reading, not a bad row: the NaN-loss rule
+// needed --skip-bad-rows), and in promjson: / promtext: too; `oops` stays an error that names
+// file, line and column.
+TEST_CASE("csv, jsonl, promjson, promtext: non_finite_as_missing reads a NaN / Inf value as a missing point") {
   TempDir dir;
   const std::string csv = dir.Write("loss.csv",
                                     "timestamp,series,value\n100,loss,2.5\n115,loss,NaN\n130,loss,+Inf\n130,loss,nan\n"
@@ -239,6 +242,11 @@ TEST_CASE("csv, jsonl: non_finite_as_missing reads a NaN / Inf value as a missin
                                       "{\"name\":\"loss\",\"timestamp\":115,\"value\":\"NaN\"}\n"
                                       "{\"name\":\"loss\",\"timestamp\":130,\"value\":\"-Inf\"}\n"
                                       "{\"name\":\"loss\",\"timestamp\":160,\"value\":2.4}\n");
+  const std::string promjson = dir.Write(
+      "loss.json",
+      "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"__name__\":\"loss\"},"
+      "\"values\":[[100,\"2.5\"],[115,\"NaN\"],[130,\"+Inf\"],[160,\"2.4\"]]}]}}");
+  const std::string promtext = dir.Write("loss.prom", "loss 2.5 100000\nloss NaN 115000\nloss -Inf 130000\nloss 2.4 160000\n");
   ReadOptions ro;
   ro.bad_rows = BadRowPolicy::kSkip;
   ro.non_finite_as_missing = true;
@@ -256,15 +264,38 @@ TEST_CASE("csv, jsonl: non_finite_as_missing reads a NaN / Inf value as a missin
   REQUIRE(ds->stats.missing_examples.size() == 2);
   CHECK(ds->stats.missing_examples[0] == csv + ":3: value `NaN` is not finite: read as a missing point");
   CHECK(ds->stats.missing_examples[1] == csv + ":4: value `+Inf` is not finite: read as a missing point");
-  ds = ReadDataset("jsonl:" + jsonl, ro);
-  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
-  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{100000, 115000, 130000, 160000});
-  CHECK(ds->stats.read_as_missing == 2);
-  // Without kSkip the row is an error as before; without the option it is skipped as before.
-  ro.bad_rows = BadRowPolicy::kError;
+  // jsonl:, promjson: and promtext: the same, under either policy: NaN / Inf are not bad rows.
+  for (BadRowPolicy policy : {BadRowPolicy::kSkip, BadRowPolicy::kError}) {
+    ro.bad_rows = policy;
+    for (const std::string& spec : {"jsonl:" + jsonl, "promjson:" + promjson, "promtext:" + promtext}) {
+      CAPTURE(spec);
+      ds = ReadDataset(spec, ro);
+      REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+      REQUIRE(ds->series.size() == 1);
+      CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{100000, 115000, 130000, 160000});
+      REQUIRE(ds->series[0].values.size() == 4);
+      CHECK(std::isnan(ds->series[0].values[1]));
+      CHECK(std::isnan(ds->series[0].values[2]));
+      CHECK(ds->stats.read_as_missing == 2);
+      CHECK(ds->stats.rows_skipped == 0);
+    }
+  }
+  CHECK(ds->stats.missing_examples.at(0) == promtext + ":2: value `NaN` is not finite: read as a missing point");
+  // kError: the NaN and +Inf rows are read; the first bad row is the duplicate time at line 5.
   ds = ReadDataset("csv:" + csv, ro);
   REQUIRE_FALSE(ds.ok());
-  CHECK(Contains(ds.status().message(), csv + ":3: value `NaN` is not finite"));
+  CHECK(Contains(ds.status().message(), csv + ":5: "));
+  // Garbage names file, line and column.
+  const std::string oops = dir.Write("oops.csv", "timestamp,series,value\n100,loss,2.5\n115,loss,NaN\n145,loss,oops\n");
+  ds = ReadDataset("csv:" + oops, ro);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(ds.status().message() == oops + ":4: value `oops` is not a number (column 3, `value`)");
+  const std::string bad_t = dir.Write("bad_t.csv", "series,timestamp,value\nloss,soon,2.5\n");
+  ds = ReadDataset("csv:" + bad_t, ro);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), bad_t + ":2: timestamp: "));
+  CHECK(Contains(ds.status().message(), "(column 2, `timestamp`)"));
+  // Without the option NaN / Inf rows are bad rows as before: skipped under kSkip.
   ro.bad_rows = BadRowPolicy::kSkip;
   ro.non_finite_as_missing = false;
   ds = ReadDataset("csv:" + csv, ro);
@@ -272,6 +303,10 @@ TEST_CASE("csv, jsonl: non_finite_as_missing reads a NaN / Inf value as a missin
   CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{100000, 160000});
   CHECK(ds->stats.read_as_missing == 0);
   CHECK(ds->stats.rows_skipped == 4);
+  ro.bad_rows = BadRowPolicy::kError;
+  ds = ReadDataset("promtext:" + promtext, ro);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), promtext + ":2: value `NaN` is not finite"));
 }
 
 // `metric` and `__name__` (common export names) name the series column as `series` does; they

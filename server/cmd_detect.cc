@@ -143,7 +143,7 @@ int RunDetect(const DetectArgs& args) {
   }
   ReadOptions ro;
   if (args.skip_bad_rows) ro.bad_rows = BadRowPolicy::kSkip;
-  ro.non_finite_as_missing = true;  // with --skip-bad-rows: a NaN loss is a gap stale_for sees
+  ro.non_finite_as_missing = true;  // a NaN loss is a reading: a missing point stale_for sees
   ro.max_series = args.max_series;
   ro.max_points = args.max_points;
   ro.name_filter = args.filter;
@@ -281,7 +281,8 @@ CommandRunner SetupDetect(CLI::App& sub) {
                  "only series whose name contains this (nab: `<group>/<name>`, smd: machines or `<machine>/dim<N>`)");
   AddSliceOptions(sub, args->max_series, args->max_points);
   sub.add_flag("--skip-bad-rows", args->skip_bad_rows,
-               "skip and count malformed data rows instead of failing on the first one");
+               "skip and count malformed data rows instead of failing on the first one (a NaN / Inf value is "
+               "not malformed: it is read as a missing point either way)");
   return [args](const Config& config) {
     args->scrape_interval_ms = config.GetDurationMs("prometheus_scrape_interval");
     return RunDetect(*args);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <vector>
 
@@ -359,8 +360,16 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
       }
       if (!std::isfinite(s.values[i])) {
         const double v = s.values[i];
-        std::string why = "series " + s.id() + " at " + FormatRfc3339Ms(s.timestamps_ms[i]) + ": value `" +
-                          (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + "` is not finite";
+        const char* text = std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+        std::string at = "series " + s.id() + " at " + FormatRfc3339Ms(s.timestamps_ms[i]);
+        if (options.non_finite_as_missing) {  // a missing point at its time, as the file readers
+          options.CountReadAsMissing("prom:" + prom.url.shown + ": " + at, text, stats);
+          kept.timestamps_ms.push_back(s.timestamps_ms[i]);
+          kept.values.push_back(std::numeric_limits<double>::quiet_NaN());
+          ++stats.rows_accepted;
+          continue;
+        }
+        std::string why = at + ": value `" + text + "` is not finite";
         why += kNotFiniteNote;
         RETURN_IF_ERROR(bad(why, 1));
         continue;

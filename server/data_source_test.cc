@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -196,6 +197,29 @@ TEST_CASE("ReadDataSource prom: NaN / Inf and nameless series are bad rows, as i
   CHECK(Contains(ds->stats.examples[2], R"(series {gpu="9"} has no __name__)"));
   CHECK(ds->windows.size() == 3);
   CHECK_FALSE(ds->series[0].has_anomaly_labels());
+  // non_finite_as_missing (vigil detect): NaN / Inf are missing points at their time under either
+  // policy, as in the file readers (DET2: a NaN loss from prom: stopped the read, exit 2).
+  ro.non_finite_as_missing = true;
+  for (BadRowPolicy policy : {BadRowPolicy::kError, BadRowPolicy::kSkip}) {
+    ro.bad_rows = policy;
+    ds = ReadDataSource(prom.Spec(), ro, kNow);
+    if (policy == BadRowPolicy::kError) {  // the nameless series is still a bad row
+      REQUIRE_FALSE(ds.ok());
+      CHECK(Contains(ds.status().message(), R"(series {gpu="9"} has no __name__)"));
+      continue;
+    }
+    REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+    REQUIRE(ds->series.size() == 3);
+    CHECK(ds->stats.read_as_missing == 2);
+    CHECK(ds->stats.rows_skipped == 2);  // the nameless series' 2 points only
+    CHECK(ds->stats.rows_accepted == 3 + 2 + 1 + 2);
+    REQUIRE(ds->stats.missing_examples.size() == 2);
+    CHECK(Contains(ds->stats.missing_examples[0], "value `NaN` is not finite: read as a missing point"));
+    size_t nan_points = 0;
+    for (const TimeSeries& s : ds->series)
+      for (double v : s.values) nan_points += std::isnan(v) ? 1 : 0;
+    CHECK(nan_points == 2);
+  }
 }
 
 TEST_CASE("ReadDataSource, a file: a bad row that stops the read names --skip-bad-rows, as prom: does") {
@@ -209,7 +233,7 @@ TEST_CASE("ReadDataSource, a file: a bad row that stops the read names --skip-ba
   Result<Dataset> ds = ReadDataSource("csv:" + f, ro, kNow);
   REQUIRE_FALSE(ds.ok());
   CHECK(Contains(ds.status().message(), f + ":3: value `NaN` is not finite (to the rules a NaN or Inf reading is missing data"));
-  CHECK(Contains(ds.status().message(), "see) (--skip-bad-rows drops and counts such rows)"));
+  CHECK(Contains(ds.status().message(), "see) (column 3, `value`) (--skip-bad-rows drops and counts such rows)"));
   // A structural error is not a bad row: no flag skips it, none is named.
   std::ofstream(f) << "time,value\n1,2\n";
   ds = ReadDataSource("csv:" + f, ro, kNow);

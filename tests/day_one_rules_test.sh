@@ -3,7 +3,7 @@
 # hours of a training job's and its GPUs' telemetry with planted incidents
 # (tests/lib/day_one_telemetry.py): every planted incident raises its rule's alert on its rank /
 # GPU at the expected minute, and no other alert is raised. The shapes: NaN loss rows (read as
-# missing with --skip-bad-rows: the NaN-loss rule is `stale_for`), an ECC count that rose while
+# missing points, without --skip-bad-rows since DET2: the NaN-loss rule is `stale_for`), an ECC count that rose while
 # the exporter was down for 19 minutes and a GPU reset that clears it, an Xid exporter restart, a
 # pod label that changes at minute 120 (the DCGM rules select `ignoring (pod)`), an exporter that
 # dies, and a GPU hot before and after a 19-minute gap (not 5 minutes of heat: `for 5m` restarts
@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib/e2e.sh" "$@"
 PY=/usr/bin/python3
 "$PY" "$HERE/lib/day_one_telemetry.py" "$TMP/day1.csv" "$TMP/planted.json" || { echo "FAIL generator"; exit 1; }
 check "rules check" 0 '14 rule\(s\) OK' -- "$VIGIL" rules check docs/examples/day_one.rules
-"$VIGIL" detect --rules docs/examples/day_one.rules --data "csv:$TMP/day1.csv" --skip-bad-rows \
+"$VIGIL" detect --rules docs/examples/day_one.rules --data "csv:$TMP/day1.csv" \
   >"$TMP/alerts.jsonl" 2>"$TMP/detect.err"
 check "detect runs" 0 '' -- test -s "$TMP/alerts.jsonl"
 check "every planted incident caught, nothing else fires" 0 '^missed 0 unexpected 0 of [0-9]+ alerts$' -- "$PY" -c '

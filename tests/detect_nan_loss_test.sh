@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # docs/rules.md's NaN-loss rule (`when stale_for(...)`) over a loss file of one series (OPS5,
-# 2026-12-03): `vigil detect --skip-bad-rows` read the NaN rows as missing points at their time, so
+# 2026-12-03; without --skip-bad-rows since DET2, 2026-12-04): `vigil detect` reads the NaN rows as missing points at their time, so
 # the gap is evaluated and the rule fires. Before, the rows were dropped: with no other series in
 # the file no time was left inside the gap, and the rule never fired (0 alerts, exit 0).
 # Usage: bash tests/detect_nan_loss_test.sh <build-dir>   (from the repo root)
@@ -15,9 +15,13 @@ source "$(dirname "$0")/lib/e2e.sh" "$@"
 } >"$TMP/loss.csv"
 printf 'rule LossNaN {\n  select train_loss\n  when stale_for(1m)\n}\n' >"$TMP/nan.rules"
 
-check "the NaN rows without --skip-bad-rows" 2 'loss.csv:32: value `NaN` is not finite' -- \
-  "$VIGIL" detect --rules "$TMP/nan.rules" --data "csv:$TMP/loss.csv"
-"$VIGIL" detect --rules "$TMP/nan.rules" --data "csv:$TMP/loss.csv" --skip-bad-rows >"$TMP/out.jsonl" 2>"$TMP/err.txt"
+# DET2 (2026-12-04): the same without --skip-bad-rows (a NaN loss is a reading, not a bad row;
+# before, exit 2 with "loss.csv:32: value `NaN` is not finite" and no alert). Real garbage stays an
+# error that names file, line and column.
+sed 's/^1700000600,train_loss,[0-9.]*,/1700000600,train_loss,oops,/' "$TMP/loss.csv" >"$TMP/oops.csv"
+check "a value that is no number" 2 'oops.csv:42: value `oops` is not a number \(column 3, `value`\)' -- \
+  "$VIGIL" detect --rules "$TMP/nan.rules" --data "csv:$TMP/oops.csv"
+"$VIGIL" detect --rules "$TMP/nan.rules" --data "csv:$TMP/loss.csv" >"$TMP/out.jsonl" 2>"$TMP/err.txt"
 rc=$?
 [ "$rc" = 0 ] && passed=$((passed + 1)) || bad "rc=$rc: $(cat "$TMP/err.txt")"
 # One alert: the last number at t0 + 435 s (step 29), stale for 1 min at t0 + 495 s (a NaN step),
