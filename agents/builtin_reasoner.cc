@@ -6977,7 +6977,9 @@ std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
 // completed" lines) run on two or more nodes and all report the same last enqueued and the same last
 // completed work, and the watchdog lines that name a work (WorkNCCL(SeqNum=N, OpType=X) time out on
 // one SeqNum in one collective:
-// every rank that spoke waits in the same collective, none behind. The hang is then the job's (a
+// every rank that spoke waits in the same collective, none behind. Ranks that printed only the
+// watchdog line count with their nodes (a paste keeps rank 0's progress line and the others'
+// watchdog lines; PLC4, realistic18 rl18-26). The hang is then the job's (a
 // deadlock in the program, a collective some code path skipped everywhere), not the GPU of whichever
 // rank printed first. `node_of`: the node a rank runs on ("" when the layout does not say).
 bool SameProgressAcrossNodes(const std::vector<std::string>& lines,
@@ -6986,14 +6988,21 @@ bool SameProgressAcrossNodes(const std::vector<std::string>& lines,
       R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl)?(?: work)?:?\s*(\d+).*last completed(?: nccl)?(?: work)?:?\s*(\d+))",
       std::regex::icase);
   static const std::regex kSeq(R"(WorkNCCL\(SeqNum=(\d+)(?:,\s*OpType=_?([A-Za-z_]+))?)");
+  // The watchdog line's own rank ("[Rank 21] Watchdog caught collective operation timeout").
+  static const std::regex kWatchdogRank(R"(\[Rank (\d+)\] Watchdog caught collective operation timeout)");
   std::map<int, std::pair<std::string, std::string>> progress;  // rank -> (enqueued, completed)
   std::set<std::string> seqs, ops;
+  std::set<int> waiting;  // ranks whose watchdog line names the work it timed out in
   for (const std::string& line : lines) {
     if (line.size() > 2000) continue;
     std::smatch m;
     if (line.find("WorkNCCL(SeqNum=") != std::string::npos && std::regex_search(line, m, kSeq)) {
       seqs.insert(m.str(1));
       if (m[2].matched) ops.insert(m.str(2));
+      std::smatch w;
+      if (std::regex_search(line, w, kWatchdogRank)) {
+        if (std::optional<int32_t> r = ParseInt32(w.str(1))) waiting.insert(*r);
+      }
     }
     if (line.find("nqueued") == std::string::npos || !std::regex_search(line, m, kProgress)) continue;
     std::optional<int32_t> rank = ParseInt32(m.str(1));
@@ -7002,14 +7011,20 @@ bool SameProgressAcrossNodes(const std::vector<std::string>& lines,
   }
   // Ranks at one SeqNum in different collectives (one rank in a BROADCAST while the rest are in an
   // ALLREDUCE) are a mismatch: the odd rank's code path, not the job's.
-  if (progress.size() < 2 || seqs.size() > 1 || ops.size() > 1) return false;
+  if (seqs.size() > 1 || ops.size() > 1) return false;
   std::set<std::pair<std::string, std::string>> distinct;
   std::set<std::string> nodes;
   for (const auto& [rank, p] : progress) {
     distinct.insert(p);
     if (std::string node = node_of(rank); !node.empty()) nodes.insert(node);
   }
-  return distinct.size() == 1 && nodes.size() >= 2;
+  // Ranks that printed only the watchdog line (a job's log keeps one rank's progress line, or none)
+  // wait at that one SeqNum too: with their nodes, they show the whole job at one collective.
+  for (int rank : waiting) {
+    if (std::string node = node_of(rank); !node.empty()) nodes.insert(node);
+  }
+  if (progress.size() < 2 && waiting.size() < 2) return false;
+  return distinct.size() <= 1 && nodes.size() >= 2;
 }
 
 std::vector<SilentRank> FindSilentRanks(
