@@ -2,6 +2,9 @@
 //   1. A collective hang whose watchdog lines, from ranks on several nodes, all time out at one SeqNum
 //      in one collective is the job's even when only one rank printed its "last enqueued / last
 //      completed" progress line (SameProgressAcrossNodes counts the watchdog lines' ranks).
+//   2. nvidia-smi's "Unable to determine the device handle for GPU4: 0000:3D:00.0: Unknown Error" ties
+//      index 4 to bus 3d:00 (GpuIdReader), so an Xid 79 naming only the bus places the fault on GPU 4;
+//      a --query-gpu table goes on after that line.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -10,6 +13,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/gpu_ids.h"
 #include "agents/logs_case_testing.h"
 
 namespace vigil {
@@ -54,6 +58,54 @@ TEST_CASE("plc4: a rank timing out at an earlier SeqNum still places the hang (g
   Diagnosis d = testing::RunCaseWithOwnProbes(AllToAllHang(9119));
   CHECK(d.root_cause == "nccl_collective_hang");
   CHECK(d.component != "job");
+}
+
+TEST_CASE("plc4: nvidia-smi's device-handle error ties its index to its bus id; the table goes on") {
+  GpuIdReader r;
+  CHECK(r.Read("$ nvidia-smi --query-gpu=index,pci.bus_id --format=csv,noheader").empty());
+  CHECK(r.Read("3, 00000000:3C:00.0").size() == 1);
+  std::vector<GpuIds> lost = r.Read("Unable to determine the device handle for GPU4: 0000:3D:00.0: Unknown Error");
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].index == 4);
+  CHECK(lost[0].bus == "0000:3d:00");
+  std::vector<GpuIds> next = r.Read("5, 00000000:4E:00.0");
+  REQUIRE(next.size() == 1);
+  CHECK(next[0].index == 5);
+  // Without an index ("GPU 0000:3D:00.0") the line ties nothing.
+  CHECK(GpuIdReader().Read("Unable to determine the device handle for GPU 0000:3D:00.0: Unknown Error").empty());
+}
+
+// A job on two nodes (rank r on nodes[r / 8]) that died at a checkpoint: ranks 12 and 13 on lg-02
+// report "unknown error", lg-02's kernel log names the GPU only by its bus id, and nvidia-smi there
+// cannot open GPU 4 at that bus id.
+Json OffBusCase(const std::string& handle_line) {
+  return Case("t-plc4-offbus", {"lg-01", "lg-02"},
+              Json::array({Log("slurm-5512.out (srun --label)",
+                               {"0: [2026-12-04 04:10:02] step 3000: saving checkpoint",
+                                "12: [rank12]: RuntimeError: CUDA error: unknown error",
+                                "13: [rank13]: RuntimeError: CUDA error: unknown error",
+                                "srun: error: lg-02: tasks 8-15: Exited with exit code 1"}),
+                           Log("ssh lg-02 'journalctl -k --since 04:00 | grep NVRM'",
+                               {"Dec 04 04:10:03 lg-02 kernel: NVRM: Xid (PCI:0000:3d:00): 79, pid=7121, name=python3, "
+                                "GPU has fallen off the bus.",
+                                "Dec 04 04:10:03 lg-02 kernel: NVRM: GPU 0000:3d:00.0: GPU has fallen off the bus."}),
+                           Log("ssh lg-02 nvidia-smi --query-gpu=index,pci.bus_id --format=csv,noheader",
+                               {"3, 00000000:3C:00.0", handle_line, "5, 00000000:4E:00.0"})}));
+}
+
+TEST_CASE("plc4: an Xid 79 naming a bus id that nvidia-smi's device-handle error ties to GPU 4 is GPU 4's") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(
+      OffBusCase("Unable to determine the device handle for GPU4: 0000:3D:00.0: Unknown Error"));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  // Before: lg-02 (the bus id tied to no index).
+  CHECK(d.component == "lg-02/gpu4");
+}
+
+TEST_CASE("plc4: the device-handle error of another bus id ties the Xid's to no GPU (guard)") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(
+      OffBusCase("Unable to determine the device handle for GPU4: 0000:3E:00.0: Unknown Error"));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "lg-02");
 }
 
 }  // namespace

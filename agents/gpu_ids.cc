@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -55,6 +56,23 @@ std::string ColumnName(const std::string& c) { return Lower(Trim(c.substr(0, c.f
 std::vector<GpuIds> GpuIdReader::Read(std::string_view line) {
   std::vector<GpuIds> out;
   if (line.size() > 2000) return out;
+
+  // nvidia-smi's line for a GPU NVML cannot open, in any of its outputs (a --query-gpu table's row
+  // too): "Unable to determine the device handle for GPU1: 0000:1B:00.0: Unknown Error" ties index 1
+  // to bus 1b:00 (the GPU an Xid 79 "PCI:0000:1b:00" names). A table goes on after it.
+  if (line.find("device handle for GPU") != std::string_view::npos) {
+    static const std::regex kHandle(
+        R"(Unable to determine the device handle for GPU ?(\d{1,3}): ((?:[0-9A-Fa-f]{4,8}:)?[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-7]))");
+    const std::string text(line);
+    std::smatch m;
+    if (std::regex_search(text, m, kHandle)) {
+      GpuIds g;
+      g.index = std::stoi(m.str(1));
+      g.bus = PciKey(m.str(2));
+      if (!g.bus.empty()) out.push_back(g);
+      return out;
+    }
+  }
 
   // --query-gpu: the command's list or the header row names the columns.
   const size_t q = line.find("--query-gpu=");
