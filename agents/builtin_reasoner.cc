@@ -1427,6 +1427,9 @@ std::vector<std::pair<std::string, GpuIds>> GpuIdTies(const DiagnosisCase& c, co
     // A launcher-labelled log (`srun -l bash -c 'hostname; nvidia-smi --query-gpu=...'`, pdsh): each
     // label's lines are one node's output, read by their own reader (RG19).
     LabelledOutputs labelled(log.source, t);
+    // A log whose source is the command ("ssh gpu-p11 nvidia-smi --query-gpu=index,pci.bus_id,...")
+    // and whose lines are its rows: the source names the columns (PLC4; realistic20 rl20-24).
+    if (log.source.find("--query-gpu=") != std::string::npos) reader.Read(log.source);
     for (size_t i = 0; i < log.lines.size(); ++i) {
       const std::string& ssh = SshNodeOfLine(t, log, i);
       const std::string& node = ssh.empty() ? own : ssh;

@@ -5,6 +5,8 @@
 //   2. nvidia-smi's "Unable to determine the device handle for GPU4: 0000:3D:00.0: Unknown Error" ties
 //      index 4 to bus 3d:00 (GpuIdReader), so an Xid 79 naming only the bus places the fault on GPU 4;
 //      a --query-gpu table goes on after that line.
+//   3. A log whose source is the `nvidia-smi --query-gpu=...` command (the rows alone as its lines)
+//      names its table's columns (GpuIdTies reads the source first).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -106,6 +108,40 @@ TEST_CASE("plc4: the device-handle error of another bus id ties the Xid's to no 
       OffBusCase("Unable to determine the device handle for GPU4: 0000:3E:00.0: Unknown Error"));
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component == "lg-02");
+}
+
+// One rank slow in its host-to-device copies on pc-03 (rank r on nodes[r / 8]); the kernel log and
+// lspci name the GPU by bus id 5e:00 only; the bus ids' indices are in a --query-gpu table whose
+// command is the log's `source`.
+Json PcieCase(const std::string& smi_source) {
+  return Case("t-plc4-pcie", {"pc-01", "pc-02", "pc-03"},
+              Json::array({Log("train log (rank 0)",
+                               {"[2026-12-04 03:20:11] step 700 | slowest rank 21: h2d_copy 388 ms (median 35 ms)",
+                                "[2026-12-04 03:25:40] step 800 | slowest rank 21: h2d_copy 391 ms (median 36 ms)"}),
+                           Log("ssh pc-03 'journalctl -k | grep -i aer | tail -2'",
+                               {"Dec 04 02:11:09 pc-03 kernel: pcieport 0000:5a:01.0: AER: Corrected error received: "
+                                "0000:5e:00.0",
+                                "Dec 04 02:11:09 pc-03 kernel: nvidia 0000:5e:00.0: PCIe Bus Error: severity=Corrected, "
+                                "type=Physical Layer"}),
+                           Log("ssh pc-03 sudo lspci -vv -s 5e:00.0 | grep LnkSta:",
+                               {"\t\tLnkSta:\tSpeed 16GT/s (downgraded), Width x8 (downgraded)"}),
+                           Log(smi_source, {"4, 00000000:4D:00.0, 5, 16", "5, 00000000:5E:00.0, 4, 8",
+                                            "6, 00000000:6F:00.0, 5, 16"})}));
+}
+
+TEST_CASE("plc4: a --query-gpu table whose command is the log's source ties its rows' bus ids") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(PcieCase(
+      "ssh pc-03 nvidia-smi --query-gpu=index,pci.bus_id,pcie.link.gen.current,pcie.link.width.current "
+      "--format=csv,noheader"));
+  CHECK(d.root_cause == "pcie_link_degraded");
+  // Before: pc-03 (the table's rows read without their columns).
+  CHECK(d.component == "pc-03/gpu5");
+}
+
+TEST_CASE("plc4: a source naming no --query-gpu columns ties nothing (guard)") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(PcieCase("ssh pc-03 cat /tmp/gpus.csv"));
+  CHECK(d.root_cause == "pcie_link_degraded");
+  CHECK(d.component == "pc-03");
 }
 
 }  // namespace
