@@ -1,4 +1,5 @@
 #include "probes/command_executor.h"
+#include "probes/observed_executor.h"
 
 #include <unistd.h>
 
@@ -369,17 +370,17 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
 
 Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& executor,
                                                      const ProbeRequest& request) {
-  const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
+  const auto* ce = dynamic_cast<const CommandExecutor*>(&UnobservedExecutor(executor));
   if (ce == nullptr) return InvalidArgumentError("not a command executor: " + executor.Describe());
   return ce->Argv(request);
 }
 
 bool IsCommandExecutor(const ProbeExecutor& executor) {
-  return dynamic_cast<const CommandExecutor*>(&executor) != nullptr;
+  return dynamic_cast<const CommandExecutor*>(&UnobservedExecutor(executor)) != nullptr;
 }
 
 double ProbeExecutorGraceS(const ProbeExecutor& executor) {
-  const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
+  const auto* ce = dynamic_cast<const CommandExecutor*>(&UnobservedExecutor(executor));
   // Killed at the limit plus the grace, a run that ignores SIGTERM gets SIGKILL kSubprocessStopWaitS
   // later; half a second more for the killed group to be reaped and the answer read (a serve triage
   // with a budget of 12 s and no such margin answered "after 12.1 s").

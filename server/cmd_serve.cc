@@ -40,6 +40,7 @@
 #include "connectors/prometheus_source.h"
 #include "detectors/engine.h"
 #include "rules/rule_files.h"
+#include "probes/command_executor.h"  // ProbeExecutorGraceS
 #include "probes/probe.h"
 #include "server/auth_tokens.h"
 #include "server/chat.h"
@@ -318,6 +319,15 @@ Result<TriageSources> MakeTriageSources(const std::string& probe_spec, bool allo
   TriageSources s;
   if (!no_probes) {
     ASSIGN_OR_RETURN(s.probes, MakeProbeExecutor(probe_spec));
+  }
+  // Under TriageWorkers (server/verification_progress.h): the incident's record, and its probe
+  // steps as they start and end.
+  if (const TriageProgress progress = CurrentTriageProgress(); progress.board != nullptr) {
+    progress.board->Begin(progress.incident, no_probes ? 0 : budget_s, s.probes ? ProbeExecutorGraceS(*s.probes) : 0,
+                          s.probes ? s.probes->Describe() : "none (vigil serve --no-probes)");
+    if (s.probes) {
+      s.probes = progress.board->Observe(std::move(s.probes), progress.incident);
+    }
   }
   s.options.kb = kb;
   s.options.llm = llm;
@@ -616,10 +626,13 @@ CommandRunner SetupServe(CLI::App& sub) {
     worker_options.triage = MakeAlertTriage(config, kb->get(), llm->get(), prometheus->get(), f->no_probes);
     worker_options.triage_storm = MakeStormTriage(config, kb->get(), llm->get(), prometheus->get(), f->no_probes);
     worker_options.workers = f->workers;
+    VerificationBoard verification;  // outlives the workers and the API (both borrow it)
+    worker_options.board = &verification;
     std::unique_ptr<TriageWorkers> workers;  // started once the address is bound
 
     HttpApiOptions api_options;
     api_options.store = store->get();
+    api_options.verification = &verification;
     api_options.diagnose = MakeCaseDiagnoser(kb->get(), llm->get());
     api_options.max_body = f->max_body;
     api_options.max_webhook_body = std::max(f->max_body, f->max_webhook_body);

@@ -743,6 +743,9 @@ void HttpApi::Routes() {
     auto row = options_.store->Get(*id);
     if (!row.ok()) return StatusReply(row.status(), row.status().code() == StatusCode::kNotFound ? "path.id" : "store");
     Json out = row->ToJson(true);
+    if (options_.verification != nullptr) {
+      if (std::optional<Json> v = options_.verification->Get(*id)) out["verification"] = std::move(*v);
+    }
     out["past_resolutions"] = PastResolutions(*row);
     return JsonReply(200, out);
   };

@@ -48,6 +48,7 @@
 #include "knowledge/knowledge_base.h"
 #include "server/auth_tokens.h"
 #include "server/incident_store.h"
+#include "server/verification_progress.h"
 #include "server/metrics_text.h"
 #include "server/watched_routes.h"
 
@@ -71,6 +72,10 @@ using CaseDiagnoser = std::function<Result<Json>(const Json& case_json)>;
 
 struct HttpApiOptions {
   IncidentStore* store = nullptr;     // required, borrowed
+  // What running (and recently ended) triages' verification is doing: GET /api/v1/incidents/{id}
+  // adds it as `verification` (server/verification_progress.h VerificationBoard::Get) when the
+  // board has a record of the incident. nullptr: no `verification`. Borrowed.
+  const VerificationBoard* verification = nullptr;
   WebhookParser parse_webhook;        // empty: POST /api/v1/alerts answers 503 naming `unavailable_why`
   CaseDiagnoser diagnose;             // empty: POST /api/v1/diagnose answers 503
   std::string unavailable_why = "triage not built";

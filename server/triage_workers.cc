@@ -58,6 +58,7 @@ void TriageWorkers::Loop() {
     const auto start = std::chrono::steady_clock::now();
     Result<Json> report = InternalError("triage did not run");
     try {
+      ScopedTriageProgress progress(TriageProgress{options_.board, incident.id});
       report = !incident.storm_key.empty() && options_.triage_storm ? options_.triage_storm(incident)
                                                                      : options_.triage(incident.alert);
     } catch (const std::exception& e) {
@@ -89,6 +90,7 @@ void TriageWorkers::Loop() {
       }
     }
     if (!stored.ok()) LogError("serve", what + ": storing the outcome: " + stored.message());
+    if (options_.board != nullptr) options_.board->End(incident.id, std::string(outcome));
     if (options_.on_done) options_.on_done(outcome, seconds);
     --busy_;
   }

@@ -27,6 +27,7 @@
 #include "core/domain.h"
 #include "core/json.h"
 #include "server/incident_store.h"
+#include "server/verification_progress.h"
 
 namespace vigil {
 
@@ -41,6 +42,10 @@ struct TriageWorkersOptions {
   // storm incident is triaged as its lead alert with `triage`.
   StormTriageFunction triage_storm;
   int workers = 2;                 // >= 1
+  // What each triage's verification is doing (server/verification_progress.h): set, the triage
+  // runs under ScopedTriageProgress{board, incident id} (so the triage function can wrap its
+  // probe executor) and the record is ended with the outcome. nullptr: none. Borrowed.
+  VerificationBoard* board = nullptr;
   // Called after each triage with "diagnosed", "failed" or "retried" (failed, queued again) and
   // its wall time (metrics).
   std::function<void(std::string_view outcome, double seconds)> on_done;

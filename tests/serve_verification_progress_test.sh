@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# End-to-end (VER3): what the on-call engineer sees while `vigil serve` verifies an incident. Before,
+# GET /api/v1/incidents/ID of a running triage showed `"diagnosis": null` and nothing else (VER2's
+# walk). Now it has `verification`: the probe steps answered / running (probe, target, for how long,
+# their limit), the hypotheses (categories) the steps bear on, the budget and the seconds left; and
+# after the triage the same object with state "diagnosed" and every step's verdict.
+# Every probe hangs here (a fake vigil-probe that sleeps; the executor cuts it at its limit), budget
+# 8 s, grace_s 0.2 (so probes start and are cut until 8 - 2.7 = 5.3 s).
+#   bash tests/serve_verification_progress_test.sh BUILD_DIR
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+require_tools curl
+source "$HERE/lib/prometheus.sh"  # PIDS stopped at exit
+source "$HERE/lib/serve.sh"       # start_serve
+PY=/usr/bin/python3
+fail() { echo "FAIL: $*"; exit 1; }
+
+cat >"$TMP/hang.sh" <<'SH'
+#!/bin/bash
+exec sleep 600
+SH
+chmod +x "$TMP/hang.sh"
+cat >"$TMP/hook.json" <<JSON
+{"version":"4","status":"firing","receiver":"vigil","groupKey":"g","alerts":[
+ {"status":"firing","labels":{"alertname":"StragglerRank","severity":"warning","job":"llm-train","node":"$(hostname)","rank":"0"},
+  "annotations":{"summary":"rank 0 computes 45 ms a step vs 27 ms for the job's faster ranks: a straggler"},
+  "startsAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","fingerprint":"f1"}]}
+JSON
+VIGIL_VERIFICATION_BUDGET_S=8 start_serve "$TMP/serve.log" --data-dir "$TMP/var" --log-level warn \
+  --probe-executor "local:binary=$TMP/hang.sh,grace_s=0.2" --allow-intrusive-probes true serve --listen 127.0.0.1:0
+curl -sf -H 'Content-Type: application/json' --data @"$TMP/hook.json" "$V/api/v1/alerts" >/dev/null ||
+  fail "webhook refused: $(cat "$TMP/serve.log")"
+
+# While it runs: a step running, the budget and the time left.
+seen=""
+for _ in $(seq 100); do
+  curl -sf "$V/api/v1/incidents/1" >"$TMP/running.json" || fail "GET /api/v1/incidents/1"
+  if "$PY" - "$TMP/running.json" <<'PY'; then seen=1; break; fi
+import json, sys
+j = json.load(open(sys.argv[1]))
+v = j.get("verification")
+sys.exit(0 if j["state"] == "running" and v and v["running"] else 1)
+PY
+  sleep 0.1
+done
+[ -n "$seen" ] || fail "no running verification shown: $(cat "$TMP/running.json")"
+"$PY" - "$TMP/running.json" <<'PY' || fail "running verification: $(cat "$TMP/running.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+v = j["verification"]
+assert j["diagnosis"] is None, j
+assert v["state"] == "running", v
+assert v["budget_s"] == 8 and abs(v["probe_grace_s"] - 2.7) < 1e-9, v
+assert 0 <= v["left_s"] <= 8, v
+assert v["steps"]["running"] == len(v["running"]) >= 1, v
+assert v["steps"]["total"] == v["steps"]["done"] + v["steps"]["running"] + v["steps"]["abandoned"], v
+for r in v["running"]:
+    assert r["probe"] and r["limit_s"] > 0 and r["for_s"] >= 0, r
+assert v["checking"], v  # the categories the running probes bear on
+assert v["summary"].startswith("verifying: ") and "s of the 8 s budget left" in v["summary"], v["summary"]
+assert "hang.sh" in v["executor"], v
+PY
+
+# After: the same object, ended, every step with a verdict.
+for _ in $(seq 300); do
+  curl -sf "$V/api/v1/incidents/1" >"$TMP/after.json"
+  grep -q '"state":"diagnosed"' "$TMP/after.json" && break
+  sleep 0.1
+done
+"$PY" - "$TMP/after.json" <<'PY' || fail "ended verification: $(cat "$TMP/after.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["state"] == "diagnosed", j["state"]
+v = j["verification"]
+assert v["state"] == "diagnosed", v
+assert v["running"] == [] and v["steps"]["running"] == 0, v
+assert v["steps"]["total"] == len(v["done"]) >= 1, v
+for d in v["done"]:
+    assert d["status"] in ("pass", "fail", "error", "unavailable", "timeout", "abandoned"), d
+    assert d["reason"], d
+assert v["summary"].startswith("verification ended (diagnosed): "), v["summary"]
+PY
+# An incident the board has no record of (never claimed): no `verification`.
+curl -s "$V/api/v1/incidents/2" | grep -q '"verification"' && fail "incident 2 has a verification"
+echo PASS
