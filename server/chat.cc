@@ -332,6 +332,9 @@ void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::stri
       out += "The diagnosis failed" + (inc.error.empty() ? std::string(".") : ": " + inc.error) + "\n";
     else if (!inc.error.empty())
       out += "No diagnosis to show (status " + inc.status + "): " + inc.error + "\n";
+    else if (!inc.verification.empty())
+      out += "Not diagnosed yet (status " + inc.status + "); " + inc.verification +
+             ". Ask again in a moment for the diagnosis.\n";
     else
       out += "Not diagnosed yet (status " + inc.status +
              "): the diagnosis runs in the background; ask again in a moment.\n";

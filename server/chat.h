@@ -95,6 +95,9 @@ struct LiveIncident {
   std::optional<Diagnosis> diagnosis;  // set once diagnosed
   std::string error;                   // why the diagnosis failed ("failed") or cannot be shown
   std::optional<LiveResolution> resolution;  // the engineer's, once posted
+  // What its verification is doing or did, one line (server/verification_progress.h
+  // VerificationSummary); "" when unknown. Shown in place of "Not diagnosed yet" while it runs.
+  std::string verification;
 };
 
 // "<alertname>: <summary annotation>" (or the part that is there); the title a stored alert gets.

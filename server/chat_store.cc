@@ -30,7 +30,11 @@ LiveIncident LiveIncidentFromStored(const StoredIncident& row) {
 
 Result<LiveIncident> IncidentStoreLookup::Get(int64_t id) const {
   ASSIGN_OR_RETURN(StoredIncident row, store_->Get(id));
-  return LiveIncidentFromStored(row);
+  LiveIncident out = LiveIncidentFromStored(row);
+  if (board_ != nullptr) {
+    if (std::optional<Json> v = board_->Get(id)) out.verification = v->value("summary", "");
+  }
+  return out;
 }
 
 Result<std::vector<LiveIncident>> IncidentStoreLookup::Recent(size_t limit) const {

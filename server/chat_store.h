@@ -10,6 +10,7 @@
 
 #include "server/chat.h"
 #include "server/incident_store.h"
+#include "server/verification_progress.h"
 
 namespace vigil {
 
@@ -17,12 +18,15 @@ LiveIncident LiveIncidentFromStored(const StoredIncident& row);
 
 class IncidentStoreLookup : public IncidentLookup {
  public:
-  explicit IncidentStoreLookup(const IncidentStore* store) : store_(store) {}
+  // `board` (nullptr: none): the running triages' verification, shown as LiveIncident::verification.
+  explicit IncidentStoreLookup(const IncidentStore* store, const VerificationBoard* board = nullptr)
+      : store_(store), board_(board) {}
   Result<LiveIncident> Get(int64_t id) const override;
   Result<std::vector<LiveIncident>> Recent(size_t limit) const override;
 
  private:
   const IncidentStore* store_;
+  const VerificationBoard* board_;
 };
 
 }  // namespace vigil

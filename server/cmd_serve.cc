@@ -666,7 +666,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.triage_busy = [&workers] { return workers ? workers->busy() : 0; };
     // The chat page (server/chat.h): GET / and /chat, POST /api/v1/chat, over the same store,
     // knowledge base and LLM; all of them outlive `api`.
-    IncidentStoreLookup chat_incidents(store->get());
+    IncidentStoreLookup chat_incidents(store->get(), &verification);
     ChatContext chat;
     chat.incidents = &chat_incidents;
     chat.kb = kb->get();

@@ -3,7 +3,9 @@
 # GET /api/v1/incidents/ID of a running triage showed `"diagnosis": null` and nothing else (VER2's
 # walk). Now it has `verification`: the probe steps answered / running (probe, target, for how long,
 # their limit), the hypotheses (categories) the steps bear on, the budget and the seconds left; and
-# after the triage the same object with state "diagnosed" and every step's verdict.
+# after the triage the same object with state "diagnosed" and every step's verdict. The chat
+# ("what is happening with incident 1?") gives the same line while it runs (before: "Not diagnosed
+# yet (status running): the diagnosis runs in the background; ask again in a moment.").
 # Every probe hangs here (a fake vigil-probe that sleeps; the executor cuts it at its limit), budget
 # 8 s, grace_s 0.2 (so probes start and are cut until 8 - 2.7 = 5.3 s).
 #   bash tests/serve_verification_progress_test.sh BUILD_DIR
@@ -58,6 +60,20 @@ for r in v["running"]:
 assert v["checking"], v  # the categories the running probes bear on
 assert v["summary"].startswith("verifying: ") and "s of the 8 s budget left" in v["summary"], v["summary"]
 assert "hang.sh" in v["executor"], v
+PY
+
+# The chat, asked while it runs: the same line, not just "Not diagnosed yet".
+curl -sf -XPOST -H 'Content-Type: application/json' --data '{"message": "what is happening with incident 1?"}' \
+  "$V/api/v1/chat" >"$TMP/chat.json" || fail "POST /api/v1/chat"
+"$PY" - "$TMP/chat.json" <<'PY' || fail "chat while verifying: $(cat "$TMP/chat.json")"
+import json, sys
+a = json.load(open(sys.argv[1]))["answer"]
+print(a.splitlines()[1])
+if "status running" in a:
+    assert "verifying: " in a and "s budget left" in a and "probe step(s) answered" in a, a
+    assert "ask again in a moment." not in a, a
+else:  # the triage ended meanwhile (a slow machine): the diagnosis is shown
+    assert "Root cause" in a, a
 PY
 
 # After: the same object, ended, every step with a verdict.
