@@ -20,6 +20,22 @@ std::string Num(double v) {
   return buf;
 }
 
+// The first `most` items of `list` as `text` writes them, ", "-separated, then ", ..." when more.
+template <typename F>
+std::string FirstFew(const Json& list, size_t most, F text) {
+  std::string s;
+  size_t n = 0;
+  for (const Json& item : list) {
+    if (n++ == most) {
+      s += ", ...";
+      break;
+    }
+    if (n > 1) s += ", ";
+    s += text(item);
+  }
+  return s;
+}
+
 thread_local TriageProgress current_progress;
 
 }  // namespace
@@ -149,15 +165,9 @@ std::string VerificationSummary(const Json& v) {
     s += std::to_string(done) + " of " + std::to_string(total) + " probe step(s) answered";
     if (running > 0) {
       s += ", " + std::to_string(running) + " running (";
-      size_t n = 0;
-      for (const Json& r : v["running"]) {
-        if (n++ == 3) {
-          s += ", ...";
-          break;
-        }
-        if (n > 1) s += ", ";
-        s += r.value("probe", "") + "@" + r.value("target", "") + " for " + Num(r.value("for_s", 0.0)) + " s";
-      }
+      s += FirstFew(v["running"], 3, [](const Json& r) {
+        return r.value("probe", "") + "@" + r.value("target", "") + " for " + Num(r.value("for_s", 0.0)) + " s";
+      });
       s += ")";
     }
     if (abandoned > 0) s += ", " + std::to_string(abandoned) + " abandoned";
@@ -169,15 +179,7 @@ std::string VerificationSummary(const Json& v) {
   }
   if (v.contains("checking") && !v["checking"].empty()) {
     s += "; checking ";
-    size_t n = 0;
-    for (const Json& c : v["checking"]) {
-      if (n++ == 4) {
-        s += ", ...";
-        break;
-      }
-      if (n > 1) s += ", ";
-      s += c.get<std::string>();
-    }
+    s += FirstFew(v["checking"], 4, [](const Json& c) { return c.get<std::string>(); });
   }
   if (v.contains("budget_s")) {
     s += state == "running" ? "; " + Num(v.value("left_s", 0.0)) + " s of the " + Num(v.value("budget_s", 0.0)) +
