@@ -1,0 +1,63 @@
+// VerificationBoard (server/verification_progress.h): records, their end, the kept ended records,
+// and steps recorded from several threads at once while another thread reads.
+#include "server/verification_progress.h"
+
+#include <doctest/doctest.h>
+
+#include <thread>
+#include <vector>
+
+namespace vigil {
+
+TEST_CASE("verification board: steps, verdicts, end, the oldest ended records dropped, threads") {
+  int64_t now = 1000;
+  VerificationBoard board(2, [&now] { return now; });
+  CHECK_FALSE(board.Get(1).has_value());
+  board.Begin(1, 60, 7.5, "local");
+  const size_t a = board.StepStarted(1, "gpu.health", "n1/gpu0", 10);
+  const size_t b = board.StepStarted(1, "gpu.gemm", "n1/gpu0", 20);
+  now = 5000;
+  board.StepFinished(1, a, MakeProbeResult("gpu.health", "n1/gpu0", ProbeStatus::kFail, "XID 79"));
+  Json v = *board.Get(1);
+  CHECK(v["state"] == "running");
+  CHECK(v["steps"]["done"] == 1);
+  CHECK(v["steps"]["running"] == 1);
+  CHECK(v["running"][0]["probe"] == "gpu.gemm");
+  CHECK(v["running"][0]["for_s"] == 4.0);
+  CHECK(v["left_s"] == 56.0);
+  CHECK(v["done"][0]["status"] == "fail");
+  CHECK(v["summary"].get<std::string>().find("1 of 2 probe step(s) answered, 1 running (gpu.gemm@n1/gpu0 for 4 s)") !=
+        std::string::npos);
+  board.End(1, "diagnosed");
+  board.StepFinished(1, b, MakeProbeResult("gpu.gemm", "n1/gpu0", ProbeStatus::kPass, "late"));  // ignored
+  v = *board.Get(1);
+  CHECK(v["state"] == "diagnosed");
+  CHECK(v["steps"]["abandoned"] == 1);
+  CHECK(v["done"][1]["status"] == "abandoned");
+  // Two ended records are kept: ending 2 and 3 drops 1.
+  board.Begin(2, 0, 0, "replay");
+  board.End(2, "failed");
+  board.Begin(3, 0, 0, "replay");
+  CHECK(board.Get(1).has_value());
+  board.End(3, "diagnosed");
+  CHECK_FALSE(board.Get(1).has_value());
+  CHECK(board.Get(2).has_value());
+  CHECK_FALSE((*board.Get(2)).contains("budget_s"));
+
+  VerificationBoard shared;
+  shared.Begin(7, 60, 1, "local");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&shared] {
+      for (int i = 0; i < 200; ++i) {
+        const size_t s = shared.StepStarted(7, "gpu.health", "n/gpu0", 1);
+        shared.StepFinished(7, s, MakeProbeResult("gpu.health", "n/gpu0", ProbeStatus::kPass, "ok"));
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) CHECK(shared.Get(7).has_value());
+  for (auto& t : threads) t.join();
+  CHECK((*shared.Get(7))["steps"]["done"] == 800);
+}
+
+}  // namespace vigil
