@@ -52,7 +52,7 @@ TEST_CASE("Slack day file: each thread is an incident with its cause and fix; bo
   std::vector<kb::ParsedIncident> out;
   std::vector<ImportIssue> issues;
   kb::ParseJsonExport(day, "export/oncall/2026-11-18.json", 1 << 20, &out, &issues);
-  REQUIRE(out.size() == 2);
+  REQUIRE(out.size() == 3);  // the reply to a thread in no file its own (SLK; before: rejected)
   const Incident& a = out[0].incident;
   CHECK(a.id == "slack:oncall:1794988800.001200");
   CHECK(a.title == "pretrain hung at step 41200, all ranks in ncclAllReduce");
@@ -66,11 +66,13 @@ TEST_CASE("Slack day file: each thread is an incident with its cause and fix; bo
   CHECK(out[0].line == 3);
   CHECK(out[1].incident.title == "slow checkpoint writes to /lustre today?");
   CHECK(out[1].incident.mitigation.empty());
+  CHECK(out[2].incident.id == "slack:oncall:1794997000.000500");
+  CHECK(out[2].incident.raw_text == "U1: same here\n");
   CHECK(Messages(issues) ==
         "export/oncall/2026-11-18.json:11 W message 6: no text; skipped\n"
-        "export/oncall/2026-11-18.json:13 R message 8: a reply to thread `1794900000.000000`, whose first message "
-        "is not in this file; skipped\n"
-        "export/oncall/2026-11-18.json:0 W skipped 1 `channel_join` events, 1 bot messages (not a person's message)\n");
+        "export/oncall/2026-11-18.json:0 W skipped 1 `channel_join` events, 1 bot messages (not a person's message)\n"
+        "export/oncall/2026-11-18.json:13 W message 8: a reply to thread `1794900000.000000`, whose first message "
+        "is in no file of this import; kept as its own incident\n");
 }
 
 TEST_CASE("Slack / tracker .json: malformed, not UTF-8, too large, not an array: an issue naming the file and place") {
@@ -223,6 +225,57 @@ TEST_CASE("import: a Slack export folder, a Mattermost export, a tracker .json a
   REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
   REQUIRE(hits->size() == 1);
   CHECK((*hits)[0].incident.id == "postmortem:postmortem_ib_link");
+}
+
+// SLK (2026-12-04): a Slack export's day files were parsed one at a time, so a reply in the next
+// day's file (a thread running past midnight UTC) was rejected and lost, and users.json was read
+// as incident records (rejected). Now a channel's day files are one channel and users.json names
+// the users; a reply whose thread is in no file is kept as its own incident, said.
+TEST_CASE("import: a Slack thread that crosses midnight is one incident; users.json names its users") {
+  TempDir dir("vigil_slk");
+  fs::create_directories(dir.path / "oncall");
+  auto write = [&](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
+  write(dir.path / "users.json", R"([{"id": "U1", "name": "maya", "profile": {"display_name": "maya.c", "real_name": "Maya Chen"}},
+ {"id": "U2", "name": "ravi", "real_name": "Ravi Iyer"}])");
+  // Day 1: the thread starts at 23:50 UTC (2026-11-03).
+  write(dir.path / "oncall" / "2026-11-03.json", R"([
+  {"type": "message", "ts": "1793749800.000100", "user": "U1", "text": "job 88 hung at step 900, NCCL watchdog timeout on rank 12",
+   "thread_ts": "1793749800.000100"},
+  {"type": "message", "ts": "1793750000.000200", "user": "U2", "text": "rank 12 is on gpu-c-07, looking", "thread_ts": "1793749800.000100"}
+])");
+  // Day 2: its cause and fix after midnight, and a reply to a thread in no file.
+  write(dir.path / "oncall" / "2026-11-04.json", R"([
+  {"type": "message", "ts": "1793751000.000300", "user": "U2", "text": "Root cause: Xid 79 on gpu-c-07 GPU 3",
+   "thread_ts": "1793749800.000100"},
+  {"type": "message", "ts": "1793751600.000400", "user": "U1", "text": "Fix: drained gpu-c-07, resumed from step 800",
+   "thread_ts": "1793749800.000100"},
+  {"type": "message", "ts": "1793756000.000500", "user": "U9", "text": "still seeing it on job 90?",
+   "thread_ts": "1793636000.000000"}
+])");
+  auto kb = MemoryKb();
+  auto r = kb->Import(dir.path.string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 2);
+  CHECK(r->rejected == 0);
+  auto inc = kb->GetIncident("slack:oncall:1793749800.000100");
+  REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+  CHECK(inc->mitigation == "drained gpu-c-07, resumed from step 800");
+  CHECK(inc->raw_text ==
+        "maya.c: job 88 hung at step 900, NCCL watchdog timeout on rank 12\nRavi Iyer: rank 12 is on gpu-c-07, "
+        "looking\nRavi Iyer: Root cause: Xid 79 on gpu-c-07 GPU 3\nmaya.c: Fix: drained gpu-c-07, resumed from step "
+        "800\n");
+  auto orphan = kb->GetIncident("slack:oncall:1793756000.000500");
+  REQUIRE_MESSAGE(orphan.ok(), orphan.status().ToString());
+  CHECK(orphan->raw_text == "U9: still seeing it on job 90?\n");
+  const std::string day2 = (dir.path / "oncall" / "2026-11-04.json").string();
+  const std::string day1 = (dir.path / "oncall" / "2026-11-03.json").string();
+  CHECK(Messages(r->issues) == day2 +
+                                   ":6 W message 3: a reply to thread `1793636000.000000`, whose first message is in "
+                                   "no file of this import; kept as its own incident\n" +
+                                   day1 + ":2 W empty root_cause; stored as `unknown`\n" + day2 +
+                                   ":6 W empty root_cause; stored as `unknown`\n" + (dir.path / "users.json").string() +
+                                   ":0 W read as the Slack export's user names (for its day files), not as "
+                                   "incidents\n");
 }
 
 }  // namespace

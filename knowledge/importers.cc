@@ -577,6 +577,7 @@ struct ChatMessage {
   std::string key;     // this message's own key
   int64_t line = 0;
   std::string where;   // "message 3" / "reply 2 of the post on line 4"
+  std::string file;    // the day file it is in (Slack); empty: the file parsed
 };
 
 // `text` after a `label:` at the start of a line of `msg` (case-insensitive), else "".
@@ -633,12 +634,19 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
       threads[m.key].insert(threads[m.key].begin(), &m);
     }
   }
+  auto file_of = [&file](const ChatMessage& m) -> const std::string& { return m.file.empty() ? file : m.file; };
   for (const ChatMessage& m : msgs) {
     if (m.thread.empty() || m.thread == m.key) continue;
     auto it = threads.find(m.thread);
     if (it == threads.end()) {
-      Issue(issues, file, m.line,
-            m.where + ": a reply to thread `" + m.thread + "`, whose first message is not in this file; skipped");
+      // Its thread's first message is in no file read (an export cut at a day, a deleted
+      // message): the reply is kept as its own incident, said (before: rejected, lost).
+      Issue(issues, file_of(m), m.line,
+            m.where + ": a reply to thread `" + m.thread +
+                "`, whose first message is in no file of this import; kept as its own incident",
+            /*rejected=*/false);
+      order.push_back(m.key);
+      threads[m.key].push_back(&m);
       continue;
     }
     it->second.push_back(&m);
@@ -666,7 +674,7 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
     }
     if (!cause.empty()) p.extra["root_cause_text"] = cause;
     if (t.size() > 1) p.extra["replies"] = static_cast<int64_t>(t.size() - 1);
-    inc.source = file;
+    inc.source = file_of(first);
     out->push_back(std::move(p));
   }
 }
@@ -821,26 +829,162 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
   if (msgs.empty()) Issue(issues, file, 0, "no post with text in this Mattermost export", /*rejected=*/false);
 }
 
-void ParseJsonExport(std::string_view content, const std::string& file, size_t max_bytes,
-                     std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
-  if (!CheckFileUtf8(content, file, issues)) return;
+namespace {
+
+// A whole file's JSON; false (one issue naming the place) when it is not UTF-8 or not JSON.
+bool ParseJsonFile(std::string_view content, const std::string& file, std::vector<ImportIssue>* issues, Json* j) {
+  if (!CheckFileUtf8(content, file, issues)) return false;
   if (const size_t deep = JsonTooDeepAt(content); deep != std::string_view::npos) {
     Issue(issues, file, LineAt(content, deep), "malformed JSON: " + JsonTooDeepMessage());
-    return;
+    return false;
   }
-  Json j;
   try {
-    j = Json::parse(content);
+    *j = Json::parse(content);
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
     auto p = what.find("parse error");
     Issue(issues, file, LineAt(content, e.byte > 0 ? e.byte - 1 : 0),
           "malformed JSON: " + (p == std::string::npos ? what : what.substr(p)) + "; nothing imported from this file");
-    return;
+    return false;
   } catch (const Json::exception& e) {
     Issue(issues, file, 0, std::string("malformed JSON: ") + e.what() + "; nothing imported from this file");
-    return;
+    return false;
   }
+  return true;
+}
+
+// True when most of the array's elements are Slack messages (`ts` and `type: message`).
+bool IsSlackDay(const Json& j) {
+  if (!j.is_array() || j.empty()) return false;
+  size_t slack = 0;
+  for (const Json& e : j) {
+    if (e.is_object() && e.contains("ts") && StringField(e, "type") == "message") ++slack;
+  }
+  return slack * 2 > j.size();
+}
+
+// A Slack day file's messages appended to `msgs` (each naming `file`); bots and events counted
+// in one warning for the file.
+void SlackDayMessages(const Json& j, std::string_view content, const std::string& file, size_t max_bytes,
+                      const std::map<std::string, std::string>& user_names, std::vector<ChatMessage>* msgs,
+                      std::vector<ImportIssue>* issues) {
+  const std::vector<int64_t> lines = ArrayElementLines(content);
+  auto line_of = [&](size_t i) { return i < lines.size() ? lines[i] : int64_t{0}; };
+  std::map<std::string, int64_t> skipped;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const Json& e = j[i];
+    const std::string where = "message " + std::to_string(i + 1);
+    if (!e.is_object()) {
+      Issue(issues, file, line_of(i), where + ": expected a JSON object, got " + std::string(e.type_name()));
+      continue;
+    }
+    const std::string subtype = StringField(e, "subtype");
+    if (e.contains("bot_id") || subtype == "bot_message") {
+      ++skipped["bot messages"];
+      continue;
+    }
+    if (!subtype.empty() && subtype != "thread_broadcast" && subtype != "file_share" && subtype != "me_message") {
+      ++skipped["`" + subtype + "` events"];
+      continue;
+    }
+    ChatMessage m;
+    m.key = StringField(e, "ts");
+    auto ms = SlackTsMs(m.key);
+    if (!ms) {
+      Issue(issues, file, line_of(i), where + ": `ts` `" + m.key + "` is not a Slack timestamp (seconds.micros); skipped");
+      continue;
+    }
+    m.ms = *ms;
+    m.user = StringField(e, "user_name");
+    if (m.user.empty() && e.contains("user_profile") && e["user_profile"].is_object()) {
+      m.user = StringField(e["user_profile"], "real_name");
+    }
+    if (m.user.empty()) {
+      m.user = StringField(e, "user");
+      if (auto it = user_names.find(m.user); it != user_names.end()) m.user = it->second;
+    }
+    m.text = StringField(e, "text");
+    m.thread = StringField(e, "thread_ts");
+    m.line = line_of(i);
+    m.where = where;
+    m.file = file;
+    if (!CheckMessage(m, file, max_bytes, issues)) continue;
+    msgs->push_back(std::move(m));
+  }
+  SkippedWarning(skipped, file, issues);
+}
+
+// `slack:<the day file's folder>` (its stem when it is in none).
+std::string SlackPrefix(const std::string& file) {
+  std::string channel = file;
+  if (auto slash = channel.find_last_of('/'); slash != std::string::npos && slash > 0) {
+    channel = channel.substr(0, slash);
+    if (auto s2 = channel.find_last_of('/'); s2 != std::string::npos) channel = channel.substr(s2 + 1);
+  } else {
+    channel = StemOf(file);
+  }
+  return "slack:" + channel;
+}
+
+}  // namespace
+
+bool IsSlackDayFileName(std::string_view f) {
+  if (f.size() != 15 || !f.ends_with(".json") || f[4] != '-' || f[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (f[i] < '0' || f[i] > '9') return false;
+  }
+  return true;
+}
+
+std::map<std::string, std::string> ParseSlackUsers(std::string_view content, const std::string& file,
+                                                   std::vector<ImportIssue>* issues) {
+  std::map<std::string, std::string> names;
+  Json j;
+  if (!ParseJsonFile(content, file, issues, &j)) return names;
+  if (!j.is_array()) {
+    Issue(issues, file, 1, std::string("expected a JSON array of users (a Slack export's users.json), got ") + j.type_name() +
+                               "; user ids are shown as they are");
+    return names;
+  }
+  for (const Json& u : j) {
+    if (!u.is_object()) continue;
+    const std::string id = StringField(u, "id");
+    if (id.empty()) continue;
+    std::string name;
+    if (u.contains("profile") && u["profile"].is_object()) {
+      name = StringField(u["profile"], "display_name");
+      if (name.empty()) name = StringField(u["profile"], "real_name");
+    }
+    if (name.empty()) name = StringField(u, "real_name");
+    if (name.empty()) name = StringField(u, "name");
+    if (!name.empty()) names[id] = name;
+  }
+  return names;
+}
+
+void ParseSlackChannel(const std::vector<SlackDayFile>& days, const std::map<std::string, std::string>& user_names,
+                       size_t max_bytes, std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues,
+                       std::vector<size_t>* not_slack) {
+  std::vector<ChatMessage> msgs;
+  std::string first_file;
+  for (size_t i = 0; i < days.size(); ++i) {
+    const SlackDayFile& d = days[i];
+    Json j;
+    if (!ParseJsonFile(d.content, d.file, issues, &j)) continue;  // said, naming the place
+    if (!IsSlackDay(j)) {
+      not_slack->push_back(i);
+      continue;
+    }
+    if (first_file.empty()) first_file = d.file;
+    SlackDayMessages(j, d.content, d.file, max_bytes, user_names, &msgs, issues);
+  }
+  if (!first_file.empty()) ThreadsToIncidents(msgs, first_file, SlackPrefix(first_file), out, issues);
+}
+
+void ParseJsonExport(std::string_view content, const std::string& file, size_t max_bytes,
+                     std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
+  Json j;
+  if (!ParseJsonFile(content, file, issues, &j)) return;
   // One record alone, or a tracker's wrapper around its records (Jira: {"issues": [...]}).
   if (j.is_object() && !j.contains("title") && !j.contains("raw_text")) {
     for (auto it = j.begin(); it != j.end(); ++it) {
@@ -866,58 +1010,10 @@ void ParseJsonExport(std::string_view content, const std::string& file, size_t m
     return;
   }
   // Slack: messages carry `ts` and `type: message`.
-  size_t slack = 0;
-  for (const Json& e : j) {
-    if (e.is_object() && e.contains("ts") && StringField(e, "type") == "message") ++slack;
-  }
-  if (slack * 2 > j.size()) {
+  if (IsSlackDay(j)) {
     std::vector<ChatMessage> msgs;
-    std::map<std::string, int64_t> skipped;
-    for (size_t i = 0; i < j.size(); ++i) {
-      const Json& e = j[i];
-      const std::string where = "message " + std::to_string(i + 1);
-      if (!e.is_object()) {
-        Issue(issues, file, line_of(i), where + ": expected a JSON object, got " + std::string(e.type_name()));
-        continue;
-      }
-      const std::string subtype = StringField(e, "subtype");
-      if (e.contains("bot_id") || subtype == "bot_message") {
-        ++skipped["bot messages"];
-        continue;
-      }
-      if (!subtype.empty() && subtype != "thread_broadcast" && subtype != "file_share" && subtype != "me_message") {
-        ++skipped["`" + subtype + "` events"];
-        continue;
-      }
-      ChatMessage m;
-      m.key = StringField(e, "ts");
-      auto ms = SlackTsMs(m.key);
-      if (!ms) {
-        Issue(issues, file, line_of(i), where + ": `ts` `" + m.key + "` is not a Slack timestamp (seconds.micros); skipped");
-        continue;
-      }
-      m.ms = *ms;
-      m.user = StringField(e, "user_name");
-      if (m.user.empty() && e.contains("user_profile") && e["user_profile"].is_object()) {
-        m.user = StringField(e["user_profile"], "real_name");
-      }
-      if (m.user.empty()) m.user = StringField(e, "user");
-      m.text = StringField(e, "text");
-      m.thread = StringField(e, "thread_ts");
-      m.line = line_of(i);
-      m.where = where;
-      if (!CheckMessage(m, file, max_bytes, issues)) continue;
-      msgs.push_back(std::move(m));
-    }
-    std::string channel = file;
-    if (auto slash = channel.find_last_of('/'); slash != std::string::npos && slash > 0) {
-      channel = channel.substr(0, slash);
-      if (auto s2 = channel.find_last_of('/'); s2 != std::string::npos) channel = channel.substr(s2 + 1);
-    } else {
-      channel = StemOf(file);
-    }
-    ThreadsToIncidents(msgs, file, "slack:" + channel, out, issues);
-    SkippedWarning(skipped, file, issues);
+    SlackDayMessages(j, content, file, max_bytes, {}, &msgs, issues);
+    ThreadsToIncidents(msgs, file, SlackPrefix(file), out, issues);
     return;
   }
   // A tracker's records: each as a JSON-lines record, on the line it starts.

@@ -14,6 +14,7 @@
 // ("Guide > Section > Subsection"); chunks longer than kMaxChunkBytes are split at paragraphs.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,27 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
 // tracker's JSON export), each as a JSON-lines record is; anything else is one issue.
 void ParseJsonExport(std::string_view content, const std::string& file, size_t max_bytes,
                      std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues);
+
+// A Slack channel export's day files (`oncall/2026-11-03.json`, ...) read as one channel, in the
+// order given (the caller sorts them by name: by date): a reply is joined to its thread by
+// `thread_ts` across files, so a thread that runs past midnight UTC is one incident. A reply whose
+// thread starts in no file given is kept as its own incident with a warning naming its file and
+// message. `user_names` (from the export's users.json: `ParseSlackUsers`) names users whose
+// messages carry only an id. The index of each file that is no Slack day file (a tracker's
+// records with a date for a name) goes to `not_slack`, to be read as `ParseJsonExport` reads it.
+struct SlackDayFile {
+  std::string file;  // as shown in issues
+  std::string content;
+};
+void ParseSlackChannel(const std::vector<SlackDayFile>& days, const std::map<std::string, std::string>& user_names,
+                       size_t max_bytes, std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues,
+                       std::vector<size_t>* not_slack);
+// A Slack export's users.json: user id -> display name (the profile's display_name, else its
+// real_name, else `real_name`, else `name`); a malformed file is one issue and an empty map.
+std::map<std::string, std::string> ParseSlackUsers(std::string_view content, const std::string& file,
+                                                   std::vector<ImportIssue>* issues);
+// True for a Slack day file's name: `YYYY-MM-DD.json`.
+bool IsSlackDayFileName(std::string_view filename);
 
 // A postmortem in Markdown: true when its headings name a root cause (`Root cause`, `Root cause
 // analysis`, `Cause`) and one of Summary / Impact / Resolution / Timeline / Action items. Then

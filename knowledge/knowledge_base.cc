@@ -379,6 +379,7 @@ class KnowledgeBase::Impl {
   // import. `lexical_dirty`: entries were deleted (a replaced guide); rebuild after the import.
   kb::LexicalIndex lexical;
   bool lexical_dirty = false;
+  bool json_as_records = false;  // ImportSlackDays: a date-named .json file that is no Slack day
   // Set while MaybeLoadPack imports a changed shipped pack: its incidents replace their stored
   // versions (WriteIncidentsTx), so pack updates reach an existing data directory.
   bool pack_reload = false;
@@ -1729,6 +1730,61 @@ class KnowledgeBase::Impl {
     }
   }
 
+  // users.json of a Slack export (in the channel's folder or the export's root above it): user id
+  // -> display name; none: ids are shown as they are.
+  std::map<std::string, std::string> SlackUserNames(const fs::path& channel_dir, ImportReport* report) {
+    for (const fs::path& p : {channel_dir / "users.json", channel_dir.parent_path() / "users.json"}) {
+      std::error_code ec;
+      if (!fs::is_regular_file(p, ec)) continue;
+      Result<std::string> read = ReadFile(p.string());
+      if (!read.ok()) {
+        report->issues.push_back(
+            {p.string(), 0, "not read (" + read.status().ToString() + "); user ids are shown as they are", false});
+        return {};
+      }
+      return kb::ParseSlackUsers(*read, p.string(), &report->issues);
+    }
+    return {};
+  }
+
+  // A Slack channel's day files (one folder's `YYYY-MM-DD.json`, sorted: in date order) read as
+  // one channel: a reply in the next day's file joins its thread (before: each file alone, the
+  // reply rejected). A file that is no Slack day file is imported as a .json file alone is.
+  Status ImportSlackDays(const std::vector<fs::path>& paths, const std::vector<std::string>& displays,
+                         ImportReport* report) {
+    std::vector<kb::SlackDayFile> days;
+    for (size_t i = 0; i < paths.size(); ++i) {
+      Result<std::string> read = Status();
+      RETURN_IF_ERROR(GuardParse(displays[i], [&] { read = ReadFile(paths[i].string()); }));
+      ASSIGN_OR_RETURN(std::string content, std::move(read));
+      days.push_back({displays[i], std::move(content)});
+    }
+    const auto names = SlackUserNames(paths.front().parent_path(), report);
+    size_t before = report->issues.size();
+    std::vector<kb::ParsedIncident> parsed;
+    std::vector<size_t> not_slack;
+    RETURN_IF_ERROR(GuardParse(displays.front(), [&] {
+      kb::ParseSlackChannel(days, names, opts.max_document_bytes, &parsed, &report->issues, &not_slack);
+    }));
+    for (size_t i = before; i < report->issues.size(); ++i)
+      if (report->issues[i].rejected) ++report->rejected;
+    // Written per day file, so that what the store says names the file the thread starts in.
+    for (const std::string& d : displays) {
+      std::vector<kb::ParsedIncident> mine;
+      for (auto& p : parsed)
+        if (p.incident.source == d) mine.push_back(std::move(p));
+      if (!mine.empty()) RETURN_IF_ERROR(WriteIncidents(mine, d, report));
+    }
+    json_as_records = true;  // a date-named file of records: as a .json file (no loop back here)
+    Status s;
+    for (size_t i : not_slack) {
+      s = ImportFile(paths[i], displays[i], report);
+      if (!s.ok()) break;
+    }
+    json_as_records = false;
+    return s;
+  }
+
   Status ImportFile(const fs::path& path, const std::string& display, ImportReport* report) {
     const std::string ext = AsciiLower(path.extension().string());
     Result<std::string> read = Status();
@@ -1756,6 +1812,10 @@ class KnowledgeBase::Impl {
     }
     if (ext == ".json") {  // a tracker's array of records, or a Slack channel's day file
       std::vector<kb::ParsedIncident> parsed;
+      // A day file alone: read as its channel's (users.json names its users).
+      if (kb::IsSlackDayFileName(path.filename().string()) && !json_as_records) {
+        return ImportSlackDays({path}, {display}, report);
+      }
       RETURN_IF_ERROR(GuardParse(display, [&] {
         kb::ParseJsonExport(content, display, opts.max_document_bytes, &parsed, &report->issues);
       }));
@@ -1874,10 +1934,30 @@ class KnowledgeBase::Impl {
         msg += listed();
         report.issues.push_back(ImportIssue{path_text, 0, msg, false});
       }
+      auto display_of = [&](const fs::path& f) {
+        return display_root.empty() ? f.string() : display_root + "/" + fs::relative(f, path).string();
+      };
+      // A Slack export: each folder's day files are one channel, read together (a thread running
+      // past midnight UTC has replies in the next day's file); its users.json names the users.
+      std::map<fs::path, std::vector<fs::path>> slack_days;
       for (const auto& f : files) {
-        std::string display =
-            display_root.empty() ? f.string() : display_root + "/" + fs::relative(f, path).string();
-        s = ImportFile(f, display, &report);
+        if (kb::IsSlackDayFileName(f.filename().string())) slack_days[f.parent_path()].push_back(f);
+      }
+      for (const auto& f : files) {
+        if (!slack_days.empty() && f.filename() == "users.json") {
+          report.issues.push_back({display_of(f), 0,
+                                   "read as the Slack export's user names (for its day files), not as incidents",
+                                   false});
+          continue;
+        }
+        if (auto it = slack_days.find(f.parent_path()); it != slack_days.end() && kb::IsSlackDayFileName(f.filename().string())) {
+          if (it->second.front() != f) continue;  // read with the first day of its folder
+          std::vector<std::string> displays;
+          for (const auto& d : it->second) displays.push_back(display_of(d));
+          s = ImportSlackDays(it->second, displays, &report);
+        } else {
+          s = ImportFile(f, display_of(f), &report);
+        }
         if (!s.ok()) break;
       }
     } else {

@@ -120,6 +120,18 @@ check "import: an empty Slack message named" 0 '2026-11-19.json:18: warning: mes
   -- "$VIGIL" kb import knowledge/testdata/oncall_slack
 check "search: a Slack thread's fix" 0 'mitigation: drained gpu-b-112, reseated the cable' \
   -- "$VIGIL" kb search "rank 37 mlx5_3 port down gpu-b-112" --k 1
+# A Slack thread that runs past midnight UTC: its fix is in the next day's file (SLK). Before: the
+# reply was rejected (`first message is not in this file`) and users.json read as 2 bad records.
+mkdir -p "$tmp/slk/oncall"
+printf '[{"id":"U1","name":"maya","real_name":"Maya Chen"},{"id":"U2","name":"ravi"}]' >"$tmp/slk/users.json"
+printf '[{"type":"message","ts":"1793749800.000100","user":"U1","text":"zzmidnight job hung, NCCL timeout on gpu-q-41","thread_ts":"1793749800.000100"}]' \
+  >"$tmp/slk/oncall/2026-11-03.json"
+printf '[{"type":"message","ts":"1793751600.000400","user":"U2","text":"Fix: drained gpu-q-41 after midnight","thread_ts":"1793749800.000100"}]' \
+  >"$tmp/slk/oncall/2026-11-04.json"
+json_check "import: a Slack thread past midnight is one incident" 'j[0]["added"] == 1 and j[0]["rejected"] == 0' \
+  -- "$VIGIL" kb import "$tmp/slk"
+check "search: a Slack thread's fix posted after midnight" 0 'mitigation: drained gpu-q-41 after midnight' \
+  -- "$VIGIL" kb search "zzmidnight gpu-q-41" --k 1
 json_check "import: Mattermost export" 'j[0]["added"] == 1 and j[0]["rejected"] == 0' \
   -- "$VIGIL" kb import knowledge/testdata/oncall_mattermost.jsonl
 check "search: a Mattermost thread's fix" 0 'mitigation: killed the orphans; added `--kill-on-bad-exit`' \
