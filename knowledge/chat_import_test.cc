@@ -72,7 +72,7 @@ TEST_CASE("Slack day file: each thread is an incident with its cause and fix; bo
         "export/oncall/2026-11-18.json:11 W message 6: no text; skipped\n"
         "export/oncall/2026-11-18.json:0 W skipped 1 `channel_join` events, 1 bot messages (not a person's message)\n"
         "export/oncall/2026-11-18.json:13 W message 8: a reply to thread `1794900000.000000`, whose first message "
-        "is in no file of this import; kept as its own incident\n");
+        "is not imported (skipped above, or in no file of this import); its replies are kept as one incident\n");
 }
 
 TEST_CASE("Slack / tracker .json: malformed, not UTF-8, too large, not an array: an issue naming the file and place") {
@@ -230,7 +230,7 @@ TEST_CASE("import: a Slack export folder, a Mattermost export, a tracker .json a
 // SLK (2026-12-04): a Slack export's day files were parsed one at a time, so a reply in the next
 // day's file (a thread running past midnight UTC) was rejected and lost, and users.json was read
 // as incident records (rejected). Now a channel's day files are one channel and users.json names
-// the users; a reply whose thread is in no file is kept as its own incident, said.
+// the users; a reply whose thread is in no file is kept as its own incident, said (RVK: the replies of one such thread as one incident).
 TEST_CASE("import: a Slack thread that crosses midnight is one incident; users.json names its users") {
   TempDir dir("vigil_slk");
   fs::create_directories(dir.path / "oncall");
@@ -270,12 +270,46 @@ TEST_CASE("import: a Slack thread that crosses midnight is one incident; users.j
   const std::string day2 = (dir.path / "oncall" / "2026-11-04.json").string();
   const std::string day1 = (dir.path / "oncall" / "2026-11-03.json").string();
   CHECK(Messages(r->issues) == day2 +
-                                   ":6 W message 3: a reply to thread `1793636000.000000`, whose first message is in "
-                                   "no file of this import; kept as its own incident\n" +
+                                   ":6 W message 3: a reply to thread `1793636000.000000`, whose first message is not "
+                                   "imported (skipped above, or in no file of this import); its replies are kept as "
+                                   "one incident\n" +
                                    day1 + ":2 W empty root_cause; stored as `unknown`\n" + day2 +
                                    ":6 W empty root_cause; stored as `unknown`\n" + (dir.path / "users.json").string() +
                                    ":0 W read as the Slack export's user names (for its day files), not as "
                                    "incidents\n");
+}
+
+// RVK (2026-12-04): an alert bot posts, people answer in its thread. The bot's message is skipped,
+// so each reply was "a reply to a thread in no file" and its own incident: the thread split in
+// as many incidents as replies, the fix apart from the symptom, and the warning said the first
+// message was in no file though it was in that very file. Now the replies of one thread whose
+// first message is not imported are one incident, and the warning says why the first is missing.
+TEST_CASE("Slack: replies in the thread of a skipped bot alert stay one incident, the fix with its symptom") {
+  const std::string day = R"([
+ {"type": "message", "subtype": "bot_message", "bot_id": "B1", "ts": "1793800000.000100", "text": "[FIRING] NCCLHang job 12"},
+ {"type": "message", "ts": "1793800100.000200", "user": "U1", "text": "job 12: rank 3 stuck in ncclAllReduce",
+  "thread_ts": "1793800000.000100"},
+ {"type": "message", "ts": "1793800300.000300", "user": "U1", "text": "unrelated: is lustre slow?"},
+ {"type": "message", "ts": "1793800500.000400", "user": "U2", "text": "Root cause: bad cable on gpu-a-3\nFix: reseated it",
+  "thread_ts": "1793800000.000100"}
+])";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseJsonExport(day, "export/alerts/2026-11-05.json", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 2);  // threads with their first message first, then those without
+  CHECK(out[0].incident.title == "unrelated: is lustre slow?");
+  const Incident& a = out[1].incident;
+  CHECK(a.id == "slack:alerts:1793800100.000200");
+  CHECK(a.title == "job 12: rank 3 stuck in ncclAllReduce");
+  CHECK(a.mitigation == "reseated it");
+  CHECK(out[1].extra["root_cause_text"] == "bad cable on gpu-a-3\nFix: reseated it");
+  CHECK(a.raw_text == "U1: job 12: rank 3 stuck in ncclAllReduce\nU2: Root cause: bad cable on gpu-a-3\nFix: reseated it\n");
+  CHECK(Messages(issues) ==
+        "export/alerts/2026-11-05.json:0 W skipped 1 bot messages (not a person's message)\n"
+        "export/alerts/2026-11-05.json:3 W message 2: a reply to thread `1793800000.000100`, whose first message is "
+        "not imported (skipped above, or in no file of this import); its replies are kept as one incident\n"
+        "export/alerts/2026-11-05.json:6 W message 4: a reply to thread `1793800000.000100`, whose first message is "
+        "not imported (skipped above, or in no file of this import); its replies are kept as one incident\n");
 }
 
 }  // namespace

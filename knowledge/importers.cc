@@ -635,18 +635,24 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
     }
   }
   auto file_of = [&file](const ChatMessage& m) -> const std::string& { return m.file.empty() ? file : m.file; };
+  // Threads whose first message is not imported: the key of the incident their replies form.
+  std::unordered_map<std::string, std::string> orphan_key;
   for (const ChatMessage& m : msgs) {
     if (m.thread.empty() || m.thread == m.key) continue;
     auto it = threads.find(m.thread);
     if (it == threads.end()) {
-      // Its thread's first message is in no file read (an export cut at a day, a deleted
-      // message): the reply is kept as its own incident, said (before: rejected, lost).
+      // Its thread's first message is not imported: skipped (an alert bot's post, the usual
+      // case), or in no file read (an export cut at a day, a deleted message). The thread's
+      // replies are kept as one incident, said (before SLK: rejected, lost; before RVK: each
+      // reply its own incident, so a thread's fix was apart from its symptom).
       Issue(issues, file_of(m), m.line,
             m.where + ": a reply to thread `" + m.thread +
-                "`, whose first message is in no file of this import; kept as its own incident",
+                "`, whose first message is not imported (skipped above, or in no file of this import); its replies "
+                "are kept as one incident",
             /*rejected=*/false);
-      order.push_back(m.key);
-      threads[m.key].push_back(&m);
+      auto [o, fresh] = orphan_key.try_emplace(m.thread, m.key);
+      if (fresh) order.push_back(m.key);
+      threads[o->second].push_back(&m);
       continue;
     }
     it->second.push_back(&m);

@@ -80,7 +80,8 @@ void ParseJsonExport(std::string_view content, const std::string& file, size_t m
 // A Slack channel export's day files (`oncall/2026-11-03.json`, ...) read as one channel, in the
 // order given (the caller sorts them by name: by date): a reply is joined to its thread by
 // `thread_ts` across files, so a thread that runs past midnight UTC is one incident. A reply whose
-// thread starts in no file given is kept as its own incident with a warning naming its file and
+// thread's first message is not imported (skipped: an alert bot's post; or in no file given) is
+// kept with that thread's other such replies as one incident, with a warning naming its file and
 // message. `user_names` (from the export's users.json: `ParseSlackUsers`) names users whose
 // messages carry only an id. The index of each file that is no Slack day file (a tracker's
 // records with a date for a name) goes to `not_slack`, to be read as `ParseJsonExport` reads it.
