@@ -312,5 +312,28 @@ TEST_CASE("Slack: replies in the thread of a skipped bot alert stay one incident
         "not imported (skipped above, or in no file of this import); its replies are kept as one incident\n");
 }
 
+// RVK (2026-12-04): a Mattermost post that is skipped (a bot's alert, a screenshot with no text)
+// took its replies with it: the people's thread under it was lost, counted only as "1 bot posts".
+// Now its replies are kept as one incident, said as for Slack.
+TEST_CASE("Mattermost: the replies under a bot's post or a post with no text are kept as one incident") {
+  const std::string jsonl =
+      R"({"type":"post","post":{"channel":"alerts","user":"alertbot","message":"[FIRING] XidErrors gpu-b-4","create_at":1795136000000,"props":{"from_bot":"true"},"replies":[{"user":"ravi","message":"gpu-b-4 GPU 2 Xid 79","create_at":1795136300000},{"user":"maya","message":"Fix: drained gpu-b-4, RMA","create_at":1795137200000}]}})" "\n"
+      R"({"type":"post","post":{"channel":"alerts","user":"jonas","message":"","create_at":1795138000000,"replies":[{"user":"jonas","message":"screenshot: loss spike at step 300","create_at":1795138100000}]}})" "\n";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseMattermostExport(jsonl, "mm.jsonl", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].incident.title == "gpu-b-4 GPU 2 Xid 79");
+  CHECK(out[0].incident.mitigation == "drained gpu-b-4, RMA");
+  CHECK(out[0].incident.raw_text == "ravi: gpu-b-4 GPU 2 Xid 79\nmaya: Fix: drained gpu-b-4, RMA\n");
+  CHECK(out[0].line == 1);
+  CHECK(out[1].incident.title == "screenshot: loss spike at step 300");
+  const std::string m = Messages(issues);
+  CHECK(m.find("mm.jsonl:1 W reply 1 of the post on line 1: a reply to thread `1`, whose first message is not "
+               "imported") != std::string::npos);
+  CHECK(m.find("mm.jsonl:2 W post on line 2: no text; skipped\n") != std::string::npos);
+  CHECK(m.find("mm.jsonl:0 W skipped 1 bot posts (not a person's message)\n") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

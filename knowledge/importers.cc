@@ -807,12 +807,13 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
     m.key = std::to_string(line_no);
     m.line = line_no;
     m.where = "post on line " + std::to_string(line_no);
+    // A skipped post (a bot's alert, no text) keeps its replies: people's thread under it, one
+    // incident (ThreadsToIncidents). Before RVK they were lost with it.
     if (post->contains("props") && (*post)["props"].is_object() && (*post)["props"].contains("from_bot")) {
       ++skipped["bot posts"];
-      continue;
+    } else if (CheckMessage(m, file, max_bytes, issues)) {
+      msgs.push_back(m);
     }
-    if (!CheckMessage(m, file, max_bytes, issues)) continue;
-    msgs.push_back(m);
     if (post->contains("replies") && (*post)["replies"].is_array()) {
       int n = 0;
       for (const Json& r : (*post)["replies"]) {
