@@ -2184,6 +2184,11 @@ bool PastedReading(const DiagnosisCase& c, const TimeSeries& series) {
   return std::any_of(c.logs.begin(), c.logs.end(), [&](const CaseLog& l) { return l.source == source->second; });
 }
 
+bool PastedReadingWithoutTime(const DiagnosisCase& c, const TimeSeries& series, int64_t time_ms) {
+  constexpr int64_t kYear2000Ms = 946684800000;  // no real sample of a GPU cluster is older
+  return time_ms < kYear2000Ms && PastedReading(c, series);
+}
+
 // A `Name : Not Active` / `Name : No` row of a tool's report (`nvidia-smi -q`'s clocks event
 // reasons, its row remapper's "Remapping Failure Occurred : No"): the tool saying that state is
 // absent. Its words are those of the state's incident, but it reads like none: before (RG22), "SW
@@ -2198,11 +2203,6 @@ bool NegatedStateRow(const std::string& line) {
 const std::regex& CountAggregationRegex() {
   static const std::regex r(R"(\bcount\s*(?:(?:by|without)\s*\([^)]*\)\s*)?\()");
   return r;
-}
-
-bool PastedReadingWithoutTime(const DiagnosisCase& c, const TimeSeries& series, int64_t time_ms) {
-  constexpr int64_t kYear2000Ms = 946684800000;  // no real sample of a GPU cluster is older
-  return time_ms < kYear2000Ms && PastedReading(c, series);
 }
 
 // Whether a metric condition's hit is a hardware Xid read from dcgm-exporter's Xid field
@@ -9326,11 +9326,7 @@ template <typename BeliefsT>
 void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& facts, const std::vector<TimeSeries>& series,
                                  const std::string& job, BeliefsT& beliefs) {
   if (!c.alert) return;
-  std::string raw;
-  if (c.alert->explanation.is_object()) {
-    auto it = c.alert->explanation.find("generator_url");
-    if (it != c.alert->explanation.end() && it->is_string()) raw = ExpressionFromGeneratorUrl(it->get<std::string>());
-  }
+  std::string raw = ExpressionFromGeneratorUrl(AlertGeneratorUrl(*c.alert));
   if (raw.empty()) raw = ExpressionInAnnotations(*c.alert);
   auto squeeze = [](const std::string& t) {
     std::string out;
