@@ -10780,19 +10780,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   auto note_reasons = [&](const TimeSeries& s) {
     if ((s.name == "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS" || s.name == "DCGM_FI_DEV_CLOCKS_EVENT_REASONS") &&
         !s.empty()) {
-      const double v = s.values.back();
-      if (!std::isfinite(v) || v < 0 || v > 4294967295.0 || v != std::floor(v)) return;
-      const int64_t bits = static_cast<int64_t>(v);
-      const bool idle = (bits & 0x1) != 0;
+      const std::optional<uint32_t> field = ClockReasonBits(s.values.back());
+      if (!field) return;
+      const uint32_t bits = *field;
+      const bool idle = (bits & kClockReasonGpuIdle) != 0;
       auto host = s.labels.find("Hostname");
       auto gpu_label = s.labels.find("gpu");
       const int32_t gpu =
           gpu_label == s.labels.end() ? -1 : ParseInt32(gpu_label->second).value_or(-1);
       if (host != s.labels.end() && !host->second.empty() && gpu >= 0) {
-        if ((bits & 0x80) != 0) beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/true);
-        else if ((bits & 0x4) != 0 && !idle && cap_counts(s, host->second, gpu))
+        if ((bits & kClockReasonHwPowerBrake) != 0) beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/true);
+        else if ((bits & kClockReasonSwPowerCap) != 0 && !idle && cap_counts(s, host->second, gpu))
           beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/false);
-        if ((bits & 0x60) != 0) beliefs.AddThrottleLineGpu("gpu_thermal_throttle", host->second, gpu, /*brake=*/false);
+        if ((bits & kClockReasonThermal) != 0) beliefs.AddThrottleLineGpu("gpu_thermal_throttle", host->second, gpu, /*brake=*/false);
       }
     }
   };
@@ -10856,11 +10856,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (s.category != "gpu_power_throttle" || h.series->name != "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS") return false;
       for (size_t i = 0; i < h.series->size(); ++i) {
         if (h.series->timestamps_ms[i] != h.time_ms) continue;
-        // A bit field is a whole number in [0, 2^32): anything else (a pack of the user's reaching
-        // 1e30 or NaN here) is no brake, and casting it to an integer would be undefined (SAN).
-        const double v = h.series->values[i];
-        if (!std::isfinite(v) || v < 0 || v > 4294967295.0 || v != std::floor(v)) return false;
-        return (static_cast<int64_t>(v) & 0x80) != 0;
+        // Not a bit field (a pack of the user's reaching 1e30 or NaN here): no brake (SAN).
+        const std::optional<uint32_t> bits = ClockReasonBits(h.series->values[i]);
+        return bits && (*bits & kClockReasonHwPowerBrake) != 0;
       }
       return false;
     };

@@ -1,5 +1,6 @@
 #include "agents/clock_reasons.h"
 
+#include <cmath>
 #include <regex>
 
 namespace vigil {
@@ -37,6 +38,11 @@ std::string BitWords(uint32_t bits) {
 
 }  // namespace
 
+std::optional<uint32_t> ClockReasonBits(double value) {
+  if (!std::isfinite(value) || value < 0 || value > 4294967295.0 || value != std::floor(value)) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
 std::optional<ClockReasonsReading> ReadClockReasons(const std::string& line) {
   if (line.size() > 2000) return std::nullopt;
   // Cheap test first: every form holds "reason" in some case.
@@ -72,9 +78,10 @@ std::optional<ClockReasonsReading> ReadClockReasons(const std::string& line) {
     ClockReasonsReading r;
     r.bits = *bits;
     r.reasons = BitWords(*bits);
-    if ((*bits & 0x60) != 0) {
+    if ((*bits & kClockReasonThermal) != 0) {
       r.category = "gpu_thermal_throttle";
-    } else if ((*bits & 0x80) != 0 || ((*bits & 0x4) != 0 && (*bits & 0x1) == 0)) {
+    } else if ((*bits & kClockReasonHwPowerBrake) != 0 ||
+               ((*bits & kClockReasonSwPowerCap) != 0 && (*bits & kClockReasonGpuIdle) == 0)) {
       r.category = "gpu_power_throttle";
     }
     return r;

@@ -31,4 +31,15 @@ struct ClockReasonsReading {
 // idle, clock-setting and sync-boost bits.
 std::optional<ClockReasonsReading> ReadClockReasons(const std::string& line);
 
+// The bits the categories are read from (ReadClockReasons, and the reasoner's reading of the
+// field's series and of pasted --query-gpu tables).
+inline constexpr uint32_t kClockReasonGpuIdle = 0x1;
+inline constexpr uint32_t kClockReasonSwPowerCap = 0x4;
+inline constexpr uint32_t kClockReasonThermal = 0x60;  // SW 0x20 | HW 0x40 thermal slowdown
+inline constexpr uint32_t kClockReasonHwPowerBrake = 0x80;
+
+// A sample's value as the bit field: a whole number in [0, 2^32). Anything else (NaN, negative,
+// fractional, a user's pack reaching 1e30) is no bit field, and casting it would be undefined.
+std::optional<uint32_t> ClockReasonBits(double value);
+
 }  // namespace vigil
