@@ -508,6 +508,14 @@ Result<double> VerificationBudgetFromConfig(const Config& config) {
   if (v.empty() || *end != '\0' || !std::isfinite(s) || s <= 0) {
     return InvalidArgumentError("verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got `" + v + "`");
   }
+  // The reasoner's deadline is now + budget in a steady_clock time point: past about 9.2e9 s it
+  // overflowed and lay in the past, so 1e10 ran no probe at all ("probes were started and cut until
+  // -8.44674e+09 s"). One day is the most a probe request may take too (command_executor.cc).
+  constexpr double kMaxBudgetS = 86400;
+  if (s > kMaxBudgetS) {
+    return InvalidArgumentError("verification_budget_s (--verification-budget-s): must be at most 86400 s (one day), got `" +
+                                v + "`");
+  }
   return s;
 }
 

@@ -65,7 +65,7 @@ constexpr ConfigOption kOptions[] = {
     {"allow_intrusive_probes", "--allow-intrusive-probes", "VIGIL_ALLOW_INTRUSIVE_PROBES", "false",
      ConfigType::kBool, "allow probes that disturb running jobs (GEMM, bandwidth, NCCL)", ""},
     {"verification_budget_s", "--verification-budget-s", "VIGIL_VERIFICATION_BUDGET_S", "60", ConfigType::kString,
-     "seconds one alert's verification (all its probe rounds) may take in `vigil diagnose --alert` and `vigil serve`'s triage: then no probe starts, running ones are abandoned at it and the answer comes from what was verified; a number > 0, checked before any probe runs", ""},
+     "seconds one alert's verification (all its probe rounds) may take in `vigil diagnose --alert` and `vigil serve`'s triage: then no probe starts, running ones are abandoned at it and the answer comes from what was verified; a number > 0 and at most 86400 (one day), checked before any probe runs", ""},
 };
 
 Result<int64_t> ParseInt(std::string_view v) {

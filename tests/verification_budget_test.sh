@@ -44,6 +44,15 @@ for bad in 0 -1 nan inf abc 1s ""; do
     fail "--verification-budget-s '$bad': $(cat "$tmp/err")"
   [ ! -e "$tmp/ran" ] || fail "--verification-budget-s '$bad': a probe ran before the value was checked"
 done
+# Above one day (RVS): 1e10 s overflowed the reasoner's deadline, which lay in the past: no probe ran
+# ("probes were started and cut until -8.44674e+09 s"), exit 0.
+for big in 1e10 86401 1e300; do
+  run --verification-budget-s "$big" diagnose --alert "$tmp/alert.json" >"$tmp/out" 2>"$tmp/err"
+  [ $? != 0 ] || fail "--verification-budget-s $big accepted: $(head -c 2000 "$tmp/out")"
+  grep -q "verification_budget_s (--verification-budget-s): must be at most 86400 s (one day), got \`$big\`" "$tmp/err" ||
+    fail "--verification-budget-s $big: $(cat "$tmp/err")"
+  [ ! -e "$tmp/ran" ] || fail "--verification-budget-s $big: a probe ran before the value was checked"
+done
 VIGIL_VERIFICATION_BUDGET_S=nan timeout 60 "$vigil" --data-dir "$tmp/var" --log-level warn serve --listen 127.0.0.1:0 \
   >"$tmp/out" 2>"$tmp/err"
 rc=$?
