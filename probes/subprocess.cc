@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,6 +77,7 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
   cargv.push_back(nullptr);
 
   auto start = std::chrono::steady_clock::now();
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     int e = errno;
@@ -84,6 +86,13 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
   }
   if (pid == 0) {  // child: only async-signal-safe calls until exec
     setpgid(0, 0);
+    // Its own group keeps a signal to vigil's group from reaching it, so it would run on, an orphan,
+    // when vigil dies (SIGTERM to `vigil diagnose`, a second SIGTERM to `vigil serve`, the OOM
+    // killer): an intrusive probe loading a GPU whose host-wide lease (probe_lock.h, held by vigil)
+    // was gone. It gets SIGKILL then. The forking thread waits in RunSubprocess until the child is
+    // reaped, so the signal (sent when that thread ends) comes only with vigil's end.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // vigil died before the line above
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
     int devnull = open("/dev/null", O_RDONLY);

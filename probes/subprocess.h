@@ -2,7 +2,8 @@
 //
 // The child runs in its own process group; on timeout the group gets SIGTERM (so srun can cancel
 // its job step) and, 2 s later, SIGKILL, so a hung probe and anything it started are gone when
-// RunSubprocess returns. No shell is involved: argv is passed as is. Thread-safe (no shared
+// RunSubprocess returns. The child (not the rest of its group) gets SIGKILL when this process dies
+// first (PR_SET_PDEATHSIG): a probe does not run on, orphaned, after vigil is killed. No shell is involved: argv is passed as is. Thread-safe (no shared
 // state); blocks the caller for at most about timeout_s + 3 s.
 #pragma once
 

@@ -114,4 +114,31 @@ rc=$?
 [ $rc = 1 ] || fail "lock folder that cannot be made: exit $rc: $(cat "$tmp/out")"
 grep -q "error .*probe lock folder $tmp/nope/locks (the executor's lock_dir=): cannot make it: No such file or directory" "$tmp/out" ||
   fail "lock folder that cannot be made: $(cat "$tmp/out")"
+# vigil ended while its intrusive probe runs (RVS): the probe, started in its own process group, ran
+# on as an orphan (with main's binary `sleep 600` was still there after SIGTERM or SIGKILL to vigil)
+# while the lease, held by vigil alone, was gone: the next process's GEMM ran on the same GPU. Now
+# the probe gets SIGKILL when the vigil that started it dies.
+cat >"$tmp/hang.sh" <<SH
+#!/bin/bash
+echo \$\$ >"$tmp/hang.pid"
+trap '' TERM
+exec sleep 600
+SH
+chmod +x "$tmp/hang.sh"
+for sig in TERM KILL; do
+  rm -f "$tmp/hang.pid"
+  "$vigil" --log-level warn probe run gpu.gemm --target gpu0 --executor "local:binary=$tmp/hang.sh,lock_dir=$tmp/locks" \
+    --time-limit 60 --allow-intrusive >"$tmp/out" 2>&1 &
+  v=$!
+  for _ in $(seq 200); do [ -s "$tmp/hang.pid" ] && break; sleep 0.05; done
+  [ -s "$tmp/hang.pid" ] || fail "SIG$sig: the hanging probe did not start: $(cat "$tmp/out")"
+  probe=$(cat "$tmp/hang.pid")
+  kill -$sig $v
+  wait $v 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$probe" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$probe" 2>/dev/null; then
+    kill -KILL "$probe"
+    fail "SIG$sig to vigil: its probe (pid $probe) ran on without the lease"
+  fi
+done
 echo PASS
