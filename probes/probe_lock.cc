@@ -97,7 +97,15 @@ Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, c
   if (gpu >= 0) wanted.push_back({ProbeLockFileName(node, gpu), LOCK_EX});
   for (const auto& [name, how] : wanted) {
     const std::string path = dir + "/" + name;
-    int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    // O_CREAT only for a file not there yet: Debian ships fs.protected_regular = 2, which refuses
+    // (EACCES, root included) an O_CREAT open of another user's file in a sticky world-writable folder,
+    // such as this one (1777): once a user's `vigil probe run` had made a lock file, root's `vigil
+    // serve` could not open it and answered every intrusive probe with `error`.
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENOENT) {
+      fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+      if (fd < 0 && errno == EEXIST) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);  // made meanwhile
+    }
     if (fd < 0) return FailedPreconditionError("probe lock " + path + ": cannot open it: " + std::strerror(errno));
     struct stat st {};
     // Another user's vigil opens it read-only too: flock needs no write access.

@@ -114,6 +114,70 @@ rc=$?
 [ $rc = 1 ] || fail "lock folder that cannot be made: exit $rc: $(cat "$tmp/out")"
 grep -q "error .*probe lock folder $tmp/nope/locks (the executor's lock_dir=): cannot make it: No such file or directory" "$tmp/out" ||
   fail "lock folder that cannot be made: $(cat "$tmp/out")"
+# Lock files another user made (RVS). Debian ships fs.protected_regular = 2 (procps' sysctl.d): in a
+# sticky world-writable folder (/run/lock/vigil-probe is 1777) an open with O_CREAT of a file owned
+# neither by the caller nor by the folder's owner is refused (EACCES), root included. Main opened every
+# lock file with O_CREAT, so once any user's `vigil probe run` had made vm.gpu0.lock, root's `vigil
+# serve` answered every intrusive probe on GPU 0 with `error`: "probe lock .../vm.lock: cannot open it:
+# Permission denied" (seen with the sysctl set to 1 here). This host's kernel has it at 0, so a
+# preloaded shim refuses such opens as the kernel does; needs root (chown) and a C compiler.
+if [ "$(id -u)" = 0 ] && command -v cc >/dev/null; then
+  cat >"$tmp/protected_regular.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+// fs.protected_regular = 1: O_CREAT without O_EXCL on an existing regular file in a sticky,
+// world-writable folder, owned neither by the caller nor by the folder's owner: EACCES.
+static int refused(const char* path, int flags) {
+  struct stat f, d;
+  char buf[4096];
+  if (!(flags & O_CREAT) || (flags & O_EXCL) || lstat(path, &f) != 0 || !S_ISREG(f.st_mode)) return 0;
+  strncpy(buf, path, sizeof buf - 1);
+  buf[sizeof buf - 1] = 0;
+  if (stat(dirname(buf), &d) != 0 || !(d.st_mode & S_ISVTX) || !(d.st_mode & S_IWOTH)) return 0;
+  return f.st_uid != geteuid() && f.st_uid != d.st_uid;
+}
+#define SHIM(name)                                                        \
+  int name(const char* path, int flags, ...) {                            \
+    static int (*real)(const char*, int, ...);                            \
+    mode_t mode = 0;                                                      \
+    if (flags & O_CREAT) {                                                \
+      va_list ap;                                                         \
+      va_start(ap, flags);                                                \
+      mode = va_arg(ap, int);                                             \
+      va_end(ap);                                                         \
+    }                                                                     \
+    if (refused(path, flags)) {                                           \
+      errno = EACCES;                                                     \
+      return -1;                                                          \
+    }                                                                     \
+    if (!real) real = (int (*)(const char*, int, ...))dlsym(RTLD_NEXT, #name); \
+    return real(path, flags, mode);                                       \
+  }
+SHIM(open)
+SHIM(open64)
+C
+  cc -shared -fPIC -O1 -o "$tmp/protected_regular.so" "$tmp/protected_regular.c" -ldl ||
+    fail "cannot build the protected_regular shim"
+  mkdir -m 1777 "$tmp/shared"
+  touch "$tmp/shared/$host.lock" "$tmp/shared/$host.gpu0.lock"
+  chown 65534 "$tmp/shared/$host.lock" "$tmp/shared/$host.gpu0.lock"
+  chmod 666 "$tmp/shared/"*.lock
+  : >"$LOG"
+  LD_PRELOAD="$tmp/protected_regular.so" "$vigil" --log-level warn probe run gpu.gemm --target gpu0 \
+    --executor "local:binary=$tmp/probe.sh,lock_dir=$tmp/shared" --time-limit 5 --allow-intrusive >"$tmp/out" 2>&1
+  rc=$?
+  [ $rc = 0 ] && grep -q "^gpu.gemm  *pass" "$tmp/out" ||
+    fail "lock files another user made (protected_regular): exit $rc: $(cat "$tmp/out")"
+  grep -q "^start gpu.gemm gpu0" "$LOG" || fail "lock files another user made: the probe did not run: $(cat "$LOG")"
+fi
+
 # vigil ended while its intrusive probe runs (RVS): the probe, started in its own process group, ran
 # on as an orphan (with main's binary `sleep 600` was still there after SIGTERM or SIGKILL to vigil)
 # while the lease, held by vigil alone, was gone: the next process's GEMM ran on the same GPU. Now
