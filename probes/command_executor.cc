@@ -240,10 +240,13 @@ class CommandExecutor : public ProbeExecutor {
         const std::string node = t.node.empty() ? "this host" : t.node;
         char limit[32];
         std::snprintf(limit, sizeof limit, "%g", request.time_limit_s);
+        // Who: the on-call engineer decides whether to wait, or to end a hung holder.
+        const std::string holders = ProbeLeaseHolders(*dir, t.node, t.gpu);
         return answer(ProbeStatus::kUnavailable,
                       "not run: another process on this host held " + what + node +
                           " for an intrusive probe of its own the whole " + limit + " s limit (lock " + *dir + "/" +
-                          ProbeLockFileName(t.node, t.gpu) + "); nothing was measured",
+                          ProbeLockFileName(t.node, t.gpu) + (holders.empty() ? "" : ", held by " + holders) +
+                          "); nothing was measured",
                       waited);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

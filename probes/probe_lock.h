@@ -61,6 +61,12 @@ Result<std::string> ProbeLockDir(const std::string& configured);
 // holds a conflicting lock; an error when a lock file cannot be opened or locked.
 Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu);
 
+// Who holds what keeps the lease for `node`/`gpu` in `dir` from this process, read from
+// /proc/locks: "pid 123 (vigil serve --listen ...)", several joined by ", "; "" when none is seen
+// (not Linux, the holder gone meanwhile). For a GPU: any holder of its file and an exclusive holder
+// of the node's; for the whole node: any holder of the node's file.
+std::string ProbeLeaseHolders(const std::string& dir, const std::string& node, int gpu);
+
 // The file name a node's lock uses (exposed for tests and messages): "node-3" -> "node-3.lock",
 // gpu 5 -> "node-3.gpu5.lock"; "" and "localhost" are this host's name.
 std::string ProbeLockFileName(const std::string& node, int gpu);

@@ -4,7 +4,11 @@
 #include "probes/probe_lock.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -26,7 +30,67 @@ bool Free(const std::string& dir, const std::string& node, int gpu) {
   return l->has_value();
 }
 
+// A child process holding `file` in `dir` with flock `how` (LOCK_SH / LOCK_EX) until killed.
+class Holder {
+ public:
+  Holder(const std::string& dir, const std::string& file, int how) {
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      int fd = open((dir + "/" + file).c_str(), O_RDONLY | O_CREAT, 0666);
+      if (fd < 0 || flock(fd, how) != 0) _exit(1);
+      if (write(ready[1], "x", 1) != 1) _exit(1);
+      for (;;) pause();
+    }
+    close(ready[1]);
+    char c = 0;
+    REQUIRE(read(ready[0], &c, 1) == 1);
+    close(ready[0]);
+  }
+  ~Holder() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::string pid() const { return "pid " + std::to_string(pid_); }
+
+ private:
+  pid_t pid_ = -1;
+};
+
 }  // namespace
+
+TEST_CASE("probe leases: the lease's holders are named by pid and command line (RVS)") {
+  // The `unavailable` answer said only "another process ... held GPU 0"; a hung holder could not be
+  // told from a busy one without lsof.
+  const std::string dir = TempDir();
+  {
+    Holder gemm(dir, "node-3.gpu0.lock", LOCK_EX);
+    const std::string held = ProbeLeaseHolders(dir, "node-3", 0);
+    CHECK_MESSAGE(held.find(gemm.pid() + " (") == 0, held);
+    CHECK(held.find("probes_test") != std::string::npos);  // its command line (the fork's)
+    CHECK(ProbeLeaseHolders(dir, "node-3", 1) == "");
+    CHECK(ProbeLeaseHolders(dir, "node-4", 0) == "");
+  }
+  {
+    // Another GPU's probe holds the node's file shared: it keeps the whole node from us, not GPU 0.
+    Holder gpu1(dir, "node-3.lock", LOCK_SH);
+    CHECK(ProbeLeaseHolders(dir, "node-3", 0) == "");
+    CHECK(ProbeLeaseHolders(dir, "node-3", -1).find(gpu1.pid()) == 0);
+  }
+  {
+    // A node-wide probe holds it exclusive: named for a GPU of the node, though the GPU's file is free.
+    Holder sdc(dir, "node-3.lock", LOCK_EX);
+    CHECK(ProbeLeaseHolders(dir, "node-3", 0).find(sdc.pid()) == 0);
+  }
+  // Our own locks are not another holder.
+  auto own = TryAcquireProbeLease(dir, "node-3", 0);
+  REQUIRE(own.ok());
+  REQUIRE(own->has_value());
+  CHECK(ProbeLeaseHolders(dir, "node-3", 0) == "");
+  std::filesystem::remove_all(dir);
+}
 
 TEST_CASE("probe leases: one GPU at a time, the whole node apart from each of its GPUs, other nodes free") {
   const std::string dir = TempDir();

@@ -103,7 +103,7 @@ for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.05; done
 rc=$?
 kill $holder 2>/dev/null; wait $holder 2>/dev/null
 [ $rc = 1 ] || fail "GPU 0 held by another process: exit $rc (want 1): $(cat "$tmp/out")"
-grep -q "^gpu.gemm  *unavailable .*not run: another process on this host held GPU 0 of this host .* the whole 1 s limit (lock $tmp/locks/$host.gpu0.lock); nothing was measured" "$tmp/out" ||
+grep -q "^gpu.gemm  *unavailable .*not run: another process on this host held GPU 0 of this host .* the whole 1 s limit (lock $tmp/locks/$host.gpu0.lock, held by pid $holder ([^)]*python3 - $tmp/locks/$host.gpu0.lock $tmp/held)); nothing was measured" "$tmp/out" ||
   fail "GPU 0 held by another process: $(cat "$tmp/out")"
 [ ! -s "$LOG" ] || fail "the probe ran though GPU 0 was held: $(cat "$LOG")"
 
