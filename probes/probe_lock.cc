@@ -152,13 +152,22 @@ Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, c
     // (EACCES, root included) an O_CREAT open of another user's file in a sticky world-writable folder,
     // such as this one (1777): once a user's `vigil probe run` had made a lock file, root's `vigil
     // serve` could not open it and answered every intrusive probe with `error`.
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO in the lock's place (anyone may make one in the 1777 folder) blocked the
+    // open until a writer came, past every limit.
+    constexpr int kOpen = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+    int fd = open(path.c_str(), kOpen);
     if (fd < 0 && errno == ENOENT) {
-      fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-      if (fd < 0 && errno == EEXIST) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);  // made meanwhile
+      fd = open(path.c_str(), kOpen | O_CREAT | O_EXCL, 0666);
+      if (fd < 0 && errno == EEXIST) fd = open(path.c_str(), kOpen);  // made meanwhile
     }
     if (fd < 0) return FailedPreconditionError("probe lock " + path + ": cannot open it: " + std::strerror(errno));
     struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      close(fd);
+      return FailedPreconditionError("probe lock " + path +
+                                     ": it is not a regular file (a FIFO, a device or a folder someone put there); "
+                                     "remove it, or name another folder with the executor's lock_dir=");
+    }
     // Another user's vigil opens it read-only too: flock needs no write access.
     if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 0777) != 0666) fchmod(fd, 0666);
     lease.fds_.push_back(fd);

@@ -92,6 +92,23 @@ TEST_CASE("probe leases: the lease's holders are named by pid and command line (
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("probe leases: a FIFO or a folder in a lock's place is an error naming it, not a wait (RVS)") {
+  // Opening a FIFO for reading waited for a writer: `vigil probe run --time-limit 2` never returned.
+  const std::string dir = TempDir();
+  REQUIRE(mkfifo((dir + "/node-3.gpu0.lock").c_str(), 0666) == 0);
+  auto fifo = TryAcquireProbeLease(dir, "node-3", 0);
+  REQUIRE(!fifo.ok());
+  CHECK(fifo.status().message() == "probe lock " + dir +
+                                       "/node-3.gpu0.lock: it is not a regular file (a FIFO, a device or a folder "
+                                       "someone put there); remove it, or name another folder with the executor's "
+                                       "lock_dir=");
+  REQUIRE(mkdir((dir + "/node-4.lock").c_str(), 0777) == 0);
+  auto folder = TryAcquireProbeLease(dir, "node-4", -1);
+  REQUIRE(!folder.ok());
+  CHECK(folder.status().message().find("/node-4.lock: it is not a regular file") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("probe leases: one GPU at a time, the whole node apart from each of its GPUs, other nodes free") {
   const std::string dir = TempDir();
   {

@@ -178,6 +178,17 @@ C
   grep -q "^start gpu.gemm gpu0" "$LOG" || fail "lock files another user made: the probe did not run: $(cat "$LOG")"
 fi
 
+# A FIFO in a lock file's place (RVS): anyone may make one in the 1777 folder, and opening it for
+# reading waited for a writer; main's `vigil probe run --time-limit 2` never returned.
+mkdir "$tmp/fifo"
+mkfifo "$tmp/fifo/$host.gpu0.lock"
+timeout 20 "$vigil" --log-level warn probe run gpu.gemm --target gpu0 --executor "local:binary=$tmp/probe.sh,lock_dir=$tmp/fifo" \
+  --time-limit 2 --allow-intrusive >"$tmp/out" 2>&1
+rc=$?
+[ $rc = 1 ] || fail "a FIFO as the lock file: exit $rc (124: it hung): $(cat "$tmp/out")"
+grep -q "error .*probe lock $tmp/fifo/$host.gpu0.lock: it is not a regular file" "$tmp/out" ||
+  fail "a FIFO as the lock file: $(cat "$tmp/out")"
+
 # vigil ended while its intrusive probe runs (RVS): the probe, started in its own process group, ran
 # on as an orphan (with main's binary `sleep 600` was still there after SIGTERM or SIGKILL to vigil)
 # while the lease, held by vigil alone, was gone: the next process's GEMM ran on the same GPU. Now
