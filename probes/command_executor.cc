@@ -222,8 +222,12 @@ class CommandExecutor : public ProbeExecutor {
     };
     auto dir = ProbeLockDir(Option("lock_dir", ""));
     if (!dir.ok()) return answer(ProbeStatus::kError, dir.status().message(), 0);
+    // Given up a little before the limit (a tenth of it, at most 1 s): the planner abandons a step at
+    // its limit, so an answer at the limit lost that race and a triage's step blocked by another
+    // process said only "timeout (no answer within 5.8 s ...)", not who held the GPU.
+    const double give_up_s = request.time_limit_s - std::min(1.0, 0.1 * request.time_limit_s);
     const auto start = std::chrono::steady_clock::now();
-    const auto until = start + std::chrono::microseconds(static_cast<int64_t>(request.time_limit_s * 1e6));
+    const auto until = start + std::chrono::microseconds(static_cast<int64_t>(give_up_s * 1e6));
     for (;;) {
       auto got = TryAcquireProbeLease(*dir, t.node, t.gpu);
       if (!got.ok()) return answer(ProbeStatus::kError, got.status().message(), 0);
@@ -238,13 +242,14 @@ class CommandExecutor : public ProbeExecutor {
       if (now >= until) {
         const std::string what = t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : "";
         const std::string node = t.node.empty() ? "this host" : t.node;
-        char limit[32];
-        std::snprintf(limit, sizeof limit, "%g", request.time_limit_s);
+        char limit[96];
+        std::snprintf(limit, sizeof limit, "%.3g s of the %g s limit", waited, request.time_limit_s);
         // Who: the on-call engineer decides whether to wait, or to end a hung holder.
         const std::string holders = ProbeLeaseHolders(*dir, t.node, t.gpu);
         return answer(ProbeStatus::kUnavailable,
                       "not run: another process on this host held " + what + node +
-                          " for an intrusive probe of its own the whole " + limit + " s limit (lock " + *dir + "/" +
+                          " for an intrusive probe of its own for " + limit + ", when it was given up to answer "
+                          "within the limit (lock " + *dir + "/" +
                           ProbeLockFileName(t.node, t.gpu) + (holders.empty() ? "" : ", held by " + holders) +
                           "); nothing was measured",
                       waited);
