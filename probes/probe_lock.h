@@ -58,7 +58,9 @@ Result<std::string> ProbeLockDir(const std::string& configured);
 
 // Tries once, without waiting, to take the lease for `target` ("node/gpuN", "node", "gpuN" or ""
 // for this host; `gpu` >= 0 the GPU, -1 the whole node) in `dir`. nullopt while another lease
-// holds a conflicting lock; an error when a lock file cannot be opened or locked.
+// holds a conflicting lock; an error when a lock file cannot be opened or locked, or is not a regular
+// file (a FIFO someone made there: opened non-blocking, never waited on). A file already there is
+// opened without O_CREAT (fs.protected_regular refuses that for another user's file in the folder).
 Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu);
 
 // Who holds what keeps the lease for `node`/`gpu` in `dir` from this process, read from
