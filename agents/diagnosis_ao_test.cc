@@ -170,5 +170,20 @@ TEST_CASE("ao: clocks limited by the SW power cap, in words, is a power throttle
   CheckSuspected(d, "gpu_power_throttle", "hgx-h200-0412");
 }
 
+// AO2: what AO left. A PCIe replay alert over an hour with the count it fired at: 2,930 replays in
+// an hour are at least 489 in one of its six 10-minute windows, so the pack's `increase(...[10m]) >
+// 100` held (pigeonhole, metric_condition.cc). Before, a window longer than the condition's implied
+// nothing: `unknown` (0.10).
+TEST_CASE("ao2: an hour's PCIe replay count under a 1h rule implies the pack's 10-minute condition") {
+  const Diagnosis d = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GpuPcieReplaysHigh", "severity": "warning", "job": "nvidia-dcgm-exporter",
+               "Hostname": "dgx-h100-r3-n05", "gpu": "2", "modelName": "NVIDIA H100 80GB HBM3"},
+    "annotations": {"summary": "dgx-h100-r3-n05 GPU 2 logged 2930 PCIe replays over the last hour"},
+    "startsAt": "2026-12-04T05:31:00Z",
+    "generatorURL": "http://prom-k8s.monitoring:9090/graph?g0.expr=increase%28DCGM_FI_DEV_PCIE_REPLAY_COUNTER%7Bjob%3D%22nvidia-dcgm-exporter%22%7D%5B1h%5D%29+%3E+300&g0.tab=1"
+  })JSON"));
+  CheckSuspected(d, "pcie_link_degraded", "dgx-h100-r3-n05/gpu2");
+}
+
 }  // namespace
 }  // namespace vigil

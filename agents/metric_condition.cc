@@ -712,16 +712,23 @@ bool ComparisonImplies(Comparison a, const Comparison& p) {
   // A counter's growth (`increase(X[10m]) > 100`): the alert's increase or rate over a window no
   // longer than the condition's (a counter grows at least as much over a longer window ending at the
   // same time), bounds compared as increases (a rate times its window). Growth from below only.
+  // Over a longer window (AO2), by pigeonhole: the alert's window is covered by ceil(wa / wp) of the
+  // condition's windows, so one of them grew by at least the alert's growth over that many - 4018
+  // PCIe replays in 1h is at least 670 in one of its six 10-minute windows (> 100), while `> 500` in
+  // 1h is only > 83.3 in one (not > 100). The condition then held at some time within the alert's
+  // window rather than at its end, which is what a condition met at some sample means
+  // (EvaluateMetricCondition).
   if (p.lhs->kind == Node::kRangeFn && a.lhs->kind == Node::kRangeFn && (p.op == ">" || p.op == ">=") &&
       (a.op == ">" || a.op == ">=")) {
     auto counter = [](const Node& n) { return n.name == "increase" || n.name == "rate"; };
     if (!counter(*p.lhs) || !counter(*a.lhs)) return false;
     if (!Same(*a.lhs->a, *p.lhs->a, false)) return false;
     const double wa = a.lhs->a->window_s, wp = p.lhs->a->window_s;
-    if (wa <= 0 || wp <= 0 || wa > wp) return false;
-    const double ta = a.lhs->name == "rate" ? a.threshold * wa : a.threshold;
+    if (wa <= 0 || wp <= 0) return false;
+    double ta = a.lhs->name == "rate" ? a.threshold * wa : a.threshold;
     const double tp = p.lhs->name == "rate" ? p.threshold * wp : p.threshold;
     if (ta < 0) return false;
+    if (wa > wp) ta /= std::ceil(wa / wp);
     return BoundImplies(a.op, ta, p.op, tp);
   }
   return false;

@@ -51,7 +51,8 @@ std::optional<MetricConditionResult> EvaluateMetricCondition(const std::string& 
 // (the expression may select fewer series by its matchers; the condition's matchers it must carry),
 // a compatible reading (a linear function of it, `100 - x * 100 > 90` for x < 0.1; max/min/avg by (...) of it; a gauge averaged, maxed, minned or last over a
 // window for the gauge as sampled; increase or rate over a window no longer than the condition's for
-// its increase or rate), and a bound at least as strict (`> 90` implies `> 85`, `>= 1` implies `> 0`,
+// its increase or rate, or over a longer one by pigeonhole: `increase(X[1h]) > 600` is `> 100` in one
+// of its six 10-minute windows), and a bound at least as strict (`> 90` implies `> 85`, `>= 1` implies `> 0`,
 // `< 85` implies no `> 85`). A metric name may carry one namespace word before the pack's name of
 // several words (`training_loss_scale` for `loss_scale`). Anything else - another metric, sum/count, absent(), or/unless, a
 // syntax outside the subset - implies nothing (false).

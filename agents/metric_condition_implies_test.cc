@@ -58,8 +58,7 @@ TEST_CASE("expression implies condition: what does not follow") {
   // Any Xid is not one Xid; the threshold is not the value.
   CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_XID_ERRORS > 0", "DCGM_FI_DEV_XID_ERRORS == 79"));
   CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_XID_ERRORS >= 79", "DCGM_FI_DEV_XID_ERRORS == 79"));
-  // A counter over a longer window, a lower rate, or falling.
-  CHECK_FALSE(ExpressionImpliesCondition("increase(node_vmstat_oom_kill[1h]) > 0", "increase(node_vmstat_oom_kill[10m]) > 0"));
+  // A lower rate, or falling. (A counter over a longer window: "a longer window by pigeonhole" below.)
   CHECK_FALSE(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) > 0.1",
                                          "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100"));
   CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) < 100",
@@ -178,6 +177,36 @@ TEST_CASE("expression implies condition: a text over 16 KiB is not read (RV-NA)"
   CHECK(ExpressionThreshold("0.95 < DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)") == 0.95);
   CHECK_FALSE(ExpressionThreshold("X > 1 and Y > 2").has_value());
   CHECK_FALSE(ExpressionThreshold("X > Y").has_value());
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("expression implies condition: a counter over a longer window, by pigeonhole (AO2)") {
+  const char* replay = "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100";
+  // An hour is six 10-minute windows: more than 600 in the hour is more than 100 in one of them.
+  CHECK(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) > 600", replay));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) > 500", replay));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) >= 600", replay));
+  // A window that is not a multiple: 15 minutes lie in two 10-minute windows.
+  CHECK(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[15m]) > 200", replay));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[15m]) > 150", replay));
+  // A rate over an hour is its increase: 0.2/s is 720 in the hour, 120 in one window.
+  CHECK(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) > 0.2", replay));
+  // Any growth over the hour is growth in one of its windows.
+  CHECK(ExpressionImpliesCondition("increase(node_vmstat_oom_kill[1h]) > 0", "increase(node_vmstat_oom_kill[10m]) > 0"));
+  // The value the alert states: 4018 replays in the hour under `> 500` is > 669 in one window.
+  CHECK(ExpressionValueImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) > 500", 4018, replay));
+  CHECK_FALSE(ExpressionValueImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) > 500", 580, replay));
+  // An hour's NVLink CRC errors above 100 with no value: above 16.7 in one window, not above 100.
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[1h]) > 100",
+                                         "increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[10m]) > 100"));
+  // Another counter, falling, or a window not written: nothing.
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[1h]) > 6000", replay));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) < 6000", replay));
 }
 
 }  // namespace
