@@ -16,6 +16,7 @@
 #include "agents/collective_mismatch.h"
 #include "agents/power_limit.h"
 #include "agents/clock_reasons.h"
+#include "agents/rising_counter.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
 #include "agents/ssh_command.h"
@@ -78,6 +79,9 @@ constexpr double kExtraSignatureWeight = 0.75;
 constexpr double kMaxExtraSignatureWeight = 2.0;
 constexpr double kMetricWeight = 2.0;
 constexpr double kExtraMetricWeight = 0.25;
+// An alert's error counter stated rising, below a pack condition's bound or with no number (AO2,
+// AddAlertExpressionCondition): the fault's sign, not its measure - half a metric condition.
+constexpr double kCounterGrowthWeight = 1.0;
 constexpr double kExplainedAwayFactor = 0.3;
 constexpr double kCauseMinScore = 2.5;
 // The least score of a device fault read first-hand on one GPU that explains watchdog timeouts
@@ -9328,6 +9332,20 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
   if (!c.alert) return;
   std::string raw = ExpressionFromGeneratorUrl(AlertGeneratorUrl(*c.alert));
   if (raw.empty()) raw = ExpressionInAnnotations(*c.alert);
+  // No expression, but the words name a counter rising (AO2: "DCGM_FI_DEV_PCIE_REPLAY_COUNTER rising
+  // fast"): its growth, with no value (a number in such words is a GPU or a node, not the rate).
+  bool words_only = false;
+  if (raw.empty()) {
+    for (const char* key : {"summary", "description", "message"}) {
+      auto a = c.alert->annotations.find(key);
+      if (a == c.alert->annotations.end()) continue;
+      const std::string name = RisingCounterInWords(a->second);
+      if (name.empty()) continue;
+      raw = "rate(" + name + "[5m]) > 0";
+      words_only = true;
+      break;
+    }
+  }
   auto squeeze = [](const std::string& t) {
     std::string out;
     for (char ch : t) {
@@ -9351,8 +9369,15 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     if (done.count(s.category)) continue;
     const bool same = squeeze(s.pattern) == expr;
     const bool implied = same || (!first_hand && ExpressionImpliesCondition(raw, s.pattern));
-    const bool by_value = !implied && !first_hand && stated && ExpressionValueImpliesCondition(raw, *stated, s.pattern);
-    if (!implied && !by_value) continue;
+    const bool by_value =
+        !implied && !first_hand && !words_only && stated && ExpressionValueImpliesCondition(raw, *stated, s.pattern);
+    // The counter the condition reads as growing grew, below its bound or with none read (AO2:
+    // `increase(NVLINK_CRC_FLIT[1h]) > 100` is no `> 100` in 10 minutes; "PCIE_REPLAY_COUNTER rising
+    // fast" has no number). An error counter that rises at all is the fault's sign, not its measure:
+    // weaker evidence (kCounterGrowthWeight), and only for a device category whose conditions alone
+    // read the counter (below).
+    const bool grows = !implied && !by_value && !first_hand && ExpressionStatesCounterGrowth(raw, s.pattern);
+    if (!implied && !by_value && !grows) continue;
     // One fact counts once: the alert's expression is the alert's own claim again, so it is not added
     // when the alert's own line already supports the category (the lead, H200 run 26: an Xid 95
     // alert's line +3.0 and its "stated value 95 implies DCGM_FI_DEV_XID_ERRORS == 95" +2.0 put ECC at
@@ -9374,6 +9399,7 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     const bool pins = s.pattern.find("==") != std::string::npos;
     const bool owned = ConditionMetricsOwned(facts, s);
     if (!(same && device) && !owned && !(device && pins)) continue;
+    if (grows && !(device && owned)) continue;
     const std::vector<std::string> names = MetricNamesInExpression(s.pattern);
     if (names.empty()) continue;
     bool read = false;
@@ -9384,11 +9410,18 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     o.evidence.kind = EvidenceKind::kAlert;
     o.evidence.source = "alert expression";
     o.evidence.detail = "the firing alert's expression ";
-    o.evidence.detail += same ? "is kb:" : by_value ? "at its stated value implies kb:" : "implies kb:";
+    o.evidence.detail += same       ? "is kb:"
+                         : by_value ? "at its stated value implies kb:"
+                         : grows    ? "states the counter of kb:"
+                                    : "implies kb:";
     o.evidence.detail += s.incident_id;
-    o.evidence.detail += "'s condition: ";
+    o.evidence.detail += grows ? "'s condition rising, below its bound or with none stated: " : "'s condition: ";
     o.evidence.detail += s.pattern;
-    if (!same) {
+    if (grows) {
+      o.evidence.detail += " (the alert's `";
+      o.evidence.detail += raw;
+      o.evidence.detail += words_only ? "`, read from its words)" : "`)";
+    } else if (!same) {
       o.evidence.detail += " (the alert's `";
       o.evidence.detail += raw;
       o.evidence.detail += "` held";
@@ -9400,8 +9433,8 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
       o.evidence.detail += ")";
     }
     o.evidence.supports = {s.category};
-    o.evidence.weight = kMetricWeight;
-    o.deltas[s.category] = kMetricWeight;
+    o.evidence.weight = grows ? kCounterGrowthWeight : kMetricWeight;
+    o.deltas[s.category] = o.evidence.weight;
     o.hint.node = AlertNode(*c.alert).second;
     o.hint.gpu = GpuOf(c.alert->labels);
     o.hint.job = job;

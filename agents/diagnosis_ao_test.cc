@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 
 #include "agents/alert_case_testing.h"
 #include "agents/case.h"
@@ -183,6 +184,44 @@ TEST_CASE("ao2: an hour's PCIe replay count under a 1h rule implies the pack's 1
     "generatorURL": "http://prom-k8s.monitoring:9090/graph?g0.expr=increase%28DCGM_FI_DEV_PCIE_REPLAY_COUNTER%7Bjob%3D%22nvidia-dcgm-exporter%22%7D%5B1h%5D%29+%3E+300&g0.tab=1"
   })JSON"));
   CheckSuspected(d, "pcie_link_degraded", "dgx-h100-r3-n05/gpu2");
+}
+
+// An error counter an alert says is rising, below the pack condition's bound or with no number: a
+// NVLink CRC rule over an hour with a low bound and no value, and a summary naming the PCIe replay
+// counter "climbing". The counter's rising is the link fault's sign, not its measure: named, placed
+// on the alert's GPU, at a modest confidence, suspected. Before: named at 0.10 from the pack entry's
+// words alone (the title "... counters rising"), not as the alert's fact (holdout11 s016: `unknown`).
+TEST_CASE("ao2: an error counter stated rising, below the pack's bound or with no number, is a modest suspicion") {
+  const Diagnosis crc = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "NvlinkCrcFlitErrors", "severity": "warning", "job": "dcgm-exporter",
+               "Hostname": "hgx-b200-07", "gpu": "3"},
+    "annotations": {"summary": "NVLink CRC flit errors increasing on hgx-b200-07 GPU 3"},
+    "startsAt": "2026-12-04T06:02:00Z",
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=increase%28DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL%5B1h%5D%29+%3E+20&g0.tab=1"
+  })JSON"));
+  const Diagnosis pcie = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "PcieReplayCounter", "severity": "warning", "instance": "10.8.3.17:9400",
+               "Hostname": "a100-sxm-112", "gpu": "0"},
+    "annotations": {"summary": "DCGM_FI_DEV_PCIE_REPLAY_COUNTER climbing on a100-sxm-112 GPU 0"},
+    "startsAt": "2026-12-04T06:02:00Z"
+  })JSON"));
+  for (const auto& [d, cause, place] : {std::tuple{&crc, "nvlink_error", "hgx-b200-07/gpu3"},
+                                        std::tuple{&pcie, "pcie_link_degraded", "a100-sxm-112/gpu0"}}) {
+    CAPTURE(cause);
+    CHECK(d->root_cause == cause);
+    CHECK(d->component == place);
+    CHECK(d->confidence > 0.15);  // before: named at the KB look-alike's 0.10, not as the alert's fact
+    CHECK(d->confidence < 0.3);
+    CHECK(d->summary.rfind("suspected", 0) == 0);
+  }
+  // A gauge said to be rising is no error count: no link fault from it.
+  const Diagnosis temp = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GpuTempRising", "Hostname": "a100-sxm-112", "gpu": "0"},
+    "annotations": {"summary": "DCGM_FI_DEV_GPU_TEMP rising on a100-sxm-112 GPU 0"},
+    "startsAt": "2026-12-04T06:02:00Z"
+  })JSON"));
+  CHECK(temp.root_cause != "pcie_link_degraded");
+  CHECK(temp.root_cause != "nvlink_error");
 }
 
 }  // namespace

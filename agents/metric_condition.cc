@@ -830,6 +830,24 @@ bool ExpressionImpliesCondition(const std::string& expression, const std::string
   return PartsImply(Parts(*a), *p);
 }
 
+bool ExpressionStatesCounterGrowth(const std::string& expression, const std::string& condition) {
+  NodePtr a = ParseLenient(expression), p = ParseLenient(condition);
+  if (!a || !p) return false;
+  auto pcmp = AsComparison(*p);
+  auto counter = [](const Node& n) { return n.kind == Node::kRangeFn && (n.name == "increase" || n.name == "rate"); };
+  if (!pcmp || !counter(*pcmp->lhs) || (pcmp->op != ">" && pcmp->op != ">=")) return false;
+  for (Comparison c : Parts(*a)) {
+    // max/min/avg by (...) of the growth: some series of the group grew.
+    while (c.lhs->kind == Node::kAgg && (c.lhs->name == "max" || c.lhs->name == "min" || c.lhs->name == "avg")) {
+      c.lhs = c.lhs->a.get();
+    }
+    if (!counter(*c.lhs) || !Same(*c.lhs->a, *pcmp->lhs->a, false)) continue;
+    // Grew: `> t` with t >= 0, or `>= t` with t > 0.
+    if ((c.op == ">" && c.threshold >= 0) || (c.op == ">=" && c.threshold > 0)) return true;
+  }
+  return false;
+}
+
 std::optional<double> ExpressionThreshold(const std::string& expression) {
   NodePtr a = ParseLenient(expression);
   if (!a) return std::nullopt;

@@ -63,6 +63,14 @@ bool ExpressionImpliesCondition(const std::string& expression, const std::string
 // against it as above (`100 - (A / B * 100) > 90` at 98.71 is A / B = 0.0129: `A / B < 0.05` held).
 bool ExpressionValueImpliesCondition(const std::string& expression, double value, const std::string& condition);
 
+// Whether the alert's expression states that the counter a growth condition reads
+// (`increase|rate(X[w]) > t`) grew, whatever the bound and window (AO2): one of its `and` parts is
+// `increase|rate(X'[w']) > t'` (t' >= 0; `>=` with t' > 0), or max/min/avg by (...) of it, with X'
+// the condition's counter (SameMetricName, the condition's matchers carried). Weaker than
+// ExpressionImpliesCondition: `increase(NVLINK_CRC[1h]) > 100` states the CRC counter rising, not
+// the condition's `> 100` in 10 minutes. False for any other form.
+bool ExpressionStatesCounterGrowth(const std::string& expression, const std::string& condition);
+
 // The number a single comparison `L op T` (or `T op L`) compares its left-hand side with: T, the
 // scale the alert's value is written in (a fraction at `> 0.95`, a percentage at `* 100 < 10`).
 // nullopt when the expression is not one comparison with a number (an `and`, vector to vector) or is

@@ -211,3 +211,31 @@ TEST_CASE("expression implies condition: a counter over a longer window, by pige
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("expression states counter growth: the counter rising, whatever the bound (AO2)") {
+  const char* crc = "increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[10m]) > 100";
+  CHECK(ExpressionStatesCounterGrowth("increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[1h]) > 100", crc));
+  CHECK(ExpressionStatesCounterGrowth("rate(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL{gpu=\"5\"}[5m]) > 0", crc));
+  CHECK(ExpressionStatesCounterGrowth("max by (Hostname, gpu) (increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[30m])) >= 1", crc));
+  CHECK(ExpressionStatesCounterGrowth("up == 1 and increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[1h]) > 10", crc));
+  // Not growth: `>= 0` holds of any counter, `<` is the other side; another counter; a gauge condition.
+  CHECK_FALSE(ExpressionStatesCounterGrowth("increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[1h]) >= 0", crc));
+  CHECK_FALSE(ExpressionStatesCounterGrowth("increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[1h]) < 100", crc));
+  CHECK_FALSE(ExpressionStatesCounterGrowth("increase(DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL[1h]) > 100", crc));
+  CHECK_FALSE(ExpressionStatesCounterGrowth("DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL > 100", crc));
+  CHECK_FALSE(ExpressionStatesCounterGrowth("sum(increase(DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL[1h])) > 100", crc));
+  CHECK_FALSE(ExpressionStatesCounterGrowth("increase(DCGM_FI_DEV_GPU_TEMP[1h]) > 1", "DCGM_FI_DEV_GPU_TEMP > 85"));
+  // The condition's matcher must be the alert's.
+  CHECK_FALSE(ExpressionStatesCounterGrowth("increase(node_filesystem_x_total[1h]) > 1",
+                                            "increase(node_filesystem_x_total{mountpoint=\"/ckpt\"}[10m]) > 5"));
+  for (const char* bad : {"", "(", "rate(X[5m]", "X > 1 or"}) {
+    CHECK_FALSE(ExpressionStatesCounterGrowth(bad, crc));
+    CHECK_FALSE(ExpressionStatesCounterGrowth(crc, bad));
+  }
+}
+
+}  // namespace
+}  // namespace vigil
