@@ -9444,6 +9444,50 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
   }
 }
 
+// A clock-event-reasons mask the alert's rule tests (AO2, ReadClockReasonsMask): `count by
+// (Hostname) ((DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 4) > 0) >= 4` fires on the SW power cap bit,
+// `... band 0x84 > 0` on a power bit, `& 0x60` on a thermal one. `&` is not PromQL, so the expression
+// parser reads none of it; before, such an alert was answered from its words or not at all. The
+// mask's category counts as a metric condition would (kMetricWeight), once, on the alert's node and
+// GPU, from the generatorURL's expression or else an annotation quoting one; only with no first-hand
+// evidence (as AddAlertExpressionCondition's implied readings) and not when the alert's own line
+// already supports the category (one fact counts once). A mask of both kinds (0xE8) names nothing.
+template <typename BeliefsT>
+void AddAlertClockMask(const DiagnosisCase& c, const std::string& job, BeliefsT& beliefs) {
+  if (!c.alert || !c.probes.empty()) return;
+  for (const CaseLog& log : c.logs) {
+    if (!IsAlertFactsLog(log.source) && log.source.find("alertmanager co-firing alerts") == std::string::npos) return;
+  }
+  std::optional<ClockReasonsReading> r = ReadClockReasonsMask(ExpressionFromGeneratorUrl(AlertGeneratorUrl(*c.alert)));
+  std::string where = "expression";
+  for (const char* key : {"description", "summary", "message"}) {
+    if (r) break;
+    auto a = c.alert->annotations.find(key);
+    if (a == c.alert->annotations.end()) continue;
+    r = ReadClockReasonsMask(a->second);
+    where = key;
+  }
+  if (!r || r->category.empty() || AlertLineSupports(beliefs.observations(), r->category)) return;
+  Observation o;
+  o.evidence.kind = EvidenceKind::kAlert;
+  o.evidence.source = "alert expression";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " tests clock event reasons 0x%X (", r->bits);
+  o.evidence.detail = "the firing alert's ";
+  o.evidence.detail += where;
+  o.evidence.detail += buf;
+  o.evidence.detail += r->reasons;
+  o.evidence.detail += ")";
+  o.evidence.supports = {r->category};
+  o.evidence.weight = kMetricWeight;
+  o.deltas[r->category] = kMetricWeight;
+  o.hint.node = AlertNode(*c.alert).second;
+  o.hint.gpu = GpuOf(c.alert->labels);
+  o.hint.job = job;
+  o.time_ms = c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms : kNoTime;
+  beliefs.Add(std::move(o));
+}
+
 std::string AlertName(const DiagnosisCase& c) {
   std::string name = c.alert->rule;
   if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
@@ -10849,6 +10893,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) spinning_idle.insert({node, gpu});
   }
   AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
+  AddAlertClockMask(c, topo.job, beliefs);
   std::set<std::pair<std::string, std::string>> ended_before_alert;  // (category, series id), EndedBeforeAlert
   // The series not read from a pasted table (PastedReading), for the count conditions below.
   std::vector<TimeSeries> scraped;

@@ -36,7 +36,50 @@ std::string BitWords(uint32_t bits) {
   return out.empty() ? std::string("none") : out;
 }
 
+// The category a set of bits that all hold names (ReadClockReasons' rule).
+std::string CategoryOfAll(uint32_t bits) {
+  if ((bits & kClockReasonThermal) != 0) return "gpu_thermal_throttle";
+  if ((bits & kClockReasonHwPowerBrake) != 0 || ((bits & kClockReasonSwPowerCap) != 0 && (bits & kClockReasonGpuIdle) == 0)) {
+    return "gpu_power_throttle";
+  }
+  return "";
+}
+
+// The category any one of `mask`'s bits names, whichever holds: all of them one category's.
+std::string CategoryOfAny(uint32_t mask) {
+  if (mask != 0 && (mask & ~kClockReasonThermal) == 0) return "gpu_thermal_throttle";
+  if (mask != 0 && (mask & ~(kClockReasonSwPowerCap | kClockReasonHwPowerBrake)) == 0) return "gpu_power_throttle";
+  return "";
+}
+
 }  // namespace
+
+std::optional<ClockReasonsReading> ReadClockReasonsMask(const std::string& expression) {
+  if (expression.size() > 2000) return std::nullopt;
+  if (expression.find("REASONS") == std::string::npos && expression.find("reasons") == std::string::npos) return std::nullopt;
+  static const std::regex kMask(
+      R"((?:\bDCGM_FI_DEV_CLOCKS?_(?:EVENT|THROTTLE)_REASONS|\bclocks?_(?:event|throttle)_reasons)\b(?:\{[^{}]*\})?)"
+      R"(\s*(?:&|\bband\b)\s*(0[xX][0-9a-fA-F]+|\d+)\s*\)?\s*(>=|!=|==|>)\s*(0[xX][0-9a-fA-F]+|\d+)\b)");
+  std::smatch m;
+  if (!std::regex_search(expression, m, kMask)) return std::nullopt;
+  const std::optional<uint32_t> mask = ParseBits(m[1].str()), v = ParseBits(m[3].str());
+  if (!mask || !v || *mask == 0) return std::nullopt;
+  const std::string op = m[2].str();
+  ClockReasonsReading r;
+  if ((op == ">" && *v == 0) || (op == "!=" && *v == 0) || (op == ">=" && *v == 1)) {
+    r.bits = *mask;  // any of them
+    r.reasons = "any of: ";
+    r.reasons += BitWords(*mask);
+    r.category = CategoryOfAny(*mask);
+  } else if (op == "==" && *v != 0 && (*v & ~*mask) == 0) {
+    r.bits = *v;  // exactly these of the mask
+    r.reasons = BitWords(*v);
+    r.category = CategoryOfAll(*v);
+  } else {
+    return std::nullopt;
+  }
+  return r;
+}
 
 std::optional<uint32_t> ClockReasonBits(double value) {
   if (!std::isfinite(value) || value < 0 || value > 4294967295.0 || value != std::floor(value)) return std::nullopt;
@@ -78,12 +121,7 @@ std::optional<ClockReasonsReading> ReadClockReasons(const std::string& line) {
     ClockReasonsReading r;
     r.bits = *bits;
     r.reasons = BitWords(*bits);
-    if ((*bits & kClockReasonThermal) != 0) {
-      r.category = "gpu_thermal_throttle";
-    } else if ((*bits & kClockReasonHwPowerBrake) != 0 ||
-               ((*bits & kClockReasonSwPowerCap) != 0 && (*bits & kClockReasonGpuIdle) == 0)) {
-      r.category = "gpu_power_throttle";
-    }
+    r.category = CategoryOfAll(*bits);
     return r;
   }
   return std::nullopt;

@@ -31,6 +31,16 @@ struct ClockReasonsReading {
 // idle, clock-setting and sync-boost bits.
 std::optional<ClockReasonsReading> ReadClockReasons(const std::string& line);
 
+// The bits a rule's expression tests with a mask (AO2): `(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 4) > 0`,
+// `..._REASONS{gpu="3"} & 0xE8 > 0`, `band 0x84 > 0`, `(... & 0x60) == 0x40`. `> 0`, `!= 0` or
+// `>= 1` fire when any of the mask's bits holds: the category is named only when every bit of the
+// mask is one category's (0x60 thermal; 0x84 power: SW power cap, HW power brake); a mask holding HW
+// slowdown (0x8) or both kinds (0xE8) names none. `== V` (V a subset of the mask, not 0) fires when
+// exactly V's bits of the mask hold: V's category as ReadClockReasons reads it. `bits` is the mask
+// (any) or V (exactly); `reasons` names them ("any of: SW power cap, HW power brake slowdown").
+// nullopt for another test (`== 0`, `< 4`), no mask, a mask of 0, or a text over 2000 characters.
+std::optional<ClockReasonsReading> ReadClockReasonsMask(const std::string& expression);
+
 // The bits the categories are read from (ReadClockReasons, and the reasoner's reading of the
 // field's series and of pasted --query-gpu tables).
 inline constexpr uint32_t kClockReasonGpuIdle = 0x1;

@@ -42,5 +42,37 @@ TEST_CASE("clock reasons: bits that name no throttle, and text that states no fi
   CHECK(CategoryOf("step 120 loss 2.31") == "(none)");
 }
 
+TEST_CASE("clock reasons: a mask in a rule's expression names the bits it tests (AO2)") {
+  auto cat = [](const std::string& e) {
+    auto r = ReadClockReasonsMask(e);
+    return r ? r->category : std::string("(none)");
+  };
+  // Any of one kind's bits.
+  CHECK(cat("count by (Hostname) ((DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 4) > 0) >= 4") == "gpu_power_throttle");
+  CHECK(cat("DCGM_FI_DEV_CLOCKS_EVENT_REASONS{gpu=\"5\"} band 0x84 > 0") == "gpu_power_throttle");
+  CHECK(cat("(DCGM_FI_DEV_CLOCKS_EVENT_REASONS & 0x60) != 0") == "gpu_thermal_throttle");
+  CHECK(cat("max by (Hostname, gpu) (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 32) >= 1") == "gpu_thermal_throttle");
+  // Exactly some bits of the mask.
+  CHECK(cat("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 0xE8) == 0x80") == "gpu_power_throttle");
+  CHECK(cat("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 0xE8) == 0x48") == "gpu_thermal_throttle");
+  // Bits of both kinds, or HW slowdown, which is either: read, no category.
+  CHECK(cat("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 0xE8 > 0") == "");
+  CHECK(cat("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 8) > 0") == "");
+  CHECK(cat("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 0xEC) == 0x08") == "");
+  auto any = ReadClockReasonsMask("DCGM_FI_DEV_CLOCKS_EVENT_REASONS band 0x84 > 0");
+  REQUIRE(any);
+  CHECK(any->bits == 0x84);
+  CHECK(any->reasons == "any of: SW power cap, HW power brake slowdown");
+  // No mask test: no bits set, another comparison, a value outside the mask, a mask of 0, no mask.
+  CHECK_FALSE(ReadClockReasonsMask("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 4) == 0"));
+  CHECK_FALSE(ReadClockReasonsMask("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 4) < 4"));
+  CHECK_FALSE(ReadClockReasonsMask("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 4) == 8"));
+  CHECK_FALSE(ReadClockReasonsMask("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 0) > 0"));
+  CHECK_FALSE(ReadClockReasonsMask("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS > 0"));
+  CHECK_FALSE(ReadClockReasonsMask("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS > 0 and DCGM_FI_DEV_GPU_TEMP > 85"));
+  CHECK_FALSE(ReadClockReasonsMask("(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 0x1FFFFFFFF) > 0"));
+  CHECK_FALSE(ReadClockReasonsMask(""));
+}
+
 }  // namespace
 }  // namespace vigil

@@ -224,5 +224,25 @@ TEST_CASE("ao2: an error counter stated rising, below the pack's bound or with n
   CHECK(temp.root_cause != "nvlink_error");
 }
 
+// A rule that tests the clock-event-reasons field with a bit mask: `& 0x60` is the thermal slowdown
+// bits, the summary says only that clocks are reduced. Before, `&` (not PromQL) left the expression
+// unread: `unknown`. A mask of both kinds (0xE8: HW slowdown, thermal, power brake) names neither.
+TEST_CASE("ao2: a clock-reasons bit mask in the alert's expression names the throttle its bits are") {
+  const Diagnosis d = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GpuClocksReduced", "severity": "warning", "Hostname": "xe9680-31", "gpu": "6"},
+    "annotations": {"summary": "GPU 6 on xe9680-31: clocks reduced for 15 minutes"},
+    "startsAt": "2026-12-04T06:40:00Z",
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=max+by+%28Hostname%2C+gpu%29+%28%28DCGM_FI_DEV_CLOCKS_EVENT_REASONS+%26+0x60%29+%3E+0%29&g0.tab=1"
+  })JSON"));
+  CheckSuspected(d, "gpu_thermal_throttle", "xe9680-31/gpu6");
+  const Diagnosis both = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GpuClocksReduced", "severity": "warning", "Hostname": "xe9680-31", "gpu": "6"},
+    "annotations": {"summary": "GPU 6 on xe9680-31: clocks reduced for 15 minutes"},
+    "startsAt": "2026-12-04T06:40:00Z",
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=%28DCGM_FI_DEV_CLOCKS_EVENT_REASONS+%26+0xE8%29+%3E+0&g0.tab=1"
+  })JSON"));
+  CHECK(both.confidence < 0.2);
+}
+
 }  // namespace
 }  // namespace vigil
