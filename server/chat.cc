@@ -877,6 +877,11 @@ main{max-width:60em;margin:0 auto;padding:1em}
 .cites{margin:.5em 0 0;padding-left:1.2em;font-size:.85em}
 .cited{max-height:30em;overflow:auto;background:#f6f7f9;border:1px solid #d8dde3;padding:.4em;margin:.3em 0}
 .cited.error{background:#fdecea}
+.verification{background:#fffbe6;border:1px solid #e8d99a;padding:.4em;margin:.3em 0;font-size:.9em}
+.verification[data-state="diagnosed"]{background:#eef7ee;border-color:#b9dcb9}
+.verification .steps{margin:.3em 0;padding-left:1.2em}
+.verification .step.fail,.verification .step.error{color:#a4262c}
+.verification .step.planned{color:#5f6b76}
 .mode{font-size:.75em;color:#5f6b76}
 form{display:flex;gap:.5em}
 textarea{flex:1;min-height:3em;font:inherit;padding:.4em}
@@ -961,17 +966,75 @@ function add(role, text, citations, mode) {
   log.appendChild(box);
   box.scrollIntoView({block: "end"});
 }
-// Shows the incident `url` answers (JSON, as text) under the citation `item`; a second click hides it.
+// An incident's `verification` (GET /api/v1/incidents/{id}: what its triage's probes did or are
+// doing, server/verification_progress.h) in words: the summary line, the budget and the time left,
+// the leading hypotheses with their posterior, then each step: answered (its verdict and reason),
+// running (for how long, its limit) or planned (not started yet). All set as text.
+function verificationBox(v) {
+  const box = document.createElement("div");
+  box.className = "verification";
+  box.dataset.state = String(v.state || "");
+  const line = (cls, text) => {
+    const d = document.createElement("div");
+    d.className = cls;
+    d.textContent = text;
+    box.appendChild(d);
+  };
+  const secs = (x) => (typeof x === "number" ? x.toFixed(1) : "?") + " s";
+  line("vsummary", v.summary || ("verification " + v.state));
+  const st = v.steps || {};
+  const planned = Array.isArray(v.planned) ? v.planned : [];
+  line("vcounts", "steps: " + (st.done || 0) + " done, " + (st.running || 0) + " running, " +
+      planned.length + " planned, not started" + (st.abandoned ? ", " + st.abandoned + " abandoned" : ""));
+  if (typeof v.budget_s === "number") {
+    line("vbudget", "budget " + secs(v.budget_s) + (v.state === "running" ? ", " + secs(v.left_s) + " left" : "") +
+        " (the probe executor's grace " + secs(v.probe_grace_s) + ")" +
+        (typeof v.elapsed_s === "number" ? "; " + secs(v.elapsed_s) + " since the first probe started" : ""));
+  } else if (typeof v.elapsed_s === "number") {
+    line("vbudget", "no verification budget; " + secs(v.elapsed_s) + " since the first probe started");
+  }
+  if (Array.isArray(v.leading) && v.leading.length) {
+    line("vleading", "leading hypotheses: " + v.leading.map((h) => String(h.hypothesis) +
+        (h.target ? " on " + h.target : "") + " " + (typeof h.posterior === "number" ? h.posterior.toFixed(3) : "?")).join(", "));
+  }
+  const list = document.createElement("ul");
+  list.className = "steps";
+  const step = (cls, text) => {
+    const li = document.createElement("li");
+    li.className = "step " + cls;
+    li.textContent = text;
+    list.appendChild(li);
+  };
+  for (const d of v.done || []) {
+    step(String(d.status), d.probe + "@" + d.target + ": " + d.status + " after " + secs(d.seconds) +
+        (d.reason ? ": " + d.reason : ""));
+  }
+  for (const r of v.running || []) {
+    step("running", r.probe + "@" + r.target + ": running for " + secs(r.for_s) + " (limit " + secs(r.limit_s) + ")");
+  }
+  for (const p of planned) step("planned", p.probe + "@" + p.target + ": planned, not started");
+  if (list.childNodes.length) box.appendChild(list);
+  return box;
+}
+// Shows the incident `url` answers (JSON, as text) under the citation `item`; a second click hides
+// it. An incident whose triage runs (no diagnosis yet) is fetched again every 2 s while shown, so
+// its verification box follows the probes until the diagnosis (then it shows every verdict).
 async function openCitation(item, url) {
   const shown = item.querySelector("pre.cited");
   if (shown) {
     shown.remove();
+    const box = item.querySelector("div.verification");
+    if (box) box.remove();
     return;
   }
   const pre = document.createElement("pre");
   pre.className = "cited text";
   pre.textContent = "loading " + url + " ...";
   item.appendChild(pre);
+  await fillCitation(item, pre, url);
+  document.body.dataset.cited = url;
+}
+async function fillCitation(item, pre, url) {
   try {
     const headers = {"Accept": "application/json"};
     const token = sessionStorage.getItem(tokenKey);
@@ -980,8 +1043,16 @@ async function openCitation(item, url) {
     const text = await r.text();
     let j = null;
     try { j = JSON.parse(text); } catch (e) { j = null; }
+    if (!pre.isConnected) return;  // hidden meanwhile
     if (r.ok && j !== null) {
+      const old = item.querySelector("div.verification");
+      if (old) old.remove();
+      if (j.verification && typeof j.verification === "object") {
+        item.insertBefore(verificationBox(j.verification), pre);
+      }
       pre.textContent = JSON.stringify(j, null, 2);
+      const open = j.diagnosis === null && ["queued", "running"].includes(j.state);
+      if (open) setTimeout(() => { if (pre.isConnected) fillCitation(item, pre, url); }, 2000);
     } else {
       if (r.status === 401) {
         // Fetched again once a token is given (the error shown until then is replaced).
@@ -1000,7 +1071,6 @@ async function openCitation(item, url) {
     pre.className = "cited text error";
     pre.textContent = "Opening " + url + " failed: " + e;
   }
-  document.body.dataset.cited = url;
 }
 // Fetches the incident `url` answers with the Authorization header and shows it in a new tab: the
 // tab is opened at once (in the click, so no pop-up blocker stops it), then given a Blob URL of
