@@ -37,6 +37,7 @@
 #include "agents/node_names.h"
 #include "agents/component_text.h"
 #include "agents/syslog_header.h"
+#include "agents/verification_observer.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
 
@@ -12514,6 +12515,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
   trace.push_back({{"type", "belief"}, {"round", 0}, {"posterior", BeliefJson(beliefs)}});
+  // An onlooker (vigil serve's verification board: agents/verification_observer.h), when one is set
+  // on this thread: the leading hypotheses after each round, each round's steps before they start.
+  VerificationObserver* const onlooker = CurrentVerificationObserver();
+  auto report_ranking = [&](int round) {
+    if (onlooker == nullptr) return;
+    std::vector<RankedHypothesis> leading;
+    for (const auto& [cat, p] : beliefs.Ranked()) {
+      if (leading.size() == 5 || p < 0.001) break;
+      leading.push_back({cat, FormatComponent(cat, layer_of(cat), beliefs.Component(cat, topo.job)), p});
+    }
+    onlooker->Ranked(round, leading);
+  };
+  report_ranking(0);
 
   // 5. Probe rounds. A round's probes are chosen from the beliefs after the previous round
   // (`Choose`); they run through the planner, their results update the beliefs, and the next
@@ -13251,6 +13265,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // probes (a command executor) ask all the same, so that a host with no usable driver gets no
   // per-GPU round (VER2: 25 steps there, each answering "no usable GPU"). A replay of recorded
   // results is not asked (the sets' cases give gpus_per_node and record no inventory).
+  int planning_round = 1;  // the round count_gpus asks for (the onlooker's Planned)
   auto count_gpus = [&](const std::vector<Choice>& choice) {
     std::vector<std::string> ids;
     const ProbeSpec* inventory = FindProbe("gpu.inventory");
@@ -13275,6 +13290,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     if (steps.empty()) return ids;
     std::vector<VerificationStep> to_run = steps;
+    if (onlooker != nullptr) {
+      std::vector<PlannedProbeStep> planned;
+      for (const VerificationStep& s : steps) {
+        planned.push_back({std::string(inventory->name), s.target.substr(s.target.find('@') + 1)});
+      }
+      onlooker->Planned(planning_round, planned);
+    }
     auto results = planner.Execute(to_run, run);
     if (!results.ok()) {
       d.unverified.push_back("GPU count query rejected: " + results.status().message());
@@ -13354,6 +13376,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     // Per-GPU probes wait for the count of their node's GPUs (none past it), then the round is
     // chosen again with it.
+    planning_round = round;
     std::vector<std::string> count_ids = count_gpus(choice);
     if (!count_ids.empty()) {
       // The budget ran out during the count query: no round after it. Before (VER2), the round was
@@ -13393,6 +13416,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // (and keeps its conflicting probes apart).
     std::vector<VerificationStep> to_run = steps;
     for (VerificationStep& s : to_run) s.depends_on.clear();
+    if (onlooker != nullptr) {
+      std::vector<PlannedProbeStep> planned;
+      for (const Choice& ch : choice) planned.push_back({std::string(ch.cand.spec->name), ch.cand.target});
+      onlooker->Planned(round, planned);
+    }
     auto results = planner.Execute(to_run, run);
     if (!results.ok()) {
       d.unverified.push_back("verification plan rejected: " + results.status().message());
@@ -13610,6 +13638,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     for (VerificationStep& s : steps) d.steps.push_back(std::move(s));
     explain_away();
     trace.push_back({{"type", "belief"}, {"round", round}, {"posterior", BeliefJson(beliefs)}});
+    report_ranking(round);
   }
   if (planner_options.deadline) {
     std::vector<std::string> cut, not_run;  // abandoned at the budget; never started

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <exception>
 
+#include "agents/verification_observer.h"
 #include "core/logging.h"
 
 namespace vigil {
@@ -59,6 +60,10 @@ void TriageWorkers::Loop() {
     Result<Json> report = InternalError("triage did not run");
     try {
       ScopedTriageProgress progress(TriageProgress{options_.board, incident.id});
+      // The reasoner's plan and ranking (agents/verification_observer.h) to the same record.
+      std::unique_ptr<VerificationObserver> observer =
+          options_.board != nullptr ? options_.board->Observer(incident.id) : nullptr;
+      ScopedVerificationObserver observing(observer.get());
       report = !incident.storm_key.empty() && options_.triage_storm ? options_.triage_storm(incident)
                                                                      : options_.triage(incident.alert);
     } catch (const std::exception& e) {

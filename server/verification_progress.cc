@@ -69,6 +69,7 @@ void VerificationBoard::End(int64_t id, const std::string& outcome) {
   for (Step& s : it->second.steps) {
     if (!s.result) s.abandoned = true;
   }
+  it->second.planned.clear();
   finished_.push_back(id);
   while (finished_.size() > max_records_) {
     records_.erase(finished_.front());
@@ -85,7 +86,48 @@ size_t VerificationBoard::StepStarted(int64_t id, const std::string& probe, cons
   const int64_t now = Now();
   if (r.first_probe_ms == 0) r.first_probe_ms = now;
   r.steps.push_back(Step{probe, target, limit_s, now, std::nullopt, false});
+  auto planned = std::find_if(r.planned.begin(), r.planned.end(),
+                              [&](const PlannedProbeStep& p) { return p.probe == probe && p.target == target; });
+  if (planned != r.planned.end()) r.planned.erase(planned);
   return r.steps.size() - 1;
+}
+
+void VerificationBoard::Planned(int64_t id, int round, const std::vector<PlannedProbeStep>& steps) {
+  std::lock_guard lock(mu_);
+  auto it = records_.find(id);
+  if (it == records_.end() || it->second.state != "running") return;
+  it->second.round = round;
+  it->second.planned = steps;
+}
+
+void VerificationBoard::Ranked(int64_t id, int round, const std::vector<RankedHypothesis>& leading) {
+  std::lock_guard lock(mu_);
+  auto it = records_.find(id);
+  if (it == records_.end() || it->second.state != "running") return;
+  it->second.leading_round = round;
+  it->second.leading = leading;
+  it->second.planned.clear();  // the round is over: what did not start will not
+}
+
+namespace {
+
+class BoardObserver : public VerificationObserver {
+ public:
+  BoardObserver(VerificationBoard* board, int64_t id) : board_(board), id_(id) {}
+  void Planned(int round, const std::vector<PlannedProbeStep>& steps) override { board_->Planned(id_, round, steps); }
+  void Ranked(int round, const std::vector<RankedHypothesis>& leading) override {
+    board_->Ranked(id_, round, leading);
+  }
+
+ private:
+  VerificationBoard* board_;
+  int64_t id_;
+};
+
+}  // namespace
+
+std::unique_ptr<VerificationObserver> VerificationBoard::Observer(int64_t id) {
+  return std::make_unique<BoardObserver>(this, id);
 }
 
 void VerificationBoard::StepFinished(int64_t id, size_t step, const ProbeResult& result) {
@@ -140,6 +182,20 @@ std::optional<Json> VerificationBoard::Get(int64_t id) const {
   out["checking"] = order;
   out["running"] = running;
   out["done"] = done;
+  Json planned = Json::array();
+  for (const PlannedProbeStep& p : r.planned) planned.push_back({{"probe", p.probe}, {"target", p.target}});
+  out["planned"] = planned;
+  if (r.round > 0) out["round"] = r.round;
+  if (r.leading_round >= 0) {
+    Json leading = Json::array();
+    for (const RankedHypothesis& h : r.leading) {
+      leading.push_back({{"hypothesis", h.category},
+                         {"target", h.component},
+                         {"posterior", std::round(h.posterior * 1000) / 1000}});
+    }
+    out["leading"] = leading;
+    out["leading_round"] = r.leading_round;
+  }
   out["triage_s"] = Seconds(now - r.begun_ms);
   if (r.first_probe_ms != 0) out["elapsed_s"] = Seconds(now - r.first_probe_ms);
   if (r.budget_s > 0) {
@@ -161,6 +217,7 @@ std::string VerificationSummary(const Json& v) {
   std::string s = state == "running" ? "verifying: " : "verification ended (" + state + "): ";
   if (total == 0) {
     s += state == "running" ? "no probe step started yet" : "no probe step was run";
+    if (v.contains("planned") && !v["planned"].empty()) s += ", " + std::to_string(v["planned"].size()) + " planned";
   } else {
     s += std::to_string(done) + " of " + std::to_string(total) + " probe step(s) answered";
     if (running > 0) {
@@ -171,13 +228,26 @@ std::string VerificationSummary(const Json& v) {
       s += ")";
     }
     if (abandoned > 0) s += ", " + std::to_string(abandoned) + " abandoned";
+    if (v.contains("planned") && !v["planned"].empty()) {
+      s += ", " + std::to_string(v["planned"].size()) + " planned";
+    }
     size_t failed = 0;
     for (const Json& d : v["done"]) {
       if (d.value("status", "") == "fail") ++failed;
     }
     if (failed > 0) s += "; " + std::to_string(failed) + " failed";
   }
-  if (v.contains("checking") && !v["checking"].empty()) {
+  if (v.contains("leading") && !v["leading"].empty()) {
+    s += state == "running" ? "; leading now: " : "; leading at the end: ";
+    s += FirstFew(v["leading"], 3, [](const Json& h) {
+      const std::string target = h.value("target", "");
+      char p[16];
+      std::snprintf(p, sizeof p, "%.2f", h.value("posterior", 0.0));
+      std::string text = h.value("hypothesis", "");
+      if (!target.empty()) text.append(" on ").append(target);
+      return text.append(" ").append(p);
+    });
+  } else if (v.contains("checking") && !v["checking"].empty()) {
     s += "; checking ";
     s += FirstFew(v["checking"], 4, [](const Json& c) { return c.get<std::string>(); });
   }

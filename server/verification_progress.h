@@ -10,7 +10,10 @@
 // hypotheses the steps bear on (the catalog's categories of each started probe: probes/catalog.h
 // `evidence`), and, once a budget was given, the budget, the seconds spent since the first probe
 // started (the reasoner counts its budget from there: agents/builtin_reasoner.h
-// verification_budget_s) and the seconds left.
+// verification_budget_s) and the seconds left. The reasoner's own view comes through Observer()
+// (agents/verification_observer.h, set by TriageWorkers around the triage): the steps a round
+// planned that have not started yet, and the leading hypotheses with their posterior after the
+// latest round.
 //
 // Records live in memory (not in incidents.db): a restarted serve shows none for incidents
 // triaged before; the stored diagnosis keeps the evidence. The board keeps the newest
@@ -27,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/verification_observer.h"
 #include "core/json.h"
 #include "probes/probe.h"
 
@@ -49,11 +53,21 @@ class VerificationBoard {
   // A step started / ended (Observe's executor). `step` indexes the record's steps.
   size_t StepStarted(int64_t id, const std::string& probe, const std::string& target, double limit_s);
   void StepFinished(int64_t id, size_t step, const ProbeResult& result);
+  // The reasoner planned round `round`'s `steps` (not started yet; each leaves the plan as it
+  // starts, StepStarted with the same probe and target) / ranked its hypotheses after round
+  // `round` (0: before any probe; the steps of the round that did not start leave the plan).
+  void Planned(int64_t id, int round, const std::vector<PlannedProbeStep>& steps);
+  void Ranked(int64_t id, int round, const std::vector<RankedHypothesis>& leading);
+  // An observer that forwards the reasoner's reports for incident `id` to Planned / Ranked; the
+  // board must outlive it.
+  std::unique_ptr<VerificationObserver> Observer(int64_t id);
 
   // {state: running|diagnosed|failed|retried, executor, started_at_ms?, budget_s?, probe_grace_s?,
   //  elapsed_s, left_s?, steps: {done, running, total}, checking: [category...] (the hypotheses the
   //  steps so far bear on, most steps first), running: [{probe, target, for_s, limit_s}],
-  //  done: [{probe, target, status, reason, seconds}], summary: one line in words}
+  //  done: [{probe, target, status, reason, seconds}], planned: [{probe, target}] (chosen by the
+  //  reasoner, not started), round (the latest round planned), leading: [{hypothesis, target,
+  //  posterior}] (the reasoner's ranking after round `leading_round`), summary: one line in words}
   // nullopt when the board has no record of `id`.
   std::optional<Json> Get(int64_t id) const;
 
@@ -71,6 +85,9 @@ class VerificationBoard {
     double budget_s = 0, grace_s = 0;
     int64_t begun_ms = 0, first_probe_ms = 0, ended_ms = 0;
     std::vector<Step> steps;
+    std::vector<PlannedProbeStep> planned;  // chosen, not started
+    int round = 0, leading_round = -1;
+    std::vector<RankedHypothesis> leading;
   };
   int64_t Now() const;
 

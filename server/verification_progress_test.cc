@@ -60,4 +60,47 @@ TEST_CASE("verification board: steps, verdicts, end, the oldest ended records dr
   CHECK((*shared.Get(7))["steps"]["done"] == 800);
 }
 
+TEST_CASE("verification board: the reasoner's plan and ranking (its observer), steps leaving the plan as they start") {
+  int64_t now = 1000;
+  VerificationBoard board(8, [&now] { return now; });
+  board.Begin(1, 60, 7.5, "local");
+  std::unique_ptr<VerificationObserver> observer = board.Observer(1);
+  observer->Ranked(0, {{"straggler_rank", "n1/gpu0", 0.41}, {"gpu_thermal_throttle", "n1/gpu0", 0.2}});
+  Json v = *board.Get(1);
+  CHECK(v["planned"].empty());
+  CHECK(v["leading_round"] == 0);
+  CHECK(v["leading"][0]["hypothesis"] == "straggler_rank");
+  CHECK(v["leading"][0]["target"] == "n1/gpu0");
+  CHECK(v["leading"][0]["posterior"] == 0.41);
+  CHECK(v["summary"].get<std::string>().find("no probe step started yet; leading now: straggler_rank on n1/gpu0 "
+                                             "0.41, gpu_thermal_throttle on n1/gpu0 0.20") != std::string::npos);
+  observer->Planned(1, {{"gpu.health", "n1/gpu0"}, {"gpu.gemm", "n1/gpu0"}, {"gpu.hbm_bandwidth", "n1/gpu0"}});
+  v = *board.Get(1);
+  CHECK(v["round"] == 1);
+  REQUIRE(v["planned"].size() == 3);
+  CHECK(v["summary"].get<std::string>().find("no probe step started yet, 3 planned") != std::string::npos);
+  board.StepStarted(1, "gpu.gemm", "n1/gpu0", 20);
+  board.StepStarted(1, "gpu.gemm", "n2/gpu0", 20);  // not planned: the plan keeps its entries
+  v = *board.Get(1);
+  REQUIRE(v["planned"].size() == 2);
+  CHECK(v["planned"][0]["probe"] == "gpu.health");
+  CHECK(v["planned"][1]["probe"] == "gpu.hbm_bandwidth");
+  CHECK(v["summary"].get<std::string>().find("2 running (gpu.gemm@n1/gpu0 for 0 s, gpu.gemm@n2/gpu0 for 0 s), 2 planned") !=
+        std::string::npos);
+  // The round ended: what did not start leaves the plan; the ranking is the round's.
+  observer->Ranked(1, {{"gpu_thermal_throttle", "n1/gpu0", 0.7}});
+  v = *board.Get(1);
+  CHECK(v["planned"].empty());
+  CHECK(v["leading_round"] == 1);
+  CHECK(v["leading"].size() == 1);
+  observer->Planned(2, {{"gpu.health", "n1/gpu1"}});
+  board.End(1, "diagnosed");
+  v = *board.Get(1);
+  CHECK(v["planned"].empty());  // the triage ended: nothing planned is still to come
+  CHECK(v["summary"].get<std::string>().find("leading at the end: gpu_thermal_throttle on n1/gpu0 0.70") !=
+        std::string::npos);
+  observer->Ranked(3, {});  // after the end: ignored
+  CHECK((*board.Get(1))["leading_round"] == 1);
+}
+
 }  // namespace vigil

@@ -62,7 +62,7 @@ timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --user-data-dir="$
 expect "page while verifying" "$TMP/running.html" '<div class="verification" data-state="running">' \
   '<div class="vsummary">verifying: ' 's of the 20 s budget left</div>' \
   'class="step running">' ': running for ' '(limit ' '<div class="vbudget">budget 20.0 s, ' ' s left (the probe' \
-  '"diagnosis": null'
+  '<div class="vleading">leading hypotheses: straggler_rank' '"diagnosis": null'
 
 # 2. The same page left open: it follows the triage to its end without a reload (fetched again
 # every 2 s) and then shows every step's verdict and no step running. (The click on the box does

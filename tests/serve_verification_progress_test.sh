@@ -7,7 +7,8 @@
 # ("what is happening with incident 1?") gives the same line while it runs (before: "Not diagnosed
 # yet (status running): the diagnosis runs in the background; ask again in a moment.").
 # Every probe hangs here (a fake vigil-probe that sleeps; the executor cuts it at its limit), budget
-# 8 s, grace_s 0.2 (so probes start and are cut until 8 - 2.7 = 5.3 s).
+# 8 s, grace_s 0.2 (so probes start and are cut until 8 - 2.7 = 5.3 s). Since VER4 it also checks the
+# reasoner's ranking (`leading`, `round`, `planned`); main before VER4 fails there.
 #   bash tests/serve_verification_progress_test.sh BUILD_DIR
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 require_tools curl
@@ -60,6 +61,14 @@ for r in v["running"]:
 assert v["checking"], v  # the categories the running probes bear on
 assert v["summary"].startswith("verifying: ") and "s of the 8 s budget left" in v["summary"], v["summary"]
 assert "hang.sh" in v["executor"], v
+# The reasoner's own view (VER4, agents/verification_observer.h): its ranking before the probes (or
+# after a round), each hypothesis with where it is placed and its posterior, and the round whose
+# steps run; the steps it planned that have not started (`planned`, empty once all started).
+assert v["round"] >= 1 and v["leading_round"] >= 0, v
+assert v["leading"] and all(0 < h["posterior"] <= 1 and h["hypothesis"] for h in v["leading"]), v
+assert v["leading"][0]["hypothesis"] == "straggler_rank", v["leading"]
+assert isinstance(v["planned"], list), v
+assert "leading now: straggler_rank" in v["summary"], v["summary"]
 PY
 
 # The chat, asked while it runs: the same line, not just "Not diagnosed yet".
@@ -79,7 +88,9 @@ PY
 # After: the same object, ended, every step with a verdict.
 for _ in $(seq 300); do
   curl -sf "$V/api/v1/incidents/1" >"$TMP/after.json"
-  grep -q '"state":"diagnosed"' "$TMP/after.json" && break
+  "$PY" -c 'import json, sys; j = json.load(open(sys.argv[1]))
+sys.exit(0 if j["state"] == "diagnosed" and j.get("verification", {}).get("state") == "diagnosed" else 1)' \
+    "$TMP/after.json" 2>/dev/null && break
   sleep 0.1
 done
 "$PY" - "$TMP/after.json" <<'PY' || fail "ended verification: $(cat "$TMP/after.json")"
@@ -94,7 +105,10 @@ for d in v["done"]:
     assert d["status"] in ("pass", "fail", "error", "unavailable", "timeout", "abandoned"), d
     assert d["reason"], d
 assert v["summary"].startswith("verification ended (diagnosed): "), v["summary"]
+assert v["planned"] == [] and v["leading"], v
+assert "leading at the end: " in v["summary"], v["summary"]
 PY
 # An incident the board has no record of (never claimed): no `verification`.
 curl -s "$V/api/v1/incidents/2" | grep -q '"verification"' && fail "incident 2 has a verification"
+
 echo PASS
