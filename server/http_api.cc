@@ -746,6 +746,12 @@ void HttpApi::Routes() {
     if (options_.verification != nullptr) {
       if (std::optional<Json> v = options_.verification->Get(*id)) out["verification"] = std::move(*v);
     }
+    if (!out.contains("verification")) {
+      // Not on this serve's board (triaged before a restart, or dropped from it): the stored record.
+      auto stored = options_.store->LoadVerification(*id);
+      if (!stored.ok()) return StatusReply(stored.status(), "store");
+      if (stored->has_value()) out["verification"] = std::move(**stored);
+    }
     out["past_resolutions"] = PastResolutions(*row);
     return JsonReply(200, out);
   };

@@ -39,7 +39,9 @@ constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagn
 // 5: incidents.storm_key, .batch, .claim_seq (ALTER TABLE) and table incident_alerts (2026-12-03, STORM).
 // 6: fingerprints a vigil before DEF5 computed for an alert sent without one are Alertmanager's
 //    (2026-12-04, DEF6; RewritePreDef5Fingerprints), so that alert sent again joins its incident.
-constexpr int kSchemaVersion = 6;
+// 7: table verifications, the ended record of each incident's latest verification (2026-12-04,
+//    VER4), added by CREATE TABLE IF NOT EXISTS.
+constexpr int kSchemaVersion = 7;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -84,6 +86,10 @@ CREATE TABLE IF NOT EXISTS incident_alerts(
   resolved_at_ms INTEGER NOT NULL DEFAULT 0,
   UNIQUE(fingerprint, starts_at_ms));
 CREATE INDEX IF NOT EXISTS incident_alerts_by_incident ON incident_alerts(incident_id);
+CREATE TABLE IF NOT EXISTS verifications(
+  incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
+  record_json TEXT NOT NULL,
+  saved_ms INTEGER NOT NULL);
 )sql";
 
 // 16 hex digits from the OS's random source.
@@ -1073,6 +1079,26 @@ Status IncidentStore::Retry(int64_t id, std::string_view error, double seconds, 
 }
 
 Status IncidentStore::Requeue(int64_t id) { return SetState(id, "running", "queued", nullptr, "", 0); }
+
+Status IncidentStore::SaveVerification(int64_t id, const Json& verification) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "INSERT OR REPLACE INTO verifications(incident_id, record_json, saved_ms) "
+                                            "SELECT id, ?2, ?3 FROM incidents WHERE id=?1"));
+  s.Bind(1, id).Bind(2, DumpJson(verification)).Bind(3, Now());
+  RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) != 1) return NotFoundError("no incident " + std::to_string(id));
+  return Status::Ok();
+}
+
+Result<std::optional<Json>> IncidentStore::LoadVerification(int64_t id) const {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT record_json FROM verifications WHERE incident_id=?1"));
+  s.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<Json>();
+  ASSIGN_OR_RETURN(Json j, ParseJson(s.Text(0), "incident " + std::to_string(id) + "'s stored verification"));
+  return std::optional<Json>(std::move(j));
+}
 
 Status IncidentStore::SetResolution(int64_t id, const IncidentResolution& resolution) {
   std::lock_guard lock(mu_);

@@ -257,6 +257,13 @@ class IncidentStore {
   // error of a failed import (kb_id then kept as it was). NotFound when it has no resolution.
   Status SetResolutionKb(int64_t id, std::string_view kb_id, std::string_view kb_error);
 
+  // The record of what incident `id`'s latest triage verified (server/verification_progress.h
+  // VerificationBoard::Get once the triage ended), kept with the incident so that a restarted
+  // serve still shows it (VER4). Save replaces an earlier one (a retry's, a storm diagnosed again);
+  // NotFound for an unknown incident. Load: nullopt when none was saved.
+  Status SaveVerification(int64_t id, const Json& verification);
+  Result<std::optional<Json>> LoadVerification(int64_t id) const;
+
   // Newest first. `filter`: a triage state; "resolved" (a resolution recorded), "stopped" (the
   // alert stopped firing, resolution or not), "firing" (the alert not stopped) or "open" (firing,
   // no resolution); empty = all. InvalidArgument for another filter (naming the accepted ones).

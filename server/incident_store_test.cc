@@ -992,3 +992,63 @@ TEST_CASE("IncidentStore: a pre-DEF5 storm member is rewritten; a row whose new 
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("IncidentStore: a triage's verification record is kept with its incident and survives a reopen (VER4)") {
+  TempDir dir("vigil_serve_test");
+  int64_t id = 0, other = 0;
+  {
+    auto store = OpenStore(dir);
+    auto in = store->Intake({Firing("v1", 10), Firing("v2", 20)});
+    REQUIRE(in.ok());
+    id = in->created[0];
+    other = in->created[1];
+    auto none = store->LoadVerification(id);
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->has_value());
+    CHECK(store->SaveVerification(999, Json::object()).code() == StatusCode::kNotFound);
+    // The workers save the board's record once the triage ended (TriageWorkersOptions::board).
+    VerificationBoard board;
+    std::atomic<int> done{0};
+    TriageWorkersOptions o;
+    o.store = store.get();
+    o.workers = 1;
+    o.poll_ms = 20;
+    o.board = &board;
+    o.triage = [](const Alert&) -> Result<Json> {
+      const TriageProgress p = CurrentTriageProgress();
+      if (p.board == nullptr) return InternalError("no board set around the triage");
+      p.board->Begin(p.incident, 60, 7.5, "local");
+      const size_t s = p.board->StepStarted(p.incident, "gpu.health", "node-3/gpu5", 10);
+      p.board->StepFinished(p.incident, s, MakeProbeResult("gpu.health", "node-3/gpu5", ProbeStatus::kFail, "XID 79"));
+      return Json{{"root_cause", "gpu_fallen_off_bus"}};
+    };
+    o.on_done = [&](std::string_view, double) { ++done; };
+    TriageWorkers workers(o);
+    workers.Start();
+    for (int i = 0; i < 500 && done < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    workers.Stop();
+    REQUIRE(done == 2);
+    auto saved = store->LoadVerification(id);
+    REQUIRE(saved.ok());
+    REQUIRE(saved->has_value());
+    CHECK(**saved == *board.Get(id));
+    // Saving again replaces it (a retry's record, a storm diagnosed again).
+    REQUIRE(store->SaveVerification(other, Json{{"state", "retried"}}).ok());
+    REQUIRE(store->SaveVerification(other, Json{{"state", "diagnosed"}}).ok());
+  }
+  auto store = OpenStore(dir);  // a restarted serve: a new, empty board, the same file
+  auto kept = store->LoadVerification(id);
+  REQUIRE(kept.ok());
+  REQUIRE(kept->has_value());
+  CHECK((**kept)["state"] == "diagnosed");
+  CHECK((**kept)["done"][0]["probe"] == "gpu.health");
+  CHECK((**kept)["done"][0]["status"] == "fail");
+  CHECK((**kept)["budget_s"] == 60);
+  auto replaced = store->LoadVerification(other);
+  REQUIRE((replaced.ok() && replaced->has_value()));
+  CHECK(**replaced == Json{{"state", "diagnosed"}});
+}
+
+}  // namespace vigil

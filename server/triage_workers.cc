@@ -95,7 +95,15 @@ void TriageWorkers::Loop() {
       }
     }
     if (!stored.ok()) LogError("serve", what + ": storing the outcome: " + stored.message());
-    if (options_.board != nullptr) options_.board->End(incident.id, std::string(outcome));
+    if (options_.board != nullptr) {
+      options_.board->End(incident.id, std::string(outcome));
+      // Kept with the incident, so that a restarted serve still shows it (the board is in memory).
+      if (std::optional<Json> v = options_.board->Get(incident.id)) {
+        if (Status saved = options_.store->SaveVerification(incident.id, *v); !saved.ok()) {
+          LogError("serve", what + ": storing its verification record: " + saved.message());
+        }
+      }
+    }
     if (options_.on_done) options_.on_done(outcome, seconds);
     --busy_;
   }

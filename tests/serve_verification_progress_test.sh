@@ -111,4 +111,18 @@ PY
 # An incident the board has no record of (never claimed): no `verification`.
 curl -s "$V/api/v1/incidents/2" | grep -q '"verification"' && fail "incident 2 has a verification"
 
+# A restarted serve (VER4): the ended record is kept with the incident (incidents.db), not only in
+# the old process's memory. Before, the restarted serve showed no `verification` at all.
+kill -TERM "$VPID"
+wait "$VPID"
+VIGIL_VERIFICATION_BUDGET_S=8 start_serve "$TMP/serve2.log" --data-dir "$TMP/var" --log-level warn \
+  --probe-executor "local:binary=$TMP/hang.sh,grace_s=0.2" --allow-intrusive-probes true serve --listen 127.0.0.1:0
+curl -sf "$V/api/v1/incidents/1" >"$TMP/restarted.json" || fail "GET /api/v1/incidents/1 after the restart"
+"$PY" - "$TMP/after.json" "$TMP/restarted.json" <<'PY' || fail "after the restart: $(cat "$TMP/restarted.json")"
+import json, sys
+before = json.load(open(sys.argv[1]))["verification"]
+j = json.load(open(sys.argv[2]))
+assert "verification" in j, "no verification after the restart"
+assert j["verification"] == before, (j["verification"], before)
+PY
 echo PASS
