@@ -22,6 +22,7 @@
 #include "core/strings.h"
 #include "probes/catalog.h"
 #include "probes/probe_lock.h"
+#include "probes/subprocess_env.h"
 #include "probes/subprocess.h"
 
 namespace vigil {
@@ -136,8 +137,10 @@ class CommandExecutor : public ProbeExecutor {
         argv.push_back(options_.contains("user") ? options_.at("user") + "@" + t.node : t.node);
         // coreutils `timeout` on the remote side: if our side gives up, the connection drops but a
         // command without a terminal is not signalled, so the remote probe must end by itself.
+        // The remote vigil-probe is told that its caller keeps intrusive probes apart (the lease
+        // below), as the local one is through its environment.
         std::vector<std::string> quoted = {
-            "timeout", "-k", "5",
+            std::string(vigil_probe::kProbeLeaseHeldEnv) + "=1", "timeout", "-k", "5",
             std::to_string(static_cast<int>(std::ceil(request.time_limit_s + Grace())))};
         for (const std::string& a : probe_args) quoted.push_back(ShellQuote(a));
         argv.push_back(JoinStrings(quoted, " "));
@@ -189,7 +192,9 @@ class CommandExecutor : public ProbeExecutor {
         if (!argv.ok()) return argv.status();
       }
     }
-    auto run = RunSubprocess(*argv, req.time_limit_s + Grace());
+    // vigil-probe takes the lease itself unless told its caller holds it (host_lease.h): it would
+    // wait on ours. srun passes the environment on to the step.
+    auto run = RunSubprocessWithEnv(*argv, req.time_limit_s + Grace(), {std::string(vigil_probe::kProbeLeaseHeldEnv) + "=1"});
     return ResultsFromProbeRun(request, run, Describe());
   }
 

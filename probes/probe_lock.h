@@ -17,8 +17,10 @@
 // lock files, a tmpfs shared by every user of the host), else /tmp/vigil-probe-locks when /run/lock
 // is missing or not writable. A folder it makes is mode 1777 (like /tmp: every user's vigil shares
 // it), a lock file 0666. A folder that cannot be made or used is an error naming each folder tried
-// and why. Not covered: `vigil-probe` started by hand, and processes on other hosts (each host has
-// its own folder: two `vigil serve` on two hosts probing node-3 over ssh are not kept apart).
+// and why. `vigil-probe` started by hand takes the same lease itself (VER4); one a command executor
+// starts is told by the environment (vigil_probe::kProbeLeaseHeldEnv) that its caller holds it.
+// Not covered: processes on other hosts (each host has its own folder: two `vigil serve` on two
+// hosts probing node-3 over ssh are not kept apart).
 //
 // Thread safety: a ProbeLease is owned by one thread; TryAcquireProbeLease may be called from
 // several threads (locks taken in one process on separate descriptors exclude each other too).
@@ -29,27 +31,21 @@
 #include <vector>
 
 #include "core/status.h"
+#include "probes/gpu/host_lease.h"
 
 namespace vigil {
 
+// The locks themselves are probes/gpu/host_lease.h's (vigil-probe takes the same ones when run by
+// hand); this is its Status-returning face for the command executors.
 class ProbeLease {
  public:
-  ProbeLease() = default;
-  ~ProbeLease();
-  ProbeLease(ProbeLease&& other) noexcept;
-  ProbeLease& operator=(ProbeLease&& other) noexcept;
-  ProbeLease(const ProbeLease&) = delete;
-  ProbeLease& operator=(const ProbeLease&) = delete;
-
   // The lock files held (for messages and tests).
-  const std::vector<std::string>& paths() const { return paths_; }
+  const std::vector<std::string>& paths() const { return lease_.paths(); }
 
  private:
   friend Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node,
                                                                 int gpu);
-  void Release();
-  std::vector<int> fds_;
-  std::vector<std::string> paths_;
+  vigil_probe::HostLease lease_;
 };
 
 // The lock folder to use: `configured` when not empty (made if missing), else the default and its

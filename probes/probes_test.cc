@@ -231,7 +231,7 @@ TEST_CASE("ssh and slurm command lines") {
   CHECK(std::find(argv->begin(), argv->end(), "ops@node-3") != argv->end());
   CHECK(argv->back().find("'--gpus' '5'") != std::string::npos);
   // The remote probe ends by itself: 30 s + grace 5 s + connect timeout 7 s.
-  CHECK(argv->back().rfind("timeout -k 5 42 ", 0) == 0);
+  CHECK(argv->back().rfind("VIGIL_PROBE_LEASE_HELD=1 timeout -k 5 42 ", 0) == 0);
   CHECK(argv->back().find("'--allow-intrusive'") != std::string::npos);
   auto keyed = MakeProbeExecutor("ssh:identity=/k/id_ed25519,ssh_config=/k/config,port=2222");
   REQUIRE(keyed.ok());
@@ -303,7 +303,7 @@ TEST_CASE("command executors refuse a time limit beyond one day instead of casti
   REQUIRE(ssh.ok());
   auto argv = CommandExecutorArgv(**ssh, edge);
   REQUIRE(argv.ok());
-  CHECK(argv->back().rfind("timeout -k 5 86400 ", 0) == 0);
+  CHECK(argv->back().rfind("VIGIL_PROBE_LEASE_HELD=1 timeout -k 5 86400 ", 0) == 0);
   edge.time_limit_s += 1;
   CHECK(CommandExecutorArgv(**ssh, edge).status().message().find("86386 s (plus the executor's grace of 15 s)") !=
         std::string::npos);

@@ -1,4 +1,5 @@
 #include "probes/subprocess.h"
+#include "probes/subprocess_env.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
 
 namespace vigil {
 namespace {
@@ -56,6 +58,11 @@ static void StopGroup(pid_t pid, int* status) {
 
 Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, double timeout_s,
                                        size_t max_output_bytes) {
+  return RunSubprocessWithEnv(argv, timeout_s, {}, max_output_bytes);
+}
+
+Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& argv, double timeout_s,
+                                              const std::vector<std::string>& extra_env, size_t max_output_bytes) {
   if (argv.empty()) return InvalidArgumentError("RunSubprocess: empty argv");
   if (!(timeout_s > 0)) return InvalidArgumentError("RunSubprocess: timeout must be > 0");
   int out_pipe[2], err_pipe[2], exec_pipe[2];
@@ -75,6 +82,20 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
   std::vector<char*> cargv;
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
+  // The child's environment, made before fork (the child may only make async-signal-safe calls).
+  std::vector<char*> cenv;
+  if (!extra_env.empty()) {
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string_view var(*e);
+      const bool replaced = std::any_of(extra_env.begin(), extra_env.end(), [&](const std::string& x) {
+        const size_t eq = x.find('=');
+        return var.substr(0, var.find('=')) == std::string_view(x).substr(0, eq);
+      });
+      if (!replaced) cenv.push_back(*e);
+    }
+    for (const std::string& x : extra_env) cenv.push_back(const_cast<char*>(x.c_str()));
+    cenv.push_back(nullptr);
+  }
 
   auto start = std::chrono::steady_clock::now();
   const pid_t parent = getpid();
@@ -98,7 +119,11 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, STDIN_FILENO);
     signal(SIGPIPE, SIG_DFL);
-    execvp(cargv[0], cargv.data());
+    if (cenv.empty()) {
+      execvp(cargv[0], cargv.data());
+    } else {
+      execvpe(cargv[0], cargv.data(), cenv.data());
+    }
     int e = errno;
     ssize_t ignored = write(exec_pipe[1], &e, sizeof e);
     (void)ignored;

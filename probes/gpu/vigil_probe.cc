@@ -20,7 +20,15 @@
 // printed and the process exits without waiting for the GPU); 4 no usable GPU (every result of a
 // probe that needs one is `unavailable` with the reason), also when --gpus names a GPU past the
 // visible ones (the reason "GPU 7 does not exist (1 visible)"). node.kernel_log runs without a GPU;
-// its fail, or its `unavailable` for want of a readable log, makes the exit 1.
+// its fail, or its `unavailable` for want of a readable log, makes the exit 1. 5: another process on
+// this host held the lease on what an intrusive run loads for the whole --time-limit (every result
+// `unavailable`, nothing measured; see "Host-wide lease" below).
+//
+// Host-wide lease (VER4): with --allow-intrusive and an intrusive probe, a vigil-probe started by
+// hand first takes the host-wide lease the command executors take (host_lease.h, probes/probe_lock.h:
+// flock'd files in --lock-dir, default /run/lock/vigil-probe, else /tmp/vigil-probe-locks), for the
+// GPU of --target / --gpus or the whole node, waiting within --time-limit. With
+// VIGIL_PROBE_LEASE_HELD set (the command executors set it: they hold the lease) it takes none.
 //
 // Multi-process NCCL: with RANK/WORLD_SIZE/LOCAL_RANK (or SLURM_PROCID/SLURM_NTASKS/SLURM_LOCALID)
 // and WORLD_SIZE > 1, each process drives GPU LOCAL_RANK, the NCCL unique id is exchanged through
@@ -58,6 +66,7 @@
 #include <thread>
 #include <vector>
 
+#include "probes/gpu/host_lease.h"
 #include "probes/gpu/kernel_log.h"
 #include "probes/gpu/kernels.h"
 #include "probes/gpu/nvml_loader.h"
@@ -69,7 +78,7 @@ namespace {
 using json = nlohmann::json;
 namespace pm = vigil::probe_math;
 
-constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitWatchdog = 3, kExitNoGpu = 4;
+constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitWatchdog = 3, kExitNoGpu = 4, kExitBusy = 5;
 
 // Errors inside a probe are exceptions that carry file:line; the probe runner turns them into an
 // `error` result. They never cross the process boundary.
@@ -123,6 +132,7 @@ struct Options {
   std::vector<std::string> probes;
   std::vector<int> gpus;  // empty: all visible
   std::string target;
+  std::string lock_dir;  // --lock-dir: the host-wide lease's folder (host_lease.h; default kRunLockDir)
   double time_limit_s = 120;
   bool allow_intrusive = false;
   std::vector<std::string> threshold_files;
@@ -1432,7 +1442,7 @@ void PrintDocument(const Context& ctx, const std::vector<Result>& results) {
 int Usage(const std::string& msg) {
   std::fprintf(stderr,
                "vigil-probe: %s\nusage: vigil-probe --probes NAME[,NAME...]|all [--gpus I,J] [--target T] "
-               "[--time-limit S] [--allow-intrusive] [--thresholds FILE]... [--gemm-size N] [--gemm-layout "
+               "[--time-limit S] [--allow-intrusive] [--lock-dir DIR] [--thresholds FILE]... [--gemm-size N] [--gemm-layout "
                "nn|tn] [--gemm-no-autotune] "
                "[--rendezvous host:port] [--expect-gpus N] [--health-sample-s S] [--since S] "
                "[--kernel-log-file FILE] | --list\n",
@@ -1468,6 +1478,8 @@ int Main(int argc, char** argv) {
         for (std::string p; std::getline(ss, p, ',');) o.gpus.push_back(std::stoi(p));
       } else if (a == "--target")
         o.target = next();
+      else if (a == "--lock-dir")
+        o.lock_dir = next();
       else if (a == "--time-limit")
         o.time_limit_s = std::stod(next());
       else if (a == "--allow-intrusive")
@@ -1566,6 +1578,56 @@ int Main(int argc, char** argv) {
     r.target = o.target;
     return r;
   };
+
+  // An intrusive run started by hand takes the host-wide lease on what it loads (host_lease.h), as
+  // the command executors do for theirs, waiting within --time-limit: two GEMMs on one GPU each
+  // measure half of it. One a command executor started is told by the environment that its caller
+  // holds the lease. Multi-process NCCL runs take none (their ranks would wait on each other).
+  // Not had: every result says why and nothing is measured.
+  HostLease lease;
+  std::string lease_refused, lease_status;
+  const char* lease_held = std::getenv(kProbeLeaseHeldEnv);
+  const bool loads = o.allow_intrusive && ctx.world == 1 &&
+                     std::any_of(o.probes.begin(), o.probes.end(), [](const std::string& p) { return FindDef(p)->intrusive; });
+  if (loads && (lease_held == nullptr || *lease_held == '\0')) {
+    const LeaseTarget t = LeaseTargetOf(o.target, o.gpus);
+    std::string dir = o.lock_dir, why;
+    if (dir.empty()) {
+      dir = DefaultLockDir(&why);
+      if (dir.empty()) why = "no usable probe lock folder (" + why + "); name one with --lock-dir DIR";
+    } else if (std::string bad = UsableLockDir(dir); !bad.empty()) {
+      why = "probe lock folder " + dir + " (--lock-dir): " + bad;
+      dir.clear();
+    }
+    double waited = 0;
+    if (dir.empty()) {
+      lease_status = "error";
+      lease_refused = "not run: " + why + ", so this intrusive run cannot be kept apart from other processes' probes";
+    } else if (const LeaseTry got = TakeHostLeaseWaiting(dir, t.node, t.gpu, o.time_limit_s, &lease, &why, &waited);
+               got == LeaseTry::kError) {
+      lease_status = "error";
+      lease_refused = "not run: " + why;
+    } else if (got == LeaseTry::kHeld) {
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", o.time_limit_s);
+      lease_status = "unavailable";
+      lease_refused = "not run: another process on this host held " +
+                      (t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : std::string()) +
+                      (t.node.empty() ? std::string("this host") : t.node) + " for an intrusive probe of its own the whole " +
+                      limit + " s limit (lock " + dir + "/" + HostLeaseFileName(t.node, t.gpu) + "); nothing was measured";
+    }
+  }
+  if (!lease_refused.empty()) {
+    for (const std::string& p : o.probes) {
+      Result r = make(p);
+      r.status = lease_status;
+      r.reason = lease_refused;
+      r.duration_s = Now() - start;
+      results.push_back(r);
+    }
+    PrintDocument(ctx, results);
+    return lease_status == "error" ? kExitFailed : kExitBusy;
+  }
 
   // GPUs: without a usable one, every probe is `unavailable` with the reason.
   int count = 0;
