@@ -19,21 +19,9 @@ source "$HERE/lib/serve.sh"       # start_serve
 PY=/usr/bin/python3
 fail() { echo "FAIL: $*"; exit 1; }
 
-cat >"$TMP/hang.sh" <<'SH'
-#!/bin/bash
-exec sleep 600
-SH
-chmod +x "$TMP/hang.sh"
-cat >"$TMP/hook.json" <<JSON
-{"version":"4","status":"firing","receiver":"vigil","groupKey":"g","alerts":[
- {"status":"firing","labels":{"alertname":"StragglerRank","severity":"warning","job":"llm-train","node":"$(hostname)","rank":"0"},
-  "annotations":{"summary":"rank 0 computes 45 ms a step vs 27 ms for the job's faster ranks: a straggler"},
-  "startsAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","fingerprint":"f1"}]}
-JSON
-VIGIL_VERIFICATION_BUDGET_S=20 start_serve "$TMP/serve.log" --data-dir "$TMP/var" --log-level warn \
-  --probe-executor "local:binary=$TMP/hang.sh,grace_s=0.2" --allow-intrusive-probes true serve --listen 127.0.0.1:0
-curl -sf -H 'Content-Type: application/json' --data @"$TMP/hook.json" "$V/api/v1/alerts" >/dev/null ||
-  fail "webhook refused: $(cat "$TMP/serve.log")"
+source "$HERE/lib/hanging_serve.sh"  # hanging_serve, post_straggler
+hanging_serve 20 "$TMP/serve.log"
+post_straggler
 seen=""
 for _ in $(seq 100); do
   curl -sf "$V/api/v1/incidents/1" | "$PY" -c 'import json, sys; v = json.load(sys.stdin).get("verification")

@@ -17,21 +17,9 @@ source "$HERE/lib/serve.sh"       # start_serve
 PY=/usr/bin/python3
 fail() { echo "FAIL: $*"; exit 1; }
 
-cat >"$TMP/hang.sh" <<'SH'
-#!/bin/bash
-exec sleep 600
-SH
-chmod +x "$TMP/hang.sh"
-cat >"$TMP/hook.json" <<JSON
-{"version":"4","status":"firing","receiver":"vigil","groupKey":"g","alerts":[
- {"status":"firing","labels":{"alertname":"StragglerRank","severity":"warning","job":"llm-train","node":"$(hostname)","rank":"0"},
-  "annotations":{"summary":"rank 0 computes 45 ms a step vs 27 ms for the job's faster ranks: a straggler"},
-  "startsAt":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","fingerprint":"f1"}]}
-JSON
-VIGIL_VERIFICATION_BUDGET_S=8 start_serve "$TMP/serve.log" --data-dir "$TMP/var" --log-level warn \
-  --probe-executor "local:binary=$TMP/hang.sh,grace_s=0.2" --allow-intrusive-probes true serve --listen 127.0.0.1:0
-curl -sf -H 'Content-Type: application/json' --data @"$TMP/hook.json" "$V/api/v1/alerts" >/dev/null ||
-  fail "webhook refused: $(cat "$TMP/serve.log")"
+source "$HERE/lib/hanging_serve.sh"  # hanging_serve, post_straggler
+hanging_serve 8 "$TMP/serve.log"
+post_straggler
 
 # While it runs: a step running, the budget and the time left.
 seen=""
@@ -115,8 +103,7 @@ curl -s "$V/api/v1/incidents/2" | grep -q '"verification"' && fail "incident 2 h
 # the old process's memory. Before, the restarted serve showed no `verification` at all.
 kill -TERM "$VPID"
 wait "$VPID"
-VIGIL_VERIFICATION_BUDGET_S=8 start_serve "$TMP/serve2.log" --data-dir "$TMP/var" --log-level warn \
-  --probe-executor "local:binary=$TMP/hang.sh,grace_s=0.2" --allow-intrusive-probes true serve --listen 127.0.0.1:0
+hanging_serve 8 "$TMP/serve2.log"
 curl -sf "$V/api/v1/incidents/1" >"$TMP/restarted.json" || fail "GET /api/v1/incidents/1 after the restart"
 "$PY" - "$TMP/after.json" "$TMP/restarted.json" <<'PY' || fail "after the restart: $(cat "$TMP/restarted.json")"
 import json, sys
