@@ -1047,8 +1047,9 @@ std::string SourceNoteNode(const Topology& t, const std::string& source) {
 
 // The case's node a log's source names by its first path segment ("node-3/dmesg"; since review CF
 // "NODE-3.cluster.local/kern.log" for node-3 too); else, since RG21, the node of the `ssh` command
-// the source is ("ssh gpu-f02 dmesg -T") or of its parenthesised note (SourceNoteNode); "" when none
-// (a file name is none).
+// the source is ("ssh gpu-f02 dmesg -T") or of its parenthesised note (SourceNoteNode); since PLC5
+// the node of the pod a `kubectl logs|exec POD` or `kubectl describe pod POD` source names, once
+// the case ties the pod (kube_pods.h); "" when none (a file name is none).
 std::string SourceNode(const Topology& t, const std::string& source) {
   std::string first = source.substr(0, source.find('/'));
   if (t.nodes.count(first)) return first;
@@ -1058,6 +1059,12 @@ std::string SourceNode(const Topology& t, const std::string& source) {
   if (source.size() <= 400) {
     if (std::string host = SshTarget(source); !host.empty()) {
       if (std::string n = t.names.Find(host); !n.empty()) return n;
+    }
+    // `kubectl logs|exec POD` / `kubectl describe pod POD` as the source: the pod's node, once the
+    // case ties the pod to one (kube_pods.h; PLC5).
+    for (const std::string& pod : {KubectlPodTarget(source), KubectlDescribedPod(source)}) {
+      if (pod.empty()) continue;
+      if (std::string n = t.names.Find(pod); !n.empty()) return n;
     }
   }
   return SourceNoteNode(t, source);
@@ -1583,6 +1590,7 @@ std::map<std::string, std::string> CaseAddresses(const DiagnosisCase& c, const T
     auto ssh_it = ssh.find(log.source);
     AddressReader reader;
     KubePodReader pods;
+    pods.ReadSource(log.source);
     for (size_t i = 0; i < log.lines.size(); ++i) {
       std::string_view text = log.lines[i].text;
       std::string node = own;

@@ -194,6 +194,13 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
   return out;
 }
 
+void KubePodReader::ReadSource(std::string_view source) {
+  if (source.size() > 2000) return;
+  record_node_.clear();
+  record_name_ = KubectlDescribedPod(std::string(source));
+  if (!HostNameWord(record_name_)) record_name_.clear();
+}
+
 void AddKubePodFacts(const std::vector<KubePodFact>& facts, const std::function<std::string(std::string_view)>& node_of,
                      std::map<std::string, std::string>& by_name, std::set<std::string>& twice) {
   for (const KubePodFact& f : facts) {

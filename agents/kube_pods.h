@@ -47,6 +47,10 @@ class KubePodReader {
   // The facts `line` states, given the lines read before it. A line over 2000 bytes states none
   // (and ends a table).
   std::vector<KubePodFact> Read(std::string_view line);
+  // A log's source that is the `kubectl describe pod POD` command its lines print ("kubectl describe
+  // pod -n llm sft-worker-2 (excerpt)") starts POD's record, as the command line does (PLC5: an
+  // excerpt without its "Name:" line tied its "Node:" to no pod). Call before the log's first line.
+  void ReadSource(std::string_view source);
 
  private:
   // The table being read: column indices from its header; -1 when absent. No table: name_col_ < 0.

@@ -1,0 +1,69 @@
+// PLC5 (2026-12-04): the answer's place, continued — rows still placed wrong after PLC4.
+//   1. A log whose source is `kubectl describe pod POD` or `kubectl logs|exec POD` is the pod's node's
+//      once the case ties the pod to a node; a describe excerpt without its "Name:" line ties its
+//      "Node:" to the pod its source command names (KubePodReader::ReadSource, SourceNode).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+#include "agents/kube_pods.h"
+#include "agents/logs_case_testing.h"
+
+namespace vigil {
+namespace {
+
+using testing::Case;
+using testing::Log;
+
+// A vision job of three pods on kc-a100-01..03; pod dino-trainer-1 was OOM-killed by the kubelet.
+// `node_line` is the describe excerpt's "Node:" line ("" for none).
+Json PodOomCase(const std::string& node_line) {
+  std::vector<std::string> describe;
+  if (!node_line.empty()) describe.push_back(node_line);
+  for (const char* l : {"Containers:", "  dino:", "    Last State:     Terminated", "      Reason:       OOMKilled",
+                        "      Exit Code:    137", "    Restart Count:  2", "    Limits:", "      memory:  180Gi"}) {
+    describe.push_back(l);
+  }
+  return Case("t-plc5-pod-oom", {"kc-a100-01", "kc-a100-02", "kc-a100-03"},
+              Json::array({Log("kubectl describe pod -n vision dino-trainer-1 | sed -n '/^Node:/p;/Containers:/,/memory:/p'",
+                               describe),
+                           Log("kubectl logs -n vision dino-trainer-1 --previous | tail -2",
+                               {"[2026-12-04 05:12:40] epoch 3 it 1180 | loader workers=16 | host RSS 176.2 GiB",
+                                "[2026-12-04 05:12:58] caching decoded crops in RAM: 41.0 GiB more"})}));
+}
+
+TEST_CASE("plc5: KubePodReader ties a describe excerpt's Node: to the pod its source command names") {
+  KubePodReader r;
+  r.ReadSource("kubectl describe pod -n vision dino-trainer-1 (excerpt)");
+  std::vector<KubePodFact> f = r.Read("Node:             kc-a100-02/10.12.0.2");
+  REQUIRE(f.size() == 2);
+  CHECK(f[0].pod == "dino-trainer-1");
+  CHECK(f[0].node == "kc-a100-02");
+  // Another source (no describe pod command) names no pod: a nameless "Node:" ties nothing.
+  KubePodReader other;
+  other.ReadSource("kubectl get events -n vision");
+  CHECK(other.Read("Node:             kc-a100-02/10.12.0.2").empty());
+  KubePodReader node_kind;
+  node_kind.ReadSource("kubectl describe node kc-a100-02");
+  CHECK(node_kind.Read("Node:             kc-a100-02/10.12.0.2").empty());
+}
+
+TEST_CASE("plc5: a pod's OOM kill read from kubectl describe / logs sources is its node's") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(PodOomCase("Node:             kc-a100-02/10.12.0.2"));
+  CHECK(d.root_cause == "host_oom");
+  // Before: job (the pod's node was named only by the describe excerpt, whose "Name:" line was cut).
+  CHECK(d.component == "kc-a100-02");
+}
+
+TEST_CASE("plc5: a pod's OOM kill with no line naming its node stays the job's (guard)") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(PodOomCase(""));
+  CHECK(d.root_cause == "host_oom");
+  CHECK(d.component == "job");
+}
+
+}  // namespace
+}  // namespace vigil
