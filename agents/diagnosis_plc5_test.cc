@@ -2,6 +2,8 @@
 //   1. A log whose source is `kubectl describe pod POD` or `kubectl logs|exec POD` is the pod's node's
 //      once the case ties the pod to a node; a describe excerpt without its "Name:" line ties its
 //      "Node:" to the pod its source command names (KubePodReader::ReadSource, SourceNode).
+//   2. `dcgmi discovery -l` rows whose header a grep cut (the pasted command opens the table), and a
+//      cell holding both "UUID: GPU-..." and "PCI Bus ID: ..." (GpuIdReader).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -10,6 +12,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/gpu_ids.h"
 #include "agents/kube_pods.h"
 #include "agents/logs_case_testing.h"
 
@@ -64,6 +67,53 @@ TEST_CASE("plc5: a pod's OOM kill with no line naming its node stays the job's (
   CHECK(d.root_cause == "host_oom");
   CHECK(d.component == "job");
 }
+
+TEST_CASE("plc5: dcgmi discovery rows under a grep that cut the header tie their GPU's names") {
+  GpuIdReader r;
+  CHECK(r.Read("$ dcgmi discovery -l | grep -B1 -A2 'Name: NVIDIA A100' | sed -n 9,12p").empty());
+  CHECK(r.Read("| 6      | Name: NVIDIA A100-SXM4-80GB                                          |").empty());
+  std::vector<GpuIds> both = r.Read("|        | UUID: GPU-4c2e9f70-1a3b-4d58-9e06-b7f1c2d3e4a5  PCI Bus ID: 00000000:C7:00.0 |");
+  REQUIRE(both.size() == 1);
+  CHECK(both[0].index == 6);
+  CHECK(both[0].bus == "0000:c7:00");
+  CHECK(both[0].uuid == "gpu-4c2e9f70-1a3b-4d58-9e06-b7f1c2d3e4a5");
+  // Without the command or the header, a bordered row is no dcgmi row.
+  GpuIdReader bare;
+  bare.Read("| 6      | Name: NVIDIA A100-SXM4-80GB                                          |");
+  CHECK(bare.Read("|        | Device UUID: GPU-4c2e9f70-1a3b-4d58-9e06-b7f1c2d3e4a5 |").empty());
+}
+
+// A device plugin marking a GPU unhealthy by UUID on dg-04; `discovery` is the responder's dcgmi paste.
+Json UuidXidCase(const std::vector<std::string>& discovery) {
+  std::vector<std::string> shell = {"$ hostname", "dg-04"};
+  shell.insert(shell.end(), discovery.begin(), discovery.end());
+  return Case("t-plc5-uuid-xid", {"dg-03", "dg-04"},
+              Json::array({Log("dg-04/nvidia-device-plugin.log",
+                               {"I1204 04:51:10.118 health.go:227] XidCriticalError: Xid=79 on "
+                                "Device=GPU-4c2e9f70-1a3b-4d58-9e06-b7f1c2d3e4a5; marking device as unhealthy."}),
+                           Log("dg-04/ops-shell", shell)}));
+}
+
+TEST_CASE("plc5: an Xid 79 named by UUID is the GPU dcgmi discovery's grep'd rows tie the UUID to") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(UuidXidCase(
+      {"$ dcgmi discovery -l | grep -B2 -A1 4c2e9f70",
+       "| 6      | Name: NVIDIA A100-SXM4-80GB                                          |",
+       "|        | PCI Bus ID: 00000000:C7:00.0                                         |",
+       "|        | Device UUID: GPU-4c2e9f70-1a3b-4d58-9e06-b7f1c2d3e4a5                |"}));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  // Before: dg-04 (the header cut, the rows were not read as dcgmi's).
+  CHECK(d.component == "dg-04/gpu6");
+}
+
+TEST_CASE("plc5: an Xid 79 named by a UUID no line ties to an index stays on the node (guard)") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(UuidXidCase(
+      {"$ dcgmi discovery -l | grep -B2 -A1 4c2e9f70",
+       "| 6      | Name: NVIDIA A100-SXM4-80GB                                          |",
+       "|        | Device UUID: GPU-9f9f9f9f-1a3b-4d58-9e06-b7f1c2d3e4a5                |"}));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "dg-04");
+}
+
 
 }  // namespace
 }  // namespace vigil

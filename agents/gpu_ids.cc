@@ -114,6 +114,13 @@ std::vector<GpuIds> GpuIdReader::Read(std::string_view line) {
   }
 
   const std::string t = Trim(line);
+  // A pasted `dcgmi discovery -l` command opens the table as its header does (a `| grep -A1 9A`
+  // after it cuts the header; PLC5).
+  if (!t.empty() && t.front() != '|' && line.find("dcgmi discovery") != std::string_view::npos) {
+    in_dcgmi_ = true;
+    dcgmi_index_ = -1;
+    return out;
+  }
   // dcgmi discovery -l: "| GPU ID | Device Information |", then rows of two cells.
   if (!t.empty() && t.front() == '|') {
     std::vector<std::string> cells;
@@ -127,14 +134,17 @@ std::vector<GpuIds> GpuIdReader::Read(std::string_view line) {
     if (in_dcgmi_ && cells.size() >= 2) {
       if (Digits(cells[0], 1, 3)) dcgmi_index_ = std::stoi(cells[0]);
       else if (!cells[0].empty()) in_dcgmi_ = false;  // another table's header ("Switch ID")
+      // The cell's "PCI Bus ID: ..." and "[Device ]UUID: GPU-..." fields, one a row or several in one
+      // cell (a wrapped or re-flowed paste: "UUID: GPU-...  PCI Bus ID: 00000000:9A:00.0").
       const std::string& info = cells[1];
-      const size_t colon = info.find(':');
-      if (in_dcgmi_ && dcgmi_index_ >= 0 && colon != std::string::npos) {
-        const std::string key = Trim(info.substr(0, colon)), value = Trim(info.substr(colon + 1));
+      if (in_dcgmi_ && dcgmi_index_ >= 0) {
+        static const std::regex kBus(R"(PCI Bus ID:\s*([0-9A-Fa-f:.]+))");
+        static const std::regex kUuid(R"((?:^|\s)(?:Device )?UUID:\s*(\S+))");
         GpuIds g;
         g.index = dcgmi_index_;
-        if (key == "PCI Bus ID") g.bus = PciKey(value);
-        else if (key == "Device UUID") g.uuid = Uuid(value);
+        std::smatch m;
+        if (std::regex_search(info, m, kBus)) g.bus = PciKey(m.str(1));
+        if (std::regex_search(info, m, kUuid)) g.uuid = Uuid(m.str(1));
         if (!g.bus.empty() || !g.uuid.empty()) out.push_back(g);
       }
       return out;

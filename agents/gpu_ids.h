@@ -13,7 +13,9 @@
 //   - `dcgmi discovery -l` (RG19): under its "| GPU ID | Device Information |" header, a row
 //     "| 3 | Name: NVIDIA B200 |" opens GPU 3 and the rows below it with an empty first cell
 //     ("|   | PCI Bus ID: 00000000:4C:00.0 |", "|   | Device UUID: GPU-... |") tie their names to
-//     it; the table ends at a line that is no row or border (the NvSwitch table's own header too);
+//     it; the table ends at a line that is no row or border (the NvSwitch table's own header too).
+//     A pasted `dcgmi discovery` command line opens the table as the header does (PLC5: `| grep
+//     -A1 9A` cuts the header), and a cell may hold several fields ("UUID: GPU-...  PCI Bus ID: ...");
 //   - nvidia-smi's "Unable to determine the device handle for GPU1: 0000:1B:00.0: Unknown Error" (a GPU
 //     NVML cannot open, in any of its outputs; PLC4) ties that index to that bus id.
 // Names as the reasoner compares them: the bus id by pci_bus.h's PciKey, the UUID lower case, the
