@@ -3403,6 +3403,30 @@ void PlaceByGpuId(const std::map<std::string, std::pair<std::string, int>>& ids,
   h.gpu = it->second.second;
 }
 
+// The node and GPU of the worker torchrun's report or its agent's "failed (exitcode: -11)
+// local_rank: 3 (pid: 41877)" line says failed with process id `pid` (Topology::torchrun_failures,
+// the host a case node, the local rank known), on h.node when the line has one: a kernel's
+// "pt_main_thread[41877]: segfault at ..." is that local rank's GPU (PLC5). Two such workers (the
+// pid on two nodes, the line on neither) place nothing.
+void PlaceByFailedPid(int64_t pid, const Topology& t, ComponentHint& h) {
+  std::string node;
+  int gpu = -1;
+  for (const auto& [source, failures] : t.torchrun_failures) {
+    for (const TorchrunFailure& f : failures) {
+      if (f.pid != pid || f.local_rank < 0) continue;
+      const std::string n = ReportedNode(f.host, t.names);
+      if (n.empty() || (!h.node.empty() && n != h.node)) continue;
+      if (!node.empty() && (n != node || f.local_rank != gpu)) return;
+      node = n;
+      gpu = f.local_rank;
+    }
+  }
+  if (node.empty()) return;
+  h.node = node;
+  h.gpu = gpu;
+  h.gpu_from_rank = true;
+}
+
 void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
   static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
   // A bus id may follow a word without a space (nvidia-smi's "handle for GPU0000:CB:00.0").
@@ -3514,8 +3538,10 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   }
   // A crashed process named by its pid ("python3[4412]: segfault at ...", "Process 4412 (python3)
   // of user 1001 dumped core", "Killed process 4412 (python3)"): the rank whose line gave that pid
-  // on this node (Topology::pid_ranks).
-  if (h.gpu < 0 && h.rank < 0 && !t.pid_ranks.empty()) {
+  // on this node (Topology::pid_ranks); else (PLC5) the local rank torchelastic's agent reported
+  // failed with that pid ("failed (exitcode: -11) local_rank: 3 (pid: 41877)") on this node: that
+  // local rank's GPU.
+  if (h.gpu < 0 && h.rank < 0 && (!t.pid_ranks.empty() || !t.torchrun_failures.empty())) {
     static const std::regex kCrashPid(
         R"(\[(\d+)\]:?\s+segfault at\b|\b[Pp]rocess (\d+) \([^)]*\) of user\b|\bKilled process (\d+)\b|\btraps: \S+\[(\d+)\])");
     if (std::regex_search(line, m, kCrashPid)) {
@@ -3540,6 +3566,8 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
           h.node = it->second.node;
           h.gpu = it->second.gpu;
           h.gpu_from_rank = h.gpu >= 0;
+        } else if (rank < 0) {
+          PlaceByFailedPid(*pid, t, h);
         }
       }
     }

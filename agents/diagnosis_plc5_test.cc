@@ -4,6 +4,8 @@
 //      "Node:" to the pod its source command names (KubePodReader::ReadSource, SourceNode).
 //   2. `dcgmi discovery -l` rows whose header a grep cut (the pasted command opens the table), and a
 //      cell holding both "UUID: GPU-..." and "PCI Bus ID: ..." (GpuIdReader).
+//   3. A kernel's "python3[PID]: segfault" is the GPU of the local rank torchelastic's agent reported
+//      failed with that pid ("failed (exitcode: -11) local_rank: 5 (pid: PID)"), on the same node.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -112,6 +114,36 @@ TEST_CASE("plc5: an Xid 79 named by a UUID no line ties to an index stays on the
        "|        | Device UUID: GPU-9f9f9f9f-1a3b-4d58-9e06-b7f1c2d3e4a5                |"}));
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component == "dg-04");
+}
+
+
+// A job on gx-06..07 whose worker segfaulted in a custom CUDA extension; the agent's failure line on
+// gx-07 names local rank 5 and pid `agent_pid`; the kernel's line names pid 30412.
+Json SegfaultCase(int agent_pid) {
+  return Case("t-plc5-segv", {"gx-06", "gx-07"},
+              Json::array({Log("gx-07/torchrun-agent.log",
+                               {"[2026-12-04 06:02:11] WARNING:torch.distributed.elastic.multiprocessing.api:Sending "
+                                "process 30410 closing signal SIGTERM",
+                                "E1204 06:02:12.771000 30388 torch/distributed/elastic/multiprocessing/api.py:869] "
+                                "failed (exitcode: -11) local_rank: 5 (pid: " +
+                                    std::to_string(agent_pid) + ") of binary: /opt/conda/bin/python"}),
+                           Log("gx-07/kern.log",
+                               {"Dec  4 06:02:10 gx-07 kernel: python[30412]: segfault at 7f2e00000010 ip "
+                                "00007f2e8c1d42b0 sp 00007ffd5a1e3c80 error 6 in flash_attn_2_cuda.so[7f2e8bc00000+"
+                                "3f1000] likely on CPU 41 (core 9, socket 0)"})}));
+}
+
+TEST_CASE("plc5: a kernel segfault of the pid torchelastic reported failed as local_rank 5 is GPU 5's") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(SegfaultCase(30412));
+  CHECK(d.root_cause == "rank_process_crash");
+  // Before: gx-07 (the pid was tied to no rank: the agent's line names a local rank, no global one).
+  CHECK(d.component == "gx-07/gpu5");
+}
+
+TEST_CASE("plc5: a segfault of a pid no failure line names stays on the node (guard)") {
+  Diagnosis d = testing::RunCaseWithOwnProbes(SegfaultCase(30415));
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "gx-07");
 }
 
 
