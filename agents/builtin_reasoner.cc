@@ -3269,6 +3269,35 @@ std::string HintFromLauncher(const std::string& source, const std::string& line,
   return line.substr(l->length);
 }
 
+// The one GPU index an `nvidia-smi ... -i N` / `--id=N` command in a log's source selects ("ssh
+// gpu-q05 nvidia-smi -q -i 6 -d PERFORMANCE | sed -n 8,26p": 6): its output is that GPU's (PLC5).
+// -1 for no such command, a list ("-i 0,6"), a bus id or UUID, or words after `|`, `;`, `&&`, `||`
+// (a `grep -i` is not nvidia-smi's).
+int NvidiaSmiSelectedGpu(const std::string& source) {
+  if (source.size() > 400 || source.find("nvidia-smi") == std::string::npos) return -1;
+  std::istringstream in(source);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  size_t k = 0;
+  while (k < words.size() && words[k] != "nvidia-smi" &&
+         !(words[k].size() > 11 && words[k].compare(words[k].size() - 11, 11, "/nvidia-smi") == 0)) {
+    ++k;
+  }
+  for (size_t i = k + 1; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w == "|" || w == ";" || w == "&&" || w == "||") break;
+    std::string value;
+    if ((w == "-i" || w == "--id") && i + 1 < words.size()) value = words[i + 1];
+    else if (w.rfind("--id=", 0) == 0) value = w.substr(5);
+    else continue;
+    if (value.empty() || value.size() > 2 || !std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      return -1;
+    }
+    return ParseInt32(value).value_or(-1);
+  }
+  return -1;
+}
+
 ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   ComponentHint h;
   const std::regex& kRank = SourceRankRegex();
@@ -3283,6 +3312,7 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   const std::string rest = h.node.empty() || slash == std::string::npos ? (h.node.empty() ? source : "")
                                                                         : source.substr(slash);
   if (std::regex_search(rest, m, kGpu)) h.gpu = ParseInt32(m.str(2)).value_or(-1);
+  if (h.gpu < 0 && !h.node.empty()) h.gpu = NvidiaSmiSelectedGpu(source);
   static const std::regex kHcaInSource(R"((mlx5_\d+|ibp\d+s\d+|hfi1_\d+)(/|$))");
   if (std::regex_search(source, m, kHcaInSource)) h.hca = m.str(1);
   if (h.rank >= 0) {

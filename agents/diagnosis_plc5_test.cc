@@ -6,6 +6,7 @@
 //      cell holding both "UUID: GPU-..." and "PCI Bus ID: ..." (GpuIdReader).
 //   3. A kernel's "python3[PID]: segfault" is the GPU of the local rank torchelastic's agent reported
 //      failed with that pid ("failed (exitcode: -11) local_rank: 5 (pid: PID)"), on the same node.
+//   4. A log whose source is `nvidia-smi ... -i N` (or `--id=N`) on a node is GPU N's output.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -23,6 +24,13 @@ namespace {
 
 using testing::Case;
 using testing::Log;
+
+// The case's diagnosis names `root_cause` at `component`.
+void CheckPlaced(const Json& c, const std::string& root_cause, const std::string& component) {
+  Diagnosis d = testing::RunCaseWithOwnProbes(c);
+  CHECK(d.root_cause == root_cause);
+  CHECK(d.component == component);
+}
 
 // A vision job of three pods on kc-a100-01..03; pod dino-trainer-1 was OOM-killed by the kubelet.
 // `node_line` is the describe excerpt's "Node:" line ("" for none).
@@ -58,16 +66,12 @@ TEST_CASE("plc5: KubePodReader ties a describe excerpt's Node: to the pod its so
 }
 
 TEST_CASE("plc5: a pod's OOM kill read from kubectl describe / logs sources is its node's") {
-  Diagnosis d = testing::RunCaseWithOwnProbes(PodOomCase("Node:             kc-a100-02/10.12.0.2"));
-  CHECK(d.root_cause == "host_oom");
   // Before: job (the pod's node was named only by the describe excerpt, whose "Name:" line was cut).
-  CHECK(d.component == "kc-a100-02");
+  CheckPlaced(PodOomCase("Node:             kc-a100-02/10.12.0.2"), "host_oom", "kc-a100-02");
 }
 
 TEST_CASE("plc5: a pod's OOM kill with no line naming its node stays the job's (guard)") {
-  Diagnosis d = testing::RunCaseWithOwnProbes(PodOomCase(""));
-  CHECK(d.root_cause == "host_oom");
-  CHECK(d.component == "job");
+  CheckPlaced(PodOomCase(""), "host_oom", "job");
 }
 
 TEST_CASE("plc5: dcgmi discovery rows under a grep that cut the header tie their GPU's names") {
@@ -97,25 +101,20 @@ Json UuidXidCase(const std::vector<std::string>& discovery) {
 }
 
 TEST_CASE("plc5: an Xid 79 named by UUID is the GPU dcgmi discovery's grep'd rows tie the UUID to") {
-  Diagnosis d = testing::RunCaseWithOwnProbes(UuidXidCase(
+  // Before: dg-04 (the header cut, the rows were not read as dcgmi's).
+  CheckPlaced(UuidXidCase(
       {"$ dcgmi discovery -l | grep -B2 -A1 4c2e9f70",
        "| 6      | Name: NVIDIA A100-SXM4-80GB                                          |",
        "|        | PCI Bus ID: 00000000:C7:00.0                                         |",
-       "|        | Device UUID: GPU-4c2e9f70-1a3b-4d58-9e06-b7f1c2d3e4a5                |"}));
-  CHECK(d.root_cause == "gpu_fallen_off_bus");
-  // Before: dg-04 (the header cut, the rows were not read as dcgmi's).
-  CHECK(d.component == "dg-04/gpu6");
+       "|        | Device UUID: GPU-4c2e9f70-1a3b-4d58-9e06-b7f1c2d3e4a5                |"}), "gpu_fallen_off_bus", "dg-04/gpu6");
 }
 
 TEST_CASE("plc5: an Xid 79 named by a UUID no line ties to an index stays on the node (guard)") {
-  Diagnosis d = testing::RunCaseWithOwnProbes(UuidXidCase(
+  CheckPlaced(UuidXidCase(
       {"$ dcgmi discovery -l | grep -B2 -A1 4c2e9f70",
        "| 6      | Name: NVIDIA A100-SXM4-80GB                                          |",
-       "|        | Device UUID: GPU-9f9f9f9f-1a3b-4d58-9e06-b7f1c2d3e4a5                |"}));
-  CHECK(d.root_cause == "gpu_fallen_off_bus");
-  CHECK(d.component == "dg-04");
+       "|        | Device UUID: GPU-9f9f9f9f-1a3b-4d58-9e06-b7f1c2d3e4a5                |"}), "gpu_fallen_off_bus", "dg-04");
 }
-
 
 // A job on gx-06..07 whose worker segfaulted in a custom CUDA extension; the agent's failure line on
 // gx-07 names local rank 5 and pid `agent_pid`; the kernel's line names pid 30412.
@@ -134,18 +133,44 @@ Json SegfaultCase(int agent_pid) {
 }
 
 TEST_CASE("plc5: a kernel segfault of the pid torchelastic reported failed as local_rank 5 is GPU 5's") {
-  Diagnosis d = testing::RunCaseWithOwnProbes(SegfaultCase(30412));
-  CHECK(d.root_cause == "rank_process_crash");
   // Before: gx-07 (the pid was tied to no rank: the agent's line names a local rank, no global one).
-  CHECK(d.component == "gx-07/gpu5");
+  CheckPlaced(SegfaultCase(30412), "rank_process_crash", "gx-07/gpu5");
 }
 
 TEST_CASE("plc5: a segfault of a pid no failure line names stays on the node (guard)") {
-  Diagnosis d = testing::RunCaseWithOwnProbes(SegfaultCase(30415));
-  CHECK(d.root_cause == "rank_process_crash");
-  CHECK(d.component == "gx-07");
+  CheckPlaced(SegfaultCase(30415), "rank_process_crash", "gx-07");
 }
 
+// A slow job; the responder read one GPU's clocks on th-02 with `source` (rank map: th-02 holds
+// ranks 8-15, local 0-7).
+Json ThrottleCase(const std::string& source) {
+  return Case("t-plc5-smi-i", {"th-01", "th-02"},
+              Json::array({Log("train.log (rank 0)",
+                               {"[2026-12-04 06:40:00] step 9000 | 3.12 s/step (baseline 2.40) | slowest rank 11"}),
+                           Log(source,
+                               {"    Clocks Event Reasons", "        HW Slowdown                       : Active",
+                                "            HW Thermal Slowdown           : Active",
+                                "        SW Thermal Slowdown               : Active", "    Temperature",
+                                "        GPU Current Temp                  : 92 C",
+                                "        GPU Slowdown Temp                 : 90 C"})}));
+}
+
+TEST_CASE("plc5: a throttle read from `nvidia-smi -q -i 3` on a node is GPU 3's") {
+  for (const char* source : {"ssh th-02 nvidia-smi -q -i 3 -d PERFORMANCE,TEMPERATURE | sed -n 8,20p",
+                             "ssh th-02 nvidia-smi --id=3 -q -d PERFORMANCE,TEMPERATURE"}) {
+    CAPTURE(source);
+    // Before: th-02 (the command's -i named no GPU).
+    CheckPlaced(ThrottleCase(source), "gpu_thermal_throttle", "th-02/gpu3");
+  }
+}
+
+TEST_CASE("plc5: a grep -i or a list of GPUs in the source names no GPU (guard)") {
+  for (const char* source : {"ssh th-02 nvidia-smi -q -d PERFORMANCE,TEMPERATURE | grep -i -A6 'Clocks Event'",
+                             "ssh th-02 nvidia-smi -q -i 2,3 -d PERFORMANCE,TEMPERATURE"}) {
+    CAPTURE(source);
+    CheckPlaced(ThrottleCase(source), "gpu_thermal_throttle", "th-02");
+  }
+}
 
 }  // namespace
 }  // namespace vigil
