@@ -28,6 +28,7 @@
 #include "core/parse.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
+#include "knowledge/incident_source.h"
 #include "knowledge/literal_prefilter.h"
 #include "probes/command_executor.h"
 
@@ -794,6 +795,103 @@ std::string FreeEvidenceId(const Diagnosis& d) {
   return id;
 }
 
+// The team's own past incidents that show what this log's signature-matched lines show (KB3,
+// 2026-12-04; WALKK2's item 4): "we saw this before: <title> (<where it came from>; fixed then:
+// <its fix>)". A log whose error lines all match signatures recalled nothing (the recall searched
+// only the alert's text and the lines no signature matched), so a postmortem or chat thread the team
+// imported with the same log line was never cited. Now each matched line (its first
+// kMaxSeenBeforeLines distinct signatures) is searched lexically among incidents; a hit counts when
+// it is not the shipped pack's (the pack's incident is the signature itself) and its own text (raw
+// text, symptoms) matches one of the signatures this log matched, or when its own stored signature
+// matched the log. Weight 0 (context, read, not counted: the diagnosis is unchanged); at most
+// kMaxSeenBefore, incidents the diagnosis already cites (`kb:ID`) left out.
+constexpr size_t kMaxSeenBefore = 3;
+constexpr size_t kMaxSeenBeforeLines = 5;
+constexpr size_t kSeenBeforeHits = 8;
+
+bool TeamIncident(const Incident& inc) { return !inc.source.empty() && !inc.source.starts_with("pack:"); }
+
+std::vector<Evidence> SeenBefore(const KnowledgeBase& kb, const KnowledgeFacts& facts, const Diagnosis& d) {
+  std::vector<Evidence> out;
+  if (facts.log_matches.empty()) return out;
+  std::set<std::string> cited;
+  for (const Evidence& e : d.evidence) {
+    if (e.source.starts_with("kb:")) cited.insert(e.source.substr(3));
+  }
+  std::set<std::string> patterns;
+  for (const SignatureMatch& m : facts.log_matches) patterns.insert(m.pattern);
+  auto cite = [&](const Incident& inc, const std::string& why) {
+    if (out.size() >= kMaxSeenBefore || !cited.insert(inc.id).second) return;
+    Evidence e;
+    e.kind = EvidenceKind::kKnowledge;
+    e.source = "kb:" + inc.id;
+    e.detail = "similar past incident: ";
+    e.detail += inc.title;
+    e.detail += " (";
+    e.detail += kb::IncidentSourceLabel(inc.source);
+    if (inc.started_at_ms > 0) {
+      e.detail += ", started ";
+      e.detail += FormatRfc3339Ms(inc.started_at_ms);
+    }
+    if (!inc.root_cause.empty() && inc.root_cause != "unknown") {
+      e.detail += "; cause then: ";
+      e.detail += inc.root_cause;
+    }
+    e.detail += "): ";
+    e.detail += why;
+    if (!inc.mitigation.empty()) {  // a postmortem's wrapped lines as one line
+      std::string fix;
+      for (char ch : Utf8Prefix(inc.mitigation, 300)) {
+        const bool space = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
+        if (!space) fix += ch;
+        else if (!fix.empty() && fix.back() != ' ') fix += ' ';
+      }
+      while (!fix.empty() && fix.back() == ' ') fix.pop_back();
+      e.detail += "; fixed then: ";
+      e.detail += fix;
+    }
+    e.time_ms = inc.started_at_ms > 0 ? inc.started_at_ms : 0;
+    e.weight = 0;
+    out.push_back(std::move(e));
+  };
+  // Incidents the team imported with a log signature of their own that matched here.
+  for (const SignatureMatch& m : facts.log_matches) {
+    auto it = facts.incidents.find(m.incident_id);
+    if (it == facts.incidents.end() || !TeamIncident(it->second)) continue;
+    cite(it->second, "its log signature `" + Utf8Prefix(m.pattern, 120) + "` matched this log");
+  }
+  // Incidents whose text shows a line matched here.
+  std::set<std::string> searched, checked;
+  for (const SignatureMatch& m : facts.log_matches) {
+    if (out.size() >= kMaxSeenBefore || searched.size() >= kMaxSeenBeforeLines) break;
+    if (!searched.insert(m.pattern).second) continue;
+    SearchQuery q;
+    q.text = m.line;
+    q.k = kSeenBeforeHits;
+    q.mode = SearchMode::kLexical;
+    q.include_guides = false;
+    auto hits = kb.Search(q);
+    if (!hits.ok()) continue;
+    for (const SearchHit& h : *hits) {
+      if (h.kind != SearchHit::Kind::kIncident || !TeamIncident(h.incident) || cited.count(h.incident.id) ||
+          !checked.insert(h.incident.id).second) {
+        continue;
+      }
+      std::vector<std::string> lines = h.incident.symptoms;
+      std::istringstream raw(h.incident.raw_text);
+      for (std::string line; std::getline(raw, line);) lines.push_back(RemoveFaultsSaidAbsent(line));
+      auto theirs = kb.MatchLogLines(lines);
+      if (!theirs.ok()) continue;
+      for (const SignatureMatch& t : *theirs) {
+        if (!patterns.count(t.pattern)) continue;
+        cite(h.incident, "its text shows `" + Utf8Prefix(t.matched, 120) + "`, as this log does");
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 // A pod-only alert whose node the case does not name (no kube_pod_info: KSM2) answered on `job`
 // (PLC, 2026-12-04): the component stays `job` (the taxonomy's grammar is node[/gpuN|/mlx5_N] or
 // job, and no node is known), but the answer says which pod. A GPU's own fault (the taxonomy's gpu
@@ -1028,6 +1126,11 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     report.diagnosis.evidence.push_back(std::move(*pod_place));
   }
   if (pod_unplaced) SayAlertPod(*c.alert, facts.layers, report);
+  for (Evidence& e : SeenBefore(*options_.kb, facts, report.diagnosis)) {
+    e.id = FreeEvidenceId(report.diagnosis);
+    report.trace.push_back(Json{{"agent", "seen_before"}, {"incident", e.source.substr(3)}, {"said", e.detail}});
+    report.diagnosis.evidence.push_back(std::move(e));
+  }
   if (options_.llm == nullptr) return report;
 
   // ---- LLM path: the model plans and explains through the same tools. ----
