@@ -273,7 +273,8 @@ TEST_CASE("import: a Slack thread that crosses midnight is one incident; users.j
                                    ":6 W message 3: a reply to thread `1793636000.000000`, whose first message is not "
                                    "imported (skipped above, or in no file of this import); its replies are kept as "
                                    "one incident\n" +
-                                   day1 + ":2 W empty root_cause; stored as `unknown`\n" + day2 +
+                                   day1 + ":2 W empty root_cause; stored as `unknown` (its root-cause text names no "
+                                   "category and matches no log signature)\n" + day2 +
                                    ":6 W empty root_cause; stored as `unknown`\n" + (dir.path / "users.json").string() +
                                    ":0 W read as the Slack export's user names (for its day files), not as "
                                    "incidents\n");
@@ -333,6 +334,80 @@ TEST_CASE("Mattermost: the replies under a bot's post or a post with no text are
                "imported") != std::string::npos);
   CHECK(m.find("mm.jsonl:2 W post on line 2: no text; skipped\n") != std::string::npos);
   CHECK(m.find("mm.jsonl:0 W skipped 1 bot posts (not a person's message)\n") != std::string::npos);
+}
+
+// KB3 (2026-12-04): a thread's or postmortem's root cause was stored `unknown` whatever its
+// "Root cause:" prose said, so `--category` and recall by category missed it. Now the category the
+// prose states clearly (it names one, or a stored log signature of one matches it) is taken, said.
+TEST_CASE("import: a thread's or postmortem's root-cause text gives its category when it is clear") {
+  auto kb = MemoryKb();
+  Incident ib;  // the pack's kind of entries: a category with its log signatures
+  ib.id = "sig-ib";
+  ib.title = "IB port down";
+  ib.log_signatures = {R"(\b(mlx5_\d+|infiniband)\b.*\b(port|link)\b.*\bdown\b)"};
+  ib.root_cause = "ib_link_failure";
+  ib.source = "pack:test";
+  Incident nvl;
+  nvl.id = "sig-nvl";
+  nvl.title = "Xid 74";
+  nvl.log_signatures = {R"(\bXid\b.*\b74\b)"};
+  nvl.root_cause = "nvlink_error";
+  nvl.source = "pack:test";
+  REQUIRE(kb->ImportIncidents(std::vector<Incident>{ib, nvl}, "test").ok());
+  TempDir dir("vigil_kb3_cause");
+  fs::create_directories(dir.path / "oncall");
+  std::ofstream(dir.path / "oncall" / "2026-11-20.json") << R"([
+  {"type": "message", "ts": "1795000000.000100", "user": "U1", "text": "job 7 hung: NCCL watchdog on rank 12"},
+  {"type": "message", "ts": "1795000100.000200", "user": "U2", "text": "Root cause: flapping HDR cable on gpu-b-112 mlx5_3 (port down, symbol errors).\nFix: reseated the cable", "thread_ts": "1795000000.000100"},
+  {"type": "message", "ts": "1795001000.000300", "user": "U1", "text": "eval jobs die at load on pool-c"},
+  {"type": "message", "ts": "1795001100.000400", "user": "U2", "text": "RCA: a CUDA OOM: zombie processes held 61 GiB", "thread_ts": "1795001000.000300"},
+  {"type": "message", "ts": "1795002000.000500", "user": "U1", "text": "job 9 slow since noon"},
+  {"type": "message", "ts": "1795002100.000600", "user": "U2", "text": "Root cause: not found yet, the job was restarted", "thread_ts": "1795002000.000500"},
+  {"type": "message", "ts": "1795003000.000700", "user": "U1", "text": "job 11 crashed"},
+  {"type": "message", "ts": "1795003100.000800", "user": "U2", "text": "Root cause: Xid 74 on GPU 2, and mlx5_1 port down at the same time", "thread_ts": "1795003000.000700"}
+])";
+  std::ofstream(dir.path / "pm.md") << "# Postmortem: pretrain stall\n\n## Summary\n\nThe job stalled.\n\n"
+                                       "## Root cause\n\nAn NVLink error on node-4 GPU 3 (Xid 74 in the kernel log).\n\n"
+                                       "## Resolution\n\nNode drained.\n";
+  auto r = kb->Import(dir.path.string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 5);
+  CHECK(r->rejected == 0);
+  auto cause = [&](const std::string& id) {
+    auto inc = kb->GetIncident(id);
+    REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+    return inc->root_cause;
+  };
+  CHECK(cause("slack:oncall:1795000000.000100") == "ib_link_failure");  // a signature matches its cause line
+  CHECK(cause("slack:oncall:1795001000.000300") == "cuda_oom");         // it names the category
+  CHECK(cause("slack:oncall:1795002000.000500") == "unknown");          // nothing clear
+  CHECK(cause("slack:oncall:1795003000.000700") == "unknown");          // two faults: not guessed
+  CHECK(cause("postmortem:pm") == "nvlink_error");                      // named and matched: one category
+  const std::string day = (dir.path / "oncall" / "2026-11-20.json").string();
+  const std::string all = Messages(r->issues);
+  CHECK(all.find(day + ":2 W root_cause inferred as `ib_link_failure` from its root-cause text: it matches the log "
+                       "signature `\\b(mlx5_\\d+|infiniband)\\b.*\\b(port|link)\\b.*\\bdown\\b` of incident `sig-ib`\n") !=
+        std::string::npos);
+  CHECK(all.find(day + ":4 W root_cause inferred as `cuda_oom` from its root-cause text: it names `cuda_oom`\n") !=
+        std::string::npos);
+  CHECK(all.find(day + ":6 W empty root_cause; stored as `unknown` (its root-cause text names no category and "
+                       "matches no log signature)\n") != std::string::npos);
+  CHECK(all.find(day + ":8 W empty root_cause; stored as `unknown` (its root-cause text points at 2 categories: "
+                       "`ib_link_failure` (it matches the log signature `\\b(mlx5_\\d+|infiniband)\\b.*\\b(port|link)\\b.*\\bdown\\b` "
+                       "of incident `sig-ib`), `nvlink_error` (it matches the log signature `\\bXid\\b.*\\b74\\b` of incident "
+                       "`sig-nvl`); not inferred)\n") != std::string::npos);
+  CHECK(all.find("pm.md:1 W root_cause inferred as `nvlink_error` from its root-cause text: it") != std::string::npos);
+  // Found by category, as `vigil kb search --category` asks.
+  SearchQuery q;
+  q.text = "cable";
+  q.category = "ib_link_failure";
+  q.include_guides = false;
+  auto hits = kb->Search(q);
+  REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
+  bool found = false;
+  for (const SearchHit& h : *hits) found = found || h.incident.id == "slack:oncall:1795000000.000100";
+  CHECK(found);
+  CAPTURE(all);
 }
 
 }  // namespace

@@ -3,10 +3,12 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <future>
 #include <list>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -18,6 +20,7 @@
 #include "core/parse.h"
 #include "core/regex_hazard.h"
 #include "core/source_tree.h"
+#include "core/utf8.h"
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
 #include "knowledge/lexical_index.h"
@@ -823,6 +826,96 @@ class KnowledgeBase::Impl {
 
   // --- import -------------------------------------------------------------------------------
 
+  // The category a chat thread's or postmortem's root-cause prose (`extra.root_cause_text`) states
+  // clearly (KB3, 2026-12-04), or "" with `why` saying why none: the categories the text names (an
+  // id of two or more words, written with `_`, `-` or spaces between them: "NVLink error",
+  // "cuda_oom") and those of the stored log signatures (the shipped pack's and the team's) matching
+  // one of its lines. Exactly one category among them is the answer; `why` then says what gave it.
+  // None, or two or more (the text names one fault and rules out another, or a signature of each
+  // matches), is left `unknown`.
+  std::string InferRootCause(const std::string& text, std::string* why) const {
+    std::vector<std::string> words;  // the text's words, lower case
+    std::string word;
+    for (char ch : text + " ") {
+      if (std::isalnum(static_cast<unsigned char>(ch))) {
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      } else if (!word.empty()) {
+        words.push_back(std::move(word));
+        word.clear();
+      }
+    }
+    std::map<std::string, std::string> found;  // category -> what gave it
+    for (const std::string& id : category_order) {
+      std::vector<std::string> parts(1);
+      for (char ch : id) {
+        if (ch != '_' && ch != '.' && ch != '-') parts.back() += ch;
+        else if (!parts.back().empty()) parts.emplace_back();
+      }
+      if (parts.back().empty()) parts.pop_back();
+      if (parts.size() < 2 || id == "unknown") continue;
+      for (size_t i = 0; i + parts.size() <= words.size(); ++i) {
+        if (std::equal(parts.begin(), parts.end(), words.begin() + static_cast<std::ptrdiff_t>(i))) {
+          found.emplace(id, "it names `" + id + "`");
+          break;
+        }
+      }
+    }
+    std::vector<std::string> lines(1);
+    for (char ch : text) {
+      if (ch == '\n') lines.emplace_back();
+      else lines.back() += ch;
+    }
+    if (LoadSignatureCache().ok()) {
+      for (const SignatureMatch& m : MatchLines(lines)) {
+        if (m.category.empty() || m.category == "unknown") continue;
+        found.emplace(m.category, "it matches the log signature `" + Utf8Prefix(m.pattern, 80) + "` of incident `" +
+                                      m.incident_id + "`");
+      }
+    }
+    if (found.size() == 1) {
+      *why = found.begin()->second;
+      return found.begin()->first;
+    }
+    if (found.empty()) {
+      *why = "its root-cause text names no category and matches no log signature";
+    } else {
+      *why = "its root-cause text points at " + std::to_string(found.size()) + " categories:";
+      for (const auto& [cat, from] : found) *why += (cat == found.begin()->first ? " `" : ", `") + cat + "` (" + from + ")";
+      *why += "; not inferred";
+    }
+    return "";
+  }
+
+  // The stored log signatures matching each of `lines` (the signature cache loaded).
+  std::vector<SignatureMatch> MatchLines(std::span<const std::string> lines) const {
+    // libstdc++'s regex matcher recurses per character; long lines are cut to keep the stack safe.
+    constexpr size_t kMaxLine = 4096;
+    // Only the signatures whose required literals occur in the line can match (literal_prefilter.h):
+    // the rest are not run, which leaves the result unchanged.
+    const auto& cache = *signature_cache;
+    std::vector<SignatureMatch> out;
+    std::vector<size_t> candidates;
+    for (size_t li = 0; li < lines.size(); ++li) {
+      std::string line = lines[li].size() > kMaxLine ? lines[li].substr(0, kMaxLine) : lines[li];
+      signature_prefilter->Candidates(line, &candidates);
+      for (size_t ci : candidates) {
+        const auto& c = cache[ci];
+        std::smatch m;
+        bool hit = false;
+        try {
+          hit = std::regex_search(line, m, c.re);
+        } catch (const std::regex_error&) {
+          continue;  // error_complexity / error_stack: treat as no match
+        }
+        if (!hit) continue;
+        for (const auto& owner : c.owners) {
+          out.push_back({li, lines[li], m.str(0), c.pattern, owner.incident_id, owner.category, owner.component});
+        }
+      }
+    }
+    return out;
+  }
+
   // Validates and normalises one incident in place; false when rejected (issue added).
   bool Validate(kb::ParsedIncident& p, const std::string& file, ImportReport* report,
                 std::vector<std::pair<std::string, std::string>>* new_categories) {
@@ -842,8 +935,15 @@ class KnowledgeBase::Impl {
     }
     inc.root_cause = std::string(kb::Trim(inc.root_cause));
     if (inc.root_cause.empty()) {
-      inc.root_cause = "unknown";
-      warn("empty root_cause; stored as `unknown`");
+      const Json* text = p.extra.is_object() && p.extra.contains("root_cause_text") ? &p.extra["root_cause_text"] : nullptr;
+      std::string why;
+      if (text != nullptr && text->is_string()) inc.root_cause = InferRootCause(text->get<std::string>(), &why);
+      if (!inc.root_cause.empty()) {
+        warn("root_cause inferred as `" + inc.root_cause + "` from its root-cause text: " + why);
+      } else {
+        inc.root_cause = "unknown";
+        warn("empty root_cause; stored as `unknown`" + (why.empty() ? std::string() : " (" + why + ")"));
+      }
     } else if (inc.root_cause != "unknown" && !categories.contains(inc.root_cause)) {
       if (!ValidCategoryId(inc.root_cause)) {
         return reject("root_cause `" + inc.root_cause +
@@ -2401,33 +2501,7 @@ Result<std::vector<SignatureMatch>> KnowledgeBase::MatchLogLines(std::span<const
   std::lock_guard lock(impl_->mu);
   RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/false));
   RETURN_IF_ERROR(impl_->LoadSignatureCache());
-  // libstdc++'s regex matcher recurses per character; long lines are cut to keep the stack safe.
-  constexpr size_t kMaxLine = 4096;
-  // Only the signatures whose required literals occur in the line can match (literal_prefilter.h):
-  // the rest are not run, which leaves the result unchanged.
-  const auto& cache = *impl_->signature_cache;
-  std::vector<SignatureMatch> out;
-  std::vector<size_t> candidates;
-  for (size_t li = 0; li < lines.size(); ++li) {
-    std::string line = lines[li].size() > kMaxLine ? lines[li].substr(0, kMaxLine) : lines[li];
-    impl_->signature_prefilter->Candidates(line, &candidates);
-    for (size_t ci : candidates) {
-      const auto& c = cache[ci];
-      std::smatch m;
-      bool hit = false;
-      try {
-        hit = std::regex_search(line, m, c.re);
-      } catch (const std::regex_error&) {
-        continue;  // error_complexity / error_stack: treat as no match
-      }
-      if (!hit) continue;
-      for (const auto& owner : c.owners) {
-        out.push_back(
-            {li, lines[li], m.str(0), c.pattern, owner.incident_id, owner.category, owner.component});
-      }
-    }
-  }
-  return out;
+  return impl_->MatchLines(lines);
 }
 
 Result<std::vector<Signature>> KnowledgeBase::Signatures(std::optional<SignatureKind> kind,

@@ -120,6 +120,14 @@ check "import: an empty Slack message named" 0 '2026-11-19.json:18: warning: mes
   -- "$VIGIL" kb import knowledge/testdata/oncall_slack
 check "search: a Slack thread's fix" 0 'mitigation: drained gpu-b-112, reseated the cable' \
   -- "$VIGIL" kb search "rank 37 mlx5_3 port down gpu-b-112" --k 1
+# Its "Root cause:" line matches a pack signature of one category: taken as its root_cause, said
+# (KB3, 2026-12-04; before, `unknown`, so `--category` missed it).
+check "import: a Slack thread's category inferred from its Root cause line" 0 \
+  '2026-11-18.json:9: warning: root_cause inferred as `ib_link_failure` from its root-cause text: it matches the log signature .* of incident `pack-ib-link-flap-counters`' \
+  -- "$VIGIL" kb import knowledge/testdata/oncall_slack
+json_check "search --category: a Slack thread by its inferred category" \
+  'any(h["incident"]["id"] == "slack:oncall:1794988800.001200" for h in j)' \
+  -- "$VIGIL" kb search "cable" --category ib_link_failure --k 5 --no-guides --json
 # A Slack thread that runs past midnight UTC: its fix is in the next day's file (SLK). Before: the
 # reply was rejected (`first message is not in this file`) and users.json read as 2 bad records.
 mkdir -p "$tmp/slk/oncall"
