@@ -799,7 +799,7 @@ std::string FreeEvidenceId(const Diagnosis& d) {
 // 2026-12-04; WALKK2's item 4): "we saw this before: <title> (<where it came from>; fixed then:
 // <its fix>)". A log whose error lines all match signatures recalled nothing (the recall searched
 // only the alert's text and the lines no signature matched), so a postmortem or chat thread the team
-// imported with the same log line was never cited. Now each matched line (its first
+// imported with the same log line was never cited. Now each matched line's signature match (the first
 // kMaxSeenBeforeLines distinct signatures) is searched lexically among incidents; a hit counts when
 // it is not the shipped pack's (the pack's incident is the signature itself) and its own text (raw
 // text, symptoms) matches one of the signatures this log matched, or when its own stored signature
@@ -807,7 +807,7 @@ std::string FreeEvidenceId(const Diagnosis& d) {
 // kMaxSeenBefore, incidents the diagnosis already cites (`kb:ID`) left out.
 constexpr size_t kMaxSeenBefore = 3;
 constexpr size_t kMaxSeenBeforeLines = 5;
-constexpr size_t kSeenBeforeHits = 8;
+constexpr size_t kSeenBeforeHits = 16;
 
 bool TeamIncident(const Incident& inc) { return !inc.source.empty() && !inc.source.starts_with("pack:"); }
 
@@ -865,8 +865,10 @@ std::vector<Evidence> SeenBefore(const KnowledgeBase& kb, const KnowledgeFacts& 
   for (const SignatureMatch& m : facts.log_matches) {
     if (out.size() >= kMaxSeenBefore || searched.size() >= kMaxSeenBeforeLines) break;
     if (!searched.insert(m.pattern).second) continue;
+    // The signature's matched words: an incident holding them ranks by them, not by the line's
+    // numbers and paths (with the whole line the postmortem fell below the top 8 behind pack entries).
     SearchQuery q;
-    q.text = m.line;
+    q.text = m.matched.size() >= 8 ? m.matched : m.line;
     q.k = kSeenBeforeHits;
     q.mode = SearchMode::kLexical;
     q.include_guides = false;
