@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/time_util.h"
 #include "knowledge/importers.h"
 #include "knowledge/kb_testdata_testing.h"
 #include "knowledge/knowledge_base.h"
@@ -408,6 +409,83 @@ TEST_CASE("import: a thread's or postmortem's root-cause text gives its category
   for (const SearchHit& h : *hits) found = found || h.incident.id == "slack:oncall:1795000000.000100";
   CHECK(found);
   CAPTURE(all);
+}
+
+// KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
+// stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
+TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolved_at, said; times it cannot read said") {
+  auto md = [](const std::string& title, const std::string& timeline) {
+    return "# " + title + "\n\n## Summary\n\nThe job stalled.\n\n## Timeline\n\n" + timeline +
+           "\n## Root cause\n\nA bad cable.\n\n## Resolution\n\nReplaced it.\n";
+  };
+  struct Case {
+    std::string name, title, timeline;
+    int64_t started, resolved;  // Unix ms; 0: not set
+    std::string said;           // the warning on the Timeline heading's line (line 7)
+  };
+  const std::vector<Case> cases = {
+      {"list, date from the title, past midnight, a resolved entry", "Pretrain stall (2026-11-02)",
+       "- 22:10 job stops making progress\n- 23:55 on-call paged\n- 01:20 node drained; training resumed from step 800\n"
+       "- 09:00 RCA meeting\n",
+       1793657400000, 1793668800000,
+       "Timeline read: started_at 2026-11-02T22:10:00Z (line 9, its first entry), resolved_at 2026-11-03T01:20:00Z "
+       "(line 11); the date from the title; times without a zone read as UTC"},
+      {"table with dates and offsets, bold times, 12-hour clock", "Pretrain stall",
+       "| time | what |\n|---|---|\n| **2026-11-02 11:50 pm +01:00** | alert fired |\n"
+       "| 2026-11-03 00:40 +01:00 | link restored, job recovered |\n",
+       0, 0, ""},
+      {"a zone name is not read", "Stall (2026-11-02)", "- 02:10 PST job stops\n- 04:00 PST resolved\n", 0, 0,
+       "Timeline: zone `PST` (line 9) is not read (write UTC or an offset such as +01:00); started_at and "
+       "resolved_at not set"},
+      {"no date anywhere", "Pretrain stall", "- 02:10 job stops\n- 04:00 resolved\n", 0, 0,
+       "Timeline: its times have no date (none in the entries, the title, the file name or the text); started_at "
+       "and resolved_at not set"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    const std::string text = md(c.title, c.timeline);
+    kb::ParsedGuide g;
+    std::vector<ImportIssue> issues;
+    REQUIRE(kb::ParseGuideMarkdown(text, "pm/stall.md", 1 << 20, &g, &issues));
+    kb::ParsedIncident p;
+    REQUIRE(kb::ParsePostmortemMarkdown(g, text, &p, &issues));
+    if (c.name.starts_with("table")) {
+      // 2026-11-02 23:50 +01:00 = 22:50Z; 2026-11-03 00:40 +01:00 = 23:40Z the day before.
+      CHECK(FormatRfc3339Ms(p.incident.started_at_ms) == "2026-11-02T22:50:00Z");
+      CHECK(FormatRfc3339Ms(p.incident.resolved_at_ms) == "2026-11-02T23:40:00Z");
+      REQUIRE(issues.size() == 1);
+      CHECK(issues[0].message ==
+            "Timeline read: started_at 2026-11-02T22:50:00Z (line 11, its first entry), resolved_at "
+            "2026-11-02T23:40:00Z (line 12)");
+      continue;
+    }
+    CHECK(p.incident.started_at_ms == c.started);
+    CHECK(p.incident.resolved_at_ms == c.resolved);
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].file == "pm/stall.md");
+    CHECK(issues[0].line == 7);
+    CHECK_FALSE(issues[0].rejected);
+    CHECK(issues[0].message == c.said);
+  }
+  // Through Import: found by time.
+  TempDir dir("vigil_kb3_timeline");
+  std::ofstream(dir.path / "2026-11-02-stall.md") << md("Pretrain stall", "- 02:10 job stops\n- 04:00 link restored\n");
+  auto kb = MemoryKb();
+  auto r = kb->Import((dir.path / "2026-11-02-stall.md").string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 1);
+  auto inc = kb->GetIncident("postmortem:2026-11-02-stall");
+  REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+  CHECK(FormatRfc3339Ms(inc->started_at_ms) == "2026-11-02T02:10:00Z");  // the date from the file name
+  CHECK(FormatRfc3339Ms(inc->resolved_at_ms) == "2026-11-02T04:00:00Z");
+  SearchQuery q;
+  q.text = "cable";
+  q.since_ms = 1793577600000;  // 2026-11-02T00:00:00Z
+  q.until_ms = 1793664000000;  // 2026-11-03T00:00:00Z
+  auto hits = kb->Search(q);
+  REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
+  REQUIRE(!hits->empty());
+  CHECK((*hits)[0].incident.id == "postmortem:2026-11-02-stall");
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <unordered_map>
 #include <span>
@@ -1047,7 +1049,190 @@ void ParseJsonExport(std::string_view content, const std::string& file, size_t m
   }
 }
 
-bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out) {
+namespace {
+
+// A postmortem's Timeline section read into started_at / resolved_at (KB3, 2026-12-04): each entry
+// (a list item, a table row or a line under the `Timeline` heading) that starts with a time
+// (`02:10`, `2:10 pm`, `02:10:30 UTC`, `2026-11-02 02:10`, `2026-11-02T02:10:00Z`, `+01:00`
+// offsets). started_at is the first entry's time, resolved_at the last entry's that says the
+// service came back (resolved, recovered, restored, resumed, mitigated, fixed, back); a time
+// without a date takes the entry's date before it, else the postmortem's date (the first
+// YYYY-MM-DD of its title, else of its file name, else of its text), and rolls to the next day
+// when it is earlier than the entry before it. A time without a zone is UTC. Said in one warning;
+// a zone name other than UTC / GMT / Z, or no date anywhere, is said and sets nothing.
+void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, ParsedIncident* out,
+                            std::vector<ImportIssue>* issues) {
+  static const std::regex kHeading(R"(^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$)");
+  static const std::regex kDate(R"(\b(\d{4})-(\d{2})-(\d{2})\b)");
+  static const std::regex kEntry(
+      R"(^(?:(\d{4}-\d{2}-\d{2})(?:[T ]|,\s*))?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([aApP]\.?[mM]\.?)?\s*)"
+      R"((Z|UTC|GMT|[+-]\d{2}:?\d{2}|PST|PDT|EST|EDT|CST|CDT|MST|MDT|CET|CEST|BST|IST|JST|KST|AEST|AEDT|HKT|SGT)?(?![\w:]))");
+  static const std::regex kBack(
+      R"(\b(resolved|recovered|restored|resumed|mitigated|fixed|back (up|online|in service|to normal)|all clear|closed)\b)",
+      std::regex::icase);
+  struct Entry {
+    size_t line;
+    int64_t ms;
+    std::string text;
+  };
+  std::vector<Entry> entries;
+  std::string date_from;  // where a date-less time's date came from
+  std::string default_date;
+  auto first_date = [&](std::string_view text) -> std::string {
+    std::match_results<std::string_view::const_iterator> m;
+    return std::regex_search(text.begin(), text.end(), m, kDate) ? m.str(0) : std::string();
+  };
+  bool in_timeline = false, fenced = false, no_date = false, zone_names = false;
+  std::string bad_zone, last_date;
+  int64_t timeline_line = 0;
+  size_t level = 0;
+  int64_t last_ms = 0;
+  size_t line_no = 0;
+  for (size_t at = 0; at <= content.size();) {
+    size_t nl = content.find('\n', at);
+    if (nl == std::string_view::npos) nl = content.size();
+    std::string line(content.substr(at, nl - at));
+    at = nl + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string_view t = Trim(line);
+    if (t.starts_with("```") || t.starts_with("~~~")) fenced = !fenced;
+    std::smatch h;
+    if (!fenced && std::regex_match(line, h, kHeading)) {
+      const size_t lv = static_cast<size_t>(h.length(1));
+      if (in_timeline && lv <= level) in_timeline = false;
+      if (AsciiLower(h.str(2)) == "timeline") {
+        in_timeline = true;
+        level = lv;
+        timeline_line = static_cast<int64_t>(line_no);
+      }
+      continue;
+    }
+    if (!in_timeline || fenced) continue;
+    // The entry's text: after a list marker, a table's first pipe, bold or code marks.
+    std::string e(t);
+    for (bool changed = true; changed;) {
+      changed = false;
+      std::string_view v = Trim(e);
+      for (std::string_view mark : {"- ", "* ", "+ ", "|", "**", "__", "`"}) {
+        if (v.starts_with(mark)) {
+          e = std::string(Trim(v.substr(mark.size())));
+          changed = true;
+          break;
+        }
+      }
+      if (!changed && !v.empty() && std::isdigit(static_cast<unsigned char>(v[0]))) {
+        size_t d = 0;
+        while (d < v.size() && std::isdigit(static_cast<unsigned char>(v[d]))) ++d;
+        if (d < 3 && d + 1 < v.size() && (v[d] == '.' || v[d] == ')') && v[d + 1] == ' ') {  // "1. 02:10 ..."
+          e = std::string(Trim(v.substr(d + 1)));
+          changed = true;
+        }
+      }
+    }
+    std::smatch m;
+    if (!std::regex_search(e, m, kEntry)) continue;
+    int hour = std::stoi(m.str(2));
+    const int minute = std::stoi(m.str(3));
+    const int second = m[4].matched ? std::stoi(m.str(4)) : 0;
+    if (m[5].matched) {
+      if (hour < 1 || hour > 12) continue;
+      const bool pm = std::tolower(static_cast<unsigned char>(m.str(5)[0])) == 'p';
+      hour = hour % 12 + (pm ? 12 : 0);
+    }
+    if (hour > 23 || minute > 59 || second > 59) continue;
+    std::string zone = m[6].matched ? m.str(6) : "";
+    std::string offset = "Z";
+    if (zone.empty()) {
+      zone_names = true;
+    } else if (zone == "Z" || zone == "UTC" || zone == "GMT") {
+      // UTC
+    } else if (zone[0] == '+' || zone[0] == '-') {
+      offset = zone.size() == 5 ? zone.substr(0, 3) + ":" + zone.substr(3) : zone;
+    } else {
+      bad_zone = zone + "` (line " + std::to_string(line_no);
+      break;
+    }
+    std::string date = m[1].matched ? m.str(1) : last_date;
+    bool dateless = !m[1].matched;
+    if (date.empty()) {
+      if (default_date.empty()) {
+        if (std::string d = first_date(guide.title); !d.empty()) {
+          default_date = d;
+          date_from = "the title";
+        } else if (std::string f = first_date(guide.path); !f.empty()) {
+          default_date = f;
+          date_from = "the file name";
+        } else if (std::string c = first_date(content); !c.empty()) {
+          default_date = c;
+          date_from = "the text";
+        }
+      }
+      if (default_date.empty()) {
+        no_date = true;
+        break;
+      }
+      date = default_date;
+    }
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
+    auto ms = ParseRfc3339Ms(date + buf + offset);
+    if (!ms.ok()) continue;  // 2026-02-30: no time
+    int64_t when = *ms;
+    // A date-less time earlier than the entry before it is on the next day.
+    if (dateless && !entries.empty() && when < last_ms) {
+      when += 86400000;
+      while (when < last_ms) when += 86400000;
+      std::string next = FormatRfc3339Ms(when).substr(0, 10);
+      last_date = next;
+    } else if (!dateless) {
+      last_date = date;
+    } else if (last_date.empty()) {
+      last_date = date;
+    }
+    last_ms = when;
+    entries.push_back({line_no, when, e});
+  }
+  if (timeline_line == 0) return;
+  const std::string where = guide.path;
+  if (!bad_zone.empty()) {
+    issues->push_back({where, timeline_line,
+                       "Timeline: zone `" + bad_zone + ") is not read (write UTC or an offset such as +01:00); "
+                       "started_at and resolved_at not set",
+                       false});
+    return;
+  }
+  if (no_date) {
+    issues->push_back({where, timeline_line,
+                       "Timeline: its times have no date (none in the entries, the title, the file name or the "
+                       "text); started_at and resolved_at not set",
+                       false});
+    return;
+  }
+  if (entries.empty()) return;
+  Incident& inc = out->incident;
+  std::string said = "Timeline read: started_at " + FormatRfc3339Ms(entries.front().ms) + " (line " +
+                     std::to_string(entries.front().line) + ", its first entry)";
+  if (inc.started_at_ms == 0) inc.started_at_ms = entries.front().ms;
+  const Entry* back = nullptr;
+  for (const Entry& e : entries) {
+    if (std::regex_search(e.text, kBack)) back = &e;
+  }
+  if (back != nullptr && back->ms >= entries.front().ms) {
+    if (inc.resolved_at_ms == 0) inc.resolved_at_ms = back->ms;
+    said += ", resolved_at " + FormatRfc3339Ms(back->ms) + " (line " + std::to_string(back->line) + ")";
+  } else {
+    said += "; no entry says it was resolved (resolved, recovered, restored, ...): resolved_at not set";
+  }
+  if (!date_from.empty()) said += "; the date from " + date_from;
+  if (zone_names) said += "; times without a zone read as UTC";
+  issues->push_back({where, timeline_line, std::move(said), false});
+}
+
+}  // namespace
+
+bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out,
+                             std::vector<ImportIssue>* issues) {
   // The last part of each chunk's heading path, lower-case.
   auto section = [](const std::string& heading) {
     auto gt = heading.rfind(" > ");
@@ -1090,6 +1275,7 @@ bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content,
   inc.source = guide.path;
   if (!cause.empty()) out->extra["root_cause_text"] = cause;
   out->line = 1;
+  if (issues != nullptr) ReadPostmortemTimeline(content, guide, out, issues);
   return true;
 }
 

@@ -104,7 +104,11 @@ bool IsSlackDayFileName(std::string_view filename);
 // `out` is one incident: title the `#` heading, symptoms the Summary and Impact sections, the
 // Resolution (or Mitigation / Fix) and Action items the mitigation, the Root cause section kept
 // as `root_cause_text`, root_cause the front matter's `category` (else empty: `unknown`), raw
-// text the whole document. False (nothing reported) when it is no postmortem: a guide.
-bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out);
+// text the whole document. False (nothing reported) when it is no postmortem: a guide. With
+// `issues`, its Timeline section's times are read into started_at / resolved_at (the first entry's
+// time; the last entry saying it was resolved / recovered / restored ...), said in one warning on
+// the Timeline heading's line, as are times that cannot be read (a zone name, no date anywhere).
+bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out,
+                             std::vector<ImportIssue>* issues = nullptr);
 
 }  // namespace vigil::kb

@@ -1941,11 +1941,13 @@ class KnowledgeBase::Impl {
       // A postmortem (Root cause and Summary / Impact / Resolution / ... headings) is an incident:
       // as a guide it had no cause or fix and diagnoses did not recall it.
       std::vector<kb::ParsedIncident> pm(1);
-      if (kb::ParsePostmortemMarkdown(g, content, &pm[0])) {
+      std::vector<ImportIssue> timeline;
+      if (kb::ParsePostmortemMarkdown(g, content, &pm[0], &timeline)) {
         report->issues.push_back({display, 0,
                                   "read as a postmortem (a Root cause heading): imported as incident `" +
                                       pm[0].incident.id + "`, not as a guide",
                                   false});
+        for (ImportIssue& i : timeline) report->issues.push_back(std::move(i));
         return WriteIncidents(pm, display, report);
       }
       return WriteGuide(g, report);

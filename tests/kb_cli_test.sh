@@ -152,11 +152,17 @@ check "import: postmortem read as an incident" 0 'read as a postmortem.*imported
   -- "$VIGIL" kb import knowledge/testdata/postmortem_ib_link.md
 check "search: the postmortem's resolution" 0 'mitigation: Drained the two nodes behind ib-leaf-14 port 31' \
   -- "$VIGIL" kb search "ib-leaf-14 transceiver" --k 1
+# Its Timeline gives when it started (KB3, 2026-12-04; before, started_at 0: --since never found it).
+check "import: a postmortem's Timeline read" 0 \
+  'postmortem_ib_link.md:12: warning: Timeline read: started_at 2026-11-02T02:10:00Z \(line 14, its first entry\); no entry says it was resolved' \
+  -- "$VIGIL" kb import knowledge/testdata/postmortem_ib_link.md
+check "search --since: the postmortem by its Timeline's start" 0 'postmortem:postmortem_ib_link' \
+  -- "$VIGIL" kb search "ib-leaf-14 transceiver" --since 2026-11-02T00:00:00Z --until 2026-11-03T00:00:00Z --k 1 --no-guides
 # A pasted log whose line matches a pack signature cites the postmortem showing the same line (KB3,
 # 2026-12-04; before, only the pack's signature: no past incident).
 echo '2026-11-02T02:40:11Z node-17 [rank 5] [E ProcessGroupNCCL.cpp:475] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88, OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 1800391 milliseconds before timing out.' >"$tmp/job.log"
 check "diagnose --log: the team's postmortem with the same line cited" 0 \
-  '"detail": "similar past incident: Postmortem: 6-hour stall .*\(knowledge/testdata/postmortem_ib_link.md\): its text shows `Watchdog caught collective operation timeout`, as this log does; fixed then: Drained the two nodes behind ib-leaf-14 port 31, replaced the transceiver, restarted from the last checkpoint' \
+  '"detail": "similar past incident: Postmortem: 6-hour stall .*\(knowledge/testdata/postmortem_ib_link.md(, started [^)]*)?\): its text shows `Watchdog caught collective operation timeout`, as this log does; fixed then: Drained the two nodes behind ib-leaf-14 port 31, replaced the transceiver, restarted from the last checkpoint' \
   -- "$VIGIL" diagnose --log "$tmp/job.log" --no-probes --json
 printf '[{"type":"message","ts":"1794988800.000100","text":"caf\xe9 GPU"}]' >"$tmp/latin1.json"
 check "import: a non-UTF-8 export named with its byte" 1 'latin1.json:1: rejected: invalid UTF-8 at byte 55 of the file' \
