@@ -488,5 +488,44 @@ TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolve
   CHECK((*hits)[0].incident.id == "postmortem:2026-11-02-stall");
 }
 
+// KB3 (2026-12-04): the export's root holds channels.json, groups.json, dms.json, mpims.json and
+// integration_logs.json beside users.json; imported with the root they were read as tracker records
+// and each rejected (`empty entry`), exit 1. And `<@U2>` mentions stayed ids in the thread's text.
+TEST_CASE("import: a Slack export's root: its metadata files said, not rejected; mentions named") {
+  TempDir dir("vigil_kb3_slack_root");
+  fs::create_directories(dir.path / "oncall");
+  auto write = [&](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
+  write(dir.path / "users.json", R"([{"id": "U1", "name": "maya", "profile": {"display_name": "maya.c"}},
+ {"id": "U2", "name": "ravi", "real_name": "Ravi Iyer"}])");
+  write(dir.path / "channels.json", R"([{"id": "C1", "name": "oncall", "created": 1790000000, "members": ["U1", "U2"]}])");
+  write(dir.path / "groups.json", "[]");
+  write(dir.path / "dms.json", R"([{"id": "D1", "created": 1790000000, "members": ["U1", "U2"]}])");
+  write(dir.path / "mpims.json", "[]");
+  write(dir.path / "integration_logs.json", R"({"logs": [{"user_id": "U1", "service_name": "PagerDuty", "date": "1790000000"}]})");
+  write(dir.path / "oncall" / "2026-11-21.json", R"([
+  {"type": "message", "ts": "1795100000.000100", "user": "U1", "text": "<@U2> gpu-d-9 lost GPU 4 (Xid 79), can you drain it?"},
+  {"type": "message", "ts": "1795100100.000200", "user": "U2", "text": "on it <@U1>; cc <@U7|sam> and <@U8>", "thread_ts": "1795100000.000100"}
+])");
+  auto kb = MemoryKb();
+  auto r = kb->Import(dir.path.string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 1);
+  CHECK(r->rejected == 0);
+  const std::string all = Messages(r->issues);
+  CAPTURE(all);
+  for (const char* meta : {"channels.json", "groups.json", "dms.json", "mpims.json", "integration_logs.json"}) {
+    CAPTURE(meta);
+    CHECK(all.find((dir.path / meta).string() +
+                   ":0 W a Slack export's metadata (channels, groups, DMs, integrations), not incidents: not "
+                   "imported\n") != std::string::npos);
+  }
+  CHECK(all.find(" R ") == std::string::npos);
+  auto inc = kb->GetIncident("slack:oncall:1795100000.000100");
+  REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+  CHECK(inc->raw_text ==
+        "maya.c: @Ravi Iyer gpu-d-9 lost GPU 4 (Xid 79), can you drain it?\nRavi Iyer: on it @maya.c; cc @sam and <@U8>\n");
+  CHECK(inc->title == "@Ravi Iyer gpu-d-9 lost GPU 4 (Xid 79), can you drain it?");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -872,6 +872,37 @@ bool IsSlackDay(const Json& j) {
   return slack * 2 > j.size();
 }
 
+// Slack's user mentions in a message's text, `<@U123>` or `<@U123|maya>`, as `@NAME` (users.json's
+// name, else the mention's own label); an id named nowhere stays as it is (KB3, 2026-12-04: the
+// raw text read "<@U2> can you drain it?").
+std::string SlackMentions(const std::string& text, const std::map<std::string, std::string>& user_names) {
+  std::string out;
+  size_t at = 0;
+  while (true) {
+    const size_t open = text.find("<@", at);
+    const size_t close = open == std::string::npos ? std::string::npos : text.find('>', open);
+    if (close == std::string::npos) break;
+    const std::string inner = text.substr(open + 2, close - open - 2);
+    const size_t bar = inner.find('|');
+    const std::string id = inner.substr(0, bar);
+    std::string name;
+    if (auto it = user_names.find(id); it != user_names.end()) name = it->second;
+    else if (bar != std::string::npos) name = inner.substr(bar + 1);
+    const bool is_id = !id.empty() && id.size() <= 32 &&
+                       std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+    out.append(text, at, open - at);
+    if (is_id && !name.empty()) {
+      out += '@';
+      out += name;
+    } else {
+      out.append(text, open, close + 1 - open);
+    }
+    at = close + 1;
+  }
+  out.append(text, at, std::string::npos);
+  return out;
+}
+
 // A Slack day file's messages appended to `msgs` (each naming `file`); bots and events counted
 // in one warning for the file.
 void SlackDayMessages(const Json& j, std::string_view content, const std::string& file, size_t max_bytes,
@@ -912,7 +943,7 @@ void SlackDayMessages(const Json& j, std::string_view content, const std::string
       m.user = StringField(e, "user");
       if (auto it = user_names.find(m.user); it != user_names.end()) m.user = it->second;
     }
-    m.text = StringField(e, "text");
+    m.text = SlackMentions(StringField(e, "text"), user_names);
     m.thread = StringField(e, "thread_ts");
     m.line = line_of(i);
     m.where = where;
@@ -936,6 +967,14 @@ std::string SlackPrefix(const std::string& file) {
 }
 
 }  // namespace
+
+bool IsSlackExportMetadata(std::string_view f) {
+  for (std::string_view name :
+       {"channels.json", "groups.json", "dms.json", "mpims.json", "integration_logs.json", "canvases.json"}) {
+    if (f == name) return true;
+  }
+  return false;
+}
 
 bool IsSlackDayFileName(std::string_view f) {
   if (f.size() != 15 || !f.ends_with(".json") || f[4] != '-' || f[7] != '-') return false;

@@ -98,6 +98,10 @@ std::map<std::string, std::string> ParseSlackUsers(std::string_view content, con
                                                    std::vector<ImportIssue>* issues);
 // True for a Slack day file's name: `YYYY-MM-DD.json`.
 bool IsSlackDayFileName(std::string_view filename);
+// True for the metadata files a Slack export holds beside its channel folders: `channels.json`,
+// `groups.json`, `dms.json`, `mpims.json`, `integration_logs.json`, `canvases.json` (users.json is
+// read for names: ParseSlackUsers).
+bool IsSlackExportMetadata(std::string_view filename);
 
 // A postmortem in Markdown: true when its headings name a root cause (`Root cause`, `Root cause
 // analysis`, `Cause`) and one of Summary / Impact / Resolution / Timeline / Action items. Then

@@ -2052,6 +2052,15 @@ class KnowledgeBase::Impl {
                                    false});
           continue;
         }
+        // The export's other metadata (KB3, 2026-12-04; before, read as tracker records and each
+        // rejected as an empty entry).
+        if (!slack_days.empty() && kb::IsSlackExportMetadata(f.filename().string())) {
+          report.issues.push_back({display_of(f), 0,
+                                   "a Slack export's metadata (channels, groups, DMs, integrations), not incidents: "
+                                   "not imported",
+                                   false});
+          continue;
+        }
         if (auto it = slack_days.find(f.parent_path()); it != slack_days.end() && kb::IsSlackDayFileName(f.filename().string())) {
           if (it->second.front() != f) continue;  // read with the first day of its folder
           std::vector<std::string> displays;
