@@ -527,5 +527,84 @@ TEST_CASE("import: a Slack export's root: its metadata files said, not rejected;
   CHECK(inc->title == "@Ravi Iyer gpu-d-9 lost GPU 4 (Xid 79), can you drain it?");
 }
 
+// KB3 (2026-12-04): the day file holding a thread's replies imported before the one holding its
+// first message (two `kb import` calls) left two incidents: the replies (with the fix) and the
+// thread's start. Now the thread takes the replies in when it comes; the earlier incident goes.
+TEST_CASE("import: replies imported before their thread are merged into it when the thread comes") {
+  TempDir dir("vigil_kb3_merge");
+  fs::create_directories(dir.path / "a" / "oncall");
+  fs::create_directories(dir.path / "b" / "oncall");
+  const fs::path day2 = dir.path / "b" / "oncall" / "2026-11-23.json";
+  const fs::path day1 = dir.path / "a" / "oncall" / "2026-11-22.json";
+  std::ofstream(day2) << R"([
+  {"type": "message", "ts": "1795400000.000300", "user_name": "ravi", "text": "Root cause: mlx5_2 port down on gpu-e-4", "thread_ts": "1795390000.000100"},
+  {"type": "message", "ts": "1795400100.000400", "user_name": "maya", "text": "Fix: drained gpu-e-4, reseated the cable", "thread_ts": "1795390000.000100"}
+])";
+  std::ofstream(day1) << R"([
+  {"type": "message", "ts": "1795390000.000100", "user_name": "maya", "text": "job 31 hung at step 120: NCCL watchdog on rank 9"},
+  {"type": "message", "ts": "1795390500.000200", "user_name": "ravi", "text": "rank 9 is on gpu-e-4, looking", "thread_ts": "1795390000.000100"}
+])";
+  auto kb = MemoryKb();
+  auto first = kb->Import(day2.string());
+  REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+  CHECK(first->added == 1);
+  REQUIRE(kb->GetIncident("slack:oncall:1795400000.000300").ok());  // the replies alone
+  auto second = kb->Import(day1.string());
+  REQUIRE_MESSAGE(second.ok(), second.status().ToString());
+  CHECK(second->added == 1);
+  CHECK(second->rejected == 0);
+  auto merged = kb->GetIncident("slack:oncall:1795390000.000100");
+  REQUIRE_MESSAGE(merged.ok(), merged.status().ToString());
+  CHECK(merged->raw_text ==
+        "maya: job 31 hung at step 120: NCCL watchdog on rank 9\nravi: rank 9 is on gpu-e-4, looking\n"
+        "ravi: Root cause: mlx5_2 port down on gpu-e-4\nmaya: Fix: drained gpu-e-4, reseated the cable\n");
+  CHECK(merged->mitigation == "drained gpu-e-4, reseated the cable");
+  CHECK(merged->source == day1.string());
+  auto gone = kb->GetIncident("slack:oncall:1795400000.000300");
+  CHECK(gone.status().code() == StatusCode::kNotFound);
+  const std::string all = Messages(second->issues);
+  CAPTURE(all);
+  CHECK(all.find(day1.string() + ":0 W incident `slack:oncall:1795400000.000300` (replies imported before from " +
+                 day2.string() + ", whose thread's first message is in this import) merged into its thread; the "
+                                 "earlier incident removed\n") != std::string::npos);
+  CHECK(all.find("stored:") == std::string::npos);
+  // Found once, the fix with its symptom.
+  SearchQuery q;
+  q.text = "job 31 hung NCCL watchdog rank 9 gpu-e-4";
+  q.k = 5;
+  q.include_guides = false;
+  auto hits = kb->Search(q);
+  REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
+  REQUIRE(!hits->empty());
+  CHECK((*hits)[0].incident.id == "slack:oncall:1795390000.000100");
+  for (const SearchHit& h : *hits) CHECK(h.incident.id != "slack:oncall:1795400000.000300");
+  // Imported again: nothing changes.
+  auto again = kb->Import(day1.string());
+  REQUIRE(again.ok());
+  CHECK(again->added == 0);
+  auto still = kb->GetIncident("slack:oncall:1795390000.000100");
+  REQUIRE(still.ok());
+  CHECK(still->mitigation == "drained gpu-e-4, reseated the cable");  // not replaced by the thread without its replies
+}
+
+// RVK's item 5: a message twice in a channel (the same `ts`): the second copy of a thread's first
+// message became the head of the first copy's thread. Now said and skipped.
+TEST_CASE("Slack: a message read twice (the same ts) is said and skipped, the thread one incident") {
+  const std::string day = R"([
+ {"type": "message", "ts": "1795500000.000100", "user": "U1", "text": "job 40 hung"},
+ {"type": "message", "ts": "1795500100.000200", "user": "U2", "text": "Fix: restarted it", "thread_ts": "1795500000.000100"},
+ {"type": "message", "ts": "1795500000.000100", "user": "U1", "text": "job 40 hung"}
+])";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseJsonExport(day, "export/oncall/2026-11-25.json", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].incident.raw_text == "U1: job 40 hung\nU2: Fix: restarted it\n");
+  CHECK(out[0].incident.mitigation == "restarted it");
+  CHECK(Messages(issues) ==
+        "export/oncall/2026-11-25.json:4 W message 3: `ts` `1795500000.000100` is a message read before "
+        "(export/oncall/2026-11-25.json:2); skipped\n");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -630,6 +630,24 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
                         std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
   std::vector<std::string> order;
   std::unordered_map<std::string, std::vector<const ChatMessage*>> threads;
+  // A message read twice (one day exported into two folders, or a thread's replies taken in again
+  // from the store): its first copy counts; a second with the same `ts` is said and skipped
+  // (RVK's item 5: the second copy of a thread's first message became the head of the first's
+  // thread).
+  {
+    std::unordered_map<std::string, const ChatMessage*> seen;
+    for (ChatMessage& m : msgs) {
+      auto [it, fresh] = seen.try_emplace(m.key, &m);
+      if (fresh) continue;
+      Issue(issues, m.file.empty() ? file : m.file, m.line,
+            m.where + ": `ts` `" + m.key + "` is a message read before (" +
+                (it->second->file.empty() ? file : it->second->file) + ":" + std::to_string(it->second->line) +
+                "); skipped",
+            /*rejected=*/false);
+      m.key.clear();
+    }
+    std::erase_if(msgs, [](const ChatMessage& m) { return m.key.empty(); });
+  }
   for (const ChatMessage& m : msgs) {
     if (m.thread.empty() || m.thread == m.key) {
       if (!threads.contains(m.key)) order.push_back(m.key);
@@ -682,6 +700,15 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
     }
     if (!cause.empty()) p.extra["root_cause_text"] = cause;
     if (t.size() > 1) p.extra["replies"] = static_cast<int64_t>(t.size() - 1);
+    // Replies whose thread's first message was not imported: the thread and the messages, so that
+    // the thread imported later takes them in (KB3, 2026-12-04; KnowledgeBase's ImportSlackDays).
+    if (auto o = std::find_if(orphan_key.begin(), orphan_key.end(), [&](const auto& kv) { return kv.second == key; });
+        o != orphan_key.end()) {
+      p.extra["thread_ts"] = o->first;
+      Json kept = Json::array();
+      for (const ChatMessage* m : t) kept.push_back(Json{{"ts", m->key}, {"user", m->user}, {"text", m->text}});
+      p.extra["messages"] = std::move(kept);
+    }
     inc.source = file_of(first);
     out->push_back(std::move(p));
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -1847,6 +1848,63 @@ class KnowledgeBase::Impl {
     return {};
   }
 
+  // The name a stored incident's replies are parsed under (never a file's: issues naming it are
+  // dropped).
+  static constexpr std::string_view kStoredRepliesFile = "\x01stored:";
+
+  // Stored incidents holding the replies of a thread whose first message is in `parsed` (same
+  // channel prefix, `thread_ts` their thread), each as a day file of its messages to parse with the
+  // channel; `absorbed` gets their ids and sources, `merged` each thread's replies so taken in (kept
+  // in its extra as `merged_replies`, read again when its day file is imported again).
+  Result<std::vector<kb::SlackDayFile>> StoredRepliesOf(const std::vector<kb::ParsedIncident>& parsed,
+                                                        std::vector<std::pair<std::string, std::string>>* absorbed,
+                                                        std::map<std::string, Json>* merged) {
+    std::vector<kb::SlackDayFile> out;
+    std::map<std::string, std::set<std::string>> heads;  // "slack:channel" -> thread keys started here
+    for (const kb::ParsedIncident& p : parsed) {
+      if (p.extra.is_object() && p.extra.contains("thread_ts")) continue;
+      const size_t colon = p.incident.id.rfind(':');
+      if (colon == std::string::npos) continue;
+      heads[p.incident.id.substr(0, colon)].insert(p.incident.id.substr(colon + 1));
+    }
+    for (const auto& [prefix, keys] : heads) {
+      ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id, source, extra FROM incidents WHERE id > ? AND id < ?"));
+      s.Bind(1, prefix + ":").Bind(2, prefix + ";");
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        const std::string id = s.Text(0);
+        Json extra = Json::parse(s.Text(2), nullptr, /*allow_exceptions=*/false);
+        if (!extra.is_object()) continue;
+        // The thread itself, stored with replies it took in before: they are taken in again, so that
+        // its day file imported again does not replace it with the thread without them.
+        const std::string key = id.substr(prefix.size() + 1);
+        const bool merged_head = keys.contains(key) && extra.contains("merged_replies");
+        const bool replies = extra.contains("thread_ts") && extra["thread_ts"].is_string() &&
+                             keys.contains(extra["thread_ts"].get<std::string>());
+        if (!merged_head && !replies) continue;
+        const Json& messages = merged_head ? extra["merged_replies"] : extra.contains("messages") ? extra["messages"] : Json();
+        if (!messages.is_array()) continue;
+        const std::string thread = merged_head ? key : extra["thread_ts"].get<std::string>();
+        Json day = Json::array();
+        for (const Json& m : messages) {
+          if (!m.is_object()) continue;
+          day.push_back(Json{{"type", "message"},
+                             {"ts", m.value("ts", "")},
+                             {"user_name", m.value("user", "")},
+                             {"text", m.value("text", "")},
+                             {"thread_ts", thread}});
+          Json& kept = (*merged)[prefix + ":" + thread];
+          if (!kept.is_array()) kept = Json::array();
+          kept.push_back(m);
+        }
+        if (!merged_head) absorbed->emplace_back(id, s.Text(1));
+        out.push_back({std::string(kStoredRepliesFile) + id, day.dump()});
+      }
+    }
+    return out;
+  }
+
   // A Slack channel's day files (one folder's `YYYY-MM-DD.json`, sorted: in date order) read as
   // one channel: a reply in the next day's file joins its thread (before: each file alone, the
   // reply rejected). A file that is no Slack day file is imported as a .json file alone is.
@@ -1866,8 +1924,56 @@ class KnowledgeBase::Impl {
     RETURN_IF_ERROR(GuardParse(displays.front(), [&] {
       kb::ParseSlackChannel(days, names, opts.max_document_bytes, &parsed, &report->issues, &not_slack);
     }));
+    // Replies imported before their thread (KB3, 2026-12-04): an earlier import kept the replies of
+    // a thread whose first message it did not have as one incident (`thread_ts`, `messages` in its
+    // extra). When that thread's first message comes, its replies are read again with this channel's
+    // messages, in time order, and the earlier incident is removed: one incident, the fix with its
+    // symptom. Before, the two stayed apart.
+    std::vector<std::pair<std::string, std::string>> absorbed;  // stored id, its source
+    std::map<std::string, Json> merged;                            // thread id -> replies taken in
+    {
+      ASSIGN_OR_RETURN(std::vector<kb::SlackDayFile> kept, StoredRepliesOf(parsed, &absorbed, &merged));
+      if (!kept.empty()) {
+        report->issues.resize(before);
+        parsed.clear();
+        not_slack.clear();
+        for (kb::SlackDayFile& k : kept) days.push_back(std::move(k));
+        RETURN_IF_ERROR(GuardParse(displays.front(), [&] {
+          kb::ParseSlackChannel(days, names, opts.max_document_bytes, &parsed, &report->issues, &not_slack);
+        }));
+        // The stored replies were said when they were imported.
+        std::erase_if(report->issues, [&](const ImportIssue& i) { return i.file.starts_with(kStoredRepliesFile); });
+        std::erase_if(not_slack, [&](size_t i) { return i >= paths.size(); });
+        for (kb::ParsedIncident& p : parsed) {
+          if (auto it = merged.find(p.incident.id); it != merged.end()) p.extra["merged_replies"] = it->second;
+        }
+      }
+    }
     for (size_t i = before; i < report->issues.size(); ++i)
       if (report->issues[i].rejected) ++report->rejected;
+    if (!absorbed.empty()) {
+      ASSIGN_OR_RETURN(Prepared prep, PrepareImport());
+      Writer w(this, &prep);
+      RETURN_IF_ERROR(w.Begin());
+      for (const auto& [id, source] : absorbed) {
+        if (Status del = DeleteStoredIncident(id); !del.ok()) {
+          w.Rollback();
+          return del;
+        }
+      }
+      if (Status c = w.Commit(); !c.ok()) {
+        w.Rollback();
+        return c;
+      }
+      signature_cache.reset();
+      for (const auto& [id, source] : absorbed) {
+        report->issues.push_back({displays.front(), 0,
+                                  "incident `" + id + "` (replies imported before from " + source +
+                                      ", whose thread's first message is in this import) merged into its thread; "
+                                      "the earlier incident removed",
+                                  false});
+      }
+    }
     // Written per day file, so that what the store says names the file the thread starts in.
     for (const std::string& d : displays) {
       std::vector<kb::ParsedIncident> mine;
