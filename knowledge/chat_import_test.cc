@@ -606,5 +606,35 @@ TEST_CASE("Slack: a message read twice (the same ts) is said and skipped, the th
         "(export/oncall/2026-11-25.json:2); skipped\n");
 }
 
+// RVK's item 1 (KB3, 2026-12-04): a message whose `text` is not a string was "no text; skipped" (a
+// warning, wrong about the cause); a non-string `thread_ts` silently made a reply its own thread.
+TEST_CASE("Slack / Mattermost: a field that is not a string is rejected naming it and its type") {
+  const std::string day = R"([
+ {"type": "message", "ts": "1795600000.000100", "user": "U1", "text": "job 50 hung"},
+ {"type": "message", "ts": "1795600100.000200", "user": "U2", "text": {"a": 1}, "thread_ts": "1795600000.000100"},
+ {"type": "message", "ts": "1795600200.000300", "user": "U2", "text": "Fix: restarted", "thread_ts": 1795600000.0001}
+])";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseJsonExport(day, "export/oncall/2026-11-26.json", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].incident.raw_text == "U1: job 50 hung\n");
+  CHECK(Messages(issues) ==
+        "export/oncall/2026-11-26.json:3 R message 2: `text` is an object, not a string; skipped\n"
+        "export/oncall/2026-11-26.json:4 R message 3: `thread_ts` is a number, not a string; skipped\n");
+  const std::string mm =
+      R"({"type":"post","post":{"channel":"oncall","user":"maya","message":["GPU lost"],"create_at":1795600000000}})" "\n"
+      R"({"type":"post","post":{"channel":"oncall","user":"maya","message":"ib0 down","create_at":1795600000000,)"
+      R"("replies":[{"user":"ravi","message":{"x":1},"create_at":1795600100000},{"user":"ravi","message":"Fix: reseated","create_at":1795600200000}]}})" "\n";
+  std::vector<kb::ParsedIncident> out2;
+  std::vector<ImportIssue> issues2;
+  kb::ParseMattermostExport(mm, "mm.jsonl", 1 << 20, &out2, &issues2);
+  REQUIRE(out2.size() == 1);
+  CHECK(out2[0].incident.raw_text == "maya: ib0 down\nravi: Fix: reseated\n");
+  CHECK(Messages(issues2) ==
+        "mm.jsonl:1 R post on line 1: `message` is an array, not a string; skipped with its replies\n"
+        "mm.jsonl:2 R reply 1 of the post on line 2: `message` is an object, not a string; skipped\n");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -780,6 +780,23 @@ std::string StringField(const Json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// "`text` is an object, not a string" for the first of `keys` that `j` holds as neither a string
+// nor null, else "" (RVK's item 1, KB3 2026-12-04: such a message was "no text; skipped", a
+// non-string `thread_ts` silently made a reply a thread of its own).
+std::string NotAString(const Json& j, std::initializer_list<const char*> keys) {
+  if (!j.is_object()) return "";
+  for (const char* key : keys) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_string() || it->is_null()) continue;
+    std::string what = it->is_object() ? "an object" : it->is_array() ? "an array" : "a " + std::string(it->type_name());
+    std::string out = "`";
+    out += key;
+    out += "` is " + what + ", not a string";
+    return out;
+  }
+  return "";
+}
+
 }  // namespace
 
 bool LooksLikeMattermostExport(std::string_view content) {
@@ -829,6 +846,10 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
       continue;
     }
     if (channel.empty()) channel = StringField(*post, "channel");
+    if (std::string bad = NotAString(*post, {"message", "user"}); !bad.empty()) {
+      Issue(issues, file, line_no, "post on line " + std::to_string(line_no) + ": " + bad + "; skipped with its replies");
+      continue;
+    }
     ChatMessage m;
     m.user = StringField(*post, "user");
     m.text = StringField(*post, "message");
@@ -847,6 +868,10 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
       int n = 0;
       for (const Json& r : (*post)["replies"]) {
         ++n;
+        if (std::string bad = NotAString(r, {"message", "user"}); !bad.empty()) {
+          Issue(issues, file, line_no, "reply " + std::to_string(n) + " of the post on line " + std::to_string(line_no) + ": " + bad + "; skipped");
+          continue;
+        }
         ChatMessage rm;
         rm.user = r.is_object() ? StringField(r, "user") : "";
         rm.text = r.is_object() ? StringField(r, "message") : "";
@@ -952,6 +977,10 @@ void SlackDayMessages(const Json& j, std::string_view content, const std::string
     }
     if (!subtype.empty() && subtype != "thread_broadcast" && subtype != "file_share" && subtype != "me_message") {
       ++skipped["`" + subtype + "` events"];
+      continue;
+    }
+    if (std::string bad = NotAString(e, {"text", "user", "user_name", "thread_ts"}); !bad.empty()) {
+      Issue(issues, file, line_of(i), where + ": " + bad + "; skipped");
       continue;
     }
     ChatMessage m;
