@@ -636,5 +636,29 @@ TEST_CASE("Slack / Mattermost: a field that is not a string is rejected naming i
         "mm.jsonl:2 R reply 1 of the post on line 2: `message` is an object, not a string; skipped\n");
 }
 
+// RVK's item 2 (KB3, 2026-12-04): a single tracker record with a list of objects (its comments) was
+// taken as a wrapper: its comments imported as the records, the record's own fields never said.
+TEST_CASE("tracker .json: a single record with a list of comments is one record, not a wrapper of them") {
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseJsonExport(R"({"summary": "GPU lost on gpu-f-2", "description": "Xid 79 at 03:10",
+  "comments": [{"author": "a", "body": "drained it"}]})",
+                      "rec1.json", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 1);  // the record itself (the import then rejects it: no title or raw_text)
+  CHECK(out[0].extra.contains("summary"));
+  CHECK(out[0].extra.contains("comments"));
+  const std::string all = Messages(issues);
+  CAPTURE(all);
+  CHECK(all.find("`summary`") != std::string::npos);  // its own fields are named, with a hint
+  CHECK(all.find("`author`") == std::string::npos);   // not its comment's
+  // A wrapper by a known key is still read.
+  std::vector<kb::ParsedIncident> out2;
+  std::vector<ImportIssue> issues2;
+  kb::ParseJsonExport(R"({"total": 1, "issues": [{"title": "GPU lost", "raw_text": "Xid 79"}]})", "jira.json", 1 << 20,
+                      &out2, &issues2);
+  REQUIRE(out2.size() == 1);
+  CHECK(out2[0].incident.title == "GPU lost");
+}
+
 }  // namespace
 }  // namespace vigil

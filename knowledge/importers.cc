@@ -1089,10 +1089,15 @@ void ParseJsonExport(std::string_view content, const std::string& file, size_t m
                      std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
   Json j;
   if (!ParseJsonFile(content, file, issues, &j)) return;
-  // One record alone, or a tracker's wrapper around its records (Jira: {"issues": [...]}).
+  // One record alone, or a tracker's wrapper around its records (Jira: {"issues": [...]}, ServiceNow
+  // {"result": [...]}, PagerDuty {"incidents": [...]}): only such a key is unwrapped. Before (RVK's
+  // item 2, fixed by KB3 2026-12-04) any first array of objects was: a single record with a
+  // `comments` list was replaced by its comments.
   if (j.is_object() && !j.contains("title") && !j.contains("raw_text")) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it->is_array() && !it->empty() && (*it)[0].is_object()) {
+    for (const char* key : {"issues", "incidents", "records", "items", "results", "result", "data", "tickets",
+                            "values", "entries"}) {
+      auto it = j.find(key);
+      if (it != j.end() && it->is_array() && !it->empty() && (*it)[0].is_object()) {
         Json inner = std::move(it.value());
         j = std::move(inner);
         break;
