@@ -660,5 +660,24 @@ TEST_CASE("tracker .json: a single record with a list of comments is one record,
   CHECK(out2[0].incident.title == "GPU lost");
 }
 
+// RVK's item 3 (KB3, 2026-12-04): a postmortem whose Root cause heading had nothing under it was
+// imported as a guide, nothing said.
+TEST_CASE("postmortem Markdown: an empty Root cause heading is still a postmortem, said") {
+  TempDir dir("vigil_kb3_pm_end");
+  std::ofstream(dir.path / "pm_end.md") << "# Stall of job 12\n\n## Summary\n\nThe job stalled.\n\n## Root cause\n";
+  auto kb = MemoryKb();
+  auto r = kb->Import((dir.path / "pm_end.md").string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 1);
+  auto inc = kb->GetIncident("postmortem:pm_end");
+  REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+  CHECK(inc->symptoms == std::vector<std::string>{"The job stalled."});
+  const std::string all = Messages(r->issues);
+  CAPTURE(all);
+  CHECK(all.find((dir.path / "pm_end.md").string() +
+                 ":7 W its Root cause heading has no text under it: read as a postmortem with no cause text\n") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -1350,7 +1350,32 @@ bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content,
     if (is_any(s, {"root cause", "root causes", "root cause analysis", "cause", "causes"})) has_cause = true;
     if (is_any(s, {"summary", "impact", "resolution", "timeline", "action items", "mitigation", "fix"})) has_other = true;
   }
+  // A Root cause heading with nothing under it makes no chunk: still a postmortem, said (RVK's item
+  // 3, KB3 2026-12-04: it was imported as a guide without a word).
+  int64_t empty_cause_line = 0;
+  if (!has_cause && has_other) {
+    static const std::regex kCauseHeading(R"(^ {0,3}#{1,6}\s+(root causes?|root cause analysis|causes?)\s*#*\s*$)",
+                                          std::regex::icase);
+    int64_t n = 0;
+    bool fenced = false;
+    for (size_t at = 0; at <= content.size() && empty_cause_line == 0;) {
+      size_t nl = content.find('\n', at);
+      if (nl == std::string_view::npos) nl = content.size();
+      std::string line(content.substr(at, nl - at));
+      at = nl + 1;
+      ++n;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::string_view t = Trim(line);
+      if (t.starts_with("```") || t.starts_with("~~~")) fenced = !fenced;
+      if (!fenced && std::regex_match(line, kCauseHeading)) empty_cause_line = n;
+    }
+    has_cause = empty_cause_line > 0;
+  }
   if (!has_cause || !has_other) return false;
+  if (empty_cause_line > 0 && issues != nullptr) {
+    issues->push_back({guide.path, empty_cause_line,
+                       "its Root cause heading has no text under it: read as a postmortem with no cause text", false});
+  }
   Incident& inc = out->incident;
   std::string cause, actions;
   for (const GuideChunk& c : guide.chunks) {
