@@ -1151,6 +1151,26 @@ void ParseJsonExport(std::string_view content, const std::string& file, size_t m
 
 namespace {
 
+// Each line of a Markdown document (its CR dropped) with its 1-based number and whether it is inside
+// a fenced code block (a fence line itself counts as inside); `fn` returns false to stop.
+template <typename Fn>
+void ForEachMarkdownLine(std::string_view content, Fn fn) {
+  bool fenced = false;
+  int64_t n = 0;
+  for (size_t at = 0; at <= content.size();) {
+    size_t nl = content.find('\n', at);
+    if (nl == std::string_view::npos) nl = content.size();
+    std::string line(content.substr(at, nl - at));
+    at = nl + 1;
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string_view t = Trim(line);
+    const bool fence = t.starts_with("```") || t.starts_with("~~~");
+    if (fence) fenced = !fenced;
+    if (!fn(line, n, fenced || fence)) return;
+  }
+}
+
 // A postmortem's Timeline section read into started_at / resolved_at (KB3, 2026-12-04): each entry
 // (a list item, a table row or a line under the `Timeline` heading) that starts with a time
 // (`02:10`, `2:10 pm`, `02:10:30 UTC`, `2026-11-02 02:10`, `2026-11-02T02:10:00Z`, `+01:00`
@@ -1171,7 +1191,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       R"(\b(resolved|recovered|restored|resumed|mitigated|fixed|back (up|online|in service|to normal)|all clear|closed)\b)",
       std::regex::icase);
   struct Entry {
-    size_t line;
+    int64_t line;
     int64_t ms;
     std::string text;
   };
@@ -1182,21 +1202,13 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     std::match_results<std::string_view::const_iterator> m;
     return std::regex_search(text.begin(), text.end(), m, kDate) ? m.str(0) : std::string();
   };
-  bool in_timeline = false, fenced = false, no_date = false, zone_names = false;
+  bool in_timeline = false, no_date = false, zone_names = false;
   std::string bad_zone, last_date;
   int64_t timeline_line = 0;
   size_t level = 0;
   int64_t last_ms = 0;
-  size_t line_no = 0;
-  for (size_t at = 0; at <= content.size();) {
-    size_t nl = content.find('\n', at);
-    if (nl == std::string_view::npos) nl = content.size();
-    std::string line(content.substr(at, nl - at));
-    at = nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  ForEachMarkdownLine(content, [&](const std::string& line, int64_t line_no, bool fenced) {
     std::string_view t = Trim(line);
-    if (t.starts_with("```") || t.starts_with("~~~")) fenced = !fenced;
     std::smatch h;
     if (!fenced && std::regex_match(line, h, kHeading)) {
       const size_t lv = static_cast<size_t>(h.length(1));
@@ -1204,11 +1216,11 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       if (AsciiLower(h.str(2)) == "timeline") {
         in_timeline = true;
         level = lv;
-        timeline_line = static_cast<int64_t>(line_no);
+        timeline_line = line_no;
       }
-      continue;
+      return true;
     }
-    if (!in_timeline || fenced) continue;
+    if (!in_timeline || fenced) return true;
     // The entry's text: after a list marker, a table's first pipe, bold or code marks.
     std::string e(t);
     for (bool changed = true; changed;) {
@@ -1231,16 +1243,16 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       }
     }
     std::smatch m;
-    if (!std::regex_search(e, m, kEntry)) continue;
+    if (!std::regex_search(e, m, kEntry)) return true;
     int hour = std::stoi(m.str(2));
     const int minute = std::stoi(m.str(3));
     const int second = m[4].matched ? std::stoi(m.str(4)) : 0;
     if (m[5].matched) {
-      if (hour < 1 || hour > 12) continue;
+      if (hour < 1 || hour > 12) return true;
       const bool pm = std::tolower(static_cast<unsigned char>(m.str(5)[0])) == 'p';
       hour = hour % 12 + (pm ? 12 : 0);
     }
-    if (hour > 23 || minute > 59 || second > 59) continue;
+    if (hour > 23 || minute > 59 || second > 59) return true;
     std::string zone = m[6].matched ? m.str(6) : "";
     std::string offset = "Z";
     if (zone.empty()) {
@@ -1251,7 +1263,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       offset = zone.size() == 5 ? zone.substr(0, 3) + ":" + zone.substr(3) : zone;
     } else {
       bad_zone = zone + "` (line " + std::to_string(line_no);
-      break;
+      return false;
     }
     std::string date = m[1].matched ? m.str(1) : last_date;
     bool dateless = !m[1].matched;
@@ -1270,14 +1282,14 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       }
       if (default_date.empty()) {
         no_date = true;
-        break;
+        return false;
       }
       date = default_date;
     }
     char buf[40];
     std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
     auto ms = ParseRfc3339Ms(date + buf + offset);
-    if (!ms.ok()) continue;  // 2026-02-30: no time
+    if (!ms.ok()) return true;  // 2026-02-30: no time
     int64_t when = *ms;
     // A date-less time earlier than the entry before it is on the next day.
     if (dateless && !entries.empty() && when < last_ms) {
@@ -1292,7 +1304,8 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     }
     last_ms = when;
     entries.push_back({line_no, when, e});
-  }
+    return true;
+  });
   if (timeline_line == 0) return;
   const std::string where = guide.path;
   if (!bad_zone.empty()) {
@@ -1356,19 +1369,10 @@ bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content,
   if (!has_cause && has_other) {
     static const std::regex kCauseHeading(R"(^ {0,3}#{1,6}\s+(root causes?|root cause analysis|causes?)\s*#*\s*$)",
                                           std::regex::icase);
-    int64_t n = 0;
-    bool fenced = false;
-    for (size_t at = 0; at <= content.size() && empty_cause_line == 0;) {
-      size_t nl = content.find('\n', at);
-      if (nl == std::string_view::npos) nl = content.size();
-      std::string line(content.substr(at, nl - at));
-      at = nl + 1;
-      ++n;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      std::string_view t = Trim(line);
-      if (t.starts_with("```") || t.starts_with("~~~")) fenced = !fenced;
+    ForEachMarkdownLine(content, [&](const std::string& line, int64_t n, bool fenced) {
       if (!fenced && std::regex_match(line, kCauseHeading)) empty_cause_line = n;
-    }
+      return empty_cause_line == 0;
+    });
     has_cause = empty_cause_line > 0;
   }
   if (!has_cause || !has_other) return false;
