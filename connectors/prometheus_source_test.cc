@@ -649,6 +649,9 @@ class SampledPrometheus {
     std::string name;
     Labels labels;
     std::vector<int64_t> samples_ms;  // sorted; the value of sample i is i
+    // A staleness marker (Prometheus's own scrape: the target or the series went away): the values
+    // answer nothing from it on, count_over_time still counts the samples before it.
+    int64_t stale_marker_ms = INT64_MAX;
   };
   SampledPrometheus(std::vector<Series> series, Times times) : series_(std::move(series)), times_(times) {
     server_.Get("/api/v1/query_range", [this](const httplib::Request& req, httplib::Response& res) {
@@ -681,6 +684,7 @@ class SampledPrometheus {
           const auto at = static_cast<int64_t>(std::llround(t * 1000));
           auto it = std::upper_bound(sr.samples_ms.begin(), sr.samples_ms.end(), at);
           if (it == sr.samples_ms.begin() || at - *(it - 1) > 300'000) continue;  // lookback 5 min
+          if (!times && at >= sr.stale_marker_ms) continue;
           double v = static_cast<double>(it - 1 - sr.samples_ms.begin());
           if (times && times_ == Times::kValues) v += 0.5;
           else if (times)  // samples in [t - B, t]
@@ -845,6 +849,32 @@ TEST_CASE("PromQueryRangeFresh: a failed or odd sample-time answer keeps the val
       CHECK(Contains(note, "answered what is not a count of samples (21 values that are not a count of samples)"));
     }
   }
+}
+
+TEST_CASE("PromQueryRangeFresh: a series ended by a staleness marker has markers and no values: no note (DET3)") {
+  // Live scraping: a pod label that changes, or an exporter that dies, ends the old series with a
+  // staleness marker; count_over_time still counts its samples for one bound after, with no value
+  // beside them. That is no odd answer: before, every read for 90 s said "answered other series
+  // than the values: 1 marker series with no values; their values are kept as read" (vigil serve
+  // --rules docs/examples/day_one.rules on a live Prometheus, tests/serve_day_one_live_test.sh).
+  std::vector<SampledPrometheus::Series> s = StoppedAt20Min();
+  s[0].stale_marker_ms = kT0 + 20 * 60'000 + 15'000;
+  SampledPrometheus prom(s, Times::kRight);
+  Result<PromRangeResult> r = PromQueryRangeFresh(prom.Url(), kStoppedRead);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  REQUIRE(r->series.size() == 2);
+  CHECK(Minutes(r->series[0]) == std::vector<int64_t>{18, 19, 20});
+  CHECK(r->series[1].size() == 13);
+  CHECK(r->notes.empty());
+  // Read after the marker: host a has no value left, only its marker at minute 21.
+  PromRangeQuery q = kStoppedRead;
+  q.start_ms = kT0 + 21 * 60'000;
+  r = PromQueryRangeFresh(prom.Url(), q);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  REQUIRE(r->series.size() == 1);
+  CHECK(r->series[0].id() == R"(lbm{host="b"})");
+  CHECK(r->series[0].size() == 10);
+  CHECK(r->notes.empty());
 }
 
 TEST_CASE("PromQueryRangeFresh: a range of repeats only is no series") {
