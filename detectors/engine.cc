@@ -605,11 +605,16 @@ struct TimeSeriesRef {
   const Labels* labels;
 };
 
-// Tick-driven rules (stale_for / absent) run through this one class in both modes.
+// Tick-driven rules (stale_for / absent) run through this one class in both modes. A stale_for
+// rule alerts per member (series or `ignoring` identity). An absent rule has one alert for the
+// whole selection (nothing selected had a value for d: `whole_`) and one per member that had a
+// value and then none for d (DET3: a dcgm-exporter dead on one node of 64 named no node), while
+// some other member still reports: when the whole selection goes quiet at once, the selection's
+// one alert says it (a member's alert already firing stays).
 class TickRule {
  public:
   TickRule(const RulePlan& plan, std::vector<size_t> members) : plan_(plan), members_(std::move(members)) {
-    state_.resize(plan_.absent_rule ? 1 : members_.size());
+    state_.resize(members_.size());
     vals_.resize(plan_.nodes.size());
   }
 
@@ -617,12 +622,12 @@ class TickRule {
   // the rule for each new series copied every member and state before it, O(series^2) to add them.
   void AddMember(size_t member) {
     members_.push_back(member);
-    if (!plan_.absent_rule) state_.emplace_back();
+    state_.emplace_back();
   }
 
   // Drops the members whose series `gone` marks (RemoveSeries; `ignoring` rules are refused
-  // there), keeping the others' order and state. An absent rule's one state stays: a removed
-  // series' points already counted in it.
+  // there), keeping the others' order and state. An absent rule's selection-wide state stays: a
+  // removed series' points already counted in it; its own alert goes with it.
   void RemoveMembers(const std::vector<uint8_t>& gone) {
     size_t w = 0;
     for (size_t k = 0; k < members_.size(); ++k) {
@@ -631,12 +636,12 @@ class TickRule {
       // firing alert's rule, labels and annotations empty (a self-move of its maps and strings).
       if (w != k) {
         members_[w] = members_[k];
-        if (!plan_.absent_rule) state_[w] = std::move(state_[k]);
+        state_[w] = std::move(state_[k]);
       }
       ++w;
     }
     members_.resize(w);
-    if (!plan_.absent_rule) state_.resize(w);
+    state_.resize(w);
   }
 
   struct MemberState {
@@ -661,13 +666,10 @@ class TickRule {
     }
     for (size_t k = 0; k < members_.size(); ++k) {
       const double* v = value_at(members_[k]);
-      MemberState& m = state_[plan_.absent_rule ? 0 : k];
-      if (plan_.absent_rule) {
-        if (v && !std::isnan(*v)) {
-          last_seen_ = t;
-          seen_any_ = true;
-        }
-        continue;
+      MemberState& m = state_[k];
+      if (plan_.absent_rule && v && !std::isnan(*v)) {
+        last_seen_ = t;
+        seen_any_ = true;
       }
       if (v && !m.started) {
         m.started = true;
@@ -679,13 +681,15 @@ class TickRule {
         m.seen_value = true;
       }
     }
-    if (plan_.absent_rule) {
-      Evaluate(t, 0, last_seen_, seen_any_, infos, SIZE_MAX, on_eval, on_event);
-      return;
-    }
+    bool whole_quiet = false;
+    if (plan_.absent_rule) whole_quiet = Evaluate(t, whole_, last_seen_, seen_any_, false, infos, SIZE_MAX, on_eval, on_event);
     for (size_t k = 0; k < members_.size(); ++k) {
-      if (!state_[k].started) continue;
-      Evaluate(t, k, state_[k].last_value_t, state_[k].seen_value, infos, members_[k], on_eval, on_event);
+      MemberState& m = state_[k];
+      // An absent rule's member: only one that had a value (it stopped), and not while the whole
+      // selection is quiet, unless its alert already fires (it stays until the member reports).
+      if (!m.started || (plan_.absent_rule && !m.seen_value)) continue;
+      Evaluate(t, m, m.last_value_t, m.seen_value, plan_.absent_rule && whole_quiet && !m.tracker.firing(), infos,
+               members_[k], on_eval, on_event);
     }
   }
 
@@ -693,15 +697,18 @@ class TickRule {
   const std::vector<size_t>& members() const { return members_; }
   std::vector<Alert> Active() const {
     std::vector<Alert> out;
+    if (whole_.tracker.firing()) out.push_back(whole_.tracker.alert);
     for (const auto& s : state_)
       if (s.tracker.firing()) out.push_back(s.tracker.alert);
     return out;
   }
 
  private:
+  // Evaluates member `m` (`series` SIZE_MAX: an absent rule's whole selection) at t, its last value
+  // at `last`; `held_off`: its condition is false whatever it computes. Returns the condition.
   template <typename OnEval, typename OnEvent>
-  void Evaluate(int64_t t, size_t k, int64_t last, bool seen, const std::vector<TimeSeriesRef>& infos, size_t series,
-                OnEval on_eval, OnEvent on_event) {
+  bool Evaluate(int64_t t, MemberState& m, int64_t last, bool seen, bool held_off, const std::vector<TimeSeriesRef>& infos,
+                size_t series, OnEval on_eval, OnEvent on_event) {
     for (size_t i = 0; i < plan_.nodes.size(); ++i) {
       const PlanNode& n = plan_.nodes[i];
       switch (n.op) {
@@ -715,8 +722,8 @@ class TickRule {
                                       : ApplyOp(n.op, vals_[n.inputs[0]], n.inputs.size() > 1 ? vals_[n.inputs[1]] : 0.0, 0.0);
       }
     }
-    bool cond = Truthy(vals_[plan_.condition]);
-    MemberState& m = state_[k];
+    const bool computed = Truthy(vals_[plan_.condition]);
+    const bool cond = computed && !held_off;
     // The name and labels are read only when the alert starts firing (copying them at every
     // evaluation cost a label map per series and tick).
     auto ev = m.tracker.Update(plan_, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
@@ -729,14 +736,18 @@ class TickRule {
       // absence is counted from `last`, the first evaluation (absent) or the series' first point.
       a.explanation["last_value_at"] = seen ? Json(FormatRfc3339Ms(last)) : Json(nullptr);
       if (!seen) a.explanation["no_value_since"] = FormatRfc3339Ms(last);
+      // An absent rule's alert says whether it is the whole selection's or one series'.
+      if (plan_.absent_rule) a.explanation["absent_of"] = series == SIZE_MAX ? "selection" : "series";
     });
     on_eval(series, t, cond, m.tracker.firing(), std::span<const double>(vals_));
     if (ev != AlertTracker::Event::kNone) on_event(m.tracker.alert);
+    return computed;
   }
 
   const RulePlan& plan_;
   std::vector<size_t> members_;
   std::vector<MemberState> state_;
+  MemberState whole_;  // absent: the whole selection's
   std::vector<double> vals_;
   bool started_ = false;
   int64_t first_tick_ = 0, last_seen_ = 0;

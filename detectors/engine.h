@@ -21,6 +21,10 @@
 //    `for` -> firing (starts_at, explanation recorded); stops holding -> resolved (ends_at) once
 //    `keep_firing_for` has passed since it last held; a pending alert that stops holding is
 //    dropped. One alert per fingerprint at a time (deduplication).
+//  * An absent rule alerts once for its whole selection when nothing selected had a value for d
+//    (explanation "absent_of": "selection"), and per member that had values and then none for d
+//    while the selection still reports ("absent_of": "series"; one firing stays when the whole
+//    selection then goes quiet).
 //  * A point's flag is 1 when some rule's alert for its series is firing after that point.
 //  * A rule whose selector has `ignoring (l, ...)` (batch and streaming alike) sees its selected
 //    series merged by identity, their labels minus those:

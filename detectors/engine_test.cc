@@ -655,6 +655,37 @@ TEST_CASE("absent fires once for the whole selection, labelled by its equality m
   CHECK(r->alerts[0].annotations.at("series") == "step{job=\"j\"}");
 }
 
+TEST_CASE("absent names the series that stopped while others report; the selection's alert is for nothing at all (DET3)") {
+  // A dcgm-exporter dead on one node of many: `absent(3s)` raised nothing while the other nodes
+  // reported (the selection as a whole had values), so the dead node was never named. Now node-b,
+  // which had values and then none for 3 s, is alerted by its labels; the selection-wide alert
+  // still comes when nothing at all reports, and then the last nodes to stop raise none of their own.
+  TimeSeries clock = Series("other", {}, {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000,
+                                          13000, 14000, 15000},
+                            std::vector<double>(15, 0.0));
+  TimeSeries a = Series("temp", {{"Hostname", "node-a"}}, {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000},
+                        std::vector<double>(10, 60.0));
+  TimeSeries b = Series("temp", {{"Hostname", "node-b"}}, {1000, 2000, 3000, 8000, 9000}, {60, 60, 60, 60, 60});
+  P p("DcgmGone", "temp");
+  RulePlan plan = AbsentPlan(p, 3000, "absent(3s)");
+  const std::vector<TimeSeries> in{clock, a, b};
+  auto r = EvaluateBatch(CompiledRules{{plan}}, in);
+  REQUIRE(r.ok());
+  std::vector<std::string> got;
+  for (const Alert& al : r->alerts) {
+    const auto h = al.labels.find("Hostname");
+    got.push_back((h == al.labels.end() ? std::string("selection") : h->second) + " " +
+                  std::to_string(al.starts_at_ms) + "-" + std::to_string(al.ends_at_ms) + " " +
+                  al.explanation.value("absent_of", std::string("?")));
+  }
+  // node-b: from 6 s (3 s after its point at 3 s) to its return at 8 s; again from 12 s, still
+  // firing when the whole selection goes quiet at 13 s; node-a, quiet from 13 s with everything
+  // else, has no alert of its own.
+  CHECK(got == std::vector<std::string>{"node-b 6000-8000 series", "node-b 12000-0 series", "selection 13000-0 selection"});
+  CHECK(r->flags[2][3] == 0);  // node-b's point at 8 s: its alert resolved there
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);
+}
+
 TEST_CASE("offset and lag: hand-checked values") {
   // Points every 1s with a gap; `offset 2s` reads the latest point at or before t - 2s within the
   // 5m lookback; lag(2) reads two points back (NaN points count).

@@ -713,6 +713,12 @@ bool OnlineDetection::Adopt(Alert& a, bool forget) {
 
 // The engine indices of the series an alert of `part` is about: its series, or for a rule with
 // `ignoring` the live inputs of its identity. Empty when none is known (refused, dropped).
+// An absent rule's alert for its whole selection (detectors/engine.h), not for one series.
+bool OnlineDetection::SelectionWide(const Alert& a) {
+  auto it = a.explanation.find("absent_of");
+  return it != a.explanation.end() && it->is_string() && it->get<std::string>() == "selection";
+}
+
 std::vector<size_t> OnlineDetection::AlertInputs(const Part& part, const Alert& a) {
   auto id = a.annotations.find("series");
   if (id == a.annotations.end()) return {};
@@ -806,8 +812,9 @@ void OnlineDetection::ResolveGone(std::vector<Alert>& record) {
 
 bool OnlineDetection::Forgotten(const Alert& a, int64_t* last) const {
   for (const auto& part : parts_) {
-    // An absent rule's alert is the rule's, not a series' (its `series` is the selector's labels).
-    if (part->clock == SIZE_MAX || part->rules.rules.front().absent_rule) continue;
+    // An absent rule's selection-wide alert is the rule's, not a series' (its `series` is the
+    // selector's labels); its alerts of one series (DET3) are that series', as a stale_for rule's.
+    if (part->clock == SIZE_MAX || SelectionWide(a)) continue;
     // The alert's own rule's part (its bound): review RV-OD2, the first part holding the series
     // was taken, so a longer stale_for's alert was judged by a shorter one's bound.
     if (part->rules.rules.front().name != a.rule) continue;
@@ -868,13 +875,14 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
     // Their alerts' episodes (gone: ResolveGone resolved them) end with them. A stale_for rule's
     // alert still fires: resolved once its series is removed (the engine drops it without a
     // transition).
-    // An absent rule's one alert is the rule's: it fires on while no series is there (its `series`
-    // annotation, the selector's labels, can be a forgotten series' id: not its alert).
+    // An absent rule's selection-wide alert is the rule's: it fires on while no series is there
+    // (its `series` annotation, the selector's labels, can be a forgotten series' id: not its
+    // alert); its alert of one series that stopped (DET3) goes as a stale_for rule's.
     std::map<size_t, Alert> forgotten;  // engine index -> its stale alert, resolved
-    const bool absent = tick && part->rules.rules.front().absent_rule;
     // An `ignoring` rule's alert is its identity's: it goes when all of the identity's inputs do
     // (OD3; the engine removes the identity with its last input), else it stays with the others.
-    for (const Alert& a : absent ? std::vector<Alert>{} : part->engine->ActiveAlerts()) {
+    for (const Alert& a : part->engine->ActiveAlerts()) {
+      if (SelectionWide(a)) continue;
       const std::vector<size_t> inputs = AlertInputs(*part, a);
       if (inputs.empty() || !std::all_of(inputs.begin(), inputs.end(), [&](size_t si) { return drop.count(si) > 0; }))
         continue;

@@ -214,6 +214,7 @@ class OnlineDetection {
   // The engine indices of the series an alert of `part` is about: its series, or for a rule with
   // `ignoring` the live inputs of its identity (Part::merged). Empty when none is known.
   static std::vector<size_t> AlertInputs(const Part& part, const Alert& a);
+  static bool SelectionWide(const Alert& a);
   // The latest point of `inputs` (INT64_MIN: none); *since: that input's first point after its
   // last gap.
   static int64_t LastOf(const Part& part, const std::vector<size_t>& inputs, int64_t* since);
