@@ -368,8 +368,11 @@ void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSer
     std::string note = "stitched from " + std::to_string(group.size()) +
                        " series of one unit, one after another (its volatile scrape labels changed: an "
                        "exporter restarted or moved, a job restarted): ";
+    std::set<std::string> ignored;  // the labels that changed: the select ignores them (DET3)
     for (size_t g = 0; g < group.size(); ++g) {
       const TimeSeries& s = history[group[g]];
+      for (const auto& [k, v] : s.labels)
+        if (!joined.labels.count(k)) ignored.insert(k);
       const int64_t next = g + 1 < group.size() ? history[group[g + 1]].timestamps_ms.front() : INT64_MAX;
       size_t kept = 0;
       for (size_t k = 0; k < s.size() && s.timestamps_ms[k] < next; ++k, ++kept) {
@@ -389,7 +392,10 @@ void StitchFragments(const std::vector<TimeSeries>& history, std::vector<TimeSer
     std::sort(group.begin(), group.end());
     parts.push_back(group);
     notes.push_back(note);
-    ignoring.emplace_back();
+    // Run live, the unit's next move (a new pod or address) then joins its history, windows warm,
+    // as MergeSharedUnit's selects do; before, the stitched select had no `ignoring` and the new
+    // series started with cold windows.
+    ignoring.emplace_back(ignored.begin(), ignored.end());
   }
 }
 
