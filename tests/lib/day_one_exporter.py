@@ -11,12 +11,13 @@
 #   {"METRIC HOST GPU": value, ...}   (a DCGM series; METRIC RANK for a trainer's: "grad_norm 3")
 #   {"pod": "llm-1"}                  (the pod every GPU's series is labelled with; default llm-0)
 # Serves GET /-/ready ("ok", for lib/prometheus.sh's start_ready). Loopback only; no access log.
-import http.server
 import json
 import math
 import random
 import sys
 import time
+
+from exporter_http import serve
 
 port, role, host, faults_file = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 start = time.time()
@@ -65,21 +66,4 @@ def train(f):
     return out
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path == "/-/ready":
-            body = b"ok\n"
-        else:
-            f = faults()
-            body = ("\n".join(dcgm(f) if role == "dcgm" else train(f)) + "\n").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+serve(port, lambda: "\n".join(dcgm(faults()) if role == "dcgm" else train(faults())) + "\n")

@@ -5,8 +5,9 @@
 # space stripped). Both files are read again at every scrape: a script changes a series by writing
 # VALUE_FILE (`echo 95 >"$TMP/value"`; read empty mid-write, the last value is served). Loopback
 # only; no access log.
-import http.server
 import sys
+
+from exporter_http import serve
 
 port, series_file, value_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 # The last value read: `echo 95 >FILE` truncates before it writes, and a scrape in between would
@@ -15,23 +16,11 @@ port, series_file, value_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 last_value = ""
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path == "/-/ready":
-            body = b"ok\n"
-        else:
-            global last_value
-            value = open(value_file).read().strip() or last_value
-            last_value = value
-            body = open(series_file).read().replace("{value}", value).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+def body():
+    global last_value
+    value = open(value_file).read().strip() or last_value
+    last_value = value
+    return open(series_file).read().replace("{value}", value)
 
 
-http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+serve(port, body)
