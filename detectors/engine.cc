@@ -473,13 +473,6 @@ struct AlertTracker {
   int64_t active_at = 0;
   int64_t last_true = 0;
   Alert alert;  // valid while firing
-  // A firing alert that a gap ended (Update's point came after one): resolved when the gap rule
-  // says the series went quiet, the larger of the lookback and twice its step after its last point,
-  // as Prometheus resolves an alert whose series went stale (DET3: it stayed firing across the gap,
-  // and at the end of the input when the series never came back). The caller reports it before
-  // the point's own transition and clears the flag.
-  bool gap_resolved = false;
-  Alert gone;
   // The series' point before this one and the interval before that (the series' step), for the
   // gap rule in Update. Update keeps them; batch, which skips idle false points, sets them from the
   // series' timestamps first (SeePrevious).
@@ -505,16 +498,6 @@ struct AlertTracker {
       const uint64_t elapsed = detail::Elapsed(last_t, t);
       const uint64_t twice = step > UINT64_MAX / 2 ? UINT64_MAX : 2 * step;
       gap = elapsed > twice && (plan.lookback_ms < 0 || elapsed > static_cast<uint64_t>(plan.lookback_ms));
-      if (gap && state == AlertState::kFiring) {
-        // Quiet from last_t + max(twice, lookback), which is before t (no overflow).
-        const uint64_t quiet = plan.lookback_ms < 0 ? twice : std::max(twice, static_cast<uint64_t>(plan.lookback_ms));
-        state = AlertState::kInactive;
-        alert.state = AlertState::kResolved;
-        alert.ends_at_ms = static_cast<int64_t>(static_cast<uint64_t>(last_t) + quiet);
-        gone = std::move(alert);
-        alert = Alert{};
-        gap_resolved = true;
-      }
     }
     if (has_last) {
       step = detail::Elapsed(last_t, t);
@@ -757,10 +740,6 @@ class TickRule {
       if (plan_.absent_rule) a.explanation["absent_of"] = series == SIZE_MAX ? "selection" : "series";
     });
     on_eval(series, t, cond, m.tracker.firing(), std::span<const double>(vals_));
-    if (m.tracker.gap_resolved) {
-      m.tracker.gap_resolved = false;
-      on_event(m.tracker.gone);
-    }
     if (ev != AlertTracker::Event::kNone) on_event(m.tracker.alert);
     return computed;
   }
@@ -1514,10 +1493,6 @@ class BatchRule {
                         r_.SourceLabels(si_, base + i),
                         [&](int32_t id) { return col[id][i]; });
         });
-        if (tracker.gap_resolved) {
-          tracker.gap_resolved = false;
-          if (r_.options_.build_alerts) r_.PushAlert(tracker.gone);
-        }
         if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts)
           r_.PushAlert(tracker.alert);
         const bool firing = tracker.firing();
@@ -2334,10 +2309,6 @@ struct StreamingEngine::Impl {
                         r.merge ? &series[pending[k].first].labels : nullptr,
                         [&](int32_t id) { return mem.vals[id]; });
         });
-        if (mem.tracker.gap_resolved) {
-          mem.tracker.gap_resolved = false;
-          if (cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.gone);
-        }
         if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
         if (mem.tracker.firing()) flag_scratch[k] = 1;
         if (options.trace_nodes && cb.on_trace)
