@@ -5,7 +5,8 @@
 # lease the second waits for the first, and both measure the GPU alone (about the single-run BF16
 # figure); without it they ran together and each measured about half. Then a third run with a 1 s
 # limit while a fourth holds GPU 0: `unavailable`, "not run: another process on this host held GPU 0
-# ...". Writes $OUT/lease_{a,b,c,d}.json and prints one summary line per run.
+# ...". Then e (vigil probe run) and f (vigil-probe by hand, started while e holds GPU 0: it waits). Writes
+# $OUT/lease_{a..f}.json and prints one summary line per run.
 #   bash probes/gpu/lease_demo.sh .device
 set -u
 dev=${1:-.device}
@@ -44,3 +45,25 @@ c=$!
 sleep 0.5
 run d 1
 wait $c
+# e and f: an engineer's vigil-probe by hand beside a vigil run (VER4): f starts while e holds GPU 0
+# and waits for it; each measures the GPU alone.
+run e 60 &
+e=$!
+sleep 0.5
+t0=$(date +%s.%N)
+"$dev/vigil-probe" --probes gpu.gemm --target gpu0 --allow-intrusive --lock-dir "$out/locks" --time-limit 60 \
+  >"$out/lease_f.json" 2>"$out/lease_f.err"
+rc=$? t1=$(date +%s.%N)
+python3 - "$out/lease_f.json" "$rc" "$t0" "$t1" <<'PY'
+import json, sys
+path, rc, t0, t1 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+try:
+    r = json.load(open(path))["results"][0]
+except Exception as e:
+    print(f"lease_f (vigil-probe by hand): exit {rc}, no result ({e})"); sys.exit()
+m = r.get("metrics", {})
+bf16 = next((v for k, v in m.items() if "bf16" in k and "tflops" in k), None)
+print(f"lease_f (vigil-probe by hand): exit {rc} wall {t1 - t0:.2f} s (from {t0:.2f} to {t1:.2f}) "
+      f"status {r['status']} bf16_tflops {bf16} probe {r.get('duration_s')} s")
+PY
+wait $e
