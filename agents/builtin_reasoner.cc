@@ -12796,7 +12796,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       hang_unplaced = true;
       for (const Observation& o : b.observations()) hang_unplaced = hang_unplaced && !o.culprit;
     }
-    if (nothing_solid || hang_unplaced) {
+    // A job-wide numerics symptom leads (a NaN or spiking loss read from rank 0's log): the loss is
+    // the same on every rank, so where it is logged places nothing, while its hardware cause (an
+    // uncorrectable ECC error, a GPU computing wrong) sits on one GPU of some node. The nodes whose
+    // telemetry the case carries are where someone looked: their GPUs are swept beside the
+    // alert's node, as for an unplaced hang (before, only the alert's node was swept and a volatile
+    // DBE on another node's GPU was never read: the NaN stayed loss divergence at 0.84).
+    const ComponentHint numerics_at = b.Component(ranked[0].first, topo.job);
+    const bool numerics_unplaced =
+        layer_of(ranked[0].first) == "numerics" && (numerics_at.gpu < 0 || numerics_at.gpu_from_rank);
+    if (nothing_solid || hang_unplaced || numerics_unplaced) {
       // The nodes whose GPU exporter stopped first (their GPUs are the ones no series shows), then
       // those whose telemetry the case carries.
       size_t unwatched = 0;
