@@ -682,7 +682,15 @@ void HttpApi::Routes() {
     metrics_->alerts.Inc({"duplicate"}, static_cast<double>(intake->duplicates.size()));
     metrics_->alerts.Inc({"stopped_firing"}, static_cast<double>(intake->resolved.size()));
     if ((!intake->created.empty() || !intake->rediagnose.empty()) && options_.on_queued) options_.on_queued();
-    Json answer{{"created", intake->created}, {"duplicates", intake->duplicates}, {"resolved", intake->resolved}};
+    // The incidents whose alert this notification says stopped firing: `stopped_firing`, as REST's
+    // `?status=stopped`, the chat's "alert stopped firing" and /metrics' outcome="stopped_firing"
+    // say it; "resolved" there is a recorded resolution (DEF5). `resolved` (Alertmanager's word for
+    // the alert's end) holds the same ids for clients that read it (RG25: it alone answered a
+    // resolved notification, so a client read "resolved" where REST's resolved listed none of them).
+    Json answer{{"created", intake->created},
+                {"duplicates", intake->duplicates},
+                {"stopped_firing", intake->resolved},
+                {"resolved", intake->resolved}};
     if (!intake->rediagnose.empty()) answer["rediagnose"] = intake->rediagnose;  // grown storms, queued again
     if (!intake->storms.empty()) {  // a storm: its alerts grouped into these incidents
       Json storms = Json::array();

@@ -139,6 +139,9 @@ TEST_CASE("HttpApi: an Alertmanager webhook is stored before the 200; repeats an
   REQUIRE(resolved);
   CHECK(resolved->status == 200);
   CHECK(BodyOf(resolved)["resolved"] == Json::array({id}));
+  // The alert's end is said as REST and the chat say it (RG25; before, only `resolved`).
+  CHECK(BodyOf(resolved)["stopped_firing"] == Json::array({id}));
+  CHECK(BodyOf(resolved)["created"] == Json::array());
   CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolved_at"] == "2026-12-01T02:30:00Z");
   CHECK(BodyOf(c.Get("/api/v1/incidents?status=stopped"))["count"] == 1);
   CHECK(BodyOf(c.Get("/api/v1/incidents?status=resolved"))["count"] == 0);  // no fix recorded (DEF5)
