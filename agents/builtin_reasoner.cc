@@ -172,6 +172,9 @@ constexpr size_t kMaxJobSweepNodes = 16;
 // Nodes named only by the case's telemetry that a first probe wave covers when no hypothesis
 // names a component.
 constexpr size_t kMaxTelemetryNodes = 2;
+// Lines of a `scontrol show job` record read after its JobState= line for its EndTime= (the record
+// is about 30 lines; its EndTime= is the 9th or so).
+constexpr size_t kScontrolRecordLines = 40;
 // Intrusive GPU probes (GEMM, HBM, PCIe bandwidth) one wave runs on one GPU; the rest wait for the
 // next round.
 constexpr size_t kIntrusivePerGpuPerWave = 1;
@@ -11571,8 +11574,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::string failed_source, failed_line;
     for (const CaseLog& log : c.logs) {
       SlurmNodeStateReader reader;
-      for (const LogLine& l : log.lines) {
-        const SlurmKill ended = ReadSlurmJobEndAt(l.text);
+      for (size_t li = 0; li < log.lines.size(); ++li) {
+        const LogLine& l = log.lines[li];
+        SlurmKill ended = ReadSlurmJobEndAt(l.text);
+        // scontrol's record with EndTime= on a later line than JobState= (RG25): the record's.
+        if (ended.end != SlurmJobEnd::kNone && ended.at.empty() && l.text.find("JobState=") != std::string::npos) {
+          std::vector<std::string> rest;
+          for (size_t k = li + 1; k < log.lines.size() && rest.size() < kScontrolRecordLines; ++k) {
+            rest.push_back(log.lines[k].text);
+          }
+          ended.at = ScontrolRecordEndTime(rest);
+        }
         const SlurmJobEnd end = ended.end;
         if (end == SlurmJobEnd::kNodeFail || end == SlurmJobEnd::kPreempted || end == SlurmJobEnd::kCancelled ||
             end == SlurmJobEnd::kRequeued) {

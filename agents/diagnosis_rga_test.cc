@@ -428,5 +428,39 @@ TEST_CASE("rga: a stop read from sacct's row discounts from its End, not its Sta
   CHECK(d.root_cause == "unknown");
 }
 
+// RG25 (2026-12-04): `scontrol show job` prints EndTime= lines after JobState=: the stop's time was
+// not read there, so the discount took every signal, hours before the stop too.
+TEST_CASE("rga: a stop read from scontrol's record discounts from its EndTime= on a later line (RG25)") {
+  Json j = CaseOf({"gpu-05", "gpu-06", "gpu-07", "gpu-08"}, "slurm-77120.out", {
+      "[2026-03-10 02:10:02] step 410 | loss 2.31 | 1.02 s/step",
+      "[2026-03-10 02:11:03] [rank0]: torch.distributed.elastic.multiprocessing.api.SignalException: Process 4411 got signal: 15",
+      "[2026-03-10 02:11:03] srun: error: gpu-05: task 0: Terminated",
+      "[2026-03-10 02:11:04] srun: error: gpu-06: task 1: Terminated"});
+  auto record = [](const std::string& end) {
+    return std::vector<std::string>{"$ scontrol show job 77120",
+                                    "JobId=77120 JobName=pretrain",
+                                    "   UserId=ml(1000) GroupId=ml(1000) MCS_label=N/A",
+                                    "   Priority=4294901710 Nice=0 Account=ml QOS=normal",
+                                    "   JobState=PREEMPTED Reason=None Dependency=(null)",
+                                    "   Requeue=0 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:15",
+                                    "   RunTime=05:52:09 TimeLimit=1-00:00:00 TimeMin=N/A",
+                                    "   SubmitTime=2026-03-10T00:58:40 EligibleTime=2026-03-10T00:58:40",
+                                    "   StartTime=2026-03-10T01:00:02 EndTime=" + end + " Deadline=N/A",
+                                    "   Partition=gpu AllocNode:Sid=login-01:4410"};
+  };
+  const Diagnosis alone = RunWith(j, "", {});
+  REQUIRE(alone.root_cause != "unknown");
+  // Preempted at 06:52, hours after the signals at 02:11: they are no doing of the stop (before:
+  // unknown, every signal discounted).
+  Diagnosis d = RunWith(j, "ops/shell", record("2026-03-10T06:52:11"));
+  CHECK(d.root_cause == alone.root_cause);
+  // Preempted at 02:11:30: the signals are the stop's.
+  d = RunWith(j, "ops/shell", record("2026-03-10T02:11:30"));
+  CHECK(d.root_cause == "unknown");
+  // EndTime=Unknown: no time, every signal the stop's as before.
+  d = RunWith(j, "ops/shell", record("Unknown"));
+  CHECK(d.root_cause == "unknown");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -98,6 +98,18 @@ SlurmKill ReadSlurmJobEndAt(const std::string& line) {
   return {};
 }
 
+std::string ScontrolRecordEndTime(const std::vector<std::string>& lines) {
+  static const std::regex kEndTime(R"((?:^|\s)EndTime=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\b)");
+  static const std::regex kNextRecord(R"(^\s*JobId=)");
+  for (const std::string& line : lines) {
+    if (line.size() > 2000) continue;
+    if (line.find_first_not_of(" \t\r") == std::string::npos || std::regex_search(line, kNextRecord)) break;
+    std::smatch m;
+    if (line.find("EndTime=") != std::string::npos && std::regex_search(line, m, kEndTime)) return m.str(1);
+  }
+  return "";
+}
+
 const char* SlurmJobEndName(SlurmJobEnd end) {
   switch (end) {
     case SlurmJobEnd::kTimeLimit: return "TIMEOUT";

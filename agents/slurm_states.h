@@ -46,6 +46,14 @@ SlurmKill ReadSlurmKill(const std::string& line);
 // writes local times without a zone, which the reader places in the case's zone as other lines.
 SlurmKill ReadSlurmJobEndAt(const std::string& line);
 
+// `scontrol show job` prints a job's record over several lines: JobState= on one, EndTime= on a
+// later one ("   StartTime=2026-03-10T01:00:02 EndTime=2026-03-10T06:52:11 Deadline=N/A"). The
+// EndTime= of the record `lines` continues, the lines that follow its JobState= line, read up to the
+// record's end (a line starting another record, "JobId=", or a blank line); "" when the record gives
+// none (EndTime=Unknown, a record cut before it) (RG25: ReadSlurmJobEndAt reads it only when it is
+// on the JobState= line).
+std::string ScontrolRecordEndTime(const std::vector<std::string>& lines);
+
 // "TIMEOUT", "OUT_OF_MEMORY", ..., "REQUEUED" as Slurm names the state ("" for kNone).
 const char* SlurmJobEndName(SlurmJobEnd end);
 

@@ -141,5 +141,25 @@ TEST_CASE("ReadSlurmJobEndAt: the end with the time the line gives for it (DEF6)
   CHECK(ReadSlurmJobEnd("77120|pretrain|CANCELLED by 1000|2026-03-10T06:52:11|2026-03-10T01:00:02") == SlurmJobEnd::kCancelled);
 }
 
+// RG25 (2026-12-04): `scontrol show job` prints EndTime= on a later line of the record than
+// JobState=; the record's lines after JobState= give it, up to the next record or a blank line.
+TEST_CASE("ScontrolRecordEndTime: the EndTime= of the record the lines continue (RG25)") {
+  CHECK(ScontrolRecordEndTime({"   Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:15",
+                               "   RunTime=05:52:09 TimeLimit=1-00:00:00 TimeMin=N/A",
+                               "   SubmitTime=2026-03-10T00:58:40 EligibleTime=2026-03-10T00:58:40",
+                               "   StartTime=2026-03-10T01:00:02 EndTime=2026-03-10T06:52:11 Deadline=N/A"}) ==
+        "2026-03-10T06:52:11");
+  // EndTime= alone on its line.
+  CHECK(ScontrolRecordEndTime({"   StartTime=2026-03-10T01:00:02", "   EndTime=2026-03-10T06:52:11"}) == "2026-03-10T06:52:11");
+  // Unknown, or none before the record ends (a blank line, the next record): "".
+  CHECK(ScontrolRecordEndTime({"   StartTime=2026-03-10T01:00:02 EndTime=Unknown Deadline=N/A"}).empty());
+  CHECK(ScontrolRecordEndTime({"   RunTime=05:52:09", "", "   StartTime=2026-03-11T01:00:02 EndTime=2026-03-11T06:52:11"}).empty());
+  CHECK(ScontrolRecordEndTime({"   RunTime=05:52:09", "JobId=77121 JobName=eval",
+                               "   StartTime=2026-03-11T01:00:02 EndTime=2026-03-11T06:52:11"}).empty());
+  CHECK(ScontrolRecordEndTime({}).empty());
+  // A word ending in EndTime is not the field.
+  CHECK(ScontrolRecordEndTime({"   PrologEndTime=2026-03-10T06:52:11"}).empty());
+}
+
 }  // namespace
 }  // namespace vigil
