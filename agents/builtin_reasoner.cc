@@ -11107,27 +11107,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       result->hits = std::move(kept);
     }
-    // So across nodes (RG25): an input pipeline that stalls starves the GPUs of every node at once.
-    // A loader condition that holds on the GPUs of one node only, while the same metric's series of
-    // another node of the job (two GPUs or more) never hold it, is that node being slow (a straggler
-    // node: CPU-throttled launch path, a slow host), not the input (holdout3 t046: one pod's CPU
-    // limit left its node's GPUs at 55 % beside another node's at 71 %: answered dataloader_stall
-    // at 0.60 over the named slow ranks of that node).
-    if (s.category == "dataloader_stall" && !result->hits.empty()) {
-      std::set<std::string> held_nodes, names;
-      for (const MetricConditionHit& h : result->hits) {
-        held_nodes.insert(NodeOf(h.series->labels));
-        names.insert(h.series->name);
-      }
-      std::map<std::string, size_t> quiet;  // another node -> its series of the condition's metrics
-      for (const TimeSeries& ts : series) {
-        const std::string n = NodeOf(ts.labels);
-        if (!n.empty() && !held_nodes.count(n) && names.count(ts.name)) ++quiet[n];
-      }
-      const bool other_node_quiet =
-          std::any_of(quiet.begin(), quiet.end(), [](const auto& q) { return q.second >= 2; });
-      if (held_nodes.size() == 1 && !held_nodes.begin()->empty() && other_node_quiet) result->hits.clear();
-    }
     if (s.category == "dataloader_stall" && !spinning_idle.empty()) {
       std::vector<MetricConditionHit> kept;
       for (const MetricConditionHit& h : result->hits) {

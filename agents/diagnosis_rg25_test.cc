@@ -70,57 +70,7 @@ TEST_CASE("rg25: a job-wide NaN loss sweeps the GPUs of the node the case's tele
 }
 
 
-// ---- 2. low GPU utilisation on one node only is that node being slow, not the input --------------
-
-// A 2-node job (qz-11, qz-12) runs 35 % slower; rank 0 names ranks 8-15 (qz-12) as the slowest;
-// qz-12's container is CFS-throttled; DCGM utilisation over 20 minutes is ~57 % on qz-12's GPUs and
-// ~71 % on qz-11's (from the first sample on: the change came with a redeploy before the window).
-std::string SlowNodeCase() {
-  std::string lines;
-  for (int i = 0; i < 4; ++i) {
-    lines += std::string(i ? ",\n" : "") + "      \"[rank0]: 2026-05-03 09:" + std::to_string(10 + 3 * i) +
-             ":00,120 WARNING slowest ranks by step time: 8-15 (median 1710 ms, others 1105 ms)\"";
-  }
-  std::string metrics;
-  const long t0 = 1777799400000;  // 2026-05-03T09:10:00Z
-  for (const std::string node : {"qz-11", "qz-12"}) {
-    const int level = node == "qz-12" ? 57 : 71;
-    for (int g = 0; g < 8; ++g) {
-      std::string samples;
-      for (int k = 0; k < 40; ++k) {
-        samples += std::string(k ? ", " : "") + "[" + std::to_string(t0 + 30000L * k) + ", " +
-                   std::to_string(level + (3 * k + g) % 9 - 4) + "]";
-      }
-      metrics += std::string(metrics.empty() ? "" : ",\n") +
-                 "    {\"name\": \"DCGM_FI_DEV_GPU_UTIL\", \"labels\": {\"Hostname\": \"" + node + "\", \"gpu\": \"" +
-                 std::to_string(g) + "\"}, \"samples\": [" + samples + "]}";
-    }
-    std::string cfs;
-    for (int k = 0; k < 40; ++k) {
-      cfs += std::string(k ? ", " : "") + "[" + std::to_string(t0 + 30000L * k) + ", " +
-             std::to_string(node == "qz-12" ? 300L * k : 0L) + "]";
-    }
-    metrics += ",\n    {\"name\": \"container_cpu_cfs_throttled_periods_total\", \"labels\": {\"node\": \"" + node +
-               "\", \"namespace\": \"train\", \"pod\": \"lm-worker-" + node.substr(4) +
-               "\", \"container\": \"trainer\"}, \"samples\": [" + cfs + "]}";
-  }
-  return std::string("{\"id\": \"rg25-slow-node\",\n") +
-         "  \"alert\": {\"labels\": {\"alertname\": \"TrainingThroughputLow\", \"job\": \"lm\", \"namespace\": \"train\"}, "
-         "\"annotations\": {\"summary\": \"tokens/s down 35%\"}, \"startsAt\": \"2026-05-03T09:30:00Z\"},\n"
-         "  \"topology\": {\"nodes\": [\"qz-11\", \"qz-12\"], \"gpus_per_node\": 8},\n"
-         "  \"logs\": [{\"source\": \"train/lm-worker-0/trainer\", \"lines\": [\n" + lines + "]}],\n"
-         "  \"metrics\": [\n" + metrics + "]\n}";
-}
-
-TEST_CASE("rg25: a loader condition holding on one node's GPUs only, not another's, is that node straggling") {
-  // Before: the low utilisation read as the input pipeline (dataloader_stall on the job, ~0.6) and
-  // discounted the named slow ranks as its effect.
-  const Diagnosis d = testing::RunCaseText(SlowNodeCase());
-  CHECK(d.root_cause == "straggler_rank");
-  CHECK(d.component == "qz-12");
-}
-
-// ---- 3. an illegal address on the GPU of the rank the waiters wait for explains their timeouts ----
+// ---- 2. an illegal address on the GPU of the rank the waiters wait for explains their timeouts ----
 
 // A 2-node job: qz-22's rank 9 (GPU 1) dies of "an illegal memory access was encountered" two minutes
 // after the kernel logged Xid 31 naming GPU 1's bus id; rank 3 on qz-21 reports the watchdog's
