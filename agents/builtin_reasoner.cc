@@ -8029,6 +8029,9 @@ class Beliefs {
   // Category `c`'s evidence shows the whole job in the fault (SameProgressAcrossNodes for a hang):
   // Component marks it job_wide while no culprit or probe places it.
   void SetJobWide(const std::string& c) { job_wide_.insert(c); }
+  // The alert's own line states its fault on several GPUs or nodes ("Xid 13 on 16 GPUs of n1, n2"):
+  // the alert line's evidence is spread, as processes' lines on two GPUs are (AO3).
+  void SetAlertSpread() { alert_spread_ = true; }
   void AddThrottleLineGpu(const std::string& category, const std::string& node, int gpu, bool brake) {
     throttle_line_gpus_[category][node].insert(gpu);
     if (brake) power_brake_gpus_[node].insert(gpu);
@@ -8239,7 +8242,12 @@ class Beliefs {
       if (o->evidence.kind == EvidenceKind::kLog && o->hint.gpu >= 0) log_gpus.insert({o->hint.node, o->hint.gpu});
       if (o->evidence.kind == EvidenceKind::kLog) log_nodes.insert(o->hint.node);
     }
-    h.spread = !probe && (log_gpus.size() >= 2 || log_nodes.size() >= 2);
+    // An alert line that states the fault on several GPUs or nodes (SetAlertSpread) counts as such
+    // lines: "Xid 13 on 16 GPUs of gpu-c-021, gpu-c-022" is the job's kernel, not the first node's.
+    const bool alert_line_spread =
+        alert_spread_ && std::any_of(support.begin(), support.end(),
+                                     [](const Observation* o) { return FromAlertFactsLog(o->evidence); });
+    h.spread = !probe && (log_gpus.size() >= 2 || log_nodes.size() >= 2 || alert_line_spread);
     // A participant named by a culprit line (a rank behind, one absent, a GPU that stopped) or a probe
     // places the fault; without one, evidence that shows every rank alike leaves it the job's.
     h.job_wide = job_wide_.count(c) && !probe &&
@@ -8442,6 +8450,7 @@ class Beliefs {
   std::map<std::string, std::map<std::string, std::set<int>>> throttle_line_gpus_;  // category -> node -> GPUs
   std::map<std::string, std::set<int>> power_brake_gpus_;  // node -> GPUs in "HW Power Brake Slowdown"
   std::set<std::string> job_wide_;  // categories whose evidence singles out no participant (SetJobWide)
+  bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
 };
 
 // The source vigil serve gives an incident on-call resolved (POST .../resolution, server/http_api.cc),
@@ -11488,6 +11497,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint = h;
         o.hint.job = topo.job;
         beliefs.Add(std::move(o));
+      }
+    }
+  }
+
+  // 3a-spread. An alert whose own line (AlertFactsLog) states its fault on several GPUs or nodes - "Xid
+  // 13 on 16 GPUs of gpu-c-021, gpu-c-022", "across 4 nodes" - is placed as processes' lines on
+  // several GPUs are (Component's `spread`): a software fault (illegal address, OOM) that many GPUs
+  // hit at once is the job's, not the node the alert's `node` label names (AO3). One GPU ("on 1 GPU")
+  // is not spread.
+  {
+    static const std::regex kMany(R"(\b(?:on|across)\s+(?:all\s+)?(\d{1,5})\s+(?:GPUs|nodes|hosts)\b)",
+                                  std::regex::icase);
+    for (const CaseLog& log : c.logs) {
+      if (!IsAlertFactsLog(log.source)) continue;
+      for (const auto& line : log.lines) {
+        std::smatch m;
+        if (line.text.size() <= 4000 && std::regex_search(line.text, m, kMany) && std::stoi(m[1].str()) >= 2) {
+          beliefs.SetAlertSpread();
+        }
       }
     }
   }

@@ -244,5 +244,25 @@ TEST_CASE("ao2: a clock-reasons bit mask in the alert's expression names the thr
   CHECK(both.confidence < 0.2);
 }
 
+// AO3: an Xid storm the rule counts over several GPUs and nodes (a `count(...) by (job)` rule whose
+// `instance` label is the first node): a kernel's bad address that every rank hit is the job's, as
+// lines from processes on several GPUs are, not the node the alert's label names. Before, the answer
+// was on the labelled node. One GPU stays that GPU's.
+TEST_CASE("ao3: an Xid 31 stated on many GPUs of two nodes is the job's; on one GPU, that GPU's") {
+  const Diagnosis many = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUXidBurst", "severity": "critical", "job": "sft-70b-run4",
+               "instance": "a3-mega-17:9400"},
+    "annotations": {"summary": "Xid 31 (MMU fault) on 12 GPUs across a3-mega-17, a3-mega-18 in 20s"},
+    "startsAt": "2026-12-04T05:11:52Z"
+  })JSON"));
+  CheckSuspected(many, "illegal_memory_access", "job");
+  const Diagnosis one = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUXidBurst", "severity": "critical", "Hostname": "a3-mega-17", "gpu": "5"},
+    "annotations": {"summary": "Xid 31 (MMU fault) on 1 GPU of a3-mega-17 in 20s"},
+    "startsAt": "2026-12-04T05:11:52Z"
+  })JSON"));
+  CheckSuspected(one, "illegal_memory_access", "a3-mega-17/gpu5");
+}
+
 }  // namespace
 }  // namespace vigil
