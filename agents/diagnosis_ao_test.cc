@@ -264,5 +264,44 @@ TEST_CASE("ao3: an Xid 31 stated on many GPUs of two nodes is the job's; on one 
   CheckSuspected(one, "illegal_memory_access", "a3-mega-17/gpu5");
 }
 
+// AO3: a DCGM health watch's memory system failing, from the alert alone. DCGM's memory watch fails
+// on a row remap failure or on uncorrectable ECC errors and the alert does not say which: the ranked
+// pair, row remapping first, at a modest confidence, on the alert's GPU. Before, `unknown` (0.09, the
+// KB prior). A PCIe health failure names neither.
+TEST_CASE("ao3: a DCGM health memory failure is a suspected row remap failure, uncorrectable ECC second") {
+  const Diagnosis d = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "DCGMHealthCheckFailed", "severity": "critical", "Hostname": "h200-pod3-n12",
+               "gpu": "6"},
+    "annotations": {"summary": "DCGM health check: memory system FAIL on h200-pod3-n12 GPU 6"},
+    "startsAt": "2026-12-04T06:02:10Z"
+  })JSON"));
+  CHECK(d.root_cause == "gpu_row_remap_failure");
+  CHECK(d.component == "h200-pod3-n12/gpu6");
+  REQUIRE(d.hypotheses.size() >= 2);
+  CHECK(d.hypotheses[1].category == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.confidence > 0.15);
+  CHECK(d.confidence < 0.35);
+  CHECK(d.summary.rfind("suspected", 0) == 0);
+  const Diagnosis pcie = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "DCGMHealthCheckFailed", "severity": "critical", "Hostname": "h200-pod3-n12",
+               "gpu": "6"},
+    "annotations": {"summary": "DCGM health check: PCIe system FAIL on h200-pod3-n12 GPU 6"},
+    "startsAt": "2026-12-04T06:02:10Z"
+  })JSON"));
+  // "memory failure" in words: the KB recall lifts row remapping above 0.25 (the ECC reading explained
+  // away by it); the alert still does not split the two causes, so the answer stays at most 0.25.
+  const Diagnosis worded = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "DCGMHealthFailure", "Hostname": "b200-r4-n07", "gpu": "3"},
+    "annotations": {"summary": "DCGM health: memory failure on b200-r4-n07 GPU 3"},
+    "startsAt": "2026-12-04T06:02:10Z"
+  })JSON"));
+  CHECK(worded.root_cause == "gpu_row_remap_failure");
+  CHECK(worded.component == "b200-r4-n07/gpu3");
+  CHECK(worded.confidence > 0.15);
+  CHECK(worded.confidence <= 0.25);
+  CHECK(pcie.root_cause != "gpu_row_remap_failure");
+  CHECK(pcie.root_cause != "gpu_memory_uncorrectable_ecc");
+}
+
 }  // namespace
 }  // namespace vigil
