@@ -233,20 +233,28 @@ class CommandExecutor : public ProbeExecutor {
     const double give_up_s = request.time_limit_s - std::min(1.0, 0.1 * request.time_limit_s);
     const auto start = std::chrono::steady_clock::now();
     const auto until = start + std::chrono::microseconds(static_cast<int64_t>(give_up_s * 1e6));
+    const std::string what = t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : "";
+    const std::string node = t.node.empty() ? "this host" : t.node;
+    bool told_waiting = false;  // the progress board (ReportLeaseWait) shows the step as waiting
     for (;;) {
       auto got = TryAcquireProbeLease(*dir, t.node, t.gpu);
       if (!got.ok()) return answer(ProbeStatus::kError, got.status().message(), 0);
       const auto now = std::chrono::steady_clock::now();
       const double waited = std::chrono::duration<double>(now - start).count();
+      if (!got->has_value() && !told_waiting) {
+        told_waiting = true;
+        const std::string holders = ProbeLeaseHolders(*dir, t.node, t.gpu);
+        ReportLeaseWait(what + node + " (lock " + *dir + "/" + ProbeLockFileName(t.node, t.gpu) +
+                        (holders.empty() ? "" : ", held by " + holders) + ")");
+      }
       if (got->has_value()) {
+        if (told_waiting) ReportLeaseWait("");
         LeaseWait w;
         w.lease = std::move(*got);
         w.waited_s = waited;
         return w;
       }
       if (now >= until) {
-        const std::string what = t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : "";
-        const std::string node = t.node.empty() ? "this host" : t.node;
         char limit[96];
         std::snprintf(limit, sizeof limit, "%.3g s of the %g s limit", waited, request.time_limit_s);
         // Who: the on-call engineer decides whether to wait, or to end a hung holder.

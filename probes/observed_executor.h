@@ -20,7 +20,16 @@ struct ProbeStepObserver {
   std::function<size_t(const std::string& probe, const std::string& target, double limit_s)> started;
   // Its result (an `error` result naming the executor's error when Run returned one).
   std::function<void(size_t step, const ProbeResult& result)> finished;
+  // The step waits for a host-wide lease another process holds (probes/probe_lock.h): `held_by`
+  // says what is held and by whom ("GPU 0 of vm (lock DIR/vm.gpu0.lock, held by pid 8737 (...))");
+  // called again with "" when the lease was taken and the probe runs. May be unset.
+  std::function<void(size_t step, const std::string& held_by)> waiting;
 };
+
+// Called by an executor on the thread running ObservedProbeExecutor::Run's request: every step of
+// that request waits for another process's lease (`held_by` as above), or no longer ("").
+// Nothing happens outside an observed run (`vigil probe run`, replays).
+void ReportLeaseWait(const std::string& held_by);
 
 class ObservedProbeExecutor : public ProbeExecutor {
  public:

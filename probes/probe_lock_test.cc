@@ -11,9 +11,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include "probes/command_executor.h"
+#include "probes/observed_executor.h"
 
 namespace vigil {
 namespace {
@@ -173,6 +181,56 @@ TEST_CASE("probe leases: the lock folder is made shared by every user; one that 
   auto fallback = ProbeLockDir("");
   REQUIRE_MESSAGE(fallback.ok(), fallback.status().message());
   CHECK((*fallback == "/run/lock/vigil-probe" || *fallback == "/tmp/vigil-probe-locks"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+// VER5: the progress board showed a step that waited for another process's lease as `running`;
+// the command executor now tells the observer (ReportLeaseWait) what it waits for and when it got it.
+TEST_CASE("probe leases: an observed step that waits for another process's lease is reported waiting, then not") {
+  const std::string dir = TempDir();
+  std::mutex mu;
+  std::vector<std::string> waits;  // what `waiting` was told, in order
+  ProbeStepObserver observer;
+  observer.started = [](const std::string&, const std::string&, double) { return size_t{7}; };
+  observer.finished = [](size_t, const ProbeResult&) {};
+  observer.waiting = [&](size_t step, const std::string& held_by) {
+    std::lock_guard lock(mu);
+    CHECK(step == 7);
+    waits.push_back(held_by);
+  };
+  auto inner = MakeCommandExecutor("local", "binary=/bin/true,lock_dir=" + dir);
+  REQUIRE(inner.ok());
+  ObservedProbeExecutor executor(std::move(*inner), observer);
+  std::optional<Holder> other(std::in_place, dir, ProbeLockFileName("", 0), LOCK_EX);
+  const std::string holder = other->pid();
+  ProbeRequest request{{"gpu.gemm"}, "gpu0", 20, true};
+  std::thread run([&] { CHECK(executor.Run(request).ok()); });
+  auto told = [&] {
+    std::lock_guard lock(mu);
+    return waits.size();
+  };
+  for (int i = 0; i < 500 && told() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::vector<std::string> while_held;
+  {
+    std::lock_guard lock(mu);
+    while_held = waits;
+  }
+  other.reset();  // the other process lets go: the step runs
+  run.join();
+  REQUIRE(while_held.size() == 1);
+  CHECK(while_held[0].find("GPU 0 of this host (lock " + dir + "/") == 0);
+  CHECK(while_held[0].find("held by " + holder) != std::string::npos);
+  REQUIRE(waits.size() == 2);
+  CHECK(waits[1].empty());
+  // Nothing held: no wait is reported.
+  waits.clear();
+  CHECK(executor.Run(request).ok());
+  CHECK(waits.empty());
+  ReportLeaseWait("outside an observed run");  // no observer here: nothing happens
   std::filesystem::remove_all(dir);
 }
 

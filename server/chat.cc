@@ -969,7 +969,8 @@ function add(role, text, citations, mode) {
 // An incident's `verification` (GET /api/v1/incidents/{id}: what its triage's probes did or are
 // doing, server/verification_progress.h) in words: the summary line, the budget and the time left,
 // the leading hypotheses with their posterior, then each step: answered (its verdict and reason),
-// running (for how long, its limit) or planned (not started yet). All set as text.
+// running (for how long, its limit), waiting for another process's lease on its GPU (for how long,
+// for what and whom) or planned (not started yet). All set as text.
 function verificationBox(v) {
   const box = document.createElement("div");
   box.className = "verification";
@@ -985,6 +986,7 @@ function verificationBox(v) {
   const st = v.steps || {};
   const planned = Array.isArray(v.planned) ? v.planned : [];
   line("vcounts", "steps: " + (st.done || 0) + " done, " + (st.running || 0) + " running, " +
+      (st.waiting ? st.waiting + " waiting for another process's probe lease, " : "") +
       planned.length + " planned, not started" + (st.abandoned ? ", " + st.abandoned + " abandoned" : ""));
   if (typeof v.budget_s === "number") {
     line("vbudget", "budget " + secs(v.budget_s) + (v.state === "running" ? ", " + secs(v.left_s) + " left" : "") +
@@ -1011,6 +1013,10 @@ function verificationBox(v) {
   }
   for (const r of v.running || []) {
     step("running", r.probe + "@" + r.target + ": running for " + secs(r.for_s) + " (limit " + secs(r.limit_s) + ")");
+  }
+  for (const w of v.waiting || []) {
+    step("waiting", w.probe + "@" + w.target + ": waiting " + secs(w.waiting_s) + " for " + w.waiting_for +
+        " (limit " + secs(w.limit_s) + ")");
   }
   for (const p of planned) step("planned", p.probe + "@" + p.target + ": planned, not started");
   if (list.childNodes.length) box.appendChild(list);

@@ -85,7 +85,7 @@ size_t VerificationBoard::StepStarted(int64_t id, const std::string& probe, cons
   Record& r = it->second;
   const int64_t now = Now();
   if (r.first_probe_ms == 0) r.first_probe_ms = now;
-  r.steps.push_back(Step{probe, target, limit_s, now, std::nullopt, false});
+  r.steps.push_back(Step{probe, target, limit_s, now, std::nullopt, false, "", 0});
   auto planned = std::find_if(r.planned.begin(), r.planned.end(),
                               [&](const PlannedProbeStep& p) { return p.probe == probe && p.target == target; });
   if (planned != r.planned.end()) r.planned.erase(planned);
@@ -139,6 +139,16 @@ void VerificationBoard::StepFinished(int64_t id, size_t step, const ProbeResult&
   s.result = result;
 }
 
+void VerificationBoard::StepWaiting(int64_t id, size_t step, const std::string& held_by) {
+  std::lock_guard lock(mu_);
+  auto it = records_.find(id);
+  if (it == records_.end() || step >= it->second.steps.size()) return;
+  Step& s = it->second.steps[step];
+  if (s.result || s.abandoned) return;
+  if (!held_by.empty() && s.waiting_for.empty()) s.waiting_ms = Now();
+  s.waiting_for = held_by;
+}
+
 std::optional<Json> VerificationBoard::Get(int64_t id) const {
   std::lock_guard lock(mu_);
   auto it = records_.find(id);
@@ -146,7 +156,7 @@ std::optional<Json> VerificationBoard::Get(int64_t id) const {
   const Record& r = it->second;
   const int64_t now = r.ended_ms != 0 ? r.ended_ms : Now();
   Json out = {{"state", r.state}, {"executor", r.executor}};
-  Json running = Json::array(), done = Json::array();
+  Json running = Json::array(), done = Json::array(), waiting = Json::array();
   std::map<std::string, int> bearing;  // category -> steps that bear on it
   std::vector<std::string> order;
   size_t abandoned = 0;
@@ -170,6 +180,13 @@ std::optional<Json> VerificationBoard::Get(int64_t id) const {
                       {"status", "abandoned"},
                       {"reason", "the triage ended before the step answered"},
                       {"seconds", Seconds(now - s.started_ms)}});
+    } else if (!s.waiting_for.empty()) {
+      waiting.push_back({{"probe", s.probe},
+                         {"target", s.target},
+                         {"for_s", Seconds(now - s.started_ms)},
+                         {"limit_s", s.limit_s},
+                         {"waiting_s", Seconds(now - s.waiting_ms)},
+                         {"waiting_for", s.waiting_for}});
     } else {
       running.push_back(
           {{"probe", s.probe}, {"target", s.target}, {"for_s", Seconds(now - s.started_ms)}, {"limit_s", s.limit_s}});
@@ -178,9 +195,10 @@ std::optional<Json> VerificationBoard::Get(int64_t id) const {
   std::stable_sort(order.begin(), order.end(),
                    [&](const std::string& a, const std::string& b) { return bearing[a] > bearing[b]; });
   out["steps"] = {{"total", r.steps.size()}, {"done", done.size() - abandoned}, {"running", running.size()},
-                  {"abandoned", abandoned}};
+                  {"waiting", waiting.size()}, {"abandoned", abandoned}};
   out["checking"] = order;
   out["running"] = running;
+  out["waiting"] = waiting;
   out["done"] = done;
   Json planned = Json::array();
   for (const PlannedProbeStep& p : r.planned) planned.push_back({{"probe", p.probe}, {"target", p.target}});
@@ -227,6 +245,15 @@ std::string VerificationSummary(const Json& v) {
       });
       s += ")";
     }
+    if (v.contains("waiting") && !v["waiting"].empty()) {
+      // Not running: another process (a second serve, a `vigil probe run` by hand) holds the GPU.
+      s += ", " + std::to_string(v["waiting"].size()) + " waiting for another process's probe lease (";
+      s += FirstFew(v["waiting"], 2, [](const Json& w) {
+        return w.value("probe", "") + "@" + w.value("target", "") + " for " + Num(w.value("waiting_s", 0.0)) +
+               " s: " + w.value("waiting_for", "");
+      });
+      s += ")";
+    }
     if (abandoned > 0) s += ", " + std::to_string(abandoned) + " abandoned";
     if (v.contains("planned") && !v["planned"].empty()) {
       s += ", " + std::to_string(v["planned"].size()) + " planned";
@@ -265,6 +292,7 @@ std::unique_ptr<ProbeExecutor> VerificationBoard::Observe(std::unique_ptr<ProbeE
     return StepStarted(id, probe, target, limit_s);
   };
   observer.finished = [this, id](size_t step, const ProbeResult& result) { StepFinished(id, step, result); };
+  observer.waiting = [this, id](size_t step, const std::string& held_by) { StepWaiting(id, step, held_by); };
   return std::make_unique<ObservedProbeExecutor>(std::move(inner), std::move(observer));
 }
 

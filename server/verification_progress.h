@@ -53,6 +53,9 @@ class VerificationBoard {
   // A step started / ended (Observe's executor). `step` indexes the record's steps.
   size_t StepStarted(int64_t id, const std::string& probe, const std::string& target, double limit_s);
   void StepFinished(int64_t id, size_t step, const ProbeResult& result);
+  // The step waits for a host-wide lease another process holds (`held_by`: what and by whom,
+  // ReportLeaseWait in probes/observed_executor.h), or no longer ("": its probe runs now).
+  void StepWaiting(int64_t id, size_t step, const std::string& held_by);
   // The reasoner planned round `round`'s `steps` (not started yet; each leaves the plan as it
   // starts, StepStarted with the same probe and target) / ranked its hypotheses after round
   // `round` (0: before any probe; the steps of the round that did not start leave the plan).
@@ -65,6 +68,9 @@ class VerificationBoard {
   // {state: running|diagnosed|failed|retried, executor, started_at_ms?, budget_s?, probe_grace_s?,
   //  elapsed_s, left_s?, steps: {done, running, total}, checking: [category...] (the hypotheses the
   //  steps so far bear on, most steps first), running: [{probe, target, for_s, limit_s}],
+  //  waiting: [{probe, target, for_s, limit_s, waiting_s, waiting_for}] (started, but waiting for
+  //  another process's lease on the GPU or node: waiting_for names it and its holder; not in
+  //  `running`, counted in steps.waiting),
   //  done: [{probe, target, status, reason, seconds}], planned: [{probe, target}] (chosen by the
   //  reasoner, not started), round (the latest round planned), leading: [{hypothesis, target,
   //  posterior}] (the reasoner's ranking after round `leading_round`), summary: one line in words}
@@ -78,6 +84,8 @@ class VerificationBoard {
     int64_t started_ms = 0;
     std::optional<ProbeResult> result;
     bool abandoned = false;
+    std::string waiting_for;  // not empty: waiting for another process's lease since waiting_ms
+    int64_t waiting_ms = 0;
   };
   struct Record {
     std::string state = "running";

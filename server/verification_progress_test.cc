@@ -4,8 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <thread>
 #include <vector>
+
+#include "probes/observed_executor.h"
 
 namespace vigil {
 
@@ -103,4 +106,57 @@ TEST_CASE("verification board: the reasoner's plan and ranking (its observer), s
   CHECK((*board.Get(1))["leading_round"] == 1);
 }
 
+namespace {
+
+// Tells the observed run that it waits for another process's lease, reads the board, then runs.
+class WaitingExecutor : public ProbeExecutor {
+ public:
+  explicit WaitingExecutor(std::function<void()> while_waiting) : while_waiting_(std::move(while_waiting)) {}
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& request) override {
+    ReportLeaseWait("GPU 0 of n1 (lock /run/lock/vigil-probe/n1.gpu0.lock, held by pid 42 (vigil serve))");
+    while_waiting_();
+    ReportLeaseWait("");
+    after_();
+    return std::vector<ProbeResult>{MakeProbeResult(request.probes[0], request.target, ProbeStatus::kPass, "ok")};
+  }
+  std::string Describe() const override { return "waiting"; }
+  std::function<void()> after_ = [] {};
+
+ private:
+  std::function<void()> while_waiting_;
+};
+
+}  // namespace
+
+// VER5: a step waiting for another process's lease showed as `running`.
+TEST_CASE("verification board: a step waiting for another process's probe lease is shown waiting, for whom, how long") {
+  int64_t now = 1000;
+  VerificationBoard board(8, [&now] { return now; });
+  board.Begin(1, 60, 7.5, "local");
+  Json seen, after;
+  auto inner = std::make_unique<WaitingExecutor>([&] {
+    now = 4000;
+    seen = *board.Get(1);
+  });
+  inner->after_ = [&] { after = *board.Get(1); };
+  auto executor = board.Observe(std::move(inner), 1);
+  now = 2000;  // the step starts at 1 s ... its wait is reported at once (2 s), read at 4 s
+  REQUIRE(executor->Run({{"gpu.gemm"}, "n1/gpu0", 20, true}).ok());
+  CHECK(seen["steps"]["running"] == 0);
+  CHECK(seen["steps"]["waiting"] == 1);
+  REQUIRE(seen["waiting"].size() == 1);
+  CHECK(seen["waiting"][0]["probe"] == "gpu.gemm");
+  CHECK(seen["waiting"][0]["waiting_s"] == 2.0);
+  CHECK(seen["waiting"][0]["limit_s"] == 20.0);
+  CHECK(seen["waiting"][0]["waiting_for"].get<std::string>().find("held by pid 42 (vigil serve)") != std::string::npos);
+  CHECK(seen["summary"].get<std::string>().find(
+            "0 of 1 probe step(s) answered, 1 waiting for another process's probe lease (gpu.gemm@n1/gpu0 for 2 s: "
+            "GPU 0 of n1 (lock /run/lock/vigil-probe/n1.gpu0.lock, held by pid 42 (vigil serve)))") != std::string::npos);
+  // The lease was taken: the step runs.
+  CHECK(after["steps"]["running"] == 1);
+  CHECK(after["waiting"].empty());
+  CHECK((*board.Get(1))["steps"]["done"] == 1);
+}
+
 }  // namespace vigil
+
