@@ -78,10 +78,13 @@ std::string ProbeLeaseHolders(const std::string& dir, const std::string& node, i
   return out;
 }
 
-Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu) {
+bool ProbeTimesTheGpu(std::string_view probe) { return probe == "gpu.kernel_launch"; }
+
+Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu,
+                                                       bool shared) {
   ProbeLease lease;
   std::string error;
-  switch (vigil_probe::TryTakeHostLease(dir, node, gpu, &lease.lease_, &error)) {
+  switch (vigil_probe::TryTakeHostLease(dir, node, gpu, &lease.lease_, &error, shared)) {
     case vigil_probe::LeaseTry::kTaken:
       return std::optional<ProbeLease>(std::move(lease));
     case vigil_probe::LeaseTry::kHeld:

@@ -235,3 +235,53 @@ TEST_CASE("probe leases: an observed step that waits for another process's lease
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+// VER5: gpu.kernel_launch took no lease and timed another process's GEMM on its GPU.
+TEST_CASE("probe leases: a probe that times the GPU takes it shared: kept from an intrusive probe, not from its like") {
+  CHECK(ProbeTimesTheGpu("gpu.kernel_launch"));
+  CHECK_FALSE(ProbeTimesTheGpu("gpu.gemm"));
+  CHECK_FALSE(ProbeTimesTheGpu("gpu.health"));
+  const std::string dir = TempDir();
+  auto executor = MakeCommandExecutor("local", "binary=/bin/true,lock_dir=" + dir);
+  REQUIRE(executor.ok());
+  const ProbeRequest launch{{"gpu.kernel_launch"}, "gpu0", 1, false};
+  {
+    Holder gemm(dir, ProbeLockFileName("", 0), LOCK_EX);  // another process's gpu.gemm on GPU 0
+    auto r = (*executor)->Run(launch);
+    REQUIRE(r.ok());
+    REQUIRE(r->size() == 1);
+    CHECK((*r)[0].status == ProbeStatus::kUnavailable);
+    CHECK((*r)[0].reason.find("not run: another process on this host held GPU 0 of this host") == 0);
+    CHECK((*r)[0].reason.find("held by " + gemm.pid()) != std::string::npos);
+    // GPU 1 is free.
+    auto other = (*executor)->Run({{"gpu.kernel_launch"}, "gpu1", 1, false});
+    REQUIRE(other.ok());
+    CHECK((*other)[0].status == ProbeStatus::kError);  // /bin/true printed no document: it ran
+  }
+  {
+    Holder sdc(dir, ProbeLockFileName("", -1), LOCK_EX);  // a node-wide intrusive probe
+    CHECK((*(*executor)->Run(launch))[0].status == ProbeStatus::kUnavailable);
+  }
+  {
+    Holder launch_too(dir, ProbeLockFileName("", 0), LOCK_SH);  // another process's gpu.kernel_launch
+    CHECK((*(*executor)->Run(launch))[0].status == ProbeStatus::kError);  // ran
+    // ... which an intrusive probe of GPU 0 waits for.
+    auto l = TryAcquireProbeLease(dir, "", 0);
+    REQUIRE(l.ok());
+    CHECK_FALSE(l->has_value());
+  }
+  auto shared = TryAcquireProbeLease(dir, "", 0, /*shared=*/true);
+  REQUIRE(shared.ok());
+  REQUIRE(shared->has_value());
+  auto shared_too = TryAcquireProbeLease(dir, "", 0, true);
+  REQUIRE(shared_too.ok());
+  CHECK(shared_too->has_value());
+  auto gemm = TryAcquireProbeLease(dir, "", 0);
+  REQUIRE(gemm.ok());
+  CHECK_FALSE(gemm->has_value());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace vigil
