@@ -471,8 +471,14 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
     return all_error(why, r.wall_s);
   }
   if (!parsed.ok()) {
+    // Past the bytes kept of each stream (64 MiB, RunSubprocess) the rest was dropped: the document's
+    // syntax error is the cut's, not the probe's (VER5: before, only "... syntax error ...").
+    const std::string cut_note =
+        r.output_truncated ? "; its output passed the 64 MiB kept of each stream and was cut there, so the "
+                             "document is incomplete: a probe printed far more than a result document"
+                           : "";
     return all_error(who + " ended with " + r.DescribeEnd() + " and printed no valid result document (" +
-                         parsed.status().message() + ")" + stderr_note,
+                         parsed.status().message() + ")" + cut_note + stderr_note,
                      r.wall_s);
   }
   std::map<std::string, ProbeResult> by_probe;

@@ -71,6 +71,22 @@ TEST_CASE("command executor: other usage errors stay errors, with the message an
   CHECK(other[0].status == ProbeStatus::kError);
 }
 
+// VER5: output cut at 64 MiB read "printed no valid result document (... syntax error ...)" only.
+TEST_CASE("command executor: output cut at the bytes kept is said to be cut") {
+  ProbeRequest req = RequestOf({"gpu.health"}, "vm/gpu0");
+  SubprocessResult cut;
+  cut.exit_code = 0;
+  cut.out = "{\"results\": [{\"probe\": \"gpu.health\", \"reason\": \"xxxx";
+  cut.output_truncated = true;
+  auto out = ResultsFromProbeRun(req, cut, "local");
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].status == ProbeStatus::kError);
+  CHECK(out[0].reason.find("printed no valid result document") != std::string::npos);
+  CHECK(out[0].reason.find("its output passed the 64 MiB kept of each stream and was cut there") != std::string::npos);
+  cut.output_truncated = false;  // the same text not cut: nothing said of a cut
+  CHECK(ResultsFromProbeRun(req, cut, "local")[0].reason.find("cut") == std::string::npos);
+}
+
 TEST_CASE("command executor: a run that printed nothing leads with its stderr (ssh: an unreachable node)") {
   // Before: "vigil-probe (ssh:user=ops) ended with exit code 255 and printed no valid result document
   // (vigil-probe output: line 1, column 1: empty: no JSON value in it); stderr: ssh: Could not
