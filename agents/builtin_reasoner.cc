@@ -1430,6 +1430,44 @@ class LabelledOutputs {
   bool host_line_ = false;
 };
 
+// The GPU index of each "GPU 00000000:CB:00.0" block of a log whose source is `nvidia-smi -q` over
+// every GPU (no `-i` / `--id`; a `| grep` keeping the block lines is fine): nvidia-smi prints the
+// blocks in index order, so the k-th block is GPU k when the log holds one block per GPU of the node
+// (`gpus_per_node` blocks, or the "Attached GPUs : N" line's N) in ascending bus order. A cut excerpt
+// (fewer blocks), a repeated or unordered block, or a selection gives none (PLC6).
+std::map<std::string, int> SmiQueryBlockIndices(const CaseLog& log, int gpus_per_node) {
+  std::map<std::string, int> out;
+  const std::string& src = log.source;
+  const size_t smi = src.find("nvidia-smi");
+  if (src.size() > 400 || smi == std::string::npos) return out;
+  std::string command = src.substr(smi);
+  command = command.substr(0, std::min({command.find('|'), command.find(';'), command.find("&&")}));
+  std::istringstream in(command);
+  bool query = false;
+  for (std::string w; in >> w;) {
+    if (w == "-q" || w == "--query") query = true;
+    if (w == "-i" || w == "--id" || w.rfind("--id=", 0) == 0 || w.rfind("-i", 0) == 0) return out;
+  }
+  if (!query) return out;
+  static const std::regex kBlock(R"(^\s*GPU\s+([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-7])\s*$)");
+  static const std::regex kAttached(R"(^\s*Attached GPUs\s*:\s*(\d{1,3})\s*$)");
+  std::vector<std::string> buses;
+  int attached = -1;
+  for (const LogLine& line : log.lines) {
+    if (line.text.size() > 200) continue;
+    std::smatch m;
+    if (std::regex_search(line.text, m, kBlock)) buses.push_back(PciKey(m.str(1)));
+    else if (std::regex_search(line.text, m, kAttached)) attached = ParseInt32(m.str(1)).value_or(-1);
+  }
+  const int want = attached > 0 ? attached : gpus_per_node;
+  if (buses.size() < 2 || static_cast<int>(buses.size()) != want) return out;
+  for (size_t k = 0; k < buses.size(); ++k) {
+    if (buses[k].empty() || (k > 0 && !(buses[k - 1] < buses[k]))) return {};
+    out.emplace(buses[k], static_cast<int>(k));
+  }
+  return out;
+}
+
 // A GPU's bus id, UUID and serial number tied to its index on a node by nvidia-smi (gpu_ids.h: the
 // --query-gpu table, -q blocks joined to an index through a name another line of the node ties, the
 // default table's bus ids among those): (node, ties), the node the log's source's or the `ssh`
@@ -1461,6 +1499,9 @@ std::vector<std::pair<std::string, GpuIds>> GpuIdTies(const DiagnosisCase& c, co
     }
     if (!own.empty() && by_node.count(own)) {
       for (const auto& [bus, gpu] : SmiBusIndices(log)) by_node[own].push_back(GpuIds{gpu, bus, "", ""});
+    }
+    if (!own.empty()) {
+      for (const auto& [bus, gpu] : SmiQueryBlockIndices(log, t.gpus_per_node)) by_node[own].push_back(GpuIds{gpu, bus, "", ""});
     }
   }
   std::vector<std::pair<std::string, GpuIds>> out;

@@ -1,0 +1,59 @@
+// PLC6 (2026-12-04): the answer's place, continued — rows of realistic21 whose cause was right and
+// whose place was not (evidence written for these tests, not copied from a case).
+//   1. `nvidia-smi -q` over every GPU prints its "GPU 00000000:BB:DD.F" blocks in index order: with
+//      one block per GPU of the node, in ascending bus order, the k-th block is GPU k
+//      (SmiQueryBlockIndices in GpuIdTies).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+#include "agents/logs_case_testing.h"
+
+namespace vigil {
+namespace {
+
+using testing::Case;
+using testing::Log;
+
+// The case's diagnosis names `root_cause` at `component`.
+void CheckPlaced(const Json& c, const std::string& root_cause, const std::string& component) {
+  Diagnosis d = testing::RunCaseWithOwnProbes(c);
+  CHECK(d.root_cause == root_cause);
+  CHECK(d.component == component);
+}
+
+// `ssh ec-07 nvidia-smi -q -d ECC | grep ...` over the first `blocks` GPUs of ec-07; the GPU at bus
+// 9B (index 4 of 8) has volatile DRAM uncorrectable errors.
+Json EccBlocksCase(size_t blocks, const std::string& source) {
+  const std::vector<std::string> buses = {"19", "3B", "4C", "5D", "9B", "BB", "CB", "DB"};
+  std::vector<std::string> lines;
+  for (size_t k = 0; k < blocks && k < buses.size(); ++k) {
+    lines.push_back("GPU 00000000:" + buses[k] + ":00.0");
+    lines.push_back("            DRAM Correctable              : " + std::string(k == 1 ? "3" : "0"));
+    lines.push_back("            DRAM Uncorrectable            : " + std::string(buses[k] == "9B" ? "4" : "0"));
+  }
+  return Case("t-plc6-ecc-blocks", {"ec-06", "ec-07", "ec-08"},
+              Json::array({Log(source, lines)}));
+}
+
+TEST_CASE("plc6: nvidia-smi -q blocks of every GPU, in bus order, are GPUs 0..7") {
+  // Before: ec-07 (the blocks name bus ids only; nothing tied 9B to an index).
+  CheckPlaced(EccBlocksCase(8, "ssh ec-07 nvidia-smi -q -d ECC | grep -E '^GPU|DRAM (Unc|C)orrectable'"),
+              "gpu_memory_uncorrectable_ecc", "ec-07/gpu4");
+}
+
+TEST_CASE("plc6: a cut or selected nvidia-smi -q paste gives its blocks no index (guard)") {
+  // Six blocks of eight: an excerpt, whose first block need not be GPU 0.
+  CheckPlaced(EccBlocksCase(6, "ssh ec-07 nvidia-smi -q -d ECC | grep -E '^GPU|DRAM (Unc|C)orrectable'"),
+              "gpu_memory_uncorrectable_ecc", "ec-07");
+  // `-i 0,1,...` lists: a selection, not the index order of all GPUs.
+  CheckPlaced(EccBlocksCase(8, "ssh ec-07 nvidia-smi -q -d ECC -i 7,6,5,4,3,2,1,0"), "gpu_memory_uncorrectable_ecc",
+              "ec-07");
+}
+
+}  // namespace
+}  // namespace vigil
