@@ -3359,6 +3359,11 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   if (h.gpu < 0 && !h.node.empty()) h.gpu = NvidiaSmiSelectedGpu(source);
   static const std::regex kHcaInSource(R"((mlx5_\d+|ibp\d+s\d+|hfi1_\d+)(/|$))");
   if (std::regex_search(source, m, kHcaInSource)) h.hca = m.str(1);
+  // A source that runs a port's tool on one HCA (`perfquery -x -C mlx5_3 -P 1`, `ibstat mlx5_3`,
+  // `ibv_devinfo -d mlx5_3`, before any pipe): its counters and states are that HCA's (PLC6).
+  static const std::regex kHcaTool(
+      R"((?:\bperfquery\b[^|;]*?\s-C\s*|\bibstat\s+|\bibstatus\s+|\bibv_devinfo\b[^|;]*?\s(?:-d|--ib-dev=?)\s*)(mlx5_\d+|hfi1_\d+)\b)");
+  if (h.hca.empty() && source.size() <= 400 && std::regex_search(source, m, kHcaTool)) h.hca = m.str(1);
   if (h.rank >= 0) {
     auto it = t.ranks.find(h.rank);
     if (it != t.ranks.end() && (h.node.empty() || it->second.node == h.node)) {

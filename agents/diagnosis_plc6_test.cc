@@ -3,6 +3,8 @@
 //   1. `nvidia-smi -q` over every GPU prints its "GPU 00000000:BB:DD.F" blocks in index order: with
 //      one block per GPU of the node, in ascending bus order, the k-th block is GPU k
 //      (SmiQueryBlockIndices in GpuIdTies).
+//   2. A log whose source runs a port tool on one HCA (`perfquery -x -C mlx5_5 -P 1`, `ibstat mlx5_5`)
+//      holds that HCA's counters (HintFromSource).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -53,6 +55,28 @@ TEST_CASE("plc6: a cut or selected nvidia-smi -q paste gives its blocks no index
   // `-i 0,1,...` lists: a selection, not the index order of all GPUs.
   CheckPlaced(EccBlocksCase(8, "ssh ec-07 nvidia-smi -q -d ECC -i 7,6,5,4,3,2,1,0"), "gpu_memory_uncorrectable_ecc",
               "ec-07");
+}
+
+// Port counters of four nodes' mlx5_5 gathered by pdsh; ib-03's port flaps. `source` is the log's source.
+Json PortCountersCase(const std::string& source) {
+  return Case("t-plc6-port-counters", {"ib-01", "ib-02", "ib-03", "ib-04"},
+              Json::array({Log(source, {"ib-01: SymbolErrorCounter:..............0",
+                                        "ib-01: LinkDownedCounter:...............0",
+                                        "ib-02: SymbolErrorCounter:..............0",
+                                        "ib-02: LinkDownedCounter:...............0",
+                                        "ib-03: SymbolErrorCounter:..............21870",
+                                        "ib-03: LinkDownedCounter:...............9",
+                                        "ib-04: SymbolErrorCounter:..............0",
+                                        "ib-04: LinkDownedCounter:...............0"})}));
+}
+
+TEST_CASE("plc6: port counters read with perfquery -C HCA are that HCA's") {
+  // Before: ib-03 (the HCA was named only by the command in the source).
+  CheckPlaced(PortCountersCase("pdsh -w ib-[01-04] 'perfquery -x -C mlx5_5 -P 1' | grep -E 'SymbolError|LinkDowned'"),
+              "ib_link_failure", "ib-03/mlx5_5");
+  // Guard: perfquery on the default port names no HCA.
+  CheckPlaced(PortCountersCase("pdsh -w ib-[01-04] 'perfquery -x' | grep -E 'SymbolError|LinkDowned'"),
+              "ib_link_failure", "ib-03");
 }
 
 }  // namespace
