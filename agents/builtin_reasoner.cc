@@ -1063,6 +1063,9 @@ std::string SourceNode(const Topology& t, const std::string& source) {
     if (std::string host = SshTarget(source); !host.empty()) {
       if (std::string n = t.names.Find(host); !n.empty()) return n;
     }
+    if (std::string host = SrunTarget(source); !host.empty()) {  // `srun -w NODE ...` (PLC6)
+      if (std::string n = t.names.Find(host); !n.empty()) return n;
+    }
     // `kubectl logs|exec POD` / `kubectl describe pod POD` as the source: the pod's node, once the
     // case ties the pod to one (kube_pods.h; PLC5).
     for (const std::string& pod : {KubectlPodTarget(source), KubectlDescribedPod(source)}) {
@@ -1317,6 +1320,7 @@ std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseL
         std::string host = SshTarget(text);
         if (host.empty()) host = KubectlPodTarget(text);  // a pod's node, once CaseAddresses tied it
         if (host.empty()) host = KubectlDebugNodeTarget(text);  // the node's own debug container (RG22)
+        if (host.empty()) host = SrunTarget(text);  // a step on one node: `srun -w NODE ...` (PLC6)
         current = ReportedNode(host, t.names);
         if (current == own) current.clear();
         continue;

@@ -5,6 +5,8 @@
 //      (SmiQueryBlockIndices in GpuIdTies).
 //   2. A log whose source runs a port tool on one HCA (`perfquery -x -C mlx5_5 -P 1`, `ibstat mlx5_5`)
 //      holds that HCA's counters (HintFromSource).
+//   3. `srun -w NODE` / `--nodelist=NODE` as a log's source, or as a pasted command line, runs on NODE:
+//      its output is NODE's (SrunTarget in SourceNode and SshNodes).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -14,6 +16,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/ssh_command.h"
 
 namespace vigil {
 namespace {
@@ -77,6 +80,37 @@ TEST_CASE("plc6: port counters read with perfquery -C HCA are that HCA's") {
   // Guard: perfquery on the default port names no HCA.
   CheckPlaced(PortCountersCase("pdsh -w ib-[01-04] 'perfquery -x' | grep -E 'SymbolError|LinkDowned'"),
               "ib_link_failure", "ib-03");
+}
+
+TEST_CASE("plc6: SrunTarget reads the one node of srun -w / --nodelist") {
+  CHECK(SrunTarget("srun --jobid 4410 --overlap -N1 -w tr-05 nvidia-smi -q") == "tr-05");
+  CHECK(SrunTarget("$ srun --jobid=4410 --overlap --nodelist=tr-06 dmesg -T") == "tr-06");
+  CHECK(SrunTarget("$ srun --nodelist 'tr-06' hostname") == "tr-06");
+  CHECK(SrunTarget("$ srun -wtr-07 hostname") == "tr-07");
+  CHECK(SrunTarget("$ srun -w tr-[05-06] hostname").empty());
+  CHECK(SrunTarget("$ srun -w tr-05,tr-06 hostname").empty());
+  CHECK(SrunTarget("$ srun -N2 hostname | grep -w tr-05").empty());
+  CHECK(SrunTarget("$ pdsh -w tr-05 hostname").empty());
+}
+
+// An operator's shell on tr-05 (the log's source) runs a step on tr-06 through srun; the kernel
+// lines after it are tr-06's.
+Json SrunShellCase(const std::string& command) {
+  return Case("t-plc6-srun-shell", {"tr-05", "tr-06", "tr-07"},
+              Json::array({Log("tr-05/ops-shell", {"$ nvidia-smi -L | wc -l", "8", command,
+                                                   "[Fri Dec  4 03:11:52 2026] NVRM: Xid (PCI:0000:9b:00): 79, "
+                                                   "pid=51822, name=python3, GPU has fallen off the bus.",
+                                                   "[Fri Dec  4 03:11:52 2026] NVRM: GPU 0000:9b:00.0: GPU has "
+                                                   "fallen off the bus."})}));
+}
+
+TEST_CASE("plc6: lines after srun -w NODE in a shell paste are NODE's") {
+  // Before: tr-05 (the shell's node).
+  CheckPlaced(SrunShellCase("$ srun --jobid 4410 --overlap -N1 -w tr-06 dmesg -T | grep -i xid"),
+              "gpu_fallen_off_bus", "tr-06");
+  // Guard: a range of nodes names none of them; the lines stay the shell's node's.
+  CheckPlaced(SrunShellCase("$ srun --jobid 4410 --overlap -w tr-[06-07] dmesg -T | grep -i xid"),
+              "gpu_fallen_off_bus", "tr-05");
 }
 
 }  // namespace

@@ -35,6 +35,31 @@ std::string SshTarget(const std::string& command_line) {
   return "";
 }
 
+std::string SrunTarget(const std::string& command_line) {
+  std::vector<std::string> words;
+  std::istringstream in(command_line);
+  for (std::string w; in >> w;) words.push_back(w);
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w != "srun" && (w.size() < 5 || w.compare(w.size() - 5, 5, "/srun") != 0)) continue;
+    for (size_t j = i + 1; j < words.size(); ++j) {
+      const std::string& a = words[j];
+      if (a == "|" || a == ";" || a == "&&" || a == "||") return "";
+      std::string node;
+      if ((a == "-w" || a == "--nodelist") && j + 1 < words.size()) node = words[j + 1];
+      else if (a.rfind("--nodelist=", 0) == 0) node = a.substr(11);
+      else if (a.size() > 2 && a.rfind("-w", 0) == 0) node = a.substr(2);
+      else continue;
+      while (!node.empty() && (node.back() == '\'' || node.back() == '"')) node.pop_back();
+      while (!node.empty() && (node.front() == '\'' || node.front() == '"')) node.erase(0, 1);
+      if (node.empty() || node.find_first_of(",[]") != std::string::npos) return "";
+      return node;
+    }
+    return "";
+  }
+  return "";
+}
+
 namespace {
 
 // The pod of a `kubectl VERB ... POD` command: `describe` false reads logs / exec / attach (POD or

@@ -17,6 +17,13 @@ namespace vigil {
 // gives one (-p 2222, -i key, -o Opt=v, -J jump). "" when the line runs no ssh or names no host.
 std::string SshTarget(const std::string& command_line);
 
+// The one node an `srun` command in `command_line` runs on, named by `-w NODE`, `-wNODE`,
+// `--nodelist NODE` or `--nodelist=NODE` (PLC6): "gpu-x03" for "$ srun --jobid 77 --overlap -N1 -w
+// gpu-x03 nvidia-smi -q". The step's output lines were written on NODE, like the lines after `ssh
+// NODE`. "" when the command runs no srun, names no node before `|`, `;`, `&&` or `||`, or names
+// several (a list "a,b" or a range "gpu-x[01-04]").
+std::string SrunTarget(const std::string& command_line);
+
 // The pod a `kubectl logs` / `kubectl exec` / `kubectl attach` command in `command_line` reads or runs
 // in (RG20): "asr-ft-0" for "$ kubectl -n ml logs asr-ft-0 --previous | tail -4",
 // "$ kubectl exec -it pod/w-3 -c main -- nvidia-smi" -> "w-3". kubectl's global and the verb's options
