@@ -1,61 +1,79 @@
 #include "agents/ssh_command.h"
 
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
 namespace vigil {
 
-std::string SshTarget(const std::string& command_line) {
+namespace {
+
+// The words of `command_line` after its first `command` word (or a path ending in "/command"), up to
+// the first `|`, `;`, `&&` or `||`; nullopt when no word is the command.
+std::optional<std::vector<std::string>> ArgumentsOf(const std::string& command_line, std::string_view command) {
   std::vector<std::string> words;
   std::istringstream in(command_line);
   for (std::string w; in >> w;) words.push_back(w);
-  // ssh's options that take an argument (OpenSSH's ssh(1)).
-  constexpr std::string_view kWithArgument = "BbcDEeFIiJLlmOoPpQRSWw";
+  std::string slashed(1, '/');
+  slashed += command;
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
-    if (w != "ssh" && (w.size() < 4 || w.compare(w.size() - 4, 4, "/ssh") != 0)) continue;
+    const bool named = w == command || (w.size() > slashed.size() &&
+                                        w.compare(w.size() - slashed.size(), slashed.size(), slashed) == 0);
+    if (!named) continue;
+    std::vector<std::string> args;
     for (size_t j = i + 1; j < words.size(); ++j) {
-      const std::string& a = words[j];
-      if (a == "|" || a == ";" || a == "&&" || a == "||") return "";
-      if (a.size() >= 2 && a[0] == '-') {
-        if (a.size() == 2 && kWithArgument.find(a[1]) != std::string_view::npos) ++j;
-        continue;
-      }
-      std::string host = a;
-      if (host.rfind("ssh://", 0) == 0) host.erase(0, 6);
-      if (size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
-      if (size_t colon = host.find(':'); colon != std::string::npos) host.resize(colon);
-      while (!host.empty() && (host.back() == '\'' || host.back() == '"')) host.pop_back();
-      while (!host.empty() && (host.front() == '\'' || host.front() == '"')) host.erase(0, 1);
-      return host;
+      if (words[j] == "|" || words[j] == ";" || words[j] == "&&" || words[j] == "||") break;
+      args.push_back(words[j]);
     }
-    return "";
+    return args;
+  }
+  return std::nullopt;
+}
+
+// `word` without the quotes around it.
+std::string Unquoted(std::string word) {
+  while (!word.empty() && (word.back() == '\'' || word.back() == '"')) word.pop_back();
+  while (!word.empty() && (word.front() == '\'' || word.front() == '"')) word.erase(0, 1);
+  return word;
+}
+
+}  // namespace
+
+std::string SshTarget(const std::string& command_line) {
+  const std::optional<std::vector<std::string>> args = ArgumentsOf(command_line, "ssh");
+  if (!args) return "";
+  // ssh's options that take an argument (OpenSSH's ssh(1)).
+  constexpr std::string_view kWithArgument = "BbcDEeFIiJLlmOoPpQRSWw";
+  for (size_t j = 0; j < args->size(); ++j) {
+    const std::string& a = (*args)[j];
+    if (a.size() >= 2 && a[0] == '-') {
+      if (a.size() == 2 && kWithArgument.find(a[1]) != std::string_view::npos) ++j;
+      continue;
+    }
+    std::string host = a;
+    if (host.rfind("ssh://", 0) == 0) host.erase(0, 6);
+    if (size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+    if (size_t colon = host.find(':'); colon != std::string::npos) host.resize(colon);
+    return Unquoted(host);
   }
   return "";
 }
 
 std::string SrunTarget(const std::string& command_line) {
-  std::vector<std::string> words;
-  std::istringstream in(command_line);
-  for (std::string w; in >> w;) words.push_back(w);
-  for (size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    if (w != "srun" && (w.size() < 5 || w.compare(w.size() - 5, 5, "/srun") != 0)) continue;
-    for (size_t j = i + 1; j < words.size(); ++j) {
-      const std::string& a = words[j];
-      if (a == "|" || a == ";" || a == "&&" || a == "||") return "";
-      std::string node;
-      if ((a == "-w" || a == "--nodelist") && j + 1 < words.size()) node = words[j + 1];
-      else if (a.rfind("--nodelist=", 0) == 0) node = a.substr(11);
-      else if (a.size() > 2 && a.rfind("-w", 0) == 0) node = a.substr(2);
-      else continue;
-      while (!node.empty() && (node.back() == '\'' || node.back() == '"')) node.pop_back();
-      while (!node.empty() && (node.front() == '\'' || node.front() == '"')) node.erase(0, 1);
-      if (node.empty() || node.find_first_of(",[]") != std::string::npos) return "";
-      return node;
-    }
-    return "";
+  const std::optional<std::vector<std::string>> args = ArgumentsOf(command_line, "srun");
+  if (!args) return "";
+  for (size_t j = 0; j < args->size(); ++j) {
+    const std::string& a = (*args)[j];
+    std::string node;
+    if ((a == "-w" || a == "--nodelist") && j + 1 < args->size()) node = (*args)[j + 1];
+    else if (a.rfind("--nodelist=", 0) == 0) node = a.substr(11);
+    else if (a.size() > 2 && a.rfind("-w", 0) == 0) node = a.substr(2);
+    else continue;
+    node = Unquoted(node);
+    if (node.empty() || node.find_first_of(",[]") != std::string::npos) return "";
+    return node;
   }
   return "";
 }
