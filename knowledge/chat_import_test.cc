@@ -392,7 +392,7 @@ TEST_CASE("import: a thread's or postmortem's root-cause text gives its category
   CHECK(all.find(day + ":4 W root_cause inferred as `cuda_oom` from its root-cause text: it names `cuda_oom`\n") !=
         std::string::npos);
   CHECK(all.find(day + ":6 W empty root_cause; stored as `unknown` (its root-cause text names no category and "
-                       "matches no log signature)\n") != std::string::npos);
+                       "matches no log signature") != std::string::npos);
   CHECK(all.find(day + ":8 W empty root_cause; stored as `unknown` (its root-cause text points at 2 categories: "
                        "`ib_link_failure` (it matches the log signature `\\b(mlx5_\\d+|infiniband)\\b.*\\b(port|link)\\b.*\\bdown\\b` "
                        "of incident `sig-ib`), `nvlink_error` (it matches the log signature `\\bXid\\b.*\\b74\\b` of incident "
@@ -413,6 +413,57 @@ TEST_CASE("import: a thread's or postmortem's root-cause text gives its category
 
 // KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
 // stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
+TEST_CASE("import: a root-cause text's negations are not read as its category; the pack's words give one") {
+  auto kb = MemoryKb();
+  Incident ib;  // the pack's kind of entries: a category, its words and log signatures
+  ib.id = "sig-ib";
+  ib.title = "IB port down";
+  ib.symptoms = {"IB port flapping", "link down on the HCA"};
+  ib.log_signatures = {R"(\b(mlx5_\d+|infiniband)\b.*\b(port|link)\b.*\bdown\b)"};
+  ib.root_cause = "ib_link_failure";
+  ib.source = "pack:test";
+  Incident nvl;
+  nvl.id = "sig-nvl";
+  nvl.title = "Xid 74";
+  nvl.log_signatures = {R"(\bXid\b.*\b74\b)"};
+  nvl.root_cause = "nvlink_error";
+  nvl.source = "pack:test";
+  REQUIRE(kb->ImportIncidents(std::vector<Incident>{ib, nvl}, "test").ok());
+  TempDir dir("vigil_kb4_negation");
+  fs::create_directories(dir.path / "oncall");
+  std::ofstream(dir.path / "oncall" / "2026-11-21.json") << R"j([
+  {"type": "message", "ts": "1795100000.000100", "user": "U1", "text": "job 3 hung"},
+  {"type": "message", "ts": "1795100100.000200", "user": "U2", "text": "Root cause: not an NVLink error, it was the cable", "thread_ts": "1795100000.000100"},
+  {"type": "message", "ts": "1795101000.000300", "user": "U1", "text": "job 4 hung"},
+  {"type": "message", "ts": "1795101100.000400", "user": "U2", "text": "Root cause: Xid 74 was a red herring; mlx5_1 port down on the leaf", "thread_ts": "1795101000.000300"},
+  {"type": "message", "ts": "1795102000.000500", "user": "U1", "text": "loader died"},
+  {"type": "message", "ts": "1795102100.000600", "user": "U2", "text": "RCA: wasn't a CUDA OOM, a host OOM (the loader's 300 GiB cache)", "thread_ts": "1795102000.000500"},
+  {"type": "message", "ts": "1795103000.000700", "user": "U1", "text": "job 5 slow"},
+  {"type": "message", "ts": "1795103100.000800", "user": "U2", "text": "Root cause: IB link degraded, port flapping", "thread_ts": "1795103000.000700"},
+  {"type": "message", "ts": "1795104000.000900", "user": "U1", "text": "job 6 died at load"},
+  {"type": "message", "ts": "1795104100.001000", "user": "U2", "text": "Root cause: orphaned workers kept their CUDA contexts", "thread_ts": "1795104000.000900"}
+])j";
+  auto r = kb->Import(dir.path.string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 5);
+  auto cause = [&](const std::string& id) {
+    auto inc = kb->GetIncident(id);
+    REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+    return inc->root_cause;
+  };
+  CHECK(cause("slack:oncall:1795100000.000100") == "unknown");          // was nvlink_error: "not an NVLink error"
+  CHECK(cause("slack:oncall:1795101000.000300") == "ib_link_failure");  // was unknown (Xid 74 read as a 2nd category)
+  CHECK(cause("slack:oncall:1795102000.000500") == "host_oom");         // was unknown (cuda_oom read as named)
+  CHECK(cause("slack:oncall:1795103000.000700") == "ib_link_failure");  // was unknown: no name, no signature
+  CHECK(cause("slack:oncall:1795104000.000900") == "unknown");          // no category's words are clear
+  const std::string day = (dir.path / "oncall" / "2026-11-21.json").string();
+  const std::string all = Messages(r->issues);
+  CHECK(all.find(day + ":8 W root_cause inferred as `ib_link_failure` from its root-cause text: its words `ib`, `link`, "
+                       "`port`, `flapping` are the pack's words for `ib_link_failure` (") != std::string::npos);
+  CHECK(all.find(day + ":2 W empty root_cause; stored as `unknown` (its root-cause text names no category and matches "
+                       "no log signature") != std::string::npos);
+}
+
 TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolved_at, said; times it cannot read said") {
   auto md = [](const std::string& title, const std::string& timeline) {
     return "# " + title + "\n\n## Summary\n\nThe job stalled.\n\n## Timeline\n\n" + timeline +

@@ -291,6 +291,85 @@ Result<std::vector<std::string>> FromJsonArray(const std::string& text, const ch
   }
 }
 
+// A root-cause text with what it rules out left out (KB4, 2026-12-04), for InferRootCause: in each
+// clause (cut at , ; ( ) ! ? and at a . or : before a space), the words from a negation (`not`,
+// `no`, `never`, `without`, `nor`, `n't`, `instead of`, `rather than`) up to the clause's end or a
+// word that starts a new statement (`but`, `it`, `and`, `which`, `because`, `so`, `however`,
+// `actually`) are dropped; a clause saying what it speaks of is not the cause (`ruled out`,
+// `excluded`, `red herring`, `unrelated`, `not the cause` / `culprit` / `problem` / `issue`, `not
+// to blame`, `not related`) is dropped whole. Line breaks are kept (signatures match per line).
+std::string NotNegated(std::string_view text) {
+  static const std::set<std::string> kStarts = {"not", "no", "never", "without", "nor", "neither"};
+  static const std::set<std::string> kEnds = {"but", "it", "and", "which", "because", "so", "however", "actually"};
+  static const std::vector<std::vector<std::string>> kWhole = {
+      {"ruled", "out"},   {"rule", "out"},      {"excluded"},     {"red", "herring"}, {"unrelated"},
+      {"not", "the", "cause"}, {"not", "the", "culprit"}, {"not", "the", "problem"}, {"not", "the", "issue"},
+      {"not", "to", "blame"},  {"not", "related"}};
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    // One clause: [i, end), then its separator.
+    size_t end = i;
+    while (end < text.size()) {
+      char c = text[end];
+      if (c == '\n' || c == ',' || c == ';' || c == '(' || c == ')' || c == '!' || c == '?') break;
+      if ((c == '.' || c == ':') && (end + 1 == text.size() || text[end + 1] == ' ' || text[end + 1] == '\n')) break;
+      ++end;
+    }
+    // The clause's words, lower case, with where each ends; "wasn't" reads "was not".
+    struct Word {
+      std::string w;
+      size_t begin, end;
+    };
+    std::vector<Word> words;
+    for (size_t k = i; k < end;) {
+      if (!std::isalnum(static_cast<unsigned char>(text[k]))) {
+        ++k;
+        continue;
+      }
+      size_t b = k;
+      std::string w;
+      while (k < end && std::isalnum(static_cast<unsigned char>(text[k])))
+        w += static_cast<char>(std::tolower(static_cast<unsigned char>(text[k++])));
+      bool nt = w.size() > 1 && w.back() == 'n' && k + 1 < end && (text[k] == '\'') && (text[k + 1] == 't' || text[k + 1] == 'T');
+      if (nt) {
+        w.pop_back();
+        words.push_back({w, b, k - 1});
+        words.push_back({"not", k - 1, k + 2});
+        k += 2;
+      } else {
+        words.push_back({w, b, k});
+      }
+    }
+    bool whole = false;
+    for (const auto& phrase : kWhole) {
+      for (size_t k = 0; k + phrase.size() <= words.size() && !whole; ++k) {
+        whole = std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<std::ptrdiff_t>(k),
+                           [](const std::string& a, const Word& b) { return a == b.w; });
+      }
+    }
+    if (!whole) {
+      size_t pos = i;
+      bool negated = false;
+      for (size_t k = 0; k < words.size(); ++k) {
+        const std::string& w = words[k].w;
+        bool two = k + 1 < words.size() && ((w == "instead" && words[k + 1].w == "of") || (w == "rather" && words[k + 1].w == "than"));
+        if (!negated && (kStarts.contains(w) || two)) {
+          out.append(text.substr(pos, words[k].begin - pos));
+          negated = true;
+        } else if (negated && kEnds.contains(w)) {
+          pos = words[k].begin;
+          negated = false;
+        }
+      }
+      if (!negated) out.append(text.substr(pos, end - pos));
+    }
+    if (end < text.size()) out += text[end];
+    i = end + 1;
+  }
+  return out;
+}
+
 constexpr size_t kMaxImportThreads = 256;
 
 // The CPUs the calling thread may run on (its affinity mask: taskset, cpusets; threads it starts
@@ -413,6 +492,9 @@ class KnowledgeBase::Impl {
     std::vector<Signature> owners;
   };
   mutable std::optional<std::vector<CompiledSignature>> signature_cache;
+  // word -> categories (LoadCategoryWords); reset with signature_cache.
+  mutable std::optional<std::map<std::string, std::set<std::string>>> category_words;
+  std::map<std::string, std::string> category_summary;  // the taxonomy's summaries
   // The cache's patterns in cache order: which of them can match a line (built with the cache).
   mutable std::optional<LiteralPrefilter> signature_prefilter;
 
@@ -548,6 +630,7 @@ class KnowledgeBase::Impl {
                                     ", not a string (gpu, host, network, job, ...)");
       }
       if (categories.contains(id)) continue;
+      if (c.contains("summary") && c["summary"].is_string()) category_summary[id] = c["summary"].get<std::string>();
       category_order.push_back(id);
       categories[id] = {c.contains("layer") && c["layer"].is_string() ? c["layer"].get<std::string>() : "", false};
     }
@@ -705,6 +788,7 @@ class KnowledgeBase::Impl {
       index_status = Status::Ok();
     }
     signature_cache.reset();
+    category_words.reset();
     signature_prefilter.reset();
     synced_data_version = data_version;
     tried_files.clear();
@@ -834,7 +918,12 @@ class KnowledgeBase::Impl {
   // one of its lines. Exactly one category among them is the answer; `why` then says what gave it.
   // None, or two or more (the text names one fault and rules out another, or a signature of each
   // matches), is left `unknown`.
-  std::string InferRootCause(const std::string& text, std::string* why) const {
+  //
+  // A negated phrase is left out first (KB4, 2026-12-04; NotNegated): "not an NVLink error, it was
+  // the cable" names no category. When neither a named category nor a signature gives one, the
+  // pack's category words may (CategoryFromWords: "IB link degraded, port flapping").
+  std::string InferRootCause(const std::string& cause_text, std::string* why) const {
+    const std::string text = NotNegated(cause_text);
     std::vector<std::string> words;  // the text's words, lower case
     std::string word;
     for (char ch : text + " ") {
@@ -878,13 +967,106 @@ class KnowledgeBase::Impl {
       return found.begin()->first;
     }
     if (found.empty()) {
-      *why = "its root-cause text names no category and matches no log signature";
+      std::string from_words = CategoryFromWords(words, why);
+      if (!from_words.empty()) return from_words;
+      *why = "its root-cause text names no category and matches no log signature" + *why;
     } else {
       *why = "its root-cause text points at " + std::to_string(found.size()) + " categories:";
       for (const auto& [cat, from] : found) *why += (cat == found.begin()->first ? " `" : ", `") + cat + "` (" + from + ")";
       *why += "; not inferred";
     }
     return "";
+  }
+
+  // The category the pack's words for it make clear in a root-cause text's `words` (KB4,
+  // 2026-12-04), or "" : each category's words are those of its id, its taxonomy summary and of the shipped
+  // pack's incidents of that category (title and symptoms, source `pack:`), a word counting
+  // 1 / (the number of categories it is a word of) for each category. The best category is taken
+  // when it has two or more of the text's words, a score of 1.5 or more and 0.5 more than the next;
+  // `why` then says which words. "IB link degraded, port flapping" is ib_link_failure (ib, port,
+  // flapping, link: 1.9; pcie_link_degraded 1.3 by link and degraded).
+  std::string CategoryFromWords(const std::vector<std::string>& words, std::string* why) const {
+    *why = "";
+    if (!LoadCategoryWords().ok()) return "";
+    std::map<std::string, std::pair<double, std::vector<std::string>>> score;
+    std::set<std::string> seen;
+    for (const std::string& w : words) {
+      if (!seen.insert(w).second) continue;
+      auto it = category_words->find(w);
+      if (it == category_words->end()) continue;
+      for (const std::string& cat : it->second) {
+        score[cat].first += 1.0 / static_cast<double>(it->second.size());
+        score[cat].second.push_back(w);
+      }
+    }
+    const std::string* best = nullptr;
+    const std::string* next = nullptr;
+    for (const auto& [cat, v] : score) {
+      if (best == nullptr || v.first > score[*best].first) {
+        next = best;
+        best = &cat;
+      } else if (next == nullptr || v.first > score[*next].first) {
+        next = &cat;
+      }
+    }
+    if (best == nullptr) return "";
+    const auto& [top, hits] = score[*best];
+    const double second = next == nullptr ? 0.0 : score[*next].first;
+    auto fixed1 = [](double v) {
+      std::string t = std::to_string(static_cast<int>(v * 10 + 0.5));
+      if (t.size() < 2) t.insert(0, "0");
+      return t.substr(0, t.size() - 1) + "." + t.substr(t.size() - 1);
+    };
+    std::string list;
+    for (const std::string& w : hits) list += (list.empty() ? "`" : ", `") + w + "`";
+    std::string next_text = next == nullptr ? std::string("no other category") : "next `" + *next + "` " + fixed1(second);
+    if (hits.size() < 2 || top < 1.5 || top - second < 0.5) {
+      if (top < 1.0) return "";  // too few of the pack's words to be worth saying
+      *why = "; its words lean to `" + *best + "` (" + list + ": " + fixed1(top) + ", " + next_text + "), not clearly";
+      return "";
+    }
+    *why = "its words " + list + " are the pack's words for `" + *best + "` (" + fixed1(top) + ", " + next_text + ")";
+    return *best;
+  }
+
+  // word -> the categories it is a word of (CategoryFromWords), from the taxonomy's ids and
+  // summaries and the stored pack incidents.
+  Status LoadCategoryWords() const {
+    if (category_words) return Status::Ok();
+    static const std::set<std::string> kStop = {
+        "the", "and", "was", "were", "for", "with", "from", "that", "this", "its", "their", "after", "before",
+        "into", "not", "has", "have", "had", "are", "but", "off", "out", "all", "one", "two", "per", "any",
+        "on", "of", "an", "a", "in", "to", "at", "by", "or", "is", "it", "be", "as", "we", "our", "so", "no",
+        "up", "then", "when", "than", "some", "what", "which", "who", "only", "also", "both", "each", "same",
+        "more", "less", "very", "such", "there", "they", "them", "his", "her", "been", "being", "did", "does"};
+    std::map<std::string, std::set<std::string>> out;
+    auto add = [&](const std::string& cat, std::string_view text) {
+      std::string w;
+      for (size_t k = 0; k <= text.size(); ++k) {
+        if (k < text.size() && std::isalnum(static_cast<unsigned char>(text[k]))) {
+          w += static_cast<char>(std::tolower(static_cast<unsigned char>(text[k])));
+          continue;
+        }
+        if (!w.empty() && !kStop.contains(w) && !std::all_of(w.begin(), w.end(), ::isdigit)) out[w].insert(cat);
+        w.clear();
+      }
+    };
+    for (const auto& [cat, summary] : category_summary) add(cat, summary);
+    for (const std::string& cat : category_order) {
+      std::string spaced = cat;
+      std::replace(spaced.begin(), spaced.end(), '_', ' ');
+      if (cat != "unknown") add(cat, spaced);
+    }
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT root_cause, title, symptoms FROM incidents "
+                                         "WHERE source >= 'pack:' AND source < 'pack;' AND root_cause != 'unknown'"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      add(s.Text(0), s.Text(1));
+      add(s.Text(0), s.Text(2));
+    }
+    category_words = std::move(out);
+    return Status::Ok();
   }
 
   // The stored log signatures matching each of `lines` (the signature cache loaded).
@@ -1704,6 +1886,7 @@ class KnowledgeBase::Impl {
       }
     }
     signature_cache.reset();
+    category_words.reset();
     return Status::Ok();
   }
 
@@ -1966,6 +2149,7 @@ class KnowledgeBase::Impl {
         return c;
       }
       signature_cache.reset();
+      category_words.reset();
       for (const auto& [id, source] : absorbed) {
         report->issues.push_back({displays.front(), 0,
                                   "incident `" + id + "` (replies imported before from " + source +
@@ -2603,6 +2787,7 @@ Result<Incident> KnowledgeBase::DeleteIncident(const std::string& id) {
     return c;
   }();
   impl_->signature_cache.reset();
+  impl_->category_words.reset();
   impl_->signature_prefilter.reset();
   RETURN_IF_ERROR(impl_->FinishImport(s));
   return stored;
