@@ -638,6 +638,103 @@ TEST_CASE("import: replies imported before their thread are merged into it when 
   CHECK(still->mitigation == "drained gpu-e-4, reseated the cable");  // not replaced by the thread without its replies
 }
 
+// KB4: the other order. A thread stored first, then a later day's reply imported alone: added to
+// the stored thread, not an incident of its own.
+TEST_CASE("import: a later day's reply imported alone is added to its stored thread") {
+  TempDir dir("vigil_kb4_extend");
+  fs::create_directories(dir.path / "a" / "oncall");
+  fs::create_directories(dir.path / "b" / "oncall");
+  const fs::path day1 = dir.path / "a" / "oncall" / "2026-11-27.json";
+  const fs::path day2 = dir.path / "b" / "oncall" / "2026-11-28.json";
+  std::ofstream(day1) << R"([
+  {"type": "message", "ts": "1795700000.000100", "user_name": "maya", "text": "job 50 hung at step 80: NCCL watchdog on rank 3"},
+  {"type": "message", "ts": "1795700500.000200", "user_name": "ravi", "text": "rank 3 is on gpu-f-2, looking", "thread_ts": "1795700000.000100"}
+])";
+  std::ofstream(day2) << R"([
+  {"type": "message", "ts": "1795790000.000300", "user_name": "ravi", "text": "Root cause: a CUDA OOM from a leaked cache", "thread_ts": "1795700000.000100"},
+  {"type": "message", "ts": "1795790100.000400", "user_name": "maya", "text": "Fix: capped the cache at 8 GiB", "thread_ts": "1795700000.000100"}
+])";
+  auto kb = MemoryKb();
+  auto first = kb->Import(day1.string());
+  REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+  CHECK(first->added == 1);
+  auto second = kb->Import(day2.string());
+  REQUIRE_MESSAGE(second.ok(), second.status().ToString());
+  CHECK(second->added == 1);  // the thread, written again
+  CHECK(second->replaced == 1);
+  CHECK(second->rejected == 0);
+  auto thread = kb->GetIncident("slack:oncall:1795700000.000100");
+  REQUIRE_MESSAGE(thread.ok(), thread.status().ToString());
+  CHECK(thread->raw_text ==
+        "maya: job 50 hung at step 80: NCCL watchdog on rank 3\nravi: rank 3 is on gpu-f-2, looking\n"
+        "ravi: Root cause: a CUDA OOM from a leaked cache\nmaya: Fix: capped the cache at 8 GiB\n");
+  CHECK(thread->mitigation == "capped the cache at 8 GiB");
+  CHECK(thread->root_cause == "cuda_oom");
+  CHECK(thread->source == day1.string());
+  CHECK(kb->GetIncident("slack:oncall:1795790000.000300").status().code() == StatusCode::kNotFound);
+  const std::string all = Messages(second->issues);
+  CAPTURE(all);
+  CHECK(all.find(day2.string() + ":2 W 2 replies to thread `1795700000.000100` (stored from " + day1.string() +
+                 ") added to incident `slack:oncall:1795700000.000100`, not kept as an incident of their own\n") !=
+        std::string::npos);
+  CHECK(all.find("whose first message is not imported") == std::string::npos);
+  // Either day imported again: nothing changes.
+  auto again2 = kb->Import(day2.string());
+  REQUIRE(again2.ok());
+  CHECK(again2->added + again2->replaced == 0);
+  auto again1 = kb->Import(day1.string());
+  REQUIRE(again1.ok());
+  CHECK(again1->added + again1->replaced == 0);
+  auto still = kb->GetIncident("slack:oncall:1795700000.000100");
+  REQUIRE(still.ok());
+  CHECK(still->mitigation == "capped the cache at 8 GiB");
+  CHECK(still->raw_text == thread->raw_text);
+  // The replies alone (no thread stored): their first reply's cause is read (was lost: unknown).
+  auto alone = MemoryKb();
+  REQUIRE(alone->Import(day2.string()).ok());
+  auto replies = alone->GetIncident("slack:oncall:1795790000.000300");
+  REQUIRE_MESSAGE(replies.ok(), replies.status().ToString());
+  CHECK(replies->root_cause == "cuda_oom");
+}
+
+// KB4: KB3's merge removed the stored replies in a transaction of their own before the thread was
+// written; a failure in between lost them. Now one transaction: the replies stay when it fails.
+TEST_CASE("import: replies merged into their thread are removed in the thread's own transaction") {
+  TempDir dir("vigil_kb4_tx");
+  fs::create_directories(dir.path / "a" / "oncall");
+  fs::create_directories(dir.path / "b" / "oncall");
+  const fs::path day1 = dir.path / "a" / "oncall" / "2026-11-29.json";
+  const fs::path day2 = dir.path / "b" / "oncall" / "2026-11-30.json";
+  std::ofstream(day2) << R"([
+  {"type": "message", "ts": "1795900000.000300", "user_name": "ravi", "text": "Fix: drained gpu-g-1", "thread_ts": "1795890000.000100"}
+])";
+  std::ofstream(day1) << R"([
+  {"type": "message", "ts": "1795890000.000100", "user_name": "maya", "text": "job 60 hung"}
+])";
+  bool fail = false;
+  KnowledgeOptions o = InMemoryNoPackOptions();
+  o.after_write_hook = [&](size_t) {
+    if (fail) throw std::runtime_error("disk gone");
+  };
+  auto opened = KnowledgeBase::Open(o);
+  REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  auto kb = std::move(opened).value();
+  REQUIRE(kb->Import(day2.string()).ok());
+  REQUIRE(kb->GetIncident("slack:oncall:1795900000.000300").ok());
+  fail = true;
+  auto failed = kb->Import(day1.string());
+  CHECK_FALSE(failed.ok());
+  CHECK(kb->GetIncident("slack:oncall:1795900000.000300").ok());  // was removed and lost
+  CHECK(kb->GetIncident("slack:oncall:1795890000.000100").status().code() == StatusCode::kNotFound);
+  fail = false;
+  auto retried = kb->Import(day1.string());
+  REQUIRE_MESSAGE(retried.ok(), retried.status().ToString());
+  auto merged = kb->GetIncident("slack:oncall:1795890000.000100");
+  REQUIRE(merged.ok());
+  CHECK(merged->mitigation == "drained gpu-g-1");
+  CHECK(kb->GetIncident("slack:oncall:1795900000.000300").status().code() == StatusCode::kNotFound);
+}
+
 // RVK's item 5: a message twice in a channel (the same `ts`): the second copy of a thread's first
 // message became the head of the first copy's thread. Now said and skipped.
 TEST_CASE("Slack: a message read twice (the same ts) is said and skipped, the thread one incident") {

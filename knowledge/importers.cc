@@ -689,9 +689,12 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
     inc.started_at_ms = first.ms;
     inc.symptoms.push_back(std::string(Trim(first.text)));
     std::string cause;
+    // Replies whose thread's first message is not imported: their first is a reply too, its cause
+    // and fix read (KB4, 2026-12-04: before, a first reply's "Root cause:" was lost).
+    const bool replies_only = std::any_of(orphan_key.begin(), orphan_key.end(), [&](const auto& kv) { return kv.second == key; });
     for (const ChatMessage* m : t) {
       inc.raw_text += (m->user.empty() ? std::string("unknown") : m->user) + ": " + m->text + "\n";
-      if (m == t.front()) continue;
+      if (m == t.front() && !replies_only) continue;
       if (std::string c = AfterLabel(m->text, {"root cause", "rca", "cause"}); !c.empty()) cause = c;
       if (std::string f = AfterLabel(m->text, {"fix", "fixed", "resolution", "resolved", "mitigation", "workaround"});
           !f.empty()) {

@@ -1583,8 +1583,12 @@ class KnowledgeBase::Impl {
     }
   }
 
+  // `remove`: stored incidents this write takes the place of (replies merged into their thread,
+  // ImportSlackDays), deleted in the transaction that writes `parsed` (KB4, 2026-12-04: before, in
+  // one of their own, so a crash between the two lost them), and only when a record of `parsed`
+  // is valid.
   Status WriteIncidents(std::vector<kb::ParsedIncident>& parsed, const std::string& file,
-                        ImportReport* report) {
+                        ImportReport* report, const std::vector<std::string>& remove = {}) {
     std::vector<std::pair<std::string, std::string>> new_categories;
     std::vector<kb::ParsedIncident*> valid;
     for (auto& p : parsed) {
@@ -1606,6 +1610,9 @@ class KnowledgeBase::Impl {
       // back and foreign keys are back on (found in review).
       std::vector<std::string> added_categories;
       s = GuardImportWrite(file, [&] {
+        for (const std::string& id : valid.empty() ? std::vector<std::string>() : remove) {
+          RETURN_IF_ERROR(DeleteStoredIncident(id));
+        }
         Status t = WriteIncidentsTx(valid, new_categories, file, report, prep, w, &added_categories);
         return t.ok() ? w.Commit() : t;
       });
@@ -2041,7 +2048,8 @@ class KnowledgeBase::Impl {
   // in its extra as `merged_replies`, read again when its day file is imported again).
   Result<std::vector<kb::SlackDayFile>> StoredRepliesOf(const std::vector<kb::ParsedIncident>& parsed,
                                                         std::vector<std::pair<std::string, std::string>>* absorbed,
-                                                        std::map<std::string, Json>* merged) {
+                                                        std::map<std::string, Json>* merged,
+                                                        std::map<std::string, std::vector<std::string>>* absorbed_by) {
     std::vector<kb::SlackDayFile> out;
     std::map<std::string, std::set<std::string>> heads;  // "slack:channel" -> thread keys started here
     for (const kb::ParsedIncident& p : parsed) {
@@ -2081,11 +2089,84 @@ class KnowledgeBase::Impl {
           if (!kept.is_array()) kept = Json::array();
           kept.push_back(m);
         }
-        if (!merged_head) absorbed->emplace_back(id, s.Text(1));
+        if (!merged_head) {
+          absorbed->emplace_back(id, s.Text(1));
+          (*absorbed_by)[prefix + ":" + thread].push_back(id);
+        }
         out.push_back({std::string(kStoredRepliesFile) + id, day.dump()});
       }
     }
     return out;
+  }
+
+  // The replies in `parsed` whose thread's first message is in no file of this import but is
+  // stored (a later day's file imported alone; KB4, 2026-12-04): each such incident is taken out
+  // of `parsed` and its stored thread, with those replies added after its text (the last fix and
+  // root-cause line win, as in a thread read whole; the category read again when a cause came),
+  // goes to `extended`, the replies' day file to `from`. The replies are kept in the thread's
+  // `extra.merged_replies`, so its own day file imported again takes them in (StoredRepliesOf).
+  // Before, the replies were an incident of their own, the fix apart from its symptom.
+  Status ExtendStoredThreads(std::vector<kb::ParsedIncident>* parsed, std::vector<kb::ParsedIncident>* extended,
+                             std::vector<std::string>* from, ImportReport* report) {
+    for (auto it = parsed->begin(); it != parsed->end();) {
+      kb::ParsedIncident& p = *it;
+      const size_t colon = p.incident.id.rfind(':');
+      if (!p.extra.is_object() || !p.extra.contains("thread_ts") || !p.extra["thread_ts"].is_string() ||
+          !p.extra.contains("messages") || !p.extra["messages"].is_array() || colon == std::string::npos) {
+        ++it;
+        continue;
+      }
+      const std::string thread = p.extra["thread_ts"].get<std::string>();
+      const std::string head_id = p.incident.id.substr(0, colon + 1) + thread;
+      ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT extra FROM incidents WHERE id = ?"));
+      s.Bind(1, head_id);
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      Json extra = row ? Json::parse(s.Text(0), nullptr, /*allow_exceptions=*/false) : Json();
+      if (!extra.is_object() || extra.contains("thread_ts")) {  // not stored, or replies alone themselves
+        ++it;
+        continue;
+      }
+      Result<Incident> stored = ReadIncident(head_id);
+      if (!stored.ok()) return stored.status();
+      kb::ParsedIncident m{*stored, extra, p.line};
+      Json& kept = m.extra["merged_replies"];
+      if (!kept.is_array()) kept = Json::array();
+      std::set<std::string> have;
+      for (const Json& k : kept)
+        if (k.is_object()) have.insert(k.value("ts", ""));
+      size_t added = 0;
+      for (const Json& msg : p.extra["messages"]) {
+        if (!msg.is_object() || have.contains(msg.value("ts", ""))) continue;
+        const std::string user = msg.value("user", "");
+        m.incident.raw_text += (user.empty() ? std::string("unknown") : user) + ": " + msg.value("text", "") + "\n";
+        kept.push_back(msg);
+        ++added;
+      }
+      if (added > 0) {
+        m.extra["replies"] = m.extra.value("replies", int64_t{0}) + static_cast<int64_t>(added);
+        if (!p.incident.mitigation.empty()) m.incident.mitigation = p.incident.mitigation;
+        if (p.extra.contains("root_cause_text")) {
+          m.extra["root_cause_text"] = p.extra["root_cause_text"];
+          m.incident.root_cause.clear();  // read again from the new cause
+        }
+      }
+      const std::string day = p.incident.source;
+      // The parser's "first message is not imported ... kept as one incident" is not so: said here.
+      const std::string parser_said = "a reply to thread `" + thread + "`, whose first message is not imported";
+      std::erase_if(report->issues, [&](const ImportIssue& i) {
+        return i.file == day && !i.rejected && i.message.find(parser_said) != std::string::npos;
+      });
+      report->issues.push_back({day, p.line,
+                                std::to_string(added) + " repl" + (added == 1 ? "y" : "ies") + " to thread `" + thread +
+                                    "` (stored from " + stored->source + ") added to incident `" + head_id +
+                                    "`, not kept as an incident of their own" +
+                                    (added == 0 ? std::string(" (all taken in before)") : std::string()),
+                                false});
+      extended->push_back(std::move(m));
+      from->push_back(day);
+      it = parsed->erase(it);
+    }
+    return Status::Ok();
   }
 
   // A Slack channel's day files (one folder's `YYYY-MM-DD.json`, sorted: in date order) read as
@@ -2114,8 +2195,9 @@ class KnowledgeBase::Impl {
     // symptom. Before, the two stayed apart.
     std::vector<std::pair<std::string, std::string>> absorbed;  // stored id, its source
     std::map<std::string, Json> merged;                            // thread id -> replies taken in
+    std::map<std::string, std::vector<std::string>> absorbed_by;   // thread id -> stored ids it takes in
     {
-      ASSIGN_OR_RETURN(std::vector<kb::SlackDayFile> kept, StoredRepliesOf(parsed, &absorbed, &merged));
+      ASSIGN_OR_RETURN(std::vector<kb::SlackDayFile> kept, StoredRepliesOf(parsed, &absorbed, &merged, &absorbed_by));
       if (!kept.empty()) {
         report->issues.resize(before);
         parsed.clear();
@@ -2134,36 +2216,38 @@ class KnowledgeBase::Impl {
     }
     for (size_t i = before; i < report->issues.size(); ++i)
       if (report->issues[i].rejected) ++report->rejected;
-    if (!absorbed.empty()) {
-      ASSIGN_OR_RETURN(Prepared prep, PrepareImport());
-      Writer w(this, &prep);
-      RETURN_IF_ERROR(w.Begin());
-      for (const auto& [id, source] : absorbed) {
-        if (Status del = DeleteStoredIncident(id); !del.ok()) {
-          w.Rollback();
-          return del;
-        }
-      }
-      if (Status c = w.Commit(); !c.ok()) {
-        w.Rollback();
-        return c;
-      }
-      signature_cache.reset();
-      category_words.reset();
-      for (const auto& [id, source] : absorbed) {
-        report->issues.push_back({displays.front(), 0,
-                                  "incident `" + id + "` (replies imported before from " + source +
-                                      ", whose thread's first message is in this import) merged into its thread; "
-                                      "the earlier incident removed",
-                                  false});
-      }
+    for (const auto& [id, source] : absorbed) {
+      report->issues.push_back({displays.front(), 0,
+                                "incident `" + id + "` (replies imported before from " + source +
+                                    ", whose thread's first message is in this import) merged into its thread; "
+                                    "the earlier incident removed",
+                                false});
     }
-    // Written per day file, so that what the store says names the file the thread starts in.
+    // A later day's replies to a thread stored before (KB4, 2026-12-04): added to it.
+    std::vector<kb::ParsedIncident> extended;  // stored threads with this import's replies
+    std::vector<std::string> extended_from;    // the day file each one's replies are in
+    RETURN_IF_ERROR(ExtendStoredThreads(&parsed, &extended, &extended_from, report));
+    // Written per day file, so that what the store says names the file the thread starts in. A
+    // thread that takes in stored replies is written in one transaction with their removal (before
+    // KB4, 2026-12-04, they were removed in one of their own first: a crash between lost them).
     for (const std::string& d : displays) {
       std::vector<kb::ParsedIncident> mine;
-      for (auto& p : parsed)
-        if (p.incident.source == d) mine.push_back(std::move(p));
+      for (auto& p : parsed) {
+        if (p.incident.source != d) continue;
+        if (auto it = absorbed_by.find(p.incident.id); it != absorbed_by.end()) {
+          std::vector<kb::ParsedIncident> one;
+          one.push_back(std::move(p));
+          RETURN_IF_ERROR(WriteIncidents(one, d, report, it->second));
+        } else {
+          mine.push_back(std::move(p));
+        }
+      }
       if (!mine.empty()) RETURN_IF_ERROR(WriteIncidents(mine, d, report));
+    }
+    for (size_t i = 0; i < extended.size(); ++i) {
+      std::vector<kb::ParsedIncident> one;
+      one.push_back(std::move(extended[i]));
+      RETURN_IF_ERROR(WriteIncidents(one, extended_from[i], report));
     }
     json_as_records = true;  // a date-named file of records: as a .json file (no loop back here)
     Status s;
