@@ -491,6 +491,23 @@ TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolve
       {"no date anywhere", "Pretrain stall", "- 02:10 job stops\n- 04:00 resolved\n", 0, 0,
        "Timeline: its times have no date (none in the entries, the title, the file name or the text); started_at "
        "and resolved_at not set"},
+      // KB4: dates with a month's name (before, such entries were not read: nothing set, nothing said).
+      {"month names: Nov 2 with the year from the title", "Stall (2026-11-02)",
+       "- Nov 2 02:10 job stops\n- Nov 2, 04:00 link restored\n", 1793585400000, 1793592000000,
+       "Timeline read: started_at 2026-11-02T02:10:00Z (line 9, its first entry), resolved_at 2026-11-02T04:00:00Z "
+       "(line 10); the year of line 9's date from the title; times without a zone read as UTC"},
+      {"month names: November 2, 2026 and 2 Nov 2026", "Pretrain stall",
+       "- November 2, 2026 at 02:10 UTC job stops\n- 2 Nov 2026 04:00 UTC link restored\n", 1793585400000,
+       1793592000000,
+       "Timeline read: started_at 2026-11-02T02:10:00Z (line 9, its first entry), resolved_at 2026-11-02T04:00:00Z "
+       "(line 10)"},
+      {"month names: the year from a named date in the title", "Pretrain stall, November 2, 2026",
+       "- Nov. 3rd 01:00 job stops\n- 03:00 resolved\n", 1793667600000, 1793674800000,
+       "Timeline read: started_at 2026-11-03T01:00:00Z (line 9, its first entry), resolved_at 2026-11-03T03:00:00Z "
+       "(line 10); the year of line 9's date from the title; times without a zone read as UTC"},
+      {"month names without a year anywhere", "Pretrain stall", "- Nov 2 02:10 job stops\n- 04:00 resolved\n", 0, 0,
+       "Timeline: the date on line 9 has no year, and neither has the title, the file name or the text (write it "
+       "as `Nov 2, 2026` or 2026-11-02); started_at and resolved_at not set"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);

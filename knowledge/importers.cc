@@ -1174,6 +1174,57 @@ void ForEachMarkdownLine(std::string_view content, Fn fn) {
   }
 }
 
+// A date written with a month's name at the start of `text` ("Nov 2", "2 Nov", "November 2, 2026",
+// "Nov. 2nd 2026", "2 November 2026"; KB4, 2026-12-04) as YYYY-MM-DD followed by a space and the
+// rest of the text (a `,`, `at`, `-` or `—` after the date dropped); the year, when the text has
+// none, is `year` (0: none known, then `*no_year` is set and `text` returned as it is). Text that
+// does not start with such a date is returned as it is.
+std::string MonthNameDateToIso(const std::string& text, int year, bool* no_year) {
+  static const std::regex kMonthDay(
+      R"(^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?)",
+      std::regex::icase);
+  static const std::regex kDayMonth(
+      R"(^(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:,?\s+(\d{4})\b)?)",
+      std::regex::icase);
+  static const std::regex kAfter(R"(^\s*(?:,|at\b|-|—|–)?\s*)", std::regex::icase);
+  static const std::vector<std::string> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+  std::smatch m;
+  std::string month, day;
+  if (std::regex_search(text, m, kMonthDay)) {
+    month = m.str(1);
+    day = m.str(2);
+  } else if (std::regex_search(text, m, kDayMonth)) {
+    month = m.str(2);
+    day = m.str(1);
+  } else {
+    return text;
+  }
+  // The word must be a month's name ("Mayday" is not): its letters a prefix of the full name.
+  static const std::vector<std::string> kFull = {"january", "february", "march",     "april",   "may",      "june",
+                                                 "july",    "august",   "september", "october", "november", "december"};
+  const std::string matched = AsciiLower(m.str(0));
+  const size_t mi = static_cast<size_t>(
+      std::find(kMonths.begin(), kMonths.end(), AsciiLower(month).substr(0, 3)) - kMonths.begin());
+  {
+    const size_t at = matched.find(kMonths[mi]);
+    size_t end = at;
+    while (end < matched.size() && std::isalpha(static_cast<unsigned char>(matched[end]))) ++end;
+    if (!kFull[mi].starts_with(matched.substr(at, end - at))) return text;
+  }
+  const int y = m[3].matched ? std::stoi(m.str(3)) : year;
+  if (y == 0) {
+    *no_year = true;
+    return text;
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02zu-%02d", y, mi + 1, std::stoi(day));
+  std::string rest = text.substr(static_cast<size_t>(m.length(0)));
+  std::smatch a;
+  if (std::regex_search(rest, a, kAfter)) rest = rest.substr(static_cast<size_t>(a.length(0)));
+  return std::string(buf) + " " + rest;
+}
+
 // A postmortem's Timeline section read into started_at / resolved_at (KB3, 2026-12-04): each entry
 // (a list item, a table row or a line under the `Timeline` heading) that starts with a time
 // (`02:10`, `2:10 pm`, `02:10:30 UTC`, `2026-11-02 02:10`, `2026-11-02T02:10:00Z`, `+01:00`
@@ -1201,10 +1252,43 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
   std::vector<Entry> entries;
   std::string date_from;  // where a date-less time's date came from
   std::string default_date;
+  bool default_date_sought = false;
+  std::string month_no_year;   // the line of the first month-and-day entry with no year known
+  std::string month_year_line;  // the line of the first month-and-day entry given the postmortem's year
   auto first_date = [&](std::string_view text) -> std::string {
     std::match_results<std::string_view::const_iterator> m;
-    return std::regex_search(text.begin(), text.end(), m, kDate) ? m.str(0) : std::string();
+    if (std::regex_search(text.begin(), text.end(), m, kDate)) return m.str(0);
+    // "November 2, 2026" / "2 Nov 2026" (with its year) anywhere in the text (KB4, 2026-12-04).
+    static const std::regex kNamed(
+        R"(\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\b)",
+        std::regex::icase);
+    if (std::regex_search(text.begin(), text.end(), m, kNamed)) {
+      bool no_year = false;
+      std::string iso = MonthNameDateToIso(m.str(1), 0, &no_year);
+      if (iso.size() >= 10 && iso[4] == '-') return iso.substr(0, 10);
+    }
+    return std::string();
   };
+  auto find_default_date = [&] {
+    if (!default_date.empty() || default_date_sought) return;
+    default_date_sought = true;
+    if (std::string d = first_date(guide.title); !d.empty()) {
+      default_date = d;
+      date_from = "the title";
+    } else if (std::string f = first_date(guide.path); !f.empty()) {
+      default_date = f;
+      date_from = "the file name";
+    } else if (std::string c = first_date(content); !c.empty()) {
+      default_date = c;
+      date_from = "the text";
+    }
+  };
+  // The year a month-and-day entry ("Nov 2 02:10") is in: the postmortem's date's, else 0.
+  auto default_year = [&]() -> int {
+    find_default_date();
+    return default_date.empty() ? 0 : std::stoi(default_date.substr(0, 4));
+  };
+
   bool in_timeline = false, no_date = false, zone_names = false;
   std::string bad_zone, last_date;
   int64_t timeline_line = 0;
@@ -1245,6 +1329,21 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
         }
       }
     }
+    // "Nov 2 02:10", "2 Nov, 02:10", "November 2, 2026 at 02:10": the year from the entry, else the
+    // postmortem's date (KB4, 2026-12-04; before, such an entry was not read).
+    {
+      bool no_year = false, needs_year = false;
+      std::string iso = MonthNameDateToIso(e, 0, &needs_year);  // a month's name, no year
+      if (needs_year) {
+        iso = MonthNameDateToIso(e, default_year(), &no_year);
+        if (no_year) {
+          month_no_year = std::to_string(line_no);
+          return false;
+        }
+        if (month_year_line.empty()) month_year_line = std::to_string(line_no);
+      }
+      e = std::move(iso);
+    }
     std::smatch m;
     if (!std::regex_search(e, m, kEntry)) return true;
     int hour = std::stoi(m.str(2));
@@ -1271,18 +1370,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     std::string date = m[1].matched ? m.str(1) : last_date;
     bool dateless = !m[1].matched;
     if (date.empty()) {
-      if (default_date.empty()) {
-        if (std::string d = first_date(guide.title); !d.empty()) {
-          default_date = d;
-          date_from = "the title";
-        } else if (std::string f = first_date(guide.path); !f.empty()) {
-          default_date = f;
-          date_from = "the file name";
-        } else if (std::string c = first_date(content); !c.empty()) {
-          default_date = c;
-          date_from = "the text";
-        }
-      }
+      find_default_date();
       if (default_date.empty()) {
         no_date = true;
         return false;
@@ -1318,6 +1406,14 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
                        false});
     return;
   }
+  if (!month_no_year.empty()) {
+    issues->push_back({where, timeline_line,
+                       "Timeline: the date on line " + month_no_year +
+                           " has no year, and neither has the title, the file name or the text (write it as "
+                           "`Nov 2, 2026` or 2026-11-02); started_at and resolved_at not set",
+                       false});
+    return;
+  }
   if (no_date) {
     issues->push_back({where, timeline_line,
                        "Timeline: its times have no date (none in the entries, the title, the file name or the "
@@ -1340,7 +1436,8 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
   } else {
     said += "; no entry says it was resolved (resolved, recovered, restored, ...): resolved_at not set";
   }
-  if (!date_from.empty()) said += "; the date from " + date_from;
+  if (!month_year_line.empty()) said += "; the year of line " + month_year_line + "'s date from " + date_from;
+  else if (!date_from.empty()) said += "; the date from " + date_from;
   if (zone_names) said += "; times without a zone read as UTC";
   issues->push_back({where, timeline_line, std::move(said), false});
 }
