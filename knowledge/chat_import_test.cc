@@ -340,11 +340,14 @@ TEST_CASE("Mattermost: the replies under a bot's post or a post with no text are
 // KB3 (2026-12-04): a thread's or postmortem's root cause was stored `unknown` whatever its
 // "Root cause:" prose said, so `--category` and recall by category missed it. Now the category the
 // prose states clearly (it names one, or a stored log signature of one matches it) is taken, said.
-TEST_CASE("import: a thread's or postmortem's root-cause text gives its category when it is clear") {
+// A store with two entries of the pack's kind (source `pack:`): ib_link_failure with a log
+// signature (and `ib_symptoms`, its words), nvlink_error with one.
+std::unique_ptr<KnowledgeBase> KbWithTwoSignatures(std::vector<std::string> ib_symptoms = {}) {
   auto kb = MemoryKb();
-  Incident ib;  // the pack's kind of entries: a category with its log signatures
+  Incident ib;
   ib.id = "sig-ib";
   ib.title = "IB port down";
+  ib.symptoms = std::move(ib_symptoms);
   ib.log_signatures = {R"(\b(mlx5_\d+|infiniband)\b.*\b(port|link)\b.*\bdown\b)"};
   ib.root_cause = "ib_link_failure";
   ib.source = "pack:test";
@@ -355,6 +358,11 @@ TEST_CASE("import: a thread's or postmortem's root-cause text gives its category
   nvl.root_cause = "nvlink_error";
   nvl.source = "pack:test";
   REQUIRE(kb->ImportIncidents(std::vector<Incident>{ib, nvl}, "test").ok());
+  return kb;
+}
+
+TEST_CASE("import: a thread's or postmortem's root-cause text gives its category when it is clear") {
+  auto kb = KbWithTwoSignatures();
   TempDir dir("vigil_kb3_cause");
   fs::create_directories(dir.path / "oncall");
   std::ofstream(dir.path / "oncall" / "2026-11-20.json") << R"([
@@ -414,21 +422,7 @@ TEST_CASE("import: a thread's or postmortem's root-cause text gives its category
 // KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
 // stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
 TEST_CASE("import: a root-cause text's negations are not read as its category; the pack's words give one") {
-  auto kb = MemoryKb();
-  Incident ib;  // the pack's kind of entries: a category, its words and log signatures
-  ib.id = "sig-ib";
-  ib.title = "IB port down";
-  ib.symptoms = {"IB port flapping", "link down on the HCA"};
-  ib.log_signatures = {R"(\b(mlx5_\d+|infiniband)\b.*\b(port|link)\b.*\bdown\b)"};
-  ib.root_cause = "ib_link_failure";
-  ib.source = "pack:test";
-  Incident nvl;
-  nvl.id = "sig-nvl";
-  nvl.title = "Xid 74";
-  nvl.log_signatures = {R"(\bXid\b.*\b74\b)"};
-  nvl.root_cause = "nvlink_error";
-  nvl.source = "pack:test";
-  REQUIRE(kb->ImportIncidents(std::vector<Incident>{ib, nvl}, "test").ok());
+  auto kb = KbWithTwoSignatures({"IB port flapping", "link down on the HCA"});
   TempDir dir("vigil_kb4_negation");
   fs::create_directories(dir.path / "oncall");
   std::ofstream(dir.path / "oncall" / "2026-11-21.json") << R"j([
