@@ -419,8 +419,7 @@ TEST_CASE("import: a thread's or postmortem's root-cause text gives its category
   CAPTURE(all);
 }
 
-// KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
-// stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
+// KB4: negations in a root-cause text; the pack's category words.
 TEST_CASE("import: a root-cause text's negations are not read as its category; the pack's words give one") {
   auto kb = KbWithTwoSignatures({"IB port flapping", "link down on the HCA"});
   TempDir dir("vigil_kb4_negation");
@@ -458,6 +457,8 @@ TEST_CASE("import: a root-cause text's negations are not read as its category; t
                        "no log signature") != std::string::npos);
 }
 
+// KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
+// stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
 TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolved_at, said; times it cannot read said") {
   auto md = [](const std::string& title, const std::string& timeline) {
     return "# " + title + "\n\n## Summary\n\nThe job stalled.\n\n## Timeline\n\n" + timeline +
