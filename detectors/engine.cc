@@ -473,6 +473,11 @@ struct AlertTracker {
   int64_t active_at = 0;
   int64_t last_true = 0;
   Alert alert;  // valid while firing
+  // A firing alert that a gap ended (EngineOptions::end_at_gap; Update's point came after one):
+  // `gone`, resolved when the gap rule says the series went quiet. The caller reports it before
+  // the point's own transition and clears the flag.
+  bool gap_resolved = false;
+  Alert gone;
   // The series' point before this one and the interval before that (the series' step), for the
   // gap rule in Update. Update keeps them; batch, which skips idle false points, sets them from the
   // series' timestamps first (SeePrevious).
@@ -486,9 +491,37 @@ struct AlertTracker {
     if (has_step) step = detail::Elapsed(ts[i - 2], ts[i - 1]);
   }
 
+  // How long after the series' last point the gap rule says it went quiet: the larger of the
+  // lookback and twice its step (UINT64_MAX without a step).
+  uint64_t Quiet(const RulePlan& plan) const {
+    if (!has_step) return UINT64_MAX;
+    const uint64_t twice = step > UINT64_MAX / 2 ? UINT64_MAX : 2 * step;
+    return plan.lookback_ms < 0 ? twice : std::max(twice, static_cast<uint64_t>(plan.lookback_ms));
+  }
+  // Resolves a firing alert as of `quiet` after the last point (its series went quiet), into
+  // `gone`. Prometheus resolves an alert whose series went stale (DET3/DET4).
+  void EndQuiet(uint64_t quiet) {
+    state = AlertState::kInactive;
+    alert.state = AlertState::kResolved;
+    alert.ends_at_ms = static_cast<int64_t>(static_cast<uint64_t>(last_t) + quiet);
+    gone = std::move(alert);
+    alert = Alert{};
+    gap_resolved = true;
+  }
+  // The end of a batch input at `end_ms`: a firing alert whose series has had no point since the
+  // gap rule's quiet time (it never came back) is resolved then (EngineOptions::end_at_input_end).
+  bool EndAtInputEnd(const RulePlan& plan, int64_t end_ms) {
+    if (state != AlertState::kFiring || !has_last || end_ms <= last_t) return false;
+    const uint64_t quiet = Quiet(plan);
+    if (detail::Elapsed(last_t, end_ms) <= quiet) return false;
+    EndQuiet(quiet);
+    return true;
+  }
+
   // Returns the transition; `make(active_at, t, alert&)` fills the alert when it starts firing.
+  // `end_at_gap`: a firing alert is resolved at a gap (EngineOptions::end_at_gap).
   template <typename Make>
-  Event Update(const RulePlan& plan, int64_t t, bool cond, Make make) {
+  Event Update(const RulePlan& plan, int64_t t, bool cond, bool end_at_gap, Make make) {
     // A gap: no point for longer than the lookback and than twice the series' step before it (an
     // exporter down, not a coarse cadence such as `vigil serve --eval-interval 600`). A pending
     // alert restarts its `for` at the point after it: nothing said the condition held in between,
@@ -498,6 +531,8 @@ struct AlertTracker {
       const uint64_t elapsed = detail::Elapsed(last_t, t);
       const uint64_t twice = step > UINT64_MAX / 2 ? UINT64_MAX : 2 * step;
       gap = elapsed > twice && (plan.lookback_ms < 0 || elapsed > static_cast<uint64_t>(plan.lookback_ms));
+      // A firing alert ends at the gap, quiet from last_t + Quiet (before t: no overflow).
+      if (gap && end_at_gap && state == AlertState::kFiring) EndQuiet(Quiet(plan));
     }
     if (has_last) {
       step = detail::Elapsed(last_t, t);
@@ -726,7 +761,8 @@ class TickRule {
     const bool cond = computed && !held_off;
     // The name and labels are read only when the alert starts firing (copying them at every
     // evaluation cost a label map per series and tick).
-    auto ev = m.tracker.Update(plan_, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
+    // A stale_for / absent rule watches for missing data: a gap is what it alerts on, not an end.
+    auto ev = m.tracker.Update(plan_, t, cond, /*end_at_gap=*/false, [&](int64_t active_at, int64_t now, Alert& a) {
       const auto value = [&](int32_t id) { return vals_[id]; };
       if (series == SIZE_MAX)
         a = MakeAlert(plan_, plan_.selector.metric, AbsentLabels(plan_.selector), active_at, now, kNaN, m.source, value);
@@ -1056,6 +1092,7 @@ class BatchRule {
   }
 
   size_t rule_index_ = 0;
+  int64_t end_ms_ = INT64_MIN;  // the input's newest point (EngineOptions::end_at_gap at its end)
 
   // ---- Series by series: rules without aggregations (max_stage 0) run one series at a time,
   // all of them block by block (EvaluateBatch), so the running-sum windows of `value` they
@@ -1487,12 +1524,16 @@ class BatchRule {
           if (i != from) tracker.SeePrevious(ts_.timestamps_ms, base + i);  // idle points skipped did not reach Update
         }
         const bool hold = Truthy(cond[i]);
-        auto ev = tracker.Update(plan, t[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
+        auto ev = tracker.Update(plan, t[i], hold, r_.options_.end_at_gap, [&](int64_t active_at, int64_t now, Alert& a) {
           if (!r_.options_.build_alerts) return;
           a = MakeAlert(plan, ts_.name, ts_.labels, active_at, now, CleanValue(ts_.values[base + i]),
                         r_.SourceLabels(si_, base + i),
                         [&](int32_t id) { return col[id][i]; });
         });
+        if (tracker.gap_resolved) [[unlikely]] {
+          tracker.gap_resolved = false;
+          if (r_.options_.build_alerts) r_.PushAlert(tracker.gone);
+        }
         if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts)
           r_.PushAlert(tracker.alert);
         const bool firing = tracker.firing();
@@ -1510,6 +1551,10 @@ class BatchRule {
 
     void Done() {
       BatchResult* sink = r_.sink_;
+      // A series that never came back: its alert ends as at a gap, when the input goes on past
+      // the gap rule's quiet time (the newest point of any series).
+      if (r_.options_.end_at_gap && r_.options_.end_at_input_end && tracker_.EndAtInputEnd(r_.plan_, r_.end_ms_) && r_.options_.build_alerts)
+        r_.PushAlert(tracker_.gone);
       if (tracker_.firing() && r_.options_.build_alerts) r_.PushAlert(tracker_.alert);
       sink->evaluations += ts_.size();
       if (keep_) sink->traces.push_back(std::move(trace_));
@@ -1646,6 +1691,9 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   // Rules without aggregations: series by series, every rule over a block before the next
   // block, with the running-sum point windows of `value` shared (computed once per series and
   // window for all of them: SharedValueSums).
+  int64_t end_ms = INT64_MIN;  // the input's newest point: where a series that never came back went quiet
+  for (const auto& s : series)
+    if (!s.timestamps_ms.empty()) end_ms = std::max(end_ms, s.timestamps_ms.back());
   std::vector<std::unique_ptr<BatchRule>> by_series;
   std::vector<PlanNode> shared_windows;
   std::vector<unsigned> shared_slots;
@@ -1654,6 +1702,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     if (plan.tick_driven || plan.max_stage > 0) continue;
     by_series.push_back(std::make_unique<BatchRule>(plan, all, selected[r], options, &scratch, &finite));
     by_series.back()->rule_index_ = r;
+    by_series.back()->end_ms_ = end_ms;
     by_series.back()->SetMerged(&merged_info, n_in);
     by_series.back()->SetSink(&parts[r], &out.alerts, &alert_rules);
     by_series.back()->ShareValueSums(&shared_windows, &shared_slots);
@@ -1712,6 +1761,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     if (!plan.tick_driven) {
       BatchRule br(plan, all, std::move(members), options, &scratch, &finite);
       br.rule_index_ = r;
+      br.end_ms_ = end_ms;
       br.SetMerged(&merged_info, n_in);
       br.SetSink(&part, &out.alerts, &alert_rules);
       RETURN_IF_ERROR(br.Run(&out));
@@ -2303,12 +2353,16 @@ struct StreamingEngine::Impl {
         const size_t k = a.k;
         const SeriesState& ss = series[mem.series];
         bool cond = Truthy(mem.vals[r.plan->condition]);
-        auto ev = mem.tracker.Update(*r.plan, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
+        auto ev = mem.tracker.Update(*r.plan, t, cond, options.end_at_gap, [&](int64_t active_at, int64_t now, Alert& a) {
           if (!options.build_alerts) return;
           a = MakeAlert(*r.plan, ss.name, MemberLabels(r, mem), active_at, now, CleanValue(pending[k].second),
                         r.merge ? &series[pending[k].first].labels : nullptr,
                         [&](int32_t id) { return mem.vals[id]; });
         });
+        if (mem.tracker.gap_resolved) [[unlikely]] {
+          mem.tracker.gap_resolved = false;
+          if (cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.gone);
+        }
         if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
         if (mem.tracker.firing()) flag_scratch[k] = 1;
         if (options.trace_nodes && cb.on_trace)

@@ -361,6 +361,62 @@ TEST_CASE("`for` restarts after a gap (over the lookback and twice the step): a 
   CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);  // the streaming engine alike
 }
 
+TEST_CASE("a firing alert is resolved by a gap in its series, when the gap rule says the series went quiet (DET3/DET4)") {
+  // A GPU hot for 6 minutes (`for 5m`: firing at minute 5), its exporter down from minute 6 to 30,
+  // hot again from 30: the alert stayed firing across the 24 silent minutes, one episode from 5 to
+  // the end, and the point at 30 was flagged firing with nothing said since 6. As Prometheus (the
+  // series stale after its 5-minute lookback), it is resolved at 6 + 5 = minute 11, and the heat
+  // after the gap is a new alert that waits its `for` again (firing at 35).
+  P p("Hot", "temp");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(80)));
+  plan.for_ms = 5 * 60'000;  // the lookback: 5 minutes (RulePlan's default)
+  auto minutes = [](std::vector<int> ms) {
+    std::vector<int64_t> out;
+    for (int m : ms) out.push_back(int64_t{m} * 60'000);
+    return out;
+  };
+  TimeSeries hot = Series("temp", {{"gpu", "0"}}, minutes({0, 1, 2, 3, 4, 5, 6, 30, 31, 32, 33, 34, 35, 36}),
+                          std::vector<double>(14, 85));
+  // A gap within the lookback is no break: firing from 5 to 12 through a 4-minute hole.
+  TimeSeries short_gap = Series("temp", {{"gpu", "1"}}, minutes({0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13}),
+                                {85, 85, 85, 85, 85, 85, 85, 85, 85, 85, 60});
+  // Hot, firing at 5, and never back after 6 while the input goes on to 36: resolved at 11, not
+  // firing at the end of the input; one that stops within the quiet time of the end fires on.
+  TimeSeries gone = Series("temp", {{"gpu", "2"}}, minutes({0, 1, 2, 3, 4, 5, 6}), std::vector<double>(7, 85));
+  TimeSeries late = Series("temp", {{"gpu", "3"}}, minutes({25, 26, 27, 28, 29, 30, 31, 32}), std::vector<double>(8, 85));
+  const std::vector<TimeSeries> in = {hot, short_gap, gone, late};
+  auto run = [&](const EngineOptions& o) {
+    auto r = EvaluateBatch(CompiledRules{{plan}}, in, o);
+    REQUIRE(r.ok());
+    std::vector<std::string> got;
+    for (const Alert& a : r->alerts)
+      got.push_back(a.labels.at("gpu") + " " + std::to_string(a.starts_at_ms / 60'000) + "-" +
+                    std::to_string(a.ends_at_ms / 60'000) + (a.state == AlertState::kResolved ? " resolved" : " firing"));
+    std::sort(got.begin(), got.end());
+    return std::make_pair(got, r->flags);
+  };
+  EngineOptions detect;  // `vigil detect`'s
+  detect.end_at_input_end = true;
+  auto [got, flags] = run(detect);
+  CHECK(got == std::vector<std::string>{"0 35-0 firing", "0 5-11 resolved", "1 5-13 resolved", "2 5-11 resolved",
+                                        "3 30-0 firing"});
+  CHECK(flags[0] == std::vector<uint8_t>{0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 1});
+  CHECK(flags[1] == std::vector<uint8_t>{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0});
+  // Without end_at_input_end (the default) gpu 2 fires to the end; the rest is the same.
+  auto [to_end, to_end_flags] = run(EngineOptions{});
+  CHECK(to_end == std::vector<std::string>{"0 35-0 firing", "0 5-11 resolved", "1 5-13 resolved", "2 5-0 firing",
+                                           "3 30-0 firing"});
+  CHECK(to_end_flags == flags);
+  // The streaming engine alike (it has no end of input).
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);
+  // Off (`vigil serve`, whose gaps are no disappearance): one episode across the gap, as before.
+  EngineOptions off;
+  off.end_at_gap = false;
+  auto [kept, kept_flags] = run(off);
+  CHECK(kept == std::vector<std::string>{"0 5-0 firing", "1 5-13 resolved", "2 5-0 firing", "3 30-0 firing"});
+  CHECK(kept_flags[0] == std::vector<uint8_t>{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+}
+
 TEST_CASE("an explanation term that is +Inf or -Inf says so; NaN stays null (OPS5)") {
   // `m / (m - m) > 1` (a divisor that reads the series and is 0) held with "left": null: JSON has
   // no infinity and nlohmann wrote null, so the alert said a comparison held on no value.

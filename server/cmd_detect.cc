@@ -202,7 +202,11 @@ int RunDetect(const DetectArgs& args) {
     }
     data->series.push_back(std::move(clock));
   }
-  Result<BatchResult> result = EvaluateBatch(*rules, data->series);
+  // A firing alert whose series stopped and never came back is resolved once the input (or the
+  // clock of the range read) goes on past the gap rule's quiet time (EngineOptions).
+  EngineOptions engine_options;
+  engine_options.end_at_input_end = true;
+  Result<BatchResult> result = EvaluateBatch(*rules, data->series, engine_options);
   if (clocked) {
     data->series.pop_back();
     if (result.ok()) result->flags.pop_back();

@@ -201,6 +201,9 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     StreamingEngine::Callbacks callbacks;
     callbacks.on_alert = [self](const Alert& a) { self->transitions_.push_back(a); };
     EngineOptions engine_options;
+    // Serve's gaps are Prometheus scraping nothing or a select's reads failing (no disappearance);
+    // a series gone while others report is resolved after 5 min by ResolveGone.
+    engine_options.end_at_gap = false;
     if (o.max_series_per_rule > 0) engine_options.limits.max_series_per_rule = o.max_series_per_rule;
     auto engine = StreamingEngine::Create(rules, engine_options, std::move(callbacks));
     if (!engine.ok()) return engine.status();
