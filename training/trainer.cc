@@ -779,7 +779,17 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     // The select picks every member (a short one too: the rules watch it once it has history); the
     // training data leaves out the members with too little history, unless that is all of them
     // (the target then fails in CutTarget, naming a series).
-    const SelectorParts selector = t < selectors.size() ? selectors[t] : TargetSelector(work, members);
+    SelectorParts selector = t < selectors.size() ? selectors[t] : TargetSelector(work, members);
+    // One-for-all: the select ignores the labels that changed within a member's unit (stitched or
+    // merged, as a one-for-one target's: DET3), so run live a unit's next pod or address joins its
+    // history with warm windows (DET4: the select had no `ignoring`).
+    if (options.mode == TrainMode::kOneForAll) {
+      std::set<std::string> ignored;
+      for (size_t w : members)
+        for (const std::string& k : ignoring[w])
+          if (!selector.common.count(k)) ignored.insert(k);
+      selector.ignoring.assign(ignored.begin(), ignored.end());
+    }
     if (options.mode == TrainMode::kOneForAll) {
       std::vector<size_t> kept;
       std::vector<LeftOutSeries> short_members;

@@ -250,12 +250,22 @@ TEST_CASE("trainer: one-for-all stitches an exporter that moved too: one member 
   CHECK(t.stitch_note.find("gpu=\"0\"") != std::string::npos);
   CHECK(t.stitch_note.find("stitched from 2 series of one unit, one after another") != std::string::npos);
   CHECK(t.stitch_note.find(" | DCGM_FI_DEV_GPU_TEMP{") != std::string::npos);  // both GPUs named
-  CHECK(t.selector.find("instance") == std::string::npos);
+  CHECK(t.selector.find("instance=") == std::string::npos);
+  // Its select ignores the labels that changed within a GPU's unit, as a one-for-one target's
+  // (DET4): run live, a GPU's next pod or address joins its history.
+  CHECK(t.selector ==
+        "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-a\", job=\"dcgm-exporter\", modelName=\"NVIDIA H200\"} ignoring (instance, pod)");
   // The group's reader-given members (groups) are stitched the same way.
   run = TrainOneForAll(history, {{"node-a", {0, 1, 2, 3}}});
   REQUIRE(run.ok());
   CHECK(run->left_out.empty());
   CHECK(run->targets[0].stitch_note.find("stitched from 2 series") != std::string::npos);
+  CHECK(run->targets[0].selector.find(" ignoring (instance, pod)") != std::string::npos);
+  // Nothing moved: no `ignoring`.
+  run = TrainOneForAll({DcgmTemp("node-a", "0", "10.0.0.11", "dcgm-old", 40), DcgmTemp("node-a", "1", "10.0.0.11", "dcgm-old", 45)});
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 1);
+  CHECK(run->targets[0].selector.find("ignoring") == std::string::npos);
 }
 
 TEST_CASE("trainer: a GPU whose job's pod label goes away (dcgm-exporter's pod mapping) trains as one series") {
