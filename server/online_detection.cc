@@ -89,6 +89,7 @@ struct OnlineDetection::Part {
   // rule's, given a point at every grid time read, makes every grid time a tick, so stale_for /
   // absent are evaluated when no selected series has a point (the case they are written for).
   size_t clock = SIZE_MAX;
+  int64_t data_from_ms = INT64_MAX;  // tick parts: the warm-up's first point of a selected series
   // Tick-driven parts: a series with no point for this long before the last grid time read is
   // forgotten (DropGone; its stale alert fired long before).
   int64_t forget_after_ms = 0;
@@ -561,7 +562,17 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
     Part& part = *parts_[pi];
     std::vector<Point>& ps = points[pi];
     if (part.clock != SIZE_MAX) {
-      for (int64_t t = start_ms; t <= end_ms; t += options_.interval_ms) ps.push_back({t, part.clock, 0});
+      // In the warm-up, a stale_for / absent rule's clock starts at its selection's first point
+      // (DET4): before it the metric did not exist yet (on a Prometheus younger than the warm-up,
+      // nothing did), which is no outage; an absent rule recorded an incident for that time. A
+      // selection with no point in the warm-up is watched from the warm-up's end.
+      int64_t from = start_ms;
+      if (!warmed_) {
+        for (const Point& p : ps) part.data_from_ms = std::min(part.data_from_ms, p.t);
+        from = part.data_from_ms;
+      }
+      for (int64_t t = start_ms; t <= end_ms; t += options_.interval_ms)
+        if (t >= from) ps.push_back({t, part.clock, 0});
     }
     std::sort(ps.begin(), ps.end(),
               [](const Point& a, const Point& b) { return std::tie(a.t, a.series) < std::tie(b.t, b.series); });

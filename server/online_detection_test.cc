@@ -1472,6 +1472,47 @@ TEST_CASE("OnlineDetection: an absent rule's alert stays firing when its only se
   CHECK(inc[0].resolved_at_ms > 0);
 }
 
+TEST_CASE("OnlineDetection: an absent rule records nothing for the warm-up's time before its metric existed (DET4)") {
+  // DET3's live run: on a Prometheus younger than the warm-up, an absent rule fired from the
+  // warm-up's start (nothing had a value for d) and its metric's first point resolved it: an
+  // incident for the time before the metric existed, no outage. Here the warm-up reads 39..99 s,
+  // `load` (another job) reports throughout, and temp's exporter starts at 97 s, or after the
+  // warm-up's read (101 s).
+  for (const int64_t first : {int64_t{97'000}, int64_t{101'000}}) {
+    CAPTURE(first);
+    Fixture f;
+    FeedLoad(f, 39'000, 200'000, 50);
+    f.Feed("0", first, 200'000, 50);
+    auto d = f.Make(R"(rule Gone {
+  select temp
+  when absent(3s)
+})", 60'000);
+    for (; f.now <= 130'000; f.now += kStep) REQUIRE(d->EvaluateOnce().ok());
+    CHECK(f.Incidents().empty());
+  }
+  // A metric that did exist in the warm-up and stopped there still fires from then on (3 s after
+  // its last point), and one with no point in the warm-up is watched from the warm-up's end.
+  Fixture g;
+  FeedLoad(g, 39'000, 200'000, 50);
+  g.Feed("0", 50'000, 70'000, 50);
+  auto gd = g.Make(R"(rule Gone {
+  select temp
+  when absent(3s)
+}
+rule Never {
+  select tmep
+  when absent(3s)
+})", 60'000);
+  for (; g.now <= 110'000; g.now += kStep) REQUIRE(gd->EvaluateOnce().ok());
+  auto inc = g.Incidents("firing");
+  REQUIRE(inc.size() == 2);
+  std::sort(inc.begin(), inc.end(), [](const StoredIncident& a, const StoredIncident& b) { return a.rule < b.rule; });
+  CHECK(inc[0].rule == "Gone");
+  CHECK(inc[0].starts_at_ms == 73'000);
+  CHECK(inc[1].rule == "Never");
+  CHECK(inc[1].starts_at_ms == 103'000);  // the warm-up read to 99 s: the next grid time + 3 s
+}
+
 TEST_CASE("OnlineDetection: a stale_for(1h) alert fires for an hour before its series is forgotten") {
   // Review RV-OD2: the forget bound was max(1 h, the rule's history) + one interval after the last
   // point, so stale_for(1h) fired at 1 h and was resolved `forgotten` one interval later (before
