@@ -11914,6 +11914,36 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     break;
   }
 
+  // 3a-fp8-table. An FP8 meta dump pasted as a table whose amax column turns inf / nan after finite
+  // readings, or whose scale column falls to 0 (FindAmaxTableCollapse, RG26): the scaling recipe
+  // lost the tensor's range. Evidence of fp8_scaling_overflow (kMetricWeight, once a case); the NaN
+  // loss after it is its symptom, so loss_divergence is discounted by kExplainedAwayFactor unless a
+  // log shows the grad norm climbing before the NaN (GradNormClimbsBeforeNan: a divergence, whose
+  // growing gradients also overflow the amax).
+  for (const CaseLog& log : c.logs) {
+    std::vector<std::string> texts;
+    texts.reserve(log.lines.size());
+    for (const LogLine& l : log.lines) texts.push_back(l.text);
+    const AmaxTableCollapse t = FindAmaxTableCollapse(texts);
+    if (!t.found) continue;
+    std::string note = "  [FP8 meta table: ";
+    note += t.what;
+    note += ": the delayed-scaling recipe lost the tensor's range]";
+    beliefs.Add(LineEvidence(log, t.line, note, "fp8_scaling_overflow", kMetricWeight, topo.clock, topo.job));
+    bool climbs = false;
+    for (const CaseLog& other : c.logs) {
+      std::vector<std::string> o;
+      o.reserve(other.lines.size());
+      for (const LogLine& l : other.lines) o.push_back(l.text);
+      climbs = climbs || GradNormClimbsBeforeNan(o);
+    }
+    if (!climbs) {
+      beliefs.Discount("loss_divergence", kExplainedAwayFactor,
+                       "FP8 amax / scale collapsed in the meta table with no grad norm climbing: fp8_scaling_overflow");
+    }
+    break;
+  }
+
   // 3a-pyspy. A `py-spy dump` of a training process whose main thread sits in the DataLoader's
   // `_try_get_data` (py-spy's frame format, innermost first: `wait (threading.py:331)`, `get
   // (queue.py:180)`, `_try_get_data (torch/utils/data/dataloader.py:1146)`) is the step waiting for

@@ -1,8 +1,10 @@
 #include "agents/fp8_overflow.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <regex>
 #include <tuple>
 
@@ -75,6 +77,142 @@ Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& li
     return out;
   }
   return {};
+}
+
+namespace {
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+// The cells of a table row: split on '|' (the empty cells of a leading / trailing '|' dropped) when
+// `piped`, else on runs of blanks.
+std::vector<std::string> Cells(const std::string& line, bool piped) {
+  std::vector<std::string> out;
+  if (piped) {
+    size_t start = 0;
+    while (true) {
+      size_t bar = line.find('|', start);
+      out.push_back(Trim(line.substr(start, bar == std::string::npos ? std::string::npos : bar - start)));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    if (!out.empty() && out.front().empty()) out.erase(out.begin());
+    if (!out.empty() && out.back().empty()) out.pop_back();
+  } else {
+    size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+      if (j > i) out.push_back(line.substr(i, j - i));
+      i = j;
+    }
+  }
+  return out;
+}
+
+// A cell's number: finite, or +-inf / nan as printed ("inf", "-inf", "nan", "NaN"); nullopt for
+// anything else (a word, a number followed by text).
+std::optional<double> CellNumber(const std::string& cell) {
+  if (cell.empty() || cell.size() > 40) return std::nullopt;
+  std::string low;
+  for (char ch : cell) low.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  size_t k = low[0] == '+' || low[0] == '-' ? 1 : 0;
+  const std::string body = low.substr(k);
+  if (body == "inf" || body == "infinity") return low[0] == '-' ? -HUGE_VAL : HUGE_VAL;
+  if (body == "nan") return std::nan("");
+  char* end = nullptr;
+  const double v = std::strtod(cell.c_str(), &end);
+  if (end == cell.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+AmaxTableCollapse FindAmaxTableCollapse(const std::vector<std::string>& lines) {
+  for (size_t h = 0; h < lines.size(); ++h) {
+    const std::string& head = lines[h];
+    if (head.size() > 400 || (head.find("amax") == std::string::npos && head.find("AMAX") == std::string::npos)) {
+      continue;
+    }
+    const bool piped = head.find('|') != std::string::npos;
+    const std::vector<std::string> names = Cells(head, piped);
+    int amax = -1, scale = -1;
+    bool header = names.size() >= 2;
+    for (size_t k = 0; k < names.size() && header; ++k) {
+      std::string low;
+      for (char ch : names[k]) low.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+      if (CellNumber(names[k])) header = false;  // a row of numbers is no header
+      if (low.find("amax") != std::string::npos && amax < 0) amax = static_cast<int>(k);
+      else if (low.rfind("scale", 0) == 0 && low.find("inv") == std::string::npos && scale < 0) scale = static_cast<int>(k);
+    }
+    if (!header || amax < 0) continue;
+    bool finite_amax = false, positive_scale = false;
+    std::string amax_before, scale_before;
+    for (size_t r = h + 1; r < lines.size() && r <= h + 200; ++r) {
+      const std::vector<std::string> cells = Cells(lines[r], piped);
+      if (cells.size() != names.size()) break;  // the table ended
+      std::optional<double> a = CellNumber(cells[amax]);
+      if (!a) break;
+      double sv = -1;  // the scale's reading, -1 when the table has none or the cell is no number
+      if (scale >= 0) {
+        if (std::optional<double> s = CellNumber(cells[scale])) sv = *s;
+      }
+      const bool amax_lost = !std::isfinite(*a) && finite_amax;
+      const bool scale_lost = sv == 0 && positive_scale;
+      if (amax_lost || scale_lost) {
+        AmaxTableCollapse out;
+        out.found = true;
+        out.line = r;
+        if (amax_lost) out.what = names[amax] + " " + amax_before + " -> " + cells[amax];
+        if (scale_lost) {
+          if (!out.what.empty()) out.what += "; ";
+          out.what += names[scale] + " " + scale_before + " -> " + cells[scale];
+        }
+        return out;
+      }
+      if (std::isfinite(*a)) {
+        finite_amax = true;
+        amax_before = cells[amax];
+      }
+      if (std::isfinite(sv) && sv > 0) {
+        positive_scale = true;
+        scale_before = cells[scale];
+      }
+    }
+  }
+  return {};
+}
+
+bool GradNormClimbsBeforeNan(const std::vector<std::string>& lines) {
+  // The key with ':' / '=' or a blank before the value ("grad_norm 0.88" in a '|'-separated step line).
+  static const std::regex kGradNorm(
+      R"((?:^|[^a-z0-9_])(?:[a-z0-9]+[_/])*grad[ _]norm['"]?\s*[:=]?\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))",
+      std::regex::icase);
+  static const std::regex kNanLoss(R"((?:^|[^a-z0-9_])(?:[a-z0-9]+[_/])*loss['"]?\s*[:=]?\s*[-+]?(?:nan|inf)\b)",
+                                   std::regex::icase);
+  std::vector<double> norms;
+  for (const std::string& t : lines) {
+    if (t.size() > 4000) continue;
+    if (t.find("oss") != std::string::npos && std::regex_search(t, kNanLoss)) break;
+    if (t.find("norm") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(t, m, kGradNorm)) continue;
+    const double v = std::strtod(m.str(1).c_str(), nullptr);
+    if (!std::isfinite(v)) break;
+    if (v >= 0) norms.push_back(v);
+  }
+  if (norms.size() > 10) norms.erase(norms.begin(), norms.end() - 10);
+  if (norms.size() < 2) return false;
+  auto [mn, mx] = std::minmax_element(norms.begin(), norms.end());
+  if (*mx <= 2 * *mn) return false;
+  if (norms.size() < 3) return true;
+  std::tie(mn, mx) = std::minmax_element(norms.begin(), norms.end() - 1);
+  return *mx > 2 * *mn;
 }
 
 }  // namespace vigil

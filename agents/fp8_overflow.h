@@ -30,4 +30,24 @@ struct Fp8OverflowBeforeNan {
 constexpr size_t kAmaxLeadLines = 20;
 Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines);
 
+// An FP8 meta dump pasted as a table (RG26): a header line naming an amax column ("amax",
+// "amax_history[-1]") and, below it, one row a step in the same columns ('|'-separated, or by blanks
+// when the header holds no '|'). The amax reading turns non-finite (inf / nan) after a finite one, or
+// the scale column ("scale", not "scale_inv") falls to 0 after a positive value: the delayed-scaling
+// recipe lost the tensor's range. `line` is the first row that shows it; `what` says how
+// ("amax 7.7e+06 -> inf; scale 0.00e+00"). A table whose amax stays finite and whose scale stays
+// positive is no finding.
+struct AmaxTableCollapse {
+  bool found = false;
+  size_t line = 0;
+  std::string what;
+};
+AmaxTableCollapse FindAmaxTableCollapse(const std::vector<std::string>& lines);
+
+// Whether the grad norm climbs in the readings before the first non-finite loss or grad norm of
+// `lines` (the last 10 finite ones, "grad_norm: 0.3", "grad norm 0.3", "'grad_norm': 0.3"): the
+// largest above twice the smallest, also without the reading nearest the NaN (as
+// FindFp8OverflowBeforeNan's flatness test). Fewer than 2 readings: false.
+bool GradNormClimbsBeforeNan(const std::vector<std::string>& lines);
+
 }  // namespace vigil

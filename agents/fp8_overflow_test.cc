@@ -91,3 +91,41 @@ TEST_CASE("FindFp8OverflowBeforeNan: a grad norm climbing over several steps bef
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// FindAmaxTableCollapse (RG26) on an FP8 meta dump in '|' columns and in blank-aligned columns.
+TEST_CASE("FindAmaxTableCollapse reads the row where the amax turns inf or the scale falls to 0") {
+  const std::vector<std::string> piped = {
+      "fp8 meta, layer 4 fc1 weight",
+      " step | amax  | scale   | scale_inv",
+      "  10  | 1.2   | 3.7e+02 | 2.7e-03",
+      "  11  | 1.3   | 3.4e+02 | 2.9e-03",
+      "  12  | nan   | 3.4e+02 | 2.9e-03",
+      "done"};
+  AmaxTableCollapse t = FindAmaxTableCollapse(piped);
+  CHECK(t.found);
+  CHECK(t.line == 4);
+  CHECK(t.what == "amax 1.3 -> nan");
+  const std::vector<std::string> blanks = {"step amax scale", "5 4.0e+01 1.1e+01", "6 4.1e+01 0.0"};
+  t = FindAmaxTableCollapse(blanks);
+  CHECK(t.found);
+  CHECK(t.line == 2);
+  CHECK(t.what == "scale 1.1e+01 -> 0.0");
+  // Healthy: amax finite, scale positive; a non-finite first row has nothing finite before it.
+  CHECK_FALSE(FindAmaxTableCollapse({"step | amax | scale", "1 | 3.0 | 140", "2 | 3.1 | 138"}).found);
+  CHECK_FALSE(FindAmaxTableCollapse({"step | amax | scale", "1 | inf | 140"}).found);
+  // A line naming amax that heads no table of numbers.
+  CHECK_FALSE(FindAmaxTableCollapse({"amax history length 16", "inf loop detected"}).found);
+}
+
+TEST_CASE("GradNormClimbsBeforeNan: a climb before the NaN, not a flat run or one jump at the end") {
+  CHECK(GradNormClimbsBeforeNan({"grad norm 0.9", "grad norm 3.1", "grad norm 12.0", "loss nan"}));
+  CHECK_FALSE(GradNormClimbsBeforeNan({"grad_norm: 0.9", "grad_norm: 1.0", "grad_norm: 0.95", "loss: nan"}));
+  CHECK_FALSE(GradNormClimbsBeforeNan({"grad_norm: 0.9", "grad_norm: 1.0", "grad_norm: 38.0", "loss: nan"}));
+  CHECK_FALSE(GradNormClimbsBeforeNan({"grad_norm: 0.9", "loss: nan"}));
+}
+
+}  // namespace
+}  // namespace vigil
