@@ -19,6 +19,7 @@
 #include "agents/rising_counter.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
+#include "agents/rank_exit.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/moe_router_stats.h"
@@ -6569,6 +6570,14 @@ Observation HostContention(EvidenceKind kind, std::string source, std::string de
   return o;
 }
 
+// The texts of a log's lines, in order (the readers of separate files take plain strings).
+std::vector<std::string> LineTexts(const CaseLog& log) {
+  std::vector<std::string> texts;
+  texts.reserve(log.lines.size());
+  for (const LogLine& l : log.lines) texts.push_back(l.text);
+  return texts;
+}
+
 // A log line read as evidence of one category (RG14's readings): the source "log:line", the line
 // (its first 300 bytes) and `note`, `weight` to `category`, timed as the line, on the job.
 Observation LineEvidence(const CaseLog& log, size_t k, const std::string& note, const std::string& category,
@@ -11898,10 +11907,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // first). The reading is evidence of fp8_scaling_overflow (kMetricWeight) and discounts
   // loss_divergence by kExplainedAwayFactor. A count of 0 ("non-finite amax 0") is no warning.
   for (const CaseLog& log : c.logs) {
-    std::vector<std::string> texts;
-    texts.reserve(log.lines.size());
-    for (const LogLine& l : log.lines) texts.push_back(l.text);
-    const Fp8OverflowBeforeNan f = FindFp8OverflowBeforeNan(texts);
+    const Fp8OverflowBeforeNan f = FindFp8OverflowBeforeNan(LineTexts(log));
     if (!f.found) continue;
     char buf[200];
     std::snprintf(buf, sizeof buf,
@@ -11921,26 +11927,46 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // log shows the grad norm climbing before the NaN (GradNormClimbsBeforeNan: a divergence, whose
   // growing gradients also overflow the amax).
   for (const CaseLog& log : c.logs) {
-    std::vector<std::string> texts;
-    texts.reserve(log.lines.size());
-    for (const LogLine& l : log.lines) texts.push_back(l.text);
-    const AmaxTableCollapse t = FindAmaxTableCollapse(texts);
+    const AmaxTableCollapse t = FindAmaxTableCollapse(LineTexts(log));
     if (!t.found) continue;
     std::string note = "  [FP8 meta table: ";
     note += t.what;
     note += ": the delayed-scaling recipe lost the tensor's range]";
     beliefs.Add(LineEvidence(log, t.line, note, "fp8_scaling_overflow", kMetricWeight, topo.clock, topo.job));
     bool climbs = false;
-    for (const CaseLog& other : c.logs) {
-      std::vector<std::string> o;
-      o.reserve(other.lines.size());
-      for (const LogLine& l : other.lines) o.push_back(l.text);
-      climbs = climbs || GradNormClimbsBeforeNan(o);
-    }
+    for (const CaseLog& other : c.logs) climbs = climbs || GradNormClimbsBeforeNan(LineTexts(other));
     if (!climbs) {
       beliefs.Discount("loss_divergence", kExplainedAwayFactor,
                        "FP8 amax / scale collapsed in the meta table with no grad norm climbing: fp8_scaling_overflow");
     }
+    break;
+  }
+
+  // 3a-rank-exit. One rank's own uncaught exception of the training code (a traceback of that rank
+  // ending in "KeyError: ...", no other rank raising one) before its peers' collective timeouts
+  // (FindRankExitBeforeTimeouts, RG26): the peers wait in a collective the rank that left never
+  // joins. A culprit line of rank_process_crash (kFirstSignatureWeight) on that rank's GPU by the
+  // rank layout; the timeouts are its symptom (ExplainedBy). Once a case.
+  for (const CaseLog& log : c.logs) {
+    std::vector<int64_t> times;
+    times.reserve(log.lines.size());
+    for (const LogLine& l : log.lines) times.push_back(LineTimeMs(l.text, topo.clock));
+    const RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(LineTexts(log), times, kNoTime);
+    if (!x.found) continue;
+    Observation o = LineEvidence(log, x.line,
+                                 "  [rank " + std::to_string(x.rank) +
+                                     " left on its own exception before the peers' collective timeouts (" +
+                                     log.source + ":" + std::to_string(log.lines[x.timeout_line].number) +
+                                     "): they waited for it]",
+                                 "rank_process_crash", kFirstSignatureWeight, topo.clock, topo.job);
+    o.culprit = true;
+    o.hint.rank = x.rank;
+    if (auto it = topo.ranks.find(x.rank); it != topo.ranks.end()) {
+      o.hint.node = it->second.node;
+      o.hint.gpu = it->second.gpu;
+      o.hint.gpu_from_rank = o.hint.gpu >= 0;
+    }
+    beliefs.Add(std::move(o));
     break;
   }
 

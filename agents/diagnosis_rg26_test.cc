@@ -3,9 +3,12 @@
 // the test (nodes pz-NN), not copied from the sets.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "agents/rank_exit.h"
 
 namespace vigil {
 namespace {
@@ -42,6 +45,71 @@ TEST_CASE("rg26: an FP8 meta table whose amax turns inf and scale falls to 0 is 
   const Diagnosis d = testing::RunCaseText(kFp8MetaTable);
   CHECK(d.root_cause == "fp8_scaling_overflow");
   CHECK(d.component == "job");
+}
+
+
+// ---- 2. one rank's own exception before the peers' watchdog timeouts -----------------------------
+
+// A 2-node job (ranks 0-7 on pz-11, 8-15 on pz-12, srun -l labels): rank 13 raises a FileNotFoundError
+// in its evaluation hook and exits; ten minutes later ranks 2 and 9 report the watchdog's timeout of
+// the all-reduce they waited in. Nothing else is wrong.
+constexpr const char* kRankExitThenTimeouts = R"JSON({
+  "id": "rg26-rank-exit",
+  "alert": null,
+  "topology": {"nodes": ["pz-11", "pz-12"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "slurm-4411.out", "lines": [
+      "13: Traceback (most recent call last):",
+      "13:   File \"/code/train/hooks.py\", line 88, in on_eval_end",
+      "13:     with open(os.path.join(cfg.eval_dir, f\"step{step}.json\"), \"w\") as f:",
+      "13: FileNotFoundError: [Errno 2] No such file or directory: '/scratch/evals/run7/step4000.json'",
+      "srun: error: pz-12: task 13: Exited with exit code 1",
+      "2: [rank2]:[E0611 07:41:09.120 ProcessGroupNCCL.cpp:632] [Rank 2] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88102, OpType=ALLREDUCE, NumelIn=1048576, Timeout(ms)=600000) ran for 600007 milliseconds before timing out.",
+      "9: [rank9]:[E0611 07:41:09.131 ProcessGroupNCCL.cpp:632] [Rank 9] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88102, OpType=ALLREDUCE, NumelIn=1048576, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.",
+      "srun: error: pz-11: tasks 0-7: Aborted"]}
+  ]
+})JSON";
+
+TEST_CASE("rg26: one rank's own exception before the peers' watchdog timeouts is rank_process_crash") {
+  // Before: nccl_collective_hang on the job (the timeouts; the exception read as nothing).
+  const Diagnosis d = testing::RunCaseText(kRankExitThenTimeouts);
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component.rfind("pz-12", 0) == 0);
+}
+
+TEST_CASE("FindRankExitBeforeTimeouts: one rank's exception, then the others' timeouts") {
+  const std::vector<std::string> lines = {
+      "[rank5]: Traceback (most recent call last):", "[rank5]: KeyError: 'labels'",
+      "[rank0]:[E0611 07:41:09.120 ProcessGroupNCCL.cpp:632] [Rank 0] Watchdog caught collective operation timeout: "
+      "WorkNCCL(SeqNum=7, OpType=ALLREDUCE, Timeout(ms)=600000) ran for 600007 milliseconds before timing out."};
+  const std::vector<int64_t> none(lines.size(), -1);
+  RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(lines, none, -1);
+  CHECK(x.found);
+  CHECK(x.rank == 5);
+  CHECK(x.line == 1);
+  CHECK(x.timeout_line == 2);
+  // The timeout printed before the exception: the exception is no cause of it.
+  CHECK_FALSE(FindRankExitBeforeTimeouts({lines[2], lines[0], lines[1]}, none, -1).found);
+  // An exception naming the communication, or a CUDA error, is another reader's.
+  CHECK_FALSE(FindRankExitBeforeTimeouts({lines[0], "[rank5]: torch.distributed.DistBackendError: NCCL error", lines[2]},
+                                         none, -1)
+                  .found);
+  CHECK_FALSE(FindRankExitBeforeTimeouts(
+                  {lines[0], "[rank5]: RuntimeError: CUDA error: an illegal memory access was encountered", lines[2]},
+                  none, -1)
+                  .found);
+  // A write the file system refused is storage's (a quota exceeded while saving a checkpoint).
+  CHECK_FALSE(FindRankExitBeforeTimeouts(
+                  {lines[0], "[rank5]: OSError: [Errno 122] Disk quota exceeded: '/ckpt/step900/model.pt'", lines[2]},
+                  none, -1)
+                  .found);
+  // Two ranks raising: no single rank left first.
+  CHECK_FALSE(FindRankExitBeforeTimeouts(
+                  {lines[0], lines[1], "[rank6]: Traceback (most recent call last):", "[rank6]: KeyError: 'x'", lines[2]},
+                  none, -1)
+                  .found);
+  // No peer timeout: nothing waited for it.
+  CHECK_FALSE(FindRankExitBeforeTimeouts({lines[0], lines[1]}, none, -1).found);
 }
 
 }  // namespace

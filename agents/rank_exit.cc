@@ -1,0 +1,83 @@
+#include "agents/rank_exit.h"
+
+#include <map>
+#include <optional>
+#include <regex>
+
+namespace vigil {
+namespace {
+
+// The rank a line is labelled with and the text after the label: srun -l's "30: ", PyTorch's
+// "[rank30]:" (either or both); nullopt for an unlabelled line.
+std::optional<std::pair<int, std::string>> Labelled(const std::string& line) {
+  static const std::regex kLabel(R"(^\s*(?:(\d{1,6}):\s)?\s*(?:\[rank(\d{1,6})\]:)?\s?(.*)$)", std::regex::icase);
+  std::smatch m;
+  if (line.size() > 2000 || !std::regex_match(line, m, kLabel)) return std::nullopt;
+  if (!m[1].matched && !m[2].matched) return std::nullopt;
+  return std::make_pair(std::stoi(m[2].matched ? m.str(2) : m.str(1)), m.str(3));
+}
+
+bool IsTimeout(const std::string& line) {
+  static const std::regex kTimeout(
+      R"(Watchdog caught collective operation timeout|collective operation timeout|\bTimeout\(ms\)=\d+.*timing out|)"
+      R"(\bNCCL\b.*\btimed? ?out\b)",
+      std::regex::icase);
+  return line.size() <= 4000 && std::regex_search(line, kTimeout);
+}
+
+}  // namespace
+
+RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
+                                                  const std::vector<int64_t>& times_ms, int64_t no_time) {
+  // The last line of a traceback: an exception's name (dotted module path allowed) and its message.
+  static const std::regex kException(R"(^(?:[A-Za-z_]\w*\.)*([A-Z]\w*(?:Error|Exception))(?::\s.*)?$)");
+  static const std::regex kNotOwn(
+      R"(^(?:Dist\w*Error|ChildFailedError|OutOfMemoryError|AcceleratorError)$)");
+  static const std::regex kOtherCategory(
+      R"(cuda|nccl|\becc\b|out of memory|\bnan\b|\binf\b|non-finite|timed? ?out|timeout|watchdog|processgroup|)"
+      R"(collective|\bxid\b|device|gpu|illegal memory|socket|connection|)"
+      // A file system that refused the write (a quota, a full disk, an I/O error) is storage's.
+      R"(quota|no space|\bi/?o ?error|input/output|read-only file system|stale file handle|memory)",
+      std::regex::icase);
+  std::map<int, bool> traceback;  // rank -> a traceback of that rank opened
+  std::map<int, size_t> raised;   // rank -> its exception's line
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::optional<std::pair<int, std::string>> l = Labelled(lines[i]);
+    if (!l) continue;
+    const std::string& body = l->second;
+    if (body.find("Traceback (most recent call last)") != std::string::npos) {
+      traceback[l->first] = true;
+      continue;
+    }
+    std::smatch m;
+    if (!traceback[l->first] || !std::regex_match(body, m, kException)) continue;
+    traceback[l->first] = false;
+    if (std::regex_match(m.str(1), kNotOwn) || std::regex_search(body, kOtherCategory)) return {};
+    raised.emplace(l->first, i);
+  }
+  if (raised.size() != 1) return {};
+  const auto [rank, at] = *raised.begin();
+  RankExitBeforeTimeouts out;
+  bool any = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!IsTimeout(lines[i])) continue;
+    std::optional<std::pair<int, std::string>> l = Labelled(lines[i]);
+    if (l && l->first == rank) return {};  // the rank itself waited: not one that left
+    const int64_t te = i < times_ms.size() ? times_ms[i] : no_time;
+    const int64_t tx = at < times_ms.size() ? times_ms[at] : no_time;
+    if (te != no_time && tx != no_time) {
+      if (tx > te - 30'000) return {};
+    } else if (i < at) {
+      return {};
+    }
+    if (!any) out.timeout_line = i;
+    any = true;
+  }
+  if (!any) return {};
+  out.found = true;
+  out.rank = rank;
+  out.line = at;
+  return out;
+}
+
+}  // namespace vigil

@@ -1,0 +1,31 @@
+// One rank that left the job on its own uncaught exception before its peers' collectives timed out
+// (RG26, 2026-12-04): a rank's Python traceback ending in an exception of the training code
+// ("30: KeyError: 'shard-01877'", "[rank5]: ValueError: ..."), no other rank raising one, and the
+// peers' watchdog / collective timeouts after it. The peers wait in a collective the dead rank never
+// joins: their timeouts are its symptom, the exception is the fault. Exceptions that name the
+// communication itself (DistBackendError, NCCL, a timeout), a CUDA / device / ECC error, a file
+// system's refusal (a quota, no space, an I/O error) or a non-finite value are left to the readers of
+// those categories. Pure function, thread safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct RankExitBeforeTimeouts {
+  bool found = false;
+  int rank = -1;
+  size_t line = 0;          // the exception's line in `lines`
+  size_t timeout_line = 0;  // the first peer timeout's line
+};
+
+// `lines` in the order pasted (one log), `times_ms` each line's time (`no_time` when it prints none).
+// The exception must come before every peer timeout: by at least 30 s when both print a time, else
+// by line order. The rank is the line's label: `srun -l`'s "30: " or PyTorch's "[rank30]:".
+RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
+                                                  const std::vector<int64_t>& times_ms, int64_t no_time);
+
+}  // namespace vigil
