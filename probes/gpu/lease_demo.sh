@@ -16,12 +16,8 @@ export LD_LIBRARY_PATH="$dev/lib:$dev/minlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH
 vigil="$dev/vigil"
 exec_spec="local:binary=$dev/vigil-probe,lock_dir=$out/locks"
 mkdir -p "$out/locks"
-run() {  # name time-limit
-  local t0=$(date +%s.%N)
-  "$vigil" --log-level warn probe run gpu.gemm --target gpu0 --allow-intrusive --executor "$exec_spec" \
-    --time-limit "$2" --json >"$out/lease_$1.json" 2>"$out/lease_$1.err"
-  local rc=$? t1=$(date +%s.%N)
-  python3 - "$out/lease_$1.json" "$1" "$rc" "$t0" "$t1" <<'PY'
+summary() {  # name rc t0 t1: one line from $out/lease_NAME.json
+  python3 - "$out/lease_$1.json" "$1" "$2" "$3" "$4" <<'PY'
 import json, sys
 path, name, rc, t0, t1 = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
 try:
@@ -33,6 +29,13 @@ bf16 = next((v for k, v in m.items() if "bf16" in k and "tflops" in k), None)
 print(f"lease_{name}: exit {rc} wall {t1 - t0:.2f} s (from {t0:.2f} to {t1:.2f}) status {r['status']} "
       f"bf16_tflops {bf16} probe {r.get('duration_s')} s reason {r.get('reason', '')[:200]}")
 PY
+}
+run() {  # name time-limit
+  local t0=$(date +%s.%N)
+  "$vigil" --log-level warn probe run gpu.gemm --target gpu0 --allow-intrusive --executor "$exec_spec" \
+    --time-limit "$2" --json >"$out/lease_$1.json" 2>"$out/lease_$1.err"
+  local rc=$? t1=$(date +%s.%N)
+  summary "$1" "$rc" "$t0" "$t1"
 }
 nvidia-smi -L
 run a 60 &
@@ -54,16 +57,5 @@ t0=$(date +%s.%N)
 "$dev/vigil-probe" --probes gpu.gemm --target gpu0 --allow-intrusive --lock-dir "$out/locks" --time-limit 60 \
   >"$out/lease_f.json" 2>"$out/lease_f.err"
 rc=$? t1=$(date +%s.%N)
-python3 - "$out/lease_f.json" "$rc" "$t0" "$t1" <<'PY'
-import json, sys
-path, rc, t0, t1 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-try:
-    r = json.load(open(path))["results"][0]
-except Exception as e:
-    print(f"lease_f (vigil-probe by hand): exit {rc}, no result ({e})"); sys.exit()
-m = r.get("metrics", {})
-bf16 = next((v for k, v in m.items() if "bf16" in k and "tflops" in k), None)
-print(f"lease_f (vigil-probe by hand): exit {rc} wall {t1 - t0:.2f} s (from {t0:.2f} to {t1:.2f}) "
-      f"status {r['status']} bf16_tflops {bf16} probe {r.get('duration_s')} s")
-PY
+summary f "$rc" "$t0" "$t1"  # lease_f: the vigil-probe run by hand
 wait $e
