@@ -503,23 +503,18 @@ Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes
 
 Result<double> VerificationBudgetFromConfig(const Config& config) {
   const std::string& v = config.GetString("verification_budget_s");
-  // Where the value came from when not the flag: a config file's value said only the flag (VER5).
-  const std::string source = config.SourceOf("verification_budget_s");
-  const std::string setting =
-      source.starts_with("config file ") || source.starts_with("environment ")
-          ? std::string("verification_budget_s (--verification-budget-s, from ").append(source).append(")")
-          : std::string("verification_budget_s (--verification-budget-s)");
   char* end = nullptr;
   const double s = v.empty() ? 0 : std::strtod(v.c_str(), &end);
   if (v.empty() || *end != '\0' || !std::isfinite(s) || s <= 0) {
-    return InvalidArgumentError(setting + ": must be a number of seconds > 0, got `" + v + "`");
+    return InvalidArgumentError("verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got `" + v + "`");
   }
   // The reasoner's deadline is now + budget in a steady_clock time point: past about 9.2e9 s it
   // overflowed and lay in the past, so 1e10 ran no probe at all ("probes were started and cut until
   // -8.44674e+09 s"). One day is the most a probe request may take too (command_executor.cc).
   constexpr double kMaxBudgetS = 86400;
   if (s > kMaxBudgetS) {
-    return InvalidArgumentError(setting + ": must be at most 86400 s (one day), got `" + v + "`");
+    return InvalidArgumentError("verification_budget_s (--verification-budget-s): must be at most 86400 s (one day), got `" +
+                                v + "`");
   }
   return s;
 }
