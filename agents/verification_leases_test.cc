@@ -78,18 +78,6 @@ TEST_CASE("planner: intrusive probes of two triages in one process never load th
   CHECK(MostAtOnce("gpu.health@node-1/gpu0", "gpu.health@node-1/gpu0") == 2);
 }
 
-TEST_CASE("planner: a probe that times the GPU never runs beside an intrusive probe on that GPU (VER5)") {
-  // Before: gpu.kernel_launch (not intrusive) ran beside gpu.gemm on the same GPU and timed the GEMM.
-  CHECK(ProbeStepsConflict(Probe("a", "gpu.gemm@node-1/gpu0"), Probe("b", "gpu.kernel_launch@node-1/gpu0")));
-  CHECK(ProbeStepsConflict(Probe("a", "gpu.kernel_launch@node-1/gpu0"), Probe("b", "gpu.hbm_bandwidth@node-1/gpu0")));
-  CHECK(ProbeStepsConflict(Probe("a", "gpu.kernel_launch@node-1/gpu0"), Probe("b", "gpu.sdc@node-1")));
-  CHECK(MostAtOnce("gpu.gemm@node-1/gpu0", "gpu.kernel_launch@node-1/gpu0") == 1);
-  // Two timing probes share the GPU; other GPUs and probes that load nothing are not held up.
-  CHECK_FALSE(ProbeStepsConflict(Probe("a", "gpu.kernel_launch@node-1/gpu0"), Probe("b", "gpu.kernel_launch@node-1/gpu0")));
-  CHECK_FALSE(ProbeStepsConflict(Probe("a", "gpu.kernel_launch@node-1/gpu0"), Probe("b", "gpu.gemm@node-1/gpu1")));
-  CHECK_FALSE(ProbeStepsConflict(Probe("a", "gpu.kernel_launch@node-1/gpu0"), Probe("b", "gpu.health@node-1/gpu0")));
-}
-
 TEST_CASE("planner: a timed-out intrusive step still running keeps its GPU from the next one") {
   // A step past its limit is abandoned, not stopped: its probe runs on until the executor's own
   // limit and grace end it. Before, the planner started the next GEMM on that GPU at once.

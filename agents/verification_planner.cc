@@ -8,7 +8,6 @@
 #include <set>
 
 #include "probes/catalog.h"
-#include "probes/probe_lock.h"
 
 namespace vigil {
 namespace {
@@ -131,11 +130,10 @@ Leases& ProcessLeases() {
   return *leases;
 }
 
-// A lease for `step`: 0 when it needs none (no conflicts model), nullopt while a held lease
-// conflicts with it. Every step is held while it runs, also one that conflicts with no step of its
-// kind: gpu.kernel_launch does not conflict with itself, but with an intrusive probe of its GPU (VER5).
+// A lease for `step`: 0 when it needs none (no conflicts model, or it loads nothing that another
+// step could skew: conflicts(step, step) is false), nullopt while a held lease conflicts with it.
 std::optional<uint64_t> TryLease(const VerificationStep& step, const StepConflict& conflicts) {
-  if (!conflicts) return uint64_t{0};
+  if (!conflicts || !conflicts(step, step)) return uint64_t{0};
   Leases& l = ProcessLeases();
   std::lock_guard<std::mutex> lock(l.mu);
   for (const auto& [id, other] : l.held) {
@@ -158,12 +156,7 @@ bool ProbeStepsConflict(const VerificationStep& a, const VerificationStep& b) {
   if (a.action != "run_probe" || b.action != "run_probe") return false;
   const ProbeSpec* pa = FindProbe(ProbeOf(a.target));
   const ProbeSpec* pb = FindProbe(ProbeOf(b.target));
-  if (pa == nullptr || pb == nullptr) return false;
-  // An intrusive probe conflicts with another one, and with a probe that times the GPU it loads
-  // (gpu.kernel_launch would time the GEMM: probes/probe_lock.h ProbeTimesTheGpu, VER5).
-  const bool a_load = pa->intrusive, b_load = pb->intrusive;
-  const bool a_times = ProbeTimesTheGpu(pa->name), b_times = ProbeTimesTheGpu(pb->name);
-  if (!((a_load && (b_load || b_times)) || (b_load && a_times))) return false;
+  if (pa == nullptr || pb == nullptr || !pa->intrusive || !pb->intrusive) return false;
   auto [na, ga] = Where(a.target);
   auto [nb, gb] = Where(b.target);
   if (ga == "*" || gb == "*") return true;  // a job-wide test loads every node of the job

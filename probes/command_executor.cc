@@ -182,12 +182,8 @@ class CommandExecutor : public ProbeExecutor {
     // both measurements. The wait counts in the request's limit.
     std::optional<ProbeLease> lease;
     ProbeRequest req = request;
-    // A probe that times the GPU (gpu.kernel_launch) takes it shared (VER5): beside another process's
-    // GEMM its round trip measured the GEMM (2,458 us `fail` under a hog), not the GPU.
-    const bool loads = LoadsHardware(request);
-    const bool times = !loads && std::any_of(request.probes.begin(), request.probes.end(), ProbeTimesTheGpu);
-    if (loads || times) {
-      ASSIGN_OR_RETURN(LeaseWait held, WaitForLease(request, /*shared=*/times));
+    if (LoadsHardware(request)) {
+      ASSIGN_OR_RETURN(LeaseWait held, WaitForLease(request));
       if (!held.lease) return std::move(held.answer);
       lease = std::move(held.lease);
       if (held.waited_s > 0) {
@@ -221,7 +217,7 @@ class CommandExecutor : public ProbeExecutor {
   // the seconds waited; or, when it cannot be had, the results to answer with: `error` when no lock
   // folder or file can be used (the reason says which and why), `unavailable` when another process
   // held it for the whole limit (no test ran). Only a malformed target is a non-OK Result.
-  Result<LeaseWait> WaitForLease(const ProbeRequest& request, bool shared) const {
+  Result<LeaseWait> WaitForLease(const ProbeRequest& request) const {
     ASSIGN_OR_RETURN(ProbeTarget t, ParseProbeTarget(request.target));
     auto answer = [&](ProbeStatus status, const std::string& why, double took) {
       LeaseWait w;
@@ -241,7 +237,7 @@ class CommandExecutor : public ProbeExecutor {
     const std::string node = t.node.empty() ? "this host" : t.node;
     bool told_waiting = false;  // the progress board (ReportLeaseWait) shows the step as waiting
     for (;;) {
-      auto got = TryAcquireProbeLease(*dir, t.node, t.gpu, shared);
+      auto got = TryAcquireProbeLease(*dir, t.node, t.gpu);
       if (!got.ok()) return answer(ProbeStatus::kError, got.status().message(), 0);
       const auto now = std::chrono::steady_clock::now();
       const double waited = std::chrono::duration<double>(now - start).count();

@@ -78,13 +78,10 @@ std::string ProbeLeaseHolders(const std::string& dir, const std::string& node, i
   return out;
 }
 
-bool ProbeTimesTheGpu(std::string_view probe) { return probe == "gpu.kernel_launch"; }
-
-Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu,
-                                                       bool shared) {
+Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu) {
   ProbeLease lease;
   std::string error;
-  switch (vigil_probe::TryTakeHostLease(dir, node, gpu, &lease.lease_, &error, shared)) {
+  switch (vigil_probe::TryTakeHostLease(dir, node, gpu, &lease.lease_, &error)) {
     case vigil_probe::LeaseTry::kTaken:
       return std::optional<ProbeLease>(std::move(lease));
     case vigil_probe::LeaseTry::kHeld:

@@ -28,7 +28,6 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -45,7 +44,7 @@ class ProbeLease {
 
  private:
   friend Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node,
-                                                                int gpu, bool shared);
+                                                                int gpu);
   vigil_probe::HostLease lease_;
 };
 
@@ -58,15 +57,7 @@ Result<std::string> ProbeLockDir(const std::string& configured);
 // holds a conflicting lock; an error when a lock file cannot be opened or locked, or is not a regular
 // file (a FIFO someone made there: opened non-blocking, never waited on). A file already there is
 // opened without O_CREAT (fs.protected_regular refuses that for another user's file in the folder).
-// `shared`: the lease of a probe that times the GPU without loading it (ProbeTimesTheGpu).
-Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu,
-                                                       bool shared = false);
-
-// Whether `probe` is not intrusive but times the GPU, so that another probe's load on that GPU
-// (a GEMM) is what it would measure: gpu.kernel_launch (its launch+sync round trip went from
-// ~10 us to ~2,450 us beside a GEMM on an H200). It takes the GPU's lease shared (command
-// executor), and the planner keeps it apart from intrusive probes on its GPU (ProbeStepsConflict).
-bool ProbeTimesTheGpu(std::string_view probe);
+Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu);
 
 // Who holds what keeps the lease for `node`/`gpu` in `dir` from this process, read from
 // /proc/locks: "pid 123 (vigil serve --listen ...)", several joined by ", "; "" when none is seen

@@ -82,12 +82,11 @@ std::string DefaultLockDir(std::string* why) {
 }
 
 LeaseTry TryTakeHostLease(const std::string& dir, const std::string& node, int gpu, HostLease* lease,
-                          std::string* error, bool shared) {
+                          std::string* error) {
   HostLease taken;
   // The node's lock first (shared for one GPU, exclusive for the whole node), then the GPU's.
-  std::vector<std::pair<std::string, int>> wanted = {
-      {HostLeaseFileName(node, -1), gpu >= 0 || shared ? LOCK_SH : LOCK_EX}};
-  if (gpu >= 0) wanted.push_back({HostLeaseFileName(node, gpu), shared ? LOCK_SH : LOCK_EX});
+  std::vector<std::pair<std::string, int>> wanted = {{HostLeaseFileName(node, -1), gpu >= 0 ? LOCK_SH : LOCK_EX}};
+  if (gpu >= 0) wanted.push_back({HostLeaseFileName(node, gpu), LOCK_EX});
   for (const auto& [name, how] : wanted) {
     const std::string path = dir + "/" + name;
     // O_CREAT only for a file not there yet: Debian ships fs.protected_regular = 2, which refuses

@@ -43,17 +43,15 @@ class HostLease {
 
  private:
   friend LeaseTry TryTakeHostLease(const std::string& dir, const std::string& node, int gpu, HostLease* lease,
-                                   std::string* error, bool shared);
+                                   std::string* error);
   std::vector<int> fds_;
   std::vector<std::string> paths_;
 };
 
 // Tries once, without waiting, to take the lease for `node` ("" / "localhost": this host) and GPU
-// `gpu` (-1: the whole node) in folder `dir`. `shared` (VER5): a probe that only times the GPU
-// (gpu.kernel_launch) takes the GPU's file (and the node's) shared: an intrusive probe's exclusive
-// lock keeps it out, so it does not time another probe's GEMM, while such probes share the GPU.
+// `gpu` (-1: the whole node) in folder `dir`.
 LeaseTry TryTakeHostLease(const std::string& dir, const std::string& node, int gpu, HostLease* lease,
-                          std::string* error, bool shared = false);
+                          std::string* error);
 
 // "node-3" -> "node-3.lock", gpu 5 -> "node-3.gpu5.lock"; "" and "localhost" are this host's name;
 // bytes other than [A-Za-z0-9._-] become '_'.
