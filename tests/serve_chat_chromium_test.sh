@@ -169,17 +169,10 @@ dom() {
   timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/profile" \
     --virtual-time-budget=15000 --dump-dom "$1" 2>"$TMP/chromium.err"
 }
+source "$HERE/lib/page_patterns.sh"  # page_has
 # expect NAME FILE [!]PATTERN...: every pattern (fixed string) is in the file; `!` = must not be.
 expect() {
-  local name="$1" file="$2" p ok=1; shift 2
-  for p in "$@"; do
-    if [ "${p:0:1}" = "!" ]; then
-      grep -qF -- "${p:1}" "$file" && { echo "FAIL $name: holds ${p:1}"; ok=0; }
-    else
-      grep -qF -- "$p" "$file" || { echo "FAIL $name: lacks $p"; ok=0; }
-    fi
-  done
-  if [ $ok = 1 ]; then passed=$((passed + 1)); else fail=$((fail + 1)); head -c 3000 "$file"; echo; fi
+  if page_has "$@"; then passed=$((passed + 1)); else fail=$((fail + 1)); head -c 3000 "$2"; echo; fi
 }
 
 # 1. A node name: the incident diagnosed there, its root cause, a citation link, similar past ones.

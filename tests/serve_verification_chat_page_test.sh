@@ -30,17 +30,11 @@ sys.exit(0 if v and v["running"] else 1)' && { seen=1; break; }
 done
 [ -n "$seen" ] || fail "no running verification in the API: $(curl -s "$V/api/v1/incidents/1")"
 
+source "$HERE/lib/page_patterns.sh"  # page_has
 # expect NAME FILE [!]PATTERN...: every pattern (fixed string) is in the file; `!` = must not be.
 expect() {
-  local name="$1" file="$2" p ok=1; shift 2
-  for p in "$@"; do
-    if [ "${p:0:1}" = "!" ]; then
-      grep -qF -- "${p:1}" "$file" && { echo "FAIL $name: holds ${p:1}"; ok=0; }
-    else
-      grep -qF -- "$p" "$file" || { echo "FAIL $name: lacks $p"; ok=0; }
-    fi
-  done
-  [ $ok = 1 ] || { head -c 4000 "$file"; echo; exit 1; }
+  page_has "$@" && return
+  head -c 4000 "$2"; echo; exit 1
 }
 
 # 1. The page opened while the probes run: the box in words, a step running with its limit, the
