@@ -31,6 +31,7 @@
 #include "agents/gpu_labels.h"
 #include "agents/alert_triage.h"
 #include "agents/rank_numerics.h"
+#include "agents/rank_table.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/fault_codes.h"
 #include "agents/metric_condition.h"
@@ -2129,6 +2130,7 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
     int gpu = -1;
     std::string sub;
     size_t sub_indent = 0;
+    std::optional<std::map<std::string, int>> smi_indices;
     for (const LogLine& line : log.lines) {
       if (line.text.size() > 300) continue;
       std::smatch m;
@@ -2137,6 +2139,13 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
         gpu = -1;
         sub.clear();
         gpu = TopologyPciGpu(topo, node, PciKey(m.str(1)));
+        if (gpu < 0) {
+          // The bus id's index from nvidia-smi's own rows in the same paste (`--query-gpu=index,
+          // pci.bus_id`; RG27), as the NVRM line's GPU is found.
+          if (!smi_indices) smi_indices = SmiBusIndices(log);
+          auto it = smi_indices->find(PciKey(m.str(1)));
+          if (it != smi_indices->end()) gpu = it->second;
+        }
         continue;
       }
       if (!in_gpu) continue;
@@ -2151,11 +2160,24 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
       }
       if (!sub.empty() && m.str(1).size() <= sub_indent) sub.clear();
       std::string name = m.str(2);
+      // `nvidia-smi -q -d PCIE | grep -E 'Max|Current'` drops the "PCIe Generation" / "Link Width"
+      // headings (RG27): a bare Max / Current reading of `16x` is a link width, one of a whole
+      // number from 1 to 6 a PCIe generation (no other -q field prints a bare Max / Current so).
+      std::string grep_sub = sub;
+      if (grep_sub.empty() && (name == "Max" || name == "Current")) {
+        if (m.str(4) == "x") {
+          grep_sub = "Link Width";
+        } else if (!m[4].matched && m.str(3).find('.') == std::string::npos) {
+          std::optional<int32_t> g = ParseInt32(m.str(3));
+          if (g && *g >= 1 && *g <= 6) grep_sub = "PCIe Generation";
+        }
+      }
+      const std::string& sub_of = grep_sub;
       const char* metric = nullptr;
-      if (sub == "PCIe Generation" && name == "Max") metric = "DCGM_FI_DEV_PCIE_MAX_LINK_GEN";
-      else if (sub == "PCIe Generation" && (name == "Current" || name == "Device Current")) metric = "DCGM_FI_DEV_PCIE_LINK_GEN";
-      else if (sub == "Link Width" && name == "Max") metric = "DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH";
-      else if (sub == "Link Width" && (name == "Current" || name == "Device Current")) metric = "DCGM_FI_DEV_PCIE_LINK_WIDTH";
+      if (sub_of == "PCIe Generation" && name == "Max") metric = "DCGM_FI_DEV_PCIE_MAX_LINK_GEN";
+      else if (sub_of == "PCIe Generation" && (name == "Current" || name == "Device Current")) metric = "DCGM_FI_DEV_PCIE_LINK_GEN";
+      else if (sub_of == "Link Width" && name == "Max") metric = "DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH";
+      else if (sub_of == "Link Width" && (name == "Current" || name == "Device Current")) metric = "DCGM_FI_DEV_PCIE_LINK_WIDTH";
       else if (name == "GPU Current Temp") metric = "DCGM_FI_DEV_GPU_TEMP";
       std::optional<double> reading = ParseDouble(m.str(3));
       if (metric == nullptr || !reading) continue;  // a reading beyond double's range is no reading
@@ -7941,6 +7963,26 @@ std::optional<RankTimeOutlier> FindRankTimeOutlier(const std::vector<std::string
 
 namespace {
 
+// Where a per-rank table's row (rank_table.h) runs: the row's host cell when it names a node of the
+// case (with the rank layout's GPU when the layout puts the rank on that node too), else the rank
+// layout's node and GPU; no node when neither places it.
+ComponentHint RankTableRowHint(const Topology& topo, int rank, const std::string& host) {
+  ComponentHint h;
+  h.job = topo.job;
+  h.rank = rank;
+  auto placed = topo.ranks.find(rank);
+  const bool laid = placed != topo.ranks.end() && !placed->second.node.empty();
+  const std::string node = host.empty() ? std::string() : topo.names.Find(host);
+  if (!node.empty()) {
+    h.node = node;
+    if (laid && SameNodeName(placed->second.node, node)) h.gpu = placed->second.gpu;
+  } else if (laid) {
+    h.node = placed->second.node;
+    h.gpu = placed->second.gpu;
+  }
+  return h;
+}
+
 // The share of step time a training loop spends waiting for its input, from lines that print
 // both ("Time 1.83 (1.89)  Data 1.55 (1.63)", "step_time 3.0s | data_wait 2.1s", "iteration time
 // (ms): 4700 ... data-loading (ms): 3900"). Returns the median share over the lines that print
@@ -10860,6 +10902,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     o.culprit = true;
     beliefs.Add(std::move(o));
+  } else if (std::optional<RankTableOddValue> odd = FindRankTableOddValue(flat.lines)) {
+    // The same finding from a per-rank table (RG27): one rank's computed number (a determinism
+    // check's output on one input, replicas' parameter checksums) that no other rank prints while at
+    // least kRankTableMinAgreeing others print the very same one.
+    auto [li, ki] = flat.refs[odd->line];
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  [rank %d's %s is %s where %zu other ranks print %s: its GPU computes wrong numbers]", odd->rank,
+                  Utf8Prefix(odd->column, 40).c_str(), Utf8Prefix(odd->value, 24).c_str(), odd->agreeing,
+                  Utf8Prefix(odd->agreed, 24).c_str());
+    Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kFirstSignatureWeight, topo.clock, topo.job);
+    o.hint = RankTableRowHint(topo, odd->rank, odd->host);
+    o.culprit = true;
+    beliefs.Add(std::move(o));
   }
 
   // 1d. A slow participant named in a line or in the alert's summary (straggler detectors,
@@ -10869,6 +10924,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // counts kSlowMentionWeight, the rest kExtraMetricWeight (so a cause with its own metric
   // evidence, e.g. thermal throttle bits on the same GPU, still outweighs it).
   bool slow_located = false;
+  // A slow rank a per-rank table singles out (RG11's one-line-a-rank tables, RG27's headed ones),
+  // named on its row `line` of flat.lines (`what` ends in "("), placed at `hint`, as a line naming it
+  // would be.
+  auto add_table_slow_rank = [&](size_t line, const std::string& what, const ComponentHint& hint) {
+    auto [li, ki] = flat.refs[line];
+    Observation o;
+    o.evidence.kind = EvidenceKind::kLog;
+    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+    o.evidence.detail = "slow participant named: " + what + Utf8Prefix(flat.lines[line], 300) + ")";
+    o.evidence.supports = {"straggler_rank"};
+    const double w = slow_located ? kExtraMetricWeight : kSlowMentionWeight;
+    slow_located = true;
+    o.evidence.weight = w;
+    o.deltas["straggler_rank"] = w;
+    o.time_ms = LineTimeMs(flat.lines[line], topo.clock);
+    o.hint = hint;
+    o.slow_named = true;
+    beliefs.Add(std::move(o));
+  };
   if (beliefs.scores().count("straggler_rank")) {
     // (source, text, time); a log line's time is read only when it names a slow participant.
     std::vector<std::tuple<std::string, std::string, std::optional<int64_t>>> texts;
@@ -10931,29 +11005,31 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::optional<RankTimeOutlier> outlier = FindRankTimeOutlier(flat.lines);
       auto placed = outlier ? topo.ranks.find(outlier->rank) : topo.ranks.end();
       if (placed != topo.ranks.end() && !placed->second.node.empty()) {
-        auto [li, ki] = flat.refs[outlier->line];
         char buf[160];
         std::snprintf(buf, sizeof buf, "rank %d is the slow one of a per-rank table of %zu ranks: %.3g s vs the others' %.3g s (",
                       outlier->rank, outlier->ranks, outlier->seconds, outlier->peers_seconds);
-        Observation o;
-        o.evidence.kind = EvidenceKind::kLog;
-        o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
-        o.evidence.detail = "slow participant named: ";
-        o.evidence.detail += buf;
-        o.evidence.detail += Utf8Prefix(flat.lines[outlier->line], 300);
-        o.evidence.detail += ")";
-        o.evidence.supports = {"straggler_rank"};
-        const double w = slow_located ? kExtraMetricWeight : kSlowMentionWeight;
-        slow_located = true;
-        o.evidence.weight = w;
-        o.deltas["straggler_rank"] = w;
-        o.time_ms = LineTimeMs(flat.lines[outlier->line], topo.clock);
-        o.hint.node = placed->second.node;
-        o.hint.gpu = placed->second.gpu;
-        o.hint.rank = outlier->rank;
-        o.hint.job = topo.job;
-        o.slow_named = true;
-        beliefs.Add(std::move(o));
+        ComponentHint h;
+        h.node = placed->second.node;
+        h.gpu = placed->second.gpu;
+        h.rank = outlier->rank;
+        h.job = topo.job;
+        add_table_slow_rank(outlier->line, buf, h);
+      }
+    }
+  }
+  // A per-rank table under a header (RG27: `| rank | step time |` pasted into chat, a timing dump's
+  // ` rank | h2d_ms | fwd_ms | step_s` rows) when nothing above located the slow participant: the
+  // rank one time column singles out, placed by the table's host column and the rank layout. Read
+  // whether or not the knowledge recall raised straggler_rank: the table is first-hand.
+  if (!slow_located) {
+    if (std::optional<RankTableSlowRank> table_slow = FindRankTableSlowRank(flat.lines)) {
+      const ComponentHint h = RankTableRowHint(topo, table_slow->rank, table_slow->host);
+      if (!h.node.empty()) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "rank %d is the slow one of a per-rank table of %zu ranks: %s %.3g s vs the others' %.3g s (",
+                      table_slow->rank, table_slow->ranks, Utf8Prefix(table_slow->column, 40).c_str(), table_slow->seconds,
+                      table_slow->peers_seconds);
+        add_table_slow_rank(table_slow->line, buf, h);
       }
     }
   }
@@ -10986,9 +11062,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
-  // 1e. Input-bound training: most of each step spent waiting for data.
-  if (beliefs.scores().count("dataloader_stall")) {
-    DataWaitShare dw = FindDataWaitShare(flat);
+  // 1e. Input-bound training: most of each step spent waiting for data. A per-rank table's rows
+  // (RG27: ` rank | data_wait_s | fwd_bwd_s | step_s`), each a rank's share, are read when no line
+  // prints one, whether or not the knowledge recall raised dataloader_stall (first-hand numbers).
+  {
+    DataWaitShare dw;
+    if (beliefs.scores().count("dataloader_stall")) dw = FindDataWaitShare(flat);
+    if (dw.lines < kMinDataWaitLines) {
+      if (std::optional<RankTableDataWait> t = FindRankTableDataWait(flat.lines)) dw = {t->share, t->rows, t->first_line};
+    }
     if (dw.lines >= kMinDataWaitLines && dw.share >= kDataWaitShare) {
       auto [li, ki] = flat.refs[dw.first_line];
       Observation o;
