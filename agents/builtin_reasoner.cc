@@ -4,6 +4,7 @@
 #include "agents/gpu_ids.h"
 #include "agents/visible_devices.h"
 #include "agents/kube_pods.h"
+#include "agents/kube_oom.h"
 #include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
@@ -10915,6 +10916,46 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.hint = RankTableRowHint(topo, odd->rank, odd->host);
     o.culprit = true;
     beliefs.Add(std::move(o));
+  }
+
+  // 1c-oom. Pods kubectl lists OOMKilled (FindKubeOomKilledPods, RG27): their containers ran into
+  // their memory limit or their node's memory, host_oom (kFirstSignatureWeight, as the pack's
+  // `Reason: OOMKilled` signature weighs; added once, and only when no log line counts for host_oom
+  // already). Every listed pod OOMKilled, two or more: the job's own footprint against the limit its
+  // spec sets, on every node at once, so the job's (SetJobWide); one pod among running peers: that
+  // pod's node, where the case ties the pod to one.
+  {
+    std::vector<std::string> listed, oomkilled;
+    std::optional<std::pair<size_t, size_t>> first;  // (log, line) of the first OOMKilled row
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      std::vector<std::string> text;
+      text.reserve(c.logs[li].lines.size());
+      for (const LogLine& l : c.logs[li].lines) text.push_back(l.text);
+      const KubeOomKilledPods k = FindKubeOomKilledPods(c.logs[li].source, text);
+      for (const std::string& p : k.listed) {
+        if (std::find(listed.begin(), listed.end(), p) == listed.end()) listed.push_back(p);
+      }
+      for (size_t x = 0; x < k.oomkilled.size(); ++x) {
+        if (std::find(oomkilled.begin(), oomkilled.end(), k.oomkilled[x]) != oomkilled.end()) continue;
+        oomkilled.push_back(k.oomkilled[x]);
+        if (!first) first = std::make_pair(li, k.lines[x]);
+      }
+    }
+    bool counted = false;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find("host_oom");
+      counted = counted || (it != o.deltas.end() && it->second > 0 && o.evidence.kind == EvidenceKind::kLog);
+    }
+    const bool whole_job = oomkilled.size() >= 2 && oomkilled.size() == listed.size();
+    if (first && whole_job) beliefs.SetJobWide("host_oom");
+    if (first && !counted) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "  [%zu of the %zu pods kubectl lists OOMKilled%s]", oomkilled.size(), listed.size(),
+                    whole_job ? ": every pod of the job at its memory limit" : "");
+      Observation o = LineEvidence(c.logs[first->first], first->second, buf, "host_oom", kFirstSignatureWeight, topo.clock, topo.job);
+      if (!whole_job && oomkilled.size() == 1) o.hint.node = topo.names.Find(oomkilled[0]);
+      beliefs.Add(std::move(o));
+    }
   }
 
   // 1d. A slow participant named in a line or in the alert's summary (straggler detectors,

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "agents/alert_case_testing.h"
 #include "agents/diagnosis_testing.h"
 
 namespace vigil {
@@ -167,6 +168,54 @@ TEST_CASE("rg27: a grep'd nvidia-smi PCIe section with a narrow link under a ran
 TEST_CASE("rg27 twin: the same slow copies beside a full-width link are not named a degraded link") {
   const Diagnosis d = testing::RunCaseText(PcieCase("5", "16x"));
   CHECK(d.root_cause != "pcie_link_degraded");
+}
+
+// ---- 5. every pod of a Kubernetes job OOMKilled: the job's memory limit ----------------------
+
+// A PyTorchJob of 3 pods on 3 nodes and an OOMKilled alert for worker-1 (rq-43); kubectl shows the
+// pods and their last termination reasons: with `all`, every pod OOMKilled and in CrashLoopBackOff;
+// without, worker-1 alone (its peers running, no termination). The chat message names an old DIMM
+// fault of the alert's node.
+std::string KubeOomCase(bool all) {
+  const std::string peer_status = all ? "CrashLoopBackOff   2 (30s ago)" : "Running            0            ";
+  const std::string peer_reason = all ? " OOMKilled 137" : "  ";
+  return R"JSON({
+  "id": "rg27-kube-oom",
+  "alert": {"labels": {"alertname": "KubeContainerOOMKilled", "namespace": "ml", "pod": "llm-ft-worker-1",
+            "container": "trainer", "reason": "OOMKilled", "job": "kube-state-metrics"},
+            "annotations": {"summary": "Container trainer in pod ml/llm-ft-worker-1 was OOMKilled"},
+            "startsAt": "2026-12-04T07:00:00Z"},
+  "topology": {"nodes": ["rq-41", "rq-42", "rq-43"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "#ml-oncall", "lines": ["07:02 worker-1 OOMKilled after the image bump. rq-43 again? it had DIMM errors last month"]},
+    {"source": "kubectl -n ml get pods -o wide", "lines": [
+      "NAME              READY   STATUS             RESTARTS     AGE   IP           NODE",
+      "llm-ft-master-0   0/1     )JSON" + peer_status + R"JSON(  12m   10.4.1.11    rq-41",
+      "llm-ft-worker-0   0/1     )JSON" + peer_status + R"JSON(  12m   10.4.2.12    rq-42",
+      "llm-ft-worker-1   0/1     CrashLoopBackOff   2 (33s ago)  12m   10.4.3.13    rq-43"]},
+    {"source": "kubectl -n ml get pods -o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[0].lastState.terminated.reason} {.status.containerStatuses[0].lastState.terminated.exitCode}{\"\\n\"}{end}'", "lines": [
+      "llm-ft-master-0)JSON" + peer_reason + R"JSON(",
+      "llm-ft-worker-0)JSON" + peer_reason + R"JSON(",
+      "llm-ft-worker-1 OOMKilled 137"]}
+  ]
+})JSON";
+}
+
+TEST_CASE("rg27: every pod of a Kubernetes job OOMKilled is host_oom of the job, not the alert's node") {
+  // Before: `unknown` (kubectl's rows read as nothing; the alert's fact dropped beside the case's logs).
+  auto c = ParseCase(testing::ParseCaseText(KubeOomCase(true)), "t.json");
+  REQUIRE(c.ok());
+  const Diagnosis d = testing::DiagnoseWithShippedPack(*c).diagnosis;
+  CHECK(d.root_cause == "host_oom");
+  CHECK(d.component == "job");
+}
+
+TEST_CASE("rg27 twin: one pod OOMKilled among its running peers is that pod's node") {
+  auto c = ParseCase(testing::ParseCaseText(KubeOomCase(false)), "t.json");
+  REQUIRE(c.ok());
+  const Diagnosis d = testing::DiagnoseWithShippedPack(*c).diagnosis;
+  CHECK(d.root_cause == "host_oom");
+  CHECK(d.component == "rq-43");
 }
 
 }  // namespace
