@@ -7909,9 +7909,6 @@ std::optional<RankTimeOutlier> FindRankTimeOutlier(const std::vector<std::string
       std::regex::icase);
   static const std::regex kDigits(R"(\d+(?:\.\d+)?)");
   constexpr size_t kMaxLines = 20000;
-  constexpr size_t kMinRanks = 4;
-  constexpr double kSlowRatio = 1.25;   // as SlowMentionIn's
-  constexpr double kPeerSpread = 1.10;  // the others agree: their slowest within 10% of their median
   struct Row {
     int rank;
     double seconds;
@@ -7940,23 +7937,18 @@ std::optional<RankTimeOutlier> FindRankTimeOutlier(const std::vector<std::string
   for (const auto& [shape, rows] : by_template) {
     std::map<int, std::vector<double>> per_rank;
     for (const Row& row : rows) per_rank[row.rank].push_back(row.seconds);
-    if (per_rank.size() < kMinRanks) continue;
-    std::vector<std::pair<int, double>> medians;
-    for (auto& [rank, v] : per_rank) medians.emplace_back(rank, UpperMedian(v));
-    std::sort(medians.begin(), medians.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    std::vector<double> others;
-    for (size_t k = 1; k < medians.size(); ++k) others.push_back(medians[k].second);
-    const double peers = UpperMedian(others);
-    if (!(peers > 0) || medians[0].second < kSlowRatio * peers || medians[1].second > kPeerSpread * peers) continue;
+    // At least 4 ranks, the slowest >= 1.25 x the others' median, the others within 10% (rank_table.h).
+    const std::optional<SlowestRank> slow = FindSlowestRank(per_rank);
+    if (!slow) continue;
     size_t line = 0;
     for (const Row& row : rows) {
-      if (row.rank == medians[0].first) {
+      if (row.rank == slow->rank) {
         line = row.line;
         break;
       }
     }
-    if (!best || medians[0].second / peers > best->seconds / best->peers_seconds) {
-      best = RankTimeOutlier{medians[0].first, medians[0].second, peers, per_rank.size(), line};
+    if (!best || slow->seconds / slow->peers_seconds > best->seconds / best->peers_seconds) {
+      best = RankTimeOutlier{slow->rank, slow->seconds, slow->peers_seconds, per_rank.size(), line};
     }
   }
   return best;

@@ -171,6 +171,20 @@ bool IsComputedNumber(const std::string& cell) {
 
 }  // namespace
 
+std::optional<SlowestRank> FindSlowestRank(const std::map<int, std::vector<double>>& per_rank) {
+  if (per_rank.size() < kRankTableMinRanks) return std::nullopt;
+  std::vector<std::pair<int, double>> medians;
+  for (const auto& [rank, v] : per_rank) medians.emplace_back(rank, Median(v));
+  std::sort(medians.begin(), medians.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<double> others;
+  for (size_t x = 1; x < medians.size(); ++x) others.push_back(medians[x].second);
+  const double peers = Median(others);
+  if (!(peers > 0) || medians[0].second < kRankTableSlowRatio * peers || medians[1].second > kRankTablePeerSpread * peers) {
+    return std::nullopt;
+  }
+  return SlowestRank{medians[0].first, medians[0].second, peers};
+}
+
 std::vector<RankTable> FindRankTables(const std::vector<std::string>& lines) {
   std::vector<RankTable> out;
   const size_t n = std::min(lines.size(), kMaxRankTableLines);
@@ -231,18 +245,9 @@ std::optional<RankTableSlowRank> FindRankTableSlowRank(const std::vector<std::st
         if (s && *s > 0) per_rank[r.rank].push_back(*s);
       }
       ranks_seen = std::max(ranks_seen, per_rank.size());
-      if (per_rank.size() < kRankTableMinRanks) continue;
-      std::vector<std::pair<int, double>> medians;
-      for (auto& [rank, v] : per_rank) medians.emplace_back(rank, Median(v));
-      std::sort(medians.begin(), medians.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-      std::vector<double> others;
-      for (size_t x = 1; x < medians.size(); ++x) others.push_back(medians[x].second);
-      const double peers = Median(others);
-      if (!(peers > 0) || medians[0].second < kRankTableSlowRatio * peers ||
-          medians[1].second > kRankTablePeerSpread * peers) {
-        continue;
-      }
-      outs.push_back({medians[0].first, medians[0].second / peers, medians[0].second, peers, col});
+      const std::optional<SlowestRank> slow = FindSlowestRank(per_rank);
+      if (!slow) continue;
+      outs.push_back({slow->rank, slow->seconds / slow->peers_seconds, slow->seconds, slow->peers_seconds, col});
     }
     if (outs.empty()) continue;
     // Two columns singling out two ranks: the table names no one slow rank.

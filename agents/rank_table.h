@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,18 @@ struct RankTable {
   };
   std::vector<Row> rows;
 };
+
+// The one slow rank of per-rank times (each rank's readings, in seconds; its median counts): the
+// slowest rank's median at least kRankTableSlowRatio x the others' median while the others agree
+// (their slowest within kRankTablePeerSpread of their median), from at least kRankTableMinRanks
+// ranks; nullopt otherwise. Shared by the headed tables here and FindRankTimeOutlier's
+// one-line-a-rank tables (line_facts.h).
+struct SlowestRank {
+  int rank = -1;
+  double seconds = 0;        // its median
+  double peers_seconds = 0;  // the others' median
+};
+std::optional<SlowestRank> FindSlowestRank(const std::map<int, std::vector<double>>& per_rank);
 
 // Every per-rank table in `lines`, in order. A table needs at least one row.
 std::vector<RankTable> FindRankTables(const std::vector<std::string>& lines);
