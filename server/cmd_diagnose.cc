@@ -21,6 +21,7 @@
 // --case, --log and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -202,6 +203,79 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   return 0;
 }
 
+// A log saved on Windows is often UTF-16 (PowerShell's `>` and `Out-File` write UTF-16LE with a
+// byte order mark; some exports have none) or UTF-8 behind a BOM (Notepad). Every NUL byte of UTF-16
+// is valid UTF-8, so such a log was read as noise with no word in it and answered `unknown`, exit 0
+// (RVU, 2026-12-04). Returns the encoding it converted from ("" when `text` is left as it is): a
+// UTF-16 BOM, or no BOM and, in the first 4 KiB, a NUL in at least 9 of 10 byte pairs, always the
+// same byte of the pair (ASCII text in UTF-16), none in the other. A lone surrogate or an odd last
+// byte becomes U+FFFD. A UTF-8 BOM is dropped.
+std::string DecodeWindowsText(std::string& text) {
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    text.erase(0, 3);
+    return "";
+  }
+  bool little = false, bom = false;
+  if (text.compare(0, 2, "\xFF\xFE") == 0 || text.compare(0, 2, "\xFE\xFF") == 0) {
+    little = text[0] == '\xFF';
+    bom = true;
+  } else {
+    const size_t pairs = std::min<size_t>(text.size(), 4096) / 2;
+    size_t zero_hi = 0, zero_lo = 0;
+    for (size_t i = 0; i < pairs; ++i) {
+      zero_lo += text[2 * i] == '\0';
+      zero_hi += text[2 * i + 1] == '\0';
+    }
+    if (pairs < 2) return "";
+    if (zero_hi * 10 >= pairs * 9 && zero_lo == 0) {
+      little = true;
+    } else if (zero_lo * 10 >= pairs * 9 && zero_hi == 0) {
+      little = false;
+    } else {
+      return "";
+    }
+  }
+  auto unit = [&](size_t i) -> uint32_t {
+    const auto a = static_cast<unsigned char>(text[i]), b = static_cast<unsigned char>(text[i + 1]);
+    return little ? (a | (b << 8)) : ((a << 8) | b);
+  };
+  std::string out;
+  out.reserve(text.size() / 2 + 16);
+  auto put = [&out](uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  };
+  size_t i = bom ? 2 : 0;
+  for (; i + 1 < text.size(); i += 2) {
+    const uint32_t u = unit(i);
+    if (u >= 0xD800 && u < 0xDC00 && i + 3 < text.size()) {
+      const uint32_t v = unit(i + 2);
+      if (v >= 0xDC00 && v < 0xE000) {
+        put(0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
+        i += 2;
+        continue;
+      }
+    }
+    put(u >= 0xD800 && u < 0xE000 ? 0xFFFD : u);
+  }
+  if (i < text.size()) put(0xFFFD);
+  text = std::move(out);
+  return std::string(little ? "UTF-16LE" : "UTF-16BE") + (bom ? " text (byte order mark)" : " text (no byte order mark)");
+}
+
 // `--log FILE|-`: a pasted log as a case of one log source (RV-OPS, 2026-12-03: a pasted log had
 // to be wrapped in a case file's JSON by hand first). Lines as in the file (numbered from 1, so
 // the evidence's `source:N` is the file's line N; a trailing CR dropped), each cut and counted as a
@@ -251,6 +325,10 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
     return InvalidArgumentError("--log " + what + ": " + std::string(z.name) +
                                 "-compressed, not a text log: decompress it first (" + hint +
                                 " | vigil diagnose --log -)");
+  }
+  if (const std::string encoding = DecodeWindowsText(text); !encoding.empty()) {
+    std::fprintf(stderr, "vigil diagnose: --log %s: %s, read as UTF-8\n", TerminalSafe(what, false).c_str(),
+                 encoding.c_str());
   }
   DiagnosisCase c;
   const std::string name = path == "-" ? std::string("stdin") : std::filesystem::path(path).filename().string();

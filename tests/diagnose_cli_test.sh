@@ -127,6 +127,20 @@ check "log: zstd-compressed" 2 'journal\.zst: zstd-compressed, not a text log: d
   "${V[@]}" diagnose --log "$TMP/journal.zst" --no-probes
 check "log: gzip on stdin" 2 'stdin: gzip-compressed, not a text log' -- \
   bash -c '"$@" < "'"$TMP"'/rank12.log.gz"' _ "${V[@]}" diagnose --log - --no-probes
+# A log saved on Windows: PowerShell's `>` writes UTF-16LE with a BOM, some tools UTF-16 with no
+# BOM, Notepad UTF-8 with a BOM. Each NUL of UTF-16 is valid UTF-8, so it was read as noise with no
+# word and answered `unknown`, exit 0; a UTF-8 BOM hid the first line's syslog header (RVU, 2026-12-04).
+iconv -f utf-8 -t utf-16 "$TMP/pasted.log" > "$TMP/pasted-utf16.log"
+check "log: UTF-16 with a BOM" 0 '^root_cause: +ib_link_failure' -- "${V[@]}" diagnose --log "$TMP/pasted-utf16.log" --no-probes
+check "log: UTF-16 said" 0 'pasted-utf16\.log: UTF-16LE text \(byte order mark\), read as UTF-8' -- \
+  "${V[@]}" diagnose --log "$TMP/pasted-utf16.log" --no-probes
+iconv -f utf-8 -t utf-16le "$TMP/kern.log" > "$TMP/kern-utf16le.log"
+check "log: UTF-16LE without a BOM" 0 '^component: +gpu-a17' -- "${V[@]}" diagnose --log "$TMP/kern-utf16le.log" --no-probes
+iconv -f utf-8 -t utf-16be "$TMP/pasted.log" > "$TMP/pasted-utf16be.log"
+check "log: UTF-16BE on stdin" 0 '^root_cause: +ib_link_failure' -- \
+  bash -c '"$@" < "'"$TMP"'/pasted-utf16be.log"' _ "${V[@]}" diagnose --log - --no-probes
+{ printf '\xef\xbb\xbf'; sed 's/$/\r/' "$TMP/kern.log"; } > "$TMP/kern-bom-crlf.log"
+check "log: UTF-8 BOM and CRLF" 0 '^component: +gpu-a17' -- "${V[@]}" diagnose --log "$TMP/kern-bom-crlf.log" --no-probes
 check "log: with --case" 2 'are exclusive' -- "${V[@]}" diagnose --log "$TMP/pasted.log" --case "$CASE"
 check "log-source alone" 2 'give --log too' -- "${V[@]}" diagnose --case "$CASE" --log-source n1
 check "help: exit status" 0 'Exit status: 0 diagnosed' -- "$VIGIL" diagnose --help
