@@ -339,12 +339,22 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
   CaseLineBudget budget(limits);
   size_t not_utf8 = 0, nonblank = 0;
   size_t number = 0;
+  // A log's failure is at its end: past the load limit (CaseLimits::max_lines) its first lines are
+  // left out, not its last (RVU, 2026-12-04: a log of 1,000,101 lines had its last line, the
+  // failure, dropped, and was answered `unknown`). Line numbers stay the file's.
+  size_t total_lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  if (!text.empty() && text.back() != '\n') ++total_lines;
+  const size_t skip_head = total_lines > limits.max_lines ? total_lines - limits.max_lines : 0;
   for (size_t pos = 0; pos < text.size();) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
+    ++number;
+    if (number <= skip_head) {
+      pos = end + 1;
+      continue;
+    }
     std::string line = text.substr(pos, end - pos);
     pos = end + 1;
-    ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     size_t bad = 0;
     if (!IsValidUtf8(line, &bad)) {
@@ -397,6 +407,11 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
   if (not_utf8 > 0) {
     c.notes.push_back(std::to_string(not_utf8) + " log lines of " + what +
                       " held bytes that are not UTF-8 text; each such byte is read as U+FFFD");
+  }
+  if (skip_head > 0) {
+    c.notes.push_back("the first " + std::to_string(skip_head) + " lines of " + what +
+                      " were not read: a log is read up to " + std::to_string(limits.max_lines) +
+                      " lines, its last ones (pass the part around the failure to read it all)");
   }
   budget.AppendNotes(c.notes);
   return c;

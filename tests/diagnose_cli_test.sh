@@ -141,6 +141,16 @@ check "log: UTF-16BE on stdin" 0 '^root_cause: +ib_link_failure' -- \
   bash -c '"$@" < "'"$TMP"'/pasted-utf16be.log"' _ "${V[@]}" diagnose --log - --no-probes
 { printf '\xef\xbb\xbf'; sed 's/$/\r/' "$TMP/kern.log"; } > "$TMP/kern-bom-crlf.log"
 check "log: UTF-8 BOM and CRLF" 0 '^component: +gpu-a17' -- "${V[@]}" diagnose --log "$TMP/kern-bom-crlf.log" --no-probes
+# A log of more than the load limit's million lines (a long run's stderr with NCCL_DEBUG=INFO): its
+# failure is at the end, and the lines past the limit were the ones dropped, so the answer was
+# `unknown`, exit 0 (RVU, 2026-12-04). The last million lines are read now, and the note says so.
+{ yes 'step ok' | head -n 1000100; tail -n 1 "$TMP/pasted.log"; } > "$TMP/million.log"
+check "log: over a million lines, the end read" 0 '^root_cause: +ib_link_failure' -- \
+  "${V[@]}" diagnose --log "$TMP/million.log" --no-probes
+check "log: over a million lines, the head left out said" 0 'the first 101 lines of .*million\.log were not read' -- \
+  "${V[@]}" diagnose --log "$TMP/million.log" --no-probes
+check "log: over a million lines, evidence keeps the file's line number" 0 'million\.log:1000101' -- \
+  "${V[@]}" diagnose --log "$TMP/million.log" --no-probes
 check "log: with --case" 2 'are exclusive' -- "${V[@]}" diagnose --log "$TMP/pasted.log" --case "$CASE"
 check "log-source alone" 2 'give --log too' -- "${V[@]}" diagnose --case "$CASE" --log-source n1
 check "help: exit status" 0 'Exit status: 0 diagnosed' -- "$VIGIL" diagnose --help
