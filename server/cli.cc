@@ -1,6 +1,7 @@
 #include "server/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -64,6 +65,43 @@ void AddSliceOptions(CLI::App& app, size_t& max_series, size_t& max_points) {
       ->check(WholeNumber(0));
 }
 
+// A misspelt flag (`vigil diagnose --logs F`): CLI11 says only "The following arguments were not
+// expected: F --logs". The first `-`-word that is no flag of the command named in argv (its
+// subcommands followed: `kb search`) nor a global one gets "; `--logs` is not a flag of `vigil
+// diagnose`; did you mean `--log`?" when one is near (RVU, 2026-12-04). "" otherwise.
+static std::string UnknownFlagHint(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* node = &app;
+  std::string path = "vigil";
+  std::vector<const CLI::App*> chain{&app};
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') continue;
+    auto found = node->get_subcommands([&](const CLI::App* s) { return s->get_name() == word; });
+    if (found.empty()) continue;
+    node = found.front();
+    path += " " + word;
+    chain.push_back(node);
+  }
+  std::vector<std::string> known;
+  for (const CLI::App* a : chain) {
+    for (const CLI::Option* o : a->get_options()) {
+      for (const std::string& n : o->get_lnames()) known.push_back("--" + n);
+      for (const std::string& n : o->get_snames()) known.push_back("-" + n);
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") break;
+    if (word.size() < 2 || word[0] != '-') continue;
+    if (const size_t eq = word.find('='); eq != std::string::npos) word.resize(eq);
+    if (std::find(known.begin(), known.end(), word) != known.end()) continue;
+    const std::string hint = ClosestMatch(word, known);
+    if (hint.empty()) return "";
+    return "; `" + word + "` is not a flag of `" + path + "`; did you mean `" + hint + "`?";
+  }
+  return "";
+}
+
 int RunCli(int argc, char** argv) {
   try {
     CLI::App app{"Vigil: explainable anomaly detection and evidence-backed incident diagnosis for GPU training clusters",
@@ -112,6 +150,7 @@ int RunCli(int argc, char** argv) {
         return app.exit(e);
       }
       std::string what = e.what();
+      if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) what += UnknownFlagHint(app, argc, argv);
       std::fprintf(stderr, "vigil: %s (run `vigil --help` or `vigil COMMAND --help`)\n", what.c_str());
       return 2;
     }

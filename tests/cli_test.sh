@@ -13,6 +13,14 @@ check "unknown command" 2 'unknown command `frobnicate`; commands: serve, detect
 check "did you mean" 2 'did you mean `detect`' -- "$VIGIL" detcet
 check "no command" 2 'subcommand is required' -- "$VIGIL"
 check "unknown flag" 2 'not expected: --bogus' -- "$VIGIL" --bogus kb
+# A misspelt flag of a command is offered the nearest of that command's flags and the global ones
+# (RVU, 2026-12-04; before, only CLI11's "The following arguments were not expected: FILE --logs").
+check "unknown flag: did you mean a command's" 2 '`--logs` is not a flag of `vigil diagnose`; did you mean `--log`\?' -- \
+  "$VIGIL" diagnose --logs x.log
+check "unknown flag: did you mean a global one" 2 '`--prometheus-ur` is not a flag of `vigil serve`; did you mean `--prometheus-url`\?' -- \
+  "$VIGIL" --data-dir /nonexistent serve --prometheus-ur http://p:9090
+check "unknown flag: a subcommand's subcommand" 2 '`--kk` is not a flag of `vigil kb search`; did you mean `--k`\?' -- \
+  "$VIGIL" kb search "xid" --kk 3
 check "bad env value" 2 'invalid value `loud` for log_level \(from environment VIGIL_LOG_LEVEL\): accepted: debug' \
   -- env VIGIL_LOG_LEVEL=loud "$VIGIL" kb
 check "env typo" 2 'unknown environment variable VIGIL_DATADIR; did you mean VIGIL_DATA_DIR' \
