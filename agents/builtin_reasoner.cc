@@ -18,6 +18,7 @@
 #include "agents/power_limit.h"
 #include "agents/clock_reasons.h"
 #include "agents/rising_counter.h"
+#include "agents/missing_gpu.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
 #include "agents/rank_exit.h"
@@ -9708,6 +9709,37 @@ constexpr const char* kDcgmMemoryHealthDetail =
 // (below 0.3, where a wrong answer counts as a confident one), whatever the KB recall adds to either.
 constexpr double kDcgmMemoryHealthMaxConfidence = 0.25;
 
+// The ranked pair of causes an alert's reading states and does not split (AddAlertDcgmMemoryHealth,
+// AddAlertMissingGpu): `first` at a metric condition's weight, `second` at three quarters of it, on the
+// alert's node and GPU; nothing when the alert's own line, or another reading of the alert (its
+// expression), already supports either (one fact counts once).
+template <typename BeliefsT>
+void AddAlertPair(const DiagnosisCase& c, const std::string& job, const char* first, const char* second,
+                  const std::string& detail, BeliefsT& beliefs) {
+  const std::pair<const char*, double> pair[] = {{first, kMetricWeight}, {second, kMetricWeight * 0.75}};
+  for (const auto& [category, weight] : pair) {
+    if (AlertLineSupports(beliefs.observations(), category)) return;
+    for (const Observation& o : beliefs.observations()) {
+      auto d = o.deltas.find(category);
+      if (o.evidence.kind == EvidenceKind::kAlert && d != o.deltas.end() && d->second > 0) return;
+    }
+  }
+  for (const auto& [category, weight] : pair) {
+    Observation o;
+    o.evidence.kind = EvidenceKind::kAlert;
+    o.evidence.source = "alert text";
+    o.evidence.detail = detail;
+    o.evidence.supports = {category};
+    o.evidence.weight = weight;
+    o.deltas[category] = weight;
+    o.hint.node = AlertNode(*c.alert).second;
+    o.hint.gpu = GpuOf(c.alert->labels);
+    o.hint.job = job;
+    o.time_ms = c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms : kNoTime;
+    beliefs.Add(std::move(o));
+  }
+}
+
 template <typename BeliefsT>
 void AddAlertDcgmMemoryHealth(const DiagnosisCase& c, const std::string& job, BeliefsT& beliefs) {
   if (!AlertIsAllEvidence(c)) return;
@@ -9729,25 +9761,42 @@ void AddAlertDcgmMemoryHealth(const DiagnosisCase& c, const std::string& job, Be
       !std::regex_search(text, kBad) || std::regex_search(text, kOther)) {
     return;
   }
-  const std::pair<const char*, double> pair[] = {{"gpu_row_remap_failure", kMetricWeight},
-                                                 {"gpu_memory_uncorrectable_ecc", kMetricWeight * 0.75}};
-  for (const auto& [category, weight] : pair) {
-    if (AlertLineSupports(beliefs.observations(), category)) return;
+  AddAlertPair(c, job, "gpu_row_remap_failure", "gpu_memory_uncorrectable_ecc", kDcgmMemoryHealthDetail, beliefs);
+}
+
+// A GPU missing from its node, from the alert alone (AO4, missing_gpu.h): "exports 7 GPUs, expected
+// 8", "7 of 8 nvidia.com/gpu allocatable", `count by (Hostname) (DCGM_FI_DEV_GPU_TEMP{...}) < 8`, one
+// GPU's DCGM series stopped. The driver no longer reaches that GPU: off the bus (Xid 79, the commoner
+// report) or its firmware (GSP) failed (Xid 119 / 120); the alert does not say which. The honest
+// answer is the ranked pair, gpu_fallen_off_bus first at a metric condition's weight and
+// gpu_firmware_error three quarters of it, on the alert's node (its GPU when it names one), for
+// `nvidia-smi -L`, the kernel log's Xid and lspci to split. Before, such alerts were `unknown`
+// (0.10): the pack's `count by (Hostname) (DCGM_FI_DEV_GPU_TEMP) < 8` was not implied by a count with
+// matchers, and the words matched no signature. Only with no first-hand evidence (as AddAlertClockMask),
+// not when the alert's own line or expression already supports either category (one fact counts once).
+constexpr const char* kMissingGpuDetail =
+    "a GPU missing from its node: off the bus or its firmware (GSP) failed, which the alert does not say "
+    "(nvidia-smi -L, the kernel log's Xid 79 / 119 / 120 and lspci split them)";
+// An answer from that reading alone is one of two causes the alert does not split: below 0.3.
+constexpr double kMissingGpuMaxConfidence = 0.25;
+
+template <typename BeliefsT>
+void AddAlertMissingGpu(const DiagnosisCase& c, const std::string& job, BeliefsT& beliefs) {
+  if (!AlertIsAllEvidence(c)) return;
+  std::string said;
+  for (const char* key : {"summary", "description", "message"}) {
+    auto a = c.alert->annotations.find(key);
+    if (a == c.alert->annotations.end()) continue;
+    said = MissingGpuInWords(a->second);
+    if (said.empty() && ExpressionTestsMissingGpu(a->second)) said = a->second;
+    if (!said.empty()) break;
   }
-  for (const auto& [category, weight] : pair) {
-    Observation o;
-    o.evidence.kind = EvidenceKind::kAlert;
-    o.evidence.source = "alert text";
-    o.evidence.detail = kDcgmMemoryHealthDetail;
-    o.evidence.supports = {category};
-    o.evidence.weight = weight;
-    o.deltas[category] = weight;
-    o.hint.node = AlertNode(*c.alert).second;
-    o.hint.gpu = GpuOf(c.alert->labels);
-    o.hint.job = job;
-    o.time_ms = c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms : kNoTime;
-    beliefs.Add(std::move(o));
+  if (const std::string expr = ExpressionFromGeneratorUrl(AlertGeneratorUrl(*c.alert)); said.empty() && ExpressionTestsMissingGpu(expr)) {
+    said = "`" + expr + "`";
   }
+  if (said.empty()) return;
+  AddAlertPair(c, job, "gpu_fallen_off_bus", "gpu_firmware_error", kMissingGpuDetail + (" (the alert: " + Utf8Prefix(said, 160) + ")"),
+               beliefs);
 }
 
 // The unknown answer of a symptom alert read alone: what the alert says happened and that the
@@ -10015,20 +10064,33 @@ void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& obser
                    {"said", said}});
 }
 
-// An alert-only answer whose alert fact is AddAlertDcgmMemoryHealth's pair reading: capped at
-// kDcgmMemoryHealthMaxConfidence, said in the lead hypothesis' rationale (AO3: holdout4 u007's KB
-// recall lifted row remapping to 0.41, realistic3 rl3-27's - the set says ECC - to 0.34).
-void CapDcgmMemoryHealth(const std::vector<Observation>& observations, Diagnosis& d) {
-  const bool pair = std::any_of(observations.begin(), observations.end(), [&](const Observation& o) {
-    const auto& sup = o.evidence.supports;
-    return o.evidence.detail == kDcgmMemoryHealthDetail && std::find(sup.begin(), sup.end(), d.root_cause) != sup.end();
-  });
-  if (!pair || d.confidence <= kDcgmMemoryHealthMaxConfidence) return;
-  d.confidence = kDcgmMemoryHealthMaxConfidence;
-  if (!d.hypotheses.empty() && d.hypotheses[0].category == d.root_cause) {
-    d.hypotheses[0].probability = std::min(d.hypotheses[0].probability, kDcgmMemoryHealthMaxConfidence);
-    d.hypotheses[0].rationale += "; capped at 0.25: the alert's memory health failure is a row remap failure or "
-                                 "uncorrectable ECC errors, which it does not say";
+// An alert-only answer whose alert fact is a pair reading of two causes the alert does not split
+// (AddAlertDcgmMemoryHealth, AddAlertMissingGpu): capped, said in the lead hypothesis' rationale (AO3:
+// holdout4 u007's KB recall lifted row remapping to 0.41, realistic3 rl3-27's - the set says ECC - to 0.34).
+void CapPairReading(const std::vector<Observation>& observations, Diagnosis& d) {
+  struct PairReading {
+    const char* detail;  // the observation's detail starts with it
+    double max_confidence;
+    const char* why;
+  };
+  static const PairReading kPairs[] = {
+      {kDcgmMemoryHealthDetail, kDcgmMemoryHealthMaxConfidence,
+       "; capped at 0.25: the alert's memory health failure is a row remap failure or uncorrectable ECC errors, which "
+       "it does not say"},
+      {kMissingGpuDetail, kMissingGpuMaxConfidence,
+       "; capped at 0.25: the alert's missing GPU is off the bus or its firmware failed, which it does not say"},
+  };
+  for (const PairReading& p : kPairs) {
+    const bool pair = std::any_of(observations.begin(), observations.end(), [&](const Observation& o) {
+      const auto& sup = o.evidence.supports;
+      return o.evidence.detail.rfind(p.detail, 0) == 0 && std::find(sup.begin(), sup.end(), d.root_cause) != sup.end();
+    });
+    if (!pair || d.confidence <= p.max_confidence) continue;
+    d.confidence = p.max_confidence;
+    if (!d.hypotheses.empty() && d.hypotheses[0].category == d.root_cause) {
+      d.hypotheses[0].probability = std::min(d.hypotheses[0].probability, p.max_confidence);
+      d.hypotheses[0].rationale += p.why;
+    }
   }
 }
 
@@ -11248,6 +11310,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
   AddAlertClockMask(c, topo.job, beliefs);
   AddAlertDcgmMemoryHealth(c, topo.job, beliefs);
+  AddAlertMissingGpu(c, topo.job, beliefs);
   std::set<std::pair<std::string, std::string>> ended_before_alert;  // (category, series id), EndedBeforeAlert
   // The series not read from a pasted table (PastedReading), for the count conditions below.
   std::vector<TimeSeries> scraped;
@@ -14254,7 +14317,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.summary = top.category + OnPlaceForPeople(top.component) +
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
     if (lead_alert_alone) SayAlertOnly(c, d);  // top is d.hypotheses[0]
-    if (lead_alert_alone) CapDcgmMemoryHealth(beliefs.observations(), d);
+    if (lead_alert_alone) CapPairReading(beliefs.observations(), d);
     SayFaultOnOtherNodes(c, topo.alert_node, beliefs.observations(), d);
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health

@@ -303,5 +303,63 @@ TEST_CASE("ao3: a DCGM health memory failure is a suspected row remap failure, u
   CHECK(pcie.root_cause != "gpu_memory_uncorrectable_ecc");
 }
 
+// A GPU missing from its node (AO4): the node exports or advertises one GPU fewer than it has, or one
+// GPU's DCGM series stopped. The driver no longer reaches that GPU: off the bus (Xid 79) or its
+// firmware (GSP) failed - the alert does not say which, so the answer is the ranked pair, suspected,
+// below 0.3. Before: `unknown` (0.10) for each.
+TEST_CASE("ao4: a GPU missing from its node is a suspected GPU off the bus, firmware error second") {
+  const Diagnosis counted = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUCountBelowExpected", "severity": "critical", "Hostname": "hgx-b200-r3-n11"},
+    "annotations": {"summary": "hgx-b200-r3-n11 exports 7 GPUs, expected 8"},
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=count%20by%20%28Hostname%29%20%28DCGM_FI_DEV_POWER_USAGE%7Bcluster%3D%22east%22%7D%29%20%3C%208&g0.tab=1",
+    "startsAt": "2026-12-04T07:12:00Z"
+  })JSON"));
+  CHECK(counted.root_cause == "gpu_fallen_off_bus");
+  CHECK(counted.component == "hgx-b200-r3-n11");
+  REQUIRE(counted.hypotheses.size() >= 2);
+  CHECK(counted.hypotheses[1].category == "gpu_firmware_error");
+  CHECK(counted.confidence > 0.15);
+  CHECK(counted.confidence < 0.3);
+  CHECK(counted.summary.rfind("suspected", 0) == 0);
+  // kube-state-metrics' allocatable GPUs, words only.
+  const Diagnosis allocatable = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "NodeGPUsNotAllocatable", "node": "k8s-gpu-pool-a-17", "resource": "nvidia_com_gpu",
+               "severity": "warning"},
+    "annotations": {"summary": "k8s-gpu-pool-a-17: 6 of 8 nvidia.com/gpu allocatable"},
+    "startsAt": "2026-12-04T07:12:00Z"
+  })JSON"));
+  CHECK(allocatable.root_cause == "gpu_fallen_off_bus");
+  CHECK(allocatable.component == "k8s-gpu-pool-a-17");
+  CHECK(allocatable.confidence < 0.3);
+  // One GPU's series stopped: that GPU.
+  const Diagnosis stopped = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "DCGMGPUSeriesAbsent", "Hostname": "a100-r7-n02", "gpu": "6"},
+    "annotations": {"summary": "dcgm-exporter stopped reporting GPU 6 on a100-r7-n02"},
+    "startsAt": "2026-12-04T07:12:00Z"
+  })JSON"));
+  CHECK(stopped.root_cause == "gpu_fallen_off_bus");
+  CHECK(stopped.component == "a100-r7-n02/gpu6");
+  CHECK(stopped.confidence > 0.15);
+  CHECK(stopped.confidence < 0.3);
+}
+
+// Twins: GPUs counted in a state, or the exporter down for the whole node, are no GPU missing.
+TEST_CASE("ao4: GPUs counted in a state, or a whole exporter down, name no GPU off the bus") {
+  const Diagnosis idle = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "GPUsIdle", "Hostname": "hgx-b200-r3-n11"},
+    "annotations": {"summary": "7 of 8 GPUs idle on hgx-b200-r3-n11 for 20m"},
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=count%20by%20%28Hostname%29%20%28DCGM_FI_DEV_GPU_UTIL%20%3C%205%29%20%3E%3D%207&g0.tab=1",
+    "startsAt": "2026-12-04T07:12:00Z"
+  })JSON"));
+  CHECK(idle.root_cause != "gpu_fallen_off_bus");
+  const Diagnosis down = DiagnoseAlone(AlertCase(R"JSON({
+    "labels": {"alertname": "DCGMExporterDown", "Hostname": "hgx-b200-r3-n11"},
+    "annotations": {"summary": "no DCGM samples from hgx-b200-r3-n11 for 8 minutes"},
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=absent%28up%7Bjob%3D%22dcgm-exporter%22%7D%29&g0.tab=1",
+    "startsAt": "2026-12-04T07:12:00Z"
+  })JSON"));
+  CHECK(down.root_cause != "gpu_fallen_off_bus");
+}
+
 }  // namespace
 }  // namespace vigil
