@@ -4876,6 +4876,29 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
   return failing.size() == 1 ? *failing.begin() : "";
 }
 
+// Whether a log of the case shows a CUDA OOM raised inside a gather of the full state dict: a line
+// calling it (`full_state_dict=True`, `FULL_STATE_DICT`, `summon_full_params(`) without offloading to
+// the CPU (`cpu_offload=True`, `offload_to_cpu=True`) at most 12 lines before the OOM line.
+bool OomGatheringFullStateDict(const DiagnosisCase& c) {
+  static const std::regex kGather(R"(full_state_dict\s*=\s*True|FULL_STATE_DICT|summon_full_params\s*\()");
+  static const std::regex kOffload(R"((cpu_offload|offload_to_cpu)\s*=\s*True)");
+  for (const CaseLog& log : c.logs) {
+    size_t gather = std::string::npos;
+    for (size_t k = 0; k < log.lines.size(); ++k) {
+      const std::string& t = log.lines[k].text;
+      if (t.size() > 4000) continue;
+      if ((t.find("state_dict") != std::string::npos || t.find("STATE_DICT") != std::string::npos ||
+           t.find("summon_full_params") != std::string::npos) &&
+          std::regex_search(t, kGather) && !std::regex_search(t, kOffload)) {
+        gather = k;
+      }
+      const bool oom = t.find("CUDA out of memory") != std::string::npos || t.find("OutOfMemoryError") != std::string::npos;
+      if (oom && gather != std::string::npos && k - gather <= 12) return true;
+    }
+  }
+  return false;
+}
+
 ComponentHint HintFromTarget(const std::string& target) {
   ComponentHint h;
   auto slash = target.find('/');
@@ -4910,6 +4933,8 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   // is the job's, not one GPU's: the component is where the evidence pins it, and processes on
   // several GPUs failing the same way pin no GPU (probe or hardware evidence would have won first).
   if ((category == "illegal_memory_access" || category == "cuda_oom") && h.spread) return "job";
+  // An OOM of gathering the full state dict onto one rank (OomGatheringFullStateDict, PLC7): the code's.
+  if (category == "cuda_oom" && h.job_wide) return "job";
   // A collective hang in which the ranks on several nodes report the same progress and none is
   // behind or missing (SameProgressAcrossNodes): the job's, not the GPU of the first rank printed.
   if (category == "nccl_collective_hang" && h.job_wide) return "job";
@@ -5018,9 +5043,18 @@ const FilteredRegex& EvictedRegex() {
 // 200T 200T 0 100% /mnt/ckpt", "nfs01:/home 20.0T* ..."), Lustre's included: its source is the
 // management server's NID and the file system's name ("10.3.0.11@o2ib:/scratch", "mgs@tcp:/lfs";
 // RL7: that form was not read, so a full Lustre volume answered the node whose df showed it).
+// Lustre's own listing of its mount (`lfs df`) is such a line too: a target row "proj-OST0002_UUID
+// 58.2T 32.2T 26.0T 56% /project[OST:2]" or the "filesystem_summary: 232.8T ... /project" row names
+// the client's mount point of a network file system (PLC7: realistic21 rl21-23, a group quota full
+// on /project, answered the node of the ranks that printed EDQUOT).
 bool IsExportLine(const std::string& l) {
+  if (l.size() > 400) return false;
   static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.@-]*:/[A-Za-z0-9_])");
-  return l.size() <= 400 && l.find(":/") != std::string::npos && std::regex_search(l, kExport);
+  if (l.find(":/") != std::string::npos && std::regex_search(l, kExport)) return true;
+  static const std::regex kLfsDf(
+      R"((?:^|\s)(?:[A-Za-z0-9_.-]+-(?:OST|MDT)[0-9a-fA-F]{4}_UUID|filesystem_summary:)\s.*\s/[A-Za-z0-9_./-]*(?:\[(?:OST|MDT):\d+\])?\s*$)");
+  return (l.find("_UUID") != std::string::npos || l.find("filesystem_summary:") != std::string::npos) &&
+         std::regex_search(l, kLfsDf);
 }
 // A local block device's mount line (`df`, `mount`, node_exporter's labels read as a line): a
 // device token `/dev/nvme0n1p1`, `/dev/sdb1`, `/dev/md0`, `/dev/mapper/vg-data` beside its
@@ -6770,6 +6804,20 @@ Observation SdcCulpritOnRank(const Topology& topo, std::string source, std::stri
   return o;
 }
 
+// Whether an observation's own text states that a GPU's row remap failed: nvidia-smi's "Remapping
+// Failure Occurred : Yes", DCGM's DCGM_FR_ROW_REMAP_FAILURE / ROW_REMAP_FAILURE field, "row remapping
+// failed", an Xid 64. Not a KB title (a recalled incident), not "Occurred : No" (PLC7).
+bool StatesRemapFailure(const Observation& o) {
+  static const std::regex kStates(
+      R"(remapping failure occurred\s*:\s*yes|row_remap_failure|row remap(?:ping)? (?:failure|failed)|)"
+      R"(\bxid\b(?:\s*\(PCI:[0-9a-f:.]+\))?[\s:,]+64\b)",
+      std::regex::icase);
+  const std::string& text = o.evidence.detail;
+  if (text.rfind("similar past incident", 0) == 0) return false;
+  return std::regex_search(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min<size_t>(text.size(), 2000)),
+                           kStates);
+}
+
 // Whether the row-remap evidence says the remap FAILED (not merely pending): a line, metric
 // condition or probe verdict that names a failure, or Xid 64 (row remapper recording failure).
 template <typename B>
@@ -8253,6 +8301,13 @@ class Beliefs {
       // Evidence that names the participant the others wait for beats evidence that only says a
       // collective hung (a KB title, the alert's node).
       if (a->culprit != b->culprit) return a->culprit;
+      // A failed row remap is the GPU whose own state says the remap failed, not the first GPU whose
+      // block shows an uncorrectable row count (that signature's weight goes to its first line: a GPU
+      // that remapped its row fine, listed first in `nvidia-smi -q -d REMAPPED_ROWS -i 1,2`; PLC7).
+      if (c == "gpu_row_remap_failure") {
+        bool fa = StatesRemapFailure(*a), fb = StatesRemapFailure(*b);
+        if (fa != fb) return fa;
+      }
       // An IB link is where a port's own evidence is, not where a peer reported the completion error.
       if (c == "ib_link_failure") {
         bool ra = IsPeerReportLine(*a), rb = IsPeerReportLine(*b);
@@ -13004,6 +13059,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         trace.push_back({{"type", "thought"}, {"text", thought}});
       }
     }
+  }
+  // A CUDA OOM raised while gathering the whole model's state dict onto one rank (torch's
+  // get_model_state_dict / get_state_dict with full_state_dict=True and no cpu_offload, FSDP's
+  // FULL_STATE_DICT, summon_full_params) is the export code's demand: the unsharded model does not fit
+  // one GPU whichever GPU runs it - the job's, not that GPU (PLC7: realistic20 rl20-28, rank 0's
+  // eval-time export, answered on its GPU).
+  if (beliefs.Score("cuda_oom") > 0 && OomGatheringFullStateDict(c)) {
+    beliefs.SetJobWide("cuda_oom");
+    trace.push_back({{"type", "thought"},
+                     {"text", "the CUDA OOM was raised gathering the full (unsharded) state dict onto one rank: the "
+                              "job's export code, not one GPU"}});
   }
   trace.push_back({{"type", "belief"}, {"round", 0}, {"posterior", BeliefJson(beliefs)}});
   // An onlooker (vigil serve's verification board: agents/verification_observer.h), when one is set

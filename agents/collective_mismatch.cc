@@ -63,6 +63,34 @@ std::optional<std::string> Differ(const FingerPrint& a, const FingerPrint& b) {
 }  // namespace
 
 std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::string>& lines) {
+  // py-spy's top frames gathered one line a rank ("rank 5  | barrier (torch/distributed/
+  // distributed_c10d.py:4131) <- run_eval (evaluate.py:88)"): ranks whose top frame is a c10d
+  // collective, in two different collectives (PLC7).
+  static const std::regex kSpyRank(
+      R"(^\s*\[?rank\s*(\d+)\]?\s*[|:]\s*([A-Za-z_]+)\s*\((?:[^()]*/)?torch/distributed/distributed_c10d\.py:\d+\))",
+      std::regex::icase);
+  std::map<std::string, std::string> spy_ops;  // rank -> the c10d function of its top frame
+  std::map<std::string, size_t> spy_line;      // op -> the last line showing it
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 4000 || line.find("distributed_c10d.py") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(line, m, kSpyRank)) continue;
+    spy_ops.emplace(m.str(1), m.str(2));
+    spy_line[m.str(2)] = i;
+  }
+  if (spy_ops.size() >= 3 && spy_line.size() >= 2) {
+    // The op fewest ranks run is the odd path; the line shown is its last.
+    std::map<std::string, int> count;
+    for (const auto& [rank, op] : spy_ops) ++count[op];
+    std::string odd = count.begin()->first, common = count.begin()->first;
+    for (const auto& [op, n] : count) {
+      if (n < count[odd]) odd = op;
+      if (n > count[common]) common = op;
+    }
+    if (odd == common) common = std::next(count.begin())->first;  // as many ranks in each
+    return CollectiveMismatch{spy_line[odd], "py-spy shows ranks in " + common + " and in " + odd};
+  }
   // The desync snapshot: "#N started ranks:" then "[0, 1] started ALLREDUCE" lines.
   static const std::regex kStartedHeader(R"(^\s*#(\d+) started ranks:\s*$)");
   static const std::regex kStartedOp(R"(^\s*\[[\d,\s]+\]\s+started\s+([A-Za-z_]+)\b)");

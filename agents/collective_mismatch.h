@@ -11,6 +11,10 @@
 //     BROADCASTvs ALLREDUCE" (also "Tensor Tensor shapes: 1vs 4096", "Tensor dtypes: ...");
 //   - the desync report's snapshot (TORCH_NCCL_DESYNC_DEBUG): under "#402118 started ranks:" the
 //     lines "[0, 1, 2, 3, 4] started ALLREDUCE" and "[5, 6, ...] started _ALLGATHER_BASE".
+//   - py-spy's top frames pasted one line a rank (PLC7): "rank 5  | barrier (torch/distributed/
+//     distributed_c10d.py:4131) <- run_eval (evaluate.py:88)" beside "rank 4 | all_reduce (...)": at
+//     least three ranks whose top frame is a c10d function, in two or more different ones (a rank
+//     outside any collective - its data loader - is behind, not on another path, and is not counted).
 // Two fingerprints at the same sequence number (or with none printed) that differ, or a snapshot of
 // two ops started at one sequence number, is a collective mismatch: the program took different
 // paths on different ranks (the job's code or data), not one rank's hardware. The reasoner

@@ -24,11 +24,6 @@ namespace {
 using testing::Case;
 using testing::Log;
 
-// "ROOT_CAUSE @ COMPONENT" of the case's diagnosis.
-std::string Answer(const Json& c) {
-  Diagnosis d = testing::RunCaseWithOwnProbes(c);
-  return d.root_cause + " @ " + d.component;
-}
 
 // `ssh ec-07 nvidia-smi -q -d ECC | grep ...` over the first `blocks` GPUs of ec-07; the GPU at bus
 // 9B (index 4 of 8) has volatile DRAM uncorrectable errors.
@@ -46,16 +41,16 @@ Json EccBlocksCase(size_t blocks, const std::string& source) {
 
 TEST_CASE("plc6: nvidia-smi -q blocks of every GPU, in bus order, are GPUs 0..7") {
   // Before: ec-07 (the blocks name bus ids only; nothing tied 9B to an index).
-  CHECK(Answer(EccBlocksCase(8, "ssh ec-07 nvidia-smi -q -d ECC | grep -E '^GPU|DRAM (Unc|C)orrectable'")) ==
+  CHECK(testing::CaseAnswer(EccBlocksCase(8, "ssh ec-07 nvidia-smi -q -d ECC | grep -E '^GPU|DRAM (Unc|C)orrectable'")) ==
         "gpu_memory_uncorrectable_ecc @ ec-07/gpu4");
 }
 
 TEST_CASE("plc6: a cut or selected nvidia-smi -q paste gives its blocks no index (guard)") {
   // Six blocks of eight: an excerpt, whose first block need not be GPU 0.
-  CHECK(Answer(EccBlocksCase(6, "ssh ec-07 nvidia-smi -q -d ECC | grep -E '^GPU|DRAM (Unc|C)orrectable'")) ==
+  CHECK(testing::CaseAnswer(EccBlocksCase(6, "ssh ec-07 nvidia-smi -q -d ECC | grep -E '^GPU|DRAM (Unc|C)orrectable'")) ==
         "gpu_memory_uncorrectable_ecc @ ec-07");
   // `-i 0,1,...` lists: a selection, not the index order of all GPUs.
-  CHECK(Answer(EccBlocksCase(8, "ssh ec-07 nvidia-smi -q -d ECC -i 7,6,5,4,3,2,1,0")) ==
+  CHECK(testing::CaseAnswer(EccBlocksCase(8, "ssh ec-07 nvidia-smi -q -d ECC -i 7,6,5,4,3,2,1,0")) ==
         "gpu_memory_uncorrectable_ecc @ ec-07");
 }
 
@@ -73,11 +68,11 @@ Json PortCountersCase(const std::string& source) {
 
 TEST_CASE("plc6: port counters read with perfquery -C HCA are that HCA's") {
   // Before: ib-03 (the HCA was named only by the command in the source).
-  CHECK(Answer(PortCountersCase(
+  CHECK(testing::CaseAnswer(PortCountersCase(
             "pdsh -w ib-[01-04] 'perfquery -x -C mlx5_5 -P 1' | grep -E 'SymbolError|LinkDowned'")) ==
         "ib_link_failure @ ib-03/mlx5_5");
   // Guard: perfquery on the default port names no HCA.
-  CHECK(Answer(PortCountersCase("pdsh -w ib-[01-04] 'perfquery -x' | grep -E 'SymbolError|LinkDowned'")) ==
+  CHECK(testing::CaseAnswer(PortCountersCase("pdsh -w ib-[01-04] 'perfquery -x' | grep -E 'SymbolError|LinkDowned'")) ==
         "ib_link_failure @ ib-03");
 }
 
@@ -106,10 +101,10 @@ Json SrunShellCase(const std::string& command) {
 
 TEST_CASE("plc6: lines after srun -w NODE in a shell paste are NODE's") {
   // Before: tr-05 (the shell's node).
-  CHECK(Answer(SrunShellCase("$ srun --jobid 4410 --overlap -N1 -w tr-06 dmesg -T | grep -i xid")) ==
+  CHECK(testing::CaseAnswer(SrunShellCase("$ srun --jobid 4410 --overlap -N1 -w tr-06 dmesg -T | grep -i xid")) ==
         "gpu_fallen_off_bus @ tr-06");
   // Guard: a range of nodes names none of them; the lines stay the shell's node's.
-  CHECK(Answer(SrunShellCase("$ srun --jobid 4410 --overlap -w tr-[06-07] dmesg -T | grep -i xid")) ==
+  CHECK(testing::CaseAnswer(SrunShellCase("$ srun --jobid 4410 --overlap -w tr-[06-07] dmesg -T | grep -i xid")) ==
         "gpu_fallen_off_bus @ tr-05");
 }
 

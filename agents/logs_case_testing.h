@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/diagnosis_testing.h"
 #include "core/json.h"
 
 namespace vigil::testing {
@@ -34,6 +35,12 @@ inline Json Case(const std::string& id, const std::vector<std::string>& nodes, J
   j["topology"] = {{"nodes", std::move(n)}, {"gpus_per_node", 8}, {"timezone", "UTC"}};
   j["logs"] = std::move(logs);
   return j;
+}
+
+// "ROOT_CAUSE @ COMPONENT" of the case's diagnosis (its own recorded probes; the shipped pack).
+inline std::string CaseAnswer(const Json& c) {
+  Diagnosis d = RunCaseWithOwnProbes(c);
+  return d.root_cause + " @ " + d.component;
 }
 
 }  // namespace vigil::testing

@@ -242,6 +242,26 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
     }
   }
 
+  // A rank range on one host, as a job's own rank map prints it (PLC7): "rank 24-31 host gpu-r03 (local
+  // 0-7)", "ranks 8-15 -> gpu-r02", several on one line ("...; rank 8-15 host gpu-r02; ..."). With a
+  // local range of the same length the i-th rank is on the i-th local GPU; without one, no GPU.
+  if (line.find('-') != std::string_view::npos) {
+    static const std::regex kRange(
+        R"(\branks?\s*[:=]?\s*(\d{1,7})\s*-\s*(\d{1,7})\s*(?:(?:->|=>|\bon\b|@)\s*(?:host\s+|node\s+)?|(?:host|node)(?:_?name)?\s*[:=]?\s*)([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s*\(\s*local(?:[ _]ranks?)?\s*[:=]?\s*(\d{1,3})\s*-\s*(\d{1,3})\s*\))?)",
+        std::regex::icase);
+    for (auto it = std::regex_iterator<std::string_view::const_iterator>(line.begin(), line.end(), kRange);
+         it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
+      const SvMatch& r = *it;
+      const std::optional<int> a = SmallInt(r.str(1)), b = SmallInt(r.str(2));
+      if (!a || !b || *b < *a || *b - *a >= 1024 || !HostNameWord(r.str(3))) continue;
+      std::optional<int> la, lb;
+      if (r[4].matched) la = SmallInt(r.str(4)), lb = SmallInt(r.str(5));
+      const bool locals = la && lb && *lb >= *la && *lb - *la == *b - *a;
+      for (int k = *a; k <= *b; ++k) out.push_back({k, r.str(3), locals ? *la + (k - *a) : -1});
+    }
+    if (!out.empty()) return out;
+  }
+
   // A line printing one rank with its host and local rank.
   if (line.find_first_of("kK") == std::string_view::npos) return out;
   std::vector<int> global, local;

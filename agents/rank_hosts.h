@@ -22,6 +22,9 @@
 //     host=acc-02 local_rank=5", "rank 13 -> acc-02 local_rank 5", "global rank 13 on acc-02 (local
 //     rank 5)"; the GPU is the local rank's CUDA device, the CUDA_VISIBLE_DEVICES list on the line
 //     turning it into the physical GPU ("CUDA_VISIBLE_DEVICES=4,5,6,7" with local rank 1: GPU 5);
+//   - a job's rank map printing rank ranges per host (PLC7): "rank 24-31 host gpu-r03 (local 0-7)",
+//     "ranks 8-15 -> gpu-r02", several on one line; the i-th rank of the range on the i-th local GPU
+//     when a local range of the same length is printed, else no GPU;
 //   - a printed rank -> host table whose header names its columns: RANK (or GLOBAL_RANK) and HOST (or
 //     HOSTNAME, NODE), optionally LOCAL_RANK and GPU; CSV ("rank,host,local_rank") or aligned columns.
 // A host is returned as printed; the caller keeps it only when it names a node of the case. GPU -1
