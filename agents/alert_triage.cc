@@ -490,12 +490,25 @@ std::string ExpressionFromGeneratorUrl(const std::string& url) {
   return "";
 }
 
-Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes) {
+namespace {
+
+// The budget's setting as its errors name it, with where its value came from when that is not the
+// flag the name already gives: a config file's value (file and line) or the environment's said only
+// the flag (VER5, VER6).
+std::string BudgetSetting(std::string_view source) {
+  std::string setting = "verification_budget_s (--verification-budget-s";
+  if (source.starts_with("config file ") || source.starts_with("environment ")) setting.append(", from ").append(source);
+  return setting + ")";
+}
+
+}  // namespace
+
+Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes, std::string_view source) {
   const double grace_s = ProbeExecutorGraceS(probes);
   if (budget_s > grace_s) return Status::Ok();
-  char text[256];
-  std::snprintf(text, sizeof text, "verification_budget_s (--verification-budget-s): %g s is not more than the probe executor's grace of %g s (", budget_s, grace_s);
-  return InvalidArgumentError(std::string(text) + probes.Describe() +
+  char text[160];
+  std::snprintf(text, sizeof text, ": %g s is not more than the probe executor's grace of %g s (", budget_s, grace_s);
+  return InvalidArgumentError(BudgetSetting(source) + text + probes.Describe() +
                               "): the budget keeps the grace to end a probe it cuts, so no probe would get any "
                               "time; give a budget above the grace, or a smaller grace_s (--probe-executor "
                               "local:grace_s=1)");
@@ -503,18 +516,18 @@ Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes
 
 Result<double> VerificationBudgetFromConfig(const Config& config) {
   const std::string& v = config.GetString("verification_budget_s");
+  const std::string setting = BudgetSetting(config.SourceOf("verification_budget_s"));
   char* end = nullptr;
   const double s = v.empty() ? 0 : std::strtod(v.c_str(), &end);
   if (v.empty() || *end != '\0' || !std::isfinite(s) || s <= 0) {
-    return InvalidArgumentError("verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got `" + v + "`");
+    return InvalidArgumentError(setting + ": must be a number of seconds > 0, got `" + v + "`");
   }
   // The reasoner's deadline is now + budget in a steady_clock time point: past about 9.2e9 s it
   // overflowed and lay in the past, so 1e10 ran no probe at all ("probes were started and cut until
   // -8.44674e+09 s"). One day is the most a probe request may take too (command_executor.cc).
   constexpr double kMaxBudgetS = 86400;
   if (s > kMaxBudgetS) {
-    return InvalidArgumentError("verification_budget_s (--verification-budget-s): must be at most 86400 s (one day), got `" +
-                                v + "`");
+    return InvalidArgumentError(setting + ": must be at most 86400 s (one day), got `" + v + "`");
   }
   return s;
 }

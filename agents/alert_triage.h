@@ -120,6 +120,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -223,8 +224,9 @@ Result<double> VerificationBudgetFromConfig(const Config& config);
 // InvalidArgument naming the setting when `budget_s` is not more than the probe executor's grace
 // (probes/command_executor.h ProbeExecutorGraceS: 5 s for local:): the budget keeps the grace to end a
 // probe it cuts, so no probe would be given any time. Checked where the executor is made, before any
-// probe runs.
-Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes);
+// probe runs. `source`: where the budget came from (Config::SourceOf), named for a config file's or
+// the environment's value.
+Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes, std::string_view source = {});
 
 // Metric names a PromQL-like expression mentions (identifiers that are not functions, keywords or
 // aggregations in any case, label names inside {} or `by`/`without`/`on`/`ignoring`/`group_*`

@@ -983,7 +983,7 @@ TEST_CASE("MakeLlmClient: llm_stream streams every request; bad values name the 
   Result<Config> bad = Config::Load({{"config", dir + "/bad.json"}}, env({}), names);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message() == "invalid value `2` for llm_stream (from config file " + dir +
-                                      "/bad.json): expected true or false, got `2`");
+                                      "/bad.json, line 1): expected true or false, got `2`");
   // The environment overrides the file, a flag both.
   Result<Config> both =
       Config::Load({{"config", dir + "/on.json"}, {"llm_stream", "no"}}, env({{"VIGIL_LLM_STREAM", "on"}}), names);

@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 #include "core/json.h"
@@ -199,6 +201,22 @@ Config Config::Defaults() {
   return c;
 }
 
+namespace {
+
+// The line of `"key":` in a config file's text (1-based), 0 when not found: the parsed JSON keeps no
+// positions, and a value's error should say where it is (VER5: "(from config file F)" only).
+int LineOfKey(const std::string& text, const std::string& key) {
+  const std::string quoted = "\"" + key + "\"";
+  for (size_t at = text.find(quoted); at != std::string::npos; at = text.find(quoted, at + 1)) {
+    size_t after = text.find_first_not_of(" \t\r\n", at + quoted.size());
+    if (after == std::string::npos || text[after] != ':') continue;  // a value, not the key
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  }
+  return 0;
+}
+
+}  // namespace
+
 Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
                             std::function<std::optional<std::string>(std::string_view)> getenv,
                             std::function<std::vector<std::string>()> list_env) {
@@ -255,24 +273,32 @@ Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
       return Status(j.status().code(), "config file: " + m);
     }
     if (!j->is_object()) return InvalidArgumentError("config file " + config_path + ": expected a JSON object of setting -> value");
+    std::string file_text;  // for the line of each setting
+    if (std::ifstream in(config_path, std::ios::binary); in) {
+      file_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     std::vector<std::string> names;
     for (const auto& o : kOptions) names.emplace_back(o.name);
     for (const auto& [key, val] : j->items()) {
+      // Where the setting is: "config file F, line N" (the line of `"key":`; the file alone when
+      // not found). Every error about it names that, and it is the value's source (SourceOf).
+      const int line = LineOfKey(file_text, key);
+      const std::string where = "config file " + config_path + (line > 0 ? ", line " + std::to_string(line) : "");
       const ConfigOption* o = FindConfigOption(key);
       if (!o) {
         std::string hint = ClosestMatch(key, names);
-        return InvalidArgumentError("config file " + config_path + ": unknown setting `" + key + "`" +
+        return InvalidArgumentError(where + ": unknown setting `" + key + "`" +
                                     (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
       }
       // Every setting is one string, number or boolean; an array or object was dumped to text and
       // taken (an llm_api_key of `["sk-..."]` sent as is). The value is not quoted: it can be a secret.
       if (val.is_array() || val.is_object() || val.is_null()) {
-        return InvalidArgumentError("config file " + config_path + ": setting `" + key + "` is " +
+        return InvalidArgumentError(where + ": setting `" + key + "` is " +
                                     (val.is_array() ? "an array" : val.is_object() ? "an object" : "null") +
                                     "; give it as one string, number or boolean (leave it out for the default)");
       }
       std::string text = val.is_string() ? val.get<std::string>() : val.dump();
-      RETURN_IF_ERROR(c.Set(key, text, "config file " + config_path));
+      RETURN_IF_ERROR(c.Set(key, text, where));
     }
   }
   for (const auto& o : kOptions) {

@@ -113,7 +113,7 @@ TEST_CASE("config file sits between defaults and environment") {
     out << R"({"data_dri": "/file"})";
   }
   auto bad = LoadWith({{"config", path}}, {});
-  CHECK(bad.status().message().find("unknown setting `data_dri`; did you mean `data_dir`?") != std::string::npos);
+  CHECK(bad.status().message() == "config file " + path + ", line 1: unknown setting `data_dri`; did you mean `data_dir`?");
   {
     std::ofstream out(path);
     out << "{not json";
@@ -151,7 +151,7 @@ TEST_CASE("config file: a setting that is an array, object or null is refused na
     Status st = LoadWith({{"config", path}}, {}).status();
     INFO(std::string(body), " -> ", st.message());
     CHECK(st.code() == StatusCode::kInvalidArgument);
-    CHECK(st.message().find("config file " + path + ": setting `") == 0);
+    CHECK(st.message().find("config file " + path + ", line 1: setting `") == 0);
     CHECK(st.message().find("sk-live") == std::string::npos);
   }
   {
@@ -159,6 +159,30 @@ TEST_CASE("config file: a setting that is an array, object or null is refused na
     out << R"({"llm_api_key": "sk-live-1", "log_level": "warn", "allow_intrusive_probes": false})";
   }
   CHECK(LoadWith({{"config", path}}, {}).ok());  // strings, numbers and booleans as before
+  std::remove(path.c_str());
+}
+
+// VER5 (reverted), VER6: a config file's bad value said "(from config file F)": which of its lines was not said.
+TEST_CASE("config file: a bad value's error names the file and the line of its setting") {
+  const std::string path = "/tmp/vigil_config_test_line_" + std::to_string(::getpid()) + ".json";
+  {
+    std::ofstream out(path);
+    out << "{\n  \"data_dir\": \"/x\",\n\n  \"log_level\":\n    \"loud\"\n}\n";
+  }
+  Status st = LoadWith({{"config", path}}, {}).status();
+  INFO(st.message());
+  CHECK(st.message().find("for log_level (from config file " + path + ", line 4): accepted: ") != std::string::npos);
+  {
+    std::ofstream out(path);
+    out << R"({"data_dir": "log_level", "log_level": "warn"})";  // the name as a value first
+  }
+  Config c = LoadWith({{"config", path}}, {}).value();
+  CHECK(c.SourceOf("log_level") == "config file " + path + ", line 1");
+  {
+    std::ofstream out(path);
+    out << "{\n  \"log_level\": \"warn\",\n  \"data_dri\": \"/x\"\n}\n";  // a typo on line 3
+  }
+  CHECK(LoadWith({{"config", path}}, {}).status().message().find("config file " + path + ", line 3: unknown setting `data_dri`") == 0);
   std::remove(path.c_str());
 }
 

@@ -135,10 +135,10 @@ TEST_CASE("serve's start-up text names each URL's source, or why there is none")
     const std::string g = ServeStartupGuide(LoadForGuide({{"config", file.string()}}, {}), base, false, false, false);
     std::string prom = "Prometheus: http://u:[redacted]@cfgprom:9090 (prometheus_url, from ";
     prom += from_file;
-    prom += "): each alert's metrics are read there";
+    prom += ", line 1): each alert's metrics are read there";  // the line of its setting (VER6)
     std::string am = "Alertmanager: http://cfgam:9093 (alertmanager_url, from ";
     am += from_file;
-    am += "): triage lists the other alerts firing on each alert's node";
+    am += ", line 1): triage lists the other alerts firing on each alert's node";
     CHECK(Has(g, prom));
     CHECK(Has(g, am));
   }

@@ -158,7 +158,9 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
     if (!exec.ok()) return ReportError(InvalidArgumentError("probe_executor: " + exec.status().message()));
     probes = std::move(*exec);
-    if (Status s = CheckVerificationBudgetGrace(*budget, *probes); !s.ok()) return ReportError(s);
+    if (Status s = CheckVerificationBudgetGrace(*budget, *probes, config.SourceOf("verification_budget_s")); !s.ok()) {
+      return ReportError(s);
+    }
   }
 
   TriageOptions o;

@@ -612,7 +612,9 @@ CommandRunner SetupServe(CLI::App& sub) {
     if (!f->no_probes) {  // a bad spec is a bad setting: refused now, not at the first alert
       auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
       if (!exec.ok()) return ReportError(InvalidArgumentError("probe_executor: " + exec.status().message()));
-      if (Status s = CheckVerificationBudgetGrace(*budget, **exec); !s.ok()) return ReportError(s);
+      if (Status s = CheckVerificationBudgetGrace(*budget, **exec, config.SourceOf("verification_budget_s")); !s.ok()) {
+        return ReportError(s);
+      }
     }
     std::atomic<bool> stopping = false;  // aborts the detection's Prometheus read in flight
     OnlineParts online;

@@ -104,7 +104,7 @@ if [ $rc -eq 2 ] && grep -qF 'VIGIL_LLM_STREAM' <<<"$out" && grep -qF '`maybe`' 
 printf '{"llm_url": "%s", "llm_stream": "sometimes"}\n' "$URL" >"$TMP/bad.json"
 out="$("$VIGIL" --config "$TMP/bad.json" train-rules --data "csv:$TMP/data.csv" --out "$TMP/bad" --proposer llm 2>&1)"
 rc=$?
-if [ $rc -eq 2 ] && grep -qF "invalid value \`sometimes\` for llm_stream (from config file $TMP/bad.json)" <<<"$out"; then
+if [ $rc -eq 2 ] && grep -qF "invalid value \`sometimes\` for llm_stream (from config file $TMP/bad.json, line 1)" <<<"$out"; then
   ok; else bad "config llm_stream sometimes: rc=$rc: $out"; fi
 [ "$(lines)" -eq "$from" ] && ok || bad "a refused configuration sent requests"
 [ -e "$TMP/maybe" ] || [ -e "$TMP/maybe2" ] || [ -e "$TMP/bad" ] && bad "a refused run wrote output" || ok

@@ -70,7 +70,7 @@ bad_flag 99999999999999999999999 '^vigil: --max-series-per-query: must be a whol
 bad_config() {  # bad_config JSON_VALUE SHOWN PATTERN
   printf '{"max_series_per_query": %s}\n' "$1" >"$TMP/bad.json"
   check "max_series_per_query $1 in a config file" 2 \
-    "^vigil: invalid value \`$2\` for max_series_per_query \(from config file $TMP/bad.json\): $3" -- \
+    "^vigil: invalid value \`$2\` for max_series_per_query \(from config file $TMP/bad.json, line 1\): $3" -- \
     "$VIGIL" --config "$TMP/bad.json" --data-dir "$TMP/bad" --prometheus-url http://127.0.0.1:9 serve \
     --listen 127.0.0.1:0 --rules "$TMP/rules"
 }
@@ -87,7 +87,7 @@ check "VIGIL_MAX_SERIES_PER_QUERY=0" 2 \
 printf '{"max_series_per_query": 3}\n' >"$TMP/three.json"
 timeout 10 "$VIGIL" --config "$TMP/three.json" --data-dir "$TMP/bad" --prometheus-url http://127.0.0.1:9 serve \
   --listen 127.0.0.1:0 --no-probes --rules "$TMP/rules" >"$TMP/three.log" 2>&1
-grep -qF "; reads of at most 3 series a query, more read in shards by label (max_series_per_query, config file $TMP/three.json)" \
+grep -qF "; reads of at most 3 series a query, more read in shards by label (max_series_per_query, config file $TMP/three.json, line 1)" \
   "$TMP/three.log" && passed=$((passed + 1)) || bad "max_series_per_query 3 in a config file: $(head -c 1500 "$TMP/three.log")"
 printf '{"max_series_per_query": 5}\n' >"$TMP/five.json"  # the main run's: its --max-series-per-query 2 wins
 

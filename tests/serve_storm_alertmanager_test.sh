@@ -35,7 +35,7 @@ check "--incident-cache-bytes 64MiB" 2 '^vigil: --incident-cache-bytes: must be 
 check "VIGIL_INCIDENT_CACHE_BYTES=-5" 2 '^vigil: invalid value `-5` for incident_cache_bytes \(from environment VIGIL_INCIDENT_CACHE_BYTES\): must be a whole number of bytes' -- \
   env VIGIL_INCIDENT_CACHE_BYTES=-5 "$VIGIL" --data-dir "$TMP/bad" serve --listen 127.0.0.1:0 --no-probes
 printf '{"incident_cache_bytes": "32M"}\n' >"$TMP/bad-config.json"
-check "config incident_cache_bytes \"32M\"" 2 "^vigil: invalid value \`32M\` for incident_cache_bytes \\(from config file $TMP/bad-config.json\\): .*\\(no unit: bytes, e\\.g\\. 33554432 for 32M\\)" -- \
+check "config incident_cache_bytes \"32M\"" 2 "^vigil: invalid value \`32M\` for incident_cache_bytes \\(from config file $TMP/bad-config.json, line 1\\): .*\\(no unit: bytes, e\\.g\\. 33554432 for 32M\\)" -- \
   "$VIGIL" --config "$TMP/bad-config.json" --data-dir "$TMP/bad" serve --listen 127.0.0.1:0 --no-probes
 # A bad setting is refused even where the flag overrides it (as every setting's bad value is).
 check "config bad, flag good" 2 "invalid value \`32M\` for incident_cache_bytes" -- \
@@ -63,7 +63,7 @@ printf '{"incident_cache_bytes": 1048576}\n' >"$TMP/config.json"
 PROM_PORT=$(free_port)  # Prometheus is started below, once Alertmanager's port is known
 start_serve "$TMP/vigil.log" --config "$TMP/config.json" --data-dir "$DATA" --prometheus-url "http://127.0.0.1:$PROM_PORT" serve --listen 127.0.0.1:0 --no-probes \
   --storm-alerts 10 --storm-rediagnose-interval 1
-grep -q "a webhook of 10+ alerts is a storm: one incident per group of alerts (--storm-alerts), diagnosed again when later alerts grow it by half or to new nodes, at most every 1 s (--storm-rediagnose-interval); knowledge-base incident cache 1048576 bytes (incident_cache_bytes, config file $TMP/config.json)" "$TMP/vigil.log" &&
+grep -q "a webhook of 10+ alerts is a storm: one incident per group of alerts (--storm-alerts), diagnosed again when later alerts grow it by half or to new nodes, at most every 1 s (--storm-rediagnose-interval); knowledge-base incident cache 1048576 bytes (incident_cache_bytes, config file $TMP/config.json, line 1)" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
 metrics=$(curl -sf "$V/metrics")
 grep -q '^vigil_knowledge_incident_cache_bytes{kind="budget"} 1048576$' <<<"$metrics" && passed=$((passed + 1)) ||

@@ -57,8 +57,17 @@ VIGIL_VERIFICATION_BUDGET_S=nan timeout 60 "$vigil" --data-dir "$tmp/var" --log-
   >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc != 0 ] && [ $rc != 124 ] || fail "serve with VIGIL_VERIFICATION_BUDGET_S=nan: exit $rc"
-grep -q "verification_budget_s (--verification-budget-s): must be a number of seconds > 0, got \`nan\`" "$tmp/err" ||
+grep -q "verification_budget_s (--verification-budget-s, from environment VIGIL_VERIFICATION_BUDGET_S): must be a number of seconds > 0, got \`nan\`" "$tmp/err" ||
   fail "serve with a bad budget: $(cat "$tmp/err")"
+# From a config file (VER5, VER6): the message named the flag, not the file and line the value is on.
+config_refused() {  # config_refused FILE JSON MESSAGE: `vigil diagnose` with that config file says MESSAGE
+  printf '%b' "$2" >"$1"
+  run --config "$1" diagnose --alert "$tmp/alert.json" >"$tmp/out" 2>"$tmp/err"
+  [ $? != 0 ] || fail "config file $2 accepted"
+  grep -qF "$3" "$tmp/err" || fail "config file $2: $(cat "$tmp/err")"
+}
+config_refused "$tmp/vigil.json" '{\n  "log_level": "warn",\n  "verification_budget_s": "abc"\n}\n' \
+  "verification_budget_s (--verification-budget-s, from config file $tmp/vigil.json, line 3): must be a number of seconds > 0, got \`abc\`"
 
 # A budget the executor's grace (0.2 s + 2.5 s) leaves nothing of.
 run --verification-budget-s 2 diagnose --alert "$tmp/alert.json" >"$tmp/out" 2>"$tmp/err"
@@ -70,7 +79,11 @@ VIGIL_VERIFICATION_BUDGET_S=2 timeout 60 "$vigil" --data-dir "$tmp/var" --log-le
   --probe-executor "local:binary=$tmp/hang.sh,grace_s=0.2" serve --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc != 0 ] && [ $rc != 124 ] || fail "serve with a budget below the grace: exit $rc"
-grep -q "2 s is not more than the probe executor's grace of 2.7 s" "$tmp/err" || fail "serve, budget below the grace: $(cat "$tmp/err")"
+grep -q "verification_budget_s (--verification-budget-s, from environment VIGIL_VERIFICATION_BUDGET_S): 2 s is not more than the probe executor's grace of 2.7 s" "$tmp/err" ||
+  fail "serve, budget below the grace: $(cat "$tmp/err")"
+# The same from a config file: its file and line (VER6: the grace's error named only the flag).
+config_refused "$tmp/two.json" '{"verification_budget_s": 2}\n' \
+  "verification_budget_s (--verification-budget-s, from config file $tmp/two.json, line 1): 2 s is not more than the probe executor's grace of 2.7 s"
 
 start=$(date +%s.%N)
 run --verification-budget-s 4 diagnose --alert "$tmp/alert.json" --json >"$tmp/diag.json" 2>"$tmp/err" ||
