@@ -78,6 +78,30 @@ TEST_CASE("planner: intrusive probes of two triages in one process never load th
   CHECK(MostAtOnce("gpu.health@node-1/gpu0", "gpu.health@node-1/gpu0") == 2);
 }
 
+// VER6: gpu.kernel_launch (not intrusive) ran beside another triage's gpu.gemm on its GPU and timed
+// the GEMM (2,458 us `fail` on an H200 beside another process's). Another triage's intrusive probe
+// now keeps it out, as another process's does (its host-wide lease is shared: probes/probe_lock.h).
+TEST_CASE("planner: a probe that times a GPU never runs beside another triage's intrusive probe on it") {
+  CHECK(MostAtOnce("gpu.gemm@node-1/gpu0", "gpu.kernel_launch@node-1/gpu0") == 1);
+  CHECK(MostAtOnce("gpu.kernel_launch@node-1/gpu0", "gpu.hbm_bandwidth@node-1/gpu0") == 1);
+  CHECK(MostAtOnce("gpu.kernel_launch@node-1/gpu0", "gpu.sdc@node-1") == 1);  // node-wide
+  // Two timing probes share the GPU; other GPUs and probes that load nothing are not held up.
+  CHECK(MostAtOnce("gpu.kernel_launch@node-1/gpu0", "gpu.kernel_launch@node-1/gpu0") == 2);
+  CHECK(MostAtOnce("gpu.kernel_launch@node-1/gpu0", "gpu.gemm@node-1/gpu1") == 2);
+  CHECK(MostAtOnce("gpu.kernel_launch@node-1/gpu0", "gpu.health@node-1/gpu0") == 2);
+  // Within one triage the planner still runs it at once beside its own GEMM (the schedule of
+  // diagnosis_test "reasoner: a follow-up probe waits only ...": the launch at 1 s, not after the GEMM).
+  CHECK_FALSE(ProbeStepsConflict(Probe("a", "gpu.gemm@node-1/gpu0"), Probe("b", "gpu.kernel_launch@node-1/gpu0")));
+  Overlap o;
+  PlannerOptions opt;
+  opt.conflicts = ProbeStepsConflict;
+  VerificationPlanner planner(opt);
+  std::vector<VerificationStep> steps = {Probe("s1", "gpu.gemm@node-1/gpu0"), Probe("s2", "gpu.kernel_launch@node-1/gpu0")};
+  auto r = planner.Execute(steps, [&](const VerificationStep&, double) { return o.Run(std::chrono::milliseconds(300)); });
+  REQUIRE(r.ok());
+  CHECK(o.most == 2);
+}
+
 TEST_CASE("planner: a timed-out intrusive step still running keeps its GPU from the next one") {
   // A step past its limit is abandoned, not stopped: its probe runs on until the executor's own
   // limit and grace end it. Before, the planner started the next GEMM on that GPU at once.

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "probes/catalog.h"
+#include "probes/probe_lock.h"
 
 namespace vigil {
 namespace {
@@ -113,6 +114,15 @@ std::pair<std::string, std::string> Where(const std::string& target) {
   return {where.substr(0, slash), where.substr(slash + 1)};
 }
 
+// Whether two probe steps' targets share hardware: the same GPU, a node and any GPU of it, or a job.
+bool SameHardware(const VerificationStep& a, const VerificationStep& b) {
+  auto [na, ga] = Where(a.target);
+  auto [nb, gb] = Where(b.target);
+  if (ga == "*" || gb == "*") return true;  // a job-wide test loads every node of the job
+  if (na != nb) return false;
+  return ga.empty() || gb.empty() || ga == gb;  // node-wide, or the same GPU
+}
+
 // The hardware intrusive probes load, held for as long as each probe runs, across every planner
 // of the process: `vigil serve`'s workers triage several alerts at once, one planner each, and two
 // gpu.gemm on one GPU would each measure about half its throughput; a step past its limit is
@@ -120,9 +130,19 @@ std::pair<std::string, std::string> Where(const std::string& target) {
 // Before (WALKP), each planner kept only its own running steps apart. Other processes on the host
 // (a second `vigil serve`, `vigil probe run` by hand) are kept apart by the command executors'
 // host-wide leases (probes/probe_lock.h), taken when the probe is run (VER2).
+//
+// A probe that times the GPU (gpu.kernel_launch, probes/probe_lock.h ProbeTimesTheGpu) is held too
+// (VER6): another triage's intrusive probe on its GPU keeps it out, and it keeps theirs out, as
+// another process's does through the host-wide lease it takes shared; beside another triage's GEMM
+// its launch round trip read the GEMM. Within one triage (one planner) the two still run together:
+// its own GEMM covers its shared lease (host_lease.h), so its planned time is what the schedule says.
+struct Held {
+  VerificationStep step;
+  const void* planner;  // whose step
+};
 struct Leases {
   std::mutex mu;
-  std::map<uint64_t, VerificationStep> held;
+  std::map<uint64_t, Held> held;
   uint64_t next = 1;
 };
 Leases& ProcessLeases() {
@@ -130,16 +150,35 @@ Leases& ProcessLeases() {
   return *leases;
 }
 
-// A lease for `step`: 0 when it needs none (no conflicts model, or it loads nothing that another
-// step could skew: conflicts(step, step) is false), nullopt while a held lease conflicts with it.
-std::optional<uint64_t> TryLease(const VerificationStep& step, const StepConflict& conflicts) {
-  if (!conflicts || !conflicts(step, step)) return uint64_t{0};
+const ProbeSpec* ProbeStepSpec(const VerificationStep& s) {
+  return s.action == "run_probe" ? FindProbe(ProbeOf(s.target)) : nullptr;
+}
+
+bool TimesTheGpu(const VerificationStep& s) {
+  const ProbeSpec* p = ProbeStepSpec(s);
+  return p != nullptr && ProbeTimesTheGpu(p->name);
+}
+
+// A probe that times a GPU and an intrusive probe loading it, of two different triages.
+bool TimingClash(const VerificationStep& a, const VerificationStep& b) {
+  const ProbeSpec* pa = ProbeStepSpec(a);
+  const ProbeSpec* pb = ProbeStepSpec(b);
+  if (pa == nullptr || pb == nullptr) return false;
+  const bool clash = (ProbeTimesTheGpu(pa->name) && pb->intrusive) || (pa->intrusive && ProbeTimesTheGpu(pb->name));
+  return clash && SameHardware(a, b);
+}
+
+// A lease for `step` of `planner`: 0 when it needs none (no conflicts model, or it neither loads
+// what another step could skew, conflicts(step, step) false, nor times a GPU), nullopt while a held
+// lease conflicts with it: any step's by `conflicts`, another planner's also by TimingClash.
+std::optional<uint64_t> TryLease(const VerificationStep& step, const StepConflict& conflicts, const void* planner) {
+  if (!conflicts || !(conflicts(step, step) || TimesTheGpu(step))) return uint64_t{0};
   Leases& l = ProcessLeases();
   std::lock_guard<std::mutex> lock(l.mu);
   for (const auto& [id, other] : l.held) {
-    if (conflicts(step, other)) return std::nullopt;
+    if (conflicts(step, other.step) || (other.planner != planner && TimingClash(step, other.step))) return std::nullopt;
   }
-  l.held.emplace(l.next, step);
+  l.held.emplace(l.next, Held{step, planner});
   return l.next++;
 }
 
@@ -153,15 +192,9 @@ void ReleaseLease(uint64_t id) {
 }  // namespace
 
 bool ProbeStepsConflict(const VerificationStep& a, const VerificationStep& b) {
-  if (a.action != "run_probe" || b.action != "run_probe") return false;
-  const ProbeSpec* pa = FindProbe(ProbeOf(a.target));
-  const ProbeSpec* pb = FindProbe(ProbeOf(b.target));
-  if (pa == nullptr || pb == nullptr || !pa->intrusive || !pb->intrusive) return false;
-  auto [na, ga] = Where(a.target);
-  auto [nb, gb] = Where(b.target);
-  if (ga == "*" || gb == "*") return true;  // a job-wide test loads every node of the job
-  if (na != nb) return false;
-  return ga.empty() || gb.empty() || ga == gb;  // node-wide, or the same GPU
+  const ProbeSpec* pa = ProbeStepSpec(a);
+  const ProbeSpec* pb = ProbeStepSpec(b);
+  return pa != nullptr && pb != nullptr && pa->intrusive && pb->intrusive && SameHardware(a, b);
 }
 
 VerificationPlanner::VerificationPlanner(PlannerOptions options) : options_(options) {
@@ -249,7 +282,7 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
         continue;
       }
       std::optional<uint64_t> lease = uint64_t{0};
-      if (!blocked) lease = TryLease(steps[i], options_.conflicts);
+      if (!blocked) lease = TryLease(steps[i], options_.conflicts, this);
       if (!lease) {
         leased_out = true;
         continue;

@@ -179,12 +179,15 @@ class CommandExecutor : public ProbeExecutor {
     }
     // An intrusive probe waits for the host-wide lease on what it loads (probe_lock.h): another
     // process's GEMM on the same GPU (a second `vigil serve`, `vigil probe run` by hand) would halve
-    // both measurements. The wait counts in the request's limit.
+    // both measurements. A probe that times the GPU (gpu.kernel_launch) takes it shared (VER6): beside
+    // another process's GEMM its round trip measured the GEMM (2,458 us `fail` on an H200), not the
+    // GPU. The wait counts in the request's limit.
     std::optional<ProbeLease> lease;
     ProbeRequest req = request;
-    if (LoadsHardware(request)) {
-      ASSIGN_OR_RETURN(LeaseWait held, WaitForLease(request));
-      if (!held.lease) return std::move(held.answer);
+    const bool loads = LoadsHardware(request);
+    if (loads || std::any_of(request.probes.begin(), request.probes.end(), ProbeTimesTheGpu)) {
+      ASSIGN_OR_RETURN(LeaseWait held, WaitForLease(request, /*shared=*/!loads));
+      if (!held.lease && !held.run_without) return std::move(held.answer);
       lease = std::move(held.lease);
       if (held.waited_s > 0) {
         req.time_limit_s = request.time_limit_s - held.waited_s;
@@ -212,15 +215,19 @@ class CommandExecutor : public ProbeExecutor {
     std::optional<ProbeLease> lease;  // empty: `answer` says why
     double waited_s = 0;
     std::vector<ProbeResult> answer;
+    bool run_without = false;  // a shared lease no lock folder or file allows: run as before VER6
   };
-  // Takes the request's lease, waiting (looked at every 20 ms) up to its time limit. The lease and
-  // the seconds waited; or, when it cannot be had, the results to answer with: `error` when no lock
-  // folder or file can be used (the reason says which and why), `unavailable` when another process
-  // held it for the whole limit (no test ran). Only a malformed target is a non-OK Result.
-  Result<LeaseWait> WaitForLease(const ProbeRequest& request) const {
+  // Takes the request's lease (`shared`: of a probe that times the GPU), waiting up to its time limit
+  // (probe_lock.h WaitForProbeLease: the wait vigil-probe run by hand uses too). The lease and the
+  // seconds waited; or, when it cannot be had, the results to answer with: `error` when no lock
+  // folder or file can be used (the reason says which and why; a shared lease then runs without it,
+  // as the probe did before it took one), `unavailable` when another process held it for the whole
+  // limit (no test ran). Only a malformed target is a non-OK Result.
+  Result<LeaseWait> WaitForLease(const ProbeRequest& request, bool shared) const {
     ASSIGN_OR_RETURN(ProbeTarget t, ParseProbeTarget(request.target));
     auto answer = [&](ProbeStatus status, const std::string& why, double took) {
       LeaseWait w;
+      w.run_without = shared && status == ProbeStatus::kError;
       w.waited_s = took;
       for (const std::string& p : request.probes) w.answer.push_back(MakeProbeResult(p, request.target, status, why, took));
       return w;
@@ -231,44 +238,31 @@ class CommandExecutor : public ProbeExecutor {
     // its limit, so an answer at the limit lost that race and a triage's step blocked by another
     // process said only "timeout (no answer within 5.8 s ...)", not who held the GPU.
     const double give_up_s = request.time_limit_s - std::min(1.0, 0.1 * request.time_limit_s);
-    const auto start = std::chrono::steady_clock::now();
-    const auto until = start + std::chrono::microseconds(static_cast<int64_t>(give_up_s * 1e6));
     const std::string what = t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : "";
     const std::string node = t.node.empty() ? "this host" : t.node;
+    const std::string lock = "lock " + *dir + "/" + ProbeLockFileName(t.node, t.gpu);
+    auto held_by = [](const std::string& holders) { return holders.empty() ? "" : ", held by " + holders; };
     bool told_waiting = false;  // the progress board (ReportLeaseWait) shows the step as waiting
-    for (;;) {
-      auto got = TryAcquireProbeLease(*dir, t.node, t.gpu);
-      if (!got.ok()) return answer(ProbeStatus::kError, got.status().message(), 0);
-      const auto now = std::chrono::steady_clock::now();
-      const double waited = std::chrono::duration<double>(now - start).count();
-      if (!got->has_value() && !told_waiting) {
-        told_waiting = true;
-        const std::string holders = ProbeLeaseHolders(*dir, t.node, t.gpu);
-        ReportLeaseWait(what + node + " (lock " + *dir + "/" + ProbeLockFileName(t.node, t.gpu) +
-                        (holders.empty() ? "" : ", held by " + holders) + ")");
-      }
-      if (got->has_value()) {
-        if (told_waiting) ReportLeaseWait("");
-        LeaseWait w;
-        w.lease = std::move(*got);
-        w.waited_s = waited;
-        return w;
-      }
-      if (now >= until) {
-        char limit[96];
-        std::snprintf(limit, sizeof limit, "%.3g s of the %g s limit", waited, request.time_limit_s);
-        // Who: the on-call engineer decides whether to wait, or to end a hung holder.
-        const std::string holders = ProbeLeaseHolders(*dir, t.node, t.gpu);
-        return answer(ProbeStatus::kUnavailable,
-                      "not run: another process on this host held " + what + node +
-                          " for an intrusive probe of its own for " + limit + ", when it was given up to answer "
-                          "within the limit (lock " + *dir + "/" +
-                          ProbeLockFileName(t.node, t.gpu) + (holders.empty() ? "" : ", held by " + holders) +
-                          "); nothing was measured",
-                      waited);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ProbeLeaseWait got = WaitForProbeLease(*dir, t.node, t.gpu, give_up_s, shared, [&](const std::string& holders) {
+      told_waiting = true;
+      ReportLeaseWait(what + node + " (" + lock + held_by(holders) + ")");
+    });
+    if (!got.error.empty()) return answer(ProbeStatus::kError, got.error, 0);
+    if (got.lease) {
+      if (told_waiting) ReportLeaseWait("");
+      LeaseWait w;
+      w.lease = std::move(got.lease);
+      w.waited_s = got.waited_s;
+      return w;
     }
+    char limit[96];
+    std::snprintf(limit, sizeof limit, "%.3g s of the %g s limit", got.waited_s, request.time_limit_s);
+    // Who: the on-call engineer decides whether to wait, or to end a hung holder.
+    return answer(ProbeStatus::kUnavailable,
+                  "not run: another process on this host held " + what + node + " for an intrusive probe of its own for " +
+                      limit + ", when it was given up to answer within the limit (" + lock + held_by(got.holders) +
+                      "); nothing was measured",
+                  got.waited_s);
   }
 
   // The seconds past a request's limit before its run is killed (ProbeExecutorGraceS).

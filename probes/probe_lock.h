@@ -23,9 +23,11 @@
 // hosts probing node-3 over ssh are not kept apart).
 //
 // Thread safety: a ProbeLease is owned by one thread; TryAcquireProbeLease may be called from
-// several threads (locks taken in one process on separate descriptors exclude each other too).
+// several threads (locks taken in one process on separate descriptors exclude each other too, but
+// for a shared lease that this process's own exclusive one covers: host_lease.h).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,8 @@
 #include "probes/gpu/host_lease.h"
 
 namespace vigil {
+
+struct ProbeLeaseWait;
 
 // The locks themselves are probes/gpu/host_lease.h's (vigil-probe takes the same ones when run by
 // hand); this is its Status-returning face for the command executors.
@@ -44,9 +48,14 @@ class ProbeLease {
 
  private:
   friend Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node,
-                                                                int gpu);
+                                                                int gpu, bool shared);
+  friend ProbeLeaseWait WaitForProbeLease(const std::string& dir, const std::string& node, int gpu,
+                                          double wait_s, bool shared,
+                                          const std::function<void(const std::string&)>& on_wait);
   vigil_probe::HostLease lease_;
 };
+
+using vigil_probe::ProbeTimesTheGpu;  // gpu.kernel_launch: takes the lease shared (host_lease.h)
 
 // The lock folder to use: `configured` when not empty (made if missing), else the default and its
 // fallback above. The folder's path, or an error naming every folder tried and why it failed.
@@ -57,13 +66,22 @@ Result<std::string> ProbeLockDir(const std::string& configured);
 // holds a conflicting lock; an error when a lock file cannot be opened or locked, or is not a regular
 // file (a FIFO someone made there: opened non-blocking, never waited on). A file already there is
 // opened without O_CREAT (fs.protected_regular refuses that for another user's file in the folder).
-Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu);
+// `shared`: the lease of a probe that times the GPU (ProbeTimesTheGpu; host_lease.h).
+Result<std::optional<ProbeLease>> TryAcquireProbeLease(const std::string& dir, const std::string& node, int gpu,
+                                                       bool shared = false);
 
-// Who holds what keeps the lease for `node`/`gpu` in `dir` from this process, read from
-// /proc/locks: "pid 123 (vigil serve --listen ...)", several joined by ", "; "" when none is seen
-// (not Linux, the holder gone meanwhile). For a GPU: any holder of its file and an exclusive holder
-// of the node's; for the whole node: any holder of the node's file.
-std::string ProbeLeaseHolders(const std::string& dir, const std::string& node, int gpu);
+// Takes the lease, waiting up to `wait_s` (host_lease.h TakeHostLeaseWaiting, the wait vigil-probe
+// run by hand uses too): `lease` holds it, else another process held it all that time and `holders`
+// says who (pid and command line, host_lease.h HostLeaseHolders), or `error` says why a lock file
+// cannot be used. `on_wait` is told who holds it when it first has to wait.
+struct ProbeLeaseWait {
+  std::optional<ProbeLease> lease;
+  double waited_s = 0;
+  std::string holders;
+  std::string error;  // not empty: no lease can be had here
+};
+ProbeLeaseWait WaitForProbeLease(const std::string& dir, const std::string& node, int gpu, double wait_s,
+                                 bool shared, const std::function<void(const std::string& holders)>& on_wait);
 
 // The file name a node's lock uses (exposed for tests and messages): "node-3" -> "node-3.lock",
 // gpu 5 -> "node-3.gpu5.lock"; "" and "localhost" are this host's name.

@@ -75,28 +75,28 @@ TEST_CASE("probe leases: the lease's holders are named by pid and command line (
   const std::string dir = TempDir();
   {
     Holder gemm(dir, "node-3.gpu0.lock", LOCK_EX);
-    const std::string held = ProbeLeaseHolders(dir, "node-3", 0);
+    const std::string held = vigil_probe::HostLeaseHolders(dir, "node-3", 0);
     CHECK_MESSAGE(held.find(gemm.pid() + " (") == 0, held);
     CHECK(held.find("probes_test") != std::string::npos);  // its command line (the fork's)
-    CHECK(ProbeLeaseHolders(dir, "node-3", 1) == "");
-    CHECK(ProbeLeaseHolders(dir, "node-4", 0) == "");
+    CHECK(vigil_probe::HostLeaseHolders(dir, "node-3", 1) == "");
+    CHECK(vigil_probe::HostLeaseHolders(dir, "node-4", 0) == "");
   }
   {
     // Another GPU's probe holds the node's file shared: it keeps the whole node from us, not GPU 0.
     Holder gpu1(dir, "node-3.lock", LOCK_SH);
-    CHECK(ProbeLeaseHolders(dir, "node-3", 0) == "");
-    CHECK(ProbeLeaseHolders(dir, "node-3", -1).find(gpu1.pid()) == 0);
+    CHECK(vigil_probe::HostLeaseHolders(dir, "node-3", 0) == "");
+    CHECK(vigil_probe::HostLeaseHolders(dir, "node-3", -1).find(gpu1.pid()) == 0);
   }
   {
     // A node-wide probe holds it exclusive: named for a GPU of the node, though the GPU's file is free.
     Holder sdc(dir, "node-3.lock", LOCK_EX);
-    CHECK(ProbeLeaseHolders(dir, "node-3", 0).find(sdc.pid()) == 0);
+    CHECK(vigil_probe::HostLeaseHolders(dir, "node-3", 0).find(sdc.pid()) == 0);
   }
   // Our own locks are not another holder.
   auto own = TryAcquireProbeLease(dir, "node-3", 0);
   REQUIRE(own.ok());
   REQUIRE(own->has_value());
-  CHECK(ProbeLeaseHolders(dir, "node-3", 0) == "");
+  CHECK(vigil_probe::HostLeaseHolders(dir, "node-3", 0) == "");
   std::filesystem::remove_all(dir);
 }
 
@@ -231,6 +231,146 @@ TEST_CASE("probe leases: an observed step that waits for another process's lease
   CHECK(executor.Run(request).ok());
   CHECK(waits.empty());
   ReportLeaseWait("outside an observed run");  // no observer here: nothing happens
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// Whether another process could take `file` in `dir` with flock `how` now (a forked child tries).
+bool OtherProcessCanTake(const std::string& dir, const std::string& file, int how) {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int fd = open((dir + "/" + file).c_str(), O_RDONLY | O_CREAT, 0666);
+    _exit(fd >= 0 && flock(fd, how | LOCK_NB) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+// VER5 (reverted) and VER6: gpu.kernel_launch took no lease and timed another process's GEMM on its
+// GPU (2,458 us `fail` on an H200, ~10 us alone). It takes the GPU's lease shared now.
+TEST_CASE("probe leases: a probe that times the GPU takes it shared: kept from another process's intrusive probe, not from its like") {
+  CHECK(ProbeTimesTheGpu("gpu.kernel_launch"));
+  CHECK_FALSE(ProbeTimesTheGpu("gpu.gemm"));
+  CHECK_FALSE(ProbeTimesTheGpu("gpu.health"));
+  const std::string dir = TempDir();
+  auto executor = MakeCommandExecutor("local", "binary=/bin/true,lock_dir=" + dir);
+  REQUIRE(executor.ok());
+  const ProbeRequest launch{{"gpu.kernel_launch"}, "gpu0", 1, false};
+  {
+    Holder gemm(dir, ProbeLockFileName("", 0), LOCK_EX);  // another process's gpu.gemm on GPU 0
+    auto r = (*executor)->Run(launch);
+    REQUIRE(r.ok());
+    REQUIRE(r->size() == 1);
+    CHECK((*r)[0].status == ProbeStatus::kUnavailable);
+    CHECK((*r)[0].reason.find("not run: another process on this host held GPU 0 of this host") == 0);
+    CHECK((*r)[0].reason.find("held by " + gemm.pid()) != std::string::npos);
+    auto other = (*executor)->Run({{"gpu.kernel_launch"}, "gpu1", 1, false});  // GPU 1 is free
+    REQUIRE(other.ok());
+    CHECK((*other)[0].status == ProbeStatus::kError);  // /bin/true printed no document: it ran
+  }
+  {
+    Holder sdc(dir, ProbeLockFileName("", -1), LOCK_EX);  // another process's node-wide probe
+    CHECK((*(*executor)->Run(launch))[0].status == ProbeStatus::kUnavailable);
+  }
+  {
+    Holder launch_too(dir, ProbeLockFileName("", 0), LOCK_SH);  // another process's gpu.kernel_launch
+    CHECK((*(*executor)->Run(launch))[0].status == ProbeStatus::kError);  // ran
+    CHECK(vigil_probe::HostLeaseHolders(dir, "", 0, /*shared=*/true) == "");  // not in its way
+    CHECK(vigil_probe::HostLeaseHolders(dir, "", 0).find(launch_too.pid()) == 0);
+    auto gemm = TryAcquireProbeLease(dir, "", 0);  // ... which an intrusive probe of GPU 0 waits for
+    REQUIRE(gemm.ok());
+    CHECK_FALSE(gemm->has_value());
+  }
+  auto shared = TryAcquireProbeLease(dir, "", 0, /*shared=*/true);
+  REQUIRE(shared.ok());
+  REQUIRE(shared->has_value());
+  CHECK_FALSE(OtherProcessCanTake(dir, ProbeLockFileName("", 0), LOCK_EX));
+  CHECK(OtherProcessCanTake(dir, ProbeLockFileName("", 0), LOCK_SH));
+  auto gemm = TryAcquireProbeLease(dir, "", 0);  // this process's GEMM waits for its own kernel_launch
+  REQUIRE(gemm.ok());
+  CHECK_FALSE(gemm->has_value());
+  // No usable lock folder: an intrusive probe is refused (`error` naming it); the kernel launch runs
+  // without the lease, as it did before it took one.
+  auto no_folder = MakeCommandExecutor("local", "binary=/bin/true,lock_dir=" + dir + "/no/such");
+  REQUIRE(no_folder.ok());
+  auto ran = (*no_folder)->Run(launch);
+  REQUIRE(ran.ok());
+  CHECK((*ran)[0].reason.find("probe lock folder") == std::string::npos);
+  auto refused = (*no_folder)->Run({{"gpu.gemm"}, "gpu0", 1, true});
+  REQUIRE(refused.ok());
+  CHECK((*refused)[0].reason.find("probe lock folder " + dir + "/no/such") == 0);
+  std::filesystem::remove_all(dir);
+}
+
+// Within one process the planner runs a triage's kernel_launch beside its own GEMM (agents_test
+// "reasoner: a follow-up probe waits only ..."): a shared lease on a separate descriptor would wait
+// for that GEMM's exclusive lock, so the GEMM's lease covers it, and keeps other processes out until
+// both have ended.
+TEST_CASE("probe leases: this process's exclusive lease covers its shared one, and keeps the GPU until both end") {
+  const std::string dir = TempDir();
+  const std::string gpu0 = ProbeLockFileName("n", 0);
+  auto taken = TryAcquireProbeLease(dir, "n", 0);
+  REQUIRE(taken.ok());
+  std::optional<ProbeLease> gemm = std::move(*taken);
+  REQUIRE(gemm.has_value());
+  auto launch = TryAcquireProbeLease(dir, "n", 0, /*shared=*/true);
+  REQUIRE(launch.ok());
+  REQUIRE(launch->has_value());  // before: held by this process's own GEMM
+  auto launch_too = TryAcquireProbeLease(dir, "n", 0, true);
+  REQUIRE(launch_too->has_value());
+  CHECK_FALSE(TryAcquireProbeLease(dir, "n", 0)->has_value());  // not another GEMM
+  CHECK_FALSE(OtherProcessCanTake(dir, gpu0, LOCK_SH));
+  gemm.reset();  // the GEMM ends first: the kernel launches still hold the GPU (shared)
+  CHECK_FALSE(OtherProcessCanTake(dir, gpu0, LOCK_EX));
+  CHECK(OtherProcessCanTake(dir, gpu0, LOCK_SH));
+  launch->reset();
+  CHECK_FALSE(OtherProcessCanTake(dir, gpu0, LOCK_EX));
+  launch_too->reset();
+  CHECK(OtherProcessCanTake(dir, gpu0, LOCK_EX));  // all ended: nothing kept
+  // The node-wide case: a node-wide intrusive probe of this process covers a GPU's kernel launch.
+  {
+    auto sdc = TryAcquireProbeLease(dir, "n", -1);
+    REQUIRE(sdc->has_value());
+    auto l = TryAcquireProbeLease(dir, "n", 1, true);
+    REQUIRE(l.ok());
+    CHECK(l->has_value());
+  }
+  CHECK(OtherProcessCanTake(dir, ProbeLockFileName("n", -1), LOCK_EX));
+  std::filesystem::remove_all(dir);
+}
+
+// VER6: the executor and vigil-probe by hand each had a wait loop; the one wait names who holds
+// the lease, when it starts waiting and when it gives up.
+TEST_CASE("probe leases: the one lease wait tells who holds it when it starts waiting and when it gives up") {
+  const std::string dir = TempDir();
+  std::vector<std::string> told;
+  {
+    Holder gemm(dir, ProbeLockFileName("n", 0), LOCK_EX);
+    ProbeLeaseWait w = WaitForProbeLease(dir, "n", 0, 0.1, false, [&](const std::string& h) { told.push_back(h); });
+    CHECK_FALSE(w.lease.has_value());
+    CHECK(w.error.empty());
+    CHECK(w.waited_s >= 0.1);
+    CHECK(w.holders.find(gemm.pid() + " (") == 0);
+    REQUIRE(told.size() == 1);
+    CHECK(told[0].find(gemm.pid()) == 0);
+  }
+  told.clear();
+  ProbeLeaseWait free = WaitForProbeLease(dir, "n", 0, 5, false, [&](const std::string& h) { told.push_back(h); });
+  CHECK(free.lease.has_value());
+  CHECK(free.waited_s < 1);
+  CHECK(told.empty());
+  REQUIRE(mkfifo((dir + "/m.lock").c_str(), 0666) == 0);
+  ProbeLeaseWait bad = WaitForProbeLease(dir, "m", 0, 5, false, nullptr);
+  CHECK_FALSE(bad.lease.has_value());
+  CHECK(bad.error.find("/m.lock: it is not a regular file") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -4,7 +4,8 @@
 # GEMM on a GPU where `vigil serve`'s probe runs; one started by a command executor is told
 # (VIGIL_PROBE_LEASE_HELD, set by the executor) that its caller holds the lease and takes none (it
 # would wait on its own caller's lock). Before, vigil-probe took no lock at all (and had no
-# --lock-dir option).
+# --lock-dir option). gpu.kernel_launch, which times the GPU, takes it shared (VER6); a run that
+# waits names the holder (pid, command line) on stderr and in its answer (VER6).
 # Uses the real build/bin/vigil-probe (built where the CUDA toolkit is; no GPU needed: without one
 # its GPU probes answer `unavailable`, "no GPU visible" or the driver's reason, after the lease).
 # Another process's lease is held with python's flock, as a command executor holds it: shared on
@@ -45,14 +46,24 @@ held_msg="not run: another process on this host held"
 "$PROBE" --probes gpu.gemm --gpus 0 --allow-intrusive --time-limit 1 --lock-dir "$locks" >"$TMP/a.json" 2>"$TMP/a.err"
 rc=$?
 [ $rc = 5 ] || fail "GPU 0 held: exit $rc (want 5): $(cat "$TMP/a.err" "$TMP/a.json")"
-[ "$(result "$TMP/a.json")" = "unavailable|$held_msg GPU 0 of this host for an intrusive probe of its own the whole 1 s limit (lock $locks/$host.gpu0.lock); nothing was measured" ] ||
-  fail "GPU 0 held: $(result "$TMP/a.json")"
+# Who holds it (VER6: the executors' answer named the holder, the hand-run one did not), in the
+# answer and on stderr when it starts to wait.
+a=$(result "$TMP/a.json")
+[[ "$a" == "unavailable|$held_msg GPU 0 of this host for an intrusive probe of its own the whole 1 s limit (lock $locks/$host.gpu0.lock, held by pid $holder ("*"python3 - "*"); nothing was measured" ]] ||
+  fail "GPU 0 held: $a"
+grep -qF "vigil-probe: waiting up to 1 s for GPU 0 of this host (lock $locks/$host.gpu0.lock, held by pid $holder (" "$TMP/a.err" ||
+  fail "GPU 0 held: stderr does not say who holds it: $(cat "$TMP/a.err")"
 # The same GPU named by --target (as `vigil probe run --target HOST/gpu0` passes it).
-"$PROBE" --probes gpu.hbm_bandwidth --target "$host/gpu0" --allow-intrusive --time-limit 0.5 --lock-dir "$locks" >"$TMP/b.json" 2>&1
+"$PROBE" --probes gpu.hbm_bandwidth --target "$host/gpu0" --allow-intrusive --time-limit 0.5 --lock-dir "$locks" >"$TMP/b.json" 2>"$TMP/b.err"
 [ $? = 5 ] && result "$TMP/b.json" | grep -qF "$held_msg GPU 0 of $host " || fail "--target $host/gpu0 held: $(result "$TMP/b.json")"
 # The whole node (no GPU named) waits for any GPU's lease.
-"$PROBE" --probes gpu.gemm --allow-intrusive --time-limit 0.5 --lock-dir "$locks" >"$TMP/c.json" 2>&1
+"$PROBE" --probes gpu.gemm --allow-intrusive --time-limit 0.5 --lock-dir "$locks" >"$TMP/c.json" 2>"$TMP/c.err"
 [ $? = 5 ] && result "$TMP/c.json" | grep -qF "$held_msg this host for an intrusive probe" || fail "node-wide: $(result "$TMP/c.json")"
+
+# A probe that times the GPU takes its lease shared (VER6): it does not time another process's GEMM.
+"$PROBE" --probes gpu.kernel_launch --gpus 0 --time-limit 0.5 --lock-dir "$locks" >"$TMP/k.json" 2>"$TMP/k.err"
+[ $? = 5 ] && result "$TMP/k.json" | grep -qF "$held_msg GPU 0 of this host for an intrusive probe of its own the whole 0.5 s limit" ||
+  fail "gpu.kernel_launch beside GPU 0's holder: $(result "$TMP/k.json")"
 
 # 2. What takes no lease: another GPU; a non-intrusive probe; an intrusive one not allowed; a
 # vigil-probe whose caller holds the lease (VIGIL_PROBE_LEASE_HELD).
@@ -65,6 +76,7 @@ no_wait() {  # NAME ARG...: vigil-probe ARG... must not answer with the lease's 
     fail "$name: exit $rc: $(result "$TMP/n.json")"
 }
 no_wait "GPU 1 while GPU 0 is held" --probes gpu.gemm --gpus 1 --allow-intrusive
+no_wait "gpu.kernel_launch on GPU 1 while GPU 0 is held" --probes gpu.kernel_launch --gpus 1
 no_wait "a non-intrusive probe" --probes gpu.health --gpus 0 --allow-intrusive
 no_wait "an intrusive probe without --allow-intrusive" --probes gpu.gemm --gpus 0
 VIGIL_PROBE_LEASE_HELD=1 no_wait "its caller holds the lease" --probes gpu.gemm --gpus 0 --allow-intrusive

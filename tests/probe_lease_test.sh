@@ -6,7 +6,8 @@
 # command executors take a host-wide lease, flock'd files in a lock folder (probes/probe_lock.h):
 #  - two `vigil probe run gpu.gemm --target gpu0` at once: the second starts when the first ended;
 #  - GPU 0 and GPU 1 at once overlap; a node-wide run (no --target) waits for a GPU's;
-#  - non-intrusive probes take no lease;
+#  - non-intrusive probes take no lease, but for gpu.kernel_launch, which times the GPU: it takes the
+#    GPU's lease shared (VER6), kept from another process's GEMM there and keeping it out;
 #  - a lease held past the request's limit: `unavailable`, the reason names the lock, nothing ran;
 #  - a lock folder that cannot be made: `error` naming it and why.
 # A fake probe binary logs when it starts and ends (no GPU needed).
@@ -86,6 +87,18 @@ overlapped && fail "a node-wide gpu.gemm ran beside GPU 1's: $(cat "$LOG")"
 # Non-intrusive probes take no lease.
 pair "gpu.health gpu0" "gpu.health gpu0"
 overlapped || fail "two gpu.health on GPU 0 were kept apart: $(cat "$LOG")"
+# A probe that times the GPU takes it shared (VER6): another process's GEMM there keeps it out (it
+# timed the GEMM: 2,458 us on an H200), and it keeps the GEMM out; two of them share the GPU. Before,
+# gpu.kernel_launch took no lease and ran beside the GEMM.
+pair "gpu.gemm gpu0" "gpu.kernel_launch gpu0" 0.3
+[ $ra = 0 ] && [ $rb = 0 ] || fail "gpu.gemm and gpu.kernel_launch on gpu0: exit $ra, $rb: $(cat "$tmp/a" "$tmp/b")"
+overlapped && fail "gpu.kernel_launch ran beside another process's gpu.gemm on GPU 0: $(cat "$LOG")"
+pair "gpu.kernel_launch gpu0" "gpu.gemm gpu0" 0.3
+overlapped && fail "gpu.gemm ran beside another process's gpu.kernel_launch on GPU 0: $(cat "$LOG")"
+pair "gpu.kernel_launch gpu0" "gpu.kernel_launch gpu0"
+overlapped || fail "two gpu.kernel_launch on GPU 0 were kept apart: $(cat "$LOG")"
+pair "gpu.gemm gpu1" "gpu.kernel_launch gpu0"
+overlapped || fail "gpu.kernel_launch on GPU 0 waited for GPU 1's gpu.gemm: $(cat "$LOG")"
 
 # Another process holds GPU 0 for longer than the request's limit.
 : >"$LOG"

@@ -1583,13 +1583,16 @@ int Main(int argc, char** argv) {
   // the command executors do for theirs, waiting within --time-limit: two GEMMs on one GPU each
   // measure half of it. One a command executor started is told by the environment that its caller
   // holds the lease. Multi-process NCCL runs take none (their ranks would wait on each other).
-  // Not had: every result says why and nothing is measured.
+  // A run that only times the GPU (gpu.kernel_launch) takes it shared (VER6: beside another
+  // process's GEMM it timed the GEMM). While it waits, stderr says who holds it (pid, command line),
+  // as the executors' progress board does; not had: every result says why and nothing is measured.
   HostLease lease;
   std::string lease_refused, lease_status;
   const char* lease_held = std::getenv(kProbeLeaseHeldEnv);
   const bool loads = o.allow_intrusive && ctx.world == 1 &&
                      std::any_of(o.probes.begin(), o.probes.end(), [](const std::string& p) { return FindDef(p)->intrusive; });
-  if (loads && (lease_held == nullptr || *lease_held == '\0')) {
+  const bool times = !loads && ctx.world == 1 && std::any_of(o.probes.begin(), o.probes.end(), ProbeTimesTheGpu);
+  if ((loads || times) && (lease_held == nullptr || *lease_held == '\0')) {
     const LeaseTarget t = LeaseTargetOf(o.target, o.gpus);
     std::string dir = o.lock_dir, why;
     if (dir.empty()) {
@@ -1599,22 +1602,29 @@ int Main(int argc, char** argv) {
       why = "probe lock folder " + dir + " (--lock-dir): " + bad;
       dir.clear();
     }
-    double waited = 0;
+    const std::string what = (t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : std::string()) +
+                             (t.node.empty() ? std::string("this host") : t.node);
+    const std::string lock = "lock " + dir + "/" + HostLeaseFileName(t.node, t.gpu);
+    auto held_by = [](const std::string& holders) { return holders.empty() ? "" : ", held by " + holders; };
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", o.time_limit_s);
+    // A timing run no lock folder or file allows runs without the lease, as before VER6.
     if (dir.empty()) {
       lease_status = "error";
-      lease_refused = "not run: " + why + ", so this intrusive run cannot be kept apart from other processes' probes";
-    } else if (const LeaseTry got = TakeHostLeaseWaiting(dir, t.node, t.gpu, o.time_limit_s, &lease, &why, &waited);
-               got == LeaseTry::kError) {
+      if (loads) lease_refused = "not run: " + why + ", so this intrusive run cannot be kept apart from other processes' probes";
+    } else if (const HostLeaseWait w = TakeHostLeaseWaiting(dir, t.node, t.gpu, o.time_limit_s, &lease, times,
+                                                            [&](const std::string& holders) {
+                                                              std::fprintf(stderr, "vigil-probe: waiting up to %s s for %s (%s%s)\n",
+                                                                           limit, what.c_str(), lock.c_str(),
+                                                                           held_by(holders).c_str());
+                                                            });
+               w.got == LeaseTry::kError) {
       lease_status = "error";
-      lease_refused = "not run: " + why;
-    } else if (got == LeaseTry::kHeld) {
-      char limit[32];
-      std::snprintf(limit, sizeof limit, "%g", o.time_limit_s);
+      if (loads) lease_refused = "not run: " + w.error;
+    } else if (w.got == LeaseTry::kHeld) {
       lease_status = "unavailable";
-      lease_refused = "not run: another process on this host held " +
-                      (t.gpu >= 0 ? "GPU " + std::to_string(t.gpu) + " of " : std::string()) +
-                      (t.node.empty() ? std::string("this host") : t.node) + " for an intrusive probe of its own the whole " +
-                      limit + " s limit (lock " + dir + "/" + HostLeaseFileName(t.node, t.gpu) + "); nothing was measured";
+      lease_refused = "not run: another process on this host held " + what + " for an intrusive probe of its own the whole " +
+                      limit + " s limit (" + lock + held_by(w.holders) + "); nothing was measured";
     }
   }
   if (!lease_refused.empty()) {
