@@ -177,6 +177,18 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
       Issue(issues, file, line_no, std::string("expected a JSON object, got ") + j.type_name());
       continue;
     }
+    // `vigil kb delete`'s line for a guide (DeletedGuide::ToJson), in the output imported back to
+    // undo a delete: no incident; the guide comes back from its Markdown file.
+    if (j.size() == 1 && j.contains("deleted_guide") && j["deleted_guide"].is_object()) {
+      const Json& g = j["deleted_guide"];
+      const std::string path = g.contains("path") && g["path"].is_string() ? g["path"].get<std::string>() : "";
+      Issue(issues, file, line_no,
+            "a guide deleted by `vigil kb delete` (`" + path +
+                "`), not an incident: a guide comes back by importing its Markdown file (`vigil kb import " + path +
+                "`); skipped",
+            /*rejected=*/false);
+      continue;
+    }
     if (!j.contains("title")) j["title"] = "";
     auto inc = FromJson<Incident>(j, "incident");
     if (!inc.ok()) {

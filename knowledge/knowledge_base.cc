@@ -429,6 +429,11 @@ Json SearchHit::ToJson() const {
   return j;
 }
 
+Json DeletedGuide::ToJson() const {
+  return Json{{"deleted_guide",
+               {{"path", path}, {"title", title}, {"category", category}, {"component", component}, {"chunks", chunks}}}};
+}
+
 Json SignatureMatch::ToJson() const {
   return Json{
       {"line_index", line_index},   {"line", line},         {"matched", matched},    {"pattern", pattern},
@@ -1911,6 +1916,93 @@ class KnowledgeBase::Impl {
     return Status::Ok();
   }
 
+  // A stored guide (DeleteGuide): its row id and what `vigil kb delete` prints of it.
+  struct StoredGuide {
+    int64_t id = 0;
+    DeletedGuide deleted;
+  };
+  Result<std::optional<StoredGuide>> FindGuide(const std::string& path) const {
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT g.id, g.title, g.category, g.component, "
+                                         "(SELECT count(*) FROM guide_chunks c WHERE c.guide_id = g.id) "
+                                         "FROM guides g WHERE g.path = ?"));
+    s.Bind(1, path);
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<StoredGuide>();
+    return std::optional<StoredGuide>(StoredGuide{s.Int(0), DeletedGuide{path, s.Text(1), s.Text(2), s.Text(3), s.Int(4)}});
+  }
+
+  // "no guide `x.md` in the knowledge base", naming the stored guides of the same file name (a
+  // guide is named by the path it was imported as: `kb import guides/` stores `guides/x.md`).
+  std::string NoGuideMessage(const std::string& path) const {
+    std::string msg = "no guide `" + path + "` in the knowledge base";
+    const std::string name = fs::path(path).filename().string();
+    std::vector<std::string> same;
+    if (auto s = db->Prepare("SELECT path FROM guides ORDER BY path"); s.ok()) {
+      while (true) {
+        auto row = s->Step();
+        if (!row.ok() || !*row) break;
+        std::string stored = s->Text(0);
+        if (!name.empty() && fs::path(stored).filename().string() == name) same.push_back(std::move(stored));
+      }
+    }
+    if (!same.empty()) {
+      msg += same.size() == 1 ? " (a guide is stored as `" : " (guides are stored as `";
+      for (size_t i = 0; i < same.size() && i < 3; ++i) msg += (i ? "`, `" : "") + same[i];
+      msg += "`: a guide is named by the path it was imported as, as `vigil kb search` prints it)";
+    }
+    return msg;
+  }
+
+  // Deletes a stored guide, its chunks and their search entries, inside the open transaction
+  // (the chunks explicitly, not by cascade: the same rows whatever the foreign-key setting).
+  Status DeleteStoredGuide(int64_t guide_id) {
+    RETURN_IF_ERROR(DeleteEntries("chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = ?)", guide_id));
+    for (const char* sql : {"DELETE FROM guide_chunks WHERE guide_id = ?", "DELETE FROM guides WHERE id = ?"}) {
+      ASSIGN_OR_RETURN(Stmt del, db->Prepare(sql));
+      del.Bind(1, guide_id);
+      RETURN_IF_ERROR(del.Run());
+    }
+    return Status::Ok();
+  }
+
+  // Runs `del` (DeleteStoredIncident, DeleteStoredGuide) in one transaction that bumps the store's
+  // write generation, as a replaced version is deleted; both indexes are rebuilt from the store
+  // after it (a failure rolls everything back: nothing is deleted). A read-only store, or one whose
+  // write lock another process holds past the busy timeout, is said as such.
+  Status DeleteInOneTransaction(const std::function<Status()>& del) {
+    const std::string where = opts.db_path == ":memory:" ? std::string("the knowledge base") : opts.db_path;
+    if (sqlite3_db_readonly(db->raw(), "main") == 1) {
+      return FailedPreconditionError(where + " is read-only: nothing deleted");
+    }
+    auto said = [&](Status st) -> Status {
+      if (st.ok()) return st;
+      const int code = sqlite3_errcode(db->raw()) & 0xff;
+      if (code == SQLITE_READONLY) return FailedPreconditionError(where + " is read-only (" + st.message() + "): nothing deleted");
+      if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+        return UnavailableError(where + " is locked by another process's write (an import, or vigil serve recording a "
+                                "resolution) for more than 5 s: nothing deleted; try again when it is done");
+      }
+      return st;
+    };
+    Status s = [&]() -> Status {
+      ASSIGN_OR_RETURN(Prepared prep, PrepareImport());
+      Writer w(this, &prep);
+      RETURN_IF_ERROR(said(w.Begin()));
+      Status d = said(del());
+      if (!d.ok()) {
+        w.Rollback();
+        return d;
+      }
+      Status c = said(w.Commit());
+      if (!c.ok()) w.Rollback();
+      return c;
+    }();
+    signature_cache.reset();
+    category_words.reset();
+    signature_prefilter.reset();
+    return FinishImport(s);
+  }
+
   // Deletes the search entries that `where` selects (a condition on `entries` with one `?`, bound
   // to `key`) and their text rows, inside the open transaction. Their FAISS vectors and BM25
   // documents cannot be removed in place: both indexes are rebuilt after the import.
@@ -2855,26 +2947,29 @@ Result<Incident> KnowledgeBase::DeleteIncident(const std::string& id) {
                                    "` is an entry of the shipped knowledge pack (data/knowledge): it would come back "
                                    "with the next pack update; not deleted");
   }
-  // As a replaced version is deleted (DeleteStoredIncident), in one transaction that bumps the
-  // store's write generation; both indexes are rebuilt from the store after it.
-  Status s = [&]() -> Status {
-    ASSIGN_OR_RETURN(Impl::Prepared prep, impl_->PrepareImport());
-    Impl::Writer w(impl_.get(), &prep);
-    RETURN_IF_ERROR(w.Begin());
-    Status del = impl_->DeleteStoredIncident(id);
-    if (!del.ok()) {
-      w.Rollback();
-      return del;
-    }
-    Status c = w.Commit();
-    if (!c.ok()) w.Rollback();
-    return c;
-  }();
-  impl_->signature_cache.reset();
-  impl_->category_words.reset();
-  impl_->signature_prefilter.reset();
-  RETURN_IF_ERROR(impl_->FinishImport(s));
+  RETURN_IF_ERROR(impl_->DeleteInOneTransaction([&] { return impl_->DeleteStoredIncident(id); }));
   return stored;
+}
+
+Result<DeletedGuide> KnowledgeBase::DeleteGuide(const std::string& path) {
+  std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/true));
+  ASSIGN_OR_RETURN(std::optional<Impl::StoredGuide> g, impl_->FindGuide(path));
+  if (!g) return NotFoundError(impl_->NoGuideMessage(path));
+  if (path.starts_with("pack/")) {
+    return FailedPreconditionError("guide `" + path +
+                                   "` is a guide of the shipped knowledge pack (data/knowledge): it would come back "
+                                   "with the next pack update; not deleted");
+  }
+  RETURN_IF_ERROR(impl_->DeleteInOneTransaction([&] { return impl_->DeleteStoredGuide(g->id); }));
+  return g->deleted;
+}
+
+Result<bool> KnowledgeBase::HasGuide(const std::string& path) const {
+  std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->SyncWithStore(/*writing=*/false));
+  ASSIGN_OR_RETURN(std::optional<Impl::StoredGuide> g, impl_->FindGuide(path));
+  return g.has_value();
 }
 
 Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query) const {

@@ -211,6 +211,16 @@ struct KnowledgeStats {
   Json ToJson() const;
 };
 
+// A troubleshooting guide deleted by KnowledgeBase::DeleteGuide.
+struct DeletedGuide {
+  std::string path;  // the path it was imported as (`vigil kb search` prints it: `guide PATH: heading`)
+  std::string title, category, component;
+  int64_t chunks = 0;  // its chunks (search entries) deleted with it
+  // {"deleted_guide": {path, title, category, component, chunks}}: `vigil kb delete`'s line. No
+  // incident field at the top, so `vigil kb import` of that output says it and imports nothing for it.
+  Json ToJson() const;
+};
+
 // What the incident cache holds (KnowledgeBase::IncidentCache).
 struct IncidentCacheUsage {
   size_t incidents = 0;
@@ -254,6 +264,16 @@ class KnowledgeBase {
   // FailedPrecondition for a shipped pack entry (source `pack:...`: it would come back with the
   // next pack update). Returns the deleted incident. `vigil kb delete`.
   Result<Incident> DeleteIncident(const std::string& id);
+  // Deletes a stored troubleshooting guide (imported from Markdown), named by the path it was
+  // imported as, with all its chunks and their search entries, in one transaction as
+  // DeleteIncident (both indexes rebuilt after it). NotFound for no guide of that path (the message
+  // names a stored guide of the same file name, if any); FailedPrecondition for a guide of the
+  // shipped pack (path `pack/...`). Both deletes: FailedPrecondition for a read-only store,
+  // Unavailable when another process holds the store's write lock past the busy timeout (5 s);
+  // nothing is deleted then. `vigil kb delete`.
+  Result<DeletedGuide> DeleteGuide(const std::string& path);
+  // Whether a guide is stored under `path` (DeleteGuide's name for it).
+  Result<bool> HasGuide(const std::string& path) const;
 
   Result<std::vector<SearchHit>> Search(const SearchQuery& query) const;
 

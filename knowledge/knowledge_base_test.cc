@@ -2348,4 +2348,116 @@ TEST_CASE("DeleteIncident removes an incident, its signatures and search entries
   CHECK(packed->GetIncident("pack-x").ok());
 }
 
+// An outdated troubleshooting guide removed (KB5, 2026-12-04): `kb delete` removed incidents only, so a
+// wrong guide's chunks kept coming back in every search and recall.
+namespace {
+// Whether a search for `text` in `mode` returns a chunk of the guide stored as `path`.
+bool GuideFound(const KnowledgeBase& kb, const std::string& text, SearchMode mode, const std::string& path) {
+  SearchQuery q;
+  q.text = text;
+  q.mode = mode;
+  q.k = 20;
+  auto hits = kb.Search(q);
+  REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
+  for (const SearchHit& h : *hits) {
+    if (h.kind == SearchHit::Kind::kGuideChunk && h.guide_path == path) return true;
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("DeleteGuide removes a guide's chunks from SQLite and both indexes in one transaction; bad names said") {
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  const std::string nccl = kTestdata + "/guides/nccl.md";
+  const std::string query = "NCCL_SOCKET_IFNAME interface bootstrap ports";
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open((tmp.path / "kb.sqlite").string().c_str(), &raw) == SQLITE_OK);
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->Import(kTestdata + "/guides")->added > 0);
+    REQUIRE(kb->Import(kTestdata + "/incidents.jsonl")->added == 6);
+    const KnowledgeStats before = kb->Stats().value();
+    const int64_t chunks = CountRows(raw, "SELECT c.id FROM guide_chunks c JOIN guides g ON g.id = c.guide_id "
+                                          "WHERE g.path = 'knowledge/testdata/guides/nccl.md'");
+    REQUIRE(chunks >= 2);
+    REQUIRE(kb->HasGuide(nccl).value());
+    for (auto mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid})
+      REQUIRE(GuideFound(*kb, query, mode, nccl));
+
+    // A failure inside the transaction (after the entries' rows went) rolls everything back.
+    REQUIRE(sqlite3_exec(raw, "CREATE TRIGGER no_delete BEFORE DELETE ON guides BEGIN SELECT RAISE(ABORT, 'injected'); END",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto failed = kb->DeleteGuide(nccl);
+    CHECK_FALSE(failed.ok());
+    CHECK(failed.status().message().find("injected") != std::string::npos);
+    CHECK(kb->Stats()->guide_chunks == before.guide_chunks);
+    CHECK(kb->Stats()->index_vectors == before.index_vectors);
+    CHECK(CountRows(raw, "SELECT id FROM entries_text") == before.guide_chunks);
+    for (auto mode : {SearchMode::kLexical, SearchMode::kDense}) CHECK(GuideFound(*kb, query, mode, nccl));
+    REQUIRE(sqlite3_exec(raw, "DROP TRIGGER no_delete", nullptr, nullptr, nullptr) == SQLITE_OK);
+
+    // Another process holding the write lock past the busy timeout: said, nothing deleted.
+    REQUIRE(sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto locked = kb->DeleteGuide(nccl);
+    CHECK(locked.status().code() == StatusCode::kUnavailable);
+    CHECK(locked.status().message().find("is locked by another process's write") != std::string::npos);
+    CHECK(locked.status().message().find("nothing deleted") != std::string::npos);
+    REQUIRE(sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK(kb->HasGuide(nccl).value());
+
+    auto gone = kb->DeleteGuide(nccl);
+    REQUIRE_MESSAGE(gone.ok(), gone.status().ToString());
+    CHECK(gone->path == nccl);
+    CHECK(gone->title == "NCCL troubleshooting");
+    CHECK(gone->chunks == chunks);
+    CHECK(gone->ToJson().dump().starts_with(R"({"deleted_guide":{)"));
+    CHECK_FALSE(kb->HasGuide(nccl).value());
+    CHECK(kb->Stats()->guides == before.guides - 1);
+    CHECK(kb->Stats()->guide_chunks == before.guide_chunks - chunks);
+    CHECK(kb->Stats()->index_vectors == before.index_vectors - chunks);
+    CHECK(kb->Stats()->incidents == before.incidents);
+    CHECK(CountRows(raw, "SELECT id FROM entries_text") == before.guide_chunks - chunks);
+    CHECK(CountRows(raw, "SELECT id FROM entries WHERE kind = 'chunk' AND chunk_id NOT IN (SELECT id FROM guide_chunks)") == 0);
+    for (auto mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid})
+      CHECK_FALSE(GuideFound(*kb, query, mode, nccl));
+
+    // Bad names: the same path again, a file name alone, an incident's id.
+    auto again = kb->DeleteGuide(nccl);
+    CHECK(again.status().code() == StatusCode::kNotFound);
+    CHECK(again.status().message() == "no guide `" + nccl + "` in the knowledge base");
+    auto by_name = kb->DeleteGuide("xid.md");
+    CHECK(by_name.status().code() == StatusCode::kNotFound);
+    CHECK(by_name.status().message() ==
+          "no guide `xid.md` in the knowledge base (a guide is stored as `knowledge/testdata/guides/xid.md`: a guide "
+          "is named by the path it was imported as, as `vigil kb search` prints it)");
+    CHECK(kb->DeleteGuide("t-xid79").status().code() == StatusCode::kNotFound);
+    CHECK(kb->GetIncident("t-xid79").ok());
+    // Imported again: stored anew.
+    CHECK(kb->Import(nccl)->added == chunks);
+    CHECK(kb->DeleteGuide(nccl).ok());
+  }
+  sqlite3_close(raw);
+  auto kb = OpenOrDie(o);  // reopened: both index files agree with the store, the guide not back
+  CHECK_FALSE(kb->HasGuide(nccl).value());
+  CHECK(kb->Stats()->index_vectors == kb->Stats()->incidents + kb->Stats()->guide_chunks);
+  for (auto mode : {SearchMode::kLexical, SearchMode::kDense}) CHECK_FALSE(GuideFound(*kb, query, mode, nccl));
+  CHECK(kb->HasGuide(kTestdata + "/guides/xid.md").value());
+
+  // A shipped pack guide is not deleted: the next pack update would bring it back.
+  TempDir pack_dir;
+  fs::create_directories(pack_dir.path / "guides");
+  std::ofstream(pack_dir.path / "guides" / "g.md") << "# Pack guide\n\n## Steps\n\nReseat the zzpackguide cable.\n";
+  KnowledgeOptions with_pack = MemoryOptions();
+  with_pack.pack_dir = pack_dir.path.string();
+  with_pack.load_pack = true;
+  auto packed = OpenOrDie(with_pack);
+  REQUIRE(packed->HasGuide("pack/guides/g.md").value());
+  auto refused = packed->DeleteGuide("pack/guides/g.md");
+  CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(refused.status().message().find("shipped knowledge pack") != std::string::npos);
+  CHECK(packed->HasGuide("pack/guides/g.md").value());
+}
+
 }  // namespace vigil

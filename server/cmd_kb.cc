@@ -3,8 +3,9 @@
 //   vigil kb mine FILE [--miner builtin|llm]   prints the mined fields as JSON
 //   vigil kb search "text" [--k N] [--json] [--category C] [--component X] [--mode M]
 //   vigil kb stats [--json]
-//   vigil kb delete ID...            removes wrong incidents (not the shipped pack's); prints each
-//       as a JSON line, which `kb import` reads back
+//   vigil kb delete ID|PATH...       removes wrong incidents and outdated guides (by the path they
+//       were imported as; not the shipped pack's); prints each as a JSON line (an incident's
+//       `kb import` reads back)
 //   vigil kb resolve ID --root-cause CAT --fix TEXT --summary TEXT [--by NAME]
 //       the on-call engineer's resolution of incident ID of `vigil serve`'s store
 //       (<data_dir>/incidents.db), as POST /api/v1/incidents/ID/resolution does it, for when serve
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -197,21 +199,109 @@ int RunStats(const Config& config, const KbArgs& a) {
   return 0;
 }
 
-// Deletes each id (an unknown one or a pack entry is an error naming it; the others are deleted
-// all the same) and prints each deleted incident as a JSON line: a mistaken delete is undone by
-// importing that output (`vigil kb delete X > x.jsonl; vigil kb import x.jsonl`).
+// What one `vigil kb delete` argument names: an incident by its id or a guide by the path it was
+// imported as (as `vigil kb search` prints it). A name that is both is refused: `incident:NAME` or
+// `guide:NAME` says which (these prefixes are read only when the whole name is neither). Returns
+// the line printed for it: the deleted incident (which `vigil kb import` reads back) or the guide.
+Result<std::string> DeleteOne(KnowledgeBase& kb, const std::string& name) {
+  auto is_incident = [&kb](const std::string& id) -> Result<bool> {
+    Result<Incident> inc = kb.GetIncident(id);
+    if (inc.ok()) return true;
+    if (inc.status().code() == StatusCode::kNotFound) return false;
+    return inc.status();
+  };
+  ASSIGN_OR_RETURN(bool incident, is_incident(name));
+  ASSIGN_OR_RETURN(bool guide, kb.HasGuide(name));
+  if (incident && guide) {
+    return InvalidArgumentError("`" + name + "` is both an incident's id and a guide's path: not deleted; name one: `incident:" +
+                                name + "` or `guide:" + name + "`");
+  }
+  std::string key = name;
+  if (!incident && !guide) {
+    if (name.starts_with("guide:")) {
+      key = name.substr(6);
+      ASSIGN_OR_RETURN(guide, kb.HasGuide(key));
+      ASSIGN_OR_RETURN(bool other, is_incident(key));
+      if (!guide && other) {
+        return NotFoundError("no guide `" + key + "` in the knowledge base: `" + key + "` is an incident (`vigil kb delete " +
+                             key + "` deletes it)");
+      }
+      guide = true;
+    } else if (name.starts_with("incident:")) {
+      key = name.substr(9);
+      ASSIGN_OR_RETURN(incident, is_incident(key));
+      ASSIGN_OR_RETURN(bool other, kb.HasGuide(key));
+      if (!incident && other) {
+        return NotFoundError("no incident `" + key + "` in the knowledge base: `" + key + "` is a guide (`vigil kb delete " +
+                             key + "` deletes it)");
+      }
+      incident = true;
+    }
+  }
+  if (guide) {
+    ASSIGN_OR_RETURN(DeletedGuide g, kb.DeleteGuide(key));
+    return g.ToJson().dump();
+  }
+  if (incident) {
+    ASSIGN_OR_RETURN(Incident gone, kb.DeleteIncident(key));
+    return Json(gone).dump();
+  }
+  // Neither: the guide's message names a stored guide of the same file name, if any.
+  Result<DeletedGuide> none = kb.DeleteGuide(name);
+  if (none.ok()) return none->ToJson().dump();  // stored since HasGuide (another process's import)
+  std::string hint = none.status().message();
+  const size_t open = hint.find(" (");
+  hint = open == std::string::npos ? std::string() : hint.substr(open);
+  return NotFoundError("no incident `" + name + "` in the knowledge base, nor a guide of that path" + hint);
+}
+
+// Deletes each named incident or guide (an unknown name or a pack entry is an error naming it; the
+// others are deleted all the same; a read-only or locked store stops at the first, naming those not
+// tried) and prints each deleted one as a JSON line: a mistaken incident delete is undone by
+// importing that output (`vigil kb delete X > x.jsonl; vigil kb import x.jsonl`); a guide by
+// importing its Markdown file again. A name given twice is said and deleted once.
 int RunDelete(const Config& config, const KbArgs& a) {
+  // A store the user may not write (its file or its folder, where SQLite keeps its write-ahead log)
+  // is said before anything is opened; the knowledge base says the same of a connection SQLite opened
+  // read-only.
+  const std::string db_path = KnowledgeOptionsFromConfig(config).db_path;
+  for (const std::string& path : {db_path, std::filesystem::path(db_path).parent_path().string()}) {
+    std::error_code ec;
+    if (path.empty() || !std::filesystem::exists(path, ec)) continue;
+    if (::access(path.c_str(), W_OK) != 0) {
+      return ReportError(FailedPreconditionError(path + " is read-only: nothing deleted"));
+    }
+  }
   auto kb = OpenKb(config);
   if (!kb.ok()) return ReportError(kb.status());
   int failed = 0;
-  for (const std::string& id : a.delete_ids) {
-    auto gone = (*kb)->DeleteIncident(id);
-    if (!gone.ok()) {
-      std::fprintf(stderr, "vigil kb delete: %s\n", gone.status().message().c_str());
-      ++failed;
+  std::map<std::string, size_t> seen;  // name -> its argument number
+  for (size_t i = 0; i < a.delete_ids.size(); ++i) {
+    const std::string& name = a.delete_ids[i];
+    if (auto [it, fresh] = seen.emplace(name, i + 1); !fresh) {
+      std::fprintf(stderr, "vigil kb delete: warning: `%s` is named twice (arguments %zu and %zu); deleted once\n",
+                   name.c_str(), it->second, i + 1);
       continue;
     }
-    std::cout << Json(*gone).dump() << "\n";
+    Result<std::string> line = DeleteOne(**kb, name);
+    if (!line.ok()) {
+      std::fprintf(stderr, "vigil kb delete: %s\n", line.status().message().c_str());
+      ++failed;
+      // The store itself (locked, read-only): the names after it would fail the same way.
+      const Status st = line.status();
+      const std::string& why = st.message();
+      const bool store = st.code() == StatusCode::kUnavailable ||
+                         (st.code() == StatusCode::kFailedPrecondition &&
+                          why.find(" is read-only") != std::string::npos && why.ends_with("nothing deleted"));
+      if (store && i + 1 < a.delete_ids.size()) {
+        std::string rest;
+        for (size_t j = i + 1; j < a.delete_ids.size(); ++j) rest += (rest.empty() ? "`" : "`, `") + a.delete_ids[j];
+        std::fprintf(stderr, "vigil kb delete: not tried: %s`\n", rest.c_str());
+      }
+      if (store) break;
+      continue;
+    }
+    std::cout << *line << "\n";
   }
   return failed > 0 ? 1 : 0;
 }
@@ -332,8 +422,13 @@ CommandRunner SetupKb(CLI::App& sub) {
   search->add_flag("--no-guides", a->no_guides, "incidents only");
   auto* stats = sub.add_subcommand("stats", "counts by category, index and embedder");
   stats->add_flag("--json", a->stats_json, "print as JSON");
-  auto* del = sub.add_subcommand("delete", "delete wrong incidents by id (prints each as a JSON line that kb import reads back)");
-  del->add_option("ids", a->delete_ids, "incident ids (vigil kb search shows them)")->required();
+  auto* del = sub.add_subcommand("delete",
+                                  "delete wrong incidents by id and outdated guides by path (prints each as a JSON "
+                                  "line; an incident's kb import reads back)");
+  del->add_option("ids", a->delete_ids,
+                  "incident ids or guide paths, as vigil kb search shows them (incident:ID / guide:PATH when a name "
+                  "is both)")
+      ->required();
   auto* resolve = sub.add_subcommand(
       "resolve", "record the on-call engineer's resolution of a serve incident (as POST /api/v1/incidents/ID/resolution)");
   resolve->add_option("id", a->resolve_id, "the incident's id (GET /api/v1/incidents)")->required();

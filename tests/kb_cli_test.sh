@@ -108,6 +108,51 @@ printf '{"id":"inc-9","title":"wrong one","raw_text":"zzwrong","root_cause":"unk
 "$VIGIL" kb import "$tmp/wrong.jsonl" >/dev/null 2>&1
 "$VIGIL" kb delete inc-9 >"$tmp/undo.jsonl" 2>/dev/null
 json_check "delete: its output imports it back" 'j[0]["added"] == 1' -- "$VIGIL" kb import "$tmp/undo.jsonl"
+# An outdated troubleshooting guide deleted by the path it was imported as (KB5, 2026-12-04; before,
+# `kb delete` knew incidents only: "no incident `...`", and the guide's chunks stayed in every search).
+g=knowledge/testdata/guides/nccl.md
+check "delete: the guide is found before" 0 "guide $g: " -- "$VIGIL" kb search "NCCL_SOCKET_IFNAME interface" --k 10
+check "delete: a guide by its path" 0 '^\{"deleted_guide":\{"category":"[^"]*","chunks":[1-9][0-9]*,"component":"[^"]*","path":"knowledge/testdata/guides/nccl.md","title":"NCCL troubleshooting"\}\}$' \
+  -- "$VIGIL" kb delete "$g"
+"$VIGIL" kb search "NCCL_SOCKET_IFNAME interface" --k 10 2>/dev/null | grep -q "guide $g: " && bad "delete: the deleted guide still found by search"
+check "delete: a guide by its file name alone" 1 \
+  'no incident `xid.md` in the knowledge base, nor a guide of that path \(a guide is stored as `knowledge/testdata/guides/xid.md`: a guide is named by the path it was imported as' \
+  -- "$VIGIL" kb delete xid.md
+check "delete: guide: naming an incident" 1 'no guide `inc-9` in the knowledge base: `inc-9` is an incident \(`vigil kb delete inc-9` deletes it\)' \
+  -- "$VIGIL" kb delete guide:inc-9
+x=knowledge/testdata/guides/xid.md
+printf '{"id":"%s","title":"an id that is a path","raw_text":"zzpathid","root_cause":"unknown"}\n' "$x" >"$tmp/pathid.jsonl"
+"$VIGIL" kb import "$tmp/pathid.jsonl" >/dev/null 2>&1
+check "delete: a name both an incident and a guide refused" 1 \
+  "\`$x\` is both an incident's id and a guide's path: not deleted; name one: \`incident:$x\` or \`guide:$x\`" -- "$VIGIL" kb delete "$x"
+check "delete: incident: and guide: say which" 0 "^\{\"deleted_guide\":.*\"path\":\"$x\"" -- "$VIGIL" kb delete "guide:$x" "incident:$x"
+"$VIGIL" kb import "$g" >/dev/null 2>&1
+"$VIGIL" kb delete "$g" "$g" >"$tmp/undo_guide.jsonl" 2>"$tmp/twice.err"; rc=$?
+{ [ $rc = 0 ] && [ "$(wc -l <"$tmp/undo_guide.jsonl")" = 1 ] &&
+  grep -q "\`$g\` is named twice (arguments 1 and 2); deleted once" "$tmp/twice.err"; } ||
+  bad "delete: the same path twice: rc=$rc, $(cat "$tmp/twice.err" "$tmp/undo_guide.jsonl")"
+check "delete: a guide's line imported back says how it comes back" 0 \
+  "undo_guide.jsonl:1: warning: a guide deleted by \`vigil kb delete\` \(\`$g\`\), not an incident: a guide comes back by importing its Markdown file \(\`vigil kb import $g\`\); skipped" \
+  -- "$VIGIL" kb import "$tmp/undo_guide.jsonl"
+# Another process's write lock (an import running): said after SQLite's 5 s wait, nothing deleted,
+# the names after it not tried.
+"$PY" -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN IMMEDIATE"); print("locked", flush=True); time.sleep(20)' \
+  "$tmp/var/kb.sqlite" >"$tmp/lock.out" &
+lock_pid=$!
+for _ in $(seq 50); do grep -q locked "$tmp/lock.out" 2>/dev/null && break; sleep 0.1; done
+check "delete: a locked store said" 1 "kb.sqlite is locked by another process's write .*: nothing deleted; try again when it is done" \
+  -- "$VIGIL" kb delete inc-9 "$x"
+check "delete: a locked store: the rest not tried" 1 "not tried: \`$x\`" -- "$VIGIL" kb delete inc-9 "$x"
+kill "$lock_pid" 2>/dev/null; wait "$lock_pid" 2>/dev/null
+json_check "delete: nothing deleted while locked" 'j[0]["incident"]["id"] == "inc-9"' \
+  -- "$VIGIL" kb search "zzwrong" --k 1 --json --mode lexical
+# A store the user may not write (as root, run as nobody against a copy of the store).
+mkdir -p "$tmp/ro"; cp -a "$tmp/var/." "$tmp/ro/"; chmod -R a+rX,a-w "$tmp/ro"; chmod a+x "$tmp"
+as_user=(); [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+check "delete: a read-only store said" 1 "ro/kb.sqlite is read-only: nothing deleted" \
+  -- env VIGIL_DATA_DIR="$tmp/ro" "${as_user[@]}" "$VIGIL" kb delete inc-9
+chmod -R u+w "$tmp/ro"
 # On-call history as the team has it (WALKK2): a Slack channel export (day files of JSON arrays,
 # threads as incidents), a Mattermost bulk export, a tracker's .json, a postmortem in Markdown.
 # Before: .json an unsupported file type (exit 2), Mattermost lines rejected as untitled
