@@ -1128,7 +1128,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     report.diagnosis.evidence.push_back(std::move(*pod_place));
   }
   if (pod_unplaced) SayAlertPod(*c.alert, facts.layers, report);
-  for (Evidence& e : SeenBefore(*options_.kb, facts, report.diagnosis)) {
+  for (Evidence& e : options_.seen_before ? SeenBefore(*options_.kb, facts, report.diagnosis) : std::vector<Evidence>()) {
     e.id = FreeEvidenceId(report.diagnosis);
     report.trace.push_back(Json{{"agent", "seen_before"}, {"incident", e.source.substr(3)}, {"said", e.detail}});
     report.diagnosis.evidence.push_back(std::move(e));

@@ -42,6 +42,10 @@ struct DiagnosisAgentOptions {
   size_t log_line_budget = 20'000;    // lines kept for reasoning (signature matches always kept)
   size_t log_byte_budget = 4u << 20;  // bytes of line text kept for reasoning (the same rule)
   Clock* clock = nullptr;
+  // SeenBefore: the team's past incidents whose text shows a line this log's signatures matched,
+  // cited as context (agents/README.md). false leaves the step out (bench/seen_before_bench.cc
+  // measures its cost with and without it).
+  bool seen_before = true;
 };
 
 struct DiagnosisReport {

@@ -44,6 +44,7 @@
 #include <thread>
 
 #include "bench/bench_cpu.h"
+#include "bench/bench_pack.h"
 #include "core/json.h"
 #include "core/logging.h"
 #include "knowledge/knowledge_base.h"
@@ -112,26 +113,6 @@ Result<std::vector<Query>> LoadQueries(const std::string& path) {
     auto j = ParseJson(l, path + ":" + std::to_string(line));
     if (!j.ok()) return j.status();
     out.push_back({j->value("query", ""), j->value("expected", "")});
-  }
-  return out;
-}
-
-Result<std::vector<Incident>> LoadPack(const std::string& dir) {
-  std::vector<Incident> out;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(fs::path(dir) / "pack")) {
-    if (e.path().extension() == ".jsonl") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(f.string()));
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) {
-      if (l.empty()) continue;
-      ASSIGN_OR_RETURN(Json j, ParseJson(l, f.string()));
-      ASSIGN_OR_RETURN(Incident inc, FromJson<Incident>(j, f.string()));
-      out.push_back(std::move(inc));
-    }
   }
   return out;
 }
@@ -414,7 +395,7 @@ int64_t StorePageSize(const std::string& path) {
 int Scale(const std::string& pack, const std::vector<Query>& queries, const std::vector<size_t>& sizes,
           const ScaleOptions& so) {
   const std::string& index = so.index;
-  auto base = LoadPack(pack);
+  auto base = bench::LoadPackIncidents(pack);
   if (!base.ok() || base->empty()) {
     std::fprintf(stderr, "kb_bench: cannot load the pack from %s\n", pack.c_str());
     return 1;
