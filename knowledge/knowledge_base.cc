@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -499,6 +500,12 @@ class KnowledgeBase::Impl {
   mutable std::optional<std::vector<CompiledSignature>> signature_cache;
   // word -> categories (LoadCategoryWords); reset with signature_cache.
   mutable std::optional<std::map<std::string, std::set<std::string>>> category_words;
+  // The shipped pack's incidents' root_cause, title and symptoms that category_words is made of:
+  // a scan of the whole incidents table (nothing indexes `source`), kept until the pack's incidents
+  // change (a pack reload, a pack incident written, another process's write), not remade after every
+  // import as category_words is (KB5: a folder of postmortems imported into a store of N incidents
+  // scanned all N once per file).
+  mutable std::optional<std::vector<std::array<std::string, 3>>> pack_word_rows;
   std::map<std::string, std::string> category_summary;  // the taxonomy's summaries
   // The cache's patterns in cache order: which of them can match a line (built with the cache).
   mutable std::optional<LiteralPrefilter> signature_prefilter;
@@ -794,6 +801,7 @@ class KnowledgeBase::Impl {
     }
     signature_cache.reset();
     category_words.reset();
+    pack_word_rows.reset();
     signature_prefilter.reset();
     synced_data_version = data_version;
     tried_files.clear();
@@ -1062,13 +1070,20 @@ class KnowledgeBase::Impl {
       std::replace(spaced.begin(), spaced.end(), '_', ' ');
       if (cat != "unknown") add(cat, spaced);
     }
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT root_cause, title, symptoms FROM incidents "
-                                         "WHERE source >= 'pack:' AND source < 'pack;' AND root_cause != 'unknown'"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      add(s.Text(0), s.Text(1));
-      add(s.Text(0), s.Text(2));
+    if (!pack_word_rows) {
+      std::vector<std::array<std::string, 3>> rows;
+      ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT root_cause, title, symptoms FROM incidents "
+                                           "WHERE source >= 'pack:' AND source < 'pack;' AND root_cause != 'unknown'"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        rows.push_back({s.Text(0), s.Text(1), s.Text(2)});
+      }
+      pack_word_rows = std::move(rows);
+    }
+    for (const auto& [cat, title, symptoms] : *pack_word_rows) {
+      add(cat, title);
+      add(cat, symptoms);
     }
     category_words = std::move(out);
     return Status::Ok();
@@ -1634,6 +1649,7 @@ class KnowledgeBase::Impl {
                           const std::vector<std::pair<std::string, std::string>>& new_categories,
                           const std::string& file, ImportReport* report, Prepared& prep, Writer& w,
                           std::vector<std::string>* added_categories) {
+    bool wrote_pack = false;  // a pack incident written: pack_word_rows is read again
     for (const auto& [id, layer] : new_categories) {
       prep.insert_category.Reset();
       prep.insert_category.Bind(1, id).Bind(2, layer);
@@ -1893,12 +1909,14 @@ class KnowledgeBase::Impl {
         if (check_near) recent.Add(entry, v, sketch, list);
         seen_hashes[hash] = inc.id;
         seen_ids.insert(inc.id);
+        wrote_pack = wrote_pack || inc.source.starts_with("pack:");
         ++report->added;
         RETURN_IF_ERROR(w.Written());
       }
     }
     signature_cache.reset();
     category_words.reset();
+    if (pack_reload || wrote_pack) pack_word_rows.reset();
     return Status::Ok();
   }
 
