@@ -1023,6 +1023,24 @@ std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>
 
 namespace {
 
+// Which entry of torchrun's error summary line `k` of `log` lies in (PLC8): kRootCause under "Root
+// Cause (first observed failure):", kOtherFailure under "Failures:" (torchrun lists there the other
+// ranks' failures, often the watchdog's SIGABRT of ranks that waited on the first), kNoEntry outside
+// both. Read looking up from the line to the heading, stopping at a rule line ("-----", "=====") or
+// at most 24 lines up (an entry holds a few fields).
+enum class TorchrunEntry { kNoEntry, kRootCause, kOtherFailure };
+TorchrunEntry TorchrunEntryOf(const CaseLog& log, size_t k) {
+  static const std::regex kRule(R"(^\s*(?:\d+:\s*)?(?:-{8,}|={8,})\s*$)");
+  for (size_t i = k + 1, n = 0; i-- > 0 && n++ < 24;) {
+    const std::string& t = log.lines[i].text;
+    if (t.size() > 300) return TorchrunEntry::kNoEntry;
+    if (t.find("Root Cause (first observed failure)") != std::string::npos) return TorchrunEntry::kRootCause;
+    if (t.find("Failures:") != std::string::npos && t.find("Failures:") + 12 >= t.size()) return TorchrunEntry::kOtherFailure;
+    if (i != k && std::regex_match(t, kRule)) return TorchrunEntry::kNoEntry;
+  }
+  return TorchrunEntry::kNoEntry;
+}
+
 // The case's node a torchrun report's or srun's host names, by node_names.h's rule (CaseNodes):
 // "slm-03.cluster.local" or "SLM-03" for slm-03, "slm-03" for slm-03.cluster.local; empty when it
 // names no node of the case.
@@ -1056,7 +1074,8 @@ std::string SourceNoteNode(const Topology& t, const std::string& source) {
 // "NODE-3.cluster.local/kern.log" for node-3 too); else, since RG21, the node of the `ssh` command
 // the source is ("ssh gpu-f02 dmesg -T") or of its parenthesised note (SourceNoteNode); since PLC5
 // the node of the pod a `kubectl logs|exec POD` or `kubectl describe pod POD` source names, once
-// the case ties the pod (kube_pods.h); "" when none (a file name is none).
+// the case ties the pod (kube_pods.h); since PLC8 the host of a shell prompt the source starts with
+// ("priya@gpu-a03:~$ nvidia-smi"); "" when none (a file name is none).
 std::string SourceNode(const Topology& t, const std::string& source) {
   std::string first = source.substr(0, source.find('/'));
   if (t.nodes.count(first)) return first;
@@ -1075,6 +1094,11 @@ std::string SourceNode(const Topology& t, const std::string& source) {
     for (const std::string& pod : {KubectlPodTarget(source), KubectlDescribedPod(source)}) {
       if (pod.empty()) continue;
       if (std::string n = t.names.Find(pod); !n.empty()) return n;
+    }
+    // A shell prompt as the source ("priya@gpu-a03:~$ sudo dmesg -T | tail -4", PLC8): the command ran
+    // on the prompt's host, unless it ran elsewhere through ssh/srun/kubectl (read above).
+    if (std::string host = PromptHost(source); !host.empty()) {
+      if (std::string n = t.names.Find(host); !n.empty()) return n;
     }
   }
   return SourceNoteNode(t, source);
@@ -4897,6 +4921,26 @@ bool OomGatheringFullStateDict(const DiagnosisCase& c) {
     }
   }
   return false;
+}
+
+// PyTorch's CUDA OOM message names the GPU that ran out: "GPU 3 has a total capacity of 79.10 GiB of
+// which 5.06 GiB is free". The distinct GPU indices such lines name across the case's logs (a grep of
+// the run log for that phrase lists one line a rank that ran out); PLC8. A demand every GPU's rank
+// makes alike (a longer sequence, a bigger batch) runs each out: kOomGpusJobWide or more GPUs out of
+// memory is the job's configuration, not one GPU.
+constexpr size_t kOomGpusJobWide = 4;
+size_t GpusOutOfMemory(const DiagnosisCase& c) {
+  static const std::regex kCapacity(R"(\bGPU (\d{1,2}) has a total capacity of [\d.]+ [GMK]i?B of which)");
+  std::set<int> gpus;
+  for (const CaseLog& log : c.logs) {
+    for (const auto& line : log.lines) {
+      const std::string& t = line.text;
+      if (t.size() > 4000 || t.find(" has a total capacity of ") == std::string::npos) continue;
+      std::smatch m;
+      if (std::regex_search(t, m, kCapacity)) gpus.insert(ParseInt32(m.str(1)).value_or(-1));
+    }
+  }
+  return gpus.size();
 }
 
 ComponentHint HintFromTarget(const std::string& target) {
@@ -10539,8 +10583,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (gi > 0) extra_left -= w;
       const bool history = history_cats.count(cat) > 0;
       if (history) w *= kHistoryFactor;
-      for (size_t k = 0; k < g.matches.size() && k < kExamplesPerSignature; ++k) {
-        const SignatureMatch& m = *g.matches[k];
+      // torchrun's summary names the failure it saw first: where the signature's first line is in
+      // another rank's entry (under "Failures:"), the root cause entry's line leads it instead (the
+      // weight and the place).
+      std::vector<const SignatureMatch*> matches = g.matches;
+      auto entry_of = [&](const SignatureMatch* m) {
+        auto [li, ki] = flat.refs[m->line_index];
+        return TorchrunEntryOf(c.logs[li], ki);
+      };
+      if (!matches.empty() && entry_of(matches.front()) == TorchrunEntry::kOtherFailure) {
+        std::stable_partition(matches.begin(), matches.end(),
+                              [&](const SignatureMatch* m) { return entry_of(m) == TorchrunEntry::kRootCause; });
+      }
+      for (size_t k = 0; k < matches.size() && k < kExamplesPerSignature; ++k) {
+        const SignatureMatch& m = *matches[k];
         auto [li, ki] = flat.refs[m.line_index];
         const CaseLog& log = c.logs[li];
         Observation o;
@@ -13065,6 +13121,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // FULL_STATE_DICT, summon_full_params) is the export code's demand: the unsharded model does not fit
   // one GPU whichever GPU runs it - the job's, not that GPU (PLC7: realistic20 rl20-28, rank 0's
   // eval-time export, answered on its GPU).
+  // The OOM message on many GPUs alike ("GPU 0 ... GPU 7 has a total capacity of 79.10 GiB of which
+  // 5.1 GiB is free"): every rank's demand outgrew its GPU - the job's configuration (PLC8:
+  // realistic22 rl22-14, a doubled sequence length answered on the GPU the first traceback named).
+  if (beliefs.Score("cuda_oom") > 0 && GpusOutOfMemory(c) >= kOomGpusJobWide) {
+    beliefs.SetJobWide("cuda_oom");
+    trace.push_back({{"type", "thought"},
+                     {"text", "the CUDA OOM message names " + std::to_string(GpusOutOfMemory(c)) +
+                                  " GPUs out of memory alike: the job's demand, not one GPU"}});
+  }
   if (beliefs.Score("cuda_oom") > 0 && OomGatheringFullStateDict(c)) {
     beliefs.SetJobWide("cuda_oom");
     trace.push_back({{"type", "thought"},

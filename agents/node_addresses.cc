@@ -16,15 +16,14 @@ std::vector<std::string> Words(std::string_view line) {
   return out;
 }
 
-// The host a shell prompt names: "user@gpu-07:~$ ..." / "[root@gpu-07 ~]# ..."; "" for none.
+}  // namespace
+
 std::string PromptHost(std::string_view line) {
   static const std::regex kPrompt(R"(^\s*\[?[A-Za-z0-9._-]+@([A-Za-z0-9._-]+)[: ][^$#]*[$#]\s)");
   std::match_results<std::string_view::const_iterator> m;
   if (!std::regex_search(line.begin(), line.end(), m, kPrompt)) return "";
   return m.str(1);
 }
-
-}  // namespace
 
 std::string NodeAddress(std::string_view address) {
   if (!IsIpAddress(address)) return "";

@@ -53,6 +53,11 @@ class AddressReader {
 // "" for none (a line over 2000 bytes, no such wording, an address no node holds).
 std::string FailedConnectAddress(std::string_view line);
 
+// The host a shell prompt at the start of `line` names: "gpu-07" for "user@gpu-07:~$ nvidia-smi" or
+// "[root@gpu-07 ~]# dmesg -T" (bash's default prompts; the prompt's "$"/"#" then a blank); "" for
+// none. A log source that is such a prompt line names the node its output was written on (PLC8).
+std::string PromptHost(std::string_view line);
+
 // `address` as node_names.h's NodeNameKey writes it when it is an IP address some node (or pod) could
 // hold, else "" (no address, or one SharedByEveryHost).
 std::string NodeAddress(std::string_view address);
