@@ -5,8 +5,10 @@
 # lease the second waits for the first, and both measure the GPU alone (about the single-run BF16
 # figure); without it they ran together and each measured about half. Then a third run with a 1 s
 # limit while a fourth holds GPU 0: `unavailable`, "not run: another process on this host held GPU 0
-# ...". Then e (vigil probe run) and f (vigil-probe by hand, started while e holds GPU 0: it waits). Writes
-# $OUT/lease_{a..f}.json and prints one summary line per run.
+# ...". Then e (vigil probe run) and f (vigil-probe by hand, started while e holds GPU 0: it waits).
+# Then g/h and i/j: a kernel launch beside another process's GEMM, with the lease (it waits) and
+# without (separate lock folders: it times the GEMM). Writes $OUT/lease_{a..j}.json and prints one
+# summary line per run.
 #   bash probes/gpu/lease_demo.sh .device
 set -u
 dev=${1:-.device}
@@ -14,7 +16,6 @@ out=${OUT:-/tmp/vigil-out}
 mkdir -p "$out"
 export LD_LIBRARY_PATH="$dev/lib:$dev/minlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 vigil="$dev/vigil"
-exec_spec="local:binary=$dev/vigil-probe,lock_dir=$out/locks"
 mkdir -p "$out/locks"
 summary() {  # name rc t0 t1: one line from $out/lease_NAME.json
   python3 - "$out/lease_$1.json" "$1" "$2" "$3" "$4" <<'PY'
@@ -26,13 +27,15 @@ except Exception as e:
     print(f"lease_{name}: exit {rc}, no result ({e})"); sys.exit()
 m = r.get("metrics", {})
 bf16 = next((v for k, v in m.items() if "bf16" in k and "tflops" in k), None)
+shown = f"bf16_tflops {bf16}" if bf16 is not None else f"metrics {json.dumps(m)[:200]}"
 print(f"lease_{name}: exit {rc} wall {t1 - t0:.2f} s (from {t0:.2f} to {t1:.2f}) status {r['status']} "
-      f"bf16_tflops {bf16} probe {r.get('duration_s')} s reason {r.get('reason', '')[:200]}")
+      f"{shown} probe {r.get('duration_s')} s reason {r.get('reason', '')[:200]}")
 PY
 }
-run() {  # name time-limit
+run() {  # name time-limit [probe [lock dir]]
   local t0=$(date +%s.%N)
-  "$vigil" --log-level warn probe run gpu.gemm --target gpu0 --allow-intrusive --executor "$exec_spec" \
+  "$vigil" --log-level warn probe run "${3:-gpu.gemm}" --target gpu0 --allow-intrusive \
+    --executor "local:binary=$dev/vigil-probe,lock_dir=${4:-$out/locks}" \
     --time-limit "$2" --json >"$out/lease_$1.json" 2>"$out/lease_$1.err"
   local rc=$? t1=$(date +%s.%N)
   summary "$1" "$rc" "$t0" "$t1"
@@ -59,3 +62,18 @@ t0=$(date +%s.%N)
 rc=$? t1=$(date +%s.%N)
 summary f "$rc" "$t0" "$t1"  # lease_f: the vigil-probe run by hand
 wait $e
+# g and h (VER6): gpu.kernel_launch takes its GPU's lease shared, so h, started while g's GEMM holds
+# GPU 0, waits for it and times the launch round trip on a quiet GPU. i and j: the same pair with
+# separate lock folders (two hosts' worth of locks, no lease between them): j runs beside i's GEMM
+# and times it (the 2,45x us fail of runs 28-37).
+run g 60 &
+g=$!
+sleep 0.5
+run h 60 gpu.kernel_launch
+wait $g
+mkdir -p "$out/locks_i" "$out/locks_j"
+run i 60 gpu.gemm "$out/locks_i" &
+i=$!
+sleep 0.5
+run j 60 gpu.kernel_launch "$out/locks_j"
+wait $i
