@@ -72,6 +72,14 @@ Status CheckBody(std::string_view body, const AlertmanagerLimits& limits) {
     return ResourceExhaustedError("body: " + std::to_string(body.size()) + " bytes, more than the limit of " +
                                   std::to_string(limits.max_body_bytes));
   }
+  // UTF-16 (a file saved by PowerShell's `>` or Out-File, posted or passed to --alert): a byte order
+  // mark, or a NUL as the first or second byte (JSON text starts with ASCII; a NUL in valid JSON is
+  // escaped). Said as what it is rather than "not valid UTF-8 at byte 0" or a JSON syntax error.
+  const bool bom16 = body.size() >= 2 && ((body[0] == '\xFF' && body[1] == '\xFE') || (body[0] == '\xFE' && body[1] == '\xFF'));
+  if (bom16 || (body.size() >= 2 && (body[0] == '\0' || body[1] == '\0'))) {
+    return Bad("body", "UTF-16 text, not UTF-8 (as PowerShell's `>` or Out-File writes it): save it as UTF-8, e.g. "
+                       "`iconv -f UTF-16 -t UTF-8`, or Out-File -Encoding utf8");
+  }
   size_t bad = 0;
   if (!IsValidUtf8(body, &bad)) return Bad("body", "not valid UTF-8 at byte " + std::to_string(bad));
   return Status::Ok();

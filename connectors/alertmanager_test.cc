@@ -120,6 +120,22 @@ TEST_CASE("alertmanager webhook: bad input is an error naming the field") {
   // Non-UTF-8: the byte offset of the bad sequence.
   std::string latin1 = Replace(kWebhook, "thermally", "th\xe9rmally");
   CHECK(ErrorOf(latin1) == "body: not valid UTF-8 at byte " + std::to_string(latin1.find('\xe9')));
+  // UTF-16 (PowerShell's `>` / Out-File; with a byte order mark or without): said, with the way out.
+  // Before (RVU's finding): "not valid UTF-8 at byte 0" with a BOM, a JSON syntax error without one.
+  auto utf16 = [](std::string_view ascii, bool bom) {
+    std::string out = bom ? std::string("\xFF\xFE") : std::string();
+    for (char c : ascii) {
+      out += c;
+      out += '\0';
+    }
+    return out;
+  };
+  const std::string want16 = "body: UTF-16 text, not UTF-8 (as PowerShell's `>` or Out-File writes it): save it as UTF-8";
+  CHECK(ErrorOf(utf16(kWebhook, true)).find(want16) == 0);
+  CHECK(ErrorOf(utf16(kWebhook, false)).find(want16) == 0);
+  CHECK(ErrorOf(std::string("\xFE\xFF") + std::string("\0{", 2)).find(want16) == 0);
+  // Twin: a valid UTF-8 body with a NUL escaped in a string is no UTF-16.
+  CHECK(ParseAlertmanagerWebhook(Replace(kWebhook, "thermally", "therm\\u0000ally")).ok());
   // Huge bodies: refused before parsing.
   AlertmanagerLimits small;
   small.max_body_bytes = 100;

@@ -141,6 +141,11 @@ check "log: UTF-16BE on stdin" 0 '^root_cause: +ib_link_failure' -- \
   bash -c '"$@" < "'"$TMP"'/pasted-utf16be.log"' _ "${V[@]}" diagnose --log - --no-probes
 { printf '\xef\xbb\xbf'; sed 's/$/\r/' "$TMP/kern.log"; } > "$TMP/kern-bom-crlf.log"
 check "log: UTF-8 BOM and CRLF" 0 '^component: +gpu-a17' -- "${V[@]}" diagnose --log "$TMP/kern-bom-crlf.log" --no-probes
+# An alert saved as UTF-16 is refused (exit 2) as what it is, with the way out; before: "not valid
+# UTF-8 at byte 0" (RVU's finding, mended by the lead).
+printf '{"version":"4","status":"firing","alerts":[]}' | iconv -f utf-8 -t utf-16 > "$TMP/alert-utf16.json"
+check "alert: UTF-16 said" 2 'body: UTF-16 text, not UTF-8 .*save it as UTF-8' -- \
+  "${V[@]}" diagnose --alert "$TMP/alert-utf16.json"
 # A log of more than the load limit's million lines (a long run's stderr with NCCL_DEBUG=INFO): its
 # failure is at the end, and the lines past the limit were the ones dropped, so the answer was
 # `unknown`, exit 0 (RVU, 2026-12-04). The last million lines are read now, and the note says so.
