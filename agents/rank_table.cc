@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "core/ascii.h"
 #include "core/parse.h"
 
 namespace vigil {
@@ -20,11 +21,6 @@ std::string Trim(const std::string& s) {
   if (b == std::string::npos) return "";
   size_t e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
-}
-
-std::string Lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
 }
 
 // The cells of `line`: '|'-separated (a Markdown table's outer bars dropped) when `bars`, else
@@ -61,7 +57,7 @@ bool IsRankHeader(const std::string& cell) {
 }
 
 bool IsHostHeader(const std::string& cell) {
-  const std::string l = Lower(cell);
+  const std::string l = AsciiLower(cell);
   return l == "host" || l == "hostname" || l == "node" || l == "nodename" || l == "node_name";
 }
 
@@ -108,7 +104,7 @@ struct ColumnKind {
 };
 ColumnKind KindOf(const RankTable& t, size_t col) {
   ColumnKind k;
-  const std::string name = Lower(t.columns[col]);
+  const std::string name = AsciiLower(t.columns[col]);
   static const std::regex kUnit(R"((?:[_ -](ms|s|us|sec|secs)|\(\s*(ms|s|us|sec)\s*\)|\[\s*(ms|s|us|sec)\s*\])$)");
   static const std::regex kTimeWord(R"(time|latency|duration|elapsed)");
   // Rates and counts are no durations: bigger is faster ("tokens_s", "samples/s", "tflops").
@@ -191,7 +187,7 @@ std::vector<RankTable> FindRankTables(const std::vector<std::string>& lines) {
   for (size_t i = 0; i < n; ++i) {
     const std::string& line = lines[i];
     if (line.size() > kMaxTableLineBytes) continue;
-    const std::string lower = Lower(line);
+    const std::string lower = AsciiLower(line);
     if (lower.find("rank") == std::string::npos) continue;
     const bool bars = line.find('|') != std::string::npos;
     std::vector<std::string> head = Cells(line, bars);
@@ -319,7 +315,7 @@ std::optional<RankTableOddValue> FindRankTableOddValue(const std::vector<std::st
         continue;
       }
       std::map<std::string, std::set<int>> ranks_of;
-      for (const RankTable::Row& r : t.rows) ranks_of[Lower(r.cells[col])].insert(r.rank);
+      for (const RankTable::Row& r : t.rows) ranks_of[AsciiLower(r.cells[col])].insert(r.rank);
       if (ranks_of.size() != 2) continue;  // all agree, or more than one rank apart
       auto most = ranks_of.begin(), least = std::next(ranks_of.begin());
       if (most->second.size() < least->second.size()) std::swap(most, least);
