@@ -19,6 +19,11 @@
 #include "agents/clock_reasons.h"
 #include "agents/rising_counter.h"
 #include "agents/missing_gpu.h"
+#include "agents/alert_clock.h"
+#include "agents/alert_gpu_check.h"
+#include "agents/alert_gpu_util.h"
+#include "agents/alert_severity.h"
+#include "agents/alert_xid.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
 #include "agents/rank_exit.h"
@@ -9404,11 +9409,17 @@ bool RestsOnAlertAlone(const DiagnosisCase& c, const std::string& alert_node, co
 // its number), or a signature's row of the alert's own line (AlertFactsLog) for a device category
 // that AlertFactWeight counts fully (a gpu, host or network fact other than a work-completion
 // status, or an Xid whose meaning is `cat`: NamesXidOf). Not the line read like an incident (a lexical look-alike states no fact).
+// AO5's ranking of a low-GPU-utilisation alert's likeliest causes (AddAlertGpuUtilLow): the alert's
+// words rank a symptom's causes, they state no fact of either (AlertStatesFact skips it).
+constexpr const char* kGpuUtilLowDetail =
+    "GPU utilisation low: GPUs waiting for input, most often the input pipeline, else the host link (PCIe) feeding them";
+
 bool AlertStatesFact(const std::vector<Observation>& observations, const std::string& cat, const std::string& layer) {
   for (const Observation& o : observations) {
     auto it = o.deltas.find(cat);
     if (it == o.deltas.end() || it->second <= 1e-3) continue;
     const Evidence& e = o.evidence;
+    if (e.detail.rfind(kGpuUtilLowDetail, 0) == 0) continue;  // a symptom's ranking (AO5)
     if (e.kind == EvidenceKind::kAlert) return true;
     if (!FromAlertFactsLog(e)) continue;
     const std::string xid_cat = e.kind == EvidenceKind::kLog ? cat : std::string();
@@ -9814,7 +9825,7 @@ constexpr double kDcgmMemoryHealthMaxConfidence = 0.25;
 // expression), already supports either (one fact counts once).
 template <typename BeliefsT>
 void AddAlertPair(const DiagnosisCase& c, const std::string& job, const char* first, const char* second,
-                  const std::string& detail, BeliefsT& beliefs) {
+                  const std::string& detail, BeliefsT& beliefs, int words_gpu = -1) {
   const std::pair<const char*, double> pair[] = {{first, kMetricWeight}, {second, kMetricWeight * 0.75}};
   for (const auto& [category, weight] : pair) {
     if (AlertLineSupports(beliefs.observations(), category)) return;
@@ -9833,6 +9844,7 @@ void AddAlertPair(const DiagnosisCase& c, const std::string& job, const char* fi
     o.deltas[category] = weight;
     o.hint.node = AlertNode(*c.alert).second;
     o.hint.gpu = GpuOf(c.alert->labels);
+    if (o.hint.gpu < 0) o.hint.gpu = words_gpu;  // the GPU the reading's own words name (AO5)
     o.hint.job = job;
     o.time_ms = c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms : kNoTime;
     beliefs.Add(std::move(o));
@@ -9896,6 +9908,107 @@ void AddAlertMissingGpu(const DiagnosisCase& c, const std::string& job, BeliefsT
   if (said.empty()) return;
   AddAlertPair(c, job, "gpu_fallen_off_bus", "gpu_firmware_error", kMissingGpuDetail + (" (the alert: " + Utf8Prefix(said, 160) + ")"),
                beliefs);
+}
+
+// AO5's readings of an alert alone (alert_gpu_check.h, alert_xid.h, alert_clock.h): each a fact the
+// alert states and does not split between two causes, read as AddAlertPair's ranked pair (the first
+// cause at a metric condition's weight, the second at three quarters of it) and capped at
+// kAo5PairMaxConfidence (CapPairReading), only with no first-hand evidence (AlertIsAllEvidence) and
+// not when the alert's own line already supports either cause.
+constexpr const char* kGpuCheckDetail =
+    "a GPU health check failed without saying what it found: most often a row remap failure, else uncorrectable "
+    "ECC errors (nvidia-smi -q -d ROW_REMAPPER,ECC and the check's own output split them)";
+constexpr const char* kSmiFailedDetail =
+    "nvidia-smi failing: the driver does not reach a GPU, off the bus or its firmware (GSP) failed, which the "
+    "alert does not say (nvidia-smi -L, the kernel log's Xid 79 / 119 / 120 and lspci split them)";
+constexpr const char* kSmiHungDetail =
+    "nvidia-smi hanging: the driver waits on a GPU whose firmware (GSP) does not answer, or one off the bus, "
+    "which the alert does not say (the kernel log's Xid 119 / 120 / 79 splits them)";
+constexpr const char* kUncodedXidDetail =
+    "an Xid whose code the alert does not give: most often a GPU off the bus (Xid 79) or its firmware (GSP) "
+    "failing (Xid 119 / 120), which the alert does not say (the kernel log's NVRM Xid line splits them)";
+constexpr const char* kGpuClockLowDetail =
+    "a busy GPU's clocks held low, no reason given: the power cap or a power brake, else thermal slowdown "
+    "(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS, nvidia-smi -q -d PERFORMANCE split them)";
+constexpr double kAo5PairMaxConfidence = 0.25;
+
+// The alert's words for those readings: its name, summary, description and message, and the values of
+// the labels naming a check, reason or condition (reason="gpu_check", condition="GpuXidCritical").
+std::string AlertWordsForReading(const DiagnosisCase& c) {
+  std::string text = AlertName(c);
+  for (const char* key : {"summary", "description", "message"}) {
+    if (auto a = c.alert->annotations.find(key); a != c.alert->annotations.end() && a->second.size() <= 2000) {
+      text += "\n";
+      text += a->second;
+    }
+  }
+  for (const char* key : {"reason", "check", "condition"}) {
+    if (auto l = c.alert->labels.find(key); l != c.alert->labels.end() && l->second.size() <= 200) {
+      text += "\n";
+      text += l->second;
+    }
+  }
+  return text;
+}
+
+template <typename BeliefsT>
+void AddAlertAo5Readings(const DiagnosisCase& c, const std::string& job, BeliefsT& beliefs) {
+  if (!AlertIsAllEvidence(c)) return;
+  const std::string text = AlertWordsForReading(c);
+  auto quoted = [](const char* detail, const std::string& said) {
+    return detail + (" (the alert: " + Utf8Prefix(said, 160) + ")");
+  };
+  if (GpuCheckReading check = FailedGpuCheckInWords(text); check.kind == GpuCheckKind::kHealth) {
+    AddAlertPair(c, job, "gpu_row_remap_failure", "gpu_memory_uncorrectable_ecc", quoted(kGpuCheckDetail, check.quote), beliefs,
+                 check.gpu);
+  } else if (check.kind == GpuCheckKind::kSmiFailed) {
+    AddAlertPair(c, job, "gpu_fallen_off_bus", "gpu_firmware_error", quoted(kSmiFailedDetail, check.quote), beliefs, check.gpu);
+  } else if (check.kind == GpuCheckKind::kSmiHung) {
+    AddAlertPair(c, job, "gpu_firmware_error", "gpu_fallen_off_bus", quoted(kSmiHungDetail, check.quote), beliefs, check.gpu);
+  }
+  const std::vector<std::string> codes = AlertFaultCodes(*c.alert);
+  const bool xid_code = std::any_of(codes.begin(), codes.end(), [](const std::string& k) { return k.rfind("xid ", 0) == 0; });
+  if (std::string said = XidWithoutCodeInWords(text); !said.empty() && !xid_code) {
+    AddAlertPair(c, job, "gpu_fallen_off_bus", "gpu_firmware_error", quoted(kUncodedXidDetail, said), beliefs);
+  }
+  if (std::string said = GpuClockLowInWords(text); !said.empty()) {
+    AddAlertPair(c, job, "gpu_power_throttle", "gpu_thermal_throttle", quoted(kGpuClockLowDetail, said), beliefs);
+  }
+}
+
+// GPU utilisation an alert says is low, from the alert alone (AO5, alert_gpu_util.h): a symptom - GPUs
+// waiting for their input - whose commonest causes are the input pipeline (dataloader_stall), then the
+// host link feeding the GPUs (pcie_link_degraded). Ranks them first among the hypotheses at a symptom's
+// weight (kind knowledge, source the alert's line: the answer rests on the alert, and AlertStatesFact
+// reads no fact in it, so the symptom rule keeps the answer `unknown`); before, the KB recall of the words alone ranked them (three of 41 such alerts in the sets
+// had neither in the top 3). Only with no first-hand evidence, and not when the alert's own line
+// already supports either.
+constexpr double kGpuUtilLowWeight = 0.5;
+template <typename BeliefsT>
+void AddAlertGpuUtilLow(const DiagnosisCase& c, const std::string& job, BeliefsT& beliefs) {
+  if (!AlertIsAllEvidence(c)) return;
+  const std::string said = GpuUtilLowInWords(AlertWordsForReading(c));
+  if (said.empty()) return;
+  const std::pair<const char*, double> ranked[] = {{"dataloader_stall", kGpuUtilLowWeight},
+                                                   {"pcie_link_degraded", kGpuUtilLowWeight * 0.75}};
+  for (const auto& [category, weight] : ranked) {
+    if (AlertLineSupports(beliefs.observations(), category)) return;
+  }
+  for (const auto& [category, weight] : ranked) {
+    Observation o;
+    o.evidence.kind = EvidenceKind::kKnowledge;
+    // Read as the alert's own line is (FromAlertFactsLog: the answer rests on the alert), a symptom's.
+    o.evidence.source = std::string(kAlertFactsLogName);
+    o.evidence.detail = kGpuUtilLowDetail + (" (the alert: " + Utf8Prefix(said, 160) + ")");
+    o.evidence.supports = {category};
+    o.evidence.weight = weight;
+    o.deltas[category] = weight;
+    o.hint.node = AlertNode(*c.alert).second;
+    o.hint.gpu = GpuOf(c.alert->labels);
+    o.hint.job = job;
+    o.time_ms = c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms : kNoTime;
+    beliefs.Add(std::move(o));
+  }
 }
 
 // The unknown answer of a symptom alert read alone: what the alert says happened and that the
@@ -10178,6 +10291,17 @@ void CapPairReading(const std::vector<Observation>& observations, Diagnosis& d) 
        "it does not say"},
       {kMissingGpuDetail, kMissingGpuMaxConfidence,
        "; capped at 0.25: the alert's missing GPU is off the bus or its firmware failed, which it does not say"},
+      {kGpuCheckDetail, kAo5PairMaxConfidence,
+       "; capped at 0.25: the alert's failed GPU check is a row remap failure or uncorrectable ECC errors, which it "
+       "does not say"},
+      {kSmiFailedDetail, kAo5PairMaxConfidence,
+       "; capped at 0.25: nvidia-smi failing is a GPU off the bus or its firmware, which the alert does not say"},
+      {kSmiHungDetail, kAo5PairMaxConfidence,
+       "; capped at 0.25: nvidia-smi hanging is a GPU's firmware or a GPU off the bus, which the alert does not say"},
+      {kUncodedXidDetail, kAo5PairMaxConfidence,
+       "; capped at 0.25: the alert's Xid has no code; off the bus and a firmware failure are the likeliest"},
+      {kGpuClockLowDetail, kAo5PairMaxConfidence,
+       "; capped at 0.25: the alert's low clocks are a power or a thermal limit, which it does not say"},
   };
   for (const PairReading& p : kPairs) {
     const bool pair = std::any_of(observations.begin(), observations.end(), [&](const Observation& o) {
@@ -10190,6 +10314,24 @@ void CapPairReading(const std::vector<Observation>& observations, Diagnosis& d) 
       d.hypotheses[0].probability = std::min(d.hypotheses[0].probability, p.max_confidence);
       d.hypotheses[0].rationale += p.why;
     }
+  }
+}
+
+// An alert-only answer from an alert its own rule rates informational (severity "info", "none", ...;
+// alert_severity.h): its authors page no one on it alone, so the state it reports is a sign to look at,
+// not an incident's cause; the answer stays named and ranked, capped below 0.3 (AO5: realistic10's
+// severity="info" NVLink CRC counter alert was answered nvlink_error 0.45 where the logs show a PCIe
+// link that had degraded).
+constexpr double kInformationalAlertMaxConfidence = 0.25;
+void CapInformationalAlert(const DiagnosisCase& c, Diagnosis& d) {
+  std::string severity = c.alert->severity;
+  if (auto l = c.alert->labels.find("severity"); severity.empty() && l != c.alert->labels.end()) severity = l->second;
+  if (!SeverityIsInformational(severity) || d.confidence <= kInformationalAlertMaxConfidence) return;
+  d.confidence = kInformationalAlertMaxConfidence;
+  if (!d.hypotheses.empty() && d.hypotheses[0].category == d.root_cause) {
+    d.hypotheses[0].probability = std::min(d.hypotheses[0].probability, kInformationalAlertMaxConfidence);
+    d.hypotheses[0].rationale += "; capped at 0.25: the alert's rule rates it severity \"" + severity +
+                                 "\", a sign to look at, not an incident";
   }
 }
 
@@ -11422,6 +11564,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   AddAlertClockMask(c, topo.job, beliefs);
   AddAlertDcgmMemoryHealth(c, topo.job, beliefs);
   AddAlertMissingGpu(c, topo.job, beliefs);
+  AddAlertAo5Readings(c, topo.job, beliefs);
+  AddAlertGpuUtilLow(c, topo.job, beliefs);
   std::set<std::pair<std::string, std::string>> ended_before_alert;  // (category, series id), EndedBeforeAlert
   // The series not read from a pasted table (PastedReading), for the count conditions below.
   std::vector<TimeSeries> scraped;
@@ -14449,6 +14593,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
     if (lead_alert_alone) SayAlertOnly(c, d);  // top is d.hypotheses[0]
     if (lead_alert_alone) CapPairReading(beliefs.observations(), d);
+    if (lead_alert_alone) CapInformationalAlert(c, d);
     SayFaultOnOtherNodes(c, topo.alert_node, beliefs.observations(), d);
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
