@@ -364,6 +364,11 @@ TEST_CASE("alertmanager api: ParseAlertmanagerUrl takes base URLs and hides a pa
   REQUIRE_FALSE(e.ok());
   CHECK_FALSE(Contains(e.status().message(), "pw"));
   CHECK(ParseAlertmanagerUrl("http://u:pw@am:9093")->shown == "http://u:[redacted]@am:9093");
+  // REV2: the API path is vigil's to add; before, /api/v2/api/v2/alerts was asked at every triage.
+  e = ParseAlertmanagerUrl("http://am:9093/api/v2");
+  REQUIRE_FALSE(e.ok());
+  CHECK(Contains(e.status().message(), "Alertmanager URL `http://am:9093/api/v2`: holds the API path `/api/v2`"));
+  CHECK(Contains(e.status().message(), "give the server's base URL, http://am:9093"));
 }
 
 // Against a real Alertmanager (skipped unless run by hand: `--no-skip -tc="alertmanager api: a real*"`

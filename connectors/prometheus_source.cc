@@ -217,22 +217,50 @@ std::string PromString(const std::string& s) {
   return out + '"';
 }
 
+namespace {
+
+// `s` with any password hidden. In error messages the last `@` ends the user:password, even when the
+// password holds a `/`, `?` or `#` that should have been percent-encoded (a base64 one): over-hiding a
+// path's `@` is the safe side. A URL taken (`parsed`) has its user:password before the first `/`.
+std::string UrlPasswordHidden(const std::string& s, bool parsed) {
+  const size_t b = s.find("://") == std::string::npos ? 0 : s.find("://") + 3;
+  const size_t e = parsed ? std::min(s.find('/', b), s.size()) : s.size();
+  const size_t at = e == 0 ? std::string::npos : s.rfind('@', e - 1);
+  if (at == std::string::npos || at < b) return s;
+  const size_t colon = s.find(':', b);
+  return colon < at ? s.substr(0, colon + 1) + "[redacted]" + s.substr(at) : s;
+}
+
+// Where a base URL's path (`path`, from its first `/`, trailing `/`s removed) holds what vigil
+// appends or a browser page rather than a route prefix: the offset in `path` where the base ends and
+// the part written out (`/api/v1`, `/graph`), or npos. The API path is a segment `api` followed by `v1`
+// or `v2` (Prometheus, Alertmanager), anywhere (`/api/v1/query_range` too); the web UI's page a last
+// segment `graph`. Case-insensitive: `/API/V1` is the same mistake.
+std::pair<size_t, std::string> ApiPathInBase(const std::string& path) {
+  std::vector<std::pair<size_t, std::string>> segments;  // (offset of its `/`, lower-cased text)
+  for (size_t at = 0; at < path.size();) {
+    size_t next = path.find('/', at + 1);
+    if (next == std::string::npos) next = path.size();
+    segments.emplace_back(at, AsciiLower(std::string_view(path).substr(at + 1, next - at - 1)));
+    at = next;
+  }
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    if (segments[i].second == "api" && (segments[i + 1].second == "v1" || segments[i + 1].second == "v2")) {
+      return {segments[i].first, "/api/" + segments[i + 1].second};
+    }
+  }
+  if (!segments.empty() && segments.back().second == "graph") return {segments.back().first, "/graph"};
+  return {std::string::npos, ""};
+}
+
+}  // namespace
+
 Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
   PrometheusUrl url;
   std::string s(text);
   const size_t scheme_end = s.find("://");
   // Messages show the URL with any password hidden (computed below once the parts are known).
-  // In error messages the last `@` ends the user:password, even when the password holds a `/`, `?`
-  // or `#` that should have been percent-encoded (a base64 one): over-hiding a path's `@` is the
-  // safe side. A URL taken (`parsed`) has its user:password before the first `/`.
-  auto hidden = [&s](bool parsed = false) {
-    const size_t b = s.find("://") == std::string::npos ? 0 : s.find("://") + 3;
-    const size_t e = parsed ? std::min(s.find('/', b), s.size()) : s.size();
-    const size_t at = e == 0 ? std::string::npos : s.rfind('@', e - 1);
-    if (at == std::string::npos || at < b) return s;
-    const size_t colon = s.find(':', b);
-    return colon < at ? s.substr(0, colon + 1) + "[redacted]" + s.substr(at) : s;
-  };
+  auto hidden = [&s](bool parsed = false) { return UrlPasswordHidden(s, parsed); };
   auto bad = [&](const std::string& why) {
     return InvalidArgumentError("Prometheus URL `" + hidden() + "`: " + why);
   };
@@ -280,6 +308,14 @@ Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
     }
   }
   while (s.size() > path_begin && s.back() == '/') s.pop_back();
+  // `http://prom:9090/api/v1` (or a query's whole URL, or the UI's `/graph` page) was taken, and every
+  // request went to /api/v1/api/v1/...: a 404 at each metric of each alert (REV2).
+  if (const auto [cut, part] = ApiPathInBase(s.substr(path_begin)); cut != std::string::npos) {
+    const std::string base = UrlPasswordHidden(s.substr(0, path_begin + cut), /*parsed=*/true);
+    return bad(part == "/graph" ? "holds the web UI's page `/graph`; give the server's base URL, " + base
+                                : "holds the API path `" + part + "`; give the server's base URL, " + base +
+                                      " (vigil adds the API paths)");
+  }
   url.base = s;
   url.shown = hidden(/*parsed=*/true);
   return url;

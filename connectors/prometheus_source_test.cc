@@ -474,6 +474,38 @@ TEST_CASE("ParsePrometheusUrl: base URLs taken and refused; a password never sho
   CHECK(Contains(r.status().message(), "[redacted]"));
 }
 
+TEST_CASE("ParsePrometheusUrl: a URL holding the API path or the web UI's page is refused with the base URL (REV2)") {
+  // Before: `http://prom:9090/api/v1` was taken and every query went to /api/v1/api/v1/query_range, a
+  // 404 at each of an alert's ~65 metrics; `/graph` (the UI page a browser shows) the same.
+  struct Case {
+    const char* url;
+    const char* base;
+  };
+  for (const Case c : {Case{"http://prom:9090/api/v1", "http://prom:9090"},
+                       Case{"http://prom:9090/api/v1/", "http://prom:9090"},
+                       Case{"http://prom:9090/api/v1/query_range", "http://prom:9090"},
+                       Case{"https://ops:s3cret@obs.example/prometheus/api/v1/query", "https://ops:[redacted]@obs.example/prometheus"},
+                       Case{"http://prom:9090/graph", "http://prom:9090"},
+                       Case{"http://am:9093/api/v2", "http://am:9093"},
+                       Case{"http://am:9093/api/v2/alerts", "http://am:9093"},
+                       Case{"http://prom:9090/API/V1", "http://prom:9090"}}) {
+    CAPTURE(c.url);
+    Result<PrometheusUrl> r = ParsePrometheusUrl(c.url);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(r.status().message(), std::string("give the server's base URL, ") + c.base));
+    CHECK_FALSE(Contains(r.status().message(), "s3cret"));
+  }
+  CHECK(Contains(ParsePrometheusUrl("http://prom:9090/api/v1").status().message(), "the API path `/api/v1`"));
+  CHECK(Contains(ParsePrometheusUrl("http://prom:9090/graph").status().message(), "the web UI's page `/graph`"));
+  // A route prefix that merely holds these words is a prefix (Prometheus's --web.route-prefix).
+  for (const char* good : {"http://prom:9090/prometheus", "http://h/api", "http://h/apiv1", "http://h/graphs",
+                           "http://h/team/api/v1x", "http://h/graph/prom"}) {
+    CAPTURE(good);
+    CHECK(ParsePrometheusUrl(good).ok());
+  }
+}
+
 TEST_CASE("ParsePrometheusUrl: a password holding a `/` (base64) is never shown") {
   // Before: `Prometheus URL `http://ops:Zq9/Xk+w=@prom:9090`: port `Zq9` is not 1-65535`.
   Result<PrometheusUrl> r = ParsePrometheusUrl("http://ops:Zq9/Xk+w=@prom:9090");

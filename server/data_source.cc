@@ -219,11 +219,18 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
       instant = instant || tail == "/api/v1/query";
     }
   }
+  // The web UI's graph page (ParsePrometheusUrl refuses it in a base URL): its server read, the page
+  // kept in messages, so that its own parameters (g0.expr) are named below with what to write.
+  std::string page;
+  if (url_text.ends_with("/graph")) {
+    page = "/graph";
+    url_text.resize(url_text.size() - page.size());
+  }
   PromDataSpec out;
   Result<PrometheusUrl> url = ParsePrometheusUrl(url_text);
   if (!url.ok()) return InvalidArgumentError("--data prom:...: " + url.status().message() + " (prom:http://host:9090?query=...)");
   out.url = *url;
-  const std::string where = "--data prom:" + out.url.shown;
+  const std::string where = "--data prom:" + out.url.shown + page;
   static const std::vector<std::string> kKnown = {"query", "start", "end", "step"};
   std::map<std::string, std::string> given;
   size_t pos = 0;
