@@ -154,6 +154,28 @@ TEST_CASE("serve's start-up text names each URL's source, or why there is none")
   std::filesystem::remove(file);
 }
 
+// REV2: the start-up text named Prometheus and Alertmanager but not where probes run; with the
+// default `local` executor on a monitoring host, every alert on a GPU node got "no probe can run on
+// node-N with this probe executor" in its incident, and nothing at start-up said so.
+TEST_CASE("serve's start-up text says where probes run (REV2)") {
+  const std::string base = "http://127.0.0.1:8080";
+  std::string g = ServeStartupGuide(LoadForGuide({}, {}), base, false, false, false);
+  CHECK(Has(g, "vigil serve: probes: local (probe_executor, default): probes run on this host only; an alert on "
+               "another node is not verified there (probe_executor ssh:user=USER or slurm:partition=NAME runs them on "
+               "the alert's node); intrusive probes (GEMM, bandwidth, NCCL) not allowed (allow_intrusive_probes)\n"));
+  g = ServeStartupGuide(LoadForGuide({{"probe_executor", "ssh:user=ops"}, {"allow_intrusive_probes", "true"}}, {}), base,
+                        false, false, false);
+  CHECK(Has(g, "vigil serve: probes: ssh:user=ops (probe_executor, from flag --probe-executor): probes run on the "
+               "alert's node; intrusive probes (GEMM, bandwidth, NCCL) allowed (allow_intrusive_probes, from flag "
+               "--allow-intrusive-probes)\n"));
+  g = ServeStartupGuide(LoadForGuide({}, {{"VIGIL_PROBE_EXECUTOR", "slurm:partition=gpu"}}), base, false, false, false);
+  CHECK(Has(g, "vigil serve: probes: slurm:partition=gpu (probe_executor, from environment VIGIL_PROBE_EXECUTOR): "
+               "probes run on the alert's node; intrusive probes"));
+  g = ServeStartupGuide(LoadForGuide({{"probe_executor", "ssh:user=ops"}}, {}), base, false, /*no_probes=*/true, false);
+  CHECK(Has(g, "vigil serve: probes: none (--no-probes): answers are not verified on the nodes\n"));
+  CHECK_FALSE(Has(g, "ssh:user=ops"));
+}
+
 TEST_CASE("errors map to exit codes") {
   CHECK(ReportError(InvalidArgumentError("bad")) == 2);
   CHECK(ReportError(UnavailableError("down")) == 1);

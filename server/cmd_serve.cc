@@ -21,6 +21,7 @@
 #include <httplib.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -52,6 +53,7 @@
 #include "server/online_detection.h"
 #include "server/storm_triage.h"
 #include "server/triage_workers.h"
+#include "server/upstream_check.h"
 
 namespace vigil {
 namespace {
@@ -276,6 +278,30 @@ std::string ServeStartupGuide(const Config& config, const std::string& base, boo
     g += " (alertmanager_url, from ";
     g += config.SourceOf("alertmanager_url");
     g += "): triage lists the other alerts firing on each alert's node";
+  }
+  // Where probes run (REV2): the default `local` executor, on a monitoring host, verifies nothing on a
+  // GPU node, and only each incident said so.
+  g += "\nvigil serve: probes: ";
+  if (no_probes) {
+    g += "none (--no-probes): answers are not verified on the nodes";
+  } else {
+    const std::string& spec = config.GetString("probe_executor");
+    const bool local = spec == "local" || spec.rfind("local:", 0) == 0;
+    g += spec;
+    g += " (probe_executor, ";
+    g += config.SourceOf("probe_executor") == "default" ? "default" : "from " + config.SourceOf("probe_executor");
+    g += local ? "): probes run on this host only; an alert on another node is not verified there (probe_executor "
+                 "ssh:user=USER or slurm:partition=NAME runs them on the alert's node)"
+               : spec.rfind("replay:", 0) == 0 ? "): recorded probe results are replayed, nothing runs"
+                                               : "): probes run on the alert's node";
+    g += "; intrusive probes (GEMM, bandwidth, NCCL) ";
+    if (config.GetBool("allow_intrusive_probes")) {
+      g += "allowed (allow_intrusive_probes, from ";
+      g += config.SourceOf("allow_intrusive_probes");
+      g += ")";
+    } else {
+      g += "not allowed (allow_intrusive_probes)";
+    }
   }
   g += "\n";
   return g;
@@ -752,6 +778,13 @@ CommandRunner SetupServe(CLI::App& sub) {
                    auth->count(), auth->path().c_str(), f->metrics_public ? ", /metrics" : "");
     }
 
+    // Prometheus and Alertmanager asked once, beside the server (webhooks are taken meanwhile): a
+    // wrong URL is said now, not found at the first page (server/upstream_check.h).
+    std::thread upstream_check([&config] {
+      UpstreamCheckOptions o;
+      o.timeout_ms = std::clamp<int64_t>(config.GetDurationMs("prometheus_timeout"), 1'000, 10'000);
+      for (const std::string& line : CheckUpstreams(config, o)) std::fprintf(stderr, "%s\n", line.c_str());
+    });
     // The server runs on its own thread; this one waits for a signal.
     std::atomic<bool> served_done = false;
     Status served;
@@ -799,6 +832,7 @@ CommandRunner SetupServe(CLI::App& sub) {
       }
     }
     drain.join();
+    upstream_check.join();  // at most its time limit per server
     if (!served.ok()) return ReportError(served);
     std::fprintf(stderr, "vigil serve: stopped\n");
     return 0;
