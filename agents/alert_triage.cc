@@ -754,6 +754,10 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
   if (source_down && metrics_down != nullptr) *metrics_down = true;
   std::vector<std::string> not_read_down, not_read_cap, empty_names;
   std::vector<std::string> points_cut;
+  // Other failures, by message, in the order first seen: the names (with their matchers) each
+  // refused. One message for several names is one note (REV2: a Prometheus URL with a wrong path
+  // answers 404 to every query, and the incident held one line per metric).
+  std::vector<std::pair<std::string, std::vector<std::string>>> refused;
   for (const std::string& name : names) {
     if (source_down) {
       not_read_down.push_back(name);
@@ -780,7 +784,10 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
           down_error = r.status().message();
           not_read_down.push_back(name);
         } else {
-          c.notes.push_back("metrics: " + name + FormatMatchers(matchers) + " not read: " + r.status().message());
+          const std::string why = r.status().message();
+          auto same = std::find_if(refused.begin(), refused.end(), [&why](const auto& g) { return g.first == why; });
+          if (same == refused.end()) same = refused.insert(refused.end(), {why, {}});
+          same->second.push_back(name + FormatMatchers(matchers));
         }
         found = true;  // reported; no wider scope is tried
         break;
@@ -805,6 +812,16 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
       break;
     }
     if (!found) empty_names.push_back(name);
+  }
+  for (const auto& [why, which] : refused) {
+    if (which.size() == 1) {
+      c.notes.push_back("metrics: " + which.front() + " not read: " + why);
+      continue;
+    }
+    std::vector<std::string> bare;  // the names alone: the matchers repeat
+    for (const std::string& w : which) bare.push_back(w.substr(0, w.find('{')));
+    c.notes.push_back("metrics: " + std::to_string(which.size()) + " of " + std::to_string(names.size()) +
+                      " metrics not read: " + why + ": " + Joined(bare, 8));
   }
   const std::string window =
       anchor > 0 ? " over [" + FormatRfc3339Ms(start_ms) + ", " + FormatRfc3339Ms(end_ms) + ")" : "";

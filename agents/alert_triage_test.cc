@@ -33,11 +33,13 @@ class FakeSource : public MetricSource {
   StatusCode fail_code = StatusCode::kOk;
   size_t fail_after = 0;
   std::string fail_name;
+  std::string fail_text;  // with fail_code: every failure's message (a server's 404 names no metric)
   bool list_names = true;
 
   Result<std::vector<TimeSeries>> Query(const MetricQuery& q) const override {
     asked.push_back(q);
-    if (fail_code != StatusCode::kOk && asked.size() > fail_after) return Status(fail_code, "fake failure on " + q.name);
+    if (fail_code != StatusCode::kOk && asked.size() > fail_after)
+      return Status(fail_code, fail_text.empty() ? "fake failure on " + q.name : fail_text);
     if (q.name == fail_name) return InvalidArgumentError("fake bad query " + q.name);
     std::vector<TimeSeries> out;
     for (const TimeSeries& s : series) {
@@ -343,6 +345,22 @@ TEST_CASE("alert triage case: a failing source is said, never a silent empty") {
     REQUIRE(c.ok());
     CHECK(c->metrics.size() == 8);
     CHECK(HasNote(*c, "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-3\",job=\"dcgm-exporter\"} not read: fake bad query"));
+  }
+  {  // Every query refused the same way (REV2: a prometheus_url whose path is wrong answers 404 to
+     // each; the incident held one line per metric, ~65 in a real triage): one line, the names listed.
+    FakeSource src = Cluster();
+    src.fail_code = StatusCode::kInvalidArgument;
+    src.fail_text = "Prometheus http://h/x/api/v1/query_range answered HTTP 404 with a body that is not JSON";
+    o.metrics = &src;
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(c->metrics.empty());
+    CHECK(std::count_if(c->notes.begin(), c->notes.end(), [](const std::string& n) {
+            return n.find("HTTP 404") != std::string::npos;
+          }) == 1);
+    CHECK(HasNote(*c, "metrics: 2 of 2 metrics not read: Prometheus http://h/x/api/v1/query_range answered HTTP 404 "
+                      "with a body that is not JSON: DCGM_FI_DEV_GPU_TEMP, DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"));
+    CHECK_FALSE(HasNote(*c, "none of the"));
   }
   {  // One bad query and nothing in scope for the other: the failed one is not called empty.
     FakeSource src = Cluster();
