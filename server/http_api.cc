@@ -341,6 +341,10 @@ HttpApi::HttpApi(HttpApiOptions options)
       server_(std::make_unique<httplib::Server>()),
       metrics_(std::make_unique<ServerMetrics>()) {
   metrics_->connections_cut.Inc({}, 0);  // a counter without labels is written from 0
+  // So are the outcomes (REV2): a series that appears at its first failure is missed by
+  // `increase(...[10m]) > 0`, which needs two samples of it.
+  for (const char* outcome : {"created", "duplicate", "stopped_firing"}) metrics_->alerts.Inc({outcome}, 0);
+  for (const char* outcome : {"diagnosed", "failed", "retried"}) metrics_->triages.Inc({outcome}, 0);
   Routes();
 }
 

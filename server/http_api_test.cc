@@ -282,6 +282,26 @@ TEST_CASE("HttpApi: without a webhook parser the alert route says so (503), noth
   CHECK(BodyOf(c.Get("/healthz"))["triage"] == "triage not built");
 }
 
+// REV2: a counter's outcomes are written from 0 at start-up, before any webhook or triage. Before,
+// vigil_triage_total{outcome="failed"} appeared only at the first failure, so an alert rule
+// `increase(vigil_triage_total{outcome="failed"}[10m]) > 0` never fired for it (increase needs two
+// samples of the series), and vigil_alerts_received_total was absent until the first webhook.
+TEST_CASE("HttpApi: /metrics writes every outcome of its counters from 0 at start (REV2)") {
+  TestServer s;
+  auto c = s.Client();
+  auto m = c.Get("/metrics");
+  REQUIRE(m);
+  REQUIRE(m->status == 200);
+  const std::string& t = m->body;
+  for (const char* line : {"vigil_triage_total{outcome=\"diagnosed\"} 0\n", "vigil_triage_total{outcome=\"failed\"} 0\n",
+                           "vigil_triage_total{outcome=\"retried\"} 0\n",
+                           "vigil_alerts_received_total{outcome=\"created\"} 0\n",
+                           "vigil_alerts_received_total{outcome=\"duplicate\"} 0\n",
+                           "vigil_alerts_received_total{outcome=\"stopped_firing\"} 0\n"}) {
+    CHECK_MESSAGE(t.find(line) != std::string::npos, line, "\n", t);
+  }
+}
+
 TEST_CASE("HttpApi: diagnose, healthz and /metrics") {
   TestServer s;
   auto c = s.Client();
