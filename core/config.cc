@@ -215,6 +215,29 @@ int LineOfKey(const std::string& text, const std::string& key) {
   return 0;
 }
 
+// For a config file the JSON parser refused: when its text does not start as JSON does (`{`), what
+// the file must be, with an example; "" for broken JSON (the parser's line and column say it). REV2:
+// a YAML file, as Prometheus's and Alertmanager's are, or `NAME=value` lines got the parser's
+// "invalid literal" only.
+std::string NotJsonHint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t at = 0;
+  for (;;) {  // blank lines and `#` comments (YAML's, a shell file's) skipped
+    at = text.find_first_not_of(" \t\r\n", at);
+    if (at == std::string::npos || text[at] != '#') break;
+    at = text.find('\n', at);
+  }
+  if (at == std::string::npos || text[at] == '{' || text[at] == '[' || text[at] == '"') return "";
+  const size_t eol = std::min(text.find('\n', at), text.size());
+  const std::string first = text.substr(at, eol - at);
+  const size_t colon = first.find(':'), eq = first.find('=');
+  const bool yaml = first.rfind("---", 0) == 0 || (colon != std::string::npos && colon > 0 && (eq == std::string::npos || colon < eq));
+  return std::string("; the config file is one JSON object of setting -> value, e.g. {\"prometheus_url\": "
+                     "\"http://prometheus:9090\", \"listen\": \"0.0.0.0:8080\"}") +
+         (yaml ? " (this looks like YAML)" : "") + " (`vigil --help` lists the settings)";
+}
+
 }  // namespace
 
 Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
@@ -270,7 +293,7 @@ Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
       // say where without it.
       std::string m = j.status().message();
       if (size_t at = m.find("; last read: "); at != std::string::npos) m.erase(at);
-      return Status(j.status().code(), "config file: " + m);
+      return Status(j.status().code(), "config file: " + m + NotJsonHint(config_path));
     }
     if (!j->is_object()) return InvalidArgumentError("config file " + config_path + ": expected a JSON object of setting -> value");
     std::string file_text;  // for the line of each setting

@@ -162,6 +162,38 @@ TEST_CASE("config file: a setting that is an array, object or null is refused na
   std::remove(path.c_str());
 }
 
+// REV2: a config file written as YAML (what Prometheus's and Alertmanager's configs are) or as
+// `key=value` lines was refused with the JSON parser's words only ("syntax error while parsing value -
+// invalid literal"), not that the file must be JSON nor what it should look like.
+TEST_CASE("config file: not a JSON object says the file is JSON and shows one (REV2)") {
+  const std::string path = "/tmp/vigil_config_test_yaml_" + std::to_string(::getpid()) + ".yaml";
+  for (const char* body : {"prometheus_url: http://prometheus:9090\nlisten: 0.0.0.0:8080\n",
+                           "# vigil\nprometheus_url: \"http://prometheus:9090\"\n", "---\nlisten: 0.0.0.0:8080\n",
+                           "prometheus_url=http://prometheus:9090\n", "VIGIL_PROMETHEUS_URL=http://prometheus:9090\n"}) {
+    {
+      std::ofstream out(path);
+      out << body;
+    }
+    Status st = LoadWith({{"config", path}}, {}).status();
+    INFO(std::string(body), " -> ", st.message());
+    CHECK(st.code() == StatusCode::kInvalidArgument);
+    CHECK(st.message().find("config file: " + path + ": line ") == 0);
+    CHECK(st.message().find("; the config file is one JSON object of setting -> value, e.g. {\"prometheus_url\": "
+                            "\"http://prometheus:9090\", \"listen\": \"0.0.0.0:8080\"}") != std::string::npos);
+  }
+  {
+    std::ofstream out(path);
+    out << "prometheus_url: http://prometheus:9090\n";
+  }
+  CHECK(LoadWith({{"config", path}}, {}).status().message().find("(this looks like YAML)") != std::string::npos);
+  {  // Broken JSON keeps the parser's words alone: it is JSON, with a slip.
+    std::ofstream out(path);
+    out << "{\"listen\": \"0.0.0.0:8080\",}\n";
+  }
+  CHECK(LoadWith({{"config", path}}, {}).status().message().find("the config file is one JSON object") == std::string::npos);
+  std::remove(path.c_str());
+}
+
 // VER5 (reverted), VER6: a config file's bad value said "(from config file F)": which of its lines was not said.
 TEST_CASE("config file: a bad value's error names the file and the line of its setting") {
   const std::string path = "/tmp/vigil_config_test_line_" + std::to_string(::getpid()) + ".json";
