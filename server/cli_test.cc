@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include "knowledge/knowledge_base.h"
@@ -271,6 +273,37 @@ TEST_CASE("kb resolve: records a serve incident's resolution as the route does; 
   auto st = (*kb)->Stats();
   REQUIRE(st.ok());
   CHECK(st->incidents == 1);
+}
+
+// REV2: the README's `vigil kb resolve 12 --root-cause ... --fix ... --summary ...` (no --by) failed
+// with "--by: empty (give --by NAME: $USER is not set)" where $USER is not set: a root shell under
+// `docker exec`, `sudo -i` on some systems, cron, a systemd unit. The account's name is known anyway.
+TEST_CASE("kb resolve: without --by and $USER, the account's login name is the one who found it (REV2)") {
+  TempDir dir("vigil_kb_resolve_user");
+  const std::string d = dir.path.string();
+  const auto [id, queued] = ServeDataDir(d);
+  (void)queued;
+  const char* user = std::getenv("USER");
+  const char* logname = std::getenv("LOGNAME");
+  const std::optional<std::string> saved_user = user ? std::optional<std::string>(user) : std::nullopt;
+  const std::optional<std::string> saved_logname = logname ? std::optional<std::string>(logname) : std::nullopt;
+  ::unsetenv("USER");
+  ::unsetenv("LOGNAME");
+  const int rc = Run({"--data-dir", d, "--kb-pack-dir", "", "kb", "resolve", std::to_string(id), "--root-cause",
+                      "gpu_fallen_off_bus", "--fix", "reseated GPU 5", "--summary", "GPU 5 fell off the bus"});
+  if (saved_user) ::setenv("USER", saved_user->c_str(), 1);
+  if (saved_logname) ::setenv("LOGNAME", saved_logname->c_str(), 1);
+  CHECK(rc == 0);
+  IncidentStoreOptions so;
+  so.path = d + "/incidents.db";
+  auto store = IncidentStore::Open(so);
+  REQUIRE(store.ok());
+  auto row = (*store)->Get(id);
+  REQUIRE(row.ok());
+  REQUIRE(row->resolution.has_value());
+  const passwd* pw = ::getpwuid(::geteuid());
+  REQUIRE(pw != nullptr);
+  CHECK(row->resolution->by == pw->pw_name);
 }
 
 }  // namespace

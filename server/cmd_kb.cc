@@ -13,6 +13,7 @@
 // Exit codes: 0 ok; 1 the work failed (database error, entries rejected on import, an unknown
 // incident, a locked or read-only store); 2 bad usage (a bad flag value: unknown category, empty text).
 #include <CLI/CLI.hpp>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -324,8 +325,16 @@ int RunResolve(const Config& config, const KbArgs& a) {
                                             "` is not a positive whole number (the id in GET /api/v1/incidents)"));
   }
   std::string by = a.by;
-  if (by.empty()) {
-    if (const char* user = std::getenv("USER"); user != nullptr) by = user;
+  if (by.empty()) {  // $USER, $LOGNAME, then the account's name (REV2: a root shell in a container has neither)
+    for (const char* var : {"USER", "LOGNAME"}) {
+      if (const char* v = std::getenv(var); v != nullptr && *v != '\0') {
+        by = v;
+        break;
+      }
+    }
+    if (by.empty()) {
+      if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) by = pw->pw_name;
+    }
   }
   // Nothing is written before every check passes: the store must exist (an unknown data_dir is not
   // made into an empty store) and both databases must be writable.
@@ -367,7 +376,7 @@ int RunResolve(const Config& config, const KbArgs& a) {
   Result<IncidentResolution> parsed = ParseResolution(body.dump(), ResolutionCategories(**kb));
   if (!parsed.ok()) {
     std::string m = WithFlagNames(parsed.status().message());
-    if (m.rfind("--by: empty", 0) == 0) m += " (give --by NAME: $USER is not set)";
+    if (m.rfind("--by: empty", 0) == 0) m += " (give --by NAME: neither $USER, $LOGNAME nor the account has a name)";
     return ReportError(InvalidArgumentError(m));
   }
   IncidentStoreOptions so;
@@ -435,7 +444,7 @@ CommandRunner SetupKb(CLI::App& sub) {
   resolve->add_option("--root-cause", a->root_cause, "the root-cause category, one of data/taxonomy.json's (an unknown one is refused with the list)")->required();
   resolve->add_option("--fix", a->fix, "what fixed it (the resolution)")->required();
   resolve->add_option("--summary,--note", a->summary, "what was found")->required();
-  resolve->add_option("--by", a->by, "who found it (default: $USER)");
+  resolve->add_option("--by", a->by, "who found it (default: $USER, else $LOGNAME, else the account's login name)");
   return [a, import, mine, search, stats, resolve, del](const Config& config) {
     if (resolve->parsed()) return RunResolve(config, *a);
     if (import->parsed()) return RunImport(config, *a);
