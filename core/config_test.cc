@@ -28,6 +28,15 @@ Result<Config> LoadWith(const std::map<std::string, std::string>& flags, const E
       });
 }
 
+// Writes `body` to the config file `path` and loads it (no flags, no environment): the status.
+Status LoadConfigFile(const std::string& path, const std::string& body) {
+  {
+    std::ofstream out(path);
+    out << body;
+  }
+  return LoadWith({{"config", path}}, {}).status();
+}
+
 TEST_CASE("max_series_per_query's help states the bound serve checks (the rules' max_series_per_rule)") {
   // The table's help is a literal (core/config.cc), while vigil serve checks the value against
   // RuleLimits{}.max_series_per_rule: this fails when one changes without the other (review RV-SV).
@@ -144,11 +153,7 @@ TEST_CASE("config file: a setting that is an array, object or null is refused na
   const std::string path = "/tmp/vigil_config_test_types_" + std::to_string(::getpid()) + ".json";
   for (const char* body : {R"({"llm_api_key": ["sk-live-1"]})", R"({"llm_api_key": {"k": "sk-live-1"}})",
                            R"({"llm_api_key": null})", R"({"log_level": ["warn"]})"}) {
-    {
-      std::ofstream out(path);
-      out << body;
-    }
-    Status st = LoadWith({{"config", path}}, {}).status();
+    Status st = LoadConfigFile(path, body);
     INFO(std::string(body), " -> ", st.message());
     CHECK(st.code() == StatusCode::kInvalidArgument);
     CHECK(st.message().find("config file " + path + ", line 1: setting `") == 0);
@@ -170,11 +175,7 @@ TEST_CASE("config file: not a JSON object says the file is JSON and shows one (R
   for (const char* body : {"prometheus_url: http://prometheus:9090\nlisten: 0.0.0.0:8080\n",
                            "# vigil\nprometheus_url: \"http://prometheus:9090\"\n", "---\nlisten: 0.0.0.0:8080\n",
                            "prometheus_url=http://prometheus:9090\n", "VIGIL_PROMETHEUS_URL=http://prometheus:9090\n"}) {
-    {
-      std::ofstream out(path);
-      out << body;
-    }
-    Status st = LoadWith({{"config", path}}, {}).status();
+    Status st = LoadConfigFile(path, body);
     INFO(std::string(body), " -> ", st.message());
     CHECK(st.code() == StatusCode::kInvalidArgument);
     CHECK(st.message().find("config file: " + path + ": line ") == 0);

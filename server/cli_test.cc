@@ -209,6 +209,17 @@ std::pair<int64_t, int64_t> ServeDataDir(const std::string& dir) {
   return {(*claimed)->id, queued->created.at(0)};
 }
 
+// The resolution incident `id` of the store in data dir `dir` holds (nullopt: none).
+auto StoredResolution(const std::string& dir, int64_t id) {
+  IncidentStoreOptions so;
+  so.path = dir + "/incidents.db";
+  auto store = IncidentStore::Open(so);
+  REQUIRE(store.ok());
+  auto row = (*store)->Get(id);
+  REQUIRE(row.ok());
+  return row->resolution;
+}
+
 TEST_CASE("kb resolve: records a serve incident's resolution as the route does; bad input writes nothing") {
   // Before `kb resolve` a resolution could only be posted to a running serve.
   TempDir dir("vigil_kb_resolve_test");
@@ -219,15 +230,7 @@ TEST_CASE("kb resolve: records a serve incident's resolution as the route does; 
     args.insert(args.end(), more.begin(), more.end());
     return Run(args);
   };
-  auto stored = [&]() {
-    IncidentStoreOptions so;
-    so.path = d + "/incidents.db";
-    auto store = IncidentStore::Open(so);
-    REQUIRE(store.ok());
-    auto row = (*store)->Get(id);
-    REQUIRE(row.ok());
-    return row->resolution;
-  };
+  auto stored = [&]() { return StoredResolution(d, id); };
   const std::string sid = std::to_string(id);
   // Bad input: exit 2 (a bad flag value) or 1 (the work failed), and no resolution stored.
   CHECK(resolve({sid, "--root-cause", "gpu_falen_off_bus", "--fix", "reseated", "--summary", "s", "--by", "ana"}) == 2);
@@ -294,16 +297,11 @@ TEST_CASE("kb resolve: without --by and $USER, the account's login name is the o
   if (saved_user) ::setenv("USER", saved_user->c_str(), 1);
   if (saved_logname) ::setenv("LOGNAME", saved_logname->c_str(), 1);
   CHECK(rc == 0);
-  IncidentStoreOptions so;
-  so.path = d + "/incidents.db";
-  auto store = IncidentStore::Open(so);
-  REQUIRE(store.ok());
-  auto row = (*store)->Get(id);
-  REQUIRE(row.ok());
-  REQUIRE(row->resolution.has_value());
+  const auto resolution = StoredResolution(d, id);
+  REQUIRE(resolution.has_value());
   const passwd* pw = ::getpwuid(::geteuid());
   REQUIRE(pw != nullptr);
-  CHECK(row->resolution->by == pw->pw_name);
+  CHECK(resolution->by == pw->pw_name);
 }
 
 }  // namespace
