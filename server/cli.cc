@@ -102,6 +102,30 @@ static std::string UnknownFlagHint(const CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+namespace {
+
+// For a config file's "unknown setting `NAME`" that is a command's flag (`workers` is `vigil serve
+// --workers`): where it goes, "" otherwise. REV2: serve's flags put in the config file were refused
+// with no word of where they belong (settings are global; a command's flags are its own).
+std::string CommandFlagHint(const CLI::App& app, const std::string& message) {
+  const std::string lead = "unknown setting `";
+  const size_t at = message.find(lead);
+  if (at == std::string::npos) return "";
+  const size_t end = message.find('`', at + lead.size());
+  if (end == std::string::npos) return "";
+  std::string flag = "--" + message.substr(at + lead.size(), end - at - lead.size());
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    const CLI::Option* o = sub->get_option_no_throw(flag);
+    if (o == nullptr) continue;
+    return "; it is a flag of `vigil " + sub->get_name() + "` (" + flag + "), not a setting: give it on the " +
+           "command line, `vigil " + sub->get_name() + " " + flag + (o->get_items_expected_max() == 0 ? "" : " VALUE") + "`";
+  }
+  return "";
+}
+
+}  // namespace
+
 int RunCli(int argc, char** argv) {
   try {
     CLI::App app{"Vigil: explainable anomaly detection and evidence-backed incident diagnosis for GPU training clusters",
@@ -161,7 +185,8 @@ int RunCli(int argc, char** argv) {
     }
     auto config = Config::Load(flag_values);
     if (!config.ok()) {
-      std::fprintf(stderr, "vigil: %s\n", config.status().message().c_str());
+      std::fprintf(stderr, "vigil: %s%s\n", config.status().message().c_str(),
+                   CommandFlagHint(app, config.status().message()).c_str());
       return 2;
     }
     auto level = ParseLogLevel(config->GetString("log_level"));

@@ -21,6 +21,16 @@ check "unknown flag: did you mean a global one" 2 '`--prometheus-ur` is not a fl
   "$VIGIL" --data-dir /nonexistent serve --prometheus-ur http://p:9090
 check "unknown flag: a subcommand's subcommand" 2 '`--kk` is not a flag of `vigil kb search`; did you mean `--k`\?' -- \
   "$VIGIL" kb search "xid" --kk 3
+# REV2: a serve flag put in the config file was "unknown setting `workers`" with no word of where it goes.
+cfg=$(mktemp)
+printf '{\n  "listen": "127.0.0.1:0",\n  "workers": 4\n}\n' >"$cfg"
+check "a command's flag in the config file: said to be serve's flag" 2 \
+  'config file .*, line 3: unknown setting `workers`; it is a flag of `vigil serve` \(--workers\), not a setting: give it on the command line, `vigil serve --workers VALUE`' \
+  -- "$VIGIL" --config "$cfg" serve
+printf '{"no_probes": true}' >"$cfg"
+check "a switch of serve in the config file" 2 'unknown setting `no_probes`; it is a flag of `vigil serve` \(--no-probes\), not a setting: give it on the command line, `vigil serve --no-probes`' \
+  -- "$VIGIL" --config "$cfg" serve
+rm -f "$cfg"
 check "bad env value" 2 'invalid value `loud` for log_level \(from environment VIGIL_LOG_LEVEL\): accepted: debug' \
   -- env VIGIL_LOG_LEVEL=loud "$VIGIL" kb
 check "env typo" 2 'unknown environment variable VIGIL_DATADIR; did you mean VIGIL_DATA_DIR' \
