@@ -26,8 +26,8 @@
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
 #include "knowledge/lexical_index.h"
-#include "knowledge/literal_prefilter.h"
 #include "knowledge/sign_sketch.h"
+#include "knowledge/signature_regexes.h"
 #include "knowledge/sqlite_db.h"
 #include "knowledge/text_util.h"
 #include "knowledge/vector_index.h"
@@ -492,12 +492,14 @@ class KnowledgeBase::Impl {
   mutable std::mutex mu;
   std::unordered_set<std::string> valid_regexes;  // patterns already compiled once on import
 
-  struct CompiledSignature {
-    std::string pattern;
-    std::regex re;
-    std::vector<Signature> owners;
+  // The stored log signatures, read again after a write: their compiled form (regexes and
+  // prefilter) is the process's (signature_regexes.h), so a load whose patterns are unchanged, or
+  // differ by a few, compiles nothing or those few (KB6, 2026-12-04).
+  struct LoadedSignatures {
+    std::shared_ptr<const CompiledSignatureSet> compiled;
+    std::vector<std::vector<Signature>> owners;  // per compiled pattern: the incidents holding it
   };
-  mutable std::optional<std::vector<CompiledSignature>> signature_cache;
+  mutable std::optional<LoadedSignatures> signature_cache;
   // word -> categories (LoadCategoryWords); reset with signature_cache.
   mutable std::optional<std::map<std::string, std::set<std::string>>> category_words;
   // The shipped pack's incidents' root_cause, title and symptoms that category_words is made of:
@@ -507,8 +509,6 @@ class KnowledgeBase::Impl {
   // scanned all N once per file).
   mutable std::optional<std::vector<std::array<std::string, 3>>> pack_word_rows;
   std::map<std::string, std::string> category_summary;  // the taxonomy's summaries
-  // The cache's patterns in cache order: which of them can match a line (built with the cache).
-  mutable std::optional<LiteralPrefilter> signature_prefilter;
 
   Status Migrate() {
     RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
@@ -802,7 +802,6 @@ class KnowledgeBase::Impl {
     signature_cache.reset();
     category_words.reset();
     pack_word_rows.reset();
-    signature_prefilter.reset();
     synced_data_version = data_version;
     tried_files.clear();
     return Status::Ok();
@@ -1095,24 +1094,24 @@ class KnowledgeBase::Impl {
     constexpr size_t kMaxLine = 4096;
     // Only the signatures whose required literals occur in the line can match (literal_prefilter.h):
     // the rest are not run, which leaves the result unchanged.
-    const auto& cache = *signature_cache;
+    const CompiledSignatureSet& compiled = *signature_cache->compiled;
     std::vector<SignatureMatch> out;
     std::vector<size_t> candidates;
     for (size_t li = 0; li < lines.size(); ++li) {
       std::string line = lines[li].size() > kMaxLine ? lines[li].substr(0, kMaxLine) : lines[li];
-      signature_prefilter->Candidates(line, &candidates);
+      compiled.prefilter.Candidates(line, &candidates);
       for (size_t ci : candidates) {
-        const auto& c = cache[ci];
         std::smatch m;
         bool hit = false;
         try {
-          hit = std::regex_search(line, m, c.re);
+          hit = std::regex_search(line, m, *compiled.regexes[ci]);
         } catch (const std::regex_error&) {
           continue;  // error_complexity / error_stack: treat as no match
         }
         if (!hit) continue;
-        for (const auto& owner : c.owners) {
-          out.push_back({li, lines[li], m.str(0), c.pattern, owner.incident_id, owner.category, owner.component});
+        for (const auto& owner : signature_cache->owners[ci]) {
+          out.push_back(
+              {li, lines[li], m.str(0), compiled.patterns[ci], owner.incident_id, owner.category, owner.component});
         }
       }
     }
@@ -2017,7 +2016,6 @@ class KnowledgeBase::Impl {
     }();
     signature_cache.reset();
     category_words.reset();
-    signature_prefilter.reset();
     return FinishImport(s);
   }
 
@@ -2825,8 +2823,8 @@ class KnowledgeBase::Impl {
 
   Status LoadSignatureCache() const {
     if (signature_cache) return Status::Ok();
-    std::vector<CompiledSignature> compiled;
-    std::unordered_map<std::string, size_t> by_pattern;
+    std::vector<std::string> patterns;              // distinct, in pattern order
+    std::vector<std::vector<Signature>> owners;     // per entry of `patterns`
     ASSIGN_OR_RETURN(Stmt s,
                      db->Prepare("SELECT s.pattern, s.incident_id, s.category, i.component FROM signatures s "
                                  "JOIN incidents i ON i.id = s.incident_id WHERE s.kind = 'log' "
@@ -2835,28 +2833,23 @@ class KnowledgeBase::Impl {
       ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
       Signature sig{SignatureKind::kLog, s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
-      auto it = by_pattern.find(sig.pattern);
-      if (it == by_pattern.end()) {
-        // Validated on import since 2026-12-02; a database written before may hold one.
-        if (!RegexBacktrackHazard(sig.pattern).empty()) continue;
-        try {
-          // Without a leading `.*`: the same lines match, without a scan per start position
-          // (core/regex_hazard.h); the matched text then starts where the rest of it matched.
-          std::regex re(std::string(WithoutLeadingWildcard(sig.pattern)),
-                        std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-          by_pattern[sig.pattern] = compiled.size();
-          compiled.push_back({sig.pattern, std::move(re), {}});
-          it = by_pattern.find(sig.pattern);
-        } catch (const std::regex_error&) {
-          continue;  // validated on import; a hand-edited database may still hold a bad one
-        }
+      if (patterns.empty() || patterns.back() != sig.pattern) {
+        patterns.push_back(sig.pattern);
+        owners.emplace_back();
       }
-      compiled[it->second].owners.push_back(std::move(sig));
+      owners.back().push_back(std::move(sig));
     }
-    std::vector<LiteralPrefilter::Pattern> patterns;
-    for (const CompiledSignature& c : compiled) patterns.push_back({c.pattern, true});
-    signature_prefilter.emplace(patterns);
-    signature_cache = std::move(compiled);
+    // Patterns with a backtracking hazard (validated on import since 2026-12-02; a database
+    // written before may hold one) or that do not compile are left out of the compiled set.
+    LoadedSignatures loaded;
+    loaded.compiled = CompileSignatureSet(patterns);
+    loaded.owners.reserve(loaded.compiled->patterns.size());
+    size_t next = 0;
+    for (const std::string& kept : loaded.compiled->patterns) {
+      while (patterns[next] != kept) ++next;  // the kept patterns are a subsequence of `patterns`
+      loaded.owners.push_back(std::move(owners[next++]));
+    }
+    signature_cache = std::move(loaded);
     return Status::Ok();
   }
 };
