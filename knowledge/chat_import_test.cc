@@ -457,6 +457,56 @@ TEST_CASE("import: a root-cause text's negations are not read as its category; t
                        "no log signature") != std::string::npos);
 }
 
+// KB6 (2026-12-04): on-call notes in German, French, Spanish, Chinese or Japanese negate in their
+// own words; before, only English negations were left out, so "nicht Xid 74, sondern mlx5_1 port
+// down" pointed at two categories (unknown) and "kein NVLink error" at nvlink_error.
+TEST_CASE("import: a root-cause text's negations in German, French, Spanish, Chinese, Japanese are not its category") {
+  auto kb = KbWithTwoSignatures();
+  TempDir dir("vigil_kb6_negation");
+  struct Case {
+    std::string text, want;
+  };
+  const std::vector<Case> cases = {
+      {"kein NVLink error, es war das Kabel", "unknown"},                   // was nvlink_error
+      {"nicht Xid 74, sondern mlx5_1 port down", "ib_link_failure"},        // was unknown (2 categories)
+      {"Xid 74 war nicht die Ursache; mlx5_1 port down", "ib_link_failure"},
+      {"ce n'était pas Xid 74 mais mlx5_1 port down", "ib_link_failure"},
+      {"pas une erreur NVLink error, c'était le câble", "unknown"},
+      {"Xid 74 descartado; mlx5_1 port down", "ib_link_failure"},
+      {"ningún Xid 74 en dmesg pero mlx5_1 port down", "ib_link_failure"},
+      {"不是Xid 74，而是mlx5_1 port down", "ib_link_failure"},
+      {"与Xid 74无关。mlx5_1 port down", "ib_link_failure"},
+      {"Xid 74ではなく、mlx5_1 port downが原因", "ib_link_failure"},
+      {"NVLink errorではない。ケーブル不良", "unknown"},
+      // Near misses, the same before and after: a negation in another clause, words that hold one.
+      {"Xid 74 auf GPU 2, keine weiteren Fehler", "nvlink_error"},
+      {"Sin embargo Xid 74 apareció en la GPU 2", "nvlink_error"},
+      {"故障排除后发现Xid 74", "nvlink_error"},
+      {"Xid 74，显存不足", "nvlink_error"},
+      {"Xid 74が発生、GPU 2を交換", "nvlink_error"},
+      {"Xid 74 sur le GPU 2, pas d'autre erreur", "nvlink_error"},
+  };
+  {
+    std::ofstream out(dir.path / "tracker.jsonl");
+    for (size_t i = 0; i < cases.size(); ++i) {
+      Json j{{"id", "ml-" + std::to_string(i)},
+             {"title", "job " + std::to_string(i) + " hung"},
+             {"raw_text", "job hung; see the cause"},
+             {"root_cause_text", cases[i].text}};
+      out << j.dump() << "\n";
+    }
+  }
+  auto r = kb->Import((dir.path / "tracker.jsonl").string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == static_cast<int64_t>(cases.size()));
+  for (size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(cases[i].text);
+    auto inc = kb->GetIncident("ml-" + std::to_string(i));
+    REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+    CHECK(inc->root_cause == cases[i].want);
+  }
+}
+
 // KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
 // stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
 TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolved_at, said; times it cannot read said") {

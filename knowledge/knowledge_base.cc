@@ -26,6 +26,7 @@
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
 #include "knowledge/lexical_index.h"
+#include "knowledge/negation.h"
 #include "knowledge/sign_sketch.h"
 #include "knowledge/signature_regexes.h"
 #include "knowledge/sqlite_db.h"
@@ -290,85 +291,6 @@ Result<std::vector<std::string>> FromJsonArray(const std::string& text, const ch
     return DataLossError("incident `" + incident_id + "`: stored column " + column +
                          " is not a JSON array of strings (" + e.what() + ")");
   }
-}
-
-// A root-cause text with what it rules out left out (KB4, 2026-12-04), for InferRootCause: in each
-// clause (cut at , ; ( ) ! ? and at a . or : before a space), the words from a negation (`not`,
-// `no`, `never`, `without`, `nor`, `n't`, `instead of`, `rather than`) up to the clause's end or a
-// word that starts a new statement (`but`, `it`, `and`, `which`, `because`, `so`, `however`,
-// `actually`) are dropped; a clause saying what it speaks of is not the cause (`ruled out`,
-// `excluded`, `red herring`, `unrelated`, `not the cause` / `culprit` / `problem` / `issue`, `not
-// to blame`, `not related`) is dropped whole. Line breaks are kept (signatures match per line).
-std::string NotNegated(std::string_view text) {
-  static const std::set<std::string> kStarts = {"not", "no", "never", "without", "nor", "neither"};
-  static const std::set<std::string> kEnds = {"but", "it", "and", "which", "because", "so", "however", "actually"};
-  static const std::vector<std::vector<std::string>> kWhole = {
-      {"ruled", "out"},   {"rule", "out"},      {"excluded"},     {"red", "herring"}, {"unrelated"},
-      {"not", "the", "cause"}, {"not", "the", "culprit"}, {"not", "the", "problem"}, {"not", "the", "issue"},
-      {"not", "to", "blame"},  {"not", "related"}};
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    // One clause: [i, end), then its separator.
-    size_t end = i;
-    while (end < text.size()) {
-      char c = text[end];
-      if (c == '\n' || c == ',' || c == ';' || c == '(' || c == ')' || c == '!' || c == '?') break;
-      if ((c == '.' || c == ':') && (end + 1 == text.size() || text[end + 1] == ' ' || text[end + 1] == '\n')) break;
-      ++end;
-    }
-    // The clause's words, lower case, with where each ends; "wasn't" reads "was not".
-    struct Word {
-      std::string w;
-      size_t begin, end;
-    };
-    std::vector<Word> words;
-    for (size_t k = i; k < end;) {
-      if (!std::isalnum(static_cast<unsigned char>(text[k]))) {
-        ++k;
-        continue;
-      }
-      size_t b = k;
-      std::string w;
-      while (k < end && std::isalnum(static_cast<unsigned char>(text[k])))
-        w += static_cast<char>(std::tolower(static_cast<unsigned char>(text[k++])));
-      bool nt = w.size() > 1 && w.back() == 'n' && k + 1 < end && (text[k] == '\'') && (text[k + 1] == 't' || text[k + 1] == 'T');
-      if (nt) {
-        w.pop_back();
-        words.push_back({w, b, k - 1});
-        words.push_back({"not", k - 1, k + 2});
-        k += 2;
-      } else {
-        words.push_back({w, b, k});
-      }
-    }
-    bool whole = false;
-    for (const auto& phrase : kWhole) {
-      for (size_t k = 0; k + phrase.size() <= words.size() && !whole; ++k) {
-        whole = std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<std::ptrdiff_t>(k),
-                           [](const std::string& a, const Word& b) { return a == b.w; });
-      }
-    }
-    if (!whole) {
-      size_t pos = i;
-      bool negated = false;
-      for (size_t k = 0; k < words.size(); ++k) {
-        const std::string& w = words[k].w;
-        bool two = k + 1 < words.size() && ((w == "instead" && words[k + 1].w == "of") || (w == "rather" && words[k + 1].w == "than"));
-        if (!negated && (kStarts.contains(w) || two)) {
-          out.append(text.substr(pos, words[k].begin - pos));
-          negated = true;
-        } else if (negated && kEnds.contains(w)) {
-          pos = words[k].begin;
-          negated = false;
-        }
-      }
-      if (!negated) out.append(text.substr(pos, end - pos));
-    }
-    if (end < text.size()) out += text[end];
-    i = end + 1;
-  }
-  return out;
 }
 
 constexpr size_t kMaxImportThreads = 256;
