@@ -5,6 +5,7 @@
 // its lines, else the pack's category words, read from the store by a scan of its incidents).
 //
 //   build/bin/root_cause_infer_bench [--sizes 10000,100000] [--pack data/knowledge] [--files 20]
+//                                    [--index IVF1024,Flat]   (default: the product's `kb_index`)
 //
 // For each size N, two fresh file stores (the shipped pack loaded, as `vigil kb import` opens one),
 // each importing one JSON-lines file of the same N records (variants of the pack's incidents,
@@ -29,6 +30,7 @@
 #include "bench/bench_args.h"
 #include "bench/bench_cpu.h"
 #include "bench/bench_pack.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "core/logging.h"
 #include "knowledge/knowledge_base.h"
@@ -75,12 +77,13 @@ struct ArmResult {
   double per_file_cpu = 0;  // median CPU of one one-record file's import
 };
 
-Result<ArmResult> RunArm(const std::string& pack, const fs::path& dir, const fs::path& records, size_t files,
+Result<ArmResult> RunArm(const std::string& pack, const std::string& index, const fs::path& dir, const fs::path& records, size_t files,
                          bool with_cause) {
   ArmResult a;
   KnowledgeOptions o;
   o.db_path = (dir / "kb.sqlite").string();
   o.pack_dir = pack;
+  o.index_spec = index;
   ASSIGN_OR_RETURN(auto kb, KnowledgeBase::Open(o));
   const double c0 = CpuSeconds();
   const auto t0 = std::chrono::steady_clock::now();
@@ -113,11 +116,14 @@ Result<ArmResult> RunArm(const std::string& pack, const fs::path& dir, const fs:
 
 int Run(int argc, char** argv) {
   std::string pack = "data/knowledge", size_list = "10000,100000";
+  // The product's index (`kb_index`), not KnowledgeOptions' default `Flat` (KB6).
+  std::string index = Config::Defaults().GetString("kb_index");
   size_t files = 20;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return bench::NextArg(argc, argv, i, "root_cause_infer_bench"); };
     if (a == "--pack") pack = next();
+    else if (a == "--index") index = next();
     else if (a == "--sizes") size_list = next();
     else if (a == "--files") files = static_cast<size_t>(std::max(1, std::atoi(next().c_str())));
     else {
@@ -133,9 +139,9 @@ int Run(int argc, char** argv) {
     return 1;
   }
   SetLogLevel(LogLevel::kError);
-  std::printf("root_cause_infer_bench: pack %s; baseline = the same records with their root_cause (nothing "
-              "inferred); CPU seconds of the process\n",
-              pack.c_str());
+  std::printf("root_cause_infer_bench: pack %s; index %s; baseline = the same records with their root_cause "
+              "(nothing inferred); CPU seconds of the process\n",
+              pack.c_str(), index.c_str());
   std::printf("%8s | %10s %10s %8s | %8s %9s | %12s %12s %8s\n", "records", "given CPU", "infer CPU", "infer/gv",
               "stored", "unknown", "file given", "file infer", "ratio");
   for (size_t n : *sizes) {
@@ -154,7 +160,7 @@ int Run(int argc, char** argv) {
         std::fprintf(stderr, "root_cause_infer_bench: %s\n", w.ToString().c_str());
         return 1;
       }
-      auto r = RunArm(pack, sub, records, files, given);
+      auto r = RunArm(pack, index, sub, records, files, given);
       if (!r.ok()) {
         std::fprintf(stderr, "root_cause_infer_bench: %s\n", r.status().ToString().c_str());
         return 1;

@@ -5,7 +5,10 @@
 // signatures, so its cost grows with the team incidents the knowledge base holds.
 //
 //   build/bin/seen_before_bench [--sizes 1000,100000] [--case A.json,B.json] [--pack data/knowledge]
-//                               [--reps 7] [--chunk 20000]
+//                               [--reps 7] [--chunk 20000] [--index IVF1024,Flat]
+//
+// --index: the FAISS spec, by default the product's (`kb_index`'s default; before KB6 the bench
+// used KnowledgeOptions' `Flat`, which no `vigil` command opens).
 //
 // For each size N: a file store (as `vigil diagnose` opens one: data_dir's kb.sqlite, the shipped
 // pack loaded) holding N team incidents, variants of the pack's incidents (knowledge/synthetic_corpus.h,
@@ -30,6 +33,7 @@
 #include "bench/bench_args.h"
 #include "bench/bench_cpu.h"
 #include "bench/bench_pack.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "core/logging.h"
 #include "knowledge/knowledge_base.h"
@@ -77,6 +81,9 @@ double Median(std::vector<double> v) {
 int Run(int argc, char** argv) {
   std::string case_list = "evals/diagnosis/dev/case-001.json,evals/diagnosis/holdout/case-h040.json";
   std::string pack = "data/knowledge", size_list = "1000,100000";
+  // The product's index (`kb_index`), not KnowledgeOptions' default `Flat`: with Flat every dense
+  // query scans every stored vector (KB6: at 1 M, most of a diagnosis's CPU).
+  std::string index = Config::Defaults().GetString("kb_index");
   int reps = 7;
   size_t chunk = 20000;
   for (int i = 1; i < argc; ++i) {
@@ -84,6 +91,7 @@ int Run(int argc, char** argv) {
     auto next = [&] { return bench::NextArg(argc, argv, i, "seen_before_bench"); };
     if (a == "--case") case_list = next();
     else if (a == "--pack") pack = next();
+    else if (a == "--index") index = next();
     else if (a == "--sizes") size_list = next();
     else if (a == "--reps") reps = std::max(1, std::atoi(next().c_str()));
     else if (a == "--chunk") chunk = std::max(1, std::atoi(next().c_str()));
@@ -111,9 +119,9 @@ int Run(int argc, char** argv) {
     return 1;
   }
   SetLogLevel(LogLevel::kWarn);
-  std::printf("seen_before_bench: pack %s; median CPU of %d diagnoses per arm (alternating); baseline = the same "
-              "diagnosis without SeenBefore\n",
-              pack.c_str(), reps);
+  std::printf("seen_before_bench: pack %s; index %s; median CPU of %d diagnoses per arm (alternating); baseline = "
+              "the same diagnosis without SeenBefore\n",
+              pack.c_str(), index.c_str(), reps);
   std::printf("%8s %8s  %-36s | %9s %9s | %8s %9s | %5s | %s\n", "team", "stored", "case", "without", "with", "with/wo",
               "extra ms", "cited", "answer");
   for (size_t n : *sizes) {
@@ -124,6 +132,7 @@ int Run(int argc, char** argv) {
     KnowledgeOptions o;
     o.db_path = (dir / "kb.sqlite").string();
     o.pack_dir = pack;
+    o.index_spec = index;
     o.batch_size = 5000;
     int64_t stored = 0;
     double import_s = 0;
