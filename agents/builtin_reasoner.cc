@@ -283,6 +283,17 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
 
 }  // namespace
 
+bool HoldsClockTime(std::string_view line) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (size_t p = line.find(':'); p != std::string_view::npos && p + 6 <= line.size(); p = line.find(':', p + 1)) {
+    if (p >= 2 && digit(line[p - 2]) && digit(line[p - 1]) && digit(line[p + 1]) && digit(line[p + 2]) &&
+        line[p + 3] == ':' && digit(line[p + 4]) && digit(line[p + 5])) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Timestamps as training and system logs print them (TZ):
 //   RFC 3339 / ISO 8601 "2026-03-18T22:04:16.123+01:00", "...Z", "...-0500" (journalctl
 //   --output=short-iso before systemd 250 prints no colon), "2026-03-18 22:04:16,221" (Python's
@@ -297,6 +308,10 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
 // alert's year, one year less when that puts it more than half a year after the alert (a log of
 // Dec 31 read for an alert of Jan 1).
 LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
+  // Every stamp below holds hh:mm:ss (two digits, ':', two digits, ':', two digits): a line without
+  // one has no time, said without running the four regexes (RVU2: most lines of an NCCL_DEBUG=INFO
+  // log have no stamp, and the untimed lines' floor read up to 200 of them per signature match).
+  if (!HoldsClockTime(line)) return {};
   // The zone ends the stamp: an offset glued to more characters ("+0530x", "+05:301") is no
   // offset, and the time is then read as zone-less (RG9).
   static const std::regex kIso(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?)(Z|[+-]\d{2}:?\d{2}(?![\w:]))?)");
@@ -10625,12 +10640,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (const SignatureMatch& m : facts.log_matches) matched_lines.insert({m.category, m.line_index});
   // The nearest timed line before flat line `i` in its source (at most kFloorLookback lines back):
   // its index and time; time INT64_MIN for none.
+  // Each line's time is read once (RVU2: a log of thousands of untimed NCCL WARN matches among
+  // untimed INFO lines read each of up to 200 lines once per match).
   constexpr size_t kFloorLookback = 200;
+  std::vector<std::optional<int64_t>> line_times(flat.lines.size());
   auto floor_of = [&](size_t i) -> std::pair<size_t, int64_t> {
     for (size_t j = i, steps = 0; j > 0 && steps < kFloorLookback; ++steps) {
       --j;
       if (flat.refs[j].first != flat.refs[i].first) break;
-      const int64_t t = ParseLineTime(flat.lines[j], topo.clock).ms;
+      if (!line_times[j]) line_times[j] = ParseLineTime(flat.lines[j], topo.clock).ms;
+      const int64_t t = *line_times[j];
       if (t != kNoTime) return {j, t};
     }
     return {0, std::numeric_limits<int64_t>::min()};

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace vigil {
 
@@ -30,6 +31,9 @@ struct LineTime {
   bool zoned = false;
 };
 LineTime ParseLineTime(const std::string& line, const LogClock& clock);
+// Whether `line` holds hh:mm:ss (ASCII digits: two, ':', two, ':', two), which every stamp
+// ParseLineTime reads holds: a line without one has no time (ParseLineTime answers at once).
+bool HoldsClockTime(std::string_view line);
 int64_t LineTimeMs(const std::string& line, const LogClock& clock);
 // topology.timezone ("UTC", "Z", "+01:00", "-0500", "UTC+1"): minutes east of UTC; nullopt for
 // anything else (IANA names included), a malformed offset ("+05:3", "+5:30", "+0530x") or one

@@ -53,6 +53,20 @@ std::string RemoveZeroCountsAfterNoun(const std::string& line, const std::regex&
 
 }  // namespace
 
+bool MayNameFault(std::string_view line) {
+  // One stem of each alternative of VIGIL_FAULT_WORD (RemoveFaultsSaidAbsent) and of "non-finite":
+  // every text those match holds its stem, in either case.
+  static constexpr std::array<std::string_view, 29> kStems = {
+      "xid", "error", "fault", "failure", "ecc", "dbe", "sbe", "timeout", "hang", "crash", "throttl", "retirement",
+      "remap", "mismatch", "desync", "anomal", "issue", "problem", "nan", "straggler", "divergence", "corruption",
+      "exception", "overflow", "stall", "deadlock", "imbalance", "violation", "finite"};
+  const std::string lower = AsciiLower(line);
+  for (std::string_view stem : kStems) {
+    if (lower.find(stem) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool MayHoldZeroCounter(std::string_view line) {
   size_t i = 0;
   while (i < line.size()) {
@@ -121,6 +135,9 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
 #undef VIGIL_FAULT_WORD
 #undef VIGIL_FUNCTION_WORD
   if (line.size() > 4000) return line;
+  // Every match of the three regexes holds a fault word (or "non-finite"): a line naming none is
+  // left as it is without running them (MayNameFault; most lines of a training log name none).
+  if (!MayNameFault(line)) return line;
   // The regexes only run on a line holding a negation word: a standalone "no", "zero", "0",
   // "without", "not" or "n't", or "absent" (lower-cased copy, one pass).
   const std::string lower = AsciiLower(line);

@@ -34,6 +34,14 @@ std::string RemoveZeroCounters(const std::string& line);
 // ("No route to host", "no CUDA-capable device is detected": no fault word follows).
 std::string RemoveFaultsSaidAbsent(const std::string& line);
 
+// Whether `line` may name a fault as RemoveFaultsSaidAbsent's patterns read one: it holds, in
+// either case, the stem of some fault word ("xid", "error", "timeout", "mismatch", "nan", "finite"
+// ...). Every text those patterns remove holds one, so a line without is returned as it is
+// without running them (one pass per stem; a 50 MB training log's NCCL INFO and step lines name
+// none, and the regexes, run on each line holding a standalone "0", took most of `diagnose --log`'s
+// time: RVU2, bench/README.md "pasted_log_bench").
+bool MayNameFault(std::string_view line);
+
 // RemoveFaultsSaidAbsent, and then every other use of a word it removed: the same fault named as a
 // heading ("Mismatch analysis: no collective type/size mismatch detected" -> "analysis: "), so a
 // line that only denies a fault reads as no error line at all (RG11). A line that denies nothing is

@@ -4,14 +4,12 @@
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <random>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include "agents/case.h"
+#include "agents/dev_case_lines_testing.h"
 
 namespace vigil {
 namespace {
@@ -65,24 +63,7 @@ TEST_CASE("zero counters: random lines agree with std::regex") {
 }
 
 TEST_CASE("zero counters: the lines of every tenth dev case agree with std::regex") {
-  std::vector<std::string> paths;
-  for (const auto& e : std::filesystem::directory_iterator("evals/diagnosis/dev")) {
-    if (e.path().extension() == ".json") paths.push_back(e.path().string());
-  }
-  std::sort(paths.begin(), paths.end());
-  REQUIRE(paths.size() > 50);
-  size_t lines = 0;
-  for (size_t i = 0; i < paths.size(); i += 10) {
-    auto c = LoadCase(paths[i]);
-    REQUIRE_MESSAGE(c.ok(), c.status().message());
-    for (const CaseLog& log : c->logs) {
-      for (const LogLine& l : log.lines) {
-        CheckLine(l.text);
-        ++lines;
-      }
-    }
-  }
-  CHECK(lines > 200);
+  for (const std::string& line : EveryTenthDevCaseLines()) CheckLine(line);
 }
 
 }  // namespace
