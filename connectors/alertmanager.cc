@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/text_encoding.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
 
@@ -67,35 +68,73 @@ Result<int64_t> OptTime(const Json& obj, const char* key, const std::string& whe
   return *ms;
 }
 
-Status CheckBody(std::string_view body, const AlertmanagerLimits& limits) {
+// The body as UTF-8 text: within the size limit; UTF-16 (a file saved by PowerShell's `>` or
+// Out-File, posted or passed to --alert) converted when that loses nothing, said in `notes` (it was
+// refused before, RVU's finding; one detector with `diagnose --log`: core/text_encoding.h), refused
+// naming the byte when not valid UTF-16; anything else must be valid UTF-8. `storage` holds a
+// converted body; the view returned is into it or into `body`.
+Result<std::string_view> BodyText(std::string_view body, const AlertmanagerLimits& limits, std::string& storage,
+                                  std::vector<std::string>& notes) {
   if (body.size() > limits.max_body_bytes) {
     return ResourceExhaustedError("body: " + std::to_string(body.size()) + " bytes, more than the limit of " +
                                   std::to_string(limits.max_body_bytes));
   }
-  // UTF-16 (a file saved by PowerShell's `>` or Out-File, posted or passed to --alert): a byte order
-  // mark, or a NUL as the first or second byte (JSON text starts with ASCII; a NUL in valid JSON is
-  // escaped). Said as what it is rather than "not valid UTF-8 at byte 0" or a JSON syntax error.
-  const bool bom16 = body.size() >= 2 && ((body[0] == '\xFF' && body[1] == '\xFE') || (body[0] == '\xFE' && body[1] == '\xFF'));
-  if (bom16 || (body.size() >= 2 && (body[0] == '\0' || body[1] == '\0'))) {
-    return Bad("body", "UTF-16 text, not UTF-8 (as PowerShell's `>` or Out-File writes it): save it as UTF-8, e.g. "
-                       "`iconv -f UTF-16 -t UTF-8`, or Out-File -Encoding utf8");
+  if (const std::optional<Utf16Layout> utf16 = DetectUtf16(body)) {
+    auto text = Utf16ToUtf8(body, *utf16, InvalidUtf16::kRefuse);
+    if (!text.ok()) {
+      return Bad("body", DescribeUtf16(*utf16) + ", " + text.status().message() +
+                             ": save it as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`, or Out-File -Encoding utf8");
+    }
+    storage = std::move(*text);
+    notes.push_back("body: " + DescribeUtf16(*utf16) + ", read as UTF-8");
+    body = storage;
   }
   size_t bad = 0;
   if (!IsValidUtf8(body, &bad)) return Bad("body", "not valid UTF-8 at byte " + std::to_string(bad));
-  return Status::Ok();
+  return body;
 }
 
-Status CheckDuplicates(const std::vector<Alert>& alerts) {
-  std::map<std::string, size_t> seen;
-  for (size_t i = 0; i < alerts.size(); ++i) {
-    auto [it, inserted] = seen.emplace(alerts[i].fingerprint, i);
-    if (!inserted) {
-      return Bad("alerts[" + std::to_string(i) + "].fingerprint",
-                 "`" + alerts[i].fingerprint + "` also at alerts[" + std::to_string(it->second) +
-                     "] (duplicate fingerprint)");
+// The RefusedAlert::reason of an error ParseAlertmanagerAlert gave for the alert at `where`
+// ("alerts[2]"): the field its message names first after `where.`.
+std::string RefusalReason(const std::string& message, const std::string& where) {
+  const std::string p = where + ".";
+  if (message.rfind(p, 0) != 0) return "not_an_object";  // "alerts[2]: expected an alert object, got ..."
+  const size_t start = p.size();
+  const size_t end = message.find_first_of(".:", start);
+  const std::string field = message.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (field == "labels") {
+    const std::string rest = message.substr(start);
+    if (rest.rfind("labels.alertname:", 0) == 0 || rest.rfind("labels: no `alertname`", 0) == 0 ||
+        rest.rfind("labels: missing", 0) == 0) {
+      return "alertname";
     }
   }
-  return Status::Ok();
+  for (const char* known : {"labels", "annotations", "startsAt", "endsAt", "status", "generatorURL", "fingerprint"}) {
+    if (field == known) return field;
+  }
+  return "alert";
+}
+
+// Reads each element of `alerts` ("alerts[i]" or "[i]" in errors, by `prefix`): the good ones into
+// `out.alerts`, each bad one into `out.refused`, a second alert with a fingerprint already read too.
+void ReadAlerts(const Json& alerts, const std::string& prefix, AlertmanagerWebhook& out) {
+  std::map<std::string, size_t> seen;  // fingerprint -> index of the alert read with it
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const std::string where = prefix + "[" + std::to_string(i) + "]";
+    Result<Alert> a = ParseAlertmanagerAlert(alerts[i], where);
+    if (!a.ok()) {
+      out.refused.push_back({i, RefusalReason(a.status().message(), where), a.status().message()});
+      continue;
+    }
+    auto [it, inserted] = seen.emplace(a->fingerprint, i);
+    if (!inserted) {
+      out.refused.push_back({i, "duplicate_fingerprint",
+                             where + ".fingerprint: `" + a->fingerprint + "` also at " + prefix + "[" +
+                                 std::to_string(it->second) + "] (duplicate fingerprint)"});
+      continue;
+    }
+    out.alerts.push_back(std::move(*a));
+  }
 }
 
 }  // namespace
@@ -213,31 +252,44 @@ Result<AlertmanagerWebhook> ParseAlertmanagerWebhookJson(const Json& j) {
   auto alerts = j.find("alerts");
   if (alerts == j.end() || alerts->is_null()) return Bad("alerts", "missing (a webhook carries an array of alerts)");
   if (!alerts->is_array()) return Bad("alerts", "expected an array, got " + TypeName(*alerts));
-  for (size_t i = 0; i < alerts->size(); ++i) {
-    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert((*alerts)[i], "alerts[" + std::to_string(i) + "]"));
-    w.alerts.push_back(std::move(a));
-  }
-  RETURN_IF_ERROR(CheckDuplicates(w.alerts));
+  ReadAlerts(*alerts, "alerts", w);
   return w;
 }
 
-Result<AlertmanagerWebhook> ParseAlertmanagerWebhook(std::string_view body, const AlertmanagerLimits& limits) {
-  RETURN_IF_ERROR(CheckBody(body, limits));
-  ASSIGN_OR_RETURN(Json j, ParseJson(body, "body"));
+namespace {
+
+// A webhook body's JSON, once BodyText has read it.
+Result<AlertmanagerWebhook> ParseWebhookValue(const Json& j, const AlertmanagerLimits& limits,
+                                              std::vector<std::string> notes) {
   if (j.is_object()) {
     if (auto a = j.find("alerts"); a != j.end() && a->is_array() && a->size() > limits.max_alerts) {
       return ResourceExhaustedError("alerts: " + std::to_string(a->size()) + " alerts, more than the limit of " +
                                     std::to_string(limits.max_alerts));
     }
   }
-  return ParseAlertmanagerWebhookJson(j);
+  ASSIGN_OR_RETURN(AlertmanagerWebhook w, ParseAlertmanagerWebhookJson(j));
+  w.notes = std::move(notes);
+  return w;
+}
+
+}  // namespace
+
+Result<AlertmanagerWebhook> ParseAlertmanagerWebhook(std::string_view body, const AlertmanagerLimits& limits) {
+  std::string storage;
+  std::vector<std::string> notes;
+  ASSIGN_OR_RETURN(std::string_view text, BodyText(body, limits, storage, notes));
+  ASSIGN_OR_RETURN(Json j, ParseJson(text, "body"));
+  return ParseWebhookValue(j, limits, std::move(notes));
 }
 
 Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits) {
-  RETURN_IF_ERROR(CheckBody(body, limits));
-  ASSIGN_OR_RETURN(Json j, ParseJson(body, "body"));
-  if (j.is_object() && j.contains("alerts")) return ParseAlertmanagerWebhook(body, limits);
+  std::string storage;
+  std::vector<std::string> notes;
+  ASSIGN_OR_RETURN(std::string_view text, BodyText(body, limits, storage, notes));
+  ASSIGN_OR_RETURN(Json j, ParseJson(text, "body"));
+  if (j.is_object() && j.contains("alerts")) return ParseWebhookValue(j, limits, std::move(notes));
   AlertmanagerWebhook w;
+  w.notes = std::move(notes);
   if (j.is_object()) {
     ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j, ""));
     w.alerts.push_back(std::move(a));
@@ -250,11 +302,7 @@ Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const 
     return ResourceExhaustedError("body: " + std::to_string(j.size()) + " alerts, more than the limit of " +
                                   std::to_string(limits.max_alerts));
   }
-  for (size_t i = 0; i < j.size(); ++i) {
-    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j[i], "[" + std::to_string(i) + "]"));
-    w.alerts.push_back(std::move(a));
-  }
-  RETURN_IF_ERROR(CheckDuplicates(w.alerts));
+  ReadAlerts(j, "", w);
   return w;
 }
 

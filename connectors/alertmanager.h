@@ -13,13 +13,21 @@
 // starts_at_ms, fingerprint, labels, annotations; `explanation` is an object holding
 // "generator_url" (as sent, "" when absent) and "source": "alertmanager".
 //
-// Errors are InvalidArgument naming the field and why, e.g.
+// A defect of one alert refuses that alert only (RVU2, 2026-12-04: one alert without `alertname`
+// made the webhook refuse the whole group, and Alertmanager does not resend a notification
+// answered 4xx, so the group's valid alerts were lost): it goes to AlertmanagerWebhook::refused
+// with its index, a reason word and the error naming the field and why, e.g.
 //   "alerts[2].startsAt: not an RFC 3339 time: invalid timestamp `yesterday`: ..."
 //   "alerts[0].labels: no `alertname` label"
 //   "alerts[3].fingerprint: `ab12` also at alerts[1] (duplicate fingerprint)"
-//   "body: not valid UTF-8 at byte 1042"
+// and the others are parsed. What spoils the whole body is an InvalidArgument error, e.g.
+//   "body: not valid UTF-8 at byte 1042", "alerts: expected an array, got an object",
+//   "version: `3` (this reader knows webhook version 4)", "commonLabels.x: expected a string ..."
 // A body larger than `max_body_bytes` is ResourceExhausted (nothing parsed). Unknown fields are
-// ignored (Alertmanager adds fields over versions). A missing `fingerprint` is computed as
+// ignored (Alertmanager adds fields over versions). A UTF-16 body (PowerShell's `>` / Out-File, a
+// Windows tool's export) is read as the UTF-8 it converts to, losslessly (core/text_encoding.h),
+// and said in AlertmanagerWebhook::notes; one that is not valid UTF-16 (an odd length, a lone
+// surrogate) is refused naming the byte offset. A missing `fingerprint` is computed as
 // Alertmanager computes it (FNV-1a 64 of the sorted labels, 16 hex digits), so that every parsed
 // alert has one and the same alert sent with or without it is one alert.
 // Thread safety: pure functions.
@@ -38,11 +46,25 @@
 
 namespace vigil {
 
+// One alert of a payload that could not be read; the payload's other alerts are.
+struct RefusedAlert {
+  size_t index = 0;    // its position in the payload's alert array
+  // What was wrong, one of a few words (a /metrics label): "not_an_object", "alertname" (labels
+  // missing, or without a non-empty alertname), "labels" (not an object of strings), "annotations",
+  // "startsAt", "endsAt" (not RFC 3339, or before startsAt), "status", "generatorURL",
+  // "fingerprint" (not a string), "duplicate_fingerprint" (an alert read before has it).
+  std::string reason;
+  std::string error;   // "alerts[2].labels: no `alertname` label"
+};
+
 struct AlertmanagerWebhook {  // Alertmanager webhook payload, version "4"
   std::string version, group_key, status, receiver, external_url;
   int64_t truncated_alerts = 0;  // alerts Alertmanager left out (max_alerts of the receiver)
   Labels group_labels, common_labels, common_annotations;
-  std::vector<Alert> alerts;  // in payload order; generatorURL in explanation["generator_url"]
+  std::vector<Alert> alerts;  // the alerts read, in payload order; generatorURL in explanation["generator_url"]
+  std::vector<RefusedAlert> refused;  // the alerts that could not be read, in payload order
+  // How the body was read when not as sent: "body: UTF-16LE text (byte order mark), read as UTF-8".
+  std::vector<std::string> notes;
 };
 
 struct AlertmanagerLimits {
@@ -82,7 +104,9 @@ Result<AlertmanagerWebhook> ParseAlertmanagerWebhookJson(const Json& j);
 Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where);
 
 // A webhook payload, or a single alert object, or a JSON array of alert objects: whichever `body`
-// holds (an object with an "alerts" array is a webhook). For `vigil diagnose --alert`.
+// holds (an object with an "alerts" array is a webhook). For `vigil diagnose --alert`. A bad alert
+// of a webhook or an array is refused alone (`refused`, "[2].labels: ..." for an array); a single
+// alert object that is bad is the error.
 Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits = {});
 
 }  // namespace vigil

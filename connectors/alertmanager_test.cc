@@ -58,6 +58,19 @@ std::string ErrorOf(std::string_view body) {
   return w.status().message();
 }
 
+// A webhook whose one alert is bad: that alert alone is refused (its reason and error), the other
+// one is read. Returns the error.
+std::string RefusedOf(std::string_view body, size_t bad, const std::string& reason) {
+  auto w = ParseAlertmanagerWebhook(body);
+  REQUIRE_MESSAGE(w.ok(), w.status().message());
+  REQUIRE(w->refused.size() == 1);
+  CHECK(w->refused[0].index == bad);
+  CHECK(w->refused[0].reason == reason);
+  REQUIRE(w->alerts.size() == 1);
+  CHECK(w->alerts[0].fingerprint == (bad == 0 ? "0011223344556677" : "a1b2c3d4e5f60718"));
+  return w->refused[0].error;
+}
+
 TEST_CASE("alertmanager webhook v4: every field read, firing and resolved alerts") {
   auto w = ParseAlertmanagerWebhook(kWebhook);
   REQUIRE(w.ok());
@@ -93,47 +106,115 @@ TEST_CASE("alertmanager webhook: bad input is an error naming the field") {
   CHECK(ErrorOf("{\"alerts\": {}}") == "alerts: expected an array, got an object");
   CHECK(ErrorOf(Replace(kWebhook, "\"version\": \"4\"", "\"version\": 4")) == "version: expected a string, got a number");
   CHECK(ErrorOf(Replace(kWebhook, "\"version\": \"4\"", "\"version\": \"3\"")).find("version: `3`") == 0);
-  CHECK(ErrorOf(Replace(kWebhook, "\"alertname\": \"GpuThermalThrottle\", \"Hostname\": \"node-4\"",
-                        "\"Hostname\": \"node-4\"")) == "alerts[1].labels: no `alertname` label");
-  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"yesterday\""))
+  CHECK(ErrorOf(Replace(kWebhook, "\"commonLabels\": {", "\"commonLabels\": {\"n\": 5, "))
+        == "commonLabels.n: expected a string, got a number");
+}
+
+// RVU2 (2026-12-04): one bad alert refused the whole group (400), and Alertmanager does not resend a
+// 4xx, so the group's good alerts were lost. Each per-alert defect now refuses that alert only.
+TEST_CASE("alertmanager webhook: a bad alert is refused alone, naming it; the others are read") {
+  CHECK(RefusedOf(Replace(kWebhook, "\"alertname\": \"GpuThermalThrottle\", \"Hostname\": \"node-4\"",
+                          "\"Hostname\": \"node-4\""), 1, "alertname") == "alerts[1].labels: no `alertname` label");
+  CHECK(RefusedOf(Replace(kWebhook, "\"alertname\": \"GpuThermalThrottle\", \"Hostname\": \"node-3\"",
+                          "\"alertname\": \"\", \"Hostname\": \"node-3\""), 0, "alertname") == "alerts[0].labels.alertname: empty");
+  CHECK(RefusedOf(Replace(kWebhook, "\"labels\": {\"alertname\": \"GpuThermalThrottle\", \"Hostname\": \"node-4\", \"gpu\": \"0\", \"severity\": \"critical\"},", ""),
+                  1, "alertname") == "alerts[1].labels: missing (an alert needs at least `alertname`)");
+  CHECK(RefusedOf(Replace(kWebhook, "\"labels\": {\"alertname\": \"GpuThermalThrottle\", \"Hostname\": \"node-4\", \"gpu\": \"0\", \"severity\": \"critical\"}",
+                          "\"labels\": \"oops\""), 1, "labels") == "alerts[1].labels: expected an object of strings, got a string");
+  CHECK(RefusedOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"yesterday\""), 1, "startsAt")
             .find("alerts[1].startsAt: not an RFC 3339 time: invalid timestamp `yesterday`") == 0);
   // A space for the `T` and no zone: read as UTC before (OPS3); refused, naming both faults.
-  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-03 02:20:00\""))
+  CHECK(RefusedOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-03 02:20:00\""), 1, "startsAt")
         == "alerts[1].startsAt: `2026-12-03 02:20:00` is not an RFC 3339 time: a space between date and time "
            "(write `T`) and no time zone (end it with `Z` or an offset such as `+02:00`); e.g. 2026-12-03T02:20:00Z");
-  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-01T00:40:00\""))
+  CHECK(RefusedOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-01T00:40:00\""), 1, "startsAt")
             .find("alerts[1].startsAt: `2026-12-01T00:40:00` is not an RFC 3339 time: no time zone") == 0);
-  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-01 00:40:00Z\""))
+  CHECK(RefusedOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"2026-12-01 00:40:00Z\""), 1, "startsAt")
             .find("alerts[1].startsAt: `2026-12-01 00:40:00Z` is not an RFC 3339 time: a space between date and time (write `T`);") == 0);
   CHECK(ParseAlertmanagerWebhook(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"",
-                                         "\"startsAt\": \"2026-12-01T01:40:00+01:00\"")).ok());
-  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": 1764549600"))
+                                         "\"startsAt\": \"2026-12-01T01:40:00+01:00\""))->refused.empty());
+  CHECK(RefusedOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": 1764549600"), 1, "startsAt")
         == "alerts[1].startsAt: expected a string, got a number");
-  CHECK(ErrorOf(Replace(kWebhook, "\"gpu\": \"5\"", "\"gpu\": 5")) == "alerts[0].labels.gpu: expected a string, got a number");
-  CHECK(ErrorOf(Replace(kWebhook, "\"status\": \"resolved\"", "\"status\": \"done\""))
+  CHECK(RefusedOf(Replace(kWebhook, "\"gpu\": \"5\"", "\"gpu\": 5"), 0, "labels") == "alerts[0].labels.gpu: expected a string, got a number");
+  CHECK(RefusedOf(Replace(kWebhook, "\"annotations\": {}", "\"annotations\": []"), 1, "annotations")
+        == "alerts[1].annotations: expected an object of strings, got an array");
+  CHECK(RefusedOf(Replace(kWebhook, "\"status\": \"resolved\"", "\"status\": \"done\""), 1, "status")
         == "alerts[1].status: `done` is neither firing nor resolved");
-  CHECK(ErrorOf(Replace(kWebhook, "0011223344556677", "a1b2c3d4e5f60718"))
+  CHECK(RefusedOf(Replace(kWebhook, "\"status\": \"resolved\"", "\"status\": 7"), 1, "status")
+        == "alerts[1].status: expected a string, got a number");
+  CHECK(RefusedOf(Replace(kWebhook, "\"generatorURL\": \"\"", "\"generatorURL\": false"), 1, "generatorURL")
+        == "alerts[1].generatorURL: expected a string, got a boolean");
+  CHECK(RefusedOf(Replace(kWebhook, "\"0011223344556677\"", "17"), 1, "fingerprint")
+        == "alerts[1].fingerprint: expected a string, got a number");
+  CHECK(RefusedOf(Replace(kWebhook, "0011223344556677", "a1b2c3d4e5f60718"), 1, "duplicate_fingerprint")
         == "alerts[1].fingerprint: `a1b2c3d4e5f60718` also at alerts[0] (duplicate fingerprint)");
-  CHECK(ErrorOf(Replace(kWebhook, "\"endsAt\": \"2026-12-01T01:55:00.5+01:00\"", "\"endsAt\": \"2026-11-30T00:00:00Z\""))
+  CHECK(RefusedOf(Replace(kWebhook, "\"endsAt\": \"2026-12-01T01:55:00.5+01:00\"", "\"endsAt\": \"2026-11-30T00:00:00Z\""), 1, "endsAt")
             .find("alerts[1].endsAt: 2026-11-30T00:00:00Z is before startsAt") == 0);
+  // Not an object at all: refused alone too.
+  Json j = Json::parse(kWebhook);
+  j["alerts"][1] = "GpuThermalThrottle on node-4";
+  CHECK(RefusedOf(j.dump(), 1, "not_an_object") == "alerts[1]: expected an alert object, got a string");
+  // Every alert bad: the webhook is read, all of them refused (the caller says nothing was usable).
+  j["alerts"][0] = 42;
+  auto none = ParseAlertmanagerWebhook(j.dump());
+  REQUIRE(none.ok());
+  CHECK(none->alerts.empty());
+  REQUIRE(none->refused.size() == 2);
+  CHECK(none->refused[0].error == "alerts[0]: expected an alert object, got a number");
+  // A refused alert keeps no fingerprint slot: a later alert with a duplicate of a refused one's is read.
+  Json dup = Json::parse(kWebhook);
+  dup["alerts"][0]["labels"].erase("alertname");
+  dup["alerts"][1]["fingerprint"] = "a1b2c3d4e5f60718";
+  auto w = ParseAlertmanagerWebhook(dup.dump());
+  REQUIRE(w.ok());
+  CHECK(w->alerts.size() == 1);
+  CHECK(w->refused.size() == 1);
+}
+
+TEST_CASE("alertmanager webhook: what spoils the whole body is an error") {
   CHECK(ErrorOf(Replace(kWebhook, "\"truncatedAlerts\": 0", "\"truncatedAlerts\": -1")).find("truncatedAlerts") == 0);
   // Non-UTF-8: the byte offset of the bad sequence.
   std::string latin1 = Replace(kWebhook, "thermally", "th\xe9rmally");
   CHECK(ErrorOf(latin1) == "body: not valid UTF-8 at byte " + std::to_string(latin1.find('\xe9')));
-  // UTF-16 (PowerShell's `>` / Out-File; with a byte order mark or without): said, with the way out.
-  // Before (RVU's finding): "not valid UTF-8 at byte 0" with a BOM, a JSON syntax error without one.
-  auto utf16 = [](std::string_view ascii, bool bom) {
-    std::string out = bom ? std::string("\xFF\xFE") : std::string();
+  // UTF-16 (PowerShell's `>` / Out-File; with a byte order mark or without): read as the UTF-8 it
+  // converts to, losslessly, and said in `notes` (RVU2; refused before, and before that RVU's finding:
+  // "not valid UTF-8 at byte 0" with a BOM, a JSON syntax error without one).
+  auto utf16 = [](std::string_view ascii, bool bom, bool little = true) {
+    std::string out = bom ? std::string(little ? "\xFF\xFE" : "\xFE\xFF") : std::string();
     for (char c : ascii) {
-      out += c;
-      out += '\0';
+      out += little ? c : '\0';
+      out += little ? '\0' : c;
     }
     return out;
   };
-  const std::string want16 = "body: UTF-16 text, not UTF-8 (as PowerShell's `>` or Out-File writes it): save it as UTF-8";
-  CHECK(ErrorOf(utf16(kWebhook, true)).find(want16) == 0);
-  CHECK(ErrorOf(utf16(kWebhook, false)).find(want16) == 0);
-  CHECK(ErrorOf(std::string("\xFE\xFF") + std::string("\0{", 2)).find(want16) == 0);
+  for (bool bom : {true, false}) {
+    for (bool little : {true, false}) {
+      CAPTURE(bom);
+      CAPTURE(little);
+      auto w16 = ParseAlertmanagerWebhook(utf16(kWebhook, bom, little));
+      REQUIRE_MESSAGE(w16.ok(), w16.status().message());
+      CHECK(w16->alerts.size() == 2);
+      CHECK(w16->alerts[0].annotations.at("summary") == "GPU 5 on node-3 is thermally throttled");
+      REQUIRE(w16->notes.size() == 1);
+      CHECK(w16->notes[0] == std::string("body: UTF-16") + (little ? "LE" : "BE") + " text (" +
+                                 (bom ? "byte order mark" : "no byte order mark") + "), read as UTF-8");
+      auto in16 = ParseAlertmanagerInput(utf16(R"({"labels": {"alertname": "XidError"}})", bom, little));
+      REQUIRE_MESSAGE(in16.ok(), in16.status().message());
+      CHECK(in16->alerts[0].rule == "XidError");
+      CHECK(in16->notes.size() == 1);
+    }
+  }
+  CHECK(ParseAlertmanagerWebhook(kWebhook)->notes.empty());
+  // Not valid UTF-16: refused naming the byte (an odd length; a lone surrogate), with the way out.
+  CHECK(ErrorOf(utf16(kWebhook, true) + "x") ==
+        "body: UTF-16LE text (byte order mark), not valid UTF-16 at byte " + std::to_string(2 + 2 * std::string(kWebhook).size()) +
+            ": an odd number of bytes (" + std::to_string(3 + 2 * std::string(kWebhook).size()) +
+            "), the last one is half a code unit: save it as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`, or Out-File -Encoding utf8");
+  std::string lone = utf16(R"({"alerts": [], "receiver": "x"})", true);
+  lone[lone.size() - 6] = '\x3D';  // the unit of `x`: D83D, a high surrogate with `"` after it
+  lone[lone.size() - 5] = '\xD8';
+  CHECK(ErrorOf(lone).find("body: UTF-16LE text (byte order mark), not valid UTF-16 at byte " +
+                           std::to_string(lone.size() - 6) + ": a high surrogate (D83D) not followed by a low one") == 0);
   // Twin: a valid UTF-8 body with a NUL escaped in a string is no UTF-16.
   CHECK(ParseAlertmanagerWebhook(Replace(kWebhook, "thermally", "therm\\u0000ally")).ok());
   // Huge bodies: refused before parsing.
@@ -216,8 +297,19 @@ TEST_CASE("alertmanager input: a webhook, one alert object or an array of alerts
   // GET /api/v2/alerts elements: status is an object.
   auto arr = ParseAlertmanagerInput(R"([{"labels": {"alertname": "A"}, "status": {"state": "active"}, "fingerprint": "1"},
                                        {"labels": {"alertname": "B"}, "status": {"state": "gone"}, "fingerprint": "2"}])");
-  REQUIRE_FALSE(arr.ok());
-  CHECK(arr.status().message() == "[1].status.state: `gone` is not active, suppressed or unprocessed");
+  REQUIRE(arr.ok());  // the bad one refused alone, as in a webhook (RVU2)
+  REQUIRE(arr->alerts.size() == 1);
+  CHECK(arr->alerts[0].rule == "A");
+  REQUIRE(arr->refused.size() == 1);
+  CHECK(arr->refused[0].index == 1);
+  CHECK(arr->refused[0].reason == "status");
+  CHECK(arr->refused[0].error == "[1].status.state: `gone` is not active, suppressed or unprocessed");
+  // A webhook given to --alert: the same.
+  auto hook = ParseAlertmanagerInput(Replace(kWebhook, "\"status\": \"resolved\"", "\"status\": \"done\""));
+  REQUIRE(hook.ok());
+  CHECK(hook->alerts.size() == 1);
+  REQUIRE(hook->refused.size() == 1);
+  CHECK(hook->refused[0].error == "alerts[1].status: `done` is neither firing nor resolved");
   auto bad = ParseAlertmanagerInput(R"({"labels": {"alertname": ""}})");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message() == "labels.alertname: empty");

@@ -130,9 +130,9 @@ struct AuthServer {
     auth = std::move(*loaded);
     HttpApiOptions o;
     o.store = store.get();
-    o.parse_webhook = [](std::string_view body) -> Result<std::vector<Alert>> {
+    o.parse_webhook = [](std::string_view body) -> Result<WebhookAlerts> {
       ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body));
-      return hook.alerts;
+      return WebhookAlertsOf(std::move(hook));
     };
     o.auth = auth.get();
     o.metrics_public = metrics_public;

@@ -11,7 +11,9 @@
 // `prometheus_url` when set (none otherwise, said so; each request limited by
 // `prometheus_timeout`), probes through `probe_executor` (intrusive ones only with
 // `allow_intrusive_probes`) unless --no-probes. Alerts whose `status` says resolved are skipped
-// (one stderr line each); an alert without a status string is triaged even when its endsAt has
+// (one stderr line each); an alert that cannot be read (no alertname, a bad startsAt ...) is left
+// out alone, said on stderr, the others triaged, and the exit status is then 2 (RVU2); a UTF-16 file
+// is read as the UTF-8 it converts to, said on stderr. An alert without a status string is triaged even when its endsAt has
 // passed (Prometheus's "valid until"; the diagnosis says so). Text: one diagnosis per firing
 // alert under an `== alert NAME (fingerprint)` line; --json: an array with one --case-shaped
 // object per firing alert, plus `alert` {alertname, fingerprint, labels, starts_at}.
@@ -20,13 +22,19 @@
 // A pasted log (plain text lines) diagnosed as a case of one log source (LoadPastedLog).
 // --case, --log and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "agents/alert_triage.h"
 #include "agents/case_lines.h"
@@ -34,6 +42,7 @@
 #include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
 #include "core/clock.h"
+#include "core/text_encoding.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
 #include "probes/probe.h"
@@ -142,6 +151,21 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     // A body too large is bad input here too: the user handed it in.
     return ReportError(InvalidArgumentError(what + ": " + input.status().message()));
   }
+  for (const std::string& note : input->notes) {  // a UTF-16 file, converted
+    std::fprintf(stderr, "vigil diagnose: %s: %s\n", TerminalSafe(what, false).c_str(), note.c_str());
+  }
+  // An alert that cannot be read is left out alone, as the webhook does (RVU2); exit 2 at the end.
+  if (input->alerts.empty() && !input->refused.empty()) {
+    std::string more;
+    if (input->refused.size() > 1) {
+      more = " (and " + std::to_string(input->refused.size() - 1) + " more: no alert of it could be read)";
+    }
+    return ReportError(InvalidArgumentError(what + ": " + input->refused.front().error + more));
+  }
+  for (const RefusedAlert& r : input->refused) {
+    std::fprintf(stderr, "vigil diagnose: error: %s: %s: this alert is left out, the others are triaged\n",
+                 TerminalSafe(what, false).c_str(), TerminalSafe(r.error, false).c_str());
+  }
   if (input->truncated_alerts > 0) {
     std::fprintf(stderr, "vigil diagnose: warning: %s: Alertmanager left out %lld alerts of this group (truncatedAlerts)\n",
                  what.c_str(), static_cast<long long>(input->truncated_alerts));
@@ -202,80 +226,82 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     std::fprintf(stderr, "vigil diagnose: %s holds no firing alert (%zu resolved): nothing to diagnose\n", what.c_str(),
                  input->alerts.size());
   }
+  if (!input->refused.empty()) {
+    std::fprintf(stderr, "vigil diagnose: %s: %zu of %zu alerts could not be read (said above) and were left out: exit 2\n",
+                 TerminalSafe(what, false).c_str(), input->refused.size(), input->refused.size() + input->alerts.size());
+    return 2;
+  }
   return 0;
 }
+
+// What a long `--log` run is doing, on a terminal: one line on stderr, "vigil diagnose: --log
+// big.log: 417601 lines: diagnosing ... 3.5 s", redrawn in place every half second by a thread of
+// its own and erased when the phase ends (before anything else is printed). Nothing when stderr is
+// not a terminal (a pipe, a file, a test) or the log is small (RVU2, 2026-12-04: a 50 MB log ran
+// for minutes with nothing shown; it takes seconds now, bench/README.md "pasted_log_bench").
+class LogProgress {
+ public:
+  explicit LogProgress(bool tty) : tty_(tty) {}
+  ~LogProgress() { Stop(); }
+  LogProgress(const LogProgress&) = delete;
+  LogProgress& operator=(const LogProgress&) = delete;
+
+  // Shows `what` followed by the seconds since this call, until Stop.
+  void Start(std::string what) {
+    if (!tty_) return;
+    Stop();
+    what_ = std::move(what);
+    running_ = true;
+    const auto start = std::chrono::steady_clock::now();
+    thread_ = std::thread([this, start] {
+      std::unique_lock<std::mutex> lock(mu_);
+      do {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::fprintf(stderr, "\r\x1b[Kvigil diagnose: %s ... %.1f s", what_.c_str(), s);
+        std::fflush(stderr);
+      } while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return !running_; }));
+      std::fputs("\r\x1b[K", stderr);  // the line erased: what follows starts at column 0
+      std::fflush(stderr);
+    });
+  }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      running_ = false;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  bool tty_;
+  std::string what_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool running_ = false;
+  std::thread thread_;
+};
+
+// A log of at least this many bytes gets LogProgress's line on a terminal.
+constexpr size_t kProgressLogBytes = 4u << 20;
 
 // A log saved on Windows is often UTF-16 (PowerShell's `>` and `Out-File` write UTF-16LE with a
 // byte order mark; some exports have none) or UTF-8 behind a BOM (Notepad). Every NUL byte of UTF-16
 // is valid UTF-8, so such a log was read as noise with no word in it and answered `unknown`, exit 0
-// (RVU, 2026-12-04). Returns the encoding it converted from ("" when `text` is left as it is): a
-// UTF-16 BOM, or no BOM and, in the first 4 KiB, a NUL in at least 9 of 10 byte pairs, always the
-// same byte of the pair (ASCII text in UTF-16), none in the other. A lone surrogate or an odd last
-// byte becomes U+FFFD. A UTF-8 BOM is dropped.
+// (RVU, 2026-12-04). Returns how it was converted ("" when `text` is left as it is): UTF-16 as
+// core/text_encoding.h detects it (the same detector as the Alertmanager body's), a lone surrogate
+// or an odd last byte becoming U+FFFD (a log is read whatever it holds; the count is said). A UTF-8
+// BOM is dropped.
 std::string DecodeWindowsText(std::string& text) {
-  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-    text.erase(0, 3);
-    return "";
-  }
-  bool little = false, bom = false;
-  if (text.compare(0, 2, "\xFF\xFE") == 0 || text.compare(0, 2, "\xFE\xFF") == 0) {
-    little = text[0] == '\xFF';
-    bom = true;
-  } else {
-    const size_t pairs = std::min<size_t>(text.size(), 4096) / 2;
-    size_t zero_hi = 0, zero_lo = 0;
-    for (size_t i = 0; i < pairs; ++i) {
-      zero_lo += text[2 * i] == '\0';
-      zero_hi += text[2 * i + 1] == '\0';
-    }
-    if (pairs < 2) return "";
-    if (zero_hi * 10 >= pairs * 9 && zero_lo == 0) {
-      little = true;
-    } else if (zero_lo * 10 >= pairs * 9 && zero_hi == 0) {
-      little = false;
-    } else {
-      return "";
-    }
-  }
-  auto unit = [&](size_t i) -> uint32_t {
-    const auto a = static_cast<unsigned char>(text[i]), b = static_cast<unsigned char>(text[i + 1]);
-    return little ? (a | (b << 8)) : ((a << 8) | b);
-  };
-  std::string out;
-  out.reserve(text.size() / 2 + 16);
-  auto put = [&out](uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  };
-  size_t i = bom ? 2 : 0;
-  for (; i + 1 < text.size(); i += 2) {
-    const uint32_t u = unit(i);
-    if (u >= 0xD800 && u < 0xDC00 && i + 3 < text.size()) {
-      const uint32_t v = unit(i + 2);
-      if (v >= 0xDC00 && v < 0xE000) {
-        put(0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00));
-        i += 2;
-        continue;
-      }
-    }
-    put(u >= 0xD800 && u < 0xE000 ? 0xFFFD : u);
-  }
-  if (i < text.size()) put(0xFFFD);
-  text = std::move(out);
-  return std::string(little ? "UTF-16LE" : "UTF-16BE") + (bom ? " text (byte order mark)" : " text (no byte order mark)");
+  if (StripUtf8Bom(text)) return "";
+  const std::optional<Utf16Layout> utf16 = DetectUtf16(text);
+  if (!utf16) return "";
+  size_t replaced = 0;
+  text = Utf16ToUtf8(text, *utf16, InvalidUtf16::kReplace, &replaced).value();  // kReplace never fails
+  std::string said = DescribeUtf16(*utf16);
+  if (replaced > 0) said += " with " + std::to_string(replaced) + " units that are not UTF-16 (each read as U+FFFD)";
+  return said;
 }
 
 // `--log FILE|-`: a pasted log as a case of one log source (RV-OPS, 2026-12-03: a pasted log had
@@ -283,7 +309,7 @@ std::string DecodeWindowsText(std::string& text) {
 // the evidence's `source:N` is the file's line N; a trailing CR dropped), each cut and counted as a
 // case file's are (CaseLimits); bytes that are not UTF-8 text become U+FFFD, counted in a note. A
 // gzip / zstd / xz / bzip2 file is refused (InvalidArgument) with the command that decompresses it.
-Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& source_flag) {
+Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& source_flag, LogProgress& progress) {
   const CaseLimits limits;
   const std::string what = path == "-" ? "stdin" : path;
   std::string text;
@@ -295,7 +321,13 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
       return InvalidArgumentError("--log " + path + ": more than " + std::to_string(limits.max_file_bytes) +
                                   " bytes; pass the part around the failure");
     }
+    if (!ec && size >= kProgressLogBytes) {
+      char mb[32];
+      std::snprintf(mb, sizeof mb, "%.1f MB", static_cast<double>(size) / 1e6);
+      progress.Start("--log " + TerminalSafe(what, false) + ": reading " + mb);
+    }
     auto read = ReadFile(path);
+    progress.Stop();
     if (!read.ok()) return InvalidArgumentError("--log " + read.status().message());
     text = std::move(*read);
   } else {
@@ -421,7 +453,7 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
 
 // --case and --log: one case, its recorded probe results replayed (none recorded: each planned
 // probe is listed unavailable, with what it would check).
-int DiagnoseOneCase(DiagnosisCase c, const DiagnoseFlags& f, const Config& config) {
+int DiagnoseOneCase(DiagnosisCase c, const DiagnoseFlags& f, const Config& config, LogProgress* progress = nullptr) {
   c.expected.reset();  // the answer key is for the scorer only
   auto reasoning = OpenReasoning(config);
   if (!reasoning.ok()) return ReportError(reasoning.status());
@@ -437,7 +469,19 @@ int DiagnoseOneCase(DiagnosisCase c, const DiagnoseFlags& f, const Config& confi
   options.reasoner.allow_intrusive = true;  // replayed results only
   options.log_line_budget = f.log_budget;
   DiagnosisAgent agent(options);
+  if (progress != nullptr) {  // a pasted log: its one source
+    size_t lines = 0, bytes = 0;
+    for (const CaseLog& log : c.logs) {
+      lines += log.lines.size();
+      for (const LogLine& l : log.lines) bytes += l.text.size();
+    }
+    if (bytes >= kProgressLogBytes) {
+      progress->Start("--log " + TerminalSafe(c.logs.empty() ? c.id : c.logs.front().source, false) + ": " +
+                      std::to_string(lines) + " lines: diagnosing");
+    }
+  }
   auto report = agent.Diagnose(std::move(c), probes.get());
+  if (progress != nullptr) progress->Stop();
   if (!report.ok()) return ReportError(report.status());
   MarkAuditFallback(*report, reasoning->audit_error);
   if (f.json) {
@@ -475,7 +519,8 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
   sub.footer(
       "Exit status: 0 diagnosed (--alert holding no firing alert too, said on stderr); 1 the work failed "
       "(e.g. the knowledge base could not be opened); 2 bad input (a missing or malformed --case, --log or "
-      "--alert file, a case with nothing to diagnose, none or two of --case / --log / --alert, a bad setting).");
+      "--alert file, a case with nothing to diagnose, none or two of --case / --log / --alert, a bad setting; "
+      "an alert of --alert that cannot be read, after the others were triaged).");
   return [f](const Config& config) -> int {
     const int given = !f->case_path.empty() + !f->alert_path.empty() + !f->log_path.empty();
     if (given != 1) {
@@ -489,9 +534,10 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     }
     if (!f->alert_path.empty()) return RunAlertTriage(*f, config);
     if (!f->log_path.empty()) {
-      auto c = LoadPastedLog(f->log_path, f->log_source);
+      LogProgress progress(::isatty(2) != 0);
+      auto c = LoadPastedLog(f->log_path, f->log_source, progress);
       if (!c.ok()) return ReportError(c.status());
-      return DiagnoseOneCase(std::move(*c), *f, config);
+      return DiagnoseOneCase(std::move(*c), *f, config, &progress);
     }
     auto c = LoadCase(f->case_path);
     if (!c.ok()) return ReportError(c.status().code() == StatusCode::kNotFound

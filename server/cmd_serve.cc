@@ -671,7 +671,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.auth = auth.get();
     api_options.metrics_public = f->metrics_public;
     api_options.kb = kb->get();  // resolutions go into the knowledge base the triage searches
-    api_options.parse_webhook = [max_body = api_options.max_webhook_body](std::string_view body) -> Result<std::vector<Alert>> {
+    api_options.parse_webhook = [max_body = api_options.max_webhook_body](std::string_view body) -> Result<WebhookAlerts> {
       AlertmanagerLimits limits;
       limits.max_body_bytes = max_body;
       ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body, limits));
@@ -686,7 +686,7 @@ CommandRunner SetupServe(CLI::App& sub) {
                              std::to_string(hook.truncated_alerts) + " alerts of group " + hook.group_key +
                              " (truncatedAlerts; raise the receiver's max_alerts)");
       }
-      return std::move(hook.alerts);
+      return WebhookAlertsOf(std::move(hook));
     };
     api_options.on_queued = [&workers] {
       if (workers) workers->Notify();

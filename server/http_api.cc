@@ -454,6 +454,7 @@ std::string HttpApi::RenderMetrics() const {
   metrics_->requests.Write(out);
   metrics_->request_seconds.Write(out);
   metrics_->alerts.Write(out);
+  metrics_->alerts_refused.Write(out);
   metrics_->triages.Write(out);
   metrics_->triage_seconds.Write(out);
   metrics_->connections_cut.Write(out);
@@ -676,11 +677,46 @@ void HttpApi::Routes() {
       return parsed.status().code() == StatusCode::kResourceExhausted ? ErrorReply(413, parsed.status().message(), "body")
                                                                        : StatusReply(parsed.status(), "body");
     }
-    auto intake = options_.store->Intake(*parsed, options_.intake);
-    if (!intake.ok()) {
+    // An alert that could not be read is left out alone; the others are taken (RVU2: one alert
+    // without `alertname` refused the whole group, and Alertmanager does not resend a 4xx). Each is
+    // named in the answer and the log, and counted by reason.
+    const std::vector<RefusedAlert>& refused = parsed->refused;
+    Json refused_json = Json::array();
+    for (const RefusedAlert& r : refused) {
+      refused_json.push_back(Json{{"index", r.index}, {"reason", r.reason}, {"error", r.error}});
+    }
+    auto count_refused = [&] {
+      for (const RefusedAlert& r : refused) metrics_->alerts_refused.Inc({r.reason});
+    };
+    if (parsed->alerts.empty() && !refused.empty()) {  // nothing usable: 400, logged as lost by the logger
+      count_refused();
+      std::string why = refused.size() == 1 ? "its one alert could not be read: "
+                                            : "none of its " + std::to_string(refused.size()) +
+                                                  " alerts could be read (each in `refused`); the first: ";
+      Json body = ErrorBody(why + refused.front().error, "body");
+      body["refused"] = std::move(refused_json);
+      return JsonReply(400, body);
+    }
+    auto intake = options_.store->Intake(parsed->alerts, options_.intake);
+    if (!intake.ok()) {  // resent on 503 by Alertmanager: the refused ones are counted then
       Reply r = StatusReply(intake.status(), intake.status().code() == StatusCode::kResourceExhausted ? "queue" : "store");
       if (r.status == 503) r.headers.emplace_back("Retry-After", "30");
       return r;
+    }
+    if (!refused.empty()) {
+      count_refused();
+      std::string line = "webhook from " + (req.remote_addr.empty() ? std::string("?") : req.remote_addr) + ": " +
+                         std::to_string(refused.size()) + " of " +
+                         std::to_string(refused.size() + parsed->alerts.size()) +
+                         " alerts could not be read and were left out (answered 207; Alertmanager will not "
+                         "resend them), the others taken: ";
+      constexpr size_t kShown = 5;
+      for (size_t i = 0; i < refused.size() && i < kShown; ++i) {
+        if (i > 0) line += "; ";
+        line += Utf8Prefix(refused[i].error, 300);
+      }
+      if (refused.size() > kShown) line += "; and " + std::to_string(refused.size() - kShown) + " more";
+      LogWarn("serve", line);
     }
     metrics_->alerts.Inc({"created"}, static_cast<double>(intake->created.size()));
     metrics_->alerts.Inc({"duplicate"}, static_cast<double>(intake->duplicates.size()));
@@ -703,11 +739,14 @@ void HttpApi::Routes() {
                               {"created", st.created}});
       }
       answer["storms"] = std::move(storms);
-      LogInfo("serve", "webhook of " + std::to_string(parsed->size()) + " alerts: " +
+      LogInfo("serve", "webhook of " + std::to_string(parsed->alerts.size()) + " alerts: " +
                            std::to_string(intake->storms.size()) + " storm incident(s), " +
                            std::to_string(intake->created.size()) + " incident(s) created");
     }
-    return JsonReply(200, answer);
+    if (!parsed->notes.empty()) answer["notes"] = parsed->notes;  // how the body was read (UTF-16)
+    if (refused.empty()) return JsonReply(200, answer);
+    answer["refused"] = std::move(refused_json);
+    return JsonReply(207, answer);  // Multi-Status: some alerts taken, some not (a 2xx: not resent)
   };
 
   auto list = [this](const httplib::Request& req) -> Reply {

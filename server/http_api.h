@@ -2,7 +2,10 @@
 // synchronous case diagnosis, health and Prometheus metrics.
 //
 //   POST /api/v1/alerts          Alertmanager webhook (v4 JSON): alerts recorded in the incident
-//                                store before the answer; 200 {created, duplicates, resolved}
+//                                store before the answer; 200 {created, duplicates, resolved}; an
+//                                alert that cannot be read is left out alone: 207 with the same
+//                                and `refused` [{index, reason, error}], 400 when none could be
+//                                (RVU2: one such alert lost the whole group before)
 //   GET  /api/v1/incidents       ?status=queued|running|diagnosed|failed|resolved|firing&limit=N
 //   GET  /api/v1/incidents/{id}  one incident with its alert, diagnosis and resolution JSON, and
 //                                `past_resolutions`: earlier incidents' resolutions its diagnosis
@@ -42,6 +45,7 @@
 #include <string_view>
 #include <vector>
 
+#include "connectors/alertmanager.h"
 #include "core/domain.h"
 #include "core/json.h"
 #include "core/status.h"
@@ -64,8 +68,20 @@ class ConnectionWatchdog;
 // top CMakeLists.txt (server_test checks it).
 inline constexpr std::string_view kVigilVersion = "0.1.0";
 
-// Alertmanager webhook body -> its alerts (connectors/alertmanager.h ParseAlertmanagerWebhook).
-using WebhookParser = std::function<Result<std::vector<Alert>>(std::string_view body)>;
+// What a webhook body holds (connectors/alertmanager.h ParseAlertmanagerWebhook): the alerts read,
+// the ones that could not be (each with its index and why), and notes on how the body was read
+// (UTF-16 converted).
+struct WebhookAlerts {
+  std::vector<Alert> alerts;
+  std::vector<RefusedAlert> refused;
+  std::vector<std::string> notes;
+};
+// The alerts, refused alerts and notes of a parsed webhook.
+inline WebhookAlerts WebhookAlertsOf(AlertmanagerWebhook&& hook) {
+  return WebhookAlerts{std::move(hook.alerts), std::move(hook.refused), std::move(hook.notes)};
+}
+// Alertmanager webhook body -> its alerts. An error: the body as a whole could not be used.
+using WebhookParser = std::function<Result<WebhookAlerts>(std::string_view body)>;
 // A case JSON -> the DiagnosisReport JSON (what `vigil diagnose --case --json` prints).
 // InvalidArgument for a bad case (the message names the field).
 using CaseDiagnoser = std::function<Result<Json>(const Json& case_json)>;
@@ -117,7 +133,7 @@ struct HttpApiOptions {
   // More families for GET /metrics, appended after the API's own (vigil serve --rules: the
   // online detection's vigil_detection_*). Called on httplib's threads at every scrape, so it
   // must be thread-safe. Its family names must not be the API's own (vigil_http_*,
-  // vigil_alerts_received_total, vigil_triage_*, vigil_incidents*, vigil_build_info): a family
+  // vigil_alerts_received_total, vigil_alerts_refused_total, vigil_triage_*, vigil_incidents*, vigil_build_info): a family
   // written twice is not valid exposition text. Empty: none.
   std::function<void(std::string& out)> extra_metrics;
   // Bearer-token authentication (vigil serve --auth-token-file; borrowed, may be reloaded while
@@ -194,6 +210,10 @@ struct ServerMetrics {
                        "recorded before; stopped_firing: Alertmanager's resolved notification ended an "
                        "incident's alert)",
                        {"outcome"}};
+  MetricCounter alerts_refused{"vigil_alerts_refused_total",
+                               "alerts of webhooks left out because they could not be read (the rest of "
+                               "the webhook was taken), by reason (connectors/alertmanager.h RefusedAlert)",
+                               {"reason"}};
   MetricCounter triages{"vigil_triage_total",
                         "triage attempts finished, by outcome (diagnosed, failed, retried: failed and queued again)",
                         {"outcome"}};

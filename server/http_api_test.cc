@@ -184,15 +184,16 @@ TEST_CASE("HttpApi: bad requests get a JSON error naming what and where") {
   expect(c.Post("/api/v1/alerts", bad_time.dump(), "application/json"), 400, "body", "alerts[0].startsAt");
   expect(c.Post("/api/v1/alerts", std::string(5000, ' '), "application/json"), 413, "body",
          "over the limit of 4096 bytes");
-  // A good alert beside a malformed one: the whole request is refused, naming the bad one, and
-  // the good one is not recorded either (checked below), so a sender that fixes and resends gets
-  // no half-recorded notification. Alertmanager does not retry a 4xx; it builds its alerts
-  // itself, and they pass the parser.
-  Json second_bad = Json::parse(WebhookBody("firing", "a4"));
-  Json bad_alert = second_bad["alerts"][0];
-  bad_alert["labels"] = "oops";
-  second_bad["alerts"].push_back(bad_alert);
-  expect(c.Post("/api/v1/alerts", second_bad.dump(), "application/json"), 400, "body", "alerts[1].labels");
+  // Every alert of the body bad: nothing to take, 400, each named.
+  Json all_bad = Json::parse(WebhookBody("firing", "a4"));
+  all_bad["alerts"].push_back(all_bad["alerts"][0]);
+  all_bad["alerts"][0]["labels"] = "oops";
+  all_bad["alerts"][1]["startsAt"] = "soon";
+  auto none = c.Post("/api/v1/alerts", all_bad.dump(), "application/json");
+  expect(none, 400, "body", "none of its 2 alerts could be read (each in `refused`); the first: alerts[0].labels: "
+                            "expected an object of strings, got a string");
+  CHECK(BodyOf(none)["refused"].size() == 2);
+  CHECK(BodyOf(none)["refused"][1]["reason"] == "startsAt");
   expect(c.Get("/api/v1/nothing"), 404, "path", "no route GET /api/v1/nothing");
   auto wrong_method = c.Get("/api/v1/alerts");
   expect(wrong_method, 405, "method", "GET is not allowed on /api/v1/alerts; use POST");
@@ -252,8 +253,78 @@ TEST_CASE("HttpApi: a refused webhook is logged with the reason; other answers a
                         "bytes (vigil serve --max-body); its alerts are lost (Alertmanager resends a "
                         "notification on 5xx only): raise --max-body, or set max_alerts on the receiver") !=
         std::string::npos);
-  CHECK(refused[1].find(" W serve: webhook from 127.0.0.1 refused with 400: alerts[0].labels: no `alertname` label; its "
-                        "alerts are lost (Alertmanager resends a notification on 5xx only)") != std::string::npos);
+  CHECK(refused[1].find(" W serve: webhook from 127.0.0.1 refused with 400: its one alert could not be read: "
+                        "alerts[0].labels: no `alertname` label; its alerts are lost (Alertmanager resends a "
+                        "notification on 5xx only)") != std::string::npos);
+}
+
+// RVU2 (2026-12-04): an alert without `alertname` in a group made the webhook refuse the whole group
+// (400), and Alertmanager does not resend a 4xx: the group's good alerts were lost. Now the bad
+// alert alone is left out: 207 (a 2xx, so Alertmanager counts it delivered), the good ones recorded
+// and queued, the bad one named in the answer and the log and counted in /metrics by reason.
+TEST_CASE("HttpApi: a webhook's unreadable alert is left out alone (207), named in the answer, log and /metrics") {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  SetLogSink([&](std::string_view l) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(l);
+  });
+  {
+    TestServer s;
+    auto c = s.Client();
+    c.set_keep_alive(true);  // /metrics after the webhook was counted (one connection)
+    Json group = Json::parse(WebhookBody("firing", "g1"));
+    Json second = group["alerts"][0];
+    second["fingerprint"] = "g2";
+    second["labels"].erase("alertname");
+    Json third = group["alerts"][0];
+    third["fingerprint"] = "g3";
+    third["labels"]["gpu"] = "6";
+    Json fourth = group["alerts"][0];
+    fourth["fingerprint"] = "g4";
+    fourth["startsAt"] = "2026-12-01 02:00:00";
+    group["alerts"].push_back(second);
+    group["alerts"].push_back(third);
+    group["alerts"].push_back(fourth);
+    auto r = c.Post("/api/v1/alerts", group.dump(), "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 207);
+    Json body = BodyOf(r);
+    CHECK(body["created"].size() == 2);  // g1 and g3
+    REQUIRE(body["refused"].size() == 2);
+    CHECK(body["refused"][0] == Json{{"index", 1}, {"reason", "alertname"}, {"error", "alerts[1].labels: no `alertname` label"}});
+    CHECK(body["refused"][1]["index"] == 3);
+    CHECK(body["refused"][1]["reason"] == "startsAt");
+    CHECK(s.store->List("", 10)->size() == 2);
+    CHECK(s.queued_calls == 1);
+    // Alertmanager's next notification of the group (same alerts): the good ones are duplicates.
+    auto again = c.Post("/api/v1/alerts", group.dump(), "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 207);
+    CHECK(BodyOf(again)["duplicates"].size() == 2);
+    // A group of good alerts only: 200 and no `refused`.
+    auto good = c.Post("/api/v1/alerts", WebhookBody("firing", "g5"), "application/json");
+    REQUIRE(good);
+    CHECK(good->status == 200);
+    CHECK_FALSE(BodyOf(good).contains("refused"));
+    auto m = c.Get("/metrics");
+    REQUIRE(m);
+    CHECK(m->body.find("vigil_alerts_refused_total{reason=\"alertname\"} 2\n") != std::string::npos);
+    CHECK(m->body.find("vigil_alerts_refused_total{reason=\"startsAt\"} 2\n") != std::string::npos);
+    CHECK(m->body.find("vigil_http_requests_total{route=\"/api/v1/alerts\",method=\"POST\",code=\"207\"} 2\n") !=
+          std::string::npos);
+  }
+  SetLogSink(nullptr);
+  std::vector<std::string> left_out;
+  for (const std::string& l : lines) {
+    if (l.find("could not be read and were left out") != std::string::npos) left_out.push_back(l);
+  }
+  REQUIRE(left_out.size() == 2);
+  INFO(left_out[0]);
+  CHECK(left_out[0].find(" W serve: webhook from 127.0.0.1: 2 of 4 alerts could not be read and were left out "
+                         "(answered 207; Alertmanager will not resend them), the others taken: alerts[1].labels: no "
+                         "`alertname` label; alerts[3].startsAt: `2026-12-01 02:00:00` is not an RFC 3339 time") !=
+        std::string::npos);
 }
 
 TEST_CASE("HttpApi: a full queue answers 503 with Retry-After and records nothing of the request") {

@@ -39,9 +39,9 @@ struct TestServer {
     HttpApiOptions o;
     o.store = store.get();
     if (with_parser) {
-      o.parse_webhook = [](std::string_view body) -> Result<std::vector<Alert>> {
+      o.parse_webhook = [](std::string_view body) -> Result<WebhookAlerts> {
         ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body));
-        return hook.alerts;
+        return WebhookAlertsOf(std::move(hook));
       };
     }
     o.diagnose = [](const Json& c) -> Result<Json> {

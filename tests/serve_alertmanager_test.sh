@@ -11,7 +11,8 @@
 #  4. SIGTERM: exit 0; a restart on the same data_dir still has the incident and its diagnosis;
 #     another vigil on the same data_dir or on the same port is refused (exit 1, clear line);
 #  5. bad input with curl: 415, 400 (not JSON, a field named), 413, 404, 405, bad ids and queries;
-#     a client that stalls is dropped after --read-timeout;
+#     a client that stalls is dropped after --read-timeout; a group with one alert that cannot be
+#     read: 207, the others taken, it named (answer, log, /metrics; RVU2);
 #  6. POST /api/v1/diagnose with evals/diagnosis/dev/case-001.json equals `vigil diagnose --case
 #     ... --json`'s root cause and component; `promtool check metrics` on /metrics.
 # Skipped (exit 77) only when prometheus-alertmanager / promtool / curl are missing.
@@ -158,6 +159,29 @@ while s.recv(4096):
 assert time.time() - t < 8, time.time() - t
 PY
 wait_for 1 'j["count"] == 1' && passed=$((passed + 1)) || bad "bad input was recorded: $(curl -s "$V/api/v1/incidents")"
+# RVU2: an alert of a group that cannot be read (no alertname) is left out alone, and the group's
+# other alerts are taken: 207 (a 2xx, which Alertmanager does not resend), the bad one named in the
+# answer and the log and counted in /metrics. Before, the whole group was refused (400) and lost.
+mixed=$("$PY" - "$STARTS" <<'PY'
+import json, sys
+good = {"status": "firing", "startsAt": sys.argv[1], "fingerprint": "00000000000000aa",
+        "labels": {"alertname": "GpuXidError", "Hostname": "node-4", "gpu": "1", "xid": "79"}}
+bad = {"status": "firing", "startsAt": sys.argv[1], "labels": {"Hostname": "node-5", "gpu": "2"}}
+print(json.dumps({"version": "4", "status": "firing", "alerts": [bad, good]}))
+PY
+)
+check "group with an unreadable alert: 207, it named" 0 \
+  '^207 .*"refused": \[ *\{ *"error": "alerts\[0\]\.labels: no `alertname` label", *"index": 0, *"reason": "alertname"' -- \
+  code_of -XPOST "${J[@]}" --data "$mixed" "$V/api/v1/alerts"
+tr -d ' \n' <"$TMP/body" | grep -q '"created":\[[0-9]' && passed=$((passed + 1)) || bad "the group's good alert was not taken: $(cat "$TMP/body")"
+wait_for 5 'j["count"] == 2' && passed=$((passed + 1)) || bad "the good alert of the group made no incident: $(curl -s "$V/api/v1/incidents")"
+grep -q 'W serve: webhook from 127.0.0.1: 1 of 2 alerts could not be read and were left out (answered 207; .*alerts\[0\]\.labels: no `alertname` label' \
+  "$TMP/vigil.log" && passed=$((passed + 1)) || bad "the left-out alert is not in the log: $(grep -i webhook "$TMP/vigil.log")"
+curl -sf "$V/metrics" >"$TMP/metrics2.txt"
+check "promtool check metrics (refused alerts)" 0 '' -- sh -c "promtool check metrics <'$TMP/metrics2.txt'"
+# Two: the 400 of the lone alert without alertname above, and this one.
+grep -q '^vigil_alerts_refused_total{reason="alertname"} 2$' "$TMP/metrics2.txt" && passed=$((passed + 1)) ||
+  bad "refused alerts not counted: $(grep refused "$TMP/metrics2.txt")"
 
 # 4. A second vigil: same data_dir (refused by the store's lock), or another data_dir on the same port.
 PORT=${V##*:}
