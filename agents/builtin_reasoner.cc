@@ -15,6 +15,9 @@
 #include "agents/slurm_states.h"
 #include "agents/node_addresses.h"
 #include "agents/collective_mismatch.h"
+#include "agents/probe_place.h"
+#include "agents/launcher_exit.h"
+#include "agents/command_comment.h"
 #include "agents/power_limit.h"
 #include "agents/clock_reasons.h"
 #include "agents/rising_counter.h"
@@ -1370,6 +1373,11 @@ std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseL
         if (host.empty()) host = KubectlDebugNodeTarget(text);  // the node's own debug container (RG22)
         if (host.empty()) host = SrunTarget(text);  // a step on one node: `srun -w NODE ...` (PLC6)
         current = ReportedNode(host, t.names);
+        // The engineer's note after the command, "# on gpu-f09" (CommentNodeWords, PLC10).
+        for (const std::string& word : CommentNodeWords(text)) {
+          if (!current.empty()) break;
+          current = ReportedNode(word, t.names);
+        }
         if (current == own) current.clear();
         continue;
       }
@@ -4627,6 +4635,26 @@ std::string DcgmDiagCategory(const std::string& test, const std::string& warning
 // or HCA without a node takes the case's default node, unless a launcher label left the line at no
 // node on purpose (a per-node srun task whose node is unknown: no GPU either). `text` is the line
 // (log.lines[line].text).
+// A fatal signal's line placed on a node but no GPU ("gpu-u06: Fatal Python error: Segmentation fault"
+// from pdsh): the GPU of the local rank the same node's launcher reports dead by a signal in the 40
+// lines below it (SignalExitLocalRank), when it reports one local rank only (PLC10).
+void HintFromSignalExit(const CaseLog& log, size_t line, const std::string& text, const Topology& t, ComponentHint& h) {
+  if (h.node.empty() || h.gpu >= 0 || !StatesFatalSignal(text)) return;
+  std::set<int> locals;
+  for (size_t k = line + 1; k < log.lines.size() && k <= line + 40; ++k) {
+    const std::string& other = log.lines[k].text;
+    std::optional<int> local = SignalExitLocalRank(other);
+    if (!local) continue;
+    ComponentHint at = HintFromSource(log.source, t);
+    HintFromLauncher(log.source, other, t, at);
+    if (at.node == h.node) locals.insert(*local);
+  }
+  if (locals.size() == 1 && (t.gpus_per_node <= 0 || *locals.begin() < t.gpus_per_node)) {
+    h.gpu = *locals.begin();
+    h.gpu_from_rank = true;
+  }
+}
+
 ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text, const Topology& t) {
   ComponentHint h = HintFromSource(log.source, t);
   bool explicit_node = false;  // placed by the line's explicit source (PLC2): beats the rank layout's guess
@@ -4667,6 +4695,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   HintFromLine(unlabelled, t, h);
   HintFromSection(log, line, t, h);
   HintFromTorchrunReport(log, line, t, h);
+  HintFromSignalExit(log, line, text, t, h);
   HintFromSlurmStep(log, line, t, h);
   HintFromDcgmDiag(log, line, t, h);
   HintFromSubject(unlabelled, t, h);
@@ -6224,9 +6253,9 @@ int KernelLogGpu(const ProbeResult& r) {
   const Json& by = r.details["gpus_by_category"];
   if (!by.is_object() || !by.contains(cats->front())) return -1;
   const Json& gpus = by[cats->front()];
-  if (!gpus.is_array() || gpus.size() != 1 || !gpus[0].is_number_integer()) return -1;
-  int64_t g = gpus[0].get<int64_t>();
-  return g >= 0 && g < 4096 ? static_cast<int>(g) : -1;
+  // vigil-probe writes the index (5); a result written by hand or another tool may say "gpu5" (PLC10).
+  if (!gpus.is_array() || gpus.size() != 1) return -1;
+  return GpuIndexOfJson(gpus[0]);
 }
 
 }  // namespace
@@ -8450,9 +8479,15 @@ class Beliefs {
     // the job's, not the first GPU printed (RG8, realistic11 rl11-16).
     std::set<std::pair<std::string, int>> log_gpus;
     std::set<std::string> log_nodes;
-    bool probe = false;
+    bool probe = false, placing_probe = false;
     for (const Observation* o : support) {
       probe = probe || o->evidence.kind == EvidenceKind::kProbe;
+      // A kernel log's report of a kernel's bad address (Xid 13 / 31 on the GPU it ran on) is one
+      // more sighting of it, not a test of the GPU: it does not stop the spread below (PLC10:
+      // realistic23 rl23-20, Xid 31 on the GPU of one attempt's rank, the same error on another
+      // node's GPU in the next attempt).
+      placing_probe = placing_probe || (o->evidence.kind == EvidenceKind::kProbe &&
+                                        !(c == "illegal_memory_access" && IsKernelLogProbeSource(o->evidence.source)));
       if (o->evidence.kind == EvidenceKind::kLog && o->hint.gpu >= 0) log_gpus.insert({o->hint.node, o->hint.gpu});
       if (o->evidence.kind == EvidenceKind::kLog) log_nodes.insert(o->hint.node);
     }
@@ -8461,7 +8496,7 @@ class Beliefs {
     const bool alert_line_spread =
         alert_spread_ && std::any_of(support.begin(), support.end(),
                                      [](const Observation* o) { return FromAlertFactsLog(o->evidence); });
-    h.spread = !probe && (log_gpus.size() >= 2 || log_nodes.size() >= 2 || alert_line_spread);
+    h.spread = !placing_probe && (log_gpus.size() >= 2 || log_nodes.size() >= 2 || alert_line_spread);
     // A participant named by a culprit line (a rank behind, one absent, a GPU that stopped) or a probe
     // places the fault; without one, evidence that shows every rank alike leaves it the job's.
     h.job_wide = job_wide_.count(c) && !probe &&
@@ -14045,7 +14080,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.
       static const std::regex kGpuInReason(R"(\bgpu(\d+)\b)", std::regex::icase);
       std::smatch m;
-      if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = ParseInt32(m.str(1)).value_or(-1);
+      // GPU pairs ("gpu0->gpu6 137.8, gpu1->gpu6 144.3"): the GPU they share, not the first named (PLC10).
+      bool pairs = false;
+      if (o.hint.gpu < 0) {
+        o.hint.gpu = GpuCommonToPairs(pr->reason, &pairs);
+      }
+      if (o.hint.gpu < 0 && !pairs && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = ParseInt32(m.str(1)).value_or(-1);
+    }
+    // gpu.inventory short of the node's GPUs, run on a GPU that answered: not that GPU, but the node,
+    // or the GPU whose bus id the result names missing (PLC10: realistic23 rl23-13 named gpu0, whose
+    // own probes passed, for the GPU at 0000:3a:00.0 that fell off the bus).
+    // A reason naming the GPU it lacks ("gpu5 not enumerated by NVML or CUDA") placed it above.
+    static const std::regex kNamesGpu(R"(\bgpu\d+\b)", std::regex::icase);
+    if (InventoryCountShort(pr->probe, ProbeStatusName(pr->status), pr->reason, pr->metrics) &&
+        !std::regex_search(pr->reason, kNamesGpu)) {
+      o.hint.gpu = -1;
+      if (const std::string key = PciKey(MissingBusIdInReason(pr->reason)); !key.empty()) {
+        if (auto it = topo.node_pci_to_gpu.find({o.hint.node, key}); it != topo.node_pci_to_gpu.end()) o.hint.gpu = it->second;
+        else if (auto ig = topo.pci_to_gpu.find(key); ig != topo.pci_to_gpu.end()) o.hint.gpu = ig->second;
+      }
     }
     return o;
   };

@@ -1,5 +1,7 @@
 #include "agents/collective_mismatch.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <regex>
 #include <set>
@@ -58,6 +60,31 @@ std::optional<std::string> Differ(const FingerPrint& a, const FingerPrint& b) {
     return a.op + " of " + a.dtypes + " vs " + b.dtypes + at;
   }
   return std::nullopt;
+}
+
+// A line that says "mismatch" and names ranks in two different collectives, as the flight
+// recorder's analysis prints it ("Collective 240113 mismatch: rank 0 entered BROADCAST (sizes
+// [[4096]], src 0), ranks 1-31 entered ALLREDUCE (sizes [[1]])"; PLC10). "no mismatch" is none,
+// and ranks in the same collective are none (a size mismatch is read from fingerprints above).
+std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
+  if (line.find("ismatch") == std::string::npos) return std::nullopt;
+  static const std::regex kSaid(R"(\bmismatch(?:ed)?\b)", std::regex::icase);
+  static const std::regex kDenied(R"(\bno\s+(?:\w+\s+){0,3}mismatch|\bmismatch(?:es)?\s*:\s*(?:none|0)\b)",
+                                  std::regex::icase);
+  if (!std::regex_search(line, kSaid) || std::regex_search(line, kDenied)) return std::nullopt;
+  static const std::regex kEntered(
+      R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:entered|is in|are in|(?:is |are )?running|ran|started|called|in)\s+_?)"
+      R"((ALLREDUCE|ALL_REDUCE|BROADCAST|ALLGATHER|ALL_GATHER|ALLGATHER_BASE|REDUCE_SCATTER|REDUCESCATTER|REDUCE_SCATTER_BASE|)"
+      R"(ALLTOALL|ALL_TO_ALL|ALLTOALL_BASE|BARRIER|REDUCE|GATHER|SCATTER|SEND|RECV|COALESCED)\b)",
+      std::regex::icase);
+  std::vector<std::string> ops;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kEntered); it != std::sregex_iterator(); ++it) {
+    std::string op = (*it)[1].str();
+    for (char& ch : op) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
+  }
+  if (ops.size() < 2) return std::nullopt;
+  return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";
 }
 
 }  // namespace
@@ -119,6 +146,7 @@ std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::
       }
     }
     if (!header.empty() && line.find_first_not_of(" \t") != std::string::npos) header.clear();
+    if (std::optional<std::string> what = RanksEnteredDifferentOps(line)) return CollectiveMismatch{i, *what};
     if (line.find("ollective") == std::string::npos) continue;
     const std::vector<FingerPrint> prints = FingerPrints(line);
     for (size_t a = 0; a < prints.size(); ++a) {

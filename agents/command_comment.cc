@@ -1,0 +1,47 @@
+#include "agents/command_comment.h"
+
+#include <cctype>
+
+namespace vigil {
+
+std::vector<std::string> CommentNodeWords(const std::string& command_line) {
+  std::vector<std::string> out;
+  if (command_line.size() > 2000) return out;
+  // The comment: a '#' after a space, outside quotes (a prompt's "root@host:~#" has none before it).
+  char quote = 0;
+  size_t at = std::string::npos;
+  for (size_t i = 1; i < command_line.size(); ++i) {
+    const char ch = command_line[i];
+    if (quote != 0) {
+      if (ch == quote) quote = 0;
+      continue;
+    }
+    if (ch == '\'' || ch == '"') quote = ch;
+    else if (ch == '#' && std::isspace(static_cast<unsigned char>(command_line[i - 1]))) {
+      at = i;
+      break;
+    }
+  }
+  if (at == std::string::npos) return out;
+  std::vector<std::string> words;
+  std::string w;
+  for (size_t i = at + 1; i <= command_line.size(); ++i) {
+    const char ch = i < command_line.size() ? command_line[i] : ' ';
+    if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',' || ch == '(' || ch == ')' || ch == ';') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += ch;
+    }
+  }
+  for (std::string& word : words) {  // "gpu-f09:" -> "gpu-f09"
+    while (!word.empty() && (word.back() == ':' || word.back() == '.')) word.pop_back();
+  }
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] == "on" || words[i] == "from" || words[i] == "@") out.push_back(words[i + 1]);
+  }
+  if (!words.empty()) out.push_back(words.front());
+  return out;
+}
+
+}  // namespace vigil
