@@ -49,6 +49,7 @@
 #include "agents/node_names.h"
 #include "agents/component_text.h"
 #include "agents/syslog_header.h"
+#include "agents/uniq_counts.h"
 #include "agents/verification_observer.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
@@ -4712,6 +4713,34 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
     if (it != t.visible_devices.end() && static_cast<size_t>(h.gpu) < it->second.size()) h.gpu = it->second[h.gpu];
   }
   return h;
+}
+
+// The GPUs of `node` that pasted `uniq -c` rows (uniq_counts.h) count at `watts` when those rows
+// count every GPU of the node and all at that value (PLC9): "gpu-f04:  8 400.00 W" on 8-GPU nodes
+// -> 8. 0 when the rows of the node count another value too ("1 400.00 W" beside "7 700.00 W": that
+// GPU's limit), count fewer GPUs than the node holds, or when no row is of the node. A row with no
+// pdsh host prefix is of the node its command runs on (PlaceLine).
+int NodeGpusAtWatts(const DiagnosisCase& c, const Topology& topo, const std::string& node, double watts) {
+  if (node.empty()) return 0;
+  int total = 0, at = 0;
+  for (const CaseLog& log : c.logs) {
+    if (!IsUniqCountCommand(log.source)) continue;
+    std::vector<std::string> texts;
+    texts.reserve(log.lines.size());
+    for (const LogLine& l : log.lines) texts.push_back(l.text);
+    for (const UniqCountRow& row : UniqCountRows(texts)) {
+      const std::string host = row.host.empty() ? PlaceLine(log, row.line, texts[row.line], topo).node
+                                                : topo.names.Find(row.host);
+      if (host.empty() || !SameNodeName(host, node)) continue;
+      const double w = UniqRowWatts(row.value);
+      if (w < 0) continue;
+      total += row.count;
+      if (std::abs(w - watts) < 0.5) at += row.count;
+    }
+  }
+  if (at == 0 || at != total) return 0;
+  if (topo.gpus_per_node > 0) return at == topo.gpus_per_node ? at : 0;
+  return at >= 2 ? at : 0;
 }
 
 // The text a probe result on `node` holds (its reason, split at "; ", and every string of its
@@ -10954,7 +10983,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // ranks a line names as not arrived (monitored barrier, flight-recorder analysis), else a rank
   // whose process someone dumped while it wrote no timeout. Waiters write the timeouts; these
   // name the rank they wait for.
-  if (beliefs.scores().count("nccl_collective_hang")) {
+  // A report of ranks in different collectives opens the hang by itself (PLC9): with the NCCL
+  // timeout set to hours no watchdog line is printed, and the flight recorder's analysis is the hang.
+  const std::optional<CollectiveMismatch> case_mismatch = FindCollectiveMismatch(flat.lines);
+  if (beliefs.scores().count("nccl_collective_hang") || case_mismatch) {
     // "source:line number" of line ki of log li.
     auto line_source = [&](size_t li, size_t ki) {
       return c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
@@ -10989,7 +11021,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // wait for: no culprit, the job's (SetJobWide), and the weak placements below are not tried; the
     // rank running the odd op (FindOddOpRanks) took the other path, no fault of its GPU (realistic14
     // rl14-24, realistic15 rl15-14).
-    const std::optional<CollectiveMismatch> mismatch = FindCollectiveMismatch(flat.lines);
+    const std::optional<CollectiveMismatch>& mismatch = case_mismatch;
     if (mismatch) {
       auto [li, ki] = flat.refs[mismatch->line_index];
       const auto hang = beliefs.scores().find("nccl_collective_hang");
@@ -12120,6 +12152,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const LowPowerLimit& low : LowPowerLimits(texts)) {
         ComponentHint h = PlaceLine(log, low.line, texts[low.line], topo);
         if (!power_nodes.insert(h.node).second) continue;
+        // Every GPU of the node counted at this limit by a pasted `uniq -c` (PLC9): the node's cap.
+        if (const int n = NodeGpusAtWatts(c, topo, h.node, low.limit_w); n > 0) {
+          for (int g = 0; g < n; ++g) beliefs.AddThrottleLineGpu("gpu_power_throttle", h.node, g, /*brake=*/false);
+        }
         char buf[160];
         std::snprintf(buf, sizeof buf, "  [power limit %.0f W of the default %.0f W: the GPU is capped below its rating]",
                       low.limit_w, low.default_w);

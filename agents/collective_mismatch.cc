@@ -85,11 +85,79 @@ std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
   }
   if (ops.size() < 2) return std::nullopt;
   return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";
+// A collective's name as the flight recorder and the desync report print it, reduced to letters
+// ("nccl:all_reduce", "ALLREDUCE", "_ALLGATHER_BASE" -> "allreduce", "allgatherbase"); "" for a word
+// that names no collective.
+std::string CollectiveName(std::string_view word) {
+  std::string k;
+  for (char ch : word) {
+    if (ch >= 'A' && ch <= 'Z') k += static_cast<char>(ch - 'A' + 'a');
+    else if (ch >= 'a' && ch <= 'z') k += ch;
+  }
+  static const std::set<std::string> kNames = {
+      "allreduce",    "allgather",      "allgatherbase", "allgatherintotensor", "allgatherintotensorcoalesced",
+      "reducescatter", "reducescattertensor", "reducescatterbase", "reducescattertensorcoalesced",
+      "broadcast",    "alltoall",       "alltoallbase",  "barrier",             "reduce",
+      "gather",       "scatter",        "send",          "recv",                "allreducecoalesced",
+      "allgathercoalesced", "coalesced"};
+  return kNames.count(k) ? k : "";
+}
+
+// One rank line of the flight recorder's analysis (`fr_trace`) or of a per-rank op summary: "  rank 0
+// : nccl:all_gather  input sizes [[1]] state scheduled", "ranks 1-127 : nccl:all_reduce ...", "rank
+// 3: BROADCAST seq 77", "[fr] ranks [3] | gloo:barrier". The op must carry its backend ("nccl:",
+// "gloo:", "ucc:", "mpi:") or be written in capitals as PyTorch's OpType is; `op` its printed form,
+// `seq` the sequence number the line gives ("" for none).
+struct RankOp {
+  std::string op, name, seq;
+};
+std::optional<RankOp> RankOpLine(const std::string& line) {
+  if (line.size() > 1000 || line.find("ank") == std::string::npos) return std::nullopt;
+  static const std::regex kLine(
+      R"(^\s*(?:\[[A-Za-z_]\w*\]\s*)?ranks?\s*[\[(]?\s*\d[\d,\s-]*[\])]?\s*[:|=]\s*(?:((?:nccl|gloo|ucc|mpi):[A-Za-z_]+)|(_?[A-Z][A-Z_]{3,}))\b)",
+      std::regex::icase);
+  std::smatch m;
+  if (!std::regex_search(line, m, kLine)) return std::nullopt;
+  std::string op = m[1].matched ? m.str(1) : m.str(2);
+  if (!m[1].matched) {  // no backend: capitals only (OpType), not a word of prose
+    for (char ch : op) {
+      if (ch >= 'a' && ch <= 'z') return std::nullopt;
+    }
+  }
+  const std::string name = CollectiveName(op.substr(op.find(':') == std::string::npos ? 0 : op.find(':') + 1));
+  if (name.empty()) return std::nullopt;
+  static const std::regex kSeq(R"(\b(?:seq(?:uence)?(?:[ _]?(?:num(?:ber)?|id))?\s*[=:#]?\s*|#)(\d+)\b)", std::regex::icase);
+  std::smatch s;
+  const std::string rest = m.suffix().str();
+  return RankOp{op, name, std::regex_search(rest, s, kSeq) ? s.str(1) : ""};
 }
 
 }  // namespace
 
 std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::string>& lines) {
+  // The flight recorder's analysis (PLC9): consecutive rank lines naming the op each rank is in, two
+  // different ops at one point (no sequence numbers, or the same one). fr_trace's own verdict ("Error
+  // type: COLLECTIVE_TYPE_MISMATCH", "Expected collective type: 'nccl:all_reduce' does not match
+  // found collective type: 'nccl:all_gather'") is read with the fingerprints below.
+  {
+    std::optional<RankOp> first;  // the first rank line of the current block
+    for (size_t i = 0; i < lines.size(); ++i) {
+      std::optional<RankOp> r = RankOpLine(lines[i]);
+      if (!r) {
+        first.reset();
+        continue;
+      }
+      if (!first) {
+        first = r;
+        continue;
+      }
+      if (r->name != first->name && (r->seq.empty() || first->seq.empty() || r->seq == first->seq)) {
+        const std::string at = r->seq.empty() ? first->seq : r->seq;
+        return CollectiveMismatch{i, first->op + " vs " + r->op + (at.empty() ? "" : " at sequence number " + at) +
+                                         " in the ranks' last collectives"};
+      }
+    }
+  }
   // py-spy's top frames gathered one line a rank ("rank 5  | barrier (torch/distributed/
   // distributed_c10d.py:4131) <- run_eval (evaluate.py:88)"): ranks whose top frame is a c10d
   // collective, in two different collectives (PLC7).
@@ -147,6 +215,10 @@ std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::
     }
     if (!header.empty() && line.find_first_not_of(" \t") != std::string::npos) header.clear();
     if (std::optional<std::string> what = RanksEnteredDifferentOps(line)) return CollectiveMismatch{i, *what};
+    if (line.find("COLLECTIVE_TYPE_MISMATCH") != std::string::npos ||
+        (line.find("collective type") != std::string::npos && line.find("does not match") != std::string::npos)) {
+      return CollectiveMismatch{i, "the flight recorder's analysis: " + line.substr(0, 200)};
+    }
     if (line.find("ollective") == std::string::npos) continue;
     const std::vector<FingerPrint> prints = FingerPrints(line);
     for (size_t a = 0; a < prints.size(); ++a) {

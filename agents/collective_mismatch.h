@@ -15,6 +15,13 @@
 //     distributed_c10d.py:4131) <- run_eval (evaluate.py:88)" beside "rank 4 | all_reduce (...)": at
 //     least three ranks whose top frame is a c10d function, in two or more different ones (a rank
 //     outside any collective - its data loader - is behind, not on another path, and is not counted).
+//   - the flight recorder's analysis (`fr_trace`, PLC9): consecutive rank lines naming each rank's op
+//     at one collective ("rank 0 : nccl:all_gather ... state scheduled" beside "ranks 1-127 :
+//     nccl:all_reduce ..."; "rank 3: BROADCAST seq 77"), the op with its backend or in OpType's
+//     capitals, at one sequence number where the lines print one; and its verdict "Error type:
+//     COLLECTIVE_TYPE_MISMATCH" / "Expected collective type: 'nccl:all_reduce' does not match found
+//     collective type: 'nccl:all_gather'". Such a report is read even with no watchdog line (a job
+//     whose NCCL timeout is hours long prints none).
 // Two fingerprints at the same sequence number (or with none printed) that differ, or a snapshot of
 // two ops started at one sequence number, is a collective mismatch: the program took different
 // paths on different ranks (the job's code or data), not one rank's hardware. The reasoner

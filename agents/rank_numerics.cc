@@ -24,6 +24,25 @@ const std::regex& DisagreeWord() {
   return re;
 }
 
+// A checker's partial agreement (PLC9): "checksums agree on 7 of 8 replicas", "7/8 replicas match",
+// "identical on 3 out of 4 replicas": fewer agreeing than compared, among replicas, ranks, peers,
+// copies, GPUs or workers (not "3 of 4 steps"). The rank the line names beside it is the one left out.
+bool PartialAgreement(const std::string& line) {
+  static const std::regex kVerbFirst(
+      R"(\b(?:agree\w*|match\w*|identical|consistent|equal)\s+(?:on|in|for|across|among|between)?\s*(\d{1,6})\s*(?:of|/|out\s+of)\s*(\d{1,6})\s+(?:replicas?|ranks?|peers?|copies|gpus?|workers?)\b)",
+      std::regex::icase);
+  static const std::regex kCountFirst(
+      R"(\b(\d{1,6})\s*(?:of|/|out\s+of)\s*(\d{1,6})\s+(?:replicas?|ranks?|peers?|copies|gpus?|workers?)\s+(?:agree\w*|match\w*|(?:are\s+)?identical|(?:are\s+)?consistent)\b)",
+      std::regex::icase);
+  for (const std::regex* re : {&kVerbFirst, &kCountFirst}) {
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), *re); it != std::sregex_iterator(); ++it) {
+      std::optional<int32_t> k = ParseInt32((*it)[1].str()), n = ParseInt32((*it)[2].str());
+      if (k && n && *k > 0 && *k < *n) return true;
+    }
+  }
+  return false;
+}
+
 const std::regex& RankWord() {
   // Not `dp_rank 2`: a data-parallel group's index, which holds several ranks.
   static const std::regex re(R"((?:^|[^A-Za-z0-9_])rank\s*[=:#]?\s*(\d{1,6})\b)", std::regex::icase);
@@ -53,7 +72,10 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line.size() > 2000 || line.find_first_of("rR") == std::string::npos) continue;
-    if (!std::regex_search(line, NumbersWord()) || !std::regex_search(line, DisagreeWord())) continue;
+    if (!std::regex_search(line, NumbersWord()) ||
+        !(std::regex_search(line, DisagreeWord()) || PartialAgreement(line))) {
+      continue;
+    }
     if (IsShellCommandLine(line)) continue;
     // A shape or size mismatch (load_state_dict's "size mismatch for X: copying a param with shape")
     // is the launch's configuration, not wrong numbers.

@@ -8,7 +8,9 @@
 //
 // FindOneRankNumerics reads lines that single out one rank in a numerics comparison: a word of the
 // numbers (checksum, hash, digest, sha1 / md5 / crc, flat_param, grad / gradient norm, grads, parameters, weights, loss) and a word
-// of disagreement (differs, mismatch, not matching, outlier, disagrees, diverged, inconsistent) and
+// of disagreement (differs, mismatch, not matching, outlier, disagrees, diverged, inconsistent; or a
+// partial agreement, PLC9: "agree on 7 of 8 replicas", "7/8 replicas match", "identical on 3 out of
+// 4 replicas", fewer than compared among replicas / ranks / peers / copies / GPUs / workers) and
 // exactly one rank (`rank 37`, `[Rank 37]`, `rank=37`, `rank37`; not `dp_rank 2`, a data-parallel
 // group's index); a writer's bracketed prefix (`[Rank 0]`, `[rank0]:`) counts only where the line names
 // no other rank (RG19: DeepSpeed's rank 0 reports "[Rank 0] [replica-check] ... rank 11 sha1=..."). A responder's shell
