@@ -49,6 +49,7 @@
 #include "agents/node_names.h"
 #include "agents/component_text.h"
 #include "agents/syslog_header.h"
+#include "agents/node_gpu_config.h"
 #include "agents/uniq_counts.h"
 #include "agents/verification_observer.h"
 #include "connectors/alertmanager.h"
@@ -5091,6 +5092,9 @@ const FilteredRegex& SharedFsRegex() {
   static const FilteredRegex kShared(
       R"((\bnfs[34]?\b|\bnfsd?:|\blustre|\bLustreError|\bgpfs|\bmmfs|\bbeegfs|\bcephfs|\bceph:|\bwekafs|\bweka\b|)"
       R"(\bglusterfs|\bs3fs|/mnt/shared|/shared/|/mnt/nfs|/mnt/lustre|/mnt/gpfs|\bshared (file ?system|fs|storage)|)"
+      // Lustre's client tool run on a path (PLC9: `lfs quota -h -p 4411 /scratch` beside a quota error
+      // that names no path): the path is a Lustre mount.
+      R"(\blfs (quota|df|getstripe|check)\b|)"
       R"(\bserver \S+ not responding|\bstale (nfs )?file handle))",
       /*icase=*/true);
   return kShared;
@@ -8294,6 +8298,8 @@ class Beliefs {
   // Category `c`'s evidence shows the whole job in the fault (SameProgressAcrossNodes for a hang):
   // Component marks it job_wide while no culprit or probe places it.
   void SetJobWide(const std::string& c) { job_wide_.insert(c); }
+  // The one node whose GPU setup a line sets apart for category `c` (IsNodeGpuConfigLine, PLC9).
+  void SetConfigNode(const std::string& c, const std::string& node) { config_node_[c] = node; }
   // The alert's own line states its fault on several GPUs or nodes ("Xid 13 on 16 GPUs of n1, n2"):
   // the alert line's evidence is spread, as processes' lines on two GPUs are (AO3).
   void SetAlertSpread() { alert_spread_ = true; }
@@ -8560,6 +8566,19 @@ class Beliefs {
         }
       }
     }
+    // A node whose GPU setup a line sets apart (SetConfigNode: its GRES count, its MIG layout) while
+    // the fault's other lines come from at most one other node (a rank the layout guesses elsewhere):
+    // that node's setup (PLC9). Ranks failing on several other nodes are the job's launch.
+    if (auto cn = config_node_.find(c); cn != config_node_.end() && !probe) {
+      std::set<std::string> others;
+      for (const Observation* o : support) {
+        if (o->evidence.kind == EvidenceKind::kLog && o->hint.node != cn->second) others.insert(o->hint.node);
+      }
+      if (others.size() <= 1) {
+        h.node = cn->second;
+        h.entry_component = "host";
+      }
+    }
     if (c == "storage_failure") {
       std::vector<std::string> lines;
       for (const Observation* o : support) {
@@ -8728,6 +8747,7 @@ class Beliefs {
   std::map<std::string, std::map<std::string, std::set<int>>> throttle_line_gpus_;  // category -> node -> GPUs
   std::map<std::string, std::set<int>> power_brake_gpus_;  // node -> GPUs in "HW Power Brake Slowdown"
   std::set<std::string> job_wide_;  // categories whose evidence singles out no participant (SetJobWide)
+  std::map<std::string, std::string> config_node_;  // category -> the node SetConfigNode named
   bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
 };
 
@@ -12164,6 +12184,42 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint.job = topo.job;
         beliefs.Add(std::move(o));
       }
+    }
+  }
+
+  // 3a-gpuconfig. A line setting one node's GPU setup apart (IsNodeGpuConfigLine, PLC9): Slurm's GRES
+  // count of the node below its configuration, a MIG profile on the node. With a launch fault
+  // (`invalid device ordinal`) read, that node's setup is the cause: kLaggardWeight for
+  // launch_config_error and the node as its place (SetConfigNode). Not read when two nodes are so
+  // named, nor without a launch fault.
+  if (beliefs.scores().count("launch_config_error")) {
+    std::set<std::string> nodes;
+    std::optional<std::pair<size_t, size_t>> first;
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      const CaseLog& log = c.logs[li];
+      for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+        const std::string& text = log.lines[ki].text;
+        if (!IsNodeGpuConfigLine(text)) continue;
+        std::set<std::string> named;
+        for (const CaseNodes::Word& w : topo.names.Words(text)) named.insert(w.node);
+        std::string node = named.size() == 1 ? *named.begin() : "";
+        if (named.empty()) node = PlaceLine(log, ki, text, topo).node;
+        if (node.empty()) continue;
+        nodes.insert(node);
+        if (!first) first = std::make_pair(li, ki);
+      }
+    }
+    if (nodes.size() == 1 && first) {
+      const std::string& node = *nodes.begin();
+      Observation o = LineEvidence(c.logs[first->first], first->second,
+                                   "  [" + node + "'s GPU setup differs from what the job launched with: the launch fault is that node's]",
+                                   "launch_config_error", kLaggardWeight, topo.clock, topo.job);
+      o.hint = ComponentHint();
+      o.hint.node = node;
+      o.hint.job = topo.job;
+      o.hint.entry_component = "host";
+      beliefs.Add(std::move(o));
+      beliefs.SetConfigNode("launch_config_error", node);
     }
   }
 

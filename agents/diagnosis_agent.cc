@@ -569,7 +569,9 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
   {
     std::vector<std::string> said;
     for (size_t i = 0; i < flat.lines.size(); ++i) {
-      std::string kept = RemoveFaultsSaidAbsent(flat.lines[i]);
+      // A responder's shell command asks; the fault words of its pattern are no finding (PLC9: `$ grep
+      // -c 'OutOfMemoryError' slurm.out` counted as an OOM line of no rank). Its output is read.
+      std::string kept = IsShellCommandLine(flat.lines[i]) ? std::string() : RemoveFaultsSaidAbsent(flat.lines[i]);
       if (kept == flat.lines[i]) continue;
       if (said.empty()) said = flat.lines;
       said[i] = std::move(kept);

@@ -8,6 +8,12 @@
 //      singles out that rank (rank_numerics.h): silent data corruption on its GPU.
 //   3. `uniq -c` counts of every GPU of one node at a power limit below its default
 //      (uniq_counts.h) make the power cap the node's, not the GPU one `nvidia-smi -q -i 0` showed.
+//   4. A launch fault (`invalid device ordinal`) beside a line setting one node's GPU setup apart
+//      (Slurm's GRES count, a MIG profile; node_gpu_config.h) is that node's, not the job's.
+//   5. EDQUOT as other runtimes print it (Rust's io::Error "kind: FilesystemQuotaExceeded", Go's and
+//      coreutils' ": disk quota exceeded") is the pack's quota signature (data/knowledge/pack/host.jsonl).
+//   6. A responder's shell command (`$ grep -c 'OutOfMemoryError' slurm.out`) matches no signature
+//      (GatherKnowledge, diagnosis_agent.cc): its pattern asks, its output answers.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -16,6 +22,7 @@
 #include "agents/collective_mismatch.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/node_gpu_config.h"
 #include "agents/rank_numerics.h"
 #include "agents/uniq_counts.h"
 
@@ -140,6 +147,112 @@ TEST_CASE("plc9: every GPU of one node at the low power limit is the node's powe
   CHECK(testing::CaseAnswer(PowerCapCase(pdsh, {"qd-01:       8 700.00 W", "qd-02:       8 700.00 W",
                                                 "qd-03:       1 450.00 W", "qd-03:       7 700.00 W",
                                                 "qd-04:       8 700.00 W"})) == "gpu_power_throttle @ qd-03/gpu0");
+}
+
+TEST_CASE("plc9: IsNodeGpuConfigLine reads GRES count and MIG profile lines") {
+  CHECK(IsNodeGpuConfigLine("Jan 09 02:11:40 qe-04 slurmd[881]: error: gres/gpu: _parse_gres_config: Count (8) does not "
+                            "match the number of files (6) for NodeName=qe-04"));
+  CHECK(IsNodeGpuConfigLine("gres/gpu count reported lower than configured (6  slurm  2027-01-09T02:11:41 qe-04"));
+  CHECK(IsNodeGpuConfigLine("qf-02   Ready    <none>   12d   v1.30.2   all-2g.35gb     success"));
+  CHECK(IsNodeGpuConfigLine("node/qf-02 labeled nvidia.com/mig.config=all-3g.71gb"));
+  // Near misses: MIG disabled; a GRES line with no count problem; a MIG device listed by nvidia-smi.
+  CHECK_FALSE(IsNodeGpuConfigLine("qf-01   Ready    <none>   12d   v1.30.2   all-disabled    success"));
+  CHECK_FALSE(IsNodeGpuConfigLine("slurmd[881]: gres/gpu: state for qe-04 loaded, 8 devices"));
+  CHECK_FALSE(IsNodeGpuConfigLine("  MIG 1g.18gb     Device  0: (UUID: MIG-4a7e1c03)"));
+}
+
+// Ranks 24-27 (qe-04 by the layout) fail `invalid device ordinal`; `config` is the rest of the paste.
+Json GresCase(const std::vector<std::string>& config) {
+  return Case("t-plc9-gres", {"qe-01", "qe-02", "qe-03", "qe-04"},
+              Json::array({Log("#oncall (Slack)", {"rolled the new gres.conf out last night, now jobs die at start on the q pool"}),
+                           Log("slurm-5531.out", {"24: [rank24]: RuntimeError: CUDA error: invalid device ordinal",
+                                                  "25: [rank25]: RuntimeError: CUDA error: invalid device ordinal",
+                                                  "27: [rank27]: RuntimeError: CUDA error: invalid device ordinal",
+                                                  "srun: error: qe-04: tasks 24-27: Exited with exit code 1"}),
+                           Log("sinfo -R", config)}));
+}
+
+TEST_CASE("plc9: a node's GRES count below its configuration is that node's launch fault") {
+  // Before (3a62aca): launch_config_error @ job.
+  CHECK(testing::CaseAnswer(GresCase({"REASON                                    USER   TIMESTAMP            NODELIST",
+                                      "gres/gpu count reported lower than configured (6  slurm  2027-01-09T02:11:41 qe-04"})) ==
+        "launch_config_error @ qe-04");
+  // Near miss: the drain reason is another (a reboot): the job's launch.
+  CHECK(testing::CaseAnswer(GresCase({"REASON                                    USER   TIMESTAMP            NODELIST",
+                                      "reboot requested                          root   2027-01-09T02:11:41 qe-02"})) ==
+        "launch_config_error @ job");
+}
+
+// qf-02's pod log: local ranks fail `invalid device ordinal`; `rows` the nodes' MIG labels.
+Json MigCase(const std::vector<std::string>& rows) {
+  std::vector<std::string> lines = {"NAME    STATUS   ROLES    AGE   VERSION   MIG.CONFIG      MIG.CONFIG.STATE"};
+  lines.insert(lines.end(), rows.begin(), rows.end());
+  return Case("t-plc9-mig", {"qf-01", "qf-02", "qf-03", "qf-04"},
+              Json::array({Log("kubectl logs -n ml trainer-worker-1",
+                               {"[2027-01-09 03:00:01] torchrun: nproc_per_node=8, node_rank=1",
+                                "[rank10]: torch.AcceleratorError: CUDA error: invalid device ordinal",
+                                "[rank13]: torch.AcceleratorError: CUDA error: invalid device ordinal"}),
+                           Log("kubectl get nodes -L nvidia.com/mig.config,nvidia.com/mig.config.state", lines)}));
+}
+
+TEST_CASE("plc9: a MIG profile on the failing ranks' node is that node's launch fault") {
+  // Before (3a62aca): launch_config_error @ job.
+  CHECK(testing::CaseAnswer(MigCase({"qf-01   Ready    <none>   12d   v1.30.2   all-disabled    success",
+                                     "qf-02   Ready    <none>   12d   v1.30.2   all-2g.35gb     success"})) ==
+        "launch_config_error @ qf-02");
+  // Near miss: MIG disabled on every node: the job's launch.
+  CHECK(testing::CaseAnswer(MigCase({"qf-01   Ready    <none>   12d   v1.30.2   all-disabled    success",
+                                     "qf-02   Ready    <none>   12d   v1.30.2   all-disabled    success"})) ==
+        "launch_config_error @ job");
+}
+
+// Rank 0 fails saving a checkpoint under Lustre with `error`; the other ranks' barrier then times out.
+Json QuotaCase(const std::string& error, const std::string& dir = "/lustre/team", const std::vector<std::string>& ops = {}) {
+  return Case("t-plc9-quota", {"qg-01", "qg-02"},
+              Json::array({Log("ops/shell", ops.empty() ? std::vector<std::string>{"$ date", "Thu Dec  3 12:50:02 UTC 2026"} : ops),
+                           Log("qg-01/train.log",
+                               {"Saving model checkpoint to " + dir + "/run7/checkpoint-800", "[rank0]: " + error,
+                                "[rank5]:[E1203 12:44:17.920114 88120 ProcessGroupNCCL.cpp:616] [Rank 5] Watchdog caught collective "
+                                "operation timeout: WorkNCCL(SeqNum=9001, OpType=BARRIER, NumelIn=1, NumelOut=1, "
+                                "Timeout(ms)=1800000) ran for 1800044 milliseconds before timing out.",
+                                "[rank12]:[E1203 12:44:17.921770 71004 ProcessGroupNCCL.cpp:616] [Rank 12] Watchdog caught collective "
+                                "operation timeout: WorkNCCL(SeqNum=9001, OpType=BARRIER, NumelIn=1, NumelOut=1, "
+                                "Timeout(ms)=1800000) ran for 1800046 milliseconds before timing out"})}));
+}
+
+TEST_CASE("plc9: a quota exceeded in Rust's and coreutils' wording is the storage's, not the barrier's hang") {
+  // Before (3a62aca): nccl_collective_hang @ job (only Python's "[Errno 122]" wording was a signature).
+  CHECK(testing::CaseAnswer(QuotaCase("safetensors_rust.SafetensorError: Error while serializing: IoError(Os { code: 122, "
+                                      "kind: FilesystemQuotaExceeded, message: \"Disk quota exceeded\" })")) ==
+        "storage_failure @ job");
+  CHECK(testing::CaseAnswer(QuotaCase("cp: error writing '/lustre/team/run7/checkpoint-800/optimizer.pt': Disk quota exceeded")) ==
+        "storage_failure @ job");
+  // Twin: the path is not Lustre's by name; `lfs quota` run on its mount says it is (the job's).
+  const std::string rust = "IoError(Os { code: 122, kind: FilesystemQuotaExceeded, message: \"Disk quota exceeded\" })";
+  CHECK(testing::CaseAnswer(QuotaCase(rust, "/scratch/proj",
+                                      {"$ lfs quota -h -p 77 /scratch", "Disk quotas for prj 77 (pid 77):",
+                                       "     Filesystem    used   quota   limit   grace   files   quota   limit   grace",
+                                       "       /scratch  12.00T*    10T     12T  6d23h  0.91M       0       0       -"})) ==
+        "storage_failure @ job");
+  // Near miss: nothing says what /scratch is: the node of the rank that wrote.
+  CHECK(testing::CaseAnswer(QuotaCase(rust, "/scratch/proj")).rfind("storage_failure @ qg-01", 0) == 0);
+  // Near miss: a quota mentioned with no error: the barrier's hang.
+  CHECK(testing::CaseAnswer(QuotaCase("checkpoint-800: 3 of 8 shards written (quota 18T, used 12T)")) ==
+        "nccl_collective_hang @ job");
+}
+
+Json CommandCase(const std::string& line) {
+  return Case("t-plc9-command", {"qh-01", "qh-02"}, Json::array({Log("ops/notes", {line})}));
+}
+
+TEST_CASE("plc9: a shell command's grep pattern is no signature match") {
+  // Before (3a62aca): cuda_oom (the pattern's word matched the OOM signature).
+  CHECK(testing::CaseAnswer(CommandCase("$ grep -c 'OutOfMemoryError' slurm-77.out")).rfind("cuda_oom", 0) != 0);
+  CHECK(testing::CaseAnswer(CommandCase("ops@qh-01:~$ grep -n OutOfMemoryError /var/log/train/rank3.log | head -1"))
+            .rfind("cuda_oom", 0) != 0);
+  // Near miss: the error as a line prints it (grep's output) is read.
+  CHECK(testing::CaseAnswer(CommandCase("rank3.log:812: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"))
+            .rfind("cuda_oom", 0) == 0);
 }
 
 }  // namespace
