@@ -5251,8 +5251,15 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
   // case's other storage lines (a Lustre OST nearly full, a df of the mount) say which it was (an
   // eviction among them keeps it at the node).
   static const std::regex kAnyFs(R"((/[A-Za-z0-9_.-]+){2,}|\bnvme\d|/dev/sd[a-z]|\bmd\d+\b)", std::regex::icase);
+  // A traceback frame's file (`File "/opt/venv/lib/python3.11/site-packages/x.py", line 88`) is where
+  // the code is, not the file system the write failed on (PLC9: realistic16 rl16-12's frames kept a
+  // quota error on /scratch, which `lfs quota` names Lustre's, at the writer's node).
+  static const std::regex kFrameFile(R"re(\bFile "[^"]*", line \d+)re");
   bool evidence_names_fs = false;
-  for (const std::string& e : evidence) evidence_names_fs = evidence_names_fs || std::regex_search(e, kAnyFs);
+  for (const std::string& e : evidence) {
+    const std::string text = e.find("File \"") == std::string::npos ? e : std::regex_replace(e, kFrameFile, "File");
+    evidence_names_fs = evidence_names_fs || std::regex_search(text, kAnyFs);
+  }
   return !evidence_names_fs && NamesSharedStorage(case_lines);
 }
 
@@ -6182,7 +6189,12 @@ bool PeersHealthyInSweep(const std::string& node, const std::map<std::string, Sw
 
 std::vector<std::string> StorageLines(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
+  // A traceback frame (`File "/usr/local/lib/python3.10/site-packages/x.py", line 88`) names where
+  // the code is, not a file system in use: "/usr/local" is no local scratch disk (PLC9: realistic16
+  // rl16-12's frames held a quota error on Lustre's /scratch at the writer's node).
+  static const std::regex kFrame(R"re(\bFile "[^"]*", line \d+)re");
   for (const std::string& l : lines) {
+    if (l.find("File \"") != std::string::npos && std::regex_search(l, kFrame)) continue;
     if (IsExportLine(l) || EvictedRegex().Search(l) || SharedFsRegex().Search(l) ||
         LocalFsRegex().Search(l) || IsLocalDeviceMountLine(l)) {
       out.push_back(l);

@@ -207,17 +207,20 @@ TEST_CASE("plc9: a MIG profile on the failing ranks' node is that node's launch 
 }
 
 // Rank 0 fails saving a checkpoint under Lustre with `error`; the other ranks' barrier then times out.
-Json QuotaCase(const std::string& error, const std::string& dir = "/lustre/team", const std::vector<std::string>& ops = {}) {
+Json QuotaCase(const std::string& error, const std::string& dir = "/lustre/team", const std::vector<std::string>& ops = {},
+               const std::vector<std::string>& frames = {}) {
+  std::vector<std::string> train = {"Saving model checkpoint to " + dir + "/run7/checkpoint-800"};
+  train.insert(train.end(), frames.begin(), frames.end());
+  train.push_back("[rank0]: " + error);
+  train.push_back("[rank5]:[E1203 12:44:17.920114 88120 ProcessGroupNCCL.cpp:616] [Rank 5] Watchdog caught collective "
+                  "operation timeout: WorkNCCL(SeqNum=9001, OpType=BARRIER, NumelIn=1, NumelOut=1, "
+                  "Timeout(ms)=1800000) ran for 1800044 milliseconds before timing out.");
+  train.push_back("[rank12]:[E1203 12:44:17.921770 71004 ProcessGroupNCCL.cpp:616] [Rank 12] Watchdog caught collective "
+                  "operation timeout: WorkNCCL(SeqNum=9001, OpType=BARRIER, NumelIn=1, NumelOut=1, "
+                  "Timeout(ms)=1800000) ran for 1800046 milliseconds before timing out");
   return Case("t-plc9-quota", {"qg-01", "qg-02"},
               Json::array({Log("ops/shell", ops.empty() ? std::vector<std::string>{"$ date", "Thu Dec  3 12:50:02 UTC 2026"} : ops),
-                           Log("qg-01/train.log",
-                               {"Saving model checkpoint to " + dir + "/run7/checkpoint-800", "[rank0]: " + error,
-                                "[rank5]:[E1203 12:44:17.920114 88120 ProcessGroupNCCL.cpp:616] [Rank 5] Watchdog caught collective "
-                                "operation timeout: WorkNCCL(SeqNum=9001, OpType=BARRIER, NumelIn=1, NumelOut=1, "
-                                "Timeout(ms)=1800000) ran for 1800044 milliseconds before timing out.",
-                                "[rank12]:[E1203 12:44:17.921770 71004 ProcessGroupNCCL.cpp:616] [Rank 12] Watchdog caught collective "
-                                "operation timeout: WorkNCCL(SeqNum=9001, OpType=BARRIER, NumelIn=1, NumelOut=1, "
-                                "Timeout(ms)=1800000) ran for 1800046 milliseconds before timing out"})}));
+                           Log("qg-01/train.log", train)}));
 }
 
 TEST_CASE("plc9: a quota exceeded in Rust's and coreutils' wording is the storage's, not the barrier's hang") {
@@ -234,6 +237,13 @@ TEST_CASE("plc9: a quota exceeded in Rust's and coreutils' wording is the storag
                                        "     Filesystem    used   quota   limit   grace   files   quota   limit   grace",
                                        "       /scratch  12.00T*    10T     12T  6d23h  0.91M       0       0       -"})) ==
         "storage_failure @ job");
+  // The same with the traceback's frames above the error: their paths are the code's, not the write's.
+  CHECK(testing::CaseAnswer(QuotaCase(rust, "/scratch/proj",
+                                      {"$ lfs quota -h -p 77 /scratch",
+                                       "       /scratch  12.00T*    10T     12T  6d23h  0.91M       0       0       -"},
+                                      {"[rank0]: Traceback (most recent call last):",
+                                       "[rank0]:   File \"/opt/venv/lib/python3.11/site-packages/trainer/save.py\", line 88, in save",
+                                       "[rank0]:     write_shards(tensors, path)"})) == "storage_failure @ job");
   // Near miss: nothing says what /scratch is: the node of the rank that wrote.
   CHECK(testing::CaseAnswer(QuotaCase(rust, "/scratch/proj")).rfind("storage_failure @ qg-01", 0) == 0);
   // Near miss: a quota mentioned with no error: the barrier's hang.
