@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -328,9 +329,14 @@ TEST_CASE("probe leases: this process's exclusive lease covers its shared one, a
   REQUIRE(launch_too->has_value());
   CHECK_FALSE(TryAcquireProbeLease(dir, "n", 0)->has_value());  // not another GEMM
   CHECK_FALSE(OtherProcessCanTake(dir, gpu0, LOCK_SH));
-  gemm.reset();  // the GEMM ends first: the kernel launches still hold the GPU (shared)
+  gemm.reset();  // the GEMM ends first: the kernel launches still hold the GPU, exclusive (VER7)
   CHECK_FALSE(OtherProcessCanTake(dir, gpu0, LOCK_EX));
-  CHECK(OtherProcessCanTake(dir, gpu0, LOCK_SH));
+  CHECK_FALSE(OtherProcessCanTake(dir, gpu0, LOCK_SH));  // VER6 turned it shared: not atomic
+  auto third = TryAcquireProbeLease(dir, "n", 0, true);  // this process's next launch: covered
+  REQUIRE(third.ok());
+  CHECK(third->has_value());
+  CHECK_FALSE(TryAcquireProbeLease(dir, "n", 0)->has_value());  // its next GEMM waits for them
+  third->reset();
   launch->reset();
   CHECK_FALSE(OtherProcessCanTake(dir, gpu0, LOCK_EX));
   launch_too->reset();
@@ -344,6 +350,86 @@ TEST_CASE("probe leases: this process's exclusive lease covers its shared one, a
     CHECK(l->has_value());
   }
   CHECK(OtherProcessCanTake(dir, ProbeLockFileName("n", -1), LOCK_EX));
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// A child process that waits in a blocking flock(LOCK_EX) on `file` in `dir` (as python's flock or
+// another tool may, where vigil polls), and says through a pipe when it has the lock.
+class ExclusiveWaiter {
+ public:
+  ExclusiveWaiter(const std::string& dir, const std::string& file) {
+    int ready[2];
+    int got[2];
+    REQUIRE(pipe(ready) == 0);
+    REQUIRE(pipe(got) == 0);
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      // The lease descriptors of the parent (copies of its open files, so of its locks) go.
+      for (int fd = 3; fd < 1024; ++fd) {
+        if (fd != ready[1] && fd != got[1]) close(fd);
+      }
+      int fd = open((dir + "/" + file).c_str(), O_RDONLY);
+      if (fd < 0 || write(ready[1], "x", 1) != 1) _exit(1);
+      if (flock(fd, LOCK_EX) != 0) _exit(1);
+      if (write(got[1], "x", 1) != 1) _exit(1);
+      for (;;) pause();
+    }
+    close(ready[1]);
+    close(got[1]);
+    got_ = got[0];
+    char c = 0;
+    REQUIRE(read(ready[0], &c, 1) == 1);
+    close(ready[0]);
+  }
+  ~ExclusiveWaiter() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    close(got_);
+  }
+  // Whether it has the lock within `ms` milliseconds.
+  bool Got(int ms) {
+    pollfd p{got_, POLLIN, 0};
+    return poll(&p, 1, ms) == 1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int got_ = -1;
+};
+
+}  // namespace
+
+// VER7: when this process's GEMM lease ended before the kernel launch it covered, VER6 turned its
+// exclusive lock shared with flock(LOCK_SH) on the same descriptor. flock(2): "Converting a lock
+// (shared to exclusive, or vice versa) is not guaranteed to be atomic: the existing lock is first
+// removed, and then a new lock is established. Between these two steps, a pending lock request by
+// another process may be granted" -- another process's GEMM would then start inside the launch's
+// measurement window (the ~2,450 us false fail), and the LOCK_NB conversion fail and let go
+// altogether. The lock is kept exclusive now, never converted. A process already waiting in a
+// blocking flock for the GPU gets it only when the covered launch has ended, every round.
+TEST_CASE("probe leases: a process waiting for the GPU does not get it between this process's GEMM and its covered launch") {
+  const std::string dir = TempDir();
+  const std::string gpu0 = ProbeLockFileName("n", 0);
+  for (int round = 0; round < 20; ++round) {
+    CAPTURE(round);
+    auto taken = TryAcquireProbeLease(dir, "n", 0);
+    REQUIRE(taken.ok());
+    std::optional<ProbeLease> gemm = std::move(*taken);
+    REQUIRE(gemm.has_value());
+    auto covered = TryAcquireProbeLease(dir, "n", 0, /*shared=*/true);
+    REQUIRE(covered.ok());
+    std::optional<ProbeLease> launch = std::move(*covered);
+    REQUIRE(launch.has_value());
+    ExclusiveWaiter other(dir, gpu0);  // another process's GEMM, waiting in the kernel
+    CHECK_FALSE(other.Got(round % 4 == 0 ? 20 : 2));
+    gemm.reset();
+    CHECK_FALSE(other.Got(5));  // the launch still runs: the GPU stays this process's
+    launch.reset();
+    CHECK(other.Got(2000));  // both ended: the waiter has it at once
+  }
   std::filesystem::remove_all(dir);
 }
 

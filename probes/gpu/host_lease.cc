@@ -29,8 +29,9 @@ std::string ThisHost() {
 }
 
 // This process's exclusive locks and the shared leases they cover, by lock file (device, inode).
-// `kept`: the descriptor of an exclusive lock whose lease ended while covered leases ran on,
-// turned shared and kept until the last of them ends (another process's GEMM would start beside them).
+// `kept`: the descriptor of an exclusive lock whose lease ended while covered leases ran on, kept
+// (exclusive: never converted, VER7) until the last of them ends (another process's GEMM would start
+// beside them); it covers this process's new shared leases as the lease did.
 struct OwnFile {
   int exclusive = 0;
   int covered = 0;
@@ -79,8 +80,12 @@ void HostLease::Release() {
     OwnFile& f = own.files[files_[i]];
     if (holds_[i] == Hold::kExclusive) {
       --f.exclusive;
-      // Leases it covers run on: keep the file from other processes' intrusive probes, shared.
-      if (f.exclusive == 0 && f.covered > 0 && f.kept < 0 && flock(fds_[i], LOCK_SH | LOCK_NB) == 0) {
+      // Leases it covers run on: keep the file from other processes, still exclusive. Not turned
+      // shared (VER6 did): flock(2) converts a lock by removing it and then taking the new one, "not
+      // guaranteed to be atomic", so a process waiting for the GPU could get it in between (its GEMM
+      // then runs inside the covered launch's measurement) and the conversion fail, letting go of
+      // the file altogether. Another process's kernel launch waits for this one (under a second).
+      if (f.exclusive == 0 && f.covered > 0 && f.kept < 0) {
         f.kept = fds_[i];
       } else {
         close(fds_[i]);
@@ -186,7 +191,8 @@ LeaseTry TryTakeHostLease(const std::string& dir, const std::string& node, int g
       OwnFiles& own = Own();
       std::lock_guard<std::mutex> lock(own.mu);
       auto it = own.files.find(file);
-      if (!shared || how != LOCK_SH || it == own.files.end() || it->second.exclusive == 0) {
+      const bool own_exclusive = it != own.files.end() && (it->second.exclusive > 0 || it->second.kept >= 0);
+      if (!shared || how != LOCK_SH || !own_exclusive) {
         return LeaseTry::kHeld;  // `taken` lets go of what it took
       }
       ++it->second.covered;

@@ -14,7 +14,8 @@
 // an H200, ~10 us alone) and such probes share the GPU. Within one process an exclusive lease of its
 // own covers it (the verification planner lets a triage's kernel_launch run beside its own GEMM; a
 // lock on another descriptor would wait for it): taken without a lock of its own on that file, and
-// the exclusive lock is turned shared, not dropped, when its lease ends before the covered one.
+// the exclusive lock is kept, as it is (flock's conversion to shared is not atomic: VER7), when its
+// lease ends before the covered one.
 //
 // Thread safety: HostLease is owned by one thread; TryTakeHostLease and TakeHostLeaseWaiting may be
 // called from several (the covering bookkeeping is behind a mutex).
