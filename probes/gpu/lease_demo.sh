@@ -8,8 +8,9 @@
 # ...". Then e (vigil probe run) and f (vigil-probe by hand, started while e holds GPU 0: it waits).
 # Then g/h and i/j: a kernel launch beside another process's GEMM, with the lease (it waits) and
 # without (separate lock folders: it times the GEMM). Writes $OUT/lease_{a..j}.json and prints one
-# summary line per run.
+# summary line per run, then whether j's probe ran inside i's (the control is one only then).
 #   bash probes/gpu/lease_demo.sh .device
+# J_DELAY (seconds, default 1.5): when j starts after i (run 38: 0.5 s, and j ended before i's GEMM).
 set -u
 dev=${1:-.device}
 out=${OUT:-/tmp/vigil-out}
@@ -32,13 +33,30 @@ print(f"lease_{name}: exit {rc} wall {t1 - t0:.2f} s (from {t0:.2f} to {t1:.2f})
       f"{shown} probe {r.get('duration_s')} s reason {r.get('reason', '')[:200]}")
 PY
 }
-run() {  # name time-limit [probe [lock dir]]
+run() {  # name time-limit [probe [lock dir]]; $out/lease_NAME.time: its start and end
   local t0=$(date +%s.%N)
   "$vigil" --log-level warn probe run "${3:-gpu.gemm}" --target gpu0 --allow-intrusive \
     --executor "local:binary=$dev/vigil-probe,lock_dir=${4:-$out/locks}" \
     --time-limit "$2" --json >"$out/lease_$1.json" 2>"$out/lease_$1.err"
   local rc=$? t1=$(date +%s.%N)
+  echo "$t0 $t1" >"$out/lease_$1.time"
   summary "$1" "$rc" "$t0" "$t1"
+}
+inside() {  # a b: whether b's probe ran inside a's, each probe's time the last duration_s of its run
+  python3 - "$out" "$1" "$2" <<'PY'
+import json, sys
+out, a, b = sys.argv[1:4]
+def window(name):
+    t0, t1 = (float(x) for x in open(f"{out}/lease_{name}.time").read().split())
+    try:
+        d = float(json.load(open(f"{out}/lease_{name}.json"))["results"][0].get("duration_s") or 0)
+    except Exception:
+        d = 0
+    return max(t0, t1 - d), t1  # vigil ends just after its probe: the probe ran in its last d s
+(a0, a1), (b0, b1) = window(a), window(b)
+verdict = "yes" if a0 <= b0 and b1 <= a1 else "NO"
+print(f"lease_{b} inside lease_{a}'s probe: {verdict} ({b} {b0:.2f}-{b1:.2f}, {a} {a0:.2f}-{a1:.2f})")
+PY
 }
 nvidia-smi -L
 run a 60 &
@@ -65,7 +83,10 @@ wait $e
 # g and h (VER6): gpu.kernel_launch takes its GPU's lease shared, so h, started while g's GEMM holds
 # GPU 0, waits for it and times the launch round trip on a quiet GPU. i and j: the same pair with
 # separate lock folders (two hosts' worth of locks, no lease between them): j runs beside i's GEMM
-# and times it (the 2,45x us fail of runs 28-37).
+# and times it (the 2,45x us fail of runs 28-37). In run 38 j started 0.5 s after i and was done
+# (0.50 s) before i's vigil-probe had begun its GEMMs (vigil, the lease, CUDA and cuBLAS start first;
+# i's 3.1 s of wall time): j now starts J_DELAY (1.5 s) after i, inside i's GEMM, and the last line
+# says whether it was.
 run g 60 &
 g=$!
 sleep 0.5
@@ -74,6 +95,7 @@ wait $g
 mkdir -p "$out/locks_i" "$out/locks_j"
 run i 60 gpu.gemm "$out/locks_i" &
 i=$!
-sleep 0.5
+sleep "${J_DELAY:-1.5}"
 run j 60 gpu.kernel_launch "$out/locks_j"
 wait $i
+inside i j
