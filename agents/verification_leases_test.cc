@@ -188,3 +188,158 @@ TEST_CASE("planner: a step started before the deadline gets only the time left, 
 }
 
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// One GPU of the test: a gpu.gemm step loads it for 300 ms; a gpu.kernel_launch measured while a
+// GEMM runs there reads `beside` (the GEMM's kernels: "fail", 2,456 us on an H200), alone `alone`
+// ("pass"; "fail" for a GPU whose launches are slow by themselves). The first launch waits (up to
+// 1 s) until a GEMM has started, so it is measured beside one whenever the planner lets it.
+struct FakeGpu {
+  std::string beside = "fail";
+  std::string alone = "pass";
+  std::mutex mu;
+  std::condition_variable cv;
+  bool gemm_started = false;
+  int gemms = 0;
+  int launches = 0;
+  int launches_beside = 0;
+  StepResult Run(const VerificationStep& s) {
+    StepResult r;
+    r.duration_s = 0.1;
+    if (s.target.rfind("gpu.gemm@", 0) == 0) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ++gemms;
+        gemm_started = true;
+      }
+      cv.notify_all();
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      std::lock_guard<std::mutex> lock(mu);
+      --gemms;
+      r.outcome = "pass";
+      r.result = Json{{"status", "pass"}};
+      return r;
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    if (launches == 0) cv.wait_for(lock, std::chrono::seconds(1), [&] { return gemm_started; });
+    ++launches;
+    const bool loaded = gemms > 0;
+    launches_beside += loaded ? 1 : 0;
+    r.outcome = loaded ? beside : alone;
+    r.result = Json{{"probe", "gpu.kernel_launch"},
+                    {"status", r.outcome},
+                    {"reason", loaded ? "round trip 2456 us" : "round trip 9.8 us"}};
+    return r;
+  }
+};
+
+// A triage's GEMM and its kernel launch on one GPU, the two free to start at once (as in round 2 of
+// diagnosis_test "reasoner: a follow-up probe waits only ...").
+std::vector<VerificationStep> GemmAndLaunch(FakeGpu& gpu, Result<std::vector<StepResult>>* results) {
+  PlannerOptions opt;
+  opt.conflicts = ProbeStepsConflict;
+  VerificationPlanner planner(opt);
+  std::vector<VerificationStep> steps = {Probe("s1", "gpu.gemm@node-1/gpu0"),
+                                         Probe("s2", "gpu.kernel_launch@node-1/gpu0")};
+  *results = planner.Execute(steps, [&](const VerificationStep& s, double) { return gpu.Run(s); });
+  return steps;
+}
+
+}  // namespace
+
+// VER7: within one triage the planner runs its kernel launch beside its own GEMM (VER6 kept that for
+// the plan's time: diagnosis_test's launch at 1 s, planned 8 s, not 10 s), and the launch then times
+// the GEMM: a `fail` that says nothing of the GPU. A launch that passes beside a load passed (a load
+// only slows it), so it stands; one that fails beside its triage's intrusive probe on that GPU is run
+// again once that probe has ended, apart from it, and that answer is the step's.
+TEST_CASE("planner: a kernel launch that failed beside its own triage's GEMM is measured again apart from it") {
+  {
+    FakeGpu gpu;  // a healthy GPU: beside the GEMM the launch reads the GEMM
+    Result<std::vector<StepResult>> r = std::vector<StepResult>{};
+    std::vector<VerificationStep> steps = GemmAndLaunch(gpu, &r);
+    REQUIRE(r.ok());
+    CHECK(steps[1].outcome == "pass");  // before: "fail", measured once, beside the GEMM
+    CHECK(gpu.launches == 2);
+    CHECK(gpu.launches_beside == 1);
+    const Json first = (*r)[1].result.value("beside_load", Json::object());
+    CHECK(first.value("status", "") == "fail");
+    CHECK(first.value("beside", "") == "gpu.gemm@node-1/gpu0");
+    CHECK(first.value("reason", "").find("2456 us") != std::string::npos);
+  }
+  {
+    FakeGpu gpu;  // a GPU whose launches are slow: the second, clean, measurement fails too
+    gpu.alone = "fail";
+    Result<std::vector<StepResult>> r = std::vector<StepResult>{};
+    std::vector<VerificationStep> steps = GemmAndLaunch(gpu, &r);
+    REQUIRE(r.ok());
+    CHECK(steps[1].outcome == "fail");
+    CHECK(gpu.launches == 2);  // once more, not again and again
+    CHECK(gpu.launches_beside == 1);
+    CHECK((*r)[1].result.value("reason", "") == "round trip 9.8 us");
+  }
+  {
+    FakeGpu gpu;  // a launch that passes beside the GEMM is not run again: the plan keeps its time
+    gpu.beside = "pass";
+    Result<std::vector<StepResult>> r = std::vector<StepResult>{};
+    std::vector<VerificationStep> steps = GemmAndLaunch(gpu, &r);
+    REQUIRE(r.ok());
+    CHECK(steps[1].outcome == "pass");
+    CHECK(gpu.launches == 1);
+    CHECK(gpu.launches_beside == 1);
+    CHECK_FALSE((*r)[1].result.contains("beside_load"));
+  }
+}
+
+// With the verification's budget spent before the load ends, the launch is not run again: no
+// evidence (its fail timed the load), said so.
+TEST_CASE("planner: a kernel launch that failed beside its own GEMM and cannot run again within the budget is skipped, saying why") {
+  FakeGpu gpu;
+  PlannerOptions opt;
+  opt.conflicts = ProbeStepsConflict;
+  opt.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(150);  // the GEMM takes 300
+  std::vector<VerificationStep> steps = {Probe("s1", "gpu.gemm@node-1/gpu0"),
+                                         Probe("s2", "gpu.kernel_launch@node-1/gpu0")};
+  Result<std::vector<StepResult>> r = std::vector<StepResult>{};
+  {
+    VerificationPlanner planner(opt);
+    r = planner.Execute(steps, [&](const VerificationStep& s, double) { return gpu.Run(s); });
+  }  // joins the abandoned GEMM
+  REQUIRE(r.ok());
+  CHECK(steps[0].outcome == "timeout");
+  CHECK(steps[1].outcome == "skipped");
+  CHECK(gpu.launches == 1);
+  const std::string reason = (*r)[1].result.value("reason", "");
+  CHECK(reason.find("measured beside gpu.gemm@node-1/gpu0") != std::string::npos);
+  CHECK(reason.find("time budget was spent") != std::string::npos);
+  CHECK((*r)[1].result.value("beside_load", Json::object()).value("status", "") == "fail");
+}
+
+// The planned time follows: a failed kernel launch (measured apart from the GEMM) is scheduled after
+// it, a passed one beside it (diagnosis_test's plan: health 1 s, GEMM 8 s, launch 2 s after health).
+TEST_CASE("planner: a failed timing probe is planned apart from its GPU's intrusive probes, a passed one beside them") {
+  VerificationStep gemm = Probe("s1", "gpu.gemm@node-1/gpu0");
+  VerificationStep health = Probe("s2", "gpu.health@node-1/gpu0");
+  VerificationStep launch = Probe("s3", "gpu.kernel_launch@node-1/gpu0");
+  gemm.duration_s = 8;
+  health.duration_s = 1;
+  launch.duration_s = 2;
+  launch.depends_on = {"s2"};
+  gemm.outcome = health.outcome = launch.outcome = "pass";
+  CHECK_FALSE(ProbeStepsConflict(gemm, launch));
+  CHECK(PlannedS({gemm, health, launch}, ProbeStepsConflict, 16) == doctest::Approx(8.0));
+  launch.outcome = "fail";
+  CHECK(ProbeStepsConflict(gemm, launch));
+  CHECK(ProbeStepsConflict(launch, gemm));
+  std::vector<StepTiming> t = ScheduleSteps({gemm, health, launch}, ProbeStepsConflict, 16);
+  CHECK(t[2].start_s == doctest::Approx(8.0));
+  CHECK(PlannedS({gemm, health, launch}, ProbeStepsConflict, 16) == doctest::Approx(10.0));
+  // Other hardware, and probes that load nothing, are not held apart from it.
+  CHECK_FALSE(ProbeStepsConflict(launch, Probe("x", "gpu.gemm@node-1/gpu1")));
+  CHECK_FALSE(ProbeStepsConflict(launch, Probe("x", "gpu.gemm@node-2/gpu0")));
+  CHECK_FALSE(ProbeStepsConflict(launch, health));
+  CHECK(ProbeStepsConflict(launch, Probe("x", "gpu.sdc@node-1")));  // node-wide load
+}
+
+}  // namespace vigil
