@@ -39,6 +39,19 @@ bool Free(const std::string& dir, const std::string& node, int gpu) {
   return l->has_value();
 }
 
+// The parent's side of a forked child's `ready` pipe: waits for its byte.
+void AwaitChild(int ready[2]) {
+  close(ready[1]);
+  char c = 0;
+  REQUIRE(read(ready[0], &c, 1) == 1);
+  close(ready[0]);
+}
+
+void EndChild(pid_t pid) {
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
 // A child process holding `file` in `dir` with flock `how` (LOCK_SH / LOCK_EX) until killed.
 class Holder {
  public:
@@ -53,15 +66,9 @@ class Holder {
       if (write(ready[1], "x", 1) != 1) _exit(1);
       for (;;) pause();
     }
-    close(ready[1]);
-    char c = 0;
-    REQUIRE(read(ready[0], &c, 1) == 1);
-    close(ready[0]);
+    AwaitChild(ready);
   }
-  ~Holder() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
+  ~Holder() { EndChild(pid_); }
   std::string pid() const { return "pid " + std::to_string(pid_); }
 
  private:
@@ -377,16 +384,12 @@ class ExclusiveWaiter {
       if (write(got[1], "x", 1) != 1) _exit(1);
       for (;;) pause();
     }
-    close(ready[1]);
     close(got[1]);
     got_ = got[0];
-    char c = 0;
-    REQUIRE(read(ready[0], &c, 1) == 1);
-    close(ready[0]);
+    AwaitChild(ready);
   }
   ~ExclusiveWaiter() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    EndChild(pid_);
     close(got_);
   }
   // Whether it has the lock within `ms` milliseconds.
