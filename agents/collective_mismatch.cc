@@ -85,6 +85,8 @@ std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
   }
   if (ops.size() < 2) return std::nullopt;
   return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";
+}
+
 // A collective's name as the flight recorder and the desync report print it, reduced to letters
 // ("nccl:all_reduce", "ALLREDUCE", "_ALLGATHER_BASE" -> "allreduce", "allgatherbase"); "" for a word
 // that names no collective.
