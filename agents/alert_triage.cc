@@ -1066,8 +1066,8 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
   }
   const std::string from = options.alert_source.empty() ? "Alertmanager" : options.alert_source;
   std::set<std::string> seen = {alert.fingerprint};
-  size_t over = 0, other_cluster = 0;
-  std::string other_cluster_first;
+  size_t over = 0, other_cluster = 0, unread = 0;
+  std::string other_cluster_first, unread_first;
   // One time limit for all the requests together: a slow Alertmanager that answers each request
   // just inside its own limit would otherwise cost six limits. Each request gets what is left.
   const Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
@@ -1098,6 +1098,10 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
       break;
     }
     for (ListedAlert& l : *listed) {
+      if (!l.unread.empty()) {  // Alertmanager holds an alert it could take but we cannot read: the rest used
+        if (unread++ == 0) unread_first = l.unread;
+        continue;
+      }
       if (!seen.insert(l.alert.fingerprint).second) continue;
       // The alert itself under another fingerprint (a file's alert without one gets a computed one;
       // vigil serve's forwarded copy of its own alert carries the vigil fingerprint in a label).
@@ -1160,6 +1164,11 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
     r.notes.push_back("co-firing alerts on " + node + ": " + std::to_string(other_cluster) +
                       (other_cluster == 1 ? " alert" : " alerts") + " of another cluster left out (" +
                       other_cluster_first + ")");
+  }
+  if (unread > 0) {
+    r.notes.push_back("co-firing alerts on " + node + ": " + std::to_string(unread) +
+                      (unread == 1 ? " alert" : " alerts") + " in Alertmanager's answer could not be read (" +
+                      unread_first + "); the others used");
   }
   if (over > 0) {
     r.notes.push_back("co-firing alerts on " + node + ": " + std::to_string(over) + " more than the " +

@@ -949,6 +949,22 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts listed under the alert's
     REQUIRE(c->logs[0].lines.size() == 1);
     CHECK(c->logs[0].lines[0].text.find("GpuSlow firing on node-3") == 0);
   }
+  SUBCASE("an alert in Alertmanager's answer that cannot be read is said; the others are used") {
+    // Alertmanager takes alerts without alertname from other senders; one of them must not cost
+    // the node's other alerts (before: the whole listing failed, "could not be read").
+    ListedAlert bad;
+    bad.unread = "alerts[0].labels: no `alertname` label";
+    listed.push_back(bad);
+    listed.push_back(Neighbour("GpuSlow", {{"Hostname", "node-3"}}, kT0));
+    listed.push_back(bad);
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    REQUIRE(c->logs.size() == 1);
+    REQUIRE(c->logs[0].lines.size() == 1);
+    CHECK(c->logs[0].lines[0].text.find("GpuSlow firing on node-3") == 0);
+    CHECK(HasNote(*c, "co-firing alerts on node-3: 2 alerts in Alertmanager's answer could not be read "
+                      "(alerts[0].labels: no `alertname` label); the others used"));
+  }
   SUBCASE("a suppressed neighbour says whether it is silenced or inhibited") {
     auto add = [&](const char* name, std::vector<std::string> silenced, std::vector<std::string> inhibited) {
       ListedAlert l = Neighbour(name, {{"Hostname", "node-3"}}, kT0);

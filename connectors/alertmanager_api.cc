@@ -137,8 +137,12 @@ Result<std::vector<ListedAlert>> ListAlerts(const AlertmanagerUrl& url, const Al
     const Json& e = (*j)[i];
     const std::string at = "alerts[" + std::to_string(i) + "]";
     Result<Alert> a = ParseAlertmanagerAlert(e, at);
-    if (!a.ok()) return InvalidArgumentError(where + ": " + a.status().message());
     ListedAlert l;
+    if (!a.ok()) {  // one alert Alertmanager took from another sender (no alertname, ...): left out alone
+      l.unread = a.status().message();
+      out.push_back(std::move(l));
+      continue;
+    }
     l.alert = std::move(*a);
     if (e.contains("status") && e["status"].is_object()) {
       const Json& s = e["status"];

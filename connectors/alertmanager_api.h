@@ -94,9 +94,14 @@ struct ListedAlert {
   std::vector<std::string> silenced_by;     // silence ids
   std::vector<std::string> inhibited_by;    // fingerprints of the inhibiting alerts
   std::vector<std::string> receivers;       // receiver names
+  // Non-empty: this entry of the listing could not be read (e.g. "alerts[3].labels: no `alertname`
+  // label": Alertmanager takes such alerts from other senders); `alert` is then empty. One bad entry
+  // never costs the others.
+  std::string unread;
 };
 
-// GET /api/v2/alerts with `filter`; the alerts in the order Alertmanager listed them.
+// GET /api/v2/alerts with `filter`; the alerts in the order Alertmanager listed them. An alert that
+// cannot be read is an entry with `unread` set, in its place; the others are read as usual.
 [[nodiscard]] Result<std::vector<ListedAlert>> ListAlerts(const AlertmanagerUrl& url, const AlertFilter& filter,
                                                           const AlertmanagerApiOptions& options = {});
 

@@ -24,7 +24,7 @@ enum class AmAnswer {
   kList,       // two alerts in the GET /api/v2/alerts format; a POST is taken (200, empty body)
   kBadJson,    // HTTP 200 `<html>...`
   kNotArray,   // HTTP 200 {"status":"success"}
-  kBadAlert,   // HTTP 200 an array whose second alert has no alertname
+  kBadAlert,   // HTTP 200 an array of three alerts whose second has no alertname
   kBad400,     // HTTP 400 "bad matcher format: ..." (a JSON string, as Alertmanager answers)
   kError500,   // HTTP 500 {"code":500,"message":"boom"}
   kSlow,       // answers after 1.5 s
@@ -104,7 +104,8 @@ class FakeAlertmanager {
         return;
       case AmAnswer::kBadAlert:
         res.set_content(R"([{"labels":{"alertname":"A"},"startsAt":"2026-12-01T05:00:00Z","status":{"state":"active"}},
-                            {"labels":{"gpu":"1"},"startsAt":"2026-12-01T05:00:00Z","status":{"state":"active"}}])",
+                            {"labels":{"gpu":"1"},"startsAt":"2026-12-01T05:00:00Z","status":{"state":"active"}},
+                            {"labels":{"alertname":"C"},"startsAt":"2026-12-01T05:00:00Z","status":{"state":"active"}}])",
                         "application/json");
         return;
       case AmAnswer::kBad400:
@@ -217,12 +218,18 @@ TEST_CASE("alertmanager api: errors name the server and what was wrong") {
     REQUIRE_FALSE(r.ok());
     CHECK(Contains(r.status().message(), "JSON that is not an array of alerts"));
   }
-  SUBCASE("an alert in the listing that does not parse names its index") {
+  SUBCASE("an alert in the listing that does not parse is one unread entry naming its index; the others are read") {
     FakeAlertmanager am(AmAnswer::kBadAlert);
     Result<std::vector<ListedAlert>> r = ListAlerts(am.Url(), {});
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.status().code() == StatusCode::kInvalidArgument);
-    CHECK(Contains(r.status().message(), "alerts[1].labels: no `alertname` label"));
+    REQUIRE(r.ok());
+    REQUIRE(r->size() == 3);
+    CHECK((*r)[0].unread.empty());
+    CHECK((*r)[0].alert.rule == "A");
+    CHECK(Contains((*r)[1].unread, "alerts[1].labels: no `alertname` label"));
+    CHECK((*r)[1].alert.rule.empty());
+    CHECK((*r)[2].unread.empty());
+    CHECK((*r)[2].alert.rule == "C");
+    CHECK((*r)[2].state == "active");
   }
   SUBCASE("a 4xx is InvalidArgument quoting Alertmanager's message") {
     FakeAlertmanager am(AmAnswer::kBad400);
