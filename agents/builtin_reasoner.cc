@@ -14694,10 +14694,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.root_cause = top.category;
     d.component = top.component;
     d.confidence = top.probability;
-    // Mitigation: from the incident whose signatures matched most lines for this category.
-    std::map<std::string, int> votes;
-    for (const SignatureMatch& m : facts.log_matches) if (m.category == top.category) ++votes[m.incident_id];
-    for (const Signature& s : facts.metric_conditions) if (s.category == top.category) votes[s.incident_id] += 0;
+    // Mitigation: from the incident whose signatures matched most lines for this category; on a tie
+    // (no log line matched: an alert with its metrics), the one with more of its metric conditions
+    // held in this case. Before, a tie went to the first id: a GPU core-temperature alert (GPU_TEMP >
+    // 85 and the SW-thermal clock bit held) was given the HBM-temperature incident's fix, "until
+    // memory temperature is back in range", which shares only the clock bit (REV2's deployment review).
+    std::set<std::string> held_conditions;  // "PATTERN held at ..." of the answer's category's metric evidence
+    for (const Observation& o : beliefs.observations()) {
+      if (o.evidence.kind != EvidenceKind::kMetric) continue;
+      auto it = o.deltas.find(top.category);
+      if (it == o.deltas.end() || it->second <= 0) continue;
+      if (size_t at = o.evidence.detail.find(" held"); at != std::string::npos) {
+        held_conditions.insert(o.evidence.detail.substr(0, at));
+      }
+    }
+    std::map<std::string, std::pair<int, int>> votes;  // incident -> (log lines matched, metric conditions held)
+    for (const SignatureMatch& m : facts.log_matches) if (m.category == top.category) ++votes[m.incident_id].first;
+    for (const Signature& s : facts.metric_conditions) {
+      if (s.category == top.category) votes[s.incident_id].second += held_conditions.count(s.pattern) ? 1 : 0;
+    }
     // An incident filed under another part than the answer's (a host's CPU contention for a slow
     // rank a GEMM probe pinned on its GPU) has the other part's fix: one of the answer's part goes
     // first, then the votes (RG4, DOG's C: realistic7 rl7-21's fix was the CPU-contention one).
@@ -14722,7 +14737,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
     }
     const Incident* best = nullptr;
-    int best_votes = -1;
+    std::pair<int, int> best_votes{-1, -1};
     bool best_fits = false;
     for (const auto& [id, v] : votes) {
       auto it = facts.incidents.find(id);
