@@ -5165,6 +5165,15 @@ const FilteredRegex& EvictedRegex() {
   return kEvicted;
 }
 
+// A Python traceback frame's file (`File "/usr/local/lib/python3.10/site-packages/x.py", line 88`):
+// where the code is, not a file system in use (PLC9: realistic16 rl16-12's frames held a quota error
+// on Lustre's /scratch at the writer's node). StorageLines skips such lines; StorageIsShared takes
+// the frames out of its evidence.
+const std::regex& TracebackFrameFileRegex() {
+  static const std::regex kFrameFile(R"re(\bFile "[^"]*", line \d+)re");
+  return kFrameFile;
+}
+
 // A mount table or quota report line whose file system is a network export ("10.9.0.5:/export/ckpt
 // 200T 200T 0 100% /mnt/ckpt", "nfs01:/home 20.0T* ..."), Lustre's included: its source is the
 // management server's NID and the file system's name ("10.3.0.11@o2ib:/scratch", "mgs@tcp:/lfs";
@@ -5251,13 +5260,11 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
   // case's other storage lines (a Lustre OST nearly full, a df of the mount) say which it was (an
   // eviction among them keeps it at the node).
   static const std::regex kAnyFs(R"((/[A-Za-z0-9_.-]+){2,}|\bnvme\d|/dev/sd[a-z]|\bmd\d+\b)", std::regex::icase);
-  // A traceback frame's file (`File "/opt/venv/lib/python3.11/site-packages/x.py", line 88`) is where
-  // the code is, not the file system the write failed on (PLC9: realistic16 rl16-12's frames kept a
-  // quota error on /scratch, which `lfs quota` names Lustre's, at the writer's node).
-  static const std::regex kFrameFile(R"re(\bFile "[^"]*", line \d+)re");
+  // A traceback frame's file is where the code is, not the file system the write failed on.
   bool evidence_names_fs = false;
   for (const std::string& e : evidence) {
-    const std::string text = e.find("File \"") == std::string::npos ? e : std::regex_replace(e, kFrameFile, "File");
+    const std::string text =
+        e.find("File \"") == std::string::npos ? e : std::regex_replace(e, TracebackFrameFileRegex(), "File");
     evidence_names_fs = evidence_names_fs || std::regex_search(text, kAnyFs);
   }
   return !evidence_names_fs && NamesSharedStorage(case_lines);
@@ -6189,12 +6196,10 @@ bool PeersHealthyInSweep(const std::string& node, const std::map<std::string, Sw
 
 std::vector<std::string> StorageLines(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
-  // A traceback frame (`File "/usr/local/lib/python3.10/site-packages/x.py", line 88`) names where
-  // the code is, not a file system in use: "/usr/local" is no local scratch disk (PLC9: realistic16
-  // rl16-12's frames held a quota error on Lustre's /scratch at the writer's node).
-  static const std::regex kFrame(R"re(\bFile "[^"]*", line \d+)re");
+  // A traceback frame's file names where the code is, not a file system in use: "/usr/local" is no
+  // local scratch disk (TracebackFrameFileRegex).
   for (const std::string& l : lines) {
-    if (l.find("File \"") != std::string::npos && std::regex_search(l, kFrame)) continue;
+    if (l.find("File \"") != std::string::npos && std::regex_search(l, TracebackFrameFileRegex())) continue;
     if (IsExportLine(l) || EvictedRegex().Search(l) || SharedFsRegex().Search(l) ||
         LocalFsRegex().Search(l) || IsLocalDeviceMountLine(l)) {
       out.push_back(l);
