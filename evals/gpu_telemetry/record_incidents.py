@@ -21,8 +21,16 @@ source names them: the trainer's step metrics carry job, node and rank (labels w
 NVML readings carry dcgm-exporter's `Hostname` (the node) and `gpu` (index), not job or node
 (data/rules/README.md, "Labels").
 
+--plan 3 (one GPU; the PLAN3_* tables below): hang, nan_loss, noisy_neighbour, crash_restart,
+loader_drift, and normal checkpoints and evals, in the history and after it. The trainer runs in
+a child process (it crashes and is restarted); the parent samples NVML and writes part-nvml.csv,
+each life of the trainer part-trainerN.csv; incidents.json also has `normal_events`. A failure
+other than the planted crash stops the run with an error (exit 1) after merging the rows so far.
+
 Usage (on the GPU machine):
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --out DIR [--seconds 480]
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 3 --gpus 1 --seconds 490 --out DIR
+  (a smoke run of plan 3's code, every time x 0.25: --plan 3 --time-scale 0.25 --seconds 122.5)
 """
 import argparse
 import json
@@ -54,6 +62,48 @@ PLAN2_FAULTS = [
     ("loss_spike", 430, 433, FAULTS[3][3]),
 ]
 PLAN2_STRENGTH = {"stall_s": 0.06, "compete_duty": 0.5, "leak_mib_per_s": 128, "spike_scale": 10.0}
+# Plan 3 (DET3, 2026-12-04, fixed before any run): ONE GPU (world size 1: the all-reduce is a real
+# NCCL call of one rank that waits for no one), failures the bundled rules were not written for,
+# and normal events an on-call engineer sees every day (the false-alarm traps). The trainer runs in
+# its own process (it must be able to crash and restart); NVML is sampled by the parent.
+#   hang             inside the all-reduce the GPU spins (torch.cuda._sleep of 1e8 cycles, ~50-70
+#                    ms kernels, back to back) until the window's end: GPU utilisation stays ~100%, no step metrics
+#                    (the classic NCCL-hang look); the hung step then reports its whole wait
+#   nan_loss         every 2nd step's inputs are scaled by 1e30 (a bf16 overflow): loss inf, grad
+#                    norm inf/nan; such steps are skipped (no update) as a GradScaler skips them;
+#                    a second holding one writes its loss / grad norm as `inf` or `nan` (not a number)
+#   noisy_neighbour  a second process on the same GPU runs 8192^2 bf16 GEMMs back to back
+#                    (time-slicing): compute time up, throughput down, its memory appears
+#   crash_restart    the trainer process exits (code 17) at the start; its series stop, the GPU's
+#                    memory is freed; 20 s later it is started again, loads the last checkpoint's
+#                    weights (loss back up a little) and warms up (first steps slow)
+#   loader_drift     each step sleeps 0 -> 40 ms, rising linearly over the window (a data loader
+#                    slowing down), then back to 0 at the end
+# Normal events, in the history and after it, outside every incident window + 10 s or inside a slow
+# incident (a checkpoint inside noisy_neighbour and loader_drift: a trainer keeps its schedule):
+#   checkpoint  every 60 s from 45 s: the weights are copied to host memory and saved to a local
+#               file, the GPU idles until 2.5 s are over (the next step's time includes the pause)
+#   eval        at 135 s and 315 s, 8 s of forward passes on a held-out batch: GPU busy, no steps
+# No memory creep: a sixth window of 50+ s does not fit in 490 s beside these without overlapping.
+_STEP_SERIES = [("step_time_ms", "rank:0"), ("compute_ms", "rank:0"), ("allreduce_ms", "rank:0"),
+                ("tokens_per_s", "job"), ("train_loss", "job"), ("grad_norm", "job")]
+PLAN3_FAULTS = [
+    ("hang", 245, 275, _STEP_SERIES + [("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+    ("nan_loss", 292, 298, [("train_loss", "job"), ("grad_norm", "job")]),
+    ("noisy_neighbour", 325, 350, [("compute_ms", "rank:0"), ("step_time_ms", "rank:0"),
+                                   ("tokens_per_s", "job"), ("DCGM_FI_DEV_FB_USED", "gpu:0")]),
+    ("crash_restart", 360, 395, _STEP_SERIES + [("DCGM_FI_DEV_GPU_UTIL", "gpu:0"),
+                                                ("DCGM_FI_DEV_POWER_USAGE", "gpu:0"),
+                                                ("DCGM_FI_DEV_FB_USED", "gpu:0")]),
+    ("loader_drift", 410, 470, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
+                                ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+]
+PLAN3_NORMAL = [("checkpoint", s, s + 2.5) for s in range(45, 490, 60)] + [("eval", 135, 143), ("eval", 315, 323)]
+PLAN3_STRENGTH = {"hang_kernel_cycles": 100_000_000, "nan_every": 2, "overflow_scale": 1e30, "neighbour_n": 8192,
+                  "restart_after_s": 20, "drift_max_s": 0.04}
+PLAN3_SECONDS = 490
+CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
+NORMAL_EVENTS = []  # plan 3's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -123,12 +173,22 @@ def sample_gpus(out, stop, n_gpus):
     pynvml.nvmlShutdown()
 
 
-def apply_plan(plan):
+def apply_plan(plan, time_scale=1.0):
     """Sets FAULTS and STRENGTH for the plan; called in every process (spawned workers re-import
-    this module, so a change made in main() alone would not reach them)."""
+    this module, so a change made in main() alone would not reach them). `time_scale` (plan 3
+    only; 1 for the recording) multiplies every time of the plan: a short smoke run of the code."""
+    global NORMAL_END
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
+    elif plan == 3:
+        k = time_scale
+        FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in PLAN3_FAULTS]
+        NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in PLAN3_NORMAL]
+        STRENGTH.clear()
+        STRENGTH.update(PLAN3_STRENGTH)
+        STRENGTH["restart_after_s"] = PLAN3_STRENGTH["restart_after_s"] * k
+        NORMAL_END = 240 * k
 
 
 def worker(rank, world, args, t0):
@@ -274,6 +334,257 @@ def worker(rank, world, args, t0):
         dist.destroy_process_group()
     print("rank %d: %d steps" % (rank, step), flush=True)
 
+# ---- plan 3: one GPU, the trainer in its own process (it crashes and restarts) ----
+
+def normal_at(rel):
+    return [e for e in NORMAL_EVENTS if e[1] <= rel < e[2]]
+
+
+def bucket_rows(acc, tokens):
+    """The rows of one second of steps (plan 3): means of step, compute and all-reduce times,
+    tokens/s, the mean loss and the largest gradient norm. A non-finite loss or gradient norm of
+    any step in the second is written as such (`inf`, `nan`: a logger averaging such a step gets
+    one), the gradient norm `nan` when any step's was nan, else `inf`: Python's max() would drop
+    a nan depending on the order."""
+    n = acc["steps"]
+    gn = acc["gnorms"]
+    bad = [g for g in gn if not math.isfinite(g)]
+    gnorm = (float("nan") if any(math.isnan(g) for g in bad) else float("inf")) if bad else max(gn)
+    return [("step_time_ms", acc["step"] / n), ("compute_ms", acc["compute"] / n),
+            ("allreduce_ms", acc["ar"] / n), ("tokens_per_s", n * tokens),
+            ("train_loss", sum(acc["losses"]) / n), ("grad_norm", gnorm)]
+
+
+def neighbour(t0, start, end, n):
+    """noisy_neighbour: another process on GPU 0 running GEMMs from t0 + start to t0 + end. Its
+    CUDA context is made at the start (torch is imported before), so its memory appears then."""
+    import torch
+    time.sleep(max(0.0, t0 + start - time.time()))
+    dev = torch.device("cuda", 0)
+    a = torch.randn(n, n, device=dev, dtype=torch.bfloat16)
+    while time.time() < t0 + end:
+        for _ in range(4):
+            a = (a @ a).clamp_(-1, 1)
+        torch.cuda.synchronize()
+    print("neighbour: done at t0 + %.1f s" % (time.time() - t0), flush=True)
+
+
+def trainer3(args, t0, ckpt_path, life):
+    """One life of plan 3's trainer on GPU 0 (life 0 from the start, life 1 after the crash)."""
+    apply_plan(args.plan, args.time_scale)
+    os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
+                      TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
+    import torch
+    import torch.distributed as dist
+    torch.cuda.set_device(0)
+    dev = torch.device("cuda", 0)
+    # world size 1: the all-reduce is a real NCCL call that waits for no one
+    dist.init_process_group("nccl", init_method="tcp://127.0.0.1:%d" % (args.port + life),
+                            rank=0, world_size=1)
+    out = CsvOut(os.path.join(args.out, "part-trainer%d.csv" % life), t0)
+    gen = torch.Generator(device=dev).manual_seed(1234)
+    weights = [(torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16)
+                / HIDDEN ** 0.5).requires_grad_() for _ in range(LAYERS)]
+    teacher = torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16) / HIDDEN ** 0.5
+    step = 0
+    if life > 0:
+        if not os.path.exists(ckpt_path):
+            raise RuntimeError("restart: no checkpoint at %s" % ckpt_path)
+        ck = torch.load(ckpt_path)
+        weights = [w.to(dev).requires_grad_() for w in ck["weights"]]
+        step = ck["step"]
+        print("trainer life %d: resumed from the checkpoint of step %d at t0 + %.1f s"
+              % (life, step, time.time() - t0), flush=True)
+    data_gen = torch.Generator(device=dev).manual_seed(99 + life)
+    eval_gen = torch.Generator(device=dev).manual_seed(7)
+    x_eval = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=eval_gen)
+    y_eval = x_eval @ teacher
+    lr = 0.05
+    crash_at = [f[1] for f in FAULTS if f[0] == "crash_restart"]
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done_events = set()
+    hung = False
+    bucket = None
+    acc = {}
+
+    def flush(sec):
+        if not acc.get("steps") or sec < 0:  # warm-up before t0 is not recorded
+            return
+        t = t0 + sec + 1.0
+        for series, value in bucket_rows(acc, TOKENS):
+            out.row(t, series, value, rank=0 if series in ("step_time_ms", "compute_ms", "allreduce_ms") else None)
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= args.seconds:
+            break
+        if life == 0 and crash_at and rel >= crash_at[0]:
+            # the planted crash: the second in progress is lost, as a crashed exporter loses it
+            print("trainer life 0: planted crash at t0 + %.1f s (step %d)" % (rel, step), flush=True)
+            out.f.flush()
+            os._exit(CRASH_EXIT)
+        pending = [e for e in normal_at(rel) if e not in done_events]
+        if pending:
+            kind, _, end = pending[0]
+            done_events.add(pending[0])
+            t_ev = time.time()
+            if kind == "checkpoint":
+                state = {"weights": [w.detach().to("cpu") for w in weights], "step": step}
+                torch.save(state, ckpt_path + ".tmp")
+                os.replace(ckpt_path + ".tmp", ckpt_path)
+                took = time.time() - t_ev
+                time.sleep(max(0.0, t0 + end - time.time()))
+            else:  # eval: forward passes on the held-out batch until the end
+                n_eval, eval_loss = 0, float("nan")
+                with torch.no_grad():
+                    while time.time() < t0 + end:
+                        h = x_eval
+                        for w in weights:
+                            h = h @ w
+                        eval_loss = torch.nn.functional.mse_loss(h.float(), y_eval.float()).item()
+                        n_eval += 1
+                took = time.time() - t_ev
+            print("trainer life %d: %s at t0 + %.1f s, %.2f s (the work itself)%s"
+                  % (life, kind, rel, took, "" if kind == "checkpoint" else
+                     ", %d passes, eval loss %.4f" % (n_eval, eval_loss)), flush=True)
+            continue  # prev_end is kept: the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        if "loader_drift" in active:
+            f = active["loader_drift"]
+            time.sleep(STRENGTH["drift_max_s"] * (rel - f[1]) / (f[2] - f[1]))
+        scale = 1.0
+        if "nan_loss" in active and step % STRENGTH["nan_every"] == 0:
+            scale = STRENGTH["overflow_scale"]
+        x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen) * scale
+        y = x @ teacher
+        ev[0].record()
+        h = x
+        for w in weights:
+            h = h @ w
+        loss = torch.nn.functional.mse_loss(h.float(), y.float())
+        loss.backward()
+        ev[1].record()
+        flat = torch.cat([w.grad.reshape(-1) for w in weights])
+        ev[2].record()
+        if "hang" in active and not hung:
+            hung = True
+            hang_end = t0 + active["hang"][2]
+            cycles = STRENGTH["hang_kernel_cycles"]
+            print("trainer life %d: planted hang at t0 + %.1f s" % (life, rel), flush=True)
+            while time.time() < hang_end:
+                torch.cuda._sleep(cycles)
+                torch.cuda.synchronize()
+        dist.all_reduce(flat)
+        ev[3].record()
+        gnorm = flat.float().norm()
+        finite = bool(torch.isfinite(gnorm).item()) and math.isfinite(loss.item())
+        with torch.no_grad():
+            off = 0
+            for w in weights:
+                n = w.numel()
+                if finite:  # a non-finite step is skipped, as a GradScaler skips it
+                    clip = torch.clamp(1.0 / (gnorm + 1e-6), max=1.0)
+                    w -= lr * clip * flat[off:off + n].view_as(w)
+                w.grad = None
+                off += n
+        torch.cuda.synchronize()
+        end = time.time()
+        sec = math.floor(end - t0)
+        if bucket is not None and sec != bucket:
+            flush(bucket)
+            acc = {}
+        bucket = sec
+        acc["steps"] = acc.get("steps", 0) + 1
+        acc["step"] = acc.get("step", 0.0) + (end - prev_end) * 1000.0
+        acc["compute"] = acc.get("compute", 0.0) + ev[0].elapsed_time(ev[1])
+        acc["ar"] = acc.get("ar", 0.0) + ev[2].elapsed_time(ev[3])
+        acc.setdefault("losses", []).append(loss.item())
+        acc.setdefault("gnorms", []).append(gnorm.item())
+        prev_end = end
+        step += 1
+    dist.destroy_process_group()
+    print("trainer life %d: %d steps" % (life, step), flush=True)
+
+
+def run_plan3(args, t0):
+    """Plan 3's parent: samples GPU 0 through NVML, runs the trainer (and restarts it after the
+    planted crash) and the noisy neighbour. Raises on any failure other than the planted crash;
+    the rows written so far stay in the part files (main merges them either way)."""
+    import multiprocessing
+    import shutil
+    import tempfile
+    ctx = multiprocessing.get_context("spawn")
+    ckpt_dir = tempfile.mkdtemp(prefix="vigil-ckpt-")  # not under --out: 768 MiB a checkpoint
+    ckpt_path = os.path.join(ckpt_dir, "ckpt.pt")
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_gpus, args=(
+        CsvOut(os.path.join(args.out, "part-nvml.csv"), t0), stop, 1), daemon=True)
+    sampler.start()
+    crash = [f for f in FAULTS if f[0] == "crash_restart"]
+    noisy = [f for f in FAULTS if f[0] == "noisy_neighbour"]
+    procs = []
+    try:
+        life = 0
+        trainer = ctx.Process(target=trainer3, args=(args, t0, ckpt_path, 0), name="trainer0")
+        trainer.start()
+        procs.append(trainer)
+        nb = None
+        deadline = t0 + args.seconds + 40
+        while True:
+            rel = time.time() - t0
+            if noisy and nb is None and rel >= noisy[0][1] - 15:  # imports torch before its start
+                nb = ctx.Process(target=neighbour, args=(t0, noisy[0][1], noisy[0][2],
+                                                         STRENGTH["neighbour_n"]), name="neighbour")
+                nb.start()
+                procs.append(nb)
+            if nb is not None and nb.exitcode not in (None, 0):
+                raise RuntimeError("the noisy neighbour failed: exit code %s" % nb.exitcode)
+            if not trainer.is_alive():
+                code = trainer.exitcode
+                if code == 0:
+                    break
+                if code == CRASH_EXIT and life == 0 and crash:
+                    restart = t0 + crash[0][1] + STRENGTH["restart_after_s"]
+                    print("parent: trainer exited %d (the planted crash) at t0 + %.1f s; restart at t0 + %.1f s"
+                          % (code, time.time() - t0, restart - t0), flush=True)
+                    time.sleep(max(0.0, restart - time.time()))
+                    life = 1
+                    trainer = ctx.Process(target=trainer3, args=(args, t0, ckpt_path, 1), name="trainer1")
+                    trainer.start()
+                    procs.append(trainer)
+                    continue
+                raise RuntimeError("trainer life %d failed: exit code %s at t0 + %.1f s"
+                                   % (life, code, time.time() - t0))
+            if time.time() > deadline:
+                raise RuntimeError("trainer life %d still running %.0f s after the end" % (life, time.time() - t0 - args.seconds))
+            time.sleep(0.2)
+        if nb is not None:
+            nb.join(timeout=30)
+            if nb.exitcode != 0:
+                raise RuntimeError("the noisy neighbour failed: exit code %s" % nb.exitcode)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=10)
+        stop.set()
+        sampler.join(timeout=5)
+        shutil.rmtree(ckpt_dir, ignore_errors=True)
+
+
+def gpu_name(plan, torch):
+    if plan != 3:
+        return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    # plan 3 names the GPU through NVML: a CUDA context in this parent would hold GPU memory all
+    # run, and the planted crash is to free the GPU's memory
+    import pynvml
+    pynvml.nvmlInit()
+    name = pynvml.nvmlDeviceGetName(pynvml.nvmlDeviceGetHandleByIndex(0))
+    pynvml.nvmlShutdown()
+    return name.decode() if isinstance(name, bytes) else name
+
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -281,13 +592,27 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2), default=1,
-                   help="1: the times and strengths of run 1; 2: those of the check run")
+    p.add_argument("--plan", type=int, choices=(1, 2, 3), default=1,
+                   help="1: the times and strengths of run 1; 2: those of the check run; "
+                        "3: one GPU, other incidents and normal events (PLAN3_*)")
+    p.add_argument("--time-scale", type=float, default=1.0,
+                   help="plan 3 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    apply_plan(args.plan)
+    if args.time_scale != 1.0 and args.plan != 3:
+        p.error("--time-scale is for --plan 3 only")
+    if not args.time_scale > 0:
+        p.error("--time-scale must be > 0")
+    apply_plan(args.plan, args.time_scale)
+    if args.plan == 3 and args.seconds > PLAN3_SECONDS * args.time_scale:
+        p.error("--plan 3 is %g s long (times scaled by --time-scale); got --seconds %g"
+                % (PLAN3_SECONDS * args.time_scale, args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
+    if args.plan == 3:
+        if not torch.cuda.is_available():
+            raise SystemExit("record_incidents: --plan 3 needs a CUDA GPU; none is visible")
+        world = 1  # plan 3 is a one-GPU run: GPU 0
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
     t0 = time.time() + 20.0
@@ -296,13 +621,22 @@ def main():
         "tokens_per_rank_step": TOKENS, "t0": t0, "seconds": args.seconds,
         "normal_end": t0 + NORMAL_END, "host": socket.gethostname(), "plan": args.plan,
         "strength": STRENGTH,
-        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "gpu": gpu_name(args.plan, torch),
         "torch": torch.__version__, "nccl": str(torch.cuda.nccl.version()),
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
+    if args.plan == 3:
+        meta["time_scale"] = args.time_scale
+        meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 3:
+        try:
+            run_plan3(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if world > 1:
         mp.spawn(worker, args=(world, args, t0), nprocs=world, join=True)
     else:

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Torch-free checks of record_incidents.py's plan tables and row writing (no GPU needed).
+Run by tests/gpu_telemetry_plan_test.sh (ctest e2e_gpu_telemetry_plan_test) or directly:
+  python3 evals/gpu_telemetry/record_incidents_test.py
+"""
+import importlib.util
+import math
+import os
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GRACE = 10.0  # kIncidentGraceS, evals/detection_gpu.h
+WARMUP = 60.0  # rolling windows of the rules warm up (tests/lib/score_incidents.py --warmup)
+# What the recorder writes (its series): the trainer's and NVML's.
+SERIES = {"step_time_ms", "compute_ms", "allreduce_ms", "tokens_per_s", "train_loss", "grad_norm",
+          "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_MEM_COPY_UTIL", "DCGM_FI_DEV_POWER_USAGE",
+          "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_FB_USED"}
+
+
+def load(plan=None, time_scale=1.0):
+    """A fresh copy of the module (apply_plan changes module state), with `plan` applied."""
+    spec = importlib.util.spec_from_file_location("record_incidents_%s" % plan,
+                                                  os.path.join(HERE, "record_incidents.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    if plan is not None:
+        mod.apply_plan(plan, time_scale)
+    return mod
+
+
+def overlaps(a0, a1, b0, b1):
+    return a0 < b1 and b0 < a1
+
+
+class Plans12Unchanged(unittest.TestCase):
+    """Runs 1 and 2 were recorded with these; plan 3 must not change them."""
+
+    def test_plan1(self):
+        m = load(1)
+        self.assertEqual([(f[0], f[1], f[2]) for f in m.FAULTS],
+                         [("input_stall", 260, 290), ("straggler", 320, 360),
+                          ("memory_leak", 390, 430), ("loss_spike", 455, 458)])
+        self.assertEqual(m.STRENGTH, {"stall_s": 0.15, "compete_duty": 1.0, "leak_mib_per_s": 256,
+                                      "spike_scale": 30.0})
+        self.assertEqual(m.NORMAL_END, 240)
+        self.assertEqual(m.NORMAL_EVENTS, [])
+
+    def test_plan2(self):
+        m = load(2)
+        self.assertEqual([(f[0], f[1], f[2]) for f in m.FAULTS],
+                         [("straggler", 255, 285), ("memory_leak", 300, 340),
+                          ("input_stall", 370, 400), ("loss_spike", 430, 433)])
+        self.assertEqual(m.STRENGTH, {"stall_s": 0.06, "compete_duty": 0.5, "leak_mib_per_s": 128,
+                                      "spike_scale": 10.0})
+        self.assertEqual(m.FAULTS[0][3], [("compute_ms", "rank:1"), ("allreduce_ms", "rank:0"),
+                                          ("step_time_ms", "rank:*"), ("tokens_per_s", "job")])
+        self.assertEqual(m.NORMAL_END, 240)
+
+
+class Plan3Tables(unittest.TestCase):
+    def setUp(self):
+        self.m = load(3)
+        self.faults = self.m.FAULTS
+        self.normal = self.m.NORMAL_EVENTS
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        names = [f[0] for f in self.faults]
+        self.assertEqual(names, ["hang", "nan_loss", "noisy_neighbour", "crash_restart", "loader_drift"])
+        prev_end = self.m.NORMAL_END
+        for name, start, end, _ in self.faults:
+            self.assertLess(start, end, name)
+            self.assertGreaterEqual(start, prev_end, "%s starts before the previous window ends" % name)
+            prev_end = end
+        self.assertLessEqual(self.faults[-1][2], self.m.PLAN3_SECONDS)
+        self.assertLessEqual(self.m.PLAN3_SECONDS, 500)  # the device's 600 s, start-up included
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        for name, _, _, exp in self.faults:
+            self.assertTrue(exp, name)
+            for series, scope in exp:
+                self.assertIn(series, SERIES, name)
+                self.assertIn(scope, ("job", "rank:0", "gpu:0"), (name, series))
+                # the trainer's series carry rank, NVML's gpu: the scope must name the right one
+                if series.startswith("DCGM_FI_"):
+                    self.assertEqual(scope, "gpu:0", (name, series))
+
+    def test_stopped_series_are_expected(self):
+        # a hang's and a crash's step metrics stop: every one of them is expected
+        step = {"step_time_ms", "compute_ms", "allreduce_ms", "tokens_per_s", "train_loss", "grad_norm"}
+        for f in self.faults:
+            if f[0] in ("hang", "crash_restart"):
+                self.assertTrue(step <= {s for s, _ in f[3]}, f[0])
+
+    def test_normal_events_in_history_and_after(self):
+        for kind in ("checkpoint", "eval"):
+            ev = [e for e in self.normal if e[0] == kind]
+            in_history = [e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END]
+            self.assertTrue(in_history, "no %s in the history" % kind)
+            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and e[2] <= self.m.PLAN3_SECONDS and
+                     not any(overlaps(e[1], e[2], f[1], f[2] + GRACE) for f in self.faults)]
+            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
+
+    def test_checkpoints_every_60_s_short(self):
+        ck = [e for e in self.normal if e[0] == "checkpoint"]
+        self.assertGreaterEqual(len(ck), 8)
+        for a, b in zip(ck, ck[1:]):
+            self.assertEqual(b[1] - a[1], 60)
+        for e in self.normal:
+            self.assertLessEqual(e[2] - e[1], 2.5 if e[0] == "checkpoint" else 10)
+
+    def test_no_normal_event_where_the_trainer_cannot_do_it(self):
+        # hung or dead (or in the NaN burst, whose steps must be training steps)
+        for e in self.normal:
+            for f in self.faults:
+                if f[0] in ("hang", "nan_loss", "crash_restart"):
+                    self.assertFalse(overlaps(e[1], e[2], f[1], f[2]), (e, f[0]))
+            self.assertLessEqual(e[2], self.m.PLAN3_SECONDS)
+        # and no two normal events overlap
+        ev = sorted(self.normal, key=lambda e: e[1])
+        for a, b in zip(ev, ev[1:]):
+            self.assertLessEqual(a[2], b[1], (a, b))
+
+    def test_restart_leaves_a_warm_up_inside_the_window(self):
+        crash = [f for f in self.faults if f[0] == "crash_restart"][0]
+        restart = crash[1] + self.m.STRENGTH["restart_after_s"]
+        self.assertGreaterEqual(self.m.STRENGTH["restart_after_s"], 15)
+        self.assertGreaterEqual(crash[2] - restart, 10)
+        # the crash restores the last checkpoint before it
+        self.assertTrue(any(e[0] == "checkpoint" and e[2] <= crash[1] for e in self.normal))
+
+    def test_labels(self):
+        m = self.m
+        crash = [f for f in self.faults if f[0] == "crash_restart"][0]
+        self.assertTrue(m.expected(crash, "train_loss", None, None))
+        self.assertTrue(m.expected(crash, "compute_ms", 0, None))
+        self.assertTrue(m.expected(crash, "DCGM_FI_DEV_FB_USED", None, 0))
+        self.assertFalse(m.expected(crash, "DCGM_FI_DEV_GPU_TEMP", None, 0))
+        nan = [f for f in self.faults if f[0] == "nan_loss"][0]
+        self.assertFalse(m.expected(nan, "step_time_ms", 0, None))
+        self.assertEqual([f[0] for f in m.fault_at(nan[1])], ["nan_loss"])
+        self.assertEqual(m.fault_at(nan[2]), [])
+        self.assertEqual([e[0] for e in m.normal_at(135.5)], ["eval"])
+
+    def test_time_scale(self):
+        m = load(3, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual((m.FAULTS[0][1], m.FAULTS[0][2]), (245 * 0.25, 275 * 0.25))
+        self.assertEqual(m.NORMAL_EVENTS[0][1:], (45 * 0.25, 47.5 * 0.25))
+        self.assertEqual(m.STRENGTH["restart_after_s"], 5)
+        self.assertEqual(self.m.STRENGTH["restart_after_s"], 20)  # the other copy unchanged
+
+
+class Plan3Rows(unittest.TestCase):
+    def test_bucket_rows_finite(self):
+        m = load(3)
+        rows = dict(m.bucket_rows({"steps": 2, "step": 80.0, "compute": 60.0, "ar": 8.0,
+                                   "losses": [2.0, 3.0], "gnorms": [0.5, 0.25]}, 8192))
+        self.assertEqual(rows, {"step_time_ms": 40.0, "compute_ms": 30.0, "allreduce_ms": 4.0,
+                                "tokens_per_s": 16384, "train_loss": 2.5, "grad_norm": 0.5})
+
+    def test_bucket_rows_non_finite(self):
+        m = load(3)
+        base = {"steps": 3, "step": 1.0, "compute": 1.0, "ar": 1.0}
+        inf, nan = float("inf"), float("nan")
+        r = dict(m.bucket_rows(dict(base, losses=[2.0, inf, 2.0], gnorms=[0.5, inf, 0.4]), 1))
+        self.assertEqual((r["train_loss"], r["grad_norm"]), (inf, inf))
+        # a nan anywhere wins (max() would keep 0.5 when the nan is not first)
+        r = dict(m.bucket_rows(dict(base, losses=[2.0, inf, 2.0], gnorms=[0.5, nan, inf]), 1))
+        self.assertTrue(math.isnan(r["grad_norm"]))
+        self.assertEqual(r["train_loss"], inf)
+
+    def test_csv_writes_nan_and_inf_as_words_with_labels(self):
+        m = load(3)
+        nan = [f for f in m.FAULTS if f[0] == "nan_loss"][0]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "part.csv")
+            out = m.CsvOut(path, 1000.0)
+            out.row(1000.0 + nan[1] + 1, "train_loss", float("inf"))
+            out.row(1000.0 + nan[1] + 2, "grad_norm", float("nan"))
+            out.row(1000.0 + nan[1] + 2, "step_time_ms", 38.5, rank=0)
+            out.row(1000.0 + 10, "DCGM_FI_DEV_FB_USED", 9789.94, gpu=0)
+            out.f.close()
+            with open(path) as f:
+                lines = f.read().splitlines()
+        self.assertEqual(lines, [
+            "%.3f,train_loss,inf,1,h200-ddp,node-0,,," % (1000.0 + nan[1] + 1),
+            "%.3f,grad_norm,nan,1,h200-ddp,node-0,,," % (1000.0 + nan[1] + 2),
+            "%.3f,step_time_ms,38.5,0,h200-ddp,node-0,0,," % (1000.0 + nan[1] + 2),
+            "1010.000,DCGM_FI_DEV_FB_USED,9789.94,0,,,,node-0,0"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
