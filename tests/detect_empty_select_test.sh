@@ -35,13 +35,13 @@ check "once per rule" 0 "^2$" -- bash -c "grep -c 'selects no series' <<<\"\$1\"
 check "no rule selects anything: exit 1" 1 \
   "vigil detect: no rule selects any series of the data \(2 rules, warnings above\); nothing was checked" \
   -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/name.rules" --data "$DATA"
-check "the bundled rules: the summary" 0 "^vigil detect: 14 rule\(s\) over 75 series" \
+check "the bundled rules: the summary" 0 "^vigil detect: 15 rule\(s\) over 75 series" \
   -- bash -c "\"\$1\" detect --rules data/rules/gpu_training.rules --data $DATA 2>&1 >/dev/null | grep -v warning" _ "$VIGIL"
 # The sample has no DCGM_FI_DEV_CLOCK_THROTTLE_REASONS or _CLOCKS_EVENT_REASONS: the four clock-event
-# rules (2026-12-03; the ...Dcgm4 pair on 4.x's name, SM2) are the only ones named; every other
-# bundled rule selects series of it.
-check "the bundled rules: only the clock-event rules select nothing" 0 \
-  "^GpuPowerSlowdown GpuPowerSlowdownDcgm4 GpuThermalSlowdown GpuThermalSlowdownDcgm4 $" \
+# rules (2026-12-03; the ...Dcgm4 pair on 4.x's name, SM2) and, having no DCGM_FI_DEV_POWER_USAGE,
+# GpuPowerDrop (2026-12-04, DET3) are the only ones named; every other bundled rule selects series of it.
+check "the bundled rules: only the clock-event rules and GpuPowerDrop select nothing" 0 \
+  "^GpuPowerDrop GpuPowerSlowdown GpuPowerSlowdownDcgm4 GpuThermalSlowdown GpuThermalSlowdownDcgm4 $" \
   -- bash -c "\"\$1\" detect --rules data/rules/gpu_training.rules --data $DATA 2>&1 >/dev/null | grep -o 'rule \`[A-Za-z0-9_]*\` .* selects no series' | cut -d'\`' -f2 | sort | tr '\n' ' '" _ "$VIGIL"
 check "an absent rule on nothing: no warning" 0 "^vigil detect: 2 rule\(s\) from 2 files" \
   -- bash -c "\"\$1\" detect --rules $TMP/absent.rules --rules $TMP/fine.rules --data $DATA 2>&1 >/dev/null | grep -v 'selects no series'" _ "$VIGIL"

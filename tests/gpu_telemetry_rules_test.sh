@@ -27,7 +27,7 @@ rc=$?
 [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ] && check "summary" 0 'over 21 series, 9879 points: [0-9]+ alert' -- cat "$TMP/stderr"
 
 WANT=(--grace 10 --warmup 60
-  --require input_stall=GpuUtilDrop --allow input_stall=ThroughputDropGauge,ThroughputDrop
+  --require input_stall=GpuUtilDrop --allow input_stall=ThroughputDropGauge,ThroughputDrop,GpuPowerDrop
   --require straggler=StragglerRank --allow straggler=CollectiveWait,ThroughputDropGauge,ThroughputDrop
   --require memory_leak=GpuMemoryGrowth
   --require loss_spike=LossSpike)
