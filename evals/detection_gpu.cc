@@ -162,11 +162,18 @@ Result<EvalSet> LoadGpuTelemetry(const std::string& folder, const EvalSetOptions
     ASSIGN_OR_RETURN(EvalRun run, ReadRunMeta(json, name));
     ReadOptions read;
     read.bad_rows = options.bad_rows;
+    read.non_finite_as_missing = true;
     read.max_points = options.max_points;
     ASSIGN_OR_RETURN(Dataset ds, ReadDataset("csv:" + csv, read));
     if (ds.stats.rows_skipped > 0) {
       set.input_notes += csv + ": " + std::to_string(ds.stats.rows_skipped) + " bad rows skipped";
       for (size_t i = 0; i < ds.stats.examples.size() && i < 3; ++i) set.input_notes += "; " + ds.stats.examples[i];
+      set.input_notes += ". ";
+    }
+    if (ds.stats.read_as_missing > 0) {  // a NaN / Inf loss of the run: kept as a missing point with its label
+      set.input_notes += csv + ": " + std::to_string(ds.stats.read_as_missing) +
+                         " NaN / Inf value(s) read as missing points (kept with their labels)";
+      if (!ds.stats.missing_examples.empty()) set.input_notes += ", e.g. " + ds.stats.missing_examples[0];
       set.input_notes += ". ";
     }
     int64_t first_ms = INT64_MAX, last_ms = INT64_MIN;

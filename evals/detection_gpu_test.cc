@@ -360,9 +360,47 @@ TEST_CASE("gpu report: the incident view in report.md and report.json") {
         std::string::npos);
 }
 
-// The shipped recordings (data/gpu_telemetry/, both runs) through `vigil eval detect`'s library
-// call, with the default --data.
-TEST_CASE("eval detect --dataset gpu --detectors mad-band: both shipped runs and their incident table") {
+// A run whose loss went inf / nan (run 3's nan_loss: the recorder writes a non-finite second as
+// `inf` / `nan`): the rows are missing points at their time, kept with their labels, so the truth
+// keeps the incident's points; before, the loader skipped them as bad rows (run 3: its 12 label-1
+// rows of nan_loss lost from the truth).
+TEST_CASE("LoadGpuTelemetry: a NaN / Inf value is a missing point with its label, and a note") {
+  TempFolder dir("nan");
+  std::string csv = TinyCsv();
+  // GPU 1's memory: the row at 1013 becomes inf (label 1 as if expected), the one at 1040 nan (label 0).
+  const std::string inf_row = "1013,fb_used,9918,0,,1\n", nan_row = "1040,fb_used,9918,0,,1\n";
+  REQUIRE(csv.find(inf_row) != std::string::npos);
+  csv.replace(csv.find(inf_row), inf_row.size(), "1013,fb_used,inf,1,,1\n");
+  csv.replace(csv.find(nan_row), nan_row.size(), "1040,fb_used,nan,0,,1\n");
+  Write(dir.path / "run.csv", csv);
+  Write(dir.path / "run.json", TinyJson());
+  Result<EvalSet> set = LoadEvalSet("gpu", dir.path.string());
+  REQUIRE_MESSAGE(set.ok(), set.status().ToString());
+  const size_t u = UnitIndex(*set, kGpu1);
+  REQUIRE(set->units[u].members[0].size() == 50);  // no row dropped
+  CHECK(std::isnan(set->units[u].members[0].values[13]));
+  CHECK(std::isnan(set->units[u].members[0].values[40]));
+  CHECK(set->units[u].members[0].values[14] == 9918);
+  REQUIRE(set->truth[u].labels.size() == 50);
+  CHECK(set->truth[u].labels[13] == 1);
+  CHECK(set->truth[u].labels[40] == 0);
+  CHECK(set->input_notes.find("run.csv: 2 NaN / Inf value(s) read as missing points (kept with their labels)") !=
+        std::string::npos);
+  CHECK(set->input_notes.find("bad rows skipped") == std::string::npos);
+  // A value that is no number is still a bad row (skipped under eval's default policy, and named).
+  csv.replace(csv.find("1041,fb_used,9918,0,,1"), 22, "1041,fb_used,oops,0,,1");
+  Write(dir.path / "run.csv", csv);
+  Result<EvalSet> bad = LoadEvalSet("gpu", dir.path.string());
+  REQUIRE_MESSAGE(bad.ok(), bad.status().ToString());
+  CHECK(bad->units[UnitIndex(*bad, kGpu1)].members[0].size() == 49);
+  CHECK(bad->input_notes.find("1 bad rows skipped") != std::string::npos);
+  CHECK(bad->input_notes.find("value `oops` is not a number") != std::string::npos);
+}
+
+// The shipped recordings (data/gpu_telemetry/: runs 1 and 2, two H200s; run 3, one H200 with
+// other incidents and NaN / Inf loss rows) through `vigil eval detect`'s library call, with the
+// default --data.
+TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and their incident table") {
   TempFolder out("shipped");
   DetectCommandOptions o;
   o.dataset = "gpu";
@@ -373,7 +411,7 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: both shipped runs and
   REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   // Truth: the label column of both csvs, counted here from the files.
   size_t label_ones = 0;
-  for (const char* name : {"h200_ddp_incidents", "h200_ddp_incidents_run2"}) {
+  for (const char* name : {"h200_ddp_incidents", "h200_ddp_incidents_run2", "h200_single_incidents_run3"}) {
     std::ifstream f(std::string("data/gpu_telemetry/") + name + ".csv");
     REQUIRE(f);
     std::string line;
@@ -392,29 +430,36 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: both shipped runs and
     for (uint8_t l : t.labels) truth_ones += l;
   }
   CHECK(truth_ones == label_ones);
-  REQUIRE(report->set.runs.size() == 2);
+  REQUIRE(report->set.runs.size() == 3);
   CHECK(report->set.runs[0].name == "h200_ddp_incidents");
   CHECK(report->set.runs[1].name == "h200_ddp_incidents_run2");
-  CHECK(report->set.units.size() == 42);  // 21 series each
+  CHECK(report->set.runs[2].name == "h200_single_incidents_run3");
+  CHECK(report->set.units.size() == 54);  // 21 series in runs 1 and 2 (2 GPUs), 12 in run 3 (1 GPU)
   for (const EvalRun& run : report->set.runs) {
-    CHECK(run.units.size() == 21);
-    CHECK(run.incidents.size() == 4);
+    const bool one_gpu = run.name == "h200_single_incidents_run3";
+    CHECK(run.units.size() == (one_gpu ? 12u : 21u));
+    CHECK(run.incidents.size() == (one_gpu ? 5u : 4u));
     CHECK(run.normal_end_s - run.t0_s == doctest::Approx(240));
   }
+  // run 3's inf / nan loss rows are read as missing points, not skipped (their labels are truth)
+  CHECK(report->set.input_notes.find("h200_single_incidents_run3.csv: 12 NaN / Inf value(s) read as missing") !=
+        std::string::npos);
   std::ifstream md_file(out.path / "report.md");
   std::stringstream md;
   md << md_file.rdbuf();
   CHECK(md.str().find("## Incidents (on-call view)") != std::string::npos);
   CHECK(md.str().find("### h200_ddp_incidents\n") != std::string::npos);
   CHECK(md.str().find("### h200_ddp_incidents_run2\n") != std::string::npos);
+  CHECK(md.str().find("### h200_single_incidents_run3\n") != std::string::npos);
+  CHECK(md.str().find("| detector | hang [245, 275) s | nan_loss [292, 298) s |") != std::string::npos);
   CHECK(md.str().find("| detector | input_stall [") != std::string::npos);
   CHECK(md.str().find("| mad-band |") != std::string::npos);
   Result<Json> j = ReadJsonFile((out.path / "report.json").string());
   REQUIRE(j.ok());
   CHECK((*j)["dataset"] == "gpu");
   REQUIRE((*j)["detectors"].size() == 1);
-  REQUIRE((*j)["detectors"][0]["incidents"].size() == 2);
-  for (const Json& run : (*j)["detectors"][0]["incidents"]) CHECK(run["incidents"].size() == 4);
+  REQUIRE((*j)["detectors"][0]["incidents"].size() == 3);
+  for (size_t r = 0; r < 3; ++r) CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 2 ? 5u : 4u));
 }
 
 }  // namespace
