@@ -64,6 +64,28 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN2.json" "$TMP/alerts2.jsonl" "${WANT[@]}"
 fi
 
+# Run 3 (one H200, plan 3 of record_incidents.py: incidents the rules were NOT written for, and
+# checkpoints / evals before and after normal_end; data/gpu_telemetry/README.md "Run 3"). Blind, the
+# file of dc8fe134 missed the hang (utilisation stays ~100% while the GPU spins) and the 6 s inf loss;
+# GpuPowerDrop, written before run 3 was recorded, catches the hang. The inf loss is read as missing
+# points and stays unseen (no rule requires it; none may alert in its window). No false alarm after
+# the first 60 s, none at the checkpoints (every 60 s from 45 s) or evals (135 s, 315 s).
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN3=data/gpu_telemetry/h200_single_incidents_run3
+  "$VIGIL" detect --rules "$RULES" --data "csv:$RUN3.csv" >"$TMP/alerts3.jsonl" 2>"$TMP/stderr3"
+  rc=$?
+  [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "detect run 3 exit $rc: $(cat "$TMP/stderr3")"; }
+  check "run 3: the 12 inf values read as missing" 0 'over 12 series, 5430 points \(12 NaN / Inf value\(s\) read as missing\)' \
+    -- cat "$TMP/stderr3"
+  check "run 3: incidents caught by their rules, nothing else" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN3.json" "$TMP/alerts3.jsonl" --grace 10 --warmup 60 \
+       --require hang=GpuPowerDrop --require noisy_neighbour=ThroughputDropGauge \
+       --require crash_restart=GpuUtilDrop --allow crash_restart=GpuPowerDrop,ThroughputDropGauge \
+       --require loader_drift=ThroughputDropGauge --allow loader_drift=GpuUtilDrop,GpuPowerDrop
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN3.json" "$TMP/alerts3.jsonl" --grace 10 --warmup 60 | sed 's/^/  run 3: /'
+  check "run 3: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts3.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
