@@ -53,13 +53,19 @@ check "scorer: and a false alarm" 1 '^FAIL false alarm: StragglerRank at t0 \+ 3
   -- "$PY" "$HERE/lib/score_incidents.py" "$DATA.json" "$TMP/moved.jsonl" "${WANT[@]}"
 fi
 
+# detect_run N PATH: the rules over run N's csv (PATH without .csv) into $TMP/alertsN.jsonl and
+# $TMP/stderrN; counts a pass when it exits 0.
+detect_run() {
+  "$VIGIL" detect --rules "$RULES" --data "csv:$2.csv" >"$TMP/alerts$1.jsonl" 2>"$TMP/stderr$1"
+  local rc=$?
+  [ "$rc" = 0 ] && passed=$((passed + 1)) || bad "detect run $1 exit $rc: $(cat "$TMP/stderr$1")"
+}
+
 # Run 2 (data/gpu_telemetry/README.md): recorded with other times, order and milder strengths
 # after these rules were committed (8224cbb), then scored once: the unseen check. Same demands.
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN2=data/gpu_telemetry/h200_ddp_incidents_run2
-  "$VIGIL" detect --rules "$RULES" --data "csv:$RUN2.csv" >"$TMP/alerts2.jsonl" 2>"$TMP/stderr2"
-  rc=$?
-  [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "detect run 2 exit $rc: $(cat "$TMP/stderr2")"; }
+  detect_run 2 "$RUN2"
   check "run 2: incidents caught by their rules, nothing else" 0 'false alarms .*: 0$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN2.json" "$TMP/alerts2.jsonl" "${WANT[@]}"
 fi
@@ -72,9 +78,7 @@ fi
 # the first 60 s, none at the checkpoints (every 60 s from 45 s) or evals (135 s, 315 s).
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN3=data/gpu_telemetry/h200_single_incidents_run3
-  "$VIGIL" detect --rules "$RULES" --data "csv:$RUN3.csv" >"$TMP/alerts3.jsonl" 2>"$TMP/stderr3"
-  rc=$?
-  [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "detect run 3 exit $rc: $(cat "$TMP/stderr3")"; }
+  detect_run 3 "$RUN3"
   check "run 3: the 12 inf values read as missing" 0 'over 12 series, 5430 points \(12 NaN / Inf value\(s\) read as missing\)' \
     -- cat "$TMP/stderr3"
   check "run 3: incidents caught by their rules, nothing else" 0 'false alarms .*: 0$' \
