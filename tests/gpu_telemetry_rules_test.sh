@@ -73,9 +73,9 @@ fi
 # Run 3 (one H200, plan 3 of record_incidents.py: incidents the rules were NOT written for, and
 # checkpoints / evals before and after normal_end; data/gpu_telemetry/README.md "Run 3"). Blind, the
 # file of dc8fe134 missed the hang (utilisation stays ~100% while the GPU spins) and the 6 s inf loss;
-# GpuPowerDrop, written before run 3 was recorded, catches the hang. The inf loss is read as missing
-# points and stays unseen (no rule requires it; none may alert in its window). No false alarm after
-# the first 60 s, none at the checkpoints (every 60 s from 45 s) or evals (135 s, 315 s).
+# GpuPowerDrop, written before run 3 was recorded, catches the hang; LossNotFinite, written after
+# the blind scoring, the inf loss (read as missing points at their time: LossSpike sees nothing).
+# No false alarm after the first 60 s, none at the checkpoints (every 60 s from 45 s) or evals.
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN3=data/gpu_telemetry/h200_single_incidents_run3
   detect_run 3 "$RUN3"
@@ -85,7 +85,8 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN3.json" "$TMP/alerts3.jsonl" --grace 10 --warmup 60 \
        --require hang=GpuPowerDrop --require noisy_neighbour=ThroughputDropGauge \
        --require crash_restart=GpuUtilDrop --allow crash_restart=GpuPowerDrop,ThroughputDropGauge \
-       --require loader_drift=ThroughputDropGauge --allow loader_drift=GpuUtilDrop,GpuPowerDrop
+       --require loader_drift=ThroughputDropGauge --allow loader_drift=GpuUtilDrop,GpuPowerDrop \
+       --require nan_loss=LossNotFinite
   "$PY" "$HERE/lib/score_incidents.py" "$RUN3.json" "$TMP/alerts3.jsonl" --grace 10 --warmup 60 | sed 's/^/  run 3: /'
   check "run 3: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts3.jsonl"
 fi
@@ -124,6 +125,35 @@ PY
 check "LossSpike: a 15-sigma jump against the steps before it alerts" 0 '"summary":"loss 2\.15 is 1[45][.0-9]* sigma above the previous 40 steps' \
   -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/loss.csv"
 check "LossSpike: quiet without the jump" 0 '100 points: 0 alert\(s\)' -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/loss_quiet.csv"
+
+# LossNotFinite: a NaN / Inf loss is a missing point at its time, so `count(train_loss, 3p) < 3`
+# sees it; a loss not reported at all (the trainer paused or stopped: no rows) is not one. A loss
+# scraped every 15 s with 8 NaN steps (as tests/detect_nan_loss_test.sh) alerts at the first NaN;
+# the same loss with those 8 rows absent does not; 1 s with one `inf` and `-inf` alert once each
+# (twins of run 3's nan_loss, written inf).
+"$PY" - "$TMP/nan15.csv" "$TMP/gap15.csv" "$TMP/inf1.csv" <<'PY'
+import sys
+for path, kind in ((sys.argv[1], "nan"), (sys.argv[2], "gap")):
+    with open(path, "w") as f:
+        f.write("timestamp,series,value,job\n")
+        for i in range(60):
+            if 30 <= i <= 37 and kind == "gap":
+                continue
+            f.write("%d,train_loss,%s,llm\n" % (1700000000 + 15 * i, "NaN" if 30 <= i <= 37 else "2.%d" % (50 - i // 2)))
+with open(sys.argv[3], "w") as f:
+    f.write("timestamp,series,value,job\n")
+    for i in range(300):
+        f.write("%d,train_loss,%s,llm\n" % (1700000000 + i, {100: "inf", 200: "-inf"}.get(i, "2.0%d" % (i % 7))))
+PY
+check "LossNotFinite: NaN steps at 15 s alert at the first" 0 '"active_at_ms":1700000450000,.*"rule":"LossNotFinite"' \
+  -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/nan15.csv"
+check "LossNotFinite: the same steps absent do not" 0 '52 points: 0 alert\(s\)' \
+  -- bash -c '"$1" detect --rules "$2" --data "csv:$3" 2>&1 | grep -v warning' _ "$VIGIL" "$RULES" "$TMP/gap15.csv"
+check "LossNotFinite: one inf and one -inf at 1 s, an alert each" 0 '^2 LossNotFinite 1700000100000 1700000200000$' -- "$PY" -c '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
+alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
+print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(str(a["active_at_ms"]) for a in alerts))' "$VIGIL" "$RULES" "$TMP/inf1.csv"
 
 # GpuThermalExcursion compares a GPU with the GPUs of its node at the same time, not with its own
 # past: 4 GPUs idle at 35-38 C for an hour, then a job starts and all run at 62-66 C for 30 min
