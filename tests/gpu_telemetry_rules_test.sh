@@ -155,6 +155,30 @@ out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "
 alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
 print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(str(a["active_at_ms"]) for a in alerts))' "$VIGIL" "$RULES" "$TMP/inf1.csv"
 
+# GpuPowerDrop's twins (generated): a GPU at ~690 W with a 3 s dip to 180 W every 60 s (checkpoints)
+# for 20 min at 1 s must not fire; the same scraped every 15 s with a 2-minute hang (power 130 W,
+# utilisation unchanged) from minute 15 must, once, on that GPU alone (its peer keeps working).
+"$PY" - "$TMP/ckpt_power.csv" "$TMP/hang15.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("timestamp,series,value,Hostname,gpu\n")
+    for i in range(1200):
+        f.write("%d,DCGM_FI_DEV_POWER_USAGE,%d,n0,0\n" % (1796000000 + i, 180 if i % 60 < 3 else 690 + i % 5))
+with open(sys.argv[2], "w") as f:
+    f.write("timestamp,series,value,Hostname,gpu\n")
+    for i in range(80):
+        for g in (0, 1):
+            hung = g == 1 and 60 <= i < 68
+            f.write("%d,DCGM_FI_DEV_POWER_USAGE,%d,n0,%d\n" % (1796000000 + 15 * i, 130 if hung else 688 + i % 4, g))
+PY
+check "GpuPowerDrop: 3 s checkpoint dips every minute do not fire" 0 '1200 points: 0 alert\(s\)' \
+  -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/ckpt_power.csv"
+check "GpuPowerDrop: a 2-minute hang at 15 s scrapes fires on that GPU" 0 '^1 GpuPowerDrop 1$' -- "$PY" -c '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
+alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
+print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(a["labels"]["gpu"] for a in alerts))' "$VIGIL" "$RULES" "$TMP/hang15.csv"
+
 # GpuThermalExcursion compares a GPU with the GPUs of its node at the same time, not with its own
 # past: 4 GPUs idle at 35-38 C for an hour, then a job starts and all run at 62-66 C for 30 min
 # (30 s points) must not page; the same with gpu 2 at 80 C from minute 70 (18 C above its peers,
