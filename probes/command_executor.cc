@@ -17,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/logging.h"
 #include "core/parse.h"
 #include "core/source_tree.h"
 #include "core/strings.h"
@@ -290,6 +291,169 @@ class CommandExecutor : public ProbeExecutor {
   const std::map<std::string, std::string> options_;
 };
 
+
+// --- Reading vigil-probe's stdout ---------------------------------------------------------------
+
+// The offset just past the JSON object or array that opens at `from` (brackets matched outside
+// strings), or npos when it is not closed (a document cut short) or a bracket does not match.
+size_t JsonValueEnd(std::string_view s, size_t from) {
+  std::string open;
+  bool in_string = false, escaped = false;
+  for (size_t i = from; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (open.size() > static_cast<size_t>(kMaxJsonDepth)) return std::string_view::npos;
+      open.push_back(c);
+    } else if (c == '}' || c == ']') {
+      if (open.empty() || (c == '}') != (open.back() == '{')) return std::string_view::npos;
+      open.pop_back();
+      if (open.empty()) return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// One line for a message: control bytes as spaces, at most 120 bytes.
+std::string LinePreview(std::string_view line) {
+  std::string out(line.substr(0, 120));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return line.size() > 120 ? out + "..." : out;
+}
+
+// What vigil-probe printed on stdout: its result document, and the lines around it that are not
+// part of it (a login script's echo over ssh, NCCL_DEBUG=INFO lines, which NCCL writes to stdout,
+// a library's warning).
+struct ProbeStdout {
+  Json doc;
+  size_t lines_before = 0, lines_after = 0;  // non-blank lines outside the document
+  std::string first_other;                   // the first of them
+};
+
+// The lines of `text` that are not blank, as (offset, line).
+std::vector<std::pair<size_t, std::string_view>> Lines(std::string_view text) {
+  std::vector<std::pair<size_t, std::string_view>> out;
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) nl = text.size();
+    out.emplace_back(at, text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+
+bool Blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
+
+// The result document in `text`. Whole, as vigil-probe prints it alone; else the last object with a
+// `results` array (or array) that starts a line, the rest counted as other lines. A document that
+// begins after other lines and is cut short is named as such (where it begins, what came before);
+// otherwise the error is the whole text's parse error.
+Result<ProbeStdout> ReadProbeStdout(std::string_view text) {
+  Result<Json> whole = ParseJson(text, "vigil-probe output");
+  if (whole.ok()) return ProbeStdout{std::move(*whole), 0, 0, ""};
+  const auto lines = Lines(text);
+  // Lines whose first non-blank byte opens an object or array: where a document may begin. The last
+  // 64 only (a flood of such lines would make this quadratic).
+  std::vector<size_t> starts;  // indexes into `lines`
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const size_t b = lines[i].second.find_first_not_of(" \t");
+    if (b != std::string_view::npos && (lines[i].second[b] == '{' || lines[i].second[b] == '[')) starts.push_back(i);
+  }
+  if (starts.size() > 64) starts.erase(starts.begin(), starts.end() - 64);
+  auto others = [&](size_t from_line, size_t to_line, ProbeStdout& into, size_t& count) {
+    for (size_t k = from_line; k < to_line && k < lines.size(); ++k) {
+      if (Blank(lines[k].second)) continue;
+      ++count;
+      if (into.first_other.empty()) into.first_other = LinePreview(lines[k].second);
+    }
+  };
+  for (auto it = starts.rbegin(); it != starts.rend(); ++it) {
+    const size_t begin = lines[*it].first + lines[*it].second.find_first_not_of(" \t");
+    const size_t end = JsonValueEnd(text, begin);
+    if (end == std::string_view::npos) continue;
+    Result<Json> doc = ParseJson(text.substr(begin, end - begin), "vigil-probe output");
+    if (!doc.ok()) continue;
+    const bool document = doc->is_array() || (doc->is_object() && doc->contains("results"));
+    if (!document) continue;  // an object inside the document (one result) or another tool's JSON
+    ProbeStdout out{std::move(*doc), 0, 0, ""};
+    others(0, *it, out, out.lines_before);
+    // What follows the document on its last line, and the lines after it.
+    const size_t nl = text.find('\n', end);
+    if (!Blank(text.substr(end, (nl == std::string_view::npos ? text.size() : nl) - end))) {
+      ++out.lines_after;
+      if (out.first_other.empty()) out.first_other = LinePreview(text.substr(end, nl - end));
+    }
+    size_t after_line = lines.size();
+    for (size_t k = 0; k < lines.size(); ++k) {
+      if (nl != std::string_view::npos && lines[k].first > nl) {
+        after_line = k;
+        break;
+      }
+    }
+    others(after_line, lines.size(), out, out.lines_after);
+    return out;
+  }
+  // A document that begins after other lines and does not end: say where it begins.
+  for (size_t i : starts) {
+    if (i == 0 || text.find("\"results\"", lines[i].first) == std::string_view::npos) continue;
+    ProbeStdout before;
+    size_t n = 0;
+    others(0, i, before, n);
+    if (n == 0) break;  // only blank lines before it: the whole text's error says it
+    const size_t begin = lines[i].first;
+    Result<Json> cut = ParseJson(text.substr(begin), "from there");
+    return InvalidArgumentError("vigil-probe output: the result document that begins on line " + std::to_string(i + 1) +
+                                ", after " + std::to_string(n) + (n == 1 ? " line" : " lines") +
+                                " that is not JSON (`" + before.first_other + "`), is incomplete" +
+                                (cut.ok() ? "" : ": " + cut.status().message()));
+  }
+  return whole.status();
+}
+
+// The results of a document, each entry read alone: an entry that does not validate costs its own
+// probe only. `invalid` holds (probe name or "", why) for those.
+struct ProbeDocument {
+  std::vector<ProbeResult> results;
+  std::vector<std::pair<std::string, std::string>> invalid;
+};
+Result<ProbeDocument> ReadProbeDocument(const Json& doc) {
+  const std::string what = "vigil-probe output";
+  const Json* results = &doc;
+  if (doc.is_object()) {
+    if (!doc.contains("results") || !doc["results"].is_array())
+      return InvalidArgumentError(what + ": expected a `results` array");
+    results = &doc["results"];
+  } else if (!doc.is_array()) {
+    return InvalidArgumentError(what + ": expected an object with `results`, got " + doc.type_name());
+  }
+  ProbeDocument out;
+  for (size_t i = 0; i < results->size(); ++i) {
+    const Json& e = (*results)[i];
+    Result<ProbeResult> r = ParseProbeResult(e, what + ": results[" + std::to_string(i) + "]");
+    if (r.ok()) {
+      out.results.push_back(std::move(*r));
+      continue;
+    }
+    std::string name;
+    if (e.is_object() && e.contains("probe") && e["probe"].is_string()) name = e["probe"].get<std::string>();
+    out.invalid.emplace_back(name, r.status().message());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string LocalThresholdsPath(const std::string& cwd, const std::string& exe,
@@ -318,6 +482,21 @@ Result<ProbeTarget> ParseProbeTarget(std::string_view target) {
     if (gpu_part.find('/') != std::string::npos || gpu_part.empty()) {
       return InvalidArgumentError("probe target `" + s + "`: expected node, node/gpuN or gpuN");
     }
+  }
+  // The node goes on ssh's and srun's command lines as one argument: one that starts with `-` would be
+  // read as an option (ssh -oProxyCommand=..., with no user= before it), and a Slurm hostlist or a
+  // space names more than one node (srun -w takes a list; ssh a host that cannot resolve).
+  if (!t.node.empty()) {
+    const std::string node_is = "probe target `" + s + "`: node `" + t.node + "` ";
+    if (t.node[0] == '-') return InvalidArgumentError(node_is + "starts with `-` (it would be read as an option of ssh or srun)");
+    for (size_t i = 0; i < t.node.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(t.node[i]);
+      if (c <= 0x20 || c == 0x7f)
+        return InvalidArgumentError(node_is + "holds a space or control character at byte " + std::to_string(i + 1));
+    }
+    if (t.node.find_first_of("[],") != std::string::npos)
+      return InvalidArgumentError(node_is + "is a Slurm hostlist, not one node: probe each node (`scontrol show hostnames '" +
+                                  t.node + "'` lists them)");
   }
   if (!gpu_part.empty()) {
     if (gpu_part.rfind("gpu", 0) != 0 || gpu_part.size() == 3 ||
@@ -434,7 +613,18 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
   std::string stderr_note = err_tail.empty() ? "" : "; stderr: " + err_tail;
   if (r.timed_out) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
   if (r.signaled) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
-  auto parsed = ParseProbeDocument(r.out, "vigil-probe output");
+  // The document, with what else was on stdout around it, and each result read alone.
+  Result<ProbeStdout> printed = ReadProbeStdout(r.out);
+  Result<ProbeDocument> parsed = printed.ok() ? ReadProbeDocument(printed->doc) : Result<ProbeDocument>(printed.status());
+  if (parsed.ok() && printed->lines_before + printed->lines_after > 0) {
+    const size_t n = printed->lines_before + printed->lines_after;
+    LogWarn("probes", who + " printed " + std::to_string(n) + (n == 1 ? " line" : " lines") +
+                          " on stdout that are not its result document (" + std::to_string(printed->lines_before) +
+                          " before it, " + std::to_string(printed->lines_after) + " after; the first: `" +
+                          printed->first_other +
+                          "`); the document was read. A login script that prints on stdout (ssh runs it), or "
+                          "NCCL_DEBUG without NCCL_DEBUG_FILE, writes there");
+  }
   // A vigil-probe from before the `unavailable` answer stops with a usage error (exit 2) on a
   // --gpus index past the node's GPUs: the same answer, `unavailable` with its words, not an error.
   static const std::regex kMissingGpu(R"(vigil-probe: (GPU \d+ does not exist \(\d+ visible\)))");
@@ -472,7 +662,7 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
                      r.wall_s);
   }
   std::map<std::string, ProbeResult> by_probe;
-  for (ProbeResult& p : *parsed) {
+  for (ProbeResult& p : parsed->results) {
     // vigil-probe reports 0 s for an answer that ran no test ("no usable GPU", "GPU 7 does not
     // exist"); the run still took its time (starting CUDA to find no GPU: 0.1-6 s here), which the
     // plan's timings count. A run of one probe is that probe's time.
@@ -481,12 +671,23 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
     }
     by_probe.emplace(p.probe, std::move(p));
   }
+  // Entries that did not validate (a valid one of the same name is kept).
+  std::string unnamed;  // why entries with no probe name could not be read
+  for (const auto& [name, why] : parsed->invalid) {
+    if (name.empty()) {
+      unnamed += "; " + why;
+    } else {
+      by_probe.emplace(name, MakeProbeResult(name, request.target, ProbeStatus::kError,
+                                             who + " printed a result for " + name + " that is not valid (" + why + ")",
+                                             r.wall_s));
+    }
+  }
   for (const std::string& p : request.probes) {
     auto it = by_probe.find(p);
     if (it == by_probe.end()) {
       out.push_back(MakeProbeResult(
           p, request.target, ProbeStatus::kError,
-          who + " printed no result for " + p + " (" + r.DescribeEnd() + ")" + stderr_note, r.wall_s));
+          who + " printed no result for " + p + " (" + r.DescribeEnd() + unnamed + ")" + stderr_note, r.wall_s));
     } else {
       // A copy: a probe named twice (`gpu.health,gpu.health`) gets its result twice; moved out,
       // the second was an empty result with no name and no reason.

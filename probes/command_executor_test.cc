@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "probes/command_executor.h"
+#include "core/logging.h"
 
 namespace vigil {
 namespace {
@@ -215,4 +216,149 @@ TEST_CASE("command executor: the grace it may take past a request's limit (what 
 }
 
 }  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// The document as vigil-probe prints it (nlohmann's dump(1): one key a line).
+std::string DocumentOf(const std::string& results) {
+  return "{\n \"vigil_probe\": 1,\n \"host\": \"node-3\",\n \"results\": [\n" + results + "\n ]\n}\n";
+}
+
+constexpr const char* kHealthPass =
+    R"(  {"probe": "gpu.health", "target": "node-3/gpu5", "status": "pass", "metrics": {"gpu5.temperature_c": 41},)"
+    R"( "thresholds": {}, "reason": "healthy", "duration_s": 1.1})";
+constexpr const char* kGemmFail =
+    R"(  {"probe": "gpu.gemm", "target": "node-3/gpu5", "status": "fail", "metrics": {"bf16_tflops": 600},)"
+    R"( "thresholds": {"bf16_tflops_min": 741}, "reason": "below baseline", "duration_s": 3})";
+
+struct Captured {
+  std::vector<std::string> lines;
+  Captured() {
+    SetLogSink([this](std::string_view l) { lines.emplace_back(l); });
+  }
+  ~Captured() { SetLogSink(nullptr); }
+  std::string All() const {
+    std::string s;
+    for (const std::string& l : lines) s += l + "\n";
+    return s;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("command executor: lines on stdout around the result document (a login banner, NCCL_DEBUG=INFO) cost no result") {
+  // Before: every probe of the run was `error` "printed no valid result document (vigil-probe output:
+  // line 1, column 1: syntax error ... last read: 'W')": a node whose ~/.bashrc echoes a banner over
+  // ssh, or a cluster with NCCL_DEBUG=INFO in its environment (NCCL writes to stdout), verified nothing.
+  ProbeRequest req = RequestOf({"gpu.health", "gpu.gemm"}, "node-3/gpu5");
+  SubprocessResult run;
+  run.exit_code = 1;
+  run.wall_s = 4.2;
+  run.out = "Welcome to node-3 (Ubuntu 22.04.4 LTS)\n * Documentation:  https://help.ubuntu.com {see MOTD}\n" +
+            DocumentOf(std::string(kHealthPass) + ",\n" + kGemmFail) +
+            "node-3:48213:48213 [0] NCCL INFO comm 0x55d1c0 rank 0 nranks 1 cudaDev 0 busId 3b000 - Destroy COMPLETE\n";
+  Captured log;
+  auto out = ResultsFromProbeRun(req, run, "ssh:user=ops");
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].status == ProbeStatus::kPass);
+  CHECK(out[0].reason == "healthy");
+  CHECK(out[1].status == ProbeStatus::kFail);
+  CHECK(out[1].metrics.at("bf16_tflops") == 600);
+  // What was not the document is said once, with its first line, not silently dropped.
+  const std::string said = log.All();
+  CHECK(said.find("vigil-probe (ssh:user=ops) printed 3 lines on stdout that are not its result document (2 before "
+                  "it, 1 after; the first: `Welcome to node-3 (Ubuntu 22.04.4 LTS)`)") != std::string::npos);
+  SUBCASE("a document on one line (an older vigil-probe) after a CUDA warning") {
+    run.out = "CUDA warning: lazy loading is not enabled\n"
+              R"({"vigil_probe":1,"results":[{"probe":"gpu.health","status":"pass"},{"probe":"gpu.gemm","status":"pass"}]})"
+              "\n";
+    out = ResultsFromProbeRun(req, run, "local");
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].status == ProbeStatus::kPass);
+    CHECK(out[1].status == ProbeStatus::kPass);
+  }
+  SUBCASE("a document cut short after a banner is said to be incomplete, where it begins") {
+    run.out = "Welcome to node-3\n{\n \"vigil_probe\": 1,\n \"results\": [\n  {\"probe\": \"gpu.health\", \"status\": \"pa";
+    out = ResultsFromProbeRun(req, run, "ssh:user=ops");
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].status == ProbeStatus::kError);
+    CHECK(out[0].reason.find("printed no valid result document (vigil-probe output: the result document that begins "
+                             "on line 2, after 1 line that is not JSON (`Welcome to node-3`), is incomplete") !=
+          std::string::npos);
+  }
+  SUBCASE("noise and no document at all is still no document") {
+    run.out = "Welcome to node-3\nbye {\n";
+    out = ResultsFromProbeRun(req, run, "ssh:user=ops");
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].status == ProbeStatus::kError);
+    CHECK(out[0].reason.find("printed no valid result document") != std::string::npos);
+  }
+}
+
+TEST_CASE("command executor: one result that does not validate costs that probe only, naming what was wrong") {
+  // nlohmann writes a NaN metric as null; an older or newer vigil-probe may write a status this one
+  // does not know. Before: the whole document was refused, every probe of the run `error`.
+  ProbeRequest req = RequestOf({"gpu.health", "gpu.gemm", "gpu.sdc"}, "node-3/gpu5");
+  SubprocessResult run;
+  run.exit_code = 1;
+  run.wall_s = 5;
+  run.out = DocumentOf(std::string(kHealthPass) + ",\n" +
+                       R"(  {"probe": "gpu.gemm", "status": "fail", "metrics": {"bf16_tflops": null}, "reason": "x"},)" +
+                       "\n" + R"(  {"probe": "gpu.sdc", "status": "skipped"})");
+  auto out = ResultsFromProbeRun(req, run, "local");
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].status == ProbeStatus::kPass);
+  CHECK(out[0].reason == "healthy");
+  CHECK(out[1].status == ProbeStatus::kError);
+  CHECK(out[1].reason ==
+        "vigil-probe (local) printed a result for gpu.gemm that is not valid (vigil-probe output: results[1]: "
+        "metrics.bf16_tflops must be a finite number, got null)");
+  CHECK(out[2].status == ProbeStatus::kError);
+  CHECK(out[2].reason.find("results[2]: unknown probe status `skipped`") != std::string::npos);
+  SUBCASE("an entry with no probe name is named in the reason of the probes left without a result") {
+    run.out = DocumentOf(std::string(kHealthPass) + ",\n  {\"status\": \"pass\"}");
+    out = ResultsFromProbeRun(req, run, "local");
+    REQUIRE(out.size() == 3);
+    CHECK(out[0].status == ProbeStatus::kPass);
+    CHECK(out[1].status == ProbeStatus::kError);
+    CHECK(out[1].reason.find("printed no result for gpu.gemm") != std::string::npos);
+    CHECK(out[1].reason.find("results[1]: missing `probe`") != std::string::npos);
+  }
+}
+
+TEST_CASE("probe targets: a node name that is an option, a Slurm hostlist or holds a space is refused, naming it") {
+  // A node name from an alert's labels goes on ssh's and srun's command lines: `-oProxyCommand=...`
+  // would be read by ssh as an option (with no user= it is the argument before the command).
+  auto dash = ParseProbeTarget("-oProxyCommand=sh/gpu0");
+  REQUIRE_FALSE(dash.ok());
+  CHECK(dash.status().message() ==
+        "probe target `-oProxyCommand=sh/gpu0`: node `-oProxyCommand=sh` starts with `-` (it would be read as an "
+        "option of ssh or srun)");
+  auto list = ParseProbeTarget("gpu-[001-004,010]");
+  REQUIRE_FALSE(list.ok());
+  CHECK(list.status().message() ==
+        "probe target `gpu-[001-004,010]`: node `gpu-[001-004,010]` is a Slurm hostlist, not one node: probe each "
+        "node (`scontrol show hostnames 'gpu-[001-004,010]'` lists them)");
+  CHECK_FALSE(ParseProbeTarget("node-3,node-4").ok());
+  auto space = ParseProbeTarget("node 3/gpu1");
+  REQUIRE_FALSE(space.ok());
+  CHECK(space.status().message().find("node `node 3` holds a space or control character at byte 5") !=
+        std::string::npos);
+  // What real node names look like stays taken.
+  for (const char* ok : {"node-3", "gpu-001.cluster.local", "10.0.0.7", "ip-10-0-0-7.ec2.internal", "dgx_a100_07"}) {
+    CAPTURE(ok);
+    CHECK(ParseProbeTarget(std::string(ok) + "/gpu3").ok());
+  }
+  // And a refused target reaches the caller as every probe's error, nothing run.
+  auto ex = MakeCommandExecutor("ssh", "connect_timeout_s=1");
+  REQUIRE(ex.ok());
+  auto out = (*ex)->Run(RequestOf({"gpu.health"}, "-oProxyCommand=sh"));
+  REQUIRE(out.ok());
+  REQUIRE(out->size() == 1);
+  CHECK((*out)[0].status == ProbeStatus::kError);
+  CHECK((*out)[0].reason.find("starts with `-`") != std::string::npos);
+}
+
 }  // namespace vigil
