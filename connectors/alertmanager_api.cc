@@ -125,6 +125,8 @@ Result<std::vector<ListedAlert>> ListAlerts(const AlertmanagerUrl& url, const Al
   ASSIGN_OR_RETURN(std::string body, Send(url, HttpRequest::Get(url.base + path + "?" + query), path, limited));
   const std::string where = "Alertmanager " + url.shown + path;
   Result<Json> j = ParseJson(body, "answer");
+  if (const std::string cut = j.ok() ? "" : JsonCutShort(body); !cut.empty())
+    return UnavailableError(where + " answered HTTP 200 with " + cut + "; the body starts `" + Preview(body) + "`");
   if (!j.ok() || !j->is_array()) {
     return InvalidArgumentError(where + " answered HTTP 200 with " +
                                 (j.ok() ? std::string("JSON that is not an array of alerts")

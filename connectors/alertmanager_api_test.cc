@@ -29,6 +29,7 @@ enum class AmAnswer {
   kError500,   // HTTP 500 {"code":500,"message":"boom"}
   kSlow,       // answers after 1.5 s
   kRedirect,   // HTTP 302 to /alertmanager/api/v2/alerts
+  kCutShort,   // HTTP 200 kList's listing cut at half (a complete HTTP body: a proxy's buffer limit)
 };
 
 constexpr const char* kListed = R"([
@@ -95,6 +96,9 @@ class FakeAlertmanager {
     switch (answer_) {
       case AmAnswer::kList:
         res.set_content(kListed, "application/json");
+        return;
+      case AmAnswer::kCutShort:
+        res.set_content(std::string(kListed).substr(0, std::string(kListed).size() / 2), "application/json");
         return;
       case AmAnswer::kBadJson:
         res.set_content("<html><body>Welcome to nginx</body></html>", "text/html");
@@ -211,6 +215,15 @@ TEST_CASE("alertmanager api: errors name the server and what was wrong") {
     CHECK(r.status().code() == StatusCode::kInvalidArgument);
     CHECK(Contains(r.status().message(), "/api/v2/alerts answered HTTP 200 with a body that is not JSON"));
     CHECK(Contains(r.status().message(), "the body starts `<html><body>Welcome to nginx"));
+  }
+  SUBCASE("a listing cut short is Unavailable saying so, not 'is alertmanager_url an Alertmanager?'") {
+    FakeAlertmanager am(AmAnswer::kCutShort);
+    Result<std::vector<ListedAlert>> r = ListAlerts(am.Url(), {});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kUnavailable);
+    CHECK(Contains(r.status().message(), "/api/v2/alerts answered HTTP 200 with JSON cut short: its "));
+    CHECK(Contains(r.status().message(), " bytes end before the answer is complete (a proxy or the server cut it)"));
+    CHECK_FALSE(Contains(r.status().message(), "is alertmanager_url an Alertmanager"));
   }
   SUBCASE("JSON that is not a list of alerts") {
     FakeAlertmanager am(AmAnswer::kNotArray);

@@ -1,4 +1,5 @@
 #include "connectors/http_client.h"
+#include "connectors/http_endpoint.h"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -6,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <string_view>
 #include <thread>
 
 namespace vigil {
@@ -185,4 +188,24 @@ TEST_CASE("UrlEncode") {
 }
 
 }  // namespace
+}  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("JsonCutShort: JSON that runs out of input is cut short; other text, whole JSON or a bad byte before the end is not") {
+  // Cut inside a string, after a comma, inside a number, a literal, a nested array: the parser ran out of input.
+  for (const char* cut : {R"({"status":"success","data":{"result":[[1,"2)", R"({"a":[1,)", R"({"a":1)", "[1,2",
+                          R"({"a":1e99)", R"(  {"a":tr)", "{"}) {
+    CAPTURE(cut);
+    CHECK(JsonCutShort(cut) == "JSON cut short: its " + std::to_string(std::string_view(cut).size()) +
+                                   " bytes end before the answer is complete (a proxy or the server cut it)");
+  }
+  // Whole JSON, JSON with something after it, a wrong byte before the end, another kind of text, nothing.
+  for (const char* other : {R"({"a":1})", R"({"a":1}x)", "{not json", R"({"a":1,,"b":)", "<html><body>", "404 page not found",
+                            "", "   ", "\"a string"}) {
+    CAPTURE(other);
+    CHECK(JsonCutShort(other).empty());
+  }
+}
+
 }  // namespace vigil

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/json.h"
 #include "core/utf8.h"
 
 namespace vigil {
@@ -46,6 +47,40 @@ std::string BodyPreview(std::string_view body, size_t n) {
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   }
   return body.size() > n ? out + "..." : out;
+}
+
+namespace {
+// Reads JSON without building it; remembers where a syntax error stopped the parser.
+struct ErrorAt : nlohmann::json_sax<Json> {
+  size_t byte = 0;  // 1-based, as nlohmann counts; 0: no error
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
+    byte = position;
+    return false;
+  }
+};
+}  // namespace
+
+std::string JsonCutShort(std::string_view body) {
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || (body[first] != '{' && body[first] != '[')) return "";
+  // Cut short: the parser ran out of input (inside a string, a number, between values), nothing
+  // before the end was wrong.
+  ErrorAt sax;
+  if (Json::sax_parse(body.begin(), body.end(), &sax) || sax.byte <= body.size()) return "";
+  return "JSON cut short: its " + std::to_string(body.size()) +
+         " bytes end before the answer is complete (a proxy or the server cut it)";
 }
 
 }  // namespace vigil

@@ -27,4 +27,11 @@ namespace vigil {
 // The first `n` bytes of `body` for a message, control characters as spaces, "..." when cut.
 std::string BodyPreview(std::string_view body, size_t n);
 
+// When `body` is JSON that ends before its value is complete (an object or array cut short: a
+// proxy's buffer limit, a server killed mid-write), the words for it: "JSON cut short: its N bytes
+// end before the answer is complete (a proxy or the server cut it)"; else "" (text of another kind,
+// or whole JSON). An answer cut short is the transfer's fault, not the URL's: callers say so instead
+// of "not JSON (is the URL ...?)", and treat it as Unavailable (a retry may be whole).
+std::string JsonCutShort(std::string_view body);
+
 }  // namespace vigil

@@ -85,6 +85,10 @@ class Client {
     if (!res.ok()) return res.status();
     Result<Json> body = ParseJson(res->body, "answer");
     const std::string http = "HTTP " + std::to_string(res->status);
+    if (!body.ok() && res->ok()) {
+      if (const std::string cut = JsonCutShort(res->body); !cut.empty())
+        return UnavailableError(where + " answered " + http + " with " + cut + "; the body starts `" + Preview(res->body) + "`");
+    }
     if (!body.ok() || !body->is_object() || !body->contains("status") || !(*body)["status"].is_string()) {
       std::string what = where + " answered " + http + " with " +
                          (body.ok() ? "JSON that is not a Prometheus API answer (no \"status\")"

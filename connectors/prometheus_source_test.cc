@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -48,6 +49,8 @@ enum class Answer {
   kUnavailable,   // HTTP 503 {"status":"error","errorType":"unavailable",...}
   kWarnings,      // like kGrid, with "warnings" (a partial answer, as Thanos / remote read send)
   kRedirect,      // HTTP 302 to /prometheus/api/v1/query_range (a reverse proxy's prefix)
+  kCutShort,      // HTTP 200 kGrid's answer cut at half, a complete HTTP body (a proxy's buffer limit)
+  kCutConnection, // HTTP 200 Content-Length of kGrid's answer, the connection closed after half of it
 };
 
 class FakePrometheus {
@@ -196,6 +199,21 @@ class FakePrometheus {
       case Answer::kRedirect:
         res.set_redirect("/prometheus/api/v1/query_range");
         return;
+      case Answer::kCutShort: {
+        const std::string whole = grid(a.start).dump();
+        res.set_content(whole.substr(0, whole.size() / 2), "application/json");
+        return;
+      }
+      case Answer::kCutConnection: {
+        auto whole = std::make_shared<std::string>(grid(a.start).dump());
+        res.set_content_provider(whole->size(), "application/json",
+                                 [whole](size_t offset, size_t, httplib::DataSink& sink) {
+                                   if (offset > 0) return false;  // the rest never comes: the connection closes
+                                   sink.write(whole->data(), whole->size() / 2);
+                                   return true;
+                                 });
+        return;
+      }
       case Answer::kUnavailable:
         res.status = 503;
         res.set_content(R"({"status":"error","errorType":"unavailable","error":"TSDB not ready"})",
@@ -410,6 +428,27 @@ TEST_CASE("PromQueryRange: errors name the server and what was wrong") {
     CHECK(r.status().code() == StatusCode::kInvalidArgument);
     CHECK(Contains(r.status().message(), "answered HTTP 302"));
     CHECK(Contains(r.status().message(), "(a redirect to `/prometheus/api/v1/query_range`: give the URL Prometheus answers at"));
+  }
+  SUBCASE("an answer cut short (a proxy's limit, a server killed mid-write) is Unavailable saying so") {
+    // Before: InvalidArgument "... answered HTTP 200 with a body that is not JSON; the body starts
+    // `{"status":"success",...` (is the URL a Prometheus server, http://host:9090?)": the wrong cause
+    // (the URL is right) and the wrong code (a retry may well succeed).
+    FakePrometheus prom(Answer::kCutShort);
+    Result<PromRangeResult> r = PromQueryRange(prom.Url(), q);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kUnavailable);
+    CHECK(Contains(r.status().message(), "/api/v1/query_range answered HTTP 200 with JSON cut short: its "));
+    CHECK(Contains(r.status().message(), " bytes end before the answer is complete (a proxy or the server cut it)"));
+    CHECK_FALSE(Contains(r.status().message(), "is the URL a Prometheus server"));
+  }
+  SUBCASE("a connection closed in the middle of an answer is Unavailable naming the endpoint") {
+    FakePrometheus prom(Answer::kCutConnection);
+    Result<PromRangeResult> r = PromQueryRange(prom.Url(), q);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kUnavailable);
+    CHECK(Contains(r.status().message(), "Prometheus " + prom.Url().shown + "/api/v1/query_range: "));
+    CHECK(Contains(r.status().message(), "bytes remaining to read"));
+    CHECK_FALSE(Contains(r.status().message(), "query="));
   }
   SUBCASE("a result type other than matrix") {
     FakePrometheus prom(Answer::kVector);
