@@ -41,9 +41,7 @@ std::string SecondsText(int64_t ms) {
 std::string Preview(std::string_view s, size_t n = 120) { return BodyPreview(s, n); }
 
 // Prometheus sends sample values as strings: numbers, "NaN", "+Inf", "-Inf".
-Result<double> SampleValue(const Json& j) {
-  if (!j.is_string()) return InvalidArgumentError("value " + Preview(j.dump(), 40) + " is not a string");
-  const std::string s = j.get<std::string>();
+Result<double> SampleText(const std::string& s) {
   if (s == "NaN") return std::nan("");
   if (s == "+Inf" || s == "Inf") return HUGE_VAL;
   if (s == "-Inf") return -HUGE_VAL;
@@ -52,6 +50,10 @@ Result<double> SampleValue(const Json& j) {
   if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
     return InvalidArgumentError("value `" + Preview(s, 40) + "` is not a number");
   return v;
+}
+Result<double> SampleValue(const Json& j) {
+  if (!j.is_string()) return InvalidArgumentError("value " + Preview(j.dump(), 40) + " is not a string");
+  return SampleText(j.get<std::string>());
 }
 
 class Client {
@@ -63,6 +65,12 @@ class Client {
   // `warnings` when given, each text once.
   Result<Json> Get(const std::string& path, const std::string& query_string,
                    std::vector<std::string>* warnings = nullptr) const {
+    ASSIGN_OR_RETURN(HttpResponse res, Send(path, query_string));
+    return Interpret(res, path, warnings);
+  }
+
+  // The request alone: the response, its 2xx body whole (up to max_response_bytes).
+  Result<HttpResponse> Send(const std::string& path, const std::string& query_string) const {
     const std::string where = "Prometheus " + url_.shown + path;
     HttpRequest req;
     if (query_string.size() > options_.post_over_bytes) {
@@ -82,7 +90,13 @@ class Client {
         SendToEndpoint(std::move(req), options_.max_response_bytes, where, url_.shown + path,
                        "match fewer series (label matchers in the PromQL) or ask fewer points (a larger step, a shorter "
                        "range)");
-    if (!res.ok()) return res.status();
+    return res;
+  }
+
+  // The `data` of a Prometheus success answer `res` to `path`, or the error it is.
+  Result<Json> Interpret(const HttpResponse& raw, const std::string& path, std::vector<std::string>* warnings) const {
+    const std::string where = "Prometheus " + url_.shown + path;
+    const HttpResponse* res = &raw;
     Result<Json> body = ParseJson(res->body, "answer");
     const std::string http = "HTTP " + std::to_string(res->status);
     if (!body.ok() && res->ok()) {
@@ -134,6 +148,185 @@ class Client {
   const PrometheusHttpOptions& options_;
 };
 
+// The series of `out` with `s`'s id (added when new).
+TimeSeries& SeriesOf(TimeSeries s, std::map<std::string, size_t>& by_id, PromRangeResult& out) {
+  auto [it, fresh] = by_id.emplace(s.id(), out.series.size());
+  if (fresh) out.series.push_back(std::move(s));
+  return out.series[it->second];
+}
+
+// Appends the point (t, v) to `ts` (id `id`): a point a server repeats at a seam is counted and
+// dropped; one before the previous is an error naming `where`.
+Status AddPoint(TimeSeries& ts, const std::string& id, int64_t t, double v, const std::string& where,
+                PromRangeResult& out) {
+  if (!ts.timestamps_ms.empty() && t <= ts.timestamps_ms.back()) {
+    if (t == ts.timestamps_ms.back()) {  // asked once, sent twice (a seam): keep the first
+      ++out.seam_duplicates;
+      return Status::Ok();
+    }
+    return InvalidArgumentError(where + ": series " + id + ": timestamp " + SecondsText(t) +
+                                " is before the previous one " + SecondsText(ts.timestamps_ms.back()));
+  }
+  ts.timestamps_ms.push_back(t);
+  ts.values.push_back(v);
+  return Status::Ok();
+}
+
+// A success answer of a range query read straight into series, nothing but the points held: the
+// DOM of nlohmann's parse takes about 16 times the body (a 20 MB answer of 1M samples: 320 MiB more
+// resident, measured), so an answer near max_response_bytes (512 MiB) would take ~8 GiB. Anything
+// this reader does not expect (an error answer, another shape, a value that is not a number) makes
+// it give up (`odd`), and the answer is read whole as before, for its precise error.
+class MatrixSax : public nlohmann::json_sax<Json> {
+ public:
+  std::string status, result_type;
+  bool has_data = false, has_result = false;
+  std::vector<std::string> warnings;
+  std::vector<TimeSeries> rows;  // in the answer's order; a row's points as sent
+  bool odd = false;
+
+  bool null() override { return Scalar(nullptr); }
+  bool boolean(bool) override { return Scalar(nullptr); }
+  bool number_integer(number_integer_t v) override { return Number(static_cast<double>(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return Number(static_cast<double>(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return Number(v); }
+  bool string(string_t& v) override { return Scalar(&v); }
+  bool binary(binary_t&) override { return Give(); }
+  bool start_object(std::size_t) override { return Open(false); }
+  bool start_array(std::size_t) override { return Open(true); }
+  bool end_object() override { return Close(); }
+  bool end_array() override { return Close(); }
+  bool key(string_t& k) override {
+    if (skip_ == 0) stack_.back().key = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return Give(); }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::string key;   // the current key of an object
+    size_t index = 0;  // the next element's index in an array
+  };
+  // Where the next value goes: 0 root; 1 a root key's value; 2 data's; 3 a series; 4 a metric label or
+  // a point; 5 a point's element.
+  size_t Depth() const { return stack_.size(); }
+  const std::string& Key(size_t depth) const { return stack_[depth - 1].key; }
+  bool Give() {
+    odd = true;
+    return false;
+  }
+  // Where the value being opened or read sits: its parent's key or index.
+  enum class At { kOther, kStatus, kData, kWarnings, kWarning, kResultType, kResult, kSeries, kMetric, kLabel,
+                  kValues, kPoint, kPointTime, kPointValue };
+  At Where() const {
+    const size_t d = Depth();
+    if (d == 0) return At::kOther;
+    if (d == 1) {
+      const std::string& k = Key(1);
+      return k == "status" ? At::kStatus : k == "data" ? At::kData : k == "warnings" ? At::kWarnings : At::kOther;
+    }
+    if (d == 2 && Key(1) == "warnings") return At::kWarning;
+    if (Key(1) != "data") return At::kOther;
+    if (d == 2) return Key(2) == "resultType" ? At::kResultType : Key(2) == "result" ? At::kResult : At::kOther;
+    if (Key(2) != "result") return At::kOther;
+    if (d == 3) return At::kSeries;
+    if (d == 4) return Key(4) == "metric" ? At::kMetric : Key(4) == "values" ? At::kValues : At::kOther;
+    if (d == 5) return Key(4) == "metric" ? At::kLabel : Key(4) == "values" ? At::kPoint : At::kOther;
+    if (d == 6 && Key(4) == "values") return stack_[5].index == 0 ? At::kPointTime : stack_[5].index == 1 ? At::kPointValue : At::kOther;
+    return At::kOther;
+  }
+  bool Open(bool array) {
+    if (skip_ > 0) {
+      ++skip_;
+      return true;
+    }
+    const At at = Where();
+    const bool expected = (at == At::kOther && Depth() == 0 && !array) || (at == At::kData && !array) ||
+                          (at == At::kWarnings && array) || (at == At::kResult && array) ||
+                          (at == At::kSeries && !array) || (at == At::kMetric && !array) ||
+                          (at == At::kValues && array) || (at == At::kPoint && array);
+    if (!expected) {
+      if (at != At::kOther || Depth() == 0) return Give();
+      skip_ = 1;  // a member this reader does not read ("histograms", "stats", "infos", ...)
+      return true;
+    }
+    if (at == At::kData) has_data = true;
+    if (at == At::kResult) has_result = true;
+    if (at == At::kSeries) {
+      rows.emplace_back();
+      metric_seen_ = false;
+    }
+    if (at == At::kMetric) metric_seen_ = true;
+    if (at == At::kPoint) point_ = {};
+    stack_.push_back({array, "", 0});
+    return true;
+  }
+  bool Close() {
+    if (skip_ > 0) {
+      if (--skip_ == 0) Next();
+      return true;
+    }
+    // A series with no `metric` object: the whole read says so (AddMatrix).
+    if (Depth() == 4 && Key(1) == "data" && Key(2) == "result" && !metric_seen_) return Give();
+    const bool point = Depth() == 6;
+    if (point) {
+      if (stack_.back().index != 2) return Give();
+      rows.back().timestamps_ms.push_back(point_.t);
+      rows.back().values.push_back(point_.v);
+    }
+    stack_.pop_back();
+    Next();
+    return true;
+  }
+  void Next() {
+    if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+  }
+  bool Number(double v) {
+    if (skip_ > 0) return true;
+    const At at = Where();
+    if (at == At::kOther && Depth() > 0) return Next(), true;
+    if (at != At::kPointTime || !(std::fabs(v) < 1e14)) return Give();
+    point_.t = std::llround(v * 1000.0);
+    Next();
+    return true;
+  }
+  bool Scalar(const std::string* text) {
+    if (skip_ > 0) return true;
+    const At at = Where();
+    if (at == At::kOther && Depth() > 0) return Next(), true;
+    if (text == nullptr) return Give();
+    switch (at) {
+      case At::kStatus: status = *text; break;
+      case At::kResultType: result_type = *text; break;
+      case At::kWarning: warnings.push_back(*text); break;
+      case At::kLabel:
+        if (Key(5) == "__name__")
+          rows.back().name = *text;
+        else
+          rows.back().labels[Key(5)] = *text;
+        break;
+      case At::kPointValue: {
+        Result<double> v = SampleText(*text);
+        if (!v.ok()) return Give();
+        point_.v = *v;
+        break;
+      }
+      default: return Give();
+    }
+    Next();
+    return true;
+  }
+
+  std::vector<Frame> stack_;
+  size_t skip_ = 0;  // > 0: inside a member not read, this many containers deep
+  bool metric_seen_ = false;  // the current series has its `metric` object
+  struct {
+    int64_t t = 0;
+    double v = 0;
+  } point_;
+};
+
 // Appends one matrix answer to `by_id` / `out`. `where` names the request for messages.
 Status AddMatrix(const Json& data, const std::string& where, std::map<std::string, size_t>& by_id,
                  PromRangeResult& out) {
@@ -157,9 +350,7 @@ Status AddMatrix(const Json& data, const std::string& where, std::map<std::strin
         s.labels[k] = v.get<std::string>();
     }
     const std::string id = s.id();
-    auto [it, fresh] = by_id.emplace(id, out.series.size());
-    if (fresh) out.series.push_back(std::move(s));
-    TimeSeries& ts = out.series[it->second];
+    TimeSeries& ts = SeriesOf(std::move(s), by_id, out);
     if (!row.contains("values")) continue;  // e.g. native histograms only ("histograms")
     const Json& values = row["values"];
     if (!values.is_array()) return InvalidArgumentError(where + ": series " + id + ": `values` is not an array");
@@ -179,19 +370,37 @@ Status AddMatrix(const Json& data, const std::string& where, std::map<std::strin
       if (!v.ok())
         return InvalidArgumentError(where + ": series " + id + ": values[" + std::to_string(p) + "]: " +
                                     v.status().message());
-      if (!ts.timestamps_ms.empty() && t <= ts.timestamps_ms.back()) {
-        if (t == ts.timestamps_ms.back()) {  // asked once, sent twice (a seam): keep the first
-          ++out.seam_duplicates;
-          continue;
-        }
-        return InvalidArgumentError(where + ": series " + id + ": timestamp " + SecondsText(t) +
-                                    " is before the previous one " + SecondsText(ts.timestamps_ms.back()));
-      }
-      ts.timestamps_ms.push_back(t);
-      ts.values.push_back(*v);
+      RETURN_IF_ERROR(AddPoint(ts, id, t, *v, where, out));
     }
   }
   return Status::Ok();
+}
+
+// Reads a 2xx range-query answer through MatrixSax into `by_id` / `out` (its warnings into
+// `out.warnings`, each once). False when the answer is not a plain success matrix: the caller
+// reads it whole (Client::Interpret, AddMatrix) for what it is. Nothing is added before the whole
+// answer has been read.
+Result<bool> AddMatrixStreamed(const HttpResponse& res, const std::string& where, std::map<std::string, size_t>& by_id,
+                               PromRangeResult& out) {
+  if (!res.ok() || JsonTooDeepAt(res.body) != std::string_view::npos) return false;
+  MatrixSax sax;
+  if (!Json::sax_parse(res.body, &sax) || sax.odd || sax.status != "success" || !sax.has_data || !sax.has_result ||
+      sax.result_type != "matrix")
+    return false;
+  for (const std::string& w : sax.warnings) {
+    if (std::find(out.warnings.begin(), out.warnings.end(), w) == out.warnings.end()) out.warnings.push_back(w);
+  }
+  for (TimeSeries& row : sax.rows) {
+    TimeSeries s;
+    s.name = std::move(row.name);
+    s.labels = std::move(row.labels);
+    const std::string id = s.id();
+    TimeSeries& ts = SeriesOf(std::move(s), by_id, out);
+    for (size_t p = 0; p < row.timestamps_ms.size(); ++p)
+      RETURN_IF_ERROR(AddPoint(ts, id, row.timestamps_ms[p], row.values[p], where, out));
+    row = TimeSeries();  // its points are in `out` now
+  }
+  return true;
 }
 
 bool IsLabelName(const std::string& name) {
@@ -367,10 +576,13 @@ Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRange
     const int64_t last = std::min(q.end_ms, begin + chunk_ms - q.step_ms);
     const std::string params = encoded + "&start=" + SecondsText(begin) + "&end=" + SecondsText(last) +
                                "&step=" + SecondsText(q.step_ms);
-    ASSIGN_OR_RETURN(Json data, client.Get("/api/v1/query_range", params, &out.warnings));
+    ASSIGN_OR_RETURN(HttpResponse res, client.Send("/api/v1/query_range", params));
     ++out.requests;
     const std::string where = "Prometheus " + url.shown + "/api/v1/query_range (request " +
                               std::to_string(out.requests) + " of " + std::to_string(plan.requests) + ")";
+    ASSIGN_OR_RETURN(bool streamed, AddMatrixStreamed(res, where, by_id, out));
+    if (streamed) continue;
+    ASSIGN_OR_RETURN(Json data, client.Interpret(res, "/api/v1/query_range", &out.warnings));
     RETURN_IF_ERROR(AddMatrix(data, where, by_id, out));
   }
   std::erase_if(out.series, [](const TimeSeries& s) { return s.empty(); });

@@ -475,7 +475,17 @@ class Targets {
         {"probe_document", true, 1,
          lines({R"({"vigil_probe":1,"host":"node-3","results":[{"probe":"gpu.health","target":"node-3/gpu5","status":"fail","reason":"Xid 79 seen","duration_s":0.8,"metrics":{"temperature_c":91,"ecc_dbe":2},"evidence":["NVRM: Xid (PCI:0000:3b:00): 79"]},{"probe":"nccl.allreduce","target":"node-3","status":"pass","reason":"busbw 330 GB/s","duration_s":4.2,"metrics":{"busbw_gbps":330.5}}]})",
                 R"([{"probe":"node.kernel_log","target":"vm","status":"warn","reason":"1 finding","duration_s":0.1}])"}),
-         [](const std::string& in) { (void)vigil::ParseProbeDocument(in); }});
+         [](const std::string& in) {
+           (void)vigil::ParseProbeDocument(in);
+           // What a command executor makes of the same bytes on stdout: the document found among other
+           // lines, each result read alone (command_executor.cc ReadProbeStdout; RVU3).
+           vigil::SubprocessResult run;
+           run.exit_code = 1;
+           run.out = "Welcome to node-3\n" + in + "\nnode-3:1:1 [0] NCCL INFO Destroy COMPLETE\n";
+           vigil::ProbeRequest req;
+           req.probes = {"gpu.health", "nccl.allreduce", "node.kernel_log"};
+           (void)vigil::ResultsFromProbeRun(req, run, "local");
+         }});
     targets_.push_back(
         {"kernel_log", false, 1,
          lines({"[Tue Dec  1 03:00:01 2026] NVRM: GPU at PCI:0000:3b:00: GPU-1c2d3e4f-0000-1111-2222-333344445555\n"
