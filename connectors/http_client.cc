@@ -37,6 +37,7 @@ struct Transfer {
   HttpResponse* response = nullptr;
   bool aborted_by_callback = false;
   bool cancelled = false;
+  bool error_body_full = false;  // a non-2xx body reached kMaxErrorBodyBytes: the transfer was stopped
 };
 
 // CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
@@ -75,6 +76,14 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
       return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
     }
     return bytes;
+  }
+  // An error answer is read for its start (a message, an error JSON): the first kMaxErrorBodyBytes.
+  const bool error_answer = code < 200 || code >= 300;
+  const size_t room = kMaxErrorBodyBytes - std::min(kMaxErrorBodyBytes, t->response->body.size());
+  if (error_answer && bytes > room) {
+    t->response->body.append(data, room);
+    t->error_body_full = true;
+    return 0;  // stops the transfer (CURLE_WRITE_ERROR); HttpSend returns the response as read
   }
   t->response->body.append(data, bytes);
   return bytes;
@@ -136,7 +145,7 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   if (!curl) return InternalError("HTTP request: curl_easy_init failed");
 
   HttpResponse response;
-  Transfer transfer{curl.get(), &request, &response, false, false};
+  Transfer transfer{curl.get(), &request, &response, false, false, false};
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   struct curl_slist* header_list = nullptr;
@@ -179,6 +188,7 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   }
 
   CURLcode rc = curl_easy_perform(h);
+  if (rc == CURLE_WRITE_ERROR && transfer.error_body_full) rc = CURLE_OK;  // the error answer, its start kept
   if (rc != CURLE_OK) {
     std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(rc);
     if (transfer.cancelled) return CancelledError(where + ": aborted during the transfer");

@@ -24,6 +24,7 @@
 //   if (!res.ok()) return UnavailableError("embeddings: HTTP " + std::to_string(res.status));
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -46,7 +47,8 @@ struct HttpRequest {
   // Streaming: when set, body bytes of a 2xx response are handed to this callback as they
   // arrive (arbitrary chunk boundaries) instead of being collected in HttpResponse::body. Return
   // false to abort the transfer (Send then returns Unavailable "aborted by callback"). Bodies of
-  // non-2xx responses are always collected in HttpResponse::body.
+  // non-2xx responses are always collected in HttpResponse::body, their first kMaxErrorBodyBytes
+  // only: there the transfer stops and the response is returned as read.
   std::function<bool(std::string_view chunk)> on_body;
   // When set, polled before the request and while it runs (libcurl's transfer-progress callback:
   // many times a second while data moves, about once a second while the server is silent); true
@@ -57,6 +59,10 @@ struct HttpRequest {
   static HttpRequest Get(std::string url);
   static HttpRequest PostJson(std::string url, std::string json_body);  // adds Content-Type
 };
+
+// The most of a non-2xx response's body kept (callers quote its start or read an error JSON): a
+// proxy's error page that streams on stops the transfer here instead of filling memory.
+inline constexpr size_t kMaxErrorBodyBytes = size_t{1} << 20;
 
 struct HttpResponse {
   int status = 0;                              // HTTP status code of the final response

@@ -130,6 +130,37 @@ TEST_CASE("HttpSend: streaming body goes to the callback; abort stops the transf
   CHECK(aborted.status().message().find("aborted by callback") != std::string::npos);
 }
 
+TEST_CASE("HttpSend: an error answer's body is kept to its first 1 MiB; a body that never ends does not hold the call") {
+  // A proxy's or a broken server's error page that streams on (a 502 whose upstream keeps sending): before,
+  // every byte was collected until the request's time limit, memory without bound (RVU3).
+  LoopbackServer srv;
+  srv.server().Get("/flood", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 502;
+    res.set_chunked_content_provider("text/html", [](size_t, httplib::DataSink& sink) {
+      static const std::string chunk(64 << 10, 'x');
+      return sink.write(chunk.data(), chunk.size());  // until the client hangs up
+    });
+  });
+  HttpRequest req = HttpRequest::Get(srv.Url("/flood"));
+  req.timeout_ms = 20'000;
+  const auto start = std::chrono::steady_clock::now();
+  auto r = HttpSend(req);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(r.ok());
+  CHECK(r->status == 502);
+  CHECK(r->body.size() == kMaxErrorBodyBytes);
+  CHECK(r->body.find_first_not_of('x') == std::string::npos);
+  CHECK(took < 15);  // not the request's 20 s limit
+  // A short error body is whole, as before.
+  srv.server().Get("/short", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 503;
+    res.set_content(std::string(1000, 'y'), "text/plain");
+  });
+  auto s = HttpSend(HttpRequest::Get(srv.Url("/short")));
+  REQUIRE(s.ok());
+  CHECK(s->body == std::string(1000, 'y'));
+}
+
 TEST_CASE("SseParser: events across arbitrary chunk boundaries, CRLF, comments, multi-line data") {
   std::vector<std::pair<std::string, std::string>> events;
   SseParser parser([&](const std::string& e, const std::string& d) { events.push_back({e, d}); });
