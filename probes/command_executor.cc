@@ -420,6 +420,16 @@ Result<ProbeStdout> ReadProbeStdout(std::string_view text) {
                                 " that is not JSON (`" + before.first_other + "`), is incomplete" +
                                 (cut.ok() ? "" : ": " + cut.status().message()));
   }
+  // Lines and no JSON among them (a banner alone, a shell's "command not found" on stdout): say what
+  // was there rather than the parser's complaint about its first byte.
+  if (starts.empty() && whole.status().message().find("empty: no JSON value") == std::string::npos) {
+    ProbeStdout seen;
+    size_t n = 0;
+    others(0, lines.size(), seen, n);
+    if (n > 0)
+      return InvalidArgumentError("vigil-probe output: no JSON document in its " + std::to_string(n) +
+                                  (n == 1 ? " line" : " lines") + " (the first: `" + seen.first_other + "`)");
+  }
   return whole.status();
 }
 
@@ -618,8 +628,9 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
   Result<ProbeDocument> parsed = printed.ok() ? ReadProbeDocument(printed->doc) : Result<ProbeDocument>(printed.status());
   if (parsed.ok() && printed->lines_before + printed->lines_after > 0) {
     const size_t n = printed->lines_before + printed->lines_after;
-    LogWarn("probes", who + " printed " + std::to_string(n) + (n == 1 ? " line" : " lines") +
-                          " on stdout that are not its result document (" + std::to_string(printed->lines_before) +
+    LogWarn("probes", who + " printed " + std::to_string(n) +
+                          (n == 1 ? " line on stdout that is not" : " lines on stdout that are not") +
+                          " its result document (" + std::to_string(printed->lines_before) +
                           " before it, " + std::to_string(printed->lines_after) + " after; the first: `" +
                           printed->first_other +
                           "`); the document was read. A login script that prints on stdout (ssh runs it), or "

@@ -288,12 +288,16 @@ TEST_CASE("command executor: lines on stdout around the result document (a login
                              "on line 2, after 1 line that is not JSON (`Welcome to node-3`), is incomplete") !=
           std::string::npos);
   }
-  SUBCASE("noise and no document at all is still no document") {
+  SUBCASE("noise and no document at all is still no document, saying what was there") {
     run.out = "Welcome to node-3\nbye {\n";
+    run.err = "bash: line 1: vigil-probe: command not found\n";
     out = ResultsFromProbeRun(req, run, "ssh:user=ops");
     REQUIRE(out.size() == 2);
     CHECK(out[0].status == ProbeStatus::kError);
-    CHECK(out[0].reason.find("printed no valid result document") != std::string::npos);
+    CHECK(out[0].reason ==
+          "vigil-probe (ssh:user=ops) ended with exit code 1 and printed no valid result document (vigil-probe output: "
+          "no JSON document in its 2 lines (the first: `Welcome to node-3`)); stderr: bash: line 1: vigil-probe: "
+          "command not found");
   }
 }
 

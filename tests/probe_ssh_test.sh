@@ -2,7 +2,8 @@
 # Integration: the `ssh` probe executor against a real OpenSSH server (Debian's sshd, started
 # here on 127.0.0.1 and a random port with throw-away host and client keys). Checks a probe run
 # over ssh, the arguments the remote side got, a refused connection, a key the server does not
-# accept, a remote binary that does not exist, and a remote probe that hangs.
+# accept, a remote binary that does not exist, and a remote probe that hangs; every session prints
+# a banner on stdout first (a ForceCommand wrapper), which the results survive.
 #   bash tests/probe_ssh_test.sh BUILD_DIR      (exit 77 = skipped: no sshd/ssh installed)
 set -u
 build=$(cd "${1:?usage: probe_ssh_test.sh BUILD_DIR}" && pwd)
@@ -33,6 +34,11 @@ CONF
 # client's ephemeral port under ctest -j) leaves it dead with exit 0 and every check refused
 # (seen once: "ssh: connect to host 127.0.0.1 port 36060: Connection refused"). So: a port free
 # now, and another one if sshd does not answer on it.
+# Every session prints a banner on stdout before the command, as a login script that echoes or a
+# ForceCommand wrapper does on many clusters (sshd runs the wrapper, which runs the command asked
+# for): every check below runs with it (RVU3; before, every probe over such ssh was `error` "no valid
+# result document").
+printf '%s\n' 'echo "Welcome to $(hostname) -- authorized use only"' >"$tmp/login_banner.sh"
 up=0
 for attempt in 1 2 3 4 5; do
   port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -49,10 +55,11 @@ UsePAM no
 StrictModes no
 PermitRootLogin prohibit-password
 AllowUsers $user
+ForceCommand . $tmp/login_banner.sh; eval "\$SSH_ORIGINAL_COMMAND"
 CONF
   /usr/sbin/sshd -f "$tmp/sshd_config" -E "$tmp/sshd.log" || { echo "FAIL: sshd did not start"; cat "$tmp/sshd.log"; exit 1; }
   for _ in $(seq 1 50); do
-    ssh -F "$tmp/ssh_config" -i "$tmp/id" -p "$port" -o BatchMode=yes -o ConnectTimeout=2 "$user@127.0.0.1" true 2>/dev/null && { up=1; break; }
+    ssh -F "$tmp/ssh_config" -i "$tmp/id" -p "$port" -o BatchMode=yes -o ConnectTimeout=2 "$user@127.0.0.1" true >/dev/null 2>&1 && { up=1; break; }
     sleep 0.1
   done
   [ $up = 1 ] && break
@@ -63,6 +70,8 @@ done
 ex="ssh:user=$user,port=$port,ssh_config=$tmp/ssh_config,identity=$tmp/id"
 check "ssh run" 1 "gpu.gemm +fail.*below baseline" -- \
   "$vigil" probe run gpu.health,gpu.gemm --target 127.0.0.1/gpu3 --allow-intrusive --executor "$ex,binary=$root/probes/testdata/fake_probe_ok.sh"
+check "banner named" 1 "printed 1 line on stdout that is not its result document \\(1 before it, 0 after; the first: .Welcome to" -- \
+  "$vigil" probe run gpu.health,gpu.gemm --target 127.0.0.1 --allow-intrusive --executor "$ex,binary=$root/probes/testdata/fake_probe_ok.sh"
 check "ssh args" 0 "args: --probes gpu.health --time-limit [0-9.]+ --target 127.0.0.1/gpu3 --gpus 3" -- \
   "$vigil" probe run gpu.health --target 127.0.0.1/gpu3 --executor "$ex,binary=$root/probes/testdata/fake_probe_ok.sh" --json
 if [ -x "$build/bin/vigil-probe" ] && ! nvidia-smi -L >/dev/null 2>&1; then
