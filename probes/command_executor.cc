@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -433,6 +434,16 @@ Result<ProbeStdout> ReadProbeStdout(std::string_view text) {
   return whole.status();
 }
 
+// True the first time `key` is given in this process (at most 1000 kept): a node whose login script
+// prints a banner would otherwise fill the log with one warning per probe run.
+bool FirstTimeSaid(const std::string& key) {
+  static std::mutex mu;
+  static std::set<std::string> said;
+  std::lock_guard lock(mu);
+  if (said.size() >= 1000) return false;
+  return said.insert(key).second;
+}
+
 // The results of a document, each entry read alone: an entry that does not validate costs its own
 // probe only. `invalid` holds (probe name or "", why) for those.
 struct ProbeDocument {
@@ -626,7 +637,7 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
   // The document, with what else was on stdout around it, and each result read alone.
   Result<ProbeStdout> printed = ReadProbeStdout(r.out);
   Result<ProbeDocument> parsed = printed.ok() ? ReadProbeDocument(printed->doc) : Result<ProbeDocument>(printed.status());
-  if (parsed.ok() && printed->lines_before + printed->lines_after > 0) {
+  if (parsed.ok() && printed->lines_before + printed->lines_after > 0 && FirstTimeSaid(who + "\n" + printed->first_other)) {
     const size_t n = printed->lines_before + printed->lines_after;
     LogWarn("probes", who + " printed " + std::to_string(n) +
                           (n == 1 ? " line on stdout that is not" : " lines on stdout that are not") +
@@ -634,7 +645,7 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
                           " before it, " + std::to_string(printed->lines_after) + " after; the first: `" +
                           printed->first_other +
                           "`); the document was read. A login script that prints on stdout (ssh runs it), or "
-                          "NCCL_DEBUG without NCCL_DEBUG_FILE, writes there");
+                          "NCCL_DEBUG without NCCL_DEBUG_FILE, writes there (said once per executor and first line)");
   }
   // A vigil-probe from before the `unavailable` answer stops with a usage error (exit 2) on a
   // --gpus index past the node's GPUs: the same answer, `unavailable` with its words, not an error.
