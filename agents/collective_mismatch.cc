@@ -1,7 +1,6 @@
 #include "agents/collective_mismatch.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <regex>
 #include <set>
@@ -62,35 +61,13 @@ std::optional<std::string> Differ(const FingerPrint& a, const FingerPrint& b) {
   return std::nullopt;
 }
 
-// A line that says "mismatch" and names ranks in two different collectives, as the flight
-// recorder's analysis prints it ("Collective 240113 mismatch: rank 0 entered BROADCAST (sizes
-// [[4096]], src 0), ranks 1-31 entered ALLREDUCE (sizes [[1]])"; PLC10). "no mismatch" is none,
-// and ranks in the same collective are none (a size mismatch is read from fingerprints above).
-std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
-  if (line.find("ismatch") == std::string::npos) return std::nullopt;
-  static const std::regex kSaid(R"(\bmismatch(?:ed)?\b)", std::regex::icase);
-  static const std::regex kDenied(R"(\bno\s+(?:\w+\s+){0,3}mismatch|\bmismatch(?:es)?\s*:\s*(?:none|0)\b)",
-                                  std::regex::icase);
-  if (!std::regex_search(line, kSaid) || std::regex_search(line, kDenied)) return std::nullopt;
-  static const std::regex kEntered(
-      R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:entered|is in|are in|(?:is |are )?running|ran|started|called|in)\s+_?)"
-      R"((ALLREDUCE|ALL_REDUCE|BROADCAST|ALLGATHER|ALL_GATHER|ALLGATHER_BASE|REDUCE_SCATTER|REDUCESCATTER|REDUCE_SCATTER_BASE|)"
-      R"(ALLTOALL|ALL_TO_ALL|ALLTOALL_BASE|BARRIER|REDUCE|GATHER|SCATTER|SEND|RECV|COALESCED)\b)",
-      std::regex::icase);
-  std::vector<std::string> ops;
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kEntered); it != std::sregex_iterator(); ++it) {
-    std::string op = (*it)[1].str();
-    for (char& ch : op) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (std::find(ops.begin(), ops.end(), op) == ops.end()) ops.push_back(op);
-  }
-  if (ops.size() < 2) return std::nullopt;
-  return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";
-}
-
-// A collective's name as the flight recorder and the desync report print it, reduced to letters
-// ("nccl:all_reduce", "ALLREDUCE", "_ALLGATHER_BASE" -> "allreduce", "allgatherbase"); "" for a word
-// that names no collective.
+// A collective's name as PyTorch's OpType, NCCL and the flight recorder print it, reduced to its
+// letters after any backend ("ALLREDUCE", "AllReduce", "nccl:all_reduce" -> "allreduce";
+// "_ALLGATHER_BASE" -> "allgatherbase"); "" for a word that names no collective. The one list of
+// collective names: the "ranks entered" line and the rank lines both read through it (PLC11; the
+// first kept its own regex alternation before, where ALLREDUCE and all_reduce were two ops).
 std::string CollectiveName(std::string_view word) {
+  if (const size_t colon = word.rfind(':'); colon != std::string_view::npos) word.remove_prefix(colon + 1);
   std::string k;
   for (char ch : word) {
     if (ch >= 'A' && ch <= 'Z') k += static_cast<char>(ch - 'A' + 'a');
@@ -103,6 +80,33 @@ std::string CollectiveName(std::string_view word) {
       "gather",       "scatter",        "send",          "recv",                "allreducecoalesced",
       "allgathercoalesced", "coalesced"};
   return kNames.count(k) ? k : "";
+}
+
+// A line that says "mismatch" and names ranks in two different collectives, as the flight
+// recorder's analysis prints it ("Collective 240113 mismatch: rank 0 entered BROADCAST (sizes
+// [[4096]], src 0), ranks 1-31 entered ALLREDUCE (sizes [[1]])"; PLC10). "no mismatch" is none,
+// and ranks in the same collective are none (a size mismatch is read from fingerprints above).
+std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
+  if (line.find("ismatch") == std::string::npos) return std::nullopt;
+  static const std::regex kSaid(R"(\bmismatch(?:ed)?\b)", std::regex::icase);
+  static const std::regex kDenied(R"(\bno\s+(?:\w+\s+){0,3}mismatch|\bmismatch(?:es)?\s*:\s*(?:none|0)\b)",
+                                  std::regex::icase);
+  if (!std::regex_search(line, kSaid) || std::regex_search(line, kDenied)) return std::nullopt;
+  // The op: a word, with its backend or not ("nccl:all_reduce"), named by CollectiveName.
+  static const std::regex kEntered(
+      R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:entered|is in|are in|(?:is |are )?running|ran|started|called|in)\s+)"
+      R"(((?:[A-Za-z]+:)?_?[A-Za-z][A-Za-z_]*)\b)",
+      std::regex::icase);
+  std::vector<std::string> ops, names;  // as printed; CollectiveName of each
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kEntered); it != std::sregex_iterator(); ++it) {
+    const std::string op = (*it)[1].str();
+    const std::string name = CollectiveName(op);
+    if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) continue;
+    names.push_back(name);
+    ops.push_back(op);
+  }
+  if (ops.size() < 2) return std::nullopt;
+  return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";
 }
 
 // One rank line of the flight recorder's analysis (`fr_trace`) or of a per-rank op summary: "  rank 0
@@ -126,7 +130,7 @@ std::optional<RankOp> RankOpLine(const std::string& line) {
       if (ch >= 'a' && ch <= 'z') return std::nullopt;
     }
   }
-  const std::string name = CollectiveName(op.substr(op.find(':') == std::string::npos ? 0 : op.find(':') + 1));
+  const std::string name = CollectiveName(op);
   if (name.empty()) return std::nullopt;
   static const std::regex kSeq(R"(\b(?:seq(?:uence)?(?:[ _]?(?:num(?:ber)?|id))?\s*[=:#]?\s*|#)(\d+)\b)", std::regex::icase);
   std::smatch s;
