@@ -6890,7 +6890,13 @@ enum class PeerReportReading {
 // A log line in which a process dies of its own fault: a signal, a segfault, an abort, a core dump,
 // a negative exit code (killed by a signal). A rank exiting with code 1 is not one: that is how a
 // rank ends after its NCCL call failed.
+// The note the rank-exit rules (3a-rank-exit) put on a rank's own exception of the training code: a
+// death of its own as much as a signal is (PLC11; "exit code 1" alone is still none).
+constexpr const char* kOwnExceptionNote = " left on its own exception";
 bool IsOwnDeathLine(const Observation& o) {
+  if (o.evidence.kind == EvidenceKind::kLog && o.culprit && o.evidence.detail.find(kOwnExceptionNote) != std::string::npos) {
+    return true;
+  }
   static const std::regex kDeath(
       R"(\bsegfault\b|segmentation fault|\bsig(segv|abrt|bus|ill|fpe)\b|signal:? (6|7|11)\b|received signal|)"
       R"(\baborted\b|core dumped|dumped core|double free|exit ?code:? -\d|return code = -\d)",
@@ -9284,6 +9290,26 @@ struct MoeRouting {
     }
     return skewed;
   }
+  // The router statistics read in each log (its source), by line number: whether each was skewed.
+  // A line that prints no time (an OOM traceback under srun -l) is placed by them (PLC11): the skew
+  // holds at it when the last statistic above it in its log was skewed.
+  std::map<std::string, std::vector<std::pair<int, bool>>> readings_by_line;
+  bool SkewedAtLine(const std::string& evidence_source) const {
+    const size_t colon = evidence_source.rfind(':');
+    if (colon == std::string::npos) return false;
+    auto it = readings_by_line.find(evidence_source.substr(0, colon));
+    const std::optional<int64_t> number = ParseInt(evidence_source.substr(colon + 1));
+    if (it == readings_by_line.end() || !number) return false;
+    bool skewed = false;
+    for (const auto& [at, sk] : it->second) {
+      if (at <= *number) skewed = sk;  // in line order
+    }
+    return skewed;
+  }
+  // Whether the skew holds at an observation: by its time, else by its line.
+  bool SkewedAt(const Observation& o) const {
+    return o.time_ms != kNoTime ? SkewedAt(o.time_ms) : SkewedAtLine(o.evidence.source);
+  }
 };
 
 // The hot expert is read from the imbalance evidence the beliefs hold (an `expert="4"` label on the
@@ -9295,9 +9321,6 @@ MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, const LogClo
   constexpr double kMoeHotFactor = 4.0;
   static const std::regex kExpertLabel(R"re(\bexpert="(\d{1,4})")re");
   static const std::regex kTokens(R"(\btokens per expert\s*[:=]?\s*\[([\d,\s]{1,2000})\])", std::regex::icase);
-  static const std::regex kArg(
-      R"re(^\s*"?(num_experts|num_moe_experts|expert_model_parallel_size|ep_size|moe_expert_parallel_size|)re"
-      R"re(tensor_model_parallel_size)"?\s*(?:\.{2,}|[:=])?\s*(\d{1,5})\s*,?\s*$)re");
   MoeRouting r;
   bool disagree = false;
   auto sighting = [&](int expert, int64_t t) {
@@ -9337,15 +9360,28 @@ MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, const LogClo
         const bool skewed = sum > 0 && counts[hot] > kMoeHotFactor * sum / static_cast<double>(counts.size());
         if (skewed) sighting(static_cast<int>(hot), when);
         if (when != kNoTime) r.counts_at.emplace_back(when, skewed);
+        r.readings_by_line[log.source].emplace_back(line.number, skewed);
         continue;
       }
-      if (t.find("_size") == std::string::npos && t.find("experts") == std::string::npos) continue;
-      if (!std::regex_search(t, m, kArg)) continue;
-      const int v = std::stoi(m.str(2));
-      const std::string k = m.str(1);
-      if (k == "num_experts" || k == "num_moe_experts") r.num_experts = v;
-      else if (k == "tensor_model_parallel_size") r.tensor_parallel = v;
-      else r.expert_parallel = v;
+      // A router statistic that names its busiest expert ("max/mean = 17.5 (expert 50, ...)"; PLC11).
+      if (t.find("max") != std::string::npos || t.find("median") != std::string::npos) {
+        if (const std::optional<double> ratio = MoeMaxOverMean(t)) {
+          const std::optional<int> busiest = MoeBusiestExpert(t);
+          const bool skewed = *ratio > kMoeHotFactor;
+          if (busiest || !skewed) {  // a skew with no expert named tells nothing of which
+            const int64_t when = LineTimeMs(t, clock);
+            if (skewed) sighting(*busiest, when);
+            if (when != kNoTime) r.counts_at.emplace_back(when, skewed);
+            r.readings_by_line[log.source].emplace_back(line.number, skewed);
+          }
+          continue;
+        }
+      }
+      if (t.find("_size") == std::string::npos && t.find("xperts") == std::string::npos) continue;
+      const MoeArgs a = MoeParallelArgs(t);
+      if (a.num_experts > 0) r.num_experts = a.num_experts;
+      if (a.expert_parallel > 0) r.expert_parallel = a.expert_parallel;
+      if (a.tensor_parallel > 0) r.tensor_parallel = a.tensor_parallel;
     }
   }
   if (disagree) r.hot_expert = -1;
@@ -12543,27 +12579,48 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // (FindRankExitBeforeTimeouts, RG26): the peers wait in a collective the rank that left never
   // joins. A culprit line of rank_process_crash (kFirstSignatureWeight) on that rank's GPU by the
   // rank layout; the timeouts are its symptom (ExplainedBy). Once a case.
-  for (const CaseLog& log : c.logs) {
-    std::vector<int64_t> times;
-    times.reserve(log.lines.size());
-    for (const LogLine& l : log.lines) times.push_back(LineTimeMs(l.text, topo.clock));
-    const RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(LineTexts(log), times, kNoTime);
-    if (!x.found) continue;
-    Observation o = LineEvidence(log, x.line,
-                                 "  [rank " + std::to_string(x.rank) +
-                                     " left on its own exception before the peers' collective timeouts (" +
-                                     log.source + ":" + std::to_string(log.lines[x.timeout_line].number) +
-                                     "): they waited for it]",
-                                 "rank_process_crash", kFirstSignatureWeight, topo.clock, topo.job);
+  // The rank's exception line as rank_process_crash's culprit, on that rank's GPU by the layout.
+  auto add_rank_exit = [&](const CaseLog& log, size_t line, int rank, const std::string& note) {
+    Observation o = LineEvidence(log, line, note, "rank_process_crash", kFirstSignatureWeight, topo.clock, topo.job);
     o.culprit = true;
-    o.hint.rank = x.rank;
-    if (auto it = topo.ranks.find(x.rank); it != topo.ranks.end()) {
+    o.hint.rank = rank;
+    if (auto it = topo.ranks.find(rank); it != topo.ranks.end()) {
       o.hint.node = it->second.node;
       o.hint.gpu = it->second.gpu;
       o.hint.gpu_from_rank = o.hint.gpu >= 0;
     }
     beliefs.Add(std::move(o));
-    break;
+  };
+  std::vector<std::vector<std::string>> log_texts;
+  std::vector<std::vector<int64_t>> log_times;
+  for (const CaseLog& log : c.logs) {
+    log_texts.push_back(LineTexts(log));
+    log_times.emplace_back();
+    log_times.back().reserve(log.lines.size());
+    for (const LogLine& l : log.lines) log_times.back().push_back(LineTimeMs(l.text, topo.clock));
+  }
+  bool rank_exit_found = false;
+  for (size_t g = 0; g < c.logs.size() && !rank_exit_found; ++g) {
+    const CaseLog& log = c.logs[g];
+    const RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(log_texts[g], log_times[g], kNoTime);
+    if (!x.found) continue;
+    add_rank_exit(log, x.line, x.rank,
+                  "  [rank " + std::to_string(x.rank) + kOwnExceptionNote + " before the peers' collective timeouts (" +
+                      log.source + ":" + std::to_string(log.lines[x.timeout_line].number) + "): they waited for it]");
+    rank_exit_found = true;
+  }
+  // The same seen across the case's logs (PLC11, FindRankExitBeforePeerErrors): the rank's exception
+  // in its own stderr, the peers' IB completion errors in the job's output - the errors of the queue
+  // pairs its exit tore down, not a link's.
+  if (!rank_exit_found) {
+    const RankExitBeforePeerErrors x = FindRankExitBeforePeerErrors(log_texts, log_times, kNoTime);
+    if (x.found) {
+      const CaseLog& err = c.logs[x.error_log];
+      add_rank_exit(c.logs[x.log], x.line, x.rank,
+                    "  [rank " + std::to_string(x.rank) + kOwnExceptionNote + "; its peers' network errors (" +
+                        err.source + ":" + std::to_string(err.lines[x.error_line].number) +
+                        ") are its vanished connections]");
+    }
   }
 
   // 3a-pyspy. A `py-spy dump` of a training process whose main thread sits in the DataLoader's
@@ -13394,7 +13451,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   if (beliefs.Score("moe_expert_imbalance") > 0 && beliefs.Score("cuda_oom") > 0 && !explained.count("cuda_oom")) {
     const MoeRouting r = ReadMoeRouting(c, beliefs, topo.clock);
     const int ep = r.expert_parallel, tp = std::max(1, r.tensor_parallel);
-    if (r.hot_expert >= 0 && r.since != kNoTime && ep > 0 && r.num_experts >= ep && r.num_experts % ep == 0 &&
+    if (r.hot_expert >= 0 && (r.since != kNoTime || !r.readings_by_line.empty()) && ep > 0 && r.num_experts >= ep &&
+        r.num_experts % ep == 0 &&
         r.hot_expert < r.num_experts) {
       const int hot_ep = r.hot_expert / (r.num_experts / ep);
       auto holds_hot = [&](const Observation& o) { return o.hint.rank >= 0 && (o.hint.rank / tp) % ep == hot_ep; };
@@ -13403,7 +13461,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const Observation& o : beliefs.observations()) {
         auto it = o.deltas.find("cuda_oom");
         if (it == o.deltas.end() || it->second <= 0 || o.evidence.kind != EvidenceKind::kLog) continue;
-        if (!holds_hot(o) || !r.SkewedAt(o.time_ms)) all_hot = false;
+        if (!holds_hot(o) || !r.SkewedAt(o)) all_hot = false;
         else oom_ranks.insert(o.hint.rank);
       }
       if (all_hot && !oom_ranks.empty()) {
@@ -13415,7 +13473,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           why += std::to_string(rk);
         }
         beliefs.ReattributeWhere("cuda_oom", "moe_expert_imbalance", kExplainedAwayFactor, why,
-                                 [&](const Observation& o) { return holds_hot(o) && r.SkewedAt(o.time_ms); });
+                                 [&](const Observation& o) { return holds_hot(o) && r.SkewedAt(o); });
         explained.insert("cuda_oom");
         std::string thought = "cuda_oom looks like a symptom of moe_expert_imbalance: ";
         thought += why;

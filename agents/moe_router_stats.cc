@@ -1,8 +1,10 @@
 #include "agents/moe_router_stats.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
+#include <string>
 
 #include "core/ascii.h"
 
@@ -62,6 +64,55 @@ std::optional<double> MoeMaxOverMean(const std::string& line) {
                                     R"([^|;]{0,80}?\bcapacity\s*[:=]?\s*)" + kNum);
   if (std::regex_search(t, m, kCapacity)) return Ratio(m.str(1), m.str(2));
   return std::nullopt;
+}
+
+std::optional<int> MoeBusiestExpert(const std::string& line) {
+  if (!MoeMaxOverMean(line)) return std::nullopt;
+  const std::string t = AsciiLower(line);
+  std::smatch m;
+  static const std::regex kAfterMax(R"(\bmax\b[^|;()]{0,60}\(\s*(?:expert|e)\s*[#_]?([0-9]{1,4})\b)");
+  if (std::regex_search(t, m, kAfterMax)) return std::stoi(m.str(1));
+  static const std::regex kBusiest(R"(\b(?:busiest|hottest|most loaded|top)\s+expert\s*[:=#]?\s*([0-9]{1,4})\b)");
+  if (std::regex_search(t, m, kBusiest)) return std::stoi(m.str(1));
+  static const std::regex kExpertValue(std::string(R"(\be(?:xpert)?[_ ]?([0-9]{1,4})\s*[:=]\s*)") + kNum);
+  int best = -1;
+  double most = -1;
+  for (auto it = std::sregex_iterator(t.begin(), t.end(), kExpertValue); it != std::sregex_iterator(); ++it) {
+    const double v = std::strtod((*it)[2].str().c_str(), nullptr);
+    if (v > most) {
+      most = v;
+      best = std::stoi((*it)[1].str());
+    }
+  }
+  if (best >= 0) return best;
+  return std::nullopt;
+}
+
+MoeArgs MoeParallelArgs(const std::string& line) {
+  MoeArgs out;
+  if (line.size() > 4000) return out;
+  std::string t = AsciiLower(line);
+  if (t.find("expert") == std::string::npos && t.find("ep_size") == std::string::npos &&
+      t.find("parallel") == std::string::npos && t.find("ep-size") == std::string::npos) {
+    return out;
+  }
+  // Hyphens inside a name ("--num-experts") read as underscores; a leading "--" stays a separator.
+  for (size_t i = 1; i + 1 < t.size(); ++i) {
+    if (t[i] == '-' && std::isalpha(static_cast<unsigned char>(t[i - 1])) && std::isalpha(static_cast<unsigned char>(t[i + 1]))) {
+      t[i] = '_';
+    }
+  }
+  static const std::regex kArg(
+      R"re((?:^|[^\w])(num_experts|num_moe_experts|expert_model_parallel_size|ep_size|moe_expert_parallel_size|)re"
+      R"re(tensor_model_parallel_size)(?![\w])['"]?\s*(?:\.{2,}|[:=])?\s*([0-9]{1,5})(?![\w.]))re");
+  for (auto it = std::sregex_iterator(t.begin(), t.end(), kArg); it != std::sregex_iterator(); ++it) {
+    const int v = std::stoi((*it)[2].str());
+    const std::string k = (*it)[1].str();
+    if (k == "num_experts" || k == "num_moe_experts") out.num_experts = v;
+    else if (k == "tensor_model_parallel_size") out.tensor_parallel = v;
+    else out.expert_parallel = v;
+  }
+  return out;
 }
 
 }  // namespace vigil

@@ -22,4 +22,25 @@ namespace vigil {
 // own "tokens per expert [..]" reader reads it). Lines over 4000 bytes are not read.
 std::optional<double> MoeMaxOverMean(const std::string& line);
 
+// The busiest expert's index when `line` is a router statistic MoeMaxOverMean reads and names it
+// (PLC11): "max/mean = 17.5 (expert 50, ...)" and "max 41.7% (expert 17)" (the first parenthesis
+// after the max), "busiest expert 22" / "hottest expert: 22", or the largest of "e7=31.0 e41=24.0";
+// nullopt otherwise (an expert named before the max is the least loaded one, not read).
+std::optional<int> MoeBusiestExpert(const std::string& line);
+
+// An MoE job's parallel sizes as its launcher or trainer prints them; 0 for a size the line does not
+// state. One argument a line (Megatron's "  num_experts ........ 8", DeepSpeed's "\"ep_size\": 8,")
+// or several on one line (PLC11): "arguments: num_experts=64 expert_model_parallel_size=16",
+// "Namespace(num_moe_experts=32, ...)", Megatron's flags "--num-experts 16
+// --expert-model-parallel-size 4". Names: num_experts / num_moe_experts; expert_model_parallel_size /
+// ep_size / moe_expert_parallel_size; tensor_model_parallel_size (hyphens read as underscores). A
+// name that only begins another argument's ("num_experts_per_tok") is not it. Lines over 4000 bytes
+// are not read.
+struct MoeArgs {
+  int num_experts = 0;
+  int expert_parallel = 0;
+  int tensor_parallel = 0;
+};
+MoeArgs MoeParallelArgs(const std::string& line);
+
 }  // namespace vigil

@@ -25,10 +25,10 @@ bool IsTimeout(const std::string& line) {
   return line.size() <= 4000 && std::regex_search(line, kTimeout);
 }
 
-}  // namespace
-
-RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
-                                                  const std::vector<int64_t>& times_ms, int64_t no_time) {
+// Each rank's own exception of the training code in `lines` (rank -> its line), as
+// FindRankExitBeforeTimeouts reads them; nullopt when a rank's traceback ends in an exception of
+// another category (the communication, CUDA, a file system: another reader's).
+std::optional<std::map<int, size_t>> OwnExceptions(const std::vector<std::string>& lines) {
   // The last line of a traceback: an exception's name (dotted module path allowed) and its message.
   static const std::regex kException(R"(^(?:[A-Za-z_]\w*\.)*([A-Z]\w*(?:Error|Exception))(?::\s.*)?$)");
   static const std::regex kNotOwn(
@@ -52,11 +52,28 @@ RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>
     std::smatch m;
     if (!traceback[l->first] || !std::regex_match(body, m, kException)) continue;
     traceback[l->first] = false;
-    if (std::regex_match(m.str(1), kNotOwn) || std::regex_search(body, kOtherCategory)) return {};
+    if (std::regex_match(m.str(1), kNotOwn) || std::regex_search(body, kOtherCategory)) return std::nullopt;
     raised.emplace(l->first, i);
   }
-  if (raised.size() != 1) return {};
-  const auto [rank, at] = *raised.begin();
+  return raised;
+}
+
+// An IB / network completion error as a peer of a vanished process prints it.
+bool IsPeerNetError(const std::string& line) {
+  static const std::regex kPeer(
+      R"(Got completion from peer|IBV_WC_RETRY_EXC_ERR|transport retry counter exceeded|ncclRemoteError|)"
+      R"(remote process exited or there was a network error)",
+      std::regex::icase);
+  return line.size() <= 4000 && std::regex_search(line, kPeer);
+}
+
+}  // namespace
+
+RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
+                                                  const std::vector<int64_t>& times_ms, int64_t no_time) {
+  const std::optional<std::map<int, size_t>> raised = OwnExceptions(lines);
+  if (!raised || raised->size() != 1) return {};
+  const auto [rank, at] = *raised->begin();
   RankExitBeforeTimeouts out;
   bool any = false;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -77,6 +94,53 @@ RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>
   out.found = true;
   out.rank = rank;
   out.line = at;
+  return out;
+}
+
+RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,
+                                                      const std::vector<std::vector<int64_t>>& times_ms,
+                                                      int64_t no_time) {
+  RankExitBeforePeerErrors out;
+  int rank = -1;
+  for (size_t g = 0; g < logs.size(); ++g) {
+    const std::optional<std::map<int, size_t>> raised = OwnExceptions(logs[g]);
+    if (!raised) return {};
+    for (const auto& [r, line] : *raised) {
+      if (rank >= 0 && r != rank) return {};  // two ranks raising: no single rank left first
+      if (rank < 0) {
+        rank = r;
+        out.log = g;
+        out.line = line;
+      }
+    }
+  }
+  if (rank < 0) return {};
+  auto time_of = [&](size_t g, size_t i) {
+    return g < times_ms.size() && i < times_ms[g].size() ? times_ms[g][i] : no_time;
+  };
+  const int64_t tx = time_of(out.log, out.line);
+  bool any = false;
+  for (size_t g = 0; g < logs.size(); ++g) {
+    for (size_t i = 0; i < logs[g].size(); ++i) {
+      if (!IsPeerNetError(logs[g][i])) continue;
+      std::optional<std::pair<int, std::string>> l = Labelled(logs[g][i]);
+      if (l && l->first == rank) return {};  // the rank itself saw the network fail: not one that left
+      const int64_t te = time_of(g, i);
+      if (te != no_time && tx != no_time) {
+        if (tx > te) return {};
+      } else if (g == out.log && i < out.line) {
+        return {};
+      }
+      if (!any) {
+        out.error_log = g;
+        out.error_line = i;
+      }
+      any = true;
+    }
+  }
+  if (!any) return {};
+  out.found = true;
+  out.rank = rank;
   return out;
 }
 

@@ -28,4 +28,24 @@ struct RankExitBeforeTimeouts {
 RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
                                                   const std::vector<int64_t>& times_ms, int64_t no_time);
 
+// The same rank's exception seen from its peers' side of the network (PLC11): the peers' IB
+// completion errors ("NET/IB : Got completion from peer ... IBV_WC_RETRY_EXC_ERR(12)", "transport
+// retry counter exceeded", ncclRemoteError, "remote process exited or there was a network error")
+// are what ranks print when the queue pairs of a process that exited vanish (the pack's
+// pack-rank-python-exception). Read over all of a case's logs (the rank's own stderr beside the
+// job's output): exactly one rank raising an exception of the training code (as above) in them all,
+// no rank raising one of another category, and at least one peer error line not labelled with that
+// rank. Order: when the exception and a peer error both print a time, the exception must not be
+// later; in one log untimed, it must come first by line; across logs untimed, nothing orders them
+// and the exception stands (a peer's network error raises no IndexError in the rank's data code).
+struct RankExitBeforePeerErrors {
+  bool found = false;
+  int rank = -1;
+  size_t log = 0, line = 0;              // the exception's log (index into `logs`) and line
+  size_t error_log = 0, error_line = 0;  // the first peer error's
+};
+RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,
+                                                      const std::vector<std::vector<int64_t>>& times_ms,
+                                                      int64_t no_time);
+
 }  // namespace vigil
