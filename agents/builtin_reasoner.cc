@@ -67,6 +67,7 @@
 #include <regex>
 #include <set>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 #include <string_view>
 #include <tuple>
@@ -2307,6 +2308,42 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
     TimeSeries copy = series[i];
     copy.name = it->second;
     series.push_back(std::move(copy));
+  }
+  // An InfiniBand error counter exported as one series with the error's kind in a label
+  // (`node_infiniband_port_errors_total{error="symbol"}`, `{type="SymbolErrorCounter"}`) is the
+  // pack's named counter of that kind (PLC11, holdout9 z020: a port counting ten thousand symbol
+  // errors was no evidence). Kinds that are no link error (VL15 drops, discards) are not read.
+  static const std::map<std::string, std::string> kIbKinds = {
+      {"symbol", "node_infiniband_symbol_error_total"},
+      {"linkdowned", "node_infiniband_link_downed_total"},
+      {"linkerrorrecovery", "node_infiniband_link_error_recovery_total"},
+      {"portrcv", "node_infiniband_port_errors_received_total"},
+      {"received", "node_infiniband_port_errors_received_total"},
+      {"rcv", "node_infiniband_port_errors_received_total"},
+      {"locallinkintegrity", "node_infiniband_local_link_integrity_errors_total"},
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& name = series[i].name;
+    if (name != "node_infiniband_port_errors_total" && name != "node_infiniband_errors_total") continue;
+    for (const char* key : {"error", "type", "counter"}) {
+      auto label = series[i].labels.find(key);
+      if (label == series[i].labels.end()) continue;
+      std::string kind;  // letters only, lower case, without a trailing "counter" / "errors" / "error"
+      for (char ch : label->second) {
+        if (std::isalpha(static_cast<unsigned char>(ch))) kind += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+      for (const char* tail : {"counter", "errors", "error"}) {
+        const size_t len = std::strlen(tail);
+        if (kind.size() > len && kind.compare(kind.size() - len, len, tail) == 0) kind.erase(kind.size() - len);
+      }
+      auto it = kIbKinds.find(kind);
+      if (it == kIbKinds.end()) continue;
+      TimeSeries copy = series[i];
+      copy.name = it->second;
+      copy.labels.erase(key);
+      series.push_back(std::move(copy));
+      break;
+    }
   }
 }
 

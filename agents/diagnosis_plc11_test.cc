@@ -7,6 +7,8 @@
 //   2. One rank's own exception of the training code in its stderr, its peers' IB completion errors
 //      (retry exceeded, status 12) in the job's output: the rank left, its queue pairs vanished - the
 //      crash on that rank's GPU, not a link (rank_exit.h, FindRankExitBeforePeerErrors).
+//   3. An InfiniBand error counter exported as one series with the error's kind in a label
+//      (`node_infiniband_port_errors_total{error="symbol"}`) is read as the pack's named counter.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -81,7 +83,50 @@ Json PeerErrorsCase(const std::string& exception) {
                        Json::array({Log("ib-c01/slurm.out", out), own}));
 }
 
+// An alert-and-metrics case on 2 nodes: `name`{`key`=`kind`} per HCA, mlx5_1 of ib-b2 rising from
+// 100 to ~10,000 over 20 minutes, the others flat at 2.
+Json IbErrorKindCase(const std::string& name, const std::string& key, const std::string& kind) {
+  Json metrics = Json::array();
+  const int64_t t0 = 1788000000000;
+  for (const char* node : {"ib-b1", "ib-b2"}) {
+    for (const char* dev : {"mlx5_0", "mlx5_1"}) {
+      const bool bad = std::string(node) == "ib-b2" && std::string(dev) == "mlx5_1";
+      Json samples = Json::array();
+      for (int i = 0; i <= 40; ++i) samples.push_back(Json::array({t0 + 30000LL * i, bad ? 100 + 250 * i : 2}));
+      metrics.push_back({{"name", name},
+                         {"labels", {{"instance", node}, {"device", dev}, {"port", "1"}, {key, kind}}},
+                         {"samples", std::move(samples)}});
+    }
+  }
+  Json j = Json::object();
+  j["id"] = "plc11-ib-kind";
+  j["alert"] = {{"labels", {{"alertname", "NCCLBusBandwidthLow"}, {"job", "pretrain-7b"}}},
+                {"annotations", {{"summary", "pretrain-7b all-reduce bus bandwidth is low"}}},
+                {"startsAt", "2026-08-29T11:00:00Z"}};
+  j["logs"] = Json::array();
+  j["metrics"] = std::move(metrics);
+  j["probes"] = Json::object();
+  j["topology"] = {{"nodes", Json::array({"ib-b1", "ib-b2"})}, {"gpus_per_node", 8}};
+  return j;
+}
+
 }  // namespace
+
+TEST_CASE("plc11: an IB error counter with its kind in a label is read as the named counter") {
+  // dc8fe134: no IB evidence from it (the pack names node_infiniband_symbol_error_total).
+  Diagnosis d = testing::RunJsonWithPack(IbErrorKindCase("node_infiniband_port_errors_total", "error", "symbol"));
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component == "ib-b2/mlx5_1");
+  // Twins: the kind under `type`, written as the counter's name in perfquery ("SymbolErrorCounter").
+  d = testing::RunJsonWithPack(IbErrorKindCase("node_infiniband_errors_total", "type", "SymbolErrorCounter"));
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component == "ib-b2/mlx5_1");
+  // Near misses: a kind that is no link error (VL15 drops); another exporter's counter of the same label.
+  d = testing::RunJsonWithPack(IbErrorKindCase("node_infiniband_port_errors_total", "error", "vl15_dropped"));
+  CHECK(d.root_cause != "ib_link_failure");
+  d = testing::RunJsonWithPack(IbErrorKindCase("node_disk_io_errors_total", "error", "symbol"));
+  CHECK(d.root_cause != "ib_link_failure");
+}
 
 TEST_CASE("plc11: FindRankExitBeforePeerErrors - one rank's exception, the peers' IB errors in another log") {
   const std::vector<std::string> own = {"[rank9]: Traceback (most recent call last):",
