@@ -12,7 +12,9 @@ expect() {  # expect NAME CONDITION-RESULT
 # The bundled sample: each planted incident gives its alerts (time the alert became pending, rule,
 # series; data/samples/README.md lists them), nothing else fires: the input stall on the job's 8
 # GPUs and its throughput (counter and gauge), the straggler on rank 5's compute time, the 7 ranks
-# waiting for it in the all-reduce and the throughput, then thermal, leak, Xid, loss, exporter.
+# waiting for it in the all-reduce and the throughput, then thermal (the temperature, and the SW
+# thermal slowdown bit of the clock-event reasons the sample carries since 2026-12-04, REV3), leak,
+# Xid, loss, exporter.
 # The DCGM series carry dcgm-exporter's labels (Hostname, gpu, the scrape job "dcgm-exporter"; since
 # 2026-12-01, data/rules/README.md "Labels"; before: node, gpu).
 "$VIGIL" detect --rules data/rules/gpu_training.rules --data csv:data/samples/training_telemetry.csv \
@@ -47,6 +49,7 @@ cat > "$TMP/want.txt" <<'EOF'
 08:50:00 ThroughputDropGauge tokens_per_s
 08:50:15 ThroughputDrop tokens_total
 09:13:30 GpuThermalExcursion DCGM_FI_DEV_GPU_TEMP{Hostname="node-1",gpu="3",job="dcgm-exporter"}
+09:16:00 GpuThermalSlowdown DCGM_FI_DEV_CLOCK_THROTTLE_REASONS{Hostname="node-1",gpu="3",job="dcgm-exporter"}
 09:29:00 GpuMemoryGrowth DCGM_FI_DEV_FB_USED{Hostname="node-0",gpu="2",job="dcgm-exporter"}
 09:35:00 GpuXidError DCGM_FI_DEV_XID_ERRORS{Hostname="node-1",gpu="5",job="dcgm-exporter"}
 09:40:00 LossSpike train_loss
@@ -54,15 +57,15 @@ cat > "$TMP/want.txt" <<'EOF'
 EOF
 if cmp -s "$TMP/want.txt" "$TMP/got.txt"; then passed=$((passed + 1)); else
   echo "FAIL sample alerts (want < > got):"; diff "$TMP/want.txt" "$TMP/got.txt"; fail=$((fail + 1)); fi
-expect "explanations recorded" "$(grep -c '"terms":\[{"expr"' "$TMP/alerts.jsonl" | grep -qx 25; echo $?)"
+expect "explanations recorded" "$(grep -c '"terms":\[{"expr"' "$TMP/alerts.jsonl" | grep -qx 26; echo $?)"
 # U2: a summary is read by a person: no number in scientific notation (ThroughputDrop's began with the
 # token counter, "3.7859e+08 tokens so far; 176508 tokens/s vs usual 314597"), and the rate's window named.
 expect "summaries without scientific notation" "$(! grep -qE '"summary":"[^"]*[0-9]e[+-][0-9]' "$TMP/alerts.jsonl"; echo $?)"
 expect "ThroughputDrop's summary: tokens/s over the last minute" \
   "$(grep '"rule":"ThroughputDrop"' "$TMP/alerts.jsonl" | grep -cE '"summary":"[0-9.]+ tokens/s over the last minute vs usual [0-9.]+"' | grep -qx 2; echo $?)"
-expect "summary on stderr" "$(grep -q '16 rule(s) over 75 series, 24420 points: 25 alert(s)' "$TMP/stderr"; echo $?)"
+expect "summary on stderr" "$(grep -q '16 rule(s) over 91 series, 28230 points: 26 alert(s)' "$TMP/stderr"; echo $?)"
 expect "flags header" "$(head -1 "$TMP/flags.csv" | grep -qx 'series,timestamp,flag'; echo $?)"
-expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 24420 ]; echo $?)"
+expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 28230 ]; echo $?)"
 expect "some points flagged" "$(grep -q ',1$' "$TMP/flags.csv"; echo $?)"
 
 # Deterministic output.

@@ -5,7 +5,8 @@ known times:
 
   input stall (data loader starved)              08:20-08:26  every rank waits ~800 ms a step
   rank 5 (node-1, gpu 1) becomes a straggler     08:50-09:15  its compute_ms x1.6
-  node-1 gpu 3 thermal excursion                 09:10-09:25  DCGM_FI_DEV_GPU_TEMP up to ~93 C
+  node-1 gpu 3 thermal excursion                 09:10-09:25  DCGM_FI_DEV_GPU_TEMP up to ~93 C,
+                                                              SW thermal slowdown (0x20) from 90 C
   rank 2 (node-0, gpu 2) GPU memory leak         09:27-09:33  DCGM_FI_DEV_FB_USED +20 MiB/s
   node-1 gpu 5 Xid 79 (GPU fell off the bus)     09:35        DCGM_FI_DEV_XID_ERRORS 0 -> 79
   loss spike                                     09:40        train_loss x3 for two steps
@@ -27,8 +28,8 @@ compute 27 -> 45 ms, the other rank's all-reduce 3.7 -> 40 ms, step 38 -> 71 ms 
 
 Step metrics (per rank: step_time_ms, compute_ms, allreduce_ms) and the job's train_loss,
 tokens_total (a counter, as a Prometheus exporter gives it) and tokens_per_s (the gauge a
-trainer logs) every 15 s; DCGM per GPU every 30 s: temperature and the last Xid for all 8 GPUs
-of each node, utilisation and memory used for the job's 4 GPUs of each node.
+trainer logs) every 15 s; DCGM per GPU every 30 s: temperature, the clock-event reasons and the
+last Xid for all 8 GPUs of each node, utilisation and memory used for the job's 4 GPUs of each node.
 
 Labels as each source names them once Prometheus has scraped it (data/rules/README.md,
 "Labels"): the trainer's series carry job (the training job), node and rank, and gpu (its
@@ -110,6 +111,7 @@ for t in range(START, END, 15):
 # GPU temperature per GPU, every 30 s; gpu 6 of node-1 stops reporting at 09:45. The job's GPUs
 # (0-3 of each node) cool by ~12 C while the input stall leaves them idle most of the time.
 rng = random.Random(20261121)
+temp_at = {}  # (t, node, gpu) -> the temperature written, for the clock-event reasons below
 for t in range(START, END, 30):
     m = minute(t)
     for node in ("node-0", "node-1"):
@@ -122,6 +124,7 @@ for t in range(START, END, 30):
             if node == "node-1" and gpu == 3 and 70 <= m < 85:
                 temp += min(25, (m - 70) * 4)  # cooling fault: ramps up, then plateaus
             add_dcgm(t, "DCGM_FI_DEV_GPU_TEMP", round(temp, 1), node, gpu)
+            temp_at[(t, node, gpu)] = round(temp, 1)
 
 # GPU utilisation (NVML's busy share of its last sample period, read every 30 s) of the job's
 # GPUs: ~98% while training (also while waiting for a straggler: NCCL kernels spin); during the
@@ -157,6 +160,23 @@ for t in range(START, END, 30):
                 continue
             xid = 79 if node == "node-1" and gpu == 5 and minute(t) >= 95 else 0
             add_dcgm(t, "DCGM_FI_DEV_XID_ERRORS", xid, node, gpu)
+
+# Clock-event reasons per GPU (dcgm-exporter 3.x's DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: NVML's bitmask
+# of why the clocks are below their maximum; data/rules/gpu_training.rules reads it), every 30 s, for
+# the GPUs the temperature has: the job's GPUs at their power limit under the load, SW power cap
+# 0x4 (what an H200 showed in 60 of 60 samples under a BF16 GEMM load: data/rules/gpu_training.rules),
+# nothing while the input stall leaves them waiting, the 4 GPUs with no job idle (0x1); node-1 gpu 3
+# adds SW thermal slowdown (0x20) while at 90 C or more during its cooling fault.
+for t in range(START, END, 30):
+    m = minute(t)
+    for node in ("node-0", "node-1"):
+        for gpu in range(8):
+            if (t, node, gpu) not in temp_at:
+                continue
+            bits = 0x1 if gpu >= 4 else 0x0 if stalled(m) else 0x4
+            if temp_at[(t, node, gpu)] >= 90:
+                bits |= 0x20
+            add_dcgm(t, "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", bits, node, gpu)
 
 # Training loss every 15 s: a slow decay with noise and one spike.
 rng = random.Random(20261123)
