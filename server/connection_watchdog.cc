@@ -250,6 +250,18 @@ bool ConnectionWatchdog::Late(const Conn& c, int64_t now) const {
   return !c.cut && (header_late || body_late);
 }
 
+bool ConnectionWatchdog::ToCut(const Conn& c, int64_t now) const {
+  return Late(c, now) || (draining_ && !c.cut && !c.in_request);
+}
+
+int ConnectionWatchdog::Drain() {
+  {
+    std::lock_guard lock(mu_);
+    draining_ = true;
+  }
+  return ScanOnce();
+}
+
 int ConnectionWatchdog::ScanOnce() {
   struct Found {
     int fd;
@@ -293,7 +305,7 @@ int ConnectionWatchdog::ScanOnce() {
       // server_test's BODY-trickling case cut its /healthz, 1 run in 4 at load 5). A queued slow
       // client (part of a header) keeps its clock: it is cut as soon as a thread has read it.
       if (!c.in_request && f.header_waiting) c.clock_ms = now;
-      if (Late(c, now)) late.push_back(f);
+      if (ToCut(c, now)) late.push_back(f);
     }
     // Closed ones go after two scans without them (an entry a request made before any scan saw
     // its connection gets that long to be seen).
@@ -334,7 +346,7 @@ int ConnectionWatchdog::ScanOnce() {
         std::lock_guard lock(mu_);
         auto it = conns_.find(f.key);
         if (it == conns_.end() || it->second.inode != f.inode) return false;
-        if (cut_now && !Late(it->second, NowMs())) return false;
+        if (cut_now && !ToCut(it->second, NowMs())) return false;
         it->second.cut = cut_now;
         if (reader >= 0 && cut_now && !it->second.in_request) {
           cut_readers_[reader] = CutReader{f.fd, f.inode};
@@ -356,7 +368,14 @@ int ConnectionWatchdog::ScanOnce() {
         if (header_phase && BytesReceived(dup) != 0) reader = ThreadReading(f.fd, &reader_files_read_);
       }
       if (!waiting && mark(true)) {
-        if (shutdown(dup, SHUT_RDWR) == 0) {
+        // Draining, the read side only: a request whose header was read just before this (its
+        // RequestStarted not yet called) still gets its answer written.
+        bool draining = false;
+        {
+          std::lock_guard lock(mu_);
+          draining = draining_;
+        }
+        if (shutdown(dup, draining ? SHUT_RD : SHUT_RDWR) == 0) {
           ++cut;
           if (options_.on_cut) options_.on_cut();
         } else {

@@ -93,6 +93,15 @@ class ConnectionWatchdog {
   static void HandlerStarted();
   // Walks the descriptors once (what the thread does every scan_ms); the number cut.
   int ScanOnce();
+  // The server is stopping (httplib's stop() closed the listener): from now on every connection
+  // between requests with no byte of a next request waiting is cut at once (shutdown(2) of its
+  // read side: its thread, waiting up to the keep-alive timeout for a next request that will not
+  // be served, ends now; an answer still being written is not cut off), whatever its clock; a
+  // request being served, and bytes sent and waiting for a thread, are left to finish. Walks the
+  // descriptors once now (ScanOnce); the thread's scans keep doing it. The number cut.
+  // REV3, 2026-12-04: SIGTERM took up to 3.7 s with Prometheus scraping vigil serve: its idle
+  // keep-alive connection held a thread of httplib's until the keep-alive timeout (5 s).
+  int Drain();
   // Threads' /proc/self/task/TID/syscall files read so far looking for a header-phase cut's
   // reader (the cost of the matching: up to every thread's per cut; tests read it).
   int64_t ReaderFilesRead() const { return reader_files_read_.load(); }
@@ -108,6 +117,8 @@ class ConnectionWatchdog {
     int misses = 0;  // scans in a row that did not find it
     bool cut = false;  // shut down already (its thread has not closed it yet): not cut nor counted again
   };
+  // Late, or between requests while draining (Drain). Under mu_.
+  bool ToCut(const Conn& c, int64_t now) const;
   // Past its header deadline (between requests) or its body deadline (a body still being read),
   // and not cut yet. Under mu_.
   bool Late(const Conn& c, int64_t now) const;
@@ -124,6 +135,7 @@ class ConnectionWatchdog {
   std::atomic<int64_t> reader_files_read_{0};
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool draining_ = false;  // Drain() was called; under mu_
   std::thread thread_;
 };
 

@@ -14,6 +14,10 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 #include <chrono>
 #include <thread>
 
@@ -320,6 +324,51 @@ TEST_CASE("HttpApi: a POST whose handler runs past --request-timeout is answered
   auto m = c.Get("/metrics");
   REQUIRE(m);
   CHECK(m->body.find("vigil_http_connections_cut_total 0") != std::string::npos);
+}
+
+// REV3, 2026-12-04: SIGTERM of `vigil serve` took up to 3.7 s with Prometheus scraping it: httplib's
+// stop() closes the listener, then waits for its threads, and a thread on an idle keep-alive
+// connection waits out the keep-alive timeout (5 s; 30 s here) for a next request. Stop() now cuts
+// the idle connections (ConnectionWatchdog::Drain); a request in flight is answered.
+TEST_CASE("HttpApi: Stop() with idle keep-alive connections returns without waiting out the keep-alive timeout; "
+          "a request in flight is answered (REV3)") {
+  TestServer server(/*queue_max=*/100, /*with_parser=*/false, /*max_body=*/HttpApiOptions().max_body,
+                    /*read_timeout_s=*/10, /*keep_alive_timeout_s=*/30, [](WatchedRoutes s) {
+                      s.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+                        res.set_content("done", "text/plain");
+                      });
+                    });
+  // Three scrapers' keep-alive connections, each idle after one answer.
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 3; ++i) {
+    idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", server.api->port()));
+    idle.back()->set_keep_alive(true);
+    idle.back()->set_read_timeout(10, 0);
+    auto r = idle.back()->Get("/metrics");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  std::optional<int> slow_status;
+  std::string slow_body;
+  std::thread slow([&] {
+    httplib::Client c("127.0.0.1", server.api->port());
+    c.set_read_timeout(10, 0);
+    if (auto r = c.Get("/slow")) {
+      slow_status = r->status;
+      slow_body = r->body;
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the slow request is in its handler
+  const auto t0 = Clock::now();
+  server.api->Stop();
+  const double took = Since(t0);
+  slow.join();
+  MESSAGE("Stop() took " << took << " s (keep-alive timeout 30 s, a 1.5 s request in flight)");
+  CHECK(took < 15.0);  // before: 30 s and more, the keep-alive timeout
+  REQUIRE(slow_status.has_value());
+  CHECK(*slow_status == 200);
+  CHECK(slow_body == "done");
 }
 
 TEST_CASE("ConnectionWatchdog: a request's body phase is cut after request_timeout_ms; its handler's time is not") {

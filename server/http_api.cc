@@ -442,9 +442,17 @@ void HttpApi::Stop() {
   stop_requested_ = true;
   // httplib's stop() does nothing before its accept loop has started, so a Stop() right after
   // Run() began would be lost: repeat it until Run has returned.
+  // Once stopped, the connections idle between requests are cut every 100 ms (the watchdog's
+  // Drain): httplib's threads otherwise wait out the keep-alive timeout on them before Run returns
+  // (REV3: SIGTERM took up to 3.7 s with Prometheus scraping). Requests being served finish.
+  auto next_drain = std::chrono::steady_clock::now();
   while (running_) {
     server_->stop();
     if (!running_) break;
+    if (watchdog_ && std::chrono::steady_clock::now() >= next_drain) {
+      watchdog_->Drain();
+      next_drain = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
