@@ -9,6 +9,7 @@
 #include "agents/node_names.h"
 #include "core/parse.h"
 #include "core/ascii.h"
+#include "core/time_util.h"
 
 namespace vigil {
 namespace {
@@ -70,6 +71,17 @@ std::optional<double> ValueAt(const TimeSeries& s, int64_t at_ms) {
     if (at_ms > 0 && s.timestamps_ms[i] > at_ms) continue;
     if (at_ms > 0 && at_ms - s.timestamps_ms[i] > kFreshMs) return std::nullopt;
     if (std::isfinite(s.values[i])) return s.values[i];
+  }
+  return std::nullopt;
+}
+
+// The last finite sample after `at_ms` (its time, its value); none when at_ms <= 0 or no sample
+// is after it. The reading an engineer compares with the alert's time: the last the diagnosis read.
+std::optional<std::pair<int64_t, double>> LastAfter(const TimeSeries& s, int64_t at_ms) {
+  if (at_ms <= 0) return std::nullopt;
+  for (size_t i = s.size(); i-- > 0;) {
+    if (s.timestamps_ms[i] <= at_ms) return std::nullopt;
+    if (std::isfinite(s.values[i])) return std::make_pair(s.timestamps_ms[i], s.values[i]);
   }
   return std::nullopt;
 }
@@ -299,6 +311,50 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
     r.heat_text = what;
   } else {
     r.heat_text = what;
+  }
+  // The time of these readings, and the last ones read when they differ materially (5 C, a thermal
+  // or power-brake bit set or cleared, a tenth of the clock): an engineer reading the answer after
+  // the GPU cooled must not take the alert's time for now, nor now for the alert's time (REV3,
+  // 2026-12-04: "GPU 5 at 55 C, clock-event reasons 0x20" was read as the state after it cooled).
+  if (!r.heat_text.empty() && at_ms > 0) {
+    std::string later;
+    bool differs = false;
+    int64_t later_ms = 0;
+    auto add = [&](const std::string& text, int64_t t) {
+      later += later.empty() ? "" : ", ";
+      later += text;
+      later_ms = std::max(later_ms, t);
+    };
+    if (r.temp != nullptr) {
+      if (auto l = LastAfter(*r.temp, at_ms)) {
+        add(Num(l->second) + " C", l->first);
+        differs = differs || std::fabs(l->second - r.temp_now) >= 5;
+      }
+    }
+    if (r.reasons != nullptr) {
+      auto l = LastAfter(*r.reasons, at_ms);
+      if (l && l->second >= 0 && l->second <= 4294967295.0 && l->second == std::floor(l->second)) {
+        const auto bits = static_cast<int64_t>(l->second);
+        char text[48];
+        std::snprintf(text, sizeof text, "clock-event reasons 0x%llx", static_cast<unsigned long long>(bits));
+        add(text, l->first);
+        differs = differs || ((bits & 0x60) != 0) != ((r.reason_bits & 0x60) != 0) ||
+                  ((bits & 0x80) != 0) != ((r.reason_bits & 0x80) != 0);
+      }
+    }
+    if (r.clock != nullptr) {
+      if (auto l = LastAfter(*r.clock, at_ms)) {
+        add("SM clock " + Num(l->second) + " MHz", l->first);
+        differs = differs || std::fabs(l->second - r.clock_now) >= 0.1 * std::max(r.clock_now, 1.0);
+      }
+    }
+    r.heat_text += " (read at " + FormatRfc3339Ms(at_ms) + ", the alert's startsAt";
+    if (r.reasons != nullptr) {
+      r.heat_text += "; the reasons from " + std::to_string(kReasonsBeforeMs / 60000) + " min before it to " +
+                     std::to_string(kReasonsAfterMs / 60000) + " min after";
+    }
+    r.heat_text += ")";
+    if (differs) r.heat_text += "; " + later + " at " + FormatRfc3339Ms(later_ms) + ", the last sample read";
   }
   // Harmless: no throttle bit (the SW power cap's too: a lowered limit caps clocks, realistic12
   // rl12-09), the clock at its best, no timing behind.

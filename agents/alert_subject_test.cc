@@ -97,5 +97,40 @@ TEST_CASE("alert subject: heat read from the reasons and the clock") {
   CHECK(read({88, 89}, {}, {}).heat == SubjectHeat::kUnread);
 }
 
+// REV3, 2026-12-04: the heat sentence gave no time, so "GPU 5 at 55 C, clock-event reasons 0x20" was
+// read as the GPU's state now. It says the time read (the alert's startsAt) and, when the last
+// sample read differs materially (5 C, a thermal or brake bit, a tenth of the clock), that too.
+TEST_CASE("alert subject: the heat sentence says when it was read, and the last reading when it differs (REV3)") {
+  Labels g = {{"Hostname", "n-1"}, {"gpu", "5"}};
+  // Samples at 1 s, 2 s, 3 s (Ts); the alert's startsAt at 2 s.
+  auto read = [&](std::vector<double> temp, std::vector<double> reasons, std::vector<double> clock, int64_t at_ms) {
+    std::vector<TimeSeries> s;
+    s.push_back(Ts("DCGM_FI_DEV_GPU_TEMP", g, temp));
+    if (!reasons.empty()) s.push_back(Ts("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", g, reasons));
+    if (!clock.empty()) s.push_back(Ts("DCGM_FI_DEV_SM_CLOCK", g, clock));
+    return ReadAlertSubject(SubjectOfAlert(g), at_ms, s).heat_text;
+  };
+  // Cooled after the alert: both readings, each with its time.
+  const std::string cooled = read({88, 91, 55}, {32, 32, 0}, {}, 2000);
+  CHECK(cooled.find("n-1 GPU 5 at 91 C, clock-event reasons 0x20 (thermal slowdown): the GPU's clocks are cut for its "
+                    "temperature (read at 1970-01-01T00:00:02Z, the alert's startsAt; the reasons from 10 min before it "
+                    "to 5 min after); 55 C, clock-event reasons 0x0 at 1970-01-01T00:00:03Z, the last sample read") !=
+        std::string::npos);
+  // Its twins: the temperature alone, the bit alone, the clock alone.
+  CHECK(read({88, 91, 84}, {}, {}, 2000).find("; 84 C at 1970-01-01T00:00:03Z, the last sample read") != std::string::npos);
+  CHECK(read({88, 89, 88}, {32, 32, 0}, {}, 2000).find("; 88 C, clock-event reasons 0x0 at 1970-01-01T00:00:03Z") !=
+        std::string::npos);
+  CHECK(read({88, 89, 89}, {0, 0, 0}, {1980, 1400, 1980}, 2000).find("SM clock 1980 MHz at 1970-01-01T00:00:03Z, the last sample read") !=
+        std::string::npos);
+  // No material change: the time only.
+  const std::string same = read({88, 91, 89}, {32, 32, 32}, {}, 2000);
+  CHECK(same.find("(read at 1970-01-01T00:00:02Z, the alert's startsAt") != std::string::npos);
+  CHECK(same.find("last sample read") == std::string::npos);
+  // No startsAt (the last sample of each series is read): no time to give, nothing later.
+  const std::string untimed = read({88, 91, 55}, {32, 32, 0}, {}, 0);
+  CHECK(untimed.find("read at") == std::string::npos);
+  CHECK(untimed.find("last sample read") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -11919,7 +11919,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       const bool untimed = PastedReadingWithoutTime(c, *h.series, h.time_ms);
       o.evidence.detail = s.pattern + (untimed ? " held in the pasted reading" : " held at ");
       if (!untimed) o.evidence.detail += FormatRfc3339Ms(h.time_ms);
-      o.evidence.detail += " (value " + std::to_string(h.value) + ")";
+      // As people write it: "91", "0.25" (REV3, 2026-12-04: std::to_string's "91.000000" and
+      // "1.000000" in every metric line and the summary an engineer reads).
+      char value[40];
+      if (std::isfinite(h.value) && h.value == std::floor(h.value) && std::fabs(h.value) < 1e15) {
+        std::snprintf(value, sizeof value, "%.0f", h.value);
+      } else {
+        std::snprintf(value, sizeof value, "%.6g", h.value);
+      }
+      o.evidence.detail += std::string(" (value ") + value + ")";
       o.evidence.value = h.value;
       o.evidence.time_ms = untimed ? 0 : h.time_ms;
       o.evidence.supports = {s.category};

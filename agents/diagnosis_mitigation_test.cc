@@ -63,5 +63,22 @@ TEST_CASE("mitigation: a GPU core-temperature alert gets the GPU thermal fix, an
   CHECK(hbm.mitigation.find("memory temperature") != std::string::npos);
 }
 
+// REV3, 2026-12-04: a metric condition's value was written by std::to_string, "(value 91.000000)",
+// "(value 1.000000)", in every metric evidence line and the summary an engineer reads.
+TEST_CASE("metric evidence: a condition's value is written as people write it, not 91.000000 (REV3)") {
+  const Diagnosis d = testing::RunCaseWithOwnProbes(ThermalCase("core"));
+  int values = 0;
+  for (const Evidence& e : d.evidence) {
+    const size_t at = e.detail.find(" (value ");
+    if (e.kind != EvidenceKind::kMetric || at == std::string::npos) continue;
+    ++values;
+    const std::string v = e.detail.substr(at + 8, e.detail.find(')', at) - at - 8);
+    CHECK_MESSAGE(v.find(".000000") == std::string::npos, e.detail);
+    CHECK_MESSAGE((v.find('.') == std::string::npos || v.back() != '0'), e.detail);
+  }
+  CHECK(values >= 2);  // the temperature's and the clock bit's conditions
+  CHECK(d.summary.find("00000)") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
