@@ -877,6 +877,9 @@ main{max-width:60em;margin:0 auto;padding:1em}
 .cites{margin:.5em 0 0;padding-left:1.2em;font-size:.85em}
 .cited{max-height:30em;overflow:auto;background:#f6f7f9;border:1px solid #d8dde3;padding:.4em;margin:.3em 0}
 .cited.error{background:#fdecea}
+.incident-view{margin:.3em 0}
+.incident-view.error{background:#fdecea}
+details.record>summary{cursor:pointer;font-size:.85em;color:#5f6b76}
 .verification{background:#fffbe6;border:1px solid #e8d99a;padding:.4em;margin:.3em 0;font-size:.9em}
 .verification[data-state="diagnosed"]{background:#eef7ee;border-color:#b9dcb9}
 .verification .steps{margin:.3em 0;padding-left:1.2em}
@@ -1022,15 +1025,21 @@ function verificationBox(v) {
   if (list.childNodes.length) box.appendChild(list);
   return box;
 }
-// Shows the incident `url` answers (JSON, as text) under the citation `item`; a second click hides
-// it. An incident whose triage runs (no diagnosis yet) is fetched again every 2 s while shown, so
-// its verification box follows the probes until the diagnosis (then it shows every verdict).
+// Shows the incident `url` answers under the citation `item` as the chat describes an incident
+// (div.incident-view: status, root cause, evidence with sources, mitigation, what was not verified,
+// similar past incidents: the built-in answer to "incident #N", POST /api/v1/chat), its verification
+// in words, and the stored record (JSON, as text) folded away in a <details> under it (REV3,
+// 2026-12-04: the record alone was shown, raw JSON, to the engineer opening a link at 3 a.m.); a
+// second click hides it. An incident whose triage runs (no diagnosis yet) is fetched again every
+// 2 s while shown, so its verification box and its description follow the probes to the diagnosis.
 async function openCitation(item, url) {
   const shown = item.querySelector("pre.cited");
   if (shown) {
-    shown.remove();
-    const box = item.querySelector("div.verification");
-    if (box) box.remove();
+    for (const sel of ["details.record", "div.verification", "div.incident-view"]) {
+      const el = item.querySelector(sel);
+      if (el) el.remove();
+    }
+    if (shown.isConnected) shown.remove();
     return;
   }
   const pre = document.createElement("pre");
@@ -1039,6 +1048,29 @@ async function openCitation(item, url) {
   item.appendChild(pre);
   await fillCitation(item, pre, url);
   document.body.dataset.cited = url;
+}
+// The incident `j` (GET /api/v1/incidents/{id}) described in `view` as the chat does: the chat's
+// built-in answer about it, fetched with this tab's token. A failure is said in the view.
+async function describeIncident(view, j) {
+  try {
+    const headers = {"Content-Type": "application/json"};
+    const token = sessionStorage.getItem(tokenKey);
+    if (token) headers["Authorization"] = "Bearer " + token;
+    const r = await fetch("/api/v1/chat", {method: "POST", headers: headers,
+        body: JSON.stringify({message: "incident #" + j.id, incident: j.id})});
+    const a = await r.json();
+    if (r.ok && typeof a.answer === "string") {
+      view.className = "incident-view text";
+      view.textContent = a.answer;
+    } else {
+      view.className = "incident-view text error";
+      view.textContent = "Error " + r.status + " describing incident #" + j.id + (a.where ? " (" + a.where + ")" : "") +
+          ": " + a.error + "; the stored record is below";
+    }
+  } catch (e) {
+    view.className = "incident-view text error";
+    view.textContent = "Describing incident #" + j.id + " failed: " + e + "; the stored record is below";
+  }
 }
 async function fillCitation(item, pre, url) {
   try {
@@ -1051,11 +1083,33 @@ async function fillCitation(item, pre, url) {
     try { j = JSON.parse(text); } catch (e) { j = null; }
     if (!pre.isConnected) return;  // hidden meanwhile
     if (r.ok && j !== null) {
+      // The record folded away under the description (a <details> made once).
+      let record = item.querySelector("details.record");
+      if (!record) {
+        record = document.createElement("details");
+        record.className = "record";
+        const summary = document.createElement("summary");
+        summary.textContent = "the stored record (" + url + ", JSON)";
+        record.appendChild(summary);
+        item.insertBefore(record, pre);
+        record.appendChild(pre);
+      }
+      let view = item.querySelector("div.incident-view");
+      if (!view) {
+        view = document.createElement("div");
+        view.className = "incident-view text";
+        view.textContent = "loading incident #" + j.id + " ...";
+        item.insertBefore(view, record);
+      }
+      // Described first, then the record filled: a record no longer `loading` is a described one.
+      if (typeof j.id === "number") await describeIncident(view, j);
+      if (!pre.isConnected) return;  // hidden meanwhile
       const old = item.querySelector("div.verification");
       if (old) old.remove();
       if (j.verification && typeof j.verification === "object") {
-        item.insertBefore(verificationBox(j.verification), pre);
+        item.insertBefore(verificationBox(j.verification), record);
       }
+      pre.className = "cited text";
       pre.textContent = JSON.stringify(j, null, 2);
       const open = j.diagnosis === null && ["queued", "running"].includes(j.state);
       if (open) setTimeout(() => { if (pre.isConnected) fillCitation(item, pre, url); }, 2000);
@@ -1070,7 +1124,9 @@ async function fillCitation(item, pre, url) {
         document.getElementById("token").focus();
       }
       pre.className = "cited text error";
-      pre.textContent = "Error " + r.status + " opening " + url +
+      const id = url.slice(url.lastIndexOf("/") + 1);
+      pre.textContent = (r.status === 404 ? "There is no incident #" + id + " in this server's store. " : "") +
+          "Error " + r.status + " opening " + url +
           (j && j.error ? (j.where ? " (" + j.where + ")" : "") + ": " + j.error : "");
     }
   } catch (e) {
@@ -1117,17 +1173,14 @@ async function openCitationInTab(item, url) {
   document.body.dataset.citedTab = url;
 }
 // `/?incident=N` (a citation's href, opened without a click this page handles, or a link passed
-// on): shows incident N as a click on its citation does, fetched with this tab's token; without
+// on): shows incident N as a click on its citation does (described as the chat does, the record
+// folded under it), fetched with this tab's token; without
 // one the 401 reveals the token form and the incident is fetched again once a token is given.
 function showIncident(id) {
   const box = document.createElement("div");
   box.className = "msg vigil";
   const item = document.createElement("div");
   item.className = "shown-incident";
-  const title = document.createElement("div");
-  title.className = "text";
-  title.textContent = "Incident #" + id;
-  item.appendChild(title);
   box.appendChild(item);
   log.appendChild(box);
   openCitation(item, "/api/v1/incidents/" + id);

@@ -138,15 +138,18 @@ done
 # The citation's href opened with no click the page sees (SV3: the context menu's "Open link in new
 # tab", a drag to the tab bar, a copied link; before, the href was the API URL and gave the 401):
 # in a NEW tab with an empty sessionStorage (a copied link) it is the chat page at `/?incident=N`,
-# which shows the token form; once the token is typed there it shows the incident's JSON; in a tab
-# that holds the token it shows the incident at once, the form hidden. No token in either URL.
+# which shows the token form; once the token is typed there it shows the incident (described as the
+# chat does, its JSON record folded under it: REV3; the page's text, so the folded record is not in
+# it); in a tab that holds the token it shows the incident at once, the form hidden. No token in
+# either URL.
 CHROMIUM_CLICK_TOKEN=$TOKEN_A node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" \
   "$TMP/profile-newtab" "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" \
   'document.body.dataset.state === "answered"' 'li.cite a' \
   'document.querySelector("pre.cited") && !document.querySelector("pre.cited").textContent.startsWith("loading") && document.getElementById("auth").hidden' \
   open-href-new-tab >"$TMP/tab-newtab.txt" 2>"$TMP/tab-newtab.err"
-grep -qxF "TAB-URL: $V/?incident=$ID" "$TMP/tab-newtab.txt" && grep -qE "^ +\"id\": $ID,$" "$TMP/tab-newtab.txt" &&
-  grep -qE '^ +"fingerprint": "[0-9a-f]+",$' "$TMP/tab-newtab.txt" && ! grep -qF "Error 401" "$TMP/tab-newtab.txt" &&
+grep -qxF "TAB-URL: $V/?incident=$ID" "$TMP/tab-newtab.txt" && grep -qE "^Incident #$ID: GpuXidError" "$TMP/tab-newtab.txt" &&
+  grep -qE '^Root cause: ' "$TMP/tab-newtab.txt" && grep -qF "the stored record (/api/v1/incidents/$ID, JSON)" "$TMP/tab-newtab.txt" &&
+  ! grep -qF "Error 401" "$TMP/tab-newtab.txt" &&
   ! grep -qF "$TOKEN_A" "$TMP/tab-newtab.txt" && passed=$((passed + 1)) ||
   bad "citation's href in a new tab without the token, then the token typed: $(cat "$TMP/tab-newtab.err") $(head -c 600 "$TMP/tab-newtab.txt")"
 node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/profile-samehref" \
@@ -154,8 +157,9 @@ node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/pr
   'li.cite a' \
   'location.search.startsWith("?incident=") && document.querySelector("pre.cited") && !document.querySelector("pre.cited").textContent.startsWith("loading")' \
   open-href >"$TMP/tab-samehref.txt" 2>"$TMP/tab-samehref.err"
-grep -qxF "TAB-URL: $V/?incident=$ID" "$TMP/tab-samehref.txt" && grep -qE "^ +\"id\": $ID,$" "$TMP/tab-samehref.txt" &&
-  grep -qE '^ +"fingerprint": "[0-9a-f]+",$' "$TMP/tab-samehref.txt" && ! grep -qF "Error 401" "$TMP/tab-samehref.txt" &&
+grep -qxF "TAB-URL: $V/?incident=$ID" "$TMP/tab-samehref.txt" && grep -qE "^Incident #$ID: GpuXidError" "$TMP/tab-samehref.txt" &&
+  grep -qE '^Root cause: ' "$TMP/tab-samehref.txt" && grep -qF "the stored record (/api/v1/incidents/$ID, JSON)" "$TMP/tab-samehref.txt" &&
+  ! grep -qF "Error 401" "$TMP/tab-samehref.txt" &&
   ! grep -qF "this server needs a bearer token" "$TMP/tab-samehref.txt" && passed=$((passed + 1)) ||
   bad "citation's href in the tab holding the token: $(cat "$TMP/tab-samehref.err") $(head -c 600 "$TMP/tab-samehref.txt")"
 dom "$V/?q=what%20happened%20in%20incident%20%23$ID" >"$TMP/page-none.html"

@@ -192,16 +192,35 @@ dom "$base/?q=what%20should%20I%20do%3F&incident=1" >"$TMP/id.html"
 expect "incident=1" "$TMP/id.html" "Incident #1: ${TITLE1#\#1 }" "Root cause: $root" '<a href="/?incident=1">'
 
 # 2b. A citation's href (`/?incident=N`, SV3) opened as a page, no click (a copied link; no
-# --auth-token-file here): the page shows the incident's JSON. vigil serve only: server_test's chat
-# page server has no /api/v1/incidents/N (the page shows its 404).
+# --auth-token-file here): the page describes the incident as the chat does (status, root cause,
+# evidence, mitigation: REV3, 2026-12-04; before, its raw JSON alone), the stored record folded
+# under it in a <details>. vigil serve only: server_test's chat page server has no
+# /api/v1/incidents/N (the page shows its 404).
 if [ "$MODE" = serve ]; then
   dom "$base/?incident=1" >"$TMP/href.html"
-  expect "citation href opened" "$TMP/href.html" '<pre class="cited text">{' '  "id": 1,' '  "fingerprint": "' \
-    '!class="msg error"' '!class="cited text error"'
-  # An unknown id: the API's 404 is said under it (review RV-SV).
+  expect "citation href opened: described as the chat does" "$TMP/href.html" \
+    "<div class=\"incident-view text\">Incident #1: ${TITLE1#\#1 } (diagnosed" "Root cause: $root, confidence" \
+    'Evidence (' 'Mitigation: ' '<details class="record"><summary>the stored record (/api/v1/incidents/1, JSON)</summary><pre class="cited text">{' \
+    '  "id": 1,' '  "fingerprint": "' '!class="msg error"' '!class="cited text error"' '!class="incident-view text error"'
+  # The description comes before the record, and the record is folded (no `open`).
+  "$PY" - "$TMP/href.html" <<'PY' && passed=$((passed + 1)) || { fail=$((fail + 1)); echo "FAIL description before the folded record"; }
+import sys
+h = open(sys.argv[1]).read()
+v, d = h.find('class="incident-view text"'), h.find('<details class="record">')
+assert 0 <= v < d, (v, d)
+assert '<details class="record" open' not in h
+PY
+  # An unknown id: said in words, with the API's 404 (review RV-SV).
   dom "$base/?incident=999" >"$TMP/href404.html"
   expect "citation href of an unknown incident" "$TMP/href404.html" 'class="cited text error"' \
-    'Error 404 opening /api/v1/incidents/999 (path.id): no incident 999'
+    "There is no incident #999 in this server's store. Error 404 opening /api/v1/incidents/999 (path.id): no incident 999" \
+    '!class="incident-view'
+  # 0 and an id past int64: said too, not a blank page.
+  dom "$base/?incident=0" >"$TMP/href0.html"
+  expect "citation href of incident 0" "$TMP/href0.html" 'class="cited text error"' 'opening /api/v1/incidents/0'
+  dom "$base/?incident=99999999999999999999" >"$TMP/hrefbig.html"
+  expect "citation href of a 20-digit incident" "$TMP/hrefbig.html" 'class="cited text error"' \
+    'Error 400 opening /api/v1/incidents/99999999999999999999'
 fi
 # 2c. `/?incident=` that is not a number (review RV-SV; before, an empty page): said as text, its
 # markup not made an element.
