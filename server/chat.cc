@@ -1134,42 +1134,15 @@ async function fillCitation(item, pre, url) {
     pre.textContent = "Opening " + url + " failed: " + e;
   }
 }
-// Fetches the incident `url` answers with the Authorization header and shows it in a new tab: the
-// tab is opened at once (in the click, so no pop-up blocker stops it), then given a Blob URL of
-// the JSON (a `blob:` URL of this page's origin: nothing of it is sent anywhere, and no token is in
-// any URL). An error is written into that tab; a 401 also reveals the token form here. With
-// pop-ups refused it is shown under the citation `item` instead, as a plain click does.
-async function openCitationInTab(item, url) {
-  const tab = window.open("about:blank", "_blank");
+// Opens the incident `url` names in a new tab as this page showing it, `/?incident=N` (described as
+// the chat does, its record folded under it), opened in the click so no pop-up blocker stops it. A
+// tab opened so (an opener, no `noopener`) starts with a copy of this tab's sessionStorage, so the
+// token comes with it and is in no URL; without one the tab's 401 shows its token form. With pop-ups
+// refused it is shown under the citation `item` instead, as a plain click does. (REV3, 2026-12-04:
+// before, the new tab showed the record's raw JSON from a blob: URL.)
+function openCitationInTab(item, url) {
+  const tab = window.open("/?incident=" + url.slice(url.lastIndexOf("/") + 1), "_blank");
   if (!tab) return openCitation(item, url);
-  tab.document.title = url;
-  tab.document.body.textContent = "loading " + url + " ...";
-  let text, ok = false;
-  try {
-    const headers = {"Accept": "application/json"};
-    const token = sessionStorage.getItem(tokenKey);
-    if (token) headers["Authorization"] = "Bearer " + token;
-    const r = await fetch(url, {headers: headers});
-    text = await r.text();
-    let j = null;
-    try { j = JSON.parse(text); } catch (e) { j = null; }
-    if (r.ok && j !== null) {
-      text = JSON.stringify(j, null, 2);
-      ok = true;
-    } else {
-      if (r.status === 401) {
-        document.getElementById("auth").hidden = false;
-        document.getElementById("token").focus();
-      }
-      text = "Error " + r.status + " opening " + url +
-          (j && j.error ? (j.where ? " (" + j.where + ")" : "") + ": " + j.error : "");
-    }
-  } catch (e) {
-    text = "Opening " + url + " failed: " + e;
-  }
-  const blob = URL.createObjectURL(new Blob([text], {type: ok ? "application/json" : "text/plain"}));
-  tab.location.replace(blob);
-  setTimeout(() => URL.revokeObjectURL(blob), 60000);
   document.body.dataset.citedTab = url;
 }
 // `/?incident=N` (a citation's href, opened without a click this page handles, or a link passed

@@ -10,8 +10,8 @@
 #     token goes from the fragment to sessionStorage to the Authorization header); opened without
 #     one it shows the 401 and the token form; a click on the answer's citation (driven over the
 #     DevTools protocol, tests/lib/chromium_click.js) shows the incident's JSON in the page; a
-#     Ctrl-click and a middle click open it in a new tab (a blob: URL of the JSON, fetched with
-#     the token); the citation's href (`/?incident=N`, the chat page) opened in a new tab with an
+#     Ctrl-click and a middle click open it in a new tab (the chat page at `/?incident=N` describing
+#     it, with the token the tab's copy of sessionStorage holds; before REV3 a blob: URL of the JSON); the citation's href (`/?incident=N`, the chat page) opened in a new tab with an
 #     empty sessionStorage shows the token form, then the incident once the token is typed; in the
 #     tab holding the token it shows the incident at once;
 #  4. SIGHUP reads the file again: a rotated token works, the old one no longer; a bad file then
@@ -124,14 +124,17 @@ grep -qF '<pre class="cited text">' "$TMP/page-click401.html" && grep -qE "^  \"
   ! grep -qF "Error 401 opening" "$TMP/page-click401.html" && passed=$((passed + 1)) ||
   bad "citation click retried after its 401 once the token is typed: $(cat "$TMP/click401.err") $(grep -o '<pre class="cited.\{0,600\}' "$TMP/page-click401.html" | head -c 1200)"
 # A Ctrl-click and a middle click open the incident in a NEW tab, fetched with the token too (SV2:
-# before, the browser followed the link there and got the 401): the new tab shows the incident's
-# JSON from a blob: URL of the page's origin, never a URL with the token in it.
+# before, the browser followed the link there and got the 401): the new tab is the chat page at
+# `/?incident=N` describing the incident, with the token from the copy of sessionStorage a tab opened
+# by window.open starts with, never a URL with the token in it (REV3; before, the record's JSON from
+# a blob: URL).
 for how in ctrl-click middle-click; do
   node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/profile-$how" \
     "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" 'document.body.dataset.state === "answered"' \
     'li.cite a[href="/?incident='"$ID"'"]' 'true' "$how" >"$TMP/tab-$how.txt" 2>"$TMP/tab-$how.err"
-  grep -qE "^TAB-URL: blob:$V/" "$TMP/tab-$how.txt" && grep -qE "^ +\"id\": $ID,$" "$TMP/tab-$how.txt" &&
-    grep -qE '^ +"fingerprint": "[0-9a-f]+",$' "$TMP/tab-$how.txt" && ! grep -qF "Error 401" "$TMP/tab-$how.txt" &&
+  grep -qxF "TAB-URL: $V/?incident=$ID" "$TMP/tab-$how.txt" && grep -qE "^Incident #$ID: GpuXidError" "$TMP/tab-$how.txt" &&
+    grep -qE '^Root cause: ' "$TMP/tab-$how.txt" && ! grep -qF "Error 401" "$TMP/tab-$how.txt" &&
+    ! grep -qF "this server needs a bearer token" "$TMP/tab-$how.txt" &&
     ! grep -qF "$TOKEN_A" "$TMP/tab-$how.txt" && passed=$((passed + 1)) ||
     bad "$how on the citation: a new tab with the incident: $(cat "$TMP/tab-$how.err") $(head -c 600 "$TMP/tab-$how.txt")"
 done

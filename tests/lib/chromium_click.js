@@ -165,6 +165,10 @@ async function main() {
       if (!tab) throw new Error("no new tab within 30 s after the " + how);
       const t = await connect(tab.webSocketDebuggerUrl);
       await t.until("document.readyState === 'complete' && location.href !== 'about:blank'", "new tab loaded");
+      // The chat page at `?incident=N` (REV3): its incident fetched and described, the record no
+      // longer `loading` (or its error shown).
+      await t.until("!location.search.startsWith('?incident=') || (document.querySelector('pre.cited') && " +
+                    "!document.querySelector('pre.cited').textContent.startsWith('loading'))", "the incident shown");
       process.stdout.write("TAB-URL: " + (await t.evaluate("location.href")) + "\n" +
                            (await t.evaluate("document.body ? document.body.innerText : ''")) + "\n");
       t.ws.close();
