@@ -11,7 +11,7 @@ expect() {  # expect NAME CONDITION-RESULT
 
 # The bundled sample: each planted incident gives its alerts (time the alert became pending, rule,
 # series; data/samples/README.md lists them), nothing else fires: the input stall on the job's 8
-# GPUs and its throughput (counter and gauge), the straggler on rank 5's compute time, the 7 ranks
+# GPUs (utilisation, and power since 2026-12-04: GpuPowerDrop, DET3) and its throughput (counter and gauge), the straggler on rank 5's compute time, the 7 ranks
 # waiting for it in the all-reduce and the throughput, then thermal (the temperature, and the SW
 # thermal slowdown bit of the clock-event reasons the sample carries since 2026-12-04, REV3), leak,
 # Xid, loss, exporter.
@@ -28,6 +28,10 @@ for line in open(sys.argv[1]):
     print(time.strftime("%H:%M:%S", time.gmtime(a["active_at_ms"] / 1000)), a["rule"], series.replace("{}", ""))
 ' "$TMP/alerts.jsonl" | sort > "$TMP/got.txt"
 cat > "$TMP/want.txt" <<'EOF'
+08:20:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-0",gpu="0",job="dcgm-exporter"}
+08:20:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-0",gpu="1",job="dcgm-exporter"}
+08:20:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-1",gpu="1",job="dcgm-exporter"}
+08:20:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-1",gpu="2",job="dcgm-exporter"}
 08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-0",gpu="0",job="dcgm-exporter"}
 08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-0",gpu="1",job="dcgm-exporter"}
 08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-0",gpu="2",job="dcgm-exporter"}
@@ -38,6 +42,11 @@ cat > "$TMP/want.txt" <<'EOF'
 08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-1",gpu="3",job="dcgm-exporter"}
 08:20:00 ThroughputDrop tokens_total
 08:20:00 ThroughputDropGauge tokens_per_s
+08:21:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-0",gpu="2",job="dcgm-exporter"}
+08:21:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-1",gpu="0",job="dcgm-exporter"}
+08:21:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-1",gpu="3",job="dcgm-exporter"}
+08:22:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-0",gpu="3",job="dcgm-exporter"}
+08:23:00 GpuPowerDrop DCGM_FI_DEV_POWER_USAGE{Hostname="node-1",gpu="0",job="dcgm-exporter"}
 08:50:00 CollectiveWait allreduce_ms{gpu="0",node="node-0",rank="0"}
 08:50:00 CollectiveWait allreduce_ms{gpu="0",node="node-1",rank="4"}
 08:50:00 CollectiveWait allreduce_ms{gpu="1",node="node-0",rank="1"}
@@ -57,15 +66,15 @@ cat > "$TMP/want.txt" <<'EOF'
 EOF
 if cmp -s "$TMP/want.txt" "$TMP/got.txt"; then passed=$((passed + 1)); else
   echo "FAIL sample alerts (want < > got):"; diff "$TMP/want.txt" "$TMP/got.txt"; fail=$((fail + 1)); fi
-expect "explanations recorded" "$(grep -c '"terms":\[{"expr"' "$TMP/alerts.jsonl" | grep -qx 26; echo $?)"
+expect "explanations recorded" "$(grep -c '"terms":\[{"expr"' "$TMP/alerts.jsonl" | grep -qx 35; echo $?)"
 # U2: a summary is read by a person: no number in scientific notation (ThroughputDrop's began with the
 # token counter, "3.7859e+08 tokens so far; 176508 tokens/s vs usual 314597"), and the rate's window named.
 expect "summaries without scientific notation" "$(! grep -qE '"summary":"[^"]*[0-9]e[+-][0-9]' "$TMP/alerts.jsonl"; echo $?)"
 expect "ThroughputDrop's summary: tokens/s over the last minute" \
   "$(grep '"rule":"ThroughputDrop"' "$TMP/alerts.jsonl" | grep -cE '"summary":"[0-9.]+ tokens/s over the last minute vs usual [0-9.]+"' | grep -qx 2; echo $?)"
-expect "summary on stderr" "$(grep -q '16 rule(s) over 91 series, 28230 points: 26 alert(s)' "$TMP/stderr"; echo $?)"
+expect "summary on stderr" "$(grep -q '16 rule(s) over 107 series, 32040 points: 35 alert(s)' "$TMP/stderr"; echo $?)"
 expect "flags header" "$(head -1 "$TMP/flags.csv" | grep -qx 'series,timestamp,flag'; echo $?)"
-expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 28230 ]; echo $?)"
+expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 32040 ]; echo $?)"
 expect "some points flagged" "$(grep -q ',1$' "$TMP/flags.csv"; echo $?)"
 
 # Deterministic output.

@@ -178,6 +178,30 @@ for t in range(START, END, 30):
                 bits |= 0x20
             add_dcgm(t, "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", bits, node, gpu)
 
+# Power draw (W) per GPU (dcgm-exporter's DCGM_FI_DEV_POWER_USAGE), every 30 s, for the GPUs the
+# temperature has: the job's GPUs at their 700 W cap under the load (the real H200 run read ~685 W,
+# data/gpu_telemetry/README.md), ~270 W while the input stall leaves them waiting (that run's stall:
+# 685 -> 266 W, a reading landing in a busy or an idle stretch), node-1 gpu 3 a little lower while
+# its clocks are cut for heat, the 4 GPUs with no job idle at ~75 W. Its own generator, so adding it
+# left every other section's values as they were (2026-12-04: GpuPowerDrop, DET3, reads this field;
+# before, the sample had none and scripts/run detect warned about the rule).
+rng = random.Random(20261125)
+for t in range(START, END, 30):
+    m = minute(t)
+    for node in ("node-0", "node-1"):
+        for gpu in range(8):
+            if (t, node, gpu) not in temp_at:
+                continue
+            if gpu >= 4:
+                watts = 75 + rng.gauss(0, 2)
+            elif stalled(m):
+                watts = rng.uniform(120, 420)
+            else:
+                watts = 684 + rng.gauss(0, 6)
+                if temp_at[(t, node, gpu)] >= 90:
+                    watts -= 60
+            add_dcgm(t, "DCGM_FI_DEV_POWER_USAGE", round(watts, 1), node, gpu)
+
 # Training loss every 15 s: a slow decay with noise and one spike.
 rng = random.Random(20261123)
 for t in range(START, END, 15):
