@@ -30,6 +30,9 @@
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
 #include "agents/rank_exit.h"
+#include "agents/earlier_sightings.h"
+#include "agents/dshbak_block.h"
+#include "agents/cpu_affinity.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/moe_router_stats.h"
@@ -703,6 +706,9 @@ struct Topology {
   // the node a `ssh NODE ...` command above it ran on (up to the next command line), "" for the
   // others. Only sources with such a command are listed.
   std::map<std::string, std::vector<std::string>> ssh_nodes;
+  // Per log, the lines after `ssh HOST` / `srun -w HOST` where HOST is no node of the case (SshElsewhere,
+  // PLC12): another host's output, not the log's own node's.
+  std::map<std::string, std::vector<bool>> ssh_elsewhere;
   // Each line's syslog-style header host as written (SyslogHeaderHost, "" for none), by log source:
   // NodesAndAlertPlace parses every line once for the case's nodes, and PlaceLine reads the same
   // parse (PLC3: it parsed the header again each time a line was placed). A source two logs share is
@@ -1392,6 +1398,41 @@ std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseL
   return out;
 }
 
+// Topology::ssh_elsewhere (PLC12): in each log, the lines after a shell command that runs `ssh HOST`
+// or `srun -w HOST` on a HOST that is no node of the case (a node outside the job: "ssh hgx-b03" for
+// last week's Xid on a node the job does not use), up to the next shell command line. Their node is
+// that host, not the log's: the source's node ("ops shell (dmesg of hgx-b03 and hgx-b12)" names the
+// case's hgx-b12) placed the other host's old Xid on the job's node. Logs named twice are left out,
+// as SshNodes leaves them.
+std::map<std::string, std::vector<bool>> SshElsewhere(const std::vector<CaseLog>& logs, const Topology& t) {
+  std::map<std::string, std::vector<bool>> out;
+  std::set<std::string> seen, twice;
+  for (const CaseLog& log : logs) {
+    if (!seen.insert(log.source).second) twice.insert(log.source);
+  }
+  for (const CaseLog& log : logs) {
+    if (twice.count(log.source)) continue;
+    std::vector<bool> lines(log.lines.size(), false);
+    bool current = false, any = false;
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      const std::string& text = log.lines[i].text;
+      if (text.size() <= 2000 && IsShellCommandLine(text)) {
+        std::string host = SshTarget(text);
+        if (host.empty()) host = SrunTarget(text);
+        current = !host.empty() && ReportedNode(host, t.names).empty() && host.find_first_of("[,*$") == std::string::npos;
+        for (const std::string& word : CommentNodeWords(text)) {
+          if (!ReportedNode(word, t.names).empty()) current = false;  // "# on gpu-f09": a node of the case
+        }
+        continue;
+      }
+      lines[i] = current;
+      any = any || current;
+    }
+    if (any) out[log.source] = std::move(lines);
+  }
+  return out;
+}
+
 // Topology::uuid_gpu: a GPU's UUID as a device plugin, node-problem-detector or DCGM names it,
 // mapped to its node and index where the case shows both: a series labelled {UUID, gpu, node}, or
 // `nvidia-smi -L`'s "GPU 5: NVIDIA H100 ... (UUID: GPU-...)" in a log of a node (the source's, or
@@ -1959,6 +2000,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
   t.srun_task_nodes = SrunTaskNodes(c.logs, t);
   t.launcher_sources = LauncherSources(c.logs, t);
   t.ssh_nodes = SshNodes(c.logs, t);
+  t.ssh_elsewhere = SshElsewhere(c.logs, t);
   t.uuid_gpu = UuidGpus(c, t);
   for (const auto& [node, g] : GpuIdTies(c, t)) {  // nvidia-smi's query table and -q blocks (RG17)
     if (!g.bus.empty()) t.node_pci_to_gpu.emplace(std::make_pair(node, g.bus), g.index);
@@ -4702,6 +4744,19 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
     h.node = ssh;
     explicit_node = true;
   }
+  // A line in a `pdsh ... | dshbak -c` block is the banner's host's (PLC12): the kernel's Xid line
+  // under "----" / "cw-h100-221" / "----" names a bus id, the banner the node.
+  if (!explicit_node && line < log.lines.size()) {
+    const std::string banner =
+        DshbakBlockHost(line, log.lines.size(), [&](size_t k) -> const std::string& { return log.lines[k].text; });
+    if (!banner.empty() && banner.find_first_of("[,") == std::string::npos) {
+      if (std::string node = ReportedNode(banner, t.names); !node.empty()) {
+        h = ComponentHint{};
+        h.node = std::move(node);
+        explicit_node = true;
+      }
+    }
+  }
   // A syslog-style header names the host that wrote the line (OPS4A): a kernel or daemon line of
   // one host in a file gathered or named otherwise is that host's, not the source's.
   if (const std::string host = SyslogHostOfLine(t, log, line, text); !host.empty()) {
@@ -4713,8 +4768,18 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
       explicit_node = true;
     }
   }
+  // Output of `ssh HOST` on a host that is no node of the case: no node of the case (PLC12).
+  bool elsewhere = false;
+  if (!explicit_node) {
+    auto it = t.ssh_elsewhere.find(log.source);
+    if (it != t.ssh_elsewhere.end() && line < it->second.size() && it->second[line]) {
+      h = ComponentHint{};
+      elsewhere = true;
+    }
+  }
   bool unplaced = false, task_node = false, host_label = false;
   const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced, &task_node, &host_label);
+  unplaced = unplaced || elsewhere;
   const std::string launcher_node = task_node ? h.node : std::string();
   explicit_node = explicit_node || (host_label && !h.node.empty());
   // srun's "task N" is rank N only when no log of the case shows a per-node launcher (RV-RL2).
@@ -10930,6 +10995,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         std::stable_partition(matches.begin(), matches.end(),
                               [&](const SignatureMatch* m) { return entry_of(m) == TorchrunEntry::kRootCause; });
       }
+      // A sighting days older than the signature's newest is an earlier incident's (a fleet-wide
+      // `dmesg | grep Xid` keeps last week's Xid 79 on another node, since resolved): the newer
+      // sightings lead it (EarlierIncidentSightings, PLC12).
+      if (matches.size() >= 2) {
+        std::vector<int64_t> times;
+        times.reserve(matches.size());
+        for (const SignatureMatch* m : matches) times.push_back(LineTimeMs(m->line, topo.clock));
+        const std::vector<bool> earlier = EarlierIncidentSightings(times, kNoTime, kHistoryGapMs);
+        if (earlier.front()) {
+          std::vector<const SignatureMatch*> recent, old;
+          for (size_t k = 0; k < matches.size(); ++k) (earlier[k] ? old : recent).push_back(matches[k]);
+          recent.insert(recent.end(), old.begin(), old.end());
+          matches = std::move(recent);
+        }
+      }
       for (size_t k = 0; k < matches.size() && k < kExamplesPerSignature; ++k) {
         const SignatureMatch& m = *matches[k];
         auto [li, ki] = flat.refs[m.line_index];
@@ -11602,6 +11682,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                  "another user's process takes the host's cores: " + hog->user + "'s `" +
                                      Utf8Prefix(hog->command, 120) + "`" + buf + node + ", beside the job's ranks (" +
                                      Utf8Prefix(log.lines[hog->line].text, 200) + ")",
+                                 node, topo.job));
+    }
+  }
+
+  // 1d''. One of a node's training processes pinned to a sliver of the cores its peers have
+  // (`taskset -cp` of each, FindAffinityOutlier, PLC12): a host-side straggler's cause on that node,
+  // so a GPU probe passing there clears the GPU, not the host. kHostContentionWeight, as 1d' (a line
+  // naming the slow rank places it); only where the straggler is already suspected.
+  if (beliefs.scores().count("straggler_rank")) {
+    for (const CaseLog& log : c.logs) {
+      const std::vector<std::string> text = LineTexts(log);
+      std::optional<AffinityOutlier> pinned = FindAffinityOutlier(text);
+      if (!pinned) continue;
+      const std::string node = PlaceLine(log, pinned->line, text[pinned->line], topo).node;
+      if (node.empty()) continue;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, " (%d CPUs where the node's other %zu processes have %d): its kernels, loader and NCCL threads share them on ",
+                    pinned->cpus, pinned->processes - 1, pinned->peer_cpus);
+      beliefs.Add(HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[pinned->line].number),
+                                 "one training process pinned to few cores: " + Utf8Prefix(text[pinned->line], 200) + buf + node,
                                  node, topo.job));
     }
   }
@@ -12647,10 +12747,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   bool rank_exit_found = false;
   for (size_t g = 0; g < c.logs.size() && !rank_exit_found; ++g) {
     const CaseLog& log = c.logs[g];
-    const RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(log_texts[g], log_times[g], kNoTime);
+    RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(log_texts[g], log_times[g], kNoTime);
+    // Or killed by its own fatal signal (a segfault) before its peers' reports (PLC12).
+    const bool by_signal = !x.found;
+    if (by_signal) x = FindRankSignalBeforePeers(log_texts[g], log_times[g], kNoTime);
     if (!x.found) continue;
     add_rank_exit(log, x.line, x.rank,
-                  "  [rank " + std::to_string(x.rank) + kOwnExceptionNote + " before the peers' collective timeouts (" +
+                  "  [rank " + std::to_string(x.rank) +
+                      (by_signal ? std::string(" died of its own fatal signal before the peers' reports (")
+                                 : std::string(kOwnExceptionNote) + " before the peers' collective timeouts (") +
                       log.source + ":" + std::to_string(log.lines[x.timeout_line].number) + "): they waited for it]");
     rank_exit_found = true;
   }

@@ -15,12 +15,14 @@ namespace vigil {
 // The local rank of a launcher line reporting its process's exit by a signal: "exits with return
 // code = -N" (or "exited with return code -N") with "--local_rank=K" / "--local-rank K" in the
 // command it prints; nullopt for a zero or positive code (the rank exited on its own: after its
-// NCCL call failed, code 1), for a line naming no local rank, and for lines over 4000 bytes.
+// NCCL call failed, code 1), for a line naming no local rank, and for lines over 4000 bytes. Also
+// torchrun's agent's form, "failed (exitcode: -6) local_rank: 1 (pid: 142) of binary: ..." (PLC12).
 std::optional<int> SignalExitLocalRank(const std::string& line);
 
 // Whether a line states that its process died of a fatal signal: "Fatal Python error:
 // Segmentation fault" / "Aborted" / "Bus error", "Segmentation fault (core dumped)", "received
-// signal SIGSEGV", "*** SIGABRT". Not a line that only reports a peer's exit.
+// signal SIGSEGV", "*** SIGABRT", and glibc's heap-check messages it aborts on ("free(): invalid
+// pointer", "double free or corruption (out)": PLC12). Not a line that only reports a peer's exit.
 bool StatesFatalSignal(const std::string& line);
 
 }  // namespace vigil

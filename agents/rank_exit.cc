@@ -67,19 +67,27 @@ bool IsPeerNetError(const std::string& line) {
   return line.size() <= 4000 && std::regex_search(line, kPeer);
 }
 
-}  // namespace
+// A peer's report that the collective lost a participant: its timeout, or NCCL's remote error.
+bool IsPeerReport(const std::string& line) {
+  static const std::regex kRemote(R"(remote process exited|\bremote peer\b.*\b(?:closed|exited|reset)\b)", std::regex::icase);
+  return IsTimeout(line) || (line.size() <= 4000 && std::regex_search(line, kRemote));
+}
 
-RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
-                                                  const std::vector<int64_t>& times_ms, int64_t no_time) {
-  const std::optional<std::map<int, size_t>> raised = OwnExceptions(lines);
-  if (!raised || raised->size() != 1) return {};
-  const auto [rank, at] = *raised->begin();
+// The finding for `rank`'s line `at` when every peer line (`is_peer`) comes after it: by at least 30
+// s when both print a time, else by line order; at least one must. A peer line of `rank` itself
+// refutes it (`own_line_refutes`) or is skipped.
+RankExitBeforeTimeouts BeforePeers(const std::vector<std::string>& lines, const std::vector<int64_t>& times_ms,
+                                   int64_t no_time, int rank, size_t at, bool (*is_peer)(const std::string&),
+                                   bool own_line_refutes) {
   RankExitBeforeTimeouts out;
   bool any = false;
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (!IsTimeout(lines[i])) continue;
+    if (!is_peer(lines[i])) continue;
     std::optional<std::pair<int, std::string>> l = Labelled(lines[i]);
-    if (l && l->first == rank) return {};  // the rank itself waited: not one that left
+    if (l && l->first == rank) {
+      if (own_line_refutes) return {};
+      continue;
+    }
     const int64_t te = i < times_ms.size() ? times_ms[i] : no_time;
     const int64_t tx = at < times_ms.size() ? times_ms[at] : no_time;
     if (te != no_time && tx != no_time) {
@@ -95,6 +103,47 @@ RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>
   out.rank = rank;
   out.line = at;
   return out;
+}
+
+}  // namespace
+
+RankExitBeforeTimeouts FindRankSignalBeforePeers(const std::vector<std::string>& lines,
+                                                 const std::vector<int64_t>& times_ms, int64_t no_time) {
+  static const std::regex kOwnSignal(
+      R"(^(?:Fatal Python error: (?:Segmentation fault|Bus error|Floating point exception|Illegal instruction)\b|)"
+      R"((?:\[\S+\]\s*)?(?:Segmentation fault|Bus error|Illegal instruction|Floating point exception) \(core dumped\)|)"
+      R"(.*\bCaught signal 11 \(Segmentation fault|.*\breceived signal SIG(?:SEGV|BUS|ILL|FPE)\b|\*\*\* SIG(?:SEGV|BUS|ILL|FPE)\b))");
+  std::map<int, size_t> died;  // rank -> its first fatal-signal line
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& t = lines[i];
+    if (t.find("Segmentation") == std::string::npos && t.find("Bus error") == std::string::npos &&
+        t.find("Illegal instruction") == std::string::npos && t.find("Floating point") == std::string::npos &&
+        t.find("SIG") == std::string::npos) {
+      continue;
+    }
+    // The rank's label as its fault handler prints it: "[rank45] " (PyTorch's prefix, colon or
+    // not), srun -l's "45: ", or both.
+    static const std::regex kLabel(R"(^\s*(?:(\d{1,6}):\s)?\s*(?:\[rank(\d{1,6})\]:?)?\s?(.*)$)", std::regex::icase);
+    std::smatch lm;
+    if (lines[i].size() > 2000 || !std::regex_match(lines[i], lm, kLabel) || (!lm[1].matched && !lm[2].matched)) continue;
+    const std::optional<std::pair<int, std::string>> l =
+        std::make_pair(std::stoi(lm[2].matched ? lm.str(2) : lm.str(1)), lm.str(3));
+    if (!std::regex_search(l->second, kOwnSignal)) continue;
+    died.emplace(l->first, i);
+  }
+  if (died.size() != 1) return {};
+  // The dying rank's own watchdog line (its other threads) is skipped, not a refutation.
+  return BeforePeers(lines, times_ms, no_time, died.begin()->first, died.begin()->second, IsPeerReport,
+                     /*own_line_refutes=*/false);
+}
+
+RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
+                                                  const std::vector<int64_t>& times_ms, int64_t no_time) {
+  const std::optional<std::map<int, size_t>> raised = OwnExceptions(lines);
+  if (!raised || raised->size() != 1) return {};
+  // The rank itself waited (a timeout of its own): not one that left.
+  return BeforePeers(lines, times_ms, no_time, raised->begin()->first, raised->begin()->second, IsTimeout,
+                     /*own_line_refutes=*/true);
 }
 
 RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,

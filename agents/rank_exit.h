@@ -47,5 +47,17 @@ struct RankExitBeforePeerErrors {
 RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,
                                                       const std::vector<std::vector<int64_t>>& times_ms,
                                                       int64_t no_time);
+// The same finding for a rank killed by its own fatal signal (PLC12, 2026-12-04): one rank's line
+// stating its process died of SIGSEGV / SIGBUS / SIGILL / SIGFPE ("[rank45] Fatal Python error:
+// Segmentation fault", "12: Segmentation fault (core dumped)"), no other rank stating one, before the
+// peers' collective timeouts or their reports that a remote process exited (NCCL's "remote process
+// exited or there was a network error"): the peers were left waiting for it. An abort (SIGABRT,
+// "Fatal Python error: Aborted") is not read: the NCCL watchdog takes every waiting rank down by
+// abort, so a rank's abort is no sign it left first. torchrun's "Root Cause (first observed
+// failure)" then often names a waiter (the first rank its agent saw exit, rank 0 aborted by its
+// watchdog). Before: by at least 30 s when both print a time, else by line order; `timeout_line` is
+// the first peer line. `lines`, `times_ms` as above.
+RankExitBeforeTimeouts FindRankSignalBeforePeers(const std::vector<std::string>& lines,
+                                                 const std::vector<int64_t>& times_ms, int64_t no_time);
 
 }  // namespace vigil
