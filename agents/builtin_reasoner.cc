@@ -9254,7 +9254,7 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
         *why_not = o.evidence.source + " lowered " + cat;
         return m;
       }
-      // No case with the default other_score (1.0) is known to reach this (agents/README.md, review
+      // No case with the default other_score (1.0) is known to reach this (agents/HISTORY.md, review
       // RR): a confirmed category scores at least +2 from its probe, and a leader at or above it
       // beats the bucket; only passes that lower it without clearing it could bring it under.
       if (cat != hit.category && delta > 0 && beliefs.ConfirmedByProbe(cat)) {

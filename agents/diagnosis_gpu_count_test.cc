@@ -176,7 +176,7 @@ TriageOptions LiveOptions(const KnowledgeBase& kb, ProbeExecutor* probes) {
 // on this build machine was a node-level gpu.inventory answering `unavailable`, "no usable GPU: ...",
 // then a sweep of eight assumed GPUs (gpu.health and gpu.kernel_launch on vm/gpu0..gpu7) and seven
 // node-level GPU/NCCL probes, every one answering the same, and 24 copies of the reason in `unverified`.
-// vigil-probe's answer on this machine (probes/README.md, "A host with no NVIDIA driver").
+// vigil-probe's answer on this machine (probes/HISTORY.md, "A host with no NVIDIA driver").
 constexpr const char* kNoGpu =
     "no usable GPU: no NVIDIA driver is loaded on this host (/proc/driver/nvidia/version is absent), so there is "
     "no GPU to probe here; on a GPU node, check `lsmod | grep nvidia` and the kernel log (cudaGetDeviceCount: "
@@ -275,7 +275,7 @@ TEST_CASE("gpu count: live triage on a 1-GPU node without topology probes GPU 0 
   }
 }
 
-// The live run of 2026-12-01 06:47 (probes/README.md, "Live triage on a real H200"): with the hog
+// The live run of 2026-12-01 06:47 (probes/HISTORY.md, "Live triage on a real H200"): with the hog
 // running, the empty-kernel round trip was 12.7 us (pass; 2.6 ms in the recording), the straggler
 // hypothesis stayed on the node without a GPU, and the reasoner never ran the GEMM or HBM test on
 // the node's one GPU ("no probe is expected to separate the leading hypotheses"): root cause unknown.

@@ -1,4 +1,4 @@
-// The reasoner's topology and log places under a node's many names (review CF, agents/README.md "One
+// The reasoner's topology and log places under a node's many names (review CF, agents/HISTORY.md "One
 // node, many names"): a case's topology names node-3 and a log line NODE-3 or node-3.cluster.local
 // (or the topology FQDNs and the log short names). Before CF the rank -> node mapping (RankPlacements,
 // torchrun's and srun's host), "which node is slow" (FindSlowMention), the node a line names and a

@@ -1,6 +1,6 @@
 // The reasoner on real text: four cases built from what the lent H200 printed in run 25
 // (probes/gpu/real_errors_demo.sh, 2026-12-03; driver 580.159.04, PyTorch 2.11.0+cu130, NCCL
-// 2.28.9; probes/README.md "Run 25"): a kernel storing to an unmapped address (the CUDA runtime's
+// 2.28.9; probes/HISTORY.md "Run 25"): a kernel storing to an unmapped address (the CUDA runtime's
 // cudaErrorIllegalAddress and the driver's Xid 31 MMU-fault line), PyTorch's device-side assert
 // (torch.AcceleratorError and Xid 43), PyTorch's OutOfMemoryError of a 4 TiB tensor, and two
 // torchrun ranks of one NCCL communicator on one GPU (NCCL WARN "Duplicate GPU detected",

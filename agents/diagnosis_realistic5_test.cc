@@ -379,7 +379,7 @@ TEST_CASE("realistic5: six hot GPUs of eight in the metrics are the node's (RV-R
 
 
 // ---------------------------------------------------------------------------------------------
-// Review RG: the reasoner's known gaps (agents/README.md, "Known gaps closed (RG)").
+// Review RG: the reasoner's known gaps (agents/HISTORY.md, "Known gaps closed (RG)").
 
 namespace {
 // A 4-node job whose 4th node's GPUs sit idle; `launch` and `alloc` are the launcher's and Slurm's

@@ -1,7 +1,7 @@
 #pragma once
 // EvidenceFromProbe for the probe results of one alert's diagnosis: a node.kernel_log pass counts
 // by the part of the alert's own time, [startsAt - 300 s, the read], its log covers, as in the
-// built-in reasoner's own plan (agents/README.md "A kernel-log pass counts by the alert's time").
+// built-in reasoner's own plan (agents/HISTORY.md "A kernel-log pass counts by the alert's time").
 // Kept out of builtin_reasoner.h, which most of agents/ and server/ include (review RV-DX: the LLM
 // path used the window-based figure).
 

@@ -39,7 +39,7 @@ std::string RemoveFaultsSaidAbsent(const std::string& line);
 // ...). Every text those patterns remove holds one, so a line without is returned as it is
 // without running them (one pass per stem; a 50 MB training log's NCCL INFO and step lines name
 // none, and the regexes, run on each line holding a standalone "0", took most of `diagnose --log`'s
-// time: RVU2, bench/README.md "pasted_log_bench").
+// time: RVU2, bench/HISTORY.md "pasted_log_bench").
 bool MayNameFault(std::string_view line);
 
 // RemoveFaultsSaidAbsent, and then every other use of a word it removed: the same fault named as a

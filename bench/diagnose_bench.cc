@@ -20,7 +20,7 @@
 // --prefix: each noise line as written (`plain`, the default) or as a launcher labels it, one row per
 // shape: `srun` (`srun -l`'s ` 5: `, 16 tasks), `pdsh` (DeepSpeed's `node-2: [default5]:`), `mpirun`
 // (`--tag-output`'s `[1,5]<stderr>:`) and `rank` (a gathered log's `[rank5]:`). A log whose lines
-// carry a label is read line by line by it (agents/README.md, "Launcher labels"): the rows measure
+// carry a label is read line by line by it (agents/HISTORY.md, "Launcher labels"): the rows measure
 // that reading against the same floor.
 // --write-cases DIR also writes each padded case to DIR/padded-<case>-<N>.json (to time another build's
 // `vigil diagnose --case` on the same input).

@@ -33,7 +33,7 @@
 # the budget at 1 M). One run prints, in order: import progress after each call of 100 000, the
 # query table (hybrid first pass, lexical, dense), the second hybrid pass, page faults and
 # kernel CPU per pass, and the reopen time. Budget at 1 M on an idle core: see
-# knowledge/README.md ("Scale").
+# knowledge/HISTORY.md ("Scale").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=.device/kb

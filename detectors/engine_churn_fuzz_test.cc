@@ -16,7 +16,7 @@
 // clause of not, <=, log(clamp), !=, neg and == joined by and / or, with or without
 // `ignoring (pod)`; stale_for with or without `ignoring (pod)`; absent.
 //
-// The equivalence (what the engine promises, engine.h and detectors/README.md "RemoveSeries"):
+// The equivalence (what the engine promises, engine.h and detectors/HISTORY.md "RemoveSeries"):
 //  * Each series index is an incarnation: batch gets one series per index ever added, with the
 //    points appended to it, and a label `__inc` = index so incarnations with equal labels stay
 //    apart (batch would merge equal series ids). Streaming's history of an index is exactly those

@@ -46,7 +46,7 @@ struct DetectCommandOptions {
   // `builtin.unlabeled_rank` other than kSensitivity is InvalidArgument when `detectors` has none of
   // rules, rules-refit, rules-group, rules-vote-only (the detectors whose proposer runs that review);
   // so is `builtin.unlabeled_flatline` other than this default. Unlabeled flatline rules mean
-  // "frozen" (kFrozen, adopted by its pre-registered rule, evals/README.md "NAB / SMD: frozen
+  // "frozen" (kFrozen, adopted by its pre-registered rule, evals/HISTORY.md "NAB / SMD: frozen
   // flatline"; also BuiltinProposerOptions' own default, named here so the refusal above compares
   // with this command's default).
   BuiltinProposerOptions builtin{.unlabeled_levels = false, .unlabeled_flatline = UnlabeledFlatline::kFrozen};

@@ -4,7 +4,7 @@
 // many members (SMD: 38 dimensions of a machine): it measures how far the current state is from
 // the subspace the training data moves in, so a deviation that persists, or that is moderate in
 // every member but breaks how they move together, keeps scoring; drift along that subspace does
-// not. The design was fixed before any run (evals/README.md, "pca-spe").
+// not. The design was fixed before any run (evals/HISTORY.md, "pca-spe").
 //   fitting part [0, split − holdout), held-out tail [split − holdout, split)
 //   z_d(t) = (x_d(t) − μ_d) / max(σ_d, scale_floor)   μ, σ over the fitting part; missing: z = 0
 //   members constant over the fitting part are left out (named in the details)

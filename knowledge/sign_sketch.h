@@ -14,7 +14,7 @@
 // sparse pairs, sign_sketch_test.cc). The near-duplicate check computes the exact inner product
 // only for the stored vectors within both bounds. The first half alone decides most candidates
 // (the scan reads it for every stored vector, the second half only where the first passes).
-// knowledge/README.md ("Near-duplicate check") has the measured filter rates on the benchmark
+// knowledge/HISTORY.md ("Near-duplicate check") has the measured filter rates on the benchmark
 // corpus.
 //
 // Sketches are never persisted: they are a function of the stored vectors (the FAISS index) and

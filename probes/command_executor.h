@@ -71,7 +71,7 @@ bool IsCommandExecutor(const ProbeExecutor& executor);
 // SIGKILL kSubprocessStopWaitS (2 s) later, and 0.5 s to reap it; so 7.5 s for local:, 17.5 s for ssh:,
 // 37.5 s for slurm:. 0 for any other
 // executor (a replay answers at once; a test's fake). The verification budget keeps this much of
-// itself to end a probe it cut (agents/README.md, "The budget holds for the answer").
+// itself to end a probe it cut (agents/HISTORY.md, "The budget holds for the answer").
 double ProbeExecutorGraceS(const ProbeExecutor& executor);
 
 // Turns one finished vigil-probe run into one result per requested probe (request order).

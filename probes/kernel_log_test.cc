@@ -413,7 +413,7 @@ TEST_CASE("kernel log: real driver 580 lines of application faults on an H200 (r
   // 2026-12-03) after probes/gpu/real_errors_demo.sh: fault_inject's store to an unmapped address
   // (Xid 31, an MMU fault), its __trap() (Xid 43) and PyTorch's device-side assert (Xid 43, name
   // python3); the driver's load and persistence-mode lines before them. The first real Xid lines
-  // this project has seen (probes/README.md "Run 25").
+  // this project has seen (probes/HISTORY.md "Run 25").
   kl::ReadOptions ro;
   ro.log_file = "probes/testdata/kernel_log/dmesg_iso_h200_app_faults.log";
   ro.now = 1796271540;  // 2026-12-03T04:19:00Z

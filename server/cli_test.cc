@@ -50,7 +50,7 @@ TEST_CASE("bad usage exits 2, help exits 0") {
   CHECK(Run({"--listen", "8080", "kb", "stats"}) == 2);
 }
 
-// `serve` is built (server/README.md, "vigil serve"): started with good settings it runs until a
+// `serve` is built (server/HISTORY.md, "vigil serve"): started with good settings it runs until a
 // signal, so only its bad settings are run here (they exit before anything is bound or opened);
 // tests/serve_alertmanager_test.sh runs it for real. Until 2026-12-01 this case ran `vigil serve`
 // expecting "not implemented", and hung once serve was built.

@@ -238,7 +238,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
 // big.log: 417601 lines: diagnosing ... 3.5 s", redrawn in place every half second by a thread of
 // its own and erased when the phase ends (before anything else is printed). Nothing when stderr is
 // not a terminal (a pipe, a file, a test) or the log is small (RVU2, 2026-12-04: a 50 MB log ran
-// for minutes with nothing shown; it takes seconds now, bench/README.md "pasted_log_bench").
+// for minutes with nothing shown; it takes seconds now, bench/HISTORY.md "pasted_log_bench").
 class LogProgress {
  public:
   explicit LogProgress(bool tty) : tty_(tty) {}

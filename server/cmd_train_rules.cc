@@ -303,7 +303,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
     return ReportError(
         InvalidArgumentError("--rank applies only to the builtin proposer outside --mode aggregate"));
   // Unlabeled flatline rules mean "frozen" by default, as in `vigil eval detect` (adopted there by
-  // its pre-registered rule, evals/README.md "NAB / SMD: frozen flatline").
+  // its pre-registered rule, evals/HISTORY.md "NAB / SMD: frozen flatline").
   Result<UnlabeledFlatline> flatline = ParseUnlabeledFlatline(f.flatline);
   if (!flatline.ok()) return ReportError(flatline.status().WithContext("--flatline"));
   if (*flatline != UnlabeledFlatline::kFrozen && (f.proposer != "builtin" || aggregate))

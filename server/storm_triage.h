@@ -19,7 +19,7 @@
 // Each distinct alert expression of the members (generatorURL's g0.expr) is evaluated once through
 // `options.evaluate_expression` over the window of the alerts carrying it (its grid's last point at
 // the window's end), for every node's series: context evidence of weight 0, notes, and
-// `expressions` in the storm_triage trace row (server/README.md, "Alert storms").
+// `expressions` in the storm_triage trace row (server/HISTORY.md, "Alert storms").
 // Ownership: everything in TriageOptions is borrowed. Thread safety: as TriageAlert.
 #pragma once
 

@@ -109,7 +109,7 @@ assert len(p) == 1 and p[0]["incident"] == first, p
 assert p[0]["resolution"] == "reseated the riser of GPU 3; the link is back at x16", p
 print("second diagnosis:", j["diagnosis"]["root_cause"], "| mitigation:", j["diagnosis"]["mitigation"], "| evidence:", ev[0]["detail"])
 PY
-# The recall alone answers (agents/README.md, "a served recall may answer"): the resolved category,
+# The recall alone answers (agents/HISTORY.md, "a served recall may answer"): the resolved category,
 # labelled as not verified, modestly, with the fix quoted verbatim (before a850e2a: `unknown`).
 "$PY" - "$TMP/second.json" "$ID1" <<'PY' && passed=$((passed + 1)) || bad "second incident not answered from the first: $(head -c 3000 "$TMP/second.json")"
 import json, sys

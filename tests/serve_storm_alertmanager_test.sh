@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# An alert storm from a REAL Prometheus + Alertmanager into `vigil serve` (server/README.md "Alert
+# An alert storm from a REAL Prometheus + Alertmanager into `vigil serve` (server/HISTORY.md "Alert
 # storms"; STORM2, 2026-12-03):
 #  1. bad --incident-cache-bytes / --storm-rediagnose-interval values and an incident_cache_bytes
 #     setting (config file, VIGIL_INCIDENT_CACHE_BYTES) are refused, exit 2, naming flag or setting

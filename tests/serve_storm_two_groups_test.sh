@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Storms of several Alertmanager groups at once, and a pod's alert placed on its pod's node, with a
-# REAL Prometheus + Alertmanager and `vigil serve` (server/README.md "Alert storms", agents/README.md
+# REAL Prometheus + Alertmanager and `vigil serve` (server/HISTORY.md "Alert storms", agents/HISTORY.md
 # "A pod's node"; ALERTID2, 2026-12-03):
 #  1. three stand-in exporters (lib/exporter.py) serve DCGM_FI_DEV_XID_ERRORS{Hostname, gpu, rack}:
 #     rack r7 4 nodes x 4 GPUs, rack r8 3 nodes x 4 GPUs, rack r9 1 node x 2 GPUs, each rack's value

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trained rules on counters (training/README.md, "Counters"; review RV-GC's known limit):
+# Trained rules on counters (training/HISTORY.md, "Counters"; review RV-GC's known limit):
 # `vigil train-rules` on a history of DCGM / Prometheus counters, then `vigil detect` over the
 # history and 600 s after it. A counter (a counter's name and shape in training) gets rules on its
 # reset-aware increase, `rate(value, Wp)`, never on its level:

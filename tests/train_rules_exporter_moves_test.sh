@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rules trained from Prometheus history keep detecting after the DCGM exporter pod moves (WALKT,
-# 2026-12-04; training/README.md "What a trained rule selects"). Before, the trained select named
+# 2026-12-04; training/HISTORY.md "What a trained rule selects"). Before, the trained select named
 # the exporter's `instance` and pod, so after the pod restarted on another address the rules
 # selected nothing and `vigil serve --rules` only warned about it.
 #  1. backfills 6 h ending 70 min ago (before serve's 1-h warm-up) (`promtool tsdb create-blocks-from openmetrics`, 1-min

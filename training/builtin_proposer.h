@@ -88,7 +88,7 @@ std::string_view UnlabeledRankName(UnlabeledRank rank);
 // Parses "sensitivity" or "tail"; InvalidArgument naming `text` and the two choices otherwise.
 [[nodiscard]] Result<UnlabeledRank> ParseUnlabeledRank(std::string_view text);
 
-// What an unlabeled flatline rule (`std(value, Wp) < T`) means (issue 4; evals/README.md, "NAB / SMD:
+// What an unlabeled flatline rule (`std(value, Wp) < T`) means (issue 4; evals/HISTORY.md, "NAB / SMD:
 // frozen flatline"):
 //   kMinimum  T = the smallest W-point std of any full training window (less `unlabeled_margin`),
 //             "quieter than any training window" — fires on ordinary quiet stretches;
@@ -204,7 +204,7 @@ bool CounterShape(const std::vector<double>& values);
 bool IsCounterTarget(const TrainingData& data);
 // Event counters (CT2). The most increments a counter's history (training part and validation tail,
 // per series) may hold for the builtin proposer to read it as counting events (ECC / Xid / PCIe
-// replay errors): 3. Why 3 (training/README.md "Event counters"): a threshold at the largest of a
+// replay errors): 3. Why 3 (training/HISTORY.md "Event counters"): a threshold at the largest of a
 // counter's training rates is, for a counter that rarely moves, the largest of its m increments,
 // which a later increment of a seen size crosses about 1 time in m + 1 at best (and never when
 // every increment is one unit), so the fitted rules miss the events they exist for; alerting on

@@ -1,5 +1,5 @@
 // An unlabeled flatline rule means "frozen" (BuiltinProposerOptions::unlabeled_flatline, issue 4;
-// evals/README.md, "NAB / SMD: frozen flatline"). Under kMinimum its threshold is the smallest
+// evals/HISTORY.md, "NAB / SMD: frozen flatline"). Under kMinimum its threshold is the smallest
 // W-point std of any full training window, so it fires on a stretch merely quieter than training;
 // under kFrozen it is at most 1% of the median full-window std, so it fires on a frozen metric only.
 // Labeled targets are unaffected.

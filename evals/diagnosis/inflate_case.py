@@ -3,7 +3,7 @@
 
   python3 evals/diagnosis/inflate_case.py CASE.json OUT.json N
 
-Builds the "enormous log" cases of agents/README.md (holdout h040 / holdout6 w023 with 19,000 extra
+Builds the "enormous log" cases of agents/HISTORY.md (holdout h040 / holdout6 w023 with 19,000 extra
 lines): `vigil diagnose --case OUT.json` must give the answer it gives for CASE.json, in seconds.
 """
 import json

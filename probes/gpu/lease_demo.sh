@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Host-wide intrusive-probe leases on a real GPU (a device call; probes/README.md, "Intrusive probes
+# Host-wide intrusive-probe leases on a real GPU (a device call; probes/HISTORY.md, "Intrusive probes
 # of several processes on one host"): two `vigil probe run gpu.gemm --target gpu0` started together,
 # as a second `vigil serve` or an engineer's hand-typed run beside serve's triage would. With the
 # lease the second waits for the first, and both measure the GPU alone (about the single-run BF16

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real fault text from a GPU node (device call; probes/README.md "Real error text"): what the CUDA
+# Real fault text from a GPU node (device call; probes/HISTORY.md "Real error text"): what the CUDA
 # runtime, PyTorch, NCCL and the driver's kernel log print for application faults, and whether
 # vigil-probe's node.kernel_log reads the driver's lines. Application faults only: each poisons
 # its own process's CUDA context; the GPU stays usable for the next process (gpu.health at the end
