@@ -8,6 +8,7 @@
 #include <iterator>
 #include <vector>
 
+#include "core/config_defaults.h"
 #include "core/json.h"
 #include "core/time_util.h"
 
@@ -58,7 +59,7 @@ constexpr ConfigOption kOptions[] = {
     {"alertmanager_url", "--alertmanager-url", "VIGIL_ALERTMANAGER_URL", "", ConfigType::kUrl,
      "Alertmanager base URL for API v2", ""},
     {"kb_pack_dir", "--kb-pack-dir", "VIGIL_KB_PACK_DIR", "data/knowledge", ConfigType::kPath, "shipped knowledge pack (pack/*.jsonl, guides/*.md) loaded into the knowledge base; empty = none", ""},
-    {"kb_index", "--kb-index", "VIGIL_KB_INDEX", "IVF1024,Flat", ConfigType::kString, "FAISS index factory string for the knowledge base (IVF1024,Flat: exact Flat search until 32 768 entries, then trained; Flat, HNSW32, ...)", ""},
+    {"kb_index", "--kb-index", "VIGIL_KB_INDEX", kDefaultKbIndex, ConfigType::kString, "FAISS index factory string for the knowledge base (IVF1024,Flat: exact Flat search until 32 768 entries, then trained; Flat, HNSW32, ...)", ""},
     {"kb_import_threads", "--kb-import-threads", "VIGIL_KB_IMPORT_THREADS", "0", ConfigType::kInt, "threads one knowledge-base import uses (the next chunk's tokenising and embedding beside the current chunk's writes); 1 = one thread, 0 = min(2, CPUs the process may run on, per its affinity mask); results are the same for every value", ""},
     {"kb_embedder", "--kb-embedder", "VIGIL_KB_EMBEDDER", "builtin:dim=512", ConfigType::kString, "knowledge-base embedder: builtin:dim=N or openai:URL model=NAME", ""},
     // Probes

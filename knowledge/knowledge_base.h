@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/config_defaults.h"
 #include "core/domain.h"
 #include "core/status.h"
 
@@ -66,7 +67,9 @@ struct KnowledgeOptions {
   std::shared_ptr<Embedder> embedder;  // injected (tests, the openai client with its config)
   // faiss::index_factory string: "Flat", "HNSW32", "IVF1024,Flat", ... An IVF (or other trained)
   // spec searches exactly (Flat) until the store reaches its training size (see vector_index.h).
-  std::string index_spec = "Flat";
+  // Default: the config's `kb_index` default (core/config_defaults.h), so options filled by hand
+  // open the index `vigil` opens.
+  std::string index_spec{kDefaultKbIndex};
   // Inverted lists an IVF query scans (0 = VectorIndex's default, 8).
   size_t index_nprobe = 0;
   // Import commits every `batch_size` accepted entries; a crash loses at most the open batch.

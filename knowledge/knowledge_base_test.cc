@@ -1022,6 +1022,31 @@ TEST_CASE("bad index and embedder specs; an IVF below its training size searches
   CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kHybrid) == "t-oom");
 }
 
+TEST_CASE("KnowledgeOptions' default index is the config's kb_index; the shipped pack opens with it as with Flat") {
+  // One default (core/config_defaults.h): before KB7 the struct said `Flat` and the config
+  // `IVF1024,Flat`, so evals, benches and tests filling the options by hand opened another index.
+  CHECK(KnowledgeOptions{}.index_spec == Config::Defaults().GetString("kb_index"));
+  CHECK(KnowledgeOptionsFromConfig(Config::Defaults()).index_spec == KnowledgeOptions{}.index_spec);
+  // The shipped pack is far below the IVF's training size: the default searches exactly, and
+  // every ranker answers as with Flat.
+  KnowledgeOptions def;
+  def.db_path = ":memory:";
+  def.pack_dir = "data/knowledge";
+  KnowledgeOptions flat = def;
+  flat.index_spec = "Flat";
+  auto kb_def = OpenOrDie(def);
+  auto kb_flat = OpenOrDie(flat);
+  auto st = kb_def->Stats();
+  REQUIRE(st.ok());
+  CHECK(st->index_spec == "IVF1024,Flat");
+  CHECK(!st->index_trained);
+  CHECK(st->index_vectors > 50);
+  const std::vector<std::string> queries = EvalQueries();
+  for (size_t i = 0; i < queries.size(); i += 7)
+    for (SearchMode mode : {SearchMode::kDense, SearchMode::kHybrid})
+      CHECK_MESSAGE(HitsLine(*kb_def, queries[i], mode) == HitsLine(*kb_flat, queries[i], mode), queries[i]);
+}
+
 // `n` synthetic incidents with distinct texts (ids `prefix-0` ...) of random six-letter words, so
 // that each is its own nearest neighbour by a wide margin.
 std::vector<Incident> SyntheticIncidents(const std::string& prefix, size_t n, uint64_t seed) {
