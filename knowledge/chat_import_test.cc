@@ -507,6 +507,61 @@ TEST_CASE("import: a root-cause text's negations in German, French, Spanish, Chi
   }
 }
 
+// KB7 (2026-12-04): multinational on-call channels label a thread's cause and fix in their own
+// language; before, only English labels were read, so `Ursache:` / `根因：` left the cause empty.
+TEST_CASE("chat threads: cause and fix labels in German, French, Spanish, Chinese, Japanese; near misses are not labels") {
+  struct Case {
+    std::string reply, cause, fix;
+  };
+  const std::vector<Case> cases = {
+      {"Ursache: defektes Kabel an mlx5_3\nLösung: Kabel getauscht", "defektes Kabel an mlx5_3\nLösung: Kabel getauscht",
+       "Kabel getauscht"},
+      {"*Ursache:* ECC-Fehler auf GPU 2", "ECC-Fehler auf GPU 2", ""},
+      {"Behoben durch: Neustart des Fabric Managers", "", "Neustart des Fabric Managers"},
+      {"LÖSUNG: Treiber zurückgesetzt", "", "Treiber zurückgesetzt"},  // Latin-1 capitals fold
+      {"Cause racine : câble HDR défectueux\nCorrectif : câble remplacé", "câble HDR défectueux\nCorrectif : câble remplacé",
+       "câble remplacé"},
+      {"Cause racine\xC2\xA0: câble HDR", "câble HDR", ""},  // a no-break space before the colon
+      {"Causa raíz: fuga de memoria en el dataloader\nSolución: limitar la caché",
+       "fuga de memoria en el dataloader\nSolución: limitar la caché", "limitar la caché"},
+      {"SOLUCIÓN: reiniciar el nodo", "", "reiniciar el nodo"},
+      {"根因：交换机端口抖动\n修复：更换光模块", "交换机端口抖动\n修复：更换光模块", "更换光模块"},
+      {"原因：NVLinkエラー\n対処：GPUを交換", "NVLinkエラー\n対処：GPUを交換", "GPUを交換"},
+      {"Root cause : a flapping cable", "a flapping cable", ""},  // English with a space before the colon
+      // Near misses: the word inside a sentence, followed by other words, or without a colon.
+      {"Die Ursache ist unklar: vielleicht das Kabel", "", ""},
+      {"Ursache unbekannt: wir suchen weiter", "", ""},
+      {"Ursachenforschung: morgen", "", ""},
+      {"la cause racine reste inconnue", "", ""},
+      {"Causa raíz desconocida", "", ""},
+      {"原因不明：再起動で復旧", "", ""},
+      {"根因分析进行中", "", ""},
+      {"Lösungsvorschlag: neu starten?", "", ""},
+      {"Correction: I meant rank 5, not 3", "", ""},
+  };
+  std::string day = "[\n";
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string ts = "17950" + std::to_string(10 + i) + "000.000100";
+    Json first{{"type", "message"}, {"ts", ts}, {"user", "U1"}, {"text", "job " + std::to_string(i) + " hung"}, {"thread_ts", ts}};
+    Json reply{{"type", "message"}, {"ts", "17950" + std::to_string(10 + i) + "100.000200"}, {"user", "U2"},
+               {"text", cases[i].reply}, {"thread_ts", ts}};
+    day += first.dump() + ",\n" + reply.dump() + (i + 1 < cases.size() ? ",\n" : "\n");
+  }
+  day += "]";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseJsonExport(day, "export/oncall/2026-11-20.json", 1 << 20, &out, &issues);
+  CHECK(Messages(issues).empty());
+  REQUIRE(out.size() == cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(cases[i].reply);
+    const Json& extra = out[i].extra;
+    std::string cause = extra.is_object() && extra.contains("root_cause_text") ? extra["root_cause_text"].get<std::string>() : "";
+    CHECK(cause == cases[i].cause);
+    CHECK(out[i].incident.mitigation == cases[i].fix);
+  }
+}
+
 // KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
 // stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
 TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolved_at, said; times it cannot read said") {

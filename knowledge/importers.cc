@@ -594,18 +594,65 @@ struct ChatMessage {
   std::string file;    // the day file it is in (Slack); empty: the file parsed
 };
 
-// `text` after a `label:` at the start of a line of `msg` (case-insensitive), else "".
-std::string AfterLabel(std::string_view msg, std::initializer_list<std::string_view> labels) {
+// `s` with ASCII and Latin-1 capitals (UTF-8 `C3 80`-`C3 9E`, but `×`) lowercased, byte lengths
+// kept: "LÖSUNG" -> "lösung", "SOLUCIÓN" -> "solución".
+std::string LabelLower(std::string_view s) {
+  std::string out = AsciiLower(s);
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
+    unsigned char b = static_cast<unsigned char>(out[i + 1]);
+    if (static_cast<unsigned char>(out[i]) == 0xC3 && b >= 0x80 && b <= 0x9E && b != 0x97) out[i + 1] = static_cast<char>(b + 0x20);
+  }
+  return out;
+}
+
+// Bytes of the colon ending a label at the start of `s`: blanks (a space, U+00A0 or U+202F, as French
+// writes "Cause racine :"), then ':' or the full-width '：' (U+FF1A, "根因："); 0 when none.
+size_t LabelColon(std::string_view s) {
+  size_t i = 0;
+  while (true) {
+    if (i < s.size() && s[i] == ' ') ++i;
+    else if (s.substr(i).starts_with("\xC2\xA0")) i += 2;
+    else if (s.substr(i).starts_with("\xE2\x80\xAF")) i += 3;
+    else break;
+  }
+  if (s.substr(i).starts_with(":")) return i + 1;
+  if (s.substr(i).starts_with("\xEF\xBC\x9A")) return i + 3;
+  return 0;
+}
+
+// The labels of a chat message's cause and fix lines, lowercased (LabelLower), in the languages
+// multinational on-call channels write: English, German, French, Spanish, Chinese, Japanese (KB7,
+// 2026-12-04; before, English only). Not "correction" / "corrección": in a chat that is more often
+// a message correcting an earlier one than a fix.
+constexpr std::string_view kCauseLabels[] = {
+    "root cause", "rca", "cause",                                       // English
+    "ursache", "grundursache", "fehlerursache",                         // German
+    "cause racine", "cause première", "cause premiere", "cause profonde",  // French
+    "causa raíz", "causa raiz", "causa",                                // Spanish
+    "根因", "根本原因", "原因"};                                          // Chinese, Japanese
+constexpr std::string_view kFixLabels[] = {
+    "fix", "fixed", "resolution", "resolved", "mitigation", "workaround",             // English
+    "lösung", "behoben durch", "behebung", "abhilfe",                                  // German
+    "correctif", "résolution", "contournement",                                        // French
+    "solución", "solucion", "mitigación", "arreglo", "resuelto con",                   // Spanish
+    "修复", "解决方案", "解决办法",                                                    // Chinese
+    "対処", "対応", "修正", "解決策"};                                                 // Japanese
+
+// `text` after a `label:` at the start of a line of `msg` (case-insensitive: LabelLower; the colon
+// as LabelColon reads it), else "". A label must be followed by its colon: "Ursache unklar: ..." or
+// "Causa raíz desconocida" are not labels.
+std::string AfterLabel(std::string_view msg, std::span<const std::string_view> labels) {
   size_t pos = 0;
   while (pos <= msg.size()) {
     size_t nl = msg.find('\n', pos);
     std::string_view line = msg.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     std::string_view t = Trim(line);
     while (!t.empty() && (t.front() == '*' || t.front() == '_' || t.front() == '>')) t.remove_prefix(1);
-    const std::string lower = AsciiLower(t);
+    const std::string lower = LabelLower(t);
     for (std::string_view label : labels) {
-      if (lower.starts_with(label) && lower.size() > label.size() && lower[label.size()] == ':') {
-        std::string_view rest = t.substr(label.size() + 1);
+      size_t colon = lower.starts_with(label) ? LabelColon(std::string_view(lower).substr(label.size())) : 0;
+      if (colon > 0) {
+        std::string_view rest = t.substr(label.size() + colon);
         while (!rest.empty() && (rest.front() == '*' || rest.front() == '_')) rest.remove_prefix(1);
         // The rest of the message after the label line belongs to it too.
         std::string out(Trim(rest));
@@ -707,9 +754,8 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
     for (const ChatMessage* m : t) {
       inc.raw_text += (m->user.empty() ? std::string("unknown") : m->user) + ": " + m->text + "\n";
       if (m == t.front() && !replies_only) continue;
-      if (std::string c = AfterLabel(m->text, {"root cause", "rca", "cause"}); !c.empty()) cause = c;
-      if (std::string f = AfterLabel(m->text, {"fix", "fixed", "resolution", "resolved", "mitigation", "workaround"});
-          !f.empty()) {
+      if (std::string c = AfterLabel(m->text, kCauseLabels); !c.empty()) cause = c;
+      if (std::string f = AfterLabel(m->text, kFixLabels); !f.empty()) {
         inc.mitigation = f;
       }
     }
