@@ -25,15 +25,26 @@ class Reader {
   }
 
   // Every requirement of the pattern, each of which every match meets (one literal of each set
-  // occurs), Read()'s first; only Read()'s when the pattern has several top-level alternatives.
+  // occurs), Read()'s first. With several top-level alternatives, each other requirement S of
+  // alternative i gives the set S plus every other alternative's own (Read()'s part for it): a
+  // match of alternative i holds a literal of S, a match of another alternative one of its own.
   std::vector<std::vector<std::string>> ReadSets() {
     Req r = Disjunction(0);
     if (bad_ || i_ != p_.size() || !r.required) return {};
     std::vector<std::vector<std::string>> out = {*r.required};
-    if (top_alternatives_ != 1) return out;
-    for (std::vector<std::string>& set : top_sets_) {
+    auto add = [&](std::vector<std::string> set) {
       std::vector<std::string> u = Unique(std::move(set));
       if (std::find(out.begin(), out.end(), u) == out.end()) out.push_back(std::move(u));
+    };
+    for (size_t a = 0; a < top_sets_.size(); ++a) {
+      for (const std::vector<std::string>& set : top_sets_[a]) {
+        if (top_sets_.size() > 1 && Unique(set) == Unique(*top_own_[a])) continue;  // in Read()'s already
+        std::vector<std::string> u = set;
+        for (size_t b = 0; b < top_sets_.size(); ++b) {
+          if (b != a) u.insert(u.end(), top_own_[b]->begin(), top_own_[b]->end());
+        }
+        add(std::move(u));
+      }
     }
     return out;
   }
@@ -45,11 +56,13 @@ class Reader {
     Literals required;
     Literals exact;
   };
-  enum class Kind { kLiteral, kOther, kGroup, kAssertion };
+  // kClass: a bracket class of a few plain characters ("[:=]", "[ _]"), a choice of them.
+  enum class Kind { kLiteral, kClass, kOther, kGroup, kAssertion };
   struct Atom {
     Kind kind = Kind::kOther;
     char ch = 0;
     Req group;
+    std::string chars;  // kClass
   };
 
   static size_t Shortest(const std::vector<std::string>& s) {
@@ -80,9 +93,10 @@ class Reader {
     std::vector<std::string> all, exact;
     bool unconstrained = false, all_exact = true;
     while (true) {
-      if (depth == 0) ++top_alternatives_;
+      if (depth == 0) top_sets_.emplace_back();
       Req a = Alternative(depth);
       if (bad_) return {};
+      if (depth == 0) top_own_.push_back(a.required);
       if (!a.required) unconstrained = true;
       else all.insert(all.end(), a.required->begin(), a.required->end());
       if (!a.exact) all_exact = false;
@@ -114,7 +128,7 @@ class Reader {
     // Each requirement met at the top level is also kept apart (ReadSets: all must hold).
     auto keep = [&](const Literals& required) {
       Better(best, required);
-      if (depth == 0 && required && !required->empty()) top_sets_.push_back(*required);
+      if (depth == 0 && required && !required->empty()) top_sets_.back().push_back(*required);
     };
     auto flush = [&] {
       bool useful = !runs.empty();
@@ -138,6 +152,9 @@ class Reader {
       std::vector<std::string> choice;
       if (atom.kind == Kind::kLiteral && (!quantified || (min == 0 && max == 1))) {
         choice = {std::string(1, icase_ ? AsciiToLower(atom.ch) : atom.ch)};
+      } else if (atom.kind == Kind::kClass && (!quantified || (min == 0 && max == 1))) {
+        for (char c : atom.chars) choice.push_back(std::string(1, icase_ ? AsciiToLower(c) : c));
+        choice = Unique(std::move(choice));
       } else if (atom.kind == Kind::kGroup && atom.group.exact && (!quantified || (min == 0 && max == 1))) {
         choice = *atom.group.exact;
       }
@@ -161,11 +178,22 @@ class Reader {
         exact = false;
         continue;
       }
-      if (atom.kind == Kind::kLiteral) {  // repeated ("a+", "a{2,}"): "xa+b" holds "xa" and "ab"
-        char c = icase_ ? AsciiToLower(atom.ch) : atom.ch;
-        for (std::string& r : runs) r += c;
+      if (atom.kind == Kind::kLiteral || atom.kind == Kind::kClass) {
+        // Repeated ("a+", "a{2,}", "[:=]+"): "xa+b" holds "xa" and "ab".
+        std::vector<std::string> one;
+        if (atom.kind == Kind::kLiteral) one = {std::string(1, atom.ch)};
+        for (char c : atom.chars) one.push_back(std::string(1, c));
+        for (std::string& c : one) c = icase_ ? AsciiLower(c) : c;
+        one = Unique(std::move(one));
+        if (runs.size() * one.size() <= kMaxProduct) {
+          std::vector<std::string> product;
+          for (const std::string& r : runs) {
+            for (const std::string& c : one) product.push_back(r + c);
+          }
+          runs = Unique(std::move(product));
+        }
         flush();
-        runs = {std::string(1, c)};
+        runs = one;
         exact = false;
         continue;
       }
@@ -214,10 +242,24 @@ class Reader {
         }
         return a;
       }
-      case '[':
+      case '[': {
+        size_t start = i_;
         ReadClass();
+        if (bad_) return a;
         a.kind = Kind::kOther;
+        // "[:=]": a class of at most 8 plain ASCII characters, no range, escape or negation, is a
+        // choice of them; anything else matches too much to require.
+        std::string_view inner = p_.substr(start + 1, i_ - start - 2);
+        bool plain = !inner.empty() && inner.size() <= 8;
+        for (char c : inner) {
+          plain = plain && c >= 0x20 && c < 0x7f && c != '-' && c != '^' && c != '\\' && c != '[' && c != ']';
+        }
+        if (plain) {
+          a.kind = Kind::kClass;
+          a.chars = std::string(inner);
+        }
         return a;
+      }
       case '.':
         ++i_;
         a.kind = Kind::kOther;
@@ -338,8 +380,10 @@ class Reader {
   bool icase_;
   size_t i_ = 0;
   bool bad_ = false;
-  size_t top_alternatives_ = 0;
-  std::vector<std::vector<std::string>> top_sets_;
+  // Per top-level alternative: the requirements met at its top level, and its own (the most
+  // selective of them, the part of Read()'s union that comes from it).
+  std::vector<std::vector<std::vector<std::string>>> top_sets_;
+  std::vector<Literals> top_own_;
 };
 
 bool ContainsFolded(std::string_view text, std::string_view lit) {
@@ -359,14 +403,18 @@ std::vector<std::vector<std::string>> RequiredLiteralSets(std::string_view patte
 }
 
 LiteralPrefilter::LiteralPrefilter(const std::vector<Pattern>& patterns)
-    : always_(patterns.size(), true), literals_of_(patterns.size()) {
+    : always_(patterns.size(), true), all_sets_(patterns.size(), 0), literals_of_(patterns.size()) {
   for (size_t p = 0; p < patterns.size(); ++p) {
-    auto lits = RequiredLiterals(patterns[p].regex, patterns[p].icase);
-    if (!lits) continue;
+    std::vector<std::vector<std::string>> sets = RequiredLiteralSets(patterns[p].regex, patterns[p].icase);
+    if (sets.empty()) continue;
     always_[p] = false;
-    for (std::string& l : *lits) {
-      literals_of_[p].push_back(static_cast<uint32_t>(literals_.size()));
-      literals_.push_back({std::move(l), p, patterns[p].icase});
+    if (sets.size() > kMaxSets) sets.resize(kMaxSets);  // the first (most selective) ones
+    for (size_t set = 0; set < sets.size(); ++set) {
+      all_sets_[p] |= static_cast<uint16_t>(1u << set);
+      for (std::string& l : sets[set]) {
+        literals_of_[p].push_back(static_cast<uint32_t>(literals_.size()));
+        literals_.push_back({std::move(l), p, patterns[p].icase, static_cast<uint16_t>(1u << set)});
+      }
     }
   }
   // Trie over the folded literals, then breadth-first failure links folded into a full DFA.
@@ -423,21 +471,32 @@ bool LiteralPrefilter::LiteralAt(const Literal& l, std::string_view text, size_t
   return end + 1 >= n && text.compare(end + 1 - n, n, l.text) == 0;
 }
 
-void LiteralPrefilter::Candidates(std::string_view text, std::vector<size_t>* out) const {
-  out->clear();
-  std::vector<char> hit(always_.size(), 0);
-  if (!literals_.empty()) {
-    uint32_t s = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-      s = goto_[static_cast<size_t>(s) * 256 + static_cast<unsigned char>(AsciiToLower(text[i]))];
-      for (uint32_t li : out_[s]) {
-        const Literal& l = literals_[li];
-        if (!hit[l.pattern] && LiteralAt(l, text, i)) hit[l.pattern] = 1;
-      }
+// One pass of the automaton over `text`: `found` gets, per pattern, the sets one of whose
+// literals occurs. `stop(pattern)` is asked whenever a pattern's last set is found (all found);
+// true ends the pass early.
+template <typename Stop>
+void LiteralPrefilter::Scan(std::string_view text, std::vector<uint16_t>& found, Stop stop) const {
+  found.assign(always_.size(), 0);
+  if (literals_.empty()) return;
+  uint32_t s = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    s = goto_[static_cast<size_t>(s) * 256 + static_cast<unsigned char>(AsciiToLower(text[i]))];
+    for (uint32_t li : out_[s]) {
+      const Literal& l = literals_[li];
+      uint16_t& f = found[l.pattern];
+      if ((f & l.set) || !LiteralAt(l, text, i)) continue;
+      f |= l.set;
+      if (f == all_sets_[l.pattern] && stop(l.pattern)) return;
     }
   }
+}
+
+void LiteralPrefilter::Candidates(std::string_view text, std::vector<size_t>* out) const {
+  out->clear();
+  thread_local std::vector<uint16_t> found;
+  Scan(text, found, [](size_t) { return false; });
   for (size_t p = 0; p < always_.size(); ++p) {
-    if (always_[p] || hit[p]) out->push_back(p);
+    if (always_[p] || found[p] == all_sets_[p]) out->push_back(p);
   }
 }
 
@@ -445,46 +504,27 @@ bool LiteralPrefilter::Any(std::string_view text) const {
   for (bool a : always_) {
     if (a) return true;
   }
-  if (literals_.empty()) return false;
-  uint32_t s = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    s = goto_[static_cast<size_t>(s) * 256 + static_cast<unsigned char>(AsciiToLower(text[i]))];
-    for (uint32_t li : out_[s]) {
-      if (LiteralAt(literals_[li], text, i)) return true;
-    }
-  }
-  return false;
+  thread_local std::vector<uint16_t> found;
+  bool any = false;
+  Scan(text, found, [&](size_t) { return any = true; });
+  return any;
 }
 
 bool LiteralPrefilter::MayMatch(size_t i, std::string_view text) const {
   if (always_[i]) return true;
+  uint16_t found = 0;
   for (uint32_t li : literals_of_[i]) {
     const Literal& l = literals_[li];
-    if (l.icase ? ContainsFolded(text, l.text) : text.find(l.text) != std::string_view::npos) return true;
+    if (l.icase ? ContainsFolded(text, l.text) : text.find(l.text) != std::string_view::npos) found |= l.set;
   }
-  return false;
+  return found == all_sets_[i];
 }
 
 FilteredRegex::FilteredRegex(const std::string& pattern, bool icase)
     : re_(pattern, icase ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript),
-      filter_({{pattern, icase}}),
-      icase_(icase) {
-  std::vector<std::vector<std::string>> sets = RequiredLiteralSets(pattern, icase);
-  // The first is the automaton's; at most kMaxSets more are checked after it.
-  constexpr size_t kMaxSets = 8;
-  for (size_t i = 1; i < sets.size() && also_.size() < kMaxSets; ++i) also_.push_back(std::move(sets[i]));
-}
+      filter_({{pattern, icase}}) {}
 
-bool FilteredRegex::MayMatch(std::string_view text) const {
-  if (!filter_.Any(text)) return false;
-  for (const std::vector<std::string>& set : also_) {
-    bool found = std::any_of(set.begin(), set.end(), [&](const std::string& lit) {
-      return icase_ ? ContainsFolded(text, lit) : text.find(lit) != std::string_view::npos;
-    });
-    if (!found) return false;
-  }
-  return true;
-}
+bool FilteredRegex::MayMatch(std::string_view text) const { return filter_.Any(text); }
 
 bool FilteredRegex::Search(const std::string& text) const { return MayMatch(text) && std::regex_search(text, re_); }
 

@@ -8,7 +8,8 @@
 // the most selective literal run that the alternative cannot match without (a run of plain or
 // escaped characters not under another quantifier, continued through plain choices of strings and
 // optional characters as several runs: "loss: (nan|inf)" gives "loss: nan" and "loss: inf",
-// "errors?:" gives "error:" and "errors:" (at most 32 strings); a group's own required
+// "errors?:" gives "error:" and "errors:", a bracket class of at most 8 plain characters is a
+// choice of them, "loss[:=]" gives "loss:" and "loss=" (at most 32 strings); a group's own required
 // literals count when the group is mandatory). It is conservative: any construct it does not fully understand (a
 // back-reference, \x / \u / \c escapes, POSIX bracket names, an alternative without a mandatory
 // literal, ...) gives "no literal", and the regex then always runs. So
@@ -18,9 +19,12 @@
 // occurs changes no answer. Tests check this on every knowledge-pack signature.
 //
 // LiteralPrefilter compiles the literals of many patterns into one Aho-Corasick automaton (ASCII
-// case folded; a case-sensitive pattern's literal is re-checked exactly where it was found).
+// case folded; a case-sensitive pattern's literal is re-checked exactly where it was found): every
+// set of RequiredLiteralSets (the first kMaxSets), each literal marked with its pattern and set.
 // Candidates(text) lists, ascending, the patterns that may match: those without literals always,
-// the others when one of their literals occurs in the text.
+// the others when each of their sets has a literal in the text, found in one pass (KB7,
+// 2026-12-04; before, only the first set was looked for, so "loss" let `\bloss( is|[:=])\s*(nan|inf)`
+// run on every step line of a training log).
 //
 // Thread safety: immutable after construction; Candidates may run concurrently.
 #pragma once
@@ -39,9 +43,12 @@ namespace vigil {
 std::optional<std::vector<std::string>> RequiredLiterals(std::string_view pattern, bool icase);
 
 // Every requirement known of `pattern`, each a set one of whose strings every match contains (so
-// all sets hold at once): RequiredLiterals's set first, then, for a pattern without top-level `|`,
-// each other mandatory literal run or group met at the top level (`\brank\s*\d+.*(median|mean)`
-// gives {"rank"} and {"mean", "median"}). Empty when RequiredLiterals is nullopt.
+// all sets hold at once): RequiredLiterals's set first, then each other mandatory literal run or
+// group met at the top level (`\brank\s*\d+.*(median|mean)` gives {"rank"} and {"mean", "median"}).
+// With top-level `|`, such a requirement of one alternative is joined by the other alternatives'
+// RequiredLiterals parts (`data ?loader.*(stall|timed out)|waiting for batch` gives {"data loader",
+// "dataloader", "waiting for batch"} and {"stall", "timed out", "waiting for batch"}; KB7,
+// 2026-12-04). Empty when RequiredLiterals is nullopt.
 std::vector<std::vector<std::string>> RequiredLiteralSets(std::string_view pattern, bool icase);
 
 class LiteralPrefilter {
@@ -61,6 +68,8 @@ class LiteralPrefilter {
   bool MayMatch(size_t i, std::string_view text) const;
 
   size_t size() const { return always_.size(); }
+  // Requirement sets of one pattern looked for (RequiredLiteralSets' first ones).
+  static constexpr size_t kMaxSets = 16;
   // Patterns without literals (always candidates).
   size_t unfiltered() const;
 
@@ -69,10 +78,14 @@ class LiteralPrefilter {
     std::string text;      // as written (exact check for case-sensitive patterns)
     size_t pattern = 0;
     bool icase = true;
+    uint16_t set = 1;      // the bit of its requirement set
   };
   bool LiteralAt(const Literal& l, std::string_view text, size_t end) const;
+  template <typename Stop>
+  void Scan(std::string_view text, std::vector<uint16_t>& found, Stop stop) const;
 
   std::vector<bool> always_;               // per pattern: no literal known
+  std::vector<uint16_t> all_sets_;         // per pattern: the bits of all its sets
   std::vector<std::vector<uint32_t>> literals_of_;  // per pattern: indices into literals_
   std::vector<Literal> literals_;
   // Aho-Corasick DFA over ASCII-lowercased bytes: goto_[state * 256 + byte].
@@ -81,9 +94,9 @@ class LiteralPrefilter {
 };
 
 // A std::regex that runs only when its required literals occur in the text (every set of
-// RequiredLiteralSets: the first by the automaton, up to 8 more by direct search after it, so a
-// regex whose most selective literal is common, "rank" in a log of `[rankN]:` lines, still runs only
-// where its other required words occur too): Search, Match and
+// RequiredLiteralSets, as LiteralPrefilter looks for them, so a regex whose most selective literal
+// is common, "rank" in a log of `[rankN]:` lines, still runs only where its other required words
+// occur too): Search, Match and
 // Replace answer exactly as std::regex_search / std::regex_match / std::regex_replace with the
 // same pattern and flags (ECMAScript, optionally icase), and skip the regex on text that cannot
 // match. On a skipped search the match_results are left as they were (callers read them only
@@ -105,8 +118,6 @@ class FilteredRegex {
  private:
   std::regex re_;
   LiteralPrefilter filter_;
-  bool icase_;
-  std::vector<std::vector<std::string>> also_;  // the other required sets (folded when icase_)
 };
 
 }  // namespace vigil

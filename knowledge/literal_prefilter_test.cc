@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -59,6 +60,25 @@ size_t CheckSound(const std::vector<LiteralPrefilter::Pattern>& patterns, const 
   return matched;
 }
 
+// The knowledge pack's log signatures (icase; without a leading `.*` when `strip_wildcard`, as
+// MatchLogLines runs them: the same lines match, in far less time) and its raw_text lines.
+void ReadPack(bool strip_wildcard, std::vector<LiteralPrefilter::Pattern>* patterns, std::vector<std::string>* lines) {
+  for (const auto& file : std::filesystem::directory_iterator("data/knowledge/pack")) {
+    if (file.path().extension() != ".jsonl") continue;
+    std::ifstream in(file.path());
+    for (std::string row; std::getline(in, row);) {
+      if (row.empty()) continue;
+      auto j = ParseJson(row, file.path().string());
+      REQUIRE(j.ok());
+      for (const auto& sig : j->value("log_signatures", Json::array())) {
+        std::string p = sig.get<std::string>();
+        patterns->push_back({strip_wildcard && p.starts_with(".*") ? p.substr(2) : p, true});
+      }
+      for (const std::string& l : SplitLines(j->value("raw_text", std::string()))) lines->push_back(l);
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("required literals of a pattern") {
@@ -89,6 +109,21 @@ TEST_CASE("required literals of a pattern") {
   CHECK(capped->front() == "acegi");
   CHECK(RequiredLiterals("a{0,3}bcd", true) == L({"bcd"}));
   CHECK(RequiredLiterals(R"(Errno 28\] No space)", true) == L({"errno 28] no space"}));
+  // A class of a few plain characters is a choice of them (KB7; before, it ended the run, and
+  // "loss" alone let the regex run on every `| loss 2.77 |` step line).
+  CHECK(RequiredLiterals("loss[:=]", true) == L({"loss:", "loss="}));
+  CHECK(RequiredLiterals("dropped[ _]tokens", true) == L({"dropped tokens", "dropped_tokens"}));
+  CHECK(RequiredLiterals("[Kk]ill", false) == L({"Kill", "kill"}));
+  CHECK(RequiredLiterals("[Kk]ill", true) == L({"kill"}));
+  CHECK(RequiredLiterals("x[ab]?y", true) == L({"xay", "xby", "xy"}));
+  CHECK(RequiredLiterals("xy[ab]+z", true) == L({"xya", "xyb"}));
+  CHECK(RequiredLiteralSets(R"(\bloss( is|[:=])\s*(nan|inf)\b)", true) ==
+        std::vector<std::vector<std::string>>{{"loss is", "loss:", "loss="}, {"inf", "nan"}});
+  // Classes that are not a few plain characters end the run: ranges, negation, escapes, > 8.
+  CHECK(RequiredLiterals("abcd[a-f]ef", true) == L({"abcd"}));
+  CHECK(RequiredLiterals("abcd[^:]ef", true) == L({"abcd"}));
+  CHECK(RequiredLiterals("abcd[\\]]ef", true) == L({"abcd"}));
+  CHECK(RequiredLiterals("abcd[abcdefghi]ef", true) == L({"abcd"}));
   CHECK(RequiredLiterals("OutOfMemory|CUDA error: out of memory", true) ==
         L({"cuda error: out of memory", "outofmemory"}));
   // An alternative without a required literal, or a construct not read: no filter.
@@ -112,7 +147,13 @@ TEST_CASE("required literal sets: every requirement at the top level, and Filter
   // An optional part that is not a plain string ends a run; a top-level `|` leaves the one set
   // RequiredLiterals gives.
   CHECK(RequiredLiteralSets("abcd(x.z)?ef", true) == Sets{{"abcd"}, {"ef"}});
-  CHECK(RequiredLiteralSets("abc.*def|ghi", true) == Sets{{"abc", "ghi"}});
+  // A top-level `|`: a requirement of one alternative, joined by the others' own (KB7; before,
+  // only the first set was given).
+  CHECK(RequiredLiteralSets("abc.*def|ghi", true) == Sets{{"abc", "ghi"}, {"def", "ghi"}});
+  CHECK(RequiredLiteralSets(R"(\bdata ?loader\b.*\b(stall(ed)?|starv\w+|timed out)\b|timeout waiting for batch)", true) ==
+        Sets{{"data loader", "dataloader", "timeout waiting for batch"},
+             {"stall", "stalled", "starv", "timed out", "timeout waiting for batch"}});
+  CHECK(RequiredLiteralSets("ab.*cd|ef.*gh|ij", true) == Sets{{"ab", "ef", "ij"}, {"cd", "ef", "ij"}, {"ab", "gh", "ij"}});
   CHECK(RequiredLiteralSets(R"(\d+)", true).empty());
   CHECK(RequiredLiteralSets("abc(", true).empty());
   // A lookahead's literals hold too (at that position); a negative one requires nothing.
@@ -278,17 +319,7 @@ TEST_CASE("FilteredRegex answers as std::regex on random patterns with every con
 TEST_CASE("literal prefilter is sound on the knowledge pack's signatures and real log lines") {
   std::vector<LiteralPrefilter::Pattern> patterns;
   std::vector<std::string> lines;
-  for (const auto& file : std::filesystem::directory_iterator("data/knowledge/pack")) {
-    if (file.path().extension() != ".jsonl") continue;
-    std::ifstream in(file.path());
-    for (std::string row; std::getline(in, row);) {
-      if (row.empty()) continue;
-      auto j = ParseJson(row, file.path().string());
-      REQUIRE(j.ok());
-      for (const auto& sig : j->value("log_signatures", Json::array())) patterns.push_back({sig.get<std::string>(), true});
-      for (const std::string& l : SplitLines(j->value("raw_text", std::string()))) lines.push_back(l);
-    }
-  }
+  ReadPack(/*strip_wildcard=*/false, &patterns, &lines);
   REQUIRE(patterns.size() > 150);
   // Every tenth dev case's log lines: noise, training lines, and the faults the pack names.
   std::vector<std::filesystem::path> cases;
@@ -310,6 +341,90 @@ TEST_CASE("literal prefilter is sound on the knowledge pack's signatures and rea
   INFO("patterns " << patterns.size() << ", without literals " << f.unfiltered() << ", lines " << lines.size());
   CHECK(f.unfiltered() * 20 < patterns.size());  // nearly every signature is filtered
   CHECK(CheckSound(patterns, lines) > 100);
+}
+
+TEST_CASE("literal prefilter never drops a line a pack signature matches: generated lines, case-insensitive") {
+  // Property: for every pack signature (icase, as MatchLogLines compiles them) and every line made
+  // by mutating real ones (letter case flipped, digits changed, separators inserted, spans cut,
+  // two lines spliced, a signature's own literal run inserted), a regex match implies the pattern
+  // is a candidate. Lines that match are frequent: each signature's own literals are spliced in.
+  std::vector<LiteralPrefilter::Pattern> patterns;
+  std::vector<std::string> seeds = {
+      "[2026-12-04 10:37:27,472] [INFO] [rank44] step 63447 | loss 2.7708 | lr 3.0e-04 | grad_norm 1.475",
+      "[2026-12-04 10:37:27,472] [INFO] [rank44] step 63447 | loss: nan | lr 3.0e-04 | grad_norm: inf",
+      "iteration 100 | lm loss: 2.3E+00 | loss is nan | loss=inf",
+      "[WARNING] [rank53] dataloader worker 5 took 0.39s to produce batch",
+      "DataLoader stalled for 120 s; timeout waiting for the next batch",
+      "gpu-node-03:1036:2036 [4] NCCL WARN NET/IB : Got completion from peer 10.0.36.4<40036> with status=12 "
+      "opcode=0 len=0 vendor err 129 (Recv) localGid ::ffff:10.0.0.1 hca mlx5_0",
+      "gpu-node-04:1043:2043 [3] NCCL INFO Channel 03/0 : 43 -> 44 via P2P/IPC/read comm 0x8d42844eb0 nRanks 64",
+      "dropped_tokens=12.5% dropped tokens: 3%"};
+  ReadPack(/*strip_wildcard=*/true, &patterns, &seeds);
+  REQUIRE(patterns.size() > 150);
+  std::vector<std::string> fragments;  // each signature's literals, as written in some case
+  for (const auto& p : patterns) {
+    for (const auto& set : RequiredLiteralSets(p.regex, true)) fragments.insert(fragments.end(), set.begin(), set.end());
+  }
+  std::mt19937 rng(43);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::string separators = " :=_-.|()[]";
+  std::vector<std::string> lines;
+  while (lines.size() < 400) {
+    std::string l = seeds[pick(seeds.size())];
+    const size_t edits = 1 + pick(4);
+    for (size_t e = 0; e < edits; ++e) {
+      switch (pick(6)) {
+        case 0:
+          for (char& c : l) {
+            if (std::isalpha(static_cast<unsigned char>(c)) && pick(3) == 0) c = static_cast<char>(c ^ 0x20);
+          }
+          break;
+        case 1:
+          for (char& c : l) {
+            if (std::isdigit(static_cast<unsigned char>(c)) && pick(2) == 0) c = static_cast<char>('0' + pick(10));
+          }
+          break;
+        case 2:
+          l.insert(pick(l.size() + 1), 1, separators[pick(separators.size())]);
+          break;
+        case 3:
+          if (!l.empty()) {
+            size_t at = pick(l.size());
+            l.erase(at, 1 + pick(8));
+          }
+          break;
+        case 4: {
+          const std::string& other = seeds[pick(seeds.size())];
+          l = l.substr(0, pick(l.size() + 1)) + other.substr(pick(other.size() + 1));
+          break;
+        }
+        default: {
+          std::string f = fragments[pick(fragments.size())];
+          for (char& c : f) {
+            if (std::isalpha(static_cast<unsigned char>(c)) && pick(2) == 0) c = static_cast<char>(std::toupper(c));
+          }
+          l.insert(pick(l.size() + 1), f);
+        }
+      }
+    }
+    lines.push_back(l.substr(0, 160));  // std::regex's time grows with the line, not the property
+  }
+  size_t matched = CheckSound(patterns, lines);
+  INFO("patterns " << patterns.size() << ", lines " << lines.size() << ", matching pairs " << matched);
+  CHECK(matched > 100);
+
+  // And it is selective where a training log is long: a step line's "loss 2.77" or a dataloader's
+  // "took 0.39s to produce batch" lets no signature's regex run; their faults do.
+  LiteralPrefilter f(patterns);
+  std::vector<size_t> c;
+  f.Candidates(seeds[0], &c);
+  CHECK(c.size() == f.unfiltered());
+  f.Candidates(seeds[3], &c);
+  CHECK(c.size() == f.unfiltered());
+  f.Candidates(seeds[1], &c);
+  CHECK(c.size() > f.unfiltered());
+  f.Candidates(seeds[4], &c);
+  CHECK(c.size() > f.unfiltered());
 }
 
 }  // namespace vigil
