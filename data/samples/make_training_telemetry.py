@@ -161,22 +161,26 @@ for t in range(START, END, 30):
             xid = 79 if node == "node-1" and gpu == 5 and minute(t) >= 95 else 0
             add_dcgm(t, "DCGM_FI_DEV_XID_ERRORS", xid, node, gpu)
 
+def reported_gpus():
+    """(t, minute, node, gpu) every 30 s for each GPU whose temperature was written at t."""
+    for t in range(START, END, 30):
+        for node in ("node-0", "node-1"):
+            for gpu in range(8):
+                if (t, node, gpu) in temp_at:
+                    yield t, minute(t), node, gpu
+
+
 # Clock-event reasons per GPU (dcgm-exporter 3.x's DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: NVML's bitmask
 # of why the clocks are below their maximum; data/rules/gpu_training.rules reads it), every 30 s, for
 # the GPUs the temperature has: the job's GPUs at their power limit under the load, SW power cap
 # 0x4 (what an H200 showed in 60 of 60 samples under a BF16 GEMM load: data/rules/gpu_training.rules),
 # nothing while the input stall leaves them waiting, the 4 GPUs with no job idle (0x1); node-1 gpu 3
 # adds SW thermal slowdown (0x20) while at 90 C or more during its cooling fault.
-for t in range(START, END, 30):
-    m = minute(t)
-    for node in ("node-0", "node-1"):
-        for gpu in range(8):
-            if (t, node, gpu) not in temp_at:
-                continue
-            bits = 0x1 if gpu >= 4 else 0x0 if stalled(m) else 0x4
-            if temp_at[(t, node, gpu)] >= 90:
-                bits |= 0x20
-            add_dcgm(t, "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", bits, node, gpu)
+for t, m, node, gpu in reported_gpus():
+    bits = 0x1 if gpu >= 4 else 0x0 if stalled(m) else 0x4
+    if temp_at[(t, node, gpu)] >= 90:
+        bits |= 0x20
+    add_dcgm(t, "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", bits, node, gpu)
 
 # Power draw (W) per GPU (dcgm-exporter's DCGM_FI_DEV_POWER_USAGE), every 30 s, for the GPUs the
 # temperature has: the job's GPUs at their 700 W cap under the load (the real H200 run read ~685 W,
@@ -186,21 +190,16 @@ for t in range(START, END, 30):
 # left every other section's values as they were (2026-12-04: GpuPowerDrop, DET3, reads this field;
 # before, the sample had none and scripts/run detect warned about the rule).
 rng = random.Random(20261125)
-for t in range(START, END, 30):
-    m = minute(t)
-    for node in ("node-0", "node-1"):
-        for gpu in range(8):
-            if (t, node, gpu) not in temp_at:
-                continue
-            if gpu >= 4:
-                watts = 75 + rng.gauss(0, 2)
-            elif stalled(m):
-                watts = rng.uniform(120, 420)
-            else:
-                watts = 684 + rng.gauss(0, 6)
-                if temp_at[(t, node, gpu)] >= 90:
-                    watts -= 60
-            add_dcgm(t, "DCGM_FI_DEV_POWER_USAGE", round(watts, 1), node, gpu)
+for t, m, node, gpu in reported_gpus():
+    if gpu >= 4:
+        watts = 75 + rng.gauss(0, 2)
+    elif stalled(m):
+        watts = rng.uniform(120, 420)
+    else:
+        watts = 684 + rng.gauss(0, 6)
+        if temp_at[(t, node, gpu)] >= 90:
+            watts -= 60
+    add_dcgm(t, "DCGM_FI_DEV_POWER_USAGE", round(watts, 1), node, gpu)
 
 # Training loss every 15 s: a slow decay with noise and one spike.
 rng = random.Random(20261123)
