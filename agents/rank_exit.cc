@@ -8,11 +8,13 @@ namespace vigil {
 namespace {
 
 // The rank a line is labelled with and the text after the label: srun -l's "30: ", PyTorch's
-// "[rank30]:" (either or both); nullopt for an unlabelled line.
-std::optional<std::pair<int, std::string>> Labelled(const std::string& line) {
+// "[rank30]:" (either or both); nullopt for an unlabelled line. `bare_rank_prefix`: PyTorch's prefix
+// without its colon counts too ("[rank45] Fatal Python error", as a rank's fault handler prints it).
+std::optional<std::pair<int, std::string>> Labelled(const std::string& line, bool bare_rank_prefix = false) {
   static const std::regex kLabel(R"(^\s*(?:(\d{1,6}):\s)?\s*(?:\[rank(\d{1,6})\]:)?\s?(.*)$)", std::regex::icase);
+  static const std::regex kBareLabel(R"(^\s*(?:(\d{1,6}):\s)?\s*(?:\[rank(\d{1,6})\]:?)?\s?(.*)$)", std::regex::icase);
   std::smatch m;
-  if (line.size() > 2000 || !std::regex_match(line, m, kLabel)) return std::nullopt;
+  if (line.size() > 2000 || !std::regex_match(line, m, bare_rank_prefix ? kBareLabel : kLabel)) return std::nullopt;
   if (!m[1].matched && !m[2].matched) return std::nullopt;
   return std::make_pair(std::stoi(m[2].matched ? m.str(2) : m.str(1)), m.str(3));
 }
@@ -123,12 +125,8 @@ RankExitBeforeTimeouts FindRankSignalBeforePeers(const std::vector<std::string>&
     }
     // The rank's label as its fault handler prints it: "[rank45] " (PyTorch's prefix, colon or
     // not), srun -l's "45: ", or both.
-    static const std::regex kLabel(R"(^\s*(?:(\d{1,6}):\s)?\s*(?:\[rank(\d{1,6})\]:?)?\s?(.*)$)", std::regex::icase);
-    std::smatch lm;
-    if (lines[i].size() > 2000 || !std::regex_match(lines[i], lm, kLabel) || (!lm[1].matched && !lm[2].matched)) continue;
-    const std::optional<std::pair<int, std::string>> l =
-        std::make_pair(std::stoi(lm[2].matched ? lm.str(2) : lm.str(1)), lm.str(3));
-    if (!std::regex_search(l->second, kOwnSignal)) continue;
+    const std::optional<std::pair<int, std::string>> l = Labelled(t, /*bare_rank_prefix=*/true);
+    if (!l || !std::regex_search(l->second, kOwnSignal)) continue;
     died.emplace(l->first, i);
   }
   if (died.size() != 1) return {};
