@@ -155,6 +155,44 @@ out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "
 alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
 print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(str(a["active_at_ms"]) for a in alerts))' "$VIGIL" "$RULES" "$TMP/inf1.csv"
 
+# TrainingMetricsFrozen (written before run 4): a loss served unchanged reading after reading means
+# a hung trainer behind a live exporter. 1 s readings (%.6g, varying at the 5th digit) repeated for
+# 40 s from reading 200 alert once, when 30 s of them are equal (reading 228); the same readings
+# absent (the job ended or paused: its series stops) do not; 20 equal readings (a trainer that logs
+# every 20 steps) do not, also at the series' start (a 3-minute window of 1 s data holding its first 6
+# readings fired the scrape clause before the rule asked for a series over 3 minutes old); 15 s scrapes repeated from scrape 60 alert at the 12th equal one (3 min).
+"$PY" - "$TMP/frozen1.csv" "$TMP/stopped1.csv" "$TMP/logevery20.csv" "$TMP/frozen15.csv" <<'PY'
+import sys
+def loss(i):
+    return 2.0 + 0.3 / (1 + i / 50.0) + 1e-4 * ((i * 7919) % 13)
+with open(sys.argv[1], "w") as f, open(sys.argv[2], "w") as g, open(sys.argv[3], "w") as h:
+    for out in (f, g, h):
+        out.write("timestamp,series,value,job\n")
+    for i in range(400):
+        f.write("%d,train_loss,%.6g,llm\n" % (1796000000 + i, loss(199 if 200 <= i < 240 else i)))
+        if not 200 <= i < 240:
+            g.write("%d,train_loss,%.6g,llm\n" % (1796000000 + i, loss(i)))
+        h.write("%d,train_loss,%.6g,llm\n" % (1796000000 + i, loss(i - i % 20)))
+with open(sys.argv[4], "w") as f:
+    f.write("timestamp,series,value,job\n")
+    for i in range(120):
+        f.write("%d,train_loss,%.6g,llm\n" % (1700000000 + 15 * i, loss(59 if 60 <= i < 80 else i)))
+PY
+check "TrainingMetricsFrozen: 1 s loss repeated 40 s alerts once at 30 s" 0 '^1 TrainingMetricsFrozen 1796000228000$' -- "$PY" -c '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
+alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
+print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(str(a["active_at_ms"]) for a in alerts))' "$VIGIL" "$RULES" "$TMP/frozen1.csv"
+check "TrainingMetricsFrozen: the same readings absent (series stopped) do not" 0 '360 points: 0 alert\(s\)' \
+  -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/stopped1.csv"
+check "TrainingMetricsFrozen: a loss logged every 20 steps does not" 0 '400 points: 0 alert\(s\)' \
+  -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/logevery20.csv"
+check "TrainingMetricsFrozen: 15 s scrapes repeated alert after 3 minutes" 0 '^1 TrainingMetricsFrozen 1700001050000$' -- "$PY" -c '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
+alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
+print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(str(a["active_at_ms"]) for a in alerts))' "$VIGIL" "$RULES" "$TMP/frozen15.csv"
+
 # GpuPowerDrop's twins (generated): a GPU at ~690 W with a 3 s dip to 180 W every 60 s (checkpoints)
 # for 20 min at 1 s must not fire; the same scraped every 15 s with a 2-minute hang (power 130 W,
 # utilisation unchanged) from minute 15 must, once, on that GPU alone (its peer keeps working).

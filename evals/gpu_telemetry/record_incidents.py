@@ -27,10 +27,16 @@ a child process (it crashes and is restarted); the parent samples NVML and write
 each life of the trainer part-trainerN.csv; incidents.json also has `normal_events`. A failure
 other than the planted crash stops the run with an error (exit 1) after merging the rows so far.
 
+--plan 4 (one GPU; the PLAN4_* tables): cpu_contention, precision_fallback, stale_exporter,
+grad_explosion, and normal checkpoints, LR warm restarts, evals and a clean job end (the trainer
+exits 0 at 392 s, NVML is sampled to 420 s). The trainer is pinned to one CPU core (the hog's).
+
 Usage (on the GPU machine):
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --out DIR [--seconds 480]
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 3 --gpus 1 --seconds 490 --out DIR
   (a smoke run of plan 3's code, every time x 0.25: --plan 3 --time-scale 0.25 --seconds 122.5)
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 4 --gpus 1 --seconds 420 --out DIR
+  (plan 4's smoke run: --plan 4 --time-scale 0.25 --seconds 105)
 """
 import argparse
 import json
@@ -102,8 +108,52 @@ PLAN3_NORMAL = [("checkpoint", s, s + 2.5) for s in range(45, 490, 60)] + [("eva
 PLAN3_STRENGTH = {"hang_kernel_cycles": 100_000_000, "nan_every": 2, "overflow_scale": 1e30, "neighbour_n": 8192,
                   "restart_after_s": 20, "drift_max_s": 0.04}
 PLAN3_SECONDS = 490
+# Plan 4 (DET4, 2026-12-04, fixed before any run): ONE GPU again, four more failures the bundled
+# rules were not written for, and four kinds of normal event. As plan 3, the trainer runs in a
+# child process and the parent samples NVML; the parent also runs the CPU hog.
+#   cpu_contention      4 processes spin in pure Python on the trainer's core (the trainer is
+#                       pinned to one core for the whole run; the hogs to the same core): the
+#                       trainer gets ~1/5 of its core, kernel launches and syncs wait for the CPU:
+#                       step time up, GPU utilisation and power down
+#   precision_fallback  a config change drops BF16: forward and backward run in FP32 (TF32 tensor
+#                       cores allowed, PyTorch's `allow_tf32`): step and compute time x2-3, GPU
+#                       still busy (util ~100%, power high), memory up (FP32 copies and activations
+#                       kept by the caching allocator, not given back after)
+#   stale_exporter      the trainer livelocks (re-runs forward passes on the GPU, real work, never
+#                       finishes a step) while its metrics exporter keeps serving the last second's
+#                       values: every step series goes on, exactly flat; GPU busy; at the end the
+#                       trainer resumes and the step that was stuck reports its whole time
+#   grad_explosion      a weight decay with the wrong sign: every weight grows by exp(rate * dt)
+#                       each step (x30 overall in scale over the window): gradient norm (before
+#                       clipping) and loss climb exponentially; at the end the weights of the
+#                       window's start are restored (a rollback to the last good state)
+# Normal events (the false-alarm traps), in the history and after it, outside every incident + 10 s:
+#   checkpoint   as plan 3 (2.5 s, GPU idle), at 45, 105, 165, 225 (history) and 275 s (after)
+#   lr_restart   a cosine LR schedule (0.05 -> 0.005 over 150 s) restarts at 0.05: at 105 s and at
+#                275 s, with the checkpoint (schedulers restart at an epoch boundary, where jobs
+#                save): the loss may bump up a little
+#   eval         8 s of forward passes, at 135-143 s (history) and 310-318 s (after)
+#   job_end      the trainer finishes cleanly at 392 s (exit 0): its series stop, its memory is
+#                freed, the GPU idles until the recording ends at 420 s
+# No sixth / fifth incident: 420 s (the device's 10 minutes also hold another helper's demo) holds
+# 240 s of history, four incidents of 20-25 s each with 10 s grace after, three traps and 28 s of
+# job end; a fifth (an allocator thrash, pageable copies) would overlap a trap or the grace.
+PLAN4_FAULTS = [
+    ("cpu_contention", 245, 265, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
+                                  ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+    ("precision_fallback", 279, 299, [("step_time_ms", "rank:0"), ("compute_ms", "rank:0"),
+                                      ("tokens_per_s", "job"), ("DCGM_FI_DEV_FB_USED", "gpu:0")]),
+    ("stale_exporter", 320, 345, list(_STEP_SERIES)),
+    ("grad_explosion", 355, 380, [("train_loss", "job"), ("grad_norm", "job")]),
+]
+PLAN4_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 275)] +
+                [("lr_restart", 105, 105), ("lr_restart", 275, 275),
+                 ("eval", 135, 143), ("eval", 310, 318), ("job_end", 392, 420)])
+PLAN4_STRENGTH = {"hog_procs": 4, "lr_max": 0.05, "lr_min": 0.005, "lr_period_s": 150,
+                  "explode_total_scale": 30.0}
+PLAN4_SECONDS = 420
 CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
-NORMAL_EVENTS = []  # plan 3's (kind, start, end); empty for plans 1 and 2
+NORMAL_EVENTS = []  # plan 3's and 4's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -175,8 +225,8 @@ def sample_gpus(out, stop, n_gpus):
 
 def apply_plan(plan, time_scale=1.0):
     """Sets FAULTS and STRENGTH for the plan; called in every process (spawned workers re-import
-    this module, so a change made in main() alone would not reach them). `time_scale` (plan 3
-    only; 1 for the recording) multiplies every time of the plan: a short smoke run of the code."""
+    this module, so a change made in main() alone would not reach them). `time_scale` (plans 3
+    and 4 only; 1 for the recording) multiplies every time of the plan: a short smoke run of the code."""
     global NORMAL_END
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
@@ -188,6 +238,14 @@ def apply_plan(plan, time_scale=1.0):
         STRENGTH.clear()
         STRENGTH.update(PLAN3_STRENGTH)
         STRENGTH["restart_after_s"] = PLAN3_STRENGTH["restart_after_s"] * k
+        NORMAL_END = 240 * k
+    elif plan == 4:
+        k = time_scale
+        FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in PLAN4_FAULTS]
+        NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in PLAN4_NORMAL]
+        STRENGTH.clear()
+        STRENGTH.update(PLAN4_STRENGTH)
+        STRENGTH["lr_period_s"] = PLAN4_STRENGTH["lr_period_s"] * k
         NORMAL_END = 240 * k
 
 
@@ -574,11 +632,277 @@ def run_plan3(args, t0):
         shutil.rmtree(ckpt_dir, ignore_errors=True)
 
 
+# ---- plan 4: one GPU, the trainer pinned to one core, a CPU hog, a stale exporter ----
+
+def lr_at(rel):
+    """Plan 4's learning rate at `rel` s after t0: a cosine from lr_max to lr_min over lr_period_s,
+    restarted (warm restart) at every `lr_restart` normal event, flat at lr_min after a period."""
+    restarts = [e[1] for e in NORMAL_EVENTS if e[0] == "lr_restart" and e[1] <= rel]
+    since = rel - max(restarts) if restarts else max(0.0, rel)
+    frac = min(1.0, since / STRENGTH["lr_period_s"])
+    lo, hi = STRENGTH["lr_min"], STRENGTH["lr_max"]
+    return lo + (hi - lo) * 0.5 * (1.0 + math.cos(math.pi * frac))
+
+
+def explode_factor(fault, dt):
+    """grad_explosion: what one layer's weights are multiplied by after a step of `dt` s, so that
+    the product of the LAYERS layers grows by explode_total_scale over the window."""
+    rate = math.log(STRENGTH["explode_total_scale"]) / (LAYERS * (fault[2] - fault[1]))
+    return math.exp(rate * dt)
+
+
+def trainer_core(cores):
+    """The one core plan 4's trainer (and the CPU hog) are pinned to: the middle one of the cores
+    this process may use (not core 0, where interrupts and the session's own work tend to land)."""
+    cores = sorted(cores)
+    if not cores:
+        raise RuntimeError("no CPU core to pin the trainer to")
+    return cores[len(cores) // 2]
+
+
+def job_end_at():
+    """When plan 4's trainer finishes cleanly (the `job_end` normal event), else None."""
+    ends = [e[1] for e in NORMAL_EVENTS if e[0] == "job_end"]
+    return min(ends) if ends else None
+
+
+def hog(t0, start, end, core):
+    """cpu_contention: one process spinning in pure Python on `core` from t0 + start to t0 + end."""
+    os.sched_setaffinity(0, {core})
+    time.sleep(max(0.0, t0 + start - time.time()))
+    n = 0
+    while time.time() < t0 + end:
+        n += 1
+    print("hog on core %d: done at t0 + %.1f s" % (core, time.time() - t0), flush=True)
+
+
+def trainer4(args, t0, ckpt_path, core):
+    """Plan 4's trainer on GPU 0, pinned to `core`; runs until the job_end event (exit 0)."""
+    apply_plan(args.plan, args.time_scale)
+    os.sched_setaffinity(0, {core})
+    os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
+                      TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
+    import torch
+    import torch.distributed as dist
+    torch.backends.cuda.matmul.allow_tf32 = True  # precision_fallback's FP32 runs on TF32 cores
+    torch.cuda.set_device(0)
+    dev = torch.device("cuda", 0)
+    dist.init_process_group("nccl", init_method="tcp://127.0.0.1:%d" % args.port, rank=0, world_size=1)
+    out = CsvOut(os.path.join(args.out, "part-trainer0.csv"), t0)
+    gen = torch.Generator(device=dev).manual_seed(1234)
+    weights = [(torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16)
+                / HIDDEN ** 0.5).requires_grad_() for _ in range(LAYERS)]
+    teacher = torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16) / HIDDEN ** 0.5
+    data_gen = torch.Generator(device=dev).manual_seed(99)
+    eval_gen = torch.Generator(device=dev).manual_seed(7)
+    x_eval = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=eval_gen)
+    y_eval = x_eval @ teacher
+    end_at = job_end_at()
+    stop_at = args.seconds if end_at is None else min(args.seconds, end_at)
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done = set()  # normal events and incidents already begun (each happens once)
+    bucket = None
+    acc = {}
+    last = {"rows": None, "sec": None}  # the last second written: what a stale exporter serves
+    step = 0
+    exploding = None
+
+    def flush(sec):
+        if not acc.get("steps") or sec < 0:  # warm-up before t0 is not recorded
+            return
+        rows = bucket_rows(acc, TOKENS)
+        write(sec, rows)
+        last["rows"], last["sec"] = rows, sec
+
+    def write(sec, rows):
+        for series, value in rows:
+            out.row(t0 + sec + 1.0, series, value,
+                    rank=0 if series in ("step_time_ms", "compute_ms", "allreduce_ms") else None)
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= stop_at:
+            break
+        pending = [e for e in normal_at(rel) if e not in done]
+        if pending:
+            kind, _, end = pending[0]
+            done.add(pending[0])
+            t_ev = time.time()
+            if kind == "checkpoint":
+                state = {"weights": [w.detach().to("cpu") for w in weights], "step": step}
+                torch.save(state, ckpt_path + ".tmp")
+                os.replace(ckpt_path + ".tmp", ckpt_path)
+                took = time.time() - t_ev
+                time.sleep(max(0.0, t0 + end - time.time()))
+                print("trainer: checkpoint at t0 + %.1f s, %.2f s (the work itself), lr now %.4f"
+                      % (rel, took, lr_at(time.time() - t0)), flush=True)
+            elif kind == "eval":
+                n_eval, eval_loss = 0, float("nan")
+                with torch.no_grad():
+                    while time.time() < t0 + end:
+                        h = x_eval
+                        for w in weights:
+                            h = h @ w
+                        eval_loss = torch.nn.functional.mse_loss(h.float(), y_eval.float()).item()
+                        n_eval += 1
+                print("trainer: eval at t0 + %.1f s, %d passes, eval loss %.4f" % (rel, n_eval, eval_loss), flush=True)
+            continue  # prev_end is kept: the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        if "stale_exporter" in active and "stale_exporter" not in done:
+            done.add("stale_exporter")
+            f = active["stale_exporter"]
+            if bucket is not None:  # the second in progress is written now; the exporter serves it
+                flush(bucket)
+                acc = {}
+                bucket = None
+            print("trainer: planted livelock at t0 + %.1f s (the exporter repeats the second %s)"
+                  % (rel, last["sec"]), flush=True)
+            served = 0
+            with torch.no_grad():
+                while time.time() < t0 + f[2]:
+                    h = x_eval
+                    for w in weights:
+                        h = h @ w
+                    torch.cuda.synchronize()
+                    now_sec = math.floor(time.time() - t0)
+                    while last["rows"] is not None and last["sec"] + 1 < now_sec:
+                        last["sec"] += 1  # a second that has passed: the exporter serves it again
+                        write(last["sec"], last["rows"])
+                        served += 1
+            print("trainer: livelock over at t0 + %.1f s, %d stale seconds served"
+                  % (time.time() - t0, served), flush=True)
+            continue  # prev_end is kept: the stuck step reports its whole time
+        if "grad_explosion" in active and exploding is None:
+            exploding = active["grad_explosion"]
+            print("trainer: planted weight growth at t0 + %.1f s" % rel, flush=True)
+        elif exploding is not None and "grad_explosion" not in active:
+            ck = torch.load(ckpt_path)  # the rollback: the last checkpoint's weights
+            weights = [w.to(dev).requires_grad_() for w in ck["weights"]]
+            print("trainer: weight growth over at t0 + %.1f s; rolled back to the checkpoint of step %d"
+                  % (rel, ck["step"]), flush=True)
+            exploding = None
+            continue
+        fp32 = "precision_fallback" in active
+        x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        y = x @ teacher
+        ev[0].record()
+        if fp32:  # the config change: no BF16, FP32 activations and weight copies (TF32 matmuls)
+            h = x.float()
+            for w in weights:
+                h = h @ w.float()
+            loss = torch.nn.functional.mse_loss(h, y.float())
+        else:
+            h = x
+            for w in weights:
+                h = h @ w
+            loss = torch.nn.functional.mse_loss(h.float(), y.float())
+        loss.backward()
+        ev[1].record()
+        flat = torch.cat([w.grad.reshape(-1) for w in weights])
+        ev[2].record()
+        dist.all_reduce(flat)
+        ev[3].record()
+        gnorm = flat.float().norm()
+        finite = bool(torch.isfinite(gnorm).item()) and math.isfinite(loss.item())
+        end = time.time()
+        lr = lr_at(rel)
+        grow = explode_factor(exploding, end - prev_end) if exploding is not None else 1.0
+        with torch.no_grad():
+            off = 0
+            for w in weights:
+                n = w.numel()
+                if finite:  # a non-finite step is skipped, as a GradScaler skips it
+                    clip = torch.clamp(1.0 / (gnorm + 1e-6), max=1.0)
+                    w -= lr * clip * flat[off:off + n].view_as(w)
+                if grow != 1.0:
+                    w *= grow
+                w.grad = None
+                off += n
+        torch.cuda.synchronize()
+        end = time.time()
+        sec = math.floor(end - t0)
+        if bucket is not None and sec != bucket:
+            flush(bucket)
+            acc = {}
+        bucket = sec
+        acc["steps"] = acc.get("steps", 0) + 1
+        acc["step"] = acc.get("step", 0.0) + (end - prev_end) * 1000.0
+        acc["compute"] = acc.get("compute", 0.0) + ev[0].elapsed_time(ev[1])
+        acc["ar"] = acc.get("ar", 0.0) + ev[2].elapsed_time(ev[3])
+        acc.setdefault("losses", []).append(loss.item())
+        acc.setdefault("gnorms", []).append(gnorm.item())
+        prev_end = end
+        step += 1
+    # the last bucket holds only the steps before the end: not written (as plans 1-3)
+    dist.destroy_process_group()
+    print("trainer: %d steps, clean end at t0 + %.1f s" % (step, time.time() - t0), flush=True)
+
+
+def run_plan4(args, t0, core):
+    """Plan 4's parent: samples GPU 0 through NVML to the end of the recording, runs the trainer
+    (which ends cleanly at the job_end event, exit 0) and the CPU hog. Raises on any failure of
+    either; the rows written so far stay in the part files (main merges them either way)."""
+    import multiprocessing
+    import shutil
+    import tempfile
+    ctx = multiprocessing.get_context("spawn")
+    ckpt_dir = tempfile.mkdtemp(prefix="vigil-ckpt-")  # not under --out: 768 MiB a checkpoint
+    ckpt_path = os.path.join(ckpt_dir, "ckpt.pt")
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_gpus, args=(
+        CsvOut(os.path.join(args.out, "part-nvml.csv"), t0), stop, 1), daemon=True)
+    sampler.start()
+    cpu = [f for f in FAULTS if f[0] == "cpu_contention"]
+    procs = []
+    try:
+        trainer = ctx.Process(target=trainer4, args=(args, t0, ckpt_path, core), name="trainer")
+        trainer.start()
+        procs.append(trainer)
+        hogs = []
+        trainer_done = False
+        while time.time() < t0 + args.seconds:
+            rel = time.time() - t0
+            if cpu and not hogs and rel >= cpu[0][1] - 10:  # started early; each waits for the start
+                for i in range(STRENGTH["hog_procs"]):
+                    h = ctx.Process(target=hog, args=(t0, cpu[0][1], cpu[0][2], core), name="hog%d" % i)
+                    h.start()
+                    hogs.append(h)
+                    procs.append(h)
+            for h in hogs:
+                if h.exitcode not in (None, 0):
+                    raise RuntimeError("CPU hog %s failed: exit code %s" % (h.name, h.exitcode))
+            if not trainer_done and not trainer.is_alive():
+                if trainer.exitcode != 0:
+                    raise RuntimeError("the trainer failed: exit code %s at t0 + %.1f s"
+                                       % (trainer.exitcode, time.time() - t0))
+                trainer_done = True
+                print("parent: trainer ended cleanly at t0 + %.1f s; sampling goes on to t0 + %g s"
+                      % (time.time() - t0, args.seconds), flush=True)
+            time.sleep(0.2)
+        trainer.join(timeout=60)
+        if trainer.exitcode != 0:
+            raise RuntimeError("the trainer failed or did not end: exit code %s" % trainer.exitcode)
+        for h in hogs:
+            h.join(timeout=10)
+            if h.exitcode != 0:
+                raise RuntimeError("CPU hog %s failed: exit code %s" % (h.name, h.exitcode))
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=10)
+        stop.set()
+        sampler.join(timeout=5)
+        shutil.rmtree(ckpt_dir, ignore_errors=True)
+
+
 def gpu_name(plan, torch):
-    if plan != 3:
+    if plan not in (3, 4):
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    # plan 3 names the GPU through NVML: a CUDA context in this parent would hold GPU memory all
-    # run, and the planted crash is to free the GPU's memory
+    # plans 3 and 4 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
+    # all run, and the planted crash / the clean job end is to free the GPU's memory
     import pynvml
     pynvml.nvmlInit()
     name = pynvml.nvmlDeviceGetName(pynvml.nvmlDeviceGetHandleByIndex(0))
@@ -592,27 +916,33 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
-                        "3: one GPU, other incidents and normal events (PLAN3_*)")
+                        "3: one GPU, other incidents and normal events (PLAN3_*); "
+                        "4: one GPU, a fourth set (PLAN4_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
-                   help="plan 3 only: multiply the plan's times (a short smoke run; 1 to record)")
+                   help="plans 3 and 4 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    if args.time_scale != 1.0 and args.plan != 3:
-        p.error("--time-scale is for --plan 3 only")
+    if args.time_scale != 1.0 and args.plan not in (3, 4):
+        p.error("--time-scale is for --plan 3 or 4 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
     if args.plan == 3 and args.seconds > PLAN3_SECONDS * args.time_scale:
         p.error("--plan 3 is %g s long (times scaled by --time-scale); got --seconds %g"
                 % (PLAN3_SECONDS * args.time_scale, args.seconds))
+    if args.plan == 4 and args.seconds != PLAN4_SECONDS * args.time_scale:
+        p.error("--plan 4 is %g s long (times scaled by --time-scale; its job ends at %g s and "
+                "the GPU is sampled to the end); got --seconds %g"
+                % (PLAN4_SECONDS * args.time_scale, job_end_at(), args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
-    if args.plan == 3:
+    if args.plan in (3, 4):
         if not torch.cuda.is_available():
-            raise SystemExit("record_incidents: --plan 3 needs a CUDA GPU; none is visible")
-        world = 1  # plan 3 is a one-GPU run: GPU 0
+            raise SystemExit("record_incidents: --plan %d needs a CUDA GPU; none is visible" % args.plan)
+        world = 1  # plans 3 and 4 are one-GPU runs: GPU 0
+    core = trainer_core(os.sched_getaffinity(0)) if args.plan == 4 else None
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
     t0 = time.time() + 20.0
@@ -626,11 +956,20 @@ def main():
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
-    if args.plan == 3:
+    if args.plan in (3, 4):
         meta["time_scale"] = args.time_scale
         meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
+    if args.plan == 4:
+        meta["trainer_core"] = core
+        meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 4:
+        try:
+            run_plan4(args, t0, core)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 3:
         try:
             run_plan3(args, t0)

@@ -152,6 +152,122 @@ class Plan3Tables(unittest.TestCase):
         self.assertEqual(self.m.STRENGTH["restart_after_s"], 20)  # the other copy unchanged
 
 
+class Plan3Unchanged(unittest.TestCase):
+    """Run 3 was recorded with these; plan 4 must not change them."""
+
+    def test_plan3(self):
+        m = load(3)
+        self.assertEqual([(f[0], f[1], f[2]) for f in m.FAULTS],
+                         [("hang", 245, 275), ("nan_loss", 292, 298), ("noisy_neighbour", 325, 350),
+                          ("crash_restart", 360, 395), ("loader_drift", 410, 470)])
+        self.assertEqual(len(m.NORMAL_EVENTS), 10)
+        self.assertEqual(m.STRENGTH["drift_max_s"], 0.04)
+
+
+class Plan4Tables(unittest.TestCase):
+    def setUp(self):
+        self.m = load(4)
+        self.faults = self.m.FAULTS
+        self.normal = self.m.NORMAL_EVENTS
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.assertEqual([f[0] for f in self.faults],
+                         ["cpu_contention", "precision_fallback", "stale_exporter", "grad_explosion"])
+        prev_end = self.m.NORMAL_END
+        for name, start, end, _ in self.faults:
+            self.assertLess(start, end, name)
+            self.assertGreaterEqual(start, prev_end, "%s starts before the previous window + %g s ends"
+                                    % (name, GRACE))
+            prev_end = end + GRACE
+        self.assertLessEqual(self.m.PLAN4_SECONDS, 420)  # the device command also runs a 90 s demo
+        # the rules fire after 15 s of a 15 s mean: a window of 20 s + 10 s grace leaves room
+        for name, start, end, _ in self.faults:
+            self.assertGreaterEqual(end - start, 20, name)
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        for name, _, _, exp in self.faults:
+            self.assertTrue(exp, name)
+            for series, scope in exp:
+                self.assertIn(series, SERIES, name)
+                self.assertIn(scope, ("job", "rank:0", "gpu:0"), (name, series))
+                if series.startswith("DCGM_FI_"):
+                    self.assertEqual(scope, "gpu:0", (name, series))
+        stale = [f for f in self.faults if f[0] == "stale_exporter"][0]
+        self.assertEqual({s for s, _ in stale[3]}, {"step_time_ms", "compute_ms", "allreduce_ms",
+                                                   "tokens_per_s", "train_loss", "grad_norm"})
+
+    def test_every_kind_of_normal_event_in_history_and_after(self):
+        for kind in ("checkpoint", "eval", "lr_restart"):
+            ev = [e for e in self.normal if e[0] == kind]
+            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
+                            "no %s in the history" % kind)
+            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
+                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
+            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
+
+    def test_job_end_last_with_a_tail_the_rules_can_see(self):
+        end = [e for e in self.normal if e[0] == "job_end"]
+        self.assertEqual(len(end), 1)
+        self.assertEqual(self.m.job_end_at(), end[0][1])
+        self.assertEqual(end[0][2], self.m.PLAN4_SECONDS)
+        self.assertGreaterEqual(end[0][1], self.faults[-1][2] + GRACE)
+        # GpuUtilDrop / GpuPowerDrop: a 15 s mean below half, held 15 s: ~20-25 s after the end
+        self.assertGreaterEqual(end[0][2] - end[0][1], 25)
+
+    def test_normal_events_apart_and_never_inside_an_incident(self):
+        timed = sorted((e for e in self.normal if e[0] != "lr_restart"), key=lambda e: e[1])
+        for a, b in zip(timed, timed[1:]):
+            self.assertLessEqual(a[2], b[1], (a, b))
+        for e in self.normal:
+            for f in self.faults:
+                self.assertFalse(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2]), (e, f[0]))
+        # the trainer pauses only for checkpoints and evals; an LR restart and the job end are no pause
+        self.assertEqual(self.m.normal_at(105.0), [("checkpoint", 105, 107.5)])
+        self.assertEqual(self.m.normal_at(400.0), [("job_end", 392, 420)])
+
+    def test_lr_schedule(self):
+        m = self.m
+        self.assertAlmostEqual(m.lr_at(0.0), 0.05)
+        self.assertAlmostEqual(m.lr_at(104.9), 0.005 + 0.045 * 0.5 * (1 + math.cos(math.pi * 104.9 / 150)))
+        self.assertAlmostEqual(m.lr_at(105.0), 0.05)  # the warm restart
+        self.assertAlmostEqual(m.lr_at(255.0), 0.005)  # a whole period after: the floor
+        self.assertAlmostEqual(m.lr_at(274.9), 0.005)
+        self.assertAlmostEqual(m.lr_at(275.0), 0.05)
+        self.assertGreater(m.lr_at(275.0) / m.lr_at(274.9), 9)
+
+    def test_explosion_grows_by_the_planned_scale_over_its_window(self):
+        m = self.m
+        f = [f for f in self.faults if f[0] == "grad_explosion"][0]
+        steps = 800
+        per_layer = m.explode_factor(f, (f[2] - f[1]) / steps) ** steps
+        self.assertAlmostEqual(per_layer ** m.LAYERS, m.STRENGTH["explode_total_scale"], places=6)
+        self.assertEqual(m.explode_factor(f, 0.0), 1.0)
+
+    def test_trainer_core(self):
+        m = self.m
+        self.assertEqual(m.trainer_core({0, 1, 2, 3}), 2)
+        self.assertEqual(m.trainer_core([5]), 5)
+        with self.assertRaises(RuntimeError):
+            m.trainer_core(set())
+
+    def test_time_scale(self):
+        m = load(4, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 98)
+        self.assertEqual(m.STRENGTH["lr_period_s"], 37.5)
+        self.assertEqual(self.m.STRENGTH["lr_period_s"], 150)
+
+    def test_labels(self):
+        m = self.m
+        stale = [f for f in self.faults if f[0] == "stale_exporter"][0]
+        self.assertTrue(m.expected(stale, "train_loss", None, None))
+        self.assertTrue(m.expected(stale, "step_time_ms", 0, None))
+        self.assertFalse(m.expected(stale, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        cpu = [f for f in self.faults if f[0] == "cpu_contention"][0]
+        self.assertTrue(m.expected(cpu, "DCGM_FI_DEV_POWER_USAGE", None, 0))
+        self.assertFalse(m.expected(cpu, "compute_ms", 0, None))
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
