@@ -753,10 +753,12 @@ def trainer4(args, t0, ckpt_path, core):
         if "stale_exporter" in active and "stale_exporter" not in done:
             done.add("stale_exporter")
             f = active["stale_exporter"]
-            if bucket is not None:  # the second in progress is written now; the exporter serves it
-                flush(bucket)
-                acc = {}
-                bucket = None
+            # The second in progress never completes: an exporter serves the last COMPLETE second
+            # (written at the previous step's end), and this partial one's few steps are lost (a
+            # partial second written now would read a few steps' tokens/s: a drop no stale
+            # exporter shows). Its steps are not in any row.
+            acc = {}
+            bucket = None
             print("trainer: planted livelock at t0 + %.1f s (the exporter repeats the second %s)"
                   % (rel, last["sec"]), flush=True)
             served = 0
