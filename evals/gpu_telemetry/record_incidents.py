@@ -684,7 +684,10 @@ def trainer4(args, t0, ckpt_path, core):
                       TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
     import torch
     import torch.distributed as dist
-    torch.backends.cuda.matmul.allow_tf32 = True  # precision_fallback's FP32 runs on TF32 cores
+    try:  # precision_fallback's FP32 runs on TF32 tensor cores (the older switch, then the newer)
+        torch.backends.cuda.matmul.allow_tf32 = True
+    except Exception:  # a torch without `allow_tf32`
+        torch.backends.cuda.matmul.fp32_precision = "tf32"
     torch.cuda.set_device(0)
     dev = torch.device("cuda", 0)
     dist.init_process_group("nccl", init_method="tcp://127.0.0.1:%d" % args.port, rank=0, world_size=1)
