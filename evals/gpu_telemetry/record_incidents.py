@@ -413,6 +413,57 @@ def bucket_rows(acc, tokens):
             ("train_loss", sum(acc["losses"]) / n), ("grad_norm", gnorm)]
 
 
+def normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval):
+    """Plans 3 and 4: a checkpoint (weights to host memory and a local file, then idle to `end`) or
+    an eval (forward passes on the held-out batch until `end`). Returns the seconds of the work
+    itself and, for an eval, the passes and the last eval loss."""
+    t_ev = time.time()
+    n_eval, eval_loss = 0, float("nan")
+    if kind == "checkpoint":
+        state = {"weights": [w.detach().to("cpu") for w in weights], "step": step}
+        torch.save(state, ckpt_path + ".tmp")
+        os.replace(ckpt_path + ".tmp", ckpt_path)
+        took = time.time() - t_ev
+        time.sleep(max(0.0, t0 + end - time.time()))
+    else:  # eval: forward passes on the held-out batch until the end
+        with torch.no_grad():
+            while time.time() < t0 + end:
+                h = x_eval
+                for w in weights:
+                    h = h @ w
+                eval_loss = torch.nn.functional.mse_loss(h.float(), y_eval.float()).item()
+                n_eval += 1
+        took = time.time() - t_ev
+    return took, n_eval, eval_loss
+
+
+def sgd_update(torch, weights, flat, gnorm, lr, finite, grow=1.0):
+    """Plans 3 and 4: the clipped SGD step from the all-reduced gradients `flat` (skipped when the
+    step was not finite, as a GradScaler skips it), then each weight times `grow` (plan 4's
+    grad_explosion; 1 otherwise); the gradients are cleared."""
+    with torch.no_grad():
+        off = 0
+        for w in weights:
+            n = w.numel()
+            if finite:
+                clip = torch.clamp(1.0 / (gnorm + 1e-6), max=1.0)
+                w -= lr * clip * flat[off:off + n].view_as(w)
+            if grow != 1.0:
+                w *= grow
+            w.grad = None
+            off += n
+
+
+def add_step(acc, step_ms, ev, loss, gnorm):
+    """Plans 3 and 4: one step into the second's accumulator (bucket_rows writes it)."""
+    acc["steps"] = acc.get("steps", 0) + 1
+    acc["step"] = acc.get("step", 0.0) + step_ms
+    acc["compute"] = acc.get("compute", 0.0) + ev[0].elapsed_time(ev[1])
+    acc["ar"] = acc.get("ar", 0.0) + ev[2].elapsed_time(ev[3])
+    acc.setdefault("losses", []).append(loss.item())
+    acc.setdefault("gnorms", []).append(gnorm.item())
+
+
 def neighbour(t0, start, end, n):
     """noisy_neighbour: another process on GPU 0 running GEMMs from t0 + start to t0 + end. Its
     CUDA context is made at the start (torch is imported before), so its memory appears then."""
@@ -487,23 +538,7 @@ def trainer3(args, t0, ckpt_path, life):
         if pending:
             kind, _, end = pending[0]
             done_events.add(pending[0])
-            t_ev = time.time()
-            if kind == "checkpoint":
-                state = {"weights": [w.detach().to("cpu") for w in weights], "step": step}
-                torch.save(state, ckpt_path + ".tmp")
-                os.replace(ckpt_path + ".tmp", ckpt_path)
-                took = time.time() - t_ev
-                time.sleep(max(0.0, t0 + end - time.time()))
-            else:  # eval: forward passes on the held-out batch until the end
-                n_eval, eval_loss = 0, float("nan")
-                with torch.no_grad():
-                    while time.time() < t0 + end:
-                        h = x_eval
-                        for w in weights:
-                            h = h @ w
-                        eval_loss = torch.nn.functional.mse_loss(h.float(), y_eval.float()).item()
-                        n_eval += 1
-                took = time.time() - t_ev
+            took, n_eval, eval_loss = normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
             print("trainer life %d: %s at t0 + %.1f s, %.2f s (the work itself)%s"
                   % (life, kind, rel, took, "" if kind == "checkpoint" else
                      ", %d passes, eval loss %.4f" % (n_eval, eval_loss)), flush=True)
@@ -538,15 +573,7 @@ def trainer3(args, t0, ckpt_path, life):
         ev[3].record()
         gnorm = flat.float().norm()
         finite = bool(torch.isfinite(gnorm).item()) and math.isfinite(loss.item())
-        with torch.no_grad():
-            off = 0
-            for w in weights:
-                n = w.numel()
-                if finite:  # a non-finite step is skipped, as a GradScaler skips it
-                    clip = torch.clamp(1.0 / (gnorm + 1e-6), max=1.0)
-                    w -= lr * clip * flat[off:off + n].view_as(w)
-                w.grad = None
-                off += n
+        sgd_update(torch, weights, flat, gnorm, lr, finite)
         torch.cuda.synchronize()
         end = time.time()
         sec = math.floor(end - t0)
@@ -554,12 +581,7 @@ def trainer3(args, t0, ckpt_path, life):
             flush(bucket)
             acc = {}
         bucket = sec
-        acc["steps"] = acc.get("steps", 0) + 1
-        acc["step"] = acc.get("step", 0.0) + (end - prev_end) * 1000.0
-        acc["compute"] = acc.get("compute", 0.0) + ev[0].elapsed_time(ev[1])
-        acc["ar"] = acc.get("ar", 0.0) + ev[2].elapsed_time(ev[3])
-        acc.setdefault("losses", []).append(loss.item())
-        acc.setdefault("gnorms", []).append(gnorm.item())
+        add_step(acc, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
     dist.destroy_process_group()
@@ -732,25 +754,10 @@ def trainer4(args, t0, ckpt_path, core):
         if pending:
             kind, _, end = pending[0]
             done.add(pending[0])
-            t_ev = time.time()
-            if kind == "checkpoint":
-                state = {"weights": [w.detach().to("cpu") for w in weights], "step": step}
-                torch.save(state, ckpt_path + ".tmp")
-                os.replace(ckpt_path + ".tmp", ckpt_path)
-                took = time.time() - t_ev
-                time.sleep(max(0.0, t0 + end - time.time()))
-                print("trainer: checkpoint at t0 + %.1f s, %.2f s (the work itself), lr now %.4f"
-                      % (rel, took, lr_at(time.time() - t0)), flush=True)
-            elif kind == "eval":
-                n_eval, eval_loss = 0, float("nan")
-                with torch.no_grad():
-                    while time.time() < t0 + end:
-                        h = x_eval
-                        for w in weights:
-                            h = h @ w
-                        eval_loss = torch.nn.functional.mse_loss(h.float(), y_eval.float()).item()
-                        n_eval += 1
-                print("trainer: eval at t0 + %.1f s, %d passes, eval loss %.4f" % (rel, n_eval, eval_loss), flush=True)
+            took, n_eval, eval_loss = normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
+            print("trainer: %s at t0 + %.1f s, %.2f s (the work itself), lr now %.4f%s"
+                  % (kind, rel, took, lr_at(time.time() - t0), "" if kind == "checkpoint" else
+                     ", %d passes, eval loss %.4f" % (n_eval, eval_loss)), flush=True)
             continue  # prev_end is kept: the next step's time includes the pause
         active = {f[0]: f for f in fault_at(rel)}
         if "stale_exporter" in active and "stale_exporter" not in done:
@@ -814,17 +821,7 @@ def trainer4(args, t0, ckpt_path, core):
         end = time.time()
         lr = lr_at(rel)
         grow = explode_factor(exploding, end - prev_end) if exploding is not None else 1.0
-        with torch.no_grad():
-            off = 0
-            for w in weights:
-                n = w.numel()
-                if finite:  # a non-finite step is skipped, as a GradScaler skips it
-                    clip = torch.clamp(1.0 / (gnorm + 1e-6), max=1.0)
-                    w -= lr * clip * flat[off:off + n].view_as(w)
-                if grow != 1.0:
-                    w *= grow
-                w.grad = None
-                off += n
+        sgd_update(torch, weights, flat, gnorm, lr, finite, grow)
         torch.cuda.synchronize()
         end = time.time()
         sec = math.floor(end - t0)
@@ -832,12 +829,7 @@ def trainer4(args, t0, ckpt_path, core):
             flush(bucket)
             acc = {}
         bucket = sec
-        acc["steps"] = acc.get("steps", 0) + 1
-        acc["step"] = acc.get("step", 0.0) + (end - prev_end) * 1000.0
-        acc["compute"] = acc.get("compute", 0.0) + ev[0].elapsed_time(ev[1])
-        acc["ar"] = acc.get("ar", 0.0) + ev[2].elapsed_time(ev[3])
-        acc.setdefault("losses", []).append(loss.item())
-        acc.setdefault("gnorms", []).append(gnorm.item())
+        add_step(acc, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
     # the last bucket holds only the steps before the end: not written (as plans 1-3)

@@ -34,6 +34,18 @@ def overlaps(a0, a1, b0, b1):
     return a0 < b1 and b0 < a1
 
 
+def check_one_gpu_scopes(tc, faults):
+    """Every incident of a one-GPU plan expects series the recorder writes, in scopes of rank 0,
+    GPU 0 or the job; the trainer's series carry rank, NVML's gpu: the scope must name the right one."""
+    for name, _, _, exp in faults:
+        tc.assertTrue(exp, name)
+        for series, scope in exp:
+            tc.assertIn(series, SERIES, name)
+            tc.assertIn(scope, ("job", "rank:0", "gpu:0"), (name, series))
+            if series.startswith("DCGM_FI_"):
+                tc.assertEqual(scope, "gpu:0", (name, series))
+
+
 class Plans12Unchanged(unittest.TestCase):
     """Runs 1 and 2 were recorded with these; plan 3 must not change them."""
 
@@ -77,14 +89,7 @@ class Plan3Tables(unittest.TestCase):
         self.assertLessEqual(self.m.PLAN3_SECONDS, 500)  # the device's 600 s, start-up included
 
     def test_expected_series_exist_and_scopes_fit_one_gpu(self):
-        for name, _, _, exp in self.faults:
-            self.assertTrue(exp, name)
-            for series, scope in exp:
-                self.assertIn(series, SERIES, name)
-                self.assertIn(scope, ("job", "rank:0", "gpu:0"), (name, series))
-                # the trainer's series carry rank, NVML's gpu: the scope must name the right one
-                if series.startswith("DCGM_FI_"):
-                    self.assertEqual(scope, "gpu:0", (name, series))
+        check_one_gpu_scopes(self, self.faults)
 
     def test_stopped_series_are_expected(self):
         # a hang's and a crash's step metrics stop: every one of them is expected
@@ -185,13 +190,7 @@ class Plan4Tables(unittest.TestCase):
             self.assertGreaterEqual(end - start, 20, name)
 
     def test_expected_series_exist_and_scopes_fit_one_gpu(self):
-        for name, _, _, exp in self.faults:
-            self.assertTrue(exp, name)
-            for series, scope in exp:
-                self.assertIn(series, SERIES, name)
-                self.assertIn(scope, ("job", "rank:0", "gpu:0"), (name, series))
-                if series.startswith("DCGM_FI_"):
-                    self.assertEqual(scope, "gpu:0", (name, series))
+        check_one_gpu_scopes(self, self.faults)
         stale = [f for f in self.faults if f[0] == "stale_exporter"][0]
         self.assertEqual({s for s, _ in stale[3]}, {"step_time_ms", "compute_ms", "allreduce_ms",
                                                    "tokens_per_s", "train_loss", "grad_norm"})
