@@ -398,7 +398,7 @@ TEST_CASE("LoadGpuTelemetry: a NaN / Inf value is a missing point with its label
 }
 
 // The shipped recordings (data/gpu_telemetry/: runs 1 and 2, two H200s; run 3, one H200 with
-// other incidents and NaN / Inf loss rows) through `vigil eval detect`'s library call, with the
+// other incidents and NaN / Inf loss rows; run 4, one H200, a stale exporter and a clean job end) through `vigil eval detect`'s library call, with the
 // default --data.
 TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and their incident table") {
   TempFolder out("shipped");
@@ -411,7 +411,8 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   REQUIRE_MESSAGE(report.ok(), report.status().ToString());
   // Truth: the label column of both csvs, counted here from the files.
   size_t label_ones = 0;
-  for (const char* name : {"h200_ddp_incidents", "h200_ddp_incidents_run2", "h200_single_incidents_run3"}) {
+  for (const char* name : {"h200_ddp_incidents", "h200_ddp_incidents_run2", "h200_single_incidents_run3",
+                           "h200_single_incidents_run4"}) {
     std::ifstream f(std::string("data/gpu_telemetry/") + name + ".csv");
     REQUIRE(f);
     std::string line;
@@ -430,15 +431,16 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
     for (uint8_t l : t.labels) truth_ones += l;
   }
   CHECK(truth_ones == label_ones);
-  REQUIRE(report->set.runs.size() == 3);
+  REQUIRE(report->set.runs.size() == 4);
   CHECK(report->set.runs[0].name == "h200_ddp_incidents");
   CHECK(report->set.runs[1].name == "h200_ddp_incidents_run2");
   CHECK(report->set.runs[2].name == "h200_single_incidents_run3");
-  CHECK(report->set.units.size() == 54);  // 21 series in runs 1 and 2 (2 GPUs), 12 in run 3 (1 GPU)
+  CHECK(report->set.runs[3].name == "h200_single_incidents_run4");
+  CHECK(report->set.units.size() == 66);  // 21 series in runs 1 and 2 (2 GPUs), 12 in runs 3 and 4 (1 GPU)
   for (const EvalRun& run : report->set.runs) {
-    const bool one_gpu = run.name == "h200_single_incidents_run3";
+    const bool one_gpu = run.name.rfind("h200_single_", 0) == 0;
     CHECK(run.units.size() == (one_gpu ? 12u : 21u));
-    CHECK(run.incidents.size() == (one_gpu ? 5u : 4u));
+    CHECK(run.incidents.size() == (run.name == "h200_single_incidents_run3" ? 5u : 4u));
     CHECK(run.normal_end_s - run.t0_s == doctest::Approx(240));
   }
   // run 3's inf / nan loss rows are read as missing points, not skipped (their labels are truth)
@@ -451,6 +453,8 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   CHECK(md.str().find("### h200_ddp_incidents\n") != std::string::npos);
   CHECK(md.str().find("### h200_ddp_incidents_run2\n") != std::string::npos);
   CHECK(md.str().find("### h200_single_incidents_run3\n") != std::string::npos);
+  CHECK(md.str().find("### h200_single_incidents_run4\n") != std::string::npos);
+  CHECK(md.str().find("| detector | cpu_contention [245, 265) s | precision_fallback [279, 299) s |") != std::string::npos);
   CHECK(md.str().find("| detector | hang [245, 275) s | nan_loss [292, 298) s |") != std::string::npos);
   CHECK(md.str().find("| detector | input_stall [") != std::string::npos);
   CHECK(md.str().find("| mad-band |") != std::string::npos);
@@ -458,8 +462,8 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   REQUIRE(j.ok());
   CHECK((*j)["dataset"] == "gpu");
   REQUIRE((*j)["detectors"].size() == 1);
-  REQUIRE((*j)["detectors"][0]["incidents"].size() == 3);
-  for (size_t r = 0; r < 3; ++r) CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 2 ? 5u : 4u));
+  REQUIRE((*j)["detectors"][0]["incidents"].size() == 4);
+  for (size_t r = 0; r < 4; ++r) CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 2 ? 5u : 4u));
 }
 
 }  // namespace
