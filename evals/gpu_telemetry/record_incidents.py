@@ -124,7 +124,8 @@ PLAN3_SECONDS = 490
 #                       values: every step series goes on, exactly flat; GPU busy; at the end the
 #                       trainer resumes and the step that was stuck reports its whole time
 #   grad_explosion      a weight decay with the wrong sign: every weight grows by exp(rate * dt)
-#                       each step (x30 overall in scale over the window): gradient norm (before
+#                       each step (x30 overall in scale over the window; since run 4 applied in
+#                       steps of GROWTH_STEP: run 4's x1.0008 a step vanished in bf16 rounding): gradient norm (before
 #                       clipping) and loss climb exponentially; at the end the weights of the
 #                       window's start are restored (a rollback to the last good state)
 # Normal events (the false-alarm traps), in the history and after it, outside every incident + 10 s:
@@ -673,6 +674,19 @@ def explode_factor(fault, dt):
     return math.exp(rate * dt)
 
 
+# bf16 keeps 8 bits of mantissa: a weight multiplied by less than 1 + 2^-8 rounds back to itself
+# (run 4's grad_explosion: x1.0008 a step, and nothing grew). The growth is held back until it
+# reaches GROWTH_STEP, then applied at once.
+GROWTH_STEP = 1.0 + 2.0 ** -5
+
+
+def growth_due(pending, factor):
+    """grad_explosion: (what to multiply the weights by now, the growth still held back) after a
+    step whose growth is `factor`, `pending` held back before; applied once it reaches GROWTH_STEP."""
+    pending *= factor
+    return (pending, 1.0) if pending >= GROWTH_STEP else (1.0, pending)
+
+
 def trainer_core(cores):
     """The one core plan 4's trainer (and the CPU hog) are pinned to: the middle one of the cores
     this process may use (not core 0, where interrupts and the session's own work tend to land)."""
@@ -788,6 +802,7 @@ def trainer4(args, t0, ckpt_path, core):
             continue  # prev_end is kept: the stuck step reports its whole time
         if "grad_explosion" in active and exploding is None:
             exploding = active["grad_explosion"]
+            held = 1.0
             print("trainer: planted weight growth at t0 + %.1f s" % rel, flush=True)
         elif exploding is not None and "grad_explosion" not in active:
             ck = torch.load(ckpt_path)  # the rollback: the last checkpoint's weights
@@ -820,7 +835,9 @@ def trainer4(args, t0, ckpt_path, core):
         finite = bool(torch.isfinite(gnorm).item()) and math.isfinite(loss.item())
         end = time.time()
         lr = lr_at(rel)
-        grow = explode_factor(exploding, end - prev_end) if exploding is not None else 1.0
+        grow = 1.0
+        if exploding is not None:
+            grow, held = growth_due(held, explode_factor(exploding, end - prev_end))
         sgd_update(torch, weights, flat, gnorm, lr, finite, grow)
         torch.cuda.synchronize()
         end = time.time()

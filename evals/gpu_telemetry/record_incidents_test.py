@@ -242,6 +242,26 @@ class Plan4Tables(unittest.TestCase):
         self.assertAlmostEqual(per_layer ** m.LAYERS, m.STRENGTH["explode_total_scale"], places=6)
         self.assertEqual(m.explode_factor(f, 0.0), 1.0)
 
+    def test_growth_is_applied_in_steps_bf16_can_hold(self):
+        # run 4: x1.0008 a 35 ms step rounded back to the same bf16 weight every time; the growth
+        # is now held back and applied in factors of at least 1 + 2^-5 (bf16 resolves 2^-8)
+        m = self.m
+        f = [f for f in self.faults if f[0] == "grad_explosion"][0]
+        held, applied, total = 1.0, [], 1.0
+        for _ in range(int((f[2] - f[1]) / 0.035)):
+            grow, held = m.growth_due(held, m.explode_factor(f, 0.035))
+            if grow != 1.0:
+                applied.append(grow)
+                total *= grow
+        self.assertTrue(applied)
+        self.assertTrue(all(g >= 1 + 2 ** -5 for g in applied), applied[:3])
+        self.assertTrue(all(g < 1 + 2 ** -4 for g in applied), applied[:3])
+        # all but the last held-back part is applied: within one GROWTH_STEP of the planned growth
+        planned = m.explode_factor(f, f[2] - f[1])
+        self.assertGreater(total * m.GROWTH_STEP, planned)
+        self.assertLessEqual(total, planned * 1.0000001)
+        self.assertEqual(m.growth_due(1.0, 1.0), (1.0, 1.0))
+
     def test_trainer_core(self):
         m = self.m
         self.assertEqual(m.trainer_core({0, 1, 2, 3}), 2)
