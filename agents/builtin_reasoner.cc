@@ -6438,6 +6438,38 @@ bool ProbeSaysRemapFailed(const ProbeResult& r, const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+// vigil-probe's throughput probes read which other processes computed on their GPU while they
+// measured (probes/gpu/gpu_share.h: details.gpu_sharing.foreign_busy, from NVML's compute processes
+// and per-process SM samples, the probe's own pid left out). A figure short of its baseline measured
+// beside another process's compute (a training job, a hung NCCL kernel spinning, a notebook, a hog)
+// is contention, the noisy neighbour that makes a rank straggle, and says nothing of the GPU's
+// clocks, memory or links: on the H200 a kernel launch timed beside another process's GEMM took
+// 2,433 us, and a TF32 GEMM beside another process's launches came out 7 % short (probes/HISTORY.md,
+// runs 39-40). Only `true` counts: `false` (alone, or beside idle contexts) and null (could not
+// tell: an older driver) keep a failure's usual meaning.
+bool MeasuredBesideForeignCompute(const ProbeResult& r) {
+  static const std::set<std::string> kThroughput = {
+      "gpu.gemm",       "gpu.hbm_bandwidth",  "gpu.pcie_bandwidth", "gpu.kernel_launch", "nccl.allreduce",
+      "nccl.allgather", "nccl.reducescatter", "nccl.alltoall",      "nccl.sendrecv",     "nccl.p2p_matrix"};
+  if (r.status != ProbeStatus::kFail || !kThroughput.count(r.probe) || !r.details.is_object() ||
+      !r.details.contains("gpu_sharing")) {
+    return false;
+  }
+  const Json& share = r.details.at("gpu_sharing");
+  if (!share.is_object() || !share.contains("foreign_busy")) return false;
+  const Json& busy = share.at("foreign_busy");
+  return busy.is_boolean() && busy.get<bool>();
+}
+
+// Said in such a failure's evidence (and read back where a probe would pin the part).
+constexpr std::string_view kForeignComputeNote =
+    " [measured beside other processes' compute on the GPU (details.gpu_sharing): read as contention, "
+    "a noisy neighbour, not as a fault of the GPU]";
+
+}  // namespace
+
 std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   if (std::optional<std::vector<std::string>> cats = KernelLogCategories(r)) return *cats;
   // What a failed probe's own words single out (vigil-probe reasons and the last Xid).
@@ -6489,6 +6521,13 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   if (ProbeSaysRemapFailed(r, text)) {
     auto it = std::find(out.begin(), out.end(), "gpu_row_remap_failure");
     if (it == out.end()) out.insert(out.begin(), "gpu_row_remap_failure");
+    else std::rotate(out.begin(), it, it + 1);
+  }
+  // Measured beside another process's compute: the contention leads; what the reason's own words
+  // name besides (a wrong GEMM result, an Xid) stays, second.
+  if (MeasuredBesideForeignCompute(r)) {
+    auto it = std::find(out.begin(), out.end(), "straggler_rank");
+    if (it == out.end()) out.insert(out.begin(), "straggler_rank");
     else std::rotate(out.begin(), it, it + 1);
   }
   return out;
@@ -6646,7 +6685,9 @@ std::map<std::string, double> ProbeDeltasCovered(const ProbeResult& r, double co
   // Kernel-log lines of no category (a driver's Xid 45 cleaning up after a killed process) are
   // listed by the probe but support nothing.
   if (named.empty() && KernelLogCategories(r)) return d;
-  if (spec != nullptr) {
+  // A shortfall measured beside other processes' compute supports none of the GPU faults the
+  // catalog lists for the probe (clocks, thermal, HBM, PCIe, a lost GPU): only what it names.
+  if (spec != nullptr && !MeasuredBesideForeignCompute(r)) {
     for (const CategoryEvidence& ce : spec->evidence) {
       // When the probe says which fault it saw, the other categories it could have seen get a
       // quarter of their weight.
@@ -6696,6 +6737,7 @@ std::optional<Evidence> EvidenceCovered(const ProbeResult& r, const std::string&
                 ": the row remapper failed to remap a row";
   }
   e.detail += span.note;
+  if (MeasuredBesideForeignCompute(r)) e.detail += kForeignComputeNote;
   e.weight = 0;
   std::vector<std::pair<double, std::string>> ranked;
   for (const auto& [cat, delta] : ProbeDeltasCovered(r, span.coverage)) ranked.emplace_back(std::fabs(delta), cat);
@@ -14946,6 +14988,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // is the CPU's dispatch as much as the GPU's (holdout8 y055: 45 us with the rank's
         // cpu-side step time 0.81 s; dev case-061: 2 compute processes on the GPU).
         if (src.rfind("probe gpu.inventory@", 0) == 0 || src.rfind("probe gpu.kernel_launch@", 0) == 0) continue;
+        // Nor does a probe measured beside another process's compute (ending that process is the fix).
+        if (o.evidence.detail.find(kForeignComputeNote) != std::string::npos) continue;
         if (src.size() >= at.size() && src.compare(src.size() - at.size(), at.size(), at) == 0) part_confirmed = true;
       }
     }

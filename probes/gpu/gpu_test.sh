@@ -51,6 +51,18 @@ for p in ("nccl.allreduce", "nccl.allgather", "nccl.reducescatter", "nccl.alltoa
         problems.append(p + " should be unavailable on one GPU")
 if res["gpu.inventory"]["metrics"].get("gpu_count") != ngpu:
     problems.append("inventory gpu_count")
+# Throughput probes say which other processes computed on their GPUs (details.gpu_sharing,
+# gpu_share.h); the probe itself is never among them (its own pid is left out).
+for p in ("gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth", "gpu.kernel_launch"):
+    share = (res[p].get("details") or {}).get("gpu_sharing")
+    if not isinstance(share, dict) or "foreign_busy" not in share or len(share.get("gpus", {})) != ngpu:
+        problems.append(p + ": no details.gpu_sharing for every GPU: " + json.dumps(share)[:300])
+        continue
+    print("%-20s gpu_sharing foreign_busy=%s foreign_processes=%s" % (p, share["foreign_busy"], share["foreign_processes"]))
+    for g in share["gpus"].values():
+        for o in g.get("other_processes", []):
+            if o.get("name") == "vigil-probe":  # no other vigil-probe runs beside this test
+                problems.append(p + ": lists a vigil-probe (itself) as another process: " + json.dumps(o))
 if problems:
     print("\n".join(problems))
     sys.exit(1)

@@ -13,6 +13,7 @@ using nvmlEventSet_t = struct nvmlEventSet_st*;
 using nvmlReturn_t = int;
 constexpr nvmlReturn_t kNvmlSuccess = 0;
 constexpr nvmlReturn_t kNvmlNotSupported = 3;
+constexpr nvmlReturn_t kNvmlNotFound = 6;
 constexpr nvmlReturn_t kNvmlInsufficientSize = 7;
 constexpr nvmlReturn_t kNvmlTimeout = 10;
 constexpr nvmlReturn_t kNvmlGpuIsLost = 15;
@@ -20,6 +21,27 @@ constexpr unsigned long long kNvmlEventTypeXidCriticalError = 0x8ULL;
 
 struct NvmlMemory {
   unsigned long long total, free, used;
+};
+// nvmlProcessInfo_t / nvmlProcessInfo_v2_t (nvmlDeviceGetComputeRunningProcesses_v3 / _v2) and
+// nvmlProcessInfo_v1_t (the unversioned call of older drivers).
+struct NvmlProcessInfo {
+  unsigned int pid;
+  unsigned long long usedGpuMemory;  // kNvmlValueNotAvailable when the driver cannot say
+  unsigned int gpuInstanceId;
+  unsigned int computeInstanceId;
+};
+struct NvmlProcessInfoV1 {
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+};
+constexpr unsigned long long kNvmlValueNotAvailable = ~0ULL;
+struct NvmlProcessUtilizationSample {
+  unsigned int pid;
+  unsigned long long timeStamp;  // CPU timestamp, microseconds since the epoch
+  unsigned int smUtil, memUtil, encUtil, decUtil;
+};
+struct NvmlUtilization {
+  unsigned int gpu, memory;
 };
 struct NvmlEventData {
   nvmlDevice_t device;
@@ -63,6 +85,12 @@ struct Nvml {
   VIGIL_NVML_FN(nvmlDeviceGetMaxClockInfo, nvmlDevice_t, int, unsigned int*)
   VIGIL_NVML_FN(nvmlDeviceGetClockInfo, nvmlDevice_t, int, unsigned int*)
   VIGIL_NVML_FN(nvmlDeviceGetMemoryInfo, nvmlDevice_t, NvmlMemory*)
+  VIGIL_NVML_FN(nvmlDeviceGetComputeRunningProcesses_v3, nvmlDevice_t, unsigned int*, NvmlProcessInfo*)
+  VIGIL_NVML_FN(nvmlDeviceGetComputeRunningProcesses_v2, nvmlDevice_t, unsigned int*, NvmlProcessInfo*)
+  VIGIL_NVML_FN(nvmlDeviceGetComputeRunningProcesses, nvmlDevice_t, unsigned int*, NvmlProcessInfoV1*)
+  VIGIL_NVML_FN(nvmlDeviceGetProcessUtilization, nvmlDevice_t, NvmlProcessUtilizationSample*, unsigned int*,
+                unsigned long long)
+  VIGIL_NVML_FN(nvmlDeviceGetUtilizationRates, nvmlDevice_t, NvmlUtilization*)
   VIGIL_NVML_FN(nvmlEventSetCreate, nvmlEventSet_t*)
   VIGIL_NVML_FN(nvmlDeviceRegisterEvents, nvmlDevice_t, unsigned long long, nvmlEventSet_t)
   VIGIL_NVML_FN(nvmlEventSetWait_v2, nvmlEventSet_t, NvmlEventData*, unsigned int)

@@ -59,6 +59,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -66,6 +67,7 @@
 #include <thread>
 #include <vector>
 
+#include "probes/gpu/gpu_share.h"
 #include "probes/gpu/host_lease.h"
 #include "probes/gpu/kernel_log.h"
 #include "probes/gpu/kernels.h"
@@ -77,6 +79,7 @@ namespace {
 
 using json = nlohmann::json;
 namespace pm = vigil::probe_math;
+namespace gs = vigil::gpu_share;
 
 constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitWatchdog = 3, kExitNoGpu = 4, kExitBusy = 5;
 
@@ -186,15 +189,21 @@ void AddWorst(Result& r, const std::string& name, const std::vector<std::pair<in
   r.metrics[name] = worst;
 }
 
+// Probes whose figures other compute on the GPU lowers: judged against baselines, and sampled for
+// other processes' compute around the measurement (gpu_share.h).
+bool IsThroughputProbe(const std::string& probe) {
+  static const std::set<std::string> kThroughputProbes = {
+      "gpu.gemm",       "gpu.hbm_bandwidth",  "gpu.pcie_bandwidth", "gpu.kernel_launch", "nccl.allreduce",
+      "nccl.allgather", "nccl.reducescatter", "nccl.alltoall",      "nccl.sendrecv",     "nccl.p2p_matrix"};
+  return kThroughputProbes.count(probe) > 0;
+}
+
 void Judge(const Context& ctx, Result& r) {
   const json& rules = ctx.Rules(r.probe);
   pm::Judgement j = pm::JudgeMetrics(rules, r.metrics, ctx.tolerance);
   for (auto& [k, v] : j.thresholds) r.thresholds[k] = v;
   for (auto& f : j.failures) r.failures.push_back(f);
-  static const std::set<std::string> kThroughputProbes = {
-      "gpu.gemm",       "gpu.hbm_bandwidth",  "gpu.pcie_bandwidth", "gpu.kernel_launch", "nccl.allreduce",
-      "nccl.allgather", "nccl.reducescatter", "nccl.alltoall",      "nccl.sendrecv",     "nccl.p2p_matrix"};
-  if (!j.judged && r.failures.empty() && r.status == "pass" && kThroughputProbes.count(r.probe)) {
+  if (!j.judged && r.failures.empty() && r.status == "pass" && IsThroughputProbe(r.probe)) {
     r.reason = "measured only: no baseline for " + r.probe + " on " +
                (ctx.gpu_names.empty() ? std::string("?") : ctx.gpu_names[0]) +
                " in the thresholds file(s), so throughput was not judged";
@@ -288,6 +297,137 @@ nvmlDevice_t NvmlHandle(const Context& ctx, int dev, std::string* why = nullptr)
   }
   return h;
 }
+
+// ---- other processes' compute on the GPU (gpu_share.h) ----------------------------------------------
+
+// The compute processes NVML lists on `h` (_v3, else _v2, else the unversioned call of older
+// drivers); nullopt with `why` when none of them answers.
+std::optional<std::vector<gs::ProcessOnGpu>> ComputeProcesses(const Nvml& n, nvmlDevice_t h, std::string* why) {
+  std::vector<gs::ProcessOnGpu> out;
+  auto keep = [&](unsigned pid, unsigned long long mem) {
+    gs::ProcessOnGpu p;
+    p.pid = pid;
+    if (mem != kNvmlValueNotAvailable) p.used_memory_bytes = mem;
+    out.push_back(p);
+  };
+  // The buffer is twice the entries asked for, so that a driver writing a larger entry than this
+  // build knows cannot write past it.
+  for (unsigned cap = 64; cap <= 4096; cap *= 8) {
+    unsigned count = cap;
+    nvmlReturn_t r;
+    const char* call;
+    if (n.nvmlDeviceGetComputeRunningProcesses_v3 || n.nvmlDeviceGetComputeRunningProcesses_v2) {
+      std::vector<NvmlProcessInfo> buf(2 * static_cast<size_t>(cap));
+      call = n.nvmlDeviceGetComputeRunningProcesses_v3 ? "nvmlDeviceGetComputeRunningProcesses_v3"
+                                                       : "nvmlDeviceGetComputeRunningProcesses_v2";
+      r = n.nvmlDeviceGetComputeRunningProcesses_v3 ? n.nvmlDeviceGetComputeRunningProcesses_v3(h, &count, buf.data())
+                                                    : n.nvmlDeviceGetComputeRunningProcesses_v2(h, &count, buf.data());
+      if (r == kNvmlSuccess)
+        for (unsigned i = 0; i < count && i < cap; ++i) keep(buf[i].pid, buf[i].usedGpuMemory);
+    } else if (n.nvmlDeviceGetComputeRunningProcesses) {
+      std::vector<NvmlProcessInfoV1> buf(2 * static_cast<size_t>(cap));
+      call = "nvmlDeviceGetComputeRunningProcesses";
+      r = n.nvmlDeviceGetComputeRunningProcesses(h, &count, buf.data());
+      if (r == kNvmlSuccess)
+        for (unsigned i = 0; i < count && i < cap; ++i) keep(buf[i].pid, buf[i].usedGpuMemory);
+    } else {
+      *why = "this driver's NVML has no nvmlDeviceGetComputeRunningProcesses (_v3, _v2 or unversioned)";
+      return std::nullopt;
+    }
+    if (r == kNvmlSuccess) return out;
+    if (r != kNvmlInsufficientSize) {
+      *why = std::string(call) + ": " + n.Error(r);
+      return std::nullopt;
+    }
+  }
+  *why = "more than 4096 compute processes listed";
+  return std::nullopt;
+}
+
+unsigned long long WallMicros() {
+  return static_cast<unsigned long long>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+// NVML's view of each probed GPU, taken before a throughput probe measures and completed after it.
+struct ShareWindow {
+  std::vector<gs::GpuShareSample> samples;
+  std::vector<nvmlDevice_t> handles;  // nullptr where NVML has none (the sample says why)
+  unsigned long long since_us = 0;    // per-process samples newer than this are read afterwards
+};
+
+ShareWindow BeginShare(const Context& ctx) {
+  ShareWindow w;
+  // A second before the measurement: NVML samples utilization every 1/6 to 1 s, and a probe of a
+  // tenth of a second (gpu.kernel_launch) may fall between two samples.
+  w.since_us = WallMicros() - 1000000ULL;
+  for (int dev : ctx.gpus) {
+    gs::GpuShareSample s;
+    s.gpu = dev;
+    std::string why;
+    nvmlDevice_t h = NvmlHandle(ctx, dev, &why);
+    if (h == nullptr) {
+      s.processes_why = s.utilization_why = s.device_util_why = "NVML: " + why;
+    } else {
+      if (auto p = ComputeProcesses(ctx.nvml, h, &why)) s.processes_before = *p;
+      else s.processes_why = why;
+      NvmlUtilization u{};
+      if (!ctx.nvml.nvmlDeviceGetUtilizationRates) {
+        s.device_util_why = "this driver's NVML has no nvmlDeviceGetUtilizationRates";
+      } else if (nvmlReturn_t r = ctx.nvml.nvmlDeviceGetUtilizationRates(h, &u); r == kNvmlSuccess) {
+        s.device_util_before_pct = u.gpu;
+      } else {
+        s.device_util_why = "nvmlDeviceGetUtilizationRates: " + ctx.nvml.Error(r);
+      }
+    }
+    w.samples.push_back(s);
+    w.handles.push_back(h);
+  }
+  return w;
+}
+
+// Completes the window after the measurement and writes details.gpu_sharing; returns the clause
+// for the reason ("" when no other process was on the GPU).
+std::string EndShare(const Context& ctx, ShareWindow& w, Result& r) {
+  const Nvml& n = ctx.nvml;
+  for (size_t i = 0; i < w.samples.size(); ++i) {
+    gs::GpuShareSample& s = w.samples[i];
+    nvmlDevice_t h = w.handles[i];
+    if (h == nullptr) continue;
+    std::string why;
+    if (s.processes_why.empty()) {
+      if (auto p = ComputeProcesses(n, h, &why)) s.processes_after = *p;
+      else s.processes_why = why;
+    }
+    if (!n.nvmlDeviceGetProcessUtilization) {
+      s.utilization_why = "this driver's NVML has no nvmlDeviceGetProcessUtilization";
+    } else {
+      unsigned count = 0;
+      nvmlReturn_t rc = n.nvmlDeviceGetProcessUtilization(h, nullptr, &count, w.since_us);
+      if (rc == kNvmlInsufficientSize || (rc == kNvmlSuccess && count > 0)) {
+        std::vector<NvmlProcessUtilizationSample> buf(count + 64);
+        count = static_cast<unsigned>(buf.size());
+        rc = n.nvmlDeviceGetProcessUtilization(h, buf.data(), &count, w.since_us);
+        for (unsigned k = 0; rc == kNvmlSuccess && k < count && k < buf.size(); ++k)
+          s.utilization.push_back({buf[k].pid, buf[k].smUtil, buf[k].memUtil});
+      }
+      // NOT_FOUND: no process had a sample in the window (nothing computed), a valid answer.
+      if (rc != kNvmlSuccess && rc != kNvmlNotFound) {
+        s.utilization.clear();
+        s.utilization_why = "nvmlDeviceGetProcessUtilization: " + n.Error(rc);
+      }
+    }
+    NvmlUtilization u{};
+    if (n.nvmlDeviceGetUtilizationRates && n.nvmlDeviceGetUtilizationRates(h, &u) == kNvmlSuccess)
+      s.device_util_after_pct = u.gpu;
+  }
+  gs::GpuShareVerdict v = gs::JudgeGpuShare(w.samples, static_cast<unsigned>(getpid()), gs::ProcComm);
+  if (r.details.is_null()) r.details = json::object();
+  if (r.details.is_object()) r.details["gpu_sharing"] = v.details;
+  return v.clause;
+}
+
 
 void ProbeInventory(Context& ctx, Result& r) {
   json gpus = json::array();
@@ -1692,6 +1832,7 @@ int Main(int argc, char** argv) {
   for (size_t idx = 0; idx < o.probes.size(); ++idx) {
     const ProbeDef& def = *FindDef(o.probes[idx]);
     Result r = make(def.name);
+    std::string share_clause;  // other processes' compute beside a throughput probe (EndShare)
     double left = deadline - Now();
     if (!no_gpu.empty() && def.needs_gpu) {
       r.status = "unavailable";
@@ -1715,6 +1856,9 @@ int Main(int argc, char** argv) {
       auto done = std::make_shared<std::atomic<bool>>(false);
       auto mu = std::make_shared<std::mutex>();
       auto cv = std::make_shared<std::condition_variable>();
+      // Throughput probes: which other processes computed on the GPU while this one measured.
+      std::optional<ShareWindow> share;
+      if (IsThroughputProbe(def.name) && no_gpu.empty()) share = BeginShare(ctx);
       double t0 = Now();
       std::thread worker([&ctx, &def, shared, done, mu, cv, deadline] {
         try {
@@ -1753,8 +1897,10 @@ int Main(int argc, char** argv) {
       r.duration_s = Now() - t0;
       if (r.status == "pass") Judge(ctx, r);
       if (ctx.world == 1 && no_gpu.empty()) cudaDeviceSynchronize();
+      if (share) share_clause = EndShare(ctx, *share, r);
     }
     Finish(r);
+    if (!share_clause.empty()) r.reason += "; " + share_clause;
     if (r.status == "fail" || r.status == "error") any_bad = true;
     // An unreadable kernel log is no pass: exit 1 (its reason names what was tried).
     if (r.status == "unavailable" && !def.needs_gpu && r.reason.rfind("no readable kernel log", 0) == 0) any_bad = true;
