@@ -24,6 +24,7 @@
 #include "agents/alert_triage.h"
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/straggler_case_testing.h"
 #include "core/json.h"
 #include "probes/command_executor.h"
 
@@ -139,19 +140,9 @@ bool OnMissingGpu(const std::string& target) {
   return std::regex_search(target, kGpu);
 }
 
-// A straggler log line on vm's one GPU (topology: 1 GPU) and the facts its signature gives, for the
-// reasoner alone on recorded results.
-DiagnosisCase StragglerLogCase(const std::string& id) {
-  DiagnosisCase c;
-  c.id = id;
-  CaseLog log;
-  log.source = "vm/rank0/stderr";
-  log.lines.push_back({1, "straggler detected: rank 0 on vm gpu 0 computes 45 ms a step vs 27 ms"});
-  log.original_lines = 1;
-  c.logs.push_back(log);
-  c.topology = Json{{"nodes", Json::array({"vm"})}, {"gpus_per_node", 1}};
-  return c;
-}
+// A straggler log line on vm's one GPU (straggler_case_testing.h) and the facts its signature gives,
+// for the reasoner alone on recorded results.
+using testing::StragglerLogCase;
 KnowledgeFacts StragglerLogFacts(const DiagnosisCase& c) {
   return testing::FactsMatching(c, {{"straggler detected", "straggler_rank"}},
                                 {{"straggler_rank", "performance"},

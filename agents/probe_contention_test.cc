@@ -14,6 +14,7 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/straggler_case_testing.h"
 #include "core/json.h"
 
 namespace vigil {
@@ -108,22 +109,10 @@ TEST_CASE("probe contention: what the reason names besides the shortfall (a wron
   CHECK(h->detail.find("contention") == std::string::npos);
 }
 
-// A straggler line for rank 0 on vm/gpu0 (one GPU); the knowledge also holds the GPU faults a short
-// GEMM or HBM figure supports.
-DiagnosisCase SlowRankCase() {
-  DiagnosisCase c;
-  c.id = "slow-rank-shared-gpu";
-  CaseLog log;
-  log.source = "vm/rank0/stderr";
-  log.lines.push_back({1, "straggler detected: rank 0 on vm gpu 0 computes 45 ms a step vs 27 ms"});
-  log.original_lines = 1;
-  c.logs.push_back(log);
-  c.topology = Json{{"nodes", Json::array({"vm"})}, {"gpus_per_node", 1}};
-  return c;
-}
-
 TEST_CASE("probe contention: under a shared GPU the GPU faults lose the probes' support; the straggler is confirmed") {
-  DiagnosisCase c = SlowRankCase();
+  // A straggler line for rank 0 on vm/gpu0 (one GPU); the knowledge also holds the GPU faults a
+  // short GEMM, HBM or launch figure supports.
+  DiagnosisCase c = testing::StragglerLogCase("slow-rank-shared-gpu");
   KnowledgeFacts facts = testing::FactsMatching(
       c, {{"straggler detected", "straggler_rank"}},
       {{"straggler_rank", "performance"}, {"gpu_thermal_throttle", "gpu"}, {"gpu_power_throttle", "gpu"},
