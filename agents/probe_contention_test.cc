@@ -90,6 +90,33 @@ TEST_CASE("probe contention: a late kernel launch beside another process's GEMM 
   CHECK(shared->supports == std::vector<std::string>{"straggler_rank"});
 }
 
+TEST_CASE("probe contention: a pass beside foreign compute clears the GPU's faults but not the straggler") {
+  // The H200 triage under the GEMM hog (2026-12-04 21:29): gpu.kernel_launch passed at a few us with
+  // the hog named computing at SM 83 %.
+  Json metrics = {{"roundtrip_us", 10.4}, {"launch_us", 5.1}};
+  auto pass = [&](const Json* sharing) {
+    Json j = {{"probe", "gpu.kernel_launch"}, {"target", "vm/gpu0"}, {"status", "pass"},
+              {"reason", "all checks passed"}, {"metrics", metrics}, {"thresholds", Json::object()},
+              {"duration_s", 0.3}, {"details", Json::object()}};
+    if (sharing != nullptr) j["details"]["gpu_sharing"] = *sharing;
+    auto r = FromJson<ProbeResult>(j, "replayed pass");
+    REQUIRE(r.ok());
+    auto e = EvidenceFromProbe(*r, "p1");
+    REQUIRE(e.has_value());
+    return *e;
+  };
+  Evidence alone = pass(nullptr);
+  CHECK(Has(alone.refutes, "straggler_rank"));
+  CHECK(Has(alone.refutes, "gpu_fallen_off_bus"));
+  Json busy = Sharing(true);
+  Evidence shared = pass(&busy);
+  CHECK_FALSE(Has(shared.refutes, "straggler_rank"));
+  CHECK(Has(shared.refutes, "gpu_fallen_off_bus"));  // it answered: the GPU is there
+  CHECK(shared.detail.find("does not speak against a straggler") != std::string::npos);
+  Json idle = Sharing(false);
+  CHECK(Has(pass(&idle).refutes, "straggler_rank"));  // beside an idle notebook: the usual pass
+}
+
 TEST_CASE("probe contention: what the reason names besides the shortfall (a wrong GEMM result) still counts") {
   Json busy = Sharing(true);
   ProbeResult r = Replayed("gpu.gemm",
