@@ -193,7 +193,14 @@ Result<DiagnosisCase> LoadCase(const std::string& path, const CaseLimits& limits
 
 Result<std::vector<std::string>> ListCaseFiles(const std::string& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return NotFoundError("case directory " + dir + " not found");
+  if (!std::filesystem::is_directory(dir, ec)) {
+    if (std::filesystem::exists(dir, ec)) {  // DOCCHK (2026-12-04): a file was "not found"
+      return InvalidArgumentError("case directory " + dir +
+                                  " is a file, not a folder (--cases takes a folder of case files; vigil diagnose "
+                                  "--case reads one)");
+    }
+    return NotFoundError("case directory " + dir + " not found");
+  }
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path().string());

@@ -116,13 +116,21 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return UnavailableError("cannot write " + tmp + ": " + std::strerror(errno));
+    if (!out) return UnavailableError("cannot write " + path + ": " + std::strerror(errno) + " (writing " + tmp + ")");
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.flush();
-    if (!out) return ResourceExhaustedError("short write to " + tmp);
+    if (!out) {
+      std::remove(tmp.c_str());
+      return ResourceExhaustedError("short write to " + tmp);
+    }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return UnavailableError("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+    // The temporary file is not left behind (DOCCHK, 2026-12-04: `vigil detect --flags-out DIR`
+    // left DIR.tmp, a file of every flag, beside the folder it could not replace).
+    const int err = errno;
+    std::remove(tmp.c_str());
+    return UnavailableError("cannot write " + path + ": " + std::strerror(err) +
+                            (err == EISDIR ? " (it is a folder: name a file)" : ""));
   }
   return Status::Ok();
 }

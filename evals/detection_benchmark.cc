@@ -782,6 +782,28 @@ Status CheckReportDir(const std::string& out_dir, bool overwrite) {
   std::error_code ec;
   if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec))
     return InvalidArgumentError("--out " + out_dir + " is not a folder");
+  // A folder that cannot be made is said now, not after the run (DOCCHK, 2026-12-04: `eval
+  // diagnose --out /proc/x` ran every case, `eval detect --out FILE/x` every detector, then failed
+  // writing the report): its nearest existing folder must be one, and the first missing folder is
+  // made and removed again (nothing is left; permission bits alone do not say it for root).
+  if (!fs::exists(out_dir, ec)) {
+    fs::path first = fs::path(out_dir).lexically_normal();
+    if (!first.empty() && first.filename().empty()) first = first.parent_path();  // "a/b/" -> "a/b"
+    auto parent_of = [](const fs::path& p) { return p.has_parent_path() ? p.parent_path() : fs::path("."); };
+    while (first.has_parent_path() && first.parent_path() != first && !fs::exists(first.parent_path(), ec)) {
+      first = first.parent_path();
+    }
+    const fs::path holder = parent_of(first);
+    if (!fs::is_directory(holder, ec)) {
+      return InvalidArgumentError("--out " + out_dir + ": cannot be made: " + holder.string() + " is not a folder");
+    }
+    if (!fs::create_directory(first, ec) || ec) {
+      return InvalidArgumentError("--out " + out_dir + ": cannot be made: making " + first.string() + ": " +
+                                  (ec ? ec.message() : std::string("it appeared meanwhile")));
+    }
+    fs::remove(first, ec);
+    return Status::Ok();
+  }
   std::string held;
   for (const char* name : {"report.md", "report.json"}) {
     if (fs::exists(fs::path(out_dir) / name, ec)) held += (held.empty() ? "" : ", ") + std::string(name);

@@ -227,5 +227,26 @@ TEST_CASE("CheckReportDir: a file is refused, an empty or new folder is not crea
   CHECK(CheckReportDir((scratch.path / "other").string(), true).ok());
 }
 
+TEST_CASE("CheckReportDir: a folder that cannot be made is refused before the run, naming why; nothing is made") {
+  // DOCCHK (2026-12-04): `eval diagnose --out /proc/x` ran all 126 dev cases, `eval detect --out
+  // FILE/x` every detector, and only then failed to make the folder.
+  Scratch scratch;
+  const fs::path file = scratch.path / "afile";
+  std::ofstream(file) << "x";
+  Status st = CheckReportDir((file / "ev").string(), false);
+  CHECK(st.code() == StatusCode::kInvalidArgument);
+  CHECK(st.message() == "--out " + (file / "ev").string() + ": cannot be made: " + file.string() + " is not a folder");
+  st = CheckReportDir((file / "a" / "b").string(), false);
+  CHECK(st.message() == "--out " + (file / "a" / "b").string() + ": cannot be made: " + file.string() + " is not a folder");
+  st = CheckReportDir("/proc/vigil-no-such/ev", false);
+  CHECK(st.code() == StatusCode::kInvalidArgument);
+  CHECK(Contains(st.message(), "--out /proc/vigil-no-such/ev: cannot be made: making /proc/vigil-no-such: "));
+  // Deeper new folders under a writable one are fine, and the probe leaves nothing behind.
+  CHECK(CheckReportDir((scratch.path / "n1" / "n2" / "n3").string(), false).ok());
+  CHECK_FALSE(fs::exists(scratch.path / "n1"));
+  CHECK(CheckReportDir((scratch.path / "n4").string() + "/", false).ok());
+  CHECK_FALSE(fs::exists(scratch.path / "n4"));
+}
+
 }  // namespace
 }  // namespace vigil

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/ascii.h"
+#include "core/source_tree.h"
 #include "evals/detection_benchmark.h"
 #include "knowledge/text_util.h"
 
@@ -35,12 +36,32 @@ std::string Fixed(double v, int digits) {
 Result<DiagnosisEvalReport> RunDiagnosisEval(const DiagnosisEvalOptions& options) {
   if (options.cases_dir.empty()) return InvalidArgumentError("eval diagnose: --cases is required");
   ASSIGN_OR_RETURN(std::vector<std::string> files, ListCaseFiles(options.cases_dir));
-  ASSIGN_OR_RETURN(std::vector<std::string> taxonomy, LoadTaxonomyIds(options.taxonomy_path));
+  // A pack that is not there is refused: the knowledge base opened without it (a warning among 126
+  // case lines) and the run scored top-1 0.381 on dev, exit 0 (DOCCHK, 2026-12-04). Looked for as
+  // the knowledge base looks (the working folder, beside vigil, the source tree).
+  const std::optional<std::string> pack =
+      options.pack_dir.empty() ? std::nullopt : FindInWorkingOrSourceTree(options.pack_dir);
+  std::error_code pack_ec;
+  if (!options.pack_dir.empty() && !(pack && std::filesystem::is_directory(*pack, pack_ec))) {
+    return InvalidArgumentError("--pack " + options.pack_dir +
+                                ": no such folder (the knowledge pack: pack/*.jsonl, guides/*.md; looked in " +
+                                DescribeSearch(options.pack_dir) + ")");
+  }
+  // The taxonomy is looked for as the pack is (DOCCHK, 2026-12-04: run from any folder but the
+  // repository root, `vigil eval diagnose` stopped on "cannot open ../shared/taxonomy.json"), then
+  // the copy shipped in data/ (as the knowledge base and validate_cases.py fall back to it).
+  std::string taxonomy_path = options.taxonomy_path;
+  if (std::optional<std::string> found = FindInWorkingOrSourceTree(taxonomy_path, FindWhat::kRegularFile)) {
+    taxonomy_path = *found;
+  } else if (std::optional<std::string> shipped = FindInWorkingOrSourceTree("data/taxonomy.json", FindWhat::kRegularFile)) {
+    taxonomy_path = *shipped;
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> taxonomy, LoadTaxonomyIds(taxonomy_path));
   std::set<std::string> known(taxonomy.begin(), taxonomy.end());
   KnowledgeOptions ko;
   ko.db_path = ":memory:";
   ko.pack_dir = options.pack_dir;
-  ko.taxonomy_path = options.taxonomy_path;
+  ko.taxonomy_path = taxonomy_path;
   ASSIGN_OR_RETURN(std::unique_ptr<KnowledgeBase> kb, KnowledgeBase::Open(ko));
   DiagnosisAgentOptions ao;
   ao.kb = kb.get();

@@ -56,4 +56,31 @@ TEST_CASE("eval diagnose: an expected root cause outside the taxonomy gets the K
   CHECK(none.find("did you mean") == std::string::npos);
 }
 
+TEST_CASE("eval diagnose: a --pack that is not there is refused before any case runs; a case file for --cases is named") {
+  // DOCCHK (2026-12-04): a missing pack scored dev without it (top-1 0.381, exit 0).
+  const fs::path dir = CaseFolder("cuda_oom");
+  DiagnosisEvalOptions o;
+  o.cases_dir = (dir / "cases").string();
+  o.out_dir = (dir / "out").string();
+  o.taxonomy_path = SourceTreePath("data/taxonomy.json");
+  o.pack_dir = (dir / "no-pack").string();
+  Result<DiagnosisEvalReport> r = RunDiagnosisEval(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().rfind("--pack " + o.pack_dir + ": no such folder", 0) == 0);
+  o.pack_dir = (dir / "cases/case-x.json").string();  // a file is no pack either
+  CHECK_FALSE(RunDiagnosisEval(o).ok());
+  o.pack_dir = "data/knowledge";  // relative: found as the knowledge base finds it
+  CHECK(RunDiagnosisEval(o).ok());
+  // --cases naming a file: said so (it was "case directory ... not found").
+  o.cases_dir = (dir / "cases/case-x.json").string();
+  r = RunDiagnosisEval(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message() == "case directory " + o.cases_dir +
+                                    " is a file, not a folder (--cases takes a folder of case files; vigil diagnose "
+                                    "--case reads one)");
+  fs::remove_all(dir);
+}
+
 }  // namespace vigil

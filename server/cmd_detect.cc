@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -126,7 +127,29 @@ std::string WhyNoSeries(const Selector& sel, const std::vector<TimeSeries>& seri
 // folder run on one series' data would otherwise print every other target's rules).
 constexpr size_t kMaxNamedSelectingNone = 10;
 
+// --flags-out is checked before any work: a folder there, or a missing folder above it, was found
+// only after every alert was printed (and a folder left FILE.tmp beside it; DOCCHK, 2026-12-04).
+Status CheckFlagsOut(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return InvalidArgumentError("--flags-out " + path + ": is a folder; --flags-out takes a file (e.g. " +
+                                (fs::path(path) / "flags.csv").string() + ")");
+  }
+  const fs::path parent = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+  if (!fs::exists(parent, ec)) {
+    return InvalidArgumentError("--flags-out " + path + ": the folder " + parent.string() + " does not exist");
+  }
+  if (!fs::is_directory(parent, ec)) {
+    return InvalidArgumentError("--flags-out " + path + ": " + parent.string() + " is not a folder");
+  }
+  return Status::Ok();
+}
+
 int RunDetect(const DetectArgs& args) {
+  if (!args.flags_out.empty()) {
+    if (Status s = CheckFlagsOut(args.flags_out); !s.ok()) return ReportError(s);
+  }
   // Files and folders (rules/rule_files.h); a rule name defined in two files is refused.
   Result<std::vector<std::string>> listed = ListRuleFiles(args.rules);
   if (!listed.ok()) return ReportError(InvalidArgumentError("--rules " + listed.status().message()));
@@ -264,7 +287,7 @@ int RunDetect(const DetectArgs& args) {
       }
     }
     Status w = WriteFileAtomic(args.flags_out, out);
-    if (!w.ok()) return ReportError(w);
+    if (!w.ok()) return ReportError(w.WithContext("--flags-out"));
   }
   size_t points = 0;
   for (const auto& s : data->series) points += s.size();

@@ -304,6 +304,27 @@ std::string DecodeWindowsText(std::string& text) {
   return said;
 }
 
+// More than this share of a --log file's bytes not text: a binary file, refused.
+constexpr size_t kMaxNonTextPercent = 30;
+
+// Bytes of `text` that are not text: each byte of an invalid UTF-8 sequence, and control
+// characters but tab, line feed, vertical tab, form feed, carriage return and escape (ANSI colours).
+size_t NonTextBytes(std::string_view text) {
+  size_t odd = 0;
+  auto controls = [](std::string_view valid) {
+    return static_cast<size_t>(std::count_if(valid.begin(), valid.end(), [](char ch) {
+      const auto c = static_cast<unsigned char>(ch);
+      return (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != 0x1b) || c == 0x7f;
+    }));
+  };
+  size_t bad = 0;
+  while (!IsValidUtf8(text, &bad)) {
+    odd += controls(text.substr(0, bad)) + 1;
+    text.remove_prefix(bad + 1);
+  }
+  return odd + controls(text);
+}
+
 // `--log FILE|-`: a pasted log as a case of one log source (RV-OPS, 2026-12-03: a pasted log had
 // to be wrapped in a case file's JSON by hand first). Lines as in the file (numbered from 1, so
 // the evidence's `source:N` is the file's line N; a trailing CR dropped), each cut and counted as a
@@ -363,6 +384,14 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
   if (const std::string encoding = DecodeWindowsText(text); !encoding.empty()) {
     std::fprintf(stderr, "vigil diagnose: --log %s: %s, read as UTF-8\n", TerminalSafe(what, false).c_str(),
                  encoding.c_str());
+  }
+  // A binary file (a core dump, an executable, an archive the magic above does not know) is no
+  // log: each byte that is not UTF-8 became U+FFFD and a diagnosis of that noise came out, exit 0
+  // (DOCCHK, 2026-12-04). A log with a few stray bytes (Latin-1 names, a cut sequence) is still read.
+  if (const size_t odd = NonTextBytes(text); !text.empty() && odd * 100 > text.size() * kMaxNonTextPercent) {
+    return InvalidArgumentError("--log " + what + ": not a text log: " + std::to_string(odd * 100 / text.size()) +
+                                "% of its bytes are not text (not UTF-8, or control characters such as NUL): a binary "
+                                "file? (a log of UTF-8 or UTF-16 text is read)");
   }
   DiagnosisCase c;
   const std::string name = path == "-" ? std::string("stdin") : std::filesystem::path(path).filename().string();

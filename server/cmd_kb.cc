@@ -87,6 +87,18 @@ int RunImport(const Config& config, const KbArgs& a) {
 int RunMine(const Config& config, const KbArgs& a) {
   auto text = ReadFile(a.mine_file);
   if (!text.ok()) return ReportError(InvalidArgumentError(text.status().message()));
+  // Bytes that are not UTF-8 cannot go into the JSON the mined fields are printed as (a binary
+  // file gave "internal error: [json.exception.type_error.316] ...", exit 1; DOCCHK, 2026-12-04).
+  if (size_t bad = 0; !IsValidUtf8(*text, &bad)) {
+    const size_t line_start = text->rfind('\n', bad == 0 ? std::string::npos : bad - 1);
+    const size_t line = 1 + static_cast<size_t>(std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    const size_t column = bad - (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned char>((*text)[bad]));
+    return ReportError(InvalidArgumentError("kb mine " + a.mine_file + ": line " + std::to_string(line) +
+                                            ": not UTF-8 text (byte " + byte + " at column " + std::to_string(column) +
+                                            "): kb mine reads a UTF-8 text file (ticket, chat, postmortem, log excerpt)"));
+  }
   auto kb = OpenKb(config);
   if (!kb.ok()) return ReportError(kb.status());
   std::unique_ptr<LlmClient> llm;
@@ -393,6 +405,11 @@ int RunResolve(const Config& config, const KbArgs& a) {
   if (!record.ok()) {
     const Status& st = record.status();
     // An unknown id or an incident still in triage is the work failing (exit 1), not a bad flag.
+    // An unknown id says where it was looked for (DOCCHK, 2026-12-04: "no incident 12" alone).
+    if (st.code() == StatusCode::kNotFound) {
+      return ReportError(Status(st.code(), st.message() + " in " + store_path.string() + " (data_dir " + data_dir + ", " +
+                                               config.SourceOf("data_dir") + "; GET /api/v1/incidents lists them)"));
+    }
     return ReportError(st.code() == StatusCode::kInvalidArgument ? Status(StatusCode::kFailedPrecondition, st.message())
                                                                  : st);
   }
