@@ -8,6 +8,7 @@
 #include "rules/compiler.h"
 #include "rules/rule_files.h"
 #include "server/cli.h"
+#include "server/terminal_safe.h"
 
 namespace vigil {
 namespace {
@@ -16,11 +17,13 @@ namespace {
 bool CheckFile(const std::string& path, CompiledRules* out) {
   Result<std::string> text = ReadFile(path);
   if (!text.ok()) {
-    std::cerr << "vigil rules: " << text.status().message() << "\n";
+    std::cerr << "vigil rules: " << TerminalSafe(text.status().message(), true) << "\n";
     return false;
   }
   CompileOutput c = CompileRulesWithDiagnostics(*text, path);
-  for (const auto& d : c.diagnostics) std::cerr << d.Format() << "\n";
+  // The echoed source line is the file's bytes: a binary file's control characters reached the
+  // terminal raw (DOCCHK, 2026-12-04; `vigil detect` escaped them already through ReportError).
+  for (const auto& d : c.diagnostics) std::cerr << TerminalSafe(d.Format(), true) << "\n";
   if (c.diagnostics.empty() && c.compiled.rules.empty()) {
     std::cerr << path << ": no rules found (a rule starts with `rule NAME {`)\n";
     return false;
@@ -46,14 +49,14 @@ CommandRunner SetupRules(CLI::App& sub) {
   auto list = [](const std::vector<std::string>& paths) -> std::vector<std::string> {
     Result<std::vector<std::string>> l = ListRuleFiles(paths);
     if (!l.ok()) {
-      std::cerr << "vigil rules: " << l.status().message() << "\n";
+      std::cerr << "vigil rules: " << TerminalSafe(l.status().message(), true) << "\n";
       return {};
     }
     return *std::move(l);
   };
   auto names_unique = [](const std::vector<CompiledRules>& sets) {
     Status st = CheckRuleNamesUnique(sets);
-    if (!st.ok()) std::cerr << "vigil rules: " << st.message() << "\n";
+    if (!st.ok()) std::cerr << "vigil rules: " << TerminalSafe(st.message(), true) << "\n";
     return st.ok();
   };
   return [check, explain, files, explain_files, list, names_unique](const Config&) {

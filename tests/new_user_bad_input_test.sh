@@ -6,7 +6,7 @@
 # `eval diagnose --pack MISSING` scored without the pack (top-1 0.38 on dev, exit 0); `eval diagnose
 # --cases FILE` said "not found"; `kb mine BINARY` said "internal error: [json.exception...]"; a
 # binary `diagnose --log` was diagnosed (exit 0); `kb resolve` of an unknown id did not say where it
-# looked.
+# looked; `rules check` wrote a rule file's control characters to the terminal.
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 V=("$VIGIL" --log-level error --data-dir "$TMP/var")
 SAMPLE=data/samples/training_telemetry.csv
@@ -52,6 +52,13 @@ mkdir -p "$TMP/cases"
 cp evals/diagnosis/dev/case-001.json evals/diagnosis/dev/case-040.json "$TMP/cases/"
 check "eval diagnose from another folder" 0 "top-1 accuracy: +1.000" -- \
   bash -c 'cd "$1" && "$2" --log-level error --data-dir "$1/var" eval diagnose --cases "$1/cases" --out "$1/ev-cwd"' _ "$TMP" "$VIGIL"
+
+# rules check of a file with control characters: they are written \xNN, not sent to the terminal.
+printf 'rule A {\n  select x\n  when x >> 1 \021\033]0;owned\007\n}\n' > "$TMP/ctl.rules"
+check "rules check escapes controls" 2 'when x >> 1 \\x11\\x1b\]0;owned\\x07' -- "$VIGIL" rules check "$TMP/ctl.rules"
+if "$VIGIL" rules check "$TMP/ctl.rules" 2>&1 | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f]'; then
+  bad "rules check: a control character reached the terminal"
+else passed=$((passed + 1)); fi
 
 # kb mine of a file that is not text.
 check "kb mine binary" 2 "^vigil: kb mine $TMP/binary.log: line 1: not UTF-8 text \(byte 0xFF at column 1\)" -- \
