@@ -23,6 +23,7 @@
 #include "detectors/engine.h"
 #include "detectors/readers.h"
 #include "evals/detection_aggregate.h"
+#include "evals/detection_benchmark.h"
 #include "rules/compiler.h"
 #include "server/cli.h"
 #include "server/data_source.h"
@@ -321,6 +322,10 @@ int Run(const TrainFlags& f, const Config& base_config) {
           "--proposer llm needs an LLM endpoint: set VIGIL_LLM_URL (or llm_url in the --config file)"));
     }
   }
+  // An --out that cannot be made (under a file, in a folder that cannot be written) is said before
+  // the data is read (DOCCHK, 2026-12-04: a Prometheus range or a large folder was read first);
+  // nothing is made until PrepareOutDir below, after the data proved good.
+  if (Status out = CheckReportDir(f.out, /*overwrite=*/true); !out.ok()) return ReportError(out);
   ReadOptions ro;
   ro.name_filter = f.filter;
   ro.max_series = f.max_series;

@@ -60,6 +60,11 @@ if "$VIGIL" rules check "$TMP/ctl.rules" 2>&1 | LC_ALL=C grep -q $'[\x01-\x08\x0
   bad "rules check: a control character reached the terminal"
 else passed=$((passed + 1)); fi
 
+# train-rules --out that cannot be made: said before the data is read (the missing data file is
+# not reached; it was, and its error came first).
+check "train-rules out under a file" 2 "^vigil: --out $TMP/afile/tr: cannot be made: $TMP/afile is not a folder" -- \
+  "$VIGIL" train-rules --data csv:$TMP/nope.csv --out "$TMP/afile/tr"
+
 # kb mine of a file that is not text.
 check "kb mine binary" 2 "^vigil: kb mine $TMP/binary.log: line 1: not UTF-8 text \(byte 0xFF at column 1\)" -- \
   "${V[@]}" kb mine "$TMP/binary.log"

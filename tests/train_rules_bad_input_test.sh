@@ -51,7 +51,7 @@ touch "$TMP/afile"
 check "out is a file" 2 "--out $TMP/afile is not a folder" -- "$VIGIL" "${T[@]}" --out "$TMP/afile"
 out="$("$VIGIL" "${T[@]}" --out "$TMP/afile" 2>&1)"
 grep -q "train-rules: target" <<<"$out" && bad "--out a file: trained before refusing: $out"
-check "out under a file" 2 "--out $TMP/afile/sub: cannot create" -- "$VIGIL" "${T[@]}" --out "$TMP/afile/sub"
+check "out under a file" 2 "--out $TMP/afile/sub: cannot be made: $TMP/afile is not a folder" -- "$VIGIL" "${T[@]}" --out "$TMP/afile/sub"
 
 check "first run, two targets" 0 "trained 2 targets \(2 with rules" -- "$VIGIL" train-rules --data "csv:$TMP/two.csv" \
   --out "$TMP/old"
