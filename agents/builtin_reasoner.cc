@@ -7746,7 +7746,13 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
 //  - CPU pressure: rate(node_pressure_cpu_waiting_seconds_total) >= 0.25 (some task waits for a
 //    CPU a quarter of the time), 0.10 above and twice the peers;
 //  - CFS throttling: rate(container_cpu_cfs_throttled_seconds_total), summed over the node's
-//    containers, >= 0.5 s/s (the pack's figure), 0.25 above and twice the peers.
+//    containers, >= 0.5 s/s (the pack's figure), 0.25 above and twice the peers;
+//  - CFS throttled periods (PLC13): the share of a container's CFS periods in which its quota ran
+//    out, rate(container_cpu_cfs_throttled_periods_total) / rate(container_cpu_cfs_periods_total)
+//    (without the periods series: throttled periods per second x the kernel's default 100 ms
+//    period, at most 1), the job container most throttled on the node, >= 0.25, 0.20 above and
+//    twice the peers. Throttled in half its periods or more, the container's own quota is what
+//    slows its ranks (`direct`: the cause measured, as a slow CPU clock is).
 // The node's CPUs are the distinct `cpu` labels of its node_cpu_seconds_total series, or, without
 // them, the sum of every mode's rate (the idle mode among them). A node merely busier than its
 // peers by a small margin, or busy like them (a job-wide load: input pipelines on every node), is
@@ -7756,6 +7762,7 @@ struct HostCpuPressure {
   std::vector<std::string> what;  // "steal 0.31 of its CPUs (peers 0.01)", ...
   std::string series;         // one series that shows it
   int64_t onset_ms = 0;       // the window's first sample
+  bool direct = false;        // CFS-throttled in half its periods or more (PLC13)
 };
 
 // A cAdvisor series' container name: its `container` label, else the older `container_name`;
@@ -7838,6 +7845,13 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
   std::map<std::string, std::string> cpu_series;
   std::map<std::string, std::pair<double, std::string>> load, psi, throttled;
   std::map<std::string, std::map<std::string, std::pair<double, std::string>>> throttled_by;  // node -> container
+  struct Periods {
+    double throttled = 0, periods = 0;  // per second
+    bool seen = false;                  // a throttled-periods series
+    std::string series;
+    int64_t onset = 0;
+  };
+  std::map<std::string, std::map<std::string, Periods>> periods_by;  // node -> container
   std::map<std::string, int64_t> onset_of;
   for (const TimeSeries& s : series) {
     if (s.labels.count("snapshot")) continue;
@@ -7845,7 +7859,9 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
     const bool is_load = s.name == "node_load1";
     const bool is_psi = s.name == "node_pressure_cpu_waiting_seconds_total";
     const bool is_thr = s.name == "container_cpu_cfs_throttled_seconds_total";
-    if (!cpu && !is_load && !is_psi && !is_thr) continue;
+    const bool is_thr_periods = s.name == "container_cpu_cfs_throttled_periods_total";
+    const bool is_periods = s.name == "container_cpu_cfs_periods_total";
+    if (!cpu && !is_load && !is_psi && !is_thr && !is_thr_periods && !is_periods) continue;
     const std::string node = NodeOf(s.labels);
     if (node.empty()) continue;
     if (!job_nodes.empty() &&
@@ -7871,6 +7887,24 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
       const std::string container = label.value_or("");
       if (label && (container.empty() || container == "POD")) continue;
       if (DaemonSetSeries(series, s)) continue;  // not the job's workload (RG6)
+      if (is_thr_periods || is_periods) {
+        auto& t = periods_by[node][container];
+        (is_periods ? t.periods : t.throttled) += w.rate;
+        if (is_thr_periods) {
+          t.seen = true;
+          if (t.series.empty()) t.series = s.id();
+          // When the throttling began: by the first sample the counter rose at, after the one before
+          // it; the earliest it can have begun is that sample's time (against a symptom seen from
+          // the series' first sample, such as a low GPU utilisation, the two are then not ordered).
+          for (size_t k = 1; k < s.size() && k < s.values.size(); ++k) {
+            if (s.values[k] > s.values[k - 1]) {
+              t.onset = s.timestamps_ms[k - 1];
+              break;
+            }
+          }
+        }
+        continue;
+      }
       auto& t = throttled_by[node][container];
       t.first += w.rate;
       if (t.second.empty()) t.second = s.id();
@@ -7919,12 +7953,40 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
   }
   for (const auto& [node, v] : psi) measures["CPU pressure"][node] = v;
   for (const auto& [node, v] : throttled) measures["CFS throttled s/s"][node] = v;
+  {
+    // The container names every node with throttled-periods series runs; each node's most throttled.
+    constexpr double kDefaultCfsPeriodS = 0.1;
+    std::map<std::string, int> runs;
+    size_t nodes_seen = 0;
+    for (const auto& [node, by_container] : periods_by) {
+      bool any = false;
+      for (const auto& [container, p] : by_container) {
+        if (p.seen) ++runs[container], any = true;
+      }
+      nodes_seen += any ? 1 : 0;
+    }
+    std::map<std::string, int64_t> period_onset;
+    for (const auto& [node, by_container] : periods_by) {
+      for (const auto& [container, p] : by_container) {
+        if (!p.seen || runs[container] != static_cast<int>(nodes_seen)) continue;
+        const double share = p.periods > 0 ? p.throttled / p.periods : std::min(1.0, p.throttled * kDefaultCfsPeriodS);
+        if (!std::isfinite(share)) continue;
+        auto it = measures["CFS throttled periods"].find(node);
+        if (it == measures["CFS throttled periods"].end() || share > it->second.first) {
+          measures["CFS throttled periods"][node] = {share, p.series};
+          if (p.onset > 0) period_onset[node] = p.onset;
+        }
+      }
+    }
+    for (const auto& [node, t] : period_onset) onset_of.emplace(node, t);
+  }
   struct Bar {
     double min, margin, ratio;
   };
   static const std::map<std::string, Bar> kBars = {
       {"CPU busy", {0.90, 0.20, 0}},      {"steal", {0.10, 0.05, 2}},         {"iowait", {0.20, 0.10, 2}},
       {"load per CPU", {1.5, 0.5, 1.5}},  {"CPU pressure", {0.25, 0.10, 2}},  {"CFS throttled s/s", {0.5, 0.25, 2}},
+      {"CFS throttled periods", {0.25, 0.20, 2}},
   };
   std::map<std::string, HostCpuPressure> by_node;
   for (const auto& [measure, nodes] : measures) {
@@ -7945,6 +8007,7 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
       p.what.push_back(buf);
       if (p.series.empty()) p.series = v.second;
       p.onset_ms = onset_of[node];
+      if (measure == "CFS throttled periods" && v.first >= 0.5) p.direct = true;
     }
   }
   std::vector<HostCpuPressure> out;
@@ -8051,7 +8114,11 @@ std::optional<SlowMention> SlowMentionInText(const std::string& line, const Case
   static const FilteredRegex kSlowMax(
       R"(\b(?:report|reports|has|have|had|with|show|shows)\s+the\s+(?:max|maximum|highest|longest)\s+[\w-]{0,30}\s*(?:time|latency|duration)s?\b)",
       /*icase=*/true);
-  static const FilteredRegex kRanks(R"(\branks?\s*[=:#]?\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", /*icase=*/true);
+  // "ranks 8-15", "rank=3"; with what they were ranked by before a colon (PLC13): "slowest ranks by
+  // step time: 8-15", "slow ranks in fwd-bwd: 8-15" (without it the line's own "[rank0]:" prefix,
+  // the reporter, was read as the slow rank).
+  static const FilteredRegex kRanks(
+      R"(\branks?(?:\s+(?:by|in|over)\s+[A-Za-z_ -]{1,30}?\s*[=:]|\s*[=:#]?)\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", /*icase=*/true);
   // A line that compares one rank's time with its peers' ("rank 10 optimizer_step 1991 ms, others
   // 655-702 ms", "rank 3: 840 ms vs median 410 ms"): the rank is slow when its figure is at least
   // kSlowRatio x the peers' (upper) figure, whatever the timer is called.
@@ -10972,6 +11039,116 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       latest_zoneless = std::max(latest_zoneless, line_time);
     }
   }
+  // A fault's own "it is over" lines (PLC13): "Xid 79 cleared", "GPU reset completed", a port's
+  // "Link is Up" after its "Link is Down", Slurm's resume of the drained node (StatesFaultOver). A
+  // sighting that such a line of its place follows is recovered: it is an earlier incident's, as one
+  // days older is (EarlierIncidentSightings), so an unrecovered sighting of its signature leads it
+  // (the fault recurring on another GPU). A category every sighting of which was recovered, beside a
+  // sighting of another category written after one of those recovery lines (a new, different fault),
+  // keeps kHistoryFactor of its weight, as history does: named, not the lead. A recovered fault with
+  // nothing after it stays the answer (the job died of it; the reset came later).
+  std::set<std::pair<std::string, size_t>> recovered_lines;  // (category, flat line)
+  std::map<std::string, std::string> recovered_cats;          // category -> the recovery line's source
+  {
+    constexpr size_t kMaxRecoveryLines = 64;
+    struct Recovery {
+      LineAt at;
+      FaultOver kind;
+      ComponentHint hint;
+      size_t flat = 0;
+    };
+    std::vector<Recovery> recoveries;
+    for (size_t i = 0; i < flat.lines.size() && recoveries.size() < kMaxRecoveryLines; ++i) {
+      const FaultOver kind = StatesFaultOver(flat.lines[i]);
+      if (kind == FaultOver::kNone) continue;
+      const auto [li, ki] = flat.refs[i];
+      ComponentHint h = PlaceLine(c.logs[li], ki, flat.lines[i], topo);
+      if (h.node.empty()) continue;  // a recovery of no known node ends nothing it can be matched to
+      recoveries.push_back({{LineTimeMs(flat.lines[i], topo.clock), li, ki}, kind, std::move(h), i});
+    }
+    if (!recoveries.empty() && by_cat.size() > 1) {
+      std::vector<LineAt> rec_at;
+      for (const Recovery& r : recoveries) rec_at.push_back(r.at);
+      // Each category's sightings, placed; and which recovery lines ended them.
+      std::map<std::string, std::vector<LineAt>> sight_at;
+      std::map<std::string, std::vector<ComponentHint>> sight_hint;
+      std::map<std::string, std::set<size_t>> ended_by;
+      std::set<std::string> all_recovered;
+      for (const auto& [cat, groups] : by_cat) {
+        std::vector<const SignatureMatch*> ms;
+        for (const auto& [pattern, g] : groups) ms.insert(ms.end(), g.matches.begin(), g.matches.end());
+        std::vector<LineAt>& at = sight_at[cat];
+        std::vector<ComponentHint>& hints = sight_hint[cat];
+        for (const SignatureMatch* m : ms) {
+          const auto [li, ki] = flat.refs[m->line_index];
+          at.push_back({LineTimeMs(m->line, topo.clock), li, ki});
+          hints.push_back(PlaceLine(c.logs[li], ki, m->line, topo));
+        }
+        auto ends = [&](size_t s, size_t r) {
+          const ComponentHint& sh = hints[s];
+          const Recovery& rc = recoveries[r];
+          if (sh.node.empty() || sh.node != rc.hint.node) return false;
+          const std::string& comp = ms[s]->component;
+          switch (rc.kind) {
+            case FaultOver::kNode: return true;
+            case FaultOver::kGpu:
+              if (comp != "gpu" && comp != "nvlink") return false;
+              return sh.gpu < 0 || rc.hint.gpu < 0 || sh.gpu == rc.hint.gpu;
+            case FaultOver::kLink:
+              if (comp != "ib" && comp != "network") return false;
+              if (!sh.hca.empty() && !rc.hint.hca.empty()) return sh.hca == rc.hint.hca;
+              return sh.hca.empty() && rc.hint.hca.empty() && at[s].log == rc.at.log;
+            case FaultOver::kNone: return false;
+          }
+          return false;
+        };
+        const std::vector<bool> rec = RecoveredSightings(at, rec_at, ends, kNoTime);
+        bool all = !ms.empty();
+        for (size_t k = 0; k < ms.size(); ++k) {
+          if (!rec[k]) {
+            all = false;
+            continue;
+          }
+          recovered_lines.insert({cat, ms[k]->line_index});
+          for (size_t r = 0; r < recoveries.size(); ++r) {
+            const bool itself = at[k].log == rec_at[r].log && at[k].line == rec_at[r].line;
+            if ((itself || WrittenAfter(at[k], rec_at[r], kNoTime)) && ends(k, r)) ended_by[cat].insert(r);
+          }
+        }
+        if (all) all_recovered.insert(cat);
+      }
+      // A later fault of another kind at the recovered place itself (an uncorrectable ECC error on the
+      // GPU its reset was to fix) is no new, different fault: the reset did not end it.
+      auto at_place = [&](const ComponentHint& h, const Recovery& r) {
+        if (h.node.empty() || h.node != r.hint.node) return false;
+        switch (r.kind) {
+          case FaultOver::kNode: return true;
+          case FaultOver::kGpu: return h.gpu < 0 || r.hint.gpu < 0 || h.gpu == r.hint.gpu;
+          case FaultOver::kLink: return h.hca.empty() || r.hint.hca.empty() || h.hca == r.hint.hca;
+          case FaultOver::kNone: return false;
+        }
+        return false;
+      };
+      for (const std::string& cat : all_recovered) {
+        for (const auto& [other, at] : sight_at) {
+          if (other == cat || all_recovered.count(other)) continue;
+          const std::vector<ComponentHint>& hints = sight_hint[other];
+          for (size_t r : ended_by[cat]) {
+            bool after = false;
+            for (size_t k = 0; k < at.size() && !after; ++k) {
+              after = WrittenAfter(rec_at[r], at[k], kNoTime) && !at_place(hints[k], recoveries[r]);
+            }
+            if (after) {
+              const Recovery& rc = recoveries[r];
+              recovered_cats[cat] = c.logs[rc.at.log].source + ":" + std::to_string(c.logs[rc.at.log].lines[rc.at.line].number);
+              break;
+            }
+          }
+          if (recovered_cats.count(cat)) break;
+        }
+      }
+    }
+  }
   // With no alert, a category whose every matched line is days before the incident's other
   // evidence (and before the job's start, when the case gives it) is history (HistoryCategories,
   // RG14): an Xid 13 six days before a SIGSEGV, an Xid 31 six days before a driver mismatch. Its
@@ -11034,7 +11211,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       double w = gi == 0 ? kFirstSignatureWeight : std::min(kExtraSignatureWeight, extra_left);
       if (gi > 0) extra_left -= w;
       const bool history = history_cats.count(cat) > 0;
-      if (history) w *= kHistoryFactor;
+      const auto recovered = recovered_cats.find(cat);
+      if (history || recovered != recovered_cats.end()) w *= kHistoryFactor;
       // torchrun's summary names the failure it saw first: where the signature's first line is in
       // another rank's entry (under "Failures:"), the root cause entry's line leads it instead (the
       // weight and the place).
@@ -11054,8 +11232,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         std::vector<int64_t> times;
         times.reserve(matches.size());
         for (const SignatureMatch* m : matches) times.push_back(LineTimeMs(m->line, topo.clock));
-        const std::vector<bool> earlier = EarlierIncidentSightings(times, kNoTime, kHistoryGapMs);
-        if (earlier.front()) {
+        std::vector<bool> earlier = EarlierIncidentSightings(times, kNoTime, kHistoryGapMs);
+        // A recovered sighting (PLC13) is an earlier incident's too.
+        for (size_t k = 0; k < matches.size(); ++k) {
+          if (recovered_lines.count({cat, matches[k]->line_index})) earlier[k] = true;
+        }
+        if (earlier.front() && std::find(earlier.begin(), earlier.end(), false) != earlier.end()) {
           std::vector<const SignatureMatch*> recent, old;
           for (size_t k = 0; k < matches.size(); ++k) (earlier[k] ? old : recent).push_back(matches[k]);
           recent.insert(recent.end(), old.begin(), old.end());
@@ -11094,6 +11276,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           o.evidence.detail += " [history: over ";
           o.evidence.detail += std::to_string(kHistoryGapMs / 3600'000);
           o.evidence.detail += " h before the incident's other evidence and before the job's start; not its cause]";
+        }
+        if (k == 0 && !history && recovered != recovered_cats.end()) {
+          o.evidence.detail += " [recovered: " + recovered->second +
+                               " says it is over, and a fault of another kind followed; not its cause]";
         }
         if (k == 0 && gi > 0 && before_window(g) && !before_window(*ordered[0].second)) {
           o.evidence.detail += " [before the incident's window (over ";
@@ -12188,7 +12374,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += " since ";
       detail += FormatRfc3339Ms(p.onset_ms);
       detail += ", against the job's other nodes";
+      // A container CFS-throttled in half its periods or more (PLC13): its quota is the cause
+      // measured, as 2d's slow CPU clock is; the node's lower GPU utilisation is its consequence.
+      if (p.direct) detail += ": its ranks wait for CPU time their container's CPU limit does not give them";
       Observation o = HostContention(EvidenceKind::kMetric, "metric " + p.series, std::move(detail), slow_node, topo.job);
+      if (p.direct) {
+        o.evidence.weight = kSlowCpuClockWeight;
+        o.deltas["straggler_rank"] = kSlowCpuClockWeight;
+        o.hint.entry_component = "host";
+      }
       o.evidence.time_ms = p.onset_ms;
       o.time_ms = p.onset_ms;
       beliefs.Add(std::move(o));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <regex>
+#include <string>
 
 namespace vigil {
 
@@ -19,6 +21,63 @@ std::vector<bool> EarlierIncidentSightings(const std::vector<int64_t>& times_ms,
     // newest - t > gap_ms, written so that it cannot overflow (t <= newest).
     if (times_ms[i] != no_time && times_ms[i] < newest && static_cast<uint64_t>(newest) - static_cast<uint64_t>(times_ms[i]) > static_cast<uint64_t>(gap_ms)) {
       out[i] = true;
+    }
+  }
+  return out;
+}
+
+FaultOver StatesFaultOver(std::string_view view) {
+  if (view.size() > 2000) return FaultOver::kNone;
+  // A cheap look for the words before any regex: most lines hold none of them.
+  static constexpr std::string_view kWords[] = {"lear", "eset", "emapping", "ink is Up", "ink is up", "ink up",
+                                                "ACTIVE", "Active", "esum", "ESUM", "eturned to service"};
+  if (std::none_of(std::begin(kWords), std::end(kWords), [&](std::string_view w) { return view.find(w) != std::string_view::npos; })) {
+    return FaultOver::kNone;
+  }
+  const std::string line(view);
+  // A reset or recovery that failed, was refused or did not happen says the fault is not over.
+  static const std::regex kNot(
+      R"(\bfail(ed|ure|s)?\b|\bnot (been )?(cleared|reset|recovered|completed?)\b|\bunable\b|\bcould ?n[o']t\b|\bcannot\b|\bcan't\b|\btimed? ?out\b|\baborted\b)",
+      std::regex::icase);
+  if (std::regex_search(line, kNot)) return FaultOver::kNone;
+  // Rows still pending remap: not over ("no pending rows" is).
+  static const std::regex kPending(R"(\bpending\b)", std::regex::icase);
+  static const std::regex kNoPending(R"(\bno (rows? )?pending\b)", std::regex::icase);
+  if (std::regex_search(line, kPending) && !std::regex_search(line, kNoPending)) return FaultOver::kNone;
+  // The GPU's: an Xid "cleared", a GPU reset that completed or succeeded, row remapping complete.
+  static const std::regex kGpu(
+      R"((\bXid\b[^\n]{0,80}\bcleared\b|\bGPU\b[^\n]{0,80}\breset\b[^\n]{0,20}\b(completed?|succeeded|successful(ly)?|done)\b|\bGPU\b[^\n]{0,80}\b(was|been) successfully reset\b|\bsuccessfully reset\b[^\n]{0,40}\bGPU\b|\breset of GPU\b[^\n]{0,40}\b(completed?|succeeded|successful|done)\b|\b(row )?remapping (is )?(complete|completed|succeeded|done)\b))",
+      std::regex::icase);
+  if (std::regex_search(line, kGpu)) return FaultOver::kGpu;
+  // A port's: the kernel's "Link is Up" / "link up", a port's state changed to ACTIVE (ibstat's bare
+  // "State: Active" is not read: its port is named lines above, and a healthy port prints it too).
+  static const std::regex kLink(
+      R"((\bLink is Up\b|\blink (is )?up\b|\bport \d+ state:? ?ACTIVE\b|\bstate (changed )?(to |-> ?)?ACTIVE\b|\bPORT_ACTIVE\b))",
+      std::regex::icase);
+  if (std::regex_search(line, kLink)) return FaultOver::kLink;
+  // The node's, from the scheduler: Slurm's resume of a drained node.
+  static const std::regex kNode(
+      R"((\bstate\s*=\s*resume\b|\bstate set to RESUME\b|\bnode\s+\S+\s+(was\s+|has been\s+)?(resumed|undrained)\b|\bundrain(ed)?\b[^\n]{0,40}\bnode|\breturned to service\b))",
+      std::regex::icase);
+  if (std::regex_search(line, kNode)) return FaultOver::kNode;
+  return FaultOver::kNone;
+}
+
+bool WrittenAfter(const LineAt& earlier, const LineAt& later, int64_t no_time) {
+  if (earlier.time_ms != no_time && later.time_ms != no_time) {
+    if (later.time_ms != earlier.time_ms) return later.time_ms > earlier.time_ms;
+    return later.log == earlier.log && later.line > earlier.line;
+  }
+  return later.log == earlier.log && later.line > earlier.line;
+}
+
+std::vector<bool> RecoveredSightings(const std::vector<LineAt>& sightings, const std::vector<LineAt>& recoveries,
+                                     const std::function<bool(size_t sighting, size_t recovery)>& ends, int64_t no_time) {
+  std::vector<bool> out(sightings.size(), false);
+  for (size_t s = 0; s < sightings.size(); ++s) {
+    for (size_t r = 0; r < recoveries.size() && !out[s]; ++r) {
+      const bool itself = sightings[s].log == recoveries[r].log && sightings[s].line == recoveries[r].line;
+      if ((itself || WrittenAfter(sightings[s], recoveries[r], no_time)) && ends(s, r)) out[s] = true;
     }
   }
   return out;
