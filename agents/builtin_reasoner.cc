@@ -31,6 +31,7 @@
 #include "agents/fp8_overflow.h"
 #include "agents/rank_exit.h"
 #include "agents/earlier_sightings.h"
+#include "agents/packet_filter.h"
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
 #include "agents/ssh_command.h"
@@ -12921,6 +12922,53 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += peer;
       detail += " wrote none of the failures: the peer the others cannot reach]";
       AddNodeCulprit(beliefs, first_source, detail, "nccl_network_misconfig", kLaunchNoteWeight, peer, topo.job);
+    }
+  }
+
+  // 3a-filter. One node's packet filter dropping its peers' packets (ReadPacketFilterDrop, PLC13):
+  // a netfilter drop / reject line (nftables' nft_reject, iptables, ufw's [UFW BLOCK], firewalld's
+  // _REJECT) in one node's log whose other end is another node of the case (the address the case ties
+  // to it: CaseNodes::SetAddresses) or a port a failed NCCL connection names: that node's firewall
+  // closes the job's bootstrap / socket connections, and its ranks' connect timeouts, the store's
+  // missing clients and its peers' reports follow. A culprit line on that node at
+  // kFirstSignatureWeight (the cause's own line, as a signature's). Drops logged on two or more nodes
+  // place nothing (a fabric-wide policy, not one node's).
+  if (auto sc = beliefs.scores().find("nccl_network_misconfig"); sc != beliefs.scores().end() && sc->second > 0) {
+    static const std::regex kConnectPort(R"(\bConnect(?:ion)? to [0-9A-Fa-f.:]+<(\d{1,5})>)", std::regex::icase);
+    std::set<int> connect_ports;
+    for (const std::string& text : flat.lines) {
+      if (text.size() > 2000 || text.find('<') == std::string::npos) continue;
+      std::smatch m;
+      if (std::regex_search(text, m, kConnectPort)) {
+        if (std::optional<int64_t> port = ParseInt(m.str(1))) connect_ports.insert(static_cast<int>(*port));
+      }
+    }
+    std::map<std::string, std::pair<std::string, std::string>> by_node;  // node -> (source, detail)
+    for (size_t i = 0; i < flat.lines.size(); ++i) {
+      std::optional<PacketFilterDrop> drop = ReadPacketFilterDrop(flat.lines[i]);
+      if (!drop) continue;
+      const auto [li, ki] = flat.refs[i];
+      const std::string node = PlaceLine(c.logs[li], ki, flat.lines[i], topo).node;
+      if (node.empty()) continue;
+      std::string peer;
+      for (const std::string* a : {&drop->src, &drop->dst}) {
+        const std::string n = topo.names.Find(*a);
+        if (!n.empty() && !SameNodeName(n, node)) peer = n;
+      }
+      const bool job_port = connect_ports.count(drop->sport) > 0 || connect_ports.count(drop->dport) > 0;
+      if (peer.empty() && !job_port) continue;
+      if (by_node.count(node)) continue;
+      std::string detail = Utf8Prefix(flat.lines[i], 300);
+      detail += "  [";
+      detail += node;
+      detail += "'s packet filter drops ";
+      detail += peer.empty() ? std::string("a port the job's NCCL connections use") : "packets of " + peer;
+      detail += ": the job's connections to and from it fail]";
+      by_node[node] = {c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number), std::move(detail)};
+    }
+    if (by_node.size() == 1) {
+      const auto& [node, what] = *by_node.begin();
+      AddNodeCulprit(beliefs, what.first, what.second, "nccl_network_misconfig", kFirstSignatureWeight, node, topo.job);
     }
   }
 

@@ -7,6 +7,8 @@
 //   2. One node's job container CFS-throttled in most of its periods, where the ranks a straggler
 //      report names run: the straggler's host-side cause, measured (FindHostCpuPressure's "CFS
 //      throttled periods"), not a job-wide data loader stall.
+//   3. One node's packet filter dropping its peers' packets (ReadPacketFilterDrop; 3a-filter): the
+//      network misconfiguration is that node's.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -16,6 +18,7 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/earlier_sightings.h"
 #include "agents/logs_case_testing.h"
+#include "agents/packet_filter.h"
 
 namespace vigil {
 namespace {
@@ -239,6 +242,61 @@ TEST_CASE("plc13: one node's container throttled in most CFS periods is the name
     CHECK(e.detail.find("CPU limit does not give them") == std::string::npos);
   }
   CHECK(host_read);
+}
+
+TEST_CASE("plc13: ReadPacketFilterDrop reads netfilter's drop and reject lines") {
+  std::optional<PacketFilterDrop> d = ReadPacketFilterDrop(
+      "Aug 11 10:35:00 n3 kernel: nft_reject: IN=eth0 OUT= SRC=10.42.1.17 DST=10.42.3.17 PROTO=TCP SPT=45811 DPT=50417 SYN");
+  REQUIRE(d);
+  CHECK(d->src == "10.42.1.17");
+  CHECK(d->dst == "10.42.3.17");
+  CHECK(d->sport == 45811);
+  CHECK(d->dport == 50417);
+  CHECK(ReadPacketFilterDrop("kernel: iptables REJECT: IN=eth0 OUT= MAC=aa SRC=10.9.1.5 DST=10.9.3.5 PROTO=TCP SPT=1 DPT=2"));
+  CHECK(ReadPacketFilterDrop("kernel: [UFW BLOCK] IN=eth0 OUT= MAC=aa SRC=10.9.1.5 DST=10.9.3.5 LEN=60 PROTO=TCP SPT=1 DPT=2"));
+  CHECK(ReadPacketFilterDrop("kernel: filter_IN_public_REJECT: IN=eth0 OUT= SRC=fd00::5 DST=fd00::7 PROTO=TCP SPT=1 DPT=2"));
+  CHECK(ReadPacketFilterDrop("kernel: IPTables-Dropped: IN=ib0 OUT= SRC=10.9.1.5 DST=10.9.3.5 PROTO=UDP SPT=1 DPT=2"));
+  // Near misses: an accepted or plainly logged packet; no addresses; no IN=.
+  CHECK_FALSE(ReadPacketFilterDrop("kernel: [UFW ALLOW] IN=eth0 OUT= SRC=10.9.1.5 DST=10.9.3.5 PROTO=TCP SPT=1 DPT=2"));
+  CHECK_FALSE(ReadPacketFilterDrop("kernel: NEW-CONN: IN=eth0 OUT= SRC=10.9.1.5 DST=10.9.3.5 PROTO=TCP SPT=1 DPT=2"));
+  CHECK_FALSE(ReadPacketFilterDrop("kernel: [UFW BLOCK] IN=eth0 OUT= PROTO=TCP SPT=1 DPT=2"));
+  CHECK_FALSE(ReadPacketFilterDrop("rule: drop SRC=10.9.1.5 DST=10.9.3.5"));
+}
+
+// Four nodes; fw-3's ranks time out (or are refused) connecting to fw-1's bootstrap address, rank 0's
+// store misses 8 clients; `drop` in fw-3's journal.
+Json FilterCase(const std::string& drop, const std::string& err = "Connection timed out") {
+  std::vector<std::string> main = {"fw-1:900:900 [0] NCCL INFO Bootstrap : Using eth0:10.9.1.5<0>",
+                                   "fw-2:908:908 [0] NCCL INFO Bootstrap : Using eth0:10.9.2.5<0>",
+                                   "fw-4:924:924 [0] NCCL INFO Bootstrap : Using eth0:10.9.4.5<0>"};
+  for (int g : {0, 1, 4}) {
+    main.push_back("fw-3:14" + std::to_string(g) + "0:14" + std::to_string(g) + "0 [" + std::to_string(g) +
+                   "] misc/socket.cc:567 NCCL WARN socketStartConnect: Connect to 10.9.1.5<41233> failed : " + err);
+  }
+  main.push_back("[rank0]: torch.distributed.DistStoreError: Timed out after 1801 seconds waiting for clients. 24/32 clients joined.");
+  std::vector<std::string> journal = {"Mar 02 09:58:00 fw-3 systemd[1]: Started Session 4 of User root."};
+  if (!drop.empty()) journal.push_back(drop);
+  return Case("t-plc13-filter", {"fw-1", "fw-2", "fw-3", "fw-4"},
+              Json::array({Log("fw-1/pod/trainer-master-0", main), Log("fw-3/journal", journal)}));
+}
+
+TEST_CASE("plc13: one node's packet filter dropping its peers' packets is that node's misconfiguration") {
+  // Before (5f1b297f): nccl_network_misconfig @ job for each.
+  CHECK(testing::CaseAnswer(FilterCase("Mar 02 10:05:00 fw-3 kernel: iptables REJECT: IN=eth0 OUT= MAC=aa SRC=10.9.1.5 "
+                                       "DST=10.9.3.5 LEN=60 TOS=0x00 PROTO=TCP SPT=41233 DPT=51000 WINDOW=64240 SYN")) ==
+        "nccl_network_misconfig @ fw-3");
+  CHECK(testing::CaseAnswer(FilterCase("Mar 02 10:05:00 fw-3 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=aa SRC=10.9.1.5 "
+                                       "DST=10.9.3.5 LEN=60 PROTO=TCP SPT=41233 DPT=51000 SYN",
+                                       "Connection refused")) == "nccl_network_misconfig @ fw-3");
+  // Twin: another peer's address (fw-2), a port no failed connect names.
+  CHECK(testing::CaseAnswer(FilterCase("Mar 02 10:05:00 fw-3 kernel: filter_IN_public_REJECT: IN=eth0 OUT= MAC=aa SRC=10.9.2.5 "
+                                       "DST=10.9.3.5 LEN=60 PROTO=TCP SPT=35555 DPT=52000 SYN")) == "nccl_network_misconfig @ fw-3");
+  // Near misses: no filter line; an outside address on the SSH port; an accepted packet.
+  CHECK(testing::CaseAnswer(FilterCase("")) == "nccl_network_misconfig @ job");
+  CHECK(testing::CaseAnswer(FilterCase("Mar 02 10:05:00 fw-3 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=aa SRC=203.0.113.9 "
+                                       "DST=10.9.3.5 LEN=60 PROTO=TCP SPT=51515 DPT=22 SYN")) == "nccl_network_misconfig @ job");
+  CHECK(testing::CaseAnswer(FilterCase("Mar 02 10:05:00 fw-3 kernel: [UFW ALLOW] IN=eth0 OUT= MAC=aa SRC=10.9.1.5 "
+                                       "DST=10.9.3.5 LEN=60 PROTO=TCP SPT=41233 DPT=51000 SYN")) == "nccl_network_misconfig @ job");
 }
 
 }  // namespace
