@@ -55,6 +55,7 @@
 #include "agents/syslog_header.h"
 #include "agents/node_gpu_config.h"
 #include "agents/uniq_counts.h"
+#include "agents/transport_line.h"
 #include "agents/verification_observer.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
@@ -11019,6 +11020,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (const SignatureMatch& m : facts.log_matches) {
     if (m.line_index >= flat.lines.size()) continue;
     if (!MonitoringUnitOfLine(m.line).empty()) continue;  // a monitoring unit's systemd line (TZ)
+    // A network transport's errno ("Input/output error" of libfabric's fi_cq_readerr under NET/OFI)
+    // is no file system's (IsNetworkTransportLine, PLC14).
+    if (m.category == "storage_failure" && IsNetworkTransportLine(m.line)) continue;
     if (!seen_line.insert({m.category, m.line_index}).second) continue;
     SigGroup& g = by_cat[m.category][m.pattern];
     g.matches.push_back(&m);
@@ -13600,6 +13604,28 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
       trace.push_back({{"type", "thought"}, {"text", "the launcher's count disagrees with the allocation: " + mismatch}});
     }
+  }
+
+  // 3zy. RoCE completion errors sent from link-local GIDs on several NICs (ReadLinkLocalGidErrors,
+  // PLC14): the GID index selects a GID no router forwards, so connections between subnets fail on
+  // every NIC: the job's NCCL setting, not a link. The retry-exceeded lines are read as it.
+  if (const LinkLocalGidReading ll = ReadLinkLocalGidErrors(flat.lines); ll.found) {
+    auto [li, ki] = flat.refs[ll.first];
+    const std::string why = "RoCE completion errors from " + std::to_string(ll.gids) +
+                            " link-local (fe80::) local GIDs: the GID index (NCCL_IB_GID_INDEX) selects a GID "
+                            "that is not routed between subnets";
+    Observation o;
+    o.evidence.kind = EvidenceKind::kLog;
+    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+    o.evidence.detail = why + ": " + flat.lines[ll.first];
+    o.evidence.supports = {"nccl_network_misconfig"};
+    o.evidence.weight = kLaunchMismatchWeight;
+    o.deltas["nccl_network_misconfig"] = kLaunchMismatchWeight;
+    o.hint.job = topo.job;
+    beliefs.Add(std::move(o));
+    beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why,
+                             [&](const Observation& ob) { return !LinkLocalCompletionGid(ob.evidence.detail).empty(); });
+    trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
   // 3zz'. A rendezvous host outside the allocation (RendezvousOutsideAllocation, RG14): the store's

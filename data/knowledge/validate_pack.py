@@ -74,6 +74,10 @@ ALLOWED_CROSS_MATCHES = {
     # (RG20, agents/diagnosis_rg20_test.cc). A lookahead in the dataloader signature would avoid the
     # match, but a signature's text is indexed, and that one moved an alert-only eval row.
     ("pack-dataloader-remote-read-slow", "pack-storage-object-store-write-throttled"),
+    # libfabric's completion-queue read prints fi_strerror(EIO), "Input/output error", under NCCL's
+    # NET/OFI prefix; the reasoner reads no storage fault in a network transport's line
+    # (agents/transport_line.h, PLC14, agents/diagnosis_plc14_test.cc).
+    ("pack-storage-read-only", "pack-efa-libfabric-completion-error"),
 }
 
 

@@ -1,0 +1,54 @@
+#include "agents/transport_line.h"
+
+#include <regex>
+#include <set>
+
+namespace vigil {
+
+bool IsNetworkTransportLine(const std::string& line) {
+  if (line.find("NET/") == std::string::npos && line.find("fi_") == std::string::npos &&
+      line.find("libfabric") == std::string::npos && line.find("UCX") == std::string::npos &&
+      line.find("uc") == std::string::npos)
+    return false;  // no transport's word: no regex run on most lines
+  static const std::regex kTransport(
+      R"(\bNET/(IB|OFI|Socket|GPUDirectTCPX\w*|FasTrak\w*|AWS Libfabric|Libfabric)\b|\blibfabric:|)"
+      R"(\bfi_(cq_readerr|cq_read|cq_sread|eq_readerr|eq_read|send|recv|write|read|tsend|trecv|inject|av_insert|getinfo|fabric|domain|endpoint|enable)\b|)"
+      R"(\bUCX\s+(ERROR|WARN)\b|\bucp_\w+|\buct_\w+)");
+  return std::regex_search(line, kTransport);
+}
+
+std::string LinkLocalCompletionGid(const std::string& line) {
+  if (line.find("localGid") == std::string::npos) return "";
+  static const std::regex kGid(R"(NET/IB\s*:\s*Got completion from peer\b.*\blocalGid\s+(fe80:[0-9a-fA-F:]*))",
+                               std::regex::icase);
+  std::smatch m;
+  if (!std::regex_search(line, m, kGid)) return "";
+  return m[1].str();
+}
+
+bool ShowsRoce(const std::string& line) {
+  if (line.find("RoCE") == std::string::npos && line.find("link_layer") == std::string::npos &&
+      line.find("v2") == std::string::npos)
+    return false;
+  static const std::regex kRoce(
+      R"(\[\d+\]\w+:\d+/RoCE\b|\blink_layer:\s*Ethernet\b|^\s*\w+\s+\d+\s+\d+\s+[0-9a-fA-F:]{20,}\s+(\d{1,3}(\.\d{1,3}){3}\s+)?v2\b)");
+  return std::regex_search(line, kRoce);
+}
+
+LinkLocalGidReading ReadLinkLocalGidErrors(const std::vector<std::string>& lines) {
+  LinkLocalGidReading r;
+  bool roce = false;
+  std::set<std::string> gids;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!roce && ShowsRoce(lines[i])) roce = true;
+    const std::string gid = LinkLocalCompletionGid(lines[i]);
+    if (gid.empty()) continue;
+    if (gids.empty()) r.first = i;
+    gids.insert(gid);
+  }
+  r.gids = gids.size();
+  r.found = roce && gids.size() >= kMinLinkLocalGids;
+  return r;
+}
+
+}  // namespace vigil

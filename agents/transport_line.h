@@ -1,0 +1,40 @@
+// What a network transport's own lines say (PLC14): a transport's report of an errno is no file
+// system's, and a RoCE completion error sent from a link-local GID is the GID index's setting.
+#ifndef VIGIL_AGENTS_TRANSPORT_LINE_H_
+#define VIGIL_AGENTS_TRANSPORT_LINE_H_
+
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+// A line printed by a network transport about its own traffic: NCCL's network plugins (`NET/IB`,
+// `NET/OFI`, `NET/Socket`, `NET/GPUDirectTCPX`, `NET/FasTrak`), libfabric (`libfabric:`, an
+// `fi_*` call such as `fi_cq_readerr`), UCX (`UCX  ERROR`, `ucp_`/`uct_`). Its errno text
+// ("Input/output error" from `fi_strerror(EIO)`) is the transport's, not a file system's.
+bool IsNetworkTransportLine(const std::string& line);
+
+// The local GID of an NCCL `NET/IB` completion error when it is link-local (`localGid fe80::...`),
+// "" otherwise (no completion error, no localGid, a routable GID such as `::ffff:10.1.2.4`).
+std::string LinkLocalCompletionGid(const std::string& line);
+
+// Whether a line shows the NICs run RoCE (Ethernet link layer): NCCL's `NET/IB : Using
+// [0]mlx5_0:1/RoCE`, ibv_devinfo's `link_layer: Ethernet`, show_gids' RoCE `v2` rows.
+bool ShowsRoce(const std::string& line);
+
+// RoCE completion errors sent from link-local GIDs on several NICs: a GID index (NCCL_IB_GID_INDEX)
+// that selects a link-local (RoCE v1 / fe80::) GID, which no router forwards, so connections
+// between subnets (racks) fail at init on every NIC. Needs the case to show RoCE (an InfiniBand
+// GID is fe80:: by design) and at least kMinLinkLocalGids distinct local GIDs (one NIC's link
+// fault names one). `first` is the first such line's index, `gids` the distinct GIDs seen.
+constexpr size_t kMinLinkLocalGids = 3;
+struct LinkLocalGidReading {
+  bool found = false;
+  size_t first = 0;
+  size_t gids = 0;
+};
+LinkLocalGidReading ReadLinkLocalGidErrors(const std::vector<std::string>& lines);
+
+}  // namespace vigil
+
+#endif  // VIGIL_AGENTS_TRANSPORT_LINE_H_
