@@ -7178,13 +7178,16 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
   // The flight recorder's per-collective summary ("Collective 88213 ALLREDUCE ...: started on 511
   // ranks, not enqueued on ranks [349]") names the rank that never enqueued it the same way (RG10,
   // realistic12 rl12-17: the hang was placed on the job, not on that rank's GPU).
+  // A summary that counts the ranks that entered and lists the rest ("entered by 127/128 ranks;
+  // missing: [77]", "joined 7 of 8 ranks, missing 5") names them the same way (PLC14).
   static const std::regex kNamed(
       R"((?:\branks?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*),?[\]})]?\s+)"
       R"((?:failed to pass|did not (?:reach|join|arrive|enter|respond)|(?:are|is) the lagging ranks?|)"
       R"((?:has|have) not (?:joined|reached|arrived|responded)|never (?:reached|joined|arrived)))|)"
       R"((?:missing ranks?|absent ranks?|(?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?|)"
       R"(not (?:joined|reached|entered) by ranks?|not (?:enqueued|started|joined|entered) on ranks?)\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)|)"
-      R"(\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]\s+(?:finished collective #?\d+,? but didn't join|joined but didn't finish))",
+      R"(\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]\s+(?:finished collective #?\d+,? but didn't join|joined but didn't finish)|)"
+      R"(\b\d+\s*(?:/|of)\s*\d+\s+ranks?\b[^\[\]{}()]{0,24}?\bmissing\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*))",
       std::regex::icase);
   static const std::regex kNum(R"(\d+)");
   std::vector<std::pair<int, size_t>> out;
@@ -7214,12 +7217,12 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
                                                        "waited",         "lagging rank", "not joined by", "not reached by",
                                                        "not entered by", "but didn't ",
                                                        "not enqueued on", "not started on", "not joined on",
-                                                       "not entered on"};
+                                                       "not entered on", "missing"};
     if (std::none_of(std::begin(kNamedWords), std::end(kNamedWords),
                      [&](std::string_view w) { return lower.find(w) != std::string::npos; }))
       continue;
     if (!std::regex_search(line, m, kNamed)) continue;
-    std::string list = m[1].matched ? m.str(1) : m[2].matched ? m.str(2) : m.str(3);
+    std::string list = m[1].matched ? m.str(1) : m[2].matched ? m.str(2) : m[3].matched ? m.str(3) : m.str(4);
     for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
       std::optional<int32_t> r = ParseInt32(it->str());
       if (r && seen.insert(*r).second) out.emplace_back(*r, i);

@@ -7,11 +7,16 @@
 //      node: the job's NCCL setting (pack entry).
 //   3. RoCE completion errors from link-local (fe80::) GIDs on several NICs: NCCL_IB_GID_INDEX
 //      selects an unrouted GID (ReadLinkLocalGidErrors), not a link.
+//   4. A hang summary that counts the ranks that entered a collective and lists the rest
+//      ("entered by 127/128 ranks; missing: [77]") names the rank (FindNamedAbsentRanks).
+//   5. The cloud terminating a VM (GCE host maintenance, preemption, EC2 spot termination) places
+//      the crash of its ranks on that node (pack entry).
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
 #include "agents/transport_line.h"
@@ -150,6 +155,68 @@ TEST_CASE("plc14: RoCE retry-exceeded from link-local GIDs on several nodes is t
   // Near misses: the same lines on InfiniBand; one RoCE NIC's link-local errors stay a link fault.
   CHECK(testing::CaseAnswer(GidCase("IB", {"fe80::10:3a01", "fe80::11:3a01", "fe80::12:3a01", "fe80::13:3a01"})).rfind("ib_link_failure", 0) == 0);
   CHECK(testing::CaseAnswer(GidCase("RoCE", {"fe80::10:3a01"})).rfind("ib_link_failure", 0) == 0);
+}
+
+TEST_CASE("plc14: FindNamedAbsentRanks reads a count of entered ranks and the missing list") {
+  using P = std::vector<std::pair<int, size_t>>;
+  CHECK(FindNamedAbsentRanks({"collective seq 1880412 ALLREDUCE (pg default_pg, numel 1): entered by 127/128 ranks; missing: [77]"}) ==
+        P{{77, 0}});
+  // Twins: "of", two ranks, no brackets.
+  CHECK(FindNamedAbsentRanks({"op 5512 BROADCAST: joined by 62 of 64 ranks, missing 17, 40"}) == P{{17, 0}, {40, 0}});
+  CHECK(FindNamedAbsentRanks({"x", "seq 90 ALLGATHER: started on 7/8 ranks - missing: 3"}) == P{{3, 1}});
+  // Near misses: a count with nothing missing; a missing file; every rank there.
+  CHECK(FindNamedAbsentRanks({"collective seq 1880411 ALLREDUCE: completed on 128/128 ranks"}).empty());
+  CHECK(FindNamedAbsentRanks({"rank 3: checkpoint shard missing: [/fsx/ckpt/iter_25000/shard_77.pt]"}).empty());
+  CHECK(FindNamedAbsentRanks({"entered by 128/128 ranks; missing: none"}).empty());
+}
+
+TEST_CASE("plc14: a flight-recorder count with the missing rank places the hang on its GPU") {
+  std::vector<std::string> out;
+  for (int r : {0, 5, 21, 30}) {
+    out.push_back("[rank" + std::to_string(r) + "]:[E1201 23:32:18.532750 ProcessGroupNCCL.cpp:632] [Rank " + std::to_string(r) +
+                  "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=7702, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, "
+                  "Timeout(ms)=600000) ran for 600012 milliseconds before timing out.");
+  }
+  Json c = Case("t-plc14-fr", {"fr-1", "fr-2", "fr-3", "fr-4"},
+                Json::array({Log("train.out", out),
+                             Log("oncall", {"$ python tools/fr_trace.py /shared/fr/5512 --summary",
+                                            "collective seq 7701 ALLREDUCE (pg default_pg): completed on 32/32 ranks",
+                                            "collective seq 7702 ALLREDUCE (pg default_pg, numel 1): entered by 31/32 ranks; missing: [13]"})}));
+  // Before (7f567933): nccl_collective_hang @ job.
+  CHECK(testing::CaseAnswer(c) == "nccl_collective_hang @ fr-2/gpu5");
+}
+
+// Peers lose rank 16's node; `ops` is what the cloud's tools say of `node` (nodes[2]).
+Json TerminatedCase(const std::vector<std::string>& ops) {
+  std::vector<std::string> shell = {"$ gcloud compute operations list --filter=\"targetLink~cl-c\" --format='table(operationType,status,startTime)'"};
+  shell.insert(shell.end(), ops.begin(), ops.end());
+  return Case("t-plc14-term", {"cl-a", "cl-b", "cl-c", "cl-d"},
+              Json::array({Log("kubectl logs trainer-0 --previous",
+                               {"[rank0]:[E1130 03:33:29.091040 ProcessGroupNCCL.cpp:1785] [PG ID 0 PG GUID 0(default_pg) Rank 0] Process "
+                                "group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network "
+                                "error, NCCL version 2.21.5",
+                                "[rank0]: NCCL WARN NET/Socket : Connection closed by remote peer 10.12.5.4<41022> (rank 16)"}),
+                           Log("kubectl logs trainer-2 --previous",
+                               {"W1130 03:32:58.091040 1 torch/distributed/elastic/agent/server/api.py:704] Received Signals.SIGTERM death "
+                                "signal, shutting down workers"}),
+                           Log("oncall shell", shell)}));
+}
+
+TEST_CASE("plc14: the cloud terminating a VM places its ranks' crash on that node") {
+  // Before (7f567933): rank_process_crash @ cl-a/gpu0 (the first peer that reported it).
+  // gcloud's default table names the instance in its TARGET column.
+  CHECK(testing::CaseAnswer(TerminatedCase({"NAME  TYPE  TARGET  HTTP_STATUS  STATUS  TIMESTAMP",
+                                            "systemevent-1701312777  compute.instances.terminateOnHostMaintenance  "
+                                            "us-central1-a/instances/cl-c  200  DONE  2026-11-30T03:32:57.000-08:00"})) ==
+        "rank_process_crash @ cl-c");
+  // Twins: GKE's node event naming the node; a preemption.
+  CHECK(testing::CaseAnswer(TerminatedCase({"default 12m Normal TerminatingOnHostMaintenance node/cl-c Host maintenance: instance "
+                                            "will be terminated (onHostMaintenance=TERMINATE)"})) == "rank_process_crash @ cl-c");
+  CHECK(testing::CaseAnswer(TerminatedCase({"systemevent-1701312801  compute.instances.preempted  us-central1-a/instances/cl-c  "
+                                            "200  DONE  2026-11-30T03:32:57.000-08:00"})) == "rank_process_crash @ cl-c");
+  // Near miss: a maintenance scheduled for later is no termination.
+  CHECK(testing::CaseAnswer(TerminatedCase({"maintenance-event: MIGRATE_ON_HOST_MAINTENANCE scheduled 2026-12-05T02:00:00Z"})) !=
+        "rank_process_crash @ cl-c");
 }
 
 }  // namespace
