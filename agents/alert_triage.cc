@@ -18,6 +18,7 @@
 #include "probes/command_executor.h"
 #include "core/ascii.h"
 #include "core/clock.h"
+#include "core/metric_renames.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -713,7 +714,9 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
   for (const Signature& sig : conditions) {
     for (const std::string& n : MetricNamesInExpression(sig.pattern)) want(n);
   }
-  if (seen.count("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS")) want("DCGM_FI_DEV_CLOCKS_EVENT_REASONS");  // DCGM >= 3.3
+  for (const RenamedMetric& r : kRenamedMetrics) {  // core/metric_renames.h: DCGM >= 3.3's name beside the older
+    if (seen.count(std::string(r.older))) want(std::string(r.newer));
+  }
 
   // The same Prometheus found down (the activeAt or the node-name query): its names are not asked.
   const std::vector<std::string> available =

@@ -78,6 +78,7 @@
 #include <tuple>
 
 #include "core/ascii.h"
+#include "core/metric_renames.h"
 #include "core/parse.h"
 #include "core/saturating.h"
 #include "core/time_util.h"
@@ -711,6 +712,10 @@ struct Topology {
   // Per log, the lines after `ssh HOST` / `srun -w HOST` where HOST is no node of the case (SshElsewhere,
   // PLC12): another host's output, not the log's own node's.
   std::map<std::string, std::vector<bool>> ssh_elsewhere;
+  // Per log, each line's `pdsh | dshbak -c` banner host (DshbakBlockHosts, PLC12), read once per log
+  // (KB8: PlaceLine read up to 400 lines back per placed line). A source two logs share is not
+  // listed (PlaceLine reads its lines itself).
+  std::map<std::string, DshbakHosts> dshbak_hosts;
   // Each line's syslog-style header host as written (SyslogHeaderHost, "" for none), by log source:
   // NodesAndAlertPlace parses every line once for the case's nodes, and PlaceLine reads the same
   // parse (PLC3: it parsed the header again each time a line was placed). A source two logs share is
@@ -1435,6 +1440,32 @@ std::map<std::string, std::vector<bool>> SshElsewhere(const std::vector<CaseLog>
   return out;
 }
 
+// Topology::dshbak_hosts: each log's banner hosts, once per log; logs named twice are left out.
+std::map<std::string, DshbakHosts> DshbakHostsByLog(const std::vector<CaseLog>& logs) {
+  std::map<std::string, DshbakHosts> out;
+  std::set<std::string> seen, twice;
+  for (const CaseLog& log : logs) {
+    if (!seen.insert(log.source).second) twice.insert(log.source);
+  }
+  for (const CaseLog& log : logs) {
+    if (twice.count(log.source)) continue;
+    out[log.source] =
+        DshbakBlockHosts(log.lines.size(), [&](size_t k) -> const std::string& { return log.lines[k].text; });
+  }
+  return out;
+}
+
+// The banner host of `log`'s line `line` (DshbakBlockHost), from Topology::dshbak_hosts when the
+// log is listed there, else read from the lines.
+std::string DshbakHostOfLine(const Topology& t, const CaseLog& log, size_t line) {
+  if (line >= log.lines.size()) return "";
+  auto it = t.dshbak_hosts.find(log.source);
+  if (it != t.dshbak_hosts.end() && it->second.lines == log.lines.size()) {
+    return line < it->second.hosts.size() ? it->second.hosts[line] : "";
+  }
+  return DshbakBlockHost(line, log.lines.size(), [&](size_t k) -> const std::string& { return log.lines[k].text; });
+}
+
 // Topology::uuid_gpu: a GPU's UUID as a device plugin, node-problem-detector or DCGM names it,
 // mapped to its node and index where the case shows both: a series labelled {UUID, gpu, node}, or
 // `nvidia-smi -L`'s "GPU 5: NVIDIA H100 ... (UUID: GPU-...)" in a log of a node (the source's, or
@@ -2003,6 +2034,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
   t.launcher_sources = LauncherSources(c.logs, t);
   t.ssh_nodes = SshNodes(c.logs, t);
   t.ssh_elsewhere = SshElsewhere(c.logs, t);
+  t.dshbak_hosts = DshbakHostsByLog(c.logs);
   t.uuid_gpu = UuidGpus(c, t);
   for (const auto& [node, g] : GpuIdTies(c, t)) {  // nvidia-smi's query table and -q blocks (RG17)
     if (!g.bus.empty()) t.node_pci_to_gpu.emplace(std::make_pair(node, g.bus), g.index);
@@ -2340,17 +2372,14 @@ std::vector<TimeSeries> SeriesFromExpertCounts(const DiagnosisCase& c, const Top
   return out;
 }
 
-// DCGM fields renamed across versions: the pack's conditions use the older name.
+// DCGM fields renamed across versions (core/metric_renames.h): the pack's conditions use the older name.
 void AddFieldAliases(std::vector<TimeSeries>& series) {
-  static const std::map<std::string, std::string> kAliases = {
-      {"DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"},  // DCGM >= 3.3
-  };
   size_t n = series.size();
   for (size_t i = 0; i < n; ++i) {
-    auto it = kAliases.find(series[i].name);
-    if (it == kAliases.end()) continue;
+    const std::string_view older = OlderMetricName(series[i].name);
+    if (older.empty()) continue;
     TimeSeries copy = series[i];
-    copy.name = it->second;
+    copy.name = std::string(older);
     series.push_back(std::move(copy));
   }
   // An InfiniBand error counter exported as one series with the error's kind in a label
@@ -4749,8 +4778,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   // A line in a `pdsh ... | dshbak -c` block is the banner's host's (PLC12): the kernel's Xid line
   // under "----" / "cw-h100-221" / "----" names a bus id, the banner the node.
   if (!explicit_node && line < log.lines.size()) {
-    const std::string banner =
-        DshbakBlockHost(line, log.lines.size(), [&](size_t k) -> const std::string& { return log.lines[k].text; });
+    const std::string banner = DshbakHostOfLine(t, log, line);
     if (!banner.empty() && banner.find_first_of("[,") == std::string::npos) {
       if (std::string node = ReportedNode(banner, t.names); !node.empty()) {
         h = ComponentHint{};
@@ -13045,10 +13073,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     log_times.back().reserve(log.lines.size());
     for (const LogLine& l : log.lines) log_times.back().push_back(LineTimeMs(l.text, topo.clock));
   }
+  // Each log's own exceptions, read once for both finders (KB8: each read them, a regex match per
+  // line, so every log was read twice).
+  std::vector<OwnExceptionLines> own_exceptions;
+  own_exceptions.reserve(c.logs.size());
   bool rank_exit_found = false;
   for (size_t g = 0; g < c.logs.size() && !rank_exit_found; ++g) {
     const CaseLog& log = c.logs[g];
-    RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(log_texts[g], log_times[g], kNoTime);
+    own_exceptions.push_back(OwnExceptions(log_texts[g]));
+    RankExitBeforeTimeouts x = FindRankExitBeforeTimeouts(log_texts[g], log_times[g], kNoTime, own_exceptions[g]);
     // Or killed by its own fatal signal (a segfault) before its peers' reports (PLC12).
     const bool by_signal = !x.found;
     if (by_signal) x = FindRankSignalBeforePeers(log_texts[g], log_times[g], kNoTime);
@@ -13064,7 +13097,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // in its own stderr, the peers' IB completion errors in the job's output - the errors of the queue
   // pairs its exit tore down, not a link's.
   if (!rank_exit_found) {
-    const RankExitBeforePeerErrors x = FindRankExitBeforePeerErrors(log_texts, log_times, kNoTime);
+    const RankExitBeforePeerErrors x = FindRankExitBeforePeerErrors(log_texts, log_times, kNoTime, own_exceptions);
     if (x.found) {
       const CaseLog& err = c.logs[x.error_log];
       add_rank_exit(c.logs[x.log], x.line, x.rank,

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace vigil {
 
@@ -20,6 +21,18 @@ namespace vigil {
 // shell prompt or command line ("$ ...", "# ...", "user@host:~$ ...") between it and the banner, or
 // the line is itself a banner's dashes or host.
 std::string DshbakBlockHost(size_t line, size_t count, const std::function<const std::string&(size_t)>& text_at);
+
+// DshbakBlockHost of every line of a log of `count` lines at once (KB8): each line is classified
+// once (a prompt or command, a rule, a banner's host after a rule), then each line within 400 lines
+// below a rule reads the same window as DshbakBlockHost does, on the classes; the others are in no
+// block. Line k's host is `hosts[k]`; empty (no line in a block) when the log has no banner. The
+// caller placing many lines of one log precomputes this (DshbakBlockHost alone reads up to 400
+// lines back through a regex per line, per line placed).
+struct DshbakHosts {
+  size_t lines = 0;                // the log's line count
+  std::vector<std::string> hosts;  // `lines` entries, or none when every line's host is ""
+};
+DshbakHosts DshbakBlockHosts(size_t count, const std::function<const std::string&(size_t)>& text_at);
 
 // Whether `text` is a banner's rule: four or more '-' and nothing else but blanks.
 bool IsDshbakRule(const std::string& text);

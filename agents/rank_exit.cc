@@ -27,10 +27,9 @@ bool IsTimeout(const std::string& line) {
   return line.size() <= 4000 && std::regex_search(line, kTimeout);
 }
 
-// Each rank's own exception of the training code in `lines` (rank -> its line), as
-// FindRankExitBeforeTimeouts reads them; nullopt when a rank's traceback ends in an exception of
-// another category (the communication, CUDA, a file system: another reader's).
-std::optional<std::map<int, size_t>> OwnExceptions(const std::vector<std::string>& lines) {
+}  // namespace
+
+OwnExceptionLines OwnExceptions(const std::vector<std::string>& lines) {
   // The last line of a traceback: an exception's name (dotted module path allowed) and its message.
   static const std::regex kException(R"(^(?:[A-Za-z_]\w*\.)*([A-Z]\w*(?:Error|Exception))(?::\s.*)?$)");
   static const std::regex kNotOwn(
@@ -59,6 +58,8 @@ std::optional<std::map<int, size_t>> OwnExceptions(const std::vector<std::string
   }
   return raised;
 }
+
+namespace {
 
 // An IB / network completion error as a peer of a vanished process prints it.
 bool IsPeerNetError(const std::string& line) {
@@ -137,7 +138,12 @@ RankExitBeforeTimeouts FindRankSignalBeforePeers(const std::vector<std::string>&
 
 RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
                                                   const std::vector<int64_t>& times_ms, int64_t no_time) {
-  const std::optional<std::map<int, size_t>> raised = OwnExceptions(lines);
+  return FindRankExitBeforeTimeouts(lines, times_ms, no_time, OwnExceptions(lines));
+}
+
+RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
+                                                  const std::vector<int64_t>& times_ms, int64_t no_time,
+                                                  const OwnExceptionLines& raised) {
   if (!raised || raised->size() != 1) return {};
   // The rank itself waited (a timeout of its own): not one that left.
   return BeforePeers(lines, times_ms, no_time, raised->begin()->first, raised->begin()->second, IsTimeout,
@@ -147,10 +153,23 @@ RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>
 RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,
                                                       const std::vector<std::vector<int64_t>>& times_ms,
                                                       int64_t no_time) {
+  std::vector<OwnExceptionLines> raised;
+  raised.reserve(logs.size());
+  for (const std::vector<std::string>& lines : logs) {
+    raised.push_back(OwnExceptions(lines));
+    if (!raised.back()) break;  // read no further: the finding is refused at this log
+  }
+  return FindRankExitBeforePeerErrors(logs, times_ms, no_time, raised);
+}
+
+RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,
+                                                      const std::vector<std::vector<int64_t>>& times_ms,
+                                                      int64_t no_time, const std::vector<OwnExceptionLines>& raised_of) {
   RankExitBeforePeerErrors out;
   int rank = -1;
   for (size_t g = 0; g < logs.size(); ++g) {
-    const std::optional<std::map<int, size_t>> raised = OwnExceptions(logs[g]);
+    if (g >= raised_of.size()) return {};
+    const OwnExceptionLines& raised = raised_of[g];
     if (!raised) return {};
     for (const auto& [r, line] : *raised) {
       if (rank >= 0 && r != rank) return {};  // two ranks raising: no single rank left first

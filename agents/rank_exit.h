@@ -10,10 +10,20 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace vigil {
+
+// Each rank's own exception of the training code in one log (rank -> the exception's line): the
+// last line of a rank's traceback naming an exception ("30: KeyError: 'shard-01877'"); nullopt when
+// a rank's traceback ends in an exception of another category (the communication, CUDA, a file
+// system: another reader's). Both finders below read it; a caller asking both of the same log
+// computes it once (KB8: it was computed twice per log, a regex match per line each time).
+using OwnExceptionLines = std::optional<std::map<int, size_t>>;
+OwnExceptionLines OwnExceptions(const std::vector<std::string>& lines);
 
 struct RankExitBeforeTimeouts {
   bool found = false;
@@ -27,6 +37,10 @@ struct RankExitBeforeTimeouts {
 // by line order. The rank is the line's label: `srun -l`'s "30: " or PyTorch's "[rank30]:".
 RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
                                                   const std::vector<int64_t>& times_ms, int64_t no_time);
+// The same with `raised` = OwnExceptions(lines), computed by the caller.
+RankExitBeforeTimeouts FindRankExitBeforeTimeouts(const std::vector<std::string>& lines,
+                                                  const std::vector<int64_t>& times_ms, int64_t no_time,
+                                                  const OwnExceptionLines& raised);
 
 // The same rank's exception seen from its peers' side of the network (PLC11): the peers' IB
 // completion errors ("NET/IB : Got completion from peer ... IBV_WC_RETRY_EXC_ERR(12)", "transport
@@ -47,6 +61,10 @@ struct RankExitBeforePeerErrors {
 RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,
                                                       const std::vector<std::vector<int64_t>>& times_ms,
                                                       int64_t no_time);
+// The same with `raised[g]` = OwnExceptions(logs[g]), computed by the caller (one per log).
+RankExitBeforePeerErrors FindRankExitBeforePeerErrors(const std::vector<std::vector<std::string>>& logs,
+                                                      const std::vector<std::vector<int64_t>>& times_ms,
+                                                      int64_t no_time, const std::vector<OwnExceptionLines>& raised);
 // The same finding for a rank killed by its own fatal signal (PLC12, 2026-12-04): one rank's line
 // stating its process died of SIGSEGV / SIGBUS / SIGILL / SIGFPE ("[rank45] Fatal Python error:
 // Segmentation fault", "12: Segmentation fault (core dumped)"), no other rank stating one, before the

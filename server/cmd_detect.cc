@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/metric_renames.h"
 #include "core/utf8.h"
 #include "detectors/engine.h"
 #include "detectors/readers.h"
@@ -71,20 +72,6 @@ std::string NameList(const std::set<std::string>& names, size_t max = 12) {
     out += QuotedName(name);
   }
   return out.empty() ? "none" : out;
-}
-
-// The other name of a metric an exporter renamed between versions (dcgm-exporter: DCGM 3.3 renamed
-// the clock-event reasons field, same bits; data/rules/gpu_training.rules has a rule for each), ""
-// for any other metric.
-std::string RenamedFieldName(const std::string& metric) {
-  static constexpr std::pair<const char*, const char*> kRenamed[] = {
-      {"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "DCGM_FI_DEV_CLOCKS_EVENT_REASONS"},
-  };
-  for (const auto& [before, after] : kRenamed) {
-    if (metric == before) return after;
-    if (metric == after) return before;
-  }
-  return "";
 }
 
 // Why `sel` picks none of `series`, for a person fixing a typo: the metric name no series has, a
@@ -213,7 +200,7 @@ int RunDetect(const DetectArgs& args) {
     // by another rule of the run: expected, not a typo (REV3: the bundled rules' DCGM 4 pair gave
     // two warnings on the sample, which has dcgm-exporter 3.x's name, in scripts/run detect's
     // first output).
-    if (const std::string twin = RenamedFieldName(r.selector.metric); !twin.empty()) {
+    if (const std::string twin(OtherVersionMetricName(r.selector.metric)); !twin.empty()) {
       const auto reader = std::find_if(rules->rules.begin(), rules->rules.end(), [&](const RulePlan& o) {
         return &o != &r && o.selector.metric == twin && selects_any(o);
       });
