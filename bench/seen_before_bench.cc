@@ -5,8 +5,11 @@
 // signatures, so its cost grows with the team incidents the knowledge base holds.
 //
 //   build/bin/seen_before_bench [--sizes 1000,100000] [--case A.json,B.json] [--pack data/knowledge]
-//                               [--reps 7] [--chunk 20000] [--index IVF1024,Flat]
+//                               [--reps 7] [--chunk 20000] [--index IVF1024,Flat] [--store DIR]
 //
+// --store DIR: the store of each size is kept in DIR/<N> (built there when DIR/<N>/kb.sqlite does not
+// exist, else reused as it is): a profile, or two binaries' runs, on the same store without importing
+// it again (a 1 M store takes minutes of CPU). Without it the store is built in $TMPDIR and removed.
 // --index: the FAISS spec, by default the product's (`kb_index`'s default; before KB6 the bench
 // used KnowledgeOptions' `Flat`, which no `vigil` command opens).
 //
@@ -80,7 +83,7 @@ double Median(std::vector<double> v) {
 
 int Run(int argc, char** argv) {
   std::string case_list = "evals/diagnosis/dev/case-001.json,evals/diagnosis/holdout/case-h040.json";
-  std::string pack = "data/knowledge", size_list = "1000,100000";
+  std::string pack = "data/knowledge", size_list = "1000,100000", store;
   // The product's index (`kb_index`), not KnowledgeOptions' default `Flat`: with Flat every dense
   // query scans every stored vector (KB6: at 1 M, most of a diagnosis's CPU).
   std::string index = Config::Defaults().GetString("kb_index");
@@ -92,6 +95,7 @@ int Run(int argc, char** argv) {
     if (a == "--case") case_list = next();
     else if (a == "--pack") pack = next();
     else if (a == "--index") index = next();
+    else if (a == "--store") store = next();
     else if (a == "--sizes") size_list = next();
     else if (a == "--reps") reps = std::max(1, std::atoi(next().c_str()));
     else if (a == "--chunk") chunk = std::max(1, std::atoi(next().c_str()));
@@ -125,9 +129,11 @@ int Run(int argc, char** argv) {
   std::printf("%8s %8s  %-36s | %9s %9s | %8s %9s | %5s | %s\n", "team", "stored", "case", "without", "with", "with/wo",
               "extra ms", "cited", "answer");
   for (size_t n : *sizes) {
-    const fs::path dir = fs::temp_directory_path() /
-                         ("vigil_seen_before_bench_" + std::to_string(n) + "_" + std::to_string(getpid()));
-    fs::remove_all(dir);
+    const fs::path dir = !store.empty() ? fs::path(store) / std::to_string(n)
+                                        : fs::temp_directory_path() / ("vigil_seen_before_bench_" + std::to_string(n) +
+                                                                       "_" + std::to_string(getpid()));
+    const bool reuse = !store.empty() && fs::exists(dir / "kb.sqlite");
+    if (store.empty()) fs::remove_all(dir);
     fs::create_directories(dir);
     KnowledgeOptions o;
     o.db_path = (dir / "kb.sqlite").string();
@@ -136,7 +142,7 @@ int Run(int argc, char** argv) {
     o.batch_size = 5000;
     int64_t stored = 0;
     double import_s = 0;
-    {
+    if (!reuse) {
       auto kb = KnowledgeBase::Open(o);
       if (!kb.ok()) {
         std::fprintf(stderr, "seen_before_bench: %s\n", kb.status().ToString().c_str());
@@ -163,14 +169,22 @@ int Run(int argc, char** argv) {
       }
       import_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
-    std::printf("  (store %s: %lld team incidents stored of %zu, %.0f s to import)\n", o.db_path.c_str(),
-                static_cast<long long>(stored), n, import_s);
+    if (reuse) {
+      std::printf("  (store %s: reused as it is)\n", o.db_path.c_str());
+    } else {
+      std::printf("  (store %s: %lld team incidents stored of %zu, %.0f s to import)\n", o.db_path.c_str(),
+                  static_cast<long long>(stored), n, import_s);
+    }
     std::fflush(stdout);
     // Reopened as `vigil diagnose` opens it.
     auto kb = KnowledgeBase::Open(o);
     if (!kb.ok()) {
       std::fprintf(stderr, "seen_before_bench: %s\n", kb.status().ToString().c_str());
       return 1;
+    }
+    if (reuse) {  // the team's incidents: all but the pack's
+      auto st = (*kb)->Stats();
+      if (st.ok()) stored = st->incidents - static_cast<int64_t>(base->size());
     }
     DiagnosisAgentOptions with_options;
     with_options.kb = kb->get();
@@ -192,7 +206,7 @@ int Run(int argc, char** argv) {
       std::fflush(stdout);
     }
     kb->reset();
-    fs::remove_all(dir);
+    if (store.empty()) fs::remove_all(dir);
   }
   return 0;
 }

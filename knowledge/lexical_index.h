@@ -136,6 +136,8 @@ class LexicalIndex {
 
   // What one Search did (for benchmarks): postings of the query's terms, postings read from
   // the lists candidates were enumerated from, candidates scored, probes of the other lists.
+  // `candidates`: documents of the essential lists that passed the filter and could still beat the
+  // threshold (since KB8, one that could not is not counted); `probes`: non-essential list probes.
   struct SearchStats {
     size_t postings_total = 0, postings_read = 0, candidates = 0, probes = 0;
   };

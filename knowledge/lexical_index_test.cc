@@ -281,6 +281,44 @@ TEST_CASE("a depth beyond the documents returns every match, without a heap of t
   }
 }
 
+TEST_CASE("a document no list left can lift above the threshold is not a candidate; the hits stay exact") {
+  // KB8: at 1 M entries half of a diagnosis's lexical search was reading each essential-list
+  // document's filter attributes (a cache miss each) before dropping it by its score bound. One
+  // document holds the rare word and the common one, 4 000 the common one only: once the heap
+  // (depth 1) holds the first, the others cannot beat it and are dropped unread.
+  LexicalIndex idx;
+  idx.Add({.id = 1, .title = "", .body = "xid79 gpu", .incident = true, .category = "a", .component = "", .time_ms = 1});
+  for (int64_t d = 2; d <= 4001; ++d) {
+    idx.Add({.id = d, .title = "", .body = d % 3 ? "gpu hot" : "gpu", .incident = d % 2 == 0, .category = "a",
+             .component = "", .time_ms = d});
+  }
+  const std::vector<std::string> terms = {"xid79", "gpu"};
+  for (bool guides : {false, true}) {
+    LexicalFilter f;
+    f.include_guides = guides;
+    LexicalIndex::SearchStats st;
+    const auto fast = idx.Search(terms, 1, f, &st);
+    const auto slow = idx.SearchExhaustive(terms, 1, f);
+    REQUIRE(fast.size() == 1);
+    REQUIRE(slow.size() == 1);
+    CHECK(fast[0].id == 1);
+    CHECK(fast[0].id == slow[0].id);
+    CHECK(fast[0].score == slow[0].score);
+    CHECK(st.postings_read == 4002);  // every posting of the essential lists is still summed
+    CHECK(st.candidates <= 2);        // was 4 001 (2 001 incidents only): each read, then dropped
+  }
+  // Deeper: the hits are the exhaustive ones, ties by id.
+  for (size_t depth : {2, 10, 100}) {
+    const auto fast = idx.Search(terms, depth, {});
+    const auto slow = idx.SearchExhaustive(terms, depth, {});
+    REQUIRE(fast.size() == slow.size());
+    for (size_t i = 0; i < fast.size(); ++i) {
+      CHECK(fast[i].id == slow[i].id);
+      CHECK(fast[i].score == slow[i].score);
+    }
+  }
+}
+
 TEST_CASE("bounds stay valid while the average length drifts during incremental adds") {
   // Short documents first, then long ones: avgdl grows several-fold, the stored bounds are
   // rescaled and refreshed; results must still equal exhaustive scoring after every stage.
