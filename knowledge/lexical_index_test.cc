@@ -307,6 +307,16 @@ TEST_CASE("a document no list left can lift above the threshold is not a candida
     CHECK(st.postings_read == 4002);  // every posting of the essential lists is still summed
     CHECK(st.candidates <= 2);        // was 4 001 (2 001 incidents only): each read, then dropped
   }
+  // The incidents-only filter (one bit per document since KB8) against the documents as added: the
+  // 2 001 incidents (1 and the even ids), every one holding "gpu"; without it all 4 001.
+  LexicalFilter incidents;
+  incidents.include_guides = false;
+  const auto only = idx.Search(terms, 5000, incidents);
+  CHECK(only.size() == 2001);
+  size_t wrong = 0;
+  for (const auto& h : only) wrong += h.id != 1 && h.id % 2 != 0;
+  CHECK(wrong == 0);
+  CHECK(idx.Search(terms, 5000, {}).size() == 4001);
   // Deeper: the hits are the exhaustive ones, ties by id.
   for (size_t depth : {2, 10, 100}) {
     const auto fast = idx.Search(terms, depth, {});
