@@ -28,19 +28,20 @@ std::vector<std::string> OneByOne(const std::vector<std::string>& lines) {
 }
 
 TEST_CASE("DshbakBlockHosts: the banner host of each line, as DshbakBlockHost reads it") {
+  // clush -b's layout: a count after each banner's host, a command between two gatherings.
   const std::vector<std::string> out = {
-      "$ pdsh -w gx-[1-4] 'dmesg -T | grep Xid' | dshbak -c",
-      "----------------",
-      "gx-[1-2,4]",
-      "----------------",
-      "(nothing)",
-      "----------------",
-      "gx-3",
-      "----------------",
-      "[Mon Nov 30 04:11:12 2026] NVRM: Xid (PCI:0000:9a:00): 74, pid=1, name=python, NVLink: fatal error",
-      "$ hostname",
-      "login-2"};
-  const std::vector<std::string> want = {"", "", "", "", "gx-[1-2,4]", "", "", "", "gx-3", "", ""};
+      "[ops@login-1 ~]$ clush -b -w hx-[10-12] 'nvidia-smi -q | grep -i retired'",
+      "---------------",
+      "hx-[10,12] (2)",
+      "---------------",
+      "    Retired Pages: 0",
+      "---------------",
+      "hx-11",
+      "---------------",
+      "    Double Bit ECC: 3",
+      "[ops@login-1 ~]$ date",
+      "Mon Nov 30 04:12:00 UTC 2026"};
+  const std::vector<std::string> want = {"", "", "", "", "hx-[10,12]", "", "", "", "hx-11", "", ""};
   CHECK(AllHosts(out) == want);
   CHECK(OneByOne(out) == want);
   // No banner: no hosts listed at all.
