@@ -195,6 +195,62 @@ TEST_CASE("postmortem Markdown: summary, cause, resolution and action items read
   CHECK_FALSE(kb::ParsePostmortemMarkdown(g2, guide, &p2));
 }
 
+TEST_CASE("postmortem Markdown: headings in German, French, Spanish, Chinese, Japanese; near misses stay guides") {
+  // KB8: `## Ursache` / `## 根因` were no section the importer knew, so such a postmortem was a guide.
+  struct Pm {
+    const char* lang;
+    std::string md;
+  };
+  const std::vector<Pm> pms = {
+      {"de", "# Postmortem: Trainingsstillstand\n\n## Zusammenfassung\n\nAlle Ranks warteten.\n\n## Auswirkungen\n\n"
+             "6 Stunden verloren.\n\n## Ursache\n\nmlx5_1 port down auf ib-leaf-14.\n\n## Lösung\n\nTransceiver "
+             "getauscht.\n\n## Folgemaßnahmen\n\n- Alarm auf Symbolfehler\n"},
+      {"fr", "# Postmortem : blocage\n\n## Résumé\n\nTous les rangs attendaient.\n\n## Impact\n\n6 heures perdues.\n\n"
+             "## Cause racine\n\nmlx5_1 port down sur ib-leaf-14.\n\n## Résolution\n\nTransceiver remplacé.\n\n"
+             "## Actions correctives\n\n- alerte sur les erreurs de symbole\n"},
+      {"es", "# Postmortem: bloqueo\n\n## Resumen\n\nTodos los rangos esperaban.\n\n## Impacto\n\n6 horas perdidas.\n\n"
+             "## Causa raíz\n\nmlx5_1 port down en ib-leaf-14.\n\n## Solución\n\nTransceptor cambiado.\n\n"
+             "## Acciones correctivas\n\n- alerta de errores de símbolo\n"},
+      {"zh", "# 复盘：训练卡住\n\n## 摘要\n\n所有rank都在等待。\n\n## 影响\n\n损失6小时。\n\n## 根因\n\nmlx5_1 port down "
+             "（ib-leaf-14）。\n\n## 解决方案\n\n更换了光模块。\n\n## 改进措施\n\n- 符号错误告警\n"},
+      {"ja", "# ポストモーテム: 学習停止\n\n## 概要\n\n全rankが待機。\n\n## 影響\n\n6時間の損失。\n\n## 根本原因\n\nmlx5_1 "
+             "port down（ib-leaf-14）。\n\n## 対応\n\nトランシーバーを交換。\n\n## 再発防止策\n\n- シンボルエラーの監視\n"},
+  };
+  for (const Pm& pm : pms) {
+    INFO(pm.lang);
+    kb::ParsedGuide g;
+    std::vector<ImportIssue> issues;
+    REQUIRE(kb::ParseGuideMarkdown(pm.md, std::string("pm/") + pm.lang + ".md", 1 << 20, &g, &issues));
+    kb::ParsedIncident p;
+    REQUIRE(kb::ParsePostmortemMarkdown(g, pm.md, &p));
+    CHECK(p.incident.symptoms.size() == 2);
+    CHECK(p.extra["root_cause_text"].get<std::string>().find("mlx5_1 port down") != std::string::npos);
+    CHECK_FALSE(p.incident.mitigation.empty());
+    CHECK(p.incident.mitigation.find("Action items:") != std::string::npos);
+  }
+  // An empty cause heading in German is still a postmortem (said), as in English.
+  const std::string empty = "# PM\n\n## Zusammenfassung\n\nStillstand.\n\n## Ursache\n\n## Lösung\n\nNeustart.\n";
+  {
+    kb::ParsedGuide g;
+    std::vector<ImportIssue> issues;
+    REQUIRE(kb::ParseGuideMarkdown(empty, "pm/leer.md", 1 << 20, &g, &issues));
+    kb::ParsedIncident p;
+    CHECK(kb::ParsePostmortemMarkdown(g, empty, &p, &issues));
+    CHECK(Messages(issues).find("its Root cause heading has no text under it") != std::string::npos);
+  }
+  // Near misses: a guide's sections that only contain the words, and a cause heading with no other section.
+  for (const std::string& md : {std::string("# NCCL\n\n## Zusammenfassung\n\nSchritte.\n\n## Ursachenforschung\n\nnccl-tests.\n"),
+                                std::string("# NCCL\n\n## 原因不明\n\n?\n\n## 手順\n\nnccl-tests.\n"),
+                                std::string("# NCCL\n\n## Ursache\n\nKabel.\n\n## Schritte\n\nnccl-tests.\n")}) {
+    INFO(md);
+    kb::ParsedGuide g;
+    std::vector<ImportIssue> issues;
+    REQUIRE(kb::ParseGuideMarkdown(md, "guide.md", 1 << 20, &g, &issues));
+    kb::ParsedIncident p;
+    CHECK_FALSE(kb::ParsePostmortemMarkdown(g, md, &p));
+  }
+}
+
 // Through KnowledgeBase::Import, as `vigil kb import` does: on main the .json files were refused
 // (unsupported file type) and the postmortem was a guide (GetIncident: not found).
 TEST_CASE("import: a Slack export folder, a Mattermost export, a tracker .json and a postmortem become incidents") {

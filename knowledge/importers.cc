@@ -1502,33 +1502,79 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
 
 }  // namespace
 
+namespace {
+
+// What a postmortem's section is, by its heading (lower-case, ASCII folded), in English, German,
+// French, Spanish, Chinese and Japanese (KB8, 2026-12-04; KB7 did the chat labels): teams write
+// postmortems in their own language, and a German `## Ursache` / `## Lösung` made the file a guide.
+// kFollowUps reads as kActions but, alone, does not make a postmortem (as before).
+enum class PostmortemSection { kNone, kSymptoms, kCause, kResolution, kActions, kFollowUps, kTimeline };
+
+PostmortemSection PostmortemSectionOf(const std::string& s) {
+  struct Names {
+    PostmortemSection kind;
+    std::initializer_list<std::string_view> names;
+  };
+  static const Names kNames[] = {
+      {PostmortemSection::kSymptoms,
+       {"summary", "impact", "zusammenfassung", "auswirkung", "auswirkungen", "résumé", "synthèse",
+        "impacts", "resumen", "impacto", "摘要", "概述", "总结", "影响", "影响范围", "概要", "サマリー", "影響",
+        "影響範囲"}},
+      {PostmortemSection::kCause,
+       {"root cause", "root causes", "root cause analysis", "cause", "causes", "ursache", "ursachen", "grundursache",
+        "fehlerursache", "ursachenanalyse", "cause racine", "cause première", "cause profonde", "causes racines",
+        "causa", "causa raíz", "causa raiz", "causas", "causa principal", "根因", "根本原因", "原因", "根因分析",
+        "原因分析"}},
+      {PostmortemSection::kResolution,
+       {"resolution", "mitigation", "fix", "lösung", "behebung", "abhilfe", "résolution", "correctif", "atténuation",
+        "resolución", "solución", "solucion", "mitigación", "解决方案", "解决办法", "修复", "缓解措施", "対応",
+        "解決策", "修正", "暫定対応"}},
+      {PostmortemSection::kActions,
+       {"action items", "folgemaßnahmen", "maßnahmen", "actions correctives",
+        "plan d'action", "acciones", "acciones correctivas", "后续行动", "改进措施", "行动项", "再発防止策",
+        "アクションアイテム", "今後の対策"}},
+      {PostmortemSection::kFollowUps, {"follow-ups", "follow ups"}},
+      {PostmortemSection::kTimeline,
+       {"timeline", "zeitablauf", "zeitleiste", "chronologie", "cronología", "línea de tiempo", "时间线",
+        "タイムライン", "時系列"}},
+  };
+  for (const Names& n : kNames) {
+    for (std::string_view name : n.names) {
+      if (s == name) return n.kind;
+    }
+  }
+  return PostmortemSection::kNone;
+}
+
+}  // namespace
+
 bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out,
                              std::vector<ImportIssue>* issues) {
-  // The last part of each chunk's heading path, lower-case.
+  // The last part of each chunk's heading path, lower-case, read as a section.
   auto section = [](const std::string& heading) {
     auto gt = heading.rfind(" > ");
-    return AsciiLower(Trim(gt == std::string::npos ? heading : heading.substr(gt + 3)));
-  };
-  auto is_any = [](const std::string& s, std::initializer_list<std::string_view> names) {
-    for (std::string_view n : names) {
-      if (s == n) return true;
-    }
-    return false;
+    return PostmortemSectionOf(AsciiLower(Trim(gt == std::string::npos ? heading : heading.substr(gt + 3))));
   };
   bool has_cause = false, has_other = false;
   for (const GuideChunk& c : guide.chunks) {
-    const std::string s = section(c.heading);
-    if (is_any(s, {"root cause", "root causes", "root cause analysis", "cause", "causes"})) has_cause = true;
-    if (is_any(s, {"summary", "impact", "resolution", "timeline", "action items", "mitigation", "fix"})) has_other = true;
+    const PostmortemSection s = section(c.heading);
+    if (s == PostmortemSection::kCause) has_cause = true;
+    if (s == PostmortemSection::kSymptoms || s == PostmortemSection::kResolution || s == PostmortemSection::kActions ||
+        s == PostmortemSection::kTimeline) {
+      has_other = true;
+    }
   }
   // A Root cause heading with nothing under it makes no chunk: still a postmortem, said (RVK's item
   // 3, KB3 2026-12-04: it was imported as a guide without a word).
   int64_t empty_cause_line = 0;
   if (!has_cause && has_other) {
-    static const std::regex kCauseHeading(R"(^ {0,3}#{1,6}\s+(root causes?|root cause analysis|causes?)\s*#*\s*$)",
-                                          std::regex::icase);
+    static const std::regex kHeading(R"(^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$)");
     ForEachMarkdownLine(content, [&](const std::string& line, int64_t n, bool fenced) {
-      if (!fenced && std::regex_match(line, kCauseHeading)) empty_cause_line = n;
+      std::smatch h;
+      if (!fenced && std::regex_match(line, h, kHeading) &&
+          PostmortemSectionOf(AsciiLower(h.str(1))) == PostmortemSection::kCause) {
+        empty_cause_line = n;
+      }
       return empty_cause_line == 0;
     });
     has_cause = empty_cause_line > 0;
@@ -1541,15 +1587,15 @@ bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content,
   Incident& inc = out->incident;
   std::string cause, actions;
   for (const GuideChunk& c : guide.chunks) {
-    const std::string s = section(c.heading);
+    const PostmortemSection s = section(c.heading);
     const std::string text(Trim(c.text));
-    if (is_any(s, {"summary", "impact"})) {
+    if (s == PostmortemSection::kSymptoms) {
       inc.symptoms.push_back(text);
-    } else if (is_any(s, {"root cause", "root causes", "root cause analysis", "cause", "causes"})) {
+    } else if (s == PostmortemSection::kCause) {
       cause += (cause.empty() ? "" : "\n\n") + text;
-    } else if (is_any(s, {"resolution", "mitigation", "fix"})) {
+    } else if (s == PostmortemSection::kResolution) {
       inc.mitigation += (inc.mitigation.empty() ? "" : "\n\n") + text;
-    } else if (is_any(s, {"action items", "follow-ups", "follow ups"})) {
+    } else if (s == PostmortemSection::kActions || s == PostmortemSection::kFollowUps) {
       actions += (actions.empty() ? "" : "\n\n") + text;
     }
   }
