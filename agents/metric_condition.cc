@@ -554,11 +554,36 @@ const Node* FirstSelector(const Node& n, bool allow_agg) {
 
 // ---- implication (ExpressionImpliesCondition) ----------------------------------------------
 
+// `name` with each whole word `iteration(s)` / `iter(s)` written `step(s)` (AO5): Megatron counts
+// skipped iterations, DeepSpeed skipped steps, one optimizer step each.
+std::string StepWords(const std::string& name) {
+  static const std::map<std::string, std::string> kWord = {
+      {"iteration", "step"}, {"iterations", "steps"}, {"iter", "step"}, {"iters", "steps"}};
+  std::string out;
+  size_t i = 0;
+  while (i <= name.size()) {
+    size_t e = name.find('_', i);
+    if (e == std::string::npos) e = name.size();
+    const std::string w = name.substr(i, e - i);
+    auto k = kWord.find(w);
+    out += k == kWord.end() ? w : k->second;
+    if (e < name.size()) out += '_';
+    i = e + 1;
+  }
+  return out;
+}
+
+bool SameMetricNameWords(const std::string& a, const std::string& p);
+
 // The alert's metric name is the pack's: the same, or the pack's un-namespaced name of several words
 // after one namespace word of the exporter's (`training_loss_scale` for `loss_scale`, Prometheus's
 // <namespace>_<name>). A one-word pack name (`loss`, `step`) matches only itself: `moe_aux_loss` is
-// not `loss`.
+// not `loss`. Steps and iterations are one word (StepWords), in both names.
 bool SameMetricName(const std::string& a, const std::string& p) {
+  return SameMetricNameWords(a, p) || SameMetricNameWords(StepWords(a), StepWords(p));
+}
+
+bool SameMetricNameWords(const std::string& a, const std::string& p) {
   if (a == p) return true;
   if (p.find('_') == std::string::npos || a.size() <= p.size() + 1) return false;
   const size_t cut = a.size() - p.size();
@@ -673,6 +698,28 @@ bool BoundImplies(const std::string& op_a, double ta, const std::string& op_p, d
 
 bool IsOrdering(const std::string& op) { return op == ">" || op == ">=" || op == "<" || op == "<="; }
 
+// `k * X op t`, `X * k op t` or `X / k op t` with a number k != 0 as a comparison of X (AO5): a rate
+// per minute (`rate(X[5m]) * 60 > 50`) is the rate's `> 50/60`; a negative k turns the comparison.
+// nullopt when the left-hand side is no such scale (k = 0 states nothing of X).
+std::optional<Comparison> Unscaled(const Comparison& c) {
+  const Node& n = *c.lhs;
+  if (n.kind != Node::kBinary || (n.name != "*" && n.name != "/") || !n.a || !n.b) return std::nullopt;
+  const Node* x = nullptr;
+  double k = 0;
+  if (n.b->kind == Node::kNumber && n.a->kind != Node::kNumber) {
+    x = n.a.get();
+    k = n.name == "*" ? n.b->number : (n.b->number != 0 ? 1 / n.b->number : 0);
+  } else if (n.name == "*" && n.a->kind == Node::kNumber && n.b->kind != Node::kNumber) {
+    x = n.b.get();
+    k = n.a->number;
+  }
+  if (x == nullptr || k == 0 || !std::isfinite(k)) return std::nullopt;
+  const double t = c.threshold / k;
+  if (!std::isfinite(t)) return std::nullopt;
+  static const std::map<std::string, std::string> kFlip = {{">", "<"}, {">=", "<="}, {"<", ">"}, {"<=", ">="}, {"==", "=="}, {"!=", "!="}};
+  return Comparison{x, k > 0 ? c.op : kFlip.at(c.op), t};
+}
+
 // The alert's comparison `a` held implies the condition's comparison `p` held (for some series at
 // some time): same metric, a compatible reading of it, a bound at least as strict.
 bool ComparisonImplies(Comparison a, const Comparison& p) {
@@ -685,6 +732,8 @@ bool ComparisonImplies(Comparison a, const Comparison& p) {
     if (!std::isfinite(t)) return false;
     return BoundImplies(lin->first > 0 ? a.op : kFlip.at(a.op), t, p.op, p.threshold);
   }
+  // A scale of another reading (`rate(X[5m]) * 60 > 50`: per minute): that reading's comparison.
+  if (auto u = Unscaled(a)) return ComparisonImplies(*u, p);
   if (!IsOrdering(a.op)) return false;
   // max/min/avg over a group of series beyond a bound: some series of the group is beyond it
   // (an average lies between the group's extremes). Not sum or count (no series need be).
@@ -837,6 +886,7 @@ bool ExpressionStatesCounterGrowth(const std::string& expression, const std::str
   auto counter = [](const Node& n) { return n.kind == Node::kRangeFn && (n.name == "increase" || n.name == "rate"); };
   if (!pcmp || !counter(*pcmp->lhs) || (pcmp->op != ">" && pcmp->op != ">=")) return false;
   for (Comparison c : Parts(*a)) {
+    while (auto u = Unscaled(c)) c = *u;  // per minute, per hour (AO5)
     // max/min/avg by (...) of the growth: some series of the group grew.
     while (c.lhs->kind == Node::kAgg && (c.lhs->name == "max" || c.lhs->name == "min" || c.lhs->name == "avg")) {
       c.lhs = c.lhs->a.get();

@@ -237,5 +237,36 @@ TEST_CASE("expression states counter growth: the counter rising, whatever the bo
   }
 }
 
+TEST_CASE("expression implies condition: a counter's rate in another unit, a positive scale (AO5)") {
+  // Per minute (`rate * 60`), per hour (`* 3600`), or divided: the same growth in another unit.
+  // 50/min over 5 m is 250 in 5 m, more than 100 in one 10-minute window.
+  const char* replay = "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100";
+  CHECK(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * 60 > 50", replay));
+  CHECK(ExpressionImpliesCondition("60 * rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) > 50", replay));
+  CHECK(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * 3600 > 3000", replay));
+  // 10/min over 5 m is 50: not > 100 in 10 minutes, only growth.
+  CHECK_FALSE(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * 60 > 10", replay));
+  CHECK(ExpressionStatesCounterGrowth("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * 60 > 10", replay));
+  CHECK(ExpressionStatesCounterGrowth("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[1h]) / 60 > 1", replay));
+  // A negative scale turns the comparison: `-rate > t` is a bound from above, no growth.
+  CHECK_FALSE(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * -60 > 50", replay));
+  CHECK_FALSE(ExpressionStatesCounterGrowth("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * -60 < -50", replay));
+  // A zero scale states nothing of the rate.
+  CHECK_FALSE(ExpressionStatesCounterGrowth("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * 0 > -1", replay));
+}
+
+TEST_CASE("expression implies condition: steps and iterations are one word in a metric name (AO5)") {
+  // Megatron counts skipped iterations, DeepSpeed skipped steps: the same counter under an exporter's namespace.
+  const char* skipped = "increase(skipped_iterations_total[30m]) > 20";
+  CHECK(ExpressionImpliesCondition("increase(train_skipped_steps_total{pytorchjob=\"a\"}[10m]) > 20", skipped));
+  CHECK(ExpressionImpliesCondition("increase(skipped_iters_total[10m]) > 30", skipped));
+  CHECK(ExpressionImpliesCondition("increase(skipped_iterations_total[10m]) > 20", skipped));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(train_skipped_steps_total[10m]) > 10", skipped));
+  // Only the whole word: `stepsize`, `steps_per_s` are other metrics.
+  CHECK_FALSE(ExpressionImpliesCondition("increase(skipped_stepsize_total[10m]) > 20", skipped));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(skipped_samples_total[10m]) > 20", skipped));
+}
+
+
 }  // namespace
 }  // namespace vigil
