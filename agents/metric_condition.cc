@@ -554,7 +554,7 @@ const Node* FirstSelector(const Node& n, bool allow_agg) {
 
 // ---- implication (ExpressionImpliesCondition) ----------------------------------------------
 
-// `name` with each whole word `iteration(s)` / `iter(s)` written `step(s)` (AO5): Megatron counts
+// `name` with each whole word `iteration(s)` / `iter(s)` written `step(s)` (AO5b): Megatron counts
 // skipped iterations, DeepSpeed skipped steps, one optimizer step each.
 std::string StepWords(const std::string& name) {
   static const std::map<std::string, std::string> kWord = {
@@ -698,7 +698,7 @@ bool BoundImplies(const std::string& op_a, double ta, const std::string& op_p, d
 
 bool IsOrdering(const std::string& op) { return op == ">" || op == ">=" || op == "<" || op == "<="; }
 
-// `k * X op t`, `X * k op t` or `X / k op t` with a number k != 0 as a comparison of X (AO5): a rate
+// `k * X op t`, `X * k op t` or `X / k op t` with a number k != 0 as a comparison of X (AO5b): a rate
 // per minute (`rate(X[5m]) * 60 > 50`) is the rate's `> 50/60`; a negative k turns the comparison.
 // nullopt when the left-hand side is no such scale (k = 0 states nothing of X).
 std::optional<Comparison> Unscaled(const Comparison& c) {
@@ -886,7 +886,7 @@ bool ExpressionStatesCounterGrowth(const std::string& expression, const std::str
   auto counter = [](const Node& n) { return n.kind == Node::kRangeFn && (n.name == "increase" || n.name == "rate"); };
   if (!pcmp || !counter(*pcmp->lhs) || (pcmp->op != ">" && pcmp->op != ">=")) return false;
   for (Comparison c : Parts(*a)) {
-    while (auto u = Unscaled(c)) c = *u;  // per minute, per hour (AO5)
+    while (auto u = Unscaled(c)) c = *u;  // per minute, per hour (AO5b)
     // max/min/avg by (...) of the growth: some series of the group grew.
     while (c.lhs->kind == Node::kAgg && (c.lhs->name == "max" || c.lhs->name == "min" || c.lhs->name == "avg")) {
       c.lhs = c.lhs->a.get();

@@ -237,7 +237,7 @@ TEST_CASE("expression states counter growth: the counter rising, whatever the bo
   }
 }
 
-TEST_CASE("expression implies condition: a counter's rate in another unit, a positive scale (AO5)") {
+TEST_CASE("expression implies condition: a counter's rate in another unit, a positive scale (AO5b)") {
   // Per minute (`rate * 60`), per hour (`* 3600`), or divided: the same growth in another unit.
   // 50/min over 5 m is 250 in 5 m, more than 100 in one 10-minute window.
   const char* replay = "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100";
@@ -255,7 +255,7 @@ TEST_CASE("expression implies condition: a counter's rate in another unit, a pos
   CHECK_FALSE(ExpressionStatesCounterGrowth("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) * 0 > -1", replay));
 }
 
-TEST_CASE("expression implies condition: steps and iterations are one word in a metric name (AO5)") {
+TEST_CASE("expression implies condition: steps and iterations are one word in a metric name (AO5b)") {
   // Megatron counts skipped iterations, DeepSpeed skipped steps: the same counter under an exporter's namespace.
   const char* skipped = "increase(skipped_iterations_total[30m]) > 20";
   CHECK(ExpressionImpliesCondition("increase(train_skipped_steps_total{pytorchjob=\"a\"}[10m]) > 20", skipped));
