@@ -58,6 +58,19 @@ TEST_CASE("plc13: StatesFaultOver reads a fault's own recovery line") {
   CHECK(StatesFaultOver("") == FaultOver::kNone);
 }
 
+TEST_CASE("plc13: StatesFaultOver's cheap word check lets every form its patterns read through (RV, 2026-12-04)") {
+  // The word check before the regexes was case-sensitive and knew no "undrain", while the patterns
+  // are case-insensitive and read Slurm's undrain: these lines were never read.
+  CHECK(StatesFaultOver("slurmctld: node gz-2 undrained by root") == FaultOver::kNode);
+  CHECK(StatesFaultOver("scontrol: undrained node gz-2 after the GPU swap") == FaultOver::kNode);
+  CHECK(StatesFaultOver("mlx4_en: mlx4_0 port 1: eth2: Link Up") == FaultOver::kLink);
+  CHECK(StatesFaultOver("ib_core: mlx5_2 port 1 state changed to active") == FaultOver::kLink);
+  CHECK(StatesFaultOver("NVRM: GPU 00000000:3A:00.0: GPU RESET COMPLETED") == FaultOver::kGpu);
+  // Near misses stay refused whatever their case.
+  CHECK(StatesFaultOver("slurmctld: node gz-2 NOT undrained: GPU RESET FAILED") == FaultOver::kNone);
+  CHECK(StatesFaultOver("mlx4_en: eth2: LINK DOWN") == FaultOver::kNone);
+}
+
 TEST_CASE("plc13: RecoveredSightings - a recovery after a sighting of its place; a recurrence after it is not") {
   // Sightings at 10 and 30 (log 0), the recovery at 20 (log 1): the first recovered, the second (the
   // fault recurring) not.

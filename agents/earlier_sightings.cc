@@ -5,6 +5,8 @@
 #include <regex>
 #include <string>
 
+#include "core/ascii.h"
+
 namespace vigil {
 
 std::vector<bool> EarlierIncidentSightings(const std::vector<int64_t>& times_ms, int64_t no_time, int64_t gap_ms) {
@@ -28,10 +30,13 @@ std::vector<bool> EarlierIncidentSightings(const std::vector<int64_t>& times_ms,
 
 FaultOver StatesFaultOver(std::string_view view) {
   if (view.size() > 2000) return FaultOver::kNone;
-  // A cheap look for the words before any regex: most lines hold none of them.
-  static constexpr std::string_view kWords[] = {"lear", "eset", "emapping", "ink is Up", "ink is up", "ink up",
-                                                "ACTIVE", "Active", "esum", "ESUM", "eturned to service"};
-  if (std::none_of(std::begin(kWords), std::end(kWords), [&](std::string_view w) { return view.find(w) != std::string_view::npos; })) {
+  // A cheap look for the words before any regex: most lines hold none of them. Lower-cased, as the
+  // patterns below are case-insensitive (RV, 2026-12-04: "Link Up", "GPU RESET COMPLETED", "state
+  // changed to active" and Slurm's "undrained" were refused here before any pattern read them).
+  static constexpr std::string_view kWords[] = {"clear", "reset", "remapping", "link is up", "link up",
+                                                "active", "resum", "returned to service", "undrain"};
+  const std::string lower = AsciiLower(view);
+  if (std::none_of(std::begin(kWords), std::end(kWords), [&](std::string_view w) { return lower.find(w) != std::string::npos; })) {
     return FaultOver::kNone;
   }
   const std::string line(view);
