@@ -7208,6 +7208,7 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
   // realistic12 rl12-17: the hang was placed on the job, not on that rank's GPU).
   // A summary that counts the ranks that entered and lists the rest ("entered by 127/128 ranks;
   // missing: [77]", "joined 7 of 8 ranks, missing 5") names them the same way (PLC14).
+  // A count of the missing ("missing 2 ranks", "missing 2 of 8") names none (RV, 2026-12-04).
   static const std::regex kNamed(
       R"((?:\branks?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*),?[\]})]?\s+)"
       R"((?:failed to pass|did not (?:reach|join|arrive|enter|respond)|(?:are|is) the lagging ranks?|)"
@@ -7215,7 +7216,7 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
       R"((?:missing ranks?|absent ranks?|(?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?|)"
       R"(not (?:joined|reached|entered) by ranks?|not (?:enqueued|started|joined|entered) on ranks?)\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)|)"
       R"(\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]\s+(?:finished collective #?\d+,? but didn't join|joined but didn't finish)|)"
-      R"(\b\d+\s*(?:/|of)\s*\d+\s+ranks?\b[^\[\]{}()]{0,24}?\bmissing\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*))",
+      R"(\b\d+\s*(?:/|of)\s*\d+\s+ranks?\b[^\[\]{}()]{0,24}?\bmissing\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)(?!\d|\s*(?:ranks?\b|of\b|/)))",
       std::regex::icase);
   static const std::regex kNum(R"(\d+)");
   std::vector<std::pair<int, size_t>> out;

@@ -170,6 +170,17 @@ TEST_CASE("plc14: FindNamedAbsentRanks reads a count of entered ranks and the mi
   CHECK(FindNamedAbsentRanks({"entered by 128/128 ranks; missing: none"}).empty());
 }
 
+TEST_CASE("plc14: FindNamedAbsentRanks does not take a count of missing ranks for a rank (RV, 2026-12-04)") {
+  // "missing 2 ranks" counts the absent ranks; it names none (read before as rank 2).
+  CHECK(FindNamedAbsentRanks({"seq 90 ALLGATHER: entered by 126/128 ranks, missing 2 ranks"}).empty());
+  CHECK(FindNamedAbsentRanks({"op 5512 BROADCAST: joined by 63 of 64 ranks; missing: 1 rank"}).empty());
+  CHECK(FindNamedAbsentRanks({"barrier 7: 6/8 ranks arrived, missing 2 of 8"}).empty());
+  CHECK(FindNamedAbsentRanks({"barrier 7: 6/8 ranks arrived, missing 2/8"}).empty());
+  // The list itself is still read.
+  using P = std::vector<std::pair<int, size_t>>;
+  CHECK(FindNamedAbsentRanks({"barrier 7: 6/8 ranks arrived, missing 2, 5"}) == P{{2, 0}, {5, 0}});
+}
+
 TEST_CASE("plc14: a flight-recorder count with the missing rank places the hang on its GPU") {
   std::vector<std::string> out;
   for (int r : {0, 5, 21, 30}) {
