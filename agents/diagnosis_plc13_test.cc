@@ -276,6 +276,15 @@ TEST_CASE("plc13: ReadPacketFilterDrop reads netfilter's drop and reject lines")
   CHECK_FALSE(ReadPacketFilterDrop("rule: drop SRC=10.9.1.5 DST=10.9.3.5"));
 }
 
+TEST_CASE("plc13: ReadPacketFilterDrop reads the verdict in the rule's prefix, not in the host's name (RV, 2026-12-04)") {
+  // A plain LOG rule's line on a host whose name holds a verdict word was read as a drop.
+  CHECK_FALSE(ReadPacketFilterDrop("Aug 11 10:35:00 blockstore-3 kernel: NEW-CONN: IN=eth0 OUT= SRC=10.9.1.5 DST=10.9.3.5 PROTO=TCP SPT=1 DPT=2"));
+  CHECK_FALSE(ReadPacketFilterDrop("2026-08-11T10:35:00+00:00 dropbox-gw kernel: [12.5] IN=eth0 OUT= SRC=10.9.1.5 DST=10.9.3.5 PROTO=TCP SPT=1 DPT=2"));
+  // The same hosts' drops are still read; an accept on a host named "accept-1" is still an accept.
+  CHECK(ReadPacketFilterDrop("Aug 11 10:35:00 blockstore-3 kernel: nft_drop: IN=eth0 OUT= SRC=10.9.1.5 DST=10.9.3.5 PROTO=TCP SPT=1 DPT=2"));
+  CHECK(ReadPacketFilterDrop("Aug 11 10:35:00 accept-1 kernel: [UFW BLOCK] IN=eth0 OUT= SRC=10.9.1.5 DST=10.9.3.5 PROTO=TCP SPT=1 DPT=2"));
+}
+
 // Four nodes; fw-3's ranks time out (or are refused) connecting to fw-1's bootstrap address, rank 0's
 // store misses 8 clients; `drop` in fw-3's journal.
 Json FilterCase(const std::string& drop, const std::string& err = "Connection timed out") {

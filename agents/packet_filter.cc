@@ -13,9 +13,11 @@ std::optional<PacketFilterDrop> ReadPacketFilterDrop(std::string_view view) {
   const size_t in = view.find("IN=");
   if (in == std::string_view::npos) return std::nullopt;
   const std::string line(view);
-  // The verdict is in the rule's log prefix, before IN=.
+  // The verdict is in the rule's log prefix, before IN= and after the syslog / journal header's
+  // "kernel:" (RV, 2026-12-04: a host named "blockstore-3" made a plain LOG rule's line a drop).
   static const std::regex kVerdict(R"((\breject|\bdrop|\bblock|\bdeny|\bdenied|_REJECT\b|_DROP\b))", std::regex::icase);
-  const std::string prefix = line.substr(0, in);
+  std::string prefix = line.substr(0, in);
+  if (const size_t kernel = prefix.rfind("kernel:"); kernel != std::string::npos) prefix.erase(0, kernel + 7);
   if (!std::regex_search(prefix, kVerdict)) return std::nullopt;
   static const std::regex kAccept(R"(\baccept)", std::regex::icase);
   if (std::regex_search(prefix, kAccept)) return std::nullopt;
