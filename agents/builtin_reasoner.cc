@@ -8820,14 +8820,23 @@ class Beliefs {
       if (o->evidence.kind == EvidenceKind::kProbe || o->hint.entry_component.empty()) continue;
       if (heaviest == nullptr || o->deltas.at(c) > heaviest->deltas.at(c)) heaviest = o;
     }
-    if (!probe && heaviest != nullptr) h.entry_component = heaviest->hint.entry_component;
+    // A node-level launch fault keeps its entry's host kind when a probe confirmed it (a GPU inventory
+    // that fails on that node for the driver): the probe says where, it does not make it the job's
+    // (PLC15; the node's failed probes join its lines' nodes below).
+    const bool host_launch = c == "launch_config_error" && heaviest != nullptr && heaviest->hint.entry_component == "host";
+    if ((!probe || host_launch) && heaviest != nullptr) h.entry_component = heaviest->hint.entry_component;
     // A node-level launch fault (a driver too old for the image, an NVML mismatch after an upgrade)
-    // is that node's only while those lines come from one node; on several nodes it is the rollout's
-    // (the rendezvous timeouts of the ranks waiting for it are printed elsewhere and do not count).
+    // is that node's only while those lines, and the probes that failed for it, come from one node;
+    // on several nodes it is the rollout's (the rendezvous timeouts of the ranks waiting for it are
+    // printed elsewhere and do not count).
     if (c == "launch_config_error" && h.entry_component == "host") {
       std::set<std::string> nodes;
       for (const Observation* o : support) {
         if (o->evidence.kind == EvidenceKind::kLog && o->hint.entry_component == "host") nodes.insert(o->hint.node);
+        if (o->evidence.kind == EvidenceKind::kProbe && !o->hint.node.empty() &&
+            o->deltas.at(c) >= kProbeFailWeight * 0.5) {
+          nodes.insert(o->hint.node);
+        }
       }
       // That node, even when heavier evidence without a KB component (sorted first) came from another.
       if (nodes.size() != 1) h.entry_component.clear();
