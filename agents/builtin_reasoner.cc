@@ -13674,6 +13674,38 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
+  // 3zy'. A NIC that states it SENDS PFC pause (StatesPauseSender, PLC15): mlx5's stall watermark
+  // ("sending PFC pause"), its pause-storm events above zero. The sender of a pause storm is the
+  // fault; its peers' retry-exceeded completion errors and received-pause counters are where it
+  // stalls them. One observation per sending node (the first line placed on a node), a culprit, so
+  // the component is the sender's NIC rather than the first peer that reported an error.
+  {
+    std::set<std::string> senders;
+    for (size_t i = 0; i < flat.lines.size(); ++i) {
+      if (!StatesPauseSender(flat.lines[i])) continue;
+      auto [li, ki] = flat.refs[i];
+      ComponentHint h = PlaceLine(c.logs[li], ki, flat.lines[i], topo);
+      // A counter row of a pasted `ethtool -S IFACE` table names no NIC: the command's interface.
+      for (size_t back = 1; h.hca.empty() && back <= 40 && back <= i && flat.refs[i - back].first == li; ++back) {
+        h.hca = EthtoolStatsInterface(flat.lines[i - back]);
+      }
+      if (h.node.empty() || !senders.insert(h.node).second) continue;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+      o.evidence.detail = "the NIC sends PFC pause frames (a pause storm's sender; its peers only receive pause): " +
+                          flat.lines[i];
+      o.evidence.supports = {"ib_link_failure"};
+      o.evidence.weight = kFirstSignatureWeight;
+      o.deltas["ib_link_failure"] = kFirstSignatureWeight;
+      o.hint = h;
+      o.hint.job = topo.job;
+      o.culprit = true;
+      beliefs.Add(std::move(o));
+      trace.push_back({{"type", "thought"}, {"text", "a NIC on " + h.node + " sends PFC pause: the storm's sender"}});
+    }
+  }
+
   // 3zz'. A rendezvous host outside the allocation (RendezvousOutsideAllocation, RG14): the store's
   // address is the launch's configuration (a MASTER_ADDR left from another allocation), so the
   // connect failures to it are that error's consequence, not a network fault: they are read as

@@ -3,6 +3,9 @@
 //   1. A node-level launch fault (the pack's driver-mismatch entry, component "host") that a probe
 //      confirms on that node (gpu.inventory fails there, passes on a peer) stays on that node: the
 //      probe used to drop the entry's host kind, and the answer became the job.
+//   2. A RoCE PFC pause storm is the NIC that SENDS the pause (StatesPauseSender: mlx5's "sending
+//      PFC pause" stall line, tx_pause_storm_*_events above zero), not the first peer whose
+//      transfers stalled and reported a retry-exceeded completion error.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -13,6 +16,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/transport_line.h"
 
 namespace vigil {
 namespace {
@@ -115,6 +119,62 @@ TEST_CASE("plc15: a launch fault whose lines come from two nodes is the rollout'
   Diagnosis d = RunAgent(c);
   CHECK(d.root_cause == "launch_config_error");
   CHECK(d.component == "job");
+}
+
+TEST_CASE("plc15: StatesPauseSender") {
+  CHECK(StatesPauseSender("Jun 02 08:01:10 rc-n07 kernel: mlx5_core 0000:41:00.0 ens5np0: Device stall detected: sending PFC pause for > 8000 ms"));
+  CHECK(StatesPauseSender("     tx_pause_storm_error_events: 2"));
+  CHECK(StatesPauseSender("node_ethtool_tx_pause_storm_warning_events{device=\"ens5np0\",instance=\"rc-n07:9100\"} 17"));
+  CHECK(StatesPauseSender("Jun 02 08:01:10 rc-n07 kernel: mlx5_core 0000:41:00.0: PFC storm detected on port 1, disabling pause"));
+  // Near misses: a receiver's counters, a zero storm count, a stuck queue that says nothing of pause.
+  CHECK_FALSE(StatesPauseSender("     rx_prio3_pause: 1893120044"));
+  CHECK_FALSE(StatesPauseSender("     tx_pause_storm_warning_events: 0"));
+  CHECK_FALSE(StatesPauseSender("node_ethtool_tx_pause_storm_error_events{device=\"ens5np0\",instance=\"rc-n02:9100\"} 0"));
+  CHECK_FALSE(StatesPauseSender("mlx5_core 0000:41:00.0 ens5np0: TX timeout on queue: 3, SQ: 0x1a2"));
+}
+
+// Four RoCE nodes; peers of rc-n03's NIC report retry-exceeded completion errors (the first from
+// rc-n01); `sender_lines`: what rc-n03 shows of its sending pause (or nothing).
+Json PauseCase(const std::vector<std::string>& sender_lines) {
+  std::vector<std::string> out = {
+      "rc-n01:4100:4100 [0] NCCL INFO NET/IB : Using [0]mlx5_2:1/RoCE [RO]; OOB ens5np0:10.9.1.11<0>",
+      "rc-n01:4102:4180 [2] NCCL WARN NET/IB : Got completion from peer 10.9.3.11<41022> with status=IBV_WC_RETRY_EXC_ERR(12) "
+      "opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.9.1.11 remoteGids::ffff:10.9.3.11 hca mlx5_2",
+      "rc-n02:4202:4280 [2] NCCL WARN NET/IB : Got completion from peer 10.9.3.11<41022> with status=IBV_WC_RETRY_EXC_ERR(12) "
+      "opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.9.2.11 remoteGids::ffff:10.9.3.11 hca mlx5_2",
+      "[rank5]:[E0602 08:11:40.100000 ProcessGroupNCCL.cpp:632] [Rank 5] Watchdog caught collective operation timeout: "
+      "WorkNCCL(SeqNum=88120, OpType=ALLREDUCE, Timeout(ms)=600000) ran for 600020 milliseconds before timing out."};
+  Json logs = Json::array({Log("slurm-4410.out", out)});
+  std::vector<std::string> shell = {"$ ssh rc-n03 ibdev2netdev", "mlx5_2 port 1 ==> ens5np0 (Up)"};
+  shell.insert(shell.end(), sender_lines.begin(), sender_lines.end());
+  if (!sender_lines.empty()) logs.push_back(Log("oncall", shell));
+  return Case("plc15-pause", {"rc-n01", "rc-n02", "rc-n03", "rc-n04"}, logs);
+}
+
+TEST_CASE("plc15: a PFC pause storm is the sending NIC, not the first peer that stalled") {
+  // Without the sender's lines: the first reporting peer (the old answer; nothing else to go on).
+  Diagnosis d = testing::RunJsonWithPack(PauseCase({}));
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component.rfind("rc-n01", 0) == 0);
+  // The mlx5 stall line on the sender (kernel journal), and its twin, the sender's ethtool -S storm
+  // counters under an ssh prompt naming the host.
+  for (const std::vector<std::string>& sender :
+       {std::vector<std::string>{"Jun 02 08:01:10 rc-n03 kernel: mlx5_core 0000:41:00.0 ens5np0: Device stall detected: "
+                                 "sending PFC pause for > 8000 ms (device stall watermark)"},
+        std::vector<std::string>{"$ ssh rc-n03 ethtool -S ens5np0 | grep pause", "     rx_prio3_pause: 0",
+                                 "     tx_prio3_pause: 3100442871", "     tx_pause_storm_warning_events: 12",
+                                 "     tx_pause_storm_error_events: 2"}}) {
+    CAPTURE(sender[0]);
+    d = testing::RunJsonWithPack(PauseCase(sender));
+    CHECK(d.root_cause == "ib_link_failure");
+    CHECK(d.component == "rc-n03/mlx5_2");
+  }
+  // Near miss: the ethtool table of a victim (it receives pause, its storm counters 0): still the
+  // first peer, not the host whose table was pasted.
+  d = testing::RunJsonWithPack(PauseCase({"$ ssh rc-n03 ethtool -S ens5np0 | grep pause", "     rx_prio3_pause: 1893120044",
+                                          "     tx_prio3_pause: 0", "     tx_pause_storm_warning_events: 0",
+                                          "     tx_pause_storm_error_events: 0"}));
+  CHECK(d.component.rfind("rc-n03", 0) != 0);
 }
 
 }  // namespace

@@ -51,4 +51,21 @@ LinkLocalGidReading ReadLinkLocalGidErrors(const std::vector<std::string>& lines
   return r;
 }
 
+bool StatesPauseSender(const std::string& line) {
+  if (line.find("ause") == std::string::npos && line.find("PFC") == std::string::npos) return false;
+  static const std::regex kSending(R"(\bsending PFC pause\b|\bPFC (pause )?storm (detected|prevention)|\bpause storm detected)",
+                                   std::regex::icase);
+  static const std::regex kStormCount(R"((?:\b|_)tx_pause_storm_(warning|error)_events\b(?:\{[^}]*\})?["]?\s*[:=]?\s*([0-9]+))");
+  if (std::regex_search(line, kSending)) return true;
+  std::smatch m;
+  return std::regex_search(line, m, kStormCount) && m[2].str().find_first_not_of('0') != std::string::npos;
+}
+
+std::string EthtoolStatsInterface(const std::string& line) {
+  if (line.find("ethtool") == std::string::npos) return "";
+  static const std::regex kCmd(R"(\bethtool\s+(?:-S|--statistics)\s+([A-Za-z][\w.-]*))");
+  std::smatch m;
+  return std::regex_search(line, m, kCmd) ? m[1].str() : "";
+}
+
 }  // namespace vigil

@@ -35,6 +35,18 @@ struct LinkLocalGidReading {
 };
 LinkLocalGidReading ReadLinkLocalGidErrors(const std::vector<std::string>& lines);
 
+// A NIC's own statement that it SENDS PFC pause frames (PLC15): mlx5's "Device stall detected:
+// sending PFC pause" / its pause-storm prevention ("PFC storm detected", "pause storm"), or an
+// ethtool / node_exporter line whose `tx_pause_storm_warning_events` / `tx_pause_storm_error_events`
+// counter is above zero. The sender of a pause storm is the culprit; its peers only receive pause
+// (`rx_*pause*`) and their transfers stall. A receive counter, a zero storm count or a TX timeout
+// alone (any stuck queue) is not such a statement.
+bool StatesPauseSender(const std::string& line);
+
+// The interface an `ethtool -S IFACE` (`--statistics`) command line asks about, "" if none: the NIC
+// a pasted counter table below it belongs to.
+std::string EthtoolStatsInterface(const std::string& line);
+
 }  // namespace vigil
 
 #endif  // VIGIL_AGENTS_TRANSPORT_LINE_H_
