@@ -86,6 +86,7 @@
 #include "knowledge/incident_source.h"
 #include "knowledge/literal_prefilter.h"
 #include "probes/catalog.h"
+#include "probes/gpu/gpu_share.h"
 
 namespace vigil {
 namespace {
@@ -6481,10 +6482,7 @@ namespace {
 // tell: an older driver) keep a result's usual meaning. Any status (ForeignComputeBeside); a
 // failure: MeasuredBesideForeignCompute.
 bool ForeignComputeBeside(const ProbeResult& r) {
-  static const std::set<std::string> kThroughput = {
-      "gpu.gemm",       "gpu.hbm_bandwidth",  "gpu.pcie_bandwidth", "gpu.kernel_launch", "nccl.allreduce",
-      "nccl.allgather", "nccl.reducescatter", "nccl.alltoall",      "nccl.sendrecv",     "nccl.p2p_matrix"};
-  if (!kThroughput.count(r.probe) || !r.details.is_object() || !r.details.contains("gpu_sharing")) return false;
+  if (!gpu_share::IsThroughputProbe(r.probe) || !r.details.is_object() || !r.details.contains("gpu_sharing")) return false;
   const Json& share = r.details.at("gpu_sharing");
   if (!share.is_object() || !share.contains("foreign_busy")) return false;
   const Json& busy = share.at("foreign_busy");

@@ -4,6 +4,8 @@
 // gpu.kernel_launch: a 2,433 us round trip; another process's launches beside a TF32 GEMM).
 #include "probes/gpu/gpu_share.h"
 
+#include "probes/catalog.h"
+
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -196,6 +198,24 @@ TEST_CASE("gpu sharing: ProcComm reads this process's name and nothing for a pid
   CHECK(!self->empty());
   CHECK(self->find('\n') == std::string::npos);
   CHECK_FALSE(gs::ProcComm(4194305).has_value());  // above pid_max's largest value (2^22)
+}
+
+TEST_CASE("gpu sharing: one list of throughput probes for vigil-probe and the reasoner") {
+  // Every probe of the catalog that measures a rate or a latency against a baseline is in the list
+  // (a probe left out would be measured beside a hog with no gpu_sharing, and its fail read as a GPU
+  // fault); the health, inventory, log and correctness probes are not.
+  size_t listed = 0;
+  for (const ProbeSpec& p : ProbeCatalog()) {
+    const bool throughput = p.name == "gpu.gemm" || p.name == "gpu.hbm_bandwidth" || p.name == "gpu.pcie_bandwidth" ||
+                            p.name == "gpu.kernel_launch" || p.name.rfind("nccl.", 0) == 0;
+    const std::string name(p.name);
+    CAPTURE(name);
+    CHECK(gs::IsThroughputProbe(p.name) == throughput);
+    listed += gs::IsThroughputProbe(p.name);
+  }
+  CHECK(listed == 10);  // every name in the list is a probe of the catalog (none misspelt)
+  CHECK_FALSE(gs::IsThroughputProbe("gpu.gem"));
+  CHECK_FALSE(gs::IsThroughputProbe(""));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 namespace vigil::gpu_share {
@@ -171,6 +172,13 @@ GpuShareVerdict JudgeGpuShare(const std::vector<GpuShareSample>& samples, unsign
                              "and the second before it; device utilization before and after"}};
   if (!clause.empty()) out.clause = clause + " (details.gpu_sharing)";
   return out;
+}
+
+bool IsThroughputProbe(std::string_view probe) {
+  static constexpr std::string_view kThroughputProbes[] = {
+      "gpu.gemm",       "gpu.hbm_bandwidth",  "gpu.pcie_bandwidth", "gpu.kernel_launch", "nccl.allreduce",
+      "nccl.allgather", "nccl.reducescatter", "nccl.alltoall",      "nccl.sendrecv",     "nccl.p2p_matrix"};
+  return std::find(std::begin(kThroughputProbes), std::end(kThroughputProbes), probe) != std::end(kThroughputProbes);
 }
 
 std::optional<std::string> ProcComm(unsigned pid) {

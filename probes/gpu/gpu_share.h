@@ -4,7 +4,7 @@
 // nvmlDeviceGetUtilizationRates; vigil_probe.cc takes them). A `gpu.gemm` 7% under its baseline or
 // a 2,433 us kernel-launch round trip measured beside another process's GEMM is contention, not a
 // degraded GPU: the result says so in `details.gpu_sharing` and its reason, and the reasoner reads
-// it that way (agents/builtin_reasoner.cc, ForeignComputeOnGpu).
+// it that way (agents/builtin_reasoner.cc, ForeignComputeBeside / MeasuredBesideForeignCompute).
 //
 // Compiled into `vigil-probe` (probes/gpu/, no project library) and into vigil_probes
 // (probes/CMakeLists.txt), so that the CPU build tests the judging (probes/gpu_share_test.cc).
@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil::gpu_share {
@@ -67,6 +68,11 @@ struct GpuShareVerdict {
 // is this process: the count says so).
 GpuShareVerdict JudgeGpuShare(const std::vector<GpuShareSample>& samples, unsigned own_pid,
                               const std::function<std::optional<std::string>(unsigned)>& comm);
+
+// The probes whose figures other compute on the GPU lowers (throughput and latency, judged against
+// baselines): vigil-probe samples NVML around these, and the reasoner reads `gpu_sharing` on these
+// only. One list for both (before: a copy in vigil_probe.cc and one in builtin_reasoner.cc).
+bool IsThroughputProbe(std::string_view probe);
 
 // /proc/PID/comm without its newline; nullopt when unreadable.
 std::optional<std::string> ProcComm(unsigned pid);

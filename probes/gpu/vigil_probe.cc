@@ -189,21 +189,12 @@ void AddWorst(Result& r, const std::string& name, const std::vector<std::pair<in
   r.metrics[name] = worst;
 }
 
-// Probes whose figures other compute on the GPU lowers: judged against baselines, and sampled for
-// other processes' compute around the measurement (gpu_share.h).
-bool IsThroughputProbe(const std::string& probe) {
-  static const std::set<std::string> kThroughputProbes = {
-      "gpu.gemm",       "gpu.hbm_bandwidth",  "gpu.pcie_bandwidth", "gpu.kernel_launch", "nccl.allreduce",
-      "nccl.allgather", "nccl.reducescatter", "nccl.alltoall",      "nccl.sendrecv",     "nccl.p2p_matrix"};
-  return kThroughputProbes.count(probe) > 0;
-}
-
 void Judge(const Context& ctx, Result& r) {
   const json& rules = ctx.Rules(r.probe);
   pm::Judgement j = pm::JudgeMetrics(rules, r.metrics, ctx.tolerance);
   for (auto& [k, v] : j.thresholds) r.thresholds[k] = v;
   for (auto& f : j.failures) r.failures.push_back(f);
-  if (!j.judged && r.failures.empty() && r.status == "pass" && IsThroughputProbe(r.probe)) {
+  if (!j.judged && r.failures.empty() && r.status == "pass" && gs::IsThroughputProbe(r.probe)) {
     r.reason = "measured only: no baseline for " + r.probe + " on " +
                (ctx.gpu_names.empty() ? std::string("?") : ctx.gpu_names[0]) +
                " in the thresholds file(s), so throughput was not judged";
@@ -1858,7 +1849,7 @@ int Main(int argc, char** argv) {
       auto cv = std::make_shared<std::condition_variable>();
       // Throughput probes: which other processes computed on the GPU while this one measured.
       std::optional<ShareWindow> share;
-      if (IsThroughputProbe(def.name) && no_gpu.empty()) share = BeginShare(ctx);
+      if (gs::IsThroughputProbe(def.name) && no_gpu.empty()) share = BeginShare(ctx);
       double t0 = Now();
       std::thread worker([&ctx, &def, shared, done, mu, cv, deadline] {
         try {
