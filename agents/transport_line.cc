@@ -8,8 +8,8 @@ namespace vigil {
 bool IsNetworkTransportLine(const std::string& line) {
   if (line.find("NET/") == std::string::npos && line.find("fi_") == std::string::npos &&
       line.find("libfabric") == std::string::npos && line.find("UCX") == std::string::npos &&
-      line.find("uc") == std::string::npos)
-    return false;  // no transport's word: no regex run on most lines
+      line.find("ucp_") == std::string::npos && line.find("uct_") == std::string::npos)
+    return false;  // none of the literals the regex needs: no regex run on most lines
   static const std::regex kTransport(
       R"(\bNET/(IB|OFI|Socket|GPUDirectTCPX\w*|FasTrak\w*|AWS Libfabric|Libfabric)\b|\blibfabric:|)"
       R"(\bfi_(cq_readerr|cq_read|cq_sread|eq_readerr|eq_read|send|recv|write|read|tsend|trecv|inject|av_insert|getinfo|fabric|domain|endpoint|enable)\b|)"
