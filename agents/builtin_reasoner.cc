@@ -11146,18 +11146,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           }
           return false;
         };
-        const std::vector<bool> rec = RecoveredSightings(at, rec_at, ends, kNoTime);
+        const std::vector<std::vector<size_t>> rec = RecoveriesEnding(at, rec_at, ends, kNoTime);
         bool all = !ms.empty();
         for (size_t k = 0; k < ms.size(); ++k) {
-          if (!rec[k]) {
+          if (rec[k].empty()) {
             all = false;
             continue;
           }
           recovered_lines.insert({cat, ms[k]->line_index});
-          for (size_t r = 0; r < recoveries.size(); ++r) {
-            const bool itself = at[k].log == rec_at[r].log && at[k].line == rec_at[r].line;
-            if ((itself || WrittenAfter(at[k], rec_at[r], kNoTime)) && ends(k, r)) ended_by[cat].insert(r);
-          }
+          ended_by[cat].insert(rec[k].begin(), rec[k].end());
         }
         if (all) all_recovered.insert(cat);
       }

@@ -89,6 +89,11 @@ TEST_CASE("plc13: RecoveredSightings - a recovery after a sighting of its place;
   // One time, two logs: not after.
   CHECK_FALSE(WrittenAfter({20, 0, 1}, {20, 1, 0}, kNo));
   CHECK(WrittenAfter({20, 0, 1}, {20, 0, 2}, kNo));
+  // Every recovery that ends a sighting, in order (the reasoner's "ended by"); the place test per pair.
+  const std::vector<LineAt> two = {{20, 1, 0}, {25, 1, 3}, {40, 1, 9}};
+  CHECK(RecoveriesEnding(s, two, any, kNo) == std::vector<std::vector<size_t>>{{0, 1, 2}, {2}});
+  CHECK(RecoveriesEnding(s, two, [](size_t, size_t r) { return r != 1; }, kNo) ==
+        std::vector<std::vector<size_t>>{{0, 2}, {2}});
 }
 
 const std::vector<std::string> kWatchdog = {

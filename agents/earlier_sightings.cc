@@ -76,15 +76,25 @@ bool WrittenAfter(const LineAt& earlier, const LineAt& later, int64_t no_time) {
   return later.log == earlier.log && later.line > earlier.line;
 }
 
-std::vector<bool> RecoveredSightings(const std::vector<LineAt>& sightings, const std::vector<LineAt>& recoveries,
-                                     const std::function<bool(size_t sighting, size_t recovery)>& ends, int64_t no_time) {
-  std::vector<bool> out(sightings.size(), false);
+std::vector<std::vector<size_t>> RecoveriesEnding(const std::vector<LineAt>& sightings,
+                                                  const std::vector<LineAt>& recoveries,
+                                                  const std::function<bool(size_t sighting, size_t recovery)>& ends,
+                                                  int64_t no_time) {
+  std::vector<std::vector<size_t>> out(sightings.size());
   for (size_t s = 0; s < sightings.size(); ++s) {
-    for (size_t r = 0; r < recoveries.size() && !out[s]; ++r) {
+    for (size_t r = 0; r < recoveries.size(); ++r) {
       const bool itself = sightings[s].log == recoveries[r].log && sightings[s].line == recoveries[r].line;
-      if ((itself || WrittenAfter(sightings[s], recoveries[r], no_time)) && ends(s, r)) out[s] = true;
+      if ((itself || WrittenAfter(sightings[s], recoveries[r], no_time)) && ends(s, r)) out[s].push_back(r);
     }
   }
+  return out;
+}
+
+std::vector<bool> RecoveredSightings(const std::vector<LineAt>& sightings, const std::vector<LineAt>& recoveries,
+                                     const std::function<bool(size_t sighting, size_t recovery)>& ends, int64_t no_time) {
+  const std::vector<std::vector<size_t>> by = RecoveriesEnding(sightings, recoveries, ends, no_time);
+  std::vector<bool> out(by.size());
+  for (size_t s = 0; s < by.size(); ++s) out[s] = !by[s].empty();
   return out;
 }
 

@@ -48,5 +48,11 @@ bool WrittenAfter(const LineAt& earlier, const LineAt& later, int64_t no_time);
 // is not: each sighting is judged by the recovery lines after it.
 std::vector<bool> RecoveredSightings(const std::vector<LineAt>& sightings, const std::vector<LineAt>& recoveries,
                                      const std::function<bool(size_t sighting, size_t recovery)>& ends, int64_t no_time);
+// The same reading, with every recovery that ends each sighting (indexes into `recoveries`, in
+// order; empty: not recovered). RecoveredSightings is `!RecoveriesEnding(...)[s].empty()`.
+std::vector<std::vector<size_t>> RecoveriesEnding(const std::vector<LineAt>& sightings,
+                                                  const std::vector<LineAt>& recoveries,
+                                                  const std::function<bool(size_t sighting, size_t recovery)>& ends,
+                                                  int64_t no_time);
 
 }  // namespace vigil
