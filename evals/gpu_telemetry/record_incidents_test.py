@@ -3,7 +3,9 @@
 Run by tests/gpu_telemetry_plan_test.sh (ctest e2e_gpu_telemetry_plan_test) or directly:
   python3 evals/gpu_telemetry/record_incidents_test.py
 """
+import contextlib
 import importlib.util
+import io
 import math
 import os
 import sys
@@ -324,6 +326,241 @@ class Plan3Rows(unittest.TestCase):
             "%.3f,grad_norm,nan,1,h200-ddp,node-0,,," % (1000.0 + nan[1] + 2),
             "%.3f,step_time_ms,38.5,0,h200-ddp,node-0,0,," % (1000.0 + nan[1] + 2),
             "1010.000,DCGM_FI_DEV_FB_USED,9789.94,0,,,,node-0,0"])
+
+
+
+# ---- the emitted schedule, torch-free: plans 1-4's tables and plans 3-4's trainers on a fake clock ----
+
+def schedule(plan, time_scale=1.0):
+    """Everything a plan fixes, as plain data: its tables, and at every 0.25 s of the run which
+    incidents and normal events are on, the LR (plan 4) and the label of each expected series."""
+    m = load(plan, time_scale)
+    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS}.get(plan, 480) * time_scale
+    series = sorted({s for f in m.FAULTS for s, _ in f[3]})
+    at = []
+    for i in range(int(seconds * 4) + 1):
+        rel = i / 4.0
+        row = [rel, [f[0] for f in m.fault_at(rel)], [e[0] for e in m.normal_at(rel)]]
+        if plan == 4:
+            row.append(round(m.lr_at(rel), 12))
+        row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
+                    if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
+        at.append(row)
+    return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
+            "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan == 4 else None, "at": at}
+
+
+def digest(obj):
+    import hashlib
+    import json
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class FakeTensor:
+    """Just enough of a torch tensor for trainer3 / trainer4: every operation gives a tensor,
+    `.item()` a deterministic number (a counter) and advances the fake clock by 1 ms."""
+
+    def __init__(self, torch):
+        self._torch = torch
+
+    def _new(self, *_, **__):
+        return FakeTensor(self._torch)
+
+    __matmul__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __add__ = __radd__ = __sub__ = _new
+    __getitem__ = reshape = view_as = float = norm = detach = to = _new
+
+    def __isub__(self, _):
+        return self
+
+    __imul__ = __isub__
+
+    def requires_grad_(self):
+        return self
+
+    def numel(self):
+        return 4
+
+    def backward(self):
+        pass
+
+    @property
+    def grad(self):
+        return FakeTensor(self._torch)
+
+    @grad.setter
+    def grad(self, _):
+        pass
+
+    def item(self):
+        t = self._torch
+        t.clock.now += 0.001
+        t.items += 1
+        return 2.0 + (t.items % 97) * 1e-3
+
+
+class FakeClock:
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+    def sleep(self, s):
+        self.now += max(0.0, s)
+
+
+def fake_torch(clock, step_s=0.030):
+    """A module object standing in for torch and torch.distributed (sys.modules), on `clock`:
+    a synchronize takes `step_s`, a checkpoint is a small real file (os.replace moves it)."""
+    import contextlib
+    import json
+    import types
+    t = types.ModuleType("torch")
+    t.clock, t.items = clock, 0
+    new = lambda *a, **k: FakeTensor(t)
+    t.bfloat16 = "bf16"
+    t.randn = t.cat = t.clamp = t.isfinite = new
+    t.device = lambda *a: "dev"
+
+    class Gen:
+        def __init__(self, device=None):
+            pass
+
+        def manual_seed(self, _):
+            return self
+    t.Generator = Gen
+    t.no_grad = contextlib.nullcontext
+
+    def save(state, path):
+        with open(path, "w") as f:
+            json.dump({"step": state["step"], "n": len(state["weights"])}, f)
+
+    def load(path):
+        with open(path) as f:
+            ck = json.load(f)
+        return {"step": ck["step"], "weights": [FakeTensor(t) for _ in range(ck["n"])]}
+    t.save, t.load = save, load
+
+    class Event:
+        def __init__(self, enable_timing=False):
+            self.at = 0.0
+
+        def record(self):
+            self.at = clock.now
+
+        def elapsed_time(self, other):
+            return 27.5
+
+    def synchronize():
+        clock.now += step_s
+    t.cuda = types.SimpleNamespace(set_device=lambda *_: None, Event=Event, synchronize=synchronize,
+                                   _sleep=lambda *_: None)
+    t.nn = types.SimpleNamespace(functional=types.SimpleNamespace(mse_loss=new))
+    t.backends = types.SimpleNamespace(cuda=types.SimpleNamespace(matmul=types.SimpleNamespace()))
+    d = types.ModuleType("torch.distributed")
+    d.init_process_group = d.all_reduce = d.destroy_process_group = lambda *a, **k: None
+    t.distributed = d
+    return t, d
+
+
+def trainer_rows(plan, time_scale=1.0):
+    """The rows plan 3's or 4's trainer writes, run on a fake clock with a fake torch (30 ms steps;
+    plan 3: life 0 to its planted crash, life 1 from the restart). The csv lines, in order written."""
+    import types
+    m = load(plan, time_scale)
+    t0 = 1796000000.0
+    clock = FakeClock(t0 - 5.0)
+    torch, dist = fake_torch(clock)
+    saved = {k: sys.modules.get(k) for k in ("torch", "torch.distributed")}
+    sys.modules["torch"], sys.modules["torch.distributed"] = torch, dist
+    m.time = clock
+    real_exit = os._exit
+    with tempfile.TemporaryDirectory() as d:
+        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS}[plan] * time_scale
+        args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
+        ckpt = os.path.join(d, "ckpt.pt")
+
+        class Crashed(Exception):
+            pass
+
+        def crash(code):
+            raise Crashed(code)
+        try:
+            os._exit = crash
+            with contextlib.redirect_stdout(io.StringIO()):  # the trainers' progress lines
+                run_trainer(m, plan, args, t0, ckpt, clock, time_scale, Crashed)
+        finally:
+            os._exit = real_exit
+            for k, v in saved.items():
+                if v is None:
+                    sys.modules.pop(k, None)
+                else:
+                    sys.modules[k] = v
+        lines = []
+        for name in sorted(os.listdir(d)):
+            if name.startswith("part-"):
+                with open(os.path.join(d, name)) as f:
+                    lines += f.read().splitlines()
+    return lines
+
+
+def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
+    if plan == 3:
+        with self_raises(crashed):
+            m.trainer3(args, t0, ckpt, 0)
+        clock.now = t0 + (360 + m.PLAN3_STRENGTH["restart_after_s"]) * time_scale
+        m.trainer3(args, t0, ckpt, 1)
+    else:
+        m.trainer4(args, t0, ckpt, sorted(os.sched_getaffinity(0))[0])
+
+
+class self_raises:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, typ, val, tb):
+        if typ is None:
+            raise AssertionError("expected %s" % self.exc.__name__)
+        return issubclass(typ, self.exc)
+
+
+# Digests of the schedules and of the fake trainers' rows, taken with the recorder of 537cb9ed
+# (before plans 3 and 4 shared their step loop, D1 of `duplicates`): a refactor must leave them
+# as they are. A deliberate change of a plan changes them: say why where the digest is updated.
+SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed"}
+ROW_DIGESTS = {3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d"}
+
+
+class SchedulesUnchanged(unittest.TestCase):
+    def test_plans_1_to_4_schedules(self):
+        for plan in (1, 2, 3, 4):
+            self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
+
+    def test_plans_3_and_4_trainers_write_the_same_rows(self):
+        for plan in (3, 4):
+            self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
+
+    def test_fake_trainer_rows_look_like_the_recording(self):
+        # the fake is worth its digest only if it runs the planned events: plan 4's rows stop at
+        # the job end (392 s), the stale seconds repeat one second's values, plan 3's have the gap
+        # of the crash; every row a trainer series at a whole second after t0
+        t0 = 1796000000.0
+        for plan, stop, gap in ((3, 490, (361, 380)), (4, 392, None)):
+            rows = [r.split(",") for r in trainer_rows(plan)]
+            secs = sorted({round(float(r[0]) - t0) for r in rows})
+            self.assertTrue(all(abs(float(r[0]) - t0 - round(float(r[0]) - t0)) < 1e-3 for r in rows))
+            self.assertLessEqual(secs[-1], stop, plan)
+            self.assertGreaterEqual(secs[-1], stop - 2, plan)
+            if gap:
+                self.assertFalse([s for s in secs if gap[0] < s <= gap[1]], plan)
+        rows4 = [r.split(",") for r in trainer_rows(4)]
+        loss = [r[2] for r in rows4 if r[1] == "train_loss" and 321 <= float(r[0]) - t0 <= 345]
+        self.assertEqual(len(set(loss)), 1, loss[:3])
+        self.assertGreaterEqual(len(loss), 24)
 
 
 if __name__ == "__main__":
