@@ -39,6 +39,7 @@ Usage (on the GPU machine):
   (plan 4's smoke run: --plan 4 --time-scale 0.25 --seconds 105)
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -232,21 +233,17 @@ def apply_plan(plan, time_scale=1.0):
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
-    elif plan == 3:
+    elif plan in (3, 4):
+        # the tables, and the one strength that is a time (scaled with the rest)
+        faults, normal, strength, timed = ((PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, "restart_after_s")
+                                           if plan == 3 else
+                                           (PLAN4_FAULTS, PLAN4_NORMAL, PLAN4_STRENGTH, "lr_period_s"))
         k = time_scale
-        FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in PLAN3_FAULTS]
-        NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in PLAN3_NORMAL]
+        FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
+        NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
         STRENGTH.clear()
-        STRENGTH.update(PLAN3_STRENGTH)
-        STRENGTH["restart_after_s"] = PLAN3_STRENGTH["restart_after_s"] * k
-        NORMAL_END = 240 * k
-    elif plan == 4:
-        k = time_scale
-        FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in PLAN4_FAULTS]
-        NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in PLAN4_NORMAL]
-        STRENGTH.clear()
-        STRENGTH.update(PLAN4_STRENGTH)
-        STRENGTH["lr_period_s"] = PLAN4_STRENGTH["lr_period_s"] * k
+        STRENGTH.update(strength)
+        STRENGTH[timed] = strength[timed] * k
         NORMAL_END = 240 * k
 
 
@@ -465,6 +462,103 @@ def add_step(acc, step_ms, ev, loss, gnorm):
     acc.setdefault("gnorms", []).append(gnorm.item())
 
 
+STEP_RANK_SERIES = ("step_time_ms", "compute_ms", "allreduce_ms")  # per rank; the others per job
+
+
+class SecondBuckets:
+    """Plans 3 and 4: the trainer's steps in one-second buckets (the second `floor(end - t0)` a
+    step ended in). A bucket's rows (bucket_rows) are written at t0 + its second + 1 s once a step
+    ends in a later second; the warm-up before t0 is not written, nor is the last bucket (it holds
+    only the steps before the end). `last_rows` / `last_sec`: the last second written (what a
+    stale exporter serves again, `write`)."""
+
+    def __init__(self, out, t0):
+        self.out, self.t0 = out, t0
+        self.bucket, self.acc = None, {}
+        self.last_rows, self.last_sec = None, None
+
+    def add(self, end, step_ms, ev, loss, gnorm):
+        sec = math.floor(end - self.t0)
+        if self.bucket is not None and sec != self.bucket:
+            self.flush(self.bucket)
+            self.acc = {}
+        self.bucket = sec
+        add_step(self.acc, step_ms, ev, loss, gnorm)
+
+    def flush(self, sec):
+        if not self.acc.get("steps") or sec < 0:  # warm-up before t0 is not recorded
+            return
+        rows = bucket_rows(self.acc, TOKENS)
+        self.write(sec, rows)
+        self.last_rows, self.last_sec = rows, sec
+
+    def write(self, sec, rows):
+        for series, value in rows:
+            self.out.row(self.t0 + sec + 1.0, series, value, rank=0 if series in STEP_RANK_SERIES else None)
+
+    def drop(self):
+        """The second in progress is lost (its steps are in no row)."""
+        self.bucket, self.acc = None, {}
+
+
+def start_trainer(args, t0, port, part, seed_offset=0):
+    """Plans 3 and 4: the trainer's process group (world size 1) on GPU 0, its csv part file, the
+    model (weights, teacher), the data generator and the held-out eval batch."""
+    import types
+    import torch
+    import torch.distributed as dist
+    torch.cuda.set_device(0)
+    dev = torch.device("cuda", 0)
+    # world size 1: the all-reduce is a real NCCL call that waits for no one
+    dist.init_process_group("nccl", init_method="tcp://127.0.0.1:%d" % port, rank=0, world_size=1)
+    out = CsvOut(os.path.join(args.out, part), t0)
+    gen = torch.Generator(device=dev).manual_seed(1234)
+    weights = [(torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16)
+                / HIDDEN ** 0.5).requires_grad_() for _ in range(LAYERS)]
+    teacher = torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16) / HIDDEN ** 0.5
+    return types.SimpleNamespace(torch=torch, dist=dist, dev=dev, out=out, weights=weights, teacher=teacher,
+                                 seed_offset=seed_offset)
+
+
+def eval_batch(tr):
+    """The trainer's data generator and held-out batch (after any checkpoint is loaded)."""
+    torch, dev = tr.torch, tr.dev
+    tr.data_gen = torch.Generator(device=dev).manual_seed(99 + tr.seed_offset)
+    eval_gen = torch.Generator(device=dev).manual_seed(7)
+    tr.x_eval = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=eval_gen)
+    tr.y_eval = tr.x_eval @ tr.teacher
+
+
+def forward_backward(torch, weights, x, y, ev, fp32=False):
+    """Plans 3 and 4: the forward and backward pass of one step (CUDA events 0-1 around it, 2 after
+    the gradients are flattened); fp32 (plan 4's precision_fallback): FP32 activations and weight
+    copies. Returns the loss and the flat gradients."""
+    ev[0].record()
+    if fp32:  # the config change: no BF16, FP32 activations and weight copies (TF32 matmuls)
+        h = x.float()
+        for w in weights:
+            h = h @ w.float()
+        loss = torch.nn.functional.mse_loss(h, y.float())
+    else:
+        h = x
+        for w in weights:
+            h = h @ w
+        loss = torch.nn.functional.mse_loss(h.float(), y.float())
+    loss.backward()
+    ev[1].record()
+    flat = torch.cat([w.grad.reshape(-1) for w in weights])
+    ev[2].record()
+    return loss, flat
+
+
+def all_reduce(torch, dist, flat, loss, ev):
+    """The gradients' all-reduce (CUDA event 3 after it), their norm and whether the step was finite."""
+    dist.all_reduce(flat)
+    ev[3].record()
+    gnorm = flat.float().norm()
+    return gnorm, bool(torch.isfinite(gnorm).item()) and math.isfinite(loss.item())
+
+
 def neighbour(t0, start, end, n):
     """noisy_neighbour: another process on GPU 0 running GEMMs from t0 + start to t0 + end. Its
     CUDA context is made at the start (torch is imported before), so its memory appears then."""
@@ -484,18 +578,8 @@ def trainer3(args, t0, ckpt_path, life):
     apply_plan(args.plan, args.time_scale)
     os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
                       TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
-    import torch
-    import torch.distributed as dist
-    torch.cuda.set_device(0)
-    dev = torch.device("cuda", 0)
-    # world size 1: the all-reduce is a real NCCL call that waits for no one
-    dist.init_process_group("nccl", init_method="tcp://127.0.0.1:%d" % (args.port + life),
-                            rank=0, world_size=1)
-    out = CsvOut(os.path.join(args.out, "part-trainer%d.csv" % life), t0)
-    gen = torch.Generator(device=dev).manual_seed(1234)
-    weights = [(torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16)
-                / HIDDEN ** 0.5).requires_grad_() for _ in range(LAYERS)]
-    teacher = torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16) / HIDDEN ** 0.5
+    tr = start_trainer(args, t0, args.port + life, "part-trainer%d.csv" % life, seed_offset=life)
+    torch, dist, dev, out, weights = tr.torch, tr.dist, tr.dev, tr.out, tr.weights
     step = 0
     if life > 0:
         if not os.path.exists(ckpt_path):
@@ -505,24 +589,14 @@ def trainer3(args, t0, ckpt_path, life):
         step = ck["step"]
         print("trainer life %d: resumed from the checkpoint of step %d at t0 + %.1f s"
               % (life, step, time.time() - t0), flush=True)
-    data_gen = torch.Generator(device=dev).manual_seed(99 + life)
-    eval_gen = torch.Generator(device=dev).manual_seed(7)
-    x_eval = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=eval_gen)
-    y_eval = x_eval @ teacher
+    eval_batch(tr)
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
     lr = 0.05
     crash_at = [f[1] for f in FAULTS if f[0] == "crash_restart"]
     ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
     done_events = set()
     hung = False
-    bucket = None
-    acc = {}
-
-    def flush(sec):
-        if not acc.get("steps") or sec < 0:  # warm-up before t0 is not recorded
-            return
-        t = t0 + sec + 1.0
-        for series, value in bucket_rows(acc, TOKENS):
-            out.row(t, series, value, rank=0 if series in ("step_time_ms", "compute_ms", "allreduce_ms") else None)
+    buckets = SecondBuckets(out, t0)
 
     prev_end = time.time()
     while True:
@@ -553,15 +627,7 @@ def trainer3(args, t0, ckpt_path, life):
             scale = STRENGTH["overflow_scale"]
         x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen) * scale
         y = x @ teacher
-        ev[0].record()
-        h = x
-        for w in weights:
-            h = h @ w
-        loss = torch.nn.functional.mse_loss(h.float(), y.float())
-        loss.backward()
-        ev[1].record()
-        flat = torch.cat([w.grad.reshape(-1) for w in weights])
-        ev[2].record()
+        loss, flat = forward_backward(torch, weights, x, y, ev)
         if "hang" in active and not hung:
             hung = True
             hang_end = t0 + active["hang"][2]
@@ -570,43 +636,52 @@ def trainer3(args, t0, ckpt_path, life):
             while time.time() < hang_end:
                 torch.cuda._sleep(cycles)
                 torch.cuda.synchronize()
-        dist.all_reduce(flat)
-        ev[3].record()
-        gnorm = flat.float().norm()
-        finite = bool(torch.isfinite(gnorm).item()) and math.isfinite(loss.item())
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
         sgd_update(torch, weights, flat, gnorm, lr, finite)
         torch.cuda.synchronize()
         end = time.time()
-        sec = math.floor(end - t0)
-        if bucket is not None and sec != bucket:
-            flush(bucket)
-            acc = {}
-        bucket = sec
-        add_step(acc, (end - prev_end) * 1000.0, ev, loss, gnorm)
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
     dist.destroy_process_group()
     print("trainer life %d: %d steps" % (life, step), flush=True)
 
 
-def run_plan3(args, t0):
-    """Plan 3's parent: samples GPU 0 through NVML, runs the trainer (and restarts it after the
-    planted crash) and the noisy neighbour. Raises on any failure other than the planted crash;
-    the rows written so far stay in the part files (main merges them either way)."""
+@contextlib.contextmanager
+def one_gpu_parent(args, t0):
+    """Plans 3 and 4's parent around its children: samples GPU 0 through NVML (part-nvml.csv) and
+    gives (the spawn context, the checkpoint path, the list to put each child process in); on the
+    way out, also on an error, ends the children still alive, stops the sampler and removes the
+    checkpoint folder."""
     import multiprocessing
     import shutil
     import tempfile
     ctx = multiprocessing.get_context("spawn")
     ckpt_dir = tempfile.mkdtemp(prefix="vigil-ckpt-")  # not under --out: 768 MiB a checkpoint
-    ckpt_path = os.path.join(ckpt_dir, "ckpt.pt")
     stop = threading.Event()
     sampler = threading.Thread(target=sample_gpus, args=(
         CsvOut(os.path.join(args.out, "part-nvml.csv"), t0), stop, 1), daemon=True)
     sampler.start()
-    crash = [f for f in FAULTS if f[0] == "crash_restart"]
-    noisy = [f for f in FAULTS if f[0] == "noisy_neighbour"]
     procs = []
     try:
+        yield ctx, os.path.join(ckpt_dir, "ckpt.pt"), procs
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=10)
+        stop.set()
+        sampler.join(timeout=5)
+        shutil.rmtree(ckpt_dir, ignore_errors=True)
+
+
+def run_plan3(args, t0):
+    """Plan 3's parent: samples GPU 0 through NVML, runs the trainer (and restarts it after the
+    planted crash) and the noisy neighbour. Raises on any failure other than the planted crash;
+    the rows written so far stay in the part files (main merges them either way)."""
+    crash = [f for f in FAULTS if f[0] == "crash_restart"]
+    noisy = [f for f in FAULTS if f[0] == "noisy_neighbour"]
+    with one_gpu_parent(args, t0) as (ctx, ckpt_path, procs):
         life = 0
         trainer = ctx.Process(target=trainer3, args=(args, t0, ckpt_path, 0), name="trainer0")
         trainer.start()
@@ -645,14 +720,6 @@ def run_plan3(args, t0):
             nb.join(timeout=30)
             if nb.exitcode != 0:
                 raise RuntimeError("the noisy neighbour failed: exit code %s" % nb.exitcode)
-    finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=10)
-        stop.set()
-        sampler.join(timeout=5)
-        shutil.rmtree(ckpt_dir, ignore_errors=True)
 
 
 # ---- plan 4: one GPU, the trainer pinned to one core, a CPU hog, a stale exporter ----
@@ -719,44 +786,21 @@ def trainer4(args, t0, ckpt_path, core):
     os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
                       TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
     import torch
-    import torch.distributed as dist
     try:  # precision_fallback's FP32 runs on TF32 tensor cores (the older switch, then the newer)
         torch.backends.cuda.matmul.allow_tf32 = True
     except Exception:  # a torch without `allow_tf32`
         torch.backends.cuda.matmul.fp32_precision = "tf32"
-    torch.cuda.set_device(0)
-    dev = torch.device("cuda", 0)
-    dist.init_process_group("nccl", init_method="tcp://127.0.0.1:%d" % args.port, rank=0, world_size=1)
-    out = CsvOut(os.path.join(args.out, "part-trainer0.csv"), t0)
-    gen = torch.Generator(device=dev).manual_seed(1234)
-    weights = [(torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16)
-                / HIDDEN ** 0.5).requires_grad_() for _ in range(LAYERS)]
-    teacher = torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16) / HIDDEN ** 0.5
-    data_gen = torch.Generator(device=dev).manual_seed(99)
-    eval_gen = torch.Generator(device=dev).manual_seed(7)
-    x_eval = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=eval_gen)
-    y_eval = x_eval @ teacher
+    tr = start_trainer(args, t0, args.port, "part-trainer0.csv")
+    dist, dev, weights = tr.dist, tr.dev, tr.weights
+    eval_batch(tr)
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
     end_at = job_end_at()
     stop_at = args.seconds if end_at is None else min(args.seconds, end_at)
     ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
     done = set()  # normal events and incidents already begun (each happens once)
-    bucket = None
-    acc = {}
-    last = {"rows": None, "sec": None}  # the last second written: what a stale exporter serves
+    buckets = SecondBuckets(tr.out, t0)  # its last second written: what a stale exporter serves
     step = 0
     exploding = None
-
-    def flush(sec):
-        if not acc.get("steps") or sec < 0:  # warm-up before t0 is not recorded
-            return
-        rows = bucket_rows(acc, TOKENS)
-        write(sec, rows)
-        last["rows"], last["sec"] = rows, sec
-
-    def write(sec, rows):
-        for series, value in rows:
-            out.row(t0 + sec + 1.0, series, value,
-                    rank=0 if series in ("step_time_ms", "compute_ms", "allreduce_ms") else None)
 
     prev_end = time.time()
     while True:
@@ -781,10 +825,9 @@ def trainer4(args, t0, ckpt_path, core):
             # (written at the previous step's end), and this partial one's few steps are lost (a
             # partial second written now would read a few steps' tokens/s: a drop no stale
             # exporter shows). Its steps are not in any row.
-            acc = {}
-            bucket = None
+            buckets.drop()
             print("trainer: planted livelock at t0 + %.1f s (the exporter repeats the second %s)"
-                  % (rel, last["sec"]), flush=True)
+                  % (rel, buckets.last_sec), flush=True)
             served = 0
             with torch.no_grad():
                 while time.time() < t0 + f[2]:
@@ -793,9 +836,9 @@ def trainer4(args, t0, ckpt_path, core):
                         h = h @ w
                     torch.cuda.synchronize()
                     now_sec = math.floor(time.time() - t0)
-                    while last["rows"] is not None and last["sec"] + 1 < now_sec:
-                        last["sec"] += 1  # a second that has passed: the exporter serves it again
-                        write(last["sec"], last["rows"])
+                    while buckets.last_rows is not None and buckets.last_sec + 1 < now_sec:
+                        buckets.last_sec += 1  # a second that has passed: the exporter serves it again
+                        buckets.write(buckets.last_sec, buckets.last_rows)
                         served += 1
             print("trainer: livelock over at t0 + %.1f s, %d stale seconds served"
                   % (time.time() - t0, served), flush=True)
@@ -814,25 +857,8 @@ def trainer4(args, t0, ckpt_path, core):
         fp32 = "precision_fallback" in active
         x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
         y = x @ teacher
-        ev[0].record()
-        if fp32:  # the config change: no BF16, FP32 activations and weight copies (TF32 matmuls)
-            h = x.float()
-            for w in weights:
-                h = h @ w.float()
-            loss = torch.nn.functional.mse_loss(h, y.float())
-        else:
-            h = x
-            for w in weights:
-                h = h @ w
-            loss = torch.nn.functional.mse_loss(h.float(), y.float())
-        loss.backward()
-        ev[1].record()
-        flat = torch.cat([w.grad.reshape(-1) for w in weights])
-        ev[2].record()
-        dist.all_reduce(flat)
-        ev[3].record()
-        gnorm = flat.float().norm()
-        finite = bool(torch.isfinite(gnorm).item()) and math.isfinite(loss.item())
+        loss, flat = forward_backward(torch, weights, x, y, ev, fp32)
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
         end = time.time()
         lr = lr_at(rel)
         grow = 1.0
@@ -841,12 +867,7 @@ def trainer4(args, t0, ckpt_path, core):
         sgd_update(torch, weights, flat, gnorm, lr, finite, grow)
         torch.cuda.synchronize()
         end = time.time()
-        sec = math.floor(end - t0)
-        if bucket is not None and sec != bucket:
-            flush(bucket)
-            acc = {}
-        bucket = sec
-        add_step(acc, (end - prev_end) * 1000.0, ev, loss, gnorm)
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
     # the last bucket holds only the steps before the end: not written (as plans 1-3)
@@ -858,19 +879,8 @@ def run_plan4(args, t0, core):
     """Plan 4's parent: samples GPU 0 through NVML to the end of the recording, runs the trainer
     (which ends cleanly at the job_end event, exit 0) and the CPU hog. Raises on any failure of
     either; the rows written so far stay in the part files (main merges them either way)."""
-    import multiprocessing
-    import shutil
-    import tempfile
-    ctx = multiprocessing.get_context("spawn")
-    ckpt_dir = tempfile.mkdtemp(prefix="vigil-ckpt-")  # not under --out: 768 MiB a checkpoint
-    ckpt_path = os.path.join(ckpt_dir, "ckpt.pt")
-    stop = threading.Event()
-    sampler = threading.Thread(target=sample_gpus, args=(
-        CsvOut(os.path.join(args.out, "part-nvml.csv"), t0), stop, 1), daemon=True)
-    sampler.start()
     cpu = [f for f in FAULTS if f[0] == "cpu_contention"]
-    procs = []
-    try:
+    with one_gpu_parent(args, t0) as (ctx, ckpt_path, procs):
         trainer = ctx.Process(target=trainer4, args=(args, t0, ckpt_path, core), name="trainer")
         trainer.start()
         procs.append(trainer)
@@ -902,14 +912,6 @@ def run_plan4(args, t0, core):
             h.join(timeout=10)
             if h.exitcode != 0:
                 raise RuntimeError("CPU hog %s failed: exit code %s" % (h.name, h.exitcode))
-    finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=10)
-        stop.set()
-        sampler.join(timeout=5)
-        shutil.rmtree(ckpt_dir, ignore_errors=True)
 
 
 def gpu_name(plan, torch):

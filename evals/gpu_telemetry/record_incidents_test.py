@@ -533,6 +533,7 @@ class self_raises:
 # as they are. A deliberate change of a plan changes them: say why where the digest is updated.
 SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed"}
 ROW_DIGESTS = {3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d"}
+SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
@@ -543,6 +544,32 @@ class SchedulesUnchanged(unittest.TestCase):
     def test_plans_3_and_4_trainers_write_the_same_rows(self):
         for plan in (3, 4):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
+
+    def test_smoke_runs_time_scaled(self):
+        for plan in (3, 4):
+            self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
+                             SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
+
+    def test_one_gpu_parent_cleans_up_on_an_error(self):
+        # plans 3 and 4's parents share it: on an error a child still running is ended, the
+        # sampler stopped (it got the parent's stop event) and the checkpoint folder removed
+        import time
+        m = load(4)
+        stopped = []
+        m.sample_gpus = lambda out, stop, n: stopped.append(stop.wait(30))
+        with tempfile.TemporaryDirectory() as d:
+            import types
+            with self.assertRaises(RuntimeError):
+                with m.one_gpu_parent(types.SimpleNamespace(out=d), time.time()) as (ctx, ckpt, procs):
+                    child = ctx.Process(target=time.sleep, args=(30,))
+                    child.start()
+                    procs.append(child)
+                    open(ckpt, "w").close()
+                    raise RuntimeError("the trainer failed")
+            self.assertFalse(child.is_alive())
+            self.assertEqual(stopped, [True])
+            self.assertFalse(os.path.exists(os.path.dirname(ckpt)))
+            self.assertEqual(os.listdir(d), ["part-nvml.csv"])
 
     def test_fake_trainer_rows_look_like_the_recording(self):
         # the fake is worth its digest only if it runs the planned events: plan 4's rows stop at
