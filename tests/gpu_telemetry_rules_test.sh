@@ -85,7 +85,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN3.json" "$TMP/alerts3.jsonl" --grace 10 --warmup 60 \
        --require hang=GpuPowerDrop --require noisy_neighbour=ThroughputDropGauge \
        --require crash_restart=GpuUtilDrop --allow crash_restart=GpuPowerDrop,ThroughputDropGauge \
-       --require loader_drift=ThroughputDropGauge --allow loader_drift=GpuUtilDrop,GpuPowerDrop \
+       --require loader_drift=ThroughputDropGauge --allow loader_drift=GpuUtilDrop,GpuPowerDrop,GpuUnderfed \
        --require nan_loss=LossNotFinite
   "$PY" "$HERE/lib/score_incidents.py" "$RUN3.json" "$TMP/alerts3.jsonl" --grace 10 --warmup 60 | sed 's/^/  run 3: /'
   check "run 3: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts3.jsonl"
@@ -107,6 +107,10 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   sed 's/^/  run 4: /' "$TMP/score4.txt"
   check "run 4: the stale exporter caught by TrainingMetricsFrozen at +14 s" 0 '^stale_exporter .*1 alert' \
     -- bash -c 'grep -A1 "^stale_exporter" "$1" | tr "\n" " " | grep -E "^stale_exporter .*1 alert.*\+ 14\.0 s .*TrainingMetricsFrozen"' _ "$TMP/score4.txt"
+  # The CPU hog (util 99 -> 73%, throughput -21%): missed blind by every rule; GpuUnderfed (DET5,
+  # written after run 4: not blind) sees the GPU busy 15% less than usual while it still works.
+  check "run 4: the CPU hog caught by GpuUnderfed at +8 s" 0 'GpuUnderfed' \
+    -- bash -c 'grep -A1 "^cpu_contention" "$1" | tail -1 | grep -E "^ +\+ +8\.0 s "' _ "$TMP/score4.txt"
   check "run 4: the FP32 fallback caught by ThroughputDropGauge" 0 'ThroughputDropGauge' \
     -- bash -c 'grep -A1 "^precision_fallback" "$1" | tail -1' _ "$TMP/score4.txt"
   check "run 4: outside the incidents only the job end's GpuUtilDrop and GpuPowerDrop" 0 '^2 t0 \+ 400\.0 s GpuUtilDrop t0 \+ 401\.0 s GpuPowerDrop$' \
@@ -244,6 +248,50 @@ import json, subprocess, sys
 out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
 alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
 print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(a["labels"]["gpu"] for a in alerts))' "$VIGIL" "$RULES" "$TMP/hang15.csv"
+
+# GpuUnderfed's twins (generated, 1 s and 15 s): a GPU at 97-99% with a checkpoint (3 readings at 0%)
+# every 60 s for 30 min does not fire; the same with its utilisation at 72-76% for 2 minutes from
+# minute 20 (a CPU-starved trainer) fires once, from the sag; the same job ending at minute 20
+# (99% -> 0% and idle on: GpuUtilDrop's, a stopped job) does not fire it; a GPU whose own usual is
+# 70% does not (the reference is its own hour); scraped every 15 s, the 2-minute sag fires at its first reading (a 15 s median of one), one
+# reading at 74% (a checkpoint inside it) does not.
+"$PY" - "$TMP/util_ckpt.csv" "$TMP/util_sag.csv" "$TMP/util_end.csv" "$TMP/util_low.csv" "$TMP/util_sag15.csv" "$TMP/util_one15.csv" <<'PY'
+import sys
+def util(i, kind):
+    if kind == "low":
+        return 68 + i % 5
+    if i % 60 < 3:
+        return 0  # a checkpoint
+    if kind == "sag" and 1200 <= i < 1320:
+        return 72 + i % 5
+    if kind == "end" and i >= 1200:
+        return 0
+    return 97 + i % 3
+for path, kind in zip(sys.argv[1:5], ("ckpt", "sag", "end", "low")):
+    with open(path, "w") as f:
+        f.write("timestamp,series,value,Hostname,gpu\n")
+        for i in range(1800):
+            f.write("%d,DCGM_FI_DEV_GPU_UTIL,%d,n0,0\n" % (1796000000 + i, util(i, kind)))
+for path, one in ((sys.argv[5], False), (sys.argv[6], True)):
+    with open(path, "w") as f:
+        f.write("timestamp,series,value,Hostname,gpu\n")
+        for i in range(120):
+            v = 74 if (80 <= i < 88 and not one) or (one and i == 80) else 97 + i % 3
+            f.write("%d,DCGM_FI_DEV_GPU_UTIL,%d,n0,0\n" % (1796000000 + 15 * i, v))
+PY
+underfed() {
+  "$PY" -c '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
+alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
+print(" ".join("%s@%d" % (a["rule"], (a["active_at_ms"] - 1796000000000) // 1000) for a in alerts) or "none")' "$VIGIL" "$RULES" "$1"
+}
+check "GpuUnderfed: checkpoints every minute do not fire" 0 '^none$' -- underfed "$TMP/util_ckpt.csv"
+check "GpuUnderfed: 2 minutes at 72-76% fire once, from the sag" 0 '^GpuUnderfed@120[0-9]$' -- underfed "$TMP/util_sag.csv"
+check "GpuUnderfed: a job end is GpuUtilDrop's, not this one's" 0 '^GpuUtilDrop@[0-9]+$' -- underfed "$TMP/util_end.csv"
+check "GpuUnderfed: a GPU usually at 70% does not fire" 0 '^none$' -- underfed "$TMP/util_low.csv"
+check "GpuUnderfed: 15 s scrapes, the 2-minute sag fires" 0 '^GpuUnderfed@1200$' -- underfed "$TMP/util_sag15.csv"
+check "GpuUnderfed: 15 s scrapes, one low reading does not" 0 '^none$' -- underfed "$TMP/util_one15.csv"
 
 # GpuThermalExcursion compares a GPU with the GPUs of its node at the same time, not with its own
 # past: 4 GPUs idle at 35-38 C for an hour, then a job starts and all run at 62-66 C for 30 min
