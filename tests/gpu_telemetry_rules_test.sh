@@ -279,19 +279,12 @@ for path, one in ((sys.argv[5], False), (sys.argv[6], True)):
             v = 74 if (80 <= i < 88 and not one) or (one and i == 80) else 97 + i % 3
             f.write("%d,DCGM_FI_DEV_GPU_UTIL,%d,n0,0\n" % (1796000000 + 15 * i, v))
 PY
-underfed() {
-  "$PY" -c '
-import json, subprocess, sys
-out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
-alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
-print(" ".join("%s@%d" % (a["rule"], (a["active_at_ms"] - 1796000000000) // 1000) for a in alerts) or "none")' "$VIGIL" "$RULES" "$1"
-}
-check "GpuUnderfed: checkpoints every minute do not fire" 0 '^none$' -- underfed "$TMP/util_ckpt.csv"
-check "GpuUnderfed: 2 minutes at 72-76% fire once, from the sag" 0 '^GpuUnderfed@120[0-9]$' -- underfed "$TMP/util_sag.csv"
-check "GpuUnderfed: a job end is GpuUtilDrop's, not this one's" 0 '^GpuUtilDrop@[0-9]+$' -- underfed "$TMP/util_end.csv"
-check "GpuUnderfed: a GPU usually at 70% does not fire" 0 '^none$' -- underfed "$TMP/util_low.csv"
-check "GpuUnderfed: 15 s scrapes, the 2-minute sag fires" 0 '^GpuUnderfed@1200$' -- underfed "$TMP/util_sag15.csv"
-check "GpuUnderfed: 15 s scrapes, one low reading does not" 0 '^none$' -- underfed "$TMP/util_one15.csv"
+check "GpuUnderfed: checkpoints every minute do not fire" 0 '^0  $' -- frozen_alerts "$TMP/util_ckpt.csv"
+check "GpuUnderfed: 2 minutes at 72-76% fire once, from the sag" 0 '^1 GpuUnderfed 179600120[0-9]000$' -- frozen_alerts "$TMP/util_sag.csv"
+check "GpuUnderfed: a job end is GpuUtilDrop's, not this one's" 0 '^1 GpuUtilDrop [0-9]+$' -- frozen_alerts "$TMP/util_end.csv"
+check "GpuUnderfed: a GPU usually at 70% does not fire" 0 '^0  $' -- frozen_alerts "$TMP/util_low.csv"
+check "GpuUnderfed: 15 s scrapes, the 2-minute sag fires" 0 '^1 GpuUnderfed 1796001200000$' -- frozen_alerts "$TMP/util_sag15.csv"
+check "GpuUnderfed: 15 s scrapes, one low reading does not" 0 '^0  $' -- frozen_alerts "$TMP/util_one15.csv"
 
 # GpuThermalExcursion compares a GPU with the GPUs of its node at the same time, not with its own
 # past: 4 GPUs idle at 35-38 C for an hour, then a job starts and all run at 62-66 C for 30 min

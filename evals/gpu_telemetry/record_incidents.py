@@ -341,16 +341,7 @@ def worker(rank, world, args, t0):
             spike_steps += 1
         x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen) * scale
         y = x @ teacher
-        ev[0].record()
-        h = x
-        for w in weights:
-            h = h @ w
-        loss = torch.nn.functional.mse_loss(h.float(), y.float())
-        loss.backward()
-        ev[1].record()
-        grads = [w.grad for w in weights]
-        flat = torch.cat([g.reshape(-1) for g in grads])
-        ev[2].record()
+        loss, flat = forward_backward(torch, weights, x, y, ev)
         if world > 1:
             dist.all_reduce(flat)
             flat /= world
