@@ -9,7 +9,15 @@
 # share) and says whether they computed during the measurement (foreign_busy); its reason ends
 # with "measured beside N other process(es) computing on GPU 0 (...)". Prints one summary line per
 # probe and run; writes $OUT/contention_{idle,gemm,spin,notebook}.json.
-#   bash probes/gpu/contention_demo.sh .device        # needs .device/vigil-probe; ~60 s on an H200
+# Then (VER5) the probes beside the GEMM hog from inside a separate pid namespace, as in a container:
+# `unshare -p -f --mount-proc` (its own /proc: NVML's host pids are not visible, the memory marker
+# must tell the probe's own entry: details.gpu_sharing.gpus.0.own_process.identified_by) and
+# `unshare -p -f` (the host's /proc: NSpid names the host pid); each also with gpu.kernel_launch
+# alone (a light probe beside one other process: foreign_busy must be true, not null). Every run
+# prints the estimate alone (details.gpu_sharing.alone_estimate: verdict and figures). Needs
+# CAP_SYS_ADMIN for unshare -p, else tries an unprivileged user namespace (unshare -U -r), else
+# says why it could not and skips (writes $OUT/contention_ns_*.json).
+#   bash probes/gpu/contention_demo.sh .device        # needs .device/vigil-probe; ~90 s on an H200
 set -u
 dev=${1:-.device}
 out=${OUT:-/tmp/vigil-out}
@@ -44,11 +52,21 @@ for r in results:
         others.append(f"gpu{gpu} util before/after {g.get('device_util_before_pct')}/{g.get('device_util_after_pct')}%")
     print(f"{name}: {r['probe']} {r['status']} ({shown}) foreign_busy={gs.get('foreign_busy')} "
           f"others: {'; '.join(others) or 'none'}")
+    for gpu, g in (gs.get("gpus") or {}).items():
+        print(f"    gpu{gpu} own_process: {json.dumps(g.get('own_process'))[:300]} foreign_sm_share "
+              f"{g.get('foreign_sm_share')}{' marker not taken: ' + g['marker_not_taken'] if g.get('marker_not_taken') else ''}")
+    est = gs.get("alone_estimate")
+    if est:
+        figs = "; ".join(f"{k} {v.get('measured')} -> {v.get('estimate_alone')} ({v.get('verdict')})"
+                         for k, v in est.get("metrics", {}).items())
+        print(f"    alone_estimate: {est.get('verdict')}: {figs}")
     print(f"    reason: {r.get('reason', '')[:400]}")
 PY
 }
+wrap=()   # a command the probe runs under (the pid-namespace runs)
+probes=gpu.kernel_launch,gpu.gemm,gpu.hbm_bandwidth
 run() {  # name
-  "$dev/vigil-probe" --probes gpu.kernel_launch,gpu.gemm,gpu.hbm_bandwidth --target gpu0 --gpus 0 \
+  ${wrap[@]+"${wrap[@]}"} "$dev/vigil-probe" --probes "$probes" --target gpu0 --gpus 0 \
     --allow-intrusive --lock-dir "$out/locks_contention" --thresholds "$root/data/probes/thresholds.json" \
     --time-limit 60 >"$out/contention_$1.json" 2>"$out/contention_$1.err"
   summary "$1" $?
@@ -73,3 +91,24 @@ run idle
 hog gemm gemm
 hog spin spin
 hog notebook idle
+# In a separate pid namespace (a container's view): which of NVML's pids is the probe.
+ns_prefix() {  # extra unshare flags -> prints the working prefix, or nothing
+  for pre in "unshare -p -f $1" "unshare -U -r -p -f $1"; do
+    if $pre true 2>/dev/null; then echo "$pre"; return; fi
+  done
+}
+for variant in "own_proc:--mount-proc" "host_proc:"; do
+  name=${variant%%:*}
+  pre=$(ns_prefix "${variant#*:}")
+  if [ -z "$pre" ]; then
+    echo "ns_$name: skipped: unshare -p -f ${variant#*:} failed ($(unshare -p -f ${variant#*:} true 2>&1 | head -1)), also with -U -r"
+    continue
+  fi
+  read -r -a wrap <<<"$pre"
+  echo "ns_$name: the probe runs under: $pre"
+  probes=gpu.kernel_launch,gpu.gemm,gpu.hbm_bandwidth
+  hog "ns_${name}_gemm" gemm
+  probes=gpu.kernel_launch
+  hog "ns_${name}_launch" gemm
+done
+wrap=()

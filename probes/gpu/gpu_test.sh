@@ -63,6 +63,11 @@ for p in ("gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth", "gpu.kernel_lau
         for o in g.get("other_processes", []):
             if o.get("name") == "vigil-probe":  # no other vigil-probe runs beside this test
                 problems.append(p + ": lists a vigil-probe (itself) as another process: " + json.dumps(o))
+        # Its own entry is told (host: getpid(); a container: the memory marker or NSpid) unless
+        # NVML does not list it at all; VER5.
+        own = g.get("own_process")
+        if isinstance(own, str) or (isinstance(own, dict) and not own.get("identified_by")):
+            problems.append(p + ": own NVML entry not told: " + json.dumps(own)[:300])
 if problems:
     print("\n".join(problems))
     sys.exit(1)

@@ -348,6 +348,37 @@ struct ShareWindow {
   unsigned long long since_us = 0;    // per-process samples newer than this are read afterwards
 };
 
+// The memory marker (gs::FindOwnEntry): NVML's compute processes while this process holds
+// gs::kMarkerBytes more on `dev` and right after it frees them; the one pid whose used memory fell
+// by that much is this process, whatever pid namespace NVML's pids are of.
+void TakeMemoryMarker(const Context& ctx, int dev, nvmlDevice_t h, gs::GpuShareSample& s) {
+  int current = 0;
+  if (cudaGetDevice(&current) != cudaSuccess) current = dev;
+  void* marker = nullptr;
+  cudaError_t e = cudaSetDevice(dev);
+  if (e == cudaSuccess) e = cudaMalloc(&marker, gs::kMarkerBytes);
+  if (e != cudaSuccess) {
+    cudaGetLastError();  // clear it: the probe proper reports its own errors
+    s.marker_why = std::string("cudaMalloc of ") + std::to_string(gs::kMarkerBytes >> 20) +
+                   " MiB on GPU " + std::to_string(dev) + ": " + cudaGetErrorString(e);
+    cudaSetDevice(current);
+    return;
+  }
+  std::string why;
+  std::optional<std::vector<gs::ProcessOnGpu>> held = ComputeProcesses(ctx.nvml, h, &why);
+  cudaFree(marker);
+  std::optional<std::vector<gs::ProcessOnGpu>> released;
+  if (held) released = ComputeProcesses(ctx.nvml, h, &why);
+  cudaSetDevice(current);
+  if (!held || !released) {
+    s.marker_why = "NVML's processes around the marker: " + why;
+    return;
+  }
+  s.marker_bytes = gs::kMarkerBytes;
+  s.processes_marker_held = std::move(*held);
+  s.processes_marker_released = std::move(*released);
+}
+
 ShareWindow BeginShare(const Context& ctx) {
   ShareWindow w;
   // A second before the measurement: NVML samples utilization every 1/6 to 1 s, and a probe of a
@@ -371,6 +402,7 @@ ShareWindow BeginShare(const Context& ctx) {
       } else {
         s.device_util_why = "nvmlDeviceGetUtilizationRates: " + ctx.nvml.Error(r);
       }
+      if (s.processes_why.empty()) TakeMemoryMarker(ctx, dev, h, s);
     }
     w.samples.push_back(s);
     w.handles.push_back(h);
@@ -413,10 +445,15 @@ std::string EndShare(const Context& ctx, ShareWindow& w, Result& r) {
     if (n.nvmlDeviceGetUtilizationRates && n.nvmlDeviceGetUtilizationRates(h, &u) == kNvmlSuccess)
       s.device_util_after_pct = u.gpu;
   }
-  gs::GpuShareVerdict v = gs::JudgeGpuShare(w.samples, static_cast<unsigned>(getpid()), gs::ProcComm);
+  static const gs::OwnProcess self = gs::ReadOwnProcess();
+  gs::GpuShareVerdict v = gs::JudgeGpuShare(w.samples, self, gs::ProcComm);
+  // How much of a shortfall the others' compute explains (judged thresholds are in r already).
+  gs::AloneEstimate alone = gs::EstimateAlone(v, r.metrics, r.thresholds);
+  if (!alone.verdict.empty()) v.details["alone_estimate"] = alone.details;
   if (r.details.is_null()) r.details = json::object();
   if (r.details.is_object()) r.details["gpu_sharing"] = v.details;
-  return v.clause;
+  if (alone.clause.empty()) return v.clause;
+  return v.clause.empty() ? alone.clause : v.clause + "; " + alone.clause;
 }
 
 
