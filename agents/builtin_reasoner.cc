@@ -6488,8 +6488,21 @@ bool ForeignComputeBeside(const ProbeResult& r) {
   const Json& busy = share.at("foreign_busy");
   return busy.is_boolean() && busy.get<bool>();
 }
+// vigil-probe's estimate of the figure alone (gpu_sharing.alone_estimate, gpu_share::EstimateAlone)
+// still fails its threshold even with the model's slack: more than the neighbour's share of the time
+// explains. Such a failure keeps the meaning it has on an idle GPU; "contention" and "unclear" (or no
+// estimate: an older vigil-probe) are read as contention.
+bool ShortfallBeyondContention(const ProbeResult& r) {
+  const Json& share = r.details.at("gpu_sharing");
+  if (!share.contains("alone_estimate") || !share.at("alone_estimate").is_object()) return false;
+  const Json verdict = share.at("alone_estimate").value("verdict", Json());
+  return verdict.is_string() && verdict.get<std::string>() == "beyond_contention";
+}
 bool MeasuredBesideForeignCompute(const ProbeResult& r) {
-  return r.status == ProbeStatus::kFail && ForeignComputeBeside(r);
+  return r.status == ProbeStatus::kFail && ForeignComputeBeside(r) && !ShortfallBeyondContention(r);
+}
+bool FailsBeyondContention(const ProbeResult& r) {
+  return r.status == ProbeStatus::kFail && ForeignComputeBeside(r) && ShortfallBeyondContention(r);
 }
 
 // Said in such a failure's evidence (and read back where a probe would pin the part).
@@ -6503,6 +6516,9 @@ constexpr std::string_view kForeignComputeNote =
 constexpr std::string_view kForeignComputePassNote =
     " [measured beside other processes' compute on the GPU (details.gpu_sharing): a pass under that load "
     "does not speak against a straggler]";
+constexpr std::string_view kBeyondContentionNote =
+    " [measured beside other processes' compute on the GPU, but the figure still fails its threshold estimated alone "
+    "(details.gpu_sharing.alone_estimate): read as a finding of the GPU, more than contention]";
 
 }  // namespace
 
@@ -6775,6 +6791,7 @@ std::optional<Evidence> EvidenceCovered(const ProbeResult& r, const std::string&
   }
   e.detail += span.note;
   if (MeasuredBesideForeignCompute(r)) e.detail += kForeignComputeNote;
+  if (FailsBeyondContention(r)) e.detail += kBeyondContentionNote;
   if (r.status == ProbeStatus::kPass && ForeignComputeBeside(r)) e.detail += kForeignComputePassNote;
   e.weight = 0;
   std::vector<std::pair<double, std::string>> ranked;

@@ -77,6 +77,49 @@ TEST_CASE("probe contention: a GEMM short of its baseline on an idle GPU support
   CHECK(Has(e->supports, "gpu_thermal_throttle"));
 }
 
+// details.gpu_sharing with vigil-probe's estimate of the figure alone (probes/gpu/gpu_share.h,
+// EstimateAlone): verdict "contention", "beyond_contention" or "unclear".
+Json SharingEstimated(const std::string& verdict) {
+  Json j = Sharing(true);
+  j["alone_estimate"] = {{"model", "time-slicing"}, {"slack", 2.0}, {"metrics", Json::object()}, {"verdict", verdict}};
+  return j;
+}
+
+TEST_CASE("probe contention: a fail whose estimate alone still fails is a finding of the GPU, not contention") {
+  // HBM at a fifth of its baseline beside a neighbour using 10 % of the time (0.889 TB/s alone,
+  // 1.78 with the model's slack, both under 3.99): the GPU's faults, as on an idle GPU.
+  auto hbm = [](const Json& sharing) {
+    return Replayed("gpu.hbm_bandwidth",
+                    "copy_tbps 0.8 < 3.99 (baseline 4.2, -5%); measured beside 1 other process computing on GPU 0 "
+                    "(pid 4242: SM 10%, 1.26 GiB) (details.gpu_sharing)",
+                    Json{{"copy_tbps", 0.8}}, &sharing);
+  };
+  Json beyond = SharingEstimated("beyond_contention");
+  auto e = EvidenceFromProbe(hbm(beyond), "p1");
+  REQUIRE(e.has_value());
+  CHECK(Has(e->supports, "gpu_memory_uncorrectable_ecc"));
+  CHECK(e->supports != std::vector<std::string>{"straggler_rank"});
+  CHECK(e->detail.find("not as a fault of the GPU") == std::string::npos);
+  CHECK(e->detail.find("still fails its threshold estimated alone") != std::string::npos);
+  // The same fail explained by the neighbour's share, or unclear (the model's slack spans the
+  // threshold): contention, as before the estimate.
+  for (const char* verdict : {"contention", "unclear"}) {
+    CAPTURE(verdict);
+    Json sharing = SharingEstimated(verdict);
+    e = EvidenceFromProbe(hbm(sharing), "p1");
+    REQUIRE(e.has_value());
+    CHECK(e->supports == std::vector<std::string>{"straggler_rank"});
+    CHECK(e->detail.find("not as a fault of the GPU") != std::string::npos);
+  }
+  // A pass beside foreign compute is unchanged by an estimate.
+  Json passed = SharingEstimated("beyond_contention");
+  ProbeResult ok = hbm(passed);
+  ok.status = ProbeStatus::kPass;
+  e = EvidenceFromProbe(ok, "p2");
+  REQUIRE(e.has_value());
+  CHECK_FALSE(Has(e->refutes, "straggler_rank"));
+}
+
 TEST_CASE("probe contention: a late kernel launch beside another process's GEMM does not support a lost GPU") {
   const std::string reason = "gpu0.roundtrip_us 2433 > max 100";
   Json metrics = {{"roundtrip_us", 2433.0}, {"launch_us", 5.08}};
