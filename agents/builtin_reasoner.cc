@@ -1,5 +1,6 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/case_alert_node.h"
+#include "agents/component_format.h"
 #include "agents/line_facts.h"
 #include "agents/gpu_ids.h"
 #include "agents/visible_devices.h"
@@ -5168,7 +5169,9 @@ ComponentHint HintFromTarget(const std::string& target) {
   return h;
 }
 
-// The component string for a category at the granularity its layer calls for.
+}  // namespace
+
+// The component string for a category at the granularity its layer calls for (component_format.h).
 std::string FormatComponent(const std::string& category, const std::string& layer, const ComponentHint& h) {
   // A launch fault the KB files under the host (driver / library mismatch on a node), seen on one
   // node's ranks: the node (its image or driver), not the job's configuration.
@@ -5211,8 +5214,6 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   if (h.rank >= 0) return h.node + "/rank" + std::to_string(h.rank);
   return h.node;
 }
-
-}  // namespace
 
 namespace {
 

@@ -1,5 +1,5 @@
 // The words of a case's text that the knowledge base is searched with (AO6, 2026-12-05). A measured
-// value is no identifier: "TFLOP/s/GPU down 41% in 30m" searched as it is matched the Xid 119 / 120
+// value is no identifier: "model TFLOP/s fell 41% in 20m" searched as it is matched the Xid 119 / 120
 // incidents' PCI address 0000:41:00 on its "41" (the KB's tokeniser splits at ':' and '.'), and
 // "below 1400 MHz" any incident holding the number 1400. The number of a measurement - a number with
 // its unit (41%, 1400 MHz, 30m, 1.36x, 200k, 12 GiB, 9.5 s), or a threshold after a comparison
