@@ -19,7 +19,7 @@ import json
 import os
 import sys
 
-SKIP = {"file", "seconds", "planned_s", "sequential_s", "wall_s"}
+SKIP = {"file", "seconds", "planned_s", "sequential_s", "sequential_all_s", "wall_s"}
 
 
 FIELDS = ("id", "root_cause", "top1", "top3_hit", "component_ok", "confidence")
