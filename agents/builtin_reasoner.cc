@@ -6950,6 +6950,10 @@ struct Observation {
   bool standing = false;
   // Read and said, not counted (weight 0): what the alert's own rank / GPU series show (RGB).
   bool context = false;
+  // The evidence puts the fault on the path between two nodes of the case (a node's packet filter
+  // dropping another node's packets): a test whose traffic stays inside one node cannot see it
+  // (NodeLocalPassBlind, PLC16).
+  bool between_nodes = false;
 };
 
 // Evidence that `node`'s cores are taken from the job's ranks (a `top` listing's hog, node_exporter's
@@ -7225,16 +7229,29 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
   // A summary that counts the ranks that entered and lists the rest ("entered by 127/128 ranks;
   // missing: [77]", "joined 7 of 8 ranks, missing 5") names them the same way (PLC14).
   // A count of the missing ("missing 2 ranks", "missing 2 of 8") names none (RV, 2026-12-04).
-  static const std::regex kNamed(
-      R"((?:\branks?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*),?[\]})]?\s+)"
-      R"((?:failed to pass|did not (?:reach|join|arrive|enter|respond)|(?:are|is) the lagging ranks?|)"
-      R"((?:has|have) not (?:joined|reached|arrived|responded)|never (?:reached|joined|arrived)))|)"
-      R"((?:missing ranks?|absent ranks?|(?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?|)"
-      R"(not (?:joined|reached|entered) by ranks?|not (?:enqueued|started|joined|entered) on ranks?)\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)|)"
-      R"(\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]\s+(?:finished collective #?\d+,? but didn't join|joined but didn't finish)|)"
-      R"(\b\d+\s*(?:/|of)\s*\d+\s+ranks?\b[^\[\]{}()]{0,24}?\bmissing\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)(?!\d|\s*(?:ranks?\b|of\b|/)))",
-      std::regex::icase);
-  static const std::regex kNum(R"(\d+)");
+  // A list is read whole or not at all (PLC16): a list that ends in a count ("missing 17, 40 ranks",
+  // "missing 1, 2 of 8") names none, not its first number; a range ("missing ranks: 8-11", as NCCL
+  // and Slurm compress rank lists) is every rank in it; a count before the list ("missing 2 ranks:
+  // [3, 7]") is passed over. `-\d` cannot start a separator (`[\s,]+`), so the list still splits
+  // one way; the look-aheads refuse a list that a backtracked prefix of it would otherwise be.
+  static const std::regex kNamed = [] {
+    const std::string list = R"((\d+(?:-\d+)?(?:[\s,]+(?:and\s+)?\d+(?:-\d+)?)*))";
+    const std::string ends = R"((?!\d|-\d|[\s,]+(?:and\s+)?\d))";
+    return std::regex(
+        R"((?:\branks?\s*[\[{(]?\s*)" + list + R"(,?[\]})]?\s+)"
+        R"((?:failed to pass|did not (?:reach|join|arrive|enter|respond)|(?:are|is) the lagging ranks?|)"
+        R"((?:has|have) not (?:joined|reached|arrived|responded)|never (?:reached|joined|arrived)))|)"
+        R"((?:missing ranks?|missing \d+ ranks?(?=\s*[:=\[{(])|absent ranks?|)"
+        R"((?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?|)"
+        R"(not (?:joined|reached|entered) by ranks?|not (?:enqueued|started|joined|entered) on ranks?)\s*[:=]?\s*[\[{(]?\s*)" +
+            list + ends + R"((?!\s*ranks?\b)|)"
+        R"(\[\s*(\d+(?:-\d+)?(?:\s*,\s*\d+(?:-\d+)?)*)\s*\]\s+)"
+        R"((?:finished collective #?\d+,? but didn't join|joined but didn't finish)|)"
+        R"(\b\d+\s*(?:/|of)\s*\d+\s+ranks?\b[^\[\]{}()]{0,24}?\bmissing\s*[:=]?\s*[\[{(]?\s*)" +
+            list + ends + R"((?!\s*(?:ranks?\b|of\b|/)))",
+        std::regex::icase);
+  }();
+  static const std::regex kNum(R"((\d+)(?:-(\d+))?)");
   std::vector<std::pair<int, size_t>> out;
   std::set<int> seen;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -7269,8 +7286,18 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
     if (!std::regex_search(line, m, kNamed)) continue;
     std::string list = m[1].matched ? m.str(1) : m[2].matched ? m.str(2) : m[3].matched ? m.str(3) : m.str(4);
     for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
-      std::optional<int32_t> r = ParseInt32(it->str());
-      if (r && seen.insert(*r).second) out.emplace_back(*r, i);
+      std::optional<int32_t> r = ParseInt32(it->str(1));
+      if (!r) continue;
+      int32_t last = *r;
+      if ((*it)[2].matched) {  // a range: every rank in it; a reversed one is no range, many ranks name none
+        std::optional<int32_t> hi = ParseInt32(it->str(2));
+        if (!hi || *hi <= *r) continue;
+        if (*hi - *r >= 4) return {};
+        last = *hi;
+      }
+      for (int32_t rank = *r; rank <= last; ++rank) {
+        if (seen.insert(rank).second) out.emplace_back(rank, i);
+      }
     }
   }
   // A line naming many ranks names no culprit.
@@ -9796,9 +9823,63 @@ bool OnAlertNode(const DiagnosisCase& c, const std::string& alert_node, const st
 
 // A culprit line placing `category` on one node's own configuration or state (entry_component
 // "host"): 3a-node's odd NCCL interface, 3a-peer's unreachable peer, the node Slurm says failed (3a''').
+// How many of the job's ranks run on `node`: the topology's GPUs a node (one rank a GPU, the layout
+// the rank map assumes), else the ranks the case places there; 0 when neither is known.
+int RanksOnNode(const Topology& topo, const std::string& node) {
+  if (topo.gpus_per_node > 0) return topo.gpus_per_node;
+  int n = 0;
+  for (const auto& [rank, hint] : topo.ranks) n += SameNodeName(hint.node, node) ? 1 : 0;
+  return n;
+}
+
+// Whether `c`'s own evidence puts its fault between two nodes of the case: an observation marked so
+// (a node's packet filter dropping another node's packets, 3a-filter), or a line of one node that
+// failed to connect to another node's address (FailedConnectAddress, the address tied to a node).
+bool FaultBetweenNodes(const Beliefs& b, const Topology& topo, const std::string& c) {
+  for (const Observation& o : b.observations()) {
+    auto it = o.deltas.find(c);
+    if (it == o.deltas.end() || it->second <= 0) continue;
+    if (o.between_nodes) return true;
+    if (o.evidence.kind != EvidenceKind::kLog || o.hint.node.empty()) continue;
+    const std::string address = FailedConnectAddress(o.evidence.detail);
+    const std::string peer = address.empty() ? std::string() : topo.names.Find(address);
+    if (!peer.empty() && !SameNodeName(peer, o.hint.node)) return true;
+  }
+  return false;
+}
+
+// A pass of an NCCL test run on one node of the case (its traffic never leaves that node) says
+// nothing of a fault its category's evidence puts between nodes (FaultBetweenNodes, PLC16: a node's
+// firewall dropping its peers' packets was refuted by the single-node all-reduce passing there):
+// those categories' refutations are taken off `o`, said in its text.
+void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b, const Topology& topo) {
+  if (pr.status != ProbeStatus::kPass || pr.probe.rfind("nccl.", 0) != 0 || o.hint.node.empty()) return;
+  if (std::none_of(topo.nodes.begin(), topo.nodes.end(), [&](const std::string& n) { return SameNodeName(n, o.hint.node); })) {
+    return;  // the job's ranks (target "job"): the test crosses nodes
+  }
+  std::vector<std::string> blind;
+  for (const auto& [cat, delta] : o.deltas) {
+    if (delta < 0 && FaultBetweenNodes(b, topo, cat)) blind.push_back(cat);
+  }
+  if (blind.empty()) return;
+  auto& refutes = o.evidence.refutes;
+  std::string names;
+  for (const std::string& cat : blind) {
+    o.deltas.erase(cat);
+    refutes.erase(std::remove(refutes.begin(), refutes.end(), cat), refutes.end());
+    names += names.empty() ? cat : ", " + cat;
+  }
+  double strongest = 0;
+  for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
+  o.evidence.weight = -strongest;
+  o.evidence.detail += " [not read against " + names + ": the test ran inside one node, and the evidence puts the fault " +
+                       "between nodes]";
+}
+
 void AddNodeCulprit(Beliefs& beliefs, const std::string& source, const std::string& detail, const std::string& category,
-                    double weight, const std::string& node, const std::string& job) {
+                    double weight, const std::string& node, const std::string& job, bool between_nodes = false) {
   Observation o;
+  o.between_nodes = between_nodes;
   o.evidence.kind = EvidenceKind::kLog;
   o.evidence.source = source;
   o.evidence.detail = detail;
@@ -13002,6 +13083,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
     }
     std::map<std::string, std::pair<std::string, std::string>> by_node;  // node -> (source, detail)
+    std::set<std::string> filter_peer;  // nodes whose dropped packets came from or went to another node
     for (size_t i = 0; i < flat.lines.size(); ++i) {
       std::optional<PacketFilterDrop> drop = ReadPacketFilterDrop(flat.lines[i]);
       if (!drop) continue;
@@ -13023,10 +13105,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += peer.empty() ? std::string("a port the job's NCCL connections use") : "packets of " + peer;
       detail += ": the job's connections to and from it fail]";
       by_node[node] = {c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number), std::move(detail)};
+      if (!peer.empty()) filter_peer.insert(node);
     }
     if (by_node.size() == 1) {
       const auto& [node, what] = *by_node.begin();
-      AddNodeCulprit(beliefs, what.first, what.second, "nccl_network_misconfig", kFirstSignatureWeight, node, topo.job);
+      AddNodeCulprit(beliefs, what.first, what.second, "nccl_network_misconfig", kFirstSignatureWeight, node, topo.job,
+                     filter_peer.count(node) > 0);
+      // The store's missing clients (ReadStoreJoinCount) are the filtered node's ranks that could not
+      // reach it when no more are missing than that node runs (PLC16): the launch signature of that
+      // line is read as this misconfiguration's symptom. More missing than one node's ranks: some of
+      // them stayed away for another reason, and the line keeps its reading.
+      const int node_ranks = RanksOnNode(topo, node);
+      auto explained = [&](const Observation& o) {
+        const std::optional<StoreJoinCount> n = ReadStoreJoinCount(o.evidence.detail);
+        return n && node_ranks > 0 && n->expected - n->joined <= node_ranks;
+      };
+      std::string why = node;
+      why += "'s packet filter keeps its ranks (";
+      why += std::to_string(node_ranks);
+      why += ") from the store: the clients it misses are theirs";
+      beliefs.ReattributeWhere("launch_config_error", "nccl_network_misconfig", kExplainedAwayFactor, why, explained);
     }
   }
 
@@ -14801,6 +14899,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.detail += "'s cores are taken]";
       }
     }
+    NodeLocalPassBlind(o, *pr, beliefs, topo);
     if (KernelLogCategories(*pr)) {
       // The kernel log's gravest finding names its GPU in the details (a bus id the probe mapped).
       if (o.hint.gpu < 0) o.hint.gpu = KernelLogGpu(*pr);

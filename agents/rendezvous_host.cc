@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "agents/node_names.h"
+#include "core/parse.h"
 
 namespace vigil {
 
@@ -28,6 +29,24 @@ std::vector<std::string> RendezvousConnectHosts(const std::string& line) {
     }
   }
   return out;
+}
+
+std::optional<StoreJoinCount> ReadStoreJoinCount(const std::string& line) {
+  if (line.size() > 4000) return std::nullopt;
+  static const std::regex kClients(R"(\bwaiting for clients\.?\s+(\d{1,7})\s*/\s*(\d{1,7}) clients joined\b)");
+  static const std::regex kBarrier(
+      R"(\bstore based barrier\b[^()]{0,300}\(world_size=(\d{1,7}),\s*(?:worker_count|num_workers_joined)=(\d{1,7})\b)");
+  std::smatch m;
+  std::optional<int32_t> joined, expected;
+  if (line.find("clients joined") != std::string::npos && std::regex_search(line, m, kClients)) {
+    joined = ParseInt32(m.str(1));
+    expected = ParseInt32(m.str(2));
+  } else if (line.find("store based barrier") != std::string::npos && std::regex_search(line, m, kBarrier)) {
+    expected = ParseInt32(m.str(1));
+    joined = ParseInt32(m.str(2));
+  }
+  if (!joined || !expected || *joined >= *expected) return std::nullopt;
+  return StoreJoinCount{*joined, *expected};
 }
 
 std::vector<std::string> AllocationHostlists(const std::string& line) {

@@ -5,6 +5,7 @@
 // two (builtin_reasoner.cc, RendezvousOutsideAllocation). Pure functions, thread safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,17 @@ namespace vigil {
 // The connection to the C10d store has failed" naming no host gives none. Brackets and the port are
 // dropped; an IPv6 address stays whole.
 std::vector<std::string> RendezvousConnectHosts(const std::string& line);
+
+// How many of the processes a store waited for joined it before it gave up (PLC16): c10d's TCPStore
+// "Timed out after 1801 seconds waiting for clients. 24/32 clients joined." and the store-based
+// barrier's "Timed out initializing process group in store based barrier on rank: 5, for key: ...
+// (world_size=32, worker_count=24, ...)" (newer PyTorch: num_workers_joined=24). nullopt for another
+// line, a line over 4000 bytes, or a count that is no shortfall (every client joined, or more).
+struct StoreJoinCount {
+  int joined = 0;
+  int expected = 0;
+};
+std::optional<StoreJoinCount> ReadStoreJoinCount(const std::string& line);
 
 // The host lists a line gives for the job's allocation: scontrol's "NodeList=hpc-[0420-0423]",
 // "SLURM_JOB_NODELIST=..." / "SLURM_NODELIST=..." (not ReqNodeList= / ExcNodeList=, not "(null)"),
