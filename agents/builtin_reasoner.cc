@@ -32,6 +32,7 @@
 #include "agents/fp8_overflow.h"
 #include "agents/rank_exit.h"
 #include "agents/earlier_sightings.h"
+#include "agents/explained_partner.h"
 #include "agents/packet_filter.h"
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
@@ -8726,9 +8727,11 @@ class Beliefs {
     }
   }
 
-  // Scales the positive log/metric contributions to `c` by `factor`, noting why.
-  void Discount(const std::string& c, double factor, const std::string& why) {
-    discounted_.insert(c);
+  // Scales the positive log/metric contributions to `c` by `factor`, noting why; `by`: the category
+  // that explains `c` ("" when the reason is none: DiscountedBy).
+  void Discount(const std::string& c, double factor, const std::string& why, const std::string& by = "") {
+    std::set<std::string>& causes = discounted_[c];
+    if (!by.empty()) causes.insert(by);
     DiscountWhere(c, factor, why, [](const Observation&) { return true; });
   }
 
@@ -9006,6 +9009,8 @@ class Beliefs {
 
   // Whether `c` was explained away as a downstream symptom of another category.
   bool Discounted(const std::string& c) const { return discounted_.count(c) > 0; }
+  // The categories explained away -> the categories that explained them (Discount's `by`).
+  const std::map<std::string, std::set<std::string>>& discounted_by() const { return discounted_; }
   // A probe confirmed `c`: a failed probe supports `c` with at least half a fail's weight and
   // singles it out: its reason names `c` (ProbeConfirms), or, naming none, `c` is the one category
   // it supports that the beliefs lead with (not each category a slow GEMM or a slow send/recv
@@ -9057,7 +9062,9 @@ class Beliefs {
   std::map<std::string, double> score_;
   std::string spell_from_, spell_to_;  // SetAlertNodeSpelling
   std::vector<Observation> obs_;
-  std::set<std::string> discounted_;  // categories explained away (Discount)
+  // Categories explained away (Discount) -> the categories that explained them (none recorded when
+  // a rule discounted it for another reason: a pending remap is no cause).
+  std::map<std::string, std::set<std::string>> discounted_;
   // The case's lines and, read on the first storage component, those the storage scope reads
   // (StorageLines): shared by copies of these beliefs, so one case is filtered once.
   struct CaseStorage {
@@ -13143,7 +13150,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                   f.nan_line - f.warning_line, f.grad_norm_min, f.grad_norm_max);
     beliefs.Add(LineEvidence(log, f.warning_line, buf, "fp8_scaling_overflow", kMetricWeight, topo.clock, topo.job));
     beliefs.Discount("loss_divergence", kExplainedAwayFactor,
-                     "NaN after a non-finite FP8 amax with a flat grad norm: fp8_scaling_overflow");
+                     "NaN after a non-finite FP8 amax with a flat grad norm: fp8_scaling_overflow", "fp8_scaling_overflow");
     break;
   }
 
@@ -13164,7 +13171,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     for (const CaseLog& other : c.logs) climbs = climbs || GradNormClimbsBeforeNan(LineTexts(other));
     if (!climbs) {
       beliefs.Discount("loss_divergence", kExplainedAwayFactor,
-                       "FP8 amax / scale collapsed in the meta table with no grad norm climbing: fp8_scaling_overflow");
+                       "FP8 amax / scale collapsed in the meta table with no grad norm climbing: fp8_scaling_overflow",
+                       "fp8_scaling_overflow");
     }
     break;
   }
@@ -14037,7 +14045,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                          cause_time <= SaturatingAdd(effect_time, kCauseSlackMs) ||
                          (timeouts_reported != kNoTime && cause_time <= SaturatingAdd(timeouts_reported, kCauseSlackMs));
         if (!plausible) continue;
-        b.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
+        b.Discount(effect, kExplainedAwayFactor, "explained by " + cause, cause);
         ex.insert(effect);
         if (own_gpu_throttles) slow_rank_throttles.insert(cause);
         if (own_gpu_throttles) {
@@ -14271,13 +14279,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         effect != ExplainedBy().end() && !effect->second.empty() && b.Score(ranked[0].first) > 0;
     // Of two categories that can cause each other (a failed remap and uncorrectable ECC errors, an
     // IB link and a rank crash), a leader that explained the other away once its round on causes
-    // has run is the cause, not a symptom still waiting for its causes to be checked.
+    // has run is the cause, not a symptom still waiting for its causes to be checked. A partner a
+    // third category explained away (a crash's IB partner read as an NCCL misconfiguration's symptom,
+    // the misconfiguration one of the crash's causes too) makes the leader no cause (PLC16).
     if (leader_is_effect && round > cause_round) {
-      for (const std::string& cause : effect->second) {
-        auto back = ExplainedBy().find(cause);
-        if (b.Discounted(cause) && back != ExplainedBy().end() &&
-            std::find(back->second.begin(), back->second.end(), ranked[0].first) != back->second.end()) {
-          leader_is_effect = false;
+      const std::string partner = PartnerExplainedBy(ranked[0].first, ExplainedBy(), b.discounted_by());
+      if (!partner.empty()) {
+        leader_is_effect = false;
+        if (tr != nullptr) {
+          tr->push_back({{"type", "thought"},
+                         {"text", ranked[0].first + " explained away " + partner +
+                                      ", which can also cause it: past the round on its causes, " + ranked[0].first +
+                                      " is read as the cause"}});
         }
       }
     }
