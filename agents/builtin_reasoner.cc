@@ -34,6 +34,7 @@
 #include "agents/earlier_sightings.h"
 #include "agents/explained_partner.h"
 #include "agents/packet_filter.h"
+#include "agents/pause_series.h"
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
 #include "agents/ssh_command.h"
@@ -13822,6 +13823,35 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.culprit = true;
       beliefs.Add(std::move(o));
       trace.push_back({{"type", "thought"}, {"text", "a NIC on " + h.node + " sends PFC pause: the storm's sender"}});
+    }
+  }
+
+  // 3zy''. The same sender read from node_exporter's ethtool series of several hosts
+  // (FindPauseSenderSeries, PLC16): the host whose transmitted-pause counter rose while its peers'
+  // received-pause counters rose is the storm's sender. Measured evidence (kMetricWeight), a culprit
+  // on that host's NIC (its netdev; Component maps it to its mlx5 name where the case ties them).
+  if (std::optional<PauseSender> ps = FindPauseSenderSeries(c.metrics)) {
+    const std::string node = topo.names.Find(ps->node);
+    if (!node.empty()) {
+      char buf[240];
+      std::snprintf(buf, sizeof buf,
+                    " rose by %.0f pause frames while the other hosts' received-pause counters rose by %.0f (the "
+                    "most another host sent: %.0f): the NIC sends the pause storm, its peers only receive it",
+                    ps->tx_rise, ps->peers_rx_rise, ps->peers_tx_rise);
+      Observation o;
+      o.evidence.kind = EvidenceKind::kMetric;
+      o.evidence.source = "metrics:" + ps->series;
+      o.evidence.detail = ps->series + "{" + node + (ps->device.empty() ? "" : ", " + ps->device) + "}" + buf;
+      o.evidence.supports = {"ib_link_failure"};
+      o.evidence.weight = kMetricWeight;
+      o.deltas["ib_link_failure"] = kMetricWeight;
+      o.time_ms = ps->onset_ms;
+      o.hint.node = node;
+      o.hint.hca = ps->device;
+      o.hint.job = topo.job;
+      o.culprit = true;
+      beliefs.Add(std::move(o));
+      trace.push_back({{"type", "thought"}, {"text", "the ethtool series show " + node + " sending PFC pause: the storm's sender"}});
     }
   }
 

@@ -184,3 +184,52 @@ TEST_CASE("plc16: an NCCL test inside one node does not refute a fault between n
 
 }  // namespace
 }  // namespace vigil
+namespace vigil {
+namespace {
+
+// node_exporter's ethtool pause counter of one host as a case records it: flat for `flat` samples of
+// 30 s, then rising by `step` a sample.
+Json PauseCounter(const std::string& name, const std::string& host, const std::string& device, int flat, double step) {
+  Json samples = Json::array();
+  for (int i = 0; i < 20; ++i) {
+    samples.push_back(Json::array({int64_t{1'796'000'000'000} + i * 30'000, 100.0 + (i < flat ? 0 : (i - flat + 1) * step)}));
+  }
+  return Json{{"name", name},
+              {"labels", {{"instance", host + ":9100"}, {"job", "node-exporter"}, {"device", device}}},
+              {"samples", samples}};
+}
+
+// Three RoCE hosts; rg-02's and rg-03's ranks report retry-exceeded completion errors (rg-02's first);
+// no line says who sends pause. `sender`: the host whose transmitted-pause series rises ("" for none).
+Json PauseCase(const std::string& sender) {
+  std::vector<std::string> lines = {
+      "rg-02:2211:2290 [1] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.30.0.3<41001> with "
+      "status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.30.0.2 remoteGids::ffff:10.30.0.3 hca mlx5_1",
+      "rg-03:3311:3390 [4] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.30.0.7<41003> with "
+      "status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.30.0.3 remoteGids::ffff:10.30.0.7 hca mlx5_4",
+      "[rank0]:[E1204 02:11:40.102000 ProcessGroupNCCL.cpp:1895] [PG 0 Rank 0] Process group watchdog thread terminated "
+      "with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5"};
+  Json c = testing::Case("t-plc16-pause", {"rg-02", "rg-03", "rg-07"}, Json::array({testing::Log("rg-02/pod/trainer-0", lines)}));
+  Json m = Json::array();
+  for (const std::string host : {"rg-02", "rg-03", "rg-07"}) {
+    const bool sends = host == sender;
+    m.push_back(PauseCounter("node_ethtool_tx_prio3_pause", host, "ens7np0", sends ? 6 : 20, sends ? 3.0e6 : 0));
+    m.push_back(PauseCounter("node_ethtool_rx_prio3_pause", host, "ens7np0", sends || sender.empty() ? 20 : 7,
+                             sends || sender.empty() ? 0 : 2.5e6));
+  }
+  c["metrics"] = m;
+  return c;
+}
+
+TEST_CASE("plc16: a RoCE pause storm's sender read from the hosts' ethtool series") {
+  // Before (537cb9ed): ib_link_failure on the first victim that reported a retry-exceeded error.
+  const Diagnosis d = testing::RunCaseWithOwnProbes(PauseCase("rg-07"));
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component.rfind("rg-07", 0) == 0);
+  // Near miss: no host's pause counters rise: the victim's own report places it, as before.
+  const Diagnosis none = testing::RunCaseWithOwnProbes(PauseCase(""));
+  CHECK(none.component.rfind("rg-07", 0) != 0);
+}
+
+}  // namespace
+}  // namespace vigil
