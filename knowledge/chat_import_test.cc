@@ -712,6 +712,144 @@ TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolve
   CHECK((*hits)[0].incident.id == "postmortem:2026-11-02-stall");
 }
 
+// KB9 (2026-12-05): KB8 read the Timeline heading in six languages, but its entries only in English
+// forms: a German `14:32 Uhr`, a French `14 h 32`, a Chinese `2026年12月4日 14时32分` or a Spanish
+// `4 de diciembre de 2026` left started_at / resolved_at unset and nothing said.
+TEST_CASE("postmortem Markdown: a translated Timeline's dates, times and resolution words are read; bad entries said") {
+  struct Case {
+    std::string name, md;
+    std::string started, resolved;  // RFC 3339 UTC; "": not set
+    std::string said;               // the warning on the timeline heading's line
+  };
+  auto de = [](const std::string& title, const std::string& timeline) {
+    return "# " + title + "\n\n## Zusammenfassung\n\nAlle Ranks hingen.\n\n## Zeitablauf\n\n" + timeline +
+           "\n## Ursache\n\nmlx5_1 port down.\n\n## Lösung\n\nKabel getauscht.\n";
+  };
+  auto fr = [](const std::string& title, const std::string& timeline) {
+    return "# " + title + "\n\n## Résumé\n\nTous les rangs bloqués.\n\n## Chronologie\n\n" + timeline +
+           "\n## Cause racine\n\nmlx5_1 port down.\n\n## Résolution\n\nCâble remplacé.\n";
+  };
+  auto es = [](const std::string& title, const std::string& timeline) {
+    return "# " + title + "\n\n## Resumen\n\nTodos los rangos bloqueados.\n\n## Cronología\n\n" + timeline +
+           "\n## Causa raíz\n\nmlx5_1 port down.\n\n## Solución\n\nCable cambiado.\n";
+  };
+  auto zh = [](const std::string& title, const std::string& timeline) {
+    return "# " + title + "\n\n## 摘要\n\n所有rank卡住。\n\n## 时间线\n\n" + timeline +
+           "\n## 根因\n\nmlx5_1 port down。\n\n## 解决方案\n\n更换了线缆。\n";
+  };
+  auto ja = [](const std::string& title, const std::string& timeline) {
+    return "# " + title + "\n\n## 概要\n\n全rankが停止。\n\n## タイムライン\n\n" + timeline +
+           "\n## 根本原因\n\nmlx5_1 port down。\n\n## 対応\n\nケーブルを交換。\n";
+  };
+  const std::string tz = "; times without a zone read as UTC";
+  const std::vector<Case> cases = {
+      {"de: 04.12.2026, 14:32 Uhr; behoben", de("Trainingsstillstand",
+          "- 04.12.2026, 14:32 Uhr: Alarm, alle Ranks hängen\n- 15:10 Uhr Knoten gedraint\n"
+          "- 16:05 Uhr Training läuft wieder, Störung behoben\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z "
+       "(line 11)" + tz},
+      {"de: 4. Dezember 2026 um 14.32 Uhr; labels Beginn / Ende first, bold", de("Stillstand",
+          "- **Beginn:** 4. Dezember 2026 um 14.32 Uhr\n- **Ende:** 16.05 Uhr\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z "
+       "(line 10)" + tz},
+      {"de: 4.12. with the year from the title, past midnight", de("Stillstand am 03.12.2026",
+          "| Zeit | Was |\n|---|---|\n| 4.12. 23:40 Uhr | Alarm |\n| 01:15 Uhr | wiederhergestellt |\n"),
+       "2026-12-04T23:40:00Z", "2026-12-05T01:15:00Z",
+       "Timeline read: started_at 2026-12-04T23:40:00Z (line 11, its first entry), resolved_at 2026-12-05T01:15:00Z "
+       "(line 12); the year of line 11's date from the title" + tz},
+      {"fr: 4 décembre 2026 à 14 h 32; rétabli", fr("Blocage",
+          "- 4 décembre 2026 à 14 h 32 : début de l'incident\n- 15h10 : nœud retiré\n- 16 h 05 : service rétabli\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z "
+       "(line 11)" + tz},
+      {"fr: 04/12/2026 day first; résolu", fr("Blocage",
+          "- 04/12/2026 14:32 UTC alerte\n- 04/12/2026 16:05 UTC incident résolu\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z "
+       "(line 10)"},
+      {"es: 4 de diciembre de 2026, 14:32 h; restablecido", es("Bloqueo",
+          "- 4 de diciembre de 2026, 14:32 h: inicio, todos los rangos bloqueados\n"
+          "- 5 de diciembre, a las 01:05 h: servicio restablecido\n"),
+       "2026-12-04T14:32:00Z", "2026-12-05T01:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-05T01:05:00Z "
+       "(line 10); the year of line 10's date from the text" + tz},
+      {"zh: 2026年12月4日 14:32, 16时05分; 恢复; UTC+8", zh("复盘：训练卡住",
+          "- 2026年12月4日 14:32 UTC+8 开始告警\n- 2026年12月4日 下午4点05分 UTC+8 服务恢复\n"),
+       "2026-12-04T06:32:00Z", "2026-12-04T08:05:00Z",
+       "Timeline read: started_at 2026-12-04T06:32:00Z (line 9, its first entry), resolved_at 2026-12-04T08:05:00Z "
+       "(line 10)"},
+      {"zh: times only, the date from the title in 年月日", zh("复盘：训练卡住（2026年12月4日）",
+          "- 14:32 开始\n- 15：10 排查\n- 16:05 恢复\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z "
+       "(line 11); the date from the title" + tz},
+      {"ja: 2026年12月4日 14時32分; 12月5日 1時5分 復旧", ja("障害報告",
+          "- 2026年12月4日 14時32分 障害発生\n- 12月5日 1時5分 復旧\n"),
+       "2026-12-04T14:32:00Z", "2026-12-05T01:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-05T01:05:00Z "
+       "(line 10); the year of line 10's date from the text" + tz},
+      {"ja: 2026/12/04 14:32 JST is a zone name, said", ja("障害報告",
+          "- 2026/12/04 14:32 JST 障害発生\n- 2026/12/04 16:05 JST 復旧\n"),
+       "", "",
+       "Timeline: zone `JST` (line 9) is not read (write UTC or an offset such as +01:00); started_at and "
+       "resolved_at not set"},
+      // Bad input: the postmortem stays, without times, the entry named.
+      {"de: a date that does not exist", de("Stillstand",
+          "- 31.11.2026 14:32 Uhr Alarm\n- 16:05 Uhr behoben\n"),
+       "", "",
+       "Timeline: line 9's date (`31.11.2026 14:32 Uhr Alarm`) cannot be read; started_at and resolved_at "
+       "not set"},
+      {"fr: an hour that does not exist", fr("Blocage (2026-12-04)", "- 14 h 32 : alerte\n- 25 h 05 : rétabli\n"),
+       "", "",
+       "Timeline: line 10's date or time (`25 h 05 : rétabli`) cannot be read; started_at and resolved_at not set"},
+      {"English heading: 04/12/2026 is day/month or month/day", "# Stall\n\n## Summary\n\nStalled.\n\n## Timeline\n\n"
+          "- 04/12/2026 14:32 alert\n- 04/12/2026 16:05 resolved\n\n## Root cause\n\nCable.\n",
+       "", "",
+       "Timeline: line 9's date `04/12/2026` may be 4 December or April 12 (write 2026-12-04); started_at and "
+       "resolved_at not set"},
+      {"de: the end before the start", de("Stillstand",
+          "- 05.12.2026 14:32 Uhr Beginn\n- 04.12.2026 16:05 Uhr behoben\n"),
+       "", "",
+       "Timeline: its end (line 10, 2026-12-04T16:05:00Z) is before its start (line 9, 2026-12-05T14:32:00Z); "
+       "started_at and resolved_at not set"},
+      // Near misses: lines that start with a number but are no time stay text.
+      {"de: `2 Knoten betroffen` is no entry", de("Stillstand (2026-12-04)",
+          "- 14:32 Uhr Alarm\n- 2 Knoten betroffen\n- 3 h später: 16:05 Uhr behoben\n"),
+       "2026-12-04T14:32:00Z", "",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry); no entry says it was resolved "
+       "(resolved, recovered, restored, ...): resolved_at not set; the date from the title" + tz},
+      {"ja: `1時間後` (an hour later) is no time", ja("障害報告（2026年12月4日）",
+          "- 14時32分 障害発生\n- 1時間後 再起動\n- 16時05分 復旧\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z "
+       "(line 11); the date from the title" + tz},
+      // English gains the labels and UTC+N offsets (before: `Detected: 02:10` unread, `UTC+8` read as UTC).
+      {"English: labels before the time, UTC+8", "# Stall (2026-11-02)\n\n## Summary\n\nStalled.\n\n## Timeline\n\n"
+          "- **Detected:** 10:10 UTC+8\n- Mitigated: 12:00 UTC+8\n\n## Root cause\n\nCable.\n",
+       "2026-11-02T02:10:00Z", "2026-11-02T04:00:00Z",
+       "Timeline read: started_at 2026-11-02T02:10:00Z (line 9, its first entry), resolved_at 2026-11-02T04:00:00Z "
+       "(line 10); the date from the title"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    kb::ParsedGuide g;
+    std::vector<ImportIssue> issues;
+    REQUIRE(kb::ParseGuideMarkdown(c.md, "pm/stall.md", 1 << 20, &g, &issues));
+    kb::ParsedIncident p;
+    REQUIRE(kb::ParsePostmortemMarkdown(g, c.md, &p, &issues));
+    const std::string cause = p.extra["root_cause_text"].get<std::string>();
+    CHECK((cause.find("mlx5_1 port down") != std::string::npos || cause == "Cable."));  // the postmortem stays
+    CHECK((p.incident.started_at_ms == 0 ? std::string() : FormatRfc3339Ms(p.incident.started_at_ms)) == c.started);
+    CHECK((p.incident.resolved_at_ms == 0 ? std::string() : FormatRfc3339Ms(p.incident.resolved_at_ms)) == c.resolved);
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].line == 7);
+    CHECK_FALSE(issues[0].rejected);
+    CHECK(issues[0].message == c.said);
+  }
+}
+
 // KB3 (2026-12-04): the export's root holds channels.json, groups.json, dms.json, mpims.json and
 // integration_logs.json beside users.json; imported with the root they were read as tracker records
 // and each rejected (`empty entry`), exit 1. And `<@U2>` mentions stayed ids in the thread's text.

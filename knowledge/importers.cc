@@ -1232,6 +1232,69 @@ void ForEachMarkdownLine(std::string_view content, Fn fn) {
   }
 }
 
+// What a postmortem's section is, by its heading (lower-case, ASCII folded), in English, German,
+// French, Spanish, Chinese and Japanese (KB8, 2026-12-04; KB7 did the chat labels): teams write
+// postmortems in their own language, and a German `## Ursache` / `## Lösung` made the file a guide.
+// kFollowUps reads as kActions but, alone, does not make a postmortem (as before). Each name with
+// the language writing it (KB9: German, French and Spanish write a date's day first, 04/12/2026; a
+// name two languages share, `impact`, `cause`, `原因`, is under the first).
+enum class PostmortemSection { kNone, kSymptoms, kCause, kResolution, kActions, kFollowUps, kTimeline };
+enum class PostmortemLanguage { kEnglish, kGerman, kFrench, kSpanish, kChinese, kJapanese };
+
+struct PostmortemHeading {
+  PostmortemSection section = PostmortemSection::kNone;
+  PostmortemLanguage language = PostmortemLanguage::kEnglish;
+};
+
+PostmortemHeading PostmortemHeadingOf(const std::string& s) {
+  using S = PostmortemSection;
+  using L = PostmortemLanguage;
+  struct Names {
+    S kind;
+    L language;
+    std::initializer_list<std::string_view> names;
+  };
+  static const Names kNames[] = {
+      {S::kSymptoms, L::kEnglish, {"summary", "impact", "impacts"}},
+      {S::kSymptoms, L::kGerman, {"zusammenfassung", "auswirkung", "auswirkungen"}},
+      {S::kSymptoms, L::kFrench, {"résumé", "synthèse"}},
+      {S::kSymptoms, L::kSpanish, {"resumen", "impacto"}},
+      {S::kSymptoms, L::kChinese, {"摘要", "概述", "总结", "影响", "影响范围"}},
+      {S::kSymptoms, L::kJapanese, {"概要", "サマリー", "影響", "影響範囲"}},
+      {S::kCause, L::kEnglish, {"root cause", "root causes", "root cause analysis", "cause", "causes"}},
+      {S::kCause, L::kGerman, {"ursache", "ursachen", "grundursache", "fehlerursache", "ursachenanalyse"}},
+      {S::kCause, L::kFrench, {"cause racine", "cause première", "cause profonde", "causes racines"}},
+      {S::kCause, L::kSpanish, {"causa", "causa raíz", "causa raiz", "causas", "causa principal"}},
+      {S::kCause, L::kChinese, {"根因", "根本原因", "原因", "根因分析", "原因分析"}},
+      {S::kResolution, L::kEnglish, {"resolution", "mitigation", "fix"}},
+      {S::kResolution, L::kGerman, {"lösung", "behebung", "abhilfe"}},
+      {S::kResolution, L::kFrench, {"résolution", "correctif", "atténuation"}},
+      {S::kResolution, L::kSpanish, {"resolución", "solución", "solucion", "mitigación"}},
+      {S::kResolution, L::kChinese, {"解决方案", "解决办法", "修复", "缓解措施"}},
+      {S::kResolution, L::kJapanese, {"対応", "解決策", "修正", "暫定対応"}},
+      {S::kActions, L::kEnglish, {"action items"}},
+      {S::kActions, L::kGerman, {"folgemaßnahmen", "maßnahmen"}},
+      {S::kActions, L::kFrench, {"actions correctives", "plan d'action"}},
+      {S::kActions, L::kSpanish, {"acciones", "acciones correctivas"}},
+      {S::kActions, L::kChinese, {"后续行动", "改进措施", "行动项"}},
+      {S::kActions, L::kJapanese, {"再発防止策", "アクションアイテム", "今後の対策"}},
+      {S::kFollowUps, L::kEnglish, {"follow-ups", "follow ups"}},
+      {S::kTimeline, L::kEnglish, {"timeline"}},
+      {S::kTimeline, L::kGerman, {"zeitablauf", "zeitleiste", "chronologie"}},
+      {S::kTimeline, L::kSpanish, {"cronología", "línea de tiempo"}},
+      {S::kTimeline, L::kChinese, {"时间线"}},
+      {S::kTimeline, L::kJapanese, {"タイムライン", "時系列"}},
+  };
+  for (const Names& n : kNames) {
+    for (std::string_view name : n.names) {
+      if (s == name) return {n.kind, n.language};
+    }
+  }
+  return {};
+}
+
+PostmortemSection PostmortemSectionOf(const std::string& s) { return PostmortemHeadingOf(s).section; }
+
 // A date written with a month's name at the start of `text` ("Nov 2", "2 Nov", "November 2, 2026",
 // "Nov. 2nd 2026", "2 November 2026"; KB4, 2026-12-04) as YYYY-MM-DD followed by a space and the
 // rest of the text (a `,`, `at`, `-` or `—` after the date dropped); the year, when the text has
@@ -1283,6 +1346,136 @@ std::string MonthNameDateToIso(const std::string& text, int year, bool* no_year)
   return std::string(buf) + " " + rest;
 }
 
+// A calendar date at the start of an entry as postmortems in German, French, Spanish, Chinese and
+// Japanese write it (KB9, 2026-12-05): 2026年12月4日 / 12月4日 (号 too), 2026/12/04, 2026.12.04,
+// 04.12.2026 / 4.12., 4. Dezember 2026, 4 décembre 2026, 1er décembre, 4 de diciembre de 2026, and
+// 04/12/2026: day first when `day_first` (the postmortem's headings are German, French or Spanish),
+// else read only when one of the two numbers is above 12. `length` takes the separator after the
+// date (`,`, `um`, `à`, `a las`, `-`, `—`, `|`); year 0: not written.
+struct EntryDate {
+  size_t length = 0;
+  int year = 0, month = 0, day = 0;
+  bool ambiguous = false;  // d/d/yyyy, both <= 12, no language saying which comes first
+  std::string written;     // the date as written
+};
+
+// The month a German, French or Spanish month's name or abbreviation names (`Dezember`, `déc.`,
+// `diciembre`, `Mrz`), 0 for none: the word, folded, is a whole name or a prefix of 3 or more bytes
+// of names of one month only (`jui` is juin or juillet: none).
+int RomanceGermanMonth(std::string_view word) {
+  static const std::pair<std::string_view, int> kNames[] = {
+      {"januar", 1},    {"jänner", 1},     {"janvier", 1},    {"enero", 1},     {"februar", 2},
+      {"février", 2},   {"febrero", 2},    {"märz", 3},       {"mrz", 3},       {"mars", 3},
+      {"marzo", 3},     {"april", 4},      {"avril", 4},      {"abril", 4},     {"mai", 5},
+      {"mayo", 5},      {"juni", 6},       {"juin", 6},       {"junio", 6},     {"juli", 7},
+      {"juillet", 7},   {"julio", 7},      {"august", 8},     {"août", 8},      {"agosto", 8},
+      {"september", 9}, {"septembre", 9},  {"septiembre", 9}, {"setiembre", 9}, {"oktober", 10},
+      {"octobre", 10},  {"octubre", 10},   {"november", 11},  {"novembre", 11}, {"noviembre", 11},
+      {"dezember", 12}, {"décembre", 12},  {"diciembre", 12},
+  };
+  const std::string w = AsciiLower(word);
+  if (w.size() < 3) return 0;
+  int month = 0;
+  for (const auto& [name, m] : kNames) {
+    if (name == w) return m;
+    if (name.starts_with(w)) {
+      if (month != 0 && month != m) return 0;
+      month = m;
+    }
+  }
+  return month;
+}
+
+std::optional<EntryDate> EntryDateAt(const std::string& s, bool day_first) {
+  static const std::regex kCjk(R"(^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号))");
+  static const std::regex kYearFirst(R"(^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?![\d.:]))");
+  static const std::regex kDotted(R"(^(\d{1,2})\.\s?(\d{1,2})\.(?:\s?(\d{4})(?!\d))?)");
+  static const std::regex kSlashed(R"(^(\d{1,2})/(\d{1,2})/(\d{4})(?!\d))");
+  static const std::regex kNamed(R"(^(\d{1,2})(?:\.|er)?\s+(?:de\s+)?([^\s\d.,:|]+)\.?(?:,?\s+(?:de\s+)?(\d{4})(?!\d))?)",
+                                 std::regex::icase);
+  static const std::regex kAfter(R"(^(?:\s*(?:(?:um|a las|a la)\b|à(?=\s)|[,|\-]|—|–))*\s*)", std::regex::icase);
+  std::smatch m;
+  EntryDate d;
+  auto set = [&d](int year, int month, int day) {
+    d.year = year;
+    d.month = month;
+    d.day = day;
+  };
+  if (std::regex_search(s, m, kCjk)) {
+    set(m[1].matched ? std::stoi(m.str(1)) : 0, std::stoi(m.str(2)), std::stoi(m.str(3)));
+  } else if (std::regex_search(s, m, kYearFirst)) {
+    set(std::stoi(m.str(1)), std::stoi(m.str(3)), std::stoi(m.str(4)));
+  } else if (std::regex_search(s, m, kDotted)) {
+    set(m[3].matched ? std::stoi(m.str(3)) : 0, std::stoi(m.str(2)), std::stoi(m.str(1)));
+  } else if (std::regex_search(s, m, kSlashed)) {
+    const int a = std::stoi(m.str(1)), b = std::stoi(m.str(2));
+    set(std::stoi(m.str(3)), b, a);
+    if (!day_first) {
+      if (b > 12 && a <= 12) set(d.year, a, b);
+      else if (a <= 12) d.ambiguous = true;
+    }
+  } else if (std::regex_search(s, m, kNamed)) {
+    const int month = RomanceGermanMonth(m.str(2));
+    if (month == 0) return std::nullopt;
+    set(m[3].matched ? std::stoi(m.str(3)) : 0, month, std::stoi(m.str(1)));
+  } else {
+    return std::nullopt;
+  }
+  d.length = static_cast<size_t>(m.length(0));
+  d.written = m.str(0);
+  std::smatch a;
+  const std::string rest = s.substr(d.length);
+  if (std::regex_search(rest, a, kAfter)) d.length += static_cast<size_t>(a.length(0));
+  return d;
+}
+
+// A time of day at the start of `s` in the forms those postmortems write, rewritten as `HH:MM:SS`
+// (24 h) before the rest of `s`; `s` unchanged when it starts with none (English forms are read by
+// the entry's own pattern): 14:32 Uhr, 14.32 Uhr, 14 Uhr, 14 h 32, 14h32, 14:32 h, 14：32, 14時32分,
+// 14时32分05秒, 下午4点05分, 午後4時5分, 下午4:05. Hours and minutes are not checked here.
+std::string LocalTimeToIso(const std::string& s) {
+  static const std::regex kCjkHour(
+      R"(^(上午|下午|午前|午後|凌晨|早上|晚上)?\s*(\d{1,2})\s*(?:時(?!間)|点|时(?!间))\s*(?:(\d{1,2})\s*分(?:\s*(\d{1,2})\s*秒)?|(半))?)");
+  // A colon time with a morning / afternoon word before it, or a full-width colon (`14：32`).
+  static const std::regex kCjkColon(
+      R"(^(?:(上午|下午|午前|午後|凌晨|早上|晚上)\s*(\d{1,2})\s*(?::|：)|(\d{1,2})\s*：)\s*(\d{2})(?:\s*(?::|：)\s*(\d{2}))?)");
+  static const std::regex kUhr(R"(^(\d{1,2})(?:[.:](\d{2}))?(?::(\d{2}))?\s*uhr\b)", std::regex::icase);
+  static const std::regex kFrench(R"(^(\d{1,2})\s?h\s?(\d{2})(?!\d))", std::regex::icase);
+  static const std::regex kHSuffix(R"(^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:h|hrs|horas)\b)", std::regex::icase);
+  std::smatch m;
+  int h = 0, min = 0, sec = 0;
+  auto num = [&](int i) { return m[i].matched ? std::stoi(m.str(i)) : 0; };
+  bool pm = false, am = false;
+  auto half_day = [&](int i) {
+    if (!m[i].matched) return;
+    const std::string p = m.str(i);
+    pm = p == "下午" || p == "午後" || p == "晚上";
+    am = !pm;
+  };
+  if (std::regex_search(s, m, kCjkHour)) {
+    half_day(1);
+    h = num(2);
+    min = m[5].matched ? 30 : num(3);
+    sec = num(4);
+  } else if (std::regex_search(s, m, kCjkColon)) {
+    half_day(1);
+    h = m[2].matched ? num(2) : num(3);
+    min = num(4);
+    sec = num(5);
+  } else if (std::regex_search(s, m, kUhr) || std::regex_search(s, m, kFrench) || std::regex_search(s, m, kHSuffix)) {
+    h = num(1);
+    min = num(2);
+    sec = m.size() > 3 ? num(3) : 0;
+  } else {
+    return s;
+  }
+  if (pm && h >= 1 && h < 12) h += 12;
+  if (am && h == 12) h = 0;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d ", h, min, sec);
+  return buf + s.substr(static_cast<size_t>(m.length(0)));
+}
+
 // A postmortem's Timeline section read into started_at / resolved_at (KB3, 2026-12-04): each entry
 // (a list item, a table row or a line under the `Timeline` heading) that starts with a time
 // (`02:10`, `2:10 pm`, `02:10:30 UTC`, `2026-11-02 02:10`, `2026-11-02T02:10:00Z`, `+01:00`
@@ -1292,16 +1485,31 @@ std::string MonthNameDateToIso(const std::string& text, int year, bool* no_year)
 // YYYY-MM-DD of its title, else of its file name, else of its text), and rolls to the next day
 // when it is earlier than the entry before it. A time without a zone is UTC. Said in one warning;
 // a zone name other than UTC / GMT / Z, or no date anywhere, is said and sets nothing.
-void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, ParsedIncident* out,
+// KB9 (2026-12-05): the Timeline heading and its entries in German, French, Spanish, Chinese and
+// Japanese too (dates by EntryDateAt, times by LocalTimeToIso, `Beginn: 14:32` labels before the
+// time, resolution words in those languages, `UTC+8` offsets); an entry whose date or time cannot
+// be read (31.11.2026, 25 h 05, 04/12/2026 without a language saying which is the day), or an end
+// before the start, is said with its line and sets nothing.
+void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, bool day_first, ParsedIncident* out,
                             std::vector<ImportIssue>* issues) {
   static const std::regex kHeading(R"(^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$)");
   static const std::regex kDate(R"(\b(\d{4})-(\d{2})-(\d{2})\b)");
   static const std::regex kEntry(
       R"(^(?:(\d{4}-\d{2}-\d{2})(?:[T ]|,\s*))?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([aApP]\.?[mM]\.?)?\s*)"
-      R"((Z|UTC|GMT|[+-]\d{2}:?\d{2}|PST|PDT|EST|EDT|CST|CDT|MST|MDT|CET|CEST|BST|IST|JST|KST|AEST|AEDT|HKT|SGT)?(?![\w:]))");
+      R"(((?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|Z|UTC|GMT|[+-]\d{2}:?\d{2}|PST|PDT|EST|EDT|CST|CDT|MST|MDT|CET|CEST|MEZ|MESZ|BST|IST|JST|KST|AEST|AEDT|HKT|SGT)?(?![\w:]))");
   static const std::regex kBack(
-      R"(\b(resolved|recovered|restored|resumed|mitigated|fixed|back (up|online|in service|to normal)|all clear|closed)\b)",
+      R"(\b(resolved|recovered|restored|resumed|mitigated|fixed|back (up|online|in service|to normal)|all clear|closed)"
+      R"(|behoben|wiederhergestellt|gelöst|beendet|ende|läuft wieder|entschärft|résolue?|rétablie?|restaurée?|corrigée?)"
+      R"(|fin|reprise|resuelt[oa]|restablecid[oa]|restaurad[oa]|recuperad[oa]|mitigad[oa]|corregid[oa]|solucionad[oa])(?!\w))"
+      R"(|恢复|解决|结束|復旧|解決|回復|収束|終了)",
       std::regex::icase);
+  // A time in the forms LocalTimeToIso reads or the entry's pattern does: an entry starting with
+  // one that is not read is said, not skipped (`2 Knoten betroffen`, `3 h später` are no times).
+  static const std::regex kTimeLike(
+      R"(^(?:\d{1,2}\s*(?::|：)\s*\d{2}|\d{1,2}\s*(?:時(?!間)|点|时(?!间))|\d{1,2}\s?h\s?\d{2}|\d{1,2}(?:[.:]\d{2})?\s*uhr\b)"
+      R"(|(?:上午|下午|午前|午後|凌晨|早上|晚上)\s*\d))",
+      std::regex::icase);
+  static const std::regex kIsoDay(R"(^\d{4}-\d{2}-\d{2}(?:T| |,\s*))");
   struct Entry {
     int64_t line;
     int64_t ms;
@@ -1324,6 +1532,19 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       bool no_year = false;
       std::string iso = MonthNameDateToIso(m.str(1), 0, &no_year);
       if (iso.size() >= 10 && iso[4] == '-') return iso.substr(0, 10);
+    }
+    // 2026年12月4日, 04.12.2026, 4 décembre 2026, ... with its year, at a number's start (KB9).
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(text[i])) ||
+          (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1])))) {
+        continue;
+      }
+      auto d = EntryDateAt(std::string(text.substr(i, 48)), day_first);
+      if (d && d->year != 0 && !d->ambiguous) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d->year, d->month, d->day);
+        if (ParseRfc3339Ms(std::string(buf) + "T00:00:00Z").ok()) return std::string(buf);
+      }
     }
     return std::string();
   };
@@ -1349,6 +1570,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
 
   bool in_timeline = false, no_date = false, zone_names = false;
   std::string bad_zone, last_date;
+  std::string unreadable;  // "line N's date ..." of the first entry not read
   int64_t timeline_line = 0;
   size_t level = 0;
   int64_t last_ms = 0;
@@ -1358,7 +1580,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     if (!fenced && std::regex_match(line, h, kHeading)) {
       const size_t lv = static_cast<size_t>(h.length(1));
       if (in_timeline && lv <= level) in_timeline = false;
-      if (AsciiLower(h.str(2)) == "timeline") {
+      if (PostmortemSectionOf(AsciiLower(h.str(2))) == PostmortemSection::kTimeline) {
         in_timeline = true;
         level = lv;
         timeline_line = line_no;
@@ -1381,10 +1603,33 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       if (!changed && !v.empty() && std::isdigit(static_cast<unsigned char>(v[0]))) {
         size_t d = 0;
         while (d < v.size() && std::isdigit(static_cast<unsigned char>(v[d]))) ++d;
-        if (d < 3 && d + 1 < v.size() && (v[d] == '.' || v[d] == ')') && v[d + 1] == ' ') {  // "1. 02:10 ..."
+        if (d < 3 && d + 1 < v.size() && (v[d] == '.' || v[d] == ')') && v[d + 1] == ' ' &&
+            !EntryDateAt(std::string(v), day_first)) {  // "1. 02:10 ...", not "4. Dezember"
           e = std::string(Trim(v.substr(d + 1)));
           changed = true;
         }
+      }
+    }
+    const std::string written = e;
+    auto cannot_read = [&](const std::string& what) {
+      std::string shown = written;
+      if (shown.size() > 80) {
+        size_t cut = 80;
+        while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+        shown = shown.substr(0, cut) + "...";
+      }
+      unreadable = "line " + std::to_string(line_no) + "'s " + what + " (`" + shown + "`) cannot be read";
+      return false;
+    };
+    // "Beginn: 14:32 Uhr", "**Ende:** 16:05", "Detected: 02:10": a label of a few words before the
+    // time is read after it (KB9).
+    {
+      static const std::regex kLabel(
+          R"(^([^\d:|*_`]{1,40}?)\s*(?::|：)\s*(?:\*\*|__)?\s*((?:\d|上午|下午|午前|午後|凌晨|早上|晚上).*)$)");
+      std::smatch lm;
+      if (std::regex_match(e, lm, kLabel) &&
+          std::count(lm[1].first, lm[1].second, ' ') < 4) {
+        e = lm.str(2) + " — " + lm.str(1);
       }
     }
     // "Nov 2 02:10", "2 Nov, 02:10", "November 2, 2026 at 02:10": the year from the entry, else the
@@ -1402,20 +1647,68 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       }
       e = std::move(iso);
     }
+    // 04.12.2026, 2026年12月4日, 4 décembre 2026, 4 de diciembre de 2026, ... (KB9).
+    if (auto d = EntryDateAt(e, day_first)) {
+      if (d->ambiguous) {
+        static const char* const kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
+                                                  "July",    "August",   "September", "October", "November", "December"};
+        char iso[16];
+        std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", d->year, d->month, d->day);
+        unreadable = "line " + std::to_string(line_no) + "'s date `" + d->written + "` may be " +
+                     std::to_string(d->day) + " " + kMonthNames[d->month - 1] + " or " + kMonthNames[d->day - 1] + " " +
+                     std::to_string(d->month) + " (write " + iso + ")";
+        return false;
+      }
+      int year = d->year;
+      if (year == 0) {
+        year = default_year();
+        if (year == 0) {
+          month_no_year = std::to_string(line_no);
+          return false;
+        }
+        if (month_year_line.empty()) month_year_line = std::to_string(line_no);
+      }
+      char iso[16];
+      std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, d->month, d->day);
+      if (d->month < 1 || d->month > 12 || !ParseRfc3339Ms(std::string(iso) + "T00:00:00Z").ok()) {
+        return cannot_read("date");
+      }
+      e = std::string(iso) + " " + e.substr(d->length);
+    }
+    // 14:32 Uhr, 14 h 32, 14時32分, 下午4点05分, ... as 14:32:00 (KB9).
+    {
+      std::smatch dm;
+      const size_t at = std::regex_search(e, dm, kIsoDay) ? static_cast<size_t>(dm.length(0)) : 0;
+      e = e.substr(0, at) + LocalTimeToIso(e.substr(at));
+    }
     std::smatch m;
-    if (!std::regex_search(e, m, kEntry)) return true;
+    if (!std::regex_search(e, m, kEntry)) {
+      std::smatch dm;
+      const size_t at = std::regex_search(e, dm, kIsoDay) ? static_cast<size_t>(dm.length(0)) : 0;
+      const std::string after_date = e.substr(at);
+      return std::regex_search(after_date, kTimeLike) ? cannot_read("date or time") : true;
+    }
     int hour = std::stoi(m.str(2));
     const int minute = std::stoi(m.str(3));
     const int second = m[4].matched ? std::stoi(m.str(4)) : 0;
     if (m[5].matched) {
-      if (hour < 1 || hour > 12) return true;
+      if (hour < 1 || hour > 12) return cannot_read("date or time");
       const bool pm = std::tolower(static_cast<unsigned char>(m.str(5)[0])) == 'p';
       hour = hour % 12 + (pm ? 12 : 0);
     }
-    if (hour > 23 || minute > 59 || second > 59) return true;
+    if (hour > 23 || minute > 59 || second > 59) return cannot_read("date or time");
     std::string zone = m[6].matched ? m.str(6) : "";
     std::string offset = "Z";
-    if (zone.empty()) {
+    if (zone.size() > 3 && (zone.starts_with("UTC") || zone.starts_with("GMT"))) {
+      // UTC+8, GMT-05:30
+      static const std::regex kOffset(R"(^(?:UTC|GMT)([+-])(\d{1,2})(?::?(\d{2}))?$)");
+      std::smatch om;
+      if (!std::regex_match(zone, om, kOffset) || std::stoi(om.str(2)) > 14) return cannot_read("date or time");
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%s%02d:%s", om.str(1).c_str(), std::stoi(om.str(2)),
+                    om[3].matched ? om.str(3).c_str() : "00");
+      offset = buf;
+    } else if (zone.empty()) {
       zone_names = true;
     } else if (zone == "Z" || zone == "UTC" || zone == "GMT") {
       // UTC
@@ -1438,7 +1731,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     char buf[40];
     std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
     auto ms = ParseRfc3339Ms(date + buf + offset);
-    if (!ms.ok()) return true;  // 2026-02-30: no time
+    if (!ms.ok()) return cannot_read("date or time");  // 2026-02-30
     int64_t when = *ms;
     // A date-less time earlier than the entry before it is on the next day.
     if (dateless && !entries.empty() && when < last_ms) {
@@ -1472,6 +1765,10 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
                        false});
     return;
   }
+  if (!unreadable.empty()) {
+    issues->push_back({where, timeline_line, "Timeline: " + unreadable + "; started_at and resolved_at not set", false});
+    return;
+  }
   if (no_date) {
     issues->push_back({where, timeline_line,
                        "Timeline: its times have no date (none in the entries, the title, the file name or the "
@@ -1480,15 +1777,23 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     return;
   }
   if (entries.empty()) return;
-  Incident& inc = out->incident;
-  std::string said = "Timeline read: started_at " + FormatRfc3339Ms(entries.front().ms) + " (line " +
-                     std::to_string(entries.front().line) + ", its first entry)";
-  if (inc.started_at_ms == 0) inc.started_at_ms = entries.front().ms;
   const Entry* back = nullptr;
   for (const Entry& e : entries) {
     if (std::regex_search(e.text, kBack)) back = &e;
   }
-  if (back != nullptr && back->ms >= entries.front().ms) {
+  if (back != nullptr && back->ms < entries.front().ms) {
+    issues->push_back({where, timeline_line,
+                       "Timeline: its end (line " + std::to_string(back->line) + ", " + FormatRfc3339Ms(back->ms) +
+                           ") is before its start (line " + std::to_string(entries.front().line) + ", " +
+                           FormatRfc3339Ms(entries.front().ms) + "); started_at and resolved_at not set",
+                       false});
+    return;
+  }
+  Incident& inc = out->incident;
+  std::string said = "Timeline read: started_at " + FormatRfc3339Ms(entries.front().ms) + " (line " +
+                     std::to_string(entries.front().line) + ", its first entry)";
+  if (inc.started_at_ms == 0) inc.started_at_ms = entries.front().ms;
+  if (back != nullptr) {
     if (inc.resolved_at_ms == 0) inc.resolved_at_ms = back->ms;
     said += ", resolved_at " + FormatRfc3339Ms(back->ms) + " (line " + std::to_string(back->line) + ")";
   } else {
@@ -1498,52 +1803,6 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
   else if (!date_from.empty()) said += "; the date from " + date_from;
   if (zone_names) said += "; times without a zone read as UTC";
   issues->push_back({where, timeline_line, std::move(said), false});
-}
-
-}  // namespace
-
-namespace {
-
-// What a postmortem's section is, by its heading (lower-case, ASCII folded), in English, German,
-// French, Spanish, Chinese and Japanese (KB8, 2026-12-04; KB7 did the chat labels): teams write
-// postmortems in their own language, and a German `## Ursache` / `## Lösung` made the file a guide.
-// kFollowUps reads as kActions but, alone, does not make a postmortem (as before).
-enum class PostmortemSection { kNone, kSymptoms, kCause, kResolution, kActions, kFollowUps, kTimeline };
-
-PostmortemSection PostmortemSectionOf(const std::string& s) {
-  struct Names {
-    PostmortemSection kind;
-    std::initializer_list<std::string_view> names;
-  };
-  static const Names kNames[] = {
-      {PostmortemSection::kSymptoms,
-       {"summary", "impact", "zusammenfassung", "auswirkung", "auswirkungen", "résumé", "synthèse",
-        "impacts", "resumen", "impacto", "摘要", "概述", "总结", "影响", "影响范围", "概要", "サマリー", "影響",
-        "影響範囲"}},
-      {PostmortemSection::kCause,
-       {"root cause", "root causes", "root cause analysis", "cause", "causes", "ursache", "ursachen", "grundursache",
-        "fehlerursache", "ursachenanalyse", "cause racine", "cause première", "cause profonde", "causes racines",
-        "causa", "causa raíz", "causa raiz", "causas", "causa principal", "根因", "根本原因", "原因", "根因分析",
-        "原因分析"}},
-      {PostmortemSection::kResolution,
-       {"resolution", "mitigation", "fix", "lösung", "behebung", "abhilfe", "résolution", "correctif", "atténuation",
-        "resolución", "solución", "solucion", "mitigación", "解决方案", "解决办法", "修复", "缓解措施", "対応",
-        "解決策", "修正", "暫定対応"}},
-      {PostmortemSection::kActions,
-       {"action items", "folgemaßnahmen", "maßnahmen", "actions correctives",
-        "plan d'action", "acciones", "acciones correctivas", "后续行动", "改进措施", "行动项", "再発防止策",
-        "アクションアイテム", "今後の対策"}},
-      {PostmortemSection::kFollowUps, {"follow-ups", "follow ups"}},
-      {PostmortemSection::kTimeline,
-       {"timeline", "zeitablauf", "zeitleiste", "chronologie", "cronología", "línea de tiempo", "时间线",
-        "タイムライン", "時系列"}},
-  };
-  for (const Names& n : kNames) {
-    for (std::string_view name : n.names) {
-      if (s == name) return n.kind;
-    }
-  }
-  return PostmortemSection::kNone;
 }
 
 }  // namespace
@@ -1608,7 +1867,18 @@ bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content,
   inc.source = guide.path;
   if (!cause.empty()) out->extra["root_cause_text"] = cause;
   out->line = 1;
-  if (issues != nullptr) ReadPostmortemTimeline(content, guide, out, issues);
+  if (issues != nullptr) {
+    // German, French and Spanish write a date's day first (04/12/2026); known by the section headings.
+    bool day_first = false;
+    for (const GuideChunk& c : guide.chunks) {
+      auto gt = c.heading.rfind(" > ");
+      const PostmortemLanguage l =
+          PostmortemHeadingOf(AsciiLower(Trim(gt == std::string::npos ? c.heading : c.heading.substr(gt + 3)))).language;
+      day_first = day_first || l == PostmortemLanguage::kGerman || l == PostmortemLanguage::kFrench ||
+                  l == PostmortemLanguage::kSpanish;
+    }
+    ReadPostmortemTimeline(content, guide, day_first, out, issues);
+  }
   return true;
 }
 
