@@ -2701,7 +2701,13 @@ class KnowledgeBase::Impl {
     // Each ranker's depth is 4 k, at least 50; saturated so a huge k (a caller's SIZE_MAX) neither
     // wraps around (to fewer hits than asked) nor makes Dense's 8 x depth wrap (QA3).
     constexpr size_t kMaxDepth = size_t{1} << 40;
-    const size_t depth = q.k >= kMaxDepth / 4 ? kMaxDepth : std::max<size_t>(q.k * 4, 50);
+    // Lexical alone (a diagnosis's per-line recall, k 1; SeenBefore, k 16): the hits are the
+    // lexical list's first k in its order (one list fused keeps it), so the index is asked for k
+    // (KB9): the same hits, and MaxScore's threshold is the k-th score at once instead of the 50th
+    // (at 1 M entries with thousands of near-tied copies, most of a recall's probes).
+    const size_t depth = q.mode == SearchMode::kLexical ? std::min(q.k, kMaxDepth)
+                         : q.k >= kMaxDepth / 4         ? kMaxDepth
+                                                        : std::max<size_t>(q.k * 4, 50);
     std::vector<int64_t> lexical, dense;
     if (q.mode != SearchMode::kDense) {
       lexical = Lexical(q, depth);
