@@ -721,26 +721,19 @@ TEST_CASE("postmortem Markdown: a translated Timeline's dates, times and resolut
     std::string started, resolved;  // RFC 3339 UTC; "": not set
     std::string said;               // the warning on the timeline heading's line
   };
-  auto de = [](const std::string& title, const std::string& timeline) {
-    return "# " + title + "\n\n## Zusammenfassung\n\nAlle Ranks hingen.\n\n## Zeitablauf\n\n" + timeline +
-           "\n## Ursache\n\nmlx5_1 port down.\n\n## Lösung\n\nKabel getauscht.\n";
+  // A postmortem in one language: its headings (summary, timeline, cause, fix) and their texts.
+  struct Lang {
+    std::string summary, summary_text, timeline, cause, fix, fix_text;
+    std::string operator()(const std::string& title, const std::string& entries) const {
+      return "# " + title + "\n\n## " + summary + "\n\n" + summary_text + "\n\n## " + timeline + "\n\n" + entries +
+             "\n## " + cause + "\n\nmlx5_1 port down.\n\n## " + fix + "\n\n" + fix_text + "\n";
+    }
   };
-  auto fr = [](const std::string& title, const std::string& timeline) {
-    return "# " + title + "\n\n## Résumé\n\nTous les rangs bloqués.\n\n## Chronologie\n\n" + timeline +
-           "\n## Cause racine\n\nmlx5_1 port down.\n\n## Résolution\n\nCâble remplacé.\n";
-  };
-  auto es = [](const std::string& title, const std::string& timeline) {
-    return "# " + title + "\n\n## Resumen\n\nTodos los rangos bloqueados.\n\n## Cronología\n\n" + timeline +
-           "\n## Causa raíz\n\nmlx5_1 port down.\n\n## Solución\n\nCable cambiado.\n";
-  };
-  auto zh = [](const std::string& title, const std::string& timeline) {
-    return "# " + title + "\n\n## 摘要\n\n所有rank卡住。\n\n## 时间线\n\n" + timeline +
-           "\n## 根因\n\nmlx5_1 port down。\n\n## 解决方案\n\n更换了线缆。\n";
-  };
-  auto ja = [](const std::string& title, const std::string& timeline) {
-    return "# " + title + "\n\n## 概要\n\n全rankが停止。\n\n## タイムライン\n\n" + timeline +
-           "\n## 根本原因\n\nmlx5_1 port down。\n\n## 対応\n\nケーブルを交換。\n";
-  };
+  const Lang de{"Zusammenfassung", "Alle Ranks hingen.", "Zeitablauf", "Ursache", "Lösung", "Kabel getauscht."};
+  const Lang fr{"Résumé", "Tous les rangs bloqués.", "Chronologie", "Cause racine", "Résolution", "Câble remplacé."};
+  const Lang es{"Resumen", "Todos los rangos bloqueados.", "Cronología", "Causa raíz", "Solución", "Cable cambiado."};
+  const Lang zh{"摘要", "所有rank卡住。", "时间线", "根因", "解决方案", "更换了线缆。"};
+  const Lang ja{"概要", "全rankが停止。", "タイムライン", "根本原因", "対応", "ケーブルを交換。"};
   const std::string tz = "; times without a zone read as UTC";
   const std::vector<Case> cases = {
       {"de: 04.12.2026, 14:32 Uhr; behoben", de("Trainingsstillstand",
