@@ -271,7 +271,11 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
         "moe_expert_imbalance"}},
       {"storage_failure",
        {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure"}},
-      {"launch_config_error", {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_row_remap_failure"}},
+      // An NVSwitch that failed (SXid fatal) takes the fabric manager down with it, and CUDA then
+      // cannot start on the node ("system not yet initialized", cudaErrorSystemNotReady): the pack
+      // reads a fabric manager that is down as the node's set-up (its version not the driver's,
+      // PLC17), and the switch's own fault explains it.
+      {"launch_config_error", {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_row_remap_failure", "nvlink_error"}},
       {"loss_divergence",
        {"fp16_loss_scale_collapse", "fp8_scaling_overflow", "gpu_silent_data_corruption",
         "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error"}},
@@ -8476,7 +8480,8 @@ ComponentHint RankTableRowHint(const Topology& topo, int rank, const std::string
 
 // The share of step time a training loop spends waiting for its input, from lines that print
 // both ("Time 1.83 (1.89)  Data 1.55 (1.63)", "step_time 3.0s | data_wait 2.1s", "iteration time
-// (ms): 4700 ... data-loading (ms): 3900"). Returns the median share over the lines that print
+// (ms): 4700 ... data-loading (ms): 3900", NeMo's "train_step_timing in s=17.3 dataloader_wait in
+// s=9.4", PLC17). Returns the median share over the lines that print
 // both and how many there were; a loop that waits for data on most of its step is input-bound
 // however the wait is worded.
 struct DataWaitShare {
@@ -8486,7 +8491,7 @@ struct DataWaitShare {
 };
 DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   static const FilteredRegex kData(
-      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b)?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
   // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s"): the
   // step is then data + compute.
@@ -8494,11 +8499,12 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
       R"re(\b(?:fwd[-_ ]?bwd|forward[-_ ]?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
   static const FilteredRegex kStep(
-      R"re(\b(?:step[-_ ]?time|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re", /*icase=*/false);
+      R"re(\b(?:(?:train_)?step[-_ ]?tim(?:e|ing)|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b)?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re", /*icase=*/false);
   auto seconds = [](const std::smatch& m) -> std::optional<double> {
     std::optional<double> v = ParseDouble(m.str(2));
     if (!v) return std::nullopt;  // a figure beyond double's range: the line gives no share
-    bool ms = AsciiLower(m.str(1)) == "(ms)" || AsciiLower(m.str(3)) == "ms";
+    // The unit before the figure: "(ms)", "(s)", or NeMo's " in ms" / " in s" ("train_step_timing in s=").
+    bool ms = AsciiLower(m.str(1)).find("ms") != std::string::npos || AsciiLower(m.str(3)) == "ms";
     return ms ? *v / 1000 : *v;
   };
   std::vector<double> shares;
