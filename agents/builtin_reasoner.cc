@@ -11391,6 +11391,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         for (size_t k = 0; k < matches.size(); ++k) {
           if (recovered_lines.count({cat, matches[k]->line_index})) earlier[k] = true;
         }
+        // Every sighting recovered (a port that flaps comes back Active after each Down): the days-older
+        // ones are still the earlier incident's, and the newer flaps lead (PLC17, realistic26 rl26-11: a
+        // resolved flap of mlx5_0 nine days before led the mlx5_2 flaps of the incident).
+        if (std::find(earlier.begin(), earlier.end(), false) == earlier.end()) {
+          earlier = EarlierIncidentSightings(times, kNoTime, kHistoryGapMs);
+        }
         if (earlier.front() && std::find(earlier.begin(), earlier.end(), false) != earlier.end()) {
           std::vector<const SignatureMatch*> recent, old;
           for (size_t k = 0; k < matches.size(); ++k) (earlier[k] ? old : recent).push_back(matches[k]);

@@ -13,7 +13,9 @@
 //      in s=" lines read as the share of each step spent waiting for input.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
@@ -195,6 +197,41 @@ TEST_CASE("plc17: a loader that fell back to CPU decode starves the GPUs: NeMo's
   // Near miss: the same warning with a loop that hardly waits (0.2 s of 17): no share evidence.
   Diagnosis d = RunJsonWithPack(LoaderCase("nvjpeg unavailable, falling back to CPU JPEG decode", 17.0, 0.2));
   CHECK_FALSE(HasEvidence(d, "waiting for input"));
+}
+
+
+// A node whose HCA `port_now` flaps now (each Down followed by Active), with a flap of `port_old`
+// resolved nine days before in the same journal; the job's NCCL lines report the failing HCA.
+Json FlapCase(const std::string& port_old, const std::string& port_now) {
+  std::vector<std::string> journal = {
+      "May 25 10:41:02 ib-n02 kernel: mlx5_core 0000:03:00.0: " + port_old + ": Port 1 link state changed to Down",
+      "May 25 10:41:09 ib-n02 kernel: mlx5_core 0000:03:00.0: " + port_old + ": Port 1 link state changed to Active"};
+  for (int m : {5, 8, 11}) {
+    char t[32];
+    std::snprintf(t, sizeof t, "03:%02d:10", m);
+    journal.push_back(std::string("Jun 03 ") + t + " ib-n02 kernel: mlx5_core 0002:03:00.0: " + port_now +
+                      ": Port 1 link state changed to Down");
+    std::snprintf(t, sizeof t, "03:%02d:40", m + 1);
+    journal.push_back(std::string("Jun 03 ") + t + " ib-n02 kernel: mlx5_core 0002:03:00.0: " + port_now +
+                      ": Port 1 link state changed to Active");
+  }
+  std::vector<std::string> out = {
+      "10: ib-n02:81322:81977 [2] transport/net_ib.cc:2305 NCCL WARN NET/IB : Got completion from peer 10.44.6.43<40122> "
+      "with status=IBV_WC_RETRY_EXC_ERR(12) opcode=IBV_WC_SEND(0) reqSize=524288 vendor_err=129 hca " + port_now,
+      "3: [rank3]:[E0603 03:16:00.000002 ProcessGroupNCCL.cpp:632] [Rank 3] Watchdog caught collective operation timeout: "
+      "WorkNCCL(SeqNum=5512, OpType=SEND, Timeout(ms)=600000) ran for 600044 milliseconds before timing out."};
+  return Case("plc17-flap", {"ib-n01", "ib-n02", "ib-n03"},
+              Json::array({Log("slurm-7719.out", out), Log("ib-n02/journal", journal)}));
+}
+
+TEST_CASE("plc17: a port flapping now leads a flap of another port resolved days before") {
+  for (const auto& [old_port, now_port] : std::vector<std::pair<std::string, std::string>>{
+           {"mlx5_0", "mlx5_2"}, {"mlx5_5", "mlx5_1"}}) {
+    CAPTURE(now_port);
+    Diagnosis d = RunJsonWithPack(FlapCase(old_port, now_port));
+    CHECK(d.root_cause == "ib_link_failure");
+    CHECK(d.component == "ib-n02/" + now_port);
+  }
 }
 
 }  // namespace
