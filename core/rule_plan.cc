@@ -62,6 +62,7 @@ int32_t PlanBuilder::Add(PlanNode node) {
   for (int32_t in : node.inputs) key += std::to_string(in) + ",";
   key += "|";
   for (const auto& b : node.by) key += b + ",";
+  key += "|" + node.peer_metric;
   if (auto it = index_.find(key); it != index_.end()) return it->second;
   int stage = 0;
   for (int32_t in : node.inputs) stage = std::max(stage, (*nodes_)[in].stage);
@@ -123,7 +124,11 @@ Status ValidatePlan(const RulePlan& plan) {
   int deepest = 0;
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     const PlanNode& n = plan.nodes[i];
-    if (n.inputs.size() != Arity(n.op)) return fail(i, "wrong number of inputs");
+    const bool peer = n.op == PlanOp::kAggregate && !n.peer_metric.empty();
+    if (n.inputs.size() != (peer ? 0 : Arity(n.op))) return fail(i, "wrong number of inputs");
+    if (!n.peer_metric.empty() && n.op != PlanOp::kAggregate) return fail(i, "a peer metric on a node that is no aggregation");
+    if (peer && n.by.empty()) return fail(i, "a peer aggregation needs `by` labels");
+    if (peer && plan.tick_driven) return fail(i, "a peer aggregation in a stale_for / absent rule");
     for (int32_t in : n.inputs) {
       if (in < 0 || static_cast<size_t>(in) >= i) return fail(i, "input is not an earlier node");
     }

@@ -14,6 +14,11 @@
 //  * kAggregate nodes combine, at time t, the input node's latest value of every series in the
 //    same `by` group (itself included) whose latest point is at or before t and not older than
 //    `lookback_ms`; peers are visited in series order so results are reproducible.
+//  * A kAggregate node with `peer_metric` set (a peer term, `max by (Hostname, gpu)
+//    (training_completed)`) has no input: it combines the latest values (same lookback, NaN ones
+//    left out) of the input series NAMED peer_metric (any labels; not the rule's selection) whose
+//    `by` labels equal the evaluated series'; NaN when there are none. Those series are read for
+//    their values only: no condition, flag or alert of this rule is evaluated for them.
 //  * kStaleFor / kAbsent rules (`tick_driven`) are evaluated at every distinct timestamp of the
 //    whole input ("ticks"), not only at the series' own points.
 // Thread safety: plain values; copy freely.
@@ -84,6 +89,7 @@ struct PlanNode {
   int64_t duration_ms = 0;      // kOffset, kStaleFor, kAbsent
   int64_t lag_points = 0;       // kLag
   std::vector<std::string> by;  // kAggregate grouping labels, sorted
+  std::string peer_metric;      // kAggregate of a peer term: the metric read (no inputs then); "" otherwise
   int stage = 0;                // number of kAggregate nodes on the deepest path to this node
   std::string text;             // canonical source text, for explanations ("mean(x, 10p)")
 };

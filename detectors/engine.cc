@@ -1028,7 +1028,7 @@ class BatchRule {
       const PlanNode& node = plan_.nodes[i];
       bool full = node.stage < plan_.max_stage && node.op != PlanOp::kConst;
       for (const PlanNode& reader : plan_.nodes)
-        full |= reader.op == PlanOp::kAggregate && reader.inputs[0] == static_cast<int32_t>(i);
+        full |= reader.op == PlanOp::kAggregate && !reader.inputs.empty() && reader.inputs[0] == static_cast<int32_t>(i);
       if (!full) continue;
       if (node.op == PlanOp::kValue) {
         value_full = static_cast<int32_t>(i);
@@ -1059,7 +1059,8 @@ class BatchRule {
         }
         aggs.assign(instrs.size(), nullptr);
         for (size_t k = 0; k < instrs.size(); ++k)
-          if (instrs[k].op == PlanOp::kAggregate) aggs[k] = GroupValues(instrs[k], m);
+          if (instrs[k].op == PlanOp::kAggregate)
+            aggs[k] = plan_.nodes[instrs[k].node].peer_metric.empty() ? GroupValues(instrs[k], m) : PeerValues(instrs[k], m);
         std::optional<SeriesFinish> fin;
         if (last) fin.emplace(*this, m);
         const bool lend = Lends(m);
@@ -1230,6 +1231,52 @@ class BatchRule {
     }
     if (built_.insert({&group, in.node}).second) MergeGroup(in, group, values.data());
     return values.data() + agg_offset_[m];
+  }
+  // A peer term's values for member m at its own timestamps (core/rule_plan.h): at each point's
+  // time t, the aggregation of the latest value (at or before t, not older than the lookback, NaN
+  // left out) of each input series named node.peer_metric whose `by` labels equal m's, in series
+  // order (as streaming visits them). Per member, not per group: the peers' cursors only move
+  // forward over m's increasing timestamps, O(points of m x peers + points of the peers).
+  const double* PeerValues(const Instr& in, size_t m) {
+    const PlanNode& node = plan_.nodes[in.node];
+    std::vector<double>& values = agg_values_[in.node];
+    if (values.empty()) {
+      agg_offset_.assign(members_.size() + 1, 0);
+      for (size_t q = 0; q < members_.size(); ++q) agg_offset_[q + 1] = agg_offset_[q] + S(q).size();
+      values.resize(agg_offset_.back());
+    }
+    const std::vector<size_t>& peers = PeerGroup(node, m);
+    std::vector<size_t> at(peers.size(), 0);
+    const TimeSeries& s = S(m);
+    double* out = values.data() + agg_offset_[m];
+    for (size_t i = 0; i < s.size(); ++i) {
+      const int64_t t = s.timestamps_ms[i];
+      agg_vals_.clear();
+      for (size_t q = 0; q < peers.size(); ++q) {
+        const TimeSeries& p = *series_[peers[q]];
+        size_t& j = at[q];
+        while (j < p.size() && p.timestamps_ms[j] <= t) ++j;
+        if (j == 0 || detail::ElapsedOver(p.timestamps_ms[j - 1], t, plan_.lookback_ms)) continue;
+        const double v = CleanValue(p.values[j - 1]);
+        if (!std::isnan(v)) agg_vals_.push_back(v);
+      }
+      out[i] = detail::Aggregate(node.agg_fn, node.constant, agg_vals_);
+    }
+    return out;
+  }
+  // The input series (not merged ones) named node.peer_metric whose `by` labels equal member m's.
+  const std::vector<size_t>& PeerGroup(const PlanNode& node, size_t m) {
+    std::string cache_key = node.peer_metric + "|";
+    for (const auto& b : node.by) cache_key += b + ",";
+    auto [it, fresh] = peer_groups_.try_emplace(cache_key);
+    if (fresh) {
+      const size_t n_in = std::min(n_in_, series_.size());
+      for (size_t q = 0; q < n_in; ++q)
+        if (series_[q]->name == node.peer_metric) it->second[GroupKey(node.by, series_[q]->labels)].push_back(q);
+    }
+    static const std::vector<size_t> kNone;
+    auto g = it->second.find(GroupKey(node.by, S(m).labels));
+    return g == it->second.end() ? kNone : g->second;
   }
   // The aggregation `in` of the group at each distinct timestamp of its members, written to
   // each member's column (`values` at agg_offset_): MergeAny's steps.
@@ -1599,6 +1646,7 @@ class BatchRule {
   std::vector<size_t> members_;
   const EngineOptions& options_;
   std::map<std::string, std::map<std::string, std::vector<size_t>>> groups_;
+  std::map<std::string, std::map<std::string, std::vector<size_t>>> peer_groups_;  // PeerGroup's, by metric and labels
   Program prog_;
 };
 
@@ -1883,6 +1931,7 @@ struct StreamingEngine::Impl {
     int64_t seq = 0;  // points evaluated so far
     std::vector<SharedSums> shared;  // per shared_windows entry
     bool removed = false;             // RemoveSeries: a slot that takes no more points
+    double last_value = kNaN;         // the latest appended point's value (peer terms read it)
   };
   struct Member {  // one (rule, series)
     size_t series;
@@ -1940,6 +1989,11 @@ struct StreamingEngine::Impl {
     // origin: batch's peer order, which member order is not after a RemoveSeries; Rebuild), shared
     // by the group (a copy per member held O(group^2) indices: 10^8 for one job of 10,000 ranks).
     std::vector<std::vector<std::vector<int32_t>>> group_members = {};
+    // Per peer term (a kAggregate node with peer_metric), per group: the series named its metric
+    // whose `by` labels are the group's, ascending (batch's order). Built by Rebuild with the
+    // groups; a series of a peer metric added or removed marks the groups stale.
+    std::vector<std::vector<std::vector<size_t>>> peer_series = {};
+    std::vector<std::string> peer_metrics = {};  // the metrics its peer terms read
     // Set by AddSeries: group_of / group_members miss the new members until the next tick of
     // the rule rebuilds them (Rebuild at every AddSeries made declaring N series O(N^2)).
     bool groups_stale = false;
@@ -2015,6 +2069,7 @@ struct StreamingEngine::Impl {
     r.group_of.resize(r.plan->nodes.size());
     r.group_members.resize(r.plan->nodes.size());
     r.agg_cache.resize(r.plan->nodes.size());
+    r.peer_series.resize(r.plan->nodes.size());
     for (size_t id = 0; id < r.plan->nodes.size(); ++id) {
       const PlanNode& node = r.plan->nodes[id];
       if (node.op != PlanOp::kAggregate) continue;
@@ -2033,6 +2088,15 @@ struct StreamingEngine::Impl {
         const int32_t gm = index.find(keys[m])->second;
         r.group_of[id][m] = gm;
         r.group_members[id][static_cast<size_t>(gm)].push_back(static_cast<int32_t>(m));
+      }
+      if (!node.peer_metric.empty()) {  // a peer term: its metric's series, by the members' groups
+        r.peer_series[id].assign(index.size(), {});
+        for (size_t si = 0; si < series.size(); ++si) {
+          const SeriesState& ps = series[si];
+          if (ps.removed || ps.name != node.peer_metric) continue;
+          if (auto g = index.find(GroupKey(node.by, ps.labels)); g != index.end())
+            r.peer_series[id][static_cast<size_t>(g->second)].push_back(si);
+        }
       }
       // Peers in series order, as batch visits them (core/rule_plan.h; a floating-point sum
       // depends on the order): RemoveSeries moves the last member into a removed one's place, so
@@ -2055,6 +2119,15 @@ struct StreamingEngine::Impl {
     scratch.clear();
     const size_t mi = static_cast<size_t>(&m - r.members.data());
     const size_t group = static_cast<size_t>(r.group_of[in.node][mi]);
+    if (!node.peer_metric.empty()) {  // a peer term: the latest appended values of its metric's series
+      for (size_t p : r.peer_series[in.node][group]) {
+        const SeriesState& ps = series[p];
+        if (ps.removed || !ps.has_point || detail::ElapsedOver(ps.last_t, t, r.plan->lookback_ms)) continue;
+        const double pv = CleanValue(ps.last_value);
+        if (!std::isnan(pv)) scratch.push_back(pv);
+      }
+      return detail::Aggregate(node.agg_fn, node.constant, scratch);
+    }
     for (int32_t p : r.group_members[in.node][group]) {
       const Member& pm = r.members[p];
       if (!pm.reported || detail::ElapsedOver(pm.last_t, t, r.plan->lookback_ms)) continue;
@@ -2532,6 +2605,10 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
   for (const auto& plan : impl->rules.rules) {
     Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}, -1, {}, {}};
     r.merge = !plan.selector.ignoring.empty();
+    for (const PlanNode& node : plan.nodes)
+      if (!node.peer_metric.empty() &&
+          std::find(r.peer_metrics.begin(), r.peer_metrics.end(), node.peer_metric) == r.peer_metrics.end())
+        r.peer_metrics.push_back(node.peer_metric);
     if (!plan.tick_driven) {
       r.prog = CompileProgram(plan);
       FuseCompares(plan, &r.prog);
@@ -2602,6 +2679,8 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
   for (size_t ri = 0; ri < im.rt.size(); ++ri) {
     Impl::Rule& r = im.rt[ri];
     im.member_of[ri].push_back(-1);
+    if (!r.peer_metrics.empty() && std::find(r.peer_metrics.begin(), r.peer_metrics.end(), name) != r.peer_metrics.end())
+      r.groups_stale = true;  // a series a peer term reads: in its group from the rule's next tick
     if (!r.matcher.Matches(name, labels)) continue;
     if (r.merge) {
       ++r.n_series;
@@ -2674,6 +2753,7 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   im.tick = t;
   s.last_t = t;
   s.has_point = true;
+  s.last_value = value;
   im.pending.emplace_back(si, value);
   return Status::Ok();
 }
@@ -2698,6 +2778,9 @@ Status StreamingEngine::RemoveSeries(std::span<const size_t> given) {
   }
   for (size_t ri = 0; ri < im.rt.size(); ++ri) {
     Impl::Rule& r = im.rt[ri];
+    for (size_t si : given)  // a series a peer term reads: out of its group (AggregateAt skips it till then)
+      if (std::find(r.peer_metrics.begin(), r.peer_metrics.end(), im.series[si].name) != r.peer_metrics.end())
+        r.groups_stale = true;
     if (r.merge) {
       im.RemoveInputs(ri, given);
       continue;

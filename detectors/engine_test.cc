@@ -21,15 +21,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Small plan-building helper (detectors/plan_testing.h).
 using P = TestPlan;
 
-TimeSeries Series(std::string name, Labels labels, std::vector<int64_t> ts, std::vector<double> vs) {
-  TimeSeries s;
-  s.name = std::move(name);
-  s.labels = std::move(labels);
-  s.timestamps_ms = std::move(ts);
-  s.values = std::move(vs);
-  return s;
-}
-
 // Brute-force reference of one window function at point i.
 double Reference(WindowFn fn, const TimeSeries& s, size_t i, bool points, int64_t size, double q) {
   std::vector<double> w;

@@ -9,8 +9,19 @@
 #include <vector>
 
 #include "core/rule_plan.h"
+#include "core/time_series.h"
 
 namespace vigil {
+
+// A series of the given name, labels, timestamps and values.
+inline TimeSeries Series(std::string name, Labels labels, std::vector<int64_t> ts, std::vector<double> vs) {
+  TimeSeries s;
+  s.name = std::move(name);
+  s.labels = std::move(labels);
+  s.timestamps_ms = std::move(ts);
+  s.values = std::move(vs);
+  return s;
+}
 
 // A plan under construction: nodes added through a PlanBuilder (common sub-expressions shared),
 // then Done(condition) fills in the condition, the explained nodes and max_stage.
@@ -86,6 +97,17 @@ struct TestPlan {
     n.constant = q;
     n.text = std::string(AggFnName(fn));
     n.text += " by";
+    return b.Add(std::move(n));
+  }
+  // A peer term `fn by (by) (metric)`: the aggregation of another metric's series (no input).
+  int32_t Peer(AggFn fn, std::string metric, std::vector<std::string> by, double q = 0) {
+    PlanNode n;
+    n.op = PlanOp::kAggregate;
+    n.agg_fn = fn;
+    n.by = std::move(by);
+    n.constant = q;
+    n.text = std::string(AggFnName(fn)) + " by (" + metric + ")";
+    n.peer_metric = std::move(metric);
     return b.Add(std::move(n));
   }
   int32_t Cmp(PlanOp op, int32_t a, int32_t c) { return Node(op, {a, c}, ValueType::kBool); }

@@ -713,6 +713,9 @@ class RuleCompiler {
                    ? " (this rule selects `*`; refer to the selected series as `value`)"
                    : " (this rule selects `" + rule_.selector.metric + "`; expressions see only the selected series, "
                      "as `" + rule_.selector.metric + "` or `value`)";
+        if (hint.empty() && fn_hint.empty())
+          msg += "; another metric is read only as the whole argument of an aggregation by labels, a peer term "
+                 "such as `max by (Hostname, gpu) (" + a.name + ")` (docs/rules.md, \"Peer metrics\")";
         Fail(a, msg);
       }
       case Ast::Kind::kUnary: {
@@ -802,6 +805,15 @@ class RuleCompiler {
     return out;
   }
 
+  // True when `a` names a metric other than the selected one (a peer term's argument): a bare
+  // name that is not `value`, the selected metric, `true` / `false` or a NaN / Inf spelling.
+  bool IsPeerName(const Ast& a) const {
+    if (a.kind != Ast::Kind::kName || a.name == "value" || a.name == "true" || a.name == "false") return false;
+    if (!rule_.selector.metric.empty() && a.name == rule_.selector.metric) return false;
+    const std::string lower = AsciiLower(a.name);
+    return lower != "nan" && lower != "inf" && lower != "infinity";
+  }
+
   double ConstantArg(const Ast& a, const std::string& what) {
     if (a.kind == Ast::Kind::kNumber) return a.number;
     if (a.kind == Ast::Kind::kUnary && a.name == "-" && a.args[0]->kind == Ast::Kind::kNumber) return -a.args[0]->number;
@@ -830,6 +842,20 @@ class RuleCompiler {
                   "identity (every series would have it empty); group by a label that identifies the series");
       std::sort(n.by.begin(), n.by.end());
       n.by.erase(std::unique(n.by.begin(), n.by.end()), n.by.end());
+      if (!a.args.empty() && IsPeerName(*a.args.back())) {
+        const Ast& arg = *a.args.back();
+        // A peer term: the argument names another metric (docs/rules.md, "Peer metrics"). A name
+        // a letter or two off the selected metric is a typo of it, not another metric.
+        if (!rule_.selector.metric.empty())
+          if (std::string hint = ClosestMatch(arg.name, std::vector<std::string>{rule_.selector.metric}); !hint.empty())
+            Fail(arg, "unknown name `" + arg.name + "`, did you mean `" + hint + "`? (another metric's name as an "
+                      "aggregation's argument is a peer term; this one is a near-miss of the selected `" + hint + "`)");
+        if (a.by.empty())
+          Fail(a, "`" + f + " by ()` over the metric `" + arg.name + "` lists no label: a peer term matches the "
+                  "metric's series to the evaluated series by its `by` labels; name them, e.g. `" + f +
+                  " by (Hostname, gpu) (" + arg.name + ")`");
+        n.peer_metric = arg.name;
+      }
       if (f == "quantile") {
         Arity(a, 2, "quantile by (job) (0.9, x)");
         // PromQL's quantile_over_time order (series, then q) written in the aggregation.
@@ -839,10 +865,10 @@ class RuleCompiler {
                                ")` (PromQL's `quantile by (...) (q, x)` order)");
         n.constant = ConstantArg(*a.args[0], "the quantile");
         if (!(n.constant >= 0 && n.constant <= 1)) Fail(*a.args[0], "the quantile must be between 0 and 1");
-        n.inputs = {Expect(*a.args[1], ValueType::kNumber, "`quantile by`")};
+        if (n.peer_metric.empty()) n.inputs = {Expect(*a.args[1], ValueType::kNumber, "`quantile by`")};
       } else {
         Arity(a, 1, f + " by (job) (x)");
-        n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + " by`")};
+        if (n.peer_metric.empty()) n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + " by`")};
       }
       return Add(std::move(n), a);
     }
@@ -1307,6 +1333,12 @@ std::string ExplainRulePlan(const RulePlan& p) {
       case PlanOp::kAggregate: {
         std::string by;
         for (const auto& b : n.by) by += (by.empty() ? "" : ", ") + b;
+        if (!n.peer_metric.empty()) {
+          what = std::string(AggFnName(n.agg_fn)) + " of the series of the metric " + n.peer_metric +
+                 " with the same " + by + " as the evaluated series at the same time (latest value of each, up to " +
+                 FormatDurationMs(p.lookback_ms) + " old; read for their values only, never alerted on)";
+          break;
+        }
         what = std::string(AggFnName(n.agg_fn)) + " of " + p.nodes[n.inputs[0]].text +
                " across the selected series " + (by.empty() ? "(all together)" : "with the same " + by) +
                " at the same time (latest value of each, up to " + FormatDurationMs(p.lookback_ms) + " old)";

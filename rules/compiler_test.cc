@@ -723,3 +723,66 @@ TEST_CASE("PromQL function names and range selectors say what the rule language 
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("a peer term: another metric's name as an aggregation's argument (DET6)") {
+  auto r = CompileRules(R"R(rule GpuUtilDrop {
+  select DCGM_FI_DEV_GPU_UTIL
+  when DCGM_FI_DEV_GPU_UTIL < 5 and not (max(max by (Hostname, gpu) (training_completed), 1h) == 1)
+    and quantile by (gpu) (0.5, step) >= 0
+  explain "done {{max by (gpu, Hostname) (training_completed)}}"
+}
+)R", "t.rules");
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  const RulePlan& p = r->rules[0];
+  std::vector<const PlanNode*> peers;
+  for (const PlanNode& n : p.nodes)
+    if (!n.peer_metric.empty()) peers.push_back(&n);
+  REQUIRE(peers.size() == 2);  // the template's spelling (labels in another order) shares the node
+  CHECK(peers[0]->op == PlanOp::kAggregate);
+  CHECK(peers[0]->peer_metric == "training_completed");
+  CHECK(peers[0]->agg_fn == AggFn::kMax);
+  CHECK(peers[0]->by == std::vector<std::string>{"Hostname", "gpu"});
+  CHECK(peers[0]->inputs.empty());
+  CHECK(peers[0]->stage == 1);
+  CHECK(peers[1]->peer_metric == "step");
+  CHECK(peers[1]->agg_fn == AggFn::kQuantile);
+  CHECK(peers[1]->constant == 0.5);
+  CHECK(ValidatePlan(p).ok());
+  CHECK(ExplainRulePlan(p).find("max of the series of the metric training_completed with the same Hostname, gpu") !=
+        std::string::npos);
+  // The selected metric and `value` are still the rule's own series (an ordinary aggregation).
+  auto own = CompileRules("rule R { select x when x > max by (job) (x) and x > min by (job) (value) }", "t.rules");
+  REQUIRE(own.ok());
+  for (const PlanNode& n : own->rules[0].nodes) CHECK(n.peer_metric.empty());
+  // `select *`: any name but `value` is a peer metric.
+  auto star = CompileRules("rule R { select * when value > max by (job) (limit_of) }", "t.rules");
+  REQUIRE_MESSAGE(star.ok(), star.status().message());
+}
+
+TEST_CASE("a peer term's errors are located: no labels, inside an expression, not a window function") {
+  CHECK(CompileError("rule R {\n  select x\n  when x > max by () (done)\n}\n")
+            .find("t.rules:3:12: `max by ()` over the metric `done` lists no label: a peer term matches") == 0);
+  // Another metric inside an aggregation's expression (or a peer term's nested in one): refused
+  // at the name, with the peer-term form.
+  std::string m = CompileError("rule R {\n  select x\n  when x > max by (gpu) (done + 1)\n}\n");
+  CHECK(m.find("t.rules:3:26: unknown name `done`") == 0);
+  CHECK(m.find("a peer term such as `max by (Hostname, gpu) (done)`") != std::string::npos);
+  m = CompileError("rule R {\n  select x\n  when max(done, 1h) == 1\n}\n");
+  CHECK(m.find("t.rules:3:12: unknown name `done`") == 0);
+  // A misspelt selected metric still gets its did-you-mean (no peer hint).
+  m = CompileError("rule R {\n  select util\n  when utl < 1\n}\n");
+  CHECK(m.find("did you mean `util`?") != std::string::npos);
+  CHECK(m.find("peer term") == std::string::npos);
+  // Inside an aggregation, a near-miss of the selected metric is its typo, not a peer metric.
+  CHECK(CompileError("rule R {\n  select util\n  when util < 0.5 * median by (gpu) (utl)\n}\n")
+            .find("t.rules:3:38: unknown name `utl`, did you mean `util`?") == 0);
+  // A peer term in a stale_for rule: the stale_for mixing error.
+  CHECK(CompileError("rule R { select x when stale_for(5m) and max by (gpu) (done) == 1 }")
+            .find("`stale_for` and `absent` can only be combined with each other") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil
