@@ -1671,6 +1671,35 @@ std::vector<size_t> SelectSeries(const RulePlan& plan, size_t count,
   return out;
 }
 
+// Every distinct timestamp of `series`, ascending (batch's ticks for tick-driven rules). Each
+// series' timestamps are strictly increasing (TimeSeries::Validate), so they are merged pairwise,
+// not sorted: O(points log series), O(points) when series share their timestamps (a fleet's
+// scrape times; a series equal to the one before it is skipped). PERF1: sorting every point's
+// timestamp took 0.3 s of a stale_for rule's 0.32 s over a fleet of 12,000 series.
+std::vector<int64_t> DistinctTicks(std::span<const TimeSeries> series) {
+  std::vector<std::span<const int64_t>> runs;
+  for (const auto& s : series) {
+    const std::vector<int64_t>& t = s.timestamps_ms;
+    if (!t.empty() && (runs.empty() || !std::ranges::equal(runs.back(), t))) runs.emplace_back(t);
+  }
+  std::vector<std::vector<int64_t>> level;  // the merged runs `runs` points into
+  while (runs.size() > 1) {
+    std::vector<std::vector<int64_t>> next((runs.size() + 1) / 2);
+    for (size_t i = 0; i + 1 < runs.size(); i += 2) {
+      std::vector<int64_t>& m = next[i / 2];
+      m.resize(runs[i].size() + runs[i + 1].size());
+      // set_union of two strictly increasing runs: each shared timestamp once.
+      m.erase(std::set_union(runs[i].begin(), runs[i].end(), runs[i + 1].begin(), runs[i + 1].end(), m.begin()),
+              m.end());
+    }
+    if (runs.size() % 2) next.back().assign(runs.back().begin(), runs.back().end());
+    level = std::move(next);
+    runs.assign(level.begin(), level.end());
+  }
+  if (!level.empty()) return std::move(level[0]);
+  return runs.empty() ? std::vector<int64_t>{} : std::vector<int64_t>(runs[0].begin(), runs[0].end());
+}
+
 }  // namespace
 
 bool SelectorMatches(const Selector& selector, const std::string& name, const Labels& labels) {
@@ -1816,11 +1845,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
       failures[r] = br.failure();
       continue;
     }
-    if (ticks.empty()) {
-      for (const auto& s : series) ticks.insert(ticks.end(), s.timestamps_ms.begin(), s.timestamps_ms.end());
-      std::sort(ticks.begin(), ticks.end());
-      ticks.erase(std::unique(ticks.begin(), ticks.end()), ticks.end());
-    }
+    if (ticks.empty()) ticks = DistinctTicks(series);
     std::vector<TimeSeriesRef> infos;
     for (const TimeSeries* s : all) infos.push_back({s->name, &s->labels});
     TickRule tr(plan, members);

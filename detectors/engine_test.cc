@@ -12,6 +12,8 @@
 #include <cstring>
 #include <map>
 #include <random>
+#include <set>
+#include <tuple>
 
 namespace vigil {
 namespace {
@@ -2128,6 +2130,100 @@ TEST_CASE("by (node): series declared between ticks and within an open tick join
   std::sort(want.begin(), want.end());
   std::sort(alerts.begin(), alerts.end());
   CHECK(alerts == want);
+}
+
+// Batch evaluates a tick-driven rule at every distinct timestamp of the input, in order: the
+// union of every series' timestamps, those of series the rule does not select included. PERF1
+// (2026-12-05) replaced the sort of every point's timestamp with a merge of the (strictly
+// increasing) series; this case pins the ticks and the alerts over series whose timestamps are
+// shared, interleaved, negative, per-series distinct, late, stopping, with gaps and NaN, against a
+// reference walked here point by point, and streaming against batch.
+TEST_CASE("stale_for over 300 series with shared, interleaved and distinct timestamps: every distinct tick, in order") {
+  constexpr int64_t kStale = 3000;
+  std::vector<TimeSeries> series;
+  for (size_t i = 0; i < 240; ++i) {
+    char node[32];
+    std::snprintf(node, sizeof node, "n%zu", i);
+    TimeSeries s = Series("up", {{"node", node}}, {}, {});
+    for (int64_t k = -20; k < 60; ++k) {
+      int64_t t = 1000 * k;
+      switch (i % 6) {
+        case 0: break;                                        // the grid, shared
+        case 1: t += 250; break;                              // interleaved, shared by a class
+        case 2: t += static_cast<int64_t>(i * 7 % 1000); break;  // this series' own timestamps
+        case 3:                                               // late, then stops for good
+          if (k < 10 || k >= 40 + static_cast<int64_t>(i % 15)) continue;
+          break;
+        case 4:                                               // a gap of 6 s: fires, then resolves
+          if (k >= 30 && k < 36) continue;
+          break;
+        case 5:                                               // every third second: never 3 s quiet at a tick
+          if (k % 3 != 0) continue;
+          break;
+      }
+      s.timestamps_ms.push_back(t);
+      s.values.push_back((i + static_cast<size_t>(k + 20)) % 17 == 0 ? kNaN : 1.0);
+    }
+    series.push_back(std::move(s));
+  }
+  // Series the rule does not select: their timestamps are ticks too (an empty one adds none).
+  series.push_back(Series("other", {{"j", "none"}}, {}, {}));
+  for (size_t j = 0; j < 60; ++j) {
+    TimeSeries s = Series("other", {{"j", std::to_string(j)}}, {}, {});
+    for (int64_t k = -20; k < 65; k += 1 + static_cast<int64_t>(j % 4)) {
+      s.timestamps_ms.push_back(1000 * k + 500 + static_cast<int64_t>(j % 3) * 10);
+      s.values.push_back(0);
+    }
+    series.push_back(std::move(s));
+  }
+  std::set<int64_t> tick_set;
+  for (const auto& s : series) tick_set.insert(s.timestamps_ms.begin(), s.timestamps_ms.end());
+  const std::vector<int64_t> ticks(tick_set.begin(), tick_set.end());
+
+  // Reference: each selected series walked over the ticks (from its first point): stale at a tick
+  // when its last point with a value (or its first point) is kStale or more before it.
+  std::multiset<std::tuple<std::string, int64_t, int64_t>> want;  // node, starts_at, ends_at (0: firing)
+  size_t want_evaluations = 0;
+  std::map<size_t, std::vector<int64_t>> want_trace;
+  for (size_t i = 0; i < 240; ++i) {
+    const TimeSeries& s = series[i];
+    size_t p = 0;
+    bool started = false, firing = false;
+    int64_t last = 0, since = 0;
+    for (int64_t t : ticks) {
+      if (p < s.size() && s.timestamps_ms[p] == t) {
+        if (!started || !std::isnan(s.values[p])) last = t;
+        started = true;
+        ++p;
+      }
+      if (!started) continue;
+      ++want_evaluations;
+      want_trace[i].push_back(t);
+      const bool stale = t - last >= kStale;
+      if (stale && !firing) since = t;
+      if (!stale && firing) want.emplace(s.labels.at("node"), since, t);
+      firing = stale;
+    }
+    if (firing) want.emplace(s.labels.at("node"), since, 0);
+  }
+  CHECK(want.size() > 80);  // every stopping and every gapped series, some NaN runs
+
+  const CompiledRules rules{{P("Stale", "up").StaleFor(kStale, "stale_for(3s)")}};
+  EngineOptions opt;
+  opt.keep_traces = true;
+  auto r = EvaluateBatch(rules, series, opt);
+  REQUIRE(r.ok());
+  std::multiset<std::tuple<std::string, int64_t, int64_t>> got;
+  for (const Alert& a : r->alerts) got.emplace(a.labels.at("node"), a.starts_at_ms, a.ends_at_ms);
+  CHECK(got == want);
+  CHECK(r->evaluations == want_evaluations);
+  REQUIRE(r->traces.size() == want_trace.size());
+  for (const RuleSeriesTrace& tr : r->traces) {
+    INFO("series ", tr.series);
+    CHECK(tr.timestamps_ms == want_trace[tr.series]);
+  }
+  CHECK(r->traces.front().timestamps_ms == ticks);  // series 0 has a point at the first tick
+  CHECK(StreamMatchesBatch(rules, series) > 0);
 }
 
 }  // namespace
