@@ -2057,6 +2057,12 @@ struct StreamingEngine::Impl {
   // has none at this tick (a series has at most one point per tick). Without it each member
   // searched `pending`: O(series x points at the tick) per tick, the warm-up's cost quadratic.
   std::vector<int32_t> pending_pos;
+  // Per series: the rules evaluated at points (not tick-driven) that select it, extended by
+  // CloseTick to the series added since (a series joins rules only at AddSeries); per rule, its
+  // points' indices in `pending` at this tick. One pass over `pending` gives each rule its points
+  // (PERF1: each rule scanned every pending point, 11 % of a whole file's streaming profile).
+  std::vector<std::vector<uint32_t>> point_rules;
+  std::vector<std::vector<uint32_t>> rule_points;
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
   std::vector<PlanNode> shared_windows;  // the windows of SharedSums (a kMean node of each spec)
@@ -2374,13 +2380,22 @@ struct StreamingEngine::Impl {
     flag_scratch.assign(pending.size(), 0);
     std::vector<double>& scratch = agg_scratch;
     std::vector<ActivePoint>& active = active_scratch;
+    for (size_t si = point_rules.size(); si < series.size(); ++si) {
+      point_rules.emplace_back();
+      for (size_t ri = 0; ri < rt.size(); ++ri)
+        if (!rt[ri].tick && member_of[ri][si] >= 0) point_rules.back().push_back(static_cast<uint32_t>(ri));
+    }
+    rule_points.resize(rt.size());
+    for (auto& ks : rule_points) ks.clear();
+    for (size_t k = 0; k < pending.size(); ++k)
+      for (uint32_t ri : point_rules[pending[k].first]) rule_points[ri].push_back(static_cast<uint32_t>(k));
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (r.tick) continue;
       if (r.groups_stale) Rebuild(r);  // series were added since the rule's last tick
       active.clear();
       const std::vector<int32_t>& members_here = member_of[ri];
-      for (size_t k = 0; k < pending.size(); ++k) {
+      for (const size_t k : rule_points[ri]) {
         int32_t m = members_here[pending[k].first];
         if (m < 0) continue;
         Member& mem = r.members[m];
@@ -2469,7 +2484,7 @@ struct StreamingEngine::Impl {
       if (r.merge) {
         for (const ActivePoint& a : active) ++a.mem->seq;
         // Every input point of an identity gets the flag of the point taken at this tick.
-        for (size_t k = 0; k < pending.size(); ++k) {
+        for (const size_t k : rule_points[ri]) {
           const int32_t m = members_here[pending[k].first];
           if (m >= 0 && r.members[m].tracker.firing()) flag_scratch[k] = 1;
         }
