@@ -2174,6 +2174,8 @@ TEST_CASE("stale_for over 300 series with shared, interleaved and distinct times
       s.timestamps_ms.push_back(1000 * k + 500 + static_cast<int64_t>(j % 3) * 10);
       s.values.push_back(0);
     }
+    s.timestamps_ms.push_back(70'000 + static_cast<int64_t>(j));  // a tick no other series has
+    s.values.push_back(0);
     series.push_back(std::move(s));
   }
   std::set<int64_t> tick_set;
