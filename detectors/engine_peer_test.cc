@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace vigil {
@@ -263,6 +264,129 @@ TEST_CASE("peer term with `ignoring` and a peer-group aggregation in one rule: b
   plan.lookback_ms = 4000;
   REQUIRE(ValidatePlan(plan).ok());
   BatchWithParity(plan, series, false);
+}
+
+// Review RV (2026-12-05): DET6's peer series and PERF1's per-series rule lists (CloseTick's
+// point_rules, built once per series at the first tick after it is added) in one engine: two rules,
+// each reading the other's metric through a peer term, so every series is a member of one rule and
+// a peer of the other; series join after the rules' first ticks, a peer whose group has no member
+// yet, a member that opens a new group later, a series declared within an open tick. Streaming
+// (declared first, and each series just before its first point) against batch: every node value,
+// flag and alert.
+TEST_CASE("peer terms, streaming: two rules reading each other's metric, series joining at every stage, as batch") {
+  std::vector<TimeSeries> series;
+  auto secs = [](std::vector<double> s) {
+    std::vector<int64_t> out;
+    for (double x : s) out.push_back(static_cast<int64_t>(x * 1000));
+    return out;
+  };
+  std::vector<double> t20, v20;
+  for (int i = 1; i <= 20; ++i) {
+    t20.push_back(i);
+    v20.push_back(i <= 10 ? 100 : 10);
+  }
+  series.push_back(Series("util", {{"Hostname", "h1"}, {"gpu", "0"}}, secs(t20), v20));  // from the first tick
+  series.push_back(Series("done", {{"Hostname", "h1"}, {"gpu", "1"}}, secs({3, 9.5, 16}), {0, 1, 1}));  // before its group's member
+  series.push_back(Series("done", {{"Hostname", "h1"}, {"gpu", "0"}}, secs({6, 12, 13, 14}), {0, 1, 1, 0}));  // after rule A's first ticks
+  std::vector<double> t8(t20.begin() + 7, t20.end()), v8(v20.begin() + 7, v20.end());
+  series.push_back(Series("util", {{"Hostname", "h1"}, {"gpu", "1"}}, secs(t8), v8));  // a new group, at 8 s
+  series.push_back(Series("done", {{"Hostname", "h1"}, {"gpu", "0"}, {"pod", "b"}}, secs({12, 15, 18}), {kNaN, 1, 1}));  // declared within the open tick 12 s
+  series.push_back(Series("util", {{"Hostname", "h2"}, {"gpu", "0"}}, secs({14, 15, 16, 17, 18}), {5, 5, 5, 5, 5}));  // no peer ever
+  series.push_back(Series("done", {{"Hostname", "h2"}, {"gpu", "0"}}, secs({19}), {1}));  // its peer, last
+
+  // Rule A: util low, no `done` marker of its GPU (a peer term); rule B: a `done` marker set while
+  // its GPU's util is low (a peer term the other way).
+  TestPlan a("UtilDrop", "util");
+  const int32_t a_peer = a.Peer(AggFn::kMax, "done", {"Hostname", "gpu"});
+  const int32_t a_cond = a.Node(PlanOp::kAnd,
+                                {a.Cmp(PlanOp::kLt, a.Value(), a.Const(50)),
+                                 a.Node(PlanOp::kNot, {a.Cmp(PlanOp::kEq, a.Window(WindowFn::kMax, a_peer, false, 3600000), a.Const(1))},
+                                        ValueType::kBool)},
+                                ValueType::kBool);
+  RulePlan plan_a = a.Done(a_cond);
+  plan_a.lookback_ms = 4000;
+  plan_a.for_ms = 2000;
+  TestPlan b("DoneWhileLow", "done");
+  const int32_t b_peer = b.Peer(AggFn::kMin, "util", {"Hostname", "gpu"});
+  const int32_t b_cond = b.Node(PlanOp::kAnd, {b.Cmp(PlanOp::kGt, b.Value(), b.Const(0.5)), b.Cmp(PlanOp::kLt, b_peer, b.Const(50))},
+                                ValueType::kBool);
+  RulePlan plan_b = b.Done(b_cond);
+  plan_b.lookback_ms = 2500;
+  REQUIRE(ValidatePlan(plan_a).ok());
+  REQUIRE(ValidatePlan(plan_b).ok());
+  const CompiledRules rules{{plan_a, plan_b}};
+
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto batch = EvaluateBatch(rules, series, opt);
+  REQUIRE(batch.ok());
+  REQUIRE(batch->traces.size() == 7);  // util's 3 in rule A, done's 4 in rule B
+  std::map<std::pair<size_t, size_t>, const RuleSeriesTrace*> want;
+  for (const RuleSeriesTrace& tr : batch->traces) want[{tr.rule, tr.series}] = &tr;
+  // The fixture reaches both sides of each peer term (not NaN everywhere, not constant).
+  std::set<double> seen_a, seen_b;
+  for (const auto& [key, tr] : want)
+    for (double x : tr->node_values[key.first == 0 ? a_peer : b_peer]) (key.first == 0 ? seen_a : seen_b).insert(std::isnan(x) ? -1 : x);
+  CHECK(seen_a == std::set<double>{-1, 0, 1});
+  CHECK(seen_b == std::set<double>{-1, 5, 10, 100});  // 5: h2's util, its peer declared last
+  CHECK(!batch->alerts.empty());
+
+  for (const bool late : {false, true}) {
+    INFO("declared ", std::string(late ? "just before the first point" : "first"));
+    std::map<std::pair<size_t, size_t>, std::vector<std::vector<double>>> vals;  // [rule, input] -> per evaluation
+    std::vector<std::vector<uint8_t>> flags(series.size());
+    std::vector<std::tuple<std::string, int64_t>> firing;
+    std::map<size_t, size_t> input_of, index;
+    StreamingEngine::Callbacks cb;
+    cb.on_trace = [&](size_t r, size_t s, int64_t, bool, bool, std::span<const double> v) {
+      vals[{r, input_of.at(s)}].emplace_back(v.begin(), v.end());
+    };
+    cb.on_point = [&](size_t s, int64_t, uint8_t f) { flags[input_of.at(s)].push_back(f); };
+    cb.on_alert = [&](const Alert& x) {
+      if (x.state == AlertState::kFiring) firing.emplace_back(x.fingerprint, x.starts_at_ms);
+    };
+    auto eng = StreamingEngine::Create(rules, opt, cb);
+    REQUIRE(eng.ok());
+    auto declare = [&](size_t i) {
+      if (index.count(i)) return;
+      auto si = (*eng)->AddSeries(series[i].name, series[i].labels);
+      REQUIRE(si.ok());
+      index[i] = *si;
+      input_of[*si] = i;
+    };
+    if (!late)
+      for (size_t i = 0; i < series.size(); ++i) declare(i);
+    std::vector<std::tuple<int64_t, size_t, double>> events;
+    for (size_t i = 0; i < series.size(); ++i)
+      for (size_t j = 0; j < series[i].size(); ++j) events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
+    std::stable_sort(events.begin(), events.end(), [](const auto& x, const auto& y) { return std::get<0>(x) < std::get<0>(y); });
+    for (auto& [t, i, x] : events) {
+      declare(i);
+      REQUIRE((*eng)->Append(index.at(i), t, x).ok());
+    }
+    REQUIRE((*eng)->Flush().ok());
+    for (const auto& [key, tr] : want) {
+      INFO("rule ", key.first, " series ", key.second);
+      REQUIRE(vals.count(key));
+      const auto& sv = vals.at(key);
+      REQUIRE(sv.size() == tr->timestamps_ms.size());
+      for (size_t node = 0; node < rules.rules[key.first].nodes.size(); ++node)
+        for (size_t i = 0; i < sv.size(); ++i) {
+          INFO("node ", node, " t ", tr->timestamps_ms[i]);
+          CHECK(Same(sv[i][node], tr->node_values[node][i]));
+        }
+    }
+    CHECK(vals.size() == want.size());
+    for (size_t s = 0; s < series.size(); ++s) {
+      INFO("series ", s);
+      CHECK(flags[s] == batch->flags[s]);
+    }
+    std::vector<std::tuple<std::string, int64_t>> batch_firing;
+    for (const Alert& x : batch->alerts) batch_firing.emplace_back(x.fingerprint, x.starts_at_ms);
+    std::sort(firing.begin(), firing.end());
+    std::sort(batch_firing.begin(), batch_firing.end());
+    CHECK(firing == batch_firing);
+  }
 }
 
 TEST_CASE("peer term plans received as data: no input, `by` labels, not in a stale_for rule") {
