@@ -802,6 +802,29 @@ TEST_CASE("postmortem Markdown: a translated Timeline's dates, times and resolut
        "", "",
        "Timeline: line 9's date `04/12/2026` may be 4 December or April 12 (write 2026-12-04); started_at and "
        "resolved_at not set"},
+      // Review RV (2026-12-05): a d/d/yyyy date that reads the same either way is no ambiguity; a
+      // day or month 0 is no date (it named month[-1] in the message); a 2-digit year is said.
+      {"English heading: 05/05/2026 is the same either way", "# Stall\n\n## Summary\n\nStalled.\n\n## Timeline\n\n"
+          "- 05/05/2026 14:32 UTC alert\n- 05/05/2026 16:05 UTC resolved\n\n## Root cause\n\nCable.\n",
+       "2026-05-05T14:32:00Z", "2026-05-05T16:05:00Z",
+       "Timeline read: started_at 2026-05-05T14:32:00Z (line 9, its first entry), resolved_at 2026-05-05T16:05:00Z "
+       "(line 10)"},
+      {"English heading: 0/5/2026 has no day", "# Stall\n\n## Summary\n\nStalled.\n\n## Timeline\n\n"
+          "- 0/5/2026 14:32 UTC alert\n- 05/05/2026 16:05 UTC resolved\n\n## Root cause\n\nCable.\n",
+       "", "",
+       "Timeline: line 9's date (`0/5/2026 14:32 UTC alert`) cannot be read; started_at and resolved_at not set"},
+      {"English heading: 5/0/2026 has no month", "# Stall\n\n## Summary\n\nStalled.\n\n## Timeline\n\n"
+          "- 5/0/2026 14:32 UTC alert\n- 05/05/2026 16:05 UTC resolved\n\n## Root cause\n\nCable.\n",
+       "", "",
+       "Timeline: line 9's date (`5/0/2026 14:32 UTC alert`) cannot be read; started_at and resolved_at not set"},
+      {"de: 04.12.26, a 2-digit year", de("Stillstand (2026-12-04)",
+          "- 04.12.26 14:32 Uhr Alarm\n- 04.12.26 16:05 Uhr behoben\n"),
+       "", "",
+       "Timeline: line 9's date (`04.12.26 14:32 Uhr Alarm`) cannot be read; started_at and resolved_at not set"},
+      {"English heading: 12/04/26, a 2-digit year", "# Stall (2026-12-04)\n\n## Summary\n\nStalled.\n\n## Timeline\n\n"
+          "- 12/04/26 14:32 UTC alert\n- 12/04/26 16:05 UTC resolved\n\n## Root cause\n\nCable.\n",
+       "", "",
+       "Timeline: line 9's date (`12/04/26 14:32 UTC alert`) cannot be read; started_at and resolved_at not set"},
       {"de: the end before the start", de("Stillstand",
           "- 05.12.2026 14:32 Uhr Beginn\n- 04.12.2026 16:05 Uhr behoben\n"),
        "", "",

@@ -1350,12 +1350,14 @@ std::string MonthNameDateToIso(const std::string& text, int year, bool* no_year)
 // Japanese write it (KB9, 2026-12-05): 2026年12月4日 / 12月4日 (号 too), 2026/12/04, 2026.12.04,
 // 04.12.2026 / 4.12., 4. Dezember 2026, 4 décembre 2026, 1er décembre, 4 de diciembre de 2026, and
 // 04/12/2026: day first when `day_first` (the postmortem's headings are German, French or Spanish),
-// else read only when one of the two numbers is above 12. `length` takes the separator after the
-// date (`,`, `um`, `à`, `a las`, `-`, `—`, `|`); year 0: not written.
+// else read only when one of the two numbers is above 12 or both are equal; a 2-digit year
+// (04.12.26, 12/04/26) is marked `short_year` (the caller says the date cannot be read: no century
+// guessed; before, the entry was skipped unsaid). `length` takes the separator after the date (`,`, `um`, `à`, `a las`, `-`, `—`, `|`); year 0: not written.
 struct EntryDate {
   size_t length = 0;
   int year = 0, month = 0, day = 0;
-  bool ambiguous = false;  // d/d/yyyy, both <= 12, no language saying which comes first
+  bool ambiguous = false;  // d/d/yyyy, both <= 12 and unequal, no language saying which comes first
+  bool short_year = false;  // a 2-digit year (04.12.26, 04/12/26): its century is not guessed
   std::string written;     // the date as written
 };
 
@@ -1389,8 +1391,8 @@ int RomanceGermanMonth(std::string_view word) {
 std::optional<EntryDate> EntryDateAt(const std::string& s, bool day_first) {
   static const std::regex kCjk(R"(^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号))");
   static const std::regex kYearFirst(R"(^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?![\d.:]))");
-  static const std::regex kDotted(R"(^(\d{1,2})\.\s?(\d{1,2})\.(?:\s?(\d{4})(?!\d))?)");
-  static const std::regex kSlashed(R"(^(\d{1,2})/(\d{1,2})/(\d{4})(?!\d))");
+  static const std::regex kDotted(R"(^(\d{1,2})\.\s?(\d{1,2})\.(?:\s?(\d{4})(?!\d)|(\d{2})(?![\d.:]))?)");
+  static const std::regex kSlashed(R"(^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d))");
   static const std::regex kNamed(R"(^(\d{1,2})(?:\.|er)?\s+(?:de\s+)?([^\s\d.,:|]+)\.?(?:,?\s+(?:de\s+)?(\d{4})(?!\d))?)",
                                  std::regex::icase);
   static const std::regex kAfter(R"(^(?:\s*(?:(?:um|a las|a la)\b|à(?=\s)|[,|\-]|—|–))*\s*)", std::regex::icase);
@@ -1407,12 +1409,15 @@ std::optional<EntryDate> EntryDateAt(const std::string& s, bool day_first) {
     set(std::stoi(m.str(1)), std::stoi(m.str(3)), std::stoi(m.str(4)));
   } else if (std::regex_search(s, m, kDotted)) {
     set(m[3].matched ? std::stoi(m.str(3)) : 0, std::stoi(m.str(2)), std::stoi(m.str(1)));
+    d.short_year = m[4].matched;
   } else if (std::regex_search(s, m, kSlashed)) {
     const int a = std::stoi(m.str(1)), b = std::stoi(m.str(2));
     set(std::stoi(m.str(3)), b, a);
+    d.short_year = m.length(3) == 2;
     if (!day_first) {
+      // Day or month 0: no date either way (said by the caller's check). Equal: the same date.
       if (b > 12 && a <= 12) set(d.year, a, b);
-      else if (a <= 12) d.ambiguous = true;
+      else if (a <= 12 && a >= 1 && b >= 1 && a != b) d.ambiguous = true;
     }
   } else if (std::regex_search(s, m, kNamed)) {
     const int month = RomanceGermanMonth(m.str(2));
@@ -1540,7 +1545,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
         continue;
       }
       auto d = EntryDateAt(std::string(text.substr(i, 48)), day_first);
-      if (d && d->year != 0 && !d->ambiguous) {
+      if (d && d->year != 0 && !d->ambiguous && !d->short_year) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d->year, d->month, d->day);
         if (ParseRfc3339Ms(std::string(buf) + "T00:00:00Z").ok()) return std::string(buf);
@@ -1649,6 +1654,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     }
     // 04.12.2026, 2026年12月4日, 4 décembre 2026, 4 de diciembre de 2026, ... (KB9).
     if (auto d = EntryDateAt(e, day_first)) {
+      if (d->short_year) return cannot_read("date");
       if (d->ambiguous) {
         static const char* const kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
                                                   "July",    "August",   "September", "October", "November", "December"};
