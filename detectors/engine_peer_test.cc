@@ -84,6 +84,7 @@ RulePlan DropPlan(int32_t* peer, int32_t* peer_sum) {
 
 struct Streamed {
   std::map<size_t, std::vector<std::vector<double>>> vals;  // [series] -> per evaluation, node values
+  std::map<std::pair<size_t, size_t>, std::vector<std::vector<double>>> rule_vals;  // [rule, series] -> as vals
   std::map<size_t, std::vector<uint8_t>> flags;             // [series] -> per point
   std::vector<Alert> alerts;                                 // firing transitions and resolutions
 };
@@ -91,19 +92,20 @@ struct Streamed {
 // Streams `series` in time order (ties in series order), each series declared just before its
 // first point when `late` (else all first); `remove_at`: series removed at the first tick at or
 // after the time.
-Streamed Stream(const RulePlan& plan, const std::vector<TimeSeries>& series, bool late,
+Streamed Stream(const CompiledRules& rules, const std::vector<TimeSeries>& series, bool late,
                 std::map<size_t, int64_t> remove_at = {}) {
   Streamed out;
   std::map<size_t, size_t> input_of;  // engine index -> input index
   StreamingEngine::Callbacks cb;
-  cb.on_trace = [&](size_t, size_t s, int64_t, bool, bool, std::span<const double> v) {
+  cb.on_trace = [&](size_t r, size_t s, int64_t, bool, bool, std::span<const double> v) {
     out.vals[input_of.at(s)].emplace_back(v.begin(), v.end());
+    out.rule_vals[{r, input_of.at(s)}].emplace_back(v.begin(), v.end());
   };
   cb.on_point = [&](size_t s, int64_t, uint8_t f) { out.flags[input_of.at(s)].push_back(f); };
   cb.on_alert = [&](const Alert& a) { out.alerts.push_back(a); };
   EngineOptions opt;
   opt.trace_nodes = true;
-  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
+  auto eng = StreamingEngine::Create(rules, opt, cb);
   REQUIRE(eng.ok());
   std::vector<std::tuple<int64_t, size_t, double>> events;
   for (size_t i = 0; i < series.size(); ++i)
@@ -139,6 +141,11 @@ Streamed Stream(const RulePlan& plan, const std::vector<TimeSeries>& series, boo
   }
   REQUIRE((*eng)->Flush().ok());
   return out;
+}
+
+Streamed Stream(const RulePlan& plan, const std::vector<TimeSeries>& series, bool late,
+                std::map<size_t, int64_t> remove_at = {}) {
+  return Stream(CompiledRules{{plan}}, series, late, std::move(remove_at));
 }
 
 // Batch and streaming agree on every node value, flag and alert.
@@ -333,38 +340,11 @@ TEST_CASE("peer terms, streaming: two rules reading each other's metric, series 
 
   for (const bool late : {false, true}) {
     INFO("declared ", std::string(late ? "just before the first point" : "first"));
-    std::map<std::pair<size_t, size_t>, std::vector<std::vector<double>>> vals;  // [rule, input] -> per evaluation
-    std::vector<std::vector<uint8_t>> flags(series.size());
+    const Streamed st = Stream(rules, series, late);
+    const auto& vals = st.rule_vals;
     std::vector<std::tuple<std::string, int64_t>> firing;
-    std::map<size_t, size_t> input_of, index;
-    StreamingEngine::Callbacks cb;
-    cb.on_trace = [&](size_t r, size_t s, int64_t, bool, bool, std::span<const double> v) {
-      vals[{r, input_of.at(s)}].emplace_back(v.begin(), v.end());
-    };
-    cb.on_point = [&](size_t s, int64_t, uint8_t f) { flags[input_of.at(s)].push_back(f); };
-    cb.on_alert = [&](const Alert& x) {
+    for (const Alert& x : st.alerts)
       if (x.state == AlertState::kFiring) firing.emplace_back(x.fingerprint, x.starts_at_ms);
-    };
-    auto eng = StreamingEngine::Create(rules, opt, cb);
-    REQUIRE(eng.ok());
-    auto declare = [&](size_t i) {
-      if (index.count(i)) return;
-      auto si = (*eng)->AddSeries(series[i].name, series[i].labels);
-      REQUIRE(si.ok());
-      index[i] = *si;
-      input_of[*si] = i;
-    };
-    if (!late)
-      for (size_t i = 0; i < series.size(); ++i) declare(i);
-    std::vector<std::tuple<int64_t, size_t, double>> events;
-    for (size_t i = 0; i < series.size(); ++i)
-      for (size_t j = 0; j < series[i].size(); ++j) events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
-    std::stable_sort(events.begin(), events.end(), [](const auto& x, const auto& y) { return std::get<0>(x) < std::get<0>(y); });
-    for (auto& [t, i, x] : events) {
-      declare(i);
-      REQUIRE((*eng)->Append(index.at(i), t, x).ok());
-    }
-    REQUIRE((*eng)->Flush().ok());
     for (const auto& [key, tr] : want) {
       INFO("rule ", key.first, " series ", key.second);
       REQUIRE(vals.count(key));
@@ -379,7 +359,7 @@ TEST_CASE("peer terms, streaming: two rules reading each other's metric, series 
     CHECK(vals.size() == want.size());
     for (size_t s = 0; s < series.size(); ++s) {
       INFO("series ", s);
-      CHECK(flags[s] == batch->flags[s]);
+      CHECK((st.flags.count(s) ? st.flags.at(s) : std::vector<uint8_t>{}) == batch->flags[s]);
     }
     std::vector<std::tuple<std::string, int64_t>> batch_firing;
     for (const Alert& x : batch->alerts) batch_firing.emplace_back(x.fingerprint, x.starts_at_ms);
