@@ -174,6 +174,17 @@ TEST_CASE("ao6: symptom words of alerts and incidents") {
   CHECK_FALSE(IncidentShowsSymptom(Inc("d", "ranks diverged in their last completed collective", "", "x"), "loss_spike"));
   CHECK(IncidentShowsSymptom(Inc("e", "loss spike far above trend", "", "x"), "loss_spike"));
   CHECK_FALSE(IncidentShowsSymptom(Inc("f", "Xid 79", "", "x"), "no_such_symptom"));
+  // Review RV (2026-12-05): a symptom's word inside another word is not it: `stall` in install,
+  // `lagg` in flagged; the word itself, in any case or after `_`, still is.
+  CHECK(SymptomInWords("GPU Driver Install Failed\nnvidia driver install on qa-07 failed").id.empty());
+  CHECK(SymptomInWords("Node Reinstall Pending\nqa-07 is flagged for reinstallation").id.empty());
+  CHECK(SymptomInWords("Training Stalled\nno step for 10m").id == "hang");
+  CHECK(SymptomInWords("train_stall on llm-7").id == "hang");
+  CHECK(SymptomInWords("Rank Lagging\nrank 5 lagging its peers").id == "straggler");
+  CHECK_FALSE(IncidentShowsSymptom(Inc("g", "Driver upgrade", "installed driver 550 on every node", "x"), "hang"));
+  CHECK_FALSE(IncidentShowsSymptom(Inc("h", "Node flagged by the health check", "flagged for a reboot", "x"), "straggler"));
+  CHECK(IncidentShowsSymptom(Inc("i", "Training stalled for 20 minutes", "", "x"), "hang"));
+  CHECK(IncidentShowsSymptom(Inc("j", "One node lagged behind the others", "", "x"), "straggler"));
 }
 
 TEST_CASE("ao6: a measured value in an alert's words recalls no incident holding that number") {

@@ -19,6 +19,7 @@ namespace {
 // searched with for incidents that may show it (the regex decides), and the symptom in words.
 // Most specific first: an alert naming two (an NCCL watchdog timeout: a hang and NCCL) is read as
 // the first. Written from the words alerts and postmortems use for each symptom, not from any case.
+// A word's start where a fragment is inside common words: `stall` (install), `lagg` (flagged).
 struct SymptomKind {
   const char* id;
   const char* in_words;
@@ -39,12 +40,12 @@ constexpr SymptomKind kSymptoms[] = {
     {"pfc_pause", "PFC pause frames (a lossless class paused)", R"(\bpause\b|\bpfc\b|priority flow control)",
      R"(\bpause\b|\bpfc\b|priority flow control)", "pause pfc priority flow control", ""},
     {"straggler", "one rank, GPU or node slower than its peers",
-     R"(straggl|slow(est)?[ _-]?(rank|node|gpu|worker)|(rank|node|gpu|worker)[ _-]?slow|lagging)",
-     R"(straggl|slow(est)? (rank|node|gpu|worker)|(rank|node|gpu|worker)\b[^.|\n]{0,30}\bslow|every step waits|falls? behind|lagg)",
+     R"(straggl|slow(est)?[ _-]?(rank|node|gpu|worker)|(rank|node|gpu|worker)[ _-]?slow|(\b|_)lagging)",
+     R"(straggl|slow(est)? (rank|node|gpu|worker)|(rank|node|gpu|worker)\b[^.|\n]{0,30}\bslow|every step waits|falls? behind|(\b|_)lagg)",
      "straggler stragglers slow slowest rank node gpu worker behind lagging waits", ""},
     {"hang", "the job hung or stalled (no progress, a stale heartbeat, a watchdog)",
-     R"(\bhang|\bhung|stall|no[ _-]?progress|heartbeat|stuck|watchdog|frozen)",
-     R"(\bhang|\bhung|stall|no progress|heartbeat|stuck|watchdog|frozen)",
+     R"(\bhang|\bhung|(\b|_)stall|no[ _-]?progress|heartbeat|stuck|watchdog|frozen)",
+     R"(\bhang|\bhung|(\b|_)stall|no progress|heartbeat|stuck|watchdog|frozen)",
      "hang hangs hung stall stalled stalls progress heartbeat stuck watchdog frozen", ""},
     {"nccl", "NCCL or collective errors or slowness", R"(nccl|collective|all[ _-]?reduce|bus[ _]?bandwidth|busbw)",
      R"(nccl|collective|all[-_ ]?reduce|all-to-all|busbw)", "nccl collective collectives allreduce reduce busbw", ""},
