@@ -7301,8 +7301,9 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
         if (*hi - *r >= 4) return {};
         last = *hi;
       }
-      for (int32_t rank = *r; rank <= last; ++rank) {
-        if (seen.insert(rank).second) out.emplace_back(rank, i);
+      // int64_t: `++rank` past INT32_MAX (a rank of 2147483647) was signed overflow, a loop without end.
+      for (int64_t rank = *r; rank <= last; ++rank) {
+        if (seen.insert(static_cast<int>(rank)).second) out.emplace_back(static_cast<int>(rank), i);
       }
     }
   }

@@ -47,6 +47,11 @@ TEST_CASE("plc16: FindNamedAbsentRanks reads a missing-rank list whole or not at
   CHECK(FindNamedAbsentRanks({"seq 90 ALLGATHER: entered by 126/128 ranks, missing 2 ranks"}).empty());
   CHECK(FindNamedAbsentRanks({"Timed out after 901 seconds waiting for clients. 24/32 clients joined."}).empty());
   CHECK(FindNamedAbsentRanks({"waiting on rank 3 of the pipeline group"}) == Ranks{{3, 0}});
+  // Review RV (2026-12-05): the largest rank int32 holds, alone or ending a range, is read once
+  // (the loop over a range's ranks stepped past it: signed overflow, a loop without end).
+  CHECK(FindNamedAbsentRanks({"rank 2147483647 did not join the barrier"}) == Ranks{{2147483647, 0}});
+  CHECK(FindNamedAbsentRanks({"fr_trace: missing ranks: 2147483646-2147483647"}) ==
+        Ranks{{2147483646, 0}, {2147483647, 0}});
 }
 
 // A node-local NCCL test's pass as a case records it ("probe@node").
