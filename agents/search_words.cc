@@ -1,5 +1,7 @@
 #include "agents/search_words.h"
 
+#include "core/ascii.h"
+
 
 namespace vigil {
 namespace {
@@ -7,15 +9,6 @@ namespace {
 bool Digit(char c) { return c >= '0' && c <= '9'; }
 bool Letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool Alnum(char c) { return Digit(c) || Letter(c); }
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsLower(std::string_view word, std::string_view lower) {
-  if (word.size() != lower.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i) {
-    if (Lower(word[i]) != lower[i]) return false;
-  }
-  return true;
-}
 
 // Units of time, size, rate, frequency, power, temperature and compute: the word after a number
 // that makes it a measurement. Matched case-blind; `C` and `W` (a temperature, a power) only as
@@ -29,7 +22,7 @@ constexpr std::string_view kUnits[] = {
 bool IsUnit(std::string_view word) {
   if (word == "C" || word == "W") return true;
   for (std::string_view u : kUnits) {
-    if (EqualsLower(word, u)) return true;
+    if (AsciiEqualsIgnoreCase(word, u)) return true;
   }
   return false;
 }
