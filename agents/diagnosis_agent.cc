@@ -16,6 +16,7 @@
 #include "agents/case_alert_node.h"
 #include "agents/component_format.h"
 #include "agents/component_text.h"
+#include "agents/evidence_id.h"
 #include "agents/fault_codes.h"
 #include "agents/gpu_labels.h"
 #include "agents/loopback_scrape.h"
@@ -796,19 +797,6 @@ DiagnosisAgent::DiagnosisAgent(DiagnosisAgentOptions options) : options_(std::mo
 }
 
 namespace {
-
-// An id for a context item not used by `d`'s evidence yet ("k1", "k2", ...).
-std::string FreeEvidenceId(const Diagnosis& d) {
-  std::set<std::string> used;
-  for (const Evidence& e : d.evidence) used.insert(e.id);
-  std::string id;
-  size_t n = 1;
-  do {
-    id = "k";
-    id += std::to_string(n++);
-  } while (used.count(id) > 0);
-  return id;
-}
 
 // The team's own past incidents that show what this log's signature-matched lines show (KB3,
 // 2026-12-04; WALKK2's item 4): "we saw this before: <title> (<where it came from>; fixed then:

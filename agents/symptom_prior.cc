@@ -10,6 +10,7 @@
 
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/evidence_id.h"
 #include "core/utf8.h"
 
 namespace vigil {
@@ -274,12 +275,7 @@ bool RankBySymptomPrior(const SymptomPrior& prior, const std::function<std::stri
   e.source = "knowledge base: incidents showing the symptom";
   e.detail = detail.str();
   e.weight = 0;
-  std::set<std::string> used;
-  for (const Evidence& x : d.evidence) used.insert(x.id);
-  for (size_t k = 1;; ++k) {
-    e.id = "k" + std::to_string(k);
-    if (!used.count(e.id)) break;
-  }
+  e.id = FreeEvidenceId(d);
   d.evidence.push_back(std::move(e));
   // The note of a symptom alert read alone (the reasoner's SaySymptomAlertOnly) named the words' leader.
   const std::string marker = " leads the hypotheses by the alert's words alone";
