@@ -37,6 +37,14 @@ Usage (on the GPU machine):
   (a smoke run of plan 3's code, every time x 0.25: --plan 3 --time-scale 0.25 --seconds 122.5)
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 4 --gpus 1 --seconds 420 --out DIR
   (plan 4's smoke run: --plan 4 --time-scale 0.25 --seconds 105)
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 5 --gpus 1 --seconds 440 --out DIR
+  (plan 5's smoke run: --plan 5 --time-scale 0.25 --seconds 110)
+
+--plan 5 (one GPU; the PLAN5_* tables): pageable_copies, allocator_thrash, loader_death (the
+trainer exits with an error and is restarted), and normal checkpoints, evals, a batch-size change
+and a clean job end at 410 s that the trainer marks with the gauge `training_completed` (0 while
+it trains, 1 from its clean end; labels job, node, rank and the GPU's Hostname, gpu), served by
+the parent every second to the end (440 s).
 """
 import argparse
 import contextlib
@@ -154,8 +162,59 @@ PLAN4_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 275)] +
 PLAN4_STRENGTH = {"hog_procs": 4, "lr_max": 0.05, "lr_min": 0.005, "lr_period_s": 150,
                   "explode_total_scale": 30.0}
 PLAN4_SECONDS = 420
+# Plan 5 (DET7, 2026-12-05, fixed before any run): ONE GPU, the job of runs 3-4, three failures
+# none of the bundled rules was written for, and normal events; the trainer exports a job-state
+# gauge, `training_completed` (0 while it trains, 1 from its clean end: data/rules/README.md
+# "Run 4, after"), which GpuUtilDrop / GpuPowerDrop read (a peer term) to stay quiet at a clean end.
+#   loader_death     a data-loader worker dies (the host's OOM killer): the trainer waits for its
+#                    batch with the GPU idle and its memory held until the loader's status check
+#                    (5 s: PyTorch's MP_STATUS_CHECK_INTERVAL) raises "DataLoader worker exited
+#                    unexpectedly"; the trainer exits with an error (no marker: it did not end
+#                    cleanly), memory freed; the scheduler restarts it 15 s later; it loads the
+#                    last checkpoint (225 s) and warms up. Must page (GpuUtilDrop / GpuPowerDrop).
+#   pageable_copies  each step's input batch comes from host memory that is not pinned (a loader
+#                    with pin_memory=False that prepares batches on the host): a synchronous 128
+#                    MiB host-to-device copy through the driver's staging buffer per step; no
+#                    kernel runs meanwhile: step time up by the copy, GPU utilisation and power
+#                    down, compute time unchanged
+#   allocator_thrash torch.cuda.empty_cache() after every step (a "fix" for fragmentation OOMs
+#                    left in the loop): every step's activations and gradients are allocated
+#                    from the driver again (cudaMalloc) and given back (cudaFree synchronizes the
+#                    GPU): step time up, memory used read lower and jumping (the cache is empty
+#                    between steps)
+# The loader death comes first: an alert keeps firing 1 min after its condition ends
+# (keep_firing_for), and a GpuUtilDrop still firing at the job end would swallow the end's own
+# alert and hide whether the marker works; so every incident ends >= 70 s before the job end.
+# (Cost, known before the run: a GpuUtilDrop / GpuPowerDrop condition of the pageable copies
+# while the death's alert still fires, to ~335 s, is no new alert of those rules.)
+# Normal events (traps), outside every incident + 10 s:
+#   checkpoint    as plans 3-4 (2.5 s, GPU idle), at 45, 105, 165, 225 (history) and 350 s (after)
+#   eval          8 s of forward passes, at 135-143 s (history) and 357-365 s (after)
+#   batch_change  a planned batch-size ramp: 8192 -> 16384 tokens a step from 375 s to the end:
+#                 step and compute time about x2, tokens/s about the same or higher, memory up
+#                 by the larger activations, util ~100%
+#   job_end       the trainer ends cleanly at 410 s (exit 0) and writes training_completed 1; the
+#                 parent (as a Pushgateway keeps serving a pushed gauge) writes 1 every second
+#                 to the end (440 s); the GPU idles; GpuUtilDrop / GpuPowerDrop must stay quiet
+# 440 s: the lead's device call has 600 s with start-up; three incidents (20-35 s, 10 s grace
+# each) and the traps fill 240-440 s.
+PLAN5_FAULTS = [
+    ("loader_death", 245, 280, _STEP_SERIES + [("DCGM_FI_DEV_GPU_UTIL", "gpu:0"),
+                                               ("DCGM_FI_DEV_POWER_USAGE", "gpu:0"),
+                                               ("DCGM_FI_DEV_FB_USED", "gpu:0")]),
+    ("pageable_copies", 290, 310, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
+                                   ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+    ("allocator_thrash", 320, 340, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
+                                    ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_FB_USED", "gpu:0")]),
+]
+PLAN5_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
+                [("eval", 135, 143), ("eval", 357, 365), ("batch_change", 375, 375), ("job_end", 410, 440)])
+PLAN5_STRENGTH = {"host_batches": 4, "loader_wait_s": 5, "restart_after_s": 15, "batch_scale": 2}
+PLAN5_SECONDS = 440
+LOADER_EXIT = 18  # plan 5's planted loader death (a real trainer exits 1 on the RuntimeError)
+MARKER = "training_completed"  # plan 5's job-state gauge (Hostname, gpu as the GPU's; job, node, rank)
 CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
-NORMAL_EVENTS = []  # plan 3's and 4's (kind, start, end); empty for plans 1 and 2
+NORMAL_EVENTS = []  # plan 3's, 4's and 5's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -194,6 +253,8 @@ class CsvOut:
         with self.lock:
             if series.startswith("DCGM_FI_"):  # dcgm-exporter's labels: Hostname, gpu
                 labels = ("", "", "", NODE, gpu)
+            elif series == MARKER:  # the trainer's, and the GPU's Hostname and gpu (the rules' peer term)
+                labels = (JOB, NODE, rank, NODE, gpu)
             else:  # the trainer's: job, node, rank
                 labels = (JOB, NODE, "" if rank is None else rank, "", "")
             self.f.write("%.3f,%s,%.6g,%d,%s,%s,%s,%s,%s\n" % ((t, series, value, label) + labels))
@@ -233,17 +294,19 @@ def apply_plan(plan, time_scale=1.0):
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
-    elif plan in (3, 4):
-        # the tables, and the one strength that is a time (scaled with the rest)
-        faults, normal, strength, timed = ((PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, "restart_after_s")
-                                           if plan == 3 else
-                                           (PLAN4_FAULTS, PLAN4_NORMAL, PLAN4_STRENGTH, "lr_period_s"))
+    elif plan in (3, 4, 5):
+        # the tables, and the strengths that are times (scaled with the rest)
+        faults, normal, strength, timed = {
+            3: (PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, ("restart_after_s",)),
+            4: (PLAN4_FAULTS, PLAN4_NORMAL, PLAN4_STRENGTH, ("lr_period_s",)),
+            5: (PLAN5_FAULTS, PLAN5_NORMAL, PLAN5_STRENGTH, ("loader_wait_s", "restart_after_s"))}[plan]
         k = time_scale
         FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
         NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
         STRENGTH.clear()
         STRENGTH.update(strength)
-        STRENGTH[timed] = strength[timed] * k
+        for key in timed:
+            STRENGTH[key] = strength[key] * k
         NORMAL_END = 240 * k
 
 
@@ -398,7 +461,7 @@ def bucket_rows(acc, tokens):
     bad = [g for g in gn if not math.isfinite(g)]
     gnorm = (float("nan") if any(math.isnan(g) for g in bad) else float("inf")) if bad else max(gn)
     return [("step_time_ms", acc["step"] / n), ("compute_ms", acc["compute"] / n),
-            ("allreduce_ms", acc["ar"] / n), ("tokens_per_s", n * tokens),
+            ("allreduce_ms", acc["ar"] / n), ("tokens_per_s", acc.get("tokens", n * tokens)),
             ("train_loss", sum(acc["losses"]) / n), ("grad_norm", gnorm)]
 
 
@@ -443,9 +506,12 @@ def sgd_update(torch, weights, flat, gnorm, lr, finite, grow=1.0):
             off += n
 
 
-def add_step(acc, step_ms, ev, loss, gnorm):
-    """Plans 3 and 4: one step into the second's accumulator (bucket_rows writes it)."""
+def add_step(acc, step_ms, ev, loss, gnorm, tokens=None):
+    """Plans 3-5: one step into the second's accumulator (bucket_rows writes it); `tokens`: the
+    step's tokens when the batch size changes in the run (plan 5), else n x TOKENS is written."""
     acc["steps"] = acc.get("steps", 0) + 1
+    if tokens is not None:
+        acc["tokens"] = acc.get("tokens", 0) + tokens
     acc["step"] = acc.get("step", 0.0) + step_ms
     acc["compute"] = acc.get("compute", 0.0) + ev[0].elapsed_time(ev[1])
     acc["ar"] = acc.get("ar", 0.0) + ev[2].elapsed_time(ev[3])
@@ -461,20 +527,21 @@ class SecondBuckets:
     step ended in). A bucket's rows (bucket_rows) are written at t0 + its second + 1 s once a step
     ends in a later second; the warm-up before t0 is not written, nor is the last bucket (it holds
     only the steps before the end). `last_rows` / `last_sec`: the last second written (what a
-    stale exporter serves again, `write`)."""
+    stale exporter serves again, `write`). `marker` (plan 5): each second written also writes the
+    job-state gauge MARKER at 0 (the job is running; 1 only at its clean end, trainer5)."""
 
-    def __init__(self, out, t0):
-        self.out, self.t0 = out, t0
+    def __init__(self, out, t0, marker=False):
+        self.out, self.t0, self.marker = out, t0, marker
         self.bucket, self.acc = None, {}
         self.last_rows, self.last_sec = None, None
 
-    def add(self, end, step_ms, ev, loss, gnorm):
+    def add(self, end, step_ms, ev, loss, gnorm, tokens=None):
         sec = math.floor(end - self.t0)
         if self.bucket is not None and sec != self.bucket:
             self.flush(self.bucket)
             self.acc = {}
         self.bucket = sec
-        add_step(self.acc, step_ms, ev, loss, gnorm)
+        add_step(self.acc, step_ms, ev, loss, gnorm, tokens)
 
     def flush(self, sec):
         if not self.acc.get("steps") or sec < 0:  # warm-up before t0 is not recorded
@@ -486,6 +553,8 @@ class SecondBuckets:
     def write(self, sec, rows):
         for series, value in rows:
             self.out.row(self.t0 + sec + 1.0, series, value, rank=0 if series in STEP_RANK_SERIES else None)
+        if self.marker:
+            self.out.row(self.t0 + sec + 1.0, MARKER, 0, rank=0, gpu=0)
 
     def drop(self):
         """The second in progress is lost (its steps are in no row)."""
@@ -509,6 +578,20 @@ def start_trainer(args, t0, port, part, seed_offset=0):
     teacher = torch.randn(HIDDEN, HIDDEN, device=dev, generator=gen, dtype=torch.bfloat16) / HIDDEN ** 0.5
     return types.SimpleNamespace(torch=torch, dist=dist, dev=dev, out=out, weights=weights, teacher=teacher,
                                  seed_offset=seed_offset)
+
+
+def resume(tr, ckpt_path, life, t0):
+    """Plans 3 and 5: (the weights, the step) to start a life of the trainer with: the new model's
+    for life 0, the last checkpoint's after a restart (life > 0)."""
+    if life == 0:
+        return tr.weights, 0
+    if not os.path.exists(ckpt_path):
+        raise RuntimeError("restart: no checkpoint at %s" % ckpt_path)
+    ck = tr.torch.load(ckpt_path)
+    weights = [w.to(tr.dev).requires_grad_() for w in ck["weights"]]
+    print("trainer life %d: resumed from the checkpoint of step %d at t0 + %.1f s"
+          % (life, ck["step"], time.time() - t0), flush=True)
+    return weights, ck["step"]
 
 
 def eval_batch(tr):
@@ -571,15 +654,7 @@ def trainer3(args, t0, ckpt_path, life):
                       TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
     tr = start_trainer(args, t0, args.port + life, "part-trainer%d.csv" % life, seed_offset=life)
     torch, dist, dev, out, weights = tr.torch, tr.dist, tr.dev, tr.out, tr.weights
-    step = 0
-    if life > 0:
-        if not os.path.exists(ckpt_path):
-            raise RuntimeError("restart: no checkpoint at %s" % ckpt_path)
-        ck = torch.load(ckpt_path)
-        weights = [w.to(dev).requires_grad_() for w in ck["weights"]]
-        step = ck["step"]
-        print("trainer life %d: resumed from the checkpoint of step %d at t0 + %.1f s"
-              % (life, step, time.time() - t0), flush=True)
+    weights, step = resume(tr, ckpt_path, life, t0)
     eval_batch(tr)
     data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
     lr = 0.05
@@ -755,7 +830,7 @@ def trainer_core(cores):
 
 
 def job_end_at():
-    """When plan 4's trainer finishes cleanly (the `job_end` normal event), else None."""
+    """When plan 4's or 5's trainer finishes cleanly (the `job_end` normal event), else None."""
     ends = [e[1] for e in NORMAL_EVENTS if e[0] == "job_end"]
     return min(ends) if ends else None
 
@@ -905,10 +980,142 @@ def run_plan4(args, t0, core):
                 raise RuntimeError("CPU hog %s failed: exit code %s" % (h.name, h.exitcode))
 
 
+# ---- plan 5: one GPU, pageable copies, allocator thrash, a loader death, a marked clean end ----
+
+def tokens_at(rel):
+    """Plan 5's tokens a step at `rel` s after t0: TOKENS, x batch_scale from the batch_change."""
+    changes = [e[1] for e in NORMAL_EVENTS if e[0] == "batch_change" and e[1] <= rel]
+    return TOKENS * STRENGTH["batch_scale"] if changes else TOKENS
+
+
+def marker_seconds(ended_rel, seconds):
+    """The whole seconds after t0 at which plan 5's parent serves training_completed 1 after the
+    trainer ended cleanly at `ended_rel` (it wrote the first 1 itself then): every second after
+    it, to the end of the recording."""
+    return list(range(math.floor(ended_rel) + 1, math.floor(seconds) + 1))
+
+
+def trainer5(args, t0, ckpt_path, life):
+    """One life of plan 5's trainer on GPU 0 (life 0 from the start, life 1 after the loader death):
+    runs until the job_end event, then writes training_completed 1 and exits 0."""
+    apply_plan(args.plan, args.time_scale)
+    os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
+                      TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
+    tr = start_trainer(args, t0, args.port + life, "part-trainer%d.csv" % life, seed_offset=life)
+    torch, dist, dev, out, weights = tr.torch, tr.dist, tr.dev, tr.out, tr.weights
+    weights, step = resume(tr, ckpt_path, life, t0)
+    eval_batch(tr)
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    # pageable_copies: batches kept in ordinary (pageable, not pinned) host memory
+    host_gen = torch.Generator(device=dev).manual_seed(5 + life)
+    x_host = [torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=host_gen).to("cpu")
+              for _ in range(STRENGTH["host_batches"])]
+    lr = 0.05
+    end_at = job_end_at()
+    stop_at = args.seconds if end_at is None else min(args.seconds, end_at)
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done = set()
+    buckets = SecondBuckets(out, t0, marker=True)
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= stop_at:
+            break
+        pending = [e for e in normal_at(rel) if e not in done and e[0] in ("checkpoint", "eval")]
+        if pending:
+            kind, _, end = pending[0]
+            done.add(pending[0])
+            took, n_eval, eval_loss = normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
+            print("trainer life %d: %s at t0 + %.1f s, %.2f s (the work itself)%s"
+                  % (life, kind, rel, took, "" if kind == "checkpoint" else
+                     ", %d passes, eval loss %.4f" % (n_eval, eval_loss)), flush=True)
+            continue  # prev_end is kept: the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        if life == 0 and "loader_death" in active:
+            # the worker died: the trainer waits for its batch (GPU idle, memory held) until the
+            # loader's status check raises; the second in progress is lost; no marker is written
+            f = active["loader_death"]
+            print("trainer life 0: planted loader worker death at t0 + %.1f s (step %d)" % (rel, step), flush=True)
+            time.sleep(max(0.0, t0 + f[1] + STRENGTH["loader_wait_s"] - time.time()))
+            print("trainer life 0: DataLoader worker exited unexpectedly (planted) at t0 + %.1f s"
+                  % (time.time() - t0), flush=True)
+            out.f.flush()
+            os._exit(LOADER_EXIT)
+        if "pageable_copies" in active:  # (before the batch change: TOKENS a batch)
+            tokens = TOKENS
+            x = x_host[step % len(x_host)].to(dev)  # synchronous: pageable memory is staged by the driver
+        else:
+            tokens = tokens_at(rel)
+            x = torch.randn(tokens, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        y = x @ teacher
+        loss, flat = forward_backward(torch, weights, x, y, ev)
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
+        sgd_update(torch, weights, flat, gnorm, lr, finite)
+        torch.cuda.synchronize()
+        if "allocator_thrash" in active:  # every cached block back to the driver (the step's time)
+            del x, y, flat
+            torch.cuda.empty_cache()
+        end = time.time()
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, tokens)
+        prev_end = end
+        step += 1
+    # the clean end: the last bucket is not written (as plans 1-4); the job-state gauge says done
+    out.row(time.time(), MARKER, 1, rank=0, gpu=0)
+    out.f.flush()
+    dist.destroy_process_group()
+    print("trainer life %d: %d steps, clean end at t0 + %.1f s (training_completed 1)"
+          % (life, step, time.time() - t0), flush=True)
+
+
+def run_plan5(args, t0):
+    """Plan 5's parent: samples GPU 0 through NVML to the end of the recording, runs the trainer,
+    restarts it after the planted loader death, and once it has ended cleanly (exit 0) serves its
+    training_completed 1 every second to the end (part-marker.csv), as a Pushgateway keeps serving
+    a pushed gauge. Raises on any other failure; the rows so far stay in the part files."""
+    death = [f for f in FAULTS if f[0] == "loader_death"]
+    with one_gpu_parent(args, t0) as (ctx, ckpt_path, procs):
+        life = 0
+        trainer = ctx.Process(target=trainer5, args=(args, t0, ckpt_path, 0), name="trainer0")
+        trainer.start()
+        procs.append(trainer)
+        marker_out, served = None, []
+        while time.time() < t0 + args.seconds:
+            if marker_out is None and not trainer.is_alive():
+                code = trainer.exitcode
+                if code == LOADER_EXIT and life == 0 and death:
+                    restart = t0 + death[0][1] + STRENGTH["loader_wait_s"] + STRENGTH["restart_after_s"]
+                    print("parent: trainer exited %d (the planted loader death) at t0 + %.1f s; restart at t0 + %.1f s"
+                          % (code, time.time() - t0, restart - t0), flush=True)
+                    time.sleep(max(0.0, restart - time.time()))
+                    life = 1
+                    trainer = ctx.Process(target=trainer5, args=(args, t0, ckpt_path, 1), name="trainer1")
+                    trainer.start()
+                    procs.append(trainer)
+                    continue
+                if code != 0:
+                    raise RuntimeError("trainer life %d failed: exit code %s at t0 + %.1f s"
+                                       % (life, code, time.time() - t0))
+                ended = time.time() - t0
+                print("parent: trainer life %d ended cleanly at t0 + %.1f s; training_completed 1 served to t0 + %g s"
+                      % (life, ended, args.seconds), flush=True)
+                marker_out = CsvOut(os.path.join(args.out, "part-marker.csv"), t0)
+                served = marker_seconds(ended, args.seconds)
+            while served and time.time() >= t0 + served[0]:
+                marker_out.row(t0 + served.pop(0), MARKER, 1, rank=0, gpu=0)
+            time.sleep(0.2)
+        for sec in served:  # the last second(s), due at the end
+            if t0 + sec <= time.time():
+                marker_out.row(t0 + sec, MARKER, 1, rank=0, gpu=0)
+        if marker_out is None:
+            raise RuntimeError("the trainer (life %d) did not end by t0 + %g s" % (life, args.seconds))
+
+
 def gpu_name(plan, torch):
-    if plan not in (3, 4):
+    if plan not in (3, 4, 5):
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    # plans 3 and 4 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
+    # plans 3-5 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
     # all run, and the planted crash / the clean job end is to free the GPU's memory
     import pynvml
     pynvml.nvmlInit()
@@ -923,15 +1130,16 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
                         "3: one GPU, other incidents and normal events (PLAN3_*); "
-                        "4: one GPU, a fourth set (PLAN4_*)")
+                        "4: one GPU, a fourth set (PLAN4_*); "
+                        "5: one GPU, a fifth set and the training_completed marker (PLAN5_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
-                   help="plans 3 and 4 only: multiply the plan's times (a short smoke run; 1 to record)")
+                   help="plans 3-5 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    if args.time_scale != 1.0 and args.plan not in (3, 4):
-        p.error("--time-scale is for --plan 3 or 4 only")
+    if args.time_scale != 1.0 and args.plan not in (3, 4, 5):
+        p.error("--time-scale is for --plan 3, 4 or 5 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
@@ -942,13 +1150,17 @@ def main():
         p.error("--plan 4 is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (PLAN4_SECONDS * args.time_scale, job_end_at(), args.seconds))
+    if args.plan == 5 and args.seconds != PLAN5_SECONDS * args.time_scale:
+        p.error("--plan 5 is %g s long (times scaled by --time-scale; its job ends at %g s and "
+                "the GPU is sampled to the end); got --seconds %g"
+                % (PLAN5_SECONDS * args.time_scale, job_end_at(), args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
-    if args.plan in (3, 4):
+    if args.plan in (3, 4, 5):
         if not torch.cuda.is_available():
             raise SystemExit("record_incidents: --plan %d needs a CUDA GPU; none is visible" % args.plan)
-        world = 1  # plans 3 and 4 are one-GPU runs: GPU 0
+        world = 1  # plans 3-5 are one-GPU runs: GPU 0
     core = trainer_core(os.sched_getaffinity(0)) if args.plan == 4 else None
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
@@ -963,7 +1175,7 @@ def main():
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
-    if args.plan in (3, 4):
+    if args.plan in (3, 4, 5):
         meta["time_scale"] = args.time_scale
         meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
     if args.plan == 4:
@@ -971,6 +1183,12 @@ def main():
         meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 5:
+        try:
+            run_plan5(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 4:
         try:
             run_plan4(args, t0, core)

@@ -289,6 +289,117 @@ class Plan4Tables(unittest.TestCase):
         self.assertFalse(m.expected(cpu, "compute_ms", 0, None))
 
 
+class Plan5Tables(unittest.TestCase):
+    """Plan 5 (DET7): three incidents, five kinds of normal event, the training_completed marker."""
+
+    def setUp(self):
+        self.m = load(5)
+        self.faults = self.m.FAULTS
+        self.normal = self.m.NORMAL_EVENTS
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.assertEqual([f[0] for f in self.faults], ["loader_death", "pageable_copies", "allocator_thrash"])
+        prev_end = self.m.NORMAL_END
+        for name, start, end, _ in self.faults:
+            self.assertGreaterEqual(end - start, 20, name)  # 15 s means held 15 s: room to fire
+            self.assertGreaterEqual(start, prev_end, "%s starts before the previous window + %g s ends"
+                                    % (name, GRACE))
+            prev_end = end + GRACE
+        # the lead's device call: 600 s with start-up (t0 is 20 s after the start, then the merge)
+        self.assertLessEqual(self.m.PLAN5_SECONDS, 440)
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        check_one_gpu_scopes(self, self.faults)
+        death = [f for f in self.faults if f[0] == "loader_death"][0]
+        self.assertTrue(set(s for s, _ in death[3]) >= {s for s, _ in self.m._STEP_SERIES} |
+                        {"DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_FB_USED"})
+        self.assertNotIn(self.m.MARKER, {s for f in self.faults for s, _ in f[3]})
+
+    def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
+        for kind in ("checkpoint", "eval"):
+            ev = [e for e in self.normal if e[0] == kind]
+            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
+                            "no %s in the history" % kind)
+        for kind in ("checkpoint", "eval", "batch_change", "job_end"):
+            ev = [e for e in self.normal if e[0] == kind]
+            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
+                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
+            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
+        timed = sorted((e for e in self.normal if e[0] != "batch_change"), key=lambda e: e[1])
+        for a, b in zip(timed, timed[1:]):
+            self.assertLessEqual(a[2], b[1], (a, b))
+
+    def test_batch_change_leaves_time_before_the_end(self):
+        # a rule with a 15 s mean held 15 s can fire before the job end (and its own alerts)
+        change = [e for e in self.normal if e[0] == "batch_change"][0]
+        self.assertGreaterEqual(self.m.job_end_at() - change[1], 25)
+        self.assertEqual(self.m.tokens_at(change[1] - 0.01), self.m.TOKENS)
+        self.assertEqual(self.m.tokens_at(change[1]), 2 * self.m.TOKENS)
+        self.assertEqual(self.m.tokens_at(self.m.PLAN5_SECONDS), 2 * self.m.TOKENS)
+
+    def test_no_incident_alert_still_firing_at_the_job_end(self):
+        # keep_firing_for 1m after a 15 s mean recovers: an incident's GpuUtilDrop would swallow
+        # the job end's alert (and hide whether the marker keeps it quiet)
+        for f in self.faults:
+            self.assertGreaterEqual(self.m.job_end_at() - f[2], 70, f[0])
+
+    def test_job_end_last_with_a_tail_the_rules_can_see(self):
+        end = [e for e in self.normal if e[0] == "job_end"]
+        self.assertEqual(len(end), 1)
+        self.assertEqual(self.m.job_end_at(), end[0][1])
+        self.assertEqual(end[0][2], self.m.PLAN5_SECONDS)
+        self.assertGreaterEqual(end[0][2] - end[0][1], 25)  # GpuUtilDrop would fire ~20-25 s after
+
+    def test_loader_death_then_restart_inside_its_window(self):
+        m = self.m
+        death = [f for f in self.faults if f[0] == "loader_death"][0]
+        crash = death[1] + m.STRENGTH["loader_wait_s"]
+        restart = crash + m.STRENGTH["restart_after_s"]
+        self.assertGreaterEqual(m.STRENGTH["loader_wait_s"], 5)  # GPU idle with memory held first
+        self.assertGreaterEqual(restart - crash, 10)  # long enough for GpuUtilDrop's 15 s mean
+        self.assertGreaterEqual(death[2] - restart, 10)  # start-up and warm-up inside the window
+        self.assertTrue(any(e[0] == "checkpoint" and e[2] <= death[1] for e in self.normal))
+        self.assertNotEqual(m.LOADER_EXIT, 0)
+        self.assertNotEqual(m.LOADER_EXIT, 1)  # a real trainer failure exits 1: told apart
+
+    def test_marker_seconds(self):
+        m = self.m
+        self.assertEqual(m.marker_seconds(410.4, 440), list(range(411, 441)))
+        self.assertEqual(m.marker_seconds(439.2, 440), [440])
+        self.assertEqual(m.marker_seconds(440.5, 440), [])
+
+    def test_marker_row_labels_match_the_gpu_series(self):
+        # the rules' peer term: `max by (Hostname, gpu) (training_completed)` against the DCGM rows
+        m = self.m
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "part.csv")
+            out = m.CsvOut(path, 1000.0)
+            out.row(1411.0, m.MARKER, 1, rank=0, gpu=0)
+            out.row(1411.3, "DCGM_FI_DEV_GPU_UTIL", 0, gpu=0)
+            out.f.close()
+            with open(path) as f:
+                lines = f.read().splitlines()
+        self.assertEqual(lines, ["1411.000,training_completed,1,0,h200-ddp,node-0,0,node-0,0",
+                                 "1411.300,DCGM_FI_DEV_GPU_UTIL,0,0,,,,node-0,0"])
+
+    def test_time_scale(self):
+        m = load(5, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 102.5)
+        self.assertEqual((m.STRENGTH["loader_wait_s"], m.STRENGTH["restart_after_s"]), (1.25, 3.75))
+        self.assertEqual(self.m.STRENGTH["restart_after_s"], 15)
+
+    def test_labels(self):
+        m = self.m
+        thrash = [f for f in self.faults if f[0] == "allocator_thrash"][0]
+        self.assertTrue(m.expected(thrash, "DCGM_FI_DEV_FB_USED", None, 0))
+        self.assertFalse(m.expected(thrash, "compute_ms", 0, None))
+        copies = [f for f in self.faults if f[0] == "pageable_copies"][0]
+        self.assertTrue(m.expected(copies, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        self.assertFalse(m.expected(copies, "compute_ms", 0, None))
+        self.assertFalse(m.expected(copies, m.MARKER, 0, 0))
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
@@ -335,7 +446,7 @@ def schedule(plan, time_scale=1.0):
     """Everything a plan fixes, as plain data: its tables, and at every 0.25 s of the run which
     incidents and normal events are on, the LR (plan 4) and the label of each expected series."""
     m = load(plan, time_scale)
-    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS}.get(plan, 480) * time_scale
+    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS}.get(plan, 480) * time_scale
     series = sorted({s for f in m.FAULTS for s, _ in f[3]})
     at = []
     for i in range(int(seconds * 4) + 1):
@@ -343,12 +454,14 @@ def schedule(plan, time_scale=1.0):
         row = [rel, [f[0] for f in m.fault_at(rel)], [e[0] for e in m.normal_at(rel)]]
         if plan == 4:
             row.append(round(m.lr_at(rel), 12))
+        if plan == 5:
+            row.append(m.tokens_at(rel))
         row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
                     if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
         at.append(row)
     return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
             "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
-            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan == 4 else None, "at": at}
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5) else None, "at": at}
 
 
 def digest(obj):
@@ -480,7 +593,7 @@ def trainer_rows(plan, time_scale=1.0):
     m.time = clock
     real_exit = os._exit
     with tempfile.TemporaryDirectory() as d:
-        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS}.get(plan, 480) * time_scale
+        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS}.get(plan, 480) * time_scale
         args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
         ckpt = os.path.join(d, "ckpt.pt")
 
@@ -517,8 +630,69 @@ def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
             m.trainer3(args, t0, ckpt, 0)
         clock.now = t0 + (360 + m.PLAN3_STRENGTH["restart_after_s"]) * time_scale
         m.trainer3(args, t0, ckpt, 1)
-    else:
+    elif plan == 4:
         m.trainer4(args, t0, ckpt, sorted(os.sched_getaffinity(0))[0])
+    else:  # plan 5: life 0 to the planted loader death, life 1 from the parent's restart
+        with self_raises(crashed):
+            m.trainer5(args, t0, ckpt, 0)
+        death = [f for f in m.FAULTS if f[0] == "loader_death"][0]
+        clock.now = t0 + death[1] + m.STRENGTH["loader_wait_s"] + m.STRENGTH["restart_after_s"]
+        m.trainer5(args, t0, ckpt, 1)
+
+
+class FakeProcess:
+    """A child process of the fake parent: alive from start() until `dies_at` (clock time), then
+    its exit code is `code`."""
+
+    def __init__(self, clock, life_ends, target, args, name):
+        self.clock, self.name, self.args = clock, name, args
+        self.dies_at, self.code = life_ends[int(name[-1])]
+        self.started = None
+
+    def start(self):
+        self.started = self.clock.now
+
+    def is_alive(self):
+        return self.started is not None and self.clock.now < self.dies_at
+
+    @property
+    def exitcode(self):
+        return None if self.is_alive() else self.code
+
+
+def parent5_run(life_ends, seconds=None):
+    """Plan 5's parent (run_plan5) on a fake clock, its children FakeProcesses whose (death time
+    after t0, exit code) per life are `life_ends`. Returns (the children started: (name, start
+    after t0)), the marker rows it wrote, the error it raised or None)."""
+    import types
+    m = load(5)
+    t0 = 1796000000.0
+    clock = FakeClock(t0)
+    m.time = clock
+    started = []
+    ends = {i: (t0 + d, c) for i, (d, c) in enumerate(life_ends)}
+
+    class Ctx:
+        def Process(self, target, args, name):
+            p = FakeProcess(clock, ends, target, args, name)
+            started.append(p)
+            return p
+
+    @contextlib.contextmanager
+    def parent(args, t0_):
+        yield Ctx(), "ckpt", []
+    m.one_gpu_parent = parent
+    err = None
+    with tempfile.TemporaryDirectory() as d:
+        args = types.SimpleNamespace(out=d, seconds=seconds or m.PLAN5_SECONDS, plan=5, time_scale=1.0)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                m.run_plan5(args, t0)
+        except RuntimeError as e:
+            err = str(e)
+        path = os.path.join(d, "part-marker.csv")
+        rows = open(path).read().splitlines() if os.path.exists(path) else []
+    return [(p.name, round(p.started - t0, 1)) for p in started], [r.split(",") for r in rows], err
 
 
 class self_raises:
@@ -537,22 +711,27 @@ class self_raises:
 # Digests of the schedules and of the fake trainers' rows, taken with the recorder of 537cb9ed
 # (before plans 3 and 4 shared their step loop, D1 of `duplicates`): a refactor must leave them
 # as they are. A deliberate change of a plan changes them: say why where the digest is updated.
-SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed"}
-ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d"}
-SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47")}  # x 0.25
+# Plan 5's (DET7, 2026-12-05): taken when plan 5 was written, before any run of it; plans 1-4's
+# digests were unchanged by plan 5's code (the shared step loop's optional tokens and marker).
+SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed",
+                    5: "616ec08a51a60ba9"}
+ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d",
+               5: "5cdb8ebf5fc6e07b"}
+SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47"),
+                  5: ("d92884888dcf1fb7", "c05a0c59196be8a7")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
-    def test_plans_1_to_4_schedules(self):
-        for plan in (1, 2, 3, 4):
+    def test_plans_1_to_5_schedules(self):
+        for plan in (1, 2, 3, 4, 5):
             self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
 
-    def test_plans_1_to_4_trainers_write_the_same_rows(self):
-        for plan in (1, 2, 3, 4):
+    def test_plans_1_to_5_trainers_write_the_same_rows(self):
+        for plan in (1, 2, 3, 4, 5):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
 
     def test_smoke_runs_time_scaled(self):
-        for plan in (3, 4):
+        for plan in (3, 4, 5):
             self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
                              SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
 
@@ -594,6 +773,91 @@ class SchedulesUnchanged(unittest.TestCase):
         loss = [r[2] for r in rows4 if r[1] == "train_loss" and 321 <= float(r[0]) - t0 <= 345]
         self.assertEqual(len(set(loss)), 1, loss[:3])
         self.assertGreaterEqual(len(loss), 24)
+
+
+class Plan5Rows(unittest.TestCase):
+    """Plan 5's trainer (fake clock, fake torch) and parent (fake children): the marker rows."""
+
+    T0 = 1796000000.0
+
+    def test_trainer_marks_its_clean_end_only(self):
+        rows = [r.split(",") for r in trainer_rows(5)]
+        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
+        self.assertTrue(marker)
+        ones = [t for t, v in marker if v == "1"]
+        self.assertEqual(len(ones), 1, ones)  # written once, by the trainer at its clean end
+        self.assertGreaterEqual(ones[0], 410)
+        self.assertLess(ones[0], 411)
+        self.assertEqual({v for t, v in marker if t < 410}, {"0"})  # 0 while it trains, both lives
+        self.assertEqual(marker[-1][1], "1")
+        # its labels: the trainer's (job, node, rank) and the GPU's (Hostname, gpu)
+        self.assertEqual({tuple(r[4:]) for r in rows if r[1] == "training_completed"},
+                         {("h200-ddp", "node-0", "0", "node-0", "0")})
+
+    def test_trainer_rows_show_the_loader_death_and_the_batch_change(self):
+        rows = [r.split(",") for r in trainer_rows(5)]
+        secs = sorted({round(float(r[0]) - self.T0) for r in rows})
+        # life 0 dies at 245 (+5 s waiting), life 1 starts at 265: no row in between
+        self.assertFalse([s for s in secs if 245 < s <= 265])
+        self.assertTrue([s for s in secs if 265 < s <= 270])
+        self.assertLessEqual(secs[-1], 410)
+        self.assertGreaterEqual(secs[-1], 408)
+        tok = {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == "tokens_per_s"}
+        before = [v for s, v in tok.items() if 366 <= s <= 375]
+        after = [v for s, v in tok.items() if 377 <= s <= 408]
+        # the fake's steps take the same time at either batch: twice the tokens a second
+        self.assertAlmostEqual(sum(after) / len(after) / (sum(before) / len(before)), 2.0, delta=0.1)
+
+    def test_trainer_loader_death_exits_with_its_code(self):
+        m = load(5)
+        codes = []
+
+        class Stop(Exception):
+            pass
+
+        def fake_exit(code):
+            codes.append(code)
+            raise Stop()
+        import types
+        t0 = self.T0
+        clock = FakeClock(t0 + 230.0)
+        torch, dist = fake_torch(clock)
+        saved = {k: sys.modules.get(k) for k in ("torch", "torch.distributed")}
+        sys.modules["torch"], sys.modules["torch.distributed"] = torch, dist
+        m.time = clock
+        real_exit = os._exit
+        try:
+            os._exit = fake_exit
+            with tempfile.TemporaryDirectory() as d:
+                args = types.SimpleNamespace(plan=5, time_scale=1.0, port=1, out=d, seconds=440.0)
+                with contextlib.redirect_stdout(io.StringIO()), self.assertRaises(Stop):
+                    m.trainer5(args, t0, os.path.join(d, "ckpt.pt"), 0)
+        finally:
+            os._exit = real_exit
+            for k, v in saved.items():
+                if v is None:
+                    sys.modules.pop(k, None)
+                else:
+                    sys.modules[k] = v
+        self.assertEqual(codes, [m.LOADER_EXIT])
+        self.assertGreaterEqual(clock.now - t0, 250.0)  # it waited loader_wait_s first
+
+    def test_parent_restarts_after_the_loader_death_and_serves_the_marker(self):
+        started, rows, err = parent5_run([(250.2, 18), (410.6, 0)])
+        self.assertIsNone(err)
+        self.assertEqual([n for n, _ in started], ["trainer0", "trainer1"])
+        self.assertAlmostEqual(started[1][1], 265.0, delta=0.3)
+        self.assertEqual([round(float(r[0]) - self.T0, 3) for r in rows], [float(s) for s in range(411, 441)])
+        self.assertEqual({tuple(r[1:]) for r in rows},
+                         {("training_completed", "1", "0", "h200-ddp", "node-0", "0", "node-0", "0")})
+
+    def test_parent_fails_on_any_other_exit_and_writes_no_marker(self):
+        for ends, want in (([(200.0, 1)], "trainer life 0 failed: exit code 1"),
+                           ([(250.2, 18), (380.0, 18)], "trainer life 1 failed: exit code 18"),
+                           ([(250.2, 18), (500.0, 0)], "did not end")):
+            started, rows, err = parent5_run(ends)
+            self.assertIn(want, err or "", ends)
+            self.assertEqual(rows, [], ends)
 
 
 if __name__ == "__main__":
