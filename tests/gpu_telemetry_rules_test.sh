@@ -115,6 +115,10 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- bash -c 'grep -A1 "^precision_fallback" "$1" | tail -1' _ "$TMP/score4.txt"
   check "run 4: outside the incidents only the job end's GpuUtilDrop and GpuPowerDrop" 0 '^2 t0 \+ 400\.0 s GpuUtilDrop t0 \+ 401\.0 s GpuPowerDrop$' \
     -- bash -c 'n=$(grep -oE "false alarms .*: [0-9]+" "$1" | grep -oE "[0-9]+$"); echo $n $(grep -A$n "^false alarms" "$1" | tail -n +2 | awk "{print \$1,\$2,\$3,\$4,\$5}")' _ "$TMP/score4.txt"
+  # the scorer's per-normal-event lines (the json's normal_events): the two sit at the job end
+  check "run 4: per normal event, both at the job end, none at the checkpoint + LR restart or the eval" 0 \
+    '^job_end \[392\.0, 420\.0\) s: 2 alert\(s\) GpuUtilDrop \+8\.0 s GpuPowerDrop \+9\.0 s;checkpoint \[275\.0, 277\.5\) s: 0 alert\(s\);eval \[310\.0, 318\.0\) s: 0 alert\(s\);$' \
+    -- bash -c 'for e in "job_end " "checkpoint +\[275" "eval +\[310"; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score4.txt"
   check "run 4: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts4.jsonl"
 fi
 

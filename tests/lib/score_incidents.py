@@ -9,8 +9,9 @@ Python stdlib only. Used by tests/gpu_telemetry_rules_test.sh.
 An alert belongs to an incident when its active_at (pending since) is inside [start, end + grace)
 (grace 10 s: rolling windows and `for` lag behind). Prints, per incident, its alerts (second
 after the incident start, rule, series) and every alert outside all windows after t0 + warmup
-(default 60 s: rolling windows warm up) as a false alarm. With --require / --allow it checks and
-exits 1 on any failure (each printed as FAIL ...):
+(default 60 s: rolling windows warm up) as a false alarm, and for each normal event of the json
+(`normal_events`, after the warm-up) the false alarms pending inside [start, end + grace). With
+--require / --allow it checks and exits 1 on any failure (each printed as FAIL ...):
   - each --require INCIDENT=RULE: RULE has an alert in INCIDENT's window on one of INCIDENT's
     expected series, its labels matching the expected scope (`rank:1` = label rank is 1,
     `gpu:*` = any gpu, `job` = any);
@@ -111,6 +112,16 @@ def main():
         print("    t0 + %.1f s %-20s %s" % (dt, a["rule"], a["annotations"]["series"]))
         if require or allow:
             fails.append("false alarm: %s at t0 + %.1f s on %s" % (a["rule"], dt, a["annotations"]["series"]))
+    # Normal events (plans 3-5's json: checkpoints, evals, a job end, ...): the false alarms
+    # pending inside each one's [start, end + grace), after the warm-up
+    events = [e for e in meta.get("normal_events", []) if e["start"] >= t0 + args.warmup]
+    if events:
+        print("normal events after t0 + %gs (false alarms pending inside [start, end + %gs)):" % (args.warmup, args.grace))
+    for e in events:
+        inside = [(dt, a) for dt, a in false_alarms if e["start"] <= t0 + dt < e["end"] + args.grace]
+        print("    %-13s [%5.1f, %5.1f) s: %d alert(s)%s" % (
+            e["name"], e["start"] - t0, e["end"] - t0, len(inside),
+            "".join(" %s +%.1f s" % (a["rule"], t0 + dt - e["start"]) for dt, a in inside)))
     for f in fails:
         print("FAIL " + f)
     return 1 if fails else 0
