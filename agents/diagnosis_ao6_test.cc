@@ -13,30 +13,18 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/symptom_prior.h"
+#include "agents/symptom_prior_testing.h"
 #include "core/json.h"
 
 namespace vigil {
 namespace {
 
 DiagnosisCase CaseOf(const std::string& alert_json, const std::string& logs_json = "[]") {
-  auto alert = ParseJson(alert_json);
-  REQUIRE_MESSAGE(alert.ok(), alert.status().ToString());
-  auto logs = ParseJson(logs_json);
-  REQUIRE_MESSAGE(logs.ok(), logs.status().ToString());
-  Json j{{"id", "ao6"}, {"alert", *alert}, {"logs", *logs}};
-  auto c = ParseCase(j, "ao6.json");
-  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
-  return *c;
+  return testing::SymptomAlertCase(alert_json, logs_json);
 }
 
 Incident Inc(const std::string& id, const std::string& title, const std::string& text, const std::string& cause) {
-  Incident i;
-  i.id = id;
-  i.title = title;
-  i.raw_text = text;
-  i.root_cause = cause;
-  i.mitigation = "fix of " + id;
-  return i;
+  return testing::StoreIncident(id, title, text, cause);
 }
 
 // A small store: four incidents showing slow steps (thermal twice), one a hang, one an Xid, and a
@@ -58,20 +46,9 @@ std::vector<Incident> Store() {
   };
 }
 
-DiagnosisReport Diagnose(const KnowledgeBase& kb, const DiagnosisCase& c) {
-  DiagnosisAgentOptions o;
-  o.kb = &kb;
-  auto r = DiagnosisAgent(o).Diagnose(c, nullptr);
-  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-  return *r;
-}
+DiagnosisReport Diagnose(const KnowledgeBase& kb, const DiagnosisCase& c) { return testing::DiagnoseWithKb(kb, c); }
 
-const Evidence* PriorEvidence(const Diagnosis& d) {
-  for (const Evidence& e : d.evidence) {
-    if (e.detail.rfind("incidents with this symptom", 0) == 0) return &e;
-  }
-  return nullptr;
-}
+const Evidence* PriorEvidence(const Diagnosis& d) { return testing::SymptomPriorEvidence(d); }
 
 std::vector<std::string> Top3(const Diagnosis& d) {
   std::vector<std::string> out;

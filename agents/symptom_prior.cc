@@ -28,6 +28,7 @@ struct SymptomKind {
   const char* incident;  // on an incident's title, symptoms, text and metric conditions (icase)
   const char* search;    // the lexical search's words
   const char* unless;    // words that make the alert's match another thing ("" none)
+  const char* within = "";  // a symptom whose alert words must hold too: this one narrows it ("" none)
 };
 
 constexpr SymptomKind kSymptoms[] = {
@@ -50,6 +51,22 @@ constexpr SymptomKind kSymptoms[] = {
      "hang hangs hung stall stalled stalls progress heartbeat stuck watchdog frozen", ""},
     {"nccl", "NCCL or collective errors or slowness", R"(nccl|collective|all[ _-]?reduce|bus[ _]?bandwidth|busbw)",
      R"(nccl|collective|all[-_ ]?reduce|all-to-all|busbw)", "nccl collective collectives allreduce reduce busbw", ""},
+    // A failed job whose alert says it failed at its start (at init, before its first step, within
+    // seconds of launch): a job that never trained fails by its launch, configuration or bootstrap far
+    // more often than one that failed after hours; the incidents counted are those failing at the start.
+    // Seconds only: "failed after 2 minutes" or "in 40 min" may be a first step's OOM or a lost GPU.
+    {"job_failed_at_start", "the job failed at its start (at init, before its first step)",
+     R"((fail|crash|exit|died|error|abort)\w*[^\n]{0,60}()"
+     R"(\b(at|during|on) (start|startup|start-up|init|initiali[sz]ation|launch|import)\b)"
+     R"(|\bbefore (the )?first (step|iteration)|\b(at|in) (the )?first step|\bat (step|iteration) 0\b|\b0 iterations\b)"
+     R"(|\b(within|in) \d+ ?(s|secs?|seconds)\b|\b\d+ ?(s|secs?|seconds) (after|of) (the )?(start|launch)\b))"
+     R"(|\b(init|start|startup|launch)[ _-]?(fail|error))",
+     // An incident that fails at the start, not one that only says something at the start (a warning).
+     R"((fail|crash|error|abort|assert|exit|time[sd]? out)\w*[^.\n]{0,60}()"
+     R"(\b(at|during|on) (start|startup|start-up|init|initiali[sz]ation|launch))"
+     R"(|\bbefore (the )?first (step|iteration)))"
+     R"(|\bat (step|iteration) 0\b|\bbootstrap)",
+     "start startup init initialization launch before first step bootstrap", "", "job_failed"},
     {"job_failed", "the job failed, crashed or restarts", 
      // The job, its pods, ranks or processes failing: not a part (a power supply, a checkpoint, a drain's
      // "Kill task failed") that failed.
@@ -154,6 +171,10 @@ NamedSymptom SymptomInWords(const std::string& words) {
   std::smatch m;
   for (const CompiledSymptom& s : Symptoms()) {
     if (s.unless && std::regex_search(text, *s.unless)) continue;
+    if (*s.kind->within != '\0') {
+      const CompiledSymptom* wider = SymptomById(s.kind->within);
+      if (wider == nullptr || !std::regex_search(text, wider->alert)) continue;
+    }
     if (std::regex_search(text, m, s.alert)) return {s.kind->id, s.kind->in_words, m.str(0)};
   }
   return {};

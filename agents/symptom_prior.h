@@ -39,8 +39,9 @@ struct NamedSymptom {
 std::string AlertSymptomWords(const Alert& alert);
 
 // The first symptom of the table (most specific first: a loss spike, low GPU utilisation, PFC
-// pauses, a straggler, a hang, NCCL errors, a failed job, a slow step) that `words` name; id ""
-// when none.
+// pauses, a straggler, a hang, NCCL errors, a job failed at its start, a failed job, a slow step)
+// that `words` name; id "" when none. A job failed at its start is read only where the failed-job
+// words hold too (PLC18).
 NamedSymptom SymptomInWords(const std::string& words);
 
 // Whether an incident shows symptom `id` (its title, symptoms, text or metric conditions say it).
