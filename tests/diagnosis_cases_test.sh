@@ -109,6 +109,7 @@ expect_reject unsorted 'd["metrics"][0]["samples"].reverse()' "timestamps not st
 expect_reject sample_type 'd["metrics"][0]["samples"][0] = [1.5e12, 3]' "expected [int unix_ms, finite number]"
 expect_reject missing 'del d["expected"]' "expected: missing"
 expect_reject component 'd["expected"]["component"] = "somewhere over there"' "expected.component:"
+expect_reject disk_part 'd["expected"]["component"] = "node-2/nvme1n1"' "expected.component: 'node-2/nvme1n1' names a local disk; a disk's fault is named by its node ('node-2')"
 expect_reject unreachable 'd["expected"]["component"] = "node-99/gpu1"' "node 'node-99' is not in topology.nodes"
 expect_reject coverage 'pass' "categories without a case:"
 expect_reject timezone 'd.setdefault("topology", {})["timezone"] = "Europe/Berlin"' "topology.timezone: 'Europe/Berlin' is not a UTC offset"

@@ -37,8 +37,12 @@ SET_LIMITS = {"realistic6": (20000, 1024 * 1024)}
 NODE = r"[A-Za-z][A-Za-z0-9_.-]*"
 GPU_TARGET = re.compile(r"^%s/gpu\d+$" % NODE)
 NODE_TARGET = re.compile(r"^%s$" % NODE)
-# Components: "job", a node, a GPU of a node, or a NIC of a node ("node-1/mlx5_0").
-COMPONENT = re.compile(r"^(job|%s(/(gpu\d+|mlx5_\d+|ib\d+|nvme\d+n\d+))?)$" % NODE)
+# Components (the README's "Case format"): "job", a node, a GPU of a node, or a NIC of a node
+# ("node-1/mlx5_0"; "node-1/ib3" where the HCA is named mlx5_ib3, as on Azure ND). A node's other parts
+# (a local disk, a fan, a power supply) are named by the node.
+COMPONENT = re.compile(r"^(job|%s(/(gpu\d+|mlx5_\d+|ib\d+))?)$" % NODE)
+# A local disk named as a part ("node-1/nvme1n1", "node-1/sda"): said apart, with the place to use.
+DISK_PART = re.compile(r"^(%s)/(nvme\d+(n\d+)?(p\d+)?|sd[a-z]+\d*|vd[a-z]+\d*|md\d+)$" % NODE)
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -205,7 +209,10 @@ def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
             err("expected.root_cause", "%r is not a taxonomy category" % (rc,))
             rc = None
         comp = exp.get("component")
-        if not isinstance(comp, str) or not COMPONENT.match(comp):
+        if isinstance(comp, str) and DISK_PART.match(comp):
+            err("expected.component", "%r names a local disk; a disk's fault is named by its node (%r)"
+                % (comp, DISK_PART.match(comp).group(1)))
+        elif not isinstance(comp, str) or not COMPONENT.match(comp):
             err("expected.component", "%r is not job, a node, node/gpuN or node/nic" % (comp,))
         elif comp != "job":
             # The answer must be reachable from the evidence: its node is part of the job and is
