@@ -31,6 +31,20 @@ bool IsUnit(std::string_view word) {
 // (1.36x). Not any other letters: "3b" of a PCI bus id, "1e" of 1e-5, "100g" of a NIC's name.
 bool IsAttachedUnit(std::string_view word) { return IsUnit(word) || word == "x" || word == "X"; }
 
+// Bytes of a temperature's unit with its degree sign at `text[at]` - `°C`, `°F` (either case) or
+// one character `℃`, `℉` - not run into a word (`°Cx`); 0 when none (KB10, 2026-12-05).
+size_t DegreeUnitAt(std::string_view text, size_t at) {
+  size_t len = 0;
+  const std::string_view rest = text.substr(at);
+  if (rest.starts_with("\xC2\xB0") && rest.size() > 2 && (rest[2] == 'C' || rest[2] == 'c' || rest[2] == 'F' || rest[2] == 'f')) {
+    len = 3;
+  } else if (rest.starts_with("\xE2\x84\x83") || rest.starts_with("\xE2\x84\x89")) {  // U+2103 ℃, U+2109 ℉
+    len = 3;
+  }
+  if (len == 0 || (len < rest.size() && (Alnum(rest[len]) || rest[len] == '_'))) return 0;
+  return len;
+}
+
 }  // namespace
 
 std::string WithoutMeasuredValues(std::string_view text) {
@@ -90,6 +104,8 @@ std::string WithoutMeasuredValues(std::string_view text) {
     } else if (i < n && text[i] == '%') {
       measured = true;
       blank_end = i + 1;
+    } else if (DegreeUnitAt(text, i) > 0 || (i + 1 < n && text[i] == ' ' && DegreeUnitAt(text, i + 1) > 0)) {
+      measured = true;  // 92°C, 92 °C, 92 ℃, 185°F: the unit stays
     } else {
       // A unit word after a space (1400 MHz, 12 GiB, 9.5 s, 35 %).
       size_t j = i;

@@ -23,6 +23,23 @@ TEST_CASE("search words: a measurement's number is blanked, its unit word stays 
   CHECK(WithoutMeasuredValues("GPU temp 92 C, power 700 W") == "GPU temp    C, power     W");
 }
 
+// KB10 (2026-12-05): a temperature written with its degree sign (92°C, 92 °C, 92 ℃, 185°F, 185 ℉)
+// was no measurement: its number stayed a search word (`92` matched any entry holding 92, a PCI bus
+// 0000:92:00.0's part). Now blanked like 92 C; the unit (°C, ℃, °F) stays, as MHz does.
+TEST_CASE("search words: a temperature with its degree sign is a measurement, its unit kept (KB10)") {
+  CHECK(WithoutMeasuredValues("GPU temp 92°C on node-3") == "GPU temp   °C on node-3");
+  CHECK(WithoutMeasuredValues("GPU temp 92 °C on node-3") == "GPU temp    °C on node-3");
+  CHECK(WithoutMeasuredValues("GPU temp 92℃") == "GPU temp   ℃");
+  CHECK(WithoutMeasuredValues("GPU temp 92 ℃, HBM 88.5°C") == "GPU temp    ℃, HBM     °C");
+  CHECK(WithoutMeasuredValues("inlet 185°F / 185 °F / 185℉") == "inlet    °F /     °F /    ℉");
+  CHECK(WithoutMeasuredValues("temp 92°c") == "temp   °c");
+  CHECK(WithoutMeasuredValues("temp 92C") == "temp    ");  // as before (AO6: a one-letter unit run on goes too)
+  // Near misses: a degree sign that is no temperature's (an angle: `90°` alone) or `°C` run into a
+  // word (`92°Cx`): the number stays.
+  CHECK(WithoutMeasuredValues("rotated 90° left") == "rotated 90° left");
+  CHECK(WithoutMeasuredValues("92°Cx") == "92°Cx");
+}
+
 TEST_CASE("search words: identifiers keep their numbers (AO6)") {
   // A code after its word, a count, a rank or GPU index.
   for (const char* kept : {"Xid 79: GPU has fallen off the bus", "exit code 137", "CUDA error 700", "rank 5 on GPU 3",
