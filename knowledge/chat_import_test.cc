@@ -5,7 +5,9 @@
 // postmortem was stored as guide chunks with no root cause or fix.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -618,6 +620,68 @@ TEST_CASE("chat threads: cause and fix labels in German, French, Spanish, Chines
   }
 }
 
+// KB10 (2026-12-05): a thread's fix label whose text says it is not fixed (`Resolved: not yet`,
+// `Lösung: noch nicht behoben`) was taken as the thread's fix, quoted later as what resolved it; a
+// workaround read as a fix like any other. Now extra.resolution says which (resolved / mitigated /
+// open) and a negated fix is said and not taken as the fix (the thread's text keeps it).
+TEST_CASE("chat threads: a fix label that says not resolved, or a workaround, is not read as resolved (KB10)") {
+  struct Case {
+    std::string reply, fix, resolution;
+    bool said;  // a warning naming the message
+  };
+  const std::vector<Case> cases = {
+      {"Fix: swapped the cable on mlx5_3", "swapped the cable on mlx5_3", "resolved", false},
+      {"Resolved: not yet, still looking", "", "open", true},
+      {"Fixed: no", "", "open", true},
+      {"Fix: not resolved, the ranks still hang", "", "open", true},
+      {"Lösung: noch nicht behoben", "", "open", true},
+      {"Behoben durch: noch nicht", "", "open", true},
+      {"Résolution : pas encore résolu", "", "open", true},
+      {"Solución: aún no resuelto", "", "open", true},
+      {"修复：还没有修复", "", "open", true},
+      {"対処：まだ解決していない", "", "open", true},
+      {"Workaround: drained node-3 and requeued", "drained node-3 and requeued", "mitigated", false},
+      {"Fix: restarted the fabric manager, root cause still unknown", "restarted the fabric manager, root cause still unknown",
+       "mitigated", false},
+      {"Mitigation: lowered the batch size", "lowered the batch size", "mitigated", false},
+      {"修复：临时重启了交换机", "临时重启了交换机", "mitigated", false},
+      // Near misses: a negation of another word is a fix.
+      {"Fix: reseated GPU 5, no errors since", "reseated GPU 5, no errors since", "resolved", false},
+      {"Lösung: Kabel getauscht, Alarm nicht mehr aktiv", "Kabel getauscht, Alarm nicht mehr aktiv", "resolved", false},
+  };
+  std::string day = "[\n";
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string ts = "17950" + std::to_string(10 + i) + "000.000100";
+    Json first{{"type", "message"}, {"ts", ts}, {"user", "U1"}, {"text", "job " + std::to_string(i) + " hung"}, {"thread_ts", ts}};
+    Json reply{{"type", "message"}, {"ts", "17950" + std::to_string(10 + i) + "100.000200"}, {"user", "U2"},
+               {"text", cases[i].reply}, {"thread_ts", ts}};
+    day += first.dump() + ",\n" + reply.dump() + (i + 1 < cases.size() ? ",\n" : "\n");
+  }
+  day += "]";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseJsonExport(day, "export/oncall/2026-11-20.json", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == cases.size());
+  size_t said = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    CAPTURE(cases[i].reply);
+    CHECK(out[i].incident.mitigation == cases[i].fix);
+    const Json& extra = out[i].extra;
+    CHECK((extra.contains("resolution") ? extra["resolution"].get<std::string>() : std::string()) == cases[i].resolution);
+    CHECK(out[i].incident.raw_text.find(cases[i].reply) != std::string::npos);  // the thread's text keeps it
+    if (cases[i].said) {
+      ++said;
+      bool found = false;
+      for (const ImportIssue& is : issues) {
+        found = found || (is.line == static_cast<int64_t>(2 * i + 3) && !is.rejected &&
+                          is.message.find("says it is not resolved") != std::string::npos);
+      }
+      CHECK(found);
+    }
+  }
+  CHECK(issues.size() == said);
+}
+
 // KB3 (2026-12-04): a postmortem's Timeline was kept as text only; started_at and resolved_at
 // stayed 0, so `kb search --since/--until` never found it and nothing said when it happened.
 TEST_CASE("postmortem Markdown: the Timeline's times give started_at and resolved_at, said; times it cannot read said") {
@@ -817,14 +881,18 @@ TEST_CASE("postmortem Markdown: a translated Timeline's dates, times and resolut
           "- 5/0/2026 14:32 UTC alert\n- 05/05/2026 16:05 UTC resolved\n\n## Root cause\n\nCable.\n",
        "", "",
        "Timeline: line 9's date (`5/0/2026 14:32 UTC alert`) cannot be read; started_at and resolved_at not set"},
+      // KB10 (2026-12-05): a 2-digit year is read in the century near the postmortem's date (the
+      // title's 2026 here); 12/04/26 is then refused for its day / month order, as 04/12/2026 is.
       {"de: 04.12.26, a 2-digit year", de("Stillstand (2026-12-04)",
           "- 04.12.26 14:32 Uhr Alarm\n- 04.12.26 16:05 Uhr behoben\n"),
-       "", "",
-       "Timeline: line 9's date (`04.12.26 14:32 Uhr Alarm`) cannot be read; started_at and resolved_at not set"},
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       "Timeline read: started_at 2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z "
+       "(line 10); the century of line 9's 2-digit year from the title (2026)" + tz},
       {"English heading: 12/04/26, a 2-digit year", "# Stall (2026-12-04)\n\n## Summary\n\nStalled.\n\n## Timeline\n\n"
           "- 12/04/26 14:32 UTC alert\n- 12/04/26 16:05 UTC resolved\n\n## Root cause\n\nCable.\n",
        "", "",
-       "Timeline: line 9's date (`12/04/26 14:32 UTC alert`) cannot be read; started_at and resolved_at not set"},
+       "Timeline: line 9's date `12/04/26` may be 12 April or December 4 (write 2026-04-12); started_at and "
+       "resolved_at not set"},
       {"de: the end before the start", de("Stillstand",
           "- 05.12.2026 14:32 Uhr Beginn\n- 04.12.2026 16:05 Uhr behoben\n"),
        "", "",
@@ -846,7 +914,7 @@ TEST_CASE("postmortem Markdown: a translated Timeline's dates, times and resolut
           "- **Detected:** 10:10 UTC+8\n- Mitigated: 12:00 UTC+8\n\n## Root cause\n\nCable.\n",
        "2026-11-02T02:10:00Z", "2026-11-02T04:00:00Z",
        "Timeline read: started_at 2026-11-02T02:10:00Z (line 9, its first entry), resolved_at 2026-11-02T04:00:00Z "
-       "(line 10); the date from the title"},
+       "(line 10); mitigated, not resolved (line 10: `Mitigated`); the date from the title"},  // KB10: mitigated said
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
@@ -864,6 +932,247 @@ TEST_CASE("postmortem Markdown: a translated Timeline's dates, times and resolut
     CHECK_FALSE(issues[0].rejected);
     CHECK(issues[0].message == c.said);
   }
+}
+
+// KB10 (2026-12-05): a Timeline entry that negates its resolution word (`not resolved`, `noch nicht
+// behoben`, `pas encore résolu`, `aún no resuelto`, 未解决, まだ解決していない) set resolved_at as if
+// it said resolved; `mitigated, root cause open` and `resolved (workaround only)` read as resolved;
+// `fix reverted` after `fixed` left the earlier end. A Timeline case: the postmortem's text, the
+// times read, the one warning, extra.resolution ("": not set).
+struct TimelineCase {
+  std::string name, md;
+  std::string started, resolved;  // RFC 3339 UTC; "": not set
+  std::string said;               // the warning on the Timeline heading's line (7)
+  std::string resolution;         // extra["resolution"]
+};
+
+void CheckTimeline(const TimelineCase& c) {
+  CAPTURE(c.name);
+  kb::ParsedGuide g;
+  std::vector<ImportIssue> issues;
+  REQUIRE(kb::ParseGuideMarkdown(c.md, "pm/stall.md", 1 << 20, &g, &issues));
+  kb::ParsedIncident p;
+  REQUIRE(kb::ParsePostmortemMarkdown(g, c.md, &p, &issues));
+  CHECK(p.extra.contains("root_cause_text"));  // the postmortem stays
+  CHECK((p.incident.started_at_ms == 0 ? std::string() : FormatRfc3339Ms(p.incident.started_at_ms)) == c.started);
+  CHECK((p.incident.resolved_at_ms == 0 ? std::string() : FormatRfc3339Ms(p.incident.resolved_at_ms)) == c.resolved);
+  CHECK((p.extra.contains("resolution") ? p.extra["resolution"].get<std::string>() : std::string()) == c.resolution);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].line == 7);
+  CHECK_FALSE(issues[0].rejected);
+  CHECK(issues[0].message == c.said);
+}
+
+// A postmortem in one language: its summary, Timeline, cause and fix headings around `entries`.
+std::string TimelinePostmortem(const std::string& lang, const std::string& title, const std::string& entries) {
+  struct Words {
+    std::string summary, timeline, cause, fix;
+  };
+  const std::map<std::string, Words> kWords = {
+      {"en", {"Summary", "Timeline", "Root cause", "Resolution"}},
+      {"de", {"Zusammenfassung", "Zeitablauf", "Ursache", "Lösung"}},
+      {"fr", {"Résumé", "Chronologie", "Cause racine", "Résolution"}},
+      {"es", {"Resumen", "Cronología", "Causa raíz", "Solución"}},
+      {"zh", {"摘要", "时间线", "根因", "解决方案"}},
+      {"ja", {"概要", "タイムライン", "根本原因", "対応"}},
+  };
+  const Words& w = kWords.at(lang);
+  return "# " + title + "\n\n## " + w.summary + "\n\nAll ranks hung.\n\n## " + w.timeline + "\n\n" + entries +
+         "\n## " + w.cause + "\n\nmlx5_1 port down.\n\n## " + w.fix + "\n\nCable replaced.\n";
+}
+
+TEST_CASE("postmortem Markdown: a negated or partial resolution is not read as resolved (KB10)") {
+  const std::string tz = "; times without a zone read as UTC";
+  const std::string read = "Timeline read: started_at ";
+  const std::string from_title = "; the date from the title" + tz;
+  auto open = [&](const std::string& start, const std::string& line, const std::string& words) {
+    return read + start + " (line 9, its first entry); line " + line + " says it is not resolved (`" + words +
+           "`): resolved_at not set" + from_title;
+  };
+  const std::vector<TimelineCase> cases = {
+      {"en: not resolved", TimelinePostmortem("en", "Stall (2026-12-04)", "- 02:10 alert\n- 04:00 restarted, not resolved\n"),
+       "2026-12-04T02:10:00Z", "", open("2026-12-04T02:10:00Z", "10", "not resolved"), "open"},
+      {"en: not yet fixed", TimelinePostmortem("en", "Stall (2026-12-04)", "- 02:10 alert\n- 04:00 jobs requeued, not yet fixed\n"),
+       "2026-12-04T02:10:00Z", "", open("2026-12-04T02:10:00Z", "10", "not yet fixed"), "open"},
+      {"de: noch nicht behoben", TimelinePostmortem("de", "Stillstand (2026-12-04)",
+                                                    "- 14:32 Uhr Alarm\n- 16:05 Uhr Neustart, noch nicht behoben\n"),
+       "2026-12-04T14:32:00Z", "", open("2026-12-04T14:32:00Z", "10", "nicht behoben"), "open"},
+      {"fr: pas encore résolu", TimelinePostmortem("fr", "Blocage (2026-12-04)",
+                                                   "- 14 h 32 : alerte\n- 16 h 05 : redémarrage, pas encore résolu\n"),
+       "2026-12-04T14:32:00Z", "", open("2026-12-04T14:32:00Z", "10", "pas encore résolu"), "open"},
+      {"es: aún no resuelto", TimelinePostmortem("es", "Bloqueo (2026-12-04)",
+                                                 "- 14:32 h: alerta\n- 16:05 h: reinicio, aún no resuelto\n"),
+       "2026-12-04T14:32:00Z", "", open("2026-12-04T14:32:00Z", "10", "no resuelto"), "open"},
+      {"es: sin resolver", TimelinePostmortem("es", "Bloqueo (2026-12-04)", "- 14:32 h: alerta\n- 16:05 h: sin resolver\n"),
+       "2026-12-04T14:32:00Z", "", open("2026-12-04T14:32:00Z", "10", "sin resolver"), "open"},
+      {"zh: 仍未解决", TimelinePostmortem("zh", "复盘（2026年12月4日）", "- 14:32 告警\n- 16:05 重启后仍未解决\n"),
+       "2026-12-04T14:32:00Z", "", open("2026-12-04T14:32:00Z", "10", "仍未解决"), "open"},
+      {"ja: まだ解決していない", TimelinePostmortem("ja", "障害報告（2026年12月4日）",
+                                                   "- 14時32分 障害発生\n- 16時05分 再起動、まだ解決していない\n"),
+       "2026-12-04T14:32:00Z", "", open("2026-12-04T14:32:00Z", "10", "解決していない"), "open"},
+      // Back, not resolved: resolved_at is when the service came back (KB3), the state mitigated.
+      {"en: resolved (workaround only)", TimelinePostmortem("en", "Stall (2026-12-04)",
+                                                            "- 02:10 alert\n- 04:00 resolved (workaround only)\n"),
+       "2026-12-04T02:10:00Z", "2026-12-04T04:00:00Z",
+       read + "2026-12-04T02:10:00Z (line 9, its first entry), resolved_at 2026-12-04T04:00:00Z (line 10); mitigated, "
+              "not resolved (line 10: `workaround`)" + from_title, "mitigated"},
+      {"en: mitigated, root cause open", TimelinePostmortem("en", "Stall (2026-12-04)",
+                                                            "- 02:10 alert\n- 04:00 mitigated, root cause open\n"),
+       "2026-12-04T02:10:00Z", "2026-12-04T04:00:00Z",
+       read + "2026-12-04T02:10:00Z (line 9, its first entry), resolved_at 2026-12-04T04:00:00Z (line 10); mitigated, "
+              "not resolved (line 10: `mitigated`)" + from_title, "mitigated"},
+      {"en: restored, then the cause not yet fixed", TimelinePostmortem("en", "Stall (2026-12-04)",
+          "- 02:10 alert\n- 03:00 service restored\n- 05:00 root cause not yet fixed\n"),
+       "2026-12-04T02:10:00Z", "2026-12-04T03:00:00Z",
+       read + "2026-12-04T02:10:00Z (line 9, its first entry), resolved_at 2026-12-04T03:00:00Z (line 10); mitigated, "
+              "not resolved (line 11: `not yet fixed`)" + from_title, "mitigated"},
+      {"zh: 临时规避, 服务恢复", TimelinePostmortem("zh", "复盘（2026年12月4日）", "- 14:32 告警\n- 16:05 临时规避，服务恢复\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       read + "2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z (line 10); mitigated, "
+              "not resolved (line 10: `临时`)" + from_title, "mitigated"},
+      // A fix taken back: the earlier end is not the end.
+      {"en: fix reverted", TimelinePostmortem("en", "Stall (2026-12-04)",
+                                              "- 02:10 alert\n- 03:00 fixed\n- 05:00 fix reverted, jobs hang again\n"),
+       "2026-12-04T02:10:00Z", "",
+       read + "2026-12-04T02:10:00Z (line 9, its first entry); line 11 takes its end back (`fix reverted`): "
+              "resolved_at not set" + from_title, "open"},
+      {"de: wieder aufgetreten, dann behoben", TimelinePostmortem("de", "Stillstand (2026-12-04)",
+          "- 14:32 Uhr Alarm\n- 15:00 Uhr behoben\n- 15:30 Uhr Fehler wieder aufgetreten\n- 16:05 Uhr endgültig behoben\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       read + "2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z (line 12)" + from_title,
+       "resolved"},
+      // Near misses: a negation of another word, "no errors since".
+      {"de: behoben, Alarm nicht mehr aktiv", TimelinePostmortem("de", "Stillstand (2026-12-04)",
+          "- 14:32 Uhr Alarm\n- 16:05 Uhr behoben, Alarm nicht mehr aktiv\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z",
+       read + "2026-12-04T14:32:00Z (line 9, its first entry), resolved_at 2026-12-04T16:05:00Z (line 10)" + from_title,
+       "resolved"},
+      {"en: resolved, no errors since", TimelinePostmortem("en", "Stall (2026-12-04)",
+                                                           "- 02:10 alert\n- 04:00 resolved, no errors since\n"),
+       "2026-12-04T02:10:00Z", "2026-12-04T04:00:00Z",
+       read + "2026-12-04T02:10:00Z (line 9, its first entry), resolved_at 2026-12-04T04:00:00Z (line 10)" + from_title,
+       "resolved"},
+  };
+  for (const TimelineCase& c : cases) CheckTimeline(c);
+  // Stored: the open one reads as open, the mitigated and the resolved ones as resolved (before,
+  // every stored incident read as resolved), extra.resolution kept.
+  TempDir dir("vigil_kb10_resolution");
+  std::ofstream(dir.path / "open.md") << cases[0].md;
+  std::ofstream(dir.path / "mitigated.md") << cases[8].md;
+  std::ofstream(dir.path / "resolved.md") << cases.back().md;
+  auto kb = MemoryKb();
+  auto r = kb->Import(dir.path.string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 3);
+  for (const auto& [id, status] : std::vector<std::pair<std::string, IncidentStatus>>{
+           {"postmortem:open", IncidentStatus::kOpen},
+           {"postmortem:mitigated", IncidentStatus::kResolved},
+           {"postmortem:resolved", IncidentStatus::kResolved}}) {
+    CAPTURE(id);
+    auto inc = kb->GetIncident(id);
+    REQUIRE_MESSAGE(inc.ok(), inc.status().ToString());
+    CHECK(inc->status == status);
+  }
+}
+
+// KB10 (2026-12-05): a 2-digit year was said as unreadable (review RV). Now read in the century that
+// puts it within 10 years of the postmortem's own date (title, file name, text), else of the import
+// time; refused, with the line, when no century does or a dashed date fits both ways.
+TEST_CASE("postmortem Markdown: a Timeline's 2-digit years are read near the postmortem's date (KB10)") {
+  const std::string tz = "; times without a zone read as UTC";
+  const std::string read = "Timeline read: started_at ";
+  const std::string no = "; started_at and resolved_at not set";
+  auto both = [&](const std::string& start, const std::string& end, const std::string& whose) {
+    return read + start + " (line 9, its first entry), resolved_at " + end +
+           " (line 10); the century of line 9's 2-digit year from " + whose;
+  };
+  const std::vector<TimelineCase> cases = {
+      {"de: 04.12.26", TimelinePostmortem("de", "Stillstand (2026-12-04)", "- 04.12.26 14:32 Uhr Alarm\n- 04.12.26 16:05 Uhr behoben\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", both("2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", "the title (2026)") + tz,
+       "resolved"},
+      {"en: 12/24/26", TimelinePostmortem("en", "Stall (2026-12-24)", "- 12/24/26 14:32 UTC alert\n- 12/24/26 16:05 UTC resolved\n"),
+       "2026-12-24T14:32:00Z", "2026-12-24T16:05:00Z", both("2026-12-24T14:32:00Z", "2026-12-24T16:05:00Z", "the title (2026)"),
+       "resolved"},
+      {"en: 26-12-04 (yy-mm-dd)", TimelinePostmortem("en", "Stall (2026-12-04)", "- 26-12-04 14:32 UTC alert\n- 26-12-04 16:05 UTC resolved\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", both("2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", "the title (2026)"),
+       "resolved"},
+      {"en: 04-12-26 (dd-mm-yy)", TimelinePostmortem("en", "Stall (2026-12-04)", "- 04-12-26 14:32 UTC alert\n- 04-12-26 16:05 UTC resolved\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", both("2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", "the title (2026)"),
+       "resolved"},
+      {"de: the century from the text's date", TimelinePostmortem("de", "Stillstand",
+          "- 04.12.26 14:32 Uhr Alarm (Bericht vom 05.12.2026)\n- 04.12.26 16:05 Uhr behoben\n"),
+       "2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", both("2026-12-04T14:32:00Z", "2026-12-04T16:05:00Z", "the text (2026)") + tz,
+       "resolved"},
+      // Refused: still two readings, no century near, day and month either way.
+      {"en: 25-12-26 may be either", TimelinePostmortem("en", "Stall (2026-12-04)", "- 25-12-26 14:32 UTC alert\n- 25-12-26 16:05 UTC resolved\n"),
+       "", "", "Timeline: line 9's date `25-12-26` may be 2025-12-26 or 2026-12-25 (2-digit years near 2026, the title's "
+               "year; write the year in full)" + no, ""},
+      {"de: 04.12.99 is far from the title's year", TimelinePostmortem("de", "Stillstand (2026-12-04)",
+          "- 04.12.99 14:32 Uhr Alarm\n- 16:05 Uhr behoben\n"),
+       "", "", "Timeline: line 9's date `04.12.99` has a 2-digit year not within 10 years of 2026 (the title's year); "
+               "write the year in full" + no, ""},
+      {"en: 12/04/26 is day/month or month/day", TimelinePostmortem("en", "Stall (2026-12-04)",
+          "- 12/04/26 14:32 UTC alert\n- 12/04/26 16:05 UTC resolved\n"),
+       "", "", "Timeline: line 9's date `12/04/26` may be 12 April or December 4 (write 2026-04-12)" + no, ""},
+  };
+  for (const TimelineCase& c : cases) CheckTimeline(c);
+  // No date in the postmortem: the import time's year (its last two digits written, so it reads the same in any year).
+  const std::string now = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch()).count());
+  const std::string year = now.substr(0, 4);
+  CheckTimeline({"de: the century from the import time",
+                 TimelinePostmortem("de", "Stillstand", "- 04.12." + year.substr(2) + " 14:32 Uhr Alarm\n- 16:05 Uhr behoben\n"),
+                 year + "-12-04T14:32:00Z", year + "-12-04T16:05:00Z",
+                 both(year + "-12-04T14:32:00Z", year + "-12-04T16:05:00Z", "the import time (" + year + ")") + tz,
+                 "resolved"});
+}
+
+// KB10 (2026-12-05): 晚上12点 (midnight ending the evening) read as noon; 中午 and 深夜 were no
+// period words (the entry unread and unsaid). Each period word's hours as a native writer means
+// them, 12 o'clock in each; the ones a writer may mean either way are said, not guessed.
+TEST_CASE("postmortem Markdown: Chinese and Japanese period words and their 12 o'clock (KB10)") {
+  const std::string read = "Timeline read: started_at ";
+  const std::string no = "; started_at and resolved_at not set";
+  auto pair = [&](const std::string& lang, const std::string& a, const std::string& b, const std::string& start,
+                  const std::string& end) -> TimelineCase {
+    const std::string title = lang == "zh" ? "复盘（2026年12月4日）" : "障害報告（2026年12月4日）";
+    const std::string back = lang == "zh" ? " 恢复\n" : " 復旧\n";
+    return {lang + ": " + a + " / " + b, TimelinePostmortem(lang, title, "- " + a + " 告警\n- " + b + back),
+            "2026-12-04T" + start + ":00Z", end + ":00Z",
+            read + "2026-12-04T" + start + ":00Z (line 9, its first entry), resolved_at " + end +
+                ":00Z (line 10); the date from the title; times without a zone read as UTC",
+            "resolved"};
+  };
+  auto refused = [&](const std::string& lang, const std::string& a, const std::string& why) -> TimelineCase {
+    return {lang + ": " + a + " refused", TimelinePostmortem(lang, "复盘（2026年12月4日）", "- " + a + " 告警\n- 23:00 恢复\n"),
+            "", "", "Timeline: line 9's time `" + a + "` " + why + no, ""};
+  };
+  const std::vector<TimelineCase> cases = {
+      pair("zh", "晚上11点", "晚上12点", "23:00", "2026-12-05T00:00"),
+      pair("zh", "凌晨12点", "凌晨1点", "00:00", "2026-12-04T01:00"),
+      pair("zh", "上午11点", "中午12点", "11:00", "2026-12-04T12:00"),
+      pair("zh", "中午12点", "中午1点", "12:00", "2026-12-04T13:00"),
+      pair("zh", "下午12点", "下午1点30分", "12:00", "2026-12-04T13:30"),
+      pair("zh", "晚上8点", "半夜12点", "20:00", "2026-12-05T00:00"),
+      pair("ja", "午前0時", "午後0時", "00:00", "2026-12-04T12:00"),
+      pair("ja", "午前11時", "午後11時", "11:00", "2026-12-04T23:00"),
+      pair("ja", "深夜11時", "深夜2時", "23:00", "2026-12-05T02:00"),
+      pair("ja", "午後11時", "深夜12時", "23:00", "2026-12-05T00:00"),
+      pair("ja", "夜9時", "夜12時", "21:00", "2026-12-05T00:00"),
+      refused("ja", "午前12時", "may be noon or midnight (write 0 or 12 without it)"),
+      refused("ja", "午後12時", "may be noon or midnight (write 0 or 12 without it)"),
+      refused("zh", "上午12点", "may be noon or midnight (write 0 or 12 without it)"),
+      refused("zh", "晚上2点", "may be 2:00 after midnight or 14:00"),
+      refused("zh", "凌晨9点", "is no hour of the small hours (凌晨 is 0 to 6)"),
+  };
+  for (const TimelineCase& c : cases) CheckTimeline(c);
+  // A dated entry's 晚上12点 is the midnight ending that date.
+  CheckTimeline({"zh: 12月4日晚上12点", TimelinePostmortem("zh", "复盘（2026年12月4日）",
+                                                           "- 12月4日晚上11点30分 告警\n- 12月4日晚上12点 恢复\n"),
+                 "2026-12-04T23:30:00Z", "2026-12-05T00:00:00Z",
+                 read + "2026-12-04T23:30:00Z (line 9, its first entry), resolved_at 2026-12-05T00:00:00Z (line 10); "
+                        "the year of line 9's date from the title; times without a zone read as UTC",
+                 "resolved"});
 }
 
 // KB3 (2026-12-04): the export's root holds channels.json, groups.json, dms.json, mpims.json and

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -620,6 +622,75 @@ size_t LabelColon(std::string_view s) {
   return 0;
 }
 
+// What a Timeline entry says of the incident's state (KB10, 2026-12-05). The KB's resolved_at is
+// when the service came back (KB3); a stored incident's resolved_at changes no recall or ranking
+// (Search filters on started_at), it is the record on-call reads. So: an entry that negates its
+// resolution word (`not resolved`, `noch nicht behoben`, `pas encore résolu`, `aún no resuelto`,
+// 未解决, まだ解決していない) ends nothing; one that says the service is back only by a workaround
+// or with its cause open (`workaround only`, `mitigated, root cause open`) ends it as mitigated; a
+// fix undone (`fix reverted`, `reopened`, 复发, 再発) takes back an earlier end.
+enum class EntryState { kNone, kResolved, kMitigated, kNotResolved, kReopened };
+struct EntrySaid {
+  EntryState state = EntryState::kNone;
+  std::string words;  // the words that said it, as written
+};
+
+EntrySaid EntryStateOf(const std::string& text) {
+  // The service back (KB3's words; KB9's in five languages).
+  static const std::regex kBack(
+      R"(\b(resolved|recovered|restored|resumed|mitigated|fixed|back (up|online|in service|to normal)|all clear|closed)"
+      R"(|behoben|wiederhergestellt|gelöst|beendet|ende|läuft wieder|entschärft|résolue?|rétablie?|restaurée?|corrigée?)"
+      R"(|fin|reprise|resuelt[oa]|restablecid[oa]|restaurad[oa]|recuperad[oa]|mitigad[oa]|corregid[oa]|solucionad[oa])(?!\w))"
+      R"(|恢复|解决|结束|復旧|解決|回復|収束|終了)",
+      std::regex::icase);
+  // A resolution word negated: not yet / never / still not ... resolved.
+  static const std::regex kNegated(
+      R"(\b(?:not|never|isn't|wasn't|hasn't|haven't|aren't|weren't)\s+(?:(?:yet|been|fully|completely|entirely|really)\s+)*)"
+      R"((?:resolved|fixed|restored|recovered|mitigated|solved|closed)\b|\bun(?:resolved|fixed|solved)\b)"
+      R"(|\b(?:nicht|nie|keine?)\s+(?:(?:mehr|ganz|vollständig|endgültig|dauerhaft)\s+)*)"
+      R"((?:behoben|gelöst|wiederhergestellt|entschärft|erledigt)(?!\w)|\bungelöst(?!\w))"
+      R"(|\b(?:pas|non|jamais)\s+(?:(?:encore|toujours|complètement|totalement|entièrement|vraiment)\s+)*)"
+      R"((?:résolue?s?|rétablie?s?|corrigée?s?|réparée?s?|restaurée?s?)(?!\w))"
+      R"(|\b(?:no|sin)\s+(?:(?:está|esta|están|ha|han|sido|fue|se|del|todo|completamente|totalmente)\s+)*)"
+      R"((?:resuelt[oa]s?|resolver|restablecid[oa]s?|solucionad[oa]s?|corregid[oa]s?|recuperad[oa]s?|arreglad[oa]s?)(?!\w))"
+      R"(|(?:未|没有|没|尚未|仍未|还未|还没有|还没|并未|无法)(?:完全|彻底)?(?:解决|恢复|修复|修好|缓解)|(?:解决|恢复|修复)不了)"
+      R"(|未(?:解決|復旧|対応)|(?:解決|復旧|回復|収束|修正|解消)(?:(?:して|されて|できて)い?(?:ない|ません|おらず)|しない|しなかった|できない|せず))",
+      std::regex::icase);
+  // Back, but not resolved: a workaround, a mitigation, the cause still open.
+  static const std::regex kPartial(
+      R"(\bwork-?arounds?\b|\bworked around\b|\bmitigated\b|\btemporary fix\b|\btemporarily\b|\bstop-?gap\b)"
+      R"(|\bpartially (?:resolved|restored|recovered|fixed)\b|\b(?:root )?cause (?:is |still |remains )*(?:open|unknown|unclear)\b)"
+      R"(|\bumgehung\b|\bumgangen\b|\bentschärft(?!\w)|\bvorläufig|\bprovisorisch|\bteilweise\b|\bursache (?:noch |ist )*(?:offen|unklar|unbekannt)\b)"
+      R"(|\bcontourn|\batténuée?(?!\w)|\bprovisoire|\btemporaire|\bpartiellement\b|\bcause (?:racine )?(?:toujours |encore )*(?:inconnue|ouverte)(?!\w))"
+      R"(|\bmitigad[oa](?!\w)|\bsoluci[oó]n temporal\b|\bprovisional\b|\bparcialmente\b|\bcausa (?:ra[ií]z )?(?:aún |todavía )*(?:desconocida|abierta|pendiente)\b)"
+      R"(|缓解|临时|规避|绕过|部分恢复|根因(?:未明|不明|待查|仍未)|暫定|緩和|回避|一部復旧|原因(?:不明|調査中))",
+      std::regex::icase);
+  // A fix taken back, the fault back (not a change or patch rolled back: that is often the fix).
+  static const std::regex kReopened(
+      R"(\b(?:fix|hotfix)(?:es)?\s+(?:(?:was|were|got|has been|have been)\s+)?(?:reverted|rolled back|backed out|undone)\b)"
+      R"(|\breverted (?:the |our )?(?:fix|hotfix)\b|\bre-?opened\b|\brecurred\b|\bregressed\b)"
+      R"(|\b(?:down|failing|broken|hung|hanging|stalled|crashing|failed)\s+again\b)"
+      R"(|\b(?:fix|korrektur)\s+(?:wurde\s+)?(?:zurückgenommen|zurückgerollt|zurückgesetzt|revertiert)(?!\w))"
+      R"(|\b(?:wieder|erneut)\s+(?:aufgetreten|ausgefallen)(?!\w)|\bwiedereröffnet(?!\w))"
+      R"(|\b(?:correctif|fix)\s+(?:a été\s+)?(?:annulé|retiré|reverté)(?!\w)|\bré?ouverte?(?!\w)|\bréapparue?(?!\w)|\b(?:de nouveau|à nouveau) en panne\b)"
+      R"(|\b(?:correcci[oó]n|fix)\s+(?:fue\s+)?(?:revertid[oa]|deshech[oa])(?!\w)|\breabiert[oa](?!\w)|\breapareci[oó](?!\w)|\bvolvi[oó] a fallar\b)"
+      R"(|修复(?:被|已)?回滚|回滚了?修复|重新打开|复发|再次(?:出现|发生|故障)|再発|再オープン|修正を(?:切り戻|差し戻|取り消))",
+      std::regex::icase);
+  std::smatch m;
+  if (std::regex_search(text, m, kReopened)) return {EntryState::kReopened, m.str(0)};
+  std::string negated;
+  if (std::regex_search(text, m, kNegated)) negated = m.str(0);
+  // The text less its negated phrases: what is left says whether the service is back.
+  const std::string rest = negated.empty() ? text : std::regex_replace(text, kNegated, " ");
+  if (std::regex_search(rest, m, kPartial)) return {EntryState::kMitigated, m.str(0)};
+  if (std::regex_search(rest, m, kBack)) {
+    // Back, yet said not resolved ("restored, not resolved"): mitigated.
+    return negated.empty() ? EntrySaid{EntryState::kResolved, m.str(0)} : EntrySaid{EntryState::kMitigated, negated};
+  }
+  if (!negated.empty()) return {EntryState::kNotResolved, negated};
+  return {};
+}
+
 // The labels of a chat message's cause and fix lines, lowercased (LabelLower), in the languages
 // multinational on-call channels write: English, German, French, Spanish, Chinese, Japanese (KB7,
 // 2026-12-04; before, English only). Not "correction" / "corrección": in a chat that is more often
@@ -637,6 +708,9 @@ constexpr std::string_view kFixLabels[] = {
     "solución", "solucion", "mitigación", "arreglo", "resuelto con",                   // Spanish
     "修复", "解决方案", "解决办法",                                                    // Chinese
     "対処", "対応", "修正", "解決策"};                                                 // Japanese
+
+// The fix labels that name a workaround, not a fix (KB10): the thread is mitigated.
+constexpr std::string_view kMitigationLabels[] = {"mitigation", "workaround", "contournement", "mitigación"};
 
 // `text` after a `label:` at the start of a line of `msg` (case-insensitive: LabelLower; the colon
 // as LabelColon reads it), else "". A label must be followed by its colon: "Ursache unklar: ..." or
@@ -747,7 +821,7 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
     inc.title = FirstLine(first.text, 120);
     inc.started_at_ms = first.ms;
     inc.symptoms.push_back(std::string(Trim(first.text)));
-    std::string cause;
+    std::string cause, resolution;
     // Replies whose thread's first message is not imported: their first is a reply too, its cause
     // and fix read (KB4, 2026-12-04: before, a first reply's "Root cause:" was lost).
     const bool replies_only = std::any_of(orphan_key.begin(), orphan_key.end(), [&](const auto& kv) { return kv.second == key; });
@@ -756,10 +830,31 @@ void ThreadsToIncidents(std::vector<ChatMessage>& msgs, const std::string& file,
       if (m == t.front() && !replies_only) continue;
       if (std::string c = AfterLabel(m->text, kCauseLabels); !c.empty()) cause = c;
       if (std::string f = AfterLabel(m->text, kFixLabels); !f.empty()) {
+        // What the fix line says of the state (KB10): a negated one ("Resolved: not yet") is no
+        // fix, said; a workaround's label or words make it mitigated.
+        // A bare "no" ("Resolved: not yet", "Behoben durch: noch nicht").
+        static const std::regex kBareNo(
+            R"(^\s*(no|nope|not yet|nein|noch nicht|pas encore|non|aún no|aun no|todavía no|todavia no|还没有?|尚未|まだ(?:です)?)\s*(?:[,.;:!，。、]|$))",
+            std::regex::icase);
+        const EntrySaid said = EntryStateOf(f);
+        std::smatch no;
+        if (said.state == EntryState::kNotResolved || std::regex_search(f, no, kBareNo)) {
+          Issue(issues, file_of(*m), m->line,
+                m->where + ": its fix line says it is not resolved (`" +
+                    (said.state == EntryState::kNotResolved ? said.words : no.str(1)) +
+                    "`): not taken as the thread's fix (its text is kept)",
+                /*rejected=*/false);
+          resolution = "open";
+          continue;
+        }
         inc.mitigation = f;
+        resolution = !AfterLabel(m->text, kMitigationLabels).empty() || said.state == EntryState::kMitigated
+                         ? "mitigated"
+                         : "resolved";
       }
     }
     if (!cause.empty()) p.extra["root_cause_text"] = cause;
+    if (!resolution.empty()) p.extra["resolution"] = resolution;
     if (t.size() > 1) p.extra["replies"] = static_cast<int64_t>(t.size() - 1);
     // Replies whose thread's first message was not imported: the thread and the messages, so that
     // the thread imported later takes them in (KB3, 2026-12-04; KnowledgeBase's ImportSlackDays).
@@ -1351,14 +1446,17 @@ std::string MonthNameDateToIso(const std::string& text, int year, bool* no_year)
 // 04.12.2026 / 4.12., 4. Dezember 2026, 4 décembre 2026, 1er décembre, 4 de diciembre de 2026, and
 // 04/12/2026: day first when `day_first` (the postmortem's headings are German, French or Spanish),
 // else read only when one of the two numbers is above 12 or both are equal; a 2-digit year
-// (04.12.26, 12/04/26) is marked `short_year` (the caller says the date cannot be read: no century
-// guessed; before, the entry was skipped unsaid). `length` takes the separator after the date (`,`, `um`, `à`, `a las`, `-`, `—`, `|`); year 0: not written.
+// (04.12.26, 12/04/26, 26-12-04 / 04-12-26) is `short_year`, read in the century that puts it within
+// 10 years of `ref_year` (the postmortem's own date, else the import time; KB10, 2026-12-05: before,
+// said as unreadable), `no_century` when none does, `either` when a dashed date fits both ways. `length` takes the separator after the date (`,`, `um`, `à`, `a las`, `-`, `—`, `|`); year 0: not written.
 struct EntryDate {
   size_t length = 0;
   int year = 0, month = 0, day = 0;
   bool ambiguous = false;  // d/d/yyyy, both <= 12 and unequal, no language saying which comes first
-  bool short_year = false;  // a 2-digit year (04.12.26, 04/12/26): its century is not guessed
-  std::string written;     // the date as written
+  bool short_year = false;  // a 2-digit year (04.12.26, 04/12/26, 26-12-04)
+  bool no_century = false;  // ... with no century within 10 years of the reference year (or none known)
+  std::string either;       // ... that may be two dates (25-12-26: 2025-12-26 or 2026-12-25)
+  std::string written;      // the date as written
 };
 
 // The month a German, French or Spanish month's name or abbreviation names (`Dezember`, `déc.`,
@@ -1388,11 +1486,12 @@ int RomanceGermanMonth(std::string_view word) {
   return month;
 }
 
-std::optional<EntryDate> EntryDateAt(const std::string& s, bool day_first) {
+std::optional<EntryDate> EntryDateAt(const std::string& s, bool day_first, int ref_year = 0) {
   static const std::regex kCjk(R"(^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号))");
   static const std::regex kYearFirst(R"(^(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?![\d.:]))");
   static const std::regex kDotted(R"(^(\d{1,2})\.\s?(\d{1,2})\.(?:\s?(\d{4})(?!\d)|(\d{2})(?![\d.:]))?)");
   static const std::regex kSlashed(R"(^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d))");
+  static const std::regex kDashedShort(R"(^(\d{2})-(\d{2})-(\d{2})(?![\d.:-]))");
   static const std::regex kNamed(R"(^(\d{1,2})(?:\.|er)?\s+(?:de\s+)?([^\s\d.,:|]+)\.?(?:,?\s+(?:de\s+)?(\d{4})(?!\d))?)",
                                  std::regex::icase);
   static const std::regex kAfter(R"(^(?:\s*(?:(?:um|a las|a la)\b|à(?=\s)|[,|\-]|—|–))*\s*)", std::regex::icase);
@@ -1403,21 +1502,53 @@ std::optional<EntryDate> EntryDateAt(const std::string& s, bool day_first) {
     d.month = month;
     d.day = day;
   };
+  // A 2-digit year in the century that puts it within 10 years of `ref_year`, else 0 (KB10).
+  auto century = [ref_year](int yy) {
+    for (int c = ref_year / 100 - 1; ref_year > 0 && c <= ref_year / 100 + 1; ++c) {
+      if (std::abs(c * 100 + yy - ref_year) <= 10) return c * 100 + yy;
+    }
+    return 0;
+  };
   if (std::regex_search(s, m, kCjk)) {
     set(m[1].matched ? std::stoi(m.str(1)) : 0, std::stoi(m.str(2)), std::stoi(m.str(3)));
   } else if (std::regex_search(s, m, kYearFirst)) {
     set(std::stoi(m.str(1)), std::stoi(m.str(3)), std::stoi(m.str(4)));
   } else if (std::regex_search(s, m, kDotted)) {
     set(m[3].matched ? std::stoi(m.str(3)) : 0, std::stoi(m.str(2)), std::stoi(m.str(1)));
-    d.short_year = m[4].matched;
+    if (m[4].matched) {
+      d.short_year = true;
+      d.year = century(std::stoi(m.str(4)));
+      d.no_century = d.year == 0;
+    }
   } else if (std::regex_search(s, m, kSlashed)) {
     const int a = std::stoi(m.str(1)), b = std::stoi(m.str(2));
     set(std::stoi(m.str(3)), b, a);
-    d.short_year = m.length(3) == 2;
+    if (m.length(3) == 2) {
+      d.short_year = true;
+      d.year = century(d.year);
+      d.no_century = d.year == 0;
+    }
     if (!day_first) {
       // Day or month 0: no date either way (said by the caller's check). Equal: the same date.
       if (b > 12 && a <= 12) set(d.year, a, b);
       else if (a <= 12 && a >= 1 && b >= 1 && a != b) d.ambiguous = true;
+    }
+  } else if (std::regex_search(s, m, kDashedShort)) {
+    // yy-mm-dd or dd-mm-yy: the year is the end whose century fits; both fitting is said.
+    const int a = std::stoi(m.str(1)), b = std::stoi(m.str(2)), c = std::stoi(m.str(3));
+    const int year_first = c >= 1 && c <= 31 ? century(a) : 0;
+    const int year_last = a >= 1 && a <= 31 ? century(c) : 0;
+    d.short_year = true;
+    if (year_first != 0 && year_last != 0 && !(year_first == year_last && a == c)) {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d or %04d-%02d-%02d", year_first, b, c, year_last, b, a);
+      d.either = buf;
+      set(year_first, b, c);
+    } else if (year_first != 0) {
+      set(year_first, b, c);
+    } else {
+      set(year_last, b, a);
+      d.no_century = year_last == 0;
     }
   } else if (std::regex_search(s, m, kNamed)) {
     const int month = RomanceGermanMonth(m.str(2));
@@ -1434,36 +1565,72 @@ std::optional<EntryDate> EntryDateAt(const std::string& s, bool day_first) {
   return d;
 }
 
+// The hour `h` after a Chinese or Japanese period word as a native writer means it (KB10,
+// 2026-12-05; before, 晚上12点 read as noon, 中午 / 深夜 not at all): 24 is the midnight that ends the
+// day (晚上12点, 深夜12時), read as the next day's 00; -1 when the hour cannot be meant with that word
+// or may be either (午前12時 / 午後12時 are noon or midnight by who writes them; 晚上2点 may be 02:00 or
+// 14:00), `why` saying so.
+int PeriodHour(const std::string& p, int h, std::string* why) {
+  auto neither = [&](const std::string& what) {
+    *why = what;
+    return -1;
+  };
+  if (p == "凌晨") {  // small hours: 凌晨12点 / 0点 is the midnight the day starts with
+    if (h == 12) return 0;
+    return h <= 6 ? h : neither("is no hour of the small hours (凌晨 is 0 to 6)");
+  }
+  if (p == "深夜" || p == "半夜") {  // late night, either side of midnight
+    if (h == 12) return 24;
+    if (h <= 4) return h;
+    if (h >= 9 && h <= 11) return h + 12;
+    return neither("is no late-night hour (深夜 is 21 to 4)");
+  }
+  if (p == "早上" || p == "朝") return h < 12 ? h : neither("may be noon or midnight");
+  if (p == "上午" || p == "午前") return h < 12 ? h : neither("may be noon or midnight (write 0 or 12 without it)");
+  if (p == "中午") {  // about noon
+    if (h == 11 || h == 12) return h;
+    if (h == 0) return 12;
+    return h <= 2 ? h + 12 : neither("is no hour about noon (中午 is 11 to 14)");
+  }
+  if (p == "下午") return h == 0 || h == 12 ? 12 : h < 12 ? h + 12 : neither("is no afternoon hour");
+  if (p == "午後") {
+    if (h == 0) return 12;
+    return h < 12 ? h + 12 : neither("may be noon or midnight (write 0 or 12 without it)");
+  }
+  // 晚上, 夜: the evening and the night until midnight.
+  if (h == 12 || h == 0) return 24;
+  if (h >= 5 && h <= 11) return h + 12;
+  return neither("may be " + std::to_string(h) + ":00 after midnight or " + std::to_string(h + 12) + ":00");
+}
+
 // A time of day at the start of `s` in the forms those postmortems write, rewritten as `HH:MM:SS`
 // (24 h) before the rest of `s`; `s` unchanged when it starts with none (English forms are read by
 // the entry's own pattern): 14:32 Uhr, 14.32 Uhr, 14 Uhr, 14 h 32, 14h32, 14:32 h, 14：32, 14時32分,
-// 14时32分05秒, 下午4点05分, 午後4時5分, 下午4:05. Hours and minutes are not checked here.
-std::string LocalTimeToIso(const std::string& s) {
+// 14时32分05秒, 下午4点05分, 午後4時5分, 下午4:05. Hours and minutes are not checked here. A period
+// word's hour by PeriodHour: `*next_day` when it is the midnight ending the day (00 of the next),
+// `*why` set (and `s` returned) when it cannot be read.
+std::string LocalTimeToIso(const std::string& s, std::string* why, bool* next_day) {
+#define VIGIL_KB_PERIODS "上午|下午|午前|午後|凌晨|早上|晚上|中午|深夜|半夜|朝|夜"
   static const std::regex kCjkHour(
-      R"(^(上午|下午|午前|午後|凌晨|早上|晚上)?\s*(\d{1,2})\s*(?:時(?!間)|点|时(?!间))\s*(?:(\d{1,2})\s*分(?:\s*(\d{1,2})\s*秒)?|(半))?)");
+      R"(^()" VIGIL_KB_PERIODS R"()?\s*(\d{1,2})\s*(?:時(?!間)|点|时(?!间))\s*(?:(\d{1,2})\s*分(?:\s*(\d{1,2})\s*秒)?|(半))?)");
   // A colon time with a morning / afternoon word before it, or a full-width colon (`14：32`).
   static const std::regex kCjkColon(
-      R"(^(?:(上午|下午|午前|午後|凌晨|早上|晚上)\s*(\d{1,2})\s*(?::|：)|(\d{1,2})\s*：)\s*(\d{2})(?:\s*(?::|：)\s*(\d{2}))?)");
+      R"(^(?:()" VIGIL_KB_PERIODS R"()\s*(\d{1,2})\s*(?::|：)|(\d{1,2})\s*：)\s*(\d{2})(?:\s*(?::|：)\s*(\d{2}))?)");
+#undef VIGIL_KB_PERIODS
   static const std::regex kUhr(R"(^(\d{1,2})(?:[.:](\d{2}))?(?::(\d{2}))?\s*uhr\b)", std::regex::icase);
   static const std::regex kFrench(R"(^(\d{1,2})\s?h\s?(\d{2})(?!\d))", std::regex::icase);
   static const std::regex kHSuffix(R"(^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:h|hrs|horas)\b)", std::regex::icase);
   std::smatch m;
   int h = 0, min = 0, sec = 0;
   auto num = [&](int i) { return m[i].matched ? std::stoi(m.str(i)) : 0; };
-  bool pm = false, am = false;
-  auto half_day = [&](int i) {
-    if (!m[i].matched) return;
-    const std::string p = m.str(i);
-    pm = p == "下午" || p == "午後" || p == "晚上";
-    am = !pm;
-  };
+  std::string period;
   if (std::regex_search(s, m, kCjkHour)) {
-    half_day(1);
+    period = m.str(1);
     h = num(2);
     min = m[5].matched ? 30 : num(3);
     sec = num(4);
   } else if (std::regex_search(s, m, kCjkColon)) {
-    half_day(1);
+    period = m.str(1);
     h = m[2].matched ? num(2) : num(3);
     min = num(4);
     sec = num(5);
@@ -1474,8 +1641,17 @@ std::string LocalTimeToIso(const std::string& s) {
   } else {
     return s;
   }
-  if (pm && h >= 1 && h < 12) h += 12;
-  if (am && h == 12) h = 0;
+  if (!period.empty() && h <= 12) {
+    h = PeriodHour(period, h, why);
+    if (h < 0) {
+      *why = "`" + std::string(Trim(m.str(0))) + "` " + *why;
+      return s;
+    }
+    if (h == 24) {
+      h = 0;
+      *next_day = true;
+    }
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%02d:%02d:%02d ", h, min, sec);
   return buf + s.substr(static_cast<size_t>(m.length(0)));
@@ -1502,17 +1678,11 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
   static const std::regex kEntry(
       R"(^(?:(\d{4}-\d{2}-\d{2})(?:[T ]|,\s*))?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([aApP]\.?[mM]\.?)?\s*)"
       R"(((?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|Z|UTC|GMT|[+-]\d{2}:?\d{2}|PST|PDT|EST|EDT|CST|CDT|MST|MDT|CET|CEST|MEZ|MESZ|BST|IST|JST|KST|AEST|AEDT|HKT|SGT)?(?![\w:]))");
-  static const std::regex kBack(
-      R"(\b(resolved|recovered|restored|resumed|mitigated|fixed|back (up|online|in service|to normal)|all clear|closed)"
-      R"(|behoben|wiederhergestellt|gelöst|beendet|ende|läuft wieder|entschärft|résolue?|rétablie?|restaurée?|corrigée?)"
-      R"(|fin|reprise|resuelt[oa]|restablecid[oa]|restaurad[oa]|recuperad[oa]|mitigad[oa]|corregid[oa]|solucionad[oa])(?!\w))"
-      R"(|恢复|解决|结束|復旧|解決|回復|収束|終了)",
-      std::regex::icase);
   // A time in the forms LocalTimeToIso reads or the entry's pattern does: an entry starting with
   // one that is not read is said, not skipped (`2 Knoten betroffen`, `3 h später` are no times).
   static const std::regex kTimeLike(
       R"(^(?:\d{1,2}\s*(?::|：)\s*\d{2}|\d{1,2}\s*(?:時(?!間)|点|时(?!间))|\d{1,2}\s?h\s?\d{2}|\d{1,2}(?:[.:]\d{2})?\s*uhr\b)"
-      R"(|(?:上午|下午|午前|午後|凌晨|早上|晚上)\s*\d))",
+      R"(|(?:上午|下午|午前|午後|凌晨|早上|晚上|中午|深夜|半夜|朝|夜)\s*\d))",
       std::regex::icase);
   static const std::regex kIsoDay(R"(^\d{4}-\d{2}-\d{2}(?:T| |,\s*))");
   struct Entry {
@@ -1572,6 +1742,16 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     find_default_date();
     return default_date.empty() ? 0 : std::stoi(default_date.substr(0, 4));
   };
+  // The year a 2-digit year is read near (KB10): the postmortem's date's, else the import time's.
+  auto ref_year = [&]() -> int {
+    if (int y = default_year(); y != 0) return y;
+    const std::string now = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
+    return std::stoi(now.substr(0, 4));
+  };
+  std::string short_year_line;  // "N's 2-digit year from the title (2026)" of the first one read
+  bool default_date_used = false;  // a date-less time took the postmortem's date
 
   bool in_timeline = false, no_date = false, zone_names = false;
   std::string bad_zone, last_date;
@@ -1616,6 +1796,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       }
     }
     const std::string written = e;
+    bool next_day = false;  // a period word's midnight ending the day (晚上12点): 00 of the next
     auto cannot_read = [&](const std::string& what) {
       std::string shown = written;
       if (shown.size() > 80) {
@@ -1630,7 +1811,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     // time is read after it (KB9).
     {
       static const std::regex kLabel(
-          R"(^([^\d:|*_`]{1,40}?)\s*(?::|：)\s*(?:\*\*|__)?\s*((?:\d|上午|下午|午前|午後|凌晨|早上|晚上).*)$)");
+          R"(^([^\d:|*_`]{1,40}?)\s*(?::|：)\s*(?:\*\*|__)?\s*((?:\d|上午|下午|午前|午後|凌晨|早上|晚上|中午|深夜|半夜|朝|夜).*)$)");
       std::smatch lm;
       if (std::regex_match(e, lm, kLabel) &&
           std::count(lm[1].first, lm[1].second, ' ') < 4) {
@@ -1653,8 +1834,26 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
       e = std::move(iso);
     }
     // 04.12.2026, 2026年12月4日, 4 décembre 2026, 4 de diciembre de 2026, ... (KB9).
-    if (auto d = EntryDateAt(e, day_first)) {
-      if (d->short_year) return cannot_read("date");
+    auto d = EntryDateAt(e, day_first);
+    if (d && d->short_year) d = EntryDateAt(e, day_first, ref_year());  // its century near the postmortem's date
+    if (d) {
+      if (d->short_year) {
+        const int y = ref_year();
+        const std::string whose = default_date.empty() ? "the import time" : date_from;
+        if (!d->either.empty()) {
+          unreadable = "line " + std::to_string(line_no) + "'s date `" + d->written + "` may be " + d->either +
+                       " (2-digit years near " + std::to_string(y) + ", " + whose + "'s year; write the year in full)";
+          return false;
+        }
+        if (d->no_century) {
+          unreadable = "line " + std::to_string(line_no) + "'s date `" + d->written +
+                       "` has a 2-digit year not within 10 years of " + std::to_string(y) + " (" + whose +
+                       "'s year); write the year in full";
+          return false;
+        }
+        if (short_year_line.empty()) short_year_line = std::to_string(line_no) + "'s 2-digit year from " + whose +
+                                                       " (" + std::to_string(y) + ")";
+      }
       if (d->ambiguous) {
         static const char* const kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
                                                   "July",    "August",   "September", "October", "November", "December"};
@@ -1685,7 +1884,12 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     {
       std::smatch dm;
       const size_t at = std::regex_search(e, dm, kIsoDay) ? static_cast<size_t>(dm.length(0)) : 0;
-      e = e.substr(0, at) + LocalTimeToIso(e.substr(at));
+      std::string why;
+      e = e.substr(0, at) + LocalTimeToIso(e.substr(at), &why, &next_day);
+      if (!why.empty()) {
+        unreadable = "line " + std::to_string(line_no) + "'s time " + why;
+        return false;
+      }
     }
     std::smatch m;
     if (!std::regex_search(e, m, kEntry)) {
@@ -1733,18 +1937,22 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
         return false;
       }
       date = default_date;
+      default_date_used = true;
     }
     char buf[40];
     std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", hour, minute, second);
     auto ms = ParseRfc3339Ms(date + buf + offset);
     if (!ms.ok()) return cannot_read("date or time");  // 2026-02-30
     int64_t when = *ms;
+    if (next_day) when += 86400000;
     // A date-less time earlier than the entry before it is on the next day.
     if (dateless && !entries.empty() && when < last_ms) {
       when += 86400000;
       while (when < last_ms) when += 86400000;
       std::string next = FormatRfc3339Ms(when).substr(0, 10);
       last_date = next;
+    } else if (next_day) {
+      last_date = FormatRfc3339Ms(when).substr(0, 10);
     } else if (!dateless) {
       last_date = date;
     } else if (last_date.empty()) {
@@ -1783,9 +1991,36 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
     return;
   }
   if (entries.empty()) return;
+  // The last entry that says the service came back, unless a later one takes it back (KB10).
   const Entry* back = nullptr;
+  EntrySaid state;          // what `back` said (resolved or mitigated); else the last word on it
+  const Entry* said_by = nullptr;  // the entry that said `state`
   for (const Entry& e : entries) {
-    if (std::regex_search(e.text, kBack)) back = &e;
+    EntrySaid now = EntryStateOf(e.text);
+    switch (now.state) {
+      case EntryState::kNone:
+        continue;
+      case EntryState::kResolved:
+      case EntryState::kMitigated:
+        back = &e;
+        break;
+      case EntryState::kReopened:
+        if (back == nullptr) continue;  // nothing ended yet: a symptom ("throughput regressed")
+        back = nullptr;
+        break;
+      case EntryState::kNotResolved:
+        // After the service came back: it is back, not resolved (mitigated). Before: open.
+        if (back != nullptr) {
+          if (state.state == EntryState::kResolved) {
+            state = {EntryState::kMitigated, now.words};
+            said_by = &e;
+          }
+          continue;
+        }
+        break;
+    }
+    state = std::move(now);
+    said_by = &e;
   }
   if (back != nullptr && back->ms < entries.front().ms) {
     issues->push_back({where, timeline_line,
@@ -1799,14 +2034,28 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
   std::string said = "Timeline read: started_at " + FormatRfc3339Ms(entries.front().ms) + " (line " +
                      std::to_string(entries.front().line) + ", its first entry)";
   if (inc.started_at_ms == 0) inc.started_at_ms = entries.front().ms;
+  auto line_of = [](const Entry* e) { return "line " + std::to_string(e->line); };
   if (back != nullptr) {
     if (inc.resolved_at_ms == 0) inc.resolved_at_ms = back->ms;
     said += ", resolved_at " + FormatRfc3339Ms(back->ms) + " (line " + std::to_string(back->line) + ")";
+    if (state.state == EntryState::kMitigated) {
+      said += "; mitigated, not resolved (" + line_of(said_by) + ": `" + state.words + "`)";
+      out->extra["resolution"] = "mitigated";
+    } else {
+      out->extra["resolution"] = "resolved";
+    }
+  } else if (state.state == EntryState::kReopened) {
+    said += "; " + line_of(said_by) + " takes its end back (`" + state.words + "`): resolved_at not set";
+    out->extra["resolution"] = "open";
+  } else if (state.state == EntryState::kNotResolved) {
+    said += "; " + line_of(said_by) + " says it is not resolved (`" + state.words + "`): resolved_at not set";
+    out->extra["resolution"] = "open";
   } else {
     said += "; no entry says it was resolved (resolved, recovered, restored, ...): resolved_at not set";
   }
+  if (!short_year_line.empty()) said += "; the century of line " + short_year_line;
   if (!month_year_line.empty()) said += "; the year of line " + month_year_line + "'s date from " + date_from;
-  else if (!date_from.empty()) said += "; the date from " + date_from;
+  else if (default_date_used) said += "; the date from " + date_from;
   if (zone_names) said += "; times without a zone read as UTC";
   issues->push_back({where, timeline_line, std::move(said), false});
 }

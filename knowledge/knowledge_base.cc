@@ -2175,6 +2175,8 @@ class KnowledgeBase::Impl {
       if (added > 0) {
         m.extra["replies"] = m.extra.value("replies", int64_t{0}) + static_cast<int64_t>(added);
         if (!p.incident.mitigation.empty()) m.incident.mitigation = p.incident.mitigation;
+        // What the replies' fix lines say of its state (KB10), as the thread read whole says it.
+        if (p.extra.contains("resolution")) m.extra["resolution"] = p.extra["resolution"];
         if (p.extra.contains("root_cause_text")) {
           m.extra["root_cause_text"] = p.extra["root_cause_text"];
           m.incident.root_cause.clear();  // read again from the new cause
@@ -2672,7 +2674,8 @@ class KnowledgeBase::Impl {
     ASSIGN_OR_RETURN(Stmt s, db->PrepareCached("SELECT id, title, started_at_ms, resolved_at_ms, raw_text, "
                                          "symptoms, log_signatures, metric_conditions, "
                                          "root_cause, component, verification_steps, mitigation, source, "
-                                         "links FROM incidents WHERE id = ?"));
+                                         "links, CASE WHEN json_valid(extra) THEN json_extract(extra, '$.resolution') END "
+                                         "FROM incidents WHERE id = ?"));
     s.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return NotFoundError("no incident `" + id + "` in the knowledge base");
@@ -2681,7 +2684,10 @@ class KnowledgeBase::Impl {
     inc.title = s.Text(1);
     inc.started_at_ms = s.Int(2);
     inc.resolved_at_ms = s.Int(3);
-    inc.status = IncidentStatus::kResolved;
+    // Open when its import read it so (a Timeline's `not resolved`, a thread's `Resolved: not yet`;
+    // KB10, 2026-12-05: before, every stored incident read as resolved); mitigated ones stay
+    // kResolved (the service came back; extra.resolution says "mitigated").
+    inc.status = s.Text(14) == "open" ? IncidentStatus::kOpen : IncidentStatus::kResolved;
     inc.raw_text = s.Text(4);
     ASSIGN_OR_RETURN(inc.symptoms, FromJsonArray(s.Text(5), "symptoms", inc.id));
     ASSIGN_OR_RETURN(inc.log_signatures, FromJsonArray(s.Text(6), "log_signatures", inc.id));
