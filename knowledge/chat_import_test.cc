@@ -565,6 +565,19 @@ TEST_CASE("import: a root-cause text's negations in German, French, Spanish, Chi
   }
 }
 
+// A Slack day of one thread per reply: "job i hung" (line 2 i + 2), the reply under it (line 2 i + 3).
+std::string OneReplyThreads(const std::vector<std::string>& replies) {
+  std::string day = "[\n";
+  for (size_t i = 0; i < replies.size(); ++i) {
+    const std::string ts = "17950" + std::to_string(10 + i) + "000.000100";
+    Json first{{"type", "message"}, {"ts", ts}, {"user", "U1"}, {"text", "job " + std::to_string(i) + " hung"}, {"thread_ts", ts}};
+    Json reply{{"type", "message"}, {"ts", "17950" + std::to_string(10 + i) + "100.000200"}, {"user", "U2"},
+               {"text", replies[i]}, {"thread_ts", ts}};
+    day += first.dump() + ",\n" + reply.dump() + (i + 1 < replies.size() ? ",\n" : "\n");
+  }
+  return day + "]";
+}
+
 // KB7 (2026-12-04): multinational on-call channels label a thread's cause and fix in their own
 // language; before, only English labels were read, so `Ursache:` / `根因：` left the cause empty.
 TEST_CASE("chat threads: cause and fix labels in German, French, Spanish, Chinese, Japanese; near misses are not labels") {
@@ -597,15 +610,9 @@ TEST_CASE("chat threads: cause and fix labels in German, French, Spanish, Chines
       {"Lösungsvorschlag: neu starten?", "", ""},
       {"Correction: I meant rank 5, not 3", "", ""},
   };
-  std::string day = "[\n";
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const std::string ts = "17950" + std::to_string(10 + i) + "000.000100";
-    Json first{{"type", "message"}, {"ts", ts}, {"user", "U1"}, {"text", "job " + std::to_string(i) + " hung"}, {"thread_ts", ts}};
-    Json reply{{"type", "message"}, {"ts", "17950" + std::to_string(10 + i) + "100.000200"}, {"user", "U2"},
-               {"text", cases[i].reply}, {"thread_ts", ts}};
-    day += first.dump() + ",\n" + reply.dump() + (i + 1 < cases.size() ? ",\n" : "\n");
-  }
-  day += "]";
+  std::vector<std::string> replies;
+  for (const Case& c : cases) replies.push_back(c.reply);
+  const std::string day = OneReplyThreads(replies);
   std::vector<kb::ParsedIncident> out;
   std::vector<ImportIssue> issues;
   kb::ParseJsonExport(day, "export/oncall/2026-11-20.json", 1 << 20, &out, &issues);
@@ -649,15 +656,9 @@ TEST_CASE("chat threads: a fix label that says not resolved, or a workaround, is
       {"Fix: reseated GPU 5, no errors since", "reseated GPU 5, no errors since", "resolved", false},
       {"Lösung: Kabel getauscht, Alarm nicht mehr aktiv", "Kabel getauscht, Alarm nicht mehr aktiv", "resolved", false},
   };
-  std::string day = "[\n";
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const std::string ts = "17950" + std::to_string(10 + i) + "000.000100";
-    Json first{{"type", "message"}, {"ts", ts}, {"user", "U1"}, {"text", "job " + std::to_string(i) + " hung"}, {"thread_ts", ts}};
-    Json reply{{"type", "message"}, {"ts", "17950" + std::to_string(10 + i) + "100.000200"}, {"user", "U2"},
-               {"text", cases[i].reply}, {"thread_ts", ts}};
-    day += first.dump() + ",\n" + reply.dump() + (i + 1 < cases.size() ? ",\n" : "\n");
-  }
-  day += "]";
+  std::vector<std::string> replies;
+  for (const Case& c : cases) replies.push_back(c.reply);
+  const std::string day = OneReplyThreads(replies);
   std::vector<kb::ParsedIncident> out;
   std::vector<ImportIssue> issues;
   kb::ParseJsonExport(day, "export/oncall/2026-11-20.json", 1 << 20, &out, &issues);
