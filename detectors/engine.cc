@@ -469,21 +469,25 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
 // pending -> firing -> resolved for one (rule, series).
 struct AlertTracker {
   enum class Event { kNone, kFiring, kResolved };
+  // What Update reads and writes at every point first, in 40 bytes; the two alerts (248 bytes each)
+  // last: a streaming tick touches every member's tracker, and with the alerts between these
+  // fields each member cost one more cache line from memory once the members outgrew the cache
+  // (PERF2, detectors/HISTORY.md).
   AlertState state = AlertState::kInactive;
-  int64_t active_at = 0;
-  int64_t last_true = 0;
-  Alert alert;  // valid while firing
   // A firing alert that a gap ended (EngineOptions::end_at_gap; Update's point came after one):
   // `gone`, resolved when the gap rule says the series went quiet. The caller reports it before
   // the point's own transition and clears the flag.
   bool gap_resolved = false;
-  Alert gone;
   // The series' point before this one and the interval before that (the series' step), for the
   // gap rule in Update. Update keeps them; batch, which skips idle false points, sets them from the
   // series' timestamps first (SeePrevious).
   bool has_last = false, has_step = false;
+  int64_t active_at = 0;
+  int64_t last_true = 0;
   int64_t last_t = 0;
   uint64_t step = 0;
+  Alert alert;  // valid while firing
+  Alert gone;
   void SeePrevious(const std::vector<int64_t>& ts, size_t i) {
     has_last = i >= 1;
     if (has_last) last_t = ts[i - 1];
@@ -1947,27 +1951,32 @@ struct StreamingEngine::Impl {
     int64_t seq = -1;  // the point last pushed
     double out[detail::WindowState::kSumsSlots] = {};
   };
-  struct SeriesState {
+  // Series and members are laid out for CloseTick's passes over every point of a tick (PERF2,
+  // detectors/HISTORY.md): what Append / CloseTick read per point first, in one aligned cache line
+  // (a series) or two adjacent ones (a member: its `tracker` begins with its hot 40 bytes); names,
+  // labels, window states and alerts after. Past the cache (~10^5 series) each line is a read from
+  // memory per point and tick.
+  struct alignas(64) SeriesState {
+    int64_t last_t = 0;      // the latest appended point's time, when has_point
+    bool has_point = false;  // (INT64_MIN is a valid first timestamp)
+    bool removed = false;    // RemoveSeries: a slot that takes no more points
+    int64_t seq = 0;  // points appended so far (Append counts; pending_seq has each point's index)
+    double last_value = kNaN;         // the latest appended point's value (peer terms read it)
+    std::vector<SharedSums> shared;  // per shared_windows entry
     std::string name;
     Labels labels;
     std::string id;
-    int64_t last_t = 0;     // the latest appended point's time, when has_point
-    bool has_point = false;  // (INT64_MIN is a valid first timestamp)
-    int64_t seq = 0;  // points evaluated so far
-    std::vector<SharedSums> shared;  // per shared_windows entry
-    bool removed = false;             // RemoveSeries: a slot that takes no more points
-    double last_value = kNaN;         // the latest appended point's value (peer terms read it)
   };
-  struct Member {  // one (rule, series)
+  struct alignas(64) Member {  // one (rule, series)
     size_t series;
-    StateSet states;
     std::vector<double> vals;  // per node: its value at the member's latest point
     int64_t last_t = 0;     // the member's latest evaluated time, when `reported`
     bool reported = false;  // (a flag, not a sentinel time: INT64_MIN is a valid timestamp)
-    AlertTracker tracker;
     // A rule with `ignoring`: the member is an identity (Rule::ids), `series` its first input;
     // seq counts the identity's points evaluated (its series' seq counts only that series').
     int32_t identity = -1;
+    AlertTracker tracker;
+    StateSet states;
     int64_t seq = 0;
     uint64_t at_tick = 0;   // CloseTick's tick_serial when it last had a point
     size_t active_pos = 0;  // its index in active_scratch at that tick
@@ -2033,6 +2042,8 @@ struct StreamingEngine::Impl {
     // `pending` of its point at this tick (-1: none) and whether it was firing after it.
     std::vector<int32_t> id_point = {};
     std::vector<uint8_t> id_firing = {};
+    // Some instruction can fail at run time (a time window or offset over max_window_points).
+    bool prog_may_fail = false;
   };
 
   CompiledRules rules;
@@ -2053,6 +2064,7 @@ struct StreamingEngine::Impl {
   bool closing = false;
   int64_t tick = 0;
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
+  std::vector<int64_t> pending_seq;  // per pending point: its index in its series (Append counts)
   // Per series: its point's index in `pending` during CloseTick's tick-driven rules, -1 when it
   // has none at this tick (a series has at most one point per tick). Without it each member
   // searched `pending`: O(series x points at the tick) per tick, the warm-up's cost quadratic.
@@ -2061,7 +2073,10 @@ struct StreamingEngine::Impl {
   // CloseTick to the series added since (a series joins rules only at AddSeries); per rule, its
   // points' indices in `pending` at this tick. One pass over `pending` gives each rule its points
   // (PERF1: each rule scanned every pending point, 11 % of a whole file's streaming profile).
-  std::vector<std::vector<uint32_t>> point_rules;
+  // Series si's rules are point_rules[point_rules_at[si] .. point_rules_at[si + 1]) (one array,
+  // appended to: a vector per series was one more cache line from memory per point, PERF2).
+  std::vector<uint32_t> point_rules;
+  std::vector<size_t> point_rules_at = {0};
   std::vector<std::vector<uint32_t>> rule_points;
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
@@ -2082,6 +2097,12 @@ struct StreamingEngine::Impl {
   };
   std::vector<ActivePoint> active_scratch;
   static constexpr size_t kTickChunk = 128;  // members per pass of a stage's instructions (CloseTick)
+  static constexpr size_t kAhead = 8;  // CloseTick: members asked from memory this many points early
+  // A member's first two cache lines (Member: what CloseTick reads per point).
+  static void PrefetchLines(const Member* m) {
+    __builtin_prefetch(m);
+    __builtin_prefetch(reinterpret_cast<const char*>(m) + 64);
+  }
   uint64_t tick_serial = 0;  // ticks closed (Rule::agg_cache entries name the tick they are for)
 
   // The name, labels and id a member's alerts, groups and errors use: its identity's for a rule
@@ -2250,7 +2271,9 @@ struct StreamingEngine::Impl {
   // Runs one instruction for the first n active members (a tick's points of one rule), the
   // instruction decoded once for all of them. Returns n, or the position of the first member
   // whose time-bounded window went over its limit (error in *err).
-  size_t ExecActive(Rule& r, const Instr& in, const ActivePoint* act, size_t n, int64_t t,
+  // Inlined into CloseTick, its one caller (PERF2: left out of line when CloseTick grew, a call per
+  // instruction and tick cost rules_bench's streaming 8 %).
+  [[gnu::always_inline]] size_t ExecActive(Rule& r, const Instr& in, const ActivePoint* act, size_t n, int64_t t,
                     std::vector<double>& scratch, Status* err) {
     switch (in.op) {
       case PlanOp::kWindow:
@@ -2380,30 +2403,46 @@ struct StreamingEngine::Impl {
     flag_scratch.assign(pending.size(), 0);
     std::vector<double>& scratch = agg_scratch;
     std::vector<ActivePoint>& active = active_scratch;
-    for (size_t si = point_rules.size(); si < series.size(); ++si) {
-      point_rules.emplace_back();
+    for (size_t si = point_rules_at.size() - 1; si < series.size(); ++si) {
       for (size_t ri = 0; ri < rt.size(); ++ri)
-        if (!rt[ri].tick && member_of[ri][si] >= 0) point_rules.back().push_back(static_cast<uint32_t>(ri));
+        if (!rt[ri].tick && member_of[ri][si] >= 0) point_rules.push_back(static_cast<uint32_t>(ri));
+      point_rules_at.push_back(point_rules.size());
     }
     rule_points.resize(rt.size());
     for (auto& ks : rule_points) ks.clear();
-    for (size_t k = 0; k < pending.size(); ++k)
-      for (uint32_t ri : point_rules[pending[k].first]) rule_points[ri].push_back(static_cast<uint32_t>(k));
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const size_t si = pending[k].first;
+      for (size_t j = point_rules_at[si]; j < point_rules_at[si + 1]; ++j)
+        rule_points[point_rules[j]].push_back(static_cast<uint32_t>(k));
+    }
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (r.tick) continue;
       if (r.groups_stale) Rebuild(r);  // series were added since the rule's last tick
       active.clear();
       const std::vector<int32_t>& members_here = member_of[ri];
-      for (const size_t k : rule_points[ri]) {
+      // A member's window states and its series' shared windows are read only by rules that have
+      // them (their pointers are on lines of their own: PERF2).
+      const bool own_windows = !r.prog.fresh.windows.empty();
+      const bool shared_sums = !shared_windows.empty();
+      const std::vector<uint32_t>& points = rule_points[ri];
+      for (size_t pi = 0; pi < points.size(); ++pi) {
+        // Past the cache each member is a read from memory: asked for kAhead points early, the
+        // reads overlap rather than wait one after another (PERF2).
+        if (pi + kAhead < points.size())
+          if (const int32_t ma = members_here[pending[points[pi + kAhead]].first]; ma >= 0) {
+            PrefetchLines(&r.members[static_cast<size_t>(ma)]);
+            if (shared_sums) __builtin_prefetch(&series[pending[points[pi + kAhead]].first]);
+          }
+        const size_t k = points[pi];
         int32_t m = members_here[pending[k].first];
         if (m < 0) continue;
         Member& mem = r.members[m];
-        // A series has at most one point per tick, and its seq moves on after the tick.
-        SeriesState& ss = series[pending[k].first];
+        detail::WindowState* windows = own_windows ? mem.states.windows.data() : nullptr;
         if (r.merge) {
           // An identity's point at this tick: the one of the lowest input series index (as batch
-          // takes), the others not evaluated; they get its flag below.
+          // takes), the others not evaluated; they get its flag below. (No shared windows: those
+          // are per input series.)
           if (mem.at_tick == tick_serial) {
             ActivePoint& kept = active[mem.active_pos];
             if (pending[k].first < pending[kept.k].first) {
@@ -2414,23 +2453,49 @@ struct StreamingEngine::Impl {
           }
           mem.at_tick = tick_serial;
           mem.active_pos = active.size();
-          active.push_back({&mem, mem.seq, pending[k].second, k, ss.shared.data(), mem.vals.data(),
-                            mem.states.windows.data()});
+          active.push_back({&mem, mem.seq, pending[k].second, k, nullptr, mem.vals.data(), windows});
           continue;
         }
-        active.push_back({&mem, ss.seq, pending[k].second, k, ss.shared.data(), mem.vals.data(),
-                          mem.states.windows.data()});
+        // A series has at most one point per tick; pending_seq[k] is its index in the series.
+        active.push_back({&mem, pending_seq[k], pending[k].second, k,
+                          shared_sums ? series[pending[k].first].shared.data() : nullptr, mem.vals.data(),
+                          windows});
       }
+      // The alert life cycle of one member after its point's last instruction.
+      auto update = [&](const ActivePoint& a) __attribute__((always_inline)) {  // (a call per point: 15 % more on rules_bench)
+        Member& mem = *a.mem;
+        const size_t k = a.k;
+        bool cond = Truthy(mem.vals[r.plan->condition]);
+        auto ev = mem.tracker.Update(*r.plan, t, cond, options.end_at_gap, [&](int64_t active_at, int64_t now, Alert& al) {
+          if (!options.build_alerts) return;
+          al = MakeAlert(*r.plan, series[mem.series].name, MemberLabels(r, mem), active_at, now,
+                         CleanValue(pending[k].second), r.merge ? &series[pending[k].first].labels : nullptr,
+                         [&](int32_t id) { return mem.vals[id]; });
+        });
+        if (mem.tracker.gap_resolved) [[unlikely]] {
+          mem.tracker.gap_resolved = false;
+          if (cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.gone);
+        }
+        if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
+        if (mem.tracker.firing()) flag_scratch[k] = 1;
+        if (options.trace_nodes && cb.on_trace)
+          cb.on_trace(ri, mem.series, t, cond, mem.tracker.firing(), std::span<const double>(mem.vals));
+      };
+      // PERF2: the alert life cycle runs chunk by chunk after the last stage's instructions, while
+      // the chunk's members are in cache (a pass of its own over every member of the tick read
+      // each from memory again past ~10^5 series), in the same member order. Not for a rule that
+      // can fail (a time window or offset over max_window_points: the failing tick reports none of
+      // the rule's transitions, so they wait for every chunk) nor one with `ignoring` (below).
+      const bool update_in_chunks = !r.merge && !r.prog.by_stage.empty() && !r.prog_may_fail;
       // Instruction by instruction over the tick's members (a member's instructions read only
       // its own values of this stage, peers' values of earlier stages: aggregations are in a
       // later stage than their inputs). A failing window cuts the members after it from the
       // next instructions, so the error returned is the one the member-by-member order would
       // meet first: the earliest member, then its earliest instruction.
-      if (r.value_node >= 0)
-        for (const ActivePoint& a : active) a.v[r.value_node] = CleanValue(a.x);
       for (size_t si = 0; si < r.prog.by_stage.size(); ++si) {
         Status err;  // set only when an instruction fails (one Status per tick, not per instruction)
         Status e;
+        const bool last_stage = si + 1 == r.prog.by_stage.size();
         // In chunks of kTickChunk members: every instruction of the stage over one chunk before
         // the next, so a chunk's values and window states stay in cache from one instruction to
         // the next (OD4: instruction by instruction over all the tick's members, each instruction
@@ -2440,6 +2505,15 @@ struct StreamingEngine::Impl {
         // the earliest one with a failure, and the later ones are not run (the engine stops).
         for (size_t c0 = 0; c0 < active.size(); c0 += kTickChunk) {
           const size_t n = std::min(kTickChunk, active.size() - c0);
+          if (si == 0) {  // the `value` node, before stage 0 (no instruction)
+            if (active.size() > kTickChunk)  // the chunk's values and states asked for at once
+              for (size_t j = c0; j < c0 + n; ++j) {
+                __builtin_prefetch(active[j].v);
+                if (active[j].windows) __builtin_prefetch(active[j].windows);
+              }
+            if (r.value_node >= 0)
+              for (size_t j = c0; j < c0 + n; ++j) active[j].v[r.value_node] = CleanValue(active[j].x);
+          }
           size_t limit = n;
           for (const Instr& in : r.prog.by_stage[si]) {
             const size_t ok = ExecActive(r, in, active.data() + c0, limit, t, scratch, &e);
@@ -2459,28 +2533,20 @@ struct StreamingEngine::Impl {
             active[j].mem->last_t = t;
             active[j].mem->reported = true;
           }
+          if (update_in_chunks && last_stage)
+            for (size_t j = c0; j < c0 + n; ++j) {
+              if (j + kAhead < c0 + n) PrefetchLines(active[j + kAhead].mem);
+              update(active[j]);
+            }
         }
       }
-      for (const ActivePoint& a : active) {
-        Member& mem = *a.mem;
-        const size_t k = a.k;
-        const SeriesState& ss = series[mem.series];
-        bool cond = Truthy(mem.vals[r.plan->condition]);
-        auto ev = mem.tracker.Update(*r.plan, t, cond, options.end_at_gap, [&](int64_t active_at, int64_t now, Alert& a) {
-          if (!options.build_alerts) return;
-          a = MakeAlert(*r.plan, ss.name, MemberLabels(r, mem), active_at, now, CleanValue(pending[k].second),
-                        r.merge ? &series[pending[k].first].labels : nullptr,
-                        [&](int32_t id) { return mem.vals[id]; });
-        });
-        if (mem.tracker.gap_resolved) [[unlikely]] {
-          mem.tracker.gap_resolved = false;
-          if (cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.gone);
+      if (r.prog.by_stage.empty() && r.value_node >= 0)
+        for (const ActivePoint& a : active) a.v[r.value_node] = CleanValue(a.x);
+      if (!update_in_chunks)
+        for (size_t j = 0; j < active.size(); ++j) {
+          if (j + kAhead < active.size()) PrefetchLines(active[j + kAhead].mem);
+          update(active[j]);
         }
-        if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
-        if (mem.tracker.firing()) flag_scratch[k] = 1;
-        if (options.trace_nodes && cb.on_trace)
-          cb.on_trace(ri, mem.series, t, cond, mem.tracker.firing(), std::span<const double>(mem.vals));
-      }
       if (r.merge) {
         for (const ActivePoint& a : active) ++a.mem->seq;
         // Every input point of an identity gets the flag of the point taken at this tick.
@@ -2515,11 +2581,10 @@ struct StreamingEngine::Impl {
     }
     if (any_tick)
       for (const auto& p : pending) pending_pos[p.first] = -1;
-    for (size_t k = 0; k < pending.size(); ++k) {
-      ++series[pending[k].first].seq;
-      if (cb.on_point) cb.on_point(pending[k].first, t, flag_scratch[k]);
-    }
+    if (cb.on_point)
+      for (size_t k = 0; k < pending.size(); ++k) cb.on_point(pending[k].first, t, flag_scratch[k]);
     pending.clear();
+    pending_seq.clear();
     return Status::Ok();
   }
 
@@ -2666,6 +2731,8 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
         for (auto& stage : r.prog.by_stage)
           for (Instr& in : stage) ShareValueSumsWindow(plan, in, &impl->shared_windows, &impl->shared_slots);
       for (auto& stage : r.prog.by_stage) PairMinMax(plan, &stage);
+      for (const auto& stage : r.prog.by_stage)
+        for (const Instr& in : stage) r.prog_may_fail |= in.time_bounded;
     }
     if (plan.tick_driven) {
       r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
@@ -2704,7 +2771,10 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     // watched (a pod label that came or went) is no new member; a new identity (OD3: also one
     // whose inputs were all removed) is a member that starts at its first point, as in batch.
   }
-  im.series.push_back({name, labels, id, 0, false, 0, {}});
+  im.series.emplace_back();
+  im.series.back().name = name;
+  im.series.back().labels = labels;
+  im.series.back().id = id;
   for (const PlanNode& w : im.shared_windows) im.series.back().shared.push_back({detail::WindowState(w)});
   im.series_by_id[id] = si;
   im.pending_pos.push_back(-1);
@@ -2795,6 +2865,7 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   s.has_point = true;
   s.last_value = value;
   im.pending.emplace_back(si, value);
+  im.pending_seq.push_back(s.seq++);
   return Status::Ok();
 }
 

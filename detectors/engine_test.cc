@@ -1723,6 +1723,118 @@ TEST_CASE("property: ticks of more members than one CloseTick chunk (128): batch
   CHECK(StreamMatchesBatch(CompiledRules{PropertyPlans()}, series) > 100'000);
 }
 
+TEST_CASE("streaming: a tick's alert transitions come in rule order, then append order, across CloseTick chunks") {
+  // PERF2: CloseTick runs the alert life cycle of a rule that cannot fail chunk by chunk (128
+  // members) after its last stage's instructions, rather than in a pass of its own over all the
+  // tick's members. The transitions must come in the same order: at each timestamp rule by rule
+  // (file order), each rule's members in the order their points were appended. The oracle is
+  // batch's alerts (starts_at, ends_at) put in that order. 300 series on one 1 s grid (ticks of
+  // 300 members: two full chunks and a partial one), each tick's points appended shuffled; a
+  // threshold with `for` (one stage), a point-window mean (one stage, a window state), a point
+  // against its job's median with keep_firing_for (two stages).
+  std::vector<RulePlan> plans;
+  {
+    P p("Hot");
+    plans.push_back(p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(80))));
+    plans.back().for_ms = 2000;
+  }
+  {
+    P p("MeanHot");
+    plans.push_back(p.Done(p.Cmp(PlanOp::kGt, p.Window(WindowFn::kMean, p.Value(), true, 3), p.Const(70))));
+  }
+  {
+    P p("AboveJob");
+    const int32_t v = p.Value();
+    const int32_t dev = p.Node(PlanOp::kSub, {v, p.Agg(AggFn::kMedian, v, {"job"})});
+    plans.push_back(p.Done(p.Cmp(PlanOp::kGt, dev, p.Const(25))));
+    plans.back().keep_firing_for_ms = 1000;
+  }
+  const CompiledRules rules{plans};
+  std::mt19937_64 rng(46);
+  std::vector<TimeSeries> series;
+  for (size_t i = 0; i < 300; ++i) {
+    TimeSeries s;
+    s.name = "m";
+    s.labels = {{"gpu", std::to_string(i)}, {"job", i % 2 ? "a" : "b"}};
+    for (int64_t j = 0; j < 40; ++j) {
+      s.timestamps_ms.push_back(1'000'000 + 1000 * j);
+      const bool hot = (j + static_cast<int64_t>(i)) / 4 % 3 == 0 || rng() % 10 == 0;
+      s.values.push_back(50 + static_cast<double>(rng() % 10) + (hot ? 40 : 0));
+    }
+    series.push_back(std::move(s));
+  }
+  auto batch = EvaluateBatch(rules, series);
+  REQUIRE(batch.ok());
+  auto events = TimeOrderedPoints(series);
+  for (size_t a = 0, b = 0; a < events.size(); a = b) {
+    while (b < events.size() && std::get<0>(events[b]) == std::get<0>(events[a])) ++b;
+    std::shuffle(events.begin() + static_cast<ptrdiff_t>(a), events.begin() + static_cast<ptrdiff_t>(b), rng);
+  }
+  // Expected: per tick, per rule, per point in append order, the batch alert starting or ending there.
+  std::map<std::tuple<std::string, std::string, int64_t>, std::vector<std::string>> at;  // (rule, gpu, t)
+  for (const Alert& a : batch->alerts) {
+    at[{a.rule, a.labels.at("gpu"), a.starts_at_ms}].push_back("firing");
+    if (a.state == AlertState::kResolved) at[{a.rule, a.labels.at("gpu"), a.ends_at_ms}].push_back("resolved");
+  }
+  std::vector<std::string> expected;
+  for (size_t a = 0, b = 0; a < events.size(); a = b) {
+    const int64_t t = std::get<0>(events[a]);
+    while (b < events.size() && std::get<0>(events[b]) == t) ++b;
+    for (const RulePlan& plan : plans)
+      for (size_t e = a; e < b; ++e) {
+        const std::string& gpu = series[std::get<1>(events[e])].labels.at("gpu");
+        if (auto it = at.find({plan.name, gpu, t}); it != at.end())
+          for (const std::string& what : it->second) expected.push_back(plan.name + " " + gpu + " " + what + " " + std::to_string(t));
+      }
+  }
+  std::vector<std::string> got;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& a) {
+    const bool fired = a.state == AlertState::kFiring;
+    got.push_back(a.rule + " " + a.labels.at("gpu") + (fired ? " firing " : " resolved ") +
+                  std::to_string(fired ? a.starts_at_ms : a.ends_at_ms));
+  };
+  auto eng = StreamingEngine::Create(rules, {}, cb);
+  REQUIRE(eng.ok());
+  for (const auto& s : series) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+  for (auto& [t, s, v] : events) REQUIRE((*eng)->Append(s, t, v).ok());
+  REQUIRE((*eng)->Flush().ok());
+  CHECK(expected.size() > 1000);
+  for (const char* rule : {"Hot ", "MeanHot ", "AboveJob "})  // every rule has transitions in every chunk
+    CHECK(std::count_if(expected.begin(), expected.end(), [&](const std::string& x) { return x.starts_with(rule); }) > 150);
+  CHECK(got == expected);
+}
+
+TEST_CASE("streaming: a window-limit error at a tick of several CloseTick chunks reports none of the rule's transitions there") {
+  // PERF2: a rule that can fail at run time (a time window or offset over max_window_points) keeps
+  // its alert life cycle after every chunk of the tick: when the 201st member's window goes over
+  // the limit, the 200 before it (the first chunk of 128 and part of the second) must not have
+  // reported the alerts they would start at that tick, as the failing tick is not evaluated.
+  P p("Count");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGe, p.Window(WindowFn::kCount, p.Value(), false, 3'600'000), p.Const(5)));
+  EngineOptions opt;
+  opt.limits.max_window_points = 5;
+  std::vector<std::string> alerts;
+  size_t points = 0;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& a) { alerts.push_back(a.labels.at("gpu") + " " + std::to_string(a.starts_at_ms)); };
+  cb.on_point = [&](size_t, int64_t, uint8_t) { ++points; };
+  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
+  REQUIRE(eng.ok());
+  for (size_t i = 0; i < 300; ++i) REQUIRE((*eng)->AddSeries("m", {{"gpu", std::to_string(i)}}).ok());
+  // Series 200 has a point at t = 500 too: 5 points (firing) at t = 4000, 6 (over) at t = 5000,
+  // where every other series reaches 5 points and would start firing.
+  REQUIRE((*eng)->Append(200, 500, 1).ok());
+  Status st;
+  for (int64_t t = 1000; t <= 6000 && st.ok(); t += 1000)
+    for (size_t i = 0; i < 300 && st.ok(); ++i) st = (*eng)->Append(i, t, 1);
+  REQUIRE(!st.ok());
+  CHECK(st.code() == StatusCode::kOutOfRange);
+  CHECK(st.message().find("holds 6 points") != std::string::npos);
+  CHECK(alerts == std::vector<std::string>{"200 4000"});
+  CHECK(points == 1 + 4 * 300);  // t = 500 and 1000..4000 reported, 5000 not
+}
+
 TEST_CASE("streaming: the order of a timestamp's appends changes no value, flag or alert") {
   // The property test appends a timestamp's points in series order. Streaming runs each
   // instruction over a rule's points of one timestamp in append order (CloseTick), so here each
