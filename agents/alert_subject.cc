@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "agents/gpu_labels.h"
+#include "agents/label_value.h"
 #include "agents/node_names.h"
 #include "core/parse.h"
 #include "core/ascii.h"
@@ -13,14 +14,6 @@
 
 namespace vigil {
 namespace {
-
-std::string LabelOf(const Labels& labels, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    auto it = labels.find(k);
-    if (it != labels.end() && !it->second.empty()) return it->second;
-  }
-  return "";
-}
 
 int IndexOf(const std::string& v) {
   if (v.empty() || v.size() > 6 || !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isdigit(ch); }))
@@ -30,7 +23,7 @@ int IndexOf(const std::string& v) {
 
 
 std::string RankOfLabels(const Labels& labels) {
-  std::string r = LabelOf(labels, {"rank", "global_rank"});
+  std::string r = FirstLabelValue(labels, {"rank", "global_rank"});
   return IndexOf(r) >= 0 ? r : std::string();
 }
 
@@ -126,11 +119,11 @@ std::string AlertSubject::Describe() const {
 AlertSubject SubjectOfAlert(const Labels& alert) {
   AlertSubject s;
   s.rank = RankOfLabels(alert);
-  s.job = LabelOf(alert, {"job"});
+  s.job = FirstLabelValue(alert, {"job"});
   s.node = NodeOf(alert);
   s.gpu = GpuOf(alert);
-  if (s.gpu < 0 && !s.node.empty()) s.gpu = IndexOf(LabelOf(alert, {"local_rank"}));
-  s.uuid = LabelOf(alert, {"UUID", "uuid", "gpu_uuid"});
+  if (s.gpu < 0 && !s.node.empty()) s.gpu = IndexOf(FirstLabelValue(alert, {"local_rank"}));
+  s.uuid = FirstLabelValue(alert, {"UUID", "uuid", "gpu_uuid"});
   return s;
 }
 
@@ -155,7 +148,7 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
   AlertSubject& sub = r.subject;
   auto rank_match = [&](const TimeSeries& s) {
     if (sub.rank.empty() || RankOfLabels(s.labels) != sub.rank) return false;
-    const std::string job = LabelOf(s.labels, {"job"});
+    const std::string job = FirstLabelValue(s.labels, {"job"});
     return sub.job.empty() || job.empty() || job == sub.job;
   };
   // A rank's place: a series of the rank that names its node and GPU, else the layout.
@@ -180,7 +173,7 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
     }
   }
   auto gpu_match = [&](const TimeSeries& s) {
-    if (!sub.uuid.empty() && LabelOf(s.labels, {"UUID", "uuid", "gpu_uuid"}) == sub.uuid) return true;
+    if (!sub.uuid.empty() && FirstLabelValue(s.labels, {"UUID", "uuid", "gpu_uuid"}) == sub.uuid) return true;
     if (sub.node.empty() || sub.gpu < 0 || GpuOf(s.labels) != sub.gpu) return false;
     const std::string node = NodeOf(s.labels);
     return !node.empty() && SameNodeName(node, sub.node);
@@ -205,10 +198,10 @@ SubjectReport ReadAlertSubject(const AlertSubject& subject, int64_t at_ms, const
   }
   auto is_subject = [&](const TimeSeries& s) { return rank_match(s) || gpu_match(s); };
   auto peers_at = [&](const TimeSeries& own, std::vector<double>* out) {
-    const std::string job = LabelOf(own.labels, {"job"});
+    const std::string job = FirstLabelValue(own.labels, {"job"});
     for (const TimeSeries& p : series) {
       if (&p == &own || p.name != own.name || is_subject(p)) continue;
-      const std::string pjob = LabelOf(p.labels, {"job"});
+      const std::string pjob = FirstLabelValue(p.labels, {"job"});
       if (!job.empty() && !pjob.empty() && pjob != job) continue;
       if (auto v = ValueAt(p, at_ms)) out->push_back(*v);
     }

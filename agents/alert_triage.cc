@@ -10,6 +10,7 @@
 #include <set>
 
 #include "agents/expression_evidence.h"
+#include "agents/label_value.h"
 #include "agents/node_names.h"
 #include "agents/scrape_labels.h"
 #include "agents/pod_node.h"
@@ -105,18 +106,13 @@ std::string FormatMatchers(const Labels& m) {
   return out + "}";
 }
 
-std::string LabelOf(const Labels& labels, const char* key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? "" : it->second;
-}
-
 constexpr int64_t kDefaultExpressionStepMs = 15'000;
 
 // Whether every label of `labels` but `__name__` (the metric's name, no label of an alert) has the
 // same value in `alert`'s labels: the alert's own series.
 bool LabelsWithin(const Labels& labels, const Labels& alert) {
   return std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
-    return kv.first == "__name__" || LabelOf(alert, kv.first.c_str()) == kv.second;
+    return kv.first == "__name__" || LabelValue(alert, kv.first) == kv.second;
   });
 }
 
@@ -203,8 +199,8 @@ Window TriageWindow(const Alert& alert, const TriageOptions& options) {
 // The matcher sets tried in order for each metric (see the header's "scope").
 std::vector<Labels> ScopeAttempts(const Alert& alert, const std::vector<Labels>& learned) {
   std::vector<Labels> out;
-  const std::string job = LabelOf(alert.labels, "job");
-  const std::string instance = LabelOf(alert.labels, "instance");
+  const std::string job = LabelValue(alert.labels, "job");
+  const std::string instance = LabelValue(alert.labels, "instance");
   for (std::string_view k : kNodeLabelKeys) {
     if (k == "instance") continue;  // the exporter's host: read below, after the node labels
     // The label read (`exported_node` for `node` when the scrape renamed the series' own) and its
@@ -213,7 +209,7 @@ std::vector<Labels> ScopeAttempts(const Alert& alert, const std::vector<Labels>&
     if (SubjectNodeLabel(alert.labels, k, &read).empty()) continue;
     // An `exported_node` (the series' own node, or a pod's placed there) is read under `node`, the
     // name the node's other exporters and the training series use (KSM2).
-    const std::string v = LabelOf(alert.labels, std::string(read).c_str());
+    const std::string v = LabelValue(alert.labels, std::string(read));
     const std::string key = read == "exported_node" ? std::string("node") : std::string(read);
     if (!job.empty()) out.push_back({{key, v}, {"job", job}});
     out.push_back({{key, v}});
@@ -272,7 +268,7 @@ std::string NodeNameRegex(const std::string& name, bool port) {
 constexpr const char* kClusterLabels[] = {"cluster", "region", "datacenter", "env", "environment"};
 std::string OtherCluster(const Labels& series, const Labels& alert) {
   for (const char* k : kClusterLabels) {
-    const std::string theirs = LabelOf(series, k), ours = LabelOf(alert, k);
+    const std::string theirs = LabelValue(series, k), ours = LabelValue(alert, k);
     if (!theirs.empty() && !ours.empty() && theirs != ours) {
       std::string out = k;
       out += "=\"" + theirs + "\", the alert's \"" + ours + "\"";
@@ -342,7 +338,7 @@ LearnedNodeNames LearnNodeNames(const Alert& alert, const TriageOptions& options
   size_t empty_nodename = 0, other_cluster = 0;
   std::string other_cluster_first;  // `cluster="b", the alert's "a"`
   for (const TimeSeries& s : series) {
-    const std::string nodename = LabelOf(s.labels, "nodename"), instance = LabelOf(s.labels, "instance");
+    const std::string nodename = LabelValue(s.labels, "nodename"), instance = LabelValue(s.labels, "instance");
     const bool by_name = !nodename.empty() && NamesNode(given, nodename);
     const bool by_address = !instance.empty() && NamesNode(given, InstanceHost(instance));
     if (!by_name && !by_address) continue;  // the regex's near miss (node-30, another domain)
@@ -866,9 +862,9 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
 
 std::string AlertLogLine(const Alert& a, const std::string& node, const std::string& state) {
   std::string line = a.rule;
-  if (line.empty()) line = LabelOf(a.labels, "alertname");
+  if (line.empty()) line = LabelValue(a.labels, "alertname");
   if (line.empty()) line = "alert";
-  const std::string severity = a.severity.empty() ? LabelOf(a.labels, "severity") : a.severity;
+  const std::string severity = a.severity.empty() ? LabelValue(a.labels, "severity") : a.severity;
   if (!severity.empty()) {
     line += " [";
     line += severity;
@@ -878,7 +874,7 @@ std::string AlertLogLine(const Alert& a, const std::string& node, const std::str
   if (!node.empty()) {
     line += " on ";
     line += node;
-    if (const std::string gpu = LabelOf(a.labels, "gpu"); !gpu.empty()) {
+    if (const std::string gpu = LabelValue(a.labels, "gpu"); !gpu.empty()) {
       line += " GPU ";
       line += gpu;
     }
@@ -894,7 +890,7 @@ std::string AlertLogLine(const Alert& a, const std::string& node, const std::str
   }
   line += ":";
   for (const char* k : {"summary", "description", "message"}) {
-    if (const std::string t = LabelOf(a.annotations, k); !t.empty()) {
+    if (const std::string t = LabelValue(a.annotations, k); !t.empty()) {
       line += " ";
       line += t;
     }
@@ -906,7 +902,7 @@ std::string AlertLogLine(const Alert& a, const std::string& node, const std::str
 
 std::string AlertLogSource(const Alert& a, const std::string& node, const std::string& what) {
   if (node.empty()) return "job/" + what;
-  const std::string gpu = LabelOf(a.labels, "gpu");
+  const std::string gpu = LabelValue(a.labels, "gpu");
   const bool gpu_index = !gpu.empty() && gpu.size() <= 3 &&
                          std::all_of(gpu.begin(), gpu.end(), [](unsigned char ch) { return std::isdigit(ch); });
   std::string source = node;
@@ -1109,7 +1105,7 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
       // The alert itself under another fingerprint (a file's alert without one gets a computed one;
       // vigil serve's forwarded copy of its own alert carries the vigil fingerprint in a label).
       if (l.alert.rule == alert.rule && l.alert.labels == alert.labels) continue;
-      if (!alert.fingerprint.empty() && LabelOf(l.alert.labels, kVigilFingerprintLabel) == alert.fingerprint) continue;
+      if (!alert.fingerprint.empty() && LabelValue(l.alert.labels, kVigilFingerprintLabel) == alert.fingerprint) continue;
       if (end_ms > 0 && l.alert.starts_at_ms >= end_ms) continue;  // started after the window
       // On the node by node_names.h's rule: the regex's near misses (node-30, another domain) and
       // one found by address whose node label names another node (an exporter on this machine
@@ -1139,10 +1135,10 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
   // The alert names no cluster but the alerts kept name two or more (a global Alertmanager, a file's
   // alert): all kept, as one side's label alone says nothing (review RV-CF), and said.
   for (const char* k : kClusterLabels) {
-    if (!LabelOf(alert.labels, k).empty()) continue;
+    if (!LabelValue(alert.labels, k).empty()) continue;
     std::set<std::string> values;
     for (const ListedAlert& l : r.alerts) {
-      if (std::string v = LabelOf(l.alert.labels, k); !v.empty()) values.insert(std::move(v));
+      if (std::string v = LabelValue(l.alert.labels, k); !v.empty()) values.insert(std::move(v));
     }
     if (values.size() < 2) continue;
     std::string said = "co-firing alerts on " + node + ": of " + std::to_string(values.size()) + " clusters (";
@@ -1333,7 +1329,7 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
                   " " + FormatMatchers(a.labels) +
                   (a.starts_at_ms > 0 ? " since " + FormatRfc3339Ms(a.starts_at_ms) : "") +
                   (ListedState(l).empty() ? "" : " (" + ListedState(l) + ")");
-      if (const std::string t = LabelOf(a.annotations, "summary"); !t.empty()) ev.detail += ": " + t;
+      if (const std::string t = LabelValue(a.annotations, "summary"); !t.empty()) ev.detail += ": " + t;
       ev.time_ms = a.starts_at_ms;
       ev.weight = 0;
       context.push_back(std::move(ev));

@@ -19,6 +19,7 @@
 #include "agents/evidence_id.h"
 #include "agents/fault_codes.h"
 #include "agents/gpu_labels.h"
+#include "agents/label_value.h"
 #include "agents/loopback_scrape.h"
 #include "agents/node_names.h"
 #include "agents/pod_node.h"
@@ -321,11 +322,6 @@ bool IsAlertFactsLog(const std::string& source) {
 }
 
 namespace {
-std::string LabelValue(const Labels& ls, const char* k) {
-  auto it = ls.find(k);
-  return it == ls.end() ? std::string() : it->second;
-}
-
 // A name's digits removed ("gpu-7" -> "gpu-"): hosts of one cluster share the pattern. A DNS name
 // by its host label (RV-NA): "gpu-7.cluster.local" has gpu-2's shape, as the short name "gpu-7"
 // has (before, an alert on gpu-7.cluster.local took gpu-2's unplaced kernel log for its own node's).

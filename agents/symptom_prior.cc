@@ -11,6 +11,7 @@
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/evidence_id.h"
+#include "agents/label_value.h"
 #include "core/utf8.h"
 
 namespace vigil {
@@ -125,11 +126,6 @@ std::string SplitCapitals(const std::string& name) {
   return out;
 }
 
-std::string ValueOf(const Labels& labels, const char* key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? std::string() : it->second;
-}
-
 std::string IncidentText(const Incident& inc) {
   std::string t = inc.title;
   for (const std::string& s : inc.symptoms) {
@@ -148,9 +144,9 @@ std::string IncidentText(const Incident& inc) {
 }  // namespace
 
 std::string AlertSymptomWords(const Alert& alert) {
-  std::string text = SplitCapitals(alert.rule.empty() ? ValueOf(alert.labels, "alertname") : alert.rule);
+  std::string text = SplitCapitals(alert.rule.empty() ? LabelValue(alert.labels, "alertname") : alert.rule);
   for (const char* key : {"summary", "description", "message"}) {
-    if (std::string v = ValueOf(alert.annotations, key); !v.empty()) {
+    if (std::string v = LabelValue(alert.annotations, key); !v.empty()) {
       text += "\n";
       text += v;
     }
