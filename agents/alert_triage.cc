@@ -12,6 +12,7 @@
 #include "agents/expression_evidence.h"
 #include "agents/label_value.h"
 #include "agents/node_names.h"
+#include "agents/peer_series.h"
 #include "agents/scrape_labels.h"
 #include "agents/pod_node.h"
 #include "connectors/alertmanager.h"
@@ -164,6 +165,10 @@ TriageOptions WithLiveSources(const TriageOptions& in) {
       o.query_node_names = live->evaluate();
       o.node_names_source = live->expression_source();
     }
+    if (!o.query_peers && live->evaluate()) {
+      o.query_peers = live->evaluate();
+      o.peers_source = live->expression_source();
+    }
     if (o.expression_step_ms <= 0) o.expression_step_ms = live->expression_step_ms();
     if (!live->has_metrics()) o.metrics = nullptr;
   }
@@ -246,18 +251,6 @@ struct LearnedNodeNames {
   bool source_down = false;       // Unavailable / DeadlineExceeded
   std::string down_error;
 };
-
-// A case-insensitive RE2 alternative matching `name` as node_names.h would, before the exact
-// check: a DNS name by its first label and any domain, an address as itself (IPv6 bracketed or
-// bare, in `instance`), each followed by a port when `port`.
-std::string NodeNameRegex(const std::string& name, bool port) {
-  const std::string p = port ? "(:[0-9]+)?" : "";
-  if (IsIpAddress(name)) {
-    if (name.find(':') != std::string::npos) return "\\[" + RegexQuote(name) + "\\]" + p + "|" + RegexQuote(name);
-    return RegexQuote(name) + p;
-  }
-  return RegexQuote(name.substr(0, name.find('.'))) + "(\\..*)?" + p;
-}
 
 // Labels naming the cluster, Prometheus or site a series comes from: Prometheus's external labels,
 // which a Thanos or Mimir query view shows on every series (a plain Prometheus stores none). A
@@ -619,6 +612,36 @@ void PlacePodOnNode(const Alert& alert, const TriageOptions& options, int64_t at
   for (const TimeSeries* s : pn.series) c.metrics.push_back(*s);
 }
 
+// The job's other nodes' series (peer_series.h) added to the case: the pause counters and the
+// job-wide names, each series once; their notes said. Not read without a Prometheus to ask
+// (`query_peers`) or with max_peer_nodes 0.
+void AddPeerSeries(const Alert& alert, const TriageOptions& options, const std::vector<Signature>& conditions,
+                   const std::vector<std::string>& names, const NodeNames& own, int64_t start_ms, int64_t end_ms,
+                   DiagnosisCase& c, bool* metrics_down) {
+  if (options.max_peer_nodes == 0 || !options.query_peers) return;
+  PeerOptions po;
+  po.query = options.query_peers;
+  po.source = options.peers_source;
+  po.metrics = options.metrics;
+  std::vector<std::string> patterns;
+  for (const Signature& sig : conditions) patterns.push_back(sig.pattern);
+  for (const std::string& n : JobWideMetricNames(patterns)) {
+    if (std::find(names.begin(), names.end(), n) != names.end()) po.job_wide.push_back(n);
+  }
+  po.max_nodes = options.max_peer_nodes;
+  po.max_series = options.max_peer_series;
+  po.max_points_per_series = options.max_points_per_series;
+  po.step_ms = options.expression_step_ms;
+  PeerReading peers = ReadPeerSeries(alert, own, po, start_ms, end_ms);
+  std::set<std::string> have;
+  for (const TimeSeries& s : c.metrics) have.insert(s.id());
+  for (TimeSeries& s : peers.series) {
+    if (have.insert(s.id()).second) c.metrics.push_back(std::move(s));
+  }
+  for (std::string& n : peers.notes) c.notes.push_back(std::move(n));
+  if (peers.source_down && metrics_down != nullptr) *metrics_down = true;
+}
+
 // BuildTriageCase; the co-firing alerts read are left in `cofiring` and whether the metric source
 // was found down (Unavailable / DeadlineExceeded) in `metrics_down`, when given.
 Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& given, CoFiringReading* cofiring,
@@ -851,10 +874,20 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
     c.notes.push_back("metrics: none of the " + std::to_string(wanted.size()) +
                       " metrics the knowledge base and the alert name is in " + source.Describe());
   }
+  if (!source_down) AddPeerSeries(alert, options, conditions, names, learned.names, start_ms, end_ms, c, metrics_down);
   return c;
 }
 
 }  // namespace
+
+std::string NodeNameRegex(const std::string& name, bool port) {
+  const std::string p = port ? "(:[0-9]+)?" : "";
+  if (IsIpAddress(name)) {
+    if (name.find(':') != std::string::npos) return "\\[" + RegexQuote(name) + "\\]" + p + "|" + RegexQuote(name);
+    return RegexQuote(name) + p;
+  }
+  return RegexQuote(name.substr(0, name.find('.'))) + "(\\..*)?" + p;
+}
 
 Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {
   return BuildCase(alert, options, nullptr, nullptr, nullptr, nullptr);

@@ -104,6 +104,13 @@
 // report. An alert with no node or instance: not asked
 // (said); Alertmanager down or refusing: said in notes, the diagnosis still made.
 //
+// The job's other nodes (TRI2; agents/peer_series.h): after the alert's node's metrics, the nodes
+// its `job`'s series name (else its switch / leaf / rack / cluster label's), at most max_peer_nodes,
+// and their node_ethtool pause counters (the pause-sender comparison) and the KB's `by (job)`
+// metrics under the job alone, at most max_peer_series; through `query_peers`. Caps, skips, a job no
+// series carries and a failure are notes; a failure Unavailable / DeadlineExceeded counts as the
+// metric source down (the expression is then not sent).
+//
 // Every name that could not be read (source error, over a cap) is named in the case's `notes`,
 // which DiagnosisAgent reports in Diagnosis::unverified; a source that fails with Unavailable or
 // DeadlineExceeded is not asked again for the remaining names (one note says so and names them).
@@ -180,6 +187,14 @@ struct TriageOptions {
   ExpressionEvaluator query_node_names;
   std::string node_names_source;          // names it in notes ("prometheus http://...")
   size_t max_node_name_series = 16;       // node_uname_info series read at most
+  // The job's other nodes (agents/peer_series.h, ReadPeerSeries), read after the alert's own node's
+  // series through `query_peers` (Prometheus query_range; empty: taken from `metrics` when it is a
+  // LiveTriageSource with a Prometheus, else not read) and `metrics` (the job-wide names). Its
+  // source down (Unavailable / DeadlineExceeded): the alert's expression is not sent (said).
+  ExpressionEvaluator query_peers;
+  std::string peers_source;               // names it in notes ("prometheus http://...")
+  size_t max_peer_nodes = 32;             // peer nodes read at most (the cut said); 0: none read
+  size_t max_peer_series = 256;           // peer series kept at most (the cut said)
 };
 
 // The live sources `vigil diagnose --alert` and `vigil serve` triage with, from the config: a
@@ -232,6 +247,11 @@ Status CheckVerificationBudgetGrace(double budget_s, const ProbeExecutor& probes
 // aggregations in any case, label names inside {} or `by`/`without`/`on`/`ignoring`/`group_*`
 // lists, durations, numbers, strings or `#` comments), in order, each once.
 std::vector<std::string> MetricNamesInExpression(const std::string& expr);
+
+// A case-insensitive RE2 alternative matching a node's `name` as node_names.h would, before the
+// exact check: a DNS name by its first label and any domain, an address as itself (IPv6 bracketed
+// or bare, in `instance`), each followed by a port when `port`.
+std::string NodeNameRegex(const std::string& name, bool port);
 
 // The PromQL expression in a Prometheus generatorURL (`.../graph?g0.expr=<url-encoded>&...`),
 // decoded; "" when there is none.

@@ -1,0 +1,284 @@
+#include "agents/peer_series.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <utility>
+
+#include "agents/label_value.h"
+#include "connectors/prometheus_source.h"
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+// Labels a peer group may share when the alert names no job (or its job no other node), the
+// narrowest first: a leaf switch's nodes share its fabric, a rack its power and cooling.
+constexpr const char* kGroupLabels[] = {"switch", "leaf", "rack", "cluster"};
+// The labels a series names its node by (node_names.h's kNodeLabelKeys but `instance`, which is
+// matched with a port; `kubernetes_node` / `exported_instance` name an exporter's or a relay's node).
+constexpr const char* kPeerNameLabels[] = {"Hostname", "hostname", "node", "nodename", "host"};
+// pause_series.h's pause-frame counters; durations, transitions and storm events are no frame counts.
+constexpr const char* kPauseNames = R"(node_ethtool_(tx|rx)_([a-z0-9]+_)*pause(_[a-z0-9]+)*)";
+constexpr const char* kNotPauseFrames = R"(.*(duration|transition|storm|events).*)";
+
+std::string Joined(const std::vector<std::string>& v, size_t max_items) {
+  std::string out;
+  for (size_t i = 0; i < v.size() && i < max_items; ++i) out += (i ? ", " : "") + v[i];
+  if (v.size() > max_items) out += ", ... (" + std::to_string(v.size() - max_items) + " more)";
+  return out;
+}
+
+std::string Range(int64_t start_ms, int64_t end_ms) {
+  std::string out = "[";  // appended: GCC 12's -Wrestrict misfires on "[" + ...
+  out += FormatRfc3339Ms(start_ms);
+  out += ", ";
+  out += FormatRfc3339Ms(end_ms);
+  out += ")";
+  return out;
+}
+
+bool Down(const Status& s) {
+  return s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kDeadlineExceeded;
+}
+
+// The alert node's name for notes: its first node name, else its instance's host.
+std::string OwnName(const NodeNames& own) {
+  if (!own.labelled.empty()) return own.labelled.front();
+  return own.instance.empty() ? std::string("the alert's node") : own.instance.front();
+}
+
+// The query's step: `step_ms`, widened so that the window holds at most 11,000 points.
+int64_t StepFor(int64_t start_ms, int64_t end_ms, int64_t step_ms) {
+  int64_t step = step_ms > 0 ? step_ms : 15'000;
+  while (end_ms > start_ms && (end_ms - start_ms) / step > 10'999) step *= 2;
+  return step;
+}
+
+}  // namespace
+
+std::vector<std::string> JobWideMetricNames(const std::vector<std::string>& conditions) {
+  static const std::regex kByJob(R"(\bby\s*\(\s*job\b)");
+  std::vector<std::string> out;
+  for (const std::string& c : conditions) {
+    if (!std::regex_search(c, kByJob)) continue;
+    for (const std::string& n : MetricNamesInExpression(c)) {
+      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    }
+  }
+  return out;
+}
+
+std::string PauseSeriesSelector(const std::vector<std::string>& names) {
+  std::string by_name, by_instance;
+  for (const std::string& n : names) {
+    if (n.empty() || n.find('`') != std::string::npos || n.find('\n') != std::string::npos) continue;
+    if (!IsIpAddress(n)) {
+      if (!by_name.empty()) by_name += '|';
+      by_name += NodeNameRegex(n, false);
+    }
+    if (!by_instance.empty()) by_instance += '|';
+    by_instance += NodeNameRegex(n, true);
+  }
+  if (by_instance.empty()) return "";
+  std::string metric = "__name__=~`";
+  metric += kPauseNames;
+  metric += "`, __name__!~`";
+  metric += kNotPauseFrames;
+  metric += "`";
+  std::string out;
+  auto add = [&](const char* label, const std::string& regex) {
+    if (!out.empty()) out += " or ";
+    out += '{';
+    out += metric;
+    out += ", ";
+    out += label;
+    out += "=~`(?i)(";
+    out += regex;
+    out += ")`}";
+  };
+  if (!by_name.empty()) {
+    for (const char* k : kPeerNameLabels) add(k, by_name);
+  }
+  add("instance", by_instance);
+  return out;
+}
+
+PeerNodeList PeerNodes(const Alert& alert, const NodeNames& own, const PeerOptions& options, int64_t start_ms,
+                       int64_t end_ms) {
+  PeerNodeList out;
+  const std::string at = options.source.empty() ? std::string("Prometheus") : options.source;
+  const std::string me = OwnName(own);
+  if (!options.query) {
+    out.notes.push_back("peers: the job's other nodes not read (no Prometheus to ask: set prometheus_url)");
+    return out;
+  }
+  if (own.empty()) return out;  // an alert naming no node is read cluster-wide already
+  if (end_ms <= start_ms) {
+    out.notes.push_back("peers: the job's other nodes not read (the alert has no window to read them over)");
+    return out;
+  }
+  std::vector<std::pair<std::string, std::string>> scopes;
+  if (const std::string job = LabelValue(alert.labels, "job"); !job.empty()) scopes.emplace_back("job", job);
+  for (const char* k : kGroupLabels) {
+    if (const std::string v = LabelValue(alert.labels, k); !v.empty()) {
+      scopes.emplace_back(k, v);
+      break;
+    }
+  }
+  if (scopes.empty()) {
+    out.notes.push_back("peers: " + me + "'s peers not read (the alert names no job, switch, leaf, rack or cluster label)");
+    return out;
+  }
+  const size_t cap = std::max<size_t>(1, options.max_nodes);
+  std::string by;
+  for (std::string_view k : kNodeLabelKeys) {
+    if (!by.empty()) by += ", ";
+    by += k;
+  }
+  for (const auto& [key, value] : scopes) {
+    const std::string scope = key + "=" + PromString(value);
+    PromRangeQuery q;
+    q.query = "topk(" + std::to_string(4 * cap) + ", group by (" + by + ") ({" + scope + "}))";
+    q.start_ms = start_ms;
+    q.end_ms = end_ms - 1;
+    q.step_ms = std::max<int64_t>(15'000, (end_ms - start_ms) / 10);
+    Result<PromRangeResult> res = options.query(q);
+    if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
+      out.source_down = Down(res.status());
+      out.notes.push_back("peers: the nodes of " + scope + " could not be read at " + at + " (" +
+                          res.status().message() + "); only " + me + "'s own series read");
+      return out;
+    }
+    std::map<std::string, std::string> found;  // NodeNameKey -> the node as a series spells it
+    if (res.ok()) {
+      for (const TimeSeries& s : res->series) {
+        const std::string node = NodeOf(s.labels);
+        if (node.empty() || SameNode(NodeNamesOf(s.labels), own) || NamesNode(own, node)) continue;
+        found.emplace(NodeNameKey(node), node);
+      }
+    }
+    if (found.empty()) {
+      out.notes.push_back("peers: no series with " + scope + " at " + at + " names a node other than " + me +
+                          " over " + Range(start_ms, end_ms));
+      continue;
+    }
+    out.scope = scope;
+    for (const auto& [key, node] : found) out.nodes.push_back(node);
+    if (out.nodes.size() > cap) {
+      out.notes.push_back("peers: " + scope + " names " + std::to_string(out.nodes.size()) + (res->series.size() >= 4 * cap ? "+" : "") +
+                          " nodes beside " + me + "; only the first " + std::to_string(cap) +
+                          " by name read (max_peer_nodes)");
+      out.nodes.resize(cap);
+    }
+    return out;
+  }
+  return out;
+}
+
+PeerReading ReadPeerSeries(const Alert& alert, const NodeNames& own, const PeerOptions& options, int64_t start_ms,
+                           int64_t end_ms) {
+  PeerReading r;
+  PeerNodeList peers = PeerNodes(alert, own, options, start_ms, end_ms);
+  r.notes = std::move(peers.notes);
+  r.source_down = peers.source_down;
+  if (peers.nodes.empty()) return r;
+  r.scope = peers.scope;
+  r.nodes = peers.nodes;
+  const std::string at = options.source.empty() ? std::string("Prometheus") : options.source;
+  const std::string me = OwnName(own);
+  // The pause counters of the peers and of the alert's node, in one query.
+  std::vector<std::string> names = own.labelled;
+  names.insert(names.end(), own.instance.begin(), own.instance.end());
+  names.insert(names.end(), peers.nodes.begin(), peers.nodes.end());
+  NodeNames asked;
+  for (const std::string& n : names) asked.AddLabelled(n);
+  PromRangeQuery q;
+  q.query = PauseSeriesSelector(names);
+  q.start_ms = start_ms;
+  q.end_ms = end_ms - 1;
+  q.step_ms = StepFor(start_ms, end_ms, options.step_ms);
+  size_t pause_series = 0, near_misses = 0;
+  std::set<std::string> with_pause;  // NodeNameKey of the nodes whose pause counters were found
+  Result<PromRangeResult> res = options.query(q);
+  if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
+    r.source_down = Down(res.status());
+    r.notes.push_back("peers: the pause counters of " + peers.scope + "'s nodes could not be read at " + at + " (" +
+                      res.status().message() + "); only " + me + "'s own series read");
+    return r;
+  }
+  if (res.ok()) {
+    static const std::regex kPause(kPauseNames), kNotPause(kNotPauseFrames);
+    for (TimeSeries& s : res->series) {
+      if (!std::regex_match(s.name, kPause) || std::regex_match(s.name, kNotPause)) continue;  // not asked for
+      const std::string node = NodeOf(s.labels);
+      if (!NamesNode(asked, node)) {
+        ++near_misses;
+        continue;
+      }
+      if (r.series.size() >= options.max_series) {
+        ++pause_series;
+        continue;
+      }
+      if (s.size() > options.max_points_per_series) s = s.SliceIndex(s.size() - options.max_points_per_series, s.size());
+      with_pause.insert(NodeNameKey(node));
+      r.series.push_back(std::move(s));
+      ++pause_series;
+    }
+  }
+  const size_t kept_pause = r.series.size();
+  if (pause_series > kept_pause) {
+    r.notes.push_back("peers: " + std::to_string(pause_series) + " pause-counter series of " + peers.scope +
+                      "'s nodes; only the first " + std::to_string(kept_pause) + " kept (max_peer_series)");
+  }
+  if (near_misses > 0) {
+    r.notes.push_back("peers: " + std::to_string(near_misses) + " pause-counter series on nodes of the same short " +
+                      "name in another domain left out");
+  }
+  std::vector<std::string> without;  // peers none of whose names carries pause counters
+  for (const std::string& n : peers.nodes) {
+    if (!with_pause.count(NodeNameKey(n))) without.push_back(n);
+  }
+  if (!without.empty() && !with_pause.empty()) {
+    r.notes.push_back("peers: no node_ethtool pause counters at " + at + " under Hostname, hostname, node, nodename, " +
+                      "host or instance for " + Joined(without, 8) + " (an exporter naming them otherwise, e.g. by " +
+                      "address only, is not matched): the pause-sender comparison reads the others");
+  }
+  // The job-wide names under the job alone (the alert's node's were read under it and its job).
+  const std::string job = LabelValue(alert.labels, "job");
+  size_t job_wide = 0;
+  if (options.metrics != nullptr && !job.empty() && peers.scope.rfind("job=", 0) == 0) {
+    for (const std::string& name : options.job_wide) {
+      MetricQuery mq;
+      mq.name = name;
+      mq.matchers = {{"job", job}};
+      mq.start_ms = start_ms;
+      mq.end_ms = end_ms;
+      mq.max_series = options.max_series;
+      auto got = options.metrics->Query(mq);
+      if (!got.ok()) {
+        if (Down(got.status())) {
+          r.source_down = true;
+          r.notes.push_back("peers: " + name + "{job=" + PromString(job) + "} could not be read at " + at + " (" +
+                            got.status().message() + "); the job-wide metrics not read further");
+          break;
+        }
+        r.notes.push_back("peers: " + name + "{job=" + PromString(job) + "} not read job-wide: " + got.status().message());
+        continue;
+      }
+      for (TimeSeries& s : *got) {
+        if (s.size() > options.max_points_per_series) s = s.SliceIndex(s.size() - options.max_points_per_series, s.size());
+        r.series.push_back(std::move(s));
+        ++job_wide;
+      }
+    }
+  }
+  r.notes.push_back("peers: " + std::to_string(peers.nodes.size()) + " other nodes of " + peers.scope + " read beside " +
+                    me + " (" + Joined(peers.nodes, 6) + "): " + std::to_string(kept_pause) +
+                    " pause-counter series" + (job_wide > 0 ? ", " + std::to_string(job_wide) + " job-wide series" : "") +
+                    (with_pause.empty() ? " (no node_ethtool pause counters on any of them: no pause sender compared)" : ""));
+  return r;
+}
+
+}  // namespace vigil

@@ -1,0 +1,253 @@
+// TRI2: live triage reads the job's other nodes' series (peer_series.h): a fake Prometheus
+// (query_range through TriageOptions::query_peers) answering the job's node list and the nodes'
+// node_ethtool pause counters. tests/diagnose_alert_peers_test.sh runs the same against a real one.
+#include "agents/peer_series.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+constexpr int64_t kT0 = 1'800'000'000'000;
+constexpr int64_t kMin = 60'000;
+
+// A counter sampled every 30 s over [kT0 - 20 min, kT0 + 5 min): flat at `base`, rising by `step` a
+// sample from kT0 - 10 min when `step` > 0.
+TimeSeries Counter(const std::string& name, const Labels& labels, double base, double step) {
+  TimeSeries s;
+  s.name = name;
+  s.labels = labels;
+  double v = base;
+  for (int64_t t = kT0 - 20 * kMin; t < kT0 + 5 * kMin; t += 30'000) {
+    if (t >= kT0 - 10 * kMin) v += step;
+    s.timestamps_ms.push_back(t);
+    s.values.push_back(v);
+  }
+  return s;
+}
+
+// node-c's NIC sends the pause storm, node-a (the alert's) and node-b receive it. The node_exporter
+// series name their node by `instance` (host:port), node-b's by `Hostname` (a relabelled scrape).
+std::vector<TimeSeries> Storm() {
+  const Labels a{{"instance", "node-a:9100"}, {"device", "ens7np0"}, {"job", "node-exporter"}};
+  const Labels b{{"Hostname", "node-b"}, {"device", "ens7np0"}, {"job", "node-exporter"}};
+  const Labels c{{"instance", "node-c:9100"}, {"device", "ens7np0"}, {"job", "node-exporter"}};
+  return {Counter("node_ethtool_tx_prio3_pause", a, 100, 0), Counter("node_ethtool_rx_prio3_pause", a, 50, 2.0e5),
+          Counter("node_ethtool_tx_prio3_pause", b, 300, 0), Counter("node_ethtool_rx_prio3_pause", b, 70, 1.8e5),
+          Counter("node_ethtool_tx_prio3_pause", c, 500, 2.5e5), Counter("node_ethtool_rx_prio3_pause", c, 20, 0)};
+}
+
+// Answers `group by (...)` with `job_nodes` (each one series of labels) and the pause selector with
+// `pause`; records every query; fails all with `fail` when set.
+struct FakeProm {
+  std::vector<Labels> job_nodes;
+  std::vector<TimeSeries> pause;
+  StatusCode fail = StatusCode::kOk;
+  std::vector<std::string> asked;
+  ExpressionEvaluator Fn() {
+    return [this](const PromRangeQuery& q) -> Result<PromRangeResult> {
+      asked.push_back(q.query);
+      if (fail != StatusCode::kOk) return Status(fail, "connection refused");
+      PromRangeResult r;
+      if (q.query.find("group by") != std::string::npos) {
+        for (const Labels& l : job_nodes) r.series.push_back(TimeSeries{"", l, {q.end_ms}, {1}, {}});
+      } else if (q.query.find("node_ethtool") != std::string::npos) {
+        r.series = pause;
+      }
+      return r;
+    };
+  }
+};
+
+// An alert from the training job's rules on node-a, the victim: its step time rose.
+Alert VictimAlert() {
+  Alert a;
+  a.rule = "TrainingStepTimeHigh";
+  a.fingerprint = "a1";
+  a.labels = {{"alertname", "TrainingStepTimeHigh"}, {"node", "node-a"}, {"job", "train-7"}, {"severity", "warning"}};
+  a.annotations = {{"summary", "step time on node-a is 4x its usual; RDMA retries rising"}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = kT0;
+  return a;
+}
+
+std::vector<Labels> JobNodes() {
+  return {{{"node", "node-a"}, {"instance", "10.0.0.1:8000"}},
+          {{"node", "node-b"}, {"instance", "10.0.0.2:8000"}},
+          {{"node", "node-c"}, {"instance", "10.0.0.3:8000"}}};
+}
+
+TriageOptions Options(const MetricSource* metrics, FakeProm& prom) {
+  TriageOptions o;
+  o.kb = &testing::ShippedPack();
+  o.metrics = metrics;
+  o.query_peers = prom.Fn();
+  o.peers_source = "prometheus http://fake";
+  o.now_ms = kT0 + 5 * kMin;
+  return o;
+}
+
+bool HasNote(const std::vector<std::string>& notes, const std::string& needle) {
+  return std::any_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.find(needle) != std::string::npos; });
+}
+
+TEST_CASE("tri2 peers: the selectors and the job-wide names") {
+  const std::string sel = PauseSeriesSelector({"node-a", "10.0.0.3"});
+  CHECK(sel.find("Hostname=~`(?i)(node-a(\\..*)?)`") != std::string::npos);
+  CHECK(sel.find("node=~`(?i)(node-a(\\..*)?)`") != std::string::npos);
+  CHECK(sel.find("instance=~`(?i)(node-a(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?)`") != std::string::npos);
+  CHECK(sel.find("10\\.0\\.0\\.3(\\..*)?") == std::string::npos);  // an address is no name
+  CHECK(sel.find("__name__!~`.*(duration|transition|storm|events).*`") != std::string::npos);
+  CHECK(PauseSeriesSelector({"bad`name"}).empty());
+  using V = std::vector<std::string>;
+  CHECK(JobWideMetricNames({"max by (job) (step_compute_ms) > 1.08 * quantile by (job) (0.5, step_compute_ms)",
+                            "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE < 0.9 * avg by (Hostname) (DCGM_FI_PROF_PIPE_TENSOR_ACTIVE)",
+                            "max by(job, pp_rank) (grad_norm) / min by (job, pp_rank) (grad_norm) > 1.001",
+                            "max by (jobname) (x) > 1"}) == V{"step_compute_ms", "grad_norm"});
+}
+
+TEST_CASE("tri2 peers: the job's nodes, the alert's own left out, capped and said") {
+  FakeProm prom;
+  prom.job_nodes = JobNodes();
+  prom.job_nodes.push_back({{"node", "NODE-A.cluster.local"}});  // the alert's node under another spelling
+  PeerOptions po;
+  po.query = prom.Fn();
+  po.source = "prometheus http://fake";
+  const NodeNames own = NodeNamesOf(VictimAlert().labels);
+  PeerNodeList l = PeerNodes(VictimAlert(), own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+  CHECK(l.scope == "job=\"train-7\"");
+  CHECK(l.nodes == std::vector<std::string>{"node-b", "node-c"});
+  REQUIRE(prom.asked.size() == 1);
+  CHECK(prom.asked[0].find("group by (Hostname, hostname, node, kubernetes_node, host, nodename, exported_instance, instance) ({job=\"train-7\"})") != std::string::npos);
+  SUBCASE("a 40-node job is cut to max_nodes, said") {
+    prom.job_nodes.clear();
+    for (int i = 0; i < 40; ++i) prom.job_nodes.push_back({{"node", "gpu-" + std::to_string(100 + i)}});
+    po.max_nodes = 8;
+    PeerNodeList cut = PeerNodes(VictimAlert(), own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(cut.nodes.size() == 8);
+    CHECK(cut.nodes.front() == "gpu-100");
+    CHECK(HasNote(cut.notes, "only the first 8 by name read (max_peer_nodes)"));
+    CHECK(prom.asked.back().rfind("topk(32, ", 0) == 0);  // the answer itself bounded
+  }
+  SUBCASE("a job label naming no series: said; the rack's nodes read instead") {
+    Alert a = VictimAlert();
+    a.labels["rack"] = "r12";
+    FakeProm by_rack;
+    po.query = [&](const PromRangeQuery& q) -> Result<PromRangeResult> {
+      by_rack.asked.push_back(q.query);
+      PromRangeResult r;
+      if (q.query.find("rack=\"r12\"") != std::string::npos)
+        r.series.push_back(TimeSeries{"", {{"Hostname", "node-d"}}, {q.end_ms}, {1}, {}});
+      return r;
+    };
+    PeerNodeList rack = PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(HasNote(rack.notes, "peers: no series with job=\"train-7\" at prometheus http://fake names a node other than node-a"));
+    CHECK(rack.scope == "rack=\"r12\"");
+    CHECK(rack.nodes == std::vector<std::string>{"node-d"});
+  }
+  SUBCASE("an alert naming neither job nor group label: not read, said") {
+    Alert a = VictimAlert();
+    a.labels.erase("job");
+    PeerNodeList none = PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(none.nodes.empty());
+    CHECK(HasNote(none.notes, "peers not read (the alert names no job, switch, leaf, rack or cluster label)"));
+  }
+}
+
+TEST_CASE("tri2 peers: a live alert on the victim answers the node sending the pause storm") {
+  InMemoryMetricSource metrics({});
+  FakeProm prom;
+  prom.job_nodes = JobNodes();
+  prom.pause = Storm();
+  TriageOptions o = Options(&metrics, prom);
+  auto r = TriageAlert(VictimAlert(), o);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  const Diagnosis& d = r->diagnosis;
+  // The pause counters read under every spelling: instance (node-a, node-c) and Hostname (node-b).
+  REQUIRE(prom.asked.size() == 2);
+  CHECK(prom.asked[1].find("node-c(\\..*)?") != std::string::npos);
+  CHECK(HasNote(d.unverified, "peers: 2 other nodes of job=\"train-7\" read beside node-a (node-b, node-c): 6 pause-counter series"));
+  const bool sender = std::any_of(d.evidence.begin(), d.evidence.end(), [](const Evidence& e) {
+    return e.kind == EvidenceKind::kMetric && e.detail.find("node_ethtool_tx_prio3_pause{node-c, ens7np0}") == 0;
+  });
+  CHECK(sender);
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component.find("node-c") != std::string::npos);
+  MESSAGE("with peers: " << d.root_cause << " @ " << d.component << " " << d.confidence);
+
+  SUBCASE("before: the alert's node only (max_peer_nodes 0) never names the sender") {
+    o.max_peer_nodes = 0;
+    prom.asked.clear();
+    auto own = TriageAlert(VictimAlert(), o);
+    REQUIRE(own.ok());
+    CHECK(prom.asked.empty());
+    CHECK(own->diagnosis.component.find("node-c") == std::string::npos);
+    MESSAGE("alert's node only: " << own->diagnosis.root_cause << " @ " << own->diagnosis.component);
+  }
+}
+
+TEST_CASE("tri2 peers: bad input leaves the alert's own triage as it is, with a note") {
+  // The alert's node's own series (read through `metrics`), kept whatever the peers' query does.
+  TimeSeries own{"step_time_ms", {{"node", "node-a"}, {"job", "train-7"}, {"rank", "0"}}, {}, {}, {}};
+  for (int64_t t = kT0 - 20 * kMin; t < kT0 + 5 * kMin; t += kMin) REQUIRE(own.Append(t, 900).ok());
+  InMemoryMetricSource metrics({own});
+  FakeProm prom;
+  prom.job_nodes = JobNodes();
+  prom.pause = Storm();
+  TriageOptions o = Options(&metrics, prom);
+
+  SUBCASE("Prometheus down for the peer query") {
+    prom.fail = StatusCode::kUnavailable;
+    auto c = BuildTriageCase(VictimAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(c->notes, "peers: the nodes of job=\"train-7\" could not be read at prometheus http://fake (connection refused); only node-a's own series read"));
+    REQUIRE(c->metrics.size() == 1);
+    CHECK(c->metrics[0].labels.at("node") == "node-a");
+    auto r = TriageAlert(VictimAlert(), o);
+    REQUIRE(r.ok());  // a diagnosis all the same
+  }
+  SUBCASE("a peer whose exporter names it by address only: said, the others compared") {
+    prom.job_nodes.push_back({{"node", "node-d"}});
+    auto c = BuildTriageCase(VictimAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(c->notes, "no node_ethtool pause counters at prometheus http://fake under Hostname, hostname, node, nodename, host or instance for node-d"));
+    CHECK(c->metrics.size() == 7);  // node-a's step time and the 6 pause counters
+  }
+  SUBCASE("a near miss in another domain is left out, said") {
+    // The regex asked matches node-e by its first label in any domain; node_names.h's rule keeps
+    // node-e.a.example's series and leaves node-e.b.example's out.
+    prom.job_nodes.push_back({{"node", "node-e.a.example"}});
+    prom.pause.push_back(Counter("node_ethtool_tx_prio3_pause", {{"Hostname", "node-e.b.example"}}, 0, 9e5));
+    prom.pause.push_back(Counter("node_ethtool_rx_prio3_pause", {{"Hostname", "node-e.a.example"}}, 0, 10));
+    auto c = BuildTriageCase(VictimAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(c->notes, "peers: 1 pause-counter series on nodes of the same short name in another domain left out"));
+    CHECK(c->metrics.size() == 8);  // node-a's step time, the 6 pause counters and node-e.a.example's
+  }
+  SUBCASE("more pause series than max_peer_series: cut, said") {
+    o.max_peer_series = 4;
+    auto c = BuildTriageCase(VictimAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(c->notes, "peers: 6 pause-counter series of job=\"train-7\"'s nodes; only the first 4 kept (max_peer_series)"));
+    CHECK(c->metrics.size() == 5);
+  }
+  SUBCASE("the job-wide names are read under the job alone") {
+    TimeSeries peer = own;
+    peer.labels["node"] = "node-c";
+    peer.labels["rank"] = "16";
+    metrics = InMemoryMetricSource({own, peer});
+    auto c = BuildTriageCase(VictimAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(std::count_if(c->metrics.begin(), c->metrics.end(), [](const TimeSeries& s) { return s.name == "step_time_ms"; }) == 2);
+    CHECK(HasNote(c->notes, "6 pause-counter series, 2 job-wide series"));  // node-a's again and node-c's
+  }
+}
+
+}  // namespace
+}  // namespace vigil
