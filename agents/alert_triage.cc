@@ -1,4 +1,5 @@
 #include "agents/alert_triage.h"
+#include "agents/job_logs.h"
 
 #include <algorithm>
 #include <cctype>
@@ -714,6 +715,7 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
     }
     if (cofiring != nullptr) *cofiring = std::move(co);
   }
+  if (options.job_logs != nullptr) AddJobLogs(alert, *options.job_logs, window_range.start_ms, window_range.end_ms, c);
   if (options.metrics == nullptr) {
     c.notes.push_back("metrics: none read (no metric source: set prometheus_url to read Prometheus)");
     return c;

@@ -17,14 +17,16 @@ std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_vie
   return ComponentForPeople(component);
 }
 
-std::string JobIdOfLabels(const std::map<std::string, std::string>& labels) {
+std::pair<std::string, std::string> JobIdLabelOfLabels(const std::map<std::string, std::string>& labels) {
   for (const char* key : kJobIdLabelKeys) {
     auto it = labels.find(key);
     if (it == labels.end() || it->second.empty() || it->second.size() > 20) continue;
-    if (it->second.find_first_not_of("0123456789") == std::string::npos) return it->second;
+    if (it->second.find_first_not_of("0123456789") == std::string::npos) return {key, it->second};
   }
-  return "";
+  return {"", ""};
 }
+
+std::string JobIdOfLabels(const std::map<std::string, std::string>& labels) { return JobIdLabelOfLabels(labels).second; }
 
 std::string PlaceForSearch(std::string_view root_cause, std::string_view component, std::string_view job_id) {
   const std::string place = RootCausePlaceForPeople(root_cause, component);

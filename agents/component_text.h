@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <string_view>
 
 namespace vigil {
@@ -41,6 +42,8 @@ inline constexpr const char* kJobIdLabelKeys[] = {"slurm_job_id", "slurm_jobid",
 // The job id an alert's labels carry: the value of the first of kJobIdLabelKeys that holds 1 to 20
 // digits; "" when none does.
 std::string JobIdOfLabels(const std::map<std::string, std::string>& labels);
+// The same with the label it was read from ({"slurm_job_id", "4242"}); {"", ""} when none.
+std::pair<std::string, std::string> JobIdLabelOfLabels(const std::map<std::string, std::string>& labels);
 
 // A diagnosis' place in words an engineer searches for (DEF5, 2026-12-03: a resolved incident's
 // knowledge-base text said "Diagnosis by vigil: nccl_collective_hang on job", `job` read as a host):

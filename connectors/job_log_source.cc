@@ -166,18 +166,6 @@ Result<JobLogFile> ReadLogTail(const std::string& path, const JobLogLimits& limi
   return f;
 }
 
-std::pair<std::string, std::string> JobIdOfLabels(const Labels& labels) {
-  for (std::string_view key : kJobIdLabels) {
-    auto it = labels.find(std::string(key));
-    if (it == labels.end()) continue;
-    std::string v = it->second;
-    while (!v.empty() && v.front() == ' ') v.erase(v.begin());
-    while (!v.empty() && v.back() == ' ') v.pop_back();
-    if (!v.empty()) return {std::string(key), v};
-  }
-  return {"", ""};
-}
-
 bool IsSlurmJobId(std::string_view id) {
   if (id.empty() || id.size() > 32 || !std::isdigit(static_cast<unsigned char>(id[0]))) return false;
   size_t i = 0;
@@ -284,7 +272,7 @@ std::string ExpandSlurmFilename(std::string_view pattern, const std::map<std::st
   return out;
 }
 
-SlurmJobLogSource::SlurmJobLogSource(CommandRunner run, JobLogLimits limits, std::string scontrol, double timeout_s)
+SlurmJobLogSource::SlurmJobLogSource(ProgramRunner run, JobLogLimits limits, std::string scontrol, double timeout_s)
     : run_(std::move(run)), limits_(limits), scontrol_(std::move(scontrol)), timeout_s_(timeout_s) {}
 
 std::string SlurmJobLogSource::Describe() const { return "slurm (" + scontrol_ + " show job)"; }

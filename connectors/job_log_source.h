@@ -7,7 +7,7 @@
 //     (one file when they are the same); what scontrol left unexpanded of Slurm's filename pattern is
 //     expanded here as sbatch does (ExpandSlurmFilename: %j %J %A %a %x %u %N %n %t %s %b %%, a
 //     zero-padding width "%4j", `\\` turning expansion off); a relative path is under `WorkDir`.
-//     The command runs through a CommandRunner handed in (connectors/ runs no process itself: the
+//     The command runs through a ProgramRunner handed in (connectors/ runs no process itself: the
 //     real one, over probes/subprocess.h, is agents/job_logs.h's MakeJobLogSource).
 //   - A path template (PathJobLogSource): `/var/log/jobs/{job}/*.log` with `{job}` (and `{node}`, the
 //     alert's node) replaced and glob(3) patterns allowed; at most `max_files` files, in name order.
@@ -79,13 +79,6 @@ class JobLogSource {
   virtual std::string Describe() const = 0;  // "slurm (scontrol)", "path /var/log/jobs/{job}/*.log"
 };
 
-// The alert label naming the job's scheduler id and its value: the first of kJobIdLabels present with
-// a non-empty value ({"", ""} when none). Not `job`: over Prometheus that is the scrape job or the
-// trainer's job name, not an id a scheduler knows.
-inline constexpr std::string_view kJobIdLabels[] = {"slurm_job_id", "slurm_jobid", "SLURM_JOB_ID", "job_id",
-                                                    "jobid",        "hpc_job",     "jobId"};
-std::pair<std::string, std::string> JobIdOfLabels(const Labels& labels);
-
 // Whether `id` may name a Slurm job: digits, optionally "_<task>" (an array task) or "+<offset>" (a
 // heterogeneous component). Anything else (a path, a name, spaces) is refused before any command.
 bool IsSlurmJobId(std::string_view id);
@@ -110,17 +103,17 @@ struct CommandOutput {
   std::string end;       // "exit code 1", "timed out after 10.0 s (killed)"
 };
 // Runs argv (no shell) within timeout_s. NotFound when argv[0] cannot be run.
-using CommandRunner = std::function<Result<CommandOutput>(const std::vector<std::string>& argv, double timeout_s)>;
+using ProgramRunner = std::function<Result<CommandOutput>(const std::vector<std::string>& argv, double timeout_s)>;
 
 class SlurmJobLogSource : public JobLogSource {
  public:
-  SlurmJobLogSource(CommandRunner run, JobLogLimits limits, std::string scontrol = "scontrol",
+  SlurmJobLogSource(ProgramRunner run, JobLogLimits limits, std::string scontrol = "scontrol",
                     double timeout_s = 10.0);
   JobLogReading Read(const JobLogRequest& request) const override;
   std::string Describe() const override;
 
  private:
-  CommandRunner run_;
+  ProgramRunner run_;
   JobLogLimits limits_;
   std::string scontrol_;
   double timeout_s_;

@@ -69,6 +69,15 @@ constexpr ConfigOption kOptions[] = {
      ConfigType::kBool, "allow probes that disturb running jobs (GEMM, bandwidth, NCCL)", ""},
     {"verification_budget_s", "--verification-budget-s", "VIGIL_VERIFICATION_BUDGET_S", "60", ConfigType::kString,
      "seconds one alert's verification (all its probe rounds) may take in `vigil diagnose --alert` and `vigil serve`'s triage: then no probe starts, running ones are abandoned at it and the answer comes from what was verified; a number > 0 and at most 86400 (one day), checked before any probe runs", ""},
+    // Job logs (alert triage reads the alerted job's own log: agents/job_logs.h)
+    {"job_log_path", "--job-log-path", "VIGIL_JOB_LOG_PATH", "", ConfigType::kString,
+     "where a job's log files are, for alert triage on a cluster without Slurm: an absolute path template with {job} (the alert's slurm_job_id / job_id / jobid label) and optionally {node}, globs allowed, e.g. /var/log/jobs/{job}/*.log; set, Slurm is not asked", ""},
+    {"job_log_slurm", "--job-log-slurm", "VIGIL_JOB_LOG_SLURM", "true", ConfigType::kBool,
+     "alert triage reads the alerted job's StdOut / StdErr files that `scontrol show job` names (when job_log_path is empty); false = no job log", ""},
+    {"job_log_max_lines", "--job-log-max-lines", "VIGIL_JOB_LOG_MAX_LINES", "2000", ConfigType::kInt,
+     "last lines of each job log file alert triage reads (1..100000)", ""},
+    {"job_log_max_bytes", "--job-log-max-bytes", "VIGIL_JOB_LOG_MAX_BYTES", "1048576", ConfigType::kInt,
+     "last bytes of each job log file alert triage reads (1..268435456); lines over 4096 bytes are cut", ""},
 };
 
 Result<int64_t> ParseInt(std::string_view v) {

@@ -39,6 +39,7 @@
 #include "agents/alert_triage.h"
 #include "agents/case_lines.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/job_logs.h"
 #include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
 #include "core/clock.h"
@@ -175,6 +176,8 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   if (!budget.ok()) return ReportError(budget.status());
   auto prometheus = MakeTriageMetricSource(config, *step);
   if (!prometheus.ok()) return ReportError(prometheus.status());
+  auto job_logs = MakeJobLogSource(config);  // the alerted job's own log (job_log_path / job_log_slurm)
+  if (!job_logs.ok()) return ReportError(job_logs.status());
   auto reasoning = OpenReasoning(config);
   if (!reasoning.ok()) return ReportError(reasoning.status());
   std::unique_ptr<ProbeExecutor> probes;
@@ -191,6 +194,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   o.kb = reasoning->kb.get();
   o.llm = reasoning->llm.get();
   o.metrics = prometheus->get();
+  o.job_logs = job_logs->get();
   o.probes = probes.get();
   o.allow_intrusive = config.GetBool("allow_intrusive_probes");
   o.verification_budget_s = *budget;

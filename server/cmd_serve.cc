@@ -33,6 +33,7 @@
 
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/job_logs.h"
 #include "connectors/alertmanager.h"
 #include "connectors/alertmanager_api.h"
 #include "core/clock.h"
@@ -365,16 +366,20 @@ Result<TriageSources> MakeTriageSources(const std::string& probe_spec, bool allo
   return s;
 }
 
-// The workers' triage: agents/alert_triage.h with Prometheus at `prometheus_url` (when set) and
-// the configured probe executor.
+// The workers' triage: agents/alert_triage.h with Prometheus at `prometheus_url` (when set), the
+// configured probe executor and the alerted job's own log (agents/job_logs.h; its settings checked
+// at start-up).
 TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, LlmClient* llm,
                                const MetricSource* metrics, bool no_probes) {
   const std::string probe_spec = config.GetString("probe_executor");
   const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
   const double budget_s = VerificationBudgetFromConfig(config).value_or(0);  // checked at start-up
+  auto made = MakeJobLogSource(config);
+  std::shared_ptr<const JobLogSource> job_logs(made.ok() ? std::move(*made) : nullptr);
   return [=](const Alert& alert) -> Result<Json> {
     ASSIGN_OR_RETURN(TriageSources sources,
                      MakeTriageSources(probe_spec, allow_intrusive, budget_s, kb, llm, metrics, no_probes));
+    sources.options.job_logs = job_logs.get();
     ASSIGN_OR_RETURN(DiagnosisReport report, TriageAlert(alert, sources.options));
     if (no_probes) report.diagnosis.unverified.push_back("probes: not run (vigil serve --no-probes)");
     return report.ToJson();
@@ -635,6 +640,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     if (!llm.ok()) return ReportError(llm.status());
     auto prometheus = MakeTriageMetricSource(config);  // nullptr without prometheus_url
     if (!prometheus.ok()) return ReportError(prometheus.status());
+    if (auto job_logs = MakeJobLogSource(config); !job_logs.ok()) return ReportError(job_logs.status());
     if (!f->no_probes) {  // a bad spec is a bad setting: refused now, not at the first alert
       auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
       if (!exec.ok()) return ReportError(InvalidArgumentError("probe_executor: " + exec.status().message()));

@@ -1,0 +1,162 @@
+#include "agents/job_logs.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "agents/alert_triage.h"
+#include "agents/component_text.h"
+#include "agents/log_time.h"
+#include "core/time_util.h"
+#include "probes/subprocess.h"
+
+namespace vigil {
+namespace {
+
+constexpr int64_t kZoneSlackMs = 14LL * 3600 * 1000;
+
+std::string Bytes(uint64_t n) {
+  char buf[48];
+  const double d = static_cast<double>(n);
+  if (n < 1024) {
+    std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(n));
+  } else if (n < (1u << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", d / 1024);
+  } else if (n < (1u << 30)) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", d / (1024.0 * 1024));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f GiB", d / (1024.0 * 1024 * 1024));
+  }
+  return buf;
+}
+
+std::string Lines(size_t n) { return std::to_string(n) + (n == 1 ? " line" : " lines"); }
+
+int YearOf(int64_t unix_ms) {
+  const time_t secs = static_cast<time_t>(unix_ms / 1000);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  return tm.tm_year + 1900;
+}
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Which of `lines` lie in the window (see the header); the count left out in `*dropped`.
+std::vector<bool> InWindow(const std::vector<std::string>& lines, const LogClock& clock, int64_t start_ms,
+                           int64_t end_ms) {
+  std::vector<int> verdict(lines.size(), -1);  // -1 no time, 0 out, 1 in
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!HoldsClockTime(lines[i])) continue;
+    const LineTime t = ParseLineTime(lines[i], clock);
+    if (t.ms == std::numeric_limits<int64_t>::max()) continue;
+    const int64_t slack = t.zoned ? 0 : kZoneSlackMs;
+    verdict[i] = (t.ms >= start_ms - slack && t.ms < end_ms + slack) ? 1 : 0;
+  }
+  std::vector<bool> keep(lines.size(), true);
+  int last = -1;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (verdict[i] >= 0) last = verdict[i];
+    if (last >= 0) keep[i] = last == 1;
+  }
+  // Leading lines without a time: as the first timed line.
+  const auto first = std::find_if(verdict.begin(), verdict.end(), [](int v) { return v >= 0; });
+  if (first != verdict.end()) {
+    for (size_t i = 0; i < static_cast<size_t>(first - verdict.begin()); ++i) keep[i] = *first == 1;
+  }
+  return keep;
+}
+
+}  // namespace
+
+void AddJobLogs(const Alert& alert, const JobLogSource& source, int64_t start_ms, int64_t end_ms, DiagnosisCase& c) {
+  const auto [label, id] = JobIdLabelOfLabels(alert.labels);
+  if (id.empty()) {
+    std::string keys;
+    for (std::string_view k : kJobIdLabelKeys) keys += (keys.empty() ? "" : ", ") + std::string(k);
+    c.notes.push_back("job log: not read (the alert names no job id: no label " + keys + " holding digits)");
+    return;
+  }
+  JobLogRequest request;
+  request.job_id = id;
+  request.node = AlertNode(alert).second;
+  JobLogReading reading = source.Read(request);
+  LogClock clock;
+  clock.anchor_ms = alert.starts_at_ms;
+  clock.year = alert.starts_at_ms > 0 ? YearOf(alert.starts_at_ms) : 1970;
+  const bool windowed = start_ms > 0 && end_ms > start_ms;
+  std::vector<std::string> used_sources;
+  for (const JobLogFile& f : reading.files) {
+    std::string source_name = "job/" + id + "/" + (f.stream.empty() ? BaseName(f.path) : f.stream);
+    if (std::count(used_sources.begin(), used_sources.end(), source_name) > 0) source_name += " (" + f.path + ")";
+    used_sources.push_back(source_name);
+    std::vector<bool> keep(f.lines.size(), true);
+    if (windowed) keep = InWindow(f.lines, clock, start_ms, end_ms);
+    CaseLog log;
+    log.source = source_name;
+    for (size_t i = 0; i < f.lines.size(); ++i) {
+      if (keep[i]) log.lines.push_back({log.lines.size() + 1, f.lines[i]});
+    }
+    log.original_lines = log.lines.size();
+    const size_t left_out = f.lines.size() - log.lines.size();
+    std::string note = "job log: " + id + " (label " + label + ", " + source.Describe() + "): " + f.path +
+                       (f.stream.empty() ? "" : " (" + f.stream + ")") + ": " + Lines(log.lines.size()) + " read as " + source_name + ", from " +
+                       (f.whole ? "the whole file (" + Bytes(f.file_bytes) + ")"
+                                : "its last " + Bytes(f.bytes_read) + " of " + Bytes(f.file_bytes));
+    if (f.lines_in_read > f.lines.size()) {
+      note += "; the last " + std::to_string(f.lines.size()) + " of its " + std::to_string(f.lines_in_read) +
+              " lines there kept";
+    }
+    if (left_out > 0) {
+      note += "; " + Lines(left_out) + " outside the alert's window " + FormatRfc3339Ms(start_ms) +
+              " .. " + FormatRfc3339Ms(end_ms) + " left out";
+    }
+    if (f.bytes_replaced > 0) note += "; " + std::to_string(f.bytes_replaced) + " bytes not UTF-8 text replaced by U+FFFD";
+    if (f.long_lines_cut > 0) note += "; " + Lines(f.long_lines_cut) + " over the line cap (" + std::to_string(JobLogLimits{}.max_line_bytes) + " bytes) cut";
+    c.notes.push_back(std::move(note));
+    if (!log.lines.empty()) c.logs.push_back(std::move(log));
+  }
+  for (std::string& n : reading.notes) c.notes.push_back(std::move(n));
+}
+
+Result<std::unique_ptr<JobLogSource>> MakeJobLogSource(const Config& config) {
+  JobLogLimits limits;
+  const int64_t lines = config.GetInt("job_log_max_lines");
+  if (lines < 1 || lines > 100'000) {
+    return InvalidArgumentError("job_log_max_lines: " + std::to_string(lines) + " is not a whole number from 1 to 100000 (" +
+                                config.SourceOf("job_log_max_lines") + ")");
+  }
+  const int64_t bytes = config.GetInt("job_log_max_bytes");
+  if (bytes < 1 || bytes > (int64_t{256} << 20)) {
+    return InvalidArgumentError("job_log_max_bytes: " + std::to_string(bytes) +
+                                " is not a whole number from 1 to 268435456 (256 MiB) (" +
+                                config.SourceOf("job_log_max_bytes") + ")");
+  }
+  limits.max_lines = static_cast<size_t>(lines);
+  limits.max_bytes = static_cast<size_t>(bytes);
+  const std::string& path = config.GetString("job_log_path");
+  if (!path.empty()) {
+    if (Status s = CheckJobLogTemplate(path); !s.ok()) {
+      return InvalidArgumentError(s.message() + " (" + config.SourceOf("job_log_path") + ")");
+    }
+    return std::unique_ptr<JobLogSource>(std::make_unique<PathJobLogSource>(path, limits));
+  }
+  if (!config.GetBool("job_log_slurm")) return std::unique_ptr<JobLogSource>();
+  ProgramRunner run = [](const std::vector<std::string>& argv, double timeout_s) -> Result<CommandOutput> {
+    ASSIGN_OR_RETURN(SubprocessResult r, RunSubprocess(argv, timeout_s, 1u << 20));
+    CommandOutput o;
+    o.exit_code = (r.signaled || r.timed_out) ? -1 : r.exit_code;
+    o.out = std::move(r.out);
+    o.err = std::move(r.err);
+    o.end = r.DescribeEnd();
+    return o;
+  };
+  return std::unique_ptr<JobLogSource>(std::make_unique<SlurmJobLogSource>(std::move(run), limits));
+}
+
+}  // namespace vigil

@@ -1,0 +1,37 @@
+// The alert's job log in a live triage case (LOGC): the job the alert names (the digits of its
+// slurm_job_id, slurm_jobid, jobid, job_id, hpc_job, job or exported_job label: agents/component_text.h
+// JobIdLabelOfLabels, the list the chat and incident search read) has its log tail read from a
+// JobLogSource and put into the case as logs `job/<id>/<stream or file name>`, which the reasoner
+// reads exactly as a case file's logs (signatures, placement by what each line names, evidence).
+//
+// Only lines inside the triage window are kept when their time can be read (agents/log_time.h
+// ParseLineTime): a line printed with a zone outside [start_ms, end_ms) is left out; one printed
+// without a zone (a local time read as UTC, off by -12 h .. +14 h) only outside [start_ms - 14 h,
+// end_ms + 14 h); a line without a time goes with the timed line before it (a traceback with its
+// header), lines before the first timed line with that one; a file with no timed line is kept whole.
+// The case's notes (Diagnosis::unverified) say per file what was read (lines, bytes of the file's
+// size, lines left out by the window, bytes replaced, lines cut) or why nothing was.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "agents/case.h"
+#include "connectors/job_log_source.h"
+#include "core/config.h"
+#include "core/domain.h"
+#include "core/status.h"
+
+namespace vigil {
+
+// Reads the job log of `alert` from `source` into `c` (logs and notes). An alert naming no job gets
+// one note saying which labels were looked for. Never an error.
+void AddJobLogs(const Alert& alert, const JobLogSource& source, int64_t start_ms, int64_t end_ms, DiagnosisCase& c);
+
+// The job log source the settings choose: `job_log_path` (a template, PathJobLogSource) when set,
+// else Slurm (SlurmJobLogSource over `scontrol`, run by probes/subprocess.h with a 10 s limit) when
+// `job_log_slurm` is true, else none (nullptr). Limits: `job_log_max_lines` (1..100000),
+// `job_log_max_bytes` (1..268435456). InvalidArgument naming the setting for a bad value.
+Result<std::unique_ptr<JobLogSource>> MakeJobLogSource(const Config& config);
+
+}  // namespace vigil
