@@ -11,6 +11,7 @@
 #     job whose StdOut is /dev/null, a job whose output file was removed;
 #   - job_log_path (no Slurm): a 2 GB sparse file (its last 1 MiB read), a file of binary bytes
 #     (replaced), a symlink loop in the glob (said), a template without {job} (refused, exit 2);
+#   - `vigil serve`: the alert posted as a webhook, its incident's diagnosis cites the job's log;
 #   - slurmctld down: "Slurm unreachable", still a diagnosis.
 # Fails with a binary before LOGC (no job log read: the answer is not gpu_fallen_off_bus, no note).
 #   bash tests/diagnose_alert_job_log_test.sh BUILD_DIR   (needs root to run slurmd; exit 77 = skipped)
@@ -20,7 +21,7 @@ vigil="$build/bin/vigil"
 source tests/lib/check.sh
 source tests/lib/slurm.sh
 command -v sbatch >/dev/null || { echo "SKIP: sbatch not installed"; exit 77; }
-V=("$vigil" --log-level error --data-dir "$tmp/var" --prometheus-url "" --alertmanager-url "")
+VG=("$vigil" --log-level error --data-dir "$tmp/var" --prometheus-url "" --alertmanager-url "")
 mkdir -p "$tmp/logs"
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 stamp() { date -u -d "$1" '+%Y-%m-%d %H:%M:%S'; }
@@ -56,11 +57,11 @@ alert() {  # alert FILE LABELS-JSON
 JSON
 }
 alert "$tmp/a.json" ",\"slurm_job_id\":\"$job\""
-check "job log read, the answer from it" 0 "root_cause: +gpu_fallen_off_bus" -- "${V[@]}" diagnose --alert "$tmp/a.json" --no-probes
-check "a line of the job's log cited" 0 "e[0-9]+ \[log \+[0-9.]+\] job/$job/stdout\+stderr:[0-9]+" -- "${V[@]}" diagnose --alert "$tmp/a.json" --no-probes
+check "job log read, the answer from it" 0 "root_cause: +gpu_fallen_off_bus" -- "${VG[@]}" diagnose --alert "$tmp/a.json" --no-probes
+check "a line of the job's log cited" 0 "e[0-9]+ \[log \+[0-9.]+\] job/$job/stdout\+stderr:[0-9]+" -- "${VG[@]}" diagnose --alert "$tmp/a.json" --no-probes
 check "what was read, said" 0 "job log: $job \(label slurm_job_id, slurm \(scontrol show job\)\): $tmp/logs/llama-pretrain-$job.out \(stdout\+stderr\): 4 lines read as job/$job/stdout\+stderr" -- \
-  "${V[@]}" diagnose --alert "$tmp/a.json" --no-probes
-"${V[@]}" diagnose --alert "$tmp/a.json" --no-probes --json >"$tmp/a.out" 2>&1
+  "${VG[@]}" diagnose --alert "$tmp/a.json" --no-probes
+"${VG[@]}" diagnose --alert "$tmp/a.json" --no-probes --json >"$tmp/a.out" 2>&1
 /usr/bin/python3 - "$tmp/a.out" "$job" <<'PY' && passed=$((passed + 1)) || bad "--json: no evidence item from the job's log"
 import json, sys
 r = json.load(open(sys.argv[1]))[0]
@@ -68,23 +69,23 @@ ev = r["diagnosis"]["evidence"] if "diagnosis" in r else r["evidence"]
 sys.exit(0 if any(e.get("source", "").startswith("job/" + sys.argv[2] + "/stdout+stderr:") and "Xid" in e.get("detail", "") for e in ev) else 1)
 PY
 alert "$tmp/nolabel.json" ""
-check "no job label: said, no job log" 0 "job log: not read \(the alert names no job id" -- "${V[@]}" diagnose --alert "$tmp/nolabel.json" --no-probes
-out=$("${V[@]}" diagnose --alert "$tmp/nolabel.json" --no-probes 2>&1)
+check "no job label: said, no job log" 0 "job log: not read \(the alert names no job id" -- "${VG[@]}" diagnose --alert "$tmp/nolabel.json" --no-probes
+out=$("${VG[@]}" diagnose --alert "$tmp/nolabel.json" --no-probes 2>&1)
 grep -q "root_cause: +gpu_fallen_off_bus" <<<"$out" && bad "the alert alone answered gpu_fallen_off_bus: the job-log check above proves nothing"
-check "job_log_slurm=false: not read" 0 "^" -- "${V[@]}" --job-log-slurm false diagnose --alert "$tmp/a.json" --no-probes
-out=$("${V[@]}" --job-log-slurm false diagnose --alert "$tmp/a.json" --no-probes 2>&1)
+check "job_log_slurm=false: not read" 0 "^" -- "${VG[@]}" --job-log-slurm false diagnose --alert "$tmp/a.json" --no-probes
+out=$("${VG[@]}" --job-log-slurm false diagnose --alert "$tmp/a.json" --no-probes 2>&1)
 grep -q "job/$job/stdout" <<<"$out" && bad "job_log_slurm=false still read the job's log"
 
 # Bad input: each one note, a diagnosis all the same.
 alert "$tmp/unknown.json" ",\"slurm_job_id\":\"987654\""
 check "unknown job" 0 "job log: slurm job 987654 not read: the job is unknown to Slurm \(.*Invalid job id" -- \
-  "${V[@]}" diagnose --alert "$tmp/unknown.json" --no-probes
+  "${VG[@]}" diagnose --alert "$tmp/unknown.json" --no-probes
 alert "$tmp/null.json" ",\"slurm_job_id\":\"$null_job\""
 check "StdOut /dev/null" 0 "slurm job $null_job's StdOut /dev/null: not read: not a regular file: a character device" -- \
-  "${V[@]}" diagnose --alert "$tmp/null.json" --no-probes
+  "${VG[@]}" diagnose --alert "$tmp/null.json" --no-probes
 alert "$tmp/gone.json" ",\"slurm_job_id\":\"$gone_job\""
 check "output file removed" 0 "gone-$gone_job.out: not read: no such file \(Slurm writes it on the batch host" -- \
-  "${V[@]}" diagnose --alert "$tmp/gone.json" --no-probes
+  "${VG[@]}" diagnose --alert "$tmp/gone.json" --no-probes
 
 # job_log_path: a cluster without Slurm.
 mkdir -p "$tmp/jobs/555"
@@ -95,20 +96,42 @@ head -c 3000 /dev/urandom >"$tmp/jobs/555/binary.log"
 ln -s "$tmp/jobs/555/loop-b.log" "$tmp/jobs/555/loop-a.log"
 ln -s "$tmp/jobs/555/loop-a.log" "$tmp/jobs/555/loop-b.log"
 alert "$tmp/p.json" ",\"jobid\":\"555\""
-P=("${V[@]}" --job-log-path "$tmp/jobs/{job}/*.log")
+P=("${VG[@]}" --job-log-path "$tmp/jobs/{job}/*.log")
 start=$(date +%s.%N)
 check "2 GB sparse file: only its tail" 0 "big.log: 2 lines read as job/555/big.log, from its last 1.0 MiB of 2.0 GiB" -- "${P[@]}" diagnose --alert "$tmp/p.json" --no-probes
 echo "a 2 GB file's triage took $(echo "$(date +%s.%N) - $start" | bc) s"
 check "2 GB sparse file: the answer from its tail" 0 "root_cause: +gpu_fallen_off_bus" -- "${P[@]}" diagnose --alert "$tmp/p.json" --no-probes
 check "binary bytes replaced" 0 "binary.log: [0-9]+ lines read as job/555/binary.log.* bytes not UTF-8 text replaced by U\+FFFD" -- "${P[@]}" diagnose --alert "$tmp/p.json" --no-probes
 check "symlink loop said" 0 "loop-a.log: a symlink loop" -- "${P[@]}" diagnose --alert "$tmp/p.json" --no-probes
-check "template without {job}" 2 "job_log_path .*names no \{job\}" -- "${V[@]}" --job-log-path "$tmp/jobs/x.log" diagnose --alert "$tmp/p.json" --no-probes
-check "job_log_max_lines 0" 2 "job_log_max_lines: 0 is not a whole number from 1 to 100000" -- "${V[@]}" --job-log-max-lines 0 diagnose --alert "$tmp/p.json" --no-probes
+check "template without {job}" 2 "job_log_path .*names no \{job\}" -- "${VG[@]}" --job-log-path "$tmp/jobs/x.log" diagnose --alert "$tmp/p.json" --no-probes
+check "job_log_max_lines 0" 2 "job_log_max_lines: 0 is not a whole number from 1 to 100000" -- "${VG[@]}" --job-log-max-lines 0 diagnose --alert "$tmp/p.json" --no-probes
+
+# vigil serve's Alertmanager path: the same alert posted as a webhook, triaged by a worker.
+if command -v curl >/dev/null; then
+  VIGIL=$vigil PIDS=() PY=/usr/bin/python3
+  source tests/lib/serve.sh  # start_serve, wait_for, fetch_incidents
+  start_serve "$tmp/serve.log" --log-level error --data-dir "$tmp/serve-var" --prometheus-url "" --alertmanager-url "" \
+    serve --listen 127.0.0.1:0 --no-probes
+  check "serve: webhook accepted" 0 '' -- curl -sf -XPOST -H 'Content-Type: application/json' --data-binary @"$tmp/a.json" "$V/api/v1/alerts"
+  wait_for 120 'j["count"] == 1 and all(i["state"] == "diagnosed" for i in j["incidents"])' && passed=$((passed + 1)) ||
+    bad "serve: no diagnosed incident within 120 s: $(curl -s "$V/api/v1/incidents")"
+  fetch_incidents "$tmp/incident-"
+  "$PY" - "$tmp" "$job" <<'PY' && passed=$((passed + 1)) || bad "serve: the job's log not read or not cited (above)"
+import glob, json, sys
+inc = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/incident-*.json")]
+d = inc[0]["diagnosis"]
+src = "job/" + sys.argv[2] + "/stdout+stderr:"
+assert d["root_cause"] == "gpu_fallen_off_bus", d["root_cause"]
+assert any(e["source"].startswith(src) and "Xid" in e["detail"] for e in d["evidence"]), d["evidence"]
+assert any(u.startswith("job log: " + sys.argv[2] + " (label slurm_job_id") for u in d["unverified"]), d["unverified"]
+PY
+  kill "$VPID" 2>/dev/null; wait "$VPID" 2>/dev/null
+fi
 
 # slurmctld down (last): Slurm unreachable, a diagnosis all the same.
 scontrol shutdown slurmctld >/dev/null 2>&1
 for _ in $(seq 1 50); do scontrol ping 2>&1 | grep -q DOWN && break; sleep 0.2; done
-check "Slurm down" 0 "job log: slurm job $job not read: Slurm unreachable" -- "${V[@]}" diagnose --alert "$tmp/a.json" --no-probes
+check "Slurm down" 0 "job log: slurm job $job not read: Slurm unreachable" -- "${VG[@]}" diagnose --alert "$tmp/a.json" --no-probes
 
 echo "passed $passed, failed $fail"
 [ "$fail" = 0 ]
