@@ -67,7 +67,7 @@ std::string ErrnoText(int e) {
 
 std::string FileKind(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
-  if (S_ISCHR(mode)) return "not a regular file: a character device (/dev/null discards what is written: the output was not kept)";
+  if (S_ISCHR(mode)) return "not a regular file: a character device (output sent to /dev/null is not kept anywhere)";
   if (S_ISBLK(mode)) return "not a regular file: a block device";
   if (S_ISFIFO(mode)) return "not a regular file: a FIFO";
   if (S_ISSOCK(mode)) return "not a regular file: a socket";
@@ -223,7 +223,8 @@ std::string ExpandSlurmFilename(std::string_view pattern, const std::map<std::st
   host = host.substr(0, host.find('.'));
   const std::string array_job = field("ArrayJobId");
   const std::string task = field("ArrayTaskId");
-  const bool array = !array_job.empty() && !task.empty() && task.find_first_not_of("0123456789") == std::string::npos;
+  const bool array = !array_job.empty() && !task.empty() && task.size() <= 18 &&
+                     task.find_first_not_of("0123456789") == std::string::npos;
   std::string out;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] != '%') {

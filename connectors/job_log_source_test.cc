@@ -185,6 +185,9 @@ TEST_CASE("job log: scontrol show job -o fields and Slurm's filename patterns") 
   unknown.clear();
   CHECK(ExpandSlurmFilename("/o/slurm-%A-%a.out", plain, &unknown) == "/o/slurm-55-%a.out");
   CHECK(unknown == std::vector<std::string>{"%a"});
+  // A task id past 18 digits (no Slurm gives one) is no array task: left unexpanded, nothing thrown.
+  const auto huge = ParseScontrolJob("JobId=56 ArrayJobId=56 ArrayTaskId=123456789012345678901234 JobName=x");
+  CHECK(ExpandSlurmFilename("/o/%b-%a.out", huge) == "/o/%b-%a.out");
 }
 
 TEST_CASE("job log: Slurm source reads StdOut and StdErr, and says why it read nothing") {
