@@ -489,6 +489,21 @@ def normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
     return took, n_eval, eval_loss
 
 
+def take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
+    """Plans 3 and 5: runs the checkpoint or eval due at `rel` s after t0 (each once: `done` holds
+    those begun) and logs it; True when one ran (the next step's time then includes the pause)."""
+    pending = [e for e in normal_at(rel) if e not in done and e[0] in ("checkpoint", "eval")]
+    if not pending:
+        return False
+    kind, _, end = pending[0]
+    done.add(pending[0])
+    took, n_eval, eval_loss = normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
+    print("trainer life %d: %s at t0 + %.1f s, %.2f s (the work itself)%s"
+          % (life, kind, rel, took, "" if kind == "checkpoint" else
+             ", %d passes, eval loss %.4f" % (n_eval, eval_loss)), flush=True)
+    return True
+
+
 def sgd_update(torch, weights, flat, gnorm, lr, finite, grow=1.0):
     """Plans 3 and 4: the clipped SGD step from the all-reduced gradients `flat` (skipped when the
     step was not finite, as a GradScaler skips it), then each weight times `grow` (plan 4's
@@ -580,18 +595,25 @@ def start_trainer(args, t0, port, part, seed_offset=0):
                                  seed_offset=seed_offset)
 
 
-def resume(tr, ckpt_path, life, t0):
-    """Plans 3 and 5: (the weights, the step) to start a life of the trainer with: the new model's
-    for life 0, the last checkpoint's after a restart (life > 0)."""
-    if life == 0:
-        return tr.weights, 0
-    if not os.path.exists(ckpt_path):
-        raise RuntimeError("restart: no checkpoint at %s" % ckpt_path)
-    ck = tr.torch.load(ckpt_path)
-    weights = [w.to(tr.dev).requires_grad_() for w in ck["weights"]]
-    print("trainer life %d: resumed from the checkpoint of step %d at t0 + %.1f s"
-          % (life, ck["step"], time.time() - t0), flush=True)
-    return weights, ck["step"]
+def start_life(args, t0, ckpt_path, life):
+    """Plans 3 and 5: one life of the trainer on GPU 0 (its own process, port and csv part file):
+    (the trainer's state as start_trainer gives it with eval_batch's data, the weights, the step):
+    the new model's for life 0, the last checkpoint's after a restart (life > 0)."""
+    apply_plan(args.plan, args.time_scale)
+    os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
+                      TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
+    tr = start_trainer(args, t0, args.port + life, "part-trainer%d.csv" % life, seed_offset=life)
+    weights, step = tr.weights, 0
+    if life > 0:
+        if not os.path.exists(ckpt_path):
+            raise RuntimeError("restart: no checkpoint at %s" % ckpt_path)
+        ck = tr.torch.load(ckpt_path)
+        weights = [w.to(tr.dev).requires_grad_() for w in ck["weights"]]
+        step = ck["step"]
+        print("trainer life %d: resumed from the checkpoint of step %d at t0 + %.1f s"
+              % (life, step, time.time() - t0), flush=True)
+    eval_batch(tr)
+    return tr, weights, step
 
 
 def eval_batch(tr):
@@ -649,13 +671,8 @@ def neighbour(t0, start, end, n):
 
 def trainer3(args, t0, ckpt_path, life):
     """One life of plan 3's trainer on GPU 0 (life 0 from the start, life 1 after the crash)."""
-    apply_plan(args.plan, args.time_scale)
-    os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
-                      TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
-    tr = start_trainer(args, t0, args.port + life, "part-trainer%d.csv" % life, seed_offset=life)
-    torch, dist, dev, out, weights = tr.torch, tr.dist, tr.dev, tr.out, tr.weights
-    weights, step = resume(tr, ckpt_path, life, t0)
-    eval_batch(tr)
+    tr, weights, step = start_life(args, t0, ckpt_path, life)
+    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
     data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
     lr = 0.05
     crash_at = [f[1] for f in FAULTS if f[0] == "crash_restart"]
@@ -675,14 +692,7 @@ def trainer3(args, t0, ckpt_path, life):
             print("trainer life 0: planted crash at t0 + %.1f s (step %d)" % (rel, step), flush=True)
             out.f.flush()
             os._exit(CRASH_EXIT)
-        pending = [e for e in normal_at(rel) if e not in done_events]
-        if pending:
-            kind, _, end = pending[0]
-            done_events.add(pending[0])
-            took, n_eval, eval_loss = normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
-            print("trainer life %d: %s at t0 + %.1f s, %.2f s (the work itself)%s"
-                  % (life, kind, rel, took, "" if kind == "checkpoint" else
-                     ", %d passes, eval loss %.4f" % (n_eval, eval_loss)), flush=True)
+        if take_normal_event(torch, rel, done_events, life, t0, weights, step, ckpt_path, x_eval, y_eval):
             continue  # prev_end is kept: the next step's time includes the pause
         active = {f[0]: f for f in fault_at(rel)}
         if "loader_drift" in active:
@@ -741,6 +751,18 @@ def one_gpu_parent(args, t0):
         shutil.rmtree(ckpt_dir, ignore_errors=True)
 
 
+def restart_trainer(ctx, procs, target, args, t0, ckpt_path, code, why, restart_rel):
+    """Plans 3 and 5's parent after the planted failure (`code`, `why`) of life 0: waits until
+    t0 + restart_rel, starts life 1 of `target` (put in `procs`) and returns its process."""
+    print("parent: trainer exited %d (%s) at t0 + %.1f s; restart at t0 + %.1f s"
+          % (code, why, time.time() - t0, restart_rel), flush=True)
+    time.sleep(max(0.0, t0 + restart_rel - time.time()))
+    trainer = ctx.Process(target=target, args=(args, t0, ckpt_path, 1), name="trainer1")
+    trainer.start()
+    procs.append(trainer)
+    return trainer
+
+
 def run_plan3(args, t0):
     """Plan 3's parent: samples GPU 0 through NVML, runs the trainer (and restarts it after the
     planted crash) and the noisy neighbour. Raises on any failure other than the planted crash;
@@ -768,14 +790,9 @@ def run_plan3(args, t0):
                 if code == 0:
                     break
                 if code == CRASH_EXIT and life == 0 and crash:
-                    restart = t0 + crash[0][1] + STRENGTH["restart_after_s"]
-                    print("parent: trainer exited %d (the planted crash) at t0 + %.1f s; restart at t0 + %.1f s"
-                          % (code, time.time() - t0, restart - t0), flush=True)
-                    time.sleep(max(0.0, restart - time.time()))
                     life = 1
-                    trainer = ctx.Process(target=trainer3, args=(args, t0, ckpt_path, 1), name="trainer1")
-                    trainer.start()
-                    procs.append(trainer)
+                    trainer = restart_trainer(ctx, procs, trainer3, args, t0, ckpt_path, code, "the planted crash",
+                                              crash[0][1] + STRENGTH["restart_after_s"])
                     continue
                 raise RuntimeError("trainer life %d failed: exit code %s at t0 + %.1f s"
                                    % (life, code, time.time() - t0))
@@ -835,6 +852,12 @@ def job_end_at():
     return min(ends) if ends else None
 
 
+def stop_time(seconds):
+    """When plan 4's or 5's trainer stops: at the job_end event, or at `seconds` (the recording's end)."""
+    end_at = job_end_at()
+    return seconds if end_at is None else min(seconds, end_at)
+
+
 def hog(t0, start, end, core):
     """cpu_contention: one process spinning in pure Python on `core` from t0 + start to t0 + end."""
     os.sched_setaffinity(0, {core})
@@ -860,8 +883,7 @@ def trainer4(args, t0, ckpt_path, core):
     dist, dev, weights = tr.dist, tr.dev, tr.weights
     eval_batch(tr)
     data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
-    end_at = job_end_at()
-    stop_at = args.seconds if end_at is None else min(args.seconds, end_at)
+    stop_at = stop_time(args.seconds)
     ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
     done = set()  # normal events and incidents already begun (each happens once)
     buckets = SecondBuckets(tr.out, t0)  # its last second written: what a stale exporter serves
@@ -998,21 +1020,15 @@ def marker_seconds(ended_rel, seconds):
 def trainer5(args, t0, ckpt_path, life):
     """One life of plan 5's trainer on GPU 0 (life 0 from the start, life 1 after the loader death):
     runs until the job_end event, then writes training_completed 1 and exits 0."""
-    apply_plan(args.plan, args.time_scale)
-    os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
-                      TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
-    tr = start_trainer(args, t0, args.port + life, "part-trainer%d.csv" % life, seed_offset=life)
-    torch, dist, dev, out, weights = tr.torch, tr.dist, tr.dev, tr.out, tr.weights
-    weights, step = resume(tr, ckpt_path, life, t0)
-    eval_batch(tr)
+    tr, weights, step = start_life(args, t0, ckpt_path, life)
+    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
     data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
     # pageable_copies: batches kept in ordinary (pageable, not pinned) host memory
     host_gen = torch.Generator(device=dev).manual_seed(5 + life)
     x_host = [torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=host_gen).to("cpu")
               for _ in range(STRENGTH["host_batches"])]
     lr = 0.05
-    end_at = job_end_at()
-    stop_at = args.seconds if end_at is None else min(args.seconds, end_at)
+    stop_at = stop_time(args.seconds)
     ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
     done = set()
     buckets = SecondBuckets(out, t0, marker=True)
@@ -1023,14 +1039,7 @@ def trainer5(args, t0, ckpt_path, life):
         rel = now - t0
         if rel >= stop_at:
             break
-        pending = [e for e in normal_at(rel) if e not in done and e[0] in ("checkpoint", "eval")]
-        if pending:
-            kind, _, end = pending[0]
-            done.add(pending[0])
-            took, n_eval, eval_loss = normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
-            print("trainer life %d: %s at t0 + %.1f s, %.2f s (the work itself)%s"
-                  % (life, kind, rel, took, "" if kind == "checkpoint" else
-                     ", %d passes, eval loss %.4f" % (n_eval, eval_loss)), flush=True)
+        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
             continue  # prev_end is kept: the next step's time includes the pause
         active = {f[0]: f for f in fault_at(rel)}
         if life == 0 and "loader_death" in active:
@@ -1085,14 +1094,9 @@ def run_plan5(args, t0):
             if marker_out is None and not trainer.is_alive():
                 code = trainer.exitcode
                 if code == LOADER_EXIT and life == 0 and death:
-                    restart = t0 + death[0][1] + STRENGTH["loader_wait_s"] + STRENGTH["restart_after_s"]
-                    print("parent: trainer exited %d (the planted loader death) at t0 + %.1f s; restart at t0 + %.1f s"
-                          % (code, time.time() - t0, restart - t0), flush=True)
-                    time.sleep(max(0.0, restart - time.time()))
                     life = 1
-                    trainer = ctx.Process(target=trainer5, args=(args, t0, ckpt_path, 1), name="trainer1")
-                    trainer.start()
-                    procs.append(trainer)
+                    trainer = restart_trainer(ctx, procs, trainer5, args, t0, ckpt_path, code, "the planted loader death",
+                                              death[0][1] + STRENGTH["loader_wait_s"] + STRENGTH["restart_after_s"])
                     continue
                 if code != 0:
                     raise RuntimeError("trainer life %d failed: exit code %s at t0 + %.1f s"

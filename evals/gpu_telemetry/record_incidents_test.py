@@ -171,25 +171,33 @@ class Plan3Unchanged(unittest.TestCase):
         self.assertEqual(m.STRENGTH["drift_max_s"], 0.04)
 
 
-class Plan4Tables(unittest.TestCase):
+class PlanTables(unittest.TestCase):
+    """Plans 4 and 5's tables (PLAN set by each subclass), and their shared window check."""
+    PLAN = None
+
     def setUp(self):
-        self.m = load(4)
+        self.m = load(self.PLAN)
         self.faults = self.m.FAULTS
         self.normal = self.m.NORMAL_EVENTS
 
-    def test_incidents_in_range_sorted_and_apart(self):
-        self.assertEqual([f[0] for f in self.faults],
-                         ["cpu_contention", "precision_fallback", "stale_exporter", "grad_explosion"])
+    def check_windows_apart(self, names):
+        """The incidents are `names` in order, each starts after the history or the previous one's
+        window + GRACE, and lasts >= 20 s (the rules fire after 15 s of a 15 s mean: room to fire)."""
+        self.assertEqual([f[0] for f in self.faults], names)
         prev_end = self.m.NORMAL_END
         for name, start, end, _ in self.faults:
-            self.assertLess(start, end, name)
+            self.assertGreaterEqual(end - start, 20, name)
             self.assertGreaterEqual(start, prev_end, "%s starts before the previous window + %g s ends"
                                     % (name, GRACE))
             prev_end = end + GRACE
+
+
+class Plan4Tables(PlanTables):
+    PLAN = 4
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.check_windows_apart(["cpu_contention", "precision_fallback", "stale_exporter", "grad_explosion"])
         self.assertLessEqual(self.m.PLAN4_SECONDS, 420)  # the device command also runs a 90 s demo
-        # the rules fire after 15 s of a 15 s mean: a window of 20 s + 10 s grace leaves room
-        for name, start, end, _ in self.faults:
-            self.assertGreaterEqual(end - start, 20, name)
 
     def test_expected_series_exist_and_scopes_fit_one_gpu(self):
         check_one_gpu_scopes(self, self.faults)
@@ -289,22 +297,12 @@ class Plan4Tables(unittest.TestCase):
         self.assertFalse(m.expected(cpu, "compute_ms", 0, None))
 
 
-class Plan5Tables(unittest.TestCase):
-    """Plan 5 (DET7): three incidents, five kinds of normal event, the training_completed marker."""
-
-    def setUp(self):
-        self.m = load(5)
-        self.faults = self.m.FAULTS
-        self.normal = self.m.NORMAL_EVENTS
+class Plan5Tables(PlanTables):
+    """Plan 5 (DET7): three incidents, four kinds of normal event, the training_completed marker."""
+    PLAN = 5
 
     def test_incidents_in_range_sorted_and_apart(self):
-        self.assertEqual([f[0] for f in self.faults], ["loader_death", "pageable_copies", "allocator_thrash"])
-        prev_end = self.m.NORMAL_END
-        for name, start, end, _ in self.faults:
-            self.assertGreaterEqual(end - start, 20, name)  # 15 s means held 15 s: room to fire
-            self.assertGreaterEqual(start, prev_end, "%s starts before the previous window + %g s ends"
-                                    % (name, GRACE))
-            prev_end = end + GRACE
+        self.check_windows_apart(["loader_death", "pageable_copies", "allocator_thrash"])
         # the lead's device call: 600 s with start-up (t0 is 20 s after the start, then the merge)
         self.assertLessEqual(self.m.PLAN5_SECONDS, 440)
 
@@ -579,6 +577,27 @@ def fake_torch(clock, step_s=0.030):
     return t, d
 
 
+@contextlib.contextmanager
+def fake_gpu(m, clock, exit_fn):
+    """The fake torch (fake_torch on `clock`) as `torch` and `torch.distributed`, `clock` as the
+    recorder module `m`'s time and `exit_fn` as os._exit, for the block; all undone after."""
+    torch, dist = fake_torch(clock)
+    saved = {k: sys.modules.get(k) for k in ("torch", "torch.distributed")}
+    sys.modules["torch"], sys.modules["torch.distributed"] = torch, dist
+    m.time = clock
+    real_exit = os._exit
+    os._exit = exit_fn
+    try:
+        yield
+    finally:
+        os._exit = real_exit
+        for k, v in saved.items():
+            if v is None:
+                sys.modules.pop(k, None)
+            else:
+                sys.modules[k] = v
+
+
 def trainer_rows(plan, time_scale=1.0):
     """The rows plan 3's or 4's trainer writes, run on a fake clock with a fake torch (30 ms steps;
     plan 3: life 0 to its planted crash, life 1 from the restart), or plan 1's or 2's worker of
@@ -587,11 +606,6 @@ def trainer_rows(plan, time_scale=1.0):
     m = load(plan, time_scale)
     t0 = 1796000000.0
     clock = FakeClock(t0 - 5.0)
-    torch, dist = fake_torch(clock)
-    saved = {k: sys.modules.get(k) for k in ("torch", "torch.distributed")}
-    sys.modules["torch"], sys.modules["torch.distributed"] = torch, dist
-    m.time = clock
-    real_exit = os._exit
     with tempfile.TemporaryDirectory() as d:
         seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS}.get(plan, 480) * time_scale
         args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
@@ -602,17 +616,8 @@ def trainer_rows(plan, time_scale=1.0):
 
         def crash(code):
             raise Crashed(code)
-        try:
-            os._exit = crash
-            with contextlib.redirect_stdout(io.StringIO()):  # the trainers' progress lines
-                run_trainer(m, plan, args, t0, ckpt, clock, time_scale, Crashed)
-        finally:
-            os._exit = real_exit
-            for k, v in saved.items():
-                if v is None:
-                    sys.modules.pop(k, None)
-                else:
-                    sys.modules[k] = v
+        with fake_gpu(m, clock, crash), contextlib.redirect_stdout(io.StringIO()):  # the trainers' progress lines
+            run_trainer(m, plan, args, t0, ckpt, clock, time_scale, Crashed)
         lines = []
         for name in sorted(os.listdir(d)):
             if name.startswith("part-"):
@@ -821,24 +826,10 @@ class Plan5Rows(unittest.TestCase):
         import types
         t0 = self.T0
         clock = FakeClock(t0 + 230.0)
-        torch, dist = fake_torch(clock)
-        saved = {k: sys.modules.get(k) for k in ("torch", "torch.distributed")}
-        sys.modules["torch"], sys.modules["torch.distributed"] = torch, dist
-        m.time = clock
-        real_exit = os._exit
-        try:
-            os._exit = fake_exit
-            with tempfile.TemporaryDirectory() as d:
-                args = types.SimpleNamespace(plan=5, time_scale=1.0, port=1, out=d, seconds=440.0)
-                with contextlib.redirect_stdout(io.StringIO()), self.assertRaises(Stop):
-                    m.trainer5(args, t0, os.path.join(d, "ckpt.pt"), 0)
-        finally:
-            os._exit = real_exit
-            for k, v in saved.items():
-                if v is None:
-                    sys.modules.pop(k, None)
-                else:
-                    sys.modules[k] = v
+        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, fake_exit):
+            args = types.SimpleNamespace(plan=5, time_scale=1.0, port=1, out=d, seconds=440.0)
+            with contextlib.redirect_stdout(io.StringIO()), self.assertRaises(Stop):
+                m.trainer5(args, t0, os.path.join(d, "ckpt.pt"), 0)
         self.assertEqual(codes, [m.LOADER_EXIT])
         self.assertGreaterEqual(clock.now - t0, 250.0)  # it waited loader_wait_s first
 
