@@ -122,6 +122,38 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   check "run 4: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts4.jsonl"
 fi
 
+# Run 5 (one H200, plan 5: a data-loader death (error exit, restart), pageable host-to-device copies,
+# allocator thrash; a checkpoint, an eval, a batch-size change and a clean job end that the trainer
+# marks with `training_completed` 1 after the history; data/gpu_telemetry/README.md "Run 5"). Blind,
+# the file of 7a3493c2 caught the death (GpuUtilDrop +8 s, GpuPowerDrop +10 s) and the pageable copies
+# (GpuUnderfed +8 s, ThroughputDropGauge +9 s), missed the thrash (-7% throughput, under every
+# threshold), and raised nothing outside the incidents: the marked clean end is quiet (DET6's peer
+# term, its first check on real data); the same rows without the marker's 1s alert at the end.
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN5=data/gpu_telemetry/h200_single_incidents_run5
+  detect_run 5 "$RUN5"
+  check "run 5: 13 series (the marker too), no NaN" 0 'over 13 series, 5246 points: 4 alert' -- cat "$TMP/stderr5"
+  check "run 5: incidents caught by their rules (the thrash missed), nothing else" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN5.json" "$TMP/alerts5.jsonl" --grace 10 --warmup 60 \
+       --require loader_death=GpuUtilDrop --require loader_death=GpuPowerDrop \
+       --require pageable_copies=GpuUnderfed --require pageable_copies=ThroughputDropGauge
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN5.json" "$TMP/alerts5.jsonl" --grace 10 --warmup 60 >"$TMP/score5.txt"
+  sed 's/^/  run 5: /' "$TMP/score5.txt"
+  check "run 5: the loader death pages at +8 s" 0 'GpuUtilDrop' \
+    -- bash -c 'grep -A1 "^loader_death" "$1" | tail -1 | grep -E "^ +\+ +8\.0 s "' _ "$TMP/score5.txt"
+  check "run 5: the allocator thrash (-7% throughput) raises nothing" 0 '^allocator_thrash .*: 0 alert\(s\)$' -- cat "$TMP/score5.txt"
+  check "run 5: nothing at the checkpoint, the eval, the batch change, the marked job end" 0 \
+    '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);batch_change \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "batch_change " "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score5.txt"
+  # the marker does it: the same csv without its 1 rows alerts at the job end (as run 4's did)
+  grep -v ',training_completed,1,' "$RUN5.csv" >"$TMP/run5_nomarker.csv"
+  "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/run5_nomarker.csv" >"$TMP/alerts5n.jsonl" 2>/dev/null
+  check "run 5 without the marker's 1s: GpuUtilDrop and GpuPowerDrop at the job end" 0 \
+    '^ +job_end +\[410\.0, 440\.0\) s: 2 alert\(s\) GpuPowerDrop \+9\.0 s GpuUtilDrop \+9\.0 s$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN5.json" "$TMP/alerts5n.jsonl" --grace 10 --warmup 60
+  check "run 5: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts5.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
