@@ -1,5 +1,4 @@
 #include "agents/alert_triage.h"
-#include "agents/job_logs.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,7 @@
 #include <set>
 
 #include "agents/expression_evidence.h"
+#include "agents/job_logs.h"
 #include "agents/label_value.h"
 #include "agents/node_names.h"
 #include "agents/peer_series.h"
