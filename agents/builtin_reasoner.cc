@@ -39,6 +39,7 @@
 #include "agents/cpu_affinity.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
+#include "agents/nvswitch_fault.h"
 #include "agents/moe_router_stats.h"
 #include "agents/zero_counter.h"
 #include "agents/log_time.h"
@@ -8630,6 +8631,8 @@ class Beliefs {
   void SetJobWide(const std::string& c) { job_wide_.insert(c); }
   // The one node whose GPU setup a line sets apart for category `c` (IsNodeGpuConfigLine, PLC9).
   void SetConfigNode(const std::string& c, const std::string& node) { config_node_[c] = node; }
+  // A node whose NVSwitch / fabric manager said all its GPUs lost NVLink (IsSwitchWideNvlinkFault).
+  void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
   // The alert's own line states its fault on several GPUs or nodes ("Xid 13 on 16 GPUs of n1, n2"):
   // the alert line's evidence is spread, as processes' lines on two GPUs are (AO3).
   void SetAlertSpread() { alert_spread_ = true; }
@@ -8839,6 +8842,11 @@ class Beliefs {
         (!(c == "gpu_power_throttle" || c == "gpu_thermal_throttle") || metric_gpus.size() >= spread_min);
     h.node_wide = (metric_spread && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
                   throttle_lines_spread || support[0]->hint.node_wide;
+    // An NVSwitch's fatal SXid / the fabric manager's "all GPUs ... degraded" on the node: every GPU's
+    // NVLink runs through the switches of an HGX board, so the fault is the node's, not the GPU whose
+    // Xid 74 came first (IsSwitchWideNvlinkFault, PLC19).
+    // The line need not be evidence itself (SetSwitchWideNode reads every line of the case).
+    if (c == "nvlink_error" && switch_wide_nodes_.count(h.node)) h.node_wide = true;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
     // for software categories (FormatComponent decides which).
     // Processes on two nodes are two GPUs whether or not their lines name the GPU (NCCL's
@@ -9093,6 +9101,7 @@ class Beliefs {
   std::map<std::string, std::set<int>> power_brake_gpus_;  // node -> GPUs in "HW Power Brake Slowdown"
   std::set<std::string> job_wide_;  // categories whose evidence singles out no participant (SetJobWide)
   std::map<std::string, std::string> config_node_;  // category -> the node SetConfigNode named
+  std::set<std::string> switch_wide_nodes_;  // SetSwitchWideNode
   bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
 };
 
@@ -13166,6 +13175,39 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Discount("loss_divergence", kExplainedAwayFactor,
                      "NaN after a non-finite FP8 amax with a flat grad norm: fp8_scaling_overflow", "fp8_scaling_overflow");
     break;
+  }
+
+  // 3a-nvswitch. A line of a node's NVSwitch driver / fabric manager saying all GPUs lost or degraded
+  // NVLink (IsSwitchWideNvlinkFault, PLC19): an nvlink_error there is the node's (Beliefs::Component),
+  // not the GPU whose Xid 74 came first. Placed as the line is (PlaceLine).
+  for (const CaseLog& log : c.logs) {
+    for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+      const std::string& text = log.lines[ki].text;
+      if (!IsSwitchWideNvlinkFault(text)) continue;
+      const std::string node = PlaceLine(log, ki, text, topo).node;
+      if (!node.empty()) beliefs.SetSwitchWideNode(node);
+    }
+  }
+
+  // 3a-fp8-rerun. The job reran a step with FP8 off (in BF16, "fp8 disabled") on the same data and
+  // weights and its result was finite (Fp8OffRerunFinite, PLC19), in a case whose run uses FP8: the
+  // model and the data compute fine without the FP8 casts, so the NaN / the climbing grad norm of the
+  // FP8 run is its scaling's (saturating casts make the gradients grow too). Evidence of
+  // fp8_scaling_overflow (kMetricWeight, once a case); loss_divergence is discounted by
+  // kExplainedAwayFactor (a divergence of the model reproduces in BF16).
+  if (CaseShowsFp8(c)) {
+    bool done = false;
+    for (const CaseLog& log : c.logs) {
+      for (size_t i = 0; i < log.lines.size() && !done; ++i) {
+        if (!Fp8OffRerunFinite(log.lines[i].text)) continue;
+        beliefs.Add(LineEvidence(log, i, "  [the step rerun with FP8 off is finite: the FP8 scaling, not the model]",
+                                 "fp8_scaling_overflow", kMetricWeight, topo.clock, topo.job));
+        beliefs.Discount("loss_divergence", kExplainedAwayFactor,
+                         "a rerun of the step with FP8 off is finite: fp8_scaling_overflow", "fp8_scaling_overflow");
+        done = true;
+      }
+      if (done) break;
+    }
   }
 
   // 3a-fp8-table. An FP8 meta dump pasted as a table whose amax column turns inf / nan after finite

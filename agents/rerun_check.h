@@ -19,3 +19,15 @@ namespace vigil {
 std::optional<int> RankFaultyByRerun(const std::string& line);
 
 }  // namespace vigil
+
+namespace vigil {
+
+// Whether a line reports a rerun of a step with FP8 turned off (in BF16 / FP16 / FP32, "fp8
+// disabled", "without fp8", "--no-fp8", "fp8_enabled=False") whose result was finite (PLC19): the
+// same data and weights compute fine without the FP8 casts, so a NaN of the FP8 run is its scaling's,
+// not the model's. A rerun that is NaN / inf too ("bf16 rerun: loss nan") is no such line; neither is
+// a rerun on another GPU or rank (rerun_check's silent-data-corruption check). Lines over 4000 bytes
+// are not read.
+bool Fp8OffRerunFinite(const std::string& line);
+
+}  // namespace vigil
