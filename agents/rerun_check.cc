@@ -23,9 +23,6 @@ std::optional<int> RankFaultyByRerun(const std::string& line) {
   return std::stoi(m.str(2));
 }
 
-}  // namespace vigil
-
-namespace vigil {
 
 bool Fp8OffRerunFinite(const std::string& line) {
   if (line.size() > 4000) return false;
