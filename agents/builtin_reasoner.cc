@@ -8842,9 +8842,9 @@ class Beliefs {
         (!(c == "gpu_power_throttle" || c == "gpu_thermal_throttle") || metric_gpus.size() >= spread_min);
     h.node_wide = (metric_spread && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
                   throttle_lines_spread || support[0]->hint.node_wide;
-    // An NVSwitch's fatal SXid / the fabric manager's "all GPUs ... degraded" on the node: every GPU's
+    // An NVSwitch / fabric-manager line saying all GPUs lost or degraded NVLink on the node: every GPU's
     // NVLink runs through the switches of an HGX board, so the fault is the node's, not the GPU whose
-    // Xid 74 came first (IsSwitchWideNvlinkFault, PLC19).
+    // Xid 74 came first (IsSwitchWideNvlinkFault, PLC19; a fatal SXid of one link alone stays the GPU's).
     // The line need not be evidence itself (SetSwitchWideNode reads every line of the case).
     if (c == "nvlink_error" && switch_wide_nodes_.count(h.node)) h.node_wide = true;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
