@@ -495,30 +495,62 @@ struct AlertTracker {
     if (has_step) step = detail::Elapsed(ts[i - 2], ts[i - 1]);
   }
 
-  // How long after the series' last point the gap rule says it went quiet: the larger of the
-  // lookback and twice its step (UINT64_MAX without a step).
+  // How long a series goes without a point before it is stale (DET8): 5 of its steps (a scrape
+  // that returns no sample makes Prometheus mark the series stale at once; 5 let a few late or
+  // lost samples pass: 5 s for a 1 s recorder, 75 s at 15 s scrapes), at most the lookback
+  // (Prometheus's 5 minutes for a series that ends without a staleness marker) and at least twice
+  // its step (a coarse cadence such as `vigil serve --eval-interval 600` is no gap). UINT64_MAX
+  // without a step. Before DET8: the larger of the lookback and twice the step (a 1 s series was
+  // stale after 5 minutes only).
+  static constexpr uint64_t kStaleSteps = 5;
   uint64_t Quiet(const RulePlan& plan) const {
     if (!has_step) return UINT64_MAX;
     const uint64_t twice = step > UINT64_MAX / 2 ? UINT64_MAX : 2 * step;
-    return plan.lookback_ms < 0 ? twice : std::max(twice, static_cast<uint64_t>(plan.lookback_ms));
+    const uint64_t steps = step > UINT64_MAX / kStaleSteps ? UINT64_MAX : kStaleSteps * step;
+    const uint64_t cap = plan.lookback_ms < 0 ? steps : std::min(steps, static_cast<uint64_t>(plan.lookback_ms));
+    return std::max(twice, cap);
   }
-  // Resolves a firing alert as of `quiet` after the last point (its series went quiet), into
-  // `gone`. Prometheus resolves an alert whose series went stale (DET3/DET4).
-  void EndQuiet(uint64_t quiet) {
+  // A firing alert whose series is stale at `t` (no point since last_t for longer than Quiet) and
+  // whose keep_firing_for has passed since its condition last held: the series' absence is a
+  // condition that does not hold, as Prometheus treats a series gone stale.
+  bool StaleAt(const RulePlan& plan, int64_t t) const {
+    return state == AlertState::kFiring && has_last && t > last_t && detail::Elapsed(last_t, t) > Quiet(plan) &&
+           detail::ElapsedAtLeast(last_true, t, plan.keep_firing_for_ms);
+  }
+  // Resolves a firing alert that StaleAt says is stale, into `gone`: it ends at the later of the
+  // staleness (last_t + Quiet) and last_true + keep_firing_for (both before the `t` StaleAt was
+  // asked of: no overflow), and says why (explanation `resolved_because` "stale", annotation
+  // `resolved`). Prometheus resolves an alert whose series went stale once keep_firing_for has
+  // passed (it counts keep_firing_for from its first evaluation without the series, so it ends up
+  // to one staleness window later than this when the condition held at the last point).
+  void EndStale(const RulePlan& plan) {
+    const uint64_t quiet = Quiet(plan);
+    const int64_t stale = static_cast<int64_t>(static_cast<uint64_t>(last_t) + quiet);
+    const int64_t kept = static_cast<int64_t>(static_cast<uint64_t>(last_true) + static_cast<uint64_t>(plan.keep_firing_for_ms));
     state = AlertState::kInactive;
     alert.state = AlertState::kResolved;
-    alert.ends_at_ms = static_cast<int64_t>(static_cast<uint64_t>(last_t) + quiet);
+    alert.ends_at_ms = std::max(stale, kept);
+    alert.explanation["resolved_because"] = "stale";
+    alert.explanation["stale_after_ms"] = static_cast<int64_t>(quiet);
+    alert.explanation["last_point_ms"] = last_t;
+    const std::string step_text = FormatDurationMs(static_cast<int64_t>(std::min<uint64_t>(step, INT64_MAX)));
+    const bool by_steps = step <= UINT64_MAX / kStaleSteps && quiet == kStaleSteps * step;
+    const std::string why = by_steps ? std::to_string(kStaleSteps) + " of its " + step_text + " steps"
+                            : quiet == 2 * step         ? "twice its " + step_text + " step"
+                                                        : "the " + FormatDurationMs(plan.lookback_ms) + " lookback";
+    alert.annotations["resolved"] = "stale: no point for more than " + FormatDurationMs(static_cast<int64_t>(quiet)) + " (" +
+                                    why + ") after its last at " + FormatRfc3339Ms(last_t) +
+                                    "; resolved once keep_firing_for " + FormatDurationMs(plan.keep_firing_for_ms) +
+                                    " had passed since the condition last held (" + FormatRfc3339Ms(last_true) + ")";
     gone = std::move(alert);
     alert = Alert{};
     gap_resolved = true;
   }
-  // The end of a batch input at `end_ms`: a firing alert whose series has had no point since the
-  // gap rule's quiet time (it never came back) is resolved then (EngineOptions::end_at_input_end).
+  // The end of a batch input at `end_ms` (or a stream's clock): a firing alert whose series has
+  // been stale since (it never came back) is resolved (EngineOptions::end_at_input_end).
   bool EndAtInputEnd(const RulePlan& plan, int64_t end_ms) {
-    if (state != AlertState::kFiring || !has_last || end_ms <= last_t) return false;
-    const uint64_t quiet = Quiet(plan);
-    if (detail::Elapsed(last_t, end_ms) <= quiet) return false;
-    EndQuiet(quiet);
+    if (!StaleAt(plan, end_ms)) return false;
+    EndStale(plan);
     return true;
   }
 
@@ -526,17 +558,17 @@ struct AlertTracker {
   // `end_at_gap`: a firing alert is resolved at a gap (EngineOptions::end_at_gap).
   template <typename Make>
   Event Update(const RulePlan& plan, int64_t t, bool cond, bool end_at_gap, Make make) {
-    // A gap: no point for longer than the lookback and than twice the series' step before it (an
-    // exporter down, not a coarse cadence such as `vigil serve --eval-interval 600`). A pending
+    // A gap: no point for longer than Quiet (5 of the series' steps, at most the lookback, at least
+    // twice the step: an exporter down, not a coarse cadence such as `vigil serve --eval-interval
+    // 600`; DET8). A pending
     // alert restarts its `for` at the point after it: nothing said the condition held in between,
     // as Prometheus drops a pending alert whose series went stale.
     bool gap = false;
     if (has_last && has_step) {
-      const uint64_t elapsed = detail::Elapsed(last_t, t);
-      const uint64_t twice = step > UINT64_MAX / 2 ? UINT64_MAX : 2 * step;
-      gap = elapsed > twice && (plan.lookback_ms < 0 || elapsed > static_cast<uint64_t>(plan.lookback_ms));
-      // A firing alert ends at the gap, quiet from last_t + Quiet (before t: no overflow).
-      if (gap && end_at_gap && state == AlertState::kFiring) EndQuiet(Quiet(plan));
+      gap = detail::Elapsed(last_t, t) > Quiet(plan);
+      // A firing alert ends at the gap once keep_firing_for has passed too (EndStale); within it
+      // the series came back in time and the alert goes on, as in Prometheus.
+      if (gap && end_at_gap && StaleAt(plan, t)) EndStale(plan);
     }
     if (has_last) {
       step = detail::Elapsed(last_t, t);
@@ -2043,7 +2075,11 @@ struct StreamingEngine::Impl {
     std::vector<int32_t> id_point = {};
     std::vector<uint8_t> id_firing = {};
     // Some instruction can fail at run time (a time window or offset over max_window_points).
-    bool prog_may_fail = false;
+    bool prog_may_fail = false;    // EngineOptions::end_at_input_end in streaming (DET8): the members whose alert fired (indices;
+    // entries no longer firing are dropped by SweepStale), rebuilt from `members` after a
+    // RemoveSeries moved them (firing_dirty).
+    std::vector<uint32_t> firing = {};
+    bool firing_dirty = false;
   };
 
   CompiledRules rules;
@@ -2387,6 +2423,31 @@ struct StreamingEngine::Impl {
     return FailedPreconditionError(std::move(m));
   }
 
+  // EngineOptions::end_at_input_end in streaming: the stream's clock (the tick `t` closing) ends
+  // each firing alert of `r` whose series went stale before it, as batch does at its input's end
+  // (DET8); reported before the tick's own transitions.
+  void SweepStale(Rule& r, int64_t t) {
+    if (r.firing_dirty) {
+      r.firing.clear();
+      for (size_t m = 0; m < r.members.size(); ++m)
+        if (r.members[m].tracker.firing()) r.firing.push_back(static_cast<uint32_t>(m));
+      r.firing_dirty = false;
+    }
+    size_t keep = 0;
+    for (const uint32_t m : r.firing) {
+      if (m >= r.members.size()) continue;
+      AlertTracker& tr = r.members[m].tracker;
+      if (!tr.firing()) continue;
+      if (tr.EndAtInputEnd(*r.plan, t)) {
+        tr.gap_resolved = false;
+        if (cb.on_alert && options.build_alerts) cb.on_alert(tr.gone);
+        continue;
+      }
+      r.firing[keep++] = m;
+    }
+    r.firing.resize(keep);
+  }
+
   Status CloseTick() {
     if (closing) [[unlikely]]
       return FromCallback("Flush");
@@ -2415,9 +2476,11 @@ struct StreamingEngine::Impl {
       for (size_t j = point_rules_at[si]; j < point_rules_at[si + 1]; ++j)
         rule_points[point_rules[j]].push_back(static_cast<uint32_t>(k));
     }
+    const bool sweep_stale = options.end_at_gap && options.end_at_input_end;
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (r.tick) continue;
+      if (sweep_stale && (r.firing_dirty || !r.firing.empty())) SweepStale(r, t);
       if (r.groups_stale) Rebuild(r);  // series were added since the rule's last tick
       active.clear();
       const std::vector<int32_t>& members_here = member_of[ri];
@@ -2477,6 +2540,7 @@ struct StreamingEngine::Impl {
           if (cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.gone);
         }
         if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
+        if (ev == AlertTracker::Event::kFiring && sweep_stale) r.firing.push_back(static_cast<uint32_t>(&mem - r.members.data()));
         if (mem.tracker.firing()) flag_scratch[k] = 1;
         if (options.trace_nodes && cb.on_trace)
           cb.on_trace(ri, mem.series, t, cond, mem.tracker.firing(), std::span<const double>(mem.vals));
@@ -2889,6 +2953,7 @@ Status StreamingEngine::RemoveSeries(std::span<const size_t> given) {
   }
   for (size_t ri = 0; ri < im.rt.size(); ++ri) {
     Impl::Rule& r = im.rt[ri];
+    r.firing_dirty = true;  // members move (SweepStale rebuilds its list)
     for (size_t si : given)  // a series a peer term reads: out of its group (AggregateAt skips it till then)
       if (std::find(r.peer_metrics.begin(), r.peer_metrics.end(), im.series[si].name) != r.peer_metrics.end())
         r.groups_stale = true;

@@ -83,16 +83,18 @@ struct EngineOptions {
   // Fill BatchResult::traces (per rule and series: condition and firing per point). Implied by
   // trace_nodes. Off by default: flags and alerts are what most callers need.
   bool keep_traces = false;
-  // A firing alert ends at a gap in its series (no point for longer than the lookback and twice
-  // its step, the rule `for` restarts by): resolved at its last point + the larger of the two, as
-  // Prometheus resolves an alert whose series went stale, and the point after the gap starts anew.
+  // A firing alert ends at a gap in its series: stale after 5 of its steps without a point (at
+  // most the lookback, at least twice its step; the rule `for` restarts by), resolved at the later
+  // of that staleness and its last true + keep_firing_for (annotation `resolved` says so), as
+  // Prometheus resolves an alert whose series went stale, and the point after the gap starts anew
+  // (DET8; before, the staleness was the larger of the lookback and twice the step).
   // stale_for / absent rules are not ended so (a gap is what they watch). `vigil serve` turns it
   // off: its gaps are Prometheus scraping nothing or reads failing, not disappearances, and it
   // resolves a series gone for 5 min itself (OnlineDetection::ResolveGone).
   bool end_at_gap = true;
-  // Batch only, with end_at_gap: a firing alert whose series never came back is resolved the same
-  // way when the input goes on past that time (its newest point of any series). Off by default,
-  // as streaming has no end of input to match; `vigil detect` and `vigil eval detect` turn it on.
+  // With end_at_gap: a firing alert whose series never came back is resolved the same way when
+  // the input goes on past that time: batch at its newest point of any series, streaming at each
+  // tick it closes (the stream's clock; DET8). Off by default; `vigil detect` turns it on.
   bool end_at_input_end = false;
 };
 

@@ -681,6 +681,10 @@ class Churn {
           Alert f = a;
           f.state = AlertState::kFiring;
           f.ends_at_ms = 0;
+          // The firing transition, before it was resolved: a stale series' resolution (DET8) adds its
+          // reason to the alert only when it resolves.
+          f.annotations.erase("resolved");
+          for (const char* k : {"resolved_because", "stale_after_ms", "last_point_ms"}) f.explanation.erase(k);
           want_fired.push_back(Normalized(f));
         }
         if (a.ends_at_ms != 0 && a.ends_at_ms <= cut) want_resolved.push_back(Normalized(a));

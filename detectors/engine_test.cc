@@ -410,6 +410,96 @@ TEST_CASE("a firing alert is resolved by a gap in its series, when the gap rule 
   CHECK(kept_flags[0] == std::vector<uint8_t>{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1});
 }
 
+TEST_CASE("a firing alert whose 1 s series stops resolves once it is stale (5 of its steps) and keep_firing_for has passed; batch at the input's end, streaming on its clock (DET8)") {
+  // Real H200 run 5 (data/gpu_telemetry/): ThroughputDropGauge fired at 314 s, the job ended at 410 s
+  // and its tokens/s series stopped; the recording goes on to 440 s (NVML rows), but the gap rule's
+  // quiet time was the 5-minute lookback, so the alert stayed firing "to the end of the file".
+  // Now a series is stale after 5 of its own steps without a point (5 s at 1 s, 75 s at 15 s
+  // scrapes), capped at the lookback (5 min) and never under twice its step; a firing alert on it
+  // resolves at the later of that staleness and its last true + keep_firing_for, as Prometheus
+  // resolves an alert whose series went stale once keep_firing_for has passed.
+  P p("Slow", "tps");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kLt, p.Value(), p.Const(100)));
+  plan.for_ms = 15'000;
+  plan.keep_firing_for_ms = 60'000;
+  auto secs = [](int from, int to) {
+    std::vector<int64_t> out;
+    for (int s = from; s <= to; ++s) out.push_back(int64_t{s} * 1000);
+    return out;
+  };
+  auto cat = [](std::vector<int64_t> a, const std::vector<int64_t>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  // Low from 0 to 100 s (firing at 15 s), then nothing: resolved at 100 + 60 (kff) = 160 s.
+  TimeSeries stops = Series("tps", {{"job", "stops"}}, secs(0, 100), std::vector<double>(101, 50));
+  // Low to 100 s, back (low) at 140 s, within keep_firing_for: one alert, firing to the end.
+  TimeSeries resumes = Series("tps", {{"job", "resumes"}}, cat(secs(0, 100), secs(140, 200)), std::vector<double>(162, 50));
+  // Back only at 170 s, past 160: the first alert resolved at 160, a new one waits its `for` (185 s).
+  TimeSeries late = Series("tps", {{"job", "late"}}, cat(secs(0, 100), secs(170, 200)), std::vector<double>(132, 50));
+  // Low to 50 s, normal to 100 s, then stopped: kff counts from 50, staleness from 100: ends at 110.
+  std::vector<double> v(101, 500);
+  std::fill(v.begin(), v.begin() + 51, 50);
+  TimeSeries tail = Series("tps", {{"job", "tail"}}, secs(0, 100), v);
+  // A normal series that goes on to 200 s: the input's (and the stream's) clock.
+  TimeSeries clock = Series("tps", {{"job", "clock"}}, secs(0, 200), std::vector<double>(201, 500));
+  const std::vector<TimeSeries> in = {stops, resumes, late, tail, clock};
+  auto show = [](const Alert& a) {
+    std::string s = a.labels.at("job") + " " + std::to_string(a.starts_at_ms / 1000) + "-" +
+                    std::to_string(a.ends_at_ms / 1000) + (a.state == AlertState::kResolved ? " resolved" : " firing");
+    if (a.explanation.contains("resolved_because")) s += " " + a.explanation.at("resolved_because").get<std::string>();
+    return s;
+  };
+  EngineOptions detect;  // `vigil detect`'s
+  detect.end_at_input_end = true;
+  auto r = EvaluateBatch(CompiledRules{{plan}}, in, detect);
+  REQUIRE(r.ok());
+  std::vector<std::string> got;
+  for (const Alert& a : r->alerts) got.push_back(show(a));
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{"late 15-160 resolved stale", "late 185-0 firing", "resumes 15-0 firing",
+                                        "stops 15-160 resolved stale", "tail 15-110 resolved stale"});
+  // The reason names the last point and the staleness window.
+  for (const Alert& a : r->alerts)
+    if (a.labels.at("job") == "stops") {
+      CHECK(a.explanation.at("stale_after_ms").get<int64_t>() == 5000);
+      CHECK(a.explanation.at("last_point_ms").get<int64_t>() == 100'000);
+      CHECK(a.annotations.at("resolved") == "stale: no point for more than 5s (5 of its 1s steps) after its last at "
+                                            "1970-01-01T00:01:40Z; resolved once keep_firing_for 1m had passed since the "
+                                            "condition last held (1970-01-01T00:01:40Z)");
+    }
+  // Streaming with the same option: the tick past 160 s resolves `stops` (nothing of it comes in).
+  std::vector<std::string> events;
+  StreamingEngine::Callbacks cb;
+  int64_t now = 0;
+  cb.on_point = [&](size_t, int64_t t, uint8_t) { now = t; };
+  cb.on_alert = [&](const Alert& a) {
+    if (a.state == AlertState::kResolved) events.push_back(show(a) + " @" + std::to_string(now / 1000));
+  };
+  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, detect, cb);
+  REQUIRE(eng.ok());
+  std::vector<size_t> idx;
+  for (const auto& s : in) {
+    auto i = (*eng)->AddSeries(s.name, s.labels);
+    REQUIRE(i.ok());
+    idx.push_back(*i);
+  }
+  std::vector<std::tuple<int64_t, size_t, double>> pts;
+  for (size_t k = 0; k < in.size(); ++k)
+    for (size_t j = 0; j < in[k].size(); ++j) pts.emplace_back(in[k].timestamps_ms[j], idx[k], in[k].values[j]);
+  std::sort(pts.begin(), pts.end());
+  for (auto& [t, s, x] : pts) REQUIRE((*eng)->Append(s, t, x).ok());
+  REQUIRE((*eng)->Flush().ok());
+  std::sort(events.begin(), events.end());
+  // Each reported when the tick at its end (160 s / 110 s) closes, before that tick's points (the
+  // last point reported before it: 159 s / 109 s).
+  CHECK(events == std::vector<std::string>{"late 15-160 resolved stale @159", "stops 15-160 resolved stale @159",
+                                           "tail 15-110 resolved stale @109"});
+  // Without the option the stream keeps `stops` firing (no end of input; `vigil serve` resolves it
+  // itself, OnlineDetection::ResolveGone).
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);
+}
+
 TEST_CASE("an explanation term that is +Inf or -Inf says so; NaN stays null (OPS5)") {
   // `m / (m - m) > 1` (a divisor that reads the series and is 0) held with "left": null: JSON has
   // no infinity and nlohmann wrote null, so the alert said a comparison held on no value.

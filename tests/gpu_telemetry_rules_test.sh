@@ -152,6 +152,18 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     '^ +job_end +\[410\.0, 440\.0\) s: 2 alert\(s\) GpuPowerDrop \+9\.0 s GpuUtilDrop \+9\.0 s$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN5.json" "$TMP/alerts5n.jsonl" --grace 10 --warmup 60
   check "run 5: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts5.jsonl"
+  # DET8: the pageable copies' ThroughputDropGauge alert (last held at ~367 s) fired on to the end of
+  # the file (440 s) after tokens_per_s stopped at the job end (410 s); its series is now stale after
+  # 5 of its 1 s steps and the alert resolves once keep_firing_for (1m) has passed: at 427 s.
+  check "run 5: ThroughputDropGauge resolved once its series went stale (the job end), not firing to the end" 0 \
+    '^ThroughputDropGauge resolved 427 stale$' -- "$PY" -c '
+import json, sys
+t0 = json.load(open(sys.argv[1]))["t0"]
+for line in open(sys.argv[2]):
+    a = json.loads(line)
+    if a["rule"] == "ThroughputDropGauge":
+        print(a["rule"], a["state"], round(a["ends_at_ms"] / 1000 - t0), a["explanation"].get("resolved_because", "-"))
+' "$RUN5.json" "$TMP/alerts5.jsonl"
 fi
 
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
