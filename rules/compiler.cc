@@ -845,8 +845,11 @@ class RuleCompiler {
       if (!a.args.empty() && IsPeerName(*a.args.back())) {
         const Ast& arg = *a.args.back();
         // A peer term: the argument names another metric (docs/rules.md, "Peer metrics"). A name
-        // a letter or two off the selected metric is a typo of it, not another metric.
-        if (!rule_.selector.metric.empty())
+        // a letter or two off the selected metric is a typo of it, not another metric; further off
+        // it is another (an exporter's fields share a long prefix: DCGM_FI_DEV_GPU_UTIL beside
+        // DCGM_FI_DEV_FB_USED is 5 edits; ClosestMatch's third of the length took it for a typo
+        // until DET8).
+        if (!rule_.selector.metric.empty() && EditDistance(arg.name, rule_.selector.metric) <= 2)
           if (std::string hint = ClosestMatch(arg.name, std::vector<std::string>{rule_.selector.metric}); !hint.empty())
             Fail(arg, "unknown name `" + arg.name + "`, did you mean `" + hint + "`? (another metric's name as an "
                       "aggregation's argument is a peer term; this one is a near-miss of the selected `" + hint + "`)");

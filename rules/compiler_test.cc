@@ -779,6 +779,14 @@ TEST_CASE("a peer term's errors are located: no labels, inside an expression, no
   // Inside an aggregation, a near-miss of the selected metric is its typo, not a peer metric.
   CHECK(CompileError("rule R {\n  select util\n  when util < 0.5 * median by (gpu) (utl)\n}\n")
             .find("t.rules:3:38: unknown name `utl`, did you mean `util`?") == 0);
+  // DET8: metrics of one exporter share a long prefix; another DCGM field 5 letters off the selected
+  // one is a peer metric, not a typo (ClosestMatch's third of the length called it one).
+  CHECK(CompileRules("rule R {\n  select DCGM_FI_DEV_FB_USED\n  when max by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL) >= 50\n}\n",
+                     "t.rules", RuleLimits{})
+            .ok());
+  // Two letters off it still is one.
+  CHECK(CompileError("rule R {\n  select DCGM_FI_DEV_FB_USED\n  when max by (gpu) (DCGM_FI_DEV_FB_USD) > 1\n}\n")
+            .find("unknown name `DCGM_FI_DEV_FB_USD`, did you mean `DCGM_FI_DEV_FB_USED`?") != std::string::npos);
   // A peer term in a stale_for rule: the stale_for mixing error.
   CHECK(CompileError("rule R { select x when stale_for(5m) and max by (gpu) (done) == 1 }")
             .find("`stale_for` and `absent` can only be combined with each other") != std::string::npos);
