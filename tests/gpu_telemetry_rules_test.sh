@@ -309,6 +309,7 @@ print(len(alerts), " ".join(sorted({a["rule"] for a in alerts})), " ".join(a["la
 # MiB once), a leak (+256 MiB a second for 40 s, then freed once), a crash and a restart (freed to
 # 618, loaded back in three rises), a clean job end (freed, util 0), and the same churning
 # readings on a GPU that is idle (util 0: no training runs, the busy clause).
+# Thinned to 30 s, the recorded runs: tests/lib/rules_at_scrape.py (data/rules/README.md, "30 s scrapes").
 "$PY" - "$TMP/churn" <<'PY'
 import sys
 base = sys.argv[1]
@@ -336,14 +337,20 @@ churn_alerts() {
   "$PY" -c '
 import json, subprocess, sys
 out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
-alerts = [json.loads(l) for l in out.splitlines() if l.strip() and json.loads(l)["rule"] == "GpuAllocatorChurn"]
-print(len(alerts), " ".join("+%d" % ((a["active_at_ms"] - 1796000000000) // 1000) for a in alerts))' "$VIGIL" "$RULES" "$1"
+alerts = [json.loads(l) for l in out.splitlines() if l.strip() and json.loads(l)["rule"] == sys.argv[4]]
+print(len(alerts), " ".join("+%d" % ((a["active_at_ms"] - 1796000000000) // 1000) for a in alerts))' "$VIGIL" "$RULES" "$1" "${2:-GpuAllocatorChurn}"
 }
 check "GpuAllocatorChurn: 1 s readings falling and coming back for 30 s while busy alert once" 0 '^1 \+310$' -- churn_alerts "$TMP/churn_one_s.csv"
 check "GpuAllocatorChurn: the same at 15 s scrapes for 10 minutes alert once" 0 '^1 \+1920$' -- churn_alerts "$TMP/churn_fifteen_s.csv"
 for quiet in ckpt batch leak crash end idle; do
   check "GpuAllocatorChurn: quiet at $quiet" 0 '^0 $' -- churn_alerts "$TMP/churn_$quiet.csv"
 done
+# GpuMemoryGrowth read the churn as a leak ("9000 MiB, up from 4500 within 5 minutes") until DET8:
+# a leak only rises, so growth counts only without a fall in the window (+1 minute); the leak
+# twin (+10 GiB in 40 s) still fires it at its 9th second (> 2 GiB above the 5-minute minimum).
+check "GpuMemoryGrowth: quiet in the churn at 1 s" 0 '^0 $' -- churn_alerts "$TMP/churn_one_s.csv" GpuMemoryGrowth
+check "GpuMemoryGrowth: quiet in the churn at 15 s scrapes" 0 '^0 $' -- churn_alerts "$TMP/churn_fifteen_s.csv" GpuMemoryGrowth
+check "GpuMemoryGrowth: the leak twin fires once" 0 '^1 \+409$' -- churn_alerts "$TMP/churn_leak.csv" GpuMemoryGrowth
 
 # GpuUnderfed's twins (generated, 1 s and 15 s): a GPU at 97-99% with a checkpoint (3 readings at 0%)
 # every 60 s for 30 min does not fire; the same with its utilisation at 72-76% for 2 minutes from
