@@ -304,6 +304,7 @@ JobLogReading SlurmJobLogSource::Read(const JobLogRequest& request) const {
     if (said.find("Invalid job id") != std::string::npos) {
       r.notes.push_back("job log: " + job + " not read: the job is unknown to Slurm (" + first_line +
                         "; a job that ended more than MinJobAge ago is no longer listed)");
+      r.job_unknown = true;
     } else if (ran->exit_code < 0 || said.find("contact") != std::string::npos ||
                said.find("timed out") != std::string::npos || said.find("onnection") != std::string::npos) {
       r.notes.push_back("job log: " + job + " not read: Slurm unreachable (" + scontrol_ + " show job: " +

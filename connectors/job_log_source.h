@@ -70,6 +70,7 @@ struct JobLogRequest {
 struct JobLogReading {
   std::vector<JobLogFile> files;
   std::vector<std::string> notes;  // "job log: ..." lines: what was not read, and why
+  bool job_unknown = false;        // Slurm no longer (or never) lists the job (connectors/slurm_finished_job.h)
 };
 
 class JobLogSource {

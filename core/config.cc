@@ -74,6 +74,8 @@ constexpr ConfigOption kOptions[] = {
      "where a job's log files are, for alert triage on a cluster without Slurm: an absolute path template with {job} (the alert's slurm_job_id / job_id / jobid label) and optionally {node}, globs allowed, e.g. /var/log/jobs/{job}/*.log; set, Slurm is not asked", ""},
     {"job_log_slurm", "--job-log-slurm", "VIGIL_JOB_LOG_SLURM", "true", ConfigType::kBool,
      "alert triage reads the alerted job's StdOut / StdErr files that `scontrol show job` names (when job_log_path is empty); false = no job log", ""},
+    {"job_log_slurm_output", "--job-log-slurm-output", "VIGIL_JOB_LOG_SLURM_OUTPUT", "slurm-%j.out", ConfigType::kString,
+     "a finished job's output file when `scontrol` no longer lists it (MinJobAge) and sacct names no StdOut (Slurm before 23.02, or a job completion log): a Slurm filename pattern (%j %x %u %A %a ...), relative to the job's WorkDir from sacct, or absolute (then used with the job id alone when sacct knows nothing); sbatch's default slurm-%j.out", ""},
     {"job_log_max_lines", "--job-log-max-lines", "VIGIL_JOB_LOG_MAX_LINES", "2000", ConfigType::kInt,
      "last lines of each job log file alert triage reads (1..100000)", ""},
     {"job_log_max_bytes", "--job-log-max-bytes", "VIGIL_JOB_LOG_MAX_BYTES", "1048576", ConfigType::kInt,

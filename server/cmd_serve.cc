@@ -386,15 +386,19 @@ TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, Ll
   };
 }
 
-// The workers' storm triage (server/storm_triage.h), with the same sources as MakeAlertTriage.
+// The workers' storm triage (server/storm_triage.h), with the same sources as MakeAlertTriage (the
+// jobs' own logs included).
 StormTriageFunction MakeStormTriage(const Config& config, const KnowledgeBase* kb, LlmClient* llm,
                                     const MetricSource* metrics, bool no_probes) {
   const std::string probe_spec = config.GetString("probe_executor");
   const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
   const double budget_s = VerificationBudgetFromConfig(config).value_or(0);  // checked at start-up
+  auto made = MakeJobLogSource(config);
+  std::shared_ptr<const JobLogSource> job_logs(made.ok() ? std::move(*made) : nullptr);
   return [=](const StoredIncident& incident) -> Result<Json> {
     ASSIGN_OR_RETURN(TriageSources sources,
                      MakeTriageSources(probe_spec, allow_intrusive, budget_s, kb, llm, metrics, no_probes));
+    sources.options.job_logs = job_logs.get();  // each distinct job of the storm read once (LOGC2)
     ASSIGN_OR_RETURN(Json report, TriageStorm(incident, sources.options));
     if (no_probes && report.contains("unverified") && report["unverified"].is_array()) {
       report["unverified"].push_back("probes: not run (vigil serve --no-probes)");

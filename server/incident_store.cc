@@ -581,20 +581,40 @@ std::string StormRule(const std::vector<const Alert*>& alerts) {
 std::vector<std::string> StormGroups(const std::vector<Alert>& alerts) {
   // A node's topology from any of its alerts (node_exporter's NodeDown rarely carries the rack
   // label dcgm-exporter's GPU alerts carry).
+  // Likewise a node's job (LOGC2): the job id its alerts name (component_text.h JobIdOfLabels), when
+  // they name one only (a node shared by two jobs' alerts is no one job's).
   std::map<std::string, std::string> node_topology;
+  std::map<std::string, std::set<std::string>> node_jobs;
   std::vector<std::string> nodes(alerts.size());
   for (size_t i = 0; i < alerts.size(); ++i) {
     nodes[i] = AlertNode(alerts[i]).second;
     const std::string t = TopologyOf(alerts[i]);
     if (!nodes[i].empty() && !t.empty()) node_topology.emplace(nodes[i], t);
+    if (std::string job = JobIdOfLabels(alerts[i].labels); !nodes[i].empty() && !job.empty()) {
+      node_jobs[nodes[i]].insert(std::move(job));
+    }
   }
+  // Many jobs alerting at once point at what they share, not at each job: above kMaxStormJobGroups
+  // jobs the alerts on nodes stay one group ("nodes"; its triage reads the first jobs' logs).
+  constexpr size_t kMaxStormJobGroups = 8;
+  std::vector<std::string> jobs(alerts.size());
+  std::set<std::string> distinct;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    if (nodes[i].empty() || !TopologyOf(alerts[i]).empty() || node_topology.count(nodes[i])) continue;
+    jobs[i] = JobIdOfLabels(alerts[i].labels);
+    if (auto js = node_jobs.find(nodes[i]); jobs[i].empty() && js != node_jobs.end() && js->second.size() == 1) {
+      jobs[i] = *js->second.begin();
+    }
+    if (!jobs[i].empty()) distinct.insert(jobs[i]);
+  }
+  if (distinct.size() > kMaxStormJobGroups) jobs.assign(alerts.size(), std::string());
   std::vector<std::string> out;
   out.reserve(alerts.size());
   for (size_t i = 0; i < alerts.size(); ++i) {
     std::string t = TopologyOf(alerts[i]);
     if (t.empty() && !nodes[i].empty()) {
       auto it = node_topology.find(nodes[i]);
-      t = it != node_topology.end() ? it->second : "nodes";
+      t = it != node_topology.end() ? it->second : !jobs[i].empty() ? "job=" + jobs[i] : "nodes";
     }
     if (t.empty()) {
       auto job = alerts[i].labels.find("job");

@@ -30,7 +30,9 @@
 // rack losing power, a leaf switch failing: one Alertmanager group of hundreds of alerts) does not
 // make one incident per alert. Its new alerts are split by what they share (StormGroups: a
 // topology label - rack, pdu, switch, leaf_switch, leaf, tor - on the alert or on another alert
-// of the request on the same node; else "nodes" for every alert on a node; else the alert's job),
+// of the request on the same node; else, for an alert on a node, the Slurm job its labels (or the
+// other alerts of its node, when they name one job only) name, "job=<id>" (LOGC2: each job's storm
+// is triaged with its own job's log); else "nodes"; else the alert's `job` label),
 // and each group of 2 or more alerts becomes ONE incident (storm_key = the group, e.g.
 // "rack=r7"), triaged once over all its alerts; its alert is the group's earliest (the lead), and
 // every alert is kept in `incident_alerts` (members), each with its own fingerprint, startsAt and
@@ -183,8 +185,11 @@ struct IntakeOptions {
 
 // The storm group of each alert of a request (see the file comment), in order: "<label>=<value>" of
 // the first topology label (rack, pdu, switch, leaf_switch, leaf, tor) the alert carries, or that
-// another alert of the request on the same node carries; "nodes" for another alert on a node
-// (agents/alert_triage.h AlertNode); "job=<job>" for an alert on no node; "other" without a job.
+// another alert of the request on the same node carries; "job=<id>" for another alert on a node
+// (agents/alert_triage.h AlertNode) whose labels name a job id (component_text.h JobIdOfLabels), or
+// whose node's alerts name exactly one (not when the request's alerts on nodes name more than 8
+// jobs: many jobs at once point at what they share); "nodes" for the other alerts on a node; "job=<job>" for an
+// alert on no node; "other" without a job.
 std::vector<std::string> StormGroups(const std::vector<Alert>& alerts);
 
 // Why a diagnosed storm incident is to be diagnosed again, or "" when not (see the file comment,

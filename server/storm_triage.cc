@@ -11,6 +11,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/expression_evidence.h"
+#include "agents/job_logs.h"
 #include "agents/node_names.h"
 #include "agents/pod_node.h"
 #include "connectors/alertmanager.h"
@@ -410,12 +411,14 @@ std::string StormSentence(const Json& facts) {
 }
 
 Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const TriageOptions& options,
-                                     size_t max_member_lines) {
+                                     size_t max_member_lines, const StormJobLogLimits& job_log_limits) {
   if (incident.storm_key.empty()) {
     return InvalidArgumentError("incident " + std::to_string(incident.id) + " is not a storm incident");
   }
   const Alert& lead = incident.alert;
-  ASSIGN_OR_RETURN(DiagnosisCase c, BuildTriageCase(lead, options));
+  TriageOptions lead_options = options;
+  lead_options.job_logs = nullptr;  // every member's job read below, each once (the lead's among them)
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildTriageCase(lead, lead_options));
   std::string id = "storm/";
   id += incident.storm_key;
   id += "/";
@@ -458,6 +461,13 @@ Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const Triag
     for (const std::string& n : nodes) listed.push_back(n);
     c.topology["nodes"] = std::move(listed);
   }
+  if (options.job_logs != nullptr) {
+    StormJobLogWindow window;
+    window.lookback_ms = options.lookback_ms;
+    window.after_ms = options.after_ms;
+    window.now_ms = options.now_ms;
+    AddStormJobLogs(alerts, *options.job_logs, window, job_log_limits, c);
+  }
   if (cut > 0) {
     std::string note = "storm: ";
     note += std::to_string(cut);
@@ -469,8 +479,9 @@ Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const Triag
   return c;
 }
 
-Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& options, size_t max_member_lines) {
-  ASSIGN_OR_RETURN(DiagnosisCase c, BuildStormCase(incident, options, max_member_lines));
+Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& options, size_t max_member_lines,
+                         const StormJobLogLimits& job_log_limits) {
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildStormCase(incident, options, max_member_lines, job_log_limits));
   std::vector<Evidence> context;
   Json expressions = Json::array();
   {

@@ -10,7 +10,10 @@
 // reads each member's fact (an Xid, a node down) on its own node and GPU, counts them as alerts
 // (not first-hand evidence: an answer that rests on them is "suspected"), and its multi-node rule
 // ("the same fault on several nodes points at what they share") sees them all. At most
-// `max_member_lines` member lines (the earliest first; the cut said in the notes).
+// `max_member_lines` member lines (the earliest first; the cut said in the notes). With
+// `options.job_logs`, the jobs' own logs (LOGC2): each distinct job the members name read once
+// (agents/job_logs.h AddStormJobLogs, capped by `job_log_limits`), as logs `job/<id>/...`; the lead
+// alert's triage does not read its job on its own.
 //
 // The answer (TriageStorm): DiagnosisAgent over that case, then the storm's facts (StormFacts)
 // put in front: `storm` in the report JSON, the summary starting "storm of N alerts on K nodes
@@ -28,6 +31,7 @@
 
 #include "agents/alert_triage.h"
 #include "agents/case.h"
+#include "agents/job_logs.h"
 #include "core/json.h"
 #include "core/status.h"
 #include "server/incident_store.h"
@@ -47,10 +51,10 @@ std::string StormSentence(const Json& facts);
 
 // See the file comment. InvalidArgument for an incident without storm_key.
 Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const TriageOptions& options,
-                                     size_t max_member_lines = 5000);
+                                     size_t max_member_lines = 5000, const StormJobLogLimits& job_log_limits = {});
 
 // See the file comment: the DiagnosisReport JSON with `storm`.
 Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& options,
-                         size_t max_member_lines = 5000);
+                         size_t max_member_lines = 5000, const StormJobLogLimits& job_log_limits = {});
 
 }  // namespace vigil

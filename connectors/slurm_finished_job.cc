@@ -1,0 +1,193 @@
+#include "connectors/slurm_finished_job.h"
+
+#include <utility>
+
+#include "core/utf8.h"
+
+namespace vigil {
+namespace {
+
+const std::vector<std::string> kBaseFields = {"JobID", "JobIDRaw", "JobName", "User", "WorkDir", "NodeList", "State", "End"};
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : std::string(sep)) + x;
+  return s;
+}
+
+std::vector<std::string> Split(std::string_view line, char sep) {
+  std::vector<std::string> out;
+  while (true) {
+    const size_t at = line.find(sep);
+    out.emplace_back(line.substr(0, at));
+    if (at == std::string_view::npos) break;
+    line.remove_prefix(at + 1);
+  }
+  return out;
+}
+
+std::string FirstLine(const std::string& s) { return Utf8Prefix(s.substr(0, s.find('\n')), 300); }
+
+}  // namespace
+
+std::map<std::string, std::string> ParseSacctJob(std::string_view text, const std::vector<std::string>& format,
+                                                 std::string_view id) {
+  static const std::map<std::string, std::string> kScontrolName = {
+      {"JobID", "JobId"},   {"JobIDRaw", "JobIdRaw"}, {"JobName", "JobName"}, {"User", "UserId"},
+      {"WorkDir", "WorkDir"}, {"NodeList", "NodeList"}, {"State", "JobState"}, {"End", "EndTime"},
+      {"StdOut", "StdOut"}, {"StdErr", "StdErr"}};
+  std::map<std::string, std::string> found;
+  for (std::string_view line : Split(text, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    std::vector<std::string> cells = Split(line, '|');
+    if (cells.size() < format.size()) continue;
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < format.size(); ++i) {
+      auto it = kScontrolName.find(format[i]);
+      row[it == kScontrolName.end() ? format[i] : it->second] = cells[i];
+    }
+    if (row["JobId"] != id && row["JobIdRaw"] != id) continue;
+    found = std::move(row);  // the last row of the job: a requeued job's latest run
+  }
+  if (found.empty()) return found;
+  if (found["JobId"] != id) found["JobId"] = std::string(id);
+  const std::string& nodes = found["NodeList"];
+  if (!nodes.empty() && nodes.find_first_of("[,") == std::string::npos && nodes != "None assigned") {
+    found["BatchHost"] = nodes;
+  }
+  for (auto it = found.begin(); it != found.end();) it = it->second.empty() ? found.erase(it) : std::next(it);
+  return found;
+}
+
+FinishedSlurmJobLogSource::FinishedSlurmJobLogSource(std::unique_ptr<JobLogSource> slurm, ProgramRunner run,
+                                                     JobLogLimits limits, std::string output_pattern, std::string sacct,
+                                                     double timeout_s)
+    : slurm_(std::move(slurm)),
+      run_(std::move(run)),
+      limits_(limits),
+      pattern_(std::move(output_pattern)),
+      sacct_(std::move(sacct)),
+      timeout_s_(timeout_s) {}
+
+std::string FinishedSlurmJobLogSource::Describe() const { return slurm_->Describe(); }
+
+std::map<std::string, std::string> FinishedSlurmJobLogSource::AskSacct(const std::string& id, JobLogReading& r) const {
+  const std::string job = "job log: slurm job " + id;
+  std::vector<std::string> format = kBaseFields;
+  format.push_back("StdOut");
+  format.push_back("StdErr");
+  bool completion = false;
+  std::vector<std::string> said;  // what each try answered, for the note
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::vector<std::string> argv = {sacct_};
+    if (completion) argv.push_back("-c");
+    argv.insert(argv.end(), {"-j", id, "-X", "-n", "-P"});
+    argv.push_back("--format=" + Join(format, ","));
+    const std::string asked = Join(argv, " ");
+    Result<CommandOutput> ran = run_(argv, timeout_s_);
+    if (!ran.ok()) {
+      r.notes.push_back(job + ": " + sacct_ + " could not be run (" + ran.status().message() +
+                        (ran.status().code() == StatusCode::kNotFound ? "; sacct is not installed where vigil runs" : "") +
+                        ")");
+      return {};
+    }
+    const std::string text = ran->err.empty() ? ran->out : ran->err;
+    if (ran->exit_code == 0) {
+      std::map<std::string, std::string> fields = ParseSacctJob(ran->out, format, id);
+      const std::string where = completion ? "the job completion log (sacct -c)" : "the accounting database (sacct)";
+      if (fields.empty()) {
+        r.notes.push_back(job + ": " + where + " does not know it either (`" + asked + "` answered " +
+                          (ran->out.empty() ? std::string("nothing") : "no row of it: " + FirstLine(ran->out)) + ")");
+        return {};
+      }
+      std::string note = job + ": read from " + where + ": " + fields["JobName"] + ", " +
+                         (fields.count("JobState") ? fields["JobState"] : "state unknown");
+      if (fields.count("EndTime")) note += ", ended " + fields["EndTime"];
+      if (fields.count("WorkDir")) note += ", WorkDir " + fields["WorkDir"];
+      if (fields.count("NodeList")) note += ", nodes " + fields["NodeList"];
+      for (const std::string& s : said) note += "; " + s;
+      r.notes.push_back(std::move(note));
+      return fields;
+    }
+    if (text.find("Invalid field requested") != std::string::npos && format.size() > kBaseFields.size()) {
+      format = kBaseFields;  // Slurm before 23.02: no StdOut / StdErr in accounting
+      said.push_back("this sacct has no StdOut / StdErr fields (Slurm before 23.02)");
+      continue;
+    }
+    if (text.find("accounting storage is disabled") != std::string::npos && !completion) {
+      completion = true;
+      said.push_back("accounting storage is disabled (no slurmdbd)");
+      continue;
+    }
+    std::string why = FirstLine(text);
+    if (why.empty()) why = ran->end;
+    if (text.find("job completion is disabled") != std::string::npos) {
+      why += ": neither accounting (slurmdbd) nor a job completion log (JobCompType=jobcomp/filetxt) is configured";
+    }
+    r.notes.push_back(job + ": `" + asked + "` failed (" + ran->end + ": " + why + ")");
+    return {};
+  }
+  return {};
+}
+
+JobLogReading FinishedSlurmJobLogSource::Read(const JobLogRequest& request) const {
+  JobLogReading r = slurm_->Read(request);
+  if (!r.job_unknown) return r;
+  const std::string& id = request.job_id;
+  const std::string job = "job log: slurm job " + id;
+  std::map<std::string, std::string> fields = AskSacct(id, r);
+  std::vector<std::pair<std::string, std::string>> streams;  // stream, path as given
+  std::string how;
+  if (!fields.empty()) {
+    const std::string out = fields.count("StdOut") ? fields["StdOut"] : "", err = fields.count("StdErr") ? fields["StdErr"] : "";
+    if (!out.empty() && out == err) {
+      streams.emplace_back("stdout+stderr", out);
+    } else {
+      if (!out.empty()) streams.emplace_back("stdout", out);
+      if (!err.empty()) streams.emplace_back("stderr", err);
+    }
+    if (streams.empty()) {
+      streams.emplace_back("", pattern_);
+      how = "sacct names no StdOut: the output pattern job_log_slurm_output `" + pattern_ + "` expanded from sacct's fields";
+    }
+  } else {
+    fields["JobId"] = id;
+    if (const size_t us = id.find('_'); us != std::string::npos) {
+      fields["ArrayJobId"] = id.substr(0, us);
+      fields["ArrayTaskId"] = id.substr(us + 1);
+    }
+    streams.emplace_back("", pattern_);
+    how = "no job fields from sacct: the output pattern job_log_slurm_output `" + pattern_ + "` with the job id alone";
+  }
+  for (auto& [stream, given] : streams) {
+    std::vector<std::string> unknown;
+    std::string path = ExpandSlurmFilename(given, fields, &unknown);
+    if (!path.empty() && path[0] != '/') {
+      if (!fields.count("WorkDir")) {
+        r.notes.push_back(job + ": not read: " + how + " gives the relative path " + path +
+                          ", and the job's WorkDir is unknown (set job_log_slurm_output to an absolute pattern, e.g. "
+                          "/shared/logs/%x-%j.out)");
+        continue;
+      }
+      path = fields["WorkDir"] + "/" + path;
+    }
+    if (!unknown.empty()) {
+      r.notes.push_back(job + ": not read: " + how + " leaves " + Join(unknown, " ") + " unexpanded in " + path);
+      continue;
+    }
+    Result<JobLogFile> f = ReadLogTail(path, limits_);
+    if (!f.ok()) {
+      r.notes.push_back(job + ": " + (how.empty() ? "sacct's " + std::string(stream == "stderr" ? "StdErr " : "StdOut ") : how + ": ") +
+                        f.status().message() + ": not read");
+      continue;
+    }
+    r.notes.push_back(job + ": " + path + " read after scontrol forgot the job (" +
+                      (how.empty() ? "sacct's " + std::string(stream == "stderr" ? "StdErr" : "StdOut") : how) + ")");
+    f->stream = stream;
+    r.files.push_back(std::move(*f));
+  }
+  return r;
+}
+
+}  // namespace vigil
