@@ -3,6 +3,8 @@
 # ports (partition `probes`), stopped at exit. Sets SLURM_CONF (exported: scontrol, srun, sbatch and
 # vigil's own scontrol read it), `tmp` (the cluster's folder, removed at exit) and `node` (the
 # node's short host name). Skips (exit 77) without the binaries or root (slurmd needs root).
+# SLURM_CONF_EXTRA (optional, set before sourcing): more slurm.conf lines (`MinJobAge=5`,
+# `JobCompType=jobcomp/filetxt`; `$tmp` in them is this cluster's folder, expanded here).
 for b in slurmctld slurmd srun scontrol squeue munged munge; do
   command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs slurm-wlm and munge)"; exit 77; }
 done
@@ -58,6 +60,7 @@ AccountingStorageType=accounting_storage/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
+$(eval "echo \"${SLURM_CONF_EXTRA:-}\"")
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=probes Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
