@@ -88,15 +88,18 @@ done
 "$PY" "$V" evals/diagnosis/realistic28 >/dev/null || { echo "FAIL: realistic28/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
-expect_reject() {  # name, python expression mutating `d`, expected text in the output
-  local name=$1 mutate=$2 want=$3
-  mkdir -p "$tmp/bad_$name/dev"
-  "$PY" - "$tmp/bad_$name/dev" "$mutate" <<'EOF'
+mutated_case() {  # folder, python expression mutating `d`: writes dev/case-001.json so mutated into the folder
+  mkdir -p "$1"
+  "$PY" - "$1" "$2" <<'EOF'
 import json, sys
 d = json.load(open("evals/diagnosis/dev/case-001.json"))
 exec(sys.argv[2])
 json.dump(d, open(sys.argv[1] + "/case-001.json", "w"))
 EOF
+}
+expect_reject() {  # name, python expression mutating `d`, expected text in the output
+  local name=$1 mutate=$2 want=$3
+  mutated_case "$tmp/bad_$name/dev" "$mutate"
   set +e
   out=$("$PY" "$V" --min-dev 1 "$tmp/bad_$name/dev" 2>&1)
   rc=$?
@@ -115,10 +118,23 @@ expect_reject missing 'del d["expected"]' "expected: missing"
 expect_reject component 'd["expected"]["component"] = "somewhere over there"' "expected.component:"
 expect_reject disk_part 'd["expected"]["component"] = "node-2/nvme1n1"' "expected.component: 'node-2/nvme1n1' names a local disk; a disk's fault is named by its node ('node-2')"
 expect_reject unreachable 'd["expected"]["component"] = "node-99/gpu1"' "node 'node-99' is not in topology.nodes"
+expect_reject unreachable_tray 'd["expected"]["component"] = "nvsw-r03-t2"' "node 'nvsw-r03-t2' is not in topology.nodes (nor topology.switch_trays)"
+expect_reject tray_gpu 'd["topology"]["switch_trays"] = ["nvsw-r03-t2"]; d["expected"]["component"] = "nvsw-r03-t2/gpu1"' "a switch tray has no GPU or NIC of the job"
+expect_reject domain 'd["expected"]["component"] = "nvlink-domain:rack9"' "rack 'rack9' is the name prefix of fewer than two compute trays"
 expect_reject coverage 'pass' "categories without a case:"
 expect_reject timezone 'd.setdefault("topology", {})["timezone"] = "Europe/Berlin"' "topology.timezone: 'Europe/Berlin' is not a UTC offset"
 expect_reject timezone_range 'd.setdefault("topology", {})["timezone"] = "+15:00"' "topology.timezone: '+15:00' is not a UTC offset"
 expect_reject too_many_lines 'd["logs"][0]["lines"] *= 20' "lines in all; cases carry 20-400"
+
+# NVS2: a switch tray listed in topology.switch_trays and named in the logs, and a rack whose compute trays
+# are in topology.nodes, are places (no expected.component error; the single case fails coverage only).
+expect_place() {  # name, python expression mutating `d`
+  mutated_case "$tmp/place_$1/dev" "$2"
+  set +e; out=$("$PY" "$V" --min-dev 1 "$tmp/place_$1/dev" 2>&1); set -e
+  if grep -q "expected.component\|topology.switch_trays" <<<"$out"; then echo "FAIL: place $1:"; echo "$out"; exit 1; fi
+}
+expect_place tray 'd["topology"]["switch_trays"] = ["nvsw-r03-t2"]; d["logs"][0]["lines"].append("nvsw-r03-t2 nvos: NVSwitch ASIC 1 fatal error"); d["expected"]["component"] = "nvsw-r03-t2"'
+expect_place domain 'd["topology"]["nodes"] = ["nvl72-r03-ct01", "nvl72-r03-ct02"]; d["logs"][0]["lines"].append("nvl72-r03-ct01 nvl72-r03-ct02"); d["expected"]["component"] = "nvlink-domain:nvl72-r03"'
 
 # Invalid JSON is reported with the file, not a traceback.
 mkdir -p "$tmp/garbage/dev" && echo '{"id": "case-001",' >"$tmp/garbage/dev/case-001.json"

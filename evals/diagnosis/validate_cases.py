@@ -43,6 +43,11 @@ NODE_TARGET = re.compile(r"^%s$" % NODE)
 COMPONENT = re.compile(r"^(job|%s(/(gpu\d+|mlx5_\d+|ib\d+))?)$" % NODE)
 # A local disk named as a part ("node-1/nvme1n1", "node-1/sda"): said apart, with the place to use.
 DISK_PART = re.compile(r"^(%s)/(nvme\d+(n\d+)?(p\d+)?|sd[a-z]+\d*|vd[a-z]+\d*|md\d+)$" % NODE)
+# The NVLink switch side outside the job's nodes when no switch tray is named (NVS2): the rack's NVLink
+# domain, "nvlink-domain:RACK", RACK the rack as the compute trays' hostnames spell it ("nvl72-r03" of
+# "nvl72-r03-ct07"). A switch tray named by its hostname is a node-kind place listed in
+# topology.switch_trays (not in topology.nodes: ranks are laid out over those).
+DOMAIN = re.compile(r"^nvlink-domain:(%s)$" % NODE)
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -212,15 +217,30 @@ def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
         if isinstance(comp, str) and DISK_PART.match(comp):
             err("expected.component", "%r names a local disk; a disk's fault is named by its node (%r)"
                 % (comp, DISK_PART.match(comp).group(1)))
+        elif isinstance(comp, str) and DOMAIN.match(comp):
+            rack = DOMAIN.match(comp).group(1)
+            topo = data.get("topology")
+            nodes = topo.get("nodes") if isinstance(topo, dict) else None
+            trays = [n for n in nodes or [] if isinstance(n, str) and re.match(re.escape(rack) + r"[-_]", n)]
+            if len(trays) < 2:
+                err("expected.component", "%r: rack %r is the name prefix of fewer than two compute trays in "
+                    "topology.nodes" % (comp, rack))
         elif not isinstance(comp, str) or not COMPONENT.match(comp):
-            err("expected.component", "%r is not job, a node, node/gpuN or node/nic" % (comp,))
+            err("expected.component", "%r is not job, a node, node/gpuN, node/nic or nvlink-domain:RACK" % (comp,))
         elif comp != "job":
-            # The answer must be reachable from the evidence: its node is part of the job and is
-            # named somewhere outside `expected`.
+            # The answer must be reachable from the evidence: its node is part of the job (or a switch
+            # tray of its NVLink domain, topology.switch_trays) and is named somewhere outside `expected`.
             node = comp.split("/")[0]
             topo = data.get("topology")
-            if isinstance(topo, dict) and isinstance(topo.get("nodes"), list) and node not in topo["nodes"]:
-                err("expected.component", "node %r is not in topology.nodes" % node)
+            trays = topo.get("switch_trays", []) if isinstance(topo, dict) else []
+            if not isinstance(trays, list) or not all(isinstance(t, str) and NODE_TARGET.match(t) for t in trays):
+                err("topology.switch_trays", "expected a list of hostnames")
+                trays = []
+            if node in trays and "/" in comp:
+                err("expected.component", "%r: a switch tray has no GPU or NIC of the job; name the tray %r" % (comp, node))
+            if (isinstance(topo, dict) and isinstance(topo.get("nodes"), list) and node not in topo["nodes"]
+                    and node not in trays):
+                err("expected.component", "node %r is not in topology.nodes (nor topology.switch_trays)" % node)
             rest = {k: v for k, v in data.items() if k not in ("expected", "topology")}
             if node not in json.dumps(rest):
                 err("expected.component", "node %r is never named in alert, logs, metrics or probes" % node)
