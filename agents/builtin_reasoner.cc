@@ -8633,6 +8633,11 @@ class Beliefs {
   void SetConfigNode(const std::string& c, const std::string& node) { config_node_[c] = node; }
   // A node whose NVSwitch / fabric manager said all its GPUs lost NVLink (IsSwitchWideNvlinkFault).
   void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
+  // The NVLink switch side outside the nodes that an nvlink_error is placed on (NVS2): a switch tray's
+  // hostname, or "nvlink-domain:RACK" (nvswitch_fault.h). Only the answer's component reads it; the
+  // probes still go to the compute nodes Component names.
+  void SetSwitchSidePlace(const std::string& place) { switch_side_place_ = place; }
+  const std::string& SwitchSidePlace() const { return switch_side_place_; }
   // The alert's own line states its fault on several GPUs or nodes ("Xid 13 on 16 GPUs of n1, n2"):
   // the alert line's evidence is spread, as processes' lines on two GPUs are (AO3).
   void SetAlertSpread() { alert_spread_ = true; }
@@ -9102,8 +9107,70 @@ class Beliefs {
   std::set<std::string> job_wide_;  // categories whose evidence singles out no participant (SetJobWide)
   std::map<std::string, std::string> config_node_;  // category -> the node SetConfigNode named
   std::set<std::string> switch_wide_nodes_;  // SetSwitchWideNode
+  std::string switch_side_place_;            // SetSwitchSidePlace
   bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
 };
+
+// The component of answer `c`: FormatComponent's, except an nvlink_error the switch side outside the
+// nodes explains (Beliefs::SwitchSidePlace, NVS2): the switch tray, or the rack's NVLink domain.
+std::string AnswerComponent(const std::string& c, const std::string& layer, const Beliefs& b, const std::string& job) {
+  if (c == "nvlink_error" && !b.SwitchSidePlace().empty()) return b.SwitchSidePlace();
+  return FormatComponent(c, layer, b.Component(c, job));
+}
+
+// NVS2: on a multi-node NVLink domain (GB200 / GB300 NVL72: ShowsMultiNodeNvlinkDomain over the
+// topology's gpu_model, the series' modelName, the alert's labels and the lines), the NVLink switch
+// side outside the compute trays: a switch tray its own line names as failing (SwitchTrayFaultHost),
+// else - no tray named - the rack that two or more compute trays with an NVLink fault of their own GPUs
+// (IsGpuNvlinkFaultLine, placed by PlaceLine) share by name (SharedRackOfHosts). One tray's Xid 74 stays
+// that GPU's (PLC19's lesson: one access link is the GPU on it). Not read: the lines' times (every such
+// line of the case counts as one incident) nor a clusterUUID shared by trays whose names show no rack.
+void PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs) {
+  bool domain = false;
+  if (c.topology.is_object()) {
+    auto it = c.topology.find("gpu_model");
+    domain = it != c.topology.end() && it->is_string() && ShowsMultiNodeNvlinkDomain(it->get<std::string>());
+  }
+  for (size_t i = 0; !domain && i < c.metrics.size() && i < 64; ++i) {
+    auto m = c.metrics[i].labels.find("modelName");
+    domain = m != c.metrics[i].labels.end() && ShowsMultiNodeNvlinkDomain(m->second);
+  }
+  if (!domain && c.alert) {
+    for (const auto& [k, v] : c.alert->labels) domain = domain || ShowsMultiNodeNvlinkDomain(v);
+  }
+  for (const CaseLog& log : c.logs) {
+    for (size_t ki = 0; !domain && ki < log.lines.size(); ++ki) domain = ShowsMultiNodeNvlinkDomain(log.lines[ki].text);
+  }
+  if (!domain) return;
+  // The job's nodes as the case's topology lists them: Topology::nodes also holds every log source's
+  // host, a switch tray's among them.
+  std::set<std::string> compute;
+  if (c.topology.is_object()) {
+    auto it = c.topology.find("nodes");
+    if (it != c.topology.end() && it->is_array()) {
+      for (const Json& n : *it) {
+        if (n.is_string()) compute.insert(n.get<std::string>());
+      }
+    }
+  }
+  std::string tray;
+  std::set<std::string> faulty;
+  for (const CaseLog& log : c.logs) {
+    for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+      const std::string& text = log.lines[ki].text;
+      if (tray.empty()) tray = SwitchTrayFaultHost(text, log.source, compute);
+      if (!IsGpuNvlinkFaultLine(text)) continue;
+      const std::string node = PlaceLine(log, ki, text, topo).node;
+      if (!node.empty()) faulty.insert(node);
+    }
+  }
+  if (!tray.empty()) {
+    beliefs.SetSwitchSidePlace(tray);
+    return;
+  }
+  const std::string rack = SharedRackOfHosts(faulty);
+  if (!rack.empty()) beliefs.SetSwitchSidePlace(NvlinkDomainPlace(rack));
+}
 
 // The source vigil serve gives an incident on-call resolved (POST .../resolution, server/http_api.cc),
 // followed by its id: "vigil-serve:incident-7".
@@ -13183,11 +13250,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (const CaseLog& log : c.logs) {
     for (size_t ki = 0; ki < log.lines.size(); ++ki) {
       const std::string& text = log.lines[ki].text;
-      if (!IsSwitchWideNvlinkFault(text)) continue;
+      // A fatal error of a trunk link (NVSwitch to NVSwitch, an OSFP port) is the node's switch side too (NVS2).
+      if (!IsSwitchWideNvlinkFault(text) && !IsTrunkLinkFault(text)) continue;
       const std::string node = PlaceLine(log, ki, text, topo).node;
       if (!node.empty()) beliefs.SetSwitchWideNode(node);
     }
   }
+  PlaceSwitchSide(c, topo, beliefs);
 
   // 3a-fp8-rerun. The job reran a step with FP8 off (in BF16, "fp8 disabled") on the same data and
   // weights and its result was finite (Fp8OffRerunFinite, PLC19), in a case whose run uses FP8: the
@@ -14262,7 +14331,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::vector<RankedHypothesis> leading;
     for (const auto& [cat, p] : beliefs.Ranked()) {
       if (leading.size() == 5 || p < 0.001) break;
-      leading.push_back({cat, FormatComponent(cat, layer_of(cat), beliefs.Component(cat, topo.job)), p});
+      leading.push_back({cat, AnswerComponent(cat, layer_of(cat), beliefs, topo.job), p});
     }
     onlooker->Ranked(round, leading);
   };
@@ -15474,7 +15543,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (beliefs.Score(cat) <= 0 && !beliefs.RefutedByProbe(cat)) continue;
     Hypothesis h;
     h.category = cat;
-    h.component = FormatComponent(cat, layer_of(cat), beliefs.Component(cat, topo.job));
+    h.component = AnswerComponent(cat, layer_of(cat), beliefs, topo.job);
     h.probability = p;
     h.status = beliefs.ConfirmedByProbe(cat) ? HypothesisStatus::kConfirmed
                : beliefs.RefutedByProbe(cat) ? HypothesisStatus::kRefuted
