@@ -10744,7 +10744,7 @@ void SayFaultOnOtherNodes(const DiagnosisCase& c, const std::string& alert_node,
 // A place in words, "gpu5 on node-9", "node-9", "mlx5_2 on node-9", from a node and the part after
 // it in a component ("gpu5", "", "mlx5_2").
 std::string PlaceWords(const std::string& node, const std::string& part) {
-  if (part.empty()) return node;
+  if (part.empty()) return ComponentForPeople(node);  // a node as it is; NVS2's "nvlink-domain:RACK" in words
   std::string out = part;
   out += " on ";
   out += node;
@@ -10972,7 +10972,9 @@ void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
     // on the job names no target (review RV-AT: "gpu.health@gpu-7" and "nccl.allreduce@job" were said).
     const std::string node = d.component.substr(0, d.component.find('/'));
     const bool on_gpu = d.component.find("/gpu") != std::string::npos;
-    if (!d.component.empty() && d.component != "job" && spec.target_kind != ProbeTargetKind::kJob) {
+    // A rack's NVLink switch side (NVS2's "nvlink-domain:RACK") is no probe target either.
+    const bool on_domain = d.component.rfind("nvlink-domain:", 0) == 0;
+    if (!d.component.empty() && d.component != "job" && !on_domain && spec.target_kind != ProbeTargetKind::kJob) {
       if (spec.target_kind == ProbeTargetKind::kNode) {
         checks += "@";
         checks += node;

@@ -9,6 +9,15 @@ std::string ComponentForPeople(std::string_view component) {
   while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.remove_prefix(1);
   while (!c.empty() && (c.back() == ' ' || c.back() == '\t')) c.remove_suffix(1);
   if (AsciiLower(std::string(c)) == kJobComponent) return "the whole job (no single component)";
+  // NVS2's rack-wide place (agents/nvswitch_fault.h NvlinkDomainPlace): the switch side of one NVLink
+  // domain, no compute node of it (the lead's reread: it read as a node named "nvlink-domain:...").
+  constexpr std::string_view kDomain = "nvlink-domain:";
+  if (c.size() > kDomain.size() && c.substr(0, kDomain.size()) == kDomain) {
+    std::string out = "the NVLink switch side of rack ";
+    out += c.substr(kDomain.size());
+    out += " (its switch trays; no single compute node)";
+    return out;
+  }
   return std::string(component);
 }
 

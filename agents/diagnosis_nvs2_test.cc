@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "agents/component_text.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/nvswitch_fault.h"
 
@@ -134,6 +135,30 @@ TEST_CASE("nvs2: no tray named, Xid 74 on three compute trays of one rack: the r
   const Diagnosis d = testing::RunCaseText(text);
   CHECK(d.root_cause == "nvlink_error");
   CHECK(d.component == "nvlink-domain:nvl72-r03");
+}
+
+TEST_CASE("nvs2: the rack's switch side in words, and no probe offered on it (the lead's reread)") {
+  // Before: ComponentForPeople and the alert-place note printed "nvlink-domain:nvl72-r03" as if it were a node.
+  CHECK(ComponentForPeople("nvlink-domain:nvl72-r03") == "the NVLink switch side of rack nvl72-r03 (its switch trays; no single compute node)");
+  CHECK(ComponentForPeople("nvl72-r03-ct02") == "nvl72-r03-ct02");
+  CHECK(ComponentForPeople("nvlink-domain:") == "nvlink-domain:");
+  // An XID alert on one compute tray, the rack's three trays' Xid 74 and no tray named: the answer is the
+  // rack's switch side, and what the answer says of the alert's place names it in words.
+  std::string text = Erase(kTrayDown,
+      R"T(,
+    {"source": "nvsw-r03-t2/journal", "lines": [
+      "Dec 05 03:12:40 nvsw-r03-t2 nvos-platformd[1412]: NVSwitch ASIC 1 fatal error, ASIC reset required"]})T");
+  text = Replace(text, R"T("alert": null)T",
+      R"T("alert": {"labels": {"alertname": "GpuXidError", "Hostname": "nvl72-r03-ct02", "gpu": "1", "xid": "74"},
+               "annotations": {"summary": "Xid 74 on nvl72-r03-ct02 gpu 1"}, "startsAt": "2026-12-05T03:12:41Z"})T");
+  const Diagnosis d = testing::RunCaseText(text);
+  CHECK(d.root_cause == "nvlink_error");
+  CHECK(d.component == "nvlink-domain:nvl72-r03");
+  for (const std::string& u : d.unverified) {
+    CHECK(u.find("on each GPU of nvlink-domain") == std::string::npos);
+    CHECK(u.find("about nvlink-domain:") == std::string::npos);
+  }
+  CHECK(d.summary.find("about nvlink-domain:") == std::string::npos);
 }
 
 TEST_CASE("nvs2: one compute tray's Xid 74 and the tray's line for that one link stay the GPU's") {
