@@ -1,5 +1,6 @@
 #include "agents/component_text.h"
 
+#include "connectors/slurm_job.h"
 #include "core/ascii.h"
 
 namespace vigil {
@@ -29,8 +30,8 @@ std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_vie
 std::pair<std::string, std::string> JobIdLabelOfLabels(const std::map<std::string, std::string>& labels) {
   for (const char* key : kJobIdLabelKeys) {
     auto it = labels.find(key);
-    if (it == labels.end() || it->second.empty() || it->second.size() > 20) continue;
-    if (it->second.find_first_not_of("0123456789") == std::string::npos) return {key, it->second};
+    if (it == labels.end() || it->second.size() > 32) continue;
+    if (IsSlurmJobId(it->second)) return {key, it->second};  // 4242, an array task 4242_7, a component 4242+1
   }
   return {"", ""};
 }

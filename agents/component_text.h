@@ -39,8 +39,9 @@ inline constexpr std::string_view kUnknownPlaceText = "not determined (root caus
 inline constexpr const char* kJobIdLabelKeys[] = {"slurm_job_id", "slurm_jobid", "jobid", "job_id", "hpc_job", "job",
                                                   "exported_job"};
 
-// The job id an alert's labels carry: the value of the first of kJobIdLabelKeys that holds 1 to 20
-// digits; "" when none does.
+// The job id an alert's labels carry: the value of the first of kJobIdLabelKeys that is a Slurm job
+// id (connectors/slurm_job.h IsSlurmJobId: digits, optionally _<array task> or +<offset>); "" when
+// none is.
 std::string JobIdOfLabels(const std::map<std::string, std::string>& labels);
 // The same with the label it was read from ({"slurm_job_id", "4242"}); {"", ""} when none.
 std::pair<std::string, std::string> JobIdLabelOfLabels(const std::map<std::string, std::string>& labels);

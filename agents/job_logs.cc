@@ -13,7 +13,7 @@
 #include "connectors/slurm_finished_job.h"
 #include "core/utf8.h"
 #include "core/time_util.h"
-#include "probes/subprocess.h"
+#include "probes/program_runner.h"
 
 namespace vigil {
 namespace {
@@ -224,15 +224,7 @@ Result<std::unique_ptr<JobLogSource>> MakeJobLogSource(const Config& config) {
     return std::unique_ptr<JobLogSource>(std::make_unique<PathJobLogSource>(path, limits));
   }
   if (!config.GetBool("job_log_slurm")) return std::unique_ptr<JobLogSource>();
-  ProgramRunner run = [](const std::vector<std::string>& argv, double timeout_s) -> Result<CommandOutput> {
-    ASSIGN_OR_RETURN(SubprocessResult r, RunSubprocess(argv, timeout_s, 1u << 20));
-    CommandOutput o;
-    o.exit_code = (r.signaled || r.timed_out) ? -1 : r.exit_code;
-    o.out = std::move(r.out);
-    o.err = std::move(r.err);
-    o.end = r.DescribeEnd();
-    return o;
-  };
+  ProgramRunner run = SubprocessProgramRunner();
   const std::string& output = config.GetString("job_log_slurm_output");
   if (output.empty() || output.size() > 4096 || output.find('\n') != std::string::npos) {
     return InvalidArgumentError("job_log_slurm_output: `" + Utf8Prefix(output, 64) +

@@ -74,13 +74,6 @@ std::string FileKind(mode_t mode) {
   return "not a regular file";
 }
 
-bool IsWordKey(std::string_view key) {
-  if (key.empty() || !std::isalpha(static_cast<unsigned char>(key[0]))) return false;
-  return std::all_of(key.begin(), key.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '/';
-  });
-}
-
 // A value a path may hold for a template's placeholder: letters, digits, . _ + - (no leading '.'),
 // at most 128 bytes.
 bool SafePathPart(std::string_view v) {
@@ -166,49 +159,6 @@ Result<JobLogFile> ReadLogTail(const std::string& path, const JobLogLimits& limi
   return f;
 }
 
-bool IsSlurmJobId(std::string_view id) {
-  if (id.empty() || id.size() > 32 || !std::isdigit(static_cast<unsigned char>(id[0]))) return false;
-  size_t i = 0;
-  while (i < id.size() && std::isdigit(static_cast<unsigned char>(id[i]))) ++i;
-  if (i == id.size()) return true;
-  if (id[i] != '_' && id[i] != '+') return false;
-  ++i;
-  if (i == id.size()) return false;
-  for (; i < id.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(id[i]))) return false;
-  }
-  return true;
-}
-
-std::map<std::string, std::string> ParseScontrolJob(std::string_view text) {
-  std::map<std::string, std::string> out;
-  // The first non-empty line.
-  while (!text.empty()) {
-    const size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    text = line;
-    break;
-  }
-  std::string* value = nullptr;
-  while (!text.empty()) {
-    const size_t sp = text.find(' ');
-    std::string_view token = text.substr(0, sp);
-    text.remove_prefix(sp == std::string_view::npos ? text.size() : sp + 1);
-    if (!token.empty() && token.back() == '\r') token.remove_suffix(1);
-    const size_t eq = token.find('=');
-    if (eq != std::string_view::npos && IsWordKey(token.substr(0, eq))) {
-      value = &out[std::string(token.substr(0, eq))];
-      *value = std::string(token.substr(eq + 1));
-    } else if (value != nullptr) {
-      *value += ' ';
-      *value += token;
-    }
-  }
-  return out;
-}
-
 std::string ExpandSlurmFilename(std::string_view pattern, const std::map<std::string, std::string>& job,
                                 std::vector<std::string>* unknown) {
   if (pattern.find('\\') != std::string_view::npos) return std::string(pattern);
@@ -287,44 +237,19 @@ JobLogReading SlurmJobLogSource::Read(const JobLogRequest& request) const {
                       "` is not a Slurm job id (digits, optionally _<array task> or +<offset>); Slurm not asked");
     return r;
   }
-  Result<CommandOutput> ran = run_({scontrol_, "show", "job", "-o", id}, timeout_s_);
-  if (!ran.ok()) {
-    if (ran.status().code() == StatusCode::kNotFound) {
-      r.notes.push_back("job log: " + job + " not read: Slurm unreachable: " + ran.status().message() +
-                        " (scontrol is not installed where vigil runs; set job_log_path on a cluster without Slurm)");
-    } else {
-      r.notes.push_back("job log: " + job + " not read: " + scontrol_ + " could not be run: " + ran.status().message());
-    }
+  Result<ScontrolJob> shown = ShowSlurmJob(run_, scontrol_, timeout_s_, id);
+  if (!shown.ok()) {
+    const bool missing = shown.status().message().find("is not installed where vigil runs") != std::string::npos;
+    r.notes.push_back("job log: " + job + " not read: " + shown.status().message() +
+                      (missing ? "; set job_log_path on a cluster without Slurm" : ""));
+    r.job_unknown = shown.status().code() == StatusCode::kNotFound;  // "Invalid job id" (slurm_finished_job.h)
     return r;
   }
-  const std::string said = ran->err.empty() ? ran->out : ran->err;
-  std::string first_line = said.substr(0, said.find('\n'));
-  first_line = Utf8Prefix(first_line, 300);
-  if (ran->exit_code != 0) {
-    if (said.find("Invalid job id") != std::string::npos) {
-      r.notes.push_back("job log: " + job + " not read: the job is unknown to Slurm (" + first_line +
-                        "; a job that ended more than MinJobAge ago is no longer listed)");
-      r.job_unknown = true;
-    } else if (ran->exit_code < 0 || said.find("contact") != std::string::npos ||
-               said.find("timed out") != std::string::npos || said.find("onnection") != std::string::npos) {
-      r.notes.push_back("job log: " + job + " not read: Slurm unreachable (" + scontrol_ + " show job: " +
-                        (first_line.empty() ? ran->end : first_line) + ")");
-    } else {
-      r.notes.push_back("job log: " + job + " not read: " + scontrol_ + " show job failed (" + ran->end +
-                        (first_line.empty() ? "" : ": " + first_line) + ")");
-    }
-    return r;
-  }
-  const std::map<std::string, std::string> fields = ParseScontrolJob(ran->out);
+  const std::map<std::string, std::string>& fields = shown->fields;
   auto field = [&](const char* k) {
     auto it = fields.find(k);
     return it == fields.end() ? std::string() : it->second;
   };
-  if (fields.empty() || field("JobId").empty()) {
-    r.notes.push_back("job log: " + job + " not read: " + scontrol_ + " show job answered no job (" +
-                      Utf8Prefix(ran->out.substr(0, ran->out.find('\n')), 200) + ")");
-    return r;
-  }
   std::vector<std::pair<std::string, std::string>> streams;  // stream, path
   const std::string out_path = field("StdOut"), err_path = field("StdErr");
   if (!out_path.empty() && out_path == err_path) {

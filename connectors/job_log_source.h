@@ -7,8 +7,9 @@
 //     (one file when they are the same); what scontrol left unexpanded of Slurm's filename pattern is
 //     expanded here as sbatch does (ExpandSlurmFilename: %j %J %A %a %x %u %N %n %t %s %b %%, a
 //     zero-padding width "%4j", `\\` turning expansion off); a relative path is under `WorkDir`.
-//     The command runs through a ProgramRunner handed in (connectors/ runs no process itself: the
-//     real one, over probes/subprocess.h, is agents/job_logs.h's MakeJobLogSource).
+//     The command is slurm_job.h's ShowSlurmJob (the one run and parse, shared with the job's
+//     node list), through a ProgramRunner handed in (connectors/ runs no process itself: the real
+//     one is probes/program_runner.h's, which agents/job_logs.h's MakeJobLogSource hands in).
 //   - A path template (PathJobLogSource): `/var/log/jobs/{job}/*.log` with `{job}` (and `{node}`, the
 //     alert's node) replaced and glob(3) patterns allowed; at most `max_files` files, in name order.
 // Reading (ReadLogTail) takes only the tail of each file: its last `max_bytes` bytes (1 MiB by
@@ -32,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "connectors/slurm_job.h"
 #include "core/status.h"
 #include "core/time_series.h"
 
@@ -80,13 +82,6 @@ class JobLogSource {
   virtual std::string Describe() const = 0;  // "slurm (scontrol)", "path /var/log/jobs/{job}/*.log"
 };
 
-// Whether `id` may name a Slurm job: digits, optionally "_<task>" (an array task) or "+<offset>" (a
-// heterogeneous component). Anything else (a path, a name, spaces) is refused before any command.
-bool IsSlurmJobId(std::string_view id);
-
-// `scontrol show job -o` output (one line a job; the first is read): its Key=Value fields. A value
-// holding spaces (a path, a Command) runs on to the next " Key=" whose key is a word.
-std::map<std::string, std::string> ParseScontrolJob(std::string_view text);
 
 // A Slurm filename pattern expanded from the job's fields (ParseScontrolJob) as sbatch expands it:
 // %% %, %A the array's master job id (else the job id), %a the array task id, %b that modulo 10, %j
@@ -97,14 +92,6 @@ std::map<std::string, std::string> ParseScontrolJob(std::string_view text);
 std::string ExpandSlurmFilename(std::string_view pattern, const std::map<std::string, std::string>& job,
                                 std::vector<std::string>* unknown = nullptr);
 
-// A command's outcome, as the runner reports it.
-struct CommandOutput {
-  int exit_code = -1;    // -1: it did not exit by itself (killed, timed out: `end` says how)
-  std::string out, err;
-  std::string end;       // "exit code 1", "timed out after 10.0 s (killed)"
-};
-// Runs argv (no shell) within timeout_s. NotFound when argv[0] cannot be run.
-using ProgramRunner = std::function<Result<CommandOutput>(const std::vector<std::string>& argv, double timeout_s)>;
 
 class SlurmJobLogSource : public JobLogSource {
  public:
