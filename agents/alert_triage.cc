@@ -630,6 +630,7 @@ void AddPeerSeries(const Alert& alert, const TriageOptions& options, const std::
     if (std::find(names.begin(), names.end(), n) != names.end()) po.job_wide.push_back(n);
   }
   po.max_nodes = options.max_peer_nodes;
+  po.job_nodes = options.job_nodes;
   po.max_series = options.max_peer_series;
   po.max_points_per_series = options.max_points_per_series;
   po.step_ms = options.expression_step_ms;

@@ -147,6 +147,7 @@
 namespace vigil {
 
 class JobLogSource;  // connectors/job_log_source.h
+class SlurmJobNodeSource;  // connectors/slurm_job.h
 
 // Runs a PromQL expression over a range (a Prometheus query_range, PromQueryRange).
 using ExpressionEvaluator = std::function<Result<PromRangeResult>(const PromRangeQuery&)>;
@@ -197,6 +198,9 @@ struct TriageOptions {
   std::string peers_source;               // names it in notes ("prometheus http://...")
   size_t max_peer_nodes = 32;             // peer nodes read at most (the cut said); 0: none read
   size_t max_peer_series = 256;           // peer series kept at most (the cut said)
+  // The alert's Slurm job's nodes, its peers (peer_series.h; MakeJobNodeSource gives it from the
+  // settings). nullptr: Slurm not asked, the peers found from the series' labels.
+  const SlurmJobNodeSource* job_nodes = nullptr;
   // The job's own log (agents/job_logs.h AddJobLogs): the tail of the files of the job the alert's
   // slurm_job_id / job_id / jobid label names, as case logs `job/<id>/...` (lines in the window).
   // nullptr: not read, nothing said (MakeJobLogSource gives it from the settings).

@@ -1,14 +1,17 @@
 #include "agents/peer_series.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <regex>
 #include <set>
 #include <utility>
 
+#include "agents/component_text.h"
 #include "agents/label_value.h"
 #include "connectors/prometheus_source.h"
 #include "core/time_util.h"
+#include "probes/program_runner.h"
 
 namespace vigil {
 namespace {
@@ -56,7 +59,33 @@ int64_t StepFor(int64_t start_ms, int64_t end_ms, int64_t step_ms) {
   return step;
 }
 
+// The names asked in a PromQL raw string (no backquote or newline: never a broken query).
+bool Writable(const std::string& n) {
+  return !n.empty() && n.find('`') == std::string::npos && n.find('\n') == std::string::npos;
+}
+
 }  // namespace
+
+std::unique_ptr<SlurmJobNodeSource> MakeJobNodeSource(const Config& config) {
+  if (!config.GetBool("job_log_slurm")) return nullptr;
+  return std::make_unique<SlurmJobNodeSource>(SubprocessProgramRunner());
+}
+
+bool IsScrapeJobName(std::string_view job) {
+  std::string j;
+  for (char c : job) j += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (j.find("exporter") != std::string::npos) return true;
+  static constexpr const char* kScrapeJobs[] = {
+      "node",       "dcgm",       "nvidia-dcgm", "cadvisor",     "kubelet",   "kube-state-metrics",
+      "apiserver",  "prometheus", "pushgateway", "blackbox",     "ipmi",      "smartctl",
+      "process",    "windows",    "snmp",        "federate",     "nvidia-gpu", "gpu-metrics",
+      "node-metrics"};
+  for (const char* k : kScrapeJobs) {
+    if (j == k) return true;
+  }
+  constexpr std::string_view kMetrics = "-metrics";
+  return j.size() > kMetrics.size() && j.compare(j.size() - kMetrics.size(), kMetrics.size(), kMetrics) == 0;
+}
 
 std::vector<std::string> JobWideMetricNames(const std::vector<std::string>& conditions) {
   static const std::regex kByJob(R"(\bby\s*\(\s*job\b)");
@@ -73,7 +102,7 @@ std::vector<std::string> JobWideMetricNames(const std::vector<std::string>& cond
 std::string PauseSeriesSelector(const std::vector<std::string>& names) {
   std::string by_name, by_instance;
   for (const std::string& n : names) {
-    if (n.empty() || n.find('`') != std::string::npos || n.find('\n') != std::string::npos) continue;
+    if (!Writable(n)) continue;
     if (!IsIpAddress(n)) {
       if (!by_name.empty()) by_name += '|';
       by_name += NodeNameRegex(n, false);
@@ -119,8 +148,59 @@ PeerNodeList PeerNodes(const Alert& alert, const NodeNames& own, const PeerOptio
     out.notes.push_back("peers: the job's other nodes not read (the alert has no window to read them over)");
     return out;
   }
+  const size_t cap = std::max<size_t>(1, options.max_nodes);
+  // 1. The Slurm job's NodeList.
+  const auto [id_label, slurm_id] = JobIdLabelOfLabels(alert.labels);
+  std::string why_not_slurm;  // for the "no job's node list" note
+  if (slurm_id.empty()) {
+    why_not_slurm = "the alert carries no Slurm job id (slurm_job_id, slurm_jobid, jobid, job_id, hpc_job)";
+  } else if (options.job_nodes == nullptr) {
+    why_not_slurm = "Slurm not asked for job " + slurm_id + "'s nodes (job_log_slurm is off)";
+  } else {
+    const std::string what = "slurm job " + slurm_id;
+    Result<SlurmJobNodes> got = options.job_nodes->Nodes(slurm_id, cap + 1);
+    if (!got.ok()) {
+      why_not_slurm = what + "'s node list not read";
+      out.notes.push_back("peers: " + what + "'s node list (label " + id_label + ") not read from " +
+                          options.job_nodes->Describe() + ": " + got.status().message());
+    } else {
+      bool own_listed = false;
+      for (const std::string& n : got->nodes) {
+        if (NamesNode(own, n)) {
+          own_listed = true;
+        } else {
+          out.nodes.push_back(n);
+        }
+      }
+      if (got->records > 1) {
+        out.notes.push_back("peers: scontrol listed " + std::to_string(got->records) + " records for " + what +
+                            " (an array's tasks or a heterogeneous job's components); the first one's nodes read");
+      }
+      if (!own_listed && got->total <= got->nodes.size()) {
+        out.notes.push_back("peers: " + me + " is not one of " + what + "'s nodes (" + Joined(got->nodes, 6) +
+                            "): the alert's node and the job's may be named differently");
+      }
+      if (out.nodes.size() > cap || got->total > got->nodes.size()) {
+        out.notes.push_back("peers: " + what + "'s NodeList names " + std::to_string(got->total) + " nodes; only the first " +
+                            std::to_string(std::min(cap, out.nodes.size())) + " beside " + me +
+                            " in Slurm's order read (max_peer_nodes)");
+        if (out.nodes.size() > cap) out.nodes.resize(cap);
+      }
+      if (out.nodes.empty()) {
+        out.notes.push_back("peers: " + what + " runs on " + me + " alone (NodeList " + Joined(got->nodes, 6) +
+                            "): no other node to read");
+        return out;
+      }
+      out.scope = what;
+      return out;
+    }
+  }
+  // 2., 3. The nodes the training job's series name, else those of the alert's switch, leaf, rack
+  // or cluster.
   std::vector<std::pair<std::string, std::string>> scopes;
-  if (const std::string job = LabelValue(alert.labels, "job"); !job.empty()) scopes.emplace_back("job", job);
+  const std::string job = LabelValue(alert.labels, "job");
+  const bool scrape_job = !job.empty() && IsScrapeJobName(job);
+  if (!job.empty() && !scrape_job) scopes.emplace_back("job", job);
   for (const char* k : kGroupLabels) {
     if (const std::string v = LabelValue(alert.labels, k); !v.empty()) {
       scopes.emplace_back(k, v);
@@ -128,10 +208,20 @@ PeerNodeList PeerNodes(const Alert& alert, const NodeNames& own, const PeerOptio
     }
   }
   if (scopes.empty()) {
-    out.notes.push_back("peers: " + me + "'s peers not read (the alert names no job, switch, leaf, rack or cluster label)");
+    if (scrape_job || !slurm_id.empty()) {
+      out.notes.push_back("peers: no job's node list: " + me + "'s peers not read (" +
+                          (scrape_job ? "job=" + PromString(job) + " names an exporter's scrape job, not a training job; " : std::string()) +
+                          why_not_slurm + "; no switch, leaf, rack or cluster label)");
+    } else {
+      out.notes.push_back("peers: " + me + "'s peers not read (the alert names no job, switch, leaf, rack or cluster label)");
+    }
     return out;
   }
-  const size_t cap = std::max<size_t>(1, options.max_nodes);
+  if (scrape_job) {
+    out.notes.push_back("peers: job=" + PromString(job) + " names an exporter's scrape job, not a training job (" +
+                        why_not_slurm + "): the nodes of " + scopes.front().first + "=" +
+                        PromString(scopes.front().second) + " taken instead");
+  }
   std::string by;
   for (std::string_view k : kNodeLabelKeys) {
     if (!by.empty()) by += ", ";
@@ -188,10 +278,49 @@ PeerReading ReadPeerSeries(const Alert& alert, const NodeNames& own, const PeerO
   r.nodes = peers.nodes;
   const std::string at = options.source.empty() ? std::string("Prometheus") : options.source;
   const std::string me = OwnName(own);
+  // The addresses node_exporter gives the peers (node_uname_info's `instance` where its `nodename`
+  // is a peer): a series naming a peer by address only is matched through them.
+  std::map<std::string, std::string> peer_of;  // NodeNameKey of a peer's name or address -> the peer
+  for (const std::string& n : peers.nodes) peer_of.emplace(NodeNameKey(n), n);
+  std::vector<std::string> addresses;
+  {
+    std::string by_nodename;
+    for (const std::string& n : peers.nodes) {
+      if (Writable(n) && !IsIpAddress(n)) by_nodename += (by_nodename.empty() ? "" : "|") + NodeNameRegex(n, false);
+    }
+    if (!by_nodename.empty()) {
+      const size_t cap = 4 * std::max<size_t>(1, peers.nodes.size());
+      PromRangeQuery uq;
+      uq.query = "topk(" + std::to_string(cap) + ", node_uname_info{nodename=~`(?i)(" + by_nodename + ")`})";
+      uq.start_ms = start_ms;
+      uq.end_ms = end_ms - 1;
+      uq.step_ms = std::max<int64_t>(15'000, (end_ms - start_ms) / 10);
+      Result<PromRangeResult> got = options.query(uq);
+      if (!got.ok() && got.status().code() != StatusCode::kNotFound) {
+        r.source_down = Down(got.status());
+        r.notes.push_back("peers: node_uname_info of " + peers.scope + "'s nodes could not be read at " + at + " (" +
+                          got.status().message() + "); only " + me + "'s own series read");
+        return r;
+      }
+      if (got.ok()) {
+        for (const TimeSeries& s : got->series) {
+          const std::string nodename = LabelValue(s.labels, "nodename");
+          const std::string host = InstanceHost(LabelValue(s.labels, "instance"));
+          if (nodename.empty() || host.empty()) continue;
+          NodeNames one;
+          one.AddLabelled(nodename);
+          auto it = std::find_if(peers.nodes.begin(), peers.nodes.end(), [&](const std::string& p) { return NamesNode(one, p); });
+          if (it == peers.nodes.end() || NamesNode(own, host)) continue;  // a near miss; the alert's own address
+          if (peer_of.emplace(NodeNameKey(host), *it).second) addresses.push_back(host);
+        }
+      }
+    }
+  }
   // The pause counters of the peers and of the alert's node, in one query.
   std::vector<std::string> names = own.labelled;
   names.insert(names.end(), own.instance.begin(), own.instance.end());
   names.insert(names.end(), peers.nodes.begin(), peers.nodes.end());
+  names.insert(names.end(), addresses.begin(), addresses.end());
   NodeNames asked;
   for (const std::string& n : names) asked.AddLabelled(n);
   PromRangeQuery q;
@@ -222,7 +351,8 @@ PeerReading ReadPeerSeries(const Alert& alert, const NodeNames& own, const PeerO
         continue;
       }
       if (s.size() > options.max_points_per_series) s = s.SliceIndex(s.size() - options.max_points_per_series, s.size());
-      with_pause.insert(NodeNameKey(node));
+      const auto peer = peer_of.find(NodeNameKey(node));
+      with_pause.insert(peer == peer_of.end() ? NodeNameKey(node) : NodeNameKey(peer->second));
       r.series.push_back(std::move(s));
       ++pause_series;
     }
@@ -242,13 +372,16 @@ PeerReading ReadPeerSeries(const Alert& alert, const NodeNames& own, const PeerO
   }
   if (!without.empty() && !with_pause.empty()) {
     r.notes.push_back("peers: no node_ethtool pause counters at " + at + " under Hostname, hostname, node, nodename, " +
-                      "host or instance for " + Joined(without, 8) + " (an exporter naming them otherwise, e.g. by " +
-                      "address only, is not matched): the pause-sender comparison reads the others");
+                      "host or instance for " + Joined(without, 8) + " (one named by address only is matched through " +
+                      "node_uname_info's nodename; neither found): the pause-sender comparison reads the others");
   }
-  // The job-wide names under the job alone (the alert's node's were read under it and its job).
+  // The job-wide names under the training job alone (the alert's node's were read under it and its
+  // job); not under a scrape job (every node of that exporter), nor for peers of a rack.
   const std::string job = LabelValue(alert.labels, "job");
   size_t job_wide = 0;
-  if (options.metrics != nullptr && !job.empty() && peers.scope.rfind("job=", 0) == 0) {
+  const bool training_job = !job.empty() && !IsScrapeJobName(job) &&
+                            (peers.scope.rfind("job=", 0) == 0 || peers.scope.rfind("slurm job ", 0) == 0);
+  if (options.metrics != nullptr && training_job) {
     for (const std::string& name : options.job_wide) {
       MetricQuery mq;
       mq.name = name;
@@ -275,7 +408,9 @@ PeerReading ReadPeerSeries(const Alert& alert, const NodeNames& own, const PeerO
     }
   }
   r.notes.push_back("peers: " + std::to_string(peers.nodes.size()) + " other nodes of " + peers.scope + " read beside " +
-                    me + " (" + Joined(peers.nodes, 6) + "): " + std::to_string(kept_pause) +
+                    me + " (" + Joined(peers.nodes, 6) + "): " +
+                    (addresses.empty() ? "" : std::to_string(addresses.size()) + " by address (node_uname_info), ") +
+                    std::to_string(kept_pause) +
                     " pause-counter series" + (job_wide > 0 ? ", " + std::to_string(job_wide) + " job-wide series" : "") +
                     (with_pause.empty() ? " (no node_ethtool pause counters on any of them: no pause sender compared)" : ""));
   return r;

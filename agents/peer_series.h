@@ -10,18 +10,30 @@
 // `avg by (Hostname)` conditions - stay within the alert's node, which the triage reads whole.)
 //
 // Which peers (PeerNodes), bounded and said:
-//   1. the alert's `job`: the nodes its series name over the window (one instant query,
-//      `group by (<node labels>) (last_over_time({job="J"}[window]))`, at most 4 x max_nodes groups);
-//   2. else (no `job`, or its series name no other node) the nodes sharing the alert's first of
+//   1. the alert's Slurm job (its slurm_job_id / jobid / job_id / ... label: component_text.h
+//      JobIdLabelOfLabels; `4242`, an array task `4242_7`, a component `4242+1`): the nodes its
+//      `NodeList` names (connectors/slurm_job.h: `scontrol show job -o` once, the list expanded
+//      here), in Slurm's order; no Prometheus query finds them. Slurm failing (down, the job
+//      unknown, pending) is said and the next rule tried;
+//   2. else the alert's `job` when it names a training job: the nodes its series name over the
+//      window (one query, `topk(4 x max_nodes, group by (<node labels>) ({job="J"}))`). A `job`
+//      that names an exporter's scrape job (IsScrapeJobName: `dcgm-exporter`, `node`, ...) is not
+//      taken (Prometheus's `job` label is the scrape job: every node that exporter scrapes would
+//      be a "peer");
+//   3. else (no job, or its series name no other node) the nodes sharing the alert's first of
 //      `switch`, `leaf`, `rack`, `cluster` (the same query under that label);
-//   the alert's own node (any of its names) left out, at most `max_nodes` of them (the first by
-//   name; the cut said). No Slurm connector exists (connectors/): a Slurm job id is read only as a
-//   label its series share.
-// What is read of them (ReadPeerSeries): the pause counters of the peers and of the alert's node,
-// under any of Hostname, hostname, node, nodename, host (the node's name) or instance (its host,
-// a port allowed), one query_range over the triage window at `step_ms`; series whose node is none of
+//   4. else none: "no job's node list: peers not read".
+//   The alert's own node (any of its names) left out, at most `max_nodes` of them (Slurm's first,
+//   else the first by name; the cut said).
+// What is read of them (ReadPeerSeries): first the addresses of peers that node_exporter names by
+// `nodename` (one query: `node_uname_info{nodename=~"<peers>"}`, at most 4 x max_nodes series; the
+// host of each one's `instance`), so that a peer whose series carry only `instance="10.0.0.5:9400"`
+// is matched; then the pause counters of the peers and of the alert's node, under any of Hostname,
+// hostname, node, nodename, host (the node's name) or instance (its host or address, a port
+// allowed), one query_range over the triage window at `step_ms` (a regex matcher on those labels,
+// each name's regex metacharacters escaped: never a whole scrape job's series); series whose node is none of
 // those asked (a regex near miss: another domain) dropped; at most `max_series` kept; and the
-// job-wide names under `job` alone (each at most `max_series` series). Everything cut, skipped,
+// job-wide names under `job` alone when it names a training job (each at most `max_series` series). Everything cut, skipped,
 // empty or failed is a note; a failure ends the reading (the alert's own triage is untouched), and
 // Unavailable / DeadlineExceeded sets `source_down`.
 // Pure apart from the queries it is handed; thread safe when they are.
@@ -29,12 +41,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agents/alert_triage.h"
 #include "agents/node_names.h"
 #include "connectors/metric_source.h"
+#include "connectors/slurm_job.h"
+#include "core/config.h"
 #include "core/domain.h"
 #include "core/time_series.h"
 
@@ -45,6 +61,7 @@ struct PeerOptions {
   std::string source;                 // names it in notes ("prometheus http://...")
   const MetricSource* metrics = nullptr;  // for the job-wide names (nullptr: not read)
   std::vector<std::string> job_wide;  // names read under the alert's `job` alone
+  const SlurmJobNodeSource* job_nodes = nullptr;  // the Slurm job's NodeList (nullptr: Slurm not asked)
   size_t max_nodes = 32;
   size_t max_series = 256;
   size_t max_points_per_series = 2'000;
@@ -52,7 +69,7 @@ struct PeerOptions {
 };
 
 struct PeerNodeList {
-  std::string scope;               // the selector they share: `job="train-7"`, `rack="r12"`; "" when none
+  std::string scope;               // what they share: `slurm job 4242`, `job="train-7"`, `rack="r12"`; "" when none
   std::vector<std::string> nodes;  // as their series spell them, the alert's own left out
   std::vector<std::string> notes;
   bool source_down = false;
@@ -71,6 +88,17 @@ struct PeerReading {
 // PeerNodes, then their series (see above). Never an error.
 PeerReading ReadPeerSeries(const Alert& alert, const NodeNames& own, const PeerOptions& options, int64_t start_ms,
                            int64_t end_ms);
+
+// The Slurm node source the settings choose: `scontrol` run by probes/program_runner.h (10 s limit)
+// when `job_log_slurm` is true (the one setting that says Slurm is there to ask), else nullptr.
+std::unique_ptr<SlurmJobNodeSource> MakeJobNodeSource(const Config& config);
+
+// Whether a `job` label's value names an exporter's scrape job rather than a training job (case
+// and `-` / `_` aside): it holds "exporter", or is one of node, dcgm, nvidia-dcgm, cadvisor,
+// kubelet, kube-state-metrics, apiserver, prometheus, pushgateway, blackbox, ipmi, smartctl,
+// process, windows, snmp, federate, nvidia-gpu, gpu-metrics, node-metrics, or ends in "-metrics".
+// A scrape job named otherwise ("gpus") is taken as a training job (a known gap).
+bool IsScrapeJobName(std::string_view job);
 
 // The metric names of the conditions that aggregate by the job (`by (job` / `by(job, ...`): read
 // job-wide.

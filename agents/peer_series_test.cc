@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "connectors/slurm_testing.h"
 
 namespace vigil {
 namespace {
@@ -47,6 +48,7 @@ std::vector<TimeSeries> Storm() {
 // `pause`; records every query; fails all with `fail` when set.
 struct FakeProm {
   std::vector<Labels> job_nodes;
+  std::vector<Labels> uname;  // node_uname_info's series (TRI3)
   std::vector<TimeSeries> pause;
   StatusCode fail = StatusCode::kOk;
   std::vector<std::string> asked;
@@ -59,6 +61,8 @@ struct FakeProm {
         for (const Labels& l : job_nodes) r.series.push_back(TimeSeries{"", l, {q.end_ms}, {1}, {}});
       } else if (q.query.find("node_ethtool") != std::string::npos) {
         r.series = pause;
+      } else if (q.query.find("node_uname_info") != std::string::npos) {
+        for (const Labels& l : uname) r.series.push_back(TimeSeries{"node_uname_info", l, {q.end_ms}, {1}, {}});
       }
       return r;
     };
@@ -170,8 +174,9 @@ TEST_CASE("tri2 peers: a live alert on the victim answers the node sending the p
   REQUIRE_MESSAGE(r.ok(), r.status().message());
   const Diagnosis& d = r->diagnosis;
   // The pause counters read under every spelling: instance (node-a, node-c) and Hostname (node-b).
-  REQUIRE(prom.asked.size() == 2);
-  CHECK(prom.asked[1].find("node-c(\\..*)?") != std::string::npos);
+  REQUIRE(prom.asked.size() == 3);  // the job's nodes, their node_uname_info (TRI3), their pause counters
+  CHECK(prom.asked[1].rfind("topk(8, node_uname_info{nodename=~`(?i)(node-b(\\..*)?|node-c(\\..*)?)`})", 0) == 0);
+  CHECK(prom.asked[2].find("node-c(\\..*)?") != std::string::npos);
   CHECK(HasNote(d.unverified, "peers: 2 other nodes of job=\"train-7\" read beside node-a (node-b, node-c): 6 pause-counter series"));
   const bool sender = std::any_of(d.evidence.begin(), d.evidence.end(), [](const Evidence& e) {
     return e.kind == EvidenceKind::kMetric && e.detail.find("node_ethtool_tx_prio3_pause{node-c, ens7np0}") == 0;
@@ -247,6 +252,152 @@ TEST_CASE("tri2 peers: bad input leaves the alert's own triage as it is, with a 
     CHECK(std::count_if(c->metrics.begin(), c->metrics.end(), [](const TimeSeries& s) { return s.name == "step_time_ms"; }) == 2);
     CHECK(HasNote(c->notes, "6 pause-counter series, 2 job-wide series"));  // node-a's again and node-c's
   }
+}
+
+// TRI3: the Slurm job's NodeList (a fake scontrol, connectors/slurm_testing.h) gives the peers; a
+// scrape job's `job` label is not taken as the training job.
+// A dcgm-exporter alert on node-a (its `job` the scrape job) naming the Slurm job 4242.
+Alert ExporterAlert() {
+  Alert a = VictimAlert();
+  a.rule = "GpuXidErrors";
+  a.labels = {{"alertname", "GpuXidErrors"}, {"Hostname", "node-a"}, {"job", "dcgm-exporter"},
+              {"slurm_job_id", "4242"}, {"severity", "warning"}};
+  return a;
+}
+
+bool Asked(const FakeProm& p, const std::string& part) {
+  return std::any_of(p.asked.begin(), p.asked.end(), [&](const std::string& q) { return q.find(part) != std::string::npos; });
+}
+
+TEST_CASE("tri3 peers: a scrape job's name is no training job") {
+  for (const char* j : {"dcgm-exporter", "DCGM_Exporter", "node_exporter", "node", "kube-state-metrics", "gpu-metrics",
+                        "nvidia-dcgm", "cadvisor", "my-nic-metrics"}) {
+    CHECK_MESSAGE(IsScrapeJobName(j), j);
+  }
+  for (const char* j : {"train-7", "llama-pretrain", "4242", "nodes-of-llama", "metrics", "gpus"}) {
+    CHECK_MESSAGE(!IsScrapeJobName(j), j);
+  }
+}
+
+TEST_CASE("tri3 peers: the Slurm job's NodeList gives the peers, no scrape job's series grouped") {
+  FakeProm prom;
+  prom.job_nodes = JobNodes();  // would be answered to a `group by`: never asked
+  FakeSlurm slurm;
+  slurm.jobs["4242"] = "JobId=4242 JobName=llama JobState=RUNNING NodeList=node-a,node-b,node-c BatchHost=node-a";
+  const SlurmJobNodeSource src(slurm.Runner());
+  PeerOptions po;
+  po.query = prom.Fn();
+  po.source = "prometheus http://fake";
+  po.job_nodes = &src;
+  const Alert alert = ExporterAlert();
+  const NodeNames own = NodeNamesOf(alert.labels);
+  PeerNodeList l = PeerNodes(alert, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+  CHECK(l.scope == "slurm job 4242");
+  CHECK(l.nodes == std::vector<std::string>{"node-b", "node-c"});
+  CHECK(slurm.asked == std::vector<std::vector<std::string>>{{"scontrol", "show", "job", "-o", "4242"}});
+  CHECK(prom.asked.empty());  // no query for the node list at all
+  CHECK(l.notes.empty());
+
+  SUBCASE("the whole triage: the sender named from the Slurm job's nodes") {
+    InMemoryMetricSource metrics({});
+    prom.pause = Storm();
+    TriageOptions o = Options(&metrics, prom);
+    o.job_nodes = &src;
+    auto r = TriageAlert(VictimAlert(), o);  // job="train-7" and no Slurm id: the job's series, as TRI2
+    REQUIRE(r.ok());
+    Alert victim = VictimAlert();
+    victim.labels["slurm_job_id"] = "4242";
+    prom.asked.clear();
+    r = TriageAlert(victim, o);
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    CHECK(!Asked(prom, "group by"));
+    CHECK(HasNote(r->diagnosis.unverified, "peers: 2 other nodes of slurm job 4242 read beside node-a (node-b, node-c): 6 pause-counter series"));
+    CHECK(r->diagnosis.root_cause == "ib_link_failure");
+    CHECK(r->diagnosis.component.find("node-c") != std::string::npos);
+  }
+  SUBCASE("an array task and a heterogeneous component are asked as such") {
+    slurm.jobs["4240_7"] = "JobId=4247 ArrayJobId=4240 ArrayTaskId=7 JobState=RUNNING NodeList=node-a,gpu[01-02]";
+    slurm.jobs["4250+1"] = "JobId=4251 HetJobId=4250 HetJobOffset=1 JobState=RUNNING NodeList=node-a,cpu7";
+    Alert a = alert;
+    a.labels["slurm_job_id"] = "4240_7";
+    CHECK(PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin).nodes == std::vector<std::string>{"gpu01", "gpu02"});
+    a.labels["slurm_job_id"] = "4250+1";
+    CHECK(PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin).nodes == std::vector<std::string>{"cpu7"});
+  }
+  SUBCASE("a 100,000-node job: the first max_nodes in Slurm's order, said") {
+    slurm.jobs["4242"] = "JobId=4242 JobState=RUNNING NodeList=gpu[000001-100000]";
+    po.max_nodes = 8;
+    PeerNodeList cut = PeerNodes(alert, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(cut.nodes.size() == 8);
+    CHECK(cut.nodes.front() == "gpu000001");
+    CHECK(HasNote(cut.notes, "peers: slurm job 4242's NodeList names 100000 nodes; only the first 8 beside node-a in Slurm's order read (max_peer_nodes)"));
+  }
+  SUBCASE("the job on the alert's node alone: no peers, said") {
+    slurm.jobs["4242"] = "JobId=4242 JobState=RUNNING NodeList=node-a";
+    PeerNodeList alone = PeerNodes(alert, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(alone.nodes.empty());
+    CHECK(HasNote(alone.notes, "peers: slurm job 4242 runs on node-a alone (NodeList node-a): no other node to read"));
+  }
+  SUBCASE("Slurm down, the job unknown, pending: said; a scrape job still not taken") {
+    slurm.down = true;
+    PeerNodeList down = PeerNodes(alert, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(down.nodes.empty());
+    CHECK(HasNote(down.notes, "peers: slurm job 4242's node list (label slurm_job_id) not read from slurm (scontrol show job): Slurm unreachable (scontrol show job: slurm_load_jobs error: Unable to contact slurm controller"));
+    CHECK(HasNote(down.notes, "peers: no job's node list: node-a's peers not read (job=\"dcgm-exporter\" names an exporter's scrape job, not a training job; slurm job 4242's node list not read; no switch, leaf, rack or cluster label)"));
+    CHECK(prom.asked.empty());
+    slurm.down = false;
+    Alert a = alert;
+    a.labels["slurm_job_id"] = "999";
+    CHECK(HasNote(PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin).notes, "not read from slurm (scontrol show job): the job is unknown to Slurm"));
+    slurm.jobs["998"] = "JobId=998 JobState=PENDING NodeList=(null)";
+    a.labels["slurm_job_id"] = "998";
+    CHECK(HasNote(PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin).notes, "Slurm names no nodes for it yet (JobState=PENDING, NodeList=(null))"));
+    // A training job's label is still a fallback when Slurm fails.
+    a.labels["job"] = "train-7";
+    PeerNodeList by_job = PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(by_job.scope == "job=\"train-7\"");
+    CHECK(by_job.nodes == std::vector<std::string>{"node-b", "node-c"});
+  }
+  SUBCASE("no Slurm id: a scrape job's nodes are not peers; a rack's are") {
+    Alert a = alert;
+    a.labels.erase("slurm_job_id");
+    PeerNodeList none = PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(none.nodes.empty());
+    CHECK(prom.asked.empty());
+    CHECK(HasNote(none.notes, "peers: no job's node list: node-a's peers not read (job=\"dcgm-exporter\" names an exporter's scrape job, not a training job; the alert carries no Slurm job id (slurm_job_id, slurm_jobid, jobid, job_id, hpc_job); no switch, leaf, rack or cluster label)"));
+    a.labels["rack"] = "r12";
+    PeerNodeList rack = PeerNodes(a, own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+    CHECK(rack.scope == "rack=\"r12\"");
+    CHECK(HasNote(rack.notes, "peers: job=\"dcgm-exporter\" names an exporter's scrape job, not a training job (the alert carries no Slurm job id"));
+    CHECK(!Asked(prom, "dcgm-exporter"));
+  }
+}
+
+TEST_CASE("tri3 peers: a peer named by address only is matched through node_uname_info; host names escaped") {
+  InMemoryMetricSource metrics({});
+  FakeProm prom;
+  prom.pause = Storm();
+  // node-d's node_exporter series carry only its address; node_uname_info says which node it is.
+  const Labels d{{"instance", "10.0.0.4:9100"}, {"device", "ens7np0"}, {"job", "node-exporter"}};
+  prom.pause.push_back(Counter("node_ethtool_tx_prio3_pause", d, 0, 0));
+  prom.pause.push_back(Counter("node_ethtool_rx_prio3_pause", d, 0, 1.5e5));
+  prom.uname = {{{"nodename", "node-d"}, {"instance", "10.0.0.4:9100"}},
+                {{"nodename", "node-dd"}, {"instance", "10.9.9.9:9100"}}};  // a near miss of the regex: left out
+  FakeSlurm slurm;
+  slurm.jobs["4242"] = "JobId=4242 JobState=RUNNING NodeList=node-a,node-b,node-c,node-d,gpu+1";
+  const SlurmJobNodeSource src(slurm.Runner());
+  TriageOptions o = Options(&metrics, prom);
+  o.job_nodes = &src;
+  Alert a = VictimAlert();
+  a.labels["slurm_job_id"] = "4242";
+  auto c = BuildTriageCase(a, o);
+  REQUIRE(c.ok());
+  CHECK(HasNote(c->notes, "peers: 4 other nodes of slurm job 4242 read beside node-a (node-b, node-c, node-d, gpu+1): 1 by address (node_uname_info), 8 pause-counter series"));
+  CHECK(c->metrics.size() == 8);
+  CHECK(HasNote(c->notes, "no node_ethtool pause counters at prometheus http://fake under Hostname, hostname, node, nodename, host or instance for gpu+1 ("));
+  CHECK(!HasNote(c->notes, "instance for node-d"));
+  CHECK(Asked(prom, "gpu\\+1(\\..*)?"));  // the host name's `+` escaped in the regex
+  CHECK(Asked(prom, "10\\.0\\.0\\.4(:[0-9]+)?"));
 }
 
 }  // namespace

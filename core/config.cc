@@ -73,7 +73,7 @@ constexpr ConfigOption kOptions[] = {
     {"job_log_path", "--job-log-path", "VIGIL_JOB_LOG_PATH", "", ConfigType::kString,
      "where a job's log files are, for alert triage on a cluster without Slurm: an absolute path template with {job} (the alert's slurm_job_id / job_id / jobid label) and optionally {node}, globs allowed, e.g. /var/log/jobs/{job}/*.log; set, Slurm is not asked", ""},
     {"job_log_slurm", "--job-log-slurm", "VIGIL_JOB_LOG_SLURM", "true", ConfigType::kBool,
-     "alert triage reads the alerted job's StdOut / StdErr files that `scontrol show job` names (when job_log_path is empty); false = no job log", ""},
+     "alert triage reads the alerted job's StdOut / StdErr files that `scontrol show job` names (when job_log_path is empty) and its NodeList, the nodes compared with the alert's (agents/peer_series.h); false = neither", ""},
     {"job_log_slurm_output", "--job-log-slurm-output", "VIGIL_JOB_LOG_SLURM_OUTPUT", "slurm-%j.out", ConfigType::kString,
      "a finished job's output file when `scontrol` no longer lists it (MinJobAge) and sacct names no StdOut (Slurm before 23.02, or a job completion log): a Slurm filename pattern (%j %x %u %A %a ...), relative to the job's WorkDir from sacct, or absolute (then used with the job id alone when sacct knows nothing); sbatch's default slurm-%j.out", ""},
     {"job_log_max_lines", "--job-log-max-lines", "VIGIL_JOB_LOG_MAX_LINES", "2000", ConfigType::kInt,

@@ -40,6 +40,7 @@
 #include "agents/case_lines.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/job_logs.h"
+#include "agents/peer_series.h"
 #include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
 #include "core/clock.h"
@@ -178,6 +179,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   if (!prometheus.ok()) return ReportError(prometheus.status());
   auto job_logs = MakeJobLogSource(config);  // the alerted job's own log (job_log_path / job_log_slurm)
   if (!job_logs.ok()) return ReportError(job_logs.status());
+  const std::unique_ptr<SlurmJobNodeSource> job_nodes = MakeJobNodeSource(config);  // the peers (peer_series.h)
   auto reasoning = OpenReasoning(config);
   if (!reasoning.ok()) return ReportError(reasoning.status());
   std::unique_ptr<ProbeExecutor> probes;
@@ -195,6 +197,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   o.llm = reasoning->llm.get();
   o.metrics = prometheus->get();
   o.job_logs = job_logs->get();
+  o.job_nodes = job_nodes.get();
   o.probes = probes.get();
   o.allow_intrusive = config.GetBool("allow_intrusive_probes");
   o.verification_budget_s = *budget;

@@ -34,6 +34,7 @@
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/job_logs.h"
+#include "agents/peer_series.h"
 #include "connectors/alertmanager.h"
 #include "connectors/alertmanager_api.h"
 #include "core/clock.h"
@@ -376,10 +377,12 @@ TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, Ll
   const double budget_s = VerificationBudgetFromConfig(config).value_or(0);  // checked at start-up
   auto made = MakeJobLogSource(config);
   std::shared_ptr<const JobLogSource> job_logs(made.ok() ? std::move(*made) : nullptr);
+  std::shared_ptr<const SlurmJobNodeSource> job_nodes(MakeJobNodeSource(config));
   return [=](const Alert& alert) -> Result<Json> {
     ASSIGN_OR_RETURN(TriageSources sources,
                      MakeTriageSources(probe_spec, allow_intrusive, budget_s, kb, llm, metrics, no_probes));
     sources.options.job_logs = job_logs.get();
+    sources.options.job_nodes = job_nodes.get();
     ASSIGN_OR_RETURN(DiagnosisReport report, TriageAlert(alert, sources.options));
     if (no_probes) report.diagnosis.unverified.push_back("probes: not run (vigil serve --no-probes)");
     return report.ToJson();
