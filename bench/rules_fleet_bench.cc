@@ -20,10 +20,12 @@
 // stale_for rules into an engine with a clock series (online_detection_bench measures that path).
 //
 //   rules_fleet_bench [--rules FILE[,FILE...]] [--gpus 1000[,8000...]] [--hours 2] [--step-s 15] [--reps 3]
-//                     [--no-per-rule | --per-rule-over-all]
+//                     [--no-per-rule | --per-rule-over-all] [--check]
 // --no-per-rule: the whole file only. --per-rule-over-all: each rule alone over every series of the
 // fleet (all the file's metrics, as the whole file sees them), not only its own metric's; the
-// difference is what one rule pays for the series it does not select.
+// difference is what one rule pays for the series it does not select. --check: after the whole file's
+// timings, one more streaming pass (not timed) with alerts built, whose flags and alerts (resolved,
+// and firing at the end) must equal batch's (exit 1 otherwise); prints their counts and digest.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -36,6 +38,7 @@
 #include <vector>
 
 #include "bench/bench_cpu.h"
+#include "core/json.h"
 #include "detectors/engine.h"
 #include "rules/compiler.h"
 
@@ -190,6 +193,52 @@ bool Measure(const CompiledRules& rules, const std::vector<TimeSeries>& series, 
   return true;
 }
 
+uint64_t Fnv(uint64_t h, const std::string& s) {
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+// --check: streaming's flags and alerts (every point appended in time order, alerts built) equal
+// batch's; prints what was compared and a digest of the alerts' JSON (sorted) and the flags.
+bool CheckStreamingEqualsBatch(const CompiledRules& rules, const std::vector<TimeSeries>& series) {
+  auto batch = EvaluateBatch(rules, series);
+  if (!batch.ok()) return Fail("EvaluateBatch", batch.status());
+  std::vector<std::vector<uint8_t>> flags(series.size());
+  std::vector<std::string> alerts, want;
+  StreamingEngine::Callbacks cb;
+  cb.on_point = [&](size_t s, int64_t, uint8_t f) { flags[s].push_back(f); };
+  cb.on_alert = [&](const Alert& a) {
+    if (a.state == AlertState::kResolved) alerts.push_back(Json(a).dump());
+  };
+  auto eng = StreamingEngine::Create(rules, EngineOptions{}, cb);
+  if (!eng.ok()) return Fail("StreamingEngine::Create", eng.status());
+  std::vector<std::tuple<int64_t, uint32_t, double>> events;
+  for (size_t i = 0; i < series.size(); ++i) {
+    auto id = (*eng)->AddSeries(series[i].name, series[i].labels);
+    if (!id.ok()) return Fail("AddSeries", id.status());
+    for (size_t j = 0; j < series[i].size(); ++j)
+      events.emplace_back(series[i].timestamps_ms[j], static_cast<uint32_t>(i), series[i].values[j]);
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (const auto& [ts, i, v] : events)
+    if (const Status st = (*eng)->Append(i, ts, v); !st.ok()) return Fail("Append", st);
+  if (const Status st = (*eng)->Flush(); !st.ok()) return Fail("Flush", st);
+  for (const Alert& a : (*eng)->ActiveAlerts()) alerts.push_back(Json(a).dump());
+  for (const Alert& a : batch->alerts) want.push_back(Json(a).dump());
+  std::sort(alerts.begin(), alerts.end());
+  std::sort(want.begin(), want.end());
+  uint64_t h = 0xcbf29ce484222325ull;
+  size_t flagged = 0;
+  for (const std::string& a : alerts) h = Fnv(h, a);
+  for (const auto& f : flags)
+    for (uint8_t x : f) h = Fnv(h, x ? "1" : "0"), flagged += x;
+  const bool same = alerts == want && flags == batch->flags;
+  std::printf("    check: streaming %s batch: %zu alerts, %zu flagged points, digest %016llx\n",
+              same ? "equals" : "DIFFERS FROM", alerts.size(), flagged, static_cast<unsigned long long>(h));
+  return same;
+}
+
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
   size_t pos = 0;
@@ -205,7 +254,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 int Usage(const std::string& why) {
   std::fprintf(stderr,
                "rules_fleet_bench: %s\nusage: rules_fleet_bench [--rules FILE[,FILE...]] [--gpus N[,N...]] "
-               "[--hours H] [--step-s S] [--reps R] [--no-per-rule | --per-rule-over-all]\n",
+               "[--hours H] [--step-s S] [--reps R] [--no-per-rule | --per-rule-over-all] [--check]\n",
                why.c_str());
   return 2;
 }
@@ -222,9 +271,13 @@ int Main(int argc, char** argv) {
   std::vector<std::string> files{"data/rules/gpu_training.rules", "docs/examples/day_one.rules"};
   std::vector<size_t> sizes{1000, 4000};
   int64_t hours = 2, step_s = 15, reps = 3;
-  bool per_rule = true, over_all = false;
+  bool per_rule = true, over_all = false, check = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--check") {
+      check = true;
+      continue;
+    }
     if (a == "--no-per-rule" || a == "--per-rule-over-all") {
       (a == "--no-per-rule" ? per_rule : over_all) = a == "--per-rule-over-all";
       continue;
@@ -292,6 +345,7 @@ int Main(int argc, char** argv) {
                   all.stream / static_cast<double>(all.evaluations) / thr_stream_per_eval, all.stream_flags,
                   all.stream_setup);
       std::fflush(stdout);
+      if (check && !CheckStreamingEqualsBatch(*rules, series)) return 1;
       if (!per_rule) continue;
       // Per rule, batch flags only, over the series it selects (its metric's; all with --per-rule-over-all),
       // against the threshold over the same series.

@@ -2132,12 +2132,29 @@ struct StreamingEngine::Impl {
     detail::WindowState* windows;
   };
   std::vector<ActivePoint> active_scratch;
+  // CloseTick, a rule with `ignoring`: the points of an identity at this tick other than the one
+  // evaluated (index in `pending`, the evaluated one's index in active_scratch); they take its flag.
+  std::vector<std::pair<size_t, size_t>> merged_scratch;
   static constexpr size_t kTickChunk = 128;  // members per pass of a stage's instructions (CloseTick)
   static constexpr size_t kAhead = 8;  // CloseTick: members asked from memory this many points early
   // A member's first two cache lines (Member: what CloseTick reads per point).
   static void PrefetchLines(const Member* m) {
     __builtin_prefetch(m);
     __builtin_prefetch(reinterpret_cast<const char*>(m) + 64);
+  }
+  // ExecActive over a chunk's members, one window instruction (PERF3): each member's window state
+  // asked for kWindowAhead members before its push (the lines PrefetchNext names: they are known
+  // only from the state's own fields, so those are asked for twice as early). Past the cache a
+  // push otherwise waited for its state, its ring's front entry and each step of its sorted
+  // array's binary search, one miss after another.
+  static constexpr size_t kWindowAhead = 4;
+  [[gnu::always_inline]] static void PrefetchWindowsFirst(const ActivePoint* act, size_t n, int32_t state) {
+    if (n > kWindowAhead)
+      for (size_t j = 0; j < std::min(n, 2 * kWindowAhead); ++j) act[j].windows[state].PrefetchObject();
+  }
+  [[gnu::always_inline]] static void PrefetchWindowsAhead(const ActivePoint* act, size_t j, size_t n, int32_t state) {
+    if (j + 2 * kWindowAhead < n) act[j + 2 * kWindowAhead].windows[state].PrefetchObject();
+    if (j + kWindowAhead < n) act[j + kWindowAhead].windows[state].PrefetchNext();
   }
   uint64_t tick_serial = 0;  // ticks closed (Rule::agg_cache entries name the tick they are for)
 
@@ -2243,9 +2260,14 @@ struct StreamingEngine::Impl {
 
   // Runs one instruction for one member at this tick. Returns false only when a time-bounded
   // window went over its limit, with the error in *err (a bool keeps the per-point path cheap).
-  [[gnu::always_inline]] bool Exec(Rule& r, Member& m, const Instr& in, int64_t seq, int64_t t, double x,
+  // The member's values and window states are read through the active point's pointers (PERF3:
+  // the member's own lines were evicted by then once a tick's members outgrow the cache).
+  [[gnu::always_inline]] bool Exec(Rule& r, const ActivePoint& a, const Instr& in, int64_t t,
                                    std::vector<double>& scratch, Status* err) {
-    double* v = m.vals.data();
+    Member& m = *a.mem;
+    const int64_t seq = a.seq;
+    const double x = a.x;
+    double* v = a.v;
     double& out = v[in.node];
     size_t held = 0;
     switch (in.op) {
@@ -2255,7 +2277,7 @@ struct StreamingEngine::Impl {
           PushShared(in, shared_slots[in.shared], series[m.series].shared[in.shared], seq, t, v);
           return true;
         }
-        detail::WindowState& w = m.states.windows[in.state];
+        detail::WindowState& w = a.windows[in.state];
         if (in.other >= 0) {  // a median/mad pair: one sorted window, both values
           const bool is_median = r.plan->nodes[in.node].window_fn == WindowFn::kMedian;
           double* med = is_median ? &out : &v[in.other];
@@ -2315,14 +2337,21 @@ struct StreamingEngine::Impl {
       case PlanOp::kWindow:
         if (in.shared >= 0) {
           const unsigned used = shared_slots[in.shared];
-          for (size_t j = 0; j < n; ++j)
+          if (n > kWindowAhead)
+            for (size_t j = 0; j < std::min(n, 2 * kWindowAhead); ++j) act[j].shared[in.shared].state.PrefetchObject();
+          for (size_t j = 0; j < n; ++j) {
+            if (j + 2 * kWindowAhead < n) act[j + 2 * kWindowAhead].shared[in.shared].state.PrefetchObject();
+            if (j + kWindowAhead < n) act[j + kWindowAhead].shared[in.shared].state.PrefetchNext();
             PushShared(in, used, act[j].shared[in.shared], act[j].seq, t, act[j].v);
+          }
           return n;
         }
+        PrefetchWindowsFirst(act, n, in.state);
         if (in.other >= 0 && !in.time_bounded) {
           const bool is_median = r.plan->nodes[in.node].window_fn == WindowFn::kMedian;
           const int32_t med = is_median ? in.node : in.other, mad = is_median ? in.other : in.node;
           for (size_t j = 0; j < n; ++j) {
+            PrefetchWindowsAhead(act, j, n, in.state);
             double* v = act[j].v;
             act[j].windows[in.state].PushMedianMad(act[j].seq, t, v[in.a], &v[med], &v[mad]);
           }
@@ -2332,6 +2361,7 @@ struct StreamingEngine::Impl {
           const bool is_min = r.plan->nodes[in.node].window_fn == WindowFn::kMin;
           const int32_t lo = is_min ? in.node : in.minmax_other, hi = is_min ? in.minmax_other : in.node;
           for (size_t j = 0; j < n; ++j) {
+            PrefetchWindowsAhead(act, j, n, in.state);
             double* v = act[j].v;
             act[j].windows[in.state].PushMinMax(v[in.a], &v[lo], &v[hi]);
           }
@@ -2339,6 +2369,7 @@ struct StreamingEngine::Impl {
         }
         if (in.push && !in.time_bounded) {
           for (size_t j = 0; j < n; ++j) {
+            PrefetchWindowsAhead(act, j, n, in.state);
             double* v = act[j].v;
             v[in.node] = in.push(act[j].windows[in.state], act[j].seq, t, v[in.a]);
           }
@@ -2347,6 +2378,7 @@ struct StreamingEngine::Impl {
         if (in.push) {  // a time window: held points checked against the limit (as Exec does)
           const size_t limit = static_cast<size_t>(std::max<int64_t>(options.limits.max_window_points, 0));
           for (size_t j = 0; j < n; ++j) {
+            PrefetchWindowsAhead(act, j, n, in.state);
             double* v = act[j].v;
             detail::WindowState& w = act[j].windows[in.state];
             v[in.node] = in.push(w, act[j].seq, t, v[in.a]);
@@ -2408,9 +2440,12 @@ struct StreamingEngine::Impl {
       }
       default: break;
     }
-    for (size_t j = 0; j < n; ++j)
-      if (!Exec(r, *act[j].mem, in, act[j].seq, t, act[j].x, scratch, err)) [[unlikely]]
+    const bool own_window = in.op == PlanOp::kWindow && in.shared < 0;  // (its first ones asked for above)
+    for (size_t j = 0; j < n; ++j) {
+      if (own_window) PrefetchWindowsAhead(act, j, n, in.state);
+      if (!Exec(r, act[j], in, t, scratch, err)) [[unlikely]]
         return j;
+    }
     return n;
   }
 
@@ -2489,6 +2524,7 @@ struct StreamingEngine::Impl {
       const bool own_windows = !r.prog.fresh.windows.empty();
       const bool shared_sums = !shared_windows.empty();
       const std::vector<uint32_t>& points = rule_points[ri];
+      merged_scratch.clear();
       for (size_t pi = 0; pi < points.size(); ++pi) {
         // Past the cache each member is a read from memory: asked for kAhead points early, the
         // reads overlap rather than wait one after another (PERF2).
@@ -2509,8 +2545,11 @@ struct StreamingEngine::Impl {
           if (mem.at_tick == tick_serial) {
             ActivePoint& kept = active[mem.active_pos];
             if (pending[k].first < pending[kept.k].first) {
+              merged_scratch.emplace_back(kept.k, mem.active_pos);
               kept.x = pending[k].second;
               kept.k = k;
+            } else {
+              merged_scratch.emplace_back(k, mem.active_pos);
             }
             continue;
           }
@@ -2544,13 +2583,17 @@ struct StreamingEngine::Impl {
         if (mem.tracker.firing()) flag_scratch[k] = 1;
         if (options.trace_nodes && cb.on_trace)
           cb.on_trace(ri, mem.series, t, cond, mem.tracker.firing(), std::span<const double>(mem.vals));
+        // An identity counts its points evaluated (read by the instructions through ActivePoint::seq,
+        // copied before them; counted here rather than in a pass of its own over the members: PERF3).
+        if (r.merge) ++mem.seq;
       };
       // PERF2: the alert life cycle runs chunk by chunk after the last stage's instructions, while
       // the chunk's members are in cache (a pass of its own over every member of the tick read
       // each from memory again past ~10^5 series), in the same member order. Not for a rule that
       // can fail (a time window or offset over max_window_points: the failing tick reports none of
-      // the rule's transitions, so they wait for every chunk) nor one with `ignoring` (below).
-      const bool update_in_chunks = !r.merge && !r.prog.by_stage.empty() && !r.prog_may_fail;
+      // the rule's transitions, so they wait for every chunk). A rule with `ignoring` too since
+      // PERF3 (its identities' other points take their flags after the last chunk, below).
+      const bool update_in_chunks = !r.prog.by_stage.empty() && !r.prog_may_fail;
       // Instruction by instruction over the tick's members (a member's instructions read only
       // its own values of this stage, peers' values of earlier stages: aggregations are in a
       // later stage than their inputs). A failing window cuts the members after it from the
@@ -2608,17 +2651,17 @@ struct StreamingEngine::Impl {
         for (const ActivePoint& a : active) a.v[r.value_node] = CleanValue(a.x);
       if (!update_in_chunks)
         for (size_t j = 0; j < active.size(); ++j) {
-          if (j + kAhead < active.size()) PrefetchLines(active[j + kAhead].mem);
+          if (j + kAhead < active.size()) {
+            PrefetchLines(active[j + kAhead].mem);
+            // the condition's value, on a line of its own (PERF3: a miss per member and tick)
+            __builtin_prefetch(active[j + kAhead].v + r.plan->condition);
+          }
           update(active[j]);
         }
-      if (r.merge) {
-        for (const ActivePoint& a : active) ++a.mem->seq;
-        // Every input point of an identity gets the flag of the point taken at this tick.
-        for (const size_t k : rule_points[ri]) {
-          const int32_t m = members_here[pending[k].first];
-          if (m >= 0 && r.members[m].tracker.firing()) flag_scratch[k] = 1;
-        }
-      }
+      // Every input point of an identity gets the flag of the point taken at this tick (the taken
+      // one got it in `update`; the others are listed, rather than every point's member read again).
+      for (const auto& [k, pos] : merged_scratch)
+        if (active[pos].mem->tracker.firing()) flag_scratch[k] = 1;
     }
     // Tick-driven rules.
     if (any_tick)
