@@ -179,6 +179,8 @@ constexpr double kSlowCpuClockWeight = 3.0;
 // Input-bound: the median share of step time spent waiting for data, over at least this many lines.
 constexpr double kDataWaitShare = 0.3;
 constexpr size_t kMinDataWaitLines = 3;
+// A loop that waits for input this share of each step is input-bound before anything else (PLC20).
+constexpr double kLoaderBoundShare = 0.5;
 // A probe wave covers the components of up to this many leading hypotheses, each at least this
 // likely: the discriminating probes of every plausible hypothesis run at once, not one after another.
 constexpr size_t kWaveHypotheses = 5;
@@ -2029,10 +2031,20 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   // Bus ids nvidia-smi pairs with GPU indices in a log (SmiBusIndices), on the log's node; the
-  // topology's and DCGM's pairs stand (RG11).
+  // topology's and DCGM's pairs stand (RG11). PLC20: that holds against a node's pairs too: a bus the
+  // case's node-independent map (topology.gpu_pci_bus, DCGM labels) gives another index is not
+  // renumbered by nvidia-smi's table - run inside a container (`kubectl exec POD -- nvidia-smi`) it
+  // counts the pod's GPUs from 0 (before, that table's "0, 00000000:9A:00.0" put the host's gpu4's
+  // AER lines on gpu0).
+  const std::vector<std::pair<std::string, int>> case_buses(t.pci_to_gpu.begin(), t.pci_to_gpu.end());
+  auto case_maps_elsewhere = [&](const std::string& bus, int gpu) {
+    const int mapped = PciGpu(case_buses, bus);
+    return mapped >= 0 && mapped != gpu;
+  };
   for (const CaseLog& l : c.logs) {
     const std::string node = SourceNode(t, l.source);
     for (const auto& [bus, gpu] : SmiBusIndices(l)) {
+      if (case_maps_elsewhere(bus, gpu)) continue;
       if (node.empty()) t.pci_to_gpu.emplace(bus, gpu);
       else t.node_pci_to_gpu.emplace(std::make_pair(node, bus), gpu);
     }
@@ -2046,6 +2058,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
   t.dshbak_hosts = DshbakHostsByLog(c.logs);
   t.uuid_gpu = UuidGpus(c, t);
   for (const auto& [node, g] : GpuIdTies(c, t)) {  // nvidia-smi's query table and -q blocks (RG17)
+    if (!g.bus.empty() && case_maps_elsewhere(g.bus, g.index)) continue;  // a container's index (PLC20)
     if (!g.bus.empty()) t.node_pci_to_gpu.emplace(std::make_pair(node, g.bus), g.index);
     if (!g.uuid.empty()) t.uuid_gpu.emplace(g.uuid, std::make_pair(node, g.index));
     if (!g.serial.empty()) t.serial_gpu.emplace(g.serial, std::make_pair(node, g.index));
@@ -7140,6 +7153,36 @@ PeerReportReading ReadPeerReports(const B& beliefs) {
   return PeerReportReading::kUndecided;
 }
 
+// PLC20: a host's out-of-memory kill ends processes on that host only. A process that died of its
+// own fault (IsOwnDeathLine: a segfault, a signal) on a node none of the OOM evidence names is not
+// the OOM's victim: an OOMKilled event of another pod on another node, a kernel OOM kill in another
+// host's journal. True when every first-hand OOM reading (log / metric) is placed on a node, some
+// own-death line of the crash is placed, and no placed death's node is an OOM node (a death line no
+// place names - a launcher's summary - says nothing of where; an unplaced OOM reading: false).
+template <typename B>
+bool OomOnlyElsewhereThanDeaths(const B& beliefs) {
+  std::vector<std::string> oom_nodes, death_nodes;
+  for (const Observation& o : beliefs.observations()) {
+    auto oom = o.deltas.find("host_oom");
+    if (oom != o.deltas.end() && oom->second > 0 &&
+        (o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kMetric)) {
+      if (o.hint.node.empty()) return false;
+      oom_nodes.push_back(o.hint.node);
+    }
+    auto crash = o.deltas.find("rank_process_crash");
+    if (crash != o.deltas.end() && crash->second > 0 && IsOwnDeathLine(o) && !o.hint.node.empty()) {
+      death_nodes.push_back(o.hint.node);
+    }
+  }
+  if (oom_nodes.empty() || death_nodes.empty()) return false;
+  for (const std::string& d : death_nodes) {
+    for (const std::string& n : oom_nodes) {
+      if (SameNodeName(d, n)) return false;
+    }
+  }
+  return true;
+}
+
 // A culprit line of silent data corruption on `rank`'s GPU (weight kFirstSignatureWeight), placed
 // by the rank layout (the GPU marked as a rank's guess): a rank's NaN check failing again and
 // again, a rerun that reproduced the error on that rank only.
@@ -11389,8 +11432,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // RG15: an untimed line counts for the other categories at the time of the timed line before it
   // in its source (a rank's traceback after the job's "attempt 1" banner), and one that follows a
   // timed line of its own category continues that record (a note on the Xid under the Xid).
+  // PLC20: with an alert too, where the category's lines are also over the gap before the alert's
+  // start (an Xid 31 five weeks before a job-failed alert whose own evidence is an Xid 94 of today);
+  // before, alert-first cases kept every days-old line at full weight.
   std::set<std::string> history_cats;
-  if (!(c.alert && c.alert->starts_at_ms > 0)) {
+  {
     std::map<std::string, CategoryTimes> cat_times;
     for (const auto& [cat, groups] : by_cat) {
       CategoryTimes& t = cat_times[cat];
@@ -11401,6 +11447,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
     }
     if (cat_times.size() > 1) history_cats = HistoryCategories(cat_times, JobStartMs(flat.lines, topo.clock), topo.clock.zone_declared);
+    if (c.alert && c.alert->starts_at_ms > 0) {
+      for (auto it = history_cats.begin(); it != history_cats.end();) {
+        const int64_t last = cat_times[*it].last_ms;
+        if (last < SaturatingSub(c.alert->starts_at_ms, kHistoryGapMs)) ++it;
+        else it = history_cats.erase(it);
+      }
+    }
   }
   // The incident's window: from kIncidentWindowMs before the alert's start. A signature every line of
   // which is timed before it (a NIC's corrected AER lines 66 min before the GPU's uncorrected error
@@ -12186,6 +12239,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 1e. Input-bound training: most of each step spent waiting for data. A per-rank table's rows
   // (RG27: ` rank | data_wait_s | fwd_bwd_s | step_s`), each a rank's share, are read when no line
   // prints one, whether or not the knowledge recall raised dataloader_stall (first-hand numbers).
+  // The share counted is kept for 3a-throttled-loader (PLC20).
+  double data_wait_share = 0;
   {
     DataWaitShare dw;
     if (beliefs.scores().count("dataloader_stall")) dw = FindDataWaitShare(flat);
@@ -12201,6 +12256,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::snprintf(buf, sizeof(buf), "waiting for input %.0f%% of each step (median of %zu lines), e.g. ",
                     100 * dw.share, dw.lines);
       o.evidence.detail = buf + flat.lines[dw.first_line];
+      data_wait_share = dw.share;
       o.evidence.supports = {"dataloader_stall"};
       o.evidence.weight = kMetricWeight;
       o.deltas["dataloader_stall"] = kMetricWeight;
@@ -13281,6 +13337,54 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 3a-socket-fallback (PLC20). NCCL's notices that it found no IB device and uses its socket
+  // transport ("NCCL INFO NET/IB : No device found", "NCCL INFO Using network Socket") say how the
+  // job communicates: slowly, on a cluster that has RDMA, but they end no process. When every line
+  // the network misconfiguration rests on is such an INFO notice and a GPU's own hardware fault is
+  // in the logs first-hand (a driver Xid / a rank's CUDA error of a GPU fault category at full
+  // signature weight, placed on a GPU), the job failed on that GPU: the notices are discounted by
+  // kExplainedAwayFactor. A misconfiguration with its own WARN / error lines is not touched.
+  if (beliefs.Score("nccl_network_misconfig") > 0) {
+    static const char* const kGpuFaults[] = {"gpu_memory_uncorrectable_ecc", "gpu_fallen_off_bus", "gpu_row_remap_failure",
+                                             "gpu_firmware_error", "nvlink_error"};
+    bool notices_only = true, notice_seen = false;
+    std::string gpu_fault;
+    for (const Observation& o : beliefs.observations()) {
+      auto net = o.deltas.find("nccl_network_misconfig");
+      if (net != o.deltas.end() && net->second > 0 && o.evidence.kind != EvidenceKind::kKnowledge) {
+        const bool notice = o.evidence.kind == EvidenceKind::kLog && o.evidence.detail.find("NCCL INFO") != std::string::npos;
+        notices_only = notices_only && notice;
+        notice_seen = notice_seen || notice;
+      }
+      if (o.evidence.kind != EvidenceKind::kLog || o.hint.gpu < 0 || !gpu_fault.empty()) continue;
+      for (const char* cat : kGpuFaults) {
+        auto it = o.deltas.find(cat);
+        if (it != o.deltas.end() && it->second >= kFirstSignatureWeight) gpu_fault = cat;
+      }
+    }
+    if (notices_only && notice_seen && !gpu_fault.empty()) {
+      beliefs.Discount("nccl_network_misconfig", kExplainedAwayFactor,
+                       "only NCCL's socket-transport notices, beside " + gpu_fault + " on a GPU: the job failed on the GPU");
+    }
+  }
+
+  // 3a-throttled-loader (PLC20). The job's loop waits for its input most of each step (1e's share
+  // >= kLoaderBoundShare) while the straggler reading rests on CPU throttling (cgroup cpu.stat's
+  // nr_throttled / throttled_usec, "CFS throttled", a CPU quota): a CPU limit that throttles the
+  // container starves its loader workers (they decode and collate on those CPUs), and the GPUs wait
+  // for batches. A throttled straggler shows otherwise: its compute is slow and its peers wait in the
+  // collective, not for data. The throttle lines are read as dataloader_stall (the share moved:
+  // 1 - kExplainedAwayFactor), so the data wait is no longer explained away by a straggler.
+  if (data_wait_share >= kLoaderBoundShare && beliefs.Score("straggler_rank") > 0) {
+    static const std::regex kCpuThrottle(R"(nr_throttled|throttled_(usec|time|periods|seconds)|cfs.{0,20}throttl|throttl.{0,30}\bcpu|cpu.{0,30}(quota|throttl))",
+                                         std::regex::icase);
+    beliefs.ReattributeWhere("straggler_rank", "dataloader_stall", kExplainedAwayFactor,
+                             "a CPU-throttled container whose loop waits for input most of each step starves its loader",
+                             [&](const Observation& o) {
+                               return std::regex_search(o.evidence.detail.substr(0, 2000), kCpuThrottle);
+                             });
+  }
+
   // 3a-fp8-table. An FP8 meta dump pasted as a table whose amax column turns inf / nan after finite
   // readings, or whose scale column falls to 0 (FindAmaxTableCollapse, RG26): the scaling recipe
   // lost the tensor's range. Evidence of fp8_scaling_overflow (kMetricWeight, once a case); the NaN
@@ -14136,6 +14240,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                  (o.evidence.kind == EvidenceKind::kMetric || o.evidence.kind == EvidenceKind::kLog) &&
                                  o.hint.node == slow.node && o.hint.gpu == slow.gpu && !o.hint.gpu_from_rank);
           }
+        }
+        // An OOM kill on other nodes than every process that died of its own fault (PLC20).
+        if (effect == "rank_process_crash" && cause == "host_oom" && OomOnlyElsewhereThanDeaths(b)) {
+          if (tr != nullptr) {
+            tr->push_back({{"type", "thought"},
+                           {"text", "host_oom's evidence is on other nodes than the process that died: it does not explain it"}});
+          }
+          continue;
         }
         // Watchdog timeouts beside a device fault on one GPU (TimeoutsOfDeviceFault, RG12).
         const int64_t timeouts_reported = TimeoutsOfDeviceFault(b, effect, cause);
