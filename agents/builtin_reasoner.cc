@@ -7154,7 +7154,7 @@ PeerReportReading ReadPeerReports(const B& beliefs) {
 }
 
 // PLC20: a host's out-of-memory kill ends processes on that host only. A process that died of its
-// own fault (IsOwnDeathLine: a segfault, a signal) on a node none of the OOM evidence names is not
+// own fault (a segfault, a bus error: IsOwnDeathLine's signals but an abort or a kill) on a node none of the OOM evidence names is not
 // the OOM's victim: an OOMKilled event of another pod on another node, a kernel OOM kill in another
 // host's journal. True when every first-hand OOM reading (log / metric) is placed on a node, some
 // own-death line of the crash is placed, and no placed death's node is an OOM node (a death line no
@@ -7169,8 +7169,18 @@ bool OomOnlyElsewhereThanDeaths(const B& beliefs) {
       if (o.hint.node.empty()) return false;
       oom_nodes.push_back(o.hint.node);
     }
+    // A death of the process's own fault: a segfault, a bus error, an illegal instruction. Not an
+    // abort (PyTorch's watchdog aborts every peer after a lost rank) nor a SIGKILL (the OOM killer's
+    // own signal, printed where the launcher runs).
+    static const std::regex kOwnFault(
+        R"(\bsegfault\b|segmentation fault|\bsig(segv|bus|ill|fpe)\b|signal:? (7|11)\b|bus error|exit ?code:? -(7|11)\b)",
+        std::regex::icase);
     auto crash = o.deltas.find("rank_process_crash");
-    if (crash != o.deltas.end() && crash->second > 0 && IsOwnDeathLine(o) && !o.hint.node.empty()) {
+    // The line itself, not the notes the reasoner appends ("  (47 lines match <pattern>)", "  [...]").
+    const std::string& detail = o.evidence.detail;
+    const std::string line = detail.substr(0, std::min({detail.find("  ("), detail.find("  ["), size_t{2000}}));
+    if (crash != o.deltas.end() && crash->second > 0 && IsOwnDeathLine(o) && !o.hint.node.empty() &&
+        std::regex_search(line, kOwnFault)) {
       death_nodes.push_back(o.hint.node);
     }
   }

@@ -156,6 +156,36 @@ TEST_CASE("plc20: an OOM kill on the node whose process died still explains the 
   CHECK(d.root_cause == "host_oom");
 }
 
+TEST_CASE("plc20: an OOM kill on one node still explains peers that abort elsewhere") {
+  // Near miss: the kernel OOM-kills a rank on pz-31; the ranks on pz-33 lose it and PyTorch's watchdog
+  // aborts them (SIGABRT), torchrun on pz-33 lists the killed task's SIGKILL: no death of its own fault
+  // elsewhere, so the OOM stays the cause. Six abort lines: the evidence's note "(6 lines match <the
+  // signature's pattern>)" names SIGSEGV in the pattern, which is no segfault (a first version read it so).
+  constexpr const char* kText = R"JSON({
+    "id": "plc20-oom-abort",
+    "alert": null,
+    "topology": {"nodes": ["pz-31", "pz-32", "pz-33"], "gpus_per_node": 8},
+    "logs": [
+      {"source": "pz-31/journal", "lines": [
+        "Dec  4 02:10:11 pz-31 kernel: pt_data_worker invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0",
+        "Dec  4 02:10:12 pz-31 kernel: Out of memory: Killed process 40551 (python3) total-vm:923441232kB, anon-rss:402228812kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:780412kB oom_score_adj:0"]},
+      {"source": "pz-33/torchrun.log", "lines": [
+        "[rank17]:[E1204 02:10:42.321796 ProcessGroupNCCL.cpp:1534] [PG 0 (default_pg) Rank 17] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error",
+        "  traceback : Signal 6 (SIGABRT) received by PID 57166",
+        "  exitcode  : -6 (pid: 57166)",
+        "  traceback : Signal 6 (SIGABRT) received by PID 57167",
+        "  traceback : Signal 6 (SIGABRT) received by PID 57168",
+        "  traceback : Signal 6 (SIGABRT) received by PID 57169",
+        "  traceback : Signal 6 (SIGABRT) received by PID 57170",
+        "  traceback : Signal 6 (SIGABRT) received by PID 57171",
+        "  traceback : Signal 9 (SIGKILL) received by PID 40551"]}
+    ]
+  })JSON";
+  const Diagnosis d = testing::RunCaseText(kText);
+  CHECK(d.root_cause == "host_oom");
+  CHECK(d.component == "pz-31");
+}
+
 // A Slurm DeepSpeed job that uses NCCL's socket transport (no IB device in the container), runs for
 // hours, then one rank dies on an uncorrectable ECC error of its GPU; the driver's Xid 48 names it.
 constexpr const char* kEccBesideSocketFallback = R"JSON({
