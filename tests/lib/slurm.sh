@@ -18,6 +18,14 @@ cleanup() {
   squeue -h -o %i 2>/dev/null | xargs -r scancel -f -s KILL >/dev/null 2>&1  # this cluster's jobs only
   scontrol shutdown >/dev/null 2>&1
   for p in "$tmp"/slurm*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done
+  # A batch step scancel has not ended yet outlives slurmd (its slurmstepd is re-parented to init; seen
+  # 2026-12-05: `sleep 600` jobs of these tests left running after them): this cluster's steps carry
+  # its SLURM_CONF in their environment; they and their children are killed.
+  local s
+  for s in $(pgrep -x slurmstepd); do
+    tr '\0' '\n' <"/proc/$s/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$tmp/slurm.conf" || continue
+    pkill -KILL -P "$s" 2>/dev/null; kill -KILL "$s" 2>/dev/null
+  done
   munged -s --socket="$tmp/munge.sock" >/dev/null 2>&1
   sleep 0.5; rm -rf "$tmp"
 }
