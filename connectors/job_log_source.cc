@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/strings.h"
 #include "core/utf8.h"
 
 namespace vigil {
@@ -250,29 +251,20 @@ JobLogReading SlurmJobLogSource::Read(const JobLogRequest& request) const {
     auto it = fields.find(k);
     return it == fields.end() ? std::string() : it->second;
   };
-  std::vector<std::pair<std::string, std::string>> streams;  // stream, path
-  const std::string out_path = field("StdOut"), err_path = field("StdErr");
-  if (!out_path.empty() && out_path == err_path) {
-    streams.emplace_back("stdout+stderr", out_path);
-  } else {
-    if (!out_path.empty()) streams.emplace_back("stdout", out_path);
-    if (!err_path.empty()) streams.emplace_back("stderr", err_path);
-  }
+  const std::vector<std::pair<std::string, std::string>> streams = JobOutputStreams(field("StdOut"), field("StdErr"));
   if (streams.empty()) {
     r.notes.push_back("job log: " + job + " not read: Slurm names no StdOut or StdErr for it (an interactive salloc / "
                       "srun job writes to its terminal)");
     return r;
   }
   const std::string batch_host = field("BatchHost");
-  for (auto& [stream, given] : streams) {
+  for (const auto& [stream, given] : streams) {
     std::vector<std::string> unknown;
     std::string path = ExpandSlurmFilename(given, fields, &unknown);
     if (!path.empty() && path[0] != '/' && !field("WorkDir").empty()) path = field("WorkDir") + "/" + path;
     const std::string what = "job log: " + job + "'s " + (stream == "stderr" ? "StdErr " : "StdOut ") + path;
     if (!unknown.empty()) {
-      std::string list;
-      for (const std::string& u : unknown) list += (list.empty() ? "" : " ") + u;
-      r.notes.push_back(what + ": " + list + " left unexpanded (the job does not say what it stands for)");
+      r.notes.push_back(what + ": " + JoinStrings(unknown, " ") + " left unexpanded (the job does not say what it stands for)");
     }
     Result<JobLogFile> f = ReadLogTail(path, limits_);
     if (!f.ok()) {
@@ -290,6 +282,17 @@ JobLogReading SlurmJobLogSource::Read(const JobLogRequest& request) const {
     r.files.push_back(std::move(*f));
   }
   return r;
+}
+
+std::vector<std::pair<std::string, std::string>> JobOutputStreams(const std::string& std_out, const std::string& std_err) {
+  std::vector<std::pair<std::string, std::string>> streams;
+  if (!std_out.empty() && std_out == std_err) {
+    streams.emplace_back("stdout+stderr", std_out);
+    return streams;
+  }
+  if (!std_out.empty()) streams.emplace_back("stdout", std_out);
+  if (!std_err.empty()) streams.emplace_back("stderr", std_err);
+  return streams;
 }
 
 Status CheckJobLogTemplate(std::string_view t) {

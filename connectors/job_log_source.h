@@ -92,6 +92,10 @@ class JobLogSource {
 std::string ExpandSlurmFilename(std::string_view pattern, const std::map<std::string, std::string>& job,
                                 std::vector<std::string>* unknown = nullptr);
 
+// A job's output files as Slurm names them, (stream, path as given): one "stdout+stderr" when StdOut
+// and StdErr are the same file, else "stdout" and "stderr" for each that is set; none when neither is.
+std::vector<std::pair<std::string, std::string>> JobOutputStreams(const std::string& std_out, const std::string& std_err);
+
 
 class SlurmJobLogSource : public JobLogSource {
  public:

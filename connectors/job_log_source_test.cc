@@ -247,5 +247,14 @@ TEST_CASE("job log: a path template with a glob") {
   CHECK(CheckJobLogTemplate("/logs/{job}/{rank}.log").message().find("{rank} is no placeholder") != std::string::npos);
 }
 
+TEST_CASE("JobOutputStreams: one stream for a shared file, else each file that is set") {
+  using Streams = std::vector<std::pair<std::string, std::string>>;
+  CHECK(JobOutputStreams("/w/o.log", "/w/o.log") == Streams{{"stdout+stderr", "/w/o.log"}});
+  CHECK(JobOutputStreams("/w/o.log", "/w/e.log") == Streams{{"stdout", "/w/o.log"}, {"stderr", "/w/e.log"}});
+  CHECK(JobOutputStreams("", "/w/e.log") == Streams{{"stderr", "/w/e.log"}});
+  CHECK(JobOutputStreams("slurm-%j.out", "") == Streams{{"stdout", "slurm-%j.out"}});
+  CHECK(JobOutputStreams("", "").empty());
+}
+
 }  // namespace
 }  // namespace vigil

@@ -2,18 +2,13 @@
 
 #include <utility>
 
+#include "core/strings.h"
 #include "core/utf8.h"
 
 namespace vigil {
 namespace {
 
 const std::vector<std::string> kBaseFields = {"JobID", "JobIDRaw", "JobName", "User", "WorkDir", "NodeList", "State", "End"};
-
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string s;
-  for (const std::string& x : v) s += (s.empty() ? "" : std::string(sep)) + x;
-  return s;
-}
 
 std::vector<std::string> Split(std::string_view line, char sep) {
   std::vector<std::string> out;
@@ -83,8 +78,8 @@ std::map<std::string, std::string> FinishedSlurmJobLogSource::AskSacct(const std
     std::vector<std::string> argv = {sacct_};
     if (completion) argv.push_back("-c");
     argv.insert(argv.end(), {"-j", id, "-X", "-n", "-P"});
-    argv.push_back("--format=" + Join(format, ","));
-    const std::string asked = Join(argv, " ");
+    argv.push_back("--format=" + JoinStrings(format, ","));
+    const std::string asked = JoinStrings(argv, " ");
     Result<CommandOutput> ran = run_(argv, timeout_s_);
     if (!ran.ok()) {
       r.notes.push_back(job + ": " + sacct_ + " could not be run (" + ran.status().message() +
@@ -140,13 +135,7 @@ JobLogReading FinishedSlurmJobLogSource::Read(const JobLogRequest& request) cons
   std::vector<std::pair<std::string, std::string>> streams;  // stream, path as given
   std::string how;
   if (!fields.empty()) {
-    const std::string out = fields.count("StdOut") ? fields["StdOut"] : "", err = fields.count("StdErr") ? fields["StdErr"] : "";
-    if (!out.empty() && out == err) {
-      streams.emplace_back("stdout+stderr", out);
-    } else {
-      if (!out.empty()) streams.emplace_back("stdout", out);
-      if (!err.empty()) streams.emplace_back("stderr", err);
-    }
+    streams = JobOutputStreams(fields.count("StdOut") ? fields["StdOut"] : "", fields.count("StdErr") ? fields["StdErr"] : "");
     if (streams.empty()) {
       streams.emplace_back("", pattern_);
       how = "sacct names no StdOut: the output pattern job_log_slurm_output `" + pattern_ + "` expanded from sacct's fields";
@@ -173,7 +162,7 @@ JobLogReading FinishedSlurmJobLogSource::Read(const JobLogRequest& request) cons
       path = fields["WorkDir"] + "/" + path;
     }
     if (!unknown.empty()) {
-      r.notes.push_back(job + ": not read: " + how + " leaves " + Join(unknown, " ") + " unexpanded in " + path);
+      r.notes.push_back(job + ": not read: " + how + " leaves " + JoinStrings(unknown, " ") + " unexpanded in " + path);
       continue;
     }
     Result<JobLogFile> f = ReadLogTail(path, limits_);
