@@ -129,6 +129,12 @@ bool IsGpuNvlinkFaultLine(const std::string& line) {
 bool ShowsMultiNodeNvlinkDomain(const std::string& text) {
   if (text.size() > kMaxLine) return false;
   const std::string lower = AsciiLower(text);
+  // The literal every alternative of kDomain holds, checked first: this runs on every line of a case
+  // until one matches (PlaceSwitchSide), and a regex per line of a pasted 50 MB log is not free.
+  if (!HasAny(lower, {"gb200", "gb300", "nvl72", "nvl36", "mnnvl", "clusteruuid", "cliqueid", "tray", "nvos", "nmx-",
+                      "nvlsm"})) {
+    return false;
+  }
   static const std::regex kDomain(
       R"(\b(?:gb200|gb300|nvl72|nvl36|mnnvl|clusteruuid|cliqueid|compute[ -]tray|switch[ -]tray|nvos|nmx-[ct]|nvlsm)\b)");
   return std::regex_search(lower, kDomain);
