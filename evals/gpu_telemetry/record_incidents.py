@@ -45,6 +45,12 @@ trainer exits with an error and is restarted), and normal checkpoints, evals, a 
 and a clean job end at 410 s that the trainer marks with the gauge `training_completed` (0 while
 it trains, 1 from its clean end; labels job, node, rank and the GPU's Hostname, gpu), served by
 the parent every second to the end (440 s).
+--plan 6 (one GPU, an H100; the PLAN6_* tables): periodic_stall, host_rss_leak, micro_batch_shrink,
+and normal checkpoints, evals and a clean job end at 410 s marked by `training_completed` as in
+plan 5; the trainer also exports its resident host memory, `process_resident_memory_bytes` (job,
+node, rank 0), with each second of its step rows.
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 6 --gpus 1 --seconds 440 --out DIR
+  (plan 6's smoke run: --plan 6 --time-scale 0.25 --seconds 110)
 """
 import argparse
 import contextlib
@@ -211,10 +217,53 @@ PLAN5_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
                 [("eval", 135, 143), ("eval", 357, 365), ("batch_change", 375, 375), ("job_end", 410, 440)])
 PLAN5_STRENGTH = {"host_batches": 4, "loader_wait_s": 5, "restart_after_s": 15, "batch_scale": 2}
 PLAN5_SECONDS = 440
+# Plan 6 (DET9, 2026-12-05, fixed before any run): ONE GPU, and for the first time an NVIDIA H100
+# (80 GB) instead of the H200 of runs 1-5: the job of runs 3-5, three failures of kinds not planted
+# in runs 1-5 (none the bundled rules were written for), normal events, and the clean end marked by
+# `training_completed` as in plan 5. The trainer also exports its own resident host memory,
+# `process_resident_memory_bytes` (the name of Prometheus clients' process collector; labels job,
+# node, rank 0), once a second with its step rows: a host-side leak shows nowhere else.
+#   periodic_stall      every `stall_every` steps the trainer blocks `stall_s` in a synchronous host
+#                       call (a metrics / log flush to a slow filesystem every N steps): bursts of
+#                       full-speed steps between ~1.5 s pauses, GPU idle in the pauses; mean
+#                       throughput about halved; the 1 s step-time and utilisation readings jump
+#                       between normal and stalled seconds
+#   host_rss_leak       each step keeps a host copy of `leak_rows` rows of its input batch (8 MiB:
+#                       a debug dump that is never written) in a list: the trainer's resident
+#                       memory grows ~8 MiB a step (~0.2 GiB/s); the list is dropped at the window's
+#                       end (whether the RSS falls then is the C library's business). The GPU's
+#                       series barely move (a small device-to-host copy a step)
+#   micro_batch_shrink  a config override drops the micro-batch from TOKENS to TOKENS / shrink
+#                       (8192 -> 1024 tokens a step) without an error: steps get shorter but do much
+#                       less work (the per-step fixed costs, the gradients' flatten, norm and update,
+#                       stay), tokens/s falls, power falls, utilisation stays high (kernels keep
+#                       running back to back); back to TOKENS at the window's end
+# Every incident ends >= 70 s before the job end (keep_firing_for, as plan 5).
+# Normal events (traps), outside every incident + 10 s:
+#   checkpoint  as plans 3-5 (2.5 s, GPU idle, 768 MiB of weights through host memory: the RSS
+#               moves too), at 45, 105, 165, 225 (history) and 350 s (after)
+#   eval        8 s of forward passes, at 135-143 s (history) and 357-365 s (after)
+#   job_end     the trainer ends cleanly at 410 s and writes training_completed 1; the parent
+#               serves 1 every second to the end (440 s), as plan 5
+# No fourth incident: with the history to 240 s, windows of >= 20 s, 10 s grace between them and
+# 70 s before the job end (410 s, a 30 s tail), three windows of 25 s fill 245-340 s.
+PLAN6_FAULTS = [
+    ("periodic_stall", 245, 270, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
+                                  ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+    ("host_rss_leak", 280, 305, [("process_resident_memory_bytes", "rank:0")]),
+    ("micro_batch_shrink", 315, 340, [("step_time_ms", "rank:0"), ("compute_ms", "rank:0"),
+                                      ("tokens_per_s", "job"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+]
+PLAN6_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
+                [("eval", 135, 143), ("eval", 357, 365), ("job_end", 410, 440)])
+PLAN6_STRENGTH = {"stall_every": 40, "stall_s": 1.5, "leak_rows": 512, "shrink": 8}
+PLAN6_SECONDS = 440
+RSS = "process_resident_memory_bytes"  # plan 6's trainer's resident host memory (bytes)
+HOST_KEPT = []  # plan 6's host_rss_leak: the trainer's kept host copies (module level: the test's fake RSS reads it)
 LOADER_EXIT = 18  # plan 5's planted loader death (a real trainer exits 1 on the RuntimeError)
 MARKER = "training_completed"  # plan 5's job-state gauge (Hostname, gpu as the GPU's; job, node, rank)
 CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
-NORMAL_EVENTS = []  # plan 3's, 4's and 5's (kind, start, end); empty for plans 1 and 2
+NORMAL_EVENTS = []  # plans 3-6's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -294,12 +343,13 @@ def apply_plan(plan, time_scale=1.0):
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
-    elif plan in (3, 4, 5):
+    elif plan in (3, 4, 5, 6):
         # the tables, and the strengths that are times (scaled with the rest)
         faults, normal, strength, timed = {
             3: (PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, ("restart_after_s",)),
             4: (PLAN4_FAULTS, PLAN4_NORMAL, PLAN4_STRENGTH, ("lr_period_s",)),
-            5: (PLAN5_FAULTS, PLAN5_NORMAL, PLAN5_STRENGTH, ("loader_wait_s", "restart_after_s"))}[plan]
+            5: (PLAN5_FAULTS, PLAN5_NORMAL, PLAN5_STRENGTH, ("loader_wait_s", "restart_after_s")),
+            6: (PLAN6_FAULTS, PLAN6_NORMAL, PLAN6_STRENGTH, ())}[plan]
         k = time_scale
         FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
         NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
@@ -543,10 +593,12 @@ class SecondBuckets:
     ends in a later second; the warm-up before t0 is not written, nor is the last bucket (it holds
     only the steps before the end). `last_rows` / `last_sec`: the last second written (what a
     stale exporter serves again, `write`). `marker` (plan 5): each second written also writes the
-    job-state gauge MARKER at 0 (the job is running; 1 only at its clean end, trainer5)."""
+    job-state gauge MARKER at 0 (the job is running; 1 only at its clean end, trainer5). `extra`
+    (plan 6): a callable giving (series, value) rows written with each second (rank 0): the
+    trainer's resident memory, read when the second is written."""
 
-    def __init__(self, out, t0, marker=False):
-        self.out, self.t0, self.marker = out, t0, marker
+    def __init__(self, out, t0, marker=False, extra=None):
+        self.out, self.t0, self.marker, self.extra = out, t0, marker, extra
         self.bucket, self.acc = None, {}
         self.last_rows, self.last_sec = None, None
 
@@ -568,6 +620,9 @@ class SecondBuckets:
     def write(self, sec, rows):
         for series, value in rows:
             self.out.row(self.t0 + sec + 1.0, series, value, rank=0 if series in STEP_RANK_SERIES else None)
+        if self.extra is not None:  # plan 6: the trainer's own process series, read now (rank 0)
+            for series, value in self.extra():
+                self.out.row(self.t0 + sec + 1.0, series, value, rank=0)
         if self.marker:
             self.out.row(self.t0 + sec + 1.0, MARKER, 0, rank=0, gpu=0)
 
@@ -1078,15 +1133,16 @@ def trainer5(args, t0, ckpt_path, life):
           % (life, step, time.time() - t0), flush=True)
 
 
-def run_plan5(args, t0):
+def run_plan5(args, t0, target=None):
     """Plan 5's parent: samples GPU 0 through NVML to the end of the recording, runs the trainer,
     restarts it after the planted loader death, and once it has ended cleanly (exit 0) serves its
     training_completed 1 every second to the end (part-marker.csv), as a Pushgateway keeps serving
     a pushed gauge. Raises on any other failure; the rows so far stay in the part files."""
+    target = target or trainer5  # plan 6's parent is this one with trainer6 (no planted exit)
     death = [f for f in FAULTS if f[0] == "loader_death"]
     with one_gpu_parent(args, t0) as (ctx, ckpt_path, procs):
         life = 0
-        trainer = ctx.Process(target=trainer5, args=(args, t0, ckpt_path, 0), name="trainer0")
+        trainer = ctx.Process(target=target, args=(args, t0, ckpt_path, 0), name="trainer0")
         trainer.start()
         procs.append(trainer)
         marker_out, served = None, []
@@ -1095,7 +1151,7 @@ def run_plan5(args, t0):
                 code = trainer.exitcode
                 if code == LOADER_EXIT and life == 0 and death:
                     life = 1
-                    trainer = restart_trainer(ctx, procs, trainer5, args, t0, ckpt_path, code, "the planted loader death",
+                    trainer = restart_trainer(ctx, procs, target, args, t0, ckpt_path, code, "the planted loader death",
                                               death[0][1] + STRENGTH["loader_wait_s"] + STRENGTH["restart_after_s"])
                     continue
                 if code != 0:
@@ -1116,10 +1172,88 @@ def run_plan5(args, t0):
             raise RuntimeError("the trainer (life %d) did not end by t0 + %g s" % (life, args.seconds))
 
 
+# ---- plan 6: one GPU (an H100), a periodic stall, a host-memory leak, a shrunken micro-batch ----
+
+def rss_bytes():
+    """The calling process's resident memory in bytes (/proc/self/statm's second field x the page
+    size), as Prometheus clients' process collector exports it (process_resident_memory_bytes)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def plan6_tokens(active):
+    """Plan 6's tokens a step: TOKENS, or TOKENS / shrink inside the micro_batch_shrink window."""
+    return TOKENS // STRENGTH["shrink"] if "micro_batch_shrink" in active else TOKENS
+
+
+def stall_due(active, step, first):
+    """periodic_stall: whether step number `step` ends with the host call's stall: every
+    `stall_every` steps counted from `first`, the first step of the window (None before it)."""
+    return "periodic_stall" in active and first is not None and (step - first) % STRENGTH["stall_every"] == 0
+
+
+def trainer6(args, t0, ckpt_path, life):
+    """Plan 6's trainer on GPU 0 (one life: nothing crashes): runs until the job_end event, then
+    writes training_completed 1 and exits 0. Exports its resident memory with every second."""
+    tr, weights, step = start_life(args, t0, ckpt_path, life)
+    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    lr = 0.05
+    stop_at = stop_time(args.seconds)
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done = set()
+    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
+    kept = HOST_KEPT  # host_rss_leak: the host copies that are never written out
+    stall_first = None
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= stop_at:
+            break
+        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
+            continue  # prev_end is kept: the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        if kept and "host_rss_leak" not in active:
+            print("trainer: host leak over at t0 + %.1f s: %d copies (%.0f MiB) dropped"
+                  % (rel, len(kept), len(kept) * STRENGTH["leak_rows"] * HIDDEN * 2 / 2 ** 20), flush=True)
+            kept.clear()
+        if "periodic_stall" in active and stall_first is None:
+            stall_first = step
+        tokens = plan6_tokens(active)
+        x = torch.randn(tokens, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        if "host_rss_leak" in active:  # a host copy of part of the batch, kept (pageable: synchronous)
+            kept.append(x[:STRENGTH["leak_rows"]].to("cpu"))
+        y = x @ teacher
+        loss, flat = forward_backward(torch, weights, x, y, ev)
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
+        sgd_update(torch, weights, flat, gnorm, lr, finite)
+        torch.cuda.synchronize()
+        if stall_due(active, step, stall_first):  # the slow synchronous host call, in this step's time
+            time.sleep(STRENGTH["stall_s"])
+        end = time.time()
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, tokens)
+        prev_end = end
+        step += 1
+    # the clean end: the last bucket is not written (as plans 1-5); the job-state gauge says done
+    out.row(time.time(), MARKER, 1, rank=0, gpu=0)
+    out.f.flush()
+    dist.destroy_process_group()
+    print("trainer life %d: %d steps, clean end at t0 + %.1f s (training_completed 1)"
+          % (life, step, time.time() - t0), flush=True)
+
+
+def run_plan6(args, t0):
+    """Plan 6's parent: plan 5's (NVML of GPU 0 to the end, the marker served from the clean end)
+    with trainer6; any exit of the trainer other than its clean end is an error."""
+    run_plan5(args, t0, trainer6)
+
+
 def gpu_name(plan, torch):
-    if plan not in (3, 4, 5):
+    if plan not in (3, 4, 5, 6):
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    # plans 3-5 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
+    # plans 3-6 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
     # all run, and the planted crash / the clean job end is to free the GPU's memory
     import pynvml
     pynvml.nvmlInit()
@@ -1134,16 +1268,17 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
                         "3: one GPU, other incidents and normal events (PLAN3_*); "
                         "4: one GPU, a fourth set (PLAN4_*); "
-                        "5: one GPU, a fifth set and the training_completed marker (PLAN5_*)")
+                        "5: one GPU, a fifth set and the training_completed marker (PLAN5_*); "
+                        "6: one GPU (an H100), a sixth set, the marker, the trainer's RSS (PLAN6_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
-                   help="plans 3-5 only: multiply the plan's times (a short smoke run; 1 to record)")
+                   help="plans 3-6 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    if args.time_scale != 1.0 and args.plan not in (3, 4, 5):
-        p.error("--time-scale is for --plan 3, 4 or 5 only")
+    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6):
+        p.error("--time-scale is for --plan 3, 4, 5 or 6 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
@@ -1158,13 +1293,17 @@ def main():
         p.error("--plan 5 is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (PLAN5_SECONDS * args.time_scale, job_end_at(), args.seconds))
+    if args.plan == 6 and args.seconds != PLAN6_SECONDS * args.time_scale:
+        p.error("--plan 6 is %g s long (times scaled by --time-scale; its job ends at %g s and "
+                "the GPU is sampled to the end); got --seconds %g"
+                % (PLAN6_SECONDS * args.time_scale, job_end_at(), args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
-    if args.plan in (3, 4, 5):
+    if args.plan in (3, 4, 5, 6):
         if not torch.cuda.is_available():
             raise SystemExit("record_incidents: --plan %d needs a CUDA GPU; none is visible" % args.plan)
-        world = 1  # plans 3-5 are one-GPU runs: GPU 0
+        world = 1  # plans 3-6 are one-GPU runs: GPU 0
     core = trainer_core(os.sched_getaffinity(0)) if args.plan == 4 else None
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
@@ -1179,7 +1318,7 @@ def main():
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
-    if args.plan in (3, 4, 5):
+    if args.plan in (3, 4, 5, 6):
         meta["time_scale"] = args.time_scale
         meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
     if args.plan == 4:
@@ -1187,6 +1326,12 @@ def main():
         meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 6:
+        try:
+            run_plan6(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 5:
         try:
             run_plan5(args, t0)

@@ -18,7 +18,8 @@ WARMUP = 60.0  # rolling windows of the rules warm up (tests/lib/score_incidents
 # What the recorder writes (its series): the trainer's and NVML's.
 SERIES = {"step_time_ms", "compute_ms", "allreduce_ms", "tokens_per_s", "train_loss", "grad_norm",
           "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_MEM_COPY_UTIL", "DCGM_FI_DEV_POWER_USAGE",
-          "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_FB_USED"}
+          "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_FB_USED",
+          "process_resident_memory_bytes"}  # the last: plan 6's trainer only
 
 
 def load(plan=None, time_scale=1.0):
@@ -398,6 +399,111 @@ class Plan5Tables(PlanTables):
         self.assertFalse(m.expected(copies, m.MARKER, 0, 0))
 
 
+class Plan6Tables(PlanTables):
+    """Plan 6 (DET9): three incidents of kinds not planted in runs 1-5, traps, the marker, the RSS."""
+    PLAN = 6
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.check_windows_apart(["periodic_stall", "host_rss_leak", "micro_batch_shrink"])
+        self.assertLessEqual(self.m.PLAN6_SECONDS, 440)  # the lead's device call: 600 s with start-up
+
+    def test_kinds_not_planted_before(self):
+        before = {f[0] for plan in (1, 2, 3, 4, 5) for f in load(plan).FAULTS}
+        self.assertFalse(before & {f[0] for f in self.faults})
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        check_one_gpu_scopes(self, self.faults)
+        leak = [f for f in self.faults if f[0] == "host_rss_leak"][0]
+        self.assertEqual(leak[3], [(self.m.RSS, "rank:0")])
+        self.assertNotIn(self.m.MARKER, {s for f in self.faults for s, _ in f[3]})
+
+    def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
+        for kind in ("checkpoint", "eval"):
+            ev = [e for e in self.normal if e[0] == kind]
+            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
+                            "no %s in the history" % kind)
+        for kind in ("checkpoint", "eval", "job_end"):
+            ev = [e for e in self.normal if e[0] == kind]
+            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
+                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
+            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
+        ev = sorted(self.normal, key=lambda e: e[1])
+        for a, b in zip(ev, ev[1:]):
+            self.assertLessEqual(a[2], b[1], (a, b))
+
+    def test_no_incident_alert_still_firing_at_the_job_end(self):
+        for f in self.faults:
+            self.assertGreaterEqual(self.m.job_end_at() - f[2], 70, f[0])
+
+    def test_job_end_last_with_a_tail_the_rules_can_see(self):
+        end = [e for e in self.normal if e[0] == "job_end"]
+        self.assertEqual(len(end), 1)
+        self.assertEqual(self.m.job_end_at(), end[0][1])
+        self.assertEqual(end[0][2], self.m.PLAN6_SECONDS)
+        self.assertGreaterEqual(end[0][2] - end[0][1], 25)
+
+    def test_tokens_and_stalls(self):
+        m = self.m
+        self.assertEqual(m.plan6_tokens({}), 8192)
+        self.assertEqual(m.plan6_tokens({"micro_batch_shrink": None}), 1024)
+        self.assertEqual(m.plan6_tokens({"periodic_stall": None}), 8192)
+        stall = {"periodic_stall": None}
+        self.assertEqual([s for s in range(100, 200) if m.stall_due(stall, s, 100)], [100, 140, 180])
+        self.assertFalse(m.stall_due({}, 100, 100))
+        self.assertFalse(m.stall_due(stall, 100, None))
+        # about half the throughput at ~35-45 ms steps: stall_every steps of work, then the stall
+        for step_s in (0.035, 0.045):
+            work = m.STRENGTH["stall_every"] * step_s
+            self.assertGreater(work / (work + m.STRENGTH["stall_s"]), 0.4)
+            self.assertLess(work / (work + m.STRENGTH["stall_s"]), 0.6)
+
+    def test_leak_size(self):
+        m = self.m
+        per_step = m.STRENGTH["leak_rows"] * m.HIDDEN * 2  # bf16
+        self.assertEqual(per_step, 8 << 20)
+        self.assertLessEqual(m.STRENGTH["leak_rows"], m.TOKENS // m.STRENGTH["shrink"])
+
+    def test_time_scale(self):
+        m = load(6, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 102.5)
+        self.assertEqual(m.FAULTS[0][1:3], (245 * 0.25, 270 * 0.25))
+        self.assertEqual(m.STRENGTH["stall_s"], 1.5)  # a duration of the host call, not scaled
+
+    def test_labels(self):
+        m = self.m
+        leak = [f for f in self.faults if f[0] == "host_rss_leak"][0]
+        self.assertTrue(m.expected(leak, m.RSS, 0, None))
+        self.assertFalse(m.expected(leak, "DCGM_FI_DEV_FB_USED", None, 0))
+        shrink = [f for f in self.faults if f[0] == "micro_batch_shrink"][0]
+        self.assertTrue(m.expected(shrink, "compute_ms", 0, None))
+        self.assertFalse(m.expected(shrink, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        stall = [f for f in self.faults if f[0] == "periodic_stall"][0]
+        self.assertTrue(m.expected(stall, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        self.assertFalse(m.expected(stall, "compute_ms", 0, None))
+
+    def test_rss_row_labels(self):
+        m = self.m
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "part.csv")
+            out = m.CsvOut(path, 1000.0)
+            out.row(1000.0 + 290, m.RSS, 3.5e9, rank=0)
+            out.row(1000.0 + 200, m.RSS, 3.25e9, rank=0)
+            out.f.close()
+            with open(path) as f:
+                lines = f.read().splitlines()
+        self.assertEqual(lines, ["1290.000,process_resident_memory_bytes,3.5e+09,1,h200-ddp,node-0,0,,",
+                                 "1200.000,process_resident_memory_bytes,3.25e+09,0,h200-ddp,node-0,0,,"])
+
+    def test_rss_bytes_reads_this_process(self):
+        m = self.m
+        before = m.rss_bytes()
+        self.assertGreater(before, 1 << 20)
+        buf = bytearray(64 << 20)  # touched: resident
+        self.assertGreater(m.rss_bytes(), before + (32 << 20))
+        del buf
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
@@ -444,7 +550,7 @@ def schedule(plan, time_scale=1.0):
     """Everything a plan fixes, as plain data: its tables, and at every 0.25 s of the run which
     incidents and normal events are on, the LR (plan 4) and the label of each expected series."""
     m = load(plan, time_scale)
-    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS}.get(plan, 480) * time_scale
+    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS}.get(plan, 480) * time_scale
     series = sorted({s for f in m.FAULTS for s, _ in f[3]})
     at = []
     for i in range(int(seconds * 4) + 1):
@@ -454,12 +560,14 @@ def schedule(plan, time_scale=1.0):
             row.append(round(m.lr_at(rel), 12))
         if plan == 5:
             row.append(m.tokens_at(rel))
+        if plan == 6:
+            row.append(m.plan6_tokens({f[0]: f for f in m.fault_at(rel)}))
         row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
                     if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
         at.append(row)
     return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
             "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
-            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5) else None, "at": at}
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6) else None, "at": at}
 
 
 def digest(obj):
@@ -607,7 +715,7 @@ def trainer_rows(plan, time_scale=1.0):
     t0 = 1796000000.0
     clock = FakeClock(t0 - 5.0)
     with tempfile.TemporaryDirectory() as d:
-        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS}.get(plan, 480) * time_scale
+        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS}.get(plan, 480) * time_scale
         args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
         ckpt = os.path.join(d, "ckpt.pt")
 
@@ -637,6 +745,9 @@ def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
         m.trainer3(args, t0, ckpt, 1)
     elif plan == 4:
         m.trainer4(args, t0, ckpt, sorted(os.sched_getaffinity(0))[0])
+    elif plan == 6:  # one life; the RSS a fake: 2 GiB + 8 MiB a kept host copy
+        m.rss_bytes = lambda: (2 << 30) + len(m.HOST_KEPT) * m.STRENGTH["leak_rows"] * m.HIDDEN * 2
+        m.trainer6(args, t0, ckpt, 0)
     else:  # plan 5: life 0 to the planted loader death, life 1 from the parent's restart
         with self_raises(crashed):
             m.trainer5(args, t0, ckpt, 0)
@@ -665,12 +776,12 @@ class FakeProcess:
         return None if self.is_alive() else self.code
 
 
-def parent5_run(life_ends, seconds=None):
+def parent5_run(life_ends, seconds=None, plan=5):
     """Plan 5's parent (run_plan5) on a fake clock, its children FakeProcesses whose (death time
     after t0, exit code) per life are `life_ends`. Returns (the children started: (name, start
     after t0)), the marker rows it wrote, the error it raised or None)."""
     import types
-    m = load(5)
+    m = load(plan)
     t0 = 1796000000.0
     clock = FakeClock(t0)
     m.time = clock
@@ -689,10 +800,10 @@ def parent5_run(life_ends, seconds=None):
     m.one_gpu_parent = parent
     err = None
     with tempfile.TemporaryDirectory() as d:
-        args = types.SimpleNamespace(out=d, seconds=seconds or m.PLAN5_SECONDS, plan=5, time_scale=1.0)
+        args = types.SimpleNamespace(out=d, seconds=seconds or m.PLAN5_SECONDS, plan=plan, time_scale=1.0)
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                m.run_plan5(args, t0)
+                (m.run_plan6 if plan == 6 else m.run_plan5)(args, t0)
         except RuntimeError as e:
             err = str(e)
         path = os.path.join(d, "part-marker.csv")
@@ -718,25 +829,27 @@ class self_raises:
 # as they are. A deliberate change of a plan changes them: say why where the digest is updated.
 # Plan 5's (DET7, 2026-12-05): taken when plan 5 was written, before any run of it; plans 1-4's
 # digests were unchanged by plan 5's code (the shared step loop's optional tokens and marker).
+# Plan 6's (DET9, 2026-12-05): taken when plan 6 was written, before any run of it; plans 1-5's digests
+# were unchanged by plan 6's code (SecondBuckets' optional extra rows, run_plan5's optional trainer).
 SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed",
-                    5: "616ec08a51a60ba9"}
+                    5: "616ec08a51a60ba9", 6: "5af81f5087c086e9"}
 ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d",
-               5: "5cdb8ebf5fc6e07b"}
+               5: "5cdb8ebf5fc6e07b", 6: "5d4fde2f750c7ef9"}
 SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47"),
-                  5: ("d92884888dcf1fb7", "c05a0c59196be8a7")}  # x 0.25
+                  5: ("d92884888dcf1fb7", "c05a0c59196be8a7"), 6: ("1fbef31153b5540f", "5a210adbdc056b73")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
-    def test_plans_1_to_5_schedules(self):
-        for plan in (1, 2, 3, 4, 5):
+    def test_plans_1_to_6_schedules(self):
+        for plan in (1, 2, 3, 4, 5, 6):
             self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
 
-    def test_plans_1_to_5_trainers_write_the_same_rows(self):
-        for plan in (1, 2, 3, 4, 5):
+    def test_plans_1_to_6_trainers_write_the_same_rows(self):
+        for plan in (1, 2, 3, 4, 5, 6):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
 
     def test_smoke_runs_time_scaled(self):
-        for plan in (3, 4, 5):
+        for plan in (3, 4, 5, 6):
             self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
                              SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
 
@@ -847,6 +960,75 @@ class Plan5Rows(unittest.TestCase):
                            ([(250.2, 18), (380.0, 18)], "trainer life 1 failed: exit code 18"),
                            ([(250.2, 18), (500.0, 0)], "did not end")):
             started, rows, err = parent5_run(ends)
+            self.assertIn(want, err or "", ends)
+            self.assertEqual(rows, [], ends)
+
+
+class Plan6Rows(unittest.TestCase):
+    """Plan 6's trainer (fake clock, fake torch, fake RSS: 2 GiB + 8 MiB a kept copy) and parent."""
+
+    T0 = 1796000000.0
+
+    def series(self, rows, name):
+        return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+
+    def test_periodic_stall_in_the_step_rows(self):
+        rows = [r.split(",") for r in trainer_rows(6)]
+        step = self.series(rows, "step_time_ms")
+        tok = self.series(rows, "tokens_per_s")
+        before = [s for s in step if 230 <= s <= 244]  # (225 s: the checkpoint's pause)
+        inside = [s for s in step if 246 <= s <= 270]
+        self.assertTrue(all(step[s] < 40 for s in before))
+        # a 1.5 s stall every 40 steps: seconds holding one read over 1 s of step time on average
+        # or hold no step end at all (no row); throughput about halved over the window
+        self.assertGreaterEqual(len([s for s in inside if step[s] > 100]), 5)
+        self.assertLess(len(inside), 25)
+        mean_in = sum(tok.get(s, 0.0) for s in range(246, 271)) / 25
+        mean_before = sum(tok[s] for s in before) / len(before)
+        self.assertGreater(mean_in / mean_before, 0.35)
+        self.assertLess(mean_in / mean_before, 0.6)
+
+    def test_host_leak_in_the_rss_rows_only(self):
+        rows = [r.split(",") for r in trainer_rows(6)]
+        rss = self.series(rows, "process_resident_memory_bytes")
+        self.assertEqual(set(rss), set(self.series(rows, "step_time_ms")))  # one with every second
+        self.assertEqual({rss[s] for s in rss if s <= 280 or s >= 306}, {float("%.6g" % (2 << 30))})
+        grow = [rss[s] for s in range(282, 306) if s in rss]
+        self.assertEqual(grow, sorted(grow))
+        self.assertGreater(grow[-1] - (2 << 30), 5 << 30)  # (%.6g) 8 MiB x ~29 steps a second x 25 s
+        self.assertEqual({tuple(r[4:]) for r in rows if r[1] == "process_resident_memory_bytes"},
+                         {("h200-ddp", "node-0", "0", "", "")})
+        labelled = sorted(round(float(r[0]) - self.T0) for r in rows
+                          if r[1] == "process_resident_memory_bytes" and r[3] == "1")
+        self.assertEqual((labelled[0], labelled[-1]), (280, 304))  # a row is labelled by its own time
+
+    def test_micro_batch_shrink_in_the_tokens(self):
+        rows = [r.split(",") for r in trainer_rows(6)]
+        tok = self.series(rows, "tokens_per_s")
+        inside = [tok[s] for s in range(317, 341)]
+        after = [tok[s] for s in range(342, 349)]
+        # the fake's steps take the same time at either batch: an eighth of the tokens a second
+        self.assertAlmostEqual(sum(after) / len(after) / (sum(inside) / len(inside)), 8.0, delta=0.5)
+
+    def test_marker_and_end(self):
+        rows = [r.split(",") for r in trainer_rows(6)]
+        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
+        ones = [t for t, v in marker if v == "1"]
+        self.assertEqual(len(ones), 1)
+        self.assertTrue(410 <= ones[0] < 411)
+        secs = sorted(self.series(rows, "step_time_ms"))
+        self.assertLessEqual(secs[-1], 410)
+        self.assertGreaterEqual(secs[-1], 408)
+
+    def test_parent_serves_the_marker_and_fails_on_any_error_exit(self):
+        started, rows, err = parent5_run([(410.6, 0)], plan=6)
+        self.assertIsNone(err)
+        self.assertEqual([n for n, _ in started], ["trainer0"])
+        self.assertEqual([round(float(r[0]) - self.T0) for r in rows], list(range(411, 441)))
+        for ends, want in (([(250.2, 18)], "trainer life 0 failed: exit code 18"),
+                           ([(300.0, 1)], "trainer life 0 failed: exit code 1"),
+                           ([(500.0, 0)], "did not end")):
+            started, rows, err = parent5_run(ends, plan=6)
             self.assertIn(want, err or "", ends)
             self.assertEqual(rows, [], ends)
 
