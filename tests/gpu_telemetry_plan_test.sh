@@ -53,5 +53,72 @@ print(" ".join("%s %d" % (a["rule"], a["active_at_ms"] / 1000 - 1796000000) for 
 }
 check "plan 5: the loader death pages, the marked clean end does not" 0 '^GpuUtilDrop 25[0-9] GpuPowerDrop 25[0-9]$' -- drops "$TMP/fake5.csv"
 check "plan 5: without the marker the clean end alerts too" 0 '^GpuUtilDrop 25[0-9] GpuPowerDrop 25[0-9] GpuUtilDrop 4[12][0-9] GpuPowerDrop 4[12][0-9]$' -- drops "$TMP/fake5_nomarker.csv"
+# Plan 6 (DET9), end to end on a fake recording: the fake trainer's rows (fake clock, 34 ms steps,
+# fake RSS: 2 GiB + 8 MiB a kept host copy), the fake parent's served marker, and rows shaped as the
+# plan predicts where the fakes cannot: NVML utilisation 99% and 690 W in proportion to the steps
+# ending in a second (the periodic stall's seconds hold few or none; an eval's are busy), 0% and
+# 80 W after the job end; the loss 1.97 and the gradient norm 0.2 (with a little deterministic
+# jitter; the fake's loss is a counter) x16 in the unnormalised shard's seconds. Scored with
+# tests/lib/score_incidents.py against a json made from the plan's tables. What the plan predicts
+# for the bundled rules: the stall caught (its throughput drop), the host-memory leak missed (no
+# bundled rule reads process memory: the plan's known gap), the shard caught by LossSpike, nothing
+# at the 350 s checkpoint, the 357 s eval or the marked job end; without the marker's 1s the end
+# alerts. (The first draft's third incident, a shrunken micro-batch 45 s after the stall, raised
+# nothing here: the stall's ThroughputDropGauge was still firing. It was replaced before any run.)
+"$PY" - "$TMP/fake6.csv" "$TMP/fake6_nomarker.csv" "$TMP/fake6.json" <<'PY'
+import contextlib, io, json, os, sys
+sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
+with contextlib.redirect_stderr(io.StringIO()):
+    import record_incidents_test as T
+    rows = T.trainer_rows(6)
+    _, served, err = T.parent5_run([(410.6, 0)], plan=6)
+    m = T.load(6)
+assert err is None, err
+t0 = 1796000000.0
+def on(kind, s, table):
+    return any(e[0] == kind and e[1] <= s < e[2] for e in table)
+steps = {}  # steps ending in each second s (the row at t0 + s + 1 holds them)
+out = []
+for i, r in enumerate(rows):
+    f = r.split(",")
+    s = round(float(f[0]) - t0) - 1
+    if f[1] == "tokens_per_s":
+        steps[s] = float(f[2]) / m.TOKENS
+    if f[1] in ("train_loss", "grad_norm"):
+        k = 16.0 if on("unnormalised_shard", s, m.FAULTS) else 1.0
+        base = 1.97 if f[1] == "train_loss" else 0.2
+        f[2] = "%.6g" % (k * base * (1 + 1e-4 * ((i * 7919) % 13)))
+    out.append(",".join(f))
+nvml = []
+for s in range(441):
+    busy = 1.0 if on("eval", s, m.NORMAL_EVENTS) else min(1.0, steps.get(s, 0.0) * 0.034)
+    nvml += ["%.3f,DCGM_FI_DEV_GPU_UTIL,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(99 * busy)),
+             "%.3f,DCGM_FI_DEV_POWER_USAGE,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(80 + 610 * busy))]
+for path, marker in ((sys.argv[1], True), (sys.argv[2], False)):
+    body = out + [",".join(r) for r in served] + nvml
+    if not marker:
+        body = [r for r in body if ",training_completed,1," not in r]
+    body.sort(key=lambda r: float(r.split(",")[0]))
+    open(path, "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
+json.dump({"t0": t0, "seconds": 440, "normal_end": t0 + 240,
+           "incidents": [{"name": n, "start": t0 + a, "end": t0 + b, "expected": [{"series": x, "scope": y} for x, y in e]}
+                         for n, a, b, e in m.FAULTS],
+           "normal_events": [{"name": n, "start": t0 + a, "end": t0 + b} for n, a, b in m.NORMAL_EVENTS]},
+          open(sys.argv[3], "w"))
+PY
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake6.csv" >"$TMP/fake6.jsonl" 2>"$TMP/fake6.err"
+"$PY" tests/lib/score_incidents.py "$TMP/fake6.json" "$TMP/fake6.jsonl" --grace 10 --warmup 60 >"$TMP/score6.txt"
+sed 's/^/  plan 6 fake: /' "$TMP/score6.txt"
+check "plan 6 fake: the periodic stall caught by its throughput drop" 0 'ThroughputDropGauge +tokens_per_s' \
+  -- bash -c 'sed -n "/^periodic_stall/,/^host_rss_leak/p" "$1"' _ "$TMP/score6.txt"
+check "plan 6 fake: the host-memory leak raises nothing (no bundled rule reads process memory)" 0 \
+  '^host_rss_leak +\[  280,   305\) s after t0: 0 alert' -- cat "$TMP/score6.txt"
+check "plan 6 fake: the unnormalised shard caught by LossSpike at its first second" 0 '^ +\+ +1\.0 s .*LossSpike +train_loss' \
+  -- bash -c 'sed -n "/^unnormalised_shard/,/^false alarms/p" "$1"' _ "$TMP/score6.txt"
+check "plan 6 fake: no false alarm, nothing at the checkpoint, the eval, the marked job end" 0 \
+  'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+  -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score6.txt"
+check "plan 6 fake: without the marker's 1s the job end alerts" 0 'job_end +\[410\.0, 440\.0\) s: 2 alert' \
+  -- bash -c '"$1" detect --rules data/rules/gpu_training.rules --data "csv:$2" 2>/dev/null >"$2.jsonl"; "$3" tests/lib/score_incidents.py "$4" "$2.jsonl" --grace 10 --warmup 60' _ "$VIGIL" "$TMP/fake6_nomarker.csv" "$PY" "$TMP/fake6.json"
 echo "gpu_telemetry_plan_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]

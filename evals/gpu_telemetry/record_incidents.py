@@ -45,7 +45,7 @@ trainer exits with an error and is restarted), and normal checkpoints, evals, a 
 and a clean job end at 410 s that the trainer marks with the gauge `training_completed` (0 while
 it trains, 1 from its clean end; labels job, node, rank and the GPU's Hostname, gpu), served by
 the parent every second to the end (440 s).
---plan 6 (one GPU, an H100; the PLAN6_* tables): periodic_stall, host_rss_leak, micro_batch_shrink,
+--plan 6 (one GPU, an H100; the PLAN6_* tables): periodic_stall, host_rss_leak, unnormalised_shard,
 and normal checkpoints, evals and a clean job end at 410 s marked by `training_completed` as in
 plan 5; the trainer also exports its resident host memory, `process_resident_memory_bytes` (job,
 node, rank 0), with each second of its step rows.
@@ -233,12 +233,19 @@ PLAN5_SECONDS = 440
 #                       memory grows ~8 MiB a step (~0.2 GiB/s); the list is dropped at the window's
 #                       end (whether the RSS falls then is the C library's business). The GPU's
 #                       series barely move (a small device-to-host copy a step)
-#   micro_batch_shrink  a config override drops the micro-batch from TOKENS to TOKENS / shrink
-#                       (8192 -> 1024 tokens a step) without an error: steps get shorter but do much
-#                       less work (the per-step fixed costs, the gradients' flatten, norm and update,
-#                       stay), tokens/s falls, power falls, utilisation stays high (kernels keep
-#                       running back to back); back to TOKENS at the window's end
-# Every incident ends >= 70 s before the job end (keep_firing_for, as plan 5).
+#   unnormalised_shard  the loader reads a shard written without its normalisation: every input
+#                       batch has 4x the usual scale (std 4, not 1) for the window, then the next
+#                       shard is normal again: the loss ~x16 (4^2: targets are made from the inputs
+#                       too) and the gradient norm before clipping ~x16 for the whole window, back
+#                       after it; step time and the GPU unchanged. A level shift held 25 s, not the
+#                       3-step bad batch of runs 1-2's loss_spike
+# Every incident ends >= 70 s before the job end (keep_firing_for, as plan 5). No two incidents
+# that the same rule should see: an alert keeps firing 1 min after its condition ends, so a second
+# throughput drop 45 s after the first is no new alert (the first draft's third incident, a
+# micro-batch shrunk 8192 -> 1024 tokens at 315-340 s, whose only predicted sign was tokens/s,
+# was dropped for that before any run: the fake recording of tests/gpu_telemetry_plan_test.sh
+# showed the periodic stall's ThroughputDropGauge still firing at 315 s). The three incidents
+# speak to three kinds of rule: GPU / throughput, process memory, loss.
 # Normal events (traps), outside every incident + 10 s:
 #   checkpoint  as plans 3-5 (2.5 s, GPU idle, 768 MiB of weights through host memory: the RSS
 #               moves too), at 45, 105, 165, 225 (history) and 350 s (after)
@@ -251,12 +258,11 @@ PLAN6_FAULTS = [
     ("periodic_stall", 245, 270, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
                                   ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
     ("host_rss_leak", 280, 305, [("process_resident_memory_bytes", "rank:0")]),
-    ("micro_batch_shrink", 315, 340, [("step_time_ms", "rank:0"), ("compute_ms", "rank:0"),
-                                      ("tokens_per_s", "job"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+    ("unnormalised_shard", 315, 340, [("train_loss", "job"), ("grad_norm", "job")]),
 ]
 PLAN6_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
                 [("eval", 135, 143), ("eval", 357, 365), ("job_end", 410, 440)])
-PLAN6_STRENGTH = {"stall_every": 40, "stall_s": 1.5, "leak_rows": 512, "shrink": 8}
+PLAN6_STRENGTH = {"stall_every": 40, "stall_s": 1.5, "leak_rows": 512, "shard_scale": 4.0}
 PLAN6_SECONDS = 440
 RSS = "process_resident_memory_bytes"  # plan 6's trainer's resident host memory (bytes)
 HOST_KEPT = []  # plan 6's host_rss_leak: the trainer's kept host copies (module level: the test's fake RSS reads it)
@@ -1172,7 +1178,7 @@ def run_plan5(args, t0, target=None):
             raise RuntimeError("the trainer (life %d) did not end by t0 + %g s" % (life, args.seconds))
 
 
-# ---- plan 6: one GPU (an H100), a periodic stall, a host-memory leak, a shrunken micro-batch ----
+# ---- plan 6: one GPU (an H100), a periodic stall, a host-memory leak, an unnormalised shard ----
 
 def rss_bytes():
     """The calling process's resident memory in bytes (/proc/self/statm's second field x the page
@@ -1181,9 +1187,9 @@ def rss_bytes():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def plan6_tokens(active):
-    """Plan 6's tokens a step: TOKENS, or TOKENS / shrink inside the micro_batch_shrink window."""
-    return TOKENS // STRENGTH["shrink"] if "micro_batch_shrink" in active else TOKENS
+def plan6_input_scale(active):
+    """Plan 6's scale of a step's inputs: shard_scale inside the unnormalised_shard window, else 1."""
+    return STRENGTH["shard_scale"] if "unnormalised_shard" in active else 1.0
 
 
 def stall_due(active, step, first):
@@ -1221,8 +1227,10 @@ def trainer6(args, t0, ckpt_path, life):
             kept.clear()
         if "periodic_stall" in active and stall_first is None:
             stall_first = step
-        tokens = plan6_tokens(active)
-        x = torch.randn(tokens, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        scale = plan6_input_scale(active)
+        if scale != 1.0:  # the shard without its normalisation
+            x = x * scale
         if "host_rss_leak" in active:  # a host copy of part of the batch, kept (pageable: synchronous)
             kept.append(x[:STRENGTH["leak_rows"]].to("cpu"))
         y = x @ teacher
@@ -1233,7 +1241,7 @@ def trainer6(args, t0, ckpt_path, life):
         if stall_due(active, step, stall_first):  # the slow synchronous host call, in this step's time
             time.sleep(STRENGTH["stall_s"])
         end = time.time()
-        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, tokens)
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
     # the clean end: the last bucket is not written (as plans 1-5); the job-state gauge says done
