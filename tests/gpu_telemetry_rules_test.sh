@@ -170,6 +170,37 @@ for line in open(sys.argv[2]):
 ' "$RUN5.json" "$TMP/alerts5.jsonl"
 fi
 
+# Run 6 (plan 6 of record_incidents.py, recorded on an H200 though the plan named an H100: a periodic
+# stall (a 1.5 s host call every 40 steps, -52% throughput), a host-memory leak in the trainer (+5 GiB of
+# RSS in 25 s; the trainer exports process_resident_memory_bytes), an unnormalised data shard (loss x15
+# for 25 s); a checkpoint, an eval and a clean end marked by training_completed after the history;
+# data/gpu_telemetry/README.md "Run 6"). Blind, the file of a0e99ef7 caught the stall (ThroughputDropGauge
+# +8 s) and the shard (LossSpike +1 s), missed the leak on its own series (no rule reads process memory;
+# GpuUnderfed fired on its side effect, the copies starving the GPU to 79%), and raised nothing outside.
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN6=data/gpu_telemetry/h200_single_incidents_run6
+  detect_run 6 "$RUN6"
+  check "run 6: 14 series (the RSS and the marker too), no NaN" 0 'over 14 series, 5764 points: 3 alert' -- cat "$TMP/stderr6"
+  check "run 6: incidents caught by their rules, nothing else" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 \
+       --require periodic_stall=ThroughputDropGauge --require unnormalised_shard=LossSpike \
+       --allow host_rss_leak=GpuUnderfed
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 >"$TMP/score6.txt"
+  sed 's/^/  run 6: /' "$TMP/score6.txt"
+  check "run 6: the periodic stall at +8 s, the shard at +1 s" 0 '^periodic_stall;\+ 8\.0 s ThroughputDropGauge;unnormalised_shard;\+ 1\.0 s LossSpike;$' \
+    -- bash -c 'for i in periodic_stall unnormalised_shard; do echo "$i"; grep -A1 "^$i" "$1" | tail -1 | awk "{print \$1, \$2, \$3, \$8}"; done | tr "\n" ";"' _ "$TMP/score6.txt"
+  # the leak: no alert on its series (no bundled rule reads process memory); GpuUnderfed on the GPU's
+  # utilisation at +13 s is its side effect (8 MiB host copies a step: steps +16%, util 98 -> 79%)
+  check "run 6: the host-memory leak, only GpuUnderfed on util at +13 s (its side effect)" 0 \
+    '^host_rss_leak .*: 1 alert\(s\);\+ 13\.0 s \(firing \+ 28\.0 s\) GpuUnderfed DCGM_FI_DEV_GPU_UTIL' \
+    -- bash -c 'grep -A1 "^host_rss_leak" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score6.txt"
+  check "run 6: no alert on the trainer's RSS" 0 '^0$' -- bash -c 'grep -c process_resident_memory_bytes "$1"; true' _ "$TMP/alerts6.jsonl"
+  check "run 6: nothing at the checkpoint, the eval, the marked job end" 0 \
+    '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score6.txt"
+  check "run 6: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts6.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
