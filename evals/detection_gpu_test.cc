@@ -399,7 +399,8 @@ TEST_CASE("LoadGpuTelemetry: a NaN / Inf value is a missing point with its label
 
 // The shipped recordings (data/gpu_telemetry/: runs 1 and 2, two H200s; run 3, one H200 with
 // other incidents and NaN / Inf loss rows; run 4, one H200, a stale exporter and a clean job end;
-// run 5, one H200, a loader death and a job end marked by `training_completed`, a 13th series)
+// run 5, one H200, a loader death and a job end marked by `training_completed`, a 13th series;
+// run 6, one H200, a periodic stall, a host-memory leak, an unnormalised shard, the trainer's RSS a 14th)
 // through `vigil eval detect`'s library call, with the default --data.
 TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and their incident table") {
   TempFolder out("shipped");
@@ -413,7 +414,8 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   // Truth: the label column of both csvs, counted here from the files.
   size_t label_ones = 0;
   for (const char* name : {"h200_ddp_incidents", "h200_ddp_incidents_run2", "h200_single_incidents_run3",
-                           "h200_single_incidents_run4", "h200_single_incidents_run5"}) {
+                           "h200_single_incidents_run4", "h200_single_incidents_run5",
+                           "h200_single_incidents_run6"}) {
     std::ifstream f(std::string("data/gpu_telemetry/") + name + ".csv");
     REQUIRE(f);
     std::string line;
@@ -432,19 +434,22 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
     for (uint8_t l : t.labels) truth_ones += l;
   }
   CHECK(truth_ones == label_ones);
-  REQUIRE(report->set.runs.size() == 5);
+  REQUIRE(report->set.runs.size() == 6);
   CHECK(report->set.runs[0].name == "h200_ddp_incidents");
   CHECK(report->set.runs[1].name == "h200_ddp_incidents_run2");
   CHECK(report->set.runs[2].name == "h200_single_incidents_run3");
   CHECK(report->set.runs[3].name == "h200_single_incidents_run4");
   CHECK(report->set.runs[4].name == "h200_single_incidents_run5");
-  // 21 series in runs 1 and 2 (2 GPUs), 12 in runs 3 and 4 (1 GPU), 13 in run 5 (+ training_completed)
-  CHECK(report->set.units.size() == 79);
+  CHECK(report->set.runs[5].name == "h200_single_incidents_run6");
+  // 21 series in runs 1 and 2 (2 GPUs), 12 in runs 3 and 4 (1 GPU), 13 in run 5 (+ training_completed),
+  // 14 in run 6 (+ process_resident_memory_bytes)
+  CHECK(report->set.units.size() == 93);
   for (const EvalRun& run : report->set.runs) {
     const bool one_gpu = run.name.rfind("h200_single_", 0) == 0;
     const bool run5 = run.name == "h200_single_incidents_run5";
-    CHECK(run.units.size() == (run5 ? 13u : one_gpu ? 12u : 21u));
-    CHECK(run.incidents.size() == (run.name == "h200_single_incidents_run3" ? 5u : run5 ? 3u : 4u));
+    const bool run6 = run.name == "h200_single_incidents_run6";
+    CHECK(run.units.size() == (run6 ? 14u : run5 ? 13u : one_gpu ? 12u : 21u));
+    CHECK(run.incidents.size() == (run.name == "h200_single_incidents_run3" ? 5u : run5 || run6 ? 3u : 4u));
     CHECK(run.normal_end_s - run.t0_s == doctest::Approx(240));
   }
   // run 3's inf / nan loss rows are read as missing points, not skipped (their labels are truth)
@@ -459,6 +464,9 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   CHECK(md.str().find("### h200_single_incidents_run3\n") != std::string::npos);
   CHECK(md.str().find("### h200_single_incidents_run4\n") != std::string::npos);
   CHECK(md.str().find("### h200_single_incidents_run5\n") != std::string::npos);
+  CHECK(md.str().find("### h200_single_incidents_run6\n") != std::string::npos);
+  CHECK(md.str().find("| detector | periodic_stall [245, 270) s | host_rss_leak [280, 305) s | unnormalised_shard [315, 340) s |") !=
+        std::string::npos);
   CHECK(md.str().find("| detector | loader_death [245, 280) s | pageable_copies [290, 310) s |") != std::string::npos);
   CHECK(md.str().find("| detector | cpu_contention [245, 265) s | precision_fallback [279, 299) s |") != std::string::npos);
   CHECK(md.str().find("| detector | hang [245, 275) s | nan_loss [292, 298) s |") != std::string::npos);
@@ -468,9 +476,9 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   REQUIRE(j.ok());
   CHECK((*j)["dataset"] == "gpu");
   REQUIRE((*j)["detectors"].size() == 1);
-  REQUIRE((*j)["detectors"][0]["incidents"].size() == 5);
-  for (size_t r = 0; r < 5; ++r) {
-    CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 2 ? 5u : r == 4 ? 3u : 4u));
+  REQUIRE((*j)["detectors"][0]["incidents"].size() == 6);
+  for (size_t r = 0; r < 6; ++r) {
+    CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 2 ? 5u : r >= 4 ? 3u : 4u));
   }
 }
 
