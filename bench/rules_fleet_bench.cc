@@ -20,12 +20,14 @@
 // stale_for rules into an engine with a clock series (online_detection_bench measures that path).
 //
 //   rules_fleet_bench [--rules FILE[,FILE...]] [--gpus 1000[,8000...]] [--hours 2] [--step-s 15] [--reps 3]
-//                     [--no-per-rule | --per-rule-over-all] [--check]
+//                     [--no-per-rule | --per-rule-over-all] [--check] [--stream-only]
 // --no-per-rule: the whole file only. --per-rule-over-all: each rule alone over every series of the
 // fleet (all the file's metrics, as the whole file sees them), not only its own metric's; the
 // difference is what one rule pays for the series it does not select. --check: after the whole file's
 // timings, one more streaming pass (not timed) with alerts built, whose flags and alerts (resolved,
 // and firing at the end) must equal batch's (exit 1 otherwise); prints their counts and digest.
+// --stream-only (with --no-per-rule): streaming only, no batch pass, so that the process's peak
+// memory (/usr/bin/time -v) is streaming's (batch's outputs are larger than the engine's states).
 // Memory: each size prints the streaming engine's heap after its run (glibc's mallinfo2: in use
 // after the last Flush less before Create), in bytes a series, the file's and the threshold's.
 #include <algorithm>
@@ -152,8 +154,9 @@ bool Fail(const std::string& where, const Status& s) {
 // Batch flags only, batch with alerts, and streaming (series declared first, every point appended in
 // time order, then Flush; merging the points is not timed), each the fastest of `reps`.
 bool Measure(const CompiledRules& rules, const std::vector<TimeSeries>& series, int reps, bool alerts_too,
-             Timing* t) {
+             Timing* t, bool batch = true) {
   for (bool build_alerts : {false, true}) {
+    if (!batch) break;
     if (build_alerts && !alerts_too) break;
     EngineOptions opt;
     opt.build_alerts = build_alerts;
@@ -268,7 +271,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 int Usage(const std::string& why) {
   std::fprintf(stderr,
                "rules_fleet_bench: %s\nusage: rules_fleet_bench [--rules FILE[,FILE...]] [--gpus N[,N...]] "
-               "[--hours H] [--step-s S] [--reps R] [--no-per-rule | --per-rule-over-all] [--check]\n",
+               "[--hours H] [--step-s S] [--reps R] [--no-per-rule | --per-rule-over-all] [--check] [--stream-only]\n",
                why.c_str());
   return 2;
 }
@@ -285,11 +288,15 @@ int Main(int argc, char** argv) {
   std::vector<std::string> files{"data/rules/gpu_training.rules", "docs/examples/day_one.rules"};
   std::vector<size_t> sizes{1000, 4000};
   int64_t hours = 2, step_s = 15, reps = 3;
-  bool per_rule = true, over_all = false, check = false;
+  bool per_rule = true, over_all = false, check = false, stream_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--check") {
       check = true;
+      continue;
+    }
+    if (a == "--stream-only") {
+      stream_only = true;
       continue;
     }
     if (a == "--no-per-rule" || a == "--per-rule-over-all") {
@@ -316,6 +323,7 @@ int Main(int argc, char** argv) {
       (a == "--hours" ? hours : a == "--step-s" ? step_s : reps) = n;
     }
   }
+  if (stream_only && per_rule) return Usage("--stream-only needs --no-per-rule (per rule, batch is timed too)");
   const int64_t points = hours * 3600 / step_s;
   auto threshold = CompileRules("rule Threshold {\n  select *\n  when value > 1e300\n}\n", "threshold");
   if (!threshold.ok()) {
@@ -340,8 +348,22 @@ int Main(int argc, char** argv) {
       size_t n = 0;
       for (const TimeSeries& s : series) n += s.size();
       Timing all, thr;
-      if (!Measure(*rules, series, static_cast<int>(reps), true, &all)) return 1;
-      if (!Measure(*threshold, series, static_cast<int>(reps), false, &thr)) return 1;
+      if (!Measure(*rules, series, static_cast<int>(reps), true, &all, !stream_only)) return 1;
+      if (!Measure(*threshold, series, static_cast<int>(reps), false, &thr, !stream_only)) return 1;
+      if (stream_only) {
+        std::printf("  %zu GPUs: %zu series, %.2f M points\n", gpus, series.size(), static_cast<double>(n) / 1e6);
+        std::printf("    streaming: %.3f s CPU, %.2f M points/s (threshold baseline %.3f s; x%.1f), %zu flagged points; "
+                    "declaring the series %.3f s of it\n",
+                    all.stream, static_cast<double>(n) / all.stream / 1e6, thr.stream, all.stream / thr.stream,
+                    all.stream_flags, all.stream_setup);
+        std::printf("    streaming engine's heap after the run: %.1f MB, %.0f B a series (the threshold's: %.0f B a series)\n",
+                    static_cast<double>(all.stream_heap) / 1e6,
+                    static_cast<double>(all.stream_heap) / static_cast<double>(series.size()),
+                    static_cast<double>(thr.stream_heap) / static_cast<double>(series.size()));
+        std::fflush(stdout);
+        if (check && !CheckStreamingEqualsBatch(*rules, series)) return 1;
+        continue;
+      }
       const double thr_per_eval = thr.batch_flags / static_cast<double>(thr.evaluations);
       const double thr_stream_per_eval = thr.stream / static_cast<double>(thr.evaluations);
       std::printf("  %zu GPUs: %zu series, %.2f M points, %.2f M rule-point evaluations\n", gpus, series.size(),
