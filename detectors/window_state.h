@@ -31,7 +31,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/rule_plan.h"
@@ -417,19 +420,51 @@ VIGIL_AVX2 inline void MinBlockSpreadsAvx2(const double* a, size_t n, size_t m, 
   for (; i > k; --i) a[i] = a[i - 1];
 }
 
-// A growable ring buffer (FIFO with random access from the front).
+// A growable ring buffer (FIFO with random access from the front). 32 bytes (PERF4: a window
+// state holds two, and its fields a push reads are asked for ahead, line by line): the buffer, the
+// front's slot, the count and the mask; the capacity is mask + 1 (0 with no buffer: the mask
+// starts at SIZE_MAX, so the first push grows it). T is trivially copyable.
 template <typename T>
 class Ring {
+  static_assert(std::is_trivially_copyable_v<T>);
+
  public:
+  Ring() = default;
+  Ring(const Ring& o) { *this = o; }
+  Ring(Ring&& o) noexcept { swap(o); }
+  Ring& operator=(const Ring& o) {
+    if (this == &o) return *this;
+    std::unique_ptr<T[]> nb;
+    if (o.buf_) {
+      nb = std::make_unique_for_overwrite<T[]>(o.mask_ + 1);
+      std::memcpy(nb.get(), o.buf_.get(), (o.mask_ + 1) * sizeof(T));
+    }
+    buf_ = std::move(nb);
+    head_ = o.head_, size_ = o.size_, mask_ = o.mask_;
+    return *this;
+  }
+  Ring& operator=(Ring&& o) noexcept {
+    Ring t(std::move(o));
+    swap(t);
+    return *this;
+  }
+  void swap(Ring& o) noexcept {
+    std::swap(buf_, o.buf_);
+    std::swap(head_, o.head_);
+    std::swap(size_, o.size_);
+    std::swap(mask_, o.mask_);
+  }
+
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  size_t capacity() const { return mask_ + 1; }
   T& front() { return buf_[head_]; }
   const T& front() const { return buf_[head_]; }
   T& back() { return buf_[(head_ + size_ - 1) & mask_]; }
   const T& back() const { return buf_[(head_ + size_ - 1) & mask_]; }
   const T& operator[](size_t i) const { return buf_[(head_ + i) & mask_]; }
   [[gnu::always_inline]] void push_back(const T& v) {
-    if (size_ == cap_) [[unlikely]] Grow();
+    if (size_ == mask_ + 1) [[unlikely]] Grow();
     buf_[(head_ + size_) & mask_] = v;
     ++size_;
   }
@@ -441,7 +476,7 @@ class Ring {
   // Asks for the lines of the front entry and of the slot the next push_back writes (PERF3:
   // streaming's window states past the cache).
   [[gnu::always_inline]] void PrefetchEnds() const {
-    if (cap_ == 0) return;
+    if (!buf_) return;
     __builtin_prefetch(&buf_[head_]);
     __builtin_prefetch(&buf_[(head_ + size_) & mask_]);
   }
@@ -455,9 +490,9 @@ class Ring {
   // compiler reload the members at every step): room for `more` pushes without growing, the
   // raw buffer (a power of two), and the state written back.
   void Reserve(size_t more) {
-    while (cap_ < size_ + more) Grow();
+    while (capacity() < size_ + more) Grow();
   }
-  T* data() { return buf_.data(); }
+  T* data() { return buf_.get(); }
   size_t head() const { return head_; }
   size_t mask() const { return mask_; }
   void SetState(size_t head, size_t size) {
@@ -467,27 +502,29 @@ class Ring {
 
  private:
   [[gnu::noinline]] void Grow() {
-    size_t cap = buf_.empty() ? 8 : buf_.size() * 2;
-    std::vector<T> nb(cap);
+    const size_t cap = buf_ ? 2 * (mask_ + 1) : 8;
+    std::unique_ptr<T[]> nb = std::make_unique_for_overwrite<T[]>(cap);
     for (size_t i = 0; i < size_; ++i) nb[i] = buf_[(head_ + i) & mask_];
-    buf_.swap(nb);
+    buf_ = std::move(nb);
     head_ = 0;
     mask_ = cap - 1;
-    cap_ = cap;
   }
-  std::vector<T> buf_;
-  size_t head_ = 0, size_ = 0, mask_ = 0, cap_ = 0;
+  std::unique_ptr<T[]> buf_;
+  size_t head_ = 0, size_ = 0, mask_ = ~size_t{0};
 };
 
+// One held point of a window (16 bytes; PERF4: was 32, seq, t, x and aux each): `key` orders and
+// evicts it, the point's sequence number in a point window, its timestamp in a time window; `v`
+// is what the function reads back, the per-point increment for rate / indicator for changes and
+// resets, the value for the others. rate over a point window also keeps the timestamps
+// (WindowState::times_).
 struct WindowEntry {
-  int64_t seq;
-  int64_t t;
-  double x;
-  double aux;  // per-point increment (rate) or indicator (changes, resets)
+  int64_t key;
+  double v;
 };
 
 // Evaluates one kWindow node incrementally.
-class WindowState {
+class alignas(64) WindowState {
  public:
   explicit WindowState(const PlanNode& node) : fn_(node.window_fn), spec_(node.window), q_(node.constant) {}
 
@@ -497,11 +534,15 @@ class WindowState {
   // dependent miss after another (the ring's front entry, then the sorted array's binary search).
   // PrefetchObject: this state's own fields (call it some pushes earlier: PrefetchNext reads
   // them). Neither changes anything; a push without them gives the same values.
-  [[gnu::always_inline]] void PrefetchObject() const {
+  // PERF4: only the lines a single-point step reads (the fields are laid out for it, below):
+  // a time window's first three, a point window's first five (was every line of the object).
+  [[gnu::always_inline]] void PrefetchObject(bool time_window = false) const {
     const char* p = reinterpret_cast<const char*>(this);
-    for (size_t off = 0; off < sizeof(WindowState); off += 64) __builtin_prefetch(p + off);
+    const char* end = time_window ? reinterpret_cast<const char*>(&last_x_ + 1)
+                                  : reinterpret_cast<const char*>(&scan_ + 1);
+    for (; p < end; p += 64) __builtin_prefetch(p);
   }
-  [[gnu::always_inline]] void PrefetchNext() const {
+  [[gnu::always_inline]] void PrefetchNext(bool time_window = false) const {
     entries_.PrefetchEnds();
     mono_.PrefetchFrontBack();
     if (!sorted_.empty()) {  // a binary search's lines are not known before it: the whole array
@@ -510,6 +551,7 @@ class WindowState {
       const size_t step = bytes <= kPrefetchSortedBytes ? 64 : bytes / (kPrefetchSortedBytes / 64) / 64 * 64 + 64;
       for (size_t off = 0; off < bytes; off += step) __builtin_prefetch(a + off);
     }
+    if (time_window) return;  // ring_ and scan_ serve point windows only (and lie past the lines asked for)
     if (!ring_.empty()) __builtin_prefetch(&ring_[ring_pos_]);
     if (!scan_.empty() && step_path_ != StepPath::kUnset && step_path_ != StepPath::kSorted)
       __builtin_prefetch(scan_.data());
@@ -536,7 +578,7 @@ class WindowState {
         return v;
       }
       EvictFn<F, kPoints>(seq, t);
-      if (!std::isnan(x)) InsertFn<F>(seq, t, x);
+      if (!std::isnan(x)) InsertFn<F, kPoints>(seq, t, x);
     } else if constexpr (kPoints && Sums(F)) {
       // SumsPointStep always writes v; initialised because GCC 12 at -O2 (RelWithDebInfo) cannot
       // see that through SumsValues and fails the build with -Werror=maybe-uninitialized.
@@ -547,7 +589,7 @@ class WindowState {
       return v;
     } else {
       EvictFn<F, kPoints>(seq, t);
-      if (!std::isnan(x)) InsertFn<F>(seq, t, x);
+      if (!std::isnan(x)) InsertFn<F, kPoints>(seq, t, x);
     }
     return ValueFn<F>(x);
   }
@@ -1255,7 +1297,7 @@ class WindowState {
   // Time windows (point windows take SumsPointStep / SumsPointsColumn).
   [[gnu::always_inline]] void PushSumsTime(int64_t seq, int64_t t, double x, double* const* out, size_t i) {
     EvictFn<WindowFn::kMean, false>(seq, t);  // the same steps for every running-sum function
-    if (!std::isnan(x)) InsertFn<WindowFn::kMean>(seq, t, x);
+    if (!std::isnan(x)) InsertFn<WindowFn::kMean, false>(seq, t, x);
     if (out[0]) out[0][i] = ValueFn<WindowFn::kMean>(x);
     if (out[1]) out[1][i] = ValueFn<WindowFn::kSum>(x);
     if (out[2]) out[2][i] = ValueFn<WindowFn::kCount>(x);
@@ -1828,11 +1870,12 @@ class WindowState {
     while (!entries_.empty()) {
       const WindowEntry& f = entries_.front();
       bool out;
-      if constexpr (kPoints) out = f.seq <= seq - spec_.points;
-      else out = Elapsed(f.t, t) >= static_cast<uint64_t>(spec_.duration_ms);
+      if constexpr (kPoints) out = f.key <= seq - spec_.points;
+      else out = Elapsed(f.key, t) >= static_cast<uint64_t>(spec_.duration_ms);
       if (!out) break;
       RemoveFn<F>(f);
       entries_.pop_front();
+      if constexpr (F == WindowFn::kRate && kPoints) times_.pop_front();
       ++evicted_;
     }
     if constexpr (Sums(F) || Aux(F)) {
@@ -1851,11 +1894,11 @@ class WindowState {
     while (!entries_.empty()) {
       const WindowEntry& f = entries_.front();
       bool out;
-      if constexpr (kPoints) out = f.seq <= seq - spec_.points;
-      else out = Elapsed(f.t, t) >= static_cast<uint64_t>(spec_.duration_ms);
+      if constexpr (kPoints) out = f.key <= seq - spec_.points;
+      else out = Elapsed(f.key, t) >= static_cast<uint64_t>(spec_.duration_ms);
       if (!out) break;
       if (have_old) EraseSorted(old);
-      old = f.x;
+      old = f.v;
       have_old = true;
       entries_.pop_front();
     }
@@ -1863,7 +1906,7 @@ class WindowState {
       if (have_old) EraseSorted(old);
       return;
     }
-    entries_.push_back(WindowEntry{seq, t, x, 0});
+    entries_.push_back(WindowEntry{kPoints ? seq : t, x});
     if (!have_old) {
       sorted_.insert(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/true>(x)), x);
       return;
@@ -1901,21 +1944,23 @@ class WindowState {
   template <WindowFn F>
   [[gnu::always_inline]] void RemoveFn(const WindowEntry& e) {
     if constexpr (Sums(F)) {
-      double d = e.x - shift_;
+      double d = e.v - shift_;
       s1_ -= d;
       s2_ -= d * d;
     } else if constexpr (Aux(F)) {
-      aux_sum_ -= e.aux;
+      aux_sum_ -= e.v;
     } else if constexpr (Order(F)) {
-      sorted_.erase(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/false>(e.x)));
+      sorted_.erase(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/false>(e.v)));
     } else if constexpr (F == WindowFn::kMin || F == WindowFn::kMax) {
-      if (!mono_.empty() && mono_.front().seq == e.seq) mono_.pop_front();
+      // The same key is the same point: a point window's sequence numbers are distinct, and so
+      // are a time window's timestamps at eviction (points of one timestamp leave together).
+      if (!mono_.empty() && mono_.front().key == e.key) mono_.pop_front();
     }
   }
 
-  template <WindowFn F>
+  template <WindowFn F, bool kPoints>
   [[gnu::always_inline]] void InsertFn(int64_t seq, int64_t t, double x) {
-    WindowEntry e{seq, t, x, 0};
+    WindowEntry e{kPoints ? seq : t, x};
     if constexpr (Sums(F)) {
       if (!have_shift_) {
         shift_ = x;
@@ -1929,19 +1974,18 @@ class WindowState {
       same_run_ = (same_run_ > 0 && x == last_x_) ? same_run_ + 1 : 1;
       last_x_ = x;
     } else if constexpr (Aux(F)) {
-      if (have_prev_) {
-        e.aux = AuxIncrement<F>(x, prev_);
-      }
+      e.v = have_prev_ ? AuxIncrement<F>(x, prev_) : 0.0;
       prev_ = x;
       have_prev_ = true;
-      aux_sum_ += e.aux;
+      aux_sum_ += e.v;
+      if constexpr (F == WindowFn::kRate && kPoints) times_.push_back(t);
     } else if constexpr (Order(F)) {
       sorted_.insert(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/true>(x)), x);
     } else if constexpr (F == WindowFn::kMin) {
-      while (!mono_.empty() && mono_.back().x >= x) mono_.pop_back();
+      while (!mono_.empty() && mono_.back().v >= x) mono_.pop_back();
       mono_.push_back(e);
     } else if constexpr (F == WindowFn::kMax) {
-      while (!mono_.empty() && mono_.back().x <= x) mono_.pop_back();
+      while (!mono_.empty() && mono_.back().v <= x) mono_.pop_back();
       mono_.push_back(e);
     }
     entries_.push_back(e);
@@ -1952,15 +1996,15 @@ class WindowState {
     evicted_ = 0;
     if constexpr (Sums(F)) {
       s1_ = s2_ = 0;
-      if (!entries_.empty()) shift_ = entries_.front().x;
+      if (!entries_.empty()) shift_ = entries_.front().v;
       for (size_t i = 0; i < entries_.size(); ++i) {
-        double d = entries_[i].x - shift_;
+        double d = entries_[i].v - shift_;
         s1_ += d;
         s2_ += d * d;
       }
     } else {
       aux_sum_ = 0;
-      for (size_t i = 0; i < entries_.size(); ++i) aux_sum_ += entries_[i].aux;
+      for (size_t i = 0; i < entries_.size(); ++i) aux_sum_ += entries_[i].v;
     }
   }
 
@@ -2074,7 +2118,7 @@ class WindowState {
       if (!(sd > 0) || std::isnan(x)) return kNaN;
       return (x - mean) / sd;
     } else if constexpr (F == WindowFn::kMin || F == WindowFn::kMax) {
-      return mono_.empty() ? kNaN : mono_.front().x;
+      return mono_.empty() ? kNaN : mono_.front().v;
     } else if constexpr (F == WindowFn::kMedian) {
       return Quantile(0.5);
     } else if constexpr (F == WindowFn::kQuantile) {
@@ -2082,48 +2126,61 @@ class WindowState {
     } else if constexpr (F == WindowFn::kMad) {
       return Mad(Quantile(0.5));
     } else if constexpr (F == WindowFn::kDelta) {
-      return n >= 2 ? entries_.back().x - entries_.front().x : kNaN;
+      return n >= 2 ? entries_.back().v - entries_.front().v : kNaN;
     } else if constexpr (F == WindowFn::kRate) {
       if (n < 2) return kNaN;
-      double dt = static_cast<double>(SpanInWindow(entries_.front().t, entries_.back().t)) / 1000.0;
-      return dt > 0 ? (aux_sum_ - entries_.front().aux) / dt : kNaN;
+      const int64_t t0 = spec_.is_points ? times_.front() : entries_.front().key;
+      const int64_t t1 = spec_.is_points ? times_.back() : entries_.back().key;
+      double dt = static_cast<double>(SpanInWindow(t0, t1)) / 1000.0;
+      return dt > 0 ? (aux_sum_ - entries_.front().v) / dt : kNaN;
     } else {  // kChanges, kResets
-      return n ? aux_sum_ - entries_.front().aux : 0.0;
+      return n ? aux_sum_ - entries_.front().v : 0.0;
     }
   }
 
+  // PushMedianMad's path, fixed at the first push: SlideSorted, or BlendPointStep for 4- or
+  // 8-double vectors.
+  enum class StepPath : uint8_t { kUnset, kSorted, kBlend4, kBlend8 };
+  // The fields in the order streaming reads them (PERF4): the object is 64-byte aligned, a time
+  // window's single-point step reads only its first three lines (through last_x_), a point
+  // window's also the fourth and fifth (through scan_); PrefetchObject asks for those. The batch
+  // columns' scratch follows, never read by a single-point step.
+  // Line 0.
   WindowFn fn_;
-  WindowSpec spec_;
-  double q_;
-  Ring<WindowEntry> entries_;
-  Ring<WindowEntry> mono_;
-  std::vector<double> sorted_;
-  double s1_ = 0, s2_ = 0, shift_ = 0, aux_sum_ = 0, prev_ = 0;
+  StepPath step_path_ = StepPath::kUnset;
   bool have_shift_ = false, have_prev_ = false;
-  size_t same_run_ = 0;
-  double last_x_ = 0;
+  WindowSpec spec_;
+  Ring<WindowEntry> entries_;
+  // Line 1.
+  std::vector<double> sorted_;
+  double aux_sum_ = 0, prev_ = 0;
   size_t evicted_ = 0;
-  size_t sums_count_ = 0;  // SumsPointsColumn / SumsPointStep: values in the window
+  double q_;
+  size_t same_run_ = 0;
+  // Line 2.
+  Ring<WindowEntry> mono_;
+  double s1_ = 0, s2_ = 0, shift_ = 0;
+  double last_x_ = 0;
+  // Lines 3-4: point windows' single-point steps and rate over a point window.
   // The last w inputs, the oldest at ring_pos_ (SumsPointStep, BlendPointStep); ExtremeStep keeps
   // each twice (slots p and p + w), so the window is one run.
   std::vector<double> ring_;
   size_t ring_pos_ = 0;
+  size_t sums_count_ = 0;   // SumsPointsColumn / SumsPointStep: values in the window
+  size_t blend_count_ = 0;  // MedianMadBlend: values in the window
+  Ring<int64_t> times_;     // rate over a point window: the held points' timestamps (entries_'s keys are seqs)
+  // Batch columns (a state has one function, so they share these): the previous inputs
+  // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack;
+  // MedianMadBlend: its slots, two regions; BlendPointStep: its one buffer, hence first).
+  std::vector<double> scan_, tail_;
+  // The batch columns' own fields (cold for streaming).
+  size_t blend_width_ = 0;  // MedianMadBlend: the vector width scan_ is laid out for (4, 8)
   struct TimeAux {  // AuxTimeColumn: a point's timestamp and increment
     int64_t t;
     double aux;
   };
   std::vector<TimeAux> aux_ring_;  // AuxTimeColumn: the window, a power-of-two ring
   size_t aux_head_ = 0, aux_size_ = 0;
-  size_t blend_count_ = 0;  // MedianMadBlend: values in the window
-  size_t blend_width_ = 0;  // MedianMadBlend: the vector width scan_ is laid out for (4, 8)
-  // PushMedianMad's path, fixed at the first push: SlideSorted, or BlendPointStep for 4- or
-  // 8-double vectors.
-  enum class StepPath : uint8_t { kUnset, kSorted, kBlend4, kBlend8 };
-  StepPath step_path_ = StepPath::kUnset;
-  // Batch columns (a state has one function, so they share these): the previous inputs
-  // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack;
-  // MedianMadBlend: its slots, two regions; BlendPointStep: its one buffer).
-  std::vector<double> tail_, scan_;
   std::vector<uint32_t> count_;
   std::vector<SumsSegment> segs_;  // SumsPointsColumn: the pieces between recomputes
 };

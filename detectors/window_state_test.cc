@@ -727,5 +727,101 @@ TEST_CASE("running sums over a point window: the column path equals single pushe
   });
 }
 
+// PERF4: a held point is (key, v), 16 bytes, its key the timestamp in a time window (was its
+// sequence number): a min / max deque pops its front when the evicted point has the same key.
+// Points of one timestamp leave a time window together, so equal timestamps (WindowState accepts
+// them; the engine's series do not have them) must still give a scan of (t - d, t].
+TEST_CASE("PERF4: min / max over a time window with runs of equal timestamps equal a scan of the window") {
+  std::mt19937_64 rng(61);
+  for (WindowFn fn : {WindowFn::kMin, WindowFn::kMax})
+  for (int64_t d : {1, 3, 10, 40}) {
+    PlanNode node;
+    node.op = PlanOp::kWindow;
+    node.window_fn = fn;
+    node.window.is_points = false;
+    node.window.duration_ms = d;
+    WindowState state(node);
+    std::vector<int64_t> ts;
+    std::vector<double> xs;
+    int64_t t = -20;
+    for (int i = 0; i < 3000; ++i) {
+      if (rng() % 3 != 0) t += static_cast<int64_t>(rng() % 4);  // 0: the same timestamp again
+      if (rng() % 100 == 0) t += 50;                              // a gap longer than the window
+      ts.push_back(t);
+      xs.push_back(RandomValue(rng));
+      const double got = state.Push(i, t, xs.back());
+      double want = kNaN;
+      for (size_t j = 0; j < xs.size(); ++j) {
+        if (ts[j] <= t - d || std::isnan(xs[j])) continue;
+        if (std::isnan(want) || (fn == WindowFn::kMax ? xs[j] >= want : xs[j] <= want)) want = xs[j];
+      }
+      INFO(WindowFnName(fn), " d=", d, " i=", i, " t=", t);
+      REQUIRE(Same(got, want));
+    }
+  }
+}
+
+// PERF4: rate over a point window keeps its points' timestamps beside the entries (whose keys are
+// sequence numbers there); every function's state copied mid-series (the engine copies a fresh
+// state per series; Ring's copy) continues exactly as the original, point and time windows.
+TEST_CASE("PERF4: a window state copied mid-series continues bit for bit; rate over points reads its timestamps") {
+  std::mt19937_64 rng(67);
+  const WindowFn fns[] = {WindowFn::kMean, WindowFn::kStd,    WindowFn::kMin,   WindowFn::kMax,   WindowFn::kMedian,
+                          WindowFn::kMad,  WindowFn::kQuantile, WindowFn::kSum, WindowFn::kCount, WindowFn::kDelta,
+                          WindowFn::kRate, WindowFn::kZscore, WindowFn::kChanges, WindowFn::kResets};
+  std::vector<int64_t> ts;
+  std::vector<double> xs;
+  int64_t t = 1'000;
+  for (int i = 0; i < 1500; ++i) {
+    t += 1 + static_cast<int64_t>(rng() % 3000);  // irregular steps
+    ts.push_back(t);
+    xs.push_back(RandomValue(rng));
+  }
+  for (WindowFn fn : fns)
+  for (bool points : {true, false})
+  for (int64_t size : points ? std::vector<int64_t>{2, 17, 200} : std::vector<int64_t>{3'000, 60'000, 400'000}) {
+    PlanNode node;
+    node.op = PlanOp::kWindow;
+    node.window_fn = fn;
+    node.constant = 0.9;
+    node.window.is_points = points;
+    (points ? node.window.points : node.window.duration_ms) = size;
+    WindowState a(node);
+    const size_t half = xs.size() / 2;
+    for (size_t i = 0; i < half; ++i) a.Push(static_cast<int64_t>(i), ts[i], xs[i]);
+    WindowState b = a, c(node);
+    c = a;
+    WindowState d(std::move(c));
+    for (size_t i = half; i < xs.size(); ++i) {
+      const int64_t seq = static_cast<int64_t>(i);
+      const double want = a.Push(seq, ts[i], xs[i]);
+      INFO(WindowFnName(fn), " points=", points, " size=", size, " i=", i);
+      REQUIRE(Same(b.Push(seq, ts[i], xs[i]), want));
+      REQUIRE(Same(d.Push(seq, ts[i], xs[i]), want));
+      REQUIRE(a.held() == b.held());
+      if (fn == WindowFn::kRate && points) {  // (last - first increments) over their time span
+        double inc = 0, recent = 0;  // recent: |increments| the running sum has seen lately (its rounding)
+        int64_t first_t = 0, last_t = 0;
+        size_t held = 0;
+        double prev = kNaN;
+        for (size_t j = 0; j <= i; ++j) {
+          if (std::isnan(xs[j])) continue;
+          const double step = std::isnan(prev) ? 0.0 : xs[j] >= prev ? xs[j] - prev : xs[j];
+          prev = xs[j];
+          if (static_cast<int64_t>(j) > seq - 3 * size - 64) recent += std::fabs(step);
+          if (static_cast<int64_t>(j) <= seq - size) continue;
+          if (held++ == 0) first_t = ts[j];
+          else inc += step;
+          last_t = ts[j];
+        }
+        const double dt = static_cast<double>(last_t - first_t) / 1000.0;
+        const double ref = held >= 2 && dt > 0 ? inc / dt : kNaN;
+        REQUIRE(std::isnan(want) == std::isnan(ref));
+        if (!std::isnan(ref)) REQUIRE(std::fabs(want - ref) <= 1e-12 * (recent + 1) / dt);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::detail
