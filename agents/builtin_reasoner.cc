@@ -4,6 +4,8 @@
 #include "agents/line_facts.h"
 #include "agents/gpu_ids.h"
 #include "agents/visible_devices.h"
+#include "agents/serving_worker.h"
+#include "agents/checkpoint_layout.h"
 #include "agents/kube_pods.h"
 #include "agents/kube_oom.h"
 #include "agents/rank_hosts.h"
@@ -743,6 +745,9 @@ struct Topology {
   // node -> the physical GPU of each CUDA device ordinal its job's processes see, from the job's
   // printed SLURM_JOB_GPUS / CUDA_VISIBLE_DEVICES (VisibleDeviceMaps, RG19).
   std::map<std::string, std::vector<int>> visible_devices;
+  // What the case's lines say of its serving engines' workers (serving_worker.h, PLC21): each worker's
+  // printed device and the engine's layout; read only when some line carries a worker prefix.
+  ServingLayout serving;
 };
 
 // The host a syslog-style header of line `line` of `log` names, as written (SyslogHeaderHost; "" for
@@ -2065,6 +2070,21 @@ Topology BuildTopology(const DiagnosisCase& c) {
   }
   t.pid_ranks = PidRanks(c, t);
   t.visible_devices = VisibleDeviceMaps(c, t);
+  // Serving engines' worker prefixes (PLC21): the lines are read for them only when one carries one.
+  bool serving = false;
+  for (size_t li = 0; li < c.logs.size() && !serving; ++li) {
+    for (const LogLine& l : c.logs[li].lines) {
+      if (MayNameServingWorker(l.text) && ServingWorkerOf(l.text)) {
+        serving = true;
+        break;
+      }
+    }
+  }
+  if (serving) {
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) t.serving.AddLine(l.text);
+    }
+  }
   return t;
 }
 
@@ -4789,6 +4809,33 @@ void HintFromSignalExit(const CaseLog& log, size_t line, const std::string& text
   }
 }
 
+// A serving engine's worker line ("(VllmWorker TP6 pid=3316) Fatal Python error: ...", SGLang's "[... DP1
+// TP3] Scheduler hit an exception", TensorRT-LLM's "[TRT-LLM] [RANK 3]"): the GPU that worker drives
+// where the case makes it decidable (ServingLayout::Gpu, PLC21), unless the line names a GPU itself; a
+// Ray worker's line is on the node its address names. A rank guess of the training layout ("[rank0]:"
+// after the worker's prefix is the engine's rank, not the job's) gives way to the worker's GPU.
+void HintFromServingWorker(const std::string& text, const Topology& t, ComponentHint& h) {
+  if (!t.serving.any() || !MayNameServingWorker(text)) return;
+  std::optional<ServingWorker> w = ServingWorkerOf(text);
+  if (!w) return;
+  if (w->ray && !w->ip.empty()) {
+    if (std::string node = t.names.Find(w->ip); !node.empty() && node != h.node) {
+      h.node = std::move(node);
+      h.rank = -1;
+      h.gpu = -1;
+      h.gpu_from_rank = false;
+      h.gpu_bare = false;
+    }
+  }
+  if (h.gpu >= 0 && !h.gpu_from_rank) return;
+  bool physical = false;
+  const int gpu = t.serving.Gpu(*w, t.gpus_per_node, &physical);
+  if (gpu < 0) return;
+  h.gpu = gpu;
+  h.gpu_from_rank = !physical;  // a CUDA ordinal: the node's printed CUDA_VISIBLE_DEVICES still maps it
+  h.gpu_bare = false;
+}
+
 ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text, const Topology& t) {
   ComponentHint h = HintFromSource(log.source, t);
   bool explicit_node = false;  // placed by the line's explicit source (PLC2): beats the rank layout's guess
@@ -4855,6 +4902,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   HintFromSlurmStep(log, line, t, h);
   HintFromDcgmDiag(log, line, t, h);
   HintFromSubject(unlabelled, t, h);
+  HintFromServingWorker(unlabelled, t, h);
   if (unplaced && h.node.empty()) {
     h.gpu = -1;
     h.gpu_from_rank = false;
@@ -9178,7 +9226,9 @@ std::string AnswerComponent(const std::string& c, const std::string& layer, cons
 // (IsGpuNvlinkFaultLine, placed by PlaceLine) share by name (SharedRackOfHosts). One tray's Xid 74 stays
 // that GPU's (PLC19's lesson: one access link is the GPU on it). Not read: the lines' times (every such
 // line of the case counts as one incident) nor a clusterUUID shared by trays whose names show no rack.
-void PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs) {
+// `lines_show_domain`: some line of the case shows the domain (ShowsMultiNodeNvlinkDomain, read in
+// 3a-nvswitch's pass over the lines: ReadSwitchSideLine, PLC21).
+void PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs, bool lines_show_domain) {
   bool domain = false;
   if (c.topology.is_object()) {
     auto it = c.topology.find("gpu_model");
@@ -9191,9 +9241,7 @@ void PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beli
   if (!domain && c.alert) {
     for (const auto& [k, v] : c.alert->labels) domain = domain || ShowsMultiNodeNvlinkDomain(v);
   }
-  for (const CaseLog& log : c.logs) {
-    for (size_t ki = 0; !domain && ki < log.lines.size(); ++ki) domain = ShowsMultiNodeNvlinkDomain(log.lines[ki].text);
-  }
+  domain = domain || lines_show_domain;
   if (!domain) return;
   // The job's nodes as the case's topology lists them: Topology::nodes also holds every log source's
   // host, a switch tray's among them.
@@ -13315,16 +13363,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 3a-nvswitch. A line of a node's NVSwitch driver / fabric manager saying all GPUs lost or degraded
   // NVLink (IsSwitchWideNvlinkFault, PLC19): an nvlink_error there is the node's (Beliefs::Component),
   // not the GPU whose Xid 74 came first. Placed as the line is (PlaceLine).
+  // The same pass reads whether a line shows a multi-node NVLink domain for PlaceSwitchSide (PLC21: it
+  // walked the lines again, lower-casing each a third time).
+  bool lines_show_domain = false;
   for (const CaseLog& log : c.logs) {
     for (size_t ki = 0; ki < log.lines.size(); ++ki) {
       const std::string& text = log.lines[ki].text;
+      const SwitchSideLine f = ReadSwitchSideLine(text);
+      lines_show_domain = lines_show_domain || f.domain;
       // A fatal error of a trunk link (NVSwitch to NVSwitch, an OSFP port) is the node's switch side too (NVS2).
-      if (!IsSwitchWideNvlinkFault(text) && !IsTrunkLinkFault(text)) continue;
+      if (!f.switch_wide && !f.trunk) continue;
       const std::string node = PlaceLine(log, ki, text, topo).node;
       if (!node.empty()) beliefs.SetSwitchWideNode(node);
     }
   }
-  PlaceSwitchSide(c, topo, beliefs);
+  PlaceSwitchSide(c, topo, beliefs, lines_show_domain);
 
   // 3a-fp8-rerun. The job reran a step with FP8 off (in BF16, "fp8 disabled") on the same data and
   // weights and its result was finite (Fp8OffRerunFinite, PLC19), in a case whose run uses FP8: the
@@ -14093,6 +14146,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
       trace.push_back({{"type", "thought"}, {"text", "the ethtool series show " + node + " sending PFC pause: the storm's sender"}});
     }
+  }
+
+  // 3zz-ckpt. A checkpoint saved for another parallel layout than the run that loads it
+  // (checkpoint_layout.h, PLC21): a job restarted on fewer GPUs, or with another TP / DP split, whose
+  // sharded state cannot be loaded as it was cut. Its launch's configuration, the job's: evidence of
+  // launch_config_error (kLaunchMismatchWeight) once a case. A hardware fault that shrank the world (a GPU
+  // fallen off the bus, ...) still explains it away (ExplainedBy's launch_config_error row).
+  for (const CaseLog& log : c.logs) {
+    std::vector<std::string_view> texts;
+    texts.reserve(log.lines.size());
+    for (const LogLine& l : log.lines) texts.push_back(l.text);
+    const std::optional<CheckpointLayoutMismatch> ck = CheckpointLayoutMismatchIn(texts);
+    if (!ck) continue;
+    const std::string note = "  [a checkpoint saved for another parallel layout: " + ck->what +
+                             "; the restarted job's layout must match it or the checkpoint be resharded]";
+    beliefs.Add(LineEvidence(log, ck->line, note, "launch_config_error", kLaunchMismatchWeight, topo.clock, topo.job));
+    trace.push_back({{"type", "thought"}, {"text", "the checkpoint was saved for another parallel layout: " + ck->what}});
+    break;
   }
 
   // 3zz'. A rendezvous host outside the allocation (RendezvousOutsideAllocation, RG14): the store's

@@ -71,6 +71,19 @@ TEST_CASE("SharedRackOfHosts / IsGpuNvlinkFaultLine / ShowsMultiNodeNvlinkDomain
   CHECK_FALSE(ShowsMultiNodeNvlinkDomain("NVIDIA H100 80GB HBM3"));
 }
 
+TEST_CASE("IsGpuNvlinkFaultLine reads Xid 74 through the fault-code table (PLC21)") {
+  // The driver's line with no NVLink word: the code alone (the table's "xid 74" -> nvlink_error).
+  CHECK(IsGpuNvlinkFaultLine("NVRM: Xid (PCI:0000:3b:00): 74, pid=1201, name=python3, Ch 00000008"));
+  CHECK(IsGpuNvlinkFaultLine("Dec  5 04:58:10 ct07 kernel: NVRM: Xid 74, pid=1201"));
+  CHECK(IsGpuNvlinkFaultLine("XID: 74 reported on GPU 3"));
+  CHECK(IsGpuNvlinkFaultLine("NVRM: Xid (PCI:0000:3b:00): 48, 74"));  // a list: its 74 too
+  // Other codes, an NVSwitch's SXid, a number that only holds 74, a field named xid_*: none.
+  CHECK_FALSE(IsGpuNvlinkFaultLine("NVRM: Xid (PCI:0000:3b:00): 174, pid=1201"));
+  CHECK_FALSE(IsGpuNvlinkFaultLine("nvidia-nvswitch0: SXid (PCI:0000:05:00.0): 74, Non-fatal"));
+  CHECK_FALSE(IsGpuNvlinkFaultLine("NVRM: Xid (PCI:0000:3b:00): 94, pid=74"));
+  CHECK_FALSE(IsGpuNvlinkFaultLine("{\"xid_last\": 74}"));
+}
+
 // A GB200 NVL72 rack r03: three compute trays print Xid 74 within a second, and the switch tray
 // nvsw-r03-t2's NVOS log says its ASIC failed.
 constexpr const char* kTrayDown = R"JSON({

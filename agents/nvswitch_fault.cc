@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "agents/diagnosis_agent.h"
+#include "agents/fault_codes.h"
 #include "core/ascii.h"
 
 namespace vigil {
@@ -35,9 +37,7 @@ bool LooksLikeHost(const std::string& s) {
 
 }  // namespace
 
-bool IsSwitchWideNvlinkFault(const std::string& line) {
-  if (line.size() > kMaxLine) return false;
-  const std::string lower = AsciiLower(line);
+static bool SwitchWideLower(const std::string& lower) {
   const bool switch_line = HasAny(lower, {"nvswitch", "sxid", "fabricmanager", "fabric manager", "fabric-manager"});
   if (!switch_line && !Has(lower, "nvlink")) return false;
   // Every GPU of the node / baseboard / switch named as hit.
@@ -47,9 +47,7 @@ bool IsSwitchWideNvlinkFault(const std::string& line) {
   return std::regex_search(lower, kAllGpus);
 }
 
-bool IsTrunkLinkFault(const std::string& line) {
-  if (line.size() > kMaxLine) return false;
-  const std::string lower = AsciiLower(line);
+static bool TrunkLower(const std::string& lower) {
   if (!HasAny(lower, {"trunk", "osfp"})) return false;
   if (!HasAny(lower, {"nvswitch", "sxid", "fabricmanager", "fabric manager", "fabric-manager", "nvlink"})) return false;
   if (StatesRecovery(lower)) return false;
@@ -121,14 +119,21 @@ bool IsGpuNvlinkFaultLine(const std::string& line) {
   if (line.size() > kMaxLine) return false;
   const std::string lower = AsciiLower(line);
   if (!Has(lower, "nvlink") && !Has(lower, "xid")) return false;
-  static const std::regex kFault(
-      R"(\bxid\s*(?:\([^)]*\))?\s*:?\s*74\b|\buncorrectable\s+nvlink\s+error|\bnvlink:?\s+fatal\s+error\s+detected)");
+  // An Xid the fault-code table gives nvlink_error (Xid 74), read as the table's reader reads every Xid
+  // (FaultCodesInText: "Xid (PCI:0000:3b:00): 74", "Xid 74", "XID: 74", "Xid=74"; an SXid is the switch's).
+  if (Has(lower, "xid")) {
+    for (const std::string& code : FaultCodesInText(line)) {
+      const FaultCodeInfo* info = FaultCodeInfoOf(code);
+      if (info != nullptr && info->family == "xid" && code.rfind("xid ", 0) == 0 && info->category == "nvlink_error")
+        return true;
+    }
+  }
+  // CUDA's message for it and the driver's NVLink line (no code of the table spells them).
+  static const std::regex kFault(R"(\buncorrectable\s+nvlink\s+error|\bnvlink:?\s+fatal\s+error\s+detected)");
   return std::regex_search(lower, kFault);
 }
 
-bool ShowsMultiNodeNvlinkDomain(const std::string& text) {
-  if (text.size() > kMaxLine) return false;
-  const std::string lower = AsciiLower(text);
+static bool DomainLower(const std::string& lower) {
   // The literal every alternative of kDomain holds, checked first: this runs on every line of a case
   // until one matches (PlaceSwitchSide), and a regex per line of a pasted 50 MB log is not free.
   if (!HasAny(lower, {"gb200", "gb300", "nvl72", "nvl36", "mnnvl", "clusteruuid", "cliqueid", "tray", "nvos", "nmx-",
@@ -138,6 +143,26 @@ bool ShowsMultiNodeNvlinkDomain(const std::string& text) {
   static const std::regex kDomain(
       R"(\b(?:gb200|gb300|nvl72|nvl36|mnnvl|clusteruuid|cliqueid|compute[ -]tray|switch[ -]tray|nvos|nmx-[ct]|nvlsm)\b)");
   return std::regex_search(lower, kDomain);
+}
+
+bool IsSwitchWideNvlinkFault(const std::string& line) {
+  return line.size() <= kMaxLine && SwitchWideLower(AsciiLower(line));
+}
+
+bool IsTrunkLinkFault(const std::string& line) { return line.size() <= kMaxLine && TrunkLower(AsciiLower(line)); }
+
+bool ShowsMultiNodeNvlinkDomain(const std::string& text) {
+  return text.size() <= kMaxLine && DomainLower(AsciiLower(text));
+}
+
+SwitchSideLine ReadSwitchSideLine(const std::string& line) {
+  SwitchSideLine f;
+  if (line.size() > kMaxLine) return f;
+  const std::string lower = AsciiLower(line);
+  f.switch_wide = SwitchWideLower(lower);
+  f.trunk = TrunkLower(lower);
+  f.domain = DomainLower(lower);
+  return f;
 }
 
 std::string SharedRackOfHosts(const std::set<std::string>& hosts) {

@@ -44,15 +44,25 @@ bool IsTrunkLinkFault(const std::string& line);
 std::string SwitchTrayFaultHost(const std::string& line, const std::string& source,
                                 const std::set<std::string>& compute_nodes);
 
-// Whether `line` states an NVLink fault of a GPU of the host that printed it: the driver's Xid 74,
-// CUDA's "uncorrectable NVLink error", "NVLink: fatal error detected on link N". Lines over 4000 bytes
-// are not read.
+// Whether `line` states an NVLink fault of a GPU of the host that printed it: the driver's Xid 74 (an Xid
+// the fault-code table, fault_codes.h, gives nvlink_error, read by FaultCodesInText as every Xid is;
+// PLC21), CUDA's "uncorrectable NVLink error", "NVLink: fatal error detected on link N". Lines over 4000
+// bytes are not read.
 bool IsGpuNvlinkFaultLine(const std::string& line);
 
 // Whether `text` (a log line, a label value) shows a multi-node NVLink domain: a GB200 / GB300 GPU,
 // an NVL72 / NVL36 rack, MNNVL, a fabric's clusterUUID / cliqueId, a compute or switch tray, NVOS /
 // NMX / nvlsm.
 bool ShowsMultiNodeNvlinkDomain(const std::string& text);
+
+// The three line readers above that the reasoner asks of every line of a case (3a-nvswitch and
+// PlaceSwitchSide), in one pass over the lines and one lower-casing of each (PLC21).
+struct SwitchSideLine {
+  bool switch_wide = false;  // IsSwitchWideNvlinkFault
+  bool trunk = false;        // IsTrunkLinkFault
+  bool domain = false;       // ShowsMultiNodeNvlinkDomain
+};
+SwitchSideLine ReadSwitchSideLine(const std::string& line);
 
 // The rack two or more compute trays share by their hostnames: every host (less a DNS domain) less
 // its last '-' / '_' token is the same name ("nvl72-r02" of "nvl72-r02-ct04" and "nvl72-r02-ct11"), whose own last
