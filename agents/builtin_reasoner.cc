@@ -4903,6 +4903,25 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   HintFromDcgmDiag(log, line, t, h);
   HintFromSubject(unlabelled, t, h);
   HintFromServingWorker(unlabelled, t, h);
+  // NVS3: a switch-side line naming the GPU at one port's far end ("NVLink 37 down (peer nvl72-r03-ct05
+  // GPU 1)", "peer GPU 1 on compute tray nvl72-r03-ct05") is that GPU's, on the node it names. With no
+  // node of the case named, the GPU is none of a writer that is no node of the job (a switch tray has
+  // no GPU of the job: "GPU 1" is the far end's, not the tray's); a job node's own line (an HGX node's
+  // fabric manager, whose NVSwitches' peers are its own GPUs) keeps it.
+  if (const PeerGpu peer = PeerGpuOfLine(text); peer.found) {
+    const std::string far = peer.host.empty() ? std::string() : ReportedNode(peer.host, t.names);
+    if (!far.empty()) {
+      h = ComponentHint{};
+      h.node = far;
+      h.gpu = peer.gpu;
+    } else if (!h.node.empty() && !t.node_order.empty() &&
+               std::find(t.node_order.begin(), t.node_order.end(), h.node) == t.node_order.end()) {
+      h.gpu = -1;
+      h.rank = -1;
+      h.gpu_from_rank = false;
+      h.gpu_bare = false;
+    }
+  }
   if (unplaced && h.node.empty()) {
     h.gpu = -1;
     h.gpu_from_rank = false;
@@ -9222,13 +9241,20 @@ std::string AnswerComponent(const std::string& c, const std::string& layer, cons
 // NVS2: on a multi-node NVLink domain (GB200 / GB300 NVL72: ShowsMultiNodeNvlinkDomain over the
 // topology's gpu_model, the series' modelName, the alert's labels and the lines), the NVLink switch
 // side outside the compute trays: a switch tray its own line names as failing (SwitchTrayFaultHost),
-// else - no tray named - the rack that two or more compute trays with an NVLink fault of their own GPUs
-// (IsGpuNvlinkFaultLine, placed by PlaceLine) share by name (SharedRackOfHosts). One tray's Xid 74 stays
-// that GPU's (PLC19's lesson: one access link is the GPU on it). Not read: the lines' times (every such
-// line of the case counts as one incident) nor a clusterUUID shared by trays whose names show no rack.
-// `lines_show_domain`: some line of the case shows the domain (ShowsMultiNodeNvlinkDomain, read in
-// 3a-nvswitch's pass over the lines: ReadSwitchSideLine, PLC21).
-void PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs, bool lines_show_domain) {
+// else - no tray named - the NVLink domain that two or more compute trays with an NVLink fault of their
+// own GPUs (IsGpuNvlinkFaultLine, placed by PlaceLine) share. One tray's Xid 74 stays that GPU's (PLC19's
+// lesson: one access link is the GPU on it).
+// NVS3: a tray's line counts only when its time is within the window CompareTrayTime allows around the
+// compute trays' first NVLink fault (10 min before .. 2 min after), or when the two times cannot be
+// compared (a line without a time, a zoned time against a local one of a case with no declared zone);
+// a line in the window is taken before one not compared. Line times: ParseLineTime, else the fabric
+// manager's / IMEX's bracketed stamp (FabricManagerStampTime). The domain: the identifiers the compute
+// trays print (NvlinkDomainIdOfLine: nvidia-smi -q's ClusterUUID, GFD's gpu.clique label, NCCL's MNNVL
+// fabric UUID) group them before their hostnames do (SharedNvlinkDomain). Returns what was decided about a
+// tray line left out by its time, for the trace ("" when nothing was). `lines_show_domain`: some line of
+// the case shows the domain (ShowsMultiNodeNvlinkDomain, read in 3a-nvswitch's pass over the lines:
+// ReadSwitchSideLine, PLC21).
+std::string PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs, bool lines_show_domain) {
   bool domain = false;
   if (c.topology.is_object()) {
     auto it = c.topology.find("gpu_model");
@@ -9242,7 +9268,7 @@ void PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beli
     for (const auto& [k, v] : c.alert->labels) domain = domain || ShowsMultiNodeNvlinkDomain(v);
   }
   domain = domain || lines_show_domain;
-  if (!domain) return;
+  if (!domain) return "";
   // The job's nodes as the case's topology lists them: Topology::nodes also holds every log source's
   // host, a switch tray's among them.
   std::set<std::string> compute;
@@ -9254,23 +9280,63 @@ void PlaceSwitchSide(const DiagnosisCase& c, const Topology& topo, Beliefs& beli
       }
     }
   }
-  std::string tray;
+  auto time_of = [&](const std::string& text) {
+    LineTime t = ParseLineTime(text, topo.clock);
+    if (t.ms == std::numeric_limits<int64_t>::max()) t = FabricManagerStampTime(text, topo.clock);
+    return t;
+  };
+  struct TrayLine {
+    std::string host;
+    LineTime time;
+    std::string text;
+  };
+  std::vector<TrayLine> trays;
   std::set<std::string> faulty;
+  std::map<std::string, std::set<std::string>> domain_ids;  // node -> NvlinkDomainIdOfLine's identifiers
+  LineTime first_fault;
   for (const CaseLog& log : c.logs) {
     for (size_t ki = 0; ki < log.lines.size(); ++ki) {
       const std::string& text = log.lines[ki].text;
-      if (tray.empty()) tray = SwitchTrayFaultHost(text, log.source, compute);
+      if (std::string tray = SwitchTrayFaultHost(text, log.source, compute); !tray.empty() && trays.size() < 64) {
+        trays.push_back({std::move(tray), time_of(text), text.substr(0, 160)});
+      }
+      if (std::string id = NvlinkDomainIdOfLine(text); !id.empty()) {
+        const std::string node = PlaceLine(log, ki, text, topo).node;
+        if (!node.empty()) domain_ids[node].insert(std::move(id));
+      }
       if (!IsGpuNvlinkFaultLine(text)) continue;
       const std::string node = PlaceLine(log, ki, text, topo).node;
       if (!node.empty()) faulty.insert(node);
+      const LineTime t = time_of(text);
+      if (t.ms < first_fault.ms) first_fault = t;
     }
   }
+  // The tray: the first whose line is in the window, else the first whose time cannot be compared.
+  std::string tray, uncompared, note;
+  for (const TrayLine& l : trays) {
+    const TrayTiming timing = CompareTrayTime(l.time, first_fault);
+    if (timing == TrayTiming::kExplains) {
+      tray = l.host;
+      break;
+    }
+    if (timing == TrayTiming::kNotCompared) {
+      if (uncompared.empty()) uncompared = l.host;
+      continue;
+    }
+    if (!note.empty()) continue;
+    const int64_t minutes = (l.time.ms - first_fault.ms) / 60'000;
+    note = "switch tray " + l.host + "'s fault line (\"" + l.text + "\") is " +
+           std::to_string(minutes < 0 ? -minutes : minutes) + " min " + (minutes < 0 ? "before" : "after") +
+           " the compute trays' first NVLink fault: outside 10 min before .. 2 min after it, not their cause";
+  }
+  if (tray.empty()) tray = uncompared;
   if (!tray.empty()) {
     beliefs.SetSwitchSidePlace(tray);
-    return;
+    return note;
   }
-  const std::string rack = SharedRackOfHosts(faulty);
-  if (!rack.empty()) beliefs.SetSwitchSidePlace(NvlinkDomainPlace(rack));
+  const std::string shared = SharedNvlinkDomain(faulty, domain_ids);
+  if (!shared.empty()) beliefs.SetSwitchSidePlace(NvlinkDomainPlace(shared));
+  return note;
 }
 
 // The source vigil serve gives an incident on-call resolved (POST .../resolution, server/http_api.cc),
@@ -13377,7 +13443,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (!node.empty()) beliefs.SetSwitchWideNode(node);
     }
   }
-  PlaceSwitchSide(c, topo, beliefs, lines_show_domain);
+  if (std::string said = PlaceSwitchSide(c, topo, beliefs, lines_show_domain); !said.empty()) {
+    trace.push_back({{"type", "thought"}, {"text", said}});
+  }
 
   // 3a-fp8-rerun. The job reran a step with FP8 off (in BF16, "fp8 disabled") on the same data and
   // weights and its result was finite (Fp8OffRerunFinite, PLC19), in a case whose run uses FP8: the

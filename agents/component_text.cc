@@ -14,8 +14,21 @@ std::string ComponentForPeople(std::string_view component) {
   // domain, no compute node of it (the lead's reread: it read as a node named "nvlink-domain:...").
   constexpr std::string_view kDomain = "nvlink-domain:";
   if (c.size() > kDomain.size() && c.substr(0, kDomain.size()) == kDomain) {
-    std::string out = "the NVLink switch side of rack ";
-    out += c.substr(kDomain.size());
+    // NVS3: a domain named by its own identifier (a ClusterUUID, NCCL's fabric UUID words), not a rack.
+    const std::string_view id = c.substr(kDomain.size());
+    // 8-4-4-4-12 hex digits, or two words of hex digits joined by one '.'.
+    auto hex = [](std::string_view s) {
+      return !s.empty() && s.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+    };
+    bool by_id = false;
+    if (id.size() == 36 && id[8] == '-' && id[13] == '-' && id[18] == '-' && id[23] == '-') {
+      by_id = hex(id.substr(0, 8)) && hex(id.substr(9, 4)) && hex(id.substr(14, 4)) && hex(id.substr(19, 4)) &&
+              hex(id.substr(24));
+    } else if (const size_t dot = id.find('.'); dot != std::string_view::npos) {
+      by_id = hex(id.substr(0, dot)) && hex(id.substr(dot + 1));
+    }
+    std::string out = by_id ? "the NVLink switch side of NVLink domain " : "the NVLink switch side of rack ";
+    out += id;
     out += " (its switch trays; no single compute node)";
     return out;
   }

@@ -1,5 +1,9 @@
 #include "agents/nvswitch_fault.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+#include <limits>
 #include <regex>
 #include <string_view>
 #include <vector>
@@ -7,6 +11,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/fault_codes.h"
 #include "core/ascii.h"
+#include "core/time_util.h"
 
 namespace vigil {
 namespace {
@@ -183,5 +188,167 @@ std::string SharedRackOfHosts(const std::set<std::string>& hosts) {
 }
 
 std::string NvlinkDomainPlace(const std::string& rack) { return "nvlink-domain:" + rack; }
+
+std::string NvlinkDomainIdOfLine(const std::string& line) {
+  if (line.size() > kMaxLine) return "";
+  const std::string lower = AsciiLower(line);
+  if (!HasAny(lower, {"clusteruuid", "gpu.clique", "fabric uuid"})) return "";
+  // A UUID that names a domain: not all zeros (a GPU outside any fabric).
+  auto real = [](const std::string& v) { return v.find_first_not_of("0-.") != std::string::npos; };
+  std::smatch m;
+  // nvidia-smi -q ("ClusterUUID : <uuid>"), a summary ("ClusterUUID <uuid>"), JSON ("clusterUUID": "<uuid>").
+  static const std::regex kCluster(
+      R"re(\bclusteruuid"?\s*[:=]?\s*"?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b)re");
+  if (std::regex_search(lower, m, kCluster) && real(m.str(1))) return "uuid:" + m.str(1);
+  // GPU feature discovery's node label: nvidia.com/gpu.clique=<ClusterUUID>.<CliqueId> (also "label: value").
+  static const std::regex kClique(
+      R"re(\bnvidia\.com/gpu\.clique"?\s*[:=]\s*"?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.\d+\b)re");
+  if (std::regex_search(lower, m, kClique) && real(m.str(1))) return "uuid:" + m.str(1);
+  // NCCL: "MNNVL busId 0x8010 fabric UUID 51c2aa30.77e1 cliqueId 0x3 state 3".
+  static const std::regex kNccl(R"(\bfabric uuid\s+([0-9a-f]{1,16})\.([0-9a-f]{1,16})\b)");
+  if (std::regex_search(lower, m, kNccl) && real(m.str(1) + m.str(2))) return "nccl:" + m.str(1) + "." + m.str(2);
+  return "";
+}
+
+std::string SharedNvlinkDomain(const std::set<std::string>& faulty,
+                               const std::map<std::string, std::set<std::string>>& ids) {
+  if (faulty.size() < 2) return "";
+  auto ids_of = [&](const std::string& h) -> const std::set<std::string>* {
+    auto it = ids.find(h);
+    return it == ids.end() || it->second.empty() ? nullptr : &it->second;
+  };
+  auto kind = [](const std::string& id) { return id.substr(0, id.find(':')); };
+  // Two hosts whose identifiers of one kind differ, none shared: two domains.
+  for (auto a = faulty.begin(); a != faulty.end(); ++a) {
+    const std::set<std::string>* ia = ids_of(*a);
+    if (!ia) continue;
+    for (auto b = std::next(a); b != faulty.end(); ++b) {
+      const std::set<std::string>* ib = ids_of(*b);
+      if (!ib) continue;
+      bool shared = false, same_kind = false;
+      for (const std::string& x : *ia) {
+        shared = shared || ib->count(x) > 0;
+        for (const std::string& y : *ib) same_kind = same_kind || kind(x) == kind(y);
+      }
+      if (!shared && same_kind) return "";
+    }
+  }
+  // Every host with an identifier all of them share: one domain.
+  std::set<std::string> common;
+  bool all_known = true;
+  for (const std::string& h : faulty) {
+    const std::set<std::string>* ih = ids_of(h);
+    if (!ih) {
+      all_known = false;
+      break;
+    }
+    if (h == *faulty.begin()) {
+      common = *ih;
+      continue;
+    }
+    std::set<std::string> keep;
+    for (const std::string& x : common) {
+      if (ih->count(x)) keep.insert(x);
+    }
+    common.swap(keep);
+  }
+  const std::string rack = SharedRackOfHosts(faulty);
+  if (!all_known || common.empty() || !rack.empty()) return rack;
+  // No rack in the names: the identifier, a ClusterUUID before NCCL's words.
+  for (const std::string& x : common) {
+    if (kind(x) == "uuid") return x.substr(x.find(':') + 1);
+  }
+  const std::string& x = *common.begin();
+  return x.substr(x.find(':') + 1);
+}
+
+TrayTiming CompareTrayTime(const LineTime& tray, const LineTime& first_fault) {
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  if (tray.ms == kNone || first_fault.ms == kNone || tray.zoned != first_fault.zoned) return TrayTiming::kNotCompared;
+  if (tray.ms < first_fault.ms - kTrayLeadMs) return TrayTiming::kTooEarly;
+  if (tray.ms > first_fault.ms + kTrayLagMs) return TrayTiming::kTooLate;
+  return TrayTiming::kExplains;
+}
+
+LineTime FabricManagerStampTime(const std::string& line, const LogClock& clock) {
+  if (line.size() > kMaxLine || line.find('[') == std::string::npos) return {};
+  static const std::regex kStamp(
+      R"(\[(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{4}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})?\])");
+  std::smatch m;
+  if (!std::regex_search(line, m, kStamp)) return {};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int month = 0;
+  for (int i = 0; i < 12; ++i) {
+    if (m.str(1) == kMonths[i]) month = i + 1;
+  }
+  // The printed year, unless the case dates nothing else (no alert, no dated line or sample: year-less
+  // lines are then read in clock.year, 1970, ReferenceYear): this stamp is read in that year too, or it
+  // would be 56 years after every year-less line it is compared with.
+  const bool dated_case = clock.anchor_ms > 0 || clock.reference_ms > 0;
+  const std::string year = dated_case ? m.str(3) : std::to_string(clock.year);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s-%02d-%02dT%sZ", year.c_str(), month, std::stoi(m.str(2)), m.str(4).c_str());
+  auto t = ParseRfc3339Ms(buf);
+  if (!t.ok()) return {};
+  int64_t frac = 0;
+  if (m[5].matched) {
+    std::string digits = m.str(5).substr(1);
+    digits.resize(3, '0');
+    frac = std::stoi(digits);
+  }
+  return LineTime{*t + frac - static_cast<int64_t>(clock.offset_min) * 60'000, clock.zone_declared};
+}
+
+PeerGpu PeerGpuOfLine(const std::string& line) {
+  if (line.size() > kMaxLine) return {};
+  // PlaceLine asks this of every line it places: "peer" / "remote" / "far end" in any case, looked for
+  // before the line is lowered.
+  const std::string_view view(line);
+  bool word = false;
+  for (size_t i = 0; i + 4 <= view.size() && !word; ++i) {
+    const char c0 = AsciiToLower(view[i]);
+    if (c0 != 'p' && c0 != 'r' && c0 != 'f') continue;
+    for (std::string_view w : {std::string_view("peer"), std::string_view("remote"), std::string_view("far end"),
+                               std::string_view("far-end")}) {
+      word = word || (i + w.size() <= view.size() && AsciiEqualsIgnoreCase(view.substr(i, w.size()), w));
+    }
+  }
+  if (!word) return {};
+  const std::string lower = AsciiLower(line);
+  if (!HasAny(lower, {"peer", "remote", "far end", "far-end"})) return {};
+  static const std::string kHostRe = R"(([a-z][a-z0-9_.-]*[0-9][a-z0-9_.-]*|[a-z][a-z0-9_.-]*[-_.][a-z0-9_.-]+))";
+  // "peer nvl72-r03-ct05 GPU 1", "(peer: nvl72-r03-ct05 gpu1)", "remote node nvl72-r03-ct02 GPU 3".
+  static const std::regex kHostFirst(
+      R"(\b(?:peer|remote|far[ -]end)(?:\s+(?:node|host|compute\s+tray|tray))?\s*[:=]?\s*)" + kHostRe +
+      R"([,:/]?\s*(?:gpu|gpu\s*#|gpu\s+index)\s*(\d{1,2})\b)");
+  // "peer GPU 1 on compute tray nvl72-r03-ct05", "remote GPU 3 on nvl72-r03-ct02", "peer GPU 2 (nvl72-r03-ct05)".
+  static const std::regex kGpuFirst(
+      R"(\b(?:peer|remote|far[ -]end)\s*[:=]?\s*gpu\s*#?\s*(\d{1,2})\b(?:\s+(?:on|of|at|@|in)(?:\s+(?:the\s+)?(?:compute\s+tray|tray|node|host))?\s+|\s*\(\s*))" +
+      kHostRe);
+  static const std::regex kGpuOnly(R"(\b(?:peer|remote|far[ -]end)\s*[:=]?\s*gpu\s*#?\s*(\d{1,2})\b)");
+  std::smatch m;
+  auto host_at = [&](int group) {
+    std::string h = line.substr(static_cast<size_t>(m.position(group)), static_cast<size_t>(m.length(group)));
+    while (!h.empty() && (h.back() == '.' || h.back() == '-' || h.back() == '_')) h.pop_back();
+    return h;
+  };
+  PeerGpu p;
+  if (std::regex_search(lower, m, kHostFirst)) {
+    p.found = true;
+    p.host = host_at(1);
+    p.gpu = std::stoi(m.str(2));
+  } else if (std::regex_search(lower, m, kGpuFirst)) {
+    p.found = true;
+    p.gpu = std::stoi(m.str(1));
+    p.host = host_at(2);
+  } else if (std::regex_search(lower, m, kGpuOnly)) {
+    p.found = true;
+    p.gpu = std::stoi(m.str(1));
+  }
+  // A host word that is a GPU word ("gpu1") is no host.
+  static const std::regex kGpuWord(R"(^(?:gpu|cuda|device)\d+$)");
+  if (std::regex_match(AsciiLower(p.host), kGpuWord)) p.host.clear();
+  return p;
+}
 
 }  // namespace vigil

@@ -14,8 +14,12 @@
 // rack are the rack's NVLink switch side (evals/diagnosis/README.md, "Case format").
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <set>
 #include <string>
+
+#include "agents/log_time.h"
 
 namespace vigil {
 
@@ -72,5 +76,68 @@ std::string SharedRackOfHosts(const std::set<std::string>& hosts);
 
 // The component string of a rack's NVLink switch side when no tray is named: "nvlink-domain:RACK".
 std::string NvlinkDomainPlace(const std::string& rack);
+
+// NVS3: the NVLink domain's own identifier that `line` prints for the GPU(s) of the host that printed
+// it, as "KIND:value" (lower case), "" for none:
+// - "uuid:<ClusterUUID>": nvidia-smi -q's Fabric section ("        ClusterUUID   : 6a1f03c4-e0b3-...")
+//   or a one-line summary naming it ("ClusterUUID 7c21e9a0-..."), and the GPU feature discovery label
+//   nvidia.com/gpu.clique=<ClusterUUID>.<CliqueId> (the Kubernetes DRA driver groups nodes by it);
+// - "nccl:<hi>.<lo>": NCCL's "MNNVL busId 0x8010 fabric UUID 51c2aa30.77e1 cliqueId 0x3 state 3": the
+//   same ClusterUUID, printed as two 64-bit words. The two forms are not converted into each other
+//   (the words' byte order is the host's), so a uuid: and an nccl: identifier are never compared.
+// A ClusterUUID "N/A" (the GPU not registered with the fabric: State "Not Started" / "In Progress") or
+// all zeros names no domain: "". A CliqueId alone (an NVLink partition of the domain) is not read: two
+// partitions of one domain share its switch trays. Lines over 4000 bytes: "".
+std::string NvlinkDomainIdOfLine(const std::string& line);
+
+// The NVLink domain that every host of `faulty` (compute trays with an NVLink fault of their own)
+// shares, as the place's name; "" for none. `ids`: each host's domain identifiers (NvlinkDomainIdOfLine,
+// placed on the host that printed them). Two hosts whose identifiers of one kind differ and share none
+// are two domains (two racks named alike, "gb-pod1-07" and "gb-pod1-12" of two NVL72s): "". Every host
+// holding an identifier that all share: one domain, named by the rack the hostnames share
+// (SharedRackOfHosts) when they do, else by the identifier's value (a ClusterUUID: trays named
+// "gb-a17" and "gb-b03" of one NVL72). Otherwise (some hosts with no identifier, none contradicting):
+// SharedRackOfHosts, as NVS2. Fewer than two hosts: "".
+std::string SharedNvlinkDomain(const std::set<std::string>& faulty,
+                               const std::map<std::string, std::set<std::string>>& ids);
+
+// Whether a switch tray's fault line (at `tray`) can be the cause of compute trays' NVLink faults whose
+// first line is at `first_fault`:
+// - kExplains: the tray failed at most kTrayLeadMs (10 min) before the first compute fault and at most
+//   kTrayLagMs (2 min) after it. A switch ASIC / tray failure drops its links at once and the compute
+//   trays' drivers report it at their next NVLink traffic (seconds, a training job's collectives run
+//   continuously); the tray's own software may log it first (a precursor: rising errors, an over-
+//   temperature, before the fatal) or later by its poll (NMX-T / NMX-C sample the switches, an event comes
+//   on the next sample), and hosts' NTP clocks differ by far less than a minute.
+// - kTooEarly / kTooLate: outside that window. A tray that failed an hour before would have failed every
+//   job of the rack then (a job started after it runs over the rerouted fabric); one failing after the
+//   compute faults began (a maintenance, the tray taken down after the incident) did not cause them.
+// - kNotCompared: either line has no time, or one is printed with a zone and the other is a local time
+//   of a case that declares none (off by up to -12 h .. +14 h, log_time.h LineTime::zoned); the tray
+//   line then counts as NVS2 counted every line.
+enum class TrayTiming { kExplains, kTooEarly, kTooLate, kNotCompared };
+constexpr int64_t kTrayLeadMs = 10 * 60 * 1000;
+constexpr int64_t kTrayLagMs = 2 * 60 * 1000;
+TrayTiming CompareTrayTime(const LineTime& tray, const LineTime& first_fault);
+
+// The time printed by the bracketed stamp of the fabric manager's and IMEX's own log files
+// ("[Dec 05 2026 03:12:41] [ERROR] [tid 88] ...", "[Dec 04 2026 16:13:22.812] [INFO] ..."), as
+// ParseLineTime reads a local time (the case's declared zone, else UTC); LineTime{} for none. In a case
+// that dates nothing else (clock.anchor_ms and reference_ms 0) the stamp is read in clock.year, the year
+// its year-less lines are read in, not the year it prints.
+// ParseLineTime does not read this form (its "Dec 05" must be followed by the time).
+LineTime FabricManagerStampTime(const std::string& line, const LogClock& clock);
+
+// The GPU at the far end of one port that a switch-side line names: "peer nvl72-r03-ct05 GPU 1",
+// "(peer: nvl72-r03-ct05 gpu1)", "peer GPU 1 on compute tray nvl72-r03-ct05", "remote GPU 3 on
+// nvl72-r03-ct02". `host` as written ("" when the line names none: "peer GPU 2"), `gpu` its index.
+// `found` false when the line names no peer GPU with an index ("peer GPU on compute tray c07", "remote
+// peer gpu-t06<50120>": a socket's peer host). Lines over 4000 bytes: not found.
+struct PeerGpu {
+  bool found = false;
+  std::string host;
+  int gpu = -1;
+};
+PeerGpu PeerGpuOfLine(const std::string& line);
 
 }  // namespace vigil
