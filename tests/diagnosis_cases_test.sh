@@ -125,6 +125,8 @@ expect_reject unreachable 'd["expected"]["component"] = "node-99/gpu1"' "node 'n
 expect_reject unreachable_tray 'd["expected"]["component"] = "nvsw-r03-t2"' "node 'nvsw-r03-t2' is not in topology.nodes (nor topology.switch_trays)"
 expect_reject tray_gpu 'd["topology"]["switch_trays"] = ["nvsw-r03-t2"]; d["expected"]["component"] = "nvsw-r03-t2/gpu1"' "a switch tray has no GPU or NIC of the job"
 expect_reject domain 'd["expected"]["component"] = "nvlink-domain:rack9"' "rack 'rack9' is the name prefix of fewer than two compute trays"
+# NVS3: a domain named by a ClusterUUID the case does not print.
+expect_reject domain_uuid 'd["topology"]["nodes"] = ["gb-a17-n04", "gb-b03-n11"]; d["expected"]["component"] = "nvlink-domain:6a1f03c4-e0b3-d1a2-9c2e-44f1bd70aa15"' "nor a domain identifier (ClusterUUID) the case prints"
 expect_reject coverage 'pass' "categories without a case:"
 expect_reject timezone 'd.setdefault("topology", {})["timezone"] = "Europe/Berlin"' "topology.timezone: 'Europe/Berlin' is not a UTC offset"
 expect_reject timezone_range 'd.setdefault("topology", {})["timezone"] = "+15:00"' "topology.timezone: '+15:00' is not a UTC offset"
@@ -138,6 +140,8 @@ expect_place() {  # name, python expression mutating `d`
   if grep -q "expected.component\|topology.switch_trays" <<<"$out"; then echo "FAIL: place $1:"; echo "$out"; exit 1; fi
 }
 expect_place tray 'd["topology"]["switch_trays"] = ["nvsw-r03-t2"]; d["logs"][0]["lines"].append("nvsw-r03-t2 nvos: NVSwitch ASIC 1 fatal error"); d["expected"]["component"] = "nvsw-r03-t2"'
+# NVS3: a domain named by the ClusterUUID its compute trays print (names with no rack).
+expect_place domain_uuid 'd["topology"]["nodes"] = ["gb-a17-n04", "gb-b03-n11"]; d["logs"][0]["lines"].append("        ClusterUUID                       : 6a1f03c4-e0b3-d1a2-9c2e-44f1bd70aa15"); d["expected"]["component"] = "nvlink-domain:6a1f03c4-e0b3-d1a2-9c2e-44f1bd70aa15"'
 expect_place domain 'd["topology"]["nodes"] = ["nvl72-r03-ct01", "nvl72-r03-ct02"]; d["logs"][0]["lines"].append("nvl72-r03-ct01 nvl72-r03-ct02"); d["expected"]["component"] = "nvlink-domain:nvl72-r03"'
 
 # Invalid JSON is reported with the file, not a traceback.

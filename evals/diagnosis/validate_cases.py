@@ -47,7 +47,12 @@ DISK_PART = re.compile(r"^(%s)/(nvme\d+(n\d+)?(p\d+)?|sd[a-z]+\d*|vd[a-z]+\d*|md
 # domain, "nvlink-domain:RACK", RACK the rack as the compute trays' hostnames spell it ("nvl72-r03" of
 # "nvl72-r03-ct07"). A switch tray named by its hostname is a node-kind place listed in
 # topology.switch_trays (not in topology.nodes: ranks are laid out over those).
-DOMAIN = re.compile(r"^nvlink-domain:(%s)$" % NODE)
+# NVS3: a domain whose compute trays' names show no rack is named by its own identifier: nvidia-smi -q's
+# ClusterUUID (8-4-4-4-12 hex digits) or NCCL's MNNVL "fabric UUID HI.LO" words.
+DOMAIN_ID_RE = (r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|"
+                r"[0-9a-fA-F]{1,16}\.[0-9a-fA-F]{1,16}")
+DOMAIN_ID = re.compile(r"^(%s)$" % DOMAIN_ID_RE)
+DOMAIN = re.compile(r"^nvlink-domain:(%s|%s)$" % (NODE, DOMAIN_ID_RE))
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -222,9 +227,13 @@ def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
             topo = data.get("topology")
             nodes = topo.get("nodes") if isinstance(topo, dict) else None
             trays = [n for n in nodes or [] if isinstance(n, str) and re.match(re.escape(rack) + r"[-_]", n)]
-            if len(trays) < 2:
+            # NVS3: a domain named by its own identifier (a ClusterUUID, NCCL's fabric UUID words) that the
+            # case prints, over two or more compute trays.
+            rest = json.dumps({k: v for k, v in data.items() if k not in ("expected", "topology")}).lower()
+            by_id = DOMAIN_ID.match(rack) and rack.lower() in rest and len(nodes or []) >= 2
+            if len(trays) < 2 and not by_id:
                 err("expected.component", "%r: rack %r is the name prefix of fewer than two compute trays in "
-                    "topology.nodes" % (comp, rack))
+                    "topology.nodes, nor a domain identifier (ClusterUUID) the case prints" % (comp, rack))
         elif not isinstance(comp, str) or not COMPONENT.match(comp):
             err("expected.component", "%r is not job, a node, node/gpuN, node/nic or nvlink-domain:RACK" % (comp,))
         elif comp != "job":
