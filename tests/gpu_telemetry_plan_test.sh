@@ -111,8 +111,11 @@ PY
 sed 's/^/  plan 6 fake: /' "$TMP/score6.txt"
 check "plan 6 fake: the periodic stall caught by its throughput drop" 0 'ThroughputDropGauge +tokens_per_s' \
   -- bash -c 'sed -n "/^periodic_stall/,/^host_rss_leak/p" "$1"' _ "$TMP/score6.txt"
-check "plan 6 fake: the host-memory leak raises nothing (no bundled rule reads process memory)" 0 \
-  '^host_rss_leak +\[  280,   305\) s after t0: 0 alert' -- cat "$TMP/score6.txt"
+# The leak: HostMemoryGrowth on the fake RSS (DET10, written after seeing run 6; before it no bundled
+# rule read process memory and this check wanted 0 alerts), and nothing else.
+check "plan 6 fake: the host-memory leak caught by HostMemoryGrowth on the RSS, nothing else" 0 \
+  '^host_rss_leak \[ 280, 305\) s after t0: 1 alert\(s\);\+ 12\.0 s \(firing \+ 12\.0 s\) HostMemoryGrowth process_resident_memory_bytes\{job="h200-ddp",node="node-0",rank="0"\};$' \
+  -- bash -c 'grep -A1 "^host_rss_leak" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score6.txt"
 check "plan 6 fake: the unnormalised shard caught by LossSpike at its first second" 0 '^ +\+ +1\.0 s .*LossSpike +train_loss' \
   -- bash -c 'sed -n "/^unnormalised_shard/,/^false alarms/p" "$1"' _ "$TMP/score6.txt"
 check "plan 6 fake: no false alarm, nothing at the checkpoint, the eval, the marked job end" 0 \

@@ -177,24 +177,26 @@ fi
 # data/gpu_telemetry/README.md "Run 6"). Blind, the file of a0e99ef7 caught the stall (ThroughputDropGauge
 # +8 s) and the shard (LossSpike +1 s), missed the leak on its own series (no rule reads process memory;
 # GpuUnderfed fired on its side effect, the copies starving the GPU to 79%), and raised nothing outside.
+# HostMemoryGrowth (DET10), written after seeing this run (not blind), catches the leak at +12 s.
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN6=data/gpu_telemetry/h200_single_incidents_run6
   detect_run 6 "$RUN6"
-  check "run 6: 14 series (the RSS and the marker too), no NaN" 0 'over 14 series, 5764 points: 3 alert' -- cat "$TMP/stderr6"
+  check "run 6: 14 series (the RSS and the marker too), no NaN" 0 'over 14 series, 5764 points: 4 alert' -- cat "$TMP/stderr6"
   check "run 6: incidents caught by their rules, nothing else" 0 'false alarms .*: 0$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 \
        --require periodic_stall=ThroughputDropGauge --require unnormalised_shard=LossSpike \
-       --allow host_rss_leak=GpuUnderfed
+       --require host_rss_leak=HostMemoryGrowth --allow host_rss_leak=GpuUnderfed
   "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 >"$TMP/score6.txt"
   sed 's/^/  run 6: /' "$TMP/score6.txt"
   check "run 6: the periodic stall at +8 s, the shard at +1 s" 0 '^periodic_stall;\+ 8\.0 s ThroughputDropGauge;unnormalised_shard;\+ 1\.0 s LossSpike;$' \
     -- bash -c 'for i in periodic_stall unnormalised_shard; do echo "$i"; grep -A1 "^$i" "$1" | tail -1 | awk "{print \$1, \$2, \$3, \$8}"; done | tr "\n" ";"' _ "$TMP/score6.txt"
-  # the leak: no alert on its series (no bundled rule reads process memory); GpuUnderfed on the GPU's
-  # utilisation at +13 s is its side effect (8 MiB host copies a step: steps +16%, util 98 -> 79%)
-  check "run 6: the host-memory leak, only GpuUnderfed on util at +13 s (its side effect)" 0 \
-    '^host_rss_leak .*: 1 alert\(s\);\+ 13\.0 s \(firing \+ 28\.0 s\) GpuUnderfed DCGM_FI_DEV_GPU_UTIL' \
-    -- bash -c 'grep -A1 "^host_rss_leak" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score6.txt"
-  check "run 6: no alert on the trainer's RSS" 0 '^0$' -- bash -c 'grep -c process_resident_memory_bytes "$1"; true' _ "$TMP/alerts6.jsonl"
+  # the leak: HostMemoryGrowth on the trainer's RSS at +12 s (DET10, written after seeing this run:
+  # not blind; before it no bundled rule read process memory); GpuUnderfed on the GPU's utilisation
+  # at +13 s is its side effect (8 MiB host copies a step: steps +16%, util 98 -> 79%)
+  check "run 6: the host-memory leak, HostMemoryGrowth on the RSS at +12 s, GpuUnderfed on util at +13 s" 0 \
+    '^host_rss_leak .*: 2 alert\(s\);\+ 12\.0 s \(firing \+ 12\.0 s\) HostMemoryGrowth process_resident_memory_bytes\{job="h200-ddp",node="node-0",rank="0"\};\+ 13\.0 s \(firing \+ 28\.0 s\) GpuUnderfed DCGM_FI_DEV_GPU_UTIL' \
+    -- bash -c 'grep -A2 "^host_rss_leak" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score6.txt"
+  check "run 6: one alert on the trainer's RSS (the leak's)" 0 '^1$' -- bash -c 'grep -c process_resident_memory_bytes "$1"; true' _ "$TMP/alerts6.jsonl"
   check "run 6: nothing at the checkpoint, the eval, the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
     -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score6.txt"
@@ -382,6 +384,75 @@ done
 check "GpuMemoryGrowth: quiet in the churn at 1 s" 0 '^0 $' -- churn_alerts "$TMP/churn_one_s.csv" GpuMemoryGrowth
 check "GpuMemoryGrowth: quiet in the churn at 15 s scrapes" 0 '^0 $' -- churn_alerts "$TMP/churn_fifteen_s.csv" GpuMemoryGrowth
 check "GpuMemoryGrowth: the leak twin fires once" 0 '^1 \+409$' -- churn_alerts "$TMP/churn_leak.csv" GpuMemoryGrowth
+
+# HostMemoryGrowth's twins (DET10, generated after seeing run 6: not blind): a trainer's
+# process_resident_memory_bytes (job, node, rank), 1 s readings for 20 min unless said. Fire: a leak
+# of +200 MiB a second from 600 s for 30 s (run 6's: +210 MiB/s for 25 s), once, at its 12th reading
+# (each block of 5 of the last 15 readings up > 256 MiB); a slow leak, 5 s readings, 1 MiB/s from
+# minute 30 for an hour (3.5 GiB/h, the 10-minute clause), once, 1715 s in (each 10-minute step up
+# > 512 MiB); 30 s scrapes, 2 MiB/s from minute 20 (the 15-reading clause, 7.5 min in). Quiet: a large
+# flat RSS (48 GiB +- 40 MiB); checkpoints every 2 minutes staging +4 GiB in 2 readings, held 5 s,
+# freed, and an eval +1 GiB over 3 readings held 30 s; the start's warm-up (200 MiB -> 9 GiB at
+# +100 MiB/s over 90 s, then flat); a restart (6 GiB flat, 20 s of no readings, the new process from
+# 300 MiB back to 6 GiB in 60 s: it fired at +682, where the warm-up met the old level, before the
+# clause on the 10-minute floor); a flat process that stops at 600 s (stale: no readings, nothing
+# evaluated). The leak whose process stops right after it (no readings from 630 s; another rank
+# goes on) fires once and is resolved as stale.
+"$PY" - "$TMP/rss" <<'PY'
+import sys
+base = sys.argv[1]
+MiB = 1048576
+def write(name, n, step, rss):
+    with open("%s_%s.csv" % (base, name), "w") as f:
+        f.write("timestamp,series,value,job,node,rank\n")
+        for i in range(n):
+            v = rss(i)
+            if v is not None:
+                f.write("%d,process_resident_memory_bytes,%d,llm,node-0,0\n" % (1796000000 + step * i, v))
+            if name == "leak_stops":  # another rank goes on: the input does not end with the stopped one
+                f.write("%d,process_resident_memory_bytes,%d,llm,node-0,1\n" % (1796000000 + step * i, flat(i)))
+jit = lambda i: ((i * 7919) % 7 - 3) * MiB  # +-3 MiB, as run 6's flat RSS
+flat = lambda i: 1400 * MiB + jit(i)
+write("leak", 1200, 1, lambda i: flat(i) + 200 * MiB * min(max(i - 599, 0), 30))
+write("leak_stops", 1200, 1, lambda i: None if i >= 630 else flat(i) + 200 * MiB * min(max(i - 599, 0), 30))
+write("slow", 1800, 5, lambda i: flat(i) + 5 * MiB * max(i - 360, 0))
+write("scrape30", 120, 30, lambda i: flat(i) + 60 * MiB * max(i - 40, 0))
+write("flat_large", 1200, 1, lambda i: 48 * 1024 * MiB + ((i * 7919) % 81 - 40) * MiB)
+def ckpt(i):
+    if i % 120 in (60, 61):
+        return flat(i) + (i % 120 - 59) * 2048 * MiB
+    if 62 <= i % 120 < 67:
+        return flat(i) + 4096 * MiB
+    if 900 <= i < 903:
+        return flat(i) + (i - 899) * 341 * MiB
+    if 903 <= i < 933:
+        return flat(i) + 1024 * MiB
+    return flat(i)
+write("ckpt", 1200, 1, ckpt)
+write("warmup", 1200, 1, lambda i: min(200 * MiB + 100 * MiB * i, 9 * 1024 * MiB) + jit(i))
+def restart(i):
+    if i < 600:
+        return 6 * 1024 * MiB + jit(i)
+    if i < 620:
+        return None
+    return min(300 * MiB + (6 * 1024 - 300) * MiB * (i - 620) // 60, 6 * 1024 * MiB) + jit(i)
+write("restart", 1500, 1, restart)
+write("stops", 1200, 1, lambda i: None if i >= 600 else flat(i))
+PY
+rss_alerts() {
+  "$PY" -c '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
+alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
+print(len(alerts), " ".join("%s+%d%s" % (a["rule"], (a["active_at_ms"] - 1796000000000) // 1000, " stale" if "stale" in a["annotations"].get("resolved", "") else "") for a in alerts))' "$VIGIL" "$RULES" "$1"
+}
+check "HostMemoryGrowth: a leak of 200 MiB/s at 1 s fires once, at its 12th reading" 0 '^1 HostMemoryGrowth\+611$' -- rss_alerts "$TMP/rss_leak.csv"
+check "HostMemoryGrowth: the leak whose process then stops: once, resolved stale" 0 '^1 HostMemoryGrowth\+611 stale$' -- rss_alerts "$TMP/rss_leak_stops.csv"
+check "HostMemoryGrowth: a slow leak (1 MiB/s, 5 s readings) fires once, 1715 s in" 0 '^1 HostMemoryGrowth\+3515$' -- rss_alerts "$TMP/rss_slow.csv"
+check "HostMemoryGrowth: 30 s scrapes, a 2 MiB/s leak fires once" 0 '^1 HostMemoryGrowth\+1650$' -- rss_alerts "$TMP/rss_scrape30.csv"
+for quiet in flat_large ckpt warmup restart stops; do
+  check "HostMemoryGrowth: quiet at $quiet" 0 '^0 $' -- rss_alerts "$TMP/rss_$quiet.csv"
+done
 
 # GpuUnderfed's twins (generated, 1 s and 15 s): a GPU at 97-99% with a checkpoint (3 readings at 0%)
 # every 60 s for 30 min does not fire; the same with its utilisation at 72-76% for 2 minutes from

@@ -28,7 +28,8 @@ compute 27 -> 45 ms, the other rank's all-reduce 3.7 -> 40 ms, step 38 -> 71 ms 
 
 Step metrics (per rank: step_time_ms, compute_ms, allreduce_ms) and the job's train_loss,
 tokens_total (a counter, as a Prometheus exporter gives it) and tokens_per_s (the gauge a
-trainer logs) every 15 s; DCGM per GPU every 30 s: temperature, the clock-event reasons and the
+trainer logs) every 15 s; each rank's process_resident_memory_bytes every 15 s (flat); DCGM per GPU
+every 30 s: temperature, the clock-event reasons and the
 last Xid for all 8 GPUs of each node, utilisation and memory used for the job's 4 GPUs of each node.
 
 Labels as each source names them once Prometheus has scraped it (data/rules/README.md,
@@ -218,6 +219,18 @@ for t in range(START, END, 15):
     tokens += per_s * 15
     add(t, "tokens_total", round(tokens))
     add(t, "tokens_per_s", round(per_s))
+
+# Each rank's resident host memory every 15 s (since 2026-12-05, DET10): the
+# process_resident_memory_bytes that prometheus_client's process collector exports for any Python
+# process, a trainer included (the real run 6 in data/gpu_telemetry/ has it). Large and flat, as in
+# steady training: ~30 GiB a rank (the model's host copy, pinned staging buffers, data-loader
+# queues) +- a few MiB; no leak is planted, so the bundled HostMemoryGrowth selects it and is quiet.
+rng = random.Random(20261126)
+for rank in range(RANKS):
+    level = (30 + 0.25 * rank) * 1024 ** 3
+    labels = dict(node=node_of(rank), rank=str(rank), gpu=str(rank % 4))
+    for t in range(START, END, 15):
+        add(t, "process_resident_memory_bytes", int(level + rng.gauss(0, 4) * 1024 ** 2), **labels)
 
 rows.sort(key=lambda r: (r[0], r[1], r[4] or r[7], r[5], r[6]))
 print("timestamp,series,value,job,node,rank,gpu,Hostname")
