@@ -237,7 +237,10 @@ Result<ScontrolJob> ShowSlurmJob(const ProgramRunner& run, const std::string& sc
   for (size_t at = 0; at < ran->out.size();) {
     const size_t nl = ran->out.find('\n', at);
     const std::string_view line = std::string_view(ran->out).substr(at, nl == std::string::npos ? std::string::npos : nl - at);
-    if (line.rfind("JobId=", 0) == 0) ++job.records;
+    if (line.rfind("JobId=", 0) == 0) {
+      ++job.records;
+      if (job.all.size() < kMaxScontrolRecords) job.all.push_back(job.all.empty() ? job.fields : ParseScontrolJob(line));
+    }
     at = nl == std::string::npos ? ran->out.size() : nl + 1;
   }
   auto it = job.fields.find("JobId");
@@ -284,15 +287,53 @@ std::string SlurmJobNodeSource::Describe() const { return "slurm (" + scontrol_ 
 
 Result<SlurmJobNodes> SlurmJobNodeSource::Nodes(std::string_view id, size_t max_nodes) const {
   ASSIGN_OR_RETURN(ScontrolJob job, ShowSlurmJob(run_, scontrol_, timeout_s_, id));
-  auto field = [&](const char* k) {
-    auto it = job.fields.find(k);
-    return it == job.fields.end() ? std::string() : it->second;
+  auto field = [](const std::map<std::string, std::string>& f, const char* k) {
+    auto it = f.find(k);
+    return it == f.end() ? std::string() : it->second;
   };
   SlurmJobNodes out;
-  out.job_id = field("JobId");
-  out.state = field("JobState");
+  out.job_id = field(job.fields, "JobId");
+  out.state = field(job.fields, "JobState");
   out.records = job.records;
-  const std::string list = field("NodeList");
+  // A heterogeneous job asked by its base id: each record is a component (HetJobId the id asked).
+  const std::string het = field(job.fields, "HetJobId");
+  if (job.records > 1 && !het.empty() && het == id) {
+    out.job_id = het;
+    size_t cut = 0;  // names past the cap, and those never expanded
+    std::vector<std::string> pending;
+    for (const auto& f : job.all) {
+      if (field(f, "HetJobId") != het) continue;
+      const std::string offset = field(f, "HetJobOffset");
+      const std::string list = field(f, "NodeList");
+      if (list.empty() || list == "(null)") {
+        pending.push_back("+" + offset + ": " + (field(f, "JobState").empty() ? std::string("?") : field(f, "JobState")));
+        continue;
+      }
+      Result<HostList> hosts = ExpandSlurmHostList(list, max_nodes);
+      if (!hosts.ok()) {
+        return InvalidArgumentError("its component +" + offset + "'s NodeList `" + Utf8Prefix(list, 200) +
+                                    "` could not be read: " + hosts.status().message());
+      }
+      out.components.push_back("+" + offset + ": " + Utf8Prefix(list, 200));
+      cut = SaturatingAdd(cut, hosts->total - hosts->hosts.size());
+      for (std::string& h : hosts->hosts) {
+        if (std::find(out.nodes.begin(), out.nodes.end(), h) != out.nodes.end()) continue;  // in two components
+        if (out.nodes.size() < max_nodes) {
+          out.nodes.push_back(std::move(h));
+        } else {
+          ++cut;
+        }
+      }
+    }
+    if (out.components.empty()) {
+      return FailedPreconditionError("Slurm names no nodes for any of its " + std::to_string(job.all.size()) +
+                                     " heterogeneous components yet (" + (pending.empty() ? std::string("none listed") : pending.front()) + ")");
+    }
+    for (const std::string& p : pending) out.components.push_back(p.substr(0, p.find(':')) + ": none yet (" + p.substr(p.find(':') + 2) + ")");
+    out.total = SaturatingAdd(out.nodes.size(), cut);
+    return out;
+  }
+  const std::string list = field(job.fields, "NodeList");
   if (list.empty() || list == "(null)") {
     return FailedPreconditionError("Slurm names no nodes for it yet (JobState=" + (out.state.empty() ? "?" : out.state) +
                                    ", NodeList=" + (list.empty() ? "absent" : list) + ")");

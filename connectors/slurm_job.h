@@ -43,7 +43,13 @@ using ProgramRunner = std::function<Result<CommandOutput>(const std::vector<std:
 struct ScontrolJob {
   std::map<std::string, std::string> fields;  // the first record's (ParseScontrolJob)
   size_t records = 0;  // records listed: an array's own id lists each task, a heterogeneous job's each component
+  // Every record's fields (the first `kMaxScontrolRecords`), `fields` first (TRI4: a heterogeneous
+  // job's base id lists each component, each with its own NodeList).
+  std::vector<std::map<std::string, std::string>> all;
 };
+// The records ShowSlurmJob parses at most (a heterogeneous job has at most 128 components by default;
+// an array's base id may list thousands of tasks, of which only the first is read).
+inline constexpr size_t kMaxScontrolRecords = 128;
 // `<scontrol> show job -o <id>` run once. Errors, each message the reason alone (the caller names
 // the job): InvalidArgument (not a Slurm job id: nothing run), Unavailable ("Slurm unreachable ...":
 // scontrol not installed, the controller not answering, timed out), NotFound ("the job is unknown
@@ -64,19 +70,24 @@ struct HostList {
 Result<HostList> ExpandSlurmHostList(std::string_view list, size_t max_hosts);
 
 struct SlurmJobNodes {
-  std::string job_id;              // as Slurm answers it (JobId)
+  std::string job_id;              // as Slurm answers it (JobId; a heterogeneous job's base id: HetJobId)
   std::string state;               // JobState
-  std::vector<std::string> nodes;  // NodeList expanded, at most the cap
-  size_t total = 0;                // nodes NodeList names
+  std::vector<std::string> nodes;  // NodeList expanded, at most the cap (a het job's: every component's, each once)
+  size_t total = 0;                // nodes NodeList names (a het job's cut: an upper bound, a node in two components counted twice)
   size_t records = 1;              // ScontrolJob::records
+  // A heterogeneous job asked by its base id (`1234`, HetJobId=1234): every component's NodeList
+  // (`1234+0`'s, `1234+1`'s, in scontrol's order) read and joined, each node once (TRI4); a
+  // component still pending (NodeList=(null)) adds none. One entry a component read ("+1: b[1-2]").
+  std::vector<std::string> components;
 };
 
 class SlurmJobNodeSource {
  public:
   explicit SlurmJobNodeSource(ProgramRunner run, std::string scontrol = "scontrol", double timeout_s = 10.0);
-  // The nodes of job `id` (at most `max_nodes`). ShowSlurmJob's errors, and FailedPrecondition
-  // when the job has no nodes (pending: NodeList=(null)) or InvalidArgument for a NodeList that is
-  // no host list; every message names neither the job nor the source (the caller does).
+  // The nodes of job `id` (at most `max_nodes`); a heterogeneous job's base id: all its components'
+  // (SlurmJobNodes::components). ShowSlurmJob's errors, and FailedPrecondition when the job has no
+  // nodes (pending: NodeList=(null); a het job: no component has any) or InvalidArgument for a
+  // NodeList that is no host list; every message names neither the job nor the source (the caller does).
   Result<SlurmJobNodes> Nodes(std::string_view id, size_t max_nodes) const;
   std::string Describe() const;  // "slurm (scontrol show job)"
 

@@ -126,5 +126,67 @@ TEST_CASE("slurm job nodes: NodeList expanded and capped; pending and bad lists 
         "its NodeList `gpu[3-1]` could not be read: host list item `gpu[3-1]`: the range `3-1` runs backwards");
 }
 
+// TRI4: a heterogeneous job asked by its base id: scontrol lists one record a component (the shape
+// Slurm 22.05 prints: JobId the component's own id, HetJobId the base, HetJobOffset, each its NodeList).
+TEST_CASE("slurm job nodes: a heterogeneous job's base id reads every component's NodeList") {
+  FakeSlurm s;
+  s.jobs["4250"] =
+      "JobId=4250 HetJobId=4250 HetJobOffset=0 JobName=llama JobState=RUNNING NodeList=vm,gpu[01-02] BatchHost=vm\n"
+      "JobId=4251 HetJobId=4250 HetJobOffset=1 JobName=llama JobState=RUNNING NodeList=gpu[02-04] BatchHost=gpu02";
+  s.jobs["4250+1"] = "JobId=4251 HetJobId=4250 HetJobOffset=1 JobName=llama JobState=RUNNING NodeList=gpu[02-04]";
+  s.jobs["4260"] =
+      "JobId=4260 HetJobId=4260 HetJobOffset=0 JobState=RUNNING NodeList=a1\n"
+      "JobId=4261 HetJobId=4260 HetJobOffset=1 JobState=PENDING NodeList=(null)";
+  s.jobs["4270"] =
+      "JobId=4270 HetJobId=4270 HetJobOffset=0 JobState=PENDING NodeList=(null)\n"
+      "JobId=4271 HetJobId=4270 HetJobOffset=1 JobState=PENDING NodeList=(null)";
+  s.jobs["4280"] = "JobId=4280 HetJobId=4280 HetJobOffset=0 NodeList=a1\nJobId=4281 HetJobId=4280 HetJobOffset=1 NodeList=b[2-1]";
+  // An array's base id lists each task: the first task's nodes, as before.
+  s.jobs["4290"] = "JobId=4291 ArrayJobId=4290 ArrayTaskId=1 NodeList=t1\nJobId=4292 ArrayJobId=4290 ArrayTaskId=2 NodeList=t2";
+  SlurmJobNodeSource src(s.Runner());
+  Result<SlurmJobNodes> n = src.Nodes("4250", 10);
+  REQUIRE(n.ok());
+  CHECK(n->job_id == "4250");
+  CHECK(n->records == 2);
+  CHECK(n->nodes == std::vector<std::string>{"vm", "gpu01", "gpu02", "gpu03", "gpu04"});  // gpu02 once
+  CHECK(n->total == 5);
+  CHECK(n->components == std::vector<std::string>{"+0: vm,gpu[01-02]", "+1: gpu[02-04]"});
+  CHECK(s.asked.size() == 1);  // one scontrol call for every component
+  SUBCASE("cut to the cap across components, the rest counted") {
+    n = src.Nodes("4250", 4);
+    REQUIRE(n.ok());
+    CHECK(n->nodes == std::vector<std::string>{"vm", "gpu01", "gpu02", "gpu03"});
+    CHECK(n->total == 5);
+  }
+  SUBCASE("a component asked by its own id: that component alone") {
+    n = src.Nodes("4250+1", 10);
+    REQUIRE(n.ok());
+    CHECK(n->nodes == std::vector<std::string>{"gpu02", "gpu03", "gpu04"});
+    CHECK(n->components.empty());
+  }
+  SUBCASE("a pending component adds no node, said; all pending: no nodes") {
+    n = src.Nodes("4260", 10);
+    REQUIRE(n.ok());
+    CHECK(n->nodes == std::vector<std::string>{"a1"});
+    CHECK(n->components == std::vector<std::string>{"+0: a1", "+1: none yet (PENDING)"});
+    n = src.Nodes("4270", 10);
+    CHECK(n.status().code() == StatusCode::kFailedPrecondition);
+    CHECK(n.status().message() == "Slurm names no nodes for any of its 2 heterogeneous components yet (+0: PENDING)");
+  }
+  SUBCASE("a component's bad NodeList is named") {
+    n = src.Nodes("4280", 10);
+    CHECK(n.status().code() == StatusCode::kInvalidArgument);
+    CHECK(n.status().message() ==
+          "its component +1's NodeList `b[2-1]` could not be read: host list item `b[2-1]`: the range `2-1` runs backwards");
+  }
+  SUBCASE("an array's base id: the first task's nodes") {
+    n = src.Nodes("4290", 10);
+    REQUIRE(n.ok());
+    CHECK(n->nodes == std::vector<std::string>{"t1"});
+    CHECK(n->records == 2);
+    CHECK(n->components.empty());
+  }
+}
+
 }  // namespace
 }  // namespace vigil
