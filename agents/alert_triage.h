@@ -105,7 +105,9 @@
 // (said); Alertmanager down or refusing: said in notes, the diagnosis still made.
 //
 // The job's other nodes (TRI2; agents/peer_series.h): after the alert's node's metrics, the nodes
-// its `job`'s series name (else its switch / leaf / rack / cluster label's), at most max_peer_nodes,
+// of its Slurm job's NodeList (TRI3), else of its Kubernetes pod's job's pods (kube-state-metrics'
+// series; TRI4), else those its training `job`'s series name (a scrape job's, by name or by
+// `up{job=...}`, not), else its switch / leaf / rack / cluster label's, at most max_peer_nodes,
 // and their node_ethtool pause counters (the pause-sender comparison) and the KB's `by (job)`
 // metrics under the job alone, at most max_peer_series; through `query_peers`. Caps, skips, a job no
 // series carries and a failure are notes; a failure Unavailable / DeadlineExceeded counts as the

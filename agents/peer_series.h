@@ -13,13 +13,36 @@
 //   1. the alert's Slurm job (its slurm_job_id / jobid / job_id / ... label: component_text.h
 //      JobIdLabelOfLabels; `4242`, an array task `4242_7`, a component `4242+1`): the nodes its
 //      `NodeList` names (connectors/slurm_job.h: `scontrol show job -o` once, the list expanded
-//      here), in Slurm's order; no Prometheus query finds them. Slurm failing (down, the job
-//      unknown, pending) is said and the next rule tried;
+//      here), in Slurm's order; no Prometheus query finds them. A heterogeneous job asked by its
+//      base id (`4250`, scontrol listing each component as a record): every component's NodeList,
+//      each node once (TRI4; said). Slurm failing (down, the job unknown, pending) is said and the
+//      next rule tried;
+//   1b. else, for an alert naming a pod and its namespace (pod_node.h PodOfLabels: `exported_pod`
+//      before `pod`), its Kubernetes job's pods' nodes from kube-state-metrics' series in
+//      Prometheus alone (TRI4; no Kubernetes API client): one query for the pod's own
+//      `kube_pod_labels` and `kube_pod_info`, whose job name is the first of kKubeJobLabels it
+//      carries (label_training_kubeflow_org_job_name, label_trainer_kubeflow_org_trainjob_name,
+//      label_jobset_sigs_k8s_io_jobset_name, label_leaderworkerset_sigs_k8s_io_name,
+//      label_volcano_sh_job_name, label_batch_kubernetes_io_job_name, label_job_name: exported only
+//      when kube-state-metrics' --metric-labels-allowlist names them), else its kube_pod_info's
+//      owner when that is a training job (created_by_kind PyTorchJob, TFJob, MPIJob, XGBoostJob,
+//      PaddleJob, JAXJob, MXJob or a batch Job); then one query for the job's pods
+//      (`topk(4 x max_nodes, kube_pod_labels{namespace, <label>}) or topk(..., kube_pod_info{namespace}
+//      and on (namespace, pod) kube_pod_labels{...})`, or kube_pod_info with that owner) and their
+//      nodes (kube_pod_info's `exported_node`, else `node`), by pod name. Said: which job and how
+//      it was found, pods with no kube_pod_info node, a job of one pod or whose other pods share
+//      the alert's node (no peers: the next rule is NOT tried), the cut. No series for the pod, or no
+//      job named in them (the label not exported, an owner that is no job: a ReplicaSet, a
+//      StatefulSet): said, and the next rule tried;
 //   2. else the alert's `job` when it names a training job: the nodes its series name over the
 //      window (one query, `topk(4 x max_nodes, group by (<node labels>) ({job="J"}))`). A `job`
 //      that names an exporter's scrape job (IsScrapeJobName: `dcgm-exporter`, `node`, ...) is not
 //      taken (Prometheus's `job` label is the scrape job: every node that exporter scrapes would
-//      be a "peer");
+//      be a "peer"); nor one that is a scrape job of this Prometheus (TRI4: `count(up{job="J"})`
+//      over the window, one cheap query, has targets; said with their count). Still wrong: a
+//      training job that Prometheus scrapes under its own scrape config (a PodMonitor / static job
+//      named after the run) is refused too - its peers then come from rule 3, said - and a
+//      scrape job of another Prometheus (federated, remote-written without its `up`) is taken;
 //   3. else (no job, or its series name no other node) the nodes sharing the alert's first of
 //      `switch`, `leaf`, `rack`, `cluster` (the same query under that label);
 //   4. else none: "no job's node list: peers not read".
@@ -33,7 +56,8 @@
 // allowed), one query_range over the triage window at `step_ms` (a regex matcher on those labels,
 // each name's regex metacharacters escaped: never a whole scrape job's series); series whose node is none of
 // those asked (a regex near miss: another domain) dropped; at most `max_series` kept; and the
-// job-wide names under `job` alone when it names a training job (each at most `max_series` series). Everything cut, skipped,
+// job-wide names under `job` alone when it names a training job (each at most `max_series` series;
+// with peers from Slurm or Kubernetes, `up{job=...}` is asked first when there are job-wide names). Everything cut, skipped,
 // empty or failed is a note; a failure ends the reading (the alert's own triage is untouched), and
 // Unavailable / DeadlineExceeded sets `source_down`.
 // Pure apart from the queries it is handed; thread safe when they are.
@@ -73,6 +97,8 @@ struct PeerNodeList {
   std::vector<std::string> nodes;  // as their series spell them, the alert's own left out
   std::vector<std::string> notes;
   bool source_down = false;
+  bool job_checked = false;  // the alert's `job` was asked of `up` (TRI4)
+  bool scrape_job = false;   // ... and is a scrape job of this Prometheus
 };
 // The peers of the alert's node `own` (see above), from series seen in [start_ms, end_ms).
 PeerNodeList PeerNodes(const Alert& alert, const NodeNames& own, const PeerOptions& options, int64_t start_ms,
@@ -97,7 +123,7 @@ std::unique_ptr<SlurmJobNodeSource> MakeJobNodeSource(const Config& config);
 // and `-` / `_` aside): it holds "exporter", or is one of node, dcgm, nvidia-dcgm, cadvisor,
 // kubelet, kube-state-metrics, apiserver, prometheus, pushgateway, blackbox, ipmi, smartctl,
 // process, windows, snmp, federate, nvidia-gpu, gpu-metrics, node-metrics, or ends in "-metrics".
-// A scrape job named otherwise ("gpus") is taken as a training job (a known gap).
+// A scrape job named otherwise ("gpus") is found by PeerNodes through `up{job="gpus"}` (TRI4).
 bool IsScrapeJobName(std::string_view job);
 
 // The metric names of the conditions that aggregate by the job (`by (job` / `by(job, ...`): read

@@ -6,10 +6,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "agents/label_value.h"
+#include "agents/pod_node.h"
 #include "connectors/slurm_testing.h"
 
 namespace vigil {
@@ -127,8 +132,9 @@ TEST_CASE("tri2 peers: the job's nodes, the alert's own left out, capped and sai
   PeerNodeList l = PeerNodes(VictimAlert(), own, po, kT0 - 30 * kMin, kT0 + 5 * kMin);
   CHECK(l.scope == "job=\"train-7\"");
   CHECK(l.nodes == std::vector<std::string>{"node-b", "node-c"});
-  REQUIRE(prom.asked.size() == 1);
-  CHECK(prom.asked[0].find("group by (Hostname, hostname, node, kubernetes_node, host, nodename, exported_instance, instance) ({job=\"train-7\"})") != std::string::npos);
+  REQUIRE(prom.asked.size() == 2);  // TRI4: whether train-7 is a scrape job of this Prometheus, first
+  CHECK(prom.asked[0] == "count(up{job=\"train-7\"})");
+  CHECK(prom.asked[1].find("group by (Hostname, hostname, node, kubernetes_node, host, nodename, exported_instance, instance) ({job=\"train-7\"})") != std::string::npos);
   SUBCASE("a 40-node job is cut to max_nodes, said") {
     prom.job_nodes.clear();
     for (int i = 0; i < 40; ++i) prom.job_nodes.push_back({{"node", "gpu-" + std::to_string(100 + i)}});
@@ -174,9 +180,9 @@ TEST_CASE("tri2 peers: a live alert on the victim answers the node sending the p
   REQUIRE_MESSAGE(r.ok(), r.status().message());
   const Diagnosis& d = r->diagnosis;
   // The pause counters read under every spelling: instance (node-a, node-c) and Hostname (node-b).
-  REQUIRE(prom.asked.size() == 3);  // the job's nodes, their node_uname_info (TRI3), their pause counters
-  CHECK(prom.asked[1].rfind("topk(8, node_uname_info{nodename=~`(?i)(node-b(\\..*)?|node-c(\\..*)?)`})", 0) == 0);
-  CHECK(prom.asked[2].find("node-c(\\..*)?") != std::string::npos);
+  REQUIRE(prom.asked.size() == 4);  // up (TRI4), the job's nodes, their node_uname_info (TRI3), their pause counters
+  CHECK(prom.asked[2].rfind("topk(8, node_uname_info{nodename=~`(?i)(node-b(\\..*)?|node-c(\\..*)?)`})", 0) == 0);
+  CHECK(prom.asked[3].find("node-c(\\..*)?") != std::string::npos);
   CHECK(HasNote(d.unverified, "peers: 2 other nodes of job=\"train-7\" read beside node-a (node-b, node-c): 6 pause-counter series"));
   const bool sender = std::any_of(d.evidence.begin(), d.evidence.end(), [](const Evidence& e) {
     return e.kind == EvidenceKind::kMetric && e.detail.find("node_ethtool_tx_prio3_pause{node-c, ens7np0}") == 0;
@@ -211,7 +217,8 @@ TEST_CASE("tri2 peers: bad input leaves the alert's own triage as it is, with a 
     prom.fail = StatusCode::kUnavailable;
     auto c = BuildTriageCase(VictimAlert(), o);
     REQUIRE(c.ok());
-    CHECK(HasNote(c->notes, "peers: the nodes of job=\"train-7\" could not be read at prometheus http://fake (connection refused); only node-a's own series read"));
+    // TRI4: `up{job="train-7"}` is the first peer query (is train-7 a scrape job?); it fails the same way.
+    CHECK(HasNote(c->notes, "peers: up{job=\"train-7\"} could not be read at prometheus http://fake (connection refused); only node-a's own series read"));
     REQUIRE(c->metrics.size() == 1);
     CHECK(c->metrics[0].labels.at("node") == "node-a");
     auto r = TriageAlert(VictimAlert(), o);
@@ -398,6 +405,296 @@ TEST_CASE("tri3 peers: a peer named by address only is matched through node_unam
   CHECK(!HasNote(c->notes, "instance for node-d"));
   CHECK(Asked(prom, "gpu\\+1(\\..*)?"));  // the host name's `+` escaped in the regex
   CHECK(Asked(prom, "10\\.0\\.0\\.4(:[0-9]+)?"));
+}
+
+// TRI4: a Kubernetes training pod's peers from kube-state-metrics' series; a scrape job found by
+// `up{job=...}`; a heterogeneous Slurm job's components. The fake answers the kube-state-metrics
+// queries as Prometheus would for these series (tests/diagnose_alert_k8s_peers_test.sh runs the same
+// PromQL against a real one).
+struct FakeKube {
+  std::vector<TimeSeries> ksm;        // kube_pod_labels and kube_pod_info, one point each
+  std::vector<TimeSeries> pause;      // node_ethtool pause counters
+  std::map<std::string, double> up;   // scrape job -> its targets
+  std::vector<Labels> job_nodes;      // answered to a `group by`
+  StatusCode fail = StatusCode::kOk;
+  std::vector<std::string> asked;
+  static std::string Matched(const std::string& q, const std::string& label) {
+    const std::regex re("[{ ,]" + label + "=\"([^\"]*)\"");
+    std::smatch m;
+    return std::regex_search(q, m, re) ? m[1].str() : "";
+  }
+  ExpressionEvaluator Fn() {
+    return [this](const PromRangeQuery& q) -> Result<PromRangeResult> {
+      asked.push_back(q.query);
+      if (fail != StatusCode::kOk) return Status(fail, "connection refused");
+      PromRangeResult r;
+      const std::string& t = q.query;
+      auto add = [&](const TimeSeries& s) { r.series.push_back(TimeSeries{s.name, s.labels, {q.end_ms}, {1}, {}}); };
+      if (t.rfind("count(up{job=", 0) == 0) {
+        if (auto it = up.find(Matched(t, "job")); it != up.end()) r.series.push_back(TimeSeries{"", {}, {q.end_ms}, {it->second}, {}});
+      } else if (t.rfind("topk(16, kube_pod_labels", 0) == 0) {  // the pod's own series
+        for (const TimeSeries& s : ksm) {
+          const LabelledPod p = PodOfLabels(s.labels);
+          if (p.pod == Matched(t, "pod") && p.ns == Matched(t, "namespace")) add(s);
+        }
+      } else if (t.find("kube_pod_labels{") != std::string::npos) {  // a job label's pods and their kube_pod_info
+        static const std::regex kLabel(R"re((label_[a-z_]+)="([^"]*)")re");
+        std::smatch m;
+        if (!std::regex_search(t, m, kLabel)) return InvalidArgumentError("fake: no job label in " + t);
+        std::set<std::string> pods;
+        for (const TimeSeries& s : ksm) {
+          if (s.name == "kube_pod_labels" && LabelValue(s.labels, m[1].str()) == m[2].str()) {
+            add(s);
+            pods.insert(PodOfLabels(s.labels).pod);
+          }
+        }
+        for (const TimeSeries& s : ksm) {
+          if (s.name == "kube_pod_info" && pods.count(PodOfLabels(s.labels).pod)) add(s);
+        }
+      } else if (t.find("created_by_name=") != std::string::npos) {
+        for (const TimeSeries& s : ksm) {
+          if (s.name == "kube_pod_info" && LabelValue(s.labels, "created_by_name") == Matched(t, "created_by_name")) add(s);
+        }
+      } else if (t.find("group by") != std::string::npos) {
+        for (const Labels& l : job_nodes) r.series.push_back(TimeSeries{"", l, {q.end_ms}, {1}, {}});
+      } else if (t.find("node_ethtool") != std::string::npos) {
+        r.series = pause;
+      }
+      return r;
+    };
+  }
+  // One pod of a job: its kube_pod_info (node "" = none) and its kube_pod_labels (`label` "" = none).
+  void Pod(const std::string& ns, const std::string& pod, const std::string& node, const std::string& label,
+           const std::string& job, const std::string& kind = "PyTorchJob") {
+    const Labels ksm_target{{"instance", "10.1.0.9:8080"}, {"job", "kube-state-metrics"}};
+    Labels info = ksm_target;
+    info.insert({{"namespace", ns}, {"pod", pod}, {"created_by_kind", kind}, {"created_by_name", job}, {"uid", pod + "-uid"}});
+    if (!node.empty()) {
+      info["node"] = node;
+      ksm.push_back(TimeSeries{"kube_pod_info", info, {}, {}, {}});
+    }
+    Labels labels = ksm_target;
+    labels.insert({{"namespace", ns}, {"pod", pod}, {"uid", pod + "-uid"}});
+    if (!label.empty()) labels[label] = job;
+    ksm.push_back(TimeSeries{"kube_pod_labels", labels, {}, {}, {}});
+  }
+};
+
+// A DCGM alert in kubernetes mode on node-a: the exporter's scrape job, the workload's pod.
+Alert PodAlert(const std::string& pod = "llama-worker-0") {
+  Alert a;
+  a.rule = "GpuXidErrors";
+  a.fingerprint = "k1";
+  a.labels = {{"alertname", "GpuXidErrors"}, {"Hostname", "node-a"}, {"gpu", "0"}, {"namespace", "ml"},
+              {"pod", pod}, {"container", "pytorch"}, {"job", "dcgm-exporter"}, {"severity", "warning"}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = kT0;
+  return a;
+}
+
+constexpr const char* kKubeflow = "label_training_kubeflow_org_job_name";
+
+PeerNodeList KubePeers(const Alert& a, FakeKube& prom, size_t max_nodes = 32) {
+  PeerOptions po;
+  po.query = prom.Fn();
+  po.source = "prometheus http://fake";
+  po.max_nodes = max_nodes;
+  return PeerNodes(a, NodeNamesOf(a.labels), po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+}
+
+TEST_CASE("tri4 peers: a PyTorchJob's pods on 4 nodes give the 3 others, from kube-state-metrics' series") {
+  FakeKube prom;
+  for (int i = 0; i < 4; ++i) prom.Pod("ml", "llama-worker-" + std::to_string(i), std::string("node-") + char('a' + i), kKubeflow, "llama");
+  prom.Pod("ml", "other-0", "node-x", kKubeflow, "other");  // another job's pod
+  PeerNodeList l = KubePeers(PodAlert(), prom);
+  CHECK(l.scope == "k8s job ml/llama");
+  CHECK(l.nodes == std::vector<std::string>{"node-b", "node-c", "node-d"});
+  REQUIRE(prom.asked.size() == 2);
+  CHECK(prom.asked[0] == "topk(16, kube_pod_labels{namespace=\"ml\", pod=\"llama-worker-0\"} or kube_pod_info{namespace=\"ml\", pod=\"llama-worker-0\"} or "
+                         "kube_pod_labels{exported_namespace=\"ml\", exported_pod=\"llama-worker-0\"} or kube_pod_info{exported_namespace=\"ml\", exported_pod=\"llama-worker-0\"})");
+  CHECK(prom.asked[1] == "topk(128, kube_pod_labels{namespace=\"ml\", label_training_kubeflow_org_job_name=\"llama\"}) or topk(128, kube_pod_info{namespace=\"ml\"} "
+                         "and on (namespace, pod) kube_pod_labels{namespace=\"ml\", label_training_kubeflow_org_job_name=\"llama\"})");
+  CHECK(HasNote(l.notes, "peers: pod ml/llama-worker-0 is one of k8s job ml/llama's 4 pods (kube_pod_labels label_training_kubeflow_org_job_name=\"llama\" at prometheus http://fake)"));
+  CHECK(l.notes.size() == 1);
+
+  SUBCASE("the job label not exported: the owner (created_by PyTorchJob) gives the pods") {
+    FakeKube bare;
+    for (int i = 0; i < 4; ++i) bare.Pod("ml", "llama-worker-" + std::to_string(i), std::string("node-") + char('a' + i), "", "llama");
+    PeerNodeList o = KubePeers(PodAlert(), bare);
+    CHECK(o.scope == "k8s PyTorchJob ml/llama");
+    CHECK(o.nodes == std::vector<std::string>{"node-b", "node-c", "node-d"});
+    REQUIRE(bare.asked.size() == 2);
+    CHECK(bare.asked[1] == "topk(128, kube_pod_info{namespace=\"ml\", created_by_kind=\"PyTorchJob\", created_by_name=\"llama\"})");
+  }
+  SUBCASE("neither a job label nor a job owner (a StatefulSet): said, the rack's nodes instead") {
+    FakeKube bare;
+    for (int i = 0; i < 4; ++i) bare.Pod("ml", "llama-" + std::to_string(i), std::string("node-") + char('a' + i), "", "llama", "StatefulSet");
+    bare.job_nodes = {{{"Hostname", "node-r"}}};
+    Alert a = PodAlert("llama-0");
+    a.labels["rack"] = "r7";
+    PeerNodeList o = KubePeers(a, bare);
+    CHECK(HasNote(o.notes, "peers: pod ml/llama-0's job is not known: its kube_pod_labels at prometheus http://fake carries none of label_training_kubeflow_org_job_name, "));
+    CHECK(HasNote(o.notes, "(kube-state-metrics exports a pod label only when its --metric-labels-allowlist names it), and its kube_pod_info names no training job as its owner (created_by_kind=\"StatefulSet\"); its job's pods not read"));
+    CHECK(HasNote(o.notes, "peers: job=\"dcgm-exporter\" names an exporter's scrape job, not a training job (the alert carries no Slurm job id (slurm_job_id, slurm_jobid, jobid, job_id, hpc_job); pod ml/llama-0's job is not named in kube-state-metrics' series): the nodes of rack=\"r7\" taken instead"));
+    CHECK(o.scope == "rack=\"r7\"");
+    CHECK(o.nodes == std::vector<std::string>{"node-r"});
+    a.labels.erase("rack");
+    o = KubePeers(a, bare);
+    CHECK(o.nodes.empty());
+    CHECK(HasNote(o.notes, "peers: no job's node list: node-a's peers not read (job=\"dcgm-exporter\" names an exporter's scrape job, not a training job; the alert carries no Slurm job id"));
+  }
+  SUBCASE("no kube-state-metrics series for the pod: said, the next rule") {
+    PeerNodeList o = KubePeers(PodAlert("ghost-0"), prom);
+    CHECK(o.nodes.empty());
+    CHECK(HasNote(o.notes, "peers: no kube_pod_labels or kube_pod_info series for pod ml/ghost-0 at prometheus http://fake over ["));
+    CHECK(HasNote(o.notes, "pod ml/ghost-0 has no kube_pod_labels or kube_pod_info series at prometheus http://fake; no switch, leaf, rack or cluster label)"));
+  }
+  SUBCASE("a pod of the job with no kube_pod_info: said, the others read") {
+    prom.Pod("ml", "llama-worker-4", "", kKubeflow, "llama");  // pending: kube_pod_labels only
+    PeerNodeList o = KubePeers(PodAlert(), prom);
+    CHECK(o.nodes == std::vector<std::string>{"node-b", "node-c", "node-d"});
+    CHECK(HasNote(o.notes, "is one of k8s job ml/llama's 5 pods"));
+    CHECK(HasNote(o.notes, "peers: 1 of k8s job ml/llama's pods have no kube_pod_info naming a node at prometheus http://fake (llama-worker-4: pending, or not scraped): their nodes not read"));
+  }
+  SUBCASE("a job of one pod: no peers, said, no other rule") {
+    PeerNodeList o = KubePeers(PodAlert("other-0"), prom);
+    CHECK(o.nodes.empty());
+    CHECK(HasNote(o.notes, "peers: k8s job ml/other has 1 pod (other-0): no other node to read"));
+    CHECK(prom.asked.size() == 4);  // no `group by`, no `up`
+  }
+  SUBCASE("two jobs on the alert's node: only the alert's pod's job's nodes") {
+    prom.Pod("ml", "bert-0", "node-a", kKubeflow, "bert");
+    prom.Pod("ml", "bert-1", "node-e", kKubeflow, "bert");
+    PeerNodeList o = KubePeers(PodAlert("bert-0"), prom);
+    CHECK(o.scope == "k8s job ml/bert");
+    CHECK(o.nodes == std::vector<std::string>{"node-e"});
+    l = KubePeers(PodAlert(), prom);
+    CHECK(l.nodes == std::vector<std::string>{"node-b", "node-c", "node-d"});
+  }
+  SUBCASE("the job's other pods all on the alert's node: no peers, said") {
+    FakeKube one;
+    one.Pod("ml", "w-0", "node-a", kKubeflow, "small");
+    one.Pod("ml", "w-1", "NODE-A.cluster.local", kKubeflow, "small");
+    PeerNodeList o = KubePeers(PodAlert("w-0"), one);
+    CHECK(o.nodes.empty());
+    CHECK(HasNote(o.notes, "peers: k8s job ml/small's pods with a known node run on node-a alone: no other node to read"));
+  }
+  SUBCASE("40 pods on 40 nodes: the first max_nodes by pod name, said") {
+    FakeKube big;
+    for (int i = 0; i < 40; ++i) big.Pod("ml", "w-" + std::to_string(100 + i), "gpu-" + std::to_string(100 + i), kKubeflow, "big");
+    Alert a = PodAlert("w-100");
+    a.labels["Hostname"] = "gpu-100";
+    PeerNodeList o = KubePeers(a, big, 8);
+    CHECK(o.nodes.size() == 8);
+    CHECK(o.nodes.front() == "gpu-101");
+    CHECK(HasNote(o.notes, "peers: k8s job ml/big's pods run on 39+ nodes beside gpu-100; only the first 8 by pod name read (max_peer_nodes)"));
+    CHECK(big.asked[1].rfind("topk(32, ", 0) == 0);
+  }
+  SUBCASE("kube-state-metrics relabelled (exported_pod, exported_namespace): asked so") {
+    FakeKube ex;
+    for (int i = 0; i < 3; ++i) {
+      ex.Pod("ml", "llama-worker-" + std::to_string(i), std::string("node-") + char('a' + i), kKubeflow, "llama");
+    }
+    for (TimeSeries& s : ex.ksm) {
+      s.labels["exported_pod"] = s.labels["pod"];
+      s.labels["exported_namespace"] = s.labels["namespace"];
+      s.labels["pod"] = "kube-state-metrics-0";
+      s.labels["namespace"] = "monitoring";
+    }
+    PeerNodeList o = KubePeers(PodAlert(), ex);
+    CHECK(o.nodes == std::vector<std::string>{"node-b", "node-c"});
+    REQUIRE(ex.asked.size() == 2);
+    CHECK(ex.asked[1].find("and on (exported_namespace, exported_pod) kube_pod_labels{exported_namespace=\"ml\", label_training") != std::string::npos);
+  }
+  SUBCASE("a pod alert without a namespace: not looked up, said") {
+    Alert a = PodAlert();
+    a.labels.erase("namespace");
+    PeerNodeList o = KubePeers(a, prom);
+    CHECK(prom.asked.size() == 2);  // the test's first call only
+    CHECK(HasNote(o.notes, "pod llama-worker-0 names no namespace, so its job's pods were not looked up"));
+  }
+  SUBCASE("Prometheus down: said, source_down, nothing else asked") {
+    prom.fail = StatusCode::kUnavailable;
+    PeerNodeList o = KubePeers(PodAlert(), prom);
+    CHECK(o.nodes.empty());
+    CHECK(o.source_down);
+    CHECK(HasNote(o.notes, "peers: pod ml/llama-worker-0's kube_pod_labels / kube_pod_info could not be read at prometheus http://fake (connection refused); only node-a's own series read"));
+    CHECK(prom.asked.size() == 3);
+  }
+}
+
+TEST_CASE("tri4 peers: the whole triage of a pod's alert names the pause sender among its job's nodes") {
+  InMemoryMetricSource metrics({});
+  FakeKube prom;
+  for (int i = 0; i < 4; ++i) prom.Pod("ml", "llama-worker-" + std::to_string(i), std::string("node-") + char('a' + i), kKubeflow, "llama");
+  prom.pause = Storm();
+  TriageOptions o;
+  o.kb = &testing::ShippedPack();
+  o.metrics = &metrics;
+  o.query_peers = prom.Fn();
+  o.peers_source = "prometheus http://fake";
+  o.now_ms = kT0 + 5 * kMin;
+  Alert a = PodAlert();
+  a.rule = "TrainingStepTimeHigh";
+  a.labels["alertname"] = "TrainingStepTimeHigh";
+  a.annotations = {{"summary", "step time on node-a is 4x its usual; RDMA retries rising"}};
+  auto r = TriageAlert(a, o);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(HasNote(r->diagnosis.unverified, "peers: 3 other nodes of k8s job ml/llama read beside node-a (node-b, node-c, node-d): 6 pause-counter series"));
+  CHECK(HasNote(r->diagnosis.unverified, "for node-d ("));
+  CHECK(r->diagnosis.root_cause == "ib_link_failure");
+  CHECK(r->diagnosis.component.find("node-c") != std::string::npos);
+}
+
+TEST_CASE("tri4 peers: a `job` that is a scrape job of this Prometheus (up{job=...}) is no training job") {
+  FakeKube prom;
+  prom.up["gpu-telemetry"] = 40;
+  prom.job_nodes = {{{"Hostname", "fleet001"}}, {{"Hostname", "fleet002"}}};
+  Alert a = VictimAlert();
+  a.labels["job"] = "gpu-telemetry";
+  PeerNodeList l = KubePeers(a, prom);
+  CHECK(l.nodes.empty());
+  REQUIRE(prom.asked.size() == 1);
+  CHECK(prom.asked[0] == "count(up{job=\"gpu-telemetry\"})");
+  CHECK(HasNote(l.notes, "peers: no job's node list: node-a's peers not read (job=\"gpu-telemetry\" is a Prometheus scrape job (up{job=\"gpu-telemetry\"} names 40 targets at prometheus http://fake), not a training job; the alert carries no Slurm job id"));
+  a.labels["rack"] = "r1";
+  l = KubePeers(a, prom);
+  CHECK(l.scope == "rack=\"r1\"");
+  CHECK(HasNote(l.notes, "peers: job=\"gpu-telemetry\" is a Prometheus scrape job (up{job=\"gpu-telemetry\"} names 40 targets at prometheus http://fake), not a training job (the alert carries no Slurm job id"));
+  CHECK(std::none_of(prom.asked.begin(), prom.asked.end(), [](const std::string& q) { return q.find("job=\"gpu-telemetry\"}))") != std::string::npos; }));
+  SUBCASE("a training job's label (no up series): its nodes, as before") {
+    a.labels["job"] = "train-7";
+    prom.asked.clear();
+    l = KubePeers(a, prom);
+    CHECK(l.scope == "job=\"train-7\"");
+    CHECK(l.nodes == std::vector<std::string>{"fleet001", "fleet002"});
+    CHECK(prom.asked.size() == 2);
+  }
+  SUBCASE("up unreadable: said, source_down") {
+    prom.fail = StatusCode::kDeadlineExceeded;
+    l = KubePeers(a, prom);
+    CHECK(l.source_down);
+    CHECK(HasNote(l.notes, "peers: up{job=\"gpu-telemetry\"} could not be read at prometheus http://fake (connection refused); only node-a's own series read"));
+  }
+}
+
+TEST_CASE("tri4 peers: a heterogeneous Slurm job asked by its base id: every component's nodes") {
+  FakeProm prom;
+  FakeSlurm slurm;
+  slurm.jobs["4250"] = "JobId=4250 HetJobId=4250 HetJobOffset=0 JobState=RUNNING NodeList=node-a\n"
+                       "JobId=4251 HetJobId=4250 HetJobOffset=1 JobState=RUNNING NodeList=gpu[01-02]";
+  const SlurmJobNodeSource src(slurm.Runner());
+  PeerOptions po;
+  po.query = prom.Fn();
+  po.source = "prometheus http://fake";
+  po.job_nodes = &src;
+  Alert a = ExporterAlert();
+  a.labels["slurm_job_id"] = "4250";
+  PeerNodeList l = PeerNodes(a, NodeNamesOf(a.labels), po, kT0 - 30 * kMin, kT0 + 5 * kMin);
+  CHECK(l.scope == "slurm job 4250");
+  CHECK(l.nodes == std::vector<std::string>{"gpu01", "gpu02"});  // before TRI4: none (the first component is node-a alone)
+  CHECK(HasNote(l.notes, "peers: slurm job 4250 is a heterogeneous job: its 2 components' NodeLists read (+0: node-a, +1: gpu[01-02])"));
+  CHECK(!HasNote(l.notes, "records"));
 }
 
 }  // namespace
