@@ -45,6 +45,8 @@
 #include "agents/moe_router_stats.h"
 #include "agents/zero_counter.h"
 #include "agents/log_time.h"
+#include "agents/date_only_line.h"
+#include "agents/spin_episode.h"
 #include "agents/probe_evidence_for_alert.h"
 
 #include "agents/alert_subject.h"
@@ -436,6 +438,35 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
 }
 
 int64_t LineTimeMs(const std::string& line, const LogClock& clock) { return ParseLineTime(line, clock).ms; }
+
+int64_t LeadingDateEndMs(std::string_view line) {
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  line.remove_prefix(i);
+  if (line.size() < 10 || line[4] != '-' || line[7] != '-') return kNone;
+  for (size_t k : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (line[k] < '0' || line[k] > '9') return kNone;
+  }
+  if (line.size() > 10 && line[10] != ' ' && line[10] != '\t' && line[10] != ':') return kNone;
+  if (HoldsClockTime(line.substr(10, std::min<size_t>(line.size() - 10, 12)))) return kNone;  // "2026-11-12 08:41:17"
+  auto num = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t k = at; k < at + n; ++k) v = v * 10 + (line[k] - '0');
+    return v;
+  };
+  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return kNone;
+  // days_from_civil (H. Hinnant).
+  const int yy = m <= 2 ? y - 1 : y;
+  const int era = yy / 400;
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return (days + 1) * 86'400'000 + 14 * 3'600'000;
+}
 
 // The declared zone of a case's zone-less log times: topology.timezone, "UTC", "Z", "+01:00",
 // "-0500", "UTC+1", "GMT-05:00". IANA names ("Europe/Berlin") are not read (their offset depends
@@ -7534,6 +7565,55 @@ static bool OddGpuStoppedWhilePeersSpin(const std::vector<TimeSeries>& series, c
   return *odd_last <= kSpinIdleMax && *odd_first >= kSpinWasBusyMin && UpperMedian(peers) >= kSpinPeersBusyMin;
 }
 
+std::vector<SpinEpisode> FindSpinEpisodes(const std::vector<TimeSeries>& series) {
+  constexpr size_t kMinSamples = 3;
+  constexpr int64_t kMinSpanMs = 60'000;
+  // node -> gpu -> the GPU's utilisation series (the first one of each GPU).
+  std::map<std::string, std::map<int, const TimeSeries*>> by_node;
+  for (const TimeSeries& s : series) {
+    if (s.name != "DCGM_FI_DEV_GPU_UTIL" || s.values.size() != s.timestamps_ms.size() || s.values.size() < kMinSamples + 1) continue;
+    std::string node = NodeOf(s.labels);
+    const int gpu = GpuOf(s.labels);
+    if (node.empty() || gpu < 0) continue;
+    by_node[node].emplace(gpu, &s);
+  }
+  std::vector<SpinEpisode> out;
+  for (const auto& [node, gpus] : by_node) {
+    if (gpus.size() < 4) continue;
+    // timestamp -> gpu -> value
+    std::map<int64_t, std::map<int, double>> at;
+    for (const auto& [g, s] : gpus) {
+      for (size_t i = 0; i < s->values.size(); ++i) at[s->timestamps_ms[i]][g] = s->values[i];
+    }
+    for (const auto& [g, s] : gpus) {
+      size_t run = 0, best_run = 0, best_end = 0;
+      for (size_t i = 0; i < s->values.size(); ++i) {
+        const double v = s->values[i];
+        std::vector<double> peers;
+        for (const auto& [pg, pv] : at[s->timestamps_ms[i]]) {
+          if (pg != g && std::isfinite(pv)) peers.push_back(pv);
+        }
+        const bool spin = std::isfinite(v) && v <= kSpinIdleMax && peers.size() >= 3 && UpperMedian(peers) >= kSpinPeersBusyMin;
+        run = spin ? run + 1 : 0;
+        if (run > best_run) {
+          best_run = run;
+          best_end = i;
+        }
+      }
+      if (best_run < kMinSamples) continue;
+      const size_t start = best_end + 1 - best_run;
+      if (start == 0 || s->timestamps_ms[best_end] - s->timestamps_ms[start] < kMinSpanMs) continue;
+      double before = 0;
+      for (size_t i = 0; i < start; ++i) before += s->values[i];
+      before /= static_cast<double>(start);
+      if (!std::isfinite(before) || before < kSpinWasBusyMin) continue;
+      out.push_back({node, g, s->timestamps_ms[start]});
+    }
+  }
+  if (out.size() != 1) out.clear();
+  return out;
+}
+
 // A GPU whose telemetry stopped while its node peers' went on: the exporter lost it (a GPU that
 // fell off the bus or whose firmware hung no longer answers NVML), so during a hang it is the
 // participant that is not merely waiting. Per node, a GPU's last sample is the latest of its
@@ -11426,7 +11506,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     g.matches.push_back(&m);
     // When the state the line reports began (a watchdog's "ran for ..." puts it before the line):
     // the time its observation carries, so the signature whose state began first leads.
-    const LineTime lt = ParseLineTime(m.line, topo.clock);
+    LineTime lt = ParseLineTime(m.line, topo.clock);
+    // A line dated with no time of day ("2026-11-12 RMA-43907 h200-moe-a19 gpu2 ...: Xid 48 DBE x2,
+    // GPU replaced", an ops note): timed at the latest instant of that day (LeadingDateEndMs, PLC22),
+    // so a note weeks before the alert is before the incident's window as a timed line is, and does
+    // not lead its category over the incident's own lines (realistic29 rl29-02: another node's RMA
+    // note three weeks old led the alerted GPU's DBE at 0.99). Only before the alert's window: a
+    // note of the alert's own day stays untimed, as before.
+    if (lt.ms == kNoTime && c.alert && c.alert->starts_at_ms > 0) {
+      const int64_t day_end = LeadingDateEndMs(m.line);
+      if (day_end != kNoTime && day_end < c.alert->starts_at_ms - kIncidentWindowMs) lt = LineTime{day_end, true};
+    }
     const int64_t line_time = lt.ms;
     g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, line_time));
     if (line_time == kNoTime) {
@@ -12513,6 +12603,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (const auto& [node, gpu] : FindUtilOddOneOut(c.metrics)) {
     if (OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) spinning_idle.insert({node, gpu});
   }
+  // A spin episode earlier in the series (PLC22): where it began, for the loader conditions below.
+  std::optional<int64_t> spin_onset_ms;
+  for (const SpinEpisode& e : FindSpinEpisodes(c.metrics)) {
+    spinning_idle.insert({e.node, e.gpu});
+    spin_onset_ms = e.onset_ms;
+  }
   AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
   AddAlertClockMask(c, topo.job, beliefs);
   AddAlertDcgmMemoryHealth(c, topo.job, beliefs);
@@ -12645,10 +12741,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       result->hits = std::move(kept);
     }
+    // And once one GPU sat idle beside peers spinning at 100 % (FindSpinEpisodes, PLC22), the
+    // utilisation every GPU loses from then on is that hang and the watchdog's abort of the job,
+    // not the input (realistic29 rl29-17: one rank stuck in its async checkpoint's staging, its
+    // GPU at 0 % beside seven at 100 % for ten minutes, then every GPU at 0 % after the abort,
+    // answered dataloader_stall at 0.92).
     if (s.category == "dataloader_stall" && !spinning_idle.empty()) {
       std::vector<MetricConditionHit> kept;
       for (const MetricConditionHit& h : result->hits) {
-        if (!spinning_idle.count({NodeOf(h.series->labels), GpuOf(h.series->labels)})) kept.push_back(h);
+        if (spinning_idle.count({NodeOf(h.series->labels), GpuOf(h.series->labels)})) continue;
+        if (spin_onset_ms && h.series->name == "DCGM_FI_DEV_GPU_UTIL" && h.time_ms >= *spin_onset_ms) continue;
+        kept.push_back(h);
       }
       result->hits = std::move(kept);
     }
@@ -15343,6 +15446,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint.gpu = GpuCommonToPairs(pr->reason, &pairs);
       }
       if (o.hint.gpu < 0 && !pairs && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = ParseInt32(m.str(1)).value_or(-1);
+      // "GPU 3 disagreed with the plurality", "GPU #6 returned another checksum" (PLC22): a failed node
+      // probe naming one GPU with a blank or '#' before its index places the finding there too; two
+      // GPUs named so ("GPU 1 and GPU 5 disagreed") place none (realistic29 rl29-12: gpu.sdc's vote
+      // named GPU 3 and the answer stayed on the node).
+      if (o.hint.gpu < 0 && !pairs && pr->status == ProbeStatus::kFail) {
+        static const std::regex kSpacedGpu(R"(\bgpu ?#? ?(\d{1,2})\b)", std::regex::icase);
+        std::set<int> named;
+        for (auto it = std::sregex_iterator(pr->reason.begin(), pr->reason.end(), kSpacedGpu); it != std::sregex_iterator(); ++it) {
+          named.insert(ParseInt32((*it).str(1)).value_or(-1));
+        }
+        if (named.size() == 1 && *named.begin() >= 0) o.hint.gpu = *named.begin();
+      }
     }
     // gpu.inventory short of the node's GPUs, run on a GPU that answered: not that GPU, but the node,
     // or the GPU whose bus id the result names missing (PLC10: realistic23 rl23-13 named gpu0, whose
