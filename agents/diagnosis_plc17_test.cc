@@ -28,12 +28,7 @@ using testing::Case;
 using testing::Log;
 using testing::RunJsonWithPack;
 
-bool HasEvidence(const Diagnosis& d, const std::string& words) {
-  for (const Evidence& e : d.evidence) {
-    if (e.detail.find(words) != std::string::npos) return true;
-  }
-  return false;
-}
+using testing::HasEvidenceWith;
 
 // Ranks of two nodes (8 GPUs each) fail at their first kernel with `error`; `warning` is what the
 // framework printed at import (may be empty).
@@ -192,11 +187,11 @@ TEST_CASE("plc17: a loader that fell back to CPU decode starves the GPUs: NeMo's
     Diagnosis d = RunJsonWithPack(LoaderCase(warning, 17.0, 9.2));
     CHECK(d.root_cause == "dataloader_stall");
     CHECK(d.component == "job");
-    CHECK(HasEvidence(d, "waiting for input"));  // the "in s=" lines, read first-hand
+    CHECK(HasEvidenceWith(d, "waiting for input"));  // the "in s=" lines, read first-hand
   }
   // Near miss: the same warning with a loop that hardly waits (0.2 s of 17): no share evidence.
   Diagnosis d = RunJsonWithPack(LoaderCase("nvjpeg unavailable, falling back to CPU JPEG decode", 17.0, 0.2));
-  CHECK_FALSE(HasEvidence(d, "waiting for input"));
+  CHECK_FALSE(HasEvidenceWith(d, "waiting for input"));
 }
 
 

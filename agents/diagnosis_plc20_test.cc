@@ -16,12 +16,7 @@
 namespace vigil {
 namespace {
 
-bool HasEvidenceWith(const Diagnosis& d, const std::string& part) {
-  for (const Evidence& e : d.evidence) {
-    if (e.detail.find(part) != std::string::npos) return true;
-  }
-  return false;
-}
+using testing::HasEvidenceWith;
 
 // A Kubernetes ImageNet-style trainer (torchvision reference script's meter lines) in a pod whose CPU
 // limit is far below its loader workers; cgroup v2 cpu.stat read in the pod.

@@ -13,12 +13,7 @@
 namespace vigil {
 namespace {
 
-bool HasEvidenceWith(const Diagnosis& d, const std::string& part) {
-  for (const Evidence& e : d.evidence) {
-    if (e.detail.find(part) != std::string::npos) return true;
-  }
-  return false;
-}
+using testing::HasEvidenceWith;
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {

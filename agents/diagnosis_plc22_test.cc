@@ -22,12 +22,7 @@
 namespace vigil {
 namespace {
 
-bool HasEvidenceWith(const Diagnosis& d, const std::string& part) {
-  for (const Evidence& e : d.evidence) {
-    if (e.detail.find(part) != std::string::npos) return true;
-  }
-  return false;
-}
+using testing::HasEvidenceWith;
 
 enum class Util { kSpinThenAbort, kLoaderStall, kIdleFromStart, kTwoNodesSpin };
 

@@ -142,6 +142,15 @@ inline Diagnosis RunJsonWithPack(const Json& case_json, Json probes = Json::obje
 }
 
 // A case document written in a test as JSON text; the test fails on a parse error.
+// Whether some evidence item's detail contains `part` (the round tests' check that a reader's evidence is
+// there, or is not).
+inline bool HasEvidenceWith(const Diagnosis& d, const std::string& part) {
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
 inline Json ParseCaseText(std::string_view text) {
   auto j = ParseJson(text, "test case");
   REQUIRE_MESSAGE(j.ok(), j.status().ToString());

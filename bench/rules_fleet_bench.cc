@@ -215,6 +215,14 @@ uint64_t Fnv(uint64_t h, const std::string& s) {
   return h;
 }
 
+// The streaming engine's heap after a size's run (HeapInUse's growth), a series' share of it, and a plain
+// threshold rule's share in the same run (PERF4).
+void PrintStreamHeap(size_t heap, size_t threshold_heap, size_t n_series) {
+  std::printf("    streaming engine's heap after the run: %.1f MB, %.0f B a series (the threshold's: %.0f B a series)\n",
+              static_cast<double>(heap) / 1e6, static_cast<double>(heap) / static_cast<double>(n_series),
+              static_cast<double>(threshold_heap) / static_cast<double>(n_series));
+}
+
 // --check: streaming's flags and alerts (every point appended in time order, alerts built) equal
 // batch's; prints what was compared and a digest of the alerts' JSON (sorted) and the flags.
 bool CheckStreamingEqualsBatch(const CompiledRules& rules, const std::vector<TimeSeries>& series) {
@@ -356,10 +364,7 @@ int Main(int argc, char** argv) {
                     "declaring the series %.3f s of it\n",
                     all.stream, static_cast<double>(n) / all.stream / 1e6, thr.stream, all.stream / thr.stream,
                     all.stream_flags, all.stream_setup);
-        std::printf("    streaming engine's heap after the run: %.1f MB, %.0f B a series (the threshold's: %.0f B a series)\n",
-                    static_cast<double>(all.stream_heap) / 1e6,
-                    static_cast<double>(all.stream_heap) / static_cast<double>(series.size()),
-                    static_cast<double>(thr.stream_heap) / static_cast<double>(series.size()));
+        PrintStreamHeap(all.stream_heap, thr.stream_heap, series.size());
         std::fflush(stdout);
         if (check && !CheckStreamingEqualsBatch(*rules, series)) return 1;
         continue;
@@ -380,10 +385,7 @@ int Main(int argc, char** argv) {
                   static_cast<double>(all.evaluations) / all.stream / 1e6, 1e-6 / thr_stream_per_eval,
                   all.stream / static_cast<double>(all.evaluations) / thr_stream_per_eval, all.stream_flags,
                   all.stream_setup);
-      std::printf("    streaming engine's heap after the run: %.1f MB, %.0f B a series (the threshold's: %.0f B a series)\n",
-                  static_cast<double>(all.stream_heap) / 1e6,
-                  static_cast<double>(all.stream_heap) / static_cast<double>(series.size()),
-                  static_cast<double>(thr.stream_heap) / static_cast<double>(series.size()));
+      PrintStreamHeap(all.stream_heap, thr.stream_heap, series.size());
       std::fflush(stdout);
       if (check && !CheckStreamingEqualsBatch(*rules, series)) return 1;
       if (!per_rule) continue;
