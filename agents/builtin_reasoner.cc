@@ -10186,6 +10186,43 @@ bool FaultBetweenNodes(const Beliefs& b, const Topology& topo, const std::string
   return false;
 }
 
+// A failed node.kernel_log probe whose finding the case's own log lines show over (PLC23): the probe
+// reads the node's kernel log, which holds the fault's lines and its recovery ("Link down" then
+// "Link up" on the same port), and counts the fault's lines alone (vigil-probe counts "link down",
+// not the "link up" after it). Where every sighting of the category on that node is recovered and a
+// fault of another kind followed (`recovered_cats`, PLC13), the log's lines keep kHistoryFactor of
+// their weight; the probe that re-reads them is no fresh confirmation: its support of the category
+// keeps kHistoryFactor too, and it confirms nothing of it (realistic29 rl29-29: a port that flapped
+// once and came back 7 s later, 2 h after the checkpoints' ENOSPC, confirmed ib_link_failure at
+// +4.0 over the file system's fault). Only the kernel log: a probe that measures the link now (an
+// NCCL test, ibstat) is fresh evidence either way.
+void RecoveredKernelLogFinding(Observation& o, const ProbeResult& pr,
+                               const std::map<std::string, std::set<std::string>>& recovered_nodes,
+                               const std::map<std::string, std::string>& recovered_cats) {
+  if (pr.status != ProbeStatus::kFail || !KernelLogCategories(pr) || o.hint.node.empty()) return;
+  std::vector<std::string> scaled;
+  for (auto& [cat, delta] : o.deltas) {
+    if (delta <= 0) continue;
+    auto nodes = recovered_nodes.find(cat);
+    auto at = recovered_cats.find(cat);
+    if (nodes == recovered_nodes.end() || at == recovered_cats.end()) continue;
+    if (std::none_of(nodes->second.begin(), nodes->second.end(),
+                     [&](const std::string& n) { return SameNodeName(n, o.hint.node); })) {
+      continue;
+    }
+    delta *= kHistoryFactor;
+    o.confirms.erase(cat);
+    scaled.push_back(cat + " (" + at->second + ")");
+  }
+  if (scaled.empty()) return;
+  double strongest = 0;
+  for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, delta);
+  o.evidence.weight = strongest;
+  o.evidence.detail += " [the log shows it over: ";
+  for (size_t i = 0; i < scaled.size(); ++i) o.evidence.detail += (i ? ", " : "") + scaled[i];
+  o.evidence.detail += " says so, and a fault of another kind followed; the kernel log's count is no fresh confirmation]";
+}
+
 // A pass of an NCCL test run on one node of the case (its traffic never leaves that node) says
 // nothing of a fault its category's evidence puts between nodes (FaultBetweenNodes, PLC16: a node's
 // firewall dropping its peers' packets was refuted by the single-node all-reduce passing there):
@@ -11542,6 +11579,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // nothing after it stays the answer (the job died of it; the reset came later).
   std::set<std::pair<std::string, size_t>> recovered_lines;  // (category, flat line)
   std::map<std::string, std::string> recovered_cats;          // category -> the recovery line's source
+  // The nodes of a recovered_cats category's sightings (each of them recovered): where a probe that
+  // reads the same kernel log sees the same recovered fault (PLC23).
+  std::map<std::string, std::set<std::string>> recovered_nodes;
   {
     constexpr size_t kMaxRecoveryLines = 64;
     struct Recovery {
@@ -11631,6 +11671,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
             if (after) {
               const Recovery& rc = recoveries[r];
               recovered_cats[cat] = c.logs[rc.at.log].source + ":" + std::to_string(c.logs[rc.at.log].lines[rc.at.line].number);
+              for (const ComponentHint& h : sight_hint[cat]) recovered_nodes[cat].insert(h.node);
               break;
             }
           }
@@ -15403,6 +15444,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
     o.deltas = ProbeDeltasCovered(*pr, span.coverage);
     o.confirms = ProbeConfirms(*pr);
+    RecoveredKernelLogFinding(o, *pr, recovered_nodes, recovered_cats);
     // A GPU probe that passes clears its GPU, not the GPU's host: where the case shows the host's
     // cores taken (another user's process, FindCpuHog; a host-level straggler entry of the pack:
     // CPU quota throttling, steal time), a straggler on that node is explained by the host, and the
