@@ -1187,7 +1187,22 @@ std::string SourceNode(const Topology& t, const std::string& source) {
       if (std::string n = t.names.Find(host); !n.empty()) return n;
     }
   }
-  return SourceNoteNode(t, source);
+  if (std::string n = SourceNoteNode(t, source); !n.empty()) return n;
+  // A Kubernetes container log kept by its path "NAMESPACE/POD/CONTAINER" (Loki's and Fluent Bit's
+  // namespace / pod / container streams, `kubectl logs -n NS POD -c C` saved under those names; PLC23,
+  // realistic28 rl28-18: a vLLM decode pod's log, "dynamo/llama70b-decode-3-0/decode", went to the
+  // layout's first node while `kubectl get pod -o wide` tied the pod to dyn-h100-08): the second
+  // segment's node, once the case ties it (a pod of kube_pods.h). Read last: an explicit node, ssh
+  // target, pod command or note decides first.
+  const size_t a = source.find('/');
+  if (a != std::string::npos && a > 0 && source.size() <= 400) {
+    const size_t b = source.find('/', a + 1);
+    const std::string second = source.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+    if (!second.empty() && !FileLikeSegment(second)) {
+      if (std::string n = t.names.Find(second); !n.empty()) return n;
+    }
+  }
+  return "";
 }
 
 // Another user's process taking a node's CPUs, as `top` (batch or interactive) or `ps aux` /
@@ -5231,6 +5246,56 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
   return failing.size() == 1 ? *failing.begin() : "";
 }
 
+// The bus id an mlx5 driver line names as its own device when it names no netdev ("mlx5_core
+// 0000:5e:00.0: 126.028 Gb/s available PCIe bandwidth, limited by 16.0 GT/s PCIe x8 link at
+// 0000:5d:00.0 ...": the address after "mlx5_core", not the bridge's after "at"), short form
+// "5e:00.0", lower case; "" for any other line, and for a line with a netdev slot (NetdevOfDriverLine
+// reads those; HcaOfNetdev ties them).
+std::string BusIdOfMlx5DeviceLine(const std::string& line) {
+  if (line.size() > 2000 || line.find("mlx5_core") == std::string::npos) return "";
+  static const std::regex kDev(
+      R"(\bmlx5_core\s+(?:[0-9a-fA-F]{4,8}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]):\s)");
+  std::smatch m;
+  if (!std::regex_search(line, m, kDev)) return "";
+  return AsciiLower(m.str(1));
+}
+
+// The HCA (mlx5_N) at bus id `bus` ("5e:00.0", BusIdOfMlx5DeviceLine's form) of `node`, from a line
+// of the case (or of a probe that ran on the node, RG3) on that node naming one HCA and that address:
+// `ibdev2netdev -v` ("0000:5e:00.0 mlx5_4 (MT4129 - MCX75310AAS-NEAT) ConnectX-7 ... ==> ibp94s0
+// (Up)"), `ls -l /sys/class/infiniband` ("mlx5_4 -> ../../devices/pci0000:5d/0000:5d:02.0/
+// 0000:5e:00.0/infiniband/mlx5_4": the bridge 5d:02.0 is on the line too, the device's own address is
+// the one asked), `mst status -v`, `rdma dev` / lspci listings that print both (PLC23, realistic29
+// rl29-11: a ConnectX-7 back from RMA trained at x8 and the answer stayed on its node). Two HCAs
+// tied: none. A line's node is PlaceLine's; other nodes' listings are not read.
+std::string HcaOfBusId(const DiagnosisCase& c, const Topology& t, const std::string& node, const std::string& bus,
+                       const Json& ran_probes = Json::object()) {
+  static const std::regex kHcaName(R"(\bmlx5_\d+\b)");
+  static const std::regex kBdf(R"(\b(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\b)");
+  if (bus.empty() || node.empty()) return "";
+  std::set<std::string> tied;
+  const std::vector<CaseLog> probe_text = ProbeTextOnNode(ran_probes, node);
+  std::vector<const CaseLog*> logs;
+  for (const CaseLog& log : c.logs) logs.push_back(&log);
+  for (const CaseLog& log : probe_text) logs.push_back(&log);
+  for (const CaseLog* log : logs) {
+    for (size_t k = 0; k < log->lines.size(); ++k) {
+      const std::string& text = log->lines[k].text;
+      if (text.size() > 2000 || text.find("mlx5_") == std::string::npos) continue;
+      std::set<std::string> hcas;
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), kHcaName); it != std::sregex_iterator(); ++it)
+        hcas.insert(it->str());
+      if (hcas.size() != 1) continue;
+      bool holds = false;
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), kBdf); it != std::sregex_iterator() && !holds; ++it)
+        holds = AsciiLower(it->str(1)) == bus;
+      if (!holds || PlaceLine(*log, k, text, t).node != node) continue;
+      tied.insert(*hcas.begin());
+    }
+  }
+  return tied.size() == 1 ? *tied.begin() : "";
+}
+
 // Whether a log of the case shows a CUDA OOM raised inside a gather of the full state dict: a line
 // calling it (`full_state_dict=True`, `FULL_STATE_DICT`, `summon_full_params(`) without offloading to
 // the CPU (`cpu_offload=True`, `offload_to_cpu=True`) at most 12 lines before the OOM line.
@@ -5325,6 +5390,9 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   if (category == "straggler_rank" && h.entry_component == "host") return h.node;
   bool gpu_level = layer == "gpu" || category == "pcie_link_degraded" || category == "straggler_rank" ||
                    category == "cuda_oom" || category == "illegal_memory_access";
+  // A NIC whose own PCIe link trained below its width (PLC23): the HCA Component() tied to the mlx5
+  // driver's line by its bus id, when no GPU is named.
+  if (category == "pcie_link_degraded" && h.gpu < 0 && h.hca.rfind("mlx5_", 0) == 0) return h.node + "/" + h.hca;
   if (gpu_level) return h.gpu >= 0 && !h.node_wide ? h.node + "/gpu" + std::to_string(h.gpu) : h.node;
   if (category == "ib_link_failure") return h.hca.empty() ? h.node : h.node + "/" + h.hca;
   if (layer == "host" || layer == "network") return h.node;
@@ -9224,6 +9292,39 @@ class Beliefs {
                                            case_storage_->ran_probes))
                  .first;
       if (!it->second.empty()) h.hca = it->second;
+    }
+    // An mlx5 driver line about its own device ("mlx5_core 0000:5e:00.0: ... limited by ... PCIe x8
+    // link", "mlx5_core 0000:4c:00.0: Port module event ...") names the HCA at that bus id when the
+    // case's lines on the node tie the address to one HCA (HcaOfBusId, PLC23). An IB link fault with
+    // no HCA named takes it when every such line of its support on the node maps to that one HCA. A
+    // PCIe fault is a NIC's only when its strongest log line on the node is that NIC's own driver line
+    // and no GPU is named: else its HCA stays unset (FormatComponent places PCIe faults on GPUs).
+    if (c == "pcie_link_degraded" || c == "ib_link_failure") {
+      const bool pcie = c == "pcie_link_degraded";
+      std::set<std::string> hcas;
+      bool unmapped = false;
+      const bool can_map = h.gpu < 0 && !h.node.empty() && case_storage_ && case_storage_->c != nullptr &&
+                           case_storage_->topo != nullptr && (pcie || h.hca.empty());
+      for (const Observation* o : support) {
+        if (!can_map) break;
+        if (o->evidence.kind != EvidenceKind::kLog || o->hint.node != h.node) continue;
+        const std::string bus = BusIdOfMlx5DeviceLine(o->evidence.detail);
+        if (bus.empty()) {
+          if (pcie) break;  // the PCIe fault's strongest line is not an mlx5 device's
+          continue;
+        }
+        auto key = std::make_pair(h.node, "pci " + bus);
+        auto it = case_storage_->netdev_hca.find(key);
+        if (it == case_storage_->netdev_hca.end())
+          it = case_storage_->netdev_hca
+                   .emplace(key, HcaOfBusId(*case_storage_->c, *case_storage_->topo, h.node, bus, case_storage_->ran_probes))
+                   .first;
+        if (it->second.empty()) unmapped = true;
+        else hcas.insert(it->second);
+        if (pcie) break;  // the strongest line decides
+      }
+      if (pcie) h.hca.clear();
+      if (!unmapped && hcas.size() == 1) h.hca = *hcas.begin();
     }
     return h;
   }
