@@ -4,8 +4,8 @@
 # fired, after its rule's `for`), not since when its condition held.
 #  1. starts its own `prometheus` (external label cluster="c1", evaluation every 1 s) with two rules
 #     of one alertname, GpuXidError: Hostname="node-3", gpu="5", `for: 6s`, holding from the start;
-#     gpu="6", `for: 6s`, holding from 4 s later; its alerts sent to its own
-#     `prometheus-alertmanager`, whose webhook goes to tests/lib/webhook_capture.py;
+#     gpu="6", `for: 6s`, holding from 4 s after gpu 5's activeAt (its ALERTS_FOR_STATE + 4); its
+#     alerts sent to its own `prometheus-alertmanager`, whose webhook goes to tests/lib/webhook_capture.py;
 #  2. once a webhook holds both alerts firing: their startsAt is at least 5 s after Prometheus's own
 #     activeAt (GET /api/v1/alerts), so the assumption the code rests on holds in this Prometheus;
 #  3. `vigil diagnose --alert <captured> --prometheus-url` (no probes): each report's first trace
@@ -42,7 +42,10 @@ receivers:
 EOF
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 
-LATE=$(( $(date +%s) + 4 ))
+# gpu="6" holds from 4 s after gpu="5" became active, by Prometheus's own clock: its ALERTS_FOR_STATE
+# (gpu 5's activeAt) + 4. FLK1: it was `time() > LATE` with LATE = the script's clock + 4 taken before
+# Prometheus started, so a start slower than 2 s (a loaded CI machine; shown with a prometheus that
+# sleeps 3 s before it starts) made both hold at the first evaluation, with one activeAt.
 cat >"$TMP/rules.yml" <<EOF
 groups:
   - name: xid
@@ -54,7 +57,7 @@ groups:
         labels: {Hostname: node-3, severity: critical}
         annotations: {summary: "Xid 79 on node-3 GPU 5"}
       - alert: GpuXidError
-        expr: label_replace(vector(time()) > $LATE, "gpu", "6", "", "")
+        expr: label_replace(vector(time()) > scalar(ALERTS_FOR_STATE{alertname="GpuXidError", gpu="5"}) + 4, "gpu", "6", "", "")
         for: 6s
         labels: {Hostname: node-3, severity: critical}
         annotations: {summary: "Xid 79 on node-3 GPU 6"}
