@@ -20,14 +20,19 @@ host=$(hostname)
 
 cat >"$tmp/probe.sh" <<'SH'
 #!/bin/bash
-# Fake vigil-probe: logs "start|end PROBES TARGET TIME", holds the "GPU" 1 s, passes every probe.
+# Fake vigil-probe: logs "start|end PROBES TARGET TIME", holds the "GPU" until the other run of the
+# pair has started too (then 0.2 s more) or PAIR_WAIT s (pair() below; 0 otherwise) have passed,
+# passes every probe. FLK1: it held a fixed 1 s, so two runs meant to overlap did not when the second
+# vigil started over 1 s after the first (a loaded machine), and a lease that failed to keep two
+# apart went unseen then.
 probes="" target=""
 while [ $# -gt 0 ]; do
   case "$1" in --probes) probes=$2; shift ;; --target) target=$2; shift ;; esac
   shift
 done
 echo "start $probes $target $(date +%s.%N)" >>"$LOG"
-sleep 1
+for _ in $(seq $((${PAIR_WAIT:-0} * 10))); do [ "$(grep -c '^start' "$LOG")" -ge 2 ] && break; sleep 0.1; done
+sleep 0.2
 echo "end $probes $target $(date +%s.%N)" >>"$LOG"
 results=""
 for p in ${probes//,/ }; do
@@ -61,10 +66,10 @@ pair() {  # "PROBE [TARGET]" "PROBE [TARGET]" [DELAY]
   read -r -a first <<<"$1"
   read -r -a second <<<"$2"
   : >"$LOG"
-  run "${first[0]}" ${first[1]:+--target "${first[1]}"} >"$tmp/a" 2>&1 &
+  PAIR_WAIT=5 run "${first[0]}" ${first[1]:+--target "${first[1]}"} >"$tmp/a" 2>&1 &
   a=$!
   sleep "${3:-0}"
-  run "${second[0]}" ${second[1]:+--target "${second[1]}"} >"$tmp/b" 2>&1 &
+  PAIR_WAIT=5 run "${second[0]}" ${second[1]:+--target "${second[1]}"} >"$tmp/b" 2>&1 &
   b=$!
   wait $a; ra=$?
   wait $b; rb=$?
@@ -107,7 +112,7 @@ import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_CREAT, 0o666)
 fcntl.flock(fd, fcntl.LOCK_EX)
 open(sys.argv[2], "w").close()
-time.sleep(4)
+time.sleep(60)  # killed below; FLK1: 4 s ran out before vigil asked when its start took over 3 s
 PY
 holder=$!
 for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.05; done
