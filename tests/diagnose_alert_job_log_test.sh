@@ -39,11 +39,14 @@ job=$(submit -J llama-pretrain -o "$tmp/logs/%x-%j.out" "$tmp/train.sh") || { ec
 null_job=$(submit -J quiet -o /dev/null --wrap "echo quiet")
 gone_job=$(submit -J gone -o "$tmp/logs/gone-%j.out" --wrap "echo hello")
 # (2 cores: the first job runs, the others may wait; a job that ended stays known for MinJobAge, 300 s)
-for _ in $(seq 1 150); do
+# Up to 120 s (FLK1: was 30 s, and the `gone` job's log was removed whether or not it had been
+# written: a job that started later wrote it after the rm, and "output file removed" failed).
+for _ in $(seq 1 600); do
   grep -q Xid "$tmp/logs/llama-pretrain-$job.out" 2>/dev/null && [ -s "$tmp/logs/gone-$gone_job.out" ] && break
   sleep 0.2
 done
 grep -q Xid "$tmp/logs/llama-pretrain-$job.out" || { echo "FAIL: the job wrote no log: $(squeue 2>&1)"; exit 1; }
+[ -s "$tmp/logs/gone-$gone_job.out" ] || { echo "FAIL: job $gone_job (gone) wrote no log within 120 s: $(squeue 2>&1)"; exit 1; }
 rm -f "$tmp/logs/gone-$gone_job.out"
 echo "job $job writes $tmp/logs/llama-pretrain-$job.out: $(scontrol show job -o "$job" | grep -o 'StdOut=[^ ]*')"
 

@@ -137,10 +137,13 @@ check "delete: a guide's line imported back says how it comes back" 0 \
 # Another process's write lock (an import running): said after SQLite's 5 s wait, nothing deleted,
 # the names after it not tried.
 "$PY" -c 'import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN IMMEDIATE"); print("locked", flush=True); time.sleep(20)' \
+c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN IMMEDIATE"); print("locked", flush=True); time.sleep(300)' \
   "$tmp/var/kb.sqlite" >"$tmp/lock.out" &
 lock_pid=$!
-for _ in $(seq 50); do grep -q locked "$tmp/lock.out" 2>/dev/null && break; sleep 0.1; done
+# FLK1: the holder is killed below, not timed (it slept 20 s, which the two 5 s waits, each after a
+# vigil start, could outlast when starved); its lock awaited up to 30 s (was 5 s, then went on unheld).
+for _ in $(seq 300); do grep -q locked "$tmp/lock.out" 2>/dev/null && break; sleep 0.1; done
+grep -q locked "$tmp/lock.out" 2>/dev/null || bad "the lock holder did not take kb.sqlite's write lock within 30 s"
 check "delete: a locked store said" 1 "kb.sqlite is locked by another process's write .*: nothing deleted; try again when it is done" \
   -- "$VIGIL" kb delete inc-9 "$x"
 check "delete: a locked store: the rest not tried" 1 "not tried: \`$x\`" -- "$VIGIL" kb delete inc-9 "$x"

@@ -82,7 +82,9 @@ check "diagnose log stray byte" 0 "gpu_fallen_off_bus" -- "${V[@]}" diagnose --n
 # kb resolve of an id the store does not hold: where it looked.
 "$VIGIL" --log-level error --data-dir "$TMP/var" --listen 127.0.0.1:0 serve --no-probes > "$TMP/serve.out" 2>&1 &
 spid=$!
-for _ in $(seq 50); do [ -e "$TMP/var/incidents.db" ] && grep -q listening "$TMP/serve.out" && break; sleep 0.2; done
+# Up to 60 s for it (FLK1: was 10 s, and it went on unstarted: a cold start on a loaded machine).
+for _ in $(seq 300); do [ -e "$TMP/var/incidents.db" ] && grep -q listening "$TMP/serve.out" && break; sleep 0.2; done
+grep -q listening "$TMP/serve.out" || bad "vigil serve did not start within 60 s: $(cat "$TMP/serve.out")"
 kill -TERM $spid; wait $spid 2>/dev/null
 check "kb resolve unknown id" 1 "^vigil: no incident 4242 in $TMP/var/incidents.db" -- \
   "${V[@]}" kb resolve 4242 --root-cause ib_link_failure --fix "reseated" --summary "flapped"

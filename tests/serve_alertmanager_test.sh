@@ -76,8 +76,9 @@ assert any(e["source"] == "kb:pack-xid-79" for e in d["evidence"]), d["evidence"
 assert any("no probes" in u or "--no-probes" in u for u in d["unverified"]), d["unverified"]
 PY
 
-# 3. Alertmanager re-sends every repeat_interval (2 s): duplicates, still one incident.
-for _ in $(seq 100); do
+# 3. Alertmanager re-sends every repeat_interval (2 s): duplicates, still one incident. Up to 30 s
+# (FLK1: was 10 s; a re-send comes 2 to 3 s after the last, later when Alertmanager is starved).
+for _ in $(seq 300); do
   # Read whole first: under pipefail `curl | grep -q` fails when grep quits before curl has written
   # all of /metrics (curl's SIGPIPE, exit 23; review RV-SV).
   metrics=$(curl -sf "$V/metrics")
