@@ -3,8 +3,8 @@
 // its DevTools protocol (node >= 20 with --experimental-websocket; no other package).
 // Usage: node --experimental-websocket tests/lib/chromium_click.js CHROMIUM PROFILE_DIR URL
 //          READY_JS CLICK_SELECTOR DONE_JS [HOW]
-// READY_JS / DONE_JS: expressions polled (every 100 ms, 30 s at most) before the click / before
-// the DOM is printed. Exit 1 (with a line on stderr) when one never holds or the element is missing.
+// READY_JS / DONE_JS: expressions polled (every 100 ms, 30 s at most; CHROMIUM_CLICK_WAIT_S seconds
+// when set, FLK1) before the click / before the DOM is printed. Exit 1 (with a line on stderr) when one never holds or the element is missing.
 // HOW (default `click`: element.click(); `click-token-gone`: the same after the tab's token is
 // removed, then, once the 401 and its token form show, CHROMIUM_CLICK_TOKEN typed there): `ctrl-click`, `shift-click` or `middle-click` press the
 // mouse over the element as a user would (Input.dispatchMouseEvent, trusted events: the browser
@@ -49,12 +49,14 @@ async function connect(wsUrl) {
     if (r.error) throw new Error(expr + ": " + JSON.stringify(r.error));
     return r.result && r.result.result ? r.result.result.value : undefined;
   };
+  const waitS = Number(process.env.CHROMIUM_CLICK_WAIT_S) > 0 ? Number(process.env.CHROMIUM_CLICK_WAIT_S) : 30;
   const until = async (expr, what) => {
-    for (let i = 0; i < 300; ++i) {
+    const end = Date.now() + waitS * 1000;
+    while (Date.now() < end) {
       try { if (await evaluate("!!(" + expr + ")")) return; } catch (e) { /* page loading */ }
       await sleep(100);
     }
-    throw new Error(what + " did not hold within 30 s: " + expr);
+    throw new Error(what + " did not hold within " + waitS + " s: " + expr);
   };
   return {ws, call, evaluate, until};
 }
