@@ -74,7 +74,7 @@ useless="$quiet"'\nrule never {\n  select step_time_ms\n  when value > 1000\n  l
 /usr/bin/python3 tests/fake_openai_server.py "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+for _ in $(seq 1 1200); do [ -s "$TMP/port" ] && break; sleep 0.05; done  # up to 60 s (FLK1: was 5 s)
 check "llm aggregate" 0 "LLM openai:.* [1-9][0-9]* prompt" -- env VIGIL_LLM_URL="http://127.0.0.1:$(cat "$TMP/port")/v1" \
   VIGIL_LLM_MODEL=fake VIGIL_LLM_MAX_RETRIES=0 VIGIL_DATA_DIR="$TMP/var" "$VIGIL" train-rules --data "csv:$TMP/llm.csv" \
   --mode aggregate --base "flags:$TMP/base.csv" --proposer llm --objective point --out "$TMP/llm"

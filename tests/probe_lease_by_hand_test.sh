@@ -26,12 +26,12 @@ fcntl.flock(node, fcntl.LOCK_SH)
 gpu = os.open(sys.argv[2], os.O_RDONLY | os.O_CREAT, 0o666)
 fcntl.flock(gpu, fcntl.LOCK_EX)
 open(sys.argv[3], "w").close()
-time.sleep(30)
+time.sleep(600)  # killed at exit; FLK1: 30 s ran out under load before the last held-lock check
 PY
 holder=$!
 PIDS=("$holder")
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do [ -e "$TMP/held" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -e "$TMP/held" ] && break; sleep 0.05; done  # up to 30 s (FLK1: was 5 s)
 [ -e "$TMP/held" ] || fail "the lock holder did not start"
 
 # result FILE: "STATUS|REASON" of each result of the vigil-probe document in FILE, one a line.

@@ -115,7 +115,7 @@ open(sys.argv[2], "w").close()
 time.sleep(60)  # killed below; FLK1: 4 s ran out before vigil asked when its start took over 3 s
 PY
 holder=$!
-for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -e "$tmp/held" ] && break; sleep 0.05; done  # up to 30 s (FLK1: was 5 s)
 "$vigil" --log-level warn probe run gpu.gemm --target gpu0 --executor "$exec_spec" --time-limit 1 --allow-intrusive \
   >"$tmp/out" 2>&1
 rc=$?
@@ -155,10 +155,10 @@ import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_CREAT, 0o666)
 fcntl.flock(fd, fcntl.LOCK_EX)
 open(sys.argv[2], "w").close()
-time.sleep(30)
+time.sleep(600)  # killed below (FLK1: was 30 s, a vigil start and its 10 s budget inside it)
 PY
 holder=$!
-for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -e "$tmp/held" ] && break; sleep 0.05; done  # up to 30 s (FLK1: was 5 s)
 "$vigil" --data-dir "$tmp/var" --log-level warn --probe-executor "local:binary=$tmp/inventory.sh,lock_dir=$tmp/locks,grace_s=0.2" \
   --allow-intrusive-probes true --verification-budget-s 10 diagnose --alert "$tmp/alert.json" --json >"$tmp/diag.json" 2>"$tmp/err"
 rc=$?

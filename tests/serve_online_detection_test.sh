@@ -65,7 +65,7 @@ check "--eval-lag 3 at 1801 s" 2 '^vigil: --eval-lag 3: 3 intervals of 1801 s is
 "$VIGIL" --data-dir "$TMP/long" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$RULE" \
   --no-probes --eval-interval 1801 >"$TMP/long.log" 2>&1 &
 LONG_PID=$!
-for _ in $(seq 100); do grep -q 'listening on' "$TMP/long.log" && break; kill -0 "$LONG_PID" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 600); do grep -q 'listening on' "$TMP/long.log" && break; kill -0 "$LONG_PID" 2>/dev/null || break; sleep 0.1; done
 grep -q 'every 1801 s, 3602 s behind now (--eval-lag 2)' "$TMP/long.log" && kill -0 "$LONG_PID" 2>/dev/null &&
   passed=$((passed + 1)) || bad "--eval-interval 1801 with the default lag did not start: $(cat "$TMP/long.log")"
 kill "$LONG_PID" 2>/dev/null; wait "$LONG_PID" 2>/dev/null

@@ -179,7 +179,7 @@ PAIR_ERRS=$(metric 'vigil_detection_rule_read_errors_total{rule="Od3PairHot"}')
 TOO_MANY=$(metric 'vigil_detection_errors_total{reason="too_many_series"}')
 [ "${GRID_ERRS%.*}" -ge 1 ] && [ "${LOAD_ERRS%.*}" = 0 ] && [ "${PAIR_ERRS%.*}" = 0 ] && [ "${TOO_MANY%.*}" -ge 1 ] &&
   passed=$((passed + 1)) || bad "read errors: Od3GridHot $GRID_ERRS, Od3LoadHot $LOAD_ERRS, Od3PairHot $PAIR_ERRS, too_many_series $TOO_MANY"
-for _ in $(seq 100); do  # every series evaluated: od3_grid's too, at reads of one grid time
+for _ in $(seq 600); do  # (up to 60 s; FLK1: was 10 s) every series evaluated: od3_grid's too, at reads of one grid time
   [ "$(metric vigil_detection_series)" = 48 ] && break
   sleep 0.1
 done

@@ -13,7 +13,7 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
 print(s.getsockname()[1], flush=True); sys.stdout.close(); time.sleep(120)' >"$TMP/port" &
 HOLDER=$!
 trap 'kill $HOLDER 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$TMP/port" ] && break; sleep 0.1; done  # up to 30 s (FLK1: was 5 s)
 PORT=$(cat "$TMP/port")
 [ -n "$PORT" ] || { echo "FAIL: no port from the holder"; exit 1; }
 

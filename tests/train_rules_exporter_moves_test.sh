@@ -123,12 +123,12 @@ grep -q "vigil serve: warning: $TMP/rules/.*rules (and 1 more rule files) was tr
 # The rules watch the moved GPUs' series (the warm-up's read ends 2 intervals before it runs, maybe
 # before the new exporter's first scrapes; the gauges follow each evaluation).
 detection_metric() { curl -sf "$V/metrics" | awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? -1 : v) }'; }
-for _ in $(seq 100); do
+for _ in $(seq 600); do  # up to 60 s (FLK1: was 10 s)
   [ "$(detection_metric vigil_detection_rules_selecting_nothing)" = 0 ] && [ "$(detection_metric vigil_detection_series)" = 2 ] && break
   sleep 0.1
 done
 [ "$(detection_metric vigil_detection_rules_selecting_nothing)" = 0 ] && [ "$(detection_metric vigil_detection_series)" = 2 ] &&
-  passed=$((passed + 1)) || bad "after 10 s the trained rules watch $(detection_metric vigil_detection_series) series, not 2, and $(detection_metric vigil_detection_rules_selecting_nothing) of them select nothing: $(grep -c 'selects no series' "$TMP/vigil.log") warning(s)"
+  passed=$((passed + 1)) || bad "after 60 s the trained rules watch $(detection_metric vigil_detection_series) series, not 2, and $(detection_metric vigil_detection_rules_selecting_nothing) of them select nothing: $(grep -c 'selects no series' "$TMP/vigil.log") warning(s)"
 # Their first samples came before serve started, so no rule may be named as selecting nothing
 # (before, the warm-up's read ended 2 s before it ran, saw 0 series, and all 6 rules were named:
 # "a misspelt metric or label?"; since 2026-12-04, WALKT2, that waits for a read reaching the warm-up).

@@ -51,8 +51,7 @@ async function connect(wsUrl) {
   };
   const waitS = Number(process.env.CHROMIUM_CLICK_WAIT_S) > 0 ? Number(process.env.CHROMIUM_CLICK_WAIT_S) : 30;
   const until = async (expr, what) => {
-    const end = Date.now() + waitS * 1000;
-    while (Date.now() < end) {
+    for (let i = 0; i < waitS * 10; ++i) {  // polls, as before: 30 s of sleeps and the evaluations' time
       try { if (await evaluate("!!(" + expr + ")")) return; } catch (e) { /* page loading */ }
       await sleep(100);
     }

@@ -104,13 +104,13 @@ start_alertmanager() {
 }
 # start_webhook_capture: lib/webhook_capture.py on a free loopback port, saving the n-th POST body
 # as TMP/hooks/n.json (added to PIDS); sets HOOK_URL (http://127.0.0.1:PORT/alert, a receiver URL for
-# Alertmanager's webhook_configs). Not listening within 10 s: "FAIL webhook capture server did not
-# start", exit 1.
+# Alertmanager's webhook_configs). Not listening within 30 s (FLK1: was 10 s): "FAIL webhook capture
+# server did not start", exit 1.
 start_webhook_capture() {
   mkdir -p "$TMP/hooks"
   /usr/bin/python3 "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
   PIDS+=($!)
-  for _ in $(seq 100); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
   [ -s "$TMP/capture.port" ] || { echo "FAIL webhook capture server did not start"; exit 1; }
   HOOK_URL="http://127.0.0.1:$(cat "$TMP/capture.port")/alert"
 }
