@@ -69,7 +69,7 @@ metrics=$(curl -sf "$V/metrics")
 grep -q '^vigil_knowledge_incident_cache_bytes{kind="budget"} 1048576$' <<<"$metrics" && passed=$((passed + 1)) ||
   bad "the cache budget on /metrics: $(grep incident_cache <<<"$metrics")"
 
-alertmanager_config "$TMP/alertmanager.yml" "$V/api/v1/alerts" "rack" 1h
+AM_GROUP_WAIT=5s alertmanager_config "$TMP/alertmanager.yml" "$V/api/v1/alerts" "rack" 1h
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 AM_PORT=${AM##*:}
 # On the port vigil was given (start_ready picks its own).

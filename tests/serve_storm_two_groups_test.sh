@@ -55,7 +55,7 @@ KSM_PORT=$READY_PORT
 PROM_PORT=$(free_port)
 start_serve "$TMP/vigil.log" --data-dir "$TMP/var" --prometheus-url "http://127.0.0.1:$PROM_PORT" serve --listen 127.0.0.1:0 \
   --no-probes --storm-alerts 10 --storm-rediagnose-interval 0
-alertmanager_config "$TMP/alertmanager.yml" "$V/api/v1/alerts" "rack" 1h
+AM_GROUP_WAIT=5s alertmanager_config "$TMP/alertmanager.yml" "$V/api/v1/alerts" "rack" 1h
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 AM_PORT=${AM##*:}
 start_xid_prometheus "$PROM_PORT" "$AM_PORT" "  - job_name: dcgm
