@@ -173,14 +173,14 @@ grep -qF "Error 401 (Authorization header)" "$TMP/page-none.html" && grep -qE '<
 # 4. SIGHUP: rotate to TOKEN_C.
 printf '%s\n' "$TOKEN_C" >"$TMP/tokens.new" && mv "$TMP/tokens.new" "$TMP/tokens"
 kill -HUP "$VPID"
-for _ in $(seq 50); do grep -q 'SIGHUP: 1 bearer token(s) read again' "$TMP/vigil.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q 'SIGHUP: 1 bearer token(s) read again' "$TMP/vigil.log" && break; sleep 0.1; done
 grep -q "SIGHUP: 1 bearer token(s) read again from $TMP/tokens" "$TMP/vigil.log" && passed=$((passed + 1)) ||
   bad "SIGHUP reload line: $(tail -3 "$TMP/vigil.log")"
 check "old token after the rotation: 401" 0 '^401 ' -- code_of "${AUTH[@]}" "$V/api/v1/incidents"
 check "rotated token: 200" 0 '^200 .*"count": 1' -- code_of -H "Authorization: Bearer $TOKEN_C" "$V/api/v1/incidents"
 printf '\n' >"$TMP/tokens"
 kill -HUP "$VPID"
-for _ in $(seq 50); do grep -q 'SIGHUP: kept' "$TMP/vigil.log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q 'SIGHUP: kept' "$TMP/vigil.log" && break; sleep 0.1; done
 grep -q "SIGHUP: kept the 1 token(s) in use: --auth-token-file $TMP/tokens: holds no token" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "SIGHUP with a bad file: $(tail -3 "$TMP/vigil.log")"
 check "kept token: 200" 0 '^200 ' -- code_of -H "Authorization: Bearer $TOKEN_C" "$V/api/v1/incidents"
