@@ -33,7 +33,7 @@ job=$(sbatch --parsable -p probes -N 4 -J llama -o "$tmp/%x-%j.out" --wrap "slee
 arr=$(sbatch --parsable -p probes -N 2 -w "$node,vgpu03" --array=7 -J llama-sweep -o "$tmp/%x-%A_%a.out" --wrap "sleep 900" | cut -d';' -f1) || { echo "FAIL: sbatch --array"; exit 1; }
 printf '#!/bin/bash\n#SBATCH -p probes\n#SBATCH -N 1\n#SBATCH -w vgpu01\n#SBATCH hetjob\n#SBATCH -p probes\n#SBATCH -N 1\n#SBATCH -w vgpu02\nsleep 900\n' >"$tmp/het.sh"
 het=$(sbatch --parsable -J llama-het -o "$tmp/%x-%j.out" "$tmp/het.sh" | cut -d';' -f1) || { echo "FAIL: sbatch hetjob"; exit 1; }
-for _ in $(seq 1 150); do
+for _ in $(seq 1 600); do  # up to 120 s (FLK1: was 30 s; Slurm's start of 4 jobs under ctest -j2)
   [ "$(squeue -h -j "$job" -o %T)" = RUNNING ] && [ "$(squeue -h -j "${arr}_7" -o %T)" = RUNNING ] &&
     [ "$(squeue -h -j "$het" -o %T | sort -u)" = RUNNING ] && break
   sleep 0.2
