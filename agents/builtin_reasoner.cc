@@ -6718,7 +6718,9 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   };
   static const Keyword kKeywords[] = {
       {R"(not enumerated|fallen off|gpu is lost|\bxid 79\b)", "gpu_fallen_off_bus"},
-      {R"(\bdbe\b|double.bit|uncorrectable.*ecc|ecc.*uncorrectable|\bxid (48|94|95|92)\b)", "gpu_memory_uncorrectable_ecc"},
+      // "dbe" as a word where "_" separates words too: vigil-probe's "ecc_dbe_volatile 2 > 0" (PLC24).
+      {R"((?:^|[^a-z0-9])dbe(?![a-z0-9])|double.bit|uncorrectable.*ecc|ecc.*uncorrectable|\bxid (48|94|95|92)\b)",
+       "gpu_memory_uncorrectable_ecc"},
       // "failed or is pending and needs a reset" (the taxonomy): a pending remap the probe reports
       // is the remap category's own finding (when the same reason also counts uncorrectable ECC
       // errors, those come first and lead: the pending remap is what the error left behind).
@@ -7427,7 +7429,11 @@ bool RemapFailed(const B& beliefs) {
     // the job logged are its symptom ("1 volatile uncorrectable (DBE) ECC errors; row remap
     // pending" is the other reading: a fresh error and the repair it queued).
     static const std::regex kPendingOnly(R"(remap(ping)? pending)", std::regex::icase);
-    static const std::regex kUncorrectable(R"(uncorrectable|\bdbe\b|double.bit)", std::regex::icase);
+    // "dbe" as a word where "_" separates words too: vigil-probe's "ecc_dbe_volatile 1 > 0" names the
+    // uncorrectable error (PLC24, realistic30 rl30-02: `\bdbe\b` missed it inside the field name,
+    // so a fresh DBE and the remap it queued read as a stuck repair and the remap took the answer).
+    static const std::regex kUncorrectable(R"(uncorrectable|(?:^|[^a-z0-9])dbe(?![a-z0-9])|double.bit)",
+                                           std::regex::icase);
     if (o.evidence.kind == EvidenceKind::kProbe && std::regex_search(text, kPendingOnly) &&
         !std::regex_search(text, kUncorrectable)) {
       return true;
@@ -11683,6 +11689,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // The nodes of a recovered_cats category's sightings (each of them recovered): where a probe that
   // reads the same kernel log sees the same recovered fault (PLC23).
   std::map<std::string, std::set<std::string>> recovered_nodes;
+  std::map<std::string, std::string> recovered_before_alert;  // PLC24: the same, over before the alert's window
   {
     constexpr size_t kMaxRecoveryLines = 64;
     struct Recovery {
@@ -11700,7 +11707,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (h.node.empty()) continue;  // a recovery of no known node ends nothing it can be matched to
       recoveries.push_back({{LineTimeMs(flat.lines[i], topo.clock), li, ki}, kind, std::move(h), i});
     }
-    if (!recoveries.empty() && by_cat.size() > 1) {
+    // PLC24: with an alert, one category alone can be recovered history too (below).
+    const bool alert_timed = c.alert && c.alert->starts_at_ms > 0;
+    if (!recoveries.empty() && (by_cat.size() > 1 || alert_timed)) {
       std::vector<LineAt> rec_at;
       for (const Recovery& r : recoveries) rec_at.push_back(r.at);
       // Each category's sightings, placed; and which recovery lines ended them.
@@ -11737,6 +11746,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           return false;
         };
         const std::vector<std::vector<size_t>> rec = RecoveriesEnding(at, rec_at, ends, kNoTime);
+        // PLC24 (realistic30 rl30-29: an Xid 63 a day before a step-time alert, its pending remap
+        // applied by a reset 2 h later): every sighting timed, and ended by a timed recovery line of its
+        // place, before the alert's incident window (kIncidentWindowMs before its start; a zoneless
+        // local time kZonelessLateMs more) is a fault that was over before what the alert reports began.
+        const int64_t over_by = alert_timed ? SaturatingSub(SaturatingSub(c.alert->starts_at_ms, kIncidentWindowMs),
+                                                            topo.clock.zone_declared ? 0 : kZonelessLateMs)
+                                            : std::numeric_limits<int64_t>::min();
+        bool all_before_alert = alert_timed && !ms.empty();
+        for (size_t k = 0; k < ms.size() && all_before_alert; ++k) {
+          all_before_alert = at[k].time_ms != kNoTime && at[k].time_ms < over_by &&
+                             std::any_of(rec[k].begin(), rec[k].end(), [&](size_t r) {
+                               return rec_at[r].time_ms != kNoTime && rec_at[r].time_ms < over_by;
+                             });
+        }
+        if (all_before_alert) {
+          const Recovery& rc = recoveries[rec.front().back()];
+          recovered_before_alert[cat] = c.logs[rc.at.log].source + ":" + std::to_string(c.logs[rc.at.log].lines[rc.at.line].number);
+          // A kernel-log probe re-reading it confirms nothing of it either (PLC23 + PLC24, merged).
+          for (const ComponentHint& h : sight_hint[cat]) recovered_nodes[cat].insert(h.node);
+        }
         bool all = !ms.empty();
         for (size_t k = 0; k < ms.size(); ++k) {
           if (rec[k].empty()) {
@@ -11780,6 +11809,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
       }
     }
+  }
+  for (auto it = recovered_before_alert.begin(); it != recovered_before_alert.end();) {
+    if (recovered_cats.emplace(it->first, it->second).second) ++it;
+    else it = recovered_before_alert.erase(it);  // a fault of another kind followed: said as before
   }
   // With no alert, a category whose every matched line is days before the incident's other
   // evidence (and before the job's start, when the case gives it) is history (HistoryCategories,
@@ -11927,7 +11960,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
         if (k == 0 && !history && recovered != recovered_cats.end()) {
           o.evidence.detail += " [recovered: " + recovered->second +
-                               " says it is over, and a fault of another kind followed; not its cause]";
+                               (recovered_before_alert.count(cat)
+                                    ? " says it is over, before the alert's incident window; not its cause]"
+                                    : " says it is over, and a fault of another kind followed; not its cause]");
         }
         if (k == 0 && gi > 0 && before_window(g) && !before_window(*ordered[0].second)) {
           o.evidence.detail += " [before the incident's window (over ";
@@ -13909,6 +13944,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       if (!MonitoringUnitOfLine(flat.lines[lr.line_index]).empty()) continue;  // votes for nothing (TZ)
       if (NegatedStateRow(flat.lines[lr.line_index])) continue;
+      // A line that says a fault is over (a reset that applied the pending remap, "Xid 79 cleared":
+      // StatesFaultOver) is no look-alike of that fault (PLC24, rl30-29: the reset's line read like
+      // kb:pack-xid-63 and put the recovered remap back at full weight).
+      if (StatesFaultOver(flat.lines[lr.line_index]) != FaultOver::kNone) continue;
       int n = per_cat[lr.category]++;
       if (n >= static_cast<int>(std::size(kLineRecallWeights))) continue;
       auto [li, ki] = flat.refs[lr.line_index];
@@ -14587,6 +14626,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (raw[effect] <= 0 || ex.count(effect)) continue;
       int64_t effect_time = b.EarliestSupport(effect);
       for (const std::string& cause : causes) {
+        // PLC24: a fault whose every sighting a recovery line of its place ended before the alert's
+        // incident window (recovered_before_alert) explains nothing the alert reports (realistic30
+        // rl30-29: a remap applied by a reset the day before "explained" today's slow rank).
+        if (recovered_before_alert.count(cause)) continue;
         // A throttle explains a slowdown or a stall only while it lasts (review RG): a throttle whose
         // every sighting is a timed log line more than kThrottleOverlapMs before the symptom's first
         // evidence had ended, for all the case shows, when the symptom began (a thermal event in the

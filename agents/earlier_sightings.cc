@@ -33,7 +33,7 @@ FaultOver StatesFaultOver(std::string_view view) {
   // A cheap look for the words before any regex: most lines hold none of them. Lower-cased, as the
   // patterns below are case-insensitive (RV, 2026-12-04: "Link Up", "GPU RESET COMPLETED", "state
   // changed to active" and Slurm's "undrained" were refused here before any pattern read them).
-  static constexpr std::string_view kWords[] = {"clear", "reset", "remapping", "link is up", "link up",
+  static constexpr std::string_view kWords[] = {"clear", "reset", "remap", "link is up", "link up",
                                                 "active", "resum", "returned to service", "undrain"};
   const std::string lower = AsciiLower(view);
   if (std::none_of(std::begin(kWords), std::end(kWords), [&](std::string_view w) { return lower.find(w) != std::string::npos; })) {
@@ -42,9 +42,17 @@ FaultOver StatesFaultOver(std::string_view view) {
   const std::string line(view);
   // A reset or recovery that failed, was refused or did not happen says the fault is not over.
   static const std::regex kNot(
-      R"(\bfail(ed|ure|s)?\b|\bnot (been )?(cleared|reset|recovered|completed?)\b|\bunable\b|\bcould ?n[o']t\b|\bcannot\b|\bcan't\b|\btimed? ?out\b|\baborted\b)",
+      R"(\bfail(ed|ure|s)?\b|\bnot (been |yet )?(cleared|reset|recovered|completed?|applied|activated)\b|\bunable\b|\bcould ?n[o']t\b|\bcannot\b|\bcan't\b|\btimed? ?out\b|\baborted\b)",
       std::regex::icase);
   if (std::regex_search(line, kNot)) return FaultOver::kNone;
+  // PLC24 (realistic30 rl30-29): the reset that applied a pending row remap ("GPU 00000000:9D:00.0 was
+  // reset; pending row remap applied", "remapped rows activated after GPU reset", nvidia-smi's
+  // "Pending : No" is not read here: its GPU is named lines above) ends the Xid 63 it answered, though
+  // the line says "pending". A remap that "will be applied" at the next reset is still pending.
+  static const std::regex kRemapApplied(
+      R"(\b(pending )?(row )?remap(s|ping|ped rows?)? (was |were |has been |have been |now )?(applied|activated)\b|\bremapped rows? (was |were |have been |has been )?(applied|activated)\b)",
+      std::regex::icase);
+  if (std::regex_search(line, kRemapApplied)) return FaultOver::kGpu;
   // Rows still pending remap: not over ("no pending rows" is).
   static const std::regex kPending(R"(\bpending\b)", std::regex::icase);
   static const std::regex kNoPending(R"(\bno (rows? )?pending\b)", std::regex::icase);
