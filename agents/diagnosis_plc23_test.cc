@@ -204,7 +204,7 @@ TEST_CASE("plc23 near misses: no listing, another node's listing, a GPU's PCIe l
 TEST_CASE("plc23 a pod's log kept as NAMESPACE/POD/CONTAINER is the node kubectl ties the pod to") {
   // Before: rank_process_crash @ job (the pod's lines on no node); after: the pod's node, and the
   // GPU of the local rank torchrun names.
-  Diagnosis d = testing::RunCaseText(R"JSON({
+  Json c = testing::ParseCaseText(R"JSON({
  "id": "plc23-pod-path",
  "alert": {
   "status": "firing",
@@ -257,65 +257,13 @@ TEST_CASE("plc23 a pod's log kept as NAMESPACE/POD/CONTAINER is the node kubectl
   "timezone": "UTC"
  }
 })JSON");
+  Diagnosis d = testing::RunCaseWithOwnProbes(c);
   CHECK(d.root_cause == "rank_process_crash");
   CHECK(d.component == "pz-52/gpu5");
   // Near miss: no kubectl table ties the pod: no node for its lines.
-  Json untied = testing::ParseCaseText(R"JSON({
- "id": "plc23-pod-path",
- "alert": {
-  "status": "firing",
-  "labels": {
-   "alertname": "KubeJobFailed",
-   "namespace": "llm",
-   "job_name": "sft-run-41",
-   "job": "kube-state-metrics",
-   "severity": "warning"
-  },
-  "annotations": {
-   "summary": "Job llm/sft-run-41 failed to complete"
-  },
-  "startsAt": "2026-11-30T08:20:00Z"
- },
- "logs": [
-  {
-   "source": "llm/sft-worker-2/trainer",
-   "lines": [
-    "2026-11-30T08:01:10Z [INFO] world_size=32 local_world_size=8 node_rank=2",
-    "2026-11-30T08:12:44Z [INFO] step 700 loss 1.412",
-    "2026-11-30T08:14:02Z Fatal Python error: Segmentation fault",
-    "2026-11-30T08:14:02Z Current thread 0x00007f11a2ffd640 (most recent call first):",
-    "2026-11-30T08:14:02Z   File \"/opt/app/ext/fused_rope.py\", line 88 in forward",
-    "2026-11-30T08:14:03Z torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -11) local_rank: 5 (pid: 412) of binary: /usr/bin/python3"
-   ]
-  },
-  {
-   "source": "oncall/shell",
-   "lines": [
-    "$ kubectl -n llm get pods -o wide -l job-name=sft-run-41",
-    "NAME          READY   STATUS    RESTARTS   AGE   IP            NODE    NOMINATED NODE   READINESS GATES",
-    "sft-worker-0  0/1     Error     0          25m   10.244.3.17   pz-50   <none>           <none>",
-    "sft-worker-1  0/1     Error     0          25m   10.244.4.9    pz-51   <none>           <none>",
-    "sft-worker-2  0/1     Error     0          25m   10.244.5.30   pz-52   <none>           <none>",
-    "sft-worker-3  0/1     Error     0          25m   10.244.6.12   pz-53   <none>           <none>"
-   ]
-  }
- ],
- "metrics": [],
- "probes": {},
- "topology": {
-  "nodes": [
-   "pz-50",
-   "pz-51",
-   "pz-52",
-   "pz-53"
-  ],
-  "gpus_per_node": 8,
-  "timezone": "UTC"
- }
-})JSON");
-  untied["logs"][1]["lines"] = Json::array({"$ kubectl -n llm get jobs", "NAME         COMPLETIONS   DURATION   AGE",
-                                            "sft-run-41   0/1           25m        25m"});
-  d = testing::RunCaseWithOwnProbes(untied);
+  c["logs"][1]["lines"] = Json::array({"$ kubectl -n llm get jobs", "NAME         COMPLETIONS   DURATION   AGE",
+                                       "sft-run-41   0/1           25m        25m"});
+  d = testing::RunCaseWithOwnProbes(c);
   CHECK(d.component == "job");
 }
 
