@@ -6,7 +6,8 @@ namespace vigil {
 LiveIncident LiveIncidentFromStored(const StoredIncident& row) {
   LiveIncident inc;
   inc.id = row.id;
-  inc.status = row.state;
+  // STM1: an incident joined to a storm says so (its own diagnosis, if any, is kept, superseded).
+  inc.status = row.merged_into != 0 ? "merged into storm incident #" + std::to_string(row.merged_into) : row.state;
   inc.resolved = row.resolved_at_ms > 0;
   inc.alert = row.alert;
   inc.title = IncidentTitle(row.alert);

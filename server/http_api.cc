@@ -705,7 +705,9 @@ void HttpApi::Routes() {
       body["refused"] = std::move(refused_json);
       return JsonReply(400, body);
     }
-    auto intake = options_.store->Intake(parsed->alerts, options_.intake);
+    IntakeOptions intake_options = options_.intake;
+    intake_options.group_key = parsed->group_key;  // STM1: a storm's split first webhook joins it
+    auto intake = options_.store->Intake(parsed->alerts, intake_options);
     if (!intake.ok()) {  // resent on 503 by Alertmanager: the refused ones are counted then
       Reply r = StatusReply(intake.status(), intake.status().code() == StatusCode::kResourceExhausted ? "queue" : "store");
       if (r.status == 503) r.headers.emplace_back("Retry-After", "30");
@@ -740,6 +742,13 @@ void HttpApi::Routes() {
                 {"stopped_firing", intake->resolved},
                 {"resolved", intake->resolved}};
     if (!intake->rediagnose.empty()) answer["rediagnose"] = intake->rediagnose;  // grown storms, queued again
+    if (!intake->merged.empty()) {  // STM1: earlier webhooks' incidents joined to a storm
+      Json merged = Json::array();
+      for (const MergedIncident& m : intake->merged) {
+        merged.push_back(Json{{"incident", m.incident}, {"into", m.into}, {"state_when_merged", m.state}});
+      }
+      answer["merged"] = std::move(merged);
+    }
     if (!intake->storms.empty()) {  // a storm: its alerts grouped into these incidents
       Json storms = Json::array();
       for (const StormIntake& st : intake->storms) {

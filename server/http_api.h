@@ -75,10 +75,11 @@ struct WebhookAlerts {
   std::vector<Alert> alerts;
   std::vector<RefusedAlert> refused;
   std::vector<std::string> notes;
+  std::string group_key;  // Alertmanager's `groupKey` ("" when absent; STM1: IntakeOptions::group_key)
 };
-// The alerts, refused alerts and notes of a parsed webhook.
+// The alerts, refused alerts, notes and groupKey of a parsed webhook.
 inline WebhookAlerts WebhookAlertsOf(AlertmanagerWebhook&& hook) {
-  return WebhookAlerts{std::move(hook.alerts), std::move(hook.refused), std::move(hook.notes)};
+  return WebhookAlerts{std::move(hook.alerts), std::move(hook.refused), std::move(hook.notes), std::move(hook.group_key)};
 }
 // Alertmanager webhook body -> its alerts. An error: the body as a whole could not be used.
 using WebhookParser = std::function<Result<WebhookAlerts>(std::string_view body)>;

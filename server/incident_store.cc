@@ -41,7 +41,9 @@ constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagn
 //    (2026-12-04, DEF6; RewritePreDef5Fingerprints), so that alert sent again joins its incident.
 // 7: table verifications, the ended record of each incident's latest verification (2026-12-04,
 //    VER4), added by CREATE TABLE IF NOT EXISTS.
-constexpr int kSchemaVersion = 7;
+// 8: incidents.group_key (the webhook's Alertmanager groupKey) and incidents.merged_into (the storm
+//    incident an earlier webhook's incident was joined to), added by ALTER TABLE (2026-12-05, STM1).
+constexpr int kSchemaVersion = 8;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -63,6 +65,8 @@ CREATE TABLE IF NOT EXISTS incidents(
   storm_key TEXT NOT NULL DEFAULT '',
   batch INTEGER NOT NULL DEFAULT 0,
   claim_seq INTEGER NOT NULL DEFAULT 0,
+  group_key TEXT NOT NULL DEFAULT '',
+  merged_into INTEGER NOT NULL DEFAULT 0,
   UNIQUE(fingerprint, starts_at_ms));
 CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, id);
 CREATE TABLE IF NOT EXISTS resolutions(
@@ -103,12 +107,13 @@ std::string RandomStoreId() {
 
 constexpr std::string_view kColumns =
     "id, fingerprint, starts_at_ms, rule, severity, state, alert_json, received_ms, updated_ms, "
-    "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json, retry_at_ms, storm_key, batch";
+    "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json, retry_at_ms, storm_key, batch, "
+    "group_key, merged_into";
 // kColumns followed by the resolution's (NULL without one): SELECT ... FROM kFromJoined.
 constexpr std::string_view kResolutionColumns =
     ", r.root_cause, r.summary, r.resolution, r.by_name, r.posted_ms, r.kb_id, r.kb_error";
 constexpr std::string_view kFromJoined = " FROM incidents LEFT JOIN resolutions r ON r.incident_id = incidents.id";
-constexpr int kResolutionColumn = 17;  // the first of kResolutionColumns
+constexpr int kResolutionColumn = 19;  // the first of kResolutionColumns
 
 Status SqlError(sqlite3* db, std::string_view what) {
   return InternalError("incident store: " + std::string(what) + ": " + sqlite3_errmsg(db));
@@ -193,7 +198,7 @@ Result<int64_t> RewritePreDef5Fingerprints(sqlite3* db, std::string_view table, 
 
 // Incidents waiting in the triage queue (the bound --queue-max sets).
 Result<int64_t> QueuedCount(sqlite3* db) {
-  ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db, "SELECT count(*) FROM incidents WHERE state='queued'"));
+  ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db, "SELECT count(*) FROM incidents WHERE state='queued' AND merged_into=0"));
   ASSIGN_OR_RETURN(bool row, count.Step());
   return row ? count.Int(0) : 0;
 }
@@ -216,6 +221,8 @@ Result<StoredIncident> ReadRow(const kb::Stmt& s, bool with_resolution) {
   r.retry_at_ms = s.Int(14);
   r.storm_key = s.Text(15);
   r.batch = s.Int(16);
+  r.group_key = s.Text(17);
+  r.merged_into = s.Int(18);
   const std::string where = "incident " + std::to_string(r.id);
   // A stored text that cannot be read is data loss (500), not the caller's bad argument.
   auto alert = ParseJson(s.Text(6), where + " alert_json");
@@ -289,8 +296,9 @@ Json ResolutionAgreement(const Json& diagnosis, std::string_view root_cause) {
 }
 
 Json StoredIncident::ToJson(bool full) const {
+  // A merged incident (STM1) reads `merged`; the state it had then is `state_when_merged`.
   Json j{{"id", id},
-         {"state", state},
+         {"state", merged_into != 0 ? std::string("merged") : state},
          {"rule", rule},
          {"severity", severity},
          {"fingerprint", fingerprint},
@@ -300,6 +308,11 @@ Json StoredIncident::ToJson(bool full) const {
          {"updated_at", FormatRfc3339Ms(updated_ms)},
          {"resolved_at", resolved_at_ms > 0 ? Json(FormatRfc3339Ms(resolved_at_ms)) : Json(nullptr)},
          {"attempts", attempts}};
+  if (merged_into != 0) {
+    j["merged_into"] = merged_into;
+    j["state_when_merged"] = state;
+  }
+  if (!group_key.empty()) j["group_key"] = group_key;
   if (!error.empty()) j["error"] = error;  // failed: why; queued again: the last attempt's error
   if (state == "queued" && retry_at_ms > 0) j["retry_at"] = FormatRfc3339Ms(retry_at_ms);
   if (state == "diagnosed" || state == "failed") j["triage_seconds"] = triage_seconds;
@@ -460,6 +473,15 @@ Status IncidentStore::Init() {
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN batch INTEGER NOT NULL DEFAULT 0"));
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN claim_seq INTEGER NOT NULL DEFAULT 0"));
       RETURN_IF_ERROR(Exec("UPDATE incidents SET batch=id"));
+    }
+  }
+  {  // versions <= 7: no groupKey kept, nothing merged (STM1)
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') "
+                                              "WHERE name='merged_into'"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row && s.Int(0) == 0) {
+      RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN group_key TEXT NOT NULL DEFAULT ''"));
+      RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN merged_into INTEGER NOT NULL DEFAULT 0"));
     }
   }
   RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incidents_by_batch ON incidents(batch, claim_seq)"));
@@ -732,16 +754,16 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     for (Alert& alert : alerts) {
       if (alert.fingerprint.empty()) alert.fingerprint = AlertFingerprint(alert.rule, "", alert.labels);
     }
-    ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT id, resolved_at_ms FROM incidents "
-                                                 "WHERE fingerprint=?1 AND starts_at_ms=?2"));
+    ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT id, resolved_at_ms, storm_key, group_key, received_ms "
+                                                 "FROM incidents WHERE fingerprint=?1 AND starts_at_ms=?2 AND merged_into=0"));
     ASSIGN_OR_RETURN(kb::Stmt find_member,
                      Prepare(db_, "SELECT m.incident_id, m.resolved_at_ms, i.resolved_at_ms, i.storm_key "
                                   "FROM incident_alerts m JOIN incidents i ON i.id = m.incident_id "
                                   "WHERE m.fingerprint=?1 AND m.starts_at_ms=?2"));
     ASSIGN_OR_RETURN(kb::Stmt insert,
                      Prepare(db_, "INSERT INTO incidents(fingerprint, starts_at_ms, rule, severity, state, "
-                                  "alert_json, received_ms, updated_ms, resolved_at_ms, storm_key) "
-                                  "VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?6, ?7, ?8)"));
+                                  "alert_json, received_ms, updated_ms, resolved_at_ms, storm_key, group_key) "
+                                  "VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?6, ?7, ?8, ?9)"));
     ASSIGN_OR_RETURN(kb::Stmt insert_member,
                      Prepare(db_, "INSERT INTO incident_alerts(incident_id, fingerprint, starts_at_ms, alert_json, "
                                   "received_ms, resolved_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
@@ -777,6 +799,22 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     std::set<int64_t> duplicate_storms, touched_storms;
     std::map<std::string, int64_t> open_storm_of_group;  // an open storm incident holding this request's alerts
     std::vector<size_t> fresh;                           // alerts not recorded before, in order
+    // STM1: incidents of one alert made from an earlier webhook of this webhook's groupKey (within
+    // the merge window) whose alert this webhook sends again firing: joined to the storm incident
+    // of the alert's group, when there is one (alert index -> incident).
+    std::map<size_t, int64_t> mergeable;
+    const int64_t merge_since = now - options.storm_merge_window_ms;
+    if (!options.group_key.empty()) {  // a later webhook of an open storm's groupKey joins it (by group)
+      ASSIGN_OR_RETURN(kb::Stmt open_storms,
+                       Prepare(db_, "SELECT id, storm_key FROM incidents WHERE group_key=?1 AND storm_key != '' "
+                                    "AND resolved_at_ms=0 AND merged_into=0 ORDER BY id"));
+      open_storms.Bind(1, options.group_key);
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, open_storms.Step());
+        if (!row) break;
+        open_storm_of_group.emplace(open_storms.Text(1), open_storms.Int(0));
+      }
+    }
     for (size_t i = 0; i < alerts.size(); ++i) {
       const Alert& alert = alerts[i];
       const bool resolved = alert.state == AlertState::kResolved;
@@ -793,6 +831,10 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           out.resolved.push_back(id);
         } else {
           out.duplicates.push_back(id);
+          if (!resolved && find.Int(1) == 0 && find.Text(2).empty() && find.Text(3) == options.group_key &&
+              options.storm_merge_window_ms > 0 && find.Int(4) >= merge_since) {
+            mergeable.emplace(i, id);
+          }
         }
         continue;
       }
@@ -826,9 +868,11 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     const bool storm = options.storm_min_alerts > 0 && alerts.size() >= options.storm_min_alerts;
     std::vector<std::string> groups;
     std::map<std::string, std::vector<size_t>> fresh_of_group;
-    if (!fresh.empty() && (storm || !open_storm_of_group.empty())) {
+    std::map<std::string, std::vector<size_t>> merge_of_group;
+    if ((!fresh.empty() || !mergeable.empty()) && (storm || !open_storm_of_group.empty())) {
       groups = StormGroups(alerts);
       for (size_t i : fresh) fresh_of_group[groups[i]].push_back(i);
+      for (const auto& [i, id] : mergeable) merge_of_group[groups[i]].push_back(i);
     }
     std::map<std::string, size_t> storm_index;  // group -> out.storms index
     auto add_member = [&](int64_t id, const Alert& a) -> Status {
@@ -880,7 +924,8 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         }
         auto open = open_storm_of_group.find(g);
         const std::vector<size_t>& mates = fresh_of_group[g];
-        if (open != open_storm_of_group.end() || (storm && mates.size() >= 2)) {
+        const std::vector<size_t>& earlier = merge_of_group[g];  // earlier webhooks' alerts (STM1)
+        if (open != open_storm_of_group.end() || (storm && mates.size() + earlier.size() >= 2)) {
           StormIntake si;
           si.group = g;
           if (open != open_storm_of_group.end()) {
@@ -889,7 +934,9 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
             std::vector<const Alert*> members;
             const Alert* lead = nullptr;
             std::string severity;
-            for (size_t j : mates) {
+            std::vector<size_t> all = mates;
+            all.insert(all.end(), earlier.begin(), earlier.end());
+            for (size_t j : all) {
               const Alert* a = &alerts[j];
               members.push_back(a);
               if (lead == nullptr || a->starts_at_ms < lead->starts_at_ms) lead = a;
@@ -906,7 +953,8 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                 .Bind(5, DumpJson(Json(*lead)))
                 .Bind(6, now)
                 .Bind(7, int64_t{0})
-                .Bind(8, g);
+                .Bind(8, g)
+                .Bind(9, options.group_key);
             RETURN_IF_ERROR(insert.Run());
             si.incident = sqlite3_last_insert_rowid(db_);
             si.created = true;
@@ -927,10 +975,53 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           .Bind(5, DumpJson(Json(alert)))
           .Bind(6, now)
           .Bind(7, resolved_at)
-          .Bind(8, "");
+          .Bind(8, "")
+          .Bind(9, options.group_key);
       RETURN_IF_ERROR(insert.Run());
       out.created.push_back(sqlite3_last_insert_rowid(db_));
       if (resolved) out.resolved.push_back(out.created.back());
+    }
+    // STM1: the earlier webhooks' incidents whose alert is in a storm incident's group now join it.
+    if (!mergeable.empty() && !groups.empty()) {
+      ASSIGN_OR_RETURN(kb::Stmt merge, Prepare(db_, "UPDATE incidents SET merged_into=?2, updated_ms=?3 WHERE id=?1 "
+                                                    "RETURNING state, rule"));
+      for (const auto& [i, id] : mergeable) {
+        const std::string& g = groups[i];
+        int64_t into = 0;
+        size_t index = out.storms.size();
+        if (auto done = storm_index.find(g); done != storm_index.end()) {
+          index = done->second;
+          into = out.storms[index].incident;
+        } else if (auto open = open_storm_of_group.find(g); open != open_storm_of_group.end()) {
+          into = open->second;
+        }
+        if (into == 0) continue;  // no storm of its group: stays an incident of its own
+        if (index == out.storms.size()) {
+          StormIntake si;
+          si.incident = into;
+          si.group = g;
+          storm_index.emplace(g, out.storms.size());
+          out.storms.push_back(si);
+        }
+        ++out.storms[index].new_alerts;
+        RETURN_IF_ERROR(add_member(into, alerts[i]));
+        merge.Reset();
+        merge.Bind(1, id).Bind(2, into).Bind(3, now);
+        ASSIGN_OR_RETURN(bool row, merge.Step());
+        std::string was = row ? merge.Text(0) : std::string("?");
+        std::string rule = row ? merge.Text(1) : std::string("?");
+        while (row) {  // RETURNING: stepped to its end
+          ASSIGN_OR_RETURN(row, merge.Step());
+        }
+        out.duplicates.erase(std::remove(out.duplicates.begin(), out.duplicates.end(), id), out.duplicates.end());
+        out.merged.push_back(MergedIncident{id, into, was});
+        LogInfo("serve", "incident " + std::to_string(id) + " (" + rule + ", groupKey " + options.group_key +
+                             ") merged into storm incident " + std::to_string(into) + " (" + g +
+                             "): its alert is now that storm's member; " +
+                             (was == "queued"    ? std::string("its queued triage is cancelled")
+                              : was == "running" ? std::string("its running triage's result will be kept as superseded")
+                                                 : "its " + was + " result is kept as superseded"));
+      }
     }
     // A storm incident is resolved when its last alert is.
     if (!touched_storms.empty()) {
@@ -1028,7 +1119,7 @@ Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
   ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state='running', attempts=attempts+1, updated_ms=?1, "
                                             "claim_seq=?2 "
                                             "WHERE id=(SELECT q.next FROM (SELECT batch, min(id) AS next FROM incidents "
-                                            "WHERE state='queued' AND retry_at_ms <= ?1 GROUP BY batch) q "
+                                            "WHERE state='queued' AND merged_into=0 AND retry_at_ms <= ?1 GROUP BY batch) q "
                                             "ORDER BY (SELECT max(c.claim_seq) FROM incidents c WHERE c.batch = q.batch), "
                                             "q.next LIMIT 1) "
                                             "RETURNING " + std::string(kColumns)));
@@ -1190,7 +1281,7 @@ Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter,
       return InvalidArgumentError("unknown status `" + std::string(filter) +
                                   "`; accepted: queued, running, diagnosed, failed, resolved, stopped, firing, open");
     }
-    where = " WHERE state=?2";
+    where = filter == "queued" ? " WHERE state=?2 AND merged_into=0" : " WHERE state=?2";  // merged: never claimed
   }
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + std::string(kResolutionColumns) +
@@ -1217,7 +1308,8 @@ Result<std::map<std::string, int64_t>> IncidentStore::CountByState() const {
   std::map<std::string, int64_t> out;
   for (auto s : kStates) out[std::string(s)] = 0;
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT state, count(*) FROM incidents GROUP BY state"));
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT state, count(*) FROM incidents "
+                                            "WHERE NOT (merged_into != 0 AND state='queued') GROUP BY state"));
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;

@@ -23,8 +23,10 @@
 // Open; older rows read 0: due). Schema version 4 (2026-12-01, K5) adds table `meta` with the
 // store's id (see store_id()). Schema version 5 (2026-12-03, STORM) adds incidents.storm_key and
 // incidents.batch (ALTER TABLE on Open; older rows read "" and each its own batch) and table
-// `incident_alerts` (the member alerts of a storm incident). A vigil older than this refuses a
-// newer file ("newer vigil").
+// `incident_alerts` (the member alerts of a storm incident). Schema version 8 (2026-12-05, STM1)
+// adds incidents.group_key (the webhook's Alertmanager groupKey) and incidents.merged_into (the
+// storm incident an earlier webhook's incident of one alert was joined to; see
+// IntakeOptions::group_key). A vigil older than this refuses a newer file ("newer vigil").
 //
 // Alert storms (STORM, 2026-12-03): a request of at least IntakeOptions::storm_min_alerts alerts (a
 // rack losing power, a leaf switch failing: one Alertmanager group of hundreds of alerts) does not
@@ -137,6 +139,12 @@ struct StoredIncident {
   int64_t storm_alerts = 0;     // members (storm incidents; List, Get and ClaimNext)
   int64_t storm_firing = 0;     // ... not resolved
   std::vector<StormMember> members;  // Get and ClaimNext only, in startsAt order
+  // STM1 (schema version 8): the webhook's Alertmanager groupKey ("" when sent without one), and
+  // the storm incident this one was joined to (0: none). A merged incident is never claimed; its
+  // `state` is the one it had (a running triage still ends and its result is kept, superseded);
+  // ToJson says `state: "merged"`, `merged_into` and `state_when_merged`.
+  std::string group_key;
+  int64_t merged_into = 0;
 
   // {id, state, rule, severity, fingerprint, starts_at, received_at, updated_at, resolved_at?,
   // attempts, error?, retry_at? (queued by Retry), triage_seconds?}; times RFC 3339 (starts_at null
@@ -167,6 +175,13 @@ struct StormIntake {
   bool created = false;  // the incident is new (else the alerts joined an open one)
 };
 
+// An incident of an earlier webhook joined to a storm incident by this call (STM1).
+struct MergedIncident {
+  int64_t incident = 0;
+  int64_t into = 0;       // the storm incident
+  std::string state;      // its triage state then: queued (cancelled), running, diagnosed, failed (kept)
+};
+
 struct IntakeResult {
   std::vector<int64_t> created;     // new incidents (queued)
   std::vector<int64_t> duplicates;  // a firing alert already recorded (fingerprint + startsAt); a
@@ -176,11 +191,23 @@ struct IntakeResult {
   // Diagnosed storm incidents this call queued again (StormRediagnoseReason): more alerts than the
   // diagnosis read, or new nodes. Each is claimed no earlier than its retry_at.
   std::vector<int64_t> rediagnose;
+  std::vector<MergedIncident> merged;  // STM1: earlier webhooks' incidents joined to a storm
 };
 
 struct IntakeOptions {
   // A request of at least this many alerts is a storm (see the file comment); 0: never.
   size_t storm_min_alerts = 0;
+  // The webhook's Alertmanager `groupKey` ("" when it has none), kept with every incident made
+  // (STM1). Alertmanager flushes a group at once when an alert older than group_wait arrives, so a
+  // storm's first webhook can hold a few of its alerts and the next (group_interval later) all of
+  // them: an open incident of one alert made from a webhook of the same groupKey (both "" counts as
+  // the same) at most storm_merge_window_ms ago, whose alert this call sends again firing, joins
+  // the storm incident of its group (StormGroups) made or joined by this call: merged_into is set,
+  // its alert becomes a member, a queued triage is never claimed, a running or ended one's result
+  // is kept. A later webhook of an open storm's groupKey joins it by group (storm_key), whatever
+  // its size. 0: nothing merged.
+  std::string group_key;
+  int64_t storm_merge_window_ms = 15 * 60'000;
 };
 
 // The storm group of each alert of a request (see the file comment), in order: "<label>=<value>" of
