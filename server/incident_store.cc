@@ -456,19 +456,20 @@ Status IncidentStore::Init() {
     }
   }
   RETURN_IF_ERROR(Exec(kSchema));
-  {  // versions 1 and 2: CREATE TABLE IF NOT EXISTS left their incidents table without the column
-    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') "
-                                              "WHERE name='retry_at_ms'"));
+  // An older file's incidents table, which CREATE TABLE IF NOT EXISTS left as it was, lacks a column.
+  auto lacks_column = [&](std::string_view column) -> Result<bool> {
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') WHERE name='" +
+                                                  std::string(column) + "'"));
     ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row && s.Int(0) == 0) {
-      RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN retry_at_ms INTEGER NOT NULL DEFAULT 0"));
-    }
+    return row && s.Int(0) == 0;
+  };
+  {  // versions 1 and 2: no retry time
+    ASSIGN_OR_RETURN(bool lacks, lacks_column("retry_at_ms"));
+    if (lacks) RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN retry_at_ms INTEGER NOT NULL DEFAULT 0"));
   }
   {  // versions <= 4: no storms; each old row is its own batch (claimed oldest first, as before)
-    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') "
-                                              "WHERE name='storm_key'"));
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row && s.Int(0) == 0) {
+    ASSIGN_OR_RETURN(bool lacks, lacks_column("storm_key"));
+    if (lacks) {
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN storm_key TEXT NOT NULL DEFAULT ''"));
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN batch INTEGER NOT NULL DEFAULT 0"));
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN claim_seq INTEGER NOT NULL DEFAULT 0"));
@@ -476,10 +477,8 @@ Status IncidentStore::Init() {
     }
   }
   {  // versions <= 7: no groupKey kept, nothing merged (STM1)
-    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') "
-                                              "WHERE name='merged_into'"));
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row && s.Int(0) == 0) {
+    ASSIGN_OR_RETURN(bool lacks, lacks_column("merged_into"));
+    if (lacks) {
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN group_key TEXT NOT NULL DEFAULT ''"));
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN merged_into INTEGER NOT NULL DEFAULT 0"));
     }
