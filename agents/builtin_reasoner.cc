@@ -5110,6 +5110,34 @@ std::set<std::string> NetdevHcaTiesInListings(const std::vector<const CaseLog*>&
   return tied;
 }
 
+// The HCAs that lines on `node` tie to one of the short bus ids `buses` ("9e:00.0"): a line naming
+// one HCA and holding that address (`ls -l /sys/class/infiniband`: "mlx5_5 -> ../../devices/
+// pci0000:9a/0000:9a:02.0/0000:9e:00.0/infiniband/mlx5_5", whose last address is the HCA's own and
+// 9a:02.0 its bridge's; `ibdev2netdev -v`, `mst status -v`). A line's node is PlaceLine's. Used by
+// HcaOfNetdev (the netdev's addresses) and HcaOfBusId (an mlx5 driver line's own device).
+std::set<std::string> HcasTiedToBusIds(const std::vector<const CaseLog*>& logs, const Topology& t,
+                                       const std::string& node, const std::set<std::string>& buses) {
+  static const std::regex kHcaName(R"(\bmlx5_\d+\b)");
+  static const std::regex kBdf(R"(\b(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\b)");
+  std::set<std::string> tied;
+  if (buses.empty() || node.empty()) return tied;
+  for (const CaseLog* log : logs) {
+    for (size_t k = 0; k < log->lines.size(); ++k) {
+      const std::string& text = log->lines[k].text;
+      if (text.size() > 2000 || text.find("mlx5_") == std::string::npos) continue;
+      std::set<std::string> hcas;
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), kHcaName); it != std::sregex_iterator(); ++it)
+        hcas.insert(it->str());
+      if (hcas.size() != 1) continue;
+      bool holds = false;
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), kBdf); it != std::sregex_iterator() && !holds; ++it)
+        holds = buses.count(AsciiLower(it->str(1))) > 0;
+      if (holds && PlaceLine(*log, k, text, t).node == node) tied.insert(*hcas.begin());
+    }
+  }
+  return tied;
+}
+
 // The HCA (its verbs name, mlx5_N: what perfquery, ibstat and NCCL_IB_HCA use) of `node`'s IB netdev
 // `netdev` ("ibp158s0", the name the kernel's "mlx5_core 0000:9e:00.0 ibp158s0: Link down" prints),
 // from what the case prints on that node (NF2, realistic3 case-rl3-25). A line ties them:
@@ -5155,8 +5183,7 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
       out.insert(it->str());
     return out;
   };
-  std::set<std::string> tied, failing, disabled, bdfs;
-  std::vector<std::pair<std::string, std::set<std::string>>> bdf_lines;  // short BDFs in a line, its HCAs
+  std::set<std::string> tied, failing, disabled, bdfs;  // bdfs: the netdev's short PCI addresses
   // The case's logs and the text of the probe results recorded on the node (RG3).
   const std::vector<CaseLog> probe_text = ProbeTextOnNode(ran_probes, node);
   std::vector<const CaseLog*> logs;
@@ -5222,22 +5249,10 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
         for (auto it = std::sregex_iterator(text.begin(), text.end(), kBdf); it != std::sregex_iterator(); ++it)
           bdfs.insert(AsciiLower(it->str(1)));
       }
-      if (hcas.size() == 1) {
-        std::set<std::string> shorts;
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), kBdf); it != std::sregex_iterator(); ++it)
-          shorts.insert(AsciiLower(it->str(1)));
-        if (!shorts.empty()) bdf_lines.emplace_back(*hcas.begin(), shorts);
-      }
     }
   }
-  // The netdev's PCI address on a line naming one HCA: the device path's last address is the HCA's
-  // own ("pci0000:9a/0000:9a:02.0/0000:9e:00.0/infiniband/mlx5_5": 9a:02.0 is its bridge), so a
-  // line ties only when it holds one of the netdev's addresses.
-  for (const auto& [hca, shorts] : bdf_lines) {
-    for (const std::string& b : bdfs) {
-      if (shorts.count(b)) tied.insert(hca);
-    }
-  }
+  // The netdev's PCI address on a line naming one HCA (a line ties only when it holds one of them).
+  for (const std::string& hca : HcasTiedToBusIds(logs, t, node, bdfs)) tied.insert(hca);
   if (std::regex_match(netdev, std::regex(R"([A-Za-z0-9_.-]+)"))) {
     for (const std::string& hca : NetdevHcaTiesInListings(logs, t, node, netdev)) tied.insert(hca);
   }
@@ -5270,29 +5285,12 @@ std::string BusIdOfMlx5DeviceLine(const std::string& line) {
 // tied: none. A line's node is PlaceLine's; other nodes' listings are not read.
 std::string HcaOfBusId(const DiagnosisCase& c, const Topology& t, const std::string& node, const std::string& bus,
                        const Json& ran_probes = Json::object()) {
-  static const std::regex kHcaName(R"(\bmlx5_\d+\b)");
-  static const std::regex kBdf(R"(\b(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\b)");
   if (bus.empty() || node.empty()) return "";
-  std::set<std::string> tied;
   const std::vector<CaseLog> probe_text = ProbeTextOnNode(ran_probes, node);
   std::vector<const CaseLog*> logs;
   for (const CaseLog& log : c.logs) logs.push_back(&log);
   for (const CaseLog& log : probe_text) logs.push_back(&log);
-  for (const CaseLog* log : logs) {
-    for (size_t k = 0; k < log->lines.size(); ++k) {
-      const std::string& text = log->lines[k].text;
-      if (text.size() > 2000 || text.find("mlx5_") == std::string::npos) continue;
-      std::set<std::string> hcas;
-      for (auto it = std::sregex_iterator(text.begin(), text.end(), kHcaName); it != std::sregex_iterator(); ++it)
-        hcas.insert(it->str());
-      if (hcas.size() != 1) continue;
-      bool holds = false;
-      for (auto it = std::sregex_iterator(text.begin(), text.end(), kBdf); it != std::sregex_iterator() && !holds; ++it)
-        holds = AsciiLower(it->str(1)) == bus;
-      if (!holds || PlaceLine(*log, k, text, t).node != node) continue;
-      tied.insert(*hcas.begin());
-    }
-  }
+  const std::set<std::string> tied = HcasTiedToBusIds(logs, t, node, {bus});
   return tied.size() == 1 ? *tied.begin() : "";
 }
 
