@@ -484,6 +484,8 @@ Status IncidentStore::Init() {
     }
   }
   RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incidents_by_batch ON incidents(batch, claim_seq)"));
+  // Intake's look-up of an open storm of a webhook's groupKey (STM1), once per webhook: storm rows only.
+  RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incidents_by_group ON incidents(group_key) WHERE storm_key != ''"));
   {
     ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT coalesce(max(claim_seq), 0) FROM incidents"));
     ASSIGN_OR_RETURN(bool row, s.Step());
