@@ -79,16 +79,9 @@ start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prom
 PROM=$READY_URL PROM_PID=$READY_PID
 
 # 2. A webhook with both alerts firing (up to 60 s: `for` 6 s, the second holding 4 s later).
-HOOK=
-for _ in $(seq 600); do
-  for f in "$TMP"/hooks/*.json; do
-    [ -s "$f" ] || continue
-    "$PY" -c 'import json, sys; w = json.load(open(sys.argv[1])); sys.exit(0 if sorted(a["labels"]["gpu"] for a in w["alerts"] if a["status"] == "firing") == ["5", "6"] else 1)' "$f" 2>/dev/null &&
-      { HOOK=$f; break 2; }
-  done
-  sleep 0.1
-done
-[ -n "$HOOK" ] || { tail -n 5 "$TMP/prometheus.log" "$TMP/alertmanager.log"; ls "$TMP/hooks"; echo "FAIL no webhook with both alerts firing"; exit 1; }
+wait_hook 1 'sorted(a["labels"]["gpu"] for a in w["alerts"] if a["status"] == "firing") == ["5", "6"]' 60 ||
+  { tail -n 5 "$TMP/prometheus.log" "$TMP/alertmanager.log"; ls "$TMP/hooks"; echo "FAIL no webhook with both alerts firing"; exit 1; }
+HOOK="$TMP/hooks/$HOOK_N.json"
 curl -sf "$PROM/api/v1/alerts" >"$TMP/prom_alerts.json" || { echo "FAIL GET $PROM/api/v1/alerts"; exit 1; }
 TIME='from datetime import datetime
 import re

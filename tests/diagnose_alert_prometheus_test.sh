@@ -105,23 +105,6 @@ for node, gpu in (("node-b", "5"), ("node-a", "2")):
 print(json.dumps(out))
 PY
 }
-# wait_hook FIRST COND: up to 30 s for the first webhook body numbered FIRST or later whose payload `w`
-# meets the Python condition COND; sets HOOK_N to its number. Alertmanager may send a group in more
-# than one notification: the alerts' startsAt is older than group_wait, so the group flushes at once
-# with the first alert inserted and sends the rest group_interval later (seen in CI: the first
-# webhook held node-b's alert alone).
-wait_hook() {
-  local n=$1
-  for _ in $(seq 300); do
-    while [ -s "$TMP/hooks/$n.json" ]; do
-      "$PY" -c 'import json, sys; w = json.load(open(sys.argv[1])); sys.exit(0 if ('"$2"') else 1)' \
-        "$TMP/hooks/$n.json" && { HOOK_N=$n; return 0; }
-      n=$((n + 1))
-    done
-    sleep 0.1
-  done
-  return 1
-}
 BOTH='sorted(a["labels"]["Hostname"] for a in w["alerts"]) == ["node-a", "node-b"]'
 curl -sf -XPOST -H 'Content-Type: application/json' --data "$(alert_json "")" "$AM/api/v2/alerts" >/dev/null ||
   { echo "FAIL POST /api/v2/alerts"; exit 1; }

@@ -11,7 +11,7 @@
 # one free_port saw before prometheus binds it), waits up to 30 s for /-/ready, and sets PORT, URL
 # and PROM_PID (its log: TMP/prometheus.log). Not ready: prints the log's tail and
 # "FAIL prometheus did not start", and exits 1; and start_xid_prometheus / start_alertmanager / start_ready /
-# start_webhook_capture below. Needs prometheus, promtool and curl (check them first).
+# start_webhook_capture and wait_hook below. Needs prometheus, promtool and curl (check them first).
 free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -113,4 +113,21 @@ start_webhook_capture() {
   for _ in $(seq 300); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
   [ -s "$TMP/capture.port" ] || { echo "FAIL webhook capture server did not start"; exit 1; }
   HOOK_URL="http://127.0.0.1:$(cat "$TMP/capture.port")/alert"
+}
+# wait_hook FIRST COND [SECONDS]: up to SECONDS (30) for the first captured webhook body numbered
+# FIRST or later whose payload `w` meets the Python condition COND; sets HOOK_N to its number and
+# returns 0, else 1. Alertmanager may send a group in more than one notification (its alerts' startsAt
+# older than group_wait: the group is flushed at once with the alerts inserted so far), so a test
+# waits for the notification it needs, not the first one.
+wait_hook() {
+  local n=$1 i
+  for i in $(seq $((${3:-30} * 10))); do
+    while [ -s "$TMP/hooks/$n.json" ]; do
+      /usr/bin/python3 -c 'import json, sys; w = json.load(open(sys.argv[1])); sys.exit(0 if ('"$2"') else 1)' \
+        "$TMP/hooks/$n.json" 2>/dev/null && { HOOK_N=$n; return 0; }
+      n=$((n + 1))
+    done
+    sleep 0.1
+  done
+  return 1
 }
