@@ -187,10 +187,10 @@ TEST_CASE("shipped H100 SXM thresholds against runs recorded on one H100") {
   const Json& probes = (*h100)["probes"];
   const std::string dir = "probes/testdata/h100x1/";
   for (const char* f : {"probe_1gpu_1.json", "probe_1gpu_2.json", "probe_1gpu_3.json", "idle_before_contention.json",
-                        "notebook_beside.json"}) {
+                        "notebook_beside.json", "triage_healthy_run42.json"}) {
     std::map<std::string, int> failed;
     auto failures = Rejudge(dir + f, probes, &failed);
-    INFO(f, ": ", failures.empty() ? std::string() : failures[0]);
+    INFO(std::string(f), ": ", failures.empty() ? std::string() : failures[0]);
     CHECK(failures.empty());
   }
   std::map<std::string, int> failed;
@@ -198,6 +198,19 @@ TEST_CASE("shipped H100 SXM thresholds against runs recorded on one H100") {
   CHECK(failed.count("gpu.gemm"));
   CHECK(failed.count("gpu.hbm_bandwidth"));
   CHECK(failed.count("gpu.kernel_launch"));
+  // Device run 42, another H100 of the pool: triage_demo.sh's probes on the healthy GPU (BF16 668.5 TFLOP/s
+  // at 1440 MHz under the SW power cap, 9 % under the baseline: it failed the 7 % floor and the healthy GPU
+  // was answered "straggler_rank, confirmed") pass; beside the GEMM hog the round trip and HBM still fail.
+  failed.clear();
+  Rejudge(dir + "triage_hog_run42.json", probes, &failed);
+  CHECK(failed.count("gpu.kernel_launch"));
+  CHECK(failed.count("gpu.hbm_bandwidth"));
+  CHECK(!failed.count("gpu.health"));
+  // The floor still fails what a GPU beside a neighbour measures (266 TFLOP/s in run 41).
+  const double floor = probes["gpu.gemm"]["bf16_tflops"]["baseline"].get<double>() *
+                       (1 - probes["gpu.gemm"]["bf16_tflops"]["tolerance"].get<double>());
+  CHECK(floor > 600);
+  CHECK(floor < 668.4);
 }
 TEST_CASE("NoGpuReason: no driver is not an old driver") {
   // A host with no NVIDIA driver: CUDA's "driver version is insufficient" read as "upgrade the
