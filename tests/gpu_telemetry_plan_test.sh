@@ -4,8 +4,8 @@
 # events (checkpoints, evals) in the history and after it outside every incident + 10 s, and how a
 # NaN / Inf loss is written; plan 4's windows, traps (checkpoints, LR restarts, evals, the job end),
 # LR schedule and weight growth; plan 5's windows, traps, loader death and restart, and its
-# `training_completed` marker (rows and labels). The checks: evals/gpu_telemetry/record_incidents_test.py;
-# and plan 5's fake recording through `vigil detect` (below).
+# `training_completed` marker (rows and labels); plans 6 and 7 (DET9, DET11) likewise. The checks:
+# evals/gpu_telemetry/record_incidents_test.py; and plans 5-7's fake recordings through `vigil detect` (below).
 # Usage: bash tests/gpu_telemetry_plan_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 PY=/usr/bin/python3
@@ -123,5 +123,84 @@ check "plan 6 fake: no false alarm, nothing at the checkpoint, the eval, the mar
   -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score6.txt"
 check "plan 6 fake: without the marker's 1s the job end alerts" 0 'job_end +\[410\.0, 440\.0\) s: 2 alert' \
   -- bash -c '"$1" detect --rules data/rules/gpu_training.rules --data "csv:$2" 2>/dev/null >"$2.jsonl"; "$3" tests/lib/score_incidents.py "$4" "$2.jsonl" --grace 10 --warmup 60' _ "$VIGIL" "$TMP/fake6_nomarker.csv" "$PY" "$TMP/fake6.json"
+# Plan 7 (DET11): a plan 7 whose memory hog starts inside the slow checkpoint's grace fails the table checks.
+sed 's/("gpu_memory_hog", 280, 305,/("gpu_memory_hog", 275, 305,/' "$HERE/../evals/gpu_telemetry/record_incidents.py" >"$TMP/record_incidents.py"
+check "plan 7: an incident inside the previous one's grace fails it" 1 'gpu_memory_hog starts before the previous window' -- /usr/bin/python3 "$TMP/record_incidents_test.py"
+# Plan 7, end to end on a fake recording: the fake trainer's rows (fake clock, 34 ms steps; the slow
+# checkpoint paced as the real 768 MiB would be: no step rows 247-269 s), the fake parent's served
+# marker, and rows shaped as the plan predicts where the fakes cannot: NVML utilisation and power in
+# proportion to the steps ending in a second (none in the slow checkpoint), FB_USED 9000 MiB with the
+# hog's 40.5 GiB at 280-305 s and 618 after the job end; in frozen_layers' seconds step time x0.45,
+# compute x0.4, tokens/s x2.2, grad norm x1/sqrt(6); loss 1.97 and grad norm 0.2 with a little
+# deterministic jitter. What the plan predicts for the bundled rules (20 at b776139c): the slow
+# checkpoint caught by GpuUtilDrop and GpuPowerDrop (the GPU idle), the hog by GpuMemoryGrowth (its
+# growth, though it is no leak), frozen_layers by none (no bundled rule reads step or compute time
+# falling, the gradient norm falling or tokens/s rising: the plan's known gap), nothing at the 350 s
+# checkpoint, the 357 s eval, the 375 s shard boundary or the marked job end; without the marker's 1s
+# the end alerts.
+"$PY" - "$TMP/fake7.csv" "$TMP/fake7_nomarker.csv" "$TMP/fake7.json" <<'PY'
+import contextlib, io, json, os, sys
+sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
+with contextlib.redirect_stderr(io.StringIO()):
+    import record_incidents_test as T
+    rows = T.trainer_rows(7)
+    _, served, err = T.parent5_run([(410.6, 0)], plan=7, helper_ends={"memhog": (305.5, 0)})
+    m = T.load(7)
+assert err is None, err
+t0 = 1796000000.0
+def on(kind, s, table):
+    return any(e[0] == kind and e[1] <= s < e[2] for e in table)
+# what the plan predicts where the fake cannot: in frozen_layers' seconds one weight gradient of
+# six (compute 0.4x, step 0.45x, tokens/s 2.2x, grad norm 1/sqrt(6)); loss 1.97, grad norm 0.2
+shape = {"step_time_ms": 0.45, "compute_ms": 0.4, "tokens_per_s": 2.2, "grad_norm": 6 ** -0.5}
+steps = {}  # steps ending in each second s (the row at t0 + s + 1 holds them), before shaping
+out = []
+for i, r in enumerate(rows):
+    f = r.split(",")
+    s = round(float(f[0]) - t0) - 1
+    if f[1] == "tokens_per_s":
+        steps[s] = float(f[2]) / m.TOKENS
+    frozen = on("frozen_layers", s, m.FAULTS)
+    if f[1] in ("train_loss", "grad_norm"):
+        base = 1.97 if f[1] == "train_loss" else 0.2
+        f[2] = "%.6g" % (base * (1 + 1e-4 * ((i * 7919) % 13)))
+    if frozen and f[1] in shape:
+        f[2] = "%.6g" % (float(f[2]) * shape[f[1]])
+    out.append(",".join(f))
+nvml = []
+for s in range(441):
+    busy = 1.0 if on("eval", s, m.NORMAL_EVENTS) else min(1.0, steps.get(s, 0.0) * 0.034)
+    fb = 618 if s >= 411 else 9000 + (41472 if 280.5 <= s + 0.3 < 305.5 else 0)
+    nvml += ["%.3f,DCGM_FI_DEV_GPU_UTIL,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(99 * busy)),
+             "%.3f,DCGM_FI_DEV_POWER_USAGE,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(80 + 610 * busy)),
+             "%.3f,DCGM_FI_DEV_FB_USED,%d,0,,,,node-0,0" % (t0 + s + 0.3, fb)]
+for path, marker in ((sys.argv[1], True), (sys.argv[2], False)):
+    body = out + [",".join(r) for r in served] + nvml
+    if not marker:
+        body = [r for r in body if ",training_completed,1," not in r]
+    body.sort(key=lambda r: float(r.split(",")[0]))
+    open(path, "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
+json.dump({"t0": t0, "seconds": 440, "normal_end": t0 + 240,
+           "incidents": [{"name": n, "start": t0 + a, "end": t0 + b, "expected": [{"series": x, "scope": y} for x, y in e]}
+                         for n, a, b, e in m.FAULTS],
+           "normal_events": [{"name": n, "start": t0 + a, "end": t0 + b} for n, a, b in m.NORMAL_EVENTS]},
+          open(sys.argv[3], "w"))
+PY
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake7.csv" >"$TMP/fake7.jsonl" 2>"$TMP/fake7.err"
+"$PY" tests/lib/score_incidents.py "$TMP/fake7.json" "$TMP/fake7.jsonl" --grace 10 --warmup 60 >"$TMP/score7.txt"
+sed 's/^/  plan 7 fake: /' "$TMP/score7.txt"
+check "plan 7 fake: the slow checkpoint caught by GpuUtilDrop and GpuPowerDrop, nothing else" 0 \
+  '^slow_checkpoint \[ 245, 270\) s after t0: 2 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) GpuUtilDrop DCGM_FI_DEV_GPU_UTIL\{[^}]*\};\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) GpuPowerDrop DCGM_FI_DEV_POWER_USAGE\{[^}]*\};$' \
+  -- bash -c 'grep -A2 "^slow_checkpoint" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score7.txt"
+check "plan 7 fake: the memory hog caught by GpuMemoryGrowth on FB_USED, nothing else" 0 \
+  '^gpu_memory_hog \[ 280, 305\) s after t0: 1 alert\(s\);\+ 1\.3 s \(firing \+ 1\.3 s\) GpuMemoryGrowth DCGM_FI_DEV_FB_USED\{Hostname="node-0",gpu="0"\};$' \
+  -- bash -c 'grep -A1 "^gpu_memory_hog" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score7.txt"
+check "plan 7 fake: frozen layers raise nothing (no bundled rule reads what they move)" 0 \
+  '^frozen_layers \[ +315, +340\) s after t0: 0 alert\(s\)$' -- grep "^frozen_layers" "$TMP/score7.txt"
+check "plan 7 fake: no false alarm, nothing at the checkpoint, the eval, the shard boundary, the marked job end" 0 \
+  'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);shard_boundary \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+  -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "shard_boundary +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score7.txt"
+check "plan 7 fake: without the marker's 1s the job end alerts" 0 'job_end +\[410\.0, 440\.0\) s: 2 alert' \
+  -- bash -c '"$1" detect --rules data/rules/gpu_training.rules --data "csv:$2" 2>/dev/null >"$2.jsonl"; "$3" tests/lib/score_incidents.py "$4" "$2.jsonl" --grace 10 --warmup 60' _ "$VIGIL" "$TMP/fake7_nomarker.csv" "$PY" "$TMP/fake7.json"
 echo "gpu_telemetry_plan_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]

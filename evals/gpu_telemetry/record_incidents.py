@@ -51,7 +51,15 @@ plan 5; the trainer also exports its resident host memory, `process_resident_mem
 node, rank 0), with each second of its step rows.
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 6 --gpus 1 --seconds 440 --out DIR
   (plan 6's smoke run: --plan 6 --time-scale 0.25 --seconds 110)
+--plan 7 (one GPU, for an H100; the PLAN7_* tables): slow_checkpoint (one checkpoint written fsync'd
+at a degraded filesystem's pace, the loop blocked ~25 s), gpu_memory_hog (a second, idle process
+holds 40 GiB of GPU 0), frozen_layers (all layers but the last stop training: requires_grad off),
+and normal checkpoints, evals, data-shard boundaries and a clean job end at 410 s marked by
+`training_completed`; the trainer exports its RSS as plan 6's.
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 7 --gpus 1 --seconds 440 --out DIR
+  (plan 7's smoke run: --plan 7 --time-scale 0.25 --seconds 110)
 """
+import io
 import argparse
 import contextlib
 import json
@@ -264,12 +272,64 @@ PLAN6_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
                 [("eval", 135, 143), ("eval", 357, 365), ("job_end", 410, 440)])
 PLAN6_STRENGTH = {"stall_every": 40, "stall_s": 1.5, "leak_rows": 512, "shard_scale": 4.0}
 PLAN6_SECONDS = 440
+# Plan 7 (DET11, 2026-12-05, fixed before any run): ONE GPU, meant for the lent H100 80GB HBM3 (run 6 got an
+# H200): the job of runs 3-6, three failures of kinds not planted in runs 1-6 and none the bundled rules
+# were written for, normal events (one new: a data-shard boundary), the clean end marked by
+# `training_completed` and the trainer's RSS as in plan 6.
+#   slow_checkpoint  one checkpoint is written to a degraded filesystem (an overloaded NFS / object
+#                    store mount): the state (768 MiB) serialised, then written in 8 MiB chunks, each
+#                    fsync'd, at the filesystem's pace (slow_ckpt_s_per_gib: 32 s a GiB, 32 MiB/s; the
+#                    lent machine's own disk is faster, so the writer waits out each chunk's share of
+#                    that time after its fsync); the loop blocks for ~25 s instead of the usual ~2 s:
+#                    no step rows, GPU idle (util 0, power to idle), memory held; the next step's time
+#                    holds the whole pause. It IS a checkpoint (os.replace'd, loadable)
+#   gpu_memory_hog   a second process (a forgotten notebook kernel, a previous job's leftover)
+#                    creates a CUDA context on GPU 0, allocates `hog_gib` GiB (zeroed) and sits idle
+#                    until the window's end, then exits: FB_USED up by ~40.5 GiB, nothing else moves
+#                    (no kernels: no time-slicing, unlike run 3's noisy_neighbour); the job's next
+#                    larger allocation (an eval at a larger batch, a restart) would fail
+#   frozen_layers    a fine-tuning callback left in the pre-training config freezes all layers but
+#                    the last `trainable_layers` (requires_grad off) at its scheduled step and
+#                    unfreezes them at the window's end: the backward pass computes one weight
+#                    gradient instead of 6 weight and 5 input gradients: compute and step time
+#                    ~0.4-0.5x, tokens/s ~2-2.5x (UP), the gradient norm over the trainable weights
+#                    ~1/sqrt(6) = 0.41x; the loss unchanged (it sits at its floor); five sixths of
+#                    the model stop learning while the job looks faster
+# Every incident ends >= 70 s before the job end (keep_firing_for, as plans 5-6). slow_checkpoint and
+# frozen_layers both expect step series (45 s apart, inside keep_firing_for), but in ways no one rule
+# sees both: the first stops them (no rows; the GPU's rules speak), the second moves step and compute
+# time DOWN and tokens/s UP.
+# Normal events (traps), outside every incident + 10 s:
+#   checkpoint      as plans 3-6 (2.5 s, GPU idle, 768 MiB through host memory), at 45, 105, 165, 225
+#                   (history) and 350 s (after)
+#   eval            8 s of forward passes, at 135-143 s (history) and 357-365 s (after)
+#   shard_boundary  (new) the loader moves to the next data shard: it decodes the shard into a host
+#                   buffer (`shard_mib` MiB, replacing the previous shard's; ~0.5-1 s, the loop waits)
+#                   and the batches come from the shard's seed: at 195 s (history) and 375 s (after);
+#                   a pause of about a second and a transient RSS step, no change in the loss's level
+#   job_end         the trainer ends cleanly at 410 s, writes training_completed 1; the parent serves
+#                   1 every second to the end (440 s), as plans 5-6
+PLAN7_FAULTS = [
+    ("slow_checkpoint", 245, 270, _STEP_SERIES + [("process_resident_memory_bytes", "rank:0"),
+                                                  ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"),
+                                                  ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+    ("gpu_memory_hog", 280, 305, [("DCGM_FI_DEV_FB_USED", "gpu:0")]),
+    ("frozen_layers", 315, 340, [("step_time_ms", "rank:0"), ("compute_ms", "rank:0"),
+                                 ("tokens_per_s", "job"), ("grad_norm", "job")]),
+]
+PLAN7_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
+                [("eval", 135, 143), ("eval", 357, 365), ("shard_boundary", 195, 195),
+                 ("shard_boundary", 375, 375), ("job_end", 410, 440)])
+PLAN7_STRENGTH = {"slow_ckpt_s_per_gib": 32.0, "ckpt_chunk_mib": 8, "hog_gib": 40, "trainable_layers": 1,
+                  "shard_mib": 256}
+PLAN7_SECONDS = 440
 RSS = "process_resident_memory_bytes"  # plan 6's trainer's resident host memory (bytes)
 HOST_KEPT = []  # plan 6's host_rss_leak: the trainer's kept host copies (module level: the test's fake RSS reads it)
+HOST_SHARD = []  # plan 7's current data shard in host memory (module level: the test's fake RSS reads it)
 LOADER_EXIT = 18  # plan 5's planted loader death (a real trainer exits 1 on the RuntimeError)
 MARKER = "training_completed"  # plan 5's job-state gauge (Hostname, gpu as the GPU's; job, node, rank)
 CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
-NORMAL_EVENTS = []  # plans 3-6's (kind, start, end); empty for plans 1 and 2
+NORMAL_EVENTS = []  # plans 3-7's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -349,13 +409,14 @@ def apply_plan(plan, time_scale=1.0):
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
-    elif plan in (3, 4, 5, 6):
+    elif plan in (3, 4, 5, 6, 7):
         # the tables, and the strengths that are times (scaled with the rest)
         faults, normal, strength, timed = {
             3: (PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, ("restart_after_s",)),
             4: (PLAN4_FAULTS, PLAN4_NORMAL, PLAN4_STRENGTH, ("lr_period_s",)),
             5: (PLAN5_FAULTS, PLAN5_NORMAL, PLAN5_STRENGTH, ("loader_wait_s", "restart_after_s")),
-            6: (PLAN6_FAULTS, PLAN6_NORMAL, PLAN6_STRENGTH, ())}[plan]
+            6: (PLAN6_FAULTS, PLAN6_NORMAL, PLAN6_STRENGTH, ()),
+            7: (PLAN7_FAULTS, PLAN7_NORMAL, PLAN7_STRENGTH, ("slow_ckpt_s_per_gib",))}[plan]
         k = time_scale
         FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
         NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
@@ -686,10 +747,11 @@ def eval_batch(tr):
     tr.y_eval = tr.x_eval @ tr.teacher
 
 
-def forward_backward(torch, weights, x, y, ev, fp32=False):
+def forward_backward(torch, weights, x, y, ev, fp32=False, params=None):
     """Plans 3 and 4: the forward and backward pass of one step (CUDA events 0-1 around it, 2 after
     the gradients are flattened); fp32 (plan 4's precision_fallback): FP32 activations and weight
-    copies. Returns the loss and the flat gradients."""
+    copies; params (plan 7's frozen_layers): the weights that train (their gradients are flattened),
+    all of them when None. Returns the loss and the flat gradients."""
     ev[0].record()
     if fp32:  # the config change: no BF16, FP32 activations and weight copies (TF32 matmuls)
         h = x.float()
@@ -703,7 +765,7 @@ def forward_backward(torch, weights, x, y, ev, fp32=False):
         loss = torch.nn.functional.mse_loss(h.float(), y.float())
     loss.backward()
     ev[1].record()
-    flat = torch.cat([w.grad.reshape(-1) for w in weights])
+    flat = torch.cat([w.grad.reshape(-1) for w in (weights if params is None else params)])
     ev[2].record()
     return loss, flat
 
@@ -1139,11 +1201,13 @@ def trainer5(args, t0, ckpt_path, life):
           % (life, step, time.time() - t0), flush=True)
 
 
-def run_plan5(args, t0, target=None):
+def run_plan5(args, t0, target=None, helpers=()):
     """Plan 5's parent: samples GPU 0 through NVML to the end of the recording, runs the trainer,
     restarts it after the planted loader death, and once it has ended cleanly (exit 0) serves its
     training_completed 1 every second to the end (part-marker.csv), as a Pushgateway keeps serving
-    a pushed gauge. Raises on any other failure; the rows so far stay in the part files."""
+    a pushed gauge. Raises on any other failure; the rows so far stay in the part files.
+    `helpers` (plan 7): (name, target, args, start_rel) of other processes started at t0 + start_rel
+    (e.g. the GPU memory hog); any exit of one but 0 is an error; they are joined at the end."""
     target = target or trainer5  # plan 6's parent is this one with trainer6 (no planted exit)
     death = [f for f in FAULTS if f[0] == "loader_death"]
     with one_gpu_parent(args, t0) as (ctx, ckpt_path, procs):
@@ -1152,7 +1216,18 @@ def run_plan5(args, t0, target=None):
         trainer.start()
         procs.append(trainer)
         marker_out, served = None, []
+        waiting, running = list(helpers), []
         while time.time() < t0 + args.seconds:
+            for h in [h for h in waiting if time.time() >= t0 + h[3]]:
+                waiting.remove(h)
+                proc = ctx.Process(target=h[1], args=h[2], name=h[0])
+                proc.start()
+                procs.append(proc)
+                running.append(proc)
+            for proc in running:
+                if proc.exitcode not in (None, 0):
+                    raise RuntimeError("%s failed: exit code %s at t0 + %.1f s"
+                                       % (proc.name, proc.exitcode, time.time() - t0))
             if marker_out is None and not trainer.is_alive():
                 code = trainer.exitcode
                 if code == LOADER_EXIT and life == 0 and death:
@@ -1176,6 +1251,12 @@ def run_plan5(args, t0, target=None):
                 marker_out.row(t0 + sec, MARKER, 1, rank=0, gpu=0)
         if marker_out is None:
             raise RuntimeError("the trainer (life %d) did not end by t0 + %g s" % (life, args.seconds))
+        for proc in running:
+            proc.join(timeout=30)
+            if proc.exitcode != 0:
+                raise RuntimeError("%s failed: exit code %s" % (proc.name, proc.exitcode))
+        if waiting:
+            raise RuntimeError("never started: %s" % ", ".join(h[0] for h in waiting))
 
 
 # ---- plan 6: one GPU (an H100), a periodic stall, a host-memory leak, an unnormalised shard ----
@@ -1258,10 +1339,142 @@ def run_plan6(args, t0):
     run_plan5(args, t0, trainer6)
 
 
+# ---- plan 7: one GPU (for an H100), a slow checkpoint, a GPU memory hog, frozen layers ----
+
+def plan7_trainable(active):
+    """Plan 7's number of layers that train: trainable_layers (the last ones) inside frozen_layers, else all."""
+    return STRENGTH["trainable_layers"] if "frozen_layers" in active else LAYERS
+
+
+def throttled_write(path, data, s_per_gib, chunk_mib):
+    """slow_checkpoint: writes `data` (bytes-like) to `path` in chunks of `chunk_mib` MiB, each
+    flushed and fsync'd, at no more than the pace of a filesystem that takes `s_per_gib` seconds a
+    GiB (after a chunk's fsync the writer waits until its share of that time has passed). Returns
+    the seconds it took."""
+    start = time.time()
+    step = chunk_mib << 20
+    with open(path, "wb") as f:
+        for off in range(0, len(data), step):
+            part = data[off:off + step]
+            f.write(part)
+            f.flush()
+            os.fsync(f.fileno())
+            time.sleep(max(0.0, start + (off + len(part)) / 2 ** 30 * s_per_gib - time.time()))
+    return time.time() - start
+
+
+def slow_checkpoint(torch, weights, step, ckpt_path):
+    """slow_checkpoint: a real checkpoint (the weights to host memory, serialised, os.replace'd as
+    normal_event's), written through throttled_write. Returns (seconds, bytes written)."""
+    t_ev = time.time()
+    buf = io.BytesIO()
+    torch.save({"weights": [w.detach().to("cpu") for w in weights], "step": step}, buf)
+    data = buf.getbuffer()
+    throttled_write(ckpt_path + ".tmp", data, STRENGTH["slow_ckpt_s_per_gib"], STRENGTH["ckpt_chunk_mib"])
+    os.replace(ckpt_path + ".tmp", ckpt_path)
+    n = len(data)
+    del data
+    return time.time() - t_ev, n
+
+
+def load_shard(torch, data_gen, index):
+    """shard_boundary: the loader decodes shard `index` into a host buffer (shard_mib MiB of fp32,
+    replacing the previous shard's in HOST_SHARD) and the batches come from the shard's seed."""
+    HOST_SHARD.clear()  # the previous shard is given back first (a loader holds one)
+    HOST_SHARD.append(torch.randn((STRENGTH["shard_mib"] << 20) // 4, dtype=torch.float32))
+    data_gen.manual_seed(99 + 1000 * index)
+
+
+def memory_hog(t0, start, end, gib):
+    """gpu_memory_hog: another process that creates a CUDA context on GPU 0 at t0 + start, holds
+    `gib` GiB there (zeroed, so the pages are really backed) doing nothing, and frees it at t0 + end."""
+    import torch
+    time.sleep(max(0.0, t0 + start - time.time()))
+    held = torch.zeros(gib << 30, dtype=torch.uint8, device=torch.device("cuda", 0))
+    torch.cuda.synchronize()
+    print("memory hog: %d GiB held on GPU 0 from t0 + %.1f s" % (gib, time.time() - t0), flush=True)
+    time.sleep(max(0.0, t0 + end - time.time()))
+    del held
+    torch.cuda.empty_cache()
+    print("memory hog: freed at t0 + %.1f s" % (time.time() - t0), flush=True)
+
+
+def trainer7(args, t0, ckpt_path, life):
+    """Plan 7's trainer on GPU 0 (one life): runs until the job_end event, then writes
+    training_completed 1 and exits 0. Exports its resident memory with every second (plan 6's)."""
+    tr, weights, step = start_life(args, t0, ckpt_path, life)
+    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    lr = 0.05
+    stop_at = stop_time(args.seconds)
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done = set()
+    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
+    load_shard(torch, data_gen, 0)  # the first shard, before t0 (warm-up)
+    shards = [e for e in NORMAL_EVENTS if e[0] == "shard_boundary"]
+    slow_done, trainable = False, LAYERS
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= stop_at:
+            break
+        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
+            continue  # prev_end is kept: the next step's time includes the pause
+        due = [e for e in shards if e[1] <= rel and e not in done]
+        if due:
+            done.add(due[0])
+            t_ev = time.time()
+            load_shard(torch, data_gen, shards.index(due[0]) + 1)
+            print("trainer: shard_boundary at t0 + %.1f s: shard %d decoded in %.2f s"
+                  % (rel, shards.index(due[0]) + 1, time.time() - t_ev), flush=True)
+            continue  # the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        if "slow_checkpoint" in active and not slow_done:
+            slow_done = True
+            took, n = slow_checkpoint(torch, weights, step, ckpt_path)
+            print("trainer: slow_checkpoint at t0 + %.1f s: %.0f MiB written fsync'd in %.1f s (ends t0 + %.1f s)"
+                  % (rel, n / 2 ** 20, took, time.time() - t0), flush=True)
+            continue  # the next step's time includes the pause
+        want = plan7_trainable(active)
+        if want != trainable:  # the callback freezes (or unfreezes) all layers but the last ones
+            for i, w in enumerate(weights):
+                w.requires_grad_(i >= LAYERS - want)
+                w.grad = None
+            print("trainer: %d of %d layers train from t0 + %.1f s (step %d)" % (want, LAYERS, rel, step), flush=True)
+            trainable = want
+        params = weights[LAYERS - trainable:]
+        x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        y = x @ teacher
+        loss, flat = forward_backward(torch, weights, x, y, ev, params=params)
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
+        sgd_update(torch, params, flat, gnorm, lr, finite)
+        torch.cuda.synchronize()
+        end = time.time()
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
+        prev_end = end
+        step += 1
+    # the clean end: the last bucket is not written (as plans 1-6); the job-state gauge says done
+    out.row(time.time(), MARKER, 1, rank=0, gpu=0)
+    out.f.flush()
+    dist.destroy_process_group()
+    print("trainer life %d: %d steps, clean end at t0 + %.1f s (training_completed 1)"
+          % (life, step, time.time() - t0), flush=True)
+
+
+def run_plan7(args, t0):
+    """Plan 7's parent: plan 5's (NVML of GPU 0 to the end, the marker served from the clean end)
+    with trainer7, and the memory hog started 15 s before its window (it imports torch first)."""
+    hogs = [("memhog", memory_hog, (t0, f[1], f[2], STRENGTH["hog_gib"]), max(0.0, f[1] - 15))
+            for f in FAULTS if f[0] == "gpu_memory_hog"]
+    run_plan5(args, t0, trainer7, hogs)
+
+
 def gpu_name(plan, torch):
-    if plan not in (3, 4, 5, 6):
+    if plan not in (3, 4, 5, 6, 7):
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    # plans 3-6 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
+    # plans 3-7 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
     # all run, and the planted crash / the clean job end is to free the GPU's memory
     import pynvml
     pynvml.nvmlInit()
@@ -1276,17 +1489,18 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
                         "3: one GPU, other incidents and normal events (PLAN3_*); "
                         "4: one GPU, a fourth set (PLAN4_*); "
                         "5: one GPU, a fifth set and the training_completed marker (PLAN5_*); "
-                        "6: one GPU (an H100), a sixth set, the marker, the trainer's RSS (PLAN6_*)")
+                        "6: one GPU (an H100), a sixth set, the marker, the trainer's RSS (PLAN6_*); "
+                        "7: one GPU (an H100), a seventh set, shard boundaries, the marker and RSS (PLAN7_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
-                   help="plans 3-6 only: multiply the plan's times (a short smoke run; 1 to record)")
+                   help="plans 3-7 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6):
-        p.error("--time-scale is for --plan 3, 4, 5 or 6 only")
+    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6, 7):
+        p.error("--time-scale is for --plan 3, 4, 5, 6 or 7 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
@@ -1305,13 +1519,17 @@ def main():
         p.error("--plan 6 is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (PLAN6_SECONDS * args.time_scale, job_end_at(), args.seconds))
+    if args.plan == 7 and args.seconds != PLAN7_SECONDS * args.time_scale:
+        p.error("--plan 7 is %g s long (times scaled by --time-scale; its job ends at %g s and "
+                "the GPU is sampled to the end); got --seconds %g"
+                % (PLAN7_SECONDS * args.time_scale, job_end_at(), args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
-    if args.plan in (3, 4, 5, 6):
+    if args.plan in (3, 4, 5, 6, 7):
         if not torch.cuda.is_available():
             raise SystemExit("record_incidents: --plan %d needs a CUDA GPU; none is visible" % args.plan)
-        world = 1  # plans 3-6 are one-GPU runs: GPU 0
+        world = 1  # plans 3-7 are one-GPU runs: GPU 0
     core = trainer_core(os.sched_getaffinity(0)) if args.plan == 4 else None
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
@@ -1326,7 +1544,7 @@ def main():
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
-    if args.plan in (3, 4, 5, 6):
+    if args.plan in (3, 4, 5, 6, 7):
         meta["time_scale"] = args.time_scale
         meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
     if args.plan == 4:
@@ -1334,6 +1552,12 @@ def main():
         meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 7:
+        try:
+            run_plan7(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 6:
         try:
             run_plan6(args, t0)

@@ -19,7 +19,10 @@ WARMUP = 60.0  # rolling windows of the rules warm up (tests/lib/score_incidents
 SERIES = {"step_time_ms", "compute_ms", "allreduce_ms", "tokens_per_s", "train_loss", "grad_norm",
           "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_MEM_COPY_UTIL", "DCGM_FI_DEV_POWER_USAGE",
           "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_FB_USED",
-          "process_resident_memory_bytes"}  # the last: plan 6's trainer only
+          "process_resident_memory_bytes"}  # the last: plans 6-7's trainers only
+
+
+STEP_SERIES = ("step_time_ms", "compute_ms", "allreduce_ms", "tokens_per_s", "train_loss", "grad_norm")
 
 
 def load(plan=None, time_scale=1.0):
@@ -504,6 +507,142 @@ class Plan6Tables(PlanTables):
         del buf
 
 
+class Plan7Tables(PlanTables):
+    """Plan 7 (DET11): three incidents of kinds not planted in runs 1-6, traps (one new: a data-shard
+    boundary), the marker, the RSS; meant for an H100 80GB."""
+    PLAN = 7
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.check_windows_apart(["slow_checkpoint", "gpu_memory_hog", "frozen_layers"])
+        self.assertLessEqual(self.m.PLAN7_SECONDS, 440)  # the lead's device call: 600 s with start-up
+
+    def test_kinds_not_planted_before(self):
+        before = {f[0] for plan in (1, 2, 3, 4, 5, 6) for f in load(plan).FAULTS}
+        self.assertFalse(before & {f[0] for f in self.faults})
+        normal_before = {e[0] for plan in (3, 4, 5, 6) for e in load(plan).NORMAL_EVENTS}
+        self.assertEqual({e[0] for e in self.normal} - normal_before, {"shard_boundary"})
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        check_one_gpu_scopes(self, self.faults)
+        exp = {f[0]: {s for s, _ in f[3]} for f in self.faults}
+        # the slow checkpoint stops every series the trainer writes with its steps (the RSS too)
+        self.assertTrue(set(STEP_SERIES) | {self.m.RSS} <= exp["slow_checkpoint"])
+        self.assertEqual(exp["gpu_memory_hog"], {"DCGM_FI_DEV_FB_USED"})
+        self.assertEqual(exp["frozen_layers"], {"step_time_ms", "compute_ms", "tokens_per_s", "grad_norm"})
+        self.assertNotIn(self.m.MARKER, set().union(*exp.values()))
+
+    def test_shared_series_only_where_the_first_incident_stops_them(self):
+        # an alert keeps firing 1 min after its condition ends: two incidents 45 s apart may share a
+        # series only where one of them stops it (no rows: no rule of that series evaluates)
+        exp = [(f[0], {s for s, _ in f[3]}) for f in self.faults]
+        for i, (a, sa) in enumerate(exp):
+            for b, sb in exp[i + 1:]:
+                shared = sa & sb
+                if shared:
+                    self.assertEqual(a, "slow_checkpoint", (a, b, shared))
+                    self.assertTrue(shared <= set(STEP_SERIES), (a, b, shared))
+
+    def test_every_kind_of_normal_event_in_history_and_after_outside_the_incidents(self):
+        for kind in ("checkpoint", "eval", "shard_boundary"):
+            ev = [e for e in self.normal if e[0] == kind]
+            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
+                            "no %s in the history" % kind)
+        for kind in ("checkpoint", "eval", "shard_boundary", "job_end"):
+            ev = [e for e in self.normal if e[0] == kind]
+            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
+                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
+            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
+        ev = sorted(self.normal, key=lambda e: e[1])
+        for a, b in zip(ev, ev[1:]):
+            self.assertLessEqual(a[2], b[1], (a, b))
+
+    def test_no_incident_alert_still_firing_at_the_job_end(self):
+        for f in self.faults:
+            self.assertGreaterEqual(self.m.job_end_at() - f[2], 70, f[0])
+
+    def test_job_end_last_with_a_tail_the_rules_can_see(self):
+        end = [e for e in self.normal if e[0] == "job_end"]
+        self.assertEqual(len(end), 1)
+        self.assertEqual(self.m.job_end_at(), end[0][1])
+        self.assertEqual(end[0][2], self.m.PLAN7_SECONDS)
+        self.assertGreaterEqual(end[0][2] - end[0][1], 25)
+
+    def test_slow_checkpoint_blocks_most_of_its_window(self):
+        m = self.m
+        f = [f for f in self.faults if f[0] == "slow_checkpoint"][0]
+        state_gib = m.LAYERS * m.HIDDEN * m.HIDDEN * 2 / 2 ** 30  # the bf16 weights
+        self.assertEqual(state_gib, 0.75)
+        block = state_gib * m.STRENGTH["slow_ckpt_s_per_gib"]
+        self.assertGreaterEqual(block, 20)  # a 15 s mean and `for 15s` have room; 8x a normal checkpoint
+        self.assertLessEqual(block, f[2] - f[1])
+        self.assertEqual(m.STRENGTH["ckpt_chunk_mib"], 8)
+
+    def test_memory_hog_fits_beside_the_job_on_an_h100(self):
+        # the job holds ~9 GiB (runs 3-6), each CUDA context ~0.5 GiB; an H100 has 79.6 GiB
+        self.assertLessEqual(self.m.STRENGTH["hog_gib"] + 9 + 1, 79.6 - 20)
+        self.assertGreaterEqual(self.m.STRENGTH["hog_gib"], 16)
+
+    def test_trainable_layers(self):
+        m = self.m
+        self.assertEqual(m.plan7_trainable({}), m.LAYERS)
+        self.assertEqual(m.plan7_trainable({"frozen_layers": None}), 1)
+        self.assertEqual(m.plan7_trainable({"gpu_memory_hog": None}), m.LAYERS)
+
+    def test_time_scale(self):
+        m = load(7, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 102.5)
+        self.assertEqual(m.FAULTS[0][1:3], (245 * 0.25, 270 * 0.25))
+        self.assertEqual(m.STRENGTH["slow_ckpt_s_per_gib"], 8.0)  # the block scales with the window
+        self.assertEqual(m.STRENGTH["hog_gib"], 40)
+        self.assertEqual([e[1] for e in m.NORMAL_EVENTS if e[0] == "shard_boundary"], [195 * 0.25, 375 * 0.25])
+
+    def test_labels(self):
+        m = self.m
+        ck, hog, frozen = self.faults
+        self.assertTrue(m.expected(ck, m.RSS, 0, None))
+        self.assertTrue(m.expected(ck, "DCGM_FI_DEV_POWER_USAGE", None, 0))
+        self.assertFalse(m.expected(ck, "DCGM_FI_DEV_FB_USED", None, 0))
+        self.assertTrue(m.expected(hog, "DCGM_FI_DEV_FB_USED", None, 0))
+        self.assertFalse(m.expected(hog, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        self.assertTrue(m.expected(frozen, "grad_norm", None, None))
+        self.assertFalse(m.expected(frozen, "train_loss", None, None))
+        self.assertEqual(m.normal_at(195.0), [])  # a shard boundary is an instant (start = end)
+
+    def test_throttled_write_paces_and_fsyncs_each_chunk(self):
+        m = self.m
+        clock = FakeClock(1000.0)
+        m.time = clock
+        synced = []
+        real_fsync = os.fsync
+        os.fsync = lambda fd: synced.append(fd) or real_fsync(fd)
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                path = os.path.join(d, "ck")
+                data = bytes(range(256)) * (12 << 10)  # 3 MiB
+                took = m.throttled_write(path, memoryview(data), 1024.0, 1)  # 1 s a MiB, 1 MiB chunks
+                with open(path, "rb") as f:
+                    self.assertEqual(f.read(), data)
+        finally:
+            os.fsync = real_fsync
+        self.assertEqual(len(synced), 3)
+        self.assertAlmostEqual(took, 3.0)
+        self.assertAlmostEqual(clock.now, 1003.0)
+
+    def test_slow_checkpoint_is_a_checkpoint(self):
+        m = self.m
+        clock = FakeClock(1000.0)
+        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
+            torch = sys.modules["torch"]
+            ckpt = os.path.join(d, "ckpt.pt")
+            took, n = m.slow_checkpoint(torch, [FakeTensor(torch) for _ in range(6)], 1234, ckpt)
+            self.assertEqual(torch.load(ckpt)["step"], 1234)
+            self.assertEqual(len(torch.load(ckpt)["weights"]), 6)
+            self.assertFalse(os.path.exists(ckpt + ".tmp"))
+        self.assertGreater(n, 0)
+        self.assertAlmostEqual(took, n / 2 ** 30 * 32.0, places=6)  # the fake's few bytes, paced
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
@@ -550,7 +689,8 @@ def schedule(plan, time_scale=1.0):
     """Everything a plan fixes, as plain data: its tables, and at every 0.25 s of the run which
     incidents and normal events are on, the LR (plan 4) and the label of each expected series."""
     m = load(plan, time_scale)
-    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS}.get(plan, 480) * time_scale
+    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
+               7: m.PLAN7_SECONDS}.get(plan, 480) * time_scale
     series = sorted({s for f in m.FAULTS for s, _ in f[3]})
     at = []
     for i in range(int(seconds * 4) + 1):
@@ -562,12 +702,14 @@ def schedule(plan, time_scale=1.0):
             row.append(m.tokens_at(rel))
         if plan == 6:
             row.append(m.plan6_input_scale({f[0]: f for f in m.fault_at(rel)}))
+        if plan == 7:
+            row.append(m.plan7_trainable({f[0]: f for f in m.fault_at(rel)}))
         row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
                     if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
         at.append(row)
     return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
             "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
-            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6) else None, "at": at}
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7) else None, "at": at}
 
 
 def digest(obj):
@@ -594,7 +736,7 @@ class FakeTensor:
 
     __imul__ = __isub__
 
-    def requires_grad_(self):
+    def requires_grad_(self, *_):
         return self
 
     def numel(self):
@@ -638,7 +780,7 @@ def fake_torch(clock, step_s=0.030):
     t = types.ModuleType("torch")
     t.clock, t.items = clock, 0
     new = lambda *a, **k: FakeTensor(t)
-    t.bfloat16 = "bf16"
+    t.bfloat16, t.float32 = "bf16", "f32"
     t.randn = t.cat = t.clamp = t.isfinite = new
     t.device = lambda *a: "dev"
 
@@ -652,6 +794,9 @@ def fake_torch(clock, step_s=0.030):
     t.no_grad = contextlib.nullcontext
 
     def save(state, path):
+        if hasattr(path, "write"):  # a buffer (plan 7's slow checkpoint serialises first)
+            path.write(json.dumps({"step": state["step"], "n": len(state["weights"])}).encode())
+            return
         with open(path, "w") as f:
             json.dump({"step": state["step"], "n": len(state["weights"])}, f)
 
@@ -706,7 +851,7 @@ def fake_gpu(m, clock, exit_fn):
                 sys.modules[k] = v
 
 
-def trainer_rows(plan, time_scale=1.0):
+def trainer_rows(plan, time_scale=1.0, log=None):
     """The rows plan 3's or 4's trainer writes, run on a fake clock with a fake torch (30 ms steps;
     plan 3: life 0 to its planted crash, life 1 from the restart), or plan 1's or 2's worker of
     rank 0 in a world of one (no NVML sampler, no process group). The csv lines, in order written."""
@@ -715,7 +860,8 @@ def trainer_rows(plan, time_scale=1.0):
     t0 = 1796000000.0
     clock = FakeClock(t0 - 5.0)
     with tempfile.TemporaryDirectory() as d:
-        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS}.get(plan, 480) * time_scale
+        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
+                   7: m.PLAN7_SECONDS}.get(plan, 480) * time_scale
         args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
         ckpt = os.path.join(d, "ckpt.pt")
 
@@ -724,8 +870,11 @@ def trainer_rows(plan, time_scale=1.0):
 
         def crash(code):
             raise Crashed(code)
-        with fake_gpu(m, clock, crash), contextlib.redirect_stdout(io.StringIO()):  # the trainers' progress lines
+        printed = io.StringIO()
+        with fake_gpu(m, clock, crash), contextlib.redirect_stdout(printed):  # the trainers' progress lines
             run_trainer(m, plan, args, t0, ckpt, clock, time_scale, Crashed)
+        if log is not None:
+            log.extend(printed.getvalue().splitlines())
         lines = []
         for name in sorted(os.listdir(d)):
             if name.startswith("part-"):
@@ -748,6 +897,16 @@ def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
     elif plan == 6:  # one life; the RSS a fake: 2 GiB + 8 MiB a kept host copy
         m.rss_bytes = lambda: (2 << 30) + len(m.HOST_KEPT) * m.STRENGTH["leak_rows"] * m.HIDDEN * 2
         m.trainer6(args, t0, ckpt, 0)
+    elif plan == 7:  # one life; the RSS a fake (2 GiB + the shard held); the slow write takes the
+        # time the real weights (768 MiB) take at the planned pace (the fake's state is a few bytes)
+        m.rss_bytes = lambda: (2 << 30) + len(m.HOST_SHARD) * (m.STRENGTH["shard_mib"] << 20)
+
+        def paced_write(path, data, s_per_gib, chunk_mib):
+            with open(path, "wb") as f:
+                f.write(bytes(data))
+            clock.sleep(m.LAYERS * m.HIDDEN * m.HIDDEN * 2 / 2 ** 30 * s_per_gib)
+        m.throttled_write = paced_write
+        m.trainer7(args, t0, ckpt, 0)
     else:  # plan 5: life 0 to the planted loader death, life 1 from the parent's restart
         with self_raises(crashed):
             m.trainer5(args, t0, ckpt, 0)
@@ -762,7 +921,7 @@ class FakeProcess:
 
     def __init__(self, clock, life_ends, target, args, name):
         self.clock, self.name, self.args = clock, name, args
-        self.dies_at, self.code = life_ends[int(name[-1])]
+        self.dies_at, self.code = life_ends[int(name[-1]) if name[-1].isdigit() else name]
         self.started = None
 
     def start(self):
@@ -775,11 +934,15 @@ class FakeProcess:
     def exitcode(self):
         return None if self.is_alive() else self.code
 
+    def join(self, timeout=None):  # (plan 7's parent joins its helpers at the end)
+        pass
 
-def parent5_run(life_ends, seconds=None, plan=5):
+
+def parent5_run(life_ends, seconds=None, plan=5, helper_ends=None):
     """Plan 5's parent (run_plan5) on a fake clock, its children FakeProcesses whose (death time
-    after t0, exit code) per life are `life_ends`. Returns (the children started: (name, start
-    after t0)), the marker rows it wrote, the error it raised or None)."""
+    after t0, exit code) per life are `life_ends` (and per helper process name `helper_ends`: plan
+    7's memory hog). Returns (the children started: (name, start after t0)), the marker rows it
+    wrote, the error it raised or None)."""
     import types
     m = load(plan)
     t0 = 1796000000.0
@@ -787,6 +950,7 @@ def parent5_run(life_ends, seconds=None, plan=5):
     m.time = clock
     started = []
     ends = {i: (t0 + d, c) for i, (d, c) in enumerate(life_ends)}
+    ends.update({k: (t0 + d, c) for k, (d, c) in (helper_ends or {}).items()})
 
     class Ctx:
         def Process(self, target, args, name):
@@ -803,7 +967,7 @@ def parent5_run(life_ends, seconds=None, plan=5):
         args = types.SimpleNamespace(out=d, seconds=seconds or m.PLAN5_SECONDS, plan=plan, time_scale=1.0)
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                (m.run_plan6 if plan == 6 else m.run_plan5)(args, t0)
+                {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7}[plan](args, t0)
         except RuntimeError as e:
             err = str(e)
         path = os.path.join(d, "part-marker.csv")
@@ -831,25 +995,29 @@ class self_raises:
 # digests were unchanged by plan 5's code (the shared step loop's optional tokens and marker).
 # Plan 6's (DET9, 2026-12-05): taken when plan 6 was written, before any run of it; plans 1-5's digests
 # were unchanged by plan 6's code (SecondBuckets' optional extra rows, run_plan5's optional trainer).
+# Plan 7's (DET11, 2026-12-05): taken when plan 7 was written, before any run of it; plans 1-6's digests
+# were unchanged by plan 7's code (forward_backward's optional params, run_plan5's optional helpers,
+# the fake's buffer save, float32 and requires_grad_(flag)).
 SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed",
-                    5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6"}
+                    5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6", 7: "7ae04fc88565cd40"}
 ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d",
-               5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3"}
+               5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3", 7: "b65cd2f743f7b10e"}
 SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47"),
-                  5: ("d92884888dcf1fb7", "c05a0c59196be8a7"), 6: ("0a8078afbce26ae1", "a07ffb74cd964a6c")}  # x 0.25
+                  5: ("d92884888dcf1fb7", "c05a0c59196be8a7"), 6: ("0a8078afbce26ae1", "a07ffb74cd964a6c"),
+                  7: ("8cb90c88e2888259", "7f270bcbf16bb28b")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
-    def test_plans_1_to_6_schedules(self):
-        for plan in (1, 2, 3, 4, 5, 6):
+    def test_plans_1_to_7_schedules(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7):
             self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
 
-    def test_plans_1_to_6_trainers_write_the_same_rows(self):
-        for plan in (1, 2, 3, 4, 5, 6):
+    def test_plans_1_to_7_trainers_write_the_same_rows(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
 
     def test_smoke_runs_time_scaled(self):
-        for plan in (3, 4, 5, 6):
+        for plan in (3, 4, 5, 6, 7):
             self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
                              SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
 
@@ -1033,6 +1201,89 @@ class Plan6Rows(unittest.TestCase):
             started, rows, err = parent5_run(ends, plan=6)
             self.assertIn(want, err or "", ends)
             self.assertEqual(rows, [], ends)
+
+
+class Plan7Rows(unittest.TestCase):
+    """Plan 7's trainer (fake clock, fake torch, fake RSS: 2 GiB + the shard held; the slow write
+    paced as the real 768 MiB would be) and parent (fake trainer and memory hog)."""
+
+    T0 = 1796000000.0
+
+    def series(self, rows, name):
+        return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+
+    def test_slow_checkpoint_stops_the_step_rows(self):
+        log = []
+        rows = [r.split(",") for r in trainer_rows(7, log=log)]
+        step = self.series(rows, "step_time_ms")
+        secs = sorted({round(float(r[0]) - self.T0) for r in rows})
+        # the block starts at the first step after 245 s and lasts 24 s (0.75 GiB at 32 s a GiB)
+        self.assertEqual([s for s in secs if 246 < s < 270], [])
+        self.assertTrue(246 in secs and 270 in secs)
+        self.assertGreater(step[270], 500)  # the blocked step in its second's mean
+        self.assertTrue(all(step[s] < 40 for s in range(271, 280)))
+        self.assertEqual(set(self.series(rows, "process_resident_memory_bytes")), set(step))
+        self.assertEqual(len([l for l in log if "slow_checkpoint at t0 + 245.0 s" in l]), 1, log)
+
+    def test_frozen_layers_train_the_last_layer_only_in_their_window(self):
+        m = load(7)
+        t0 = self.T0
+        clock = FakeClock(t0 + 300.0)
+        updates = []  # (second after t0, layers updated, gradients flattened)
+        real_update, real_fb = m.sgd_update, m.forward_backward
+        flattened = []
+
+        def fb(torch, weights, x, y, ev, fp32=False, params=None):
+            flattened.append(len(weights if params is None else params))
+            return real_fb(torch, weights, x, y, ev, fp32, params)
+
+        def update(torch, weights, flat, gnorm, lr, finite, grow=1.0):
+            updates.append((math.floor(clock.now - t0), len(weights), flattened[-1]))
+            return real_update(torch, weights, flat, gnorm, lr, finite, grow)
+        m.sgd_update, m.forward_backward = update, fb
+        m.rss_bytes = lambda: 1 << 30
+        import types
+        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
+            args = types.SimpleNamespace(plan=7, time_scale=1.0, port=1, out=d, seconds=440.0)
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                m.trainer7(args, t0, os.path.join(d, "ckpt.pt"), 0)
+        by = {}
+        for sec, n, flat in updates:
+            by.setdefault(sec, set()).add((n, flat))
+        self.assertEqual({v for s in range(315, 340) for v in by[s]}, {(1, 1)})
+        self.assertEqual({v for s in by if not 315 <= s <= 340 for v in by[s]}, {(6, 6)})
+        lines = printed.getvalue().splitlines()
+        self.assertTrue([l for l in lines if l.startswith("trainer: 1 of 6 layers train from t0 + 315.0")], lines)
+        self.assertTrue([l for l in lines if l.startswith("trainer: 6 of 6 layers train from t0 + 340.0")], lines)
+
+    def test_shard_boundaries(self):
+        log = []
+        trainer_rows(7, log=log)
+        self.assertEqual([l.split(":")[1].split(",")[0].strip() for l in log if "shard_boundary" in l],
+                         ["shard_boundary at t0 + 195.0 s", "shard_boundary at t0 + 375.0 s"])
+
+    def test_marker_and_end(self):
+        rows = [r.split(",") for r in trainer_rows(7)]
+        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
+        ones = [t for t, v in marker if v == "1"]
+        self.assertEqual(len(ones), 1)
+        self.assertTrue(410 <= ones[0] < 411)
+        secs = sorted(self.series(rows, "step_time_ms"))
+        self.assertLessEqual(secs[-1], 410)
+        self.assertGreaterEqual(secs[-1], 408)
+
+    def test_parent_starts_the_hog_serves_the_marker_and_fails_on_any_error_exit(self):
+        started, rows, err = parent5_run([(410.6, 0)], plan=7, helper_ends={"memhog": (305.5, 0)})
+        self.assertIsNone(err)
+        self.assertEqual([n for n, _ in started], ["trainer0", "memhog"])
+        self.assertAlmostEqual(started[1][1], 265.0, delta=0.3)  # 15 s before its window: torch imported
+        self.assertEqual([round(float(r[0]) - self.T0) for r in rows], list(range(411, 441)))
+        for ends, hog, want in (([(410.6, 0)], (290.0, 1), "memhog failed: exit code 1"),
+                                ([(300.0, 1)], (305.5, 0), "trainer life 0 failed: exit code 1"),
+                                ([(500.0, 0)], (305.5, 0), "did not end")):
+            started, rows, err = parent5_run(ends, plan=7, helper_ends={"memhog": hog})
+            self.assertIn(want, err or "", (ends, hog))
+            self.assertEqual(rows, [], (ends, hog))
 
 
 if __name__ == "__main__":
