@@ -272,8 +272,8 @@ PLAN6_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
                 [("eval", 135, 143), ("eval", 357, 365), ("job_end", 410, 440)])
 PLAN6_STRENGTH = {"stall_every": 40, "stall_s": 1.5, "leak_rows": 512, "shard_scale": 4.0}
 PLAN6_SECONDS = 440
-# Plan 7 (DET11, 2026-12-05, fixed before any run): ONE GPU, meant for the lent H100 80GB HBM3 (run 6 got an
-# H200): the job of runs 3-6, three failures of kinds not planted in runs 1-6 and none the bundled rules
+# Plan 7 (DET11, 2026-12-05, fixed before any run; the key: data/gpu_telemetry/README.md "Run 7"): ONE GPU,
+# meant for the lent H100 80GB HBM3 (run 6 got an H200): the job of runs 3-6, three failures of kinds not planted in runs 1-6 and none the bundled rules
 # were written for, normal events (one new: a data-shard boundary), the clean end marked by
 # `training_completed` and the trainer's RSS as in plan 6.
 #   slow_checkpoint  one checkpoint is written to a degraded filesystem (an overloaded NFS / object
