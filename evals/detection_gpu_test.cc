@@ -415,7 +415,7 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   size_t label_ones = 0;
   for (const char* name : {"h200_ddp_incidents", "h200_ddp_incidents_run2", "h200_single_incidents_run3",
                            "h200_single_incidents_run4", "h200_single_incidents_run5",
-                           "h200_single_incidents_run6"}) {
+                           "h200_single_incidents_run6", "h100_single_incidents_run7"}) {
     std::ifstream f(std::string("data/gpu_telemetry/") + name + ".csv");
     REQUIRE(f);
     std::string line;
@@ -434,22 +434,24 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
     for (uint8_t l : t.labels) truth_ones += l;
   }
   CHECK(truth_ones == label_ones);
-  REQUIRE(report->set.runs.size() == 6);
-  CHECK(report->set.runs[0].name == "h200_ddp_incidents");
-  CHECK(report->set.runs[1].name == "h200_ddp_incidents_run2");
-  CHECK(report->set.runs[2].name == "h200_single_incidents_run3");
-  CHECK(report->set.runs[3].name == "h200_single_incidents_run4");
-  CHECK(report->set.runs[4].name == "h200_single_incidents_run5");
-  CHECK(report->set.runs[5].name == "h200_single_incidents_run6");
+  REQUIRE(report->set.runs.size() == 7);
+  // file-name order: run 7 (the H100's) sorts first
+  CHECK(report->set.runs[0].name == "h100_single_incidents_run7");
+  CHECK(report->set.runs[1].name == "h200_ddp_incidents");
+  CHECK(report->set.runs[2].name == "h200_ddp_incidents_run2");
+  CHECK(report->set.runs[3].name == "h200_single_incidents_run3");
+  CHECK(report->set.runs[4].name == "h200_single_incidents_run4");
+  CHECK(report->set.runs[5].name == "h200_single_incidents_run5");
+  CHECK(report->set.runs[6].name == "h200_single_incidents_run6");
   // 21 series in runs 1 and 2 (2 GPUs), 12 in runs 3 and 4 (1 GPU), 13 in run 5 (+ training_completed),
-  // 14 in run 6 (+ process_resident_memory_bytes)
-  CHECK(report->set.units.size() == 93);
+  // 14 in runs 6 and 7 (+ process_resident_memory_bytes)
+  CHECK(report->set.units.size() == 107);
   for (const EvalRun& run : report->set.runs) {
-    const bool one_gpu = run.name.rfind("h200_single_", 0) == 0;
+    const bool one_gpu = run.name.find("_single_") != std::string::npos;
     const bool run5 = run.name == "h200_single_incidents_run5";
-    const bool run6 = run.name == "h200_single_incidents_run6";
-    CHECK(run.units.size() == (run6 ? 14u : run5 ? 13u : one_gpu ? 12u : 21u));
-    CHECK(run.incidents.size() == (run.name == "h200_single_incidents_run3" ? 5u : run5 || run6 ? 3u : 4u));
+    const bool run67 = run.name == "h200_single_incidents_run6" || run.name == "h100_single_incidents_run7";
+    CHECK(run.units.size() == (run67 ? 14u : run5 ? 13u : one_gpu ? 12u : 21u));
+    CHECK(run.incidents.size() == (run.name == "h200_single_incidents_run3" ? 5u : run5 || run67 ? 3u : 4u));
     CHECK(run.normal_end_s - run.t0_s == doctest::Approx(240));
   }
   // run 3's inf / nan loss rows are read as missing points, not skipped (their labels are truth)
@@ -465,6 +467,9 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   CHECK(md.str().find("### h200_single_incidents_run4\n") != std::string::npos);
   CHECK(md.str().find("### h200_single_incidents_run5\n") != std::string::npos);
   CHECK(md.str().find("### h200_single_incidents_run6\n") != std::string::npos);
+  CHECK(md.str().find("### h100_single_incidents_run7\n") != std::string::npos);
+  CHECK(md.str().find("| detector | slow_checkpoint [245, 270) s | gpu_memory_hog [280, 305) s | frozen_layers [315, 340) s |") !=
+        std::string::npos);
   CHECK(md.str().find("| detector | periodic_stall [245, 270) s | host_rss_leak [280, 305) s | unnormalised_shard [315, 340) s |") !=
         std::string::npos);
   CHECK(md.str().find("| detector | loader_death [245, 280) s | pageable_copies [290, 310) s |") != std::string::npos);
@@ -476,9 +481,9 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   REQUIRE(j.ok());
   CHECK((*j)["dataset"] == "gpu");
   REQUIRE((*j)["detectors"].size() == 1);
-  REQUIRE((*j)["detectors"][0]["incidents"].size() == 6);
-  for (size_t r = 0; r < 6; ++r) {
-    CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 2 ? 5u : r >= 4 ? 3u : 4u));
+  REQUIRE((*j)["detectors"][0]["incidents"].size() == 7);
+  for (size_t r = 0; r < 7; ++r) {  // run 7 first (file-name order), then runs 1-6
+    CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 3 ? 5u : r >= 5 || r == 0 ? 3u : 4u));
   }
 }
 

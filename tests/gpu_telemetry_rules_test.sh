@@ -203,6 +203,30 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   check "run 6: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts6.jsonl"
 fi
 
+# Run 7 (DET11): one H100 (the first recording off an H200), a checkpoint to a slow filesystem (25 s
+# blocked, the GPU idle), a second process holding 40 GiB of GPU 0 without computing, and 5 of 6
+# layers frozen (the job 2x faster, the gradient norm 0.41x); a checkpoint, an eval, a data-shard
+# boundary and the marked job end after the history (data/gpu_telemetry/README.md "Run 7"). Blind,
+# the rules of b776139c: the slow checkpoint by GpuUtilDrop +8 s and GpuPowerDrop +10 s, the hog by
+# GpuMemoryGrowth +1 s, the frozen layers missed (no rule reads a job getting faster), nothing else.
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN7=data/gpu_telemetry/h100_single_incidents_run7
+  detect_run 7 "$RUN7"
+  check "run 7: 14 series, no NaN" 0 'over 14 series, 5605 points: [0-9]+ alert' -- cat "$TMP/stderr7"
+  check "run 7: the slow checkpoint and the memory hog caught, nothing outside the incidents" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN7.json" "$TMP/alerts7.jsonl" --grace 10 --warmup 60 \
+       --require slow_checkpoint=GpuUtilDrop --allow slow_checkpoint=GpuPowerDrop \
+       --require gpu_memory_hog=GpuMemoryGrowth --allow frozen_layers=
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN7.json" "$TMP/alerts7.jsonl" --grace 10 --warmup 60 >"$TMP/score7.txt"
+  sed 's/^/  run 7: /' "$TMP/score7.txt"
+  check "run 7: GpuUtilDrop +8 s, GpuMemoryGrowth +1 s" 0 '^slow_checkpoint;\+ 8\.0 s GpuUtilDrop;gpu_memory_hog;\+ 1\.0 s GpuMemoryGrowth;$' \
+    -- bash -c 'for i in slow_checkpoint gpu_memory_hog; do echo "$i"; grep -A1 "^$i" "$1" | tail -1 | awk "{print \$1, \$2, \$3, \$8}"; done | tr "\n" ";"' _ "$TMP/score7.txt"
+  check "run 7: nothing at the checkpoint, the eval, the shard boundary, the marked job end" 0 \
+    '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);shard_boundary \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "shard_boundary +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score7.txt"
+  check "run 7: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts7.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
