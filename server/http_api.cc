@@ -25,6 +25,7 @@
 #include "core/utf8.h"
 #include "knowledge/text_util.h"
 #include "server/connection_watchdog.h"
+#include "server/terminal_safe.h"
 
 namespace vigil {
 namespace {
@@ -116,11 +117,29 @@ Result<int64_t> PathId(const httplib::Request& req) {
 thread_local std::chrono::steady_clock::time_point t_request_start;
 thread_local bool t_request_started = false;
 
+// For a path no route takes: the route meant, when the path is one with a trailing slash
+// (`/api/v1/alerts/`, an Alertmanager `url:` written with one) or a POST elsewhere (`/api/v2/alerts`,
+// Alertmanager's own API, or `/`); "" otherwise. DOG5 (2026-12-05): such a webhook was answered
+// "no route POST /api/v1/alerts/" and, a 4xx not being resent, every alert of it was lost.
+std::string RouteHint(const httplib::Request& req) {
+  std::string path = req.path;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path != req.path) {
+    for (const RouteSpec& r : kRoutes) {
+      if (std::regex_match(path, std::regex(r.pattern))) {
+        return "; did you mean " + std::string(r.method) + " " + path + " (no trailing slash)?";
+      }
+    }
+  }
+  if (req.method == "POST") return "; an Alertmanager webhook is POST /api/v1/alerts (webhook_configs url: http://HOST:PORT/api/v1/alerts)";
+  return "";
+}
+
 // `webhook_max`: the webhook route's limit (HttpApiOptions::max_webhook_body, at least max_body).
 std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t max_body, size_t webhook_max) {
   switch (status) {
     case 400: return "malformed HTTP request";
-    case 404: return "no route " + req.method + " " + req.path;
+    case 404: return "no route " + req.method + " " + req.path + RouteHint(req);
     case 413:
       if (req.path == "/api/v1/alerts" && webhook_max > max_body) {
         return "request body over the limit of " + std::to_string(webhook_max) +
@@ -141,6 +160,17 @@ bool AwaitsBody(const httplib::Request& req) {
   if (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE" && m != "PRI") return false;
   return !(req.has_header("Content-Length") && req.get_header_value("Content-Length") == "0" &&
            !req.has_header("Transfer-Encoding"));
+}
+
+// A request that says nothing of its body's length although httplib reads one (a POST with neither
+// Content-Length nor Transfer-Encoding, e.g. `curl -X POST URL` without -d): httplib 0.11 then reads
+// its body until the client closes the connection, i.e. until --read-timeout, and answered 400
+// "malformed HTTP request" (DOG5, 2026-12-05: 10 s, then a message naming nothing). Answered 411
+// at once instead. DELETE is left as it was: one without a body is ordinary (its 405 is tested).
+bool LengthMissing(const httplib::Request& req) {
+  const std::string& m = req.method;
+  return (m == "POST" || m == "PUT" || m == "PATCH") && !req.has_header("Content-Length") &&
+         !req.has_header("Transfer-Encoding");
 }
 
 bool IsPublic(const httplib::Request& req, bool metrics_public) {
@@ -556,6 +586,16 @@ void HttpApi::Routes() {
     t_request_start = std::chrono::steady_clock::now();
     t_request_started = true;
     if (watchdog_) watchdog_->RequestStarted(req.remote_addr, req.remote_port, AwaitsBody(req));
+    if (LengthMissing(req)) {
+      res.status = 411;
+      res.set_header("Connection", "close");  // no body is read
+      res.set_content(Dump(ErrorBody("a " + req.method + " request needs a Content-Length header (0 for no body) or " +
+                                         "Transfer-Encoding: chunked; this one has neither (curl: give the body with " +
+                                         "-d or --data-binary)",
+                                     "Content-Length header")),
+                      "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     auto too_large = [&]() {  // another route than the webhook's, over max_body by its Content-Length
       if (webhook_max <= options_.max_body || req.path == "/api/v1/alerts" || !req.has_header("Content-Length")) {
         return false;
@@ -632,6 +672,14 @@ void HttpApi::Routes() {
         }
       }
       LogWarn("serve", line);
+    }
+    // A POST to no route is most likely a webhook sent to a wrong URL (a trailing slash, another
+    // path): its sender is told (404, RouteHint) but the alerts are lost, so it is said here too.
+    if (route == "other" && req.method == "POST" && res.status == 404) {
+      LogWarn("serve", "POST " + TerminalSafe(Utf8Prefix(req.path, 200), false) + " from " +
+                           (req.remote_addr.empty() ? std::string("?") : req.remote_addr) +
+                           " answered 404: no such route" + TerminalSafe(RouteHint(req), false) +
+                           "; if it was a webhook, its alerts are lost (Alertmanager resends on 5xx only)");
     }
     if (t_request_started) {
       metrics_->request_seconds.Observe(

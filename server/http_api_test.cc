@@ -533,6 +533,77 @@ TEST_CASE("HttpApi: a client that stalls mid-request is dropped after the read t
   CHECK(s.Client().Get("/healthz")->status == 200);
 }
 
+// DOG5 (2026-12-05), a new user's curl and a mistyped Alertmanager url. `curl -X POST URL` without
+// -d sends no Content-Length: httplib read the body until --read-timeout, then answered 400
+// "malformed HTTP request". A webhook url with a trailing slash or another path got "no route
+// POST /api/v1/alerts/" and nothing in serve's log, while Alertmanager dropped its alerts (a 4xx
+// is not resent). Both failed with b776139c's binary: no answer within 5 s (the read timeout is
+// 30 s here), and a 404 without the hint nor a log line.
+TEST_CASE("HttpApi: a POST without a length is 411 at once; a POST to no route names the webhook's, logged (DOG5)") {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  SetLogSink([&](std::string_view l) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(l);
+  });
+  const LogLevel level = GetLogLevel();
+  SetLogLevel(LogLevel::kInfo);
+  {
+    TestServer s(100, true, 64 * 1024, /*read_timeout_s=*/30);
+    auto [got, seconds] = RawExchange(
+        s.api->port(), "POST /api/v1/alerts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\r\n", 5);
+    INFO(got);
+    CHECK(got.rfind("HTTP/1.1 411", 0) == 0);
+    CHECK(got.find("\"where\": \"Content-Length header\"") != std::string::npos);
+    CHECK(got.find("needs a Content-Length header (0 for no body) or Transfer-Encoding: chunked") != std::string::npos);
+    CHECK(seconds < 5);  // the server closed it: it did not wait for a body
+    // Content-Length: 0 is an empty body, read as before (a 400 naming the body).
+    auto [got0, seconds0] = RawExchange(s.api->port(),
+                                        "POST /api/v1/alerts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                        "Content-Length: 0\r\nConnection: close\r\n\r\n",
+                                        5);
+    CHECK(got0.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(got0.find("\"where\": \"body\"") != std::string::npos);
+    // GET has no body: unchanged.
+    CHECK(s.Client().Get("/healthz")->status == 200);
+
+    auto c = s.Client();
+    auto slash = c.Post("/api/v1/alerts/", WebhookBody("firing", "d5"), "application/json");
+    REQUIRE(slash);
+    CHECK(slash->status == 404);
+    CHECK(BodyOf(slash)["error"] ==
+          "no route POST /api/v1/alerts/; did you mean POST /api/v1/alerts (no trailing slash)?");
+    auto v2 = c.Post("/api/v2/alerts", WebhookBody("firing", "d6"), "application/json");
+    REQUIRE(v2);
+    CHECK(v2->status == 404);
+    CHECK(BodyOf(v2)["error"] == "no route POST /api/v2/alerts; an Alertmanager webhook is POST /api/v1/alerts "
+                                 "(webhook_configs url: http://HOST:PORT/api/v1/alerts)");
+    auto get_slash = c.Get("/healthz/");
+    REQUIRE(get_slash);
+    CHECK(BodyOf(get_slash)["error"] == "no route GET /healthz/; did you mean GET /healthz (no trailing slash)?");
+    CHECK(BodyOf(c.Get("/nothing"))["error"] == "no route GET /nothing");
+    CHECK(s.store->List("", 10)->empty());
+  }
+  SetLogLevel(level);
+  SetLogSink(nullptr);
+  std::vector<std::string> warned;
+  for (const std::string& l : lines) {
+    if (l.find(" W serve: ") != std::string::npos) warned.push_back(l);
+  }
+  std::sort(warned.begin(), warned.end());
+  std::string all;
+  for (const std::string& l : warned) all += l + "\n";
+  INFO(all);
+  auto has = [&](const std::string& part) {
+    return std::any_of(warned.begin(), warned.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  };
+  CHECK(has("webhook from 127.0.0.1 refused with 411: a POST request needs a Content-Length header"));
+  CHECK(has("POST /api/v1/alerts/ from 127.0.0.1 answered 404: no such route; did you mean POST /api/v1/alerts (no "
+            "trailing slash)?; if it was a webhook, its alerts are lost (Alertmanager resends on 5xx only)"));
+  CHECK(has("POST /api/v2/alerts from 127.0.0.1 answered 404"));
+  CHECK_FALSE(has("GET /nothing"));
+}
+
 TEST_CASE("HttpApi: an address in use is a clear error") {
   TestServer s;
   HttpApiOptions o;
