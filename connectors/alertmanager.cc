@@ -79,6 +79,13 @@ Result<std::string_view> BodyText(std::string_view body, const AlertmanagerLimit
     return ResourceExhaustedError("body: " + std::to_string(body.size()) + " bytes, more than the limit of " +
                                   std::to_string(limits.max_body_bytes));
   }
+  // gzip's magic bytes: a body compressed without `Content-Encoding: gzip` (with it, the HTTP
+  // server inflates it first) or a saved .json.gz given to --alert. DOG5 (2026-12-05): "not valid
+  // UTF-8 at byte 1" before, which named no cause.
+  if (body.size() >= 2 && body[0] == '\x1f' && body[1] == '\x8b') {
+    return Bad("body", "gzip-compressed data (it starts with gzip's bytes 1f 8b), not JSON text: post it with the "
+                       "header `Content-Encoding: gzip`, or decompress it first (`zcat FILE | vigil diagnose --alert -`)");
+  }
   if (const std::optional<Utf16Layout> utf16 = DetectUtf16(body)) {
     auto text = Utf16ToUtf8(body, *utf16, InvalidUtf16::kRefuse);
     if (!text.ok()) {

@@ -176,6 +176,11 @@ TEST_CASE("alertmanager webhook: what spoils the whole body is an error") {
   // Non-UTF-8: the byte offset of the bad sequence.
   std::string latin1 = Replace(kWebhook, "thermally", "th\xe9rmally");
   CHECK(ErrorOf(latin1) == "body: not valid UTF-8 at byte " + std::to_string(latin1.find('\xe9')));
+  // gzip-compressed (no Content-Encoding header, or a saved .json.gz): named as such (DOG5; before,
+  // "body: not valid UTF-8 at byte 1"). The first bytes of `printf '{}' | gzip`.
+  CHECK(ErrorOf(std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\xae\x05\x00", 14)) ==
+        "body: gzip-compressed data (it starts with gzip's bytes 1f 8b), not JSON text: post it with the header "
+        "`Content-Encoding: gzip`, or decompress it first (`zcat FILE | vigil diagnose --alert -`)");
   // UTF-16 (PowerShell's `>` / Out-File; with a byte order mark or without): read as the UTF-8 it
   // converts to, losslessly, and said in `notes` (RVU2; refused before, and before that RVU's finding:
   // "not valid UTF-8 at byte 0" with a BOM, a JSON syntax error without one).
