@@ -37,6 +37,12 @@ TEST_CASE("ReadAuthTokenFile: one token a line, comments and blanks skipped, spa
   auto tokens = ReadAuthTokenFile(path);
   REQUIRE_MESSAGE(tokens.ok(), tokens.status().ToString());
   CHECK(*tokens == std::vector<std::string>{kTokenA, kTokenB});
+  // A UTF-8 byte-order mark before the first token (Notepad's "UTF-8 with BOM"): not part of it
+  // (DOG5; refused as ":1: not a bearer token" with b776139c).
+  const std::string bom = WriteFile(dir, "bom", std::string("\xEF\xBB\xBF") + kTokenA + "\r\n");
+  auto bom_tokens = ReadAuthTokenFile(bom);
+  REQUIRE_MESSAGE(bom_tokens.ok(), bom_tokens.status().ToString());
+  CHECK(*bom_tokens == std::vector<std::string>{kTokenA});
 }
 
 TEST_CASE("ReadAuthTokenFile: refused, naming the file (and the line), never quoting a token") {
