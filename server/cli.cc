@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -149,6 +150,19 @@ int RunCli(int argc, char** argv) {
       runners.emplace_back(sub, spec.setup(*sub));
       names.emplace_back(spec.name);
     }
+    // Each command's --help says where the settings are (DOG5, 2026-12-05: `vigil serve --help`
+    // listed serve's own flags alone, while the README's `scripts/run --listen 0.0.0.0:8080` passes
+    // --listen after `serve`; a new user looking there for it found nothing).
+    std::function<void(CLI::App*, const std::string&)> add_settings_footer = [&](CLI::App* sub,
+                                                                                 const std::string& path) {
+      const std::string note = "Settings (--data-dir, --listen, --prometheus-url, --config, ...: `vigil --help` lists them "
+                               "all, with their VIGIL_* variables) may also be given here, after `" + path +
+                               "`, or before it: `vigil --data-dir DIR " + path + "`.";
+      const std::string own = sub->get_footer();
+      sub->footer(own.empty() ? note : own + "\n\n" + note);
+      for (CLI::App* child : sub->get_subcommands({})) add_settings_footer(child, path + " " + child->get_name());
+    };
+    for (CLI::App* sub : app.get_subcommands({})) add_settings_footer(sub, sub->get_name());
     // Unknown subcommand: one clear line naming the accepted ones.
     if (argc > 1 && argv[1][0] != '-') {
       std::string first = argv[1];
