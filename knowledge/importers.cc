@@ -344,12 +344,32 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
         if (!hint.empty()) msg += " (did you mean `" + hint + "`?)";
       }
     }
+    // One column holding `;` or tabs: a spreadsheet's export in a locale that separates by `;`,
+    // or a TSV (DOG5, 2026-12-05: the whole header line was named as one unknown column).
+    std::string separator;
+    if (records[0].cells.size() == 1) {
+      if (records[0].cells[0].find(';') != std::string::npos) separator = "`;`";
+      else if (records[0].cells[0].find('\t') != std::string::npos) separator = "tabs";
+    }
+    if (!separator.empty()) {
+      msg += "; the header has no comma but " + separator +
+             ": comma-separated CSV is read (export it with `,` as the separator)";
+    }
     Issue(issues, file, records[0].line, msg + " (columns: " + list + ")");
     return;
   }
   if (std::find(header.begin(), header.end(), "title") == header.end() &&
       std::find(header.begin(), header.end(), "raw_text") == header.end()) {
     Issue(issues, file, records[0].line, "CSV header needs a title or raw_text column");
+    return;
+  }
+  // A header and no record (an export of an empty query): a warning, as for an empty JSON lines
+  // file (DOG5, 2026-12-05: `"added": 0`, exit 0 and nothing on stderr before).
+  if (records.size() == 1) {
+    Issue(issues, file, records[0].line,
+          "no incident in this file: it holds the header row and no record (CSV: one incident per row after the "
+          "header)",
+          /*rejected=*/false);
     return;
   }
   for (size_t r = 1; r < records.size(); ++r) {

@@ -62,6 +62,48 @@ TEST_CASE("JSONL import: an empty file is a warning naming it, not a silent 0 ad
   CHECK(issues.empty());
 }
 
+// DOG5 (2026-12-05): a CSV of a header and no row imported `"added": 0`, exit 0, nothing on stderr;
+// a `;`-separated export was named one unknown column holding the whole header line. Both failed
+// with b776139c (no issue; no word of the separator).
+TEST_CASE("CSV import: a header and no row is a warning; a `;`- or tab-separated header says so") {
+  for (const std::string_view content : {std::string_view("id,title,root_cause\n"),
+                                         std::string_view("\xEF\xBB\xBFid,title,root_cause\r\n\r\n")}) {
+    std::vector<kb::ParsedIncident> out;
+    std::vector<ImportIssue> issues;
+    kb::ParseIncidentCsv(content, "header.csv", 1 << 20, &out, &issues);
+    CHECK(out.empty());
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].file == "header.csv");
+    CHECK(issues[0].line == 1);
+    CHECK_FALSE(issues[0].rejected);
+    CHECK(issues[0].message ==
+          "no incident in this file: it holds the header row and no record (CSV: one incident per row after the header)");
+  }
+  {
+    std::vector<kb::ParsedIncident> out;
+    std::vector<ImportIssue> issues;
+    kb::ParseIncidentCsv("id;title;root_cause\na;GPU lost;gpu_fallen_off_bus\n", "semi.csv", 1 << 20, &out, &issues);
+    CHECK(out.empty());
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].rejected);
+    CHECK(issues[0].message.find("unknown CSV column `id;title;root_cause`; the header has no comma but `;`: "
+                                 "comma-separated CSV is read (export it with `,` as the separator) (columns: id, ") == 0);
+  }
+  {
+    std::vector<kb::ParsedIncident> out;
+    std::vector<ImportIssue> issues;
+    kb::ParseIncidentCsv("id\ttitle\na\tGPU lost\n", "tabs.csv", 1 << 20, &out, &issues);
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].message.find("the header has no comma but tabs: ") != std::string::npos);
+  }
+  // A header and one row: no warning.
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseIncidentCsv("id,title,root_cause\na,GPU lost,gpu_fallen_off_bus\n", "one.csv", 1 << 20, &out, &issues);
+  CHECK(out.size() == 1);
+  CHECK(issues.empty());
+}
+
 TEST_CASE("JSONL import: a 1e999 number is a malformed line, not an exception") {
   const std::string jsonl =
       "{\"id\": \"a\", \"title\": \"ok\", \"root_cause\": \"cuda_oom\"}\n"
