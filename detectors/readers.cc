@@ -735,8 +735,10 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
                                 "it is named after the file)");
   }
   SeriesBuilder builder(options);
+  size_t data_lines = 0;
   while (lines.Next(line)) {
     if (Trim(line).empty() || Trim(line).front() == '#') continue;
+    ++data_lines;
     const size_t ln = lines.line_no();
     if (std::string why = NotUtf8(line); !why.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
@@ -800,6 +802,12 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     }
     if (missing) options.CountReadAsMissing(file + ":" + std::to_string(ln), f[v_col], ds.stats);
     ++ds.stats.rows_accepted;
+  }
+  // A header and nothing after it (an export of an empty query): said as such, as an empty file is
+  // (DOG5, 2026-12-05: "dataset `csv:F` left no series", exit 1, as if a filter had left nothing).
+  if (data_lines == 0) {
+    return InvalidArgumentError(file + ":" + std::to_string(header_line) +
+                                ": a header and no data row after it (csv: takes the header, then one row per point)");
   }
   ds.stats.series_left_out = builder.SeriesLeftOut();
   ds.series = builder.Take();

@@ -851,6 +851,10 @@ TEST_CASE("specs: a missing path, a folder for a file, an empty file: a clear er
       {"promtext:" + folder, StatusCode::kInvalidArgument, "promtext:" + folder + " is a folder"},
       // Empty (or blank, or a byte order mark alone) files.
       {"csv:" + dir.Write("empty.csv", ""), StatusCode::kInvalidArgument, root + "/empty.csv:1: empty file"},
+      // A header and no row, blank and comment lines after it (DOG5; "left no series", NotFound, before).
+      {"csv:" + dir.Write("header.csv", "# exported 2026-12-05\ntimestamp,series,value\n\n# none\n"),
+       StatusCode::kInvalidArgument,
+       root + "/header.csv:2: a header and no data row after it (csv: takes the header, then one row per point)"},
       {"kpi:" + dir.Write("kpi/empty.csv", ""), StatusCode::kInvalidArgument, root + "/kpi/empty.csv:1: empty file"},
       {"jsonl:" + dir.Write("empty.jsonl", ""), StatusCode::kInvalidArgument, root + "/empty.jsonl: empty file (jsonl: takes one JSON object per line"},
       {"jsonl:" + dir.Write("blank.jsonl", "\xEF\xBB\xBF \n\n  \n"), StatusCode::kInvalidArgument, root + "/blank.jsonl: empty file"},
