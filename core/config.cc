@@ -194,8 +194,20 @@ Status ValidateConfigValue(const ConfigOption& o, std::string_view value, std::s
       return fail("accepted: " + accepted);
     }
     case ConfigType::kHostPort: {
+      // A URL (`http://127.0.0.1:8080`, copied from serve's own start-up lines) read as host
+      // `http://127.0.0.1` and failed at bind with "Name or service not known"; `:8080` (Go's
+      // every-interface form) got no word of what to write instead (DOG5, 2026-12-05).
+      if (const auto scheme = value.find("://"); scheme != std::string_view::npos) {
+        std::string_view rest = value.substr(scheme + 3);
+        rest = rest.substr(0, rest.find('/'));
+        return fail("a HOST:PORT, not a URL: give `" + std::string(rest) + "`");
+      }
       auto colon = value.rfind(':');
-      if (colon == std::string_view::npos || colon == 0) return fail("expected HOST:PORT, e.g. 127.0.0.1:8080");
+      if (colon == 0) {
+        return fail("expected HOST:PORT: `0.0.0.0" + std::string(value) + "` for every interface, `127.0.0.1" +
+                    std::string(value) + "` for this host only");
+      }
+      if (colon == std::string_view::npos) return fail("expected HOST:PORT, e.g. 127.0.0.1:8080");
       auto port = ParseInt(value.substr(colon + 1));
       if (!port.ok() || *port < 0 || *port > 65535) return fail("port must be an integer 0..65535");
       return Status::Ok();

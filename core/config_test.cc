@@ -77,6 +77,15 @@ TEST_CASE("bad values name the setting, the source and what is accepted") {
   CHECK(d.status().message().find("for llm_timeout (from flag --llm-timeout)") != std::string::npos);
   auto l = LoadWith({{"listen", "8080"}}, {});
   CHECK(l.status().message().find("expected HOST:PORT") != std::string::npos);
+  // DOG5: a URL for listen (passed the check, then "cannot listen on http://...: Name or service not
+  // known" at bind) and Go's `:8080`, each told what to write.
+  CHECK(LoadWith({{"listen", "http://127.0.0.1:8080/"}}, {}).status().message() ==
+        "invalid value `http://127.0.0.1:8080/` for listen (from flag --listen): a HOST:PORT, not a URL: give "
+        "`127.0.0.1:8080`");
+  CHECK(LoadWith({{"listen", ":8080"}}, {}).status().message() ==
+        "invalid value `:8080` for listen (from flag --listen): expected HOST:PORT: `0.0.0.0:8080` for every "
+        "interface, `127.0.0.1:8080` for this host only");
+  CHECK(LoadWith({{"listen", "[::1]:8080"}}, {}).ok());
   auto u = LoadWith({}, {{"VIGIL_LLM_URL", "localhost:8000"}});
   CHECK(u.status().message().find("expected a URL") != std::string::npos);
   auto b = LoadWith({}, {{"VIGIL_ALLOW_INTRUSIVE_PROBES", "maybe"}});
