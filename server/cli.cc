@@ -66,6 +66,12 @@ void AddSliceOptions(CLI::App& app, size_t& max_series, size_t& max_points) {
       ->check(WholeNumber(0));
 }
 
+// `parent`'s subcommand of that name, nullptr when it has none.
+static const CLI::App* FindSubcommand(const CLI::App* parent, const std::string& name) {
+  auto found = parent->get_subcommands([&](const CLI::App* s) { return s->get_name() == name; });
+  return found.empty() ? nullptr : found.front();
+}
+
 // A misspelt flag (`vigil diagnose --logs F`): CLI11 says only "The following arguments were not
 // expected: F --logs". The first `-`-word that is no flag of the command named in argv (its
 // subcommands followed: `kb search`) nor a global one gets "; `--logs` is not a flag of `vigil
@@ -97,7 +103,19 @@ static std::string UnknownFlagHint(const CLI::App& app, int argc, char** argv) {
     if (const size_t eq = word.find('='); eq != std::string::npos) word.resize(eq);
     if (std::find(known.begin(), known.end(), word) != known.end()) continue;
     const std::string hint = ClosestMatch(word, known);
-    if (hint.empty()) return "";
+    if (hint.empty()) {
+      // A flag's first words (`--job-log` for `--job-log-path`, `--job-log-slurm`, ...): those it
+      // begins (DOG5, 2026-12-05: CLI11's "not expected: x --job-log" alone).
+      std::string longer;
+      size_t n = 0;
+      for (const std::string& k : known) {
+        if (!k.starts_with(word + "-")) continue;
+        if (n++ < 6) longer += std::string(longer.empty() ? "" : ", ") + "`" + k + "`";
+      }
+      if (longer.empty()) return "";
+      return "; `" + word + "` is not a flag of `" + path + "`; flags beginning so: " + longer +
+             (n > 6 ? ", ..." : "");
+    }
     return "; `" + word + "` is not a flag of `" + path + "`; did you mean `" + hint + "`?";
   }
   return "";
@@ -170,8 +188,44 @@ int RunCli(int argc, char** argv) {
         std::string list;
         for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
         std::string hint = ClosestMatch(first, names);
+        // `check-rules`, `kb-search`: a command and its subcommand joined (DOG5, 2026-12-05).
+        if (hint.empty()) {
+          if (const size_t dash = first.find('-'); dash != std::string::npos) {
+            const std::string a = first.substr(0, dash), b = first.substr(dash + 1);
+            for (const auto& [cmd, sub] : {std::pair{a, b}, std::pair{b, a}}) {
+              const CLI::App* c = FindSubcommand(&app, cmd);
+              if (c != nullptr && FindSubcommand(c, sub) != nullptr) hint = cmd + " " + sub;
+            }
+          }
+        }
         std::fprintf(stderr, "vigil: unknown command `%s`%s; commands: %s\n", first.c_str(),
                      hint.empty() ? "" : ("; did you mean `" + hint + "`?").c_str(), list.c_str());
+        return 2;
+      }
+      // A command's unknown subcommand (`vigil rules chek`): CLI11 said "A subcommand is required"
+      // without naming the word it did not take (DOG5, 2026-12-05).
+      const CLI::App* cmd = FindSubcommand(&app, first);
+      if (cmd != nullptr && argc == 2 && cmd->get_require_subcommand_min() > 0) {  // `vigil rules`
+        std::string list;
+        for (const CLI::App* sub : cmd->get_subcommands({})) list += (list.empty() ? "" : ", ") + sub->get_name();
+        std::fprintf(stderr, "vigil: `vigil %s` needs a subcommand: %s (`vigil %s --help`)\n", first.c_str(),
+                     list.c_str(), first.c_str());
+        return 2;
+      }
+      if (cmd != nullptr && argc > 2 && argv[2][0] != '-' && !cmd->get_subcommands({}).empty() &&
+          FindSubcommand(cmd, argv[2]) == nullptr) {
+        std::vector<std::string> subs;
+        std::string list;
+        for (const CLI::App* sub : cmd->get_subcommands({})) {
+          subs.push_back(sub->get_name());
+          list += (list.empty() ? "" : ", ") + sub->get_name();
+        }
+        const std::string word = argv[2];
+        const std::string hint = ClosestMatch(word, subs);
+        std::fprintf(stderr, "vigil: unknown command `%s %s`%s; commands of `vigil %s`: %s\n", first.c_str(),
+                     TerminalSafe(word, false).c_str(),
+                     hint.empty() ? "" : ("; did you mean `" + first + " " + hint + "`?").c_str(), first.c_str(),
+                     list.c_str());
         return 2;
       }
     }

@@ -13,6 +13,17 @@ check "unknown command" 2 'unknown command `frobnicate`; commands: serve, detect
 check "did you mean" 2 'did you mean `detect`' -- "$VIGIL" detcet
 check "no command" 2 'subcommand is required' -- "$VIGIL"
 check "unknown flag" 2 'not expected: --bogus' -- "$VIGIL" --bogus kb
+# DOG5 (2026-12-05): a command's unknown subcommand was "A subcommand is required"; a command and its
+# subcommand joined (`check-rules`) got no hint; a flag's first words (`--job-log`) only CLI11's line;
+# a command's --help said nothing of the settings (`--listen` after `serve`, as scripts/run passes it).
+check "a command's unknown subcommand" 2 'unknown command `rules chek`; did you mean `rules check`\?; commands of `vigil rules`: check, explain' -- \
+  "$VIGIL" rules chek data/rules
+check "a command and its subcommand joined" 2 'unknown command `check-rules`; did you mean `rules check`\?' -- \
+  "$VIGIL" check-rules data/rules
+check "a flag's first words" 2 '`--job-log` is not a flag of `vigil diagnose`; flags beginning so: `--job-log-path`, `--job-log-slurm`' -- \
+  "$VIGIL" diagnose --job-log x.log
+check "a command without its subcommand" 2 '^vigil: `vigil probe` needs a subcommand: list, run' -- "$VIGIL" probe
+check "a command's help names the settings" 0 'may also be given here, after `serve`, or before it' -- "$VIGIL" serve --help
 # A misspelt flag of a command is offered the nearest of that command's flags and the global ones
 # (RVU, 2026-12-04; before, only CLI11's "The following arguments were not expected: FILE --logs").
 check "unknown flag: did you mean a command's" 2 '`--logs` is not a flag of `vigil diagnose`; did you mean `--log`\?' -- \
