@@ -823,17 +823,20 @@ Json ChatAnswer::ToJson() const {
 }
 
 Result<ChatQuestion> ParseChatQuestion(std::string_view body, size_t max_message_bytes) {
+  // The body's shape, said where the body is not it (DOG5, 2026-12-05: a question posted as plain
+  // text got "body: not JSON: ... invalid literal" and no word of what to send).
+  static constexpr std::string_view kShape = R"(; send {"message": "your question"} (and "incident": ID to ask about one))";
   auto parsed = ParseJson(body, "request body");
-  if (!parsed.ok()) return InvalidArgumentError("body: not JSON: " + parsed.status().message());
+  if (!parsed.ok()) return InvalidArgumentError("body: not JSON: " + parsed.status().message() + std::string(kShape));
   const Json& j = *parsed;
-  if (!j.is_object()) return InvalidArgumentError("body: must be a JSON object");
+  if (!j.is_object()) return InvalidArgumentError("body: must be a JSON object" + std::string(kShape));
   for (const auto& [key, value] : j.items()) {
     (void)value;
     if (key != "message" && key != "incident")
       return InvalidArgumentError(key + ": unknown field (known: message, incident)");
   }
   ChatQuestion q;
-  if (!j.contains("message")) return InvalidArgumentError("message: missing");
+  if (!j.contains("message")) return InvalidArgumentError("message: missing" + std::string(kShape));
   if (!j["message"].is_string()) return InvalidArgumentError("message: must be a string");
   q.message = j["message"].get<std::string>();
   if (q.message.size() > max_message_bytes)

@@ -395,6 +395,11 @@ TEST_CASE("ParseChatQuestion: bad input names the field") {
     return r.status().message();
   };
   CHECK(Contains(err("not json"), "body: not JSON"));
+  // DOG5: the body's shape is said where the body is not it.
+  CHECK(Contains(err("what happened to node-3?"),
+                 R"(; send {"message": "your question"} (and "incident": ID to ask about one))"));
+  CHECK(Contains(err("[1]"), R"(; send {"message": "your question"})"));
+  CHECK(Contains(err("{}"), R"(message: missing; send {"message": "your question"})"));
   CHECK(Contains(err("[1]"), "body: must be a JSON object"));
   CHECK(Contains(err("{}"), "message: missing"));
   CHECK(Contains(err(R"({"message": 5})"), "message: must be a string"));
