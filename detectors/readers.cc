@@ -1328,6 +1328,13 @@ Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options)
   ds.format = spec.substr(0, colon);
   ds.source = spec;
   std::string path = spec.substr(colon + 1);
+  // `csv:-` (as `vigil diagnose --log -` reads stdin) was "cannot open -: No such file or directory"
+  // (DOG5, 2026-12-05). A pipe is read through its path; `-` is not taken for it, as a reader may
+  // need the input twice (train-rules, eval).
+  if (path == "-") {
+    return InvalidArgumentError("`" + spec + "`: `-` is not standard input here; give " + ds.format +
+                                ":/dev/stdin to read a pipe");
+  }
   Status st;
   if (ds.format == "nab") {
     st = ReadNab(path, options, ds);

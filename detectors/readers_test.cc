@@ -851,6 +851,8 @@ TEST_CASE("specs: a missing path, a folder for a file, an empty file: a clear er
       {"promtext:" + folder, StatusCode::kInvalidArgument, "promtext:" + folder + " is a folder"},
       // Empty (or blank, or a byte order mark alone) files.
       {"csv:" + dir.Write("empty.csv", ""), StatusCode::kInvalidArgument, root + "/empty.csv:1: empty file"},
+      // `-` for standard input: named, with the path that reads a pipe (DOG5; "cannot open -" before).
+      {"csv:-", StatusCode::kInvalidArgument, "`csv:-`: `-` is not standard input here; give csv:/dev/stdin to read a pipe"},
       // A header and no row, blank and comment lines after it (DOG5; "left no series", NotFound, before).
       {"csv:" + dir.Write("header.csv", "# exported 2026-12-05\ntimestamp,series,value\n\n# none\n"),
        StatusCode::kInvalidArgument,

@@ -91,6 +91,10 @@ check "kb import ;-separated CSV" 1 'the header has no comma but `;`: comma-sepa
 head -1 data/samples/training_telemetry.csv > "$TMP/header.csv"
 check "detect header-only CSV" 2 "^vigil: $TMP/header.csv:1: a header and no data row after it" -- \
   "$VIGIL" detect --rules data/rules --data "csv:$TMP/header.csv"
+check "detect csv:- names /dev/stdin" 2 'give csv:/dev/stdin to read a pipe' -- \
+  bash -c '"$0" detect --rules data/rules --data csv:- < data/samples/training_telemetry.csv' "$VIGIL"
+check "detect csv:/dev/stdin reads a pipe" 0 '35 alert\(s\)' -- \
+  bash -c '"$0" detect --rules data/rules --data csv:/dev/stdin < data/samples/training_telemetry.csv' "$VIGIL"
 
 echo "new_user_walk: $passed passed, $fail failed"
 [ "$fail" = 0 ]
