@@ -205,20 +205,30 @@ fi
 
 # Run 7 (DET11): one H100 (the first recording off an H200), a checkpoint to a slow filesystem (25 s
 # blocked, the GPU idle), a second process holding 40 GiB of GPU 0 without computing, and 5 of 6
-# layers frozen (the job 2x faster, the gradient norm 0.41x); a checkpoint, an eval, a data-shard
+# layers frozen (the job 2.3x faster, the gradient norm 0.32x; 0.41x planned); a checkpoint, an eval, a data-shard
 # boundary and the marked job end after the history (data/gpu_telemetry/README.md "Run 7"). Blind,
 # the rules of b776139c: the slow checkpoint by GpuUtilDrop +8 s and GpuPowerDrop +10 s, the hog by
 # GpuMemoryGrowth +1 s, the frozen layers missed (no rule reads a job getting faster), nothing else.
+# After (DET12, written after seeing this run: NOT blind): TrainingShrunk (the gradient norm halved, the loss and
+# the tokens a step unchanged; it alerts on the job's tokens_per_s) catches the frozen layers at +9 s (firing +24 s); GpuUtilDrop's / GpuPowerDrop's texts no longer blame input
+# starvation alone, GpuMemoryGrowth's names another process as a cause and the check for it.
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN7=data/gpu_telemetry/h100_single_incidents_run7
   detect_run 7 "$RUN7"
-  check "run 7: 14 series, no NaN" 0 'over 14 series, 5605 points: [0-9]+ alert' -- cat "$TMP/stderr7"
-  check "run 7: the slow checkpoint and the memory hog caught, nothing outside the incidents" 0 'false alarms .*: 0$' \
+  check "run 7: 14 series, no NaN" 0 'over 14 series, 5605 points: 4 alert' -- cat "$TMP/stderr7"
+  check "run 7: all three incidents caught by their rules, nothing outside the incidents" 0 'false alarms .*: 0$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN7.json" "$TMP/alerts7.jsonl" --grace 10 --warmup 60 \
        --require slow_checkpoint=GpuUtilDrop --allow slow_checkpoint=GpuPowerDrop \
-       --require gpu_memory_hog=GpuMemoryGrowth --allow frozen_layers=
+       --require gpu_memory_hog=GpuMemoryGrowth --require frozen_layers=TrainingShrunk
   "$PY" "$HERE/lib/score_incidents.py" "$RUN7.json" "$TMP/alerts7.jsonl" --grace 10 --warmup 60 >"$TMP/score7.txt"
   sed 's/^/  run 7: /' "$TMP/score7.txt"
+  check "run 7: the frozen layers, TrainingShrunk (the gradient norm, read on tokens/s) at +9 s (firing +24 s)" 0 \
+    '^frozen_layers .*: 1 alert\(s\);\+ 9\.0 s \(firing \+ 24\.0 s\) TrainingShrunk tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
+    -- bash -c 'grep -A1 "^frozen_layers" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score7.txt"
+  check "run 7: GpuUtilDrop's text at the slow checkpoint names a blocked step loop, not input alone" 0 '^1$' \
+    -- bash -c 'grep "\"rule\": *\"GpuUtilDrop\"" "$1" | grep -c "a blocked step loop (checkpoint I/O, a hang, a data wait)"; true' _ "$TMP/alerts7.jsonl"
+  check "run 7: GpuMemoryGrowth's text at the hog names another process and the check, and the 40 GiB step" 0 '^1$' \
+    -- bash -c 'grep "\"rule\": *\"GpuMemoryGrowth\"" "$1" | grep "another process on the GPU" | grep "gpu_sharing" | grep -cE " 4[01][0-9]{3}(\.[0-9]+)? MiB of it since the previous reading"; true' _ "$TMP/alerts7.jsonl"
   check "run 7: GpuUtilDrop +8 s, GpuMemoryGrowth +1 s" 0 '^slow_checkpoint;\+ 8\.0 s GpuUtilDrop;gpu_memory_hog;\+ 1\.0 s GpuMemoryGrowth;$' \
     -- bash -c 'for i in slow_checkpoint gpu_memory_hog; do echo "$i"; grep -A1 "^$i" "$1" | tail -1 | awk "{print \$1, \$2, \$3, \$8}"; done | tr "\n" ";"' _ "$TMP/score7.txt"
   check "run 7: nothing at the checkpoint, the eval, the shard boundary, the marked job end" 0 \
@@ -476,6 +486,85 @@ check "HostMemoryGrowth: a slow leak (1 MiB/s, 5 s readings) fires once, 1715 s 
 check "HostMemoryGrowth: 30 s scrapes, a 2 MiB/s leak fires once" 0 '^1 HostMemoryGrowth\+1650$' -- rss_alerts "$TMP/rss_scrape30.csv"
 for quiet in flat_large ckpt warmup restart stops; do
   check "HostMemoryGrowth: quiet at $quiet" 0 '^0 $' -- rss_alerts "$TMP/rss_$quiet.csv"
+done
+
+# TrainingShrunk's twins (DET12, generated after seeing run 7: not blind): a trainer's grad_norm and
+# train_loss (job), step_time_ms (job, node, rank 0) and tokens_per_s (job), 1 s readings for 20 min
+# unless said: grad norm ~0.2, loss ~2.0 falling slowly, 8192 tokens a step at ~35 ms (234k tokens/s),
+# a checkpoint (2 s without rows) every 60 s and an 8 s eval at 900 s. Fire, once: layers frozen from
+# 600 s for 25 s, the norm x0.41 (5 of 6 layers, in theory), step x0.45 and tokens/s x2.2 (run 7's
+# kind); x0.2 (23 of 24 layers), step x0.4; the same without a step_time_ms series (no batch check);
+# 15 s scrapes for 2 h, frozen (x0.4) for 10 min from minute 60 (and ThroughputDropGauge
+# fires when the layers are unfrozen: 10 frozen minutes at 2.2x the tokens/s became its hour's 90th
+# percentile, so the normal speed reads as a 55% drop: a known cost of that rule, pinned); frozen from
+# 600 s to the end. Quiet: half the model frozen (x0.71: above the 0.5 bar, a known limit); a planned LR decay that
+# lowers the norm steadily to 0.45x over 40 minutes (the hour's median follows); a planned batch
+# halving with a sum-reduced loss (norm x0.45, step x0.5, tokens/s unchanged: tokens a step 0.5x); a
+# batch quadrupling with a mean-reduced loss (norm x0.45 as the noise falls, step x4); a job's first
+# 10 minutes (norm 2.0 -> 0.2 as the loss falls 8 -> 2); a loss spike (norm x10 for 3 steps); a job
+# end without the marker (every series stops at 600 s). And a known gap: the rule selects tokens_per_s
+# (a series the bundled sample has, one per job), so a job without that gauge is not read.
+"$PY" - "$TMP/shrunk" <<'PY'
+import math, sys
+base = sys.argv[1]
+T0 = 1796000000
+def write(name, n, step, f, tokens="all"):
+    with open("%s_%s.csv" % (base, name), "w") as out:
+        out.write("timestamp,series,value,job,node,rank\n")
+        for i in range(n):
+            t = i * step
+            r = f(t)
+            if r is None:
+                continue
+            g, loss, st = r[:3]
+            tps = r[3] if len(r) > 3 else 8192 / (st / 1000.0)
+            out.write("%d,grad_norm,%.6g,llm,,\n" % (T0 + t, g))
+            out.write("%d,train_loss,%.6g,llm,,\n" % (T0 + t, loss))
+            if tokens == "all":
+                out.write("%d,step_time_ms,%.4g,llm,node-0,0\n" % (T0 + t, st))
+            if tokens in ("all", "no_step"):
+                out.write("%d,tokens_per_s,%.6g,llm,,\n" % (T0 + t, tps))
+def jit(t, a):
+    return 1 + a * (((t * 7919) % 11) - 5) / 5.0  # +-a, deterministic
+def normal(t, g=0.2, loss=2.0, st=35.0, tps=None):
+    if t % 60 in (30, 31) or 900 <= t < 908:
+        return None  # a checkpoint every minute, an eval at 900 s: no step rows
+    loss = loss * (1 - 0.02 * t / 3600.0) * jit(t + 3, 0.002)
+    r = (g * jit(t, 0.01), loss, st * jit(t + 1, 0.01))
+    return r if tps is None else r + (tps * jit(t + 2, 0.02),)
+def frozen(gx, sx, start=600, end=625):
+    return lambda t: normal(t, 0.2 * (gx if start <= t < end else 1), st=35.0 * (sx if start <= t < end else 1))
+write("frozen41", 1200, 1, frozen(0.41, 0.45))
+write("frozen20", 1200, 1, frozen(0.2, 0.4))
+write("frozen41_nostep", 1200, 1, frozen(0.41, 0.45), tokens="no_step")
+write("frozen41_notokens", 1200, 1, frozen(0.41, 0.45), tokens="none")
+write("frozen_scrape15", 480, 15, frozen(0.4, 0.45, 3600, 4200))
+write("frozen_stays", 1200, 1, frozen(0.41, 0.45, 600, 10 ** 9))
+write("half_frozen", 1200, 1, frozen(0.71, 0.67))
+write("lr_decay", 2400, 1, lambda t: normal(t, 0.2 * (1 - 0.55 * t / 2400.0)))
+def batch(gx, sx):
+    return lambda t: normal(t, 0.2 * (gx if t >= 600 else 1), st=35.0 * (sx if t >= 600 else 1), tps=234000.0)
+write("batch_half_sum", 1200, 1, batch(0.45, 0.5))
+write("batch_x4_mean", 1200, 1, batch(0.45, 4.0))
+write("start", 1200, 1, lambda t: normal(t, 0.2 + 1.8 * math.exp(-t / 120.0), loss=2.0 + 6.0 * math.exp(-t / 120.0)))
+write("spike", 1200, 1, lambda t: normal(t, 0.2 * (10 if 600 <= t < 603 else 1)))
+write("end", 1200, 1, lambda t: None if t >= 600 else normal(t))
+PY
+shrunk_alerts() {
+  "$PY" -c '
+import json, subprocess, sys
+out = subprocess.run([sys.argv[1], "detect", "--rules", sys.argv[2], "--data", "csv:" + sys.argv[3]], capture_output=True, text=True).stdout
+alerts = [json.loads(l) for l in out.splitlines() if l.strip()]
+print(len(alerts), " ".join("%s+%d" % (a["rule"], (a["active_at_ms"] - 1796000000000) // 1000) for a in alerts))' "$VIGIL" "$RULES" "$1"
+}
+check "TrainingShrunk: 5 of 6 layers frozen (norm x0.41, step x0.45) for 25 s fire once" 0 '^1 TrainingShrunk\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_frozen41.csv"
+check "TrainingShrunk: 23 of 24 frozen (norm x0.2) fire once" 0 '^1 TrainingShrunk\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_frozen20.csv"
+check "TrainingShrunk: without step_time_ms (no batch check) fire once" 0 '^1 TrainingShrunk\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_frozen41_nostep.csv"
+check "TrainingShrunk: without tokens_per_s (the series it selects) nothing: a known gap" 0 '^0 $' -- shrunk_alerts "$TMP/shrunk_frozen41_notokens.csv"
+check "TrainingShrunk: 15 s scrapes, frozen for 10 minutes, fire once (and ThroughputDropGauge at the unfreeze)" 0 '^2 TrainingShrunk\+36[0-9][0-9] ThroughputDropGauge\+4200$' -- shrunk_alerts "$TMP/shrunk_frozen_scrape15.csv"
+check "TrainingShrunk: frozen to the end fire once" 0 '^1 TrainingShrunk\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_frozen_stays.csv"
+for quiet in half_frozen lr_decay batch_half_sum batch_x4_mean start spike end; do
+  check "TrainingShrunk: quiet at $quiet" 0 '^0 $' -- shrunk_alerts "$TMP/shrunk_$quiet.csv"
 done
 
 # GpuUnderfed's twins (generated, 1 s and 15 s): a GPU at 97-99% with a checkpoint (3 readings at 0%)
