@@ -11,6 +11,7 @@
 
 #include "core/logging.h"
 #include "core/parse.h"
+#include "core/time_util.h"
 #include "core/utf8.h"
 #include "server/terminal_safe.h"
 
@@ -57,6 +58,22 @@ CLI::Validator WholeNumber(unsigned min) {
         return "must be a whole number of at least " + std::to_string(min) + ", got `" + text + "`";
       },
       "");
+}
+
+Result<int64_t> ParseStormMergeWindow(std::string_view text) {
+  const std::string rule = "must be 0 (off) or a duration up to 24h, e.g. 15m, 90s, 1h30m; got `" + std::string(text) + "`";
+  if (text == "0") return int64_t{0};
+  if (!text.empty() && text[0] == '-') return InvalidArgumentError(rule + " (negative)");
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos) {
+    return InvalidArgumentError(rule + " (no unit: write " + std::string(text) + "s or " + std::string(text) + "m)");
+  }
+  auto ms = ParseDurationMs(text);
+  if (!ms.ok()) return InvalidArgumentError(rule + " (" + ms.status().message() + ")");
+  if (*ms > kMostStormMergeWindowMs) {
+    return InvalidArgumentError(rule + " (over 24h: an alert of yesterday still firing would leave its own "
+                                       "incident for today's storm)");
+  }
+  return *ms;
 }
 
 void AddSliceOptions(CLI::App& app, size_t& max_series, size_t& max_points) {

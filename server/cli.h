@@ -9,11 +9,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 
 #include "core/config.h"
+#include "core/status.h"
 
 namespace CLI {
 class App;
@@ -52,6 +54,12 @@ int ReportError(const Status& status);
 // A CLI11 check for unsigned flags: digits only (core/parse.h ParseUint), at least `min`; CLI11
 // alone would read -1 as the largest value and a number past 2^64 as something else.
 CLI::Validator WholeNumber(unsigned min);
+
+// `vigil serve --storm-merge-window DURATION` (STM2): "0" (off) or a duration of core/time_util.h
+// ParseDurationMs ("15m", "90s", "1h30m") up to kMostStormMergeWindowMs, in ms. InvalidArgument
+// naming the flag's rule and the text otherwise ("-5m", "abc", "15", "99999h").
+inline constexpr int64_t kMostStormMergeWindowMs = 24 * 3'600'000LL;
+Result<int64_t> ParseStormMergeWindow(std::string_view text);
 
 // `--max-series N` and `--max-points N` (whole numbers, 0 = all) into `max_series` / `max_points`
 // (detectors/readers.h ReadOptions): the slice of the data a command reads. Registered by every

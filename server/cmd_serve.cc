@@ -2,6 +2,7 @@
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
 //               [--max-webhook-body BYTES] [--storm-alerts N] [--storm-rediagnose-interval S]
+//               [--storm-merge-window DURATION]
 //               [--incident-cache-bytes BYTES]
 //               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
 //               [--eval-lag INTERVALS] [--max-series-per-query N]
@@ -37,6 +38,7 @@
 #include "agents/peer_series.h"
 #include "connectors/alertmanager.h"
 #include "connectors/alertmanager_api.h"
+#include "core/time_util.h"
 #include "core/clock.h"
 #include "core/logging.h"
 #include "core/parse.h"
@@ -71,6 +73,9 @@ struct ServeFlags {
   // A diagnosed storm incident grown by half or to new nodes is diagnosed again at most this often
   // (IncidentStoreOptions::storm_rediagnose_interval_ms; 0: never).
   int storm_rediagnose_interval_s = 60;
+  // An earlier webhook's incidents of the same groupKey are merged into a storm made this long after
+  // them at most (IntakeOptions::storm_merge_window_ms; STM1, the flag STM2); "0": never.
+  std::string storm_merge_window = "15m";
   // The knowledge base's incident cache (KnowledgeOptions::incident_cache_bytes), and where the
   // value came from (serve's flag, else the incident_cache_bytes setting).
   size_t incident_cache_bytes = KnowledgeOptions{}.incident_cache_bytes;
@@ -538,6 +543,18 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "diagnosed again, at most once per this many seconds from its last diagnosis; 0: never")
       ->capture_default_str()
       ->check(WholeNumber(0));
+  sub.add_option("--storm-merge-window", f->storm_merge_window,
+                 "how long after an earlier webhook of the same Alertmanager groupKey a storm still takes its "
+                 "incidents in: an incident of one alert (a storm's first notification split off) or a storm "
+                 "incident whose alerts fall in another group now is merged into the storm of its alerts' group "
+                 "(state merged, merged_into); a duration up to 24h (15m, 90s); 0: never merged")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            auto ms = ParseStormMergeWindow(text);
+            return ms.ok() ? std::string() : ms.status().message();
+          },
+          ""));
   CLI::Option* cache_flag =
       sub.add_option("--incident-cache-bytes", f->incident_cache_bytes,
                      "bytes of knowledge-base incidents kept in memory once read (a storm's triage reads the same "
@@ -678,6 +695,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.max_body = f->max_body;
     api_options.max_webhook_body = std::max(f->max_body, f->max_webhook_body);
     api_options.intake.storm_min_alerts = f->storm_alerts;
+    api_options.intake.storm_merge_window_ms = *ParseStormMergeWindow(f->storm_merge_window);  // checked by CLI11
     api_options.read_timeout_s = f->read_timeout_s;
     api_options.header_timeout_s = f->header_timeout_s;
     api_options.request_timeout_s = f->request_timeout_s;
@@ -761,6 +779,13 @@ CommandRunner SetupServe(CLI::App& sub) {
           storms += " s (--storm-rediagnose-interval)";
         } else {
           storms += ", never diagnosed again (--storm-rediagnose-interval 0)";
+        }
+        if (api_options.intake.storm_merge_window_ms > 0) {
+          storms += "; an earlier webhook's incidents of its groupKey are merged into it within ";
+          storms += FormatDurationMs(api_options.intake.storm_merge_window_ms);
+          storms += " (--storm-merge-window)";
+        } else {
+          storms += "; earlier webhooks' incidents never merged into it (--storm-merge-window 0)";
         }
       }
       if (f->incident_cache_bytes != KnowledgeOptions{}.incident_cache_bytes) {

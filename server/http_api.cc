@@ -375,6 +375,7 @@ HttpApi::HttpApi(HttpApiOptions options)
   // `increase(...[10m]) > 0`, which needs two samples of it.
   for (const char* outcome : {"created", "duplicate", "stopped_firing"}) metrics_->alerts.Inc({outcome}, 0);
   for (const char* outcome : {"diagnosed", "failed", "retried"}) metrics_->triages.Inc({outcome}, 0);
+  for (const char* what : {"alert", "storm"}) metrics_->merges.Inc({what}, 0);
   Routes();
 }
 
@@ -493,6 +494,7 @@ std::string HttpApi::RenderMetrics() const {
   metrics_->request_seconds.Write(out);
   metrics_->alerts.Write(out);
   metrics_->alerts_refused.Write(out);
+  metrics_->merges.Write(out);
   metrics_->triages.Write(out);
   metrics_->triage_seconds.Write(out);
   metrics_->connections_cut.Write(out);
@@ -500,7 +502,10 @@ std::string HttpApi::RenderMetrics() const {
   if (states.ok()) {
     std::vector<std::pair<MetricLabelValues, double>> samples;
     for (const auto& [state, n] : *states) samples.push_back({{state}, static_cast<double>(n)});
-    WriteGauge(out, "vigil_incidents", "incidents in the store, by triage state", {"state"}, samples);
+    WriteGauge(out, "vigil_incidents",
+               "incidents in the store, by state: the triage state, or merged (joined to a storm incident, "
+               "whatever its triage state; REST's state)",
+               {"state"}, samples);
     WriteGauge(out, "vigil_triage_queue_depth", "incidents queued for triage (bounded by --queue-max)", {},
                {{{}, static_cast<double>(states->at("queued"))}});
   } else {
@@ -793,9 +798,18 @@ void HttpApi::Routes() {
     if (!intake->merged.empty()) {  // STM1: earlier webhooks' incidents joined to a storm
       Json merged = Json::array();
       for (const MergedIncident& m : intake->merged) {
-        merged.push_back(Json{{"incident", m.incident}, {"into", m.into}, {"state_when_merged", m.state}});
+        merged.push_back(Json{{"incident", m.incident}, {"into", m.into}, {"state_when_merged", m.state},
+                              {"storm", m.storm}});
+        metrics_->merges.Inc({m.storm ? "storm" : "alert"});
       }
       answer["merged"] = std::move(merged);
+    }
+    if (!intake->not_merged.empty()) {  // STM2: kept apart, and why (another groupKey, or none stored)
+      Json apart = Json::array();
+      for (const NotMerged& m : intake->not_merged) {
+        apart.push_back(Json{{"incident", m.incident}, {"storm", m.storm}, {"why", m.why}});
+      }
+      answer["not_merged"] = std::move(apart);
     }
     if (!intake->storms.empty()) {  // a storm: its alerts grouped into these incidents
       Json storms = Json::array();

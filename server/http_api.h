@@ -215,6 +215,12 @@ struct ServerMetrics {
                                "alerts of webhooks left out because they could not be read (the rest of "
                                "the webhook was taken), by reason (connectors/alertmanager.h RefusedAlert)",
                                {"reason"}};
+  // STM2: merges since start (the gauge vigil_incidents{state="merged"} holds every merged row).
+  MetricCounter merges{"vigil_incidents_merged_total",
+                       "incidents joined to a storm incident since start, by what was joined (alert: an "
+                       "incident of one alert from an earlier webhook of the storm's groupKey; storm: a storm "
+                       "incident of that groupKey whose alerts are all in another group's storm now)",
+                       {"incident"}};
   MetricCounter triages{"vigil_triage_total",
                         "triage attempts finished, by outcome (diagnosed, failed, retried: failed and queued again)",
                         {"outcome"}};

@@ -43,7 +43,9 @@ constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagn
 //    VER4), added by CREATE TABLE IF NOT EXISTS.
 // 8: incidents.group_key (the webhook's Alertmanager groupKey) and incidents.merged_into (the storm
 //    incident an earlier webhook's incident was joined to), added by ALTER TABLE (2026-12-05, STM1).
-constexpr int kSchemaVersion = 8;
+// 9: incident_alerts.merged_from (the storm incident a member was moved from when that storm was
+//    merged into another of its groupKey), added by ALTER TABLE (2026-12-05, STM2).
+constexpr int kSchemaVersion = 9;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -88,6 +90,7 @@ CREATE TABLE IF NOT EXISTS incident_alerts(
   alert_json TEXT NOT NULL,
   received_ms INTEGER NOT NULL,
   resolved_at_ms INTEGER NOT NULL DEFAULT 0,
+  merged_from INTEGER NOT NULL DEFAULT 0,
   UNIQUE(fingerprint, starts_at_ms));
 CREATE INDEX IF NOT EXISTS incident_alerts_by_incident ON incident_alerts(incident_id);
 CREATE TABLE IF NOT EXISTS verifications(
@@ -457,9 +460,9 @@ Status IncidentStore::Init() {
   }
   RETURN_IF_ERROR(Exec(kSchema));
   // An older file's incidents table, which CREATE TABLE IF NOT EXISTS left as it was, lacks a column.
-  auto lacks_column = [&](std::string_view column) -> Result<bool> {
-    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') WHERE name='" +
-                                                  std::string(column) + "'"));
+  auto lacks_column = [&](std::string_view column, std::string_view table = "incidents") -> Result<bool> {
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('" + std::string(table) +
+                                                  "') WHERE name='" + std::string(column) + "'"));
     ASSIGN_OR_RETURN(bool row, s.Step());
     return row && s.Int(0) == 0;
   };
@@ -483,6 +486,13 @@ Status IncidentStore::Init() {
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN merged_into INTEGER NOT NULL DEFAULT 0"));
     }
   }
+  {  // versions <= 8: no storm merged into another (STM2)
+    ASSIGN_OR_RETURN(bool lacks, lacks_column("merged_from", "incident_alerts"));
+    if (lacks) RETURN_IF_ERROR(Exec("ALTER TABLE incident_alerts ADD COLUMN merged_from INTEGER NOT NULL DEFAULT 0"));
+  }
+  // A merged storm's members, read where they were moved (STM2): merged storms' members only.
+  RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incident_alerts_by_merged_from ON incident_alerts(merged_from) "
+                       "WHERE merged_from != 0"));
   RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incidents_by_batch ON incidents(batch, claim_seq)"));
   // Intake's look-up of an open storm of a webhook's groupKey (STM1), once per webhook: storm rows only.
   RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incidents_by_group ON incidents(group_key) WHERE storm_key != ''"));
@@ -758,8 +768,8 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT id, resolved_at_ms, storm_key, group_key, received_ms "
                                                  "FROM incidents WHERE fingerprint=?1 AND starts_at_ms=?2 AND merged_into=0"));
     ASSIGN_OR_RETURN(kb::Stmt find_member,
-                     Prepare(db_, "SELECT m.incident_id, m.resolved_at_ms, i.resolved_at_ms, i.storm_key "
-                                  "FROM incident_alerts m JOIN incidents i ON i.id = m.incident_id "
+                     Prepare(db_, "SELECT m.incident_id, m.resolved_at_ms, i.resolved_at_ms, i.storm_key, "
+                                  "i.group_key, i.received_ms FROM incident_alerts m JOIN incidents i ON i.id = m.incident_id "
                                   "WHERE m.fingerprint=?1 AND m.starts_at_ms=?2"));
     ASSIGN_OR_RETURN(kb::Stmt insert,
                      Prepare(db_, "INSERT INTO incidents(fingerprint, starts_at_ms, rule, severity, state, "
@@ -805,6 +815,21 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     // of the alert's group, when there is one (alert index -> incident).
     std::map<size_t, int64_t> mergeable;
     const int64_t merge_since = now - options.storm_merge_window_ms;
+    // STM2: the alerts of this webhook that are firing members of an open storm incident (alert
+    // index -> storm), and each such storm's groupKey, storm_key and when it was made: a storm
+    // made from an earlier webhook of this groupKey (within the window) whose re-sent alerts all
+    // fall in ANOTHER group now (StormGroups reads the whole request: a NodeDown without a rack
+    // label takes its node's rack from a GPU alert that came later) joins that group's storm.
+    struct OpenStorm {
+      std::string group_key, storm_key;
+      int64_t received_ms = 0;
+    };
+    std::map<size_t, int64_t> resent_member;
+    std::map<int64_t, OpenStorm> resent_storm;
+    // Incidents of one alert, open and within the window, whose alert this webhook sends again but
+    // made from a webhook of another groupKey (or stored without one: before schema 8): not merged,
+    // but said (the answer's `not_merged`, the log) when their alert is in a storm of this call.
+    std::map<size_t, std::pair<int64_t, std::string>> apart;
     if (!options.group_key.empty()) {  // a later webhook of an open storm's groupKey joins it (by group)
       ASSIGN_OR_RETURN(kb::Stmt open_storms,
                        Prepare(db_, "SELECT id, storm_key FROM incidents WHERE group_key=?1 AND storm_key != '' "
@@ -832,9 +857,13 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           out.resolved.push_back(id);
         } else {
           out.duplicates.push_back(id);
-          if (!resolved && find.Int(1) == 0 && find.Text(2).empty() && find.Text(3) == options.group_key &&
-              options.storm_merge_window_ms > 0 && find.Int(4) >= merge_since) {
-            mergeable.emplace(i, id);
+          if (!resolved && find.Int(1) == 0 && find.Text(2).empty() && options.storm_merge_window_ms > 0 &&
+              find.Int(4) >= merge_since) {
+            if (find.Text(3) == options.group_key) {
+              mergeable.emplace(i, id);
+            } else {
+              apart.emplace(i, std::make_pair(id, find.Text(3)));
+            }
           }
         }
         continue;
@@ -845,6 +874,10 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       if (member) {
         const int64_t id = find_member.Int(0);
         if (find_member.Int(2) == 0) open_storm_of_group.emplace(find_member.Text(3), id);
+        if (!resolved && find_member.Int(1) == 0 && find_member.Int(2) == 0) {
+          resent_member.emplace(i, id);
+          resent_storm.emplace(id, OpenStorm{find_member.Text(4), find_member.Text(3), find_member.Int(5)});
+        }
         if (resolved && find_member.Int(1) == 0) {
           resolve_member.Reset();
           resolve_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms).Bind(3, resolved_at);
@@ -870,10 +903,33 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     std::vector<std::string> groups;
     std::map<std::string, std::vector<size_t>> fresh_of_group;
     std::map<std::string, std::vector<size_t>> merge_of_group;
-    if ((!fresh.empty() || !mergeable.empty()) && (storm || !open_storm_of_group.empty())) {
+    const bool may_merge_storms = options.storm_merge_window_ms > 0 && !resent_member.empty();
+    if ((!fresh.empty() || !mergeable.empty() || may_merge_storms) && (storm || !open_storm_of_group.empty())) {
       groups = StormGroups(alerts);
       for (size_t i : fresh) fresh_of_group[groups[i]].push_back(i);
       for (const auto& [i, id] : mergeable) merge_of_group[groups[i]].push_back(i);
+    }
+    // STM2: the storms to be merged into another group's storm (storm -> that group), when every
+    // firing alert of it that this webhook re-sends is in that one group now.
+    std::map<int64_t, std::string> storm_merge_group;
+    if (may_merge_storms && !groups.empty()) {
+      std::map<int64_t, std::set<std::string>> groups_of;
+      for (const auto& [i, id] : resent_member) groups_of[id].insert(groups[i]);
+      for (const auto& [id, gs] : groups_of) {
+        const OpenStorm& st = resent_storm[id];
+        if (gs.size() != 1 || *gs.begin() == st.storm_key || st.received_ms < merge_since) continue;
+        if (st.group_key != options.group_key) {
+          LogInfo("serve", "storm incident " + std::to_string(id) + " (" + st.storm_key + ", groupKey " +
+                               (st.group_key.empty() ? std::string("none stored") : st.group_key) +
+                               ") has its alerts in group " + *gs.begin() + " of a webhook of groupKey " +
+                               options.group_key + ": another groupKey, not merged");
+          continue;
+        }
+        storm_merge_group.emplace(id, *gs.begin());
+      }
+      for (const auto& [i, id] : resent_member) {
+        if (storm_merge_group.count(id)) merge_of_group[groups[i]].push_back(i);  // counted for the lead
+      }
     }
     std::map<std::string, size_t> storm_index;  // group -> out.storms index
     auto add_member = [&](int64_t id, const Alert& a) -> Status {
@@ -1015,7 +1071,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           ASSIGN_OR_RETURN(row, merge.Step());
         }
         out.duplicates.erase(std::remove(out.duplicates.begin(), out.duplicates.end(), id), out.duplicates.end());
-        out.merged.push_back(MergedIncident{id, into, was});
+        out.merged.push_back(MergedIncident{id, into, was, false});
         LogInfo("serve", "incident " + std::to_string(id) + " (" + rule + ", groupKey " + options.group_key +
                              ") merged into storm incident " + std::to_string(into) + " (" + g +
                              "): its alert is now that storm's member; " +
@@ -1024,11 +1080,84 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                                  : "its " + was + " result is kept as superseded"));
       }
     }
+    // STM2: storms of an earlier webhook of this groupKey whose alerts are all in another group's
+    // storm now: their members move there (merged_from keeps where they came from), the storm is
+    // merged_into it (its queued triage never claimed, a running or ended one's result kept).
+    if (!storm_merge_group.empty()) {
+      ASSIGN_OR_RETURN(kb::Stmt move, Prepare(db_, "UPDATE incident_alerts SET incident_id=?2, merged_from="
+                                                   "CASE WHEN merged_from=0 THEN ?1 ELSE merged_from END "
+                                                   "WHERE incident_id=?1"));
+      ASSIGN_OR_RETURN(kb::Stmt merge, Prepare(db_, "UPDATE incidents SET merged_into=?2, updated_ms=?3 WHERE id=?1 "
+                                                    "AND merged_into=0 RETURNING state, rule"));
+      for (const auto& [id, g] : storm_merge_group) {
+        auto done = storm_index.find(g);
+        int64_t into = 0;
+        if (done != storm_index.end()) {
+          into = out.storms[done->second].incident;
+        } else if (auto open = open_storm_of_group.find(g); open != open_storm_of_group.end()) {
+          into = open->second;
+        }
+        // No storm of that group, or alerts of this webhook joined the storm in its own group.
+        if (into == 0 || into == id) continue;
+        if (auto own = storm_index.find(resent_storm[id].storm_key);
+            own != storm_index.end() && out.storms[own->second].incident == id) {
+          continue;
+        }
+        move.Reset();
+        move.Bind(1, id).Bind(2, into);
+        RETURN_IF_ERROR(move.Run());
+        const int64_t moved = sqlite3_changes(db_);
+        merge.Reset();
+        merge.Bind(1, id).Bind(2, into).Bind(3, now);
+        ASSIGN_OR_RETURN(bool row, merge.Step());
+        std::string was = row ? merge.Text(0) : std::string("?");
+        std::string rule = row ? merge.Text(1) : std::string("?");
+        while (row) {  // RETURNING: stepped to its end
+          ASSIGN_OR_RETURN(row, merge.Step());
+        }
+        if (done == storm_index.end()) {
+          StormIntake si;
+          si.incident = into;
+          si.group = g;
+          storm_index.emplace(g, out.storms.size());
+          out.storms.push_back(si);
+          done = storm_index.find(g);
+        }
+        out.storms[done->second].new_alerts += static_cast<size_t>(moved);
+        touched_storms.insert(into);
+        duplicate_storms.erase(id);
+        out.duplicates.erase(std::remove(out.duplicates.begin(), out.duplicates.end(), id), out.duplicates.end());
+        out.merged.push_back(MergedIncident{id, into, was, true});
+        LogInfo("serve", "storm incident " + std::to_string(id) + " (" + rule + ", " + resent_storm[id].storm_key +
+                             ", groupKey " + options.group_key + ") merged into storm incident " +
+                             std::to_string(into) + " (" + g + "): its " + std::to_string(moved) +
+                             " alerts are in that group now and are its members; " +
+                             (was == "queued"    ? std::string("its queued triage is cancelled")
+                              : was == "running" ? std::string("its running triage's result will be kept as superseded")
+                                                 : "its " + was + " result is kept as superseded"));
+      }
+    }
+    // Incidents kept apart (another groupKey, or none stored) whose alert is in a storm of this call.
+    for (const auto& [i, found] : apart) {
+      if (groups.empty()) break;
+      int64_t into = 0;
+      if (auto done = storm_index.find(groups[i]); done != storm_index.end()) into = out.storms[done->second].incident;
+      if (into == 0) continue;
+      const std::string why = found.second.empty()
+                                  ? std::string("stored without a groupKey (before schema 8, or sent without one)")
+                                  : "made from a webhook of another groupKey (" + found.second + ")";
+      out.not_merged.push_back(NotMerged{found.first, into, why});
+      LogInfo("serve", "incident " + std::to_string(found.first) + ": its alert is in storm incident " +
+                           std::to_string(into) + " (" + groups[i] + ", groupKey " + options.group_key +
+                           ") but it was " + why + ": not merged, it stays an incident of its own");
+    }
     // A storm incident is resolved when its last alert is.
     if (!touched_storms.empty()) {
       ASSIGN_OR_RETURN(kb::Stmt state, Prepare(db_, "SELECT count(*), max(resolved_at_ms), sum(resolved_at_ms = 0), "
                                                     "(SELECT resolved_at_ms FROM incidents WHERE id=?1) "
                                                     "FROM incident_alerts WHERE incident_id=?1"));
+      ASSIGN_OR_RETURN(kb::Stmt resolve_merged, Prepare(db_, "UPDATE incidents SET resolved_at_ms=?2, updated_ms=?3 "
+                                                             "WHERE merged_into=?1 AND resolved_at_ms=0"));
       for (int64_t id : touched_storms) {
         state.Reset();
         state.Bind(1, id);
@@ -1038,6 +1167,10 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         resolve.Bind(1, id).Bind(2, state.Int(1)).Bind(3, now);
         RETURN_IF_ERROR(resolve.Run());
         out.resolved.push_back(id);
+        // The incidents merged into it (STM1 / STM2): their alerts are its members, ended now too.
+        resolve_merged.Reset();
+        resolve_merged.Bind(1, id).Bind(2, state.Int(1)).Bind(3, now);
+        RETURN_IF_ERROR(resolve_merged.Run());
       }
     }
     if (!out.created.empty()) {
@@ -1075,9 +1208,12 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
 
 Status IncidentStore::LoadMembers(StoredIncident& r, bool full) const {
   if (r.storm_key.empty()) return Status::Ok();
+  // A storm merged into another (STM2): its members were moved there, each marked merged_from; they
+  // are read there (their state as the storm they are in now keeps it).
+  const std::string which = r.merged_into != 0 ? "(incident_id=?1 OR merged_from=?1)" : "incident_id=?1";
   if (!full) {
     ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT count(*), sum(resolved_at_ms = 0) FROM incident_alerts "
-                                              "WHERE incident_id=?1"));
+                                              "WHERE " + which));
     s.Bind(1, r.id);
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
@@ -1087,7 +1223,7 @@ Status IncidentStore::LoadMembers(StoredIncident& r, bool full) const {
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT fingerprint, starts_at_ms, received_ms, resolved_at_ms, alert_json "
-                                            "FROM incident_alerts WHERE incident_id=?1 ORDER BY starts_at_ms, rowid"));
+                                            "FROM incident_alerts WHERE " + which + " ORDER BY starts_at_ms, rowid"));
   s.Bind(1, r.id);
   r.members.clear();
   r.storm_alerts = r.storm_firing = 0;
@@ -1308,9 +1444,11 @@ Result<StoredIncident> IncidentStore::Get(int64_t id) const {
 Result<std::map<std::string, int64_t>> IncidentStore::CountByState() const {
   std::map<std::string, int64_t> out;
   for (auto s : kStates) out[std::string(s)] = 0;
+  out["merged"] = 0;
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT state, count(*) FROM incidents "
-                                            "WHERE NOT (merged_into != 0 AND state='queued') GROUP BY state"));
+  // A merged incident counts as `merged` (the state REST shows), whatever its triage state (STM2).
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT CASE WHEN merged_into != 0 THEN 'merged' ELSE state END, count(*) "
+                                            "FROM incidents GROUP BY 1"));
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;

@@ -26,7 +26,9 @@
 // `incident_alerts` (the member alerts of a storm incident). Schema version 8 (2026-12-05, STM1)
 // adds incidents.group_key (the webhook's Alertmanager groupKey) and incidents.merged_into (the
 // storm incident an earlier webhook's incident of one alert was joined to; see
-// IntakeOptions::group_key). A vigil older than this refuses a newer file ("newer vigil").
+// IntakeOptions::group_key). Schema version 9 (2026-12-05, STM2) adds incident_alerts.merged_from
+// (the storm incident a member was moved from when that storm was merged into another). A vigil
+// older than this refuses a newer file ("newer vigil").
 //
 // Alert storms (STORM, 2026-12-03): a request of at least IntakeOptions::storm_min_alerts alerts (a
 // rack losing power, a leaf switch failing: one Alertmanager group of hundreds of alerts) does not
@@ -180,6 +182,16 @@ struct MergedIncident {
   int64_t incident = 0;
   int64_t into = 0;       // the storm incident
   std::string state;      // its triage state then: queued (cancelled), running, diagnosed, failed (kept)
+  bool storm = false;     // STM2: a storm incident whose alerts are in another group's storm now
+};
+
+// An open incident of one alert, made within the merge window, whose alert this call sends again in
+// a storm's group but that was made from a webhook of another groupKey or stored without one
+// (schema version < 8, or a webhook without groupKey): left an incident of its own, and said (STM2).
+struct NotMerged {
+  int64_t incident = 0;
+  int64_t storm = 0;  // the storm incident its alert's group is in
+  std::string why;
 };
 
 struct IntakeResult {
@@ -192,6 +204,7 @@ struct IntakeResult {
   // diagnosis read, or new nodes. Each is claimed no earlier than its retry_at.
   std::vector<int64_t> rediagnose;
   std::vector<MergedIncident> merged;  // STM1: earlier webhooks' incidents joined to a storm
+  std::vector<NotMerged> not_merged;   // STM2: such incidents kept apart (another or no groupKey)
 };
 
 struct IntakeOptions {
@@ -205,7 +218,13 @@ struct IntakeOptions {
   // the storm incident of its group (StormGroups) made or joined by this call: merged_into is set,
   // its alert becomes a member, a queued triage is never claimed, a running or ended one's result
   // is kept. A later webhook of an open storm's groupKey joins it by group (storm_key), whatever
-  // its size. 0: nothing merged.
+  // its size. STM2: likewise an open storm incident made from an earlier webhook of the same
+  // groupKey within the window, whose firing alerts this call re-sends all fall in ONE other group
+  // that has a storm incident made or joined by this call (or open): its members move there
+  // (incident_alerts.merged_from = it), merged_into is set (IntakeResult::merged, storm = true);
+  // not when this call's new alerts joined it in its own group. An incident of one alert stored
+  // with another groupKey, or none (schema < 8), is not merged: IntakeResult::not_merged. A storm
+  // incident resolved resolves the incidents merged into it. 0: nothing merged.
   std::string group_key;
   int64_t storm_merge_window_ms = 15 * 60'000;
 };
@@ -301,7 +320,8 @@ class IncidentStore {
   // no resolution); empty = all. InvalidArgument for another filter (naming the accepted ones).
   Result<std::vector<StoredIncident>> List(std::string_view filter, size_t limit) const;
   Result<StoredIncident> Get(int64_t id) const;  // NotFound names the id
-  // Rows per triage state (every state present, 0 included); rows whose alert stopped firing
+  // Rows per triage state (every state present, 0 included), and "merged": rows joined to a storm
+  // incident (STM1 / STM2), counted there only whatever their triage state; rows whose alert stopped firing
   // (List's "stopped"); rows with a resolution recorded (List's "resolved").
   Result<std::map<std::string, int64_t>> CountByState() const;
   Result<int64_t> CountStoppedFiring() const;
