@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # An alert storm from a REAL Prometheus + Alertmanager into `vigil serve` (server/HISTORY.md "Alert
 # storms"; STORM2, 2026-12-03):
-#  1. bad --incident-cache-bytes / --storm-rediagnose-interval values and an incident_cache_bytes
+#  1. bad --incident-cache-bytes / --storm-rediagnose-interval / --storm-merge-window (STM2) values and an incident_cache_bytes
 #     setting (config file, VIGIL_INCIDENT_CACHE_BYTES) are refused, exit 2, naming flag or setting
 #     and value; a good one is read (start-up line, /metrics vigil_knowledge_incident_cache_bytes);
 #  2. lib/exporter.py serves DCGM_FI_DEV_XID_ERRORS{Hostname, gpu, rack="r7"} for 4 nodes x 4 GPUs
@@ -42,6 +42,11 @@ check "config bad, flag good" 2 "invalid value \`32M\` for incident_cache_bytes"
   "$VIGIL" --config "$TMP/bad-config.json" --data-dir "$TMP/bad" serve --listen 127.0.0.1:0 --no-probes --incident-cache-bytes 1024
 check "--storm-rediagnose-interval -1" 2 '^vigil: --storm-rediagnose-interval: must be a whole number of at least 0, got `-1`' -- \
   "$VIGIL" --data-dir "$TMP/bad" serve --listen 127.0.0.1:0 --no-probes --storm-rediagnose-interval -1
+# --storm-merge-window (STM2): 0 or a duration up to 24h.
+for v in -5m abc 99999h 15 25h; do
+  check "--storm-merge-window '$v'" 2 "^vigil: --storm-merge-window: must be 0 \\(off\\) or a duration up to 24h, e\\.g\\. 15m, 90s, 1h30m; got \`$v\` \\((negative|no unit|over 24h|invalid duration)" -- \
+    "$VIGIL" --data-dir "$TMP/bad" serve --listen 127.0.0.1:0 --no-probes --storm-merge-window "$v"
+done
 [ ! -e "$TMP/bad/incidents.db" ] && passed=$((passed + 1)) || bad "a refused start opened the store"
 
 # 2. The exporter: 4 nodes x 4 GPUs of rack r7 (8 nodes from step 3), their Xid value in TMP/value.

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Two storm incidents of one Alertmanager group, made by a REAL Alertmanager (server/HISTORY.md "STM2",
+# 2026-12-05). vigil groups a storm's alerts by what the whole webhook says (StormGroups: an alert
+# without a rack label takes its node's rack from another alert of the webhook), so one alert's group
+# can change between two webhooks of one Alertmanager group:
+#  0. the start line names --storm-merge-window (10m here);
+#  1. 12 NodeDown alerts (node_exporter's: `instance`, no rack label) of cluster train-a POSTed to
+#     Alertmanager 0.25 (`group_by: [cluster]`, group_wait 5s, group_interval 2s): webhook 1, a storm
+#     of the group `nodes` (`vigil serve --storm-alerts 10`), awaited;
+#  2. 48 XidError alerts (dcgm-exporter's: Hostname, gpu, rack="r7") on the same 12 nodes POSTed:
+#     webhook 2 holds 60; every NodeDown's node is in rack r7 now, so the NodeDowns are in the group
+#     `rack=r7` with the Xid alerts: ONE storm of 60 members, and the `nodes` storm `merged` into it
+#     (before STM2: a storm of 48 Xid alerts beside the storm of 12 NodeDowns, one failure
+#     diagnosed twice); the merged storm still lists its 12 alerts, the chat names the link;
+#  3. /metrics: vigil_incidents{state="merged"} 1, vigil_incidents_merged_total{incident="storm"} 1,
+#     and `promtool check metrics` passes;
+#  4. every alert ended: the rack's storm is resolved, and the storm merged into it stops firing too.
+# Skipped (exit 77) only when prometheus-alertmanager / promtool / curl are missing.
+# Usage: bash tests/serve_storm_regroup_test.sh <build-dir>   (from the repo root)
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+require_tools "$AM_BIN" promtool curl
+PY=/usr/bin/python3
+source "$HERE/lib/prometheus.sh"  # start_alertmanager, PIDS (stopped at exit)
+source "$HERE/lib/serve.sh"       # start_serve, wait_for, fetch_incidents
+
+start_serve "$TMP/vigil.log" --data-dir "$TMP/var" serve --listen 127.0.0.1:0 \
+  --no-probes --storm-alerts 10 --storm-rediagnose-interval 0 --storm-merge-window 10m
+grep -q 'merged into it within 10m (--storm-merge-window)' "$TMP/vigil.log" && passed=$((passed + 1)) ||
+  bad "the start line does not name --storm-merge-window 10m: $(grep 'storm' "$TMP/vigil.log")"
+cat >"$TMP/alertmanager.yml" <<EOF
+route:
+  receiver: vigil
+  group_by: [cluster]
+  group_wait: 5s
+  group_interval: 2s
+  repeat_interval: 1h
+receivers:
+  - name: vigil
+    webhook_configs:
+      - url: $V/api/v1/alerts
+        send_resolved: true
+EOF
+start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
+
+# post KIND [ENDED]: KIND "down" (12 NodeDowns) or "xid" (48 XidErrors, GPUs 0-3 of the 12 nodes) to
+# Alertmanager's API, startsAt fixed per alert (TMP/starts); with ENDED, endsAt now (resolved).
+date -u +%Y-%m-%dT%H:%M:%S.000Z >"$TMP/starts"
+post() {
+  "$PY" - "$TMP/starts" "$@" >"$TMP/post.json" <<'PY'
+import datetime, json, sys
+starts = open(sys.argv[1]).read().strip()
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+out = []
+for n in range(12):
+    node = "rack7-node-%02d" % n
+    if sys.argv[2] == "down":
+        alerts = [{"alertname": "NodeDown", "instance": node + ":9100", "job": "node"}]
+    else:
+        alerts = [{"alertname": "XidError", "Hostname": node, "gpu": str(g), "rack": "r7"} for g in range(4)]
+    for labels in alerts:
+        labels.update({"cluster": "train-a", "severity": "critical"})
+        a = {"labels": labels, "annotations": {"summary": labels["alertname"] + " on " + node}, "startsAt": starts}
+        if len(sys.argv) > 3:
+            a["endsAt"] = now
+        out.append(a)
+print(json.dumps(out))
+PY
+  curl -sf -XPOST -H 'Content-Type: application/json' --data-binary @"$TMP/post.json" "$AM/api/v2/alerts" >/dev/null
+}
+summary() {
+  curl -s "$V/api/v1/incidents" | "$PY" -c 'import json,sys; print([(i["id"], i["state"], i.get("merged_into"), i.get("storm")) for i in json.load(sys.stdin)["incidents"]])'
+}
+
+# 1. Webhook 1: the NodeDowns, one storm of the group `nodes`.
+post down && passed=$((passed + 1)) || bad "POST of 12 NodeDowns to Alertmanager"
+wait_for 60 '[(i["storm"]["group"], i["storm"]["alerts"]) for i in j["incidents"]] == [("nodes", 12)]' &&
+  passed=$((passed + 1)) || bad "webhook 1 not one storm of 12 NodeDowns (group nodes) within 60 s: $(summary)"
+
+# 2. The rack's GPU alerts: webhook 2 holds 60 alerts of rack r7.
+post xid && passed=$((passed + 1)) || bad "POST of 48 XidErrors to Alertmanager"
+if wait_for 60 'sum(1 for i in j["incidents"] if i["state"] != "merged") == 1 and [(i["storm"]["group"], i["storm"]["alerts"]) for i in j["incidents"] if i["state"] != "merged"] == [("rack=r7", 60)]'; then
+  passed=$((passed + 1))
+else
+  bad "not one storm of 60 alerts (rack=r7) with the NodeDowns' storm merged into it within 60 s: $(summary)"
+fi
+fetch_incidents "$TMP/incident"
+"$PY" - "$TMP" >"$TMP/check.out" <<'PY' && passed=$((passed + 1)) || bad "the merged storm: $(cat "$TMP/check.out")"
+import glob, json, sys
+incidents = {i["id"]: i for i in (json.load(open(f)) for f in glob.glob(sys.argv[1] + "/incident*.json"))}
+assert len(incidents) == 2, [(i["id"], i["state"]) for i in incidents.values()]
+rack = [i for i in incidents.values() if i["state"] != "merged"][0]
+nodes = [i for i in incidents.values() if i["state"] == "merged"][0]
+assert rack["storm"]["group"] == "rack=r7" and rack["group_key"].endswith('{cluster="train-a"}'), rack["storm"]
+names = sorted({m["alertname"] for m in rack["members"]})
+assert names == ["NodeDown", "XidError"] and len(rack["members"]) == 60, (names, len(rack["members"]))
+assert nodes["merged_into"] == rack["id"] and nodes["storm"]["group"] == "nodes", nodes
+assert nodes["state_when_merged"] in ("queued", "running", "diagnosed"), nodes["state_when_merged"]
+assert len(nodes["members"]) == 12 and {m["alertname"] for m in nodes["members"]} == {"NodeDown"}, nodes["members"][:2]
+open(sys.argv[1] + "/ids", "w").write("%d %d\n" % (rack["id"], nodes["id"]))
+print("storm %d (rack=r7): 60 members; storm %d (nodes, was %s) merged into it" % (rack["id"], nodes["id"], nodes["state_when_merged"]))
+PY
+cat "$TMP/check.out"
+RACK=none NODES=none
+[ -s "$TMP/ids" ] && read -r RACK NODES <"$TMP/ids"
+grep -q "storm incident $NODES (.*) merged into storm incident $RACK (rack=r7)" "$TMP/vigil.log" && passed=$((passed + 1)) ||
+  bad "no 'storm incident $NODES ... merged into storm incident $RACK' line in the log: $(grep -i 'merged' "$TMP/vigil.log" | tail -3)"
+curl -sf -XPOST -H 'Content-Type: application/json' "$V/api/v1/chat" -d "{\"message\": \"what about incident #$NODES?\"}" >"$TMP/chat.json"
+grep -q "merged into storm incident #$RACK" "$TMP/chat.json" && passed=$((passed + 1)) ||
+  bad "the chat does not say incident $NODES is merged into #$RACK: $(head -c 600 "$TMP/chat.json")"
+
+# 3. /metrics.
+curl -sf "$V/metrics" >"$TMP/metrics.txt"
+grep -q '^vigil_incidents{state="merged"} 1$' "$TMP/metrics.txt" &&
+  grep -q '^vigil_incidents_merged_total{incident="storm"} 1$' "$TMP/metrics.txt" &&
+  grep -q '^vigil_incidents_merged_total{incident="alert"} 0$' "$TMP/metrics.txt" && passed=$((passed + 1)) ||
+  bad "/metrics: $(grep 'vigil_incidents' "$TMP/metrics.txt")"
+promtool check metrics <"$TMP/metrics.txt" >"$TMP/promtool.out" 2>&1 && passed=$((passed + 1)) ||
+  bad "promtool check metrics: $(cat "$TMP/promtool.out")"
+
+# 4. Every alert ends: the rack's storm is resolved, the merged one stops firing with it.
+post down ended && post xid ended && passed=$((passed + 1)) || bad "POST of the ended alerts to Alertmanager"
+wait_for 60 'all(i["resolved_at"] is not None for i in j["incidents"]) and len(j["incidents"]) == 2' &&
+  passed=$((passed + 1)) || bad "not both resolved within 60 s: $(summary)"
+
+kill -TERM "$VPID"
+wait "$VPID"
+rc=$?
+[ "$rc" = 0 ] && passed=$((passed + 1)) || bad "SIGTERM: exit $rc, log: $(tail -3 "$TMP/vigil.log")"
+echo "serve_storm_regroup_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
