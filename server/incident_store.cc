@@ -903,7 +903,12 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     std::vector<std::string> groups;
     std::map<std::string, std::vector<size_t>> fresh_of_group;
     std::map<std::string, std::vector<size_t>> merge_of_group;
-    const bool may_merge_storms = options.storm_merge_window_ms > 0 && !resent_member.empty();
+    // Only while a re-sent storm is within the window: a plain repeat of an older storm's group (every
+    // repeat_interval) does not pay for StormGroups.
+    const bool may_merge_storms =
+        options.storm_merge_window_ms > 0 &&
+        std::any_of(resent_storm.begin(), resent_storm.end(),
+                    [&](const auto& st) { return st.second.received_ms >= merge_since; });
     if ((!fresh.empty() || !mergeable.empty() || may_merge_storms) && (storm || !open_storm_of_group.empty())) {
       groups = StormGroups(alerts);
       for (size_t i : fresh) fresh_of_group[groups[i]].push_back(i);

@@ -68,7 +68,7 @@ printf '{"incident_cache_bytes": 1048576}\n' >"$TMP/config.json"
 PROM_PORT=$(free_port)  # Prometheus is started below, once Alertmanager's port is known
 start_serve "$TMP/vigil.log" --config "$TMP/config.json" --data-dir "$DATA" --prometheus-url "http://127.0.0.1:$PROM_PORT" serve --listen 127.0.0.1:0 --no-probes \
   --storm-alerts 10 --storm-rediagnose-interval 1
-grep -q "a webhook of 10+ alerts is a storm: one incident per group of alerts (--storm-alerts), diagnosed again when later alerts grow it by half or to new nodes, at most every 1 s (--storm-rediagnose-interval); knowledge-base incident cache 1048576 bytes (incident_cache_bytes, config file $TMP/config.json, line 1)" "$TMP/vigil.log" &&
+grep -q "a webhook of 10+ alerts is a storm: one incident per group of alerts (--storm-alerts), diagnosed again when later alerts grow it by half or to new nodes, at most every 1 s (--storm-rediagnose-interval); an earlier webhook's incidents of its groupKey are merged into it within 15m (--storm-merge-window); knowledge-base incident cache 1048576 bytes (incident_cache_bytes, config file $TMP/config.json, line 1)" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
 metrics=$(curl -sf "$V/metrics")
 grep -q '^vigil_knowledge_incident_cache_bytes{kind="budget"} 1048576$' <<<"$metrics" && passed=$((passed + 1)) ||
