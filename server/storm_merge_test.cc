@@ -218,6 +218,47 @@ TEST_CASE("stm2 IncidentStore: a storm is not merged - alerts split over two gro
   CHECK(store->Get(nodes_storm)->ToJson(false)["state"] == "queued");
 }
 
+TEST_CASE("stm2 IncidentStore: a storm merged into the rack's OPEN, diagnosed storm: that one grows and is queued to be diagnosed again") {
+  TempDir dir("vigil_stm2_test");
+  int64_t now = 2'000'000;
+  auto store = Open(dir.path / "incidents.db", &now);
+  auto first = store->Intake(NodeDowns(0, 12), Hook());
+  REQUIRE((first.ok() && first->storms.size() == 1));
+  const int64_t nodes_storm = first->storms[0].incident;
+  now += 60'000;
+  // Half the nodes' GPU alerts: the NodeDowns are in two groups, the `nodes` storm stays; the rack's
+  // storm is made of 24 Xid alerts.
+  auto second = store->Intake(Both(NodeDowns(0, 12), RackXids(0, 6)), Hook());
+  REQUIRE((second.ok() && second->merged.empty() && second->created.size() == 1));
+  const int64_t rack_storm = second->created[0];
+  Json per_node = Json::object();
+  for (int n = 0; n < 6; ++n) per_node[Node(n)] = 4;
+  for (int i = 0; i < 2; ++i) {
+    auto claimed = store->ClaimNext();
+    REQUIRE((claimed.ok() && claimed->has_value()));
+    const int64_t id = (*claimed)->id;
+    REQUIRE(store->Finish(id, id == rack_storm ? Json{{"storm", {{"alerts", 24}, {"alerts_per_node", per_node}}}}
+                                               : Json{{"root_cause", "node_down"}},
+                          1.0)
+                .ok());
+  }
+  now += 120'000;
+  // The other nodes' GPU alerts: every NodeDown is in rack r7 now.
+  auto third = store->Intake(Both(NodeDowns(0, 12), RackXids(0, 12)), Hook());
+  REQUIRE_MESSAGE(third.ok(), third.status().ToString());
+  REQUIRE(third->merged.size() == 1);
+  CHECK(third->merged[0].incident == nodes_storm);
+  CHECK(third->merged[0].into == rack_storm);
+  CHECK(third->merged[0].storm);
+  CHECK(third->created.empty());
+  REQUIRE(third->storms.size() == 1);
+  CHECK_FALSE(third->storms[0].created);
+  CHECK(third->storms[0].new_alerts == 36);  // 24 new Xid + 12 moved NodeDowns
+  CHECK(store->Get(rack_storm)->storm_alerts == 60);
+  CHECK(third->rediagnose == std::vector<int64_t>{rack_storm});  // 60 alerts, 24 when diagnosed
+  CHECK(store->Get(nodes_storm)->ToJson(false)["state"] == "merged");
+}
+
 TEST_CASE("stm2 IncidentStore: a split first webhook that is itself a storm (group_by rack): webhook 2 joins it, no second storm") {
   // Alertmanager flushes at its first stale alert; 52 of the group's 60 made it in. StormGroups puts
   // every alert of a rack-labelled group in rack=r7 in both webhooks: one storm, joined.
