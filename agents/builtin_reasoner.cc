@@ -42,6 +42,8 @@
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/nvswitch_fault.h"
+#include "agents/mlx5_line.h"
+#include "agents/peer_loss.h"
 #include "agents/moe_router_stats.h"
 #include "agents/zero_counter.h"
 #include "agents/log_time.h"
@@ -3688,19 +3690,12 @@ std::optional<int> TeeLocalRank(const std::string& line, const Topology& t) {
 
 }  // namespace
 
-// The netdev a kernel driver line names in its "<driver> <bus id> <netdev>: ..." shape
-// ("mlx5_core 0000:4b:00.0 ib4: Link down", "... ibs1: Link up", "... enp75s0np0: Link down" on
-// RoCE, "... eth2: ..."), whatever its naming scheme: the word in the netdev's slot, resolved to its
-// HCA later (HcaOfNetdev). Only predictable names (ibp75s0) were read, so the classic IPoIB names
-// ib0..ibN left an IB link fault on the node (RG10, realistic12). "" when the line has no such
-// slot ("mlx5_core 0000:4b:00.0: firmware ..." names the device, not a netdev).
+// The netdev of a driver line's "mlx5_core <bus id> <netdev>: ..." slot, "" when it has none: since
+// PLC25 a view of ParseMlx5DriverLine (mlx5_line.h), the one reader of that shape, kept under its RG10
+// name for its tests; the reasoner's callers read the parser itself.
 std::string NetdevOfDriverLine(const std::string& line) {
-  if (line.size() > 2000 || line.find("mlx5_core") == std::string::npos) return "";
-  static const std::regex kSlot(
-      R"(\bmlx5_core\s+(?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]\s+([A-Za-z][A-Za-z0-9_.-]{0,14}):\s)");
-  std::smatch m;
-  if (!std::regex_search(line, m, kSlot)) return "";
-  return m.str(1);
+  std::optional<Mlx5DriverLine> d = ParseMlx5DriverLine(line);
+  return d ? d->netdev : std::string();
 }
 
 // The one rank a line names, or -1 (RG10, realistic12). A line naming one rank ("rank 5", "Rank=5")
@@ -3955,7 +3950,13 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   }
   if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = RankNamedByLine(line);
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
-  if (h.hca.empty()) h.hca = NetdevOfDriverLine(line);
+  // The netdev in a kernel driver line's "mlx5_core <bus id> <netdev>: ..." slot ("ib4", "ibp75s0",
+  // "enp75s0np0" on RoCE), whatever its naming scheme, resolved to its HCA later (HcaOfNetdev): only
+  // predictable names (ibp75s0) were read, so the classic IPoIB names ib0..ibN left an IB link fault
+  // on the node (RG10, realistic12). A line with no slot names the device, not a netdev.
+  if (h.hca.empty()) {
+    if (std::optional<Mlx5DriverLine> d = ParseMlx5DriverLine(line)) h.hca = d->netdev;
+  }
   if (h.rank >= 0) {
     auto it = t.ranks.find(h.rank);
     if (it != t.ranks.end()) {
@@ -5261,21 +5262,7 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
   return failing.size() == 1 ? *failing.begin() : "";
 }
 
-// The bus id an mlx5 driver line names as its own device when it names no netdev ("mlx5_core
-// 0000:5e:00.0: 126.028 Gb/s available PCIe bandwidth, limited by 16.0 GT/s PCIe x8 link at
-// 0000:5d:00.0 ...": the address after "mlx5_core", not the bridge's after "at"), short form
-// "5e:00.0", lower case; "" for any other line, and for a line with a netdev slot (NetdevOfDriverLine
-// reads those; HcaOfNetdev ties them).
-std::string BusIdOfMlx5DeviceLine(const std::string& line) {
-  if (line.size() > 2000 || line.find("mlx5_core") == std::string::npos) return "";
-  static const std::regex kDev(
-      R"(\bmlx5_core\s+(?:[0-9a-fA-F]{4,8}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]):\s)");
-  std::smatch m;
-  if (!std::regex_search(line, m, kDev)) return "";
-  return AsciiLower(m.str(1));
-}
-
-// The HCA (mlx5_N) at bus id `bus` ("5e:00.0", BusIdOfMlx5DeviceLine's form) of `node`, from a line
+// The HCA (mlx5_N) at bus id `bus` ("5e:00.0", ParseMlx5DriverLine's form) of `node`, from a line
 // of the case (or of a probe that ran on the node, RG3) on that node naming one HCA and that address:
 // `ibdev2netdev -v` ("0000:5e:00.0 mlx5_4 (MT4129 - MCX75310AAS-NEAT) ConnectX-7 ... ==> ibp94s0
 // (Up)"), `ls -l /sys/class/infiniband` ("mlx5_4 -> ../../devices/pci0000:5d/0000:5d:02.0/
@@ -6497,6 +6484,58 @@ std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, con
   return out;
 }
 
+// An object store refusing a request for its time (PLC25): S3's / Ceph RGW's / MinIO's
+// "RequestTimeTooSkewed", "The difference between the request time and the current time is too large",
+// GCS's "Request time too skewed", Azure's "Request date header too old". The store checks the time the
+// client signed the request with: the client's clock is wrong, not the store.
+bool StatesRequestTimeSkew(const std::string& line) {
+  if (line.size() > 4000) return false;
+  static const std::regex kSkew(
+      R"(\bRequestTimeTooSkewed\b|\bdifference between the request time and the (?:current|server'?s?) time is too large|)"
+      R"(\brequest time too skewed\b|\brequest date header too old\b)",
+      std::regex::icase);
+  return std::regex_search(line, kSkew);
+}
+
+// The nodes of the case whose clock says it is not synchronised (PLC25): timedatectl's "System clock
+// synchronized: no" (older: "NTP synchronized: no"), chronyc tracking's "Leap status : Not
+// synchronised", ntpstat's "unsynchronised"; node_exporter's node_timex_sync_status at 0 at its last
+// sample. A node whose line says it is synchronised again after such a line is not kept.
+std::set<std::string> UnsyncedClockNodes(const DiagnosisCase& c, const Topology& topo) {
+  static const std::regex kNo(
+      R"(\b(?:System clock|NTP) synchroni[sz]ed\s*:\s*no\b|\bLeap status\s*:\s*Not synchroni[sz]ed\b|^\s*unsynchroni[sz]ed\b|)"
+      R"(\bntpstat\b.*\bunsynchroni[sz]ed\b)",
+      std::regex::icase);
+  static const std::regex kYes(
+      R"(\b(?:System clock|NTP) synchroni[sz]ed\s*:\s*yes\b|\bLeap status\s*:\s*Normal\b|^\s*synchroni[sz]ed to\b)",
+      std::regex::icase);
+  std::map<std::string, bool> state;  // node -> unsynchronised at its last such line
+  for (const CaseLog& log : c.logs) {
+    for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+      const std::string& text = log.lines[ki].text;
+      if (text.size() > 2000 || (text.find("ynchroni") == std::string::npos && text.find("Leap") == std::string::npos)) continue;
+      const bool no = std::regex_search(text, kNo);
+      if (!no && !std::regex_search(text, kYes)) continue;
+      const std::string node = PlaceLine(log, ki, text, topo).node;
+      if (!node.empty()) state[node] = no;
+    }
+  }
+  for (const TimeSeries& ts : c.metrics) {
+    if (ts.name != "node_timex_sync_status" || ts.values.empty() || !std::isfinite(ts.values.back())) continue;
+    const std::string node = NodeOf(ts.labels);
+    if (node.empty()) continue;
+    const bool no = ts.values.back() == 0;
+    auto it = state.find(node);
+    if (it == state.end()) state[node] = no;
+    else it->second = it->second || no;
+  }
+  std::set<std::string> out;
+  for (const auto& [node, no] : state) {
+    if (no) out.insert(node);
+  }
+  return out;
+}
+
 // True when `node`'s check of the mount failed and every other node that answered answered
 // healthy, at least one of them: the mount works everywhere but there.
 bool PeersHealthyInSweep(const std::string& node, const std::map<std::string, SweepAnswer>& answers) {
@@ -7134,6 +7173,9 @@ struct Observation {
   // state that may predate the incident (dcgm-exporter's Xid field keeps the last Xid until the
   // next one; HardwareXidSeriesHit).
   bool standing = false;
+  // A metric observation whose series kept one value over the whole window (PLC25: a remapped-rows
+  // count of an earlier remap, not one that moved in this incident).
+  bool flat = false;
   // Read and said, not counted (weight 0): what the alert's own rank / GPU series show (RGB).
   bool context = false;
   // The evidence puts the fault on the path between two nodes of the case (a node's packet filter
@@ -7267,6 +7309,27 @@ bool IsPeerReportLine(const Observation& o) {
   return o.evidence.kind == EvidenceKind::kLog && std::regex_search(o.evidence.detail, kReport);
 }
 
+// A log row or a line recall (not a KB title) of a line in which a process reports that its peer or
+// server went away (StatesPeerLoss, peer_loss.h; PLC25).
+bool ReportsPeerLoss(const Observation& o) {
+  if (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kKnowledge) return false;
+  if (o.evidence.detail.rfind("similar past incident", 0) == 0) return false;
+  return StatesPeerLoss(o.evidence.detail);
+}
+
+// A line stating a power supply's fault (PLC25): IPMI SEL / ipmievd / Redfish "Power Supply PSU2
+// Status: Power Supply AC lost | Asserted", "PSU Redundancy: Redundancy Lost", "PSU 2 failure
+// detected", "Power supply 1 input lost". Not a deasserted event, a regained redundancy, a PSU
+// inserted or present.
+bool StatesPsuFault(const std::string& line) {
+  if (line.size() > 2000) return false;
+  static const std::regex kPsu(
+      R"(\b(?:power ?supply|PSU)\b.{0,80}?\b(?:AC lost|input lost|failure detected|failed|failure|redundancy lost|lost|predictive failure)\b)",
+      std::regex::icase);
+  static const std::regex kCleared(R"(\bdeasserted\b|\bregained\b|\brestored\b|\bfully redundant\b)", std::regex::icase);
+  return std::regex_search(line, kPsu) && !std::regex_search(line, kCleared);
+}
+
 // What the peers' reports of a lost connection (IB completion errors "from peer", NCCL's "remote
 // process exited or there was a network error") are read as, from the first-hand evidence beside
 // them (RG13; the case where the IB failure has its own evidence and the crash only reports is read
@@ -7386,6 +7449,25 @@ Observation SdcCulpritOnRank(const Topology& topo, std::string source, std::stri
 // Whether an observation's own text states that a GPU's row remap failed: nvidia-smi's "Remapping
 // Failure Occurred : Yes", DCGM's DCGM_FR_ROW_REMAP_FAILURE / ROW_REMAP_FAILURE field, "row remapping
 // failed", an Xid 64. Not a KB title (a recalled incident), not "Occurred : No" (PLC7).
+// A line saying CUDA found no GPU at all: PyTorch's "No CUDA GPUs are available", the runtime's "no
+// CUDA-capable device is detected", cudaErrorNoDevice, CUDA_ERROR_NO_DEVICE (PLC25, 3a-nodevice).
+// Not "invalid device ordinal" (a GPU index past those visible: a launch layout, not CUDA failing).
+bool StatesNoCudaDevice(const std::string& line) {
+  if (line.size() > 4000 || (line.find("CUDA") == std::string::npos && line.find("cuda") == std::string::npos)) return false;
+  static const std::regex kNone(
+      R"(\bNo CUDA GPUs are available\b|\bno CUDA-capable device is detected\b|\bcudaErrorNoDevice\b|\bCUDA_ERROR_NO_DEVICE\b)",
+      std::regex::icase);
+  return std::regex_search(line, kNone);
+}
+
+// A metric observation's source ("metric NAME{...}") is a count of remapped rows: dcgm-exporter's
+// DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS / DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS, an exporter's
+// "..._remapped_rows_..." / "..._rows_remapped_..." (PLC25). Not the pending or failure flags.
+bool IsRemappedRowsCount(const std::string& source) {
+  static const std::regex kCount(R"(^metric [A-Za-z0-9_:]*(?:remapped_rows|rows_remapped)[A-Za-z0-9_:]*(?:\{|$))", std::regex::icase);
+  return std::regex_search(source, kCount);
+}
+
 bool StatesRemapFailure(const Observation& o) {
   static const std::regex kStates(
       R"(remapping failure occurred\s*:\s*yes|row_remap_failure|row remap(?:ping)? (?:failure|failed)|)"
@@ -8903,6 +8985,8 @@ class Beliefs {
   void SetJobWide(const std::string& c) { job_wide_.insert(c); }
   // The one node whose GPU setup a line sets apart for category `c` (IsNodeGpuConfigLine, PLC9).
   void SetConfigNode(const std::string& c, const std::string& node) { config_node_[c] = node; }
+  // The nodes whose processes said CUDA found no GPU (StatesNoCudaDevice, 3a-nodevice, PLC25).
+  void SetNoCudaDeviceNodes(const std::set<std::string>& nodes) { no_cuda_device_nodes_ = nodes; }
   // A node whose NVSwitch / fabric manager said all its GPUs lost NVLink (IsSwitchWideNvlinkFault).
   void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
   // The NVLink switch side outside the nodes that an nvlink_error is placed on (NVS2): a switch tray's
@@ -9053,6 +9137,13 @@ class Beliefs {
         bool ra = IsPeerReportLine(*a), rb = IsPeerReportLine(*b);
         if (ra != rb) return rb;
       }
+      // A crashed rank is where a process died, not where a peer reported its lost connection
+      // (ReportsPeerLoss, PLC25: holdout6 w039, rank 2's "Did the remote server shutdown or crash?"
+      // outweighed the abort of local rank 3 on the other node).
+      if (c == "rank_process_crash") {
+        bool ra = ReportsPeerLoss(*a), rb = ReportsPeerLoss(*b);
+        if (ra != rb) return rb;
+      }
       double wa = a->deltas.at(c), wb = b->deltas.at(c);
       if (std::abs(wa - wb) > 1e-9) return wa > wb;
       return a->time_ms < b->time_ms;
@@ -9061,9 +9152,23 @@ class Beliefs {
     h.job = job;
     if (support.empty()) return h;
     h.node = support[0]->hint.node;
+    // A remapped-rows count (DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS, ..._CORRECTABLE_...) is the GPU's
+    // lifetime of rows remapped: a level that stood unchanged over the whole window is an earlier remap
+    // (one that worked), not this incident's. Where another GPU of the node shows the fault fresh (a
+    // failure or pending flag that rose, an Xid 64 line, a probe), such a standing count does not make
+    // the failed remap the node's (PLC25: realistic30 rl30-03, one row remapped on gpu5 days before gpu1's
+    // remap failed, answered the node).
+    const bool fresh_remap_gpu =
+        c == "gpu_row_remap_failure" && std::any_of(support.begin(), support.end(), [&](const Observation* o) {
+          return o->hint.node == h.node && o->hint.gpu >= 0 && !o->hint.gpu_from_rank &&
+                 !(o->evidence.kind == EvidenceKind::kMetric && o->standing) &&
+                 (o->evidence.kind == EvidenceKind::kProbe || o->evidence.kind == EvidenceKind::kMetric ||
+                  StatesRemapFailure(*o));
+        });
     std::set<int> metric_gpus;
     for (const Observation* o : support) {
       if (o->hint.node == h.node && o->evidence.kind == EvidenceKind::kMetric && o->hint.gpu >= 0) {
+        if (fresh_remap_gpu && o->standing && o->flat && IsRemappedRowsCount(o->evidence.source)) continue;
         metric_gpus.insert(o->hint.gpu);
       }
     }
@@ -9124,6 +9229,17 @@ class Beliefs {
     // Xid 74 came first (IsSwitchWideNvlinkFault, PLC19; a fatal SXid of one link alone stays the GPU's).
     // The line need not be evidence itself (SetSwitchWideNode reads every line of the case).
     if (c == "nvlink_error" && switch_wide_nodes_.count(h.node)) h.node_wide = true;
+    // A power supply's fault on the node (IPMI SEL / Redfish: "Power Supply PSU2 ... AC lost",
+    // "PSU Redundancy Lost") feeds every GPU of it: the system asserts the power brake on all of them,
+    // so a power throttle with such a line is the node's, not the one GPU a probe read it on (PLC25:
+    // holdout7 x031, PSU2 lost, gpu.health of gpu0 read the brake; answered gpu0).
+    if (c == "gpu_power_throttle" && std::any_of(support.begin(), support.end(), [&](const Observation* o) {
+          return o->hint.node == h.node &&
+                 (o->evidence.kind == EvidenceKind::kLog || o->evidence.kind == EvidenceKind::kKnowledge) &&
+                 o->evidence.detail.rfind("similar past incident", 0) != 0 && StatesPsuFault(o->evidence.detail);
+        })) {
+      h.node_wide = true;
+    }
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
     // for software categories (FormatComponent decides which).
     // Processes on two nodes are two GPUs whether or not their lines name the GPU (NCCL's
@@ -9177,8 +9293,13 @@ class Beliefs {
           nodes.insert(o->hint.node);
         }
       }
+      // Ranks on another node that could not start CUDA either (3a-nodevice: "No CUDA GPUs are
+      // available") show the same fault there: the image's or the rollout's, not one node's (PLC25).
+      const bool elsewhere =
+          nodes.size() == 1 && std::any_of(no_cuda_device_nodes_.begin(), no_cuda_device_nodes_.end(),
+                                           [&](const std::string& n) { return !SameNodeName(n, *nodes.begin()); });
       // That node, even when heavier evidence without a KB component (sorted first) came from another.
-      if (nodes.size() != 1) h.entry_component.clear();
+      if (nodes.size() != 1 || elsewhere) h.entry_component.clear();
       else h.node = *nodes.begin();
     }
     // A node whose NCCL socket interface is set apart from the job's other nodes (OddNodeOut, RG14):
@@ -9252,6 +9373,29 @@ class Beliefs {
         }
       }
       h.shared_storage = case_storage_ ? StorageIsShared(lines, *case_storage_->lines) : NamesSharedStorage(lines);
+      // An object store refusing the requests' time (StatesRequestTimeSkew: S3's RequestTimeTooSkewed)
+      // refuses a client's clock: where one node of the case says its clock is not synchronised
+      // (UnsyncedClockNodes), that node's clock is the place, not the shared store (PLC25: realistic30
+      // rl30-30, chronyd masked after a reimage, the node's checkpoint uploads refused; answered `job`).
+      // Two or more such nodes, none, or one where no refusal is placed: as before.
+      bool skew = false;
+      for (const Observation* o : support) {
+        if ((o->evidence.kind == EvidenceKind::kLog || o->evidence.kind == EvidenceKind::kKnowledge) &&
+            StatesRequestTimeSkew(o->evidence.detail)) {
+          skew = true;
+        }
+      }
+      if (skew && case_storage_ && case_storage_->c != nullptr && case_storage_->topo != nullptr) {
+        const std::set<std::string> unsynced = UnsyncedClockNodes(*case_storage_->c, *case_storage_->topo);
+        // ... and the store's refusals show on that node (a line placed there).
+        const bool on_it = unsynced.size() == 1 && std::any_of(support.begin(), support.end(), [&](const Observation* o) {
+                             return SameNodeName(o->hint.node, *unsynced.begin());
+                           });
+        if (on_it) {
+          h.shared_storage = false;
+          h.node = *unsynced.begin();
+        }
+      }
       // One node's file-system client hung (its kernel's NFS/Lustre lines, its hung task, its stuck
       // checkpoint write) while a sweep of the mount shows the job's other nodes healthy: that
       // node's mount, not the file server (which would hang every client). Without the sweep the
@@ -9312,7 +9456,9 @@ class Beliefs {
       for (const Observation* o : support) {
         if (!can_map) break;
         if (o->evidence.kind != EvidenceKind::kLog || o->hint.node != h.node) continue;
-        const std::string bus = BusIdOfMlx5DeviceLine(o->evidence.detail);
+        // The device's own line (no netdev slot: those name a netdev, HcaOfNetdev ties them).
+        const std::optional<Mlx5DriverLine> dev = ParseMlx5DriverLine(o->evidence.detail);
+        const std::string bus = dev && dev->netdev.empty() ? dev->bus : std::string();
         if (bus.empty()) {
           if (pcie) break;  // the PCIe fault's strongest line is not an mlx5 device's
           continue;
@@ -9411,6 +9557,7 @@ class Beliefs {
   std::map<std::string, std::set<int>> power_brake_gpus_;  // node -> GPUs in "HW Power Brake Slowdown"
   std::set<std::string> job_wide_;  // categories whose evidence singles out no participant (SetJobWide)
   std::map<std::string, std::string> config_node_;  // category -> the node SetConfigNode named
+  std::set<std::string> no_cuda_device_nodes_;       // SetNoCudaDeviceNodes
   std::set<std::string> switch_wide_nodes_;  // SetSwitchWideNode
   std::string switch_side_place_;            // SetSwitchSidePlace
   bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
@@ -10354,6 +10501,41 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
   o.evidence.weight = -strongest;
   o.evidence.detail += " [not read against " + names + ": the test ran inside one node, and the evidence puts the fault " +
                        "between nodes]";
+}
+
+// A pass that never exercises a NIC's PCIe link says nothing of that link (PLC25): where
+// pcie_link_degraded's strongest log line on the probe's node is an mlx5 NIC's own line about its
+// device (ParseMlx5DriverLine with no netdev slot: "mlx5_core 0000:5e:00.0: ... limited by ... PCIe x8
+// link") and none of the category's lines there names a GPU, a passing gpu.pcie_bandwidth (a GPU's
+// own host link) or an NCCL test run inside that node (its traffic stays on NVLink) is not read
+// against the category (realistic29 rl29-11: the HCA's x8 link at 0.13, both passes counted against it).
+void NicLinkPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b, const Topology& topo) {
+  static const std::string kCat = "pcie_link_degraded";
+  if (pr.status != ProbeStatus::kPass || o.hint.node.empty()) return;
+  auto it = o.deltas.find(kCat);
+  if (it == o.deltas.end() || it->second >= 0) return;
+  const bool gpu_link = pr.probe == "gpu.pcie_bandwidth";
+  const bool in_node = pr.probe.rfind("nccl.", 0) == 0 &&
+                       std::any_of(topo.nodes.begin(), topo.nodes.end(), [&](const std::string& n) { return SameNodeName(n, o.hint.node); });
+  if (!gpu_link && !in_node) return;
+  const Observation* strongest = nullptr;
+  for (const Observation& e : b.observations()) {
+    auto d = e.deltas.find(kCat);
+    if (d == e.deltas.end() || d->second <= 0 || e.evidence.kind != EvidenceKind::kLog || !SameNodeName(e.hint.node, o.hint.node)) continue;
+    if (e.hint.gpu >= 0) return;  // a GPU's link is named: the passes may clear it
+    if (strongest == nullptr || d->second > strongest->deltas.at(kCat)) strongest = &e;
+  }
+  if (strongest == nullptr) return;
+  const std::optional<Mlx5DriverLine> nic = ParseMlx5DriverLine(strongest->evidence.detail);
+  if (!nic || !nic->netdev.empty()) return;
+  o.deltas.erase(it);
+  auto& refutes = o.evidence.refutes;
+  refutes.erase(std::remove(refutes.begin(), refutes.end(), kCat), refutes.end());
+  double most = 0;
+  for (const auto& [cat, delta] : o.deltas) most = std::max(most, std::fabs(delta));
+  o.evidence.weight = -most;
+  o.evidence.detail += " [not read against pcie_link_degraded: the NIC at " + nic->bus + " is the link in question, and " +
+                       (gpu_link ? "this test measures a GPU's own link]" : "this test's traffic stays inside the node]");
 }
 
 void AddNodeCulprit(Beliefs& beliefs, const std::string& source, const std::string& detail, const std::string& category,
@@ -13000,6 +13182,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.entry_component = s.component;
       o.time_ms = untimed ? kNoTime : h.time_ms;
       o.standing = !h.onset;
+      o.flat = !h.series->values.empty() &&
+               std::all_of(h.series->values.begin(), h.series->values.end(),
+                           [&](double v) { return v == h.series->values.front(); });
       beliefs.Add(std::move(o));
     }
   }
@@ -13362,6 +13547,27 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
       beliefs.SetConfigNode("launch_config_error", node);
     }
+  }
+
+  // 3a-nodevice. The nodes whose processes say CUDA found no GPU at all (PyTorch's "No CUDA GPUs are
+  // available", the runtime's "no CUDA-capable device is detected", cudaErrorNoDevice /
+  // CUDA_ERROR_NO_DEVICE): what a rank prints when CUDA could not start on its node, whatever the
+  // driver told the first rank (PLC25). Component reads them as the launch fault's sightings on those
+  // nodes: a node-level launch fault (one rank's CUDA 803 under a host-kind pack entry) whose ranks on
+  // other nodes could not start CUDA either is the image's or the rollout's, the job's (realistic30
+  // rl30-27: rank 0 printed the 803, every node's ranks "No CUDA GPUs are available"; answered rank 0's node).
+  if (beliefs.scores().count("launch_config_error")) {
+    std::set<std::string> nodes;
+    for (size_t li = 0; li < c.logs.size() && nodes.size() < 64; ++li) {
+      const CaseLog& log = c.logs[li];
+      for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+        const std::string& text = log.lines[ki].text;
+        if (!StatesNoCudaDevice(text)) continue;
+        const std::string node = PlaceLine(log, ki, text, topo).node;
+        if (!node.empty()) nodes.insert(node);
+      }
+    }
+    beliefs.SetNoCudaDeviceNodes(nodes);
   }
 
   // 3a-spread. An alert whose own line (AlertFactsLog) states its fault on several GPUs or nodes - "Xid
@@ -15617,6 +15823,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
     }
     NodeLocalPassBlind(o, *pr, beliefs, topo);
+    NicLinkPassBlind(o, *pr, beliefs, topo);
     if (KernelLogCategories(*pr)) {
       // The kernel log's gravest finding names its GPU in the details (a bus id the probe mapped).
       if (o.hint.gpu < 0) o.hint.gpu = KernelLogGpu(*pr);
