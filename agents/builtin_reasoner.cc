@@ -49,6 +49,7 @@
 #include "agents/log_time.h"
 #include "agents/date_only_line.h"
 #include "agents/spin_episode.h"
+#include "agents/oom_victim.h"
 #include "agents/probe_evidence_for_alert.h"
 
 #include "agents/alert_subject.h"
@@ -3782,6 +3783,23 @@ void PlaceByFailedPid(int64_t pid, const Topology& t, ComponentHint& h) {
   h.gpu_from_rank = true;
 }
 
+// PLC26 (realistic31 rl31-10): a bare GPU / device number a line reads (`h.gpu`, `h.gpu_bare`) at or
+// over the topology's gpus_per_node is no local index: the global device the rank layout lays out
+// there (its node and local GPU), else no GPU. Known gpus_per_node only; the line's rank, if any, is
+// left as it is (read after).
+void GlobalDeviceAsRank(const Topology& t, ComponentHint& h) {
+  if (t.gpus_per_node <= 0 || h.gpu < t.gpus_per_node) return;
+  auto it = t.ranks.find(h.gpu);
+  if (it != t.ranks.end() && !it->second.node.empty() && it->second.gpu >= 0) {
+    h.node = it->second.node;
+    h.gpu = it->second.gpu;
+    h.gpu_from_rank = true;
+  } else {
+    h.gpu = -1;
+  }
+  h.gpu_bare = false;
+}
+
 void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
   static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
   // A bus id may follow a word without a space (nvidia-smi's "handle for GPU0000:CB:00.0").
@@ -3941,6 +3959,11 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   if (h.gpu < 0 && std::regex_search(gpu_text, m, kGpu)) {
     h.gpu = ParseInt32(m.str(1)).value_or(-1);
     h.gpu_bare = h.gpu >= 0;
+    // PLC26: a device number no node of the topology holds ("device 61" of a JAX job on 8-GPU nodes,
+    // a global device id) is no local GPU: the device the layout puts there (global device d on
+    // nodes[d / gpus_per_node], local GPU d % gpus_per_node: JAX numbers devices process-major),
+    // else none (before: gpu61 of the log's node, a GPU that does not exist).
+    GlobalDeviceAsRank(t, h);
   }
   // torchrun's "local_rank: 3": one process per GPU, local rank N drives GPU N of its node.
   static const std::regex kLocalRank(R"(\blocal[_ ]rank\s*[:=]?\s*(\d+)\b)", std::regex::icase);
@@ -10448,16 +10471,40 @@ bool FaultBetweenNodes(const Beliefs& b, const Topology& topo, const std::string
 // once and came back 7 s later, 2 h after the checkpoints' ENOSPC, confirmed ib_link_failure at
 // +4.0 over the file system's fault). Only the kernel log: a probe that measures the link now (an
 // NCCL test, ibstat) is fresh evidence either way.
+// PLC26: also another process's earlier OOM kill (`oom_other_process`, the kill line's source:line:
+// OomKilledOtherProcessEarlier), where node.kernel_log reports it in its words only ("1 OOM kill (pid
+// 99120, ...)", no details.categories).
 void RecoveredKernelLogFinding(Observation& o, const ProbeResult& pr,
                                const std::map<std::string, std::set<std::string>>& recovered_nodes,
-                               const std::map<std::string, std::string>& recovered_cats) {
-  if (pr.status != ProbeStatus::kFail || !KernelLogCategories(pr) || o.hint.node.empty()) return;
+                               const std::map<std::string, std::string>& recovered_cats,
+                               const std::string& oom_other_process = "") {
+  const bool oom_other = !oom_other_process.empty() && pr.probe == "node.kernel_log";
+  if (pr.status != ProbeStatus::kFail || (!KernelLogCategories(pr) && !oom_other) || o.hint.node.empty()) return;
   std::vector<std::string> scaled;
+  std::string oom_note;
+  // The OOM kill of another process on the probe's node, which the probe reports ("1 OOM kill (pid
+  // ...); no Xid"): its support of every category it feeds is that re-read finding's (a probe without
+  // details.categories feeds the kernel log's categories alike), scaled alike, and it confirms nothing.
+  if (auto oom = o.deltas.find("host_oom"); oom_other && oom != o.deltas.end() && oom->second > 0) {
+    auto nodes = recovered_nodes.find("host_oom");
+    if (nodes != recovered_nodes.end() &&
+        std::any_of(nodes->second.begin(), nodes->second.end(),
+                    [&](const std::string& n) { return SameNodeName(n, o.hint.node); })) {
+      for (auto& [cat, delta] : o.deltas) {
+        if (delta > 0) delta *= kHistoryFactor;
+      }
+      o.confirms.clear();
+      oom_note = " [the OOM kill the log shows at " + oom_other_process +
+                 " is another process's, long before the crash: the kernel log's count is no fresh confirmation]";
+    }
+  }
   for (auto& [cat, delta] : o.deltas) {
+    if (!oom_note.empty()) break;
     if (delta <= 0) continue;
     auto nodes = recovered_nodes.find(cat);
     auto at = recovered_cats.find(cat);
     if (nodes == recovered_nodes.end() || at == recovered_cats.end()) continue;
+    if (!KernelLogCategories(pr)) continue;  // the loop is PLC23's: vigil-probe's categories only
     if (std::none_of(nodes->second.begin(), nodes->second.end(),
                      [&](const std::string& n) { return SameNodeName(n, o.hint.node); })) {
       continue;
@@ -10466,10 +10513,12 @@ void RecoveredKernelLogFinding(Observation& o, const ProbeResult& pr,
     o.confirms.erase(cat);
     scaled.push_back(cat + " (" + at->second + ")");
   }
-  if (scaled.empty()) return;
+  if (scaled.empty() && oom_note.empty()) return;
   double strongest = 0;
   for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, delta);
   o.evidence.weight = strongest;
+  o.evidence.detail += oom_note;
+  if (scaled.empty()) return;
   o.evidence.detail += " [the log shows it over: ";
   for (size_t i = 0; i < scaled.size(); ++i) o.evidence.detail += (i ? ", " : "") + scaled[i];
   o.evidence.detail += " says so, and a fault of another kind followed; the kernel log's count is no fresh confirmation]";
@@ -11994,6 +12043,57 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (recovered_cats.emplace(it->first, it->second).second) ++it;
     else it = recovered_before_alert.erase(it);  // a fault of another kind followed: said as before
   }
+  // PLC26 (realistic31 rl31-19): a kernel OOM kill of another pid than every process that died of its
+  // own fault on that node (a segfault, SIGBUS: no OOM victim's signal), over kIncidentWindowMs before
+  // those deaths, with no line saying a process was SIGKILLed, is an earlier event of the node
+  // (OomKilledOtherProcessEarlier): its lines keep kHistoryFactor of their weight and a node.kernel_log
+  // probe that re-reads it confirms nothing (as a recovered fault's, PLC13 / PLC23). Before, another
+  // user's OOM kill 19 h before a rank's segfault in libjpeg answered host_oom at 0.88.
+  std::string oom_other_process;  // the kill line's source:line when the rule holds
+  if (auto oom = by_cat.find("host_oom"); oom != by_cat.end() && !recovered_cats.count("host_oom")) {
+    std::vector<OomKillLine> kills;
+    bool unread_kill = false;
+    std::string first_kill;
+    for (const auto& [pattern, g] : oom->second) {
+      for (const SignatureMatch* m : g.matches) {
+        const std::optional<int64_t> pid = OomVictimPid(m->line);
+        const auto [li, ki] = flat.refs[m->line_index];
+        if (!pid || IsAlertFactsLog(c.logs[li].source)) {
+          unread_kill = true;
+          break;
+        }
+        OomKillLine k;
+        k.node = PlaceLine(c.logs[li], ki, m->line, topo).node;
+        k.pid = *pid;
+        k.time_ms = LineTimeMs(m->line, topo.clock);
+        if (first_kill.empty()) first_kill = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+        kills.push_back(std::move(k));
+      }
+      if (unread_kill) break;
+    }
+    if (!unread_kill && !kills.empty()) {
+      std::vector<OwnDeathLine> deaths;
+      bool sigkill = false;
+      constexpr size_t kMaxDeathScan = 200'000;
+      for (size_t i = 0; i < flat.lines.size() && i < kMaxDeathScan; ++i) {
+        const std::string& line = flat.lines[i];
+        sigkill = sigkill || SaysKilledBySigkill(line);
+        const std::optional<int64_t> pid = OwnFaultDeathPid(line);
+        if (!pid) continue;
+        const auto [li, ki] = flat.refs[i];
+        OwnDeathLine d;
+        d.node = PlaceLine(c.logs[li], ki, line, topo).node;
+        d.pid = *pid;
+        d.time_ms = LineTimeMs(line, topo.clock);
+        if (!d.node.empty()) deaths.push_back(std::move(d));
+      }
+      if (OomKilledOtherProcessEarlier(kills, deaths, sigkill, kIncidentWindowMs)) {
+        oom_other_process = first_kill;
+        recovered_cats["host_oom"] = first_kill;
+        for (const OomKillLine& k : kills) recovered_nodes["host_oom"].insert(k.node);
+      }
+    }
+  }
   // With no alert, a category whose every matched line is days before the incident's other
   // evidence (and before the job's start, when the case gives it) is history (HistoryCategories,
   // RG14): an Xid 13 six days before a SIGSEGV, an Xid 31 six days before a driver mismatch. Its
@@ -12015,7 +12115,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         t.floor_ms = std::max(t.floor_ms, g.floor_time);
       }
     }
+    // PLC26 (realistic31 rl31-23: an ops note of a DBE and the GPU's replacement 19 days before a
+    // loss-NaN alert whose own lines, the trainer's dicts, print no time): with an alert, its start is
+    // the incident's time too, so a category whose lines are all timed over the gap before it is
+    // history beside another category's untimed lines (before, another category's timed line was
+    // needed). Still two categories at least; the alert's own line is no category here.
+    // With an alert the untimed lines carry no floor (`untimed_own` is not computed): by the alert's
+    // start, a category with any untimed line is never history (a dcgmi table under a days-old Xid
+    // is today's). Added to the rule's answer by the other categories' lines, as before.
     if (cat_times.size() > 1) history_cats = HistoryCategories(cat_times, JobStartMs(flat.lines, topo.clock), topo.clock.zone_declared);
+    if (cat_times.size() > 1 && c.alert && c.alert->starts_at_ms > 0) {
+      std::map<std::string, CategoryTimes> with_alert = cat_times;
+      for (auto& [cat, t] : with_alert) {
+        for (const auto& [pattern, g] : by_cat[cat]) t.untimed = t.untimed || g.untimed;
+      }
+      constexpr const char* kAlertStart = "\x01alert-start";
+      with_alert[kAlertStart].last_ms = c.alert->starts_at_ms;
+      for (const std::string& h : HistoryCategories(with_alert, JobStartMs(flat.lines, topo.clock), topo.clock.zone_declared)) {
+        if (h != kAlertStart) history_cats.insert(h);
+      }
+    }
     if (c.alert && c.alert->starts_at_ms > 0) {
       for (auto it = history_cats.begin(); it != history_cats.end();) {
         const int64_t last = cat_times[*it].last_ms;
@@ -12138,7 +12257,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           o.evidence.detail += std::to_string(kHistoryGapMs / 3600'000);
           o.evidence.detail += " h before the incident's other evidence and before the job's start; not its cause]";
         }
-        if (k == 0 && !history && recovered != recovered_cats.end()) {
+        if (k == 0 && !history && recovered != recovered_cats.end() && cat == "host_oom" && !oom_other_process.empty()) {
+          o.evidence.detail += " [another process's OOM kill: over " + std::to_string(kIncidentWindowMs / 60'000) +
+                               " min before the processes that died of their own fault on its node, none of them its victim; not their cause]";
+        } else if (k == 0 && !history && recovered != recovered_cats.end()) {
           o.evidence.detail += " [recovered: " + recovered->second +
                                (recovered_before_alert.count(cat)
                                     ? " says it is over, before the alert's incident window; not its cause]"
@@ -15792,7 +15914,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
     o.deltas = ProbeDeltasCovered(*pr, span.coverage);
     o.confirms = ProbeConfirms(*pr);
-    RecoveredKernelLogFinding(o, *pr, recovered_nodes, recovered_cats);
+    RecoveredKernelLogFinding(o, *pr, recovered_nodes, recovered_cats, oom_other_process);
     // A GPU probe that passes clears its GPU, not the GPU's host: where the case shows the host's
     // cores taken (another user's process, FindCpuHog; a host-level straggler entry of the pack:
     // CPU quota throttling, steal time), a straggler on that node is explained by the host, and the
