@@ -200,6 +200,25 @@ Result<int64_t> RewritePreDef5Fingerprints(sqlite3* db, std::string_view table, 
 }
 
 // Incidents waiting in the triage queue (the bound --queue-max sets).
+// The incident a merge UPDATE ... RETURNING state, rule marked: its state before and its rule ("?"
+// when the row was already merged: nothing returned). Steps the statement to its end.
+struct MergedRow {
+  std::string state = "?";
+  std::string rule = "?";
+};
+Result<MergedRow> StepMerge(kb::Stmt& merge) {
+  MergedRow out;
+  ASSIGN_OR_RETURN(bool row, merge.Step());
+  if (row) {
+    out.state = merge.Text(0);
+    out.rule = merge.Text(1);
+  }
+  while (row) {  // RETURNING: stepped to its end
+    ASSIGN_OR_RETURN(row, merge.Step());
+  }
+  return out;
+}
+
 Result<int64_t> QueuedCount(sqlite3* db) {
   ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db, "SELECT count(*) FROM incidents WHERE state='queued' AND merged_into=0"));
   ASSIGN_OR_RETURN(bool row, count.Step());
@@ -1069,12 +1088,9 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         RETURN_IF_ERROR(add_member(into, alerts[i]));
         merge.Reset();
         merge.Bind(1, id).Bind(2, into).Bind(3, now);
-        ASSIGN_OR_RETURN(bool row, merge.Step());
-        std::string was = row ? merge.Text(0) : std::string("?");
-        std::string rule = row ? merge.Text(1) : std::string("?");
-        while (row) {  // RETURNING: stepped to its end
-          ASSIGN_OR_RETURN(row, merge.Step());
-        }
+        ASSIGN_OR_RETURN(MergedRow merged, StepMerge(merge));
+        const std::string& was = merged.state;
+        const std::string& rule = merged.rule;
         out.duplicates.erase(std::remove(out.duplicates.begin(), out.duplicates.end(), id), out.duplicates.end());
         out.merged.push_back(MergedIncident{id, into, was, false});
         LogInfo("serve", "incident " + std::to_string(id) + " (" + rule + ", groupKey " + options.group_key +
@@ -1114,12 +1130,9 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         const int64_t moved = sqlite3_changes(db_);
         merge.Reset();
         merge.Bind(1, id).Bind(2, into).Bind(3, now);
-        ASSIGN_OR_RETURN(bool row, merge.Step());
-        std::string was = row ? merge.Text(0) : std::string("?");
-        std::string rule = row ? merge.Text(1) : std::string("?");
-        while (row) {  // RETURNING: stepped to its end
-          ASSIGN_OR_RETURN(row, merge.Step());
-        }
+        ASSIGN_OR_RETURN(MergedRow merged, StepMerge(merge));
+        const std::string& was = merged.state;
+        const std::string& rule = merged.rule;
         if (done == storm_index.end()) {
           StormIntake si;
           si.incident = into;
