@@ -6752,6 +6752,33 @@ bool FailsBeyondContention(const ProbeResult& r) {
   return r.status == ProbeStatus::kFail && ForeignComputeBeside(r) && ShortfallBeyondContention(r);
 }
 
+// A throughput probe's failure by a hair: every figure that broke its bound (a `<metric>_min` or
+// `<metric>_max` of the result's thresholds) is within kMarginalShortfall of that bound. A bound is the
+// model's baseline less its tolerance, i.e. already the bottom of the healthy spread the baseline was
+// measured with; a figure 2 % beyond it is that spread again (device run 42: a healthy, idle H100 at
+// BF16 668.5 TFLOP/s against a 683.5 floor set from one other H100), while a straggler, a throttle or a
+// neighbour takes tens of percent (266 of 735 beside a GEMM hog). Such a failure supports what the
+// catalog lists at kMarginalFailFactor of a fail's weight: below the half weight a confirmation needs
+// (Beliefs::ConfirmedByProbe). The largest shortfall (a fraction of the bound); nullopt for any other
+// result (a pass, a probe that names its finding, a figure with no bound in the result, a larger miss).
+constexpr double kMarginalShortfall = 0.05;
+constexpr double kMarginalFailFactor = 0.4;
+std::optional<double> MarginalShortfall(const ProbeResult& r) {
+  if (r.status != ProbeStatus::kFail || !gpu_share::IsThroughputProbe(r.probe) || r.thresholds.empty()) return std::nullopt;
+  double worst = -1;
+  for (const auto& [name, bound] : r.thresholds) {
+    const bool is_min = name.size() > 4 && name.compare(name.size() - 4, 4, "_min") == 0;
+    const bool is_max = name.size() > 4 && name.compare(name.size() - 4, 4, "_max") == 0;
+    if ((!is_min && !is_max) || !std::isfinite(bound) || !(bound > 0)) continue;
+    auto m = r.metrics.find(name.substr(0, name.size() - 4));
+    if (m == r.metrics.end() || !std::isfinite(m->second)) continue;
+    const double miss = is_min ? (bound - m->second) / bound : (m->second - bound) / bound;
+    if (miss > 0) worst = std::max(worst, miss);
+  }
+  if (worst <= 0 || worst >= kMarginalShortfall) return std::nullopt;
+  return worst;
+}
+
 // Said in such a failure's evidence (and read back where a probe would pin the part).
 constexpr std::string_view kForeignComputeNote =
     " [measured beside other processes' compute on the GPU (details.gpu_sharing): read as contention, "
@@ -6990,10 +7017,11 @@ std::map<std::string, double> ProbeDeltasCovered(const ProbeResult& r, double co
   // A shortfall measured beside other processes' compute supports none of the GPU faults the
   // catalog lists for the probe (clocks, thermal, HBM, PCIe, a lost GPU): only what it names.
   if (spec != nullptr && !MeasuredBesideForeignCompute(r)) {
+    const double marginal = named.empty() && MarginalShortfall(r) ? kMarginalFailFactor : 1.0;
     for (const CategoryEvidence& ce : spec->evidence) {
       // When the probe says which fault it saw, the other categories it could have seen get a
       // quarter of their weight.
-      double w = ce.fail_supports * (named.empty() ? 1.0 : 0.25);
+      double w = ce.fail_supports * (named.empty() ? 1.0 : 0.25) * marginal;
       if (w > 0) d[std::string(ce.category)] = kProbeFailWeight * w;
     }
   }
@@ -7041,6 +7069,13 @@ std::optional<Evidence> EvidenceCovered(const ProbeResult& r, const std::string&
   e.detail += span.note;
   if (MeasuredBesideForeignCompute(r)) e.detail += kForeignComputeNote;
   if (FailsBeyondContention(r)) e.detail += kBeyondContentionNote;
+  if (const std::optional<double> m = MarginalShortfall(r); m && CategoriesNamedByProbe(r).empty() &&
+                                                           !MeasuredBesideForeignCompute(r)) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f", *m * 100);
+    e.detail += " [failed by a hair: at most " + std::string(pct) +
+                " % beyond its bound, inside the spread of healthy GPUs; weak evidence, no confirmation]";
+  }
   if (r.status == ProbeStatus::kPass && ForeignComputeBeside(r)) e.detail += kForeignComputePassNote;
   e.weight = 0;
   std::vector<std::pair<double, std::string>> ranked;
