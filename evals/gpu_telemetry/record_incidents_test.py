@@ -195,6 +195,36 @@ class PlanTables(unittest.TestCase):
                                     % (name, GRACE))
             prev_end = end + GRACE
 
+    def check_normal_events(self, history_kinds, trap_kinds, unordered=()):
+        """Each of `history_kinds` happens inside the history (after the warm-up), each of `trap_kinds`
+        after it outside every incident window + GRACE, and the normal events (but `unordered`) do not
+        overlap."""
+        for kind in history_kinds:
+            ev = [e for e in self.normal if e[0] == kind]
+            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
+                            "no %s in the history" % kind)
+        for kind in trap_kinds:
+            ev = [e for e in self.normal if e[0] == kind]
+            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
+                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
+            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
+        timed = sorted((e for e in self.normal if e[0] not in unordered), key=lambda e: e[1])
+        for a, b in zip(timed, timed[1:]):
+            self.assertLessEqual(a[2], b[1], (a, b))
+
+    def check_job_end(self, seconds):
+        """Every incident ends >= 70 s before the job end (keep_firing_for 1m after a 15 s mean
+        recovers: an incident's GpuUtilDrop would swallow the job end's alert, and hide whether the
+        marker keeps it quiet); the job end is the one last event, to `seconds`, with >= 25 s of tail
+        (GpuUtilDrop would fire ~20-25 s after)."""
+        for f in self.faults:
+            self.assertGreaterEqual(self.m.job_end_at() - f[2], 70, f[0])
+        end = [e for e in self.normal if e[0] == "job_end"]
+        self.assertEqual(len(end), 1)
+        self.assertEqual(self.m.job_end_at(), end[0][1])
+        self.assertEqual(end[0][2], seconds)
+        self.assertGreaterEqual(end[0][2] - end[0][1], 25)
+
 
 class Plan4Tables(PlanTables):
     PLAN = 4
@@ -318,18 +348,8 @@ class Plan5Tables(PlanTables):
         self.assertNotIn(self.m.MARKER, {s for f in self.faults for s, _ in f[3]})
 
     def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
-        for kind in ("checkpoint", "eval"):
-            ev = [e for e in self.normal if e[0] == kind]
-            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
-                            "no %s in the history" % kind)
-        for kind in ("checkpoint", "eval", "batch_change", "job_end"):
-            ev = [e for e in self.normal if e[0] == kind]
-            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
-                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
-            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
-        timed = sorted((e for e in self.normal if e[0] != "batch_change"), key=lambda e: e[1])
-        for a, b in zip(timed, timed[1:]):
-            self.assertLessEqual(a[2], b[1], (a, b))
+        self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "batch_change", "job_end"),
+                                 unordered=("batch_change",))
 
     def test_batch_change_leaves_time_before_the_end(self):
         # a rule with a 15 s mean held 15 s can fire before the job end (and its own alerts)
@@ -339,18 +359,8 @@ class Plan5Tables(PlanTables):
         self.assertEqual(self.m.tokens_at(change[1]), 2 * self.m.TOKENS)
         self.assertEqual(self.m.tokens_at(self.m.PLAN5_SECONDS), 2 * self.m.TOKENS)
 
-    def test_no_incident_alert_still_firing_at_the_job_end(self):
-        # keep_firing_for 1m after a 15 s mean recovers: an incident's GpuUtilDrop would swallow
-        # the job end's alert (and hide whether the marker keeps it quiet)
-        for f in self.faults:
-            self.assertGreaterEqual(self.m.job_end_at() - f[2], 70, f[0])
-
-    def test_job_end_last_with_a_tail_the_rules_can_see(self):
-        end = [e for e in self.normal if e[0] == "job_end"]
-        self.assertEqual(len(end), 1)
-        self.assertEqual(self.m.job_end_at(), end[0][1])
-        self.assertEqual(end[0][2], self.m.PLAN5_SECONDS)
-        self.assertGreaterEqual(end[0][2] - end[0][1], 25)  # GpuUtilDrop would fire ~20-25 s after
+    def test_job_end_apart_from_the_incidents_and_last(self):
+        self.check_job_end(self.m.PLAN5_SECONDS)
 
     def test_loader_death_then_restart_inside_its_window(self):
         m = self.m
@@ -421,29 +431,10 @@ class Plan6Tables(PlanTables):
         self.assertNotIn(self.m.MARKER, {s for f in self.faults for s, _ in f[3]})
 
     def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
-        for kind in ("checkpoint", "eval"):
-            ev = [e for e in self.normal if e[0] == kind]
-            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
-                            "no %s in the history" % kind)
-        for kind in ("checkpoint", "eval", "job_end"):
-            ev = [e for e in self.normal if e[0] == kind]
-            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
-                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
-            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
-        ev = sorted(self.normal, key=lambda e: e[1])
-        for a, b in zip(ev, ev[1:]):
-            self.assertLessEqual(a[2], b[1], (a, b))
+        self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "job_end"))
 
-    def test_no_incident_alert_still_firing_at_the_job_end(self):
-        for f in self.faults:
-            self.assertGreaterEqual(self.m.job_end_at() - f[2], 70, f[0])
-
-    def test_job_end_last_with_a_tail_the_rules_can_see(self):
-        end = [e for e in self.normal if e[0] == "job_end"]
-        self.assertEqual(len(end), 1)
-        self.assertEqual(self.m.job_end_at(), end[0][1])
-        self.assertEqual(end[0][2], self.m.PLAN6_SECONDS)
-        self.assertGreaterEqual(end[0][2] - end[0][1], 25)
+    def test_job_end_apart_from_the_incidents_and_last(self):
+        self.check_job_end(self.m.PLAN6_SECONDS)
 
     def test_tokens_and_stalls(self):
         m = self.m
@@ -543,29 +534,10 @@ class Plan7Tables(PlanTables):
                     self.assertTrue(shared <= set(STEP_SERIES), (a, b, shared))
 
     def test_every_kind_of_normal_event_in_history_and_after_outside_the_incidents(self):
-        for kind in ("checkpoint", "eval", "shard_boundary"):
-            ev = [e for e in self.normal if e[0] == kind]
-            self.assertTrue([e for e in ev if WARMUP <= e[1] and e[2] <= self.m.NORMAL_END],
-                            "no %s in the history" % kind)
-        for kind in ("checkpoint", "eval", "shard_boundary", "job_end"):
-            ev = [e for e in self.normal if e[0] == kind]
-            traps = [e for e in ev if e[1] >= self.m.NORMAL_END and
-                     not any(overlaps(e[1], max(e[2], e[1] + 1), f[1], f[2] + GRACE) for f in self.faults)]
-            self.assertTrue(traps, "no %s after the history outside every incident + %g s" % (kind, GRACE))
-        ev = sorted(self.normal, key=lambda e: e[1])
-        for a, b in zip(ev, ev[1:]):
-            self.assertLessEqual(a[2], b[1], (a, b))
+        self.check_normal_events(("checkpoint", "eval", "shard_boundary"), ("checkpoint", "eval", "shard_boundary", "job_end"))
 
-    def test_no_incident_alert_still_firing_at_the_job_end(self):
-        for f in self.faults:
-            self.assertGreaterEqual(self.m.job_end_at() - f[2], 70, f[0])
-
-    def test_job_end_last_with_a_tail_the_rules_can_see(self):
-        end = [e for e in self.normal if e[0] == "job_end"]
-        self.assertEqual(len(end), 1)
-        self.assertEqual(self.m.job_end_at(), end[0][1])
-        self.assertEqual(end[0][2], self.m.PLAN7_SECONDS)
-        self.assertGreaterEqual(end[0][2] - end[0][1], 25)
+    def test_job_end_apart_from_the_incidents_and_last(self):
+        self.check_job_end(self.m.PLAN7_SECONDS)
 
     def test_slow_checkpoint_blocks_most_of_its_window(self):
         m = self.m
