@@ -5,6 +5,7 @@
 // (probes/testdata/h100x1/triage_healthy_run42.json, with the thresholds of that run).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -116,6 +117,21 @@ TEST_CASE("marginal probe failure: a real shortfall, a bound over its max, and w
   const std::map<std::string, double> bare_d = ProbeDeltas(bare);
   REQUIRE(bare_d.count("straggler_rank"));
   CHECK(bare_d.at("straggler_rank") >= kProbeFailWeight * 0.5);
+  // bad figures in a result are not read as marginal: a NaN metric, a bound of 0 or below, a bound with no
+  // metric of its name
+  ProbeResult odd = hbm;
+  odd.metrics["copy_tbps"] = std::nan("");
+  CHECK(EvidenceFromProbe(odd, "e7")->detail.find("by a hair") == std::string::npos);
+  odd = hbm;
+  odd.thresholds["copy_tbps_min"] = 0;
+  CHECK(EvidenceFromProbe(odd, "e8")->detail.find("by a hair") == std::string::npos);
+  odd = hbm;
+  odd.thresholds["copy_tbps_min"] = -2.85;
+  CHECK(EvidenceFromProbe(odd, "e9")->detail.find("by a hair") == std::string::npos);
+  odd = hbm;
+  odd.metrics.clear();
+  odd.metrics["triad_tbps"] = 2.8;
+  CHECK(EvidenceFromProbe(odd, "e10")->detail.find("by a hair") == std::string::npos);
   // not a throughput probe: gpu.health's temperature just over its max keeps its weight
   ProbeResult hot = MakeProbeResult("gpu.health", "vm/gpu0", ProbeStatus::kFail, "gpu0.temperature_c 88 > max 87", 1.0);
   hot.metrics["gpu0.temperature_c"] = 88;
