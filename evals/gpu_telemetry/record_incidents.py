@@ -58,6 +58,12 @@ and normal checkpoints, evals, data-shard boundaries and a clean job end at 410 
 `training_completed`; the trainer exports its RSS as plan 6's.
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 7 --gpus 1 --seconds 440 --out DIR
   (plan 7's smoke run: --plan 7 --time-scale 0.25 --seconds 110)
+--plan 8 (one GPU, an H100 or an H200; the PLAN8_* tables): optimizer_offload (the flat gradients through a
+pinned host buffer and back every step), grad_accum_unscaled (4 micro-batches a step, the loss not divided by
+them), half_frozen (the first 3 of 6 layers frozen), and normal checkpoints, evals, a planned accumulation ramp
+(2 micro-batches, divided) and a clean job end at 410 s marked by `training_completed`; RSS as plan 6's.
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 8 --gpus 1 --seconds 440 --out DIR
+  (plan 8's smoke run: --plan 8 --time-scale 0.25 --seconds 110)
 """
 import io
 import argparse
@@ -323,13 +329,66 @@ PLAN7_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
 PLAN7_STRENGTH = {"slow_ckpt_s_per_gib": 32.0, "ckpt_chunk_mib": 8, "hog_gib": 40, "trainable_layers": 1,
                   "shard_mib": 256}
 PLAN7_SECONDS = 440
+# Plan 8 (DET13, 2026-12-05, fixed before any run; the key: data/gpu_telemetry/README.md "Run 8"): ONE GPU,
+# meant for the lent H100 80GB HBM3 (an H200 runs it the same): the job of runs 3-7, two failures of kinds not
+# planted in runs 1-7 and none the bundled rules were written for, one other form of run 7's frozen layers (the
+# kind TrainingShrunk was written for after seeing it), normal events (one new: a planned gradient-accumulation
+# ramp), the clean end marked by `training_completed` and the trainer's RSS as in plans 6-7.
+#   optimizer_offload    a config change turns on optimizer offload (ZeRO-Offload style): every step the
+#                        flattened gradients (768 MiB of bf16) go to a pinned host buffer and come back
+#                        (the optimizer state's round trip over PCIe, each copy waited for) before the
+#                        update; the pinned buffer (768 MiB) is allocated when it turns on. The CPU
+#                        optimizer's own arithmetic is left out (a real CPU Adam is slower still). Step time
+#                        up by the two copies (~30-60 ms on PCIe Gen5), tokens/s about halved, the GPU idle
+#                        while the copy engines work (NVML utilisation counts kernels only), power down,
+#                        compute time unchanged, the RSS up once by the pinned buffer
+#   grad_accum_unscaled  a config merge sets gradient accumulation to `bug_accum` micro-batches a step and the
+#                        loss is NOT divided by them (the classic bug): each optimizer step runs 4 forward /
+#                        backward passes whose gradients add up, then one all-reduce and update: step and
+#                        compute time ~x4 (tokens/s about the same: the same work per token), the gradient
+#                        norm x2-4 (4 batches' gradients summed; noise-dominated at the loss floor: ~x2), the
+#                        effective learning rate as much higher; loss (the mean over the micro-batches) and
+#                        the GPU unchanged
+#   half_frozen          run 7's frozen_layers in another shape: the FIRST `frozen_layers` (3) of 6 layers
+#                        frozen (requires_grad off; a fine-tuning recipe's "freeze the bottom half" applied
+#                        to pre-training), the top three train: backward computes 3 weight gradients and 2
+#                        input gradients (not 6 and 5): compute ~0.65x, tokens/s ~1.4x, the gradient norm over
+#                        the trainable weights ~sqrt(3/6) = 0.71x in theory (run 7: one layer of six gave 0.32x,
+#                        not 0.41x); loss unchanged. OUTSIDE TrainingShrunk's stated limit ("half the model
+#                        frozen (0.71) is not seen"): predicted missed
+# Every incident ends >= 70 s before the job end (keep_firing_for, as plans 5-7). The three share step_time_ms
+# (no bundled rule selects it; TrainingShrunk reads it as a peer term) and two share compute_ms / grad_norm;
+# the throughput drop is the first's alone (the second's tokens/s stays, the third's rises).
+# Normal events (traps), outside every incident + 10 s:
+#   checkpoint   as plans 3-7 (2.5 s, GPU idle, 768 MiB through host memory), at 45, 105, 165, 225 (history)
+#                and 350 s (after)
+#   eval         8 s of forward passes, at 135-143 s (history) and 357-365 s (after)
+#   accum_ramp   (new) a planned gradient-accumulation ramp: from 375 s to the end, `ramp_accum` (2)
+#                micro-batches a step, the loss divided by them (done right): step and compute time ~x2,
+#                tokens/s the same, the gradient norm ~0.7-1x (a mean of two batches' gradients); the grad
+#                accumulation bug's twin with the division: what tells them apart is the gradient norm
+#   job_end      the trainer ends cleanly at 410 s, writes training_completed 1; the parent serves 1 every
+#                second to the end (440 s), as plans 5-7
+PLAN8_FAULTS = [
+    ("optimizer_offload", 245, 270, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
+                                     ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0"),
+                                     ("process_resident_memory_bytes", "rank:0")]),
+    ("grad_accum_unscaled", 280, 305, [("step_time_ms", "rank:0"), ("compute_ms", "rank:0"),
+                                       ("grad_norm", "job")]),
+    ("half_frozen", 315, 340, [("step_time_ms", "rank:0"), ("compute_ms", "rank:0"),
+                               ("tokens_per_s", "job"), ("grad_norm", "job")]),
+]
+PLAN8_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
+                [("eval", 135, 143), ("eval", 357, 365), ("accum_ramp", 375, 375), ("job_end", 410, 440)])
+PLAN8_STRENGTH = {"bug_accum": 4, "ramp_accum": 2, "frozen_layers": 3}
+PLAN8_SECONDS = 440
 RSS = "process_resident_memory_bytes"  # plan 6's trainer's resident host memory (bytes)
 HOST_KEPT = []  # plan 6's host_rss_leak: the trainer's kept host copies (module level: the test's fake RSS reads it)
 HOST_SHARD = []  # plan 7's current data shard in host memory (module level: the test's fake RSS reads it)
 LOADER_EXIT = 18  # plan 5's planted loader death (a real trainer exits 1 on the RuntimeError)
 MARKER = "training_completed"  # plan 5's job-state gauge (Hostname, gpu as the GPU's; job, node, rank)
 CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
-NORMAL_EVENTS = []  # plans 3-7's (kind, start, end); empty for plans 1 and 2
+NORMAL_EVENTS = []  # plans 3-8's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -409,14 +468,15 @@ def apply_plan(plan, time_scale=1.0):
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
-    elif plan in (3, 4, 5, 6, 7):
+    elif plan in (3, 4, 5, 6, 7, 8):
         # the tables, and the strengths that are times (scaled with the rest)
         faults, normal, strength, timed = {
             3: (PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, ("restart_after_s",)),
             4: (PLAN4_FAULTS, PLAN4_NORMAL, PLAN4_STRENGTH, ("lr_period_s",)),
             5: (PLAN5_FAULTS, PLAN5_NORMAL, PLAN5_STRENGTH, ("loader_wait_s", "restart_after_s")),
             6: (PLAN6_FAULTS, PLAN6_NORMAL, PLAN6_STRENGTH, ()),
-            7: (PLAN7_FAULTS, PLAN7_NORMAL, PLAN7_STRENGTH, ("slow_ckpt_s_per_gib",))}[plan]
+            7: (PLAN7_FAULTS, PLAN7_NORMAL, PLAN7_STRENGTH, ("slow_ckpt_s_per_gib",)),
+            8: (PLAN8_FAULTS, PLAN8_NORMAL, PLAN8_STRENGTH, ())}[plan]
         k = time_scale
         FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
         NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
@@ -1140,6 +1200,16 @@ def marker_seconds(ended_rel, seconds):
     return list(range(math.floor(ended_rel) + 1, math.floor(seconds) + 1))
 
 
+def clean_end(out, dist, life, step, t0):
+    """Plans 5-8's trainer at its clean end: the last bucket is not written (as plans 1-4: it holds
+    only the steps before the end); the job-state gauge says done (training_completed 1)."""
+    out.row(time.time(), MARKER, 1, rank=0, gpu=0)
+    out.f.flush()
+    dist.destroy_process_group()
+    print("trainer life %d: %d steps, clean end at t0 + %.1f s (training_completed 1)"
+          % (life, step, time.time() - t0), flush=True)
+
+
 def trainer5(args, t0, ckpt_path, life):
     """One life of plan 5's trainer on GPU 0 (life 0 from the start, life 1 after the loader death):
     runs until the job_end event, then writes training_completed 1 and exits 0."""
@@ -1193,12 +1263,7 @@ def trainer5(args, t0, ckpt_path, life):
         buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, tokens)
         prev_end = end
         step += 1
-    # the clean end: the last bucket is not written (as plans 1-4); the job-state gauge says done
-    out.row(time.time(), MARKER, 1, rank=0, gpu=0)
-    out.f.flush()
-    dist.destroy_process_group()
-    print("trainer life %d: %d steps, clean end at t0 + %.1f s (training_completed 1)"
-          % (life, step, time.time() - t0), flush=True)
+    clean_end(out, dist, life, step, t0)
 
 
 def run_plan5(args, t0, target=None, helpers=()):
@@ -1325,12 +1390,7 @@ def trainer6(args, t0, ckpt_path, life):
         buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
-    # the clean end: the last bucket is not written (as plans 1-5); the job-state gauge says done
-    out.row(time.time(), MARKER, 1, rank=0, gpu=0)
-    out.f.flush()
-    dist.destroy_process_group()
-    print("trainer life %d: %d steps, clean end at t0 + %.1f s (training_completed 1)"
-          % (life, step, time.time() - t0), flush=True)
+    clean_end(out, dist, life, step, t0)
 
 
 def run_plan6(args, t0):
@@ -1455,12 +1515,7 @@ def trainer7(args, t0, ckpt_path, life):
         buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
-    # the clean end: the last bucket is not written (as plans 1-6); the job-state gauge says done
-    out.row(time.time(), MARKER, 1, rank=0, gpu=0)
-    out.f.flush()
-    dist.destroy_process_group()
-    print("trainer life %d: %d steps, clean end at t0 + %.1f s (training_completed 1)"
-          % (life, step, time.time() - t0), flush=True)
+    clean_end(out, dist, life, step, t0)
 
 
 def run_plan7(args, t0):
@@ -1471,10 +1526,128 @@ def run_plan7(args, t0):
     run_plan5(args, t0, trainer7, hogs)
 
 
+# ---- plan 8: one GPU (for an H100), optimizer offload, unscaled gradient accumulation, half the layers frozen ----
+
+def plan8_accum(active, rel):
+    """Plan 8's (micro-batches a step, whether each micro-batch's loss is divided by their number):
+    bug_accum undivided inside grad_accum_unscaled; ramp_accum divided from the accum_ramp on; else (1, True)."""
+    if "grad_accum_unscaled" in active:
+        return STRENGTH["bug_accum"], False
+    if any(e[0] == "accum_ramp" and e[1] <= rel for e in NORMAL_EVENTS):
+        return STRENGTH["ramp_accum"], True
+    return 1, True
+
+
+def plan8_frozen(active):
+    """Plan 8's number of layers frozen (the first ones): frozen_layers inside half_frozen, else 0."""
+    return STRENGTH["frozen_layers"] if "half_frozen" in active else 0
+
+
+def forward_backward_micro(torch, weights, batches, ev, params=None, divide=True):
+    """Plan 8: forward_backward over the micro-batches (x, y) of one step, their gradients added up in
+    .grad (each loss divided by their number when `divide`, as a correct accumulation does; plan 8's
+    grad_accum_unscaled does not), then flattened (the weights of `params`, all when None). CUDA events
+    as forward_backward's (0 before the first forward, 1 after the last backward, 2 after the flatten).
+    Returns the mean of the micro-batches' losses (what a logger reports) and the flat gradients."""
+    ev[0].record()
+    losses = []
+    for x, y in batches:
+        h = x
+        for w in weights:
+            h = h @ w
+        loss = torch.nn.functional.mse_loss(h.float(), y.float())
+        (loss / len(batches) if divide else loss).backward()
+        losses.append(loss.detach())
+    ev[1].record()
+    flat = torch.cat([w.grad.reshape(-1) for w in (weights if params is None else params)])
+    ev[2].record()
+    return sum(losses) / len(losses), flat
+
+
+def offload_round_trip(torch, flat, host):
+    """optimizer_offload: the flat gradients to the pinned host buffer `host` and back into `flat`
+    (the optimizer state's trip through host memory), each copy waited for before the next."""
+    host.copy_(flat, non_blocking=True)
+    torch.cuda.synchronize()
+    flat.copy_(host, non_blocking=True)
+    torch.cuda.synchronize()
+
+
+def set_frozen(weights, frozen):
+    """Freezes the first `frozen` layers (requires_grad off), unfreezes the rest; clears every gradient."""
+    for i, w in enumerate(weights):
+        w.requires_grad_(i >= frozen)
+        w.grad = None
+
+
+def trainer8(args, t0, ckpt_path, life):
+    """Plan 8's trainer on GPU 0 (one life): runs until the job_end event, then writes
+    training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-7's)."""
+    tr, weights, step = start_life(args, t0, ckpt_path, life)
+    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    lr = 0.05
+    stop_at = stop_time(args.seconds)
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done = set()
+    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
+    frozen, accum, host = 0, (1, True), None
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= stop_at:
+            break
+        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
+            continue  # prev_end is kept: the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        if ("optimizer_offload" in active) != (host is not None):
+            t_ev = time.time()
+            if host is None:  # offload on: its pinned host buffer (the whole flat gradient)
+                host = torch.empty(LAYERS * HIDDEN * HIDDEN, dtype=torch.bfloat16, pin_memory=True)
+            else:
+                host = None  # (the caching host allocator may keep the pinned block)
+            print("trainer: optimizer offload %s at t0 + %.1f s (step %d, %.2f s)"
+                  % ("on" if host is not None else "off", rel, step, time.time() - t_ev), flush=True)
+        want = plan8_frozen(active)
+        if want != frozen:
+            set_frozen(weights, want)
+            print("trainer: %d of %d layers train from t0 + %.1f s (step %d)"
+                  % (LAYERS - want, LAYERS, rel, step), flush=True)
+            frozen = want
+        if plan8_accum(active, rel) != accum:
+            accum = plan8_accum(active, rel)
+            print("trainer: %d micro-batch(es) a step, loss %s, from t0 + %.1f s (step %d)"
+                  % (accum[0], "divided" if accum[1] else "NOT divided", rel, step), flush=True)
+        params = weights[frozen:]
+        batches = []
+        for _ in range(accum[0]):
+            x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+            batches.append((x, x @ teacher))
+        loss, flat = forward_backward_micro(torch, weights, batches, ev, params, accum[1])
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
+        if host is not None:
+            offload_round_trip(torch, flat, host)
+        sgd_update(torch, params, flat, gnorm, lr, finite)
+        torch.cuda.synchronize()
+        end = time.time()
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, accum[0] * TOKENS)
+        prev_end = end
+        step += 1
+    clean_end(out, dist, life, step, t0)
+
+
+def run_plan8(args, t0):
+    """Plan 8's parent: plan 5's (NVML of GPU 0 to the end, the marker served from the clean end) with
+    trainer8; any exit of the trainer other than its clean end is an error."""
+    run_plan5(args, t0, trainer8)
+
+
 def gpu_name(plan, torch):
-    if plan not in (3, 4, 5, 6, 7):
+    if plan not in (3, 4, 5, 6, 7, 8):
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    # plans 3-7 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
+    # plans 3-8 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
     # all run, and the planted crash / the clean job end is to free the GPU's memory
     import pynvml
     pynvml.nvmlInit()
@@ -1489,18 +1662,19 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
                         "3: one GPU, other incidents and normal events (PLAN3_*); "
                         "4: one GPU, a fourth set (PLAN4_*); "
                         "5: one GPU, a fifth set and the training_completed marker (PLAN5_*); "
                         "6: one GPU (an H100), a sixth set, the marker, the trainer's RSS (PLAN6_*); "
-                        "7: one GPU (an H100), a seventh set, shard boundaries, the marker and RSS (PLAN7_*)")
+                        "7: one GPU (an H100), a seventh set, shard boundaries, the marker and RSS (PLAN7_*); "
+                        "8: one GPU (an H100 or H200), an eighth set, an accumulation ramp, the marker and RSS (PLAN8_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
-                   help="plans 3-7 only: multiply the plan's times (a short smoke run; 1 to record)")
+                   help="plans 3-8 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6, 7):
-        p.error("--time-scale is for --plan 3, 4, 5, 6 or 7 only")
+    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6, 7, 8):
+        p.error("--time-scale is for --plan 3, 4, 5, 6, 7 or 8 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
@@ -1523,13 +1697,17 @@ def main():
         p.error("--plan 7 is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (PLAN7_SECONDS * args.time_scale, job_end_at(), args.seconds))
+    if args.plan == 8 and args.seconds != PLAN8_SECONDS * args.time_scale:
+        p.error("--plan 8 is %g s long (times scaled by --time-scale; its job ends at %g s and "
+                "the GPU is sampled to the end); got --seconds %g"
+                % (PLAN8_SECONDS * args.time_scale, job_end_at(), args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
-    if args.plan in (3, 4, 5, 6, 7):
+    if args.plan in (3, 4, 5, 6, 7, 8):
         if not torch.cuda.is_available():
             raise SystemExit("record_incidents: --plan %d needs a CUDA GPU; none is visible" % args.plan)
-        world = 1  # plans 3-7 are one-GPU runs: GPU 0
+        world = 1  # plans 3-8 are one-GPU runs: GPU 0
     core = trainer_core(os.sched_getaffinity(0)) if args.plan == 4 else None
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
@@ -1544,7 +1722,7 @@ def main():
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
-    if args.plan in (3, 4, 5, 6, 7):
+    if args.plan in (3, 4, 5, 6, 7, 8):
         meta["time_scale"] = args.time_scale
         meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
     if args.plan == 4:
@@ -1552,6 +1730,12 @@ def main():
         meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 8:
+        try:
+            run_plan8(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 7:
         try:
             run_plan7(args, t0)

@@ -615,6 +615,91 @@ class Plan7Tables(PlanTables):
         self.assertAlmostEqual(took, n / 2 ** 30 * 32.0, places=6)  # the fake's few bytes, paced
 
 
+class Plan8Tables(PlanTables):
+    """Plan 8 (DET13): two incidents of kinds not planted in runs 1-7, one other form of run 7's frozen
+    layers, traps (one new: a planned accumulation ramp), the marker, the RSS; for an H100 or an H200."""
+    PLAN = 8
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.check_windows_apart(["optimizer_offload", "grad_accum_unscaled", "half_frozen"])
+        self.assertLessEqual(self.m.PLAN8_SECONDS, 440)  # the lead's device call: 600 s with start-up
+
+    def test_two_kinds_not_planted_before_and_one_other_form_of_frozen_layers(self):
+        before = {f[0] for plan in (1, 2, 3, 4, 5, 6, 7) for f in load(plan).FAULTS}
+        self.assertFalse(before & {f[0] for f in self.faults})
+        self.assertIn("frozen_layers", before)
+        half = [f for f in self.faults if f[0] == "half_frozen"][0]
+        frozen7 = [f for f in load(7).FAULTS if f[0] == "frozen_layers"][0]
+        self.assertEqual(half[3], frozen7[3])  # the same series expected as run 7's freeze
+        # another shape: half the layers, the FIRST ones (run 7: all but the last, 5 of 6)
+        self.assertEqual(self.m.STRENGTH["frozen_layers"] * 2, self.m.LAYERS)
+        normal_before = {e[0] for plan in (3, 4, 5, 6, 7) for e in load(plan).NORMAL_EVENTS}
+        self.assertEqual({e[0] for e in self.normal} - normal_before, {"accum_ramp"})
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        check_one_gpu_scopes(self, self.faults)
+        exp = {f[0]: {s for s, _ in f[3]} for f in self.faults}
+        self.assertEqual(exp["optimizer_offload"], {"step_time_ms", "tokens_per_s", "DCGM_FI_DEV_GPU_UTIL",
+                                                    "DCGM_FI_DEV_POWER_USAGE", self.m.RSS})
+        # the accumulation bug leaves tokens/s, the loss and the GPU as they were
+        self.assertEqual(exp["grad_accum_unscaled"], {"step_time_ms", "compute_ms", "grad_norm"})
+        self.assertNotIn(self.m.MARKER, set().union(*exp.values()))
+
+    def test_throughput_drop_expected_of_the_offload_alone(self):
+        # an alert keeps firing 1 min after its condition ends: the throughput drop (the one series a
+        # bundled rule should see fall) is expected of one incident; the half freeze's tokens/s RISES
+        exp = [(f[0], {s for s, _ in f[3]}) for f in self.faults]
+        self.assertEqual([n for n, sa in exp if "DCGM_FI_DEV_GPU_UTIL" in sa], ["optimizer_offload"])
+        self.assertEqual([n for n, sa in exp if "tokens_per_s" in sa], ["optimizer_offload", "half_frozen"])
+
+    def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
+        self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "accum_ramp", "job_end"))
+
+    def test_accum_ramp_leaves_time_before_the_end(self):
+        ramp = [e for e in self.normal if e[0] == "accum_ramp"]
+        self.assertEqual(len(ramp), 1)
+        self.assertGreaterEqual(self.m.job_end_at() - ramp[0][1], 30)  # a 15 s median and `for 15s`
+        eval_end = max(e[2] for e in self.normal if e[0] == "eval")
+        self.assertGreaterEqual(ramp[0][1] - eval_end, GRACE)
+
+    def test_job_end_apart_from_the_incidents_and_last(self):
+        self.check_job_end(self.m.PLAN8_SECONDS)
+
+    def test_accum_and_frozen(self):
+        m = self.m
+        self.assertEqual(m.plan8_accum({}, 200.0), (1, True))
+        self.assertEqual(m.plan8_accum({"grad_accum_unscaled": None}, 290.0), (4, False))
+        self.assertEqual(m.plan8_accum({}, 374.9), (1, True))
+        self.assertEqual(m.plan8_accum({}, 375.0), (2, True))
+        self.assertEqual(m.plan8_frozen({}), 0)
+        self.assertEqual(m.plan8_frozen({"half_frozen": None}), 3)
+        self.assertEqual(m.plan8_frozen({"grad_accum_unscaled": None}), 0)
+
+    def test_pinned_buffer_fits_the_host(self):
+        # the offload's pinned buffer holds the whole flat gradient: 768 MiB of bf16 (the device has 128 GiB)
+        self.assertEqual(self.m.LAYERS * self.m.HIDDEN * self.m.HIDDEN * 2, 768 << 20)
+
+    def test_time_scale(self):
+        m = load(8, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 102.5)
+        self.assertEqual(m.FAULTS[0][1:3], (245 * 0.25, 270 * 0.25))
+        self.assertEqual(m.STRENGTH, m.PLAN8_STRENGTH)  # no strength is a time
+        self.assertEqual(m.plan8_accum({}, 375 * 0.25), (2, True))
+
+    def test_labels(self):
+        m = self.m
+        off, acc, half = self.faults
+        self.assertTrue(m.expected(off, m.RSS, 0, None))
+        self.assertTrue(m.expected(off, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        self.assertFalse(m.expected(off, "compute_ms", 0, None))
+        self.assertTrue(m.expected(acc, "grad_norm", None, None))
+        self.assertFalse(m.expected(acc, "tokens_per_s", None, None))
+        self.assertFalse(m.expected(acc, "train_loss", None, None))
+        self.assertTrue(m.expected(half, "tokens_per_s", None, None))
+        self.assertEqual(m.normal_at(375.0), [])  # the ramp is an instant (start = end): it lasts to the end
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
@@ -662,7 +747,7 @@ def schedule(plan, time_scale=1.0):
     incidents and normal events are on, the LR (plan 4) and the label of each expected series."""
     m = load(plan, time_scale)
     seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
-               7: m.PLAN7_SECONDS}.get(plan, 480) * time_scale
+               7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS}.get(plan, 480) * time_scale
     series = sorted({s for f in m.FAULTS for s, _ in f[3]})
     at = []
     for i in range(int(seconds * 4) + 1):
@@ -676,12 +761,15 @@ def schedule(plan, time_scale=1.0):
             row.append(m.plan6_input_scale({f[0]: f for f in m.fault_at(rel)}))
         if plan == 7:
             row.append(m.plan7_trainable({f[0]: f for f in m.fault_at(rel)}))
+        if plan == 8:
+            active = {f[0]: f for f in m.fault_at(rel)}
+            row.append([m.plan8_frozen(active), list(m.plan8_accum(active, rel))])
         row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
                     if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
         at.append(row)
     return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
             "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
-            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7) else None, "at": at}
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7, 8) else None, "at": at}
 
 
 def digest(obj):
@@ -701,7 +789,7 @@ class FakeTensor:
         return FakeTensor(self._torch)
 
     __matmul__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __add__ = __radd__ = __sub__ = _new
-    __getitem__ = reshape = view_as = float = norm = detach = to = _new
+    __getitem__ = reshape = view_as = float = norm = detach = to = copy_ = _new
 
     def __isub__(self, _):
         return self
@@ -753,7 +841,7 @@ def fake_torch(clock, step_s=0.030):
     t.clock, t.items = clock, 0
     new = lambda *a, **k: FakeTensor(t)
     t.bfloat16, t.float32 = "bf16", "f32"
-    t.randn = t.cat = t.clamp = t.isfinite = new
+    t.randn = t.cat = t.clamp = t.isfinite = t.empty = new
     t.device = lambda *a: "dev"
 
     class Gen:
@@ -833,7 +921,7 @@ def trainer_rows(plan, time_scale=1.0, log=None):
     clock = FakeClock(t0 - 5.0)
     with tempfile.TemporaryDirectory() as d:
         seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
-                   7: m.PLAN7_SECONDS}.get(plan, 480) * time_scale
+                   7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS}.get(plan, 480) * time_scale
         args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
         ckpt = os.path.join(d, "ckpt.pt")
 
@@ -879,6 +967,16 @@ def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
             clock.sleep(m.LAYERS * m.HIDDEN * m.HIDDEN * 2 / 2 ** 30 * s_per_gib)
         m.throttled_write = paced_write
         m.trainer7(args, t0, ckpt, 0)
+    elif plan == 8:  # one life; the RSS a fake: 2 GiB (+ 768 MiB pinned from the offload's start on)
+        pinned = []
+        real_round_trip = m.offload_round_trip
+
+        def round_trip(torch, flat, host):  # (each copy's wait: a fake synchronize, 30 ms)
+            pinned[:] = [1]
+            real_round_trip(torch, flat, host)
+        m.offload_round_trip = round_trip
+        m.rss_bytes = lambda: (2 << 30) + len(pinned) * (768 << 20)
+        m.trainer8(args, t0, ckpt, 0)
     else:  # plan 5: life 0 to the planted loader death, life 1 from the parent's restart
         with self_raises(crashed):
             m.trainer5(args, t0, ckpt, 0)
@@ -939,7 +1037,7 @@ def parent5_run(life_ends, seconds=None, plan=5, helper_ends=None):
         args = types.SimpleNamespace(out=d, seconds=seconds or m.PLAN5_SECONDS, plan=plan, time_scale=1.0)
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7}[plan](args, t0)
+                {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7, 8: m.run_plan8}[plan](args, t0)
         except RuntimeError as e:
             err = str(e)
         path = os.path.join(d, "part-marker.csv")
@@ -970,26 +1068,28 @@ class self_raises:
 # Plan 7's (DET11, 2026-12-05): taken when plan 7 was written, before any run of it; plans 1-6's digests
 # were unchanged by plan 7's code (forward_backward's optional params, run_plan5's optional helpers,
 # the fake's buffer save, float32 and requires_grad_(flag)).
+# Plan 8's (DET13, 2026-12-05): taken when plan 8 was written, before any run of it; plans 1-7's digests were
+# unchanged by plan 8's code (clean_end shared by trainers 5-8, the fake's empty and copy_).
 SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed",
-                    5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6", 7: "7ae04fc88565cd40"}
+                    5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6", 7: "7ae04fc88565cd40", 8: "3cad318edd1d3370"}
 ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d",
-               5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3", 7: "b65cd2f743f7b10e"}
+               5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3", 7: "b65cd2f743f7b10e", 8: "09559009d94cd0b8"}
 SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47"),
                   5: ("d92884888dcf1fb7", "c05a0c59196be8a7"), 6: ("0a8078afbce26ae1", "a07ffb74cd964a6c"),
-                  7: ("8cb90c88e2888259", "7f270bcbf16bb28b")}  # x 0.25
+                  7: ("8cb90c88e2888259", "7f270bcbf16bb28b"), 8: ("bd7e353a3a112a57", "b6bcb6437d6e6c23")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
-    def test_plans_1_to_7_schedules(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7):
+    def test_plans_1_to_8_schedules(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8):
             self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
 
-    def test_plans_1_to_7_trainers_write_the_same_rows(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7):
+    def test_plans_1_to_8_trainers_write_the_same_rows(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
 
     def test_smoke_runs_time_scaled(self):
-        for plan in (3, 4, 5, 6, 7):
+        for plan in (3, 4, 5, 6, 7, 8):
             self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
                              SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
 
@@ -1256,6 +1356,108 @@ class Plan7Rows(unittest.TestCase):
             started, rows, err = parent5_run(ends, plan=7, helper_ends={"memhog": hog})
             self.assertIn(want, err or "", (ends, hog))
             self.assertEqual(rows, [], (ends, hog))
+
+
+class Plan8Rows(unittest.TestCase):
+    """Plan 8's trainer (fake clock, fake torch: a step costs its synchronizes, 30 ms each, and its
+    `.item()`s, not its micro-batches; fake RSS: 2 GiB + 768 MiB pinned from the offload on) and parent."""
+
+    T0 = 1796000000.0
+
+    def series(self, rows, name):
+        return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+
+    def run8(self, at=None):
+        """trainer8 from t0 + `at` (or trainer_rows' whole run), with forward_backward_micro and
+        offload_round_trip recorded: (rows, printed lines, [(second, micro-batches, divided, grads
+        flattened, weights)], [second of each round trip])."""
+        import types
+        m = load(8)
+        t0 = self.T0
+        clock = FakeClock(t0 + (at if at is not None else -5.0))
+        steps, trips = [], []
+        real_fb, real_trip = m.forward_backward_micro, m.offload_round_trip
+
+        def fb(torch, weights, batches, ev, params=None, divide=True):
+            steps.append((math.floor(clock.now - t0), len(batches), divide,
+                          len(weights if params is None else params), len(weights)))
+            return real_fb(torch, weights, batches, ev, params, divide)
+
+        def trip(torch, flat, host):
+            trips.append(math.floor(clock.now - t0))
+            return real_trip(torch, flat, host)
+        m.forward_backward_micro, m.offload_round_trip = fb, trip
+        m.rss_bytes = lambda: 1 << 30
+        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
+            args = types.SimpleNamespace(plan=8, time_scale=1.0, port=1, out=d, seconds=440.0)
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                m.trainer8(args, t0, os.path.join(d, "ckpt.pt"), 0)
+            lines = []
+            for name in sorted(os.listdir(d)):
+                if name.startswith("part-"):
+                    lines += open(os.path.join(d, name)).read().splitlines()
+        return [r.split(",") for r in lines], printed.getvalue().splitlines(), steps, trips
+
+    def test_each_incident_in_its_window_only(self):
+        rows, lines, steps, trips = self.run8(200.0)
+        by = {}
+        for sec, n, divide, flat, total in steps:
+            by.setdefault(sec, set()).add((n, divide, flat, total))
+        # the offload: a round trip with every step of its window, none outside
+        self.assertEqual(set(trips), set(range(245, 270)) | ({270} if 270 in trips else set()))
+        self.assertTrue(all(245 <= s <= 270 for s in trips))
+        self.assertEqual({v for s in range(280, 305) for v in by[s]}, {(4, False, 6, 6)})
+        self.assertEqual({v for s in range(315, 340) for v in by[s]}, {(1, True, 3, 6)})
+        self.assertEqual({v for s in range(376, 410) if s in by for v in by[s]}, {(2, True, 6, 6)})
+        outside = [s for s in by if s < 280 or 305 < s < 315 or 340 < s < 375]
+        self.assertEqual({v for s in outside for v in by[s]}, {(1, True, 6, 6)})
+        for want in ("trainer: optimizer offload on at t0 + 245.0", "trainer: optimizer offload off at t0 + 270",
+                     "trainer: 4 micro-batch(es) a step, loss NOT divided, from t0 + 280.0",
+                     "trainer: 1 micro-batch(es) a step, loss divided, from t0 + 305.0",
+                     "trainer: 3 of 6 layers train from t0 + 315.0", "trainer: 6 of 6 layers train from t0 + 340.0",
+                     "trainer: 2 micro-batch(es) a step, loss divided, from t0 + 375.0"):
+            self.assertTrue([l for l in lines if l.startswith(want)], (want, lines))
+
+    def test_tokens_count_every_micro_batch(self):
+        rows, _, steps, _ = self.run8(270.0)
+        tok, n = self.series(rows, "tokens_per_s"), {}
+        for sec, k, *_ in steps:
+            n[sec] = n.get(sec, 0) + k
+        m = load(8)
+        # the row at t0 + s + 1 holds the steps that ended in second s (a step's bucket: its end)
+        for s in (285, 300, 320, 380):
+            self.assertAlmostEqual(tok[s + 1] / m.TOKENS, n[s], delta=4, msg=s)
+        self.assertAlmostEqual(tok[286] / tok[276], 4.0, delta=0.3)  # the fake: micro-batches cost no time
+
+    def test_offload_step_time_and_rss(self):
+        rows = [r.split(",") for r in trainer_rows(8)]
+        step = self.series(rows, "step_time_ms")
+        rss = self.series(rows, "process_resident_memory_bytes")
+        self.assertTrue(all(step[s] < 40 for s in range(230, 245)))
+        self.assertTrue(all(step[s] > 80 for s in range(247, 270)))  # two more waits a step
+        self.assertEqual({rss[s] for s in range(200, 246) if s in rss}, {float("%.6g" % (2 << 30))})
+        self.assertEqual({rss[s] for s in range(247, 400) if s in rss}, {float("%.6g" % ((2 << 30) + (768 << 20)))})
+
+    def test_marker_and_end(self):
+        rows = [r.split(",") for r in trainer_rows(8)]
+        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
+        ones = [t for t, v in marker if v == "1"]
+        self.assertEqual(len(ones), 1)
+        self.assertTrue(410 <= ones[0] < 411)
+        secs = sorted(self.series(rows, "step_time_ms"))
+        self.assertLessEqual(secs[-1], 410)
+        self.assertGreaterEqual(secs[-1], 408)
+
+    def test_parent_serves_the_marker_and_fails_on_any_error_exit(self):
+        started, rows, err = parent5_run([(410.6, 0)], plan=8)
+        self.assertIsNone(err)
+        self.assertEqual([n for n, _ in started], ["trainer0"])
+        self.assertEqual([round(float(r[0]) - self.T0) for r in rows], list(range(411, 441)))
+        for ends, want in (([(300.0, 1)], "trainer life 0 failed: exit code 1"),
+                           ([(500.0, 0)], "did not end")):
+            started, rows, err = parent5_run(ends, plan=8)
+            self.assertIn(want, err or "", ends)
+            self.assertEqual(rows, [], ends)
 
 
 if __name__ == "__main__":
