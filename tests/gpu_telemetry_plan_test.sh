@@ -4,8 +4,8 @@
 # events (checkpoints, evals) in the history and after it outside every incident + 10 s, and how a
 # NaN / Inf loss is written; plan 4's windows, traps (checkpoints, LR restarts, evals, the job end),
 # LR schedule and weight growth; plan 5's windows, traps, loader death and restart, and its
-# `training_completed` marker (rows and labels); plans 6 and 7 (DET9, DET11) likewise. The checks:
-# evals/gpu_telemetry/record_incidents_test.py; and plans 5-7's fake recordings through `vigil detect` (below).
+# `training_completed` marker (rows and labels); plans 6, 7 and 8 (DET9, DET11, DET13) likewise. The checks:
+# evals/gpu_telemetry/record_incidents_test.py; and plans 5-8's fake recordings through `vigil detect` (below).
 # Usage: bash tests/gpu_telemetry_plan_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 PY=/usr/bin/python3
@@ -205,5 +205,84 @@ check "plan 7 fake: no false alarm, nothing at the checkpoint, the eval, the sha
   -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "shard_boundary +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score7.txt"
 check "plan 7 fake: without the marker's 1s the job end alerts" 0 'job_end +\[410\.0, 440\.0\) s: 2 alert' \
   -- bash -c '"$1" detect --rules data/rules/gpu_training.rules --data "csv:$2" 2>/dev/null >"$2.jsonl"; "$3" tests/lib/score_incidents.py "$4" "$2.jsonl" --grace 10 --warmup 60' _ "$VIGIL" "$TMP/fake7_nomarker.csv" "$PY" "$TMP/fake7.json"
+# Plan 8 (DET13): a plan 8 whose accumulation bug starts inside the offload's grace fails the table checks.
+sed 's/("grad_accum_unscaled", 280, 305,/("grad_accum_unscaled", 275, 305,/' "$HERE/../evals/gpu_telemetry/record_incidents.py" >"$TMP/record_incidents.py"
+check "plan 8: an incident inside the previous one's grace fails it" 1 'grad_accum_unscaled starts before the previous window' -- /usr/bin/python3 "$TMP/record_incidents_test.py"
+# Plan 8, end to end on a fake recording: the fake trainer's rows (fake clock; its steps cost their
+# synchronizes, not their micro-batches; fake RSS: 2 GiB + 768 MiB pinned from 245 s), the fake parent's
+# served marker, and the step rows shaped as the plan's central guesses where the fake cannot (against
+# step 34 ms, compute 27.5 ms, its history's tokens/s, loss 1.97, grad norm 0.2 with a little
+# deterministic jitter): optimizer_offload step x2, tokens/s x0.5, the GPU busy 47% of its steps' time;
+# grad_accum_unscaled step x3.4, compute x4, tokens/s x1.1, grad norm x2; half_frozen step x0.7, compute
+# x0.65, tokens/s x1.4, grad norm x0.65; the accumulation ramp (375 s on) step x1.8, compute x2, tokens/s
+# x1.1, grad norm x0.85; FB_USED 9000 MiB, +1 GiB in the accumulation bug, +256 MiB from the ramp, 618
+# after the end. What the plan predicts for the bundled rules (21 at d1144e8b): the offload caught by
+# ThroughputDropGauge; at 47% util neither GPU rule (GpuUnderfed's band is a 15 s median of 50-84% of 99;
+# GpuUtilDrop's 15 s mean crosses half only once all 15 readings are low, 260 s, and `for 15s` outlasts
+# the 25 s window: it needs util of ~20% or less to fire inside it), the accumulation bug and the half freeze missed, nothing at the 350 s checkpoint, the 357 s eval, the 375 s ramp or the
+# marked job end. (The fake pins the plan's reasoning against the rules; the recording decides.)
+"$PY" - "$TMP/fake8.csv" "$TMP/fake8.json" <<'PY'
+import contextlib, io, json, os, sys
+sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
+with contextlib.redirect_stderr(io.StringIO()):
+    import record_incidents_test as T
+    rows = T.trainer_rows(8)
+    _, served, err = T.parent5_run([(410.6, 0)], plan=8)
+    m = T.load(8)
+assert err is None, err
+t0 = 1796000000.0
+def on(kind, s, table):
+    return any(e[0] == kind and e[1] <= s < e[2] for e in table)
+tok0 = sorted(float(r.split(",")[2]) for r in rows if r.split(",")[1] == "tokens_per_s"
+              and 200 <= float(r.split(",")[0]) - t0 <= 224)[6]
+base = {"step_time_ms": 34.0, "compute_ms": 27.5, "tokens_per_s": tok0, "grad_norm": 0.2}
+shape = {"optimizer_offload": {"step_time_ms": 2.0, "tokens_per_s": 0.5},
+         "grad_accum_unscaled": {"step_time_ms": 3.4, "compute_ms": 4.0, "tokens_per_s": 1.1, "grad_norm": 2.0},
+         "half_frozen": {"step_time_ms": 0.7, "compute_ms": 0.65, "tokens_per_s": 1.4, "grad_norm": 0.65},
+         "accum_ramp": {"step_time_ms": 1.8, "compute_ms": 2.0, "tokens_per_s": 1.1, "grad_norm": 0.85}}
+steps, out = {}, []
+for i, r in enumerate(rows):
+    f = r.split(",")
+    s = round(float(f[0]) - t0) - 1  # the row at t0 + s + 1 holds the steps that ended in second s
+    if f[1] == "step_time_ms":
+        steps[s] = True
+    phase = [k for k in ("optimizer_offload", "grad_accum_unscaled", "half_frozen") if on(k, s, m.FAULTS)]
+    phase = phase[0] if phase else ("accum_ramp" if s >= 375 else None)
+    jitter = 1 + 1e-4 * ((i * 7919) % 13)
+    if f[1] == "train_loss":
+        f[2] = "%.6g" % (1.97 * jitter)
+    elif f[1] == "grad_norm" or (phase and f[1] in base):
+        f[2] = "%.6g" % (base[f[1]] * jitter * shape.get(phase, {}).get(f[1], 1.0))
+    out.append(",".join(f))
+nvml = []
+for s in range(441):
+    busy = 1.0 if on("eval", s, m.NORMAL_EVENTS) or s in steps else 0.0
+    if busy and on("optimizer_offload", s, m.FAULTS):
+        busy = 0.47
+    fb = 618 if s >= 411 else 9000 + (1024 if on("grad_accum_unscaled", s, m.FAULTS) else 0) + (256 if s >= 375 else 0)
+    nvml += ["%.3f,DCGM_FI_DEV_GPU_UTIL,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(99 * busy)),
+             "%.3f,DCGM_FI_DEV_POWER_USAGE,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(80 + 610 * busy)),
+             "%.3f,DCGM_FI_DEV_FB_USED,%d,0,,,,node-0,0" % (t0 + s + 0.3, fb)]
+body = out + [",".join(r) for r in served] + nvml
+body.sort(key=lambda r: float(r.split(",")[0]))
+open(sys.argv[1], "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
+json.dump({"t0": t0, "seconds": 440, "normal_end": t0 + 240,
+           "incidents": [{"name": n, "start": t0 + a, "end": t0 + b, "expected": [{"series": x, "scope": y} for x, y in e]}
+                         for n, a, b, e in m.FAULTS],
+           "normal_events": [{"name": n, "start": t0 + a, "end": t0 + b} for n, a, b in m.NORMAL_EVENTS]},
+          open(sys.argv[2], "w"))
+PY
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake8.csv" >"$TMP/fake8.jsonl" 2>"$TMP/fake8.err"
+"$PY" tests/lib/score_incidents.py "$TMP/fake8.json" "$TMP/fake8.jsonl" --grace 10 --warmup 60 >"$TMP/score8.txt"
+sed 's/^/  plan 8 fake: /' "$TMP/score8.txt"
+check "plan 8 fake: the offload caught by ThroughputDropGauge alone (util 47%: below GpuUnderfed's band, above GpuUtilDrop's reach in 25 s)" 0 \
+  '^optimizer_offload \[ +245, +270\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) ThroughputDropGauge tokens_per_s\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^optimizer_offload" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score8.txt"
+check "plan 8 fake: the unscaled accumulation and the half freeze missed (the plan's prediction)" 0 \
+  '^grad_accum_unscaled \[ +280, +305\) s after t0: 0 alert\(s\);half_frozen \[ +315, +340\) s after t0: 0 alert\(s\);$' \
+  -- bash -c 'grep -E "^(grad_accum_unscaled|half_frozen)" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score8.txt"
+check "plan 8 fake: no false alarm, nothing at the checkpoint, the eval, the accumulation ramp, the marked job end" 0 \
+  'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);accum_ramp \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+  -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "accum_ramp +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score8.txt"
 echo "gpu_telemetry_plan_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
