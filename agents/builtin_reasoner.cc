@@ -6777,9 +6777,10 @@ bool FailsBeyondContention(const ProbeResult& r) {
 // Results that are not graded (nullopt): a pass, a non-throughput probe, a result without bounds (most
 // recorded cases' probes: 562 of the 1,887 cases carry throughput bounds), a failure with no figure
 // beyond its bound (a wrong GEMM result, an error), and any result with a bad figure: a bound not
-// finite or not above 0, a bound whose metric is missing or not finite. Those keep a fail's full weight. A failure whose words name a category (a round trip
-// over its max names the straggler; "Xid", "thermal", compute beside it) is not graded either: its
-// finding is what it names, whatever the margin (ProbeDeltasCovered).
+// finite or not above 0, a bound whose metric is missing or not finite. Those keep a fail's full weight.
+// A failure whose words name a category (a round trip over its max names the straggler; "Xid",
+// "thermal", compute beside it) is not graded either: its finding is what it names, whatever the
+// margin (ProbeDeltasCovered).
 constexpr double kMarginalShortfall = 0.05;
 constexpr double kMarginalFailFactor = 0.4;
 constexpr double kGemmFullFailShortfall = 0.15;
