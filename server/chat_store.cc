@@ -7,7 +7,8 @@ LiveIncident LiveIncidentFromStored(const StoredIncident& row) {
   LiveIncident inc;
   inc.id = row.id;
   // STM1: an incident joined to a storm says so (its own diagnosis, if any, is kept, superseded).
-  inc.status = row.merged_into != 0 ? "merged into storm incident #" + std::to_string(row.merged_into) : row.state;
+  // STM3: along a chain (A into B into C) or split over two storms, where its alerts are now.
+  inc.status = row.merged_into != 0 ? row.MergedText() : row.state;
   inc.resolved = row.resolved_at_ms > 0;
   inc.alert = row.alert;
   inc.title = IncidentTitle(row.alert);

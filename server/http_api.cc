@@ -800,6 +800,7 @@ void HttpApi::Routes() {
       for (const MergedIncident& m : intake->merged) {
         merged.push_back(Json{{"incident", m.incident}, {"into", m.into}, {"state_when_merged", m.state},
                               {"storm", m.storm}});
+        if (!m.also_into.empty()) merged.back()["also_into"] = m.also_into;  // STM3: split over two groups' storms
         metrics_->merges.Inc({m.storm ? "storm" : "alert"});
       }
       answer["merged"] = std::move(merged);
@@ -807,7 +808,7 @@ void HttpApi::Routes() {
     if (!intake->not_merged.empty()) {  // STM2: kept apart, and why (another groupKey, or none stored)
       Json apart = Json::array();
       for (const NotMerged& m : intake->not_merged) {
-        apart.push_back(Json{{"incident", m.incident}, {"storm", m.storm}, {"why", m.why}});
+        apart.push_back(Json{{"incident", m.incident}, {"storm", m.storm != 0 ? Json(m.storm) : Json(nullptr)}, {"why", m.why}});
       }
       answer["not_merged"] = std::move(apart);
     }

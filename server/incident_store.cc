@@ -45,7 +45,10 @@ constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagn
 //    incident an earlier webhook's incident was joined to), added by ALTER TABLE (2026-12-05, STM1).
 // 9: incident_alerts.merged_from (the storm incident a member was moved from when that storm was
 //    merged into another of its groupKey), added by ALTER TABLE (2026-12-05, STM2).
-constexpr int kSchemaVersion = 9;
+// 10: table incident_alert_moves, every move of a member alert from one storm incident to another
+//    (2026-12-05, STM3): added by CREATE TABLE IF NOT EXISTS; a version-9 file's moves are rebuilt
+//    from merged_from and the merged_into chain (RebuildMoves).
+constexpr int kSchemaVersion = 10;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -93,6 +96,13 @@ CREATE TABLE IF NOT EXISTS incident_alerts(
   merged_from INTEGER NOT NULL DEFAULT 0,
   UNIQUE(fingerprint, starts_at_ms));
 CREATE INDEX IF NOT EXISTS incident_alerts_by_incident ON incident_alerts(incident_id);
+CREATE TABLE IF NOT EXISTS incident_alert_moves(
+  incident_id INTEGER NOT NULL,
+  fingerprint TEXT NOT NULL,
+  starts_at_ms INTEGER NOT NULL,
+  into_id INTEGER NOT NULL,
+  moved_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS incident_alert_moves_by_incident ON incident_alert_moves(incident_id);
 CREATE TABLE IF NOT EXISTS verifications(
   incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
   record_json TEXT NOT NULL,
@@ -219,6 +229,51 @@ Result<MergedRow> StepMerge(kb::Stmt& merge) {
   return out;
 }
 
+// Schema 9 -> 10 (STM3): a version-9 store kept only the first storm a moved member came from
+// (merged_from) and each merged incident's merged_into; version 9 moved whole storms only, so the
+// member's path is merged_from, its merged_into, that one's merged_into ... up to the incident holding
+// it now. One incident_alert_moves row per hop (a path that does not reach its holder within 64 hops,
+// only a store edited by hand, gets one hop from merged_from to the holder). Returns the rows made.
+Result<int64_t> RebuildMoves(sqlite3* db, int64_t now) {
+  ASSIGN_OR_RETURN(kb::Stmt rows, Prepare(db, "SELECT fingerprint, starts_at_ms, incident_id, merged_from "
+                                              "FROM incident_alerts WHERE merged_from != 0"));
+  ASSIGN_OR_RETURN(kb::Stmt next, Prepare(db, "SELECT merged_into FROM incidents WHERE id=?1"));
+  ASSIGN_OR_RETURN(kb::Stmt add, Prepare(db, "INSERT INTO incident_alert_moves(incident_id, fingerprint, "
+                                             "starts_at_ms, into_id, moved_ms) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  struct Row {
+    std::string fingerprint;
+    int64_t starts_at_ms, holder, from;
+  };
+  std::vector<Row> all;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows.Step());
+    if (!row) break;
+    all.push_back(Row{rows.Text(0), rows.Int(1), rows.Int(2), rows.Int(3)});
+  }
+  int64_t made = 0;
+  for (const Row& r : all) {
+    std::vector<std::pair<int64_t, int64_t>> hops;
+    int64_t at = r.from;
+    while (at != r.holder && hops.size() < 64) {
+      next.Reset();
+      next.Bind(1, at);
+      ASSIGN_OR_RETURN(bool row, next.Step());
+      const int64_t to = row ? next.Int(0) : 0;
+      if (to == 0) break;
+      hops.emplace_back(at, to);
+      at = to;
+    }
+    if (at != r.holder) hops.assign(1, {r.from, r.holder});
+    for (const auto& [from, to] : hops) {
+      add.Reset();
+      add.Bind(1, from).Bind(2, r.fingerprint).Bind(3, r.starts_at_ms).Bind(4, to).Bind(5, now);
+      RETURN_IF_ERROR(add.Run());
+      ++made;
+    }
+  }
+  return made;
+}
+
 Result<int64_t> QueuedCount(sqlite3* db) {
   ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db, "SELECT count(*) FROM incidents WHERE state='queued' AND merged_into=0"));
   ASSIGN_OR_RETURN(bool row, count.Step());
@@ -333,6 +388,8 @@ Json StoredIncident::ToJson(bool full) const {
   if (merged_into != 0) {
     j["merged_into"] = merged_into;
     j["state_when_merged"] = state;
+    // STM3: merged along a chain (A into B, B into C): where its alert(s) are now.
+    if (merged_into_now != merged_into) j["merged_into_now"] = merged_into_now != 0 ? Json(merged_into_now) : Json(nullptr);
   }
   if (!group_key.empty()) j["group_key"] = group_key;
   if (!error.empty()) j["error"] = error;  // failed: why; queued again: the last attempt's error
@@ -348,6 +405,11 @@ Json StoredIncident::ToJson(bool full) const {
     if (diagnosis.is_object() && diagnosis.contains("storm") && diagnosis["storm"].is_object() &&
         diagnosis["storm"].contains("alerts")) {
       j["storm"]["diagnosed_alerts"] = diagnosis["storm"]["alerts"];
+    }
+    if (merged_into != 0) {  // STM3: the storms holding its alerts now (two when it was split over two groups)
+      Json now_in = Json::array();
+      for (const auto& [where, n] : members_now_in) now_in.push_back(Json{{"incident", where}, {"alerts", n}});
+      j["storm"]["now_in"] = std::move(now_in);
     }
     if (full) {
       Json list = Json::array();
@@ -400,6 +462,24 @@ Json StoredIncident::ToJson(bool full) const {
   }
   if (resolution) j["resolution_root_cause"] = resolution->root_cause;
   return j;
+}
+
+std::string StoredIncident::MergedText() const {
+  if (merged_into == 0) return "";
+  std::string out = "merged into storm incident #" + std::to_string(merged_into);
+  if (members_now_in.size() > 1) {
+    out += "; its alerts are now in";
+    bool first = true;
+    for (const auto& [where, n] : members_now_in) {
+      out += first ? " #" : ", #";
+      first = false;
+      out += std::to_string(where) + " (" + std::to_string(n) + ")";
+    }
+  } else if (merged_into_now != merged_into) {
+    out += merged_into_now != 0 ? ", now in #" + std::to_string(merged_into_now)
+                                : ", whose own merge leads nowhere (a cycle or a missing incident)";
+  }
+  return out;
 }
 
 IncidentStore::IncidentStore(sqlite3* db, int lock_fd, IncidentStoreOptions options)
@@ -508,6 +588,19 @@ Status IncidentStore::Init() {
   {  // versions <= 8: no storm merged into another (STM2)
     ASSIGN_OR_RETURN(bool lacks, lacks_column("merged_from", "incident_alerts"));
     if (lacks) RETURN_IF_ERROR(Exec("ALTER TABLE incident_alerts ADD COLUMN merged_from INTEGER NOT NULL DEFAULT 0"));
+  }
+  if (version == 9) {  // see RebuildMoves
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    auto n = RebuildMoves(raw, Now());
+    if (!n.ok()) {
+      (void)Exec("ROLLBACK");
+      return n.status().WithContext("rebuilding the moves of merged storms' alerts (schema version 10)");
+    }
+    RETURN_IF_ERROR(Exec("COMMIT"));
+    if (*n > 0) {
+      LogInfo("serve", "incident store " + options_.path + ": " + std::to_string(*n) +
+                           " moves of merged storms' alerts rebuilt from merged_from (schema version 10)");
+    }
   }
   // A merged storm's members, read where they were moved (STM2): merged storms' members only.
   RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incident_alerts_by_merged_from ON incident_alerts(merged_from) "
@@ -626,6 +719,32 @@ std::string StormRule(const std::vector<const Alert*>& alerts) {
     rule += " more";
   }
   return rule;
+}
+
+// STM3: "" when the stored alert (alert_json as Intake wrote it) carries the same labels as `now`;
+// else why not ("sent again with other labels than stored (fingerprint F reused?): rack r7 -> r8,
+// gpu (none) -> 3"; at most 3 labels named), or that the stored alert cannot be read.
+std::string LabelsChange(const std::string& stored_json, const Alert& now) {
+  auto parsed = ParseJson(stored_json, "stored alert");
+  Result<Alert> stored = parsed.ok() ? FromJson<Alert>(*parsed, "stored alert") : Result<Alert>(parsed.status());
+  if (!stored.ok()) return "its stored alert cannot be read (" + stored.status().message() + ")";
+  if (stored->labels == now.labels) return "";
+  std::vector<std::string> changes;
+  std::set<std::string> names;
+  for (const auto& [k, v] : stored->labels) names.insert(k);
+  for (const auto& [k, v] : now.labels) names.insert(k);
+  for (const std::string& k : names) {
+    auto a = stored->labels.find(k);
+    auto b = now.labels.find(k);
+    const std::string was = a == stored->labels.end() ? "(none)" : a->second;
+    const std::string is = b == now.labels.end() ? "(none)" : b->second;
+    if (was != is) changes.push_back(k + " " + was + " -> " + is);
+  }
+  std::string out = "its alert was sent again with other labels than stored (fingerprint " + now.fingerprint +
+                    " reused?): ";
+  for (size_t i = 0; i < changes.size() && i < 3; ++i) out += (i ? ", " : "") + changes[i];
+  if (changes.size() > 3) out += " and " + std::to_string(changes.size() - 3) + " more";
+  return out;
 }
 
 }  // namespace
@@ -784,7 +903,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     for (Alert& alert : alerts) {
       if (alert.fingerprint.empty()) alert.fingerprint = AlertFingerprint(alert.rule, "", alert.labels);
     }
-    ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT id, resolved_at_ms, storm_key, group_key, received_ms "
+    ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT id, resolved_at_ms, storm_key, group_key, received_ms, alert_json "
                                                  "FROM incidents WHERE fingerprint=?1 AND starts_at_ms=?2 AND merged_into=0"));
     ASSIGN_OR_RETURN(kb::Stmt find_member,
                      Prepare(db_, "SELECT m.incident_id, m.resolved_at_ms, i.resolved_at_ms, i.storm_key, "
@@ -846,8 +965,9 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     std::map<size_t, int64_t> resent_member;
     std::map<int64_t, OpenStorm> resent_storm;
     // Incidents of one alert, open and within the window, whose alert this webhook sends again but
-    // made from a webhook of another groupKey (or stored without one: before schema 8): not merged,
-    // but said (the answer's `not_merged`, the log) when their alert is in a storm of this call.
+    // made from a webhook of another groupKey, or whose stored alert has other labels than the one
+    // sent now (STM3): not merged, but said (the answer's `not_merged`, the log) when their alert is in
+    // a storm of this call (alert index -> (incident, why)).
     std::map<size_t, std::pair<int64_t, std::string>> apart;
     if (!options.group_key.empty()) {  // a later webhook of an open storm's groupKey joins it (by group)
       ASSIGN_OR_RETURN(kb::Stmt open_storms,
@@ -878,10 +998,16 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           out.duplicates.push_back(id);
           if (!resolved && find.Int(1) == 0 && find.Text(2).empty() && options.storm_merge_window_ms > 0 &&
               find.Int(4) >= merge_since) {
-            if (find.Text(3) == options.group_key) {
-              mergeable.emplace(i, id);
+            // STM3: a groupKey stored as this one, or none (before schema 8, or a webhook without one:
+            // unknown, and the alert is re-sent in this group now), merges when the stored alert is
+            // the one sent now (same labels: not a fingerprint reused for another alert).
+            const std::string stored_key = find.Text(3);
+            if (stored_key != options.group_key && !stored_key.empty()) {
+              apart.emplace(i, std::make_pair(id, "made from a webhook of another groupKey (" + stored_key + ")"));
+            } else if (std::string change = LabelsChange(find.Text(5), alert); !change.empty()) {
+              apart.emplace(i, std::make_pair(id, change));
             } else {
-              apart.emplace(i, std::make_pair(id, find.Text(3)));
+              mergeable.emplace(i, id);
             }
           }
         }
@@ -933,26 +1059,68 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       for (size_t i : fresh) fresh_of_group[groups[i]].push_back(i);
       for (const auto& [i, id] : mergeable) merge_of_group[groups[i]].push_back(i);
     }
-    // STM2: the storms to be merged into another group's storm (storm -> that group), when every
-    // firing alert of it that this webhook re-sends is in that one group now.
-    std::map<int64_t, std::string> storm_merge_group;
+    // STM2: the storms to be merged into another group's storm, when none of its firing alerts that
+    // this webhook re-sends is in its own group now. STM3: the alerts may fall in two or more other
+    // groups; each goes to its group's storm (storm -> group -> its re-sent alerts there). Every such
+    // group must have a storm (an open one of this groupKey, or one this webhook makes: a fresh alert
+    // of the group), else nothing moves; a storm that this webhook's new alerts join stays; a re-sent
+    // alert whose stored labels differ (a fingerprint reused) stops it (said in not_merged).
+    std::map<int64_t, std::map<std::string, std::vector<size_t>>> storm_moves;
+    std::map<int64_t, std::pair<std::string, size_t>> relabeled;  // storm -> (why, of how many alerts)
     if (may_merge_storms && !groups.empty()) {
-      std::map<int64_t, std::set<std::string>> groups_of;
-      for (const auto& [i, id] : resent_member) groups_of[id].insert(groups[i]);
-      for (const auto& [id, gs] : groups_of) {
+      std::map<std::string, size_t> fresh_here;  // fresh alerts that join or make their group's storm
+      std::set<int64_t> joined;                  // storms this webhook's new alerts join
+      for (size_t i : fresh) {
+        if (auto inst = instance_of.find(i); inst != instance_of.end()) {
+          joined.insert(inst->second.first);
+          continue;
+        }
+        ++fresh_here[groups[i]];
+        if (auto open = open_storm_of_group.find(groups[i]); open != open_storm_of_group.end()) joined.insert(open->second);
+      }
+      std::map<int64_t, std::map<std::string, std::vector<size_t>>> by_storm;
+      for (const auto& [i, id] : resent_member) by_storm[id][groups[i]].push_back(i);
+      ASSIGN_OR_RETURN(kb::Stmt member_json, Prepare(db_, "SELECT alert_json FROM incident_alerts "
+                                                          "WHERE fingerprint=?1 AND starts_at_ms=?2"));
+      for (auto& [id, gs] : by_storm) {
         const OpenStorm& st = resent_storm[id];
-        if (gs.size() != 1 || *gs.begin() == st.storm_key || st.received_ms < merge_since) continue;
-        if (st.group_key != options.group_key) {
-          LogInfo("serve", "storm incident " + std::to_string(id) + " (" + st.storm_key + ", groupKey " +
-                               (st.group_key.empty() ? std::string("none stored") : st.group_key) +
-                               ") has its alerts in group " + *gs.begin() + " of a webhook of groupKey " +
+        if (gs.count(st.storm_key) || st.received_ms < merge_since || joined.count(id)) continue;
+        if (!st.group_key.empty() && st.group_key != options.group_key) {
+          LogInfo("serve", "storm incident " + std::to_string(id) + " (" + st.storm_key + ", groupKey " + st.group_key +
+                               ") has its alerts in group(s) " + gs.begin()->first + " of a webhook of groupKey " +
                                options.group_key + ": another groupKey, not merged");
           continue;
         }
-        storm_merge_group.emplace(id, *gs.begin());
+        bool placed = true;
+        for (const auto& [g, members] : gs) {
+          placed = placed && (open_storm_of_group.count(g) || (storm && fresh_here.count(g)));
+        }
+        if (!placed) {
+          LogInfo("serve", "storm incident " + std::to_string(id) + " (" + st.storm_key + "): its alerts are in " +
+                               std::to_string(gs.size()) + " other group(s), not every one with a storm: not merged");
+          continue;
+        }
+        bool same = true;
+        for (const auto& [g, members] : gs) {
+          for (size_t i : members) {
+            member_json.Reset();
+            member_json.Bind(1, alerts[i].fingerprint).Bind(2, alerts[i].starts_at_ms);
+            ASSIGN_OR_RETURN(bool row, member_json.Step());
+            if (std::string change = row ? LabelsChange(member_json.Text(0), alerts[i]) : ""; !change.empty()) {
+              auto& r = relabeled[id];
+              if (r.first.empty()) r.first = std::move(change);
+              ++r.second;
+              same = false;
+            }
+          }
+        }
+        if (same) storm_moves.emplace(id, std::move(gs));
       }
-      for (const auto& [i, id] : resent_member) {
-        if (storm_merge_group.count(id)) merge_of_group[groups[i]].push_back(i);  // counted for the lead
+      for (const auto& [id, gs] : storm_moves) {
+        for (const auto& [g, members] : gs) {
+          auto& m = merge_of_group[g];
+          m.insert(m.end(), members.begin(), members.end());  // counted for the lead
+        }
       }
     }
     std::map<std::string, size_t> storm_index;  // group -> out.storms index
@@ -1092,7 +1260,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         const std::string& was = merged.state;
         const std::string& rule = merged.rule;
         out.duplicates.erase(std::remove(out.duplicates.begin(), out.duplicates.end(), id), out.duplicates.end());
-        out.merged.push_back(MergedIncident{id, into, was, false});
+        out.merged.push_back(MergedIncident{id, into, was, false, {}});
         LogInfo("serve", "incident " + std::to_string(id) + " (" + rule + ", groupKey " + options.group_key +
                              ") merged into storm incident " + std::to_string(into) + " (" + g +
                              "): its alert is now that storm's member; " +
@@ -1101,81 +1269,172 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                                  : "its " + was + " result is kept as superseded"));
       }
     }
-    // STM2: storms of an earlier webhook of this groupKey whose alerts are all in another group's
-    // storm now: their members move there (merged_from keeps where they came from), the storm is
-    // merged_into it (its queued triage never claimed, a running or ended one's result kept).
-    if (!storm_merge_group.empty()) {
-      ASSIGN_OR_RETURN(kb::Stmt move, Prepare(db_, "UPDATE incident_alerts SET incident_id=?2, merged_from="
-                                                   "CASE WHEN merged_from=0 THEN ?1 ELSE merged_from END "
-                                                   "WHERE incident_id=?1"));
+    // STM2: storms of an earlier webhook of this groupKey whose alerts are all in other groups'
+    // storms now: their members move there (merged_from keeps the first storm they came from; STM3:
+    // incident_alert_moves every move), the storm is merged_into the one that took the most (its
+    // queued triage never claimed, a running or ended one's result kept), naming the others.
+    if (!storm_moves.empty()) {
+      ASSIGN_OR_RETURN(kb::Stmt record_one, Prepare(db_, "INSERT INTO incident_alert_moves(incident_id, fingerprint, "
+                                                         "starts_at_ms, into_id, moved_ms) SELECT ?1, fingerprint, "
+                                                         "starts_at_ms, ?2, ?3 FROM incident_alerts WHERE incident_id=?1 "
+                                                         "AND fingerprint=?4 AND starts_at_ms=?5"));
+      ASSIGN_OR_RETURN(kb::Stmt move_one, Prepare(db_, "UPDATE incident_alerts SET incident_id=?2, merged_from="
+                                                       "CASE WHEN merged_from=0 THEN ?1 ELSE merged_from END "
+                                                       "WHERE incident_id=?1 AND fingerprint=?3 AND starts_at_ms=?4"));
+      ASSIGN_OR_RETURN(kb::Stmt record_rest, Prepare(db_, "INSERT INTO incident_alert_moves(incident_id, fingerprint, "
+                                                          "starts_at_ms, into_id, moved_ms) SELECT ?1, fingerprint, "
+                                                          "starts_at_ms, ?2, ?3 FROM incident_alerts WHERE incident_id=?1"));
+      ASSIGN_OR_RETURN(kb::Stmt move_rest, Prepare(db_, "UPDATE incident_alerts SET incident_id=?2, merged_from="
+                                                        "CASE WHEN merged_from=0 THEN ?1 ELSE merged_from END "
+                                                        "WHERE incident_id=?1"));
       ASSIGN_OR_RETURN(kb::Stmt merge, Prepare(db_, "UPDATE incidents SET merged_into=?2, updated_ms=?3 WHERE id=?1 "
                                                     "AND merged_into=0 RETURNING state, rule"));
-      for (const auto& [id, g] : storm_merge_group) {
-        auto done = storm_index.find(g);
-        int64_t into = 0;
-        if (done != storm_index.end()) {
-          into = out.storms[done->second].incident;
+      std::map<int64_t, int64_t> merged_now;  // storms merged by this call -> into
+      // The storm of group g: made or joined by this call, else the open one of this groupKey; one merged
+      // earlier in this call is followed to where it went (never back to `self`: a cycle ends it, 0).
+      auto target_of = [&](const std::string& g, int64_t self) -> int64_t {
+        int64_t t = 0;
+        if (auto done = storm_index.find(g); done != storm_index.end()) {
+          t = out.storms[done->second].incident;
         } else if (auto open = open_storm_of_group.find(g); open != open_storm_of_group.end()) {
-          into = open->second;
+          t = open->second;
         }
-        // No storm of that group, or alerts of this webhook joined the storm in its own group.
-        if (into == 0 || into == id) continue;
-        if (auto own = storm_index.find(resent_storm[id].storm_key);
-            own != storm_index.end() && out.storms[own->second].incident == id) {
+        for (size_t hops = 0; t != 0 && merged_now.count(t); ++hops) {
+          t = hops > merged_now.size() ? 0 : merged_now[t];
+        }
+        return t == self ? 0 : t;
+      };
+      auto storm_entry = [&](int64_t into, const std::string& g) -> StormIntake& {
+        for (StormIntake& si : out.storms) {
+          if (si.incident == into) return si;
+        }
+        StormIntake si;
+        si.incident = into;
+        si.group = g;
+        storm_index.emplace(g, out.storms.size());
+        out.storms.push_back(si);
+        return out.storms.back();
+      };
+      for (auto& [id, gs] : storm_moves) {
+        const std::string& own = resent_storm[id].storm_key;
+        // Alerts of this webhook joined it in its own group (checked before; kept as a guard).
+        if (auto o = storm_index.find(own); o != storm_index.end() && out.storms[o->second].incident == id) continue;
+        std::map<std::string, int64_t> into_of;
+        std::map<int64_t, size_t> taken;  // target -> re-sent alerts it takes
+        bool ok = true;
+        for (const auto& [g, members] : gs) {
+          const int64_t t = target_of(g, id);
+          ok = ok && t != 0;
+          into_of[g] = t;
+          taken[t] += members.size();
+        }
+        if (!ok) {
+          LogInfo("serve", "storm incident " + std::to_string(id) + " (" + own +
+                               "): a group its alerts are in has no storm (or only back to itself): not merged");
           continue;
         }
-        move.Reset();
-        move.Bind(1, id).Bind(2, into);
-        RETURN_IF_ERROR(move.Run());
-        const int64_t moved = sqlite3_changes(db_);
+        int64_t into = 0;
+        for (const auto& [t, n] : taken) {
+          if (into == 0 || n > taken[into]) into = t;  // the most; ties: the lowest id (map order)
+        }
+        std::map<int64_t, int64_t> moved_to;
+        for (const auto& [g, members] : gs) {
+          const int64_t t = into_of[g];
+          for (size_t i : members) {
+            record_one.Reset();
+            record_one.Bind(1, id).Bind(2, t).Bind(3, now).Bind(4, alerts[i].fingerprint).Bind(5, alerts[i].starts_at_ms);
+            RETURN_IF_ERROR(record_one.Run());
+            move_one.Reset();
+            move_one.Bind(1, id).Bind(2, t).Bind(3, alerts[i].fingerprint).Bind(4, alerts[i].starts_at_ms);
+            RETURN_IF_ERROR(move_one.Run());
+            moved_to[t] += sqlite3_changes(db_);
+          }
+        }
+        // The rest (its resolved alerts, a firing one this webhook did not send): to `into`.
+        record_rest.Reset();
+        record_rest.Bind(1, id).Bind(2, into).Bind(3, now);
+        RETURN_IF_ERROR(record_rest.Run());
+        move_rest.Reset();
+        move_rest.Bind(1, id).Bind(2, into);
+        RETURN_IF_ERROR(move_rest.Run());
+        moved_to[into] += sqlite3_changes(db_);
         merge.Reset();
         merge.Bind(1, id).Bind(2, into).Bind(3, now);
         ASSIGN_OR_RETURN(MergedRow merged, StepMerge(merge));
         const std::string& was = merged.state;
         const std::string& rule = merged.rule;
-        if (done == storm_index.end()) {
-          StormIntake si;
-          si.incident = into;
-          si.group = g;
-          storm_index.emplace(g, out.storms.size());
-          out.storms.push_back(si);
-          done = storm_index.find(g);
+        merged_now[id] = into;
+        MergedIncident m{id, into, was, true, {}};
+        std::string into_group, where;
+        for (const auto& [g, t] : into_of) {
+          if (t == into) into_group = g;
         }
-        out.storms[done->second].new_alerts += static_cast<size_t>(moved);
-        touched_storms.insert(into);
+        for (const auto& [t, n] : moved_to) {
+          std::string g;
+          for (const auto& [gg, tt] : into_of) {
+            if (tt == t) g = gg;
+          }
+          if (g.empty()) g = storm_index.count(own) ? own : "";
+          storm_entry(t, g).new_alerts += static_cast<size_t>(n);
+          touched_storms.insert(t);
+          if (t != into) m.also_into.push_back(t);
+          where += (where.empty() ? "" : ", ") + std::to_string(n) + " to storm incident " + std::to_string(t) +
+                   (g.empty() ? std::string() : " (" + g + ")");
+        }
         duplicate_storms.erase(id);
         out.duplicates.erase(std::remove(out.duplicates.begin(), out.duplicates.end(), id), out.duplicates.end());
-        out.merged.push_back(MergedIncident{id, into, was, true});
-        LogInfo("serve", "storm incident " + std::to_string(id) + " (" + rule + ", " + resent_storm[id].storm_key +
-                             ", groupKey " + options.group_key + ") merged into storm incident " +
-                             std::to_string(into) + " (" + g + "): its " + std::to_string(moved) +
-                             " alerts are in that group now and are its members; " +
-                             (was == "queued"    ? std::string("its queued triage is cancelled")
-                              : was == "running" ? std::string("its running triage's result will be kept as superseded")
-                                                 : "its " + was + " result is kept as superseded"));
+        out.merged.push_back(std::move(m));
+        LogInfo("serve", "storm incident " + std::to_string(id) + " (" + rule + ", " + own + ", groupKey " +
+                             options.group_key + ") merged into storm incident " + std::to_string(into) + " (" +
+                             into_group + "): its alerts are in other groups now and are their storms' members (" + where +
+                             "); its " +
+                             (was == "queued"    ? std::string("queued triage is cancelled")
+                              : was == "running" ? std::string("running triage's result will be kept as superseded")
+                                                 : was + " result is kept as superseded"));
       }
+    }
+    // STM3: a storm's re-sent alert with other labels than stored: the storm is not merged, said.
+    for (const auto& [id, r] : relabeled) {
+      const std::string why = r.first + (r.second > 1 ? " (and " + std::to_string(r.second - 1) + " more of its alerts)" : "") +
+                              ": not merged, its stored alerts kept as they are";
+      out.not_merged.push_back(NotMerged{id, 0, why});
+      LogWarn("serve", "storm incident " + std::to_string(id) + ": " + why);
     }
     // Incidents kept apart (another groupKey, or none stored) whose alert is in a storm of this call.
     for (const auto& [i, found] : apart) {
       if (groups.empty()) break;
       int64_t into = 0;
       if (auto done = storm_index.find(groups[i]); done != storm_index.end()) into = out.storms[done->second].incident;
+      const std::string& why = found.second;
       if (into == 0) continue;
-      const std::string why = found.second.empty()
-                                  ? std::string("stored without a groupKey (before schema 8, or sent without one)")
-                                  : "made from a webhook of another groupKey (" + found.second + ")";
       out.not_merged.push_back(NotMerged{found.first, into, why});
       LogInfo("serve", "incident " + std::to_string(found.first) + ": its alert is in storm incident " +
                            std::to_string(into) + " (" + groups[i] + ", groupKey " + options.group_key +
-                           ") but it was " + why + ": not merged, it stays an incident of its own");
+                           ") but " + why + ": not merged, it stays an incident of its own");
     }
     // A storm incident is resolved when its last alert is.
     if (!touched_storms.empty()) {
       ASSIGN_OR_RETURN(kb::Stmt state, Prepare(db_, "SELECT count(*), max(resolved_at_ms), sum(resolved_at_ms = 0), "
                                                     "(SELECT resolved_at_ms FROM incidents WHERE id=?1) "
                                                     "FROM incident_alerts WHERE incident_id=?1"));
-      ASSIGN_OR_RETURN(kb::Stmt resolve_merged, Prepare(db_, "UPDATE incidents SET resolved_at_ms=?2, updated_ms=?3 "
-                                                             "WHERE merged_into=?1 AND resolved_at_ms=0"));
+      // STM3: along a chain too (A merged into B, B into C: C resolved resolves B and A); an incident of
+      // one alert so, a merged storm when every alert it held has ended (below: split over two storms,
+      // it stops firing when the last of them does).
+      ASSIGN_OR_RETURN(kb::Stmt resolve_merged,
+                       Prepare(db_, "WITH RECURSIVE chain(id) AS (SELECT id FROM incidents WHERE merged_into=?1 "
+                                    "UNION SELECT i.id FROM incidents i JOIN chain c ON i.merged_into = c.id) "
+                                    "UPDATE incidents SET resolved_at_ms=?2, updated_ms=?3 WHERE id IN (SELECT id FROM chain) "
+                                    "AND resolved_at_ms=0 AND storm_key=''"));
+      ASSIGN_OR_RETURN(kb::Stmt givers,
+                       Prepare(db_, "WITH RECURSIVE src(id) AS (SELECT incident_id FROM incident_alert_moves WHERE into_id=?1 "
+                                    "UNION SELECT mv.incident_id FROM incident_alert_moves mv JOIN src ON mv.into_id = src.id) "
+                                    "SELECT src.id FROM src JOIN incidents i ON i.id = src.id WHERE i.resolved_at_ms=0"));
+      ASSIGN_OR_RETURN(kb::Stmt held,
+                       Prepare(db_, "SELECT count(*), max(resolved_at_ms), sum(resolved_at_ms = 0) FROM (SELECT "
+                                    "resolved_at_ms, fingerprint, starts_at_ms FROM incident_alerts WHERE incident_id=?1 "
+                                    "UNION SELECT a.resolved_at_ms, a.fingerprint, a.starts_at_ms FROM incident_alert_moves mv "
+                                    "JOIN incident_alerts a ON a.fingerprint = mv.fingerprint AND a.starts_at_ms = mv.starts_at_ms "
+                                    "WHERE mv.incident_id=?1)"));
       for (int64_t id : touched_storms) {
         state.Reset();
         state.Bind(1, id);
@@ -1189,6 +1448,26 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         resolve_merged.Reset();
         resolve_merged.Bind(1, id).Bind(2, state.Int(1)).Bind(3, now);
         RETURN_IF_ERROR(resolve_merged.Run());
+      }
+      // STM3: storms merged into (or split over) these: resolved when every alert they held has ended.
+      std::set<int64_t> merged_storms;
+      for (int64_t id : touched_storms) {
+        givers.Reset();
+        givers.Bind(1, id);
+        while (true) {
+          ASSIGN_OR_RETURN(bool row, givers.Step());
+          if (!row) break;
+          merged_storms.insert(givers.Int(0));
+        }
+      }
+      for (int64_t id : merged_storms) {
+        held.Reset();
+        held.Bind(1, id);
+        ASSIGN_OR_RETURN(bool row, held.Step());
+        if (!row || held.Int(0) == 0 || held.Int(2) > 0) continue;
+        resolve.Reset();
+        resolve.Bind(1, id).Bind(2, held.Int(1)).Bind(3, now);
+        RETURN_IF_ERROR(resolve.Run());
       }
     }
     if (!out.created.empty()) {
@@ -1226,22 +1505,34 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
 
 Status IncidentStore::LoadMembers(StoredIncident& r, bool full) const {
   if (r.storm_key.empty()) return Status::Ok();
-  // A storm merged into another (STM2): its members were moved there, each marked merged_from; they
-  // are read there (their state as the storm they are in now keeps it).
-  const std::string which = r.merged_into != 0 ? "(incident_id=?1 OR merged_from=?1)" : "incident_id=?1";
+  // A storm merged into another (STM2): its members were moved there. STM3: every alert it ever held
+  // (incident_alert_moves: what it gave away, along a chain or to two groups' storms) and what it
+  // still holds, each read where it is now (its state as the storm holding it keeps it).
+  const std::string rows =
+      r.merged_into != 0
+          ? std::string("SELECT incident_id, fingerprint, starts_at_ms, received_ms, resolved_at_ms, alert_json "
+                        "FROM incident_alerts WHERE incident_id=?1 UNION SELECT a.incident_id, a.fingerprint, "
+                        "a.starts_at_ms, a.received_ms, a.resolved_at_ms, a.alert_json FROM incident_alert_moves mv "
+                        "JOIN incident_alerts a ON a.fingerprint = mv.fingerprint AND a.starts_at_ms = mv.starts_at_ms "
+                        "WHERE mv.incident_id=?1")
+          : std::string("SELECT incident_id, fingerprint, starts_at_ms, received_ms, resolved_at_ms, alert_json "
+                        "FROM incident_alerts WHERE incident_id=?1");
+  r.members_now_in.clear();
   if (!full) {
-    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT count(*), sum(resolved_at_ms = 0) FROM incident_alerts "
-                                              "WHERE " + which));
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT incident_id, count(*), sum(resolved_at_ms = 0) FROM (" + rows +
+                                              ") GROUP BY incident_id"));
     s.Bind(1, r.id);
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row) {
-      r.storm_alerts = s.Int(0);
-      r.storm_firing = s.IsNull(1) ? 0 : s.Int(1);
+    r.storm_alerts = r.storm_firing = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      r.storm_alerts += s.Int(1);
+      r.storm_firing += s.IsNull(2) ? 0 : s.Int(2);
+      if (r.merged_into != 0) r.members_now_in[s.Int(0)] = s.Int(1);
     }
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT fingerprint, starts_at_ms, received_ms, resolved_at_ms, alert_json "
-                                            "FROM incident_alerts WHERE " + which + " ORDER BY starts_at_ms, rowid"));
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, rows + (r.merged_into != 0 ? " ORDER BY 3, 2" : " ORDER BY starts_at_ms, rowid")));
   s.Bind(1, r.id);
   r.members.clear();
   r.storm_alerts = r.storm_firing = 0;
@@ -1249,19 +1540,40 @@ Status IncidentStore::LoadMembers(StoredIncident& r, bool full) const {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     StormMember m;
-    m.fingerprint = s.Text(0);
-    m.starts_at_ms = s.Int(1);
-    m.received_ms = s.Int(2);
-    m.resolved_at_ms = s.Int(3);
+    m.fingerprint = s.Text(1);
+    m.starts_at_ms = s.Int(2);
+    m.received_ms = s.Int(3);
+    m.resolved_at_ms = s.Int(4);
     const std::string where = "incident " + std::to_string(r.id) + " alert " + m.fingerprint;
-    auto alert = ParseJson(s.Text(4), where + " alert_json");
+    auto alert = ParseJson(s.Text(5), where + " alert_json");
     if (!alert.ok()) return DataLossError(alert.status().message());
     auto parsed = FromJson<Alert>(*alert, where + " alert_json");
     if (!parsed.ok()) return DataLossError(parsed.status().message());
     m.alert = std::move(*parsed);
     ++r.storm_alerts;
     if (m.resolved_at_ms == 0) ++r.storm_firing;
+    if (r.merged_into != 0) ++r.members_now_in[s.Int(0)];
     r.members.push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
+Status IncidentStore::LoadMergedChain(StoredIncident& r) const {
+  r.merged_into_now = 0;
+  if (r.merged_into == 0) return Status::Ok();
+  ASSIGN_OR_RETURN(kb::Stmt next, Prepare(db_, "SELECT merged_into FROM incidents WHERE id=?1"));
+  std::set<int64_t> seen{r.id};
+  int64_t at = r.merged_into;
+  while (seen.insert(at).second) {  // a cycle (only a store edited by hand) ends it: 0
+    next.Reset();
+    next.Bind(1, at);
+    ASSIGN_OR_RETURN(bool row, next.Step());
+    if (!row) return Status::Ok();  // a missing row: 0
+    if (next.Int(0) == 0) {
+      r.merged_into_now = at;
+      return Status::Ok();
+    }
+    at = next.Int(0);
   }
   return Status::Ok();
 }
@@ -1444,7 +1756,10 @@ Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter,
   s.Bind(1, static_cast<int64_t>(limit));
   if (where.find("?2") != std::string::npos) s.Bind(2, filter);
   ASSIGN_OR_RETURN(std::vector<StoredIncident> rows, ReadRows(s));
-  for (StoredIncident& r : rows) RETURN_IF_ERROR(LoadMembers(r, false));
+  for (StoredIncident& r : rows) {
+    RETURN_IF_ERROR(LoadMembers(r, false));
+    RETURN_IF_ERROR(LoadMergedChain(r));
+  }
   return rows;
 }
 
@@ -1456,6 +1771,7 @@ Result<StoredIncident> IncidentStore::Get(int64_t id) const {
   ASSIGN_OR_RETURN(auto rows, ReadRows(s));
   if (rows.empty()) return NotFoundError("no incident " + std::to_string(id));
   RETURN_IF_ERROR(LoadMembers(rows.front(), true));
+  RETURN_IF_ERROR(LoadMergedChain(rows.front()));
   return std::move(rows.front());
 }
 

@@ -27,8 +27,12 @@
 // adds incidents.group_key (the webhook's Alertmanager groupKey) and incidents.merged_into (the
 // storm incident an earlier webhook's incident of one alert was joined to; see
 // IntakeOptions::group_key). Schema version 9 (2026-12-05, STM2) adds incident_alerts.merged_from
-// (the storm incident a member was moved from when that storm was merged into another). A vigil
-// older than this refuses a newer file ("newer vigil").
+// (the storm incident a member was moved from when that storm was merged into another). Schema
+// version 10 (2026-12-05, STM3) adds table incident_alert_moves (every move of a member alert from
+// one storm incident to another: a storm merged twice, A into B then B into C, still lists every alert
+// it held; a storm split over two groups lists the alerts it gave each); a version-9 file's moves are
+// rebuilt on Open from merged_from and the merged_into chain. A vigil older than this refuses a newer
+// file ("newer vigil").
 //
 // Alert storms (STORM, 2026-12-03): a request of at least IntakeOptions::storm_min_alerts alerts (a
 // rack losing power, a leaf switch failing: one Alertmanager group of hundreds of alerts) does not
@@ -147,6 +151,17 @@ struct StoredIncident {
   // ToJson says `state: "merged"`, `merged_into` and `state_when_merged`.
   std::string group_key;
   int64_t merged_into = 0;
+  // STM3 (List, Get): where a merged incident's alerts are now. `merged_into_now`: the end of the
+  // merged_into chain (A merged into B, B later into C: C), 0 for a chain that never ends in an
+  // unmerged incident (a cycle or a missing row: only a store edited by hand). `members_now_in`: for
+  // a merged storm, incident -> how many of its alerts that incident holds now (a storm whose alerts
+  // went to two groups' storms names both).
+  int64_t merged_into_now = 0;
+  std::map<int64_t, int64_t> members_now_in;
+
+  // "merged into storm incident #4" (and ", now in #9" along a chain, or "; its alerts are now in #4
+  // (8), #5 (4)" for a storm split over two); "" when not merged. The chat's status says this.
+  std::string MergedText() const;
 
   // {id, state, rule, severity, fingerprint, starts_at, received_at, updated_at, resolved_at?,
   // attempts, error?, retry_at? (queued by Retry), triage_seconds?}; times RFC 3339 (starts_at null
@@ -183,11 +198,15 @@ struct MergedIncident {
   int64_t into = 0;       // the storm incident
   std::string state;      // its triage state then: queued (cancelled), running, diagnosed, failed (kept)
   bool storm = false;     // STM2: a storm incident whose alerts are in another group's storm now
+  // STM3: the other storm incidents that took some of its alerts (a storm whose re-sent alerts fall
+  // in two or more other groups: each alert goes to its group's storm; `into` took the most).
+  std::vector<int64_t> also_into;
 };
 
 // An open incident of one alert, made within the merge window, whose alert this call sends again in
-// a storm's group but that was made from a webhook of another groupKey or stored without one
-// (schema version < 8, or a webhook without groupKey): left an incident of its own, and said (STM2).
+// a storm's group but that was made from a webhook of another groupKey: left an incident of its own,
+// and said (STM2). STM3: also an incident (or a storm) whose alert is sent again with other labels
+// than stored (a fingerprint reused): its stored alert stays as it was and it is not merged.
 struct NotMerged {
   int64_t incident = 0;
   int64_t storm = 0;  // the storm incident its alert's group is in
@@ -222,9 +241,16 @@ struct IntakeOptions {
   // groupKey within the window, whose firing alerts this call re-sends all fall in ONE other group
   // that has a storm incident made or joined by this call (or open): its members move there
   // (incident_alerts.merged_from = it), merged_into is set (IntakeResult::merged, storm = true);
-  // not when this call's new alerts joined it in its own group. An incident of one alert stored
-  // with another groupKey, or none (schema < 8), is not merged: IntakeResult::not_merged. A storm
-  // incident resolved resolves the incidents merged into it. 0: nothing merged.
+  // not when this call's new alerts joined it in its own group. STM3: when its re-sent alerts fall
+  // in two or more other groups, each goes to its group's storm and the storm is merged into the one
+  // that took the most (ties: the lowest id), naming the others (MergedIncident::also_into); every
+  // group needs a storm, else nothing moves. Every move is kept (incident_alert_moves). A merged
+  // storm is never a target; a target merged earlier in the same call is followed to where it went.
+  // An incident stored without a groupKey (schema < 8, or a webhook without one) is merged like one
+  // of this groupKey when its stored alert carries the same labels as the re-sent one; one stored
+  // with another groupKey is not merged: IntakeResult::not_merged. A re-sent alert whose labels
+  // differ from the stored one's (a fingerprint reused) never causes a merge (not_merged, why). A
+  // storm incident resolved resolves the incidents merged into it. 0: nothing merged.
   std::string group_key;
   int64_t storm_merge_window_ms = 15 * 60'000;
 };
@@ -334,6 +360,8 @@ class IncidentStore {
   Status Exec(std::string_view sql) const;
   // Storm members (mu_ held): counts always, the alerts with `full`.
   Status LoadMembers(StoredIncident& r, bool full) const;
+  // A merged incident's merged_into_now (mu_ held; STM3).
+  Status LoadMergedChain(StoredIncident& r) const;
   // Queues diagnosed storm incident `id` again when StormRediagnoseReason says so and the queue
   // has room (mu_ held); true when it did.
   Result<bool> MaybeRediagnose(int64_t id);

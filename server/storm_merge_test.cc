@@ -6,8 +6,8 @@
 //    group's storm now is merged into that storm (its members moved there, marked merged_from).
 //  - --storm-merge-window (ParseStormMergeWindow; 0: off).
 //  - /metrics: vigil_incidents{state="merged"} and vigil_incidents_merged_total{incident}.
-//  - Incidents stored without a groupKey (before schema 8): not merged into a webhook's storm of a
-//    groupKey, and said so (`not_merged`).
+//  - Incidents stored without a groupKey (before schema 8): STM2 kept them apart (`not_merged`);
+//    STM3 merges them when the stored alert is the one re-sent (storm_merge3_test.cc).
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -278,7 +278,7 @@ TEST_CASE("stm2 IncidentStore: a split first webhook that is itself a storm (gro
   CHECK(All(*store).size() == 1);
 }
 
-TEST_CASE("stm2 IncidentStore: an incident stored before schema 8 (no groupKey) is not merged into a groupKey's storm, and said") {
+TEST_CASE("stm2 IncidentStore: an incident stored before schema 8 (no groupKey) and a groupKey's storm (STM3: merged)") {
   TempDir dir("vigil_stm2_test");
   std::filesystem::copy_file("server/testdata/incidents_v2.db", dir.path / "incidents.db");
   int64_t now = 0;
@@ -294,17 +294,16 @@ TEST_CASE("stm2 IncidentStore: an incident stored before schema 8 (no groupKey) 
     storm.push_back(Firing("n3-" + std::to_string(g), "XidError", {{"Hostname", "node-3"}, {"gpu", std::to_string(g)}, {"rack", "r3"}},
                            old->alert.starts_at_ms));
   }
-  SUBCASE("a webhook with a groupKey (Alertmanager's): kept apart, named in not_merged") {
+  SUBCASE("a webhook with a groupKey (Alertmanager's): STM3 merges it (its stored alert is the one re-sent)") {
+    // STM2 kept it apart (named in not_merged); STM3 (storm_merge3_test.cc): a groupKey stored as none
+    // is unknown, and the same alert re-sent in this group merges; other labels keep it apart.
     auto got = store->Intake(storm, Hook());
     REQUIRE_MESSAGE(got.ok(), got.status().ToString());
     REQUIRE(got->storms.size() == 1);
-    CHECK(got->merged.empty());
-    REQUIRE(got->not_merged.size() == 1);
-    CHECK(got->not_merged[0].incident == 1);
-    CHECK(got->not_merged[0].storm == got->storms[0].incident);
-    CHECK(got->not_merged[0].why.find("without a groupKey (before schema 8") != std::string::npos);
-    CHECK(got->duplicates == std::vector<int64_t>{1});
-    CHECK(store->Get(1)->merged_into == 0);
+    REQUIRE(got->merged.size() == 1);
+    CHECK(got->merged[0].incident == 1);
+    CHECK(got->not_merged.empty());
+    CHECK(store->Get(1)->merged_into == got->storms[0].incident);
     CHECK(store->Get(1)->state == "diagnosed");
   }
   SUBCASE("a webhook without a groupKey: both unknown, merged (STM1's rule)") {

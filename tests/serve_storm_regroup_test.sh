@@ -14,7 +14,11 @@
 #     diagnosed twice); the merged storm still lists its 12 alerts, the chat names the link;
 #  3. /metrics: vigil_incidents{state="merged"} 1, vigil_incidents_merged_total{incident="storm"} 1,
 #     and `promtool check metrics` passes;
-#  4. every alert ended: the rack's storm is resolved, and the storm merged into it stops firing too.
+#  4. every alert ended: the rack's storm is resolved, and the storm merged into it stops firing too;
+#  5. (STM3) a storm whose re-sent alerts fall in TWO other groups (cluster train-b: NodeDowns, then a
+#     rack's Xid alerts on 8 of the nodes and a job's NCCL timeouts on the other 4): each alert goes
+#     to its group's storm, the NodeDown storm is merged into the rack's, naming the job's (REST
+#     `storm.now_in`, the chat, /metrics).
 # Skipped (exit 77) only when prometheus-alertmanager / promtool / curl are missing.
 # Usage: bash tests/serve_storm_regroup_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -121,6 +125,70 @@ promtool check metrics <"$TMP/metrics.txt" >"$TMP/promtool.out" 2>&1 && passed=$
 post down ended && post xid ended && passed=$((passed + 1)) || bad "POST of the ended alerts to Alertmanager"
 wait_for 60 'all(i["resolved_at"] is not None for i in j["incidents"]) and len(j["incidents"]) == 2' &&
   passed=$((passed + 1)) || bad "not both resolved within 60 s: $(summary)"
+
+# 5. (STM3) A storm whose re-sent alerts fall in TWO other groups: cluster train-b's 12 NodeDowns (one
+#    storm of the group `nodes`), then the rack's Xid alerts on nodes 0-7 (rack="r8") and a Slurm job's
+#    NCCL timeouts on nodes 8-11 (slurm_job_id="4242"): webhook 2 of that Alertmanager group makes a
+#    storm of rack=r8 (8 NodeDowns + 32 Xid) and one of job=4242 (4 NodeDowns + 4 NCCL); the NodeDown
+#    storm's alerts go each to its group's storm, and it is merged into the rack's (8 of its 12),
+#    naming the job's (before STM3: the NodeDown storm stayed beside both, its 12 alerts in it only).
+post2() {
+  "$PY" - "$TMP/starts" "$1" >"$TMP/post2.json" <<'PY'
+import json, sys
+starts = open(sys.argv[1]).read().strip()
+out = []
+for n in range(12):
+    node = "rack8-node-%02d" % n
+    if sys.argv[2] == "down":
+        alerts = [{"alertname": "NodeDown", "instance": node + ":9100", "job": "node"}]
+    elif n < 8:
+        alerts = [{"alertname": "XidError", "Hostname": node, "gpu": str(g), "rack": "r8"} for g in range(4)]
+    else:
+        alerts = [{"alertname": "NCCLTimeout", "Hostname": node, "slurm_job_id": "4242"}]
+    for labels in alerts:
+        labels.update({"cluster": "train-b", "severity": "critical"})
+        out.append({"labels": labels, "annotations": {"summary": labels["alertname"] + " on " + node}, "startsAt": starts})
+print(json.dumps(out))
+PY
+  curl -sf -XPOST -H 'Content-Type: application/json' --data-binary @"$TMP/post2.json" "$AM/api/v2/alerts" >/dev/null
+}
+B='[i for i in j["incidents"] if i.get("group_key", "").endswith("{cluster=\"train-b\"}")]'
+post2 down && passed=$((passed + 1)) || bad "POST of train-b's 12 NodeDowns to Alertmanager"
+wait_for 60 "[(i['storm']['group'], i['storm']['alerts']) for i in $B] == [('nodes', 12)]" &&
+  passed=$((passed + 1)) || bad "train-b's webhook 1 not one storm of 12 NodeDowns within 60 s: $(summary)"
+post2 split && passed=$((passed + 1)) || bad "POST of train-b's Xid and NCCL alerts to Alertmanager"
+if wait_for 60 "sorted((i['storm']['group'], i['storm']['alerts']) for i in $B if i['state'] != 'merged') == [('job=4242', 8), ('rack=r8', 40)] and sum(1 for i in $B if i['state'] == 'merged') == 1"; then
+  passed=$((passed + 1))
+else
+  bad "train-b: not a storm of rack=r8 (40) and one of job=4242 (8) with the NodeDowns' storm merged within 60 s: $(summary)"
+fi
+rm -f "$TMP"/incident*.json
+fetch_incidents "$TMP/incident"
+"$PY" - "$TMP" >"$TMP/check2.out" <<'PY' && passed=$((passed + 1)) || bad "the split storm: $(cat "$TMP/check2.out")"
+import glob, json, sys
+incidents = [json.load(open(f)) for f in glob.glob(sys.argv[1] + "/incident*.json")]
+b = [i for i in incidents if i.get("group_key", "").endswith('{cluster="train-b"}')]
+rack = [i for i in b if i["state"] != "merged" and i["storm"]["group"] == "rack=r8"][0]
+job = [i for i in b if i["state"] != "merged" and i["storm"]["group"] == "job=4242"][0]
+nodes = [i for i in b if i["state"] == "merged"][0]
+assert nodes["merged_into"] == rack["id"], (nodes["merged_into"], rack["id"])
+assert nodes["storm"]["now_in"] == [{"incident": rack["id"], "alerts": 8}, {"incident": job["id"], "alerts": 4}], nodes["storm"]
+assert len(nodes["members"]) == 12 and {m["alertname"] for m in nodes["members"]} == {"NodeDown"}, len(nodes["members"])
+assert sorted(m["alertname"] for m in job["members"]) == ["NCCLTimeout"] * 4 + ["NodeDown"] * 4, job["members"]
+assert sum(m["alertname"] == "NodeDown" for m in rack["members"]) == 8 and len(rack["members"]) == 40
+open(sys.argv[1] + "/ids2", "w").write("%d %d %d\n" % (rack["id"], job["id"], nodes["id"]))
+print("storm %d (nodes) merged into %d (rack=r8, 8 of its alerts), also into %d (job=4242, 4)" % (nodes["id"], rack["id"], job["id"]))
+PY
+cat "$TMP/check2.out"
+RACK2=none JOB2=none NODES2=none
+[ -s "$TMP/ids2" ] && read -r RACK2 JOB2 NODES2 <"$TMP/ids2"
+curl -sf -XPOST -H 'Content-Type: application/json' "$V/api/v1/chat" -d "{\"message\": \"what about incident #$NODES2?\"}" >"$TMP/chat2.json"
+grep -q "merged into storm incident #$RACK2; its alerts are now in #$RACK2 (8), #$JOB2 (4)" "$TMP/chat2.json" && passed=$((passed + 1)) ||
+  bad "the chat does not say where incident $NODES2's alerts are: $(head -c 600 "$TMP/chat2.json")"
+curl -sf "$V/metrics" >"$TMP/metrics2.txt"
+grep -q '^vigil_incidents{state="merged"} 2$' "$TMP/metrics2.txt" &&
+  grep -q '^vigil_incidents_merged_total{incident="storm"} 2$' "$TMP/metrics2.txt" && passed=$((passed + 1)) ||
+  bad "/metrics after the split: $(grep 'vigil_incidents' "$TMP/metrics2.txt")"
 
 kill -TERM "$VPID"
 wait "$VPID"
