@@ -219,7 +219,7 @@ struct ServerMetrics {
   MetricCounter merges{"vigil_incidents_merged_total",
                        "incidents joined to a storm incident since start, by what was joined (alert: an "
                        "incident of one alert from an earlier webhook of the storm's groupKey; storm: a storm "
-                       "incident of that groupKey whose alerts are all in another group's storm now)",
+                       "incident of that groupKey whose alerts are in other groups' storms now, counted once)",
                        {"incident"}};
   MetricCounter triages{"vigil_triage_total",
                         "triage attempts finished, by outcome (diagnosed, failed, retried: failed and queued again)",

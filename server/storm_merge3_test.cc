@@ -365,6 +365,26 @@ TEST_CASE("stm3 IncidentStore: a cycle - B's alerts back in A's old group after 
     CHECK(GetOk(*store, d).storm_alerts == 33);
     CheckEachAlertHeldOnce(*store, all);
   }
+  SUBCASE("a merge target deleted by hand (no route deletes incidents): read as leading nowhere") {
+    store.reset();
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir.path / "incidents.db").string().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, ("DELETE FROM incidents WHERE id=" + std::to_string(b)).c_str(), nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+    store = Open(dir.path / "incidents.db", &now);
+    const StoredIncident sa = GetOk(*store, a);
+    CHECK(sa.merged_into == b);
+    CHECK(sa.merged_into_now == 0);
+    CHECK(sa.ToJson(true)["merged_into_now"].is_null());
+    CHECK(sa.storm_alerts == 12);  // its alerts' rows are still in incident_alerts
+    // KNOWN GAP (README, HISTORY STM3): its member rows are orphans now; a webhook re-sending them is
+    // refused whole (the UNIQUE (fingerprint, startsAt) of a member; a 500, so Alertmanager retries and
+    // nothing is recorded). What this checks is today's answer, not the wanted one (re-home the orphans).
+    auto again = store->Intake(Cat({NodeDowns(0, 12), NcclTimeouts(0, 12), RackXids(0, 12)}), Hook());
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.status().message().find("UNIQUE constraint failed: incident_alerts.fingerprint") != std::string::npos);
+  }
   SUBCASE("a store edited by hand into a cycle (B merged into A): read without looping, nothing lost") {
     store.reset();
     sqlite3* db = nullptr;
