@@ -68,6 +68,7 @@
 #include "agents/uniq_counts.h"
 #include "agents/transport_line.h"
 #include "agents/verification_observer.h"
+#include "agents/page_cause_lines.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
 
@@ -9485,6 +9486,15 @@ class Beliefs {
         }
       }
       h.shared_storage = case_storage_ ? StorageIsShared(lines, *case_storage_->lines) : NamesSharedStorage(lines);
+      // The node's kernel saying its own disk failed (StatesLocalBlockDeviceFailure, PLC28), in
+      // evidence that names a local device more than a shared file system (NamesSharedStorage false):
+      // the node's disk, even where a line of the case names the failed local path beside an export
+      // ("staging to /local_nvme/..., upload to lustre:/vega/...": IsExportLine reads the whole line
+      // as the export's, and StorageIsShared the local path as on it; realistic32 rl32-15, `job`).
+      if (h.shared_storage && !NamesSharedStorage(lines) &&
+          std::any_of(lines.begin(), lines.end(), [](const std::string& l) { return StatesLocalBlockDeviceFailure(l); })) {
+        h.shared_storage = false;
+      }
       // An object store refusing the requests' time (StatesRequestTimeSkew: S3's RequestTimeTooSkewed)
       // refuses a client's clock: where one node of the case says its clock is not synchronised
       // (UnsyncedClockNodes), that node's clock is the place, not the shared store (PLC25: realistic30
@@ -13049,6 +13059,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 1e'. A data-loader worker out of file descriptors (DataLoaderOutOfFiles, PLC28): the input
+  // pipeline itself failing, first-hand, as strong as a signature; its first line counts, the
+  // others repeat it (realistic32 rl32-27: a parquet reader leaking handles, workers at EMFILE and
+  // restarting; only the loader's recall counted before).
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    if (!DataLoaderOutOfFiles(flat.lines[i])) continue;
+    auto [li, ki] = flat.refs[i];
+    Observation o;
+    o.evidence.kind = EvidenceKind::kLog;
+    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+    o.evidence.detail = Utf8Prefix(flat.lines[i], 400) + "  [a data-loader worker ran out of file descriptors: the input pipeline fails]";
+    o.evidence.supports = {"dataloader_stall"};
+    o.evidence.weight = kFirstSignatureWeight;
+    o.deltas["dataloader_stall"] = kFirstSignatureWeight;
+    o.time_ms = LineTimeMs(flat.lines[i], topo.clock);
+    o.hint.job = topo.job;
+    beliefs.Add(std::move(o));
+    break;
+  }
+
   // A node's reading of a slow network filesystem (ReadNfsLine, RG12): nfsiostat's read RTT, tasks
   // in D state on an RPC, top's I/O wait. Placed on the job, not the node that read it: the
   // export is shared (the node's own storage fault has its own evidence, NF's rules).
@@ -13176,6 +13206,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (const SpinEpisode& e : FindSpinEpisodes(c.metrics)) {
     spinning_idle.insert({e.node, e.gpu});
     spin_onset_ms = e.onset_ms;
+  }
+  // When the job's processes began to stop (FirstRankAbortMs, PLC28), for the loader conditions below.
+  std::optional<int64_t> rank_abort_ms;
+  {
+    std::vector<int64_t> times;
+    times.reserve(flat.lines.size());
+    for (const std::string& l : flat.lines) times.push_back(StatesRankAbort(l) ? LineTimeMs(l, topo.clock) : kNoTime);
+    rank_abort_ms = FirstRankAbortMs(flat.lines, times, kNoTime);
   }
   AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
   AddAlertClockMask(c, topo.job, beliefs);
@@ -13319,6 +13357,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const MetricConditionHit& h : result->hits) {
         if (spinning_idle.count({NodeOf(h.series->labels), GpuOf(h.series->labels)})) continue;
         if (spin_onset_ms && h.series->name == "DCGM_FI_DEV_GPU_UTIL" && h.time_ms >= *spin_onset_ms) continue;
+        kept.push_back(h);
+      }
+      result->hits = std::move(kept);
+    }
+    // Nor the utilisation GPUs lose once the job's processes are being taken down (a watchdog's
+    // abort, a task's exit: FirstRankAbortMs): idle GPUs of a stopped job say nothing of its input,
+    // whatever stopped it (PLC28: realistic32 rl32-13, a peer's IB port errors, the watchdog's
+    // abort at 19:01:40 and one node's GPUs at 0 % from 19:03, answered dataloader_stall 0.58).
+    // Only a GPU still busy when the first rank's process was taken down (StillBusyAt): one already
+    // idle before it lost its utilisation to something else, and a loader stall that starved the GPUs
+    // before the abort stays, though a 5-minute average crosses its bound only after it.
+    if (s.category == "dataloader_stall" && rank_abort_ms) {
+      std::vector<MetricConditionHit> kept;
+      for (const MetricConditionHit& h : result->hits) {
+        if (h.series->name == "DCGM_FI_DEV_GPU_UTIL" && h.time_ms >= *rank_abort_ms &&
+            StillBusyAt(h.series->timestamps_ms, h.series->values, *rank_abort_ms)) {
+          continue;
+        }
         kept.push_back(h);
       }
       result->hits = std::move(kept);
@@ -14734,6 +14790,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                               if (l == std::string::npos || d.find(" was lost", l) == std::string::npos) return false;
                               auto it = restored_last.find(import_of(d, l));
                               return it != restored_last.end() && it->second;
+                            });
+    }
+  }
+
+  // 3z5. A Lustre reconnect refused with EBUSY (LustreConnectBusy, PLC28): "operation ost_connect
+  // ... failed: rc = -16" is the server still tearing down the client's old connection; the client
+  // retries and gets in. With no other Lustre trouble in the case (another LustreError, a ptlrpc
+  // request timeout, an eviction, a lost connection, a hung task) it says nothing about this
+  // incident, as a restored reconnect does (3z4) (realistic32 rl32-27: one such line answered
+  // storage_failure 0.55 for data-loader workers out of file descriptors).
+  {
+    const bool other_trouble = AnyLogLine(c, [](const std::string& s) {
+      return (s.find("LustreError") != std::string::npos && !LustreConnectBusy(s)) ||
+             s.find("ptlrpc_expire_one_request") != std::string::npos || s.find("was evicted") != std::string::npos ||
+             s.find("blocked for more than") != std::string::npos ||
+             (s.find("Lustre") != std::string::npos && s.find(" was lost") != std::string::npos);
+    });
+    if (!other_trouble) {
+      constexpr double kConnectBusyFactor = 0.05;  // as 3z4's restored reconnect
+      beliefs.DiscountWhere("storage_failure", kConnectBusyFactor,
+                            "a Lustre reconnect refused with EBUSY (rc = -16), with no other Lustre trouble in the case",
+                            [](const Observation& o) {
+                              return o.evidence.kind == EvidenceKind::kLog && LustreConnectBusy(o.evidence.detail);
                             });
     }
   }
