@@ -82,7 +82,7 @@ std::vector<std::string> StringList(const Json& j, const char* key) {
 
 Result<AlertmanagerUrl> ParseAlertmanagerUrl(std::string_view text) {
   if (text.empty()) return InvalidArgumentError("Alertmanager URL is empty (http://host:9093)");
-  Result<PrometheusUrl> p = ParsePrometheusUrl(text);  // the same rules for a base URL
+  Result<PrometheusUrl> p = ParseBaseUrl(text, /*cut_api_path=*/false);  // the same rules for a base URL
   if (!p.ok()) {
     std::string m = p.status().message();
     if (m.rfind("Prometheus URL", 0) == 0) m.replace(0, 10, "Alertmanager");

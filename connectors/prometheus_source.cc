@@ -93,6 +93,51 @@ class Client {
     return res;
   }
 
+  // After a 404 with Prometheus's "404 page not found": whether the URL's path is not the one the server
+  // serves under, with one more request (DOG6, 2026-12-05: a Prometheus run with --web.route-prefix
+  // /prometheus, or behind a proxy's path prefix, given as http://host:9090, was "is the URL a
+  // Prometheus server?" alone). A URL with no path: GET / (a Prometheus with a route prefix redirects
+  // it there; one without, to its UI page /graph or /query). A URL with a path: GET /-/ready at the
+  // server's root (200: the server serves there, not under the path). "" when neither says so.
+  std::string PrefixHint() const {
+    const size_t scheme_end = url_.base.find("://");
+    if (scheme_end == std::string::npos) return "";
+    const size_t path_at = url_.base.find('/', scheme_end + 3);
+    const size_t shown_scheme_end = url_.shown.find("://");
+    const size_t shown_path_at =
+        shown_scheme_end == std::string::npos ? std::string::npos : url_.shown.find('/', shown_scheme_end + 3);
+    HttpRequest req = HttpRequest::Get(path_at == std::string::npos ? url_.base + "/"
+                                                                     : url_.base.substr(0, path_at) + "/-/ready");
+    req.timeout_ms = options_.timeout_ms;
+    req.connect_timeout_ms = options_.connect_timeout_ms;
+    req.cancel = options_.cancel;
+    Result<HttpResponse> res = HttpSend(req);
+    if (!res.ok()) return "";
+    if (path_at != std::string::npos) {
+      if (res->status != 200 || shown_path_at == std::string::npos) return "";
+      const std::string root = url_.shown.substr(0, shown_path_at);
+      return "; " + root + "/-/ready answers 200: this server serves at its root, not under `" +
+             Preview(url_.base.substr(path_at), 80) + "` (give " + root + ", or the path its --web.route-prefix names)";
+    }
+    if (res->status < 300 || res->status >= 400) return "";
+    std::string to = res->Header("location");
+    if (const size_t sch = to.find("://"); sch != std::string::npos) {  // absolute: its path
+      const size_t p = to.find('/', sch + 3);
+      to = p == std::string::npos ? "" : to.substr(p);
+    }
+    if (const size_t q = to.find_first_of("?#"); q != std::string::npos) to.resize(q);
+    while (!to.empty() && to.back() == '/') to.pop_back();
+    for (std::string_view page : {"/graph", "/query"}) {
+      if (to.size() >= page.size() && to.compare(to.size() - page.size(), page.size(), page) == 0) {
+        to.resize(to.size() - page.size());
+      }
+    }
+    if (to.empty() || to[0] != '/') return "";  // the UI at the root: no prefix
+    return "; this server redirects / to `" + Preview(to, 80) +
+           "`: it serves under that path (a Prometheus run with --web.route-prefix, or a proxy's path prefix): give " +
+           url_.shown + Preview(to, 80);
+  }
+
   // The `data` of a Prometheus success answer `res` to `path`, or the error it is.
   Result<Json> Interpret(const HttpResponse& raw, const std::string& path, std::vector<std::string>* warnings) const {
     const std::string where = "Prometheus " + url_.shown + path;
@@ -114,7 +159,8 @@ class Client {
         return InvalidArgumentError(what + " (a redirect" + (to.empty() ? "" : " to `" + Preview(to) + "`") +
                                     ": give the URL Prometheus answers at, http://host:9090[/prefix])");
       }
-      return InvalidArgumentError(what + " (is the URL a Prometheus server, http://host:9090?)");
+      return InvalidArgumentError(what + (res->status == 404 ? PrefixHint() : "") +
+                                  " (is the URL a Prometheus server, http://host:9090[/prefix]?)");
     }
     const Json& j = *body;
     if (j["status"] == "success" && res->ok()) {
@@ -468,7 +514,9 @@ std::pair<size_t, std::string> ApiPathInBase(const std::string& path) {
 
 }  // namespace
 
-Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
+Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) { return ParseBaseUrl(text, /*cut_api_path=*/true); }
+
+Result<PrometheusUrl> ParseBaseUrl(std::string_view text, bool cut_api_path) {
   PrometheusUrl url;
   std::string s(text);
   const size_t scheme_end = s.find("://");
@@ -522,12 +570,25 @@ Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
   }
   while (s.size() > path_begin && s.back() == '/') s.pop_back();
   // `http://prom:9090/api/v1` (or a query's whole URL, or the UI's `/graph` page) was taken, and every
-  // request went to /api/v1/api/v1/...: a 404 at each metric of each alert (REV2).
-  if (const auto [cut, part] = ApiPathInBase(s.substr(path_begin)); cut != std::string::npos) {
-    const std::string base = UrlPasswordHidden(s.substr(0, path_begin + cut), /*parsed=*/true);
-    return bad(part == "/graph" ? "holds the web UI's page `/graph`; give the server's base URL, " + base
-                                : "holds the API path `" + part + "`; give the server's base URL, " + base +
-                                      " (vigil adds the API paths)");
+  // request went to /api/v1/api/v1/...: a 404 at each metric of each alert (REV2), and was refused
+  // since. One rule for --data prom:URL and prometheus_url (DOG6, 2026-12-05: prom: cut a pasted
+  // `/api/v1/query_range` and `/graph` while serve refused them): the base is the URL up to the API
+  // path `/api/v1` (whatever follows it) or the UI's page `/graph`, what was cut said in `cut`; a
+  // path before it is the server's route prefix and kept. `/api/v2` is Alertmanager's API (no
+  // Prometheus has it): refused.
+  if (const auto [at, part] = ApiPathInBase(s.substr(path_begin)); at != std::string::npos) {
+    const std::string base = UrlPasswordHidden(s.substr(0, path_begin + at), /*parsed=*/true);
+    if (!cut_api_path) {  // an Alertmanager's URL (ParseAlertmanagerUrl): refused as before DOG6
+      return bad(part == "/graph" ? "holds the web UI's page `/graph`; give the server's base URL, " + base
+                                  : "holds the API path `" + part + "`; give the server's base URL, " + base +
+                                        " (vigil adds the API paths)");
+    }
+    if (part == "/api/v2") {
+      return bad("holds the API path `/api/v2`, an Alertmanager's (is this the Alertmanager's URL?); give the "
+                 "Prometheus server's base URL, http://host:9090[/prefix]");
+    }
+    url.cut = s.substr(path_begin + at);
+    s.resize(path_begin + at);
   }
   url.base = s;
   url.shown = hidden(/*parsed=*/true);

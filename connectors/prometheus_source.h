@@ -77,10 +77,19 @@ struct PrometheusHttpOptions {
 struct PrometheusUrl {
   std::string base;   // as sent (credentials kept: libcurl sends them as basic auth)
   std::string shown;  // for messages and records: the password written `[redacted]`
+  std::string cut;    // what ParsePrometheusUrl cut off the path (`/api/v1/query_range`, `/graph`), "" if none
 };
 // InvalidArgument (naming the URL, password hidden) unless http:// or https://, a host, a port
 // 1-65535 when one is given, no query string or fragment, no space or control character.
+// The one rule of --data prom:URL and prometheus_url (DOG6): the base is the URL's scheme, host,
+// port and path, trailing `/`s dropped, the path cut at the API path `/api/v1` (a pasted query URL,
+// `/api/v1/query_range`) or the UI's page `/graph` (`cut` says what was cut); the path left is the
+// server's route prefix (`http://host/prometheus` behind a proxy, --web.route-prefix) and every API
+// path is appended to it. `/api/v2` (Alertmanager's API) is refused.
 [[nodiscard]] Result<PrometheusUrl> ParsePrometheusUrl(std::string_view url);
+// The same checks for another server's base URL (ParseAlertmanagerUrl): with `cut_api_path` false
+// an API path or `/graph` in the path is refused, naming the base to give, instead of cut.
+[[nodiscard]] Result<PrometheusUrl> ParseBaseUrl(std::string_view url, bool cut_api_path);
 
 // `s` as a PromQL double-quoted string literal (backslash, quote and newline escaped).
 std::string PromString(const std::string& s);

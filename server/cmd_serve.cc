@@ -270,6 +270,11 @@ std::string ServeStartupGuide(const Config& config, const std::string& base, boo
     g += prom_url->shown;
     g += " (prometheus_url, from ";
     g += config.SourceOf("prometheus_url");
+    if (!prom_url->cut.empty()) {  // DOG6: one rule with --data prom:URL (ParsePrometheusUrl)
+      g += "; its `";
+      g += prom_url->cut;
+      g += "` left out: vigil adds the API paths";
+    }
     g += "): each alert's metrics are read there";
   }
   const std::string& am = config.GetString("alertmanager_url");

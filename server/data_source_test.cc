@@ -124,6 +124,27 @@ TEST_CASE("ParsePromDataSpec: parameters as Prometheus's query_range, defaults, 
   CHECK(again->recorded == d->recorded);
 }
 
+TEST_CASE("ParsePromDataSpec and prometheus_url read a URL's path by one rule (DOG6)") {
+  // DOG5 found --data prom:URL cutting a pasted `/api/v1/query_range` or `/graph` while
+  // --prometheus-url (ParsePrometheusUrl) refused them: the same URL named one server to detect and
+  // none to serve. Now both read the base as ParsePrometheusUrl does (connectors/prometheus_source.h).
+  for (const char* url : {"http://prom:9090", "http://prom:9090/", "http://prom:9090/api/v1", "http://prom:9090/api/v1/",
+                          "http://prom:9090/api/v1/query_range", "http://prom:9090/graph", "http://h/prometheus",
+                          "http://h/prometheus/", "http://h/prometheus/api/v1/query_range", "http://h/prometheus/graph"}) {
+    CAPTURE(url);
+    Result<PrometheusUrl> setting = ParsePrometheusUrl(url);
+    Result<PromDataSpec> data = ParsePromDataSpec(std::string("prom:") + url + "?query=up&start=now-1h&step=60s", kNow);
+    REQUIRE_MESSAGE(setting.ok(), setting.status().message());
+    REQUIRE_MESSAGE(data.ok(), data.status().message());
+    CHECK(data->url.base == setting->base);
+    CHECK(setting->base == (std::string_view(url).find("/prometheus") != std::string_view::npos ? "http://h/prometheus"
+                                                                                                : "http://prom:9090"));
+  }
+  // Alertmanager's /api/v2: refused by both.
+  CHECK(Contains(ErrorOf("prom:http://am:9093/api/v2/alerts?query=up"), "an Alertmanager's"));
+  CHECK_FALSE(ParsePrometheusUrl("http://am:9093/api/v2/alerts").ok());
+}
+
 TEST_CASE("ParsePromDataSpec: bad specs name the part") {
   CHECK(Contains(ErrorOf("prom:http://h:9090"), "missing query"));
   CHECK(Contains(ErrorOf("prom:http://h:9090?query=%20"), "missing query"));
