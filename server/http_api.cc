@@ -10,6 +10,7 @@
 #include <cstring>
 #include <regex>
 #include <thread>
+#include <utility>
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -37,7 +38,10 @@ struct RouteSpec {
 };
 
 constexpr RouteSpec kRoutes[] = {
-    {"/api/v1/alerts", "/api/v1/alerts", "POST"},
+    // The webhook's path with a trailing slash too (`url: http://vigil:8080/api/v1/alerts/`): the same
+    // route, its limit and metrics label included (DOG6, 2026-12-05: answered 404, and Alertmanager
+    // drops a notification answered 4xx, its alerts lost).
+    {"/api/v1/alerts/?", "/api/v1/alerts", "POST"},
     {"/api/v1/incidents", "/api/v1/incidents", "GET"},
     {"/api/v1/incidents/([^/]*)", "/api/v1/incidents/{id}", "GET"},
     {"/api/v1/incidents/([^/]*)/resolution", "/api/v1/incidents/{id}/resolution", "POST"},
@@ -116,6 +120,30 @@ Result<int64_t> PathId(const httplib::Request& req) {
 // logger on the thread that serves the request, one request at a time per thread.
 thread_local std::chrono::steady_clock::time_point t_request_start;
 thread_local bool t_request_started = false;
+// Set by the handler of POSTs to no route that took the body as an Alertmanager notification
+// (WebhookElsewhere), read and cleared by the logger: the request is the webhook's for the
+// metrics' route label and the log.
+thread_local bool t_webhook_elsewhere = false;
+
+// The webhook's own path (kRoutes' first), with or without its trailing slash.
+bool IsWebhookPath(const std::string& path) { return path == "/api/v1/alerts" || path == "/api/v1/alerts/"; }
+
+// A POST to a path no route takes whose body is an Alertmanager notification (a JSON object with an
+// `alerts` array and Alertmanager's `version` or `groupKey`), as a receiver's webhook_configs `url:`
+// written with another path sends it: `http://vigil:8080` (POST /), `/api/v2/alerts` (Alertmanager's
+// own API), `/webhook`, `/alerts`. DOG6 (2026-12-05): such a POST was answered 404 and, Alertmanager
+// resending on 5xx only, every alert of it was lost (DOG5 logged it); it is now taken as the webhook
+// (answered as POST /api/v1/alerts answers), and each time the log says which url to write.
+bool IsAlertmanagerNotification(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (!AsciiEqualsIgnoreCase(type, "application/json")) return false;
+  auto json = ParseJson(req.body, "body");
+  if (!json.ok() || !json->is_object()) return false;
+  auto alerts = json->find("alerts");
+  return alerts != json->end() && alerts->is_array() && (json->contains("version") || json->contains("groupKey"));
+}
 
 // For a path no route takes: the route meant, when the path is one with a trailing slash
 // (`/api/v1/alerts/`, an Alertmanager `url:` written with one) or a POST elsewhere (`/api/v2/alerts`,
@@ -141,7 +169,7 @@ std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t 
     case 400: return "malformed HTTP request";
     case 404: return "no route " + req.method + " " + req.path + RouteHint(req);
     case 413:
-      if (req.path == "/api/v1/alerts" && webhook_max > max_body) {
+      if (IsWebhookPath(req.path) && webhook_max > max_body) {
         return "request body over the limit of " + std::to_string(webhook_max) +
                " bytes (vigil serve --max-webhook-body)";
       }
@@ -602,7 +630,10 @@ void HttpApi::Routes() {
       return httplib::Server::HandlerResponse::Handled;
     }
     auto too_large = [&]() {  // another route than the webhook's, over max_body by its Content-Length
-      if (webhook_max <= options_.max_body || req.path == "/api/v1/alerts" || !req.has_header("Content-Length")) {
+      // A POST to no route may be a notification sent to another path (IsAlertmanagerNotification):
+      // it has the webhook's limit too.
+      if (webhook_max <= options_.max_body || IsWebhookPath(req.path) || !req.has_header("Content-Length") ||
+          (req.method == "POST" && RouteLabel(req.path, options_.extra_route_paths) == "other")) {
         return false;
       }
       const auto n = ParseUint(req.get_header_value("Content-Length"));
@@ -650,7 +681,16 @@ void HttpApi::Routes() {
       t_request_started = false;
       return;
     }
-    const std::string route(RouteLabel(req.path, options_.extra_route_paths));
+    const bool elsewhere = std::exchange(t_webhook_elsewhere, false);
+    const std::string route(elsewhere ? std::string_view("/api/v1/alerts")
+                                      : RouteLabel(req.path, options_.extra_route_paths));
+    if (elsewhere) {
+      LogWarn("serve", "webhook POSTed to " + TerminalSafe(Utf8Prefix(req.path, 200), false) + " from " +
+                           (req.remote_addr.empty() ? std::string("?") : req.remote_addr) +
+                           " taken as POST /api/v1/alerts (an Alertmanager notification; answered " +
+                           std::to_string(res.status) +
+                           "): set the receiver's webhook_configs url to http://HOST:PORT/api/v1/alerts");
+    }
     metrics_->requests.Inc({route, std::string(MethodLabel(req.method)), std::to_string(res.status)});
     // A webhook refused with 4xx is lost: Alertmanager resends a notification on 5xx only. Said in
     // the log, with the reason the sender got (before 2026-12-02 nothing was logged: a 413 for a
@@ -719,7 +759,7 @@ void HttpApi::Routes() {
     return [this, webhook_max, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
       ConnectionWatchdog::HandlerStarted();  // the body has been read: from here the time is ours
       // A chunked body (no Content-Length) on another route than the webhook's, over max_body.
-      Reply reply = req.path != "/api/v1/alerts" && req.body.size() > options_.max_body
+      Reply reply = !IsWebhookPath(req.path) && req.body.size() > options_.max_body
                         ? ErrorReply(413, DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")
                         : handler(req);
       res.status = reply.status;
@@ -963,6 +1003,35 @@ void HttpApi::Routes() {
       if (method == "DELETE") s.Delete(route.pattern, h);
     }
   }
+  // A POST no route takes, or one to the chat page's paths (405 there otherwise): an Alertmanager
+  // notification is taken as the webhook (IsAlertmanagerNotification; `url: http://vigil:8080` posts to
+  // `/`). Anything else: `fallback`'s answer, as before DOG6.
+  auto elsewhere = [this, webhook_max, alerts](std::function<Reply(const httplib::Request&)> fallback) {
+    return [this, webhook_max, alerts, fallback](const httplib::Request& req, httplib::Response& res) {
+      ConnectionWatchdog::HandlerStarted();
+      Reply reply;
+      if (IsAlertmanagerNotification(req)) {
+        t_webhook_elsewhere = true;
+        reply = alerts(req);
+      } else if (req.body.size() > options_.max_body) {
+        reply = ErrorReply(413, DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body");
+      } else {
+        reply = fallback(req);
+      }
+      res.status = reply.status;
+      for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+      res.set_content(reply.body, reply.content_type);
+    };
+  };
+  if (options_.extra_routes) {  // before the chat's own 405 for POST / and /chat
+    for (const char* page : {"/", "/chat"}) {
+      s.Post(page, elsewhere([](const httplib::Request& req) {
+        Reply r = ErrorReply(405, req.method + " is not allowed on " + req.path + "; use GET", "method");
+        r.headers.emplace_back("Allow", "GET");
+        return r;
+      }));
+    }
+  }
   if (options_.extra_routes) {
     if (webhook_max > options_.max_body) {
       // httplib's payload limit is the webhook's: the extra routes (the chat) keep max_body, chunked
@@ -977,6 +1046,10 @@ void HttpApi::Routes() {
       options_.extra_routes(WatchedRoutes(s));
     }
   }
+  // Last, after every route: a POST no route took; not a notification: the 404 naming the webhook's route.
+  s.Post(".*", elsewhere([this, webhook_max](const httplib::Request& req) {
+    return ErrorReply(404, DefaultErrorMessage(req, 404, options_.max_body, webhook_max), "path");
+  }));
 }
 
 }  // namespace vigil

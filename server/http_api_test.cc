@@ -568,16 +568,14 @@ TEST_CASE("HttpApi: a POST without a length is 411 at once; a POST to no route n
     CHECK(s.Client().Get("/healthz")->status == 200);
 
     auto c = s.Client();
-    auto slash = c.Post("/api/v1/alerts/", WebhookBody("firing", "d5"), "application/json");
-    REQUIRE(slash);
-    CHECK(slash->status == 404);
-    CHECK(BodyOf(slash)["error"] ==
-          "no route POST /api/v1/alerts/; did you mean POST /api/v1/alerts (no trailing slash)?");
-    auto v2 = c.Post("/api/v2/alerts", WebhookBody("firing", "d6"), "application/json");
+    // DOG6: the trailing slash and other paths take an Alertmanager notification (the next test);
+    // a POST no route takes that is none is the 404 naming the webhook's route, logged.
+    auto v2 = c.Post("/api/v2/alerts", R"([{"labels": {"alertname": "GpuXid"}}])", "application/json");
     REQUIRE(v2);
     CHECK(v2->status == 404);
     CHECK(BodyOf(v2)["error"] == "no route POST /api/v2/alerts; an Alertmanager webhook is POST /api/v1/alerts "
                                  "(webhook_configs url: http://HOST:PORT/api/v1/alerts)");
+    CHECK(BodyOf(v2)["where"] == "path");
     auto get_slash = c.Get("/healthz/");
     REQUIRE(get_slash);
     CHECK(BodyOf(get_slash)["error"] == "no route GET /healthz/; did you mean GET /healthz (no trailing slash)?");
@@ -598,10 +596,107 @@ TEST_CASE("HttpApi: a POST without a length is 411 at once; a POST to no route n
     return std::any_of(warned.begin(), warned.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
   };
   CHECK(has("webhook from 127.0.0.1 refused with 411: a POST request needs a Content-Length header"));
-  CHECK(has("POST /api/v1/alerts/ from 127.0.0.1 answered 404: no such route; did you mean POST /api/v1/alerts (no "
-            "trailing slash)?; if it was a webhook, its alerts are lost (Alertmanager resends on 5xx only)"));
-  CHECK(has("POST /api/v2/alerts from 127.0.0.1 answered 404"));
+  CHECK(has("POST /api/v2/alerts from 127.0.0.1 answered 404: no such route; an Alertmanager webhook is POST "
+            "/api/v1/alerts (webhook_configs url: http://HOST:PORT/api/v1/alerts); if it was a webhook, its alerts are "
+            "lost (Alertmanager resends on 5xx only)"));
   CHECK_FALSE(has("GET /nothing"));
+}
+
+// DOG6 (2026-12-05): an Alertmanager receiver's url written `http://vigil:8080/api/v1/alerts/`,
+// `http://vigil:8080` (POST /), `/api/v2/alerts`, `/webhook`, `/alerts` got 404 (DOG5 logged it) and,
+// Alertmanager resending on 5xx only, every alert of it was lost. The trailing slash is the webhook's
+// route; a POST no route takes whose body is an Alertmanager notification is taken as the webhook and
+// logged each time with the url to write; anything else at such a path is still the 404.
+TEST_CASE("HttpApi: an Alertmanager notification POSTed to the webhook's path with a slash or another path is taken (DOG6)") {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  SetLogSink([&](std::string_view l) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(l);
+  });
+  const LogLevel level = GetLogLevel();
+  SetLogLevel(LogLevel::kInfo);
+  {
+    // max_body 64 KiB, the webhook's 256 KiB: a notification elsewhere has the webhook's limit.
+    TestServer s(100, true, 64 * 1024, 10, 5, [](WatchedRoutes routes) {
+      routes.Post("/api/v1/chat", [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+    }, [](HttpApiOptions& o) { o.max_webhook_body = 256 * 1024; o.extra_route_paths = {"/api/v1/chat"}; });
+    auto c = s.Client();
+    int n = 0;
+    for (const char* path : {"/api/v1/alerts/", "/", "/api/v2/alerts", "/webhook", "/alerts/"}) {
+      CAPTURE(path);
+      auto r = c.Post(path, WebhookBody("firing", "d6-" + std::to_string(n++)), "application/json");
+      REQUIRE(r);
+      CHECK(r->status == 200);
+      CHECK(BodyOf(r)["created"].size() == 1);
+    }
+    CHECK(s.store->List("", 10)->size() == 5);
+    // The same alert again at another path: a duplicate, as on the route itself.
+    auto dup = c.Post("/webhook", WebhookBody("firing", "d6-0"), "application/json");
+    REQUIRE(dup);
+    CHECK(dup->status == 200);
+    CHECK(BodyOf(dup)["duplicates"].size() == 1);
+    // A notification over max_body (64 KiB) but under the webhook's limit, at another path: taken.
+    Json big = ParseJson(WebhookBody("firing", "d6-big")).value();
+    big["commonAnnotations"] = Json{{"description", std::string(100 * 1024, 'x')}};
+    auto large = c.Post("/webhook", big.dump(), "application/json");
+    REQUIRE(large);
+    CHECK(large->status == 200);
+    // A notification refused (not JSON-typed) at another path: the 404, as before; one whose alerts
+    // cannot be read: the webhook's 400, logged as a refused webhook.
+    auto text = c.Post("/webhook", WebhookBody("firing", "d6-t"), "text/plain");
+    REQUIRE(text);
+    CHECK(text->status == 404);
+    auto unreadable = c.Post("/alerts", R"({"version": "4", "alerts": [{"labels": {}}]})", "application/json");
+    REQUIRE(unreadable);
+    CHECK(unreadable->status == 400);
+    // Routes of their own are untouched: the chat's POST, the incidents' 405.
+    auto chat = c.Post("/api/v1/chat", WebhookBody("firing", "d6-c"), "application/json");
+    REQUIRE(chat);
+    CHECK(chat->status == 200);
+    CHECK(chat->body == "{}");
+    auto page = c.Post("/", R"({"message": "hi"})", "application/json");  // the chat page's path: its 405
+    REQUIRE(page);
+    CHECK(page->status == 405);
+    CHECK(page->get_header_value("Allow") == "GET");
+    CHECK(BodyOf(page)["error"] == "POST is not allowed on /; use GET");
+    auto incidents = c.Post("/api/v1/incidents", WebhookBody("firing", "d6-i"), "application/json");
+    REQUIRE(incidents);
+    CHECK(incidents->status == 405);
+    // Anything else over max_body at no route: 413 as before, its body limit kept.
+    auto junk = c.Post("/upload", std::string(100 * 1024, 'x'), "application/octet-stream");
+    REQUIRE(junk);
+    CHECK(junk->status == 413);
+    CHECK(s.store->List("", 20)->size() == 6);
+    // The metrics count them as the webhook's.
+    // (the logger counts a request after its answer is sent: read again for up to 5 s)
+    const std::string want = R"(vigil_http_requests_total{route="/api/v1/alerts",method="POST",code="200"} 7)";
+    std::string metrics;
+    for (int i = 0; i < 50; ++i) {
+      metrics = c.Get("/metrics")->body;
+      if (metrics.find(want) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(metrics.substr(0, std::min<size_t>(metrics.size(), 4000)));
+    CHECK(metrics.find(want) != std::string::npos);
+  }
+  SetLogLevel(level);
+  SetLogSink(nullptr);
+  std::string all;
+  for (const std::string& l : lines) all += l + "\n";
+  INFO(all);
+  auto count = [&](const std::string& part) {
+    return std::count_if(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  };
+  CHECK(count("W serve: webhook POSTed to /webhook from 127.0.0.1 taken as POST /api/v1/alerts (an Alertmanager "
+              "notification; answered 200): set the receiver's webhook_configs url to http://HOST:PORT/api/v1/alerts") == 3);
+  CHECK(count("webhook POSTed to / from") == 1);
+  CHECK(count("webhook POSTed to /api/v2/alerts from") == 1);
+  CHECK(count("webhook POSTed to /api/v1/alerts/") == 0);  // the route itself: nothing to fix
+  CHECK(count("webhook POSTed to /alerts from 127.0.0.1 taken as POST /api/v1/alerts (an Alertmanager notification; "
+              "answered 400)") == 1);
+  CHECK(count("webhook from 127.0.0.1 refused with 400") == 1);
+  CHECK(count("POST /webhook from 127.0.0.1 answered 404") == 1);
 }
 
 TEST_CASE("HttpApi: an address in use is a clear error") {
