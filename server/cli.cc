@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <functional>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -162,6 +164,22 @@ std::string CommandFlagHint(const CLI::App& app, const std::string& message) {
 
 }  // namespace
 
+// `rc` unless the command's output could not all be written to stdout: then 1 (or rc, when that already
+// says a failure), said on stderr. DOG6 (2026-12-05): `vigil detect ... > out.jsonl` on a full disk
+// (and `> /dev/full`) exited 0 with the output lost, and a cron job took its empty file for "no alert".
+// A closed pipe (`| head -1`) ends the process by SIGPIPE before this, as before.
+static int OutputWritten(int rc) {
+  errno = 0;
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  const int err = errno;  // 0 when the write that failed came earlier (a command's own flush)
+  if (flushed && !std::ferror(stdout) && !std::cout.bad()) return rc;
+  std::fprintf(stderr, "vigil: cannot write the output to stdout%s%s: what it holds is incomplete (a full disk, or a "
+                       "file system gone read-only?)\n",
+               err != 0 ? ": " : "", err != 0 ? std::strerror(err) : "");
+  return rc == 0 ? 1 : rc;
+}
+
 int RunCli(int argc, char** argv) {
   try {
     CLI::App app{"Vigil: explainable anomaly detection and evidence-backed incident diagnosis for GPU training clusters",
@@ -178,6 +196,11 @@ int RunCli(int argc, char** argv) {
               (o.default_value.empty() ? std::string("unset") : std::string(o.default_value)) + "]";
       app.add_option(std::string(o.flag), raw[i++], help);
     }
+    // DOG6 (2026-12-05): a cron job mails whatever a command prints on stderr; `-q` keeps it to errors.
+    bool quiet = false;
+    app.add_flag("-q,--quiet", quiet,
+                 "print errors only on stderr (as --log-level error: no notes, summaries or warnings); for scripts "
+                 "and cron. The output on stdout and the exit status are the same");
     std::vector<std::string> names;
     std::vector<std::pair<CLI::App*, CommandRunner>> runners;
     for (const auto& spec : kCommands) {
@@ -198,9 +221,28 @@ int RunCli(int argc, char** argv) {
       for (CLI::App* child : sub->get_subcommands({})) add_settings_footer(child, path + " " + child->get_name());
     };
     for (CLI::App* sub : app.get_subcommands({})) add_settings_footer(sub, sub->get_name());
+    // The command's word: the first that is no global setting's flag nor its value (`vigil
+    // --data-dir D diagnoes` is the typo of `vigil diagnoes`; DOG6, 2026-12-05: the checks below
+    // looked at argv[1] alone, and a command after settings got CLI11's line with no hint). -1: none
+    // (only flags, or `--help` first: CLI11 answers).
+    int ci = -1;
+    for (int k = 1; k < argc; ++k) {
+      const std::string word = argv[k];
+      if (word.empty() || word[0] != '-') {
+        ci = k;
+        break;
+      }
+      if (word == "--" || word.find('=') != std::string::npos) continue;
+      const CLI::Option* o = app.get_option_no_throw(word);
+      if (o == nullptr || o->get_items_expected_max() == 0) {
+        if (o == nullptr) break;  // an unknown flag: CLI11's line (UnknownFlagHint) names it
+        continue;
+      }
+      ++k;  // the setting's value
+    }
     // Unknown subcommand: one clear line naming the accepted ones.
-    if (argc > 1 && argv[1][0] != '-') {
-      std::string first = argv[1];
+    if (ci > 0) {
+      std::string first = argv[ci];
       if (std::find(names.begin(), names.end(), first) == names.end()) {
         std::string list;
         for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
@@ -215,29 +257,29 @@ int RunCli(int argc, char** argv) {
             }
           }
         }
-        std::fprintf(stderr, "vigil: unknown command `%s`%s; commands: %s\n", first.c_str(),
+        std::fprintf(stderr, "vigil: unknown command `%s`%s; commands: %s\n", TerminalSafe(first, false).c_str(),
                      hint.empty() ? "" : ("; did you mean `" + hint + "`?").c_str(), list.c_str());
         return 2;
       }
       // A command's unknown subcommand (`vigil rules chek`): CLI11 said "A subcommand is required"
       // without naming the word it did not take (DOG5, 2026-12-05).
       const CLI::App* cmd = FindSubcommand(&app, first);
-      if (cmd != nullptr && argc == 2 && cmd->get_require_subcommand_min() > 0) {  // `vigil rules`
+      if (cmd != nullptr && ci == argc - 1 && cmd->get_require_subcommand_min() > 0) {  // `vigil rules`
         std::string list;
         for (const CLI::App* sub : cmd->get_subcommands({})) list += (list.empty() ? "" : ", ") + sub->get_name();
         std::fprintf(stderr, "vigil: `vigil %s` needs a subcommand: %s (`vigil %s --help`)\n", first.c_str(),
                      list.c_str(), first.c_str());
         return 2;
       }
-      if (cmd != nullptr && argc > 2 && argv[2][0] != '-' && !cmd->get_subcommands({}).empty() &&
-          FindSubcommand(cmd, argv[2]) == nullptr) {
+      if (cmd != nullptr && ci + 1 < argc && argv[ci + 1][0] != '-' && !cmd->get_subcommands({}).empty() &&
+          FindSubcommand(cmd, argv[ci + 1]) == nullptr) {
         std::vector<std::string> subs;
         std::string list;
         for (const CLI::App* sub : cmd->get_subcommands({})) {
           subs.push_back(sub->get_name());
           list += (list.empty() ? "" : ", ") + sub->get_name();
         }
-        const std::string word = argv[2];
+        const std::string word = argv[ci + 1];
         const std::string hint = ClosestMatch(word, subs);
         std::fprintf(stderr, "vigil: unknown command `%s %s`%s; commands of `vigil %s`: %s\n", first.c_str(),
                      TerminalSafe(word, false).c_str(),
@@ -276,8 +318,9 @@ int RunCli(int argc, char** argv) {
     }
     auto level = ParseLogLevel(config->GetString("log_level"));
     if (level.ok()) SetLogLevel(*level);
+    if (quiet) SetLogLevel(LogLevel::kError);
     for (auto& [sub, run] : runners) {
-      if (sub->parsed()) return run(*config);
+      if (sub->parsed()) return OutputWritten(run(*config));
     }
     std::fprintf(stderr, "vigil: no command given; run `vigil --help`\n");
     return 2;

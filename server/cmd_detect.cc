@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/logging.h"
 #include "core/json.h"
 #include "core/metric_renames.h"
 #include "core/utf8.h"
@@ -174,18 +175,21 @@ int RunDetect(const DetectArgs& args) {
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
   Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings, args.scrape_interval_ms);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
-  if (const std::string note = PromReadNote(args.data, *data); !note.empty()) std::cerr << "vigil detect: " << note << "\n";
-  {
+  // --log-level warn / error (or -q) keep stderr to warnings / errors: a cron job mails every line
+  // (DOG6, 2026-12-05: the notes and the summary were printed at every level).
+  const bool say_info = GetLogLevel() <= LogLevel::kInfo, say_warn = GetLogLevel() <= LogLevel::kWarn;
+  if (const std::string note = PromReadNote(args.data, *data); !note.empty() && say_info) std::cerr << "vigil detect: " << note << "\n";
+  if (say_warn) {
     std::vector<std::string> files;
     for (const RulePlan& r : rules->rules) files.push_back(r.file);
     for (const std::string& w : PromStepMismatch(*data, files)) std::cerr << "vigil detect: warning: " << w << "\n";
+    for (const std::string& w : warnings) std::cerr << "vigil detect: warning: " << w << "\n";
   }
-  for (const std::string& w : warnings) std::cerr << "vigil detect: warning: " << w << "\n";
   // A slice must not pass for the whole input: say what the caps left out.
   const std::string cut = CutNote(ro, data->stats);
-  if (!cut.empty()) std::cerr << "vigil detect: " << cut << "\n";
-  for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
-  for (const auto& e : data->stats.missing_examples) std::cerr << "vigil detect: " << e << "\n";
+  if (!cut.empty() && say_warn) std::cerr << "vigil detect: " << cut << "\n";
+  for (const auto& e : data->stats.examples) if (say_warn) std::cerr << "vigil detect: skipped " << e << "\n";
+  for (const auto& e : data->stats.missing_examples) if (say_warn) std::cerr << "vigil detect: " << e << "\n";
   // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was
   // silent: exit 0, "0 alert(s)"). An absent() rule is meant to fire on an empty selection.
   size_t selecting_none = 0;
@@ -205,19 +209,19 @@ int RunDetect(const DetectArgs& args) {
         return &o != &r && o.selector.metric == twin && selects_any(o);
       });
       if (reader != rules->rules.end()) {
-        std::cerr << "vigil detect: note: rule `" << r.name << "` (" << r.file << ":" << r.line << ") selects no series: `"
+        if (say_info) std::cerr << "vigil detect: note: rule `" << r.name << "` (" << r.file << ":" << r.line << ") selects no series: `"
                   << r.selector.metric << "` is another exporter version's name of the field this input carries as `"
                   << twin << "`, which rule `" << reader->name
                   << "` reads; expected (an exporter exports one of the two names)\n";
         continue;
       }
     }
-    if (++selecting_none > kMaxNamedSelectingNone) continue;
+    if (++selecting_none > kMaxNamedSelectingNone || !say_warn) continue;
     std::cerr << "vigil detect: warning: rule `" << r.name << "` (" << r.file << ":" << r.line
               << ") selects no series: `" << SelectorText(r.selector) << "`: " << WhyNoSeries(r.selector, data->series)
               << "\n";
   }
-  if (selecting_none > kMaxNamedSelectingNone) {
+  if (selecting_none > kMaxNamedSelectingNone && say_warn) {
     std::cerr << "vigil detect: warning: " << selecting_none - kMaxNamedSelectingNone << " more rule(s) select no series (" << selecting_none
               << " of " << rules->rules.size() << " in all)\n";
   }
@@ -278,7 +282,7 @@ int RunDetect(const DetectArgs& args) {
   }
   size_t points = 0;
   for (const auto& s : data->series) points += s.size();
-  std::cerr << "vigil detect: " << rules->rules.size() << " rule(s)"
+  if (say_info) std::cerr << "vigil detect: " << rules->rules.size() << " rule(s)"
             << (files > 1 ? " from " + std::to_string(files) + " files" : std::string()) << " over "
             << data->series.size() << " series, "
             << points << " points"

@@ -532,7 +532,7 @@ int DiagnoseOneCase(DiagnosisCase c, const DiagnoseFlags& f, const Config& confi
 
 CommandRunner SetupDiagnose(CLI::App& sub) {
   auto f = std::make_shared<DiagnoseFlags>();
-  sub.add_option("--case", f->case_path, "incident case file (JSON, evals/diagnosis format)");
+  sub.add_option("--case", f->case_path, "incident case file (JSON, evals/diagnosis format; - = stdin)");
   sub.add_option("--log", f->log_path,
                  "a pasted log: a plain text file (- = stdin) of log lines (kernel log, rank stderr, NCCL, "
                  "Slurm), diagnosed as one log source");
@@ -575,7 +575,27 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
       if (!c.ok()) return ReportError(c.status());
       return DiagnoseOneCase(std::move(*c), *f, config, &progress);
     }
-    auto c = LoadCase(f->case_path);
+    // `--case -` reads the case from stdin, as --alert - and --log - do (DOG6, 2026-12-05: "case file -:
+    // No such file or directory" for a script piping a case in).
+    Result<DiagnosisCase> c = NotFoundError("");
+    if (f->case_path == "-") {
+      const CaseLimits limits;
+      std::string text;
+      char buf[1 << 16];
+      while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+        text.append(buf, static_cast<size_t>(std::cin.gcount()));
+        if (text.size() > limits.max_file_bytes) {
+          return ReportError(InvalidArgumentError("--case - (stdin): more than " + std::to_string(limits.max_file_bytes) +
+                                                  " bytes, the limit of one case file"));
+        }
+      }
+      auto j = ParseJson(text, "--case - (stdin)");
+      if (!j.ok()) return ReportError(InvalidArgumentError(j.status().message()));
+      c = ParseCase(*j, "--case - (stdin)", limits);
+      if (!c.ok()) return ReportError(InvalidArgumentError(c.status().message()));
+    } else {
+      c = LoadCase(f->case_path);
+    }
     if (!c.ok()) return ReportError(c.status().code() == StatusCode::kNotFound
                                         ? InvalidArgumentError(c.status().message()) : c.status());
     return DiagnoseOneCase(std::move(*c), *f, config);

@@ -24,6 +24,36 @@ check "a flag's first words" 2 '`--job-log` is not a flag of `vigil diagnose`; f
   "$VIGIL" diagnose --job-log x.log
 check "a command without its subcommand" 2 '^vigil: `vigil probe` needs a subcommand: list, run' -- "$VIGIL" probe
 check "a command's help names the settings" 0 'may also be given here, after `serve`, or before it' -- "$VIGIL" serve --help
+# DOG6 (2026-12-05): a command (or a command's subcommand) mistyped after global settings got CLI11's
+# "The following arguments were not expected" with no hint, while `vigil diagnoes` got one.
+check "a command's typo after settings" 2 '^vigil: unknown command `diagnoes`; did you mean `diagnose`\?; commands: serve' -- \
+  "$VIGIL" --data-dir /nonexistent --log-level error diagnoes --case x.json
+check "a subcommand's typo after settings" 2 'unknown command `rules chek`; did you mean `rules check`\?' -- \
+  "$VIGIL" --data-dir=/nonexistent rules chek data/rules
+check "a command without its subcommand after settings" 2 '^vigil: `vigil kb` needs a subcommand|^vigil: `vigil probe` needs a subcommand: list, run' -- \
+  "$VIGIL" --log-level error probe
+check "settings only: CLI11's line" 2 'subcommand is required' -- "$VIGIL" --data-dir /nonexistent
+# DOG6: output that could not be written (a full disk: /dev/full) exited 0, the output lost; now 1, said.
+check "detect's output to a full disk" 1 '^vigil: cannot write the output to stdout.*: what it holds is incomplete' -- \
+  bash -c '"$0" detect --rules data/rules --data csv:data/samples/training_telemetry.csv > /dev/full' "$VIGIL"
+check "diagnose --json to a full disk" 1 '^vigil: cannot write the output to stdout.*: what it holds is incomplete' -- \
+  bash -c '"$0" --log-level error --data-dir "$1" diagnose --case evals/diagnosis/dev/case-001.json --no-probes --json > /dev/full' \
+  "$VIGIL" "$(mktemp -d)"
+# DOG6: `--case -` read a file named `-` ("case file -: No such file or directory"); --alert - and --log - read stdin.
+check "diagnose --case - reads stdin" 0 '"root_cause": "gpu_fallen_off_bus"' -- \
+  bash -c '"$0" --log-level error --data-dir "$1" diagnose --case - --no-probes --json < evals/diagnosis/dev/case-001.json' \
+  "$VIGIL" "$(mktemp -d)"
+check "diagnose --case - of bad JSON names stdin" 2 '^vigil: --case - \(stdin\)' -- \
+  bash -c 'echo "{" | "$0" --log-level error --data-dir "$1" diagnose --case - --no-probes' "$VIGIL" "$(mktemp -d)"
+# DOG6: `--log-level error` still printed detect's notes and summary, and there was no -q: a cron job mailed them.
+check "detect -q: nothing on stderr" 0 '^$' -- \
+  bash -c '"$0" -q detect --rules data/rules --data csv:data/samples/training_telemetry.csv 2>&1 >/dev/null' "$VIGIL"
+check "detect --log-level warn: no notes, no summary" 0 '^$' -- \
+  bash -c '"$0" detect --log-level warn --rules data/rules --data csv:data/samples/training_telemetry.csv 2>&1 >/dev/null' "$VIGIL"
+check "detect -q: the alerts on stdout" 0 '^35$' -- \
+  bash -c '"$0" detect -q --rules data/rules --data csv:data/samples/training_telemetry.csv | wc -l' "$VIGIL"
+check "detect -q: an error still said" 1 'nonexistent.csv' -- \
+  "$VIGIL" -q detect --rules data/rules --data csv:/nonexistent.csv
 # A misspelt flag of a command is offered the nearest of that command's flags and the global ones
 # (RVU, 2026-12-04; before, only CLI11's "The following arguments were not expected: FILE --logs").
 check "unknown flag: did you mean a command's" 2 '`--logs` is not a flag of `vigil diagnose`; did you mean `--log`\?' -- \
