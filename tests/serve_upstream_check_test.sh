@@ -6,8 +6,9 @@
 #     node_uname_info there" and "Alertmanager URL answered: version 0.25...", and where probes run;
 #  2. the two URLs swapped (an easy slip: both are "the monitoring host"): a warning naming each URL,
 #     HTTP 404 and what triage does without it; serve keeps running and answers /healthz;
-#  3. a URL holding the API path (`/api/v1`, `/api/v2`, from a flag and from a config file): refused at
-#     start, exit 2, the base URL to give (before: taken, and every query went to /api/v1/api/v1/...).
+#  3. a URL holding the API path: a Prometheus's `/api/v1` cut off and said (DOG6; refused from REV2),
+#     an Alertmanager's `/api/v2` (config file) refused at start, exit 2, the base URL to give (before
+#     REV2: taken, and every query went to /api/v1/api/v1/...).
 # Before this, steps 1 and 2 printed "each alert's metrics are read there" whatever answered, and
 # step 3 started serve.
 # Skipped (exit 77) only when prometheus / promtool / prometheus-alertmanager / curl are missing.
@@ -68,10 +69,14 @@ grep -q "^vigil serve: probes: none (--no-probes)" "$TMP/swapped.log" && passed=
 check "serve keeps running after the warnings" 0 '"status": "ok"' -- curl -sf "$V/healthz"
 stop_vigil
 
-# 3. The API path in a URL: refused at start with the base URL, from a flag and from a config file.
-check "prometheus_url ending in /api/v1: exit 2, the base URL" 2 \
-  "prometheus_url: Prometheus URL \`$PROM/api/v1\`: holds the API path \`/api/v1\`; give the server's base URL, $PROM \(vigil adds the API paths\)" \
-  -- timeout 60 "$VIGIL" --data-dir "$TMP/var" --prometheus-url "$PROM/api/v1" --listen 127.0.0.1:0 serve --no-probes
+# 3. The API path in a URL. A Prometheus's: cut off, said, and the server read (DOG6: one rule with
+# --data prom:URL; refused at start from REV2 to DOG6). An Alertmanager's: refused with the base URL.
+start_serve "$TMP/api.log" --data-dir "$TMP/var" --prometheus-url "$PROM/api/v1" serve --listen 127.0.0.1:0 --no-probes
+wait_line "$TMP/api.log" "^vigil serve: Prometheus: $PROM \(prometheus_url, from flag --prometheus-url; its \`/api/v1\` left out: vigil adds the API paths\)" &&
+  passed=$((passed + 1)) || bad "prometheus_url ending in /api/v1: no line saying it was cut: $(cat "$TMP/api.log")"
+wait_line "$TMP/api.log" "^vigil serve: Prometheus $PROM answered: [0-9]+ metric names" &&
+  passed=$((passed + 1)) || bad "prometheus_url ending in /api/v1: not read at $PROM: $(cat "$TMP/api.log")"
+stop_vigil
 printf '{\n  "alertmanager_url": "%s/api/v2/alerts"\n}\n' "$AM" >"$TMP/vigil.json"
 check "alertmanager_url ending in /api/v2/alerts (config file): exit 2, the base URL" 2 \
   "Alertmanager URL \`$AM/api/v2/alerts\`: holds the API path \`/api/v2\`; give the server's base URL, $AM" \
