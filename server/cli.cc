@@ -17,6 +17,9 @@
 #include "core/utf8.h"
 #include "server/terminal_safe.h"
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 namespace vigil {
 namespace {
 
@@ -329,6 +332,22 @@ int RunCli(int argc, char** argv) {
     std::fprintf(stderr, "vigil: internal error: %s\n", e.what());
     return 1;
   }
+}
+
+Status WithDataDirNote(const Status& status, const std::string& dir) {
+  if (status.ok()) return status;
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return status;  // no such folder: the error says so
+  std::string note;
+  if ((st.f_flag & ST_RDONLY) != 0) {
+    note = "data_dir " + dir + " is on a read-only file system: give a writable --data-dir or VIGIL_DATA_DIR";
+  } else if (const uint64_t free_bytes = static_cast<uint64_t>(st.f_bavail) * st.f_frsize; free_bytes < (1u << 20)) {
+    note = "data_dir " + dir + ": " + std::to_string(free_bytes / 1024) + " KiB free on its file system";
+  } else if (::access(dir.c_str(), W_OK) != 0) {
+    note = "data_dir " + dir + " is not writable by this user: " + std::strerror(errno);
+  }
+  if (note.empty()) return status;
+  return Status(status.code(), status.message() + " (" + note + ")");
 }
 
 std::string QuotedName(const std::string& name, size_t max_bytes) {

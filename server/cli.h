@@ -74,6 +74,14 @@ void AddSliceOptions(CLI::App& app, size_t& max_series, size_t& max_points);
 std::string ServeStartupGuide(const Config& config, const std::string& base, bool wildcard, bool no_probes,
                               bool online_rules);
 
+// `status` (a failure to open or write a store under data_dir `dir`: the knowledge base, the incident
+// store) with why the folder cannot take it, when its file system says so: " (data_dir DIR is on a
+// read-only file system ...)", " (data_dir DIR: N KiB free on its file system)", " (data_dir DIR is not
+// writable by this user: ...)"; unchanged otherwise. DOG6 (2026-12-05): `vigil --data-dir RO kb search`
+// said only "unable to open database file", a full disk "sqlite: database or disk is full", neither
+// naming the folder.
+Status WithDataDirNote(const Status& status, const std::string& dir);
+
 // Per-command setup functions (server/cmd_*.cc).
 CommandRunner SetupServe(CLI::App& sub);
 CommandRunner SetupDetect(CLI::App& sub);

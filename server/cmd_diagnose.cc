@@ -101,7 +101,7 @@ struct Reasoning {
 Result<Reasoning> OpenReasoning(const Config& config) {
   Reasoning r;
   auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
-  if (!kb.ok()) return kb.status().WithContext("knowledge base");
+  if (!kb.ok()) return WithDataDirNote(kb.status().WithContext("knowledge base"), config.GetString("data_dir"));
   r.kb = std::move(*kb);
   ASSIGN_OR_RETURN(r.llm, OpenLlm(config, r.audit_error));
   return r;

@@ -58,7 +58,9 @@ struct KbArgs {
 };
 
 Result<std::unique_ptr<KnowledgeBase>> OpenKb(const Config& config) {
-  return KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
+  auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
+  if (!kb.ok()) return WithDataDirNote(kb.status(), config.GetString("data_dir"));
+  return kb;
 }
 
 int RunImport(const Config& config, const KbArgs& a) {

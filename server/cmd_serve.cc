@@ -664,7 +664,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     KnowledgeOptions kb_options = KnowledgeOptionsFromConfig(config);
     kb_options.incident_cache_bytes = f->incident_cache_bytes;
     auto kb = KnowledgeBase::Open(kb_options);
-    if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
+    if (!kb.ok()) return ReportError(WithDataDirNote(kb.status().WithContext("knowledge base"), data_dir));
     auto llm = MakeLlmClient(config);
     if (!llm.ok()) return ReportError(llm.status());
     auto prometheus = MakeTriageMetricSource(config);  // nullptr without prometheus_url

@@ -8,7 +8,9 @@
 #     says the path it serves under) and a root Prometheus given a prefix (the 404 says it serves at
 #     its root);
 #  2. a real Alertmanager whose receiver's urls are `http://vigil:PORT` (no path), `/webhook` and
-#     `/api/v1/alerts/`: each notification taken, the first two logged with the url to write.
+#     `/api/v1/alerts/`: each notification taken, the first two logged with the url to write;
+#  3. a data dir on a read-only and on a full file system (tmpfs in a private mount namespace): the
+#     error names the folder and why.
 # Before DOG6 (d1144e8b's binary): serve refused `.../api/v1/query_range` that detect read, the 404s
 # named no prefix, and every Alertmanager notification above was answered 404 and lost.
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -140,6 +142,22 @@ EOF
   kill -TERM $spid; wait $spid 2>/dev/null
 else
   echo "note: $AM_BIN not installed: the real Alertmanager checks are left out"
+fi
+
+# --- 3. A data dir on a read-only or a full file system (a tmpfs mounted in a private mount namespace;
+# left out where this user cannot make one): the error names the folder and why (DOG6: before,
+# "unable to open database file" and "sqlite: database or disk is full" alone) ---
+if unshare -rm true 2>/dev/null; then
+  mkdir -p "$TMP/ro" "$TMP/full"
+  check "a data dir on a read-only file system" 1 \
+    "^vigil: cannot open knowledge base $TMP/ro/kb.sqlite: .* \(data_dir $TMP/ro is on a read-only file system: give a writable --data-dir or VIGIL_DATA_DIR\)" -- \
+    unshare -rm bash -c 'mount -t tmpfs -o ro tmpfs "$1" && "$0" --data-dir "$1" kb search xid' "$VIGIL" "$TMP/ro"
+  check "a data dir on a full file system" 1 \
+    "^vigil: knowledge base: .*full \(data_dir $TMP/full: [0-9]+ KiB free on its file system\)" -- \
+    unshare -rm bash -c 'mount -t tmpfs -o size=200k tmpfs "$1" && "$0" --data-dir "$1" diagnose --no-probes --case evals/diagnosis/dev/case-001.json' \
+    "$VIGIL" "$TMP/full"
+else
+  echo "note: no private mount namespace for this user (unshare -rm): the read-only and full data dir checks are left out"
 fi
 
 echo "oncall_walk: $passed passed, $fail failed"
