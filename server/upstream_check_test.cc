@@ -101,7 +101,7 @@ TEST_CASE("CheckUpstreams: a URL that is not the server's is a warning naming it
   CAPTURE(lines[1]);
   CHECK(Contains(lines[0], "vigil serve: warning: Prometheus " + am.Url() + " did not answer as a Prometheus at start-up: "));
   CHECK(Contains(lines[0], "HTTP 404"));
-  CHECK(Contains(lines[0], "(is the URL a Prometheus server, http://host:9090?)"));
+  CHECK(Contains(lines[0], "(is the URL a Prometheus server, http://host:9090[/prefix]?)"));
   CHECK(Contains(lines[0], "; until it does, each alert is triaged without metrics (its incident says what was not read)"));
   CHECK(lines[1] == "vigil serve: warning: Alertmanager " + prom.Url() +
                         " did not answer as an Alertmanager at start-up: GET /api/v2/status answered HTTP 404 (is the "
