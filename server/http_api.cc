@@ -179,7 +179,6 @@ std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t 
   }
 }
 
-// Requests answered without a token under HttpApiOptions::auth (see there).
 // Whether httplib reads a body after the header for this request (its detail::expect_content:
 // POST, PUT, PATCH, DELETE, PRI), unless it says it has none (Content-Length: 0). Such a request
 // is in its body phase (ConnectionWatchdog's request deadline) until its handler starts.
@@ -201,6 +200,7 @@ bool LengthMissing(const httplib::Request& req) {
          !req.has_header("Transfer-Encoding");
 }
 
+// Requests answered without a token under HttpApiOptions::auth (see there).
 bool IsPublic(const httplib::Request& req, bool metrics_public) {
   if (req.method != "GET" && req.method != "HEAD") return false;
   return req.path == "/healthz" || req.path == "/" || req.path == "/chat" || (metrics_public && req.path == "/metrics");
