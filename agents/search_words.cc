@@ -1,5 +1,7 @@
 #include "agents/search_words.h"
 
+#include <cctype>
+
 #include "core/ascii.h"
 
 
@@ -128,6 +130,29 @@ std::string WithoutMeasuredValues(std::string_view text) {
     if (measured) {
       for (size_t k = start; k < blank_end; ++k) out[k] = ' ';
     }
+  }
+  return out;
+}
+
+std::string WithoutHostRanges(std::string_view text) {
+  std::string out(text);
+  const size_t n = text.size();
+  for (size_t i = 1; i < n; ++i) {
+    if (text[i] != '[') continue;
+    const char before = text[i - 1];
+    const bool after_name = std::isalnum(static_cast<unsigned char>(before)) || before == '-' || before == '_' ||
+                            before == '/' || before == '.';
+    if (!after_name) continue;
+    size_t j = i + 1;
+    bool joined = false, digit = false;
+    while (j < n && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '-' || text[j] == ',')) {
+      if (text[j] == '-' || text[j] == ',') joined = true;
+      else digit = true;
+      ++j;
+    }
+    if (j >= n || text[j] != ']' || !joined || !digit) continue;
+    for (size_t k = i + 1; k < j; ++k) out[k] = ' ';
+    i = j;
   }
   return out;
 }

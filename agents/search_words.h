@@ -19,4 +19,12 @@ namespace vigil {
 // every other byte as it was.
 std::string WithoutMeasuredValues(std::string_view text);
 
+// `text` with the numbers of its Slurm host ranges replaced by spaces (same length): the bracket of a
+// hostlist or device range right after a name, holding only numbers joined by '-' and ',' with one
+// '-' or ',' at least ("gpu-a100-[41-48]", "node[001-016,020]", "/dev/nvidia[0-3]"). Those numbers
+// are host or device numbers, no identifier of a fault: searched as written, "gpu-a100-[41-48]" read
+// like the Xid 48 incident by its "48" (PLC27, realistic31 rl31-30). A bracket of one number
+// ("[48]", "[rank3]") or with a space in it ("[ 41.2]") is kept.
+std::string WithoutHostRanges(std::string_view text);
+
 }  // namespace vigil
