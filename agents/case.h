@@ -32,6 +32,7 @@ struct CaseLog {
   std::string source;           // "node-3/rank5/stderr"
   std::vector<LogLine> lines;   // possibly truncated (see TruncateLogs)
   size_t original_lines = 0;    // how many lines the source had
+  bool markdown_document = false;  // a Markdown document whose prose Diagnose blanked (PLC27, prose_source.h)
 };
 
 struct CaseExpectation {

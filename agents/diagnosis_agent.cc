@@ -24,6 +24,7 @@
 #include "agents/node_names.h"
 #include "agents/pod_node.h"
 #include "agents/probe_evidence_for_alert.h"
+#include "agents/prose_source.h"
 #include "agents/scrape_labels.h"
 #include "agents/search_words.h"
 #include "agents/symptom_prior.h"
@@ -567,12 +568,27 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
   // Signatures are matched on the lines with every fault they say is absent removed
   // (RemoveFaultsSaidAbsent): "no collective type/size mismatch detected", "checksum mismatch not
   // found" vote for nothing (RG11). A match keeps its whole line as evidence.
+  // Prose is no evidence (PLC27, prose_source.h): a Markdown document's lines outside its code fences,
+  // a source none of whose lines has a log line's shape. Not matched, not searched as error lines.
+  // A Markdown document's fenced log lines are matched but not searched (`document`).
+  std::vector<bool> prose(flat.lines.size(), false), document(flat.lines.size(), false);
+  {
+    std::vector<ProseReading> per_log(c.logs.size());
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      if (!IsAlertFactsLog(c.logs[li].source)) per_log[li] = ProseLines(c.logs[li]);
+    }
+    for (size_t i = 0; i < flat.lines.size(); ++i) {
+      auto [li, ki] = flat.refs[i];
+      prose[i] = ki < per_log[li].prose.size() && per_log[li].prose[ki];
+      document[i] = per_log[li].document || c.logs[li].markdown_document;
+    }
+  }
   {
     std::vector<std::string> said;
     for (size_t i = 0; i < flat.lines.size(); ++i) {
       // A responder's shell command asks; the fault words of its pattern are no finding (PLC9: `$ grep
       // -c 'OutOfMemoryError' slurm.out` counted as an OOM line of no rank). Its output is read.
-      std::string kept = IsShellCommandLine(flat.lines[i]) ? std::string() : RemoveFaultsSaidAbsent(flat.lines[i]);
+      std::string kept = IsShellCommandLine(flat.lines[i]) || prose[i] ? std::string() : RemoveFaultsSaidAbsent(flat.lines[i]);
       if (kept == flat.lines[i]) continue;
       if (said.empty()) said = flat.lines;
       said[i] = std::move(kept);
@@ -616,6 +632,10 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
     std::set<size_t> matched;
     for (const SignatureMatch& m : f.log_matches) matched.insert(m.line_index);
+    std::set<size_t> skipped = matched;  // matched, prose or a document's (PLC27)
+    for (size_t i = 0; i < prose.size(); ++i) {
+      if (prose[i] || document[i]) skipped.insert(i);
+    }
     std::set<std::string> templates;
     // The incident the line reads like (lexical top 1), recorded when it names a category.
     // A line naming a fault code (an Xid) reads like the best incident not of another code
@@ -627,8 +647,10 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
       // word (AO6, search_words.h). A log line of the cluster is searched as written (its numbers, "100%"
       // of a squashfs loop mount, are what its look-alikes share: measured on every line, three reasoner
       // guards broke), and so are the alert's words beside the case's own evidence (below).
-      q.text = alert_alone && IsAlertFactsLog(c.logs[flat.refs[i].first].source) ? WithoutMeasuredValues(flat.lines[i])
-                                                                                  : flat.lines[i];
+      // A Slurm host range's numbers are no search words either (PLC27: "gpu-a100-[41-48]" read like Xid 48).
+      q.text = WithoutHostRanges(alert_alone && IsAlertFactsLog(c.logs[flat.refs[i].first].source)
+                                     ? WithoutMeasuredValues(flat.lines[i])
+                                     : flat.lines[i]);
       q.k = codes.empty() ? 1 : 1 + kRecallSpare;
       q.mode = SearchMode::kLexical;
       q.include_guides = false;
@@ -644,7 +666,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
       // A responder's shell command states a question, not a finding (IsShellCommandLine).
-      if (matched.count(i) || line.size() > 1000 || kNoise.Search(line) || IsShellCommandLine(line) ||
+      if (skipped.count(i) || line.size() > 1000 || kNoise.Search(line) || IsShellCommandLine(line) ||
           !kErrorLike.Search(MaskFaultsSaidAbsent(RemoveZeroCounters(line)))) {
         continue;
       }
@@ -655,7 +677,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     // reading grows several-fold ("grad norm 12.4" ... "grad norm 55.2", a saturation fraction
     // 0.4% ... 16.8%) reports a fault whatever it is called; its latest instance is searched like
     // an error line.
-    for (size_t i : DeviatingLines(flat, matched)) {
+    for (size_t i : DeviatingLines(flat, skipped)) {
       if (templates.size() >= kMaxLineRecalls + kMaxDeviatingTemplates) break;
       if (!templates.insert(std::regex_replace(flat.lines[i], kDigits, "#")).second) continue;
       RecallLine(i);
@@ -980,6 +1002,21 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
   DiagnosisReport report;
   report.case_id = c.id;
+  // A Markdown document's prose is no evidence (PLC27, prose_source.h): its lines are blanked for
+  // every reader (the knowledge's signatures and the reasoner's own readers alike), said in a note.
+  for (CaseLog& log : c.logs) {
+    const ProseReading prose = ProseLines(log);
+    if (!prose.document) continue;
+    log.markdown_document = true;
+    size_t blanked = 0;
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      if (!prose.prose[i] || log.lines[i].text.empty()) continue;
+      log.lines[i].text.clear();
+      ++blanked;
+    }
+    c.notes.push_back(log.source + " is a Markdown document: its " + std::to_string(blanked) +
+                      " lines of prose (outside code blocks, or without a log line's shape) are not read as evidence");
+  }
   // An alert naming only its pod (KubePodCrashLooping: `namespace`, `pod`, kube-state-metrics'
   // `instance`) is about the node its pod runs on when the case's kube_pod_info series say which
   // (agents/pod_node.h; ALERTID2): the case's alert gets that node as `node`, read by the reasoner
