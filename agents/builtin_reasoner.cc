@@ -56,6 +56,7 @@
 #include "agents/gpu_labels.h"
 #include "agents/alert_triage.h"
 #include "agents/rank_numerics.h"
+#include "agents/rank_range_times.h"
 #include "agents/rank_table.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/fault_codes.h"
@@ -12976,6 +12977,36 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                       table_slow->rank, table_slow->ranks, Utf8Prefix(table_slow->column, 40).c_str(), table_slow->seconds,
                       table_slow->peers_seconds);
         add_table_slow_rank(table_slow->line, buf, h);
+      }
+    }
+  }
+  // PLC27 (realistic31 rl31-30): per-rank times summarised by rank ranges on one line ("ranks 0-11
+  // 301-318 | ranks 12-15 812-840", rank_range_times.h): the slow group, placed where the rank
+  // layout puts all its ranks (one node: that node, node-wide; over several nodes: not placed).
+  if (!slow_located) {
+    if (std::optional<RankRangeSlowGroup> group = FindRankRangeSlowGroup(flat.lines)) {
+      std::set<std::string> nodes;
+      bool placed_all = true;
+      for (int r = group->first_rank; r <= group->last_rank && placed_all; ++r) {
+        auto it = topo.ranks.find(r);
+        if (it == topo.ranks.end() || it->second.node.empty()) placed_all = false;
+        else nodes.insert(it->second.node);
+      }
+      if (placed_all && nodes.size() == 1) {
+        ComponentHint h;
+        h.node = *nodes.begin();
+        if (group->first_rank == group->last_rank) {
+          h.gpu = topo.ranks.at(group->first_rank).gpu;
+          h.rank = group->first_rank;
+        } else {
+          h.node_wide = true;
+        }
+        h.job = topo.job;
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "ranks %d-%d (all on %s) are the slow group of per-rank times over %zu ranks: %.4g at the fastest vs the others' %.4g at the slowest (",
+                      group->first_rank, group->last_rank, Utf8Prefix(h.node, 60).c_str(), group->ranks, group->fastest,
+                      group->peers_slowest);
+        add_table_slow_rank(group->line, buf, h);
       }
     }
   }
