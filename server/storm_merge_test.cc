@@ -21,47 +21,18 @@
 #include "server/cli.h"
 #include "server/http_api_testing.h"
 #include "server/incident_store.h"
+#include "server/storm_testing.h"
 
 namespace vigil {
 namespace {
 
-constexpr char kGroup[] = "{}/{severity=\"critical\"}:{cluster=\"train-a\"}";
-
-Alert Firing(std::string fingerprint, std::string rule, std::map<std::string, std::string> labels,
-             int64_t starts_at_ms = 1'000'000) {
-  Alert a;
-  a.fingerprint = std::move(fingerprint);
-  a.rule = std::move(rule);
-  a.severity = "critical";
-  a.labels = std::move(labels);
-  a.labels["alertname"] = a.rule;
-  a.state = AlertState::kFiring;
-  a.starts_at_ms = starts_at_ms;
-  a.active_at_ms = starts_at_ms;
-  return a;
-}
-
-std::string Node(int n) { return "rack7-node-" + std::to_string(n); }
-
-// node_exporter's NodeDown on nodes [from, to): no rack label.
-std::vector<Alert> NodeDowns(int from, int to) {
-  std::vector<Alert> out;
-  for (int n = from; n < to; ++n) {
-    out.push_back(Firing("down-" + std::to_string(n), "NodeDown", {{"instance", Node(n) + ":9100"}, {"job", "node"}}));
-  }
-  return out;
-}
-
-// dcgm-exporter's Xid alerts on GPUs 0-3 of nodes [from, to), with rack r7.
-std::vector<Alert> RackXids(int from, int to) {
-  std::vector<Alert> out;
-  for (int n = from; n < to; ++n) {
-    for (int g = 0; g < 4; ++g) {
-      out.push_back(Firing("xid-" + std::to_string(n) + "-" + std::to_string(g), "XidError",
-                           {{"Hostname", Node(n)}, {"gpu", std::to_string(g)}, {"rack", "r7"}}));
-    }
-  }
-  return out;
+using testing::Firing;
+using testing::NodeDowns;
+using testing::RackXids;
+constexpr const char* kGroup = testing::kRackStormGroupKey;
+std::string Node(int n) { return testing::RackNode(n); }
+std::unique_ptr<IncidentStore> Open(const std::filesystem::path& file, int64_t* now) {
+  return testing::OpenStoreAt(file, now);
 }
 
 std::vector<Alert> Both(std::vector<Alert> a, const std::vector<Alert>& b) {
@@ -77,15 +48,6 @@ IntakeOptions Hook(std::string group_key = kGroup, int64_t window_ms = 15 * 60'0
   return o;
 }
 
-std::unique_ptr<IncidentStore> Open(const std::filesystem::path& file, int64_t* now) {
-  IncidentStoreOptions o;
-  o.path = file.string();
-  o.queue_max = 100;
-  o.now_ms = [now] { return *now; };
-  auto store = IncidentStore::Open(o);
-  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
-  return std::move(*store);
-}
 
 std::vector<StoredIncident> All(IncidentStore& store) {
   auto rows = store.List("", 1000);

@@ -1,7 +1,14 @@
 // Test helper for server tests of storm incidents: a storm incident built in memory.
 #pragma once
 
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/incident_store.h"
@@ -23,6 +30,59 @@ inline StoredIncident StormOf(const std::string& key, const std::vector<Alert>& 
   incident.alert = alerts.front();
   incident.fingerprint = alerts.front().fingerprint;
   return incident;
+}
+
+// The rack storm of the storm-merge tests (storm_merge_test.cc, storm_merge3_test.cc): one
+// Alertmanager groupKey, node_exporter's NodeDowns without a rack label, dcgm-exporter's Xid alerts
+// with one.
+inline constexpr char kRackStormGroupKey[] = "{}/{severity=\"critical\"}:{cluster=\"train-a\"}";
+
+inline Alert Firing(std::string fingerprint, std::string rule, std::map<std::string, std::string> labels,
+                    int64_t starts_at_ms = 1'000'000) {
+  Alert a;
+  a.fingerprint = std::move(fingerprint);
+  a.rule = std::move(rule);
+  a.severity = "critical";
+  a.labels = std::move(labels);
+  a.labels["alertname"] = a.rule;
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = starts_at_ms;
+  a.active_at_ms = starts_at_ms;
+  return a;
+}
+
+inline std::string RackNode(int n) { return "rack7-node-" + std::to_string(n); }
+
+// node_exporter's NodeDown on nodes [from, to): no rack label, no Slurm job.
+inline std::vector<Alert> NodeDowns(int from, int to) {
+  std::vector<Alert> out;
+  for (int n = from; n < to; ++n) {
+    out.push_back(Firing("down-" + std::to_string(n), "NodeDown", {{"instance", RackNode(n) + ":9100"}, {"job", "node"}}));
+  }
+  return out;
+}
+
+// dcgm-exporter's Xid alerts on GPUs 0-3 of nodes [from, to), rack r7.
+inline std::vector<Alert> RackXids(int from, int to, int64_t starts_at_ms = 1'000'000) {
+  std::vector<Alert> out;
+  for (int n = from; n < to; ++n) {
+    for (int g = 0; g < 4; ++g) {
+      out.push_back(Firing("xid-" + std::to_string(n) + "-" + std::to_string(g), "XidError",
+                           {{"Hostname", RackNode(n)}, {"gpu", std::to_string(g)}, {"rack", "r7"}}, starts_at_ms));
+    }
+  }
+  return out;
+}
+
+// The store at `file` with a clock read from `*now` (queue of 100).
+inline std::unique_ptr<IncidentStore> OpenStoreAt(const std::filesystem::path& file, int64_t* now) {
+  IncidentStoreOptions o;
+  o.path = file.string();
+  o.queue_max = 100;
+  o.now_ms = [now] { return *now; };
+  auto store = IncidentStore::Open(o);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  return std::move(*store);
 }
 
 }  // namespace vigil::testing
