@@ -568,9 +568,9 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
   // Signatures are matched on the lines with every fault they say is absent removed
   // (RemoveFaultsSaidAbsent): "no collective type/size mismatch detected", "checksum mismatch not
   // found" vote for nothing (RG11). A match keeps its whole line as evidence.
-  // Prose is no evidence (PLC27, prose_source.h): a Markdown document's lines outside its code fences,
-  // a source none of whose lines has a log line's shape. Not matched, not searched as error lines.
-  // A Markdown document's fenced log lines are matched but not searched (`document`).
+  // Prose is no evidence (PLC27, prose_source.h): a Markdown document's lines outside its code fences
+  // (and its fenced lines without a log line's shape). Not matched, not searched as error lines. A
+  // Markdown document's fenced log lines are matched but not searched (`document`).
   std::vector<bool> prose(flat.lines.size(), false), document(flat.lines.size(), false);
   {
     std::vector<ProseReading> per_log(c.logs.size());

@@ -27,13 +27,14 @@ bool LineHasLogShape(std::string_view line);
 // - a Markdown document (an ATX heading "# Title" / "## Part" and a fence, a table's "|---|" row or a
 //   link "](" elsewhere in the source): every line outside its ``` / ~~~ fences, and a fenced line
 //   without a log line's shape (a rule file's "# Uncorrectable ECC errors: ..." comment, a curl
-//   command's JSON); a fenced line with one (a quoted "[rank5]: torch.OutOfMemoryError: ...") is read;
+//   command's JSON); a fenced line with one (a quoted "[rank5]: torch.OutOfMemoryError: ...") is read.
 // Any other source: no line. A source of no log-line shape at all is read as before: tried in the
 // first gate of PLC27 (all of such a source prose), it took the evidence of on-call chat ("GPUs sit at
 // ~30%. step time 3.5 s vs 1.1 s last week"), `top` rows, an ncclras report and a dcgmi health table
 // (realistic22 rl22-22 right -> unknown, rl22-20 / 21, rl4-25, rl13-17, rl19-02 lower): people's
-// words in an incident are evidence, and machine tables have shapes this reader does not list. `document` says the source is a Markdown document: none of its lines is
-// searched in the knowledge base as an error-like line (a document's words read like its incidents).
+// words in an incident are evidence, and machine tables have shapes this reader does not list.
+// `document` says the source is a Markdown document: none of its lines is searched in the knowledge
+// base as an error-like line (a document's words read like its incidents).
 struct ProseReading {
   std::vector<bool> prose;  // per line of the source
   bool document = false;
