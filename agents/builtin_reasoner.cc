@@ -13002,8 +13002,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           h.node_wide = true;
         }
         h.job = topo.job;
-        char buf[200];
-        std::snprintf(buf, sizeof buf, "ranks %d-%d (all on %s) are the slow group of per-rank times over %zu ranks: %.4g at the fastest vs the others' %.4g at the slowest (",
+        char buf[320];  // the text (~130) and a node name of up to 60
+        std::snprintf(buf, sizeof buf,
+                      "ranks %d-%d (all on %s) are the slow group of per-rank times over %zu ranks: %.4g at the "
+                      "fastest vs the others' %.4g at the slowest (",
                       group->first_rank, group->last_rank, Utf8Prefix(h.node, 60).c_str(), group->ranks, group->fastest,
                       group->peers_slowest);
         add_table_slow_rank(group->line, buf, h);
