@@ -3062,6 +3062,13 @@ bool AnyLogLine(const DiagnosisCase& c, Pred pred) {
   return false;
 }
 
+// Lustre trouble that neither a routine reconnect (3z4, restored) nor one refused with EBUSY (3z5)
+// explains away: a ptlrpc request timeout, an eviction, a hung task.
+bool LustreTroubleBesidesReconnects(const std::string& s) {
+  return s.find("ptlrpc_expire_one_request") != std::string::npos || s.find("was evicted") != std::string::npos ||
+         s.find("blocked for more than") != std::string::npos;
+}
+
 }  // namespace
 
 // Whether the case shows a run that computes in FP8: a log line naming FP8 (recipe, amax / scale
@@ -14786,8 +14793,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // discounted. An import whose last word in the case is "lost" keeps it.
   {
     const bool lustre_trouble = AnyLogLine(c, [](const std::string& s) {
-      return s.find("LustreError") != std::string::npos || s.find("ptlrpc_expire_one_request") != std::string::npos ||
-             s.find("was evicted") != std::string::npos || s.find("blocked for more than") != std::string::npos;
+      return s.find("LustreError") != std::string::npos || LustreTroubleBesidesReconnects(s);
     });
     // The import: the word before ": Connection to " / ": Connection restored to ".
     auto import_of = [](const std::string& t, size_t colon) {
@@ -14835,9 +14841,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // storage_failure 0.55 for data-loader workers out of file descriptors).
   {
     const bool other_trouble = AnyLogLine(c, [](const std::string& s) {
-      return (s.find("LustreError") != std::string::npos && !LustreConnectBusy(s)) ||
-             s.find("ptlrpc_expire_one_request") != std::string::npos || s.find("was evicted") != std::string::npos ||
-             s.find("blocked for more than") != std::string::npos ||
+      return (s.find("LustreError") != std::string::npos && !LustreConnectBusy(s)) || LustreTroubleBesidesReconnects(s) ||
              (s.find("Lustre") != std::string::npos && s.find(" was lost") != std::string::npos);
     });
     if (!other_trouble) {
