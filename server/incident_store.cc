@@ -1278,19 +1278,18 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       // `+incident_id`: found by its UNIQUE (fingerprint, starts_at_ms), not by scanning the storm's members
       // (incident_alerts_by_incident): one alert's move was linear in the storm's size (bench/
       // storm_intake_bench: regroup 2.48x fresh at 10,000 alerts before this).
-      ASSIGN_OR_RETURN(kb::Stmt record_one, Prepare(db_, "INSERT INTO incident_alert_moves(incident_id, fingerprint, "
-                                                         "starts_at_ms, into_id, moved_ms) SELECT ?1, fingerprint, "
-                                                         "starts_at_ms, ?2, ?3 FROM incident_alerts WHERE +incident_id=?1 "
-                                                         "AND fingerprint=?4 AND starts_at_ms=?5"));
-      ASSIGN_OR_RETURN(kb::Stmt move_one, Prepare(db_, "UPDATE incident_alerts SET incident_id=?2, merged_from="
-                                                       "CASE WHEN merged_from=0 THEN ?1 ELSE merged_from END "
-                                                       "WHERE +incident_id=?1 AND fingerprint=?3 AND starts_at_ms=?4"));
-      ASSIGN_OR_RETURN(kb::Stmt record_rest, Prepare(db_, "INSERT INTO incident_alert_moves(incident_id, fingerprint, "
-                                                          "starts_at_ms, into_id, moved_ms) SELECT ?1, fingerprint, "
-                                                          "starts_at_ms, ?2, ?3 FROM incident_alerts WHERE incident_id=?1"));
-      ASSIGN_OR_RETURN(kb::Stmt move_rest, Prepare(db_, "UPDATE incident_alerts SET incident_id=?2, merged_from="
-                                                        "CASE WHEN merged_from=0 THEN ?1 ELSE merged_from END "
-                                                        "WHERE incident_id=?1"));
+      // Each move recorded (incident_alert_moves), then made; of one alert, or of every alert left.
+      const std::string record_moves =
+          "INSERT INTO incident_alert_moves(incident_id, fingerprint, starts_at_ms, into_id, moved_ms) SELECT ?1, "
+          "fingerprint, starts_at_ms, ?2, ?3 FROM incident_alerts WHERE ";
+      const std::string move_alerts =
+          "UPDATE incident_alerts SET incident_id=?2, merged_from=CASE WHEN merged_from=0 THEN ?1 ELSE merged_from END "
+          "WHERE ";
+      ASSIGN_OR_RETURN(kb::Stmt record_one,
+                       Prepare(db_, record_moves + "+incident_id=?1 AND fingerprint=?4 AND starts_at_ms=?5"));
+      ASSIGN_OR_RETURN(kb::Stmt move_one, Prepare(db_, move_alerts + "+incident_id=?1 AND fingerprint=?3 AND starts_at_ms=?4"));
+      ASSIGN_OR_RETURN(kb::Stmt record_rest, Prepare(db_, record_moves + "incident_id=?1"));
+      ASSIGN_OR_RETURN(kb::Stmt move_rest, Prepare(db_, move_alerts + "incident_id=?1"));
       ASSIGN_OR_RETURN(kb::Stmt merge, Prepare(db_, "UPDATE incidents SET merged_into=?2, updated_ms=?3 WHERE id=?1 "
                                                     "AND merged_into=0 RETURNING state, rule"));
       std::map<int64_t, int64_t> merged_now;  // storms merged by this call -> into
