@@ -633,7 +633,8 @@ void HttpApi::Routes() {
       // A POST to no route may be a notification sent to another path (IsAlertmanagerNotification):
       // it has the webhook's limit too.
       if (webhook_max <= options_.max_body || IsWebhookPath(req.path) || !req.has_header("Content-Length") ||
-          (req.method == "POST" && RouteLabel(req.path, options_.extra_route_paths) == "other")) {
+          (req.method == "POST" && (RouteLabel(req.path, options_.extra_route_paths) == "other" ||
+                                    req.path == "/" || req.path == "/chat"))) {  // RV1: `elsewhere`'s pages too
         return false;
       }
       const auto n = ParseUint(req.get_header_value("Content-Length"));

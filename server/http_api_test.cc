@@ -699,6 +699,34 @@ TEST_CASE("HttpApi: an Alertmanager notification POSTed to the webhook's path wi
   CHECK(count("POST /webhook from 127.0.0.1 answered 404") == 1);
 }
 
+// RV1 (2026-12-06): `vigil serve` labels the chat's paths "/", "/chat" (ChatRoutePaths) and takes a
+// notification POSTed to `/` (`url: http://vigil:8080`) as the webhook (DOG6), but its pre-routing size
+// check gave "/" max_body, not the webhook's limit: a notification over --max-body (1 MiB) was answered
+// 413 before its body was read, and no "lost" line was logged (the route label was "/").
+TEST_CASE("rv1 HttpApi: a notification POSTed to the chat page's path has the webhook's body limit") {
+  TestServer s(100, true, 64 * 1024, 10, 5, [](WatchedRoutes routes) {
+    routes.Post("/api/v1/chat", [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+  }, [](HttpApiOptions& o) { o.max_webhook_body = 256 * 1024; o.extra_route_paths = {"/", "/chat", "/api/v1/chat"}; });
+  auto c = s.Client();
+  int n = 0;
+  for (const char* path : {"/", "/chat"}) {
+    CAPTURE(path);
+    Json big = ParseJson(WebhookBody("firing", "rv1-big-" + std::to_string(n++))).value();
+    big["commonAnnotations"] = Json{{"description", std::string(100 * 1024, 'x')}};
+    auto large = c.Post(path, big.dump(), "application/json");
+    REQUIRE(large);
+    CHECK(large->status == 200);
+    // Anything else that large at the page: 413 (the page's own limit), no 405 after reading it.
+    auto junk = c.Post(path, std::string(100 * 1024, 'x'), "application/octet-stream");
+    REQUIRE(junk);
+    CHECK(junk->status == 413);
+  }
+  // The chat's own POST keeps max_body.
+  auto chat = c.Post("/api/v1/chat", std::string(100 * 1024, 'x'), "application/json");
+  REQUIRE(chat);
+  CHECK(chat->status == 413);
+}
+
 TEST_CASE("HttpApi: an address in use is a clear error") {
   TestServer s;
   HttpApiOptions o;
