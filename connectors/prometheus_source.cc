@@ -536,6 +536,18 @@ Result<PrometheusUrl> ParseBaseUrl(std::string_view text, bool cut_api_path) {
   if (const size_t qf = s.find_first_of("?#"); qf != std::string::npos) {
     if (s.find('@', qf) != std::string::npos)  // user:pa?ss@host
       return bad("a `?` or `#` in the user:password must be written %3F / %23");
+    // RV1: a query's or the UI page's whole URL as a browser shows it (`/api/v1/query?query=up`,
+    // `/graph?g0.expr=...`) always has a query string: name the base its path gives (the password hidden
+    // up to the last `@`, a `/` in it being possible here).
+    const size_t pb = std::min(s.find('/', scheme_end + 3), qf);
+    std::string path = s.substr(pb, qf - pb);
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    if (const auto [at, part] = ApiPathInBase(path); at != std::string::npos) {
+      std::string base = s.substr(0, pb + at);
+      while (base.size() > pb && base.back() == '/') base.pop_back();
+      return bad("holds a query string or fragment; give the server's base URL, " +
+                 UrlPasswordHidden(base, /*parsed=*/false) + " (vigil adds the API paths)");
+    }
     return bad("holds a query string or fragment; give the server's base URL (http://host:9090[/prefix])");
   }
   const size_t auth_begin = scheme_end + 3;
@@ -589,6 +601,9 @@ Result<PrometheusUrl> ParseBaseUrl(std::string_view text, bool cut_api_path) {
     }
     url.cut = s.substr(path_begin + at);
     s.resize(path_begin + at);
+    // RV1: `http://h:9090//api/v1` or `/prometheus//api/v1` left `http://h:9090/`: every API path was
+    // sent as `//api/v1/...`.
+    while (s.size() > path_begin && s.back() == '/') s.pop_back();
   }
   url.base = s;
   url.shown = hidden(/*parsed=*/true);

@@ -627,6 +627,38 @@ TEST_CASE("ParsePrometheusUrl: the API path or the web UI's page is cut off, the
   }
 }
 
+// RV1 (2026-12-06): a doubled slash before the API path left a base ending in `/` (every request to
+// `//api/v1/...`), and a query's whole URL as pasted from a browser (always with `?query=`) was refused
+// without the base to give, though the API path in it names it.
+TEST_CASE("rv1 ParsePrometheusUrl: a doubled slash before the API path; a pasted query URL names its base") {
+  for (const char* url : {"http://prom:9090//api/v1", "http://prom:9090//api/v1/query_range", "http://prom:9090//graph"}) {
+    CAPTURE(url);
+    Result<PrometheusUrl> r = ParsePrometheusUrl(url);
+    REQUIRE(r.ok());
+    CHECK(r->base == "http://prom:9090");
+  }
+  Result<PrometheusUrl> p = ParsePrometheusUrl("http://prom:9090/prometheus//api/v1");
+  REQUIRE(p.ok());
+  CHECK(p->base == "http://prom:9090/prometheus");
+  struct Case {
+    const char* url;
+    const char* said;
+  };
+  for (const Case c : {Case{"http://prom:9090/api/v1/query_range?query=up&start=1&end=2&step=15",
+                            "give the server's base URL, http://prom:9090 (vigil adds the API paths)"},
+                       Case{"https://ops:s3cret@obs.example/prometheus/graph?g0.expr=up&g0.tab=0",
+                            "give the server's base URL, https://ops:[redacted]@obs.example/prometheus (vigil adds"},
+                       Case{"http://prom:9090/api/v1/query#frag", "give the server's base URL, http://prom:9090 ("},
+                       Case{"http://prom:9090/?query=up", "give the server's base URL (http://host:9090[/prefix])"}}) {
+    CAPTURE(c.url);
+    Result<PrometheusUrl> r = ParsePrometheusUrl(c.url);
+    REQUIRE_FALSE(r.ok());
+    CHECK(Contains(r.status().message(), "holds a query string or fragment"));
+    CHECK(Contains(r.status().message(), c.said));
+    CHECK_FALSE(Contains(r.status().message(), "s3cret"));
+  }
+}
+
 TEST_CASE("ParsePrometheusUrl: a password holding a `/` (base64) is never shown") {
   // Before: `Prometheus URL `http://ops:Zq9/Xk+w=@prom:9090`: port `Zq9` is not 1-65535`.
   Result<PrometheusUrl> r = ParsePrometheusUrl("http://ops:Zq9/Xk+w=@prom:9090");
