@@ -2,6 +2,7 @@
 
 #include <regex>
 #include <string>
+#include <utility>
 
 namespace vigil {
 namespace {
@@ -26,6 +27,27 @@ bool IsAtxHeading(std::string_view line) {
 bool IsFence(std::string_view line) {
   std::string_view t = TrimLeft(line);
   return StartsWith(t, "```") || StartsWith(t, "~~~");
+}
+
+// A fence line's character and run length ("````bash": '`', 4).
+std::pair<char, size_t> FenceRun(std::string_view line) {
+  std::string_view t = TrimLeft(line);
+  size_t n = 0;
+  while (n < t.size() && t[n] == t[0]) ++n;
+  return {t[0], n};
+}
+
+// Whether `line` (a fence) closes a block opened by `open` (CommonMark, RV1): the same character, at
+// least as long, nothing but blanks after it. A "```" inside a "~~~" or "````" block, or a "```bash",
+// is the block's text: taken as a closing fence it flipped every later line (a quoted log read as
+// prose, the prose after the block as evidence).
+bool ClosesFence(std::string_view line, std::pair<char, size_t> open) {
+  const auto [c, n] = FenceRun(line);
+  if (c != open.first || n < open.second) return false;
+  for (char x : TrimLeft(line).substr(n)) {
+    if (x != ' ' && x != '\t' && x != '\r') return false;
+  }
+  return true;
 }
 
 // A table's separator row: "|---|:--:|" or "--- | ---".
@@ -72,8 +94,11 @@ ProseReading ProseLines(const CaseLog& log) {
   if (heading && markdown_mark) {
     r.document = true;
     bool in_fence = false;
+    std::pair<char, size_t> open{'`', 3};  // the fence that opened the block
     for (size_t i = 0; i < log.lines.size(); ++i) {
-      if (IsFence(log.lines[i].text)) {
+      const std::string& text = log.lines[i].text;
+      if (IsFence(text) && (!in_fence || ClosesFence(text, open))) {
+        if (!in_fence) open = FenceRun(text);
         in_fence = !in_fence;
         r.prose[i] = true;  // the fence line itself
         continue;

@@ -1,6 +1,7 @@
 #include "agents/rank_range_times.h"
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 
 #include "core/ascii.h"
@@ -20,7 +21,7 @@ std::optional<RankRangeSlowGroup> ReadLine(const std::string& line) {
   static const std::regex kWaitWord(R"(\bwait|\bidle\b|\bstall|\bblocked\b|\bbarrier)");
   if (!std::regex_search(t, kTimeWord) || std::regex_search(t, kWaitWord)) return std::nullopt;
   static const std::regex kGroup(
-      R"(\branks?\s+(\d{1,6})(?:\s*-\s*(\d{1,6}))?\s*:?\s+(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?(?![\d.]))");
+      R"(\branks?\s+(\d{1,6})(?:\s*-\s*(\d{1,6}))?\s*:?\s+(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?(?!\.?\d))");
   std::vector<Group> groups;
   for (auto it = std::sregex_iterator(t.begin(), t.end(), kGroup); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
@@ -29,7 +30,8 @@ std::optional<RankRangeSlowGroup> ReadLine(const std::string& line) {
     g.last = m[2].matched ? std::stoi(m.str(2)) : g.first;
     g.lo = std::strtod(m.str(3).c_str(), nullptr);
     g.hi = m[4].matched ? std::strtod(m.str(4).c_str(), nullptr) : g.lo;
-    if (g.last < g.first || g.hi < g.lo || g.lo <= 0) return std::nullopt;
+    // A value past a double's range (strtod's inf) is no time (RV1: printed "inf" as the slow group's).
+    if (g.last < g.first || g.hi < g.lo || g.lo <= 0 || !std::isfinite(g.hi)) return std::nullopt;
     groups.push_back(g);
   }
   if (groups.size() < 2) return std::nullopt;
