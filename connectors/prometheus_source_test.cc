@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cmath>
@@ -657,6 +658,45 @@ TEST_CASE("rv1 ParsePrometheusUrl: a doubled slash before the API path; a pasted
     CHECK(Contains(r.status().message(), c.said));
     CHECK_FALSE(Contains(r.status().message(), "s3cret"));
   }
+}
+
+// RV1 (2026-12-06): after a 404, PrefixHint asks the server's `/` (or `/-/ready`) once more, and read
+// a 2xx body there whole, with no limit (a 2xx body is collected unless streamed): a server that 404s the
+// API and streams at `/` (a proxy's endless page) took memory up to the request's timeout. Only the
+// status and Location are read there: its body is now left after 64 KiB.
+TEST_CASE("rv1 PromQueryRange: the 404 hint's second request reads no large body") {
+  httplib::Server server;
+  std::atomic<size_t> sent{0};
+  server.Get("/", [&sent](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/html", [&sent](size_t, httplib::DataSink& sink) {
+      static const std::string chunk(64 * 1024, 'x');
+      if (sent.load() >= (size_t{64} << 20)) {  // 64 MiB, then the page ends
+        sink.done();
+        return true;
+      }
+      if (!sink.write(chunk.data(), chunk.size())) return false;
+      sent += chunk.size();
+      return true;
+    });
+  });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_content("404 page not found", "text/plain");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  REQUIRE(port > 0);
+  std::thread t([&] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  Result<PrometheusUrl> url = ParsePrometheusUrl("http://127.0.0.1:" + std::to_string(port));
+  REQUIRE(url.ok());
+  PrometheusHttpOptions o;
+  o.timeout_ms = 20'000;
+  Result<PromRangeResult> r = PromQueryRange(*url, {.query = "up", .start_ms = kT0, .end_ms = kT0 + 60'000, .step_ms = 60'000}, o);
+  server.stop();
+  t.join();
+  REQUIRE_FALSE(r.ok());
+  CHECK(Contains(r.status().message(), "answered HTTP 404"));
+  CHECK_FALSE(Contains(r.status().message(), "redirects /"));
+  CHECK(sent.load() < (size_t{32} << 20));  // not the whole 64 MiB page (socket buffers hold a few MiB)
 }
 
 TEST_CASE("ParsePrometheusUrl: a password holding a `/` (base64) is never shown") {
