@@ -70,6 +70,7 @@
 #include "agents/transport_line.h"
 #include "agents/verification_observer.h"
 #include "agents/page_cause_lines.h"
+#include "agents/stopped_process.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
 
@@ -1744,14 +1745,46 @@ std::string NodeNamedIn(const std::string& text, const Topology& t) {
 // node). A node given two different maps (per-task bindings printed by each task) keeps none.
 // RG20: a value printed alone under `printenv NAME` / `echo $NAME` reads as NAME=value, and a list of
 // GPU UUIDs (a Kubernetes pod's NVIDIA_VISIBLE_DEVICES) maps through the UUIDs' indices on their node.
+// PLC29: the pid whose environment a shell command prints (`cat /proc/22871/environ | tr '\0' '\n'`,
+// `xargs -0 -L1 -a /proc/22871/environ`, `strings /proc/22871/environ`), -1 for none.
+int64_t EnvironDumpPid(const std::string& command) {
+  if (command.find("/environ") == std::string::npos) return -1;
+  static const std::regex kEnviron(R"(/proc/(\d+)/environ\b)");
+  std::smatch m;
+  return std::regex_search(command, m, kEnviron) ? ParseInt(m.str(1)).value_or(-1) : -1;
+}
+
 std::map<std::string, std::vector<int>> VisibleDeviceMaps(const DiagnosisCase& c, const Topology& t) {
   std::map<std::string, std::set<std::vector<int>>> maps;
+  // PLC29 (realistic31 rl31-20): another process's environment (`cat /proc/PID/environ`) maps that
+  // process's ordinals, not the job's: its lines are skipped unless the pid is one of the job's (a
+  // rank's pid, PidRanks; a pid of NCCL's "HOST:PID:TID [dev]" prefix).
+  std::set<int64_t> job_pids;
+  for (const auto& [node_pid, rank] : t.pid_ranks) job_pids.insert(node_pid.second);
+  {
+    static const std::regex kNcclPid(R"(^\s*(?:\d+:\s*)?[A-Za-z0-9._-]+:(\d+):\d+ \[\d+\])");
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) {
+        std::smatch m;
+        if (l.text.size() <= 2000 && l.text.find(" [") != std::string::npos && std::regex_search(l.text, m, kNcclPid)) {
+          job_pids.insert(ParseInt(m.str(1)).value_or(-1));
+        }
+      }
+    }
+  }
   for (const CaseLog& log : c.logs) {
     const std::string own = SourceNode(t, log.source);
     std::string printed;  // the device variable the command above printed alone (RG20)
+    bool foreign_environ = false;  // the lines under a command printing another process's environment
     for (size_t i = 0; i < log.lines.size(); ++i) {
       const std::string& raw = log.lines[i].text;
       const bool command = raw.size() <= 2000 && IsShellCommandLine(raw);
+      if (command) {
+        const int64_t pid = EnvironDumpPid(raw);
+        foreign_environ = pid >= 0 && !job_pids.count(pid);
+      } else if (foreign_environ) {
+        continue;
+      }
       const std::string text = command || printed.empty() ? raw : printed + "=" + raw;
       printed = command ? PrintedDeviceVariable(raw) : "";
       std::optional<std::vector<int>> v = VisibleDevicesOf(text);
@@ -7358,6 +7391,30 @@ bool IsWaiterLine(const Observation& o) {
   return o.evidence.kind == EvidenceKind::kLog && !o.culprit && std::regex_search(o.evidence.detail, kWaiter);
 }
 
+// PLC29: the note that opens a stopped process's culprit line (StoppedProcessReader), and whether the
+// hang has such a culprit placed where `cause` has no evidence of its own (another node, or another GPU
+// of it): a rank stopped by a debugger or SIGSTOP is why its peers time out, and an Xid of another
+// GPU does not explain their timeouts away.
+constexpr const char* kStoppedProcessNote = "a participant's process is alive but stopped";
+template <typename B>
+bool StoppedCulpritElsewhere(const B& b, const std::string& cause) {
+  for (const Observation& o : b.observations()) {
+    auto hang = o.deltas.find("nccl_collective_hang");
+    if (!o.culprit || hang == o.deltas.end() || hang->second <= 0 || o.hint.node.empty() ||
+        o.evidence.detail.rfind(kStoppedProcessNote, 0) != 0) {
+      continue;
+    }
+    bool same_place = false;
+    for (const Observation& f : b.observations()) {
+      auto it = f.deltas.find(cause);
+      if (it == f.deltas.end() || it->second <= 0 || !SameNodeName(f.hint.node, o.hint.node)) continue;
+      same_place = same_place || o.hint.gpu < 0 || f.hint.gpu < 0 || f.hint.gpu == o.hint.gpu;
+    }
+    if (!same_place) return true;
+  }
+  return false;
+}
+
 // An IB completion error as the reporting side prints it ("NET/IB : Got completion from peer
 // 10.7.0.2<49120> with error 12", torch's "ncclRemoteError: ... remote process exited or there was
 // a network error"): the reporter's own queue pair timed out on a peer; every rank talking to a bad
@@ -10640,9 +10697,18 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
   if (std::none_of(topo.nodes.begin(), topo.nodes.end(), [&](const std::string& n) { return SameNodeName(n, o.hint.node); })) {
     return;  // the job's ranks (target "job"): the test crosses nodes
   }
+  // PLC29 (realistic32 rl32-13): an NCCL test inside one node moves its data over NVLink / NVSwitch,
+  // PCIe P2P or shared memory; NCCL takes the NET transport (the IB / RoCE NIC) only between nodes. Its
+  // pass says nothing of an ib_link_failure wherever the category's evidence sits, unless its own
+  // words say the traffic went through the NIC (NET/IB, NET/Socket, a loopback, P2P and SHM disabled,
+  // several nodes).
+  static const std::regex kCrossesNic(
+      R"(NET/(?:IB|Socket)|\bvia NET\b|loopback|P2P_DISABLE|SHM_DISABLE|inter-?node|across nodes|\b\d+ nodes\b)",
+      std::regex::icase);
+  const bool stays_in_node = !std::regex_search(pr.reason.substr(0, 2000), kCrossesNic);
   std::vector<std::string> blind;
   for (const auto& [cat, delta] : o.deltas) {
-    if (delta < 0 && FaultBetweenNodes(b, topo, cat)) blind.push_back(cat);
+    if (delta < 0 && (FaultBetweenNodes(b, topo, cat) || (cat == "ib_link_failure" && stays_in_node))) blind.push_back(cat);
   }
   if (blind.empty()) return;
   auto& refutes = o.evidence.refutes;
@@ -10656,7 +10722,7 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
   for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
   o.evidence.weight = -strongest;
   o.evidence.detail += " [not read against " + names + ": the test ran inside one node, and the evidence puts the fault " +
-                       "between nodes]";
+                       "between nodes" + (stays_in_node ? std::string(" (an NCCL test inside a node never uses the IB / RoCE NIC)") : "") + "]";
 }
 
 // A pass that never exercises a NIC's PCIe link says nothing of that link (PLC25): where
@@ -12612,6 +12678,49 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       add_culprit(r.rank, line_source(li, ki), detail, flat.lines[r.line_index], kReportedLaggardWeight,
                   ReportedNode(r.host, topo.names), r.gpu);
       found = true;
+    }
+    // PLC29: a participant alive but stopped (StoppedProcessReader: ps's STAT T / t, /proc/PID/status
+    // "State: t (tracing stop)", a shell's "Stopped" job, gdb attached, kill -STOP) makes no progress
+    // while its peers wait in the collective: the rank the waiters wait for, read first-hand. The first
+    // such line of the case (a pid later resumed with kill -CONT is none), placed on its log's node
+    // (else the line's) and the GPU its local rank drives (`--local_rank N`, LOCAL_RANK=N) or its
+    // pid's rank (PidRanks); a culprit at kFirstSignatureWeight: the hang's cause read first-hand (a
+    // device fault read on another GPU does not explain it away: StoppedCulpritElsewhere).
+    {
+      bool stopped_added = false;
+      for (size_t li = 0; li < c.logs.size() && !stopped_added; ++li) {
+        StoppedProcessReader reader;
+        std::vector<std::pair<size_t, StoppedProcess>> stops;
+        for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
+          if (std::optional<StoppedProcess> sp = reader.Read(c.logs[li].lines[ki].text)) stops.emplace_back(ki, *sp);
+        }
+        for (const auto& [ki, sp] : stops) {
+          if (reader.Resumed(sp.pid)) continue;
+          const std::string& text = c.logs[li].lines[ki].text;
+          std::string node = SourceNode(topo, c.logs[li].source);
+          ComponentHint placed = PlaceLine(c.logs[li], ki, text, topo);
+          if (node.empty()) node = placed.node;
+          int gpu = -1;
+          int rank = -1;
+          if (sp.local_rank >= 0 && (topo.gpus_per_node <= 0 || sp.local_rank < topo.gpus_per_node)) gpu = sp.local_rank;
+          if (gpu < 0 && sp.pid >= 0 && !node.empty()) {
+            if (auto pr = topo.pid_ranks.find({node, sp.pid}); pr != topo.pid_ranks.end()) rank = pr->second;
+          }
+          if (gpu < 0 && rank < 0 && SameNodeName(placed.node, node)) gpu = placed.gpu;
+          std::string detail = kStoppedProcessNote;
+          detail += " (";
+          detail += sp.how;
+          if (sp.pid >= 0) detail += ", pid " + std::to_string(sp.pid);
+          detail += "): it makes no progress while its peers wait for it in the collective (";
+          detail += Utf8Prefix(text, 300);
+          detail += ")";
+          add_culprit(rank, line_source(li, ki), detail, text, kFirstSignatureWeight, node, gpu);
+          found = true;
+          stopped_added = true;
+          trace.push_back({{"type", "thought"}, {"text", "a rank's process is stopped (" + sp.how + "): the participant the others wait for"}});
+          break;
+        }
+      }
     }
     // Weaker: a rank log with no timeout, a process stopped under a debugger. It names the
     // component (it outranks the waiters' lines) but adds no belief in a hang.
@@ -14970,6 +15079,68 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
+  // 3zy-peer. PLC29 (realistic31 rl31-12): IB / RoCE completion errors written on two nodes or more
+  // that name one peer address, which the case ties to a node of its own (a scontrol / hosts line, an
+  // NCCL interface line, the IPv4-mapped localGid of that node's own completion error: node_addresses.h):
+  // every queue pair that times out is one that talks to that node's NIC, and the others' NICs are the
+  // reporters. Placement only (a culprit of no weight, as a silent rank's): on that node, and on the
+  // HCA its own completion error names. Peers named by two or more nodes each, or an address tied to
+  // no node, place nothing.
+  if (auto sc = beliefs.scores().find("ib_link_failure"); sc != beliefs.scores().end() && sc->second > 0) {
+    static const std::regex kPeer(R"(\bGot completion from peer ([0-9A-Fa-f.:]+?)<\d+>)");
+    static const std::regex kWriter(R"(^\s*(?:\d+:\s*)?([A-Za-z0-9._-]+):\d+:\d+ \[\d+\])");
+    std::map<std::string, std::set<std::string>> writers_of;  // peer node -> the nodes that wrote errors naming it
+    std::map<std::string, size_t> own_line;                   // node -> its first completion error line
+    for (size_t i = 0; i < flat.lines.size(); ++i) {
+      const std::string& text = flat.lines[i];
+      if (text.size() > 2000 || text.find("completion from peer") == std::string::npos) continue;
+      std::smatch m;
+      if (!std::regex_search(text, m, kPeer)) continue;
+      const std::string peer = topo.names.Find(m.str(1));
+      std::smatch w;
+      std::string writer = std::regex_search(text, w, kWriter) ? topo.names.Find(w.str(1)) : "";
+      if (writer.empty()) {
+        auto [li, ki] = flat.refs[i];
+        writer = PlaceLine(c.logs[li], ki, text, topo).node;
+      }
+      if (writer.empty()) continue;
+      own_line.emplace(writer, i);
+      if (!peer.empty() && !SameNodeName(peer, writer)) writers_of[peer].insert(writer);
+    }
+    std::vector<std::string> named;
+    for (const auto& [peer, writers] : writers_of) {
+      if (writers.size() >= 2) named.push_back(peer);
+    }
+    if (named.size() == 1) {
+      const std::string& peer = named.front();
+      Observation o;
+      o.culprit = true;
+      o.evidence.kind = EvidenceKind::kLog;
+      size_t at = own_line.count(peer) ? own_line[peer] : own_line.begin()->second;
+      for (const auto& [node, i] : own_line) {
+        if (writers_of[peer].count(node)) at = std::min(at, i);
+      }
+      if (own_line.count(peer)) at = own_line[peer];
+      auto [li, ki] = flat.refs[at];
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+      o.evidence.detail = "IB completion errors on " + std::to_string(writers_of[peer].size()) +
+                          " nodes name one peer, " + peer +
+                          " (the case ties its address to it): the queue pairs that fail are the ones to its NIC (" +
+                          Utf8Prefix(flat.lines[at], 300) + ")";
+      o.evidence.supports = {"ib_link_failure"};
+      o.evidence.weight = 1e-6;
+      o.deltas["ib_link_failure"] = 1e-6;
+      ComponentHint h;
+      if (own_line.count(peer)) h = PlaceLine(c.logs[li], ki, flat.lines[at], topo);
+      if (!SameNodeName(h.node, peer)) h = ComponentHint{};
+      h.node = peer;
+      h.job = topo.job;
+      o.hint = h;
+      beliefs.Add(std::move(o));
+      trace.push_back({{"type", "thought"}, {"text", "IB completion errors of several nodes name one peer: " + peer}});
+    }
+  }
+
   // 3zy'. A NIC that states it SENDS PFC pause (StatesPauseSender, PLC15): mlx5's stall watermark
   // ("sending PFC pause"), its pause-storm events above zero. The sender of a pause storm is the
   // fault; its peers' retry-exceeded completion errors and received-pause counters are where it
@@ -15217,6 +15388,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           }
           continue;
         }
+        // A hang whose stopped participant is placed where the cause has no evidence (PLC29).
+        if (effect == "nccl_collective_hang" && StoppedCulpritElsewhere(b, cause)) continue;
         // Watchdog timeouts beside a device fault on one GPU (TimeoutsOfDeviceFault, RG12).
         const int64_t timeouts_reported = TimeoutsOfDeviceFault(b, effect, cause);
         const double min_score = timeouts_reported != kNoTime ? kDeviceCauseMinScore : kCauseMinScore;

@@ -34,10 +34,35 @@ std::vector<ReportedLaggard> FindReportedLaggards(const std::vector<std::string>
     const std::string& line = lines[i];
     if (line.size() > 2000) continue;
     std::smatch m;
-    if (line.find("never") != std::string::npos && std::regex_search(line, m, kNeverEnqueued)) {
-      std::optional<int32_t> r = ParseInt32(m.str(1));
-      if (r && seen.insert(*r).second) out.push_back({*r, i, "", -1});
-      continue;
+    if (line.find("never") != std::string::npos) {
+      // PLC29: the analysis printed in a rank's own log ("[rank0]: flight recorder: seq 51234 ALLREDUCE
+      // started on ranks [0, 1, 2, 3, 4, 5, 7]; rank 6: last enqueued seq 51233 (completed), never
+      // enqueued 51234"): each ';'-separated clause after PyTorch's "[rankN]:" prefix is read as a line,
+      // and the op's number may follow "never enqueued" as well as precede it.
+      static const std::regex kPrefix(R"(^\s*\[rank\d+\]:\s*)");
+      static const std::regex kNeverThen(
+          R"(^\s*rank\s*(\d+)\s*:.*\bnever\s+(?:enqueued|entered|posted|started|joined)\s+(?:(?:op|collective|seq(?:num)?)\s*)?#?\s*\d+\b)",
+          std::regex::icase);
+      const std::string body = std::regex_replace(line, kPrefix, "", std::regex_constants::format_first_only);
+      bool hit = false;
+      if (std::regex_search(body, m, kNeverEnqueued)) {
+        std::optional<int32_t> r = ParseInt32(m.str(1));
+        if (r && seen.insert(*r).second) out.push_back({*r, i, "", -1});
+        hit = true;
+      }
+      size_t from = 0;
+      while (!hit && from <= body.size()) {
+        size_t to = body.find(';', from);
+        if (to == std::string::npos) to = body.size();
+        const std::string clause = body.substr(from, to - from);
+        if (std::regex_search(clause, m, kNeverThen)) {
+          std::optional<int32_t> r = ParseInt32(m.str(1));
+          if (r && seen.insert(*r).second) out.push_back({*r, i, "", -1});
+          hit = true;
+        }
+        from = to + 1;
+      }
+      if (hit) continue;
     }
     if (line.find("launched up to") == std::string::npos || !std::regex_search(line, m, kRasRank)) continue;
     std::optional<int32_t> r = ParseInt32(m.str(1));

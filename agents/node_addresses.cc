@@ -104,6 +104,19 @@ std::vector<AddressFact> AddressReader::Read(std::string_view line) {
     return out;
   }
 
+  // PLC29: NCCL's completion error prints its own RoCE v2 GID: "HOST:PID:TID [dev] ... NET/IB : Got
+  // completion from peer 10.81.0.13<41770> with status=... localGid ::ffff:10.81.0.14 remoteGid ...":
+  // the IPv4-mapped local GID is the writer's address (a link-local fe80:: GID is no node's). An srun
+  // label ("24: ") may precede the prefix.
+  if (line.find("localGid ::ffff:") != std::string_view::npos && line.find("completion from peer") != std::string_view::npos) {
+    static const std::regex kWriterGid(R"(^\s*(?:\d+:\s*)?([A-Za-z0-9._-]+):\d+:\d+ \[\d+\].*\blocalGid ::ffff:(\d{1,3}(?:\.\d{1,3}){3})\b)");
+    std::match_results<std::string_view::const_iterator> m;
+    if (std::regex_search(line.begin(), line.end(), m, kWriterGid) && HostNameWord(m.str(1))) {
+      if (std::string a = NodeAddress(m.str(2)); !a.empty()) out.push_back({a, m.str(1)});
+    }
+    return out;
+  }
+
   // NCCL's own interfaces: "Bootstrap : Using ib0:10.20.7.77<0>", "NET/Socket : Using [0]ib0:...",
   // "OOB ib0:10.20.7.77<0>". The line's "HOST:PID:TID [dev]" prefix names its writer.
   if ((line.find("Bootstrap") != std::string::npos || line.find("NET/Socket") != std::string::npos ||

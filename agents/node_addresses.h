@@ -18,6 +18,8 @@
 //       "NET/IB : Using [0]mlx5_0:1/IB ; OOB ib0:10.20.7.77<0>";
 //       `ip addr`'s "inet 10.20.7.77/16 brd ... scope global bond0" (inet6 too), `ip -br addr`'s
 //       "bond0  UP  10.20.7.77/16 fe80::1/64";
+//       NCCL's completion error "HOST:PID:TID [dev] ... Got completion from peer ... localGid
+//       ::ffff:10.81.0.14" (its IPv4-mapped RoCE v2 GID is the writer's address; PLC29);
 //       `hostname -I` / `hostname -i`: the line after the command, when it holds addresses only (a
 //       prompt's "user@gpu-07:~$ hostname -I" / "[root@gpu-07 ~]# hostname -I" names the host).
 // Loopback (127.0.0.0/8, ::1), link-local (169.254/16, fe80::/10) and unspecified addresses are no

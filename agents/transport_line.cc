@@ -35,19 +35,32 @@ bool ShowsRoce(const std::string& line) {
   return std::regex_search(line, kRoce);
 }
 
+bool StatedLinkLocalGidIndex(const std::string& line) {
+  if (line.size() > 2000 || line.find("GID") == std::string::npos) return false;
+  static const std::regex kIndex(
+      R"(\bNCCL_IB_GID_INDEX\s*(?:=|:|\s+set by environment to)\s*["']?[01](?![\d.]*\d)|)"
+      R"(\blocal GID index [01]\b|\bmtu \d+ GID [01] \()");
+  return std::regex_search(line, kIndex);
+}
+
 LinkLocalGidReading ReadLinkLocalGidErrors(const std::vector<std::string>& lines) {
   LinkLocalGidReading r;
-  bool roce = false;
-  std::set<std::string> gids;
+  bool roce = false, stated = false;
+  std::set<std::string> gids, subnets;
+  static const std::regex kPeer(R"(\bfrom peer (\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}<)");
   for (size_t i = 0; i < lines.size(); ++i) {
     if (!roce && ShowsRoce(lines[i])) roce = true;
+    if (!stated && StatedLinkLocalGidIndex(lines[i])) stated = true;
     const std::string gid = LinkLocalCompletionGid(lines[i]);
     if (gid.empty()) continue;
     if (gids.empty()) r.first = i;
     gids.insert(gid);
+    std::smatch m;
+    if (std::regex_search(lines[i], m, kPeer)) subnets.insert(m.str(1));
   }
   r.gids = gids.size();
-  r.found = roce && gids.size() >= kMinLinkLocalGids;
+  r.found = roce && (gids.size() >= kMinLinkLocalGids ||
+                     (stated && gids.size() >= kMinLinkLocalGidsStated && subnets.size() >= 2));
   return r;
 }
 

@@ -27,7 +27,18 @@ bool ShowsRoce(const std::string& line);
 // between subnets (racks) fail at init on every NIC. Needs the case to show RoCE (an InfiniBand
 // GID is fe80:: by design) and at least kMinLinkLocalGids distinct local GIDs (one NIC's link
 // fault names one). `first` is the first such line's index, `gids` the distinct GIDs seen.
+// PLC29: two distinct GIDs suffice where the case also states a link-local GID index
+// (StatedLinkLocalGidIndex) and the errors' peers sit in two IPv4 /24 subnets or more (traffic that
+// must be routed): the errors then are the GID choice's, not one link's (two NICs, each the other's
+// peer, on a routed RoCE fabric whose port counters are clean).
 constexpr size_t kMinLinkLocalGids = 3;
+constexpr size_t kMinLinkLocalGidsStated = 2;
+// Whether a line states that NCCL uses a link-local GID index on RoCE (index 0 = RoCE v1, 1 = RoCE
+// v2, both the fe80:: GID a RoCE port derives from its MAC): NCCL's "NCCL_IB_GID_INDEX set by
+// environment to 0.", an `export NCCL_IB_GID_INDEX=1` / env dump, ibv_modify_qp's "local GID index
+// 0", NCCL's per-QP INFO "... mtu 5 GID 0 (80FE/...)" / "GID 1 (fe80::...)". Not index 2, 3 (the
+// IPv4-mapped GIDs), nor NCCL_IB_GID_INDEX=-1 (auto).
+bool StatedLinkLocalGidIndex(const std::string& line);
 struct LinkLocalGidReading {
   bool found = false;
   size_t first = 0;

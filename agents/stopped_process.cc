@@ -1,0 +1,127 @@
+#include "agents/stopped_process.h"
+
+#include <regex>
+#include <sstream>
+#include <vector>
+
+#include "core/parse.h"
+
+namespace vigil {
+namespace {
+
+std::vector<std::string> Words(std::string_view line) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(line)};
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+bool AllDigits(const std::string& s) {
+  if (s.empty() || s.size() > 10) return false;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+  }
+  return true;
+}
+
+int64_t Pid(const std::string& s) { return ParseInt(s).value_or(-1); }
+
+}  // namespace
+
+int LocalRankOfCommand(std::string_view line) {
+  if (line.size() > 2000) return -1;
+  if (line.find("ocal_rank") == std::string_view::npos && line.find("ocal-rank") == std::string_view::npos &&
+      line.find("LOCAL_RANK") == std::string_view::npos)
+    return -1;
+  static const std::regex kRank(R"((?:--local[_-]rank[= ]\s*|\bLOCAL_RANK=)(\d{1,3})\b)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_search(line.begin(), line.end(), m, kRank)) return -1;
+  return static_cast<int>(ParseInt(m.str(1)).value_or(-1));
+}
+
+std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) {
+  if (line.size() > 2000) return std::nullopt;
+  const std::string s(line);
+  std::smatch m;
+  // A command that reads a process's status file names the pid of the State line below it.
+  static const std::regex kStatusFile(R"(/proc/(\d+)/status\b)");
+  if (s.find("/proc/") != std::string::npos && std::regex_search(s, m, kStatusFile)) {
+    status_pid_ = Pid(m.str(1));
+  }
+  // A ps table: the header names the columns; a row whose pid column is no number ends the table.
+  const std::vector<std::string> w = Words(line);
+  // A ps command's own field list names them too, where the header is not printed (`ps -eo
+  // pid,stat,etime,user,cmd | grep python`, `ps -o pid=,stat=`, `ps --format pid,stat,args`).
+  static const std::regex kPsFields(R"(\bps\b[^|;]*?\s(?:-e?o|--format|-o)\s+([a-z%=]+(?:,[a-z%=]+)+))");
+  if (s.find("ps") != std::string::npos && std::regex_search(s, m, kPsFields)) {
+    int pid_col = -1, stat_col = -1, i = 0;
+    std::istringstream in{m.str(1)};
+    for (std::string f; std::getline(in, f, ','); ++i) {
+      if (!f.empty() && f.back() == '=') f.pop_back();
+      if (f == "pid") pid_col = i;
+      if (f == "stat" || f == "s" || f == "state") stat_col = i;
+    }
+    pid_col_ = pid_col >= 0 && stat_col >= 0 ? pid_col : -1;
+    stat_col_ = pid_col_ >= 0 ? stat_col : -1;
+    return std::nullopt;
+  }
+  // Any row that starts with a pid and names a local rank ties the two (a ps row under no header).
+  if (!w.empty() && AllDigits(w[0])) {
+    if (const int rank = LocalRankOfCommand(line); rank >= 0) local_rank_of_[Pid(w[0])] = rank;
+  }
+  {
+    int pid_col = -1, stat_col = -1;
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (w[i] == "PID") pid_col = static_cast<int>(i);
+      if (w[i] == "STAT" || w[i] == "S" || w[i] == "STATE") stat_col = static_cast<int>(i);
+    }
+    if (pid_col >= 0 && stat_col >= 0) {
+      pid_col_ = pid_col;
+      stat_col_ = stat_col;
+      return std::nullopt;
+    }
+  }
+  std::optional<StoppedProcess> out;
+  if (pid_col_ >= 0) {
+    const size_t need = static_cast<size_t>(std::max(pid_col_, stat_col_));
+    if (w.size() <= need || !AllDigits(w[pid_col_])) {
+      pid_col_ = stat_col_ = -1;
+    } else {
+      static const std::regex kStat(R"([RSDTtZXIWP][<NLslI+]*)");
+      const std::string& stat = w[stat_col_];
+      const int64_t pid = Pid(w[pid_col_]);
+      const int rank = LocalRankOfCommand(line);
+      if (rank >= 0) local_rank_of_[pid] = rank;
+      if ((stat[0] == 'T' || stat[0] == 't') && std::regex_match(stat, kStat)) {
+        out = StoppedProcess{pid, rank, "ps STAT " + stat + (stat[0] == 't' ? " (tracing stop)" : " (stopped)")};
+      }
+    }
+  }
+  if (!out && s.find("State:") != std::string::npos) {
+    static const std::regex kState(R"(^\s*State:\s*([tT])\s*\((stopped|tracing stop)\))");
+    if (std::regex_search(s, m, kState)) out = StoppedProcess{status_pid_, -1, "State: " + m.str(1) + " (" + m.str(2) + ")"};
+  }
+  if (!out && s.find("Stopped") != std::string::npos) {
+    static const std::regex kJob(R"(^\s*\[\d+\][+-]?\s+Stopped\b(?:\s*\([A-Za-z ]+\))?\s+(.*))");
+    if (std::regex_search(s, m, kJob)) out = StoppedProcess{-1, LocalRankOfCommand(m.str(1)), "shell job Stopped"};
+  }
+  if (!out && (s.find("gdb") != std::string::npos || s.find("Attaching to") != std::string::npos)) {
+    static const std::regex kAttach(R"(\bAttaching to (?:process|program:?[^,]*,\s*process)\s+(\d+)\b)");
+    static const std::regex kGdb(R"(\bgdb\b[^|;&]*?\s(?:-p\s*|--pid[= ]\s*|attach\s+)(\d+)\b)");
+    if (std::regex_search(s, m, kAttach) || std::regex_search(s, m, kGdb)) out = StoppedProcess{Pid(m.str(1)), -1, "gdb attach"};
+  }
+  if (!out && s.find("kill") != std::string::npos) {
+    static const std::regex kStop(R"(\bkill\s+(?:-(?:SIG)?(?:STOP|TSTP)|-s\s+(?:SIG)?(?:STOP|TSTP)|-19|-20)\s+(\d+)\b)");
+    if (std::regex_search(s, m, kStop)) out = StoppedProcess{Pid(m.str(1)), -1, "kill -STOP"};
+    static const std::regex kCont(R"(\bkill\s+(?:-(?:SIG)?CONT|-s\s+(?:SIG)?CONT|-18)\s+(\d+)\b)");
+    if (std::regex_search(s, m, kCont)) resumed_.insert(Pid(m.str(1)));
+  }
+  if (out && out->local_rank < 0 && out->pid >= 0) {
+    if (auto it = local_rank_of_.find(out->pid); it != local_rank_of_.end()) out->local_rank = it->second;
+  }
+  return out;
+}
+
+bool StoppedProcessReader::Resumed(int64_t pid) const { return pid >= 0 && resumed_.count(pid) > 0; }
+
+}  // namespace vigil

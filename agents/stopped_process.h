@@ -1,0 +1,59 @@
+// A process that is alive but stopped (PLC29, 2026-12-05): a rank stopped by a debugger (gdb
+// attached with `gdb -p PID`, ptrace), by SIGSTOP / SIGTSTP (`kill -STOP PID`, Ctrl-Z) makes no
+// progress while it holds its place in every collective: its peers' watchdogs time out, the stopped
+// process writes nothing. The tools print it so:
+//   - ps's STAT / S column "T" (stopped by a job-control signal) or "t" (tracing stop), with or
+//     without modifiers ("tl+", "T<", "Tl"): read under a ps header that names PID and STAT / S / STATE,
+//     or under the ps command whose field list names them (`ps -eo pid,stat,etime,cmd | grep python`);
+//   - /proc/PID/status: "State:\tt (tracing stop)", "State:\tT (stopped)" (the pid from the command
+//     above it that reads /proc/PID/status);
+//   - a shell's job line: "[1]+  Stopped                 python train.py", "[2]-  Stopped (SIGTSTP) ...";
+//   - gdb's attach: "Attaching to process 38811", "Attaching to program: /usr/bin/python3, process 38811";
+//     a `gdb -p PID` / `gdb --pid=PID` / `gdb attach PID` command (in a ps row or typed): gdb stops
+//     the process it attaches to;
+//   - a `kill -STOP PID` / `kill -SIGSTOP PID` / `kill -s STOP PID` / `kill -19 PID` command.
+// Not read as stopped: a TracerPid line alone (strace traces a running process), py-spy's dump (it
+// pauses the process for the sample only), a "T" in any column but the state's, a process resumed
+// with SIGCONT, a state "S" / "R" / "D".
+// StoppedProcessReader reads one log's lines in order; for each line that states a stopped process
+// it returns the pid (-1 when the line names none) and the local rank its command line gives
+// (`--local_rank 2`, `--local-rank=2`, `LOCAL_RANK=2`; -1 when none): the GPU the rank drives on its
+// node. A pid whose row (any line that starts with the pid and names a local rank) gave a local rank
+// earlier in the same log keeps it for a later line (/proc/PID/status under the ps table, a `gdb -p
+// PID` row below the rank's). Pure per instance; not thread safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+struct StoppedProcess {
+  int64_t pid = -1;
+  int local_rank = -1;
+  std::string how;  // "ps STAT tl+", "State: t (tracing stop)", "shell job Stopped", "gdb attach", "kill -STOP"
+};
+
+class StoppedProcessReader {
+ public:
+  std::optional<StoppedProcess> Read(std::string_view line);
+  // Whether a `kill -CONT PID` (SIGCONT, -18) was read for `pid` (before or after its stop).
+  bool Resumed(int64_t pid) const;
+
+ private:
+  int pid_col_ = -1;
+  int stat_col_ = -1;
+  int64_t status_pid_ = -1;                // the pid of the /proc/PID/status command above
+  std::map<int64_t, int> local_rank_of_;   // pid -> local rank, from ps rows
+  std::set<int64_t> resumed_;              // pids a kill -CONT resumed
+};
+
+// The local rank a process's command line or environment names ("--local_rank 2",
+// "--local-rank=2", "LOCAL_RANK=2"), -1 when none.
+int LocalRankOfCommand(std::string_view line);
+
+}  // namespace vigil
