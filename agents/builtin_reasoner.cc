@@ -10707,8 +10707,23 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
       std::regex::icase);
   const bool stays_in_node = !std::regex_search(pr.reason.substr(0, 2000), kCrossesNic);
   std::vector<std::string> blind;
+  bool nic_blind = false;  // ib_link_failure taken off because the test never used the NIC (its own note)
   for (const auto& [cat, delta] : o.deltas) {
-    if (delta < 0 && (FaultBetweenNodes(b, topo, cat) || (cat == "ib_link_failure" && stays_in_node))) blind.push_back(cat);
+    if (delta >= 0) continue;
+    if (FaultBetweenNodes(b, topo, cat)) {
+      blind.push_back(cat);
+    } else if (cat == "ib_link_failure" && stays_in_node) {
+      nic_blind = true;
+    }
+  }
+  if (nic_blind) {
+    o.deltas.erase("ib_link_failure");
+    auto& refutes = o.evidence.refutes;
+    refutes.erase(std::remove(refutes.begin(), refutes.end(), "ib_link_failure"), refutes.end());
+    double strongest = 0;
+    for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
+    o.evidence.weight = -strongest;
+    o.evidence.detail += " [not read against ib_link_failure: an NCCL test run on one node never uses the IB / RoCE NIC]";
   }
   if (blind.empty()) return;
   auto& refutes = o.evidence.refutes;
@@ -10722,7 +10737,7 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
   for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
   o.evidence.weight = -strongest;
   o.evidence.detail += " [not read against " + names + ": the test ran inside one node, and the evidence puts the fault " +
-                       "between nodes" + (stays_in_node ? std::string(" (an NCCL test inside a node never uses the IB / RoCE NIC)") : "") + "]";
+                       "between nodes]";
 }
 
 // A pass that never exercises a NIC's PCIe link says nothing of that link (PLC25): where
@@ -12695,7 +12710,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (std::optional<StoppedProcess> sp = reader.Read(c.logs[li].lines[ki].text)) stops.emplace_back(ki, *sp);
         }
         for (const auto& [ki, sp] : stops) {
-          if (reader.Resumed(sp.pid)) continue;
+          // Resumed with SIGCONT, or a debugger's / kill's target that ps shows running or sleeping
+          // (gdb attached, then `continue`).
+          if (reader.Resumed(sp.pid) || (sp.how.rfind("ps STAT", 0) != 0 && sp.how.rfind("State:", 0) != 0 && reader.SeenRunning(sp.pid))) continue;
           const std::string& text = c.logs[li].lines[ki].text;
           std::string node = SourceNode(topo, c.logs[li].source);
           ComponentHint placed = PlaceLine(c.logs[li], ki, text, topo);
@@ -15085,8 +15102,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // every queue pair that times out is one that talks to that node's NIC, and the others' NICs are the
   // reporters. Placement only (a culprit of no weight, as a silent rank's): on that node, and on the
   // HCA its own completion error names. Peers named by two or more nodes each, or an address tied to
-  // no node, place nothing.
-  if (auto sc = beliefs.scores().find("ib_link_failure"); sc != beliefs.scores().end() && sc->second > 0) {
+  // no node, place nothing; nor does it where the category has first-hand evidence of a port (a link
+  // down, a counter, a flapping netdev: not a peer's report), which places it (RG3).
+  const bool ib_first_hand = std::any_of(beliefs.observations().begin(), beliefs.observations().end(), [](const Observation& o) {
+    auto ib = o.deltas.find("ib_link_failure");
+    return ib != o.deltas.end() && ib->second > 0 && o.evidence.kind != EvidenceKind::kKnowledge &&
+           o.evidence.kind != EvidenceKind::kAlert && !IsPeerReportLine(o);
+  });
+  if (auto sc = beliefs.scores().find("ib_link_failure"); !ib_first_hand && sc != beliefs.scores().end() && sc->second > 0) {
     static const std::regex kPeer(R"(\bGot completion from peer ([0-9A-Fa-f.:]+?)<\d+>)");
     static const std::regex kWriter(R"(^\s*(?:\d+:\s*)?([A-Za-z0-9._-]+):\d+:\d+ \[\d+\])");
     std::map<std::string, std::set<std::string>> writers_of;  // peer node -> the nodes that wrote errors naming it

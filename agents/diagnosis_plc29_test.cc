@@ -112,6 +112,13 @@ TEST_CASE("plc29 StoppedProcessReader: ps STAT T / t under its header, /proc sta
   CHECK_FALSE(r.Read("$ kill -CONT 3120"));
   CHECK(r.Resumed(3120));
   CHECK_FALSE(r.Resumed(3121));
+  // A debugger's target that ps shows sleeping (gdb continued it).
+  StoppedProcessReader g;
+  CHECK_FALSE(g.Read("$ ps -eo pid,stat,cmd"));
+  CHECK_FALSE(g.Read("  8802 Sl python main.py --local_rank=1"));
+  CHECK(g.Read("  9120 S+ gdb -p 8802"));
+  CHECK(g.SeenRunning(8802));
+  CHECK_FALSE(g.SeenRunning(9121));
 }
 
 TEST_CASE("plc29 LocalRankOfCommand") {

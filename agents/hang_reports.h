@@ -5,6 +5,10 @@
 // - NCCL's RAS client (`ncclras`): "Rank 173 has launched up to operation 3a2f0 -- GPU 5 managed by
 //   process 51877 on node 10.20.1.122 (h100-x-0122)" below "511 ranks have launched up to operation
 //   3a2f1" (realistic13 rl13-17): the rank behind the others' collective count.
+// - PLC29: the flight recorder's analysis printed inside a rank's line, after PyTorch's "[rankN]:"
+//   prefix, as one ';'-separated clause with the op's number after "never enqueued": "[rank0]: flight
+//   recorder: seq 51234 ALLREDUCE started on ranks [0, 1, 2]; rank 3: last enqueued seq 51233
+//   (completed), never enqueued 51234" (realistic31 rl31-18).
 //
 // Thread safety: pure function.
 #pragma once

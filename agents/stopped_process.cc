@@ -92,6 +92,7 @@ std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) 
       const int64_t pid = Pid(w[pid_col_]);
       const int rank = LocalRankOfCommand(line);
       if (rank >= 0) local_rank_of_[pid] = rank;
+      if (std::regex_match(stat, kStat) && (stat[0] == 'R' || stat[0] == 'S' || stat[0] == 'D' || stat[0] == 'I')) running_.insert(pid);
       if ((stat[0] == 'T' || stat[0] == 't') && std::regex_match(stat, kStat)) {
         out = StoppedProcess{pid, rank, "ps STAT " + stat + (stat[0] == 't' ? " (tracing stop)" : " (stopped)")};
       }
@@ -123,5 +124,7 @@ std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) 
 }
 
 bool StoppedProcessReader::Resumed(int64_t pid) const { return pid >= 0 && resumed_.count(pid) > 0; }
+
+bool StoppedProcessReader::SeenRunning(int64_t pid) const { return pid >= 0 && running_.count(pid) > 0; }
 
 }  // namespace vigil

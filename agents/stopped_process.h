@@ -43,6 +43,9 @@ class StoppedProcessReader {
   std::optional<StoppedProcess> Read(std::string_view line);
   // Whether a `kill -CONT PID` (SIGCONT, -18) was read for `pid` (before or after its stop).
   bool Resumed(int64_t pid) const;
+  // Whether a ps row of `pid` read so far shows it running or sleeping (STAT R / S / D / I): a gdb or
+  // kill -STOP reading of that pid is then over (the debugger continued it).
+  bool SeenRunning(int64_t pid) const;
 
  private:
   int pid_col_ = -1;
@@ -50,6 +53,7 @@ class StoppedProcessReader {
   int64_t status_pid_ = -1;                // the pid of the /proc/PID/status command above
   std::map<int64_t, int> local_rank_of_;   // pid -> local rank, from ps rows
   std::set<int64_t> resumed_;              // pids a kill -CONT resumed
+  std::set<int64_t> running_;              // pids a ps row shows running or sleeping
 };
 
 // The local rank a process's command line or environment names ("--local_rank 2",
