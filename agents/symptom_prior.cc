@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "agents/alert_alone_words.h"
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/evidence_id.h"
@@ -46,6 +47,15 @@ constexpr SymptomKind kSymptoms[] = {
      R"(straggl|slow(est)?[ _-]?(rank|node|gpu|worker)|(rank|node|gpu|worker)[ _-]?slow|(\b|_)lagging)",
      R"(straggl|slow(est)? (rank|node|gpu|worker)|(rank|node|gpu|worker)\b[^.|\n]{0,30}\bslow|every step waits|falls? behind|(\b|_)lagg)",
      "straggler stragglers slow slowest rank node gpu worker behind lagging waits", ""},
+    // A job that failed or stalled while saving a checkpoint (ALR2): the save is what it was doing, so the
+    // write path (the checkpoint's file system, its object store, host memory for the staging copy)
+    // comes before the collectives or the ranks; the incidents counted are those whose save failed or
+    // hung. Not a job resumed or restored from a checkpoint (a restart's words).
+    {"checkpoint", "the job failed or stalled while saving a checkpoint",
+     R"((fail|crash|exit|died|abort|stall|stuck|\bhang|\bhung|no step|no progress|timed? ?out|timeout|watchdog)[^\n]{0,80}\b(check ?point|ckpt)|\b(check ?point|ckpt)\w*[^\n]{0,60}(fail|crash|stall|stuck|\bhang|\bhung|timed? ?out|timeout|running for|in progress|\bago\b))",
+     R"(\b(check ?point|ckpt)\w*[^.\n]{0,60}(fail|error|\bhang|\bhung|stall|slow|timed? ?out|timeout|stuck)|(fail|error|\bhang|\bhung|stall|timed? ?out|timeout|stuck)\w*[^.\n]{0,60}\b(check ?point|ckpt))",
+     "checkpoint checkpoints ckpt save saving write writing",
+     R"((restor|resum|load|restart)\w*\s+(from\s+)?(the\s+)?(last\s+)?(check ?point|ckpt))"},
     {"hang", "the job hung or stalled (no progress, a stale heartbeat, a watchdog)",
      R"(\bhang|\bhung|(\b|_)stall|no[ _-]?progress|heartbeat|stuck|watchdog|frozen)",
      R"(\bhang|\bhung|(\b|_)stall|no progress|heartbeat|stuck|watchdog|frozen)",
@@ -346,6 +356,10 @@ void RankSymptomAlertCauses(const KnowledgeBase& kb, const DiagnosisCase& c, con
                             const std::function<std::string(const std::string&)>& component_of, Diagnosis& d,
                             Json& trace) {
   if (!UnknownFromAlertAlone(c, d)) return;
+  // The alert's words already ranked the two causes they fit (ALR2's pair): that is the ranking.
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.rfind(kAlertRankedPairPrefix, 0) == 0) return;
+  }
   const NamedSymptom symptom = SymptomInWords(AlertSymptomWords(*c.alert));
   if (symptom.id.empty()) return;
   Result<SymptomPrior> prior = MineSymptomPrior(kb, symptom, categories);
