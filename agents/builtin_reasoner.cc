@@ -8,6 +8,8 @@
 #include "agents/checkpoint_layout.h"
 #include "agents/kube_pods.h"
 #include "agents/kube_oom.h"
+#include "agents/pod_eviction.h"
+#include "agents/nccl_net_missing.h"
 #include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
@@ -14963,6 +14965,108 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       trace.push_back({{"type", "thought"},
                        {"text", "the scheduler killed the job: Xid 45 and kill signals after it are its consequence, not a crash"}});
     }
+  }
+
+  // 3z-evict (PLC30). A pod the kubelet evicted for local storage (ReadPodEviction: the node ran low
+  // on ephemeral-storage / nodefs / imagefs, or the pod passed its own ephemeral-storage or emptyDir
+  // limit) whose node shows no lasting disk trouble (StatesNodeDiskPressure: no DiskPressure True, no
+  // disk-pressure taint, no image GC failing, no ENOSPC anywhere in the case): the eviction reclaimed
+  // the space, and what broke the job is the killed pod - its ranks' processes died and the peers
+  // failed on the broken connections, rank_process_crash on the pod's node. The eviction lines'
+  // storage_failure vote (the pack's disk-pressure entry) moves there, kExplainedAwayFactor staying.
+  // A node whose disk stays under pressure is the storage fault still (realistic4 rl4-28: DiskPressure
+  // True, the taint, the replacement pod unschedulable). A memory eviction is host_oom (the pack's
+  // orchestrator memory-pressure entry) and not touched (realistic33 rl33-18).
+  {
+    auto storage_eviction = [](const std::string& s) {
+      const std::optional<PodEviction> e = ReadPodEviction(s);
+      return e && e->resource == EvictedFor::kLocalStorage;
+    };
+    bool evicted = false;
+    AnyLogLine(c, [&](const std::string& s) {
+      const std::optional<PodEviction> e = ReadPodEviction(s);
+      evicted = evicted || (e && e->resource == EvictedFor::kLocalStorage && e->evicted);
+      return false;
+    });
+    if (evicted && !AnyLogLine(c, [](const std::string& s) { return StatesNodeDiskPressure(s); })) {
+      const std::string why =
+          "a pod evicted for local storage, the node's disk under no lasting pressure: the eviction killed the pod's ranks";
+      // Where the pod ran: the node the eviction line is placed at, else the `Node:` row of the
+      // `kubectl describe pod` block it sits in (up to 40 lines above it, within that log).
+      std::string node, source;
+      for (const Observation& o : beliefs.observations()) {
+        if (o.evidence.kind != EvidenceKind::kLog || !storage_eviction(o.evidence.detail)) continue;
+        if (source.empty()) source = o.evidence.source;
+        if (!o.hint.node.empty()) {
+          node = o.hint.node;
+          source = o.evidence.source;
+          break;
+        }
+      }
+      static const std::regex kDescribeNode(R"(^\s*Node:\s+([A-Za-z0-9][A-Za-z0-9._-]*)(?:/\S*)?\s*$)");
+      for (size_t li = 0; li < c.logs.size() && node.empty(); ++li) {
+        const auto& lines = c.logs[li].lines;
+        for (size_t ki = 0; ki < lines.size() && node.empty(); ++ki) {
+          const std::optional<PodEviction> e = ReadPodEviction(lines[ki].text);
+          if (!e || e->resource != EvictedFor::kLocalStorage || !e->evicted) continue;
+          for (size_t back = 1; back <= 40 && back <= ki; ++back) {
+            const std::string& t = lines[ki - back].text;
+            if (t.size() > 300 || t.find("Node:") == std::string::npos) continue;
+            std::smatch m;
+            if (!std::regex_search(t, m, kDescribeNode)) continue;
+            node = topo.names.Find(m.str(1));
+            source = c.logs[li].source + ":" + std::to_string(lines[ki].number);
+            break;
+          }
+        }
+      }
+      beliefs.ReattributeWhere("storage_failure", "rank_process_crash", kExplainedAwayFactor, why,
+                               [&](const Observation& o) { return storage_eviction(o.evidence.detail); });
+      if (!node.empty() && beliefs.Score("rank_process_crash") > 0) {
+        // The evicted pod's node is the one the peers lost: a culprit line placing the crash there
+        // (weight next to nothing: the reattributed lines carry the belief).
+        Observation o;
+        o.culprit = true;
+        o.evidence.kind = EvidenceKind::kLog;
+        o.evidence.source = source;
+        o.evidence.detail = "the pod evicted for local storage ran on " + node + ": its ranks' processes were killed there";
+        o.evidence.supports = {"rank_process_crash"};
+        o.evidence.weight = 1e-6;
+        o.deltas["rank_process_crash"] = 1e-6;
+        o.hint.node = node;
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+      }
+      trace.push_back({{"type", "thought"}, {"text", why + (node.empty() ? std::string() : " (on " + node + ")")}});
+    }
+  }
+
+  // 3z-netname (PLC30). NCCL's "Error: network IB not found." (StatesNcclNetNotFound): the network the
+  // job forced (NCCL_NET) has no device - NCCL_IB_HCA naming HCAs the node does not have, no RDMA
+  // device in the container. The ncclInvalidUsage NCCL returns for it (the pack's duplicate-GPU
+  // entry reads launch_config_error) is that network configuration's: moved to
+  // nccl_network_misconfig, kExplainedAwayFactor staying (realistic33 rl33-16).
+  // The first such line is the misconfiguration's own evidence (kFirstSignatureWeight).
+  bool net_not_found = false;
+  for (size_t li = 0; li < c.logs.size() && !net_not_found; ++li) {
+    for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
+      if (!StatesNcclNetNotFound(c.logs[li].lines[ki].text)) continue;
+      beliefs.Add(LineEvidence(c.logs[li], ki,
+                               "  [the network NCCL was told to use (NCCL_NET) has no device here: NCCL_IB_HCA or the "
+                               "container's RDMA devices]",
+                               "nccl_network_misconfig", kFirstSignatureWeight, topo.clock, topo.job));
+      net_not_found = true;
+      break;
+    }
+  }
+  if (net_not_found && beliefs.Score("launch_config_error") > 0) {
+    const std::string why = "NCCL's forced network was not found: its invalid usage is the network configuration's";
+    beliefs.ReattributeWhere("launch_config_error", "nccl_network_misconfig", kExplainedAwayFactor, why,
+                             [](const Observation& o) {
+                               return o.evidence.detail.find("ncclInvalidUsage") != std::string::npos ||
+                                      o.evidence.detail.find("invalid usage") != std::string::npos;
+                             });
+    trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
   // 3z2. A lone Xid 43 (RL6). Xid 43, "GPU stopped processing", is the driver stopping a process's

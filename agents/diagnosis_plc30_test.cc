@@ -1,0 +1,222 @@
+// PLC30 (2026-12-06): what the blind set realistic33 showed (now SEEN, not blind). Two general
+// readers and where builtin_reasoner.cc uses them, tested with cases written here as other stacks
+// print the same failures (nodes gx-NN / qx-NN, no case text of the set):
+// - ReadPodEviction / StatesNodeDiskPressure (pod_eviction.h): a pod the kubelet evicted for local
+//   storage, on a node whose disk shows no lasting pressure, is the pod's ranks killed
+//   (rank_process_crash on its node), not a storage fault (rl33-18);
+// - StatesNcclNetNotFound (nccl_net_missing.h): NCCL's "Error: network IB not found." makes the
+//   ncclInvalidUsage it returns the network configuration's, not a launch error's (rl33-16).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_testing.h"
+#include "agents/nccl_net_missing.h"
+#include "agents/pod_eviction.h"
+
+namespace vigil {
+namespace {
+
+using testing::HasEvidenceWith;
+
+}  // namespace
+
+TEST_CASE("plc30 ReadPodEviction: the kubelet's evictions for a resource, as kubectl, events and the kubelet print them") {
+  // Node pressure: describe's Message, an events table row, the old list form, nodefs / imagefs.
+  auto e = ReadPodEviction("Message:          The node was low on resource: ephemeral-storage. Threshold quantity: 50Gi, "
+                           "available: 12Gi. Container worker was using 880Gi, request is 0, has larger consumption of ephemeral-storage. ");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kLocalStorage);
+  CHECK(e->node_pressure);
+  CHECK(e->evicted);
+  e = ReadPodEviction("3m   Warning   Evicted   pod/infer-7f9c   The node was low on resource: memory. Threshold quantity: 100Mi, "
+                      "available: 82Mi. Container vllm was using 1400Gi, request is 64Gi, has larger consumption of memory.");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kMemory);
+  e = ReadPodEviction("Message: The node was low on resource: [nodefs].");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kLocalStorage);
+  e = ReadPodEviction("status.message: The node was low on resource: imagefs.inodesFree.");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kLocalStorage);
+  e = ReadPodEviction("Message: The node was low on resource: pids.");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kPids);
+  // The pod's own limits: the node is fine.
+  e = ReadPodEviction("Message:          Pod ephemeral local storage usage exceeds the total limit of containers 20Gi. ");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kLocalStorage);
+  CHECK_FALSE(e->node_pressure);
+  CHECK(ReadPodEviction("Warning Evicted pod/trainer-3 Container pytorch exceeded its local ephemeral storage limit \"20Gi\". "));
+  CHECK(ReadPodEviction("Message: Usage of EmptyDir volume \"dshm\" exceeds the limit \"64Gi\". "));
+  // The eviction manager's reclaim and the node's EvictionThresholdMet event: an attempt, no pod named evicted.
+  e = ReadPodEviction("Nov 30 04:11:02 gx-07 kubelet[2210]: W1130 04:11:02.1 2210 eviction_manager.go:366] \"Eviction manager: "
+                      "attempting to reclaim\" resourceName=\"nodefs\"");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kLocalStorage);
+  CHECK_FALSE(e->evicted);
+  e = ReadPodEviction("44s  Warning  EvictionThresholdMet  node/gx-07  Attempting to reclaim memory");
+  REQUIRE(e);
+  CHECK(e->resource == EvictedFor::kMemory);
+  CHECK_FALSE(e->evicted);
+  // Near misses: an eviction with no resource (the Eviction API, a taint, a bare status), a Lustre
+  // client's eviction, the manager's ranking line, a storage limit in a config dump.
+  CHECK_FALSE(ReadPodEviction("Reason:           Evicted"));
+  CHECK_FALSE(ReadPodEviction("Warning  Evicted  pod/trainer-3  Taint manager: deleting pod"));
+  CHECK_FALSE(ReadPodEviction("DisruptionTarget True EvictionByEvictionAPI Eviction API: evicting"));
+  CHECK_FALSE(ReadPodEviction("LustreError: 167-0: proj-OST0003-osc: This client was evicted by proj-OST0003; in progress operations using this service will fail."));
+  CHECK_FALSE(ReadPodEviction("I1130 eviction_manager.go:397] \"Eviction manager: pods ranked for eviction\" pods=[\"ml/trainer-3\"]"));
+  CHECK_FALSE(ReadPodEviction("resources: {limits: {ephemeral-storage: 20Gi}}  # storage limit set by the chart"));
+}
+
+TEST_CASE("plc30 StatesNodeDiskPressure: the node's disk under lasting pressure, not the other pressures") {
+  CHECK(StatesNodeDiskPressure("  DiskPressure     True    Mon, 30 Nov 2026 04:12:01 +0000   Mon, 30 Nov 2026 04:11:02 +0000   "
+                               "KubeletHasDiskPressure       kubelet has disk pressure"));
+  CHECK(StatesNodeDiskPressure("2m  Normal  NodeHasDiskPressure  node/gx-07  Node gx-07 status is now: NodeHasDiskPressure"));
+  CHECK(StatesNodeDiskPressure("Taints:             node.kubernetes.io/disk-pressure:NoSchedule"));
+  CHECK(StatesNodeDiskPressure("Warning FreeDiskSpaceFailed node/gx-07 Failed to garbage collect required amount of images. "
+                               "Attempted to free 412318123008 bytes, but only found 0 bytes eligible to free."));
+  CHECK(StatesNodeDiskPressure("{\"type\": \"DiskPressure\", \"status\": \"True\", \"reason\": \"KubeletHasDiskPressure\"}"));
+  CHECK(StatesNodeDiskPressure("[rank3]: OSError: [Errno 28] No space left on device: '/tmp/traces/rank3.json'"));
+  CHECK(StatesNodeDiskPressure("Warning FailedScheduling pod/trainer-3 0/4 nodes are available: 1 node(s) had condition: [DiskPressure]."));
+  // Near misses: no pressure, another pressure, another taint.
+  CHECK_FALSE(StatesNodeDiskPressure("  DiskPressure     False   Mon, 30 Nov 2026 04:12:01 +0000   KubeletHasNoDiskPressure   kubelet has no disk pressure"));
+  CHECK_FALSE(StatesNodeDiskPressure("  MemoryPressure   True    Mon, 30 Nov 2026 04:12:01 +0000   KubeletHasInsufficientMemory"));
+  CHECK_FALSE(StatesNodeDiskPressure("Taints:             node.kubernetes.io/memory-pressure:NoSchedule"));
+  CHECK_FALSE(StatesNodeDiskPressure("I1130 eviction_manager.go:366] \"Eviction manager: attempting to reclaim\" resourceName=\"ephemeral-storage\""));
+}
+
+TEST_CASE("plc30 StatesNcclNetNotFound: the forced network NCCL did not find") {
+  CHECK(StatesNcclNetNotFound("qx-03:2210:2390 [0] init.cc:1868 NCCL WARN Error: network IB not found."));
+  CHECK(StatesNcclNetNotFound("qx-03:2210:2390 [0] net.cc:1012 NCCL WARN Error: network AWS Libfabric not found."));
+  CHECK(StatesNcclNetNotFound("[rank5]: Error: network IB not found."));
+  // Near misses: the IB transport's INFO that it found no device (a socket fallback follows), other "not found"s.
+  CHECK_FALSE(StatesNcclNetNotFound("qx-03:2210:2390 [0] NCCL INFO NET/IB : No device found."));
+  CHECK_FALSE(StatesNcclNetNotFound("qx-03:2210:2390 [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin."));
+  CHECK_FALSE(StatesNcclNetNotFound("ERROR: model not found: /ckpt/step-900"));
+  CHECK_FALSE(StatesNcclNetNotFound("socket error: network is unreachable"));
+}
+
+namespace {
+
+// A Kubeflow PyTorchJob on gx-05..gx-08 whose worker-2 (on gx-07) is evicted for local storage
+// (`message`), its peers failing on the broken connections. `node_rows` adds lines of
+// `kubectl describe node gx-07`.
+std::string EvictionCase(const std::string& message, const std::string& node_rows) {
+  std::string text = R"JSON({
+    "id": "plc30-evict",
+    "alert": null,
+    "logs": [
+      {"source": "kubectl", "lines": [
+        "$ kubectl -n research describe pod llama-ft-worker-2 | grep -E 'Node:|Status|Reason|Message'",
+        "Node:             gx-07/10.8.0.17",
+        "Status:           Failed",
+        "Reason:           Evicted",
+        "Message:          MESSAGE"NODEROWS]},
+      {"source": "llama-ft-worker-0/pytorch", "lines": [
+        "2026-11-30 04:02:10,113 INFO step 7100 loss 1.882 tokens/s 402113",
+        "[rank0]:[E1130 04:11:40.552010 91 ProcessGroupNCCL.cpp:1595] [PG ID 0 PG GUID 0 Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.23.4",
+        "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+        "[rank8]:[E1130 04:11:40.601113 88 ProcessGroupNCCL.cpp:1595] [PG ID 0 PG GUID 0 Rank 8] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error",
+        "torch.distributed.elastic.multiprocessing.errors.ChildFailedError: train.py FAILED"]}],
+    "metrics": [], "probes": {},
+    "topology": {"nodes": ["gx-05", "gx-06", "gx-07", "gx-08"], "gpus_per_node": 8, "timezone": "UTC",
+                 "rank_layout": "rank r runs on nodes[r // 8], local GPU r % 8"}
+  })JSON";
+  text.replace(text.find("MESSAGE"), 7, message);
+  text.replace(text.find("NODEROWS"), 8, node_rows);
+  return text;
+}
+
+const char* const kNodeLow =
+    "The node was low on resource: ephemeral-storage. Threshold quantity: 70Gi, available: 51Gi. Container pytorch was "
+    "using 611Gi, request is 0, has larger consumption of ephemeral-storage. ";
+
+}  // namespace
+
+TEST_CASE("plc30 a pod evicted for ephemeral-storage, the node's disk under no lasting pressure: rank_process_crash on its node") {
+  // Before PLC30: storage_failure on gx-07 (the pack's disk-pressure entry, +3.0 for the Message line).
+  const Diagnosis d = testing::RunCaseText(EvictionCase(kNodeLow, ""));
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component.rfind("gx-07", 0) == 0);
+  CHECK(HasEvidenceWith(d, "a pod evicted for local storage"));
+}
+
+TEST_CASE("plc30 the pod's own ephemeral-storage limit: the node's disk is fine, the pod's ranks were killed") {
+  const Diagnosis d =
+      testing::RunCaseText(EvictionCase("Container pytorch exceeded its local ephemeral storage limit \\\"200Gi\\\". ", ""));
+  // Before PLC30: rank_process_crash on gx-05/gpu0 (rank 0's line, the waiter's).
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "gx-07");
+}
+
+TEST_CASE("plc30 near miss: the same eviction with the node in DiskPressure stays the node's storage fault") {
+  const std::string rows =
+      ",\n        \"$ kubectl describe node gx-07 | sed -n '/Conditions/,/Addresses/p'\","
+      "\n        \"  DiskPressure     True    Mon, 30 Nov 2026 04:12:01 +0000   Mon, 30 Nov 2026 04:11:02 +0000   KubeletHasDiskPressure       kubelet has disk pressure\","
+      "\n        \"Taints:             node.kubernetes.io/disk-pressure:NoSchedule\"";
+  const Diagnosis d = testing::RunCaseText(EvictionCase(kNodeLow, rows));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK_FALSE(HasEvidenceWith(d, "a pod evicted for local storage"));
+}
+
+TEST_CASE("plc30 near miss: a memory eviction is not moved by the local-storage rule") {
+  const Diagnosis d = testing::RunCaseText(EvictionCase(
+      "The node was low on resource: memory. Threshold quantity: 100Mi, available: 88Mi. Container pytorch was using "
+      "1811Gi, request is 0, has larger consumption of memory. ",
+      ""));
+  CHECK_FALSE(HasEvidenceWith(d, "a pod evicted for local storage"));
+  CHECK(d.root_cause != "storage_failure");
+}
+
+namespace {
+
+// A Slurm job on qx-03 / qx-04 whose sbatch forces NCCL_NET=IB with an NCCL_IB_HCA list the nodes do
+// not have; `warn` is NCCL's WARN line before PyTorch's error.
+std::string NetCase(const std::string& warn, const std::string& last_error) {
+  std::string text = R"JSON({
+    "id": "plc30-net",
+    "alert": null,
+    "logs": [
+      {"source": "slurm-88120.out", "lines": [
+        "NCCL_NET=IB NCCL_IB_HCA==ibp12s0,ibp75s0 NCCL_DEBUG=INFO",
+        "qx-03:2210:2210 [0] NCCL INFO cudaDriverVersion 12060",
+        "NCCL version 2.21.5+cuda12.4",
+        "qx-03:2210:2390 [0] NCCL INFO NCCL_IB_HCA set to =ibp12s0,ibp75s0",
+        "WARN",
+        "qx-03:2210:2390 [0] NCCL INFO init.cc:1590 -> 3",
+        "[rank0]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, invalid usage (run with NCCL_DEBUG=WARN for details), NCCL version 2.21.5",
+        "[rank0]: ncclInvalidUsage: This usually reflects invalid usage of NCCL library.",
+        "[rank0]: Last error:",
+        "[rank0]: LASTERR",
+        "srun: error: qx-03: task 0: Exited with exit code 1"]}],
+    "metrics": [], "probes": {},
+    "topology": {"nodes": ["qx-03", "qx-04"], "gpus_per_node": 8, "timezone": "UTC"}
+  })JSON";
+  text.replace(text.find("\"WARN\""), 6, "\"" + warn + "\"");
+  text.replace(text.find("LASTERR"), 7, last_error);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("plc30 ncclInvalidUsage after NCCL's forced network was not found: nccl_network_misconfig of the job") {
+  // Before PLC30: launch_config_error (the pack's duplicate-GPU entry reads every ncclInvalidUsage).
+  const Diagnosis d = testing::RunCaseText(
+      NetCase("qx-03:2210:2390 [0] net.cc:1012 NCCL WARN Error: network IB not found.", "Error: network IB not found."));
+  CHECK(d.root_cause == "nccl_network_misconfig");
+  CHECK(d.component == "job");
+  CHECK(d.confidence >= 0.5);
+}
+
+TEST_CASE("plc30 near miss: ncclInvalidUsage for a duplicate GPU stays launch_config_error") {
+  const Diagnosis d = testing::RunCaseText(
+      NetCase("qx-03:2210:2390 [0] init.cc:871 NCCL WARN Duplicate GPU detected : rank 0 and rank 1 both on CUDA device 18000",
+              "Duplicate GPU detected : rank 0 and rank 1 both on CUDA device 18000"));
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK_FALSE(HasEvidenceWith(d, "forced network was not found"));
+}
+
+}  // namespace vigil

@@ -1,0 +1,16 @@
+#include "agents/nccl_net_missing.h"
+
+#include <regex>
+
+namespace vigil {
+
+bool StatesNcclNetNotFound(const std::string& line) {
+  if (line.size() > 4000 || line.find("not found") == std::string::npos) return false;
+  // "Error: network IB not found." - NCCL's WARN, or PyTorch's echo of it after "Last error:"; the
+  // network's name is the variable's value as set: IB, Socket, a plugin's name of up to three words
+  // ("AWS Libfabric").
+  static const std::regex kNotFound(R"(\bError: network \S{1,64}(?: \S{1,64}){0,2} not found\b)");
+  return std::regex_search(line, kNotFound);
+}
+
+}  // namespace vigil

@@ -1,0 +1,21 @@
+// NCCL's word that the network the job forced is not there (PLC30, 2026-12-06: realistic33's blind
+// miss rl33-16). With NCCL_NET set (`NCCL_NET=IB`, or a plugin's name), NCCL loads only that network;
+// when it finds none - the IB transport found no device (NCCL_IB_HCA naming HCAs the node or the
+// container does not have, SR-IOV VFs under other names, no RDMA device mounted into the pod) or the
+// plugin did not load - init stops with
+//   "NCCL WARN Error: network IB not found."   (net.cc / init.cc, NCCL 2.x)
+// and returns ncclInvalidUsage, which PyTorch prints as "ncclInvalidUsage: This usually reflects
+// invalid usage of NCCL library." with the WARN under "Last error:". The invalid usage is then the
+// network configuration's, not a launch's (a duplicate GPU, a wrong world size). Pure, thread safe.
+#pragma once
+
+#include <string>
+
+namespace vigil {
+
+// Whether a line states that the network NCCL was told to use was not found (lines over 4000 bytes
+// are not read). NCCL's INFO that its IB transport found no device ("NET/IB : No device found."),
+// which alone only means NCCL falls back to sockets, is not.
+bool StatesNcclNetNotFound(const std::string& line);
+
+}  // namespace vigil
