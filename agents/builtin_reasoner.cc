@@ -10,6 +10,7 @@
 #include "agents/kube_oom.h"
 #include "agents/pod_eviction.h"
 #include "agents/nccl_net_missing.h"
+#include "agents/optimizer_state.h"
 #include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
@@ -15067,6 +15068,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                       o.evidence.detail.find("invalid usage") != std::string::npos;
                              });
     trace.push_back({{"type", "thought"}, {"text", why}});
+  }
+
+  // 3z-optim (PLC30). A divergence after a resume that did not restore the optimizer's state
+  // (StatesOptimizerStateLost: optimizer keys missing from the loaded state_dict, a loader skipping it,
+  // a trainer going on with a fresh one): Adam's moments start at zero at the scheduler's learning rate
+  // and the first updates blow the loss up. With loss_divergence already shown, the first such line is
+  // its cause's evidence (kMetricWeight) (realistic33 rl33-22).
+  if (beliefs.Score("loss_divergence") > 0) {
+    bool found = false;
+    for (size_t li = 0; li < c.logs.size() && !found; ++li) {
+      for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
+        if (!StatesOptimizerStateLost(c.logs[li].lines[ki].text)) continue;
+        beliefs.Add(LineEvidence(c.logs[li], ki,
+                                 "  [the resume did not restore the optimizer's state: fresh moments at the "
+                                 "scheduler's learning rate make the first updates too large]",
+                                 "loss_divergence", kMetricWeight, topo.clock, topo.job));
+        found = true;
+        break;
+      }
+    }
   }
 
   // 3z2. A lone Xid 43 (RL6). Xid 43, "GPU stopped processing", is the driver stopping a process's

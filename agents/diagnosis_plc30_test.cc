@@ -5,7 +5,9 @@
 //   storage, on a node whose disk shows no lasting pressure, is the pod's ranks killed
 //   (rank_process_crash on its node), not a storage fault (rl33-18);
 // - StatesNcclNetNotFound (nccl_net_missing.h): NCCL's "Error: network IB not found." makes the
-//   ncclInvalidUsage it returns the network configuration's, not a launch error's (rl33-16).
+//   ncclInvalidUsage it returns the network configuration's, not a launch error's (rl33-16);
+// - StatesOptimizerStateLost (optimizer_state.h): a resume that did not restore the optimizer's state
+//   is the cause's evidence of a loss divergence after it (rl33-22, right but weak).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -14,6 +16,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/nccl_net_missing.h"
+#include "agents/optimizer_state.h"
 #include "agents/pod_eviction.h"
 
 namespace vigil {
@@ -217,6 +220,61 @@ TEST_CASE("plc30 near miss: ncclInvalidUsage for a duplicate GPU stays launch_co
               "Duplicate GPU detected : rank 0 and rank 1 both on CUDA device 18000"));
   CHECK(d.root_cause == "launch_config_error");
   CHECK_FALSE(HasEvidenceWith(d, "forced network was not found"));
+}
+
+TEST_CASE("plc30 StatesOptimizerStateLost: a resume without the optimizer's state, as loaders print it") {
+  CHECK(StatesOptimizerStateLost("RuntimeError: Error(s) in loading state_dict for Trainer: Missing key(s) in state_dict: "
+                                 "\"optimizer.state.0.exp_avg\", \"optimizer.state.0.exp_avg_sq\"."));
+  CHECK(StatesOptimizerStateLost("/opt/torch/distributed/checkpoint/default_planner.py:420: UserWarning: Missing keys in "
+                                 "state_dict: ['optim.state.decoder.blocks.3.mlp.fc1.weight.exp_avg']"));
+  CHECK(StatesOptimizerStateLost("[WARNING] Skipping loading optimizer state: no optim shard found under /ckpt/iter_0012000"));
+  CHECK(StatesOptimizerStateLost("WARNING: could not load optimizer state from /ckpt/global_step1200 (file not found); training continues"));
+  CHECK(StatesOptimizerStateLost("[rank0]: Unable to find optimizer states in /ckpt/step_900, initializing from scratch"));
+  CHECK(StatesOptimizerStateLost("INFO trainer: optimizer state re-initialized after resume"));
+  // Near misses: a load that worked, another part of the state lost, model keys missing, a config dump.
+  CHECK_FALSE(StatesOptimizerStateLost("2026-07-10 03:02:47 | INFO | train | loaded optimizer state (fp32 master weights) in 19.4 s"));
+  CHECK_FALSE(StatesOptimizerStateLost("[NeMo W nlp_overrides:612] optimizer state found, lr_scheduler state missing in checkpoint; "
+                                       "scheduler re-initialised (warmup_steps=0)"));
+  CHECK_FALSE(StatesOptimizerStateLost("Missing key(s) in state_dict: \"model.layers.0.weight\""));
+  CHECK_FALSE(StatesOptimizerStateLost("zero_optimization ............ stage=1 offload_optimizer=cpu"));
+  CHECK_FALSE(StatesOptimizerStateLost("no_load_optim ................................... False"));
+}
+
+namespace {
+
+// A job on qx-05 resumed at step 30000 (`resume` is the loader's line), then its loss climbs to NaN.
+std::string ResumeCase(const std::string& resume) {
+  std::string text = R"JSON({
+    "id": "plc30-resume",
+    "alert": null,
+    "logs": [
+      {"source": "slurm-99120.out", "lines": [
+        "2026-11-30 08:00:02 [ckpt] resuming from /ckpt/run7/step-30000",
+        "RESUME",
+        "2026-11-30 08:01:00 step 30001 | loss 2.211 | grad_norm 0.41 | lr 2.50e-04",
+        "2026-11-30 08:03:00 step 30041 | loss 2.906 | grad_norm 5.10 | lr 2.50e-04",
+        "2026-11-30 08:05:00 step 30081 | loss 6.440 | grad_norm 44.20 | lr 2.50e-04",
+        "2026-11-30 08:07:00 step 30121 | loss nan | grad_norm nan | lr 2.50e-04"]}],
+    "metrics": [], "probes": {},
+    "topology": {"nodes": ["qx-05", "qx-06"], "gpus_per_node": 8, "timezone": "UTC"}
+  })JSON";
+  text.replace(text.find("\"RESUME\""), 8, "\"" + resume + "\"");
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("plc30 a divergence after a resume that skipped the optimizer's state: the resume is the divergence's evidence") {
+  const Diagnosis d = testing::RunCaseText(
+      ResumeCase("2026-11-30 08:00:40 [WARNING] Skipping loading optimizer state: no optim shard found under /ckpt/run7/step-30000"));
+  CHECK(d.root_cause == "loss_divergence");
+  CHECK(HasEvidenceWith(d, "the resume did not restore the optimizer's state"));
+}
+
+TEST_CASE("plc30 near miss: a resume that loaded the optimizer adds nothing") {
+  const Diagnosis d = testing::RunCaseText(
+      ResumeCase("2026-11-30 08:00:40 [INFO] loaded optimizer state (fp32 master weights) in 19.4 s"));
+  CHECK_FALSE(HasEvidenceWith(d, "the resume did not restore the optimizer's state"));
 }
 
 }  // namespace vigil
