@@ -632,7 +632,7 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
   if (size_t usage = err.find("\nusage: vigil-probe"); usage != std::string::npos) err.resize(usage);
   std::string err_tail = Tail(err);
   std::string stderr_note = err_tail.empty() ? "" : "; stderr: " + err_tail;
-  if (r.timed_out) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
+  if (r.timed_out || r.stopped_by != 0) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
   if (r.signaled) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
   // The document, with what else was on stdout around it, and each result read alone.
   Result<ProbeStdout> printed = ReadProbeStdout(r.out);

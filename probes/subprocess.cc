@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -24,10 +26,52 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
+// The children being run (their pids, each its group's id), for StopSubprocesses. A child past the
+// slots (more than 512 at once) is not listed: it is still stopped when its RunSubprocess next looks
+// at g_stop_signal (every 50 ms).
+std::array<std::atomic<pid_t>, 512> g_children{};
+std::atomic<int> g_stop_signal{0};
+
+void ListChild(pid_t pid) {
+  for (auto& slot : g_children) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pid)) return;
+  }
+}
+
+void UnlistChild(pid_t pid) {
+  for (auto& slot : g_children) {
+    pid_t mine = pid;
+    if (slot.compare_exchange_strong(mine, 0)) return;
+  }
+}
+
+std::string StopReason(int sig) {
+  return std::string("vigil is stopping (") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : strsignal(sig)) +
+         ")";
+}
+
 }  // namespace
+
+void StopSubprocesses(int signal) {
+  int none = 0;
+  g_stop_signal.compare_exchange_strong(none, signal == 0 ? SIGTERM : signal);
+  for (auto& slot : g_children) {
+    if (const pid_t pid = slot.load(); pid > 0) kill(-pid, SIGTERM);
+  }
+}
+
+int SubprocessesStopped() { return g_stop_signal.load(); }
+
+void KillSubprocessGroups() {
+  for (auto& slot : g_children) {
+    if (const pid_t pid = slot.load(); pid > 0) kill(-pid, SIGKILL);
+  }
+}
 
 std::string SubprocessResult::DescribeEnd() const {
   char buf[128];
+  if (stopped_by != 0) return "stopped before it ended: " + StopReason(stopped_by);
   if (timed_out) {
     std::snprintf(buf, sizeof buf, "timed out after %.1f s (killed)", wall_s);
     return buf;
@@ -98,6 +142,10 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
   }
 
   auto start = std::chrono::steady_clock::now();
+  if (const int sig = g_stop_signal.load(); sig != 0) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], exec_pipe[0], exec_pipe[1]}) close(fd);
+    return UnavailableError(StopReason(sig));
+  }
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
@@ -114,6 +162,12 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
     // reaped, so the signal (sent when that thread ends) comes only with vigil's end.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);  // vigil died before the line above
+    // The signal mask is inherited through exec: `vigil serve` blocks SIGINT, SIGTERM and SIGHUP in
+    // every thread (it takes them with sigtimedwait), so its probes ran with SIGTERM blocked and the
+    // SIGTERM of StopGroup (srun's chance to cancel its job step) never arrived (DOG7).
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
     int devnull = open("/dev/null", O_RDONLY);
@@ -130,6 +184,8 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
     _exit(127);
   }
   setpgid(pid, pid);  // also from the parent, so the group exists before any kill
+  ListChild(pid);
+  if (g_stop_signal.load() != 0) kill(-pid, SIGTERM);  // StopSubprocesses ran between the check and the list
   close(out_pipe[1]);
   close(err_pipe[1]);
   close(exec_pipe[1]);
@@ -174,6 +230,10 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
       res.timed_out = true;
       break;
     }
+    if (const int sig = g_stop_signal.load(); sig != 0 && !reaped) {
+      res.stopped_by = sig;
+      break;
+    }
     int wait_ms;
     if (reaped) {
       const auto drained = std::chrono::duration_cast<std::chrono::milliseconds>(now - exited_at).count();
@@ -212,7 +272,7 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
       bufs[i]->append(chunk, std::min(room, static_cast<size_t>(got)));
     }
   }
-  if (res.timed_out) {
+  if (res.timed_out || res.stopped_by != 0) {
     StopGroup(pid, &status);
   } else if (!reaped) {
     // Pipes closed; the child may still be running (it closed its stdout): wait until the deadline.
@@ -220,6 +280,11 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
       pid_t w = waitpid(pid, &status, WNOHANG);
       if (w == pid) break;
       if (w < 0 && errno != EINTR) break;
+      if (const int sig = g_stop_signal.load(); sig != 0) {
+        res.stopped_by = sig;
+        StopGroup(pid, &status);
+        break;
+      }
       if (std::chrono::steady_clock::now() >= deadline) {
         res.timed_out = true;
         StopGroup(pid, &status);
@@ -229,10 +294,16 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
     }
   }
   kill(-pid, SIGKILL);  // anything the child left behind in its group
+  UnlistChild(pid);
   CloseFd(fds[0]);
   CloseFd(fds[1]);
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!res.timed_out) {
+  // StopSubprocesses's SIGTERM ended the child before this loop saw the flag.
+  if (const int sig = g_stop_signal.load(); sig != 0 && res.stopped_by == 0 && !res.timed_out && WIFSIGNALED(status) &&
+                                            (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGKILL)) {
+    res.stopped_by = sig;
+  }
+  if (!res.timed_out && res.stopped_by == 0) {
     if (WIFSIGNALED(status)) {
       res.signaled = true;
       res.term_signal = WTERMSIG(status);

@@ -19,6 +19,7 @@ struct SubprocessResult {
   int term_signal = 0;  // the signal that ended the child, when signaled
   bool signaled = false;
   bool timed_out = false;  // killed by us after timeout_s
+  int stopped_by = 0;      // StopSubprocesses's signal, when it ended the child (SIGTERM, then SIGKILL)
   bool output_truncated = false;
   std::string out;  // stdout, at most max_output_bytes
   std::string err;  // stderr, at most max_output_bytes
@@ -32,6 +33,20 @@ struct SubprocessResult {
 // exited may go on printing through what it left holding its pipes): RunSubprocess returns at most
 // about this long after timeout_s.
 inline constexpr double kSubprocessStopWaitS = 2.0;
+
+// Ends every child RunSubprocess is running now (SIGTERM to each one's process group; RunSubprocess
+// then waits kSubprocessStopWaitS for it and sends SIGKILL) and refuses every later one
+// (Unavailable, "not run: vigil is stopping (SIGTERM)"): `vigil diagnose` on SIGINT / SIGTERM and
+// `vigil serve` once its shutdown bound has passed (DOG7, 2026-12-05). Before, a signal to vigil
+// killed its direct child only (PR_SET_PDEATHSIG) and the rest of the probe's group ran on,
+// orphaned (seen: a probe script's `sleep`s after `vigil diagnose --alert` got SIGTERM). `signal`
+// is the one vigil got (its name in the messages). Thread-safe; not async-signal-safe (call it
+// from a thread that took the signal with sigwait). Lasts for the rest of the process.
+void StopSubprocesses(int signal);
+// The signal given to StopSubprocesses, 0 while it has not been called.
+int SubprocessesStopped();
+// SIGKILL to the process group of every child running now (a second signal: no grace).
+void KillSubprocessGroups();
 
 // NotFound when argv[0] cannot be executed (the message names it and errno); InvalidArgument for
 // an empty argv or a timeout <= 0. Any way the child ends is a SubprocessResult.

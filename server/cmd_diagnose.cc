@@ -49,6 +49,7 @@
 #include "core/utf8.h"
 #include "probes/probe.h"
 #include "server/cli.h"
+#include "server/stop_signal.h"
 #include "server/terminal_safe.h"
 
 namespace vigil {
@@ -557,7 +558,7 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
       "(e.g. the knowledge base could not be opened); 2 bad input (a missing or malformed --case, --log or "
       "--alert file, a case with nothing to diagnose, none or two of --case / --log / --alert, a bad setting; "
       "an alert of --alert that cannot be read, after the others were triaged).");
-  return [f](const Config& config) -> int {
+  auto body = [f](const Config& config) -> int {
     const int given = !f->case_path.empty() + !f->alert_path.empty() + !f->log_path.empty();
     if (given != 1) {
       return ReportError(InvalidArgumentError(
@@ -599,6 +600,12 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     if (!c.ok()) return ReportError(c.status().code() == StatusCode::kNotFound
                                         ? InvalidArgumentError(c.status().message()) : c.status());
     return DiagnoseOneCase(std::move(*c), *f, config);
+  };
+  // SIGINT / SIGTERM: the probes are ended (their process groups), the diagnosis goes on without
+  // them, exit 130 / 143; a second signal or 10 s more: at once (server/stop_signal.h; DOG7).
+  return [body](const Config& config) -> int {
+    StopOnSignal stop("diagnose", 10);
+    return stop.Exit(body(config));
   };
 }
 

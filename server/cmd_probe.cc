@@ -16,6 +16,7 @@
 #include "probes/catalog.h"
 #include "probes/probe.h"
 #include "server/cli.h"
+#include "server/stop_signal.h"
 
 namespace vigil {
 namespace {
@@ -122,7 +123,10 @@ CommandRunner SetupProbe(CLI::App& sub) {
   run->add_flag("--json", flags->json, "print results as JSON");
   return [flags, list, run](const Config& config) {
     if (list->parsed()) return List(*flags);
-    if (run->parsed()) return Run(*flags, config);
+    if (run->parsed()) {  // SIGINT / SIGTERM end the probes' groups: exit 130 / 143 (server/stop_signal.h)
+      StopOnSignal stop("probe run", 10);
+      return stop.Exit(Run(*flags, config));
+    }
     return ReportError(InvalidArgumentError("vigil probe: expected `list` or `run`"));
   };
 }

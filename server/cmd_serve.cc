@@ -15,12 +15,15 @@
 // Opens `<data_dir>/incidents.db` (incidents left running by a crash are queued again), the
 // knowledge base and the LLM from the config, starts the triage workers, binds and serves until
 // SIGINT / SIGTERM. The first signal stops taking requests and lets the triages in flight finish
-// (exit 0); a second one ends the process at once (its default action; the rows it leaves
+// (exit 0) within --stop-wait seconds; past it their probes are ended and their incidents queued
+// again, marked interrupted (15 s more for what is not a probe, then it exits 0, abandoning them:
+// queued again at the next start); a second one ends the process at once (its default action; the rows it leaves
 // `running` are queued again at the next start). Exit 1 when the address cannot be bound or the
 // store cannot be opened, 2 for a bad setting.
 #include <CLI/CLI.hpp>
 #include <httplib.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -47,6 +50,7 @@
 #include "rules/rule_files.h"
 #include "probes/command_executor.h"  // ProbeExecutorGraceS
 #include "probes/probe.h"
+#include "probes/subprocess.h"  // StopSubprocesses: --stop-wait
 #include "server/auth_tokens.h"
 #include "server/chat.h"
 #include "server/chat_store.h"
@@ -93,6 +97,9 @@ struct ServeFlags {
   std::string max_series_per_query_from = "--max-series-per-query";
   std::string auth_token_file;  // empty: no authentication
   bool metrics_public = false;
+  // SIGINT / SIGTERM: the triages in flight have this long to finish; then their probes are ended
+  // and their incidents queued again, marked interrupted (DOG7). 0: their probes are ended at once.
+  int stop_wait_s = 30;
 };
 
 // --rules: the rules, the Prometheus source at step = the interval, and the detection loop
@@ -567,6 +574,12 @@ CommandRunner SetupServe(CLI::App& sub) {
                      "incident_cache_bytes setting")
           ->capture_default_str()
           ->check(CLI::Validator([](std::string& text) -> std::string { return IncidentCacheBytesProblem(text); }, ""));
+  sub.add_option("--stop-wait", f->stop_wait_s,
+                 "seconds the triages in flight have to finish after SIGINT / SIGTERM; then their probes are "
+                 "ended (each one's process group: SIGTERM, SIGKILL 2 s later) and their incidents are queued "
+                 "again, marked interrupted, for the next start; 0: at once")
+      ->capture_default_str()
+      ->check(WholeNumber(0));
   sub.add_option("--read-timeout", f->read_timeout_s,
                  "seconds a client may stall while sending a request before it is dropped")
       ->capture_default_str()
@@ -863,7 +876,31 @@ CommandRunner SetupServe(CLI::App& sub) {
       workers->Stop();
       drained = true;
     });
+    // Bounded (DOG7, 2026-12-05): a triage waiting on probes (each up to its time limit, several
+    // waves) held the stop for minutes. After --stop-wait its probes are ended (probes/subprocess.h
+    // StopSubprocesses) and the worker queues its incident again, marked interrupted; what is not a
+    // probe (an LLM call, a Prometheus read) has kAbandonS more, then the process ends, exit 0, its
+    // rows left `running` (queued again at the next start, as after a crash).
+    constexpr int kAbandonS = 15;
+    const auto stop_at = std::chrono::steady_clock::now();
+    bool probes_ended = false;
     while (!drained) {
+      const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - stop_at).count();
+      if (sig > 0 && !probes_ended && waited >= f->stop_wait_s && workers->busy() > 0) {
+        probes_ended = true;
+        std::fprintf(stderr, "vigil serve: %d triage(s) still running %d s after %s (--stop-wait): their probes are "
+                     "ended and no other starts; their incidents are queued again, marked interrupted, for the next "
+                     "start\n", workers->busy(), f->stop_wait_s, sig == SIGINT ? "SIGINT" : "SIGTERM");
+        StopSubprocesses(sig);
+      }
+      if (probes_ended && waited >= f->stop_wait_s + kAbandonS) {
+        KillSubprocessGroups();
+        std::fprintf(stderr, "vigil serve: %d triage(s) still running %d s after their probes were ended (an LLM "
+                     "call or a Prometheus read?): abandoned; their incidents stay `running` and are queued again at "
+                     "the next start; stopped\n", workers->busy(), kAbandonS);
+        std::fflush(stderr);
+        _exit(0);
+      }
       const int again = WaitSignal(signals, 200);
       if (again > 0 && again != SIGHUP) {  // the default action: the rows left running are queued again at the next start
         std::signal(again, SIG_DFL);

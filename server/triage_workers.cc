@@ -6,6 +6,9 @@
 
 #include "agents/verification_observer.h"
 #include "core/logging.h"
+#include "probes/subprocess.h"
+
+#include <csignal>
 
 namespace vigil {
 
@@ -73,7 +76,17 @@ void TriageWorkers::Loop() {
     const std::string what = "incident " + std::to_string(incident.id) + " (" + incident.rule + ")";
     Status stored;
     std::string_view outcome = "diagnosed";
-    if (report.ok()) {
+    if (const int sig = SubprocessesStopped(); sig != 0) {
+      // `vigil serve` stopping past its bound ended this triage's probes (cmd_serve.cc, DOG7): what it
+      // found without them is not stored as its diagnosis; the incident is queued again, with the
+      // reason, and triaged whole at the next start (as a row left `running` by a crash is).
+      const std::string why = std::string("interrupted: vigil serve stopped (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                              ") while this incident was verified; its probes were ended; it is triaged again at "
+                              "the next start";
+      stored = options_.store->Retry(incident.id, why, seconds, 0);
+      outcome = "interrupted";
+      LogWarn("serve", what + " " + why);
+    } else if (report.ok()) {
       stored = options_.store->Finish(incident.id, *report, seconds);
       LogInfo("serve", what + " diagnosed in " + std::to_string(seconds) + " s");
     } else {
