@@ -15,6 +15,10 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3, kOff = 4 };
 Result<LogLevel> ParseLogLevel(std::string_view s);  // debug|info|warn|error|off
 void SetLogLevel(LogLevel level);
 LogLevel GetLogLevel();
+// Whether a message of `level` is printed at the level set: a command's own notes (info) and
+// warnings (warn) written to stderr without Log ask this, so that -q / --log-level error keep them
+// off (DOG7: `-q` held only `vigil detect`'s).
+inline bool Says(LogLevel level) { return GetLogLevel() <= level; }
 // Replaces the output (default: stderr). Pass nullptr to restore stderr.
 void SetLogSink(std::function<void(std::string_view line)> sink);
 

@@ -43,6 +43,7 @@
 #include "agents/peer_series.h"
 #include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
+#include "core/logging.h"
 #include "core/clock.h"
 #include "core/text_encoding.h"
 #include "core/time_util.h"
@@ -85,7 +86,7 @@ Result<std::unique_ptr<LlmClient>> OpenLlm(const Config& config, std::string& au
       llm = std::unique_ptr<LlmClient>();
     }
   }
-  if (llm.ok() && !audit_error.empty()) {
+  if (llm.ok() && !audit_error.empty()) {  // said with -q too: the answer is not the LLM's asked for
     std::fprintf(stderr, "vigil diagnose: warning: LLM not used: %s; answering with the built-in reasoner\n",
                  audit_error.c_str());
   }
@@ -155,6 +156,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     return ReportError(InvalidArgumentError(what + ": " + input.status().message()));
   }
   for (const std::string& note : input->notes) {  // a UTF-16 file, converted
+    if (!Says(LogLevel::kInfo)) break;
     std::fprintf(stderr, "vigil diagnose: %s: %s\n", TerminalSafe(what, false).c_str(), note.c_str());
   }
   // An alert that cannot be read is left out alone, as the webhook does (RVU2); exit 2 at the end.
@@ -169,7 +171,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     std::fprintf(stderr, "vigil diagnose: error: %s: %s: this alert is left out, the others are triaged\n",
                  TerminalSafe(what, false).c_str(), TerminalSafe(r.error, false).c_str());
   }
-  if (input->truncated_alerts > 0) {
+  if (input->truncated_alerts > 0 && Says(LogLevel::kWarn)) {
     std::fprintf(stderr, "vigil diagnose: warning: %s: Alertmanager left out %lld alerts of this group (truncatedAlerts)\n",
                  what.c_str(), static_cast<long long>(input->truncated_alerts));
   }
@@ -209,7 +211,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   size_t firing = 0;
   for (const Alert& alert : input->alerts) {
     if (alert.state != AlertState::kFiring) {
-      std::fprintf(stderr, "vigil diagnose: skipped %s alert %s (fingerprint %s)\n",
+      if (Says(LogLevel::kInfo)) std::fprintf(stderr, "vigil diagnose: skipped %s alert %s (fingerprint %s)\n",
                    std::string(AlertStateName(alert.state)).c_str(), TerminalSafe(alert.rule, false).c_str(),
                    TerminalSafe(alert.fingerprint, false).c_str());
       continue;
@@ -230,7 +232,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     }
   }
   if (f.json) std::cout << DumpJson(out, 2) << "\n";
-  if (firing == 0) {
+  if (firing == 0 && Says(LogLevel::kInfo)) {
     std::fprintf(stderr, "vigil diagnose: %s holds no firing alert (%zu resolved): nothing to diagnose\n", what.c_str(),
                  input->alerts.size());
   }
@@ -249,7 +251,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
 // for minutes with nothing shown; it takes seconds now, bench/HISTORY.md "pasted_log_bench").
 class LogProgress {
  public:
-  explicit LogProgress(bool tty) : tty_(tty) {}
+  explicit LogProgress(bool tty) : tty_(tty && Says(LogLevel::kInfo)) {}
   ~LogProgress() { Stop(); }
   LogProgress(const LogProgress&) = delete;
   LogProgress& operator=(const LogProgress&) = delete;
@@ -389,7 +391,7 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
                                 "-compressed, not a text log: decompress it first (" + hint +
                                 " | vigil diagnose --log -)");
   }
-  if (const std::string encoding = DecodeWindowsText(text); !encoding.empty()) {
+  if (const std::string encoding = DecodeWindowsText(text); !encoding.empty() && Says(LogLevel::kInfo)) {
     std::fprintf(stderr, "vigil diagnose: --log %s: %s, read as UTF-8\n", TerminalSafe(what, false).c_str(),
                  encoding.c_str());
   }
@@ -469,7 +471,7 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
     }
     if (all_headed && hosts.size() == 1) {
       log.source = *hosts.begin() + "/" + name;
-      std::fprintf(stderr, "vigil diagnose: --log %s: its syslog lines name one host, %s: read as the source %s (--log-source names another)\n",
+      if (Says(LogLevel::kInfo)) std::fprintf(stderr, "vigil diagnose: --log %s: its syslog lines name one host, %s: read as the source %s (--log-source names another)\n",
                    TerminalSafe(what, false).c_str(), TerminalSafe(*hosts.begin(), false).c_str(),
                    TerminalSafe(log.source, false).c_str());
     }

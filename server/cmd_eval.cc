@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/logging.h"
 #include "connectors/llm_client.h"
 #include "evals/detection_command.h"
 #include "evals/diagnosis_eval.h"
@@ -174,7 +175,9 @@ CommandRunner SetupEval(CLI::App& sub) {
     }
     opts->detectors = SplitComma(*detectors);
     opts->plots = !*no_plots;
-    opts->log = [](const std::string& line) { std::cerr << "eval detect: " << line << "\n"; };
+    opts->log = [](const std::string& line) {  // progress notes: info (-q keeps them off)
+      if (Says(LogLevel::kInfo)) std::cerr << "eval detect: " << line << "\n";
+    };
     // The LLM client only when a detector uses one (rules-llm): the run needs no endpoint otherwise.
     std::unique_ptr<LlmClient> llm;
     for (const std::string& d : opts->detectors) {

@@ -27,6 +27,7 @@
 #include <optional>
 
 #include "connectors/llm_client.h"
+#include "core/logging.h"
 #include "core/json.h"
 #include "core/parse.h"
 #include "core/time_util.h"
@@ -74,6 +75,9 @@ int RunImport(const Config& config, const KbArgs& a) {
     for (const auto& i : r->issues) {
       std::string where = i.file;  // file:line, or the file alone for what concerns all of it
       if (i.line > 0) where += ":" + std::to_string(i.line);
+      // -q / --log-level error: a re-import's "duplicate of stored ...; skipped" lines (a cron job's
+      // mail) are left out; a rejected entry and every other warning about the input are said.
+      if (!i.rejected && !Says(LogLevel::kWarn) && i.message.starts_with("duplicate of stored ")) continue;
       std::fprintf(stderr, "%s: %s: %s\n", where.c_str(), i.rejected ? "rejected" : "warning", i.message.c_str());
     }
     rejected += r->rejected;
@@ -294,7 +298,7 @@ int RunDelete(const Config& config, const KbArgs& a) {
   for (size_t i = 0; i < a.delete_ids.size(); ++i) {
     const std::string& name = a.delete_ids[i];
     if (auto [it, fresh] = seen.emplace(name, i + 1); !fresh) {
-      std::fprintf(stderr, "vigil kb delete: warning: `%s` is named twice (arguments %zu and %zu); deleted once\n",
+      if (Says(LogLevel::kWarn)) std::fprintf(stderr, "vigil kb delete: warning: `%s` is named twice (arguments %zu and %zu); deleted once\n",
                    name.c_str(), it->second, i + 1);
       continue;
     }
@@ -420,7 +424,7 @@ int RunResolve(const Config& config, const KbArgs& a) {
                  static_cast<long long>(*id), record->kb_error.c_str());
     return 1;
   }
-  if (!record->kb_error.empty()) std::fprintf(stderr, "vigil kb resolve: warning: %s\n", record->kb_error.c_str());
+  if (!record->kb_error.empty() && Says(LogLevel::kWarn)) std::fprintf(stderr, "vigil kb resolve: warning: %s\n", record->kb_error.c_str());
   std::cout << Json{{"id", static_cast<int64_t>(*id)}, {"replaced_earlier", record->replaced_earlier},
                     {"resolution", record->resolution}}.dump(2)
             << "\n";

@@ -19,6 +19,7 @@
 
 #include "connectors/http_client.h"
 #include "connectors/llm_client.h"
+#include "core/logging.h"
 #include "core/utf8.h"
 #include "detectors/engine.h"
 #include "detectors/readers.h"
@@ -337,12 +338,13 @@ int Run(const TrainFlags& f, const Config& base_config) {
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
   Result<Dataset> ds = ReadDataSource(*spec, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
   if (!ds.ok()) return ReportError(ds.status());
-  if (const std::string note = PromReadNote(*spec, *ds); !note.empty()) std::fprintf(stderr, "train-rules: %s\n", note.c_str());
-  for (const std::string& w : warnings) std::fprintf(stderr, "train-rules: warning: %s\n", w.c_str());
-  if (const std::string cut = CutNote(ro, ds->stats); !cut.empty()) std::fprintf(stderr, "train-rules: %s\n", cut.c_str());
+  const bool say_info = Says(LogLevel::kInfo), say_warn = Says(LogLevel::kWarn);  // -q: neither
+  if (const std::string note = PromReadNote(*spec, *ds); !note.empty() && say_info) std::fprintf(stderr, "train-rules: %s\n", note.c_str());
+  for (const std::string& w : warnings) if (say_warn) std::fprintf(stderr, "train-rules: warning: %s\n", w.c_str());
+  if (const std::string cut = CutNote(ro, ds->stats); !cut.empty() && say_info) std::fprintf(stderr, "train-rules: %s\n", cut.c_str());
   for (const std::string& e : ds->stats.examples)
-    std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
-  if (ds->stats.rows_skipped > ds->stats.examples.size()) {  // the reader names the first ones only
+    if (say_warn) std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
+  if (say_warn && ds->stats.rows_skipped > ds->stats.examples.size()) {  // the reader names the first ones only
     std::fprintf(stderr, "train-rules: %zu malformed data row(s) skipped, the first %zu named above\n",
                  ds->stats.rows_skipped, ds->stats.examples.size());
   }
@@ -369,7 +371,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
   opts.validation_fraction = f.validation;
   opts.propose.top_k = f.top_k;
   opts.propose.max_candidates = f.max_candidates;
-  TrainProgress progress(::isatty(2) != 0, stderr);
+  TrainProgress progress(::isatty(2) != 0, Says(LogLevel::kInfo) ? stderr : nullptr);
   opts.progress = [&](size_t t, size_t n, const std::string& name, int step, int steps) {
     progress.Update(t, n, step, steps, name);
   };
@@ -489,16 +491,16 @@ int Run(const TrainFlags& f, const Config& base_config) {
   std::vector<const TrainedTarget*> pinned;
   for (const TrainedTarget& t : run->targets)
     if (!t.rule_text.empty() && t.selector_note.rfind("kept ", 0) == 0) pinned.push_back(&t);
-  if (!pinned.empty()) {
+  if (!pinned.empty() && Says(LogLevel::kWarn)) {
     std::fprintf(stderr, "train-rules: warning: %zu target(s) select on volatile scrape labels; %s: %s%s\n", pinned.size(),
                  QuotedName(pinned[0]->target, 120).c_str(), pinned[0]->selector_note.c_str(),
                  pinned.size() > 1 ? " (the others: their rule files' `# select:` lines)" : "");
   }
   // Series with too little history (a GPU that appeared shortly before the history ends) train no
   // rules: not a failure, but said, with how much history each had (training/trainer.h LeftOutSeries).
-  if (const std::string left_out = LeftOutSummary(*run); !left_out.empty())
+  if (const std::string left_out = LeftOutSummary(*run); !left_out.empty() && Says(LogLevel::kWarn))
     std::fprintf(stderr, "train-rules: warning: %s\n", left_out.c_str());
-  if (!left_out_kept.empty()) {
+  if (!left_out_kept.empty() && Says(LogLevel::kWarn)) {
     std::string list;
     for (const auto& [name, series] : left_out_kept)
       list += (list.empty() ? "" : ", ") + name + " (selects " + QuotedName(series, 120) + ")";

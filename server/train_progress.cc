@@ -42,6 +42,7 @@ TrainProgress::TrainProgress(bool tty, std::FILE* out, const Clock* clock, int c
     : tty_(tty), out_(out), clock_(clock ? clock : SystemClock()), start_ns_(clock_->MonotonicNs()), columns_(columns) {}
 
 void TrainProgress::Update(size_t target, size_t targets, int step, int steps, const std::string& name) {
+  if (out_ == nullptr) return;  // -q / --log-level warn or error: no progress lines
   const double frac = (static_cast<double>(target) + (steps > 0 ? static_cast<double>(step) / steps : 0)) /
                       static_cast<double>(std::max<size_t>(1, targets));
   const double elapsed = static_cast<double>(clock_->MonotonicNs() - start_ns_) * 1e-9;
@@ -95,7 +96,7 @@ int TrainProgress::Columns() const {
 }
 
 void TrainProgress::Done() {
-  if (tty_) std::fprintf(out_, "\n");
+  if (tty_ && out_ != nullptr) std::fprintf(out_, "\n");
 }
 
 }  // namespace vigil
