@@ -41,6 +41,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/job_logs.h"
 #include "agents/peer_series.h"
+#include "agents/prose_source.h"
 #include "agents/syslog_header.h"
 #include "connectors/alertmanager.h"
 #include "core/logging.h"
@@ -474,6 +475,26 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
       if (Says(LogLevel::kInfo)) std::fprintf(stderr, "vigil diagnose: --log %s: its syslog lines name one host, %s: read as the source %s (--log-source names another)\n",
                    TerminalSafe(what, false).c_str(), TerminalSafe(*hosts.begin(), false).c_str(),
                    TerminalSafe(log.source, false).c_str());
+    }
+  }
+  // Plain-text prose (a .txt runbook, an on-call wiki page) is read as a log (DOG7, decided): its
+  // sentences naming faults read as faults. Not dropped: PLC27 tried reading a source of no
+  // log-shaped line as prose and lost the evidence of on-call chat, `top` rows, ncclras and dcgmi
+  // tables (prose_source.h). Said instead, in the output's notes, when no line of at least 3 has a
+  // log line's shape (agents/prose_source.h LineHasLogShape: a time, a level word, a `prefix:` head,
+  // key=value, a hex number...). A Markdown document is PLC27's (its prose is skipped) and said there.
+  {
+    size_t lines = 0, shaped = 0;
+    for (const LogLine& l : log.lines) {
+      if (l.text.find_first_not_of(" \t\r") == std::string::npos) continue;
+      ++lines;
+      shaped += LineHasLogShape(l.text) ? 1 : 0;
+    }
+    if (lines >= 3 && shaped == 0) {
+      c.notes.push_back("no line of --log " + what + " has a log line's shape (a time stamp, a level word, a `prefix:` "
+                        "head, key=value): it was read as people's words, which are evidence (on-call notes); if it is "
+                        "a runbook, a wiki page or other documentation, the faults it describes were read as if they "
+                        "had happened: give the log itself");
     }
   }
   c.logs.push_back(std::move(log));

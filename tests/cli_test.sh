@@ -76,6 +76,28 @@ quiet_check "rules check" rules check data/rules
 check "--log-level warn train-rules: no line per target" 0 '^0$' -- \
   bash -c '"$0" --log-level warn train-rules --data csv:data/samples/training_telemetry.csv --out "$1/trained2" 2>&1 >/dev/null | grep -c "target [0-9]*/" || true' \
   "$VIGIL" "$q_tmp"
+# DOG7: plain-text prose pasted as --log (a .txt runbook) is still read (on-call notes are evidence:
+# PLC27), and the output's notes say that no line had a log line's shape; real log shapes get no such note.
+printf '%s\n' 'GPU fallen off the bus runbook' '' 'When a node reports that a GPU has fallen off the bus, drain the node first.' \
+  'Then check the kernel log for Xid 79 and reseat the card if it repeats.' \
+  'If NCCL hangs across the job, look for the rank that stopped making progress.' >"$q_tmp/runbook.txt"
+check "--log a plain-text runbook: read, the note says no line had a log line's shape" 0 \
+  "no line of --log $q_tmp/runbook.txt has a log line's shape .*if it is a runbook, a wiki page or other documentation" -- \
+  "$VIGIL" -q --data-dir "$q_tmp" diagnose --log "$q_tmp/runbook.txt"
+printf '%s\n' '[rank5]: Traceback (most recent call last):' '[rank5]:   File "train.py", line 88, in <module>' \
+  '[rank5]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB' >"$q_tmp/rank.log"
+printf '%s\n' 'NVRM: Xid (PCI:0000:ab:00): 79, pid=1, name=python, GPU has fallen off the bus.' \
+  'NVRM: GPU 0000:ab:00.0: GPU has fallen off the bus.' 'NVRM: A GPU crash dump has been created.' >"$q_tmp/dmesg_t.log"
+printf '%s\n' 'node-1:2211:2290 [3] NCCL INFO Channel 00/0 : 3[3] -> 4[4] via P2P/IPC' \
+  'node-1:2211:2290 [3] NCCL WARN Timeout waiting for peer' 'slurmstepd: error: *** STEP 4411.0 ON node-1 CANCELLED AT 2026-12-05T02:10:11 ***' >"$q_tmp/nccl.log"
+printf '%s\n' 'training stalled around 02:10, rank 3 stopped logging' 'GPUs sit at ~30%; step time 3.5 s vs 1.1 s last week' \
+  'I restarted the job once, same thing' >"$q_tmp/oncall_notes.txt"
+for f in rank.log dmesg_t.log nccl.log; do
+  check "--log $f (a real log's shapes): no prose note" 0 '^0$' -- \
+    bash -c '"$0" -q --data-dir "$1" diagnose --log "$2" | grep -c "has a log line.s shape" || true' "$VIGIL" "$q_tmp" "$q_tmp/$f"
+done
+check "--log on-call notes with a time of day: no prose note, read" 0 '^0$' -- \
+  bash -c '"$0" -q --data-dir "$1" diagnose --log "$2" | grep -c "has a log line.s shape" || true' "$VIGIL" "$q_tmp" "$q_tmp/oncall_notes.txt"
 check "-q kb import: an error still said" 1 '^vigil: import /nonexistent-dog7: no such file' -- "$VIGIL" -q --data-dir "$q_tmp" kb import /nonexistent-dog7
 check "-q diagnose --log: an error still said" 2 '^vigil: .*nonexistent-dog7' -- "$VIGIL" -q --data-dir "$q_tmp" diagnose --log /nonexistent-dog7.log
 check "-q train-rules: an error still said" 1 'nonexistent-dog7' -- "$VIGIL" -q train-rules --data csv:/nonexistent-dog7.csv --out "$q_tmp/t3"
