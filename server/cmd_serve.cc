@@ -6,7 +6,7 @@
 //               [--incident-cache-bytes BYTES]
 //               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
 //               [--eval-lag INTERVALS] [--max-series-per-query N]
-//               [--auth-token-file PATH [--metrics-public]]
+//               [--auth-token-file PATH [--metrics-public]] [--stop-wait S]
 // With --auth-token-file, requests need `Authorization: Bearer <token>` (server/auth_tokens.h,
 // HttpApiOptions::auth); SIGHUP reads the file again (a bad file then keeps the tokens in use).
 // With --rules, the rules also run online against `prometheus_url` (server/online_detection.h):
