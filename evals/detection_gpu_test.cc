@@ -400,7 +400,9 @@ TEST_CASE("LoadGpuTelemetry: a NaN / Inf value is a missing point with its label
 // The shipped recordings (data/gpu_telemetry/: runs 1 and 2, two H200s; run 3, one H200 with
 // other incidents and NaN / Inf loss rows; run 4, one H200, a stale exporter and a clean job end;
 // run 5, one H200, a loader death and a job end marked by `training_completed`, a 13th series;
-// run 6, one H200, a periodic stall, a host-memory leak, an unnormalised shard, the trainer's RSS a 14th)
+// run 6, one H200, a periodic stall, a host-memory leak, an unnormalised shard, the trainer's RSS a 14th;
+// run 7, one H100, a slow checkpoint, a GPU-memory hog, frozen layers; run 8, one H200, optimizer offload,
+// unscaled gradient accumulation, half the layers frozen)
 // through `vigil eval detect`'s library call, with the default --data.
 TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and their incident table") {
   TempFolder out("shipped");
@@ -415,7 +417,8 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   size_t label_ones = 0;
   for (const char* name : {"h200_ddp_incidents", "h200_ddp_incidents_run2", "h200_single_incidents_run3",
                            "h200_single_incidents_run4", "h200_single_incidents_run5",
-                           "h200_single_incidents_run6", "h100_single_incidents_run7"}) {
+                           "h200_single_incidents_run6", "h100_single_incidents_run7",
+                           "h200_single_incidents_run8"}) {
     std::ifstream f(std::string("data/gpu_telemetry/") + name + ".csv");
     REQUIRE(f);
     std::string line;
@@ -434,8 +437,8 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
     for (uint8_t l : t.labels) truth_ones += l;
   }
   CHECK(truth_ones == label_ones);
-  REQUIRE(report->set.runs.size() == 7);
-  // file-name order: run 7 (the H100's) sorts first
+  REQUIRE(report->set.runs.size() == 8);
+  // file-name order: run 7 (the H100's) sorts first, run 8 (an H200's) last
   CHECK(report->set.runs[0].name == "h100_single_incidents_run7");
   CHECK(report->set.runs[1].name == "h200_ddp_incidents");
   CHECK(report->set.runs[2].name == "h200_ddp_incidents_run2");
@@ -443,13 +446,15 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   CHECK(report->set.runs[4].name == "h200_single_incidents_run4");
   CHECK(report->set.runs[5].name == "h200_single_incidents_run5");
   CHECK(report->set.runs[6].name == "h200_single_incidents_run6");
+  CHECK(report->set.runs[7].name == "h200_single_incidents_run8");
   // 21 series in runs 1 and 2 (2 GPUs), 12 in runs 3 and 4 (1 GPU), 13 in run 5 (+ training_completed),
-  // 14 in runs 6 and 7 (+ process_resident_memory_bytes)
-  CHECK(report->set.units.size() == 107);
+  // 14 in runs 6, 7 and 8 (+ process_resident_memory_bytes)
+  CHECK(report->set.units.size() == 121);
   for (const EvalRun& run : report->set.runs) {
     const bool one_gpu = run.name.find("_single_") != std::string::npos;
     const bool run5 = run.name == "h200_single_incidents_run5";
-    const bool run67 = run.name == "h200_single_incidents_run6" || run.name == "h100_single_incidents_run7";
+    const bool run67 = run.name == "h200_single_incidents_run6" || run.name == "h100_single_incidents_run7" ||
+                       run.name == "h200_single_incidents_run8";
     CHECK(run.units.size() == (run67 ? 14u : run5 ? 13u : one_gpu ? 12u : 21u));
     CHECK(run.incidents.size() == (run.name == "h200_single_incidents_run3" ? 5u : run5 || run67 ? 3u : 4u));
     CHECK(run.normal_end_s - run.t0_s == doctest::Approx(240));
@@ -468,6 +473,9 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   CHECK(md.str().find("### h200_single_incidents_run5\n") != std::string::npos);
   CHECK(md.str().find("### h200_single_incidents_run6\n") != std::string::npos);
   CHECK(md.str().find("### h100_single_incidents_run7\n") != std::string::npos);
+  CHECK(md.str().find("### h200_single_incidents_run8\n") != std::string::npos);
+  CHECK(md.str().find("| detector | optimizer_offload [245, 270) s | grad_accum_unscaled [280, 305) s | half_frozen [315, 340) s |") !=
+        std::string::npos);
   CHECK(md.str().find("| detector | slow_checkpoint [245, 270) s | gpu_memory_hog [280, 305) s | frozen_layers [315, 340) s |") !=
         std::string::npos);
   CHECK(md.str().find("| detector | periodic_stall [245, 270) s | host_rss_leak [280, 305) s | unnormalised_shard [315, 340) s |") !=
@@ -481,8 +489,8 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   REQUIRE(j.ok());
   CHECK((*j)["dataset"] == "gpu");
   REQUIRE((*j)["detectors"].size() == 1);
-  REQUIRE((*j)["detectors"][0]["incidents"].size() == 7);
-  for (size_t r = 0; r < 7; ++r) {  // run 7 first (file-name order), then runs 1-6
+  REQUIRE((*j)["detectors"][0]["incidents"].size() == 8);
+  for (size_t r = 0; r < 8; ++r) {  // run 7 first (file-name order), then runs 1-6, then run 8
     CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 3 ? 5u : r >= 5 || r == 0 ? 3u : 4u));
   }
 }

@@ -237,6 +237,35 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   check "run 7: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts7.jsonl"
 fi
 
+# Run 8 (DET13 plan, recorded 2026-12-06 on an H200, scored by DET14): optimizer offload (two 768 MiB PCIe
+# copies a step: step 1.75x, tokens/s 0.59x, util kept at 98-99%, power 0.72x), gradient accumulation of 4
+# micro-batches with the loss not divided (step 3.7x, tokens/s 1.10x, the gradient norm 3.4x) and the first 3
+# of 6 layers frozen (step 0.66x, tokens/s 1.52x, the gradient norm 0.63x: above TrainingShrunk's 0.5 bar); a
+# checkpoint, an eval, a planned accumulation ramp (2 micro-batches, the loss divided) and the marked job end
+# after the history (data/gpu_telemetry/README.md "Run 8"). BLIND, the rules of d1144e8b (21): the offload by
+# ThroughputDropGauge +6 s (firing +21 s) alone, the accumulation bug and the half freeze MISSED, nothing else.
+# This block pins that blind result, misses included: a rule change that alerts on run 8 fails it.
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN8=data/gpu_telemetry/h200_single_incidents_run8
+  detect_run 8 "$RUN8"
+  check "run 8: 14 series, no NaN, one alert in all" 0 'over 14 series, 5804 points: 1 alert\(s\), 0 still firing' -- cat "$TMP/stderr8"
+  check "run 8: the offload caught by ThroughputDropGauge, nothing outside the incidents" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN8.json" "$TMP/alerts8.jsonl" --grace 10 --warmup 60 \
+       --require optimizer_offload=ThroughputDropGauge
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN8.json" "$TMP/alerts8.jsonl" --grace 10 --warmup 60 >"$TMP/score8.txt"
+  sed 's/^/  run 8: /' "$TMP/score8.txt"
+  check "run 8: the offload, ThroughputDropGauge on tokens/s at +6 s (firing +21 s), no GPU rule (util stayed 98-99%)" 0 \
+    '^optimizer_offload .*: 1 alert\(s\);\+ 6\.0 s \(firing \+ 21\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
+    -- bash -c 'grep -A1 "^optimizer_offload" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score8.txt"
+  check "run 8: blind misses: the unscaled accumulation (grad norm 3.4x) and the half freeze (0.63x) get no alert" 0 \
+    '^grad_accum_unscaled \[ *280, *305\) s after t0: 0 alert\(s\);half_frozen +\[ *315, *340\) s after t0: 0 alert\(s\);$' \
+    -- bash -c 'grep -E "^(grad_accum_unscaled|half_frozen) " "$1" | tr "\n" ";"' _ "$TMP/score8.txt"
+  check "run 8: nothing at the checkpoint, the eval, the accumulation ramp, the marked job end" 0 \
+    '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);accum_ramp \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "accum_ramp +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score8.txt"
+  check "run 8: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts8.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
