@@ -853,6 +853,19 @@ void HttpApi::Routes() {
       }
       answer["not_merged"] = std::move(apart);
     }
+    // STM4: alerts of incidents deleted by hand sent again; storms that gave alerts to other groups'
+    // storms; alerts re-sent with other labels than stored (a fingerprint reused).
+    for (const OrphanAlerts& o : intake->orphans) {
+      Json into = Json::array();
+      for (const auto& [id, n] : o.into) into.push_back(Json{{"incident", id}, {"alerts", n}});
+      answer["orphans"].push_back(Json{{"deleted_incident", o.deleted}, {"into", into}, {"ended", o.ended}});
+    }
+    for (const SplitIncident& sp : intake->split) {
+      Json gave = Json::array();
+      for (const auto& [id, n] : sp.gave) gave.push_back(Json{{"incident", id}, {"alerts", n}});
+      answer["split"].push_back(Json{{"incident", sp.incident}, {"gave", gave}, {"kept", sp.kept}, {"rediagnose", sp.rediagnose}});
+    }
+    for (const NotMerged& m : intake->relabeled) answer["relabeled"].push_back(Json{{"incident", m.incident}, {"why", m.why}});
     if (!intake->storms.empty()) {  // a storm: its alerts grouped into these incidents
       Json storms = Json::array();
       for (const StormIntake& st : intake->storms) {

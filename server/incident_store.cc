@@ -412,6 +412,11 @@ Json StoredIncident::ToJson(bool full) const {
       for (const auto& [where, n] : members_now_in) now_in.push_back(Json{{"incident", where}, {"alerts", n}});
       j["storm"]["now_in"] = std::move(now_in);
     }
+    if (!gave_to.empty()) {  // STM4: alerts it gave to other groups' storms, where they are now
+      Json gave = Json::array();
+      for (const auto& [where, n] : gave_to) gave.push_back(Json{{"incident", where}, {"alerts", n}});
+      j["storm"]["gave"] = std::move(gave);
+    }
     if (full) {
       Json list = Json::array();
       for (const StormMember& m : members) {
@@ -479,6 +484,10 @@ std::string StoredIncident::MergedText() const {
   } else if (merged_into_now != merged_into) {
     out += merged_into_now != 0 ? ", now in #" + std::to_string(merged_into_now)
                                 : ", whose own merge leads nowhere (a cycle or a missing incident)";
+    // STM4: its target deleted by hand, its alerts sent again since and held by another storm.
+    if (merged_into_now == 0 && members_now_in.size() == 1 && members_now_in.begin()->first != merged_into) {
+      out += "; its alerts are now in #" + std::to_string(members_now_in.begin()->first);
+    }
   }
   return out;
 }
@@ -659,6 +668,29 @@ Status IncidentStore::Init() {
   requeue.Bind(1, Now());
   RETURN_IF_ERROR(requeue.Run());
   recovered_ = sqlite3_changes(raw);
+  {  // STM4: member rows of incidents deleted by hand (no route deletes one): said, kept; see Intake
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT m.incident_id, count(*), sum(m.resolved_at_ms = 0) FROM "
+                                              "incident_alerts m LEFT JOIN incidents i ON i.id = m.incident_id "
+                                              "WHERE i.id IS NULL GROUP BY 1 ORDER BY 1"));
+    int64_t firing = 0, incidents = 0;
+    std::string ids;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      orphans_on_open_ += s.Int(1);
+      firing += s.IsNull(2) ? 0 : s.Int(2);
+      if (++incidents <= 10) ids += (ids.empty() ? "" : ", ") + std::to_string(s.Int(0));
+    }
+    if (incidents > 10) ids += " and " + std::to_string(incidents - 10) + " more";
+    if (orphans_on_open_ > 0) {
+      LogWarn("serve", "incident store " + options_.path + ": " + std::to_string(orphans_on_open_) + " stored alerts (" +
+                           std::to_string(firing) + " firing) belong to incident(s) " + ids +
+                           " no longer in the store (deleted by hand, or by a retention job that left their "
+                           "alerts' rows in incident_alerts): kept; an alert of them sent again firing is taken as new "
+                           "(its group's storm, or an incident of its own) and its row moves there, one sent resolved "
+                           "marks its row ended; storms merged into those incidents still list them");
+    }
+  }
   return Status::Ok();
 }
 
@@ -835,7 +867,7 @@ std::string StormRediagnoseReason(const Json& diagnosis, int64_t alerts, const s
   return why;
 }
 
-Result<bool> IncidentStore::MaybeRediagnose(int64_t id) {
+Result<bool> IncidentStore::MaybeRediagnose(int64_t id, const std::string& forced) {
   if (options_.storm_rediagnose_interval_ms <= 0) return false;
   ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT state, updated_ms, diagnosis_json, resolved_at_ms, storm_key "
                                             "FROM incidents WHERE id=?1"));
@@ -846,7 +878,7 @@ Result<bool> IncidentStore::MaybeRediagnose(int64_t id) {
   const std::string group = s.Text(4);
   auto diagnosis = ParseJson(s.Text(2), "diagnosis");
   if (!diagnosis.ok() || !diagnosis->contains("storm")) return false;
-  {  // no member added since the diagnosis (Alertmanager's plain repeat): nothing grew, no scan
+  if (forced.empty()) {  // no member added since the diagnosis (Alertmanager's plain repeat): nothing grew, no scan
     const Json& read = (*diagnosis)["storm"];
     ASSIGN_OR_RETURN(kb::Stmt n, Prepare(db_, "SELECT count(*) FROM incident_alerts WHERE incident_id=?1"));
     n.Bind(1, id);
@@ -869,7 +901,8 @@ Result<bool> IncidentStore::MaybeRediagnose(int64_t id) {
     auto a = FromJson<Alert>(*j, "member");
     if (a.ok()) nodes.insert(AlertNode(*a).second);
   }
-  const std::string why = StormRediagnoseReason(*diagnosis, alerts, nodes, options_.storm_rediagnose_growth);
+  const std::string why =
+      forced.empty() ? StormRediagnoseReason(*diagnosis, alerts, nodes, options_.storm_rediagnose_growth) : forced;
   if (why.empty()) return false;
   std::string what = "incident ";
   what += std::to_string(id);
@@ -908,8 +941,13 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                                  "FROM incidents WHERE fingerprint=?1 AND starts_at_ms=?2 AND merged_into=0"));
     ASSIGN_OR_RETURN(kb::Stmt find_member,
                      Prepare(db_, "SELECT m.incident_id, m.resolved_at_ms, i.resolved_at_ms, i.storm_key, "
-                                  "i.group_key, i.received_ms FROM incident_alerts m JOIN incidents i ON i.id = m.incident_id "
+                                  "i.group_key, i.received_ms, i.id IS NULL FROM incident_alerts m "
+                                  "LEFT JOIN incidents i ON i.id = m.incident_id "
                                   "WHERE m.fingerprint=?1 AND m.starts_at_ms=?2"));
+    // STM4: a member row whose incident is gone (deleted by hand): the alert is taken as new, the row
+    // removed here and its move (deleted id -> where the alert went) recorded below.
+    ASSIGN_OR_RETURN(kb::Stmt drop_orphan,
+                     Prepare(db_, "DELETE FROM incident_alerts WHERE fingerprint=?1 AND starts_at_ms=?2"));
     ASSIGN_OR_RETURN(kb::Stmt insert,
                      Prepare(db_, "INSERT INTO incidents(fingerprint, starts_at_ms, rule, severity, state, "
                                   "alert_json, received_ms, updated_ms, resolved_at_ms, storm_key, group_key) "
@@ -970,6 +1008,12 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     // sent now (STM3): not merged, but said (the answer's `not_merged`, the log) when their alert is in
     // a storm of this call (alert index -> (incident, why)).
     std::map<size_t, std::pair<int64_t, std::string>> apart;
+    // STM4: firing alerts of deleted incidents, taken as new (alert index -> the deleted incident);
+    // resolved ones mark their row (deleted incident -> rows marked ended). The alerts already taken
+    // as new by this call (a webhook holding one alert twice: the second is the same alert).
+    std::map<size_t, int64_t> orphan_of;
+    std::map<int64_t, int64_t> orphans_ended;
+    std::set<std::pair<std::string, int64_t>> fresh_keys;
     if (!options.group_key.empty()) {  // a later webhook of an open storm's groupKey joins it (by group)
       ASSIGN_OR_RETURN(kb::Stmt open_storms,
                        Prepare(db_, "SELECT id, storm_key FROM incidents WHERE group_key=?1 AND storm_key != '' "
@@ -997,6 +1041,20 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           out.resolved.push_back(id);
         } else {
           out.duplicates.push_back(id);
+          // STM4: the stored alert is the one sent now, or the sender reused its fingerprint for another
+          // alert: a duplicate either way (one incident per fingerprint and startsAt), the stored alert
+          // kept; said whenever it happens (STM3 compared only within the merge window, for merges).
+          std::string change;
+          if (!resolved && find.Text(2).empty()) {
+            change = LabelsChange(find.Text(5), alert);
+            if (!change.empty()) {
+              out.relabeled.push_back(NotMerged{id, 0, change});
+              LogWarn("serve", "incident " + std::to_string(id) + ": " + change +
+                                   ": taken as a duplicate of it (one incident per fingerprint and startsAt), its "
+                                   "stored alert kept; a sender that reuses a fingerprint for another alert should "
+                                   "leave it out (vigil then computes Alertmanager's from the labels)");
+            }
+          }
           if (!resolved && find.Int(1) == 0 && find.Text(2).empty() && options.storm_merge_window_ms > 0 &&
               find.Int(4) >= merge_since) {
             // STM3: a groupKey stored as this one, or none (before schema 8, or a webhook without one:
@@ -1005,7 +1063,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
             const std::string stored_key = find.Text(3);
             if (stored_key != options.group_key && !stored_key.empty()) {
               apart.emplace(i, std::make_pair(id, "made from a webhook of another groupKey (" + stored_key + ")"));
-            } else if (std::string change = LabelsChange(find.Text(5), alert); !change.empty()) {
+            } else if (!change.empty()) {
               apart.emplace(i, std::make_pair(id, change));
             } else {
               mergeable.emplace(i, id);
@@ -1017,6 +1075,23 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       find_member.Reset();
       find_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
       ASSIGN_OR_RETURN(bool member, find_member.Step());
+      if (member && find_member.Int(6) != 0) {  // STM4: its incident was deleted
+        const int64_t id = find_member.Int(0);
+        if (resolved) {
+          if (find_member.Int(1) == 0) {
+            resolve_member.Reset();
+            resolve_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms).Bind(3, resolved_at);
+            RETURN_IF_ERROR(resolve_member.Run());
+            ++orphans_ended[id];
+          }
+          continue;
+        }
+        drop_orphan.Reset();
+        drop_orphan.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
+        RETURN_IF_ERROR(drop_orphan.Run());
+        orphan_of.emplace(i, id);
+        member = false;
+      }
       if (member) {
         const int64_t id = find_member.Int(0);
         if (find_member.Int(2) == 0) open_storm_of_group.emplace(find_member.Text(3), id);
@@ -1034,6 +1109,8 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         }
         continue;
       }
+      // The same alert twice in this call (STM4: e.g. a re-homed orphan repeated): the first one stands.
+      if (!fresh_keys.emplace(alert.fingerprint, alert.starts_at_ms).second) continue;
       // A new instance (another startsAt) of an alert firing in an open storm incident joins it.
       find_instance.Reset();
       find_instance.Bind(1, alert.fingerprint);
@@ -1067,6 +1144,10 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     // of the group), else nothing moves; a storm that this webhook's new alerts join stays; a re-sent
     // alert whose stored labels differ (a fingerprint reused) stops it (said in not_merged).
     std::map<int64_t, std::map<std::string, std::vector<size_t>>> storm_moves;
+    // STM4: storms of which some re-sent alerts are still in their own group (or that this webhook's
+    // new alerts join) and others in other groups with a storm: those others move (storm -> group ->
+    // alerts); the storm stays with the rest.
+    std::map<int64_t, std::map<std::string, std::vector<size_t>>> storm_splits;
     std::map<int64_t, std::pair<std::string, size_t>> relabeled;  // storm -> (why, of how many alerts)
     if (may_merge_storms && !groups.empty()) {
       std::map<std::string, size_t> fresh_here;  // fresh alerts that join or make their group's storm
@@ -1085,7 +1166,16 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                                           "WHERE fingerprint=?1 AND starts_at_ms=?2"));
       for (auto& [id, gs] : by_storm) {
         const OpenStorm& st = resent_storm[id];
-        if (gs.count(st.storm_key) || st.received_ms < merge_since || joined.count(id)) continue;
+        if (st.received_ms < merge_since) continue;
+        // STM4: it keeps alerts of its own group: only its alerts in other groups may move (split off).
+        const bool stays = gs.count(st.storm_key) > 0 || joined.count(id) > 0;
+        if (stays) {
+          gs.erase(st.storm_key);
+          for (auto g = gs.begin(); g != gs.end();) {  // a group without a storm: its alerts stay here
+            g = open_storm_of_group.count(g->first) || (storm && fresh_here.count(g->first)) ? std::next(g) : gs.erase(g);
+          }
+          if (gs.empty()) continue;
+        }
         if (!st.group_key.empty() && st.group_key != options.group_key) {
           LogInfo("serve", "storm incident " + std::to_string(id) + " (" + st.storm_key + ", groupKey " + st.group_key +
                                ") has its alerts in group(s) " + gs.begin()->first + " of a webhook of groupKey " +
@@ -1115,12 +1205,14 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
             }
           }
         }
-        if (same) storm_moves.emplace(id, std::move(gs));
+        if (same) (stays ? storm_splits : storm_moves).emplace(id, std::move(gs));
       }
-      for (const auto& [id, gs] : storm_moves) {
-        for (const auto& [g, members] : gs) {
-          auto& m = merge_of_group[g];
-          m.insert(m.end(), members.begin(), members.end());  // counted for the lead
+      for (const auto* moves : {&storm_moves, &storm_splits}) {
+        for (const auto& [id, gs] : *moves) {
+          for (const auto& [g, members] : gs) {
+            auto& m = merge_of_group[g];
+            m.insert(m.end(), members.begin(), members.end());  // counted for the lead
+          }
         }
       }
     }
@@ -1274,7 +1366,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     // storms now: their members move there (merged_from keeps the first storm they came from; STM3:
     // incident_alert_moves every move), the storm is merged_into the one that took the most (its
     // queued triage never claimed, a running or ended one's result kept), naming the others.
-    if (!storm_moves.empty()) {
+    if (!storm_moves.empty() || !storm_splits.empty()) {
       // `+incident_id`: found by its UNIQUE (fingerprint, starts_at_ms), not by scanning the storm's members
       // (incident_alerts_by_incident): one alert's move was linear in the storm's size (bench/
       // storm_intake_bench: regroup 2.48x fresh at 10,000 alerts before this).
@@ -1395,6 +1487,74 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                               : was == "running" ? std::string("running triage's result will be kept as superseded")
                                                  : was + " result is kept as superseded"));
       }
+      // STM4: storms that keep alerts of their own group give the others to their groups' storms, and stay.
+      ASSIGN_OR_RETURN(kb::Stmt kept_alerts, Prepare(db_, "SELECT alert_json FROM incident_alerts WHERE incident_id=?1"));
+      ASSIGN_OR_RETURN(kb::Stmt set_rule, Prepare(db_, "UPDATE incidents SET rule=?2, updated_ms=?3 WHERE id=?1 "
+                                                       "RETURNING rule, state"));
+      for (auto& [id, gs] : storm_splits) {
+        const std::string& own = resent_storm[id].storm_key;
+        SplitIncident split{id, {}, 0, false};
+        std::string where;
+        for (const auto& [g, members] : gs) {
+          const int64_t t = target_of(g, id);
+          if (t == 0) continue;  // its group's storm went back to it: those alerts stay
+          int64_t n = 0;
+          for (size_t i : members) {
+            record_one.Reset();
+            record_one.Bind(1, id).Bind(2, t).Bind(3, now).Bind(4, alerts[i].fingerprint).Bind(5, alerts[i].starts_at_ms);
+            RETURN_IF_ERROR(record_one.Run());
+            move_one.Reset();
+            move_one.Bind(1, id).Bind(2, t).Bind(3, alerts[i].fingerprint).Bind(4, alerts[i].starts_at_ms);
+            RETURN_IF_ERROR(move_one.Run());
+            n += sqlite3_changes(db_);
+          }
+          if (n == 0) continue;
+          split.gave[t] += n;
+          storm_entry(t, g).new_alerts += static_cast<size_t>(n);
+          touched_storms.insert(t);
+          where += (where.empty() ? "" : ", ") + std::to_string(n) + " to storm incident " + std::to_string(t) + " (" + g + ")";
+        }
+        if (split.gave.empty()) continue;
+        touched_storms.insert(id);
+        // Its rule names what it holds now ("storm: NodeDown x4"); its lead alert stays (its key).
+        std::vector<Alert> held;
+        kept_alerts.Reset();
+        kept_alerts.Bind(1, id);
+        while (true) {
+          ASSIGN_OR_RETURN(bool row, kept_alerts.Step());
+          if (!row) break;
+          auto j = ParseJson(kept_alerts.Text(0), "member");
+          auto a = j.ok() ? FromJson<Alert>(*j, "member") : Result<Alert>(j.status());
+          if (a.ok()) held.push_back(std::move(*a));
+        }
+        split.kept = static_cast<int64_t>(held.size());
+        std::string state = "?";
+        if (!held.empty()) {
+          std::vector<const Alert*> ptrs;
+          for (const Alert& a : held) ptrs.push_back(&a);
+          set_rule.Reset();
+          set_rule.Bind(1, id).Bind(2, StormRule(ptrs)).Bind(3, now);
+          ASSIGN_OR_RETURN(MergedRow r, StepMerge(set_rule));
+          state = r.rule;  // RETURNING rule, state: the second column read as `rule`
+        }
+        int64_t gave = 0;
+        std::string to;
+        for (const auto& [t, n] : split.gave) {
+          gave += n;
+          to += (to.empty() ? "#" : ", #") + std::to_string(t);
+        }
+        // Its diagnosis read the alerts it gave away: diagnosed again over what it holds now.
+        ASSIGN_OR_RETURN(split.rediagnose,
+                         MaybeRediagnose(id, "it gave " + std::to_string(gave) + " of its alerts to storm incident(s) " + to +
+                                                 ", whose groups they are in now; it holds " + std::to_string(split.kept)));
+        if (split.rediagnose) out.rediagnose.push_back(id);
+        LogInfo("serve", "storm incident " + std::to_string(id) + " (" + own + ", groupKey " + options.group_key +
+                             ") keeps " + std::to_string(split.kept) + " alerts of its group; its alerts now in other "
+                             "groups are their storms' members (" + where + ")" +
+                             (split.rediagnose ? "; queued to be diagnosed again over what it holds"
+                                               : state == "diagnosed" ? "; its diagnosis is kept (not queued again now)" : ""));
+        out.split.push_back(std::move(split));
+      }
     }
     // STM3: a storm's re-sent alert with other labels than stored: the storm is not merged, said.
     for (const auto& [id, r] : relabeled) {
@@ -1414,6 +1574,54 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       LogInfo("serve", "incident " + std::to_string(found.first) + ": its alert is in storm incident " +
                            std::to_string(into) + " (" + groups[i] + ", groupKey " + options.group_key +
                            ") but " + why + ": not merged, it stays an incident of its own");
+    }
+    // STM4: the alerts of deleted incidents this call took as new: where each is now, kept as a move
+    // (deleted -> holder: a storm merged into the deleted one still lists them, read where they are).
+    if (!orphan_of.empty() || !orphans_ended.empty()) {
+      ASSIGN_OR_RETURN(kb::Stmt holder, Prepare(db_, "SELECT incident_id FROM incident_alerts WHERE fingerprint=?1 AND "
+                                                     "starts_at_ms=?2 UNION ALL SELECT id FROM incidents WHERE "
+                                                     "fingerprint=?1 AND starts_at_ms=?2 AND merged_into=0 LIMIT 1"));
+      ASSIGN_OR_RETURN(kb::Stmt record, Prepare(db_, "INSERT INTO incident_alert_moves(incident_id, fingerprint, "
+                                                     "starts_at_ms, into_id, moved_ms) VALUES(?1, ?2, ?3, ?4, ?5)"));
+      std::map<int64_t, OrphanAlerts> by_deleted;
+      for (const auto& [i, deleted] : orphan_of) {
+        holder.Reset();
+        holder.Bind(1, alerts[i].fingerprint).Bind(2, alerts[i].starts_at_ms);
+        ASSIGN_OR_RETURN(bool row, holder.Step());
+        if (!row) return InternalError("incident store: alert " + alerts[i].fingerprint + " of deleted incident " +
+                                       std::to_string(deleted) + " was taken as new but is held by no incident");
+        const int64_t to = holder.Int(0);
+        record.Reset();
+        record.Bind(1, deleted).Bind(2, alerts[i].fingerprint).Bind(3, alerts[i].starts_at_ms).Bind(4, to).Bind(5, now);
+        RETURN_IF_ERROR(record.Run());
+        OrphanAlerts& o = by_deleted[deleted];
+        o.deleted = deleted;
+        ++o.into[to];
+      }
+      for (const auto& [deleted, n] : orphans_ended) {
+        by_deleted[deleted].deleted = deleted;
+        by_deleted[deleted].ended = n;
+      }
+      for (auto& [deleted, o] : by_deleted) {
+        std::string what;
+        int64_t taken = 0;
+        for (const auto& [to, n] : o.into) {
+          taken += n;
+          what += (what.empty() ? "" : ", ") + std::to_string(n) + " in incident " + std::to_string(to);
+        }
+        std::string line = "incident " + std::to_string(deleted) + " is no longer in the store (deleted by hand, or by a "
+                           "retention job that left its alerts' rows): ";
+        if (taken > 0) {
+          line += std::to_string(taken) + " of its alerts sent again firing are taken as new alerts of this webhook (" +
+                  what + "), their old rows moved there";
+        }
+        if (o.ended > 0) {
+          line += std::string(taken > 0 ? "; " : "") + std::to_string(o.ended) +
+                  " of its alerts stopped firing: their rows are marked ended, no incident made for them";
+        }
+        LogWarn("serve", line);
+        out.orphans.push_back(std::move(o));
+      }
     }
     // A storm incident is resolved when its last alert is.
     if (!touched_storms.empty()) {
@@ -1521,6 +1729,19 @@ Status IncidentStore::LoadMembers(StoredIncident& r, bool full) const {
           : std::string("SELECT incident_id, fingerprint, starts_at_ms, received_ms, resolved_at_ms, alert_json "
                         "FROM incident_alerts WHERE incident_id=?1");
   r.members_now_in.clear();
+  r.gave_to.clear();
+  if (r.merged_into == 0) {  // STM4: a storm that gave some of its alerts to other groups' storms
+    ASSIGN_OR_RETURN(kb::Stmt g, Prepare(db_, "SELECT a.incident_id, count(DISTINCT a.rowid) FROM incident_alert_moves mv "
+                                              "JOIN incident_alerts a ON a.fingerprint = mv.fingerprint AND "
+                                              "a.starts_at_ms = mv.starts_at_ms WHERE mv.incident_id=?1 AND "
+                                              "a.incident_id != ?1 GROUP BY 1"));
+    g.Bind(1, r.id);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, g.Step());
+      if (!row) break;
+      r.gave_to[g.Int(0)] = g.Int(1);
+    }
+  }
   if (!full) {
     ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT incident_id, count(*), sum(resolved_at_ms = 0) FROM (" + rows +
                                               ") GROUP BY incident_id"));

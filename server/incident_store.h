@@ -158,6 +158,9 @@ struct StoredIncident {
   // went to two groups' storms names both).
   int64_t merged_into_now = 0;
   std::map<int64_t, int64_t> members_now_in;
+  // STM4 (List, Get): for a storm not merged, the storms holding the alerts it gave away (some of its
+  // alerts were in other groups' storms later, the rest stayed): incident -> alerts. ToJson: storm.gave.
+  std::map<int64_t, int64_t> gave_to;
 
   // "merged into storm incident #4" (and ", now in #9" along a chain, or "; its alerts are now in #4
   // (8), #5 (4)" for a storm split over two); "" when not merged. The chat's status says this.
@@ -213,6 +216,27 @@ struct NotMerged {
   std::string why;
 };
 
+// STM4: alerts of an incident that is no longer in the store (deleted by hand: `DELETE FROM incidents
+// WHERE id=...`, or a retention job that left its alert rows), sent again by this call. A firing one is
+// taken as new (grouped as this webhook's new alerts are: a member of its group's storm, or an
+// incident of its own) and its old row moves there (incident_alert_moves keeps `deleted` -> where);
+// a resolved one marks its old row ended (no incident is made again for an alert that is over).
+struct OrphanAlerts {
+  int64_t deleted = 0;                 // the incident id its rows still name
+  std::map<int64_t, int64_t> into;     // incident holding them now -> alerts
+  int64_t ended = 0;                   // resolved notifications of them: their rows marked ended
+};
+
+// STM4: a storm of an earlier webhook of this groupKey (within the merge window) of which some re-sent
+// alerts are still in its own group and others in other groups' storms now: those move to the storm of
+// their group (each move kept in incident_alert_moves); it keeps the rest and stays an incident.
+struct SplitIncident {
+  int64_t incident = 0;
+  std::map<int64_t, int64_t> gave;  // storm incident -> alerts it took
+  int64_t kept = 0;                 // alerts it holds now
+  bool rediagnose = false;          // diagnosed before: queued again (its diagnosis read the alerts it gave)
+};
+
 struct IntakeResult {
   std::vector<int64_t> created;     // new incidents (queued)
   std::vector<int64_t> duplicates;  // a firing alert already recorded (fingerprint + startsAt); a
@@ -224,6 +248,12 @@ struct IntakeResult {
   std::vector<int64_t> rediagnose;
   std::vector<MergedIncident> merged;  // STM1: earlier webhooks' incidents joined to a storm
   std::vector<NotMerged> not_merged;   // STM2: such incidents kept apart (another or no groupKey)
+  std::vector<OrphanAlerts> orphans;   // STM4: alerts of deleted incidents sent again
+  std::vector<SplitIncident> split;    // STM4: storms that gave some alerts to other groups' storms
+  // STM4: firing alerts already recorded whose labels this call sends differently (a fingerprint
+  // reused by the sender for another alert): incident -> why. Taken as duplicates (the store's key is
+  // fingerprint + startsAt), the stored alert kept; inside the merge window also never merged.
+  std::vector<NotMerged> relabeled;
 };
 
 struct IntakeOptions {
@@ -303,6 +333,9 @@ class IncidentStore {
 
   // How many rows Open found `running` and put back to `queued`.
   int64_t recovered_on_open() const { return recovered_; }
+  // STM4: member alert rows Open found whose incident is no longer in the store (deleted by hand);
+  // logged with the incident ids. They are kept; Intake re-homes one when its alert is sent again.
+  int64_t orphan_alerts_on_open() const { return orphans_on_open_; }
 
   // Records a webhook's alerts (see the file comment). A firing alert already known is a
   // duplicate; a resolved one marks its incident resolved (its endsAt, or now), or, when it was
@@ -364,7 +397,8 @@ class IncidentStore {
   Status LoadMergedChain(StoredIncident& r) const;
   // Queues diagnosed storm incident `id` again when StormRediagnoseReason says so and the queue
   // has room (mu_ held); true when it did.
-  Result<bool> MaybeRediagnose(int64_t id);
+  // `forced`: the reason to queue it again whatever it holds (STM4: a storm that gave alerts away).
+  Result<bool> MaybeRediagnose(int64_t id, const std::string& forced = "");
   Status SetState(int64_t id, std::string_view from, std::string_view to, const Json* diagnosis,
                   std::string_view error, double seconds);
 
@@ -372,6 +406,7 @@ class IncidentStore {
   int lock_fd_;
   IncidentStoreOptions options_;
   int64_t recovered_ = 0;
+  int64_t orphans_on_open_ = 0;
   int64_t claim_seq_ = 0;  // the last claim's number (ClaimNext's round-robin; mu_)
   std::string store_id_;
   mutable std::mutex mu_;
