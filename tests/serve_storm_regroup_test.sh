@@ -19,6 +19,9 @@
 #     rack's Xid alerts on 8 of the nodes and a job's NCCL timeouts on the other 4): each alert goes
 #     to its group's storm, the NodeDown storm is merged into the rack's, naming the job's (REST
 #     `storm.now_in`, the chat, /metrics).
+#  6. (STM4) a storm incident deleted by hand while serve runs: Alertmanager's next webhook re-sending
+#     its alerts is taken (was a 500 retried for ever), its alerts in the rack's new storm;
+#  7. (STM4) a storm keeping some re-sent alerts in its own group gives the others to the rack's storm.
 # Skipped (exit 77) only when prometheus-alertmanager / promtool / curl are missing.
 # Usage: bash tests/serve_storm_regroup_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -190,6 +193,79 @@ curl -sf "$V/metrics" >"$TMP/metrics2.txt"
 grep -q '^vigil_incidents{state="merged"} 2$' "$TMP/metrics2.txt" &&
   grep -q '^vigil_incidents_merged_total{incident="storm"} 2$' "$TMP/metrics2.txt" && passed=$((passed + 1)) ||
   bad "/metrics after the split: $(grep 'vigil_incidents' "$TMP/metrics2.txt")"
+
+# post3 CLUSTER RACK KIND [XID_NODES]: KIND "down" (12 NodeDowns of rackN-node-NN, no rack label) or "xid"
+# (XidErrors on GPUs 0-3 of the first XID_NODES nodes, default 12, with the rack label).
+post3() {
+  "$PY" - "$TMP/starts3" "$@" >"$TMP/post3.json" <<'PY'
+import json, sys
+starts = open(sys.argv[1]).read().strip()
+cluster, rack, kind = sys.argv[2:5]
+xid_nodes = int(sys.argv[5]) if len(sys.argv) > 5 else 12
+out = []
+for n in range(12):
+    node = "%s-node-%02d" % (rack, n)
+    if kind == "down":
+        alerts = [{"alertname": "NodeDown", "instance": node + ":9100", "job": "node"}]
+    elif n < xid_nodes:
+        alerts = [{"alertname": "XidError", "Hostname": node, "gpu": str(g), "rack": rack} for g in range(4)]
+    else:
+        alerts = []
+    for labels in alerts:
+        labels.update({"cluster": cluster, "severity": "critical"})
+        out.append({"labels": labels, "annotations": {"summary": labels["alertname"] + " on " + node}, "startsAt": starts})
+print(json.dumps(out))
+PY
+  curl -sf -XPOST -H 'Content-Type: application/json' --data-binary @"$TMP/post3.json" "$AM/api/v2/alerts" >/dev/null
+}
+# Steps 6 and 7 start their alerts now: an alert older than group_wait flushes its group at once (STM1).
+date -u +%Y-%m-%dT%H:%M:%S.000Z >"$TMP/starts3"
+of_cluster() { echo "[i for i in j['incidents'] if i.get('group_key', '').endswith('{cluster=\"$1\"}')]"; }
+
+# 6. (STM4) A storm incident deleted by hand while serve runs (an operator's `sqlite3 incidents.db
+#    "DELETE FROM incidents WHERE id=N"`): its 12 member rows are orphans. Alertmanager's next webhook of
+#    the group (the rack's Xid alerts added) re-sends them: before STM4 a 500 (UNIQUE constraint), which
+#    Alertmanager retried for ever, nothing of it recorded; now the orphans are taken as new alerts of the
+#    webhook: one storm of rack=rack9 with the 12 NodeDowns and 48 Xid alerts, said in serve's log.
+C=$(of_cluster train-c)
+post3 train-c rack9 down && passed=$((passed + 1)) || bad "POST of train-c's 12 NodeDowns to Alertmanager"
+wait_for 60 "[(i.get('storm', {}).get('group'), i.get('storm', {}).get('alerts')) for i in $C] == [('nodes', 12)]" &&
+  passed=$((passed + 1)) || bad "train-c's webhook 1 not one storm of 12 NodeDowns within 60 s: $(summary)"
+DELETED=$(curl -s "$V/api/v1/incidents" | "$PY" -c "import json,sys; j=json.load(sys.stdin); print(($C)[0]['id'])" 2>/dev/null)
+"$PY" -c 'import sqlite3,sys; db=sqlite3.connect(sys.argv[1], timeout=10); db.execute("DELETE FROM incidents WHERE id=?", (int(sys.argv[2]),)); db.commit()' \
+  "$TMP/var/incidents.db" "${DELETED:-0}" && passed=$((passed + 1)) || bad "deleting incident ${DELETED:-?} by hand"
+post3 train-c rack9 xid && passed=$((passed + 1)) || bad "POST of train-c's Xid alerts to Alertmanager"
+wait_for 60 "[(i.get('storm', {}).get('group'), i.get('storm', {}).get('alerts')) for i in $C] == [('rack=rack9', 60)]" &&
+  passed=$((passed + 1)) || bad "train-c: not one storm of rack=rack9 (60) after incident ${DELETED:-?} was deleted, within 60 s: $(summary); $(grep -c ' 500' "$TMP/vigil.log") lines with 500 in serve's log"
+grep -q "incident ${DELETED:-?} is no longer in the store .*12 of its alerts sent again firing are taken as new" "$TMP/vigil.log" &&
+  passed=$((passed + 1)) || bad "no line saying incident ${DELETED:-?}'s re-sent alerts were taken as new: $(grep -i 'no longer\|UNIQUE' "$TMP/vigil.log" | tail -2)"
+
+# 7. (STM4) A storm of which some re-sent alerts stay in its own group: train-d's 12 NodeDowns (a storm
+#    of `nodes`), then the rack's Xid alerts on nodes 0-7 only: NodeDowns 0-7 are in rack=rack10 now, 8-11
+#    still in `nodes`. Before STM4 the NodeDown storm stayed whole (12) beside a rack storm of 32 Xid
+#    alerts that lacked its nodes' NodeDowns; now it gives those 8 to the rack's storm (40) and keeps 4
+#    (REST storm.gave), whichever order the alerts come in.
+D=$(of_cluster train-d)
+post3 train-d rack10 down && passed=$((passed + 1)) || bad "POST of train-d's 12 NodeDowns to Alertmanager"
+wait_for 60 "[(i.get('storm', {}).get('group'), i.get('storm', {}).get('alerts')) for i in $D] == [('nodes', 12)]" &&
+  passed=$((passed + 1)) || bad "train-d's webhook 1 not one storm of 12 NodeDowns within 60 s: $(summary)"
+post3 train-d rack10 xid 8 && passed=$((passed + 1)) || bad "POST of train-d's Xid alerts (8 nodes) to Alertmanager"
+if wait_for 60 "sorted((i.get('storm', {}).get('group', ''), i.get('storm', {}).get('alerts', 0), i['state'] == 'merged') for i in $D) == [('nodes', 4, False), ('rack=rack10', 40, False)]"; then
+  passed=$((passed + 1))
+else
+  bad "train-d: not a storm of rack=rack10 (40) beside the NodeDowns' storm keeping 4 within 60 s: $(summary)"
+fi
+curl -s "$V/api/v1/incidents" | "$PY" -c "
+import json, sys
+j = json.load(sys.stdin)
+d = $D
+nodes = [i for i in d if i['storm']['group'] == 'nodes'][0]
+rack = [i for i in d if i['storm']['group'] == 'rack=rack10'][0]
+assert nodes['storm'].get('gave') == [{'incident': rack['id'], 'alerts': 8}], nodes['storm']
+assert nodes['rule'] == 'storm: NodeDown x4', nodes['rule']
+print('storm %d (nodes) kept 4, gave 8 to %d (rack=rack10)' % (nodes['id'], rack['id']))
+" >"$TMP/check3.out" 2>&1 && passed=$((passed + 1)) || bad "train-d's split storm: $(tail -2 "$TMP/check3.out")"
+cat "$TMP/check3.out"
 
 kill -TERM "$VPID"
 wait "$VPID"
