@@ -280,7 +280,10 @@ struct IntakeOptions {
   // of this groupKey when its stored alert carries the same labels as the re-sent one; one stored
   // with another groupKey is not merged: IntakeResult::not_merged. A re-sent alert whose labels
   // differ from the stored one's (a fingerprint reused) never causes a merge (not_merged, why). A
-  // storm incident resolved resolves the incidents merged into it. 0: nothing merged.
+  // storm incident resolved resolves the incidents merged into it. STM4: a storm of which some re-sent
+  // alerts are still in its own group gives the others to their groups' storms and stays
+  // (IntakeResult::split); alerts of an incident deleted by hand are taken as new (IntakeResult::orphans).
+  // 0: nothing merged.
   std::string group_key;
   int64_t storm_merge_window_ms = 15 * 60'000;
 };

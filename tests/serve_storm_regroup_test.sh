@@ -246,11 +246,12 @@ grep -q "incident ${DELETED:-?} is no longer in the store .*12 of its alerts sen
 #    alerts that lacked its nodes' NodeDowns; now it gives those 8 to the rack's storm (40) and keeps 4
 #    (REST storm.gave), whichever order the alerts come in.
 D=$(of_cluster train-d)
+date -u +%Y-%m-%dT%H:%M:%S.000Z >"$TMP/starts3"  # fresh again: step 6 took longer than group_wait
 post3 train-d rack10 down && passed=$((passed + 1)) || bad "POST of train-d's 12 NodeDowns to Alertmanager"
-wait_for 60 "[(i.get('storm', {}).get('group'), i.get('storm', {}).get('alerts')) for i in $D] == [('nodes', 12)]" &&
+wait_for 60 "[(i.get('storm', {}).get('group'), i.get('storm', {}).get('alerts')) for i in $D if i['state'] != 'merged'] == [('nodes', 12)]" &&
   passed=$((passed + 1)) || bad "train-d's webhook 1 not one storm of 12 NodeDowns within 60 s: $(summary)"
 post3 train-d rack10 xid 8 && passed=$((passed + 1)) || bad "POST of train-d's Xid alerts (8 nodes) to Alertmanager"
-if wait_for 60 "sorted((i.get('storm', {}).get('group', ''), i.get('storm', {}).get('alerts', 0), i['state'] == 'merged') for i in $D) == [('nodes', 4, False), ('rack=rack10', 40, False)]"; then
+if wait_for 60 "sorted((i.get('storm', {}).get('group', ''), i.get('storm', {}).get('alerts', 0)) for i in $D if i['state'] != 'merged') == [('nodes', 4), ('rack=rack10', 40)]"; then
   passed=$((passed + 1))
 else
   bad "train-d: not a storm of rack=rack10 (40) beside the NodeDowns' storm keeping 4 within 60 s: $(summary)"
@@ -259,8 +260,8 @@ curl -s "$V/api/v1/incidents" | "$PY" -c "
 import json, sys
 j = json.load(sys.stdin)
 d = $D
-nodes = [i for i in d if i['storm']['group'] == 'nodes'][0]
-rack = [i for i in d if i['storm']['group'] == 'rack=rack10'][0]
+nodes = [i for i in d if i['state'] != 'merged' and i['storm']['group'] == 'nodes'][0]
+rack = [i for i in d if i['state'] != 'merged' and i['storm']['group'] == 'rack=rack10'][0]
 assert nodes['storm'].get('gave') == [{'incident': rack['id'], 'alerts': 8}], nodes['storm']
 assert nodes['rule'] == 'storm: NodeDown x4', nodes['rule']
 print('storm %d (nodes) kept 4, gave 8 to %d (rack=rack10)' % (nodes['id'], rack['id']))
