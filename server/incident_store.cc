@@ -1380,6 +1380,16 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       ASSIGN_OR_RETURN(kb::Stmt record_one,
                        Prepare(db_, record_moves + "+incident_id=?1 AND fingerprint=?4 AND starts_at_ms=?5"));
       ASSIGN_OR_RETURN(kb::Stmt move_one, Prepare(db_, move_alerts + "+incident_id=?1 AND fingerprint=?3 AND starts_at_ms=?4"));
+      // One alert of incident `from` moved to `to`, the move recorded first; the rows it moved (0 or 1).
+      auto move_alert = [&](int64_t from, int64_t to, const Alert& a) -> Result<int64_t> {
+        record_one.Reset();
+        record_one.Bind(1, from).Bind(2, to).Bind(3, now).Bind(4, a.fingerprint).Bind(5, a.starts_at_ms);
+        RETURN_IF_ERROR(record_one.Run());
+        move_one.Reset();
+        move_one.Bind(1, from).Bind(2, to).Bind(3, a.fingerprint).Bind(4, a.starts_at_ms);
+        RETURN_IF_ERROR(move_one.Run());
+        return static_cast<int64_t>(sqlite3_changes(db_));
+      };
       ASSIGN_OR_RETURN(kb::Stmt record_rest, Prepare(db_, record_moves + "incident_id=?1"));
       ASSIGN_OR_RETURN(kb::Stmt move_rest, Prepare(db_, move_alerts + "incident_id=?1"));
       ASSIGN_OR_RETURN(kb::Stmt merge, Prepare(db_, "UPDATE incidents SET merged_into=?2, updated_ms=?3 WHERE id=?1 "
@@ -1436,13 +1446,8 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         for (const auto& [g, members] : gs) {
           const int64_t t = into_of[g];
           for (size_t i : members) {
-            record_one.Reset();
-            record_one.Bind(1, id).Bind(2, t).Bind(3, now).Bind(4, alerts[i].fingerprint).Bind(5, alerts[i].starts_at_ms);
-            RETURN_IF_ERROR(record_one.Run());
-            move_one.Reset();
-            move_one.Bind(1, id).Bind(2, t).Bind(3, alerts[i].fingerprint).Bind(4, alerts[i].starts_at_ms);
-            RETURN_IF_ERROR(move_one.Run());
-            moved_to[t] += sqlite3_changes(db_);
+            ASSIGN_OR_RETURN(const int64_t moved, move_alert(id, t, alerts[i]));
+            moved_to[t] += moved;
           }
         }
         // The rest (its resolved alerts, a firing one this webhook did not send): to `into`.
@@ -1500,13 +1505,8 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           if (t == 0) continue;  // its group's storm went back to it: those alerts stay
           int64_t n = 0;
           for (size_t i : members) {
-            record_one.Reset();
-            record_one.Bind(1, id).Bind(2, t).Bind(3, now).Bind(4, alerts[i].fingerprint).Bind(5, alerts[i].starts_at_ms);
-            RETURN_IF_ERROR(record_one.Run());
-            move_one.Reset();
-            move_one.Bind(1, id).Bind(2, t).Bind(3, alerts[i].fingerprint).Bind(4, alerts[i].starts_at_ms);
-            RETURN_IF_ERROR(move_one.Run());
-            n += sqlite3_changes(db_);
+            ASSIGN_OR_RETURN(const int64_t moved, move_alert(id, t, alerts[i]));
+            n += moved;
           }
           if (n == 0) continue;
           split.gave[t] += n;
@@ -1629,13 +1629,17 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                                     "(SELECT resolved_at_ms FROM incidents WHERE id=?1) "
                                                     "FROM incident_alerts WHERE incident_id=?1"));
       // STM3: along a chain too (A merged into B, B into C: C resolved resolves B and A); an incident of
-      // one alert so, a merged storm when every alert it held has ended (below: split over two storms,
-      // it stops firing when the last of them does).
+      // one alert so unless its alert still fires as another storm's member (RV1: the storm it joined
+      // split over two groups, its alert went to the other one; it resolves with that alert, after this
+      // block), a merged storm when every alert it held has ended (below: split over two storms, it
+      // stops firing when the last of them does).
       ASSIGN_OR_RETURN(kb::Stmt resolve_merged,
                        Prepare(db_, "WITH RECURSIVE chain(id) AS (SELECT id FROM incidents WHERE merged_into=?1 "
                                     "UNION SELECT i.id FROM incidents i JOIN chain c ON i.merged_into = c.id) "
                                     "UPDATE incidents SET resolved_at_ms=?2, updated_ms=?3 WHERE id IN (SELECT id FROM chain) "
-                                    "AND resolved_at_ms=0 AND storm_key=''"));
+                                    "AND resolved_at_ms=0 AND storm_key='' AND NOT EXISTS (SELECT 1 FROM incident_alerts a "
+                                    "WHERE a.fingerprint = incidents.fingerprint AND a.starts_at_ms = incidents.starts_at_ms "
+                                    "AND a.resolved_at_ms = 0)"));
       ASSIGN_OR_RETURN(kb::Stmt givers,
                        Prepare(db_, "WITH RECURSIVE src(id) AS (SELECT incident_id FROM incident_alert_moves WHERE into_id=?1 "
                                     "UNION SELECT mv.incident_id FROM incident_alert_moves mv JOIN src ON mv.into_id = src.id) "
@@ -1679,6 +1683,21 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         resolve.Reset();
         resolve.Bind(1, id).Bind(2, held.Int(1)).Bind(3, now);
         RETURN_IF_ERROR(resolve.Run());
+      }
+    }
+    // RV1: an incident of one alert merged into a storm resolves when its alert does, wherever that alert
+    // is a member now (its storm may have given it to another group's storm).
+    if (std::any_of(alerts.begin(), alerts.end(), [](const Alert& a) { return a.state == AlertState::kResolved; })) {
+      ASSIGN_OR_RETURN(kb::Stmt resolve_alone,
+                       Prepare(db_, "UPDATE incidents SET resolved_at_ms=?3, updated_ms=?4 WHERE fingerprint=?1 "
+                                    "AND starts_at_ms=?2 AND storm_key='' AND merged_into != 0 AND resolved_at_ms=0 "
+                                    "AND NOT EXISTS (SELECT 1 FROM incident_alerts a WHERE a.fingerprint=?1 "
+                                    "AND a.starts_at_ms=?2 AND a.resolved_at_ms=0)"));
+      for (const Alert& a : alerts) {
+        if (a.state != AlertState::kResolved) continue;
+        resolve_alone.Reset();
+        resolve_alone.Bind(1, a.fingerprint).Bind(2, a.starts_at_ms).Bind(3, a.ends_at_ms > 0 ? a.ends_at_ms : now).Bind(4, now);
+        RETURN_IF_ERROR(resolve_alone.Run());
       }
     }
     if (!out.created.empty()) {

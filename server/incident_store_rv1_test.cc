@@ -1,6 +1,6 @@
-// RV1 (2026-12-06): a review of STM3's storm merge (server/incident_store.cc, which STM4 edits now: no
-// fix here). The case below fails on 08523bce; it is skipped until the store's owner fixes it
-// (agents/HISTORY.md "RV1", /tmp/s52/rv1/report.md). Remove `* doctest::skip()` to see it fail.
+// RV1 (2026-12-06): a review of STM3's storm merge. The case below failed on 08523bce (and on STM4's
+// merge); fixed by the lead after STM4 landed (server/HISTORY.md "RV1"): an incident of one alert
+// resolves along a merge chain only when no alert it held still fires elsewhere.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -49,8 +49,7 @@ std::vector<Alert> Rv1Cat(std::initializer_list<std::vector<Alert>> parts) {
 // incident of one alert (storm_key ''), though its alert still fires in the job's storm: the on-call
 // engineer sees X "resolved" while node 10 is still down. X should resolve only when its own alert
 // ends (where it is now), as the merged storm A does (its `held` check).
-TEST_CASE("rv1 IncidentStore: an incident of one alert merged into a storm later split is not resolved while its alert fires elsewhere" *
-          doctest::skip()) {
+TEST_CASE("rv1 IncidentStore: an incident of one alert merged into a storm later split is not resolved while its alert fires elsewhere") {
   TempDir dir("vigil_rv1_store_test");
   int64_t now = 2'000'000;
   auto store = testing::OpenStoreAt(dir.path / "incidents.db", &now);
@@ -83,7 +82,14 @@ TEST_CASE("rv1 IncidentStore: an incident of one alert merged into a storm later
   REQUIRE(rack_end.ok());
   REQUIRE(store->Get(rack)->resolved_at_ms != 0);
   CHECK(store->Get(a)->resolved_at_ms == 0);  // STM3's `held`: 4 of A's alerts still fire
-  CHECK(store->Get(x)->resolved_at_ms == 0);  // fails: resolved along rack <- A <- X
+  CHECK(store->Get(x)->resolved_at_ms == 0);  // failed before: resolved along rack <- A <- X
+  // Node 10's NodeDown ends (in the job's storm): X resolves with it.
+  now += 60'000;
+  std::vector<Alert> last = NodeDowns(10, 11);
+  last[0].state = AlertState::kResolved;
+  last[0].ends_at_ms = now;
+  REQUIRE(store->Intake(last, Rv1Hook()).ok());
+  CHECK(store->Get(x)->resolved_at_ms == now);
 }
 
 }  // namespace vigil
