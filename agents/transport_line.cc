@@ -18,11 +18,17 @@ bool IsNetworkTransportLine(const std::string& line) {
 }
 
 std::string LinkLocalCompletionGid(const std::string& line) {
-  if (line.find("localGid") == std::string::npos) return "";
+  const bool completion = line.find("localGid") != std::string::npos;
+  if (!completion && line.find("ibv_modify_qp") == std::string::npos) return "";
   static const std::regex kGid(R"(NET/IB\s*:\s*Got completion from peer\b.*\blocalGid\s+(fe80:[0-9a-fA-F:]*))",
                                std::regex::icase);
+  // PLC31: NCCL's failed move of a queue pair to ready-to-receive names the GID it used ("NET/IB :
+  // ibv_modify_qp failed with 110 Connection timed out, on dev mlx5_0:1, curr state INIT, next state
+  // RTR, local GID index 0, local GID fe80::..."): the same link-local GID, before any completion.
+  static const std::regex kRtr(R"(NET/IB\s*:\s*ibv_modify_qp failed\b.*\blocal GID\s+(fe80:[0-9a-fA-F:]*))",
+                               std::regex::icase);
   std::smatch m;
-  if (!std::regex_search(line, m, kGid)) return "";
+  if (!std::regex_search(line, m, completion ? kGid : kRtr)) return "";
   return m[1].str();
 }
 

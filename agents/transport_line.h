@@ -14,8 +14,9 @@ namespace vigil {
 // ("Input/output error" from `fi_strerror(EIO)`) is the transport's, not a file system's.
 bool IsNetworkTransportLine(const std::string& line);
 
-// The local GID of an NCCL `NET/IB` completion error when it is link-local (`localGid fe80::...`),
-// "" otherwise (no completion error, no localGid, a routable GID such as `::ffff:10.1.2.4`).
+// The local GID of an NCCL `NET/IB` completion error when it is link-local (`localGid fe80::...`), or
+// of NCCL's failed queue-pair transition (`ibv_modify_qp failed ... local GID fe80::...`, PLC31); ""
+// otherwise (no such line, no local GID, a routable GID such as `::ffff:10.1.2.4`).
 std::string LinkLocalCompletionGid(const std::string& line);
 
 // Whether a line shows the NICs run RoCE (Ethernet link layer): NCCL's `NET/IB : Using
