@@ -7386,6 +7386,16 @@ Observation LineEvidence(const CaseLog& log, size_t k, const std::string& note, 
   return o;
 }
 
+// The (log, line) of the case's first line that `states` holds, if any.
+std::optional<std::pair<size_t, size_t>> FirstCaseLine(const DiagnosisCase& c, bool (*states)(const std::string&)) {
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
+      if (states(c.logs[li].lines[ki].text)) return std::make_pair(li, ki);
+    }
+  }
+  return std::nullopt;
+}
+
 // A log line in which a process reports that it gave up waiting for its peers (a collective
 // watchdog, a timed-out wait) or that a peer went away ("remote process exited", "closed by
 // remote peer"): it says where the waiting happened, not where the fault is.
@@ -15048,17 +15058,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // entry reads launch_config_error) is that network configuration's: moved to
   // nccl_network_misconfig, kExplainedAwayFactor staying (realistic33 rl33-16).
   // The first such line is the misconfiguration's own evidence (kFirstSignatureWeight).
-  bool net_not_found = false;
-  for (size_t li = 0; li < c.logs.size() && !net_not_found; ++li) {
-    for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
-      if (!StatesNcclNetNotFound(c.logs[li].lines[ki].text)) continue;
-      beliefs.Add(LineEvidence(c.logs[li], ki,
-                               "  [the network NCCL was told to use (NCCL_NET) has no device here: NCCL_IB_HCA or the "
-                               "container's RDMA devices]",
-                               "nccl_network_misconfig", kFirstSignatureWeight, topo.clock, topo.job));
-      net_not_found = true;
-      break;
-    }
+  const auto net_line = FirstCaseLine(c, StatesNcclNetNotFound);
+  const bool net_not_found = net_line.has_value();
+  if (net_not_found) {
+    beliefs.Add(LineEvidence(c.logs[net_line->first], net_line->second,
+                             "  [the network NCCL was told to use (NCCL_NET) has no device here: NCCL_IB_HCA or the "
+                             "container's RDMA devices]",
+                             "nccl_network_misconfig", kFirstSignatureWeight, topo.clock, topo.job));
   }
   if (net_not_found && beliefs.Score("launch_config_error") > 0) {
     const std::string why = "NCCL's forced network was not found: its invalid usage is the network configuration's";
@@ -15076,17 +15082,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // and the first updates blow the loss up. With loss_divergence already shown, the first such line is
   // its cause's evidence (kMetricWeight) (realistic33 rl33-22).
   if (beliefs.Score("loss_divergence") > 0) {
-    bool found = false;
-    for (size_t li = 0; li < c.logs.size() && !found; ++li) {
-      for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
-        if (!StatesOptimizerStateLost(c.logs[li].lines[ki].text)) continue;
-        beliefs.Add(LineEvidence(c.logs[li], ki,
-                                 "  [the resume did not restore the optimizer's state: fresh moments at the "
-                                 "scheduler's learning rate make the first updates too large]",
-                                 "loss_divergence", kMetricWeight, topo.clock, topo.job));
-        found = true;
-        break;
-      }
+    if (const auto lost = FirstCaseLine(c, StatesOptimizerStateLost)) {
+      beliefs.Add(LineEvidence(c.logs[lost->first], lost->second,
+                               "  [the resume did not restore the optimizer's state: fresh moments at the "
+                               "scheduler's learning rate make the first updates too large]",
+                               "loss_divergence", kMetricWeight, topo.clock, topo.job));
     }
   }
 
