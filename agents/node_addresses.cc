@@ -1,22 +1,11 @@
 #include "agents/node_addresses.h"
 
 #include <regex>
-#include <sstream>
 
+#include "agents/line_words.h"
 #include "agents/node_names.h"
 
 namespace vigil {
-namespace {
-
-
-std::vector<std::string> Words(std::string_view line) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(line)};
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
-}  // namespace
 
 std::string PromptHost(std::string_view line) {
   static const std::regex kPrompt(R"(^\s*\[?[A-Za-z0-9._-]+@([A-Za-z0-9._-]+)[: ][^$#]*[$#]\s)");
@@ -73,7 +62,7 @@ std::vector<AddressFact> AddressReader::Read(std::string_view line) {
 
   // `hostname -I`'s output: the line after the command, addresses only.
   if (expect_output) {
-    const std::vector<std::string> words = Words(line);
+    const std::vector<std::string> words = LineWords(line);
     bool all = !words.empty();
     for (const std::string& w : words) all = all && IsIpAddress(w);
     if (all) {  // pdsh prints one such line a host (its label cut by the caller)
@@ -138,7 +127,7 @@ std::vector<AddressFact> AddressReader::Read(std::string_view line) {
     return out;
   }
 
-  const std::vector<std::string> words = Words(line);
+  const std::vector<std::string> words = LineWords(line);
   if (words.empty()) return out;
 
   // `ip addr`: "inet 10.20.7.77/16 brd 10.20.255.255 scope global bond0".

@@ -4,17 +4,11 @@
 #include <sstream>
 #include <vector>
 
+#include "agents/line_words.h"
 #include "core/parse.h"
 
 namespace vigil {
 namespace {
-
-std::vector<std::string> Words(std::string_view line) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(line)};
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
 
 bool AllDigits(const std::string& s) {
   if (s.empty() || s.size() > 10) return false;
@@ -49,7 +43,7 @@ std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) 
     status_pid_ = Pid(m.str(1));
   }
   // A ps table: the header names the columns; a row whose pid column is no number ends the table.
-  const std::vector<std::string> w = Words(line);
+  const std::vector<std::string> w = LineWords(line);
   // A ps command's own field list names them too, where the header is not printed (`ps -eo
   // pid,stat,etime,user,cmd | grep python`, `ps -o pid=,stat=`, `ps --format pid,stat,args`).
   static const std::regex kPsFields(R"(\bps\b[^|;]*?\s(?:-e?o|--format|-o)\s+([a-z%=]+(?:,[a-z%=]+)+))");
