@@ -26,21 +26,6 @@ IntakeOptions Rv1Hook() {
   return o;
 }
 
-std::vector<Alert> Rv1Nccl(int from, int to) {
-  std::vector<Alert> out;
-  for (int n = from; n < to; ++n) {
-    out.push_back(Firing("nccl-" + std::to_string(n), "NCCLTimeout",
-                         {{"Hostname", testing::RackNode(n)}, {"slurm_job_id", "4242"}}));
-  }
-  return out;
-}
-
-std::vector<Alert> Rv1Cat(std::initializer_list<std::vector<Alert>> parts) {
-  std::vector<Alert> out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
-
 }  // namespace
 
 // An incident of one alert X merged into storm A (STM1), then A split over two groups' storms (STM3):
@@ -67,13 +52,13 @@ TEST_CASE("rv1 IncidentStore: an incident of one alert merged into a storm later
   // Webhook 3: nodes 0-7's Xids (rack r7), nodes 8-11's NCCL timeouts (job 4242): A split, 8 to the
   // rack's storm, 4 (node 10's NodeDown among them) to the job's.
   now += 60'000;
-  auto third = store->Intake(Rv1Cat({NodeDowns(0, 12), RackXids(0, 8), Rv1Nccl(8, 12)}), Rv1Hook());
+  auto third = store->Intake(testing::Cat({NodeDowns(0, 12), RackXids(0, 8), testing::NcclTimeouts(8, 12)}), Rv1Hook());
   REQUIRE_MESSAGE(third.ok(), third.status().ToString());
   REQUIRE(third->merged.size() == 1);
   const int64_t rack = third->merged[0].into;
   REQUIRE(third->merged[0].also_into.size() == 1);
   // The rack's alerts end; node 10's NodeDown still fires (in the job's storm).
-  std::vector<Alert> ended = Rv1Cat({NodeDowns(0, 8), RackXids(0, 8)});
+  std::vector<Alert> ended = testing::Cat({NodeDowns(0, 8), RackXids(0, 8)});
   for (Alert& e : ended) {
     e.state = AlertState::kResolved;
     e.ends_at_ms = now + 1'000;

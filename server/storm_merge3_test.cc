@@ -26,20 +26,12 @@ namespace {
 
 using testing::Firing;
 using testing::NodeDowns;
+using testing::Cat;
+using testing::NcclTimeouts;
 using testing::RackXids;
 constexpr const char* kGroup = testing::kRackStormGroupKey;
-std::string Node(int n) { return testing::RackNode(n); }
 std::unique_ptr<IncidentStore> Open(const std::filesystem::path& file, int64_t* now) {
   return testing::OpenStoreAt(file, now);
-}
-
-// A training job's NCCL watchdog timeouts on nodes [from, to): Slurm job 4242, no rack.
-std::vector<Alert> NcclTimeouts(int from, int to) {
-  std::vector<Alert> out;
-  for (int n = from; n < to; ++n) {
-    out.push_back(Firing("nccl-" + std::to_string(n), "NCCLTimeout", {{"Hostname", Node(n)}, {"slurm_job_id", "4242"}}));
-  }
-  return out;
 }
 
 // One alert of each of `jobs` other Slurm jobs on other nodes (more than 8 jobs: StormGroups keeps
@@ -53,11 +45,6 @@ std::vector<Alert> OtherJobs(int jobs) {
   return out;
 }
 
-std::vector<Alert> Cat(std::initializer_list<std::vector<Alert>> parts) {
-  std::vector<Alert> out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
 
 std::vector<Alert> Ended(std::vector<Alert> alerts, int64_t at) {
   for (Alert& a : alerts) {

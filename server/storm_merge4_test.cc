@@ -30,6 +30,8 @@ namespace {
 
 using testing::Firing;
 using testing::NodeDowns;
+using testing::Cat;
+using testing::NcclTimeouts;
 using testing::RackXids;
 constexpr const char* kGroup = testing::kRackStormGroupKey;
 std::string Node(int n) { return testing::RackNode(n); }
@@ -37,19 +39,6 @@ std::unique_ptr<IncidentStore> Open(const std::filesystem::path& file, int64_t* 
   return testing::OpenStoreAt(file, now);
 }
 
-std::vector<Alert> NcclTimeouts(int from, int to) {
-  std::vector<Alert> out;
-  for (int n = from; n < to; ++n) {
-    out.push_back(Firing("nccl-" + std::to_string(n), "NCCLTimeout", {{"Hostname", Node(n)}, {"slurm_job_id", "4242"}}));
-  }
-  return out;
-}
-
-std::vector<Alert> Cat(std::initializer_list<std::vector<Alert>> parts) {
-  std::vector<Alert> out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
 
 std::vector<Alert> Ended(std::vector<Alert> alerts, int64_t at) {
   for (Alert& a : alerts) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -71,6 +72,22 @@ inline std::vector<Alert> RackXids(int from, int to, int64_t starts_at_ms = 1'00
                            {{"Hostname", RackNode(n)}, {"gpu", std::to_string(g)}, {"rack", "r7"}}, starts_at_ms));
     }
   }
+  return out;
+}
+
+// A training job's NCCL watchdog timeouts on nodes [from, to): Slurm job 4242, no rack.
+inline std::vector<Alert> NcclTimeouts(int from, int to) {
+  std::vector<Alert> out;
+  for (int n = from; n < to; ++n) {
+    out.push_back(Firing("nccl-" + std::to_string(n), "NCCLTimeout", {{"Hostname", RackNode(n)}, {"slurm_job_id", "4242"}}));
+  }
+  return out;
+}
+
+// The parts one after another, as one webhook's alerts.
+inline std::vector<Alert> Cat(std::initializer_list<std::vector<Alert>> parts) {
+  std::vector<Alert> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
   return out;
 }
 
