@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <ctime>
 #include <limits>
@@ -40,10 +41,25 @@ struct Transfer {
   bool error_body_full = false;  // a non-2xx body reached kMaxErrorBodyBytes: the transfer was stopped
 };
 
+std::atomic<bool> g_cancel_all{false};
+std::mutex g_cancel_mu;
+std::string g_cancel_why;  // guarded by g_cancel_mu
+
+// The request's own cancel, or the process-wide stop (CancelAllHttpTransfers).
+bool StopAsked(const HttpRequest& request) {
+  return g_cancel_all.load(std::memory_order_relaxed) || (request.cancel && request.cancel());
+}
+
+std::string CancelledBy(const HttpRequest& request) {
+  if (!g_cancel_all.load() || (request.cancel && request.cancel())) return "";
+  std::lock_guard<std::mutex> lock(g_cancel_mu);
+  return " (vigil is stopping: " + g_cancel_why + ")";
+}
+
 // CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  if (t->request->cancel && t->request->cancel()) {
+  if (StopAsked(*t->request)) {
     t->cancelled = true;
     return 1;
   }
@@ -129,6 +145,16 @@ std::string HttpResponse::Header(std::string_view name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+void CancelAllHttpTransfers(std::string why) {
+  {
+    std::lock_guard<std::mutex> lock(g_cancel_mu);
+    if (!g_cancel_all.load()) g_cancel_why = std::move(why);
+  }
+  g_cancel_all = true;
+}
+
+bool HttpTransfersCancelled() { return g_cancel_all.load(); }
+
 Result<HttpResponse> HttpSend(const HttpRequest& request) {
   RETURN_IF_ERROR(ValidateUrl(request.url));
   for (const auto& [name, value] : request.headers) {
@@ -139,7 +165,7 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
     }
   }
   const std::string where = request.method + " " + request.url;
-  if (request.cancel && request.cancel()) return CancelledError(where + ": not sent");
+  if (StopAsked(request)) return CancelledError(where + ": not sent" + CancelledBy(request));
   if (!InitCurlOnce()) return InternalError("HTTP request: curl_global_init failed");
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return InternalError("HTTP request: curl_easy_init failed");
@@ -172,11 +198,10 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
                    static_cast<long>(std::max<int64_t>(0, request.connect_timeout_ms)));
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // any encoding libcurl can decode
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  if (request.cancel) {
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  }
+  // Always: CancelAllHttpTransfers reaches requests that set no cancel of their own.
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   if (request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -191,7 +216,7 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   if (rc == CURLE_WRITE_ERROR && transfer.error_body_full) rc = CURLE_OK;  // the error answer, its start kept
   if (rc != CURLE_OK) {
     std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(rc);
-    if (transfer.cancelled) return CancelledError(where + ": aborted during the transfer");
+    if (transfer.cancelled) return CancelledError(where + ": aborted during the transfer" + CancelledBy(request));
     if (transfer.aborted_by_callback) return UnavailableError(where + ": aborted by callback");
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       return DeadlineExceededError(where + ": no complete response within " +

@@ -76,6 +76,16 @@ struct HttpResponse {
 // Performs one request (no retries: callers own their retry policy).
 [[nodiscard]] Result<HttpResponse> HttpSend(const HttpRequest& request);
 
+// Ends every HttpSend in flight (Cancelled, as HttpRequest::cancel does; polled by libcurl's
+// progress callback, about once a second while a server is silent) and makes every later one return
+// Cancelled unsent: `vigil diagnose` on SIGINT / SIGTERM (server/stop_signal.h), so a triage waiting
+// on an LLM or on Prometheus ends with its probes instead of at the hard bound with nothing printed
+// (DOG7 left this; 2026-12-06). Thread-safe; lasts for the rest of the process (as
+// probes/subprocess.h StopSubprocesses). `why` names the stop in the errors ("SIGTERM").
+void CancelAllHttpTransfers(std::string why);
+// True once CancelAllHttpTransfers was called.
+bool HttpTransfersCancelled();
+
 // Percent-encodes a query-string component (RFC 3986 unreserved characters pass through).
 std::string UrlEncode(std::string_view text);
 

@@ -41,6 +41,7 @@
 #include "agents/peer_series.h"
 #include "connectors/alertmanager.h"
 #include "connectors/alertmanager_api.h"
+#include "connectors/http_client.h"  // CancelAllHttpTransfers: --stop-wait
 #include "core/time_util.h"
 #include "core/clock.h"
 #include "core/logging.h"
@@ -878,9 +879,10 @@ CommandRunner SetupServe(CLI::App& sub) {
     });
     // Bounded (DOG7, 2026-12-05): a triage waiting on probes (each up to its time limit, several
     // waves) held the stop for minutes. After --stop-wait its probes are ended (probes/subprocess.h
-    // StopSubprocesses) and the worker queues its incident again, marked interrupted; what is not a
-    // probe (an LLM call, a Prometheus read) has kAbandonS more, then the process ends, exit 0, its
-    // rows left `running` (queued again at the next start, as after a crash).
+    // StopSubprocesses) and its LLM / Prometheus requests aborted (connectors/http_client.h
+    // CancelAllHttpTransfers, 2026-12-06), and the worker queues its incident again, marked
+    // interrupted; a triage still not done kAbandonS later (a wait outside both) is abandoned: the
+    // process ends, exit 0, its rows left `running` (queued again at the next start, as after a crash).
     constexpr int kAbandonS = 15;
     const auto stop_at = std::chrono::steady_clock::now();
     bool probes_ended = false;
@@ -889,9 +891,11 @@ CommandRunner SetupServe(CLI::App& sub) {
       if (sig > 0 && !probes_ended && waited >= f->stop_wait_s && workers->busy() > 0) {
         probes_ended = true;
         std::fprintf(stderr, "vigil serve: %d triage(s) still running %d s after %s (--stop-wait): their probes are "
-                     "ended and no other starts; their incidents are queued again, marked interrupted, for the next "
-                     "start\n", workers->busy(), f->stop_wait_s, sig == SIGINT ? "SIGINT" : "SIGTERM");
+                     "ended, their LLM and Prometheus requests aborted, and no other starts; their incidents are "
+                     "queued again, marked interrupted, for the next start\n",
+                     workers->busy(), f->stop_wait_s, sig == SIGINT ? "SIGINT" : "SIGTERM");
         StopSubprocesses(sig);
+        CancelAllHttpTransfers(sig == SIGINT ? "SIGINT" : "SIGTERM");
       }
       if (probes_ended && waited >= f->stop_wait_s + kAbandonS) {
         KillSubprocessGroups();

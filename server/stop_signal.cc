@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "connectors/http_client.h"
 #include "probes/subprocess.h"
 
 namespace vigil {
@@ -42,9 +43,11 @@ void StopOnSignal::Watch() {
       first = Clock::now();
       std::fprintf(stderr,
                    "vigil %s: %s: stopping: the probes running are ended (SIGTERM to each one's process group, "
-                   "SIGKILL %.0f s later) and no other starts; send it again to quit now\n",
+                   "SIGKILL %.0f s later) and no other starts; LLM and Prometheus requests are aborted; send it "
+                   "again to quit now\n",
                    command_.c_str(), SignalName(sig).c_str(), kSubprocessStopWaitS);
       StopSubprocesses(sig);
+      CancelAllHttpTransfers(SignalName(sig));
       continue;
     }
     const int first_sig = signal_.load();

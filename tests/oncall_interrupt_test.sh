@@ -122,5 +122,53 @@ wait_for 60 'j["incidents"] and j["incidents"][0]["state"] == "diagnosed"' && pa
   bad "restarted: the interrupted incident was not diagnosed: $(curl -s "$V/api/v1/incidents" | head -c 600)"
 kill -TERM "$VPID"; wait "$VPID" 2>/dev/null
 
+# --- 4. a signal while diagnose waits on an LLM or on Prometheus (2026-12-06) ---
+# A server that accepts and never answers (its limits are 120 s / 60 s). The first signal aborts the
+# request (connectors/http_client.h CancelAllHttpTransfers): the diagnosis is finished without it
+# and printed, exit 143. Before, only probes were stopped: the wait ran on to the 10 s hard bound
+# and vigil quit with nothing printed.
+"$PY" - "$TMP/silent_port" "$TMP/silent_accepted" <<'PYSRV' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)
+    open(sys.argv[2], "a").write("accepted\n")
+PYSRV
+PIDS+=("$!")
+: >"$TMP/silent_accepted"
+for _ in $(seq 100); do [ -s "$TMP/silent_port" ] && break; sleep 0.1; done
+SILENT="http://127.0.0.1:$(cat "$TMP/silent_port")"
+interrupt_wait() {  # NAME ARGS...: diagnose --alert --no-probes with ARGS; SIGTERM once the silent server has a client
+  local name=$1 p n0
+  shift
+  n0=$(wc -l <"$TMP/silent_accepted")
+  "$VIGIL" --data-dir "$TMP/d_$name" "$@" diagnose --alert "$TMP/alert.json" --no-probes --json \
+    >"$TMP/$name.out" 2>"$TMP/$name.err" &
+  p=$!
+  PIDS+=("$p")
+  for _ in $(seq 300); do [ "$(wc -l <"$TMP/silent_accepted")" -gt "$n0" ] && break; sleep 0.1; done
+  [ "$(wc -l <"$TMP/silent_accepted")" -gt "$n0" ] || bad "$name: vigil never connected: $(tail -3 "$TMP/$name.err")"
+  kill -TERM $p
+  wait $p
+  RC=$?
+}
+interrupt_wait llm_wait --llm-url "$SILENT/v1" --llm-model m --llm-timeout 120s
+[ "$RC" = 143 ] && passed=$((passed + 1)) || bad "diagnose waiting on the LLM, SIGTERM: exit $RC, want 143: $(tail -3 "$TMP/llm_wait.err")"
+check "diagnose waiting on the LLM: the diagnosis is printed whole (JSON), the LLM's abort said" 0 '^ok ' -- \
+  "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); t=json.dumps(j)
+j=j[0] if isinstance(j, list) else j
+print("ok", j.get("mode")) if "stopping: SIGTERM" in t else print("not said", t[:300])' "$TMP/llm_wait.out"
+check "diagnose waiting on the LLM: the stop said on stderr, not the hard bound" 0 \
+  '^vigil diagnose: stopped by SIGTERM: ' -- cat "$TMP/llm_wait.err"
+interrupt_wait prom_wait --prometheus-url "$SILENT" --prometheus-timeout 60s
+[ "$RC" = 143 ] && passed=$((passed + 1)) || bad "diagnose waiting on Prometheus, SIGTERM: exit $RC, want 143: $(tail -3 "$TMP/prom_wait.err")"
+check "diagnose waiting on Prometheus: the diagnosis is printed whole (JSON)" 0 '^ok' -- \
+  "$PY" -c 'import json,sys; json.load(open(sys.argv[1])); print("ok")' "$TMP/prom_wait.out"
+check "diagnose waiting on Prometheus: the stop said on stderr, not the hard bound" 0 \
+  '^vigil diagnose: stopped by SIGTERM: ' -- cat "$TMP/prom_wait.err"
+
 echo "oncall_interrupt: $passed passed, $fail failed"
 [ "$fail" = 0 ]
