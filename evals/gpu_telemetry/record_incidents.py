@@ -64,6 +64,13 @@ them), half_frozen (the first 3 of 6 layers frozen), and normal checkpoints, eva
 (2 micro-batches, divided) and a clean job end at 410 s marked by `training_completed`; RSS as plan 6's.
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 8 --gpus 1 --seconds 440 --out DIR
   (plan 8's smoke run: --plan 8 --time-scale 0.25 --seconds 110)
+--plan 9 (one GPU, an H100 or an H200; the PLAN9_* tables): loss_masked_out (every label masked: the loss and
+every gradient 0), loss_sum_reduction (the loss summed over the batch's 4 sequences: the gradient x4),
+padding_waste (3 of 4 sequences' positions padding: tokens/s of real tokens 0.25x), and normal checkpoints,
+evals, a planned loss-weight step (1.0 -> 1.5) and a clean job end at 410 s marked by `training_completed`;
+RSS as plan 6's.
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 9 --gpus 1 --seconds 440 --out DIR
+  (plan 9's smoke run: --plan 9 --time-scale 0.25 --seconds 110)
 """
 import io
 import argparse
@@ -382,13 +389,57 @@ PLAN8_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
                 [("eval", 135, 143), ("eval", 357, 365), ("accum_ramp", 375, 375), ("job_end", 410, 440)])
 PLAN8_STRENGTH = {"bug_accum": 4, "ramp_accum": 2, "frozen_layers": 3}
 PLAN8_SECONDS = 440
+# Plan 9 (DET15, 2026-12-06, fixed before any run; the key: data/gpu_telemetry/README.md "Run 9"): ONE GPU, an
+# H100 or an H200: the job of runs 3-8, three failures of kinds not planted in runs 1-8 (the second another cause
+# of a gradient-norm rise than run 8's, for GradNormRise, written after run 8, to meet blind), normal events (one
+# new: a planned loss-weight step that raises the norm 1.5x), the clean end marked by `training_completed` and
+# the trainer's RSS as in plans 6-8. What the loss is over, per step: `real` tokens (rows) of the 8192 the batch
+# holds count in it (the rest are padding, or masked out), summed and divided by max(real, 1) x HIDDEN (the count
+# clamped to 1, as Megatron-style trainers divide by their loss tokens); with every token real it is mse_loss's
+# mean as runs 3-8. The backward runs on the loss times `scale`; the logged loss is the loss itself (a metrics path
+# that averages over the loss tokens, as a logger's "lm loss"). tokens_per_s counts the batch's non-padding tokens.
+#   loss_masked_out     a chat-template / tokenizer change makes the label mask match no token: every label is
+#                       ignored, the loss (sum / clamped count) is exactly 0, so is every gradient: nothing
+#                       trains while the step, the GPU and tokens/s look as usual (the tokens are real input,
+#                       only their labels are masked): train_loss 0 and grad_norm 0 for 25 s (the NaN form, a
+#                       mean over zero tokens, is run 3's nan_loss kind)
+#   loss_sum_reduction  a refactor of the loss sums the per-sequence means over the batch's 4 sequences (2048
+#                       tokens each) instead of averaging them: the gradient and its norm exactly x4 (0.8, under
+#                       the clip at 1: the update x4, the effective LR x4); the logged loss, step, compute,
+#                       tokens/s and GPU unchanged; the loss may FALL as run 8's did (larger updates escape bf16)
+#   padding_waste       a collate change pads every batch to the longest sequence: 3 of the batch's 4 sequences'
+#                       worth of positions are padding (2048 real tokens of 8192): the GPU computes all 8192
+#                       positions (step, compute, util, power unchanged), the loss is over the 2048 real tokens
+#                       and tokens/s (the real ones) falls to 0.25x: 4x the GPU-hours a token; the norm rises
+#                       by its noise (a mean over a quarter of the tokens: ~1.5x from run 8's noise share, up
+#                       to 2x if noise dominates)
+# Every incident ends >= 70 s before the job end (keep_firing_for, as plans 5-8).
+# Normal events (traps), outside every incident + 10 s:
+#   checkpoint        as plans 3-8 (2.5 s, GPU idle, 768 MiB through host memory), at 45, 105, 165, 225
+#                     (history) and 350 s (after)
+#   eval              8 s of forward passes, at 135-143 s (history) and 357-365 s (after)
+#   loss_weight_step  (new) a planned loss-weight schedule steps the language-modelling term's weight from 1.0
+#                     to `loss_weight` (1.5) at 375 s to the end (as a multi-task recipe does when it anneals
+#                     an auxiliary term out; the logged loss is the unweighted term): the gradient norm x1.5,
+#                     nothing else moves; must not page (GradNormRise's bar is 2x)
+#   job_end           the trainer ends cleanly at 410 s, writes training_completed 1; the parent serves 1 every
+#                     second to the end (440 s), as plans 5-8
+PLAN9_FAULTS = [
+    ("loss_masked_out", 245, 270, [("train_loss", "job"), ("grad_norm", "job")]),
+    ("loss_sum_reduction", 280, 305, [("grad_norm", "job")]),
+    ("padding_waste", 315, 340, [("tokens_per_s", "job"), ("grad_norm", "job")]),
+]
+PLAN9_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
+                [("eval", 135, 143), ("eval", 357, 365), ("loss_weight_step", 375, 375), ("job_end", 410, 440)])
+PLAN9_STRENGTH = {"sum_sequences": 4, "padded_real_tokens": 2048, "loss_weight": 1.5}
+PLAN9_SECONDS = 440
 RSS = "process_resident_memory_bytes"  # plan 6's trainer's resident host memory (bytes)
 HOST_KEPT = []  # plan 6's host_rss_leak: the trainer's kept host copies (module level: the test's fake RSS reads it)
 HOST_SHARD = []  # plan 7's current data shard in host memory (module level: the test's fake RSS reads it)
 LOADER_EXIT = 18  # plan 5's planted loader death (a real trainer exits 1 on the RuntimeError)
 MARKER = "training_completed"  # plan 5's job-state gauge (Hostname, gpu as the GPU's; job, node, rank)
 CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
-NORMAL_EVENTS = []  # plans 3-8's (kind, start, end); empty for plans 1 and 2
+NORMAL_EVENTS = []  # plans 3-9's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -468,7 +519,7 @@ def apply_plan(plan, time_scale=1.0):
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
-    elif plan in (3, 4, 5, 6, 7, 8):
+    elif plan in (3, 4, 5, 6, 7, 8, 9):
         # the tables, and the strengths that are times (scaled with the rest)
         faults, normal, strength, timed = {
             3: (PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, ("restart_after_s",)),
@@ -476,7 +527,8 @@ def apply_plan(plan, time_scale=1.0):
             5: (PLAN5_FAULTS, PLAN5_NORMAL, PLAN5_STRENGTH, ("loader_wait_s", "restart_after_s")),
             6: (PLAN6_FAULTS, PLAN6_NORMAL, PLAN6_STRENGTH, ()),
             7: (PLAN7_FAULTS, PLAN7_NORMAL, PLAN7_STRENGTH, ("slow_ckpt_s_per_gib",)),
-            8: (PLAN8_FAULTS, PLAN8_NORMAL, PLAN8_STRENGTH, ())}[plan]
+            8: (PLAN8_FAULTS, PLAN8_NORMAL, PLAN8_STRENGTH, ()),
+            9: (PLAN9_FAULTS, PLAN9_NORMAL, PLAN9_STRENGTH, ())}[plan]
         k = time_scale
         FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
         NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
@@ -1644,10 +1696,94 @@ def run_plan8(args, t0):
     run_plan5(args, t0, trainer8)
 
 
+# ---- plan 9: one GPU (an H100 or H200), the loss masked out, summed over sequences, padding ----
+
+def plan9_loss_mode(active, rel):
+    """Plan 9's (tokens counted, tokens in the loss, the loss's scale in the backward) of a step at `rel` s
+    after t0: every label masked inside loss_masked_out (8192, 0, 1); the sum over sum_sequences inside
+    loss_sum_reduction (8192, 8192, 4); padded_real_tokens real inside padding_waste (2048, 2048, 1); from
+    the loss_weight_step on, the loss weight (8192, 8192, 1.5); else (8192, 8192, 1)."""
+    if "loss_masked_out" in active:
+        return TOKENS, 0, 1.0
+    if "loss_sum_reduction" in active:
+        return TOKENS, TOKENS, float(STRENGTH["sum_sequences"])
+    if "padding_waste" in active:
+        return STRENGTH["padded_real_tokens"], STRENGTH["padded_real_tokens"], 1.0
+    if any(e[0] == "loss_weight_step" and e[1] <= rel for e in NORMAL_EVENTS):
+        return TOKENS, TOKENS, float(STRENGTH["loss_weight"])
+    return TOKENS, TOKENS, 1.0
+
+
+def forward_backward_loss(torch, weights, x, y, ev, real, scale):
+    """Plan 9: forward_backward with the loss over the first `real` rows (tokens) of the batch: with every
+    row real mse_loss's mean (runs 3-8), else the sum of their squared errors over max(real, 1) x HIDDEN (0,
+    and every gradient 0, when none is); the backward on the loss times `scale`. CUDA events as
+    forward_backward's. Returns the loss (unscaled: what the logger reports) and the flat gradients."""
+    ev[0].record()
+    h = x
+    for w in weights:
+        h = h @ w
+    if real == TOKENS:
+        loss = torch.nn.functional.mse_loss(h.float(), y.float())
+    else:
+        d = h[:real].float() - y[:real].float()  # (0 rows: an empty tensor, its sum 0)
+        loss = (d * d).sum() / (max(real, 1) * HIDDEN)
+    (loss * scale if scale != 1.0 else loss).backward()
+    ev[1].record()
+    flat = torch.cat([w.grad.reshape(-1) for w in weights])
+    ev[2].record()
+    return loss.detach(), flat
+
+
+def trainer9(args, t0, ckpt_path, life):
+    """Plan 9's trainer on GPU 0 (one life): runs until the job_end event, then writes
+    training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-8's)."""
+    tr, weights, step = start_life(args, t0, ckpt_path, life)
+    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    lr = 0.05
+    stop_at = stop_time(args.seconds)
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done = set()
+    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
+    mode = (TOKENS, TOKENS, 1.0)
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= stop_at:
+            break
+        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
+            continue  # prev_end is kept: the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        if plan9_loss_mode(active, rel) != mode:
+            mode = plan9_loss_mode(active, rel)
+            print("trainer: %d tokens counted a step, %d in the loss, the loss x%g in the backward, from t0 + %.1f s"
+                  " (step %d)" % (mode[0], mode[1], mode[2], rel, step), flush=True)
+        x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        y = x @ teacher
+        loss, flat = forward_backward_loss(torch, weights, x, y, ev, mode[1], mode[2])
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
+        sgd_update(torch, weights, flat, gnorm, lr, finite)
+        torch.cuda.synchronize()
+        end = time.time()
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, mode[0])
+        prev_end = end
+        step += 1
+    clean_end(out, dist, life, step, t0)
+
+
+def run_plan9(args, t0):
+    """Plan 9's parent: plan 5's (NVML of GPU 0 to the end, the marker served from the clean end) with
+    trainer9; any exit of the trainer other than its clean end is an error."""
+    run_plan5(args, t0, trainer9)
+
+
 def gpu_name(plan, torch):
-    if plan not in (3, 4, 5, 6, 7, 8):
+    if plan not in (3, 4, 5, 6, 7, 8, 9):
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    # plans 3-8 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
+    # plans 3-9 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
     # all run, and the planted crash / the clean job end is to free the GPU's memory
     import pynvml
     pynvml.nvmlInit()
@@ -1662,19 +1798,20 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
                         "3: one GPU, other incidents and normal events (PLAN3_*); "
                         "4: one GPU, a fourth set (PLAN4_*); "
                         "5: one GPU, a fifth set and the training_completed marker (PLAN5_*); "
                         "6: one GPU (an H100), a sixth set, the marker, the trainer's RSS (PLAN6_*); "
                         "7: one GPU (an H100), a seventh set, shard boundaries, the marker and RSS (PLAN7_*); "
-                        "8: one GPU (an H100 or H200), an eighth set, an accumulation ramp, the marker and RSS (PLAN8_*)")
+                        "8: one GPU (an H100 or H200), an eighth set, an accumulation ramp, the marker and RSS (PLAN8_*); "
+                        "9: one GPU (an H100 or H200), a ninth set, a loss-weight step, the marker and RSS (PLAN9_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
-                   help="plans 3-8 only: multiply the plan's times (a short smoke run; 1 to record)")
+                   help="plans 3-9 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6, 7, 8):
-        p.error("--time-scale is for --plan 3, 4, 5, 6, 7 or 8 only")
+    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6, 7, 8, 9):
+        p.error("--time-scale is for --plan 3, 4, 5, 6, 7, 8 or 9 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
@@ -1701,13 +1838,17 @@ def main():
         p.error("--plan 8 is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (PLAN8_SECONDS * args.time_scale, job_end_at(), args.seconds))
+    if args.plan == 9 and args.seconds != PLAN9_SECONDS * args.time_scale:
+        p.error("--plan 9 is %g s long (times scaled by --time-scale; its job ends at %g s and "
+                "the GPU is sampled to the end); got --seconds %g"
+                % (PLAN9_SECONDS * args.time_scale, job_end_at(), args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
-    if args.plan in (3, 4, 5, 6, 7, 8):
+    if args.plan in (3, 4, 5, 6, 7, 8, 9):
         if not torch.cuda.is_available():
             raise SystemExit("record_incidents: --plan %d needs a CUDA GPU; none is visible" % args.plan)
-        world = 1  # plans 3-8 are one-GPU runs: GPU 0
+        world = 1  # plans 3-9 are one-GPU runs: GPU 0
     core = trainer_core(os.sched_getaffinity(0)) if args.plan == 4 else None
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
@@ -1722,7 +1863,7 @@ def main():
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
-    if args.plan in (3, 4, 5, 6, 7, 8):
+    if args.plan in (3, 4, 5, 6, 7, 8, 9):
         meta["time_scale"] = args.time_scale
         meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
     if args.plan == 4:
@@ -1730,6 +1871,12 @@ def main():
         meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 9:
+        try:
+            run_plan9(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 8:
         try:
             run_plan8(args, t0)

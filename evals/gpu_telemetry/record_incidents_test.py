@@ -700,6 +700,78 @@ class Plan8Tables(PlanTables):
         self.assertEqual(m.normal_at(375.0), [])  # the ramp is an instant (start = end): it lasts to the end
 
 
+class Plan9Tables(PlanTables):
+    """Plan 9 (DET15): three incidents of kinds not planted in runs 1-8 (one another cause of a gradient-norm rise
+    than run 8's), traps (one new: a planned loss-weight step, the norm x1.5), the marker, the RSS."""
+    PLAN = 9
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.check_windows_apart(["loss_masked_out", "loss_sum_reduction", "padding_waste"])
+        self.assertLessEqual(self.m.PLAN9_SECONDS, 440)  # the lead's device call: <= 470 s wall with start-up
+
+    def test_kinds_not_planted_before(self):
+        before = {f[0] for plan in (1, 2, 3, 4, 5, 6, 7, 8) for f in load(plan).FAULTS}
+        self.assertFalse(before & {f[0] for f in self.faults})
+        normal_before = {e[0] for plan in (3, 4, 5, 6, 7, 8) for e in load(plan).NORMAL_EVENTS}
+        self.assertEqual({e[0] for e in self.normal} - normal_before, {"loss_weight_step"})
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        check_one_gpu_scopes(self, self.faults)
+        exp = {f[0]: {s for s, _ in f[3]} for f in self.faults}
+        self.assertEqual(exp["loss_masked_out"], {"train_loss", "grad_norm"})
+        # the sum over sequences moves the gradient norm alone (step, tokens/s, loss, GPU as they were)
+        self.assertEqual(exp["loss_sum_reduction"], {"grad_norm"})
+        self.assertEqual(exp["padding_waste"], {"tokens_per_s", "grad_norm"})
+        self.assertNotIn(self.m.MARKER, set().union(*exp.values()))
+
+    def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
+        self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "loss_weight_step", "job_end"))
+
+    def test_loss_weight_step_leaves_time_before_the_end(self):
+        step = [e for e in self.normal if e[0] == "loss_weight_step"]
+        self.assertEqual(len(step), 1)
+        self.assertGreaterEqual(self.m.job_end_at() - step[0][1], 30)  # a 15 s median and `for 15s`
+        eval_end = max(e[2] for e in self.normal if e[0] == "eval")
+        self.assertGreaterEqual(step[0][1] - eval_end, GRACE)
+        # below GradNormRise's 2x bar (the trap), as the sum over sequences is above it (the incident)
+        self.assertLess(self.m.STRENGTH["loss_weight"], 2)
+        self.assertGreater(self.m.STRENGTH["sum_sequences"], 2)
+
+    def test_job_end_apart_from_the_incidents_and_last(self):
+        self.check_job_end(self.m.PLAN9_SECONDS)
+
+    def test_loss_modes(self):
+        m = self.m
+        self.assertEqual(m.plan9_loss_mode({}, 200.0), (8192, 8192, 1.0))
+        self.assertEqual(m.plan9_loss_mode({"loss_masked_out": None}, 250.0), (8192, 0, 1.0))
+        self.assertEqual(m.plan9_loss_mode({"loss_sum_reduction": None}, 290.0), (8192, 8192, 4.0))
+        self.assertEqual(m.plan9_loss_mode({"padding_waste": None}, 320.0), (2048, 2048, 1.0))
+        self.assertEqual(m.plan9_loss_mode({}, 374.9), (8192, 8192, 1.0))
+        self.assertEqual(m.plan9_loss_mode({}, 375.0), (8192, 8192, 1.5))
+        self.assertEqual(m.TOKENS % m.STRENGTH["sum_sequences"], 0)  # 4 sequences of 2048 tokens
+        self.assertEqual(m.STRENGTH["padded_real_tokens"] * m.STRENGTH["sum_sequences"], m.TOKENS)
+
+    def test_time_scale(self):
+        m = load(9, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 102.5)
+        self.assertEqual(m.FAULTS[0][1:3], (245 * 0.25, 270 * 0.25))
+        self.assertEqual(m.STRENGTH, m.PLAN9_STRENGTH)  # no strength is a time
+        self.assertEqual(m.plan9_loss_mode({}, 375 * 0.25), (8192, 8192, 1.5))
+
+    def test_labels(self):
+        m = self.m
+        masked, summed, padded = self.faults
+        self.assertTrue(m.expected(masked, "train_loss", None, None))
+        self.assertFalse(m.expected(masked, "tokens_per_s", None, None))
+        self.assertTrue(m.expected(summed, "grad_norm", None, None))
+        self.assertFalse(m.expected(summed, "train_loss", None, None))
+        self.assertFalse(m.expected(summed, "step_time_ms", 0, None))
+        self.assertTrue(m.expected(padded, "tokens_per_s", None, None))
+        self.assertFalse(m.expected(padded, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        self.assertEqual(m.normal_at(375.0), [])  # the step is an instant (start = end): it lasts to the end
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
@@ -747,7 +819,7 @@ def schedule(plan, time_scale=1.0):
     incidents and normal events are on, the LR (plan 4) and the label of each expected series."""
     m = load(plan, time_scale)
     seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
-               7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS}.get(plan, 480) * time_scale
+               7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS, 9: m.PLAN9_SECONDS}.get(plan, 480) * time_scale
     series = sorted({s for f in m.FAULTS for s, _ in f[3]})
     at = []
     for i in range(int(seconds * 4) + 1):
@@ -764,12 +836,14 @@ def schedule(plan, time_scale=1.0):
         if plan == 8:
             active = {f[0]: f for f in m.fault_at(rel)}
             row.append([m.plan8_frozen(active), list(m.plan8_accum(active, rel))])
+        if plan == 9:
+            row.append(list(m.plan9_loss_mode({f[0]: f for f in m.fault_at(rel)}, rel)))
         row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
                     if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
         at.append(row)
     return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
             "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
-            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7, 8) else None, "at": at}
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7, 8, 9) else None, "at": at}
 
 
 def digest(obj):
@@ -789,7 +863,7 @@ class FakeTensor:
         return FakeTensor(self._torch)
 
     __matmul__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __add__ = __radd__ = __sub__ = _new
-    __getitem__ = reshape = view_as = float = norm = detach = to = copy_ = _new
+    __getitem__ = reshape = view_as = float = norm = detach = to = copy_ = sum = _new
 
     def __isub__(self, _):
         return self
@@ -921,7 +995,7 @@ def trainer_rows(plan, time_scale=1.0, log=None):
     clock = FakeClock(t0 - 5.0)
     with tempfile.TemporaryDirectory() as d:
         seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
-                   7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS}.get(plan, 480) * time_scale
+                   7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS, 9: m.PLAN9_SECONDS}.get(plan, 480) * time_scale
         args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
         ckpt = os.path.join(d, "ckpt.pt")
 
@@ -977,6 +1051,9 @@ def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
         m.offload_round_trip = round_trip
         m.rss_bytes = lambda: (2 << 30) + len(pinned) * (768 << 20)
         m.trainer8(args, t0, ckpt, 0)
+    elif plan == 9:  # one life; the RSS a fake: 2 GiB
+        m.rss_bytes = lambda: 2 << 30
+        m.trainer9(args, t0, ckpt, 0)
     else:  # plan 5: life 0 to the planted loader death, life 1 from the parent's restart
         with self_raises(crashed):
             m.trainer5(args, t0, ckpt, 0)
@@ -1037,7 +1114,7 @@ def parent5_run(life_ends, seconds=None, plan=5, helper_ends=None):
         args = types.SimpleNamespace(out=d, seconds=seconds or m.PLAN5_SECONDS, plan=plan, time_scale=1.0)
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7, 8: m.run_plan8}[plan](args, t0)
+                {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7, 8: m.run_plan8, 9: m.run_plan9}[plan](args, t0)
         except RuntimeError as e:
             err = str(e)
         path = os.path.join(d, "part-marker.csv")
@@ -1070,26 +1147,31 @@ class self_raises:
 # the fake's buffer save, float32 and requires_grad_(flag)).
 # Plan 8's (DET13, 2026-12-05): taken when plan 8 was written, before any run of it; plans 1-7's digests were
 # unchanged by plan 8's code (clean_end shared by trainers 5-8, the fake's empty and copy_).
+# Plan 9's (DET15, 2026-12-06): taken when plan 9 was written, before any run of it; plans 1-8's digests were
+# unchanged by plan 9's code (the fake's sum).
 SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed",
-                    5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6", 7: "7ae04fc88565cd40", 8: "3cad318edd1d3370"}
+                    5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6", 7: "7ae04fc88565cd40", 8: "3cad318edd1d3370",
+                    9: "b9f1e7c0532b323a"}
 ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d",
-               5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3", 7: "b65cd2f743f7b10e", 8: "09559009d94cd0b8"}
+               5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3", 7: "b65cd2f743f7b10e", 8: "09559009d94cd0b8",
+               9: "c5eb613e46c560d9"}
 SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47"),
                   5: ("d92884888dcf1fb7", "c05a0c59196be8a7"), 6: ("0a8078afbce26ae1", "a07ffb74cd964a6c"),
-                  7: ("8cb90c88e2888259", "7f270bcbf16bb28b"), 8: ("bd7e353a3a112a57", "b6bcb6437d6e6c23")}  # x 0.25
+                  7: ("8cb90c88e2888259", "7f270bcbf16bb28b"), 8: ("bd7e353a3a112a57", "b6bcb6437d6e6c23"),
+                  9: ("b38e9df89b7a18d9", "3a57873bf4d5f2db")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
-    def test_plans_1_to_8_schedules(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7, 8):
+    def test_plans_1_to_9_schedules(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9):
             self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
 
-    def test_plans_1_to_8_trainers_write_the_same_rows(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7, 8):
+    def test_plans_1_to_9_trainers_write_the_same_rows(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
 
     def test_smoke_runs_time_scaled(self):
-        for plan in (3, 4, 5, 6, 7, 8):
+        for plan in (3, 4, 5, 6, 7, 8, 9):
             self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
                              SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
 
@@ -1456,6 +1538,108 @@ class Plan8Rows(unittest.TestCase):
         for ends, want in (([(300.0, 1)], "trainer life 0 failed: exit code 1"),
                            ([(500.0, 0)], "did not end")):
             started, rows, err = parent5_run(ends, plan=8)
+            self.assertIn(want, err or "", ends)
+            self.assertEqual(rows, [], ends)
+
+
+class Plan9Rows(unittest.TestCase):
+    """Plan 9's trainer (fake clock, fake torch: a step costs its synchronize, 30 ms, and its `.item()`s; fake
+    RSS) and parent."""
+
+    T0 = 1796000000.0
+
+    def series(self, rows, name):
+        return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+
+    def run9(self):
+        """trainer9 from t0 + 200 s with forward_backward_loss recorded: (rows, printed lines, [(second,
+        tokens in the loss, scale)])."""
+        import types
+        m = load(9)
+        t0 = self.T0
+        clock = FakeClock(t0 + 200.0)
+        steps = []
+        real_fb = m.forward_backward_loss
+
+        def fb(torch, weights, x, y, ev, real, scale):
+            steps.append((math.floor(clock.now - t0), real, scale))
+            return real_fb(torch, weights, x, y, ev, real, scale)
+        m.forward_backward_loss = fb
+        m.rss_bytes = lambda: 1 << 30
+        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
+            args = types.SimpleNamespace(plan=9, time_scale=1.0, port=1, out=d, seconds=440.0)
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                m.trainer9(args, t0, os.path.join(d, "ckpt.pt"), 0)
+            lines = []
+            for name in sorted(os.listdir(d)):
+                if name.startswith("part-"):
+                    lines += open(os.path.join(d, name)).read().splitlines()
+        return [r.split(",") for r in lines], printed.getvalue().splitlines(), steps
+
+    def test_each_incident_in_its_window_only_and_logged(self):
+        rows, lines, steps = self.run9()
+        by = {}
+        for sec, real, scale in steps:
+            by.setdefault(sec, set()).add((real, scale))
+        self.assertEqual({v for s in range(245, 270) for v in by[s]}, {(0, 1.0)})
+        self.assertEqual({v for s in range(280, 305) for v in by[s]}, {(8192, 4.0)})
+        self.assertEqual({v for s in range(315, 340) for v in by[s]}, {(2048, 1.0)})
+        self.assertEqual({v for s in range(376, 410) if s in by for v in by[s]}, {(8192, 1.5)})
+        outside = [s for s in by if s < 245 or 270 < s < 280 or 305 < s < 315 or 340 < s < 375]
+        self.assertEqual({v for s in outside for v in by[s]}, {(8192, 1.0)})
+        for want in ("trainer: 8192 tokens counted a step, 0 in the loss, the loss x1 in the backward, from t0 + 245.0",
+                     "trainer: 8192 tokens counted a step, 8192 in the loss, the loss x1 in the backward, from t0 + 270",
+                     "trainer: 8192 tokens counted a step, 8192 in the loss, the loss x4 in the backward, from t0 + 280.0",
+                     "trainer: 8192 tokens counted a step, 8192 in the loss, the loss x1 in the backward, from t0 + 305",
+                     "trainer: 2048 tokens counted a step, 2048 in the loss, the loss x1 in the backward, from t0 + 315.0",
+                     "trainer: 8192 tokens counted a step, 8192 in the loss, the loss x1 in the backward, from t0 + 340",
+                     "trainer: 8192 tokens counted a step, 8192 in the loss, the loss x1.5 in the backward, from t0 + 375.0",
+                     "trainer life 0: checkpoint at t0 + 350.0", "trainer life 0: eval at t0 + 357.0"):
+            self.assertTrue([l for l in lines if l.startswith(want)], (want, lines))
+
+    def test_tokens_count_the_real_tokens(self):
+        rows, _, steps = self.run9()
+        tok, n = self.series(rows, "tokens_per_s"), {}
+        for sec, *_ in steps:
+            n[sec] = n.get(sec, 0) + 1
+        for s, per_step in ((250, 8192), (290, 8192), (320, 2048), (380, 8192)):
+            self.assertEqual(tok[s + 1], per_step * n[s], s)  # the row at t0 + s + 1: the steps ended in s
+
+    def test_the_loss_over_no_token_is_zero_the_others_mse(self):
+        # forward_backward_loss on the fake: mse_loss with every token real, the masked sum otherwise
+        m = load(9)
+        clock = FakeClock(self.T0)
+        calls = []
+        with fake_gpu(m, clock, os._exit):
+            torch = sys.modules["torch"]
+            real_mse = torch.nn.functional.mse_loss
+            torch.nn.functional.mse_loss = lambda *a, **k: calls.append("mse") or real_mse(*a, **k)
+            ev = [torch.cuda.Event() for _ in range(4)]
+            w = [FakeTensor(torch) for _ in range(6)]
+            for real in (8192, 2048, 0):
+                m.forward_backward_loss(torch, w, FakeTensor(torch), FakeTensor(torch), ev, real, 1.0)
+        self.assertEqual(calls, ["mse"])
+
+    def test_marker_and_end(self):
+        rows = [r.split(",") for r in trainer_rows(9)]
+        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
+        ones = [t for t, v in marker if v == "1"]
+        self.assertEqual(len(ones), 1)
+        self.assertTrue(410 <= ones[0] < 411)
+        secs = sorted(self.series(rows, "step_time_ms"))
+        self.assertLessEqual(secs[-1], 410)
+        self.assertGreaterEqual(secs[-1], 408)
+        rss = self.series(rows, "process_resident_memory_bytes")
+        self.assertEqual(set(rss), set(self.series(rows, "step_time_ms")))
+
+    def test_parent_serves_the_marker_and_fails_on_any_error_exit(self):
+        started, rows, err = parent5_run([(410.6, 0)], plan=9)
+        self.assertIsNone(err)
+        self.assertEqual([n for n, _ in started], ["trainer0"])
+        self.assertEqual([round(float(r[0]) - self.T0) for r in rows], list(range(411, 441)))
+        for ends, want in (([(300.0, 1)], "trainer life 0 failed: exit code 1"),
+                           ([(500.0, 0)], "did not end")):
+            started, rows, err = parent5_run(ends, plan=9)
             self.assertIn(want, err or "", ends)
             self.assertEqual(rows, [], ends)
 
