@@ -177,15 +177,16 @@ fi
 # data/gpu_telemetry/README.md "Run 6"). Blind, the file of a0e99ef7 caught the stall (ThroughputDropGauge
 # +8 s) and the shard (LossSpike +1 s), missed the leak on its own series (no rule reads process memory;
 # GpuUnderfed fired on its side effect, the copies starving the GPU to 79%), and raised nothing outside.
-# HostMemoryGrowth (DET10), written after seeing this run (not blind), catches the leak at +12 s.
+# HostMemoryGrowth (DET10), written after seeing this run (not blind), catches the leak at +12 s. GradNormRise
+# (DET15, written after run 8) also alerts in the shard's window (+8 s, on tokens_per_s): its gradient norm 14x.
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN6=data/gpu_telemetry/h200_single_incidents_run6
   detect_run 6 "$RUN6"
-  check "run 6: 14 series (the RSS and the marker too), no NaN" 0 'over 14 series, 5764 points: 4 alert' -- cat "$TMP/stderr6"
+  check "run 6: 14 series (the RSS and the marker too), no NaN" 0 'over 14 series, 5764 points: 5 alert' -- cat "$TMP/stderr6"
   check "run 6: incidents caught by their rules, nothing else" 0 'false alarms .*: 0$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 \
        --require periodic_stall=ThroughputDropGauge --require unnormalised_shard=LossSpike \
-       --require host_rss_leak=HostMemoryGrowth --allow host_rss_leak=GpuUnderfed
+       --require host_rss_leak=HostMemoryGrowth --allow host_rss_leak=GpuUnderfed --allow unnormalised_shard=GradNormRise
   "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 >"$TMP/score6.txt"
   sed 's/^/  run 6: /' "$TMP/score6.txt"
   check "run 6: the periodic stall at +8 s, the shard at +1 s" 0 '^periodic_stall;\+ 8\.0 s ThroughputDropGauge;unnormalised_shard;\+ 1\.0 s LossSpike;$' \
@@ -244,22 +245,26 @@ fi
 # checkpoint, an eval, a planned accumulation ramp (2 micro-batches, the loss divided) and the marked job end
 # after the history (data/gpu_telemetry/README.md "Run 8"). BLIND, the rules of d1144e8b (21): the offload by
 # ThroughputDropGauge +6 s (firing +21 s) alone, the accumulation bug and the half freeze MISSED, nothing else.
-# This block pins that blind result, misses included: a rule change that alerts on run 8 fails it.
+# This block pinned that blind result, misses included, until DET15. After (DET15, written after seeing this run:
+# NOT blind): GradNormRise (the job's gradient norm above 2x its hour; it alerts on the job's tokens_per_s, a series
+# the bug's window does not expect, so it is allowed there, not required) catches the unscaled accumulation; the
+# half freeze stays missed; nothing else changes.
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN8=data/gpu_telemetry/h200_single_incidents_run8
   detect_run 8 "$RUN8"
-  check "run 8: 14 series, no NaN, one alert in all" 0 'over 14 series, 5804 points: 1 alert\(s\), 0 still firing' -- cat "$TMP/stderr8"
-  check "run 8: the offload caught by ThroughputDropGauge, nothing outside the incidents" 0 'false alarms .*: 0$' \
+  check "run 8: 14 series, no NaN, two alerts in all" 0 'over 14 series, 5804 points: 2 alert\(s\), 0 still firing' -- cat "$TMP/stderr8"
+  check "run 8: the offload caught by ThroughputDropGauge, the accumulation bug by GradNormRise, nothing outside the incidents" 0 'false alarms .*: 0$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN8.json" "$TMP/alerts8.jsonl" --grace 10 --warmup 60 \
-       --require optimizer_offload=ThroughputDropGauge
+       --require optimizer_offload=ThroughputDropGauge --allow grad_accum_unscaled=GradNormRise
   "$PY" "$HERE/lib/score_incidents.py" "$RUN8.json" "$TMP/alerts8.jsonl" --grace 10 --warmup 60 >"$TMP/score8.txt"
   sed 's/^/  run 8: /' "$TMP/score8.txt"
   check "run 8: the offload, ThroughputDropGauge on tokens/s at +6 s (firing +21 s), no GPU rule (util stayed 98-99%)" 0 \
     '^optimizer_offload .*: 1 alert\(s\);\+ 6\.0 s \(firing \+ 21\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
     -- bash -c 'grep -A1 "^optimizer_offload" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score8.txt"
-  check "run 8: blind misses: the unscaled accumulation (grad norm 3.4x) and the half freeze (0.63x) get no alert" 0 \
-    '^grad_accum_unscaled \[ *280, *305\) s after t0: 0 alert\(s\);half_frozen +\[ *315, *340\) s after t0: 0 alert\(s\);$' \
-    -- bash -c 'grep -E "^(grad_accum_unscaled|half_frozen) " "$1" | tr "\n" ";"' _ "$TMP/score8.txt"
+  # blind (d1144e8b) both had 0 alerts; the catch of the accumulation bug is NOT blind (DET15's GradNormRise)
+  check "run 8: the unscaled accumulation (grad norm 3.4x): GradNormRise on tokens/s, not blind; the half freeze (0.63x) missed" 0 \
+    '^grad_accum_unscaled \[ *280, *305\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};half_frozen +\[ *315, *340\) s after t0: 0 alert\(s\);$' \
+    -- bash -c '{ grep -A1 "^grad_accum_unscaled " "$1"; grep "^half_frozen " "$1"; } | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score8.txt"
   check "run 8: nothing at the checkpoint, the eval, the accumulation ramp, the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);accum_ramp \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
     -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "accum_ramp +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score8.txt"
@@ -578,6 +583,19 @@ write("batch_x4_mean", 1200, 1, batch(0.45, 4.0))
 write("start", 1200, 1, lambda t: normal(t, 0.2 + 1.8 * math.exp(-t / 120.0), loss=2.0 + 6.0 * math.exp(-t / 120.0)))
 write("spike", 1200, 1, lambda t: normal(t, 0.2 * (10 if 600 <= t < 603 else 1)))
 write("end", 1200, 1, lambda t: None if t >= 600 else normal(t))
+# GradNormRise's twins (DET15, below)
+def shaped(gx, sx=1.0, tx=1.0, start=600, end=625):
+    def f(t):
+        on = start <= t < end
+        return normal(t, 0.2 * (gx if on else 1), st=35.0 * (sx if on else 1), tps=234000.0 * (tx if on else 1))
+    return f
+write("rise25", 1200, 1, shaped(2.5))
+write("accum_bug", 1200, 1, shaped(3.4, 3.7, 1.1))
+write("rise_scrape15", 480, 15, shaped(3.0, start=3600, end=4200))
+write("sum_planned", 1200, 1, shaped(4.0, end=10 ** 9))
+write("rise15", 1200, 1, shaped(1.5, end=10 ** 9))
+write("accum_ramp", 1200, 1, shaped(0.9, 1.9, 1.03, end=10 ** 9))
+write("young", 1200, 1, shaped(2.5, start=120, end=145))
 PY
 shrunk_alerts() {
   "$PY" -c '
@@ -594,6 +612,25 @@ check "TrainingShrunk: 15 s scrapes, frozen for 10 minutes, fire once (and Throu
 check "TrainingShrunk: frozen to the end fire once" 0 '^1 TrainingShrunk\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_frozen_stays.csv"
 for quiet in half_frozen lr_decay batch_half_sum batch_x4_mean start spike end; do
   check "TrainingShrunk: quiet at $quiet" 0 '^0 $' -- shrunk_alerts "$TMP/shrunk_$quiet.csv"
+done
+
+# GradNormRise's twins (DET15, generated after seeing run 8: not blind), the files and normal() of
+# TrainingShrunk's above (grad norm ~0.2, 234k tokens/s at ~35 ms a step, a checkpoint every minute,
+# an eval at 900 s). Fire, once: the norm x2.5 from 600 s for 25 s (step and tokens/s unchanged: a
+# loss scale or reduction change); run 8's bug (norm x3.4, step x3.7, tokens/s x1.1: the tokens a step
+# x4, no batch term to hide it); 15 s scrapes for 2 h, x3 for 10 minutes from minute 60; a PLANNED
+# switch to a loss summed over 4 sequences (x4 to the end: a known cost, it cannot be told from the
+# bug; one alert, kept while the hour's median catches up). Quiet: x1.5 to the end (a planned loss
+# weight 1 -> 1.5, plan 9's trap); a correct accumulation ramp (norm x0.9, step x1.9, tokens/s x1.03,
+# run 8's ramp); x2.5 for 25 s at 120 s, the series 2 minutes old (the history guard alone keeps it
+# quiet). TrainingShrunk's quiet twins above (a loss spike's norm x10 for 3 steps, a job's start, an
+# LR decay, batch changes) are quiet for this rule too: they count every alert.
+check "GradNormRise: the norm x2.5 for 25 s fires once" 0 '^1 GradNormRise\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_rise25.csv"
+check "GradNormRise: run 8's unscaled accumulation (norm x3.4, step x3.7) fires once" 0 '^1 GradNormRise\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_accum_bug.csv"
+check "GradNormRise: 15 s scrapes, x3 for 10 minutes, fire once" 0 '^1 GradNormRise\+36[0-9][0-9]$' -- shrunk_alerts "$TMP/shrunk_rise_scrape15.csv"
+check "GradNormRise: a planned switch to a sum over 4 sequences fires once (a known cost)" 0 '^1 GradNormRise\+60[0-9]$' -- shrunk_alerts "$TMP/shrunk_sum_planned.csv"
+for quiet in rise15 accum_ramp young; do
+  check "GradNormRise: quiet at $quiet" 0 '^0 $' -- shrunk_alerts "$TMP/shrunk_$quiet.csv"
 done
 
 # GpuUnderfed's twins (generated, 1 s and 15 s): a GPU at 97-99% with a checkpoint (3 readings at 0%)
