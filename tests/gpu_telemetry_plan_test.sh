@@ -4,8 +4,8 @@
 # events (checkpoints, evals) in the history and after it outside every incident + 10 s, and how a
 # NaN / Inf loss is written; plan 4's windows, traps (checkpoints, LR restarts, evals, the job end),
 # LR schedule and weight growth; plan 5's windows, traps, loader death and restart, and its
-# `training_completed` marker (rows and labels); plans 6, 7 and 8 (DET9, DET11, DET13) likewise. The checks:
-# evals/gpu_telemetry/record_incidents_test.py; and plans 5-8's fake recordings through `vigil detect` (below).
+# `training_completed` marker (rows and labels); plans 6, 7, 8 and 9 (DET9, DET11, DET13, DET15) likewise. The checks:
+# evals/gpu_telemetry/record_incidents_test.py; and plans 5-9's fake recordings through `vigil detect` (below).
 # Usage: bash tests/gpu_telemetry_plan_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 PY=/usr/bin/python3
@@ -68,15 +68,11 @@ check "plan 5: without the marker the clean end alerts too" 0 '^GpuUtilDrop 25[0
 "$PY" - "$TMP/fake6.csv" "$TMP/fake6_nomarker.csv" "$TMP/fake6.json" <<'PY'
 import contextlib, io, json, os, sys
 sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
-with contextlib.redirect_stderr(io.StringIO()):
+with contextlib.redirect_stderr(io.StringIO()):  # the fakes' unclosed-file warnings
     import record_incidents_test as T
-    rows = T.trainer_rows(6)
-    _, served, err = T.parent5_run([(410.6, 0)], plan=6)
-    m = T.load(6)
-assert err is None, err
+rows, served, m = T.fake_inputs(6)
 t0 = 1796000000.0
-def on(kind, s, table):
-    return any(e[0] == kind and e[1] <= s < e[2] for e in table)
+on = T.in_window
 steps = {}  # steps ending in each second s (the row at t0 + s + 1 holds them)
 out = []
 for i, r in enumerate(rows):
@@ -89,22 +85,14 @@ for i, r in enumerate(rows):
         base = 1.97 if f[1] == "train_loss" else 0.2
         f[2] = "%.6g" % (k * base * (1 + 1e-4 * ((i * 7919) % 13)))
     out.append(",".join(f))
-nvml = []
-for s in range(441):
-    busy = 1.0 if on("eval", s, m.NORMAL_EVENTS) else min(1.0, steps.get(s, 0.0) * 0.034)
-    nvml += ["%.3f,DCGM_FI_DEV_GPU_UTIL,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(99 * busy)),
-             "%.3f,DCGM_FI_DEV_POWER_USAGE,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(80 + 610 * busy))]
+nvml = T.fake_nvml(t0, lambda s: 1.0 if on("eval", s, m.NORMAL_EVENTS) else min(1.0, steps.get(s, 0.0) * 0.034))
 for path, marker in ((sys.argv[1], True), (sys.argv[2], False)):
     body = out + [",".join(r) for r in served] + nvml
     if not marker:
         body = [r for r in body if ",training_completed,1," not in r]
     body.sort(key=lambda r: float(r.split(",")[0]))
     open(path, "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
-json.dump({"t0": t0, "seconds": 440, "normal_end": t0 + 240,
-           "incidents": [{"name": n, "start": t0 + a, "end": t0 + b, "expected": [{"series": x, "scope": y} for x, y in e]}
-                         for n, a, b, e in m.FAULTS],
-           "normal_events": [{"name": n, "start": t0 + a, "end": t0 + b} for n, a, b in m.NORMAL_EVENTS]},
-          open(sys.argv[3], "w"))
+json.dump(T.fake_meta(m, t0), open(sys.argv[3], "w"))
 PY
 "$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake6.csv" >"$TMP/fake6.jsonl" 2>"$TMP/fake6.err"
 "$PY" tests/lib/score_incidents.py "$TMP/fake6.json" "$TMP/fake6.jsonl" --grace 10 --warmup 60 >"$TMP/score6.txt"
@@ -141,15 +129,11 @@ check "plan 7: an incident inside the previous one's grace fails it" 1 'gpu_memo
 "$PY" - "$TMP/fake7.csv" "$TMP/fake7_nomarker.csv" "$TMP/fake7.json" <<'PY'
 import contextlib, io, json, os, sys
 sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
-with contextlib.redirect_stderr(io.StringIO()):
+with contextlib.redirect_stderr(io.StringIO()):  # the fakes' unclosed-file warnings
     import record_incidents_test as T
-    rows = T.trainer_rows(7)
-    _, served, err = T.parent5_run([(410.6, 0)], plan=7, helper_ends={"memhog": (305.5, 0)})
-    m = T.load(7)
-assert err is None, err
+rows, served, m = T.fake_inputs(7, helper_ends={"memhog": (305.5, 0)})
 t0 = 1796000000.0
-def on(kind, s, table):
-    return any(e[0] == kind and e[1] <= s < e[2] for e in table)
+on = T.in_window
 # what the plan predicts where the fake cannot: in frozen_layers' seconds one weight gradient of
 # six (compute 0.4x, step 0.45x, tokens/s 2.2x, grad norm 1/sqrt(6)); loss 1.97, grad norm 0.2
 shape = {"step_time_ms": 0.45, "compute_ms": 0.4, "tokens_per_s": 2.2, "grad_norm": 6 ** -0.5}
@@ -167,24 +151,15 @@ for i, r in enumerate(rows):
     if frozen and f[1] in shape:
         f[2] = "%.6g" % (float(f[2]) * shape[f[1]])
     out.append(",".join(f))
-nvml = []
-for s in range(441):
-    busy = 1.0 if on("eval", s, m.NORMAL_EVENTS) else min(1.0, steps.get(s, 0.0) * 0.034)
-    fb = 618 if s >= 411 else 9000 + (41472 if 280.5 <= s + 0.3 < 305.5 else 0)
-    nvml += ["%.3f,DCGM_FI_DEV_GPU_UTIL,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(99 * busy)),
-             "%.3f,DCGM_FI_DEV_POWER_USAGE,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(80 + 610 * busy)),
-             "%.3f,DCGM_FI_DEV_FB_USED,%d,0,,,,node-0,0" % (t0 + s + 0.3, fb)]
+nvml = T.fake_nvml(t0, lambda s: 1.0 if on("eval", s, m.NORMAL_EVENTS) else min(1.0, steps.get(s, 0.0) * 0.034),
+                   lambda s: 618 if s >= 411 else 9000 + (41472 if 280.5 <= s + 0.3 < 305.5 else 0))
 for path, marker in ((sys.argv[1], True), (sys.argv[2], False)):
     body = out + [",".join(r) for r in served] + nvml
     if not marker:
         body = [r for r in body if ",training_completed,1," not in r]
     body.sort(key=lambda r: float(r.split(",")[0]))
     open(path, "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
-json.dump({"t0": t0, "seconds": 440, "normal_end": t0 + 240,
-           "incidents": [{"name": n, "start": t0 + a, "end": t0 + b, "expected": [{"series": x, "scope": y} for x, y in e]}
-                         for n, a, b, e in m.FAULTS],
-           "normal_events": [{"name": n, "start": t0 + a, "end": t0 + b} for n, a, b in m.NORMAL_EVENTS]},
-          open(sys.argv[3], "w"))
+json.dump(T.fake_meta(m, t0), open(sys.argv[3], "w"))
 PY
 "$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake7.csv" >"$TMP/fake7.jsonl" 2>"$TMP/fake7.err"
 "$PY" tests/lib/score_incidents.py "$TMP/fake7.json" "$TMP/fake7.jsonl" --grace 10 --warmup 60 >"$TMP/score7.txt"
@@ -224,15 +199,11 @@ check "plan 8: an incident inside the previous one's grace fails it" 1 'grad_acc
 "$PY" - "$TMP/fake8.csv" "$TMP/fake8.json" <<'PY'
 import contextlib, io, json, os, sys
 sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
-with contextlib.redirect_stderr(io.StringIO()):
+with contextlib.redirect_stderr(io.StringIO()):  # the fakes' unclosed-file warnings
     import record_incidents_test as T
-    rows = T.trainer_rows(8)
-    _, served, err = T.parent5_run([(410.6, 0)], plan=8)
-    m = T.load(8)
-assert err is None, err
+rows, served, m = T.fake_inputs(8)
 t0 = 1796000000.0
-def on(kind, s, table):
-    return any(e[0] == kind and e[1] <= s < e[2] for e in table)
+on = T.in_window
 tok0 = sorted(float(r.split(",")[2]) for r in rows if r.split(",")[1] == "tokens_per_s"
               and 200 <= float(r.split(",")[0]) - t0 <= 224)[6]
 base = {"step_time_ms": 34.0, "compute_ms": 27.5, "tokens_per_s": tok0, "grad_norm": 0.2}
@@ -254,23 +225,15 @@ for i, r in enumerate(rows):
     elif f[1] == "grad_norm" or (phase and f[1] in base):
         f[2] = "%.6g" % (base[f[1]] * jitter * shape.get(phase, {}).get(f[1], 1.0))
     out.append(",".join(f))
-nvml = []
-for s in range(441):
-    busy = 1.0 if on("eval", s, m.NORMAL_EVENTS) or s in steps else 0.0
-    if busy and on("optimizer_offload", s, m.FAULTS):
-        busy = 0.47
-    fb = 618 if s >= 411 else 9000 + (1024 if on("grad_accum_unscaled", s, m.FAULTS) else 0) + (256 if s >= 375 else 0)
-    nvml += ["%.3f,DCGM_FI_DEV_GPU_UTIL,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(99 * busy)),
-             "%.3f,DCGM_FI_DEV_POWER_USAGE,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(80 + 610 * busy)),
-             "%.3f,DCGM_FI_DEV_FB_USED,%d,0,,,,node-0,0" % (t0 + s + 0.3, fb)]
+def busy(s):
+    b = 1.0 if on("eval", s, m.NORMAL_EVENTS) or s in steps else 0.0
+    return 0.47 if b and on("optimizer_offload", s, m.FAULTS) else b
+nvml = T.fake_nvml(t0, busy, lambda s: 618 if s >= 411 else 9000 + (1024 if on("grad_accum_unscaled", s, m.FAULTS) else 0)
+                   + (256 if s >= 375 else 0))
 body = out + [",".join(r) for r in served] + nvml
 body.sort(key=lambda r: float(r.split(",")[0]))
 open(sys.argv[1], "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
-json.dump({"t0": t0, "seconds": 440, "normal_end": t0 + 240,
-           "incidents": [{"name": n, "start": t0 + a, "end": t0 + b, "expected": [{"series": x, "scope": y} for x, y in e]}
-                         for n, a, b, e in m.FAULTS],
-           "normal_events": [{"name": n, "start": t0 + a, "end": t0 + b} for n, a, b in m.NORMAL_EVENTS]},
-          open(sys.argv[2], "w"))
+json.dump(T.fake_meta(m, t0), open(sys.argv[2], "w"))
 PY
 "$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake8.csv" >"$TMP/fake8.jsonl" 2>"$TMP/fake8.err"
 "$PY" tests/lib/score_incidents.py "$TMP/fake8.json" "$TMP/fake8.jsonl" --grace 10 --warmup 60 >"$TMP/score8.txt"
@@ -284,5 +247,62 @@ check "plan 8 fake: the unscaled accumulation and the half freeze missed (the pl
 check "plan 8 fake: no false alarm, nothing at the checkpoint, the eval, the accumulation ramp, the marked job end" 0 \
   'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);accum_ramp \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
   -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "accum_ramp +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score8.txt"
+# Plan 9 (DET15): a plan 9 whose sum over sequences starts inside the masked loss's grace fails the table checks.
+sed 's/("loss_sum_reduction", 280, 305,/("loss_sum_reduction", 275, 305,/' "$HERE/../evals/gpu_telemetry/record_incidents.py" >"$TMP/record_incidents.py"
+check "plan 9: an incident inside the previous one's grace fails it" 1 'loss_sum_reduction starts before the previous window' -- /usr/bin/python3 "$TMP/record_incidents_test.py"
+# Plan 9, end to end on a fake recording: the fake trainer's rows (fake clock; tokens/s counts the real tokens:
+# 2048 a step in padding_waste), the fake parent's served marker, and the loss and gradient norm shaped as the
+# plan's central guesses where the fake cannot (loss 1.97, grad norm 0.2, a little deterministic jitter):
+# loss_masked_out loss 0 and grad norm 0; loss_sum_reduction grad norm x4; padding_waste grad norm x1.5; the
+# loss-weight step (375 s on) grad norm x1.5; NVML util 99% and 690 W in the seconds with steps (and evals),
+# FB_USED 9000 MiB, 618 after the end. What the plan predicts for the bundled rules (22, GradNormRise included):
+# the masked loss caught by TrainingMetricsFrozen (the loss repeats 0: its text blames a hung trainer) and by
+# nothing else (TrainingShrunk's loss term: the loss fell with the norm); the sum over sequences by GradNormRise
+# (on tokens_per_s, the series it selects); the padding by ThroughputDropGauge (tokens/s 0.25x); nothing at the
+# 350 s checkpoint, the 357 s eval, the 375 s loss-weight step (x1.5: under GradNormRise's 2x) or the marked end.
+"$PY" - "$TMP/fake9.csv" "$TMP/fake9.json" <<'PY'
+import contextlib, io, json, os, sys
+sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
+with contextlib.redirect_stderr(io.StringIO()):  # the fakes' unclosed-file warnings
+    import record_incidents_test as T
+rows, served, m = T.fake_inputs(9)
+t0 = 1796000000.0
+on = T.in_window
+norm = {"loss_masked_out": 0.0, "loss_sum_reduction": 4.0, "padding_waste": 1.5}
+steps, out = {}, []
+for i, r in enumerate(rows):
+    f = r.split(",")
+    s = round(float(f[0]) - t0) - 1  # the row at t0 + s + 1 holds the steps that ended in second s
+    if f[1] == "step_time_ms":
+        steps[s] = True
+    phase = [k for k in norm if on(k, s, m.FAULTS)]
+    jitter = 1 + 1e-4 * ((i * 7919) % 13)
+    if f[1] == "train_loss":
+        f[2] = "%.6g" % (0.0 if phase == ["loss_masked_out"] else 1.97 * jitter)
+    elif f[1] == "grad_norm":
+        f[2] = "%.6g" % (0.2 * jitter * (norm[phase[0]] if phase else 1.5 if s >= 375 else 1.0))
+    out.append(",".join(f))
+nvml = T.fake_nvml(t0, lambda s: 1.0 if on("eval", s, m.NORMAL_EVENTS) or s in steps else 0.0,
+                   lambda s: 618 if s >= 411 else 9000)
+body = out + [",".join(r) for r in served] + nvml
+body.sort(key=lambda r: float(r.split(",")[0]))
+open(sys.argv[1], "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
+json.dump(T.fake_meta(m, t0), open(sys.argv[2], "w"))
+PY
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake9.csv" >"$TMP/fake9.jsonl" 2>"$TMP/fake9.err"
+"$PY" tests/lib/score_incidents.py "$TMP/fake9.json" "$TMP/fake9.jsonl" --grace 10 --warmup 60 >"$TMP/score9.txt"
+sed 's/^/  plan 9 fake: /' "$TMP/score9.txt"
+check "plan 9 fake: the masked loss caught by TrainingMetricsFrozen alone (the loss repeats 0)" 0 \
+  '^loss_masked_out \[ +245, +270\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) TrainingMetricsFrozen train_loss\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^loss_masked_out" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
+check "plan 9 fake: the sum over sequences caught by GradNormRise on tokens_per_s alone" 0 \
+  '^loss_sum_reduction \[ +280, +305\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) GradNormRise tokens_per_s\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^loss_sum_reduction" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
+check "plan 9 fake: the padding caught by ThroughputDropGauge alone" 0 \
+  '^padding_waste \[ +315, +340\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) ThroughputDropGauge tokens_per_s\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^padding_waste" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
+check "plan 9 fake: no false alarm, nothing at the checkpoint, the eval, the loss-weight step, the marked job end" 0 \
+  'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_weight_step \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+  -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "loss_weight_step +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score9.txt"
 echo "gpu_telemetry_plan_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]

@@ -212,6 +212,15 @@ class PlanTables(unittest.TestCase):
         for a, b in zip(timed, timed[1:]):
             self.assertLessEqual(a[2], b[1], (a, b))
 
+    def check_instant_trap(self, kind):
+        """The one `kind` normal event (an instant that lasts to the end: a ramp, a step) leaves a 15 s median and
+        `for 15s` room before the job end and comes >= GRACE after the last eval."""
+        ev = [e for e in self.normal if e[0] == kind]
+        self.assertEqual(len(ev), 1)
+        self.assertGreaterEqual(self.m.job_end_at() - ev[0][1], 30)
+        eval_end = max(e[2] for e in self.normal if e[0] == "eval")
+        self.assertGreaterEqual(ev[0][1] - eval_end, GRACE)
+
     def check_job_end(self, seconds):
         """Every incident ends >= 70 s before the job end (keep_firing_for 1m after a 15 s mean
         recovers: an incident's GpuUtilDrop would swallow the job end's alert, and hide whether the
@@ -656,11 +665,7 @@ class Plan8Tables(PlanTables):
         self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "accum_ramp", "job_end"))
 
     def test_accum_ramp_leaves_time_before_the_end(self):
-        ramp = [e for e in self.normal if e[0] == "accum_ramp"]
-        self.assertEqual(len(ramp), 1)
-        self.assertGreaterEqual(self.m.job_end_at() - ramp[0][1], 30)  # a 15 s median and `for 15s`
-        eval_end = max(e[2] for e in self.normal if e[0] == "eval")
-        self.assertGreaterEqual(ramp[0][1] - eval_end, GRACE)
+        self.check_instant_trap("accum_ramp")
 
     def test_job_end_apart_from_the_incidents_and_last(self):
         self.check_job_end(self.m.PLAN8_SECONDS)
@@ -728,11 +733,7 @@ class Plan9Tables(PlanTables):
         self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "loss_weight_step", "job_end"))
 
     def test_loss_weight_step_leaves_time_before_the_end(self):
-        step = [e for e in self.normal if e[0] == "loss_weight_step"]
-        self.assertEqual(len(step), 1)
-        self.assertGreaterEqual(self.m.job_end_at() - step[0][1], 30)  # a 15 s median and `for 15s`
-        eval_end = max(e[2] for e in self.normal if e[0] == "eval")
-        self.assertGreaterEqual(step[0][1] - eval_end, GRACE)
+        self.check_instant_trap("loss_weight_step")
         # below GradNormRise's 2x bar (the trap), as the sum over sequences is above it (the incident)
         self.assertLess(self.m.STRENGTH["loss_weight"], 2)
         self.assertGreater(self.m.STRENGTH["sum_sequences"], 2)
@@ -1122,6 +1123,43 @@ def parent5_run(life_ends, seconds=None, plan=5, helper_ends=None):
     return [(p.name, round(p.started - t0, 1)) for p in started], [r.split(",") for r in rows], err
 
 
+def fake_inputs(plan, helper_ends=None):
+    """A fake recording's inputs (tests/gpu_telemetry_plan_test.sh): the fake trainer's rows of `plan`, the rows
+    the fake parent serves after the trainer's clean end at 410.6 s (its helpers ending at `helper_ends`), and
+    the module with the plan applied. The fakes' unclosed-file warnings are not printed."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        rows = trainer_rows(plan)
+        _, served, err = parent5_run([(410.6, 0)], plan=plan, helper_ends=helper_ends)
+        m = load(plan)
+    assert err is None, err
+    return rows, served, m
+
+
+def in_window(kind, s, table):
+    """Whether second `s` is inside a window of `kind` in `table` (FAULTS or NORMAL_EVENTS rows)."""
+    return any(e[0] == kind and e[1] <= s < e[2] for e in table)
+
+
+def fake_meta(m, t0):
+    """The incidents.json of a fake recording of module `m`'s plan from t0 (tests/gpu_telemetry_plan_test.sh)."""
+    return {"t0": t0, "seconds": 440, "normal_end": t0 + 240,
+            "incidents": [{"name": n, "start": t0 + a, "end": t0 + b,
+                           "expected": [{"series": x, "scope": y} for x, y in e]} for n, a, b, e in m.FAULTS],
+            "normal_events": [{"name": n, "start": t0 + a, "end": t0 + b} for n, a, b in m.NORMAL_EVENTS]}
+
+
+def fake_nvml(t0, busy, fb=None):
+    """A fake recording's NVML rows of GPU 0 at t0 + s + 0.3 for s in 0-440: utilisation 99% and power 80 + 610 W
+    times busy(s) (0-1), and memory used fb(s) MiB when `fb` is given (tests/gpu_telemetry_plan_test.sh)."""
+    rows = []
+    for s in range(441):
+        rows += ["%.3f,DCGM_FI_DEV_GPU_UTIL,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(99 * busy(s))),
+                 "%.3f,DCGM_FI_DEV_POWER_USAGE,%d,0,,,,node-0,0" % (t0 + s + 0.3, round(80 + 610 * busy(s)))]
+        if fb is not None:
+            rows.append("%.3f,DCGM_FI_DEV_FB_USED,%d,0,,,,node-0,0" % (t0 + s + 0.3, fb(s)))
+    return rows
+
+
 class self_raises:
     def __init__(self, exc):
         self.exc = exc
@@ -1286,13 +1324,30 @@ class Plan5Rows(unittest.TestCase):
             self.assertEqual(rows, [], ends)
 
 
-class Plan6Rows(unittest.TestCase):
-    """Plan 6's trainer (fake clock, fake torch, fake RSS: 2 GiB + 8 MiB a kept copy) and parent."""
-
+class MarkedEndRows:
+    """Plans 6-9's rows' shared check (PLAN set by each): the trainer's one marker 1 at its clean end at 410 s,
+    its last step rows, its RSS with every second of them."""
+    PLAN = None
     T0 = 1796000000.0
 
     def series(self, rows, name):
         return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+
+    def test_marker_and_end(self):
+        rows = [r.split(",") for r in trainer_rows(self.PLAN)]
+        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
+        ones = [t for t, v in marker if v == "1"]
+        self.assertEqual(len(ones), 1)
+        self.assertTrue(410 <= ones[0] < 411)
+        secs = sorted(self.series(rows, "step_time_ms"))
+        self.assertLessEqual(secs[-1], 410)
+        self.assertGreaterEqual(secs[-1], 408)
+        self.assertEqual(set(self.series(rows, "process_resident_memory_bytes")), set(secs))
+
+
+class Plan6Rows(MarkedEndRows, unittest.TestCase):
+    """Plan 6's trainer (fake clock, fake torch, fake RSS: 2 GiB + 8 MiB a kept copy) and parent."""
+    PLAN = 6
 
     def test_periodic_stall_in_the_step_rows(self):
         rows = [r.split(",") for r in trainer_rows(6)]
@@ -1334,16 +1389,6 @@ class Plan6Rows(unittest.TestCase):
                 self.assertNotIn(series, seen, (name, seen.get(series)))
                 seen[series] = name
 
-    def test_marker_and_end(self):
-        rows = [r.split(",") for r in trainer_rows(6)]
-        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
-        ones = [t for t, v in marker if v == "1"]
-        self.assertEqual(len(ones), 1)
-        self.assertTrue(410 <= ones[0] < 411)
-        secs = sorted(self.series(rows, "step_time_ms"))
-        self.assertLessEqual(secs[-1], 410)
-        self.assertGreaterEqual(secs[-1], 408)
-
     def test_parent_serves_the_marker_and_fails_on_any_error_exit(self):
         started, rows, err = parent5_run([(410.6, 0)], plan=6)
         self.assertIsNone(err)
@@ -1357,14 +1402,10 @@ class Plan6Rows(unittest.TestCase):
             self.assertEqual(rows, [], ends)
 
 
-class Plan7Rows(unittest.TestCase):
+class Plan7Rows(MarkedEndRows, unittest.TestCase):
     """Plan 7's trainer (fake clock, fake torch, fake RSS: 2 GiB + the shard held; the slow write
     paced as the real 768 MiB would be) and parent (fake trainer and memory hog)."""
-
-    T0 = 1796000000.0
-
-    def series(self, rows, name):
-        return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+    PLAN = 7
 
     def test_slow_checkpoint_stops_the_step_rows(self):
         log = []
@@ -1416,16 +1457,6 @@ class Plan7Rows(unittest.TestCase):
         self.assertEqual([l.split(":")[1].split(",")[0].strip() for l in log if "shard_boundary" in l],
                          ["shard_boundary at t0 + 195.0 s", "shard_boundary at t0 + 375.0 s"])
 
-    def test_marker_and_end(self):
-        rows = [r.split(",") for r in trainer_rows(7)]
-        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
-        ones = [t for t, v in marker if v == "1"]
-        self.assertEqual(len(ones), 1)
-        self.assertTrue(410 <= ones[0] < 411)
-        secs = sorted(self.series(rows, "step_time_ms"))
-        self.assertLessEqual(secs[-1], 410)
-        self.assertGreaterEqual(secs[-1], 408)
-
     def test_parent_starts_the_hog_serves_the_marker_and_fails_on_any_error_exit(self):
         started, rows, err = parent5_run([(410.6, 0)], plan=7, helper_ends={"memhog": (305.5, 0)})
         self.assertIsNone(err)
@@ -1440,20 +1471,46 @@ class Plan7Rows(unittest.TestCase):
             self.assertEqual(rows, [], (ends, hog))
 
 
-class Plan8Rows(unittest.TestCase):
+def run_trainer_from(m, plan, clock, t0):
+    """Plans 8-9: module `m`'s trainer of `plan` (one life) on the fake torch and `clock` from where the clock
+    stands, its RSS 1 GiB: (its csv rows, split, and the lines it printed)."""
+    import types
+    m.rss_bytes = lambda: 1 << 30
+    with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
+        args = types.SimpleNamespace(plan=plan, time_scale=1.0, port=1, out=d, seconds=440.0)
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            getattr(m, "trainer%d" % plan)(args, t0, os.path.join(d, "ckpt.pt"), 0)
+        lines = []
+        for name in sorted(os.listdir(d)):
+            if name.startswith("part-"):
+                lines += open(os.path.join(d, name)).read().splitlines()
+    return [r.split(",") for r in lines], printed.getvalue().splitlines()
+
+
+class PlainParentRows(MarkedEndRows):
+    """Plans 8-9: a parent with no helper process and one life of the trainer."""
+
+    def test_parent_serves_the_marker_and_fails_on_any_error_exit(self):
+        started, rows, err = parent5_run([(410.6, 0)], plan=self.PLAN)
+        self.assertIsNone(err)
+        self.assertEqual([n for n, _ in started], ["trainer0"])
+        self.assertEqual([round(float(r[0]) - self.T0) for r in rows], list(range(411, 441)))
+        for ends, want in (([(300.0, 1)], "trainer life 0 failed: exit code 1"),
+                           ([(500.0, 0)], "did not end")):
+            started, rows, err = parent5_run(ends, plan=self.PLAN)
+            self.assertIn(want, err or "", ends)
+            self.assertEqual(rows, [], ends)
+
+
+class Plan8Rows(PlainParentRows, unittest.TestCase):
     """Plan 8's trainer (fake clock, fake torch: a step costs its synchronizes, 30 ms each, and its
     `.item()`s, not its micro-batches; fake RSS: 2 GiB + 768 MiB pinned from the offload on) and parent."""
-
-    T0 = 1796000000.0
-
-    def series(self, rows, name):
-        return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+    PLAN = 8
 
     def run8(self, at=None):
         """trainer8 from t0 + `at` (or trainer_rows' whole run), with forward_backward_micro and
         offload_round_trip recorded: (rows, printed lines, [(second, micro-batches, divided, grads
         flattened, weights)], [second of each round trip])."""
-        import types
         m = load(8)
         t0 = self.T0
         clock = FakeClock(t0 + (at if at is not None else -5.0))
@@ -1469,16 +1526,7 @@ class Plan8Rows(unittest.TestCase):
             trips.append(math.floor(clock.now - t0))
             return real_trip(torch, flat, host)
         m.forward_backward_micro, m.offload_round_trip = fb, trip
-        m.rss_bytes = lambda: 1 << 30
-        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
-            args = types.SimpleNamespace(plan=8, time_scale=1.0, port=1, out=d, seconds=440.0)
-            with contextlib.redirect_stdout(io.StringIO()) as printed:
-                m.trainer8(args, t0, os.path.join(d, "ckpt.pt"), 0)
-            lines = []
-            for name in sorted(os.listdir(d)):
-                if name.startswith("part-"):
-                    lines += open(os.path.join(d, name)).read().splitlines()
-        return [r.split(",") for r in lines], printed.getvalue().splitlines(), steps, trips
+        return run_trainer_from(m, 8, clock, t0) + (steps, trips)
 
     def test_each_incident_in_its_window_only(self):
         rows, lines, steps, trips = self.run8(200.0)
@@ -1520,41 +1568,14 @@ class Plan8Rows(unittest.TestCase):
         self.assertEqual({rss[s] for s in range(200, 246) if s in rss}, {float("%.6g" % (2 << 30))})
         self.assertEqual({rss[s] for s in range(247, 400) if s in rss}, {float("%.6g" % ((2 << 30) + (768 << 20)))})
 
-    def test_marker_and_end(self):
-        rows = [r.split(",") for r in trainer_rows(8)]
-        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
-        ones = [t for t, v in marker if v == "1"]
-        self.assertEqual(len(ones), 1)
-        self.assertTrue(410 <= ones[0] < 411)
-        secs = sorted(self.series(rows, "step_time_ms"))
-        self.assertLessEqual(secs[-1], 410)
-        self.assertGreaterEqual(secs[-1], 408)
-
-    def test_parent_serves_the_marker_and_fails_on_any_error_exit(self):
-        started, rows, err = parent5_run([(410.6, 0)], plan=8)
-        self.assertIsNone(err)
-        self.assertEqual([n for n, _ in started], ["trainer0"])
-        self.assertEqual([round(float(r[0]) - self.T0) for r in rows], list(range(411, 441)))
-        for ends, want in (([(300.0, 1)], "trainer life 0 failed: exit code 1"),
-                           ([(500.0, 0)], "did not end")):
-            started, rows, err = parent5_run(ends, plan=8)
-            self.assertIn(want, err or "", ends)
-            self.assertEqual(rows, [], ends)
-
-
-class Plan9Rows(unittest.TestCase):
+class Plan9Rows(PlainParentRows, unittest.TestCase):
     """Plan 9's trainer (fake clock, fake torch: a step costs its synchronize, 30 ms, and its `.item()`s; fake
     RSS) and parent."""
-
-    T0 = 1796000000.0
-
-    def series(self, rows, name):
-        return {round(float(r[0]) - self.T0): float(r[2]) for r in rows if r[1] == name}
+    PLAN = 9
 
     def run9(self):
         """trainer9 from t0 + 200 s with forward_backward_loss recorded: (rows, printed lines, [(second,
         tokens in the loss, scale)])."""
-        import types
         m = load(9)
         t0 = self.T0
         clock = FakeClock(t0 + 200.0)
@@ -1565,16 +1586,7 @@ class Plan9Rows(unittest.TestCase):
             steps.append((math.floor(clock.now - t0), real, scale))
             return real_fb(torch, weights, x, y, ev, real, scale)
         m.forward_backward_loss = fb
-        m.rss_bytes = lambda: 1 << 30
-        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
-            args = types.SimpleNamespace(plan=9, time_scale=1.0, port=1, out=d, seconds=440.0)
-            with contextlib.redirect_stdout(io.StringIO()) as printed:
-                m.trainer9(args, t0, os.path.join(d, "ckpt.pt"), 0)
-            lines = []
-            for name in sorted(os.listdir(d)):
-                if name.startswith("part-"):
-                    lines += open(os.path.join(d, name)).read().splitlines()
-        return [r.split(",") for r in lines], printed.getvalue().splitlines(), steps
+        return run_trainer_from(m, 9, clock, t0) + (steps,)
 
     def test_each_incident_in_its_window_only_and_logged(self):
         rows, lines, steps = self.run9()
@@ -1619,30 +1631,6 @@ class Plan9Rows(unittest.TestCase):
             for real in (8192, 2048, 0):
                 m.forward_backward_loss(torch, w, FakeTensor(torch), FakeTensor(torch), ev, real, 1.0)
         self.assertEqual(calls, ["mse"])
-
-    def test_marker_and_end(self):
-        rows = [r.split(",") for r in trainer_rows(9)]
-        marker = [(float(r[0]) - self.T0, r[2]) for r in rows if r[1] == "training_completed"]
-        ones = [t for t, v in marker if v == "1"]
-        self.assertEqual(len(ones), 1)
-        self.assertTrue(410 <= ones[0] < 411)
-        secs = sorted(self.series(rows, "step_time_ms"))
-        self.assertLessEqual(secs[-1], 410)
-        self.assertGreaterEqual(secs[-1], 408)
-        rss = self.series(rows, "process_resident_memory_bytes")
-        self.assertEqual(set(rss), set(self.series(rows, "step_time_ms")))
-
-    def test_parent_serves_the_marker_and_fails_on_any_error_exit(self):
-        started, rows, err = parent5_run([(410.6, 0)], plan=9)
-        self.assertIsNone(err)
-        self.assertEqual([n for n, _ in started], ["trainer0"])
-        self.assertEqual([round(float(r[0]) - self.T0) for r in rows], list(range(411, 441)))
-        for ends, want in (([(300.0, 1)], "trainer life 0 failed: exit code 1"),
-                           ([(500.0, 0)], "did not end")):
-            started, rows, err = parent5_run(ends, plan=9)
-            self.assertIn(want, err or "", ends)
-            self.assertEqual(rows, [], ends)
-
 
 if __name__ == "__main__":
     unittest.main(verbosity=1)
