@@ -13,9 +13,10 @@ std::string Search(const std::string& text, const std::regex& re) {
   return m[0].str();
 }
 
-// "exit code 139", "exited with 134", "exit status: -11", "exited 134", "(exit 134)".
+// "exit code 139", "exited with 134", "exit status: -11", "exited 134", "(exit 134)", "... exit code 139."
+// (RV2: a full stop after the number was refused with the digits of "exit 1340"; a decimal still is).
 std::string ExitStatus(const char* codes) {
-  return std::string(R"(\bexit(?:ed)?(?:\s+with)?(?:\s+(?:code|status))?\s*[:=]?\s*(?:)") + codes + R"()(?![\d.]))";
+  return std::string(R"(\bexit(?:ed)?(?:\s+with)?(?:\s+(?:code|status))?\s*[:=]?\s*(?:)") + codes + R"()(?!\.?\d))";
 }
 
 }  // namespace

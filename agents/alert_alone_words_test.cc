@@ -101,5 +101,18 @@ TEST_CASE("alr2 words: a Kubernetes container killed by SIGKILL without OOMKille
   CHECK_FALSE(KubeKillWithoutOomReason("Pod a/b container pytorch restarted (exit code 1)", true));
 }
 
+// RV2 (2026-12-06): an exit status at the end of a sentence ("... exit code 139.") was not read: the
+// look-ahead that keeps "exit 1340" out also refused the full stop after the number.
+TEST_CASE("rv2 alr2 words: an exit status before a full stop is read") {
+  CHECK(CrashSignalInWords("Job step 4 of llm-70b failed: rank 3 exited with exit code 139.").signal == CrashSignal::kSegv);
+  CHECK(CrashSignalInWords("worker-2 exited 134. Restarting.").signal == CrashSignal::kAbort);
+  CHECK(CrashSignalInWords("launcher: rank 7 exit status: -7.").signal == CrashSignal::kBus);
+  CHECK(KubeKillWithoutOomReason("Container trainer in pod llm-0 terminated with exit code 137.", false));
+  // Still not read: a longer number, a decimal.
+  CHECK(CrashSignalInWords("exit 1340. after retry").signal == CrashSignal::kNone);
+  CHECK(CrashSignalInWords("exit code 139.5 ms").signal == CrashSignal::kNone);
+  CHECK_FALSE(KubeKillWithoutOomReason("pod trainer-3 terminated with exit code 137.5", false));
+}
+
 }  // namespace
 }  // namespace vigil
