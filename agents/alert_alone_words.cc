@@ -47,8 +47,10 @@ CrashSignalReading CrashSignalInWords(const std::string& text) {
 OomReading OomInWords(const std::string& text) {
   OomReading r;
   if (text.size() > kMaxText) return r;
+  // RV2: also "isn't / wasn't (an) OOM" and "a non-OOM error" (both were read as an OOM).
   static const std::regex kNotSo(
-      R"(\b(?:no|not(?:\s+an?)?|without|risk\s+of|near(?:ly)?|close\s+to|approaching|avoid(?:ing)?)\s+(?:a\s+)?(?:CUDA\s+)?(?:OOM|out[\s-]+of[\s-]+memory)\b)",
+      R"((?:\b(?:no|not(?:\s+an?)?|without|risk\s+of|near(?:ly)?|close\s+to|approaching|avoid(?:ing)?)|n't(?:\s+an?)?)\s+)"
+      R"((?:a\s+)?(?:CUDA\s+)?(?:OOM|out[\s-]+of[\s-]+memory)\b|\bnon[\s-]?(?:CUDA[\s-]+)?(?:OOM|out[\s-]+of[\s-]+memory)\b)",
       std::regex::icase);
   if (std::regex_search(text, kNotSo)) return r;
   static const std::regex kCuda(
@@ -136,8 +138,14 @@ bool KubeKillWithoutOomReason(const std::string& words, bool kube_labels) {
   static const std::regex kKube(R"(\b(?:pod|container|Kube\w*|kubelet)\b)", std::regex::icase);
   static const std::regex kKill(R"(\bsignal\s*[:=]?\s*9\b|\bSIGKILL\b|)" + ExitStatus("-9|137"), std::regex::icase);
   static const std::regex kOomReason(R"(\bOOMKilled\b|\bOOM[\s_-]*kill|\bout[\s-]+of[\s-]+memory\b|\bOOM\b)", std::regex::icase);
+  // An OOM ruled out ("not OOMKilled", "no OOM", "wasn't OOMKilled", "non-OOM", "OOMKilled: false") is no
+  // OOM reason (RV2: it was read as one, and the SIGKILL of a container whose alert says so was not read).
+  static const std::regex kNoOom(
+      R"((?:\b(?:no|not|without)|n't)(?:\s+an?)?\s+(?:OOMKilled|OOM(?:[\s_-]*kill\w*)?|out[\s-]+of[\s-]+memory)\b|)"
+      R"(\bnon[\s-]?OOM\w*|\bOOMKilled\s*[:=]\s*false\b)",
+      std::regex::icase);
   if (!kube_labels && !std::regex_search(words, kKube)) return false;
-  return std::regex_search(words, kKill) && !std::regex_search(words, kOomReason);
+  return std::regex_search(words, kKill) && !std::regex_search(std::regex_replace(words, kNoOom, " "), kOomReason);
 }
 
 }  // namespace vigil

@@ -114,5 +114,20 @@ TEST_CASE("rv2 alr2 words: an exit status before a full stop is read") {
   CHECK_FALSE(KubeKillWithoutOomReason("pod trainer-3 terminated with exit code 137.5", false));
 }
 
+// RV2: words that rule an OOM out were read as an OOM: "not OOMKilled" as the OOMKilled reason (the
+// SIGKILL then not read), "a non-OOM error" and "wasn't an OOM" as an out-of-memory report.
+TEST_CASE("rv2 alr2 words: an OOM ruled out in other words is none") {
+  CHECK(KubeKillWithoutOomReason("Container trainer in pod llm-0 was killed (exit code 137), reason Error, not OOMKilled", false));
+  CHECK(KubeKillWithoutOomReason("pod trainer-3: SIGKILL (exit 137), no OOM in its events", false));
+  CHECK(KubeKillWithoutOomReason("pod trainer-3 exit code 137; it wasn't OOMKilled", false));
+  CHECK(KubeKillWithoutOomReason("container pytorch terminated: exit code 137, OOMKilled: false", false));
+  CHECK_FALSE(KubeKillWithoutOomReason("pod trainer-3 OOMKilled (exit code 137)", false));
+  CHECK_FALSE(KubeKillWithoutOomReason("pod trainer-3 exit 137, not an eviction: the OOM killer ended it", false));
+  CHECK(OomInWords("rank 5 of sft-8b exited with a non-OOM error").kind == OomKind::kNone);
+  CHECK(OomInWords("rank 5 crashed at step 10; it wasn't an OOM").kind == OomKind::kNone);
+  CHECK(OomInWords("rank 5 died, isn't out of memory").kind == OomKind::kNone);
+  CHECK(OomInWords("rank 5 OOM at step 10 (non-fatal on rank 6)").kind == OomKind::kUnqualified);
+}
+
 }  // namespace
 }  // namespace vigil
