@@ -125,7 +125,7 @@ bool OnlyCorrectableEcc(const std::string& words, const std::string& expression)
   static const std::regex kCorrectable(R"(\bcorrectable\s+(?:ECC|memory)\b|\bsingle[\s-]bit\b|\bSBE\b)", std::regex::icase);
   static const std::regex kSbeExpr(R"(\bDCGM_FI_DEV_ECC_SBE_\w+)");
   static const std::regex kUncorrectable(
-      R"(\buncorrectable\b|\bun-correctable\b|\bDBE\b|\bdouble[\s-]bit\b|\bremap\w*\s+fail|\bXid\s*:?\s*(?:48|63|64|94|95)\b)",
+      R"(\buncorrectable\b|\bun-correctable\b|\bnon[\s-]?correctable\b|\bnot\s+correctable\b|\bDBE\b|\bdouble[\s-]bit\b|\bremap\w*\s+fail|\bXid\s*:?\s*(?:48|63|64|94|95)\b)",
       std::regex::icase);
   static const std::regex kDbeExpr(R"(\bDCGM_FI_DEV_ECC_DBE_\w+|\bDCGM_FI_DEV_(?:ROW_REMAP_FAILURE|UNCORRECTABLE_REMAPPED_ROWS)\b)");
   const bool correctable = std::regex_search(words, kCorrectable) || std::regex_search(expression, kSbeExpr);

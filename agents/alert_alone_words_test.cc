@@ -129,5 +129,14 @@ TEST_CASE("rv2 alr2 words: an OOM ruled out in other words is none") {
   CHECK(OomInWords("rank 5 OOM at step 10 (non-fatal on rank 6)").kind == OomKind::kUnqualified);
 }
 
+// RV2: "non-correctable ECC errors" (an uncorrectable error in other words) was read as only
+// correctable ones (a sign to watch).
+TEST_CASE("rv2 alr2 words: non-correctable ECC errors are not only correctable ones") {
+  CHECK_FALSE(OnlyCorrectableEcc("GPU 3 on h100-n07: non-correctable ECC errors detected", ""));
+  CHECK_FALSE(OnlyCorrectableEcc("GPU 3: 2 non correctable memory errors", ""));
+  CHECK_FALSE(OnlyCorrectableEcc("GPU 3: correctable ECC errors rising, 1 not correctable", ""));
+  CHECK(OnlyCorrectableEcc("GPU 3: 2 correctable memory errors (non-fatal)", ""));
+}
+
 }  // namespace
 }  // namespace vigil
