@@ -78,7 +78,7 @@ TEST_CASE("plc29 StoppedProcessReader: ps STAT T / t under its header, /proc sta
   // gdb's own attach lines and the command in a ps row.
   CHECK(LastStop({"Attaching to process 99120"})->pid == 99120);
   CHECK(LastStop({"Attaching to program: /usr/bin/python3.10, process 4410"})->pid == 4410);
-  CHECK(LastStop({"$ sudo gdb --pid=4410 -batch -ex 'thread apply all bt'"})->pid == 4410);
+  CHECK(LastStop({"$ sudo gdb --pid=4410"})->pid == 4410);  // RV2: a `-batch` dump is none (stopped_process_test.cc)
   CHECK(LastStop({"PID USER STAT CMD", "  812 root S+   gdb -p 4410"})->pid == 4410);
   // No header printed: the ps command's field list names the columns (procps `-eo`, `-o f=`).
   s = LastStop({"$ ps -eo pid,stat,etime,user,cmd --sort=pid | grep -E 'python|gdb'",
@@ -217,6 +217,25 @@ TEST_CASE("plc29 a rank stopped by SIGSTOP / a debugger is where the hang is") {
                                     "$ py-spy dump --pid 61202", "Thread 61202 (active): \"MainThread\""})) != "nccl_collective_hang @ sx-02/gpu5");
   // Near miss: stopped, then resumed with SIGCONT before the capture ended.
   CHECK(CaseAnswer(StoppedRankCase({"$ kill -STOP 61202", "$ kill -CONT 61202"})) != "nccl_collective_hang @ sx-02/gpu5");
+}
+
+// RV2 (2026-12-06): a gdb stack dump of the hung rank (batch mode: gdb detaches when done, and says so)
+// was read as gdb holding it stopped, the hang's cause (stopped_process_test.cc has the reader's cases).
+TEST_CASE("rv2 a gdb stack dump of a rank does not make it the stopped participant") {
+  const std::vector<std::string> rank = {"$ tr '\\0' ' ' < /proc/61202/cmdline", "python train.py --local_rank 5"};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> all = rank;
+    all.insert(all.end(), more.begin(), more.end());
+    return CaseAnswer(StoppedRankCase(all));
+  };
+  // An interactive gdb left attached: the rank is stopped (PLC29).
+  CHECK(with({"$ sudo gdb -p 61202", "Attaching to process 61202"}).rfind("nccl_collective_hang @ sx-02", 0) == 0);
+  // The same rank's stacks dumped in batch mode, or gdb's output saying it detached: no stop read.
+  CHECK(with({"$ sudo gdb -p 61202 -batch -ex 'thread apply all bt'", "Attaching to process 61202",
+              "#0  0x00007f3c1a2b in ncclProxyProgress () from /usr/lib/libnccl.so.2", "[Inferior 1 (process 61202) detached]"})
+            .rfind("nccl_collective_hang @ sx-02", 0) != 0);
+  CHECK(with({"Attaching to process 61202", "#0  0x00007f3c1a2b in ncclProxyProgress ()",
+              "[Inferior 1 (process 61202) detached]"}).rfind("nccl_collective_hang @ sx-02", 0) != 0);
 }
 
 TEST_CASE("plc29 a flight recorder clause in a rank's line names the rank the hang waits for") {

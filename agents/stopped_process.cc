@@ -103,7 +103,21 @@ std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) 
   if (!out && (s.find("gdb") != std::string::npos || s.find("Attaching to") != std::string::npos)) {
     static const std::regex kAttach(R"(\bAttaching to (?:process|program:?[^,]*,\s*process)\s+(\d+)\b)");
     static const std::regex kGdb(R"(\bgdb\b[^|;&]*?\s(?:-p\s*|--pid[= ]\s*|attach\s+)(\d+)\b)");
-    if (std::regex_search(s, m, kAttach) || std::regex_search(s, m, kGdb)) out = StoppedProcess{Pid(m.str(1)), -1, "gdb attach"};
+    // RV2: gdb in batch mode (a stack dump: `gdb -p PID -batch -ex 'thread apply all bt'`) detaches
+    // when its commands are done: the process was paused for the dump only, as under py-spy.
+    static const std::regex kBatch(R"(\bgdb\b[^|;&]*?\s--?batch\b)");
+    if (std::regex_search(s, m, kGdb) && std::regex_search(s, kBatch)) {
+      released_.insert(Pid(m.str(1)));
+    } else if (std::regex_search(s, m, kAttach) || std::regex_search(s, m, kGdb)) {
+      out = StoppedProcess{Pid(m.str(1)), -1, "gdb attach"};
+    }
+  }
+  // gdb's own word that it let the process go: "[Inferior 1 (process N) detached]", "Detaching from
+  // process N", "Detaching from program: /usr/bin/python3, process N" (RV2).
+  if (!out && s.find("etach") != std::string::npos) {
+    static const std::regex kDetached(
+        R"(\[Inferior \d+ \(process (\d+)\) detached\]|\bDetaching from (?:process|program:?[^,]*,\s*process)\s+(\d+)\b)");
+    if (std::regex_search(s, m, kDetached)) released_.insert(Pid(m.str(m[1].matched ? 1 : 2)));
   }
   if (!out && s.find("kill") != std::string::npos) {
     static const std::regex kStop(R"(\bkill\s+(?:-(?:SIG)?(?:STOP|TSTP)|-s\s+(?:SIG)?(?:STOP|TSTP)|-19|-20)\s+(\d+)\b)");
@@ -117,7 +131,9 @@ std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) 
   return out;
 }
 
-bool StoppedProcessReader::Resumed(int64_t pid) const { return pid >= 0 && resumed_.count(pid) > 0; }
+bool StoppedProcessReader::Resumed(int64_t pid) const {
+  return pid >= 0 && (resumed_.count(pid) > 0 || released_.count(pid) > 0);
+}
 
 bool StoppedProcessReader::SeenRunning(int64_t pid) const { return pid >= 0 && running_.count(pid) > 0; }
 

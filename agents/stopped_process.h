@@ -13,8 +13,9 @@
 //     the process it attaches to;
 //   - a `kill -STOP PID` / `kill -SIGSTOP PID` / `kill -s STOP PID` / `kill -19 PID` command.
 // Not read as stopped: a TracerPid line alone (strace traces a running process), py-spy's dump (it
-// pauses the process for the sample only), a "T" in any column but the state's, a process resumed
-// with SIGCONT, a state "S" / "R" / "D".
+// pauses the process for the sample only), gdb's in batch mode (`gdb -p PID -batch -ex bt`: it
+// detaches when done; RV2), a "T" in any column but the state's, a process resumed with SIGCONT or
+// that gdb says it detached from, a state "S" / "R" / "D".
 // StoppedProcessReader reads one log's lines in order; for each line that states a stopped process
 // it returns the pid (-1 when the line names none) and the local rank its command line gives
 // (`--local_rank 2`, `--local-rank=2`, `LOCAL_RANK=2`; -1 when none): the GPU the rank drives on its
@@ -41,7 +42,10 @@ struct StoppedProcess {
 class StoppedProcessReader {
  public:
   std::optional<StoppedProcess> Read(std::string_view line);
-  // Whether a `kill -CONT PID` (SIGCONT, -18) was read for `pid` (before or after its stop).
+  // Whether a `kill -CONT PID` (SIGCONT, -18) was read for `pid` (before or after its stop), or a gdb
+  // that let it go: a batch-mode gdb on it (`gdb -p PID -batch ...`: a stack dump, detached when done;
+  // the command itself is no stop) or gdb's "[Inferior 1 (process PID) detached]" / "Detaching from
+  // process PID" (RV2, 2026-12-06).
   bool Resumed(int64_t pid) const;
   // Whether a ps row of `pid` read so far shows it running or sleeping (STAT R / S / D / I): a gdb or
   // kill -STOP reading of that pid is then over (the debugger continued it).
@@ -53,6 +57,7 @@ class StoppedProcessReader {
   int64_t status_pid_ = -1;                // the pid of the /proc/PID/status command above
   std::map<int64_t, int> local_rank_of_;   // pid -> local rank, from ps rows
   std::set<int64_t> resumed_;              // pids a kill -CONT resumed
+  std::set<int64_t> released_;             // pids a gdb detached from (batch mode, "detached")
   std::set<int64_t> running_;              // pids a ps row shows running or sleeping
 };
 
