@@ -165,6 +165,31 @@ TEST_CASE("plc30 near miss: the same eviction with the node in DiskPressure stay
   CHECK_FALSE(HasEvidenceWith(d, "a pod evicted for local storage"));
 }
 
+// RV2 (2026-12-06): a pod's toleration of the disk-pressure taint (every DaemonSet pod carries one:
+// `kubectl describe pod` prints "Tolerations: node.kubernetes.io/disk-pressure:NoSchedule op=Exists")
+// was read as the node's taint, the disk under lasting pressure.
+TEST_CASE("rv2 StatesNodeDiskPressure: a toleration of the disk-pressure taint is no taint") {
+  CHECK_FALSE(StatesNodeDiskPressure("Tolerations:                 node.kubernetes.io/disk-pressure:NoSchedule op=Exists"));
+  CHECK_FALSE(StatesNodeDiskPressure("                             node.kubernetes.io/disk-pressure:NoSchedule op=Exists"));
+  CHECK_FALSE(StatesNodeDiskPressure(
+      R"("tolerations":[{"effect":"NoSchedule","key":"node.kubernetes.io/disk-pressure","operator":"Exists"}])"));
+  // Still read: the node's taint, and a toleration line that also states the condition.
+  CHECK(StatesNodeDiskPressure("Taints:             node.kubernetes.io/disk-pressure:NoSchedule"));
+  CHECK(StatesNodeDiskPressure(R"({"taints":[{"effect":"NoSchedule","key":"node.kubernetes.io/disk-pressure"}]})"));
+  CHECK(StatesNodeDiskPressure("Tolerations: node.kubernetes.io/disk-pressure:NoSchedule op=Exists; node gx-07 DiskPressure True"));
+}
+
+TEST_CASE("rv2 an evicted pod beside a DaemonSet pod's tolerations: still the killed pod's ranks") {
+  const std::string rows =
+      ",\n        \"$ kubectl -n gpu-operator describe pod nvidia-dcgm-exporter-x7k2p | sed -n '/Tolerations/,/Events/p'\","
+      "\n        \"Tolerations:                 node.kubernetes.io/disk-pressure:NoSchedule op=Exists\","
+      "\n        \"                             node.kubernetes.io/memory-pressure:NoSchedule op=Exists\","
+      "\n        \"                             node.kubernetes.io/not-ready:NoExecute op=Exists\"";
+  const Diagnosis d = testing::RunCaseText(EvictionCase(kNodeLow, rows));
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(HasEvidenceWith(d, "a pod evicted for local storage"));
+}
+
 TEST_CASE("plc30 near miss: a memory eviction is not moved by the local-storage rule") {
   const Diagnosis d = testing::RunCaseText(EvictionCase(
       "The node was low on resource: memory. Threshold quantity: 100Mi, available: 88Mi. Container pytorch was using "

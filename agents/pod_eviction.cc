@@ -58,11 +58,17 @@ bool StatesNodeDiskPressure(const std::string& line) {
   }
   static const std::regex kPressure(
       R"(\bDiskPressure\s+True\b|"type"\s*:\s*"DiskPressure"\s*,\s*"status"\s*:\s*"True"|)"
-      R"(\b(?:KubeletHasDiskPressure|NodeHasDiskPressure)\b|\bnode\.kubernetes\.io/disk-pressure\b|)"
+      R"(\b(?:KubeletHasDiskPressure|NodeHasDiskPressure)\b|)"
       R"(\bnode(?:\(s\))? had condition:?\s*\[?DiskPressure\b|)"
       R"(\b(?:FreeDiskSpaceFailed|ImageGCFailed)\b|\bDisk usage on image filesystem is over the high threshold\b|)"
       R"(\bNo space left on device\b|\bENOSPC\b)");
-  return std::regex_search(line, kPressure);
+  if (std::regex_search(line, kPressure)) return true;
+  // The node's taint; not a pod's toleration of it (RV2: every DaemonSet pod tolerates it, and
+  // `kubectl describe pod` prints "Tolerations: node.kubernetes.io/disk-pressure:NoSchedule op=Exists",
+  // `-o json` its "operator"; read as the node's taint, it kept the evicted pod's crash the disk's).
+  static const std::regex kTaint(R"(\bnode\.kubernetes\.io/disk-pressure\b)");
+  static const std::regex kToleration(R"(\bop=(?:Exists|Equal)\b|"operator"\s*:|\b[Tt]olerations?\b)");
+  return std::regex_search(line, kTaint) && !std::regex_search(line, kToleration);
 }
 
 }  // namespace vigil

@@ -41,7 +41,8 @@ std::optional<PodEviction> ReadPodEviction(const std::string& line);
 
 // Whether a line shows a node's disk under pressure or out of space beyond the kubelet's eviction
 // (the condition, its taint, image GC failing, ENOSPC). "KubeletHasNoDiskPressure", "DiskPressure
-// False" and the other pressures are not.
+// False", the other pressures and a pod's toleration of the taint ("op=Exists", "operator", RV2) are
+// not. (A YAML toleration's `key:` line alone cannot be told from a taint's: read as the taint.)
 bool StatesNodeDiskPressure(const std::string& line);
 
 }  // namespace vigil
