@@ -216,6 +216,10 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
   constexpr int kDrainMs = 200;
   constexpr int kDrainMaxMs = static_cast<int>(kSubprocessStopWaitS * 1000);
   bool reaped = false;
+  // StopSubprocesses's signal as the child was reaped (RV2): a child that handles its SIGTERM and exits
+  // with a code of its own (ssh: 255, "Killed by signal 15."; a wrapper's trap: 0) was stopped all the
+  // same; its exit code stood before, and an ssh: probe read "ssh failed before vigil-probe ran".
+  int stop_at_exit = 0;
   std::chrono::steady_clock::time_point exited_at;
   while (fds[0] >= 0 || fds[1] >= 0) {
     auto now = std::chrono::steady_clock::now();
@@ -224,6 +228,7 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
       if (w == pid) {
         reaped = true;
         exited_at = now;
+        stop_at_exit = g_stop_signal.load();
       }
     }
     if (now >= deadline && !reaped) {
@@ -278,7 +283,10 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
     // Pipes closed; the child may still be running (it closed its stdout): wait until the deadline.
     while (true) {
       pid_t w = waitpid(pid, &status, WNOHANG);
-      if (w == pid) break;
+      if (w == pid) {
+        stop_at_exit = g_stop_signal.load();
+        break;
+      }
       if (w < 0 && errno != EINTR) break;
       if (const int sig = g_stop_signal.load(); sig != 0) {
         res.stopped_by = sig;
@@ -298,9 +306,11 @@ Result<SubprocessResult> RunSubprocessWithEnv(const std::vector<std::string>& ar
   CloseFd(fds[0]);
   CloseFd(fds[1]);
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  // StopSubprocesses's SIGTERM ended the child before this loop saw the flag.
-  if (const int sig = g_stop_signal.load(); sig != 0 && res.stopped_by == 0 && !res.timed_out && WIFSIGNALED(status) &&
-                                            (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGKILL)) {
+  // StopSubprocesses's SIGTERM ended the child before this loop saw the flag: killed by it, or exited on
+  // its own with the flag already set (a child done just before the stop is taken as stopped too).
+  if (const int sig = g_stop_signal.load();
+      sig != 0 && res.stopped_by == 0 && !res.timed_out &&
+      (stop_at_exit != 0 || (WIFSIGNALED(status) && (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGKILL)))) {
     res.stopped_by = sig;
   }
   if (!res.timed_out && res.stopped_by == 0) {

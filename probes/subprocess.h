@@ -19,7 +19,9 @@ struct SubprocessResult {
   int term_signal = 0;  // the signal that ended the child, when signaled
   bool signaled = false;
   bool timed_out = false;  // killed by us after timeout_s
-  int stopped_by = 0;      // StopSubprocesses's signal, when it ended the child (SIGTERM, then SIGKILL)
+  // StopSubprocesses's signal, when it ended the child (SIGTERM, then SIGKILL), or the child exited after
+  // it was called (however: ssh exits 255 on SIGTERM, a trap may exit 0; RV2); its exit code is then unset.
+  int stopped_by = 0;
   bool output_truncated = false;
   std::string out;  // stdout, at most max_output_bytes
   std::string err;  // stderr, at most max_output_bytes
