@@ -11,6 +11,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
@@ -18,6 +19,7 @@
 #include "agents/nccl_net_missing.h"
 #include "agents/optimizer_state.h"
 #include "agents/pod_eviction.h"
+#include "core/json.h"
 
 namespace vigil {
 namespace {
@@ -133,6 +135,13 @@ std::string EvictionCase(const std::string& message, const std::string& node_row
   return text;
 }
 
+// EvictionCase's `node_rows`: more lines of the kubectl log, each a JSON string.
+std::string KubectlRows(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += ",\n        " + DumpJson(Json(l));
+  return out;
+}
+
 const char* const kNodeLow =
     "The node was low on resource: ephemeral-storage. Threshold quantity: 70Gi, available: 51Gi. Container pytorch was "
     "using 611Gi, request is 0, has larger consumption of ephemeral-storage. ";
@@ -156,10 +165,10 @@ TEST_CASE("plc30 the pod's own ephemeral-storage limit: the node's disk is fine,
 }
 
 TEST_CASE("plc30 near miss: the same eviction with the node in DiskPressure stays the node's storage fault") {
-  const std::string rows =
-      ",\n        \"$ kubectl describe node gx-07 | sed -n '/Conditions/,/Addresses/p'\","
-      "\n        \"  DiskPressure     True    Mon, 30 Nov 2026 04:12:01 +0000   Mon, 30 Nov 2026 04:11:02 +0000   KubeletHasDiskPressure       kubelet has disk pressure\","
-      "\n        \"Taints:             node.kubernetes.io/disk-pressure:NoSchedule\"";
+  const std::string rows = KubectlRows(
+      {"$ kubectl describe node gx-07 | sed -n '/Conditions/,/Addresses/p'",
+       "  DiskPressure     True    Mon, 30 Nov 2026 04:12:01 +0000   Mon, 30 Nov 2026 04:11:02 +0000   KubeletHasDiskPressure       kubelet has disk pressure",
+       "Taints:             node.kubernetes.io/disk-pressure:NoSchedule"});
   const Diagnosis d = testing::RunCaseText(EvictionCase(kNodeLow, rows));
   CHECK(d.root_cause == "storage_failure");
   CHECK_FALSE(HasEvidenceWith(d, "a pod evicted for local storage"));
@@ -180,12 +189,11 @@ TEST_CASE("rv2 StatesNodeDiskPressure: a toleration of the disk-pressure taint i
 }
 
 TEST_CASE("rv2 an evicted pod beside a DaemonSet pod's tolerations: still the killed pod's ranks") {
-  const std::string rows =
-      ",\n        \"$ kubectl -n gpu-operator describe pod nvidia-dcgm-exporter-x7k2p | sed -n '/Tolerations/,/Events/p'\","
-      "\n        \"Tolerations:                 node.kubernetes.io/disk-pressure:NoSchedule op=Exists\","
-      "\n        \"                             node.kubernetes.io/memory-pressure:NoSchedule op=Exists\","
-      "\n        \"                             node.kubernetes.io/not-ready:NoExecute op=Exists\"";
-  const Diagnosis d = testing::RunCaseText(EvictionCase(kNodeLow, rows));
+  const Diagnosis d = testing::RunCaseText(EvictionCase(
+      kNodeLow, KubectlRows({"$ kubectl -n gpu-operator describe pod nvidia-dcgm-exporter-x7k2p | sed -n '/Tolerations/,/Events/p'",
+                             "Tolerations:                 node.kubernetes.io/disk-pressure:NoSchedule op=Exists",
+                             "                             node.kubernetes.io/memory-pressure:NoSchedule op=Exists",
+                             "                             node.kubernetes.io/not-ready:NoExecute op=Exists"})));
   CHECK(d.root_cause == "rank_process_crash");
   CHECK(HasEvidenceWith(d, "a pod evicted for local storage"));
 }
