@@ -1899,6 +1899,17 @@ Status IncidentStore::Retry(int64_t id, std::string_view error, double seconds, 
   return Status::Ok();
 }
 
+Status IncidentStore::Interrupt(int64_t id, std::string_view error, double seconds) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state='queued', updated_ms=?2, error=?3, "
+                                            "triage_seconds=?4, retry_at_ms=?2, attempts=max(attempts - 1, 0) "
+                                            "WHERE id=?1 AND state='running'"));
+  s.Bind(1, id).Bind(2, Now()).Bind(3, error).Bind(4, seconds);
+  RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) != 1) return FailedPreconditionError("incident " + std::to_string(id) + " is not running");
+  return Status::Ok();
+}
+
 Status IncidentStore::Requeue(int64_t id) { return SetState(id, "running", "queued", nullptr, "", 0); }
 
 Status IncidentStore::SaveVerification(int64_t id, const Json& verification) {

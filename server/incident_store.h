@@ -359,6 +359,10 @@ class IncidentStore {
   // running -> queued again after a failed attempt: `error` kept (shown until a later attempt
   // ends), not claimed for `delay_ms` (TriageWorkersOptions::retry_backoff_ms).
   Status Retry(int64_t id, std::string_view error, double seconds, int64_t delay_ms);
+  // running -> queued again at once, its triage ended by a stop (`vigil serve` past --stop-wait; RV2,
+  // 2026-12-06): `error` kept, and the attempt ClaimNext counted given back - an interrupted triage is
+  // no failed attempt (counted, two stops mid-triage left one attempt of retry_backoff_ms's three).
+  Status Interrupt(int64_t id, std::string_view error, double seconds);
 
   // Stores (or replaces: the latest post wins) the engineer's resolution of incident `id`;
   // `kb_id` / `kb_error` of `resolution` are ignored (the earlier kb_id is kept, kb_error

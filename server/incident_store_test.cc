@@ -303,6 +303,28 @@ TEST_CASE("TriageWorkers: every queued incident is triaged once; failures and ex
   CHECK(errors == std::set<std::string>{"Prometheus at http://p:9090 did not answer", "internal error: boom"});
 }
 
+// RV2 (2026-12-06): a triage `vigil serve` ended past --stop-wait is queued again due now, its attempt
+// not counted (Retry counted it: two stops mid-triage and one failure failed the incident for good).
+TEST_CASE("rv2 IncidentStore: Interrupt queues a stopped triage again at once, its attempt not counted") {
+  TempDir dir("vigil_serve_test");
+  int64_t now = 1'000'000;
+  auto store = OpenStore(dir, 100, &now);
+  REQUIRE(store->Intake({Firing("r1", 1)}).ok());
+  for (int stop = 0; stop < 3; ++stop) {
+    auto c = store->ClaimNext();
+    REQUIRE((c.ok() && c->has_value()));
+    CHECK((*c)->attempts == 1);  // each claim after an interrupt is the first attempt again
+    REQUIRE(store->Interrupt(1, "interrupted: vigil serve stopped (SIGTERM)", 2.0).ok());
+    auto row = store->Get(1);
+    REQUIRE(row.ok());
+    CHECK(row->state == "queued");
+    CHECK(row->attempts == 0);
+    CHECK(row->error == "interrupted: vigil serve stopped (SIGTERM)");
+    CHECK(row->retry_at_ms == now);  // due at once
+  }
+  CHECK(store->Interrupt(1, "x", 0).code() == StatusCode::kFailedPrecondition);  // queued, not running
+}
+
 TEST_CASE("IncidentStore: Retry queues a failed attempt again with its error, not claimed before its time") {
   TempDir dir("vigil_serve_test");
   int64_t now = 1'000'000;

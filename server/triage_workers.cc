@@ -83,7 +83,7 @@ void TriageWorkers::Loop() {
       const std::string why = std::string("interrupted: vigil serve stopped (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
                               ") while this incident was verified; its probes were ended; it is triaged again at "
                               "the next start";
-      stored = options_.store->Retry(incident.id, why, seconds, 0);
+      stored = options_.store->Interrupt(incident.id, why, seconds);  // not counted as an attempt (RV2)
       outcome = "interrupted";
       LogWarn("serve", what + " " + why);
     } else if (report.ok()) {

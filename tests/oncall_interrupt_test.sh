@@ -116,6 +116,11 @@ check "serve: the incident is queued again, marked interrupted (the store read b
   '^queued\|interrupted: vigil serve stopped \(SIGTERM\) while this incident was verified' -- \
   "$PY" -c 'import sqlite3,sys; print("\n".join("%s|%s" % r for r in sqlite3.connect(sys.argv[1]).execute("select state, error from incidents")))' \
   "$TMP/var/incidents.db"
+# RV2: the interrupted triage is no failed attempt (ClaimNext counted it; a failure after two interrupted
+# starts was then "attempt 3 of 3" and failed for good, with no retry).
+check "serve: the interrupted triage is not counted as an attempt" 0 '^attempts 0$' -- \
+  "$PY" -c 'import sqlite3,sys; print("attempts %d" % sqlite3.connect(sys.argv[1]).execute("select attempts from incidents").fetchone())' \
+  "$TMP/var/incidents.db"
 # Restarted without probes: the incident is triaged again (diagnosed).
 start_serve "$TMP/serve2.log" --log-level warn --data-dir "$TMP/var" --listen 127.0.0.1:0 serve --no-probes --workers 1
 wait_for 60 'j["incidents"] and j["incidents"][0]["state"] == "diagnosed"' && passed=$((passed + 1)) ||
