@@ -12891,7 +12891,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         for (const auto& [ki, sp] : stops) {
           // Resumed with SIGCONT, or a debugger's / kill's target that ps shows running or sleeping
           // (gdb attached, then `continue`).
-          if (reader.Resumed(sp.pid) || (sp.how.rfind("ps STAT", 0) != 0 && sp.how.rfind("State:", 0) != 0 && reader.SeenRunning(sp.pid))) continue;
+          if (reader.Resumed(sp.pid) || reader.ResumedJob(sp.job) ||
+              (sp.how.rfind("ps STAT", 0) != 0 && sp.how.rfind("State:", 0) != 0 && reader.SeenRunning(sp.pid))) {
+            continue;
+          }
           const std::string& text = c.logs[li].lines[ki].text;
           std::string node = SourceNode(topo, c.logs[li].source);
           ComponentHint placed = PlaceLine(c.logs[li], ki, text, topo);

@@ -238,6 +238,14 @@ TEST_CASE("rv2 a gdb stack dump of a rank does not make it the stopped participa
               "[Inferior 1 (process 61202) detached]"}).rfind("nccl_collective_hang @ sx-02", 0) != 0);
 }
 
+// RV2: a rank's shell job stopped with Ctrl-Z and resumed with `fg` is no stopped participant (as kill -CONT).
+TEST_CASE("rv2 a stopped shell job resumed with fg does not make it the stopped participant") {
+  CHECK(CaseAnswer(StoppedRankCase({"[1]+  Stopped                 python train.py --local_rank 5"})) ==
+        "nccl_collective_hang @ sx-02/gpu5");
+  CHECK(CaseAnswer(StoppedRankCase({"[1]+  Stopped                 python train.py --local_rank 5", "$ fg",
+                                    "python train.py --local_rank 5"})) != "nccl_collective_hang @ sx-02/gpu5");
+}
+
 TEST_CASE("plc29 a flight recorder clause in a rank's line names the rank the hang waits for") {
   std::vector<std::string> out;
   for (int r : {0, 4, 9}) {

@@ -97,8 +97,24 @@ std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) 
     if (std::regex_search(s, m, kState)) out = StoppedProcess{status_pid_, -1, "State: " + m.str(1) + " (" + m.str(2) + ")"};
   }
   if (!out && s.find("Stopped") != std::string::npos) {
-    static const std::regex kJob(R"(^\s*\[\d+\][+-]?\s+Stopped\b(?:\s*\([A-Za-z ]+\))?\s+(.*))");
-    if (std::regex_search(s, m, kJob)) out = StoppedProcess{-1, LocalRankOfCommand(m.str(1)), "shell job Stopped"};
+    static const std::regex kJob(R"(^\s*\[(\d{1,4})\][+-]?\s+Stopped\b(?:\s*\([A-Za-z ]+\))?\s+(.*))");
+    if (std::regex_search(s, m, kJob)) {
+      out = StoppedProcess{-1, LocalRankOfCommand(m.str(2)), "shell job Stopped"};
+      out->job = last_job_ = static_cast<int>(Pid(m.str(1)));
+    }
+  }
+  // A stopped job resumed (RV2): `fg` / `bg` typed at a prompt (of job %N, or the last one stopped), bash's
+  // "[N]+ cmd &" after `bg`, or `jobs`' "[N]+  Running ...".
+  if (!out && s.size() <= 300 && (s.find("fg") != std::string::npos || s.find("bg") != std::string::npos ||
+                                  s.find("&") != std::string::npos || s.find("Running") != std::string::npos)) {
+    static const std::regex kTyped(R"((?:^|[$#>]\s*)(?:fg|bg)(?:\s+%?(\d{1,4}))?\s*$)");
+    static const std::regex kJobRuns(R"(^\s*\[(\d{1,4})\][+-]?\s+(?:Running\s+\S.*|(?!Stopped|Done|Exit|Terminated|Killed)\S.*&)\s*$)");
+    if (std::regex_search(s, m, kTyped)) {
+      const int job = m[1].matched ? static_cast<int>(Pid(m.str(1))) : last_job_;
+      if (job >= 0) resumed_jobs_.insert(job);
+    } else if (std::regex_search(s, m, kJobRuns)) {
+      resumed_jobs_.insert(static_cast<int>(Pid(m.str(1))));
+    }
   }
   if (!out && (s.find("gdb") != std::string::npos || s.find("Attaching to") != std::string::npos)) {
     static const std::regex kAttach(R"(\bAttaching to (?:process|program:?[^,]*,\s*process)\s+(\d+)\b)");
@@ -136,5 +152,7 @@ bool StoppedProcessReader::Resumed(int64_t pid) const {
 }
 
 bool StoppedProcessReader::SeenRunning(int64_t pid) const { return pid >= 0 && running_.count(pid) > 0; }
+
+bool StoppedProcessReader::ResumedJob(int job) const { return job >= 0 && resumed_jobs_.count(job) > 0; }
 
 }  // namespace vigil

@@ -7,7 +7,8 @@
 //     or under the ps command whose field list names them (`ps -eo pid,stat,etime,cmd | grep python`);
 //   - /proc/PID/status: "State:\tt (tracing stop)", "State:\tT (stopped)" (the pid from the command
 //     above it that reads /proc/PID/status);
-//   - a shell's job line: "[1]+  Stopped                 python train.py", "[2]-  Stopped (SIGTSTP) ...";
+//   - a shell's job line: "[1]+  Stopped                 python train.py", "[2]-  Stopped (SIGTSTP) ..."
+//     (set aside once `fg` / `bg` resumed it: ResumedJob);
 //   - gdb's attach: "Attaching to process 38811", "Attaching to program: /usr/bin/python3, process 38811";
 //     a `gdb -p PID` / `gdb --pid=PID` / `gdb attach PID` command (in a ps row or typed): gdb stops
 //     the process it attaches to;
@@ -37,6 +38,7 @@ struct StoppedProcess {
   int64_t pid = -1;
   int local_rank = -1;
   std::string how;  // "ps STAT tl+", "State: t (tracing stop)", "shell job Stopped", "gdb attach", "kill -STOP"
+  int job = -1;     // a shell job's number ("[1]+  Stopped ..."), -1 for the other readings
 };
 
 class StoppedProcessReader {
@@ -50,6 +52,9 @@ class StoppedProcessReader {
   // Whether a ps row of `pid` read so far shows it running or sleeping (STAT R / S / D / I): a gdb or
   // kill -STOP reading of that pid is then over (the debugger continued it).
   bool SeenRunning(int64_t pid) const;
+  // Whether shell job `job` was resumed (RV2, 2026-12-06): a typed `fg` / `bg` (of `%N`, or no number: the
+  // last job read stopped), bash's "[N]+ cmd &" after `bg`, or `jobs`' "[N]+  Running ...".
+  bool ResumedJob(int job) const;
 
  private:
   int pid_col_ = -1;
@@ -59,6 +64,8 @@ class StoppedProcessReader {
   std::set<int64_t> resumed_;              // pids a kill -CONT resumed
   std::set<int64_t> released_;             // pids a gdb detached from (batch mode, "detached")
   std::set<int64_t> running_;              // pids a ps row shows running or sleeping
+  int last_job_ = -1;                      // the last shell job read stopped (`fg` / `bg` with no number)
+  std::set<int> resumed_jobs_;             // shell jobs fg / bg resumed
 };
 
 // The local rank a process's command line or environment names ("--local_rank 2",

@@ -9,6 +9,14 @@
 namespace vigil {
 namespace {
 
+// One reader after `stop` (read as a stop) and `then` (read as none).
+StoppedProcessReader StopThen(const std::string& stop, const std::string& then) {
+  StoppedProcessReader r;
+  CHECK(r.Read(stop));
+  CHECK_FALSE(r.Read(then));
+  return r;
+}
+
 // RV2 (2026-12-06): a gdb stack dump (`gdb -p PID -batch -ex 'thread apply all bt'`, the usual way to
 // see where a hung rank waits) was read as a debugger holding the rank stopped: the reasoner then named
 // the dumped rank's process the hang's cause at first-signature weight. gdb in batch mode detaches when
@@ -32,10 +40,8 @@ TEST_CASE("rv2 StoppedProcessReader: a gdb stack dump that detached is no stop")
   for (const std::string& l : lines) stop_read = o.Read(l).has_value() || stop_read;
   CHECK(stop_read);        // "Attaching to process": read as it comes...
   CHECK(o.Resumed(41205));  // ...and set aside: gdb detached from it
-  StoppedProcessReader d;
-  CHECK(d.Read("Attaching to program: /usr/bin/python3.10, process 4410"));
-  CHECK_FALSE(d.Read("Detaching from program: /usr/bin/python3.10, process 4410"));
-  CHECK(d.Resumed(4410));
+  CHECK(StopThen("Attaching to program: /usr/bin/python3.10, process 4410",
+                 "Detaching from program: /usr/bin/python3.10, process 4410").Resumed(4410));
   // Still a stop: an interactive gdb left attached, and a ps row of one.
   StoppedProcessReader i;
   CHECK(i.Read("$ sudo gdb -p 41204"));
@@ -47,10 +53,29 @@ TEST_CASE("rv2 StoppedProcessReader: a gdb stack dump that detached is no stop")
   CHECK(row->pid == 4410);
   CHECK_FALSE(p.Resumed(4410));
   // Another pid detached: not this one.
-  StoppedProcessReader x;
-  CHECK(x.Read("Attaching to process 500"));
-  CHECK_FALSE(x.Read("[Inferior 1 (process 501) detached]"));
-  CHECK_FALSE(x.Resumed(500));
+  CHECK_FALSE(StopThen("Attaching to process 500", "[Inferior 1 (process 501) detached]").Resumed(500));
+}
+
+// RV2: a shell job stopped with Ctrl-Z and then resumed (`fg`, `bg`, bash's "[1]+ cmd &" after bg, `jobs`
+// saying "Running") was still read as stopped: a job line has no pid, so no resumption could set it aside.
+TEST_CASE("rv2 StoppedProcessReader: a stopped shell job resumed with fg / bg is set aside") {
+  for (const char* resume : {"$ fg", "user@gx-02:~$ fg %1", "$ bg 1", "[1]+ torchrun --nproc-per-node 8 train.py &",
+                             "[1]+  Running                 torchrun --nproc-per-node 8 train.py &"}) {
+    CAPTURE(resume);
+    StoppedProcessReader r;
+    const auto stop = r.Read("[1]+  Stopped                 torchrun --nproc-per-node 8 train.py");
+    REQUIRE(stop);
+    CHECK(stop->job == 1);
+    CHECK_FALSE(r.Read(resume));
+    CHECK(r.ResumedJob(1));
+  }
+  // Still stopped: another job resumed, a job never resumed, `fg` before the stop.
+  CHECK_FALSE(StopThen("[2]-  Stopped (SIGTSTP)       python worker.py --local_rank 6", "$ fg %3").ResumedJob(2));
+  StoppedProcessReader b;
+  CHECK_FALSE(b.Read("$ fg"));
+  REQUIRE(b.Read("[1]+  Stopped                 python train.py"));
+  CHECK_FALSE(b.ResumedJob(1));
+  CHECK_FALSE(b.Read("loading the fg / bg masks: bg"));  // no prompt: not a command
 }
 
 }  // namespace
