@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <regex>
+#include <set>
 #include <thread>
 #include <utility>
 
@@ -23,6 +24,7 @@
 #include "core/config.h"
 #include "core/logging.h"
 #include "core/parse.h"
+#include "core/time_util.h"
 #include "core/utf8.h"
 #include "knowledge/text_util.h"
 #include "server/connection_watchdog.h"
@@ -115,6 +117,116 @@ Result<int64_t> PathId(const httplib::Request& req) {
   }
   return static_cast<int64_t>(*id);
 }
+
+// A time of ?since= / ?until=: unix seconds ("1764900000", a fraction allowed) or RFC 3339
+// ("2026-12-05T10:00:00Z"; a `+02:00` zone whose `+` the query string turned into a space is read as
+// one). InvalidArgument "<param>: ..." otherwise.
+Result<int64_t> ParseQueryTime(const std::string& param, const std::string& value) {
+  constexpr double kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+  if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
+    if (value.find_first_not_of("0123456789.") == std::string::npos) {
+      const auto seconds = ParseDouble(value);
+      if (!seconds || *seconds > kMaxSeconds) {
+        return InvalidArgumentError(param + ": `" + value + "` is not a time (unix seconds up to 253402300799)");
+      }
+      return static_cast<int64_t>(*seconds * 1000);
+    }
+  }
+  auto ms = ParseRfc3339Ms(value);
+  if (!ms.ok() && value.find(' ') != std::string::npos) {
+    std::string plus = value;
+    plus[plus.rfind(' ')] = '+';
+    ms = ParseRfc3339Ms(plus);
+  }
+  if (!ms.ok()) {
+    return InvalidArgumentError(param + ": `" + value +
+                                "` is not a time: give RFC 3339 (2026-12-05T10:00:00Z; write a zone's + as %2B) or "
+                                "unix seconds");
+  }
+  return *ms;
+}
+
+// Whether every byte of `value` is an ASCII letter, digit or one of `extra` (a filter's value that
+// could hold SQL or shell metacharacters is refused, not searched: it is bound, but no such
+// fingerprint, host or alertname exists, and a 400 says what was wrong).
+bool OnlyNameBytes(std::string_view value, std::string_view extra) {
+  return std::all_of(value.begin(), value.end(),
+                     [&](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              extra.find(c) != std::string_view::npos;
+                     });
+}
+
+}  // namespace
+
+Result<IncidentQuery> ParseIncidentQuery(const std::multimap<std::string, std::string>& params, size_t limit_max) {
+  IncidentQuery q;
+  std::string status_key;
+  std::set<std::string> seen;
+  constexpr std::string_view kAccepted =
+      "accepted: status (or state), fingerprint, node, alertname, since, until, limit";
+  for (const auto& [key, value] : params) {
+    // `state` is the field each incident carries, so a client filters by that name too (DOG:
+    // `?state=diagnosed` was refused as an unknown parameter).
+    if (key == "status" || key == "state") {
+      if (!status_key.empty() && value != q.status) {
+        return InvalidArgumentError(key + ": `" + status_key + "` and `" + key + "` disagree (`" + q.status + "`, `" +
+                                    value + "`): give one filter");
+      }
+      bool known = value == "resolved" || value == "stopped" || value == "firing" || value == "open";
+      for (std::string_view st : IncidentTriageStates()) known = known || value == st;
+      if (!known) {
+        return InvalidArgumentError(key + ": unknown status `" + value +
+                                    "`; accepted: queued, running, diagnosed, failed, resolved, stopped, firing, open");
+      }
+      q.status = value;
+      status_key = key;
+      continue;
+    }
+    if (!seen.insert(key).second) {
+      return InvalidArgumentError(key + ": given twice; filters are ANDed, give each once");
+    }
+    if (key == "limit") {
+      const auto n = ParseUint(value);
+      if (!n || *n < 1 || *n > limit_max) {
+        return InvalidArgumentError("limit: must be a whole number from 1 to " + std::to_string(limit_max) + ", got `" +
+                                    value + "`");
+      }
+      q.limit = *n;
+    } else if (key == "fingerprint") {
+      if (value.empty() || value.size() > 128 || !OnlyNameBytes(value, "-_")) {
+        return InvalidArgumentError("fingerprint: `" + value +
+                                    "` is not a fingerprint (1 to 128 letters, digits, - or _; Alertmanager's are 16 "
+                                    "hex digits)");
+      }
+      q.fingerprint = value;
+    } else if (key == "node") {
+      if (value.empty() || value.size() > 255 || !OnlyNameBytes(value, ".-_:[]%")) {
+        return InvalidArgumentError("node: `" + value +
+                                    "` is not a host name or address (letters, digits and . - _ : [ ], up to 255)");
+      }
+      q.node = value;
+    } else if (key == "alertname") {
+      if (value.empty() || value.size() > 255 || !OnlyNameBytes(value, "_:.-")) {
+        return InvalidArgumentError("alertname: `" + value +
+                                    "` is not an alert name (letters, digits and _ : . -, up to 255)");
+      }
+      q.alertname = value;
+    } else if (key == "since" || key == "until") {
+      ASSIGN_OR_RETURN(int64_t ms, ParseQueryTime(key, value));
+      (key == "since" ? q.since_ms : q.until_ms) = ms;
+    } else {
+      return InvalidArgumentError(key + ": unknown query parameter `" + key + "`; " + std::string(kAccepted));
+    }
+  }
+  if (q.since_ms && q.until_ms && *q.since_ms > *q.until_ms) {
+    return InvalidArgumentError("since: " + FormatRfc3339Ms(*q.since_ms) + " is after until " +
+                                FormatRfc3339Ms(*q.until_ms));
+  }
+  return q;
+}
+
+namespace {
 
 // Request timing for the duration histogram: httplib calls the pre-routing handler and the
 // logger on the thread that serves the request, one request at a time per thread.
@@ -884,42 +996,20 @@ void HttpApi::Routes() {
   };
 
   auto list = [this](const httplib::Request& req) -> Reply {
-    std::string status, status_key;
-    size_t limit = 50;
-    for (const auto& [key, value] : req.params) {
-      // `state` is the field each incident carries, so a client filters by that name too (DOG:
-      // `?state=diagnosed` was refused as an unknown parameter).
-      if (key == "status" || key == "state") {
-        if (!status_key.empty() && value != status) {
-          return ErrorReply(400, "`" + status_key + "` and `" + key + "` disagree (`" + status + "`, `" + value +
-                                     "`): give one filter",
-                            "query." + key);
-        }
-        status = value;
-        status_key = key;
-      } else if (key == "limit") {
-        const auto n = ParseUint(value);
-        if (!n || *n < 1 || *n > options_.list_limit_max) {
-          return ErrorReply(400, "limit must be a whole number from 1 to " + std::to_string(options_.list_limit_max) +
-                                     ", got `" + value + "`",
-                            "query.limit");
-        }
-        limit = *n;
-      } else {
-        return ErrorReply(400, "unknown query parameter `" + key + "`; accepted: status (or state), limit",
-                          "query." + key);
-      }
+    auto query = ParseIncidentQuery(req.params, options_.list_limit_max);
+    if (!query.ok()) {
+      const std::string m = query.status().message();
+      return ErrorReply(400, m, "query." + m.substr(0, m.find(':')));
     }
-    auto rows = options_.store->List(status, limit);
+    auto rows = options_.store->Search(*query);
     if (!rows.ok()) {
-      return StatusReply(rows.status(), rows.status().code() == StatusCode::kInvalidArgument
-                                            ? "query." + (status_key.empty() ? std::string("status") : status_key)
-                                            : std::string("store"));
+      // InvalidArgument: a node that names no host (":9100"); the rest was checked above.
+      return StatusReply(rows.status(), rows.status().code() == StatusCode::kInvalidArgument ? "query.node" : "store");
     }
     Json items = Json::array();
     for (const auto& r : *rows) items.push_back(r.ToJson(false));
     // `count` is this page's size; `limit` beside it says whether more may exist (count == limit).
-    return JsonReply(200, Json{{"incidents", items}, {"count", items.size()}, {"limit", limit}});
+    return JsonReply(200, Json{{"incidents", items}, {"count", items.size()}, {"limit", query->limit}});
   };
 
   auto get = [this](const httplib::Request& req) -> Reply {

@@ -38,6 +38,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -189,6 +190,14 @@ struct ResolutionRecord {
 // thread-safe for one id: the caller serialises (serve holds a mutex; the CLI the store's lock).
 Result<ResolutionRecord> RecordResolution(IncidentStore& store, KnowledgeBase& kb, int64_t id,
                                           const IncidentResolution& resolution);
+
+// GET /api/v1/incidents' query -> IncidentStore::Search's filters: status (or state), fingerprint,
+// node, alertname, since / until (RFC 3339 or unix seconds), limit (1..limit_max, default 50); each
+// at most once. InvalidArgument whose message starts with the parameter ("since: `yesterday` is not
+// a time ...", "color: unknown query parameter ...") for an unknown parameter, a malformed value
+// (a name with characters no fingerprint, host or alertname has: quotes, `;`, spaces), since after
+// until, or a limit out of range.
+Result<IncidentQuery> ParseIncidentQuery(const std::multimap<std::string, std::string>& params, size_t limit_max);
 
 // Maps a status to the HTTP status of its JSON error (InvalidArgument 400, NotFound 404,
 // ResourceExhausted / Unavailable / Unimplemented / FailedPrecondition 503, DeadlineExceeded 504,

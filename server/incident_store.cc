@@ -19,6 +19,7 @@
 
 #include "agents/alert_triage.h"
 #include "agents/component_text.h"
+#include "agents/node_names.h"
 #include "connectors/alertmanager.h"
 #include "core/logging.h"
 #include "core/rule_plan.h"
@@ -48,7 +49,11 @@ constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagn
 // 10: table incident_alert_moves, every move of a member alert from one storm incident to another
 //    (2026-12-05, STM3): added by CREATE TABLE IF NOT EXISTS; a version-9 file's moves are rebuilt
 //    from merged_from and the merged_into chain (RebuildMoves).
-constexpr int kSchemaVersion = 10;
+// 11: tables alert_keys (each stored alert's node names and alertname) and incident_keys (the
+//    diagnosed component's node) and index incidents_by_start, for Search's node=, alertname= and
+//    since= / until= (2026-12-06, DOG8): added by CREATE ... IF NOT EXISTS; an older file's are
+//    filled from its stored alerts and diagnoses on Open (BackfillSearchKeys).
+constexpr int kSchemaVersion = 11;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -108,6 +113,17 @@ CREATE TABLE IF NOT EXISTS verifications(
   incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
   record_json TEXT NOT NULL,
   saved_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS alert_keys(
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  starts_at_ms INTEGER NOT NULL,
+  PRIMARY KEY(key, fingerprint, starts_at_ms)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS incident_keys(
+  key TEXT NOT NULL,
+  incident_id INTEGER NOT NULL,
+  PRIMARY KEY(key, incident_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS incident_keys_by_incident ON incident_keys(incident_id);
+CREATE INDEX IF NOT EXISTS incidents_by_start ON incidents(starts_at_ms);
 )sql";
 
 // 16 hex digits from the OS's random source.
@@ -228,6 +244,105 @@ Result<MergedRow> StepMerge(kb::Stmt& merge) {
     ASSIGN_OR_RETURN(row, merge.Step());
   }
   return out;
+}
+
+// Search keys (schema 11, DOG8). A node name is kept as NodeNameKey has it ("n:node-3"), and a DNS
+// name with dots also by its first label ("n~node-3" for "node-3.cluster.local"), so that one look-up
+// of a query's keys (SearchNodeKeys) matches as agents/node_names.h SameNodeName does: "node-3"
+// finds "node-3" and "node-3.cluster.local", "node-3.a.example" finds "node-3.a.example" and
+// "node-3", never "node-3.b.example" nor "node-30"; an IP address only itself.
+bool IsDottedDnsName(const std::string& key) { return !IsIpAddress(key) && key.find('.') != std::string::npos; }
+
+std::vector<std::string> StoredNodeKeys(std::string_view host) {
+  const std::string key = NodeNameKey(host);
+  if (key.empty()) return {};
+  std::vector<std::string> out{"n:" + key};
+  if (IsDottedDnsName(key)) out.push_back("n~" + key.substr(0, key.find('.')));
+  return out;
+}
+
+// The stored alert's keys: every node label's (kNodeLabelKeys: Hostname, node, instance ... each read
+// by NodeLabelHost) and its alertname ("a:GPUXidError").
+std::set<std::string> AlertSearchKeys(const Alert& alert) {
+  std::set<std::string> out;
+  for (std::string_view label : kNodeLabelKeys) {
+    auto it = alert.labels.find(std::string(label));
+    if (it == alert.labels.end()) continue;
+    for (std::string& k : StoredNodeKeys(NodeLabelHost(it->second))) out.insert(std::move(k));
+  }
+  if (!alert.rule.empty()) out.insert("a:" + alert.rule);
+  return out;
+}
+
+// The diagnosed component's node ("node-3/gpu5" -> node-3; `job` and an empty one name none).
+std::vector<std::string> DiagnosisNodeKeys(const Json& diagnosis) {
+  if (!diagnosis.is_object() || !diagnosis.contains("component") || !diagnosis["component"].is_string()) return {};
+  const std::string component = diagnosis["component"].get<std::string>();
+  const std::string node = component.substr(0, component.find('/'));
+  if (node.empty() || node == "job" || node == "unknown") return {};
+  return StoredNodeKeys(node);
+}
+
+Status AddAlertKeys(sqlite3* db, const Alert& alert, std::string_view fingerprint, int64_t starts_at_ms) {
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db, "INSERT OR IGNORE INTO alert_keys(key, fingerprint, starts_at_ms) "
+                                           "VALUES(?1, ?2, ?3)"));
+  for (const std::string& key : AlertSearchKeys(alert)) {
+    s.Reset();
+    s.Bind(1, key).Bind(2, fingerprint).Bind(3, starts_at_ms);
+    RETURN_IF_ERROR(s.Run());
+  }
+  return Status::Ok();
+}
+
+// Replaces incident `id`'s diagnosis keys (a storm diagnosed again may name another node).
+Status SetDiagnosisKeys(sqlite3* db, int64_t id, const Json& diagnosis) {
+  ASSIGN_OR_RETURN(kb::Stmt del, Prepare(db, "DELETE FROM incident_keys WHERE incident_id=?1"));
+  del.Bind(1, id);
+  RETURN_IF_ERROR(del.Run());
+  ASSIGN_OR_RETURN(kb::Stmt put, Prepare(db, "INSERT OR IGNORE INTO incident_keys(key, incident_id) VALUES(?1, ?2)"));
+  for (const std::string& key : DiagnosisNodeKeys(diagnosis)) {
+    put.Reset();
+    put.Bind(1, key).Bind(2, id);
+    RETURN_IF_ERROR(put.Run());
+  }
+  return Status::Ok();
+}
+
+// Schema <= 10 -> 11: the search keys of every stored alert (incidents' own and storm members') and
+// diagnosis. Returns the alerts read; a row whose alert JSON cannot be read is skipped (logged).
+Result<int64_t> BackfillSearchKeys(sqlite3* db, const std::string& path) {
+  int64_t n = 0, unreadable = 0;
+  for (std::string_view table : {"incidents", "incident_alerts"}) {
+    ASSIGN_OR_RETURN(kb::Stmt rows, Prepare(db, "SELECT fingerprint, starts_at_ms, alert_json FROM " + std::string(table)));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, rows.Step());
+      if (!row) break;
+      auto json = ParseJson(rows.Text(2), "alert_json");
+      if (!json.ok() || !json->is_object()) {
+        ++unreadable;
+        continue;
+      }
+      auto alert = FromJson<Alert>(*json, "alert_json");
+      if (!alert.ok()) {
+        ++unreadable;
+        continue;
+      }
+      RETURN_IF_ERROR(AddAlertKeys(db, *alert, rows.Text(0), rows.Int(1)));
+      ++n;
+    }
+  }
+  ASSIGN_OR_RETURN(kb::Stmt diagnosed, Prepare(db, "SELECT id, diagnosis_json FROM incidents WHERE diagnosis_json IS NOT NULL"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, diagnosed.Step());
+    if (!row) break;
+    auto json = ParseJson(diagnosed.Text(1), "diagnosis_json");
+    if (json.ok()) RETURN_IF_ERROR(SetDiagnosisKeys(db, diagnosed.Int(0), *json));
+  }
+  if (unreadable > 0) {
+    LogWarn("serve", "incident store " + path + ": " + std::to_string(unreadable) +
+                         " stored alerts could not be read; node= / alertname= searches will not find them");
+  }
+  return n;
 }
 
 // Schema 9 -> 10 (STM3): a version-9 store kept only the first storm a moved member came from
@@ -660,6 +775,20 @@ Status IncidentStore::Init() {
       ASSIGN_OR_RETURN(kb::Stmt put, Prepare(raw, "INSERT INTO meta(key, value) VALUES('store_id', ?1)"));
       put.Bind(1, store_id_);
       RETURN_IF_ERROR(put.Run());
+    }
+  }
+  // After the pre-DEF5 rewrite above: the keys name the fingerprints kept.
+  if (version < 11) {  // see BackfillSearchKeys
+    RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    auto n = BackfillSearchKeys(raw, options_.path);
+    if (!n.ok()) {
+      (void)Exec("ROLLBACK");
+      return n.status().WithContext("indexing stored alerts for search (schema version 11)");
+    }
+    RETURN_IF_ERROR(Exec("COMMIT"));
+    if (*n > 0) {
+      LogInfo("serve", "incident store " + options_.path + ": " + std::to_string(*n) +
+                           " stored alerts indexed for node= / alertname= search (schema version 11)");
     }
   }
   RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
@@ -1227,6 +1356,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           .Bind(5, now)
           .Bind(6, resolved_at);
       RETURN_IF_ERROR(insert_member.Run());
+      RETURN_IF_ERROR(AddAlertKeys(db_, a, a.fingerprint, a.starts_at_ms));
       // A new instance of an alert (same fingerprint, a later startsAt: it ended and fired again,
       // or Prometheus restarted and lost its for-state) supersedes the incident's earlier firing
       // one, which Alertmanager will never resolve: it ended when this one started.
@@ -1299,6 +1429,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                 .Bind(9, options.group_key);
             RETURN_IF_ERROR(insert.Run());
             si.incident = sqlite3_last_insert_rowid(db_);
+            RETURN_IF_ERROR(AddAlertKeys(db_, *lead, "storm-" + HashHex(key), lead->starts_at_ms));
             si.created = true;
             out.created.push_back(si.incident);
           }
@@ -1320,6 +1451,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           .Bind(8, "")
           .Bind(9, options.group_key);
       RETURN_IF_ERROR(insert.Run());
+      RETURN_IF_ERROR(AddAlertKeys(db_, alert, alert.fingerprint, alert.starts_at_ms));
       out.created.push_back(sqlite3_last_insert_rowid(db_));
       if (resolved) out.resolved.push_back(out.created.back());
     }
@@ -1863,17 +1995,26 @@ Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
 Status IncidentStore::SetState(int64_t id, std::string_view from, std::string_view to, const Json* diagnosis,
                                std::string_view error, double seconds) {
   std::lock_guard lock(mu_);
-  // No diagnosis given (failed, queued again): an earlier one (a storm's, diagnosed again) is kept.
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state=?2, updated_ms=?3, "
-                                            "diagnosis_json=coalesce(?4, diagnosis_json), "
-                                            "error=?5, triage_seconds=?6 WHERE id=?1 AND state=?7"));
-  s.Bind(1, id).Bind(2, to).Bind(3, Now()).Bind(5, error).Bind(6, seconds).Bind(7, from);
-  if (diagnosis) s.Bind(4, DumpJson(*diagnosis));  // else NULL
-  RETURN_IF_ERROR(s.Run());
-  if (sqlite3_changes(db_) != 1) {
-    return FailedPreconditionError("incident " + std::to_string(id) + " is not " + std::string(from));
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));  // the state and the diagnosis' search keys together
+  Status st = [&]() -> Status {
+    // No diagnosis given (failed, queued again): an earlier one (a storm's, diagnosed again) is kept.
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state=?2, updated_ms=?3, "
+                                              "diagnosis_json=coalesce(?4, diagnosis_json), "
+                                              "error=?5, triage_seconds=?6 WHERE id=?1 AND state=?7"));
+    s.Bind(1, id).Bind(2, to).Bind(3, Now()).Bind(5, error).Bind(6, seconds).Bind(7, from);
+    if (diagnosis) s.Bind(4, DumpJson(*diagnosis));  // else NULL
+    RETURN_IF_ERROR(s.Run());
+    if (sqlite3_changes(db_) != 1) {
+      return FailedPreconditionError("incident " + std::to_string(id) + " is not " + std::string(from));
+    }
+    if (diagnosis) RETURN_IF_ERROR(SetDiagnosisKeys(db_, id, *diagnosis));
+    return Status::Ok();
+  }();
+  if (!st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
   }
-  return Status::Ok();
+  return Exec("COMMIT");
 }
 
 Status IncidentStore::Finish(int64_t id, const Json& diagnosis, double seconds) {
@@ -1983,32 +2124,107 @@ Status IncidentStore::SetResolutionKb(int64_t id, std::string_view kb_id, std::s
 }
 
 Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter, size_t limit) const {
-  std::string where;
+  IncidentQuery q;
+  q.status = std::string(filter);
+  q.limit = limit;
+  return Search(q);
+}
+
+namespace {
+
+// The keys a node= query looks up (see StoredNodeKeys): "node-3" -> n:node-3, n~node-3;
+// "node-3.cluster.local" -> n:node-3.cluster.local, n:node-3; an address -> itself.
+std::vector<std::string> SearchNodeKeys(std::string_view node) {
+  const std::string key = NodeNameKey(NodeLabelHost(node));
+  if (key.empty()) return {};
+  if (IsIpAddress(key)) return {"n:" + key};
+  if (IsDottedDnsName(key)) return {"n:" + key, "n:" + key.substr(0, key.find('.'))};
+  return {"n:" + key, "n~" + key};
+}
+
+}  // namespace
+
+Result<std::vector<StoredIncident>> IncidentStore::Search(const IncidentQuery& q) const {
+  // Every value is bound (?N), never spliced into the SQL.
+  std::vector<std::string> where, texts;
+  std::vector<int64_t> numbers;
+  // The parameter's name, ?101... for texts, ?201... for numbers (appended: GCC 12's -Wrestrict
+  // misfires on "x" + std::string).
+  auto param = [](size_t n) {
+    std::string p = "?";
+    p += std::to_string(n);
+    return p;
+  };
+  auto text = [&](std::string v) {
+    texts.push_back(std::move(v));
+    return param(100 + texts.size());
+  };
+  auto number = [&](int64_t v) {
+    numbers.push_back(v);
+    return param(200 + numbers.size());
+  };
+  // "?101, ?102": the keys bound, for `IN (...)`.
+  auto in_list = [&](const std::vector<std::string>& keys) {
+    std::string in;
+    for (const std::string& k : keys) {
+      if (!in.empty()) in += ", ";
+      in += text(k);
+    }
+    return in;
+  };
+  const std::string& filter = q.status;
   // "resolved": a resolution recorded, what an on-call engineer means by it and the chat's
   // "resolved incidents" (DEF5, 2026-12-03; before, the alert's end, listed whether fixed or not);
   // the alert's end is "stopped".
   if (filter == "resolved") {
-    where = " WHERE r.incident_id IS NOT NULL";
+    where.push_back("r.incident_id IS NOT NULL");
   } else if (filter == "stopped") {
-    where = " WHERE resolved_at_ms > 0";
+    where.push_back("resolved_at_ms > 0");
   } else if (filter == "firing") {
-    where = " WHERE resolved_at_ms = 0";
+    where.push_back("resolved_at_ms = 0");
   } else if (filter == "open") {  // as the chat's "open incidents" (server/chat.cc IsOpen)
-    where = " WHERE resolved_at_ms = 0 AND r.incident_id IS NULL";
+    where.push_back("resolved_at_ms = 0 AND r.incident_id IS NULL");
   } else if (!filter.empty()) {
     bool known = false;
-    for (auto s : kStates) known = known || s == filter;
+    for (auto st : kStates) known = known || st == filter;
     if (!known) {
-      return InvalidArgumentError("unknown status `" + std::string(filter) +
+      return InvalidArgumentError("unknown status `" + filter +
                                   "`; accepted: queued, running, diagnosed, failed, resolved, stopped, firing, open");
     }
-    where = filter == "queued" ? " WHERE state=?2 AND merged_into=0" : " WHERE state=?2";  // merged: never claimed
+    where.push_back("state=" + text(filter) + (filter == "queued" ? " AND merged_into=0" : ""));  // merged: never claimed
   }
+  // An alert's keys match the incident holding it: its own alert, or a storm's member (wherever the
+  // member is now: a merged storm's moved alerts are found in the storm holding them).
+  auto by_alert_key = [&](const std::vector<std::string>& keys) {
+    const std::string in = in_list(keys);
+    return "SELECT i.id FROM alert_keys k JOIN incidents i ON i.fingerprint = k.fingerprint AND "
+           "i.starts_at_ms = k.starts_at_ms WHERE k.key IN (" + in + ") UNION SELECT m.incident_id FROM alert_keys k "
+           "JOIN incident_alerts m ON m.fingerprint = k.fingerprint AND m.starts_at_ms = k.starts_at_ms "
+           "WHERE k.key IN (" + in + ")";
+  };
+  if (!q.fingerprint.empty()) {
+    const std::string f = text(q.fingerprint);
+    where.push_back("(incidents.fingerprint = " + f + " OR incidents.id IN (SELECT incident_id FROM incident_alerts "
+                    "WHERE fingerprint = " + f + "))");
+  }
+  if (!q.node.empty()) {
+    const std::vector<std::string> keys = SearchNodeKeys(q.node);
+    if (keys.empty()) return InvalidArgumentError("node `" + q.node + "` names no host");
+    const std::string in = in_list(keys);
+    where.push_back("incidents.id IN (" + by_alert_key(keys) + " UNION SELECT incident_id FROM incident_keys WHERE key IN (" +
+                    in + "))");
+  }
+  if (!q.alertname.empty()) where.push_back("incidents.id IN (" + by_alert_key({"a:" + q.alertname}) + ")");
+  if (q.since_ms) where.push_back("incidents.starts_at_ms >= " + number(*q.since_ms));
+  if (q.until_ms) where.push_back("incidents.starts_at_ms <= " + number(*q.until_ms));
+  std::string sql = "SELECT " + std::string(kColumns) + std::string(kResolutionColumns) + std::string(kFromJoined);
+  for (size_t i = 0; i < where.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + where[i];
+  sql += " ORDER BY incidents.id DESC LIMIT ?1";
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + std::string(kResolutionColumns) +
-                                                std::string(kFromJoined) + where + " ORDER BY id DESC LIMIT ?1"));
-  s.Bind(1, static_cast<int64_t>(limit));
-  if (where.find("?2") != std::string::npos) s.Bind(2, filter);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, sql));
+  s.Bind(1, static_cast<int64_t>(q.limit));
+  for (size_t i = 0; i < texts.size(); ++i) s.Bind(static_cast<int>(101 + i), texts[i]);
+  for (size_t i = 0; i < numbers.size(); ++i) s.Bind(static_cast<int>(201 + i), numbers[i]);
   ASSIGN_OR_RETURN(std::vector<StoredIncident> rows, ReadRows(s));
   for (StoredIncident& r : rows) {
     RETURN_IF_ERROR(LoadMembers(r, false));

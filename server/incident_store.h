@@ -120,6 +120,19 @@ struct StormMember {
   Alert alert;                 // as received
 };
 
+// GET /api/v1/incidents' filters (IncidentStore::Search), all ANDed; an empty one is no filter.
+struct IncidentQuery {
+  std::string status;       // List's filter: a triage state, resolved, stopped, firing, open
+  std::string fingerprint;  // the incident's alert's, or a storm member's
+  // A host: an alert label naming a node (agents/node_names.h kNodeLabelKeys: Hostname, node,
+  // instance's host ...) of the incident's alert or a storm member, or the node of the diagnosed
+  // component ("node-3/gpu5"); compared as SameNodeName does ("node-3" finds node-3.cluster.local).
+  std::string node;
+  std::string alertname;    // the alert's (a storm: any member's), exact
+  std::optional<int64_t> since_ms, until_ms;  // the incident's startsAt within [since, until]
+  size_t limit = 50;
+};
+
 struct StoredIncident {
   int64_t id = 0;
   std::string fingerprint;
@@ -385,6 +398,9 @@ class IncidentStore {
   // alert stopped firing, resolution or not), "firing" (the alert not stopped) or "open" (firing,
   // no resolution); empty = all. InvalidArgument for another filter (naming the accepted ones).
   Result<std::vector<StoredIncident>> List(std::string_view filter, size_t limit) const;
+  // Newest first, every given filter true (IncidentQuery; schema 11's keys, indexed). InvalidArgument
+  // for an unknown status or a node that names no host. List(filter, limit) is Search({filter, limit}).
+  Result<std::vector<StoredIncident>> Search(const IncidentQuery& query) const;
   Result<StoredIncident> Get(int64_t id) const;  // NotFound names the id
   // Rows per triage state (every state present, 0 included), and "merged": rows joined to a storm
   // incident (STM1 / STM2), counted there only whatever their triage state; rows whose alert stopped firing

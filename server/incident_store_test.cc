@@ -633,7 +633,7 @@ TEST_CASE("IncidentStore: a version-1 database (before resolutions) opens, keeps
     CHECK((*claimed)->id == 2);
     CHECK((*claimed)->retry_at_ms == 0);
   }
-  CHECK(UserVersion(path) == 10);
+  CHECK(UserVersion(path) == 11);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "reseated");
 }
@@ -644,16 +644,16 @@ TEST_CASE("IncidentStore: a database of a newer schema than this vigil reads is 
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=11", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=12", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
   }
   IncidentStoreOptions o;
   o.path = path;
   auto store = IncidentStore::Open(o);
   REQUIRE_FALSE(store.ok());
-  CHECK(store.status().message().find("schema version 11, written by a newer vigil (this one reads 10)") !=
+  CHECK(store.status().message().find("schema version 12, written by a newer vigil (this one reads 11)") !=
         std::string::npos);
-  CHECK(UserVersion(path) == 11);
+  CHECK(UserVersion(path) == 12);
 }
 
 TEST_CASE("ResolutionAgreement: agreed, rank among hypotheses, no diagnosis") {
@@ -693,7 +693,7 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve before resolutions
     REQUIRE((rows.ok() && rows->size() == 1));
     CHECK(rows->at(0).ToJson(false)["resolution_root_cause"] == "gpu_fallen_off_bus");
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 10);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 11);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "replaced GPU 5");
   // No resolution had been imported before the migration: it got a store id (kept on reopen).
@@ -740,7 +740,7 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve at schema version 
     REQUIRE((again.ok() && again->has_value()));
     CHECK((*again)->attempts == 2);
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 10);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 11);
   auto store = OpenStore(dir);
   CHECK(store->store_id().empty());  // kept as decided on the first open
   CHECK(store->Get(1)->resolution->resolution == "reseated the GPU");
@@ -957,7 +957,7 @@ TEST_CASE("IncidentStore: an alert stored by a vigil before DEF5 (its own finger
   }
   MarkSchema5(path);
   auto store = OpenStore(dir);
-  CHECK(UserVersion(path) == 10);
+  CHECK(UserVersion(path) == 11);
   auto old = store->Get(old_id);
   REQUIRE(old.ok());
   CHECK(old->fingerprint == kXidAlertmanager);        // the column,
