@@ -253,6 +253,47 @@ bool MentionsWord(const std::string& lower_message, std::initializer_list<const 
   return false;
 }
 
+// The question's text without the words that ask rather than describe ("what", "how", "any",
+// "tell me", "please" ...): searched in the knowledge base, they matched entries that hold them in
+// their prose (DOG8: "what is the weather in Paris?" cited a straggler entry and a full disk, and
+// then listed 24 live disk incidents as of the same root cause). kb's own stop words (the, is, in)
+// are dropped by its search.
+std::string WithoutQuestionWords(const std::string& message) {
+  static const std::set<std::string> kAsking = {
+      "what", "whats", "what's", "which", "who", "whom", "whose", "why", "how", "when", "where", "does", "do", "did",
+      "doing", "done", "can", "could", "would", "should", "will", "shall", "may", "might", "any", "anything", "something",
+      "there", "here", "about", "tell", "me", "show", "give", "list", "find", "please", "you", "your", "i", "i'm", "my",
+      "mine", "us", "know", "explain", "mean", "means", "happen", "happened", "happening", "going", "get", "got",
+      "is", "are", "was", "were", "be", "been", "the", "a", "an", "of", "in", "on", "to", "for", "and", "or", "if",
+      "it", "its", "it's", "this", "that", "these", "those", "then", "than", "so", "now", "today", "just", "also",
+      "hi", "hello", "hey", "thanks", "thank", "ok", "okay", "yes", "no", "not", "some", "all", "again"};
+  std::string out;
+  size_t i = 0;
+  while (i < message.size()) {
+    while (i < message.size() && std::isspace(static_cast<unsigned char>(message[i]))) ++i;
+    size_t j = i;
+    while (j < message.size() && !std::isspace(static_cast<unsigned char>(message[j]))) ++j;
+    if (j == i) break;
+    std::string word = AsciiLower(std::string_view(message).substr(i, j - i));
+    while (!word.empty() && std::ispunct(static_cast<unsigned char>(word.back()))) word.pop_back();
+    while (!word.empty() && std::ispunct(static_cast<unsigned char>(word.front()))) word.erase(0, 1);
+    if (!word.empty() && !kAsking.count(word)) {
+      if (!out.empty()) out += ' ';
+      out.append(message, i, j - i);
+    }
+    i = j;
+  }
+  return out;
+}
+
+// Whether the question refers back to what was asked before ("how was it fixed?", "what caused
+// this?", "is that one resolved?", "the same GPU?"): a word that points at an incident named
+// earlier (ChatQuestion::follow_up).
+bool RefersBack(const std::string& lower_message) {
+  return MentionsWord(lower_message, {"it", "its", "it's", "this", "that", "this one", "that one", "the incident",
+                                      "the alert", "the same", "same one", "they", "them", "those", "these"});
+}
+
 // The alert's end is "stopped firing": "resolved" is what an on-call engineer says of an incident
 // whose fix is recorded (DEF5, 2026-12-03; the list line's "resolved by ..." says that).
 std::string StatusText(const LiveIncident& inc) {
@@ -377,6 +418,11 @@ Status AddKnowledge(const std::string& query_text, const std::string& category, 
                     std::string& out, std::vector<ChatCitation>& citations) {
   if (ctx.kb == nullptr) {
     out += "Similar past incidents: no knowledge base is loaded.\n";
+    return Status::Ok();
+  }
+  if (kb::Trim(query_text).empty()) {  // only asking words (WithoutQuestionWords): nothing to search
+    out += "Similar past incidents: nothing in the question to search for; ask by incident (#12), node (node-3) or "
+           "alert name, or describe the symptom (NCCL timeout, Xid 79).\n";
     return Status::Ok();
   }
   // An exact code in the question ("xid 79", "ncclRemoteError": knowledge/exact_terms.h) ranks the
@@ -513,6 +559,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
     }
     if (!inc.ok()) return inc.status();
     RETURN_IF_ERROR(AnswerOne(*inc, ctx, out, answer.citations, AsksAboutFix(lower)));
+    answer.about = inc->id;
     return answer;
   }
 
@@ -538,6 +585,20 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   }
   std::vector<std::string> unknown_names;
   std::vector<std::string> asked = NodeLikeNames(lower);
+  // A node-like name the scan of the newest did not find: looked up whatever the incidents' age
+  // (IncidentLookup::OnNode; DOG8).
+  if (ctx.incidents != nullptr) {
+    for (const std::string& n : asked) {
+      if (n.find('/') != std::string::npos || matched_names.count(n)) continue;
+      ASSIGN_OR_RETURN(std::vector<LiveIncident> older, ctx.incidents->OnNode(n, ctx.scan_limit));
+      for (LiveIncident& inc : older) {
+        matched_names.insert(n);
+        const bool have = std::any_of(named.begin(), named.end(), [&](const LiveIncident& x) { return x.id == inc.id; });
+        if (!have) named.push_back(std::move(inc));
+      }
+    }
+    std::sort(named.begin(), named.end(), [](const LiveIncident& a, const LiveIncident& b) { return a.id > b.id; });
+  }
   for (std::string& n : JobIdsInText(lower)) asked.push_back(std::move(n));
   for (const std::string& n : asked) {
     bool known = std::any_of(matched_names.begin(), matched_names.end(),
@@ -547,8 +608,9 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   if (!unknown_names.empty()) {
     std::string list;
     for (const std::string& n : unknown_names) list += (list.empty() ? "" : ", ") + n;
-    out += "No incident in the store mentions " + list + " (searched the " +
-           std::to_string(recent.size()) + " newest).\n";
+    out += "No incident in the store mentions " + list + " (searched the " + std::to_string(recent.size()) +
+           " newest" + (ctx.incidents != nullptr && ctx.incidents->SearchesEveryNode() ? ", and every incident by node name" : "") +
+           ").\n";
   }
   // "Open" asked with names ("any open incidents on gpu-a17?"): only the open ones of them (OPS3,
   // 2026-12-03: the named match listed a resolved incident too).
@@ -585,11 +647,12 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
       out += chosen == named.begin() ? "The newest:\n" : "The newest with a resolution:\n";
     }
     RETURN_IF_ERROR(AnswerOne(*chosen, ctx, out, answer.citations, asks_fix));
+    if (named.size() == 1) answer.about = chosen->id;
     return answer;
   }
   if (!unknown_names.empty()) {
     // The question was about a name nobody carries: nothing more to say from the store.
-    RETURN_IF_ERROR(AddKnowledge(question.message, "", ctx, out, answer.citations));
+    RETURN_IF_ERROR(AddKnowledge(WithoutQuestionWords(question.message), "", ctx, out, answer.citations));
     return answer;
   }
 
@@ -611,6 +674,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
       out += "No " + what + " incidents (searched the " + std::to_string(recent.size()) + " newest).\n";
     } else if (newest_only) {
       listed = AnswerOne(kept.front(), ctx, out, answer.citations);
+      answer.about = kept.front().id;
     } else {
       out += std::to_string(kept.size()) + " " + what + " incident" + (kept.size() == 1 ? "" : "s") +
              " (newest first):\n";
@@ -673,6 +737,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
       return answer;
     }
     RETURN_IF_ERROR(AnswerOne(recent.front(), ctx, out, answer.citations));
+    answer.about = recent.front().id;
     return answer;
   }
   if (asks_open) {
@@ -691,10 +756,21 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
     return answer;
   }
 
+  // A follow-up ("how was it fixed?") of an answer about one incident: about that one (DOG8).
+  if (question.follow_up && ctx.incidents != nullptr && RefersBack(lower)) {
+    Result<LiveIncident> inc = ctx.incidents->Get(*question.follow_up);
+    if (inc.ok()) {
+      out += "About incident #" + std::to_string(inc->id) + ", the one of your previous question:\n";
+      RETURN_IF_ERROR(AnswerOne(*inc, ctx, out, answer.citations, AsksAboutFix(lower)));
+      answer.about = inc->id;
+      return answer;
+    }
+    if (inc.status().code() != StatusCode::kNotFound) return inc.status();
+  }
   // A symptom: what the knowledge base knows, and live incidents with the same root cause.
   out += "No incident id, node or alert name from the store in the question; searched the "
          "knowledge base for it.\n";
-  RETURN_IF_ERROR(AddKnowledge(question.message, "", ctx, out, answer.citations));
+  RETURN_IF_ERROR(AddKnowledge(WithoutQuestionWords(question.message), "", ctx, out, answer.citations));
   std::set<std::string> causes;
   for (const ChatCitation& c : answer.citations) {
     if (c.kind != "kb" || ctx.kb == nullptr) continue;
@@ -819,6 +895,7 @@ Json ChatAnswer::ToJson() const {
   for (const ChatCitation& c : citations) cites.push_back(c.ToJson());
   Json j{{"answer", answer}, {"citations", cites}, {"mode", mode}};
   if (!note.empty()) j["note"] = note;
+  if (about) j["incident"] = *about;
   return j;
 }
 
@@ -832,8 +909,8 @@ Result<ChatQuestion> ParseChatQuestion(std::string_view body, size_t max_message
   if (!j.is_object()) return InvalidArgumentError("body: must be a JSON object" + std::string(kShape));
   for (const auto& [key, value] : j.items()) {
     (void)value;
-    if (key != "message" && key != "incident")
-      return InvalidArgumentError(key + ": unknown field (known: message, incident)");
+    if (key != "message" && key != "incident" && key != "follow_up")
+      return InvalidArgumentError(key + ": unknown field (known: message, incident, follow_up)");
   }
   ChatQuestion q;
   if (!j.contains("message")) return InvalidArgumentError("message: missing" + std::string(kShape));
@@ -843,12 +920,14 @@ Result<ChatQuestion> ParseChatQuestion(std::string_view body, size_t max_message
     return InvalidArgumentError("message: " + std::to_string(q.message.size()) + " bytes, at most " +
                                 std::to_string(max_message_bytes));
   if (kb::Trim(q.message).empty()) return InvalidArgumentError("message: empty");
-  if (j.contains("incident") && !j["incident"].is_null()) {
-    const Json& v = j["incident"];
-    if (!v.is_number_integer()) return InvalidArgumentError("incident: must be a whole number (an incident id)");
+  for (const char* field : {"incident", "follow_up"}) {
+    if (!j.contains(field) || j[field].is_null()) continue;
+    const Json& v = j[field];
+    const std::string f = field;
+    if (!v.is_number_integer()) return InvalidArgumentError(f + ": must be a whole number (an incident id)");
     int64_t id = v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX ? -1 : v.get<int64_t>();
-    if (id < 1) return InvalidArgumentError("incident: must be an incident id >= 1");
-    q.incident = id;
+    if (id < 1) return InvalidArgumentError(f + ": must be an incident id >= 1");
+    (f == "incident" ? q.incident : q.follow_up) = id;
   }
   return q;
 }
@@ -876,7 +955,9 @@ main{max-width:60em;margin:0 auto;padding:1em}
 .msg{padding:.6em .8em;border-radius:6px;background:#fff;border:1px solid #d8dde3}
 .msg.user{background:#e8f0fe;align-self:flex-end;max-width:80%}
 .msg.error{background:#fdecea;border-color:#f5c2c0}
-.text{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.9em}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:ui-monospace,monospace;font-size:.9em}
+.msg{min-width:0;overflow-wrap:anywhere}
+.msg.pending{color:#5f6b76;font-style:italic}
 .cites{margin:.5em 0 0;padding-left:1.2em;font-size:.85em}
 .cited{max-height:30em;overflow:auto;background:#f6f7f9;border:1px solid #d8dde3;padding:.4em;margin:.3em 0}
 .cited.error{background:#fdecea}
@@ -1161,11 +1242,32 @@ function showIncident(id) {
   log.appendChild(box);
   openCitation(item, "/api/v1/incidents/" + id);
 }
+// The incident the last answer was about (the answer's `incident`), sent as the next question's
+// `follow_up`: "how was it fixed?" after "incident #12" is about #12 (DOG8). null after a list.
+let lastIncident = null;
+// The question's text put back in the box when it was not answered (serve down or restarting, a
+// proxy's error page, an error answer; a 401 sends it again itself once a token is given), unless something else was typed meanwhile: at 3 a.m. it was lost
+// (DOG8: cleared on send, shown only in the log).
+function giveBack(message) {
+  const box = document.getElementById("message");
+  if (!box.value.trim()) box.value = message;
+  return "; your question is back in the box: press Enter to send it again";
+}
 async function ask(message, incident) {
   add("user", message);
   const request = {message: message};
   if (incident) request.incident = incident;
+  else if (lastIncident !== null) request.follow_up = lastIncident;
   document.body.dataset.state = "asking";
+  // Until the answer comes: said in the log, the Ask button waiting (DOG8: nothing showed that a
+  // question was on its way, and a second Enter sent it twice).
+  const button = document.querySelector("#ask button");
+  button.disabled = true;
+  const wait = document.createElement("div");
+  wait.className = "msg pending";
+  wait.textContent = "asking vigil ...";
+  log.appendChild(wait);
+  const slow = setTimeout(() => { wait.textContent = "asking vigil ... (no answer yet after 5 s; still waiting)"; }, 5000);
   try {
     const headers = {"Content-Type": "application/json"};
     const token = sessionStorage.getItem(tokenKey);
@@ -1177,15 +1279,25 @@ async function ask(message, incident) {
       document.getElementById("auth").hidden = false;
       document.getElementById("token").focus();
     }
-    if (r.ok) add("vigil", j.answer, j.citations, j.mode + (j.note ? " (" + j.note + ")" : ""));
-    else add("error", "Error " + r.status + (j.where ? " (" + j.where + ")" : "") + ": " + j.error);
+    wait.remove();
+    if (r.ok) {
+      lastIncident = typeof j.incident === "number" ? j.incident : null;
+      add("vigil", j.answer, j.citations, j.mode + (j.note ? " (" + j.note + ")" : ""));
+    } else {
+      add("error", "Error " + r.status + (j.where ? " (" + j.where + ")" : "") + ": " + j.error +
+          (r.status !== 401 ? giveBack(message) : ""));
+    }
   } catch (e) {
-    add("error", "The request failed: " + e);
+    wait.remove();
+    add("error", "The request failed (" + e + ": is vigil serve running?)" + giveBack(message));
   }
+  clearTimeout(slow);
+  button.disabled = false;
   document.body.dataset.state = "answered";
 }
 document.getElementById("ask").addEventListener("submit", (ev) => {
   ev.preventDefault();
+  if (document.querySelector("#ask button").disabled) return;  // one question at a time; the text stays
   const box = document.getElementById("message");
   const text = box.value.trim();
   if (!text) return;

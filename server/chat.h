@@ -42,7 +42,7 @@
 //
 // HTTP (RegisterChatRoutes):
 //   GET  /, /chat       the chat page (one self-contained HTML document, ChatPageHtml)
-//   POST /api/v1/chat   {"message": "...", "incident": 12?} -> ChatAnswer::ToJson()
+//   POST /api/v1/chat   {"message": "...", "incident": 12?, "follow_up": 12?} -> ChatAnswer::ToJson()
 //   (other methods on these paths: 405 with Allow)
 //   Errors are {"error": "...", "where": "<field or part>"}: 400 bad input (not JSON, missing /
 //   empty / oversized message, wrong types, unknown fields, an incident id < 1), 415 a body that is
@@ -111,6 +111,17 @@ class IncidentLookup {
   virtual Result<LiveIncident> Get(int64_t id) const = 0;
   // The `limit` newest incidents, newest first.
   virtual Result<std::vector<LiveIncident>> Recent(size_t limit) const = 0;
+  // The `limit` newest incidents on host `node` (an alert node label or the diagnosed component's
+  // node, compared as agents/node_names.h SameNodeName does), newest first, whatever their age: a
+  // node-like name the Recent scan did not find is looked up here (DOG8: "incidents on node-9"
+  // said none when node-9's were older than the scan_limit newest). Default: none (no index).
+  virtual Result<std::vector<LiveIncident>> OnNode(std::string_view node, size_t limit) const {
+    (void)node;
+    (void)limit;
+    return std::vector<LiveIncident>{};
+  }
+  // Whether OnNode searches every incident (the answer then says so, not "the N newest").
+  virtual bool SearchesEveryNode() const { return false; }
 };
 
 struct ChatContext {
@@ -127,6 +138,12 @@ struct ChatContext {
 struct ChatQuestion {
   std::string message;
   std::optional<int64_t> incident;
+  // The incident the previous answer was about (ChatAnswer::about, sent back by the chat page): a
+  // question that names no incident, node, alert or list and refers back ("how was it fixed?",
+  // "what does it mean?": it, its, this, that ...) is answered about it (DOG8: such a follow-up was
+  // a knowledge-base search that answered with unrelated past incidents). Never overrides what the
+  // question names.
+  std::optional<int64_t> follow_up = std::nullopt;
 };
 
 struct ChatCitation {
@@ -143,11 +160,16 @@ struct ChatAnswer {
   std::vector<ChatCitation> citations;
   std::string mode;    // "builtin" or "llm"
   std::string note;    // why an LLM answer was not used ("" otherwise)
-  Json ToJson() const;  // {answer, citations, mode[, note]}
+  // The one incident the answer is about (an id asked, the one incident a name found, the newest
+  // asked for, a follow-up's); nullopt for a list, a search or nothing found. The page sends it back
+  // as the next question's `follow_up`.
+  std::optional<int64_t> about;
+  Json ToJson() const;  // {answer, citations, mode[, note][, incident: about]}
 };
 
-// Parses a POST /api/v1/chat body. InvalidArgument whose message starts with the field's name
-// ("message: ...", "incident: ...", "body: ...") so the route can name it in `where`.
+// Parses a POST /api/v1/chat body ({message, incident?, follow_up?}). InvalidArgument whose message
+// starts with the field's name ("message: ...", "incident: ...", "follow_up: ...", "body: ...") so the
+// route can name it in `where`.
 Result<ChatQuestion> ParseChatQuestion(std::string_view body, size_t max_message_bytes);
 
 // The answer (see the file comment). Errors: the store's or knowledge base's failure (not "not

@@ -39,6 +39,18 @@ Result<LiveIncident> IncidentStoreLookup::Get(int64_t id) const {
   return out;
 }
 
+Result<std::vector<LiveIncident>> IncidentStoreLookup::OnNode(std::string_view node, size_t limit) const {
+  IncidentQuery q;
+  q.node = std::string(node);
+  q.limit = limit;
+  auto rows = store_->Search(q);
+  if (!rows.ok() && rows.status().code() == StatusCode::kInvalidArgument) return std::vector<LiveIncident>{};  // no host
+  if (!rows.ok()) return rows.status();
+  std::vector<LiveIncident> out;
+  for (const StoredIncident& row : *rows) out.push_back(LiveIncidentFromStored(row));
+  return out;
+}
+
 Result<std::vector<LiveIncident>> IncidentStoreLookup::Recent(size_t limit) const {
   ASSIGN_OR_RETURN(std::vector<StoredIncident> rows, store_->List("", limit));
   std::vector<LiveIncident> out;

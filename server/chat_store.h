@@ -23,6 +23,9 @@ class IncidentStoreLookup : public IncidentLookup {
       : store_(store), board_(board) {}
   Result<LiveIncident> Get(int64_t id) const override;
   Result<std::vector<LiveIncident>> Recent(size_t limit) const override;
+  // IncidentStore::Search's node= (schema 11's index).
+  Result<std::vector<LiveIncident>> OnNode(std::string_view node, size_t limit) const override;
+  bool SearchesEveryNode() const override { return true; }
 
  private:
   const IncidentStore* store_;

@@ -177,3 +177,33 @@ TEST_CASE("IncidentStoreLookup: the chat answers how an incident was fixed from 
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+// DOG8: a node's incidents older than the chat's scan of the newest (scan_limit) were not found:
+// "incidents on node-9" said none. IncidentStoreLookup::OnNode asks the store's node index.
+TEST_CASE("IncidentStoreLookup: a node's incidents older than the newest scanned are found by the store's node index") {
+  TempDir dir("vigil_chat_store_test");
+  IncidentStoreOptions o;
+  o.path = (dir.path / "incidents.db").string();
+  auto store = IncidentStore::Open(o);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  REQUIRE((*store)->Intake({Firing("old", "node-9.cluster.local", "Xid 79 on node-9 gpu 5")}).ok());
+  for (const char* n : {"node-3", "node-4", "node-5"}) {
+    REQUIRE((*store)->Intake({Firing(std::string("f-") + n, n, std::string("Xid 79 on ") + n)}).ok());
+  }
+  IncidentStoreLookup lookup(store->get());
+  ChatContext ctx;
+  ctx.incidents = &lookup;
+  ctx.scan_limit = 2;  // node-9's incident is the oldest of four
+  auto a = AnswerQuestion({"incidents on node-9", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CAPTURE(a->answer);
+  CHECK(Contains(a->answer, "Incident #1: GpuXidError: Xid 79 on node-9 gpu 5"));
+  CHECK(a->about == 1);
+  a = AnswerQuestion({"incidents on node-19", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "No incident in the store mentions node-19 (searched the 2 newest, and every incident by node name)."));
+}
+
+}  // namespace vigil

@@ -902,3 +902,82 @@ TEST_CASE("Chat: each similar past incident says where it came from and when it 
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+// DOG8: a follow-up ("how was it fixed?") right after an answer about one incident was a
+// knowledge-base search answering with unrelated past incidents; the page now sends the incident
+// the last answer was about (ChatAnswer::about, `incident` in its JSON) as `follow_up`.
+TEST_CASE("Chat: a follow-up that refers back is about the previous answer's incident; one that names something is not (DOG8)") {
+  Fixture f;
+  LiveIncident fixed = Diagnosed(5, "gpu-a02", "3");
+  fixed.resolution = LiveResolution{"gpu_fallen_off_bus", "GPU 3 dropped off the bus", "reseated GPU 3", "ana", 0};
+  f.store.Add(fixed);
+  auto ask = [&](const std::string& message, std::optional<int64_t> follow_up) {
+    auto a = AnswerQuestion({message, std::nullopt, follow_up}, f.ctx);
+    REQUIRE(a.ok());
+    return *a;
+  };
+  ChatAnswer a = f.Ask("incident #5");
+  CHECK(a.about == 5);
+  CHECK(a.ToJson()["incident"] == 5);
+  a = ask("how was it fixed?", 5);
+  CHECK(Contains(a.answer, "About incident #5, the one of your previous question:\nIncident #5 was fixed by: reseated GPU 3"));
+  CHECK(a.about == 5);
+  a = ask("what does this mean?", 3);
+  CHECK(Contains(a.answer, "About incident #3"));
+  CHECK(Contains(a.answer, "gpu_fallen_off_bus"));
+  // What the question names wins: a node, an id, a list.
+  a = ask("anything on node-7?", 5);
+  CHECK(Contains(a.answer, "#4"));
+  CHECK(a.about == 4);
+  a = ask("and incident #3, how was it fixed?", 5);
+  CHECK(Contains(a.answer, "No resolution has been recorded for incident #3"));
+  a = ask("open incidents", 5);
+  CHECK_FALSE(a.about.has_value());
+  CHECK_FALSE(a.ToJson().contains("incident"));
+  // No word referring back: a symptom, searched as before.
+  a = ask("NCCL timeouts across the job", 5);
+  CHECK(Contains(a.answer, "searched the knowledge base"));
+  CHECK_FALSE(a.about.has_value());
+  // An incident no longer in the store: searched as before, no error.
+  a = ask("how was it fixed?", 99);
+  CHECK(Contains(a.answer, "searched the knowledge base"));
+  // Bad input names the field.
+  auto bad = ParseChatQuestion(R"({"message": "x", "follow_up": "5"})", 100);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(Contains(bad.status().message(), "follow_up: must be a whole number"));
+  bad = ParseChatQuestion(R"({"message": "x", "follow_up": 0})", 100);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(Contains(bad.status().message(), "follow_up: must be an incident id >= 1"));
+  auto ok = ParseChatQuestion(R"({"message": "x", "follow_up": 7})", 100);
+  REQUIRE(ok.ok());
+  CHECK(ok->follow_up == 7);
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+// DOG8: the words that ask ("what", "how", "any") were searched too, so a question nothing answers
+// cited knowledge entries holding "what" in their prose and then live incidents "with one of these
+// root causes".
+TEST_CASE("Chat: a question nothing answers cites nothing; asking words are not searched (DOG8)") {
+  Fixture f;
+  Incident prose = KbIncident("t-prose", "Trainer hung at step 9000",
+                              "what we saw: the loss went flat, then every rank waited in allreduce",
+                              "nccl_collective_hang", "restart from the last checkpoint");
+  REQUIRE(f.kb->ImportIncidents(std::vector<Incident>{prose}, "chat_test").ok());
+  ChatAnswer a = f.Ask("what is the weather in Paris?");
+  CAPTURE(a.answer);
+  CHECK(Contains(a.answer, "the knowledge base has none that shares a word with this"));
+  CHECK(a.citations.empty());
+  a = f.Ask("what is it?");
+  CHECK(Contains(a.answer, "nothing in the question to search for"));
+  CHECK(a.citations.empty());
+  // A symptom is still searched, asking words or not.
+  a = f.Ask("what happens when every rank waited in allreduce?");
+  CHECK(Cites(a, "kb", "t-prose"));
+}
+
+}  // namespace vigil

@@ -1,0 +1,211 @@
+// The chat page walked as an on-call engineer walks it (DOG8), in headless Chromium over its
+// DevTools protocol (node >= 20 with --experimental-websocket; no other package). Questions are
+// typed into the box (Input.insertText) and sent with the Enter key (trusted key events), as a
+// person does; each step's outcome is one JSON object on stdout (a JSON array in all), which
+// tests/serve_chat_walk_test.sh checks.
+// Usage: node --experimental-websocket tests/lib/chat_walk.js CHROMIUM PROFILE_DIR BASE_URL SERVE_PID
+// Steps (each `step` names it):
+//   ask-*        a question at a desktop viewport (1280x900): the answer's text, its citations, the
+//                box's value after, the time to the answer
+//   follow-up    "how was it fixed?" right after an answer about one incident
+//   open-cited   a click on the first incident citation: the incident view's text, a verification box
+//   phone-*      the same page at 375x740 (a phone): the page's width against the viewport, the Ask
+//                button inside it, a long alert summary's answer
+//   long-answer  a question whose answer lists every open incident
+//   pending      the question asked while serve is stopped (SIGSTOP): what the page shows meanwhile
+//   lost-input   the question asked after serve has ended (SIGTERM): the error and the box's value
+"use strict";
+const {spawn} = require("child_process");
+const fs = require("fs");
+const path = require("path");
+
+const [chromium, profile, base, servePidText] = process.argv.slice(2);
+const servePid = Number(servePidText);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function connect(wsUrl) {
+  const ws = new WebSocket(wsUrl);
+  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = () => rej(new Error("DevTools socket")); });
+  let next = 0;
+  const waiting = new Map();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(m.data);
+    if (msg.id !== undefined && waiting.has(msg.id)) {
+      waiting.get(msg.id)(msg);
+      waiting.delete(msg.id);
+    }
+  };
+  const call = (method, params) => new Promise((res) => {
+    const id = ++next;
+    waiting.set(id, res);
+    ws.send(JSON.stringify({id, method, params: params || {}}));
+  });
+  const evaluate = async (expr) => {
+    const r = await call("Runtime.evaluate", {expression: expr, returnByValue: true, awaitPromise: true});
+    if (r.error) throw new Error(expr + ": " + JSON.stringify(r.error));
+    return r.result && r.result.result ? r.result.result.value : undefined;
+  };
+  const until = async (expr, what, seconds = 30) => {
+    for (let i = 0; i < seconds * 10; ++i) {
+      try { if (await evaluate("!!(" + expr + ")")) return true; } catch (e) { /* page loading */ }
+      await sleep(100);
+    }
+    throw new Error(what + " did not hold within " + seconds + " s: " + expr);
+  };
+  return {ws, call, evaluate, until};
+}
+
+// What the page shows of its last message box.
+const LAST = `(() => {
+  const boxes = document.querySelectorAll('#log .msg');
+  const last = boxes[boxes.length - 1];
+  const ask = document.querySelector('#ask button');
+  return {
+    role: last ? last.className : '',
+    text: last ? (last.querySelector('.text') || last).innerText : '',
+    citations: last ? [...last.querySelectorAll('li.cite')].map((li) => li.innerText) : [],
+    box: document.getElementById('message').value,
+    messages: boxes.length,
+    scroll_width: document.documentElement.scrollWidth,
+    viewport_width: window.innerWidth,
+    ask_right: ask ? Math.round(ask.getBoundingClientRect().right) : -1,
+    ask_disabled: ask ? ask.disabled : null,
+  };
+})()`;
+
+async function main() {
+  fs.rmSync(profile, {recursive: true, force: true});
+  const proc = spawn(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
+                                "--remote-debugging-port=0", "about:blank"], {stdio: ["ignore", "ignore", "ignore"]});
+  const out = [];
+  try {
+    const portFile = path.join(profile, "DevToolsActivePort");
+    let port = null;
+    for (let i = 0; i < 300 && !port; ++i) {
+      if (fs.existsSync(portFile)) port = fs.readFileSync(portFile, "utf8").split("\n")[0].trim() || null;
+      if (!port) await sleep(100);
+    }
+    if (!port) throw new Error("Chromium wrote no DevToolsActivePort in 30 s");
+    let target = null;
+    for (let i = 0; i < 100 && !target; ++i) {
+      const list = await (await fetch("http://127.0.0.1:" + port + "/json/list")).json();
+      target = list.find((t) => t.type === "page");
+      if (!target) await sleep(100);
+    }
+    if (!target) throw new Error("no page target");
+    const t = await connect(target.webSocketDebuggerUrl);
+    await t.call("Page.enable");
+    const viewport = async (width, height, mobile) => {
+      await t.call("Emulation.setDeviceMetricsOverride", {width, height, deviceScaleFactor: 1, mobile});
+    };
+    const open = async () => {
+      await t.call("Page.navigate", {url: base + "/"});
+      await sleep(200);
+      await t.until("document.readyState === 'complete' && document.getElementById('message')", "the page loaded");
+    };
+    // Types `text` into the box and presses Enter; `wait`: until an answer (or error) box follows.
+    const type = async (text) => {
+      await t.evaluate("document.getElementById('message').focus()");
+      await t.call("Input.insertText", {text});
+      for (const type of ["keyDown", "keyUp"]) {
+        await t.call("Input.dispatchKeyEvent", {type, key: "Enter", code: "Enter", windowsVirtualKeyCode: 13,
+                                                nativeVirtualKeyCode: 13});
+      }
+    };
+    const ask = async (step, text, seconds = 30) => {
+      const before = await t.evaluate("document.querySelectorAll('#log .msg').length");
+      const started = Date.now();
+      await type(text);
+      let error = null;
+      try {
+        await t.until("document.querySelectorAll('#log .msg:not(.user):not(.pending)').length > 0 && " +
+                      "document.querySelectorAll('#log .msg').length >= " + (before + 2) + " && " +
+                      "document.body.dataset.state === 'answered'", step, seconds);
+      } catch (e) {
+        error = e.message;
+      }
+      const r = await t.evaluate(LAST);
+      r.step = step;
+      r.question = text;
+      r.ms = Date.now() - started;
+      if (error) r.error = error;
+      out.push(r);
+      return r;
+    };
+
+    await viewport(1280, 900, false);
+    await open();
+    await ask("ask-id", "what happened in incident #1?");
+    await ask("follow-up", "how was it fixed?");
+    await ask("ask-node", "anything on node-7?");
+    await ask("ask-alertname", "any GpuTemperatureHigh alerts?");
+    await ask("ask-node-list", "incidents on node-3");
+    await ask("search", "NCCL timeouts after a driver update");
+    await ask("unanswerable", "what is the weather in Paris?");
+    await ask("ask-fix", "how was incident #1 fixed?");
+
+    // The verification view: a click on the id answer's incident citation.
+    await open();
+    await ask("ask-id-again", "incident #1");
+    const clicked = await t.evaluate("(() => { const a = document.querySelector('#log .msg:last-child li.cite a');" +
+                                     " if (!a) return false; a.click(); return true; })()");
+    const view = {step: "open-cited", clicked};
+    if (clicked) {
+      try {
+        await t.until("document.querySelector('div.incident-view') && " +
+                      "!document.querySelector('div.incident-view').textContent.startsWith('loading')", "the incident view");
+      } catch (e) {
+        view.error = e.message;
+      }
+      Object.assign(view, await t.evaluate(`(() => ({
+        view: (document.querySelector('div.incident-view') || {}).innerText || '',
+        verification: (document.querySelector('div.verification') || {}).innerText || '',
+        record: !!document.querySelector('details.record'),
+      }))()`));
+    }
+    out.push(view);
+
+    // A phone.
+    await viewport(375, 740, true);
+    await open();
+    await ask("phone-id", "incident #3");
+    await ask("phone-follow-up", "what does it mean?");
+
+    // A very long answer.
+    await viewport(1280, 900, false);
+    await open();
+    await ask("long-answer", "open incidents");
+
+    // Serve stopped while the question is asked: what the page shows meanwhile.
+    if (servePid > 0) {
+      process.kill(servePid, "SIGSTOP");
+      await type("anything on node-3?");
+      await sleep(1500);
+      const r = await t.evaluate(LAST);
+      r.step = "pending";
+      r.state = await t.evaluate("document.body.dataset.state || ''");
+      out.push(r);
+      process.kill(servePid, "SIGCONT");
+      try {
+        await t.until("document.body.dataset.state === 'answered'", "the answer after SIGCONT");
+      } catch (e) {
+        r.after_error = e.message;
+      }
+      // Serve gone (a restart at 3 a.m.): the question asked, the request fails.
+      process.kill(servePid, "SIGTERM");
+      for (let i = 0; i < 100; ++i) {
+        try { process.kill(servePid, 0); } catch (e) { break; }
+        await sleep(100);
+      }
+      await ask("lost-input", "is node-3 still down?");
+    }
+  } finally {
+    proc.kill("SIGTERM");
+  }
+  process.stdout.write(JSON.stringify(out, null, 1) + "\n");
+}
+
+main().then(() => process.exit(0), (e) => {
+  process.stderr.write("chat_walk: " + e.message + "\n");
+  process.exit(1);
+});
