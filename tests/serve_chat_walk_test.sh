@@ -11,10 +11,7 @@
 #   bash tests/serve_chat_walk_test.sh BUILD_DIR
 # Exit 77 (skipped) when chromium, node (>= 20) or curl is missing (scripts/lib/setup.sh installs them).
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-chromium=$(command -v chromium || command -v chromium-browser || true)
-require_tools curl node "$chromium"
-node --experimental-websocket -e 'typeof WebSocket === "function" || process.exit(1)' 2>/dev/null ||
-  { echo "SKIP: node >= 20 (with --experimental-websocket) is needed"; exit 77; }
+require_chromium_node  # sets chromium
 source "$HERE/lib/prometheus.sh"  # PIDS stopped at exit
 source "$HERE/lib/serve.sh"       # start_serve, wait_for
 PY=/usr/bin/python3

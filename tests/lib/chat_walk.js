@@ -15,45 +15,10 @@
 //   pending      the question asked while serve is stopped (SIGSTOP): what the page shows meanwhile
 //   lost-input   the question asked after serve has ended (SIGTERM): the error and the box's value
 "use strict";
-const {spawn} = require("child_process");
-const fs = require("fs");
-const path = require("path");
+const {sleep, connect, startChromium} = require("./cdp.js");
 
 const [chromium, profile, base, servePidText] = process.argv.slice(2);
 const servePid = Number(servePidText);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function connect(wsUrl) {
-  const ws = new WebSocket(wsUrl);
-  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = () => rej(new Error("DevTools socket")); });
-  let next = 0;
-  const waiting = new Map();
-  ws.onmessage = (m) => {
-    const msg = JSON.parse(m.data);
-    if (msg.id !== undefined && waiting.has(msg.id)) {
-      waiting.get(msg.id)(msg);
-      waiting.delete(msg.id);
-    }
-  };
-  const call = (method, params) => new Promise((res) => {
-    const id = ++next;
-    waiting.set(id, res);
-    ws.send(JSON.stringify({id, method, params: params || {}}));
-  });
-  const evaluate = async (expr) => {
-    const r = await call("Runtime.evaluate", {expression: expr, returnByValue: true, awaitPromise: true});
-    if (r.error) throw new Error(expr + ": " + JSON.stringify(r.error));
-    return r.result && r.result.result ? r.result.result.value : undefined;
-  };
-  const until = async (expr, what, seconds = 30) => {
-    for (let i = 0; i < seconds * 10; ++i) {
-      try { if (await evaluate("!!(" + expr + ")")) return true; } catch (e) { /* page loading */ }
-      await sleep(100);
-    }
-    throw new Error(what + " did not hold within " + seconds + " s: " + expr);
-  };
-  return {ws, call, evaluate, until};
-}
 
 // What the page shows of its last message box.
 const LAST = `(() => {
@@ -74,25 +39,9 @@ const LAST = `(() => {
 })()`;
 
 async function main() {
-  fs.rmSync(profile, {recursive: true, force: true});
-  const proc = spawn(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
-                                "--remote-debugging-port=0", "about:blank"], {stdio: ["ignore", "ignore", "ignore"]});
+  const {proc, target} = await startChromium(chromium, profile);
   const out = [];
   try {
-    const portFile = path.join(profile, "DevToolsActivePort");
-    let port = null;
-    for (let i = 0; i < 300 && !port; ++i) {
-      if (fs.existsSync(portFile)) port = fs.readFileSync(portFile, "utf8").split("\n")[0].trim() || null;
-      if (!port) await sleep(100);
-    }
-    if (!port) throw new Error("Chromium wrote no DevToolsActivePort in 30 s");
-    let target = null;
-    for (let i = 0; i < 100 && !target; ++i) {
-      const list = await (await fetch("http://127.0.0.1:" + port + "/json/list")).json();
-      target = list.find((t) => t.type === "page");
-      if (!target) await sleep(100);
-    }
-    if (!target) throw new Error("no page target");
     const t = await connect(target.webSocketDebuggerUrl);
     await t.call("Page.enable");
     const viewport = async (width, height, mobile) => {

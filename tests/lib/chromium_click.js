@@ -19,46 +19,12 @@
 // (Input.insertText) and its button pressed (trusted mouse events). DONE_JS is then polled on the
 // page opened, which is printed as `TAB-URL: <its url>` and its body's text.
 "use strict";
-const {spawn} = require("child_process");
-const fs = require("fs");
-const path = require("path");
+const {sleep, connect: connectTarget, startChromium} = require("./cdp.js");
 
 const [chromium, profile, url, readyJs, selector, doneJs, how = "click"] = process.argv.slice(2);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// A DevTools session on one target: call(method, params), evaluate(expr), until(expr, what).
-async function connect(wsUrl) {
-  const ws = new WebSocket(wsUrl);
-  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = () => rej(new Error("DevTools socket")); });
-  let next = 0;
-  const waiting = new Map();
-  ws.onmessage = (m) => {
-    const msg = JSON.parse(m.data);
-    if (msg.id !== undefined && waiting.has(msg.id)) {
-      waiting.get(msg.id)(msg);
-      waiting.delete(msg.id);
-    }
-  };
-  const call = (method, params) => new Promise((res) => {
-    const id = ++next;
-    waiting.set(id, res);
-    ws.send(JSON.stringify({id, method, params: params || {}}));
-  });
-  const evaluate = async (expr) => {
-    const r = await call("Runtime.evaluate", {expression: expr, returnByValue: true, awaitPromise: true});
-    if (r.error) throw new Error(expr + ": " + JSON.stringify(r.error));
-    return r.result && r.result.result ? r.result.result.value : undefined;
-  };
-  const waitS = Number(process.env.CHROMIUM_CLICK_WAIT_S) > 0 ? Number(process.env.CHROMIUM_CLICK_WAIT_S) : 30;
-  const until = async (expr, what) => {
-    for (let i = 0; i < waitS * 10; ++i) {  // polls, as before: 30 s of sleeps and the evaluations' time
-      try { if (await evaluate("!!(" + expr + ")")) return; } catch (e) { /* page loading */ }
-      await sleep(100);
-    }
-    throw new Error(what + " did not hold within " + waitS + " s: " + expr);
-  };
-  return {ws, call, evaluate, until};
-}
+// FLK1: CHROMIUM_CLICK_WAIT_S seconds for READY_JS / DONE_JS when set, else 30.
+const waitS = Number(process.env.CHROMIUM_CLICK_WAIT_S) > 0 ? Number(process.env.CHROMIUM_CLICK_WAIT_S) : 30;
+const connect = (wsUrl) => connectTarget(wsUrl, waitS);
 
 // Waits for the chat page's token form (#auth) to show, types `token` into it and presses its
 // button with trusted mouse events, as a user would.
@@ -74,24 +40,8 @@ async function typeToken(t, token, what) {
 }
 
 async function main() {
-  fs.rmSync(profile, {recursive: true, force: true});
-  const proc = spawn(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
-                                "--remote-debugging-port=0", "about:blank"], {stdio: ["ignore", "ignore", "ignore"]});
+  const {proc, port, target} = await startChromium(chromium, profile);
   try {
-    const portFile = path.join(profile, "DevToolsActivePort");
-    let port = null;
-    for (let i = 0; i < 300 && !port; ++i) {
-      if (fs.existsSync(portFile)) port = fs.readFileSync(portFile, "utf8").split("\n")[0].trim() || null;
-      if (!port) await sleep(100);
-    }
-    if (!port) throw new Error("Chromium wrote no DevToolsActivePort in 30 s");
-    let target = null;
-    for (let i = 0; i < 100 && !target; ++i) {
-      const list = await (await fetch("http://127.0.0.1:" + port + "/json/list")).json();
-      target = list.find((t) => t.type === "page");
-      if (!target) await sleep(100);
-    }
-    if (!target) throw new Error("no page target");
     const {ws, call, evaluate, until} = await connect(target.webSocketDebuggerUrl);
     await call("Page.enable");
     await call("Page.navigate", {url});

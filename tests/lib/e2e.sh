@@ -18,4 +18,12 @@ require_tools() {
       { echo "SKIP: ${b:-a tool} not installed (scripts/test installs it)"; exit 77; }
   done
 }
+# require_chromium_node: sets `chromium` (Debian's chromium, or chromium-browser) and skips the test
+# (exit 77) when it, curl or node >= 20 with --experimental-websocket (tests/lib/cdp.js) is missing.
+require_chromium_node() {
+  chromium=$(command -v chromium || command -v chromium-browser || true)
+  require_tools curl node "${chromium:-chromium}"
+  node --experimental-websocket -e 'typeof WebSocket === "function" || process.exit(1)' 2>/dev/null ||
+    { echo "SKIP: node >= 20 (with --experimental-websocket) is needed"; exit 77; }
+}
 AM_BIN=$(command -v prometheus-alertmanager || echo /usr/bin/prometheus-alertmanager)
