@@ -11,21 +11,12 @@
 #include "server/http_api.h"
 #include "server/http_api_testing.h"
 #include "server/incident_store.h"
+#include "server/storm_testing.h"
 
 namespace vigil {
 namespace {
 
-Alert On(std::string fingerprint, std::string rule, Labels node_labels, int64_t starts_at_ms) {
-  Alert a;
-  a.fingerprint = std::move(fingerprint);
-  a.rule = std::move(rule);
-  a.severity = "critical";
-  a.labels = std::move(node_labels);
-  a.labels["alertname"] = a.rule;
-  a.state = AlertState::kFiring;
-  a.starts_at_ms = starts_at_ms;
-  return a;
-}
+using testing::Firing;
 
 // "<a><b>", appended (GCC 12's -Wrestrict misfires on "x" + std::string).
 std::string Cat(std::string a, const std::string& b) {
@@ -63,11 +54,11 @@ constexpr int64_t kT0 = 1'796'000'000'000;  // 2026-11-30T...
 // with no node label, diagnosed on node-3/gpu1 (t0+4h).
 std::vector<int64_t> FiveIncidents(IncidentStore& store) {
   std::vector<int64_t> ids;
-  for (const Alert& a : {On("f1", "GPUXidError", {{"Hostname", "node-3"}}, kT0),
-                         On("f2", "NodeDown", {{"instance", "node-3.cluster.local:9100"}}, kT0 + 3'600'000),
-                         On("f3", "GPUXidError", {{"node", "node-30"}}, kT0 + 7'200'000),
-                         On("f4", "HighTemp", {{"instance", "10.0.0.3:9100"}}, kT0 + 10'800'000),
-                         On("f5", "NcclTimeout", {{"job", "llama"}}, kT0 + 14'400'000)}) {
+  for (const Alert& a : {Firing("f1", "GPUXidError", {{"Hostname", "node-3"}}, kT0),
+                         Firing("f2", "NodeDown", {{"instance", "node-3.cluster.local:9100"}}, kT0 + 3'600'000),
+                         Firing("f3", "GPUXidError", {{"node", "node-30"}}, kT0 + 7'200'000),
+                         Firing("f4", "HighTemp", {{"instance", "10.0.0.3:9100"}}, kT0 + 10'800'000),
+                         Firing("f5", "NcclTimeout", {{"job", "llama"}}, kT0 + 14'400'000)}) {
     auto in = store.Intake({a});
     REQUIRE(in.ok());
     REQUIRE(in->created.size() == 1);
@@ -145,7 +136,7 @@ TEST_CASE("IncidentStore::Search: a storm is found by any member's node, alertna
   auto store = OpenAt((dir.path / "incidents.db").string());
   std::vector<Alert> storm;
   for (int i = 0; i < 6; ++i) {
-    storm.push_back(On(Cat("s", std::to_string(i)), i == 5 ? "NodeDown" : "GPUXidError",
+    storm.push_back(Firing(Cat("s", std::to_string(i)), i == 5 ? "NodeDown" : "GPUXidError",
                        {{"Hostname", Cat("gpu-", std::to_string(i))}, {"rack", "r7"}}, kT0 + i * 1000));
   }
   IntakeOptions o;
