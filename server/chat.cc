@@ -970,6 +970,11 @@ details.record>summary{cursor:pointer;font-size:.85em;color:#5f6b76}
 .verification .step.fail,.verification .step.error{color:#a4262c}
 .verification .step.planned{color:#5f6b76}
 .mode{font-size:.75em;color:#5f6b76}
+details.resolve{margin:.3em 0;font-size:.9em}
+details.resolve>summary{cursor:pointer;color:#1d5fa8}
+.resolve-form{display:flex;flex-direction:column;gap:.3em;margin:.3em 0}
+.resolve-form label{display:flex;flex-direction:column;font-size:.85em;color:#5f6b76}
+.resolve-result.error{background:#fdecea}
 form{display:flex;gap:.5em}
 textarea{flex:1;min-height:3em;font:inherit;padding:.4em}
 button{padding:.4em 1.2em;font:inherit}
@@ -1119,7 +1124,7 @@ function verificationBox(v) {
 async function openCitation(item, url) {
   const shown = item.querySelector("pre.cited");
   if (shown) {
-    for (const sel of ["details.record", "div.verification", "div.incident-view"]) {
+    for (const sel of ["details.record", "div.verification", "div.incident-view", "details.resolve"]) {
       const el = item.querySelector(sel);
       if (el) el.remove();
     }
@@ -1193,6 +1198,10 @@ async function fillCitation(item, pre, url) {
       if (j.verification && typeof j.verification === "object") {
         item.insertBefore(verificationBox(j.verification), record);
       }
+      // Once its triage has ended: the form recording what fixed it (made once, kept while shown).
+      if (typeof j.id === "number" && !["queued", "running"].includes(j.state) && !item.querySelector("details.resolve")) {
+        item.insertBefore(resolutionForm(j), record);
+      }
       pre.className = "cited text";
       pre.textContent = JSON.stringify(j, null, 2);
       const open = j.diagnosis === null && ["queued", "running"].includes(j.state);
@@ -1217,6 +1226,86 @@ async function fillCitation(item, pre, url) {
     pre.className = "cited text error";
     pre.textContent = "Opening " + url + " failed: " + e;
   }
+}
+// The on-call engineer's resolution of incident `j` (POST /api/v1/incidents/{id}/resolution: root
+// cause, what was found, what fixed it, by whom; stored and imported into the knowledge base), folded
+// in a <details> under the incident (DOG8: the page had no way to record it; the answer only named
+// the route). The root cause is prefilled with the diagnosis'; an error (an unknown category and the
+// nearest one, a missing field, 409 while triaged) is said under the form, whose fields keep their
+// text; a 401 shows the token form and posts again once a token is given.
+function resolutionForm(j) {
+  const box = document.createElement("details");
+  box.className = "resolve";
+  const summary = document.createElement("summary");
+  summary.textContent = j.resolution ? "replace the recorded resolution of incident #" + j.id
+                                     : "record what fixed incident #" + j.id;
+  box.appendChild(summary);
+  const form = document.createElement("form");
+  form.className = "resolve-form";
+  const field = (name, label, value, multiline) => {
+    const l = document.createElement("label");
+    l.textContent = label + " ";
+    const input = document.createElement(multiline ? "textarea" : "input");
+    input.name = name;
+    input.value = value || "";
+    l.appendChild(input);
+    form.appendChild(l);
+    return input;
+  };
+  const had = j.resolution || {};
+  const cause = field("root_cause", "root cause (a category, e.g. gpu_fallen_off_bus)",
+                      had.root_cause || (j.diagnosis && j.diagnosis.root_cause !== "unknown" ? j.diagnosis.root_cause : ""));
+  const found = field("summary", "what was found", had.summary, true);
+  const fix = field("resolution", "what fixed it", had.resolution, true);
+  const by = field("by", "by", had.by || sessionStorage.getItem("vigil-by") || "");
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.textContent = "Record";
+  form.appendChild(button);
+  const result = document.createElement("div");
+  result.className = "resolve-result text";
+  box.appendChild(form);
+  box.appendChild(result);
+  const post = async () => {
+    button.disabled = true;
+    result.className = "resolve-result text";
+    result.textContent = "recording ...";
+    try {
+      const headers = {"Content-Type": "application/json"};
+      const token = sessionStorage.getItem(tokenKey);
+      if (token) headers["Authorization"] = "Bearer " + token;
+      const body = {root_cause: cause.value.trim(), summary: found.value.trim(), resolution: fix.value.trim(),
+                    by: by.value.trim()};
+      const r = await fetch("/api/v1/incidents/" + j.id + "/resolution",
+                            {method: "POST", headers: headers, body: JSON.stringify(body)});
+      const a = await r.json();
+      if (r.ok) {
+        sessionStorage.setItem("vigil-by", body.by);
+        result.textContent = "Recorded for incident #" + j.id + (a.replaced_earlier ? " (it replaced the earlier one)" : "") +
+            ": " + body.resolution + " (root cause " + body.root_cause + ", by " + body.by +
+            "); the knowledge base has it for the next incident.";
+      } else {
+        if (r.status === 401) {
+          pending = post;
+          document.getElementById("auth").hidden = false;
+          document.getElementById("token").focus();
+        }
+        result.className = "resolve-result text error";
+        result.textContent = "Error " + r.status + (a.where ? " (" + a.where + ")" : "") + ": " + a.error +
+            "; nothing was lost: correct it above and press Record again";
+      }
+    } catch (e) {
+      result.className = "resolve-result text error";
+      result.textContent = "Recording failed (" + e + ": is vigil serve running?); the text is kept above";
+    }
+    button.disabled = false;
+    document.body.dataset.resolution = result.className.includes("error") ? "error" : "recorded";
+  };
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!button.disabled) post();
+  });
+  return box;
 }
 // Opens the incident `url` names in a new tab as this page showing it, `/?incident=N` (described as
 // the chat does, its record folded under it), opened in the click so no pop-up blocker stops it. A

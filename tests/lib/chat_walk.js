@@ -9,6 +9,8 @@
 //                box's value after, the time to the answer
 //   follow-up    "how was it fixed?" right after an answer about one incident
 //   open-cited   a click on the first incident citation: the incident view's text, a verification box
+//   resolve-form the view's form recording what fixed it: a misspelt root cause (the error, the text
+//                kept), then the right one; then the chat asked how it was fixed (ask-3-fix)
 //   phone-*      the same page at 375x740 (a phone): the page's width against the viewport, the Ask
 //                button inside it, a long alert summary's answer
 //   long-answer  a question whose answer lists every open incident
@@ -113,6 +115,39 @@ async function main() {
       }))()`));
     }
     out.push(view);
+
+    // Recording what fixed incident #3 from its view: a misspelt root cause first (the error, the
+    // fields kept), then the right one, then the chat asked how it was fixed.
+    await open();
+    await ask("ask-3", "incident #3");
+    const form = {step: "resolve-form"};
+    form.shown = await t.evaluate("(() => { const a = document.querySelector('#log .msg:last-child li.cite a');" +
+                                  " if (!a) return false; a.click(); return true; })()");
+    try {
+      await t.until("document.querySelector('details.resolve form')", "the resolution form");
+      const fill = async (name, text) => {
+        await t.evaluate("(() => { const d = document.querySelector('details.resolve'); d.open = true;" +
+                         " const e = d.querySelector('[name=" + name + "]'); e.value = ''; e.focus(); })()");
+        await t.call("Input.insertText", {text});
+      };
+      const record = async () => {
+        await t.evaluate("delete document.body.dataset.resolution; document.querySelector('details.resolve button').click()");
+        await t.until("document.body.dataset.resolution", "the resolution's answer");
+        return t.evaluate("document.querySelector('.resolve-result').innerText");
+      };
+      await fill("root_cause", "gpu_thermal_throtle");
+      await fill("summary", "fan 2 of gpu-a17's tray stopped");
+      await fill("resolution", "replaced fan 2 of the tray");
+      await fill("by", "oncall");
+      form.misspelt = await record();
+      form.kept = await t.evaluate("document.querySelector('details.resolve [name=resolution]').value");
+      await fill("root_cause", "gpu_thermal_throttle");
+      form.recorded = await record();
+    } catch (e) {
+      form.error = e.message;
+    }
+    out.push(form);
+    await ask("ask-3-fix", "how was incident #3 fixed?");
 
     // A phone.
     await viewport(375, 740, true);
