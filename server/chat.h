@@ -176,8 +176,9 @@ Result<ChatQuestion> ParseChatQuestion(std::string_view body, size_t max_message
 // found": that is an answer).
 Result<ChatAnswer> AnswerQuestion(const ChatQuestion& question, const ChatContext& context);
 
-// The chat page: HTML with inline CSS and script only (nothing fetched but /api/v1/chat), every
-// stored text set through textContent; `?q=...` (and `&incident=N`) asks on load. `nonce` goes on
+// The chat page: HTML with inline CSS and script only (it calls POST /api/v1/chat, GET
+// /api/v1/incidents/{id} for a citation opened and POST /api/v1/incidents/{id}/resolution from an
+// incident's view, nothing else), every stored text set through textContent; `?q=...` (and `&incident=N`) asks on load. `nonce` goes on
 // its <script> and <style> tags (the route sends a Content-Security-Policy allowing only it).
 std::string ChatPageHtml(std::string_view nonce);
 
