@@ -2,6 +2,7 @@
 // --experimental-websocket; no other package): tests/lib/chromium_click.js and tests/lib/chat_walk.js.
 //   startChromium(chromium, profile) -> {proc, port, target}: Chromium started headless on a fresh
 //     profile dir (removed first), its DevTools port, its first page target (30 s / 10 s at most).
+//   stopChromium(proc): SIGTERM, then up to 5 s for it to exit.
 //   connect(wsUrl, waitS) -> {ws, call, evaluate, until}: a DevTools session on one target;
 //     until(expr, what[, seconds]) polls `expr` every 100 ms, waitS seconds unless given.
 "use strict";
@@ -70,4 +71,14 @@ async function startChromium(chromium, profile) {
   }
 }
 
-module.exports = {sleep, connect, startChromium};
+// Ends Chromium (SIGTERM) and waits up to 5 s for it to exit, so that the caller's temporary folder
+// (its profile) can be removed: removed at once, Chromium was still writing in it ("Directory not
+// empty", the folder left behind; DOG8).
+async function stopChromium(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((res) => proc.once("exit", res));
+  proc.kill("SIGTERM");
+  await Promise.race([exited, sleep(5000)]);
+}
+
+module.exports = {sleep, connect, startChromium, stopChromium};

@@ -17,7 +17,7 @@
 //   pending      the question asked while serve is stopped (SIGSTOP): what the page shows meanwhile
 //   lost-input   the question asked after serve has ended (SIGTERM): the error and the box's value
 "use strict";
-const {sleep, connect, startChromium} = require("./cdp.js");
+const {sleep, connect, startChromium, stopChromium} = require("./cdp.js");
 
 const [chromium, profile, base, servePidText] = process.argv.slice(2);
 const servePid = Number(servePidText);
@@ -184,7 +184,7 @@ async function main() {
       await ask("lost-input", "is node-3 still down?");
     }
   } finally {
-    proc.kill("SIGTERM");
+    await stopChromium(proc);
   }
   process.stdout.write(JSON.stringify(out, null, 1) + "\n");
 }
