@@ -13137,6 +13137,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.hint = RankTableRowHint(topo, odd->rank, odd->host);
     o.culprit = true;
     beliefs.Add(std::move(o));
+  } else if (std::optional<RankTableOddValue> listed = FindRankListOddValue(flat.lines)) {
+    // The same finding from one line listing each rank's value (PLC32: a debug dump of one replica
+    // group's per-rank checksums). Where the case says the rank runs ("rank7 pod ... node h200-l084
+    // local_rank 7") places it ahead of the rank layout: a rank listed inside a replica group or
+    // one pod's dump is its local rank there, which the job's global layout would put elsewhere.
+    auto [li, ki] = flat.refs[listed->line];
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  [rank %d prints %s where %zu other ranks print %s: its GPU computes wrong numbers]",
+                  listed->rank, Utf8Prefix(listed->value, 24).c_str(), listed->agreeing, Utf8Prefix(listed->agreed, 24).c_str());
+    Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kFirstSignatureWeight, topo.clock, topo.job);
+    o.hint = RankTableRowHint(topo, listed->rank, "");
+    if (std::optional<WrittenRankPlace> place = FindWrittenRankPlace(flat.lines, listed->rank)) {
+      if (const std::string node = topo.names.Find(place->node); !node.empty()) {
+        o.hint.node = node;
+        o.hint.gpu = place->gpu;
+        o.hint.gpu_from_rank = false;
+      }
+    }
+    o.culprit = true;
+    beliefs.Add(std::move(o));
   }
 
   // 1c-oom. Pods kubectl lists OOMKilled (FindKubeOomKilledPods, RG27): their containers ran into

@@ -1,8 +1,10 @@
 #include "agents/rank_numerics.h"
 
+#include <cctype>
 #include <map>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "agents/zero_counter.h"
 #include "core/parse.h"
@@ -59,6 +61,34 @@ const std::regex& PlaceOfRank() {
   return re;
 }
 
+// A writer's bracketed prefix of several fields holding the rank match [at, end): "[replica_group=3/
+// rank=0]", "[group 3, rank 0]", "[host-7:rank=12]" (PLC32). The brackets enclose the match, hold
+// only names, numbers and field separators (at most 64 characters), and close before the line's
+// word of disagreement: a prefix, not a trailer naming the subject ("mismatch [rank=5 step=100]").
+bool InWriterPrefix(const std::string& line, size_t at, size_t end) {
+  const size_t open = line.rfind('[', at);
+  if (open == std::string::npos || line.find(']', open) < at) return false;
+  const size_t close = line.find(']', end);
+  if (close == std::string::npos || close - open > 64) return false;
+  if (line.find('[', open + 1) < close) return false;
+  for (size_t x = open + 1; x < close; ++x) {
+    const unsigned char ch = static_cast<unsigned char>(line[x]);
+    if (!std::isalnum(ch) && std::string_view("_=:/,.- ").find(static_cast<char>(ch)) == std::string_view::npos) return false;
+  }
+  std::smatch m;
+  const std::string after = line.substr(close);
+  return std::regex_search(after, m, DisagreeWord()) || PartialAgreement(after);
+}
+
+// The text after a line's first ']' names a replica group ("replica_group=2 differs", "replica
+// group 2", "replica 2 mismatch"): what the line reports on is that group, not its writer's rank.
+bool NamesReplicaGroupAfterPrefix(const std::string& line) {
+  const size_t close = line.find(']');
+  if (close == std::string::npos) return false;
+  static const std::regex kGroup(R"(\breplica(?:[_ -]?group)?\s*[=:#]?\s*\d{1,6}\b)", std::regex::icase);
+  return std::regex_search(line.begin() + static_cast<std::ptrdiff_t>(close), line.end(), kGroup);
+}
+
 }  // namespace
 
 std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string>& lines) {
@@ -97,9 +127,17 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
       // [replica-check] ... mismatch on 1 of 16 ranks: rank 11 sha1=..." singled out neither).
       const size_t end = at + static_cast<size_t>(it->length(0));
       const size_t open = line.find_first_not_of(' ', at);
-      if (open < line.size() && line[open] == '[' && end < line.size() && line[end] == ']') bracketed.insert(*r);
-      else ranks.insert(*r);
+      if ((open < line.size() && line[open] == '[' && end < line.size() && line[end] == ']') ||
+          InWriterPrefix(line, at, end)) {
+        bracketed.insert(*r);
+      } else {
+        ranks.insert(*r);
+      }
     }
+    // The writer's prefix and a replica group the line reports on ("[replica_group=3/rank=0] param
+    // checksum mismatch: replica_group=2 differs from 15 of 16", TorchFT's manager, PLC32): the
+    // writer compares replica groups, and its own rank is not the one that differs.
+    if (ranks.empty() && !bracketed.empty() && NamesReplicaGroupAfterPrefix(line)) continue;
     if (ranks.empty() && bracketed.size() == 1) {
       // Only the writer's own prefix: it reports on itself ("[rank13]: grad norm outlier") - unless
       // other lines name the ranks they report on, whose writer it then is ("[Rank 0] halting:
@@ -167,6 +205,27 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
     }
   }
   return out;
+}
+
+std::optional<WrittenRankPlace> FindWrittenRankPlace(const std::vector<std::string>& lines, int rank) {
+  // "replica_group=2 rank7 pod llm-ft-rg2-7 node h200-l084 local_rank 7": the rank, then within the
+  // same line its node and local GPU as fields, with no other rank named between.
+  static const std::regex kFields(
+      R"((?:^|[^A-Za-z0-9_])rank\s*[=:#]?\s*(\d{1,6})\b([^\n]{0,120}?)\b(?:node|host(?:name)?)\s*[=:]?\s*)"
+      R"(([A-Za-z][A-Za-z0-9._-]*[A-Za-z0-9])\b[^\n]{0,40}?\b(?:local[_ ]?rank|local[_ ]?gpu|gpu|cuda:?|device)\s*[=:#]?\s*(\d{1,3})\b)",
+      std::regex::icase);
+  for (const std::string& line : lines) {
+    if (line.size() > 2000 || line.find_first_of("rR") == std::string::npos) continue;
+    std::smatch m;
+    if (std::regex_search(line, m, PlaceOfRank()) && ParseInt32(m[1].str()) == rank) {
+      return WrittenRankPlace{m[2].str(), ParseInt32(m[3].str()).value_or(-1)};
+    }
+    if (std::regex_search(line, m, kFields) && ParseInt32(m[1].str()) == rank &&
+        !std::regex_search(m[2].str(), RankWord())) {
+      return WrittenRankPlace{m[3].str(), ParseInt32(m[4].str()).value_or(-1)};
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace vigil

@@ -43,4 +43,14 @@ struct OneRankNumerics {
 
 std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string>& lines);
 
+// Where a line says `rank` runs, as written: "rank 37 = h100-a044 local 5" (as above) or its node and
+// local GPU as fields after it ("rank7 pod llm-ft-rg2-7 node h200-l084 local_rank 7", "rank=7
+// host=gpu-a12 gpu=7", PLC32). The first such line; nullopt when none. The caller resolves the
+// node's spelling.
+struct WrittenRankPlace {
+  std::string node;
+  int gpu = -1;
+};
+std::optional<WrittenRankPlace> FindWrittenRankPlace(const std::vector<std::string>& lines, int rank);
+
 }  // namespace vigil

@@ -355,4 +355,40 @@ std::optional<RankTableOddValue> FindRankTableOddValue(const std::vector<std::st
   return found;
 }
 
+std::optional<RankTableOddValue> FindRankListOddValue(const std::vector<std::string>& lines) {
+  static const std::regex kPair(R"((?:^|[^A-Za-z0-9_])rank\s*[=:#]?\s*(\d{1,6})\s*[:=]?\s*(0x[0-9A-Fa-f]+|[0-9A-Fa-f]+|[+-]?\d*\.\d+(?:[eE][+-]?\d+)?)(?![\w.]))",
+                                   std::regex::icase);
+  std::optional<RankTableOddValue> found;
+  const size_t n = std::min(lines.size(), kMaxRankTableLines);
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 4000 || line.find_first_of("rR") == std::string::npos) continue;
+    std::map<int, std::string> value_of;
+    bool clash = false;
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), kPair); it != std::sregex_iterator(); ++it) {
+      const std::optional<int32_t> rank = ParseInt32((*it)[1].str());
+      const std::string value = (*it)[2].str();
+      if (!rank || !IsComputedNumber(value)) continue;
+      auto [at, fresh] = value_of.emplace(*rank, value);
+      clash = clash || (!fresh && AsciiLower(at->second) != AsciiLower(value));
+    }
+    if (clash || value_of.size() < kRankTableMinRanks) continue;
+    std::map<std::string, std::set<int>> ranks_of;
+    for (const auto& [rank, value] : value_of) ranks_of[AsciiLower(value)].insert(rank);
+    if (ranks_of.size() != 2) continue;  // all agree, or more than one rank apart
+    auto most = ranks_of.begin(), least = std::next(ranks_of.begin());
+    if (most->second.size() < least->second.size()) std::swap(most, least);
+    if (least->second.size() != 1 || most->second.size() < kRankTableMinAgreeing) continue;
+    RankTableOddValue v;
+    v.rank = *least->second.begin();
+    v.value = value_of[v.rank];
+    v.agreed = value_of[*most->second.begin()];
+    v.agreeing = most->second.size();
+    v.line = i;
+    if (found && found->rank != v.rank) return std::nullopt;  // two lines, two ranks
+    if (!found) found = std::move(v);
+  }
+  return found;
+}
+
 }  // namespace vigil

@@ -105,4 +105,12 @@ struct RankTableOddValue {
 };
 std::optional<RankTableOddValue> FindRankTableOddValue(const std::vector<std::string>& lines);
 
+// The same finding from one line listing each rank's value (PLC32): "per-rank checksums of
+// layers.17.mlp.w2 at step 71400: rank0 9f31c2a0 rank1 9f31c2a0 ... rank7 5be0d617", `rank 3: 0x3fa0c2`,
+// `rank=3 3fa0c2d1`. At least kRankTableMinRanks ranks on the line, each with a computed number
+// (as a table's column, above); one rank's value no other shares while at least
+// kRankTableMinAgreeing others print the very same one. `column` and `host` stay empty; `line` is
+// the listing line. Two such lines singling out different ranks: none.
+std::optional<RankTableOddValue> FindRankListOddValue(const std::vector<std::string>& lines);
+
 }  // namespace vigil

@@ -1,0 +1,91 @@
+// PLC32 (2026-12-06): realistic34's blind misses, seen. A fault-tolerant trainer's manager (TorchFT's
+// shape) writes its own replica group and rank as a bracketed prefix ("[replica_group=3/rank=0]") and
+// reports on another replica group ("replica_group=2 differs from 15 of 16"): the writer's rank is no
+// suspect (FindOneRankNumerics). The suspect comes from a debug dump listing each rank's checksum on
+// one line (FindRankListOddValue), placed where a line says that rank runs (FindWrittenRankPlace)
+// rather than by the job's global rank layout (the rank is local to its replica group). Evidence
+// written for these tests, not copied from a case.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+#include "agents/logs_case_testing.h"
+#include "agents/rank_numerics.h"
+#include "agents/rank_table.h"
+
+namespace vigil {
+namespace {
+
+using testing::Case;
+using testing::Log;
+
+std::string Mismatch(int step) {
+  return "2026-11-20 08:0" + std::to_string(step / 100) + ":00,000 WARNING ftmgr: [replica_group=0/rank=0] cross-replica " +
+         "weights hash mismatch at step " + std::to_string(step) + ": replica_group=3 differs from 5 of 6 (shard attn.qkv)";
+}
+
+TEST_CASE("plc32: a writer's compound prefix reporting on another replica group singles out no rank") {
+  // Before: rank 0 (the writer) singled out in 3 lines.
+  CHECK_FALSE(FindOneRankNumerics({Mismatch(100), Mismatch(200), Mismatch(300)}).has_value());
+  // Near misses: a rank named in a trailer is the line's subject; a compound prefix on lines that
+  // name no replica group is still the writer reporting on itself.
+  auto r = FindOneRankNumerics({"grad norm outlier detected [rank=5 step=100]", "grad norm outlier detected [rank=5 step=140]"});
+  REQUIRE(r.has_value());
+  CHECK(r->rank == 5);
+  r = FindOneRankNumerics({"[host-7:rank=12] local grads differ from all-reduced grads", "[host-7:rank=12] local grads differ again"});
+  REQUIRE(r.has_value());
+  CHECK(r->rank == 12);
+}
+
+TEST_CASE("plc32: one line listing each rank's checksum singles out the odd rank") {
+  const std::string list = "dbg: per-rank sha of attn.qkv at step 300 (replica_group=3): rank0 c0de12ab rank1 c0de12ab "
+                           "rank2 c0de12ab rank3 c0de12ab rank4 c0de12ab rank5 77e1f00d";
+  auto odd = FindRankListOddValue({"unrelated", list});
+  REQUIRE(odd.has_value());
+  CHECK(odd->rank == 5);
+  CHECK(odd->line == 1);
+  CHECK(odd->value == "77e1f00d");
+  CHECK(odd->agreeing == 5);
+  // Near misses: all agree; two ranks apart; too few ranks; plain step counters (no computed number).
+  CHECK_FALSE(FindRankListOddValue({"rank0 c0de12ab rank1 c0de12ab rank2 c0de12ab rank3 c0de12ab"}).has_value());
+  CHECK_FALSE(FindRankListOddValue({"rank0 c0de12ab rank1 c0de12ab rank2 c0de12ab rank3 11e1f00d rank4 22e1f00d"}).has_value());
+  CHECK_FALSE(FindRankListOddValue({"rank0 c0de12ab rank1 c0de12ab rank2 77e1f00d"}).has_value());
+  CHECK_FALSE(FindRankListOddValue({"rank0 300 rank1 300 rank2 300 rank3 300 rank4 299"}).has_value());
+}
+
+TEST_CASE("plc32: a line giving a rank's node and local GPU as fields places it") {
+  auto p = FindWrittenRankPlace({"dbg: replica_group=3 rank5 pod trainer-rg3-5 node ft-n06 local_rank 5"}, 5);
+  REQUIRE(p.has_value());
+  CHECK(p->node == "ft-n06");
+  CHECK(p->gpu == 5);
+  p = FindWrittenRankPlace({"rank=2 host=gpu-a12 gpu=3"}, 2);
+  REQUIRE(p.has_value());
+  CHECK(p->node == "gpu-a12");
+  CHECK(p->gpu == 3);
+  // Another rank's place; another rank named between the rank and the node.
+  CHECK_FALSE(FindWrittenRankPlace({"rank5 pod trainer-rg3-5 node ft-n06 local_rank 5"}, 4).has_value());
+  CHECK_FALSE(FindWrittenRankPlace({"rank5 waits for rank 9 node ft-n06 gpu 1"}, 5).has_value());
+}
+
+Json ReplicaCase(bool with_place) {
+  const std::vector<std::string> nodes = {"ft-n01", "ft-n02", "ft-n03", "ft-n04", "ft-n05", "ft-n06"};
+  std::vector<std::string> mgr = {Mismatch(100), "2026-11-20 08:01:05,000 INFO ftmgr: [replica_group=3/rank=0] healing from replica_group=1",
+                                  Mismatch(200), Mismatch(300)};
+  std::vector<std::string> dbg = {"2026-11-20 08:09:00,000 INFO dbg: per-rank sha of attn.qkv at step 300 (replica_group=3): "
+                                  "rank0 c0de12ab rank1 c0de12ab rank2 c0de12ab rank3 c0de12ab rank4 c0de12ab rank5 77e1f00d rank6 "
+                                  "c0de12ab rank7 c0de12ab"};
+  if (with_place) dbg.push_back("2026-11-20 08:09:01,000 INFO dbg: replica_group=3 rank5 pod trainer-rg3-5 node ft-n04 local_rank 5");
+  return Case("t-plc32-replica", nodes, Json::array({Log("training/ftmgr", mgr), Log("training/dbg", dbg)}));
+}
+
+TEST_CASE("plc32: a replica group's odd rank is the GPU where the dump says it runs") {
+  // Before: gpu_silent_data_corruption @ ft-n01/gpu0 (the manager's own rank 0).
+  CHECK(testing::CaseAnswer(ReplicaCase(true)) == "gpu_silent_data_corruption @ ft-n04/gpu5");
+  // Without the place line the rank layout places rank 5 (ft-n01/gpu5): never the writer's rank 0.
+  CHECK(testing::CaseAnswer(ReplicaCase(false)) == "gpu_silent_data_corruption @ ft-n01/gpu5");
+}
+
+}  // namespace
+}  // namespace vigil
