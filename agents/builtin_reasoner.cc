@@ -44,6 +44,7 @@
 #include "agents/pause_series.h"
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
+#include "agents/data_fast_forward.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/nvswitch_fault.h"
@@ -13157,6 +13158,27 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     o.culprit = true;
     beliefs.Add(std::move(o));
+  }
+
+  // 1c-ff. A resume whose data iterator skips the consumed samples one by one (no data loader state
+  // in the checkpoint) while the other ranks time out waiting for it (FindDataFastForwardStall,
+  // PLC32): the input pipeline holds the whole job, dataloader_stall (kFirstSignatureWeight, as a
+  // loader's own timeout line weighs), timed at the first skip line so that it explains the hang that
+  // follows (ExplainedBy). Once a case; job-wide (every rank waits on the skip).
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    std::vector<std::string> text;
+    text.reserve(c.logs[li].lines.size());
+    for (const LogLine& l : c.logs[li].lines) text.push_back(l.text);
+    const std::optional<DataFastForwardStall> ff = FindDataFastForwardStall(text);
+    if (!ff) continue;
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "  [a resume skipping the consumed samples through the data iterator (%zu lines), and %zu timeouts or hang "
+                  "verdicts before it finished: the input pipeline holds the job]",
+                  ff->skip_lines, ff->stalls);
+    beliefs.Add(LineEvidence(c.logs[li], ff->first_line, buf, "dataloader_stall", kFirstSignatureWeight, topo.clock, topo.job));
+    beliefs.SetJobWide("dataloader_stall");
+    break;
   }
 
   // 1c-oom. Pods kubectl lists OOMKilled (FindKubeOomKilledPods, RG27): their containers ran into

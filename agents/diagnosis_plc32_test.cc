@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/data_fast_forward.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
 #include "agents/rank_numerics.h"
@@ -85,6 +86,43 @@ TEST_CASE("plc32: a replica group's odd rank is the GPU where the dump says it r
   CHECK(testing::CaseAnswer(ReplicaCase(true)) == "gpu_silent_data_corruption @ ft-n04/gpu5");
   // Without the place line the rank layout places rank 5 (ft-n01/gpu5): never the writer's rank 0.
   CHECK(testing::CaseAnswer(ReplicaCase(false)) == "gpu_silent_data_corruption @ ft-n01/gpu5");
+}
+
+std::vector<std::string> Resume(bool finished) {
+  std::vector<std::string> out = {
+      "[2026-11-21 04:00:00] restored checkpoint step 52000 (weights, optimizer; sampler state not saved)",
+      "[2026-11-21 04:01:00] dataloader: fast-forwarding the sampler past 212992000 consumed samples on rank 0",
+      "[2026-11-21 04:11:00] dataloader: skipped 70000000 of 212992000 samples"};
+  if (finished) out.push_back("[2026-11-21 04:12:00] dataloader: fast-forward done in 660 s");
+  out.push_back("[rank3]:[E1121 04:31:00.000000 ProcessGroupNCCL.cpp:1617] [PG ID 0 Rank 3] Watchdog caught collective operation "
+                "timeout: WorkNCCL(SeqNum=2, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=1800000) ran for 1800100 "
+                "milliseconds before timing out.");
+  out.push_back("2026-11-21 04:41:00,000 job-watch: no iteration completed for 2400 s; treating job as hung");
+  return out;
+}
+
+TEST_CASE("plc32: a resume skipping consumed samples, timed out before the skip ends") {
+  auto ff = FindDataFastForwardStall(Resume(false));
+  REQUIRE(ff.has_value());
+  CHECK(ff->first_line == 1);
+  CHECK(ff->skip_lines == 2);
+  CHECK(ff->stalls == 2);
+  CHECK(ff->first_stall == 3);
+  // Near misses: the skip finished before the timeout; a trainer's count of skipped iterations; a
+  // skip with no timeout after it.
+  CHECK_FALSE(FindDataFastForwardStall(Resume(true)).has_value());
+  CHECK_FALSE(FindDataFastForwardStall({" iteration 10/ 100 | consumed samples: 10240 | number of skipped iterations:   0 |",
+                                        "[rank0]: Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9, Timeout(ms)=600000)"})
+                  .has_value());
+  CHECK_FALSE(FindDataFastForwardStall({"data: skipping samples in the dataset iterator", "data: skipped 10 / 20 samples"}).has_value());
+}
+
+TEST_CASE("plc32: the job that times out while its resume skips consumed samples waits on its input") {
+  const std::vector<std::string> nodes = {"dl-n1", "dl-n2", "dl-n3", "dl-n4"};
+  // Before: nccl_collective_hang on rank 3's GPU (the watchdog line).
+  CHECK(testing::CaseAnswer(Case("t-plc32-ff", nodes, Json::array({Log("job/stdout", Resume(false))}))) == "dataloader_stall @ job");
+  // The skip that finished explains nothing: the timeout after it stays the hang's.
+  CHECK(testing::CaseAnswer(Case("t-plc32-ff", nodes, Json::array({Log("job/stdout", Resume(true))}))).rfind("dataloader_stall", 0) != 0);
 }
 
 }  // namespace

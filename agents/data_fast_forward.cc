@@ -1,0 +1,59 @@
+#include "agents/data_fast_forward.h"
+
+#include <regex>
+
+namespace vigil {
+namespace {
+
+bool IsSkipLine(const std::string& line) {
+  static const std::regex kSkip(
+      R"(\b(?:skipping|fast[- ]?forward(?:ing|ed)?)\b[^\n]{0,60}?\b(?:samples?|batch(?:es)?|examples?|sequences?)\b|)"
+      R"(\bskipped\s+\d[\d,]*\s*(?:/|of|out of)\s*\d[\d,]*\s*(?:samples?|batch(?:es)?|examples?|sequences?)\b)",
+      std::regex::icase);
+  static const std::regex kData(R"(\b(?:data\w*|dataset|loader|iterator|sampler|consumed\w*|resum\w*)\b)", std::regex::icase);
+  return std::regex_search(line, kSkip) && std::regex_search(line, kData);
+}
+
+bool IsSkipEnd(const std::string& line) {
+  static const std::regex kEnd(
+      R"(\b(?:skip\w*|fast[- ]?forward\w*)\b[^\n]{0,60}?\b(?:done|finished|complete[d]?|took)\b|\bresumed\s+(?:training|data)\b)",
+      std::regex::icase);
+  static const std::regex kProgress(
+      R"(\b(?:iteration|step)\s*[:=]?\s*\d+\b[^\n]{0,200}?\b(?:loss|lr|learning rate|tokens/s|samples/s)\b)", std::regex::icase);
+  return std::regex_search(line, kEnd) || std::regex_search(line, kProgress);
+}
+
+bool IsStall(const std::string& line) {
+  static const std::regex kStall(
+      R"(\bWatchdog caught collective operation timeout\b|\bTimeout\(ms\)=|\bcollective\b[^\n]{0,60}?\btimed out\b|)"
+      R"(\bno (?:iteration|step|progress)\w* (?:completed|made|reported)\b|\btreating (?:the )?job as hung\b|\bheartbeat (?:lost|missed|timeout)\b)",
+      std::regex::icase);
+  return std::regex_search(line, kStall);
+}
+
+}  // namespace
+
+std::optional<DataFastForwardStall> FindDataFastForwardStall(const std::vector<std::string>& lines) {
+  DataFastForwardStall out;
+  bool skipping = false, any = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 2000) continue;
+    if (IsSkipLine(line)) {
+      if (!any) out.first_line = i;
+      any = skipping = true;
+      ++out.skip_lines;
+      continue;
+    }
+    if (!skipping) continue;
+    if (IsSkipEnd(line)) {
+      skipping = false;
+    } else if (IsStall(line)) {
+      if (out.stalls++ == 0) out.first_stall = i;
+    }
+  }
+  if (out.stalls == 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace vigil
