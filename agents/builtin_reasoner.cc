@@ -45,6 +45,7 @@
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
 #include "agents/data_fast_forward.h"
+#include "agents/nccl_versions.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/nvswitch_fault.h"
@@ -13179,6 +13180,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(LineEvidence(c.logs[li], ff->first_line, buf, "dataloader_stall", kFirstSignatureWeight, topo.clock, topo.job));
     beliefs.SetJobWide("dataloader_stall");
     break;
+  }
+
+  // 1c-nv. Ranks of the job running different NCCL versions (FindMixedNcclVersions, PLC32): the
+  // launch's set-up (mixed images or host libraries), launch_config_error on the whole job
+  // (kFirstSignatureWeight); the internal errors and exits that follow are its symptoms (ExplainedBy).
+  // Read over all the case's logs at once (the banners of different nodes may sit in different
+  // logs); once a case.
+  if (std::optional<MixedNcclVersions> mixed = FindMixedNcclVersions(flat.lines)) {
+    auto [li, ki] = flat.refs[mixed->first_line];
+    std::string listed;
+    for (const std::string& v : mixed->versions) listed += (listed.empty() ? "" : ", ") + v;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  [%zu hosts or ranks print NCCL versions %s: the job's ranks run different NCCL builds]",
+                  mixed->writers, Utf8Prefix(listed, 80).c_str());
+    beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+    beliefs.SetJobWide("launch_config_error");
   }
 
   // 1c-oom. Pods kubectl lists OOMKilled (FindKubeOomKilledPods, RG27): their containers ran into

@@ -13,6 +13,7 @@
 #include "agents/data_fast_forward.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/nccl_versions.h"
 #include "agents/rank_numerics.h"
 #include "agents/rank_table.h"
 
@@ -123,6 +124,47 @@ TEST_CASE("plc32: the job that times out while its resume skips consumed samples
   CHECK(testing::CaseAnswer(Case("t-plc32-ff", nodes, Json::array({Log("job/stdout", Resume(false))}))) == "dataloader_stall @ job");
   // The skip that finished explains nothing: the timeout after it stays the hang's.
   CHECK(testing::CaseAnswer(Case("t-plc32-ff", nodes, Json::array({Log("job/stdout", Resume(true))}))).rfind("dataloader_stall", 0) != 0);
+}
+
+std::vector<std::string> Banners(const std::vector<std::string>& versions) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < versions.size(); ++i) {
+    out.push_back("gx-" + std::to_string(i + 1) + ":71" + std::to_string(i) + ":71" + std::to_string(i) +
+                  " [0] NCCL INFO NCCL version " + versions[i]);
+  }
+  out.push_back("[rank9]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:317, "
+                "internal error - please report this issue to the NCCL developers, NCCL version " + versions.back().substr(0, 6));
+  for (int r : {3, 17}) {
+    out.push_back("[rank" + std::to_string(r) + "]:[E1122 10:15:00.000000 ProcessGroupNCCL.cpp:1834] [PG ID 0 Rank " + std::to_string(r) +
+                  "] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error");
+  }
+  return out;
+}
+
+TEST_CASE("plc32: NCCL versions that differ across a job's hosts") {
+  auto m = FindMixedNcclVersions(Banners({"2.20.3+cuda12.3", "2.22.3+cuda12.6", "2.20.3+cuda12.3"}));
+  REQUIRE(m.has_value());
+  CHECK(m->versions == std::vector<std::string>{"2.20.3", "2.22.3"});
+  CHECK(m->writers == 4);  // three hosts and rank 9
+  CHECK(m->first_line == 1);
+  // Near misses: one version everywhere; a host that printed two versions (upgraded between runs);
+  // versions printed with no writer.
+  CHECK_FALSE(FindMixedNcclVersions(Banners({"2.20.3+cuda12.3", "2.20.3+cuda12.3"})).has_value());
+  CHECK_FALSE(FindMixedNcclVersions({"gx-1:1:1 [0] NCCL INFO NCCL version 2.20.3+cuda12.3",
+                                     "gx-1:2:2 [0] NCCL INFO NCCL version 2.22.3+cuda12.6"})
+                  .has_value());
+  CHECK_FALSE(FindMixedNcclVersions({"NCCL version 2.20.3+cuda12.3", "NCCL version 2.22.3+cuda12.6"}).has_value());
+}
+
+TEST_CASE("plc32: a job whose ranks run different NCCL versions fails at launch, not in one rank") {
+  const std::vector<std::string> nodes = {"gx-1", "gx-2", "gx-3"};
+  // Before: rank_process_crash on rank 3's GPU (the first "remote process exited").
+  CHECK(testing::CaseAnswer(Case("t-plc32-nv", nodes, Json::array({Log("workers", Banners({"2.20.3+cuda12.3", "2.22.3+cuda12.6",
+                                                                                             "2.20.3+cuda12.3"}))}))) ==
+        "launch_config_error @ job");
+  CHECK(testing::CaseAnswer(Case("t-plc32-nv", nodes, Json::array({Log("workers", Banners({"2.20.3+cuda12.3", "2.20.3+cuda12.3",
+                                                                                             "2.20.3+cuda12.3"}))})))
+            .rfind("launch_config_error", 0) != 0);
 }
 
 }  // namespace

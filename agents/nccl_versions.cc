@@ -1,0 +1,48 @@
+#include "agents/nccl_versions.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace vigil {
+
+std::optional<MixedNcclVersions> FindMixedNcclVersions(const std::vector<std::string>& lines) {
+  static const std::regex kVersion(R"(\bNCCL version (\d{1,2}\.\d{1,3}\.\d{1,3})\b)");
+  static const std::regex kHost(R"(^\s*([A-Za-z][A-Za-z0-9._-]*):\d+:\d+ \[\d+\] NCCL INFO )");
+  static const std::regex kRank(R"(^\s*\[rank(\d{1,6})\]:)");
+  std::map<std::string, std::set<std::string>> by_writer;
+  std::vector<std::string> order;
+  std::map<std::string, size_t> first_of;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 2000 || line.find("NCCL version") == std::string::npos) continue;
+    std::smatch v, w;
+    if (!std::regex_search(line, v, kVersion)) continue;
+    std::string writer;
+    if (std::regex_search(line, w, kHost)) {
+      writer = "host " + w.str(1);
+    } else if (std::regex_search(line, w, kRank)) {
+      writer = "rank " + w.str(1);
+    } else {
+      continue;
+    }
+    const std::string version = v.str(1);
+    by_writer[writer].insert(version);
+    if (!first_of.count(version)) {
+      first_of[version] = i;
+      order.push_back(version);
+    }
+  }
+  if (order.size() < 2) return std::nullopt;
+  for (const auto& [writer, versions] : by_writer) {
+    if (versions.size() > 1) return std::nullopt;  // one writer, two versions: an upgrade between runs
+  }
+  MixedNcclVersions out;
+  out.versions = order;
+  out.writers = by_writer.size();
+  out.first_line = first_of[order[1]];
+  return out;
+}
+
+}  // namespace vigil
