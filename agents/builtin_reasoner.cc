@@ -2528,6 +2528,32 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
       {"rcv", "node_infiniband_port_errors_received_total"},
       {"locallinkintegrity", "node_infiniband_local_link_integrity_errors_total"},
   };
+  // A RoCE NIC's Ethernet side, which node_exporter reads as a network device: its carrier changes
+  // (node_network_carrier_changes_total: each link down and up) and its PHY's symbol errors
+  // (ethtool's rx_symbol_err_phy) are the RDMA port's link-downed and symbol-error counters when the
+  // series names the RDMA device it backs (an `ib_device` / `rdma_device` / `hca` label, as a
+  // relabelling that ties netdevs to HCAs adds): the pack's conditions then read the port (PLC32,
+  // realistic34 rl34-11: mlx5_4's carrier flapping was no evidence).
+  static const std::map<std::string, std::string> kNetdevOfHca = {
+      {"node_network_carrier_changes_total", "node_infiniband_link_downed_total"},
+      {"node_ethtool_rx_symbol_err_phy", "node_infiniband_symbol_error_total"},
+      {"node_ethtool_rx_symbol_errors_phy", "node_infiniband_symbol_error_total"},
+  };
+  for (size_t i = 0; i < n; ++i) {
+    auto as = kNetdevOfHca.find(series[i].name);
+    if (as == kNetdevOfHca.end()) continue;
+    for (const char* key : {"ib_device", "rdma_device", "hca"}) {
+      auto label = series[i].labels.find(key);
+      if (label == series[i].labels.end() || label->second.empty()) continue;
+      TimeSeries copy = series[i];
+      copy.name = as->second;
+      copy.labels["netdev"] = copy.labels["device"];
+      copy.labels["device"] = label->second;
+      copy.labels.erase(key);
+      series.push_back(std::move(copy));
+      break;
+    }
+  }
   for (size_t i = 0; i < n; ++i) {
     const std::string& name = series[i].name;
     if (name != "node_infiniband_port_errors_total" && name != "node_infiniband_errors_total") continue;

@@ -167,5 +167,45 @@ TEST_CASE("plc32: a job whose ranks run different NCCL versions fails at launch,
             .rfind("launch_config_error", 0) != 0);
 }
 
+// Four RoCE nodes; completion errors (retries exhausted) on two of them, each to a different peer;
+// node_exporter's netdev counters of every node's mlx5_0..3, tied to the HCA by an `ib_device`
+// label. `flap`: rx-4's mlx5_2 link goes down and up and its PHY counts symbol errors.
+Json RoceCase(bool flap, const char* hca_label) {
+  const std::vector<std::string> nodes = {"rx-1", "rx-2", "rx-3", "rx-4"};
+  std::vector<std::string> lines;
+  for (int run = 0; run < 2; ++run) {
+    lines.push_back("rx-1:2201:2290 [2] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.9.0.31<5000" +
+                    std::to_string(run) + "> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.9.0.11 remoteGids::ffff:10.9.0.31");
+    lines.push_back("rx-2:2202:2291 [2] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.9.0.47<5000" +
+                    std::to_string(run) + "> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.9.0.12 remoteGids::ffff:10.9.0.47");
+  }
+  Json c = Case("t-plc32-roce", nodes, Json::array({Log("workers", lines)}));
+  const int64_t t0 = 1796100000000;
+  Json metrics = Json::array();
+  for (const std::string& node : nodes) {
+    for (int nic = 0; nic < 4; ++nic) {
+      const bool bad = flap && node == "rx-4" && nic == 2;
+      Json carrier = Json::array(), symbols = Json::array();
+      for (int i = 0; i < 40; ++i) {
+        carrier.push_back(Json::array({t0 + 30000LL * i, 2.0 + (bad ? 2.0 * (i / 10) : 0.0)}));
+        symbols.push_back(Json::array({t0 + 30000LL * i, bad ? 500.0 + 60.0 * i : 0.0}));
+      }
+      Json labels = {{"instance", node + ":9100"}, {"device", "eth" + std::to_string(nic)}, {hca_label, "mlx5_" + std::to_string(nic)}};
+      metrics.push_back({{"name", "node_network_carrier_changes_total"}, {"labels", labels}, {"samples", std::move(carrier)}});
+      metrics.push_back({{"name", "node_ethtool_rx_symbol_err_phy"}, {"labels", labels}, {"samples", std::move(symbols)}});
+    }
+  }
+  c["metrics"] = std::move(metrics);
+  return c;
+}
+
+TEST_CASE("plc32: a RoCE NIC's netdev flapping, tied to its HCA by a label, places the link failure") {
+  // Before: ib_link_failure @ rx-1 (the first completion error's writer).
+  CHECK(testing::CaseAnswer(RoceCase(true, "ib_device")) == "ib_link_failure @ rx-4/mlx5_2");
+  // Near misses: no netdev flaps (the logs' place stays); a netdev that names no HCA.
+  CHECK(testing::CaseAnswer(RoceCase(false, "ib_device")).find("rx-4") == std::string::npos);
+  CHECK(testing::CaseAnswer(RoceCase(true, "ifalias")).find("rx-4/mlx5_2") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
