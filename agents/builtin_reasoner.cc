@@ -5638,8 +5638,12 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
   auto boundary = [](const std::string& e, size_t end) {
     return end == e.size() || e[end] == '/' || e[end] == '\'' || e[end] == '"' || e[end] == ' ';
   };
+  // Lustre's client tool run on a path (`lfs quota -p 4107 /ckpt`, `lfs df -h /scratch`) names a
+  // Lustre mount as an export's line does (PLC32, realistic34 rl34-27: EDQUOT on /ckpt/... beside
+  // `lfs quota ... /ckpt` answered the node of the ranks that printed it).
+  static const std::regex kLfsOnPath(R"(\blfs\s+(?:quota|df|getstripe|check)\b[^\n]*\s/[A-Za-z0-9_])");
   for (const std::string& l : case_lines) {
-    if (!IsExportLine(l)) continue;
+    if (!IsExportLine(l) && !(l.size() <= 400 && l.find("lfs") != std::string::npos && std::regex_search(l, kLfsOnPath))) continue;
     for (auto it = std::sregex_iterator(l.begin(), l.end(), kPath); it != std::sregex_iterator(); ++it) {
       std::string path = it->str();
       if (path.size() < 3) continue;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/builtin_reasoner.h"
 #include "agents/data_fast_forward.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
@@ -205,6 +206,29 @@ TEST_CASE("plc32: a RoCE NIC's netdev flapping, tied to its HCA by a label, plac
   // Near misses: no netdev flaps (the logs' place stays); a netdev that names no HCA.
   CHECK(testing::CaseAnswer(RoceCase(false, "ib_device")).find("rx-4") == std::string::npos);
   CHECK(testing::CaseAnswer(RoceCase(true, "ifalias")).find("rx-4/mlx5_2") == std::string::npos);
+}
+
+TEST_CASE("plc32: a quota error under the path Lustre's client tool reports on is the shared file system's") {
+  const std::vector<std::string> evidence = {
+      "[rank5] async save to /lfsproj/run7/step_900 failed: OSError: [Errno 122] Disk quota exceeded: '/lfsproj/run7/step_900/__5_0.distcp'"};
+  // Before: not shared (the quota report's line is no export's mount line).
+  CHECK(StorageIsShared(evidence, StorageLines({"$ lfs quota -g mlgrp /lfsproj", "     /lfsproj 9000000000* 0 9000000000 - 12 0 0 -"})));
+  // Near misses: the tool on another path; the same report as plain text with no Lustre tool.
+  CHECK_FALSE(StorageIsShared(evidence, StorageLines({"$ lfs quota -g mlgrp /home", "     /home 10 0 100 - 1 0 0 -"})));
+  CHECK_FALSE(StorageIsShared(evidence, StorageLines({"quota for /lfsproj: 9000000000 of 9000000000 used"})));
+}
+
+TEST_CASE("plc32: a project's checkpoint quota is the job's storage, not the node of the ranks that printed it") {
+  const std::vector<std::string> nodes = {"qn-1", "qn-2", "qn-3"};
+  std::vector<std::string> lines;
+  for (int r = 8; r < 11; ++r) {
+    lines.push_back("2026-11-24 0" + std::to_string(r - 7) + ":00:00,000 WARNING torch.distributed.checkpoint: [rank" + std::to_string(r) +
+                    "] async save to /lfsproj/run7/step_" + std::to_string(r) + "00 failed: OSError: [Errno 122] Disk quota exceeded: "
+                    "'/lfsproj/run7/step_" + std::to_string(r) + "00/__" + std::to_string(r) + "_0.distcp'");
+  }
+  Json logs = Json::array({Log("trainer", lines), Log("lfs", {"$ lfs quota -g mlgrp /lfsproj", "     /lfsproj 9000000000* 0 9000000000 - 12 0 0 -"})});
+  // Before: storage_failure @ qn-2 (ranks 8-10's node by the layout).
+  CHECK(testing::CaseAnswer(Case("t-plc32-quota", nodes, logs)) == "storage_failure @ job");
 }
 
 }  // namespace
