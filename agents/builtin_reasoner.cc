@@ -13228,6 +13228,52 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.SetJobWide("launch_config_error");
   }
 
+  // 1c-kill. The kubelet killing one pod's container after failed liveness / startup probes
+  // (KubeletKilledPod, PLC32): the process that exited, where the peers' "remote process exited"
+  // lines only name themselves. Placed on the pod's node where the case ties the pod to one (the
+  // scheduler's "Successfully assigned" event, ScheduledPod; else `kubectl get pods -o wide` and the
+  // other facts CaseNodes holds), every kill on that one node. It places a crash shown by other lines
+  // (a weight of 1e-6, a culprit), adds none.
+  {
+    std::map<std::string, std::string> scheduled;  // pod -> node as the case spells it
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) {
+        if (std::optional<KubePodFact> f = ScheduledPod(l.text)) {
+          if (std::string node = topo.names.Find(f->node); !node.empty()) scheduled[f->pod] = node;
+        }
+      }
+    }
+    std::string killed_node;
+    bool several = false;
+    std::optional<std::pair<size_t, size_t>> first;
+    for (size_t li = 0; li < c.logs.size() && !several; ++li) {
+      for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
+        const std::string pod = KubeletKilledPod(c.logs[li].lines[ki].text);
+        if (pod.empty()) continue;
+        auto at = scheduled.find(pod);
+        const std::string node = at != scheduled.end() ? at->second : topo.names.Find(pod);
+        if (node.empty() || (!killed_node.empty() && !SameNodeName(node, killed_node))) {
+          several = true;
+          break;
+        }
+        killed_node = node;
+        if (!first) first = std::make_pair(li, ki);
+      }
+    }
+    const auto crash = beliefs.scores().find("rank_process_crash");
+    if (!several && first && crash != beliefs.scores().end() && crash->second > 0) {
+      Observation o = LineEvidence(c.logs[first->first], first->second,
+                                   "  [the kubelet killed this pod's container on " + killed_node +
+                                       ": the process that exited, whose peers report it gone]",
+                                   "rank_process_crash", 1e-6, topo.clock, topo.job);
+      o.hint = ComponentHint();
+      o.hint.job = topo.job;
+      o.hint.node = killed_node;
+      o.culprit = true;
+      beliefs.Add(std::move(o));
+    }
+  }
+
   // 1c-oom. Pods kubectl lists OOMKilled (FindKubeOomKilledPods, RG27): their containers ran into
   // their memory limit or their node's memory, host_oom (kFirstSignatureWeight, as the pack's
   // `Reason: OOMKilled` signature weighs; added once, and only when no log line counts for host_oom

@@ -13,6 +13,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/data_fast_forward.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/kube_pods.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nccl_versions.h"
 #include "agents/rank_numerics.h"
@@ -229,6 +230,42 @@ TEST_CASE("plc32: a project's checkpoint quota is the job's storage, not the nod
   Json logs = Json::array({Log("trainer", lines), Log("lfs", {"$ lfs quota -g mlgrp /lfsproj", "     /lfsproj 9000000000* 0 9000000000 - 12 0 0 -"})});
   // Before: storage_failure @ qn-2 (ranks 8-10's node by the layout).
   CHECK(testing::CaseAnswer(Case("t-plc32-quota", nodes, logs)) == "storage_failure @ job");
+}
+
+// KILLMARK: the kubelet's kill of one pod (fix 6).
+TEST_CASE("plc32: the scheduler's event ties a pod to its node; the kubelet's kill names the pod") {
+  auto fact = ScheduledPod("2026-11-25T08:00:00Z Normal   Scheduled  pod/ft-w-03  Successfully assigned ml/ft-w-03 to kn-7");
+  REQUIRE(fact.has_value());
+  CHECK(fact->pod == "ft-w-03");
+  CHECK(fact->node == "kn-7");
+  CHECK_FALSE(ScheduledPod("0s Normal Scheduled pod/x-1 Successfully assigned x-1 to <none>").has_value());
+  CHECK(KubeletKilledPod("2026-11-25T09:00:00Z Normal   Killing    pod/ft-w-03  Container trainer failed liveness probe, will be restarted") ==
+        "ft-w-03");
+  CHECK(KubeletKilledPod("Warning Unhealthy pod/ft-w-03 Liveness probe failed: context deadline exceeded").empty());
+  CHECK(KubeletKilledPod("Normal Killing pod/ft-w-03 Stopping container trainer").empty());
+}
+
+Json KilledCase(bool with_kill) {
+  const std::vector<std::string> nodes = {"kn-6", "kn-7", "kn-8"};
+  std::vector<std::string> events = {"2026-11-25T08:00:00Z Normal   Scheduled  pod/ft-w-00  Successfully assigned ml/ft-w-00 to kn-6",
+                                     "2026-11-25T08:00:00Z Normal   Scheduled  pod/ft-w-01  Successfully assigned ml/ft-w-01 to kn-7",
+                                     "2026-11-25T08:00:00Z Normal   Scheduled  pod/ft-w-02  Successfully assigned ml/ft-w-02 to kn-8",
+                                     "2026-11-25T09:00:00Z Warning  Unhealthy  pod/ft-w-01  Liveness probe failed: Get \"http://10.1.0.7:8080/healthz\": "
+                                     "context deadline exceeded"};
+  if (with_kill) events.push_back("2026-11-25T09:00:30Z Normal   Killing    pod/ft-w-01  Container trainer failed liveness probe, will be restarted");
+  std::vector<std::string> trainer;
+  for (int r : {2, 19}) {
+    trainer.push_back("[rank" + std::to_string(r) + "]:[E1125 09:00:32.000000 ProcessGroupNCCL.cpp:1834] [PG ID 0 Rank " + std::to_string(r) +
+                      "] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error");
+  }
+  return Case("t-plc32-kill", nodes, Json::array({Log("kubernetes/events", events), Log("trainer", trainer)}));
+}
+
+TEST_CASE("plc32: the pod the kubelet killed is where the peers' 'remote process exited' comes from") {
+  // Before: rank_process_crash @ kn-6/gpu2 (the first survivor's line).
+  CHECK(testing::CaseAnswer(KilledCase(true)) == "rank_process_crash @ kn-7");
+  // No kill, only a failed probe: the place stays the survivors'.
+  CHECK(testing::CaseAnswer(KilledCase(false)) == "rank_process_crash @ kn-6/gpu2");
 }
 
 }  // namespace

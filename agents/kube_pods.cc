@@ -1,6 +1,7 @@
 #include "agents/kube_pods.h"
 
 #include <algorithm>
+#include <regex>
 #include <sstream>
 
 #include "agents/node_addresses.h"
@@ -192,6 +193,26 @@ std::vector<KubePodFact> KubePodReader::Read(std::string_view line) {
     if (std::string a = NodeAddress(value); !a.empty()) out.push_back({"", a, record_name_});
   }
   return out;
+}
+
+std::optional<KubePodFact> ScheduledPod(std::string_view line) {
+  if (line.size() > 2000 || line.find("Successfully assigned") == std::string_view::npos) return std::nullopt;
+  static const std::regex kAssigned(
+      R"(\bSuccessfully assigned (?:[A-Za-z0-9_.-]+/)?([A-Za-z0-9][A-Za-z0-9_.-]*) to ([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])\b)");
+  const std::string text(line);
+  std::smatch m;
+  if (!std::regex_search(text, m, kAssigned) || !HostNameWord(m.str(1)) || !HostNameWord(m.str(2))) return std::nullopt;
+  return KubePodFact{m.str(1), "", m.str(2)};
+}
+
+std::string KubeletKilledPod(std::string_view line) {
+  if (line.size() > 2000 || line.find(" probe, will be restarted") == std::string_view::npos) return "";
+  static const std::regex kKilled(
+      R"(\bpod/([A-Za-z0-9][A-Za-z0-9_.-]*)\b[^\n]*\bfailed (?:liveness|startup) probe, will be restarted\b)");
+  const std::string text(line);
+  std::smatch m;
+  if (!std::regex_search(text, m, kKilled) || !HostNameWord(m.str(1))) return "";
+  return m.str(1);
 }
 
 void KubePodReader::ReadSource(std::string_view source) {

@@ -29,6 +29,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -66,6 +67,18 @@ class KubePodReader {
 // them -> the node as `node_of` spells it); a fact whose node `node_of` maps to "" (no node of the
 // case) adds nothing, nor does a pod name without a '-' ("trainer": a plain word of other lines too);
 // a name or address claimed for two nodes is put in `twice`.
+// The scheduler's event "Successfully assigned NS/POD to NODE" (`kubectl get events`, `describe pod`'s
+// Events; PLC32): the pod and its node as printed (address ""); nullopt for any other line. Read only
+// where a rule asks for one pod's node (the kubelet's kill below), not added to the case's names: a
+// pod's log then placed on its node moved answers that were the job's (realistic19 rl19-07's OOM).
+std::optional<KubePodFact> ScheduledPod(std::string_view line);
+
+// The pod whose container the kubelet kills after a failed liveness or startup probe (PLC32): the
+// event "Killing pod/POD Container trainer failed liveness probe, will be restarted" (`kubectl get
+// events`' columns) names it; "" for any other line. A pod's process killed so ends the job's
+// collectives with "remote process exited" on its peers.
+std::string KubeletKilledPod(std::string_view line);
+
 void AddKubePodFacts(const std::vector<KubePodFact>& facts, const std::function<std::string(std::string_view)>& node_of,
                      std::map<std::string, std::string>& by_name, std::set<std::string>& twice);
 
