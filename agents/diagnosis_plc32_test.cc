@@ -1,10 +1,15 @@
-// PLC32 (2026-12-06): realistic34's blind misses, seen. A fault-tolerant trainer's manager (TorchFT's
-// shape) writes its own replica group and rank as a bracketed prefix ("[replica_group=3/rank=0]") and
-// reports on another replica group ("replica_group=2 differs from 15 of 16"): the writer's rank is no
-// suspect (FindOneRankNumerics). The suspect comes from a debug dump listing each rank's checksum on
-// one line (FindRankListOddValue), placed where a line says that rank runs (FindWrittenRankPlace)
-// rather than by the job's global rank layout (the rank is local to its replica group). Evidence
-// written for these tests, not copied from a case.
+// PLC32 (2026-12-06): realistic34's blind misses, seen (agents/HISTORY.md's PLC32 section). Each reader
+// with near misses, and a small case through the whole reasoner that answered the old wrong category or
+// place on the base code (3bf79afb):
+// - a writer's compound prefix ("[replica_group=3/rank=0]") reporting on another replica group singles
+//   out no rank (FindOneRankNumerics); one line listing per-rank checksums names the odd rank
+//   (FindRankListOddValue), placed where a line says it runs (FindWrittenRankPlace), not by the layout;
+// - a resume skipping consumed samples, timed out before the skip ends (FindDataFastForwardStall);
+// - NCCL versions that differ across a job's hosts or ranks (FindMixedNcclVersions);
+// - a RoCE netdev's carrier changes and PHY symbol errors read as its HCA port's counters;
+// - a quota error under the path `lfs quota` reports on (StorageIsShared);
+// - the pod the kubelet killed after failed liveness probes (KubeletKilledPod, ScheduledPod).
+// Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -232,7 +237,6 @@ TEST_CASE("plc32: a project's checkpoint quota is the job's storage, not the nod
   CHECK(testing::CaseAnswer(Case("t-plc32-quota", nodes, logs)) == "storage_failure @ job");
 }
 
-// KILLMARK: the kubelet's kill of one pod (fix 6).
 TEST_CASE("plc32: the scheduler's event ties a pod to its node; the kubelet's kill names the pod") {
   auto fact = ScheduledPod("2026-11-25T08:00:00Z Normal   Scheduled  pod/ft-w-03  Successfully assigned ml/ft-w-03 to kn-7");
   REQUIRE(fact.has_value());

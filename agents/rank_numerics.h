@@ -13,7 +13,9 @@
 // 4 replicas", fewer than compared among replicas / ranks / peers / copies / GPUs / workers) and
 // exactly one rank (`rank 37`, `[Rank 37]`, `rank=37`, `rank37`; not `dp_rank 2`, a data-parallel
 // group's index); a writer's bracketed prefix (`[Rank 0]`, `[rank0]:`) counts only where the line names
-// no other rank (RG19: DeepSpeed's rank 0 reports "[Rank 0] [replica-check] ... rank 11 sha1=..."). A responder's shell
+// no other rank (RG19: DeepSpeed's rank 0 reports "[Rank 0] [replica-check] ... rank 11 sha1=..."), and so does
+// a prefix of several fields (`[replica_group=3/rank=0]`, PLC32); a line whose writer's prefix is its only rank and
+// which reports on a replica group ("replica_group=2 differs") singles out no rank. A responder's shell
 // command (IsShellCommandLine) is no such line. The finding: the rank named by at least
 // kOneRankNumericsMinLines such lines and at least twice as many as any other rank. Its place, when a
 // line says it (`rank 37 = h100-a044 local 5`, `rank 37 on node-3 gpu 5`, `rank 37 (node-3 local
