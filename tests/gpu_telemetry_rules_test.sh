@@ -271,6 +271,34 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   check "run 8: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts8.jsonl"
 fi
 
+# Run 9 (DET15 plan, recorded 2026-12-06 on an H100 by the lead, scored by DET16): every label masked out (the
+# loss and the gradient norm exactly 0 for 25 s, the steps going on: 24 of the window's 25 rows), the loss summed
+# over the batch's 4 sequences instead of averaged (the gradient norm 3.6x, nothing else moving, the loss falling 9%)
+# and padding to the longest sequence (tokens/s 0.27x, util 98%); a checkpoint, an eval, a planned loss-weight step
+# (x1.5 of the norm, 1.24x its hour: under GradNormRise's 2x) and the marked job end after the history
+# (data/gpu_telemetry/README.md "Run 9"). BLIND, the 22 rules of 89fee84f (GradNormRise's commit; the file unchanged
+# to 8ea92d81): 3 of 3 caught, 0 false alarms, as predicted: the masked loss by TrainingMetricsFrozen +16 s (its
+# text blames a hung trainer: the wrong story), the sum by GradNormRise +8 s, the padding by ThroughputDropGauge +4 s.
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN9=data/gpu_telemetry/h100_single_incidents_run9
+  detect_run 9 "$RUN9"
+  check "run 9: 14 series, no NaN, three alerts in all" 0 'over 14 series, 5804 points: 3 alert\(s\), 0 still firing' -- cat "$TMP/stderr9"
+  check "run 9: the masked loss by TrainingMetricsFrozen, the sum by GradNormRise, the padding by ThroughputDropGauge, nothing outside the incidents" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN9.json" "$TMP/alerts9.jsonl" --grace 10 --warmup 60 \
+       --require loss_masked_out=TrainingMetricsFrozen --allow loss_sum_reduction=GradNormRise \
+       --require padding_waste=ThroughputDropGauge
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN9.json" "$TMP/alerts9.jsonl" --grace 10 --warmup 60 >"$TMP/score9.txt"
+  sed 's/^/  run 9: /' "$TMP/score9.txt"
+  # GradNormRise alerts on tokens_per_s, a series the sum's window does not expect: allowed there, its onset pinned
+  check "run 9: one alert a window, blind: TrainingMetricsFrozen +16 s, GradNormRise +8 s, ThroughputDropGauge +4 s" 0 \
+    '^loss_masked_out \[ *245, *270\) s after t0: 1 alert\(s\);\+ 16\.0 s \(firing \+ 16\.0 s\) TrainingMetricsFrozen train_loss\{job="h200-ddp",node="node-0"\};loss_sum_reduction \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};padding_waste \[ *315, *340\) s after t0: 1 alert\(s\);\+ 4\.0 s \(firing \+ 19\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
+    -- bash -c 'for i in loss_masked_out loss_sum_reduction padding_waste; do grep -A1 "^$i " "$1"; done | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
+  check "run 9: nothing at the checkpoint, the eval, the loss-weight step (the norm 1.24x its hour), the marked job end" 0 \
+    '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_weight_step \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "loss_weight_step +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score9.txt"
+  check "run 9: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts9.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
