@@ -72,7 +72,7 @@ expect "explanations recorded" "$(grep -c '"terms":\[{"expr"' "$TMP/alerts.jsonl
 expect "summaries without scientific notation" "$(! grep -qE '"summary":"[^"]*[0-9]e[+-][0-9]' "$TMP/alerts.jsonl"; echo $?)"
 expect "ThroughputDrop's summary: tokens/s over the last minute" \
   "$(grep '"rule":"ThroughputDrop"' "$TMP/alerts.jsonl" | grep -cE '"summary":"[0-9.]+ tokens/s over the last minute vs usual [0-9.]+"' | grep -qx 2; echo $?)"
-expect "summary on stderr" "$(grep -q '22 rule(s) over 115 series, 35880 points: 35 alert(s)' "$TMP/stderr"; echo $?)"
+expect "summary on stderr" "$(grep -q '23 rule(s) over 115 series, 35880 points: 35 alert(s)' "$TMP/stderr"; echo $?)"
 expect "flags header" "$(head -1 "$TMP/flags.csv" | grep -qx 'series,timestamp,flag'; echo $?)"
 expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 35880 ]; echo $?)"
 expect "some points flagged" "$(grep -q ',1$' "$TMP/flags.csv"; echo $?)"

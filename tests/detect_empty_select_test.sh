@@ -35,7 +35,7 @@ check "once per rule" 0 "^2$" -- bash -c "grep -c 'selects no series' <<<\"\$1\"
 check "no rule selects anything: exit 1" 1 \
   "vigil detect: no rule selects any series of the data \(2 rules, warnings above\); nothing was checked" \
   -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/name.rules" --data "$DATA"
-check "the bundled rules: the summary" 0 "^vigil detect: 22 rule\(s\) over 115 series" \
+check "the bundled rules: the summary" 0 "^vigil detect: 23 rule\(s\) over 115 series" \
   -- bash -c "\"\$1\" detect --rules data/rules/gpu_training.rules --data $DATA 2>&1 >/dev/null | grep -v warning" _ "$VIGIL"
 # The sample carries dcgm-exporter 3.x's DCGM_FI_DEV_CLOCK_THROTTLE_REASONS (since 2026-12-04, REV3;
 # before, neither name: the four clock-event rules were warned about in scripts/run detect's first

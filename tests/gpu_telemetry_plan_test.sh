@@ -260,6 +260,8 @@ check "plan 9: an incident inside the previous one's grace fails it" 1 'loss_sum
 # nothing else (TrainingShrunk's loss term: the loss fell with the norm); the sum over sequences by GradNormRise
 # (on tokens_per_s, the series it selects); the padding by ThroughputDropGauge (tokens/s 0.25x); nothing at the
 # 350 s checkpoint, the 357 s eval, the 375 s loss-weight step (x1.5: under GradNormRise's 2x) or the marked end.
+# Run 9 (recorded 2026-12-06) scored so blind. Since DET16 (after run 9: NOT blind) LossOverNoTokens (the loss
+# exactly 0 in 5 readings) also alerts in the masked loss, before TrainingMetricsFrozen: both pinned here.
 "$PY" - "$TMP/fake9.csv" "$TMP/fake9.json" <<'PY'
 import contextlib, io, json, os, sys
 sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
@@ -292,9 +294,9 @@ PY
 "$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake9.csv" >"$TMP/fake9.jsonl" 2>"$TMP/fake9.err"
 "$PY" tests/lib/score_incidents.py "$TMP/fake9.json" "$TMP/fake9.jsonl" --grace 10 --warmup 60 >"$TMP/score9.txt"
 sed 's/^/  plan 9 fake: /' "$TMP/score9.txt"
-check "plan 9 fake: the masked loss caught by TrainingMetricsFrozen alone (the loss repeats 0)" 0 \
-  '^loss_masked_out \[ +245, +270\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) TrainingMetricsFrozen train_loss\{[^}]*\};$' \
-  -- bash -c 'grep -A1 "^loss_masked_out" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
+check "plan 9 fake: the masked loss caught by LossOverNoTokens (since DET16) and TrainingMetricsFrozen (the loss repeats 0), nothing else" 0 \
+  '^loss_masked_out \[ +245, +270\) s after t0: 2 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) LossOverNoTokens train_loss\{[^}]*\};\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) TrainingMetricsFrozen train_loss\{[^}]*\};$' \
+  -- bash -c 'grep -A2 "^loss_masked_out" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
 check "plan 9 fake: the sum over sequences caught by GradNormRise on tokens_per_s alone" 0 \
   '^loss_sum_reduction \[ +280, +305\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) GradNormRise tokens_per_s\{[^}]*\};$' \
   -- bash -c 'grep -A1 "^loss_sum_reduction" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"

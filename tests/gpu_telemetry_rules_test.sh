@@ -279,23 +279,30 @@ fi
 # (data/gpu_telemetry/README.md "Run 9"). BLIND, the 22 rules of 89fee84f (GradNormRise's commit; the file unchanged
 # to 8ea92d81): 3 of 3 caught, 0 false alarms, as predicted: the masked loss by TrainingMetricsFrozen +16 s (its
 # text blames a hung trainer: the wrong story), the sum by GradNormRise +8 s, the padding by ThroughputDropGauge +4 s.
+# This block pinned that blind result (1caf19e6) until DET16's rule. After (DET16, written after seeing this run: NOT
+# blind): LossOverNoTokens (the loss exactly 0 in 5 readings after a real loss) names the masked loss at +6 s;
+# TrainingMetricsFrozen still fires at +16 s (allowed there); nothing else changes.
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN9=data/gpu_telemetry/h100_single_incidents_run9
   detect_run 9 "$RUN9"
-  check "run 9: 14 series, no NaN, three alerts in all" 0 'over 14 series, 5804 points: 3 alert\(s\), 0 still firing' -- cat "$TMP/stderr9"
-  check "run 9: the masked loss by TrainingMetricsFrozen, the sum by GradNormRise, the padding by ThroughputDropGauge, nothing outside the incidents" 0 'false alarms .*: 0$' \
+  check "run 9: 14 series, no NaN, four alerts in all" 0 'over 14 series, 5804 points: 4 alert\(s\), 0 still firing' -- cat "$TMP/stderr9"
+  check "run 9: the masked loss by LossOverNoTokens, the sum by GradNormRise, the padding by ThroughputDropGauge, nothing outside the incidents" 0 'false alarms .*: 0$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN9.json" "$TMP/alerts9.jsonl" --grace 10 --warmup 60 \
-       --require loss_masked_out=TrainingMetricsFrozen --allow loss_sum_reduction=GradNormRise \
+       --require loss_masked_out=LossOverNoTokens --allow loss_masked_out=TrainingMetricsFrozen \
+       --allow loss_sum_reduction=GradNormRise \
        --require padding_waste=ThroughputDropGauge
   "$PY" "$HERE/lib/score_incidents.py" "$RUN9.json" "$TMP/alerts9.jsonl" --grace 10 --warmup 60 >"$TMP/score9.txt"
   sed 's/^/  run 9: /' "$TMP/score9.txt"
   # GradNormRise alerts on tokens_per_s, a series the sum's window does not expect: allowed there, its onset pinned
-  check "run 9: one alert a window, blind: TrainingMetricsFrozen +16 s, GradNormRise +8 s, ThroughputDropGauge +4 s" 0 \
-    '^loss_masked_out \[ *245, *270\) s after t0: 1 alert\(s\);\+ 16\.0 s \(firing \+ 16\.0 s\) TrainingMetricsFrozen train_loss\{job="h200-ddp",node="node-0"\};loss_sum_reduction \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};padding_waste \[ *315, *340\) s after t0: 1 alert\(s\);\+ 4\.0 s \(firing \+ 19\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
-    -- bash -c 'for i in loss_masked_out loss_sum_reduction padding_waste; do grep -A1 "^$i " "$1"; done | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
+  # blind (89fee84f): the masked window had TrainingMetricsFrozen alone; LossOverNoTokens' +6 s is NOT blind (DET16)
+  check "run 9: LossOverNoTokens +6 s and TrainingMetricsFrozen +16 s, GradNormRise +8 s (blind), ThroughputDropGauge +4 s (blind)" 0 \
+    '^loss_masked_out \[ *245, *270\) s after t0: 2 alert\(s\);\+ 6\.0 s \(firing \+ 6\.0 s\) LossOverNoTokens train_loss\{job="h200-ddp",node="node-0"\};\+ 16\.0 s \(firing \+ 16\.0 s\) TrainingMetricsFrozen train_loss\{job="h200-ddp",node="node-0"\};loss_sum_reduction \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};padding_waste \[ *315, *340\) s after t0: 1 alert\(s\);\+ 4\.0 s \(firing \+ 19\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
+    -- bash -c 'for i in loss_masked_out loss_sum_reduction padding_waste; do grep -A"$([ $i = loss_masked_out ] && echo 2 || echo 1)" "^$i " "$1"; done | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
   check "run 9: nothing at the checkpoint, the eval, the loss-weight step (the norm 1.24x its hour), the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_weight_step \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
     -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "loss_weight_step +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score9.txt"
+  check "run 9: LossOverNoTokens' text names masked labels and the hour's loss" 0 '^1$' \
+    -- bash -c 'grep "\"rule\": *\"LossOverNoTokens\"" "$1" | grep "Every label masked" | grep -c "it read up to 1\.98857 within the hour"; true' _ "$TMP/alerts9.jsonl"
   check "run 9: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts9.jsonl"
 fi
 
@@ -405,6 +412,37 @@ check "TrainingMetricsFrozen: a loss logged every 10 steps does not" 0 '400 poin
   -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/logevery10.csv"
 check "TrainingMetricsFrozen: 15 s scrapes repeated alert after 3 minutes" 0 '^1 TrainingMetricsFrozen 1700001050000$' \
   -- frozen_alerts "$TMP/frozen15.csv"
+# LossOverNoTokens' twins (DET16, generated after seeing run 9: NOT blind; data/rules/README.md "Run 9, after"):
+# the loss above exactly 0 for 25 s at 1 s (every label masked, run 9's loss_masked_out) fires at the 5th zero,
+# TrainingMetricsFrozen 10 s later at the 15th; 4 zeros do not (a logging race); a loss near 0 but not 0 (1e-7, moving)
+# does not; a series 0 from its start (a pipeline stage's placeholder) does not (TrainingMetricsFrozen does: its
+# known cost); 15 s scrapes masked for 5 minutes fire at the 5th zero scrape.
+"$PY" - "$TMP/masked25.csv" "$TMP/zeros4.csv" "$TMP/tiny.csv" "$TMP/zero_placeholder.csv" "$TMP/masked15.csv" <<'PY'
+import sys
+def loss(i):
+    return 2.0 + 0.3 / (1 + i / 50.0) + 1e-4 * ((i * 7919) % 13)
+outs = [open(p, "w") for p in sys.argv[1:]]
+for out in outs:
+    out.write("timestamp,series,value,job\n")
+for i in range(400):
+    t = 1796000000 + i
+    outs[0].write("%d,train_loss,%.6g,llm\n" % (t, 0 if 200 <= i < 225 else loss(i)))
+    outs[1].write("%d,train_loss,%.6g,llm\n" % (t, 0 if 200 <= i < 204 else loss(i)))
+    outs[2].write("%d,train_loss,%.6g,llm\n" % (t, 1e-7 * (1 + (i * 7919) % 13) if 200 <= i < 225 else loss(i)))
+    outs[3].write("%d,train_loss,0,llm\n" % t)
+for i in range(120):
+    outs[4].write("%d,train_loss,%.6g,llm\n" % (1700000000 + 15 * i, 0 if 60 <= i < 80 else loss(i)))
+for out in outs:
+    out.close()
+PY
+check "LossOverNoTokens: the loss exactly 0 for 25 s alerts at the 5th zero, TrainingMetricsFrozen at the 15th" 0 \
+  '^2 LossOverNoTokens TrainingMetricsFrozen 1796000204000 1796000214000$' -- frozen_alerts "$TMP/masked25.csv"
+check "LossOverNoTokens: 4 zeros in a row do not" 0 '^0  $' -- frozen_alerts "$TMP/zeros4.csv"
+check "LossOverNoTokens: a loss near 0 (1e-7, moving) does not" 0 '^0  $' -- frozen_alerts "$TMP/tiny.csv"
+check "LossOverNoTokens: a series 0 from its start (a placeholder) does not (TrainingMetricsFrozen does)" 0 \
+  '^1 TrainingMetricsFrozen [0-9]+$' -- frozen_alerts "$TMP/zero_placeholder.csv"
+check "LossOverNoTokens: 15 s scrapes, masked for 5 minutes, alert at the 5th zero scrape" 0 \
+  '^2 LossOverNoTokens TrainingMetricsFrozen 1700000960000 1700001065000$' -- frozen_alerts "$TMP/masked15.csv"
 
 # GpuPowerDrop's twins (generated): a GPU at ~690 W with a 3 s dip to 180 W every 60 s (checkpoints)
 # for 20 min at 1 s must not fire; the same scraped every 15 s with a 2-minute hang (power 130 W,

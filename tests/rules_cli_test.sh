@@ -6,7 +6,7 @@ VIGIL="$BUILD/bin/vigil"
 TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
 source "$(dirname "$0")/lib/check.sh"
 
-check "bundled rules valid" 0 'gpu_training.rules: 22 rule\(s\) OK' -- "$VIGIL" rules check data/rules/gpu_training.rules
+check "bundled rules valid" 0 'gpu_training.rules: 23 rule\(s\) OK' -- "$VIGIL" rules check data/rules/gpu_training.rules
 check "explain in words" 0 'quantile of compute_ms across the selected series with the same exported_job, job' \
   -- "$VIGIL" rules explain data/rules/gpu_training.rules
 check "explain for" 0 'must hold for 2m before firing' -- "$VIGIL" rules explain data/rules/gpu_training.rules
@@ -36,14 +36,14 @@ printf 'rule R {\n  select x{job=~\xe2\x80\x9c.+\xe2\x80\x9d}\n  when x > 1\n}\n
 check "typographic quote" 2 'curly.rules:2:17: unexpected character `“` \(U\+201C\): a typographic quote' \
   -- "$VIGIL" rules check "$TMP/curly.rules"
 { printf '\xef\xbb\xbf'; cat data/rules/gpu_training.rules; } > "$TMP/bom.rules"
-check "byte order mark" 0 'bom.rules: 22 rule\(s\) OK' -- "$VIGIL" rules check "$TMP/bom.rules"
+check "byte order mark" 0 'bom.rules: 23 rule\(s\) OK' -- "$VIGIL" rules check "$TMP/bom.rules"
 printf 'rule R {\n  select x\n  when x > 1\n  labels { team = "caf\xe9" }\n}\n' > "$TMP/latin1.rules"
 check "Latin-1 string" 2 'latin1.rules:4:19: string holds byte 0xE9, which is not UTF-8 text' \
   -- "$VIGIL" rules check "$TMP/latin1.rules"
 : > "$TMP/empty.rules"
 check "empty file" 2 'no rules found' -- "$VIGIL" rules check "$TMP/empty.rules"
 check "missing file" 2 'nope.rules' -- "$VIGIL" rules check "$TMP/nope.rules"
-check "one bad of two files" 2 'gpu_training.rules: 22 rule\(s\) OK' \
+check "one bad of two files" 2 'gpu_training.rules: 23 rule\(s\) OK' \
   -- "$VIGIL" rules check data/rules/gpu_training.rules "$TMP/typo.rules"
 check "explain broken file" 2 'unknown function `meen`' -- "$VIGIL" rules explain "$TMP/typo.rules"
 check "no subcommand" 2 'A subcommand is required|subcommand' -- "$VIGIL" rules
