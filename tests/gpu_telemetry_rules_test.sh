@@ -53,6 +53,14 @@ check "scorer: and a false alarm" 1 '^FAIL false alarm: StragglerRank at t0 \+ 3
   -- "$PY" "$HERE/lib/score_incidents.py" "$DATA.json" "$TMP/moved.jsonl" "${WANT[@]}"
 fi
 
+# normal_events SCORE PATTERN...: the score file's line of each normal event (PATTERN: the start of its line
+# after the indent, an ERE), spaces squeezed, joined by ';'.
+normal_events() {
+  local score=$1 e
+  shift
+  for e in "$@"; do grep -E "^    $e" "$score" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done
+}
+
 # detect_run N PATH: the rules over run N's csv (PATH without .csv) into $TMP/alertsN.jsonl and
 # $TMP/stderrN; counts a pass when it exits 0.
 detect_run() {
@@ -118,7 +126,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   # the scorer's per-normal-event lines (the json's normal_events): the two sit at the job end
   check "run 4: per normal event, both at the job end, none at the checkpoint + LR restart or the eval" 0 \
     '^job_end \[392\.0, 420\.0\) s: 2 alert\(s\) GpuUtilDrop \+8\.0 s GpuPowerDrop \+9\.0 s;checkpoint \[275\.0, 277\.5\) s: 0 alert\(s\);eval \[310\.0, 318\.0\) s: 0 alert\(s\);$' \
-    -- bash -c 'for e in "job_end " "checkpoint +\[275" "eval +\[310"; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score4.txt"
+    -- normal_events "$TMP/score4.txt" "job_end " "checkpoint +\[275" "eval +\[310"
   check "run 4: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts4.jsonl"
 fi
 
@@ -148,7 +156,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- bash -c 'grep -A1 "^allocator_thrash" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score5.txt"
   check "run 5: nothing at the checkpoint, the eval, the batch change, the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);batch_change \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
-    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "batch_change " "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score5.txt"
+    -- normal_events "$TMP/score5.txt" "checkpoint +\[350" "eval +\[357" "batch_change " "job_end "
   # the marker does it: the same csv without its 1 rows alerts at the job end (as run 4's did)
   grep -v ',training_completed,1,' "$RUN5.csv" >"$TMP/run5_nomarker.csv"
   "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/run5_nomarker.csv" >"$TMP/alerts5n.jsonl" 2>/dev/null
@@ -200,7 +208,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   check "run 6: one alert on the trainer's RSS (the leak's)" 0 '^1$' -- bash -c 'grep -c process_resident_memory_bytes "$1"; true' _ "$TMP/alerts6.jsonl"
   check "run 6: nothing at the checkpoint, the eval, the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
-    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score6.txt"
+    -- normal_events "$TMP/score6.txt" "checkpoint +\[350" "eval +\[357" "job_end "
   check "run 6: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts6.jsonl"
 fi
 
@@ -234,7 +242,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- bash -c 'for i in slow_checkpoint gpu_memory_hog; do echo "$i"; grep -A1 "^$i" "$1" | tail -1 | awk "{print \$1, \$2, \$3, \$8}"; done | tr "\n" ";"' _ "$TMP/score7.txt"
   check "run 7: nothing at the checkpoint, the eval, the shard boundary, the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);shard_boundary \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
-    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "shard_boundary +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score7.txt"
+    -- normal_events "$TMP/score7.txt" "checkpoint +\[350" "eval +\[357" "shard_boundary +\[375" "job_end "
   check "run 7: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts7.jsonl"
 fi
 
@@ -267,7 +275,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- bash -c '{ grep -A1 "^grad_accum_unscaled " "$1"; grep "^half_frozen " "$1"; } | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score8.txt"
   check "run 8: nothing at the checkpoint, the eval, the accumulation ramp, the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);accum_ramp \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
-    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "accum_ramp +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score8.txt"
+    -- normal_events "$TMP/score8.txt" "checkpoint +\[350" "eval +\[357" "accum_ramp +\[375" "job_end "
   check "run 8: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts8.jsonl"
 fi
 
@@ -300,7 +308,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- bash -c 'for i in loss_masked_out loss_sum_reduction padding_waste; do grep -A"$([ $i = loss_masked_out ] && echo 2 || echo 1)" "^$i " "$1"; done | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
   check "run 9: nothing at the checkpoint, the eval, the loss-weight step (the norm 1.24x its hour), the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_weight_step \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
-    -- bash -c 'for e in "checkpoint +\[350" "eval +\[357" "loss_weight_step +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score9.txt"
+    -- normal_events "$TMP/score9.txt" "checkpoint +\[350" "eval +\[357" "loss_weight_step +\[375" "job_end "
   check "run 9: LossOverNoTokens' text names masked labels and the hour's loss" 0 '^1$' \
     -- bash -c 'grep "\"rule\": *\"LossOverNoTokens\"" "$1" | grep "Every label masked" | grep -c "it read up to 1\.98857 within the hour"; true' _ "$TMP/alerts9.jsonl"
   check "run 9: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts9.jsonl"
