@@ -58,6 +58,7 @@
 #include "agents/spin_episode.h"
 #include "agents/oom_victim.h"
 #include "agents/probe_evidence_for_alert.h"
+#include "agents/recall_overlap.h"
 
 #include "agents/alert_subject.h"
 #include "agents/gpu_labels.h"
@@ -152,6 +153,9 @@ constexpr double kHistoryFactor = 0.3;
 constexpr int64_t kZonelessLateMs = 12 * 3600'000LL;
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
+// A recalled incident sharing no term with the alert is still evidence when the embedding ranks it
+// this high or higher (1-based; KBE, see "3. Recalled incidents").
+constexpr int kRecallDenseKeepRank = 3;
 // A node.kernel_log pass scaled down by its coverage (KernelLogCoverage) moves a category only by at
 // least this much log-odds; less is no information.
 constexpr double kMinScaledPassDelta = 0.05;
@@ -14073,9 +14077,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
     }
   }
+  // A hit that shares no term with the alert (its title, text, symptoms, signatures, metric names;
+  // recall_overlap.h) and that the embedding does not rank among its first kRecallDenseKeepRank is no
+  // evidence: it ranked for place and filler words ("node", "above"), and listed it read as a reason
+  // (REV3: an invalid-device-ordinal launch, dense rank 6, for a GPU at 91 C; KBE). One the embedding
+  // ranks that high reads alike in pieces the words miss ("CrashLoopBackOff" and a crash loop): kept,
+  // as dropping those moved three alert-only answers' places (agents/HISTORY.md, KBE). Said in the
+  // trace; the others keep their rank's weight.
+  const std::set<std::string> alert_terms = c.alert ? AlertTerms(*c.alert) : std::set<std::string>{};
   for (size_t i = 0; i < facts.recalled.size() && i < std::size(kRecallWeights); ++i) {
     const SearchHit& hit = facts.recalled[i];
     if (hit.category.empty() || !beliefs.scores().count(hit.category)) continue;
+    const bool dense_close = hit.dense_rank >= 1 && hit.dense_rank <= kRecallDenseKeepRank;
+    if (c.alert && !dense_close && SharedRecallTerms(alert_terms, hit).empty()) {
+      trace.push_back({{"type", "note"},
+                       {"what", "recalled incident shares no term with the alert: not evidence"},
+                       {"source", hit.kind == SearchHit::Kind::kIncident ? "kb:" + hit.incident.id : "kb:" + hit.guide_path},
+                       {"category", hit.category}});
+      continue;
+    }
     Observation o;
     o.evidence.kind = EvidenceKind::kKnowledge;
     o.evidence.source = hit.kind == SearchHit::Kind::kIncident ? "kb:" + hit.incident.id : "kb:" + hit.guide_path;
