@@ -40,6 +40,11 @@ std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_vie
   return ComponentForPeople(component);
 }
 
+std::string RootCausePlaceText(std::string_view root_cause, std::string_view component) {
+  if (AsciiLower(std::string(root_cause)) == "unknown") return std::string(kUnknownPlaceText);
+  return component.empty() ? "" : RootCausePlaceForPeople(root_cause, component);
+}
+
 std::pair<std::string, std::string> JobIdLabelOfLabels(const std::map<std::string, std::string>& labels) {
   for (const char* key : kJobIdLabelKeys) {
     auto it = labels.find(key);

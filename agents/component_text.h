@@ -32,6 +32,11 @@ std::string RootCausePlaceForPeople(std::string_view root_cause, std::string_vie
 
 // What text for people says in place of RootCausePlaceForPeople's "" for an unknown root cause.
 inline constexpr std::string_view kUnknownPlaceText = "not determined (root cause unknown)";
+// The place line people read: kUnknownPlaceText for an unknown root cause, with or without a
+// component (an `unknown` answer with no hypothesis at all has none: it printed "(unknown)" and
+// listed "" until 2026-12-06, when KBE left REV3's temperature alert with no recalled incident);
+// "" for a known root cause without a component; else RootCausePlaceForPeople.
+std::string RootCausePlaceText(std::string_view root_cause, std::string_view component);
 
 // Labels holding a job's id: Slurm's (prometheus-slurm-exporter, a trainer's own labels),
 // dcgm-exporter's HPC job mapping (`hpc_job`), and a trainer's `job` (`exported_job` behind a

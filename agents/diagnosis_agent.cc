@@ -1325,12 +1325,8 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
   o << "case:        " << L(r.case_id) << "\n";
   o << "root_cause:  " << L(d.root_cause) << "\n";
   // An unknown root cause has no place: its component is the leading hypothesis' (OPS3).
-  const std::string place = RootCausePlaceForPeople(d.root_cause, d.component);
-  o << "component:   "
-    << (d.component.empty() ? std::string("(unknown)")
-        : place.empty()     ? std::string(kUnknownPlaceText)
-                            : L(place))
-    << "\n";
+  const std::string place = RootCausePlaceText(d.root_cause, d.component);
+  o << "component:   " << (place.empty() ? std::string("(unknown)") : L(place)) << "\n";
   o << "confidence:  " << Fixed(d.confidence) << "   (" << L(r.mode) << ")\n";
   o << "summary:     " << L(d.summary) << "\n";
   o << "hypotheses:\n";

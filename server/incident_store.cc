@@ -570,8 +570,7 @@ Json StoredIncident::ToJson(bool full) const {
         const std::string root_cause =
             diagnosis.contains("root_cause") && diagnosis["root_cause"].is_string() ? diagnosis["root_cause"].get<std::string>() : "";
         const std::string component = diagnosis["component"].get<std::string>();
-        const std::string place = RootCausePlaceForPeople(root_cause, component);
-        j["component_text"] = place.empty() && !component.empty() ? std::string(kUnknownPlaceText) : place;
+        j["component_text"] = RootCausePlaceText(root_cause, component);
       }
     }
     // Rounded to 2 decimals, as the chat and `vigil diagnose` say it (RVFIX2, 2026-12-03: the list
