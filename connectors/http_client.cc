@@ -45,11 +45,6 @@ std::atomic<bool> g_cancel_all{false};
 std::mutex g_cancel_mu;
 std::string g_cancel_why;  // guarded by g_cancel_mu
 
-// The request's own cancel, or the process-wide stop (CancelAllHttpTransfers).
-bool StopAsked(const HttpRequest& request) {
-  return g_cancel_all.load(std::memory_order_relaxed) || (request.cancel && request.cancel());
-}
-
 std::string CancelledBy(const HttpRequest& request) {
   if (!g_cancel_all.load() || (request.cancel && request.cancel())) return "";
   std::lock_guard<std::mutex> lock(g_cancel_mu);
@@ -59,7 +54,7 @@ std::string CancelledBy(const HttpRequest& request) {
 // CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  if (StopAsked(*t->request)) {
+  if (HttpStopRequested(t->request->cancel)) {
     t->cancelled = true;
     return 1;
   }
@@ -153,7 +148,9 @@ void CancelAllHttpTransfers(std::string why) {
   g_cancel_all = true;
 }
 
-bool HttpTransfersCancelled() { return g_cancel_all.load(); }
+bool HttpStopRequested(const std::function<bool()>& cancel) {
+  return g_cancel_all.load(std::memory_order_relaxed) || (cancel && cancel());
+}
 
 Result<HttpResponse> HttpSend(const HttpRequest& request) {
   RETURN_IF_ERROR(ValidateUrl(request.url));
@@ -165,7 +162,7 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
     }
   }
   const std::string where = request.method + " " + request.url;
-  if (StopAsked(request)) return CancelledError(where + ": not sent" + CancelledBy(request));
+  if (HttpStopRequested(request.cancel)) return CancelledError(where + ": not sent" + CancelledBy(request));
   if (!InitCurlOnce()) return InternalError("HTTP request: curl_global_init failed");
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return InternalError("HTTP request: curl_easy_init failed");

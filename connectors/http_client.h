@@ -83,8 +83,9 @@ struct HttpResponse {
 // (DOG7 left this; 2026-12-06). Thread-safe; lasts for the rest of the process (as
 // probes/subprocess.h StopSubprocesses). `why` names the stop in the errors ("SIGTERM").
 void CancelAllHttpTransfers(std::string why);
-// True once CancelAllHttpTransfers was called.
-bool HttpTransfersCancelled();
+// A caller's own cancel (HttpRequest::cancel, ChatRequest::cancel; may be empty) turned true, or
+// CancelAllHttpTransfers called: what HttpSend and the LLM client's retry loop both check.
+bool HttpStopRequested(const std::function<bool()>& cancel);
 
 // Percent-encodes a query-string component (RFC 3986 unreserved characters pass through).
 std::string UrlEncode(std::string_view text);

@@ -598,7 +598,7 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
   int retries = 0;
   while (true) {
     if (retries > 0) {
-      if ((request.cancel && request.cancel()) || HttpTransfersCancelled()) {
+      if (HttpStopRequested(request.cancel)) {
         result = CancelledError("LLM request to " + shown_endpoint_ + ": not retried (stop requested)");
         break;
       }
@@ -647,7 +647,7 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
     // In slices when the call can be cancelled, so a stop does not wait out a long backoff. A
     // process-wide stop (CancelAllHttpTransfers: vigil diagnose's SIGINT / SIGTERM) is seen within a
     // second: slices of at most 1 s then, 100 ms when the request has its own cancel.
-    for (int64_t left = delay; left > 0 && !((request.cancel && request.cancel()) || HttpTransfersCancelled());) {
+    for (int64_t left = delay; left > 0 && !HttpStopRequested(request.cancel);) {
       const int64_t slice = std::min<int64_t>(left, request.cancel ? 100 : 1000);
       clock_->SleepMs(slice);
       left -= slice;
