@@ -13201,10 +13201,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // loader's own timeout line weighs), timed at the first skip line so that it explains the hang that
   // follows (ExplainedBy). Once a case; job-wide (every rank waits on the skip).
   for (size_t li = 0; li < c.logs.size(); ++li) {
-    std::vector<std::string> text;
-    text.reserve(c.logs[li].lines.size());
-    for (const LogLine& l : c.logs[li].lines) text.push_back(l.text);
-    const std::optional<DataFastForwardStall> ff = FindDataFastForwardStall(text);
+    const std::optional<DataFastForwardStall> ff = FindDataFastForwardStall(LineTexts(c.logs[li]));
     if (!ff) continue;
     char buf[200];
     std::snprintf(buf, sizeof buf,
@@ -13288,10 +13285,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::vector<std::string> listed, oomkilled;
     std::optional<std::pair<size_t, size_t>> first;  // (log, line) of the first OOMKilled row
     for (size_t li = 0; li < c.logs.size(); ++li) {
-      std::vector<std::string> text;
-      text.reserve(c.logs[li].lines.size());
-      for (const LogLine& l : c.logs[li].lines) text.push_back(l.text);
-      const KubeOomKilledPods k = FindKubeOomKilledPods(c.logs[li].source, text);
+      const KubeOomKilledPods k = FindKubeOomKilledPods(c.logs[li].source, LineTexts(c.logs[li]));
       for (const std::string& p : k.listed) {
         if (std::find(listed.begin(), listed.end(), p) == listed.end()) listed.push_back(p);
       }
@@ -13480,10 +13474,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           })) {
         continue;
       }
-      std::vector<std::string> text;
-      text.reserve(log.lines.size());
-      for (const LogLine& l : log.lines) text.push_back(l.text);
-      std::optional<CpuHog> hog = FindCpuHog(text);
+      std::optional<CpuHog> hog = FindCpuHog(LineTexts(log));
       if (!hog) continue;
       char buf[96];
       std::snprintf(buf, sizeof buf, " runs at %.0f%% CPU (%.0f cores) on ", hog->cpu_percent, hog->cpu_percent / 100.0);
