@@ -71,6 +71,14 @@ evals, a planned loss-weight step (1.0 -> 1.5) and a clean job end at 410 s mark
 RSS as plan 6's.
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 9 --gpus 1 --seconds 440 --out DIR
   (plan 9's smoke run: --plan 9 --time-scale 0.25 --seconds 110)
+--plan 10 (one GPU, an H100 or an H200; the PLAN10_* tables): grads_not_zeroed (a refactor drops the per-step
+gradient reset: .grad accumulates over steps), eval_every_step (an eval hook's interval 1: 2 forward passes over
+the held-out batch after every step), weight_corruption (silent data corruption: 2048 weights of the last layer
+x256, an exponent bit flipped 0 -> 1); the first and the third end with a restore of the last checkpoint (the
+fix); normal checkpoints, evals, a planned weight EMA switched on (an fp32 shadow of the weights: +1.5 GiB of GPU
+memory, a little slower) and a clean job end at 410 s marked by `training_completed`; RSS as plan 6's.
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 10 --gpus 1 --seconds 440 --out DIR
+  (plan 10's smoke run: --plan 10 --time-scale 0.25 --seconds 110)
 """
 import io
 import argparse
@@ -433,13 +441,65 @@ PLAN9_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
                 [("eval", 135, 143), ("eval", 357, 365), ("loss_weight_step", 375, 375), ("job_end", 410, 440)])
 PLAN9_STRENGTH = {"sum_sequences": 4, "padded_real_tokens": 2048, "loss_weight": 1.5}
 PLAN9_SECONDS = 440
+# Plan 10 (DET17, 2026-12-06, fixed before any run; the key: data/gpu_telemetry/README.md "Run 10"): ONE GPU, an
+# H100 or an H200: the job of runs 3-9 (mse_loss's mean over every token, as runs 3-8), three failures of kinds not
+# planted in runs 1-9, normal events (one new: a planned weight EMA), the clean end marked by `training_completed`
+# and the trainer's RSS as in plans 6-9. Two incidents end as an on-call engineer ends them: the fix deployed and
+# the weights restored from the last checkpoint (225 s's, on local disk; the loop waits ~1-2 s).
+#   grads_not_zeroed    a refactor moves the gradient reset (`optimizer.zero_grad()` / `.grad = None`) out of the
+#                       step loop: every backward adds into the .grad of the steps before (autograd accumulates),
+#                       so the gradient is the sum since the window's start: its norm (before clipping) grows
+#                       step after step (a sum of k batches' gradients: ~k x the mean gradient while bf16 keeps
+#                       the small additions), the clip at 1 holds each update at lr (0.05: 5x the usual ~0.01),
+#                       always along the accumulated direction (a momentum without decay). At 270 s the fix: the
+#                       weights restored from the 225 s checkpoint, the gradients cleared. Step, compute, tokens/s,
+#                       the GPU unchanged
+#   eval_every_step     an eval hook's interval set to 1 (the config's eval_interval meant in thousands of steps):
+#                       after every step `eval_passes` (2) forward passes over the held-out batch (no_grad; their
+#                       loss not logged): ~+20 ms a step (6 of the step's 17 GEMMs, twice), step ~1.6x, tokens/s
+#                       ~0.63x; compute_ms (the CUDA events around forward + backward) unchanged; the GPU as busy
+#                       as ever (util ~99 %, power as training)
+#   weight_corruption   silent data corruption (a GPU's bad SRAM / a bit flip in HBM on a node without ECC
+#                       reporting): at 315 s `sdc_elements` (2048) weights of the LAST layer, every
+#                       `sdc_stride`-th element of it (32771: spread over rows and columns), are multiplied by
+#                       `sdc_scale` (256 = 2^8: what a flip of an exponent bit from 0 to 1 does, exactly), in place;
+#                       all finite. The loss ~x2 (each weight ~0.011 -> ~2.8: + 2048 x 2.8^2 / 8192 ~ +2.0 on
+#                       ~1.97), held (SGD at LR 0.05 moves a 2.8 weight by ~1e-5 a step: bf16 rounds it away); the
+#                       gradient norm up ~1.5x (the error back-propagated through the corrupted weights; a guess);
+#                       nothing else moves. At 340 s the fix (the node drained, the job resumed): the 225 s
+#                       checkpoint restored
+# Every incident ends >= 70 s before the job end (keep_firing_for, as plans 5-9).
+# Normal events (traps), outside every incident + 10 s:
+#   checkpoint  as plans 3-9 (2.5 s, GPU idle, 768 MiB through host memory), at 45, 105, 165, 225 (history) and
+#               350 s (after)
+#   eval        8 s of forward passes, at 135-143 s (history) and 357-365 s (after)
+#   ema_on      (new) a planned weight EMA (exponential moving average, decay `ema_decay` 0.999, as recipes switch
+#               on for a final phase) from 375 s to the end: an fp32 shadow of every weight (6 x 256 MiB) made at
+#               375 s and moved toward the weights after every step (mul_, add_: no temporary): GPU memory used
+#               up once by <= 1.5 GiB (under GpuMemoryGrowth's 2 GiB; less where the cache has free blocks), step
+#               time up ~6 % (memory-bound passes over 1.5 GiB: ~2 ms), tokens/s ~0.94x (above the 0.8x bar); a
+#               step in memory that looks like a leak's start
+#   job_end     the trainer ends cleanly at 410 s, writes training_completed 1; the parent serves 1 every second
+#               to the end (440 s), as plans 5-9
+PLAN10_FAULTS = [
+    ("grads_not_zeroed", 245, 270, [("grad_norm", "job")]),
+    ("eval_every_step", 280, 305, [("step_time_ms", "rank:0"), ("tokens_per_s", "job")]),
+    ("weight_corruption", 315, 340, [("train_loss", "job"), ("grad_norm", "job")]),
+]
+PLAN10_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
+                 [("eval", 135, 143), ("eval", 357, 365), ("ema_on", 375, 375), ("job_end", 410, 440)])
+PLAN10_STRENGTH = {"eval_passes": 2, "sdc_stride": 32771, "sdc_elements": 2048, "sdc_scale": 256.0,
+                   "ema_decay": 0.999}
+PLAN10_SECONDS = 440
+PLAN_SECONDS = {3: PLAN3_SECONDS, 4: PLAN4_SECONDS, 5: PLAN5_SECONDS, 6: PLAN6_SECONDS, 7: PLAN7_SECONDS,
+                8: PLAN8_SECONDS, 9: PLAN9_SECONDS, 10: PLAN10_SECONDS}  # plans 3-10: one GPU, a child trainer
 RSS = "process_resident_memory_bytes"  # plan 6's trainer's resident host memory (bytes)
 HOST_KEPT = []  # plan 6's host_rss_leak: the trainer's kept host copies (module level: the test's fake RSS reads it)
 HOST_SHARD = []  # plan 7's current data shard in host memory (module level: the test's fake RSS reads it)
 LOADER_EXIT = 18  # plan 5's planted loader death (a real trainer exits 1 on the RuntimeError)
 MARKER = "training_completed"  # plan 5's job-state gauge (Hostname, gpu as the GPU's; job, node, rank)
 CRASH_EXIT = 17  # the planted crash's exit code; any other failure of the trainer is a real one
-NORMAL_EVENTS = []  # plans 3-9's (kind, start, end); empty for plans 1 and 2
+NORMAL_EVENTS = []  # plans 3-10's (kind, start, end); empty for plans 1 and 2
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -519,7 +579,7 @@ def apply_plan(plan, time_scale=1.0):
     if plan == 2:
         FAULTS[:] = PLAN2_FAULTS
         STRENGTH.update(PLAN2_STRENGTH)
-    elif plan in (3, 4, 5, 6, 7, 8, 9):
+    elif plan in PLAN_SECONDS:
         # the tables, and the strengths that are times (scaled with the rest)
         faults, normal, strength, timed = {
             3: (PLAN3_FAULTS, PLAN3_NORMAL, PLAN3_STRENGTH, ("restart_after_s",)),
@@ -528,7 +588,8 @@ def apply_plan(plan, time_scale=1.0):
             6: (PLAN6_FAULTS, PLAN6_NORMAL, PLAN6_STRENGTH, ()),
             7: (PLAN7_FAULTS, PLAN7_NORMAL, PLAN7_STRENGTH, ("slow_ckpt_s_per_gib",)),
             8: (PLAN8_FAULTS, PLAN8_NORMAL, PLAN8_STRENGTH, ()),
-            9: (PLAN9_FAULTS, PLAN9_NORMAL, PLAN9_STRENGTH, ())}[plan]
+            9: (PLAN9_FAULTS, PLAN9_NORMAL, PLAN9_STRENGTH, ()),
+            10: (PLAN10_FAULTS, PLAN10_NORMAL, PLAN10_STRENGTH, ())}[plan]
         k = time_scale
         FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
         NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
@@ -707,15 +768,21 @@ def normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
         took = time.time() - t_ev
         time.sleep(max(0.0, t0 + end - time.time()))
     else:  # eval: forward passes on the held-out batch until the end
-        with torch.no_grad():
-            while time.time() < t0 + end:
-                h = x_eval
-                for w in weights:
-                    h = h @ w
-                eval_loss = torch.nn.functional.mse_loss(h.float(), y_eval.float()).item()
-                n_eval += 1
+        while time.time() < t0 + end:
+            eval_loss = eval_pass(torch, weights, x_eval, y_eval).item()
+            n_eval += 1
         took = time.time() - t_ev
     return took, n_eval, eval_loss
+
+
+def eval_pass(torch, weights, x_eval, y_eval):
+    """One forward pass over the held-out batch without gradients (plans 3-10's evals; plan 10's eval_every_step):
+    its loss, a tensor (not waited for)."""
+    with torch.no_grad():
+        h = x_eval
+        for w in weights:
+            h = h @ w
+        return torch.nn.functional.mse_loss(h.float(), y_eval.float())
 
 
 def take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
@@ -733,10 +800,10 @@ def take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_ev
     return True
 
 
-def sgd_update(torch, weights, flat, gnorm, lr, finite, grow=1.0):
+def sgd_update(torch, weights, flat, gnorm, lr, finite, grow=1.0, clear=True):
     """Plans 3 and 4: the clipped SGD step from the all-reduced gradients `flat` (skipped when the
     step was not finite, as a GradScaler skips it), then each weight times `grow` (plan 4's
-    grad_explosion; 1 otherwise); the gradients are cleared."""
+    grad_explosion; 1 otherwise); the gradients are cleared (kept when not `clear`: plan 10's grads_not_zeroed)."""
     with torch.no_grad():
         off = 0
         for w in weights:
@@ -746,7 +813,8 @@ def sgd_update(torch, weights, flat, gnorm, lr, finite, grow=1.0):
                 w -= lr * clip * flat[off:off + n].view_as(w)
             if grow != 1.0:
                 w *= grow
-            w.grad = None
+            if clear:
+                w.grad = None
             off += n
 
 
@@ -1780,10 +1848,112 @@ def run_plan9(args, t0):
     run_plan5(args, t0, trainer9)
 
 
+# ---- plan 10: one GPU (an H100 or H200), gradients not zeroed, an eval every step, silent weight corruption ----
+
+def plan10_mode(active, rel):
+    """Plan 10's (whether the gradients are kept across steps, eval passes after each step, whether the weight EMA
+    is on) of a step at `rel` s after t0."""
+    return ("grads_not_zeroed" in active,
+            STRENGTH["eval_passes"] if "eval_every_step" in active else 0,
+            any(e[0] == "ema_on" and e[1] <= rel for e in NORMAL_EVENTS))
+
+
+def corrupt_weights(torch, w):
+    """weight_corruption: every sdc_stride-th element of `w` (sdc_elements of them) times sdc_scale, in place."""
+    with torch.no_grad():
+        w.view(-1)[::STRENGTH["sdc_stride"]] *= STRENGTH["sdc_scale"]
+
+
+def restore_checkpoint(torch, weights, ckpt_path):
+    """Plan 10's fix: the weights of the last checkpoint copied into `weights` (in place), every gradient cleared;
+    the step the checkpoint was taken at."""
+    ck = torch.load(ckpt_path)
+    with torch.no_grad():
+        for w, c in zip(weights, ck["weights"]):
+            w.copy_(c)
+            w.grad = None
+    return ck["step"]
+
+
+def ema_update(torch, ema, weights):
+    """ema_on: each fp32 shadow moved toward its bf16 weight by 1 - ema_decay, in place (the add casts as it reads:
+    no fp32 temporary of the weight)."""
+    d = STRENGTH["ema_decay"]
+    with torch.no_grad():
+        for e, w in zip(ema, weights):
+            e.mul_(d).add_(w, alpha=1.0 - d)
+
+
+def trainer10(args, t0, ckpt_path, life):
+    """Plan 10's trainer on GPU 0 (one life): runs until the job_end event, then writes
+    training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-9's)."""
+    tr, weights, step = start_life(args, t0, ckpt_path, life)
+    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
+    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    lr = 0.05
+    stop_at = stop_time(args.seconds)
+    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    done = set()
+    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
+    mode, corrupted, ema = (False, 0, False), False, None
+
+    prev_end = time.time()
+    while True:
+        now = time.time()
+        rel = now - t0
+        if rel >= stop_at:
+            break
+        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
+            continue  # prev_end is kept: the next step's time includes the pause
+        active = {f[0]: f for f in fault_at(rel)}
+        want = plan10_mode(active, rel)
+        fixed = mode[0] and not want[0]  # the gradients were kept: the fix restores the checkpoint
+        if ("weight_corruption" in active) != corrupted:
+            corrupted = not corrupted
+            if corrupted:
+                corrupt_weights(torch, weights[-1])
+                print("trainer: %d weights of layer %d x%g (silent corruption) at t0 + %.1f s (step %d)"
+                      % (STRENGTH["sdc_elements"], LAYERS, STRENGTH["sdc_scale"], rel, step), flush=True)
+            else:
+                fixed = True
+        if fixed:  # (the next step's time includes the restore)
+            ck_step = restore_checkpoint(torch, weights, ckpt_path)
+            print("trainer: weights restored from the checkpoint of step %d at t0 + %.1f s (step %d, %.2f s)"
+                  % (ck_step, rel, step, time.time() - now), flush=True)
+        if want != mode:
+            mode = want
+            print("trainer: gradients %s, %d eval pass(es) a step, EMA %s, from t0 + %.1f s (step %d)"
+                  % ("KEPT across steps" if mode[0] else "cleared each step", mode[1], "on" if mode[2] else "off",
+                     rel, step), flush=True)
+        if mode[2] and ema is None:  # the planned EMA: its fp32 shadow of the weights
+            ema = [w.detach().float() for w in weights]
+        x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        y = x @ teacher
+        loss, flat = forward_backward(torch, weights, x, y, ev)
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
+        sgd_update(torch, weights, flat, gnorm, lr, finite, clear=not mode[0])
+        if ema is not None:
+            ema_update(torch, ema, weights)
+        for _ in range(mode[1]):  # the misconfigured eval hook (its loss not logged)
+            eval_pass(torch, weights, x_eval, y_eval)
+        torch.cuda.synchronize()
+        end = time.time()
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
+        prev_end = end
+        step += 1
+    clean_end(out, dist, life, step, t0)
+
+
+def run_plan10(args, t0):
+    """Plan 10's parent: plan 5's (NVML of GPU 0 to the end, the marker served from the clean end) with
+    trainer10; any exit of the trainer other than its clean end is an error."""
+    run_plan5(args, t0, trainer10)
+
+
 def gpu_name(plan, torch):
-    if plan not in (3, 4, 5, 6, 7, 8, 9):
+    if plan not in PLAN_SECONDS:
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    # plans 3-9 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
+    # plans 3-10 name the GPU through NVML: a CUDA context in this parent would hold GPU memory
     # all run, and the planted crash / the clean job end is to free the GPU's memory
     import pynvml
     pynvml.nvmlInit()
@@ -1798,7 +1968,7 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
                         "3: one GPU, other incidents and normal events (PLAN3_*); "
                         "4: one GPU, a fourth set (PLAN4_*); "
@@ -1806,12 +1976,13 @@ def main():
                         "6: one GPU (an H100), a sixth set, the marker, the trainer's RSS (PLAN6_*); "
                         "7: one GPU (an H100), a seventh set, shard boundaries, the marker and RSS (PLAN7_*); "
                         "8: one GPU (an H100 or H200), an eighth set, an accumulation ramp, the marker and RSS (PLAN8_*); "
-                        "9: one GPU (an H100 or H200), a ninth set, a loss-weight step, the marker and RSS (PLAN9_*)")
+                        "9: one GPU (an H100 or H200), a ninth set, a loss-weight step, the marker and RSS (PLAN9_*); "
+                        "10: one GPU (an H100 or H200), a tenth set, a weight EMA, the marker and RSS (PLAN10_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
-                   help="plans 3-9 only: multiply the plan's times (a short smoke run; 1 to record)")
+                   help="plans 3-10 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
-    if args.time_scale != 1.0 and args.plan not in (3, 4, 5, 6, 7, 8, 9):
-        p.error("--time-scale is for --plan 3, 4, 5, 6, 7, 8 or 9 only")
+    if args.time_scale != 1.0 and args.plan not in PLAN_SECONDS:
+        p.error("--time-scale is for --plan 3, 4, 5, 6, 7, 8, 9 or 10 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
@@ -1838,17 +2009,17 @@ def main():
         p.error("--plan 8 is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (PLAN8_SECONDS * args.time_scale, job_end_at(), args.seconds))
-    if args.plan == 9 and args.seconds != PLAN9_SECONDS * args.time_scale:
-        p.error("--plan 9 is %g s long (times scaled by --time-scale; its job ends at %g s and "
+    if args.plan in (9, 10) and args.seconds != PLAN_SECONDS[args.plan] * args.time_scale:
+        p.error("--plan %d is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
-                % (PLAN9_SECONDS * args.time_scale, job_end_at(), args.seconds))
+                % (args.plan, PLAN_SECONDS[args.plan] * args.time_scale, job_end_at(), args.seconds))
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
-    if args.plan in (3, 4, 5, 6, 7, 8, 9):
+    if args.plan in PLAN_SECONDS:
         if not torch.cuda.is_available():
             raise SystemExit("record_incidents: --plan %d needs a CUDA GPU; none is visible" % args.plan)
-        world = 1  # plans 3-9 are one-GPU runs: GPU 0
+        world = 1  # plans 3-10 are one-GPU runs: GPU 0
     core = trainer_core(os.sched_getaffinity(0)) if args.plan == 4 else None
     os.makedirs(args.out, exist_ok=True)
     # warm-up happens inside the workers before t0 matters little: start t0 a little later
@@ -1863,7 +2034,7 @@ def main():
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
                        "expected": [{"series": s, "scope": sc} for s, sc in f[3]]} for f in FAULTS],
     }
-    if args.plan in (3, 4, 5, 6, 7, 8, 9):
+    if args.plan in PLAN_SECONDS:
         meta["time_scale"] = args.time_scale
         meta["normal_events"] = [{"name": n, "start": t0 + s, "end": t0 + e} for n, s, e in NORMAL_EVENTS]
     if args.plan == 4:
@@ -1871,6 +2042,12 @@ def main():
         meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 10:
+        try:
+            run_plan10(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 9:
         try:
             run_plan9(args, t0)

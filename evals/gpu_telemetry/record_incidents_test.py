@@ -773,6 +773,91 @@ class Plan9Tables(PlanTables):
         self.assertEqual(m.normal_at(375.0), [])  # the step is an instant (start = end): it lasts to the end
 
 
+class Plan10Tables(PlanTables):
+    """Plan 10 (DET17): three incidents of kinds not planted in runs 1-9 (gradients not zeroed, an eval every step,
+    silent weight corruption), traps (one new: a planned weight EMA, +1.5 GiB of GPU memory), the marker, the RSS."""
+    PLAN = 10
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.check_windows_apart(["grads_not_zeroed", "eval_every_step", "weight_corruption"])
+        self.assertLessEqual(self.m.PLAN10_SECONDS, 440)  # the lead's device call: <= 540 s wall with start-up
+
+    def test_kinds_not_planted_before(self):
+        before = {f[0] for plan in range(1, 10) for f in load(plan).FAULTS}
+        self.assertFalse(before & {f[0] for f in self.faults})
+        normal_before = {e[0] for plan in range(3, 10) for e in load(plan).NORMAL_EVENTS}
+        self.assertEqual({e[0] for e in self.normal} - normal_before, {"ema_on"})
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        check_one_gpu_scopes(self, self.faults)
+        exp = {f[0]: {s for s, _ in f[3]} for f in self.faults}
+        self.assertEqual(exp["grads_not_zeroed"], {"grad_norm"})
+        # the eval hook's passes lie outside the compute events: step time and tokens/s, not compute_ms
+        self.assertEqual(exp["eval_every_step"], {"step_time_ms", "tokens_per_s"})
+        self.assertEqual(exp["weight_corruption"], {"train_loss", "grad_norm"})
+        self.assertNotIn(self.m.MARKER, set().union(*exp.values()))
+
+    def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
+        self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "ema_on", "job_end"))
+
+    def test_ema_on_leaves_time_before_the_end(self):
+        self.check_instant_trap("ema_on")
+
+    def test_job_end_apart_from_the_incidents_and_last(self):
+        self.check_job_end(self.m.PLAN10_SECONDS)
+
+    def test_restores_find_a_checkpoint_of_the_history(self):
+        # both fixes restore the last checkpoint before them: one taken in the history, none inside an incident
+        last = max(e[2] for e in self.normal if e[0] == "checkpoint" and e[2] <= self.m.NORMAL_END)
+        for name in ("grads_not_zeroed", "weight_corruption"):
+            f = [f for f in self.faults if f[0] == name][0]
+            ckpts = [e for e in self.normal if e[0] == "checkpoint" and e[2] <= f[2]]
+            self.assertEqual(max(e[2] for e in ckpts), last, name)
+
+    def test_modes(self):
+        m = self.m
+        self.assertEqual(m.plan10_mode({}, 200.0), (False, 0, False))
+        self.assertEqual(m.plan10_mode({"grads_not_zeroed": None}, 250.0), (True, 0, False))
+        self.assertEqual(m.plan10_mode({"eval_every_step": None}, 290.0), (False, 2, False))
+        self.assertEqual(m.plan10_mode({"weight_corruption": None}, 320.0), (False, 0, False))
+        self.assertEqual(m.plan10_mode({}, 374.9), (False, 0, False))
+        self.assertEqual(m.plan10_mode({}, 375.0), (False, 0, True))
+        # the corruption: sdc_elements elements of a HIDDEN x HIDDEN layer at the stride, x an exact power of 2
+        self.assertEqual(len(range(0, m.HIDDEN * m.HIDDEN, m.STRENGTH["sdc_stride"])), m.STRENGTH["sdc_elements"])
+        self.assertEqual(math.log2(m.STRENGTH["sdc_scale"]) % 1, 0.0)
+        cols = {i % m.HIDDEN for i in range(0, m.HIDDEN * m.HIDDEN, m.STRENGTH["sdc_stride"])}
+        self.assertEqual(len(cols), m.STRENGTH["sdc_elements"])  # spread: no two in one column
+
+    def test_ema_memory_under_gpu_memory_growth_bar(self):
+        # the fp32 shadow (4 bytes a weight; the update makes no temporary): under GpuMemoryGrowth's 2048 MiB with
+        # room for a few 128 MiB blocks the caching allocator may add elsewhere
+        m = self.m
+        mib = m.LAYERS * m.HIDDEN * m.HIDDEN * 4 / 2 ** 20
+        self.assertEqual(mib, 1536)
+        self.assertLessEqual(mib + 4 * 128, 2048)
+
+    def test_time_scale(self):
+        m = load(10, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 102.5)
+        self.assertEqual(m.FAULTS[0][1:3], (245 * 0.25, 270 * 0.25))
+        self.assertEqual(m.STRENGTH, m.PLAN10_STRENGTH)  # no strength is a time
+        self.assertEqual(m.plan10_mode({}, 375 * 0.25), (False, 0, True))
+
+    def test_labels(self):
+        m = self.m
+        kept, evals, sdc = self.faults
+        self.assertTrue(m.expected(kept, "grad_norm", None, None))
+        self.assertFalse(m.expected(kept, "train_loss", None, None))
+        self.assertTrue(m.expected(evals, "step_time_ms", 0, None))
+        self.assertTrue(m.expected(evals, "tokens_per_s", None, None))
+        self.assertFalse(m.expected(evals, "compute_ms", 0, None))
+        self.assertFalse(m.expected(evals, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        self.assertTrue(m.expected(sdc, "train_loss", None, None))
+        self.assertFalse(m.expected(sdc, "tokens_per_s", None, None))
+        self.assertEqual(m.normal_at(375.0), [])  # the EMA is an instant (start = end): it lasts to the end
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
@@ -819,8 +904,7 @@ def schedule(plan, time_scale=1.0):
     """Everything a plan fixes, as plain data: its tables, and at every 0.25 s of the run which
     incidents and normal events are on, the LR (plan 4) and the label of each expected series."""
     m = load(plan, time_scale)
-    seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
-               7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS, 9: m.PLAN9_SECONDS}.get(plan, 480) * time_scale
+    seconds = m.PLAN_SECONDS.get(plan, 480) * time_scale
     series = sorted({s for f in m.FAULTS for s, _ in f[3]})
     at = []
     for i in range(int(seconds * 4) + 1):
@@ -839,12 +923,14 @@ def schedule(plan, time_scale=1.0):
             row.append([m.plan8_frozen(active), list(m.plan8_accum(active, rel))])
         if plan == 9:
             row.append(list(m.plan9_loss_mode({f[0]: f for f in m.fault_at(rel)}, rel)))
+        if plan == 10:
+            row.append(list(m.plan10_mode({f[0]: f for f in m.fault_at(rel)}, rel)))
         row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
                     if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
         at.append(row)
     return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
             "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
-            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7, 8, 9) else None, "at": at}
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7, 8, 9, 10) else None, "at": at}
 
 
 def digest(obj):
@@ -864,12 +950,15 @@ class FakeTensor:
         return FakeTensor(self._torch)
 
     __matmul__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __add__ = __radd__ = __sub__ = _new
-    __getitem__ = reshape = view_as = float = norm = detach = to = copy_ = sum = _new
+    __getitem__ = reshape = view = view_as = float = norm = detach = to = copy_ = sum = _new
 
-    def __isub__(self, _):
+    def __isub__(self, *_, **__):
         return self
 
-    __imul__ = __isub__
+    __imul__ = mul_ = add_ = __isub__
+
+    def __setitem__(self, *_):
+        pass
 
     def requires_grad_(self, *_):
         return self
@@ -995,8 +1084,7 @@ def trainer_rows(plan, time_scale=1.0, log=None):
     t0 = 1796000000.0
     clock = FakeClock(t0 - 5.0)
     with tempfile.TemporaryDirectory() as d:
-        seconds = {3: m.PLAN3_SECONDS, 4: m.PLAN4_SECONDS, 5: m.PLAN5_SECONDS, 6: m.PLAN6_SECONDS,
-                   7: m.PLAN7_SECONDS, 8: m.PLAN8_SECONDS, 9: m.PLAN9_SECONDS}.get(plan, 480) * time_scale
+        seconds = m.PLAN_SECONDS.get(plan, 480) * time_scale
         args = types.SimpleNamespace(plan=plan, time_scale=time_scale, port=1, out=d, seconds=seconds)
         ckpt = os.path.join(d, "ckpt.pt")
 
@@ -1052,9 +1140,9 @@ def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
         m.offload_round_trip = round_trip
         m.rss_bytes = lambda: (2 << 30) + len(pinned) * (768 << 20)
         m.trainer8(args, t0, ckpt, 0)
-    elif plan == 9:  # one life; the RSS a fake: 2 GiB
+    elif plan in (9, 10):  # one life; the RSS a fake: 2 GiB
         m.rss_bytes = lambda: 2 << 30
-        m.trainer9(args, t0, ckpt, 0)
+        getattr(m, "trainer%d" % plan)(args, t0, ckpt, 0)
     else:  # plan 5: life 0 to the planted loader death, life 1 from the parent's restart
         with self_raises(crashed):
             m.trainer5(args, t0, ckpt, 0)
@@ -1115,7 +1203,8 @@ def parent5_run(life_ends, seconds=None, plan=5, helper_ends=None):
         args = types.SimpleNamespace(out=d, seconds=seconds or m.PLAN5_SECONDS, plan=plan, time_scale=1.0)
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7, 8: m.run_plan8, 9: m.run_plan9}[plan](args, t0)
+                {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7, 8: m.run_plan8, 9: m.run_plan9,
+                 10: m.run_plan10}[plan](args, t0)
         except RuntimeError as e:
             err = str(e)
         path = os.path.join(d, "part-marker.csv")
@@ -1187,29 +1276,33 @@ class self_raises:
 # unchanged by plan 8's code (clean_end shared by trainers 5-8, the fake's empty and copy_).
 # Plan 9's (DET15, 2026-12-06): taken when plan 9 was written, before any run of it; plans 1-8's digests were
 # unchanged by plan 9's code (the fake's sum).
+# Plan 10's (DET17, 2026-12-06): taken when plan 10 was written, before any run of it; plans 1-9's digests were
+# unchanged by plan 10's code (eval_pass shared with the evals, sgd_update's optional clear, PLAN_SECONDS, the
+# fake's view and lerp_).
 SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed",
                     5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6", 7: "7ae04fc88565cd40", 8: "3cad318edd1d3370",
-                    9: "b9f1e7c0532b323a"}
+                    9: "b9f1e7c0532b323a", 10: "fd92a9bc12ec2075"}
 ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d",
                5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3", 7: "b65cd2f743f7b10e", 8: "09559009d94cd0b8",
-               9: "c5eb613e46c560d9"}
+               9: "c5eb613e46c560d9", 10: "fdbe26eb1b344f17"}
 SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47"),
                   5: ("d92884888dcf1fb7", "c05a0c59196be8a7"), 6: ("0a8078afbce26ae1", "a07ffb74cd964a6c"),
                   7: ("8cb90c88e2888259", "7f270bcbf16bb28b"), 8: ("bd7e353a3a112a57", "b6bcb6437d6e6c23"),
-                  9: ("b38e9df89b7a18d9", "3a57873bf4d5f2db")}  # x 0.25
+                  9: ("b38e9df89b7a18d9", "3a57873bf4d5f2db"),
+                  10: ("0c587b5ca24b2119", "096d9613b9914bbb")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
-    def test_plans_1_to_9_schedules(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9):
+    def test_plans_1_to_10_schedules(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
             self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
 
-    def test_plans_1_to_9_trainers_write_the_same_rows(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9):
+    def test_plans_1_to_10_trainers_write_the_same_rows(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
 
     def test_smoke_runs_time_scaled(self):
-        for plan in (3, 4, 5, 6, 7, 8, 9):
+        for plan in (3, 4, 5, 6, 7, 8, 9, 10):
             self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
                              SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
 
@@ -1631,6 +1724,91 @@ class Plan9Rows(PlainParentRows, unittest.TestCase):
             for real in (8192, 2048, 0):
                 m.forward_backward_loss(torch, w, FakeTensor(torch), FakeTensor(torch), ev, real, 1.0)
         self.assertEqual(calls, ["mse"])
+
+class Plan10Rows(PlainParentRows, unittest.TestCase):
+    """Plan 10's trainer (fake clock, fake torch: a step costs its synchronize, 30 ms, and its `.item()`s; fake
+    RSS) and parent."""
+    PLAN = 10
+
+    def run10(self):
+        """trainer10 from t0 + 200 s with its updates, eval passes, corruptions, restores and EMA updates recorded:
+        (rows, printed lines, [(second, what)])."""
+        m = load(10)
+        t0 = self.T0
+        clock = FakeClock(t0 + 200.0)
+        calls = []
+
+        def spy(name, real):
+            def call(*a, **k):
+                what = name
+                if name == "sgd":
+                    what = "sgd clear" if k.get("clear", True) else "sgd keep"
+                calls.append((math.floor(clock.now - t0), what))
+                return real(*a, **k)
+            return call
+        m.sgd_update = spy("sgd", m.sgd_update)
+        m.eval_pass = spy("eval", m.eval_pass)
+        m.corrupt_weights = spy("corrupt", m.corrupt_weights)
+        m.restore_checkpoint = spy("restore", m.restore_checkpoint)
+        m.ema_update = spy("ema", m.ema_update)
+        return run_trainer_from(m, 10, clock, t0) + (calls,)
+
+    def test_each_incident_in_its_window_only_and_logged(self):
+        rows, lines, calls = self.run10()
+        by = {}
+        for sec, what in calls:
+            by.setdefault(sec, []).append(what)
+        self.assertEqual({w for s in range(245, 270) for w in by[s]}, {"sgd keep"})
+        for s in range(280, 305):  # two eval passes after every update
+            self.assertEqual(by[s].count("eval"), 2 * by[s].count("sgd clear"), s)
+            self.assertNotIn("sgd keep", by[s])
+        self.assertEqual([(s, w) for s, w in calls if w in ("corrupt", "restore")],
+                         [(270, "restore"), (315, "corrupt"), (340, "restore")])
+        self.assertFalse([s for s, w in calls if w == "ema" and s < 375])
+        self.assertEqual({w for s in range(376, 410) if s in by for w in by[s]}, {"sgd clear", "ema"})
+        # (the normal eval at 357-365 s runs eval_pass too)
+        outside = [s for s in by if s < 245 or 270 < s < 280 or 305 < s < 315 or 340 < s < 357 or 365 <= s < 375]
+        self.assertEqual({w for s in outside for w in by[s]}, {"sgd clear"})
+        self.assertEqual({w for s in range(357, 365) for w in by.get(s, [])}, {"eval"})
+        for want in ("trainer: gradients KEPT across steps, 0 eval pass(es) a step, EMA off, from t0 + 245.0",
+                     "trainer: weights restored from the checkpoint of step ",
+                     "trainer: gradients cleared each step, 0 eval pass(es) a step, EMA off, from t0 + 270",
+                     "trainer: gradients cleared each step, 2 eval pass(es) a step, EMA off, from t0 + 280.0",
+                     "trainer: gradients cleared each step, 0 eval pass(es) a step, EMA off, from t0 + 305",
+                     "trainer: 2048 weights of layer 6 x256 (silent corruption) at t0 + 315.0",
+                     "trainer: gradients cleared each step, 0 eval pass(es) a step, EMA on, from t0 + 375.0",
+                     "trainer life 0: checkpoint at t0 + 350.0", "trainer life 0: eval at t0 + 357.0"):
+            self.assertTrue([l for l in lines if l.startswith(want)], (want, lines))
+        # both restores load the history's last checkpoint (225 s's), not a later one
+        ck = [l for l in lines if l.startswith("trainer life 0: checkpoint at t0 + 225.0")]
+        self.assertEqual(len(ck), 1)
+        restored = {l.split("of step ")[1].split(" ")[0] for l in lines if "weights restored" in l}
+        self.assertEqual(len(restored), 1)
+
+    def test_the_restore_copies_every_weight_and_clears_its_gradient(self):
+        m = load(10)
+        clock = FakeClock(self.T0)
+        with tempfile.TemporaryDirectory() as d, fake_gpu(m, clock, os._exit):
+            torch = sys.modules["torch"]
+            torch.save({"weights": [0] * m.LAYERS, "step": 7}, os.path.join(d, "ck"))
+            copied, cleared = [], []
+
+            class W(FakeTensor):
+                def copy_(self, other):
+                    copied.append(self)
+
+                @property
+                def grad(self):
+                    return None
+
+                @grad.setter
+                def grad(self, v):
+                    cleared.append(v)
+            w = [W(torch) for _ in range(m.LAYERS)]
+            self.assertEqual(m.restore_checkpoint(torch, w, os.path.join(d, "ck")), 7)
+        self.assertEqual(copied, w)
+        self.assertEqual(cleared, [None] * m.LAYERS)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=1)
