@@ -1700,28 +1700,39 @@ def set_frozen(weights, frozen):
         w.grad = None
 
 
-def trainer8(args, t0, ckpt_path, life):
-    """Plan 8's trainer on GPU 0 (one life): runs until the job_end event, then writes
-    training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-7's)."""
+def marked_life(args, t0, ckpt_path, life):
+    """Plans 8-10: one life of a trainer that ends marked and exports its RSS: start_life's (trainer, weights,
+    step), its 4 CUDA events, the set of normal events begun, its SecondBuckets (marker, RSS) and when it stops."""
     tr, weights, step = start_life(args, t0, ckpt_path, life)
-    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
-    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
-    lr = 0.05
-    stop_at = stop_time(args.seconds)
-    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
-    done = set()
-    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
-    frozen, accum, host = 0, (1, True), None
+    ev = [tr.torch.cuda.Event(enable_timing=True) for _ in range(4)]
+    buckets = SecondBuckets(tr.out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
+    return tr, weights, step, ev, set(), buckets, stop_time(args.seconds)
 
-    prev_end = time.time()
+
+def steps_to_end(tr, t0, ckpt_path, life, stop_at, done, weights, step_now):
+    """Plans 8-10's step loop: (now, rel, the incidents active) for each step until `stop_at` s after t0; a normal
+    event due runs between steps (take_normal_event, `step_now()` the step count; the next step's time includes it)."""
     while True:
         now = time.time()
         rel = now - t0
         if rel >= stop_at:
-            break
-        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
-            continue  # prev_end is kept: the next step's time includes the pause
-        active = {f[0]: f for f in fault_at(rel)}
+            return
+        if take_normal_event(tr.torch, rel, done, life, t0, weights, step_now(), ckpt_path, tr.x_eval, tr.y_eval):
+            continue
+        yield now, rel, {f[0]: f for f in fault_at(rel)}
+
+
+def trainer8(args, t0, ckpt_path, life):
+    """Plan 8's trainer on GPU 0 (one life): runs until the job_end event, then writes
+    training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-7's)."""
+    tr, weights, step, ev, done, buckets, stop_at = marked_life(args, t0, ckpt_path, life)
+    torch, dist, dev = tr.torch, tr.dist, tr.dev
+    data_gen, teacher = tr.data_gen, tr.teacher
+    lr = 0.05
+    frozen, accum, host = 0, (1, True), None
+
+    prev_end = time.time()  # (a normal event's pause is in the next step's time)
+    for now, rel, active in steps_to_end(tr, t0, ckpt_path, life, stop_at, done, weights, lambda: step):
         if ("optimizer_offload" in active) != (host is not None):
             t_ev = time.time()
             if host is None:  # offload on: its pinned host buffer (the whole flat gradient)
@@ -1755,7 +1766,7 @@ def trainer8(args, t0, ckpt_path, life):
         buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, accum[0] * TOKENS)
         prev_end = end
         step += 1
-    clean_end(out, dist, life, step, t0)
+    clean_end(tr.out, dist, life, step, t0)
 
 
 def run_plan8(args, t0):
@@ -1806,25 +1817,14 @@ def forward_backward_loss(torch, weights, x, y, ev, real, scale):
 def trainer9(args, t0, ckpt_path, life):
     """Plan 9's trainer on GPU 0 (one life): runs until the job_end event, then writes
     training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-8's)."""
-    tr, weights, step = start_life(args, t0, ckpt_path, life)
-    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
-    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    tr, weights, step, ev, done, buckets, stop_at = marked_life(args, t0, ckpt_path, life)
+    torch, dist, dev = tr.torch, tr.dist, tr.dev
+    data_gen, teacher = tr.data_gen, tr.teacher
     lr = 0.05
-    stop_at = stop_time(args.seconds)
-    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
-    done = set()
-    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
     mode = (TOKENS, TOKENS, 1.0)
 
-    prev_end = time.time()
-    while True:
-        now = time.time()
-        rel = now - t0
-        if rel >= stop_at:
-            break
-        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
-            continue  # prev_end is kept: the next step's time includes the pause
-        active = {f[0]: f for f in fault_at(rel)}
+    prev_end = time.time()  # (a normal event's pause is in the next step's time)
+    for now, rel, active in steps_to_end(tr, t0, ckpt_path, life, stop_at, done, weights, lambda: step):
         if plan9_loss_mode(active, rel) != mode:
             mode = plan9_loss_mode(active, rel)
             print("trainer: %d tokens counted a step, %d in the loss, the loss x%g in the backward, from t0 + %.1f s"
@@ -1839,7 +1839,7 @@ def trainer9(args, t0, ckpt_path, life):
         buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm, mode[0])
         prev_end = end
         step += 1
-    clean_end(out, dist, life, step, t0)
+    clean_end(tr.out, dist, life, step, t0)
 
 
 def run_plan9(args, t0):
@@ -1887,25 +1887,14 @@ def ema_update(torch, ema, weights):
 def trainer10(args, t0, ckpt_path, life):
     """Plan 10's trainer on GPU 0 (one life): runs until the job_end event, then writes
     training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-9's)."""
-    tr, weights, step = start_life(args, t0, ckpt_path, life)
-    torch, dist, dev, out = tr.torch, tr.dist, tr.dev, tr.out
-    data_gen, x_eval, y_eval, teacher = tr.data_gen, tr.x_eval, tr.y_eval, tr.teacher
+    tr, weights, step, ev, done, buckets, stop_at = marked_life(args, t0, ckpt_path, life)
+    torch, dist, dev = tr.torch, tr.dist, tr.dev
+    data_gen, teacher = tr.data_gen, tr.teacher
     lr = 0.05
-    stop_at = stop_time(args.seconds)
-    ev = [torch.cuda.Event(enable_timing=True) for _ in range(4)]
-    done = set()
-    buckets = SecondBuckets(out, t0, marker=True, extra=lambda: [(RSS, rss_bytes())])
     mode, corrupted, ema = (False, 0, False), False, None
 
-    prev_end = time.time()
-    while True:
-        now = time.time()
-        rel = now - t0
-        if rel >= stop_at:
-            break
-        if take_normal_event(torch, rel, done, life, t0, weights, step, ckpt_path, x_eval, y_eval):
-            continue  # prev_end is kept: the next step's time includes the pause
-        active = {f[0]: f for f in fault_at(rel)}
+    prev_end = time.time()  # (a normal event's pause is in the next step's time)
+    for now, rel, active in steps_to_end(tr, t0, ckpt_path, life, stop_at, done, weights, lambda: step):
         want = plan10_mode(active, rel)
         fixed = mode[0] and not want[0]  # the gradients were kept: the fix restores the checkpoint
         if ("weight_corruption" in active) != corrupted:
@@ -1935,13 +1924,13 @@ def trainer10(args, t0, ckpt_path, life):
         if ema is not None:
             ema_update(torch, ema, weights)
         for _ in range(mode[1]):  # the misconfigured eval hook (its loss not logged)
-            eval_pass(torch, weights, x_eval, y_eval)
+            eval_pass(torch, weights, tr.x_eval, tr.y_eval)
         torch.cuda.synchronize()
         end = time.time()
         buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
         prev_end = end
         step += 1
-    clean_end(out, dist, life, step, t0)
+    clean_end(tr.out, dist, life, step, t0)
 
 
 def run_plan10(args, t0):
