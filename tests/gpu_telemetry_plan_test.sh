@@ -4,8 +4,8 @@
 # events (checkpoints, evals) in the history and after it outside every incident + 10 s, and how a
 # NaN / Inf loss is written; plan 4's windows, traps (checkpoints, LR restarts, evals, the job end),
 # LR schedule and weight growth; plan 5's windows, traps, loader death and restart, and its
-# `training_completed` marker (rows and labels); plans 6, 7, 8 and 9 (DET9, DET11, DET13, DET15) likewise. The checks:
-# evals/gpu_telemetry/record_incidents_test.py; and plans 5-9's fake recordings through `vigil detect` (below).
+# `training_completed` marker (rows and labels); plans 6, 7, 8, 9 and 10 (DET9, DET11, DET13, DET15, DET17) likewise. The checks:
+# evals/gpu_telemetry/record_incidents_test.py; and plans 5-10's fake recordings through `vigil detect` (below).
 # Usage: bash tests/gpu_telemetry_plan_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 PY=/usr/bin/python3
@@ -306,5 +306,74 @@ check "plan 9 fake: the padding caught by ThroughputDropGauge alone" 0 \
 check "plan 9 fake: no false alarm, nothing at the checkpoint, the eval, the loss-weight step, the marked job end" 0 \
   'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_weight_step \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
   -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "loss_weight_step +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score9.txt"
+# Plan 10 (DET17): a plan 10 whose eval hook starts inside the kept gradients' grace fails the table checks.
+sed 's/("eval_every_step", 280, 305,/("eval_every_step", 275, 305,/' "$HERE/../evals/gpu_telemetry/record_incidents.py" >"$TMP/record_incidents.py"
+check "plan 10: an incident inside the previous one's grace fails it" 1 'eval_every_step starts before the previous window' -- /usr/bin/python3 "$TMP/record_incidents_test.py"
+# And a plan 10 whose kept gradients are cleared after all (the incident not made) fails the trainer's check.
+sed 's/sgd_update(torch, weights, flat, gnorm, lr, finite, clear=not mode\[0\])/sgd_update(torch, weights, flat, gnorm, lr, finite)/' "$HERE/../evals/gpu_telemetry/record_incidents.py" >"$TMP/record_incidents.py"
+check "plan 10: gradients cleared in grads_not_zeroed fails it" 1 'FAIL: test_each_incident_in_its_window_only_and_logged' -- /usr/bin/python3 "$TMP/record_incidents_test.py" Plan10Rows
+# Plan 10, end to end on a fake recording: the fake trainer's rows (fake clock, 30 ms steps), the fake parent's
+# served marker, and rows shaped as the plan's central guesses where the fakes cannot (a little deterministic
+# jitter on each): loss 1.97 and grad norm 0.2; grads_not_zeroed: the norm x(1 + 15 per second since 244 s), at
+# most x100 (a sum of ~29 batches' gradients a second, bf16 losing the small additions), the loss falling 10 %
+# over the window (5x the usual update along one direction), back to 1.97 from the restore at 270 s;
+# eval_every_step: step time x1.6, tokens/s x0.63, compute unchanged; weight_corruption: the loss x2, the norm
+# x1.5, back at 340 s (the restore); ema_on (375 s on): step x1.06, tokens/s x0.94, FB_USED +1536 MiB; NVML util
+# 99% and 690 W in the seconds with steps (and evals), FB_USED 9000 MiB, 618 after the end. What the plan
+# predicts for the bundled rules (23 at a9f1ebf7): the kept gradients caught by GradNormRise (on tokens_per_s) and
+# nothing else; the eval hook by ThroughputDropGauge alone; the corruption by LossSpike alone (GradNormRise still
+# firing from the first window: no new alert; the norm x1.5 anyway); nothing at the 350 s checkpoint, the 357 s
+# eval, the 375 s EMA (+1536 MiB: under GpuMemoryGrowth's 2048) or the marked job end.
+"$PY" - "$TMP/fake10.csv" "$TMP/fake10.json" <<'PY'
+import contextlib, io, json, os, sys
+sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
+with contextlib.redirect_stderr(io.StringIO()):  # the fakes' unclosed-file warnings
+    import record_incidents_test as T
+rows, served, m = T.fake_inputs(10)
+t0 = 1796000000.0
+on = T.in_window
+tok0 = sorted(float(r.split(",")[2]) for r in rows if r.split(",")[1] == "tokens_per_s"
+              and 200 <= float(r.split(",")[0]) - t0 <= 224)[6]
+base = {"step_time_ms": 34.0, "compute_ms": 27.5, "tokens_per_s": tok0}
+shape = {"eval_every_step": {"step_time_ms": 1.6, "tokens_per_s": 0.63},
+         "ema_on": {"step_time_ms": 1.06, "tokens_per_s": 0.94}}
+steps, out = {}, []
+for i, r in enumerate(rows):
+    f = r.split(",")
+    s = round(float(f[0]) - t0) - 1  # the row at t0 + s + 1 holds the steps that ended in second s
+    if f[1] == "step_time_ms":
+        steps[s] = True
+    jitter = 1 + 1e-4 * ((i * 7919) % 13)
+    kept, sdc = on("grads_not_zeroed", s, m.FAULTS), on("weight_corruption", s, m.FAULTS)
+    phase = "eval_every_step" if on("eval_every_step", s, m.FAULTS) else "ema_on" if s >= 375 else None
+    if f[1] == "train_loss":
+        f[2] = "%.6g" % (1.97 * jitter * (1 - 0.1 * (s - 244) / 26 if kept else 2.0 if sdc else 1.0))
+    elif f[1] == "grad_norm":
+        f[2] = "%.6g" % (0.2 * jitter * (min(1 + 15 * (s - 244), 100) if kept else 1.5 if sdc else 1.0))
+    elif phase and f[1] in base:
+        f[2] = "%.6g" % (base[f[1]] * jitter * shape[phase].get(f[1], 1.0))
+    out.append(",".join(f))
+nvml = T.fake_nvml(t0, lambda s: 1.0 if on("eval", s, m.NORMAL_EVENTS) or s in steps else 0.0,
+                   lambda s: 618 if s >= 411 else 9000 + (1536 if s >= 375 else 0))
+body = out + [",".join(r) for r in served] + nvml
+body.sort(key=lambda r: float(r.split(",")[0]))
+open(sys.argv[1], "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
+json.dump(T.fake_meta(m, t0), open(sys.argv[2], "w"))
+PY
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake10.csv" >"$TMP/fake10.jsonl" 2>"$TMP/fake10.err"
+"$PY" tests/lib/score_incidents.py "$TMP/fake10.json" "$TMP/fake10.jsonl" --grace 10 --warmup 60 >"$TMP/score10.txt"
+sed 's/^/  plan 10 fake: /' "$TMP/score10.txt"
+check "plan 10 fake: the kept gradients caught by GradNormRise on tokens_per_s alone" 0 \
+  '^grads_not_zeroed \[ +245, +270\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) GradNormRise tokens_per_s\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^grads_not_zeroed" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score10.txt"
+check "plan 10 fake: the eval every step caught by ThroughputDropGauge alone" 0 \
+  '^eval_every_step \[ +280, +305\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) ThroughputDropGauge tokens_per_s\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^eval_every_step" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score10.txt"
+check "plan 10 fake: the weight corruption caught by LossSpike at its first second alone" 0 \
+  '^weight_corruption \[ +315, +340\) s after t0: 1 alert\(s\);\+ 1\.0 s \(firing \+ 1\.0 s\) LossSpike train_loss\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^weight_corruption" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score10.txt"
+check "plan 10 fake: no false alarm, nothing at the checkpoint, the eval, the EMA, the marked job end" 0 \
+  'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);ema_on \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+  -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "ema_on +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score10.txt"
 echo "gpu_telemetry_plan_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
