@@ -314,6 +314,45 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   check "run 9: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts9.jsonl"
 fi
 
+# Run 10 (DET17 plan, recorded 2026-12-06 07:26-07:34 UTC on an H100 by the lead, scored by DET18): the gradient
+# reset dropped (the kept sum's norm 22x after 1 s, 373x at 270 s; the loss falling 12%; GPU memory +1,536 MiB at
+# 246 s), an eval hook run after every step (step 1.59x, tokens/s 0.64x, compute and util unchanged) and silent
+# weight corruption (2048 weights of the last layer x256: the loss x1.98 at once, then falling; the norm 3x); a
+# checkpoint, an eval, a planned weight EMA (step 1.07x, tokens/s 0.93x, GPU memory +0) and the marked job end after
+# the history (data/gpu_telemetry/README.md "Run 10"). BLIND, the 23 rules of a9f1ebf7 (the file unchanged to
+# 6d0d5fd9): 3 of 3 caught, 0 false alarms, as predicted: the kept gradients by GradNormRise +8 s, the eval hook by
+# ThroughputDropGauge +8 s, the corruption by LossSpike +1 s. Not predicted: the corruption's norm (3x its hour)
+# held GradNormRise's condition again, so its one alert (on tokens_per_s) ran to 408 s, not ~338 s.
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN10=data/gpu_telemetry/h100_single_incidents_run10
+  detect_run 10 "$RUN10"
+  check "run 10: 14 series, no NaN, three alerts in all" 0 'over 14 series, 5805 points: 3 alert\(s\), 0 still firing' -- cat "$TMP/stderr10"
+  check "run 10: the kept gradients by GradNormRise, the eval hook by ThroughputDropGauge, the corruption by LossSpike, nothing outside the incidents" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN10.json" "$TMP/alerts10.jsonl" --grace 10 --warmup 60 \
+       --allow grads_not_zeroed=GradNormRise \
+       --require eval_every_step=ThroughputDropGauge \
+       --require weight_corruption=LossSpike
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN10.json" "$TMP/alerts10.jsonl" --grace 10 --warmup 60 >"$TMP/score10.txt"
+  sed 's/^/  run 10: /' "$TMP/score10.txt"
+  # GradNormRise alerts on tokens_per_s, a series the kept gradients' window does not expect: allowed there, its onset pinned
+  check "run 10 (blind): GradNormRise +8 s, ThroughputDropGauge +8 s, LossSpike +1 s, one alert a window" 0 \
+    '^grads_not_zeroed \[ *245, *270\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};eval_every_step \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};weight_corruption \[ *315, *340\) s after t0: 1 alert\(s\);\+ 1\.0 s \(firing \+ 1\.0 s\) LossSpike train_loss\{job="h200-ddp",node="node-0"\};$' \
+    -- bash -c 'for i in grads_not_zeroed eval_every_step weight_corruption; do grep -A1 "^$i " "$1"; done | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score10.txt"
+  check "run 10: nothing at the checkpoint, the eval, the EMA (GPU memory +0, tokens/s 0.93x), the marked job end" 0 \
+    '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);ema_on \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+    -- normal_events "$TMP/score10.txt" "checkpoint +\[350" "eval +\[357" "ema_on +\[375" "job_end "
+  # GradNormRise's one alert, pending at t0 + 253 s, ends at t0 + 408 s: the corruption's norm (3x its hour) held its
+  # condition again to ~348 s (+ keep_firing_for 1m); with the corruption's norm rows set to 0.2021 it ends at 338 s
+  check "run 10: GradNormRise's alert runs to t0 + 408 s (the corruption's norm held its condition again)" 0 '^253 408$' -- "$PY" -c '
+import json, sys
+t0 = json.load(open(sys.argv[1]))["t0"]
+for l in open(sys.argv[2]):
+    a = json.loads(l)
+    if a["rule"] == "GradNormRise":
+        print(round(a["active_at_ms"] / 1e3 - t0), round(a["ends_at_ms"] / 1e3 - t0))' "$RUN10.json" "$TMP/alerts10.jsonl"
+  check "run 10: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts10.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
