@@ -61,6 +61,15 @@ normal_events() {
   for e in "$@"; do grep -E "^    $e" "$score" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done
 }
 
+# incident_windows SCORE NAME...: the score file's line of each incident window NAME and its alert lines, spaces
+# squeezed, joined by ';'.
+incident_windows() {
+  local score=$1 w
+  shift
+  for w in "$@"; do awk -v w="$w" '$1 == w { p = 1; print; next } p && /^    \+/ { print; next } { p = 0 }' "$score"; done |
+    sed "s/^ *//; s/  */ /g" | tr "\n" ";"
+}
+
 # detect_run N PATH: the rules over run N's csv (PATH without .csv) into $TMP/alertsN.jsonl and
 # $TMP/stderrN; counts a pass when it exits 0.
 detect_run() {
@@ -305,7 +314,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   # blind (89fee84f): the masked window had TrainingMetricsFrozen alone; LossOverNoTokens' +6 s is NOT blind (DET16)
   check "run 9: LossOverNoTokens +6 s and TrainingMetricsFrozen +16 s, GradNormRise +8 s (blind), ThroughputDropGauge +4 s (blind)" 0 \
     '^loss_masked_out \[ *245, *270\) s after t0: 2 alert\(s\);\+ 6\.0 s \(firing \+ 6\.0 s\) LossOverNoTokens train_loss\{job="h200-ddp",node="node-0"\};\+ 16\.0 s \(firing \+ 16\.0 s\) TrainingMetricsFrozen train_loss\{job="h200-ddp",node="node-0"\};loss_sum_reduction \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};padding_waste \[ *315, *340\) s after t0: 1 alert\(s\);\+ 4\.0 s \(firing \+ 19\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
-    -- bash -c 'for i in loss_masked_out loss_sum_reduction padding_waste; do grep -A"$([ $i = loss_masked_out ] && echo 2 || echo 1)" "^$i " "$1"; done | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score9.txt"
+    -- incident_windows "$TMP/score9.txt" loss_masked_out loss_sum_reduction padding_waste
   check "run 9: nothing at the checkpoint, the eval, the loss-weight step (the norm 1.24x its hour), the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_weight_step \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
     -- normal_events "$TMP/score9.txt" "checkpoint +\[350" "eval +\[357" "loss_weight_step +\[375" "job_end "
@@ -337,7 +346,7 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   # GradNormRise alerts on tokens_per_s, a series the kept gradients' window does not expect: allowed there, its onset pinned
   check "run 10 (blind): GradNormRise +8 s, ThroughputDropGauge +8 s, LossSpike +1 s, one alert a window" 0 \
     '^grads_not_zeroed \[ *245, *270\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};eval_every_step \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};weight_corruption \[ *315, *340\) s after t0: 1 alert\(s\);\+ 1\.0 s \(firing \+ 1\.0 s\) LossSpike train_loss\{job="h200-ddp",node="node-0"\};$' \
-    -- bash -c 'for i in grads_not_zeroed eval_every_step weight_corruption; do grep -A1 "^$i " "$1"; done | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score10.txt"
+    -- incident_windows "$TMP/score10.txt" grads_not_zeroed eval_every_step weight_corruption
   check "run 10: nothing at the checkpoint, the eval, the EMA (GPU memory +0, tokens/s 0.93x), the marked job end" 0 \
     '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);ema_on \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
     -- normal_events "$TMP/score10.txt" "checkpoint +\[350" "eval +\[357" "ema_on +\[375" "job_end "
