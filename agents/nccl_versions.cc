@@ -8,19 +8,24 @@
 namespace vigil {
 
 std::optional<MixedNcclVersions> FindMixedNcclVersions(const std::vector<std::string>& lines) {
-  static const std::regex kVersion(R"(\bNCCL version (\d{1,2}\.\d{1,3}\.\d{1,3})\b)");
+  static const std::regex kVersion(R"(\bNCCL (?:version )?v?(\d{1,2}\.\d{1,3}\.\d{1,3})\b)");
   static const std::regex kHost(R"(^\s*([A-Za-z][A-Za-z0-9._-]*):\d+:\d+ \[\d+\] NCCL INFO )");
-  static const std::regex kRank(R"(^\s*\[rank(\d{1,6})\]:)");
+  // A launcher's listing of its pods: "[TIME ]POD (NODE) ... NCCL 2.20.5" (PLC34).
+  static const std::regex kPodNode(R"(^\s*(?:\d{4}-\d\d-\d\dT\S+\s+)?[A-Za-z][A-Za-z0-9._-]* \(([A-Za-z][A-Za-z0-9._-]*)\) )");
+  // PyTorch's rank prefix, after a shipper's time stamp and pod name where there are (PLC34).
+  static const std::regex kRank(R"(^\s*(?:\d{4}-\d\d-\d\dT\S+\s+)?(?:[A-Za-z][A-Za-z0-9._-]*:\s*)?\[rank(\d{1,6})\]:)");
   std::map<std::string, std::set<std::string>> by_writer;
   std::vector<std::string> order;
   std::map<std::string, size_t> first_of;
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
-    if (line.size() > 2000 || line.find("NCCL version") == std::string::npos) continue;
+    if (line.size() > 2000 || line.find("NCCL ") == std::string::npos) continue;
     std::smatch v, w;
     if (!std::regex_search(line, v, kVersion)) continue;
     std::string writer;
     if (std::regex_search(line, w, kHost)) {
+      writer = "host " + w.str(1);
+    } else if (std::regex_search(line, w, kPodNode)) {
       writer = "host " + w.str(1);
     } else if (std::regex_search(line, w, kRank)) {
       writer = "rank " + w.str(1);

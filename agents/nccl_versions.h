@@ -22,7 +22,9 @@ struct MixedNcclVersions {
 };
 
 // Reads `lines` for NCCL's version, each with its writer: the host of NCCL's own prefix
-// ("HOST:PID:TID [dev] NCCL INFO NCCL version X.Y.Z") or a PyTorch rank prefix ("[rank24]:").
+// ("HOST:PID:TID [dev] NCCL INFO NCCL version X.Y.Z"), a launcher's pod listing naming its node
+// ("[TIME ]POD (NODE) image ... NCCL X.Y.Z", PLC34) or a PyTorch rank prefix ("[rank24]:", also after a
+// shipper's time stamp and pod name, PLC34).
 // A line with no writer counts for nothing. Mixed: two or more versions, each printed by a writer
 // that prints no other (a writer printing two versions was upgraded between runs, not mixed).
 std::optional<MixedNcclVersions> FindMixedNcclVersions(const std::vector<std::string>& lines);

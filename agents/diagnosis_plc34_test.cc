@@ -1,0 +1,56 @@
+// PLC34 (2026-12-06): realistic36's blind misses, seen (agents/HISTORY.md's PLC34 section). Each reader
+// with near misses, and a small case through the whole reasoner that answered the old wrong category or
+// place on the base code (66c35c20):
+// - NCCL versions a launcher's pod listing ("POD (NODE) image ... NCCL X.Y.Z") and time-stamped rank
+//   prefixes print, mixed across the job's hosts (FindMixedNcclVersions).
+// Evidence written for these tests, not copied from a case.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+#include "agents/logs_case_testing.h"
+#include "agents/nccl_versions.h"
+
+namespace vigil {
+namespace {
+
+using testing::Case;
+using testing::Log;
+
+std::vector<std::string> PodListing(const std::vector<std::string>& nccl) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < nccl.size(); ++i) {
+    out.push_back("2026-11-30T10:00:0" + std::to_string(i) + "Z train-w-" + std::to_string(i) + " (gx-" + std::to_string(i + 1) +
+                  ") image reg.example/train:latest@sha256:" + (nccl[i] == nccl[0] ? "aa11" : "bb22") + " torch 2.4.0 NCCL " + nccl[i]);
+  }
+  out.push_back("2026-11-30T10:02:00Z train-w-1: [rank8]: torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1970, "
+                "invalid usage (run with NCCL_DEBUG=WARN for details), NCCL version " + nccl[1]);
+  out.push_back("2026-11-30T10:05:00Z train-w-0: [rank0]: RuntimeError: [c10d] TCPStore: rendezvous failed, world size 32, 8 ranks never joined");
+  return out;
+}
+
+TEST_CASE("plc34: NCCL versions of a launcher's pod listing, mixed across hosts") {
+  // Before: no version read (the listing says "NCCL 2.20.5", its writer is "POD (NODE)").
+  auto m = FindMixedNcclVersions(PodListing({"2.20.5", "2.21.5", "2.20.5", "2.20.5"}));
+  REQUIRE(m.has_value());
+  CHECK(m->versions == std::vector<std::string>{"2.20.5", "2.21.5"});
+  CHECK(m->writers == 5);  // four hosts and rank 8
+  CHECK(m->first_line == 1);
+  // Near misses: one version everywhere; a listing with no node in parentheses; a bare "NCCL 2.21.5".
+  CHECK_FALSE(FindMixedNcclVersions(PodListing({"2.20.5", "2.20.5", "2.20.5"})).has_value());
+  CHECK_FALSE(FindMixedNcclVersions({"train-w-0 image a NCCL 2.20.5", "train-w-1 image b NCCL 2.21.5"}).has_value());
+  CHECK_FALSE(FindMixedNcclVersions({"upgraded NCCL 2.20.5 to NCCL 2.21.5"}).has_value());
+}
+
+TEST_CASE("plc34: a job whose pods list different NCCL versions fails at launch, not on the failing pods' node") {
+  const std::vector<std::string> nodes = {"gx-1", "gx-2", "gx-3", "gx-4"};
+  CHECK(testing::CaseAnswer(Case("t-plc34-nv", nodes, Json::array({Log("jobset", PodListing({"2.20.5", "2.21.5", "2.20.5", "2.20.5"}))}))) ==
+        "launch_config_error @ job");
+  CHECK(testing::CaseAnswer(Case("t-plc34-nv", nodes, Json::array({Log("jobset", PodListing({"2.20.5", "2.20.5", "2.20.5", "2.20.5"}))})))
+            .rfind("launch_config_error", 0) != 0);
+}
+
+}  // namespace
+}  // namespace vigil
