@@ -84,7 +84,9 @@ std::string CollectiveName(std::string_view word) {
 
 // A line that says "mismatch" and names ranks in two different collectives, as the flight
 // recorder's analysis prints it ("Collective 240113 mismatch: rank 0 entered BROADCAST (sizes
-// [[4096]], src 0), ranks 1-31 entered ALLREDUCE (sizes [[1]])"; PLC10). "no mismatch" is none,
+// [[4096]], src 0), ranks 1-31 entered ALLREDUCE (sizes [[1]])"; PLC10), or a summary of each rank's
+// last collective ("rank 0 last collective seq 9912 ALLREDUCE ...; ranks 1-127 last collective seq
+// 9912 _ALLGATHER_BASE ... -- collective mismatch"; PLC34). "no mismatch" is none,
 // and ranks in the same collective are none (a size mismatch is read from fingerprints above).
 std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
   if (line.find("ismatch") == std::string::npos) return std::nullopt;
@@ -94,7 +96,8 @@ std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
   if (!std::regex_search(line, kSaid) || std::regex_search(line, kDenied)) return std::nullopt;
   // The op: a word, with its backend or not ("nccl:all_reduce"), named by CollectiveName.
   static const std::regex kEntered(
-      R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:entered|is in|are in|(?:is |are )?running|ran|started|called|in)\s+)"
+      R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:entered|is in|are in|(?:is |are )?running|ran|started|called|in|)"
+      R"(last\s+(?:collective|op(?:eration)?)(?:\s+seq(?:uence)?(?:\s*(?:number|num|id))?\s*[=:#]?\s*\d+)?)\s+)"
       R"(((?:[A-Za-z]+:)?_?[A-Za-z][A-Za-z_]*)\b)",
       std::regex::icase);
   std::vector<std::string> ops, names;  // as printed; CollectiveName of each

@@ -2,13 +2,16 @@
 // with near misses, and a small case through the whole reasoner that answered the old wrong category or
 // place on the base code (66c35c20):
 // - NCCL versions a launcher's pod listing ("POD (NODE) image ... NCCL X.Y.Z") and time-stamped rank
-//   prefixes print, mixed across the job's hosts (FindMixedNcclVersions).
+//   prefixes print, mixed across the job's hosts (FindMixedNcclVersions);
+// - a summary of each rank's last collective saying "mismatch" ("rank 0 last collective seq N
+//   ALLREDUCE; ranks 1-31 last collective seq N _ALLGATHER_BASE"), read as a collective mismatch.
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "agents/collective_mismatch.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nccl_versions.h"
@@ -50,6 +53,47 @@ TEST_CASE("plc34: a job whose pods list different NCCL versions fails at launch,
         "launch_config_error @ job");
   CHECK(testing::CaseAnswer(Case("t-plc34-nv", nodes, Json::array({Log("jobset", PodListing({"2.20.5", "2.20.5", "2.20.5", "2.20.5"}))})))
             .rfind("launch_config_error", 0) != 0);
+}
+
+std::string LastOps(const std::string& other_op, const std::string& verdict) {
+  return "flight recorder: rank 0 last collective seq 512 ALLREDUCE numel 1 (scheduled); ranks 1-31 last collective seq 512 " +
+         other_op + " numel 4096 (scheduled) -- " + verdict;
+}
+
+TEST_CASE("plc34: a summary of each rank's last collective, two ops and a mismatch said") {
+  // Before: none (the ranks' ops follow "last collective seq N", not "entered").
+  auto m = FindCollectiveMismatch({LastOps("_ALLGATHER_BASE", "collective mismatch at the same sequence number")});
+  REQUIRE(m.has_value());
+  CHECK(m->what.find("ALLREDUCE") != std::string::npos);
+  // Near misses: the same op on every rank; a mismatch denied.
+  CHECK_FALSE(FindCollectiveMismatch({LastOps("ALLREDUCE", "collective mismatch at the same sequence number")}).has_value());
+  CHECK_FALSE(FindCollectiveMismatch({LastOps("_ALLGATHER_BASE", "no collective mismatch found")}).has_value());
+}
+
+std::string Watchdog(int rank, const std::string& op) {
+  const std::string r = std::to_string(rank);
+  return "[rank" + r + "]:[E1130 10:30:00.0" + r + "0000 4000" + r + " ProcessGroupNCCL.cpp:616] [Rank " + r +
+         "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=512, OpType=" + op +
+         ", NumelIn=4096, NumelOut=4096, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.";
+}
+
+// Ranks 1-31 time out in the all-gather, rank 0 in its own all-reduce; then the summary line.
+std::vector<std::string> Watchdogs(const std::string& summary) {
+  std::vector<std::string> out;
+  for (int r : {1, 7, 17, 31}) out.push_back(Watchdog(r, "_ALLGATHER_BASE"));
+  out.push_back(Watchdog(0, "ALLREDUCE"));
+  out.push_back(summary);
+  return out;
+}
+
+TEST_CASE("plc34: ranks whose last collectives differ hang the job, not the first waiter's GPU") {
+  const std::vector<std::string> nodes = {"gx-1", "gx-2", "gx-3", "gx-4"};
+  // Before: nccl_collective_hang @ gx-1/gpu1 (rank 1's watchdog line).
+  CHECK(testing::CaseAnswer(Case("t-plc34-cm", nodes, Json::array({Log("slurm.out", Watchdogs(LastOps("_ALLGATHER_BASE",
+                                                                                                        "collective mismatch")))}))) ==
+        "nccl_collective_hang @ job");
+  CHECK(testing::CaseAnswer(Case("t-plc34-cm", nodes, Json::array({Log("slurm.out", Watchdogs(LastOps("ALLREDUCE", "collective mismatch")))}))) !=
+        "nccl_collective_hang @ job");
 }
 
 }  // namespace
