@@ -4985,6 +4985,13 @@ void HintFromServingWorker(const std::string& text, const Topology& t, Component
   h.gpu_bare = false;
 }
 
+// The physical GPU of CUDA ordinal `gpu` of the job's processes on `node`: the node's printed
+// CUDA_VISIBLE_DEVICES / SLURM_JOB_GPUS map (Topology::visible_devices, RG19), else `gpu` itself.
+int PhysicalGpuOfOrdinal(const Topology& t, const std::string& node, int gpu) {
+  auto it = t.visible_devices.find(node);
+  return gpu >= 0 && it != t.visible_devices.end() && static_cast<size_t>(gpu) < it->second.size() ? it->second[gpu] : gpu;
+}
+
 ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text, const Topology& t) {
   ComponentHint h = HintFromSource(log.source, t);
   bool explicit_node = false;  // placed by the line's explicit source (PLC2): beats the rank layout's guess
@@ -5079,10 +5086,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   }
   // A process's own ordinal (a bare "GPU 0" / "cuda:0", its rank's or local rank's device) is the
   // physical GPU its job's printed environment maps it to (RG19: SLURM_JOB_GPUS=6,7 -> "GPU 0" is 6).
-  if (h.gpu >= 0 && (h.gpu_bare || h.gpu_from_rank)) {
-    auto it = t.visible_devices.find(h.node);
-    if (it != t.visible_devices.end() && static_cast<size_t>(h.gpu) < it->second.size()) h.gpu = it->second[h.gpu];
-  }
+  if (h.gpu >= 0 && (h.gpu_bare || h.gpu_from_rank)) h.gpu = PhysicalGpuOfOrdinal(t, h.node, h.gpu);
   return h;
 }
 
@@ -13366,7 +13370,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           (mention->node.empty() || SameNodeName(*rank_nodes.begin(), mention->node))) {
         const ComponentHint& rh = topo.ranks.at(mention->ranks[0]);
         h.node = rh.node;
-        h.gpu = rh.gpu;
+        h.gpu = PhysicalGpuOfOrdinal(topo, rh.node, rh.gpu);  // the layout's local rank is a CUDA ordinal (PLC34)
         h.rank = mention->ranks[0];
       } else if (!mention->node.empty()) {
         h.node = mention->node;

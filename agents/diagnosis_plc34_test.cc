@@ -4,7 +4,8 @@
 // - NCCL versions a launcher's pod listing ("POD (NODE) image ... NCCL X.Y.Z") and time-stamped rank
 //   prefixes print, mixed across the job's hosts (FindMixedNcclVersions);
 // - a summary of each rank's last collective saying "mismatch" ("rank 0 last collective seq N
-//   ALLREDUCE; ranks 1-31 last collective seq N _ALLGATHER_BASE"), read as a collective mismatch.
+//   ALLREDUCE; ranks 1-31 last collective seq N _ALLGATHER_BASE"), read as a collective mismatch;
+// - a slow rank's layout GPU is a CUDA ordinal, mapped through the node's printed CUDA_VISIBLE_DEVICES.
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -94,6 +95,23 @@ TEST_CASE("plc34: ranks whose last collectives differ hang the job, not the firs
         "nccl_collective_hang @ job");
   CHECK(testing::CaseAnswer(Case("t-plc34-cm", nodes, Json::array({Log("slurm.out", Watchdogs(LastOps("ALLREDUCE", "collective mismatch")))}))) !=
         "nccl_collective_hang @ job");
+}
+
+std::vector<std::string> SlowLocalRank0() {
+  return {"gx-3: bind.sh: CUDA_VISIBLE_DEVICES=2,3,0,1,6,7,4,5 (NUMA order)",
+          "[rank0]: step time per rank (p50 2.90s): slowest rank 16 3.95s (LOCAL_RANK 0 on gx-3, cuda:0)",
+          "[rank0]: step time per rank (p50 2.91s): slowest rank 16 3.99s (LOCAL_RANK 0 on gx-3, cuda:0)"};
+}
+
+TEST_CASE("plc34: a slow local rank under a remapped CUDA_VISIBLE_DEVICES is the physical GPU it maps to") {
+  const std::vector<std::string> nodes = {"gx-1", "gx-2", "gx-3", "gx-4"};
+  // Before: straggler_rank @ gx-3/gpu0 (the layout's local rank read as the physical GPU).
+  CHECK(testing::CaseAnswer(Case("t-plc34-cvd", nodes, Json::array({Log("slurm.out", SlowLocalRank0())}))) ==
+        "straggler_rank @ gx-3/gpu2");
+  // Near miss: no map printed, the local rank's GPU stands.
+  std::vector<std::string> plain = SlowLocalRank0();
+  plain.erase(plain.begin());
+  CHECK(testing::CaseAnswer(Case("t-plc34-cvd", nodes, Json::array({Log("slurm.out", plain)}))) == "straggler_rank @ gx-3/gpu0");
 }
 
 }  // namespace
