@@ -46,6 +46,7 @@
 #include "agents/cpu_affinity.h"
 #include "agents/data_fast_forward.h"
 #include "agents/nccl_versions.h"
+#include "agents/gpu_compute_apps.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/nvswitch_fault.h"
@@ -13507,6 +13508,30 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[pinned->line].number),
                                  "one training process pinned to few cores: " + Utf8Prefix(text[pinned->line], 200) + buf + node,
                                  node, topo.job));
+    }
+  }
+
+  // 1d'''. A GPU that computes for a process besides the job's (`nvidia-smi --query-compute-apps`,
+  // FindSharedGpu, PLC34): an orphan or another user's process takes that GPU's SMs, and the rank
+  // there straggles on a sound GPU. kHostContentionWeight, as 1d' (a line naming the slow rank places
+  // it); only where the straggler is already suspected.
+  if (beliefs.scores().count("straggler_rank")) {
+    for (const CaseLog& log : c.logs) {
+      const std::vector<std::string> text = LineTexts(log);
+      std::optional<SharedGpu> shared = FindSharedGpu(text);
+      if (!shared) continue;
+      const std::string node = PlaceLine(log, shared->line, text[shared->line], topo).node;
+      const int gpu = TopologyPciGpu(topo, node, shared->bus);
+      if (node.empty() || gpu < 0) continue;
+      Observation o = HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[shared->line].number),
+                                     "a GPU shared with another process: " + std::to_string(shared->processes) +
+                                         " compute processes on " + node + "/gpu" + std::to_string(gpu) + " where the node's other " +
+                                         std::to_string(shared->other_gpus) + " GPUs run one each (" +
+                                         Utf8Prefix(text[shared->line], 200) + ")",
+                                     node, topo.job);
+      o.hint.gpu = gpu;
+      o.hint.node_wide = false;  // host_side kept: a GPU probe passing there does not clear it
+      beliefs.Add(std::move(o));
     }
   }
 

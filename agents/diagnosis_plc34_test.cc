@@ -5,7 +5,8 @@
 //   prefixes print, mixed across the job's hosts (FindMixedNcclVersions);
 // - a summary of each rank's last collective saying "mismatch" ("rank 0 last collective seq N
 //   ALLREDUCE; ranks 1-31 last collective seq N _ALLGATHER_BASE"), read as a collective mismatch;
-// - a slow rank's layout GPU is a CUDA ordinal, mapped through the node's printed CUDA_VISIBLE_DEVICES.
+// - a slow rank's layout GPU is a CUDA ordinal, mapped through the node's printed CUDA_VISIBLE_DEVICES;
+//   a GPU computing for a process besides the job's (FindSharedGpu) is that straggler's cause.
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -14,6 +15,7 @@
 
 #include "agents/collective_mismatch.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/gpu_compute_apps.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nccl_versions.h"
 
@@ -97,6 +99,33 @@ TEST_CASE("plc34: ranks whose last collectives differ hang the job, not the firs
         "nccl_collective_hang @ job");
 }
 
+std::vector<std::string> ComputeApps(bool orphan) {
+  std::vector<std::string> out = {"gx-3$ nvidia-smi --query-compute-apps=pid,gpu_bus_id,used_memory,process_name --format=csv",
+                                  "pid, gpu_bus_id, used_memory [MiB], process_name",
+                                  "5100, 00000000:18:00.0, 60100 MiB, python", "5101, 00000000:2A:00.0, 60120 MiB, python",
+                                  "5102, 00000000:3A:00.0, 60090 MiB, python"};
+  if (orphan) out.push_back("7733, 00000000:3A:00.0, 8200 MiB, python3");
+  out.push_back("5103, 00000000:5D:00.0, 60110 MiB, python");
+  return out;
+}
+
+TEST_CASE("plc34: a GPU computing for a process besides the job's") {
+  auto s = FindSharedGpu(ComputeApps(true));
+  REQUIRE(s.has_value());
+  CHECK(s->bus == "0000:3a:00");
+  CHECK(s->line == 5);
+  CHECK(s->processes == 2);
+  CHECK(s->other_gpus == 3);
+  // Near misses: one process a GPU; every GPU with two (the job's own layout); rows with no table.
+  CHECK_FALSE(FindSharedGpu(ComputeApps(false)).has_value());
+  CHECK_FALSE(FindSharedGpu({"pid, gpu_bus_id", "1, 00000000:18:00.0", "2, 00000000:18:00.0", "3, 00000000:2A:00.0",
+                             "4, 00000000:2A:00.0", "5, 00000000:3A:00.0", "6, 00000000:3A:00.0"})
+                  .has_value());
+  CHECK_FALSE(FindSharedGpu({"5100, 00000000:18:00.0", "5101, 00000000:2A:00.0", "5102, 00000000:3A:00.0",
+                             "7733, 00000000:3A:00.0"})
+                  .has_value());
+}
+
 std::vector<std::string> SlowLocalRank0() {
   return {"gx-3: bind.sh: CUDA_VISIBLE_DEVICES=2,3,0,1,6,7,4,5 (NUMA order)",
           "[rank0]: step time per rank (p50 2.90s): slowest rank 16 3.95s (LOCAL_RANK 0 on gx-3, cuda:0)",
@@ -112,6 +141,20 @@ TEST_CASE("plc34: a slow local rank under a remapped CUDA_VISIBLE_DEVICES is the
   std::vector<std::string> plain = SlowLocalRank0();
   plain.erase(plain.begin());
   CHECK(testing::CaseAnswer(Case("t-plc34-cvd", nodes, Json::array({Log("slurm.out", plain)}))) == "straggler_rank @ gx-3/gpu0");
+}
+
+TEST_CASE("plc34: a GPU shared with another process is the slow rank's cause, over a ticket's guess") {
+  const std::vector<std::string> nodes = {"gx-1", "gx-2", "gx-3", "gx-4"};
+  auto answer = [&](bool orphan) {
+    const std::vector<std::string> ticket = {"ticket: rank 16 = local rank 0 on gx-3 is slow. GPU 0 of gx-3 must be bad, please check gpu0"};
+    Json c = Case("t-plc34-apps", nodes, Json::array({Log("slurm.out", SlowLocalRank0()), Log("ticket", ticket),
+                                                       Log("gx-3/shell", ComputeApps(orphan))}));
+    c["topology"]["gpu_pci_bus"] = {{"gpu0", "0000:18:00.0"}, {"gpu1", "0000:2a:00.0"}, {"gpu2", "0000:3a:00.0"}, {"gpu3", "0000:5d:00.0"}};
+    return testing::CaseAnswer(c);
+  };
+  // Before: pcie_link_degraded @ gx-3/gpu2 (the ticket read like a pack entry) with or without the orphan.
+  CHECK(answer(true) == "straggler_rank @ gx-3/gpu2");
+  CHECK(answer(false) != "straggler_rank @ gx-3/gpu2");
 }
 
 }  // namespace
