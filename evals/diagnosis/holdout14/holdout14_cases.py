@@ -1248,7 +1248,7 @@ def k051():
     """All ranks time out in ALLREDUCE; one rank took a different branch (an eval step triggered
     by a local counter) and waits in an ALLGATHER no one else calls (hang; Slurm, FSDP)."""
     hosts = ["sl-h100-%02d" % i for i in (81, 82)]
-    c = ck.Case("case-k051", "nccl_collective_hang", "sl-h100-82/gpu0", hosts, gpu=H100)
+    c = ck.Case("case-k051", "nccl_collective_hang", "job", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "watchdog timeouts on all 16 ranks of job fsdp-ablate-3", job="fsdp-ablate-3", node=hosts[0])
     c.log(hosts[0] + "/rank0/stderr", ck.fsdp_steps(c, -662, 12, 4990) + ck.watchdog(c, 0, -10, 80112, op="ALLREDUCE", numel=1))
     c.log(hosts[1] + "/rank8/stderr", [

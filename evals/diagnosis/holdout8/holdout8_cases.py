@@ -1475,7 +1475,7 @@ def y040():
     completes and the watchdog fires on every rank ten minutes later (rank 9 times out in its
     broadcast). The flight-recorder analysis shows the mismatch. Hang caused by rank 9's process."""
     hosts = ["tp-h100-%d" % i for i in (1, 2)]
-    c = Case("case-y040", "nccl_collective_hang", "tp-h100-2/gpu1", hosts, gpu=H100)
+    c = Case("case-y040", "nccl_collective_hang", "job", hosts, gpu=H100)
     tf = -640
     c.alert("NCCLWatchdogTimeout", "reward-model-13b: collective operation timeout", job="reward-model-13b",
             node=hosts[0], severity="critical")
