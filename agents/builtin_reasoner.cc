@@ -12889,6 +12889,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // to be absent, which no longer votes).
     bool named_absent_first = true;
     for (const auto& [rank, line_index] : FindNamedAbsentRanks(flat.lines)) {
+      // With a collective mismatch read, a rank "missing" from the collective the others wait in is in
+      // another collective of its own path (AbsentRankInOtherCollective; realistic26 rl26-30): no
+      // culprit, as the odd-op rank above.
+      if (mismatch) break;
       auto [li, ki] = flat.refs[line_index];
       double weight = kLaggardWeight;
       if (named_absent_first) {

@@ -141,6 +141,110 @@ std::optional<RankOp> RankOpLine(const std::string& line) {
   return RankOp{op, name, std::regex_search(rest, s, kSeq) ? s.str(1) : ""};
 }
 
+// The watchdog's own lines (PyTorch's WorkNCCL / "collective sequence" prints, one a rank): ranks
+// at ONE sequence number in DIFFERENT ops ("[Rank 0] ... WorkNCCL(SeqNum=18402, OpType=ALLREDUCE" on
+// fifteen ranks, "[Rank 11] ... WorkNCCL(SeqNum=18402, OpType=ALLGATHER" on one; the lead, 2026-12-06,
+// realistic35 rl35-12). Each rank is taken from its line ("[Rank N]", "[rankN]:", "Rank N]"); a
+// sequence number a rank prints with two ops, or whose lines print two process groups ("PG ID 0" vs
+// "PG ID 3": each group counts its own), is no evidence. At least three ranks, each op on its own ranks.
+std::optional<CollectiveMismatch> WatchdogOpsDiffer(const std::vector<std::string>& lines) {
+  static const std::regex kWork(R"(SeqNum=(\d+),?\s*OpType=([A-Za-z_]+))");
+  static const std::regex kRank(R"((?:\[Rank (\d+)\]|^\s*\[rank(\d+)\]:|\bRank (\d+)\]))");
+  static const std::regex kPg(R"(\bPG ID (\d+)\b)");
+  struct Seen {
+    std::map<std::string, std::set<std::string>> ranks_of;  // op name -> ranks
+    std::map<std::string, std::set<std::string>> ops_of;    // rank -> op names
+    std::map<std::string, size_t> line_of;                  // op name -> its last line
+    std::map<std::string, std::string> printed;             // op name -> as printed
+    std::set<std::string> pgs;
+  };
+  std::map<std::string, Seen> by_seq;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 4000 || line.find("SeqNum=") == std::string::npos) continue;
+    std::smatch w, r, p;
+    if (!std::regex_search(line, w, kWork) || !std::regex_search(line, r, kRank)) continue;
+    const std::string name = CollectiveName(w.str(2));
+    if (name.empty()) continue;
+    const std::string rank = r[1].matched ? r.str(1) : r[2].matched ? r.str(2) : r.str(3);
+    Seen& s = by_seq[w.str(1)];
+    s.ranks_of[name].insert(rank);
+    s.ops_of[rank].insert(name);
+    s.line_of[name] = i;
+    s.printed[name] = w.str(2);
+    if (std::regex_search(line, p, kPg)) s.pgs.insert(p.str(1));
+  }
+  for (const auto& [seq, s] : by_seq) {
+    if (s.ranks_of.size() != 2 || s.pgs.size() > 1 || s.ops_of.size() < 3) continue;
+    bool clean = true;
+    for (const auto& [rank, ops] : s.ops_of) clean = clean && ops.size() == 1;
+    if (!clean) continue;
+    auto odd = s.ranks_of.begin(), common = std::next(s.ranks_of.begin());
+    if (odd->second.size() > common->second.size()) std::swap(odd, common);
+    return CollectiveMismatch{s.line_of.at(odd->first),
+                              s.printed.at(common->first) + " vs " + s.printed.at(odd->first) + " at sequence number " +
+                                  seq + " in the watchdog's lines (" + std::to_string(odd->second.size()) +
+                                  " rank(s) in " + s.printed.at(odd->first) + ")"};
+  }
+  return std::nullopt;
+}
+
+// The flight recorder's "Not all ranks joining collective N" with the missing rank's own last
+// entries: when that rank's last entry is ANOTHER collective still scheduled ("entry 2211: pg 7
+// eval_dp_group BARRIER seq 31 state scheduled" while the others sit in "pg 0 default_pg ALLREDUCE seq
+// 412907"), the rank is not absent or slow: it waits in a collective of its own path (the lead,
+// 2026-12-06, realistic26 rl26-30). A last entry "completed" (the rank finished seq N-1 and never
+// entered N) is a rank behind, read by FindNamedAbsentRanks, not here.
+std::optional<CollectiveMismatch> AbsentRankInOtherCollective(const std::vector<std::string>& lines) {
+  static const std::regex kHead(R"(Not all ranks joining collective (\d+))", std::regex::icase);
+  static const std::regex kCollective(R"(^\s*Collective (\d+) \(pg (\S+) [^,]*, ([A-Za-z_:]+),)");
+  static const std::regex kRankHead(R"(^\s*rank (\d+) last entr(?:y|ies)\s*:\s*$)", std::regex::icase);
+  static const std::regex kEntry(
+      R"(\bpg (\S+) \S+ ([A-Za-z_:]+) seq (\d+) state (\w+))", std::regex::icase);
+  std::string main_seq, main_pg, main_op;
+  std::string rank;        // the rank whose entries are listed now
+  std::smatch m;
+  std::optional<std::pair<size_t, std::smatch>> last;  // that rank's last entry line
+  auto verdict = [&]() -> std::optional<CollectiveMismatch> {
+    if (rank.empty() || !last || main_op.empty()) return std::nullopt;
+    const std::smatch& e = last->second;
+    const std::string state = e.str(4);
+    if (state != "scheduled" && state != "started") return std::nullopt;
+    const std::string op = CollectiveName(e.str(2));
+    if (op.empty() || (op == main_op && e.str(1) == main_pg)) return std::nullopt;
+    return CollectiveMismatch{last->first, "rank " + rank + " waits in " + e.str(2) + " (pg " + e.str(1) + ", seq " +
+                                               e.str(3) + ") while the others are in collective " + main_seq};
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 4000) continue;
+    if (std::regex_search(line, m, kCollective)) {
+      main_seq = m.str(1), main_pg = m.str(2), main_op = CollectiveName(m.str(3));
+      continue;
+    }
+    if (std::regex_search(line, m, kHead)) {
+      if (main_seq != m.str(1)) main_seq = m.str(1), main_pg.clear(), main_op.clear();
+      continue;
+    }
+    if (main_seq.empty()) continue;
+    if (std::regex_search(line, m, kRankHead)) {
+      if (auto v = verdict()) return v;
+      rank = m.str(1), last.reset();
+      continue;
+    }
+    if (line.find("except") != std::string::npos && std::regex_search(line, m, kEntry)) {
+      if (main_op.empty() && m.str(3) == main_seq) main_pg = m.str(1), main_op = CollectiveName(m.str(2));
+      if (auto v = verdict()) return v;
+      rank.clear(), last.reset();
+      continue;
+    }
+    if (!rank.empty() && line.find("entry") != std::string::npos && std::regex_search(line, m, kEntry)) {
+      last.emplace(i, m);
+    }
+  }
+  return verdict();
+}
+
 }  // namespace
 
 std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::string>& lines) {
@@ -167,6 +271,8 @@ std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::
       }
     }
   }
+  if (auto w = WatchdogOpsDiffer(lines)) return w;
+  if (auto a = AbsentRankInOtherCollective(lines)) return a;
   // py-spy's top frames gathered one line a rank ("rank 5  | barrier (torch/distributed/
   // distributed_c10d.py:4131) <- run_eval (evaluate.py:88)"): ranks whose top frame is a c10d
   // collective, in two different collectives (PLC7).

@@ -85,4 +85,60 @@ TEST_CASE("plc11: words that name no collective are not read as one") {
   CHECK_FALSE(RankLines("nccl:init", "nccl:all_reduce"));
 }
 
+// The lead, 2026-12-06: the watchdog's own lines at one sequence number in two ops (realistic35
+// rl35-12), and fr_trace's missing rank waiting in another collective (realistic26 rl26-30).
+std::string Watchdog(int rank, const std::string& seq, const std::string& op, const std::string& pg = "") {
+  return "[rank" + std::to_string(rank) + "]:[E1204 09:42:40.221001 40400 ProcessGroupNCCL.cpp:632] " +
+         (pg.empty() ? "" : "[PG ID " + pg + " PG GUID 0 Rank " + std::to_string(rank) + "] ") + "[Rank " +
+         std::to_string(rank) + "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=" + seq +
+         ", OpType=" + op + ", NumelIn=1, NumelOut=1, Timeout(ms)=1800000) ran for 1800011 milliseconds";
+}
+
+TEST_CASE("lead 2026-12-06: watchdog lines at one sequence number in two ops are a mismatch") {
+  const std::vector<std::string> lines = {Watchdog(0, "18402", "ALLREDUCE"), Watchdog(5, "18402", "ALLREDUCE"),
+                                          Watchdog(11, "18402", "ALLGATHER"), Watchdog(15, "18402", "ALLREDUCE")};
+  const auto m = FindCollectiveMismatch(lines);
+  REQUIRE(m);
+  CHECK(m->line_index == 2);  // the odd rank's line
+  CHECK(m->what.find("ALLREDUCE vs ALLGATHER at sequence number 18402") != std::string::npos);
+  // PyTorch's "collective sequence" print counts as the rank's op too.
+  CHECK(FindCollectiveMismatch({Watchdog(0, "7", "ALLREDUCE"), Watchdog(1, "7", "ALLREDUCE"),
+                                "[rank2]:[W1204 09:12:40.118220 51203 ProcessGroupNCCL.cpp:4115] [PG ID 0 PG GUID 0 "
+                                "Rank 2] collective sequence: SeqNum=7 OpType=BROADCAST"}));
+}
+
+TEST_CASE("lead 2026-12-06: watchdog lines that are no mismatch") {
+  // One op everywhere; two ranks only; different sequence numbers; two process groups; a rank in two ops
+  // at one number (two groups' counters).
+  CHECK_FALSE(FindCollectiveMismatch({Watchdog(0, "9", "ALLREDUCE"), Watchdog(1, "9", "ALLREDUCE"), Watchdog(2, "9", "ALLREDUCE")}));
+  CHECK_FALSE(FindCollectiveMismatch({Watchdog(0, "9", "ALLREDUCE"), Watchdog(1, "9", "ALLGATHER")}));
+  CHECK_FALSE(FindCollectiveMismatch({Watchdog(0, "9", "ALLREDUCE"), Watchdog(1, "9", "ALLREDUCE"), Watchdog(2, "10", "ALLGATHER")}));
+  CHECK_FALSE(FindCollectiveMismatch({Watchdog(0, "9", "ALLREDUCE", "0"), Watchdog(1, "9", "ALLREDUCE", "0"),
+                                      Watchdog(2, "9", "ALLGATHER", "3")}));
+  CHECK_FALSE(FindCollectiveMismatch({Watchdog(0, "9", "ALLREDUCE"), Watchdog(1, "9", "ALLREDUCE"), Watchdog(2, "9", "ALLGATHER"),
+                                      Watchdog(2, "9", "ALLREDUCE")}));
+}
+
+std::vector<std::string> FrMissing(const std::string& last_entry) {
+  return {"Collective 412907 (pg 0 default_pg, ALLREDUCE, sizes [[1]]): 143 of 144 ranks entered it, state scheduled",
+          "Not all ranks joining collective 412907 at entry 2211",
+          "  missing ranks: {50}",
+          "  rank 50 last entries:",
+          "    entry 2210: pg 0 default_pg ALLREDUCE seq 412906 state completed",
+          last_entry,
+          "  ranks [0..143] except 50, last entry: pg 0 default_pg ALLREDUCE seq 412907 state scheduled"};
+}
+
+TEST_CASE("lead 2026-12-06: fr_trace's missing rank waiting in another collective is a mismatch") {
+  const auto m = FindCollectiveMismatch(
+      FrMissing("    entry 2211: pg 7 eval_dp_group BARRIER seq 31 state scheduled (waiting for 35 ranks of pg 7)"));
+  REQUIRE(m);
+  CHECK(m->line_index == 5);
+  CHECK(m->what.find("rank 50 waits in BARRIER") != std::string::npos);
+  // Its last entry completed (it finished 412906 and never entered 412907): behind, not on another path.
+  CHECK_FALSE(FindCollectiveMismatch(FrMissing("    (no later entry)")));
+  CHECK_FALSE(FindCollectiveMismatch(
+      FrMissing("    entry 2211: pg 7 eval_dp_group BARRIER seq 31 state completed")));
+}
+
 }  // namespace vigil

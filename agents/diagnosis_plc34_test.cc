@@ -80,10 +80,10 @@ std::string Watchdog(int rank, const std::string& op) {
          ", NumelIn=4096, NumelOut=4096, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.";
 }
 
-// Ranks 1-31 time out in the all-gather, rank 0 in its own all-reduce; then the summary line.
-std::vector<std::string> Watchdogs(const std::string& summary) {
+// Ranks 1-31 time out in the all-gather (`others_op`), rank 0 in its own all-reduce; then the summary line.
+std::vector<std::string> Watchdogs(const std::string& summary, const std::string& others_op = "_ALLGATHER_BASE") {
   std::vector<std::string> out;
-  for (int r : {1, 7, 17, 31}) out.push_back(Watchdog(r, "_ALLGATHER_BASE"));
+  for (int r : {1, 7, 17, 31}) out.push_back(Watchdog(r, others_op));
   out.push_back(Watchdog(0, "ALLREDUCE"));
   out.push_back(summary);
   return out;
@@ -95,8 +95,10 @@ TEST_CASE("plc34: ranks whose last collectives differ hang the job, not the firs
   CHECK(testing::CaseAnswer(Case("t-plc34-cm", nodes, Json::array({Log("slurm.out", Watchdogs(LastOps("_ALLGATHER_BASE",
                                                                                                         "collective mismatch")))}))) ==
         "nccl_collective_hang @ job");
-  CHECK(testing::CaseAnswer(Case("t-plc34-cm", nodes, Json::array({Log("slurm.out", Watchdogs(LastOps("ALLREDUCE", "collective mismatch")))}))) !=
-        "nccl_collective_hang @ job");
+  // PLC34's near miss (the summary naming one op for all ranks) is checked on FindCollectiveMismatch above: as a
+  // whole case it is no longer a near miss, since the watchdog lines' two ops at one SeqNum are a mismatch of
+  // their own (the lead's WatchdogOpsDiffer, 2026-12-06) and ranks of several nodes stuck in one op are the job's
+  // hang (RL9).
 }
 
 std::vector<std::string> ComputeApps(bool orphan) {
