@@ -6954,6 +6954,11 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
       // An IB verbs completion error or a port the probe found down: the fabric link, whatever
       // the probe measured (a NCCL bandwidth test that failed on "IBV_WC_RETRY_EXC_ERR on mlx5_1").
       {R"(ibv_wc_|retry_exc|\bnet/ib\b|\b(ib|hca) (port|link)\b[^.;]{0,40}\bdown\b)", "ib_link_failure"},
+      // Tasks the kernel found hung, blocked in a network file system's calls (node.kernel_log's
+      // "hung tasks blocked in beegfs stat/open"): the file system's server is not answering, a
+      // storage fault; read as one of the GPU or host faults the probe may find, it confirmed
+      // host_oom at 0.77 (realistic35 rl35-27, PLC33).
+      {R"(\b(?:hung|blocked)\b[^.;|]{0,60}\b(?:nfs[34]?|lustre|beegfs|gpfs|cephfs|wekafs)\b)", "storage_failure"},
   };
   static const std::vector<std::pair<std::regex, std::string>>* compiled = [] {
     auto* v = new std::vector<std::pair<std::regex, std::string>>();

@@ -1,0 +1,71 @@
+// PLC33 (2026-12-06): realistic35's blind misses, seen (agents/HISTORY.md's PLC33 section). Each
+// reading with near misses, and a small case through the whole reasoner that answered the old wrong
+// category on the base code (a9f1ebf7):
+// - a failed probe saying tasks hung blocked in a network file system's calls names storage_failure
+//   (CategoriesNamedByProbe), not the GPU and host faults of its catalog entry (rl35-27: host_oom 0.77).
+// Evidence written for these tests, not copied from a case.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/diagnosis_testing.h"
+#include "agents/logs_case_testing.h"
+
+namespace vigil {
+
+std::map<std::string, double> ProbeDeltas(const ProbeResult& r);  // builtin_reasoner.cc
+
+namespace {
+
+using testing::Case;
+using testing::Log;
+
+ProbeResult KernelLogFail(const std::string& reason) {
+  ProbeResult r;
+  r.probe = "node.kernel_log";
+  r.target = "fs-n3";
+  r.status = ProbeStatus::kFail;
+  r.reason = reason;
+  r.metrics["hung_tasks"] = 2;
+  r.thresholds["hung_tasks_max"] = 0;
+  return r;
+}
+
+TEST_CASE("plc33: a probe's hung tasks blocked in a network file system name the storage") {
+  // Before: nothing named, every category of the kernel log's entry at full weight (host_oom among them).
+  const std::map<std::string, double> d = ProbeDeltas(KernelLogFail("hung tasks blocked in beegfs stat/open"));
+  REQUIRE(d.count("storage_failure"));
+  CHECK(d.at("storage_failure") == doctest::Approx(kProbeFailWeight));
+  for (const auto& [cat, w] : d) {
+    if (cat != "storage_failure") CHECK(w < d.at("storage_failure"));
+  }
+  CHECK(ProbeDeltas(KernelLogFail("2 tasks blocked for more than 120 s in nfs4 rpc wait")).count("storage_failure"));
+  CHECK(ProbeDeltas(KernelLogFail("hung task python:77 in lustre ll_file_open")).count("storage_failure"));
+  // Near misses: hung tasks with no file system named; a file system named with no task hung.
+  CHECK_FALSE(ProbeDeltas(KernelLogFail("hung tasks: 2 (blocked in io_schedule)")).count("storage_failure"));
+  CHECK_FALSE(ProbeDeltas(KernelLogFail("Xid 79 on 0000:3a:00; beegfs client loaded")).count("storage_failure"));
+}
+
+Json MetadataCase(const std::string& reason) {
+  const std::vector<std::string> nodes = {"fs-n3", "fs-n4"};
+  Json c = Case("t-plc33-meta", nodes,
+                Json::array({Log("users' jobs",
+                                 {"job 771 (fs-n3): RuntimeError: DataLoader worker (pid 4410) is killed by signal: Killed."}),
+                             Log("fs-n3/dmesg", {"[Fri Dec  4 20:31:55 2026] INFO: task python:4410 blocked for more than 122 seconds."})}));
+  c["probes"]["node.kernel_log@fs-n3"] = {{"probe", "node.kernel_log"}, {"target", "fs-n3"},     {"status", "fail"},
+                                         {"metrics", {{"hung_tasks", 3}}},   {"reason", reason}, {"duration_s", 2.0}};
+  return c;
+}
+
+TEST_CASE("plc33: a worker killed while the node's tasks hang in the file system is the storage's") {
+  // Before: host_oom @ fs-n3 (the probe's failure confirmed the killed worker's OOM reading).
+  CHECK(testing::CaseAnswer(MetadataCase("hung tasks blocked in beegfs stat/open")).rfind("storage_failure @ ", 0) == 0);
+  // Near miss: the same failure naming no file system leaves the killed worker's reading.
+  CHECK(testing::CaseAnswer(MetadataCase("hung tasks found")).rfind("host_oom", 0) == 0);
+}
+
+}  // namespace
+}  // namespace vigil
