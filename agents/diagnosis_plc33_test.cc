@@ -2,7 +2,9 @@
 // reading with near misses, and a small case through the whole reasoner that answered the old wrong
 // category on the base code (a9f1ebf7):
 // - a failed probe saying tasks hung blocked in a network file system's calls names storage_failure
-//   (CategoriesNamedByProbe), not the GPU and host faults of its catalog entry (rl35-27: host_oom 0.77).
+//   (CategoriesNamedByProbe), not the GPU and host faults of its catalog entry (rl35-27: host_oom 0.77);
+// - DeepSpeed's launcher reporting a rank's process "exits with return code = -9" is the pack's
+//   SIGKILLed rank (pack-rank-killed-sigkill), as torchrun's "exitcode: -9 (pid: N)" (rl35-13: unknown).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -65,6 +67,28 @@ TEST_CASE("plc33: a worker killed while the node's tasks hang in the file system
   CHECK(testing::CaseAnswer(MetadataCase("hung tasks blocked in beegfs stat/open")).rfind("storage_failure @ ", 0) == 0);
   // Near miss: the same failure naming no file system leaves the killed worker's reading.
   CHECK(testing::CaseAnswer(MetadataCase("hung tasks found")).rfind("host_oom", 0) == 0);
+}
+
+Json LauncherCase(const std::string& code) {
+  const std::vector<std::string> nodes = {"ds-07"};
+  return Case("t-plc33-ds", nodes,
+              Json::array({Log("job/stdout",
+                               {"[2026-12-04 10:20:40,118] [INFO] [logging.py:128:log_dist] [Rank 0] step=100, skipped=0",
+                                "ds-07:5101:5202 [0] NCCL INFO [Service thread] Connection closed by localRank 2",
+                                "[2026-12-04 10:30:04,330] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python', '-u', "
+                                "'sft.py', '--local_rank=2'] exits with return code = " +
+                                    code,
+                                "[2026-12-04 10:30:04,331] [INFO] [launch.py:319:sigkill_handler] Killing subprocess 5101"})}));
+}
+
+TEST_CASE("plc33: DeepSpeed's launcher reporting a rank's process killed by SIGKILL") {
+  // Before: the line read only as a recalled incident (1.6), rank_process_crash at 0.16.
+  const Diagnosis d = testing::RunCaseWithOwnProbes(LauncherCase("-9"));
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "ds-07/gpu2");  // the local rank (HintFromSignalExit, PLC10)
+  CHECK(d.confidence > 0.3);
+  // Near miss: a rank that exited on its own (code 1) is no SIGKILL: the recall alone.
+  CHECK(testing::RunCaseWithOwnProbes(LauncherCase("1")).confidence < 0.3);
 }
 
 }  // namespace
