@@ -13671,6 +13671,40 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     model_peak_w[m] = std::max(model_peak_w.count(m) ? model_peak_w[m] : 0.0, w);
     model_low_w[m] = std::min(model_low_w.count(m) ? model_low_w[m] : w, w);
   }
+  // 2-powercap (PLC33). A GPU's enforced power limit lowered during the metrics with the GPU drawing
+  // at the new limit (FindLoweredPowerCaps: a BMC's node cap after a PSU event, an operator's `-pl`):
+  // its clocks are held down by the cap, a power throttle on that GPU, first GPU at kMetricWeight,
+  // each more at kExtraMetricWeight; two GPUs of a node or more make it the node's. Before, the clocks below their peers' read as a straggler
+  // (realistic35 rl35-07: straggler_rank 0.16 beside DCGM's 400 -> 200 W limit, draw 199 W).
+  {
+    bool first_cap = true;
+    for (const LoweredPowerCap& p : FindLoweredPowerCaps(c.metrics)) {
+      Observation o;
+      o.evidence.kind = EvidenceKind::kMetric;
+      o.evidence.source = "metric DCGM_FI_DEV_ENFORCED_POWER_LIMIT{Hostname=\"" + p.node + "\",gpu=\"" + std::to_string(p.gpu) + "\"}";
+      char buf[240];
+      std::snprintf(buf, sizeof(buf),
+                    "enforced power limit lowered from %.0f W to %.0f W since %s, the GPU drawing %.0f W at it: the cap "
+                    "holds its clocks down",
+                    p.from_w, p.to_w, FormatRfc3339Ms(p.onset_ms).c_str(), p.draw_w);
+      o.evidence.detail = buf;
+      o.evidence.value = p.to_w;
+      o.evidence.time_ms = p.onset_ms;
+      o.evidence.supports = {"gpu_power_throttle"};
+      const double w = first_cap ? kMetricWeight : kExtraMetricWeight;
+      first_cap = false;
+      o.evidence.weight = w;
+      o.deltas["gpu_power_throttle"] = w;
+      o.hint.node = p.node;
+      o.hint.gpu = p.gpu;
+      o.hint.job = topo.job;
+      o.time_ms = p.onset_ms;
+      beliefs.Add(std::move(o));
+      // Counted with the power brake's GPUs: a limit lowered from outside the GPU (the BMC, an
+      // operator) on two GPUs of a node or more is the node's, as the brake on two is.
+      beliefs.AddThrottleLineGpu("gpu_power_throttle", p.node, p.gpu, /*brake=*/true);
+    }
+  }
   auto cap_counts = [&](const TimeSeries& s, const std::string& host, int32_t gpu) {
     auto model = s.labels.find("modelName");
     const std::string m = model == s.labels.end() ? std::string() : model->second;

@@ -4,10 +4,13 @@
 // - a failed probe saying tasks hung blocked in a network file system's calls names storage_failure
 //   (CategoriesNamedByProbe), not the GPU and host faults of its catalog entry (rl35-27: host_oom 0.77);
 // - DeepSpeed's launcher reporting a rank's process "exits with return code = -9" is the pack's
-//   SIGKILLed rank (pack-rank-killed-sigkill), as torchrun's "exitcode: -9 (pid: N)" (rl35-13: unknown).
+//   SIGKILLed rank (pack-rank-killed-sigkill), as torchrun's "exitcode: -9 (pid: N)" (rl35-13: unknown);
+// - a GPU's enforced power limit lowered under its draw (FindLoweredPowerCaps) is a power throttle on it,
+//   not a straggler (rl35-07: straggler_rank 0.16).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/power_limit.h"
 
 namespace vigil {
 
@@ -89,6 +93,73 @@ TEST_CASE("plc33: DeepSpeed's launcher reporting a rank's process killed by SIGK
   CHECK(d.confidence > 0.3);
   // Near miss: a rank that exited on its own (code 1) is no SIGKILL: the recall alone.
   CHECK(testing::RunCaseWithOwnProbes(LauncherCase("1")).confidence < 0.3);
+}
+
+TimeSeries Gpu(const std::string& name, const std::string& node, int gpu, const std::vector<double>& values) {
+  TimeSeries s;
+  s.name = name;
+  s.labels = {{"Hostname", node}, {"gpu", std::to_string(gpu)}, {"modelName", "NVIDIA A100-SXM4-80GB"}};
+  for (size_t i = 0; i < values.size(); ++i) REQUIRE(s.Append(1796266800000 + static_cast<int64_t>(i) * 3600000, values[i]).ok());
+  return s;
+}
+
+TEST_CASE("plc33: a GPU's enforced power limit lowered under its draw is a cap holding it") {
+  const std::vector<double> lowered = {400, 400, 200, 200, 200};
+  auto caps = FindLoweredPowerCaps({Gpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "pw-19", 6, lowered),
+                                    Gpu("DCGM_FI_DEV_POWER_USAGE", "pw-19", 6, {372, 381, 199, 198, 199})});
+  REQUIRE(caps.size() == 1);
+  CHECK(caps[0].node == "pw-19");
+  CHECK(caps[0].gpu == 6);
+  CHECK(caps[0].from_w == 400);
+  CHECK(caps[0].to_w == 200);
+  CHECK(caps[0].onset_ms == 1796266800000 + 2 * 3600000);
+  // Near misses: a limit that never moved; a lowered limit on a GPU drawing far under it (idle); a
+  // lowered limit with no power series of the same GPU.
+  CHECK(FindLoweredPowerCaps({Gpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "pw-19", 6, {200, 200, 200}),
+                              Gpu("DCGM_FI_DEV_POWER_USAGE", "pw-19", 6, {199, 199, 199})})
+            .empty());
+  CHECK(FindLoweredPowerCaps({Gpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "pw-19", 6, lowered),
+                              Gpu("DCGM_FI_DEV_POWER_USAGE", "pw-19", 6, {372, 381, 60, 58, 61})})
+            .empty());
+  CHECK(FindLoweredPowerCaps({Gpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "pw-19", 6, lowered),
+                              Gpu("DCGM_FI_DEV_POWER_USAGE", "pw-19", 5, {372, 381, 199, 198, 199})})
+            .empty());
+}
+
+Json CapCase(const std::vector<int>& capped) {
+  Json c = Case("t-plc33-cap", {"pw-14", "pw-19"}, Json::array({Log("sweep", {"epoch 1 | 612 img/s | pw-19", "epoch 1 | 1034 img/s | pw-14"})}));
+  Json metrics = Json::array();
+  auto add = [&](const TimeSeries& s) {
+    Json m = Json::object();
+    m["name"] = s.name;
+    m["labels"] = Json::object();
+    for (const auto& [k, v] : s.labels) m["labels"][k] = v;
+    Json samples = Json::array();
+    for (size_t i = 0; i < s.size(); ++i) samples.push_back(Json::array({s.timestamps_ms[i], s.values[i]}));
+    m["samples"] = std::move(samples);
+    metrics.push_back(std::move(m));
+  };
+  for (int g : {0, 6}) {
+    const bool cap = std::find(capped.begin(), capped.end(), g) != capped.end();
+    add(Gpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "pw-19", g, cap ? std::vector<double>{400, 400, 200, 200, 200, 200}
+                                                                 : std::vector<double>{400, 400, 400, 400, 400, 400}));
+    add(Gpu("DCGM_FI_DEV_POWER_USAGE", "pw-19", g, cap ? std::vector<double>{372, 381, 199, 198, 199, 199}
+                                                       : std::vector<double>{372, 381, 380, 377, 379, 380}));
+    add(Gpu("DCGM_FI_DEV_SM_CLOCK", "pw-19", g, cap ? std::vector<double>{1410, 1410, 1080, 1065, 1080, 1095}
+                                                    : std::vector<double>{1410, 1410, 1410, 1410, 1410, 1410}));
+    add(Gpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "pw-14", g, {400, 400, 400, 400, 400, 400}));
+    add(Gpu("DCGM_FI_DEV_POWER_USAGE", "pw-14", g, {368, 377, 381, 375, 379, 380}));
+    add(Gpu("DCGM_FI_DEV_SM_CLOCK", "pw-14", g, {1410, 1410, 1410, 1410, 1410, 1410}));
+  }
+  c["metrics"] = metrics;
+  return c;
+}
+
+TEST_CASE("plc33: GPUs slowed by a lowered power limit are power throttled, not stragglers") {
+  // Before: straggler_rank @ pw-19 (the capped GPUs' clocks below their peers').
+  CHECK(testing::CaseAnswer(CapCase({0, 6})) == "gpu_power_throttle @ pw-19");  // two GPUs: the node's
+  // Near miss: one GPU capped stays that GPU's.
+  CHECK(testing::CaseAnswer(CapCase({6})) == "gpu_power_throttle @ pw-19/gpu6");
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 #include "agents/power_limit.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <map>
 #include <regex>
+#include <utility>
 
 namespace vigil {
 
@@ -38,6 +42,52 @@ std::vector<LowPowerLimit> LowPowerLimits(const std::vector<std::string>& lines)
     if (best_default > 0 && limit > 0 && limit < kLowPowerLimitShare * best_default) {
       out.push_back({i, limit, best_default});
     }
+  }
+  return out;
+}
+
+std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>& series) {
+  auto key_of = [](const TimeSeries& s) -> std::pair<std::string, int> {
+    auto host = s.labels.find("Hostname");
+    auto gpu = s.labels.find("gpu");
+    if (host == s.labels.end() || host->second.empty() || gpu == s.labels.end() || gpu->second.empty() ||
+        gpu->second.size() > 3 || !std::all_of(gpu->second.begin(), gpu->second.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      return {std::string(), -1};
+    }
+    return {host->second, std::atoi(gpu->second.c_str())};
+  };
+  auto last_ok = [](const TimeSeries& s) { return !s.empty() && std::isfinite(s.values.back()) && s.values.back() > 0; };
+  std::map<std::pair<std::string, int>, double> draw;
+  for (const TimeSeries& s : series) {
+    if (s.name != "DCGM_FI_DEV_POWER_USAGE" || !last_ok(s)) continue;
+    auto k = key_of(s);
+    if (k.second >= 0) draw[k] = s.values.back();
+  }
+  std::vector<LoweredPowerCap> out;
+  for (const TimeSeries& s : series) {
+    if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || s.size() < 2 ||
+        !last_ok(s)) {
+      continue;
+    }
+    auto k = key_of(s);
+    if (k.second < 0) continue;
+    double peak = 0;
+    for (double v : s.values) {
+      if (std::isfinite(v)) peak = std::max(peak, v);
+    }
+    const double last = s.values.back();
+    if (!(last < kLowPowerLimitShare * peak)) continue;
+    auto d = draw.find(k);
+    if (d == draw.end() || d->second < 0.9 * last) continue;
+    if (std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) { return c.node == k.first && c.gpu == k.second; })) continue;
+    LoweredPowerCap c{k.first, k.second, peak, last, d->second, s.timestamps_ms.back()};
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (std::isfinite(s.values[i]) && s.values[i] < kLowPowerLimitShare * peak) {
+        c.onset_ms = s.timestamps_ms[i];
+        break;
+      }
+    }
+    out.push_back(std::move(c));
   }
   return out;
 }

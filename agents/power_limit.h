@@ -7,8 +7,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "core/time_series.h"
 
 namespace vigil {
 
@@ -24,5 +27,25 @@ struct LowPowerLimit {
 // The low limits in one log's lines: a limit line paired with the nearest "Default Power Limit"
 // within 12 lines of it (the same GPU's POWER section), either order; "N/A" is no value.
 std::vector<LowPowerLimit> LowPowerLimits(const std::vector<std::string>& lines);
+
+// A GPU's enforced power limit lowered during the case's metrics, with the GPU drawing at the new
+// limit (PLC33, realistic35 rl35-07: a BMC's node power cap after a PSU event, seen only in DCGM's
+// DCGM_FI_DEV_ENFORCED_POWER_LIMIT 400 -> 200 W and DCGM_FI_DEV_POWER_USAGE 199 W): the cap is what
+// holds the GPU's clocks down, a power throttle, not a slow GPU of its own.
+struct LoweredPowerCap {
+  std::string node;        // the series' Hostname label
+  int gpu = -1;            // its gpu label
+  double from_w = 0;       // the highest limit in the series
+  double to_w = 0;         // the limit at its last sample
+  double draw_w = 0;       // the GPU's draw at its power series' last sample
+  int64_t onset_ms = 0;    // the first sample below kLowPowerLimitShare of from_w
+};
+
+// The GPUs whose DCGM_FI_DEV_ENFORCED_POWER_LIMIT (or DCGM_FI_DEV_POWER_MGMT_LIMIT) series ends below
+// kLowPowerLimitShare of its own highest sample, and whose DCGM_FI_DEV_POWER_USAGE series (same
+// Hostname and gpu labels) ends at 0.9 of that last limit or more. A limit lowered on an idle GPU
+// (drawing far under it) slows nothing; a limit that never moved is the GPU's setting, not an
+// event of the case. Series with a non-finite or non-positive last value are not read.
+std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>& series);
 
 }  // namespace vigil
