@@ -792,5 +792,22 @@ TEST_CASE("a peer term's errors are located: no labels, inside an expression, no
             .find("`stale_for` and `absent` can only be combined with each other") != std::string::npos);
 }
 
+// RV3: a `\` before the end of a line inside a string took the line break as an escaped character
+// without counting the line, so every diagnostic after it named the line above the one it quoted.
+TEST_CASE("a backslash before a string's line break does not shift the line numbers after it (RV3)") {
+  const std::string text =
+      "rule A {\n  select x\n  when x > 1\n  explain \"first part \\\nsecond part\"\n}\n"
+      "rule B {\n  selct x\n  when x > 1\n}\n";
+  CompileOutput out = CompileRulesWithDiagnostics(text, "t.rules");
+  REQUIRE(out.diagnostics.size() == 1);
+  CHECK(out.diagnostics[0].Format().find("t.rules:8:3: unknown clause `selct`") == 0);
+  CHECK(out.diagnostics[0].source_line == "  selct x");
+  const std::vector<rules::Token> toks = rules::Tokenize("\"a\\\nb\" c");
+  REQUIRE(toks.size() == 3);
+  CHECK(toks[1].text == "c");
+  CHECK(toks[1].line == 2);
+  CHECK(toks[1].col == 4);
+}
+
 }  // namespace
 }  // namespace vigil

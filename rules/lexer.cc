@@ -267,6 +267,12 @@ std::vector<Token> Tokenize(std::string_view text) {
           char e = text[i + 1];
           s += e == 'n' ? '\n' : e == 't' ? '\t' : e;
           i += 2;
+          // An escaped line break continues the string on the next line: counted as a line, or
+          // every later token's line was one short of the line its diagnostic quoted (RV3).
+          if (e == '\n') {
+            ++line;
+            line_start = i;
+          }
           continue;
         }
         s += text[i++];
