@@ -165,12 +165,14 @@ class Parser {
     return Next().value_ms;
   }
 
-  // Skips to the next `rule` keyword at the start of a line, for error recovery.
-  // `start` is where the failed rule began: when the parse stopped there, step past it.
+  // Skips to the next rule, for error recovery: a `rule` keyword at the start of a line, or
+  // `rule NAME {` anywhere (indented, or after the broken rule's `}` on its line: RV3, such a rule
+  // was skipped whole without a diagnostic, and `vigil detect` ran without it). `start` is where
+  // the failed rule began: when the parse stopped there, step past it.
   void SkipToNextRule(size_t start) {
     if (pos_ == start && Peek().kind != TokenKind::kEnd) Next();
     while (Peek().kind != TokenKind::kEnd) {
-      if (IsWord("rule") && Peek().col == 1) return;
+      if (IsWord("rule") && (Peek().col == 1 || (Peek(1).kind == TokenKind::kIdent && IsPunct("{", 2)))) return;
       Next();
     }
   }

@@ -809,5 +809,22 @@ TEST_CASE("a backslash before a string's line break does not shift the line numb
   CHECK(toks[1].col == 4);
 }
 
+// RV3: after a broken rule the parser resumed only at a `rule` in column 1, so the next rule, when
+// indented or on the broken rule's line, was skipped whole without a word: `vigil detect` (which
+// runs the rules that compile) lost a good rule and named only the broken one.
+TEST_CASE("after a broken rule the next one is compiled wherever it starts on its line (RV3)") {
+  for (const char* text : {
+           "rule A {\n  select x\n  when x >\n}\n  rule B {\n    select y\n    when y > 1\n  }\n",
+           "rule A { select x when x > } rule B { select y when y > 1 }\n",
+           "rule A {\n  select x\n  when x > 1\n\n\trule B {\n  select y\n  when y > 1\n}\n",
+       }) {
+    INFO(text);
+    CompileOutput out = CompileRulesWithDiagnostics(text, "t.rules");
+    CHECK(out.diagnostics.size() == 1);
+    REQUIRE(out.compiled.rules.size() == 1);
+    CHECK(out.compiled.rules[0].name == "B");
+  }
+}
+
 }  // namespace
 }  // namespace vigil
