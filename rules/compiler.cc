@@ -987,6 +987,8 @@ class RuleCompiler {
       const Ast& w = *a.args[0];
       if (w.kind != Ast::Kind::kWindowArg || w.window_is_points)
         Fail(w, "`" + f + "` takes a duration such as `5m`, found `" + TextOf(w) + "`");
+      // 0 elapsed is "at least 0s": the rule held at every point of a series that reports (RV3).
+      if (w.ms <= 0) Fail(w, "`" + f + "` needs a duration longer than 0s, such as `5m`");
       if (w.ms > limits_.max_window_ms)
         Fail(w, "duration " + TextOf(w) + " is longer than the limit of " +
                     FormatDurationMs(limits_.max_window_ms) + " (max_window_ms)");

@@ -826,5 +826,16 @@ TEST_CASE("after a broken rule the next one is compiled wherever it starts on it
   }
 }
 
+// RV3: `stale_for(0s)` / `absent(0s)` compiled, and 0 elapsed is "at least 0s": the rule held at
+// every point of a series that reports, alerting on healthy data. A time window of 0s and an
+// `offset 0s` were already refused.
+TEST_CASE("stale_for / absent of 0s is a located error, as a 0s window is (RV3)") {
+  CHECK(CompileError("rule R {\n  select x\n  when stale_for(0s)\n}\n")
+            .find("t.rules:3:18: `stale_for` needs a duration longer than 0s") == 0);
+  CHECK(CompileError("rule R {\n  select x\n  when absent(0m)\n}\n")
+            .find("t.rules:3:15: `absent` needs a duration longer than 0s") == 0);
+  CHECK(CompileRules("rule R {\n  select x\n  when stale_for(1ms)\n}\n", "t.rules").ok());
+}
+
 }  // namespace
 }  // namespace vigil
