@@ -141,12 +141,17 @@ Result<int64_t> ParseRfc3339Ms(std::string_view t) {
   } else if (t[i] == 'Z' || t[i] == 'z') {
     ++i;
   } else if (t[i] == '+' || t[i] == '-') {
-    int oh, om;
-    if (!num(i + 1, 2, oh) || i + 3 >= t.size() || t[i + 3] != ':' || !num(i + 4, 2, om)) {
-      return bad("malformed zone offset");
+    // RFC 3339's +hh:mm, and ISO 8601's +hhmm (`date +%FT%T%z`, Python's and Go's %z) and +hh
+    // (refused before RV3); hours past 23 or minutes past 59 are refused (`+99:99` was read).
+    int oh = 0, om = 0;
+    const size_t rest = t.size() - i - 1;
+    const bool colon = rest == 5 && t[i + 3] == ':';
+    if (!num(i + 1, 2, oh) || !(rest == 2 || rest == 4 || colon) || (rest > 2 && !num(i + (colon ? 4 : 3), 2, om))) {
+      return bad("malformed zone offset (+hh:mm, +hhmm or +hh)");
     }
+    if (oh > 23 || om > 59) return bad("zone offset out of range");
     offset_min = (oh * 60 + om) * (t[i] == '+' ? 1 : -1);
-    i += 6;
+    i = t.size();
   }
   if (i != t.size()) return bad("trailing characters");
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));

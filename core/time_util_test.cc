@@ -71,5 +71,27 @@ TEST_CASE("bad timestamps are rejected with the reason") {
   CHECK(ParseRfc3339Ms("2026-12-31T23:59:59Z").ok());
 }
 
+// RV3: a zone offset was read whatever its numbers (`+99:99` moved the time by 4 days without a
+// word) and ISO 8601's other offset forms were refused: `+0530` (`date +%FT%T%z`, Python's and
+// Go's %z) and `+05`. Now both forms read and an offset past 23:59 is refused.
+TEST_CASE("zone offsets: +hh:mm, +hhmm and +hh read; an offset past 23:59 refused (RV3)") {
+  const int64_t noon = 1714564800000;  // 2024-05-01T12:00:00Z
+  CHECK(ParseRfc3339Ms("2024-05-01T17:30:00+05:30").value() == noon);
+  CHECK(ParseRfc3339Ms("2024-05-01T17:30:00+0530").value() == noon);
+  CHECK(ParseRfc3339Ms("2024-05-01T10:00:00-0200").value() == noon);
+  CHECK(ParseRfc3339Ms("2024-05-01T14:00:00+02").value() == noon);
+  CHECK(ParseRfc3339Ms("2024-05-01 12:00:00.250+0000").value() == noon + 250);
+  for (const char* bad : {"2024-05-01T12:00:00+99:99", "2024-05-01T12:00:00+24:00", "2024-05-01T12:00:00+05:60",
+                          "2024-05-01T12:00:00+2400"}) {
+    INFO(std::string(bad));
+    CHECK(ParseRfc3339Ms(bad).status().message().find("zone offset out of range") != std::string::npos);
+  }
+  for (const char* bad : {"2024-05-01T12:00:00+5", "2024-05-01T12:00:00+053", "2024-05-01T12:00:00+05:3",
+                          "2024-05-01T12:00:00+05:300", "2024-05-01T12:00:00+"}) {
+    INFO(std::string(bad));
+    CHECK_FALSE(ParseRfc3339Ms(bad).ok());
+  }
+}
+
 }  // namespace
 }  // namespace vigil
