@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/quote.h"
+
 namespace vigil {
 namespace {
 
@@ -96,7 +98,7 @@ std::string FormatDurationMs(int64_t ms) {
 
 Result<int64_t> ParseRfc3339Ms(std::string_view t) {
   auto bad = [&](const char* why) {
-    return InvalidArgumentError("invalid timestamp `" + std::string(t) + "`: " + why +
+    return InvalidArgumentError("invalid timestamp " + QuoteClipped(t) + ": " + why +
                                 " (expected RFC 3339, e.g. 2024-05-01T12:00:00Z)");
   };
   auto num = [&](size_t pos, size_t len, int& out) {

@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include "core/quote.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -35,6 +37,14 @@ TEST_CASE("Utf8Prefix cuts before a sequence that would not fit whole, never ins
   // Bytes that are not UTF-8 (stray continuation bytes, Latin-1) are cut where asked.
   CHECK(Utf8Prefix(std::string(5, '\x80'), 3) == std::string(3, '\x80'));
   CHECK(Utf8Prefix("caf\xE9 noir", 4) == "caf\xE9");
+}
+
+TEST_CASE("QuoteClipped: short text whole in backticks, long text cut with its size (RV3)") {
+  CHECK(QuoteClipped("abc") == "`abc`");
+  CHECK(QuoteClipped(std::string(64, 'x')) == "`" + std::string(64, 'x') + "`");
+  CHECK(QuoteClipped(std::string(65, 'x')) == "`" + std::string(64, 'x') + "...` (65 bytes)");
+  // Whole UTF-8 characters only: "é" (2 bytes) across the cut is left out whole.
+  CHECK(QuoteClipped("abc\xC3\xA9xyz", 4) == "`abc...` (8 bytes)");
 }
 
 }  // namespace vigil

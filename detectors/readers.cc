@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "core/time_util.h"
+#include "core/quote.h"
 #include "core/utf8.h"
 
 namespace vigil {
@@ -66,12 +67,12 @@ Result<double> ParseValue(std::string_view text) {
   double v = 0;
   auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (ec != std::errc() || ptr != t.data() + t.size()) {
-    return InvalidArgumentError("value `" + std::string(Trim(text)) + "` is not a number");
+    return InvalidArgumentError("value " + QuoteClipped(Trim(text)) + " is not a number");
   }
   if (!std::isfinite(v)) {
-    std::string msg = "value `";
-    msg += Trim(text);
-    msg += "` is not finite";
+    std::string msg = "value ";
+    msg += QuoteClipped(Trim(text));
+    msg += " is not finite";
     msg += kNotFiniteNote;
     return InvalidArgumentError(std::move(msg));
   }
@@ -83,7 +84,7 @@ Result<uint8_t> ParseLabel(std::string_view text) {
   if (t == "0" || t == "0.0") return uint8_t{0};
   if (t == "1" || t == "1.0") return uint8_t{1};
   if (t.empty()) return InvalidArgumentError("missing label");
-  return InvalidArgumentError("label `" + std::string(t) + "` is not 0 or 1");
+  return InvalidArgumentError("label " + QuoteClipped(t) + " is not 0 or 1");
 }
 
 // The timestamp, value and optional label fields of one row; the error text names the field.
@@ -307,8 +308,8 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
     if (header[i] == "label") l_col = static_cast<int>(i);
   }
   if (t_col < 0 || v_col < 0) {
-    return InvalidArgumentError(file + ":1: header must name `timestamp` and `value` columns, got `" +
-                                std::string(line) + "`");
+    return InvalidArgumentError(file + ":1: header must name `timestamp` and `value` columns, got " +
+                                QuoteClipped(line));
   }
   const size_t need = static_cast<size_t>(std::max({t_col, v_col, l_col})) + 1;
   while (lines.Next(line)) {
@@ -730,8 +731,8 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   }
   if (t_col < 0 || (s_col < 0 && one_series.empty()) || v_col < 0) {
     return InvalidArgumentError(file + ":" + std::to_string(header_line) +
-                                ": header must name `timestamp`, `series` (or `metric`, `__name__`) and `value` columns, got `" +
-                                std::string(line) + "` (a file of one series may have `timestamp,value[,label]` alone: "
+                                ": header must name `timestamp`, `series` (or `metric`, `__name__`) and `value` columns, got " +
+                                QuoteClipped(line) + " (a file of one series may have `timestamp,value[,label]` alone: "
                                 "it is named after the file)");
   }
   SeriesBuilder builder(options);
@@ -787,9 +788,9 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       std::string why = p.status().message();
       why += " (column ";
       why += std::to_string(col + 1);
-      why += ", `";
-      why += header[col];
-      why += "`)";
+      why += ", ";
+      why += QuoteClipped(header[col]);
+      why += ")";
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
@@ -818,7 +819,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
 Result<int64_t> JsonTimestamp(const Json& j) {
   if (j.is_number()) return ParseTimestampField(j.dump());
   if (j.is_string()) return ParseTimestampField(j.get<std::string>());
-  return InvalidArgumentError("timestamp must be a number or a string, got " + j.dump());
+  return InvalidArgumentError("timestamp must be a number or a string, got " + QuoteClipped(j.dump()));
 }
 
 Result<double> JsonValue(const Json& j) {
@@ -833,7 +834,7 @@ Result<double> JsonValue(const Json& j) {
   }
   if (j.is_string()) return ParseValue(j.get<std::string>());  // Prometheus sends "1.5"
   if (j.is_null()) return InvalidArgumentError("missing value (null)");
-  return InvalidArgumentError("value must be a number, got " + j.dump());
+  return InvalidArgumentError("value must be a number, got " + QuoteClipped(j.dump()));
 }
 
 Result<Labels> JsonLabels(const Json& j, std::string_view what) {
@@ -1198,8 +1199,8 @@ Result<int64_t> ExpositionTimestamp(std::string_view text) {
     if (ec == std::errc() && ptr == text.data() + text.size() && std::fabs(s) < 1e14)
       return static_cast<int64_t>(std::llround(s * 1000.0));
   }
-  return InvalidArgumentError("timestamp `" + EscapeNonUtf8(text) +
-                              "` is not integer Unix milliseconds (or decimal seconds, OpenMetrics)");
+  return InvalidArgumentError("timestamp " + EscapeNonUtf8(QuoteClipped(text)) +
+                              " is not integer Unix milliseconds (or decimal seconds, OpenMetrics)");
 }
 
 // Prometheus text exposition with timestamps (readers.h: promtext:).
@@ -1298,7 +1299,7 @@ Result<int64_t> ParseTimestampField(std::string_view text) {
     double v = 0;
     auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) {
-      return InvalidArgumentError("`" + std::string(t) + "` is not a timestamp");
+      return InvalidArgumentError(QuoteClipped(t) + " is not a timestamp");
     }
     // Below 1e11 the number is seconds, else milliseconds; from 1e18 ms (year ~31.7 million) it
     // is refused: llround(1e300) has no int64 value (it gave INT64_MIN, year -292275055, and the
@@ -1314,7 +1315,7 @@ Result<int64_t> ParseTimestampField(std::string_view text) {
     return is_int ? iv * 1000 : static_cast<int64_t>(std::llround(v * 1000.0));
   }
   Result<int64_t> r = ParseRfc3339Ms(t);
-  if (!r.ok()) return InvalidArgumentError("`" + std::string(t) + "` is not Unix seconds/ms or RFC 3339");
+  if (!r.ok()) return InvalidArgumentError(QuoteClipped(t) + " is not Unix seconds/ms or RFC 3339");
   return r;
 }
 
@@ -1421,9 +1422,9 @@ bool ReadOptions::ReadsAsMissing(std::string_view value_text) const {
 void ReadOptions::CountReadAsMissing(const std::string& where, std::string_view value_text, ReadStats& stats) const {
   ++stats.read_as_missing;
   if (stats.missing_examples.size() < max_examples) {
-    std::string msg = where + ": value `";
-    msg += Trim(value_text);
-    msg += "` is not finite: read as a missing point";
+    std::string msg = where + ": value ";
+    msg += QuoteClipped(Trim(value_text));
+    msg += " is not finite: read as a missing point";
     stats.missing_examples.push_back(std::move(msg));
   }
 }

@@ -1042,5 +1042,40 @@ TEST_CASE("promtext: exposition scrapes with timestamps read as series; untimed 
   CHECK(kept->stats.rows_skipped == 1);
 }
 
+// RV3: an error quoted the whole text it refused: a header line (a minified JSON answer or a log
+// given as csv:), a value, a timestamp or a label field, a JSON value. A 1 MB field made a 1 MB
+// error line (a "2 GB" one, a 2 GB message); now a quote holds at most 64 bytes and says the size.
+TEST_CASE("csv, kpi, jsonl: a huge header, field or JSON value is quoted cut, with its size (RV3)") {
+  TempDir dir;
+  const std::string big(1 << 20, 'x');  // 1,048,576 bytes
+  struct Case {
+    std::string spec, expect;
+  } cases[] = {
+      {"csv:" + dir.Write("hdr.csv", "{\"status\":\"success\",\"data\":\"" + big + "\"}\n"),
+       "header must name `timestamp`, `series` (or `metric`, `__name__`) and `value` columns, got `{\"status\":"},
+      {"csv:" + dir.Write("val.csv", "timestamp,series,value\n1700000000,cpu," + big + "\n"), ":2: value `xxxx"},
+      {"csv:" + dir.Write("ts.csv", "timestamp,series,value\n" + big + ",cpu,1\n"), ":2: timestamp: `xxxx"},
+      {"csv:" + dir.Write("lab.csv", "timestamp,series,value,label\n1700000000,cpu,1," + big + "\n"), ":2: label `xxxx"},
+      {"kpi:" + dir.Write("k/hdr.csv", big + "\n1,2\n"), "header must name `timestamp` and `value` columns, got `xxxx"},
+      {"jsonl:" + dir.Write("v.jsonl", "{\"name\": \"a\", \"timestamp\": 1700000000, \"value\": [\"" + big + "\"]}\n"),
+       "value must be a number, got `[\"xxxx"},
+      {"jsonl:" + dir.Write("t.jsonl", "{\"name\": \"a\", \"timestamp\": {\"" + big + "\": 1}, \"value\": 1}\n"),
+       "timestamp must be a number or a string, got `{\"xxxx"},
+  };
+  for (const Case& c : cases) {
+    Result<Dataset> ds = ReadDataset(c.spec);
+    REQUIRE_FALSE(ds.ok());
+    const std::string m = ds.status().message();
+    INFO(m.substr(0, 300));
+    CHECK(m.size() < 600);
+    CHECK(Contains(m, c.expect));
+    CHECK(Contains(m, "...` (10"));
+    CHECK(Contains(m, " bytes)"));
+  }
+  // A short field is quoted whole, as before.
+  Result<Dataset> short_value = ReadDataset("csv:" + dir.Write("s.csv", "timestamp,series,value\n1700000000,cpu,abc\n"));
+  CHECK(Contains(short_value.status().message(), "value `abc` is not a number (column 3, `value`)"));
+}
+
 }  // namespace
 }  // namespace vigil
