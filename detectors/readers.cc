@@ -312,8 +312,10 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
                                 QuoteClipped(line));
   }
   const size_t need = static_cast<size_t>(std::max({t_col, v_col, l_col})) + 1;
+  size_t data_lines = 0;
   while (lines.Next(line)) {
     if (Trim(line).empty()) continue;
+    ++data_lines;
     if (builder.Full(idx)) {
       stats.points_left_out += RowsLeft(lines, line, /*with_current=*/true);
       break;
@@ -346,6 +348,13 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
       continue;
     }
     ++stats.rows_accepted;
+  }
+  // A header alone was read as a series of no points, the read went on, and `vigil detect` said
+  // nothing of it (exit 0); as a `csv:` file's header alone (DOG5) and an SMD file without rows,
+  // it is an error naming the file (RV3).
+  if (data_lines == 0) {
+    return InvalidArgumentError(file + ":1: a header and no data row after it (the file holds one series: its "
+                                       "header, then one `timestamp,value[,label]` row per point)");
   }
   return Status::Ok();
 }

@@ -1077,5 +1077,28 @@ TEST_CASE("csv, kpi, jsonl: a huge header, field or JSON value is quoted cut, wi
   CHECK(Contains(short_value.status().message(), "value `abc` is not a number (column 3, `value`)"));
 }
 
+// RV3: a kpi: (or NAB) file holding its header alone was read as a series of no points: the read
+// went on and `vigil detect` ran over nothing, exit 0. A csv: file's header alone was already an
+// error (DOG5), and an SMD file without rows.
+TEST_CASE("kpi, nab: a file holding its header alone is an error naming it (RV3)") {
+  TempDir dir;
+  const std::string empty = dir.Write("kpi/b.csv", "timestamp,value,label\r\n\r\n");
+  dir.Write("kpi/a.csv", "timestamp,value,label\n60,1.0,0\n");
+  for (const std::string& spec : {"kpi:" + empty, "kpi:" + dir.path() + "/kpi"}) {
+    INFO(spec);
+    Result<Dataset> ds = ReadDataset(spec);
+    REQUIRE_FALSE(ds.ok());
+    CHECK(ds.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(ds.status().message(), empty + ":1: a header and no data row after it"));
+  }
+  dir.Write("nab/data/g/f.csv", "timestamp,value\n");
+  dir.Write("nab/labels/combined_windows.json", "{\"g/f.csv\": []}");
+  Result<Dataset> nab = ReadDataset("nab:" + dir.path() + "/nab");
+  REQUIRE_FALSE(nab.ok());
+  CHECK(Contains(nab.status().message(), "g/f.csv:1: a header and no data row after it"));
+  // The good file alone still reads.
+  CHECK(ReadDataset("kpi:" + dir.path() + "/kpi/a.csv").ok());
+}
+
 }  // namespace
 }  // namespace vigil
