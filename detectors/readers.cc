@@ -1419,9 +1419,13 @@ Status ReadOptions::BadRow(const std::string& where, const std::string& why, Rea
   return Status::Ok();
 }
 
+// Also an empty value (pandas' to_csv writes NaN as an empty cell; RV3), besides a NaN / Inf number.
 bool ReadOptions::ReadsAsMissing(std::string_view value_text) const {
   if (!non_finite_as_missing) return false;
   std::string_view t = Trim(value_text);
+  // An empty value is pandas' NaN (to_csv writes NaN as an empty cell): read as missing, as the
+  // `NaN` it stands for (RV3; it stopped `vigil detect` with "missing value", exit 2).
+  if (t.empty()) return true;
   if (!t.empty() && t.front() == '+') t.remove_prefix(1);
   double v = 0;
   auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
@@ -1432,8 +1436,9 @@ void ReadOptions::CountReadAsMissing(const std::string& where, std::string_view 
   ++stats.read_as_missing;
   if (stats.missing_examples.size() < max_examples) {
     std::string msg = where + ": value ";
-    msg += QuoteClipped(Trim(value_text));
-    msg += " is not finite: read as a missing point";
+    msg += Trim(value_text).empty() ? std::string("is empty (pandas writes NaN so)")
+                                    : QuoteClipped(Trim(value_text)) + " is not finite";
+    msg += ": read as a missing point";
     stats.missing_examples.push_back(std::move(msg));
   }
 }

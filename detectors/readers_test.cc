@@ -1100,5 +1100,30 @@ TEST_CASE("kpi, nab: a file holding its header alone is an error naming it (RV3)
   CHECK(ReadDataset("kpi:" + dir.path() + "/kpi/a.csv").ok());
 }
 
+// RV3: pandas' to_csv writes NaN as an empty cell; `vigil detect` (non_finite_as_missing) read
+// the `NaN` string as a missing point but stopped at the empty cell, "missing value", exit 2.
+TEST_CASE("csv: with non_finite_as_missing an empty value (pandas' NaN) is a missing point (RV3)") {
+  TempDir dir;
+  const std::string f = dir.Write("pd.csv", "timestamp,series,value,gpu\n100,loss,2.5,0\n115,loss,,0\n130,loss, ,0\n"
+                                            "145,loss,2.4,0\n");
+  ReadOptions ro;
+  ro.non_finite_as_missing = true;
+  Result<Dataset> ds = ReadDataset("csv:" + f, ro);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 1);
+  const TimeSeries& s = ds->series[0];
+  CHECK(s.timestamps_ms == std::vector<int64_t>{100000, 115000, 130000, 145000});
+  CHECK(s.values[0] == 2.5);
+  CHECK(std::isnan(s.values[1]));
+  CHECK(std::isnan(s.values[2]));
+  CHECK(ds->stats.read_as_missing == 2);
+  REQUIRE(!ds->stats.missing_examples.empty());
+  CHECK(ds->stats.missing_examples[0] == f + ":3: value is empty (pandas writes NaN so): read as a missing point");
+  // A row short of its value field is still a bad row; without the option an empty value is too.
+  const std::string shortrow = dir.Write("short.csv", "timestamp,series,value,gpu\n100,loss,2.5,0\n115,loss,0\n");
+  CHECK(Contains(ReadDataset("csv:" + shortrow, ro).status().message(), ":3: expected 4 fields, got 3"));
+  CHECK(Contains(ReadDataset("csv:" + f).status().message(), ":3: missing value (column 3, `value`)"));
+}
+
 }  // namespace
 }  // namespace vigil
