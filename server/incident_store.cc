@@ -1072,6 +1072,13 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                   "i.group_key, i.received_ms, i.id IS NULL FROM incident_alerts m "
                                   "LEFT JOIN incidents i ON i.id = m.incident_id "
                                   "WHERE m.fingerprint=?1 AND m.starts_at_ms=?2"));
+    // DOG9: a storm member's stored alert, read when the member is re-sent with a fingerprint that is
+    // not its labels' Alertmanager hash (see member_relabeled below).
+    ASSIGN_OR_RETURN(kb::Stmt member_alert,
+                     Prepare(db_, "SELECT alert_json FROM incident_alerts WHERE fingerprint=?1 AND starts_at_ms=?2"));
+    // DOG9: storms whose re-sent firing members carry other labels than stored (storm -> (the first
+    // change, of how many members)): said as an incident of one alert is (STM4 left them silent).
+    std::map<int64_t, std::pair<std::string, size_t>> member_relabeled;
     // STM4: a member row whose incident is gone (deleted by hand): the alert is taken as new, the row
     // removed here and its move (deleted id -> where the alert went) recorded below.
     ASSIGN_OR_RETURN(kb::Stmt drop_orphan,
@@ -1227,6 +1234,20 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           resent_member.emplace(i, id);
           resent_storm.emplace(id, OpenStorm{find_member.Text(4), find_member.Text(3), find_member.Int(5)});
         }
+        // DOG9: a firing member re-sent with other labels than stored (a sender reusing a fingerprint
+        // for another alert: that alert is not recorded) is said, at any age. Alertmanager's own
+        // fingerprint is its labels' hash, so the same fingerprint is the same labels: compared only
+        // when it is not (another sender), and Alertmanager's repeats of a storm parse nothing.
+        if (!resolved && alert.fingerprint != AlertmanagerFingerprint(alert.labels)) {
+          member_alert.Reset();
+          member_alert.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
+          ASSIGN_OR_RETURN(bool row, member_alert.Step());
+          if (std::string change = row ? LabelsChange(member_alert.Text(0), alert) : ""; !change.empty()) {
+            auto& r = member_relabeled[id];
+            if (r.first.empty()) r.first = std::move(change);
+            ++r.second;
+          }
+        }
         if (resolved && find_member.Int(1) == 0) {
           resolve_member.Reset();
           resolve_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms).Bind(3, resolved_at);
@@ -1248,6 +1269,15 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         open_storm_of_group.emplace(find_instance.Text(1), find_instance.Int(0));
       }
       fresh.push_back(i);
+    }
+    for (const auto& [id, r] : member_relabeled) {
+      const std::string why = "a member " + r.first +
+                              (r.second > 1 ? " (and " + std::to_string(r.second - 1) + " more of its members)" : "");
+      out.relabeled.push_back(NotMerged{id, 0, why});
+      LogWarn("serve", "storm incident " + std::to_string(id) + ": " + why +
+                           ": taken as a duplicate (one alert per fingerprint and startsAt), its stored member kept; a "
+                           "sender that reuses a fingerprint for another alert should leave it out (vigil then "
+                           "computes Alertmanager's from the labels)");
     }
     // Storm groups of the new alerts: of a storm request, or joining an open storm incident.
     const bool storm = options.storm_min_alerts > 0 && alerts.size() >= options.storm_min_alerts;

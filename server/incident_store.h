@@ -265,7 +265,9 @@ struct IntakeResult {
   std::vector<SplitIncident> split;    // STM4: storms that gave some alerts to other groups' storms
   // STM4: firing alerts already recorded whose labels this call sends differently (a fingerprint
   // reused by the sender for another alert): incident -> why. Taken as duplicates (the store's key is
-  // fingerprint + startsAt), the stored alert kept; inside the merge window also never merged.
+  // fingerprint + startsAt), the stored alert kept; inside the merge window also never merged. A
+  // storm's member so re-sent (DOG9; STM4 left it silent) names the storm, "a member its alert was
+  // sent again ..."; compared only when the fingerprint is not the labels' Alertmanager hash.
   std::vector<NotMerged> relabeled;
 };
 
