@@ -980,12 +980,14 @@ textarea{flex:1;min-height:3em;font:inherit;padding:.4em}
 button{padding:.4em 1.2em;font:inherit}
 #auth{margin-bottom:1em}
 #auth[hidden]{display:none}
+#auth{flex-wrap:wrap}
+#auth-why{flex-basis:100%;font-size:.85em;color:#a4262c}
 input{flex:1;font:inherit;padding:.4em}
 </style></head>
 <body><header>Vigil &mdash; ask about incidents</header>
 <main>
 <div id="log" aria-live="polite"></div>
-<form id="auth" hidden><input id="token" type="password" autocomplete="off"
+<form id="auth" hidden><span id="auth-why"></span><input id="token" type="password" autocomplete="off"
  placeholder="this server needs a bearer token (vigil serve --auth-token-file): paste it here">
 <button type="submit">Use token</button></form>
 <form id="ask"><textarea id="message" maxlength="4096"
@@ -1004,8 +1006,24 @@ if (fromHash) {
   sessionStorage.setItem(tokenKey, fromHash);
   history.replaceState(null, "", location.pathname + location.search);
 }
-// What a 401 refused (a question, an incident), done again once a token is given.
-let pending = null;
+// What 401s refused (questions, an incident, a resolution), each done again once a token is given,
+// keyed so that one refused twice is done once. DOG9: it was one slot, so a question asked after a
+// refused resolution took its place and the resolution was never posted.
+const pending = new Map();
+// Shows the token form, saying why (none sent, or the one sent refused: a wrong one, or rotated on
+// the server), and keeps `action` under `key` for when a token is given.
+function needToken(key, action) {
+  pending.set(key, action);
+  document.getElementById("auth-why").textContent = sessionStorage.getItem(tokenKey)
+      ? "This tab's token was refused (a wrong one, or replaced on the server): paste the current one here; " +
+        "what it refused is done again then."
+      : "This server needs its bearer token (vigil serve --auth-token-file): paste it here; what it refused " +
+        "is done again then.";
+  document.getElementById("auth").hidden = false;
+  document.getElementById("token").focus();
+}
+const tokenAdvice = "; paste the token in the box at the top of the page";
+let asked = 0;  // numbers the questions (their keys in `pending`)
 function add(role, text, citations, mode) {
   const box = document.createElement("div");
   box.className = "msg " + role;
@@ -1209,18 +1227,17 @@ async function fillCitation(item, pre, url) {
     } else {
       if (r.status === 401) {
         // Fetched again once a token is given (the error shown until then is replaced).
-        pending = () => {
+        needToken("open " + url, () => {
           pre.remove();
           openCitation(item, url);
-        };
-        document.getElementById("auth").hidden = false;
-        document.getElementById("token").focus();
+        });
       }
       pre.className = "cited text error";
       const id = url.slice(url.lastIndexOf("/") + 1);
       pre.textContent = (r.status === 404 ? "There is no incident #" + id + " in this server's store. " : "") +
           "Error " + r.status + " opening " + url +
-          (j && j.error ? (j.where ? " (" + j.where + ")" : "") + ": " + j.error : "");
+          (j && j.error ? (j.where ? " (" + j.where + ")" : "") + ": " + j.error : "") +
+          (r.status === 401 ? tokenAdvice + ": the incident is opened then" : "");
     }
   } catch (e) {
     pre.className = "cited text error";
@@ -1255,6 +1272,31 @@ function resolutionForm(j) {
   const had = j.resolution || {};
   const cause = field("root_cause", "root cause (a category, e.g. gpu_fallen_off_bus)",
                       had.root_cause || (j.diagnosis && j.diagnosis.root_cause !== "unknown" ? j.diagnosis.root_cause : ""));
+  // The categories the server accepts offered as a list (the taxonomy's, then those the user's
+  // imported incidents added), typing still free: the server checks it (DOG9: only typed text).
+  const choices = document.createElement("datalist");
+  choices.id = "categories-" + j.id;
+  form.appendChild(choices);
+  cause.setAttribute("list", choices.id);
+  cause.autocomplete = "off";
+  const offer = async () => {
+    if (choices.childNodes.length) return;
+    const list = await loadCategories();
+    if (!list.length || choices.childNodes.length) return;
+    const learned = list.filter((c) => c.learned).length;
+    for (const c of list) {
+      const o = document.createElement("option");
+      o.value = c.id;
+      o.label = (c.learned ? "learned from your incidents" : c.layer) +
+          (c.incidents ? ", " + c.incidents + " past incident" + (c.incidents === 1 ? "" : "s") : "");
+      choices.appendChild(o);
+    }
+    cause.parentNode.firstChild.textContent = "root cause: one of the " + (list.length - learned) +
+        " taxonomy categories" + (learned ? " or " + learned + " learned from your incidents" : "") +
+        " (pick from the list, or type one) ";
+  };
+  offer();
+  box.addEventListener("toggle", offer);  // again when opened, should the first fetch have failed (a 401)
   const found = field("summary", "what was found", had.summary, true);
   const fix = field("resolution", "what fixed it", had.resolution, true);
   const by = field("by", "by", had.by || sessionStorage.getItem("vigil-by") || "");
@@ -1285,14 +1327,12 @@ function resolutionForm(j) {
             ": " + body.resolution + " (root cause " + body.root_cause + ", by " + body.by +
             "); the knowledge base has it for the next incident.";
       } else {
-        if (r.status === 401) {
-          pending = post;
-          document.getElementById("auth").hidden = false;
-          document.getElementById("token").focus();
-        }
+        if (r.status === 401) needToken("resolve " + j.id, post);
         result.className = "resolve-result text error";
         result.textContent = "Error " + r.status + (a.where ? " (" + a.where + ")" : "") + ": " + a.error +
-            "; nothing was lost: correct it above and press Record again";
+            (r.status === 401 ? tokenAdvice + ": this resolution is posted then, as the fields above hold it " +
+                                    "(nothing typed is lost)"
+                              : "; nothing was lost: correct it above and press Record again");
       }
     } catch (e) {
       result.className = "resolve-result text error";
@@ -1306,6 +1346,28 @@ function resolutionForm(j) {
     if (!button.disabled) post();
   });
   return box;
+}
+// GET /api/v1/categories' list (what a resolution's root_cause may be), fetched once with this tab's
+// token; [] when it could not be (the form then takes typed text alone; fetched again next time).
+let categories = null;
+async function loadCategories() {
+  if (!categories) {
+    categories = (async () => {
+      const headers = {"Accept": "application/json"};
+      const token = sessionStorage.getItem(tokenKey);
+      if (token) headers["Authorization"] = "Bearer " + token;
+      const r = await fetch("/api/v1/categories", {headers: headers});
+      const j = await r.json();
+      if (!r.ok || !Array.isArray(j.categories)) throw new Error("HTTP " + r.status);
+      return j.categories;
+    })();
+  }
+  try {
+    return await categories;
+  } catch (e) {
+    categories = null;
+    return [];
+  }
 }
 // Opens the incident `url` names in a new tab as this page showing it, `/?incident=N` (described as
 // the chat does, its record folded under it), opened in the click so no pop-up blocker stops it. A
@@ -1363,18 +1425,14 @@ async function ask(message, incident) {
     if (token) headers["Authorization"] = "Bearer " + token;
     const r = await fetch("/api/v1/chat", {method: "POST", headers: headers, body: JSON.stringify(request)});
     const j = await r.json();
-    if (r.status === 401) {
-      pending = () => ask(message, incident);
-      document.getElementById("auth").hidden = false;
-      document.getElementById("token").focus();
-    }
+    if (r.status === 401) needToken("ask " + ++asked, () => ask(message, incident));
     wait.remove();
     if (r.ok) {
       lastIncident = typeof j.incident === "number" ? j.incident : null;
       add("vigil", j.answer, j.citations, j.mode + (j.note ? " (" + j.note + ")" : ""));
     } else {
       add("error", "Error " + r.status + (j.where ? " (" + j.where + ")" : "") + ": " + j.error +
-          (r.status !== 401 ? giveBack(message) : ""));
+          (r.status !== 401 ? giveBack(message) : tokenAdvice + ": the question is sent again then"));
     }
   } catch (e) {
     wait.remove();
@@ -1400,11 +1458,9 @@ document.getElementById("auth").addEventListener("submit", (ev) => {
   sessionStorage.setItem(tokenKey, t);
   document.getElementById("token").value = "";
   document.getElementById("auth").hidden = true;
-  if (pending) {
-    const p = pending;
-    pending = null;
-    p();
-  }
+  const actions = [...pending.values()];
+  pending.clear();
+  for (const action of actions) action();
 });
 document.getElementById("message").addEventListener("keydown", (ev) => {
   if (ev.key === "Enter" && !ev.shiftKey) {

@@ -464,7 +464,7 @@ CommandRunner SetupKb(CLI::App& sub) {
   auto* resolve = sub.add_subcommand(
       "resolve", "record the on-call engineer's resolution of a serve incident (as POST /api/v1/incidents/ID/resolution)");
   resolve->add_option("id", a->resolve_id, "the incident's id (GET /api/v1/incidents)")->required();
-  resolve->add_option("--root-cause", a->root_cause, "the root-cause category, one of data/taxonomy.json's (an unknown one is refused with the list)")->required();
+  resolve->add_option("--root-cause", a->root_cause, "the root-cause category, one of data/taxonomy.json's or one your imported incidents added (an unknown one is refused with the list)")->required();
   resolve->add_option("--fix", a->fix, "what fixed it (the resolution)")->required();
   resolve->add_option("--summary,--note", a->summary, "what was found")->required();
   resolve->add_option("--by", a->by, "who found it (default: $USER, else $LOGNAME, else the account's login name)");

@@ -47,6 +47,7 @@ constexpr RouteSpec kRoutes[] = {
     {"/api/v1/incidents", "/api/v1/incidents", "GET"},
     {"/api/v1/incidents/([^/]*)", "/api/v1/incidents/{id}", "GET"},
     {"/api/v1/incidents/([^/]*)/resolution", "/api/v1/incidents/{id}/resolution", "POST"},
+    {"/api/v1/categories", "/api/v1/categories", "GET"},
     {"/api/v1/diagnose", "/api/v1/diagnose", "POST"},
     {"/healthz", "/healthz", "GET"},
     {"/metrics", "/metrics", "GET"},
@@ -320,7 +321,11 @@ bool IsPublic(const httplib::Request& req, bool metrics_public) {
 
 }  // namespace
 
-Result<IncidentResolution> ParseResolution(std::string_view body, std::span<const std::string> categories) {
+bool ResolutionCategoryList::Contains(std::string_view id) const {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+Result<IncidentResolution> ParseResolution(std::string_view body, const ResolutionCategoryList& categories) {
   auto json = ParseJson(body, "request body");
   if (!json.ok()) return InvalidArgumentError("body: " + json.status().message());
   if (!json->is_object()) return InvalidArgumentError("body: expected a JSON object {root_cause, summary, resolution, by}");
@@ -359,18 +364,20 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
       return name + ": " + std::to_string(trimmed.size()) + " bytes, at most " + std::to_string(f.max_bytes);
     }
     *f.out = std::string(trimmed);
-    if (f.out != &r.root_cause || std::find(categories.begin(), categories.end(), r.root_cause) != categories.end()) {
-      return "";
-    }
+    if (f.out != &r.root_cause || categories.Contains(r.root_cause)) return "";
     // Every accepted category is named: "those of taxonomy.json" sent the on-call engineer looking
     // for a file the server does not name (RV-OPS, 2026-12-03).
-    const std::string hint = kb::ClosestCategory(r.root_cause, categories);
-    std::string accepted;
-    for (const std::string& c : categories) accepted += (accepted.empty() ? "" : ", ") + c;
+    const std::string hint = kb::ClosestCategory(r.root_cause, categories.ids);
+    std::string accepted, learned;
+    for (size_t i = 0; i < categories.ids.size(); ++i) {
+      std::string& list = categories.Learned(i) ? learned : accepted;
+      list += (list.empty() ? "" : ", ") + categories.ids[i];
+    }
     std::string message = "root_cause: unknown category `" + r.root_cause + "`";
     if (!hint.empty()) message += "; did you mean `" + hint + "`?";
     message += accepted.empty() ? std::string("; the knowledge base has no taxonomy category")
                                 : "; accepted (the taxonomy's categories): " + accepted;
+    if (!learned.empty()) message += "; and those your imported incidents added: " + learned;
     return message;
   };
   for (const Field& f : fields) {
@@ -449,12 +456,15 @@ Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::st
   return inc;
 }
 
-std::vector<std::string> ResolutionCategories(const KnowledgeBase& kb) {
-  std::vector<std::string> categories;
+ResolutionCategoryList ResolutionCategories(const KnowledgeBase& kb) {
+  ResolutionCategoryList out;
+  std::vector<std::string> learned;
   for (std::string& c : kb.Categories()) {
-    if (!kb.CategoryLayer(c).empty()) categories.push_back(std::move(c));
+    (kb.CategoryLayer(c).empty() ? learned : out.ids).push_back(std::move(c));
   }
-  return categories;
+  out.taxonomy = out.ids.size();
+  for (std::string& c : learned) out.ids.push_back(std::move(c));
+  return out;
 }
 
 Result<ResolutionRecord> RecordResolution(IncidentStore& store, KnowledgeBase& kb, int64_t id,
@@ -1038,8 +1048,7 @@ void HttpApi::Routes() {
     if (options_.kb == nullptr) {
       return ErrorReply(503, "this server has no knowledge base to check and keep resolutions", "server");
     }
-    // Taxonomy categories only: a user-defined category some import added is not a root cause an
-    // engineer can pick.
+    // The taxonomy's categories and those the user's imported history added (GET /api/v1/categories).
     auto parsed = ParseResolution(req.body, ResolutionCategories(*options_.kb));
     if (!parsed.ok()) {
       const std::string m = parsed.status().message();
@@ -1060,6 +1069,32 @@ void HttpApi::Routes() {
     }
     return JsonReply(200, Json{{"id", *id}, {"replaced_earlier", record->replaced_earlier},
                                {"resolution", record->resolution}});
+  };
+
+  // The root causes a resolution may name (ResolutionCategories: what POST .../resolution accepts),
+  // for the chat page's form to offer (DOG9: it asked for a category as typed text, naming none):
+  // {"categories": [{"id", "layer", "learned", "incidents"}], "taxonomy": N, "learned": M}. `layer` is
+  // null for a learned one (a category the user's imported incidents added); `incidents`: the
+  // knowledge base's incidents of that root cause.
+  auto categories = [this](const httplib::Request&) -> Reply {
+    if (options_.kb == nullptr) {
+      return ErrorReply(503, "this server has no knowledge base to check and keep resolutions", "server");
+    }
+    auto stats = options_.kb->Stats();
+    if (!stats.ok()) return StatusReply(UnavailableError("knowledge base: " + stats.status().message()), "knowledge_base");
+    const ResolutionCategoryList list = ResolutionCategories(*options_.kb);
+    Json items = Json::array();
+    for (size_t i = 0; i < list.ids.size(); ++i) {
+      const std::string& id = list.ids[i];
+      const auto count = stats->incidents_by_category.find(id);
+      items.push_back(Json{{"id", id},
+                           {"layer", list.Learned(i) ? Json() : Json(options_.kb->CategoryLayer(id))},
+                           {"learned", list.Learned(i)},
+                           {"incidents", count == stats->incidents_by_category.end() ? 0 : count->second}});
+    }
+    return JsonReply(200, Json{{"categories", items},
+                               {"taxonomy", list.taxonomy},
+                               {"learned", list.ids.size() - list.taxonomy}});
   };
 
   auto diagnose = [this](const httplib::Request& req) -> Reply {
@@ -1085,7 +1120,7 @@ void HttpApi::Routes() {
     return Reply{200, RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8", {}};
   };
 
-  const std::function<Reply(const httplib::Request&)> handlers[] = {alerts,   list,   get,    resolution,
+  const std::function<Reply(const httplib::Request&)> handlers[] = {alerts,   list,   get,    resolution, categories,
                                                                     diagnose, health, metrics};
   static_assert(std::size(handlers) == std::size(kRoutes));
   for (size_t i = 0; i < std::size(kRoutes); ++i) {

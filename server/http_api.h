@@ -154,12 +154,22 @@ inline constexpr size_t kMaxResolutionSummaryBytes = 4000;
 inline constexpr size_t kMaxResolutionTextBytes = 4000;
 inline constexpr size_t kMaxResolutionByBytes = 200;
 
+// The root causes a resolution may name (ResolutionCategories): the taxonomy's categories in its
+// order, then those the user's own history added (`vigil kb import` keeps a root cause the taxonomy
+// lacks as a user-defined category, "learned" here).
+struct ResolutionCategoryList {
+  std::vector<std::string> ids;  // ids[0, taxonomy) the taxonomy's, the rest learned
+  size_t taxonomy = 0;
+  bool Contains(std::string_view id) const;
+  bool Learned(size_t i) const { return i >= taxonomy; }
+};
+
 // Parses a POST .../resolution body: a JSON object with exactly root_cause (one of `categories`),
 // summary, resolution and by, each a non-empty (after trimming) UTF-8 string within the limits
 // above. InvalidArgument whose message starts with the field ("root_cause: unknown category
 // `gpu_falen_off_bus`; did you mean `gpu_fallen_off_bus`?", "summary: missing", "body: not
 // JSON ...", "body.extra: unknown field ...") so the route names it in `where`.
-Result<IncidentResolution> ParseResolution(std::string_view body, std::span<const std::string> categories);
+Result<IncidentResolution> ParseResolution(std::string_view body, const ResolutionCategoryList& categories);
 
 // The knowledge-base incident an engineer's resolution of `incident` (a row of the store
 // `store_id`) becomes: id KnowledgeIncidentId(store_id, N) ("vigil-serve-<store_id>-incident-N"),
@@ -170,9 +180,10 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
 // alert in `alerts`. Precondition: incident.resolution is set.
 Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::string_view store_id);
 
-// The root causes a resolution may name: `kb`'s taxonomy categories (a user-defined category an
-// import added is not one an engineer can pick).
-std::vector<std::string> ResolutionCategories(const KnowledgeBase& kb);
+// The root causes a resolution may name: `kb`'s taxonomy categories (those with a layer), then the
+// user-defined ones its imports of the user's history added (no layer). Before DOG9 only the
+// taxonomy's: a category the user's own incidents use could not be recorded for the next one.
+ResolutionCategoryList ResolutionCategories(const KnowledgeBase& kb);
 
 // What RecordResolution did.
 struct ResolutionRecord {

@@ -15,12 +15,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <new>
 #include <regex>
 #include <sstream>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include <atomic>
 
@@ -1326,6 +1328,115 @@ TEST_CASE("KnowledgeIncidentFromResolution: a job-wide diagnosis is written job-
     REQUIRE_FALSE(hits->empty());
     CHECK(hits->front().incident.id == k.id);
   }
+}
+
+// The root causes a resolution may name, offered by GET /api/v1/categories for the chat page's form
+// (DOG9): the taxonomy's 24 in its order, then a category the user's imported history added; the
+// route takes either and refuses any other as before (400 at root_cause). Before DOG9 there was no
+// such route (404) and a learned category was refused (400).
+TEST_CASE("dog9 GET /api/v1/categories: the taxonomy's, then those the user's history added; a resolution takes either") {
+  auto kb = EmptyKb();
+  Incident learned;
+  learned.id = "pm-2026-lustre";
+  learned.title = "Lustre MDS overloaded: every rank stuck in open()";
+  learned.raw_text = "ls on /lustre hangs; the MDS load is 400; training ranks block in open() of checkpoints";
+  learned.root_cause = "lustre_mds_overload";  // not the taxonomy's: kept as a user-defined category
+  learned.mitigation = "failed the MDS over to its standby";
+  REQUIRE((*kb).ImportIncidents(std::vector<Incident>{learned}, "postmortems.jsonl")->added == 1);
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  auto c = s.Client();
+  auto r = c.Get("/api/v1/categories");
+  REQUIRE(r);
+  REQUIRE_MESSAGE(r->status == 200, r->body);
+  const Json j = BodyOf(r);
+  CHECK(j["taxonomy"] == 24);
+  CHECK(j["learned"] == 1);
+  REQUIRE(j["categories"].size() == 25);
+  CHECK(j["categories"][0] == Json{{"id", "gpu_fallen_off_bus"}, {"layer", "gpu"}, {"learned", false}, {"incidents", 0}});
+  CHECK(j["categories"][23]["id"] == "launch_config_error");
+  CHECK(j["categories"][24] ==
+        Json{{"id", "lustre_mds_overload"}, {"layer", nullptr}, {"learned", true}, {"incidents", 1}});
+
+  const int64_t id = DiagnosedIncident(s, "res-learned", "storage_failure");
+  const std::string path = "/api/v1/incidents/" + std::to_string(id) + "/resolution";
+  auto ok = c.Post(path, ResolutionBody("lustre_mds_overload", "failed the MDS over"), "application/json");
+  REQUIRE(ok);
+  CHECK_MESSAGE(ok->status == 200, ok->body);
+  CHECK(s.store->Get(id)->resolution->root_cause == "lustre_mds_overload");
+  auto bad = c.Post(path, ResolutionBody("lustre_mds_overlaod", "x"), "application/json");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(BodyOf(bad)["where"] == "root_cause");
+  CHECK_MESSAGE(BodyOf(bad)["error"].get<std::string>().starts_with(
+                    "root_cause: unknown category `lustre_mds_overlaod`; did you mean `lustre_mds_overload`?; "
+                    "accepted (the taxonomy's categories): gpu_fallen_off_bus, "),
+                bad->body);
+  CHECK_MESSAGE(BodyOf(bad)["error"].get<std::string>().ends_with(
+                    "launch_config_error; and those your imported incidents added: lustre_mds_overload"),
+                bad->body);
+  CHECK(s.store->Get(id)->resolution->resolution == "failed the MDS over");  // the refused one changed nothing
+  auto post = c.Post("/api/v1/categories", "{}", "application/json");
+  REQUIRE(post);
+  CHECK(post->status == 405);
+
+  TestServer bare;  // no knowledge base: nothing to offer
+  auto none = bare.Client().Get("/api/v1/categories");
+  REQUIRE(none);
+  CHECK(none->status == 503);
+  CHECK(BodyOf(none)["where"] == "server");
+}
+
+// The form's 401 path on the server's side (DOG9): with --auth-token-file, a resolution posted
+// without the token or with a wrong one is 401 naming the Authorization header (what the page reads
+// to show its token form) and stores nothing; with the token it is recorded. The categories' route
+// needs the token too.
+TEST_CASE("dog9 POST .../resolution and GET /api/v1/categories with an auth token: 401 without it or with a wrong one, nothing stored") {
+  auto kb = EmptyKb();
+  TempDir tokens_dir("vigil_dog9_tokens");
+  const std::string token_file = (tokens_dir.path / "tokens").string();
+  { std::ofstream(token_file) << "0123456789abcdef0123456789abcdef\n"; }
+  std::filesystem::permissions(token_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto auth = AuthTokens::Load(token_file);
+  REQUIRE(auth.ok());
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) {
+    o.kb = kb.get();
+    o.auth = auth->get();
+  });
+  const httplib::Headers right = {{"Authorization", "Bearer 0123456789abcdef0123456789abcdef"}};
+  const httplib::Headers wrong = {{"Authorization", "Bearer ffffffffffffffffffffffffffffffff"}};
+  auto c = s.Client();
+  auto made = c.Post("/api/v1/alerts", right, WebhookBody("firing", "res-auth"), "application/json");
+  REQUIRE(made);
+  REQUIRE(made->status == 200);
+  const int64_t id = BodyOf(made)["created"][0].get<int64_t>();
+  auto claimed = s.store->ClaimNext();
+  REQUIRE((claimed.ok() && claimed->has_value()));
+  REQUIRE(s.store->Finish(id, Json{{"root_cause", "gpu_fallen_off_bus"}, {"component", "node-3/gpu5"}}, 0.5).ok());
+  const std::string path = "/api/v1/incidents/" + std::to_string(id) + "/resolution";
+  const std::string body = ResolutionBody("gpu_fallen_off_bus", "reseated GPU 5");
+  for (const auto& [what, headers, says] :
+       {std::tuple{"no token", httplib::Headers{}, "this server needs a bearer token"},
+        std::tuple{"a wrong token", wrong, "not `Bearer <token>` with a token this server accepts"}}) {
+    CAPTURE(what);
+    auto r = c.Post(path, headers, body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 401);
+    CHECK(BodyOf(r)["where"] == "Authorization header");
+    CHECK(BodyOf(r)["error"].get<std::string>().find(says) != std::string::npos);
+    CHECK(r->get_header_value("WWW-Authenticate").starts_with("Bearer realm=\"vigil\""));
+    CHECK_FALSE(s.store->Get(id)->resolution.has_value());
+    auto cats = c.Get("/api/v1/categories", headers);
+    REQUIRE(cats);
+    CHECK(cats->status == 401);
+  }
+  auto r = c.Post(path, right, body, "application/json");
+  REQUIRE(r);
+  CHECK_MESSAGE(r->status == 200, r->body);
+  CHECK(s.store->Get(id)->resolution->resolution == "reseated GPU 5");
+  auto cats = c.Get("/api/v1/categories", right);
+  REQUIRE(cats);
+  CHECK(cats->status == 200);
+  CHECK(BodyOf(cats)["taxonomy"] == 24);
 }
 
 }  // namespace vigil

@@ -8,6 +8,10 @@
 # from the incident's view in the page) and asked about, a symptom searched, a question nothing answers; on a phone's viewport; a long answer;
 # the question asked while serve is stopped (SIGSTOP) and after it has ended. And GET
 # /api/v1/incidents' search: node=, alertname=, fingerprint=, since= / until=, limit=, bad input.
+# DOG9: the resolution form offers the categories (GET /api/v1/categories: the taxonomy's 24 and one
+# the user's imported postmortems added, which #2 is resolved with); then a second serve with
+# --auth-token-file walked without the token, with a wrong one, with it, and with the token replaced
+# on the server (SIGHUP) while a resolution is typed: the page says what to do and loses nothing.
 #   bash tests/serve_chat_walk_test.sh BUILD_DIR
 # Exit 77 (skipped) when chromium, node (>= 20) or curl is missing (scripts/lib/setup.sh installs them).
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -16,6 +20,13 @@ source "$HERE/lib/prometheus.sh"  # PIDS stopped at exit
 source "$HERE/lib/serve.sh"       # start_serve, wait_for
 PY=/usr/bin/python3
 
+# The user's own history: a postmortem whose root cause the taxonomy lacks (kept as a user-defined
+# category, which the form offers as learned from the user's incidents).
+cat >"$TMP/postmortems.jsonl" <<'JSON'
+{"id": "pm-lustre-1", "title": "Lustre MDS overloaded: every rank stuck in open()", "raw_text": "ls on /lustre hangs; MDS load 400; ranks blocked in open() of checkpoint shards", "root_cause": "lustre_mds_overload", "component": "storage", "mitigation": "failed the MDS over to its standby"}
+JSON
+check "a postmortem with a root cause of its own imported" 0 'lustre_mds_overload' -- \
+  "$VIGIL" --data-dir "$TMP/var" kb import "$TMP/postmortems.jsonl"
 start_serve "$TMP/serve.log" --log-level error --data-dir "$TMP/var" --prometheus-url "" --alertmanager-url "" \
   serve --listen 127.0.0.1:0 --no-probes
 NOW=$(date +%s)
@@ -119,6 +130,17 @@ expect("resolve-form", "a misspelt root cause is named with the nearest category
        "did you mean `gpu_thermal_throttle`" in f.get("misspelt", "") and f.get("kept") == "replaced fan 2 of the tray")
 expect("resolve-form", "the corrected one is recorded", f.get("recorded", "").startswith("Recorded for incident #3"))
 expect("ask-3-fix", "the chat answers with the resolution recorded from the page", "replaced fan 2 of the tray" in text("ask-3-fix"))
+ids = [o[0] for o in f.get("options", [])]
+expect("resolve-form", "the root cause offers the taxonomy's 24 categories, then the learned one (%d offered)" % len(ids),
+       f.get("list_id") and len(ids) == 25 and ids[0] == "gpu_fallen_off_bus" and ids[23] == "launch_config_error"
+       and ids[24] == "lustre_mds_overload")
+expect("resolve-form", "each option says its layer, a learned one that it was learned",
+       f.get("options") and f["options"][0][1].startswith("gpu") and f["options"][24][1].startswith("learned from your incidents, 1 past incident"))
+expect("resolve-form", "the label says to pick or type", "pick from the list, or type one" in f.get("label", ""))
+g = steps.get("resolve-learned", {})
+expect("resolve-learned", "#2 recorded with the learned category picked from the list",
+       g.get("picked") == "lustre_mds_overload" and g.get("recorded", "").startswith("Recorded for incident #2")
+       and "root cause lustre_mds_overload" in g.get("recorded", ""))
 for s in ("phone-id", "phone-follow-up"):
     st = steps.get(s, {})
     expect(s, "no sideways scrolling on a phone (page %s px wide, viewport %s px)" % (st.get("scroll_width"), st.get("viewport_width")),
@@ -126,7 +148,7 @@ for s in ("phone-id", "phone-follow-up"):
     expect(s, "the Ask button inside the viewport", 0 < st.get("ask_right", -1) <= st.get("viewport_width", 0))
 expect("phone-follow-up", "a follow-up on the phone is about #3", "About incident #3" in text("phone-follow-up"))
 lines = text("long-answer").count("\n  - #")
-expect("long-answer", "every open incident listed (%d lines)" % lines, vigil("long-answer") and lines == 25)  # 27 less #1 and #3 (resolutions recorded)
+expect("long-answer", "every open incident listed (%d lines)" % lines, vigil("long-answer") and lines == 24)  # 27 less #1, #2 and #3 (resolutions recorded)
 expect("long-answer", "no sideways scrolling", steps["long-answer"]["scroll_width"] <= steps["long-answer"]["viewport_width"])
 p = steps.get("pending", {})
 expect("pending", "while serve does not answer, the page says it is asking and the Ask button waits",
@@ -142,5 +164,65 @@ sys.exit(1 if bad else 0)
 PY
 rc=$?
 [ $rc = 0 ] && passed=$((passed + 1)) || fail=$((fail + 1))
+
+# The token walk (DOG9): a serve with --auth-token-file, one incident, the page without the token,
+# with a wrong one, with it, and with it replaced on the server while a resolution is typed.
+TOKEN=walk-token-0123456789abcdef
+NEW_TOKEN=walk-token-rotated-fedcba9876543210
+echo "$TOKEN" >"$TMP/tokens"
+chmod 600 "$TMP/tokens"  # serve refuses a token file others may read
+start_serve "$TMP/serve2.log" --log-level error --data-dir "$TMP/var2" --prometheus-url "" --alertmanager-url "" \
+  serve --listen 127.0.0.1:0 --no-probes --auth-token-file "$TMP/tokens"
+A=(-H "Authorization: Bearer $TOKEN")
+"$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); j["alerts"]=j["alerts"][:1]; print(json.dumps(j))' "$TMP/hook1.json" >"$TMP/hook3.json"
+check "auth: webhook taken with the token" 0 '"created"' -- curl -sf "${A[@]}" -H 'Content-Type: application/json' --data-binary @"$TMP/hook3.json" "$V/api/v1/alerts"
+for _ in $(seq 600); do
+  curl -s "${A[@]}" "$V/api/v1/incidents/1" | grep -q '"state": "diagnosed"' && break
+  sleep 0.2
+done
+check "auth: incident 1 diagnosed" 0 '"state": "diagnosed"' -- curl -s "${A[@]}" "$V/api/v1/incidents/1"
+node --experimental-websocket "$HERE/lib/chat_walk.js" "$chromium" "$TMP/profile2" "$V" "$VPID" \
+  auth "$TOKEN" "$TMP/tokens" "$NEW_TOKEN" >"$TMP/walk2.json" 2>"$TMP/walk2.err" ||
+  { cat "$TMP/walk2.err"; bad "the token walk did not finish"; }
+"$PY" - "$TMP/walk2.json" <<'PY'
+import json, sys
+steps = {s["step"]: s for s in json.load(open(sys.argv[1]))}
+ok = bad = 0
+def expect(step, what, cond):
+    global ok, bad
+    if cond:
+        ok += 1
+    else:
+        bad += 1
+        print("FAIL token walk %s: %s\n  %s" % (step, what, json.dumps(steps.get(step), indent=1)[:3000]))
+n = steps.get("auth-none", {})
+expect("auth-none", "without a token: the 401 said, and what to do", n.get("role") == "msg error" and "401" in n.get("text", "")
+       and "paste the token in the box at the top" in n.get("text", ""))
+expect("auth-none", "the token form shown, focused, saying the server needs its token",
+       n.get("auth_shown") and n.get("token_focused") and "needs its bearer token" in n.get("auth_why", ""))
+w = steps.get("auth-wrong", {})
+expect("auth-wrong", "a wrong token: the question sent again and refused again",
+       "error" not in w and w.get("role") == "msg error" and "401" in w.get("text", ""))
+expect("auth-wrong", "the token form says the token was refused", w.get("auth_shown") and "was refused" in w.get("auth_why", ""))
+r = steps.get("auth-right", {})
+expect("auth-right", "the right token: the question answered, the form hidden",
+       "error" not in r and r.get("role") == "msg vigil" and "#1" in r.get("text", "") and not r.get("auth_shown"))
+t = steps.get("auth-rotated", {})
+expect("auth-rotated", "the form offers the categories with the token", len(t.get("options", [])) == 24)
+expect("auth-rotated", "the token replaced: Record refused, saying what to do and that nothing typed is lost",
+       "error" not in t and "401" in t.get("result", "") and "paste the token in the box at the top" in t.get("result", "")
+       and "nothing typed is lost" in t.get("result", ""))
+expect("auth-rotated", "the fields keep their text", t.get("kept") == "reseated GPU 5 at 03:10")
+expect("auth-rotated", "the token form says this tab's token was refused", t.get("auth_shown") and "was refused" in t.get("auth_why", ""))
+e = steps.get("auth-new", {})
+expect("auth-new", "the new token: the resolution posted as typed", e.get("result", "").startswith("Recorded for incident #1")
+       and "reseated GPU 5 at 03:10" in e.get("result", "") and "night-oncall" in e.get("result", ""))
+expect("auth-new", "and the question asked meanwhile answered", e.get("role") == "msg vigil" and not e.get("auth_shown"))
+print("token walk: %d passed, %d failed" % (ok, bad))
+sys.exit(1 if bad else 0)
+PY
+[ $? = 0 ] && passed=$((passed + 1)) || fail=$((fail + 1))
+check "auth: the resolution stored as typed" 0 '"resolution": "reseated GPU 5 at 03:10"' -- \
+  curl -s -H "Authorization: Bearer $NEW_TOKEN" "$V/api/v1/incidents/1"
 echo "$passed passed, $fail failed"
 [ "$fail" = 0 ]

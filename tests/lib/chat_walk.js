@@ -4,6 +4,16 @@
 // person does; each step's outcome is one JSON object on stdout (a JSON array in all), which
 // tests/serve_chat_walk_test.sh checks.
 // Usage: node --experimental-websocket tests/lib/chat_walk.js CHROMIUM PROFILE_DIR BASE_URL SERVE_PID
+//        [auth TOKEN TOKEN_FILE NEW_TOKEN]
+// With `auth` (DOG9; serve runs with --auth-token-file TOKEN_FILE holding TOKEN, and incident #1 has
+// ended its triage) the token walk runs instead (the auth-* steps):
+//   auth-none    a question without a token: the error, the token form and what it says
+//   auth-wrong   a wrong token pasted: the question refused again, the form saying the token was refused
+//   auth-right   the token pasted: the question answered
+//   auth-rotated #1's resolution form filled (its category list read), the token replaced on the server
+//                (NEW_TOKEN written to TOKEN_FILE, SIGHUP), Record: the error, the fields kept; then a
+//                question asked too (both refused)
+//   auth-new     the new token pasted: the resolution recorded as typed and the question answered
 // Steps (each `step` names it):
 //   ask-*        a question at a desktop viewport (1280x900): the answer's text, its citations, the
 //                box's value after, the time to the answer
@@ -19,7 +29,7 @@
 "use strict";
 const {sleep, connect, startChromium, stopChromium} = require("./cdp.js");
 
-const [chromium, profile, base, servePidText] = process.argv.slice(2);
+const [chromium, profile, base, servePidText, mode, token, tokenFile, newToken] = process.argv.slice(2);
 const servePid = Number(servePidText);
 
 // What the page shows of its last message box.
@@ -84,7 +94,107 @@ async function main() {
       return r;
     };
 
+    // The resolution form's fields: `values` typed in (name -> text, the old text cleared first).
+    const fillForm = async (values) => {
+      for (const [name, text] of Object.entries(values)) {
+        await t.evaluate("(() => { const d = document.querySelector('details.resolve'); d.open = true;" +
+                         " const e = d.querySelector('[name=" + name + "]'); e.value = ''; e.focus(); })()");
+        await t.call("Input.insertText", {text});
+      }
+    };
+    // What the form offers: its root cause's list (value, label) and the label over it.
+    const FORM_LIST = `(() => {
+      const input = document.querySelector('details.resolve [name=root_cause]');
+      const list = input && input.list;
+      return {list_id: input ? input.getAttribute('list') : null,
+              options: list ? [...list.options].map((o) => [o.value, o.label]) : [],
+              label: input ? input.parentNode.firstChild.textContent : ''};
+    })()`;
+    const AUTH = `(() => ({auth_shown: !document.getElementById('auth').hidden,
+                           auth_why: document.getElementById('auth-why') ? document.getElementById('auth-why').innerText : '',
+                           token_focused: document.activeElement === document.getElementById('token')}))()`;
+    const giveToken = async (text) => {
+      await t.evaluate("document.getElementById('token').focus()");
+      await t.call("Input.insertText", {text});
+      await t.evaluate("document.getElementById('auth').requestSubmit()");
+    };
+
     await viewport(1280, 900, false);
+    if (mode === "auth") {
+      await open();
+      // No token: the question refused.
+      const none = await ask("auth-none", "incident #1");
+      Object.assign(none, await t.evaluate(AUTH));
+      // A wrong one pasted: the question is sent again, refused again.
+      const before = await t.evaluate("document.querySelectorAll('#log .msg').length");
+      await giveToken("ffffffffffffffffffffffffffffffff");
+      let wrong = {};
+      try {
+        await t.until("document.querySelectorAll('#log .msg').length >= " + (before + 2) +
+                      " && document.body.dataset.state === 'answered'", "the question sent again");
+      } catch (e) {
+        wrong.error = e.message;
+      }
+      Object.assign(wrong, await t.evaluate(LAST), await t.evaluate(AUTH), {step: "auth-wrong"});
+      out.push(wrong);
+      // The right one: answered.
+      const before2 = await t.evaluate("document.querySelectorAll('#log .msg').length");
+      await giveToken(token);
+      const right = {step: "auth-right"};
+      try {
+        await t.until("document.querySelectorAll('#log .msg').length >= " + (before2 + 2) +
+                      " && document.body.dataset.state === 'answered'", "the question answered");
+      } catch (e) {
+        right.error = e.message;
+      }
+      Object.assign(right, await t.evaluate(LAST), await t.evaluate(AUTH));
+      out.push(right);
+      // The resolution form filled, then the token replaced on the server: Record is refused.
+      const rotated = {step: "auth-rotated"};
+      try {
+        const clicked = await t.evaluate("(() => { const a = document.querySelector('#log .msg:last-child li.cite a');" +
+                                         " if (!a) return false; a.click(); return true; })()");
+        if (!clicked) throw new Error("no incident citation to open");
+        await t.until("document.querySelector('details.resolve form')", "the resolution form");
+        await t.until("document.querySelector('details.resolve datalist option')", "the category list", 5).catch(() => {});
+        Object.assign(rotated, await t.evaluate(FORM_LIST));
+        await fillForm({root_cause: "gpu_fallen_off_bus", summary: "GPU 5 of node-3 fell off the bus",
+                        resolution: "reseated GPU 5 at 03:10", by: "night-oncall"});
+        require("fs").writeFileSync(tokenFile, newToken + "\n");
+        process.kill(servePid, "SIGHUP");
+        for (let i = 0; i < 50; ++i) {  // until serve refuses the old token
+          const r = await fetch(base + "/api/v1/incidents?limit=1", {headers: {Authorization: "Bearer " + token}});
+          if (r.status === 401) break;
+          await sleep(100);
+        }
+        await t.evaluate("delete document.body.dataset.resolution; document.querySelector('details.resolve button').click()");
+        await t.until("document.body.dataset.resolution", "the resolution's answer");
+        rotated.result = await t.evaluate("document.querySelector('.resolve-result').innerText");
+        rotated.kept = await t.evaluate("document.querySelector('details.resolve [name=resolution]').value");
+        Object.assign(rotated, await t.evaluate(AUTH));
+        // A question meanwhile: refused as well.
+        const q = await ask("auth-rotated-question", "incident #1");
+        rotated.question = q.text;
+      } catch (e) {
+        rotated.error = e.message;
+      }
+      out.push(rotated);
+      // The new token pasted: both done.
+      const fresh = {step: "auth-new"};
+      try {
+        const before3 = await t.evaluate("document.querySelectorAll('#log .msg').length");
+        await t.evaluate("delete document.body.dataset.resolution");
+        await giveToken(newToken);
+        await t.until("document.body.dataset.resolution && document.querySelectorAll('#log .msg').length >= " +
+                      (before3 + 2) + " && document.body.dataset.state === 'answered'", "the resolution and the answer", 10);
+      } catch (e) {
+        fresh.error = e.message;
+      }
+      fresh.result = await t.evaluate("document.querySelector('.resolve-result') ? document.querySelector('.resolve-result').innerText : ''");
+      Object.assign(fresh, await t.evaluate(LAST), await t.evaluate(AUTH));
+      out.push(fresh);
+      return;
+    }
     await open();
     await ask("ask-id", "what happened in incident #1?");
     await ask("follow-up", "how was it fixed?");
@@ -125,11 +235,9 @@ async function main() {
                                   " if (!a) return false; a.click(); return true; })()");
     try {
       await t.until("document.querySelector('details.resolve form')", "the resolution form");
-      const fill = async (name, text) => {
-        await t.evaluate("(() => { const d = document.querySelector('details.resolve'); d.open = true;" +
-                         " const e = d.querySelector('[name=" + name + "]'); e.value = ''; e.focus(); })()");
-        await t.call("Input.insertText", {text});
-      };
+      const fill = (name, text) => fillForm({[name]: text});
+      await t.until("document.querySelector('details.resolve datalist option')", "the category list", 5).catch(() => {});
+      Object.assign(form, await t.evaluate(FORM_LIST));
       const record = async () => {
         await t.evaluate("delete document.body.dataset.resolution; document.querySelector('details.resolve button').click()");
         await t.until("document.body.dataset.resolution", "the resolution's answer");
@@ -148,6 +256,28 @@ async function main() {
     }
     out.push(form);
     await ask("ask-3-fix", "how was incident #3 fixed?");
+
+    // Incident #2 (the NodeDown) resolved with a category the user's own history added, picked from
+    // the form's list (the option whose label says it was learned), not typed from memory.
+    await open();
+    await ask("ask-2", "incident #2");
+    const learned = {step: "resolve-learned"};
+    try {
+      learned.shown = await t.evaluate("(() => { const a = document.querySelector('#log .msg:last-child li.cite a');" +
+                                       " if (!a) return false; a.click(); return true; })()");
+      await t.until("document.querySelector('details.resolve datalist option')", "the category list");
+      const pick = await t.evaluate("(() => { const o = [...document.querySelector('details.resolve datalist').options]" +
+                                    ".find((o) => o.label.startsWith('learned')); return o ? o.value : ''; })()");
+      learned.picked = pick;
+      await fillForm({root_cause: pick, summary: "node-7 hung on the Lustre MDS", resolution: "failed the MDS over",
+                      by: "oncall"});
+      await t.evaluate("delete document.body.dataset.resolution; document.querySelector('details.resolve button').click()");
+      await t.until("document.body.dataset.resolution", "the resolution's answer");
+      learned.recorded = await t.evaluate("document.querySelector('.resolve-result').innerText");
+    } catch (e) {
+      learned.error = e.message;
+    }
+    out.push(learned);
 
     // A phone.
     await viewport(375, 740, true);
@@ -185,8 +315,8 @@ async function main() {
     }
   } finally {
     await stopChromium(proc);
+    process.stdout.write(JSON.stringify(out, null, 1) + "\n");  // also after the auth walk's return
   }
-  process.stdout.write(JSON.stringify(out, null, 1) + "\n");
 }
 
 main().then(() => process.exit(0), (e) => {
