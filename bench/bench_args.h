@@ -36,4 +36,27 @@ inline std::optional<std::vector<size_t>> ParseCounts(const std::string& list, c
   return out;
 }
 
+// The flags of a bench taking a list of sizes and a repeat count (storm_intake_bench's `--nodes`,
+// incident_search_bench's `--sizes`): `SIZES_FLAG N[,N...]` and `--reps N` set `sizes` and `reps`;
+// false, said, for anything else (the caller exits 2).
+inline bool ParseSizesAndReps(int argc, char** argv, const char* prog, const char* sizes_flag,
+                              std::vector<size_t>& sizes, int& reps) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == sizes_flag) {
+      auto v = ParseCounts(NextArg(argc, argv, i, prog), prog, sizes_flag);
+      if (!v) return false;
+      sizes = *v;
+    } else if (a == "--reps") {
+      auto v = ParseCounts(NextArg(argc, argv, i, prog), prog, "--reps");
+      if (!v || v->size() != 1) return false;
+      reps = static_cast<int>((*v)[0]);
+    } else {
+      std::fprintf(stderr, "%s: unknown argument `%s` (%s N[,N...], --reps N)\n", prog, a.c_str(), sizes_flag);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace vigil::bench

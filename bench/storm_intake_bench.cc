@@ -131,21 +131,7 @@ int main(int argc, char** argv) {
   using namespace vigil;
   std::vector<size_t> sizes{200, 600};
   int reps = 5;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--nodes") {
-      auto v = bench::ParseCounts(bench::NextArg(argc, argv, i, kProg), kProg, "--nodes");
-      if (!v) return 2;
-      sizes = *v;
-    } else if (a == "--reps") {
-      auto v = bench::ParseCounts(bench::NextArg(argc, argv, i, kProg), kProg, "--reps");
-      if (!v || v->size() != 1) return 2;
-      reps = static_cast<int>((*v)[0]);
-    } else {
-      std::fprintf(stderr, "%s: unknown argument `%s` (--nodes N[,N...], --reps N)\n", kProg, a.c_str());
-      return 2;
-    }
-  }
+  if (!bench::ParseSizesAndReps(argc, argv, kProg, "--nodes", sizes, reps)) return 2;
   SetLogLevel(LogLevel::kWarn);  // the merge's info lines are not timed output
   int run = 0;
   for (size_t nodes : sizes) {

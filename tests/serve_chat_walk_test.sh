@@ -97,17 +97,12 @@ check "the store is whole after the bad queries" 0 '"count": 27' -- curl -s "$V/
 CHROMIUM_WALK=$TMP/walk.json
 node --experimental-websocket "$HERE/lib/chat_walk.js" "$chromium" "$TMP/profile" "$V" "$VPID" >"$CHROMIUM_WALK" 2>"$TMP/walk.err" ||
   { cat "$TMP/walk.err"; bad "the walk did not finish"; echo "$passed passed, $fail failed"; exit 1; }
-"$PY" - "$CHROMIUM_WALK" <<'PY'
-import json, sys
-steps = {s["step"]: s for s in json.load(open(sys.argv[1]))}
-ok = bad = 0
-def expect(step, what, cond):
-    global ok, bad
-    if cond:
-        ok += 1
-    else:
-        bad += 1
-        print("FAIL walk %s: %s\n  %s" % (step, what, json.dumps(steps.get(step), indent=1)[:3000]))
+"$PY" - "$CHROMIUM_WALK" "$HERE/lib" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from walk_steps import Walk
+walk = Walk(sys.argv[1], "walk")
+steps, expect = walk.steps, walk.expect
 def text(step): return steps.get(step, {}).get("text", "")
 def vigil(step): return steps.get(step, {}).get("role") == "msg vigil"
 expect("ask-id", "incident #1 described with its root cause", vigil("ask-id") and "gpu_fallen_off_bus" in text("ask-id"))
@@ -159,8 +154,7 @@ expect("lost-input", "serve gone: an error is shown", l.get("role") == "msg erro
 expect("lost-input", "serve gone: the question is back in the box to send again", l.get("box") == "is node-3 still down?")
 for s in steps.values():  # what an engineer waited (the report's figures)
     if "ms" in s: print("  %-16s %6d ms  %s" % (s["step"], s["ms"], s.get("question", "")))
-print("walk: %d passed, %d failed" % (ok, bad))
-sys.exit(1 if bad else 0)
+sys.exit(walk.done())
 PY
 rc=$?
 [ $rc = 0 ] && passed=$((passed + 1)) || fail=$((fail + 1))
@@ -184,17 +178,12 @@ check "auth: incident 1 diagnosed" 0 '"state": "diagnosed"' -- curl -s "${A[@]}"
 node --experimental-websocket "$HERE/lib/chat_walk.js" "$chromium" "$TMP/profile2" "$V" "$VPID" \
   auth "$TOKEN" "$TMP/tokens" "$NEW_TOKEN" >"$TMP/walk2.json" 2>"$TMP/walk2.err" ||
   { cat "$TMP/walk2.err"; bad "the token walk did not finish"; }
-"$PY" - "$TMP/walk2.json" <<'PY'
-import json, sys
-steps = {s["step"]: s for s in json.load(open(sys.argv[1]))}
-ok = bad = 0
-def expect(step, what, cond):
-    global ok, bad
-    if cond:
-        ok += 1
-    else:
-        bad += 1
-        print("FAIL token walk %s: %s\n  %s" % (step, what, json.dumps(steps.get(step), indent=1)[:3000]))
+"$PY" - "$TMP/walk2.json" "$HERE/lib" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from walk_steps import Walk
+walk = Walk(sys.argv[1], "token walk")
+steps, expect = walk.steps, walk.expect
 n = steps.get("auth-none", {})
 expect("auth-none", "without a token: the 401 said, and what to do", n.get("role") == "msg error" and "401" in n.get("text", "")
        and "paste the token in the box at the top" in n.get("text", ""))
@@ -218,8 +207,7 @@ e = steps.get("auth-new", {})
 expect("auth-new", "the new token: the resolution posted as typed", e.get("result", "").startswith("Recorded for incident #1")
        and "reseated GPU 5 at 03:10" in e.get("result", "") and "night-oncall" in e.get("result", ""))
 expect("auth-new", "and the question asked meanwhile answered", e.get("role") == "msg vigil" and not e.get("auth_shown"))
-print("token walk: %d passed, %d failed" % (ok, bad))
-sys.exit(1 if bad else 0)
+sys.exit(walk.done())
 PY
 [ $? = 0 ] && passed=$((passed + 1)) || fail=$((fail + 1))
 check "auth: the resolution stored as typed" 0 '"resolution": "reseated GPU 5 at 03:10"' -- \
