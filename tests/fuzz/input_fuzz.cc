@@ -528,7 +528,7 @@ class Targets {
     targets_.push_back({"resolution", true, 1,
                         lines({R"({"root_cause":"gpu_fallen_off_bus","summary":"Xid 79 on node-3 gpu 5","resolution":"drained, RMA","by":"alice"})"}),
                         [](const std::string& in) {
-                          static const std::vector<std::string> cats = {"gpu_fallen_off_bus", "cuda_oom", "nccl_timeout"};
+                          static const vigil::ResolutionCategoryList cats{{"gpu_fallen_off_bus", "cuda_oom", "nccl_timeout"}, 2};
                           (void)vigil::ParseResolution(in, cats);
                         }});
     targets_.push_back(
