@@ -1298,6 +1298,8 @@ std::vector<AnomalyWindow> WindowsFromLabels(const std::vector<int64_t>& timesta
   return out;
 }
 
+// Numbers: seconds, ms from 1e11, µs from 1e14, ns from 1e17, refused from 1e20 (RV3; readers.h's
+// comment predates it); RFC 3339 offsets +hh:mm, +hhmm, +hh (core/time_util.h).
 Result<int64_t> ParseTimestampField(std::string_view text) {
   std::string_view t = Trim(text);
   if (t.empty()) return InvalidArgumentError("missing timestamp");
@@ -1310,18 +1312,27 @@ Result<int64_t> ParseTimestampField(std::string_view text) {
     if (ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) {
       return InvalidArgumentError(QuoteClipped(t) + " is not a timestamp");
     }
-    // Below 1e11 the number is seconds, else milliseconds; from 1e18 ms (year ~31.7 million) it
-    // is refused: llround(1e300) has no int64 value (it gave INT64_MIN, year -292275055, and the
-    // row was read), and an integer near INT64_MAX left no room for a window's arithmetic.
-    if (!(std::fabs(v) < 1e18)) {
-      return InvalidArgumentError("`" + std::string(t) + "` is out of range (Unix seconds, or milliseconds from 1e11 up to 1e18)");
+    // The magnitude says the unit: below 1e11 seconds, then milliseconds, from 1e14 microseconds
+    // (DCGM's field timestamps), from 1e17 nanoseconds (InfluxDB, OpenTelemetry), each of them
+    // 1973 to 5138. Before RV3 everything from 1e11 was milliseconds: microseconds read as the
+    // year 55,000 (every window 1000x shorter in real time) and nanoseconds were refused. From
+    // 1e20 it is refused: llround(1e300) has no int64 value (it gave INT64_MIN, year -292275055).
+    const double mag = std::fabs(v);
+    if (!(mag < 1e20)) {
+      return InvalidArgumentError(QuoteClipped(t) +
+                                  " is out of range (Unix seconds; milliseconds from 1e11, microseconds from 1e14, "
+                                  "nanoseconds from 1e17, up to 1e20)");
     }
     // Integers parse exactly through int64 to keep millisecond precision.
     int64_t iv = 0;
     auto [iptr, iec] = std::from_chars(t.data(), t.data() + t.size(), iv);
     const bool is_int = iec == std::errc() && iptr == t.data() + t.size();
-    if (std::fabs(v) >= 1e11) return is_int ? iv : static_cast<int64_t>(std::llround(v));
-    return is_int ? iv * 1000 : static_cast<int64_t>(std::llround(v * 1000.0));
+    if (mag < 1e11) return is_int ? iv * 1000 : static_cast<int64_t>(std::llround(v * 1000.0));
+    const int64_t per_ms = mag < 1e14 ? 1 : mag < 1e17 ? 1'000 : 1'000'000;
+    if (!is_int) return static_cast<int64_t>(std::llround(v / static_cast<double>(per_ms)));
+    // Rounded half away from 0, as llround does for a fraction.
+    const int64_t q = iv / per_ms, r = iv % per_ms;
+    return q + (2 * (r < 0 ? -r : r) >= per_ms ? (iv < 0 ? -1 : 1) : 0);
   }
   Result<int64_t> r = ParseRfc3339Ms(t);
   if (!r.ok()) return InvalidArgumentError(QuoteClipped(t) + " is not Unix seconds/ms or RFC 3339");

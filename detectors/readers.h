@@ -172,8 +172,9 @@ std::string CutNote(const ReadOptions& options, const ReadStats& stats);
 std::vector<AnomalyWindow> WindowsFromLabels(const std::vector<int64_t>& timestamps_ms,
                                              const std::vector<uint8_t>& labels);
 
-// Parses a timestamp field: an integer or decimal number of Unix seconds, or Unix milliseconds
-// when the magnitude is ≥ 1e11 (year 5138 in seconds), or RFC 3339 text
+// Parses a timestamp field: an integer or decimal number of Unix seconds below 1e11 (year 5138),
+// milliseconds from 1e11, microseconds from 1e14, nanoseconds from 1e17, refused from 1e20 (RV3,
+// merged by the lead 2026-12-06: DCGM's microseconds read as the year 55,000 before), or RFC 3339 text
 // ("2024-05-01T12:00:00Z", "2024-05-01 12:00:00" as UTC). Errors name the text.
 [[nodiscard]] Result<int64_t> ParseTimestampField(std::string_view text);
 

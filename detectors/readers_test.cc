@@ -51,16 +51,19 @@ TEST_CASE("timestamp fields: Unix seconds, milliseconds, fractions, RFC 3339") {
   CHECK_FALSE(ParseTimestampField("yesterday").ok());
   // Beyond int64 milliseconds (and near it): refused, naming the text. llround(1e300) has no
   // int64 value: it came back INT64_MIN and a row with it was read (year -292275055).
-  for (const char* far : {"1e300", "-1e300", "9223372036854775807", "-9223372036854775808", "1e18", "1000000000000000000"}) {
+  // (RV3: the limit was 1e18 ms; from 1e14 the number is now microseconds, from 1e17 nanoseconds.)
+  for (const char* far : {"1e300", "-1e300", "1e20", "-1e20", "100000000000000000000"}) {
     INFO(std::string(far));
     auto r = ParseTimestampField(far);
     REQUIRE_FALSE(r.ok());
     std::string want = "`";  // appended, not "`" + string + "...": GCC 12's -Wrestrict misfires at -O3
     want += far;
-    want += "` is out of range (Unix seconds, or milliseconds from 1e11 up to 1e18)";
+    want += "` is out of range (Unix seconds; milliseconds from 1e11, microseconds from 1e14, nanoseconds from 1e17, "
+            "up to 1e20)";
     CHECK(r.status().message() == want);
   }
-  CHECK(*ParseTimestampField("999999999999999872") == 999999999999999872);  // the largest double below 1e18
+  CHECK(*ParseTimestampField("9223372036854775807") == 9223372036855);  // INT64_MAX ns, rounded to ms
+  CHECK(*ParseTimestampField("-9223372036854775808") == -9223372036855);
   CHECK(*ParseTimestampField("-1491041280") == -1491041280000);
   CHECK_FALSE(ParseTimestampField("").ok());
 }
@@ -1075,6 +1078,30 @@ TEST_CASE("csv, kpi, jsonl: a huge header, field or JSON value is quoted cut, wi
   // A short field is quoted whole, as before.
   Result<Dataset> short_value = ReadDataset("csv:" + dir.Write("s.csv", "timestamp,series,value\n1700000000,cpu,abc\n"));
   CHECK(Contains(short_value.status().message(), "value `abc` is not a number (column 3, `value`)"));
+}
+
+// RV3: a number from 1e14 on was read as milliseconds, so microseconds since the epoch (DCGM's
+// field timestamps, `time.time_ns() // 1000`) became the year 55,000 and every window 1000x
+// shorter in real time, without a word; nanoseconds (InfluxDB, OpenTelemetry) were refused as out
+// of range. The magnitude now says the unit, as it already told seconds from milliseconds.
+TEST_CASE("timestamp fields: microseconds and nanoseconds since the epoch by their magnitude (RV3)") {
+  CHECK(*ParseTimestampField("1491041280123456") == 1491041280123);        // µs
+  CHECK(*ParseTimestampField("1491041280123456789") == 1491041280123);     // ns
+  CHECK(*ParseTimestampField("1491041280123456.5") == 1491041280123);
+  CHECK(*ParseTimestampField("1.491041280123e15") == 1491041280123);
+  CHECK(*ParseTimestampField("99999999999999") == 99999999999999);          // still ms below 1e14
+  CHECK(*ParseTimestampField("-1491041280123456") == -1491041280123);
+  for (const char* far : {"1e300", "-1e300", "1e20", "99999999999999999999"}) {
+    INFO(std::string(far));
+    auto r = ParseTimestampField(far);
+    REQUIRE_FALSE(r.ok());
+    CHECK(Contains(r.status().message(), "is out of range"));
+  }
+  TempDir dir;
+  const std::string f = dir.Write("us.csv", "timestamp,series,value\n1700000000000000,a,1\n1700000015000000,a,2\n");
+  Result<Dataset> ds = ReadDataset("csv:" + f);
+  REQUIRE(ds.ok());
+  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{1700000000000, 1700000015000});
 }
 
 // RV3: a kpi: (or NAB) file holding its header alone was read as a series of no points: the read
