@@ -13683,10 +13683,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.kind = EvidenceKind::kMetric;
       o.evidence.source = "metric DCGM_FI_DEV_ENFORCED_POWER_LIMIT{Hostname=\"" + p.node + "\",gpu=\"" + std::to_string(p.gpu) + "\"}";
       char buf[240];
-      std::snprintf(buf, sizeof(buf),
-                    "enforced power limit lowered from %.0f W to %.0f W since %s, the GPU drawing %.0f W at it: the cap "
-                    "holds its clocks down",
-                    p.from_w, p.to_w, FormatRfc3339Ms(p.onset_ms).c_str(), p.draw_w);
+      if (p.below_peers) {
+        std::snprintf(buf, sizeof(buf),
+                      "enforced power limit %.0f W, below the %.0f W of the same GPU model on the case's other nodes, "
+                      "the GPU drawing %.0f W at it: the cap holds its clocks down",
+                      p.to_w, p.from_w, p.draw_w);
+      } else {
+        std::snprintf(buf, sizeof(buf),
+                      "enforced power limit lowered from %.0f W to %.0f W since %s, the GPU drawing %.0f W at it: the "
+                      "cap holds its clocks down",
+                      p.from_w, p.to_w, FormatRfc3339Ms(p.onset_ms).c_str(), p.draw_w);
+      }
       o.evidence.detail = buf;
       o.evidence.value = p.to_w;
       o.evidence.time_ms = p.onset_ms;

@@ -162,5 +162,39 @@ TEST_CASE("plc33: GPUs slowed by a lowered power limit are power throttled, not 
   CHECK(testing::CaseAnswer(CapCase({6})) == "gpu_power_throttle @ pw-19/gpu6");
 }
 
+// The lead, 2026-12-06 (realistic36 rl36-07): a limit that never moved, below the same model's on other nodes.
+TimeSeries ModelGpu(const std::string& name, const std::string& node, int gpu, const std::string& model,
+                    const std::vector<double>& values) {
+  TimeSeries s = Gpu(name, node, gpu, values);
+  if (model.empty()) s.labels.erase("modelName");
+  else s.labels["modelName"] = model;
+  return s;
+}
+
+TEST_CASE("lead 2026-12-06: a limit below the same model's on other nodes, drawn at, is a cap") {
+  const std::string h200 = "NVIDIA H200";
+  auto node = [&](const std::string& n, const std::string& model, double limit, double draw) {
+    return std::vector<TimeSeries>{ModelGpu("DCGM_FI_DEV_POWER_MGMT_LIMIT", n, 0, model, {limit, limit, limit}),
+                                   ModelGpu("DCGM_FI_DEV_POWER_USAGE", n, 0, model, {draw, draw, draw})};
+  };
+  auto join = [](std::vector<std::vector<TimeSeries>> parts) {
+    std::vector<TimeSeries> all;
+    for (auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+    return all;
+  };
+  auto caps = FindLoweredPowerCaps(join({node("a52", h200, 450, 441), node("a51", h200, 700, 640)}));
+  REQUIRE(caps.size() == 1);
+  CHECK(caps[0].node == "a52");
+  CHECK(caps[0].below_peers);
+  CHECK(caps[0].from_w == 700);
+  CHECK(caps[0].to_w == 450);
+  // Near misses: another model on the other node (an L40S's 350 W beside an H200's 700 W); no modelName;
+  // the low-limit GPU drawing far under it (idle); the only node in the case (no peers).
+  CHECK(FindLoweredPowerCaps(join({node("l40s-1", "NVIDIA L40S", 350, 345), node("a51", h200, 700, 640)})).empty());
+  CHECK(FindLoweredPowerCaps(join({node("a52", "", 450, 441), node("a51", "", 700, 640)})).empty());
+  CHECK(FindLoweredPowerCaps(join({node("a52", h200, 450, 120), node("a51", h200, 700, 640)})).empty());
+  CHECK(FindLoweredPowerCaps(node("a52", h200, 450, 441)).empty());
+}
+
 }  // namespace
 }  // namespace vigil

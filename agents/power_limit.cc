@@ -89,6 +89,36 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
     }
     out.push_back(std::move(c));
   }
+  // A limit that never moved, below the same model's limit on other nodes (below_peers).
+  auto model_of = [](const TimeSeries& s) {
+    auto m = s.labels.find("modelName");
+    return m == s.labels.end() ? std::string() : m->second;
+  };
+  std::map<std::string, std::map<std::string, double>> model_node_limit;  // model -> node -> highest last limit
+  for (const TimeSeries& s : series) {
+    if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || !last_ok(s)) continue;
+    auto k = key_of(s);
+    const std::string model = model_of(s);
+    if (k.second < 0 || model.empty()) continue;
+    double& w = model_node_limit[model][k.first];
+    w = std::max(w, s.values.back());
+  }
+  for (const TimeSeries& s : series) {
+    if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || !last_ok(s)) continue;
+    auto k = key_of(s);
+    const std::string model = model_of(s);
+    if (k.second < 0 || model.empty()) continue;
+    double peers = 0;
+    for (const auto& [node, w] : model_node_limit[model]) {
+      if (node != k.first) peers = std::max(peers, w);
+    }
+    const double last = s.values.back();
+    if (!(last < kLowPowerLimitShare * peers)) continue;
+    auto d = draw.find(k);
+    if (d == draw.end() || d->second < 0.9 * last) continue;
+    if (std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) { return c.node == k.first && c.gpu == k.second; })) continue;
+    out.push_back(LoweredPowerCap{k.first, k.second, peers, last, d->second, s.timestamps_ms.front(), /*below_peers=*/true});
+  }
   return out;
 }
 

@@ -39,6 +39,7 @@ struct LoweredPowerCap {
   double to_w = 0;         // the limit at its last sample
   double draw_w = 0;       // the GPU's draw at its power series' last sample
   int64_t onset_ms = 0;    // the first sample below kLowPowerLimitShare of from_w
+  bool below_peers = false;  // from_w is the same model's limit on other nodes (the limit never moved)
 };
 
 // The GPUs whose DCGM_FI_DEV_ENFORCED_POWER_LIMIT (or DCGM_FI_DEV_POWER_MGMT_LIMIT) series ends below
@@ -46,6 +47,11 @@ struct LoweredPowerCap {
 // Hostname and gpu labels) ends at 0.9 of that last limit or more. A limit lowered on an idle GPU
 // (drawing far under it) slows nothing; a limit that never moved is the GPU's setting, not an
 // event of the case. Series with a non-finite or non-positive last value are not read.
+// Also (the lead, 2026-12-06, realistic36 rl36-07: eight H200s of one node left at 450 W by a capping
+// test while the job's other nodes' H200s sit at 700 W): a limit that never moved but ends below
+// kLowPowerLimitShare of the highest limit of GPUs of the same `modelName` on OTHER nodes, the GPU
+// drawing at it (below_peers; from_w that peers' limit, onset_ms the series' first sample). Without
+// a modelName on both sides no such comparison is made (an L40S's 350 W is no cap beside an H100's 700 W).
 std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>& series);
 
 }  // namespace vigil
