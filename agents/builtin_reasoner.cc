@@ -791,6 +791,10 @@ struct Topology {
   // (node, pid) -> rank, from lines that name a rank with its process id ("[rank29] pid 4412 on
   // h100-q-07 cuda:5") (PidRanks, RG12).
   std::map<std::pair<std::string, int64_t>, int> pid_ranks;
+  // (node, pid) -> the GPU a kernel Xid line names for that process ("NVRM: Xid (PCI:0000:4e:00): 43,
+  // pid=601877, name=python"): where the process had its GPU context, whatever its CUDA ordinal or
+  // local rank (XidPidGpus; the lead, 2026-12-06). A pid named on two GPUs of a node maps to -1.
+  std::map<std::pair<std::string, int64_t>, int> pid_gpus;
   // node -> the physical GPU of each CUDA device ordinal its job's processes see, from the job's
   // printed SLURM_JOB_GPUS / CUDA_VISIBLE_DEVICES (VisibleDeviceMaps, RG19).
   std::map<std::string, std::vector<int>> visible_devices;
@@ -1834,6 +1838,30 @@ std::map<std::string, std::vector<int>> VisibleDeviceMaps(const DiagnosisCase& c
   return out;
 }
 
+// Topology::pid_gpus: the kernel's "NVRM: Xid (PCI:0000:4e:00): 43, pid=601877, name=python" on a node's
+// log (the log's node, else the line's) names the GPU the process had its context on. A MIG
+// reconfiguration or CUDA_VISIBLE_DEVICES makes a rank's local rank no physical GPU (realistic35
+// rl35-30: local rank 1 on gpu3's instance); the Xid's bus is. A pid on two GPUs of a node maps to -1.
+std::map<std::pair<std::string, int64_t>, int> XidPidGpus(const DiagnosisCase& c, const Topology& t) {
+  static const std::regex kXid(R"(\bXid \(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2})(?:\.[0-7])?\):\s*\d+,\s*pid=(\d+)\b)");
+  std::map<std::pair<std::string, int64_t>, int> out;
+  for (const CaseLog& log : c.logs) {
+    const std::string node = SourceNode(t, log.source);
+    if (node.empty()) continue;
+    for (const auto& line : log.lines) {
+      if (line.text.size() > 4000 || line.text.find("Xid") == std::string::npos) continue;
+      std::smatch m;
+      if (!std::regex_search(line.text, m, kXid)) continue;
+      const int gpu = TopologyPciGpu(t, node, PciKey(m.str(1)));
+      const std::optional<int64_t> pid = ParseInt(m.str(2));
+      if (gpu < 0 || !pid) continue;
+      auto [it, added] = out.emplace(std::make_pair(node, *pid), gpu);
+      if (!added && it->second != gpu) it->second = -1;
+    }
+  }
+  return out;
+}
+
 // Topology::pid_ranks: a rank's start-up or status line that names its process id ("[rank29] pid
 // 4412 on h100-q-07 cuda:5", "rank 3 pid=1201"): the pid is that rank's process, on the node the
 // line names, else the rank's node. A kernel's "python3[4412]: segfault" or systemd-coredump's
@@ -2165,6 +2193,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (!g.serial.empty()) t.serial_gpu.emplace(g.serial, std::make_pair(node, g.index));
   }
   t.pid_ranks = PidRanks(c, t);
+  t.pid_gpus = XidPidGpus(c, t);
   t.visible_devices = VisibleDeviceMaps(c, t);
   // Serving engines' worker prefixes (PLC21): the lines are read for them only when one carries one.
   bool serving = false;
@@ -4211,10 +4240,14 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
     bool same_pid = f.pid >= 0 && pid == f.pid;
     bool same_rank = f.rank >= 0 && rank == f.rank;
     if (!in_entry && !same_pid && !same_rank) continue;
-    if (h.gpu >= 0 && !h.gpu_from_rank && !(h.node == node && h.gpu == f.local_rank)) return;  // the line names its GPU
+    // The failed process's GPU from a kernel Xid line naming its pid (Topology::pid_gpus), else its local rank.
+    auto xid = f.pid >= 0 ? t.pid_gpus.find({node, f.pid}) : t.pid_gpus.end();
+    const bool physical = xid != t.pid_gpus.end() && xid->second >= 0;
+    const int gpu = physical ? xid->second : f.local_rank;
+    if (h.gpu >= 0 && !h.gpu_from_rank && !(h.node == node && h.gpu == gpu)) return;  // the line names its GPU
     h.node = node;
-    h.gpu = f.local_rank;
-    h.gpu_from_rank = true;
+    h.gpu = gpu;
+    h.gpu_from_rank = !physical;
     if (f.rank >= 0) h.rank = f.rank;
     return;
   }
@@ -4959,6 +4992,24 @@ void HintFromSignalExit(const CaseLog& log, size_t line, const std::string& text
   }
 }
 
+// A line naming a process id that a kernel Xid line of its node ties to a GPU (Topology::pid_gpus:
+// "NVRM: Xid (PCI:0000:4e:00): 43, pid=601877"): that GPU, over a GPU the rank layout or a local
+// rank guessed ("rank 1 (local_rank: 1) exitcode -9 (pid: 601877)" under MIG or CUDA_VISIBLE_DEVICES
+// runs on another physical GPU; the lead, 2026-12-06, realistic35 rl35-30). A GPU the line names
+// itself stays.
+void HintFromXidPid(const std::string& text, const Topology& t, ComponentHint& h) {
+  if (t.pid_gpus.empty() || h.node.empty() || (h.gpu >= 0 && !h.gpu_from_rank) || text.size() > 4000) return;
+  static const std::regex kPid(R"(\b(?:pid|PID)\s*[:=]?\s*(\d+)\b)");
+  std::smatch m;
+  if (!std::regex_search(text, m, kPid)) return;
+  const std::optional<int64_t> pid = ParseInt(m.str(1));
+  if (!pid) return;
+  auto it = t.pid_gpus.find({h.node, *pid});
+  if (it == t.pid_gpus.end() || it->second < 0) return;
+  h.gpu = it->second;
+  h.gpu_from_rank = false;
+}
+
 // A serving engine's worker line ("(VllmWorker TP6 pid=3316) Fatal Python error: ...", SGLang's "[... DP1
 // TP3] Scheduler hit an exception", TensorRT-LLM's "[TRT-LLM] [RANK 3]"): the GPU that worker drives
 // where the case makes it decidable (ServingLayout::Gpu, PLC21), unless the line names a GPU itself; a
@@ -5056,6 +5107,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   HintFromSection(log, line, t, h);
   HintFromTorchrunReport(log, line, t, h);
   HintFromSignalExit(log, line, text, t, h);
+  HintFromXidPid(text, t, h);
   HintFromSlurmStep(log, line, t, h);
   HintFromDcgmDiag(log, line, t, h);
   HintFromSubject(unlabelled, t, h);

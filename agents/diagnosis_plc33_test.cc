@@ -162,6 +162,31 @@ TEST_CASE("plc33: GPUs slowed by a lowered power limit are power throttled, not 
   CHECK(testing::CaseAnswer(CapCase({6})) == "gpu_power_throttle @ pw-19/gpu6");
 }
 
+// The lead, 2026-12-06 (realistic35 rl35-30): a killed rank's pid in the kernel's Xid line names its GPU.
+Json XidPidCase(const std::string& xid_bus) {
+  Json c = Case("t-xidpid", {"mg-22"},
+                Json::array({Log("job stdout",
+                                 {"gpu-a100-22:601876:601950 [0] NCCL INFO [Service thread] Connection closed by localRank 1",
+                                  "[rank0]:[E1206 14:00:04.228000 601876 ProcessGroupNCCL.cpp:1435] [PG ID 0 PG GUID 0(default_pg) "
+                                  "Rank 0] NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
+                                  "Root Cause (first observed failure): [0]: rank 1 (local_rank: 1) exitcode -9 (pid: 601877) "
+                                  "Signal 9 (SIGKILL) received by PID 601877"}),
+                             Log("mg-22/dmesg", {"[Sun Dec  6 14:00:03 2026] NVRM: Xid (PCI:" + xid_bus +
+                                                 "): 43, pid=601877, name=python, Ch 00000018"})}));
+  c["topology"]["gpus_per_node"] = 8;
+  c["topology"]["gpu_pci_bus"] = {{"gpu0", "0000:07:00.0"}, {"gpu1", "0000:0f:00.0"}, {"gpu2", "0000:47:00.0"},
+                                  {"gpu3", "0000:4e:00.0"}, {"gpu4", "0000:87:00.0"}, {"gpu5", "0000:90:00.0"},
+                                  {"gpu6", "0000:b7:00.0"}, {"gpu7", "0000:bd:00.0"}};
+  return c;
+}
+
+TEST_CASE("lead 2026-12-06: a killed rank's pid in an Xid line places it on that GPU, not its local rank's") {
+  // Before: rank_process_crash @ mg-22/gpu1 (local rank 1; under MIG its instance was on gpu3).
+  CHECK(testing::CaseAnswer(XidPidCase("0000:4e:00")) == "rank_process_crash @ mg-22/gpu3");
+  // Near miss: the Xid on the local rank's own GPU changes nothing.
+  CHECK(testing::CaseAnswer(XidPidCase("0000:0f:00")) == "rank_process_crash @ mg-22/gpu1");
+}
+
 // The lead, 2026-12-06 (realistic36 rl36-07): a limit that never moved, below the same model's on other nodes.
 TimeSeries ModelGpu(const std::string& name, const std::string& node, int gpu, const std::string& model,
                     const std::vector<double>& values) {
