@@ -56,6 +56,9 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
     }
     return {host->second, std::atoi(gpu->second.c_str())};
   };
+  auto is_limit = [](const TimeSeries& s) {
+    return s.name == "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" || s.name == "DCGM_FI_DEV_POWER_MGMT_LIMIT";
+  };
   auto last_ok = [](const TimeSeries& s) { return !s.empty() && std::isfinite(s.values.back()) && s.values.back() > 0; };
   std::map<std::pair<std::string, int>, double> draw;
   for (const TimeSeries& s : series) {
@@ -65,7 +68,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
   }
   std::vector<LoweredPowerCap> out;
   for (const TimeSeries& s : series) {
-    if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || s.size() < 2 ||
+    if (!is_limit(s) || s.size() < 2 ||
         !last_ok(s)) {
       continue;
     }
@@ -96,7 +99,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
   };
   std::map<std::string, std::map<std::string, double>> model_node_limit;  // model -> node -> highest last limit
   for (const TimeSeries& s : series) {
-    if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || !last_ok(s)) continue;
+    if (!is_limit(s) || !last_ok(s)) continue;
     auto k = key_of(s);
     const std::string model = model_of(s);
     if (k.second < 0 || model.empty()) continue;
@@ -104,7 +107,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
     w = std::max(w, s.values.back());
   }
   for (const TimeSeries& s : series) {
-    if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || !last_ok(s)) continue;
+    if (!is_limit(s) || !last_ok(s)) continue;
     auto k = key_of(s);
     const std::string model = model_of(s);
     if (k.second < 0 || model.empty()) continue;
