@@ -704,8 +704,15 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   // (OPS3: refused before); beside a `series` column they stay label columns, as they always were.
   const bool has_series = std::find(header.begin(), header.end(), "series") != header.end();
   std::string s_name;
+  // pandas' `to_csv` without `index=False` writes its index as an unnamed first column: left out when
+  // a `timestamp` column is named (refused before: "column 1 has an empty name"). Without one the
+  // index might be the times or a row count (0, 1, 2 would read as 1970), so it stays refused, with
+  // pandas named in the error. An unnamed column elsewhere is refused as before.
+  const bool has_timestamp = std::find(header.begin(), header.end(), "timestamp") != header.end();
+  const bool pandas_index = header.size() > 1 && header[0].empty() && has_timestamp;
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string& h = header[i];
+    if (i == 0 && pandas_index) continue;
     const bool series = has_series ? h == "series" : (h == "metric" || h == "__name__");
     if (series && s_col >= 0 && h != s_name) {
       return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": columns `" + s_name + "` and `" + h +
@@ -725,7 +732,11 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       *slot = static_cast<int>(i);
     } else if (h.empty()) {
       return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column " +
-                                  std::to_string(i + 1) + " has an empty name");
+                                  std::to_string(i + 1) + " has an empty name" +
+                                  (i == 0 ? " (pandas writes its index so: with no `timestamp` column it is not "
+                                            "known to be the times; name it `timestamp` (df.index.name = "
+                                            "'timestamp') or write with index=False)"
+                                          : ""));
     } else {
       label_cols.emplace_back(i, h);
     }

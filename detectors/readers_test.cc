@@ -229,6 +229,40 @@ TEST_CASE("csv: `;` and tab separated files, decimal commas, and one series as t
                                         "`timestamp,value[,label]` alone: it is named after the file)"));
 }
 
+// 2026-12-06: pandas' `df.to_csv(path)` without `index=False` writes its index as an unnamed first
+// column (`,timestamp,value` then `0,1700000000,5`): refused before with "column 1 has an empty name",
+// so the most common pandas file needed editing. An unnamed FIRST column beside a `timestamp` column is
+// pandas' index now, left out. Without a `timestamp` column it stays refused (a row count would read as
+// 1970), the error naming pandas; an unnamed column anywhere else is refused as before.
+TEST_CASE("csv: pandas' unnamed index column beside a timestamp column is left out") {
+  TempDir dir;
+  const std::string idx = dir.Write("loss.csv", ",timestamp,value\n0,1700000000,5\n1,1700000015,6\n");
+  Result<Dataset> ds = ReadDataset("csv:" + idx);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 1);
+  CHECK(ds->series[0].name == "loss");
+  CHECK(ds->series[0].labels.empty());
+  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{1700000000000, 1700000015000});
+  CHECK(ds->series[0].values == std::vector<double>{5, 6});
+  const std::string longf = dir.Write("long.csv", ",timestamp,series,value,rank\n0,1700000000,compute_ms,300,0\n"
+                                                  "1,1700000000,compute_ms,310,1\n");
+  ds = ReadDataset("csv:" + longf);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->series[0].labels == Labels{{"rank", "0"}});
+  // With no `timestamp` column the index may be a row count (0, 1, 2 would be 1970): refused, saying how.
+  const std::string range = dir.Write("temp.csv", ",value\n0,61\n1,62\n");
+  ds = ReadDataset("csv:" + range);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), range + ":1: column 1 has an empty name (pandas writes its index so: with "
+                                                "no `timestamp` column it is not known to be the times; name it "
+                                                "`timestamp` (df.index.name = 'timestamp') or write with index=False)"));
+  const std::string mid = dir.Write("mid.csv", "timestamp,,value\n1700000000,a,5\n");
+  ds = ReadDataset("csv:" + mid);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), mid + ":1: column 2 has an empty name"));
+}
+
 // OPS5 (2026-12-03): `vigil detect --skip-bad-rows` over a loss.csv of one series with NaN rows:
 // the rows were dropped, so no time was left in the gap and docs/rules.md's NaN-loss rule
 // (`stale_for`) never fired. With non_finite_as_missing they are missing points at their time.
