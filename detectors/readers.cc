@@ -669,6 +669,119 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
   return Status::Ok();
 }
 
+// A header cell `name{k="v", ...}` (Grafana names a Prometheus series so) as name and labels;
+// false when the cell is not of that form (then the cell is the name). Defined below.
+bool SeriesFromHeader(const std::string& cell, std::string& name, Labels& labels);
+
+// The wide layout: a time column, then one column a series (Grafana's panel "Download CSV", joined by
+// time or one series; pandas' `df.pivot(...).to_csv()`). Refused before ("header must name `timestamp`,
+// `series` ... and `value`"). An empty cell is no point at that time (Grafana leaves the gaps of a
+// series joined by time empty); a value it cannot read is a bad row naming the column.
+Status ReadWideCsv(const std::string& file, const std::vector<std::string>& header, size_t header_line,
+                   size_t t_col, size_t first_col, char sep, LineReader& lines, const ReadOptions& options,
+                   Dataset& ds) {
+  RowErrors errors(options, ds.stats);
+  SeriesBuilder builder(options);
+  struct Column {
+    size_t col;
+    std::string name;
+    Labels labels;
+    int idx;
+  };
+  std::vector<Column> cols;
+  for (size_t i = first_col; i < header.size(); ++i) {
+    if (i == t_col) continue;
+    Column c{i, {}, {}, SeriesBuilder::kLeftOut};
+    if (!SeriesFromHeader(header[i], c.name, c.labels)) c.name = header[i];
+    if (c.name.empty()) {
+      return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column " + std::to_string(i + 1) +
+                                  " has an empty name (in a time-and-series-columns file every column after the "
+                                  "time names a series)");
+    }
+    std::string key;
+    c.idx = builder.Lookup(c.name, c.labels, key);
+    if (c.idx == SeriesBuilder::kNew) {
+      c.idx = builder.Create(std::move(key), c.name, c.labels);
+    } else if (c.idx >= 0) {
+      return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": columns " +
+                                  QuoteClipped(header[i]) + " name the same series twice");
+    }
+    cols.push_back(std::move(c));
+  }
+  size_t data_lines = 0;
+  std::string_view line;
+  while (lines.Next(line)) {
+    if (Trim(line).empty() || Trim(line).front() == '#') continue;
+    ++data_lines;
+    const size_t ln = lines.line_no();
+    if (std::string why = NotUtf8(line); !why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    Result<std::vector<std::string>> fr = SplitCsv(line, sep);
+    if (!fr.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, fr.status().message()));
+      continue;
+    }
+    std::vector<std::string>& f = *fr;
+    if (f.size() != header.size()) {
+      RETURN_IF_ERROR(errors.Bad(
+          file, ln, "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size())));
+      continue;
+    }
+    Result<int64_t> t = ParseTimestampField(f[t_col]);
+    if (!t.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, t.status().message() + " (column " + std::to_string(t_col + 1) + ", " +
+                                               QuoteClipped(header[t_col]) + ")"));
+      continue;
+    }
+    bool row_ok = true;
+    for (const Column& c : cols) {
+      if (c.idx < 0) continue;  // left out by the filter or the series cap
+      std::string& cell = f[c.col];
+      if (Trim(cell).empty()) continue;  // no point of this series at this time
+      if (builder.Full(c.idx)) {
+        ++ds.stats.points_left_out;
+        continue;
+      }
+      // A `;` or tab file's decimal comma, as in the long layout.
+      if (sep != ',' && std::count(cell.begin(), cell.end(), ',') == 1 && cell.find('.') == std::string::npos)
+        std::replace(cell.begin(), cell.end(), ',', '.');
+      const bool missing = options.ReadsAsMissing(cell);
+      double v = std::numeric_limits<double>::quiet_NaN();
+      if (!missing) {
+        Result<double> r = ParseValue(cell);
+        if (!r.ok()) {
+          std::string why = r.status().message() + " (column " + std::to_string(c.col + 1) + ", " +
+                            QuoteClipped(header[c.col]) + ")";
+          // Grafana's "Formatted data" writes units (`45.2 %`, `1.20 GB`): no number.
+          if (cell.find(' ') != std::string::npos) why += "; a value with a unit: export without formatted data";
+          RETURN_IF_ERROR(errors.Bad(file, ln, why));
+          row_ok = false;
+          continue;
+        }
+        v = *r;
+      }
+      std::string why = builder.Add(c.idx, *t, v, std::nullopt);
+      if (!why.empty()) {
+        RETURN_IF_ERROR(errors.Bad(file, ln, why));
+        row_ok = false;
+        continue;
+      }
+      if (missing) options.CountReadAsMissing(file + ":" + std::to_string(ln), cell, ds.stats);
+    }
+    if (row_ok) ++ds.stats.rows_accepted;
+  }
+  if (data_lines == 0) {
+    return InvalidArgumentError(file + ":" + std::to_string(header_line) +
+                                ": a header and no data row after it (csv: takes the header, then one row per time)");
+  }
+  ds.stats.series_left_out = builder.SeriesLeftOut();
+  ds.series = builder.Take();
+  FillWindowsFromLabels(ds);
+  return Status::Ok();
+}
+
 Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset& ds) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++ds.stats.files;
@@ -679,15 +792,23 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   do {
     if (!lines.Next(line)) return InvalidArgumentError(file + ":1: empty file, expected a header");
   } while (Trim(line).empty() || Trim(line).front() == '#');
+  // Grafana's "Download for Excel" (and Excel itself) starts with `sep=,` naming the separator.
+  std::optional<char> excel_sep;
+  if (std::string_view l = Trim(line); l.size() == 5 && l.substr(0, 4) == "sep=") {
+    excel_sep = l[4];
+    do {
+      if (!lines.Next(line)) return InvalidArgumentError(file + ":1: only a `sep=` line, expected a header after it");
+    } while (Trim(line).empty());
+  }
   const size_t header_line = lines.line_no();
   if (std::string why = NotUtf8(line); !why.empty())
     return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": " + why);
-  Result<std::vector<std::string>> header_r = SplitCsv(line);
+  Result<std::vector<std::string>> header_r = SplitCsv(line, excel_sep.value_or(','));
   if (!header_r.ok()) return header_r.status().WithContext(file + ":" + std::to_string(header_line));
   // A header with no comma but `;` or tabs between its names: the file's separator (OPS5; Excel
   // writes `;` where the decimal mark is a comma, and its values then read `97,5`).
-  char sep = ',';
-  if (header_r->size() == 1) {
+  char sep = excel_sep.value_or(',');
+  if (header_r->size() == 1 && !excel_sep) {
     for (char other : {';', '\t'}) {
       Result<std::vector<std::string>> h = SplitCsv(line, other);
       if (h.ok() && h->size() > 1) {
@@ -710,6 +831,17 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   // pandas named in the error. An unnamed column elsewhere is refused as before.
   const bool has_timestamp = std::find(header.begin(), header.end(), "timestamp") != header.end();
   const bool pandas_index = header.size() > 1 && header[0].empty() && has_timestamp;
+  // The wide layout (a time column, one column a series: Grafana's export, a pivoted DataFrame): no
+  // `value`, `series`, `metric`, `__name__` or `label` column, and the time column (`timestamp`, or
+  // Grafana's `Time`) first, after pandas' index if there is one.
+  {
+    const size_t first = pandas_index ? 1 : 0;
+    auto named = [&](const char* n) { return std::find(header.begin(), header.end(), n) != header.end(); };
+    if (header.size() > first + 1 && (header[first] == "timestamp" || header[first] == "Time") && !named("value") &&
+        !named("series") && !named("metric") && !named("__name__") && !named("label")) {
+      return ReadWideCsv(file, header, header_line, first, first, sep, lines, options, ds);
+    }
+  }
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string& h = header[i];
     if (i == 0 && pandas_index) continue;
@@ -1203,6 +1335,15 @@ Result<ExpositionSample> ParseExpositionLine(std::string_view line) {
   skip_space();
   if (i < line.size()) return InvalidArgumentError("unexpected text after the timestamp" + at(i));
   return out;
+}
+
+bool SeriesFromHeader(const std::string& cell, std::string& name, Labels& labels) {
+  if (cell.find('{') == std::string::npos || cell.empty() || cell.back() != '}') return false;
+  Result<ExpositionSample> r = ParseExpositionLine(cell + " 0");
+  if (!r.ok()) return false;
+  name = std::move(r->name);
+  labels = std::move(r->labels);
+  return true;
 }
 
 // An exposition timestamp: integer milliseconds (the Prometheus text format), or decimal seconds

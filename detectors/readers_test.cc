@@ -263,6 +263,71 @@ TEST_CASE("csv: pandas' unnamed index column beside a timestamp column is left o
   CHECK(Contains(ds.status().message(), mid + ":1: column 2 has an empty name"));
 }
 
+// 2026-12-06: the wide layout, a time column then one column a series. Grafana's panel export
+// ("Inspect > Data > Download CSV": `"Time","DCGM_FI_DEV_GPU_UTIL{Hostname=""n1"", gpu=""0""}"`, gaps
+// of a series joined by time left empty, `sep=,` first for Excel) and pandas' pivoted frames
+// (`timestamp,loss,grad_norm`) were refused before ("header must name `timestamp`, `series` ...").
+TEST_CASE("csv: Grafana's and pivoted pandas' wide files: one column a series") {
+  TempDir dir;
+  const std::string graf = dir.Write(
+      "panel.csv",
+      "sep=,\r\n\"Time\",\"DCGM_FI_DEV_GPU_UTIL{Hostname=\"\"n1\"\", gpu=\"\"0\"\"}\","
+      "\"DCGM_FI_DEV_GPU_UTIL{Hostname=\"\"n1\"\", gpu=\"\"1\"\"}\"\r\n"
+      "1765015200000,97,98\r\n1765015215000,96,\r\n1765015230000,12,99\r\n");
+  Result<Dataset> ds = ReadDataset("csv:" + graf);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->series[0].name == "DCGM_FI_DEV_GPU_UTIL");
+  CHECK(ds->series[0].labels == Labels{{"Hostname", "n1"}, {"gpu", "0"}});
+  CHECK(ds->series[0].values == std::vector<double>{97, 96, 12});
+  CHECK(ds->series[1].labels == Labels{{"Hostname", "n1"}, {"gpu", "1"}});
+  // The empty cell is no point at that time, not a missing reading.
+  CHECK(ds->series[1].timestamps_ms == std::vector<int64_t>{1765015200000, 1765015230000});
+  CHECK(ds->series[1].values == std::vector<double>{98, 99});
+  CHECK(ds->stats.rows_accepted == 3);
+
+  // pandas: `df.pivot(index="timestamp", columns="metric", values="value").to_csv(path)`, and a legend
+  // alias as the column name (not a selector: the whole name).
+  const std::string piv = dir.Write("piv.csv", "timestamp,grad_norm,lm loss\n2026-12-06 10:00:00,1.5,2.25\n"
+                                               "2026-12-06 10:00:15,1.25,2.0\n");
+  ds = ReadDataset("csv:" + piv);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->series[0].name == "grad_norm");
+  CHECK(ds->series[1].name == "lm loss");
+  CHECK(ds->series[1].values == std::vector<double>{2.25, 2.0});
+
+  // Grafana's "Formatted data" writes units: a bad row naming the column and what to do.
+  const std::string unit = dir.Write("unit.csv", "Time,gpu_util\n2026-12-06 10:00:00,45.2 %\n");
+  ds = ReadDataset("csv:" + unit);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), unit + ":2: value `45.2 %` is not a number (column 2, `gpu_util`); a value "
+                                               "with a unit: export without formatted data"));
+  // A bad time names its column; skip-and-count keeps the other rows.
+  const std::string badt = dir.Write("badt.csv", "Time,a\nyesterday,1\n1765015200,2\n");
+  ds = ReadDataset("csv:" + badt);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), badt + ":2: `yesterday` is not Unix seconds/ms or RFC 3339 (column 1, `Time`)"));
+  ReadOptions skip;
+  skip.bad_rows = BadRowPolicy::kSkip;
+  ds = ReadDataset("csv:" + badt, skip);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  CHECK(ds->series[0].values == std::vector<double>{2});
+  // The same series twice, an empty series name, and a header alone are refused, located.
+  const std::string twice = dir.Write("twice.csv", "timestamp,a,a\n1765015200,1,2\n");
+  ds = ReadDataset("csv:" + twice);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), twice + ":1: columns `a` name the same series twice"));
+  const std::string alone = dir.Write("alone.csv", "Time,a\n");
+  ds = ReadDataset("csv:" + alone);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), alone + ":1: a header and no data row after it"));
+  const std::string only_sep = dir.Write("sep.csv", "sep=;\n");
+  ds = ReadDataset("csv:" + only_sep);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), only_sep + ":1: only a `sep=` line, expected a header after it"));
+}
+
 // OPS5 (2026-12-03): `vigil detect --skip-bad-rows` over a loss.csv of one series with NaN rows:
 // the rows were dropped, so no time was left in the gap and docs/rules.md's NaN-loss rule
 // (`stale_for`) never fired. With non_finite_as_missing they are missing points at their time.
