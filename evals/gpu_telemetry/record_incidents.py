@@ -79,6 +79,12 @@ fix); normal checkpoints, evals, a planned weight EMA switched on (an fp32 shado
 memory, a little slower) and a clean job end at 410 s marked by `training_completed`; RSS as plan 6's.
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 10 --gpus 1 --seconds 440 --out DIR
   (plan 10's smoke run: --plan 10 --time-scale 0.25 --seconds 110)
+--plan 11 (one GPU, an H100 or an H200; the PLAN11_* tables): checkpoint_every_step (the checkpoint hook's interval
+1: the weights to host memory and a local file after every step), loss_scale_not_undone (a static loss scale of 1024
+before the backward, the unscale dropped: the gradients x1024); normal checkpoints, evals, a planned loss scale
+switched on and undone (nothing moves) and a clean job end at 410 s marked by `training_completed`; RSS as plan 6's.
+  NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --plan 11 --gpus 1 --seconds 440 --out DIR
+  (plan 11's smoke run: --plan 11 --time-scale 0.25 --seconds 110)
 """
 import io
 import argparse
@@ -491,8 +497,46 @@ PLAN10_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] 
 PLAN10_STRENGTH = {"eval_passes": 2, "sdc_stride": 32771, "sdc_elements": 2048, "sdc_scale": 256.0,
                    "ema_decay": 0.999}
 PLAN10_SECONDS = 440
+# Plan 11 (DET19, 2026-12-06, fixed before any run; the key: data/gpu_telemetry/README.md "Run 11"): ONE GPU, an
+# H100 or an H200: the job of runs 3-10 (mse_loss's mean over every token), two failures of kinds not planted in
+# runs 1-10, normal events (one new: a loss scale switched on and undone as it should be), the clean end marked by
+# `training_completed` and the trainer's RSS as in plans 6-10.
+#   checkpoint_every_step   the checkpoint hook's interval read in steps where minutes were meant (1): after every
+#                           step the weights go to host memory and a local file (save_checkpoint, the normal
+#                           checkpoint's own code: 768 MiB, ~0.5-1.5 s a step): the GPU idles between steps
+#                           (utilisation and power fall to ~idle), step time ~x20-40, tokens/s ~0.03-0.07x; the
+#                           steps go on (unlike run 7's one slow checkpoint, which blocked the loop); each second
+#                           holds <= 1 step, so its logged loss is one step's, not a mean of ~28 (noise ~x5)
+#   loss_scale_not_undone   a static loss scale (`loss_scale` 1024, an fp16 recipe's) multiplies the loss before
+#                           the backward and a refactor drops the unscale: the gradients and their norm (taken
+#                           before clipping) x1024 (~0.2 -> ~205); the clip at 1 holds each update at lr (0.05),
+#                           along the true gradient (~5x the usual step: the loss may fall, as run 10's clipped
+#                           updates made it fall 12 %); step, tokens/s, GPU unchanged. At 305 s the fix (the unscale
+#                           restored, the job resumed from its last checkpoint: the one checkpoint_every_step wrote
+#                           last, at ~270 s; no checkpoint is due in 270-305 s): the weights restored (plan 10's
+#                           restore_checkpoint; the loop waits ~0.5 s)
+# Every incident ends >= 70 s before the job end (keep_firing_for, as plans 5-10).
+# Normal events (traps), outside every incident + 10 s:
+#   checkpoint      as plans 3-10 (2.5 s), at 45, 105, 165, 225 (history) and 350 s (after)
+#   eval            8 s of forward passes, at 135-143 s (history) and 357-365 s (after)
+#   loss_scale_on   (new) the same static loss scale (1024) switched on as planned from 375 s to the end, and undone
+#                   (the flat gradients / 1024 before the norm, the clip and the update): powers of two, so every
+#                   gradient and the norm are what they were: nothing moves; a config change on the knob of
+#                   loss_scale_not_undone
+#   job_end         the trainer ends cleanly at 410 s, writes training_completed 1; the parent serves 1 every second
+#                   to the end (440 s), as plans 5-10
+PLAN11_FAULTS = [
+    ("checkpoint_every_step", 245, 270, [("step_time_ms", "rank:0"), ("tokens_per_s", "job"),
+                                         ("DCGM_FI_DEV_GPU_UTIL", "gpu:0"), ("DCGM_FI_DEV_POWER_USAGE", "gpu:0")]),
+    ("loss_scale_not_undone", 280, 305, [("grad_norm", "job")]),
+]
+PLAN11_NORMAL = ([("checkpoint", s, s + 2.5) for s in (45, 105, 165, 225, 350)] +
+                 [("eval", 135, 143), ("eval", 357, 365), ("loss_scale_on", 375, 375), ("job_end", 410, 440)])
+PLAN11_STRENGTH = {"loss_scale": 1024.0}
+PLAN11_SECONDS = 440
 PLAN_SECONDS = {3: PLAN3_SECONDS, 4: PLAN4_SECONDS, 5: PLAN5_SECONDS, 6: PLAN6_SECONDS, 7: PLAN7_SECONDS,
-                8: PLAN8_SECONDS, 9: PLAN9_SECONDS, 10: PLAN10_SECONDS}  # plans 3-10: one GPU, a child trainer
+                8: PLAN8_SECONDS, 9: PLAN9_SECONDS, 10: PLAN10_SECONDS,
+                11: PLAN11_SECONDS}  # plans 3-11: one GPU, a child trainer
 RSS = "process_resident_memory_bytes"  # plan 6's trainer's resident host memory (bytes)
 HOST_KEPT = []  # plan 6's host_rss_leak: the trainer's kept host copies (module level: the test's fake RSS reads it)
 HOST_SHARD = []  # plan 7's current data shard in host memory (module level: the test's fake RSS reads it)
@@ -589,7 +633,8 @@ def apply_plan(plan, time_scale=1.0):
             7: (PLAN7_FAULTS, PLAN7_NORMAL, PLAN7_STRENGTH, ("slow_ckpt_s_per_gib",)),
             8: (PLAN8_FAULTS, PLAN8_NORMAL, PLAN8_STRENGTH, ()),
             9: (PLAN9_FAULTS, PLAN9_NORMAL, PLAN9_STRENGTH, ()),
-            10: (PLAN10_FAULTS, PLAN10_NORMAL, PLAN10_STRENGTH, ())}[plan]
+            10: (PLAN10_FAULTS, PLAN10_NORMAL, PLAN10_STRENGTH, ()),
+            11: (PLAN11_FAULTS, PLAN11_NORMAL, PLAN11_STRENGTH, ())}[plan]
         k = time_scale
         FAULTS[:] = [(n, s * k, e * k, exp) for n, s, e, exp in faults]
         NORMAL_EVENTS[:] = [(n, s * k, e * k) for n, s, e in normal]
@@ -762,9 +807,7 @@ def normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
     t_ev = time.time()
     n_eval, eval_loss = 0, float("nan")
     if kind == "checkpoint":
-        state = {"weights": [w.detach().to("cpu") for w in weights], "step": step}
-        torch.save(state, ckpt_path + ".tmp")
-        os.replace(ckpt_path + ".tmp", ckpt_path)
+        save_checkpoint(torch, weights, step, ckpt_path)
         took = time.time() - t_ev
         time.sleep(max(0.0, t0 + end - time.time()))
     else:  # eval: forward passes on the held-out batch until the end
@@ -773,6 +816,14 @@ def normal_event(torch, kind, end, t0, weights, step, ckpt_path, x_eval, y_eval)
             n_eval += 1
         took = time.time() - t_ev
     return took, n_eval, eval_loss
+
+
+def save_checkpoint(torch, weights, step, ckpt_path):
+    """A checkpoint: the weights to host memory and a local file (written aside, then renamed). Plans 3-11's normal
+    checkpoints; plan 11's checkpoint_every_step after every step."""
+    state = {"weights": [w.detach().to("cpu") for w in weights], "step": step}
+    torch.save(state, ckpt_path + ".tmp")
+    os.replace(ckpt_path + ".tmp", ckpt_path)
 
 
 def eval_pass(torch, weights, x_eval, y_eval):
@@ -1939,6 +1990,75 @@ def run_plan10(args, t0):
     run_plan5(args, t0, trainer10)
 
 
+# ---- plan 11: one GPU (an H100 or H200), a checkpoint after every step, a loss scale not undone ----
+
+def plan11_mode(active, rel):
+    """Plan 11's (checkpoint after every step, the loss scale, whether it is undone) of a step at `rel` s after t0."""
+    if "loss_scale_not_undone" in active:
+        return False, STRENGTH["loss_scale"], False
+    on = any(e[0] == "loss_scale_on" and e[1] <= rel for e in NORMAL_EVENTS)
+    return "checkpoint_every_step" in active, STRENGTH["loss_scale"] if on else 1.0, on
+
+
+def forward_backward_scaled(torch, weights, x, y, ev, scale, undo):
+    """Plan 11: forward_backward with the backward on the loss times `scale` (a static loss scale); the flat
+    gradients divided by it again when `undo` (as a GradScaler's unscale_). CUDA events as forward_backward's.
+    Returns the loss (unscaled: what the logger reports) and the flat gradients."""
+    ev[0].record()
+    h = x
+    for w in weights:
+        h = h @ w
+    loss = torch.nn.functional.mse_loss(h.float(), y.float())
+    (loss * scale if scale != 1.0 else loss).backward()
+    ev[1].record()
+    flat = torch.cat([w.grad.reshape(-1) for w in weights])
+    if undo and scale != 1.0:
+        flat.div_(scale)
+    ev[2].record()
+    return loss.detach(), flat
+
+
+def trainer11(args, t0, ckpt_path, life):
+    """Plan 11's trainer on GPU 0 (one life): runs until the job_end event, then writes
+    training_completed 1 and exits 0. Exports its resident memory with every second (plans 6-10's)."""
+    tr, weights, step, ev, done, buckets, stop_at = marked_life(args, t0, ckpt_path, life)
+    torch, dist, dev = tr.torch, tr.dist, tr.dev
+    data_gen, teacher = tr.data_gen, tr.teacher
+    lr = 0.05
+    mode = (False, 1.0, False)
+
+    prev_end = time.time()  # (a normal event's pause is in the next step's time)
+    for now, rel, active in steps_to_end(tr, t0, ckpt_path, life, stop_at, done, weights, lambda: step):
+        if plan11_mode(active, rel) != mode:
+            if mode[1] != 1.0 and not mode[2]:  # the unscale was missing: the fix resumes from the last checkpoint
+                ck_step = restore_checkpoint(torch, weights, ckpt_path)
+                print("trainer: weights restored from the checkpoint of step %d at t0 + %.1f s (step %d, %.2f s)"
+                      % (ck_step, rel, step, time.time() - now), flush=True)
+            mode = plan11_mode(active, rel)
+            print("trainer: checkpoint %s, %s, from t0 + %.1f s (step %d)"
+                  % ("after EVERY step" if mode[0] else "on schedule", "no loss scale" if mode[1] == 1.0 else
+                     "loss scale %g %s" % (mode[1], "undone" if mode[2] else "NOT undone"), rel, step), flush=True)
+        x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen)
+        y = x @ teacher
+        loss, flat = forward_backward_scaled(torch, weights, x, y, ev, mode[1], mode[2])
+        gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
+        sgd_update(torch, weights, flat, gnorm, lr, finite)
+        if mode[0]:  # the misconfigured checkpoint hook (the next step's time holds it)
+            save_checkpoint(torch, weights, step, ckpt_path)
+        torch.cuda.synchronize()
+        end = time.time()
+        buckets.add(end, (end - prev_end) * 1000.0, ev, loss, gnorm)
+        prev_end = end
+        step += 1
+    clean_end(tr.out, dist, life, step, t0)
+
+
+def run_plan11(args, t0):
+    """Plan 11's parent: plan 5's (NVML of GPU 0 to the end, the marker served from the clean end) with
+    trainer11; any exit of the trainer other than its clean end is an error."""
+    run_plan5(args, t0, trainer11)
+
+
 def gpu_name(plan, torch):
     if plan not in PLAN_SECONDS:
         return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
@@ -1957,7 +2077,7 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
-    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), default=1,
+    p.add_argument("--plan", type=int, choices=(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), default=1,
                    help="1: the times and strengths of run 1; 2: those of the check run; "
                         "3: one GPU, other incidents and normal events (PLAN3_*); "
                         "4: one GPU, a fourth set (PLAN4_*); "
@@ -1966,12 +2086,13 @@ def main():
                         "7: one GPU (an H100), a seventh set, shard boundaries, the marker and RSS (PLAN7_*); "
                         "8: one GPU (an H100 or H200), an eighth set, an accumulation ramp, the marker and RSS (PLAN8_*); "
                         "9: one GPU (an H100 or H200), a ninth set, a loss-weight step, the marker and RSS (PLAN9_*); "
-                        "10: one GPU (an H100 or H200), a tenth set, a weight EMA, the marker and RSS (PLAN10_*)")
+                        "10: one GPU (an H100 or H200), a tenth set, a weight EMA, the marker and RSS (PLAN10_*); "
+                        "11: one GPU (an H100 or H200), an eleventh set, a loss scale, the marker and RSS (PLAN11_*)")
     p.add_argument("--time-scale", type=float, default=1.0,
                    help="plans 3-10 only: multiply the plan's times (a short smoke run; 1 to record)")
     args = p.parse_args()
     if args.time_scale != 1.0 and args.plan not in PLAN_SECONDS:
-        p.error("--time-scale is for --plan 3, 4, 5, 6, 7, 8, 9 or 10 only")
+        p.error("--time-scale is for --plan 3, 4, 5, 6, 7, 8, 9, 10 or 11 only")
     if not args.time_scale > 0:
         p.error("--time-scale must be > 0")
     apply_plan(args.plan, args.time_scale)
@@ -1998,7 +2119,7 @@ def main():
         p.error("--plan 8 is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (PLAN8_SECONDS * args.time_scale, job_end_at(), args.seconds))
-    if args.plan in (9, 10) and args.seconds != PLAN_SECONDS[args.plan] * args.time_scale:
+    if args.plan in (9, 10, 11) and args.seconds != PLAN_SECONDS[args.plan] * args.time_scale:
         p.error("--plan %d is %g s long (times scaled by --time-scale; its job ends at %g s and "
                 "the GPU is sampled to the end); got --seconds %g"
                 % (args.plan, PLAN_SECONDS[args.plan] * args.time_scale, job_end_at(), args.seconds))
@@ -2031,6 +2152,12 @@ def main():
         meta["cpu_cores"] = sorted(os.sched_getaffinity(0))
     with open(os.path.join(args.out, "incidents.json"), "w") as f:
         json.dump(meta, f, indent=1)
+    if args.plan == 11:
+        try:
+            run_plan11(args, t0)
+        finally:  # the rows measured so far are kept, also when the run failed
+            merge(args.out, t0)
+        return
     if args.plan == 10:
         try:
             run_plan10(args, t0)

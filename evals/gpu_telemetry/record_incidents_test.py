@@ -858,6 +858,81 @@ class Plan10Tables(PlanTables):
         self.assertEqual(m.normal_at(375.0), [])  # the EMA is an instant (start = end): it lasts to the end
 
 
+class Plan11Tables(PlanTables):
+    """Plan 11 (DET19): two incidents of kinds not planted in runs 1-10 (a checkpoint after every step, a loss scale
+    not undone), traps (one new: the same loss scale switched on and undone as planned), the marker, the RSS."""
+    PLAN = 11
+
+    def test_incidents_in_range_sorted_and_apart(self):
+        self.check_windows_apart(["checkpoint_every_step", "loss_scale_not_undone"])
+        self.assertLessEqual(self.m.PLAN11_SECONDS, 440)  # the lead's device call: <= 540 s wall with start-up
+
+    def test_kinds_not_planted_before(self):
+        before = {f[0] for plan in range(1, 11) for f in load(plan).FAULTS}
+        self.assertFalse(before & {f[0] for f in self.faults})
+        normal_before = {e[0] for plan in range(3, 11) for e in load(plan).NORMAL_EVENTS}
+        self.assertEqual({e[0] for e in self.normal} - normal_before, {"loss_scale_on"})
+
+    def test_expected_series_exist_and_scopes_fit_one_gpu(self):
+        check_one_gpu_scopes(self, self.faults)
+        exp = {f[0]: {s for s, _ in f[3]} for f in self.faults}
+        # the GPU idles between steps that go on: step time, tokens/s and the GPU's utilisation and power; the loss
+        # and the norm keep their level (one step's a second instead of a mean: noisier, not labelled)
+        self.assertEqual(exp["checkpoint_every_step"], {"step_time_ms", "tokens_per_s", "DCGM_FI_DEV_GPU_UTIL",
+                                                        "DCGM_FI_DEV_POWER_USAGE"})
+        # the gradients x1024 move the norm alone (the clip holds the update; step, tokens/s, GPU as they were)
+        self.assertEqual(exp["loss_scale_not_undone"], {"grad_norm"})
+        self.assertNotIn(self.m.MARKER, set().union(*exp.values()))
+
+    def test_every_kind_of_normal_event_after_the_history_outside_the_incidents(self):
+        self.check_normal_events(("checkpoint", "eval"), ("checkpoint", "eval", "loss_scale_on", "job_end"))
+
+    def test_loss_scale_on_leaves_time_before_the_end(self):
+        self.check_instant_trap("loss_scale_on")
+
+    def test_job_end_apart_from_the_incidents_and_last(self):
+        self.check_job_end(self.m.PLAN11_SECONDS)
+
+    def test_no_checkpoint_due_between_the_two_incidents(self):
+        # the fix of loss_scale_not_undone resumes from the last checkpoint: the one checkpoint_every_step wrote
+        # last (good weights), not one taken while the gradients were x1024
+        every, unscaled = self.faults
+        self.assertFalse([e for e in self.normal if e[0] == "checkpoint" and every[2] <= e[1] < unscaled[2]])
+
+    def test_modes(self):
+        m = self.m
+        self.assertEqual(m.plan11_mode({}, 200.0), (False, 1.0, False))
+        self.assertEqual(m.plan11_mode({"checkpoint_every_step": None}, 250.0), (True, 1.0, False))
+        self.assertEqual(m.plan11_mode({"loss_scale_not_undone": None}, 290.0), (False, 1024.0, False))
+        self.assertEqual(m.plan11_mode({}, 374.9), (False, 1.0, False))
+        self.assertEqual(m.plan11_mode({}, 375.0), (False, 1024.0, True))
+        # a power of 2: scaled and unscaled gradients are the same numbers (the trap moves nothing); the incident's
+        # norm x1024 is far over GradNormRise's 2x bar
+        self.assertEqual(math.log2(m.STRENGTH["loss_scale"]) % 1, 0.0)
+        self.assertGreater(m.STRENGTH["loss_scale"], 2)
+
+    def test_time_scale(self):
+        m = load(11, 0.25)
+        self.assertEqual(m.NORMAL_END, 60)
+        self.assertEqual(m.job_end_at(), 102.5)
+        self.assertEqual(m.FAULTS[0][1:3], (245 * 0.25, 270 * 0.25))
+        self.assertEqual(m.STRENGTH, m.PLAN11_STRENGTH)  # no strength is a time
+        self.assertEqual(m.plan11_mode({}, 375 * 0.25), (False, 1024.0, True))
+
+    def test_labels(self):
+        m = self.m
+        every, unscaled = self.faults
+        self.assertTrue(m.expected(every, "step_time_ms", 0, None))
+        self.assertTrue(m.expected(every, "tokens_per_s", None, None))
+        self.assertTrue(m.expected(every, "DCGM_FI_DEV_GPU_UTIL", None, 0))
+        self.assertFalse(m.expected(every, "train_loss", None, None))
+        self.assertFalse(m.expected(every, "compute_ms", 0, None))
+        self.assertTrue(m.expected(unscaled, "grad_norm", None, None))
+        self.assertFalse(m.expected(unscaled, "train_loss", None, None))
+        self.assertFalse(m.expected(unscaled, "tokens_per_s", None, None))
+        self.assertEqual(m.normal_at(375.0), [])  # the loss scale is an instant (start = end): it lasts to the end
+
+
 class Plan3Rows(unittest.TestCase):
     def test_bucket_rows_finite(self):
         m = load(3)
@@ -925,12 +1000,14 @@ def schedule(plan, time_scale=1.0):
             row.append(list(m.plan9_loss_mode({f[0]: f for f in m.fault_at(rel)}, rel)))
         if plan == 10:
             row.append(list(m.plan10_mode({f[0]: f for f in m.fault_at(rel)}, rel)))
+        if plan == 11:
+            row.append(list(m.plan11_mode({f[0]: f for f in m.fault_at(rel)}, rel)))
         row.append([s for s in series for rank, gpu in ((0, None), (1, None), (None, 0), (None, 1))
                     if any(m.expected(f, s, rank, gpu) for f in m.fault_at(rel))])
         at.append(row)
     return {"faults": [[f[0], f[1], f[2], [list(e) for e in f[3]]] for f in m.FAULTS],
             "normal": [list(e) for e in m.NORMAL_EVENTS], "strength": m.STRENGTH,
-            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7, 8, 9, 10) else None, "at": at}
+            "normal_end": m.NORMAL_END, "job_end": m.job_end_at() if plan in (4, 5, 6, 7, 8, 9, 10, 11) else None, "at": at}
 
 
 def digest(obj):
@@ -955,7 +1032,7 @@ class FakeTensor:
     def __isub__(self, *_, **__):
         return self
 
-    __imul__ = mul_ = add_ = __isub__
+    __imul__ = mul_ = add_ = div_ = __isub__
 
     def __setitem__(self, *_):
         pass
@@ -1106,6 +1183,9 @@ def trainer_rows(plan, time_scale=1.0, log=None):
     return lines
 
 
+CKPT_S = 0.6  # plan 11's fake: the seconds one checkpoint's save takes (768 MiB to host memory and a local file)
+
+
 def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
     if plan in (1, 2):
         m.sample_gpus = lambda out, stop, n: stop.wait()
@@ -1143,6 +1223,15 @@ def run_trainer(m, plan, args, t0, ckpt, clock, time_scale, crashed):
     elif plan in (9, 10):  # one life; the RSS a fake: 2 GiB
         m.rss_bytes = lambda: 2 << 30
         getattr(m, "trainer%d" % plan)(args, t0, ckpt, 0)
+    elif plan == 11:  # one life; the RSS a fake: 2 GiB; a checkpoint takes what 768 MiB take at ~1.3 GB/s (a guess)
+        m.rss_bytes = lambda: 2 << 30
+        real_save = m.save_checkpoint
+
+        def paced_save(torch, weights, step, path):
+            real_save(torch, weights, step, path)
+            clock.sleep(CKPT_S)
+        m.save_checkpoint = paced_save
+        m.trainer11(args, t0, ckpt, 0)
     else:  # plan 5: life 0 to the planted loader death, life 1 from the parent's restart
         with self_raises(crashed):
             m.trainer5(args, t0, ckpt, 0)
@@ -1204,7 +1293,7 @@ def parent5_run(life_ends, seconds=None, plan=5, helper_ends=None):
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 {5: m.run_plan5, 6: m.run_plan6, 7: m.run_plan7, 8: m.run_plan8, 9: m.run_plan9,
-                 10: m.run_plan10}[plan](args, t0)
+                 10: m.run_plan10, 11: m.run_plan11}[plan](args, t0)
         except RuntimeError as e:
             err = str(e)
         path = os.path.join(d, "part-marker.csv")
@@ -1279,30 +1368,33 @@ class self_raises:
 # Plan 10's (DET17, 2026-12-06): taken when plan 10 was written, before any run of it; plans 1-9's digests were
 # unchanged by plan 10's code (eval_pass shared with the evals, sgd_update's optional clear, PLAN_SECONDS, the
 # fake's view and lerp_).
+# Plan 11's (DET19, 2026-12-06): taken when plan 11 was written, before any run of it; plans 1-10's digests were
+# unchanged by plan 11's code (save_checkpoint shared with the normal checkpoints, the fake's div_).
 SCHEDULE_DIGESTS = {1: "24a775131bad0225", 2: "f5bd616473882bee", 3: "f287a617b81ebcdf", 4: "9e69b086d10d7bed",
                     5: "616ec08a51a60ba9", 6: "2eee677bff2f64b6", 7: "7ae04fc88565cd40", 8: "3cad318edd1d3370",
-                    9: "b9f1e7c0532b323a", 10: "fd92a9bc12ec2075"}
+                    9: "b9f1e7c0532b323a", 10: "fd92a9bc12ec2075", 11: "e38e2bea3993bae4"}
 ROW_DIGESTS = {1: "8a93055ed6dd195c", 2: "a7d41938b08bbd2b", 3: "0bb3ff459071a81b", 4: "cc0c431ad59bd90d",
                5: "5cdb8ebf5fc6e07b", 6: "e35f216fc61bdda3", 7: "b65cd2f743f7b10e", 8: "09559009d94cd0b8",
-               9: "c5eb613e46c560d9", 10: "fdbe26eb1b344f17"}
+               9: "c5eb613e46c560d9", 10: "fdbe26eb1b344f17", 11: "4e722f48828ef4ba"}
 SCALED_DIGESTS = {3: ("caa869cfd7c5339e", "149073150ad6e396"), 4: ("a7694e6e5e67f6ec", "13a55bbcdd04dd47"),
                   5: ("d92884888dcf1fb7", "c05a0c59196be8a7"), 6: ("0a8078afbce26ae1", "a07ffb74cd964a6c"),
                   7: ("8cb90c88e2888259", "7f270bcbf16bb28b"), 8: ("bd7e353a3a112a57", "b6bcb6437d6e6c23"),
                   9: ("b38e9df89b7a18d9", "3a57873bf4d5f2db"),
-                  10: ("0c587b5ca24b2119", "096d9613b9914bbb")}  # x 0.25
+                  10: ("0c587b5ca24b2119", "096d9613b9914bbb"),
+                  11: ("89cf2acc4e8eef52", "a0a633f717132b1d")}  # x 0.25
 
 
 class SchedulesUnchanged(unittest.TestCase):
-    def test_plans_1_to_10_schedules(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
+    def test_plans_1_to_11_schedules(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11):
             self.assertEqual(digest(schedule(plan)), SCHEDULE_DIGESTS[plan], "plan %d" % plan)
 
-    def test_plans_1_to_10_trainers_write_the_same_rows(self):
-        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
+    def test_plans_1_to_11_trainers_write_the_same_rows(self):
+        for plan in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11):
             self.assertEqual(digest(trainer_rows(plan)), ROW_DIGESTS[plan], "plan %d" % plan)
 
     def test_smoke_runs_time_scaled(self):
-        for plan in (3, 4, 5, 6, 7, 8, 9, 10):
+        for plan in (3, 4, 5, 6, 7, 8, 9, 10, 11):
             self.assertEqual((digest(schedule(plan, 0.25)), digest(trainer_rows(plan, 0.25))),
                              SCALED_DIGESTS[plan], "plan %d x 0.25" % plan)
 
@@ -1808,6 +1900,94 @@ class Plan10Rows(PlainParentRows, unittest.TestCase):
             self.assertEqual(m.restore_checkpoint(torch, w, os.path.join(d, "ck")), 7)
         self.assertEqual(copied, w)
         self.assertEqual(cleared, [None] * m.LAYERS)
+
+
+class Plan11Rows(PlainParentRows, unittest.TestCase):
+    """Plan 11's trainer (fake clock, fake torch: a step costs its synchronize, 30 ms, and its `.item()`s; a
+    checkpoint CKPT_S; fake RSS) and parent."""
+    PLAN = 11
+
+    def run11(self):
+        """trainer11 from t0 + 200 s with its checkpoints, restores and steps' loss scales recorded (a save costing
+        CKPT_S): (rows, printed lines, [(second, what)])."""
+        m = load(11)
+        t0 = self.T0
+        clock = FakeClock(t0 + 200.0)
+        calls = []
+        real_save, real_restore, real_fb = m.save_checkpoint, m.restore_checkpoint, m.forward_backward_scaled
+
+        def save(*a):
+            calls.append((math.floor(clock.now - t0), "save"))
+            real_save(*a)
+            clock.sleep(CKPT_S)
+
+        def restore(*a):
+            calls.append((math.floor(clock.now - t0), "restore"))
+            return real_restore(*a)
+
+        def fb(torch, weights, x, y, ev, scale, undo):
+            calls.append((math.floor(clock.now - t0), (scale, undo)))
+            return real_fb(torch, weights, x, y, ev, scale, undo)
+        m.save_checkpoint, m.restore_checkpoint, m.forward_backward_scaled = save, restore, fb
+        return run_trainer_from(m, 11, clock, t0) + (calls,)
+
+    def test_each_incident_in_its_window_only_and_logged(self):
+        rows, lines, calls = self.run11()
+        by = {}
+        for sec, what in calls:
+            by.setdefault(sec, []).append(what)
+        for s in range(245, 270):  # a checkpoint after every step, the loss not scaled
+            self.assertEqual(by[s].count("save"), len([w for w in by[s] if w == (1.0, False)]), s)
+            self.assertTrue(by[s].count("save"), s)
+        self.assertEqual({w for s in range(280, 305) for w in by[s]}, {(1024.0, False)})
+        self.assertEqual([(s, w) for s, w in calls if w == "restore"], [(305, "restore")])
+        self.assertEqual({w for s in range(376, 410) if s in by for w in by[s]}, {(1024.0, True)})
+        saves = sorted({s for s, w in calls if w == "save"})
+        self.assertEqual([s for s in saves if not 245 <= s <= 270], [225, 350])  # the normal checkpoints
+        outside = [s for s in by if s < 245 or 271 <= s < 280 or 305 < s < 375]
+        self.assertEqual({w for s in outside for w in by[s]} - {"save"}, {(1.0, False)})
+        for want in ("trainer: checkpoint after EVERY step, no loss scale, from t0 + 245.0",
+                     "trainer: checkpoint on schedule, no loss scale, from t0 + 270",
+                     "trainer: checkpoint on schedule, loss scale 1024 NOT undone, from t0 + 280.0",
+                     "trainer: weights restored from the checkpoint of step ",
+                     "trainer: checkpoint on schedule, no loss scale, from t0 + 305.0",
+                     "trainer: checkpoint on schedule, loss scale 1024 undone, from t0 + 375.0",
+                     "trainer life 0: checkpoint at t0 + 350.0", "trainer life 0: eval at t0 + 357.0"):
+            self.assertTrue([l for l in lines if l.startswith(want)], (want, lines))
+        # the restore loads the last checkpoint the every-step hook wrote (~270 s), not the history's 225 s one
+        restored = [int(l.split("of step ")[1].split(" ")[0]) for l in lines if "weights restored" in l]
+        last_every = [l for l in lines if l.startswith("trainer: checkpoint on schedule, no loss scale, from t0 + 270")]
+        self.assertEqual(restored, [int(last_every[0].split("(step ")[1].rstrip(")")) - 1])
+
+    def test_slow_steps_in_the_rows(self):
+        rows, _, _ = self.run11()
+        step, tok = self.series(rows, "step_time_ms"), self.series(rows, "tokens_per_s")
+        self.assertTrue(all(step[s] < 40 for s in range(230, 245)))
+        inside = [s for s in range(247, 270) if s in step]
+        self.assertTrue(all(step[s] > 600 for s in inside), inside)  # 30 ms + the save, CKPT_S
+        self.assertTrue(all(tok[s] <= 2 * 8192 for s in inside))
+        self.assertTrue(all(step[s] < 40 for s in range(285, 305)))  # the loss scale costs no time
+
+    def test_scaled_backward_and_unscale(self):
+        # forward_backward_scaled on the fake: the backward on loss x scale; the flat gradients divided back only
+        # when undone
+        m = load(11)
+        clock = FakeClock(self.T0)
+        with fake_gpu(m, clock, os._exit):
+            torch = sys.modules["torch"]
+            ev = [torch.cuda.Event() for _ in range(4)]
+            w = [FakeTensor(torch) for _ in range(6)]
+            divided = []
+            real_cat = torch.cat
+
+            def cat(*a, **k):
+                t = real_cat(*a, **k)
+                t.div_ = lambda v: divided.append(v) or t
+                return t
+            torch.cat = cat
+            for scale, undo in ((1.0, False), (1024.0, False), (1024.0, True)):
+                m.forward_backward_scaled(torch, w, FakeTensor(torch), FakeTensor(torch), ev, scale, undo)
+        self.assertEqual(divided, [1024.0])
 
 
 if __name__ == "__main__":
