@@ -4,8 +4,8 @@
 # events (checkpoints, evals) in the history and after it outside every incident + 10 s, and how a
 # NaN / Inf loss is written; plan 4's windows, traps (checkpoints, LR restarts, evals, the job end),
 # LR schedule and weight growth; plan 5's windows, traps, loader death and restart, and its
-# `training_completed` marker (rows and labels); plans 6, 7, 8, 9 and 10 (DET9, DET11, DET13, DET15, DET17) likewise. The checks:
-# evals/gpu_telemetry/record_incidents_test.py; and plans 5-10's fake recordings through `vigil detect` (below).
+# `training_completed` marker (rows and labels); plans 6, 7, 8, 9, 10 and 11 (DET9, DET11, DET13, DET15, DET17, DET19) likewise. The checks:
+# evals/gpu_telemetry/record_incidents_test.py; and plans 5-11's fake recordings through `vigil detect` (below).
 # Usage: bash tests/gpu_telemetry_plan_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 PY=/usr/bin/python3
@@ -375,5 +375,70 @@ check "plan 10 fake: the weight corruption caught by LossSpike at its first seco
 check "plan 10 fake: no false alarm, nothing at the checkpoint, the eval, the EMA, the marked job end" 0 \
   'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);ema_on \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
   -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "ema_on +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score10.txt"
+# Plan 11 (DET19): a plan 11 whose loss scale starts inside the every-step checkpoints' grace fails the table checks.
+sed 's/("loss_scale_not_undone", 280, 305,/("loss_scale_not_undone", 275, 305,/' "$HERE/../evals/gpu_telemetry/record_incidents.py" >"$TMP/record_incidents.py"
+check "plan 11: an incident inside the previous one's grace fails it" 1 'loss_scale_not_undone starts before the previous window' -- /usr/bin/python3 "$TMP/record_incidents_test.py"
+# And a plan 11 whose every-step checkpoint hook never saves (the incident not made) fails the trainer's check.
+sed 's/        if mode\[0\]:  # the misconfigured checkpoint hook/        if False:  # the misconfigured checkpoint hook/' "$HERE/../evals/gpu_telemetry/record_incidents.py" >"$TMP/record_incidents.py"
+check "plan 11: no save after every step in checkpoint_every_step fails it" 1 'FAIL: test_each_incident_in_its_window_only_and_logged' -- /usr/bin/python3 "$TMP/record_incidents_test.py" Plan11Rows
+# Plan 11, end to end on a fake recording: the fake trainer's rows (fake clock, 30 ms steps, a save 0.6 s: in
+# checkpoint_every_step 1-2 steps a second, step ~630 ms, tokens/s 8192-16384), the fake parent's served marker,
+# and rows shaped as the plan's central guesses where the fakes cannot (a little deterministic jitter on each):
+# loss 1.97 and grad norm 0.2; checkpoint_every_step: the GPU busy 5 % of each second with a step (util 5 %,
+# ~110 W), the loss and norm at their levels; loss_scale_not_undone: the norm x1024, the loss falling 10 % over the
+# window (the clipped updates 5x the usual, as run 10's), back to 1.97 from the restore at 305 s; loss_scale_on
+# (375 s on): nothing moves; NVML util 99% and 690 W in the other seconds with steps (and evals), FB_USED 9000 MiB,
+# 618 after the end. What the plan predicts for the bundled rules (23 at 7dd02e88): the every-step checkpoints
+# caught by GpuUtilDrop, GpuPowerDrop and ThroughputDropGauge and nothing else; the loss scale by GradNormRise (on
+# tokens_per_s) alone; nothing at the 350 s checkpoint, the 357 s eval, the 375 s loss scale or the marked job end.
+"$PY" - "$TMP/fake11.csv" "$TMP/fake11.json" <<'PY'
+import contextlib, io, json, os, sys
+sys.path.insert(0, os.path.join("evals", "gpu_telemetry"))
+with contextlib.redirect_stderr(io.StringIO()):  # the fakes' unclosed-file warnings
+    import record_incidents_test as T
+rows, served, m = T.fake_inputs(11)
+t0 = 1796000000.0
+on = T.in_window
+steps, out = {}, []
+for i, r in enumerate(rows):
+    f = r.split(",")
+    s = round(float(f[0]) - t0) - 1  # the row at t0 + s + 1 holds the steps that ended in second s
+    if f[1] == "step_time_ms":
+        steps[s] = True
+    jitter = 1 + 1e-4 * ((i * 7919) % 13)
+    unscaled = on("loss_scale_not_undone", s, m.FAULTS)
+    if f[1] == "train_loss":
+        f[2] = "%.6g" % (1.97 * jitter * (1 - 0.1 * (s - 279) / 26 if unscaled else 1.0))
+    elif f[1] == "grad_norm":
+        f[2] = "%.6g" % (0.2 * jitter * (m.STRENGTH["loss_scale"] if unscaled else 1.0))
+    out.append(",".join(f))
+
+
+def busy(s):
+    if on("eval", s, m.NORMAL_EVENTS):
+        return 1.0
+    if s not in steps:
+        return 0.0
+    return 0.05 if on("checkpoint_every_step", s, m.FAULTS) else 1.0
+nvml = T.fake_nvml(t0, busy, lambda s: 618 if s >= 411 else 9000)
+body = out + [",".join(r) for r in served] + nvml
+body.sort(key=lambda r: float(r.split(",")[0]))
+open(sys.argv[1], "w").write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n" + "\n".join(body) + "\n")
+json.dump(T.fake_meta(m, t0), open(sys.argv[2], "w"))
+PY
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/fake11.csv" >"$TMP/fake11.jsonl" 2>"$TMP/fake11.err"
+"$PY" tests/lib/score_incidents.py "$TMP/fake11.json" "$TMP/fake11.jsonl" --grace 10 --warmup 60 >"$TMP/score11.txt"
+sed 's/^/  plan 11 fake: /' "$TMP/score11.txt"
+check "plan 11 fake: the every-step checkpoints caught by GpuUtilDrop, GpuPowerDrop and ThroughputDropGauge alone" 0 \
+  '^checkpoint_every_step \[ +245, +270\) s after t0: 3 alert\(s\);(\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) (GpuUtilDrop DCGM_FI_DEV_GPU_UTIL|GpuPowerDrop DCGM_FI_DEV_POWER_USAGE|ThroughputDropGauge tokens_per_s)\{[^}]*\};){3}$' \
+  -- bash -c 'grep -A3 "^checkpoint_every_step" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score11.txt"
+check "plan 11 fake: each of the three rules once in checkpoint_every_step" 0 '^GpuPowerDrop;GpuUtilDrop;ThroughputDropGauge;$' \
+  -- bash -c 'grep -A3 "^checkpoint_every_step" "$1" | tail -3 | grep -oE "(GpuUtilDrop|GpuPowerDrop|ThroughputDropGauge)" | sort | tr "\n" ";"' _ "$TMP/score11.txt"
+check "plan 11 fake: the loss scale not undone caught by GradNormRise on tokens_per_s alone" 0 \
+  '^loss_scale_not_undone \[ +280, +305\) s after t0: 1 alert\(s\);\+ [0-9.]+ s \(firing \+ [0-9.]+ s\) GradNormRise tokens_per_s\{[^}]*\};$' \
+  -- bash -c 'grep -A1 "^loss_scale_not_undone" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score11.txt"
+check "plan 11 fake: no false alarm, nothing at the checkpoint, the eval, the loss scale, the marked job end" 0 \
+  'false alarms .*: 0;checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_scale_on \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+  -- bash -c 'grep -E "^false alarms" "$1" | tr "\n" ";"; for e in "checkpoint +\[350" "eval +\[357" "loss_scale_on +\[375" "job_end "; do grep -E "^    $e" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"; done' _ "$TMP/score11.txt"
 echo "gpu_telemetry_plan_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
