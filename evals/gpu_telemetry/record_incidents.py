@@ -2043,7 +2043,7 @@ def trainer11(args, t0, ckpt_path, life):
         loss, flat = forward_backward_scaled(torch, weights, x, y, ev, mode[1], mode[2])
         gnorm, finite = all_reduce(torch, dist, flat, loss, ev)
         sgd_update(torch, weights, flat, gnorm, lr, finite)
-        if mode[0]:  # the misconfigured checkpoint hook (the next step's time holds it)
+        if mode[0]:  # the misconfigured checkpoint hook (this step's time holds it)
             save_checkpoint(torch, weights, step, ckpt_path)
         torch.cuda.synchronize()
         end = time.time()
