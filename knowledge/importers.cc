@@ -269,7 +269,11 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
         ++i;
         continue;
       }
-      if (c == '"') {
+      // A quote opens a quoted cell only at the cell's start (after blanks); inside a cell it is a
+      // character, as Python's csv and spreadsheets read it (RV4: `12" riser` opened a quoted cell
+      // that ran to the next `"` or the end of the file, every record after it lost).
+      if (c == '"' && Trim(cell).empty()) {
+        cell.clear();
         in_quotes = true;
         ++i;
         continue;

@@ -331,4 +331,28 @@ TEST_CASE("import: a tracker's own field names are named, once per field, with t
                                    "`mitigation`?) (columns: id, title,") == 0);
 }
 
+// RV4: a `"` inside a cell that does not start with one (`12" riser`, a pasted `grep "Xid"`) is a
+// character, as Python's csv and spreadsheets read it. It opened a quoted cell that ran to the next
+// `"` or the end of the file: the rest of the file was one rejected record, its incidents lost.
+TEST_CASE("CSV import: a quote inside an unquoted cell is a character; the records after it are read (RV4)") {
+  const std::string csv =
+      "id,title,root_cause,mitigation\n"
+      "inc-1,Cable 12\" riser overheating on gpu-7,pcie_link_degraded,replaced riser\n"
+      "inc-2,NCCL timeout on node-3,nccl_timeout,ran dmesg | grep \"Xid\" first\n"
+      "inc-3, \"quoted, with a comma\",gpu_fallen_off_bus,\"drained \"\"now\"\"\"\n";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseIncidentCsv(csv, "q.csv", 1 << 20, &out, &issues);
+  CHECK(issues.empty());
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].incident.title == "Cable 12\" riser overheating on gpu-7");
+  CHECK(out[0].incident.mitigation == "replaced riser");
+  CHECK(out[1].incident.id == "inc-2");
+  CHECK(out[1].incident.mitigation == "ran dmesg | grep \"Xid\" first");
+  CHECK(out[1].line == 3);
+  CHECK(out[2].incident.title == "quoted, with a comma");  // a quote after blanks still opens a cell
+  CHECK(out[2].incident.mitigation == "drained \"now\"");
+  CHECK(out[2].line == 4);
+}
+
 }  // namespace vigil
