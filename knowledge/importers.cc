@@ -362,6 +362,18 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
     Issue(issues, file, records[0].line, msg + " (columns: " + list + ")");
     return;
   }
+  // A column named twice (`mitigation,Mitigation`): the last cell won and the other's text was
+  // dropped in silence (RV4).
+  for (size_t a = 0; a < header.size(); ++a) {
+    for (size_t b = a + 1; b < header.size(); ++b) {
+      if (header[a] != header[b]) continue;
+      Issue(issues, file, records[0].line,
+            "CSV column `" + header[a] + "` is named twice in the header (columns " + std::to_string(a + 1) + " and " +
+                std::to_string(b + 1) + "): which one holds it is unclear; nothing imported from this file (rename or "
+                "remove one)");
+      return;
+    }
+  }
   if (std::find(header.begin(), header.end(), "title") == header.end() &&
       std::find(header.begin(), header.end(), "raw_text") == header.end()) {
     Issue(issues, file, records[0].line, "CSV header needs a title or raw_text column");

@@ -355,4 +355,22 @@ TEST_CASE("CSV import: a quote inside an unquoted cell is a character; the recor
   CHECK(out[2].line == 4);
 }
 
+// RV4: a header naming a column twice (`mitigation,Mitigation`: two exports pasted together, a
+// spreadsheet's renamed column) kept the last cell and dropped the other's text in silence.
+TEST_CASE("CSV import: a column named twice in the header is refused naming it and both places (RV4)") {
+  const std::string csv =
+      "id,title,Mitigation,root_cause,mitigation\n"
+      "inc-1,GPU fell off the bus on gpu-9,reseated the GPU,gpu_fallen_off_bus,\n";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseIncidentCsv(csv, "twice.csv", 1 << 20, &out, &issues);
+  CHECK(out.empty());
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].rejected);
+  CHECK(issues[0].line == 1);
+  CHECK(issues[0].message ==
+        "CSV column `mitigation` is named twice in the header (columns 3 and 5): which one holds it is unclear; "
+        "nothing imported from this file (rename or remove one)");
+}
+
 }  // namespace vigil
