@@ -136,6 +136,12 @@ bool ParseJsonLine(std::string_view line, const std::string& file, int64_t line_
   return true;
 }
 
+// `content` without a leading UTF-8 byte-order mark (Windows editors write one): before a Markdown
+// file's `---` or `# Title` it hid the front matter and the title (RV4).
+std::string_view WithoutUtf8Bom(std::string_view content) {
+  return content.starts_with("\xEF\xBB\xBF") ? content.substr(3) : content;
+}
+
 std::vector<std::string> SplitCellLines(std::string_view cell) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -246,7 +252,7 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
   std::vector<Record> records;
   int64_t line = 1;
   size_t i = 0;
-  if (content.starts_with("\xEF\xBB\xBF")) i = 3;  // UTF-8 byte-order mark
+  content = WithoutUtf8Bom(content);
   while (i < content.size()) {
     Record rec{line, {}, 0, false};
     std::string cell;
@@ -469,6 +475,7 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
 bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_t max_bytes, ParsedGuide* out,
                         std::vector<ImportIssue>* issues) {
   if (!CheckRecordBytes(content, file, 0, max_bytes, issues)) return false;
+  content = WithoutUtf8Bom(content);
   out->path = file;
   std::vector<std::string_view> lines;
   for (size_t pos = 0; pos <= content.size();) {
@@ -2100,6 +2107,7 @@ void ReadPostmortemTimeline(std::string_view content, const ParsedGuide& guide, 
 
 bool ParsePostmortemMarkdown(const ParsedGuide& guide, std::string_view content, ParsedIncident* out,
                              std::vector<ImportIssue>* issues) {
+  content = WithoutUtf8Bom(content);
   // The last part of each chunk's heading path, lower-case, read as a section.
   auto section = [](const std::string& heading) {
     auto gt = heading.rfind(" > ");

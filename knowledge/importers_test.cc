@@ -373,4 +373,35 @@ TEST_CASE("CSV import: a column named twice in the header is refused naming it a
         "nothing imported from this file (rename or remove one)");
 }
 
+// RV4: a UTF-8 byte-order mark (Windows editors, exports) before a Markdown file's front matter hid
+// it: `---` was not the first line, so the guide lost its category and component (a postmortem its
+// root_cause) and the front matter was read as text; before a `# Title`, the title was lost.
+TEST_CASE("Markdown import: a byte-order mark before the front matter or the title is skipped (RV4)") {
+  const std::string md = "---\ncategory: nvlink_error\ncomponent: nvlink\n---\n# NVLink triage\n\nRun nvidia-smi nvlink -s.\n";
+  kb::ParsedGuide plain, bom;
+  std::vector<ImportIssue> issues;
+  REQUIRE(kb::ParseGuideMarkdown(md, "g.md", 1 << 20, &plain, &issues));
+  REQUIRE(kb::ParseGuideMarkdown("\xEF\xBB\xBF" + md, "g.md", 1 << 20, &bom, &issues));
+  CHECK(issues.empty());
+  CHECK(bom.category == "nvlink_error");
+  CHECK(bom.component == "nvlink");
+  CHECK(bom.title == "NVLink triage");
+  REQUIRE(bom.chunks.size() == plain.chunks.size());
+  CHECK(bom.chunks[0].heading == plain.chunks[0].heading);
+  CHECK(bom.chunks[0].text == plain.chunks[0].text);
+  kb::ParsedGuide titled;
+  REQUIRE(kb::ParseGuideMarkdown("\xEF\xBB\xBF# Xid 79 runbook\n\nDrain the node.\n", "r.md", 1 << 20, &titled, &issues));
+  CHECK(titled.title == "Xid 79 runbook");
+  // A postmortem: its front matter's category is its root cause; the raw text holds no mark.
+  const std::string pm = "\xEF\xBB\xBF---\ncategory: ib_link_failure\n---\n# Pretrain stall\n\n## Summary\n\nstalled\n\n"
+                         "## Root cause\n\nmlx5_3 port flapping\n";
+  kb::ParsedGuide g;
+  REQUIRE(kb::ParseGuideMarkdown(pm, "pm.md", 1 << 20, &g, &issues));
+  kb::ParsedIncident inc;
+  REQUIRE(kb::ParsePostmortemMarkdown(g, pm, &inc));
+  CHECK(inc.incident.root_cause == "ib_link_failure");
+  CHECK(inc.incident.title == "Pretrain stall");
+  CHECK(inc.incident.raw_text.starts_with("---\ncategory"));
+}
+
 }  // namespace vigil
