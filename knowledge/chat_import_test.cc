@@ -159,7 +159,7 @@ TEST_CASE("Mattermost bulk export: each post with its replies is an incident; bo
   std::vector<ImportIssue> issues;
   kb::ParseMattermostExport(jsonl, "mm.jsonl", 1 << 20, &out, &issues);
   REQUIRE(out.size() == 1);
-  CHECK(out[0].incident.id == "mattermost:oncall:2");
+  CHECK(out[0].incident.id == "mattermost:oncall:1795136000000");  // its create_at (RV4; was its line, 2)
   CHECK(out[0].incident.title == "eval jobs OOM at load");
   CHECK(out[0].incident.mitigation == "killed the orphans");
   CHECK(out[0].incident.started_at_ms == 1795136000000);
@@ -389,8 +389,9 @@ TEST_CASE("Mattermost: the replies under a bot's post or a post with no text are
   CHECK(out[0].line == 1);
   CHECK(out[1].incident.title == "screenshot: loss spike at step 300");
   const std::string m = Messages(issues);
-  CHECK(m.find("mm.jsonl:1 W reply 1 of the post on line 1: a reply to thread `1`, whose first message is not "
-               "imported") != std::string::npos);
+  CHECK(m.find("mm.jsonl:1 W reply 1 of the post on line 1: a reply to thread `1795136000000`, whose first message "
+               "is not imported") != std::string::npos);
+  CHECK(out[0].incident.id == "mattermost:alerts:1795136000000-1");  // its post's create_at and reply 1 (RV4)
   CHECK(m.find("mm.jsonl:2 W post on line 2: no text; skipped\n") != std::string::npos);
   CHECK(m.find("mm.jsonl:0 W skipped 1 bot posts (not a person's message)\n") != std::string::npos);
 }
@@ -1462,6 +1463,42 @@ TEST_CASE("postmortem Markdown: an empty Root cause heading is still a postmorte
   CHECK(all.find((dir.path / "pm_end.md").string() +
                  ":7 W its Root cause heading has no text under it: read as a postmortem with no cause text\n") !=
         std::string::npos);
+}
+
+// RV4: a Mattermost thread's id was its line in the export (`mattermost:oncall:3`). A later export
+// of the channel (a new post before it, an older one aged out) moves every thread to another line,
+// so importing it replaced each stored thread with whichever thread now sat on its line (another
+// thread's text under its id: the first lost) and stored the thread again under a new id. The id is
+// now the post's `create_at` (a second post of the channel at the same ms gets `.2`, `.3`, ...).
+TEST_CASE("Mattermost: a thread's id is its post's create_at, the same in a later export where it moved (RV4)") {
+  const std::string head = R"({"type":"version","version":1})" "\n";
+  const std::string oom =
+      R"({"type":"post","post":{"channel":"oncall","user":"maya","message":"eval jobs OOM at load","create_at":1795136000000,"replies":[{"user":"ravi","message":"Fix: killed the orphans","create_at":1795137200000}]}})" "\n";
+  const std::string s3 =
+      R"({"type":"post","post":{"channel":"oncall","user":"li","message":"checkpoint upload to s3 slow","create_at":1795130000000}})" "\n";
+  const std::string same_ms =
+      R"({"type":"post","post":{"channel":"oncall","user":"kim","message":"gpu-c-004 drained","create_at":1795136000000}})" "\n";
+  std::vector<kb::ParsedIncident> first, later;
+  std::vector<ImportIssue> issues;
+  kb::ParseMattermostExport(head + oom, "mm.jsonl", 1 << 20, &first, &issues);
+  kb::ParseMattermostExport(head + s3 + oom + same_ms, "mm.jsonl", 1 << 20, &later, &issues);
+  REQUIRE(first.size() == 1);
+  REQUIRE(later.size() == 3);
+  CHECK(first[0].incident.id == "mattermost:oncall:1795136000000");
+  CHECK(later[0].incident.id == "mattermost:oncall:1795130000000");
+  CHECK(later[0].incident.title == "checkpoint upload to s3 slow");
+  CHECK(later[1].incident.id == first[0].incident.id);
+  CHECK(later[1].incident.title == "eval jobs OOM at load");
+  CHECK(later[1].incident.mitigation == "killed the orphans");
+  CHECK(later[1].line == 3);
+  CHECK(later[2].incident.id == "mattermost:oncall:1795136000000.2");
+  CHECK(later[2].incident.title == "gpu-c-004 drained");
+  // A post with no create_at keeps its line as its key, as before.
+  std::vector<kb::ParsedIncident> undated;
+  kb::ParseMattermostExport(head + R"({"type":"post","post":{"channel":"oncall","user":"x","message":"no time"}})" "\n",
+                            "mm.jsonl", 1 << 20, &undated, &issues);
+  REQUIRE(undated.size() == 1);
+  CHECK(undated[0].incident.id == "mattermost:oncall:line2");
 }
 
 }  // namespace

@@ -1026,6 +1026,7 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
   int64_t line_no = 0;
   size_t pos = 0;
   std::string channel;
+  std::map<std::string, int> keys_used;  // thread keys given so far: a second at the same ms gets `.2`
   while (pos < content.size()) {
     size_t nl = content.find('\n', pos);
     std::string_view line = content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
@@ -1053,7 +1054,12 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
     m.user = StringField(*post, "user");
     m.text = StringField(*post, "message");
     m.ms = post->contains("create_at") && (*post)["create_at"].is_number_integer() ? (*post)["create_at"].get<int64_t>() : 0;
-    m.key = std::to_string(line_no);
+    // The thread's key (its id's last part) is its post's create_at, the same in every export of
+    // the channel; a second post at the same ms gets `.2`, one with no create_at its line (RV4:
+    // it was the line, so a later export, where threads sit on other lines, replaced each stored
+    // thread with another and stored it again under a new id).
+    m.key = m.ms > 0 ? std::to_string(m.ms) : "line" + std::to_string(line_no);
+    if (int n = ++keys_used[m.key]; n > 1) m.key += "." + std::to_string(n);
     m.line = line_no;
     m.where = "post on line " + std::to_string(line_no);
     // A skipped post (a bot's alert, no text) keeps its replies: people's thread under it, one
@@ -1075,7 +1081,7 @@ void ParseMattermostExport(std::string_view content, const std::string& file, si
         rm.user = r.is_object() ? StringField(r, "user") : "";
         rm.text = r.is_object() ? StringField(r, "message") : "";
         rm.ms = r.is_object() && r.contains("create_at") && r["create_at"].is_number_integer() ? r["create_at"].get<int64_t>() : 0;
-        rm.key = m.key + "." + std::to_string(n);
+        rm.key = m.key + "-" + std::to_string(n);
         rm.thread = m.key;
         rm.line = line_no;
         rm.where = "reply " + std::to_string(n) + " of the post on line " + std::to_string(line_no);
