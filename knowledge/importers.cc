@@ -142,6 +142,40 @@ std::string_view WithoutUtf8Bom(std::string_view content) {
   return content.starts_with("\xEF\xBB\xBF") ? content.substr(3) : content;
 }
 
+// "`symptoms` is a string, not a list of strings" for the first incident field of `j` whose type is
+// wrong (null is absent), else "": the parse's own error named no field (RV4: `incident:
+// [json.exception.type_error.302] type must be array, but is string`).
+std::string WrongIncidentFieldType(const Json& j) {
+  static const char* const kStrings[] = {"id", "title", "status", "raw_text", "root_cause", "component", "mitigation", "source"};
+  static const char* const kNumbers[] = {"started_at_ms", "resolved_at_ms"};
+  static const char* const kLists[] = {"symptoms", "log_signatures", "metric_conditions", "verification_steps", "links"};
+  auto what = [](const Json& v) {
+    if (v.is_null()) return std::string("null");
+    return v.is_object() ? std::string("an object") : v.is_array() ? std::string("a list") : "a " + std::string(v.type_name());
+  };
+  for (const char* key : kStrings) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null() && !it->is_string()) return "`" + std::string(key) + "` is " + what(*it) + ", not a string";
+  }
+  for (const char* key : kNumbers) {
+    auto it = j.find(key);
+    if (it != j.end() && !it->is_null() && !it->is_number()) {
+      return "`" + std::string(key) + "` is " + what(*it) + ", not a number (Unix milliseconds)";
+    }
+  }
+  for (const char* key : kLists) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) continue;
+    if (!it->is_array()) return "`" + std::string(key) + "` is " + what(*it) + ", not a list of strings";
+    for (size_t n = 0; n < it->size(); ++n) {
+      if (!(*it)[n].is_string()) {
+        return "`" + std::string(key) + "` item " + std::to_string(n + 1) + " is " + what((*it)[n]) + ", not a string";
+      }
+    }
+  }
+  return "";
+}
+
 std::vector<std::string> SplitCellLines(std::string_view cell) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -197,7 +231,11 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
             /*rejected=*/false);
       continue;
     }
-    if (!j.contains("title")) j["title"] = "";
+    if (!j.contains("title") || j["title"].is_null()) j["title"] = "";  // null: absent, as for every field
+    if (std::string bad = WrongIncidentFieldType(j); !bad.empty()) {
+      Issue(issues, file, line_no, std::move(bad));
+      continue;
+    }
     auto inc = FromJson<Incident>(j, "incident");
     if (!inc.ok()) {
       Issue(issues, file, line_no, inc.status().message());

@@ -404,4 +404,32 @@ TEST_CASE("Markdown import: a byte-order mark before the front matter or the tit
   CHECK(inc.incident.raw_text.starts_with("---\ncategory"));
 }
 
+// RV4: a record whose field has the wrong type (a tracker's `symptoms` as one string, a date in
+// `started_at_ms`, a null in `links`) was rejected as `incident: [json.exception.type_error.302]
+// type must be array, but is string`, naming no field; a null `title` (trackers write null for an
+// empty field, and null is read as absent for every other field) rejected the record.
+TEST_CASE("JSON lines import: a field of the wrong type is named with what it is and should be (RV4)") {
+  const std::string jsonl =
+      R"({"id":"a1","title":"t1","symptoms":"one string","root_cause":"cuda_oom"})" "\n"
+      R"({"id":"a2","title":"t2","started_at_ms":"2026-11-02T02:10:00Z","root_cause":"cuda_oom"})" "\n"
+      R"({"id":"a3","title":"t3","links":["http://x",null],"root_cause":"cuda_oom"})" "\n"
+      R"({"id":"a4","title":{"text":"nested"},"root_cause":"cuda_oom"})" "\n"
+      R"({"id":5,"title":"t5","root_cause":"cuda_oom"})" "\n"
+      R"({"id":"a6","title":null,"raw_text":"GPU 3 fell off the bus","root_cause":"gpu_fallen_off_bus"})" "\n";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseIncidentJsonl(jsonl, "t.jsonl", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].incident.id == "a6");
+  CHECK(out[0].incident.raw_text == "GPU 3 fell off the bus");
+  REQUIRE(issues.size() == 5);
+  CHECK(issues[0].line == 1);
+  CHECK(issues[0].message == "`symptoms` is a string, not a list of strings");
+  CHECK(issues[1].message == "`started_at_ms` is a string, not a number (Unix milliseconds)");
+  CHECK(issues[2].message == "`links` item 2 is null, not a string");
+  CHECK(issues[3].message == "`title` is an object, not a string");
+  CHECK(issues[4].line == 5);
+  CHECK(issues[4].message == "`id` is a number, not a string");
+}
+
 }  // namespace vigil
