@@ -2394,7 +2394,8 @@ class KnowledgeBase::Impl {
       for (auto it = fs::recursive_directory_iterator(path, ec); it != fs::recursive_directory_iterator();
            ++it) {
         if (!it->is_regular_file()) continue;
-        std::string ext = it->path().extension().string();
+        // In any case, as ImportFile reads it (RV4: `PM.MD` was "not .md" in a folder).
+        std::string ext = AsciiLower(it->path().extension().string());
         if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json" || ext == ".csv" || ext == ".md" ||
             ext == ".markdown") {
           if (it->path().filename() == "README.md") continue;  // a folder's own description

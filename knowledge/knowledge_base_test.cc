@@ -636,6 +636,22 @@ TEST_CASE("a folder with no importable file is refused naming what it holds; oth
         "2 files not imported (not .jsonl, .ndjson, .json, .csv or .md): inc1.yaml, notes.txt");
 }
 
+// RV4: a folder's files were picked by their extension as written, so `PM.MD` and `INC.CSV` (a
+// Windows share, a tracker's download) were "not .jsonl, .ndjson, .json, .csv or .md" and the
+// folder refused, while the same file named alone was imported (its extension read in any case).
+TEST_CASE("a folder's files with upper-case extensions are imported, as each file alone is (RV4)") {
+  auto kb = OpenOrDie(MemoryOptions());
+  TempDir tmp;
+  fs::create_directories(tmp.path / "up");
+  std::ofstream(tmp.path / "up" / "INC.CSV") << "id,title,root_cause\ninc-1,Xid 79 on gpu-3,gpu_fallen_off_bus\n";
+  std::ofstream(tmp.path / "up" / "Runbook.MD") << "# Fans\n\nCheck the quokka fan tray first.\n";
+  auto r = kb->Import((tmp.path / "up").string());
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 2);  // the incident and the guide's chunk
+  CHECK(r->issues.empty());
+  CHECK(kb->GetIncident("inc-1").ok());
+}
+
 TEST_CASE("a guide re-imported from the same path with new content replaces the stored version") {
   TempDir tmp;
   fs::path guide = tmp.path / "runbook.md";
