@@ -136,6 +136,20 @@ bool ParseJsonLine(std::string_view line, const std::string& file, int64_t line_
   return true;
 }
 
+int64_t LineAt(std::string_view content, size_t offset) {
+  offset = std::min(offset, content.size());
+  return 1 + static_cast<int64_t>(std::count(content.begin(), content.begin() + offset, '\n'));
+}
+
+bool CheckFileUtf8(std::string_view content, const std::string& file, std::vector<ImportIssue>* issues) {
+  size_t bad = 0;
+  if (IsValidUtf8(content, &bad)) return true;
+  Issue(issues, file, LineAt(content, bad),
+        "invalid UTF-8 at byte " + std::to_string(bad) + " of the file (line " + std::to_string(LineAt(content, bad)) +
+            "): not imported; re-export it as UTF-8");
+  return false;
+}
+
 // `content` without a leading UTF-8 byte-order mark (Windows editors write one): before a Markdown
 // file's `---` or `# Title` it hid the front matter and the title (RV4).
 std::string_view WithoutUtf8Bom(std::string_view content) {
@@ -512,6 +526,8 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
 
 bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_t max_bytes, ParsedGuide* out,
                         std::vector<ImportIssue>* issues) {
+  // Not UTF-8: said with its line, as for a .json file (RV4: "at byte N of the record", no line).
+  if (!CheckFileUtf8(content, file, issues)) return false;
   if (!CheckRecordBytes(content, file, 0, max_bytes, issues)) return false;
   content = WithoutUtf8Bom(content);
   out->path = file;
@@ -624,11 +640,6 @@ bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_
 
 namespace vigil::kb {
 namespace {
-
-int64_t LineAt(std::string_view content, size_t offset) {
-  offset = std::min(offset, content.size());
-  return 1 + static_cast<int64_t>(std::count(content.begin(), content.begin() + offset, '\n'));
-}
 
 // The line each element of a top-level JSON array starts on (the array already parsed, so the
 // text is valid JSON).
@@ -980,15 +991,6 @@ bool CheckMessage(const ChatMessage& m, const std::string& file, size_t max_byte
     return false;
   }
   return true;
-}
-
-bool CheckFileUtf8(std::string_view content, const std::string& file, std::vector<ImportIssue>* issues) {
-  size_t bad = 0;
-  if (IsValidUtf8(content, &bad)) return true;
-  Issue(issues, file, LineAt(content, bad),
-        "invalid UTF-8 at byte " + std::to_string(bad) + " of the file (line " + std::to_string(LineAt(content, bad)) +
-            "): not imported; re-export it as UTF-8");
-  return false;
 }
 
 std::string StemOf(const std::string& file) {

@@ -432,4 +432,17 @@ TEST_CASE("JSON lines import: a field of the wrong type is named with what it is
   CHECK(issues[4].message == "`id` is a number, not a string");
 }
 
+// RV4: a Markdown file that is not UTF-8 was rejected as `FILE: rejected: invalid UTF-8 at byte 39
+// of the record`, with no line; a Slack or tracker .json says the line (CheckFileUtf8).
+TEST_CASE("Markdown import: invalid UTF-8 is rejected naming its line (RV4)") {
+  kb::ParsedGuide g;
+  std::vector<ImportIssue> issues;
+  CHECK_FALSE(kb::ParseGuideMarkdown("# Runbook\n\n## Fans\n\nCheck the fan tray \xff first.\n", "bad.md", 1 << 20, &g,
+                                     &issues));
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].rejected);
+  CHECK(issues[0].line == 5);
+  CHECK(issues[0].message == "invalid UTF-8 at byte 39 of the file (line 5): not imported; re-export it as UTF-8");
+}
+
 }  // namespace vigil
