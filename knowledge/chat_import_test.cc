@@ -1501,5 +1501,31 @@ TEST_CASE("Mattermost: a thread's id is its post's create_at, the same in a late
   CHECK(undated[0].incident.id == "mattermost:oncall:line2");
 }
 
+// RV4: Slack writes a message's `&`, `<` and `>` as `&amp;`, `&lt;`, `&gt;`, and links, channels and
+// @here as `<URL|label>`, `<#C1|oncall>`, `<!here>` (its export format). They were stored so: a
+// title read `step time -&gt; 2x on &lt;gpu-b-112&gt;`, a host name Slack linked read
+// `<http://gpu-b-112.cluster|gpu-b-112.cluster>`, and a cause's log line no longer matched its
+// signature. They are read as the person wrote them.
+TEST_CASE("Slack: entities and link / channel / @here markup are read as written (RV4)") {
+  const std::string day = R"([
+  {"type": "message", "ts": "1794988800.001200", "user": "U1",
+   "text": "<!here> step time -&gt; 2x on <http://gpu-b-112.cluster|gpu-b-112.cluster> &amp; gpu-b-113, see <https://grafana.example/d/ib?a=1&amp;b=2|the IB board>"},
+  {"type": "message", "ts": "1794989100.002000", "user": "U2", "thread_ts": "1794988800.001200",
+   "text": "Root cause: mlx5_3 port down (phys state &lt;Polling&gt;) in <#C024BE7LR|oncall-net>\nFix: reseated the cable per <https://wiki.example/ib>"}
+])";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseJsonExport(day, "export/oncall/2026-11-18.json", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 1);
+  const Incident& a = out[0].incident;
+  CHECK(a.title ==
+        "@here step time -> 2x on gpu-b-112.cluster & gpu-b-113, see the IB board (https://grafana.example/d/ib?a=1&b=2)");
+  CHECK(out[0].extra["root_cause_text"] ==
+        "mlx5_3 port down (phys state <Polling>) in #oncall-net\nFix: reseated the cable per https://wiki.example/ib");
+  CHECK(a.mitigation == "reseated the cable per https://wiki.example/ib");
+  CHECK(a.raw_text.find("&gt;") == std::string::npos);
+  CHECK(a.raw_text.find("&amp;") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -1200,6 +1200,58 @@ std::string SlackMentions(const std::string& text, const std::map<std::string, s
   return out;
 }
 
+// Slack's markup in a message's text as the person wrote it (RV4; Slack's export format): `&amp;`,
+// `&lt;`, `&gt;` are `&`, `<`, `>`; `<URL|label>` is `label (URL)` (the label alone where it is the
+// URL without its scheme: a host name Slack linked), `<URL>` the URL, `<#C1|oncall>` `#oncall`,
+// `<!here>` `@here`, `<!subteam^S1|@net>` `@net`, `<!date^...|fallback>` its fallback. Mentions
+// (`<@U1>`) are SlackMentions'; one it left (an id named nowhere) stays.
+std::string SlackMarkup(const std::string& text) {
+  auto entities = [](std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size();) {
+      if (s.substr(i).starts_with("&amp;")) { out += '&'; i += 5; }
+      else if (s.substr(i).starts_with("&lt;")) { out += '<'; i += 4; }
+      else if (s.substr(i).starts_with("&gt;")) { out += '>'; i += 4; }
+      else out += s[i++];
+    }
+    return out;
+  };
+  std::string out;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t open = text.find('<', at);
+    const size_t close = open == std::string::npos ? std::string::npos : text.find('>', open);
+    if (close == std::string::npos || text.find('\n', open) < close) {
+      const size_t upto = open == std::string::npos || close == std::string::npos ? text.size() : open + 1;
+      out += entities(std::string_view(text).substr(at, upto - at));
+      at = upto;
+      continue;
+    }
+    out += entities(std::string_view(text).substr(at, open - at));
+    const std::string inner = entities(std::string_view(text).substr(open + 1, close - open - 1));
+    const size_t bar = inner.find('|');
+    const std::string target = inner.substr(0, bar);
+    const std::string label = bar == std::string::npos ? "" : inner.substr(bar + 1);
+    if (target.starts_with("@")) {
+      out += "<" + inner + ">";
+    } else if (target.starts_with("#")) {
+      out += label.empty() ? target : "#" + label;
+    } else if (target.starts_with("!")) {
+      if (!label.empty()) out += label.starts_with("@") || target.starts_with("!date") ? label : "@" + label;
+      else out += "@" + target.substr(1, target.find('^') == std::string::npos ? std::string::npos : target.find('^') - 1);
+    } else if (target.find("://") != std::string::npos || target.starts_with("mailto:") || target.starts_with("tel:")) {
+      const std::string bare = target.substr(target.find(':') + 1 + (target.find("://") != std::string::npos ? 2 : 0));
+      if (label.empty() || label == target) out += target;
+      else if (label == bare) out += label;
+      else out += label + " (" + target + ")";
+    } else {
+      out += "<" + inner + ">";  // no Slack markup: kept as it is
+    }
+    at = close + 1;
+  }
+  return out;
+}
+
 // A Slack day file's messages appended to `msgs` (each naming `file`); bots and events counted
 // in one warning for the file.
 void SlackDayMessages(const Json& j, std::string_view content, const std::string& file, size_t max_bytes,
@@ -1244,7 +1296,7 @@ void SlackDayMessages(const Json& j, std::string_view content, const std::string
       m.user = StringField(e, "user");
       if (auto it = user_names.find(m.user); it != user_names.end()) m.user = it->second;
     }
-    m.text = SlackMentions(StringField(e, "text"), user_names);
+    m.text = SlackMarkup(SlackMentions(StringField(e, "text"), user_names));
     m.thread = StringField(e, "thread_ts");
     m.line = line_of(i);
     m.where = where;
