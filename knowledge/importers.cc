@@ -190,6 +190,20 @@ std::string WrongIncidentFieldType(const Json& j) {
   return "";
 }
 
+// A time below 10^11 read as Unix milliseconds is before March 1973: a tracker's Unix seconds
+// (RV4: `"started_at_ms": 1762049400` was stored as 1970-01-21, said nowhere). Read as seconds, said.
+void SecondsAsMs(int64_t* ms, const char* field, const std::string& file, int64_t line,
+                 std::vector<ImportIssue>* issues) {
+  constexpr int64_t kBefore1973Ms = 100'000'000'000;
+  if (*ms <= 0 || *ms >= kBefore1973Ms) return;
+  const int64_t as_seconds = *ms * 1000;
+  Issue(issues, file, line,
+        "`" + std::string(field) + "` " + std::to_string(*ms) + " would be " + FormatRfc3339Ms(*ms) +
+            " in Unix milliseconds: read as Unix seconds, " + FormatRfc3339Ms(as_seconds),
+        /*rejected=*/false);
+  *ms = as_seconds;
+}
+
 std::vector<std::string> SplitCellLines(std::string_view cell) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -258,6 +272,8 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
     ParsedIncident p;
     p.incident = std::move(inc).value();
     p.line = line_no;
+    SecondsAsMs(&p.incident.started_at_ms, "started_at_ms", file, line_no, issues);
+    SecondsAsMs(&p.incident.resolved_at_ms, "resolved_at_ms", file, line_no, issues);
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (kIncidentKeys.contains(it.key())) continue;
       p.extra[it.key()] = it.value();
@@ -508,6 +524,7 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
             ok = false;
           } else {
             inc.started_at_ms = *ms;
+            SecondsAsMs(&inc.started_at_ms, "started_at", file, rec.line, issues);
           }
         } else {
           auto t = ParseRfc3339Ms(value);

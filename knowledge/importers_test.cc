@@ -445,4 +445,37 @@ TEST_CASE("Markdown import: invalid UTF-8 is rejected naming its line (RV4)") {
   CHECK(issues[0].message == "invalid UTF-8 at byte 39 of the file (line 5): not imported; re-export it as UTF-8");
 }
 
+// RV4: a tracker's times in Unix seconds (`"started_at_ms": 1762049400`, a CSV `started_at` of 10
+// digits) were read as milliseconds: the incident started on 1970-01-21, said nowhere, and `kb search
+// --since` never found it. A value before 1973 as milliseconds (below 10^11) is read as seconds, said.
+TEST_CASE("import: a time in Unix seconds is read as seconds, said; milliseconds unchanged (RV4)") {
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseIncidentJsonl(R"({"id":"s1","title":"t","root_cause":"cuda_oom","started_at_ms":1762049400,"resolved_at_ms":1762056000})"
+                         "\n"
+                         R"({"id":"m1","title":"u","root_cause":"cuda_oom","started_at_ms":1762049400000})" "\n",
+                         "sec.jsonl", 1 << 20, &out, &issues);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].incident.started_at_ms == 1762049400000);
+  CHECK(out[0].incident.resolved_at_ms == 1762056000000);
+  CHECK(out[1].incident.started_at_ms == 1762049400000);
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].line == 1);
+  CHECK_FALSE(issues[0].rejected);
+  CHECK(issues[0].message ==
+        "`started_at_ms` 1762049400 would be 1970-01-21T09:27:29.400Z in Unix milliseconds: read as Unix seconds, "
+        "2025-11-02T02:10:00Z");
+  CHECK(issues[1].message.find("`resolved_at_ms` 1762056000 would be") == 0);
+  out.clear();
+  issues.clear();
+  kb::ParseIncidentCsv("id,title,root_cause,started_at\nc1,t,cuda_oom,1762049400\nc2,u,cuda_oom,1762049400000\n", "sec.csv",
+                       1 << 20, &out, &issues);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].incident.started_at_ms == 1762049400000);
+  CHECK(out[1].incident.started_at_ms == 1762049400000);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].line == 2);
+  CHECK(issues[0].message.find("`started_at` 1762049400 would be 1970-01-21") == 0);
+}
+
 }  // namespace vigil
