@@ -669,8 +669,8 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
   return Status::Ok();
 }
 
-// A header cell `name{k="v", ...}` (Grafana names a Prometheus series so) as name and labels;
-// false when the cell is not of that form (then the cell is the name). Defined below.
+// A cell `name{k="v", ...}` (Grafana names a Prometheus series so) as name and labels; false, and
+// `name` / `labels` untouched, when the cell is not of that form (then the cell is the name). Below.
 bool SeriesFromHeader(const std::string& cell, std::string& name, Labels& labels);
 
 // The wide layout: a time column, then one column a series (Grafana's panel "Download CSV", joined by
@@ -818,7 +818,20 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       }
     }
   }
-  const std::vector<std::string> header = *header_r;
+  // Grafana's older "Series as rows" export: `Series;Time;Value` (capitalised; the series cell a
+  // selector, `name{k="v", ...}`): read as `series,timestamp,value`, the selector as name and labels.
+  const bool grafana_rows = [&] {
+    std::vector<std::string> h = *header_r;
+    std::sort(h.begin(), h.end());
+    return h == std::vector<std::string>{"Series", "Time", "Value"};
+  }();
+  const std::vector<std::string> header = [&] {
+    std::vector<std::string> h = *header_r;
+    if (grafana_rows) {
+      for (std::string& n : h) n = n == "Series" ? "series" : n == "Time" ? "timestamp" : "value";
+    }
+    return h;
+  }();
   int t_col = -1, s_col = -1, v_col = -1, l_col = -1;
   std::vector<std::pair<size_t, std::string>> label_cols;
   // `metric` and `__name__` (common export names) name the series when there is no `series` column
@@ -913,7 +926,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
           "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size())));
       continue;
     }
-    const std::string& name = s_col >= 0 ? f[s_col] : one_series;
+    std::string name = s_col >= 0 ? f[s_col] : one_series;
     if (name.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, "missing series name"));
       continue;
@@ -922,6 +935,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     for (const auto& [col, key] : label_cols) {
       if (!f[col].empty()) labels[key] = f[col];
     }
+    if (grafana_rows) SeriesFromHeader(f[s_col], name, labels);  // else the cell is the name
     std::string key;
     int idx = builder.Lookup(name, labels, key);
     if (idx == SeriesBuilder::kLeftOut) continue;  // not read

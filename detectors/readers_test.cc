@@ -328,6 +328,27 @@ TEST_CASE("csv: Grafana's and pivoted pandas' wide files: one column a series") 
   CHECK(Contains(ds.status().message(), only_sep + ":1: only a `sep=` line, expected a header after it"));
 }
 
+// 2026-12-06: Grafana's older "Series as rows" export, `Series;Time;Value` with the series cell a selector,
+// was refused by its capitalised header names (RV3 left it). Read as the long layout, the selector as name
+// and labels; a cell that is no selector is the whole name.
+TEST_CASE("csv: Grafana's `Series;Time;Value` rows, the selector as name and labels") {
+  TempDir dir;
+  const std::string rows = dir.Write(
+      "rows.csv",
+      "\"Series\";\"Time\";\"Value\"\n"
+      "\"DCGM_FI_DEV_GPU_TEMP{Hostname=\"\"n1\"\", gpu=\"\"3\"\"}\";2026-12-06T10:00:00Z;61\n"
+      "\"DCGM_FI_DEV_GPU_TEMP{Hostname=\"\"n1\"\", gpu=\"\"3\"\"}\";2026-12-06T10:00:15Z;62,5\n"
+      "\"node 1 temp\";2026-12-06T10:00:00Z;40\n");
+  Result<Dataset> ds = ReadDataset("csv:" + rows);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->series[0].name == "DCGM_FI_DEV_GPU_TEMP");
+  CHECK(ds->series[0].labels == Labels{{"Hostname", "n1"}, {"gpu", "3"}});
+  CHECK(ds->series[0].values == std::vector<double>{61, 62.5});
+  CHECK(ds->series[1].name == "node 1 temp");
+  CHECK(ds->series[1].labels.empty());
+}
+
 // OPS5 (2026-12-03): `vigil detect --skip-bad-rows` over a loss.csv of one series with NaN rows:
 // the rows were dropped, so no time was left in the gap and docs/rules.md's NaN-loss rule
 // (`stale_for`) never fired. With non_finite_as_missing they are missing points at their time.
