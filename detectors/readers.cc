@@ -669,6 +669,36 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
   return Status::Ok();
 }
 
+// The next data row of a CSV file, split into `header_size` fields into `f` (its line in `ln`); false at
+// the end. Blank and `#` lines are passed over; a row that is not UTF-8, is badly quoted or has another
+// field count goes to `errors` (the located error under kError, skipped and counted under kSkip).
+Result<bool> NextCsvRow(LineReader& lines, const std::string& file, char sep, size_t header_size, RowErrors& errors,
+                        size_t& data_lines, size_t& ln, std::vector<std::string>& f) {
+  std::string_view line;
+  while (lines.Next(line)) {
+    if (Trim(line).empty() || Trim(line).front() == '#') continue;
+    ++data_lines;
+    ln = lines.line_no();
+    if (std::string why = NotUtf8(line); !why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    Result<std::vector<std::string>> fr = SplitCsv(line, sep);
+    if (!fr.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, fr.status().message()));
+      continue;
+    }
+    if (fr->size() != header_size) {
+      RETURN_IF_ERROR(errors.Bad(
+          file, ln, "expected " + std::to_string(header_size) + " fields, got " + std::to_string(fr->size())));
+      continue;
+    }
+    f = std::move(*fr);
+    return true;
+  }
+  return false;
+}
+
 // A cell `name{k="v", ...}` (Grafana names a Prometheus series so) as name and labels; false, and
 // `name` / `labels` untouched, when the cell is not of that form (then the cell is the name). Below.
 bool SeriesFromHeader(const std::string& cell, std::string& name, Labels& labels);
@@ -708,27 +738,11 @@ Status ReadWideCsv(const std::string& file, const std::vector<std::string>& head
     }
     cols.push_back(std::move(c));
   }
-  size_t data_lines = 0;
-  std::string_view line;
-  while (lines.Next(line)) {
-    if (Trim(line).empty() || Trim(line).front() == '#') continue;
-    ++data_lines;
-    const size_t ln = lines.line_no();
-    if (std::string why = NotUtf8(line); !why.empty()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, why));
-      continue;
-    }
-    Result<std::vector<std::string>> fr = SplitCsv(line, sep);
-    if (!fr.ok()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, fr.status().message()));
-      continue;
-    }
-    std::vector<std::string>& f = *fr;
-    if (f.size() != header.size()) {
-      RETURN_IF_ERROR(errors.Bad(
-          file, ln, "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size())));
-      continue;
-    }
+  size_t data_lines = 0, ln = 0;
+  std::vector<std::string> f;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, NextCsvRow(lines, file, sep, header.size(), errors, data_lines, ln, f));
+    if (!more) break;
     Result<int64_t> t = ParseTimestampField(f[t_col]);
     if (!t.ok()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, t.status().message() + " (column " + std::to_string(t_col + 1) + ", " +
@@ -901,31 +915,14 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
                                 "it is named after the file)");
   }
   SeriesBuilder builder(options);
-  size_t data_lines = 0;
-  while (lines.Next(line)) {
-    if (Trim(line).empty() || Trim(line).front() == '#') continue;
-    ++data_lines;
-    const size_t ln = lines.line_no();
-    if (std::string why = NotUtf8(line); !why.empty()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, why));
-      continue;
-    }
-    Result<std::vector<std::string>> fr = SplitCsv(line, sep);
-    if (!fr.ok()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, fr.status().message()));
-      continue;
-    }
-    std::vector<std::string>& f = *fr;
+  size_t data_lines = 0, ln = 0;
+  std::vector<std::string> f;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, NextCsvRow(lines, file, sep, header.size(), errors, data_lines, ln, f));
+    if (!more) break;
     // A `;` or tab file's decimal comma (`97,5`): the value's one comma is its decimal point.
-    if (sep != ',' && f.size() == header.size() && std::count(f[v_col].begin(), f[v_col].end(), ',') == 1 &&
-        f[v_col].find('.') == std::string::npos)
+    if (sep != ',' && std::count(f[v_col].begin(), f[v_col].end(), ',') == 1 && f[v_col].find('.') == std::string::npos)
       std::replace(f[v_col].begin(), f[v_col].end(), ',', '.');
-    if (f.size() != header.size()) {
-      RETURN_IF_ERROR(errors.Bad(
-          file, ln,
-          "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size())));
-      continue;
-    }
     std::string name = s_col >= 0 ? f[s_col] : one_series;
     if (name.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, "missing series name"));
