@@ -404,7 +404,7 @@ TEST_CASE("LoadGpuTelemetry: a NaN / Inf value is a missing point with its label
 // run 7, one H100, a slow checkpoint, a GPU-memory hog, frozen layers; run 8, one H200, optimizer offload,
 // unscaled gradient accumulation, half the layers frozen; run 9, one H100, the loss masked out, a loss summed
 // over sequences, padding waste; run 10, one H100, the gradients not zeroed, an eval every step, silent weight
-// corruption)
+// corruption; run 11, one H100, a checkpoint after every step, a loss scale not undone: two incidents)
 // through `vigil eval detect`'s library call, with the default --data.
 TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and their incident table") {
   TempFolder out("shipped");
@@ -421,7 +421,7 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
                            "h200_single_incidents_run4", "h200_single_incidents_run5",
                            "h200_single_incidents_run6", "h100_single_incidents_run7",
                            "h200_single_incidents_run8", "h100_single_incidents_run9",
-                           "h100_single_incidents_run10"}) {
+                           "h100_single_incidents_run10", "h100_single_incidents_run11"}) {
     std::ifstream f(std::string("data/gpu_telemetry/") + name + ".csv");
     REQUIRE(f);
     std::string line;
@@ -440,29 +440,33 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
     for (uint8_t l : t.labels) truth_ones += l;
   }
   CHECK(truth_ones == label_ones);
-  REQUIRE(report->set.runs.size() == 10);
-  // file-name order: runs 10, 7 and 9 (the H100's; "run10" sorts before "run7") first, run 8 (an H200's) last
+  REQUIRE(report->set.runs.size() == 11);
+  // file-name order: runs 10, 11, 7 and 9 (the H100's; "run10", "run11" sort before "run7") first, run 8 (an
+  // H200's) last
   CHECK(report->set.runs[0].name == "h100_single_incidents_run10");
-  CHECK(report->set.runs[1].name == "h100_single_incidents_run7");
-  CHECK(report->set.runs[2].name == "h100_single_incidents_run9");
-  CHECK(report->set.runs[3].name == "h200_ddp_incidents");
-  CHECK(report->set.runs[4].name == "h200_ddp_incidents_run2");
-  CHECK(report->set.runs[5].name == "h200_single_incidents_run3");
-  CHECK(report->set.runs[6].name == "h200_single_incidents_run4");
-  CHECK(report->set.runs[7].name == "h200_single_incidents_run5");
-  CHECK(report->set.runs[8].name == "h200_single_incidents_run6");
-  CHECK(report->set.runs[9].name == "h200_single_incidents_run8");
+  CHECK(report->set.runs[1].name == "h100_single_incidents_run11");
+  CHECK(report->set.runs[2].name == "h100_single_incidents_run7");
+  CHECK(report->set.runs[3].name == "h100_single_incidents_run9");
+  CHECK(report->set.runs[4].name == "h200_ddp_incidents");
+  CHECK(report->set.runs[5].name == "h200_ddp_incidents_run2");
+  CHECK(report->set.runs[6].name == "h200_single_incidents_run3");
+  CHECK(report->set.runs[7].name == "h200_single_incidents_run4");
+  CHECK(report->set.runs[8].name == "h200_single_incidents_run5");
+  CHECK(report->set.runs[9].name == "h200_single_incidents_run6");
+  CHECK(report->set.runs[10].name == "h200_single_incidents_run8");
   // 21 series in runs 1 and 2 (2 GPUs), 12 in runs 3 and 4 (1 GPU), 13 in run 5 (+ training_completed),
-  // 14 in runs 6-10 (+ process_resident_memory_bytes)
-  CHECK(report->set.units.size() == 149);
+  // 14 in runs 6-11 (+ process_resident_memory_bytes)
+  CHECK(report->set.units.size() == 163);
   for (const EvalRun& run : report->set.runs) {
     const bool one_gpu = run.name.find("_single_") != std::string::npos;
     const bool run5 = run.name == "h200_single_incidents_run5";
     const bool run67 = run.name == "h200_single_incidents_run6" || run.name == "h100_single_incidents_run7" ||
                        run.name == "h200_single_incidents_run8" || run.name == "h100_single_incidents_run9" ||
-                       run.name == "h100_single_incidents_run10";
+                       run.name == "h100_single_incidents_run10" || run.name == "h100_single_incidents_run11";
+    const bool run11 = run.name == "h100_single_incidents_run11";
     CHECK(run.units.size() == (run67 ? 14u : run5 ? 13u : one_gpu ? 12u : 21u));
-    CHECK(run.incidents.size() == (run.name == "h200_single_incidents_run3" ? 5u : run5 || run67 ? 3u : 4u));
+    CHECK(run.incidents.size() ==
+          (run.name == "h200_single_incidents_run3" ? 5u : run11 ? 2u : run5 || run67 ? 3u : 4u));
     CHECK(run.normal_end_s - run.t0_s == doctest::Approx(240));
   }
   // run 3's inf / nan loss rows are read as missing points, not skipped (their labels are truth)
@@ -482,6 +486,9 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   CHECK(md.str().find("### h200_single_incidents_run8\n") != std::string::npos);
   CHECK(md.str().find("### h100_single_incidents_run9\n") != std::string::npos);
   CHECK(md.str().find("### h100_single_incidents_run10\n") != std::string::npos);
+  CHECK(md.str().find("### h100_single_incidents_run11\n") != std::string::npos);
+  CHECK(md.str().find("| detector | checkpoint_every_step [245, 270) s | loss_scale_not_undone [280, 305) s |") !=
+        std::string::npos);
   CHECK(md.str().find("| detector | grads_not_zeroed [245, 270) s | eval_every_step [280, 305) s | weight_corruption [315, 340) s |") !=
         std::string::npos);
   CHECK(md.str().find("| detector | loss_masked_out [245, 270) s | loss_sum_reduction [280, 305) s | padding_waste [315, 340) s |") !=
@@ -501,9 +508,10 @@ TEST_CASE("eval detect --dataset gpu --detectors mad-band: the shipped runs and 
   REQUIRE(j.ok());
   CHECK((*j)["dataset"] == "gpu");
   REQUIRE((*j)["detectors"].size() == 1);
-  REQUIRE((*j)["detectors"][0]["incidents"].size() == 10);
-  for (size_t r = 0; r < 10; ++r) {  // runs 10, 7 and 9 first (file-name order), then runs 1-6, then run 8
-    CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() == (r == 5 ? 5u : r >= 7 || r <= 2 ? 3u : 4u));
+  REQUIRE((*j)["detectors"][0]["incidents"].size() == 11);
+  for (size_t r = 0; r < 11; ++r) {  // runs 10, 11, 7 and 9 first (file-name order), then runs 1-6, then run 8
+    CHECK((*j)["detectors"][0]["incidents"][r]["incidents"].size() ==
+          (r == 1 ? 2u : r == 6 ? 5u : r >= 8 || r == 0 || r == 2 || r == 3 ? 3u : 4u));
   }
 }
 

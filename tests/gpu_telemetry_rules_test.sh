@@ -362,6 +362,50 @@ for l in open(sys.argv[2]):
   check "run 10: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts10.jsonl"
 fi
 
+# Run 11 (DET19 plan, recorded 2026-12-06 10:46-10:54 UTC on an H100 by the lead): a checkpoint after every step
+# (19 steps in 26.3 s: step 39.8x, tokens/s 0.034x, util 99 % -> 0 %, power 0.21x) and a static loss scale (1024) not
+# undone (the norm 832x, the loss falling to 0.888x; restored from the step-6943 checkpoint at 305 s); a checkpoint,
+# an eval, the same loss scale switched on AND undone (375 s, a trap) and the marked job end after the history
+# (data/gpu_telemetry/README.md "Run 11"). BLIND, the 23 rules of a9f1ebf7 (the file unchanged to 81e29780): 2 of 2
+# caught, 0 false alarms, the 4 alerts predicted: the every-step checkpoints by ThroughputDropGauge +3 s, GpuUtilDrop
+# +8 s and GpuPowerDrop +10 s [~+8], the loss scale by GradNormRise +8 s (on tokens_per_s), resolved at 373 s, 2 s
+# before the trap.
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  RUN11=data/gpu_telemetry/h100_single_incidents_run11
+  detect_run 11 "$RUN11"
+  check "run 11: 14 series, four alerts in all" 0 'over 14 series, 5749 points: 4 alert\(s\), 0 still firing' -- cat "$TMP/stderr11"
+  check "run 11: the every-step checkpoints by the tokens/s, util and power rules, the loss scale by GradNormRise, nothing outside the incidents" 0 'false alarms .*: 0$' \
+    -- "$PY" "$HERE/lib/score_incidents.py" "$RUN11.json" "$TMP/alerts11.jsonl" --grace 10 --warmup 60 \
+       --require checkpoint_every_step=ThroughputDropGauge \
+       --require checkpoint_every_step=GpuUtilDrop \
+       --require checkpoint_every_step=GpuPowerDrop \
+       --allow loss_scale_not_undone=GradNormRise
+  "$PY" "$HERE/lib/score_incidents.py" "$RUN11.json" "$TMP/alerts11.jsonl" --grace 10 --warmup 60 >"$TMP/score11.txt"
+  sed 's/^/  run 11: /' "$TMP/score11.txt"
+  # GradNormRise alerts on tokens_per_s, a series the loss scale's window does not expect: allowed there, its onset pinned
+  check "run 11 (blind): ThroughputDropGauge +3 s, GpuUtilDrop +8 s, GpuPowerDrop +10 s; GradNormRise +8 s" 0 \
+    '^checkpoint_every_step \[ *245, *270\) s after t0: 3 alert\(s\);\+ 3\.0 s \(firing \+ 18\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};\+ 8\.0 s \(firing \+ 23\.0 s\) GpuUtilDrop DCGM_FI_DEV_GPU_UTIL\{Hostname="node-0",gpu="0"\};\+ 10\.0 s \(firing \+ 25\.0 s\) GpuPowerDrop DCGM_FI_DEV_POWER_USAGE\{Hostname="node-0",gpu="0"\};loss_scale_not_undone \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
+    -- incident_windows "$TMP/score11.txt" checkpoint_every_step loss_scale_not_undone
+  check "run 11: nothing at the checkpoint, the eval, the loss scale undone, the marked job end" 0 \
+    '^checkpoint \[350\.0, 352\.5\) s: 0 alert\(s\);eval \[357\.0, 365\.0\) s: 0 alert\(s\);loss_scale_on \[375\.0, 375\.0\) s: 0 alert\(s\);job_end \[410\.0, 440\.0\) s: 0 alert\(s\);$' \
+    -- normal_events "$TMP/score11.txt" "checkpoint +\[350" "eval +\[357" "loss_scale_on +\[375" "job_end "
+  # Each alert's rule, pending time and end (s after t0): the three of the checkpoints end 336-342 s (their
+  # conditions over at ~276-282 s, + keep_firing_for 1m); GradNormRise's ends at 373 s, 2 s before the loss scale
+  # done right at 375 s (a trap that moved the norm would pend anew, not be swallowed by this alert)
+  check "run 11: the alerts' onsets and ends; GradNormRise resolved at t0 + 373 s, before the trap" 0 \
+    '^GpuPowerDrop 255 336;GpuUtilDrop 253 338;GradNormRise 288 373;ThroughputDropGauge 248 342;$' -- "$PY" -c '
+import json, sys
+t0 = json.load(open(sys.argv[1]))["t0"]
+rows = []
+for l in open(sys.argv[2]):
+    a = json.loads(l)
+    rows.append("%s %d %d;" % (a["rule"], round(a["active_at_ms"] / 1e3 - t0), round(a["ends_at_ms"] / 1e3 - t0)))
+print("".join(sorted(rows)))' "$RUN11.json" "$TMP/alerts11.jsonl"
+  check "run 11: GradNormRise's text names a loss scale not undone" 0 '^1$' \
+    -- bash -c 'grep "\"rule\":\"GradNormRise\"" "$1" | grep -c "a loss scale not undone"; true' _ "$TMP/alerts11.jsonl"
+  check "run 11: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts11.jsonl"
+fi
+
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
 # node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
 # DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
