@@ -71,11 +71,14 @@ incident_windows() {
 }
 
 # detect_run N PATH: the rules over run N's csv (PATH without .csv) into $TMP/alertsN.jsonl and
-# $TMP/stderrN; counts a pass when it exits 0.
+# $TMP/stderrN; counts a pass when it exits 0. Then the scorer's plain report (--grace 10 --warmup 60, no
+# --require) into $TMP/scoreN.txt, printed with "  run N: " before each line.
 detect_run() {
   "$VIGIL" detect --rules "$RULES" --data "csv:$2.csv" >"$TMP/alerts$1.jsonl" 2>"$TMP/stderr$1"
   local rc=$?
   [ "$rc" = 0 ] && passed=$((passed + 1)) || bad "detect run $1 exit $rc: $(cat "$TMP/stderr$1")"
+  "$PY" "$HERE/lib/score_incidents.py" "$2.json" "$TMP/alerts$1.jsonl" --grace 10 --warmup 60 >"$TMP/score$1.txt"
+  sed "s/^/  run $1: /" "$TMP/score$1.txt"
 }
 
 # Run 2 (data/gpu_telemetry/README.md): recorded with other times, order and milder strengths
@@ -104,7 +107,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
        --require crash_restart=GpuUtilDrop --allow crash_restart=GpuPowerDrop,ThroughputDropGauge \
        --require loader_drift=ThroughputDropGauge --allow loader_drift=GpuUtilDrop,GpuPowerDrop,GpuUnderfed \
        --require nan_loss=LossNotFinite
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN3.json" "$TMP/alerts3.jsonl" --grace 10 --warmup 60 | sed 's/^/  run 3: /'
   check "run 3: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts3.jsonl"
 fi
 
@@ -120,8 +122,6 @@ fi
 if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   RUN4=data/gpu_telemetry/h200_single_incidents_run4
   detect_run 4 "$RUN4"
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN4.json" "$TMP/alerts4.jsonl" --grace 10 --warmup 60 >"$TMP/score4.txt"
-  sed 's/^/  run 4: /' "$TMP/score4.txt"
   check "run 4: the stale exporter caught by TrainingMetricsFrozen at +14 s" 0 '^stale_exporter .*1 alert' \
     -- bash -c 'grep -A1 "^stale_exporter" "$1" | tr "\n" " " | grep -E "^stale_exporter .*1 alert.*\+ 14\.0 s .*TrainingMetricsFrozen"' _ "$TMP/score4.txt"
   # The CPU hog (util 99 -> 73%, throughput -21%): missed blind by every rule; GpuUnderfed (DET5,
@@ -155,8 +155,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
        --require loader_death=GpuUtilDrop --require loader_death=GpuPowerDrop \
        --require pageable_copies=GpuUnderfed --require pageable_copies=ThroughputDropGauge \
        --require allocator_thrash=GpuAllocatorChurn
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN5.json" "$TMP/alerts5.jsonl" --grace 10 --warmup 60 >"$TMP/score5.txt"
-  sed 's/^/  run 5: /' "$TMP/score5.txt"
   check "run 5: the loader death pages at +8 s" 0 'GpuUtilDrop' \
     -- bash -c 'grep -A1 "^loader_death" "$1" | tail -1 | grep -E "^ +\+ +8\.0 s "' _ "$TMP/score5.txt"
   # Blind (7a3493c2's file) the thrash raised nothing; GpuAllocatorChurn (DET8, written after seeing it) says so, as info.
@@ -204,8 +202,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 \
        --require periodic_stall=ThroughputDropGauge --require unnormalised_shard=LossSpike \
        --require host_rss_leak=HostMemoryGrowth --allow host_rss_leak=GpuUnderfed --allow unnormalised_shard=GradNormRise
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN6.json" "$TMP/alerts6.jsonl" --grace 10 --warmup 60 >"$TMP/score6.txt"
-  sed 's/^/  run 6: /' "$TMP/score6.txt"
   check "run 6: the periodic stall at +8 s, the shard at +1 s" 0 '^periodic_stall;\+ 8\.0 s ThroughputDropGauge;unnormalised_shard;\+ 1\.0 s LossSpike;$' \
     -- bash -c 'for i in periodic_stall unnormalised_shard; do echo "$i"; grep -A1 "^$i" "$1" | tail -1 | awk "{print \$1, \$2, \$3, \$8}"; done | tr "\n" ";"' _ "$TMP/score6.txt"
   # the leak: HostMemoryGrowth on the trainer's RSS at +12 s (DET10, written after seeing this run:
@@ -238,8 +234,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN7.json" "$TMP/alerts7.jsonl" --grace 10 --warmup 60 \
        --require slow_checkpoint=GpuUtilDrop --allow slow_checkpoint=GpuPowerDrop \
        --require gpu_memory_hog=GpuMemoryGrowth --require frozen_layers=TrainingShrunk
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN7.json" "$TMP/alerts7.jsonl" --grace 10 --warmup 60 >"$TMP/score7.txt"
-  sed 's/^/  run 7: /' "$TMP/score7.txt"
   check "run 7: the frozen layers, TrainingShrunk (the gradient norm, read on tokens/s) at +9 s (firing +24 s)" 0 \
     '^frozen_layers .*: 1 alert\(s\);\+ 9\.0 s \(firing \+ 24\.0 s\) TrainingShrunk tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
     -- bash -c 'grep -A1 "^frozen_layers" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score7.txt"
@@ -273,8 +267,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
   check "run 8: the offload caught by ThroughputDropGauge, the accumulation bug by GradNormRise, nothing outside the incidents" 0 'false alarms .*: 0$' \
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN8.json" "$TMP/alerts8.jsonl" --grace 10 --warmup 60 \
        --require optimizer_offload=ThroughputDropGauge --allow grad_accum_unscaled=GradNormRise
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN8.json" "$TMP/alerts8.jsonl" --grace 10 --warmup 60 >"$TMP/score8.txt"
-  sed 's/^/  run 8: /' "$TMP/score8.txt"
   check "run 8: the offload, ThroughputDropGauge on tokens/s at +6 s (firing +21 s), no GPU rule (util stayed 98-99%)" 0 \
     '^optimizer_offload .*: 1 alert\(s\);\+ 6\.0 s \(firing \+ 21\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
     -- bash -c 'grep -A1 "^optimizer_offload" "$1" | sed "s/^ *//; s/  */ /g" | tr "\n" ";"' _ "$TMP/score8.txt"
@@ -308,8 +300,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
        --require loss_masked_out=LossOverNoTokens --allow loss_masked_out=TrainingMetricsFrozen \
        --allow loss_sum_reduction=GradNormRise \
        --require padding_waste=ThroughputDropGauge
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN9.json" "$TMP/alerts9.jsonl" --grace 10 --warmup 60 >"$TMP/score9.txt"
-  sed 's/^/  run 9: /' "$TMP/score9.txt"
   # GradNormRise alerts on tokens_per_s, a series the sum's window does not expect: allowed there, its onset pinned
   # blind (89fee84f): the masked window had TrainingMetricsFrozen alone; LossOverNoTokens' +6 s is NOT blind (DET16)
   check "run 9: LossOverNoTokens +6 s and TrainingMetricsFrozen +16 s, GradNormRise +8 s (blind), ThroughputDropGauge +4 s (blind)" 0 \
@@ -341,8 +331,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
        --allow grads_not_zeroed=GradNormRise \
        --require eval_every_step=ThroughputDropGauge \
        --require weight_corruption=LossSpike
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN10.json" "$TMP/alerts10.jsonl" --grace 10 --warmup 60 >"$TMP/score10.txt"
-  sed 's/^/  run 10: /' "$TMP/score10.txt"
   # GradNormRise alerts on tokens_per_s, a series the kept gradients' window does not expect: allowed there, its onset pinned
   check "run 10 (blind): GradNormRise +8 s, ThroughputDropGauge +8 s, LossSpike +1 s, one alert a window" 0 \
     '^grads_not_zeroed \[ *245, *270\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};eval_every_step \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};weight_corruption \[ *315, *340\) s after t0: 1 alert\(s\);\+ 1\.0 s \(firing \+ 1\.0 s\) LossSpike train_loss\{job="h200-ddp",node="node-0"\};$' \
@@ -380,8 +368,6 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
        --require checkpoint_every_step=GpuUtilDrop \
        --require checkpoint_every_step=GpuPowerDrop \
        --allow loss_scale_not_undone=GradNormRise
-  "$PY" "$HERE/lib/score_incidents.py" "$RUN11.json" "$TMP/alerts11.jsonl" --grace 10 --warmup 60 >"$TMP/score11.txt"
-  sed 's/^/  run 11: /' "$TMP/score11.txt"
   # GradNormRise alerts on tokens_per_s, a series the loss scale's window does not expect: allowed there, its onset pinned
   check "run 11 (blind): ThroughputDropGauge +3 s, GpuUtilDrop +8 s, GpuPowerDrop +10 s; GradNormRise +8 s" 0 \
     '^checkpoint_every_step \[ *245, *270\) s after t0: 3 alert\(s\);\+ 3\.0 s \(firing \+ 18\.0 s\) ThroughputDropGauge tokens_per_s\{job="h200-ddp",node="node-0"\};\+ 8\.0 s \(firing \+ 23\.0 s\) GpuUtilDrop DCGM_FI_DEV_GPU_UTIL\{Hostname="node-0",gpu="0"\};\+ 10\.0 s \(firing \+ 25\.0 s\) GpuPowerDrop DCGM_FI_DEV_POWER_USAGE\{Hostname="node-0",gpu="0"\};loss_scale_not_undone \[ *280, *305\) s after t0: 1 alert\(s\);\+ 8\.0 s \(firing \+ 23\.0 s\) GradNormRise tokens_per_s\{job="h200-ddp",node="node-0"\};$' \
