@@ -328,6 +328,15 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
 
 }  // namespace
 
+// ProbeStepLimitS (builtin_reasoner.h): kProbeLimitFactor x its expected time, at least
+// kMinProbeLimitS and the probe's full-length run time (ProbeSpec::full_run_s), at most cap_s. The
+// live executor kills the probe at this limit; a replayed result past it is read as a timeout.
+double ProbeStepLimitS(const VerificationStep& s, double cap_s) {
+  const ProbeSpec* spec = FindProbe(std::string_view(s.target).substr(0, s.target.find('@')));
+  const double full_run_s = spec != nullptr ? spec->full_run_s : 0;
+  return std::min(cap_s, std::max({kMinProbeLimitS, kProbeLimitFactor * s.expected_s, full_run_s}));
+}
+
 bool HoldsClockTime(std::string_view line) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   for (size_t p = line.find(':'); p != std::string_view::npos && p + 6 <= line.size(); p = line.find(':', p + 1)) {
@@ -16242,9 +16251,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   std::set<std::string> unfed;  // ids of peer steps that ran but fed no decision
   size_t probes_run = 0;
   const double cap_s = options_.probe_time_limit_s;
-  auto step_limit = [cap_s](const VerificationStep& s) {
-    return std::min(cap_s, std::max(kMinProbeLimitS, kProbeLimitFactor * s.expected_s));
-  };
+  auto step_limit = [cap_s](const VerificationStep& s) { return ProbeStepLimitS(s, cap_s); };
   PlannerOptions planner_options{options_.max_parallel, options_.probe_time_limit_s, nullptr, step_limit,
                                  ProbeStepsConflict};
   const auto verification_start = std::chrono::steady_clock::now();

@@ -292,6 +292,10 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
 // Whether the case shows a run that computes in FP8 (fp8/float8/e4m3/e5m2/DelayedScaling, an amax
 // statistic that is not numpy's/torch's `.amax` function, an fp8_* series).
 bool CaseShowsFp8(const DiagnosisCase& c);
+// The time limit of a probe step (target "probe@target"; the live executor kills the probe at it, a
+// replayed result past it is a timeout): 4 x the step's expected_s, at least 15 s and the probe's
+// full-length run (ProbeSpec::full_run_s), at most cap_s (ReasonerOptions::probe_time_limit_s).
+double ProbeStepLimitS(const VerificationStep& s, double cap_s);
 
 // When the state a line reports began: the line's time less a watchdog's "ran for N milliseconds".
 int64_t OnsetTimeMs(const std::string& line, int64_t line_ms);

@@ -717,11 +717,40 @@ TEST_CASE("reasoner: a replayed probe that took longer than its step limit is a 
   for (const VerificationStep& s : d.steps) {
     if (s.target == "gpu.sdc@node-2") {
       timed_out = s.outcome == "timeout";
-      CHECK(s.duration_s == doctest::Approx(15.0));  // max(15 s, 4 x the catalog's 1 s)
+      CHECK(s.duration_s == doctest::Approx(60.0));  // max(15 s, 4 x the catalog's 1 s, its 60 s full run)
     }
   }
   CHECK(timed_out);
   CHECK(d.root_cause != "gpu_silent_data_corruption");
+}
+
+TEST_CASE("reasoner: a checksum vote that took tens of seconds, as a full-length run does, is read, not a timeout") {
+  // PLC35 (realistic36 rl36-11): a 45 s vote was cut at 15 s (4 x the catalog's 1 s) and read as a
+  // hang, so the failing node went unread. gpu.sdc's full run (60 s) is now its limit's floor.
+  auto c = ParseCase(SdcCase(), "t.json");
+  REQUIRE(c.ok());
+  FakeExecutor exec;
+  exec.results["gpu.sdc@node-2"] = MakeProbeResult("gpu.sdc", "node-2", ProbeStatus::kFail,
+      "gpu6 disagrees with the other 7 GPUs", 45);
+  exec.results["gpu.sdc@node-3"] = MakeProbeResult("gpu.sdc", "node-3", ProbeStatus::kPass,
+      "bit-exact GEMM checksum vote within thresholds", 44);
+  ReasonerOptions o;
+  o.allow_intrusive = true;
+  const Diagnosis d = BuiltinReasoner(o).Diagnose(*c, SdcFacts(*c), &exec).diagnosis;
+  for (const VerificationStep& s : d.steps) {
+    if (s.target == "gpu.sdc@node-2") CHECK(s.outcome == "fail");
+  }
+  CHECK(d.root_cause == "gpu_silent_data_corruption");
+  CHECK(d.component == "node-2/gpu6");
+  // The limit of a probe with no full run still scales from its expected time alone.
+  VerificationStep gemm;
+  gemm.target = "gpu.gemm@node-2/gpu0";
+  gemm.expected_s = 3.0;
+  CHECK(ProbeStepLimitS(gemm, 120) == doctest::Approx(15.0));
+  gemm.target = "gpu.sdc@node-2";
+  gemm.expected_s = 1.0;
+  CHECK(ProbeStepLimitS(gemm, 120) == doctest::Approx(60.0));
+  CHECK(ProbeStepLimitS(gemm, 30) == doctest::Approx(30.0));  // never past the reasoner's cap
 }
 
 TEST_CASE("reasoner: a hung collective is pinned on the rank the others wait for, not on the one that logged it") {

@@ -43,6 +43,11 @@ struct ProbeSpec {
   // on a node with one), 0 for node.kernel_log (it needs no GPU), 1 for the rest (gpu.sdc on one GPU
   // still checks repeatability).
   int min_local_gpus = 1;
+  // The longest a sound run takes where the probe's tool runs at full length on a busy node (a
+  // DCGM-style SDC vote over every GPU: tens of seconds, well past 4 x expected_duration_s): the
+  // reasoner's step limit is never below it, so a slow real run is read, not taken for a hang
+  // (realistic36 rl36-11: a 45 s vote). 0 = the limit scales from expected_duration_s alone.
+  double full_run_s = 0;
 };
 
 // Every probe, in a stable order (the order of `vigil probe list`).
