@@ -24,6 +24,7 @@
 #include "agents/probe_place.h"
 #include "agents/launcher_exit.h"
 #include "agents/command_comment.h"
+#include "agents/pcie_traffic.h"
 #include "agents/power_limit.h"
 #include "agents/clock_reasons.h"
 #include "agents/rising_counter.h"
@@ -13772,6 +13773,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       // operator) on two GPUs of a node or more is the node's, as the brake on two is.
       beliefs.AddThrottleLineGpu("gpu_power_throttle", p.node, p.gpu, /*brake=*/true);
     }
+  }
+  // 2-pcie (PLC35). One GPU moving far less over PCIe than its node peers (FindLowPcieTrafficGpus):
+  // a steady rate under a link ceiling, the narrow or slow link gpu.pcie_bandwidth measures. A
+  // symptom's weight (half kMetricWeight): enough to plan the probe, whose result decides. Before, the
+  // series was read by nothing and the probe never planned (realistic35 rl35-08: unknown).
+  for (const LowPcieGpu& g : FindLowPcieTrafficGpus(c.metrics)) {
+    Observation o;
+    o.evidence.kind = EvidenceKind::kMetric;
+    o.evidence.source = "metric " + g.metric + "{Hostname=\"" + g.node + "\",gpu=\"" + std::to_string(g.gpu) + "\"}";
+    char buf[200];
+    std::snprintf(buf, sizeof(buf), "PCIe traffic %.2g GB/s, at most half its node peers' %.2g GB/s: a link ceiling (narrow or slow link)",
+                  g.rate / 1e9, g.peers / 1e9);
+    o.evidence.detail = buf;
+    o.evidence.value = g.rate;
+    o.evidence.time_ms = g.time_ms;
+    o.evidence.supports = {"pcie_link_degraded"};
+    o.evidence.weight = 0.5 * kMetricWeight;
+    o.deltas["pcie_link_degraded"] = 0.5 * kMetricWeight;
+    o.hint.node = g.node;
+    o.hint.gpu = g.gpu;
+    o.hint.job = topo.job;
+    o.time_ms = g.time_ms;
+    beliefs.Add(std::move(o));
   }
   auto cap_counts = [&](const TimeSeries& s, const std::string& host, int32_t gpu) {
     auto model = s.labels.find("modelName");
