@@ -21,6 +21,7 @@
 #include "agents/slurm_states.h"
 #include "agents/node_addresses.h"
 #include "agents/collective_mismatch.h"
+#include "agents/compute_wait.h"
 #include "agents/probe_place.h"
 #include "agents/launcher_exit.h"
 #include "agents/command_comment.h"
@@ -13534,6 +13535,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                       group->peers_slowest);
         add_table_slow_rank(group->line, buf, h);
       }
+    }
+  }
+  // PLC35 (realistic35 rl35-24): per-rank lines of compute time and collective wait from too few ranks
+  // for the outlier above ("[rank0]: fwd+bwd 0.838 s allreduce wait 0.011 s" beside two ranks at
+  // 0.38 s waiting 0.47 s; compute_wait.h): the rank that computes longest and waits least, placed by
+  // the rank layout.
+  if (!slow_located) {
+    std::optional<ComputeWaitStraggler> cw = FindComputeWaitStraggler(flat.lines);
+    auto placed = cw ? topo.ranks.find(cw->rank) : topo.ranks.end();
+    if (placed != topo.ranks.end() && !placed->second.node.empty()) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "rank %d computes %.3g s a step vs the others' %.3g s and waits %.3g s for them vs their %.3g s (",
+                    cw->rank, cw->compute_s, cw->peers_compute_s, cw->wait_s, cw->peers_wait_s);
+      ComponentHint h;
+      h.node = placed->second.node;
+      h.gpu = placed->second.gpu;
+      h.rank = cw->rank;
+      h.job = topo.job;
+      add_table_slow_rank(cw->line, buf, h);
     }
   }
 

@@ -3,12 +3,16 @@
 // (7dd02e88):
 // - one GPU moving far less over PCIe than its node peers (DCGM_FI_PROF_PCIE_RX_BYTES), a link
 //   ceiling: pcie_link_degraded there, so the planner plans gpu.pcie_bandwidth (FindLowPcieTrafficGpus);
+// - per-rank lines printing compute time and collective wait: the rank that computes longest and
+//   waits least, with the others waiting its extra, is the straggler even from 2-3 ranks
+//   (FindComputeWaitStraggler).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "agents/compute_wait.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
 #include "agents/pcie_traffic.h"
@@ -79,6 +83,43 @@ TEST_CASE("plc35: a GPU whose PCIe traffic sits far below its peers' gets the PC
   // Near miss: the same GPU at its peers' rate gives no reason to plan it.
   const Diagnosis even = testing::RunCaseWithOwnProbes(PcieCase(12.5), /*intrusive=*/true);
   CHECK(even.root_cause != "pcie_link_degraded");
+}
+
+TEST_CASE("plc35: the rank that computes longest and waits least is the straggler, from three ranks") {
+  const std::vector<std::string> lines = {"[rank1]: data 0.02 s fwd+bwd 0.51 s allreduce wait 0.62 s",
+                                          "[rank2]: data 0.02 s fwd+bwd 0.50 s allreduce wait 0.60 s",
+                                          "[rank0]: data 0.02 s fwd+bwd 1.12 s allreduce wait 0.02 s"};
+  auto s = FindComputeWaitStraggler(lines);
+  REQUIRE(s.has_value());
+  CHECK(s->rank == 0);
+  CHECK(s->ranks == 3);
+  CHECK(s->line == 2);
+  CHECK(s->compute_s == doctest::Approx(1.12));
+  // ms and other wordings: "fwd_bwd=", "comm wait".
+  s = FindComputeWaitStraggler({"rank 4 fwd_bwd=410 ms comm wait 390 ms", "rank 5 fwd_bwd=820 ms comm wait 12 ms"});
+  REQUIRE(s.has_value());
+  CHECK(s->rank == 5);
+  // Near misses: the slow rank waits as long as the others (the time is not spent waiting for it);
+  // the others do not wait for its extra compute; two slow ranks; one rank only.
+  CHECK_FALSE(FindComputeWaitStraggler({"[rank1]: fwd+bwd 0.51 s allreduce wait 0.62 s", "[rank0]: fwd+bwd 1.12 s allreduce wait 0.60 s"}));
+  CHECK_FALSE(FindComputeWaitStraggler({"[rank1]: fwd+bwd 0.51 s allreduce wait 0.05 s", "[rank0]: fwd+bwd 1.12 s allreduce wait 0.01 s"}));
+  CHECK_FALSE(FindComputeWaitStraggler({"[rank1]: fwd+bwd 0.51 s allreduce wait 0.6 s", "[rank2]: fwd+bwd 1.1 s allreduce wait 0.01 s",
+                                        "[rank0]: fwd+bwd 1.12 s allreduce wait 0.01 s"}));
+  CHECK_FALSE(FindComputeWaitStraggler({"[rank0]: fwd+bwd 1.12 s allreduce wait 0.01 s"}));
+}
+
+TEST_CASE("plc35: per-rank compute and wait lines place a straggler on the slow rank's GPU") {
+  auto mk = [](int slow) {
+    std::vector<std::string> lines = {"[rank0]: epoch 2 step 300 | step 0.61 s", "[rank0]: epoch 2 step 600 | step 1.19 s"};
+    for (int r = 0; r < 3; ++r) {
+      lines.push_back("[rank" + std::to_string(r) + "]: data 0.01 s fwd+bwd " + (r == slow ? "1.15" : "0.55") +
+                      " s allreduce wait " + (r == slow ? "0.01" : "0.61") + " s");
+    }
+    return Case("t-plc35-cw", {"ws-5"}, Json::array({Log("job 77 per-rank timing", lines)}));
+  };
+  // Before: unknown (fwd+bwd not read as a time; three ranks are too few for the per-rank outlier).
+  CHECK(testing::CaseAnswer(mk(1)) == "straggler_rank @ ws-5/gpu1");
+  CHECK(testing::CaseAnswer(mk(2)) == "straggler_rank @ ws-5/gpu2");
 }
 
 }  // namespace
