@@ -13415,6 +13415,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.slow_named = true;
     beliefs.Add(std::move(o));
   };
+  // The same for a rank the rank layout places (nothing when it does not).
+  auto add_laid_slow_rank = [&](int rank, size_t line, const std::string& what) {
+    auto placed = topo.ranks.find(rank);
+    if (placed == topo.ranks.end() || placed->second.node.empty()) return;
+    ComponentHint h;
+    h.node = placed->second.node;
+    h.gpu = placed->second.gpu;
+    h.rank = rank;
+    h.job = topo.job;
+    add_table_slow_rank(line, what, h);
+  };
   if (beliefs.scores().count("straggler_rank")) {
     // (source, text, time); a log line's time is read only when it names a slow participant.
     std::vector<std::tuple<std::string, std::string, std::optional<int64_t>>> texts;
@@ -13474,18 +13485,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // per-rank step times with one outlier, FindRankTimeOutlier; RG11): that rank, where the
     // topology places it, as a line naming it would.
     if (added == 0) {
-      std::optional<RankTimeOutlier> outlier = FindRankTimeOutlier(flat.lines);
-      auto placed = outlier ? topo.ranks.find(outlier->rank) : topo.ranks.end();
-      if (placed != topo.ranks.end() && !placed->second.node.empty()) {
+      if (std::optional<RankTimeOutlier> outlier = FindRankTimeOutlier(flat.lines)) {
         char buf[160];
         std::snprintf(buf, sizeof buf, "rank %d is the slow one of a per-rank table of %zu ranks: %.3g s vs the others' %.3g s (",
                       outlier->rank, outlier->ranks, outlier->seconds, outlier->peers_seconds);
-        ComponentHint h;
-        h.node = placed->second.node;
-        h.gpu = placed->second.gpu;
-        h.rank = outlier->rank;
-        h.job = topo.job;
-        add_table_slow_rank(outlier->line, buf, h);
+        add_laid_slow_rank(outlier->rank, outlier->line, buf);
       }
     }
   }
@@ -13542,18 +13546,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 0.38 s waiting 0.47 s; compute_wait.h): the rank that computes longest and waits least, placed by
   // the rank layout.
   if (!slow_located) {
-    std::optional<ComputeWaitStraggler> cw = FindComputeWaitStraggler(flat.lines);
-    auto placed = cw ? topo.ranks.find(cw->rank) : topo.ranks.end();
-    if (placed != topo.ranks.end() && !placed->second.node.empty()) {
+    if (std::optional<ComputeWaitStraggler> cw = FindComputeWaitStraggler(flat.lines)) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "rank %d computes %.3g s a step vs the others' %.3g s and waits %.3g s for them vs their %.3g s (",
                     cw->rank, cw->compute_s, cw->peers_compute_s, cw->wait_s, cw->peers_wait_s);
-      ComponentHint h;
-      h.node = placed->second.node;
-      h.gpu = placed->second.gpu;
-      h.rank = cw->rank;
-      h.job = topo.job;
-      add_table_slow_rank(cw->line, buf, h);
+      add_laid_slow_rank(cw->rank, cw->line, buf);
     }
   }
 
