@@ -303,9 +303,13 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
       // reads a fabric manager that is down as the node's set-up (its version not the driver's,
       // PLC17), and the switch's own fault explains it.
       {"launch_config_error", {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_row_remap_failure", "nvlink_error"}},
+      // A checkpoint whose save failed part-way (ENOSPC, EIO) and was resumed all the same loads
+      // missing or zeroed shards: the loss jumps and turns NaN after the resume (PLC36, realistic37
+      // rl37-27).
       {"loss_divergence",
        {"fp16_loss_scale_collapse", "fp8_scaling_overflow", "gpu_silent_data_corruption",
-        "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error"}},
+        "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error",
+        "storage_failure"}},
       // A fatal NVLink error (Xid 74) faults the peer loads and stores in flight over the link: the
       // kernels of NCCL's P2P / CUMEM transport then end with CUDA error 700, "an illegal memory
       // access was encountered" (NCCL: "Cuda failure 700"), after the Xid (RG8, realistic11 rl11-05).
@@ -3211,6 +3215,36 @@ bool CaseShowsFp8(const DiagnosisCase& c) {
 }
 
 namespace {
+
+// Whether a series named `name` holds a non-finite value (a NaN / Inf loss read from a log).
+bool SeriesShowNonFinite(const std::vector<TimeSeries>& series, const std::string& name) {
+  for (const TimeSeries& s : series) {
+    if (s.name != name) continue;
+    for (double v : s.values) {
+      if (!std::isfinite(v)) return true;
+    }
+  }
+  return false;
+}
+
+// A dynamic loss scale that stays high: at least one "loss_scale" series of 3 samples or more, every
+// such series halving (any fall) at most once and never below kHealthyLossScale.
+constexpr double kHealthyLossScale = 1024;
+bool LossScaleHeldHigh(const std::vector<TimeSeries>& series) {
+  bool any = false;
+  for (const TimeSeries& s : series) {
+    if (s.name != "loss_scale") continue;
+    if (s.size() < 3) continue;
+    int falls = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!std::isfinite(s.values[i]) || s.values[i] < kHealthyLossScale) return false;
+      if (i > 0 && s.values[i] < s.values[i - 1]) ++falls;
+    }
+    if (falls > 1) return false;
+    any = true;
+  }
+  return any;
+}
 
 // Training logs print the numbers the pack's metric conditions are written over (loss, grad norm,
 // loss scale, step time). They are read into series named as the conditions name them, one
@@ -13767,11 +13801,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                       "enforced power limit %.0f W, below the %.0f W of the same GPU model on the case's other nodes, "
                       "the GPU drawing %.0f W at it: the cap holds its clocks down",
                       p.to_w, p.from_w, p.draw_w);
-      } else {
+      } else if (p.draw_w > 0) {
         std::snprintf(buf, sizeof(buf),
                       "enforced power limit lowered from %.0f W to %.0f W since %s, the GPU drawing %.0f W at it: the "
                       "cap holds its clocks down",
                       p.from_w, p.to_w, FormatRfc3339Ms(p.onset_ms).c_str(), p.draw_w);
+      } else {
+        std::snprintf(buf, sizeof(buf),
+                      "enforced power limit lowered from %.0f W to %.0f W since %s, the GPU's SM clock down with it: "
+                      "the cap holds its clocks down",
+                      p.from_w, p.to_w, FormatRfc3339Ms(p.onset_ms).c_str());
       }
       o.evidence.detail = buf;
       o.evidence.value = p.to_w;
@@ -14854,6 +14893,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Discount("loss_divergence", kExplainedAwayFactor,
                      "NaN after a non-finite FP8 amax with a flat grad norm: fp8_scaling_overflow", "fp8_scaling_overflow");
     break;
+  }
+
+  // 3a-nan-branch (PLC36, realistic37 rl37-23). Ranks in different collectives at one point
+  // (FindCollectiveMismatch) in a case whose loss turned non-finite with the grad norm flat before it
+  // (no GradNormClimbsBeforeNan): the non-finite value is what sent one rank down another path (a NaN
+  // guard's extra all_reduce on the rank that saw it); the incident is the hang, and the lone NaN its
+  // trigger, not a divergence. loss_divergence is discounted by kExplainedAwayFactor.
+  if (case_mismatch && beliefs.Score("loss_divergence") > 0 && SeriesShowNonFinite(series, "loss")) {
+    bool climbs = false;
+    for (const CaseLog& log : c.logs) climbs = climbs || GradNormClimbsBeforeNan(LineTexts(log));
+    if (!climbs) {
+      beliefs.Discount("loss_divergence", kExplainedAwayFactor,
+                       "a NaN with the grad norm flat before it, beside ranks in different collectives: the trigger "
+                       "of the program's other path, the hang is the incident",
+                       "nccl_collective_hang");
+    }
+  }
+
+  // 3a-fp16-skip (PLC36, realistic37 rl37-14). The loss scale printed over the case halved at most once
+  // and never below kHealthyLossScale (LossScaleHeldHigh: "loss scale: 65536.0 | number of skipped
+  // iterations: 1" after 131072): the dynamic scaler's ordinary skip of a rare overflow, no collapse,
+  // which halves again and again toward its floor. fp16_loss_scale_collapse is discounted by
+  // kExplainedAwayFactor.
+  if (beliefs.Score("fp16_loss_scale_collapse") > 0 && LossScaleHeldHigh(series)) {
+    beliefs.Discount("fp16_loss_scale_collapse", kExplainedAwayFactor,
+                     "the loss scale halved at most once and stayed high: the scaler's ordinary skip, no collapse");
   }
 
   // 3a-nvswitch. A line of a node's NVSwitch driver / fabric manager saying all GPUs lost or degraded

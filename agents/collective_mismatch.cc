@@ -82,6 +82,13 @@ std::string CollectiveName(std::string_view word) {
   return kNames.count(k) ? k : "";
 }
 
+// Whether a line says it lists each rank's last collective ("last enqueued collective per rank", "last
+// collective of each rank", "per-rank last collective").
+bool ContainsLastCollective(const std::string& line) {
+  static const std::regex kLast(R"(\blast\s+(?:enqueued\s+|started\s+|scheduled\s+)?collectives?\b)", std::regex::icase);
+  return line.find("ollective") != std::string::npos && std::regex_search(line, kLast);
+}
+
 // A line that says "mismatch" and names ranks in two different collectives, as the flight
 // recorder's analysis prints it ("Collective 240113 mismatch: rank 0 entered BROADCAST (sizes
 // [[4096]], src 0), ranks 1-31 entered ALLREDUCE (sizes [[1]])"; PLC10), or a summary of each rank's
@@ -110,6 +117,31 @@ std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
   }
   if (ops.size() < 2) return std::nullopt;
   return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";
+}
+
+// A per-rank summary of the last collective each rank enqueued, on one line, with no verdict in it
+// ("flight recorder: last enqueued collective per rank: ranks 0-36,38-511 SeqNum 90121
+// _REDUCE_SCATTER_BASE (numel 268435456); rank 37 SeqNum 90121 ALLREDUCE (numel 4)"; PLC36,
+// realistic37 rl37-23: a NaN guard's extra all_reduce on the one rank that saw a non-finite loss).
+// Groups of ranks each with its sequence number and op; two groups at ONE sequence number in
+// different collectives (CollectiveName) are a mismatch; different sequence numbers are ranks behind.
+std::optional<std::string> LastCollectivePerRankDiffer(const std::string& line) {
+  if (line.size() > 4000 || !ContainsLastCollective(line)) return std::nullopt;
+  static const std::regex kGroup(
+      R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s*[:=]?\s*(?:SeqNum|seq(?:uence)?(?:[ _]?(?:number|num|id))?)\s*[=:#]?\s*(\d+)[,;:]?\s+)"
+      R"(((?:[A-Za-z]+:)?_?[A-Za-z][A-Za-z_]*)\b)",
+      std::regex::icase);
+  std::string seq, op, name;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kGroup); it != std::sregex_iterator(); ++it) {
+    const std::string n = CollectiveName((*it)[2].str());
+    if (n.empty()) continue;
+    if (name.empty()) {
+      seq = (*it)[1].str(), op = (*it)[2].str(), name = n;
+    } else if ((*it)[1].str() == seq && n != name) {
+      return op + " vs " + (*it)[2].str() + " at sequence number " + seq + " in the ranks' last collectives";
+    }
+  }
+  return std::nullopt;
 }
 
 // One rank line of the flight recorder's analysis (`fr_trace`) or of a per-rank op summary: "  rank 0
@@ -330,6 +362,7 @@ std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::
     }
     if (!header.empty() && line.find_first_not_of(" \t") != std::string::npos) header.clear();
     if (std::optional<std::string> what = RanksEnteredDifferentOps(line)) return CollectiveMismatch{i, *what};
+    if (std::optional<std::string> what = LastCollectivePerRankDiffer(line)) return CollectiveMismatch{i, *what};
     if (line.find("COLLECTIVE_TYPE_MISMATCH") != std::string::npos ||
         (line.find("collective type") != std::string::npos && line.find("does not match") != std::string::npos)) {
       return CollectiveMismatch{i, "the flight recorder's analysis: " + line.substr(0, 200)};

@@ -66,6 +66,30 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
     auto k = key_of(s);
     if (k.second >= 0) draw[k] = s.values.back();
   }
+  // With no power series of the GPU, its SM clock held down since the cap (PLC36, realistic37 rl37-14:
+  // DCGM_FI_DEV_POWER_MGMT_LIMIT 1000 -> 700 W and DCGM_FI_DEV_SM_CLOCK 1965 -> 1400 MHz, no
+  // DCGM_FI_DEV_POWER_USAGE exported): the clock's last sample below kCappedClockShare of its highest.
+  std::map<std::pair<std::string, int>, std::pair<double, double>> clock;  // highest, last
+  for (const TimeSeries& s : series) {
+    if (s.name != "DCGM_FI_DEV_SM_CLOCK" || !last_ok(s)) continue;
+    auto k = key_of(s);
+    if (k.second < 0) continue;
+    double peak = 0;
+    for (double v : s.values) {
+      if (std::isfinite(v)) peak = std::max(peak, v);
+    }
+    clock[k] = {peak, s.values.back()};
+  }
+  // The GPU runs at the cap: its draw at 0.9 of the limit or more, or (no draw read) its clock held down.
+  auto at_cap = [&](const std::pair<std::string, int>& k, double limit) {
+    if (auto d = draw.find(k); d != draw.end()) return d->second >= 0.9 * limit;
+    auto f = clock.find(k);
+    return f != clock.end() && f->second.second < kCappedClockShare * f->second.first;
+  };
+  auto draw_of = [&](const std::pair<std::string, int>& k) {
+    auto d = draw.find(k);
+    return d == draw.end() ? 0.0 : d->second;
+  };
   std::vector<LoweredPowerCap> out;
   for (const TimeSeries& s : series) {
     if (!is_limit(s) || s.size() < 2 ||
@@ -79,11 +103,9 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
       if (std::isfinite(v)) peak = std::max(peak, v);
     }
     const double last = s.values.back();
-    if (!(last < kLowPowerLimitShare * peak)) continue;
-    auto d = draw.find(k);
-    if (d == draw.end() || d->second < 0.9 * last) continue;
+    if (!(last < kLowPowerLimitShare * peak) || !at_cap(k, last)) continue;
     if (std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) { return c.node == k.first && c.gpu == k.second; })) continue;
-    LoweredPowerCap c{k.first, k.second, peak, last, d->second, s.timestamps_ms.back()};
+    LoweredPowerCap c{k.first, k.second, peak, last, draw_of(k), s.timestamps_ms.back()};
     for (size_t i = 0; i < s.size(); ++i) {
       if (std::isfinite(s.values[i]) && s.values[i] < kLowPowerLimitShare * peak) {
         c.onset_ms = s.timestamps_ms[i];
@@ -116,9 +138,8 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
       if (node != k.first) peers = std::max(peers, w);
     }
     const double last = s.values.back();
-    if (!(last < kLowPowerLimitShare * peers)) continue;
     auto d = draw.find(k);
-    if (d == draw.end() || d->second < 0.9 * last) continue;
+    if (!(last < kLowPowerLimitShare * peers) || d == draw.end() || d->second < 0.9 * last) continue;
     if (std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) { return c.node == k.first && c.gpu == k.second; })) continue;
     out.push_back(LoweredPowerCap{k.first, k.second, peers, last, d->second, s.timestamps_ms.front(), /*below_peers=*/true});
   }

@@ -17,6 +17,8 @@ namespace vigil {
 
 // A limit below kLowPowerLimitShare of the default.
 constexpr double kLowPowerLimitShare = 0.8;
+// An SM clock below this share of its own highest sample is held down (FindLoweredPowerCaps).
+constexpr double kCappedClockShare = 0.9;
 
 struct LowPowerLimit {
   size_t line = 0;          // index of the current / enforced limit's line in the lines given
@@ -37,14 +39,16 @@ struct LoweredPowerCap {
   int gpu = -1;            // its gpu label
   double from_w = 0;       // the highest limit in the series
   double to_w = 0;         // the limit at its last sample
-  double draw_w = 0;       // the GPU's draw at its power series' last sample
+  double draw_w = 0;       // the GPU's draw at its power series' last sample (0: no power series, clock read)
   int64_t onset_ms = 0;    // the first sample below kLowPowerLimitShare of from_w
   bool below_peers = false;  // from_w is the same model's limit on other nodes (the limit never moved)
 };
 
 // The GPUs whose DCGM_FI_DEV_ENFORCED_POWER_LIMIT (or DCGM_FI_DEV_POWER_MGMT_LIMIT) series ends below
 // kLowPowerLimitShare of its own highest sample, and whose DCGM_FI_DEV_POWER_USAGE series (same
-// Hostname and gpu labels) ends at 0.9 of that last limit or more. A limit lowered on an idle GPU
+// Hostname and gpu labels) ends at 0.9 of that last limit or more; with no power series of the GPU,
+// whose DCGM_FI_DEV_SM_CLOCK series ends below kCappedClockShare of its own highest sample (PLC36: the
+// clock held down since the cap; draw_w 0). A limit lowered on an idle GPU
 // (drawing far under it) slows nothing; a limit that never moved is the GPU's setting, not an
 // event of the case. Series with a non-finite or non-positive last value are not read.
 // Also (the lead, 2026-12-06, realistic36 rl36-07: eight H200s of one node left at 450 W by a capping
