@@ -1193,6 +1193,19 @@ std::string SourceNoteNode(const Topology& t, const std::string& source) {
   return found;
 }
 
+// The node a source written as a label of words names ("gemm_checksum emb-b200-057", "bmc / nvidia-smi
+// emb-b200-041": a tool's output pasted with the host it ran on; PLC36, realistic37 rl37-26 / rl37-14):
+// a source holding a blank whose node words all name one node; "" otherwise (no blank: a path).
+std::string SourceLabelNode(const Topology& t, const std::string& source) {
+  if (source.size() > 400 || source.find(' ') == std::string::npos) return "";
+  std::string found;
+  for (const CaseNodes::Word& w : t.names.Words(source)) {
+    if (!found.empty() && w.node != found) return "";
+    found = w.node;
+  }
+  return found;
+}
+
 // The case's node a log's source names by its first path segment ("node-3/dmesg"; since review CF
 // "NODE-3.cluster.local/kern.log" for node-3 too); else, since RG21, the node of the `ssh` command
 // the source is ("ssh gpu-f02 dmesg -T") or of its parenthesised note (SourceNoteNode); since PLC5
@@ -1225,6 +1238,7 @@ std::string SourceNode(const Topology& t, const std::string& source) {
     }
   }
   if (std::string n = SourceNoteNode(t, source); !n.empty()) return n;
+  if (std::string n = SourceLabelNode(t, source); !n.empty()) return n;
   // A Kubernetes container log kept by its path "NAMESPACE/POD/CONTAINER" (Loki's and Fluent Bit's
   // namespace / pod / container streams, `kubectl logs -n NS POD -c C` saved under those names; PLC23,
   // realistic28 rl28-18: a vLLM decode pod's log, "dynamo/llama70b-decode-3-0/decode", went to the
@@ -7666,6 +7680,22 @@ bool StatesPsuFault(const std::string& line) {
   return std::regex_search(line, kPsu) && !std::regex_search(line, kCleared);
 }
 
+}  // namespace
+
+// A line stating a fan's fault (PLC36, realistic37 rl37-30): ipmitool's sensor row "FAN3_TACH | 32h | cr |
+// 29.3 | 0 RPM", its SEL "Fan FAN_MOD2 | Lower Critical going low | Asserted", "Fan 4 failed". Not a
+// deasserted event or a fan restored. Declared in diagnosis_plc36_test.cc.
+bool StatesFanFault(const std::string& line) {
+  if (line.size() > 2000 || !ContainsNoCase(line, "fan")) return false;
+  static const std::regex kFan(
+      R"(\bfan\w*\b.{0,80}?(?:\blower (?:critical|non-recoverable)\b|\bfail(?:ed|ure)\b|\bfault\b|\|\s*(?:cr|nr)\s*\||\b0 RPM\b))",
+      std::regex::icase);
+  static const std::regex kCleared(R"(\bdeasserted\b|\brestored\b|\brecovered\b)", std::regex::icase);
+  return std::regex_search(line, kFan) && !std::regex_search(line, kCleared);
+}
+
+namespace {
+
 // What the peers' reports of a lost connection (IB completion errors "from peer", NCCL's "remote
 // process exited or there was a network error") are read as, from the first-hand evidence beside
 // them (RG13; the case where the IB failure has its own evidence and the crash only reports is read
@@ -9325,6 +9355,8 @@ class Beliefs {
   void SetNoCudaDeviceNodes(const std::set<std::string>& nodes) { no_cuda_device_nodes_ = nodes; }
   // A node whose NVSwitch / fabric manager said all its GPUs lost NVLink (IsSwitchWideNvlinkFault).
   void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
+  // A node a line says lost a fan (StatesFanFault): its thermal throttle is the node's (PLC36).
+  void SetFanFaultNode(const std::string& node) { fan_fault_nodes_.insert(node); }
   // The NVLink switch side outside the nodes that an nvlink_error is placed on (NVS2): a switch tray's
   // hostname, or "nvlink-domain:RACK" (nvswitch_fault.h). Only the answer's component reads it; the
   // probes still go to the compute nodes Component names.
@@ -9565,6 +9597,13 @@ class Beliefs {
     // Xid 74 came first (IsSwitchWideNvlinkFault, PLC19; a fatal SXid of one link alone stays the GPU's).
     // The line need not be evidence itself (SetSwitchWideNode reads every line of the case).
     if (c == "nvlink_error" && switch_wide_nodes_.count(h.node)) h.node_wide = true;
+    // A failed fan beside two or more of the node's GPUs throttling for heat: the node's cooling, not
+    // one GPU's (PLC36, rl37-30: three hot GPUs of eight under a fan module's 0 RPM). With one GPU hot
+    // the fan is the one cooling it, that GPU's (realistic2 rl2-06, realistic4 rl4-07, realistic21
+    // rl21-02, realistic35 rl35-06).
+    if (c == "gpu_thermal_throttle" && fan_fault_nodes_.count(h.node) && std::max(throttle_gpus, metric_gpus.size()) >= 2) {
+      h.node_wide = true;
+    }
     // A power supply's fault on the node (IPMI SEL / Redfish: "Power Supply PSU2 ... AC lost",
     // "PSU Redundancy Lost") feeds every GPU of it: the system asserts the power brake on all of them,
     // so a power throttle with such a line is the node's, not the one GPU a probe read it on (PLC25:
@@ -9904,6 +9943,7 @@ class Beliefs {
   std::map<std::string, std::string> config_node_;  // category -> the node SetConfigNode named
   std::set<std::string> no_cuda_device_nodes_;       // SetNoCudaDeviceNodes
   std::set<std::string> switch_wide_nodes_;  // SetSwitchWideNode
+  std::set<std::string> fan_fault_nodes_;    // SetFanFaultNode
   std::string switch_side_place_;            // SetSwitchSidePlace
   bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
 };
@@ -13304,6 +13344,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     o.culprit = true;
     beliefs.Add(std::move(o));
+  } else if (std::optional<RankTableOddValue> grad = FindRankTableGradNormOutlier(flat.lines)) {
+    // One rank's gradient norm 10x its close peers' in a per-rank table (PLC36, realistic37 rl37-02):
+    // its GPU computes wrong gradients; kMetricWeight (one step's reading, less than a replica check).
+    auto [li, ki] = flat.refs[grad->line];
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  [rank %d's %s is %s where %zu other ranks sit near %s: its GPU computes wrong numbers]",
+                  grad->rank, Utf8Prefix(grad->column, 40).c_str(), Utf8Prefix(grad->value, 24).c_str(), grad->agreeing,
+                  grad->agreed.c_str());
+    Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kMetricWeight, topo.clock, topo.job);
+    o.hint = RankTableRowHint(topo, grad->rank, grad->host);
+    o.culprit = true;
+    beliefs.Add(std::move(o));
   }
 
   // 1c-ff. A resume whose data iterator skips the consumed samples one by one (no data loader state
@@ -14932,6 +14984,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       const std::string& text = log.lines[ki].text;
       const SwitchSideLine f = ReadSwitchSideLine(text);
       lines_show_domain = lines_show_domain || f.domain;
+      if (StatesFanFault(text)) {
+        if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetFanFaultNode(node);
+      }
       // A fatal error of a trunk link (NVSwitch to NVSwitch, an OSFP port) is the node's switch side too (NVS2).
       if (!f.switch_wide && !f.trunk) continue;
       const std::string node = PlaceLine(log, ki, text, topo).node;

@@ -96,11 +96,7 @@ TEST_CASE("plc33: DeepSpeed's launcher reporting a rank's process killed by SIGK
 }
 
 TimeSeries Gpu(const std::string& name, const std::string& node, int gpu, const std::vector<double>& values) {
-  TimeSeries s;
-  s.name = name;
-  s.labels = {{"Hostname", node}, {"gpu", std::to_string(gpu)}, {"modelName", "NVIDIA A100-SXM4-80GB"}};
-  for (size_t i = 0; i < values.size(); ++i) REQUIRE(s.Append(1796266800000 + static_cast<int64_t>(i) * 3600000, values[i]).ok());
-  return s;
+  return testing::GpuSeries(name, node, gpu, "NVIDIA A100-SXM4-80GB", 1796266800000, 3600000, values);
 }
 
 TEST_CASE("plc33: a GPU's enforced power limit lowered under its draw is a cap holding it") {
@@ -129,16 +125,7 @@ TEST_CASE("plc33: a GPU's enforced power limit lowered under its draw is a cap h
 Json CapCase(const std::vector<int>& capped) {
   Json c = Case("t-plc33-cap", {"pw-14", "pw-19"}, Json::array({Log("sweep", {"epoch 1 | 612 img/s | pw-19", "epoch 1 | 1034 img/s | pw-14"})}));
   Json metrics = Json::array();
-  auto add = [&](const TimeSeries& s) {
-    Json m = Json::object();
-    m["name"] = s.name;
-    m["labels"] = Json::object();
-    for (const auto& [k, v] : s.labels) m["labels"][k] = v;
-    Json samples = Json::array();
-    for (size_t i = 0; i < s.size(); ++i) samples.push_back(Json::array({s.timestamps_ms[i], s.values[i]}));
-    m["samples"] = std::move(samples);
-    metrics.push_back(std::move(m));
-  };
+  auto add = [&](const TimeSeries& s) { metrics.push_back(testing::MetricJson(s)); };
   for (int g : {0, 6}) {
     const bool cap = std::find(capped.begin(), capped.end(), g) != capped.end();
     add(Gpu("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", "pw-19", g, cap ? std::vector<double>{400, 400, 200, 200, 200, 200}

@@ -7,7 +7,10 @@
 // - a checkpoint save that failed for lack of space explains the loss blowing up after the resume
 //   (rl37-27: loss_divergence 0.74);
 // - a lowered power limit with the GPU's SM clock down and no power series is a cap; a loss scale that
-//   halved once and stayed high is the scaler's ordinary skip (rl37-14: fp16_loss_scale_collapse 0.69).
+//   halved once and stayed high is the scaler's ordinary skip (rl37-14: fp16_loss_scale_collapse 0.69);
+// - one rank's grad norm 10x its close peers' in a per-rank table is its GPU (rl37-02);
+// - a checksum test's "gpu0: 37/200 checksum mismatches", under a source naming its host (rl37-26);
+// - a failed fan (ipmitool's sensor row or SEL) makes a thermal throttle the node's (rl37-30).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -18,8 +21,12 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
 #include "agents/power_limit.h"
+#include "agents/rank_table.h"
 
 namespace vigil {
+
+bool StatesFanFault(const std::string& line);  // builtin_reasoner.cc
+
 namespace {
 
 using testing::Case;
@@ -110,11 +117,7 @@ TEST_CASE("plc36: a checkpoint save that ran out of space explains the loss blow
 }
 
 TimeSeries Gpu(const std::string& name, const std::string& node, int gpu, const std::vector<double>& values) {
-  TimeSeries s;
-  s.name = name;
-  s.labels = {{"Hostname", node}, {"gpu", std::to_string(gpu)}, {"modelName", "NVIDIA B200"}};
-  for (size_t i = 0; i < values.size(); ++i) REQUIRE(s.Append(1796198400000 + static_cast<int64_t>(i) * 120000, values[i]).ok());
-  return s;
+  return testing::GpuSeries(name, node, gpu, "NVIDIA B200", 1796198400000, 120000, values);
 }
 
 TEST_CASE("plc36: a lowered power limit with the SM clock down and no power series is a cap") {
@@ -153,16 +156,7 @@ Json CapSkipCase(bool capped) {
   }
   Json c = Case("t-plc36-cap", {"pb-40", "pb-41"}, Json::array({Log("slurm-99.out", lines)}));
   Json metrics = Json::array();
-  auto add = [&](const TimeSeries& s) {
-    Json m = Json::object();
-    m["name"] = s.name;
-    m["labels"] = Json::object();
-    for (const auto& [k, v] : s.labels) m["labels"][k] = v;
-    Json samples = Json::array();
-    for (size_t i = 0; i < s.size(); ++i) samples.push_back(Json::array({s.timestamps_ms[i], s.values[i]}));
-    m["samples"] = std::move(samples);
-    metrics.push_back(std::move(m));
-  };
+  auto add = [&](const TimeSeries& s) { metrics.push_back(testing::MetricJson(s)); };
   for (int g : {0, 5}) {
     add(Gpu("DCGM_FI_DEV_POWER_MGMT_LIMIT", "pb-41", g, capped ? std::vector<double>{1000, 1000, 700, 700, 700, 700}
                                                                 : std::vector<double>{1000, 1000, 1000, 1000, 1000, 1000}));
@@ -178,6 +172,88 @@ TEST_CASE("plc36: a node's power cap slows the job; one halving of a high loss s
   CHECK(testing::CaseAnswer(CapSkipCase(true)) == "gpu_power_throttle @ pb-41");
   // Near miss: without the cap, the one skip stays a weak reading (0.85 before).
   CHECK(testing::RunCaseWithOwnProbes(CapSkipCase(false)).confidence < 0.3);
+}
+
+std::vector<std::string> GradTable(double odd, double spread) {
+  std::vector<std::string> out = {"# per-rank local grad norm, step 2430", "rank  host    gpu  local_grad_norm  loss_mb0"};
+  for (int r = 8; r < 16; ++r) {
+    char buf[120];
+    const double v = r == 13 ? odd : 0.15 * (r % 2 ? spread : 1.0) + 0.001 * r;
+    std::snprintf(buf, sizeof buf, " %d  gn-2  %d  %.4f  1.12%02d", r, r % 8, v, r);
+    out.push_back(buf);
+  }
+  out.push_back("... (other ranks within 0.148-0.161)");
+  return out;
+}
+
+TEST_CASE("plc36: one rank's grad norm 10x its close peers' in a per-rank table") {
+  auto g = FindRankTableGradNormOutlier(GradTable(6.118, 1.0));
+  REQUIRE(g.has_value());
+  CHECK(g->rank == 13);
+  CHECK(g->host == "gn-2");
+  CHECK(g->column == "local_grad_norm");
+  CHECK(g->agreeing == 7);
+  // Near misses: 5x is no outlier; peers spread 3x apart single out none.
+  CHECK_FALSE(FindRankTableGradNormOutlier(GradTable(0.75, 1.0)).has_value());
+  CHECK_FALSE(FindRankTableGradNormOutlier(GradTable(6.118, 3.0)).has_value());
+  // Before: loss_divergence / straggler readings; now the rank's GPU (rank 13: gn-2 GPU 5).
+  std::vector<std::string> lines = NanGuardLines(false);
+  lines.resize(8);  // the flat iteration lines only
+  CHECK(testing::CaseAnswer(Case("t-plc36-gn", {"gn-1", "gn-2"}, Json::array({Log("train.out", lines), Log("grad_debug dump",
+                                                                                                         GradTable(6.118, 1.0))}))) ==
+        "gpu_silent_data_corruption @ gn-2/gpu5");
+}
+
+TEST_CASE("plc36: a checksum test's mismatches on one GPU, its host named in the source") {
+  auto run = [](const std::string& source) {
+    return testing::CaseAnswer(Case("t-plc36-gemm", {"cs-56", "cs-57"},
+                                    Json::array({Log(source, {"$ gemm_checksum --all-gpus --iters 200   (drained)",
+                                                              "gpu0: 37/200 checksum mismatches vs CPU reference (bf16 8192^3)",
+                                                              "gpu1..gpu7: 0/200 mismatches"})})));
+  };
+  // Before: fp8_scaling_overflow @ job (a look-alike recall; the signature wanted "mismatch" alone).
+  CHECK(run("gemm_checksum cs-57") == "gpu_silent_data_corruption @ cs-57/gpu0");
+  // Near miss: a source naming no host places it nowhere.
+  CHECK(run("gemm_checksum") == "gpu_silent_data_corruption @ job");
+}
+
+Json FanCase(bool fan_lines) {
+  std::vector<std::string> train;
+  for (int i = 0; i < 8; ++i) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, " [2026-12-01 09:%02d:00] iteration %6d/ 60000 | elapsed time per iteration (ms): %.1f | lm loss: 1.71%d000E+00 |",
+                  i * 2, 12000 + 10 * i, i < 3 ? 4400.0 : 5300.0, i);
+    train.push_back(buf);
+  }
+  Json logs = Json::array({Log("slurm-71.out", train)});
+  if (fan_lines) {
+    logs.push_back(Log("bmc fn-9", {"$ ipmitool sdr type Fan", "FAN1_TACH        | 30h | ok  | 29.1 | 11200 RPM",
+                                    "FAN3_TACH        | 32h | cr  | 29.3 | 0 RPM",
+                                    "  2f1 | 12/01/2026 | 09:04:02 | Fan FAN_MOD2 | Lower Critical going low | Asserted"}));
+  }
+  Json c = Case("t-plc36-fan", {"fn-9", "fn-10"}, logs);
+  Json metrics = Json::array();
+  auto add = [&](const std::string& name, const std::string& node, int g, const std::vector<double>& v) {
+    metrics.push_back(testing::MetricJson(testing::GpuSeries(name, node, g, "NVIDIA B200", 1796115600000, 120000, v)));
+  };
+  for (int g : {0, 3, 7}) {
+    add("DCGM_FI_DEV_GPU_TEMP", "fn-9", g, {62, 63, 70, 79, 86, 89, 90, 90});
+    add("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "fn-9", g, {0, 0, 0, 32, 96, 96, 96, 96});
+  }
+  add("DCGM_FI_DEV_GPU_TEMP", "fn-10", 0, {61, 62, 62, 63, 62, 62, 63, 62});
+  c["metrics"] = metrics;
+  return c;
+}
+
+TEST_CASE("plc36: a failed fan makes a thermal throttle the node's") {
+  CHECK(StatesFanFault("FAN3_TACH        | 32h | cr  | 29.3 | 0 RPM"));
+  CHECK(StatesFanFault("  2f1 | 12/01/2026 | 09:04:02 | Fan FAN_MOD2 | Lower Critical going low | Asserted"));
+  CHECK_FALSE(StatesFanFault("FAN1_TACH        | 30h | ok  | 29.1 | 11200 RPM"));
+  CHECK_FALSE(StatesFanFault("  2f2 | 12/01/2026 | 09:30:02 | Fan FAN_MOD2 | Lower Critical going low | Deasserted"));
+  // Before: gpu_thermal_throttle @ fn-9/gpu0 (three of eight GPUs hot: their own cold plates).
+  CHECK(testing::CaseAnswer(FanCase(true)) == "gpu_thermal_throttle @ fn-9");
+  // Near miss: without the fan's lines, three hot GPUs of eight stay the first GPU's.
+  CHECK(testing::CaseAnswer(FanCase(false)) == "gpu_thermal_throttle @ fn-9/gpu0");
 }
 
 }  // namespace

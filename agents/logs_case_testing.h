@@ -9,6 +9,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "core/json.h"
+#include "core/time_series.h"
 
 namespace vigil::testing {
 
@@ -35,6 +36,29 @@ inline Json Case(const std::string& id, const std::vector<std::string>& nodes, J
   j["topology"] = {{"nodes", std::move(n)}, {"gpus_per_node", 8}, {"timezone", "UTC"}};
   j["logs"] = std::move(logs);
   return j;
+}
+
+// A GPU's series labelled as DCGM labels it (Hostname, gpu, modelName), one sample every `step_ms`
+// from `start_ms`.
+inline TimeSeries GpuSeries(const std::string& name, const std::string& node, int gpu, const std::string& model,
+                            int64_t start_ms, int64_t step_ms, const std::vector<double>& values) {
+  TimeSeries s;
+  s.name = name;
+  s.labels = {{"Hostname", node}, {"gpu", std::to_string(gpu)}, {"modelName", model}};
+  for (size_t i = 0; i < values.size(); ++i) REQUIRE(s.Append(start_ms + static_cast<int64_t>(i) * step_ms, values[i]).ok());
+  return s;
+}
+
+// A series as a case document's "metrics" entry: {"name", "labels", "samples": [[ms, value], ...]}.
+inline Json MetricJson(const TimeSeries& s) {
+  Json m = Json::object();
+  m["name"] = s.name;
+  m["labels"] = Json::object();
+  for (const auto& [k, v] : s.labels) m["labels"][k] = v;
+  Json samples = Json::array();
+  for (size_t i = 0; i < s.size(); ++i) samples.push_back(Json::array({s.timestamps_ms[i], s.values[i]}));
+  m["samples"] = std::move(samples);
+  return m;
 }
 
 // "ROOT_CAUSE @ COMPONENT" of the case's diagnosis (its own recorded probes; the shipped pack).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <regex>
 #include <set>
@@ -351,6 +352,50 @@ std::optional<RankTableOddValue> FindRankTableOddValue(const std::vector<std::st
     if (ambiguous || !in_table) continue;
     if (found && found->rank != in_table->rank) return std::nullopt;  // two tables, two ranks
     if (!found) found = std::move(in_table);
+  }
+  return found;
+}
+
+std::optional<RankTableOddValue> FindRankTableGradNormOutlier(const std::vector<std::string>& lines) {
+  std::optional<RankTableOddValue> found;
+  for (const RankTable& t : FindRankTables(lines)) {
+    if (t.rows.size() < kRankTableMinOutlierRanks) continue;
+    for (size_t col = 0; col < t.columns.size(); ++col) {
+      const std::string name = AsciiLower(t.columns[col]);
+      if (static_cast<int>(col) == t.rank_col || static_cast<int>(col) == t.host_col ||
+          !((name.find("grad") != std::string::npos && name.find("norm") != std::string::npos) || name.find("gnorm") != std::string::npos)) {
+        continue;
+      }
+      std::vector<std::pair<double, const RankTable::Row*>> values;
+      for (const RankTable::Row& r : t.rows) {
+        std::optional<Value> v = CellValue(r.cells[col]);
+        if (!v || !v->unit.empty() || !std::isfinite(v->v) || v->v <= 0) break;
+        values.emplace_back(v->v, &r);
+      }
+      if (values.size() != t.rows.size()) continue;
+      std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      const auto& [top, row] = values.back();
+      std::vector<double> peers;
+      for (size_t i = 0; i + 1 < values.size(); ++i) peers.push_back(values[i].first);
+      const double median = Median(peers);
+      if (!(median > 0) || peers.back() > kRankTablePeerOutlierSpread * median ||
+          peers.front() * kRankTablePeerOutlierSpread < median || top < kRankTableOutlierRatio * median) {
+        continue;
+      }
+      if (found && found->rank != row->rank) return std::nullopt;  // two ranks singled out
+      if (found) continue;
+      RankTableOddValue v;
+      v.rank = row->rank;
+      v.column = t.columns[col];
+      v.value = row->cells[col];
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.4g", median);
+      v.agreed = buf;
+      v.agreeing = peers.size();
+      v.line = row->line;
+      if (t.host_col >= 0) v.host = row->cells[static_cast<size_t>(t.host_col)];
+      found = std::move(v);
+    }
   }
   return found;
 }

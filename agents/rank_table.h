@@ -105,6 +105,18 @@ struct RankTableOddValue {
 };
 std::optional<RankTableOddValue> FindRankTableOddValue(const std::vector<std::string>& lines);
 
+// One rank's gradient norm far above its peers' in a per-rank table (PLC36, realistic37 rl37-02: a
+// grad_debug dump of "local_grad_norm" per rank, rank 133 at 6.118 where the others print 0.148-0.161):
+// a column named for the grad norm ("grad" and "norm", or "gnorm"), every row a positive plain number,
+// at least kRankTableMinOutlierRanks rows; the top rank at kRankTableOutlierRatio x the others' median
+// or more while the others stay within kRankTablePeerOutlierSpread of it (each rank its own
+// micro-batch: close, not equal). `agreed` is the others' median, `agreeing` their count. Two ranks
+// singled out (two columns or tables): none.
+constexpr size_t kRankTableMinOutlierRanks = 6;
+constexpr double kRankTableOutlierRatio = 10.0;
+constexpr double kRankTablePeerOutlierSpread = 1.5;
+std::optional<RankTableOddValue> FindRankTableGradNormOutlier(const std::vector<std::string>& lines);
+
 // The same finding from one line listing each rank's value (PLC32): "per-rank checksums of
 // layers.17.mlp.w2 at step 71400: rank0 9f31c2a0 rank1 9f31c2a0 ... rank7 5be0d617", `rank 3: 0x3fa0c2`,
 // `rank=3 3fa0c2d1`. At least kRankTableMinRanks ranks on the line, each with a computed number
