@@ -296,8 +296,14 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
         // Experts that get most of the tokens leave the other GPUs waiting in the all-to-all: low
         // utilisation and slow steps, a loader's generic symptoms (RG13).
         "moe_expert_imbalance"}},
+      // A node whose own HCA flaps (on the storage rail) loses its file-system client: Lustre evicts
+      // it, "Connection to ... lost", its writes fail with -107 and the save stalls there. Only
+      // where every client-side storage reading is on a node with its own link evidence
+      // (StorageFaultOnlyBehindLinks; a file system that fails shows on many clients: PLC37,
+      // realistic38 rl38-02).
       {"storage_failure",
-       {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure"}},
+       {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure",
+        "ib_link_failure"}},
       // An NVSwitch that failed (SXid fatal) takes the fabric manager down with it, and CUDA then
       // cannot start on the node ("system not yet initialized", cudaErrorSystemNotReady): the pack
       // reads a fabric manager that is down as the node's set-up (its version not the driver's,
@@ -7784,6 +7790,37 @@ bool OomOnlyElsewhereThanDeaths(const B& beliefs) {
     for (const std::string& n : oom_nodes) {
       if (SameNodeName(d, n)) return false;
     }
+  }
+  return true;
+}
+
+// PLC37: whether a storage failure's every first-hand reading (a log line or a metric, not a recalled
+// incident or the alert) is placed on a node whose own IB link evidence (a link down, port error
+// counters: not a peer's report of a lost connection) exists. A client evicted from Lustre, its
+// connection to an OST lost, is then the link's consequence on that node (realistic38 rl38-02: the
+// storage rail's HCA of one node flapped, that node's client was evicted and the save stalled).
+// False with no placed storage reading, or one on a node without link evidence (a file system that
+// fails shows on many clients, the links of most of them up).
+template <typename B>
+bool StorageFaultOnlyBehindLinks(const B& beliefs) {
+  std::vector<std::string> storage_nodes, link_nodes;
+  for (const Observation& o : beliefs.observations()) {
+    if (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kMetric) continue;
+    auto storage = o.deltas.find("storage_failure");
+    if (storage != o.deltas.end() && storage->second > 0) {
+      if (o.hint.node.empty()) return false;
+      storage_nodes.push_back(o.hint.node);
+    }
+    auto link = o.deltas.find("ib_link_failure");
+    if (link != o.deltas.end() && link->second > 0 && !o.hint.node.empty() && !IsPeerReportLine(o)) {
+      link_nodes.push_back(o.hint.node);
+    }
+  }
+  if (storage_nodes.empty()) return false;
+  for (const std::string& s : storage_nodes) {
+    bool behind_link = false;
+    for (const std::string& n : link_nodes) behind_link = behind_link || SameNodeName(s, n);
+    if (!behind_link) return false;
   }
   return true;
 }
@@ -16156,6 +16193,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           }
           continue;
         }
+        // A storage failure is an IB link's consequence only on the nodes of that link (PLC37).
+        if (effect == "storage_failure" && cause == "ib_link_failure" && !StorageFaultOnlyBehindLinks(b)) continue;
         // A hang whose stopped participant is placed where the cause has no evidence (PLC29).
         if (effect == "nccl_collective_hang" && StoppedCulpritElsewhere(b, cause)) continue;
         // Watchdog timeouts beside a device fault on one GPU (TimeoutsOfDeviceFault, RG12).
