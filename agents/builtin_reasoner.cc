@@ -12557,6 +12557,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
               if (comp != "ib" && comp != "network") return false;
               if (!sh.hca.empty() && !rc.hint.hca.empty()) return sh.hca == rc.hint.hca;
               return sh.hca.empty() && rc.hint.hca.empty() && at[s].log == rc.at.log;
+            case FaultOver::kStorage: return comp == "storage";
             case FaultOver::kNone: return false;
           }
           return false;
@@ -12601,6 +12602,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           case FaultOver::kNode: return true;
           case FaultOver::kGpu: return h.gpu < 0 || r.hint.gpu < 0 || h.gpu == r.hint.gpu;
           case FaultOver::kLink: return h.hca.empty() || r.hint.hca.empty() || h.hca == r.hint.hca;
+          // A file-system client's reconnection ends its storage stall only: a GPU's or a port's
+          // fault after it is new.
+          case FaultOver::kStorage: return false;
           case FaultOver::kNone: return false;
         }
         return false;

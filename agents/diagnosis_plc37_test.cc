@@ -3,11 +3,15 @@
 // qx-NN, no case text of the set):
 // - a file-system client's eviction on the one node whose own IB link flapped is the link's
 //   consequence, not a storage failure (ExplainedBy's storage_failure row, StorageFaultOnlyBehindLinks);
+// - a file-system client's own reconnection ("Connection restored to", "nfs: server X OK") ends that
+//   node's storage stall (StatesFaultOver's kStorage): a hung task recovered before the alert's
+//   window does not explain a rank's segfault hours later.
 #include <doctest/doctest.h>
 
 #include <string>
 
 #include "agents/diagnosis_testing.h"
+#include "agents/earlier_sightings.h"
 
 namespace vigil {
 namespace {
@@ -56,6 +60,47 @@ TEST_CASE("plc37: Lustre losing its server on a node without link evidence stays
 )");
   const Diagnosis d = testing::RunCaseText(text);
   CHECK(d.root_cause == "storage_failure");
+}
+
+TEST_CASE("plc37: StatesFaultOver reads a file-system client's reconnection") {
+  CHECK(StatesFaultOver("[Fri Dec  4 14:03:30 2026] Lustre: scratch-OST0031-osc-ffff9a02c0e1e000: Connection restored to 10.31.9.50@o2ib (at 10.31.9.50@o2ib)") ==
+        FaultOver::kStorage);
+  CHECK(StatesFaultOver("Dec  4 14:03:30 qx-02 kernel: nfs: server nfs-home01 OK") == FaultOver::kStorage);
+  // Still failing: no reconnection.
+  CHECK(StatesFaultOver("Lustre: scratch-OST0031-osc-ffff9a02c0e1e000: Connection to scratch-OST0031 (at 10.31.9.50@o2ib) was lost") ==
+        FaultOver::kNone);
+  CHECK(StatesFaultOver("nfs: server nfs-home01 not responding, still trying") == FaultOver::kNone);
+  CHECK(StatesFaultOver("LustreError: 167-0: scratch-OST0031: This client was evicted by scratch-OST0031; in progress operations using this service will fail.") ==
+        FaultOver::kNone);
+}
+
+// One rank segfaults in a fused kernel's host code; its peers lose the connection. On another node, a
+// hung task stuck in Lustre I/O 2 h before the job failed, its connection restored a minute later.
+constexpr const char* kOldHungTaskBesideSegfault = R"JSON({
+  "id": "plc37-old-hung-task",
+  "alert": {"status": "firing", "labels": {"alertname": "JobFailed", "job_name": "sft-3", "severity": "warning"},
+            "annotations": {"summary": "job sft-3 failed, exit code 139"}, "startsAt": "2026-12-03T10:40:30Z"},
+  "topology": {"nodes": ["qx-11", "qx-12"], "gpus_per_node": 8, "timezone": "UTC"},
+  "logs": [
+    {"source": "sft-3.log", "lines": [
+      "[2026-12-03 10:39:58] iteration 4100 | lm loss 1.9921",
+      "Fatal Python error: Segmentation fault",
+      "srun: error: qx-11: task 2: Segmentation fault (core dumped)",
+      "[rank9]:[E1203 10:40:21.330101 88120 ProcessGroupNCCL.cpp:1895] [Rank 9] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, ncclRemoteError"]},
+    {"source": "qx-11/dmesg", "lines": [
+      "[Thu Dec  3 10:40:12 2026] python3[70210]: segfault at 0 ip 00007f11a2c01e40 sp 00007f10f3ffd2a0 error 4 in libflash_attn.so[7f11a2a00000+9f2000]"]},
+    {"source": "qx-12/dmesg", "lines": [
+      "[Thu Dec  3 08:31:02 2026] INFO: task python3:61102 blocked for more than 122 seconds.",
+      "[Thu Dec  3 08:31:02 2026] task:python3 state:D stack:0 pid:61102 ppid:61090 flags:0x00004002",
+      "[Thu Dec  3 08:31:02 2026]  ll_file_io_generic+0x2a4/0x5c0 [lustre]",
+      "[Thu Dec  3 08:32:10 2026] Lustre: scratch-OST0012-osc-ffff9d00a1b20000: Connection restored to 10.40.2.22@o2ib (at 10.40.2.22@o2ib)"]}
+  ]
+})JSON";
+
+TEST_CASE("plc37: a hung task recovered hours before the alert does not explain a rank's segfault") {
+  // Before: storage_failure @ job (the hung task explained the crash away).
+  const Diagnosis d = testing::RunCaseText(kOldHungTaskBesideSegfault);
+  CHECK(d.root_cause == "rank_process_crash");
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ FaultOver StatesFaultOver(std::string_view view) {
   // patterns below are case-insensitive (RV, 2026-12-04: "Link Up", "GPU RESET COMPLETED", "state
   // changed to active" and Slurm's "undrained" were refused here before any pattern read them).
   static constexpr std::string_view kWords[] = {"clear", "reset", "remap", "link is up", "link up",
-                                                "active", "resum", "returned to service", "undrain"};
+                                                "active", "resum", "returned to service", "undrain",
+                                                "restored", " ok"};
   const std::string lower = AsciiLower(view);
   if (std::none_of(std::begin(kWords), std::end(kWords), [&](std::string_view w) { return lower.find(w) != std::string::npos; })) {
     return FaultOver::kNone;
@@ -73,6 +74,11 @@ FaultOver StatesFaultOver(std::string_view view) {
       R"((\bstate\s*=\s*resume\b|\bstate set to RESUME\b|\bnode\s+\S+\s+(was\s+|has been\s+)?(resumed|undrained)\b|\bundrain(ed)?\b[^\n]{0,40}\bnode|\breturned to service\b))",
       std::regex::icase);
   if (std::regex_search(line, kNode)) return FaultOver::kNode;
+  // The node's file-system client, reconnected: Lustre's "Connection restored to <target> (at <nid>)",
+  // NFS's "nfs: server <host> OK" (PLC37).
+  static const std::regex kStorage(R"((\bLustre\b[^\n]{0,120}\bConnection restored to\b|\bnfs: server \S+ OK\b))",
+                                   std::regex::icase);
+  if (std::regex_search(line, kStorage)) return FaultOver::kStorage;
   return FaultOver::kNone;
 }
 

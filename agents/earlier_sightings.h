@@ -27,7 +27,11 @@ std::vector<bool> EarlierIncidentSightings(const std::vector<int64_t>& times_ms,
 // recovered past fault beside a new, different fault does not lead. What it ends: a GPU's fault
 // (kGpu), a port's (kLink) or whatever drained the node (kNode). A line that says the reset or the
 // recovery failed or did not happen ("reset failed", "not cleared", "Unable to reset") is kNone.
-enum class FaultOver { kNone, kGpu, kLink, kNode };
+// PLC37: a file-system client's own reconnection (Lustre "Connection restored to ...", NFS "nfs:
+// server X OK") ends that node's storage stall (kStorage): its hung tasks in D state, its lost
+// connections (realistic38 rl38-19: a hung_task 2.5 h before a rank's segfault, its Lustre
+// connection restored a minute later, answered storage_failure).
+enum class FaultOver { kNone, kGpu, kLink, kNode, kStorage };
 FaultOver StatesFaultOver(std::string_view line);
 
 // Where a line was written, to order a sighting and a recovery line: its time (`no_time` when it
