@@ -88,6 +88,30 @@ std::optional<CheckpointLayoutMismatch> CheckpointLayoutLine(std::string_view vi
     if (std::regex_search(lower, m, kDcp) && m.str(1) != m.str(2))
       return CheckpointLayoutMismatch{0, "a shard of shape " + m.str(1) + " in the checkpoint, " + m.str(2) + " now"};
   }
+  // Megatron-Core dist_checkpointing's load (PLC37): "Global shape mismatch for loaded
+  // (torch.Size([6144, 6144])) and expected ((6144, 12288)) tensor for key <key>": the run's model is
+  // cut or sized otherwise than the one saved. The two shapes are compared by their numbers.
+  if (const size_t at = lower.find("shape mismatch for loaded "); at != std::string::npos) {
+    const size_t and_at = lower.find(" and expected ", at);
+    const size_t tensor_at = and_at == std::string::npos ? std::string::npos : lower.find(" tensor for key ", and_at);
+    if (tensor_at != std::string::npos) {
+      static const std::regex kDims(R"(\d{1,9})");
+      auto dims = [&](size_t from, size_t to) {
+        std::string out;
+        const std::string part = lower.substr(from, to - from);
+        for (auto it = std::sregex_iterator(part.begin(), part.end(), kDims); it != std::sregex_iterator(); ++it) {
+          out += (out.empty() ? "" : ", ") + it->str();
+        }
+        return out;
+      };
+      const std::string loaded = dims(at + 26, and_at), expected = dims(and_at + 14, tensor_at);
+      if (!loaded.empty() && !expected.empty() && loaded != expected) {
+        std::string key(view.substr(tensor_at + 16, std::min<size_t>(200, view.size() - tensor_at - 16)));
+        key = key.substr(0, key.find_first_of(" \t"));
+        return CheckpointLayoutMismatch{0, key + ": shape (" + loaded + ") in the checkpoint, (" + expected + ") now"};
+      }
+    }
+  }
   if (!HasCheckpointWord(lower)) return std::nullopt;
   // "mismatch in tensor_model_parallel_size: checkpoint 4, current 8".
   static const std::regex kKeyed(

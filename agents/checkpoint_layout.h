@@ -15,7 +15,9 @@
 //   - torch's state-dict load (FSDP / a TP-sharded model): "size mismatch for decoder.layers.0.mlp.fc1.weight:
 //     copying a param with shape torch.Size([4096, 8192]) from checkpoint, the shape in current model is
 //     torch.Size([2048, 8192])."; torch.distributed.checkpoint: "Size mismatch between saved torch.Size([..])
-//     and current: torch.Size([..]) for ...".
+//     and current: torch.Size([..]) for ...";
+//   - Megatron-Core dist_checkpointing's load (PLC37): "Global shape mismatch for loaded
+//     (torch.Size([6144, 6144])) and expected ((6144, 12288)) tensor for key ...".
 // Equal numbers ("DP world size of 32 but the current world size is 32") state no mismatch.
 //
 // CheckpointLayoutMismatchIn reads a log's lines for the same fact across lines: a checkpoint saved with

@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "agents/checkpoint_layout.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/earlier_sightings.h"
 
@@ -101,6 +102,17 @@ TEST_CASE("plc37: a hung task recovered hours before the alert does not explain 
   // Before: storage_failure @ job (the hung task explained the crash away).
   const Diagnosis d = testing::RunCaseText(kOldHungTaskBesideSegfault);
   CHECK(d.root_cause == "rank_process_crash");
+}
+
+TEST_CASE("plc37: dist_checkpointing's global shape mismatch at load is a checkpoint layout mismatch") {
+  std::optional<CheckpointLayoutMismatch> m = CheckpointLayoutLine(
+      "[rank3]: megatron.core.dist_checkpointing.core.CheckpointingException: Global shape mismatch for loaded "
+      "(torch.Size([4096, 11008])) and expected ((4096, 5504)) tensor for key decoder.layers.mlp.linear_fc2.weight");
+  REQUIRE(m);
+  CHECK(m->what == "decoder.layers.mlp.linear_fc2.weight: shape (4096, 11008) in the checkpoint, (4096, 5504) now");
+  // The same shapes: no mismatch stated.
+  CHECK_FALSE(CheckpointLayoutLine("CheckpointingException: Global shape mismatch for loaded (torch.Size([4096, 5504])) "
+                                   "and expected ((4096, 5504)) tensor for key decoder.layers.mlp.linear_fc2.weight"));
 }
 
 }  // namespace
