@@ -82,6 +82,7 @@
 #include "agents/verification_observer.h"
 #include "agents/page_cause_lines.h"
 #include "agents/stopped_process.h"
+#include "agents/upper_median.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
 
@@ -260,8 +261,6 @@ constexpr const char* kGpuCountWhy =
 constexpr const char* kGpuCountLiveWhy =
     "whether the node's GPUs answer (the topology gives their count, not whether a driver is loaded): "
     "per-GPU probes go only to GPUs that answer";
-
-double UpperMedian(std::vector<double> v);
 
 // Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
 // the symptom's evidence is discounted (it is explained by the cause).
@@ -8476,12 +8475,6 @@ namespace {
 
 // ---- relative comparison: a GPU or node that slowed down while its peers did not ----------------
 
-// The median of `v` (the upper one for an even count), 0 when empty.
-double UpperMedian(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
 
 // Series whose meaning has a "slow" direction: a lower SM clock / tensor activity / utilisation,
 // a higher host load. A series counts as an outlier when, over the last third of its samples, it

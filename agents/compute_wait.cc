@@ -7,13 +7,11 @@
 #include <regex>
 #include <utility>
 
+#include "agents/upper_median.h"
+
 namespace vigil {
 
 namespace {
-double MedianOf(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 double Seconds(const std::string& value, const std::string& unit) {
   const double v = std::strtod(value.c_str(), nullptr);
   return unit == "ms" ? v / 1e3 : v;
@@ -49,20 +47,20 @@ std::optional<ComputeWaitStraggler> FindComputeWaitStraggler(const std::vector<s
   std::optional<ComputeWaitStraggler> slow;
   std::vector<double> others_compute, others_wait;
   for (const auto& [rank, v] : per_rank) {
-    const double compute = MedianOf(v.first);
+    const double compute = UpperMedian(v.first);
     if (!slow || compute > slow->compute_s) {
       if (slow) {
         others_compute.push_back(slow->compute_s);
         others_wait.push_back(slow->wait_s);
       }
-      slow = ComputeWaitStraggler{rank, compute, 0, MedianOf(v.second), 0, per_rank.size(), first_line[rank]};
+      slow = ComputeWaitStraggler{rank, compute, 0, UpperMedian(v.second), 0, per_rank.size(), first_line[rank]};
     } else {
       others_compute.push_back(compute);
-      others_wait.push_back(MedianOf(v.second));
+      others_wait.push_back(UpperMedian(v.second));
     }
   }
-  slow->peers_compute_s = MedianOf(others_compute);
-  slow->peers_wait_s = MedianOf(others_wait);
+  slow->peers_compute_s = UpperMedian(others_compute);
+  slow->peers_wait_s = UpperMedian(others_wait);
   const double max_other = *std::max_element(others_compute.begin(), others_compute.end());
   const double min_other = *std::min_element(others_compute.begin(), others_compute.end());
   const double min_wait = *std::min_element(others_wait.begin(), others_wait.end());

@@ -8,15 +8,9 @@
 
 #include "agents/gpu_labels.h"
 #include "agents/node_names.h"
+#include "agents/upper_median.h"
 
 namespace vigil {
-
-namespace {
-double MedianOf(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-}  // namespace
 
 std::vector<LowPcieGpu> FindLowPcieTrafficGpus(const std::vector<TimeSeries>& series) {
   std::vector<LowPcieGpu> out;
@@ -33,7 +27,7 @@ std::vector<LowPcieGpu> FindLowPcieTrafficGpus(const std::vector<TimeSeries>& se
         if (std::isfinite(x)) v.push_back(x);
       }
       if (node.empty() || gpu < 0 || v.empty()) continue;
-      by_node[node].emplace(gpu, std::make_pair(MedianOf(v), s.timestamps_ms.empty() ? 0 : s.timestamps_ms.front()));
+      by_node[node].emplace(gpu, std::make_pair(UpperMedian(v), s.timestamps_ms.empty() ? 0 : s.timestamps_ms.front()));
     }
     for (const auto& [node, gpus] : by_node) {
       std::vector<LowPcieGpu> low;
@@ -43,7 +37,7 @@ std::vector<LowPcieGpu> FindLowPcieTrafficGpus(const std::vector<TimeSeries>& se
           if (g != gpu) peers.push_back(p.first);
         }
         if (peers.empty()) continue;
-        const double med = MedianOf(peers);
+        const double med = UpperMedian(peers);
         if (!(med > 0) || own.first > kLowPcieShare * med) continue;
         const bool agree = std::all_of(peers.begin(), peers.end(), [med](double p) {
           return p <= kPciePeerSpread * med && p * kPciePeerSpread >= med;

@@ -10,6 +10,7 @@
 
 #include "core/ascii.h"
 #include "core/parse.h"
+#include "agents/upper_median.h"
 
 namespace vigil {
 namespace {
@@ -142,11 +143,6 @@ std::optional<double> Seconds(const std::string& cell, const ColumnKind& k) {
   return unit == "ms" ? v->v / 1e3 : unit == "us" ? v->v / 1e6 : v->v;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 // A computed number: a decimal with a fractional part and at least 4 significant digits
 // ("2.318472", "0.003141"), or a hex digest of at least 6 digits ("0x3fa0c2", "3fa0c2d1").
@@ -171,11 +167,11 @@ bool IsComputedNumber(const std::string& cell) {
 std::optional<SlowestRank> FindSlowestRank(const std::map<int, std::vector<double>>& per_rank) {
   if (per_rank.size() < kRankTableMinRanks) return std::nullopt;
   std::vector<std::pair<int, double>> medians;
-  for (const auto& [rank, v] : per_rank) medians.emplace_back(rank, Median(v));
+  for (const auto& [rank, v] : per_rank) medians.emplace_back(rank, UpperMedian(v));
   std::sort(medians.begin(), medians.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::vector<double> others;
   for (size_t x = 1; x < medians.size(); ++x) others.push_back(medians[x].second);
-  const double peers = Median(others);
+  const double peers = UpperMedian(others);
   if (!(peers > 0) || medians[0].second < kRankTableSlowRatio * peers || medians[1].second > kRankTablePeerSpread * peers) {
     return std::nullopt;
   }
@@ -300,7 +296,7 @@ std::optional<RankTableDataWait> FindRankTableDataWait(const std::vector<std::st
   }
   if (shares.empty()) return std::nullopt;
   out.rows = shares.size();
-  out.share = Median(std::move(shares));
+  out.share = UpperMedian(std::move(shares));
   return out;
 }
 
@@ -377,7 +373,7 @@ std::optional<RankTableOddValue> FindRankTableGradNormOutlier(const std::vector<
       const auto& [top, row] = values.back();
       std::vector<double> peers;
       for (size_t i = 0; i + 1 < values.size(); ++i) peers.push_back(values[i].first);
-      const double median = Median(peers);
+      const double median = UpperMedian(peers);
       if (!(median > 0) || peers.back() > kRankTablePeerOutlierSpread * median ||
           peers.front() * kRankTablePeerOutlierSpread < median || top < kRankTableOutlierRatio * median) {
         continue;
