@@ -1058,7 +1058,6 @@ class RuleCompiler {
     plan_->tick_driven = stale || absent;
     plan_->absent_rule = absent;
     CollectExplain(*rule_.when);
-    for (const auto& n : plan_->nodes) plan_->max_stage = std::max(plan_->max_stage, n.stage);
   }
 
   int32_t CompileTemplateExpr(const Ast& a) {
@@ -1251,6 +1250,9 @@ CompileOutput CompileRulesWithDiagnostics(std::string_view text, std::string_vie
       RuleCompiler rc(text, r, limits, &plan);
       rc.Run();
       if (!r.explain.empty()) CompileTemplate(r, rc, &plan);
+      // After the template: an aggregation only there (`{{median by (job) (x)}}`) is a stage too
+      // (RV5; counted from the condition alone it was "internal: max_stage 0, but ... stage 1").
+      for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);
       if (plan.absent_rule && (plan.for_ms > 0 || plan.keep_firing_for_ms > 0)) {
         // Allowed: the life cycle runs on ticks like any rule.
       }

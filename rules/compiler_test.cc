@@ -837,5 +837,23 @@ TEST_CASE("stale_for / absent of 0s is a located error, as a 0s window is (RV3)"
   CHECK(CompileRules("rule R {\n  select x\n  when stale_for(1ms)\n}\n", "t.rules").ok());
 }
 
+// RV5: an aggregation written only in the `explain` template (the condition has none) was refused as
+// "internal: rule R: max_stage 0, but the deepest node is in stage 1": the plan's max_stage was
+// taken from the condition's nodes before the template's were compiled.
+TEST_CASE("an aggregation only in the explanation template compiles, its stage counted (RV5)") {
+  for (const char* text : {
+           "rule R {\n  select m\n  when m > 90\n  explain \"{{m}} vs median {{median by (job) (m)}}\"\n}\n",
+           "rule R {\n  select m\n  when mean(m, 5p) > 90\n  explain \"{{max by (job) (mean(m, 5p))}}\"\n}\n",
+       }) {
+    INFO(text);
+    CompileOutput out = CompileRulesWithDiagnostics(text, "t.rules");
+    for (const auto& d : out.diagnostics) CHECK(d.Format() == "");
+    REQUIRE(out.compiled.rules.size() == 1);
+    const RulePlan& p = out.compiled.rules[0];
+    CHECK(p.max_stage == 1);
+    CHECK(ValidatePlan(p).ok());
+  }
+}
+
 }  // namespace
 }  // namespace vigil
