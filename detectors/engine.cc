@@ -499,12 +499,13 @@ struct AlertTracker {
   // that returns no sample makes Prometheus mark the series stale at once; 5 let a few late or
   // lost samples pass: 5 s for a 1 s recorder, 75 s at 15 s scrapes), at most the lookback
   // (Prometheus's 5 minutes for a series that ends without a staleness marker) and at least twice
-  // its step (a coarse cadence such as `vigil serve --eval-interval 600` is no gap). UINT64_MAX
-  // without a step. Before DET8: the larger of the lookback and twice the step (a 1 s series was
-  // stale after 5 minutes only).
+  // its step (a coarse cadence such as `vigil serve --eval-interval 600` is no gap). Without a
+  // step (after a series' first point) the lookback (RV5: it was UINT64_MAX, never stale, so
+  // `for 5m` held from a first hot point across any gap). Before DET8: the larger of the lookback
+  // and twice the step (a 1 s series was stale after 5 minutes only).
   static constexpr uint64_t kStaleSteps = 5;
   uint64_t Quiet(const RulePlan& plan) const {
-    if (!has_step) return UINT64_MAX;
+    if (!has_step) return plan.lookback_ms < 0 ? UINT64_MAX : static_cast<uint64_t>(plan.lookback_ms);
     const uint64_t twice = step > UINT64_MAX / 2 ? UINT64_MAX : 2 * step;
     const uint64_t steps = step > UINT64_MAX / kStaleSteps ? UINT64_MAX : kStaleSteps * step;
     const uint64_t cap = plan.lookback_ms < 0 ? steps : std::min(steps, static_cast<uint64_t>(plan.lookback_ms));
@@ -534,9 +535,9 @@ struct AlertTracker {
     alert.explanation["stale_after_ms"] = static_cast<int64_t>(quiet);
     alert.explanation["last_point_ms"] = last_t;
     const std::string step_text = FormatDurationMs(static_cast<int64_t>(std::min<uint64_t>(step, INT64_MAX)));
-    const bool by_steps = step <= UINT64_MAX / kStaleSteps && quiet == kStaleSteps * step;
+    const bool by_steps = has_step && step <= UINT64_MAX / kStaleSteps && quiet == kStaleSteps * step;
     const std::string why = by_steps ? std::to_string(kStaleSteps) + " of its " + step_text + " steps"
-                            : quiet == 2 * step         ? "twice its " + step_text + " step"
+                            : has_step && quiet == 2 * step ? "twice its " + step_text + " step"
                                                         : "the " + FormatDurationMs(plan.lookback_ms) + " lookback";
     alert.annotations["resolved"] = "stale: no point for more than " + FormatDurationMs(static_cast<int64_t>(quiet)) + " (" +
                                     why + ") after its last at " + FormatRfc3339Ms(last_t) +
@@ -564,7 +565,7 @@ struct AlertTracker {
     // alert restarts its `for` at the point after it: nothing said the condition held in between,
     // as Prometheus drops a pending alert whose series went stale.
     bool gap = false;
-    if (has_last && has_step) {
+    if (has_last) {
       gap = detail::Elapsed(last_t, t) > Quiet(plan);
       // A firing alert ends at the gap once keep_firing_for has passed too (EndStale); within it
       // the series came back in time and the alert goes on, as in Prometheus.

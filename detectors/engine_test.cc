@@ -354,6 +354,49 @@ TEST_CASE("`for` restarts after a gap (over the lookback and twice the step): a 
   CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);  // the streaming engine alike
 }
 
+TEST_CASE("`for` restarts after a gap that follows a series' first point: no step yet, the lookback is the limit (RV5)") {
+  // RV5: the gap rule needs the series' step (the interval before the gap), so a gap after its
+  // FIRST point was never one: `for 5m` fired on a GPU's first reading and the next, 20 minutes
+  // later, hot both times with nothing in between (`vigil detect` on two CSV rows), the alert
+  // DET fixed for a series with two points before the gap. Without a step the series is stale
+  // after the lookback (5m), as Prometheus drops a pending alert whose series has no sample in it.
+  P p("Hot", "temp");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(80)));
+  plan.for_ms = 5 * 60'000;
+  auto minutes = [](std::vector<int> ms) {
+    std::vector<int64_t> out;
+    for (int m : ms) out.push_back(int64_t{m} * 60'000);
+    return out;
+  };
+  // Hot at 0, nothing until 20, hot at 20 ... 26: pending again from 20, firing at 25.
+  TimeSeries first = Series("temp", {{"gpu", "0"}}, minutes({0, 20, 21, 22, 23, 24, 25, 26}), std::vector<double>(8, 85));
+  // A first interval within the lookback is no gap: hot at 0 and 4, firing at 5.
+  TimeSeries near = Series("temp", {{"gpu", "1"}}, minutes({0, 4, 5, 6}), {85, 85, 85, 60});
+  // Firing at once (`for` 0 below) on its only point, input on to 30: resolved at 0 + 5 (stale).
+  TimeSeries once = Series("temp", {{"gpu", "2"}}, minutes({0}), {85});
+  TimeSeries clock = Series("temp", {{"gpu", "3"}}, minutes({0, 30}), {60, 60});
+  const std::vector<TimeSeries> in = {first, near};
+  auto r = EvaluateBatch(CompiledRules{{plan}}, in);
+  REQUIRE(r.ok());
+  CHECK(r->flags[0] == std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 1, 1});
+  CHECK(r->flags[1] == std::vector<uint8_t>{0, 0, 1, 0});
+  REQUIRE(r->alerts.size() == 2);
+  for (const Alert& a : r->alerts) {
+    if (a.labels.at("gpu") == "0") CHECK(a.active_at_ms == 20 * 60'000);
+    if (a.labels.at("gpu") == "1") CHECK(a.active_at_ms == 0);
+  }
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);
+  plan.for_ms = 0;
+  EngineOptions detect;  // `vigil detect`'s
+  detect.end_at_input_end = true;
+  const std::vector<TimeSeries> in2 = {once, clock};
+  auto r2 = EvaluateBatch(CompiledRules{{plan}}, in2, detect);
+  REQUIRE(r2.ok());
+  REQUIRE(r2->alerts.size() == 1);
+  CHECK(r2->alerts[0].state == AlertState::kResolved);
+  CHECK(r2->alerts[0].ends_at_ms == 5 * 60'000);
+}
+
 TEST_CASE("a firing alert is resolved by a gap in its series, when the gap rule says the series went quiet (DET3/DET4)") {
   // A GPU hot for 6 minutes (`for 5m`: firing at minute 5), its exporter down from minute 6 to 30,
   // hot again from 30: the alert stayed firing across the 24 silent minutes, one episode from 5 to
@@ -896,14 +939,16 @@ TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets an
   series.push_back(Series("off", {}, {kMin, kMin + 1000, kMax - 500, kMax}, {1, 2, 3, 4}));  // 4
   series.push_back(Series("gone", {}, {kMin}, {7}));                          // 5
   std::vector<RulePlan> plans;
-  {  // pending at INT64_MIN, firing at INT64_MAX (`for 1s` has passed; the series has no step
-     // before that point, so the 2^64 - 1 ms is no gap to the gap rule)
+  {  // pending at INT64_MIN; at INT64_MAX the 2^64 - 1 ms since its first point is a gap (over
+     // the 5m lookback: RV5; before, a series with no step had no gap, and it fired there), so
+     // `for 1s` restarts there: not firing (a wrapped difference, -1, would have held for 1s)
     P p("For", "up");
     RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(0)));
     plan.for_ms = 1000;
     plans.push_back(plan);
   }
-  {  // firing at INT64_MIN, resolved at INT64_MAX (`keep_firing_for 5s` has passed)
+  {  // firing at INT64_MIN, not at INT64_MAX (`keep_firing_for 5s` has passed; since RV5 resolved
+     // as stale at the gap, INT64_MIN + 5m)
     P p("Keep", "keep");
     RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(0)));
     plan.keep_firing_for_ms = 5000;
@@ -943,7 +988,7 @@ TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets an
       REQUIRE(bt.count({r, s}));
       return *bt.at({r, s});
     };
-    CHECK(get(0, 0).firing == std::vector<uint8_t>{0, 1});
+    CHECK(get(0, 0).firing == std::vector<uint8_t>{0, 0});
     CHECK(get(1, 1).firing == std::vector<uint8_t>{1, 0});
     // Peers: at INT64_MIN the member itself (10); at INT64_MIN + 5 both (15); at INT64_MAX
     // rank 1's point is 2^64 - 6 ms old: only 30.
@@ -964,7 +1009,7 @@ TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets an
     REQUIRE(st.timestamps_ms.size() == 5);  // every distinct timestamp of the input
     CHECK(st.condition == std::vector<uint8_t>{0, 0, 0, 1, 1});
   }
-  CHECK(batch->flags[0] == std::vector<uint8_t>{0, 1});
+  CHECK(batch->flags[0] == std::vector<uint8_t>{0, 0});
   CHECK(batch->flags[1] == std::vector<uint8_t>{1, 0});
 }
 
