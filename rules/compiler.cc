@@ -937,6 +937,12 @@ class RuleCompiler {
       Arity(a, 3, "clamp(x, lo, hi)");
       n.op = PlanOp::kClamp;
       for (auto& arg : a.args) n.inputs.push_back(Expect(*arg, ValueType::kNumber, "`clamp`"));
+      // Bounds the wrong way round give hi at every point (min(max(x, lo), hi)), whatever x is (RV5:
+      // `clamp(x, 100, 0)` compiled and read as a constant 0).
+      if (const std::optional<double> lo = ConstValue(*a.args[1]), hi = ConstValue(*a.args[2]); lo && hi && *lo > *hi)
+        Fail(a, "`clamp(x, lo, hi)` has its lower bound `" + TextOf(*a.args[1]) + "` above its upper bound `" +
+                    TextOf(*a.args[2]) + "`, so it is `" + TextOf(*a.args[2]) + "` at every point; write `clamp(" +
+                    TextOf(*a.args[0]) + ", " + TextOf(*a.args[2]) + ", " + TextOf(*a.args[1]) + ")`");
       return Add(std::move(n), a);
     }
     if (f == "ewma") {

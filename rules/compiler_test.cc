@@ -837,6 +837,18 @@ TEST_CASE("stale_for / absent of 0s is a located error, as a 0s window is (RV3)"
   CHECK(CompileRules("rule R {\n  select x\n  when stale_for(1ms)\n}\n", "t.rules").ok());
 }
 
+// RV5: `clamp(x, 100, 0)` compiled, and min(max(x, lo), hi) is then hi at every point: a
+// condition on it read as a constant, whatever the series did.
+TEST_CASE("clamp with constant bounds the wrong way round is an error at the call (RV5)") {
+  CHECK(CompileError("rule R {\n  select x\n  when clamp(x, 100, 0) > 50\n}\n") ==
+        "t.rules:3:8: `clamp(x, lo, hi)` has its lower bound `100` above its upper bound `0`, so it is `0` at "
+        "every point; write `clamp(x, 0, 100)`\n    when clamp(x, 100, 0) > 50\n         ^~~~~~~~~~~~~~~~");
+  CHECK(CompileError("rule R {\n  select x\n  when clamp(x, 1, -1) > 0\n}\n").find("t.rules:3:8: `clamp(x, lo, hi)`") == 0);
+  // Equal bounds, bounds that read the series, and the right order still compile.
+  for (const char* when : {"clamp(x, 1, 1) > 0", "clamp(x, 0, x) > 0", "clamp(x, -1, 1) > 0", "clamp(x, 0, 2 * 50) > 1"})
+    CHECK(CompileRules(std::string("rule R {\n  select x\n  when ") + when + "\n}\n", "t.rules").ok());
+}
+
 // RV5: an aggregation written only in the `explain` template (the condition has none) was refused as
 // "internal: rule R: max_stage 0, but the deepest node is in stage 1": the plan's max_stage was
 // taken from the condition's nodes before the template's were compiled.
