@@ -1169,7 +1169,8 @@ void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
         Parser p(toks, inner);
         auto ast = p.ParseExpr();
         if (p.Peek().kind != TokenKind::kEnd)
-          throw CompileError{&p.Peek(), 0, "unexpected " + Parser::Describe(p.Peek())};
+          throw CompileError{&p.Peek(), 0,  // a lexer error is its own message (RV5: it was quoted in this one)
+                             p.Peek().kind == TokenKind::kError ? p.Peek().text : "unexpected " + Parser::Describe(p.Peek())};
         // A stale_for / absent rule is evaluated at ticks where its series may have no point: only
         // its own stale_for / absent terms have values there. `{{value}}` in its text compiled to
         // a node the tick evaluation cannot compute (vigil detect died with SIGSEGV).

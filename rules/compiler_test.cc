@@ -849,6 +849,20 @@ TEST_CASE("clamp with constant bounds the wrong way round is an error at the cal
     CHECK(CompileRules(std::string("rule R {\n  select x\n  when ") + when + "\n}\n", "t.rules").ok());
 }
 
+// RV5: a character the lexer refuses inside an explanation template was wrapped in the parser's
+// "unexpected `...`", the lexer's message quoted inside it: "unexpected `unexpected character `@``".
+TEST_CASE("a character the lexer refuses in a template is its own message, not quoted in another (RV5)") {
+  const std::string e = CompileError("rule R {\n  select x\n  when x > 1\n  explain \"x {{x @ 2}}\"\n}\n");
+  CHECK(e.find("t.rules:4:11: in explanation template `{{x @ 2}}`: unexpected character `@`\n") == 0);
+  const std::string bits = CompileError("rule R {\n  select x\n  when x > 1\n  explain \"{{x ^ 2}}\"\n}\n");
+  CHECK(bits.find("in explanation template `{{x ^ 2}}`: unexpected character `^`: the rule language has no bit") !=
+        std::string::npos);
+  CHECK(bits.find("unexpected `unexpected") == std::string::npos);
+  // A token that does parse but should not be there keeps the parser's message.
+  CHECK(CompileError("rule R {\n  select x\n  when x > 1\n  explain \"{{x x}}\"\n}\n")
+            .find("t.rules:4:11: in explanation template `{{x x}}`: unexpected `x`") == 0);
+}
+
 // RV5: an aggregation written only in the `explain` template (the condition has none) was refused as
 // "internal: rule R: max_stage 0, but the deepest node is in stage 1": the plan's max_stage was
 // taken from the condition's nodes before the template's were compiled.
