@@ -851,7 +851,10 @@ class RuleCompiler {
         // it is another (an exporter's fields share a long prefix: DCGM_FI_DEV_GPU_UTIL beside
         // DCGM_FI_DEV_FB_USED is 5 edits; ClosestMatch's third of the length took it for a typo
         // until DET8).
-        if (!rule_.selector.metric.empty() && EditDistance(arg.name, rule_.selector.metric) <= 2)
+        // (Names over 256 bytes are not compared: the distance costs |a| x |b|, as ClosestMatch's cap.)
+        if (!rule_.selector.metric.empty() && arg.name.size() <= 256 &&
+            arg.name.size() + 2 >= rule_.selector.metric.size() && rule_.selector.metric.size() + 2 >= arg.name.size() &&
+            EditDistance(arg.name, rule_.selector.metric) <= 2)
           if (std::string hint = ClosestMatch(arg.name, std::vector<std::string>{rule_.selector.metric}); !hint.empty())
             Fail(arg, "unknown name `" + arg.name + "`, did you mean `" + hint + "`? (another metric's name as an "
                       "aggregation's argument is a peer term; this one is a near-miss of the selected `" + hint + "`)");

@@ -863,6 +863,25 @@ TEST_CASE("a character the lexer refuses in a template is its own message, not q
             .find("t.rules:4:11: in explanation template `{{x x}}`: unexpected `x`") == 0);
 }
 
+// RV5: the "did you mean" hints cost |name| x |candidate| (edit distance): a 40 KB rule, a
+// 20,000-character metric selected and the same name one letter off in `when`, took 16 s for
+// `vigil rules check` to refuse (quadratic: a 200 KB file, minutes). A name over 256 bytes gets
+// no hint now; shorter ones keep theirs.
+TEST_CASE("a very long unknown name is refused without a hint, at once; a short one keeps its hint (RV5)") {
+  const std::string metric(20000, 'a');
+  const std::string typo = std::string(19999, 'a') + "b";
+  const std::string e = CompileError("rule R {\n  select " + metric + "\n  when " + typo + " > 1\n}\n");
+  CHECK(e.find("t.rules:3:8: unknown name `" + typo + "` (") == 0);
+  CHECK(e.find("did you mean") == std::string::npos);
+  // As the argument of an aggregation it is a peer term (too long to be checked as a typo).
+  CHECK(CompileRules("rule R {\n  select " + metric + "\n  when max by (gpu) (" + typo + ") > 1\n}\n", "t.rules").ok());
+  // Up to 256 bytes the hints stay.
+  const std::string m256(256, 'a'), t256 = std::string(255, 'a') + "b";
+  CHECK(CompileError("rule R {\n  select " + m256 + "\n  when " + t256 + " > 1\n}\n").find("did you mean `" + m256 + "`?") !=
+        std::string::npos);
+  CHECK(CompileError("rule R {\n  select x\n  when meen(x, 5p) > 1\n}\n").find("did you mean `mean`?") != std::string::npos);
+}
+
 // RV5: an aggregation written only in the `explain` template (the condition has none) was refused as
 // "internal: rule R: max_stage 0, but the deepest node is in stage 1": the plan's max_stage was
 // taken from the condition's nodes before the template's were compiled.
