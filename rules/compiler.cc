@@ -1146,8 +1146,18 @@ RuleDiagnostic MakeDiagnostic(std::string_view text, std::string_view file, cons
   return d;
 }
 
-// Parses the `{{...}}` parts of an explanation template.
-void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
+// The offset in `text` of character `pos` of the string token `tok`'s value (escapes `\"`, `\\`, `\n`
+// take two bytes of the source for one of the value).
+size_t SourceOffsetInString(std::string_view text, const Token& tok, size_t pos) {
+  size_t i = tok.offset + 1;  // after the opening quote
+  for (size_t d = 0; d < pos && i < text.size(); ++d) i += text[i] == '\\' ? 2 : 1;
+  return std::min(i, text.size());
+}
+
+// Parses the `{{...}}` parts of an explanation template. An error inside a part is reported at
+// that part of the string in `text` (RV5: it was at the string's opening quote, the whole string
+// underlined).
+void CompileTemplate(std::string_view text, const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
   const std::string& s = r.explain;
   size_t i = 0;
   while (i < s.size()) {
@@ -1159,8 +1169,8 @@ void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
     if (open > i) plan->explain_template.push_back({TemplatePart::Kind::kText, s.substr(i, open - i), -1});
     size_t close = s.find("}}", open + 2);
     if (close == std::string::npos)
-      throw CompileError{r.explain_tok, 0, "explanation template: `{{` at character " + std::to_string(open + 1) +
-                                               " has no closing `}}`"};
+      throw CompileError{r.explain_tok, 2, "explanation template: `{{` at character " + std::to_string(open + 1) +
+                                               " has no closing `}}`", SourceOffsetInString(text, *r.explain_tok, open)};
     std::string inner = s.substr(open + 2, close - open - 2);
     auto toks = rules::Tokenize(inner);
     // A single identifier that is not the metric is a label reference: {{rank}}.
@@ -1188,7 +1198,9 @@ void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
         int32_t id = rc.CompileTemplateExprIn(inner, *ast);
         plan->explain_template.push_back({TemplatePart::Kind::kNode, rc.TextOfIn(inner, *ast), id});
       } catch (const CompileError& e) {
-        throw CompileError{r.explain_tok, 0, "in explanation template `{{" + inner + "}}`: " + e.message};  // at the string
+        const size_t from = SourceOffsetInString(text, *r.explain_tok, open);
+        const size_t to = SourceOffsetInString(text, *r.explain_tok, close + 2);
+        throw CompileError{r.explain_tok, to - from, "in explanation template `{{" + inner + "}}`: " + e.message, from};
       }
     }
     i = close + 2;
@@ -1259,7 +1271,7 @@ CompileOutput CompileRulesWithDiagnostics(std::string_view text, std::string_vie
       plan.labels = r.labels;
       RuleCompiler rc(text, r, limits, &plan);
       rc.Run();
-      if (!r.explain.empty()) CompileTemplate(r, rc, &plan);
+      if (!r.explain.empty()) CompileTemplate(text, r, rc, &plan);
       // After the template: an aggregation only there (`{{median by (job) (x)}}`) is a stage too
       // (RV5; counted from the condition alone it was "internal: max_stage 0, but ... stage 1").
       for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);

@@ -302,7 +302,7 @@ rule I {
         std::string::npos);
   CHECK(m.find("t.rules:20:7: `for` duration needs a unit") != std::string::npos);
   CHECK(m.find("t.rules:23:17: invalid regular expression \"(\"") != std::string::npos);
-  CHECK(m.find("t.rules:29:11: in explanation template `{{mean(x, 3p}}`") != std::string::npos);
+  CHECK(m.find("t.rules:29:18: in explanation template `{{mean(x, 3p}}`") != std::string::npos);
   CHECK(m.find("t.rules:31:6: rule `G` has no `when` clause") != std::string::npos);
   CHECK(m.find("t.rules:36:14: comparisons do not chain") != std::string::npos);
   CHECK(m.find("t.rules:40:10: `=` is not a comparison: use `==`") != std::string::npos);
@@ -647,7 +647,7 @@ TEST_CASE("a stale_for / absent rule's explanation with a value is an error, not
   // `explain "... {{value}}"` in a stale_for rule compiled, and `vigil detect` died with SIGSEGV
   // (the tick evaluation cannot compute a value node).
   std::string m = CompileError("rule S {\n  select x\n  when stale_for(2m)\n  explain \"last {{value}}\"\n}\n");
-  CHECK(m.find("t.rules:4:11: in explanation template `{{value}}`: a `stale_for` / `absent` rule fires when data is "
+  CHECK(m.find("t.rules:4:17: in explanation template `{{value}}`: a `stale_for` / `absent` rule fires when data is "
                "missing, so its explanation has no value to show") == 0);
   CHECK(CompileError("rule S {\n  select x\n  when absent(5m)\n  explain \"{{mean(x, 5p)}}\"\n}\n")
             .find("`absent` rule fires when data is missing") != std::string::npos);
@@ -853,14 +853,14 @@ TEST_CASE("clamp with constant bounds the wrong way round is an error at the cal
 // "unexpected `...`", the lexer's message quoted inside it: "unexpected `unexpected character `@``".
 TEST_CASE("a character the lexer refuses in a template is its own message, not quoted in another (RV5)") {
   const std::string e = CompileError("rule R {\n  select x\n  when x > 1\n  explain \"x {{x @ 2}}\"\n}\n");
-  CHECK(e.find("t.rules:4:11: in explanation template `{{x @ 2}}`: unexpected character `@`\n") == 0);
+  CHECK(e.find("t.rules:4:14: in explanation template `{{x @ 2}}`: unexpected character `@`\n") == 0);
   const std::string bits = CompileError("rule R {\n  select x\n  when x > 1\n  explain \"{{x ^ 2}}\"\n}\n");
   CHECK(bits.find("in explanation template `{{x ^ 2}}`: unexpected character `^`: the rule language has no bit") !=
         std::string::npos);
   CHECK(bits.find("unexpected `unexpected") == std::string::npos);
   // A token that does parse but should not be there keeps the parser's message.
   CHECK(CompileError("rule R {\n  select x\n  when x > 1\n  explain \"{{x x}}\"\n}\n")
-            .find("t.rules:4:11: in explanation template `{{x x}}`: unexpected `x`") == 0);
+            .find("t.rules:4:12: in explanation template `{{x x}}`: unexpected `x`") == 0);
 }
 
 // RV5: the "did you mean" hints cost |name| x |candidate| (edit distance): a 40 KB rule, a
@@ -880,6 +880,18 @@ TEST_CASE("a very long unknown name is refused without a hint, at once; a short 
   CHECK(CompileError("rule R {\n  select " + m256 + "\n  when " + t256 + " > 1\n}\n").find("did you mean `" + m256 + "`?") !=
         std::string::npos);
   CHECK(CompileError("rule R {\n  select x\n  when meen(x, 5p) > 1\n}\n").find("did you mean `mean`?") != std::string::npos);
+}
+
+// RV5: an error inside a template part was reported at the string's opening quote with the whole
+// string underlined (an explanation with ten `{{...}}` parts: which one?); now at the part, also
+// after escapes in the string and for a `{{` with no `}}`.
+TEST_CASE("an error in an explanation template is reported at its `{{...}}` part (RV5)") {
+  CHECK(CompileError("rule R {\n  select x\n  when x > 1\n  explain \"a \\\"q\\\" {{x}} {{meen(x, 5p)}} ok\"\n}\n") ==
+        "t.rules:4:26: in explanation template `{{meen(x, 5p)}}`: unknown function `meen`, did you mean `mean`? (see "
+        "docs/rules.md for the functions)\n    explain \"a \\\"q\\\" {{x}} {{meen(x, 5p)}} ok\"\n"
+        "                           ^" + std::string(14, '~'));
+  CHECK(CompileError("rule R {\n  select x\n  when x > 1\n  explain \"v {{x}} then {{x\"\n}\n")
+            .find("t.rules:4:25: explanation template: `{{` at character 14 has no closing `}}`\n") == 0);
 }
 
 // RV5: an aggregation written only in the `explain` template (the condition has none) was refused as
