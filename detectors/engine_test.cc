@@ -312,31 +312,37 @@ TEST_CASE("alert life cycle: pending, firing after `for`, keep_firing_for, resol
 
 size_t StreamMatchesBatch(const CompiledRules& rules, const std::vector<TimeSeries>& series);  // below
 
+// The gap tests' rule, `temp > 80 for 5m`, and their timestamps written in minutes.
+RulePlan HotFor5m() {
+  P p("Hot", "temp");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(80)));
+  plan.for_ms = 5 * 60'000;  // the lookback: 5 minutes (RulePlan's default)
+  return plan;
+}
+std::vector<int64_t> Minutes(std::vector<int> ms) {
+  std::vector<int64_t> out;
+  for (int m : ms) out.push_back(int64_t{m} * 60'000);
+  return out;
+}
+
 TEST_CASE("`for` restarts after a gap (over the lookback and twice the step): a GPU hot before and after its exporter was down") {
   // DET (2026-12-04): `for 5m` fired on two hot readings 20 minutes apart with no point between
   // (the exporter down from 08:11 to 08:29): pending since the first, "held" across the gap.
   // Prometheus drops a pending alert whose series went stale (no sample within its 5m lookback).
-  P p("Hot", "temp");
-  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(80)));
-  plan.for_ms = 5 * 60'000;
-  auto minutes = [](std::vector<int> ms) {
-    std::vector<int64_t> out;
-    for (int m : ms) out.push_back(int64_t{m} * 60'000);
-    return out;
-  };
+  RulePlan plan = HotFor5m();
   // Hot at minute 10, nothing until 30, hot at 30 and 31, normal after.
-  TimeSeries gap = Series("temp", {{"gpu", "0"}}, minutes({9, 10, 30, 31, 32, 33, 34, 35, 36, 37}),
+  TimeSeries gap = Series("temp", {{"gpu", "0"}}, Minutes({9, 10, 30, 31, 32, 33, 34, 35, 36, 37}),
                           {60, 85, 85, 85, 60, 60, 60, 60, 60, 60});
   // A gap within the lookback (4 minutes without a point) is no break: hot at 10, 14 and 15 holds
   // for 5 minutes at 15.
-  TimeSeries short_gap = Series("temp", {{"gpu", "1"}}, minutes({9, 10, 14, 15, 16}), {60, 85, 85, 85, 60});
+  TimeSeries short_gap = Series("temp", {{"gpu", "1"}}, Minutes({9, 10, 14, 15, 16}), {60, 85, 85, 85, 60});
   // After a long gap the condition holding for 5 minutes again fires, pending since the gap's end.
-  TimeSeries again = Series("temp", {{"gpu", "2"}}, minutes({9, 10, 30, 31, 32, 33, 34, 35, 36}),
+  TimeSeries again = Series("temp", {{"gpu", "2"}}, Minutes({9, 10, 30, 31, 32, 33, 34, 35, 36}),
                             {60, 85, 85, 85, 85, 85, 85, 85, 60});
   // A coarse cadence is no gap: points every 10 minutes (`vigil serve --eval-interval 600`) fire
   // `for 5m` at the second hot point; a 40-minute hole in that cadence is a gap.
-  TimeSeries coarse = Series("temp", {{"gpu", "3"}}, minutes({0, 10, 20, 30}), {60, 85, 85, 60});
-  TimeSeries coarse_gap = Series("temp", {{"gpu", "4"}}, minutes({0, 10, 20, 60, 70}), {60, 60, 85, 85, 60});
+  TimeSeries coarse = Series("temp", {{"gpu", "3"}}, Minutes({0, 10, 20, 30}), {60, 85, 85, 60});
+  TimeSeries coarse_gap = Series("temp", {{"gpu", "4"}}, Minutes({0, 10, 20, 60, 70}), {60, 60, 85, 85, 60});
   const std::vector<TimeSeries> in = {gap, short_gap, again, coarse, coarse_gap};
   auto r = EvaluateBatch(CompiledRules{{plan}}, in);
   REQUIRE(r.ok());
@@ -360,21 +366,14 @@ TEST_CASE("`for` restarts after a gap that follows a series' first point: no ste
   // later, hot both times with nothing in between (`vigil detect` on two CSV rows), the alert
   // DET fixed for a series with two points before the gap. Without a step the series is stale
   // after the lookback (5m), as Prometheus drops a pending alert whose series has no sample in it.
-  P p("Hot", "temp");
-  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(80)));
-  plan.for_ms = 5 * 60'000;
-  auto minutes = [](std::vector<int> ms) {
-    std::vector<int64_t> out;
-    for (int m : ms) out.push_back(int64_t{m} * 60'000);
-    return out;
-  };
+  RulePlan plan = HotFor5m();
   // Hot at 0, nothing until 20, hot at 20 ... 26: pending again from 20, firing at 25.
-  TimeSeries first = Series("temp", {{"gpu", "0"}}, minutes({0, 20, 21, 22, 23, 24, 25, 26}), std::vector<double>(8, 85));
+  TimeSeries first = Series("temp", {{"gpu", "0"}}, Minutes({0, 20, 21, 22, 23, 24, 25, 26}), std::vector<double>(8, 85));
   // A first interval within the lookback is no gap: hot at 0 and 4, firing at 5.
-  TimeSeries near = Series("temp", {{"gpu", "1"}}, minutes({0, 4, 5, 6}), {85, 85, 85, 60});
+  TimeSeries near = Series("temp", {{"gpu", "1"}}, Minutes({0, 4, 5, 6}), {85, 85, 85, 60});
   // Firing at once (`for` 0 below) on its only point, input on to 30: resolved at 0 + 5 (stale).
-  TimeSeries once = Series("temp", {{"gpu", "2"}}, minutes({0}), {85});
-  TimeSeries clock = Series("temp", {{"gpu", "3"}}, minutes({0, 30}), {60, 60});
+  TimeSeries once = Series("temp", {{"gpu", "2"}}, Minutes({0}), {85});
+  TimeSeries clock = Series("temp", {{"gpu", "3"}}, Minutes({0, 30}), {60, 60});
   const std::vector<TimeSeries> in = {first, near};
   auto r = EvaluateBatch(CompiledRules{{plan}}, in);
   REQUIRE(r.ok());
@@ -403,23 +402,16 @@ TEST_CASE("a firing alert is resolved by a gap in its series, when the gap rule 
   // the end, and the point at 30 was flagged firing with nothing said since 6. As Prometheus (the
   // series stale after its 5-minute lookback), it is resolved at 6 + 5 = minute 11, and the heat
   // after the gap is a new alert that waits its `for` again (firing at 35).
-  P p("Hot", "temp");
-  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(80)));
-  plan.for_ms = 5 * 60'000;  // the lookback: 5 minutes (RulePlan's default)
-  auto minutes = [](std::vector<int> ms) {
-    std::vector<int64_t> out;
-    for (int m : ms) out.push_back(int64_t{m} * 60'000);
-    return out;
-  };
-  TimeSeries hot = Series("temp", {{"gpu", "0"}}, minutes({0, 1, 2, 3, 4, 5, 6, 30, 31, 32, 33, 34, 35, 36}),
+  RulePlan plan = HotFor5m();
+  TimeSeries hot = Series("temp", {{"gpu", "0"}}, Minutes({0, 1, 2, 3, 4, 5, 6, 30, 31, 32, 33, 34, 35, 36}),
                           std::vector<double>(14, 85));
   // A gap within the lookback is no break: firing from 5 to 12 through a 4-minute hole.
-  TimeSeries short_gap = Series("temp", {{"gpu", "1"}}, minutes({0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13}),
+  TimeSeries short_gap = Series("temp", {{"gpu", "1"}}, Minutes({0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 13}),
                                 {85, 85, 85, 85, 85, 85, 85, 85, 85, 85, 60});
   // Hot, firing at 5, and never back after 6 while the input goes on to 36: resolved at 11, not
   // firing at the end of the input; one that stops within the quiet time of the end fires on.
-  TimeSeries gone = Series("temp", {{"gpu", "2"}}, minutes({0, 1, 2, 3, 4, 5, 6}), std::vector<double>(7, 85));
-  TimeSeries late = Series("temp", {{"gpu", "3"}}, minutes({25, 26, 27, 28, 29, 30, 31, 32}), std::vector<double>(8, 85));
+  TimeSeries gone = Series("temp", {{"gpu", "2"}}, Minutes({0, 1, 2, 3, 4, 5, 6}), std::vector<double>(7, 85));
+  TimeSeries late = Series("temp", {{"gpu", "3"}}, Minutes({25, 26, 27, 28, 29, 30, 31, 32}), std::vector<double>(8, 85));
   const std::vector<TimeSeries> in = {hot, short_gap, gone, late};
   auto run = [&](const EngineOptions& o) {
     auto r = EvaluateBatch(CompiledRules{{plan}}, in, o);
