@@ -11,10 +11,11 @@
 // Semantics (docs/rules.md has the user's view):
 //  * Non-finite input values (NaN, +-Inf) are missing values: window functions skip them.
 //    An infinity computed inside a rule (e.g. `x / 0`) that feeds a window is not an input value:
-//    it enters the window as is (mean/std/median/MAD over it become +-Inf or NaN until it leaves;
-//    the running sums of mean/sum/std/zscore stay NaN after it left until their next exact
-//    recompute, at most max(32, window points) points later); only NaN is skipped there. Batch
-//    and streaming agree on this.
+//    it enters the window as is, and only NaN is skipped there. While it is in the window a
+//    function's value is what IEEE gives over the window's values (mean / sum +-Inf, or NaN with
+//    both signs; std / zscore NaN; median / MAD / min / max as sorted); once it has left, the
+//    values are those of the finite values (the running sums count non-finite values apart:
+//    NonFiniteCount, window_state.h; DET21). Batch and streaming agree on this.
 //  * A rule's condition is evaluated at each point of each selected series (tick-driven rules,
 //    those using stale_for/absent, at every distinct timestamp of the whole input).
 //  * Alert life cycle per (rule, series): the condition holds -> pending (active_at); held for

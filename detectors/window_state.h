@@ -8,8 +8,9 @@
 //
 // Cost per push (W = points in the window): amortised O(1) for mean/sum/count/std/zscore
 // (running sums with an exact recompute once as many points have left the window as it holds,
-// which bounds floating-point drift), min/max (monotonic deque; single pushes over point
-// windows of up to 16 points a branch-free fold of the last W inputs), delta/rate/changes/resets
+// which bounds floating-point drift; a computed +-Inf is counted apart, NonFiniteCount),
+// min/max (monotonic deque; single pushes over point windows of up to 16 points a branch-free
+// fold of the last W inputs), delta/rate/changes/resets
 // (running sums of per-point increments); for median/quantile/mad a sorted array: O(log W)
 // search (for W <= kSmallSorted = 128 a branch-free SIMD count instead) plus, when one value
 // leaves and one arrives, one shift of the values between their two positions (O(W) worst
@@ -133,6 +134,35 @@ inline bool ElapsedOver(int64_t earlier, int64_t later, int64_t d) {
   return d < 0 || Elapsed(earlier, later) > static_cast<uint64_t>(d);
 }
 
+// The non-finite values (+Inf, -Inf, NaN) inside a window of running sums (mean / sum / count /
+// std / zscore, and rate / changes / resets' sums of increments): counted here and never added
+// to the sums, which hold the finite values only. An infinity added to a running sum would stay
+// there after it left (Inf - Inf = NaN until the next exact recompute; RV3, DET21). Inputs are
+// never non-finite (CleanValue), but a value computed inside a rule can be (`x / mad(x, 30p)`
+// where the MAD is 0 gives +-Inf; NaN is skipped as missing, but rate's increment of a point
+// after an infinity can be Inf - Inf = NaN). Counts are exact, so once the non-finite values
+// have left, the sums are what the finite values give, as if they had never been there.
+struct NonFiniteCount {
+  size_t pos = 0, neg = 0, nan = 0;
+  bool any() const { return (pos | neg | nan) != 0; }
+  void Add(double v) {  // v is not finite
+    if (v > 0) ++pos;
+    else if (v < 0) ++neg;
+    else ++nan;
+  }
+  void Remove(double v) {  // v is not finite and was added
+    if (v > 0) --pos;
+    else if (v < 0) --neg;
+    else --nan;
+  }
+  // IEEE's sum of the counted values (any()): NaN with a NaN or both infinities, else the
+  // infinity. Adding finite values to it changes nothing, so it is the window's sum too.
+  double Sum() const {
+    if (nan || (pos && neg)) return kNaN;
+    return pos ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  }
+};
+
 // Per-point running sums of a point window (WindowState's batch path for mean / sum / count /
 // std / zscore): the state after each push, in columns, so that the values (divisions and a
 // square root per point) are computed in a separate loop the compiler vectorises.
@@ -224,6 +254,18 @@ VIGIL_AVX2 inline void SumsValuesAvx2(const SumsTrack& k, const double* x, doubl
 }
 inline void SumsValuesBaseline(const SumsTrack& k, const double* x, double* const* out, size_t n) {
   SumsValues(k, x, out, n);
+}
+// The value of the running-sum function of SumsIndex slot `slot` over a window holding
+// non-finite values, what IEEE gives computed from scratch over the window's values: mean and
+// sum their sum `total` (NonFiniteCount::Sum), std and zscore NaN (a deviation from an infinite
+// or NaN mean is NaN); count (v, from the sums' state) is unchanged.
+inline double NonFiniteSumsValue(int slot, double v, double total) {
+  if (slot <= 1) return total;
+  return slot == 2 ? v : kNaN;
+}
+inline void NonFiniteSumsValues(double* const* out, size_t i, double total) {
+  for (int k = 0; k < 5; ++k)
+    if (out[k]) out[k][i] = NonFiniteSumsValue(k, out[k][i], total);
 }
 
 // Number of a[0..n) that are < x (kOrEqual: <= x). Branch-free; x is not NaN.
@@ -1447,12 +1489,19 @@ class alignas(64) WindowState {
     TimeAux* ring = aux_ring_.data();
     size_t mask = aux_ring_.size() - 1, head = aux_head_, size = aux_size_, evicted = evicted_, max_held = 0;
     double aux_sum = aux_sum_, prev = prev_;
-    bool have_prev = have_prev_;
+    bool have_prev = have_prev_, nonfinite = nonfinite_;
+    NonFiniteCount nf = nf_;  // increments that are not finite (rate after an infinity), not in aux_sum
     const uint64_t d = static_cast<uint64_t>(spec_.duration_ms);  // > 0 (ValidatePlan)
     for (size_t i = 0; i < n; ++i) {
       const int64_t ti = t[i];
       while (size > 0 && Elapsed(ring[head].t, ti) >= d) {
-        aux_sum -= ring[head].aux;
+        const double a = ring[head].aux;
+        if (std::isfinite(a)) [[likely]] {
+          aux_sum -= a;
+        } else {
+          nf.Remove(a);
+          nonfinite = nf.any();
+        }
         head = (head + 1) & mask;
         --size;
         ++evicted;
@@ -1460,7 +1509,10 @@ class alignas(64) WindowState {
       if (evicted >= std::max<size_t>(size, 32)) [[unlikely]] {
         evicted = 0;
         aux_sum = 0;
-        for (size_t j = 0; j < size; ++j) aux_sum += ring[(head + j) & mask].aux;
+        for (size_t j = 0; j < size; ++j) {
+          const double a = ring[(head + j) & mask].aux;
+          if (std::isfinite(a)) aux_sum += a;
+        }
       }
       const double xi = x[i];
       if (!std::isnan(xi)) {
@@ -1470,7 +1522,12 @@ class alignas(64) WindowState {
         }
         prev = xi;
         have_prev = true;
-        aux_sum += aux;
+        if (std::isfinite(aux)) [[likely]] {
+          aux_sum += aux;
+        } else {
+          nf.Add(aux);
+          nonfinite = true;
+        }
         if (size == mask + 1) [[unlikely]] {  // full: double it, oldest first
           std::vector<TimeAux> grown(2 * size);
           for (size_t j = 0; j < size; ++j) grown[j] = ring[(head + j) & mask];
@@ -1486,15 +1543,27 @@ class alignas(64) WindowState {
       if constexpr (F == WindowFn::kRate) {
         const double dt =
             size < 2 ? 0.0 : static_cast<double>(SpanInWindow(front.t, ring[(head + size - 1) & mask].t)) / 1000.0;
-        out[i] = dt > 0 ? (aux_sum - front.aux) / dt : kNaN;
+        out[i] = dt > 0 ? AuxAfterFront(aux_sum, nonfinite, nf, front.aux) / dt : kNaN;
       } else {
-        out[i] = size ? aux_sum - front.aux : 0.0;
+        out[i] = size ? AuxAfterFront(aux_sum, nonfinite, nf, front.aux) : 0.0;
       }
       max_held = std::max(max_held, size);
     }
     aux_head_ = head, aux_size_ = size, evicted_ = evicted;
     aux_sum_ = aux_sum, prev_ = prev, have_prev_ = have_prev;
+    nf_ = nf, nonfinite_ = nonfinite;
     return max_held;
+  }
+  // rate / changes / resets: the sum of the window's increments after its first (`front`, whose
+  // increment came from a point before the window), from the finite ones' sum and those that
+  // are not (nf, nonfinite = nf.any()): what IEEE gives summing them from scratch.
+  [[gnu::always_inline]] static double AuxAfterFront(double aux_sum, bool nonfinite, const NonFiniteCount& nf,
+                                                     double front) {
+    if (!nonfinite) [[likely]] return aux_sum - front;
+    if (std::isfinite(front)) return nf.Sum();
+    NonFiniteCount rest = nf;
+    rest.Remove(front);
+    return rest.any() ? rest.Sum() : aux_sum;
   }
 
   // Running sums over a point window of w points for a column (batch): the same steps as
@@ -1520,12 +1589,14 @@ class alignas(64) WindowState {
     double shift = shift_, last = last_x_;
     size_t cnt = sums_count_, run = same_run_, evicted = evicted_;
     bool have_shift = have_shift_;
+    NonFiniteCount nf = nf_;  // the non-finite values in the window: none where i >= clean
+    std::vector<NonFiniteAt> nf_at;  // allocates only where some window holds one
     segs_.clear();
     segs_.push_back(SumsSegment{0, shift, false});  // from the state before the column
     // Where neither the leaving nor the arriving value is NaN from here on (z[clean..] has no
     // NaN) and the window is full, a point changes only the run of equal values and the last
     // value until the next recompute: those stretches take a loop of their own.
-    const size_t clean = NanFreeSuffix(z, n + w);
+    const size_t clean = NanFreeSuffix</*kFinite=*/true>(z, n + w);
     const size_t every = std::max<size_t>(w - 1, 32);  // a full window recomputes after this many evictions
     for (size_t i = 0; i < n; ++i) {
       if (i >= clean && cnt == w && evicted + 1 < every) {
@@ -1549,11 +1620,12 @@ class alignas(64) WindowState {
       if (!std::isnan(z[i])) {
         --cnt;
         ++evicted;
+        if (!std::isfinite(z[i])) [[unlikely]] nf.Remove(z[i]);
       }
       if (evicted >= std::max<size_t>(cnt, 32)) {  // Recompute: over the window before x arrives
         evicted = 0;
-        for (size_t j = i + 1; j < i + w; ++j) {
-          if (!std::isnan(z[j])) {
+        for (size_t j = i + 1; j < i + w; ++j) {  // the shift: the first finite value
+          if (std::isfinite(z[j])) {
             shift = z[j];
             break;
           }
@@ -1563,7 +1635,8 @@ class alignas(64) WindowState {
       }
       const double xi = z[i + w];
       if (!std::isnan(xi)) {
-        if (!have_shift) [[unlikely]] {  // nothing added before (s1 = s2 = 0): sums from 0 with this shift
+        if (!std::isfinite(xi)) [[unlikely]] nf.Add(xi);
+        else if (!have_shift) [[unlikely]] {  // nothing added before (s1 = s2 = 0): sums from 0 with this shift
           shift = xi;
           have_shift = true;
           if (segs_.back().begin == i) segs_.pop_back();
@@ -1577,30 +1650,45 @@ class alignas(64) WindowState {
       k.sh[i] = shift;
       k.flat[i] = cnt && run >= cnt ? 1.0 : 0.0;
       k.last[i] = last;
+      if (nf.any()) [[unlikely]] nf_at.push_back(NonFiniteAt{i, nf.Sum()});
     }
     SumsSegments(z, w, n, k);
     have_shift_ = have_shift, shift_ = shift, last_x_ = last;
     sums_count_ = cnt, same_run_ = run, evicted_ = evicted;
+    nf_ = nf, nonfinite_ = nf.any();
     EndTailColumn(n, w);
     if (UseAvx2())
       SumsValuesAvx2(k, x, out, n);
     else
       SumsValuesBaseline(k, x, out, n);
+    for (const NonFiniteAt& p : nf_at) NonFiniteSumsValues(out, p.i, p.total);
   }
-  // The start of the NaN-free suffix of z[0..len): the least c with no NaN in z[c..len).
-  // Eight values per step, from the end (SSE2).
+  struct NonFiniteAt {  // SumsPointsColumn: a point whose window holds non-finite values
+    size_t i;
+    double total;  // their sum (NonFiniteCount::Sum)
+  };
+  // The start of the NaN-free suffix of z[0..len): the least c with no NaN in z[c..len)
+  // (kFinite: no NaN and no infinity; v - v is NaN for those). Eight values per step, from the
+  // end (SSE2).
+  template <bool kFinite = false>
   static size_t NanFreeSuffix(const double* z, size_t len) {
     size_t c = len;
 #if defined(__SSE2__)
+    auto bad = [](__m128d v) {
+      if constexpr (kFinite) v = _mm_sub_pd(v, v);
+      return _mm_cmpunord_pd(v, v);
+    };
     for (; c >= 8; c -= 8) {
       const double* p = z + c - 8;
       const __m128d a = _mm_loadu_pd(p), b = _mm_loadu_pd(p + 2), d = _mm_loadu_pd(p + 4), e = _mm_loadu_pd(p + 6);
-      const __m128d u = _mm_or_pd(_mm_or_pd(_mm_cmpunord_pd(a, a), _mm_cmpunord_pd(b, b)),
-                                  _mm_or_pd(_mm_cmpunord_pd(d, d), _mm_cmpunord_pd(e, e)));
+      const __m128d u = _mm_or_pd(_mm_or_pd(bad(a), bad(b)), _mm_or_pd(bad(d), bad(e)));
       if (_mm_movemask_pd(u)) break;
     }
 #endif
-    while (c > 0 && !std::isnan(z[c - 1])) --c;
+    if constexpr (kFinite)
+      while (c > 0 && std::isfinite(z[c - 1])) --c;
+    else
+      while (c > 0 && !std::isnan(z[c - 1])) --c;
     return c;
   }
   // A piece of SumsPointsColumn's sums: from point `begin` to the next piece's; it starts from
@@ -1613,9 +1701,9 @@ class alignas(64) WindowState {
   };
   // The sums of each piece of segs_ into k.s1 / k.s2, and the last into s1_ / s2_. Pieces are
   // taken four at a time, stepped together for as many points as the shortest has, the rest of
-  // each alone. A NaN leaving or arriving adds and subtracts 0 instead of branching: the sums
-  // are never -0 (they start at +0 and an exact cancellation rounds to +0), so x + 0 == x and
-  // x - 0 == x, bit for bit, NaN and infinities included.
+  // each alone. A NaN or an infinity leaving or arriving (counted in NonFiniteCount, not in the
+  // sums) adds and subtracts 0 instead of branching: the sums are never -0 (they start at +0 and
+  // an exact cancellation rounds to +0), so x + 0 == x and x - 0 == x, bit for bit.
   void SumsSegments(const double* z, size_t w, size_t n, const SumsTrack& k) {
     const SumsSegment* sg = segs_.data();
     const size_t m = segs_.size();
@@ -1631,7 +1719,7 @@ class alignas(64) WindowState {
       const double sh = sg[s].shift;
       for (size_t j = sg[s].begin + 1; j < sg[s].begin + w; ++j) {
         const double v = z[j];
-        if (std::isnan(v)) continue;
+        if (!std::isfinite(v)) continue;
         const double d = v - sh;
         a1 += d;
         a2 += d * d;
@@ -1642,12 +1730,12 @@ class alignas(64) WindowState {
     auto step = [&](size_t i, double sh, bool leave, double& a1, double& a2) {
       if (leave) {
         const double o = z[i];
-        const double d = std::isnan(o) ? 0.0 : o - sh;
+        const double d = std::isfinite(o) ? o - sh : 0.0;
         a1 -= d;
         a2 -= d * d;
       }
       const double xi = z[i + w];
-      const double d = std::isnan(xi) ? 0.0 : xi - sh;
+      const double d = std::isfinite(xi) ? xi - sh : 0.0;
       a1 += d;
       a2 += d * d;
       k.s1[i] = a1;
@@ -1685,7 +1773,7 @@ class alignas(64) WindowState {
       for (size_t j = 1; j < w; ++j) {  // the four recomputes, stepped together
         for (size_t l = 0; l < 4; ++l) {
           const double v = z[b[l] + j];
-          const double d = std::isnan(v) ? 0.0 : v - sh[l];
+          const double d = std::isfinite(v) ? v - sh[l] : 0.0;
           a1[l] += d;
           a2[l] += d * d;
         }
@@ -1712,9 +1800,9 @@ class alignas(64) WindowState {
   // SumsSegments' four pieces stepped together (their recomputes, then `len` points each), one
   // piece per lane of a 4-double vector: lane l is piece l's a1 / a2, with the same adds,
   // subtracts and multiplies in the same order as the scalar steps (IEEE in every lane; target
-  // "avx2" has no FMA to contract them into), a NaN's difference zeroed as the scalar select
-  // does (+0). The values are gathered from the four pieces' positions and the sums stored back
-  // lane by lane. On return a1 / a2 hold each piece's sums after its first `len` points.
+  // "avx2" has no FMA to contract them into), a NaN's or an infinity's difference zeroed as the
+  // scalar select does (+0). The values are gathered from the four pieces' positions and the
+  // sums stored back lane by lane. On return a1 / a2 hold each piece's sums after its first `len` points.
   VIGIL_AVX2 [[gnu::always_inline]] static inline __m256d Gather4(const double* const* p, size_t j) {
     const __m128d lo = _mm_loadh_pd(_mm_load_sd(p[0] + j), p[1] + j);
     const __m128d hi = _mm_loadh_pd(_mm_load_sd(p[2] + j), p[3] + j);
@@ -1728,7 +1816,8 @@ class alignas(64) WindowState {
     _mm_storeh_pd(p[3] + j, hi);
   }
   VIGIL_AVX2 [[gnu::always_inline]] static inline __m256d Diff4(__m256d v, __m256d sh) {
-    return _mm256_andnot_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q), _mm256_sub_pd(v, sh));  // NaN: +0
+    const __m256d z = _mm256_sub_pd(v, v);  // NaN where v is NaN or an infinity, else 0
+    return _mm256_andnot_pd(_mm256_cmp_pd(z, z, _CMP_UNORD_Q), _mm256_sub_pd(v, sh));  // those: +0
   }
   VIGIL_AVX2 static void SumsFourAvx2(const double* z, size_t w, const size_t* b, const double* sh,
                                       size_t len, double* s1, double* s2, double* a1, double* a2) {
@@ -1780,9 +1869,13 @@ class alignas(64) WindowState {
     const size_t pos = ring_pos_;
     const double old = z[pos];
     if (!std::isnan(old)) {
-      const double d = old - shift_;
-      s1_ -= d;
-      s2_ -= d * d;
+      if (std::isfinite(old)) [[likely]] {
+        const double d = old - shift_;
+        s1_ -= d;
+        s2_ -= d * d;
+      } else {
+        NonFiniteOut(old);
+      }
       --sums_count_;
       ++evicted_;
     }
@@ -1790,13 +1883,17 @@ class alignas(64) WindowState {
     z[pos] = x;
     ring_pos_ = pos + 1 == w ? 0 : pos + 1;
     if (!std::isnan(x)) {
-      if (!have_shift_) {
-        shift_ = x;
-        have_shift_ = true;
+      if (std::isfinite(x)) [[likely]] {
+        if (!have_shift_) {
+          shift_ = x;
+          have_shift_ = true;
+        }
+        const double d = x - shift_;
+        s1_ += d;
+        s2_ += d * d;
+      } else {
+        NonFiniteIn(x);
       }
-      const double d = x - shift_;
-      s1_ += d;
-      s2_ += d * d;
       same_run_ = (same_run_ > 0 && x == last_x_) ? same_run_ + 1 : 1;
       last_x_ = x;
       ++sums_count_;
@@ -1804,6 +1901,17 @@ class alignas(64) WindowState {
     double cnt = static_cast<double>(sums_count_), s1 = s1_, s2 = s2_, sh = shift_, last = last_x_;
     double flat = sums_count_ && same_run_ >= sums_count_ ? 1.0 : 0.0;
     SumsValues(SumsTrack{&cnt, &s1, &s2, &sh, &flat, &last}, &x, out, 1);
+    if (nonfinite_) [[unlikely]] NonFiniteSumsValues(out, 0, nf_.Sum());
+  }
+  // A non-finite value enters / leaves a running-sum window (NonFiniteCount; nonfinite_ mirrors
+  // nf_.any() in the state's first line, which every push reads).
+  void NonFiniteIn(double v) {
+    nf_.Add(v);
+    nonfinite_ = true;
+  }
+  void NonFiniteOut(double v) {
+    nf_.Remove(v);
+    nonfinite_ = nf_.any();
   }
   // min / max over a point window of w <= kExtremeDirectMax points, one push (streaming): the
   // last w inputs in a ring stored twice (slots p and p + w, NaN before the first point), so
@@ -1854,7 +1962,7 @@ class alignas(64) WindowState {
     s1_ = s2_ = 0;
     bool first = true;
     auto add = [&](double v) {
-      if (std::isnan(v)) return;
+      if (!std::isfinite(v)) return;  // NaN: no value; an infinity: counted in nf_
       if (first) shift_ = v;
       first = false;
       const double d = v - shift_;
@@ -1944,10 +2052,12 @@ class alignas(64) WindowState {
   template <WindowFn F>
   [[gnu::always_inline]] void RemoveFn(const WindowEntry& e) {
     if constexpr (Sums(F)) {
+      if (!std::isfinite(e.v)) [[unlikely]] return NonFiniteOut(e.v);
       double d = e.v - shift_;
       s1_ -= d;
       s2_ -= d * d;
     } else if constexpr (Aux(F)) {
+      if (!std::isfinite(e.v)) [[unlikely]] return NonFiniteOut(e.v);
       aux_sum_ -= e.v;
     } else if constexpr (Order(F)) {
       sorted_.erase(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/false>(e.v)));
@@ -1962,13 +2072,17 @@ class alignas(64) WindowState {
   [[gnu::always_inline]] void InsertFn(int64_t seq, int64_t t, double x) {
     WindowEntry e{kPoints ? seq : t, x};
     if constexpr (Sums(F)) {
-      if (!have_shift_) {
-        shift_ = x;
-        have_shift_ = true;
+      if (std::isfinite(x)) [[likely]] {
+        if (!have_shift_) {
+          shift_ = x;
+          have_shift_ = true;
+        }
+        double d = x - shift_;
+        s1_ += d;
+        s2_ += d * d;
+      } else {
+        NonFiniteIn(x);
       }
-      double d = x - shift_;
-      s1_ += d;
-      s2_ += d * d;
       // Trailing run of equal values: when it covers the window, the window is flat and the
       // mean is exactly that value (running sums would leave rounding residue around it).
       same_run_ = (same_run_ > 0 && x == last_x_) ? same_run_ + 1 : 1;
@@ -1977,7 +2091,10 @@ class alignas(64) WindowState {
       e.v = have_prev_ ? AuxIncrement<F>(x, prev_) : 0.0;
       prev_ = x;
       have_prev_ = true;
-      aux_sum_ += e.v;
+      if (std::isfinite(e.v)) [[likely]]
+        aux_sum_ += e.v;
+      else
+        NonFiniteIn(e.v);
       if constexpr (F == WindowFn::kRate && kPoints) times_.push_back(t);
     } else if constexpr (Order(F)) {
       sorted_.insert(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/true>(x)), x);
@@ -1994,17 +2111,22 @@ class alignas(64) WindowState {
   template <WindowFn F>
   void Recompute() {
     evicted_ = 0;
-    if constexpr (Sums(F)) {
+    if constexpr (Sums(F)) {  // over the finite values (nf_ counts the others), shifted by the first
       s1_ = s2_ = 0;
-      if (!entries_.empty()) shift_ = entries_.front().v;
+      bool first = true;
       for (size_t i = 0; i < entries_.size(); ++i) {
-        double d = entries_[i].v - shift_;
+        const double v = entries_[i].v;
+        if (!std::isfinite(v)) continue;
+        if (first) shift_ = v;
+        first = false;
+        double d = v - shift_;
         s1_ += d;
         s2_ += d * d;
       }
     } else {
       aux_sum_ = 0;
-      for (size_t i = 0; i < entries_.size(); ++i) aux_sum_ += entries_[i].v;
+      for (size_t i = 0; i < entries_.size(); ++i)
+        if (std::isfinite(entries_[i].v)) aux_sum_ += entries_[i].v;
     }
   }
 
@@ -2098,13 +2220,15 @@ class alignas(64) WindowState {
     if constexpr (F == WindowFn::kCount) {
       return static_cast<double>(n);
     } else if constexpr (F == WindowFn::kSum) {
+      if (nonfinite_) [[unlikely]] return NonFiniteSumsValue(SumsIndex(F), 0, nf_.Sum());
       if (n && same_run_ >= n) return last_x_ * static_cast<double>(n);
       return n ? s1_ + shift_ * static_cast<double>(n) : 0.0;
     } else if constexpr (F == WindowFn::kMean) {
+      if (nonfinite_) [[unlikely]] return NonFiniteSumsValue(SumsIndex(F), 0, nf_.Sum());
       if (n && same_run_ >= n) return last_x_;
       return n ? shift_ + s1_ / static_cast<double>(n) : kNaN;
     } else if constexpr (F == WindowFn::kStd || F == WindowFn::kZscore) {
-      if (n < 2) return kNaN;
+      if (n < 2 || nonfinite_) return kNaN;  // nonfinite_: NonFiniteSumsValue
       if (same_run_ >= n) return F == WindowFn::kStd ? 0.0 : kNaN;
       double dn = static_cast<double>(n);
       double ss = s2_ - s1_ * s1_ / dn;
@@ -2132,9 +2256,9 @@ class alignas(64) WindowState {
       const int64_t t0 = spec_.is_points ? times_.front() : entries_.front().key;
       const int64_t t1 = spec_.is_points ? times_.back() : entries_.back().key;
       double dt = static_cast<double>(SpanInWindow(t0, t1)) / 1000.0;
-      return dt > 0 ? (aux_sum_ - entries_.front().v) / dt : kNaN;
+      return dt > 0 ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v) / dt : kNaN;
     } else {  // kChanges, kResets
-      return n ? aux_sum_ - entries_.front().v : 0.0;
+      return n ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v) : 0.0;
     }
   }
 
@@ -2149,6 +2273,7 @@ class alignas(64) WindowState {
   WindowFn fn_;
   StepPath step_path_ = StepPath::kUnset;
   bool have_shift_ = false, have_prev_ = false;
+  bool nonfinite_ = false;  // nf_.any(): a running-sum window holds a non-finite value
   WindowSpec spec_;
   Ring<WindowEntry> entries_;
   // Line 1.
@@ -2183,6 +2308,7 @@ class alignas(64) WindowState {
   size_t aux_head_ = 0, aux_size_ = 0;
   std::vector<uint32_t> count_;
   std::vector<SumsSegment> segs_;  // SumsPointsColumn: the pieces between recomputes
+  NonFiniteCount nf_;  // running sums: the non-finite values in the window (nonfinite_ above)
 };
 
 // ewma: s = a*x + (1-a)*s over non-NaN points; NaN until the first value.
