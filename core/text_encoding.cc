@@ -100,9 +100,9 @@ Result<std::string> Utf16ToUtf8(std::string_view text, const Utf16Layout& layout
 }
 
 bool StripUtf8Bom(std::string& text) {
-  if (text.compare(0, 3, "\xEF\xBB\xBF") != 0) return false;
-  text.erase(0, 3);
-  return true;
+  const size_t mark = text.size() - WithoutUtf8Bom(text).size();
+  text.erase(0, mark);
+  return mark > 0;
 }
 
 }  // namespace vigil

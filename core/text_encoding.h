@@ -46,7 +46,14 @@ enum class InvalidUtf16 {
 Result<std::string> Utf16ToUtf8(std::string_view text, const Utf16Layout& layout, InvalidUtf16 invalid,
                                 size_t* replaced = nullptr);
 
-// Removes a leading UTF-8 byte order mark (EF BB BF); whether there was one.
+// `text` without a leading UTF-8 byte order mark (EF BB BF; Notepad, Excel's "CSV UTF-8" and
+// PowerShell's Out-File -Encoding utf8 write one): kept, it became part of a file's first header
+// name, value, token or Markdown line. The one check for every reader of such files.
+constexpr std::string_view WithoutUtf8Bom(std::string_view text) {
+  return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
+// Removes a leading UTF-8 byte order mark (EF BB BF) in place; whether there was one.
 bool StripUtf8Bom(std::string& text);
 
 }  // namespace vigil

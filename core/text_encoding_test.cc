@@ -89,6 +89,17 @@ TEST_CASE("Utf16ToUtf8: lossless for valid UTF-16; invalid refused at its byte o
   CHECK(none == 0);
 }
 
+TEST_CASE("WithoutUtf8Bom: drops one leading mark, nothing else") {
+  CHECK(WithoutUtf8Bom("\xEF\xBB\xBFtimestamp,value") == "timestamp,value");
+  CHECK(WithoutUtf8Bom("\xEF\xBB\xBF") == "");
+  CHECK(WithoutUtf8Bom("\xEF\xBB\xBF\xEF\xBB\xBFx") == "\xEF\xBB\xBFx");  // one mark only
+  CHECK(WithoutUtf8Bom("\xEF\xBB") == "\xEF\xBB");                        // not a whole mark
+  CHECK(WithoutUtf8Bom("a\xEF\xBB\xBF") == "a\xEF\xBB\xBF");              // not at the start
+  CHECK(WithoutUtf8Bom("\xFF\xFEx") == "\xFF\xFEx");                        // UTF-16's mark is not it
+  CHECK(WithoutUtf8Bom("") == "");
+  static_assert(WithoutUtf8Bom("\xEF\xBB\xBF#").size() == 1);
+}
+
 TEST_CASE("StripUtf8Bom") {
   std::string t = "\xEF\xBB\xBFline";
   CHECK(StripUtf8Bom(t));

@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "core/time_util.h"
 #include "core/quote.h"
+#include "core/text_encoding.h"
 #include "core/utf8.h"
 
 namespace vigil {
@@ -144,7 +145,10 @@ Result<std::vector<std::string>> SplitCsv(std::string_view line, char sep = ',')
 // Iterates the lines of a file held in memory; line numbers are 1-based.
 class LineReader {
  public:
-  explicit LineReader(std::string text) : text_(std::move(text)) {}
+  // A UTF-8 byte order mark at the start of `text` is skipped (Excel's "CSV UTF-8" writes one;
+  // kept, it became part of the first header name or value, and an error quoting it looked right).
+  explicit LineReader(std::string text)
+      : text_(std::move(text)), pos_(text_.size() - WithoutUtf8Bom(text_).size()) {}
   bool Next(std::string_view& line) {
     if (pos_ >= text_.size()) return false;
     size_t end = text_.find('\n', pos_);
@@ -274,16 +278,9 @@ std::vector<fs::path> ListFiles(const fs::path& dir, std::string_view ext) {
   return out;
 }
 
-// Drops a UTF-8 byte order mark at the start of a file's text (Excel's "CSV UTF-8" writes one);
-// kept, it became part of the first header name or value, and an error quoting it looked right.
-std::string WithoutBom(std::string text) {
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
-  return text;
-}
-
 // A file's text holds nothing but whitespace (after a byte order mark): an empty file.
 bool BlankText(std::string_view text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  text = WithoutUtf8Bom(text);
   return std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
 }
 
@@ -297,7 +294,7 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++stats.files;
   RowErrors errors(options, stats);
-  LineReader lines(WithoutBom(std::move(text)));
+  LineReader lines(std::move(text));
   std::string_view line;
   if (!lines.Next(line)) return InvalidArgumentError(file + ":1: empty file, expected a header");
   ASSIGN_OR_RETURN(std::vector<std::string> header, SplitCsv(line));
@@ -581,7 +578,7 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     if (split == "test") {
       label_file = (fs::path(root) / "test_label" / file.filename()).string();
       ASSIGN_OR_RETURN(std::string ltext, ReadFile(label_file));
-      LineReader lr(WithoutBom(std::move(ltext)));
+      LineReader lr(std::move(ltext));
       std::string_view line;
       while (lr.Next(line)) {
         if (Trim(line).empty()) continue;
@@ -594,7 +591,7 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     }
     std::vector<TimeSeries> dims;
     std::vector<uint8_t> row_labels;
-    LineReader lines(WithoutBom(std::move(text)));
+    LineReader lines(std::move(text));
     std::string_view line;
     size_t row = 0;   // data row index = minute offset; also indexes test_label
     size_t kept = 0;  // rows accepted: each dimension's points
@@ -800,7 +797,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++ds.stats.files;
   RowErrors errors(options, ds.stats);
-  LineReader lines(WithoutBom(std::move(text)));
+  LineReader lines(std::move(text));
   std::string_view line;
   // Skip leading comment lines (# ...).
   do {
@@ -1092,7 +1089,7 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
   }
   RowErrors errors(options, ds.stats);
   SeriesBuilder builder(options);
-  LineReader lines(WithoutBom(std::move(text)));  // the BOM readers.h says every reader skips
+  LineReader lines(std::move(text));  // skips the BOM readers.h says every reader skips
   std::string_view line;
   while (lines.Next(line)) {
     if (Trim(line).empty()) continue;
@@ -1194,7 +1191,7 @@ std::string LineColumn(std::string_view text, size_t byte) {
 Status ReadPromJson(const std::string& file, const ReadOptions& options, Dataset& ds) {
   ASSIGN_OR_RETURN(std::string raw, ReadFile(file));
   ++ds.stats.files;
-  const std::string text = WithoutBom(std::move(raw));
+  const std::string_view text = WithoutUtf8Bom(raw);
   const std::string kWhat = " (promjson: takes the body of a Prometheus /api/v1/query_range answer, e.g. `curl -s "
                             "'http://prom:9090/api/v1/query_range?query=Q&start=T&end=T&step=60' > FILE`)";
   if (Trim(text).empty()) return InvalidArgumentError(file + ": empty file" + kWhat);
@@ -1385,7 +1382,7 @@ Status ReadPromText(const std::string& file, const ReadOptions& options, Dataset
   }
   RowErrors errors(options, ds.stats);
   SeriesBuilder builder(options);
-  LineReader lines(WithoutBom(std::move(text)));
+  LineReader lines(std::move(text));
   std::string_view line;
   while (lines.Next(line)) {
     const std::string_view t = Trim(line);

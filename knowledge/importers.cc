@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "core/parse.h"
+#include "core/text_encoding.h"
 #include "core/time_util.h"
 #include "knowledge/text_util.h"
 
@@ -148,12 +149,6 @@ bool CheckFileUtf8(std::string_view content, const std::string& file, std::vecto
         "invalid UTF-8 at byte " + std::to_string(bad) + " of the file (line " + std::to_string(LineAt(content, bad)) +
             "): not imported; re-export it as UTF-8");
   return false;
-}
-
-// `content` without a leading UTF-8 byte-order mark (Windows editors write one): before a Markdown
-// file's `---` or `# Title` it hid the front matter and the title (RV4).
-std::string_view WithoutUtf8Bom(std::string_view content) {
-  return content.starts_with("\xEF\xBB\xBF") ? content.substr(3) : content;
 }
 
 // "`symptoms` is a string, not a list of strings" for the first incident field of `j` whose type is

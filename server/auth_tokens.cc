@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/ascii.h"
+#include "core/text_encoding.h"
 
 namespace vigil {
 namespace {
@@ -55,7 +56,7 @@ Result<std::vector<std::string>> ReadAuthTokenFile(const std::string& path) {
   size_t line_no = 0;
   // A UTF-8 byte-order mark (a file saved by a Windows editor) is no part of the first token
   // (DOG5, 2026-12-05: it was refused as ":1: not a bearer token", naming no cause).
-  size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  size_t pos = text.size() - WithoutUtf8Bom(text).size();
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
