@@ -102,7 +102,7 @@ constexpr ProbeSpec kCatalog[] = {
     {"gpu.sdc",
      "the same deterministic GEMM on every local GPU; bit-exact checksum vote, a GPU "
      "that disagrees with the plurality fails",
-     1.0, true, ProbeTargetKind::kNode, kSdc, 1, 60.0},
+     1.0, true, ProbeTargetKind::kNode, kSdc, 1, 120.0},
     {"gpu.kernel_launch", "empty-kernel launch latency and launch+sync round trip (us)", 0.5, false,
      ProbeTargetKind::kGpu, kKernelLaunch},
     {"nccl.allreduce",

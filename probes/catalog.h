@@ -46,7 +46,8 @@ struct ProbeSpec {
   // The longest a sound run takes where the probe's tool runs at full length on a busy node (a
   // DCGM-style SDC vote over every GPU: tens of seconds, well past 4 x expected_duration_s): the
   // reasoner's step limit is never below it, so a slow real run is read, not taken for a hang
-  // (realistic36 rl36-11: a 45 s vote). 0 = the limit scales from expected_duration_s alone.
+  // (realistic36 rl36-11: a 45 s vote; realistic39 rl39-04: a 40-trial vote over 8 GPUs, 95 s:
+  // gpu.sdc's is 120 s, the reasoner's default cap). 0 = the limit scales from expected_duration_s alone.
   double full_run_s = 0;
 };
 
