@@ -17,7 +17,9 @@
 #include "agents/object_store.h"
 #include "agents/hang_reports.h"
 #include "agents/incident_history.h"
+#include "agents/ib_port_rate.h"
 #include "agents/rendezvous_host.h"
+#include "agents/repair_record.h"
 #include "agents/slurm_states.h"
 #include "agents/node_addresses.h"
 #include "agents/collective_mismatch.h"
@@ -7235,6 +7237,19 @@ KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_star
   return span;
 }
 
+// Whether a probe result reads a PCIe link: a metric named pcie* / link_gen / link_width, or its reason
+// naming PCIe.
+bool ReadsPcieLink(const ProbeResult& r) {
+  for (const auto& [name, value] : r.metrics) {
+    const std::string n = AsciiLower(name);
+    if (n.find("pcie") != std::string::npos || n.find("link_gen") != std::string::npos ||
+        n.find("link_width") != std::string::npos) {
+      return true;
+    }
+  }
+  return AsciiLower(r.reason).find("pcie") != std::string::npos;
+}
+
 // ProbeDeltas with the kernel log's coverage given.
 std::map<std::string, double> ProbeDeltasCovered(const ProbeResult& r, double coverage) {
   std::map<std::string, double> d;
@@ -7250,6 +7265,11 @@ std::map<std::string, double> ProbeDeltasCovered(const ProbeResult& r, double co
     // hour takes it to 0.528).
     for (const CategoryEvidence& ce : spec->evidence) {
       if (ce.category == std::string_view("straggler_rank") && ForeignComputeBeside(r)) continue;
+      // A health check that read no PCIe link (no pcie_* metric, no "PCIe" in its reason: vigil-probe's
+      // gpu.health writes pcie_gen / pcie_width where NVML gives them) says nothing of the link: it does
+      // not refute a narrow or slow one (PLC39, realistic39 rl39-08: a "healthy" of ECC and temperature
+      // took pcie_link_degraded out before gpu.pcie_bandwidth, which showed Gen5 x4, was planned).
+      if (ce.category == std::string_view("pcie_link_degraded") && r.probe == "gpu.health" && !ReadsPcieLink(r)) continue;
       const double delta = -kProbePassWeight * ce.pass_refutes * coverage;
       if (ce.pass_refutes > 0 && (coverage >= 1.0 || -delta >= kMinScaledPassDelta)) {
         d[std::string(ce.category)] = delta;
@@ -9245,10 +9265,10 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   static const FilteredRegex kData(
       R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b)?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
-  // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s"): the
-  // step is then data + compute.
+  // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s", "fwd+bwd
+  // 1.33 s": realistic39 rl39-13's step breakdown, unread before PLC39): the step is then data + compute.
   static const FilteredRegex kCompute(
-      R"re(\b(?:fwd[-_ ]?bwd|forward[-_ ]?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      R"re(\b(?:fwd\s?[-_+/ ]?\s?bwd|forward\s?[-_+/ ]?\s?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
   static const FilteredRegex kStep(
       R"re(\b(?:(?:train_)?step[-_ ]?tim(?:e|ing)|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b)?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re", /*icase=*/false);
@@ -13938,6 +13958,87 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.hint.job = topo.job;
     o.time_ms = g.time_ms;
     beliefs.Add(std::move(o));
+  }
+  // 2-ib-rate (PLC39). An IB port that trained below the rate its peers agree on (FindSlowIbPorts:
+  // ibstat's "Rate: N", node_exporter's node_infiniband_rate_bytes_per_second): a degraded link, the
+  // port's own state, placed on its HCA. Before, nothing read a port's rate and a port back at HDR
+  // among NDR ports with no error line was `unknown` (realistic39 rl39-07).
+  {
+    std::vector<IbPortRate> rates = IbPortRatesFromSeries(c.metrics);
+    for (const CaseLog& log : c.logs) {
+      std::string block_hca;
+      for (size_t k = 0; k < log.lines.size(); ++k) {
+        const std::string& text = log.lines[k].text;
+        if (std::string h = IbstatHeaderHca(text); !h.empty()) {
+          block_hca = h;
+          continue;
+        }
+        if (text.rfind("$ ", 0) == 0) block_hca.clear();  // another command
+        std::optional<IbRateLine> r = ReadIbRateLine(text);
+        if (!r) continue;
+        const std::string hca = r->hca.empty() ? block_hca : r->hca;
+        const std::string node = PlaceLine(log, k, text, topo).node;
+        if (hca.empty() || node.empty()) continue;
+        rates.push_back({node, hca, r->gbps, log.source + ":" + std::to_string(log.lines[k].number),
+                         LineTimeMs(text, topo.clock)});
+      }
+    }
+    bool first_port = true;
+    for (const SlowIbPort& p : FindSlowIbPorts(rates)) {
+      Observation o;
+      o.evidence.kind = p.port.source.rfind("metric ", 0) == 0 ? EvidenceKind::kMetric : EvidenceKind::kLog;
+      o.evidence.source = p.port.source;
+      char buf[200];
+      std::snprintf(buf, sizeof(buf), "%s %s at %.0f Gb/s, below the %.0f Gb/s its %zu peer ports agree on: a degraded link",
+                    p.port.node.c_str(), p.port.hca.c_str(), p.port.gbps, p.peers_gbps, p.peers);
+      o.evidence.detail = buf;
+      o.evidence.value = p.port.gbps;
+      o.evidence.time_ms = p.port.time_ms;
+      o.evidence.supports = {"ib_link_failure"};
+      const double w = first_port ? kMetricWeight : kExtraMetricWeight;
+      first_port = false;
+      o.evidence.weight = w;
+      o.deltas["ib_link_failure"] = w;
+      o.hint.node = p.port.node;
+      o.hint.hca = p.port.hca;
+      o.hint.job = topo.job;
+      o.time_ms = p.port.time_ms;
+      beliefs.Add(std::move(o));
+    }
+  }
+  // 2-repair (PLC39). A repair record of the PCIe path (riser, PCIe cable, retimer) of GPUs of one
+  // of the job's nodes (ReadPcieRepair): the parts a repair touched are the first suspects of what
+  // follows it. A lead at a symptom's weight (kAlertSymptomWeight, below "some other cause": it names
+  // nothing alone), placed on each GPU it names, so gpu.pcie_bandwidth is planned there and its
+  // result decides. Before, a GPU that trained at Gen5 x4 after a riser repair, shown only by that
+  // probe, was never measured (realistic39 rl39-08: dataloader_stall from a recall).
+  for (const CaseLog& log : c.logs) {
+    bool read = false;
+    for (size_t k = 0; k < log.lines.size() && !read; ++k) {
+      const std::string& text = log.lines[k].text;
+      std::optional<PcieRepair> r = ReadPcieRepair(text);
+      if (!r) continue;
+      const std::string node = PlaceLine(log, k, text, topo).node;
+      if (node.empty() || topo.nodes.count(node) == 0) continue;
+      read = true;
+      for (int gpu : r->gpus) {
+        if (topo.gpus_per_node > 0 && gpu >= topo.gpus_per_node) continue;
+        Observation o;
+        o.evidence.kind = EvidenceKind::kLog;
+        o.evidence.source = log.source + ":" + std::to_string(log.lines[k].number);
+        o.evidence.detail = Utf8Prefix(text, 400) + "  [a repair of GPU " + std::to_string(gpu) +
+                            "'s PCIe path: a lead to measure its link]";
+        o.evidence.supports = {"pcie_link_degraded"};
+        const double w = kAlertSymptomWeight / static_cast<double>(r->gpus.size());
+        o.evidence.weight = w;
+        o.deltas["pcie_link_degraded"] = w;
+        o.hint.node = node;
+        o.hint.gpu = gpu;
+        o.hint.job = topo.job;
+        o.time_ms = LineTimeMs(text, topo.clock);
+        beliefs.Add(std::move(o));
+      }
+    }
   }
   auto cap_counts = [&](const TimeSeries& s, const std::string& host, int32_t gpu) {
     auto model = s.labels.find("modelName");

@@ -567,8 +567,12 @@ TEST_CASE("reasoner: a follow-up probe waits only for the results that chose it"
   REQUIRE(c.ok());
   KnowledgeFacts f = StragglerFacts();
   FakeExecutor exec;
-  exec.results["gpu.health@node-2/gpu5"] = MakeProbeResult("gpu.health", "node-2/gpu5", ProbeStatus::kPass,
+  // Health read the link, as vigil-probe's gpu.health does (pcie_gen / pcie_width): its pass clears a
+  // narrow link (PLC39: a pass that read none no longer does, and the plan then differs).
+  ProbeResult health_result = MakeProbeResult("gpu.health", "node-2/gpu5", ProbeStatus::kPass,
       "all health counters within thresholds", 1.0);
+  health_result.metrics["pcie_width"] = 16;
+  exec.results["gpu.health@node-2/gpu5"] = health_result;
   exec.results["gpu.gemm@node-2/gpu5"] = MakeProbeResult("gpu.gemm", "node-2/gpu5", ProbeStatus::kError,
       "cuBLAS handle creation failed", 8.0);
   exec.results["gpu.inventory@node-2/gpu5"] = MakeProbeResult("gpu.inventory", "node-2/gpu5", ProbeStatus::kPass,
@@ -589,6 +593,8 @@ TEST_CASE("reasoner: a follow-up probe waits only for the results that chose it"
     }
     return d.steps.size();
   };
+  for (const VerificationStep& s : d.steps) MESSAGE("DBG " << s.target << " " << s.outcome << " round " << s.id);
+  MESSAGE("DBG answer " << d.root_cause << " " << d.confidence);
   size_t health = find("gpu.health@node-2/gpu5"), gemm = find("gpu.gemm@node-2/gpu5");
   size_t launch = find("gpu.kernel_launch@node-2/gpu5"), pcie = find("gpu.pcie_bandwidth@node-2/gpu5");
   REQUIRE(health < d.steps.size());
@@ -717,7 +723,7 @@ TEST_CASE("reasoner: a replayed probe that took longer than its step limit is a 
   for (const VerificationStep& s : d.steps) {
     if (s.target == "gpu.sdc@node-2") {
       timed_out = s.outcome == "timeout";
-      CHECK(s.duration_s == doctest::Approx(60.0));  // max(15 s, 4 x the catalog's 1 s, its 60 s full run)
+      CHECK(s.duration_s == doctest::Approx(120.0));  // max(15 s, 4 x the catalog's 1 s, its 120 s full run)
     }
   }
   CHECK(timed_out);
@@ -726,7 +732,7 @@ TEST_CASE("reasoner: a replayed probe that took longer than its step limit is a 
 
 TEST_CASE("reasoner: a checksum vote that took tens of seconds, as a full-length run does, is read, not a timeout") {
   // PLC35 (realistic36 rl36-11): a 45 s vote was cut at 15 s (4 x the catalog's 1 s) and read as a
-  // hang, so the failing node went unread. gpu.sdc's full run (60 s) is now its limit's floor.
+  // hang, so the failing node went unread. gpu.sdc's full run (60 s, 120 s since PLC39) is now its limit's floor.
   auto c = ParseCase(SdcCase(), "t.json");
   REQUIRE(c.ok());
   FakeExecutor exec;
@@ -749,7 +755,7 @@ TEST_CASE("reasoner: a checksum vote that took tens of seconds, as a full-length
   CHECK(ProbeStepLimitS(gemm, 120) == doctest::Approx(15.0));
   gemm.target = "gpu.sdc@node-2";
   gemm.expected_s = 1.0;
-  CHECK(ProbeStepLimitS(gemm, 120) == doctest::Approx(60.0));
+  CHECK(ProbeStepLimitS(gemm, 120) == doctest::Approx(120.0));
   CHECK(ProbeStepLimitS(gemm, 30) == doctest::Approx(30.0));  // never past the reasoner's cap
 }
 
