@@ -14,6 +14,7 @@
 #include "agents/rank_hosts.h"
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
+#include "agents/lustre_import.h"
 #include "agents/object_store.h"
 #include "agents/hang_reports.h"
 #include "agents/incident_history.h"
@@ -9253,7 +9254,8 @@ ComponentHint RankTableRowHint(const Topology& topo, int rank, const std::string
 // The share of step time a training loop spends waiting for its input, from lines that print
 // both ("Time 1.83 (1.89)  Data 1.55 (1.63)", "step_time 3.0s | data_wait 2.1s", "iteration time
 // (ms): 4700 ... data-loading (ms): 3900", NeMo's "train_step_timing in s=17.3 dataloader_wait in
-// s=9.4", PLC17). Returns the median share over the lines that print
+// s=9.4", PLC17; a unit as the key's suffix, "time/batch_wall_ms: 6569 ... time/data_wait_ms: 4106",
+// PLC38). Returns the median share over the lines that print
 // both and how many there were; a loop that waits for data on most of its step is input-bound
 // however the wait is worded.
 struct DataWaitShare {
@@ -9263,7 +9265,7 @@ struct DataWaitShare {
 };
 DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   static const FilteredRegex kData(
-      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b)?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b|_ms\b|_s\b)?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
   // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s", "fwd+bwd
   // 1.33 s": realistic39 rl39-13's step breakdown, unread before PLC39): the step is then data + compute.
@@ -9271,7 +9273,7 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
       R"re(\b(?:fwd\s?[-_+/ ]?\s?bwd|forward\s?[-_+/ ]?\s?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
   static const FilteredRegex kStep(
-      R"re(\b(?:(?:train_)?step[-_ ]?tim(?:e|ing)|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b)?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re", /*icase=*/false);
+      R"re(\b(?:(?:train_)?step[-_ ]?tim(?:e|ing)|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|(?:batch|step|iter(?:ation)?)[-_ ]wall(?:[-_ ]?(?:time|clock))?|Time)\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b|_ms\b|_s\b)?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re", /*icase=*/false);
   auto seconds = [](const std::smatch& m) -> std::optional<double> {
     std::optional<double> v = ParseDouble(m.str(2));
     if (!v) return std::nullopt;  // a figure beyond double's range: the line gives no share
@@ -13769,8 +13771,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // The share counted is kept for 3a-throttled-loader (PLC20).
   double data_wait_share = 0;
   {
-    DataWaitShare dw;
-    if (beliefs.scores().count("dataloader_stall")) dw = FindDataWaitShare(flat);
+    // Lines are read where the knowledge recall raised dataloader_stall; without it, only a loop that
+    // waits for input on most of its step (kLoaderBoundShare) counts (PLC38, realistic38 rl38-24: a
+    // streaming cache's eviction storm, 65% of each step waiting, no recalled incident: unknown).
+    DataWaitShare dw = FindDataWaitShare(flat);
+    if (!beliefs.scores().count("dataloader_stall") && dw.share < kLoaderBoundShare) dw = {};
     if (dw.lines < kMinDataWaitLines) {
       if (std::optional<RankTableDataWait> t = FindRankTableDataWait(flat.lines)) dw = {t->share, t->rows, t->first_line};
     }
@@ -13839,6 +13844,37 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.time_ms = LineTimeMs(lines[ki].text, topo.clock);
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));
+    }
+  }
+
+  // One Lustre target whose avg_waittime stands >= 10x its peers' (FindSlowLustreTargets, PLC38,
+  // realistic38 rl38-01: an OST rebuilding its RAID, every rank's save 4x slower): the file system's
+  // server is slow. Placed on the job, as the NFS readings above: every client writing there shares it.
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    const std::vector<LogLine>& lines = c.logs[li].lines;
+    std::vector<std::string> texts;
+    texts.reserve(lines.size());
+    for (const LogLine& l : lines) texts.push_back(l.text);
+    for (const SlowLustreTarget& s : FindSlowLustreTargets(texts)) {
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(lines[s.line].number);
+      char buf[256];
+      if (s.peer_median_us > 0) {
+        std::snprintf(buf, sizeof buf, "Lustre target %s: clients wait %.0f ms on average for its replies (its peers %.0f ms): that server is slow",
+                      s.target.c_str(), s.wait_us / 1000.0, s.peer_median_us / 1000.0);
+      } else {
+        std::snprintf(buf, sizeof buf, "Lustre target %s: clients wait %.0f ms on average for its replies: that server is slow",
+                      s.target.c_str(), s.wait_us / 1000.0);
+      }
+      o.evidence.detail = buf;
+      o.evidence.supports = {"storage_failure"};
+      o.evidence.weight = kMetricWeight;
+      o.deltas["storage_failure"] = kMetricWeight;
+      o.time_ms = LineTimeMs(lines[s.line].text, topo.clock);
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+      break;  // one slow target says it; more say the same
     }
   }
 
@@ -16121,6 +16157,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(LineEvidence(log, ck->line, note, "launch_config_error", kLaunchMismatchWeight, topo.clock, topo.job));
     trace.push_back({{"type", "thought"}, {"text", "the checkpoint was saved for another parallel layout: " + ck->what}});
     break;
+  }
+
+  // 3zz-scratch. A resumed job that loaded no checkpoint and started from random (ResumeStartedFromScratch,
+  // PLC38, realistic37 rl37-13: `--load` built from a variable the launch script never set): the launch's
+  // configuration, the job's; the loss that jumps back to its random-init level is that, not a divergence.
+  {
+    std::vector<std::vector<std::string_view>> texts(c.logs.size());
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      texts[li].reserve(c.logs[li].lines.size());
+      for (const LogLine& l : c.logs[li].lines) texts[li].push_back(l.text);
+    }
+    if (const std::optional<ScratchStart> st = ResumeStartedFromScratch(texts)) {
+      const std::string note = "  [the job loaded no checkpoint and started from random: " + st->why +
+                               "; its `--load` (the launch's configuration) must name the checkpoint directory]";
+      beliefs.Add(LineEvidence(c.logs[st->log], st->line, note, "launch_config_error", kLaunchMismatchWeight, topo.clock, topo.job));
+      trace.push_back({{"type", "thought"}, {"text", "the resumed job started from random: " + st->why}});
+    }
   }
 
   // 3zz'. A rendezvous host outside the allocation (RendezvousOutsideAllocation, RG14): the store's

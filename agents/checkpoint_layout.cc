@@ -1,5 +1,6 @@
 #include "agents/checkpoint_layout.h"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 
@@ -188,6 +189,49 @@ std::optional<CheckpointLayoutMismatch> CheckpointLayoutMismatchIn(const std::ve
                          lower.find("traceback") != std::string::npos);
     if (failed && i > current_line && saved_world >= 0 && saved_world != current_world) {
       return CheckpointLayoutMismatch{i, Said("world size", saved_world, current_world)};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ScratchStart> ResumeStartedFromScratch(const std::vector<std::vector<std::string_view>>& logs) {
+  static const std::regex kTracker(R"(could not find the metadata file\s+(\S*)latest_checkpointed_iteration\.txt)");
+  static const std::regex kSaved(R"(\bsaved checkpoint (?:from |at )?(?:iteration|iter|step)\s*[:=]?\s*(\d{1,9})\b)", std::regex::icase);
+  // The latest iteration a save line states, in lines [0, end) of a log.
+  auto saved_before = [&](const std::vector<std::string_view>& lines, size_t end) {
+    long best = -1;
+    for (size_t i = 0; i < end && i < lines.size(); ++i) {
+      if (lines[i].size() > kMaxLine || lines[i].find("aved checkpoint") == std::string_view::npos) continue;
+      const std::string t(lines[i]);
+      std::smatch m;
+      if (std::regex_search(t, m, kSaved)) best = std::max(best, Number(m.str(1)));
+    }
+    return best;
+  };
+  for (size_t li = 0; li < logs.size(); ++li) {
+    const std::vector<std::string_view>& lines = logs[li];
+    std::string dir;
+    bool tracker_missing = false;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].size() > kMaxLine) continue;
+      if (lines[i].find("latest_checkpointed_iteration") != std::string_view::npos) {
+        const std::string t(lines[i]);
+        std::smatch m;
+        if (std::regex_search(t, m, kTracker)) {
+          tracker_missing = true;
+          dir = m.str(1);
+        }
+        continue;
+      }
+      if (!tracker_missing || lines[i].find("will start from random") == std::string_view::npos) continue;
+      if (dir.empty() || dir == "/" || dir == "None/" || dir == "none/") {
+        return ScratchStart{li, i, "the load directory is unset (\"" + dir + "latest_checkpointed_iteration.txt\")"};
+      }
+      long saved = saved_before(lines, i);
+      for (size_t lo = 0; lo < logs.size(); ++lo) {
+        if (lo != li) saved = std::max(saved, saved_before(logs[lo], logs[lo].size()));
+      }
+      if (saved > 0) return ScratchStart{li, i, "a checkpoint of iteration " + std::to_string(saved) + " was saved before"};
     }
   }
   return std::nullopt;

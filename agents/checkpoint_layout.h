@@ -49,4 +49,19 @@ std::optional<CheckpointLayoutMismatch> CheckpointLayoutLine(std::string_view li
 // loading run's, then a failed load); nullopt when none.
 std::optional<CheckpointLayoutMismatch> CheckpointLayoutMismatchIn(const std::vector<std::string_view>& lines);
 
+// A resumed job that loaded no checkpoint (PLC38, realistic37 rl37-13): Megatron's load_checkpoint
+// prints "WARNING: could not find the metadata file DIR/latest_checkpointed_iteration.txt" and "will not
+// load any checkpoints and will start from random" when its load directory holds no tracker file. On a
+// job's first run that is normal; it is the launch's configuration (`--load` empty or pointing elsewhere,
+// a renamed variable) when the directory is unset (the path "None/..." or "/latest_...": no directory
+// was given) or the case shows the same job saved a checkpoint earlier (a "saved checkpoint ... iteration
+// N" line, N > 0, before it in its log or in another log). The loss then restarts at its random-init level:
+// no divergence. Returns the index of the "start from random" line in `logs[log]`; nullopt otherwise.
+struct ScratchStart {
+  size_t log = 0;
+  size_t line = 0;
+  std::string why;  // "the load directory is unset" / "a checkpoint was saved at iteration N before"
+};
+std::optional<ScratchStart> ResumeStartedFromScratch(const std::vector<std::vector<std::string_view>>& logs);
+
 }  // namespace vigil
