@@ -13432,6 +13432,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     break;
   }
 
+  // 1c-rr. A resume whose data iterator starts over at sample 0 (FindDataRestartAfterResume, PLC38,
+  // realistic37 rl37-11): the model re-reads data it has learned, and its loss leaves its trend (far
+  // below, then back up; the held-out loss unmoved): loss_divergence on the whole job, the data's, at
+  // kMetricWeight (a reading of the run's own state, as a measured value). Once a case.
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    const std::optional<size_t> rr = FindDataRestartAfterResume(LineTexts(c.logs[li]));
+    if (!rr) continue;
+    beliefs.Add(LineEvidence(c.logs[li], *rr,
+                             "  [a resumed job's data iterator starts over at the first sample: the model re-reads data it has "
+                             "learned, and its loss leaves its trend]",
+                             "loss_divergence", kMetricWeight, topo.clock, topo.job));
+    beliefs.SetJobWide("loss_divergence");
+    break;
+  }
+
   // 1c-nv. Ranks of the job running different NCCL versions (FindMixedNcclVersions, PLC32): the
   // launch's set-up (mixed images or host libraries), launch_config_error on the whole job
   // (kFirstSignatureWeight); the internal errors and exits that follow are its symptoms (ExplainedBy).

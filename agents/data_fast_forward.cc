@@ -1,5 +1,6 @@
 #include "agents/data_fast_forward.h"
 
+#include <cstdlib>
 #include <regex>
 
 namespace vigil {
@@ -54,6 +55,32 @@ std::optional<DataFastForwardStall> FindDataFastForwardStall(const std::vector<s
   }
   if (out.stalls == 0) return std::nullopt;
   return out;
+}
+
+std::optional<size_t> FindDataRestartAfterResume(const std::vector<std::string>& lines) {
+  static const std::regex kLoaded(
+      R"(\b(?:loaded|loading|resum\w*)\b[^|]{0,80}?\bcheckpoint\b[^|]{0,120}?\b(?:iteration|step|iter)\s*[=:]?\s*(\d{1,12})\b)",
+      std::regex::icase);
+  static const std::regex kData(R"(\b(?:data\w*|dataset|loader|iterator|sampler|consumed\w*)\b)", std::regex::icase);
+  static const std::regex kRestart(
+      R"(\b(?:starts?|starting|started|restart\w*|begins?|beginning|reset\w*)\b[^.;]{0,40}?\b(?:at|from)\s+(?:sample|batch|index|epoch|shard|example)\s+0\b|)"
+      R"(\bfrom the (?:beginning|start)\b|\bconsumed\w*[^.;]{0,80}?\bnot (?:applied|restored|loaded|used)\b)",
+      std::regex::icase);
+  static const std::regex kConsumedFromCkpt(R"(\bconsumed\w*\s+from (?:the )?checkpoint\s*\(?\s*(\d{1,15}))", std::regex::icase);
+  bool resumed = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& t = lines[i];
+    if (t.size() > 2000) continue;
+    std::smatch m;
+    if (!resumed && t.find("heckpoint") != std::string::npos && std::regex_search(t, m, kLoaded) &&
+        std::strtoll(m.str(1).c_str(), nullptr, 10) > 0) {
+      resumed = true;
+      continue;
+    }
+    if (!std::regex_search(t, kRestart) || !std::regex_search(t, kData) || IsSkipLine(t)) continue;
+    if (resumed || (std::regex_search(t, m, kConsumedFromCkpt) && std::strtoll(m.str(1).c_str(), nullptr, 10) > 0)) return i;
+  }
+  return std::nullopt;
 }
 
 }  // namespace vigil

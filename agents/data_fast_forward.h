@@ -37,4 +37,17 @@ struct DataFastForwardStall {
 // `step N` with a loss). Nullopt unless a skip line is followed by a stall.
 std::optional<DataFastForwardStall> FindDataFastForwardStall(const std::vector<std::string>& lines);
 
+// The opposite mistake (PLC38, realistic37 rl37-11): a resume that loaded its checkpoint at iteration N >
+// 0 but whose data iterator starts over at the first sample ("consumed_train_samples from checkpoint
+// (245760000) not applied ...: data iterator starts at sample 0", "dataloader state not restored;
+// starting from the beginning of the dataset"). The model then re-reads data it has learned: its training
+// loss falls far below its trend while the held-out loss does not move, and climbs back once past the
+// repeated part - a loss that leaves its trend (loss_divergence), the data's not the numerics'.
+// Returns the index of the restart line: a line about the data (data, dataset, loader, iterator, sampler,
+// consumed samples) saying it starts / restarts / resets at sample (batch, index, epoch, shard) 0 or from
+// the beginning / start, or that the consumed samples were not applied / restored, after a line loading a
+// checkpoint at iteration (step) N > 0, or itself naming N > 0 consumed samples from the checkpoint.
+// Nullopt otherwise (a job's first start at sample 0 is no restart).
+std::optional<size_t> FindDataRestartAfterResume(const std::vector<std::string>& lines);
+
 }  // namespace vigil

@@ -7,7 +7,9 @@
 //   after the same job saved one) is the launch's configuration (checkpoint_layout.h,
 //   ResumeStartedFromScratch), not a loss divergence;
 // - a training loop that waits for input on most of each step is input-bound with no recalled incident
-//   too, its keys carrying the unit ("time/data_wait_ms", "time/batch_wall_ms").
+//   too, its keys carrying the unit ("time/data_wait_ms", "time/batch_wall_ms");
+// - a resume whose data iterator starts over at sample 0 re-reads learned data: the loss leaves its
+//   trend (data_fast_forward.h, FindDataRestartAfterResume), loss_divergence @ job (rl37-11's key).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "agents/checkpoint_layout.h"
+#include "agents/data_fast_forward.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/lustre_import.h"
 
@@ -157,6 +160,42 @@ TEST_CASE("plc38: a loop waiting for input on most of each step is input-bound w
   // Before: unknown 0.10, no hypothesis ("time/data_wait_ms" was not read, nor read without a recall).
   const Diagnosis d = testing::RunCaseText(kInputBound);
   CHECK(d.root_cause == "dataloader_stall");
+}
+
+TEST_CASE("plc38: FindDataRestartAfterResume: the data iterator starting over after a checkpoint load") {
+  CHECK(FindDataRestartAfterResume({" loading checkpoint from /ckpt/run3 at iteration 52000",
+                                    "> WARNING: data iterator not restored from the checkpoint: starting at batch 0"}) == 1u);
+  // The restart line naming the consumed samples it dropped, no load line.
+  CHECK(FindDataRestartAfterResume({"WARNING: consumed_train_samples from checkpoint (81920000) not applied: sampler starts at sample 0"}) == 0u);
+  // Near misses: a first start at sample 0 (no checkpoint, or iteration 0); a resume that skips forward.
+  CHECK_FALSE(FindDataRestartAfterResume({"no checkpoint found, training from scratch", "data iterator starts at sample 0"}));
+  CHECK_FALSE(FindDataRestartAfterResume({"loaded checkpoint at iteration 0", "data iterator starts at sample 0"}));
+  CHECK_FALSE(FindDataRestartAfterResume({" loading checkpoint from /ckpt/run3 at iteration 52000",
+                                          "data: skipping samples in the blended dataset iterator from sample 0"}));
+}
+
+// A resume without the loader's state: the sampler starts over, the training loss falls below its trend
+// while the validation loss stays.
+constexpr const char* kDataRestart = R"JSON({
+  "id": "plc38-data-restart",
+  "alert": {"status": "firing", "labels": {"alertname": "TrainLossAnomaly", "job": "mix-8b", "severity": "warning"},
+            "annotations": {"summary": "train loss of mix-8b 30% below its 6h trend"}, "startsAt": "2026-12-03T16:20:00Z"},
+  "topology": {"nodes": ["qx-51", "qx-52"], "gpus_per_node": 8, "timezone": "UTC"},
+  "logs": [
+    {"source": "mix-8b.out", "lines": [
+      "[2026-12-03 15:02:11] Resuming from checkpoint /scratch/mix-8b/ckpt, step 48000",
+      "[2026-12-03 15:02:40] dataloader state not found in the checkpoint; sampler restarting from the beginning of the dataset",
+      "[2026-12-03 15:10:02] step 48100 | train_loss 1.912 | val_loss 2.204",
+      "[2026-12-03 15:40:02] step 48400 | train_loss 1.603 | val_loss 2.206",
+      "[2026-12-03 16:10:02] step 48700 | train_loss 1.381 | val_loss 2.205"]}
+  ]
+})JSON";
+
+TEST_CASE("plc38: a resume whose data starts over is the loss leaving its trend, not unknown") {
+  // Before: unknown 0.10 (loss_divergence recalled at 0.09 only).
+  const Diagnosis d = testing::RunCaseText(kDataRestart);
+  CHECK(d.root_cause == "loss_divergence");
+  CHECK(d.component == "job");
 }
 
 }  // namespace
