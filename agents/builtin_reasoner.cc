@@ -216,6 +216,8 @@ constexpr double kWaveMinPosterior = 0.02;
 // Stop probing once a probe confirmed the leader, it has at least this posterior, and no probe
 // confirmed any other category.
 constexpr double kConfirmedStopPosterior = 0.5;  // a rank behind the others in collective progress
+// ... unless the runner-up still holds this posterior (PLC38): two leads, and the next round decides them.
+constexpr double kOpenRivalPosterior = 0.15;
 // Per-step probe limit: a probe gets kProbeLimitFactor x its catalog duration, at least
 // kMinProbeLimitS (catalog durations are for an idle node; a busy one is slower), at most
 // ReasonerOptions::probe_time_limit_s. A probe far past its expected time is hung, and waiting
@@ -12649,6 +12651,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (recovered_cats.emplace(it->first, it->second).second) ++it;
     else it = recovered_before_alert.erase(it);  // a fault of another kind followed: said as before
   }
+  // PLC38 (realistic15 rl15-25): a storage outage whose reconnection ended it (FaultOver::kStorage) but
+  // which broke a write that a later load fails on (StorageWriteBrokeLaterLoad: an I/O error of the save,
+  // then "PytorchStreamReader failed" at every resume) is not over in what it caused: its sightings keep
+  // their weight (before PLC37's kStorage they did; the answer fell 0.61 -> 0.36).
+  if (recovered_cats.count("storage_failure")) {
+    std::vector<std::vector<std::string_view>> texts(c.logs.size());
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      for (const LogLine& l : c.logs[li].lines) texts[li].push_back(l.text);
+    }
+    if (StorageWriteBrokeLaterLoad(texts)) {
+      recovered_cats.erase("storage_failure");
+      recovered_before_alert.erase("storage_failure");
+      recovered_nodes.erase("storage_failure");
+      for (auto it = recovered_lines.begin(); it != recovered_lines.end();) {
+        if (it->first == "storage_failure") it = recovered_lines.erase(it);
+        else ++it;
+      }
+    }
+  }
   // PLC26 (realistic31 rl31-19): a kernel OOM kill of another pid than every process that died of its
   // own fault on that node (a segfault, SIGBUS: no OOM victim's signal), over kIncidentWindowMs before
   // those deaths, with no line saying a process was SIGKILLed, is an earlier event of the node
@@ -16695,7 +16716,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (size_t i = 1; i < ranked.size(); ++i) {
         rival = rival || (b.ConfirmedByProbe(ranked[i].first) && !b.Discounted(ranked[i].first));
       }
-      if (!rival) {
+      // Two leads still being decided (PLC38): a runner-up that nothing explained away, that keeps
+      // kOpenRivalPosterior and that stands at the leader's place (its GPU or node) or the job's is no
+      // case closed by the leader's confirmation; the next round's probes tell the two apart (dev
+      // case-024: pcie_link_degraded confirmed by gpu.health at 0.64 beside gpu_fallen_off_bus 0.21 on
+      // the same GPU stopped before gpu.pcie_bandwidth, which settles it, PLC35). A runner-up on another
+      // GPU or node is another place's fault that more probes of the leader's place do not decide
+      // (realistic30 rl30-12: one more gemm pass on the SDC GPU, 0.59 -> 0.47, beside an ECC elsewhere).
+      bool open_rival = ranked.size() > 1 && ranked[1].second >= kOpenRivalPosterior && !b.Discounted(ranked[1].first);
+      if (open_rival) {
+        const ComponentHint lead = b.Component(ranked[0].first, topo.job);
+        const ComponentHint other = b.Component(ranked[1].first, topo.job);
+        open_rival = other.node.empty() ||
+                     (other.node == lead.node && (other.gpu < 0 || lead.gpu < 0 || other.gpu == lead.gpu));
+      }
+      if (!rival && !open_rival) {
         if (tr != nullptr) {
           tr->push_back({{"type", "thought"},
                          {"text", ranked[0].first + " is confirmed by a probe and no rival is; stopping"}});

@@ -9,7 +9,11 @@
 // - a training loop that waits for input on most of each step is input-bound with no recalled incident
 //   too, its keys carrying the unit ("time/data_wait_ms", "time/batch_wall_ms");
 // - a resume whose data iterator starts over at sample 0 re-reads learned data: the loss leaves its
-//   trend (data_fast_forward.h, FindDataRestartAfterResume), loss_divergence @ job (rl37-11's key).
+//   trend (data_fast_forward.h, FindDataRestartAfterResume), loss_divergence @ job (rl37-11's key);
+// - a storage outage whose reconnection ended it but which broke a save a later load fails on is not over
+//   (earlier_sightings.h, StorageWriteBrokeLaterLoad; realistic15 rl15-25's confidence);
+// - a leader confirmed by a probe beside a runner-up still at >= 0.15 is not a closed case: the next round
+//   runs (kOpenRivalPosterior; dev case-024's gpu.pcie_bandwidth).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -19,6 +23,7 @@
 #include "agents/checkpoint_layout.h"
 #include "agents/data_fast_forward.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/earlier_sightings.h"
 #include "agents/lustre_import.h"
 
 namespace vigil {
@@ -196,6 +201,83 @@ TEST_CASE("plc38: a resume whose data starts over is the loss leaving its trend,
   const Diagnosis d = testing::RunCaseText(kDataRestart);
   CHECK(d.root_cause == "loss_divergence");
   CHECK(d.component == "job");
+}
+
+TEST_CASE("plc38: StorageWriteBrokeLaterLoad: a save's I/O error, then a load failing on the damaged file") {
+  const std::vector<std::string_view> log = {
+      "[rank3] checkpoint writer: OSError: [Errno 5] Input/output error (continuing)",
+      "[rank3]: RuntimeError: PytorchStreamReader failed reading zip archive: failed finding central directory"};
+  CHECK(StorageWriteBrokeLaterLoad({log}));
+  // Near misses: the load's failure before the write error; an I/O error on no write; two logs apart.
+  CHECK_FALSE(StorageWriteBrokeLaterLoad({{log[1], log[0]}}));
+  CHECK_FALSE(StorageWriteBrokeLaterLoad({{"dd: error reading '/dev/sdb': Input/output error", log[1]}}));
+  CHECK_FALSE(StorageWriteBrokeLaterLoad({{log[0]}, {log[1]}}));
+}
+
+// An NFS outage over two hours before the alert, its server back ("nfs: server filer-07 OK"), but a save
+// written during it lost a shard: every resume fails on that file.
+constexpr const char* kBrokenSave = R"JSON({
+  "id": "plc38-broken-save",
+  "alert": {"status": "firing", "labels": {"alertname": "JobRestartLoop", "job": "vit-h", "severity": "warning"},
+            "annotations": {"summary": "vit-h restarted 3 times in the last hour"}, "startsAt": "2026-12-03T13:30:00Z"},
+  "topology": {"nodes": ["qx-61", "qx-62"], "gpus_per_node": 8, "timezone": "UTC"},
+  "logs": [
+    {"source": "vit-h.out", "lines": [
+      "[2026-12-03 10:20:00] saving checkpoint step 9000 to /home-nfs/vit-h/ckpt",
+      "[2026-12-03 10:21:12] [rank3] checkpoint writer: OSError: [Errno 5] Input/output error (continuing)",
+      "[2026-12-03 10:22:40] checkpoint step 9000 done",
+      "[2026-12-03 12:41:02] node failure; requeue: loading step 9000",
+      "[rank3]: RuntimeError: PytorchStreamReader failed reading zip archive: failed finding central directory",
+      "[2026-12-03 13:05:30] requeue: loading step 9000",
+      "[rank3]: RuntimeError: PytorchStreamReader failed reading zip archive: failed finding central directory"]},
+    {"source": "qx-61/dmesg", "lines": [
+      "[Thu Dec  3 10:20:41 2026] nfs: server filer-07 not responding, timed out",
+      "[Thu Dec  3 10:21:50 2026] nfs: server filer-07 not responding, timed out",
+      "[Thu Dec  3 10:23:05 2026] nfs: server filer-07 OK"]}
+  ]
+})JSON";
+
+TEST_CASE("plc38: a storage outage that broke the save a resume fails on is not over") {
+  // Before: storage_failure 0.53, its lines discounted as "[recovered: ... not its cause]" (PLC37's
+  // reconnection reading); realistic15 rl15-25 fell 0.61 -> 0.36 the same way.
+  const Diagnosis d = testing::RunCaseText(kBrokenSave);
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(testing::HasEvidenceWith(d, "Input/output error"));
+  CHECK_FALSE(testing::HasEvidenceWith(d, "[recovered:"));
+}
+
+// One GPU's PCIe traffic far below its peers' (DCGM) and a slot's link flap make pcie_link_degraded lead
+// early; gpu.health confirms it (Gen1), with gpu_fallen_off_bus still at 0.21.
+constexpr const char* kTwoLeads = R"JSON({
+  "id": "plc38-two-leads",
+  "alert": {"labels": {"alertname": "GPUUtilLow", "node": "qx-72", "gpu": "2"}, "annotations": {"summary": "qx-72 GPU 2 utilisation 58% (job median 95%)"}, "startsAt": "2026-05-20T06:14:18Z"},
+  "topology": {"nodes": ["qx-71", "qx-72"], "gpus_per_node": 4, "gpu_pci_bus": {"gpu0": "0000:18:00.0", "gpu1": "0000:2a:00.0", "gpu2": "0000:3a:00.0", "gpu3": "0000:5d:00.0"}},
+  "logs": [{"source": "qx-72/journal", "lines": ["May 20 05:31:02 qx-72 kernel: pcieport 0000:37:01.0: pciehp: Slot(3): Link Down", "May 20 05:31:03 qx-72 kernel: pcieport 0000:37:01.0: pciehp: Slot(3): Link Up"]}],
+  "metrics": [
+    {"name": "DCGM_FI_DEV_GPU_UTIL", "labels": {"Hostname": "qx-72", "gpu": "0"}, "samples": [[1779256458000, 95], [1779256488000, 95], [1779256518000, 95], [1779256548000, 95], [1779256578000, 95], [1779256608000, 95], [1779256638000, 95], [1779256668000, 95], [1779256698000, 95], [1779256728000, 95], [1779256758000, 95], [1779256788000, 95]]},
+    {"name": "DCGM_FI_DEV_GPU_UTIL", "labels": {"Hostname": "qx-72", "gpu": "1"}, "samples": [[1779256458000, 95], [1779256488000, 95], [1779256518000, 95], [1779256548000, 95], [1779256578000, 95], [1779256608000, 95], [1779256638000, 95], [1779256668000, 95], [1779256698000, 95], [1779256728000, 95], [1779256758000, 95], [1779256788000, 95]]},
+    {"name": "DCGM_FI_DEV_GPU_UTIL", "labels": {"Hostname": "qx-72", "gpu": "2"}, "samples": [[1779256458000, 58], [1779256488000, 58], [1779256518000, 58], [1779256548000, 58], [1779256578000, 58], [1779256608000, 58], [1779256638000, 58], [1779256668000, 58], [1779256698000, 58], [1779256728000, 58], [1779256758000, 58], [1779256788000, 58]]},
+    {"name": "DCGM_FI_DEV_GPU_UTIL", "labels": {"Hostname": "qx-72", "gpu": "3"}, "samples": [[1779256458000, 95], [1779256488000, 95], [1779256518000, 95], [1779256548000, 95], [1779256578000, 95], [1779256608000, 95], [1779256638000, 95], [1779256668000, 95], [1779256698000, 95], [1779256728000, 95], [1779256758000, 95], [1779256788000, 95]]},
+    {"name": "DCGM_FI_PROF_PCIE_RX_BYTES", "labels": {"Hostname": "qx-72", "gpu": "0"}, "samples": [[1779256458000, 9100000000.0], [1779256488000, 9100000000.0], [1779256518000, 9100000000.0], [1779256548000, 9100000000.0], [1779256578000, 9100000000.0], [1779256608000, 9100000000.0], [1779256638000, 9100000000.0], [1779256668000, 9100000000.0], [1779256698000, 9100000000.0], [1779256728000, 9100000000.0], [1779256758000, 9100000000.0], [1779256788000, 9100000000.0]]},
+    {"name": "DCGM_FI_PROF_PCIE_RX_BYTES", "labels": {"Hostname": "qx-72", "gpu": "1"}, "samples": [[1779256458000, 9140000000.0], [1779256488000, 9140000000.0], [1779256518000, 9140000000.0], [1779256548000, 9140000000.0], [1779256578000, 9140000000.0], [1779256608000, 9140000000.0], [1779256638000, 9140000000.0], [1779256668000, 9140000000.0], [1779256698000, 9140000000.0], [1779256728000, 9140000000.0], [1779256758000, 9140000000.0], [1779256788000, 9140000000.0]]},
+    {"name": "DCGM_FI_PROF_PCIE_RX_BYTES", "labels": {"Hostname": "qx-72", "gpu": "2"}, "samples": [[1779256458000, 1700000000.0], [1779256488000, 1700000000.0], [1779256518000, 1700000000.0], [1779256548000, 1700000000.0], [1779256578000, 1700000000.0], [1779256608000, 1700000000.0], [1779256638000, 1700000000.0], [1779256668000, 1700000000.0], [1779256698000, 1700000000.0], [1779256728000, 1700000000.0], [1779256758000, 1700000000.0], [1779256788000, 1700000000.0]]},
+    {"name": "DCGM_FI_PROF_PCIE_RX_BYTES", "labels": {"Hostname": "qx-72", "gpu": "3"}, "samples": [[1779256458000, 9220000000.0], [1779256488000, 9220000000.0], [1779256518000, 9220000000.0], [1779256548000, 9220000000.0], [1779256578000, 9220000000.0], [1779256608000, 9220000000.0], [1779256638000, 9220000000.0], [1779256668000, 9220000000.0], [1779256698000, 9220000000.0], [1779256728000, 9220000000.0], [1779256758000, 9220000000.0], [1779256788000, 9220000000.0]]}],
+  "probes": {
+    "gpu.health@qx-72/gpu2": {"status": "fail", "metrics": {"pcie_link_gen": 1, "pcie_link_gen_max": 5, "pcie_link_width": 16, "pcie_link_width_max": 16, "ecc_dbe_volatile": 0, "xid_last": 0}, "thresholds": {}, "reason": "PCIe link Gen1 x16, capable of Gen5 x16", "duration_s": 2.4},
+    "gpu.pcie_bandwidth@qx-72/gpu2": {"status": "fail", "metrics": {"h2d_gb_s": 3.9, "d2h_gb_s": 3.6}, "thresholds": {"h2d_gb_s_min": 45.0, "d2h_gb_s_min": 45.0}, "reason": "h2d_gb_s 3.9 below 45.0; d2h_gb_s 3.6 below 45.0", "duration_s": 3.5},
+    "gpu.pcie_bandwidth@qx-72/gpu1": {"status": "pass", "metrics": {"h2d_gb_s": 54.1, "d2h_gb_s": 54.3}, "thresholds": {"h2d_gb_s_min": 45.0, "d2h_gb_s_min": 45.0}, "reason": "pinned host-device copy bandwidth within thresholds", "duration_s": 2.9}}
+})JSON";
+
+TEST_CASE("plc38: a confirmed leader beside an open runner-up still gets the probe that decides them") {
+  // Before: the stop rule ended probing after gpu.health (0.64, one probe); gpu.pcie_bandwidth, which
+  // gpu_fallen_off_bus does not explain, never ran (dev case-024, 0.99 -> 0.64 at PLC35).
+  const Diagnosis d = testing::RunCaseText(kTwoLeads, /*intrusive=*/true);  // gpu.pcie_bandwidth is intrusive
+  CHECK(d.root_cause == "pcie_link_degraded");
+  CHECK(d.component == "qx-72/gpu2");
+  bool bandwidth_ran = false;
+  for (const VerificationStep& s : d.steps) bandwidth_ran = bandwidth_ran || (s.target == "gpu.pcie_bandwidth@qx-72/gpu2" && s.outcome == "fail");
+  CHECK(bandwidth_ran);
+  CHECK(d.confidence > 0.9);
 }
 
 }  // namespace

@@ -112,4 +112,27 @@ std::vector<bool> RecoveredSightings(const std::vector<LineAt>& sightings, const
   return out;
 }
 
+bool StorageWriteBrokeLaterLoad(const std::vector<std::vector<std::string_view>>& logs) {
+  static const std::regex kIoError(R"(Input/output error|Remote I/O error|\bEIO\b|\[Errno 5\]|Stale file handle|\bESTALE\b)");
+  static const std::regex kWriteWord(R"(\b(?:ckpt|checkpoint\w*|sav(?:e|es|ing|ed)|writ\w*)\b)", std::regex::icase);
+  static const std::regex kDamaged(
+      R"(PytorchStreamReader failed|failed finding central directory|unexpected EOF|invalid load key|checksum mismatch|)"
+      R"(\b(?:truncated|corrupt\w*)\b[^.;]{0,40}\b(?:file|checkpoint|archive|shard|zip)\b|)"
+      R"(\b(?:file|checkpoint|archive|shard)\b[^.;]{0,40}\b(?:truncated|corrupt\w*)\b)",
+      std::regex::icase);
+  for (const std::vector<std::string_view>& lines : logs) {
+    bool broken_write = false;
+    for (std::string_view v : lines) {
+      if (v.size() > 2000) continue;
+      const std::string t(v);
+      if (!broken_write) {
+        broken_write = std::regex_search(t, kIoError) && std::regex_search(t, kWriteWord);
+      } else if (std::regex_search(t, kDamaged)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace vigil

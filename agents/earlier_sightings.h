@@ -33,6 +33,13 @@ std::vector<bool> EarlierIncidentSightings(const std::vector<int64_t>& times_ms,
 // connection restored a minute later, answered storage_failure).
 enum class FaultOver { kNone, kGpu, kLink, kNode, kStorage };
 FaultOver StatesFaultOver(std::string_view line);
+// What a storage outage broke outlives its reconnection (PLC38, realistic15 rl15-25): a write that failed
+// during it (an I/O error - EIO, "Input/output error", "Remote I/O error", a stale handle - on a line about a
+// checkpoint, a save or a writer) and, later in the same log, a load failing on a damaged file (torch's
+// "PytorchStreamReader failed", "failed finding central directory", "unexpected EOF", "invalid load key",
+// a truncated / corrupt file, archive or checkpoint, a checksum mismatch). The resume fails on the file the
+// outage cut short, however long the server has been back. True when one log of `logs` shows both, in order.
+bool StorageWriteBrokeLaterLoad(const std::vector<std::vector<std::string_view>>& logs);
 
 // Where a line was written, to order a sighting and a recovery line: its time (`no_time` when it
 // prints none), its log and its line in that log.
