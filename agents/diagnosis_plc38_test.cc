@@ -29,6 +29,13 @@
 namespace vigil {
 namespace {
 
+// A case's answer: `cause` on the whole job.
+void CheckAnsweredOnJob(std::string_view case_text, const std::string& cause) {
+  const Diagnosis d = testing::RunCaseText(case_text);
+  CHECK(d.root_cause == cause);
+  CHECK(d.component == "job");
+}
+
 TEST_CASE("plc38: FindSlowLustreTargets reads one target's avg_waittime far above its peers'") {
   const std::vector<std::string> lines = {
       "$ lctl get_param osc.scratch-OST0003*.import | grep -E 'state|avg_waittime'",
@@ -86,9 +93,7 @@ constexpr const char* kSlowOst = R"JSON({
 
 TEST_CASE("plc38: one OST far slower than its peers is the job's storage, not a node's link") {
   // Before: ib_link_failure @ qx-22 0.15 (a ptlrpc line recalled as a RoCE incident).
-  const Diagnosis d = testing::RunCaseText(kSlowOst);
-  CHECK(d.root_cause == "storage_failure");
-  CHECK(d.component == "job");
+  CheckAnsweredOnJob(kSlowOst, "storage_failure");
 }
 
 TEST_CASE("plc38: ResumeStartedFromScratch: a resume that loaded nothing, not a job's first start") {
@@ -138,9 +143,7 @@ constexpr const char* kScratchResume = R"JSON({
 
 TEST_CASE("plc38: a resume that started from random is the launch's configuration, not a divergence") {
   // Before: unknown 0.10 (loss_divergence and fp8_scaling_overflow recalled, 0.06 each).
-  const Diagnosis d = testing::RunCaseText(kScratchResume);
-  CHECK(d.root_cause == "launch_config_error");
-  CHECK(d.component == "job");
+  CheckAnsweredOnJob(kScratchResume, "launch_config_error");
 }
 
 // A loop that waits for input on ~63% of each step, its keys carrying the unit; no alert, nothing recalled.
@@ -198,9 +201,7 @@ constexpr const char* kDataRestart = R"JSON({
 
 TEST_CASE("plc38: a resume whose data starts over is the loss leaving its trend, not unknown") {
   // Before: unknown 0.10 (loss_divergence recalled at 0.09 only).
-  const Diagnosis d = testing::RunCaseText(kDataRestart);
-  CHECK(d.root_cause == "loss_divergence");
-  CHECK(d.component == "job");
+  CheckAnsweredOnJob(kDataRestart, "loss_divergence");
 }
 
 TEST_CASE("plc38: StorageWriteBrokeLaterLoad: a save's I/O error, then a load failing on the damaged file") {
