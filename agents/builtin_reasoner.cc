@@ -27,6 +27,7 @@
 #include "agents/compute_wait.h"
 #include "agents/probe_place.h"
 #include "agents/launcher_exit.h"
+#include "agents/torchrun_entry_time.h"
 #include "agents/command_comment.h"
 #include "agents/pcie_traffic.h"
 #include "agents/power_limit.h"
@@ -3804,6 +3805,16 @@ int NvidiaSmiSelectedGpu(const std::string& source) {
   return -1;
 }
 
+// The HCA a command runs a port's tool on (`perfquery -x -C mlx5_3 -P 1`, `ibstat mlx5_3`, `ibstatus
+// mlx5_3`, `ibv_devinfo -d mlx5_3`, before any pipe), or "" (PLC6; a text over 400 bytes names none).
+std::string HcaOfPortTool(const std::string& command) {
+  static const std::regex kHcaTool(
+      R"((?:\bperfquery\b[^|;]*?\s-C\s*|\bibstat\s+|\bibstatus\s+|\bibv_devinfo\b[^|;]*?\s(?:-d|--ib-dev=?)\s*)(mlx5_\d+|hfi1_\d+)\b)");
+  std::smatch m;
+  if (command.size() > 400 || !std::regex_search(command, m, kHcaTool)) return "";
+  return m.str(1);
+}
+
 ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   ComponentHint h;
   const std::regex& kRank = SourceRankRegex();
@@ -3823,9 +3834,7 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   if (std::regex_search(source, m, kHcaInSource)) h.hca = m.str(1);
   // A source that runs a port's tool on one HCA (`perfquery -x -C mlx5_3 -P 1`, `ibstat mlx5_3`,
   // `ibv_devinfo -d mlx5_3`, before any pipe): its counters and states are that HCA's (PLC6).
-  static const std::regex kHcaTool(
-      R"((?:\bperfquery\b[^|;]*?\s-C\s*|\bibstat\s+|\bibstatus\s+|\bibv_devinfo\b[^|;]*?\s(?:-d|--ib-dev=?)\s*)(mlx5_\d+|hfi1_\d+)\b)");
-  if (h.hca.empty() && source.size() <= 400 && std::regex_search(source, m, kHcaTool)) h.hca = m.str(1);
+  if (h.hca.empty()) h.hca = HcaOfPortTool(source);
   if (h.rank >= 0) {
     auto it = t.ranks.find(h.rank);
     if (it != t.ranks.end() && (h.node.empty() || it->second.node == h.node)) {
@@ -4238,6 +4247,8 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     if (h.gpu >= 0) return;
   }
   std::string unlabelled;
+  // A shell prompt: "$ cmd", "user@host:~$ cmd", "[root@host ~]# cmd".
+  static const std::regex kPrompt(R"(^\s*(?:\[[^\]]{1,80}\]|[\w.-]{1,64}@[\w.:~/-]{1,120})?[$#] \S)");
   for (size_t k = line, dist = 0, scanned = 0; k-- > 0 && scanned++ < 16 * kMaxSectionLines;) {
     const std::string* raw = &log.lines[k].text;
     if (!host.empty()) {
@@ -4270,6 +4281,15 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
       h.gpu_bare = sec.gpu_bare;
       if (h.rank < 0) h.rank = sec.rank;
       if (h.node.empty()) h.node = sec.node;
+      return;
+    }
+    // PLC40 (realistic40 rl40-12): the nearest shell prompt above the line heads the output the line is
+    // in: when it runs a port's tool on one HCA ("$ perfquery -x -C mlx5_2 -P 1 | grep -E
+    // 'LinkDowned|SymbolError'") the counters are that HCA's, as in a source named by the command
+    // (HcaOfPortTool); any prompt ends the search (a header above it, ibstat's "CA 'mlx5_7'", is another
+    // command's output).
+    if (std::regex_search(text, kPrompt)) {
+      h.hca = HcaOfPortTool(text);
       return;
     }
     bool lspci = std::regex_match(text, lm, kLspci);
@@ -7613,6 +7633,34 @@ bool StoppedCulpritElsewhere(const B& b, const std::string& cause) {
     if (!same_place) return true;
   }
   return false;
+}
+
+// PLC40: the node of a slow participant that is a whole node (a straggler line naming the node or
+// several of its ranks: a TP group on the node's NVLink, every rank equally slow) when NVLink error
+// evidence of one of its own GPUs rises there (a DCGM replay / CRC counter increase in the window, an
+// NVLink fault line naming the GPU; not a GPU guessed from a rank, not a state standing from the
+// window's start); "" when there is none. A TP all-reduce runs at its slowest link's pace, so all
+// the group's ranks wait for that GPU's NVLink: the slowness is the link's, not a straggler's
+// (realistic40 rl40-05: ranks 64-71 of osp-0233 at 0.7x, GPU 2's CRC / replay counters rising,
+// answered straggler_rank on another node at 0.76).
+template <typename B>
+std::string SlowNodeWithNvlinkFault(const B& b) {
+  for (const Observation& s : b.observations()) {
+    auto slow = s.deltas.find("straggler_rank");
+    if (!s.slow_named || slow == s.deltas.end() || slow->second <= 0 || s.hint.node.empty() || !s.hint.node_wide) {
+      continue;
+    }
+    for (const Observation& f : b.observations()) {
+      auto it = f.deltas.find("nvlink_error");
+      if (it == f.deltas.end() || it->second <= 0 || f.hint.gpu < 0 || f.hint.gpu_from_rank || f.standing ||
+          (f.evidence.kind != EvidenceKind::kMetric && f.evidence.kind != EvidenceKind::kLog) ||
+          !SameNodeName(f.hint.node, s.hint.node)) {
+        continue;
+      }
+      return s.hint.node;
+    }
+  }
+  return "";
 }
 
 // An IB completion error as the reporting side prints it ("NET/IB : Got completion from peer
@@ -12469,6 +12517,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     return {0, std::numeric_limits<int64_t>::min()};
   };
+  // PLC40: an untimed field of a torchrun error-summary entry ("exitcode : -11 (pid: 7741)") orders its
+  // signature by its entry's `time` (TorchrunEntryTime): the rank that failed first leads its category
+  // over a peer's report that failed after it (realistic40 rl40-16: the peer's timed "failed (exitcode:
+  // 1)" led the untimed SIGSEGV entry of the rank that crashed 8 s before it). Only the order: timing
+  // the line itself moved causes' times and un-explained two hangs (holdout13 p016, realistic22 rl22-13).
+  std::map<size_t, std::vector<std::string>> entry_texts;  // log -> its lines' texts, read on demand
+  auto entry_time = [&](size_t line_index) -> LineTime {
+    auto [li, ki] = flat.refs[line_index];
+    auto it = entry_texts.find(li);
+    if (it == entry_texts.end()) it = entry_texts.emplace(li, LineTexts(c.logs[li])).first;
+    const std::string t = TorchrunEntryTime(it->second, ki);
+    return t.empty() ? LineTime{} : ParseLineTime(t, topo.clock);
+  };
   std::map<std::string, std::map<std::string, SigGroup>> by_cat;  // category -> pattern -> matches
   std::set<std::pair<std::string, size_t>> seen_line;               // (category, line)
   int64_t latest_zoneless = std::numeric_limits<int64_t>::min();   // of the matched lines (TZ)
@@ -12495,7 +12556,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (day_end != kNoTime && day_end < c.alert->starts_at_ms - kIncidentWindowMs) lt = LineTime{day_end, true};
     }
     const int64_t line_time = lt.ms;
-    g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, line_time));
+    // The order of the signatures only: the line stays untimed for history, windows and causes.
+    g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, line_time != kNoTime ? line_time : entry_time(m.line_index).ms));
     if (line_time == kNoTime) {
       g.untimed = true;
       if (!(c.alert && c.alert->starts_at_ms > 0)) {
@@ -16372,6 +16434,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                  o.hint.node == slow.node && o.hint.gpu == slow.gpu && !o.hint.gpu_from_rank);
           }
         }
+        // A whole node slow beside one of its GPUs' NVLink errors: that link (SlowNodeWithNvlinkFault,
+        // PLC40), whatever the straggler lines' weight.
+        const std::string nvlink_slow_node = effect == "straggler_rank" && cause == "nvlink_error" && raw[cause] > 0
+                                                 ? SlowNodeWithNvlinkFault(b)
+                                                 : std::string();
+        const bool own_slowness_cause = own_gpu_throttles || !nvlink_slow_node.empty();
         // An OOM kill on other nodes than every process that died of its own fault (PLC20).
         if (effect == "rank_process_crash" && cause == "host_oom" && OomOnlyElsewhereThanDeaths(b)) {
           if (tr != nullptr) {
@@ -16387,7 +16455,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // Watchdog timeouts beside a device fault on one GPU (TimeoutsOfDeviceFault, RG12).
         const int64_t timeouts_reported = TimeoutsOfDeviceFault(b, effect, cause);
         const double min_score = timeouts_reported != kNoTime ? kDeviceCauseMinScore : kCauseMinScore;
-        if (!own_gpu_throttles && (raw[cause] < min_score || raw[cause] < 0.5 * raw[effect])) continue;
+        if (!own_slowness_cause && (raw[cause] < min_score || raw[cause] < 0.5 * raw[effect])) continue;
         // A cause already explained away explains nothing. Of two categories that can cause each
         // other (an IB link failure and a rank crash, an IB failure and an NCCL misconfiguration)
         // the one whose evidence came first is the cause; with no order, the one with more of its
@@ -16444,14 +16512,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (ordered ? ct > et : raw[cause] < raw[effect]) continue;
         }
         int64_t cause_time = b.EarliestSupport(cause);
-        bool plausible = own_gpu_throttles || cause_time == kNoTime || effect_time == kNoTime ||
+        bool plausible = own_slowness_cause || cause_time == kNoTime || effect_time == kNoTime ||
                          cause_time <= SaturatingAdd(effect_time, kCauseSlackMs) ||
                          (timeouts_reported != kNoTime && cause_time <= SaturatingAdd(timeouts_reported, kCauseSlackMs));
         if (!plausible) continue;
         b.Discount(effect, kExplainedAwayFactor, "explained by " + cause, cause);
         ex.insert(effect);
         if (own_gpu_throttles) slow_rank_throttles.insert(cause);
-        if (own_gpu_throttles) {
+        if (!nvlink_slow_node.empty()) {
+          // The slow node is then the link's symptom: evidence for it on that node (which GPU stays its
+          // own evidence's to say).
+          Observation o;
+          o.evidence.kind = EvidenceKind::kLog;
+          o.evidence.source = "reasoner";
+          o.evidence.detail = "the slow participant is the whole of " + nvlink_slow_node +
+                              " (a TP group runs at its slowest NVLink's pace), where a GPU's own NVLink errors rise: "
+                              "that link explains its slowness";
+          o.evidence.supports = {cause};
+          o.evidence.weight = kLaggardWeight;
+          o.deltas[cause] = kLaggardWeight;
+          o.hint.node = nvlink_slow_node;
+          o.hint.job = topo.job;
+          b.Add(std::move(o));
+        } else if (own_gpu_throttles) {
           // The slow rank is then the throttle's own symptom on that GPU: evidence for it.
           const ComponentHint slow = b.Component(effect, topo.job);
           Observation o;
