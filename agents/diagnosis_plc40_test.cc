@@ -76,9 +76,9 @@ TEST_CASE("plc40: NVLink errors on another node than the slow TP group do not ex
   CHECK(answer.rfind("straggler_rank @ ", 0) == 0);
 }
 
-TEST_CASE("plc40 TorchrunEntryTime reads the time of the entry a field lies in") {
-  const std::vector<std::string> lines = {
-      "[2026-11-30 08:02:33,120] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -11) local_rank: 6",
+// torchrun's root-cause entry for local rank 6 of ft-worker-1 (pt-02), dead of SIGSEGV at 08:02:33.
+std::vector<std::string> SegfaultEntry() {
+  return {
       "Root Cause (first observed failure):",
       "[0]:",
       "  time      : 2026-11-30_08:02:33",
@@ -87,13 +87,18 @@ TEST_CASE("plc40 TorchrunEntryTime reads the time of the entry a field lies in")
       "  exitcode  : -11 (pid: 3301)",
       "  error_file: <N/A>",
       "  traceback : Signal 11 (SIGSEGV) received by PID 3301",
-      "============================================================",
-      "3: [1]:",
-      "3:   time      : 2026-11-30_08:02:35",
-      "3:   exitcode  : 1 (pid: 3302)",
-      "------------------------------------------------------------",
-      "  exitcode  : 1 (pid: 9)",
   };
+}
+
+TEST_CASE("plc40 TorchrunEntryTime reads the time of the entry a field lies in") {
+  std::vector<std::string> lines = {
+      "[2026-11-30 08:02:33,120] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -11) local_rank: 6"};
+  for (const std::string& l : SegfaultEntry()) lines.push_back(l);
+  for (const char* l : {"============================================================", "3: [1]:", "3:   time      : 2026-11-30_08:02:35",
+                        "3:   exitcode  : 1 (pid: 3302)", "------------------------------------------------------------",
+                        "  exitcode  : 1 (pid: 9)"}) {
+    lines.push_back(l);
+  }
   CHECK(TorchrunEntryTime(lines, 6) == "2026-11-30 08:02:33");
   CHECK(TorchrunEntryTime(lines, 8) == "2026-11-30 08:02:33");
   CHECK(TorchrunEntryTime(lines, 3) == "2026-11-30 08:02:33");  // the time field itself
@@ -136,15 +141,8 @@ Json CrashThenPeerCase() {
       "  File \"/opt/venv/lib/python3.11/site-packages/fastrope/ops.py\", line 88 in apply",
       "[2026-11-30 08:02:33,120] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: -11) "
       "local_rank: 6 (pid: 3301) of binary: /usr/bin/python3",
-      "Root Cause (first observed failure):",
-      "[0]:",
-      "  time      : 2026-11-30_08:02:33",
-      "  host      : ft-worker-1 (pt-02)",
-      "  rank      : 14 (local_rank: 6)",
-      "  exitcode  : -11 (pid: 3301)",
-      "  error_file: <N/A>",
-      "  traceback : Signal 11 (SIGSEGV) received by PID 3301",
   };
+  for (const std::string& l : SegfaultEntry()) crashed.push_back(l);
   Json c = Case("t-plc40-crash-peer", {"pt-01", "pt-02", "pt-03", "pt-04"},
                 Json::array({Log("ft/ft-worker-2/trainer", peer), Log("ft/ft-worker-1/trainer", crashed)}));
   c["topology"]["rank_layout"] = "rank r on nodes[r // 8], GPU r % 8; pod ft-worker-k on nodes[k + 1]";
