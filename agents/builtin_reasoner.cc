@@ -28,6 +28,7 @@
 #include "agents/probe_place.h"
 #include "agents/launcher_exit.h"
 #include "agents/torchrun_entry_time.h"
+#include "agents/nccl_link_layers.h"
 #include "agents/command_comment.h"
 #include "agents/pcie_traffic.h"
 #include "agents/power_limit.h"
@@ -13544,6 +13545,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                   mixed->writers, Utf8Prefix(listed, 80).c_str());
     beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
     beliefs.SetJobWide("launch_config_error");
+  }
+
+  // 1c-ll. NCCL's port list mixing RoCE and InfiniBand ports on one host (FindMixedLinkLayers, PLC40:
+  // realistic40 rl40-28, an NCCL_IB_HCA that picks a new pool's Ethernet ports beside its IB ones): the
+  // job's NCCL network setting, nccl_network_misconfig on the whole job (kFirstSignatureWeight); the
+  // connection timeouts and watchdog exits that follow are its symptoms (ExplainedBy). Once a case.
+  if (std::optional<size_t> mixed = FindMixedLinkLayers(flat.lines)) {
+    auto [li, ki] = flat.refs[*mixed];
+    beliefs.Add(LineEvidence(c.logs[li], ki,
+                             "  [NCCL uses RoCE (Ethernet) and InfiniBand ports together on this host: its IB device "
+                             "setting spans two fabrics]",
+                             "nccl_network_misconfig", kFirstSignatureWeight, topo.clock, topo.job));
+    beliefs.SetJobWide("nccl_network_misconfig");
   }
 
   // 1c-kill. The kubelet killing one pod's container after failed liveness / startup probes

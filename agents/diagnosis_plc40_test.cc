@@ -6,13 +6,16 @@
 //    (TorchrunEntryTime): the rank that crashed first leads over a peer that failed after it (rl40-16).
 // 3. A shell prompt running a port's tool on one HCA ("$ perfquery -x -C mlx5_5 -P 1 | grep ...") heads
 //    that HCA's counters below it (HintFromSection; rl40-12).
+// 4. NCCL's port list mixing RoCE and IB ports on one host is the job's NCCL network setting (rl40-28).
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
+#include "agents/nccl_link_layers.h"
 #include "agents/torchrun_entry_time.h"
 
 namespace vigil {
@@ -185,6 +188,50 @@ TEST_CASE("plc40: a prompt running perfquery on one HCA places the counters belo
 
 TEST_CASE("plc40: a perfquery prompt naming no HCA leaves the counters the node's, not ibstat's last CA above it (twin)") {
   CHECK(CaseAnswer(PortCountersCase("$ perfquery -x -P 1 | grep -E 'LinkDowned|SymbolError'")) == "ib_link_failure @ ib-n2");
+}
+
+TEST_CASE("plc40 MixesLinkLayers: RoCE and IB ports in one NCCL device list") {
+  CHECK(MixesLinkLayers("rc-b1:311:402 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/RoCE [2]mlx5_6:1/IB "
+                        "[3]mlx5_7:1/IB ; OOB bond0:10.4.1.21<0>"));
+  CHECK_FALSE(MixesLinkLayers("NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB ; OOB eth0:10.4.0.11<0>"));
+  CHECK_FALSE(MixesLinkLayers("NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/RoCE ; OOB eth0:10.4.0.11<0>"));
+  // Only the list before "; OOB" counts; not NCCL's list wording at all.
+  CHECK_FALSE(MixesLinkLayers("NCCL INFO NET/IB : Using [0]mlx5_0:1/IB ; OOB note [1]mlx5_1:1/RoCE"));
+  CHECK_FALSE(MixesLinkLayers("ports [0]mlx5_0:1/RoCE [1]mlx5_1:1/IB"));
+  CHECK_FALSE(MixesLinkLayers(std::string(4001, 'x') + "NET/IB : Using [0]a:1/RoCE [1]b:1/IB"));
+  CHECK(FindMixedLinkLayers({"x", "NET/IB : Using [0]m:1/IB [1]n:1/RoCE"}) == std::optional<size_t>(1));
+  CHECK_FALSE(FindMixedLinkLayers({"x"}).has_value());
+}
+
+// An HSDP job over two pools (rc-a: IB only; rc-b: two RoCE ports listed first): the shard groups inside
+// each node start; the replicate group across nodes never connects, and its ranks time out.
+// `mixed`: rc-b1's NCCL list holds its RoCE ports beside its IB ones (else IB only: the twin).
+Json MixedFabricCase(bool mixed) {
+  std::vector<std::string> lines = {
+      "rc-a1:2201:2290 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB ; OOB bond0:10.4.0.11<0>",
+      std::string("rc-b1:3301:3390 [0] NCCL INFO NET/IB : Using ") +
+          (mixed ? "[0]mlx5_0:1/RoCE [1]mlx5_1:1/RoCE" : "[0]mlx5_2:1/IB [1]mlx5_3:1/IB") + " ; OOB bond0:10.4.1.21<0>",
+      "rc-b1:3301:3395 [0] transport/net_ib.cc:1102 NCCL WARN NET/IB : mlx5_0:1 ibv_modify_qp failed with 110 Connection "
+      "timed out",
+      "[rank16]:[E1130 11:40:03.120455 3301 ProcessGroupNCCL.cpp:1595] [PG ID 2 PG GUID 2(dp_replicate) Rank 2] Process "
+      "group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error",
+      "[rank0]:[E1130 11:40:41.000010 2201 ProcessGroupNCCL.cpp:616] [PG ID 2 PG GUID 2(dp_replicate) Rank 0] Watchdog caught "
+      "collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=1048576, NumelOut=1048576, "
+      "Timeout(ms)=600000) ran for 600021 milliseconds before timing out.",
+      "[rank8]:[E1130 11:40:41.000012 2209 ProcessGroupNCCL.cpp:616] [PG ID 2 PG GUID 2(dp_replicate) Rank 1] Watchdog caught "
+      "collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=1048576, NumelOut=1048576, "
+      "Timeout(ms)=600000) ran for 600020 milliseconds before timing out.",
+  };
+  if (mixed) lines[1].insert(lines[1].find(" ; OOB"), " [2]mlx5_6:1/IB [3]mlx5_7:1/IB");
+  Json c = Case("t-plc40-mixed-fabric", {"rc-a1", "rc-a2", "rc-b1", "rc-b2"}, Json::array({Log("hsdp job log (merged)", lines)}));
+  c["topology"]["rank_layout"] = "rank r on nodes[r // 8], GPU r % 8";
+  return c;
+}
+
+TEST_CASE("plc40: NCCL using RoCE and IB ports together on a host is the job's network setting") {
+  // Before: nccl_collective_hang @ rc-a1/gpu0 0.31 (the replicate group's watchdog timeouts).
+  CHECK(CaseAnswer(MixedFabricCase(true)) == "nccl_network_misconfig @ job");
+  CHECK(CaseAnswer(MixedFabricCase(false)).rfind("nccl_network_misconfig", 0) != 0);  // twin: one fabric a host
 }
 
 }  // namespace
