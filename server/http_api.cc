@@ -276,17 +276,20 @@ std::string RouteHint(const httplib::Request& req) {
   return "";
 }
 
+// The 413's message for a body over `limit`, the flag that sets it named.
+std::string OverLimitMessage(size_t limit, bool webhook) {
+  return "request body over the limit of " + std::to_string(limit) + " bytes (vigil serve " +
+         (webhook ? "--max-webhook-body" : "--max-body") + ")";
+}
+
 // `webhook_max`: the webhook route's limit (HttpApiOptions::max_webhook_body, at least max_body).
 std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t max_body, size_t webhook_max) {
   switch (status) {
     case 400: return "malformed HTTP request";
     case 404: return "no route " + req.method + " " + req.path + RouteHint(req);
     case 413:
-      if (IsWebhookPath(req.path) && webhook_max > max_body) {
-        return "request body over the limit of " + std::to_string(webhook_max) +
-               " bytes (vigil serve --max-webhook-body)";
-      }
-      return "request body over the limit of " + std::to_string(max_body) + " bytes (vigil serve --max-body)";
+      if (IsWebhookPath(req.path) && webhook_max > max_body) return OverLimitMessage(webhook_max, true);
+      return OverLimitMessage(max_body, false);
     case 414: return "request URI too long";
     default: return "HTTP " + std::to_string(status);
   }
@@ -1120,6 +1123,19 @@ void HttpApi::Routes() {
     return Reply{200, RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8", {}};
   };
 
+  // Every body-taking route reads its body through WatchedRoutes::Capped: at most its limit, chunked
+  // or inflated (RV6). The webhook's and a POST no route takes (a notification sent elsewhere) have
+  // the webhook's limit; the others --max-body.
+  auto too_large = [this, webhook_max](size_t limit) -> WatchedRoutes::Handler {
+    const bool webhook = limit == webhook_max && webhook_max > options_.max_body;
+    return [limit, webhook](const httplib::Request&, httplib::Response& res) {
+      res.status = 413;
+      res.set_content(Dump(ErrorBody(OverLimitMessage(limit, webhook), "body")), "application/json");
+    };
+  };
+  auto capped = [&too_large](WatchedRoutes::Handler h, size_t limit) {
+    return WatchedRoutes::Capped(std::move(h), limit, too_large(limit));
+  };
   const std::function<Reply(const httplib::Request&)> handlers[] = {alerts,   list,   get,    resolution, categories,
                                                                     diagnose, health, metrics};
   static_assert(std::size(handlers) == std::size(kRoutes));
@@ -1133,13 +1149,14 @@ void HttpApi::Routes() {
       r.headers.emplace_back("Allow", std::string(route.method));
       return r;
     });
+    const size_t limit = i == 0 ? webhook_max : options_.max_body;  // kRoutes[0]: the webhook
     for (std::string_view method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
       const auto& h = method == route.method ? handler : not_allowed;
       if (method == "GET") s.Get(route.pattern, h);
-      if (method == "POST") s.Post(route.pattern, h);
-      if (method == "PUT") s.Put(route.pattern, h);
-      if (method == "PATCH") s.Patch(route.pattern, h);
-      if (method == "DELETE") s.Delete(route.pattern, h);
+      if (method == "POST") s.Post(route.pattern, capped(h, method == route.method ? limit : options_.max_body));
+      if (method == "PUT") s.Put(route.pattern, capped(h, options_.max_body));
+      if (method == "PATCH") s.Patch(route.pattern, capped(h, options_.max_body));
+      if (method == "DELETE") s.Delete(route.pattern, capped(h, options_.max_body));
     }
   }
   // A POST no route takes, or one to the chat page's paths (405 there otherwise): an Alertmanager
@@ -1164,31 +1181,25 @@ void HttpApi::Routes() {
   };
   if (options_.extra_routes) {  // before the chat's own 405 for POST / and /chat
     for (const char* page : {"/", "/chat"}) {
-      s.Post(page, elsewhere([](const httplib::Request& req) {
-        Reply r = ErrorReply(405, req.method + " is not allowed on " + req.path + "; use GET", "method");
-        r.headers.emplace_back("Allow", "GET");
-        return r;
-      }));
+      s.Post(page, capped(elsewhere([](const httplib::Request& req) {
+               Reply r = ErrorReply(405, req.method + " is not allowed on " + req.path + "; use GET", "method");
+               r.headers.emplace_back("Allow", "GET");
+               return r;
+             }),
+                          webhook_max));
     }
   }
   if (options_.extra_routes) {
-    if (webhook_max > options_.max_body) {
-      // httplib's payload limit is the webhook's: the extra routes (the chat) keep max_body, chunked
-      // bodies included (a Content-Length over it is refused before the body is read, above).
-      options_.extra_routes(WatchedRoutes(s, options_.max_body, [this, webhook_max](const httplib::Request& req,
-                                                                                    httplib::Response& res) {
-        res.status = 413;
-        res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")),
-                        "application/json");
-      }));
-    } else {
-      options_.extra_routes(WatchedRoutes(s));
-    }
+    // The extra routes (the chat) keep max_body, chunked and inflated bodies included (a
+    // Content-Length over it is refused before the body is read, above; httplib's payload limit is
+    // the webhook's).
+    options_.extra_routes(WatchedRoutes(s, options_.max_body, too_large(options_.max_body)));
   }
   // Last, after every route: a POST no route took; not a notification: the 404 naming the webhook's route.
-  s.Post(".*", elsewhere([this, webhook_max](const httplib::Request& req) {
-    return ErrorReply(404, DefaultErrorMessage(req, 404, options_.max_body, webhook_max), "path");
-  }));
+  s.Post(".*", capped(elsewhere([this, webhook_max](const httplib::Request& req) {
+                        return ErrorReply(404, DefaultErrorMessage(req, 404, options_.max_body, webhook_max), "path");
+                      }),
+                      webhook_max));
 }
 
 }  // namespace vigil
