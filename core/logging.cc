@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "core/clock.h"
+#include "core/terminal_safe.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -45,7 +46,10 @@ void Log(LogLevel level, std::string_view component, std::string_view message) {
   line += ' ';
   line += component;
   line += ": ";
-  line += message;
+  // One line per entry, whatever the message echoes (a label value, a field a webhook sent): a
+  // newline in it wrote a line of the sender's choosing into serve's log, an ESC rewrote the
+  // reader's terminal (RV6, 2026-12-06). Its control bytes are written escaped (\n, \x1b).
+  line += TerminalSafe(message, false);
   std::lock_guard<std::mutex> lock(g_mu);
   if (Sink()) {
     Sink()(line);

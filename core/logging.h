@@ -1,4 +1,5 @@
-// Logging: leveled lines to stderr (or a sink set by tests), one line per call, thread-safe.
+// Logging: leveled lines to stderr (or a sink set by tests), one line per call, thread-safe; the
+// message's control characters written escaped (core/terminal_safe.h: a newline as \n).
 // Format: "2024-05-01T12:00:00.123Z I detect: message". Level from config `log_level`.
 #pragma once
 
