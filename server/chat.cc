@@ -1528,7 +1528,7 @@ void RegisterChatRoutes(WatchedRoutes server, ChatContext context) {
       Result<ChatQuestion> question = ParseChatQuestion(req.body, context.max_message_bytes);
       if (!question.ok()) {
         std::string m = question.status().message();
-        SendError(res, 400, m, m.substr(0, m.find(':')));
+        SendError(res, 400, m, m.substr(0, m.find(": ")));  // a field named `a:b` whole (RV6)
         return;
       }
       Result<ChatAnswer> answer = AnswerQuestion(*question, context);

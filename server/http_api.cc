@@ -95,6 +95,24 @@ Reply StatusReply(const Status& status, std::string_view where) {
   return ErrorReply(HttpStatusFor(status.code()), status.message(), where);
 }
 
+// The field an error message names first ("version: ...", "alerts[2].startsAt: ...", "since:: ..."
+// for a parameter `since:`): what precedes its first ": ". Empty when it names none (no ": ", or a
+// phrase before it).
+std::string FieldOf(const std::string& message) {
+  const size_t end = message.find(": ");
+  if (end == std::string::npos || end == 0) return "";
+  std::string field = message.substr(0, end);
+  return field.find(' ') == std::string::npos ? field : "";
+}
+
+// `where` of a webhook body's error: "body.<the field its message names>" ("body.version",
+// "body.alerts[0].labels.gpu"), or "body" for the body as a whole ("body: not valid UTF-8 ...").
+// RV6: every webhook error said "body", whatever field was wrong.
+std::string BodyWhere(const std::string& message) {
+  const std::string field = FieldOf(message);
+  return field.empty() || field == "body" ? "body" : "body." + field;
+}
+
 // 415 unless the request says its body is JSON (media type application/json, any parameters).
 std::optional<Reply> RequireJson(const httplib::Request& req) {
   std::string type = req.get_header_value("Content-Type");
@@ -901,8 +919,9 @@ void HttpApi::Routes() {
     }
     auto parsed = options_.parse_webhook(req.body);
     if (!parsed.ok()) {  // too large (bytes or alerts) is the client's size problem, not our capacity
-      return parsed.status().code() == StatusCode::kResourceExhausted ? ErrorReply(413, parsed.status().message(), "body")
-                                                                       : StatusReply(parsed.status(), "body");
+      const std::string where = BodyWhere(parsed.status().message());
+      return parsed.status().code() == StatusCode::kResourceExhausted ? ErrorReply(413, parsed.status().message(), where)
+                                                                       : StatusReply(parsed.status(), where);
     }
     // An alert that could not be read is left out alone; the others are taken (RVU2: one alert
     // without `alertname` refused the whole group, and Alertmanager does not resend a 4xx). Each is
@@ -920,7 +939,7 @@ void HttpApi::Routes() {
       std::string why = refused.size() == 1 ? "its one alert could not be read: "
                                             : "none of its " + std::to_string(refused.size()) +
                                                   " alerts could be read (each in `refused`); the first: ";
-      Json body = ErrorBody(why + refused.front().error, "body");
+      Json body = ErrorBody(why + refused.front().error, BodyWhere(refused.front().error));
       body["refused"] = std::move(refused_json);
       return JsonReply(400, body);
     }
@@ -1012,7 +1031,7 @@ void HttpApi::Routes() {
     auto query = ParseIncidentQuery(req.params, options_.list_limit_max);
     if (!query.ok()) {
       const std::string m = query.status().message();
-      return ErrorReply(400, m, "query." + m.substr(0, m.find(':')));
+      return ErrorReply(400, m, "query." + FieldOf(m));
     }
     auto rows = options_.store->Search(*query);
     if (!rows.ok()) {
@@ -1055,7 +1074,7 @@ void HttpApi::Routes() {
     auto parsed = ParseResolution(req.body, ResolutionCategories(*options_.kb));
     if (!parsed.ok()) {
       const std::string m = parsed.status().message();
-      return ErrorReply(400, m, m.substr(0, m.find(':')));
+      return ErrorReply(400, m, FieldOf(m));
     }
     std::lock_guard resolution_lock(resolution_mu_);
     auto record = RecordResolution(*options_.store, *options_.kb, *id, *parsed);  // shared with `vigil kb resolve`
