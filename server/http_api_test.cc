@@ -221,14 +221,7 @@ TEST_CASE("HttpApi: bad requests get a JSON error naming what and where") {
 // (DOG) `vigil serve` logged nothing about it: a 413 for a 1700-alert notification (a cluster-wide
 // alert grouped by alertname, over the 1 MiB --max-body) or a 400 left no line in its log.
 TEST_CASE("HttpApi: a refused webhook is logged with the reason; other answers are not") {
-  std::mutex mu;
-  std::vector<std::string> lines;
-  SetLogSink([&](std::string_view l) {
-    std::lock_guard<std::mutex> lock(mu);
-    lines.emplace_back(l);
-  });
-  const LogLevel level = GetLogLevel();
-  SetLogLevel(LogLevel::kInfo);
+  LogCapture log;
   {
     TestServer s(100, true, 4096);
     auto c = s.Client();
@@ -239,10 +232,9 @@ TEST_CASE("HttpApi: a refused webhook is logged with the reason; other answers a
     REQUIRE(c.Post("/api/v1/alerts", WebhookBody("firing", "w2"), "application/json")->status == 200);
     REQUIRE(c.Get("/api/v1/incidents/77")->status == 404);
   }
-  SetLogLevel(level);
-  SetLogSink(nullptr);
+  log.Stop();
   std::vector<std::string> refused;
-  for (const std::string& l : lines) {
+  for (const std::string& l : log.Lines()) {
     if (l.find("webhook") != std::string::npos && l.find("refused") != std::string::npos) refused.push_back(l);
   }
   REQUIRE(refused.size() == 2);

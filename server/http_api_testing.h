@@ -10,9 +10,13 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "connectors/alertmanager.h"
+#include "core/logging.h"
 #include "knowledge/temp_dir_testing.h"
 #include "server/http_api.h"
 #include "server/incident_store.h"
@@ -66,6 +70,30 @@ struct TestServer {
     httplib::Client c("127.0.0.1", api->port());
     c.set_read_timeout(10, 0);
     return c;
+  }
+};
+
+// Test-only: the log's lines (from every thread) while it lives, at level info; stderr and the level
+// back after. `Lines()` once the servers that log are gone.
+struct LogCapture {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  const LogLevel level = GetLogLevel();
+  LogCapture() {
+    SetLogSink([this](std::string_view l) {
+      std::lock_guard<std::mutex> lock(mu);
+      lines.emplace_back(l);
+    });
+    SetLogLevel(LogLevel::kInfo);
+  }
+  ~LogCapture() { Stop(); }
+  void Stop() {
+    SetLogLevel(level);
+    SetLogSink(nullptr);
+  }
+  std::vector<std::string> Lines() {
+    std::lock_guard<std::mutex> lock(mu);
+    return lines;
   }
 };
 

@@ -5,7 +5,6 @@
 // reader's terminal; each of those bytes is now written escaped (\n, \x1b).
 #include <doctest/doctest.h>
 
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,14 +26,7 @@ TEST_CASE("rv6 logging: a message's control characters are written escaped, one 
 }
 
 TEST_CASE("rv6 HttpApi: what a webhook sends reaches the log escaped, never as a line of its own") {
-  std::mutex mu;
-  std::vector<std::string> lines;
-  SetLogSink([&](std::string_view l) {
-    std::lock_guard<std::mutex> lock(mu);
-    lines.emplace_back(l);
-  });
-  const LogLevel level = GetLogLevel();
-  SetLogLevel(LogLevel::kInfo);
+  LogCapture log;
   const std::string forged = "\n2026-12-06T00:00:00.000Z E serve: forged\x1b[2J";
   {
     TestServer s;
@@ -58,10 +50,9 @@ TEST_CASE("rv6 HttpApi: what a webhook sends reaches the log escaped, never as a
     again["alerts"][0]["labels"]["Hostname"] = "node-8" + forged;
     REQUIRE(c.Post("/api/v1/alerts", again.dump(), "application/json")->status == 200);
   }
-  SetLogLevel(level);
-  SetLogSink(nullptr);
+  log.Stop();
   size_t echoed = 0;
-  for (const std::string& l : lines) {
+  for (const std::string& l : log.Lines()) {
     INFO(l);
     CHECK(l.find('\n') == std::string::npos);
     CHECK(l.find('\x1b') == std::string::npos);
