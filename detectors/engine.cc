@@ -380,7 +380,25 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
   a.rule = plan.name;
   a.severity = plan.severity;
   a.labels = series_labels;
-  for (const auto& [k, v] : plan.labels) a.labels[k] = v;
+  // A rule label adds to the series' labels and does not override one the series has (RV7): the
+  // alert is the series', and one value for all of them (`labels { gpu = "all" }` over per-GPU
+  // series) gave every series' alert one fingerprint, a firing and a resolved alert under it
+  // (Prometheus refuses such an evaluation). The compiler refuses it where the selector shows
+  // the label is there; otherwise the alert says which rule label it did not apply.
+  std::string conflict;
+  for (const auto& [k, v] : plan.labels) {
+    auto [it, added] = a.labels.try_emplace(k, v);
+    if (added || it->second == v) continue;
+    if (it->second.empty()) {
+      it->second = v;
+      continue;
+    }
+    conflict += (conflict.empty() ? "rule label " : "; rule label ") + k + "=\"" + v +
+                "\" not applied: the series has its own " + k + "=\"" + it->second + "\"";
+  }
+  if (!conflict.empty())
+    a.annotations["rule_label_conflict"] =
+        conflict + " (one value for all the rule's series would give their alerts one fingerprint); rename the rule label";
   a.fingerprint = AlertFingerprint(plan.name, metric, a.labels);
   a.state = AlertState::kFiring;
   a.active_at_ms = active_at;

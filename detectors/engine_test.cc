@@ -2495,5 +2495,43 @@ TEST_CASE("stale_for over 300 series with shared, interleaved and distinct times
   CHECK(StreamMatchesBatch(rules, series) > 0);
 }
 
+TEST_CASE("a rule label does not override a series' own label: its alerts stay apart (RV7)") {
+  // RV5 found `labels { gpu = "all" }` over per-GPU series giving every GPU's alert the labels
+  // {gpu="all"} and so ONE fingerprint: `vigil detect` printed GPU 0's firing alert and GPU 1's
+  // resolved one under it, and `{{gpu}}` read "all". Now the series' own value stays (the alert is
+  // the series'), the annotation `rule_label_conflict` says which rule label was not applied, and a
+  // series without that label gets it.
+  P p("Hot", "m");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(10)));
+  plan.labels = {{"gpu", "all"}, {"team", "infra"}};
+  plan.explain_template = {TemplatePart{TemplatePart::Kind::kText, "gpu "}, TemplatePart{TemplatePart::Kind::kLabel, "gpu"}};
+  std::vector<TimeSeries> in = {Series("m", {{"gpu", "0"}}, {1000, 2000, 3000}, {20, 20, 20}),   // firing at the end
+                                Series("m", {{"gpu", "1"}}, {1000, 2000, 3000}, {20, 1, 1}),     // resolved at 2s
+                                Series("m", {{"host", "a"}}, {1000, 2000, 3000}, {1, 1, 20})};   // no gpu label
+  auto r = EvaluateBatch(CompiledRules{{plan}}, in);
+  REQUIRE(r.ok());
+  REQUIRE(r->alerts.size() == 3);
+  std::map<std::string, const Alert*> by_gpu;
+  std::set<std::string> fingerprints;
+  for (const Alert& a : r->alerts) {
+    by_gpu[a.labels.at("gpu")] = &a;
+    fingerprints.insert(a.fingerprint);
+    CHECK(a.labels.at("team") == "infra");
+    CHECK(a.fingerprint == AlertFingerprint("Hot", "m", a.labels));  // what server/ recomputes
+  }
+  CHECK(fingerprints.size() == 3);
+  REQUIRE(by_gpu.size() == 3);
+  CHECK(by_gpu["0"]->state == AlertState::kFiring);
+  CHECK(by_gpu["1"]->state == AlertState::kResolved);
+  CHECK(by_gpu["0"]->annotations.at("summary") == "gpu 0");
+  CHECK(by_gpu["0"]->annotations.at("rule_label_conflict") ==
+        "rule label gpu=\"all\" not applied: the series has its own gpu=\"0\" (one value for all the rule's "
+        "series would give their alerts one fingerprint); rename the rule label");
+  CHECK(by_gpu["all"]->labels.at("host") == "a");
+  CHECK(by_gpu["all"]->annotations.at("summary") == "gpu all");
+  CHECK(by_gpu["all"]->annotations.count("rule_label_conflict") == 0);
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);
+}
+
 }  // namespace
 }  // namespace vigil

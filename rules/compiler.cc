@@ -109,6 +109,7 @@ struct ParsedRule {
   std::optional<int64_t> for_ms, keep_ms;
   std::string severity = "warning";
   Labels labels;
+  std::vector<const Token*> label_toks;  // each rule label's name
   const Token* explain_tok = nullptr;
   std::string explain;
 };
@@ -244,6 +245,7 @@ class Parser {
           const Token& k = ExpectIdent("a label name");
           Expect("=", "after the label name");
           r.labels[k.text] = ExpectString("a label value").text;
+          r.label_toks.push_back(&k);
           if (IsPunct(",")) Next();
         }
         Next();
@@ -256,7 +258,37 @@ class Parser {
     Next();
     if (!r.select_tok) Fail(*r.name_tok, "rule `" + r.name + "` has no `select` clause (which series does it watch?)");
     if (!r.when) Fail(*r.name_tok, "rule `" + r.name + "` has no `when` clause (when should it fire?)");
+    CheckRuleLabels(r);
     return r;
+  }
+
+  // A rule label adds to the alert's labels and never overrides one the series has (the engine
+  // keeps the series' value, RV7: one value for all of them merged their alerts into one
+  // fingerprint). A selector matcher that refuses the empty value gives every selected series the
+  // label, so such a rule label is never applied: refused at its name (unless the matcher asks for
+  // that very value, or the label is ignored, so not part of the alert's identity).
+  void CheckRuleLabels(const ParsedRule& r) {
+    const auto& ign = r.selector.ignoring;
+    for (const Token* k : r.label_toks) {
+      const std::string& v = r.labels.at(k->text);
+      if (std::find(ign.begin(), ign.end(), k->text) != ign.end()) continue;
+      for (const LabelMatcher& m : r.selector.matchers) {
+        if (m.name != k->text || (m.op == MatchOp::kEq && m.value == v)) continue;
+        bool empty_ok = false;
+        const char* op = "=";
+        switch (m.op) {
+          case MatchOp::kEq: empty_ok = m.value.empty(); break;
+          case MatchOp::kNe: empty_ok = !m.value.empty(); op = "!="; break;
+          case MatchOp::kRegex: empty_ok = std::regex_match("", std::regex(m.value)); op = "=~"; break;
+          case MatchOp::kNotRegex: empty_ok = !std::regex_match("", std::regex(m.value)); op = "!~"; break;
+        }
+        if (empty_ok) continue;
+        Fail(*k, "rule label `" + k->text + "` = \"" + v + "\" is never applied: the selector's `" + m.name + op + "\"" +
+                     m.value + "\"` gives every selected series its own `" + k->text +
+                     "`, which the alert keeps (one value for all of them would give their alerts one fingerprint); "
+                     "rename the rule label (e.g. `" + k->text + "_scope`) or drop it");
+      }
+    }
   }
 
   Selector ParseSelector() {

@@ -912,5 +912,28 @@ TEST_CASE("an aggregation only in the explanation template compiles, its stage c
   }
 }
 
+// RV7: `labels { gpu = "all" }` over per-GPU series gave every GPU's alert one fingerprint (the
+// engine now keeps the series' own value). Where the selector shows that every selected series has
+// the label (a matcher that refuses the empty value), the rule label can never apply: refused at
+// the label's name. A matcher that lets the label be absent, the same value, or the label ignored:
+// compiles.
+TEST_CASE("a rule label that every selected series has by its selector is refused at the label (RV7)") {
+  CHECK(CompileError("rule R {\n  select m{gpu=~\".+\"}\n  when m > 1\n  labels { team = \"a\", gpu = \"all\" }\n}\n") ==
+        "t.rules:4:24: rule label `gpu` = \"all\" is never applied: the selector's `gpu=~\".+\"` gives every "
+        "selected series its own `gpu`, which the alert keeps (one value for all of them would give their alerts "
+        "one fingerprint); rename the rule label (e.g. `gpu_scope`) or drop it\n"
+        "    labels { team = \"a\", gpu = \"all\" }\n"
+        "                         ^~~");
+  for (const char* m : {"gpu=\"0\"", "gpu!=\"\"", "gpu=~\"0|1\"", "gpu!~\"\""}) {
+    INFO(m);
+    CHECK(CompileError(std::string("rule R {\n  labels { gpu = \"all\" }\n  select m{") + m + "}\n  when m > 1\n}\n")
+              .find("t.rules:2:12: rule label `gpu` = \"all\" is never applied") == 0);
+  }
+  for (const char* m : {"m", "m{gpu=\"all\"}", "m{gpu=~\"0|\"}", "m{gpu!=\"0\"}", "m{gpu=~\".+\"} ignoring (gpu)", "m{host=\"a\"}"}) {
+    INFO(m);
+    CHECK(CompileRules(std::string("rule R {\n  select ") + m + "\n  when m > 1\n  labels { gpu = \"all\" }\n}\n", "t.rules").ok());
+  }
+}
+
 }  // namespace
 }  // namespace vigil
