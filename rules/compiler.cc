@@ -9,6 +9,7 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "core/ascii.h"
 #include "core/config.h"
@@ -107,6 +108,8 @@ struct ParsedRule {
   std::unique_ptr<Ast> when;
   const Token* when_tok = nullptr;
   std::optional<int64_t> for_ms, keep_ms;
+  const Token* for_tok = nullptr;   // their durations
+  const Token* keep_tok = nullptr;
   std::string severity = "warning";
   Labels labels;
   std::vector<const Token*> label_toks;  // each rule label's name
@@ -231,8 +234,10 @@ class Parser {
         r.when_tok = &kw;
         r.when = ParseExpr();
       } else if (kw.text == "for") {
+        r.for_tok = &Peek();
         r.for_ms = ExpectDuration("`for` duration");
       } else if (kw.text == "keep_firing_for") {
+        r.keep_tok = &Peek();
         r.keep_ms = ExpectDuration("`keep_firing_for` duration");
       } else if (kw.text == "severity") {
         CheckLexError(Peek());
@@ -1299,6 +1304,16 @@ CompileOutput CompileRulesWithDiagnostics(std::string_view text, std::string_vie
       plan.selector = r.selector;
       plan.for_ms = r.for_ms.value_or(0);
       plan.keep_firing_for_ms = r.keep_ms.value_or(0);
+      // RV7: no limit before (`keep_firing_for 100000w` compiled; the alert never resolved). The
+      // longest window is the longest wait or hold (docs/rules.md, "Limits").
+      for (const auto& [tok, ms, clause, what] :
+           {std::tuple{r.for_tok, plan.for_ms, "for", "the condition would have to hold that long before the alert fires"},
+            std::tuple{r.keep_tok, plan.keep_firing_for_ms, "keep_firing_for",
+                       "the alert would stay firing that long after its condition last held"}})
+        if (ms > limits.max_window_ms)
+          throw CompileError{tok, 0, std::string("`") + clause + " " + tok->text + "` is longer than the limit of " +
+                                         FormatDurationMs(limits.max_window_ms) + " (max_window_ms): " + what +
+                                         "; write at most " + FormatDurationMs(limits.max_window_ms)};
       plan.severity = r.severity;
       plan.labels = r.labels;
       RuleCompiler rc(text, r, limits, &plan);

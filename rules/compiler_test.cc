@@ -938,5 +938,25 @@ TEST_CASE("a rule label that every selected series has by its selector is refuse
   }
 }
 
+// RV7: `for` and `keep_firing_for` had no limit: `keep_firing_for 100000w` compiled and the alert
+// never resolved. Both are now at most max_window_ms (7d, the longest window), refused at the
+// duration as written; 7d itself compiles, and a RuleLimits with a higher max_window_ms allows more.
+TEST_CASE("`for` and `keep_firing_for` over max_window_ms are refused at the duration (RV7)") {
+  CHECK(CompileError("rule R {\n  select m\n  when m > 1\n  keep_firing_for 100000w\n}\n") ==
+        "t.rules:4:19: `keep_firing_for 100000w` is longer than the limit of 1w (max_window_ms): the alert would stay "
+        "firing that long after its condition last held; write at most 1w\n"
+        "    keep_firing_for 100000w\n"
+        "                    ^~~~~~~");
+  CHECK(CompileError("rule R {\n  select m\n  for 8d\n  when m > 1\n}\n") ==
+        "t.rules:3:7: `for 8d` is longer than the limit of 1w (max_window_ms): the condition would have to hold that "
+        "long before the alert fires; write at most 1w\n"
+        "    for 8d\n"
+        "        ^~");
+  CHECK(CompileRules("rule R {\n  select m\n  when m > 1\n  for 7d\n  keep_firing_for 1w\n}\n", "t.rules").ok());
+  RuleLimits wide;
+  wide.max_window_ms = 30LL * 86'400'000;
+  CHECK(CompileRules("rule R {\n  select m\n  when m > 1\n  for 8d\n  keep_firing_for 30d\n}\n", "t.rules", wide).ok());
+}
+
 }  // namespace
 }  // namespace vigil
