@@ -958,5 +958,27 @@ TEST_CASE("`for` and `keep_firing_for` over max_window_ms are refused at the dur
   CHECK(CompileRules("rule R {\n  select m\n  when m > 1\n  for 8d\n  keep_firing_for 30d\n}\n", "t.rules", wide).ok());
 }
 
+// RV7: a chain of over 400 terms said "nested too deeply (more than 400 levels)" while the docs said
+// expressions nest at most 100 levels (that limit is the parser's, for parentheses, `not` and `-`);
+// each message now names what it counts. And `2 offset 1s` compiled: an offset of a constant is the
+// constant, missing (NaN) before the series' first second; refused at the offset.
+TEST_CASE("the two depth limits name what they count; an offset of a constant is refused (RV7)") {
+  std::string chain = "rule R {\n  select x\n  when x";
+  for (int k = 0; k < 450; ++k) chain += " + x";
+  chain += " > 1\n}\n";
+  CHECK(CompileError(chain).find("t.rules:3:8: expression is too deep: more than 400 operators one inside another "
+                                 "(a chain `a + b + ...` counts one per operator); split it into smaller rules") == 0);
+  const std::string parens = "rule R { select x when " + std::string(150, '(') + "x" + std::string(150, ')') + " > 1 }";
+  CHECK(CompileError(parens).find("expression is nested too deeply (more than 100 levels of parentheses, `not` and "
+                                  "unary `-`)") != std::string::npos);
+  CHECK(CompileError("rule R {\n  select x\n  when x > -2 offset 1s\n}\n") ==
+        "t.rules:3:13: `2 offset 1s`: `2` is a constant, the same at every time, so its offset is `2` where the series "
+        "has a point that old and missing before; write `2`\n"
+        "    when x > -2 offset 1s\n"
+        "              ^~~~~~~~~~~");
+  CHECK(CompileError("rule R {\n  select x\n  when x > (1 + 1) offset 5m\n}\n").find("t.rules:3:12: `(1 + 1) offset 5m`: ") == 0);
+  CHECK(CompileRules("rule R {\n  select x\n  when x > 2 * x offset 1s\n}\n", "t.rules").ok());
+}
+
 }  // namespace
 }  // namespace vigil
