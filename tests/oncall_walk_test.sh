@@ -69,7 +69,11 @@ check "detect prom: the root server given a prefix" 2 \
 
 # serve: the same URLs as --prometheus-url (the start-up check's lines; serve stopped at once).
 serve_startup() {  # URL: serve's start-up text with prometheus_url URL, then SIGTERM
-  local log="$TMP/serve_startup.out"
+  # A new file each call: with one shared file, a loaded machine let the loop below read the previous
+  # call's "listening on" before this serve had truncated it, and SIGTERM it before it started (the
+  # previous URL's start-up text was then checked; seen once in a clean-clone run, 2026-12-06).
+  local log
+  log=$(mktemp "$TMP/serve_startup.XXXXXX")
   "$VIGIL" --log-level warn --data-dir "$TMP/sv_$RANDOM" --listen 127.0.0.1:0 --prometheus-url "$1" serve --no-probes \
     >"$log" 2>&1 &
   local p=$!
