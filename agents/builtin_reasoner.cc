@@ -13989,6 +13989,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       break;  // one slow target says it; more say the same
     }
   }
+  // The same reading from per-target Lustre latency / wait series (FindSlowLustreTargetSeries, PLC41,
+  // realistic40 rl40-29: OST0023's write p99 at 4 s beside its peers' 0.1 s; the ranks writing there
+  // never finished the save and every rank timed out in the barrier after it). The collective
+  // timeouts that follow are then its symptoms (ExplainedBy), as for the lctl reading above.
+  for (const SlowLustreSeries& s : FindSlowLustreTargetSeries(c.metrics)) {
+    Observation o;
+    o.evidence.kind = EvidenceKind::kMetric;
+    o.evidence.source = "metric " + c.metrics[s.target.line].id();
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "Lustre target %s: its latency reaches %.0f ms (its peers' %.0f ms): that server is slow",
+                  s.target.target.c_str(), s.target.wait_us / 1000.0, s.target.peer_median_us / 1000.0);
+    o.evidence.detail = buf;
+    o.evidence.supports = {"storage_failure"};
+    o.evidence.weight = kMetricWeight;
+    o.deltas["storage_failure"] = kMetricWeight;
+    o.time_ms = s.onset_ms;
+    o.hint.job = topo.job;
+    beliefs.Add(std::move(o));
+    break;  // one slow target says it; more say the same
+  }
 
   // 2. Metric conditions from the knowledge base.
   std::set<std::pair<std::string, std::string>> metric_seen;  // (category, series id)

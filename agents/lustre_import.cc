@@ -1,5 +1,6 @@
 #include "agents/lustre_import.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <regex>
@@ -40,6 +41,65 @@ std::vector<SlowLustreTarget> FindSlowLustreTargets(const std::vector<std::strin
     const bool is_slow = others.empty() ? wl.first >= kSlowTargetAloneUs
                                         : wl.first >= kSlowTargetMinUs && wl.first >= kSlowTargetRatio * peer;
     if (is_slow) slow.push_back({target, wl.first, peer, wl.second});
+  }
+  return slow;
+}
+
+std::vector<SlowLustreSeries> FindSlowLustreTargetSeries(const std::vector<TimeSeries>& series) {
+  static const std::regex kTargetValue(R"((?:^|[^A-Za-z0-9])((?:[A-Za-z0-9_-]*-)?(?:OST|MDT)[0-9a-fA-F]{4})(?![0-9a-fA-F]))");
+  struct Peak {
+    double us = 0;
+    size_t index = 0;
+    double to_us = 0;
+  };
+  std::map<std::string, Peak> peaks;  // target -> its largest sample (in usec) over its series
+  for (size_t i = 0; i < series.size(); ++i) {
+    const TimeSeries& s = series[i];
+    const std::string& n = s.name;
+    if (n.find("lustre") == std::string::npos) continue;
+    if (n.find("latency") == std::string::npos && n.find("wait") == std::string::npos) continue;
+    double to_us = 0;
+    if (n.find("seconds") != std::string::npos) {
+      to_us = 1e6;
+    } else if (n.find("_ms") != std::string::npos) {
+      to_us = 1e3;
+    } else if (n.find("_us") != std::string::npos || n.find("usec") != std::string::npos) {
+      to_us = 1;
+    }
+    if (to_us == 0 || s.values.empty()) continue;
+    std::string target;
+    std::smatch m;
+    for (const auto& [k, v] : s.labels) {
+      if (std::regex_search(v, m, kTargetValue)) {
+        target = m.str(1);
+        break;
+      }
+    }
+    if (target.empty()) continue;
+    double top = 0;
+    for (double v : s.values) top = std::max(top, v * to_us);
+    auto [it, fresh] = peaks.try_emplace(target, Peak{top, i, to_us});
+    if (!fresh && top > it->second.us) it->second = Peak{top, i, to_us};
+  }
+  std::vector<SlowLustreSeries> slow;
+  for (const auto& [target, p] : peaks) {
+    std::vector<double> others;
+    for (const auto& [o, op] : peaks) {
+      if (o != target) others.push_back(op.us);
+    }
+    if (others.empty()) continue;
+    const double peer = UpperMedian(others);
+    const double bar = std::max(kSlowTargetMinUs, kSlowTargetRatio * peer);
+    if (p.us < bar) continue;
+    const TimeSeries& s = series[p.index];
+    int64_t onset = 0;
+    for (size_t k = 0; k < s.values.size() && k < s.timestamps_ms.size(); ++k) {
+      if (s.values[k] * p.to_us >= bar) {
+        onset = s.timestamps_ms[k];
+        break;
+      }
+    }
+    slow.push_back({{target, p.us, peer, p.index}, onset});
   }
   return slow;
 }

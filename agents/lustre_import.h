@@ -7,8 +7,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "core/time_series.h"
 
 namespace vigil {
 
@@ -28,5 +31,19 @@ inline constexpr double kSlowTargetRatio = 10;
 inline constexpr double kSlowTargetMinUs = 100000;    // 100 ms: a healthy target answers in ~1-10 ms
 inline constexpr double kSlowTargetAloneUs = 1000000;  // 1 s
 std::vector<SlowLustreTarget> FindSlowLustreTargets(const std::vector<std::string>& lines);
+
+// The same reading from metric series (PLC41, realistic40 rl40-29: an OST in a RAID rebuild, its
+// write p99 at 4 s beside its peers' 0.1 s, every rank writing there crawling through the save): a
+// Lustre latency / wait series ("lustre" and "latency" or "wait" in its name, its unit in the name:
+// seconds, _ms, _us / usec) per target (a label value naming an OSTnnnn / MDTnnnn). A target is slow
+// when its largest sample is >= kSlowTargetRatio x the upper median of the other targets' largest and
+// >= kSlowTargetMinUs. Needs another target's series (a lone series has no peer to stand above).
+// `line` is the index of the slow target's series in `series`; `onset_ms` its first sample that is
+// slow by the same test. Empty if none.
+struct SlowLustreSeries {
+  SlowLustreTarget target;
+  int64_t onset_ms = 0;
+};
+std::vector<SlowLustreSeries> FindSlowLustreTargetSeries(const std::vector<TimeSeries>& series);
 
 }  // namespace vigil
