@@ -7576,6 +7576,16 @@ std::vector<std::string> LineTexts(const CaseLog& log) {
   return texts;
 }
 
+// Every log's line texts, as views into the case (for readers that look across logs).
+std::vector<std::vector<std::string_view>> LogTextViews(const std::vector<CaseLog>& logs) {
+  std::vector<std::vector<std::string_view>> texts(logs.size());
+  for (size_t li = 0; li < logs.size(); ++li) {
+    texts[li].reserve(logs[li].lines.size());
+    for (const LogLine& l : logs[li].lines) texts[li].push_back(l.text);
+  }
+  return texts;
+}
+
 // A log line read as evidence of one category (RG14's readings): the source "log:line", the line
 // (its first 300 bytes) and `note`, `weight` to `category`, timed as the line, on the job.
 Observation LineEvidence(const CaseLog& log, size_t k, const std::string& note, const std::string& category,
@@ -12719,11 +12729,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // then "PytorchStreamReader failed" at every resume) is not over in what it caused: its sightings keep
   // their weight (before PLC37's kStorage they did; the answer fell 0.61 -> 0.36).
   if (recovered_cats.count("storage_failure")) {
-    std::vector<std::vector<std::string_view>> texts(c.logs.size());
-    for (size_t li = 0; li < c.logs.size(); ++li) {
-      for (const LogLine& l : c.logs[li].lines) texts[li].push_back(l.text);
-    }
-    if (StorageWriteBrokeLaterLoad(texts)) {
+    if (StorageWriteBrokeLaterLoad(LogTextViews(c.logs))) {
       recovered_cats.erase("storage_failure");
       recovered_before_alert.erase("storage_failure");
       recovered_nodes.erase("storage_failure");
@@ -13964,10 +13970,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // server is slow. Placed on the job, as the NFS readings above: every client writing there shares it.
   for (size_t li = 0; li < c.logs.size(); ++li) {
     const std::vector<LogLine>& lines = c.logs[li].lines;
-    std::vector<std::string> texts;
-    texts.reserve(lines.size());
-    for (const LogLine& l : lines) texts.push_back(l.text);
-    for (const SlowLustreTarget& s : FindSlowLustreTargets(texts)) {
+    for (const SlowLustreTarget& s : FindSlowLustreTargets(LineTexts(c.logs[li]))) {
       Observation o;
       o.evidence.kind = EvidenceKind::kLog;
       o.evidence.source = c.logs[li].source + ":" + std::to_string(lines[s.line].number);
@@ -16295,12 +16298,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // PLC38, realistic37 rl37-13: `--load` built from a variable the launch script never set): the launch's
   // configuration, the job's; the loss that jumps back to its random-init level is that, not a divergence.
   {
-    std::vector<std::vector<std::string_view>> texts(c.logs.size());
-    for (size_t li = 0; li < c.logs.size(); ++li) {
-      texts[li].reserve(c.logs[li].lines.size());
-      for (const LogLine& l : c.logs[li].lines) texts[li].push_back(l.text);
-    }
-    if (const std::optional<ScratchStart> st = ResumeStartedFromScratch(texts)) {
+    if (const std::optional<ScratchStart> st = ResumeStartedFromScratch(LogTextViews(c.logs))) {
       const std::string note = "  [the job loaded no checkpoint and started from random: " + st->why +
                                "; its `--load` (the launch's configuration) must name the checkpoint directory]";
       beliefs.Add(LineEvidence(c.logs[st->log], st->line, note, "launch_config_error", kLaunchMismatchWeight, topo.clock, topo.job));

@@ -4,10 +4,25 @@
 #include <cstdlib>
 #include <map>
 #include <regex>
+#include <utility>
 
 #include "agents/upper_median.h"
 
 namespace vigil {
+namespace {
+
+// The upper median of every other target's figure in `by_target` (`figure` reads one entry), with
+// how many there were (0: no peer, the median 0).
+template <typename Map, typename Figure>
+std::pair<double, size_t> PeerUpperMedian(const Map& by_target, const std::string& target, Figure figure) {
+  std::vector<double> others;
+  for (const auto& [o, entry] : by_target) {
+    if (o != target) others.push_back(figure(entry));
+  }
+  return {UpperMedian(others), others.size()};
+}
+
+}  // namespace
 
 std::vector<SlowLustreTarget> FindSlowLustreTargets(const std::vector<std::string>& lines) {
   // A target's name: FS-OSTxxxx / FS-MDTxxxx (hex index), as lctl, lfs and the client's own lines
@@ -33,12 +48,8 @@ std::vector<SlowLustreTarget> FindSlowLustreTargets(const std::vector<std::strin
   }
   std::vector<SlowLustreTarget> slow;
   for (const auto& [target, wl] : waits) {
-    std::vector<double> others;
-    for (const auto& [o, ow] : waits) {
-      if (o != target) others.push_back(ow.first);
-    }
-    const double peer = UpperMedian(others);
-    const bool is_slow = others.empty() ? wl.first >= kSlowTargetAloneUs
+    const auto [peer, peers] = PeerUpperMedian(waits, target, [](const auto& w) { return w.first; });
+    const bool is_slow = peers == 0 ? wl.first >= kSlowTargetAloneUs
                                         : wl.first >= kSlowTargetMinUs && wl.first >= kSlowTargetRatio * peer;
     if (is_slow) slow.push_back({target, wl.first, peer, wl.second});
   }
@@ -83,12 +94,8 @@ std::vector<SlowLustreSeries> FindSlowLustreTargetSeries(const std::vector<TimeS
   }
   std::vector<SlowLustreSeries> slow;
   for (const auto& [target, p] : peaks) {
-    std::vector<double> others;
-    for (const auto& [o, op] : peaks) {
-      if (o != target) others.push_back(op.us);
-    }
-    if (others.empty()) continue;
-    const double peer = UpperMedian(others);
+    const auto [peer, peers] = PeerUpperMedian(peaks, target, [](const Peak& q) { return q.us; });
+    if (peers == 0) continue;
     const double bar = std::max(kSlowTargetMinUs, kSlowTargetRatio * peer);
     if (p.us < bar) continue;
     const TimeSeries& s = series[p.index];
