@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12,realistic13,realistic14,realistic15,realistic16,realistic17,realistic18,realistic19,realistic20,realistic21,realistic22,realistic23,realistic24,realistic25,realistic26,realistic27,realistic28,realistic29,realistic30,realistic31,realistic32,realistic33,realistic34,realistic35,realistic36,realistic37,realistic38,realistic39,realistic40,realistic42}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12,realistic13,realistic14,realistic15,realistic16,realistic17,realistic18,realistic19,realistic20,realistic21,realistic22,realistic23,realistic24,realistic25,realistic26,realistic27,realistic28,realistic29,realistic30,realistic31,realistic32,realistic33,realistic34,realistic35,realistic36,realistic37,realistic38,realistic39,realistic40,realistic41,realistic42}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
 # holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py, realistic6/realistic6_cases.py, realistic7/realistic7_cases.py, realistic8/realistic8_cases.py, realistic9/realistic9_cases.py, realistic10/realistic10_cases.py, realistic11/realistic11_cases.py, realistic12/realistic12_cases.py and realistic13/realistic13_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
@@ -138,6 +138,11 @@ done
 # first, the loud pipeline neighbour, mis-set layouts and the ordinary faults read through the layout, RL40) is
 # hand-written JSON with no generator: it validates on its own.
 "$PY" "$V" evals/diagnosis/realistic40 >/dev/null || { echo "FAIL: realistic40/ does not validate on its own"; exit 1; }
+# realistic41 ("two things wrong at once": the paged failure beside a second, real, unrelated problem as loud or
+# louder — a flapping port, remapped rows, a drained node, a full /tmp, an expired certificate, another job's
+# failure — and a few where the second is the first's consequence, RL41) is hand-written JSON with no
+# generator: it validates on its own.
+"$PY" "$V" evals/diagnosis/realistic41 >/dev/null || { echo "FAIL: realistic41/ does not validate on its own"; exit 1; }
 # realistic42 ("the handover": handover notes, ticket and Slack threads, bot summaries and runbook results that are
 # right, half-right or wrong beside the evidence that decides, RL42) is hand-written JSON with no generator: it
 # validates on its own.
