@@ -128,11 +128,22 @@ Result<JobLogFile> ReadLogTail(const std::string& path, const JobLogLimits& limi
   f.whole = start == 0;
   f.bytes_read = got - (start > 0 && got > 0 ? 1 : 0);
   std::string_view text(buf);
+  bool in_last_line = false;  // the bytes read are all of the file's last line: its end is kept
   if (start > 0 && !text.empty()) {
     // The byte before the tail ends a line: the tail starts with a whole one; else its first
-    // (partial) line is dropped.
+    // (partial) line is dropped, unless it is the only line: the file's last line, longer than
+    // the bytes read (RV8: a tqdm bar of `\r` updates over max_bytes, a job hung mid-epoch, was
+    // read as an empty file; its end, the newest part, is kept, "[cut] " before it).
     const size_t nl = text.find('\n');
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (nl != std::string_view::npos && nl + 1 < text.size()) {
+      text.remove_prefix(nl + 1);
+    } else if (nl == 0) {
+      text = {};
+    } else {
+      text.remove_prefix(1);  // the byte before the tail
+      in_last_line = text.find_first_not_of("\r\n") != std::string_view::npos;
+      if (!in_last_line) text = {};
+    }
   }
   std::vector<std::string_view> raw;
   while (!text.empty()) {
@@ -147,6 +158,20 @@ Result<JobLogFile> ReadLogTail(const std::string& path, const JobLogLimits& limi
   f.lines.reserve(raw.size() - first);
   for (size_t i = first; i < raw.size(); ++i) {
     std::string_view line = raw[i];
+    if (in_last_line) {  // its start is not read: the end of it, from a character's first byte
+      if (line.size() > limits.max_line_bytes) line.remove_prefix(line.size() - limits.max_line_bytes);
+      for (int k = 0; k < 3 && !line.empty() && (static_cast<unsigned char>(line[0]) & 0xC0) == 0x80; ++k)
+        line.remove_prefix(1);
+      std::string clean = CleanLine(line, &f.bytes_replaced);
+      if (clean.size() > limits.max_line_bytes) {  // U+FFFD is 3 bytes: cut again, from the front
+        size_t from_byte = clean.size() - limits.max_line_bytes;
+        while (from_byte < clean.size() && (static_cast<unsigned char>(clean[from_byte]) & 0xC0) == 0x80) ++from_byte;
+        clean.erase(0, from_byte);
+      }
+      f.lines.push_back("[cut] " + clean);
+      ++f.long_lines_cut;
+      continue;
+    }
     const bool cut = line.size() > limits.max_line_bytes;
     if (cut) line = line.substr(0, limits.max_line_bytes);
     std::string clean = CleanLine(line, &f.bytes_replaced);

@@ -15,7 +15,8 @@
 // Reading (ReadLogTail) takes only the tail of each file: its last `max_bytes` bytes (1 MiB by
 // default), of those the last `max_lines` lines (2,000); a line over `max_line_bytes` (4,096) is cut;
 // bytes that are not UTF-8 and control bytes (NUL, ESC, ...; not TAB) become U+FFFD; a line that was
-// cut at the start of the read bytes is dropped. A 2 GB file costs one 1 MiB read. Files that are not
+// cut at the start of the read bytes is dropped, unless it is the file's last line (longer than the
+// bytes read): then its end, at most max_line_bytes, is kept as "[cut] <end>". A 2 GB file costs one 1 MiB read. Files that are not
 // regular (a FIFO, /dev/null, a directory) are not read; opening never follows a symlink loop
 // (ELOOP, said) nor blocks on a FIFO (O_NONBLOCK).
 // Errors are never thrown: a source's Read answers what it read and, in `notes`, each file or step

@@ -82,6 +82,39 @@ TEST_CASE("job log tail: last lines of a file, its bytes and lines capped, bad b
   CHECK(f->bytes_replaced == 0);
 }
 
+TEST_CASE("rv8 job log tail: a last line longer than the bytes read keeps its end, not nothing") {
+  // A tqdm bar rewritten with `\r` for a whole epoch (over max_bytes) and a job that hung in it: the
+  // read window is all one line. It was dropped as "a partial first line": the file read as empty.
+  TempDir d;
+  std::string bar;
+  while (bar.size() < (2u << 20)) bar += "Epoch 3:  45%|####      | 450/1000 [01:02<01:15]\r";
+  JobLogLimits lim;
+  lim.max_line_bytes = 200;
+  for (const std::string end : {"", "\n", "\r\n"}) {
+    CAPTURE(end);
+    auto f = ReadLogTail(d.Write("bar.log", "start\n" + bar + "NCCL watchdog: collective timed out" + end), lim);
+    REQUIRE(f.ok());
+    REQUIRE(f->lines.size() == 1);
+    CHECK(f->lines[0].rfind("[cut] ", 0) == 0);
+    CHECK(f->lines[0].ends_with("NCCL watchdog: collective timed out"));
+    CHECK(f->lines[0].size() <= 6 + 200);
+    CHECK(f->long_lines_cut == 1);
+  }
+  // Its end starting inside a character: no broken byte shown.
+  lim.max_bytes = 10;
+  auto f = ReadLogTail(d.Write("utf.log", "x\n" + std::string(20, 'a') + "\xC2\xB0\xC2\xB0\xC2\xB0\xC2\xB0\xC2\xB0"), lim);
+  REQUIRE(f.ok());
+  CHECK(f->lines == std::vector<std::string>{"[cut] \xC2\xB0\xC2\xB0\xC2\xB0\xC2\xB0\xC2\xB0"});
+  CHECK(f->bytes_replaced == 0);
+  // The window starting right after a newline: a whole line, no mark; a newline alone: nothing.
+  lim.max_bytes = 4;
+  f = ReadLogTail(d.Write("w.log", "aaaa\nbbbb"), lim);
+  CHECK(f->lines == std::vector<std::string>{"bbbb"});
+  lim.max_bytes = 1;
+  f = ReadLogTail(d.Write("n.log", "aaaa\n"), lim);
+  CHECK(f->lines.empty());
+}
+
 TEST_CASE("job log tail: a 2 GB sparse file costs one read of its tail") {
   TempDir d;
   const std::string p = (d.path / "big.out").string();
