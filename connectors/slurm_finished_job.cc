@@ -46,7 +46,20 @@ std::map<std::string, std::string> ParseSacctJob(std::string_view text, const st
     found = std::move(row);  // the last row of the job: a requeued job's latest run
   }
   if (found.empty()) return found;
-  if (found["JobId"] != id) found["JobId"] = std::string(id);
+  // RV8: an array task's row has JobID `7_3` (the array's id, the task's index) and JobIDRaw the
+  // task's own job id, which scontrol calls JobId and sbatch's %j is; %A / %a need ArrayJobId /
+  // ArrayTaskId as scontrol names them. Before, %j gave `7_3` and %a was left unexpanded: an array
+  // task's StdOut `%A_%a.out` or a pattern `%x-%j.out` was never found.
+  const std::string column = found["JobId"];
+  if (const size_t us = column.find('_'); us != std::string::npos && IsSlurmJobId(column)) {
+    found["ArrayJobId"] = column.substr(0, us);
+    found["ArrayTaskId"] = column.substr(us + 1);
+    const std::string& raw = found["JobIdRaw"];
+    const bool raw_id = !raw.empty() && raw.find_first_not_of("0123456789") == std::string::npos;
+    found["JobId"] = raw_id ? raw : std::string(id);
+  } else if (column != id) {
+    found["JobId"] = std::string(id);
+  }
   const std::string& nodes = found["NodeList"];
   if (!nodes.empty() && nodes.find_first_of("[,") == std::string::npos && nodes != "None assigned") {
     found["BatchHost"] = nodes;
@@ -54,6 +67,15 @@ std::map<std::string, std::string> ParseSacctJob(std::string_view text, const st
   for (auto it = found.begin(); it != found.end();) it = it->second.empty() ? found.erase(it) : std::next(it);
   return found;
 }
+
+namespace {
+// The output pattern for a job: `pattern`, but sbatch's default `slurm-%j.out` is `slurm-%A_%a.out`
+// for an array task (sbatch's own rule; RV8: with %j the task's own id, the default named a file
+// sbatch never writes).
+std::string OutputPatternFor(const std::string& pattern, const std::map<std::string, std::string>& fields) {
+  return pattern == "slurm-%j.out" && fields.count("ArrayTaskId") ? "slurm-%A_%a.out" : pattern;
+}
+}  // namespace
 
 FinishedSlurmJobLogSource::FinishedSlurmJobLogSource(std::unique_ptr<JobLogSource> slurm, ProgramRunner run,
                                                      JobLogLimits limits, std::string output_pattern, std::string sacct,
@@ -137,8 +159,10 @@ JobLogReading FinishedSlurmJobLogSource::Read(const JobLogRequest& request) cons
   if (!fields.empty()) {
     streams = JobOutputStreams(fields.count("StdOut") ? fields["StdOut"] : "", fields.count("StdErr") ? fields["StdErr"] : "");
     if (streams.empty()) {
-      streams.emplace_back("", pattern_);
-      how = "sacct names no StdOut: the output pattern job_log_slurm_output `" + pattern_ + "` expanded from sacct's fields";
+      const std::string pattern = OutputPatternFor(pattern_, fields);
+      streams.emplace_back("", pattern);
+      how = "sacct names no StdOut: the output pattern job_log_slurm_output `" + pattern_ + "`" +
+            (pattern != pattern_ ? " (`" + pattern + "` for an array task, as sbatch)" : "") + " expanded from sacct's fields";
     }
   } else {
     fields["JobId"] = id;
@@ -146,8 +170,10 @@ JobLogReading FinishedSlurmJobLogSource::Read(const JobLogRequest& request) cons
       fields["ArrayJobId"] = id.substr(0, us);
       fields["ArrayTaskId"] = id.substr(us + 1);
     }
-    streams.emplace_back("", pattern_);
-    how = "no job fields from sacct: the output pattern job_log_slurm_output `" + pattern_ + "` with the job id alone";
+    const std::string pattern = OutputPatternFor(pattern_, fields);
+    streams.emplace_back("", pattern);
+    how = "no job fields from sacct: the output pattern job_log_slurm_output `" + pattern_ + "`" +
+          (pattern != pattern_ ? " (`" + pattern + "` for an array task, as sbatch)" : "") + " with the job id alone";
   }
   for (auto& [stream, given] : streams) {
     std::vector<std::string> unknown;

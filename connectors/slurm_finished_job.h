@@ -10,8 +10,8 @@
 //      where vigil runs), which holds the job's name, user, WorkDir and nodes but no StdOut;
 //   3. the job's output file: sacct's StdOut / StdErr when it names them (Slurm's filename pattern
 //      expanded, a relative path under WorkDir), else the cluster's output pattern (the setting
-//      `job_log_slurm_output`, sbatch's default `slurm-%j.out`) expanded from sacct's fields, a
-//      relative one under the job's WorkDir;
+//      `job_log_slurm_output`, sbatch's default `slurm-%j.out`, for an array task sbatch's
+//      `slurm-%A_%a.out`) expanded from sacct's fields, a relative one under the job's WorkDir;
 //   4. sacct missing, failing or not knowing the job: the output pattern alone, when it is absolute
 //      and names only the job id (`/shared/logs/%j.out`); else nothing is read.
 // Every step taken is a "job log: ..." note (what was asked, what answered, which path was read and
@@ -32,7 +32,8 @@ namespace vigil {
 // The row of `sacct -n -P` output (fields in `format` order, `|` between them) for job `id`: the
 // row whose JobID or JobIDRaw is `id`, the last one when several are (a requeued job in a job
 // completion log); with the fields in scontrol's names (JobId, JobName, UserId, WorkDir, NodeList,
-// BatchHost = NodeList's first node when it is one name, JobState, EndTime, StdOut, StdErr).
+// BatchHost = NodeList's first node when it is one name, JobState, EndTime, StdOut, StdErr; an
+// array task's row `7_3`: JobId its own job id (JobIDRaw), ArrayJobId 7, ArrayTaskId 3, as scontrol).
 // Empty when no row is the job's. A row with fewer fields than `format` is skipped.
 std::map<std::string, std::string> ParseSacctJob(std::string_view text, const std::vector<std::string>& format,
                                                  std::string_view id);

@@ -192,5 +192,46 @@ TEST_CASE("finished job: sacct missing, failing, timing out or not knowing the j
   CHECK(r.files.empty());
 }
 
+TEST_CASE("rv8 finished job: an array task's %j is its own job id, %A / %a the array's id and index") {
+  // sacct's row of task 3 of array 7 (task job id 9912): JobID `7_3`, JobIDRaw 9912. %j gave `7_3`
+  // and %a was left unexpanded, so neither file below was found.
+  const std::vector<std::string> f = {"JobID", "JobIDRaw", "JobName", "User", "WorkDir", "NodeList", "State", "End"};
+  for (const char* asked : {"7_3", "9912"}) {
+    auto m = ParseSacctJob("7_3|9912|arr|u|/w|n1|FAILED|y\n", f, asked);
+    CHECK(m["JobId"] == "9912");
+    CHECK(m["ArrayJobId"] == "7");
+    CHECK(m["ArrayTaskId"] == "3");
+    std::vector<std::string> unknown;
+    CHECK(ExpandSlurmFilename("%A_%a-%x-%j.out", m, &unknown) == "7_3-arr-9912.out");
+    CHECK(unknown.empty());
+  }
+  CHECK(ParseSacctJob("42|42|t|u|/w|n1|FAILED|y\n", f, "42").count("ArrayTaskId") == 0);
+
+  Dir d;
+  const std::string out = d.Write("o/7_3.out", "step 10\nCUDA out of memory\n");
+  const std::string err = d.Write("o/arr-9912.err", "Traceback (most recent call last):\n");
+  FakeSacct sacct;
+  sacct.rows["7_3"] = "7_3|9912|arr|u|" + (d.path / "o").string() + "|n1|FAILED|y";
+  sacct.std_fields["7_3"] = "|" + (d.path / "o/%A_%a.out").string() + "|" + (d.path / "o/%x-%j.err").string();
+  FinishedSlurmJobLogSource src(std::make_unique<Forgetful>(), sacct.Runner(), {}, "slurm-%j.out");
+  JobLogReading r = src.Read({"7_3", ""});
+  REQUIRE(r.files.size() == 2);
+  CHECK(r.files[0].path == out);
+  CHECK(r.files[1].path == err);
+  // No StdOut in sacct (Slurm before 23.02): sbatch's default for an array task is slurm-%A_%a.out,
+  // a pattern of the cluster's own takes %j as the task's job id.
+  d.Write("o/slurm-7_3.out", "default name\n");
+  d.Write("o/arr-9912.out", "cluster pattern\n");
+  sacct.mode = FakeSacct::kOldAccounting;
+  r = src.Read({"7_3", ""});
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].lines == std::vector<std::string>{"default name"});
+  CHECK(Has(r, "(`slurm-%A_%a.out` for an array task, as sbatch)"));
+  FinishedSlurmJobLogSource named(std::make_unique<Forgetful>(), sacct.Runner(), {}, "%x-%j.out");
+  r = named.Read({"7_3", ""});
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].lines == std::vector<std::string>{"cluster pattern"});
+}
+
 }  // namespace
 }  // namespace vigil
