@@ -59,9 +59,12 @@ void ParseArguments(ToolCall& call) {
   call.arguments = parsed.ok() ? *parsed : Json(nullptr);
 }
 
+// The error an answer says it is, "" for none. `"error": null` is none (RV8: servers writing every
+// field of their response model send it on success; it was the error "null").
 std::string ErrorMessageOf(const Json& body) {
   if (!body.is_object() || !body.contains("error")) return "";
   const Json& e = body["error"];
+  if (e.is_null()) return "";
   if (e.is_string()) return e.get<std::string>();
   if (e.is_object() && e.contains("message") && e["message"].is_string())
     return e["message"].get<std::string>();

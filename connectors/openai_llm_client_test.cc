@@ -277,6 +277,27 @@ TEST_CASE("malformed JSON body and bodies without choices are InvalidArgument, n
         std::string::npos);
 }
 
+TEST_CASE("rv8 an answer with \"error\": null is an answer, not an error") {
+  // Servers that write every field of their response model send `"error": null` on success; it was
+  // read as the error "null" (InvalidArgument, not retried) in a plain answer and in a stream chunk.
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  srv.Push({200, R"({"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},)"
+                 R"("finish_reason":"stop"}],"error":null})"});
+  auto client = Make(Options(srv, &clock));
+  auto r = client->Chat(Ask("x"));
+  REQUIRE(r.ok());
+  CHECK(r->message.content == "hi");
+  ChatStreamAssembler a;
+  CHECK(a.Add(R"({"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}],"error":null})").ok());
+  auto s = a.Finish();
+  REQUIRE(s.ok());
+  CHECK(s->message.content == "hi");
+  // A real error object is still one.
+  CHECK(ParseChatCompletion(R"({"error":{"message":"overloaded"}})").status().message().find("overloaded") !=
+        std::string::npos);
+}
+
 TEST_CASE("errors naming the endpoint never print the API key, whole or cut") {
   ScriptedOpenAiServer srv;
   FakeClock clock;
