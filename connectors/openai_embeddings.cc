@@ -31,9 +31,15 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::Embed(std::span<const 
 
 Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(
     std::span<const std::string> texts) const {
+  // "/embeddings" goes at the end of the path, before a query (RV8: an Azure-style
+  // `.../v1?api-version=...` became `?api-version=.../embeddings`, a request to the base path).
   std::string url = options_.url;
+  const size_t query_at = std::min(url.find_first_of("?#", url.find("://") == std::string::npos ? 0 : url.find("://") + 3), url.size());
+  std::string query = url.substr(query_at);
+  url.resize(query_at);
   while (url.ends_with("/")) url.pop_back();
   if (!url.ends_with("/embeddings")) url += "/embeddings";
+  url += query;
   Json body{{"model", options_.model}, {"input", Json::array()}};
   for (const auto& t : texts) body["input"].push_back(t);
   HttpRequest req = HttpRequest::PostJson(url, DumpJson(body));

@@ -1,8 +1,8 @@
 // OpenAiEmbeddings: client for an OpenAI-compatible POST {url}/embeddings endpoint (OpenAI,
 // vLLM, llama.cpp server, Ollama's /v1, Azure OpenAI deployments).
 //
-// `url` is the API base ("http://host:8000/v1"); "/embeddings" is appended unless the URL already
-// ends with it. Inputs are sent in batches of `max_batch` texts; the rows come back in input
+// `url` is the API base ("http://host:8000/v1"); "/embeddings" is appended to its path (before a
+// query string such as Azure's `?api-version=...`) unless the path already ends with it. Inputs are sent in batches of `max_batch` texts; the rows come back in input
 // order (sorted by the response's `index` field). Retries: 429 and 5xx are retried up to
 // `max_retries` times, honouring Retry-After, with exponential back-off otherwise.
 // Errors: InvalidArgument (empty URL or model, 4xx other than 429, malformed response body,

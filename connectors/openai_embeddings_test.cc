@@ -73,6 +73,33 @@ TEST_CASE("OpenAiEmbeddings: batches, reorders by index, sends the key, retries 
   CHECK(auth == "Bearer sekret");
 }
 
+TEST_CASE("rv8 OpenAiEmbeddings: a URL with a query string gets /embeddings on its path") {
+  // `.../v1?api-version=2024-10-21` was sent as `/v1?api-version=2024-10-21/embeddings`: the base
+  // path, a mangled query.
+  EmbeddingsServer srv;
+  std::string version;
+  srv.server().Post("/v1/embeddings", [&](const httplib::Request& req, httplib::Response& res) {
+    version = req.get_param_value("api-version");
+    res.set_content(R"({"data":[{"index":0,"embedding":[1,2]}]})", "application/json");
+  });
+  auto version_sent = [&](const std::string& url) {
+    OpenAiEmbeddingsOptions o;
+    o.url = url;
+    o.model = std::string(1, 'm');
+    o.max_retries = 0;
+    auto client = MakeOpenAiEmbeddings(o);
+    REQUIRE(client.ok());
+    version.clear();
+    std::vector<std::string> v{"x"};
+    auto r = (*client)->Embed(v);
+    CHECK(r.ok());
+    return version;
+  };
+  CHECK(version_sent(srv.Base() + "?api-version=2024-10-21") == "2024-10-21");
+  CHECK(version_sent(srv.Base() + "/?api-version=2024-10-21") == "2024-10-21");
+  CHECK(version_sent(srv.Base() + "/embeddings?api-version=2024-10-21") == "2024-10-21");
+}
+
 TEST_CASE("OpenAiEmbeddings: errors name what went wrong") {
   EmbeddingsServer srv;
   srv.server().Post("/v1/embeddings", [&](const httplib::Request& req, httplib::Response& res) {
