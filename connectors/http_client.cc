@@ -245,6 +245,18 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
+std::string HideUrlPassword(std::string url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t host = scheme + 3;
+  const size_t end = std::min(url.find_first_of("/?#", host), url.size());
+  const size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
+  if (at == std::string::npos || at < host) return url;
+  const size_t colon = url.find(':', host);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.replace(colon + 1, at - colon - 1, "[redacted]");
+}
+
 int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) {
   value = Trim(value);
   if (value.empty()) return -1;

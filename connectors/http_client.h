@@ -90,6 +90,10 @@ bool HttpStopRequested(const std::function<bool()>& cancel);
 // Percent-encodes a query-string component (RFC 3986 unreserved characters pass through).
 std::string UrlEncode(std::string_view text);
 
+// `url` with the password of a `user:password@` before its host written `[redacted]`, for messages
+// (the LLM and embeddings clients).
+std::string HideUrlPassword(std::string url);
+
 // Parses a Retry-After header value: delta-seconds ("30") or an HTTP-date
 // ("Wed, 21 Oct 2015 07:28:00 GMT", relative to `now_ms`). Returns milliseconds to wait (>= 0),
 // or -1 when the value is empty or unparseable. A delta-seconds too large to represent in

@@ -5,9 +5,14 @@
 #include <thread>
 
 #include "connectors/http_client.h"
+#include "connectors/http_endpoint.h"
 #include "core/json.h"
 
 namespace vigil {
+namespace {
+// One answer of at most max_batch rows: 64 texts of 4,096 dimensions is about 5 MB of JSON.
+constexpr size_t kMaxEmbeddingsAnswerBytes = size_t{256} << 20;
+}  // namespace
 
 Result<std::unique_ptr<OpenAiEmbeddings>> MakeOpenAiEmbeddings(const OpenAiEmbeddingsOptions& options) {
   if (!options.url.starts_with("http://") && !options.url.starts_with("https://")) {
@@ -50,9 +55,14 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(
     else
       req.headers.push_back({"Authorization", "Bearer " + options_.api_key});
   }
+  // Messages name the URL with its password `[redacted]` (RV8: the password was printed in every
+  // error, libcurl's included); a 2xx body is kept to kMaxEmbeddingsAnswerBytes.
+  const std::string shown = HideUrlPassword(url);
+  std::string where = "embeddings " + shown;
   HttpResponse res;
   for (int attempt = 0;; ++attempt) {
-    ASSIGN_OR_RETURN(res, HttpSend(req));
+    ASSIGN_OR_RETURN(res, SendToEndpoint(req, kMaxEmbeddingsAnswerBytes, where, shown,
+                                         "send fewer texts a request (max_batch)"));
     bool retryable = res.status == 429 || res.status >= 500;
     if (!retryable || attempt >= options_.max_retries) break;
     int64_t wait_ms =
@@ -62,14 +72,12 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(
     if (wait_ms < 0) wait_ms = 200LL << attempt;
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(wait_ms, 30'000)));
   }
-  std::string where = "embeddings " + url;
   if (res.status == 429 || res.status >= 500) {
     return UnavailableError(where + ": HTTP " + std::to_string(res.status) + " after " +
-                            std::to_string(options_.max_retries) + " retries: " + res.body.substr(0, 200));
+                            std::to_string(options_.max_retries) + " retries: " + BodyPreview(res.body, 200));
   }
   if (!res.ok()) {
-    return InvalidArgumentError(where + ": HTTP " + std::to_string(res.status) + ": " +
-                                res.body.substr(0, 300));
+    return InvalidArgumentError(where + ": HTTP " + std::to_string(res.status) + ": " + BodyPreview(res.body, 300));
   }
   ASSIGN_OR_RETURN(Json j, ParseJson(res.body, where + " response"));
   if (!j.is_object() || !j.contains("data") || !j["data"].is_array()) {

@@ -7,7 +7,8 @@
 // `max_retries` times, honouring Retry-After, with exponential back-off otherwise.
 // Errors: InvalidArgument (empty URL or model, 4xx other than 429, malformed response body,
 // wrong number of rows), Unavailable (connection failure, 429/5xx after retries),
-// DeadlineExceeded (timeout). Thread safety: Embed may be called from several threads.
+// DeadlineExceeded (timeout); each names the URL with a `user:password@`'s password `[redacted]`.
+// A 2xx answer over 256 MiB is refused (InvalidArgument). Thread safety: Embed may be called from several threads.
 #pragma once
 
 #include <cstdint>

@@ -100,6 +100,37 @@ TEST_CASE("rv8 OpenAiEmbeddings: a URL with a query string gets /embeddings on i
   CHECK(version_sent(srv.Base() + "/embeddings?api-version=2024-10-21") == "2024-10-21");
 }
 
+TEST_CASE("rv8 OpenAiEmbeddings: errors never print the URL's password") {
+  // The URL was printed whole: "embeddings http://user:s3cret@host/..." and libcurl's
+  // "POST http://user:s3cret@...: Failed to connect".
+  EmbeddingsServer srv;
+  srv.server().Post("/v1/embeddings", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = 401;
+    res.set_content(R"({"error":{"message":"bad key"}})", "application/json");
+  });
+  auto message = [](const std::string& url) {
+    OpenAiEmbeddingsOptions o;
+    o.url = url;
+    o.model = std::string(1, 'm');
+    o.max_retries = 0;
+    auto client = MakeOpenAiEmbeddings(o);
+    REQUIRE(client.ok());
+    std::vector<std::string> v{"x"};
+    return (*client)->Embed(v).status().message();
+  };
+  std::string base = srv.Base();
+  base.insert(base.find("://") + 3, "user:s3cret@");
+  std::string m = message(base);
+  INFO(m);
+  CHECK(m.find("s3cret") == std::string::npos);
+  CHECK(m.find("embeddings http://user:[redacted]@127.0.0.1:") != std::string::npos);
+  CHECK(m.find("HTTP 401") != std::string::npos);
+  m = message("http://user:s3cret@127.0.0.1:1/v1");
+  INFO(m);
+  CHECK(m.find("s3cret") == std::string::npos);
+  CHECK(m.find("embeddings http://user:[redacted]@127.0.0.1:1/v1/embeddings: ") == 0);
+}
+
 TEST_CASE("OpenAiEmbeddings: errors name what went wrong") {
   EmbeddingsServer srv;
   srv.server().Post("/v1/embeddings", [&](const httplib::Request& req, httplib::Response& res) {

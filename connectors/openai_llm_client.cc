@@ -123,19 +123,6 @@ void RedactInPlace(std::string& text, const std::string& secret) {
   }
 }
 
-// `url` with the password of a `user:password@` before its host written `[redacted]`.
-std::string HideUrlPassword(std::string url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const size_t host = scheme + 3;
-  const size_t end = std::min(url.find_first_of("/?#", host), url.size());
-  const size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
-  if (at == std::string::npos || at < host) return url;
-  const size_t colon = url.find(':', host);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.replace(colon + 1, at - colon - 1, "[redacted]");
-}
-
 }  // namespace
 
 Json ChatRequestToJson(const ChatRequest& request, const std::string& model, bool schema_in_prompt,
