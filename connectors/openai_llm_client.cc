@@ -480,15 +480,34 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     saw_event = true;
     if (stream_error.ok()) stream_error = assembler.Add(data);
   });
-  if (request.stream) {
-    http.headers.push_back({"Accept", "text/event-stream"});
-    http.on_body = [&](std::string_view chunk) {
-      if (!saw_event && raw.size() < (64u << 20)) raw.append(chunk);
-      parser.Feed(chunk);
-      return stream_error.ok();
-    };
-  }
+  // A 2xx body is taken up to max_answer_bytes, plain or streamed (RV8: it was read whole, and an
+  // answer that never ended, or a stream line that never did, took memory until the time limit).
+  std::string plain;  // a plain 2xx body
+  size_t received = 0;
+  bool over = false;
+  if (request.stream) http.headers.push_back({"Accept", "text/event-stream"});
+  http.on_body = [&](std::string_view chunk) {
+    received += chunk.size();
+    if (options_.max_answer_bytes != 0 && received > options_.max_answer_bytes) {
+      over = true;
+      return false;
+    }
+    if (!request.stream) {
+      plain.append(chunk);
+      return true;
+    }
+    if (!saw_event) raw.append(chunk);
+    parser.Feed(chunk);
+    return stream_error.ok();
+  };
   auto sent = HttpSend(http);
+  if (over) {  // not retried: the same question would get the same answer
+    const size_t cap = options_.max_answer_bytes;
+    return InvalidArgumentError("LLM endpoint " + shown_endpoint_ + " answered over " +
+                                (cap >= (size_t{1} << 20) ? std::to_string(cap >> 20) + " MiB"
+                                                          : std::to_string(cap) + " bytes") +
+                                " (max_answer_bytes): not read further");
+  }
   if (!sent.ok()) {
     if (request.stream && !stream_error.ok()) return stream_error;
     // Connection-level failures are worth another try; a timeout is not (it already took long).
@@ -525,7 +544,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     return Status(json ? r.status().code() : StatusCode::kInvalidArgument, m);
   };
   if (res.ok()) {
-    if (!request.stream) return parse(res.body);
+    if (!request.stream) return parse(plain);
     parser.Finish();
     RETURN_IF_ERROR(stream_error);
     if (!saw_event && res.Header("content-type").find("event-stream") == std::string::npos) {

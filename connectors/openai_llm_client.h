@@ -76,6 +76,7 @@ struct OpenAiLlmOptions {
   double price_output_per_mtok = 0;  // USD per million completion tokens
   std::string audit_dir;             // "" = no audit log
   bool stream = false;               // every request streams, whatever ChatRequest::stream says (llm_stream)
+  size_t max_answer_bytes = size_t{64} << 20;  // a 2xx body (plain or streamed) over this is refused; 0 = no limit
   Clock* clock = nullptr;            // not owned; nullptr = SystemClock()
   uint64_t jitter_seed = 0;          // 0 = seeded from std::random_device
 };

@@ -298,6 +298,35 @@ TEST_CASE("rv8 an answer with \"error\": null is an answer, not an error") {
         std::string::npos);
 }
 
+TEST_CASE("rv8 an answer over max_answer_bytes, plain or streamed, is refused once, not read whole") {
+  // A 2xx body was read whole (a stream's line too): a server that never ended its answer took memory
+  // until the time limit. 2 MiB of content, a valid completion otherwise, against a 1 MiB limit (64 MiB
+  // by default).
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  const std::string big(2u << 20, 'a');
+  srv.Push({200, R"({"choices":[{"index":0,"message":{"role":"assistant","content":")" + big +
+                     R"("},"finish_reason":"stop"}]})"});
+  OpenAiLlmOptions o = Options(srv, &clock);
+  CHECK(o.max_answer_bytes == (size_t{64} << 20));
+  o.max_answer_bytes = size_t{1} << 20;
+  auto client = Make(o);
+  auto r = client->Chat(Ask("x"));
+  INFO(r.status().ToString().substr(0, 300));
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("answered over 1 MiB (max_answer_bytes)") != std::string::npos);
+  CHECK(srv.received().size() == 1);
+  // A stream whose one line never ends.
+  srv.Push({200, "", {"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + big}});
+  ChatRequest q = Ask("x");
+  q.stream = true;
+  r = client->Chat(q);
+  INFO(r.status().ToString().substr(0, 300));
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("answered over 1 MiB") != std::string::npos);
+  CHECK(srv.received().size() == 2);
+}
+
 TEST_CASE("errors naming the endpoint never print the API key, whole or cut") {
   ScriptedOpenAiServer srv;
   FakeClock clock;
