@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <thread>
 
 #include "connectors/http_client.h"
@@ -106,7 +108,13 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(
     for (const auto& v : item["embedding"]) {
       if (!v.is_number())
         return InvalidArgumentError(where + ": data[" + std::to_string(i) + "].embedding has a non-number");
-      row.push_back(v.get<float>());
+      // RV8: a value past float's range (1e39) became inf (a double to float conversion out of range),
+      // and the row's norm made the whole stored vector NaN.
+      const double d = v.get<double>();
+      if (!(std::fabs(d) <= std::numeric_limits<float>::max()))
+        return InvalidArgumentError(where + ": data[" + std::to_string(i) + "].embedding[" +
+                                    std::to_string(row.size()) + "] = " + v.dump() + " is not a finite float");
+      row.push_back(static_cast<float>(d));
     }
     if (row.size() != rows[0].size() && index != 0 && !rows[0].empty()) {
       return InvalidArgumentError(where + ": embeddings of different lengths in one response");

@@ -131,6 +131,25 @@ TEST_CASE("rv8 OpenAiEmbeddings: errors never print the URL's password") {
   CHECK(m.find("embeddings http://user:[redacted]@127.0.0.1:1/v1/embeddings: ") == 0);
 }
 
+TEST_CASE("rv8 OpenAiEmbeddings: a value past float's range is refused, not stored as inf") {
+  // 1e39 became inf, and the embedder's norm then made the whole stored vector NaN.
+  EmbeddingsServer srv;
+  srv.server().Post("/v1/embeddings", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"data":[{"index":0,"embedding":[0.5,1e39]}]})", "application/json");
+  });
+  OpenAiEmbeddingsOptions o;
+  o.url = srv.Base();
+  o.model = std::string(1, 'm');
+  o.max_retries = 0;
+  auto client = MakeOpenAiEmbeddings(o);
+  REQUIRE(client.ok());
+  std::vector<std::string> v{"x"};
+  auto r = (*client)->Embed(v);
+  INFO(r.status().ToString());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("data[0].embedding[1] = 1e+39 is not a finite float") != std::string::npos);
+}
+
 TEST_CASE("OpenAiEmbeddings: errors name what went wrong") {
   EmbeddingsServer srv;
   srv.server().Post("/v1/embeddings", [&](const httplib::Request& req, httplib::Response& res) {
