@@ -32,6 +32,18 @@ class EmbeddingsServer {
   std::thread thread_;
 };
 
+// One text embedded through a client of `url` (model "m", no retries).
+Result<std::vector<std::vector<float>>> EmbedOne(const std::string& url) {
+  OpenAiEmbeddingsOptions o;
+  o.url = url;
+  o.model = std::string(1, 'm');  // GCC 12's -Wrestrict misfires on = "m" in some callers
+  o.max_retries = 0;
+  auto client = MakeOpenAiEmbeddings(o);
+  if (!client.ok()) return client.status();
+  std::vector<std::string> v{"x"};
+  return (*client)->Embed(v);
+}
+
 }  // namespace
 
 TEST_CASE("OpenAiEmbeddings: batches, reorders by index, sends the key, retries 503") {
@@ -83,16 +95,8 @@ TEST_CASE("rv8 OpenAiEmbeddings: a URL with a query string gets /embeddings on i
     res.set_content(R"({"data":[{"index":0,"embedding":[1,2]}]})", "application/json");
   });
   auto version_sent = [&](const std::string& url) {
-    OpenAiEmbeddingsOptions o;
-    o.url = url;
-    o.model = std::string(1, 'm');
-    o.max_retries = 0;
-    auto client = MakeOpenAiEmbeddings(o);
-    REQUIRE(client.ok());
     version.clear();
-    std::vector<std::string> v{"x"};
-    auto r = (*client)->Embed(v);
-    CHECK(r.ok());
+    CHECK(EmbedOne(url).ok());
     return version;
   };
   CHECK(version_sent(srv.Base() + "?api-version=2024-10-21") == "2024-10-21");
@@ -108,16 +112,7 @@ TEST_CASE("rv8 OpenAiEmbeddings: errors never print the URL's password") {
     res.status = 401;
     res.set_content(R"({"error":{"message":"bad key"}})", "application/json");
   });
-  auto message = [](const std::string& url) {
-    OpenAiEmbeddingsOptions o;
-    o.url = url;
-    o.model = std::string(1, 'm');
-    o.max_retries = 0;
-    auto client = MakeOpenAiEmbeddings(o);
-    REQUIRE(client.ok());
-    std::vector<std::string> v{"x"};
-    return (*client)->Embed(v).status().message();
-  };
+  auto message = [](const std::string& url) { return EmbedOne(url).status().message(); };
   std::string base = srv.Base();
   base.insert(base.find("://") + 3, "user:s3cret@");
   std::string m = message(base);
@@ -137,14 +132,7 @@ TEST_CASE("rv8 OpenAiEmbeddings: a value past float's range is refused, not stor
   srv.server().Post("/v1/embeddings", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"data":[{"index":0,"embedding":[0.5,1e39]}]})", "application/json");
   });
-  OpenAiEmbeddingsOptions o;
-  o.url = srv.Base();
-  o.model = std::string(1, 'm');
-  o.max_retries = 0;
-  auto client = MakeOpenAiEmbeddings(o);
-  REQUIRE(client.ok());
-  std::vector<std::string> v{"x"};
-  auto r = (*client)->Embed(v);
+  auto r = EmbedOne(srv.Base());
   INFO(r.status().ToString());
   CHECK(r.status().code() == StatusCode::kInvalidArgument);
   CHECK(r.status().message().find("data[0].embedding[1] = 1e+39 is not a finite float") != std::string::npos);
