@@ -51,6 +51,7 @@
 #include "agents/pause_series.h"
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
+#include "agents/pipeline_stage.h"
 #include "agents/data_fast_forward.h"
 #include "agents/nccl_versions.h"
 #include "agents/gpu_compute_apps.h"
@@ -13429,6 +13430,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
       counted = true;
     }
+  }
+
+  // 1c-ps (PLC42). One pipeline stage computing >= kSlowStageRatio x the others' median per micro-batch
+  // (FindSlowPipelineStage, a trainer's per-stage timers): every other stage waits for it, a
+  // straggler of the job's pipeline, placed on the job (a stage is many ranks on several nodes). Where
+  // the case says the stage holds more layers than its peers, the split is named as the reason, a
+  // configuration fact read first-hand (kMetricWeight: a one-node probe's pass on the stage's GPUs does
+  // not undo it); without the layers, a slowdown located (kSlowMentionWeight: a probe on the stage's
+  // GPUs decides a fault there).
+  // Before, the timers were unread and a healthy iteration line's look-alike led (realistic40
+  // rl40-24: loss_divergence 0.17 for an uneven split, 20 layers on the last stage and 14 on the others).
+  if (std::optional<SlowPipelineStage> st = FindSlowPipelineStage(flat.lines)) {
+    auto [li, ki] = flat.refs[st->line];
+    char buf[260];
+    const bool uneven = st->layers > 0 && st->peer_layers > 0 && st->layers > st->peer_layers;
+    if (uneven) {
+      std::snprintf(buf, sizeof buf,
+                    "  [pipeline stage %d computes %.3gx the other stages' median, holding %d layers to their %d: the "
+                    "uneven split makes it the pipeline's straggler]",
+                    st->stage, st->value / st->peers, st->layers, st->peer_layers);
+    } else {
+      std::snprintf(buf, sizeof buf, "  [pipeline stage %d computes %.3gx the other stages' median: the pipeline's straggler]",
+                    st->stage, st->value / st->peers);
+    }
+    beliefs.Add(LineEvidence(c.logs[li], ki, buf, "straggler_rank", uneven ? kMetricWeight : kSlowMentionWeight, topo.clock,
+                             topo.job));
   }
 
   // 1c'''. One rank's numbers disagreeing with its data-parallel replicas again and again

@@ -130,6 +130,8 @@ std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>&
   // Timestamps are not readings; decimal numbers are (counters, step numbers and ids are integers).
   static const FilteredRegex kStamp(
       R"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?|\b\d\d:\d\d:\d\d(?:[.,]\d+)?)", /*icase=*/false);
+  static const FilteredRegex kLearningRate(
+      R"(\b((?:learning[ _]rate|lr)['"]?\s*[:=]?\s*)[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)", /*icase=*/true);
   struct Group {
     std::vector<size_t> lines;
     std::vector<std::vector<double>> values;
@@ -140,6 +142,10 @@ std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>&
     // A line without '.' holds no decimal (removing its timestamps adds none): no reading.
     if (skip.count(i) || flat.lines[i].size() > 1000 || flat.lines[i].find('.') == std::string::npos) continue;
     std::string line = kStamp.Replace(flat.lines[i], " ");
+    // A learning rate is no reading either: its schedule climbs through warmup and falls through
+    // decay by design (PLC42, realistic40 rl40-24: Megatron's "learning rate: 1.2E-05" ... "5.4E-05"
+    // over iterations 20-90 read as a 4.5x climb and recalled a loss-NaN incident on a healthy log).
+    line = kLearningRate.Replace(line, "$1LR");
     std::vector<double> values;
     bool readable = true;  // a decimal beyond double's range makes the whole line no reading
     for (std::string_view d : Decimals(line)) {

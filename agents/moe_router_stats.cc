@@ -49,10 +49,12 @@ std::optional<double> MoeMaxOverMean(const std::string& line) {
                                   R"([^|;]{0,120}?\b(mean|median|avg|average)\s*[:=]?\s*)" + kNum);
   if (std::regex_search(t, m, kMaxRef)) return Ratio(m.str(1), m.str(3));
   // "e7=31.0 e41=24.0 median=0.90": the largest per-expert value over the median or mean.
-  static const std::regex kRef(std::string(R"(\b(mean|median|avg)\s*[:=]\s*)") + kNum);
+  // Also with a space for the separator (PLC42, realistic40 rl40-23: Megatron's "[moe] tokens per
+  // expert (...): e40 10.1 | e41 9.6 | ... | median 0.96").
+  static const std::regex kRef(std::string(R"(\b(mean|median|avg)(?:\s*[:=]\s*|\s+))") + kNum);
   if (std::regex_search(t, m, kRef)) {
     const std::string ref = m.str(2);
-    static const std::regex kExpertValue(std::string(R"(\be(?:xpert)?[_ ]?[0-9]{1,4}\s*[:=]\s*)") + kNum);
+    static const std::regex kExpertValue(std::string(R"(\be(?:xpert)?[_ ]?[0-9]{1,4}(?:\s*[:=]\s*|\s+))") + kNum);
     double best = -1;
     for (auto it = std::sregex_iterator(t.begin(), t.end(), kExpertValue); it != std::sregex_iterator(); ++it) {
       best = std::max(best, std::strtod((*it)[1].str().c_str(), nullptr));
@@ -74,7 +76,7 @@ std::optional<int> MoeBusiestExpert(const std::string& line) {
   if (std::regex_search(t, m, kAfterMax)) return std::stoi(m.str(1));
   static const std::regex kBusiest(R"(\b(?:busiest|hottest|most loaded|top)\s+expert\s*[:=#]?\s*([0-9]{1,4})\b)");
   if (std::regex_search(t, m, kBusiest)) return std::stoi(m.str(1));
-  static const std::regex kExpertValue(std::string(R"(\be(?:xpert)?[_ ]?([0-9]{1,4})\s*[:=]\s*)") + kNum);
+  static const std::regex kExpertValue(std::string(R"(\be(?:xpert)?[_ ]?([0-9]{1,4})(?:\s*[:=]\s*|\s+))") + kNum);
   int best = -1;
   double most = -1;
   for (auto it = std::sregex_iterator(t.begin(), t.end(), kExpertValue); it != std::sregex_iterator(); ++it) {

@@ -7,6 +7,7 @@
 //   "expert load (layer 9, 64 experts): max 0.211 min 0.000 mean 0.0156"
 //   "tokens per expert: max 41.7% (expert 17), ... median 0.21%"
 //   "expert load (tokens %): e7=31.0 e41=24.0 median=0.90"
+//   "tokens per expert (...): e40 10.1 | e41 9.6 | ... | median 0.96" (a space for the separator; PLC42)
 //   DeepSpeed's "exp_counts max 61022 min 0 (32 experts, capacity 5120)": the capacity is the even
 //   share times the capacity factor (>= 1), so max / capacity is at most max / mean.
 #pragma once

@@ -91,6 +91,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
     return d == draw.end() ? 0.0 : d->second;
   };
   std::vector<LoweredPowerCap> out;
+  std::vector<LoweredPowerCap> unread;  // lowered, neither draw nor clock series of the GPU
   for (const TimeSeries& s : series) {
     if (!is_limit(s) || s.size() < 2 ||
         !last_ok(s)) {
@@ -103,7 +104,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
       if (std::isfinite(v)) peak = std::max(peak, v);
     }
     const double last = s.values.back();
-    if (!(last < kLowPowerLimitShare * peak) || !at_cap(k, last)) continue;
+    if (!(last < kLowPowerLimitShare * peak)) continue;
     if (std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) { return c.node == k.first && c.gpu == k.second; })) continue;
     LoweredPowerCap c{k.first, k.second, peak, last, draw_of(k), s.timestamps_ms.back()};
     for (size_t i = 0; i < s.size(); ++i) {
@@ -112,7 +113,23 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
         break;
       }
     }
-    out.push_back(std::move(c));
+    if (at_cap(k, last)) {
+      out.push_back(std::move(c));
+    } else if (!draw.count(k) && !clock.count(k)) {
+      unread.push_back(std::move(c));  // neither its draw nor its clock exported: nothing says it idles
+    }
+  }
+  // A limit lowered on a GPU whose draw and clock are not exported, to the same limit within
+  // kNodeCapSlackMs of a GPU of the same node shown at its cap, is one cap set on the node's GPUs
+  // together (`nvidia-smi -pl 450` on all of them, a BMC's node cap): counted with it (PLC42,
+  // realistic40 rl40-08: GPUs 0 and 5 lowered 700 -> 450 W at one sample, only GPU 0's clock
+  // exported; before, the node's cap was placed on GPU 0).
+  for (LoweredPowerCap& u : unread) {
+    const bool with_shown = std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) {
+      return !c.below_peers && c.node == u.node && std::fabs(c.to_w - u.to_w) <= 1.0 &&
+             std::llabs(c.onset_ms - u.onset_ms) <= kNodeCapSlackMs;
+    });
+    if (with_shown) out.push_back(std::move(u));
   }
   // A limit that never moved, below the same model's limit on other nodes (below_peers).
   auto model_of = [](const TimeSeries& s) {

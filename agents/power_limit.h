@@ -19,6 +19,8 @@ namespace vigil {
 constexpr double kLowPowerLimitShare = 0.8;
 // An SM clock below this share of its own highest sample is held down (FindLoweredPowerCaps).
 constexpr double kCappedClockShare = 0.9;
+// Limits lowered on one node's GPUs within this of each other are one cap (FindLoweredPowerCaps).
+constexpr int64_t kNodeCapSlackMs = 10 * 60 * 1000;
 
 struct LowPowerLimit {
   size_t line = 0;          // index of the current / enforced limit's line in the lines given
@@ -56,6 +58,9 @@ struct LoweredPowerCap {
 // kLowPowerLimitShare of the highest limit of GPUs of the same `modelName` on OTHER nodes, the GPU
 // drawing at it (below_peers; from_w that peers' limit, onset_ms the series' first sample). Without
 // a modelName on both sides no such comparison is made (an L40S's 350 W is no cap beside an H100's 700 W).
+// Also (PLC42): a GPU whose limit was lowered but whose draw and SM clock are not exported, lowered
+// to the same limit within kNodeCapSlackMs of a GPU of the same node read above (at its cap): the
+// node's GPUs capped together (draw_w 0).
 std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>& series);
 
 }  // namespace vigil
