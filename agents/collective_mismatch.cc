@@ -1,6 +1,7 @@
 #include "agents/collective_mismatch.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <regex>
 #include <set>
@@ -117,6 +118,33 @@ std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
   }
   if (ops.size() < 2) return std::nullopt;
   return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";
+}
+
+// A mismatch verdict that says only part of the group entered a collective while other ranks are in
+// another collective ("Mismatch: collective 1203 entered by 64/128 ranks; ranks 0-63 are in pg 3 RECV
+// (seq 95221)"; PLC42, realistic40 rl40-15: the last pipeline stage alone entered a logging
+// all_reduce on the default group, the other stage waited in its pipeline RECV). K below M, the
+// others' op a collective (CollectiveName), the verdict not denied ("no mismatch").
+std::optional<std::string> PartEnteredOthersElsewhere(const std::string& line) {
+  if (line.size() > 4000 || line.find("ismatch") == std::string::npos || line.find("entered by") == std::string::npos) {
+    return std::nullopt;
+  }
+  static const std::regex kSaid(R"(\bmismatch(?:ed)?\b)", std::regex::icase);
+  static const std::regex kDenied(R"(\bno\s+(?:\w+\s+){0,3}mismatch)", std::regex::icase);
+  if (!std::regex_search(line, kSaid) || std::regex_search(line, kDenied)) return std::nullopt;
+  static const std::regex kPart(R"(\bcollective\s+#?(\d+)\s+entered by\s+(\d+)\s*/\s*(\d+)\s+ranks\b)", std::regex::icase);
+  static const std::regex kElsewhere(
+      R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:are|is)\s+(?:waiting\s+)?in\s+(?:pg\s*\S+\s+(?:\([^)]*\)\s+)?)?)"
+      R"(((?:[A-Za-z]+:)?_?[A-Za-z][A-Za-z_]*)\b)",
+      std::regex::icase);
+  std::smatch part, other;
+  if (!std::regex_search(line, part, kPart)) return std::nullopt;
+  const long entered = std::strtol(part.str(2).c_str(), nullptr, 10), group = std::strtol(part.str(3).c_str(), nullptr, 10);
+  if (!(entered > 0 && entered < group)) return std::nullopt;
+  const std::string rest = part.suffix().str();
+  if (!std::regex_search(rest, other, kElsewhere) || CollectiveName(other.str(1)).empty()) return std::nullopt;
+  return "collective " + part.str(1) + " entered by " + part.str(2) + " of " + part.str(3) + " ranks while others are in " +
+         other.str(1);
 }
 
 // A per-rank summary of the last collective each rank enqueued, on one line, with no verdict in it
@@ -363,6 +391,7 @@ std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::
     if (!header.empty() && line.find_first_not_of(" \t") != std::string::npos) header.clear();
     if (std::optional<std::string> what = RanksEnteredDifferentOps(line)) return CollectiveMismatch{i, *what};
     if (std::optional<std::string> what = LastCollectivePerRankDiffer(line)) return CollectiveMismatch{i, *what};
+    if (std::optional<std::string> what = PartEnteredOthersElsewhere(line)) return CollectiveMismatch{i, *what};
     if (line.find("COLLECTIVE_TYPE_MISMATCH") != std::string::npos ||
         (line.find("collective type") != std::string::npos && line.find("does not match") != std::string::npos)) {
       return CollectiveMismatch{i, "the flight recorder's analysis: " + line.substr(0, 200)};

@@ -22,6 +22,9 @@
 //     COLLECTIVE_TYPE_MISMATCH" / "Expected collective type: 'nccl:all_reduce' does not match found
 //     collective type: 'nccl:all_gather'". Such a report is read even with no watchdog line (a job
 //     whose NCCL timeout is hours long prints none).
+//   - a verdict that part of the group entered a collective while other ranks are in another one
+//     ("Mismatch: collective 1203 entered by 64/128 ranks; ranks 0-63 are in pg 3 RECV (seq 95221)";
+//     PLC42).
 // Two fingerprints at the same sequence number (or with none printed) that differ, or a snapshot of
 // two ops started at one sequence number, is a collective mismatch: the program took different
 // paths on different ranks (the job's code or data), not one rank's hardware. The reasoner

@@ -7,13 +7,16 @@
 // - a power limit lowered on several GPUs of a node together is the node's cap even where only one
 //   GPU's clock is exported (FindLoweredPowerCaps; rl40-08: placed on GPU 0);
 // - one pipeline stage computing >= 1.25x the others' median is the job's straggler, an uneven
-//   layer split where the case says so (FindSlowPipelineStage; rl40-24: the timers unread).
+//   layer split where the case says so (FindSlowPipelineStage; rl40-24: the timers unread);
+// - a flight-recorder verdict that part of the group entered a collective while the others are in
+//   another is a collective mismatch, the job's hang (FindCollectiveMismatch; rl40-15: one rank's GPU).
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "agents/collective_mismatch.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/logs_case_testing.h"
@@ -171,6 +174,43 @@ TEST_CASE("plc42: one pipeline stage computing far slower than the others") {
   Json c = testing::Case("t-plc42-stages", {"pq-01", "pq-02", "pq-03", "pq-04"},
                          Json::array({testing::Log("slurm-31.out", StageLines(290, true))}));
   CHECK(testing::CaseAnswer(c) == "straggler_rank @ job");
+}
+
+std::vector<std::string> SplitHangLines(const std::string& verdict) {
+  std::vector<std::string> out;
+  for (int r : {16, 19, 22, 25, 28, 31}) {
+    out.push_back(std::to_string(r) + ": [rank" + std::to_string(r) + "]:[E1201 03:20:0" + std::to_string(r % 10) +
+                  ".000000 7100 ProcessGroupNCCL.cpp:616] [PG ID 0 PG GUID 0(default_pg) Rank " + std::to_string(r) +
+                  "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=880, OpType=ALLREDUCE, NumelIn=1, "
+                  "NumelOut=1, Timeout(ms)=600000) ran for 600010 milliseconds before timing out.");
+  }
+  for (int r : {0, 3, 6, 9}) {
+    out.push_back(std::to_string(r) + ": [rank" + std::to_string(r) + "]:[E1201 03:20:1" + std::to_string(r) +
+                  ".000000 7000 ProcessGroupNCCL.cpp:616] [PG ID 2 PG GUID 2(PIPELINE_MODEL_PARALLEL_GROUP) Rank " +
+                  std::to_string(r) + "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=40211, OpType=RECV, "
+                  "NumelIn=4194304, NumelOut=4194304, Timeout(ms)=600000) ran for 600003 milliseconds before timing out.");
+  }
+  out.push_back("fr_trace summary, pg 0 (default_pg, 32 ranks):");
+  out.push_back("  ranks 16-31 (pp 1): last enqueued 880 ALLREDUCE numel 1 float32, not completed");
+  out.push_back("  ranks 0-15 (pp 0): last enqueued 879, last completed 879");
+  out.push_back("  " + verdict);
+  return out;
+}
+
+TEST_CASE("plc42: part of the group in a collective, the others in another: a mismatch, the job's hang") {
+  auto m = FindCollectiveMismatch(SplitHangLines("Mismatch: collective 880 entered by 16/32 ranks; ranks 0-15 are in pg 2 RECV (seq 40211)"));
+  REQUIRE(m.has_value());  // before: nullopt
+  CHECK(m->line_index == 13);
+  // Near misses: every rank entered; the others in no collective; the verdict denied.
+  CHECK_FALSE(FindCollectiveMismatch({"Mismatch: collective 880 entered by 32/32 ranks; ranks 0-15 are in pg 2 RECV"}).has_value());
+  CHECK_FALSE(FindCollectiveMismatch({"Mismatch: collective 880 entered by 16/32 ranks; ranks 0-15 are in dataloader"}).has_value());
+  CHECK_FALSE(FindCollectiveMismatch({"no mismatch: collective 880 entered by 16/32 ranks; ranks 0-15 are in pg 2 RECV"}).has_value());
+  // Through the reasoner: the job's (before: the first watchdog line's rank, pq-03/gpu0).
+  Json c = testing::Case("t-plc42-split", {"pq-01", "pq-02", "pq-03", "pq-04"},
+                         Json::array({testing::Log("slurm-44.out",
+                                                   SplitHangLines("Mismatch: collective 880 entered by 16/32 ranks; ranks 0-15 "
+                                                                  "are in pg 2 RECV (seq 40211)"))}));
+  CHECK(testing::CaseAnswer(c) == "nccl_collective_hang @ job");
 }
 
 }  // namespace
