@@ -1125,7 +1125,13 @@ void HttpApi::Routes() {
     auto body = ParseJson(req.body, "request body");
     if (!body.ok()) return ErrorReply(400, body.status().message(), "body");
     auto report = options_.diagnose(*body);
-    if (!report.ok()) return StatusReply(report.status(), "body");
+    if (!report.ok()) {
+      // The case reader's errors are "request body: logs[0].line: ..." (agents/case.cc ParseCase):
+      // `where` names that field (RV9: every one said "body", as the webhook's did before RV6).
+      const std::string m = report.status().message();
+      constexpr std::string_view kPrefix = "request body: ";
+      return StatusReply(report.status(), m.rfind(kPrefix, 0) == 0 ? BodyWhere(m.substr(kPrefix.size())) : "body");
+    }
     return JsonReply(200, *report);
   };
 

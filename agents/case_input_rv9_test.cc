@@ -1,0 +1,57 @@
+// RV9 (2026-12-06): how a case's input is read (agents/case.cc ParseCase): fields the reader does
+// not know, and times and numbers it read wrong.
+#include "agents/case.h"
+
+#include <doctest/doctest.h>
+
+namespace vigil {
+namespace {
+
+Json Case() {
+  return Json::parse(R"({"id": "x", "alert": {"labels": {"alertname": "GpuXid"}, "startsAt": "2026-12-06T10:00:00Z"},
+    "logs": [{"source": "n1/kern", "lines": ["NVRM: Xid (PCI:0000:1b:00): 79, GPU has fallen off the bus"]}],
+    "metrics": [{"name": "up", "labels": {}, "samples": [[1765015200000, 1]]}],
+    "probes": {}, "topology": null, "expected": {"root_cause": "gpu_fell_off_bus", "component": "n1/gpu0"}})");
+}
+
+std::string Refusal(const Json& j) {
+  auto c = ParseCase(j, "t.json");
+  return c.ok() ? std::string("(read)") : c.status().message();
+}
+
+TEST_CASE("rv9 case: an unknown field is refused, named with the fields known there") {
+  REQUIRE(ParseCase(Case(), "t.json").ok());
+  // `log` for `logs`: was diagnosed without the log, silently.
+  Json j = Case();
+  j["log"] = j["logs"];
+  j.erase("logs");
+  CHECK(Refusal(j) == "t.json: log: unknown field; known here: id, alert, logs, metrics, probes, topology, expected");
+  j = Case();
+  j["logs"][0]["line"] = j["logs"][0]["lines"];
+  CHECK(Refusal(j) == "t.json: logs[0].line: unknown field; known here: source, lines");
+  j = Case();
+  j["metrics"][0]["sample"] = Json::array({Json::array({1765015300000, 2})});
+  CHECK(Refusal(j) == "t.json: metrics[0].sample: unknown field; known here: name, labels, samples");
+  j = Case();
+  j["alert"]["label"] = Json{{"gpu", "3"}};
+  CHECK(Refusal(j).rfind("t.json: alert.label: unknown field; known here: labels, annotations, startsAt", 0) == 0);
+  j = Case();
+  j["expected"]["rootcause"] = "x";
+  CHECK(Refusal(j) == "t.json: expected.rootcause: unknown field; known here: root_cause, component");
+}
+
+TEST_CASE("rv9 case: an alert written as a webhook payload reads; its other alerts are noted as not read") {
+  Json j = Case();
+  j["alert"]["receiver"] = "oncall";
+  j["alert"]["status"] = "firing";
+  j["alert"]["endsAt"] = "0001-01-01T00:00:00Z";
+  j["alert"]["alerts"] = Json::array({j["alert"]["labels"], j["alert"]["labels"]});
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  bool noted = false;
+  for (const std::string& n : c->notes) noted = noted || n.rfind("alert.alerts: the 2 alerts of the webhook payload", 0) == 0;
+  CHECK(noted);
+}
+
+}  // namespace
+}  // namespace vigil
