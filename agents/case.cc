@@ -72,10 +72,17 @@ Result<Alert> ParseAlert(const Json& j, const std::string& where) {
   }
   if (auto it = a.labels.find("alertname"); it != a.labels.end()) a.rule = it->second;
   if (auto it = a.labels.find("severity"); it != a.labels.end()) a.severity = it->second;
-  if (auto it = j.find("startsAt"); it != j.end() && !it->is_null()) {
+  // Go's zero time is Alertmanager's "unset" (connectors/alertmanager.cc reads it so): no start.
+  if (auto it = j.find("startsAt");
+      it != j.end() && !it->is_null() && !(it->is_string() && it->get<std::string>().rfind("0001-01-01T00:00:00", 0) == 0)) {
     RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".startsAt", "an RFC 3339 string"));
     auto ms = ParseRfc3339Ms(it->get<std::string>());
     if (!ms.ok()) return ms.status().WithContext(where + ".startsAt");
+    // RV9: a time at or before 1970 was read as "no startsAt" downstream (starts_at_ms > 0 is "set").
+    if (*ms <= 0) {
+      return InvalidArgumentError(where + ".startsAt: " + it->get<std::string>() +
+                                  " is not after 1970-01-01T00:00:00Z (unix time 0); give the alert's start");
+    }
     a.starts_at_ms = *ms;
     a.active_at_ms = *ms;
   }

@@ -65,6 +65,12 @@ Result<int64_t> OptTime(const Json& obj, const char* key, const std::string& whe
   if (!wrong.empty()) {
     return Bad(where + key, "`" + text + "` is not an RFC 3339 time: " + wrong + "; e.g. 2026-12-03T02:20:00Z");
   }
+  // RV9 (2026-12-06): a time at or before 1970 was taken and stored, and then read as unset (0 is
+  // "none" and readers test > 0): GET /api/v1/incidents showed no `starts_at`. Go's zero time
+  // (above) stays "none".
+  if (*ms <= 0) {
+    return Bad(where + key, "`" + text + "` is not after 1970-01-01T00:00:00Z (unix time 0); e.g. 2026-12-03T02:20:00Z");
+  }
   return *ms;
 }
 

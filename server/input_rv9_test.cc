@@ -51,4 +51,29 @@ TEST_CASE("rv9 HttpApi: a case with `log` for `logs` is refused, `where` naming 
   CHECK(Answer(c.Post("/api/v1/diagnose", R"({"id": "x"})", "application/json"))["where"] == "body");
 }
 
+TEST_CASE("rv9 HttpApi: an alert starting before 1970 is refused naming startsAt, not stored without a start") {
+  TestServer s;
+  auto c = s.Client();
+  auto body = [](const std::string& starts) {
+    std::string fingerprint = "f";  // appended: GCC 12's -Wrestrict misfires on "f" + std::string
+    fingerprint += starts.substr(0, 4);
+    return Json{{"version", "4"},
+                {"alerts", Json::array({Json{{"labels", {{"alertname", "GpuXid"}, {"Hostname", "node-3"}}},
+                                             {"startsAt", starts},
+                                             {"fingerprint", fingerprint}}})}}
+        .dump();
+  };
+  // Was 200 and stored; the list then showed the incident with `starts_at: null`.
+  const Json a = Answer(c.Post("/api/v1/alerts", body("1000-01-01T00:00:00Z"), "application/json"));
+  CHECK(a["where"] == "body.alerts[0].startsAt");
+  CHECK(a["error"].get<std::string>().find("is not after 1970-01-01T00:00:00Z") != std::string::npos);
+  CHECK(s.store->List("", 10)->empty());
+  auto ok = c.Post("/api/v1/alerts", body("2026-12-06T10:00:00Z"), "application/json");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  const Json list = Answer(c.Get("/api/v1/incidents"));
+  REQUIRE(list["incidents"].size() == 1);
+  CHECK(list["incidents"][0]["starts_at"] == "2026-12-06T10:00:00Z");
+}
+
 }  // namespace vigil
