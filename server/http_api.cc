@@ -183,7 +183,7 @@ Result<IncidentQuery> ParseIncidentQuery(const std::multimap<std::string, std::s
   std::string status_key;
   std::set<std::string> seen;
   constexpr std::string_view kAccepted =
-      "accepted: status (or state), fingerprint, node, alertname, since, until, limit";
+      "accepted: status (or state), fingerprint, node, alertname, since, until, limit, cursor";
   for (const auto& [key, value] : params) {
     // `state` is the field each incident carries, so a client filters by that name too (DOG:
     // `?state=diagnosed` was refused as an unknown parameter).
@@ -231,6 +231,13 @@ Result<IncidentQuery> ParseIncidentQuery(const std::multimap<std::string, std::s
                                     "` is not an alert name (letters, digits and _ : . -, up to 255)");
       }
       q.alertname = value;
+    } else if (key == "cursor") {
+      // The previous page's `next` (RV9): the id of its last incident, a token to clients.
+      const auto id = ParseUint(value);
+      if (!id || *id < 1 || *id > static_cast<uint64_t>(INT64_MAX)) {
+        return InvalidArgumentError("cursor: `" + value + "` is not a cursor; give the previous page's `next`");
+      }
+      q.before_id = static_cast<int64_t>(*id);
     } else if (key == "since" || key == "until") {
       ASSIGN_OR_RETURN(int64_t ms, ParseQueryTime(key, value));
       (key == "since" ? q.since_ms : q.until_ms) = ms;
@@ -1033,15 +1040,21 @@ void HttpApi::Routes() {
       const std::string m = query.status().message();
       return ErrorReply(400, m, "query." + FieldOf(m));
     }
-    auto rows = options_.store->Search(*query);
+    // One more than the page, to say whether another follows (`next`).
+    IncidentQuery one_more = *query;
+    ++one_more.limit;
+    auto rows = options_.store->Search(one_more);
     if (!rows.ok()) {
       // InvalidArgument: a node that names no host (":9100"); the rest was checked above.
       return StatusReply(rows.status(), rows.status().code() == StatusCode::kInvalidArgument ? "query.node" : "store");
     }
     Json items = Json::array();
-    for (const auto& r : *rows) items.push_back(r.ToJson(false));
-    // `count` is this page's size; `limit` beside it says whether more may exist (count == limit).
-    return JsonReply(200, Json{{"incidents", items}, {"count", items.size()}, {"limit", query->limit}});
+    for (size_t i = 0; i < rows->size() && i < query->limit; ++i) items.push_back((*rows)[i].ToJson(false));
+    // `count` is this page's size; `next` the cursor of the page after it (`?cursor=NEXT` with the same
+    // filters), null when none follows. RV9: before, `count == limit` said only that more may exist,
+    // and `until` was the only way on (incidents sharing one startsAt were repeated or skipped).
+    const Json next = rows->size() > query->limit ? Json(std::to_string((*rows)[query->limit - 1].id)) : Json(nullptr);
+    return JsonReply(200, Json{{"incidents", items}, {"count", items.size()}, {"limit", query->limit}, {"next", next}});
   };
 
   auto get = [this](const httplib::Request& req) -> Reply {

@@ -2246,6 +2246,7 @@ Result<std::vector<StoredIncident>> IncidentStore::Search(const IncidentQuery& q
   if (!q.alertname.empty()) where.push_back("incidents.id IN (" + by_alert_key({"a:" + q.alertname}) + ")");
   if (q.since_ms) where.push_back("incidents.starts_at_ms >= " + number(*q.since_ms));
   if (q.until_ms) where.push_back("incidents.starts_at_ms <= " + number(*q.until_ms));
+  if (q.before_id) where.push_back("incidents.id < " + number(*q.before_id));
   std::string sql = "SELECT " + std::string(kColumns) + std::string(kResolutionColumns) + std::string(kFromJoined);
   for (size_t i = 0; i < where.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + where[i];
   sql += " ORDER BY incidents.id DESC LIMIT ?1";

@@ -130,6 +130,10 @@ struct IncidentQuery {
   std::string node;
   std::string alertname;    // the alert's (a storm: any member's), exact
   std::optional<int64_t> since_ms, until_ms;  // the incident's startsAt within [since, until]
+  // The list's cursor (RV9): only incidents of a smaller id, i.e. the page after one whose last
+  // incident had this id (Search's order is id, newest first; ids are unique, so no tie repeats or
+  // skips, as paging by `until` did for incidents sharing one startsAt).
+  std::optional<int64_t> before_id;
   size_t limit = 50;
 };
 

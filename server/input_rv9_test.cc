@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "agents/case.h"
 #include "server/http_api_testing.h"
@@ -74,6 +75,46 @@ TEST_CASE("rv9 HttpApi: an alert starting before 1970 is refused naming startsAt
   const Json list = Answer(c.Get("/api/v1/incidents"));
   REQUIRE(list["incidents"].size() == 1);
   CHECK(list["incidents"][0]["starts_at"] == "2026-12-06T10:00:00Z");
+}
+
+TEST_CASE("rv9 HttpApi: the incidents list's cursor pages through incidents sharing one startsAt, each once") {
+  TestServer s;
+  auto c = s.Client();
+  // Seven incidents, five of them starting at one second, in three webhooks.
+  auto alert = [](int n, const std::string& starts) {
+    return Json{{"labels", {{"alertname", "GpuXid"}, {"Hostname", "node-" + std::to_string(n)}}}, {"startsAt", starts}};
+  };
+  const std::string tie = "2026-12-06T10:00:00Z";
+  for (const Json& alerts : {Json::array({alert(1, tie), alert(2, tie)}),
+                             Json::array({alert(3, "2026-12-06T09:00:00Z"), alert(4, tie), alert(5, tie)}),
+                             Json::array({alert(6, tie), alert(7, "2026-12-06T11:00:00Z")})}) {
+    auto r = c.Post("/api/v1/alerts", Json{{"version", "4"}, {"alerts", alerts}}.dump(), "application/json");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+  }
+  const Json all = Answer(c.Get("/api/v1/incidents?limit=100"));
+  REQUIRE(all["count"] == 7);
+  CHECK(all.value("next", Json("absent")).is_null());
+  for (const std::string& filter : std::vector<std::string>{"", "&since=" + tie + "&until=" + tie}) {
+    std::vector<int64_t> want;
+    for (const Json& i : all["incidents"]) {
+      if (filter.empty() || i["starts_at"] == tie) want.push_back(i["id"].get<int64_t>());
+    }
+    for (int limit : {1, 2, 3}) {
+      std::vector<int64_t> seen;
+      std::string cursor;
+      for (int page = 0; page < 10; ++page) {
+        const Json a = Answer(c.Get("/api/v1/incidents?limit=" + std::to_string(limit) + filter + cursor));
+        REQUIRE(a.contains("next"));  // was absent: `count == limit` and `until` the only way on
+        for (const Json& i : a["incidents"]) seen.push_back(i["id"].get<int64_t>());
+        if (a["next"].is_null()) break;
+        cursor = "&cursor=" + a["next"].get<std::string>();
+      }
+      CHECK_MESSAGE(seen == want, "limit " << limit << filter);
+    }
+  }
+  const Json bad = Answer(c.Get("/api/v1/incidents?cursor=x1"));
+  CHECK(bad["where"] == "query.cursor");
 }
 
 }  // namespace vigil
