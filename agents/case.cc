@@ -2,6 +2,7 @@
 #include "agents/case_lines.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <functional>
@@ -179,9 +180,34 @@ Result<DiagnosisCase> ParseCase(const Json& j, const std::string& what, const Ca
         if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !(p[1].is_number() || p[1].is_null())) {
           return InvalidArgumentError(pw + ": expected [unix_ms, value], got " + p.dump().substr(0, 80));
         }
+        // RV9 (2026-12-06): a timestamp that is no whole number of milliseconds within int64 was
+        // converted anyway (1765015200.5 cut to 1765015200, 1e30 undefined: INT64_MIN on x86,
+        // 2^64-1 read as -1).
+        const Json& t = p[0];
+        const bool whole = t.is_number_integer()
+                               ? !(t.is_number_unsigned() && t.get<uint64_t>() > uint64_t{INT64_MAX})
+                               : std::isfinite(t.get<double>()) && std::trunc(t.get<double>()) == t.get<double>() &&
+                                     std::fabs(t.get<double>()) < 9.2e18;
+        if (!whole) {
+          return InvalidArgumentError(pw + ": timestamp " + t.dump() +
+                                      " is not a whole number of unix milliseconds (unix seconds? multiply by 1000)");
+        }
         double v = p[1].is_null() ? std::numeric_limits<double>::quiet_NaN() : p[1].get<double>();
-        Status st = s.Append(p[0].get<int64_t>(), v);
+        Status st = s.Append(t.is_number_integer() ? t.get<int64_t>() : static_cast<int64_t>(t.get<double>()), v);
         if (!st.ok()) return st.WithContext(pw);
+      }
+      // RV9: a series in unix seconds (Prometheus' unit) was read as milliseconds, January 1970,
+      // days before an alert of today, and so as no reading near it. Refused where its seconds as
+      // milliseconds fall within a month of the alert's start.
+      if (c.alert && c.alert->starts_at_ms > 0 && !s.timestamps_ms.empty()) {
+        constexpr int64_t kMonthMs = 31LL * 24 * 3600 * 1000;
+        const int64_t last = s.timestamps_ms.back();
+        if (last > 0 && last < c.alert->starts_at_ms / 100 && last < INT64_MAX / 1000 &&
+            std::llabs(last * 1000 - c.alert->starts_at_ms) < kMonthMs) {
+          return InvalidArgumentError(where + ".samples: timestamps in unix seconds (the last, " +
+                                      std::to_string(last) + ", is " + FormatRfc3339Ms(last * 1000) +
+                                      " as seconds); give unix milliseconds");
+        }
       }
       c.metrics.push_back(std::move(s));
     }

@@ -10,7 +10,7 @@ namespace {
 Json Case() {
   return Json::parse(R"({"id": "x", "alert": {"labels": {"alertname": "GpuXid"}, "startsAt": "2026-12-06T10:00:00Z"},
     "logs": [{"source": "n1/kern", "lines": ["NVRM: Xid (PCI:0000:1b:00): 79, GPU has fallen off the bus"]}],
-    "metrics": [{"name": "up", "labels": {}, "samples": [[1765015200000, 1]]}],
+    "metrics": [{"name": "up", "labels": {}, "samples": [[1796551200000, 1]]}],
     "probes": {}, "topology": null, "expected": {"root_cause": "gpu_fell_off_bus", "component": "n1/gpu0"}})");
 }
 
@@ -66,6 +66,28 @@ TEST_CASE("rv9 case: an alert's startsAt at or before 1970 is refused; Go's zero
   REQUIRE(c.ok());
   CHECK(c->alert->starts_at_ms == 0);
   CHECK(c->alert->fingerprint == "abc");
+}
+
+TEST_CASE("rv9 case: a metric timestamp that is no whole number of milliseconds, or in seconds, is refused") {
+  auto with = [](const char* samples) {
+    Json j = Case();
+    j["metrics"][0]["samples"] = Json::parse(samples);
+    return Refusal(j);
+  };
+  CHECK(with("[[1796551200000, 1], [1796551260000.0, 2]]") == "(read)");  // a whole number written as a float
+  // Were converted: 1e30 to INT64_MIN (undefined), 2^64-1 to -1, a fraction cut.
+  CHECK(with("[[1e30, 1]]") == "t.json: metrics[0].samples[0]: timestamp 1e+30 is not a whole number of unix "
+                               "milliseconds (unix seconds? multiply by 1000)");
+  CHECK(with("[[18446744073709551615, 1]]").find("samples[0]: timestamp 18446744073709551615 is not a whole") !=
+        std::string::npos);
+  CHECK(with("[[1796551200000, 1], [1796551200.5, 2]]").find("samples[1]: timestamp 1796551200.5 is not") !=
+        std::string::npos);
+  // Unix seconds of the alert's day: was read as January 1970.
+  CHECK(with("[[1796551140, 1], [1796551200, 2]]") ==
+        "t.json: metrics[0].samples: timestamps in unix seconds (the last, 1796551200, is 2026-12-06T10:00:00Z as "
+        "seconds); give unix milliseconds");
+  // Small test times far from the alert are not seconds of its day: read as before.
+  CHECK(with("[[1000, 1], [61000, 2]]") == "(read)");
 }
 
 }  // namespace
