@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/time_util.h"
+#include "probes/catalog.h"
 
 namespace vigil {
 namespace {
@@ -217,6 +218,12 @@ Result<DiagnosisCase> ParseCase(const Json& j, const std::string& what, const Ca
     for (const auto& [key, v] : it->items()) {
       if (key.find('@') == std::string::npos) {
         return InvalidArgumentError(what + ": probes.\"" + key + "\": key must be \"probe@target\"");
+      }
+      // RV9 (2026-12-06): a result recorded for a probe no catalog has (`gpu.heath@n1/gpu0`) is
+      // never asked for, so never read (RV-RG3: nothing may rest on it); it was left out without a
+      // word, a failing one too. Noted (Diagnosis::unverified), the nearest probe named.
+      if (Status known = CheckProbeNames(std::vector<std::string>{key.substr(0, key.find('@'))}, true); !known.ok()) {
+        c.notes.push_back("probes.\"" + key + "\": not read: " + known.message());
       }
       RETURN_IF_ERROR(Expect(v, v.is_object(), what + ": probes.\"" + key + "\"", "a result object"));
     }

@@ -90,5 +90,20 @@ TEST_CASE("rv9 case: a metric timestamp that is no whole number of milliseconds,
   CHECK(with("[[1000, 1], [61000, 2]]") == "(read)");
 }
 
+TEST_CASE("rv9 case: a result recorded for a probe no catalog has is noted as not read, the nearest named") {
+  Json j = Case();
+  j["probes"]["gpu.heath@n1/gpu0"] = Json{{"status", "fail"}};  // never asked for: was left out unsaid
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  REQUIRE(c->notes.size() == 1);
+  CHECK(c->notes[0] == "probes.\"gpu.heath@n1/gpu0\": not read: unknown probe `gpu.heath`, did you mean "
+                       "`gpu.health`? (`vigil probe list` shows them)");
+  j["probes"].erase("gpu.heath@n1/gpu0");
+  j["probes"]["gpu.health@n1/gpu0"] = Json{{"status", "fail"}};
+  c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  CHECK(c->notes.empty());
+}
+
 }  // namespace
 }  // namespace vigil
