@@ -31,6 +31,16 @@ PROBES = {"gpu.inventory", "gpu.health", "gpu.gemm", "gpu.hbm_bandwidth", "gpu.p
 GPU_PROBES = {p for p in PROBES if p.startswith("gpu.")} - {"gpu.sdc"}
 STATUSES = {"pass", "fail", "error", "unavailable"}
 MAX_CASE_BYTES = 200 * 1024
+# The fields agents/case.cc ParseCase knows (RV9: it refuses any other), by where they sit.
+CASE_FIELDS = {
+    "": ("id", "alert", "logs", "metrics", "probes", "topology", "expected"),
+    "alert": ("labels", "annotations", "startsAt", "endsAt", "status", "generatorURL", "fingerprint", "receiver",
+              "alerts", "version", "groupKey", "truncatedAlerts", "groupLabels", "commonLabels",
+              "commonAnnotations", "externalURL"),
+    "logs": ("source", "lines"),
+    "metrics": ("name", "labels", "samples"),
+    "expected": ("root_cause", "component"),
+}
 MAX_CASE_LINES = 400
 # Sets whose cases are whole `srun` outputs of jobs with hundreds of ranks: (max lines, max bytes).
 SET_LIMITS = {"realistic6": (20000, 1024 * 1024)}
@@ -92,9 +102,26 @@ def valid_timezone(tz):
     return mi <= 59 and h * 60 + mi <= (14 if m.group(1) == "+" else 12) * 60
 
 
+def unknown_fields(obj, known):
+    """The keys of `obj` (a dict, else none) the case reader (agents/case.cc) refuses (RV9)."""
+    return [k for k in obj if k not in known] if isinstance(obj, dict) else []
+
+
 def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
     def err(field, msg):
         errors.append("%s: %s: %s" % (path, field, msg))
+
+    # Fields the case reader does not know are refused there; said here first, as there.
+    if isinstance(data, dict):
+        for k in unknown_fields(data, CASE_FIELDS[""]):
+            err(k, "unknown field; known here: " + ", ".join(CASE_FIELDS[""]))
+        for part in ("alert", "expected"):
+            for k in unknown_fields(data.get(part), CASE_FIELDS[part]):
+                err("%s.%s" % (part, k), "unknown field; known here: " + ", ".join(CASE_FIELDS[part]))
+        for part in ("logs", "metrics"):
+            for i, item in enumerate(data.get(part) if isinstance(data.get(part), list) else []):
+                for k in unknown_fields(item, CASE_FIELDS[part]):
+                    err("%s[%d].%s" % (part, i, k), "unknown field; known here: " + ", ".join(CASE_FIELDS[part]))
 
     if not isinstance(data, dict):
         err("(top)", "expected a JSON object")
