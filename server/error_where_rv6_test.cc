@@ -10,21 +10,11 @@
 #include "server/http_api_testing.h"
 
 namespace vigil {
-namespace {
-
-Json Answer(const httplib::Result& r) {
-  REQUIRE(r);
-  auto j = ParseJson(r->body, "response");
-  REQUIRE_MESSAGE(j.ok(), r->body);
-  return *j;
-}
-
-}  // namespace
 
 TEST_CASE("rv6 HttpApi: a webhook's error says in `where` the field it names") {
   TestServer s;
   auto c = s.Client();
-  auto post = [&](const std::string& body) { return Answer(c.Post("/api/v1/alerts", body, "application/json")); };
+  auto post = [&](const std::string& body) { return AnswerJson(c.Post("/api/v1/alerts", body, "application/json")); };
   CHECK(post(R"({"version":"3","alerts":[]})")["where"] == "body.version");
   CHECK(post(R"({"version":"4","alerts":{}})")["where"] == "body.alerts");
   CHECK(post(R"({"version":"4","truncatedAlerts":-1,"alerts":[]})")["where"] == "body.truncatedAlerts");
@@ -42,10 +32,10 @@ TEST_CASE("rv6 HttpApi: a webhook's error says in `where` the field it names") {
 TEST_CASE("rv6 HttpApi: a query parameter's or a body field's name holding `:` is `where` whole") {
   TestServer s(100, true, 64 * 1024, 10, 5, [](WatchedRoutes r) { RegisterChatRoutes(r, ChatContext{}); });
   auto c = s.Client();
-  const Json list = Answer(c.Get("/api/v1/incidents?since:=1"));
+  const Json list = AnswerJson(c.Get("/api/v1/incidents?since:=1"));
   CHECK(list["where"] == "query.since:");
   CHECK(list["error"].get<std::string>().find("unknown query parameter `since:`") != std::string::npos);
-  const Json chat = Answer(c.Post("/api/v1/chat", R"({"message":"hi","incident:":1})", "application/json"));
+  const Json chat = AnswerJson(c.Post("/api/v1/chat", R"({"message":"hi","incident:":1})", "application/json"));
   CHECK(chat["where"] == "incident:");
 }
 

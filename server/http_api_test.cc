@@ -57,12 +57,7 @@ std::string WebhookBody(const std::string& status, const std::string& fingerprin
       .dump();
 }
 
-Json BodyOf(const httplib::Result& r) {
-  REQUIRE(r);
-  auto j = ParseJson(r->body, "response");
-  REQUIRE_MESSAGE(j.ok(), r->body);
-  return *j;
-}
+Json BodyOf(const httplib::Result& r) { return AnswerJson(r); }
 
 // Sends `raw` on a fresh connection; returns what the server wrote until it closed the
 // connection, and the seconds that took (or `give_up_s` when it did not close).

@@ -23,6 +23,14 @@
 
 namespace vigil {
 
+// An answer's body as JSON (REQUIRE: an answer came, holding JSON).
+inline Json AnswerJson(const httplib::Result& r) {
+  REQUIRE(r);
+  auto j = ParseJson(r->body, "response");
+  REQUIRE_MESSAGE(j.ok(), r->body);
+  return *j;
+}
+
 struct TestServer {
   TempDir dir{"vigil_http_api_test"};
   std::unique_ptr<IncidentStore> store;

@@ -11,13 +11,6 @@
 namespace vigil {
 namespace {
 
-Json Answer(const httplib::Result& r) {
-  REQUIRE(r);
-  auto j = ParseJson(r->body, "response");
-  REQUIRE_MESSAGE(j.ok(), r->body);
-  return *j;
-}
-
 // The diagnosis of serve (cmd_serve.cc MakeCaseDiagnoser) as far as reading goes: the real case reader.
 void ReadCases(HttpApiOptions& o) {
   o.diagnose = [](const Json& body) -> Result<Json> {
@@ -41,15 +34,15 @@ TEST_CASE("rv9 HttpApi: a case with `log` for `logs` is refused, `where` naming 
                      "application/json");
   REQUIRE(typo);
   CHECK(typo->status == 400);
-  const Json a = Answer(typo);
+  const Json a = AnswerJson(typo);
   CHECK(a["where"] == "body.log");
   CHECK(a["error"] ==
         "request body: log: unknown field; known here: id, alert, logs, metrics, probes, topology, expected");
   auto item = c.Post("/api/v1/diagnose", "{" + alert + R"(, "logs": [{"source": "n1", "line": ["x"]}]})",
                      "application/json");
-  CHECK(Answer(item)["where"] == "body.logs[0].line");
+  CHECK(AnswerJson(item)["where"] == "body.logs[0].line");
   // A message naming no field: the body.
-  CHECK(Answer(c.Post("/api/v1/diagnose", R"({"id": "x"})", "application/json"))["where"] == "body");
+  CHECK(AnswerJson(c.Post("/api/v1/diagnose", R"({"id": "x"})", "application/json"))["where"] == "body");
 }
 
 TEST_CASE("rv9 HttpApi: an alert starting before 1970 is refused naming startsAt, not stored without a start") {
@@ -65,14 +58,14 @@ TEST_CASE("rv9 HttpApi: an alert starting before 1970 is refused naming startsAt
         .dump();
   };
   // Was 200 and stored; the list then showed the incident with `starts_at: null`.
-  const Json a = Answer(c.Post("/api/v1/alerts", body("1000-01-01T00:00:00Z"), "application/json"));
+  const Json a = AnswerJson(c.Post("/api/v1/alerts", body("1000-01-01T00:00:00Z"), "application/json"));
   CHECK(a["where"] == "body.alerts[0].startsAt");
   CHECK(a["error"].get<std::string>().find("is not after 1970-01-01T00:00:00Z") != std::string::npos);
   CHECK(s.store->List("", 10)->empty());
   auto ok = c.Post("/api/v1/alerts", body("2026-12-06T10:00:00Z"), "application/json");
   REQUIRE(ok);
   CHECK(ok->status == 200);
-  const Json list = Answer(c.Get("/api/v1/incidents"));
+  const Json list = AnswerJson(c.Get("/api/v1/incidents"));
   REQUIRE(list["incidents"].size() == 1);
   CHECK(list["incidents"][0]["starts_at"] == "2026-12-06T10:00:00Z");
 }
@@ -92,7 +85,7 @@ TEST_CASE("rv9 HttpApi: the incidents list's cursor pages through incidents shar
     REQUIRE(r);
     REQUIRE(r->status == 200);
   }
-  const Json all = Answer(c.Get("/api/v1/incidents?limit=100"));
+  const Json all = AnswerJson(c.Get("/api/v1/incidents?limit=100"));
   REQUIRE(all["count"] == 7);
   CHECK(all.value("next", Json("absent")).is_null());
   for (const std::string& filter : std::vector<std::string>{"", "&since=" + tie + "&until=" + tie}) {
@@ -104,7 +97,7 @@ TEST_CASE("rv9 HttpApi: the incidents list's cursor pages through incidents shar
       std::vector<int64_t> seen;
       std::string cursor;
       for (int page = 0; page < 10; ++page) {
-        const Json a = Answer(c.Get("/api/v1/incidents?limit=" + std::to_string(limit) + filter + cursor));
+        const Json a = AnswerJson(c.Get("/api/v1/incidents?limit=" + std::to_string(limit) + filter + cursor));
         REQUIRE(a.contains("next"));  // was absent: `count == limit` and `until` the only way on
         for (const Json& i : a["incidents"]) seen.push_back(i["id"].get<int64_t>());
         if (a["next"].is_null()) break;
@@ -113,7 +106,7 @@ TEST_CASE("rv9 HttpApi: the incidents list's cursor pages through incidents shar
       CHECK_MESSAGE(seen == want, "limit " << limit << filter);
     }
   }
-  const Json bad = Answer(c.Get("/api/v1/incidents?cursor=x1"));
+  const Json bad = AnswerJson(c.Get("/api/v1/incidents?cursor=x1"));
   CHECK(bad["where"] == "query.cursor");
 }
 
