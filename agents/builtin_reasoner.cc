@@ -58,6 +58,7 @@
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/nvswitch_fault.h"
+#include "agents/replica_range.h"
 #include "agents/mlx5_line.h"
 #include "agents/peer_loss.h"
 #include "agents/moe_router_stats.h"
@@ -4203,6 +4204,16 @@ std::string NvrmBusIdAbove(const CaseLog& log, size_t line) {
 
 namespace {
 
+// The one case node a shell prompt's command line names (PLC44), "" for none or several.
+std::string PortToolNode(const std::string& prompt, const Topology& t) {
+  std::string node;
+  for (const CaseNodes::Word& w : t.names.Words(prompt)) {
+    if (!node.empty() && w.node != node) return "";
+    node = w.node;
+  }
+  return node;
+}
+
 // Multi-line tool output names the device once, in a section header, and the fault lines below
 // it do not: ibstat ("CA 'mlx5_4'" ... "State: Down"), nvidia-smi -q ("GPU 00000000:3B:00.0" ...
 // "Pending : Yes"). A line whose hint has no GPU and no HCA takes them from the nearest such
@@ -4292,6 +4303,11 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     // command's output).
     if (std::regex_search(text, kPrompt)) {
       h.hca = HcaOfPortTool(text);
+      // PLC44 (realistic42 rl42-11): and the one node such a prompt names ("$ perfquery -x -C mlx5_3
+      // -P 1   (kst-c055, 08:25)", "$ ssh kst-c055 perfquery ...") is whose port it is, where nothing
+      // else placed the line: a paste of two nodes' counters one after the other is each node's, not
+      // the node a later default gives every unplaced line.
+      if (!h.hca.empty() && h.node.empty()) h.node = PortToolNode(text, t);
       return;
     }
     bool lspci = std::regex_match(text, lm, kLspci);
@@ -7905,6 +7921,36 @@ bool StorageFaultOnlyBehindLinks(const B& beliefs) {
     if (!behind_link) return false;
   }
   return true;
+}
+
+// PLC44 (realistic42 rl42-10): a checksum line naming one data-parallel replica by its range of ranks,
+// set against every other replica ("DP grad checksum: replica 3 of pipeline stage 4 (ranks 1048-1055)
+// reported 0x9e1a77c3 vs 0x41b02c19 on all other replicas", FindReplicaRangeOddValue): silent data
+// corruption among those ranks, a culprit on their node when the rank layout puts all of them on one
+// node (which GPU is a probe's to say: gpu.sdc there), at a placing weight; nullopt when they span nodes
+// or are not placed.
+std::optional<Observation> ReplicaRangeCulprit(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo) {
+  const std::optional<ReplicaRangeOddValue> odd = FindReplicaRangeOddValue(flat.lines);
+  if (!odd) return std::nullopt;
+  std::string node;
+  for (int r = odd->first_rank; r <= odd->last_rank; ++r) {
+    auto it = topo.ranks.find(r);
+    if (it == topo.ranks.end() || it->second.node.empty() || (!node.empty() && it->second.node != node)) return std::nullopt;
+    node = it->second.node;
+  }
+  auto [li, ki] = flat.refs[odd->line];
+  const std::string note = "  [ranks " + std::to_string(odd->first_rank) + "-" + std::to_string(odd->last_rank) +
+                           ", all on " + node + ", disagree with every other replica: a GPU there computes wrong numbers; "
+                           "the place, not more weight: the comparison's signature counts the category]";
+  // A placing weight only: the case's signatures of the comparison (a re-run or checksum mismatch) already
+  // count the category, and a leader below the stop confidence is probed (gpu.sdc on the node says which
+  // GPU).
+  Observation o = LineEvidence(c.logs[li], ki, note, "gpu_silent_data_corruption", 1e-6, topo.clock, topo.job);
+  o.hint = ComponentHint();
+  o.hint.job = topo.job;
+  o.hint.node = node;
+  o.culprit = true;
+  return o;
 }
 
 // A culprit line of silent data corruption on `rank`'s GPU (weight kFirstSignatureWeight), placed
@@ -13529,6 +13575,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.hint = RankTableRowHint(topo, grad->rank, grad->host);
     o.culprit = true;
     beliefs.Add(std::move(o));
+  } else if (std::optional<Observation> o = ReplicaRangeCulprit(c, flat, topo)) {
+    beliefs.Add(std::move(*o));
   }
 
   // 1c-ff. A resume whose data iterator skips the consumed samples one by one (no data loader state

@@ -40,6 +40,16 @@ const std::vector<FaultCodeInfo>& FaultCodeTable() {
       {"xid 63", "xid", "gpu_row_remap_failure", true, {}},
       {"xid 64", "xid", "gpu_row_remap_failure", true, {}},
       {"xid 74", "xid", "nvlink_error", true, {}},
+      // Blackwell (B200 / GB200) drivers report NVLink faults under their own Xids (NVIDIA's Xid catalog:
+      // 144 SAW, 145 RLW, 146 TLW, 147 TREX, 148 NVLPW_CTRL, 149 NETIR, 150 MSE errors; PLC44:
+      // "Xid ...: 149, ... NETIR_LINK_EVT Fatal ... Link 05" was read as no fault code at all).
+      {"xid 144", "xid", "nvlink_error", true, {}},
+      {"xid 145", "xid", "nvlink_error", true, {}},
+      {"xid 146", "xid", "nvlink_error", true, {}},
+      {"xid 147", "xid", "nvlink_error", true, {}},
+      {"xid 148", "xid", "nvlink_error", true, {}},
+      {"xid 149", "xid", "nvlink_error", true, {}},
+      {"xid 150", "xid", "nvlink_error", true, {}},
       {"xid 79", "xid", "gpu_fallen_off_bus", true, {}},
       {"xid 62", "xid", "gpu_firmware_error", true, {}},
       {"xid 119", "xid", "gpu_firmware_error", true, {}},

@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 
+#include "agents/replica_range.h"
 #include "agents/zero_counter.h"
 #include "core/parse.h"
 
@@ -139,6 +140,9 @@ std::optional<OneRankNumerics> FindOneRankNumerics(const std::vector<std::string
     // writer compares replica groups, and its own rank is not the one that differs.
     if (ranks.empty() && !bracketed.empty() && NamesReplicaGroupAfterPrefix(line)) continue;
     if (ranks.empty() && bracketed.size() == 1) {
+      // A step's re-run set against its first run compares two runs, not ranks: the writer's prefix
+      // is where it was printed (ComparesRunsNotRanks, PLC44).
+      if (ComparesRunsNotRanks(line)) continue;
       // Only the writer's own prefix: it reports on itself ("[rank13]: grad norm outlier") - unless
       // other lines name the ranks they report on, whose writer it then is ("[Rank 0] halting:
       // parameter replicas diverged" after rank 0's report on rank 11).

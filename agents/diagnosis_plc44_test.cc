@@ -1,0 +1,151 @@
+// PLC44 (2026-12-06): realistic42's misses ("the handover", SEEN, not blind). General readers, each with
+// cases written here in other words and on other nodes (no case text of the set):
+// - Blackwell's NVLink Xids (144-150) are nvlink_error (fault_codes.cc): two trays of one NVL72 rack
+//   with them are the rack's NVLink switch side;
+// - a shell prompt running a port tool on one node ("$ perfquery -x -C mlx5_3 -P 1   (ib-n05, 08:25)")
+//   places the counters under it on that node;
+// - a step's re-run set against its first run singles out no rank (replica_range.h); a checksum line
+//   naming one replica's range of ranks places silent data corruption on their node;
+// - a flight-recorder verdict writing each op before its ranks ("ALLREDUCE on 127 ranks, ALLGATHER on
+//   rank 43") is a collective mismatch (collective_mismatch.cc).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/collective_mismatch.h"
+#include "agents/diagnosis_testing.h"
+#include "agents/fault_codes.h"
+#include "agents/logs_case_testing.h"
+#include "agents/nvswitch_fault.h"
+#include "agents/rank_numerics.h"
+#include "agents/replica_range.h"
+
+namespace vigil {
+namespace {
+
+using testing::Case;
+using testing::Log;
+
+TEST_CASE("plc44 Blackwell NVLink Xids 144-150 are nvlink_error") {
+  using V = std::vector<std::string>;
+  CHECK(FaultCodesInText("NVRM: Xid (PCI:0018:01:00): 149, pid=4410, name=python3, NETIR_LINK_EVT Fatal XC0 i0 Link 09") == V{"xid 149"});
+  for (int x = 144; x <= 150; ++x) {
+    const FaultCodeInfo* f = FaultCodeInfoOf("xid " + std::to_string(x));
+    REQUIRE(f != nullptr);
+    CHECK(f->category == "nvlink_error");
+  }
+  CHECK(IsGpuNvlinkFaultLine("NVRM: Xid (PCI:0008:01:00): 145, pid=5120, name=python3, RLW_REMAP Nonfatal XC0 i0 Link 02"));
+  CHECK_FALSE(IsGpuNvlinkFaultLine("NVRM: Xid (PCI:0008:01:00): 143, pid=5120"));
+  CHECK_FALSE(IsGpuNvlinkFaultLine("NVRM: Xid (PCI:0008:01:00): 151, pid=5120"));
+}
+
+// An NVL72 rack gb-r02: tray ct04 printed a Blackwell NVLink Xid in the morning (before it was replaced),
+// tray ct09 in the afternoon, when its rank died on an uncorrectable NVLink error.
+Json TwoTrays(bool first_tray) {
+  std::vector<std::string> nodes;
+  for (int i = 1; i <= 9; ++i) nodes.push_back("gb-r02-ct0" + std::to_string(i));
+  Json logs = Json::array(
+      {Log("job-7712.out", {"[rank33]:[E1203 14:02:56.101 ProcessGroupNCCL.cpp:1895] [PG ID 0 Rank 33] Process group watchdog thread terminated with exception: CUDA error: an uncorrectable NVLink error was detected during the execution",
+                            "srun: error: gb-r02-ct09: task 33: Aborted (core dumped)"}),
+       Log("gb-r02-ct09/dmesg", {"[Thu Dec 03 14:02:55 2026] NVRM: Xid (PCI:0018:01:00): 145, pid=9120, name=python3, RLW_REMAP Nonfatal XC0 i0 Link 03 (0x00000000 0x00000002)",
+                                 "[Thu Dec 03 14:02:55 2026] NVRM: Xid (PCI:0018:01:00): 149, pid=9120, name=python3, NETIR_LINK_EVT Fatal XC0 i0 Link 03 (0x00000004 0x00000000)"})});
+  if (first_tray) {
+    logs.push_back(Log("gb-r02-ct04/dmesg (before the swap)", {"[Thu Dec 03 05:40:12 2026] NVRM: Xid (PCI:0009:01:00): 149, pid=8812, name=python3, NETIR_LINK_EVT Fatal XC0 i0 Link 07 (0x00000004 0x00000000)"}));
+  }
+  Json c = Case("t-plc44-trays", nodes, logs);
+  c["topology"]["gpu_model"] = "NVIDIA GB200";
+  c["topology"]["gpus_per_node"] = 4;
+  return c;
+}
+
+TEST_CASE("plc44 two trays of one NVL72 rack with Blackwell NVLink Xids are the rack's NVLink switch side") {
+  // Before: nvlink_error @ gb-r02-ct09/gpu1 (Xids 145 / 149 were no fault code: ct04 showed no fault).
+  CHECK(testing::CaseAnswer(TwoTrays(true)) == "nvlink_error @ nvlink-domain:gb-r02");
+  // One tray's fault stays that tray's GPU.
+  CHECK(testing::CaseAnswer(TwoTrays(false)).rfind("nvlink_error @ gb-r02-ct09/gpu", 0) == 0);
+}
+
+TEST_CASE("plc44 a port tool's prompt names the node whose counters follow") {
+  std::vector<std::string> nodes;
+  for (int i = 1; i <= 8; ++i) nodes.push_back("ib-n0" + std::to_string(i));
+  Json logs = Json::array(
+      {Log("job-8810.out", {"ib-n06:5120:5301 [2] transport/net_ib.cc:1701 NCCL WARN NET/IB : Got completion from peer 10.8.0.5<40110> with status=12 opcode=0 len=0 vendor err 129 (Send) hca mlx5_2",
+                            "srun: error: ib-n06: task 42: Aborted (core dumped)"}),
+       Log("counters.txt", {"$ perfquery -x -C mlx5_2 -P 1   (ib-n05, 10:02)", "SymbolErrorCounter:..............9120",
+                            "LinkDownedCounter:...............4", "$ perfquery -x -C mlx5_2 -P 1   (ib-n06, 10:02)",
+                            "SymbolErrorCounter:..............0", "LinkDownedCounter:...............0"})});
+  // Before: ib_link_failure @ ib-n06/mlx5_2 (the counters of ib-n05 placed on the node that logged the error).
+  CHECK(testing::CaseAnswer(Case("t-plc44-perfquery", nodes, logs)) == "ib_link_failure @ ib-n05/mlx5_2");
+}
+
+std::vector<std::string> RerunLines() {
+  return {"[rank0]: rerun: iteration 5120 re-run produced loss 2.0114 (differs from first run 8.320) -> result not reproducible (transient)",
+          "[rank0]: rerun: iteration 5188 re-run produced loss 2.0087 (differs from first run 7.912) -> result not reproducible (transient)"};
+}
+
+TEST_CASE("plc44 a step's re-run against its first run singles out no rank") {
+  CHECK(ComparesRunsNotRanks(RerunLines()[0]));
+  CHECK(ComparesRunsNotRanks("replay of step 400 differs from the original result"));
+  CHECK_FALSE(ComparesRunsNotRanks("[rank7]: grad norm outlier at step 400 (differs from the group mean)"));
+  CHECK_FALSE(ComparesRunsNotRanks("[rank0]: param checksum mismatch on rank 11"));
+  // The writer's re-run on its own GPU is its own report (realistic26's shape; a twin written here).
+  CHECK_FALSE(ComparesRunsNotRanks("[rank77] ERROR rerun_state_machine: re-run of iteration 900 on the same GPU gave grad norm 0.51 != first run 1.90: not reproducible, a transient fault on this GPU"));
+  // Before: rank 0 (the writer) singled out in 2 lines.
+  CHECK_FALSE(FindOneRankNumerics(RerunLines()).has_value());
+  // The writer reporting on itself is still read.
+  auto r = FindOneRankNumerics({"[rank13]: grad norm outlier detected at step 10", "[rank13]: grad norm outlier detected at step 20"});
+  REQUIRE(r.has_value());
+  CHECK(r->rank == 13);
+}
+
+TEST_CASE("plc44 a checksum line naming one replica's ranks against all others") {
+  auto odd = FindReplicaRangeOddValue({"unrelated", "[rank0]: DP grad checksum: replica 2 (ranks 40-47) reported 0x11aa vs 0x22bb on all other replicas"});
+  REQUIRE(odd.has_value());
+  CHECK(odd->first_rank == 40);
+  CHECK(odd->last_rank == 47);
+  CHECK(odd->line == 1);
+  CHECK(FindReplicaRangeOddValue({"param hash of ranks 8..15 differs from the other replicas"}).has_value());
+  // Near misses: the same value; no numbers word; a single rank; a range of 100 ranks.
+  CHECK_FALSE(FindReplicaRangeOddValue({"DP grad checksum: replica 2 (ranks 40-47) reported 0x11aa vs 0x11aa on all other replicas"}).has_value());
+  CHECK_FALSE(FindReplicaRangeOddValue({"step time of ranks 40-47 differs from the other replicas"}).has_value());
+  CHECK_FALSE(FindReplicaRangeOddValue({"checksum of rank 40 differs from the other replicas"}).has_value());
+  CHECK_FALSE(FindReplicaRangeOddValue({"checksum of ranks 0-99 differs from the other replicas"}).has_value());
+}
+
+TEST_CASE("plc44 re-run lines printed by rank 0 and a replica's checksum place silent data corruption on the replica's node") {
+  std::vector<std::string> nodes;
+  for (int i = 1; i <= 8; ++i) nodes.push_back("sd-n0" + std::to_string(i));
+  std::vector<std::string> lines = RerunLines();
+  lines.push_back("[rank0]: DP grad checksum: replica 5 (ranks 40-47) reported 0x9e1a vs 0x41b0 on all other replicas at iteration 5188");
+  // Before: gpu_silent_data_corruption @ sd-n01/gpu0 (rank 0, the writer).
+  const std::string answer = testing::CaseAnswer(Case("t-plc44-sdc", nodes, Json::array({Log("job-7001.out", lines)})));
+  CHECK(answer.rfind("gpu_silent_data_corruption @ sd-n06", 0) == 0);
+}
+
+TEST_CASE("plc44 a verdict writing each op before its ranks is a collective mismatch") {
+  auto m = FindCollectiveMismatch(
+      {"mismatch: collective seq 8812 op type differs between ranks (ALLREDUCE on 63 ranks, ALLGATHER on rank 17)"});
+  REQUIRE(m.has_value());
+  CHECK(m->what.find("ALLREDUCE") != std::string::npos);
+  // One op, or no mismatch said: none.
+  CHECK_FALSE(FindCollectiveMismatch({"mismatch: ALLREDUCE on 63 ranks, ALLREDUCE on rank 17"}).has_value());
+  CHECK_FALSE(FindCollectiveMismatch({"collective seq 8812: ALLREDUCE on 63 ranks, ALLGATHER on rank 17"}).has_value());
+}
+
+TEST_CASE("plc44 two watchdog lines in different ops and the op-first verdict are the job's hang") {
+  std::vector<std::string> nodes;
+  for (int i = 1; i <= 8; ++i) nodes.push_back("cm-n0" + std::to_string(i));
+  const std::vector<std::string> lines = {
+      "[rank0]:[E1203 20:19:44.100000 61000 ProcessGroupNCCL.cpp:632] [Rank 0] Watchdog caught collective operation timeout: "
+      "WorkNCCL(SeqNum=8812, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600003 milliseconds before timing out.",
+      "[rank17]:[E1203 20:19:46.100000 61017 ProcessGroupNCCL.cpp:632] [Rank 17] Watchdog caught collective operation timeout: "
+      "WorkNCCL(SeqNum=8812, OpType=ALLGATHER, NumelIn=4096, NumelOut=262144, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.",
+      "mismatch: collective seq 8812 op type differs between ranks (ALLREDUCE on 63 ranks, ALLGATHER on rank 17)"};
+  // Before: nccl_collective_hang @ cm-n01/gpu0 (rank 0's watchdog line).
+  CHECK(testing::CaseAnswer(Case("t-plc44-mismatch", nodes, Json::array({Log("job-9001.out", lines)}))) == "nccl_collective_hang @ job");
+}
+
+}  // namespace
+}  // namespace vigil
