@@ -25,6 +25,7 @@
 #include "agents/pod_node.h"
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/prose_source.h"
+#include "agents/person_lines.h"
 #include "agents/scrape_labels.h"
 #include "agents/search_words.h"
 #include "agents/symptom_prior.h"
@@ -1004,6 +1005,29 @@ void KeepAlertPlaceOverCut(DiagnosisCase& c, const std::string& uncut_node) {
 
 }  // namespace
 
+namespace {
+
+// People's messages in a handover, ticket or chat source are no evidence (PLC44, person_lines.h): their
+// lines are blanked for every reader, as a Markdown document's prose is (PLC27), said in a note; the
+// commands and output pasted among them stay.
+void BlankPersonMessages(DiagnosisCase& c) {
+  for (CaseLog& log : c.logs) {
+    const std::vector<bool> person = PersonMessageLines(log);
+    size_t blanked = 0;
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      if (!person[i] || log.lines[i].text.empty()) continue;
+      log.lines[i].text.clear();
+      ++blanked;
+    }
+    if (blanked == 0) continue;
+    c.notes.push_back(log.source + ": " + std::to_string(blanked) +
+                      " lines are people's messages (a handover, ticket or chat: guesses, summaries, actions), not read as "
+                      "evidence; the commands and output pasted there are");
+  }
+}
+
+}  // namespace
+
 Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor* probes) const {
   if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
   DiagnosisReport report;
@@ -1023,6 +1047,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     c.notes.push_back(log.source + " is a Markdown document: its " + std::to_string(blanked) +
                       " lines of prose (outside code blocks, or without a log line's shape) are not read as evidence");
   }
+  BlankPersonMessages(c);
   // An alert naming only its pod (KubePodCrashLooping: `namespace`, `pod`, kube-state-metrics'
   // `instance`) is about the node its pod runs on when the case's kube_pod_info series say which
   // (agents/pod_node.h; ALERTID2): the case's alert gets that node as `node`, read by the reasoner

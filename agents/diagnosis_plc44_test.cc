@@ -1,5 +1,7 @@
 // PLC44 (2026-12-06): realistic42's misses ("the handover", SEEN, not blind). General readers, each with
 // cases written here in other words and on other nodes (no case text of the set):
+// - people's messages in a handover / ticket / chat source are no evidence (person_lines.h); a command
+//   and its output pasted there are;
 // - Blackwell's NVLink Xids (144-150) are nvlink_error (fault_codes.cc): two trays of one NVL72 rack
 //   with them are the rack's NVLink switch side;
 // - a shell prompt running a port tool on one node ("$ perfquery -x -C mlx5_3 -P 1   (ib-n05, 08:25)")
@@ -14,11 +16,14 @@
 #include <vector>
 
 #include "agents/builtin_reasoner.h"
+#include "agents/case.h"
 #include "agents/collective_mismatch.h"
+#include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/fault_codes.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nvswitch_fault.h"
+#include "agents/person_lines.h"
 #include "agents/rank_numerics.h"
 #include "agents/replica_range.h"
 
@@ -27,6 +32,79 @@ namespace {
 
 using testing::Case;
 using testing::Log;
+
+CaseLog LogOf(const std::string& source, const std::vector<std::string>& lines) {
+  CaseLog log;
+  log.source = source;
+  for (size_t i = 0; i < lines.size(); ++i) log.lines.push_back({i + 1, lines[i]});
+  log.original_lines = lines.size();
+  return log;
+}
+
+std::vector<bool> Person(const std::string& source, const std::vector<std::string>& lines) {
+  return PersonMessageLines(LogOf(source, lines));
+}
+
+TEST_CASE("plc44 people's messages in a handover, ticket or chat; pasted commands and output are not") {
+  CHECK(IsPersonChannelSource("handover.md"));
+  CHECK(IsPersonChannelSource("ticket-OPS-311.txt"));
+  CHECK(IsPersonChannelSource("slack-#ml-infra.txt"));
+  CHECK(IsPersonChannelSource("slack/#gpu-oncall"));
+  CHECK(IsPersonChannelSource("INC-2207"));
+  CHECK_FALSE(IsPersonChannelSource("slurm-4411.out (srun --container-image=nvcr.io#nvidia/pytorch:25.01-py3)"));
+  CHECK_FALSE(IsPersonChannelSource("node-7/dmesg"));
+  CHECK_FALSE(IsPersonChannelSource("oncall shell"));
+  const std::vector<bool> chat = Person("slack-#ml-infra.txt", {
+      "[11:02] ops-bot: job 5521 failed: Xid 79 on gn-14. Likely NCCL issue.",
+      "[11:05] a.kowalski (owner): I drained gn-14 and resubmitted",
+      "[11:07] a.kowalski: attached",
+      "$ ssh gn-15 dmesg | grep Xid",
+      "[Wed Dec  2 11:01:58 2026] NVRM: Xid (PCI:0000:9b:00): 79, pid=0, GPU has fallen off the bus.",
+      "11:09 @lee: looks like gn-15 to me"});
+  CHECK(chat == std::vector<bool>{true, true, true, false, false, true});
+  const std::vector<bool> ticket = Person("ticket-OPS-311.txt", {
+      "OPS-311  gn-22 mlx5_1 link flaps",
+      "2026-12-01 07:40  r.singh: drained gn-22, please check the cable.",
+      "2026-12-01 09:12  netops (j.berg): cable tested OK",
+      "2026-12-01 09:13:07 gn-23 kernel: mlx5_core 0000:3b:00.0: Port module event: module 0, Cable unplugged"});
+  CHECK(ticket == std::vector<bool>{true, true, true, false});
+  const std::vector<bool> handover = Person("handover.md", {
+      "## Handover evening -> night (from: d.ruiz)",
+      "- 6630 died at NCCL init on all hosts. Fabric must be down, vendor ticket opened.",
+      "  Host gn-31 swapped this morning.",
+      "",
+      "```",
+      "NCCL WARN NET/IB : Got completion from peer 10.1.0.7<4410> with status=12",
+      "```",
+      "$ nvidia-smi -q | grep -A2 Fabric",
+      "    State : Completed"});
+  CHECK(handover == std::vector<bool>{true, true, true, false, false, false, false, false, false});
+  // Another source: none, whatever its lines.
+  CHECK(Person("gn-14/journal", {"[11:02] ops-bot: Xid 79 on gn-14"}) == std::vector<bool>{false});
+}
+
+// `vigil diagnose --case` of a small case through DiagnosisAgent (the person lines are blanked there).
+Diagnosis DiagnoseThroughAgent(DiagnosisCase c) {
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  auto r = DiagnosisAgent(o).Diagnose(std::move(c), nullptr);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return r->diagnosis;
+}
+
+TEST_CASE("plc44 a bot's summary in a chat thread is no evidence for the fault it names") {
+  DiagnosisCase c;
+  c.id = "plc44-bot";
+  c.logs.push_back(LogOf("slack-#ml-infra.txt", {"[11:02] ops-bot: job 5521 failed: uncorrectable NVLink error on rank 3 (gn-14). NVLink issue."}));
+  c.logs.push_back(LogOf("job-5521.out", {"[rank0]: iteration 900 | lm loss: 2.31 | grad norm: 0.30"}));
+  // Before: nvlink_error on gn-14 from the bot's words alone.
+  const Diagnosis d = DiagnoseThroughAgent(c);
+  CHECK(d.root_cause != "nvlink_error");
+  CHECK_FALSE(testing::HasEvidenceWith(d, "ops-bot"));
+  // The same line in the host's own log is still read.
+  c.logs[0].source = "gn-14/journal";
+  CHECK(DiagnoseThroughAgent(c).root_cause == "nvlink_error");
+}
 
 TEST_CASE("plc44 Blackwell NVLink Xids 144-150 are nvlink_error") {
   using V = std::vector<std::string>;

@@ -1,0 +1,67 @@
+#include "agents/person_lines.h"
+
+#include <cctype>
+#include <regex>
+
+namespace vigil {
+
+bool IsPersonChannelSource(const std::string& source) {
+  static const std::regex kChannel(
+      R"((^|[^a-z])(handover|hand-over|tickets?|slack|jira|chat|thread|comments?|e-?mail)([^a-z]|$)|(^|[\s/(])#[a-z]|(^|[^a-z])(inc|net|hpc|ops)-\d+)",
+      std::regex::icase);
+  return source.size() <= 400 && std::regex_search(source, kChannel);
+}
+
+std::vector<bool> PersonMessageLines(const CaseLog& log) {
+  std::vector<bool> out(log.lines.size(), false);
+  if (!IsPersonChannelSource(log.source)) return out;
+  // A speaker: a name or handle ("h.barros", "@rin", "ops-bot", "NV support"? no: one token), an
+  // optional "(role)" and a colon followed by a blank.
+  static const std::regex kChat(
+      R"(^\s*\[?\d{1,2}:\d{2}\]?\s+@?[A-Za-z][\w.\-]{0,40}(?:\s*\([^()]{1,60}\))?\s*:\s)");
+  static const std::regex kComment(
+      R"(^\s*\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}\s+@?[A-Za-z][\w.\-]{0,40}(?:\s*\([^()]{1,60}\))?\s*:\s)");
+  static const std::regex kTicketTitle(R"(^\s*[A-Z][A-Z0-9]{1,9}-\d{2,}\s{2,}\S)");
+  static const std::regex kHeading(R"(^#{1,6} [A-Z0-9])");
+  static const std::regex kBullet(R"(^\s{0,3}[-*+] \S)");
+  static const std::regex kPrompt(R"(^\s*(?:\[[^\]]{1,80}\]|[\w.-]{1,64}@[\w.:~/-]{1,120})?[$#] \S)");
+  bool in_bullet = false, in_fence = false;
+  for (size_t i = 0; i < log.lines.size(); ++i) {
+    const std::string& text = log.lines[i].text;
+    if (text.size() > 4000) {
+      in_bullet = false;
+      continue;
+    }
+    const size_t first = text.find_first_not_of(" \t");
+    if (first != std::string::npos && (text.compare(first, 3, "```") == 0 || text.compare(first, 3, "~~~") == 0)) {
+      in_fence = !in_fence;
+      in_bullet = false;
+      continue;
+    }
+    if (in_fence) continue;
+    if (first == std::string::npos || std::regex_search(text, kPrompt)) {
+      in_bullet = false;  // a blank line or a command ends a bullet; the command's output is the machine's
+      continue;
+    }
+    if (std::regex_search(text, kChat) || std::regex_search(text, kComment) ||
+        (i == 0 && std::regex_search(text, kTicketTitle)) || std::regex_search(text, kHeading)) {
+      out[i] = true;
+      in_bullet = false;
+      continue;
+    }
+    if (std::regex_search(text, kBullet)) {
+      out[i] = true;
+      in_bullet = true;
+      continue;
+    }
+    // A bullet's continuation: indented deeper than a bullet's dash.
+    if (in_bullet && first >= 2) {
+      out[i] = true;
+      continue;
+    }
+    in_bullet = false;
+  }
+  return out;
+}
+
+}  // namespace vigil
