@@ -108,24 +108,19 @@ std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
       R"(last\s+(?:collective|op(?:eration)?)(?:\s+seq(?:uence)?(?:\s*(?:number|num|id))?\s*[=:#]?\s*\d+)?)\s+)"
       R"(((?:[A-Za-z]+:)?_?[A-Za-z][A-Za-z_]*)\b)",
       std::regex::icase);
-  std::vector<std::string> ops, names;  // as printed; CollectiveName of each
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kEntered); it != std::sregex_iterator(); ++it) {
-    const std::string op = (*it)[1].str();
-    const std::string name = CollectiveName(op);
-    if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) continue;
-    names.push_back(name);
-    ops.push_back(op);
-  }
   // The op written first (PLC44, realistic42 rl42-14): "op type differs between ranks (ALLREDUCE on 127
   // ranks, ALLGATHER on rank 43)".
   static const std::regex kOpOn(R"(\b((?:[A-Za-z]+:)?_?[A-Za-z][A-Za-z_]*)\s+on\s+(?:ranks?\s+\[?\d|\d+\s+(?:other\s+)?ranks?\b))",
                                 std::regex::icase);
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kOpOn); it != std::sregex_iterator(); ++it) {
-    const std::string op = (*it)[1].str();
-    const std::string name = CollectiveName(op);
-    if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) continue;
-    names.push_back(name);
-    ops.push_back(op);
+  std::vector<std::string> ops, names;  // as printed; CollectiveName of each
+  for (const std::regex* re : {&kEntered, &kOpOn}) {
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), *re); it != std::sregex_iterator(); ++it) {
+      const std::string op = (*it)[1].str();
+      const std::string name = CollectiveName(op);
+      if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) continue;
+      names.push_back(name);
+      ops.push_back(op);
+    }
   }
   if (ops.size() < 2) return std::nullopt;
   return "ranks entered " + ops[0] + " and " + ops[1] + " at one point";

@@ -16,6 +16,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/logs_case_testing.h"
 #include "agents/prose_source.h"
 #include "agents/rank_range_times.h"
 #include "agents/search_words.h"
@@ -26,19 +27,11 @@ namespace {
 using testing::HasEvidenceWith;
 using testing::ShippedPack;
 
-CaseLog LogOf(const std::string& source, const std::vector<std::string>& lines) {
-  CaseLog log;
-  log.source = source;
-  for (size_t i = 0; i < lines.size(); ++i) log.lines.push_back({i + 1, lines[i]});
-  log.original_lines = lines.size();
-  return log;
-}
-
 // `vigil diagnose --log FILE` of one source (no alert, no metrics, no probes) through DiagnosisAgent.
 Diagnosis DiagnoseLog(const std::string& source, const std::vector<std::string>& lines) {
   DiagnosisCase c;
   c.id = "plc27-log";
-  c.logs.push_back(LogOf(source, lines));
+  c.logs.push_back(testing::CaseLogOf(source, lines));
   DiagnosisAgentOptions o;
   o.kb = &ShippedPack();
   auto r = DiagnosisAgent(o).Diagnose(c, nullptr);
@@ -94,7 +87,7 @@ TEST_CASE("plc27 log-line shape: machine lines have one, a README's sentence has
 }
 
 TEST_CASE("plc27 a Markdown document's prose is prose; its fenced log line is read; machine '#' headers are no document") {
-  const ProseReading doc = ProseLines(LogOf("RUNBOOK.md", Runbook("Dec 01 10:02:03 pz-03 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=1, name=python, GPU has fallen off the bus.")));
+  const ProseReading doc = ProseLines(testing::CaseLogOf("RUNBOOK.md", Runbook("Dec 01 10:02:03 pz-03 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=1, name=python, GPU has fallen off the bus.")));
   REQUIRE(doc.document);
   CHECK(doc.prose[0]);    // the heading
   CHECK(doc.prose[2]);    // a sentence
@@ -102,19 +95,19 @@ TEST_CASE("plc27 a Markdown document's prose is prose; its fenced log line is re
   CHECK(doc.prose[10]);   // the fence
   CHECK_FALSE(doc.prose[11]);  // the fenced kernel line
   CHECK(doc.prose[13]);   // a link line
-  const ProseReading comment = ProseLines(LogOf("rules.md", Runbook("# Uncorrectable ECC errors: any increase of the counter")));
+  const ProseReading comment = ProseLines(testing::CaseLogOf("rules.md", Runbook("# Uncorrectable ECC errors: any increase of the counter")));
   CHECK(comment.prose[11]);  // a fenced comment without a log line's shape
   // Near misses: tools print '#' headers (perfquery, nccl-tests, nvidia-smi dmon) - no Markdown mark beside them.
-  const ProseReading perf = ProseLines(LogOf("pz-01/perfquery", {"# Port counters: Lid 40 port 1 (CapMask: 0x5A00)",
+  const ProseReading perf = ProseLines(testing::CaseLogOf("pz-01/perfquery", {"# Port counters: Lid 40 port 1 (CapMask: 0x5A00)",
                                                                   "SymbolErrorCounter:..............112",
                                                                   "LinkDownedCounter:...............4"}));
   CHECK_FALSE(perf.document);
   for (bool p : perf.prose) CHECK_FALSE(p);
-  const ProseReading nccl = ProseLines(LogOf("pz-01/nccl-tests", {"#       size    count   type   redop    root     time   algbw   busbw",
+  const ProseReading nccl = ProseLines(testing::CaseLogOf("pz-01/nccl-tests", {"#       size    count   type   redop    root     time   algbw   busbw",
                                                                    "# Avg bus bandwidth    : 97.4"}));
   CHECK_FALSE(nccl.document);
   // A chat message of no log shape is read as before (people's words in an incident are evidence).
-  const ProseReading chat = ProseLines(LogOf("#oncall (Slack)", {"step time doubled since noon, a noisy neighbor on pz-04?"}));
+  const ProseReading chat = ProseLines(testing::CaseLogOf("#oncall (Slack)", {"step time doubled since noon, a noisy neighbor on pz-04?"}));
   CHECK_FALSE(chat.document);
   CHECK_FALSE(chat.prose[0]);
 }
@@ -145,7 +138,7 @@ TEST_CASE("plc27 a Slurm host range's numbers are no search words") {
   }
   // A change-log line with a host range: before, its lexical look-alike was the Xid 48 incident.
   DiagnosisCase c;
-  c.logs.push_back(LogOf("ops/changes", {"2026-11-02 09:14 CHG-5120 slurm.conf: PartitionName=big Nodes=pz-[11-48] (nodes of the retired partition added)"}));
+  c.logs.push_back(testing::CaseLogOf("ops/changes", {"2026-11-02 09:14 CHG-5120 slurm.conf: PartitionName=big Nodes=pz-[11-48] (nodes of the retired partition added)"}));
   auto facts = GatherKnowledge(ShippedPack(), c);
   REQUIRE(facts.ok());
   REQUIRE_FALSE(facts->line_recalls.empty());  // "retired" makes it an error-like line
@@ -199,7 +192,7 @@ TEST_CASE("plc27 the slow rank group places the straggler on its node") {
 
 TEST_CASE("plc27 pack-moe-token-drop reads 'dropped N% (capacity_factor F)' from 10%") {
   DiagnosisCase c;
-  c.logs.push_back(LogOf("pz-01/moe.log", {
+  c.logs.push_back(testing::CaseLogOf("pz-01/moe.log", {
       "[2026-11-20 03:50:12] iter 900 | router layer 5: dropped 18.2% (capacity_factor 1.0)",
       "[2026-11-20 03:50:12] layer 9 tokens dropped 11.5% at capacity_factor=1.0",
       "[2026-11-20 03:40:12] iter 800 | router layer 5: dropped 0.7% (capacity_factor 1.0)",

@@ -33,16 +33,8 @@ namespace {
 using testing::Case;
 using testing::Log;
 
-CaseLog LogOf(const std::string& source, const std::vector<std::string>& lines) {
-  CaseLog log;
-  log.source = source;
-  for (size_t i = 0; i < lines.size(); ++i) log.lines.push_back({i + 1, lines[i]});
-  log.original_lines = lines.size();
-  return log;
-}
-
 std::vector<bool> Person(const std::string& source, const std::vector<std::string>& lines) {
-  return PersonMessageLines(LogOf(source, lines));
+  return PersonMessageLines(testing::CaseLogOf(source, lines));
 }
 
 TEST_CASE("plc44 people's messages in a handover, ticket or chat; pasted commands and output are not") {
@@ -95,8 +87,8 @@ Diagnosis DiagnoseThroughAgent(DiagnosisCase c) {
 TEST_CASE("plc44 a bot's summary in a chat thread is no evidence for the fault it names") {
   DiagnosisCase c;
   c.id = "plc44-bot";
-  c.logs.push_back(LogOf("slack-#ml-infra.txt", {"[11:02] ops-bot: job 5521 failed: uncorrectable NVLink error on rank 3 (gn-14). NVLink issue."}));
-  c.logs.push_back(LogOf("job-5521.out", {"[rank0]: iteration 900 | lm loss: 2.31 | grad norm: 0.30"}));
+  c.logs.push_back(testing::CaseLogOf("slack-#ml-infra.txt", {"[11:02] ops-bot: job 5521 failed: uncorrectable NVLink error on rank 3 (gn-14). NVLink issue."}));
+  c.logs.push_back(testing::CaseLogOf("job-5521.out", {"[rank0]: iteration 900 | lm loss: 2.31 | grad norm: 0.30"}));
   // Before: nvlink_error on gn-14 from the bot's words alone.
   const Diagnosis d = DiagnoseThroughAgent(c);
   CHECK(d.root_cause != "nvlink_error");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/case.h"
 #include "agents/diagnosis_testing.h"
 #include "core/json.h"
 #include "core/time_series.h"
@@ -21,6 +22,16 @@ inline Json Log(const std::string& source, const std::vector<std::string>& lines
   for (const std::string& s : lines) a.push_back(s);
   l["lines"] = std::move(a);
   return l;
+}
+
+// One log as DiagnosisCase holds it, its lines numbered from 1 (the agent-level tests of PLC27 and PLC44,
+// which hand a DiagnosisCase to DiagnosisAgent).
+inline CaseLog CaseLogOf(const std::string& source, const std::vector<std::string>& lines) {
+  CaseLog log;
+  log.source = source;
+  for (size_t i = 0; i < lines.size(); ++i) log.lines.push_back({i + 1, lines[i]});
+  log.original_lines = lines.size();
+  return log;
 }
 
 // A case of logs only (no alert, metrics or probes) on `nodes`, 8 GPUs a node (the rank layout: rank
