@@ -163,6 +163,27 @@ struct NonFiniteCount {
   }
 };
 
+// DET23: plain running sums keep the rounding of every value they held until the next exact
+// sum; after a huge finite value (1.8e19, an exporter's "blank" uint64 max) has left, that is
+// ulp(1.8e19) = 2048 over values of 60 (RV5: mean 60.8 for 62 for 12 points). So after every
+// point the sums are checked, and summed again from the window (the shift: its first finite
+// value, as the periodic recompute) when either
+//   s2 < kSumsDrop * peak (s2: the shifted sum of squares; peak: its largest value since the
+//     last exact sum): the rounding the sums carry, at most about (adds since) * 2^-53 * peak,
+//     is no longer small against them (a large value has left); or
+//   n * s2 - s1^2 < kSumsFar * n * s2 in a window that is not flat: the values sit far from the
+//     shift against their spread (a huge value was the shift and has left): s2 - s1^2 / n cancels.
+// Ordinary data meets neither (s2 falling 2^16-fold within one recompute period, or the mean
+// 2^20 standard deviations from a value of the window), so it runs the old arithmetic, bit for
+// bit, with a compare or two per point (HISTORY.md "DET23"). rate / changes / resets: the first
+// test on the increments' |sum| (after the window's first: that one can be the huge one).
+inline constexpr double kSumsDrop = 0x1p-16;
+inline constexpr double kSumsFar = 0x1p-40;
+[[gnu::always_inline]] inline bool SumsUnsettled(double s1, double s2, double n, bool flat, double peak) {
+  const double ns2 = n * s2;
+  return (s2 < kSumsDrop * peak) | (!flat & (ns2 - s1 * s1 < kSumsFar * ns2));
+}
+
 // Per-point running sums of a point window (WindowState's batch path for mean / sum / count /
 // std / zscore): the state after each push, in columns, so that the values (divisions and a
 // square root per point) are computed in a separate loop the compiler vectorises.
@@ -632,6 +653,7 @@ class alignas(64) WindowState {
     } else {
       EvictFn<F, kPoints>(seq, t);
       if (!std::isnan(x)) InsertFn<F, kPoints>(seq, t, x);
+      SettleFn<F>();
     }
     return ValueFn<F>(x);
   }
@@ -1340,6 +1362,7 @@ class alignas(64) WindowState {
   [[gnu::always_inline]] void PushSumsTime(int64_t seq, int64_t t, double x, double* const* out, size_t i) {
     EvictFn<WindowFn::kMean, false>(seq, t);  // the same steps for every running-sum function
     if (!std::isnan(x)) InsertFn<WindowFn::kMean, false>(seq, t, x);
+    SettleFn<WindowFn::kMean>();
     if (out[0]) out[0][i] = ValueFn<WindowFn::kMean>(x);
     if (out[1]) out[1][i] = ValueFn<WindowFn::kSum>(x);
     if (out[2]) out[2][i] = ValueFn<WindowFn::kCount>(x);
@@ -1488,7 +1511,7 @@ class alignas(64) WindowState {
     if (aux_ring_.empty()) aux_ring_.resize(64);
     TimeAux* ring = aux_ring_.data();
     size_t mask = aux_ring_.size() - 1, head = aux_head_, size = aux_size_, evicted = evicted_, max_held = 0;
-    double aux_sum = aux_sum_, prev = prev_;
+    double aux_sum = aux_sum_, prev = prev_, peak = peak_;
     bool have_prev = have_prev_, nonfinite = nonfinite_;
     NonFiniteCount nf = nf_;  // increments that are not finite (rate after an infinity), not in aux_sum
     const uint64_t d = static_cast<uint64_t>(spec_.duration_ms);  // > 0 (ValidatePlan)
@@ -1509,9 +1532,10 @@ class alignas(64) WindowState {
       if (evicted >= std::max<size_t>(size, 32)) [[unlikely]] {
         evicted = 0;
         aux_sum = 0;
+        peak = 0;
         for (size_t j = 0; j < size; ++j) {
           const double a = ring[(head + j) & mask].aux;
-          if (std::isfinite(a)) aux_sum += a;
+          if (std::isfinite(a)) aux_sum += a, peak = std::max(peak, std::fabs(a));
         }
       }
       const double xi = x[i];
@@ -1524,6 +1548,7 @@ class alignas(64) WindowState {
         have_prev = true;
         if (std::isfinite(aux)) [[likely]] {
           aux_sum += aux;
+          if constexpr (F == WindowFn::kRate) peak = std::max(peak, std::fabs(aux));  // DET23
         } else {
           nf.Add(aux);
           nonfinite = true;
@@ -1541,29 +1566,45 @@ class alignas(64) WindowState {
       }
       const TimeAux& front = ring[head];
       if constexpr (F == WindowFn::kRate) {
+        double after = AuxAfterFront(aux_sum, nonfinite, nf, front.aux);
+        if (size && RateUnsettled(after, aux_sum, nonfinite, front.aux, peak)) [[unlikely]] {  // DET23: SettleFn's
+          const double resummed =
+              RateResum([&](size_t j) { return ring[(head + j) & mask].aux; }, size, aux_sum, peak);
+          after = AuxAfterFront(aux_sum, nonfinite, nf, front.aux, resummed);
+        }
         const double dt =
             size < 2 ? 0.0 : static_cast<double>(SpanInWindow(front.t, ring[(head + size - 1) & mask].t)) / 1000.0;
-        out[i] = dt > 0 ? AuxAfterFront(aux_sum, nonfinite, nf, front.aux) / dt : kNaN;
+        out[i] = dt > 0 ? after / dt : kNaN;
       } else {
         out[i] = size ? AuxAfterFront(aux_sum, nonfinite, nf, front.aux) : 0.0;
       }
       max_held = std::max(max_held, size);
     }
     aux_head_ = head, aux_size_ = size, evicted_ = evicted;
-    aux_sum_ = aux_sum, prev_ = prev, have_prev_ = have_prev;
+    aux_sum_ = aux_sum, prev_ = prev, have_prev_ = have_prev, peak_ = peak;
     nf_ = nf, nonfinite_ = nonfinite;
     return max_held;
   }
   // rate / changes / resets: the sum of the window's increments after its first (`front`, whose
   // increment came from a point before the window), from the finite ones' sum and those that
   // are not (nf, nonfinite = nf.any()): what IEEE gives summing them from scratch.
+  // resummed (rate, DET23): the finite increments after the front summed again (RateResum), or
+  // NaN: aux_sum less a finite front.
   [[gnu::always_inline]] static double AuxAfterFront(double aux_sum, bool nonfinite, const NonFiniteCount& nf,
-                                                     double front) {
-    if (!nonfinite) [[likely]] return aux_sum - front;
+                                                     double front, double resummed = kNaN) {
+    if (!nonfinite) [[likely]] return std::isnan(resummed) ? aux_sum - front : resummed;
     if (std::isfinite(front)) return nf.Sum();
     NonFiniteCount rest = nf;
     rest.Remove(front);
-    return rest.any() ? rest.Sum() : aux_sum;
+    return rest.any() ? rest.Sum() : std::isnan(resummed) ? aux_sum : resummed;
+  }
+  // DET23's check for rate: the finite increments after the window's first (after, the value,
+  // where all are finite) against the peak (the largest |finite increment| since the last exact
+  // sum: a partial sum is at most the window's count times it).
+  [[gnu::always_inline]] static bool RateUnsettled(double after, double aux_sum, bool nonfinite, double front,
+                                                   double peak) {
+    if (nonfinite) [[unlikely]] after = std::isfinite(front) ? aux_sum - front : aux_sum;
+    return std::fabs(after) < kSumsDrop * peak;
   }
 
   // Running sums over a point window of w points for a column (batch): the same steps as
@@ -1592,7 +1633,7 @@ class alignas(64) WindowState {
     NonFiniteCount nf = nf_;  // the non-finite values in the window: none where i >= clean
     std::vector<NonFiniteAt> nf_at;  // allocates only where some window holds one
     segs_.clear();
-    segs_.push_back(SumsSegment{0, shift, false});  // from the state before the column
+    segs_.push_back(SumsSegment{0, shift, false, false, shift});  // from the state before the column
     // Where neither the leaving nor the arriving value is NaN from here on (z[clean..] has no
     // NaN) and the window is full, a point changes only the run of equal values and the last
     // value until the next recompute: those stretches take a loop of their own.
@@ -1624,14 +1665,16 @@ class alignas(64) WindowState {
       }
       if (evicted >= std::max<size_t>(cnt, 32)) {  // Recompute: over the window before x arrives
         evicted = 0;
+        bool found = false;
         for (size_t j = i + 1; j < i + w; ++j) {  // the shift: the first finite value
           if (std::isfinite(z[j])) {
             shift = z[j];
+            found = true;
             break;
           }
         }
         if (segs_.back().begin == i) segs_.pop_back();
-        segs_.push_back(SumsSegment{i, shift, true});
+        segs_.push_back(SumsSegment{i, shift, true, !found, shift});
       }
       const double xi = z[i + w];
       if (!std::isnan(xi)) {
@@ -1640,7 +1683,7 @@ class alignas(64) WindowState {
           shift = xi;
           have_shift = true;
           if (segs_.back().begin == i) segs_.pop_back();
-          segs_.push_back(SumsSegment{i, shift, true});  // the window before holds no value
+          segs_.push_back(SumsSegment{i, shift, true, false, shift});  // the window before holds no value
         }
         run = (run > 0 && xi == last) ? run + 1 : 1;
         last = xi;
@@ -1652,8 +1695,8 @@ class alignas(64) WindowState {
       k.last[i] = last;
       if (nf.any()) [[unlikely]] nf_at.push_back(NonFiniteAt{i, nf.Sum()});
     }
-    SumsSegments(z, w, n, k);
-    have_shift_ = have_shift, shift_ = shift, last_x_ = last;
+    SumsSegments(z, w, n, k);  // sets shift_: the last piece's (DET23 may move it)
+    have_shift_ = have_shift, last_x_ = last;
     sums_count_ = cnt, same_run_ = run, evicted_ = evicted;
     nf_ = nf, nonfinite_ = nf.any();
     EndTailColumn(n, w);
@@ -1698,6 +1741,8 @@ class alignas(64) WindowState {
     size_t begin;
     double shift;
     bool recompute;
+    bool inherit;      // a recompute over a window with no finite value: the shift is the piece before's
+    double end_shift;  // the shift after the piece (SumsSegments: DET23's re-sums may move it)
   };
   // The sums of each piece of segs_ into k.s1 / k.s2, and the last into s1_ / s2_. Pieces are
   // taken four at a time, stepped together for as many points as the shortest has, the rest of
@@ -1705,15 +1750,15 @@ class alignas(64) WindowState {
   // sums) adds and subtracts 0 instead of branching: the sums are never -0 (they start at +0 and
   // an exact cancellation rounds to +0), so x + 0 == x and x - 0 == x, bit for bit.
   void SumsSegments(const double* z, size_t w, size_t n, const SumsTrack& k) {
-    const SumsSegment* sg = segs_.data();
+    SumsSegment* sg = segs_.data();
     const size_t m = segs_.size();
     auto end_of = [&](size_t s) { return s + 1 < m ? sg[s + 1].begin : n; };
     // Sums at the start of piece s (before the point z[begin + w] arrives; the first piece:
     // after z[0] left, which its loop does).
-    auto start = [&](size_t s, double& a1, double& a2) {
+    auto start = [&](size_t s, double& a1, double& a2, double& pk) {
       a1 = a2 = 0;
       if (!sg[s].recompute) {
-        a1 = s1_, a2 = s2_;
+        a1 = s1_, a2 = s2_, pk = peak_;
         return;
       }
       const double sh = sg[s].shift;
@@ -1724,10 +1769,12 @@ class alignas(64) WindowState {
         a1 += d;
         a2 += d * d;
       }
+      pk = a2;
     };
     // One point i of a piece with shift sh: the value z[i] leaves (not at a recompute's first
-    // point: the recompute already left it out), z[i + w] arrives.
-    auto step = [&](size_t i, double sh, bool leave, double& a1, double& a2) {
+    // point: the recompute already left it out), z[i + w] arrives; then DET23's check, which
+    // may sum the window z[i + 1 .. i + w] again with a new shift (moved: k.sh from here on).
+    auto step = [&](size_t i, double& sh, bool leave, double& a1, double& a2, double& pk, bool& moved) {
       if (leave) {
         const double o = z[i];
         const double d = std::isfinite(o) ? o - sh : 0.0;
@@ -1738,24 +1785,33 @@ class alignas(64) WindowState {
       const double d = std::isfinite(xi) ? xi - sh : 0.0;
       a1 += d;
       a2 += d * d;
+      if (SumsUnsettled(a1, a2, k.cnt[i], k.flat[i] != 0, pk)) [[unlikely]] {
+        ResumWindow([&](size_t j) { return z[i + 1 + j]; }, w, sh, a1, a2);
+        moved = true;
+        pk = 0;  // the peak since this exact sum: a2
+      }
+      if (moved) [[unlikely]] k.sh[i] = sh;
+      pk = std::max(pk, a2);
       k.s1[i] = a1;
       k.s2[i] = a2;
     };
-    auto alone = [&](size_t s, size_t from, double a1, double a2) {
-      const double sh = sg[s].shift;
+    double last_shift = shift_;
+    auto alone = [&](size_t s, size_t from, double a1, double a2, double pk, double sh, bool moved) {
       const size_t e = end_of(s);
-      for (size_t i = from; i < e; ++i) step(i, sh, i != sg[s].begin || !sg[s].recompute, a1, a2);
-      if (s + 1 == m) s1_ = a1, s2_ = a2;
+      for (size_t i = from; i < e; ++i) step(i, sh, i != sg[s].begin || !sg[s].recompute, a1, a2, pk, moved);
+      sg[s].end_shift = sh;
+      if (s + 1 == m) s1_ = a1, s2_ = a2, peak_ = pk, last_shift = sh;
     };
     size_t s = 0;
     {
-      double a1, a2;
-      start(0, a1, a2);
-      alone(0, sg[0].begin, a1, a2);
+      double a1, a2, pk;
+      start(0, a1, a2, pk);
+      alone(0, sg[0].begin, a1, a2, pk, sg[0].shift, false);
       s = 1;
     }
     for (; s + 4 <= m; s += 4) {
-      double a1[4], a2[4], sh[4];
+      double a1[4], a2[4], sh[4], pk[4];
+      bool moved[4] = {false, false, false, false};
       size_t b[4], len = n;
       for (size_t l = 0; l < 4; ++l) {  // pieces after the first all start at a recompute
         a1[l] = a2[l] = 0;
@@ -1765,8 +1821,12 @@ class alignas(64) WindowState {
       }
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
       if (UseAvx2()) {
-        SumsFourAvx2(z, w, b, sh, len, k.s1, k.s2, a1, a2);
-        for (size_t l = 0; l < 4; ++l) alone(s + l, b[l] + len, a1[l], a2[l]);
+        // Stops before the first point where some piece's check may hold (the steps from there
+        // are the scalar ones, with the exact check).
+        const size_t done = SumsFourAvx2(z, w, b, sh, len, k.s1, k.s2, k.cnt, a1, a2, pk);
+        for (size_t l = 0; l < 4; ++l) {
+          alone(s + l, b[l] + done, a1[l], a2[l], pk[l], sh[l], moved[l]);
+        }
         continue;
       }
 #endif
@@ -1778,21 +1838,49 @@ class alignas(64) WindowState {
           a2[l] += d * d;
         }
       }
+      for (size_t l = 0; l < 4; ++l) pk[l] = a2[l];
       if (len > 0) {
-        for (size_t l = 0; l < 4; ++l) step(b[l], sh[l], false, a1[l], a2[l]);
+        for (size_t l = 0; l < 4; ++l) step(b[l], sh[l], false, a1[l], a2[l], pk[l], moved[l]);
         for (size_t j = 1; j < len; ++j) {
-          step(b[0] + j, sh[0], true, a1[0], a2[0]);
-          step(b[1] + j, sh[1], true, a1[1], a2[1]);
-          step(b[2] + j, sh[2], true, a1[2], a2[2]);
-          step(b[3] + j, sh[3], true, a1[3], a2[3]);
+          step(b[0] + j, sh[0], true, a1[0], a2[0], pk[0], moved[0]);
+          step(b[1] + j, sh[1], true, a1[1], a2[1], pk[1], moved[1]);
+          step(b[2] + j, sh[2], true, a1[2], a2[2], pk[2], moved[2]);
+          step(b[3] + j, sh[3], true, a1[3], a2[3], pk[3], moved[3]);
         }
       }
-      for (size_t l = 0; l < 4; ++l) alone(s + l, b[l] + len, a1[l], a2[l]);
+      for (size_t l = 0; l < 4; ++l) alone(s + l, b[l] + len, a1[l], a2[l], pk[l], sh[l], moved[l]);
     }
     for (; s < m; ++s) {
-      double a1, a2;
-      start(s, a1, a2);
-      alone(s, sg[s].begin, a1, a2);
+      double a1, a2, pk;
+      start(s, a1, a2, pk);
+      alone(s, sg[s].begin, a1, a2, pk, sg[s].shift, false);
+    }
+    // A piece whose recompute found no finite value keeps the shift before it, which a re-sum
+    // in the piece before may have moved (single pushes keep the moved one): that piece again.
+    for (s = 1; s < m; ++s) {
+      if (sg[s].inherit && sg[s].shift != sg[s - 1].end_shift) [[unlikely]] {
+        sg[s].shift = sg[s - 1].end_shift;
+        double a1, a2, pk;
+        start(s, a1, a2, pk);
+        alone(s, sg[s].begin, a1, a2, pk, sg[s].shift, /*moved=*/true);
+      }
+    }
+    shift_ = last_shift;
+  }
+  // DET23's re-sum of a window of w values at(0 .. w-1), oldest first: s1 / s2 of the finite
+  // ones, shifted by the first of them (none: sh kept); the same order and doubles on every path.
+  template <class At>
+  [[gnu::noinline]] static void ResumWindow(const At& at, size_t w, double& sh, double& a1, double& a2) {
+    a1 = a2 = 0;
+    bool first = true;
+    for (size_t j = 0; j < w; ++j) {
+      const double v = at(j);
+      if (!std::isfinite(v)) continue;
+      if (first) sh = v;
+      first = false;
+      const double d = v - sh;
+      a1 += d;
+      a2 += d * d;
     }
   }
 
@@ -1819,9 +1907,22 @@ class alignas(64) WindowState {
     const __m256d z = _mm256_sub_pd(v, v);  // NaN where v is NaN or an infinity, else 0
     return _mm256_andnot_pd(_mm256_cmp_pd(z, z, _CMP_UNORD_Q), _mm256_sub_pd(v, sh));  // those: +0
   }
-  VIGIL_AVX2 static void SumsFourAvx2(const double* z, size_t w, const size_t* b, const double* sh,
-                                      size_t len, double* s1, double* s2, double* a1, double* a2) {
+  // DET23's check (SumsUnsettled) in four lanes, without the flat window's exception (so it
+  // holds wherever the scalar one does): any lane.
+  VIGIL_AVX2 [[gnu::always_inline]] static inline bool Unsettled4(__m256d n1, __m256d n2, __m256d c, __m256d pk) {
+    const __m256d ns2 = _mm256_mul_pd(c, n2);
+    const __m256d drop = _mm256_cmp_pd(n2, _mm256_mul_pd(_mm256_set1_pd(kSumsDrop), pk), _CMP_LT_OQ);
+    const __m256d far = _mm256_cmp_pd(_mm256_sub_pd(ns2, _mm256_mul_pd(n1, n1)),
+                                      _mm256_mul_pd(_mm256_set1_pd(kSumsFar), ns2), _CMP_LT_OQ);
+    return _mm256_movemask_pd(_mm256_or_pd(drop, far)) != 0;
+  }
+  // Returns how many of the `len` points it stepped: it stops before the first point where
+  // Unsettled4 holds (the scalar steps take it from there); pk: each piece's peak of s2.
+  VIGIL_AVX2 static size_t SumsFourAvx2(const double* z, size_t w, const size_t* b, const double* sh,
+                                        size_t len, double* s1, double* s2, const double* cnt, double* a1,
+                                        double* a2, double* pk) {
     const double* p[4] = {z + b[0], z + b[1], z + b[2], z + b[3]};
+    const double* pc[4] = {cnt + b[0], cnt + b[1], cnt + b[2], cnt + b[3]};
     double* o1[4] = {s1 + b[0], s1 + b[1], s1 + b[2], s1 + b[3]};
     double* o2[4] = {s2 + b[0], s2 + b[1], s2 + b[2], s2 + b[3]};
     const __m256d vsh = _mm256_loadu_pd(sh);
@@ -1831,25 +1932,34 @@ class alignas(64) WindowState {
       v1 = _mm256_add_pd(v1, d);
       v2 = _mm256_add_pd(v2, _mm256_mul_pd(d, d));
     }
+    __m256d vpk = v2;
+    size_t j = 0;
     if (len > 0) {  // the first point of each: z[b + w] arrives (z[b] was left out by the recompute)
       const __m256d d = Diff4(Gather4(p, w), vsh);
-      v1 = _mm256_add_pd(v1, d);
-      v2 = _mm256_add_pd(v2, _mm256_mul_pd(d, d));
-      Scatter4(o1, 0, v1);
-      Scatter4(o2, 0, v2);
-    }
-    for (size_t j = 1; j < len; ++j) {
-      const __m256d o = Diff4(Gather4(p, j), vsh);
-      v1 = _mm256_sub_pd(v1, o);
-      v2 = _mm256_sub_pd(v2, _mm256_mul_pd(o, o));
-      const __m256d d = Diff4(Gather4(p, j + w), vsh);
-      v1 = _mm256_add_pd(v1, d);
-      v2 = _mm256_add_pd(v2, _mm256_mul_pd(d, d));
-      Scatter4(o1, j, v1);
-      Scatter4(o2, j, v2);
+      const __m256d n1 = _mm256_add_pd(v1, d), n2 = _mm256_add_pd(v2, _mm256_mul_pd(d, d));
+      if (!Unsettled4(n1, n2, Gather4(pc, 0), vpk)) [[likely]] {
+        v1 = n1, v2 = n2;
+        vpk = _mm256_max_pd(vpk, v2);
+        Scatter4(o1, 0, v1);
+        Scatter4(o2, 0, v2);
+        for (j = 1; j < len; ++j) {
+          const __m256d o = Diff4(Gather4(p, j), vsh);
+          __m256d m1 = _mm256_sub_pd(v1, o), m2 = _mm256_sub_pd(v2, _mm256_mul_pd(o, o));
+          const __m256d e = Diff4(Gather4(p, j + w), vsh);
+          m1 = _mm256_add_pd(m1, e);
+          m2 = _mm256_add_pd(m2, _mm256_mul_pd(e, e));
+          if (Unsettled4(m1, m2, Gather4(pc, j), vpk)) [[unlikely]] break;
+          v1 = m1, v2 = m2;
+          vpk = _mm256_max_pd(vpk, v2);
+          Scatter4(o1, j, v1);
+          Scatter4(o2, j, v2);
+        }
+      }
     }
     _mm256_storeu_pd(a1, v1);
     _mm256_storeu_pd(a2, v2);
+    _mm256_storeu_pd(pk, vpk);
+    return j;
   }
 #endif
 
@@ -1898,8 +2008,15 @@ class alignas(64) WindowState {
       last_x_ = x;
       ++sums_count_;
     }
-    double cnt = static_cast<double>(sums_count_), s1 = s1_, s2 = s2_, sh = shift_, last = last_x_;
+    double cnt = static_cast<double>(sums_count_);
     double flat = sums_count_ && same_run_ >= sums_count_ ? 1.0 : 0.0;
+    if (SumsUnsettled(s1_, s2_, cnt, flat != 0, peak_)) [[unlikely]] {  // DET23: the window, oldest first
+      const size_t from = ring_pos_;
+      ResumWindow([&](size_t j) { return z[from + j < w ? from + j : from + j - w]; }, w, shift_, s1_, s2_);
+      peak_ = 0;
+    }
+    peak_ = std::max(peak_, s2_);
+    double s1 = s1_, s2 = s2_, sh = shift_, last = last_x_;
     SumsValues(SumsTrack{&cnt, &s1, &s2, &sh, &flat, &last}, &x, out, 1);
     if (nonfinite_) [[unlikely]] NonFiniteSumsValues(out, 0, nf_.Sum());
   }
@@ -1971,6 +2088,7 @@ class alignas(64) WindowState {
     };
     for (size_t j = pos + 1; j < w; ++j) add(z[j]);
     for (size_t j = 0; j < pos; ++j) add(z[j]);
+    peak_ = s2_;
   }
 
   template <WindowFn F, bool kPoints>
@@ -2091,10 +2209,12 @@ class alignas(64) WindowState {
       e.v = have_prev_ ? AuxIncrement<F>(x, prev_) : 0.0;
       prev_ = x;
       have_prev_ = true;
-      if (std::isfinite(e.v)) [[likely]]
+      if (std::isfinite(e.v)) [[likely]] {
         aux_sum_ += e.v;
-      else
+        if constexpr (F == WindowFn::kRate) peak_ = std::max(peak_, std::fabs(e.v));  // DET23
+      } else {
         NonFiniteIn(e.v);
+      }
       if constexpr (F == WindowFn::kRate && kPoints) times_.push_back(t);
     } else if constexpr (Order(F)) {
       sorted_.insert(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/true>(x)), x);
@@ -2106,6 +2226,47 @@ class alignas(64) WindowState {
       mono_.push_back(e);
     }
     entries_.push_back(e);
+  }
+
+  // DET23's check after a point of a window held in entries_ (running sums over time; rate over
+  // points or time), the same as SumsPointStep's and AuxTimeColumn's. rate: the sum of the
+  // increments after the window's first, aux_sum_ - front, against the peak of |aux_sum_|; when
+  // it is small against it (a huge increment has left, or is the front and would be subtracted
+  // off a sum that rounded the others away), the window is summed again and that sum (RateAfter)
+  // is the value. changes / resets count 0s and 1s: exact, never checked.
+  template <WindowFn F>
+  [[gnu::always_inline]] void SettleFn() {
+    if constexpr (Sums(F)) {
+      const size_t n = entries_.size();
+      if (SumsUnsettled(s1_, s2_, static_cast<double>(n), n && same_run_ >= n, peak_)) [[unlikely]] {
+        ResumWindow([&](size_t j) { return entries_[j].v; }, n, shift_, s1_, s2_);
+        peak_ = 0;
+      }
+      peak_ = std::max(peak_, s2_);
+    } else if constexpr (F == WindowFn::kRate) {
+      aux_after_ = kNaN;
+      if (entries_.empty()) return;
+      const double front = entries_.front().v;
+      if (RateUnsettled(AuxAfterFront(aux_sum_, nonfinite_, nf_, front), aux_sum_, nonfinite_, front, peak_))
+          [[unlikely]]
+        aux_after_ = RateResum([&](size_t j) { return entries_[j].v; }, entries_.size(), aux_sum_, peak_);
+    }
+  }
+  // rate's re-sum (DET23) over the window's n increments at(0 .. n-1), oldest first, the finite
+  // ones (NonFiniteCount has the others): total: all of them, peak: the largest |one|; returns
+  // those after the first, in the same order.
+  template <class At>
+  [[gnu::noinline]] static double RateResum(const At& at, size_t n, double& total, double& peak) {
+    double after = 0;
+    peak = std::isfinite(at(0)) ? std::fabs(at(0)) : 0.0;
+    for (size_t j = 1; j < n; ++j) {
+      const double a = at(j);
+      if (!std::isfinite(a)) continue;
+      after += a;
+      peak = std::max(peak, std::fabs(a));
+    }
+    total = std::isfinite(at(0)) ? at(0) + after : after;
+    return after;
   }
 
   template <WindowFn F>
@@ -2123,10 +2284,12 @@ class alignas(64) WindowState {
         s1_ += d;
         s2_ += d * d;
       }
+      peak_ = s2_;
     } else {
       aux_sum_ = 0;
+      peak_ = 0;
       for (size_t i = 0; i < entries_.size(); ++i)
-        if (std::isfinite(entries_[i].v)) aux_sum_ += entries_[i].v;
+        if (std::isfinite(entries_[i].v)) aux_sum_ += entries_[i].v, peak_ = std::max(peak_, std::fabs(entries_[i].v));
     }
   }
 
@@ -2256,7 +2419,7 @@ class alignas(64) WindowState {
       const int64_t t0 = spec_.is_points ? times_.front() : entries_.front().key;
       const int64_t t1 = spec_.is_points ? times_.back() : entries_.back().key;
       double dt = static_cast<double>(SpanInWindow(t0, t1)) / 1000.0;
-      return dt > 0 ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v) / dt : kNaN;
+      return dt > 0 ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v, aux_after_) / dt : kNaN;
     } else {  // kChanges, kResets
       return n ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v) : 0.0;
     }
@@ -2286,6 +2449,8 @@ class alignas(64) WindowState {
   Ring<WindowEntry> mono_;
   double s1_ = 0, s2_ = 0, shift_ = 0;
   double last_x_ = 0;
+  double aux_after_ = kNaN;  // DET23: rate's re-summed value at this point (SettleFn), else NaN
+  double peak_ = 0;  // DET23: s2_'s (rate / changes / resets: |aux_sum_|'s) largest since the last exact sum
   // Lines 3-4: point windows' single-point steps and rate over a point window.
   // The last w inputs, the oldest at ring_pos_ (SumsPointStep, BlendPointStep); ExtremeStep keeps
   // each twice (slots p and p + w), so the window is one run.
