@@ -589,7 +589,8 @@ struct WindowEntry {
 // Evaluates one kWindow node incrementally.
 class alignas(64) WindowState {
  public:
-  explicit WindowState(const PlanNode& node) : fn_(node.window_fn), spec_(node.window), q_(node.constant) {}
+  explicit WindowState(const PlanNode& node)
+      : fn_(node.window_fn), spec_(node.window), q_(node.window_fn == WindowFn::kQuantile ? node.constant : 0.0) {}
 
   // Streaming (PERF3, detectors/HISTORY.md): asks the memory for the lines the next single-point
   // push reads, so that a tick's pushes over many series' states (each evicted since the tick
@@ -2228,6 +2229,10 @@ class alignas(64) WindowState {
     entries_.push_back(e);
   }
 
+  // rate's value re-summed by SettleFn at this point, else NaN; in s1_, which rate has no other
+  // use for (a state has one function; sizeof(WindowState) stays 448: PERF4).
+  double& rate_resummed() { return s1_; }
+  double rate_resummed() const { return s1_; }
   // DET23's check after a point of a window held in entries_ (running sums over time; rate over
   // points or time), the same as SumsPointStep's and AuxTimeColumn's. rate: the sum of the
   // increments after the window's first, aux_sum_ - front, against the peak of |aux_sum_|; when
@@ -2244,12 +2249,12 @@ class alignas(64) WindowState {
       }
       peak_ = std::max(peak_, s2_);
     } else if constexpr (F == WindowFn::kRate) {
-      aux_after_ = kNaN;
+      rate_resummed() = kNaN;
       if (entries_.empty()) return;
       const double front = entries_.front().v;
       if (RateUnsettled(AuxAfterFront(aux_sum_, nonfinite_, nf_, front), aux_sum_, nonfinite_, front, peak_))
           [[unlikely]]
-        aux_after_ = RateResum([&](size_t j) { return entries_[j].v; }, entries_.size(), aux_sum_, peak_);
+        rate_resummed() = RateResum([&](size_t j) { return entries_[j].v; }, entries_.size(), aux_sum_, peak_);
     }
   }
   // rate's re-sum (DET23) over the window's n increments at(0 .. n-1), oldest first, the finite
@@ -2419,7 +2424,7 @@ class alignas(64) WindowState {
       const int64_t t0 = spec_.is_points ? times_.front() : entries_.front().key;
       const int64_t t1 = spec_.is_points ? times_.back() : entries_.back().key;
       double dt = static_cast<double>(SpanInWindow(t0, t1)) / 1000.0;
-      return dt > 0 ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v, aux_after_) / dt : kNaN;
+      return dt > 0 ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v, rate_resummed()) / dt : kNaN;
     } else {  // kChanges, kResets
       return n ? AuxAfterFront(aux_sum_, nonfinite_, nf_, entries_.front().v) : 0.0;
     }
@@ -2443,14 +2448,18 @@ class alignas(64) WindowState {
   std::vector<double> sorted_;
   double aux_sum_ = 0, prev_ = 0;
   size_t evicted_ = 0;
-  double q_;
+  // q_: quantile's; peak_ (DET23): the running sums' s2_'s largest since the last exact sum
+  // (rate: the largest |finite increment|); 0 at the start. A state has one function, so they
+  // share a slot (sizeof(WindowState) and PERF4's lines unchanged).
+  union {
+    double q_;
+    double peak_;
+  };
   size_t same_run_ = 0;
   // Line 2.
   Ring<WindowEntry> mono_;
-  double s1_ = 0, s2_ = 0, shift_ = 0;
+  double s1_ = 0, s2_ = 0, shift_ = 0;  // rate keeps DET23's re-summed value in s1_ (rate_resummed())
   double last_x_ = 0;
-  double aux_after_ = kNaN;  // DET23: rate's re-summed value at this point (SettleFn), else NaN
-  double peak_ = 0;  // DET23: s2_'s (rate / changes / resets: |aux_sum_|'s) largest since the last exact sum
   // Lines 3-4: point windows' single-point steps and rate over a point window.
   // The last w inputs, the oldest at ring_pos_ (SumsPointStep, BlendPointStep); ExtremeStep keeps
   // each twice (slots p and p + w), so the window is one run.
