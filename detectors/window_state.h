@@ -171,8 +171,10 @@ struct NonFiniteCount {
 //   s2 < kSumsDrop * peak (s2: the shifted sum of squares; peak: its largest value since the
 //     last exact sum): the rounding the sums carry, at most about (adds since) * 2^-53 * peak,
 //     is no longer small against them (a large value has left); or
-//   n * s2 - s1^2 < kSumsFar * n * s2 in a window that is not flat: the values sit far from the
-//     shift against their spread (a huge value was the shift and has left): s2 - s1^2 / n cancels.
+//   n * s2 - s1^2 < kSumsFar * n * s2: the values sit far from the shift against their spread (a
+//     huge value was the shift and has left): s2 - s1^2 / n cancels;
+// in a window that is not flat (a flat one's value is its run's, exact; the sums are checked
+// again at the first point that is not, where s2 against the peak still shows the drop).
 // Ordinary data meets neither (s2 falling 2^16-fold within one recompute period, or the mean
 // 2^20 standard deviations from a value of the window), so it runs the old arithmetic, bit for
 // bit, with a compare or two per point (HISTORY.md "DET23"). rate / changes / resets: the first
@@ -181,7 +183,7 @@ inline constexpr double kSumsDrop = 0x1p-16;
 inline constexpr double kSumsFar = 0x1p-40;
 [[gnu::always_inline]] inline bool SumsUnsettled(double s1, double s2, double n, bool flat, double peak) {
   const double ns2 = n * s2;
-  return (s2 < kSumsDrop * peak) | (!flat & (ns2 - s1 * s1 < kSumsFar * ns2));
+  return (!flat) & ((s2 < kSumsDrop * peak) | (ns2 - s1 * s1 < kSumsFar * ns2));
 }
 
 // Per-point running sums of a point window (WindowState's batch path for mean / sum / count /
@@ -1909,7 +1911,8 @@ class alignas(64) WindowState {
     return _mm256_andnot_pd(_mm256_cmp_pd(z, z, _CMP_UNORD_Q), _mm256_sub_pd(v, sh));  // those: +0
   }
   // DET23's check (SumsUnsettled) in four lanes, without the flat window's exception (so it
-  // holds wherever the scalar one does): any lane.
+  // holds wherever the scalar one does): any lane. (The peak keeps growing past a flat window
+  // the scalar steps did not re-sum, as there.)
   VIGIL_AVX2 [[gnu::always_inline]] static inline bool Unsettled4(__m256d n1, __m256d n2, __m256d c, __m256d pk) {
     const __m256d ns2 = _mm256_mul_pd(c, n2);
     const __m256d drop = _mm256_cmp_pd(n2, _mm256_mul_pd(_mm256_set1_pd(kSumsDrop), pk), _CMP_LT_OQ);
