@@ -18,6 +18,7 @@
 #include "agents/object_store.h"
 #include "agents/hang_reports.h"
 #include "agents/incident_history.h"
+#include "agents/job_scope.h"
 #include "agents/ib_port_rate.h"
 #include "agents/rendezvous_host.h"
 #include "agents/repair_record.h"
@@ -7136,6 +7137,14 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   for (const auto& [pos, cat] : found) {
     if (std::find(out.begin(), out.end(), cat) == out.end()) out.push_back(cat);
   }
+  // A kernel log whose only finding is a process's own segfault ("segfault in fast_pack...so at
+  // 10:32:49, no Xid"): that process crashed of its own fault, none of the GPU / host faults the
+  // catalog lists for the probe (PLC43, realistic41 rl41-16: the catalog's whole list, host_oom
+  // first, was read from it and confirmed host_oom over the crash).
+  if (out.empty() && r.probe == "node.kernel_log") {
+    static const std::regex kSegfault(R"(\bsegfault\b|segmentation fault|general protection fault)", std::regex::icase);
+    if (std::regex_search(text, kSegfault)) out.push_back("rank_process_crash");
+  }
   if (ProbeSaysRemapFailed(r, text)) {
     auto it = std::find(out.begin(), out.end(), "gpu_row_remap_failure");
     if (it == out.end()) out.insert(out.begin(), "gpu_row_remap_failure");
@@ -12510,6 +12519,112 @@ std::optional<SubjectReport> AddAlertSubjectEvidence(const Alert& alert, const T
   return r;
 }
 
+// 3zz''. Evidence outside the failing job's place or time (PLC43, realistic41): a large cluster is
+// never clean, and a famous error of another job's node or of an hour before the job began is not
+// this job's cause. Where the case gives the job's nodes (the topology's list, 2 nodes at least), a
+// log / metric / recall item placed on a node of the same naming shape (HostShape: a compute node of
+// the same cluster, not a switch, filer or switch tray) that is not in that list keeps
+// kOutsideJobFactor of its weight, in the categories of a place (rl41-29's Xid 79 on another team's node,
+// rl41-25's NotReady node the job was never given); an item the reasoner left unplaced (a node no
+// part of the case) is outside when every host of the job's shape its source and line name is.
+// An Xid 13 / 31 the job's ranks trained on through (SteppedThrough) keeps the same share (rl41-11:
+// another pod's Xid 31 on a node of the job, its steps going on for 9 minutes after). Where the case gives the job's start
+// (JobEarliestStartMs), an item of a passing kind of fault timed over kBeforeJobMarginMs before it
+// keeps the same share: a process's Xid 13 / 31 (that process is another job's), an IB / NVLink port
+// that went down and came back, a GSP timeout reset since, a throttle, an OOM kill (rl41-04's Xid 13
+// of another user's pod an hour before the job, rl41-16's link down 40 minutes before it). A state
+// that stays until repaired (a GPU off the bus, a DBE, a failed remap, a degraded PCIe link, a full
+// file system) is not read by time: the job may start on it and fail there. No node list and no
+// start: nothing changes (the sets where only the error line names the faulty node).
+void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const std::vector<std::string>& lines,
+                             Beliefs& beliefs, Json& trace) {
+  constexpr double kOutsideJobFactor = 0.1;
+  constexpr int64_t kBeforeJobMarginMs = 10 * 60'000;
+  // The job's nodes: the topology's list, with the host of every log source that names a rank
+  // ("node-7/rank0/stderr": the job's rank ran there). None where the job ran again (a requeue, a
+  // restart: the list is the last attempt's, SaysJobRanAgain).
+  std::vector<std::string> job_nodes;
+  if (topo.node_order.size() >= 2 && !SaysJobRanAgain(lines)) {
+    job_nodes = topo.node_order;
+    static const std::regex kRankSource(R"((?:^|/)rank[-_]?\d+(?:/|$))", std::regex::icase);
+    for (const CaseLog& log : c.logs) {
+      const std::string host = log.source.substr(0, log.source.find('/'));
+      if (host.size() < log.source.size() && std::regex_search(log.source, kRankSource)) job_nodes.push_back(host);
+    }
+  }
+  std::vector<std::string> shapes;
+  for (const std::string& n : job_nodes) {
+    if (std::find(shapes.begin(), shapes.end(), HostShape(n)) == shapes.end()) shapes.push_back(HostShape(n));
+  }
+  auto in_job = [&](const std::string& node) {
+    return std::any_of(job_nodes.begin(), job_nodes.end(), [&](const std::string& n) { return SameNodeName(n, node); });
+  };
+  // The item's node: where the reasoner placed it; else (a node no part of the case, which it does
+  // not place) the host its source is ("kes-h200-090/dmesg") or its line's label names
+  // ("Hostname=kes-h200-090"), all outside the job. A host only named in a line's text is not read:
+  // the job's own log naming where an earlier attempt ran ("h100-a165 drained (Xid 31 on gpu1);
+  // attempt 2 on h100-a[166-171]", realistic15 rl15-17) is the job's.
+  auto outside_place = [&](const Observation& o) {
+    if (job_nodes.empty() || o.evidence.kind == EvidenceKind::kProbe) return false;
+    if (!o.hint.node.empty()) {
+      return std::find(shapes.begin(), shapes.end(), HostShape(o.hint.node)) != shapes.end() && !in_job(o.hint.node);
+    }
+    const std::string source = o.evidence.source.substr(0, o.evidence.source.find('/'));
+    std::vector<std::string> hosts = HostsOfShape(source, shapes);
+    for (std::string& h : LabelledHosts(o.evidence.detail, shapes)) hosts.push_back(std::move(h));
+    return !hosts.empty() && std::none_of(hosts.begin(), hosts.end(), in_job);
+  };
+  // The categories of a place (a GPU, a node, its port or its processes); a configuration's
+  // (launch_config_error, nccl_network_misconfig) may name a host outside the job as the error itself
+  // (a rendezvous host outside the allocation, realistic14 rl14-01).
+  static const std::set<std::string> kPlaced = {
+      "gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_firmware_error",
+      "nvlink_error",       "gpu_thermal_throttle",         "gpu_power_throttle",    "pcie_link_degraded",
+      "gpu_silent_data_corruption", "ib_link_failure",      "illegal_memory_access", "host_oom",
+      "storage_failure",    "cuda_oom",                     "rank_process_crash",    "straggler_rank"};
+  // A process's fault (illegal_memory_access: an Xid 13 / 31 ends its process) that the job's ranks
+  // trained on through (SteppedThrough: steps before and after it, no restart) was another process's.
+  const std::vector<StepMark> steps = ReadStepMarks(lines, topo.clock);
+  // Only the driver's / DCGM's Xid report: a CUDA error the job's own rank printed is the job's.
+  auto survived = [&](const Observation& o) {
+    return o.evidence.kind != EvidenceKind::kProbe && o.time_ms != kNoTime &&
+           o.evidence.detail.find("Xid") != std::string::npos && SteppedThrough(steps, o.time_ms);
+  };
+  const int64_t start = JobEarliestStartMs(lines, topo.clock, topo.job);
+  auto before_start = [&](const Observation& o) {
+    return start != kNoTime && o.time_ms != kNoTime && o.evidence.kind != EvidenceKind::kProbe &&
+           o.time_ms < SaturatingSub(start, kBeforeJobMarginMs);
+  };
+  static const std::set<std::string> kPassing = {"illegal_memory_access", "ib_link_failure",    "nvlink_error",
+                                                 "gpu_firmware_error",    "gpu_thermal_throttle", "gpu_power_throttle",
+                                                 "host_oom"};
+  std::set<std::string> cats;
+  for (const Observation& o : beliefs.observations()) {
+    for (const auto& [cat, d] : o.deltas) {
+      if (d > 0) cats.insert(cat);
+    }
+  }
+  std::set<std::string> said;
+  for (const std::string& cat : cats) {
+    const double before = beliefs.Score(cat);
+    if (kPlaced.count(cat)) beliefs.DiscountWhere(cat, kOutsideJobFactor, "on a node that is not one of the job's", outside_place);
+    if (kPassing.count(cat)) {
+      beliefs.DiscountWhere(cat, kOutsideJobFactor, "over 10 min before the job started", [&](const Observation& o) {
+        return before_start(o) && !outside_place(o);
+      });
+    }
+    if (cat == "illegal_memory_access") {
+      beliefs.DiscountWhere(cat, kOutsideJobFactor, "the job's ranks trained on after it: another process's fault",
+                            [&](const Observation& o) { return survived(o) && !outside_place(o) && !before_start(o); });
+    }
+    if (beliefs.Score(cat) < before) said.insert(cat);
+  }
+  for (const std::string& cat : said) {
+    trace.push_back({{"type", "thought"},
+                     {"text", cat + ": evidence on another job's node or from before the job started is not this job's cause; discounted"}});
+  }
+}
+
 }  // namespace
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
@@ -16425,6 +16540,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                              [&](const Observation& ob) { return !RendezvousConnectHosts(ob.evidence.detail).empty(); });
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
+
+  DiscountOutsideJobScope(c, topo, flat.lines, beliefs, trace);  // 3zz'' (PLC43)
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
   // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers
