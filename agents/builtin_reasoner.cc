@@ -53,6 +53,7 @@
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
 #include "agents/pipeline_stage.h"
+#include "agents/prose_source.h"
 #include "agents/data_fast_forward.h"
 #include "agents/nccl_versions.h"
 #include "agents/gpu_compute_apps.h"
@@ -4261,8 +4262,6 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     if (h.gpu >= 0) return;
   }
   std::string unlabelled;
-  // A shell prompt: "$ cmd", "user@host:~$ cmd", "[root@host ~]# cmd".
-  static const std::regex kPrompt(R"(^\s*(?:\[[^\]]{1,80}\]|[\w.-]{1,64}@[\w.:~/-]{1,120})?[$#] \S)");
   for (size_t k = line, dist = 0, scanned = 0; k-- > 0 && scanned++ < 16 * kMaxSectionLines;) {
     const std::string* raw = &log.lines[k].text;
     if (!host.empty()) {
@@ -4302,7 +4301,7 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     // 'LinkDowned|SymbolError'") the counters are that HCA's, as in a source named by the command
     // (HcaOfPortTool); any prompt ends the search (a header above it, ibstat's "CA 'mlx5_7'", is another
     // command's output).
-    if (std::regex_search(text, kPrompt)) {
+    if (IsShellPromptLine(text)) {
       h.hca = HcaOfPortTool(text);
       // PLC44 (realistic42 rl42-11): and the one node such a prompt names ("$ perfquery -x -C mlx5_3
       // -P 1   (kst-c055, 08:25)", "$ ssh kst-c055 perfquery ...") is whose port it is, where nothing

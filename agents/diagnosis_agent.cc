@@ -1007,18 +1007,23 @@ void KeepAlertPlaceOverCut(DiagnosisCase& c, const std::string& uncut_node) {
 
 namespace {
 
+// Clears the text of every marked line of `log` that has any; returns how many it cleared.
+size_t BlankMarkedLines(CaseLog& log, const std::vector<bool>& marked) {
+  size_t blanked = 0;
+  for (size_t i = 0; i < log.lines.size(); ++i) {
+    if (!marked[i] || log.lines[i].text.empty()) continue;
+    log.lines[i].text.clear();
+    ++blanked;
+  }
+  return blanked;
+}
+
 // People's messages in a handover, ticket or chat source are no evidence (PLC44, person_lines.h): their
 // lines are blanked for every reader, as a Markdown document's prose is (PLC27), said in a note; the
 // commands and output pasted among them stay.
 void BlankPersonMessages(DiagnosisCase& c) {
   for (CaseLog& log : c.logs) {
-    const std::vector<bool> person = PersonMessageLines(log);
-    size_t blanked = 0;
-    for (size_t i = 0; i < log.lines.size(); ++i) {
-      if (!person[i] || log.lines[i].text.empty()) continue;
-      log.lines[i].text.clear();
-      ++blanked;
-    }
+    const size_t blanked = BlankMarkedLines(log, PersonMessageLines(log));
     if (blanked == 0) continue;
     c.notes.push_back(log.source + ": " + std::to_string(blanked) +
                       " lines are people's messages (a handover, ticket or chat: guesses, summaries, actions), not read as "
@@ -1038,12 +1043,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     const ProseReading prose = ProseLines(log);
     if (!prose.document) continue;
     log.markdown_document = true;
-    size_t blanked = 0;
-    for (size_t i = 0; i < log.lines.size(); ++i) {
-      if (!prose.prose[i] || log.lines[i].text.empty()) continue;
-      log.lines[i].text.clear();
-      ++blanked;
-    }
+    const size_t blanked = BlankMarkedLines(log, prose.prose);
     c.notes.push_back(log.source + " is a Markdown document: its " + std::to_string(blanked) +
                       " lines of prose (outside code blocks, or without a log line's shape) are not read as evidence");
   }

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <regex>
 
+#include "agents/prose_source.h"
+
 namespace vigil {
 
 bool IsPersonChannelSource(const std::string& source) {
@@ -22,29 +24,27 @@ std::vector<bool> PersonMessageLines(const CaseLog& log) {
   static const std::regex kComment(
       R"(^\s*\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}\s+@?[A-Za-z][\w.\-]{0,40}(?:\s*\([^()]{1,60}\))?\s*:\s)");
   static const std::regex kTicketTitle(R"(^\s*[A-Z][A-Z0-9]{1,9}-\d{2,}\s{2,}\S)");
-  static const std::regex kHeading(R"(^#{1,6} [A-Z0-9])");
   static const std::regex kBullet(R"(^\s{0,3}[-*+] \S)");
-  static const std::regex kPrompt(R"(^\s*(?:\[[^\]]{1,80}\]|[\w.-]{1,64}@[\w.:~/-]{1,120})?[$#] \S)");
-  bool in_bullet = false, in_fence = false;
+  bool in_bullet = false;
+  FenceTracker fences;
   for (size_t i = 0; i < log.lines.size(); ++i) {
     const std::string& text = log.lines[i].text;
     if (text.size() > 4000) {
       in_bullet = false;
       continue;
     }
-    const size_t first = text.find_first_not_of(" \t");
-    if (first != std::string::npos && (text.compare(first, 3, "```") == 0 || text.compare(first, 3, "~~~") == 0)) {
-      in_fence = !in_fence;
+    if (fences.Step(text)) {
       in_bullet = false;
       continue;
     }
-    if (in_fence) continue;
-    if (first == std::string::npos || std::regex_search(text, kPrompt)) {
+    if (fences.inside()) continue;
+    const size_t first = text.find_first_not_of(" \t");
+    if (first == std::string::npos || IsShellPromptLine(text)) {
       in_bullet = false;  // a blank line or a command ends a bullet; the command's output is the machine's
       continue;
     }
     if (std::regex_search(text, kChat) || std::regex_search(text, kComment) ||
-        (i == 0 && std::regex_search(text, kTicketTitle)) || std::regex_search(text, kHeading)) {
+        (i == 0 && std::regex_search(text, kTicketTitle)) || IsAtxHeading(text)) {
       out[i] = true;
       in_bullet = false;
       continue;

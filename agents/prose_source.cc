@@ -2,6 +2,7 @@
 
 #include <regex>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace vigil {
@@ -12,16 +13,6 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 std::string_view TrimLeft(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   return s;
-}
-
-// "# Title", "## Part 2" (a shell comment "# on node-3" or "#pragma" is no heading: the title starts
-// with an upper-case letter or a digit after one to six '#' and a space).
-bool IsAtxHeading(std::string_view line) {
-  size_t n = 0;
-  while (n < line.size() && line[n] == '#') ++n;
-  if (n == 0 || n > 6 || n + 1 >= line.size() || line[n] != ' ') return false;
-  const char c = line[n + 1];
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 bool IsFence(std::string_view line) {
@@ -62,6 +53,16 @@ bool IsTableSeparator(std::string_view line) {
 
 }  // namespace
 
+// "# Title", "## Part 2" (a shell comment "# on node-3" or "#pragma" is no heading: the title starts
+// with an upper-case letter or a digit after one to six '#' and a space).
+bool IsAtxHeading(std::string_view line) {
+  size_t n = 0;
+  while (n < line.size() && line[n] == '#') ++n;
+  if (n == 0 || n > 6 || n + 1 >= line.size() || line[n] != ' ') return false;
+  const char c = line[n + 1];
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 bool LineHasLogShape(std::string_view line) {
   static const std::regex kShape(
       R"(\b\d{1,2}:\d{2}\b)"                                     // 15:23, 15:23:41, host:4410:4590
@@ -82,6 +83,18 @@ bool LineHasLogShape(std::string_view line) {
   return std::regex_search(line.begin(), line.end(), kShape);
 }
 
+bool FenceTracker::Step(std::string_view line) {
+  if (!IsFence(line) || (inside_ && !ClosesFence(line, {open_char_, open_len_}))) return false;
+  if (!inside_) std::tie(open_char_, open_len_) = FenceRun(line);
+  inside_ = !inside_;
+  return true;
+}
+
+bool IsShellPromptLine(const std::string& line) {
+  static const std::regex kPrompt(R"(^\s*(?:\[[^\]]{1,80}\]|[\w.-]{1,64}@[\w.:~/-]{1,120})?[$#] \S)");
+  return std::regex_search(line, kPrompt);
+}
+
 ProseReading ProseLines(const CaseLog& log) {
   ProseReading r;
   r.prose.assign(log.lines.size(), false);
@@ -93,17 +106,13 @@ ProseReading ProseLines(const CaseLog& log) {
   }
   if (heading && markdown_mark) {
     r.document = true;
-    bool in_fence = false;
-    std::pair<char, size_t> open{'`', 3};  // the fence that opened the block
+    FenceTracker fences;
     for (size_t i = 0; i < log.lines.size(); ++i) {
-      const std::string& text = log.lines[i].text;
-      if (IsFence(text) && (!in_fence || ClosesFence(text, open))) {
-        if (!in_fence) open = FenceRun(text);
-        in_fence = !in_fence;
+      if (fences.Step(log.lines[i].text)) {
         r.prose[i] = true;  // the fence line itself
         continue;
       }
-      r.prose[i] = !in_fence || !LineHasLogShape(log.lines[i].text);
+      r.prose[i] = !fences.inside() || !LineHasLogShape(log.lines[i].text);
     }
     return r;
   }

@@ -23,6 +23,31 @@ namespace vigil {
 // seventh token's).
 bool LineHasLogShape(std::string_view line);
 
+// Whether a line is a Markdown ATX heading: "# Title", "## Part 2" (one to six '#', a space, then an
+// upper-case letter or a digit; a shell comment "# on node-3" or "#pragma" is none).
+bool IsAtxHeading(std::string_view line);
+
+// Markdown's ``` / ~~~ fences over a source's lines, in order (CommonMark, RV1): a block closes only on
+// a fence of its opening character, at least as long, with nothing after it, so a "```bash" or a "```"
+// inside a "~~~" block is the block's text. Step(line) says whether `line` is a fence that opened or
+// closed a block; inside() whether the lines after it are in one. Shared by ProseLines and
+// PersonMessageLines (person_lines.h).
+class FenceTracker {
+ public:
+  bool Step(std::string_view line);
+  bool inside() const { return inside_; }
+
+ private:
+  bool inside_ = false;
+  char open_char_ = '`';
+  size_t open_len_ = 3;
+};
+
+// Whether a line is a shell prompt with its command: "$ cmd", "user@host:~$ cmd", "[root@host ~]# cmd".
+// Read by HintFromSection (builtin_reasoner.cc: the nearest prompt heads a port tool's section) and
+// PersonMessageLines (a command pasted in a note is the machine's).
+bool IsShellPromptLine(const std::string& line);
+
 // Which lines of one source are prose and no evidence (PLC27):
 // - a Markdown document (an ATX heading "# Title" / "## Part" and a fence, a table's "|---|" row or a
 //   link "](" elsewhere in the source): every line outside its ``` / ~~~ fences, and a fenced line
