@@ -76,7 +76,7 @@ Result<Alert> ParseAlert(const Json& j, const std::string& where) {
   if (auto it = a.labels.find("severity"); it != a.labels.end()) a.severity = it->second;
   // Go's zero time is Alertmanager's "unset" (connectors/alertmanager.cc reads it so): no start.
   if (auto it = j.find("startsAt");
-      it != j.end() && !it->is_null() && !(it->is_string() && it->get<std::string>().rfind("0001-01-01T00:00:00", 0) == 0)) {
+      it != j.end() && !it->is_null() && !(it->is_string() && IsGoZeroTime(it->get<std::string>()))) {
     RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".startsAt", "an RFC 3339 string"));
     auto ms = ParseRfc3339Ms(it->get<std::string>());
     if (!ms.ok()) return ms.status().WithContext(where + ".startsAt");

@@ -90,6 +90,15 @@ bool ContainsLastCollective(const std::string& line) {
   return line.find("ollective") != std::string::npos && std::regex_search(line, kLast);
 }
 
+// Whether a line says "mismatch" and does not deny it ("no mismatch", "mismatches: none" / "0").
+bool SaysMismatch(const std::string& line) {
+  if (line.find("ismatch") == std::string::npos) return false;
+  static const std::regex kSaid(R"(\bmismatch(?:ed)?\b)", std::regex::icase);
+  static const std::regex kDenied(R"(\bno\s+(?:\w+\s+){0,3}mismatch|\bmismatch(?:es)?\s*:\s*(?:none|0)\b)",
+                                  std::regex::icase);
+  return std::regex_search(line, kSaid) && !std::regex_search(line, kDenied);
+}
+
 // A line that says "mismatch" and names ranks in two different collectives, as the flight
 // recorder's analysis prints it ("Collective 240113 mismatch: rank 0 entered BROADCAST (sizes
 // [[4096]], src 0), ranks 1-31 entered ALLREDUCE (sizes [[1]])"; PLC10), or a summary of each rank's
@@ -97,11 +106,7 @@ bool ContainsLastCollective(const std::string& line) {
 // 9912 _ALLGATHER_BASE ... -- collective mismatch"; PLC34). "no mismatch" is none,
 // and ranks in the same collective are none (a size mismatch is read from fingerprints above).
 std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
-  if (line.find("ismatch") == std::string::npos) return std::nullopt;
-  static const std::regex kSaid(R"(\bmismatch(?:ed)?\b)", std::regex::icase);
-  static const std::regex kDenied(R"(\bno\s+(?:\w+\s+){0,3}mismatch|\bmismatch(?:es)?\s*:\s*(?:none|0)\b)",
-                                  std::regex::icase);
-  if (!std::regex_search(line, kSaid) || std::regex_search(line, kDenied)) return std::nullopt;
+  if (!SaysMismatch(line)) return std::nullopt;
   // The op: a word, with its backend or not ("nccl:all_reduce"), named by CollectiveName.
   static const std::regex kEntered(
       R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:entered|is in|are in|(?:is |are )?running|ran|started|called|in|)"
@@ -132,12 +137,7 @@ std::optional<std::string> RanksEnteredDifferentOps(const std::string& line) {
 // all_reduce on the default group, the other stage waited in its pipeline RECV). K below M, the
 // others' op a collective (CollectiveName), the verdict not denied ("no mismatch").
 std::optional<std::string> PartEnteredOthersElsewhere(const std::string& line) {
-  if (line.size() > 4000 || line.find("ismatch") == std::string::npos || line.find("entered by") == std::string::npos) {
-    return std::nullopt;
-  }
-  static const std::regex kSaid(R"(\bmismatch(?:ed)?\b)", std::regex::icase);
-  static const std::regex kDenied(R"(\bno\s+(?:\w+\s+){0,3}mismatch)", std::regex::icase);
-  if (!std::regex_search(line, kSaid) || std::regex_search(line, kDenied)) return std::nullopt;
+  if (line.size() > 4000 || line.find("entered by") == std::string::npos || !SaysMismatch(line)) return std::nullopt;
   static const std::regex kPart(R"(\bcollective\s+#?(\d+)\s+entered by\s+(\d+)\s*/\s*(\d+)\s+ranks\b)", std::regex::icase);
   static const std::regex kElsewhere(
       R"(\branks?\s+\[?\d+(?:\s*(?:-|,|\.\.)\s*\d+)*\]?\s+(?:are|is)\s+(?:waiting\s+)?in\s+(?:pg\s*\S+\s+(?:\([^)]*\)\s+)?)?)"

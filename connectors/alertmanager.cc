@@ -10,9 +10,6 @@
 namespace vigil {
 namespace {
 
-// Alertmanager writes Go's zero time for an unset endsAt (and older versions for startsAt too).
-bool IsGoZeroTime(const std::string& s) { return s.rfind("0001-01-01T00:00:00", 0) == 0; }
-
 std::string TypeName(const Json& j) {
   if (j.is_null()) return "null";
   if (j.is_boolean()) return "a boolean";

@@ -96,6 +96,8 @@ std::string FormatDurationMs(int64_t ms) {
   return out;
 }
 
+bool IsGoZeroTime(std::string_view text) { return text.rfind("0001-01-01T00:00:00", 0) == 0; }
+
 Result<int64_t> ParseRfc3339Ms(std::string_view t) {
   auto bad = [&](const char* why) {
     return InvalidArgumentError("invalid timestamp " + QuoteClipped(t) + ": " + why +
