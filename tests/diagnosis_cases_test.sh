@@ -152,8 +152,8 @@ done
 # worked out from the clocks, RL43) is hand-written JSON with no generator: it validates on its own.
 "$PY" "$V" evals/diagnosis/realistic43 >/dev/null || { echo "FAIL: realistic43/ does not validate on its own"; exit 1; }
 # realistic44 ("the same page, many causes": five common pages — stalled, tokens/s down, restart loop, NCCL
-# watchdog on all ranks, loss NaN — over all 24 categories, the decisive line one among many, RL44) is hand-written
-# JSON with no generator: it validates on its own.
+# watchdog on all ranks, loss NaN — over all 24 categories, the decisive line one among many, RL44) is JSON with
+# no committed generator: it validates on its own.
 "$PY" "$V" evals/diagnosis/realistic44 >/dev/null || { echo "FAIL: realistic44/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
