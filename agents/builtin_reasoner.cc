@@ -19,6 +19,7 @@
 #include "agents/hang_reports.h"
 #include "agents/incident_history.h"
 #include "agents/job_scope.h"
+#include "agents/job_runs.h"
 #include "agents/ib_port_rate.h"
 #include "agents/rendezvous_host.h"
 #include "agents/repair_record.h"
@@ -12624,6 +12625,76 @@ void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const
   }
 }
 
+// 3zz''' (PLC45). A job that ran again (a requeue, a torchrun restart, a log per attempt: LaterRunLines)
+// failed first in its first run: the requeue followed that failure, and a later run may fail on
+// what it left (realistic41 rl41-26: a rank's SIGSEGV ends the first run, a process of it stuck in
+// the driver holds 71 GiB of a GPU, and the requeued run's CUDA OOM there is the loudest line). A
+// category whose every positive item is a log line of a later run, where another category (not a
+// hang's watchdog lines, which every failure of the first run shows) has a first-hand log line of
+// the first run (not a peer's "remote process exited": realistic34 rl34-28's elastic restarts on
+// fewer nodes after a PDU trip fail on their own world size, the key), keeps kLaterRunFactor of its weight: named, below the first run's failure, and too weak to
+// explain that failure away. A category with any item of the first run, or one not read from a
+// line (a metric, a probe, the alert), is not touched; nor is a job whose first run shows no
+// failure of its own (a preemption, a hang alone: the later run may be the first to show it).
+void DiscountLaterRunConsequences(const DiagnosisCase& c, Beliefs& beliefs, Json& trace) {
+  constexpr double kLaterRunFactor = 0.1;
+  std::vector<std::string> sources;
+  for (const CaseLog& log : c.logs) sources.push_back(log.source);
+  const std::vector<std::vector<bool>> later = LaterRunLines(sources, LogTextViews(c.logs));
+  if (std::none_of(later.begin(), later.end(), [](const std::vector<bool>& v) {
+        return std::find(v.begin(), v.end(), true) != v.end();
+      })) {
+    return;
+  }
+  // An item's run: 1 a line of the first run, 2 of a later one, 0 not a case line ("SOURCE:NUMBER").
+  auto run_of = [&](const Observation& o) {
+    if (o.evidence.kind != EvidenceKind::kLog) return 0;
+    const std::string& s = o.evidence.source;
+    const size_t colon = s.rfind(':');
+    if (colon == std::string::npos || colon + 1 >= s.size() || s.size() - colon > 10 ||
+        !std::all_of(s.begin() + static_cast<std::ptrdiff_t>(colon) + 1, s.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      return 0;
+    }
+    const size_t number = std::stoul(s.substr(colon + 1));
+    for (size_t i = 0; i < c.logs.size(); ++i) {
+      if (s.compare(0, colon, c.logs[i].source) != 0 || c.logs[i].source.size() != colon) continue;
+      for (size_t k = 0; k < c.logs[i].lines.size(); ++k) {
+        if (c.logs[i].lines[k].number == number) return !later[i].empty() && later[i][k] ? 2 : 1;
+      }
+    }
+    return 0;
+  };
+  struct Runs {
+    bool first = false, later = false, other = false;
+    bool first_own = false;  // a first-run line of the failure itself, not a peer's report of a loss
+  };
+  std::map<std::string, Runs> runs;
+  for (const Observation& o : beliefs.observations()) {
+    const int run = run_of(o);
+    for (const auto& [cat, d] : o.deltas) {
+      if (d <= 0) continue;
+      Runs& r = runs[cat];
+      (run == 1 ? r.first : run == 2 ? r.later : r.other) = true;
+      r.first_own = r.first_own || (run == 1 && !IsPeerReportLine(o) && !ReportsPeerLoss(o));
+    }
+  }
+  std::string first_failure;
+  for (const auto& [cat, r] : runs) {
+    if (r.first_own && cat != "nccl_collective_hang" && beliefs.Score(cat) > 0 &&
+        (first_failure.empty() || beliefs.Score(cat) > beliefs.Score(first_failure))) {
+      first_failure = cat;
+    }
+  }
+  if (first_failure.empty()) return;
+  for (const auto& [cat, r] : runs) {
+    if (!r.later || r.first || r.other || beliefs.Score(cat) <= 0) continue;
+    const std::string why = "only the job's later run shows it, after its first run failed (" + first_failure +
+                            "): what the first run left, not the first failure";
+    beliefs.DiscountWhere(cat, kLaterRunFactor, why, [&](const Observation& o) { return run_of(o) == 2; });
+    trace.push_back({{"type", "thought"}, {"text", cat + ": " + why + "; discounted"}});
+  }
+}
+
 }  // namespace
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
@@ -16541,6 +16612,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   }
 
   DiscountOutsideJobScope(c, topo, flat.lines, beliefs, trace);  // 3zz'' (PLC43)
+  DiscountLaterRunConsequences(c, beliefs, trace);           // 3zz''' (PLC45)
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
   // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers

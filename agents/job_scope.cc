@@ -116,7 +116,17 @@ int64_t JobEarliestStartMs(const std::vector<std::string>& lines, const LogClock
   static const std::regex kStamped(
       R"((?:(?:^|\s)StartTime=|\bjob\b[^\n]{0,40}?\bstarted\s+)(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d))", std::regex::icase);
   static const std::regex kAssigned(R"(\bSuccessfully assigned [a-z0-9.-]+/([a-z0-9][a-z0-9.-]*) to \S+)");
-  int64_t earliest = kNone;
+  // PLC45: a Slurm prolog that ran on a node of the job ("slurm-prolog[20070]: NHC ...: all checks
+  // passed", "slurmd[4410]: prolog for job 77 ran for 3 seconds", "[prolog 2026-12-03 10:00:00]
+  // nvidia-imex: domain ready"): the allocation's start, its own time, where no line above states
+  // the start (a prolog line may be another job's on that node: realistic41 rl41-16's prolog lines
+  // 2 h before its "job ... started"). Not a prolog that failed (the job did not start there), and
+  // none where the job ran again (a requeued run's prolog is later than the first run's start,
+  // which may print none).
+  static const std::regex kProlog(R"(\bprolog\b|slurm-prolog|slurmctld-prolog)", std::regex::icase);
+  static const std::regex kPrologFailed(R"(fail|\berror|drain|requeue|abort|timed? ?out)", std::regex::icase);
+  int ran_again = -1;  // read on the first prolog line
+  int64_t earliest = kNone, prolog = kNone;
   auto take = [&](int64_t t) {
     if (t != kNone) earliest = std::min(earliest, t);
   };
@@ -131,9 +141,13 @@ int64_t JobEarliestStartMs(const std::vector<std::string>& lines, const LogClock
     } else if (line.find("Successfully assigned") != std::string::npos && std::regex_search(line, m, kAssigned) &&
                (job.empty() || m.str(1).rfind(job, 0) == 0)) {
       take(StampMs(line, clock));
+    } else if (line.find("rolog") != std::string::npos && std::regex_search(line, kProlog) &&
+               !std::regex_search(line, kPrologFailed)) {
+      if (ran_again < 0) ran_again = SaysJobRanAgain(lines) ? 1 : 0;
+      if (ran_again == 0) prolog = std::min(prolog, StampMs(line, clock));
     }
   }
-  return earliest;
+  return earliest != kNone ? earliest : prolog;
 }
 
 }  // namespace vigil

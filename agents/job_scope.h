@@ -54,9 +54,10 @@ bool SteppedThrough(const std::vector<StepMark>& marks, int64_t t);
 // launcher's or note's "job 4479310 started 2026-12-04T08:00:04" / "(started 2026-12-02T19:00:02)",
 // torchtitan's "Starting job: NAME" (the line's own time) and a Kubernetes "Scheduled" event
 // ("Successfully assigned training/NAME-worker-8 to kes-h200-017"; the line's own time) of a pod
-// whose name starts with `job` (any pod when `job` is empty). The earliest of them: a requeued
-// job's first run is still the job (its later run may fail on what the first one left).
-// INT64_MAX (kNoTime) when none is read.
+// whose name starts with `job` (any pod when `job` is empty); where none of these, a Slurm prolog
+// that ran (not one that failed; none where SaysJobRanAgain: PLC45; the line's own time). The
+// earliest of them: a requeued job's first run is still the job (its later run may fail on what
+// the first one left). INT64_MAX (kNoTime) when none is read.
 int64_t JobEarliestStartMs(const std::vector<std::string>& lines, const LogClock& clock, const std::string& job);
 
 }  // namespace vigil
