@@ -1911,8 +1911,9 @@ std::map<std::pair<std::string, int64_t>, int> XidPidGpus(const DiagnosisCase& c
 // Topology::pid_ranks: a rank's start-up or status line that names its process id ("[rank29] pid
 // 4412 on h100-q-07 cuda:5", "rank 3 pid=1201"): the pid is that rank's process, on the node the
 // line names, else the rank's node. A kernel's "python3[4412]: segfault" or systemd-coredump's
-// "Process 4412 (python3) ... dumped core" on that node is then that rank's (HintFromLine). A
-// (node, pid) named for two ranks maps nowhere.
+// "Process 4412 (python3) ... dumped core" on that node is then that rank's (HintFromLine). PLC45:
+// NCCL's communicator line ("HOST:PID:TID [dev] NCCL INFO comm 0x... rank 108 nRanks 256",
+// NcclCommPidRank) ties its pid to its rank too. A (node, pid) named for two ranks maps nowhere.
 std::map<std::pair<std::string, int64_t>, int> PidRanks(const DiagnosisCase& c, const Topology& t) {
   static const std::regex kRank(R"(\[rank(\d+)\]|\brank\s*[:=]?\s*(\d+)\b)", std::regex::icase);
   static const std::regex kPid(R"(\bpid\s*[:=]?\s*(\d+)\b)", std::regex::icase);
@@ -1921,11 +1922,19 @@ std::map<std::pair<std::string, int64_t>, int> PidRanks(const DiagnosisCase& c, 
   for (const CaseLog& log : c.logs) {
     for (const LogLine& line : log.lines) {
       const std::string& text = line.text;
-      if (text.size() > 2000 || !ContainsNoCase(text, "pid") || !ContainsNoCase(text, "rank")) continue;
       std::smatch r, p;
-      if (!std::regex_search(text, r, kRank) || !std::regex_search(text, p, kPid)) continue;
-      std::optional<int32_t> rank = ParseInt32(r[1].matched ? r.str(1) : r.str(2));
-      std::optional<int64_t> pid = ParseInt(p.str(1));
+      std::optional<int32_t> rank;
+      std::optional<int64_t> pid;
+      const std::optional<std::pair<int64_t, int>> comm = NcclCommPidRank(text);
+      if (comm) {
+        pid = comm->first;
+        rank = comm->second;
+      } else {
+        if (text.size() > 2000 || !ContainsNoCase(text, "pid") || !ContainsNoCase(text, "rank")) continue;
+        if (!std::regex_search(text, r, kRank) || !std::regex_search(text, p, kPid)) continue;
+        rank = ParseInt32(r[1].matched ? r.str(1) : r.str(2));
+        pid = ParseInt(p.str(1));
+      }
       if (!rank || !pid) continue;
       std::string node = NodeNamedIn(text, t);
       if (node.empty()) {
@@ -1934,6 +1943,12 @@ std::map<std::pair<std::string, int64_t>, int> PidRanks(const DiagnosisCase& c, 
         node = it->second.node;
       }
       if (node.empty()) continue;
+      // A communicator line's rank is the job's where the layout puts that rank on the host that
+      // printed it (a tensor-parallel group's "rank 4 nRanks 8" is not global rank 4).
+      if (comm) {
+        auto it = t.ranks.find(*rank);
+        if (it == t.ranks.end() || !SameNodeName(it->second.node, node)) continue;
+      }
       auto [it, inserted] = out.emplace(std::make_pair(node, *pid), *rank);
       if (!inserted && it->second != *rank) twice.insert(it->first);
     }

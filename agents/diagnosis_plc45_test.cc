@@ -1,7 +1,8 @@
 // PLC45 (2026-12-06): realistic41's misses left after PLC43. A requeued job's later run failing on
 // what its first run left (job_runs.h, DiscountLaterRunConsequences), and a job's start read from
-// its Slurm prolog lines (JobEarliestStartMs). Cases written here (nodes gx-NN, a Slurm job), not
-// the set's text.
+// its Slurm prolog lines (JobEarliestStartMs), a segfault's pid tied to its rank by NCCL's
+// communicator line (NcclCommPidRank). Cases written here (nodes gx-NN, a Slurm job), not the set's
+// text.
 #include <doctest/doctest.h>
 
 #include <limits>
@@ -13,6 +14,7 @@
 #include "agents/job_scope.h"
 #include "agents/log_time.h"
 #include "agents/logs_case_testing.h"
+#include "agents/rank_hosts.h"
 
 namespace vigil {
 namespace {
@@ -142,6 +144,52 @@ TEST_CASE("plc45 a day-old Xid 119 before the job's prolog is not the job's caus
   CHECK(CaseAnswer(StaleXidCase(true)).rfind("launch_config_error", 0) == 0);
   // Near miss: no prolog, no start: as before.
   CHECK(CaseAnswer(StaleXidCase(false)).rfind("gpu_firmware_error", 0) == 0);
+}
+
+TEST_CASE("plc45 NcclCommPidRank: NCCL's communicator line ties its pid to its rank") {
+  const auto r = NcclCommPidRank(
+      "tarn-h0190:45120:45331 [4] NCCL INFO comm 0x55d1c8a0 rank 108 nRanks 256 nNodes 32 localRanks 8 localRank 4 MNNVL 0 "
+      "- Init COMPLETE");
+  REQUIRE(r.has_value());
+  CHECK(r->first == 45120);
+  CHECK(r->second == 108);
+  CHECK_FALSE(NcclCommPidRank("tarn-h0190:45120:45120 [4] NCCL INFO Bootstrap : Using ib0:10.12.3.4<0>").has_value());
+  CHECK_FALSE(NcclCommPidRank("comm 0x55d1c8a0 rank 108 nRanks 256").has_value());  // no HOST:PID:TID prefix
+}
+
+namespace {
+
+// A rank's segfault on gx-02 (its kernel log names the pid, a failing kernel-log probe names the
+// node) and NCCL's communicator line of that pid: `comm_line`.
+Json SegfaultPidCase(const std::string& comm_line) {
+  Json logs = Json::array();
+  logs.push_back(Log("slurm/771300.out",
+                     {comm_line, "Fatal Python error: Segmentation fault",
+                      "[rank0]:[E1120 10:42:51.000000 30120 ProcessGroupNCCL.cpp:632] [Rank 0] Watchdog caught collective "
+                      "operation timeout: WorkNCCL(SeqNum=30992, OpType=ALLREDUCE, Timeout(ms)=600000) ran for 600002 "
+                      "milliseconds before timing out."}));
+  logs.push_back(Log("gx-02/dmesg", {"[Fri Nov 20 10:32:49 2026] python[45120]: segfault at 7f3a00000010 ip 00007f3a4c21a2f4 "
+                                     "sp 00007f3a2effa9e0 error 4 in fast_pack.so[7f3a4c200000+3c000]"}));
+  Json c = Case("t-plc45-pid", kNodes, logs);
+  c["probes"]["node.kernel_log@gx-02"] = {{"probe", "node.kernel_log"},
+                                          {"target", "gx-02"},
+                                          {"status", "fail"},
+                                          {"metrics", {{"segfaults", 1}, {"xid_count", 0}}},
+                                          {"thresholds", Json::object()},
+                                          {"reason", "segfault in fast_pack.so at 10:32:49, no Xid"},
+                                          {"duration_s", 1.0}};
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("plc45 a segfault's pid that NCCL's communicator line names is that rank's GPU") {
+  // Without the communicator reading in PidRanks: rank_process_crash @ gx-02 (the probe's node, no GPU).
+  CHECK(CaseAnswer(SegfaultPidCase("gx-02:45120:45331 [4] NCCL INFO comm 0x55d1c8a0 rank 12 nRanks 32 nNodes 4 localRanks 8 "
+                                   "localRank 4 MNNVL 0 - Init COMPLETE")) == "rank_process_crash @ gx-02/gpu4");
+  // Near miss: a tensor-parallel group's line ("rank 4 nRanks 8"; the layout puts rank 4 on gx-01) ties nothing.
+  CHECK(CaseAnswer(SegfaultPidCase("gx-02:45120:45331 [4] NCCL INFO comm 0x77 rank 4 nRanks 8 nNodes 1 localRanks 8 "
+                                   "localRank 4 MNNVL 0 - Init COMPLETE")) == "rank_process_crash @ gx-02");
 }
 
 }  // namespace vigil

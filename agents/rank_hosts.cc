@@ -319,4 +319,14 @@ std::map<int, RankHost> CaseRankHosts(const std::vector<CaseLog>& logs,
   return out;
 }
 
+std::optional<std::pair<int64_t, int>> NcclCommPidRank(std::string_view line) {
+  if (line.size() > 2000 || line.find("nRanks") == std::string_view::npos) return std::nullopt;
+  static const std::regex kComm(
+      R"(^\s*(?:\d+:\s*)?[A-Za-z0-9._-]+:(\d{1,9}):\d+ \[\d+\] NCCL INFO .*?\bcomm 0x[0-9a-fA-F]+ rank (\d{1,7}) nRanks \d+)");
+  const std::string s(line);
+  std::smatch m;
+  if (!std::regex_search(s, m, kComm)) return std::nullopt;
+  return std::make_pair(static_cast<int64_t>(std::stoll(m.str(1))), std::stoi(m.str(2)));
+}
+
 }  // namespace vigil

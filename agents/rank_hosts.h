@@ -32,8 +32,10 @@
 // or table being read).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,5 +69,12 @@ class RankHostReader {
 // same node are one.
 std::map<int, RankHost> CaseRankHosts(const std::vector<CaseLog>& logs,
                                       const std::function<std::string(std::string_view)>& node_of);
+
+// NCCL's communicator line under its "HOST:PID:TID [dev]" prefix ("tarn-h0190:45120:45331 [4] NCCL
+// INFO comm 0x55d1c8a0 rank 108 nRanks 256 nNodes 32 localRanks 8 localRank 4 ... Init COMPLETE"):
+// the process id and its rank in that communicator (PLC45: a kernel's "python[45120]: segfault" on
+// that host is then rank 108's). Only the first communicator, whose rank is the job's (a sub-group's
+// line prints the same pid with its rank in the group: the caller drops a pid named for two ranks).
+std::optional<std::pair<int64_t, int>> NcclCommPidRank(std::string_view line);
 
 }  // namespace vigil
