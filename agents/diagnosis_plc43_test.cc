@@ -170,13 +170,7 @@ TEST_CASE("plc43 a kernel log whose only finding is a process's segfault support
                                           "caught collective operation timeout: WorkNCCL(SeqNum=30992, OpType=ALLREDUCE, "
                                           "Timeout(ms)=600000) ran for 600002 milliseconds before timing out."}));
   Json c = Case("t-plc43-kl", kNodes, logs);
-  c["probes"]["node.kernel_log@gx-02"] = {{"probe", "node.kernel_log"},
-                                          {"target", "gx-02"},
-                                          {"status", "fail"},
-                                          {"metrics", {{"segfaults", 1}, {"xid_count", 0}}},
-                                          {"thresholds", Json::object()},
-                                          {"reason", "segfault in libpack.so at 10:32:49, no Xid"},
-                                          {"duration_s", 1.0}};
+  c["probes"]["node.kernel_log@gx-02"] = testing::KernelLogSegfaultProbe("gx-02", "segfault in libpack.so at 10:32:49, no Xid");
   CHECK(CaseAnswer(c).rfind("rank_process_crash @ gx-02", 0) == 0);
 }
 

@@ -171,13 +171,7 @@ Json SegfaultPidCase(const std::string& comm_line) {
   logs.push_back(Log("gx-02/dmesg", {"[Fri Nov 20 10:32:49 2026] python[45120]: segfault at 7f3a00000010 ip 00007f3a4c21a2f4 "
                                      "sp 00007f3a2effa9e0 error 4 in fast_pack.so[7f3a4c200000+3c000]"}));
   Json c = Case("t-plc45-pid", kNodes, logs);
-  c["probes"]["node.kernel_log@gx-02"] = {{"probe", "node.kernel_log"},
-                                          {"target", "gx-02"},
-                                          {"status", "fail"},
-                                          {"metrics", {{"segfaults", 1}, {"xid_count", 0}}},
-                                          {"thresholds", Json::object()},
-                                          {"reason", "segfault in fast_pack.so at 10:32:49, no Xid"},
-                                          {"duration_s", 1.0}};
+  c["probes"]["node.kernel_log@gx-02"] = testing::KernelLogSegfaultProbe("gx-02", "segfault in fast_pack.so at 10:32:49, no Xid");
   return c;
 }
 

@@ -72,6 +72,18 @@ inline Json MetricJson(const TimeSeries& s) {
   return m;
 }
 
+// A node.kernel_log probe result on `node` that failed finding one segfault and no Xid, `reason` its
+// words (PLC43's and PLC45's segfault cases).
+inline Json KernelLogSegfaultProbe(const std::string& node, const std::string& reason) {
+  return {{"probe", "node.kernel_log"},
+          {"target", node},
+          {"status", "fail"},
+          {"metrics", {{"segfaults", 1}, {"xid_count", 0}}},
+          {"thresholds", Json::object()},
+          {"reason", reason},
+          {"duration_s", 1.0}};
+}
+
 // "ROOT_CAUSE @ COMPONENT" of the case's diagnosis (its own recorded probes; the shipped pack).
 inline std::string CaseAnswer(const Json& c) {
   Diagnosis d = RunCaseWithOwnProbes(c);
