@@ -551,7 +551,7 @@ HttpApi::HttpApi(HttpApiOptions options)
   metrics_->connections_cut.Inc({}, 0);  // a counter without labels is written from 0
   // So are the outcomes (REV2): a series that appears at its first failure is missed by
   // `increase(...[10m]) > 0`, which needs two samples of it.
-  for (const char* outcome : {"created", "duplicate", "stopped_firing"}) metrics_->alerts.Inc({outcome}, 0);
+  for (const char* outcome : {"created", "duplicate", "stopped_firing", "resolved_unseen"}) metrics_->alerts.Inc({outcome}, 0);
   for (const char* outcome : {"diagnosed", "failed", "retried"}) metrics_->triages.Inc({outcome}, 0);
   for (const char* what : {"alert", "storm"}) metrics_->merges.Inc({what}, 0);
   Routes();
@@ -976,6 +976,7 @@ void HttpApi::Routes() {
     metrics_->alerts.Inc({"created"}, static_cast<double>(intake->created.size()));
     metrics_->alerts.Inc({"duplicate"}, static_cast<double>(intake->duplicates.size()));
     metrics_->alerts.Inc({"stopped_firing"}, static_cast<double>(intake->resolved.size()));
+    metrics_->alerts.Inc({"resolved_unseen"}, static_cast<double>(intake->resolved_unseen.size()));
     if ((!intake->created.empty() || !intake->rediagnose.empty()) && options_.on_queued) options_.on_queued();
     // The incidents whose alert this notification says stopped firing: `stopped_firing`, as REST's
     // `?status=stopped`, the chat's "alert stopped firing" and /metrics' outcome="stopped_firing"
@@ -987,6 +988,17 @@ void HttpApi::Routes() {
                 {"stopped_firing", intake->resolved},
                 {"resolved", intake->resolved}};
     if (!intake->rediagnose.empty()) answer["rediagnose"] = intake->rediagnose;  // grown storms, queued again
+    if (!intake->resolved_unseen.empty()) {  // RV10: resolved, never seen firing: no incident opened
+      Json unseen = Json::array();
+      for (size_t i : intake->resolved_unseen) {
+        const Alert& a = parsed->alerts[i];
+        unseen.push_back(Json{{"fingerprint", a.fingerprint}, {"alertname", a.rule}});
+      }
+      answer["resolved_unseen"] = std::move(unseen);
+      LogInfo("serve", "webhook: " + std::to_string(intake->resolved_unseen.size()) +
+                           " resolved alert(s) vigil never saw firing (the first: " + parsed->alerts[intake->resolved_unseen[0]].rule +
+                           " " + parsed->alerts[intake->resolved_unseen[0]].fingerprint + "): no incident opened");
+    }
     if (!intake->merged.empty()) {  // STM1: earlier webhooks' incidents joined to a storm
       Json merged = Json::array();
       for (const MergedIncident& m : intake->merged) {

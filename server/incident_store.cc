@@ -1111,6 +1111,10 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                   "JOIN incidents i ON i.id = m.incident_id "
                                   "WHERE m.fingerprint=?1 AND m.resolved_at_ms=0 AND i.resolved_at_ms=0 "
                                   "ORDER BY 1 DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(kb::Stmt open_earlier,
+                     Prepare(db_, "SELECT id FROM incidents WHERE fingerprint=?1 AND resolved_at_ms=0 AND "
+                                  "merged_into=0 AND storm_key='' AND starts_at_ms <= ?2 ORDER BY starts_at_ms DESC "
+                                  "LIMIT 1"));
     for (Alert& alert : alerts) {
       if (alert.starts_at_ms != 0) continue;
       open_instance.Reset();
@@ -1267,6 +1271,22 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       if (instance) {
         instance_of.emplace(i, std::make_pair(find_instance.Int(0), find_instance.Text(1)));
         open_storm_of_group.emplace(find_instance.Text(1), find_instance.Int(0));
+      } else if (resolved) {
+        // RV10: a resolved notification for an alert never seen firing opened an incident and queued
+        // its triage. It ends the open incident of its fingerprint that started no later (another
+        // instance: Alertmanager holds one alert per fingerprint, so that one has ended too); else it
+        // is said (resolved_unseen), nothing opened. A storm's resolved alerts still join its incident.
+        open_earlier.Reset();
+        open_earlier.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
+        ASSIGN_OR_RETURN(bool open, open_earlier.Step());
+        if (open) {
+          const int64_t id = open_earlier.Int(0);
+          resolve.Reset();
+          resolve.Bind(1, id).Bind(2, resolved_at).Bind(3, now);
+          RETURN_IF_ERROR(resolve.Run());
+          out.resolved.push_back(id);
+          continue;
+        }
       }
       fresh.push_back(i);
     }
@@ -1426,7 +1446,11 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         auto open = open_storm_of_group.find(g);
         const std::vector<size_t>& mates = fresh_of_group[g];
         const std::vector<size_t>& earlier = merge_of_group[g];  // earlier webhooks' alerts (STM1)
-        if (open != open_storm_of_group.end() || (storm && mates.size() + earlier.size() >= 2)) {
+        // RV10: a new storm incident needs a firing alert (of this call, or an earlier webhook's).
+        const bool some_firing = !earlier.empty() || std::any_of(mates.begin(), mates.end(), [&](size_t j) {
+          return alerts[j].state != AlertState::kResolved;
+        });
+        if (open != open_storm_of_group.end() || (storm && some_firing && mates.size() + earlier.size() >= 2)) {
           StormIntake si;
           si.group = g;
           if (open != open_storm_of_group.end()) {
@@ -1469,6 +1493,10 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           continue;
         }
       }
+      if (resolved) {  // RV10: never seen firing, in no storm: no incident opened (see resolved_unseen)
+        out.resolved_unseen.push_back(i);
+        continue;
+      }
       insert.Reset();
       insert.Bind(1, alert.fingerprint)
           .Bind(2, alert.starts_at_ms)
@@ -1482,7 +1510,6 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       RETURN_IF_ERROR(insert.Run());
       RETURN_IF_ERROR(AddAlertKeys(db_, alert, alert.fingerprint, alert.starts_at_ms));
       out.created.push_back(sqlite3_last_insert_rowid(db_));
-      if (resolved) out.resolved.push_back(out.created.back());
     }
     // STM1: the earlier webhooks' incidents whose alert is in a storm incident's group now join it.
     if (!mergeable.empty() && !groups.empty()) {

@@ -273,6 +273,11 @@ struct IntakeResult {
   // storm's member so re-sent (DOG9; STM4 left it silent) names the storm, "a member its alert was
   // sent again ..."; compared only when the fingerprint is not the labels' Alertmanager hash.
   std::vector<NotMerged> relabeled;
+  // RV10: resolved notifications for an alert with no incident (vigil never saw it firing: down, or
+  // started after it fired): no incident is opened, nothing triaged (its probes would test a state that
+  // has ended); the alert's index in the call. An open incident of its fingerprint with an earlier
+  // startsAt is resolved instead (`resolved`): Alertmanager keeps one alert per fingerprint.
+  std::vector<size_t> resolved_unseen;
 };
 
 struct IntakeOptions {

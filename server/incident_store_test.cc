@@ -78,7 +78,7 @@ TEST_CASE("IncidentStore: a firing alert is queued once; Alertmanager's repeat i
   CHECK(all->at(1).rule == "GpuXid");
 }
 
-TEST_CASE("IncidentStore: a resolved notification marks its incident; an unseen one is recorded resolved") {
+TEST_CASE("IncidentStore: a resolved notification marks its incident; an unseen one opens none (RV10)") {
   TempDir dir("vigil_serve_test");
   auto store = OpenStore(dir);
   auto first = store->Intake({Firing("bb02", 1000)});
@@ -96,17 +96,18 @@ TEST_CASE("IncidentStore: a resolved notification marks its incident; an unseen 
   REQUIRE(twice.ok());
   CHECK(twice->duplicates == first->created);
   CHECK(store->Get(first->created[0])->resolved_at_ms == 9000);
-  // Never seen firing (vigil was down): recorded, queued and resolved.
+  // Never seen firing (vigil was down): no incident opened, nothing triaged (RV10; before: recorded,
+  // queued and resolved), said in resolved_unseen.
   auto unseen = store->Intake({Resolved(Firing("cc03", 2000), 7000)});
   REQUIRE(unseen.ok());
-  REQUIRE(unseen->created.size() == 1);
-  CHECK(unseen->resolved == unseen->created);
+  CHECK(unseen->created.empty());
+  CHECK(unseen->resolved_unseen.size() == 1);
   auto listed = store->List("stopped", 10);  // the alert's end; "resolved" is a recorded fix (DEF5)
   REQUIRE(listed.ok());
-  CHECK(listed->size() == 2);
+  CHECK(listed->size() == 1);
   CHECK(store->List("resolved", 10)->empty());
   CHECK(store->List("firing", 10)->empty());
-  CHECK(*store->CountStoppedFiring() == 2);
+  CHECK(*store->CountStoppedFiring() == 1);
   CHECK(*store->CountResolved() == 0);  // no resolution recorded (DEF6: before, the alert's end: 2)
 }
 
