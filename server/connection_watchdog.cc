@@ -74,6 +74,50 @@ bool InspectForeignDescriptor(int fd, int port, std::string* key, uint64_t* inod
 
 ConnectionWatchdog::ConnectionWatchdog(ConnectionWatchdogOptions options) : options_(std::move(options)) {}
 
+bool EndAnsweredConnection(int port, const std::string& peer_addr, int peer_port, int linger_ms) {
+  const std::string want = Key(peer_addr, peer_port);
+  int fd = -1;
+  if (DIR* dir = opendir("/proc/self/fd")) {
+    while (dirent* e = readdir(dir)) {
+      char* end = nullptr;
+      const long n = std::strtol(e->d_name, &end, 10);
+      if (end == e->d_name || *end != '\0' || n == dirfd(dir)) continue;
+      std::string key;
+      uint64_t inode = 0;
+      if (InspectForeignDescriptor(static_cast<int>(n), port, &key, &inode) && key == want) {
+        fd = static_cast<int>(n);
+        break;
+      }
+    }
+    closedir(dir);
+  }
+  if (fd < 0) return false;
+  const int keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);  // the connection, held past httplib's close
+  int ends[2];
+  if (keep < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+    if (keep >= 0) close(keep);
+    shutdown(fd, SHUT_RDWR);  // at least no answer to what follows
+    return true;
+  }
+  close(ends[1]);                       // httplib's next read of `fd` meets the end: it closes it
+  dup3(ends[0], fd, O_CLOEXEC);
+  close(ends[0]);
+  shutdown(keep, SHUT_WR);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(linger_ms);
+  char buf[16384];
+  while (true) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{keep, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    const ssize_t got = recv(keep, buf, sizeof buf, 0);
+    if (got <= 0) break;  // the client closed (or an error): done
+  }
+  close(keep);
+  return true;
+}
+
 ConnectionWatchdog::~ConnectionWatchdog() { Stop(); }
 
 void ConnectionWatchdog::Start() {

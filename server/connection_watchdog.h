@@ -139,4 +139,16 @@ class ConnectionWatchdog {
   std::thread thread_;
 };
 
+// RV10: ends the connection of the request just answered on the calling thread (httplib's logger
+// runs there after the answer is written), the peer `peer_addr`:`peer_port` on `port`. For an answer
+// given before the body was read (HttpApi's pre-routing 401 / 411 / 413, which say `Connection:
+// close`): httplib 0.11 decides to keep a connection from the request's header only, so it read the
+// unread body, as it came, as the next request (a body that was a request was answered, one that
+// was not got a 400). The socket httplib reads is replaced by one at its end (httplib then reads
+// nothing more and closes it); the connection itself is shut for writing (the answer, then FIN) and
+// what the client still sends is read and dropped for at most `linger_ms` (a close with bytes
+// unread sends a reset, which can drop the answer in flight), then closed. False when no such
+// connection was found (nothing done).
+bool EndAnsweredConnection(int port, const std::string& peer_addr, int peer_port, int linger_ms = 1000);
+
 }  // namespace vigil

@@ -262,6 +262,9 @@ thread_local bool t_request_started = false;
 // (WebhookElsewhere), read and cleared by the logger: the request is the webhook's for the
 // metrics' route label and the log.
 thread_local bool t_webhook_elsewhere = false;
+// RV10: this thread's request was answered before its body was read (pre-routing 401 / 411 / 413):
+// its connection is ended once the answer is written (the logger: EndAnsweredConnection).
+thread_local bool t_end_connection = false;
 
 // The webhook's own path (kRoutes' first), with or without its trailing slash.
 bool IsWebhookPath(const std::string& path) { return path == "/api/v1/alerts" || path == "/api/v1/alerts/"; }
@@ -777,6 +780,7 @@ void HttpApi::Routes() {
                                          "-d or --data-binary)",
                                      "Content-Length header")),
                       "application/json");
+      t_end_connection = true;
       return httplib::Server::HandlerResponse::Handled;
     }
     auto too_large = [&]() {  // another route than the webhook's, over max_body by its Content-Length
@@ -796,6 +800,7 @@ void HttpApi::Routes() {
       res.set_header("Connection", "close");  // the body is not read
       res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")),
                       "application/json");
+      t_end_connection = true;
       return httplib::Server::HandlerResponse::Handled;
     }
     const std::string given = req.get_header_value("Authorization");
@@ -805,6 +810,7 @@ void HttpApi::Routes() {
       res.set_header("Connection", "close");  // the body is not read
       res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")),
                       "application/json");
+      t_end_connection = true;
       return httplib::Server::HandlerResponse::Handled;
     }
     res.status = 401;
@@ -819,6 +825,7 @@ void HttpApi::Routes() {
                                                    "this server accepts",
                                    "Authorization header")),
                     "application/json");
+    t_end_connection = true;
     return httplib::Server::HandlerResponse::Handled;
   });
   s.set_logger([this, webhook_max](const httplib::Request& req, const httplib::Response& res) {
@@ -830,6 +837,7 @@ void HttpApi::Routes() {
                                                        : watchdog_->RequestDone(req.remote_addr, req.remote_port));
     if (cut) {
       t_request_started = false;
+      t_end_connection = false;
       return;
     }
     const bool elsewhere = std::exchange(t_webhook_elsewhere, false);
@@ -882,6 +890,9 @@ void HttpApi::Routes() {
           {route}, std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count());
       t_request_started = false;
     }
+    // RV10: an answer given before the body was read says `Connection: close`; httplib keeps the
+    // connection (it decides from the request's header), so it is ended here.
+    if (std::exchange(t_end_connection, false)) EndAnsweredConnection(port_, req.remote_addr, req.remote_port);
   });
   // Answers httplib made itself (no route, body too large, a malformed request) get the JSON
   // error body too; ours already have one.
