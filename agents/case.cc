@@ -99,6 +99,25 @@ Result<Alert> ParseAlert(const Json& j, const std::string& where) {
     RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".fingerprint", "a string"));
     a.fingerprint = it->get<std::string>();
   }
+  // RV10: `status` and `endsAt` as the webhook parser reads them (connectors/alertmanager.cc): a
+  // resolved alert was read as firing, its end dropped. API v2's status object lists unresolved
+  // alerts only: firing.
+  if (auto it = j.find("status"); it != j.end() && !it->is_null() && !it->is_object()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".status", "\"firing\" or \"resolved\""));
+    const std::string s = it->get<std::string>();
+    if (s == "resolved") {
+      a.state = AlertState::kResolved;
+    } else if (s != "firing") {
+      return InvalidArgumentError(where + ".status: `" + s + "` is neither firing nor resolved");
+    }
+  }
+  if (auto it = j.find("endsAt");
+      it != j.end() && !it->is_null() && !(it->is_string() && IsGoZeroTime(it->get<std::string>()))) {
+    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".endsAt", "an RFC 3339 string"));
+    auto ms = ParseRfc3339Ms(it->get<std::string>());
+    if (!ms.ok()) return ms.status().WithContext(where + ".endsAt");
+    if (*ms > 0 && (a.starts_at_ms == 0 || *ms >= a.starts_at_ms)) a.ends_at_ms = *ms;
+  }
   return a;
 }
 
@@ -118,6 +137,11 @@ Result<DiagnosisCase> ParseCase(const Json& j, const std::string& what, const Ca
   }
   if (auto it = j.find("alert"); it != j.end() && !it->is_null()) {
     ASSIGN_OR_RETURN(c.alert, ParseAlert(*it, what + ": alert"));
+    if (c.alert->state == AlertState::kResolved) {  // RV10: was read as firing
+      c.notes.push_back("alert: status resolved" +
+                        (c.alert->ends_at_ms > 0 ? " (ended " + FormatRfc3339Ms(c.alert->ends_at_ms) + ")" : std::string()) +
+                        ": diagnosed as of when it fired; what it names may have recovered since");
+    }
     if (auto more = it->find("alerts"); more != it->end() && more->is_array() && !more->empty()) {
       c.notes.push_back("alert.alerts: the " + std::to_string(more->size()) +
                         " alerts of the webhook payload given as the case's alert were not read; the alert "
