@@ -59,16 +59,55 @@ void ParseArguments(ToolCall& call) {
   call.arguments = parsed.ok() ? *parsed : Json(nullptr);
 }
 
-// The error an answer says it is, "" for none. `"error": null` is none (RV8: servers writing every
-// field of their response model send it on success; it was the error "null").
+// The error object of an answer: `"error": {...}` (OpenAI), or the body itself when it is one
+// (`{"object": "error", "message": ...}`: vLLM's ErrorResponse, RV10: read as "no choices" before).
+// Null for none; `"error": null` is none (RV8: servers writing every field of their response model
+// send it on success; it was the error "null").
+const Json* ErrorObjectOf(const Json& body) {
+  if (!body.is_object()) return nullptr;
+  if (auto it = body.find("error"); it != body.end()) return it->is_null() ? nullptr : &*it;
+  if (auto it = body.find("object"); it != body.end() && it->is_string() && it->get<std::string>() == "error") {
+    return &body;
+  }
+  return nullptr;
+}
+
+// The error an answer says it is, "" for none; its `type` named when given.
 std::string ErrorMessageOf(const Json& body) {
-  if (!body.is_object() || !body.contains("error")) return "";
-  const Json& e = body["error"];
-  if (e.is_null()) return "";
-  if (e.is_string()) return e.get<std::string>();
-  if (e.is_object() && e.contains("message") && e["message"].is_string())
-    return e["message"].get<std::string>();
-  return e.dump();
+  const Json* e = ErrorObjectOf(body);
+  if (e == nullptr) return "";
+  if (e->is_string()) return e->get<std::string>();
+  if (e->is_object() && e->contains("message") && (*e)["message"].is_string()) {
+    std::string m = (*e)["message"].get<std::string>();
+    if (auto t = e->find("type"); t != e->end() && t->is_string() && !t->get<std::string>().empty()) {
+      m += " (" + t->get<std::string>() + ")";
+    }
+    return m;
+  }
+  return e->dump();
+}
+
+// RV10: an error body the server's state caused (overloaded, an internal error, a rate limit), sent
+// with HTTP 200 by some OpenAI-compatible servers and proxies (vLLM's `"code": 500`, OpenAI's
+// `"type": "server_error"`): worth another try, as a 5xx / 429 is. Any other (a bad request) is not.
+bool TransientError(const Json& body) {
+  const Json* e = ErrorObjectOf(body);
+  if (e == nullptr || !e->is_object()) return false;
+  for (const char* key : {"type", "code"}) {
+    auto it = e->find(key);
+    if (it == e->end()) continue;
+    if (it->is_number_integer()) {
+      const int64_t code = it->get<int64_t>();
+      if (code == 429 || (code >= 500 && code <= 599)) return true;
+    } else if (it->is_string()) {
+      const std::string v = AsciiLower(it->get<std::string>());
+      for (const char* word : {"server_error", "internalserver", "internal_server", "unavailable", "overloaded",
+                               "rate_limit", "ratelimit", "timeout"}) {
+        if (v.find(word) != std::string::npos) return true;
+      }
+    }
+  }
+  return false;
 }
 
 // Message content: a string, or (newer OpenAI-style servers) an array of parts whose text parts
@@ -165,7 +204,8 @@ Result<ChatResponse> ParseChatCompletion(std::string_view text) {
   ASSIGN_OR_RETURN(Json body, ParseJson(text, "LLM response body"));
   if (!body.is_object()) return InvalidArgumentError("LLM response body: expected a JSON object");
   if (std::string err = ErrorMessageOf(body); !err.empty()) {
-    return InvalidArgumentError("LLM response: error: " + err);
+    return Status(TransientError(body) ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
+                  "LLM response: error: " + err);
   }
   if (!body.contains("choices") || !body["choices"].is_array() || body["choices"].empty() ||
       !body["choices"][0].is_object() || !body["choices"][0].contains("message") ||
@@ -218,7 +258,8 @@ Status ChatStreamAssembler::Add(std::string_view data) {
   if (!parsed.ok()) return parsed.status();
   const Json& chunk = *parsed;
   if (std::string err = ErrorMessageOf(chunk); !err.empty()) {
-    return InvalidArgumentError("LLM stream: error: " + err);
+    return Status(TransientError(chunk) ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
+                  "LLM stream: error: " + err);
   }
   if (!chunk.is_object())
     return InvalidArgumentError("LLM stream chunk " + std::to_string(chunks_) + ": not an object");
@@ -509,7 +550,10 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
                                 " (max_answer_bytes): not read further");
   }
   if (!sent.ok()) {
-    if (request.stream && !stream_error.ok()) return stream_error;
+    if (request.stream && !stream_error.ok()) {
+      attempt.retryable = stream_error.code() == StatusCode::kUnavailable;  // RV10: an error chunk
+      return stream_error;
+    }
     // Connection-level failures are worth another try; a timeout is not (it already took long).
     attempt.retryable = sent.status().code() == StatusCode::kUnavailable;
     std::string m = sent.status().message();
@@ -530,6 +574,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   auto parse = [&](const std::string& text) -> Result<ChatResponse> {
     Result<ChatResponse> r = ParseChatCompletion(text);
     if (r.ok()) return r;
+    attempt.retryable = r.status().code() == StatusCode::kUnavailable;  // RV10: a transient error body
     std::string m = "LLM endpoint " + shown_endpoint_ + " answered HTTP " + std::to_string(res.status);
     const bool json = ParseJson(text).ok();
     if (json) {
@@ -546,7 +591,10 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   if (res.ok()) {
     if (!request.stream) return parse(plain);
     parser.Finish();
-    RETURN_IF_ERROR(stream_error);
+    if (!stream_error.ok()) {
+      attempt.retryable = stream_error.code() == StatusCode::kUnavailable;  // RV10: an error chunk
+      return stream_error;
+    }
     if (!saw_event && res.Header("content-type").find("event-stream") == std::string::npos) {
       return parse(raw);
     }

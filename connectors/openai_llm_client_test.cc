@@ -253,7 +253,8 @@ TEST_CASE("malformed JSON body and bodies without choices are InvalidArgument, n
   FakeClock clock;
   srv.Push({200, R"({"id":"x","choices":[{"message":{"content":"trunc)"});
   srv.Push({200, R"({"id":"x","object":"chat.completion"})"});
-  srv.Push({200, R"({"error":{"message":"model overloaded","type":"server_error"}})"});
+  // RV10: a request error in a 200 (a server_error one is retried: "rv10 ..." below).
+  srv.Push({200, R"({"error":{"message":"model overloaded","type":"invalid_request_error"}})"});
   auto client = Make(Options(srv, &clock));
   auto r1 = client->Chat(Ask("x"));
   CHECK(r1.status().code() == StatusCode::kInvalidArgument);
@@ -275,6 +276,55 @@ TEST_CASE("malformed JSON body and bodies without choices are InvalidArgument, n
   CHECK(r4.status().message().find("the body starts `<html><body>Welcome to nginx!") != std::string::npos);
   CHECK(r2.status().message().find("LLM endpoint " + client->endpoint() + " answered HTTP 200") !=
         std::string::npos);
+}
+
+std::vector<std::string> StreamedToolCall(bool truncated);  // below, with the streaming tests
+
+TEST_CASE("rv10 an error body with HTTP 200 is retried when the server's state caused it, and named") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.max_retries = 3;
+  auto client = Make(o);
+  // OpenAI's server_error and vLLM's ErrorResponse (`"object": "error"`, code 500) in a 200: were
+  // InvalidArgument after one request (the first), or "no choices[0].message" (the second).
+  srv.Push({200, R"({"error":{"message":"The server had an error while processing your request","type":"server_error"}})"});
+  srv.Push({200, R"({"object":"error","message":"CUDA out of memory","type":"InternalServerError","param":null,"code":500})"});
+  srv.Push({200, kPlainAnswer});
+  auto r = client->Chat(Ask("x"));
+  REQUIRE(r.ok());
+  CHECK(srv.received().size() == 3);
+  // A request error (vLLM's BadRequestError, code 400) in a 200: not retried, its message said.
+  srv.Push({200, R"({"object":"error","message":"This model's maximum context length is 4096 tokens","type":"BadRequestError","param":null,"code":400})"});
+  auto bad = client->Chat(Ask("x"));
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
+  INFO(bad.status().message());
+  CHECK(bad.status().message().find("answered HTTP 200: LLM response: error: This model's maximum context length is "
+                                    "4096 tokens (BadRequestError)") != std::string::npos);
+  CHECK(srv.received().size() == 4);
+  // Always overloaded: given up after the retries, Unavailable naming the error.
+  for (int i = 0; i < 4; ++i) srv.Push({200, R"({"error":{"message":"overloaded","type":"overloaded_error"}})"});
+  auto over = client->Chat(Ask("x"));
+  CHECK(over.status().code() == StatusCode::kUnavailable);
+  CHECK(over.status().message().find("overloaded (overloaded_error)") != std::string::npos);
+  CHECK(srv.received().size() == 8);
+  // A stream whose chunk is a transient error (vLLM's `data: {"error": {..., "code": 500}}`): retried.
+  Scripted broken;
+  broken.sse = {R"(data: {"id":"c","choices":[{"index":0,"delta":{"content":"Let"},"finish_reason":null}]})"
+                "\n\n",
+                R"(data: {"error":{"object":"error","message":"engine dead","type":"InternalServerError","code":500}})"
+                "\n\n"};
+  srv.Push(broken);
+  Scripted whole;
+  whole.sse = StreamedToolCall(false);
+  srv.Push(whole);
+  ChatRequest req = Ask("x");
+  req.stream = true;
+  auto streamed = client->Chat(req);
+  INFO(streamed.status().message());
+  REQUIRE(streamed.ok());
+  CHECK(streamed->message.content == "Let me check.");
+  CHECK(srv.received().size() == 10);
 }
 
 TEST_CASE("rv8 an answer with \"error\": null is an answer, not an error") {
