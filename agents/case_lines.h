@@ -17,8 +17,9 @@ class CaseLineBudget {
   explicit CaseLineBudget(const CaseLimits& limits) : limits_(limits) {}
 
   // Adds line `number` (1-based, as in its source) of `log`: dropped, and counted, once
-  // max_lines lines are held over every source this budget saw; cut to at most max_line_bytes
-  // bytes without splitting a UTF-8 character, and counted.
+  // max_lines lines are held over every source this budget saw; one holding carriage returns (a
+  // progress bar) read in its last state (LastCarriageReturnState, counted); cut to at most
+  // max_line_bytes bytes without splitting a UTF-8 character, and counted.
   void Add(CaseLog& log, size_t number, std::string text);
 
   // "N log lines longer than B bytes were cut to that length" and "N log lines beyond the load
@@ -32,6 +33,7 @@ class CaseLineBudget {
  private:
   CaseLimits limits_;
   size_t held_ = 0, cut_ = 0, dropped_ = 0;
+  size_t overwritten_ = 0;  // lines read in their last carriage-return state (RV10)
 };
 
 }  // namespace vigil

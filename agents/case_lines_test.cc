@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <string>
+#include <vector>
+
 #include "core/utf8.h"
 
 namespace vigil {
@@ -53,6 +57,53 @@ TEST_CASE("case lines: nothing cut or dropped means no note") {
   budget.AppendNotes(notes);
   CHECK(notes.empty());
   CHECK(log.lines.size() == 1);
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// tqdm's bar as a job's stderr holds it: one line of `\r` updates, the loader slowing to a stall.
+std::string TqdmLine(int states) {
+  std::string line;
+  for (int i = 0; i < states; ++i) {
+    const double rate = i + 1 < states ? 7.5 : 0.02;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "\rEpoch 3:  %3d%%|####      | %d/%d [01:%02d<02:10, %.2fit/s]", i * 100 / states, i,
+                  states, i % 60, rate);
+    line += buf;
+  }
+  return line;
+}
+
+TEST_CASE("rv10 case lines: a progress bar's line of carriage returns is read in its last state, noted") {
+  // Was: the line as written, every state oldest first, and past max_line_bytes (4,096) only the
+  // oldest: the stall's 0.02 it/s never read.
+  const std::string bar = TqdmLine(300);
+  REQUIRE(bar.size() > CaseLimits{}.max_line_bytes);
+  Json j = Json{{"id", "x"}, {"logs", Json::array({Json{{"source", "n1/rank0"}, {"lines", {"start", bar}}}})}};
+  auto c = ParseCase(j, "x.json");
+  REQUIRE(c.ok());
+  REQUIRE(c->logs[0].lines.size() == 2);
+  const std::string& read = c->logs[0].lines[1].text;
+  CHECK(read == "Epoch 3:   99%|####      | 299/300 [01:59<02:10, 0.02it/s]");
+  CHECK(c->notes == std::vector<std::string>{
+                        "1 log lines rewrote themselves with carriage returns (a progress bar): each was read in its "
+                        "last state, as a terminal shows it"});
+  // A short one too (the reasoner read its first rate before); a trailing CR or blank last state
+  // leaves the last state that shows; a line without CR is as it was.
+  CaseLineBudget budget(CaseLimits{});
+  CaseLog log;
+  budget.Add(log, 1, "\r 10%|#   | 1/10 [9.1it/s]\r 20%|##  | 2/10 [0.3it/s]");
+  budget.Add(log, 2, "loss 0.52 step 40\r");
+  budget.Add(log, 3, "a\r  \t");
+  budget.Add(log, 4, "plain line");
+  CHECK(log.lines[0].text == " 20%|##  | 2/10 [0.3it/s]");
+  CHECK(log.lines[1].text == "loss 0.52 step 40");
+  CHECK(log.lines[2].text == "a");
+  CHECK(log.lines[3].text == "plain line");
 }
 
 }  // namespace

@@ -111,6 +111,7 @@ uint64_t AddJobReading(const std::string& label, const std::string& id, const st
     }
     if (f.bytes_replaced > 0) note += "; " + std::to_string(f.bytes_replaced) + " bytes not UTF-8 text replaced by U+FFFD";
     if (f.long_lines_cut > 0) note += "; " + Lines(f.long_lines_cut) + " over the line cap (" + std::to_string(JobLogLimits{}.max_line_bytes) + " bytes) cut";
+    if (f.progress_lines > 0) note += "; " + Lines(f.progress_lines) + " of carriage-return updates (a progress bar) read in their last state";
     c.notes.push_back(std::move(note));
     if (!log.lines.empty()) c.logs.push_back(std::move(log));
   }

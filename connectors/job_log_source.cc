@@ -158,6 +158,12 @@ Result<JobLogFile> ReadLogTail(const std::string& path, const JobLogLimits& limi
   f.lines.reserve(raw.size() - first);
   for (size_t i = first; i < raw.size(); ++i) {
     std::string_view line = raw[i];
+    // RV10: a progress bar's line (tqdm: `\r` updates, no `\n`) in its last state, as a terminal
+    // shows it; before, every state (each `\r` a U+FFFD) and, past max_line_bytes, the oldest only.
+    if (const std::string_view last = LastCarriageReturnState(line); last.size() != line.size()) {
+      if (last.data() != line.data()) ++f.progress_lines;  // not a stray CR at the end
+      line = last;
+    }
     if (in_last_line) {  // its start is not read: the end of it, from a character's first byte
       if (line.size() > limits.max_line_bytes) line.remove_prefix(line.size() - limits.max_line_bytes);
       for (int k = 0; k < 3 && !line.empty() && (static_cast<unsigned char>(line[0]) & 0xC0) == 0x80; ++k)

@@ -57,6 +57,7 @@ struct JobLogFile {
   size_t lines_in_read = 0;        // whole lines in the bytes read (before the max_lines cut)
   size_t long_lines_cut = 0;
   size_t bytes_replaced = 0;       // non-UTF-8 or control bytes made U+FFFD
+  size_t progress_lines = 0;       // lines of `\r` updates (a progress bar) read in their last state (RV10)
   bool whole = false;              // the file was read from its first byte
 };
 

@@ -115,6 +115,28 @@ TEST_CASE("rv8 job log tail: a last line longer than the bytes read keeps its en
   CHECK(f->lines.empty());
 }
 
+TEST_CASE("rv10 job log tail: a progress bar's line of `\\r` updates is read in its last state") {
+  // tqdm over a data loader that stalls: one line, 300 states, then the job's next line. Was: each
+  // `\r` a U+FFFD and the line cut at max_line_bytes from its start (0/300 at 7.50it/s shown).
+  TempDir d;
+  std::string bar;
+  for (int i = 0; i < 300; ++i) {
+    bar += "\rEpoch 3: " + std::to_string(i) + "/300 [" + (i < 299 ? "7.50" : "0.02") + "it/s]" + std::string(40, ' ');
+  }
+  auto f = ReadLogTail(d.Write("bar.log", "start\n" + bar + "\nNCCL watchdog: collective timed out\n"), {});
+  REQUIRE(f.ok());
+  REQUIRE(f->lines.size() == 3);
+  CHECK(f->lines[1] == "Epoch 3: 299/300 [0.02it/s]" + std::string(40, ' '));
+  CHECK(f->progress_lines == 1);
+  CHECK(f->bytes_replaced == 0);
+  CHECK(f->long_lines_cut == 0);
+  // A stray CR at a line's end is dropped, not counted; a line without CR is as it was.
+  f = ReadLogTail(d.Write("cr.log", "loss 0.5\r\r\nplain\n"), {});
+  REQUIRE(f.ok());
+  CHECK(f->lines == std::vector<std::string>{"loss 0.5", "plain"});
+  CHECK(f->progress_lines == 0);
+}
+
 TEST_CASE("job log tail: a 2 GB sparse file costs one read of its tail") {
   TempDir d;
   const std::string p = (d.path / "big.out").string();
