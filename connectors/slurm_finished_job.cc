@@ -10,13 +10,13 @@ namespace {
 
 const std::vector<std::string> kBaseFields = {"JobID", "JobIDRaw", "JobName", "User", "WorkDir", "NodeList", "State", "End"};
 
-std::vector<std::string> Split(std::string_view line, char sep) {
+std::vector<std::string> Split(std::string_view line, std::string_view sep) {
   std::vector<std::string> out;
   while (true) {
     const size_t at = line.find(sep);
     out.emplace_back(line.substr(0, at));
     if (at == std::string_view::npos) break;
-    line.remove_prefix(at + 1);
+    line.remove_prefix(at + sep.size());
   }
   return out;
 }
@@ -26,17 +26,20 @@ std::string FirstLine(const std::string& s) { return Utf8Prefix(s.substr(0, s.fi
 }  // namespace
 
 std::map<std::string, std::string> ParseSacctJob(std::string_view text, const std::vector<std::string>& format,
-                                                 std::string_view id) {
+                                                 std::string_view id, std::string_view delimiter, size_t* misaligned) {
   static const std::map<std::string, std::string> kScontrolName = {
       {"JobID", "JobId"},   {"JobIDRaw", "JobIdRaw"}, {"JobName", "JobName"}, {"User", "UserId"},
       {"WorkDir", "WorkDir"}, {"NodeList", "NodeList"}, {"State", "JobState"}, {"End", "EndTime"},
       {"StdOut", "StdOut"}, {"StdErr", "StdErr"}};
   std::map<std::string, std::string> found;
-  for (std::string_view line : Split(text, '\n')) {
+  for (std::string_view line : Split(text, "\n")) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
-    std::vector<std::string> cells = Split(line, '|');
-    if (cells.size() < format.size()) continue;
+    std::vector<std::string> cells = Split(line, delimiter.empty() ? std::string_view("|") : delimiter);
+    if (cells.size() != format.size()) {
+      if (misaligned != nullptr && cells.size() > format.size()) ++*misaligned;
+      continue;
+    }
     std::map<std::string, std::string> row;
     for (size_t i = 0; i < format.size(); ++i) {
       auto it = kScontrolName.find(format[i]);
@@ -99,7 +102,7 @@ std::map<std::string, std::string> FinishedSlurmJobLogSource::AskSacct(const std
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::vector<std::string> argv = {sacct_};
     if (completion) argv.push_back("-c");
-    argv.insert(argv.end(), {"-j", id, "-X", "-n", "-P"});
+    argv.insert(argv.end(), {"-j", id, "-X", "-n", "-P", "--delimiter=" + std::string(kSacctDelimiter)});
     argv.push_back("--format=" + JoinStrings(format, ","));
     const std::string asked = JoinStrings(argv, " ");
     Result<CommandOutput> ran = run_(argv, timeout_s_);
@@ -111,8 +114,15 @@ std::map<std::string, std::string> FinishedSlurmJobLogSource::AskSacct(const std
     }
     const std::string text = ran->err.empty() ? ran->out : ran->err;
     if (ran->exit_code == 0) {
-      std::map<std::string, std::string> fields = ParseSacctJob(ran->out, format, id);
+      size_t misaligned = 0;
+      std::map<std::string, std::string> fields = ParseSacctJob(ran->out, format, id, kSacctDelimiter, &misaligned);
       const std::string where = completion ? "the job completion log (sacct -c)" : "the accounting database (sacct)";
+      if (fields.empty() && misaligned > 0) {
+        r.notes.push_back(job + ": " + where + " answered " + std::to_string(misaligned) +
+                          " row(s) with more fields than the " + std::to_string(format.size()) +
+                          " asked (a field holding sacct's delimiter): not read");
+        return {};
+      }
       if (fields.empty()) {
         r.notes.push_back(job + ": " + where + " does not know it either (`" + asked + "` answered " +
                           (ran->out.empty() ? std::string("nothing") : "no row of it: " + FirstLine(ran->out)) + ")");

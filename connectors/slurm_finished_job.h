@@ -34,9 +34,17 @@ namespace vigil {
 // completion log); with the fields in scontrol's names (JobId, JobName, UserId, WorkDir, NodeList,
 // BatchHost = NodeList's first node when it is one name, JobState, EndTime, StdOut, StdErr; an
 // array task's row `7_3`: JobId its own job id (JobIDRaw), ArrayJobId 7, ArrayTaskId 3, as scontrol).
-// Empty when no row is the job's. A row with fewer fields than `format` is skipped.
+// Empty when no row is the job's. A row with another number of fields than `format` is skipped
+// (RV10: one with more, a `|` in its job name, was read shifted: the name's end as User, the user as
+// WorkDir), and counted in `*misaligned` when given. `delimiter`: what separates the fields.
 std::map<std::string, std::string> ParseSacctJob(std::string_view text, const std::vector<std::string>& format,
-                                                 std::string_view id);
+                                                 std::string_view id, std::string_view delimiter = "|",
+                                                 size_t* misaligned = nullptr);
+
+// What vigil asks sacct to put between fields (`--delimiter`, with -P): ASCII's unit separator, which
+// no job name, path or user holds in practice (a `|` does: a job named `sweep|lr=3e-4`). A row that
+// holds it in a field has a field too many and is refused (ParseSacctJob), not read shifted.
+inline constexpr std::string_view kSacctDelimiter = "\x1f";
 
 class FinishedSlurmJobLogSource : public JobLogSource {
  public:

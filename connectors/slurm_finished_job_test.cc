@@ -1,5 +1,7 @@
 #include "connectors/slurm_finished_job.h"
 
+#include "core/strings.h"
+
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -86,6 +88,16 @@ struct FakeSacct {
       const std::string id = argv[completion ? 3 : 2];
       if (auto it = rows.find(id); it != rows.end()) {
         o.out = it->second + (with_std ? std_fields[id] : "") + "\n";
+        // The rows are written with `|`; sacct puts the --delimiter asked (a row already written
+        // with it is as sacct prints it).
+        for (const std::string& a : argv) {
+          if (a.rfind("--delimiter=", 0) != 0) continue;
+          const std::string d = a.substr(12);
+          if (o.out.find(d) != std::string::npos) break;
+          for (size_t at = o.out.find('|'); at != std::string::npos; at = o.out.find('|', at + d.size())) {
+            o.out.replace(at, 1, d);
+          }
+        }
       }
       return o;
     };
@@ -113,6 +125,37 @@ TEST_CASE("finished job: sacct -n -P rows parsed in scontrol's names, the job's 
   CHECK(ParseSacctJob("", f, "42").empty());
 }
 
+TEST_CASE("rv10 finished job: a `|` in the job name shifts no field: sacct is asked for another delimiter") {
+  // sacct -P as it prints a job named `sweep|lr=3e-4` (Slurm does not escape the delimiter).
+  const std::vector<std::string> f = {"JobID", "JobIDRaw", "JobName", "User", "WorkDir", "NodeList", "State", "End"};
+  size_t misaligned = 0;
+  auto pipe = ParseSacctJob("42|42|sweep|lr=3e-4|alice|/home/a|gpu-3|FAILED|2026-12-05T06:00:00\n", f, "42", "|",
+                            &misaligned);
+  // Was: JobName `sweep`, UserId `lr=3e-4`, WorkDir `alice` (the log looked for under ./alice).
+  CHECK(pipe.empty());
+  CHECK(misaligned == 1);
+  // The delimiter vigil asks for: the name's `|` is the name's.
+  auto m = ParseSacctJob("42\x1f" "42\x1fsweep|lr=3e-4\x1f" "alice\x1f/home/a\x1fgpu-3\x1f" "FAILED\x1f" "2026\n", f, "42",
+                         kSacctDelimiter);
+  CHECK(m["JobName"] == "sweep|lr=3e-4");
+  CHECK(m["UserId"] == "alice");
+  CHECK(m["WorkDir"] == "/home/a");
+  // Through the source: the file under the job's WorkDir, named after the whole name.
+  Dir d;
+  d.Write("home/sweep|lr=3e-4-42.out", "[rank3]: RuntimeError: CUDA error: an illegal memory access was encountered\n");
+  FakeSacct sacct;
+  sacct.mode = FakeSacct::kCompletionOnly;
+  const std::string x = std::string(kSacctDelimiter);
+  sacct.rows["42"] = "42" + x + "42" + x + "sweep|lr=3e-4" + x + "root(0)" + x + (d.path / "home").string() + x +
+                     "node-1" + x + "FAILED" + x + "2026-12-05T06:00:00";
+  FinishedSlurmJobLogSource src(std::make_unique<Forgetful>(), sacct.Runner(), {}, "%x-%j.out");
+  JobLogReading r = src.Read({"42", ""});
+  INFO(JoinStrings(r.notes, "\n"));
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].path == (d.path / "home/sweep|lr=3e-4-42.out").string());
+  CHECK(Has(r, "read from the job completion log (sacct -c): sweep|lr=3e-4, FAILED"));
+}
+
 TEST_CASE("finished job: scontrol forgot it; sacct's WorkDir and name give the output file, every step said") {
   Dir d;
   d.Write("home/llama-42.out", "step 1\n[rank3]: RuntimeError: CUDA error: an illegal memory access was encountered\n");
@@ -133,7 +176,7 @@ TEST_CASE("finished job: scontrol forgot it; sacct's WorkDir and name give the o
   CHECK(Has(r, "llama-42.out read after scontrol forgot the job (sacct names no StdOut: the output pattern "
                "job_log_slurm_output `%x-%j.out` expanded from sacct's fields)"));
   REQUIRE(sacct.asked.size() == 3);
-  CHECK(sacct.asked[2] == std::vector<std::string>{"sacct", "-c", "-j", "42", "-X", "-n", "-P",
+  CHECK(sacct.asked[2] == std::vector<std::string>{"sacct", "-c", "-j", "42", "-X", "-n", "-P", "--delimiter=\x1f",
                                                    "--format=JobID,JobIDRaw,JobName,User,WorkDir,NodeList,State,End"});
   // scontrol still lists it: sacct is not asked.
   inner->knows = true;
