@@ -13,6 +13,9 @@
 // pass). The same group repeated a counted number of times, at most twice or more (`(.*-){12}x`,
 // `(\w+\s?){3}`), is named too (RV7): not exponential, but the line's length to the power of the
 // count (`(.*-){12}x` 4.2 s on a 79-byte value, `(.*-){2}x` 39 s searching a 2,000-byte line).
+// Neither is named when the body is a plain sequence of atoms that all must occur, each matching
+// nothing its neighbour (the last's: the first's) can (`(\w+\s+)*`, `(?:\w+\s+){0,3}`): one split per
+// round (RV10 for the unbounded repeat, after counting the matcher's steps).
 // Character classes and escapes are read as the
 // grammar says. Also named: a group of alternatives, each a fixed run of single atoms, repeated
 // without bound when the same text splits into its alternatives in two ways (`(\w|\d)+x` ran
