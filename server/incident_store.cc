@@ -1153,6 +1153,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
     std::map<size_t, int64_t> orphan_of;
     std::map<int64_t, int64_t> orphans_ended;
     std::set<std::pair<std::string, int64_t>> fresh_keys;
+    std::vector<size_t> resolved_later;  // resolved alerts of an alert taken as new earlier in this call
     if (!options.group_key.empty()) {  // a later webhook of an open storm's groupKey joins it (by group)
       ASSIGN_OR_RETURN(kb::Stmt open_storms,
                        Prepare(db_, "SELECT id, storm_key FROM incidents WHERE group_key=?1 AND storm_key != '' "
@@ -1263,7 +1264,12 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         continue;
       }
       // The same alert twice in this call (STM4: e.g. a re-homed orphan repeated): the first one stands.
-      if (!fresh_keys.emplace(alert.fingerprint, alert.starts_at_ms).second) continue;
+      if (!fresh_keys.emplace(alert.fingerprint, alert.starts_at_ms).second) {
+        // RV10: its resolution in the same call (online detection delivers a firing alert and its end
+        // together after a store outage): applied once the new incidents are in (was dropped: firing for good).
+        if (resolved) resolved_later.push_back(i);
+        continue;
+      }
       // A new instance (another startsAt) of an alert firing in an open storm incident joins it.
       find_instance.Reset();
       find_instance.Bind(1, alert.fingerprint);
@@ -1510,6 +1516,33 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       RETURN_IF_ERROR(insert.Run());
       RETURN_IF_ERROR(AddAlertKeys(db_, alert, alert.fingerprint, alert.starts_at_ms));
       out.created.push_back(sqlite3_last_insert_rowid(db_));
+    }
+    for (size_t i : resolved_later) {  // RV10: see resolved_later
+      const Alert& alert = alerts[i];
+      const int64_t resolved_at = alert.ends_at_ms > 0 ? alert.ends_at_ms : now;
+      find.Reset();
+      find.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
+      ASSIGN_OR_RETURN(bool found, find.Step());
+      if (found) {
+        if (find.Int(1) == 0) {
+          const int64_t id = find.Int(0);
+          resolve.Reset();
+          resolve.Bind(1, id).Bind(2, resolved_at).Bind(3, now);
+          RETURN_IF_ERROR(resolve.Run());
+          out.resolved.push_back(id);
+        }
+        continue;
+      }
+      find_member.Reset();
+      find_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
+      ASSIGN_OR_RETURN(bool member, find_member.Step());
+      if (member && find_member.Int(1) == 0) {
+        const int64_t id = find_member.Int(0);
+        resolve_member.Reset();
+        resolve_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms).Bind(3, resolved_at);
+        RETURN_IF_ERROR(resolve_member.Run());
+        touched_storms.insert(id);
+      }
     }
     // STM1: the earlier webhooks' incidents whose alert is in a storm incident's group now join it.
     if (!mergeable.empty() && !groups.empty()) {

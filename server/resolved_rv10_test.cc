@@ -101,6 +101,35 @@ TEST_CASE("rv10 IncidentStore: a storm-sized webhook of resolved alerts only ope
   CHECK(f->resolved_unseen.empty());
 }
 
+TEST_CASE("rv10 IncidentStore: an alert firing and resolved in one call opens its incident resolved") {
+  // Online detection delivers every transition since its last delivery in one call (after a store
+  // outage, or a read that caught up several grid points): the firing alert and its resolution.
+  // Was: the resolution taken for "the same alert twice in this call" and dropped, the incident
+  // left firing for good.
+  TempDir dir("vigil_rv10");
+  auto store = Open(dir);
+  auto r = store->Intake({Xid("gg07", 1000, AlertState::kFiring), Xid("gg07", 1000, AlertState::kResolved, 6000)});
+  REQUIRE(r.ok());
+  REQUIRE(r->created.size() == 1);
+  CHECK(r->resolved == r->created);
+  CHECK(r->resolved_unseen.empty());
+  CHECK(store->Get(r->created[0])->resolved_at_ms == 6000);
+  CHECK(store->List("firing", 10)->empty());
+  // A storm's member the same.
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 3; ++i) alerts.push_back(Xid("hh" + std::to_string(i), 2000, AlertState::kFiring, 0, "node-" + std::to_string(i)));
+  alerts.push_back(Xid("hh0", 2000, AlertState::kResolved, 7000, "node-0"));
+  IntakeOptions o;
+  o.storm_min_alerts = 3;
+  auto st = store->Intake(alerts, o);
+  REQUIRE(st.ok());
+  REQUIRE(st->created.size() == 1);
+  auto storm = store->Get(st->created[0]);
+  REQUIRE(storm.ok());
+  CHECK(storm->storm_alerts == 3);
+  CHECK(storm->storm_firing == 2);
+}
+
 TEST_CASE("rv10 HttpApi: a webhook's resolved alert never seen firing is answered `resolved_unseen`, nothing queued") {
   TestServer s;
   auto c = s.Client();
