@@ -44,15 +44,7 @@ struct SlowServer : TestServer {
                    }) {}
 };
 
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  return fd;
-}
+int Connect(int port) { return ConnectLoopback(port); }
 
 // A listening socket on loopback (any port) and its port.
 int Listen(int* port) {

@@ -62,12 +62,7 @@ Json BodyOf(const httplib::Result& r) { return AnswerJson(r); }
 // Sends `raw` on a fresh connection; returns what the server wrote until it closed the
 // connection, and the seconds that took (or `give_up_s` when it did not close).
 std::pair<std::string, double> RawExchange(int port, const std::string& raw, double give_up_s) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  const int fd = ConnectLoopback(port);
   REQUIRE(send(fd, raw.data(), raw.size(), 0) == static_cast<ssize_t>(raw.size()));
   timeval tv{0, 200'000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -5,8 +5,11 @@
 // `configure` sees the options last (a test's own timeouts, diagnosis, knowledge base).
 #pragma once
 
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <functional>
 #include <memory>
@@ -29,6 +32,18 @@ inline Json AnswerJson(const httplib::Result& r) {
   auto j = ParseJson(r->body, "response");
   REQUIRE_MESSAGE(j.ok(), r->body);
   return *j;
+}
+
+// A TCP connection to 127.0.0.1:`port` (a raw socket for tests that write bytes httplib's client would
+// not); the caller closes it.
+inline int ConnectLoopback(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  return fd;
 }
 
 struct TestServer {

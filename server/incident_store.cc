@@ -1092,6 +1092,13 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                   "received_ms, resolved_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
     ASSIGN_OR_RETURN(kb::Stmt resolve, Prepare(db_, "UPDATE incidents SET resolved_at_ms=?2, updated_ms=?3 "
                                                     "WHERE id=?1"));
+    auto resolve_incident = [&](int64_t id, int64_t resolved_at) -> Status {  // said in out.resolved
+      resolve.Reset();
+      resolve.Bind(1, id).Bind(2, resolved_at).Bind(3, now);
+      RETURN_IF_ERROR(resolve.Run());
+      out.resolved.push_back(id);
+      return Status::Ok();
+    };
     ASSIGN_OR_RETURN(kb::Stmt resolve_member,
                      Prepare(db_, "UPDATE incident_alerts SET resolved_at_ms=?3 WHERE fingerprint=?1 AND starts_at_ms=?2"));
     ASSIGN_OR_RETURN(kb::Stmt supersede,
@@ -1175,10 +1182,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       if (found) {
         const int64_t id = find.Int(0);
         if (resolved && find.Int(1) == 0) {
-          resolve.Reset();
-          resolve.Bind(1, id).Bind(2, resolved_at).Bind(3, now);
-          RETURN_IF_ERROR(resolve.Run());
-          out.resolved.push_back(id);
+          RETURN_IF_ERROR(resolve_incident(id, resolved_at));
         } else {
           out.duplicates.push_back(id);
           // STM4: the stored alert is the one sent now, or the sender reused its fingerprint for another
@@ -1286,11 +1290,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         open_earlier.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
         ASSIGN_OR_RETURN(bool open, open_earlier.Step());
         if (open) {
-          const int64_t id = open_earlier.Int(0);
-          resolve.Reset();
-          resolve.Bind(1, id).Bind(2, resolved_at).Bind(3, now);
-          RETURN_IF_ERROR(resolve.Run());
-          out.resolved.push_back(id);
+          RETURN_IF_ERROR(resolve_incident(open_earlier.Int(0), resolved_at));
           continue;
         }
       }
@@ -1524,13 +1524,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       find.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
       ASSIGN_OR_RETURN(bool found, find.Step());
       if (found) {
-        if (find.Int(1) == 0) {
-          const int64_t id = find.Int(0);
-          resolve.Reset();
-          resolve.Bind(1, id).Bind(2, resolved_at).Bind(3, now);
-          RETURN_IF_ERROR(resolve.Run());
-          out.resolved.push_back(id);
-        }
+        if (find.Int(1) == 0) RETURN_IF_ERROR(resolve_incident(find.Int(0), resolved_at));
         continue;
       }
       find_member.Reset();
