@@ -12534,6 +12534,31 @@ std::optional<SubjectReport> AddAlertSubjectEvidence(const Alert& alert, const T
   return r;
 }
 
+// The share of its weight that evidence outside the job's place or time keeps (DiscountOutsideJobScope,
+// OtherProcessKernelLogFaults).
+constexpr double kOutsideJobFactor = 0.1;
+
+// What says the job ran on (JobRunning, PLC48): the progress lines of `lines`, the alert's start
+// where it says the job runs slow, and the case's logs but the alert's own, the co-firing alerts' and
+// the kernel's (a log with an "Xid" or "NVRM" line): those that may tie a faulting process to the job.
+JobRunning ReadJobRunning(const DiagnosisCase& c, const Topology& topo, const std::vector<std::string>& lines) {
+  JobRunning r;
+  r.steps = ReadStepMarks(lines, topo.clock);
+  r.slow_since_ms = RunningSlowSinceMs(c.alert ? &*c.alert : nullptr);
+  r.clock = topo.clock;
+  for (const CaseLog& log : c.logs) {
+    if (IsAlertFactsLog(log.source) || log.source.find("alertmanager co-firing alerts") != std::string::npos) continue;
+    std::vector<std::string> texts = LineTexts(log);
+    if (std::any_of(texts.begin(), texts.end(), [](const std::string& t) {
+          return t.find("Xid") != std::string::npos || t.find("NVRM") != std::string::npos;
+        })) {
+      continue;
+    }
+    r.logs.push_back(std::move(texts));
+  }
+  return r;
+}
+
 // 3zz''. Evidence outside the failing job's place or time (PLC43, realistic41): a large cluster is
 // never clean, and a famous error of another job's node or of an hour before the job began is not
 // this job's cause. Where the case gives the job's nodes (the topology's list, 2 nodes at least), a
@@ -12543,7 +12568,9 @@ std::optional<SubjectReport> AddAlertSubjectEvidence(const Alert& alert, const T
 // rl41-25's NotReady node the job was never given); an item the reasoner left unplaced (a node no
 // part of the case) is outside when every host of the job's shape its source and line name is.
 // An Xid 13 / 31 the job's ranks trained on through (SteppedThrough) keeps the same share (rl41-11:
-// another pod's Xid 31 on a node of the job, its steps going on for 9 minutes after). Where the case gives the job's start
+// another pod's Xid 31 on a node of the job, its steps going on for 9 minutes after), and so does one naming a
+// process before an alert that says the job runs slow now (AnotherProcessFault, PLC48: the rank was
+// alive after the fault that ended its process). Where the case gives the job's start
 // (JobEarliestStartMs), an item of a passing kind of fault timed over kBeforeJobMarginMs before it
 // keeps the same share: a process's Xid 13 / 31 (that process is another job's), an IB / NVLink port
 // that went down and came back, a GSP timeout reset since, a throttle, an OOM kill (rl41-04's Xid 13
@@ -12553,7 +12580,6 @@ std::optional<SubjectReport> AddAlertSubjectEvidence(const Alert& alert, const T
 // start: nothing changes (the sets where only the error line names the faulty node).
 void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const std::vector<std::string>& lines,
                              Beliefs& beliefs, Json& trace) {
-  constexpr double kOutsideJobFactor = 0.1;
   constexpr int64_t kBeforeJobMarginMs = 10 * 60'000;
   // The job's nodes: the topology's list, with the host of every log source that names a rank
   // ("node-7/rank0/stderr": the job's rank ran there). None where the job ran again (a requeue, a
@@ -12597,13 +12623,15 @@ void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const
       "nvlink_error",       "gpu_thermal_throttle",         "gpu_power_throttle",    "pcie_link_degraded",
       "gpu_silent_data_corruption", "ib_link_failure",      "illegal_memory_access", "host_oom",
       "storage_failure",    "cuda_oom",                     "rank_process_crash",    "straggler_rank"};
-  // A process's fault (illegal_memory_access: an Xid 13 / 31 ends its process) that the job's ranks
-  // trained on through (SteppedThrough: steps before and after it, no restart) was another process's.
-  const std::vector<StepMark> steps = ReadStepMarks(lines, topo.clock);
+  // A process's fault (illegal_memory_access: an Xid 13 / 31 ends its process) that the job ran on
+  // after (AnotherProcessFault: its ranks trained through it, or an alert says it runs slow since) was
+  // another process's.
+  const JobRunning running = ReadJobRunning(c, topo, lines);
   // Only the driver's / DCGM's Xid report: a CUDA error the job's own rank printed is the job's.
   auto survived = [&](const Observation& o) {
     return o.evidence.kind != EvidenceKind::kProbe && o.time_ms != kNoTime &&
-           o.evidence.detail.find("Xid") != std::string::npos && SteppedThrough(steps, o.time_ms);
+           o.evidence.detail.find("Xid") != std::string::npos &&
+           AnotherProcessFault(running, XidProcessOf(o.evidence.detail), o.time_ms);
   };
   const int64_t start = JobEarliestStartMs(lines, topo.clock, topo.job);
   auto before_start = [&](const Observation& o) {
@@ -12629,7 +12657,7 @@ void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const
       });
     }
     if (cat == "illegal_memory_access") {
-      beliefs.DiscountWhere(cat, kOutsideJobFactor, "the job's ranks trained on after it: another process's fault",
+      beliefs.DiscountWhere(cat, kOutsideJobFactor, "the job ran on after it: another process's fault",
                             [&](const Observation& o) { return survived(o) && !outside_place(o) && !before_start(o); });
     }
     if (beliefs.Score(cat) < before) said.insert(cat);
@@ -12708,6 +12736,52 @@ void DiscountLaterRunConsequences(const DiagnosisCase& c, Beliefs& beliefs, Json
     beliefs.DiscountWhere(cat, kLaterRunFactor, why, [&](const Observation& o) { return run_of(o) == 2; });
     trace.push_back({{"type", "thought"}, {"text", cat + ": " + why + "; discounted"}});
   }
+}
+
+// PLC48 (H100 run 50): a failed node.kernel_log whose process faults (its illegal_memory_access
+// findings: an Xid 13 / 31 / 43 ends the process it names) were all other processes' by
+// AnotherProcessFault (before an alert that says the job's rank runs slow now, the rank alive after
+// them, no log of the job naming their pid or process or ending at them; or trained through) is no
+// cause of this alert: its support of illegal_memory_access keeps kOutsideJobFactor, it confirms
+// nothing of it, and its text names them as a side finding. Before, a straggler alert on a healthy
+// H100 whose kernel log held our own earlier fault injections (pid 745 fault_inject, pid 849
+// python3, ..., exited 0.4-1.5 min before the alert) was answered illegal_memory_access 0.72,
+// confirmed. One finding of them not so read (no time, no process named, tied to the job, after
+// the alert's start) keeps the whole weight.
+void OtherProcessKernelLogFaults(Observation& o, const ProbeResult& pr, const JobRunning& running) {
+  constexpr const char* kCat = "illegal_memory_access";
+  auto delta = o.deltas.find(kCat);
+  if (pr.probe != "node.kernel_log" || pr.status != ProbeStatus::kFail || delta == o.deltas.end() || delta->second <= 0 ||
+      !pr.details.is_object() || !pr.details.contains("findings") || !pr.details["findings"].is_array()) {
+    return;
+  }
+  std::vector<std::string> named;
+  size_t faults = 0;
+  std::string last;
+  for (const Json& f : pr.details["findings"]) {
+    if (!f.is_object() || f.value("category", std::string()) != kCat) continue;
+    FaultProcess p = XidProcessOf(f.value("text", std::string()));
+    if (f.contains("pid") && f["pid"].is_number_integer()) p.pid = f["pid"].get<long>();
+    if (f.contains("process") && f["process"].is_string()) p.name = f["process"].get<std::string>();
+    const std::string at = f.value("time", std::string());
+    if (at.empty() || !AnotherProcessFault(running, p, LineTimeMs(at, running.clock))) return;
+    std::string who = p.pid >= 0 ? "pid " + std::to_string(p.pid) : std::string("a process");
+    if (!p.name.empty()) who += " (" + p.name + ")";
+    if (++faults <= 3) named.push_back(std::move(who));
+    last = std::max(last, at);
+  }
+  if (named.empty()) return;
+  delta->second *= kOutsideJobFactor;
+  o.confirms.erase(kCat);
+  double strongest = 0;
+  for (const auto& [cat, d] : o.deltas) strongest = std::max(strongest, d);
+  o.evidence.weight = strongest;
+  o.evidence.detail += " [side finding: the process faults it reads (";
+  for (size_t i = 0; i < named.size(); ++i) o.evidence.detail += (i ? ", " : "") + named[i];
+  if (faults > named.size()) o.evidence.detail += " and " + std::to_string(faults - named.size()) + " more";
+  o.evidence.detail += ", the last at " + last +
+                       ") ended other processes while the job ran on after them: another process's crash, not this "
+                       "job's fault; illegal_memory_access discounted]";
 }
 
 }  // namespace
@@ -17671,6 +17745,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       return r;
     };
+  // What says the job ran on after a process fault the kernel log reads (PLC48).
+  const JobRunning job_running = ReadJobRunning(c, topo, flat.lines);
   // A pass or fail result of step `target` ("probe@target") as an observation; nullopt when it
   // is no evidence (another outcome, a result that does not parse).
   auto observe = [&](const StepResult& r, const std::string& target) -> std::optional<Observation> {
@@ -17692,6 +17768,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.deltas = ProbeDeltasCovered(*pr, span.coverage);
     o.confirms = ProbeConfirms(*pr);
     RecoveredKernelLogFinding(o, *pr, recovered_nodes, recovered_cats, oom_other_process);
+    OtherProcessKernelLogFaults(o, *pr, job_running);
     // A GPU probe that passes clears its GPU, not the GPU's host: where the case shows the host's
     // cores taken (another user's process, FindCpuHog; a host-level straggler entry of the pack:
     // CPU quota throttling, steal time), a straggler on that node is explained by the host, and the

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <limits>
 #include <regex>
+
+#include "agents/symptom_prior.h"
+#include "core/domain.h"
 
 namespace vigil {
 
@@ -148,6 +152,62 @@ int64_t JobEarliestStartMs(const std::vector<std::string>& lines, const LogClock
     }
   }
   return earliest != kNone ? earliest : prolog;
+}
+
+FaultProcess XidProcessOf(std::string_view text) {
+  static const std::regex kPid(R"(\bpid=(\d{1,9})\b)");
+  static const std::regex kName(R"(\bname=([^,\s'"]{1,64}))");
+  FaultProcess p;
+  if (text.size() > 4000 || text.find("Xid") == std::string_view::npos) return p;
+  const std::string s(text);
+  std::smatch m;
+  if (std::regex_search(s, m, kPid)) p.pid = std::stol(m.str(1));
+  if (std::regex_search(s, m, kName)) p.name = m.str(1);
+  return p;
+}
+
+int64_t RunningSlowSinceMs(const Alert* alert) {
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  if (alert == nullptr || alert->starts_at_ms <= 0) return kNone;
+  const std::string id = SymptomInWords(AlertSymptomWords(*alert)).id;
+  return id == "straggler" || id == "slow_step" ? alert->starts_at_ms : kNone;
+}
+
+bool FaultTiedToJob(const JobRunning& running, const FaultProcess& p, int64_t t) {
+  constexpr int64_t kDiesNearMs = 60'000;
+  const std::regex pid_word(p.pid >= 0 ? R"(\bpid\W{0,3})" + std::to_string(p.pid) + R"(\b)" : std::string("$^"),
+                            std::regex::icase);
+  // A token of a line: the characters between blanks, quotes, brackets, '=', ',', ':' and ';'.
+  auto names_process = [&](const std::string& line) {
+    if (p.name.empty()) return false;
+    for (size_t at = line.find(p.name); at != std::string::npos; at = line.find(p.name, at + 1)) {
+      const size_t end = at + p.name.size();
+      auto bound = [](char ch) { return std::isspace(static_cast<unsigned char>(ch)) || std::strchr("\"'()[]{}=,:;<>", ch); };
+      const bool left = at == 0 || bound(line[at - 1]) || line[at - 1] == '/';
+      if (left && (end == line.size() || bound(line[end]))) return true;
+    }
+    return false;
+  };
+  for (const std::vector<std::string>& log : running.logs) {
+    int64_t last = std::numeric_limits<int64_t>::max();
+    for (const std::string& line : log) {
+      if (line.size() > 2000 || line.find("Xid") != std::string::npos || line.find("NVRM") != std::string::npos) continue;
+      if ((p.pid >= 0 && std::regex_search(line, pid_word)) || names_process(line)) return true;
+      if (const int64_t lt = StampMs(line, running.clock); lt != std::numeric_limits<int64_t>::max()) last = lt;
+    }
+    if (t != std::numeric_limits<int64_t>::max() && last != std::numeric_limits<int64_t>::max() &&
+        last >= t - kDiesNearMs && last <= t + kDiesNearMs) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool AnotherProcessFault(const JobRunning& running, const FaultProcess& p, int64_t t) {
+  if (t == std::numeric_limits<int64_t>::max()) return false;
+  if (SteppedThrough(running.steps, t)) return true;
+  return p.named() && running.slow_since_ms != std::numeric_limits<int64_t>::max() && t < running.slow_since_ms &&
+         !FaultTiedToJob(running, p, t);
 }
 
 }  // namespace vigil

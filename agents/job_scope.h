@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,5 +60,47 @@ bool SteppedThrough(const std::vector<StepMark>& marks, int64_t t);
 // earliest of them: a requeued job's first run is still the job (its later run may fail on what
 // the first one left). INT64_MAX (kNoTime) when none is read.
 int64_t JobEarliestStartMs(const std::vector<std::string>& lines, const LogClock& clock, const std::string& job);
+
+// PLC48 (H100 run 50): a process fault (an Xid 13 / 31 / 43, which ends the process it names) before
+// an alert that says the job's rank is alive and slow NOW is another process's crash, not why the
+// rank is slow: a straggler alert on a GPU whose kernel log held earlier fault injections of pids
+// that had exited was answered illegal_memory_access 0.72, confirmed.
+
+// The process an Xid report names ("NVRM: Xid (PCI:0000:00:06): 31, pid=745, name=fault_inject, ..."):
+// pid -1 and name "" where it names none (an Xid 79, "pid='<unknown>'").
+struct FaultProcess {
+  long pid = -1;
+  std::string name;
+  bool named() const { return pid >= 0 || !name.empty(); }
+};
+FaultProcess XidProcessOf(std::string_view text);
+
+// The start (startsAt, unix ms) of an alert whose words say a rank or the job runs slow now
+// (symptom_prior's "straggler" or "slow_step": a straggler, a slow step, throughput down): the job
+// was running then. INT64_MAX (none) for any other alert (an Xid alert, a failed or hung job) or none.
+struct Alert;
+int64_t RunningSlowSinceMs(const Alert* alert);
+
+// What says the job ran on after a time: its progress lines, the start of an alert saying it runs
+// slow (RunningSlowSinceMs), and its logs (the case's but the kernel's and the alert's own) that may
+// tie a faulting process to it.
+struct JobRunning {
+  std::vector<StepMark> steps;
+  int64_t slow_since_ms = std::numeric_limits<int64_t>::max();  // none
+  std::vector<std::vector<std::string>> logs;
+  LogClock clock;
+};
+
+// Whether the job's logs tie process `p`, faulting at `t`, to the job: a line that is not the
+// kernel's own (no "Xid", no "NVRM") naming its pid ("pid 849", "pid=849", "(pid: 849)") or its name
+// as a word (not "/usr/lib/python3.10/..."), or a log whose last timed line is within 1 min of `t`
+// (the rank's log ends at the fault: its process died there).
+bool FaultTiedToJob(const JobRunning& running, const FaultProcess& p, int64_t t);
+
+// Whether a process fault at `t` was another process's, not the job's: the job's ranks stepped
+// through it (SteppedThrough, PLC43), or it names its process (`p`), an alert saying the job runs slow
+// began after it (the rank was alive after the fault that ended its process) and the logs do not tie
+// the process to the job (FaultTiedToJob).
+bool AnotherProcessFault(const JobRunning& running, const FaultProcess& p, int64_t t);
 
 }  // namespace vigil
