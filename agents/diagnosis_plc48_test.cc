@@ -211,5 +211,22 @@ TEST_CASE("plc48 the same Xid still answers a straggler alert when the rank's lo
   CHECK_FALSE(testing::HasEvidenceWith(d, "side finding"));
 }
 
+TEST_CASE("plc48 an Xid line of the node's kernel log before a straggler alert: discounted as PLC43's trained-through one") {
+  // The same fault as a pasted kernel log line (DiscountOutsideJobScope's log path), no probes.
+  testing::RecordedExecutor none;
+  Json logs = Json::array();
+  logs.push_back(Json{{"source", "vm/dmesg"},
+                      {"lines", Json::array({"2026-12-06T20:28:41Z vm kernel: NVRM: Xid (PCI:0000:00:06): 31, pid=745, "
+                                             "name=fault_inject, channel 0x0000000a, intr 00000000. MMU Fault: ENGINE "
+                                             "GRAPHICS GPC1 GPCCLIENT_T1_8 faulted @ 0xdea_d0000000"})}});
+  const Diagnosis slow = DiagnoseWith(Json{{"alert", StragglerAlert()}, {"logs", logs}}, none);
+  CHECK(slow.root_cause != "illegal_memory_access");
+  CHECK(testing::HasEvidenceWith(slow, "the job ran on after it: another process's fault"));
+  // The Xid alert itself keeps it.
+  const Diagnosis xid = DiagnoseWith(Json{{"alert", XidAlert()}, {"logs", logs}}, none);
+  CHECK(xid.root_cause == "illegal_memory_access");
+  CHECK_FALSE(testing::HasEvidenceWith(xid, "another process's fault"));
+}
+
 }  // namespace
 }  // namespace vigil
