@@ -67,6 +67,10 @@
 #include "agents/moe_router_stats.h"
 #include "agents/zero_counter.h"
 #include "agents/log_time.h"
+#include "agents/hca_port_series.h"
+#include "agents/app_clock_gpu.h"
+#include "agents/replica_checksum_lines.h"
+#include "agents/source_zone.h"
 #include "agents/date_only_line.h"
 #include "agents/spin_episode.h"
 #include "agents/oom_victim.h"
@@ -5540,6 +5544,9 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
     for (const std::string& hca : NetdevHcaTiesInListings(logs, t, node, netdev)) tied.insert(hca);
   }
   if (!tied.empty()) return tied.size() == 1 ? *tied.begin() : "";
+  // The node's exporter series of a port leaving ACTIVE or a rising link-downed count (PLC46,
+  // HcasFailingInSeries): the same failing state, read from the metrics.
+  for (const std::string& hca : HcasFailingInSeries(c.metrics, node)) failing.insert(hca);
   for (const std::string& off : disabled) failing.erase(off);
   return failing.size() == 1 ? *failing.begin() : "";
 }
@@ -9602,6 +9609,11 @@ class Beliefs {
     return r;
   }
 
+  // Each observation, to change its time (RetimeToSourceZones, PLC46); nothing else may change there.
+  void RetimeEach(const std::function<void(int64_t& time_ms, const Observation&)>& f) {
+    for (Observation& o : obs_) f(o.time_ms, o);
+  }
+
   int64_t EarliestSupport(const std::string& c) const {
     int64_t t = kNoTime;
     for (const Observation& o : obs_) {
@@ -12784,6 +12796,229 @@ void OtherProcessKernelLogFaults(Observation& o, const ProbeResult& pr, const Jo
                        "job's fault; illegal_memory_access discounted]";
 }
 
+// A job Slurm ended NODE_FAIL with one failed node (Diagnose's NODE_FAIL step, RGA): the other ranks'
+// collectives wait for ranks that went down with that node, and their watchdog timeouts are its
+// consequence (PLC46, realistic43 rl43-25: a node that lost power, srun's "Node failure on" and
+// slurmctld's "not responding" on it; the peers' ALLREDUCE timeouts answered nccl_collective_hang @
+// job). The hang's log evidence timed no earlier than kNodeFailHangSlackMs before the first line
+// saying the node failed (the collective began before Slurm noticed: slurmd's timeout), or untimed, is
+// discounted (kExplainedAwayFactor); evidence placed on the failed node itself is its own and is kept.
+void DiscountHangAfterNodeFailure(Beliefs& beliefs, const std::string& node, int64_t failed_ms, Json& trace) {
+  constexpr int64_t kNodeFailHangSlackMs = 15 * 60'000;
+  const double before = beliefs.Score("nccl_collective_hang");
+  if (before <= 0) return;
+  beliefs.DiscountWhere("nccl_collective_hang", kExplainedAwayFactor, "the peers' wait on the ranks of failed node " + node,
+                        [&](const Observation& o) {
+                          if (o.hint.node == node) return false;
+                          return o.time_ms == kNoTime || failed_ms == kNoTime ||
+                                 o.time_ms >= SaturatingSub(failed_ms, kNodeFailHangSlackMs);
+                        });
+  if (beliefs.Score("nccl_collective_hang") < before) {
+    trace.push_back({{"type", "thought"},
+                     {"text", "the collective timeouts after Slurm says " + node + " failed are the peers' wait on its ranks"}});
+  }
+}
+
+// A BMC / IPMI SEL line saying the system powered off (PLC46): "Power Unit Pwr Unit Status | Power
+// off/down | Asserted", "System ACPI Power State ACPI_State | S4/S5: soft-off | Asserted", "Power Unit
+// | AC lost | Asserted", "system powered off". Not a deasserted event (the power came back).
+bool StatesNodePowerOff(const std::string& line) {
+  if (line.size() > 2000) return false;
+  static const std::regex kOff(
+      R"(\bPower off/down\b|\bS4/S5\b[^|]{0,20}\bsoft-off\b|\bPower Unit\b[^\n]{0,60}\bAC lost\b|\b(?:system|node|host|server) powered (?:off|down)\b)",
+      std::regex::icase);
+  static const std::regex kCleared(R"(\bdeasserted\b)", std::regex::icase);
+  return std::regex_search(line, kOff) && !std::regex_search(line, kCleared);
+}
+
+// The node Slurm says failed in a NODE_FAIL end (Diagnose's NODE_FAIL step) and that the node's own
+// BMC says lost power (StatesNodePowerOff on a line placed there) went down with its ranks (PLC46,
+// realistic43 rl43-25: its SEL's "Power Supply AC lost", "Failure detected" and "Power off/down" were
+// recalled as the pack's power-brake slowdown, gpu_power_throttle @ the node at 0.22 once the peers'
+// hang was read as the node's consequence). On that node a power supply's fault or the power-off is
+// no throttle: the throttle categories' evidence on such lines is discounted (kExplainedAwayFactor),
+// and one observation for rank_process_crash there (kMetricWeight) says the node lost power. The
+// recalls of Slurm's own lines about the failed node (SlurmNodeStateReader: "Nodes X not responding"
+// recalled as an NFS server not responding, "Killing JobId=... on failed node" as a RoCE QP error)
+// are discounted for every other category: Slurm's reader already read them.
+void NodeLostPower(const DiagnosisCase& c, const Topology& topo, const std::string& failed_node, Beliefs& beliefs,
+                   Json& trace) {
+  if (failed_node.empty()) return;
+  std::string off_line, off_source;
+  for (const CaseLog& log : c.logs) {
+    for (size_t k = 0; k < log.lines.size() && off_line.empty(); ++k) {
+      const std::string& text = log.lines[k].text;
+      if (StatesNodePowerOff(text) && PlaceLine(log, k, text, topo).node == failed_node) {
+        off_line = Utf8Prefix(text, 300);
+        off_source = log.source + ":" + std::to_string(log.lines[k].number);
+      }
+    }
+  }
+  auto line_of = [](const Observation& o) {
+    std::string text = o.evidence.detail;
+    if (auto kb = text.find("  (reads like kb:"); kb != std::string::npos) text.resize(kb);
+    return text;
+  };
+  auto slurm_says_failed = [&](const Observation& o) {
+    if (o.evidence.kind != EvidenceKind::kKnowledge || o.evidence.detail.find("  (reads like kb:") == std::string::npos) {
+      return false;
+    }
+    SlurmNodeStateReader reader;
+    for (const SlurmFailedNode& f : reader.Read(line_of(o))) {
+      if (topo.names.Find(f.host) == failed_node) return true;
+    }
+    return false;
+  };
+  std::set<std::string> cats;
+  for (const Observation& o : beliefs.observations()) {
+    for (const auto& [cat, d] : o.deltas) {
+      if (d > 0 && cat != "rank_process_crash") cats.insert(cat);
+    }
+  }
+  for (const std::string& cat : cats) {
+    beliefs.DiscountWhere(cat, kExplainedAwayFactor, "Slurm's own word that " + failed_node + " failed", slurm_says_failed);
+  }
+  if (off_line.empty()) return;
+  for (const char* cat : {"gpu_power_throttle", "gpu_thermal_throttle"}) {
+    beliefs.DiscountWhere(cat, kExplainedAwayFactor, failed_node + " lost power and went down: no throttle",
+                          [&](const Observation& o) {
+                            if (o.hint.node != failed_node) return false;
+                            const std::string text = line_of(o);
+                            return StatesPsuFault(text) || StatesNodePowerOff(text);
+                          });
+  }
+  AddNodeCulprit(beliefs, off_source,
+                 off_line + "  [" + failed_node + " lost power: Slurm says it failed and its BMC says it powered off; its ranks went down with it]",
+                 "rank_process_crash", kMetricWeight, failed_node, topo.job);
+  trace.push_back({{"type", "thought"},
+                   {"text", failed_node + " lost power (its BMC) and Slurm says it failed: its ranks went down with it, no throttle"}});
+}
+
+// A GPU held at locked application clocks below its peers (FindAppClockLockedGpus, PLC46: realistic43
+// rl43-21) is the job's straggler there: one observation for straggler_rank on that GPU (kMetricWeight,
+// a state its own series show), which also sends the slowdown probes (gpu.gemm) to it. `slow_located`:
+// whether a slow participant is already named (then kExtraMetricWeight, as 2b's outliers).
+void AddAppClockStragglers(const std::vector<TimeSeries>& series, const Topology& topo, Beliefs& beliefs,
+                           bool& slow_located) {
+  for (const AppClockGpu& g : FindAppClockLockedGpus(series)) {
+    const std::string node = topo.names.Find(g.node).empty() ? g.node : topo.names.Find(g.node);
+    Observation o;
+    o.evidence.kind = EvidenceKind::kMetric;
+    o.evidence.source = "metric " + g.reasons_series;
+    char buf[240];
+    std::snprintf(buf, sizeof(buf),
+                  "%s GPU %d held by its applications clocks setting (clock event reason 0x2, no throttle): SM clock "
+                  "%.0f MHz while its %zu peer GPU(s) run at %.0f MHz (median)",
+                  node.c_str(), g.gpu, g.sm_mhz, g.peers, g.peers_mhz);
+    o.evidence.detail = buf;
+    o.evidence.value = g.sm_mhz;
+    o.evidence.time_ms = g.time_ms;
+    o.evidence.supports = {"straggler_rank"};
+    const double w = slow_located ? kExtraMetricWeight : kMetricWeight;
+    slow_located = true;
+    o.evidence.weight = w;
+    o.deltas["straggler_rank"] = w;
+    o.hint.node = node;
+    o.hint.gpu = g.gpu;
+    o.hint.job = topo.job;
+    o.time_ms = g.time_ms;
+    beliefs.Add(std::move(o));
+  }
+}
+
+// Log evidence timed from a line printed without a zone, in a source that declares its own zone
+// (SourceZoneOffsetMin: "slurm-310442.out (all ranks, UTC)", "# journalctl -k (host timezone ..., CET
+// +0100)"), is retimed in that zone (PLC46, realistic43 rl43-04: the Xid 119 at 03:58:31 CET read as
+// 03:58:31 UTC, an hour after the UTC watchdog timeouts it caused, and so no cause of them). A line
+// whose stamp carries its own zone, an observation not timed from its line, and a source declaring
+// no zone or two keep their time. Idempotent (a retimed observation no longer holds the line's
+// case-zone time): run after the signatures and again before the order-reading steps.
+void RetimeToSourceZones(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs) {
+  std::map<std::string, std::pair<const CaseLog*, int>> zoned;  // source -> (log, offset)
+  for (const CaseLog& log : c.logs) {
+    if (std::optional<int> off = SourceZoneOffsetMin(log)) zoned.emplace(log.source, std::make_pair(&log, *off));
+  }
+  if (zoned.empty()) return;
+  beliefs.RetimeEach([&](int64_t& time_ms, const Observation& o) {
+    if (time_ms == kNoTime || (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kKnowledge)) return;
+    const size_t colon = o.evidence.source.rfind(':');
+    if (colon == std::string::npos) return;
+    auto it = zoned.find(o.evidence.source.substr(0, colon));
+    if (it == zoned.end()) return;
+    const std::optional<int32_t> number = ParseInt32(o.evidence.source.substr(colon + 1));
+    if (!number) return;
+    const CaseLog& log = *it->second.first;
+    for (const LogLine& l : log.lines) {
+      if (static_cast<int64_t>(l.number) != *number) continue;
+      const LineTime as_case = ParseLineTime(l.text, topo.clock);
+      LogClock own = topo.clock;
+      own.zone_declared = true;
+      own.offset_min = it->second.second;
+      const LineTime as_source = ParseLineTime(l.text, own);
+      if (as_case.ms == time_ms && as_source.ms != as_case.ms && as_source.ms != kNoTime) time_ms = as_source.ms;
+      return;
+    }
+  });
+}
+
+// The places (node, GPU when named) of the case's GSP firmware faults: log observations for
+// gpu_firmware_error that are Xid 119 / 120 lines or the driver's "waiting for RPC response from
+// GPUn GSP" (3z3, RL8; the probe reading of PLC46).
+std::vector<ComponentHint> GspFaultPlaces(const Beliefs& beliefs) {
+  static const std::regex kFirmwareXid(
+      R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+(?:119|120)\b|waiting for RPC response from GPU\d+ GSP)",
+      std::regex::icase);
+  std::vector<ComponentHint> firmware;
+  for (const Observation& o : beliefs.observations()) {
+    auto it = o.deltas.find("gpu_firmware_error");
+    if (o.evidence.kind == EvidenceKind::kLog && it != o.deltas.end() && it->second > 0 && !o.hint.node.empty() &&
+        o.evidence.detail.size() <= 2000 && std::regex_search(o.evidence.detail, kFirmwareXid)) {
+      firmware.push_back(o.hint);
+    }
+  }
+  return firmware;
+}
+
+// Whether the case says a GPU left the bus by more than NVML's generic words: a line "fallen off the
+// bus", "GPU is lost", an Xid 79, or (review RV-RL8) any log observation for gpu_fallen_off_bus other
+// than NVML's "Unknown Error" line (lspci's "(rev ff)", "RmInitAdapter failed", pciehp's "Link Down",
+// an Xid 79 in another log's shape) or dcgm-exporter's Xid 79 series. A GPU lost after its GSP timeouts
+// shows those, and its NVML error is then the lost GPU's (RL8's binary answered gpu_firmware_error).
+bool CaseSaysOffBus(const DiagnosisCase& c, const Beliefs& beliefs) {
+  static const std::regex kNvmlUnknown(R"(Unable to determine the device handle for GPU ?[0-9A-Fa-f:.]+: Unknown Error)",
+                                       std::regex::icase);
+  static const FilteredRegex kOffBus(
+      R"(fallen off the bus|\bGPU is lost\b|\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+79\b|\bXID error 79\b)",
+      /*icase=*/true);
+  if (AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kOffBus.Search(s); })) return true;
+  for (const Observation& o : beliefs.observations()) {
+    auto it = o.deltas.find("gpu_fallen_off_bus");
+    if (it == o.deltas.end() || it->second <= 0) continue;
+    if (o.evidence.kind == EvidenceKind::kMetric) {
+      if (o.evidence.source.find("XID_ERRORS") != std::string::npos && o.evidence.value == 79) return true;
+      continue;
+    }
+    if (o.evidence.kind != EvidenceKind::kLog) continue;
+    if (o.evidence.detail.size() > 2000 || !std::regex_search(o.evidence.detail, kNvmlUnknown)) return true;
+  }
+  return false;
+}
+
+// Whether a GPU probe's "GPU is lost" (ReadProbeError) on `gpu` is read as the GSP firmware fault the
+// case shows there (PLC46, realistic43 rl43-04). NVML answers NVML_ERROR_GPU_IS_LOST for a GPU the
+// driver gave up on, one off the bus and as often one whose GSP stopped answering RPCs (Xid 119 / 120,
+// then "requiring os reboot to recover"): the probe, run after the fact, cannot tell them apart. With
+// a GSP fault on that GPU (or, its GPU unnamed, on the node) and nothing in the case saying the GPU
+// left the bus (CaseSaysOffBus), the firmware fault is what the probe saw.
+bool LostGpuIsGspFault(const DiagnosisCase& c, const Beliefs& beliefs, const ComponentHint& gpu) {
+  if (gpu.node.empty()) return false;
+  bool gsp = false;
+  for (const ComponentHint& f : GspFaultPlaces(beliefs)) {
+    gsp = gsp || (f.node == gpu.node && (f.gpu < 0 || gpu.gpu < 0 || f.gpu == gpu.gpu));
+  }
+  return gsp && !CaseSaysOffBus(c, beliefs);
+}
+
 }  // namespace
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
@@ -13313,6 +13548,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   trace.push_back({{"type", "observe"}, {"what", "log signatures"},
                    {"lines", flat.lines.size()}, {"matches", facts.log_matches.size()},
                    {"categories", by_cat.size()}});
+
+  RetimeToSourceZones(c, topo, beliefs);  // PLC46: sources that declare their zone
 
   // 1a. dcgmi diag's per-GPU failures (PL4): a Fail row ("GPU5: Fail", "Fail - GPU: 4", "Fail - GPU:
   // 2, 5", "Fail - All") or a failing result of the JSON output (`dcgmi diag -j`: status Fail with its
@@ -13851,6 +14088,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(std::move(o));
   } else if (std::optional<Observation> o = ReplicaRangeCulprit(c, flat, topo)) {
     beliefs.Add(std::move(*o));
+  } else if (std::optional<ReplicaChecksumOdd> vote = FindReplicaChecksumOdd(flat.lines)) {
+    // Per-replica checksum lines, voted per iteration (PLC46, realistic43 rl43-09): the one replica
+    // whose value differs where the others agree; kFirstSignatureWeight, placed by the rank layout.
+    auto [li, ki] = flat.refs[vote->line];
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "  [rank %d's checksum differs from the %zu other replicas' at iteration %lld (%zu iteration(s)): its GPU "
+                  "computes wrong numbers]",
+                  vote->rank, vote->agreeing, vote->iteration, vote->iterations);
+    Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kFirstSignatureWeight, topo.clock, topo.job);
+    o.hint = RankTableRowHint(topo, vote->rank, "");
+    o.culprit = true;
+    beliefs.Add(std::move(o));
   }
 
   // 1c-ff. A resume whose data iterator skips the consumed samples one by one (no data loader state
@@ -14861,6 +15111,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
     }
   }
+  AddAppClockStragglers(series, topo, beliefs, slow_located);  // 2b-app-clocks (PLC46)
   // 2b. Relative comparison: a GPU (or node) that slowed down while its peers did not is a
   // slowdown symptom located on it; the probes on its causes decide which cause.
   if (beliefs.scores().count("straggler_rank")) {
@@ -15344,6 +15595,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::string at;                     // the end's own time as the line gives it (ReadSlurmJobEndAt), or ""
   };
   std::optional<SchedulerStop> stopped_by_scheduler;  // 3a''' reads it; read after 3b
+  std::string slurm_failed_node;  // the one node of a NODE_FAIL end (3a'''); NodeLostPower reads it
   // 3a'''. Slurm's NODE_FAIL, PREEMPTED and a user's CANCELLED (RGA; agents/README.md says why).
   // NODE_FAIL with one node Slurm says failed (SlurmNodeStateReader: slurmctld's "Killing JobId=...
   // on failed node", "Nodes X not responding", scontrol's State=DOWN.. Reason=, sinfo -R): the fault
@@ -15357,6 +15609,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::string end_line, end_source, end_name, end_at;
     std::map<std::string, std::string> failed;  // case node -> reason
     std::string failed_source, failed_line;
+    int64_t failed_ms = kNoTime;  // the earliest timed line saying a node failed
     for (const CaseLog& log : c.logs) {
       SlurmNodeStateReader reader;
       for (size_t li = 0; li < log.lines.size(); ++li) {
@@ -15387,6 +15640,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (node.empty()) continue;
           std::string& reason = failed[node];
           if (reason.empty()) reason = f.reason;
+          if (const int64_t t = LineTimeMs(l.text, topo.clock); t != kNoTime) failed_ms = std::min(failed_ms, t);
           if (failed_line.empty()) {
             failed_line = Utf8Prefix(l.text, 300);
             failed_source = log.source + ":" + std::to_string(l.number);
@@ -15429,6 +15683,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += failed_line;
       detail += "]";
       AddNodeCulprit(beliefs, end_source, detail, cat, kMetricWeight, node, topo.job);
+      DiscountHangAfterNodeFailure(beliefs, node, failed_ms, trace);
+      slurm_failed_node = node;
     }
     if (stopped && !node_fail) stopped_by_scheduler = SchedulerStop{end_source, end_line, end_name, end_at};
   }
@@ -16256,42 +16512,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   {
     static const std::regex kNvmlUnknown(R"(Unable to determine the device handle for GPU ?[0-9A-Fa-f:.]+: Unknown Error)",
                                          std::regex::icase);
-    static const FilteredRegex kOffBus(
-        R"(fallen off the bus|\bGPU is lost\b|\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+79\b|\bXID error 79\b)",
-        /*icase=*/true);
-    static const std::regex kFirmwareXid(
-        R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+(?:119|120)\b|waiting for RPC response from GPU\d+ GSP)",
-        std::regex::icase);
-    std::vector<ComponentHint> firmware;
-    for (const Observation& o : beliefs.observations()) {
-      auto it = o.deltas.find("gpu_firmware_error");
-      if (o.evidence.kind == EvidenceKind::kLog && it != o.deltas.end() && it->second > 0 && !o.hint.node.empty() &&
-          o.evidence.detail.size() <= 2000 && std::regex_search(o.evidence.detail, kFirmwareXid)) {
-        firmware.push_back(o.hint);
-      }
-    }
-    // Review RV-RL8: off the bus is also what the pack reads as such beyond these words: lspci's
-    // "(rev ff)" (config space reads all ones), "RmInitAdapter failed", pciehp's "Link Down", an Xid 79
-    // in another log's shape, dcgm-exporter's Xid 79. A GPU lost after its GSP timeouts shows those,
-    // and its NVML Unknown Error is then the lost GPU's (RL8's binary answered gpu_firmware_error).
-    // Any log observation for gpu_fallen_off_bus other than an NVML Unknown Error line, or an Xid 79
-    // series, counts.
-    const auto offbus_observed = [&]() {
-      for (const Observation& o : beliefs.observations()) {
-        auto it = o.deltas.find("gpu_fallen_off_bus");
-        if (it == o.deltas.end() || it->second <= 0) continue;
-        if (o.evidence.kind == EvidenceKind::kMetric) {
-          if (o.evidence.source.find("XID_ERRORS") != std::string::npos && o.evidence.value == 79) return true;
-          continue;
-        }
-        if (o.evidence.kind != EvidenceKind::kLog) continue;
-        if (o.evidence.detail.size() > 2000 || !std::regex_search(o.evidence.detail, kNvmlUnknown)) return true;
-      }
-      return false;
-    };
-    const bool off_bus =
-        !firmware.empty() &&
-        (AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kOffBus.Search(s); }) || offbus_observed());
+    const std::vector<ComponentHint> firmware = GspFaultPlaces(beliefs);
+    const bool off_bus = !firmware.empty() && CaseSaysOffBus(c, beliefs);
     if (!firmware.empty() && !off_bus) {
       constexpr double kNvmlUnknownFactor = 0.1;
       beliefs.ReattributeWhere(
@@ -16700,8 +16922,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
+  RetimeToSourceZones(c, topo, beliefs);                         // PLC46, the evidence added since 1.
   DiscountOutsideJobScope(c, topo, flat.lines, beliefs, trace);  // 3zz'' (PLC43)
   DiscountLaterRunConsequences(c, beliefs, trace);           // 3zz''' (PLC45)
+  NodeLostPower(c, topo, slurm_failed_node, beliefs, trace);      // PLC46
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
   // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers
@@ -18172,6 +18396,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (probe.rfind("nccl.", 0) == 0 && peer_tried && !peer_answered) continue;
       std::optional<ProbeErrorReading> reading = ReadProbeError(probe, reason, timeout, peer_answered);
       if (!reading) continue;
+      if (reading->category == "gpu_fallen_off_bus" && LostGpuIsGspFault(c, beliefs, HintFromTarget(target))) {
+        reading->category = "gpu_firmware_error";
+        reading->text += " [after the GSP firmware fault the case shows on this GPU, and nothing says it left the bus]";
+      }
       // A hang: the collective test's fail weight for it. A lost GPU: NVML's own word for a GPU off
       // the bus, weighed as gpu.health's failure for it (whichever GPU probe got the word).
       const ProbeSpec* spec = FindProbe(reading->category == "nccl_collective_hang" ? probe : "gpu.health");

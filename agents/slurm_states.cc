@@ -9,6 +9,15 @@ namespace vigil {
 
 namespace {
 
+// The host srun's "Node failure on HOST" names, or "" (one host: a host list "n-[01,03]" names no
+// one node).
+std::string SrunNodeFailureHost(const std::string& line) {
+  if (line.size() > 2000 || line.find("Node failure on ") == std::string::npos) return "";
+  static const std::regex kSrunNodeFail(R"(\bsrun: error: Node failure on ([A-Za-z0-9._-]+)\s*$)");
+  std::smatch m;
+  return std::regex_search(line, m, kSrunNodeFail) ? m.str(1) : "";
+}
+
 // ReadSlurmKill; `*stepd` says whether the line is slurmstepd's (a plain STEP's too, whose end is none).
 SlurmKill ReadKill(const std::string& line, bool* stepd) {
   SlurmKill k;
@@ -34,6 +43,11 @@ SlurmKill ReadKill(const std::string& line, bool* stepd) {
     }
   }
   if (line.find("Time limit exhausted for JobId=") != std::string::npos) k.end = SlurmJobEnd::kTimeLimit;
+  // srun's own word when slurmctld tells it a node of its step failed (src/api/step_launch.c's node
+  // fail handler: "srun: error: Node failure on tern-b200-15"): the step ends NODE_FAIL there, as
+  // slurmstepd's "DUE TO NODE FAILURE" (PLC46, realistic43 rl43-25: it was not read, and the
+  // peers' watchdog timeouts answered nccl_collective_hang for a node that lost power).
+  if (k.end == SlurmJobEnd::kNone && !SrunNodeFailureHost(line).empty()) k.end = SlurmJobEnd::kNodeFail;
   // slurmctld's requeues (job_mgr.c; JobId as %pJ prints it: "JobId=71021", "JobId=71021_3(71024)"):
   // "_job_requeue_op: requeue JobId=N per user/system request" (scontrol requeue, an admin's or a
   // health check's), "requeue job JobId=N due to failure of node X" and "_requeue_job_node_failed:
@@ -153,6 +167,10 @@ std::vector<SlurmFailedNode> SlurmNodeStateReader::Read(const std::string& line)
   }
   if (line.find("Kill task failed") != std::string::npos && std::regex_search(line, m, kKillTask) && single(m.str(1))) {
     out.push_back({m.str(1), "Kill task failed"});
+    return out;
+  }
+  if (std::string host = SrunNodeFailureHost(line); !host.empty()) {
+    out.push_back({std::move(host), "Node failure (srun)"});
     return out;
   }
   // scontrol show node: NodeName= starts a record; State= and Reason= may follow on later lines.

@@ -109,6 +109,23 @@ TEST_CASE("ReadSlurmKill: slurmstepd's and slurmctld's kill lines, with slurmste
   CHECK(ReadSlurmKill("120          gpu   04:00:00   04:00:16    TIMEOUT      0:0       16").end == SlurmJobEnd::kNone);
 }
 
+// PLC46 (realistic43 rl43-25): srun's "Node failure on HOST" (its node-fail handler, when slurmctld
+// says a node of the step failed) read as nothing, so a node that lost power left only the peers'
+// watchdog timeouts (answered nccl_collective_hang). It ends the step NODE_FAIL and names the node.
+TEST_CASE("srun's node failure line ends the step NODE_FAIL and names the failed node (PLC46)") {
+  CHECK(ReadSlurmJobEnd("srun: error: Node failure on tern-b200-15") == SlurmJobEnd::kNodeFail);
+  CHECK(ReadSlurmKill("srun: error: Node failure on tern-b200-15").end == SlurmJobEnd::kNodeFail);
+  SlurmNodeStateReader r;
+  auto f = r.Read("srun: error: Node failure on tern-b200-15");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].host == "tern-b200-15");
+  // A host list names no one node; a task's exit on a node is no node failure.
+  CHECK(r.Read("srun: error: Node failure on tern-b200-[15,16]").empty());
+  CHECK(ReadSlurmJobEnd("srun: error: Node failure on tern-b200-[15,16]") == SlurmJobEnd::kNone);
+  CHECK(r.Read("srun: error: tern-b200-13: tasks 0-7: Exited with exit code 6").empty());
+  CHECK(ReadSlurmJobEnd("srun: error: tern-b200-13: tasks 0-7: Exited with exit code 6") == SlurmJobEnd::kNone);
+}
+
 // DEF6 (2026-12-04): the time a line gives for the job's end, so that a stop's discount starts
 // there: slurmstepd's CANCELLED AT, a sacct row's End (its latest time: a row asked for Start and
 // End printed Start first, and the reasoner took that), scontrol's EndTime= beside JobState=.
