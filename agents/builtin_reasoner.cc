@@ -22,6 +22,11 @@
 #include "agents/job_runs.h"
 #include "agents/ib_port_rate.h"
 #include "agents/rendezvous_host.h"
+#include "agents/slurm_trace_lines.h"
+#include "agents/host_segfault_first.h"
+#include "agents/hung_kernel_series.h"
+#include "agents/ib_counter_lines.h"
+#include "agents/cpu_clock_lines.h"
 #include "agents/repair_record.h"
 #include "agents/slurm_states.h"
 #include "agents/node_addresses.h"
@@ -3296,6 +3301,29 @@ bool LossScaleHeldHigh(const std::vector<TimeSeries>& series) {
   return any;
 }
 
+// A loss scale that never moved from 1.0 (PLC47): at least one "loss_scale" series of 3 samples or
+// more, every such series 1.0 at every sample: the fixed scale a bf16 run prints.
+bool LossScaleFixedAtOne(const std::vector<TimeSeries>& series) {
+  bool any = false;
+  for (const TimeSeries& s : series) {
+    if (s.name != "loss_scale" || s.size() < 3) continue;
+    for (double v : s.values) {
+      if (v != 1.0) return false;
+    }
+    any = true;
+  }
+  return any;
+}
+
+// Whether a line speaks of a loss-scale overflow or of the scale being cut (DeepSpeed's "OVERFLOW!
+// ... Attempted loss scale", apex's "Gradient overflow ... reducing loss scale", "already at minimum").
+bool SaysScaleReduced(const std::string& line) {
+  for (const char* w : {"overflow", "OVERFLOW", "Overflow", "reducing", "Attempted loss scale", "at minimum"}) {
+    if (line.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Training logs print the numbers the pack's metric conditions are written over (loss, grad norm,
 // loss scale, step time). They are read into series named as the conditions name them, one
 // series per log source, labelled {source, Hostname}. Times come from the line when it has one,
@@ -6138,6 +6166,19 @@ std::string MpirunOwnOptions(const std::string& rest) {
   return own;
 }
 
+// The allocation's node count a shell trace printed on the line after its command (PLC47,
+// realistic44 rl44-15: "+ echo $SLURM_JOB_NUM_NODES $SLURM_NNODES" then "31 31", "+ scontrol show
+// hostnames $SLURM_JOB_NODELIST | wc -l" then "31"; a requeue with --exclude left 31 nodes for a
+// script that hard-codes --nnodes=32, and the count was read from neither).
+void AddTracedAllocation(const std::string& command, const std::string& output, std::set<int>& alloc_nodes) {
+  for (const auto& [var, value] : TracedEchoValues(command, output)) {
+    if (var != "SLURM_JOB_NUM_NODES" && var != "SLURM_NNODES") continue;
+    if (value.size() > 6 || value.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (std::optional<int32_t> n = ParseInt32(value)) alloc_nodes.insert(*n);
+  }
+  if (std::optional<int> n = TracedHostCount(command, output)) alloc_nodes.insert(*n);
+}
+
 std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullptr,
                                 std::vector<std::string>* unreadable = nullptr) {
   // mpirun / mpiexec (Open MPI, MPICH, Intel MPI): -np / -n / --np N processes in all (read as a
@@ -6253,9 +6294,13 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
     // "" for none): it pairs with the next line of that label only, the block's max_nodes row (RG6:
     // it waited for a max_nodes row anywhere later in the log, another agent's or a restart's).
     std::map<std::string, int> min_nodes;
+    const std::string* before = nullptr;  // the line above, for a traced command's output (PLC47)
     for (const LogLine& line : log.lines) {
       const std::string& t = line.text;
+      const std::string* above = before;
+      before = &t;
       if (t.size() > 2000) continue;
+      if (above != nullptr) AddTracedAllocation(*above, t, alloc_nodes);
       std::smatch m;
       // A hostfile printed by `cat` ("$ cat hosts", "+ cat hosts" in a bash -x trace): its lines are
       // MPICH's "host" / "host:8" or Open MPI's "host slots=8", up to the next command or a blank line.
@@ -9043,6 +9088,24 @@ struct SlowCpuClock {
 
 constexpr double kSlowCpuClockRatio = 0.6;
 
+// The nodes of `fig` (node -> its CPU clock) at kSlowCpuClockRatio or less of the other nodes'
+// median, each with that median; none when fewer than 2 nodes are compared or more than half of them
+// are slow (a job-wide low clock is the cluster's setting, not one node's fault).
+std::vector<std::pair<std::string, double>> SlowClockNodes(const std::map<std::string, double>& fig) {
+  std::vector<std::pair<std::string, double>> out;
+  if (fig.size() < 2) return out;
+  for (const auto& [node, hz] : fig) {
+    std::vector<double> others;
+    for (const auto& [other, ohz] : fig) {
+      if (other != node) others.push_back(ohz);
+    }
+    const double peers = UpperMedian(others);
+    if (peers > 0 && hz <= kSlowCpuClockRatio * peers) out.emplace_back(node, peers);
+  }
+  if (2 * out.size() > fig.size()) out.clear();
+  return out;
+}
+
 std::vector<SlowCpuClock> FindSlowCpuClocks(const std::vector<TimeSeries>& series,
                                             const std::vector<std::string>& job_nodes = {}) {
   std::map<std::string, std::vector<double>> per_cpu;  // node -> each series' recent median
@@ -9071,14 +9134,8 @@ std::vector<SlowCpuClock> FindSlowCpuClocks(const std::vector<TimeSeries>& serie
   std::map<std::string, double> fig;
   for (const auto& [node, v] : per_cpu) fig[node] = UpperMedian(v);
   std::vector<SlowCpuClock> out;
-  if (fig.size() < 2) return out;
-  for (const auto& [node, hz] : fig) {
-    std::vector<double> others;
-    for (const auto& [other, ohz] : fig) {
-      if (other != node) others.push_back(ohz);
-    }
-    const double peers = UpperMedian(others);
-    if (!(peers > 0 && hz <= kSlowCpuClockRatio * peers)) continue;
+  for (const auto& [node, peers] : SlowClockNodes(fig)) {
+    const double hz = fig[node];
     // Since when: the first sample of the run of low samples that ends the series (a clock is a
     // state; it was low before the symptoms it causes were measured).
     const TimeSeries& f = *first[node];
@@ -9087,7 +9144,32 @@ std::vector<SlowCpuClock> FindSlowCpuClocks(const std::vector<TimeSeries>& serie
     if (since == f.size()) since = f.size() - 1;
     out.push_back({node, hz, peers, f.id(), f.timestamps_ms[since]});
   }
-  if (2 * out.size() > fig.size()) out.clear();
+  return out;
+}
+
+// The same comparison over the CPU clocks a responder's shell paste prints (CpuClockHzInLine:
+// cpupower's "current CPU frequency: 800 MHz", /proc/cpuinfo's "cpu MHz : 800.000"), each placed on
+// the node PlaceLine gives it (the `ssh NODE` above it; PLC47, realistic44 rl44-07: a node back from
+// a BIOS update with the powersave governor at 800 MHz against a peer's 3.60 GHz, its 8 ranks 1.4x
+// slower in forward compute, read as no cause). A node's figure is the median of its lines; two
+// nodes at least, as for the series. `source` is the first line of the slow node.
+std::vector<SlowCpuClock> FindSlowCpuClockLines(const DiagnosisCase& c, const Topology& topo) {
+  std::map<std::string, std::vector<double>> per_line;
+  std::map<std::string, std::string> first;
+  for (const CaseLog& log : c.logs) {
+    for (size_t k = 0; k < log.lines.size(); ++k) {
+      const std::optional<double> hz = CpuClockHzInLine(log.lines[k].text);
+      if (!hz) continue;
+      const ComponentHint h = PlaceLine(log, k, log.lines[k].text, topo);
+      if (h.node.empty()) continue;
+      per_line[h.node].push_back(*hz);
+      first.emplace(h.node, log.source + ":" + std::to_string(log.lines[k].number));
+    }
+  }
+  std::map<std::string, double> fig;
+  for (const auto& [node, v] : per_line) fig[node] = UpperMedian(v);
+  std::vector<SlowCpuClock> out;
+  for (const auto& [node, peers] : SlowClockNodes(fig)) out.push_back({node, fig[node], peers, first[node], kNoTime});
   return out;
 }
 
@@ -12571,6 +12653,50 @@ JobRunning ReadJobRunning(const DiagnosisCase& c, const Topology& topo, const st
   return r;
 }
 
+// A few symbol errors on a port with no other link error counted (SymbolErrorTrickleLines, PLC47:
+// realistic44 rl44-03's "SymbolErrorCounter:....3" on a port Active at full rate, beside a flight
+// recorder's collective mismatch and passing nccl tests) is a healthy link's background, as
+// DropSymbolErrorTrickle reads the series: the ib_link_failure items of those lines keep
+// kExplainedAwayFactor of their weight.
+void DiscountSymbolErrorTrickleLines(const DiagnosisCase& c, Beliefs& beliefs) {
+  std::set<std::string> trickle;  // "source:line number"
+  for (const CaseLog& log : c.logs) {
+    for (size_t i : SymbolErrorTrickleLines(LineTexts(log), kSymbolErrorBackgroundPer15m)) {
+      trickle.insert(log.source + ":" + std::to_string(log.lines[i].number));
+    }
+  }
+  if (trickle.empty()) return;
+  beliefs.DiscountWhere("ib_link_failure", kExplainedAwayFactor,
+                        "a few symbol errors on a port with no other link error counted: a healthy link's background",
+                        [&](const Observation& o) { return o.evidence.kind == EvidenceKind::kLog && trickle.count(o.evidence.source); });
+}
+
+// Peers' CUDA errors that name a rank as gone after that rank's own host segfault (HostSegfaultRanks,
+// NamesDeadPeer; PLC47, realistic44 rl44-28: three "illegal memory access ... MNNVL peer ... rank 18
+// unreachable" lines outweighed rank 18's "Segfault encountered" in a kernel launcher's C++): the
+// illegal_memory_access items of those lines are read as rank_process_crash (the same line, the
+// crash's consequence), keeping kExplainedAwayFactor.
+void ReadPeerCudaErrorsAsHostCrash(const std::vector<std::string>& lines, Beliefs& beliefs) {
+  const std::set<int> segv = HostSegfaultRanks(lines);
+  if (segv.empty()) return;
+  beliefs.ReattributeWhere("illegal_memory_access", "rank_process_crash", kExplainedAwayFactor,
+                           "a peer's error naming a rank gone after that rank's own host segfault",
+                           [&](const Observation& o) { return NamesDeadPeer(o.evidence.detail, segv); });
+}
+
+// The nodes the case's scontrol record of the job excludes (ExcludedHostlists, expanded; PLC47).
+std::vector<std::string> JobExcludedNodes(const DiagnosisCase& c) {
+  std::vector<std::string> out;
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      for (const std::string& list : ExcludedHostlists(line.text)) {
+        for (std::string& h : ExpandHostlist(list, 4096)) out.push_back(std::move(h));
+      }
+    }
+  }
+  return out;
+}
+
 // 3zz''. Evidence outside the failing job's place or time (PLC43, realistic41): a large cluster is
 // never clean, and a famous error of another job's node or of an hour before the job began is not
 // this job's cause. Where the case gives the job's nodes (the topology's list, 2 nodes at least), a
@@ -12627,6 +12753,13 @@ void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const
     for (std::string& h : LabelledHosts(o.evidence.detail, shapes)) hosts.push_back(std::move(h));
     return !hosts.empty() && std::none_of(hosts.begin(), hosts.end(), in_job);
   };
+  // A node the job's own scontrol record excludes (ExcNodeList=, PLC47: rl44-15's requeue with
+  // --exclude after an Xid 79 there) runs none of the job now, whatever attempt the topology lists.
+  const std::vector<std::string> excluded = JobExcludedNodes(c);
+  auto excluded_place = [&](const Observation& o) {
+    return o.evidence.kind != EvidenceKind::kProbe && !o.hint.node.empty() &&
+           std::any_of(excluded.begin(), excluded.end(), [&](const std::string& n) { return SameNodeName(n, o.hint.node); });
+  };
   // The categories of a place (a GPU, a node, its port or its processes); a configuration's
   // (launch_config_error, nccl_network_misconfig) may name a host outside the job as the error itself
   // (a rendezvous host outside the allocation, realistic14 rl14-01).
@@ -12663,6 +12796,10 @@ void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const
   for (const std::string& cat : cats) {
     const double before = beliefs.Score(cat);
     if (kPlaced.count(cat)) beliefs.DiscountWhere(cat, kOutsideJobFactor, "on a node that is not one of the job's", outside_place);
+    if (kPlaced.count(cat) && !excluded.empty()) {
+      beliefs.DiscountWhere(cat, kOutsideJobFactor, "on a node the job's ExcNodeList excludes (an earlier attempt's node)",
+                            excluded_place);
+    }
     if (kPassing.count(cat)) {
       beliefs.DiscountWhere(cat, kOutsideJobFactor, "over 10 min before the job started", [&](const Observation& o) {
         return before_start(o) && !outside_place(o);
@@ -13853,6 +13990,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                         "'s telemetry stopped while its node peers' went on: the participant that no longer "
                         "answers (fallen off the bus, firmware hung, or its process gone)",
                     "", 1e-6, node, gpu, EvidenceKind::kMetric);
+        found = true;
+      }
+    }
+    // A GPU whose kernel never finishes (FindHungKernelGpu, PLC47: realistic44 rl44-29): its
+    // utilisation pinned while its SMs do nothing and the other GPUs idle, during a hang shown
+    // first-hand. The rank there prints nothing (no Xid, no error); it is where the collective waits,
+    // as strong as a signature line.
+    if (HangShownFirstHand(beliefs)) {
+      if (const std::optional<HungKernelGpu> hk = FindHungKernelGpu(c.metrics)) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, " (utilisation %.0f %%, SM activity %.2f)", hk->util, hk->sm_active);
+        add_culprit(-1, "metric " + hk->series,
+                    hk->node + " GPU " + std::to_string(hk->gpu) +
+                        " stays busy while its SMs do nothing and the other GPUs idle: a kernel that never finishes, "
+                        "the participant the collective waits for" + buf,
+                    "", kFirstSignatureWeight, hk->node, hk->gpu, EvidenceKind::kMetric);
         found = true;
       }
     }
@@ -15200,7 +15353,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // utilisation (a dataloader condition's `GPU_UTIL < 60` there) is then its consequence, and a GPU
   // probe passing there does not clear it (host_side).
   {
+    bool series_read = false;
     for (const SlowCpuClock& s : FindSlowCpuClocks(series, JobPeerNodes(topo))) {
+      series_read = true;
       char buf[200];
       std::snprintf(buf, sizeof buf, "%s's CPUs run at %.2f GHz while the job's other nodes run at %.2f GHz (median)",
                     s.node.c_str(), s.hz / 1e9, s.peers_hz / 1e9);
@@ -15215,6 +15370,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.time_ms = s.onset_ms;
       o.time_ms = s.onset_ms;
       beliefs.Add(std::move(o));
+    }
+    // The same read from a shell paste's clock lines (FindSlowCpuClockLines, PLC47), where no
+    // series showed it.
+    if (!series_read) {
+      for (const SlowCpuClock& s : FindSlowCpuClockLines(c, topo)) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%s's CPUs run at %.2f GHz while the other nodes checked run at %.2f GHz (median)",
+                      s.node.c_str(), s.hz / 1e9, s.peers_hz / 1e9);
+        std::string detail = buf;
+        detail += ": its ranks launch their kernels late (CPU governor, power profile or cap)";
+        Observation o = HostContention(EvidenceKind::kLog, s.series, std::move(detail), s.node, topo.job);
+        o.evidence.weight = kSlowCpuClockWeight;
+        o.deltas["straggler_rank"] = kSlowCpuClockWeight;
+        o.hint.entry_component = "host";
+        beliefs.Add(std::move(o));
+      }
     }
   }
   // 2e. The alert's own rank / GPU against its peers (alert_subject.h, RGB).
@@ -15882,6 +16053,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   if (beliefs.Score("fp16_loss_scale_collapse") > 0 && LossScaleHeldHigh(series)) {
     beliefs.Discount("fp16_loss_scale_collapse", kExplainedAwayFactor,
                      "the loss scale halved at most once and stayed high: the scaler's ordinary skip, no collapse");
+  }
+
+  // 3a-fp16-fixed (PLC47, realistic44 rl44-09). Every loss scale the case prints is 1.0 from the
+  // first step on (LossScaleFixedAtOne): Megatron's bf16 run prints that fixed scale, and counts its
+  // NaN steps as skipped, so the "loss scale: 1.0 | ... skipped iterations: 1" line is no fp16
+  // scaler's collapse. The fp16 items of lines that say nothing of an overflow or a scale being
+  // reduced keep kExplainedAwayFactor (DeepSpeed's "Attempted loss scale: 1, reducing to 1" keeps its
+  // weight: that is the collapse at its floor).
+  if (beliefs.Score("fp16_loss_scale_collapse") > 0 && LossScaleFixedAtOne(series)) {
+    beliefs.DiscountWhere("fp16_loss_scale_collapse", kExplainedAwayFactor,
+                          "every loss scale printed is 1.0 from the first step: a fixed scale (bf16), no dynamic "
+                          "scaler that collapsed",
+                          [](const Observation& o) { return !SaysScaleReduced(o.evidence.detail); });
   }
 
   // 3a-nvswitch. A line of a node's NVSwitch driver / fabric manager saying all GPUs lost or degraded
@@ -16923,6 +17107,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   }
 
   RetimeToSourceZones(c, topo, beliefs);                         // PLC46, the evidence added since 1.
+  DiscountSymbolErrorTrickleLines(c, beliefs);                     // PLC47
+  ReadPeerCudaErrorsAsHostCrash(flat.lines, beliefs);               // PLC47
   DiscountOutsideJobScope(c, topo, flat.lines, beliefs, trace);  // 3zz'' (PLC43)
   DiscountLaterRunConsequences(c, beliefs, trace);           // 3zz''' (PLC45)
   NodeLostPower(c, topo, slurm_failed_node, beliefs, trace);      // PLC46

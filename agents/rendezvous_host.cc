@@ -49,18 +49,33 @@ std::optional<StoreJoinCount> ReadStoreJoinCount(const std::string& line) {
   return StoreJoinCount{*joined, *expected};
 }
 
-std::vector<std::string> AllocationHostlists(const std::string& line) {
+namespace {
+
+// The values `list` (group 1: a host list) finds in `line`, "(null)" / "None" / empty left out.
+std::vector<std::string> HostlistValues(const std::string& line, const std::regex& list) {
   std::vector<std::string> out;
-  if (line.size() > 4000 || (line.find("NodeList=") == std::string::npos && line.find("NODELIST=") == std::string::npos)) {
-    return out;
-  }
-  static const std::regex kList(R"((?:^|[\s"'])(?:SLURM_JOB_NODELIST|SLURM_NODELIST|NodeList)=([^\s"']+))");
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kList); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), list); it != std::sregex_iterator(); ++it) {
     const std::string v = (*it)[1].str();
     if (v == "(null)" || v == "None" || v.empty()) continue;
     out.push_back(v);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> AllocationHostlists(const std::string& line) {
+  if (line.size() > 4000 || (line.find("NodeList=") == std::string::npos && line.find("NODELIST=") == std::string::npos)) {
+    return {};
+  }
+  static const std::regex kList(R"((?:^|[\s"'])(?:SLURM_JOB_NODELIST|SLURM_NODELIST|NodeList)=([^\s"']+))");
+  return HostlistValues(line, kList);
+}
+
+std::vector<std::string> ExcludedHostlists(const std::string& line) {
+  if (line.size() > 4000 || line.find("ExcNodeList=") == std::string::npos) return {};
+  static const std::regex kList(R"((?:^|\s)ExcNodeList=([^\s"']+))");
+  return HostlistValues(line, kList);
 }
 
 std::string SlurmJobIdOfLine(const std::string& line) {

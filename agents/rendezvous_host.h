@@ -36,6 +36,10 @@ std::optional<StoreJoinCount> ReadStoreJoinCount(const std::string& line);
 // unexpanded (the reasoner's ExpandHostlist reads them).
 std::vector<std::string> AllocationHostlists(const std::string& line);
 
+// The host lists a job's scontrol record excludes: "ExcNodeList=kst-h100-0140" (not "(null)"),
+// unexpanded (PLC47: a requeue with --exclude; the reasoner discounts faults placed there).
+std::vector<std::string> ExcludedHostlists(const std::string& line);
+
 // The Slurm job a line says it speaks of (REVFIX3): scontrol's "JobId=4481" (not ArrayJobId=),
 // an environment dump's "SLURM_JOB_ID=4481" / "SLURM_JOBID=4481", a shell's "scontrol show job 4481";
 // "" when none. The job a log's source names: Slurm's default output file "slurm-4481.out"
