@@ -23,6 +23,7 @@
 #include "agents/ib_port_rate.h"
 #include "agents/rendezvous_host.h"
 #include "agents/slurm_trace_lines.h"
+#include "agents/lr_schedule_reset.h"
 #include "agents/host_segfault_first.h"
 #include "agents/hung_kernel_series.h"
 #include "agents/ib_counter_lines.h"
@@ -16066,6 +16067,31 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                           "every loss scale printed is 1.0 from the first step: a fixed scale (bf16), no dynamic "
                           "scaler that collapsed",
                           [](const Observation& o) { return !SaysScaleReduced(o.evidence.detail); });
+  }
+
+  // 3a-lr-reset (PLC47). A resume that started a fresh LR scheduler (SaysSchedulerReset: the state was
+  // not in the checkpoint; peak LR, no warmup), in a case whose divergence is shown by other evidence:
+  // the divergence's trigger, kSchedulerResetWeight more for loss_divergence (the first such line).
+  if (beliefs.Score("loss_divergence") > 0) {
+    constexpr double kSchedulerResetWeight = 1.0;
+    bool said = false;
+    for (const CaseLog& log : c.logs) {
+      for (size_t k = 0; k < log.lines.size() && !said; ++k) {
+        if (!SaysSchedulerReset(log.lines[k].text)) continue;
+        said = true;
+        Observation o;
+        o.evidence.kind = EvidenceKind::kLog;
+        o.evidence.source = log.source + ":" + std::to_string(log.lines[k].number);
+        o.evidence.detail = "the resume started a fresh learning-rate scheduler (its state was not in the checkpoint: "
+                            "peak LR, no warmup): " + Utf8Prefix(log.lines[k].text, 400);
+        o.evidence.supports = {"loss_divergence"};
+        o.evidence.weight = kSchedulerResetWeight;
+        o.deltas["loss_divergence"] = kSchedulerResetWeight;
+        o.time_ms = LineTimeMs(log.lines[k].text, topo.clock);
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+      }
+    }
   }
 
   // 3a-nvswitch. A line of a node's NVSwitch driver / fabric manager saying all GPUs lost or degraded

@@ -11,7 +11,8 @@
 //      (rl44-29).
 //   5. Peers' illegal-memory-access lines naming a rank gone after its own host segfault are the
 //      crash's consequence (rl44-28).
-//   6. A loss scale of 1.0 on every step line is bf16's fixed scale, no fp16 collapse (rl44-09).
+//   6. A loss scale of 1.0 on every step line is bf16's fixed scale, no fp16 collapse; a resume that
+//      started a fresh LR scheduler is the divergence's trigger (rl44-09).
 #include <doctest/doctest.h>
 
 #include <set>
@@ -23,6 +24,7 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/ib_counter_lines.h"
 #include "agents/logs_case_testing.h"
+#include "agents/lr_schedule_reset.h"
 #include "agents/rendezvous_host.h"
 #include "agents/slurm_trace_lines.h"
 
@@ -231,9 +233,14 @@ TEST_CASE("plc47: peers' illegal memory access naming a rank gone after its host
   CHECK(no_segv.root_cause == "illegal_memory_access");
 }
 
-// A Megatron run whose loss turns NaN; `scale` is the loss scale every step line prints.
-Json NanCase(const std::string& scale) {
+// A Megatron run whose loss turns NaN; `scale` is the loss scale every step line prints; `reset`: the
+// resume's "lr_scheduler state not found ... starting a fresh scheduler" line above the steps.
+Json NanCase(const std::string& scale, bool reset = false) {
   std::vector<std::string> out;
+  if (reset) {
+    out.push_back("WARNING: lr_scheduler state not found in checkpoint (saved with --no-save-optim-sched); starting a "
+                  "fresh scheduler: warmup 0, max_lr 3.0E-03, decay-style cosine");
+  }
   const char* losses[] = {"2.301", "2.299", "2.304", "3.111", "4.695", "6.294", "nan"};
   for (int i = 0; i < 7; ++i) {
     out.push_back(" [2026-11-24 12:05:" + std::to_string(10 + i * 4) + "] iteration    7202" + std::to_string(i) +
@@ -248,6 +255,20 @@ Json NanCase(const std::string& scale) {
 TEST_CASE("plc47: a loss scale of 1.0 on every step is bf16's fixed scale, no fp16 collapse") {
   // Before: fp16_loss_scale_collapse (seen failing without the 3a-fp16-fixed discount).
   CHECK(testing::RunCaseWithOwnProbes(NanCase("1.0")).root_cause == "loss_divergence");
+}
+
+TEST_CASE("plc47: a resume that started a fresh LR scheduler is the divergence's trigger") {
+  CHECK(SaysSchedulerReset("WARNING: lr_scheduler state not found in checkpoint (saved with --no-save-optim-sched); "
+                           "starting a fresh scheduler: warmup 0, max_lr 3.0E-03"));
+  CHECK(SaysSchedulerReset("resume: optimizer.pt loaded; scheduler.pt not found in checkpoint-5800 (skipped), creating "
+                           "a new scheduler"));
+  CHECK(!SaysSchedulerReset("loaded lr_scheduler state from checkpoint"));
+  CHECK(!SaysSchedulerReset("tokenizer not found in cache, creating a new tokenizer"));
+  // Before: the line was not read (seen failing without 3a-lr-reset: equal confidence).
+  Diagnosis with = testing::RunCaseWithOwnProbes(NanCase("1.0", /*reset=*/true));
+  Diagnosis without = testing::RunCaseWithOwnProbes(NanCase("1.0"));
+  CHECK(with.root_cause == "loss_divergence");
+  CHECK(with.confidence > without.confidence);
 }
 
 }  // namespace
