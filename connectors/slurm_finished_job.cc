@@ -104,7 +104,11 @@ std::map<std::string, std::string> FinishedSlurmJobLogSource::AskSacct(const std
     if (completion) argv.push_back("-c");
     argv.insert(argv.end(), {"-j", id, "-X", "-n", "-P", "--delimiter=" + std::string(kSacctDelimiter)});
     argv.push_back("--format=" + JoinStrings(format, ","));
-    const std::string asked = JoinStrings(argv, " ");
+    // As a shell would take it: the delimiter, a control character, written $'\x1f'.
+    std::string asked = JoinStrings(argv, " ");
+    for (size_t at = asked.find(kSacctDelimiter); at != std::string::npos; at = asked.find(kSacctDelimiter, at)) {
+      asked.replace(at, kSacctDelimiter.size(), "$'\\x1f'");
+    }
     Result<CommandOutput> ran = run_(argv, timeout_s_);
     if (!ran.ok()) {
       r.notes.push_back(job + ": " + sacct_ + " could not be run (" + ran.status().message() +

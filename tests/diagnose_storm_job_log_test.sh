@@ -130,7 +130,7 @@ check "sacct missing: an absolute pattern with the job id alone" 0 "$tmp/work/sl
   env PATH="$tmp/bin" "${VG[@]}" --job-log-slurm-output "$tmp/work/slurm-%j.out" diagnose --alert "$tmp/done.json" --no-probes
 printf '#!/bin/sh\necho "sacct: error: Problem talking to the database: Connection refused" >&2\nexit 1\n' >"$tmp/bin/sacct"
 chmod +x "$tmp/bin/sacct"
-check "sacct failing" 0 "job log: slurm job $done_job: .sacct -j $done_job -X -n -P --format=.* failed \(exit code 1: sacct: error: Problem talking to the database" -- \
+check "sacct failing" 0 "job log: slurm job $done_job: .sacct -j $done_job -X -n -P --delimiter=\\\$'\\\\x1f' --format=.* failed \(exit code 1: sacct: error: Problem talking to the database" -- \
   env PATH="$tmp/bin" "${VG[@]}" diagnose --alert "$tmp/done.json" --no-probes
 check "an empty output pattern refused" 2 "job_log_slurm_output: .. is not a Slurm filename pattern" -- \
   "${VG[@]}" --job-log-slurm-output "" diagnose --alert "$tmp/done.json" --no-probes
