@@ -8,8 +8,9 @@
 #include "agents/gpu_labels.h"
 #include "agents/label_value.h"
 #include "agents/node_names.h"
-#include "core/parse.h"
 #include "core/ascii.h"
+#include "core/parse.h"
+#include "core/stats.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -77,12 +78,6 @@ std::optional<std::pair<int64_t, double>> LastAfter(const TimeSeries& s, int64_t
     if (std::isfinite(s.values[i])) return std::make_pair(s.timestamps_ms[i], s.values[i]);
   }
   return std::nullopt;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 std::string Num(double v) {

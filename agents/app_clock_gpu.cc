@@ -9,18 +9,9 @@
 #include "agents/clock_reasons.h"
 #include "agents/gpu_labels.h"
 #include "agents/node_names.h"
+#include "core/stats.h"
 
 namespace vigil {
-
-namespace {
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-}  // namespace
 
 std::vector<AppClockGpu> FindAppClockLockedGpus(const std::vector<TimeSeries>& series) {
   constexpr uint32_t kAppClocksSetting = 0x2;
