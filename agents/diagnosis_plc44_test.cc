@@ -98,6 +98,29 @@ TEST_CASE("plc44 a bot's summary in a chat thread is no evidence for the fault i
   CHECK(DiagnoseThroughAgent(c).root_cause == "nvlink_error");
 }
 
+// PLC49 (2026-12-06, realistic45 "it happened before", seen): a ticket's record in a history file is an
+// earlier incident, a prior and no evidence of today's fault; a pasted command's output there still is.
+TEST_CASE("plc49 a ticket's record in a history file is no evidence; its labelled lines run with it") {
+  CHECK(IsPersonChannelSource("history/tickets-gn-07.txt"));
+  const std::vector<bool> history = Person("history/tickets-gn-07.txt", {
+      "ticket NET-0512 (2026-10-02): gn-07 mlx5_2 port flapping (LinkDownedCounter 11 in 3h), job 881 hung.",
+      "Resolution: optic swapped at leaf L3-02 port 7. Closed 2026-10-03.",
+      "OPS-3301 (2026-10-20) gn-07 slow: power cap 450 W left by an image.",
+      "  fixed by hand; image fix pending",
+      "",
+      "$ perfquery -x -C mlx5_2 -P 1",
+      "LinkDownedCounter:...............0",
+      "Status: Active"});
+  CHECK(history == std::vector<bool>{true, true, true, true, false, false, false, false});
+  // Before: the record's "port flapping (LinkDownedCounter 11 ...)" was read as gn-07's link fault today.
+  DiagnosisCase c;
+  c.id = "plc49-history";
+  c.logs.push_back(testing::CaseLogOf("history/tickets-gn-07.txt", {
+      "ticket NET-0512 (2026-10-02): gn-07 mlx5_2 port flapping (LinkDownedCounter 11 in 3h), job 881 hung in all-reduce."}));
+  c.logs.push_back(testing::CaseLogOf("job-991.out", {"[rank0]: iteration 900 | lm loss: 2.31 | grad norm: 0.30"}));
+  CHECK_FALSE(testing::HasEvidenceWith(DiagnoseThroughAgent(c), "NET-0512"));
+}
+
 TEST_CASE("plc44 Blackwell NVLink Xids 144-150 are nvlink_error") {
   using V = std::vector<std::string>;
   CHECK(FaultCodesInText("NVRM: Xid (PCI:0018:01:00): 149, pid=4410, name=python3, NETIR_LINK_EVT Fatal XC0 i0 Link 09") == V{"xid 149"});

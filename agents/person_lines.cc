@@ -25,6 +25,14 @@ std::vector<bool> PersonMessageLines(const CaseLog& log) {
       R"(^\s*\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}\s+@?[A-Za-z][\w.\-]{0,40}(?:\s*\([^()]{1,60}\))?\s*:\s)");
   static const std::regex kTicketTitle(R"(^\s*[A-Z][A-Z0-9]{1,9}-\d{2,}\s{2,}\S)");
   static const std::regex kBullet(R"(^\s{0,3}[-*+] \S)");
+  // A ticket's record in a history file (PLC49): "ticket NET-0877 (2026-11-09): ...", "OPS-7720
+  // (2026-11-18) ...", and the labelled lines that follow it ("Resolution: ...", "Status: ...").
+  static const std::regex kTicketRecord(
+      R"(^\s*(?:ticket\s+)?[A-Z][A-Z0-9]{1,9}-\d{2,}:?\s+\(\d{4}-\d{2}-\d{2}\)|^\s*ticket\s+[A-Z][A-Z0-9]{1,9}-\d{2,}\b)",
+      std::regex::icase);
+  static const std::regex kRecordLabel(
+      R"(^\s*(?:resolution|action|status|comment|cause|root cause|fix|update|note|outcome)\s*:\s)",
+      std::regex::icase);
   bool in_bullet = false;
   FenceTracker fences;
   for (size_t i = 0; i < log.lines.size(); ++i) {
@@ -49,9 +57,10 @@ std::vector<bool> PersonMessageLines(const CaseLog& log) {
       in_bullet = false;
       continue;
     }
-    if (std::regex_search(text, kBullet)) {
+    if (std::regex_search(text, kBullet) || std::regex_search(text, kTicketRecord) ||
+        (in_bullet && std::regex_search(text, kRecordLabel))) {
       out[i] = true;
-      in_bullet = true;
+      in_bullet = true;  // a ticket's record runs on as a bullet does, through its labelled lines
       continue;
     }
     // A bullet's continuation: indented deeper than a bullet's dash.

@@ -26,6 +26,9 @@ bool IsPersonChannelSource(const std::string& source);
 // - a ticket comment: "2026-12-02 04:05  p.fischer: ...", "2026-12-02 08:10  fabric-team (m.lopez): ..."
 //   (a date, a time without seconds, a speaker, a colon) and the ticket's title line ("NET-1880  kst-c056
 //   mlx5_3 retry exceeded");
+// - a ticket's record in a history file ("ticket NET-0877 (2026-11-09): kst-a045 mlx5_3 port flapping",
+//   "OPS-7720 (2026-11-18) ...") and the labelled lines after it ("Resolution: ...", "Status: ...",
+//   "Action: ..."): an earlier incident is a prior, not today's evidence (PLC49, realistic45 rl45-04);
 // - a handover note's Markdown heading ("## Handover night -> day ...") and bullets ("- 772660 died
 //   03:50 ...") with their indented continuation lines.
 // A shell prompt ("$ perfquery ..."), the lines below it, a fenced block and any line of none of these
