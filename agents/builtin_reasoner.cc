@@ -9480,14 +9480,19 @@ ComponentHint RankTableRowHint(const Topology& topo, int rank, const std::string
 // PLC38). Returns the median share over the lines that print
 // both and how many there were; a loop that waits for data on most of its step is input-bound
 // however the wait is worded.
+// Megatron's "timers (max over ranks): batch-generator 6010 ms, forward-backward 4020 ms, ..." (PLC49,
+// realistic45 rl45-28, seen): its batch-generator timer is the input wait, and one such line is a
+// summary over every rank and the interval's steps, so it counts as kMinDataWaitLines lines do
+// (`summary`).
 struct DataWaitShare {
   double share = 0;
   size_t lines = 0;
   size_t first_line = 0;
+  bool summary = false;
 };
 DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   static const FilteredRegex kData(
-      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b|_ms\b|_s\b)?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      R"re(\b(?:data|batch[-_ ]generator)(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b|_ms\b|_s\b)?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
   // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s", "fwd+bwd
   // 1.33 s": realistic39 rl39-13's step breakdown, unread before PLC39): the step is then data + compute.
@@ -9524,6 +9529,9 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
     if (step <= 0 || data < 0 || data > 1.05 * step) continue;
     if (shares.empty()) out.first_line = i;
     shares.push_back(data / step);
+    static const std::regex kOverRanks(R"(\btimers\b[^:]{0,40}\((?:max|min|avg|mean)[^()]{0,20}\branks\)\s*:)",
+                                       std::regex::icase);
+    if (line.size() <= 600 && std::regex_search(line, kOverRanks)) out.summary = true;
   }
   if (shares.empty()) return out;
   out.lines = shares.size();
@@ -14650,7 +14658,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (dw.lines < kMinDataWaitLines) {
       if (std::optional<RankTableDataWait> t = FindRankTableDataWait(flat.lines)) dw = {t->share, t->rows, t->first_line};
     }
-    if (dw.lines >= kMinDataWaitLines && dw.share >= kDataWaitShare) {
+    if ((dw.lines >= kMinDataWaitLines || dw.summary) && dw.share >= kDataWaitShare) {
       auto [li, ki] = flat.refs[dw.first_line];
       Observation o;
       o.evidence.kind = EvidenceKind::kLog;

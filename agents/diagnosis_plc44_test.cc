@@ -121,6 +121,22 @@ TEST_CASE("plc49 a ticket's record in a history file is no evidence; its labelle
   CHECK_FALSE(testing::HasEvidenceWith(DiagnoseThroughAgent(c), "NET-0512"));
 }
 
+// PLC49: Megatron's per-interval timers line, max over ranks, its batch-generator the input wait.
+TEST_CASE("plc49 one timers line over all ranks whose batch-generator outweighs forward-backward is an input-bound step") {
+  DiagnosisCase c;
+  c.id = "plc49-timers";
+  c.logs.push_back(testing::CaseLogOf("train-7781.out", {
+      " [2026-11-02 08:00:10] iteration  200/ 9000 | elapsed time per iteration (ms): 9120.4 | lm loss: 2.41 | grad norm: 0.61",
+      " [2026-11-02 08:01:40] iteration  210/ 9000 | elapsed time per iteration (ms): 9087.9 | lm loss: 2.40 | grad norm: 0.59",
+      " [2026-11-02 08:01:41] timers (max over ranks): batch-generator 5200 ms, forward-backward 3700 ms, all-reduce 160 ms"}));
+  // Before: the line was unread (no "data" word, one line under kMinDataWaitLines).
+  const Diagnosis d = DiagnoseThroughAgent(c);
+  CHECK(testing::HasEvidenceWith(d, "waiting for input"));
+  // The same figures as one rank's own line, not a summary over ranks: one line is not enough.
+  c.logs[0].lines[2].text = " [2026-11-02 08:01:41] rank 3: batch-generator 5200 ms, forward-backward 3700 ms";
+  CHECK_FALSE(testing::HasEvidenceWith(DiagnoseThroughAgent(c), "waiting for input"));
+}
+
 TEST_CASE("plc44 Blackwell NVLink Xids 144-150 are nvlink_error") {
   using V = std::vector<std::string>;
   CHECK(FaultCodesInText("NVRM: Xid (PCI:0018:01:00): 149, pid=4410, name=python3, NETIR_LINK_EVT Fatal XC0 i0 Link 09") == V{"xid 149"});
