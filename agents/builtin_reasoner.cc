@@ -9586,6 +9586,32 @@ double AlertFactWeight(const std::string& layer, double weight, const std::strin
   return std::min(weight, kAlertSymptomWeight);
 }
 
+// The case log line an evidence source names ("<log source>:<line number>", the number 1-9 digits):
+// the log's source and the number; none for another source (a probe's, a series').
+struct EvidenceLine {
+  std::string source;
+  int number = 0;
+};
+std::optional<EvidenceLine> EvidenceLineOf(const std::string& evidence_source) {
+  const size_t colon = evidence_source.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= evidence_source.size() || evidence_source.size() - colon > 10 ||
+      evidence_source.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  return EvidenceLine{evidence_source.substr(0, colon), std::stoi(evidence_source.substr(colon + 1))};
+}
+
+// Where that line is in the case: (index of its log, index of the line in it), or none.
+std::optional<std::pair<size_t, size_t>> CaseLineAt(const DiagnosisCase& c, const EvidenceLine& at) {
+  for (size_t i = 0; i < c.logs.size(); ++i) {
+    if (c.logs[i].source != at.source) continue;
+    for (size_t k = 0; k < c.logs[i].lines.size(); ++k) {
+      if (c.logs[i].lines[k].number == static_cast<size_t>(at.number)) return std::make_pair(i, k);
+    }
+  }
+  return std::nullopt;
+}
+
 // Whether an evidence source ("<log source>:<line>") is a line of the alert's own log.
 // A log row or a line recall ("reads like kb:...", kind knowledge) of that line: both rest on it.
 bool FromAlertFactsLog(const Evidence& e) {
@@ -10864,14 +10890,13 @@ struct MoeRouting {
   // holds at it when the last statistic above it in its log was skewed.
   std::map<std::string, std::vector<std::pair<int, bool>>> readings_by_line;
   bool SkewedAtLine(const std::string& evidence_source) const {
-    const size_t colon = evidence_source.rfind(':');
-    if (colon == std::string::npos) return false;
-    auto it = readings_by_line.find(evidence_source.substr(0, colon));
-    const std::optional<int64_t> number = ParseInt(evidence_source.substr(colon + 1));
-    if (it == readings_by_line.end() || !number) return false;
+    const std::optional<EvidenceLine> line = EvidenceLineOf(evidence_source);
+    if (!line) return false;
+    auto it = readings_by_line.find(line->source);
+    if (it == readings_by_line.end()) return false;
     bool skewed = false;
     for (const auto& [at, sk] : it->second) {
-      if (at <= *number) skewed = sk;  // in line order
+      if (at <= line->number) skewed = sk;  // in line order
     }
     return skewed;
   }
@@ -12850,20 +12875,11 @@ void DiscountLaterRunConsequences(const DiagnosisCase& c, Beliefs& beliefs, Json
   // An item's run: 1 a line of the first run, 2 of a later one, 0 not a case line ("SOURCE:NUMBER").
   auto run_of = [&](const Observation& o) {
     if (o.evidence.kind != EvidenceKind::kLog) return 0;
-    const std::string& s = o.evidence.source;
-    const size_t colon = s.rfind(':');
-    if (colon == std::string::npos || colon + 1 >= s.size() || s.size() - colon > 10 ||
-        !std::all_of(s.begin() + static_cast<std::ptrdiff_t>(colon) + 1, s.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      return 0;
-    }
-    const size_t number = std::stoul(s.substr(colon + 1));
-    for (size_t i = 0; i < c.logs.size(); ++i) {
-      if (s.compare(0, colon, c.logs[i].source) != 0 || c.logs[i].source.size() != colon) continue;
-      for (size_t k = 0; k < c.logs[i].lines.size(); ++k) {
-        if (c.logs[i].lines[k].number == number) return !later[i].empty() && later[i][k] ? 2 : 1;
-      }
-    }
-    return 0;
+    const std::optional<EvidenceLine> line = EvidenceLineOf(o.evidence.source);
+    const std::optional<std::pair<size_t, size_t>> at = line ? CaseLineAt(c, *line) : std::nullopt;
+    if (!at) return 0;
+    const auto [i, k] = *at;
+    return !later[i].empty() && later[i][k] ? 2 : 1;
   };
   struct Runs {
     bool first = false, later = false, other = false;
@@ -13087,15 +13103,12 @@ void RetimeToSourceZones(const DiagnosisCase& c, const Topology& topo, Beliefs& 
   if (zoned.empty()) return;
   beliefs.RetimeEach([&](int64_t& time_ms, const Observation& o) {
     if (time_ms == kNoTime || (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kKnowledge)) return;
-    const size_t colon = o.evidence.source.rfind(':');
-    if (colon == std::string::npos) return;
-    auto it = zoned.find(o.evidence.source.substr(0, colon));
+    const std::optional<EvidenceLine> line = EvidenceLineOf(o.evidence.source);
+    if (!line) return;
+    auto it = zoned.find(line->source);
     if (it == zoned.end()) return;
-    const std::optional<int32_t> number = ParseInt32(o.evidence.source.substr(colon + 1));
-    if (!number) return;
-    const CaseLog& log = *it->second.first;
-    for (const LogLine& l : log.lines) {
-      if (static_cast<int64_t>(l.number) != *number) continue;
+    for (const LogLine& l : it->second.first->lines) {
+      if (l.number != static_cast<size_t>(line->number)) continue;
       const LineTime as_case = ParseLineTime(l.text, topo.clock);
       LogClock own = topo.clock;
       own.zone_declared = true;
@@ -15549,14 +15562,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       // kill, or after the kill's line in the kill's own log, does not count.
       auto after_kill = [&](const Observation& o) {
         if (limit_ms != kNoTime && o.time_ms != kNoTime) return o.time_ms >= limit_ms;
-        const std::string& src = o.evidence.source;
-        const size_t colon = src.rfind(':');
-        if (colon == std::string::npos) return false;
-        auto it = kill_line_of.find(src.substr(0, colon));
-        if (it == kill_line_of.end()) return false;
-        const std::string num = src.substr(colon + 1);
-        if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos || num.size() > 9) return false;
-        return std::stoi(num) > it->second;
+        const std::optional<EvidenceLine> line = EvidenceLineOf(o.evidence.source);
+        if (!line) return false;
+        auto it = kill_line_of.find(line->source);
+        return it != kill_line_of.end() && line->number > it->second;
       };
       std::map<std::string, double> echo;  // category -> its evidence after the kill
       for (const Observation& o : beliefs.observations()) {
