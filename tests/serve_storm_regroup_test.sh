@@ -80,12 +80,12 @@ summary() {
 
 # 1. Webhook 1: the NodeDowns, one storm of the group `nodes`.
 post down && passed=$((passed + 1)) || bad "POST of 12 NodeDowns to Alertmanager"
-wait_for 60 '[(i["storm"]["group"], i["storm"]["alerts"]) for i in j["incidents"]] == [("nodes", 12)]' &&
+wait_for 60 '[(i.get("storm", {}).get("group"), i.get("storm", {}).get("alerts")) for i in j["incidents"]] == [("nodes", 12)]' &&
   passed=$((passed + 1)) || bad "webhook 1 not one storm of 12 NodeDowns (group nodes) within 60 s: $(summary)"
 
 # 2. The rack's GPU alerts: webhook 2 holds 60 alerts of rack r7.
 post xid && passed=$((passed + 1)) || bad "POST of 48 XidErrors to Alertmanager"
-if wait_for 60 'sum(1 for i in j["incidents"] if i["state"] != "merged") == 1 and [(i["storm"]["group"], i["storm"]["alerts"]) for i in j["incidents"] if i["state"] != "merged"] == [("rack=r7", 60)]'; then
+if wait_for 60 'sum(1 for i in j["incidents"] if i["state"] != "merged") == 1 and [(i.get("storm", {}).get("group"), i.get("storm", {}).get("alerts")) for i in j["incidents"] if i["state"] != "merged"] == [("rack=r7", 60)]'; then
   passed=$((passed + 1))
 else
   bad "not one storm of 60 alerts (rack=r7) with the NodeDowns' storm merged into it within 60 s: $(summary)"
@@ -136,7 +136,7 @@ wait_for 60 'all(i["resolved_at"] is not None for i in j["incidents"]) and len(j
 #    storm's alerts go each to its group's storm, and it is merged into the rack's (8 of its 12),
 #    naming the job's (before STM3: the NodeDown storm stayed beside both, its 12 alerts in it only).
 post2() {
-  "$PY" - "$TMP/starts" "$1" >"$TMP/post2.json" <<'PY'
+  "$PY" - "$TMP/starts2" "$1" >"$TMP/post2.json" <<'PY'
 import json, sys
 starts = open(sys.argv[1]).read().strip()
 out = []
@@ -155,12 +155,17 @@ print(json.dumps(out))
 PY
   curl -sf -XPOST -H 'Content-Type: application/json' --data-binary @"$TMP/post2.json" "$AM/api/v2/alerts" >/dev/null
 }
+# train-b's alerts start now: step 1's startsAt is older than group_wait by now, and an alert older
+# than group_wait flushes its group at once (STM1), before Alertmanager has taken the other 11 of the
+# POST, so a first webhook of a few NodeDowns (alert incidents, not a storm) raced the test; CI on 2
+# busy cores lost that race once (2026-12-06, KeyError 'storm' in the wait below).
+date -u +%Y-%m-%dT%H:%M:%S.000Z >"$TMP/starts2"
 B='[i for i in j["incidents"] if i.get("group_key", "").endswith("{cluster=\"train-b\"}")]'
 post2 down && passed=$((passed + 1)) || bad "POST of train-b's 12 NodeDowns to Alertmanager"
-wait_for 60 "[(i['storm']['group'], i['storm']['alerts']) for i in $B] == [('nodes', 12)]" &&
+wait_for 60 "[(i.get('storm', {}).get('group'), i.get('storm', {}).get('alerts')) for i in $B] == [('nodes', 12)]" &&
   passed=$((passed + 1)) || bad "train-b's webhook 1 not one storm of 12 NodeDowns within 60 s: $(summary)"
 post2 split && passed=$((passed + 1)) || bad "POST of train-b's Xid and NCCL alerts to Alertmanager"
-if wait_for 60 "sorted((i['storm']['group'], i['storm']['alerts']) for i in $B if i['state'] != 'merged') == [('job=4242', 8), ('rack=r8', 40)] and sum(1 for i in $B if i['state'] == 'merged') == 1"; then
+if wait_for 60 "sorted((i.get('storm', {}).get('group', ''), i.get('storm', {}).get('alerts', 0)) for i in $B if i['state'] != 'merged') == [('job=4242', 8), ('rack=r8', 40)] and sum(1 for i in $B if i['state'] == 'merged') == 1"; then
   passed=$((passed + 1))
 else
   bad "train-b: not a storm of rack=r8 (40) and one of job=4242 (8) with the NodeDowns' storm merged within 60 s: $(summary)"
