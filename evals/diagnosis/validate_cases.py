@@ -2,9 +2,9 @@
 """Checks the diagnosis case sets (stdlib only).
 
 Usage: validate_cases.py [--taxonomy FILE] [--min-dev N] [--min-holdout N] [--min-holdout2 N]
-                         [--min-holdout3 N] ... [--min-holdout15 N] [--min-realistic N] [--min-realistic2 N] [--min-realistic3 N] [--min-realistic4 N] [--min-realistic5 N] [--min-realistic6 N] [--min-realistic7 N] [--min-realistic8 N] [--min-realistic9 N] [--min-realistic10 N] [--min-realistic11 N] [--min-realistic12 N] [--min-realistic13 N] [--min-realistic14 N] [--min-realistic15 N] [--min-realistic16 N] [--min-realistic17 N] [--min-realistic18 N] [--min-realistic19 N] [--min-realistic20 N] [--min-realistic21 N] [--min-realistic22 N] [--min-realistic23 N] [--min-realistic24 N] [--min-realistic25 N] [--min-realistic26 N] [--min-realistic27 N] [--min-realistic28 N] [--min-realistic29 N] [--min-realistic30 N] [--min-realistic31 N] [--min-realistic32 N] [--min-realistic33 N] [--min-realistic34 N] [--min-realistic35 N] [--min-realistic36 N] [--min-realistic37 N] [--min-realistic38 N] [--min-realistic39 N] [--min-realistic40 N] [--min-realistic41 N] [--min-realistic42 N] [--min-realistic43 N] [--min-realistic44 N] [--min-realistic45 N] [DIR ...]
+                         [--min-holdout3 N] ... [--min-holdout15 N] [--min-realistic N] [--min-realistic2 N] [--min-realistic3 N] [--min-realistic4 N] [--min-realistic5 N] [--min-realistic6 N] [--min-realistic7 N] [--min-realistic8 N] [--min-realistic9 N] [--min-realistic10 N] [--min-realistic11 N] [--min-realistic12 N] [--min-realistic13 N] [--min-realistic14 N] [--min-realistic15 N] [--min-realistic16 N] [--min-realistic17 N] [--min-realistic18 N] [--min-realistic19 N] [--min-realistic20 N] [--min-realistic21 N] [--min-realistic22 N] [--min-realistic23 N] [--min-realistic24 N] [--min-realistic25 N] [--min-realistic26 N] [--min-realistic27 N] [--min-realistic28 N] [--min-realistic29 N] [--min-realistic30 N] [--min-realistic31 N] [--min-realistic32 N] [--min-realistic33 N] [--min-realistic34 N] [--min-realistic35 N] [--min-realistic36 N] [--min-realistic37 N] [--min-realistic38 N] [--min-realistic39 N] [--min-realistic40 N] [--min-realistic41 N] [--min-realistic42 N] [--min-realistic43 N] [--min-realistic44 N] [--min-realistic45 N] [--min-realistic47 N] [DIR ...]
 Default DIRs: every set of SET_MINIMUMS under evals/diagnosis/ (dev, holdout, holdout2, ...,
-holdout15, realistic, realistic2, realistic3, realistic4, realistic5, realistic6, realistic7, realistic8, realistic9, realistic10, realistic11, realistic12, realistic13, realistic14, realistic15, realistic16, realistic17, realistic18, realistic19, realistic20, realistic21, realistic22, realistic23, realistic24, realistic25, realistic26, realistic27, realistic28, realistic29, realistic30, realistic31, realistic32, realistic33, realistic34, realistic35, realistic36, realistic37, realistic38, realistic39, realistic40, realistic41, realistic42, realistic43, realistic44, realistic45; relative to the repo root, the working directory of ctest). Each DIR must cover every
+holdout15, realistic, realistic2, realistic3, realistic4, realistic5, realistic6, realistic7, realistic8, realistic9, realistic10, realistic11, realistic12, realistic13, realistic14, realistic15, realistic16, realistic17, realistic18, realistic19, realistic20, realistic21, realistic22, realistic23, realistic24, realistic25, realistic26, realistic27, realistic28, realistic29, realistic30, realistic31, realistic32, realistic33, realistic34, realistic35, realistic36, realistic37, realistic38, realistic39, realistic40, realistic41, realistic42, realistic43, realistic44, realistic45, realistic47; relative to the repo root, the working directory of ctest). Each DIR must cover every
 taxonomy category; a DIR named after a set (`dev`, `holdout`, `holdout2`, ...) must hold at least
 that set's --min-<set> cases (defaults in SET_MINIMUMS), any other DIR at least one.
 A case carries 20-400 log lines and at most 200 KiB, except in the sets of SET_LIMITS (realistic6:
@@ -308,7 +308,8 @@ SET_MINIMUMS = {"dev": 66, "holdout": 24, "holdout2": 48, "holdout3": 50, "holdo
                 "realistic41": 24, "realistic42": 24,
                 "realistic43": 24,
                 "realistic44": 24,
-                "realistic45": 24}
+                "realistic45": 24,
+                "realistic47": 24}
 
 
 def main(argv):
