@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12,realistic13,realistic14,realistic15,realistic16,realistic17,realistic18,realistic19,realistic20,realistic21,realistic22,realistic23,realistic24,realistic25,realistic26,realistic27,realistic28,realistic29,realistic30,realistic31,realistic32,realistic33,realistic34,realistic35,realistic36,realistic37,realistic38,realistic39,realistic40,realistic41,realistic42,realistic43,realistic44,realistic45,realistic47}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12,realistic13,realistic14,realistic15,realistic16,realistic17,realistic18,realistic19,realistic20,realistic21,realistic22,realistic23,realistic24,realistic25,realistic26,realistic27,realistic28,realistic29,realistic30,realistic31,realistic32,realistic33,realistic34,realistic35,realistic36,realistic37,realistic38,realistic39,realistic40,realistic41,realistic42,realistic43,realistic44,realistic45,realistic46,realistic47}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
 # holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py, realistic6/realistic6_cases.py, realistic7/realistic7_cases.py, realistic8/realistic8_cases.py, realistic9/realistic9_cases.py, realistic10/realistic10_cases.py, realistic11/realistic11_cases.py, realistic12/realistic12_cases.py and realistic13/realistic13_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
@@ -159,6 +159,10 @@ done
 # the same node, GPU, job or symptom beside today's evidence; some the same cause, many not, some past fixes wrong, RL45)
 # is hand-written JSON with no generator: it validates on its own.
 "$PY" "$V" evals/diagnosis/realistic45 >/dev/null || { echo "FAIL: realistic45/ does not validate on its own"; exit 1; }
+# realistic46 ("the dashboards were wrong": every case has monitoring that misleads or fails around the incident, a
+# dcgm-exporter gap or counter reset, a stale textfile metric, a scrape target down, an alert keyed on the wrong GPU,
+# beside the evidence that decides; RL46) is hand-written JSON with no generator: it validates on its own.
+"$PY" "$V" evals/diagnosis/realistic46 >/dev/null || { echo "FAIL: realistic46/ does not validate on its own"; exit 1; }
 # realistic47 ("many tenants, one cluster": training, inference and notebook tenants share nodes, GPUs, the fabric and
 # the file systems; other tenants' lines interleaved, the paged job sometimes only a victim, RL47) is JSON with no
 # committed generator: it validates on its own.
