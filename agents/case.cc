@@ -10,6 +10,7 @@
 #include <set>
 #include <string_view>
 
+#include "connectors/alert_reader.h"
 #include "core/time_util.h"
 #include "probes/catalog.h"
 
@@ -64,61 +65,13 @@ Result<Alert> ParseAlert(const Json& j, const std::string& where) {
                                       {"labels", "annotations", "startsAt", "endsAt", "status", "generatorURL",
                                        "fingerprint", "receiver", "alerts", "version", "groupKey", "truncatedAlerts",
                                        "groupLabels", "commonLabels", "commonAnnotations", "externalURL"}));
-  Alert a;
-  a.state = AlertState::kFiring;
-  if (auto it = j.find("labels"); it != j.end()) {
-    ASSIGN_OR_RETURN(a.labels, ParseLabels(*it, where + ".labels"));
-  }
-  if (auto it = j.find("annotations"); it != j.end()) {
-    ASSIGN_OR_RETURN(a.annotations, ParseLabels(*it, where + ".annotations"));
-  }
-  if (auto it = a.labels.find("alertname"); it != a.labels.end()) a.rule = it->second;
-  if (auto it = a.labels.find("severity"); it != a.labels.end()) a.severity = it->second;
-  // Go's zero time is Alertmanager's "unset" (connectors/alertmanager.cc reads it so): no start.
-  if (auto it = j.find("startsAt");
-      it != j.end() && !it->is_null() && !(it->is_string() && IsGoZeroTime(it->get<std::string>()))) {
-    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".startsAt", "an RFC 3339 string"));
-    auto ms = ParseRfc3339Ms(it->get<std::string>());
-    if (!ms.ok()) return ms.status().WithContext(where + ".startsAt");
-    // RV9: a time at or before 1970 was read as "no startsAt" downstream (starts_at_ms > 0 is "set").
-    if (*ms <= 0) {
-      return InvalidArgumentError(where + ".startsAt: " + it->get<std::string>() +
-                                  " is not after 1970-01-01T00:00:00Z (unix time 0); give the alert's start");
-    }
-    a.starts_at_ms = *ms;
-    a.active_at_ms = *ms;
-  }
-  // The alert's rule expression and identity, as the webhook parser (connectors/alertmanager.h)
-  // reads them for `vigil serve`: the reasoner matches the expression against past incidents'
-  // alerts, so a case without it was scored on less than serve sees.
-  if (auto it = j.find("generatorURL"); it != j.end() && !it->is_null()) {
-    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".generatorURL", "a string"));
-    a.explanation = Json{{"source", "case"}, {"generator_url", it->get<std::string>()}};
-  }
-  if (auto it = j.find("fingerprint"); it != j.end() && !it->is_null()) {
-    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".fingerprint", "a string"));
-    a.fingerprint = it->get<std::string>();
-  }
-  // RV10: `status` and `endsAt` as the webhook parser reads them (connectors/alertmanager.cc): a
-  // resolved alert was read as firing, its end dropped. API v2's status object lists unresolved
-  // alerts only: firing.
-  if (auto it = j.find("status"); it != j.end() && !it->is_null() && !it->is_object()) {
-    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".status", "\"firing\" or \"resolved\""));
-    const std::string s = it->get<std::string>();
-    if (s == "resolved") {
-      a.state = AlertState::kResolved;
-    } else if (s != "firing") {
-      return InvalidArgumentError(where + ".status: `" + s + "` is neither firing nor resolved");
-    }
-  }
-  if (auto it = j.find("endsAt");
-      it != j.end() && !it->is_null() && !(it->is_string() && IsGoZeroTime(it->get<std::string>()))) {
-    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".endsAt", "an RFC 3339 string"));
-    auto ms = ParseRfc3339Ms(it->get<std::string>());
-    if (!ms.ok()) return ms.status().WithContext(where + ".endsAt");
-    if (*ms > 0 && (a.starts_at_ms == 0 || *ms >= a.starts_at_ms)) a.ends_at_ms = *ms;
-  }
-  return a;
+  // RV11 (2026-12-06): read by the webhook's reader (connectors/alertmanager.h), so a case file and
+  // a webhook alert are read the same way. This reader was a second copy (RV10 added `status` and
+  // `endsAt` to it) that took any `status` object, dropped an endsAt before the startsAt without a
+  // word, read `"gpu": 5` as "5" and a startsAt with a space or without a zone as UTC, where the
+  // webhook refuses each naming the field. What stays the case's own: unknown fields are refused
+  // (above), an alert without `alertname` is read (a case about some alert), the source is "case".
+  return ParseAlertmanagerAlert(j, where, {.alertname_required = false, .source = "case"});
 }
 
 }  // namespace

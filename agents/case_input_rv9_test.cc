@@ -56,8 +56,9 @@ TEST_CASE("rv9 case: an alert written as a webhook payload reads; its other aler
 TEST_CASE("rv9 case: an alert's startsAt at or before 1970 is refused; Go's zero time is no start") {
   Json j = Case();
   j["alert"]["startsAt"] = "1000-01-01T00:00:00Z";  // was read, starts_at_ms < 0: "no start" downstream
-  CHECK(Refusal(j) == "t.json: alert.startsAt: 1000-01-01T00:00:00Z is not after 1970-01-01T00:00:00Z (unix time 0); "
-                      "give the alert's start");
+  // RV11: the webhook's reader's words (one reader of an alert, connectors/alert_reader.h).
+  CHECK(Refusal(j) == "t.json: alert.startsAt: `1000-01-01T00:00:00Z` is not after 1970-01-01T00:00:00Z (unix time 0); "
+                      "e.g. 2026-12-03T02:20:00Z");
   j["alert"]["startsAt"] = "1970-01-01T00:00:00Z";
   CHECK(Refusal(j).find("is not after 1970-01-01T00:00:00Z") != std::string::npos);
   j["alert"]["startsAt"] = "0001-01-01T00:00:00Z";

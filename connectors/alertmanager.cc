@@ -1,4 +1,5 @@
 #include "connectors/alertmanager.h"
+#include "connectors/alert_reader.h"
 
 #include <cstdio>
 #include <map>
@@ -36,7 +37,13 @@ Result<Labels> OptLabels(const Json& obj, const char* key, const std::string& wh
   if (it == obj.end() || it->is_null()) return out;
   if (!it->is_object()) return Bad(where + key, "expected an object of strings, got " + TypeName(*it));
   for (const auto& [k, v] : it->items()) {
-    if (!v.is_string()) return Bad(where + key + "." + k, "expected a string, got " + TypeName(v));
+    if (!v.is_string()) {
+      // RV11: a case file's `"gpu": 5` was read as "5" there and refused here; refused in both now
+      // (Alertmanager's labels are strings), saying what to write.
+      std::string hint;
+      if (v.is_number() || v.is_boolean()) hint = " (a value is text: write \"" + v.dump() + "\")";
+      return Bad(where + key + "." + k, "expected a string, got " + TypeName(v) + hint);
+    }
     out[k] = v.get<std::string>();
   }
   return out;
@@ -187,15 +194,21 @@ std::string AlertGeneratorUrl(const Alert& alert) {
 }
 
 Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where) {
+  return ParseAlertmanagerAlert(j, where, AlertReadOptions{});
+}
+
+Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, const AlertReadOptions& options) {
   if (!j.is_object()) return Bad(where, "expected an alert object, got " + TypeName(j));
   const std::string p = where.empty() ? "" : where + ".";
   Alert a;
   ASSIGN_OR_RETURN(a.labels, OptLabels(j, "labels", p));
-  if (j.find("labels") == j.end()) return Bad(p + "labels", "missing (an alert needs at least `alertname`)");
   auto name = a.labels.find("alertname");
-  if (name == a.labels.end()) return Bad(p + "labels", "no `alertname` label");
-  if (name->second.empty()) return Bad(p + "labels.alertname", "empty");
-  a.rule = name->second;
+  if (options.alertname_required) {
+    if (j.find("labels") == j.end()) return Bad(p + "labels", "missing (an alert needs at least `alertname`)");
+    if (name == a.labels.end()) return Bad(p + "labels", "no `alertname` label");
+  }
+  if (name != a.labels.end() && name->second.empty()) return Bad(p + "labels.alertname", "empty");
+  if (name != a.labels.end()) a.rule = name->second;
   if (auto s = a.labels.find("severity"); s != a.labels.end()) a.severity = s->second;
   ASSIGN_OR_RETURN(a.annotations, OptLabels(j, "annotations", p));
   ASSIGN_OR_RETURN(a.starts_at_ms, OptTime(j, "startsAt", p));
@@ -225,14 +238,18 @@ Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where) {
     }
   } else if (st->is_object()) {  // API v2: {"state": "active"|"suppressed"|"unprocessed", ...}
     ASSIGN_OR_RETURN(std::string s, OptString(*st, "state", p + "status."));
+    if (s.empty()) {  // RV11: "`` is not active, ..." before
+      return Bad(p + "status.state", "missing (API v2's status object says active, suppressed or unprocessed)");
+    }
     if (s != "active" && s != "suppressed" && s != "unprocessed") {
       return Bad(p + "status.state", "`" + s + "` is not active, suppressed or unprocessed");
     }
     a.state = AlertState::kFiring;  // the API lists unresolved alerts only; endsAt: as above
   } else {
-    return Bad(p + "status", "expected a string, got " + TypeName(*st));
+    return Bad(p + "status", "expected \"firing\" or \"resolved\" (or API v2's {\"state\": \"active\"}), got " +
+                                 TypeName(*st));
   }
-  a.explanation = Json{{"source", "alertmanager"}, {"generator_url", generator}};
+  a.explanation = Json{{"source", options.source}, {"generator_url", generator}};
   return a;
 }
 

@@ -107,7 +107,7 @@ TEST_CASE("alertmanager webhook: bad input is an error naming the field") {
   CHECK(ErrorOf(Replace(kWebhook, "\"version\": \"4\"", "\"version\": 4")) == "version: expected a string, got a number");
   CHECK(ErrorOf(Replace(kWebhook, "\"version\": \"4\"", "\"version\": \"3\"")).find("version: `3`") == 0);
   CHECK(ErrorOf(Replace(kWebhook, "\"commonLabels\": {", "\"commonLabels\": {\"n\": 5, "))
-        == "commonLabels.n: expected a string, got a number");
+        == "commonLabels.n: expected a string, got a number (a value is text: write \"5\")");
 }
 
 // RVU2 (2026-12-04): one bad alert refused the whole group (400), and Alertmanager does not resend a
@@ -135,13 +135,13 @@ TEST_CASE("alertmanager webhook: a bad alert is refused alone, naming it; the ot
                                          "\"startsAt\": \"2026-12-01T01:40:00+01:00\""))->refused.empty());
   CHECK(RefusedOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": 1764549600"), 1, "startsAt")
         == "alerts[1].startsAt: expected a string, got a number");
-  CHECK(RefusedOf(Replace(kWebhook, "\"gpu\": \"5\"", "\"gpu\": 5"), 0, "labels") == "alerts[0].labels.gpu: expected a string, got a number");
+  CHECK(RefusedOf(Replace(kWebhook, "\"gpu\": \"5\"", "\"gpu\": 5"), 0, "labels") == "alerts[0].labels.gpu: expected a string, got a number (a value is text: write \"5\")");
   CHECK(RefusedOf(Replace(kWebhook, "\"annotations\": {}", "\"annotations\": []"), 1, "annotations")
         == "alerts[1].annotations: expected an object of strings, got an array");
   CHECK(RefusedOf(Replace(kWebhook, "\"status\": \"resolved\"", "\"status\": \"done\""), 1, "status")
         == "alerts[1].status: `done` is neither firing nor resolved");
   CHECK(RefusedOf(Replace(kWebhook, "\"status\": \"resolved\"", "\"status\": 7"), 1, "status")
-        == "alerts[1].status: expected a string, got a number");
+        == R"(alerts[1].status: expected "firing" or "resolved" (or API v2's {"state": "active"}), got a number)");
   CHECK(RefusedOf(Replace(kWebhook, "\"generatorURL\": \"\"", "\"generatorURL\": false"), 1, "generatorURL")
         == "alerts[1].generatorURL: expected a string, got a boolean");
   CHECK(RefusedOf(Replace(kWebhook, "\"0011223344556677\"", "17"), 1, "fingerprint")
