@@ -1,10 +1,12 @@
 #include "connectors/http_client.h"
+#include "connectors/retry_after.h"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <limits>
 #include <memory>
@@ -257,43 +259,119 @@ std::string HideUrlPassword(std::string url) {
   return url.replace(colon + 1, at - colon - 1, "[redacted]");
 }
 
-int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) {
-  value = Trim(value);
-  if (value.empty()) return -1;
-  if (std::all_of(value.begin(), value.end(),
-                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    // A delta too large for milliseconds in int64 (or for int64 at all) saturates: the server
-    // asked for a very long wait, and every caller clamps to its own maximum backoff.
-    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-    std::optional<int64_t> seconds = ParseInt(value);
-    if (!seconds || *seconds > kMax / 1000) return kMax;
-    return *seconds * 1000;
-  }
-  // HTTP-date (IMF-fixdate): "Wed, 21 Oct 2015 07:28:00 GMT".
-  std::tm tm{};
-  char month[4] = {0};
-  int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
-  std::string s(value);
-  // Widths keep sscanf's %d from overflowing, and the ranges keep `year - 1900` and the
-  // `timegm(...) * 1000` below from overflowing int (a year of -2147483648) or int64 (2147483647):
-  // an IMF-fixdate has a 4-digit year, a 2-digit day and time.
-  if (std::sscanf(s.c_str(), "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &day, month, &year, &hh, &mm, &ss) != 6)
-    return -1;
-  if (day < 1 || day > 31 || year < 0 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0) return -1;
+namespace {
+
+int MonthOf(std::string_view name) {
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int mon = -1;
   for (int i = 0; i < 12; ++i)
-    if (kMonths[i] == month) mon = i;
-  if (mon < 0) return -1;
+    if (kMonths[i] == name) return i;
+  return -1;
+}
+
+// A day's name as the form writes it: "Sun" (IMF-fixdate, asctime) or "Sunday" (RFC 850).
+bool IsDayName(std::string_view name, bool full) {
+  static constexpr std::string_view kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                               "Thursday", "Friday", "Saturday"};
+  for (std::string_view d : kDays)
+    if (full ? name == d : name == d.substr(0, 3)) return true;
+  return false;
+}
+
+// The three forms of RFC 9110 §5.6.7, each matched whole; `why` says what is wrong otherwise.
+// Widths keep sscanf's %d from overflowing and the ranges keep `year - 1900` and
+// `timegm(...) * 1000` within int / int64 (RV3: a year of -2147483648 or 2147483647).
+std::optional<int64_t> ParseHttpDateMs(const std::string& s, int64_t now_ms, std::string& why) {
+  char day_name[10] = {0}, month[4] = {0};
+  int day = 0, year = 0, hh = 0, mm = 0, ss = 0, end = -1;
+  const int size = static_cast<int>(s.size());
+  const char* form = nullptr;
+  bool full_day_name = false;
+  if (std::sscanf(s.c_str(), "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", day_name, &day, month, &year, &hh,
+                  &mm, &ss, &end) == 7 &&
+      end == size) {
+    form = "IMF-fixdate";  // Sun, 06 Nov 1994 08:49:37 GMT
+  } else if (end = -1; std::sscanf(s.c_str(), "%9[A-Za-z], %2d-%3[A-Za-z]-%2d %2d:%2d:%2d GMT%n", day_name, &day,
+                                   month, &year, &hh, &mm, &ss, &end) == 7 &&
+                       end == size) {
+    form = "RFC 850 date";  // Sunday, 06-Nov-94 08:49:37 GMT
+    full_day_name = true;
+    if (year < 0 || year > 99) {
+      why = "an RFC 850 date's year has two digits";
+      return std::nullopt;
+    }
+    // RFC 9110: a two-digit year more than 50 years ahead is the latest past year ending in
+    // those digits; so it is the year within 50 of now.
+    const int now_year = static_cast<int>(now_ms / 1000 / 31'556'952) + 1970;  // Gregorian mean year
+    year += now_year - now_year % 100;
+    if (year > now_year + 50) year -= 100;
+    if (year <= now_year - 50) year += 100;
+  } else if (end = -1; std::sscanf(s.c_str(), "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n", day_name, month, &day,
+                                   &hh, &mm, &ss, &year, &end) == 7 &&
+                       end == size) {
+    form = "asctime date";  // Sun Nov  6 08:49:37 1994
+  } else {
+    why = "neither delta-seconds nor an HTTP-date (IMF-fixdate \"Sun, 06 Nov 1994 08:49:37 GMT\", RFC 850 "
+          "\"Sunday, 06-Nov-94 08:49:37 GMT\" or asctime \"Sun Nov  6 08:49:37 1994\")";
+    return std::nullopt;
+  }
+  const int mon = MonthOf(month);
+  if (!IsDayName(day_name, full_day_name)) {
+    why = std::string("an ") + form + " whose day name `" + day_name + "` is no day's";
+  } else if (mon < 0) {
+    why = std::string("an ") + form + " whose month `" + month + "` is no month's (Jan ... Dec)";
+  } else if (year < 0 || day < 1 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) {
+    why = std::string("an ") + form + " out of range (day, hour, minute or second)";
+  } else {
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (day > kDays[mon] || (mon == 1 && day == 29 && !leap)) {
+      why = std::string("an ") + form + " of a day its month does not have";
+    }
+  }
+  if (!why.empty()) return std::nullopt;
+  std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = mon;
   tm.tm_mday = day;
   tm.tm_hour = hh;
   tm.tm_min = mm;
   tm.tm_sec = ss;
-  int64_t at_ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  const int64_t at_ms = static_cast<int64_t>(timegm(&tm)) * 1000;
   return std::max<int64_t>(0, at_ms - now_ms);
+}
+
+}  // namespace
+
+int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) { return ParseRetryAfterMs(value, now_ms, nullptr); }
+
+int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms, std::string* why) {
+  std::string reason;
+  value = Trim(value);
+  int64_t ms = -1;
+  if (value.empty()) {
+    reason = "empty";
+  } else if (std::all_of(value.begin(), value.end(),
+                         [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    // A delta too large for milliseconds in int64 (or for int64 at all) saturates: the server
+    // asked for a very long wait, and every caller clamps to its own maximum backoff.
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    std::optional<int64_t> seconds = ParseInt(value);
+    ms = !seconds || *seconds > kMax / 1000 ? kMax : *seconds * 1000;
+  } else if (value.size() > 64) {
+    reason = "longer than any HTTP-date";
+  } else if (std::optional<int64_t> date = ParseHttpDateMs(std::string(value), now_ms, reason)) {
+    ms = *date;
+  }
+  if (why != nullptr) *why = ms >= 0 ? std::string() : reason;
+  return ms;
+}
+
+std::string RetryAfterIgnored(std::string_view value, std::string_view why) {
+  std::string shown(value.substr(0, 64));
+  for (char& c : shown)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  return "Retry-After `" + shown + (value.size() > 64 ? "...`" : "`") + " ignored: " + std::string(why);
 }
 
 void SseParser::Feed(std::string_view chunk) {

@@ -1,4 +1,5 @@
 #include "connectors/http_client.h"
+#include "connectors/retry_after.h"
 #include "connectors/http_endpoint.h"
 
 #include <doctest/doctest.h>
@@ -237,6 +238,56 @@ TEST_CASE("JsonCutShort: JSON that runs out of input is cut short; other text, w
     CAPTURE(other);
     CHECK(JsonCutShort(other).empty());
   }
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("rv11 ParseRetryAfterMs: the three HTTP-date forms of RFC 9110 5.6.7; a bad value says why") {
+  // RFC 9110's example instant, 1994-11-06T08:49:37Z = 784111777 s, in each form.
+  constexpr int64_t kAt = 784'111'777'000;
+  for (const char* date : {"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+                           "Sun Nov 06 08:49:37 1994"}) {
+    CAPTURE(date);
+    std::string why = "unset";
+    CHECK(ParseRetryAfterMs(date, kAt - 5000, &why) == 5000);  // RFC 850 and asctime were -1
+    CHECK(why.empty());
+    CHECK(ParseRetryAfterMs(date, kAt + 5000) == 0);  // passed: no wait, never a negative one
+  }
+  // RFC 850's two-digit year is the one within 50 years of now: read in December 2025, 30 is 2030, 94 is 1994.
+  constexpr int64_t kDec2025 = 1'765'000'000'000;  // 2025-12-06T05:46:40Z
+  CHECK(ParseRetryAfterMs("Tuesday, 01-Jan-30 00:00:00 GMT", kDec2025) == 1'893'456'000'000 - kDec2025);
+  CHECK(ParseRetryAfterMs("Sunday, 06-Nov-94 08:49:37 GMT", kDec2025) == 0);
+  struct Bad {
+    const char* value;
+    const char* why;
+  };
+  const Bad bad[] = {
+      {"", "empty"},
+      {"soon", "neither delta-seconds nor an HTTP-date (IMF-fixdate \"Sun, 06 Nov 1994 08:49:37 GMT\", RFC 850 "
+               "\"Sunday, 06-Nov-94 08:49:37 GMT\" or asctime \"Sun Nov  6 08:49:37 1994\")"},
+      {"-5", "neither delta-seconds nor an HTTP-date (IMF-fixdate \"Sun, 06 Nov 1994 08:49:37 GMT\", RFC 850 "
+             "\"Sunday, 06-Nov-94 08:49:37 GMT\" or asctime \"Sun Nov  6 08:49:37 1994\")"},
+      {"Sun, 31 Feb 2030 00:00:00 GMT", "an IMF-fixdate of a day its month does not have"},
+      {"Sun, 29 Feb 2029 00:00:00 GMT", "an IMF-fixdate of a day its month does not have"},
+      {"Sun, 06 Nov 1994 08:49:37 UTC", "neither delta-seconds nor an HTTP-date (IMF-fixdate \"Sun, 06 Nov 1994 "
+                                        "08:49:37 GMT\", RFC 850 \"Sunday, 06-Nov-94 08:49:37 GMT\" or asctime "
+                                        "\"Sun Nov  6 08:49:37 1994\")"},
+      {"Sun, 06 Foo 1994 08:49:37 GMT", "an IMF-fixdate whose month `Foo` is no month's (Jan ... Dec)"},
+      {"Sunday, 06-Nov-1994 08:49:37 GMT", "neither delta-seconds nor an HTTP-date (IMF-fixdate \"Sun, 06 Nov 1994 "
+                                           "08:49:37 GMT\", RFC 850 \"Sunday, 06-Nov-94 08:49:37 GMT\" or asctime "
+                                           "\"Sun Nov  6 08:49:37 1994\")"},
+      {"Someday, 06-Nov-94 08:49:37 GMT", "an RFC 850 date whose day name `Someday` is no day's"},
+      {"Sun Nov  6 25:49:37 1994", "an asctime date out of range (day, hour, minute or second)"},
+  };
+  for (const Bad& b : bad) {
+    CAPTURE(b.value);
+    std::string why;
+    CHECK(ParseRetryAfterMs(b.value, 0, &why) == -1);
+    CHECK(why == b.why);
+  }
+  CHECK(RetryAfterIgnored("a\nb", "x") == "Retry-After `a?b` ignored: x");
 }
 
 }  // namespace vigil

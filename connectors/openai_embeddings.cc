@@ -7,8 +7,10 @@
 #include <thread>
 
 #include "connectors/http_client.h"
+#include "connectors/retry_after.h"
 #include "connectors/http_endpoint.h"
 #include "core/json.h"
+#include "core/logging.h"
 
 namespace vigil {
 namespace {
@@ -67,11 +69,19 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(
                                          "send fewer texts a request (max_batch)"));
     bool retryable = res.status == 429 || res.status >= 500;
     if (!retryable || attempt >= options_.max_retries) break;
+    const std::string retry_after = res.Header("retry-after");
+    std::string why;
     int64_t wait_ms =
-        ParseRetryAfterMs(res.Header("retry-after"), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                         std::chrono::system_clock::now().time_since_epoch())
-                                                         .count());
-    if (wait_ms < 0) wait_ms = 200LL << attempt;
+        ParseRetryAfterMs(retry_after,
+                          std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count(),
+                          &why);
+    if (wait_ms < 0) {
+      // RV11: said, as the LLM client says it; the backoff is used.
+      if (!retry_after.empty()) LogWarn("embeddings", where + ": " + RetryAfterIgnored(retry_after, why) + "; backing off instead");
+      wait_ms = 200LL << attempt;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(wait_ms, 30'000)));
   }
   if (res.status == 429 || res.status >= 500) {

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "connectors/http_client.h"
+#include "connectors/retry_after.h"
 #include "core/ascii.h"
 #include "core/logging.h"
 #include "core/parse.h"
@@ -614,7 +615,14 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   RedactInPlace(what, options_.api_key);  // some proxies echo the request headers; the URL may hold it
   if (res.status == 429 || res.status >= 500) {
     attempt.retryable = true;
-    attempt.retry_after_ms = ParseRetryAfterMs(res.Header("retry-after"), clock_->NowMs());
+    // RV11: a value not read is said (it was dropped without a word); the backoff is used.
+    const std::string retry_after = res.Header("retry-after");
+    std::string why;
+    attempt.retry_after_ms = ParseRetryAfterMs(retry_after, clock_->NowMs(), &why);
+    if (attempt.retry_after_ms < 0 && !retry_after.empty()) {
+      LogWarn(kComponent, "LLM endpoint " + shown_endpoint_ + ": " + RetryAfterIgnored(retry_after, why) +
+                              "; backing off instead");
+    }
     return UnavailableError(what);
   }
   if (res.status == 400 || res.status == 422) {

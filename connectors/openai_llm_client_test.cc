@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "connectors/http_client.h"
+#include "core/logging.h"
 #include "core/json.h"
 
 namespace vigil {
@@ -556,6 +557,46 @@ TEST_CASE("429 with an absurd Retry-After waits the configured maximum, not fore
   auto r = client->Chat(Ask("x"));
   REQUIRE(r.ok());
   CHECK(clock.NowMs() - t0 == 45'000);
+}
+
+TEST_CASE("rv11 429 with Retry-After as an RFC 850 or asctime date is honoured; a bad one is logged, backoff used") {
+  // FakeClock starts at 1'700'000'000'000 = Tue, 14 Nov 2023 22:13:20 GMT; each date is 17 s later.
+  for (const char* date : {"Tue, 14 Nov 2023 22:13:37 GMT", "Tuesday, 14-Nov-23 22:13:37 GMT",
+                           "Tue Nov 14 22:13:37 2023"}) {
+    CAPTURE(date);
+    ScriptedOpenAiServer srv;
+    FakeClock clock;
+    srv.Push({429, R"({"error":{"message":"rate limited"}})", {}, {{"Retry-After", date}}});
+    srv.Push({200, kPlainAnswer});
+    OpenAiLlmOptions o = Options(srv, &clock);
+    o.backoff_initial_ms = 1000;
+    o.backoff_max_ms = 1000;
+    auto client = Make(o);
+    int64_t t0 = clock.NowMs();
+    REQUIRE(client->Chat(Ask("x")).ok());
+    CHECK(clock.NowMs() - t0 == 17'000);  // was the 0.5-1 s backoff for the last two forms
+  }
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  srv.Push({429, R"({"error":{"message":"rate limited"}})", {}, {{"Retry-After", "Sun, 31 Feb 2030 00:00:00 GMT"}}});
+  srv.Push({200, kPlainAnswer});
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.backoff_initial_ms = 1000;
+  o.backoff_max_ms = 1000;
+  auto client = Make(o);
+  std::vector<std::string> lines;
+  SetLogSink([&](std::string_view line) { lines.emplace_back(line); });
+  int64_t t0 = clock.NowMs();
+  auto r = client->Chat(Ask("x"));
+  SetLogSink(nullptr);
+  REQUIRE(r.ok());
+  CHECK(clock.NowMs() - t0 <= 1000);  // the backoff, not a wait till 2030 nor a negative one
+  bool said = false;
+  for (const std::string& l : lines) {
+    said = said || l.find("Retry-After `Sun, 31 Feb 2030 00:00:00 GMT` ignored: an IMF-fixdate of a day its month "
+                          "does not have; backing off instead") != std::string::npos;
+  }
+  CHECK(said);
 }
 
 TEST_CASE("500 then success backs off with jitter; 500 forever gives Unavailable after N retries") {
