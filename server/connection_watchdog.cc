@@ -74,7 +74,10 @@ bool InspectForeignDescriptor(int fd, int port, std::string* key, uint64_t* inod
 
 ConnectionWatchdog::ConnectionWatchdog(ConnectionWatchdogOptions options) : options_(std::move(options)) {}
 
-bool EndAnsweredConnection(int port, const std::string& peer_addr, int peer_port, int linger_ms) {
+namespace {
+
+// The descriptor of the connection on `port` from `peer_addr`:`peer_port` (and its inode), or -1.
+int FindConnection(int port, const std::string& peer_addr, int peer_port, uint64_t* inode_out = nullptr) {
   const std::string want = Key(peer_addr, peer_port);
   int fd = -1;
   if (DIR* dir = opendir("/proc/self/fd")) {
@@ -86,11 +89,19 @@ bool EndAnsweredConnection(int port, const std::string& peer_addr, int peer_port
       uint64_t inode = 0;
       if (InspectForeignDescriptor(static_cast<int>(n), port, &key, &inode) && key == want) {
         fd = static_cast<int>(n);
+        if (inode_out != nullptr) *inode_out = inode;
         break;
       }
     }
     closedir(dir);
   }
+  return fd;
+}
+
+}  // namespace
+
+bool EndAnsweredConnection(int port, const std::string& peer_addr, int peer_port, int linger_ms) {
+  const int fd = FindConnection(port, peer_addr, peer_port);
   if (fd < 0) return false;
   const int keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);  // the connection, held past httplib's close
   int ends[2];
@@ -430,6 +441,29 @@ int ConnectionWatchdog::ScanOnce() {
     close(dup);
   }
   return cut;
+}
+
+int64_t BytesReadPastRequest(int port, const std::string& peer_addr, int peer_port, uint64_t request_bytes) {
+  // What the server's reads took of each connection by the end of its last request answered:
+  // inode -> bytes. A connection not in it starts at 0 (its first request). Bounded: cleared when
+  // it holds kMaxConnections (a connection then unseen counts its earlier requests too, and is
+  // ended at worst: a false "read past").
+  static std::mutex mu;
+  static std::map<uint64_t, int64_t> read_before;
+  constexpr size_t kMaxConnections = 4096;
+  uint64_t inode = 0;
+  const int fd = FindConnection(port, peer_addr, peer_port, &inode);
+  if (fd < 0) return -1;
+  // Received, then unread: a byte arriving between the two is counted as unread, never as taken.
+  const int64_t received = BytesReceived(fd);
+  if (received < 0) return -1;
+  const int64_t taken = received - Unread(fd);
+  std::lock_guard lock(mu);
+  if (read_before.size() >= kMaxConnections && read_before.find(inode) == read_before.end()) read_before.clear();
+  int64_t& before = read_before[inode];
+  const int64_t past = taken - before - static_cast<int64_t>(request_bytes);
+  before = taken;
+  return past > 0 ? past : 0;
 }
 
 }  // namespace vigil

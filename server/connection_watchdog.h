@@ -151,4 +151,16 @@ class ConnectionWatchdog {
 // connection was found (nothing done).
 bool EndAnsweredConnection(int port, const std::string& peer_addr, int peer_port, int linger_ms = 1000);
 
+// RV11: the bytes the server read from the connection of the request just answered (on `port`,
+// the peer `peer_addr`:`peer_port`) beyond that request's `request_bytes` (its header and body as
+// sent): > 0 when the client pipelined (sent its next request before this answer) and httplib 0.11
+// read part or all of the next request with this one. httplib reads through a 4 KiB buffer that
+// it drops with the request, so those bytes are lost: a small next request wholly (never
+// answered), a large one's head (its rest then read as a request: a 400 the client takes for its
+// answer). 0 when nothing was read past it; -1 when unknown (no such socket, no TCP_INFO bytes).
+// Measured with TCP_INFO's tcpi_bytes_received less the bytes still unread (FIONREAD), against
+// what this connection's reads had taken at its previous request's end (remembered by inode).
+// Call once per request, after its answer, on the thread that served it (httplib's logger).
+int64_t BytesReadPastRequest(int port, const std::string& peer_addr, int peer_port, uint64_t request_bytes);
+
 }  // namespace vigil

@@ -8,6 +8,8 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -342,6 +344,34 @@ bool LengthMissing(const httplib::Request& req) {
   const std::string& m = req.method;
   return (m == "POST" || m == "PUT" || m == "PATCH") && !req.has_header("Content-Length") &&
          !req.has_header("Transfer-Encoding");
+}
+
+// RV11: `req` as its client wrote it, in bytes: the request line, each header as `Name: value`
+// and CRLF (one space after the colon, as clients write it; httplib's own REMOTE_ / LOCAL_ headers
+// left out), the blank line and the body's Content-Length. nullopt for a chunked body (its framing
+// is not kept). A header written otherwise (no space, two, a URL-escape httplib decoded) is off
+// by a few bytes: at worst a connection ended after its answer (BytesReadPastRequest).
+std::optional<uint64_t> RequestWireBytes(const httplib::Request& req) {
+  if (req.method.empty() || req.version.empty()) return std::nullopt;
+  uint64_t n = req.method.size() + 1 + req.target.size() + 1 + req.version.size() + 2;
+  for (const auto& [name, value] : req.headers) {
+    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT") continue;
+    n += name.size() + 2 + value.size() + 2;
+  }
+  n += 2;
+  if (req.has_header("Transfer-Encoding")) return std::nullopt;
+  if (req.has_header("Content-Length")) {
+    const auto length = ParseUint(req.get_header_value("Content-Length"));
+    if (!length) return std::nullopt;
+    n += *length;
+  }
+  return n;
+}
+
+// Whether httplib keeps the connection after this answer (HTTP/1.1, neither side said close).
+bool ConnectionKept(const httplib::Request& req, const httplib::Response& res) {
+  return req.version == "HTTP/1.1" && !AsciiEqualsIgnoreCase(req.get_header_value("Connection"), "close") &&
+         !AsciiEqualsIgnoreCase(res.get_header_value("Connection"), "close");
 }
 
 // Requests answered without a token under HttpApiOptions::auth (see there).
@@ -892,7 +922,26 @@ void HttpApi::Routes() {
     }
     // RV10: an answer given before the body was read says `Connection: close`; httplib keeps the
     // connection (it decides from the request's header), so it is ended here.
-    if (std::exchange(t_end_connection, false)) EndAnsweredConnection(port_, req.remote_addr, req.remote_port);
+    if (std::exchange(t_end_connection, false)) {
+      EndAnsweredConnection(port_, req.remote_addr, req.remote_port);
+    } else if (req.remote_port >= 0 && ConnectionKept(req, res)) {
+      // RV11: a client that pipelined (sent its next request before this answer) lost it, or its
+      // head, with httplib's read buffer: the connection is ended now, so the client sees that
+      // request unanswered and sends it again (RFC 9112 9.3.2), rather than waiting out the
+      // keep-alive timeout or getting a 400 for a tail read as a request. A chunked request's
+      // framing is not kept: its bytes are only taken as read.
+      const std::optional<uint64_t> bytes = RequestWireBytes(req);
+      const int64_t past = BytesReadPastRequest(port_, req.remote_addr, req.remote_port,
+                                                bytes.value_or(std::numeric_limits<int64_t>::max() / 2));
+      if (bytes && past > 0) {
+        LogWarn("serve", "a request pipelined after " + req.method + " " + TerminalSafe(Utf8Prefix(req.path, 200), false) +
+                             " from " + (req.remote_addr.empty() ? std::string("?") : req.remote_addr) + " (" +
+                             std::to_string(past) +
+                             " bytes of it came before this answer) could not be read (httplib 0.11 drops what it "
+                             "read ahead); its connection is ended so the client sends it again");
+        EndAnsweredConnection(port_, req.remote_addr, req.remote_port);
+      }
+    }
   });
   // Answers httplib made itself (no route, body too large, a malformed request) get the JSON
   // error body too; ours already have one.
