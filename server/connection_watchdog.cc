@@ -455,8 +455,21 @@ int64_t BytesReadPastRequest(int port, const std::string& peer_addr, int peer_po
   const int fd = FindConnection(port, peer_addr, peer_port, &inode);
   if (fd < 0) return -1;
   // Received, then unread: a byte arriving between the two is counted as unread, never as taken.
-  const int64_t received = BytesReceived(fd);
-  if (received < 0) return -1;
+  tcp_info ti{};
+  socklen_t len = sizeof(ti);
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+      len < offsetof(tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received)) {
+    return -1;
+  }
+  int64_t received = static_cast<int64_t>(ti.tcpi_bytes_received);
+  // The client's FIN counts one in tcpi_bytes_received (it advances rcv_nxt): curl closing as soon
+  // as it has the answer read as "1 byte read past the request" (seen on vigil serve).
+  // The kernel's TCP states (include/net/tcp_states.h) after a FIN received: CLOSE_WAIT, LAST_ACK, CLOSING, TIME_WAIT.
+  constexpr uint8_t kTimeWait = 6, kCloseWait = 8, kLastAck = 9, kClosing = 11;
+  if (ti.tcpi_state == kCloseWait || ti.tcpi_state == kLastAck || ti.tcpi_state == kClosing ||
+      ti.tcpi_state == kTimeWait) {
+    --received;
+  }
   const int64_t taken = received - Unread(fd);
   std::lock_guard lock(mu);
   if (read_before.size() >= kMaxConnections && read_before.find(inode) == read_before.end()) read_before.clear();

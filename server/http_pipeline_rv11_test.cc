@@ -162,4 +162,26 @@ TEST_CASE("rv11 HttpApi: requests sent one after another's answer on one connect
   CHECK_FALSE(log.Has("pipelined"));
 }
 
+TEST_CASE("rv11 HttpApi: a client that closes its side once its request is sent is not taken for pipelining") {
+  // Its FIN counts one byte in TCP_INFO's bytes received: curl closing as soon as it had its answer
+  // was logged "1 bytes of it came before this answer" on vigil serve before the FIN was left out.
+  LogLines log;
+  TestServer s(100, true, 64 * 1024, 10, 5);
+  for (const std::string& request : {kHealth, Webhook("pl05", 10)}) {
+    const int fd = ConnectLoopback(s.api->port());
+    timeval tv{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    REQUIRE(send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    shutdown(fd, SHUT_WR);  // the FIN is there before the answer
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd, buf, sizeof(buf), 0)) > 0;) got.append(buf, static_cast<size_t>(n));
+    close(fd);
+    // No answer is asserted: httplib 0.11 writes none to a client that half-closed after its request
+    // (seen on 1e43158c's code too; the webhook is still taken, below).
+  }
+  CHECK(s.store->List("", 10)->size() == 1);
+  CHECK_FALSE(log.Has("pipelined"));
+}
+
 }  // namespace vigil
