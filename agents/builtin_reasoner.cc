@@ -55,6 +55,10 @@
 #include "agents/rank_exit.h"
 #include "agents/earlier_sightings.h"
 #include "agents/explained_partner.h"
+#include "agents/fastest_slowest_ranks.h"
+#include "agents/other_job_process.h"
+#include "agents/own_network_error.h"
+#include "agents/watchdog_abort.h"
 #include "agents/packet_filter.h"
 #include "agents/pause_series.h"
 #include "agents/dshbak_block.h"
@@ -9218,6 +9222,14 @@ std::optional<SlowMention> SlowMentionInText(const std::string& line, const Case
   // A participant is slow at 1.25 x its peers (the peer-metric comparison uses 15%).
   constexpr double kSlowRatio = 1.25;
   if (line.size() > 2000) return std::nullopt;
+  // "fastest rank 4 ... 2,980 ms; slowest ranks rank70=4,102 ms rank71=3,010 ms" (PLC51): the fastest
+  // is the reference, the slow ones are the listed ranks well above it (none: the line names no one).
+  if (std::optional<FastestSlowestRanks> spread = ReadFastestSlowestRanks(line)) {
+    if (spread->slow.empty()) return std::nullopt;
+    SlowMention m;
+    m.ranks = spread->slow;
+    return m;
+  }
   std::smatch v;
   auto rank_only = [](int rank) {
     SlowMention m;
@@ -12718,6 +12730,55 @@ void ReadPeerCudaErrorsAsHostCrash(const std::vector<std::string>& lines, Belief
                            [&](const Observation& o) { return NamesDeadPeer(o.evidence.detail, segv); });
 }
 
+// A rank's SIGABRT that is its own watchdog's abort (WatchdogAbortLines, PLC51: realistic46 rl46-17's
+// rank 0, aborted 10 s after its own collective timeout in a collective mismatch, read as
+// rank_process_crash 0.63): the torchrun entry's and agent's lines of it are the hang's end, already
+// counted by the watchdog line itself: their rank_process_crash items keep kExplainedAwayFactor (not
+// moved to the hang: a first version did, and the hang then outweighed the Xid 79 that caused it in
+// realistic rl01, realistic24 rl24-01 and holdout8 y001).
+void ReadWatchdogAbortsAsHang(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs) {
+  std::set<std::string> aborts;  // "source:line number"
+  for (const CaseLog& log : c.logs) {
+    for (size_t i : WatchdogAbortLines(LineTexts(log), topo.clock)) {
+      aborts.insert(log.source + ":" + std::to_string(log.lines[i].number));
+    }
+  }
+  if (aborts.empty()) return;
+  beliefs.DiscountWhere("rank_process_crash", kExplainedAwayFactor,
+                        "a SIGABRT right after the rank's own watchdog timeout: the watchdog's abort, not a crash",
+                        [&](const Observation& o) { return o.evidence.kind == EvidenceKind::kLog && aborts.count(o.evidence.source) > 0; });
+}
+
+// A rank whose process printed its own NIC's completion error and then exited on that NCCL error
+// (OwnIbErrorProcesses, LineOfPid; PLC51: realistic46 rl46-10's rank 131, RETRY_EXC on mlx5_3, exit 1,
+// answered rank_process_crash 0.84 over the port's symbol errors and link downs): where its node shows
+// ib_link_failure first-hand (a line or series that is no NCCL completion report), the process's own
+// lines that read as rank_process_crash (its "remote process exited or there was a network error",
+// its exit code) are read as ib_link_failure.
+void ReadOwnNetworkErrorExits(const DiagnosisCase& c, Beliefs& beliefs) {
+  std::vector<OwnIbErrorProcess> procs;
+  for (const CaseLog& log : c.logs) {
+    for (OwnIbErrorProcess& p : OwnIbErrorProcesses(LineTexts(log))) procs.push_back(std::move(p));
+  }
+  for (const OwnIbErrorProcess& p : procs) {
+    const bool first_hand = std::any_of(beliefs.observations().begin(), beliefs.observations().end(), [&](const Observation& o) {
+      auto it = o.deltas.find("ib_link_failure");
+      return it != o.deltas.end() && it->second > 0 && !o.hint.node.empty() && SameNodeName(o.hint.node, p.host) &&
+             (o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kMetric) &&
+             o.evidence.detail.find("Got completion") == std::string::npos &&
+             o.evidence.detail.find("NCCL") == std::string::npos;
+    });
+    if (!first_hand) continue;
+    beliefs.ReattributeWhere(
+        "rank_process_crash", "ib_link_failure", kExplainedAwayFactor,
+        "the process exited on its own NIC's completion error (" + (p.hca.empty() ? std::string("its HCA") : p.hca) +
+            ") on a node whose port shows the fault",
+        [&](const Observation& o) {
+          return LineOfPid(o.evidence.detail, p.pid) && (o.hint.node.empty() || SameNodeName(o.hint.node, p.host));
+        });
+  }
+}
+
 // The nodes the case's scontrol record of the job excludes (ExcludedHostlists, expanded; PLC47).
 std::vector<std::string> JobExcludedNodes(const DiagnosisCase& c) {
   std::vector<std::string> out;
@@ -12848,6 +12909,51 @@ void DiscountOutsideJobScope(const DiagnosisCase& c, const Topology& topo, const
   for (const std::string& cat : said) {
     trace.push_back({{"type", "thought"},
                      {"text", cat + ": evidence on another job's node or from before the job started is not this job's cause; discounted"}});
+  }
+}
+
+// PLC51 (realistic46 rl46-09): an Xid 13 / 31 / 43 whose process a line of the case ties to another
+// job than the incident's (ProcessOfAnotherJob: "python3[90211]: ... (user test job 88390 ...)" beside
+// the case's slurm-88411.out) ended that job's process, not this job's: its items keep
+// kOutsideJobFactor of illegal_memory_access, and so do the items that only restate that Xid on its
+// node (an engineer's note quoting the alert, "qry-b2-11 GPU 2 (Xid 13)"), untimed or not.
+void DiscountOtherJobsProcessFaults(const DiagnosisCase& c, const std::vector<std::string>& lines, Beliefs& beliefs,
+                                    Json& trace) {
+  constexpr const char* kCat = "illegal_memory_access";
+  std::vector<std::string> sources;
+  for (const CaseLog& log : c.logs) sources.push_back(log.source);
+  static const Labels kNoLabels;
+  const std::vector<std::string> job_ids = CaseJobIds(sources, lines, c.alert ? c.alert->labels : kNoLabels);
+  if (job_ids.empty()) return;
+  static const std::regex kXidCode(R"(Xid\b(?:\s*\(PCI:[0-9A-Fa-f:.]{1,20}\))?\D{0,20}?\b(13|31|43)\b)");
+  std::set<std::pair<std::string, std::string>> faults;  // (node, Xid code) ended another job's process
+  auto other_job = [&](const Observation& o) {
+    if (o.evidence.kind == EvidenceKind::kProbe || o.evidence.detail.find("Xid") == std::string::npos) return false;
+    const FaultProcess p = XidProcessOf(o.evidence.detail);
+    std::smatch m;
+    if (p.pid < 0 || !std::regex_search(o.evidence.detail, m, kXidCode) || !ProcessOfAnotherJob(lines, p.pid, job_ids)) {
+      return false;
+    }
+    faults.insert({o.hint.node, m.str(1)});
+    return true;
+  };
+  const double before = beliefs.Score(kCat);
+  beliefs.DiscountWhere(kCat, kOutsideJobFactor, "the process it ended was another job's", other_job);
+  if (faults.empty()) return;
+  // The same Xid told again on its node (no process of its own named): the same event.
+  beliefs.DiscountWhere(kCat, kOutsideJobFactor, "restates an Xid that ended another job's process", [&](const Observation& o) {
+    std::smatch m;
+    if (o.evidence.kind == EvidenceKind::kProbe || XidProcessOf(o.evidence.detail).named() ||
+        !std::regex_search(o.evidence.detail, m, kXidCode)) {
+      return false;
+    }
+    return std::any_of(faults.begin(), faults.end(), [&](const std::pair<std::string, std::string>& f) {
+      return f.second == m.str(1) && (o.hint.node.empty() || f.first.empty() || SameNodeName(o.hint.node, f.first));
+    });
+  });
+  if (beliefs.Score(kCat) < before) {
+    trace.push_back({{"type", "thought"},
+                     {"text", std::string(kCat) + ": the Xid ended another job's process (a line ties its pid to another job); discounted"}});
   }
 }
 
@@ -17152,7 +17258,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   RetimeToSourceZones(c, topo, beliefs);                         // PLC46, the evidence added since 1.
   DiscountSymbolErrorTrickleLines(c, beliefs);                     // PLC47
   ReadPeerCudaErrorsAsHostCrash(flat.lines, beliefs);               // PLC47
+  ReadWatchdogAbortsAsHang(c, topo, beliefs);                      // PLC51
+  ReadOwnNetworkErrorExits(c, beliefs);                             // PLC51
   DiscountOutsideJobScope(c, topo, flat.lines, beliefs, trace);  // 3zz'' (PLC43)
+  DiscountOtherJobsProcessFaults(c, flat.lines, beliefs, trace);  // PLC51
   DiscountLaterRunConsequences(c, beliefs, trace);           // 3zz''' (PLC45)
   NodeLostPower(c, topo, slurm_failed_node, beliefs, trace);      // PLC46
 
