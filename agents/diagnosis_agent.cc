@@ -25,6 +25,7 @@
 #include "agents/pod_node.h"
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/prose_source.h"
+#include "agents/change_log_lines.h"
 #include "agents/person_lines.h"
 #include "agents/scrape_labels.h"
 #include "agents/search_words.h"
@@ -1031,6 +1032,22 @@ void BlankPersonMessages(DiagnosisCase& c) {
   }
 }
 
+// A maintenance / change log's entries of a hardware fault seen days before the incident are history, not
+// today's evidence (PLC50, change_log_lines.h): blanked for every reader, said in a note; the changes the
+// log records, and its entries of the incident's day and the day before, stay.
+void BlankChangeLogHistory(DiagnosisCase& c) {
+  const std::optional<int64_t> day = IncidentDay(c, c.alert ? c.alert->starts_at_ms : 0);
+  if (!day) return;
+  for (CaseLog& log : c.logs) {
+    const size_t blanked = BlankMarkedLines(log, ChangeLogHistoryLines(log, *day));
+    if (blanked == 0) continue;
+    c.notes.push_back(log.source + ": " + std::to_string(blanked) +
+                      " entries of a hardware fault seen " + std::to_string(kChangeLogHistoryDays) +
+                      "+ days before the incident are history (a maintenance / change log), not read as today's evidence; "
+                      "the changes it records are");
+  }
+}
+
 }  // namespace
 
 Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor* probes) const {
@@ -1048,6 +1065,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
                       " lines of prose (outside code blocks, or without a log line's shape) are not read as evidence");
   }
   BlankPersonMessages(c);
+  BlankChangeLogHistory(c);
   // An alert naming only its pod (KubePodCrashLooping: `namespace`, `pod`, kube-state-metrics'
   // `instance`) is about the node its pod runs on when the case's kube_pod_info series say which
   // (agents/pod_node.h; ALERTID2): the case's alert gets that node as `node`, read by the reasoner
