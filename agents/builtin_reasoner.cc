@@ -18075,15 +18075,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // the job's nodes at once, when every one of them fits the probe budget left (a partial sweep would
     // clear nothing of the rest); once per diagnosis.
     if (ranked[0].first == "straggler_rank" && !topo.node_order.empty() && slow_named_at.empty()) {
-      // Placed: some evidence of the straggler names a slow participant (a rank behind, a GPU), or a
-      // series or a probe shows it. A line whose source or words only name a host (rank 0's log, the
-      // nodes the same config ran on last week) places nothing.
-      const bool placed = std::any_of(b.observations().begin(), b.observations().end(), [](const Observation& o) {
-        auto it = o.deltas.find("straggler_rank");
-        return it != o.deltas.end() && it->second > 0 &&
-               (o.slow_named || o.culprit || o.hint.gpu >= 0 || o.evidence.kind == EvidenceKind::kMetric ||
-                o.evidence.kind == EvidenceKind::kProbe);
-      });
+      const ComponentHint slow_at = b.Component("straggler_rank", topo.job);
       const ProbeSpec* test = nullptr;
       double support = 0;
       for (const ProbeSpec& spec : ProbeCatalog()) {
@@ -18103,7 +18095,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       const bool swept_before = std::any_of(job_gpus.begin(), job_gpus.end(), [&](const std::string& t) {
         return test != nullptr && ran.count(std::string(test->name) + "@" + t) > 0;
       });
-      if (!placed && test != nullptr && !swept_before &&
+      if (slow_at.node.empty() && test != nullptr && !swept_before &&
           probes_run + job_gpus.size() <= options_.max_probes) {
         const double gain = ExpectedInformationGain(*test, pmap);
         for (const std::string& t : job_gpus) sweep.push_back({test, t, gain});
