@@ -54,6 +54,9 @@
 #include "agents/fp8_overflow.h"
 #include "agents/rank_exit.h"
 #include "agents/earlier_sightings.h"
+#include "agents/smi_unreadable_row.h"
+#include "agents/storage_stall_wait.h"
+#include "agents/store_port_in_use.h"
 #include "agents/explained_partner.h"
 #include "agents/fastest_slowest_ranks.h"
 #include "agents/other_job_process.h"
@@ -1466,6 +1469,9 @@ std::map<std::string, int> SmiBusIndices(const CaseLog& log) {
   // The query's columns: from its header row ("index, pci.bus_id") or the pasted command's
   // --query-gpu= list; -1 until one names both.
   int index_col = -1, bus_col = -1;
+  // The last row read (index, bus key; -1 / "" at a new header), and an unreadable GPU's line after it.
+  int row_before = -1, unreadable_before = -1;
+  std::string row_before_bus, unreadable, unreadable_before_bus;
   auto split = [](const std::string& text) {
     std::vector<std::string> cols;
     std::stringstream ss(text);
@@ -1490,6 +1496,9 @@ std::map<std::string, int> SmiBusIndices(const CaseLog& log) {
         list = list.substr(0, list.find_first_of(" \t'\""));
       }
       index_col = bus_col = -1;
+      row_before = -1;
+      row_before_bus.clear();
+      unreadable.clear();
       const std::vector<std::string> cols = split(list);
       for (size_t i = 0; i < cols.size(); ++i) {
         if (cols[i] == "index") index_col = static_cast<int>(i);
@@ -1497,12 +1506,33 @@ std::map<std::string, int> SmiBusIndices(const CaseLog& log) {
       }
       continue;
     }
+    // PLC52: a GPU nvidia-smi could not open prints "Unable to determine the device handle for GPU<bus>"
+    // in its row's place; the rows around it give its index (UnreadableRowIndex).
+    if (index_col >= 0 && bus_col >= 0) {
+      if (const std::string lost = UnreadableGpuBus(text); !lost.empty()) {
+        unreadable = PciKey(lost);
+        unreadable_before = row_before;
+        unreadable_before_bus = row_before_bus;
+        continue;
+      }
+    }
     if (index_col < 0 || bus_col < 0 || text.find(',') == std::string::npos) continue;
     const std::vector<std::string> cols = split(text);
     if (cols.size() <= static_cast<size_t>(std::max(index_col, bus_col))) continue;
     const std::string& idx = cols[static_cast<size_t>(index_col)];
     std::optional<int32_t> gpu = IsNumber(idx) ? ParseInt32(idx) : std::nullopt;
-    if (gpu && std::regex_match(cols[static_cast<size_t>(bus_col)], m, kBus)) out.emplace(PciKey(m.str(1)), *gpu);
+    if (gpu && std::regex_match(cols[static_cast<size_t>(bus_col)], m, kBus)) {
+      const std::string key = PciKey(m.str(1));
+      out.emplace(key, *gpu);
+      if (!unreadable.empty()) {
+        if (std::optional<int> lost = UnreadableRowIndex(unreadable_before, unreadable_before_bus, unreadable, *gpu, key)) {
+          out.emplace(unreadable, *lost);
+        }
+        unreadable.clear();
+      }
+      row_before = *gpu;
+      row_before_bus = key;
+    }
   }
   return out;
 }
@@ -4163,11 +4193,14 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   // failed with that pid ("failed (exitcode: -11) local_rank: 3 (pid: 41877)") on this node: that
   // local rank's GPU.
   if (h.gpu < 0 && h.rank < 0 && (!t.pid_ranks.empty() || !t.torchrun_failures.empty())) {
+    // PLC52: the driver's Xid line names the process that had its context on the GPU ("NVRM: Xid
+    // (PCI:0000:ab:00): 79, pid=88412, name=python3"): where its bus id maps to no index in the case
+    // (h.gpu < 0 here), that pid's rank is the GPU's user, as a crashed process's is.
     static const std::regex kCrashPid(
-        R"(\[(\d+)\]:?\s+segfault at\b|\b[Pp]rocess (\d+) \([^)]*\) of user\b|\bKilled process (\d+)\b|\btraps: \S+\[(\d+)\])");
+        R"(\[(\d+)\]:?\s+segfault at\b|\b[Pp]rocess (\d+) \([^)]*\) of user\b|\bKilled process (\d+)\b|\btraps: \S+\[(\d+)\]|\bXid \([^)]*\): \d+, pid=(\d+))");
     if (std::regex_search(line, m, kCrashPid)) {
       std::string pid_text;
-      for (size_t g = 1; g <= 4 && pid_text.empty(); ++g) {
+      for (size_t g = 1; g <= 5 && pid_text.empty(); ++g) {
         if (m[g].matched) pid_text = m.str(g);
       }
       if (std::optional<int64_t> pid = ParseInt(pid_text)) {
@@ -13532,6 +13565,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (other == cat || all_recovered.count(other)) continue;
           const std::vector<ComponentHint>& hints = sight_hint[other];
           for (size_t r : ended_by[cat]) {
+            // A file-system client's reconnection does not drain the I/O its ranks wait on: a hang /
+            // straggler / starved loader written after it is the stall's own wait (PLC52,
+            // WaitLeftByStorageStall), no new fault.
+            if (recoveries[r].kind == FaultOver::kStorage && WaitLeftByStorageStall(other)) continue;
             bool after = false;
             for (size_t k = 0; k < at.size() && !after; ++k) {
               after = WrittenAfter(rec_at[r], at[k], kNoTime) && !at_place(hints[k], recoveries[r]);
@@ -16202,9 +16239,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (!f.found) continue;
     char buf[200];
     std::snprintf(buf, sizeof buf,
-                  "  [the loss turned NaN %zu lines later with the grad norm flat before it (%.3g .. %.3g): FP8 "
+                  "  [the loss turned NaN %zu lines later with the %s flat before it (%.3g .. %.3g): FP8 "
                   "scaling overflow, not divergence]",
-                  f.nan_line - f.warning_line, f.grad_norm_min, f.grad_norm_max);
+                  f.nan_line - f.warning_line, f.by_loss ? "loss (no grad norm printed)" : "grad norm",
+                  f.grad_norm_min, f.grad_norm_max);
     beliefs.Add(LineEvidence(log, f.warning_line, buf, "fp8_scaling_overflow", kMetricWeight, topo.clock, topo.job));
     beliefs.Discount("loss_divergence", kExplainedAwayFactor,
                      "NaN after a non-finite FP8 amax with a flat grad norm: fp8_scaling_overflow", "fp8_scaling_overflow");
@@ -17322,6 +17360,27 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", kExplainedAwayFactor, why,
                              [&](const Observation& ob) { return !RendezvousConnectHosts(ob.evidence.detail).empty(); });
     trace.push_back({{"type", "thought"}, {"text", why}});
+  }
+
+  // 3zz-port (PLC52). The job's store server could not listen on its port, another process holds it
+  // (StorePortInUse: EADDRINUSE): its clients' connect failures to that same port are the collision's
+  // consequence (they reach the other job's store, or nothing), the launch's configuration: read as
+  // launch_config_error (the share kExplainedAwayFactor stays where a signature put it).
+  {
+    std::optional<int> in_use;
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& line : log.lines) {
+        if ((in_use = StorePortInUse(line.text))) break;
+      }
+      if (in_use) break;
+    }
+    if (in_use) {
+      const std::string why = "the store's port " + std::to_string(*in_use) +
+                              " was already in use (EADDRINUSE): its clients' connect failures to it follow from that";
+      beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", kExplainedAwayFactor, why,
+                               [&](const Observation& ob) { return StoreConnectPort(ob.evidence.detail) == in_use; });
+      trace.push_back({{"type", "thought"}, {"text", why}});
+    }
   }
 
   RetimeToSourceZones(c, topo, beliefs);                         // PLC46, the evidence added since 1.

@@ -58,9 +58,10 @@ FaultOver StatesFaultOver(std::string_view view) {
   static const std::regex kPending(R"(\bpending\b)", std::regex::icase);
   static const std::regex kNoPending(R"(\bno (rows? )?pending\b)", std::regex::icase);
   if (std::regex_search(line, kPending) && !std::regex_search(line, kNoPending)) return FaultOver::kNone;
-  // The GPU's: an Xid "cleared", a GPU reset that completed or succeeded, row remapping complete.
+  // The GPU's: an Xid "cleared", a GPU reset that completed or succeeded, row remapping complete (a
+  // health checker's "GPU 3 row remap completed after reset" too, PLC52).
   static const std::regex kGpu(
-      R"((\bXid\b[^\n]{0,80}\bcleared\b|\bGPU\b[^\n]{0,80}\breset\b[^\n]{0,20}\b(completed?|succeeded|successful(ly)?|done)\b|\bGPU\b[^\n]{0,80}\b(was|been) successfully reset\b|\bsuccessfully reset\b[^\n]{0,40}\bGPU\b|\breset of GPU\b[^\n]{0,40}\b(completed?|succeeded|successful|done)\b|\b(row )?remapping (is )?(complete|completed|succeeded|done)\b))",
+      R"((\bXid\b[^\n]{0,80}\bcleared\b|\bGPU\b[^\n]{0,80}\breset\b[^\n]{0,20}\b(completed?|succeeded|successful(ly)?|done)\b|\bGPU\b[^\n]{0,80}\b(was|been) successfully reset\b|\bsuccessfully reset\b[^\n]{0,40}\bGPU\b|\breset of GPU\b[^\n]{0,40}\b(completed?|succeeded|successful|done)\b|\b(row )?remap(ping)? (is |was |has been )?(complete|completed|succeeded|done)\b))",
       std::regex::icase);
   if (std::regex_search(line, kGpu)) return FaultOver::kGpu;
   // A port's: the kernel's "Link is Up" / "link up", a port's state changed to ACTIVE (ibstat's bare

@@ -7,6 +7,7 @@
 #include <optional>
 #include <regex>
 #include <tuple>
+#include <utility>
 
 namespace vigil {
 
@@ -26,6 +27,29 @@ bool IsNonFiniteAmaxWarning(const std::string& line) {
   static const std::regex kAmaxValue(R"(\bamax\b[^;|,]{0,160}?(?:\bis|=|:)\s*[-+]?(?:inf|nan)\b)", std::regex::icase);
   static const std::regex kOverflow(R"(\b(?:fp8\s+scal(?:e|ing)(?:\s+factor)?|amax)\s+overflow)", std::regex::icase);
   return std::regex_search(line, kAmaxValue) || std::regex_search(line, kOverflow);
+}
+
+std::optional<std::pair<double, double>> LossFlatBeforeNan(const std::vector<std::string>& lines, size_t nan_line) {
+  // The loss as FindFp8OverflowBeforeNan's NaN line names it ("lm loss: 1.71", "reduced_train_loss: 2.11",
+  // "train/loss=2.1", "'loss': 2.1"), a finite number.
+  static const std::regex kLoss(
+      R"((?:^|[^a-z0-9_])(?:[a-z0-9]+[_/ ])*loss['"]?\s*[:=]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf))\b)",
+      std::regex::icase);
+  std::vector<double> losses;
+  for (size_t j = std::min(nan_line, lines.size()); j-- > 0 && losses.size() < 10;) {
+    const std::string& t = lines[j];
+    if (t.size() > 4000 || t.find("oss") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(t, m, kLoss)) continue;
+    const double v = std::strtod(m.str(1).c_str(), nullptr);
+    if (!std::isfinite(v)) return std::nullopt;  // an earlier non-finite loss: not flat up to the NaN
+    if (v <= 0) continue;
+    losses.push_back(v);
+  }
+  if (losses.size() < 3) return std::nullopt;
+  const auto [mn, mx] = std::minmax_element(losses.begin(), losses.end());
+  if (*mx > kFlatLossRatio * *mn) return std::nullopt;
+  return std::make_pair(*mn, *mx);
 }
 
 Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines) {
@@ -61,6 +85,17 @@ Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& li
       const double v = std::strtod(m.str(1).c_str(), nullptr);
       if (!std::isfinite(v) || v < 0) return {};  // a NaN / Inf norm before the loss: not flat
       norms.push_back(v);
+    }
+    // PLC52 (realistic47 rl47-27): a log that prints no grad norm at all (NeMo's "reduced_train_loss:
+    // 2.11 | global_step: ..." lines) is judged by its loss readings instead (LossFlatBeforeNan): a
+    // divergence climbs there too, an overflow does not.
+    if (norms.empty()) {
+      const std::optional<std::pair<double, double>> flat = LossFlatBeforeNan(lines, i);
+      if (!flat) return {};
+      std::tie(out.grad_norm_min, out.grad_norm_max) = *flat;
+      out.by_loss = true;
+      out.found = true;
+      return out;
     }
     if (norms.size() < 3) return {};
     // norms[0] is the reading nearest the NaN. All flat, or all but that one flat (RG24): the step the

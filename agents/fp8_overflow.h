@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vigil {
@@ -20,6 +22,7 @@ struct Fp8OverflowBeforeNan {
   size_t warning_line = 0;  // the last warning before the first NaN loss
   size_t nan_line = 0;      // the first NaN loss line
   double grad_norm_min = 0, grad_norm_max = 0;  // over the finite grad norms before it
+  bool by_loss = false;  // PLC52: no grad norm printed; the two above are the flat loss readings' range
 };
 
 // Over one log's lines in order: the first line whose loss is NaN, a non-finite amax warning within
@@ -27,8 +30,18 @@ struct Fp8OverflowBeforeNan {
 // largest is at most twice their smallest, or (RG24) all but the nearest such: the overflow's own
 // step may jump, where a divergence climbs over several. The warning (IsNonFiniteAmaxWarning) also
 // reads TE's "FP8 amax for tensor X ... is inf" and "FP8 scaling factor overflow in X".
+// PLC52: a log with no grad norm reading above the NaN line at all is judged by its loss readings
+// instead (LossFlatBeforeNan): at least 3 finite ones, flat.
 constexpr size_t kAmaxLeadLines = 20;
 Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines);
+
+// The last (up to 10) finite, positive loss readings above `nan_line` ("lm loss: 1.71",
+// "reduced_train_loss: 2.11", "train/loss=2.1"): their smallest and largest when there are at least 3
+// and the largest is at most kFlatLossRatio x the smallest (a divergence climbs, an FP8 overflow
+// turns a flat loss NaN in one step; PLC52, NeMo's lines print no grad norm). nullopt otherwise, or
+// when a reading above is already non-finite.
+constexpr double kFlatLossRatio = 1.25;
+std::optional<std::pair<double, double>> LossFlatBeforeNan(const std::vector<std::string>& lines, size_t nan_line);
 
 // An FP8 meta dump pasted as a table (RG26): a header line naming an amax column ("amax",
 // "amax_history[-1]") and, below it, one row a step in the same columns ('|'-separated, or by blanks

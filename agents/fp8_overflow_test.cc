@@ -127,5 +127,43 @@ TEST_CASE("GradNormClimbsBeforeNan: a climb before the NaN, not a flat run or on
   CHECK_FALSE(GradNormClimbsBeforeNan({"grad_norm: 0.9", "loss: nan"}));
 }
 
+// PLC52 (realistic47 rl47-27's shape): NeMo's step lines print the loss and no grad norm at all
+// ("reduced_train_loss: 2.112 | global_step: 55020"); the loss flat up to TE's "fp8 amax ... is
+// inf" warning, then NaN on every rank, is the overflow. Before, three grad norms were required and
+// such a log was never read as one (loss_divergence 0.25 led). A loss that climbs before the NaN
+// (2.1 -> 7.9) is still a divergence, and a grad norm printed still decides by itself.
+TEST_CASE("plc52 FindFp8OverflowBeforeNan reads a flat loss where the log prints no grad norm") {
+  const std::vector<std::string> flat = {
+      "[NeMo I 2026-12-06 23:10:00 nemo_logging:381] reduced_train_loss: 2.112 | global_step: 55020 | train_step_timing in s: 2.101",
+      "[NeMo I 2026-12-06 23:11:00 nemo_logging:381] reduced_train_loss: 2.111 | global_step: 55040 | train_step_timing in s: 2.101",
+      "[NeMo I 2026-12-06 23:12:00 nemo_logging:381] reduced_train_loss: 2.110 | global_step: 55060 | train_step_timing in s: 2.101",
+      "[NeMo W 2026-12-06 23:14:10 transformer_engine:212] rank 0: fp8 amax for layer 31 fc2 input is inf; scale_inv set to nan",
+      "[NeMo I 2026-12-06 23:15:00 nemo_logging:381] reduced_train_loss: nan | global_step: 55100 | train_step_timing in s: 2.099",
+  };
+  const Fp8OverflowBeforeNan f = FindFp8OverflowBeforeNan(flat);
+  CHECK(f.found);
+  CHECK(f.by_loss);
+  CHECK(f.nan_line == 4);
+  CHECK(f.warning_line == 3);
+  CHECK(f.grad_norm_min == doctest::Approx(2.110));
+  CHECK(f.grad_norm_max == doctest::Approx(2.112));
+
+  std::vector<std::string> climbing = flat;
+  climbing[1] = "[NeMo I 2026-12-06 23:11:00 nemo_logging:381] reduced_train_loss: 3.902 | global_step: 55040 | train_step_timing in s: 2.101";
+  climbing[2] = "[NeMo I 2026-12-06 23:12:00 nemo_logging:381] reduced_train_loss: 7.902 | global_step: 55060 | train_step_timing in s: 2.101";
+  CHECK_FALSE(FindFp8OverflowBeforeNan(climbing).found);
+  // Two readings only: too few to call flat.
+  CHECK_FALSE(FindFp8OverflowBeforeNan({flat[1], flat[2], flat[3], flat[4]}).found);
+  // A grad norm printed that climbs: no overflow, whatever the loss does.
+  const std::vector<std::string> megatron = {
+      " iteration 10 | lm loss: 1.712000E+00 | grad norm: 0.810 |",
+      " iteration 20 | lm loss: 1.709000E+00 | grad norm: 4.710 |",
+      " iteration 30 | lm loss: 1.731000E+00 | grad norm: 112.0 |",
+      "TE: fp8 amax for layer 3 fc2 input is inf",
+      " iteration 40 | lm loss: nan | grad norm: nan |",
+  };
+  CHECK_FALSE(FindFp8OverflowBeforeNan(megatron).found);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -82,11 +82,16 @@ bool InWriterPrefix(const std::string& line, size_t at, size_t end) {
 }
 
 // The text after a line's first ']' names a replica group ("replica_group=2 differs", "replica
-// group 2", "replica 2 mismatch"): what the line reports on is that group, not its writer's rank.
+// group 2", "replica 2 mismatch", PLC52: "dp group 4"): what the line reports on is that group, not its
+// writer's rank.
 bool NamesReplicaGroupAfterPrefix(const std::string& line) {
   const size_t close = line.find(']');
   if (close == std::string::npos) return false;
-  static const std::regex kGroup(R"(\breplica(?:[_ -]?group)?\s*[=:#]?\s*\d{1,6}\b)", std::regex::icase);
+  // PLC52: a data-parallel group ("dp group 4 (ranks 32-39) param checksum ... differs", "dp_group=4",
+  // "data-parallel group 4") is such a group too.
+  static const std::regex kGroup(
+      R"(\breplica(?:[_ -]?group)?\s*[=:#]?\s*\d{1,6}\b|\b(?:dp|data[_ -]parallel)[_ -]?(?:group|replica)\s*[=:#]?\s*\d{1,6}\b)",
+      std::regex::icase);
   return std::regex_search(line.begin() + static_cast<std::ptrdiff_t>(close), line.end(), kGroup);
 }
 
