@@ -224,8 +224,6 @@ constexpr size_t kMaxProbeText = 4096;
 // its peers): more than the "other cause" bucket, less than a cause's solid evidence, so it leads
 // only until a probe on that participant names the cause.
 constexpr double kSlowMentionWeight = 1.5;
-// A job's step time stated against what it should be at this ratio or more is a slowdown (PLC50).
-constexpr double kSlowStepRatio = 1.25;
 constexpr double kPeerOutlierWeight = 1.5;
 // Another user's process on a job node's cores (FindCpuHog): a host-side straggler's cause.
 constexpr double kHostContentionWeight = 1.0;
@@ -15437,37 +15435,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
   AddAppClockStragglers(series, topo, beliefs, slow_located);  // 2b-app-clocks (PLC46)
-  // 2b-slow-job. A line stating the job's step time against what it should be ("step time 3.71 s vs 2.64 s
-  // expected for this config", "... vs 4.3 s baseline") at kSlowRatio or more, where nothing else read the
-  // job slow (PLC50, realistic45 rl45-27: no rank named, nothing read, no probe planned, `unknown`): the
-  // job is slow, where is not said: straggler_rank of the job at kSlowMentionWeight (no cause on its
-  // own), which the probe rounds then place (the GEMM over the job's GPUs, Choose).
-  if (beliefs.Score("straggler_rank") <= 0) {
-    static const std::regex kStepVs(
-        R"(\bstep[- ]time\s*(?:of\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\b\s*(?:vs\.?|versus|against)\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\b)",
-        std::regex::icase);
-    bool added = false;
-    for (const CaseLog& log : c.logs) {
-      for (size_t i = 0; i < log.lines.size() && !added; ++i) {
-        const std::string& t = log.lines[i].text;
-        if (t.size() > 2000 || t.find(" vs") == std::string::npos) continue;
-        std::smatch m;
-        if (!std::regex_search(t, m, kStepVs)) continue;
-        const std::optional<double> a = ParseDouble(m[1].str()), b = ParseDouble(m[3].str());
-        if (!a || !b) continue;
-        const double now_s = *a / (AsciiLower(m[2].str()) == "ms" ? 1000.0 : 1.0);
-        const double was_s = *b / (AsciiLower(m[4].str()) == "ms" ? 1000.0 : 1.0);
-        if (!(was_s > 0) || now_s < kSlowStepRatio * was_s) continue;
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "  [the job's step time %.2fx what it should be; no rank, GPU or node named]", now_s / was_s);
-        Observation o = LineEvidence(log, i, buf, "straggler_rank", kSlowMentionWeight, topo.clock, topo.job);
-        o.hint = ComponentHint{};
-        o.hint.job = topo.job;
-        beliefs.Add(std::move(o));
-        added = true;
-      }
-    }
-  }
   // 2b. Relative comparison: a GPU (or node) that slowed down while its peers did not is a
   // slowdown symptom located on it; the probes on its causes decide which cause.
   if (beliefs.scores().count("straggler_rank")) {
@@ -15941,26 +15908,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // or 128 (power brake) alone was `unknown`.
   {
     std::set<std::pair<std::string, std::string>> seen;  // (node/gpu, category)
-    // nvidia-smi -q's "Applications Clocks Setting : Active" under a GPU's section (PLC50): the GPU is held
-    // by its applications / locked clocks below what it could run (a debug session's `-lgc 1050,1050` left
-    // behind), so every step waits for it: the job's straggler on that GPU, as the same bit (0x2) in the
-    // DCGM series is (AddAppClockStragglers). "Not Active" is no reading.
-    static const std::regex kAppClocksActive(R"(^\s*Applications? Clocks? Setting\s*:\s*Active\s*$)", std::regex::icase);
-    for (const CaseLog& log : c.logs) {
-      for (size_t i = 0; i < log.lines.size(); ++i) {
-        const std::string& t = log.lines[i].text;
-        if (t.size() > 200 || t.find("lock") == std::string::npos || !std::regex_search(t, kAppClocksActive)) continue;
-        ComponentHint h = PlaceLine(log, i, t, topo);
-        if (h.node.empty() || h.gpu < 0 || !seen.insert({h.node + "/" + std::to_string(h.gpu), "straggler_rank"}).second) {
-          continue;
-        }
-        Observation o = LineEvidence(log, i, "  [the GPU's clocks are held by its applications clocks setting (locked clocks): it runs every step slower than its peers]",
-                                     "straggler_rank", kMetricWeight, topo.clock, topo.job);
-        o.hint = h;
-        o.hint.job = topo.job;
-        beliefs.Add(std::move(o));
-      }
-    }
     for (const CaseLog& log : c.logs) {
       for (size_t i = 0; i < log.lines.size(); ++i) {
         const std::optional<ClockReasonsReading> r = ReadClockReasons(log.lines[i].text);
@@ -18121,47 +18068,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (!ran.count(std::string(sdc->name) + "@" + topo.node_order[i])) {
             sweep.push_back({sdc, topo.node_order[i], ExpectedInformationGain(*sdc, pmap)});
           }
-        }
-      }
-    }
-    // A slow job whose evidence places no participant (PLC50, realistic45 rl45-27: "step time 3.71 s vs
-    // 2.64 s expected", a timers line whose all-reduce wait is 8 ms on some rank and 1,095 ms on another,
-    // no rank, GPU or node named): the straggler leads, but no target holds it and no probe ran. On-call's
-    // first check of "tokens/s down" on a job of N nodes is a quick per-GPU test over the job's GPUs: the
-    // one that computes slow (a lock left on its clocks, a throttle) is found there. The catalog's GPU test
-    // of the straggler that weighs most (gpu.gemm, intrusive: none where intrusive probes are not allowed;
-    // no non-intrusive probe of the catalog tests a slow GPU, kFirstWaveTestSupport) runs on every GPU of
-    // the job's nodes at once, when every one of them fits the probe budget left (a partial sweep would
-    // clear nothing of the rest); once per diagnosis.
-    if (ranked[0].first == "straggler_rank" && !topo.node_order.empty() && slow_named_at.empty()) {
-      const ComponentHint slow_at = b.Component("straggler_rank", topo.job);
-      const ProbeSpec* test = nullptr;
-      double support = 0;
-      for (const ProbeSpec& spec : ProbeCatalog()) {
-        if (spec.target_kind != ProbeTargetKind::kGpu || (spec.intrusive && !options_.allow_intrusive)) continue;
-        for (const CategoryEvidence& ce : spec.evidence) {
-          if (ce.category == std::string_view("straggler_rank") && ce.fail_supports >= kFirstWaveTestSupport &&
-              ce.fail_supports > support) {
-            test = &spec;
-            support = ce.fail_supports;
-          }
-        }
-      }
-      std::vector<std::string> job_gpus;
-      for (const std::string& n : topo.node_order) {
-        for (int g = 0, gpus = gpus_on(n); g < gpus; ++g) job_gpus.push_back(n + "/gpu" + std::to_string(g));
-      }
-      const bool swept_before = std::any_of(job_gpus.begin(), job_gpus.end(), [&](const std::string& t) {
-        return test != nullptr && ran.count(std::string(test->name) + "@" + t) > 0;
-      });
-      if (slow_at.node.empty() && test != nullptr && !swept_before &&
-          probes_run + job_gpus.size() <= options_.max_probes) {
-        const double gain = ExpectedInformationGain(*test, pmap);
-        for (const std::string& t : job_gpus) sweep.push_back({test, t, gain});
-        if (tr != nullptr) {
-          tr->push_back({{"type", "thought"},
-                         {"text", "the job is slow and nothing names where: " + std::string(test->name) + " on each of its " +
-                                      std::to_string(job_gpus.size()) + " GPUs"}});
         }
       }
     }
