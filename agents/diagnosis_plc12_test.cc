@@ -226,8 +226,12 @@ Json SegfaultCase(bool segfault) {
 TEST_CASE("plc12: the rank that segfaulted first, not torchrun's root cause entry") {
   // Before (cbd0e4dc): rank_process_crash @ an-1/gpu0 (torchrun's root cause, rank 0 aborted by its watchdog).
   CHECK(testing::CaseAnswer(SegfaultCase(true)) == "rank_process_crash @ an-6/gpu5");
-  // Near miss: an abort on rank 45 says no more than rank 0's; torchrun's root cause stays the place.
-  CHECK(testing::CaseAnswer(SegfaultCase(false)) == "rank_process_crash @ an-1/gpu0");
+  // Near miss: an abort on rank 45 says no more than the others'; it is not the place. (Before PLC51 the place
+  // was torchrun's root cause, rank 0, an-1/gpu0. Since PLC51 (watchdog_abort.h) rank 0's SIGABRT 2 s after its
+  // own watchdog timeout line is that watchdog's abort, so the place is rank 1's exit -6, one second earlier and
+  // with no watchdog line of its own in the case: a judgement, agents/README.md Known gaps, PLC51.)
+  CHECK(testing::CaseAnswer(SegfaultCase(false)) != "rank_process_crash @ an-6/gpu5");
+  CHECK(testing::CaseAnswer(SegfaultCase(false)) == "rank_process_crash @ an-1/gpu1");
 }
 
 TEST_CASE("plc12: a glibc heap abort and torchrun's local_rank place the GPU") {
