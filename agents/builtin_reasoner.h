@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "agents/case.h"
+#include "agents/torchrun_failure.h"
 #include "agents/verification_planner.h"
 #include "core/domain.h"
 #include "knowledge/knowledge_base.h"
@@ -256,20 +257,7 @@ std::vector<SilentRank> FindSilentRanks(
     const std::vector<CaseLog>& logs, const std::set<std::string>& gathered = {},
     const std::function<std::optional<int>(const std::string& source, const std::string& line)>& writer = nullptr);
 
-// torchrun's failure report (the "Root Cause (first observed failure):" and "Other Failures:"
-// entries): per failed rank "[0]:", "host : slm-03", "rank : 10 (local_rank: 2)", "exitcode : 1
-// (pid: 91638)". The agent that prints it may run on another node than the failed rank (the
-// launcher's node, rank 0's node): `host` is where the rank ran. Lines [first_line, last_line]
-// are the entry; fields it does not print stay empty / -1.
-struct TorchrunFailure {
-  std::string host;
-  int rank = -1;
-  int local_rank = -1;
-  long pid = -1;
-  size_t first_line = 0;
-  size_t last_line = 0;
-};
-std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>& lines);
+// torchrun's failure report (TorchrunFailure, FindTorchrunFailures): agents/torchrun_failure.h.
 
 // A probe that measured each HCA of its node (`details` "per_hca_busbw_gb_s": {"mlx5_0": 47.9,
 // "mlx5_3": 11.8, ...}): the one HCA below half the median of the others when the others (>= 2)
