@@ -25,11 +25,12 @@ inline constexpr int64_t kWatchdogAbortWithinMs = 2 * 60'000;
 
 // The indices of `lines` (one log, at most 20,000 lines read) that report a rank's SIGABRT which is
 // its own watchdog's abort: a torchrun error-summary entry's field lines (time, host, rank, exitcode,
-// error_file, traceback) of an entry with exitcode -6 or "Signal 6 (SIGABRT)" whose rank printed
+// error_file, traceback; the entry as FindTorchrunFailures reads it, agents/torchrun_failure.h, srun's
+// label allowed) of an entry with exitcode -6 or "Signal 6 (SIGABRT)" whose rank printed
 // "[Rank R] Watchdog caught collective operation timeout" ("[rankR]:" prefix also read) at most
 // kWatchdogAbortWithinMs before the entry's time and not after it, and the agent's "failed (exitcode:
-// -6) ... (pid: P)" line of the same pid. None where the rank's watchdog line or the entry's time is
-// missing.
+// -6) local_rank: L (pid: P)" lines of the same pid. None where the rank's watchdog line, the entry's
+// "[N]:" header or its time is missing.
 std::set<size_t> WatchdogAbortLines(const std::vector<std::string>& lines, const LogClock& clock);
 
 }  // namespace vigil
