@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 
+#include "agents/rendezvous_host.h"
+
 namespace vigil {
 namespace {
 
@@ -14,24 +16,15 @@ void AddId(std::vector<std::string>& ids, const std::string& id) {
 
 std::vector<std::string> CaseJobIds(const std::vector<std::string>& sources, const std::vector<std::string>& lines,
                                     const std::map<std::string, std::string>& alert_labels) {
+  // The forms are rendezvous_host.h's (SlurmJobIdOfSource, SlurmJobIdOfLine; TW1: before, this
+  // function kept its own regexes, and the two readers differed).
   std::vector<std::string> ids;
-  static const std::regex kSource(R"((?:^|/)slurm-(\d{1,12})(?:_\d{1,6})?\.(?:out|err|log)\b)");
-  static const std::regex kLine(R"(\bsrun: job (\d{1,12})\b|\bJobId=(\d{1,12})\b|\bSLURM_JOB_ID=(\d{1,12})\b)");
-  std::smatch m;
   for (const std::string& s : sources) {
-    if (s.size() <= 300 && std::regex_search(s, m, kSource)) AddId(ids, m.str(1));
+    if (s.size() <= 300) AddId(ids, SlurmJobIdOfSource(s));
   }
   const size_t n = std::min<size_t>(lines.size(), 20'000);
   for (size_t k = 0; k < n; ++k) {
-    const std::string& l = lines[k];
-    if (l.size() > 2000 || (l.find("job") == std::string::npos && l.find("Job") == std::string::npos && l.find("JOB") == std::string::npos)) {
-      continue;
-    }
-    if (std::regex_search(l, m, kLine)) {
-      for (size_t g = 1; g < m.size(); ++g) {
-        if (m[g].matched) AddId(ids, m.str(g));
-      }
-    }
+    if (lines[k].size() <= 2000) AddId(ids, SlurmJobIdOfLine(lines[k]));
   }
   for (const char* key : {"slurm_job_id", "jobid", "job_id"}) {
     auto it = alert_labels.find(key);

@@ -15,9 +15,11 @@
 
 namespace vigil {
 
-// The job ids the case names as its own: log sources "slurm-N.out" / "slurm-N_M.out", lines "srun: job
-// N", "JobId=N", "SLURM_JOB_ID=N", and the alert labels slurm_job_id / jobid / job_id (numeric), each
-// once, in order. Lines over 2,000 bytes and past the first 20,000 are not read.
+// The job ids the case names as its own: the jobs its log sources name (SlurmJobIdOfSource,
+// rendezvous_host.h: "slurm-N.out", "slurm-N_M.out", rotated "slurm-N.out.1"), its lines name
+// (SlurmJobIdOfLine: "srun: job N", "JobId=N", "SLURM_JOB_ID=N" / "SLURM_JOBID=N", "scontrol show job
+// N"), and the alert labels slurm_job_id / jobid / job_id (numeric), each once, in order. Sources over
+// 300 bytes, lines over 2,000 bytes and lines past the first 20,000 are not read.
 std::vector<std::string> CaseJobIds(const std::vector<std::string>& sources, const std::vector<std::string>& lines,
                                     const std::map<std::string, std::string>& alert_labels);
 

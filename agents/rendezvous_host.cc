@@ -80,16 +80,17 @@ std::vector<std::string> ExcludedHostlists(const std::string& line) {
 
 std::string SlurmJobIdOfLine(const std::string& line) {
   if (line.size() > 4000 || (line.find("JobId=") == std::string::npos && line.find("SLURM_JOB") == std::string::npos &&
-                             line.find("show job") == std::string::npos)) {
+                             line.find("show job") == std::string::npos && line.find("srun: job") == std::string::npos)) {
     return "";
   }
-  static const std::regex kJob(R"((?:\bJobId=|\bSLURM_JOB_?ID=|\bscontrol\s+show\s+jobs?\s+)(\d+)\b)");
+  static const std::regex kJob(
+      R"((?:\bJobId=|\bSLURM_JOB_?ID=|\bscontrol\s+show\s+jobs?\s+|\bsrun: job )(\d{1,12})\b)");
   std::smatch m;
   return std::regex_search(line, m, kJob) ? m[1].str() : std::string();
 }
 
 std::string SlurmJobIdOfSource(const std::string& source) {
-  static const std::regex kOut(R"((?:^|/)slurm-(\d+)(?:_\d+)?\.(?:out|err|log)$)");
+  static const std::regex kOut(R"((?:^|/)slurm-(\d{1,12})(?:_\d{1,6})?\.(?:out|err|log)(?:\.\d{1,3})?(?:$|\s))");
   std::smatch m;
   return std::regex_search(source, m, kOut) ? m[1].str() : std::string();
 }

@@ -41,9 +41,12 @@ std::vector<std::string> AllocationHostlists(const std::string& line);
 std::vector<std::string> ExcludedHostlists(const std::string& line);
 
 // The Slurm job a line says it speaks of (REVFIX3): scontrol's "JobId=4481" (not ArrayJobId=),
-// an environment dump's "SLURM_JOB_ID=4481" / "SLURM_JOBID=4481", a shell's "scontrol show job 4481";
-// "" when none. The job a log's source names: Slurm's default output file "slurm-4481.out"
-// ("slurm-4481_3.out": the array's job 4481), "" when none.
+// an environment dump's "SLURM_JOB_ID=4481" / "SLURM_JOBID=4481", a shell's "scontrol show job 4481",
+// srun's "srun: job 4481 queued and waiting for resources" (TW1, as CaseJobIds read it); "" when
+// none. The job a log's source names: Slurm's default output file "slurm-4481.out"
+// ("slurm-4481_3.out": the array's job 4481), rotated ("slurm-4481.out.1") or with a note after a
+// space ("slurm-4481.out (rank 7)"; TW1, as CaseJobIds read them); "" when none (another suffix:
+// "slurm-4481.out.bak" is a copy, not the job's own output file). Ids of at most 12 digits.
 std::string SlurmJobIdOfLine(const std::string& line);
 std::string SlurmJobIdOfSource(const std::string& source);
 
