@@ -107,6 +107,10 @@
 #include "agents/node_gpu_config.h"
 #include "agents/uniq_counts.h"
 #include "agents/transport_line.h"
+#include "agents/gid_index_retry.h"
+#include "agents/node_cooling.h"
+#include "agents/slow_compute_node.h"
+#include "agents/step_interval_data_wait.h"
 #include "agents/verification_observer.h"
 #include "agents/page_cause_lines.h"
 #include "agents/stopped_process.h"
@@ -9660,6 +9664,12 @@ class Beliefs {
   void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
   // A node a line says lost a fan (StatesFanFault): its thermal throttle is the node's (PLC36).
   void SetFanFaultNode(const std::string& node) { fan_fault_nodes_.insert(node); }
+  // A node half of whose ranks or more a line names slow in their own compute time (PLC53,
+  // slow_compute_node.h): its throttle is the node's.
+  void SetSlowComputeNode(const std::string& node, size_t ranks) {
+    size_t& n = slow_compute_nodes_[node];
+    n = std::max(n, ranks);
+  }
   // The NVLink switch side outside the nodes that an nvlink_error is placed on (NVS2): a switch tray's
   // hostname, or "nvlink-domain:RACK" (nvswitch_fault.h). Only the answer's component reads it; the
   // probes still go to the compute nodes Component names.
@@ -9911,6 +9921,12 @@ class Beliefs {
     // rl21-02, realistic35 rl35-06).
     if (c == "gpu_thermal_throttle" && fan_fault_nodes_.count(h.node) && std::max(throttle_gpus, metric_gpus.size()) >= 2) {
       h.node_wide = true;
+    }
+    // Half the node's ranks or more slow in their own compute time (SetSlowComputeNode, PLC53:
+    // realistic48 rl48-07, a rack's power cap on every GPU, the probe and nvidia-smi on GPU 0).
+    if (c == "gpu_power_throttle" || c == "gpu_thermal_throttle") {
+      auto sn = slow_compute_nodes_.find(h.node);
+      if (sn != slow_compute_nodes_.end() && sn->second >= spread_min) h.node_wide = true;
     }
     // A power supply's fault on the node (IPMI SEL / Redfish: "Power Supply PSU2 ... AC lost",
     // "PSU Redundancy Lost") feeds every GPU of it: the system asserts the power brake on all of them,
@@ -10252,6 +10268,7 @@ class Beliefs {
   std::set<std::string> no_cuda_device_nodes_;       // SetNoCudaDeviceNodes
   std::set<std::string> switch_wide_nodes_;  // SetSwitchWideNode
   std::set<std::string> fan_fault_nodes_;    // SetFanFaultNode
+  std::map<std::string, size_t> slow_compute_nodes_;  // SetSlowComputeNode: node -> ranks named
   std::string switch_side_place_;            // SetSwitchSidePlace
   bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
 };
@@ -14589,6 +14606,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       } else if (rank_nodes.size() == 1) {
         h.node = *rank_nodes.begin();
         h.node_wide = true;
+        // PLC53: ranks slow in their own compute time, all on one node (slow_compute_node.h).
+        if (RanksByComputeTime(text)) beliefs.SetSlowComputeNode(h.node, mention->ranks.size());
       } else {
         continue;  // names ranks the topology does not place
       }
@@ -14763,6 +14782,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (!beliefs.scores().count("dataloader_stall") && dw.share < kLoaderBoundShare) dw = {};
     if (dw.lines < kMinDataWaitLines) {
       if (std::optional<RankTableDataWait> t = FindRankTableDataWait(flat.lines)) dw = {t->share, t->rows, t->first_line};
+    }
+    // PLC53: progress lines printing the wait but no step time; the step time from their stamps
+    // (step_interval_data_wait.h).
+    if (dw.lines < kMinDataWaitLines) {
+      if (std::optional<StepIntervalDataWait> t = FindStepIntervalDataWait(flat.lines, topo.clock)) {
+        dw = {t->share, t->lines, t->first_line};
+      }
     }
     if ((dw.lines >= kMinDataWaitLines || dw.summary) && dw.share >= kDataWaitShare) {
       auto [li, ki] = flat.refs[dw.first_line];
@@ -16216,7 +16242,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       const std::string& text = log.lines[ki].text;
       const SwitchSideLine f = ReadSwitchSideLine(text);
       lines_show_domain = lines_show_domain || f.domain;
-      if (StatesFanFault(text)) {
+      if (StatesFanFault(text) || StatesNodeCoolingFault(text)) {  // PLC53: coolant flow, a quiet fan policy
         if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetFanFaultNode(node);
       }
       // A fatal error of a trunk link (NVSwitch to NVSwitch, an OSFP port) is the node's switch side too (NVS2).
@@ -17047,6 +17073,27 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(std::move(o));
     beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why,
                              [&](const Observation& ob) { return !LinkLocalCompletionGid(ob.evidence.detail).empty(); });
+    trace.push_back({{"type", "thought"}, {"text", why}});
+  } else if (const GidIndexRetryReading gr = ReadGidIndexRetryErrors(flat.lines); gr.found) {
+    // 3zy-gid (PLC53, realistic48 rl48-16): the same GID index read from the job's stated setting,
+    // where the retry-exceeded lines of three nodes or more, towards three peers or more, carry no GID
+    // (gid_index_retry.h). The peers' completion reports are read as it, not as one NIC's link.
+    auto [li, ki] = flat.refs[gr.first];
+    const std::string why = "RoCE retry-exceeded completion errors on " + std::to_string(gr.nodes) + " nodes towards " +
+                            std::to_string(gr.peers) +
+                            " peers under a link-local GID index (NCCL_IB_GID_INDEX 0 / 1): the GID index selects a "
+                            "GID the fabric does not carry between nodes";
+    Observation o;
+    o.evidence.kind = EvidenceKind::kLog;
+    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+    o.evidence.detail = why + ": " + flat.lines[gr.first];
+    o.evidence.supports = {"nccl_network_misconfig"};
+    o.evidence.weight = kLaunchMismatchWeight;
+    o.deltas["nccl_network_misconfig"] = kLaunchMismatchWeight;
+    o.hint.job = topo.job;
+    beliefs.Add(std::move(o));
+    beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why,
+                             [&](const Observation& ob) { return RetryExceededLine(ob.evidence.detail, nullptr, nullptr); });
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
