@@ -1,4 +1,4 @@
-// PLC53 (realistic48 rl48-06 / rl48-07, seen): a straggler report that ranks the ranks by their own
+// PLC53 (realistic48 rl48-07, seen): a straggler report that ranks the ranks by their own
 // compute time ("slowest ranks by compute time: 27 (1.31x median), 24 (1.30x), ...", "max/min per-rank
 // compute 1.38; slowest ranks 120-127") and names half a node's ranks or more, all on that node, says
 // that every GPU of the node computes slowly, not that its ranks wait on one GPU (a wait for a peer is
