@@ -32,6 +32,11 @@
 #include "agents/slurm_states.h"
 #include "agents/node_addresses.h"
 #include "agents/collective_mismatch.h"
+#include "agents/watchdog_op_mismatch.h"
+#include "agents/stall_after_fault.h"
+#include "agents/batch_layout_check.h"
+#include "agents/restart_then_trained.h"
+#include "agents/port_phy_errors.h"
 #include "agents/compute_wait.h"
 #include "agents/probe_place.h"
 #include "agents/launcher_exit.h"
@@ -13018,6 +13023,49 @@ void DiscountLaterRunConsequences(const DiagnosisCase& c, Beliefs& beliefs, Json
   }
 }
 
+// PLC54 (realistic49 rl49-27). A hang whose every log line came before a restart of the job's workers
+// that training steps then followed (RestartThenTrained: the restart ended it, the job trained again) is
+// an earlier attempt's: where another category has evidence of its own that is not such an earlier
+// line (the restarted run's, a metric, another source), the hang's lines keep kHistoryFactor of their
+// weight - named, not the lead over what the alert says of the run now.
+void DiscountHangEndedByRestart(const DiagnosisCase& c, Beliefs& beliefs, Json& trace) {
+  constexpr const char* kHang = "nccl_collective_hang";
+  if (beliefs.Score(kHang) <= 0) return;
+  std::vector<std::optional<size_t>> restart(c.logs.size());
+  bool any = false;
+  for (size_t i = 0; i < c.logs.size(); ++i) {
+    restart[i] = RestartThenTrained(LineTexts(c.logs[i]));
+    any = any || restart[i].has_value();
+  }
+  if (!any) return;
+  // Whether an item is a case log line written before its log's restart line.
+  auto before_restart = [&](const Observation& o) {
+    if (o.evidence.kind != EvidenceKind::kLog) return false;
+    const std::optional<EvidenceLine> line = EvidenceLineOf(o.evidence.source);
+    const std::optional<std::pair<size_t, size_t>> at = line ? CaseLineAt(c, *line) : std::nullopt;
+    return at && restart[at->first] && at->second < *restart[at->first];
+  };
+  bool hang_lines = false, other_now = false;
+  for (const Observation& o : beliefs.observations()) {
+    if (o.evidence.kind == EvidenceKind::kProbe) continue;
+    for (const auto& [cat, d] : o.deltas) {
+      if (d <= 0) continue;
+      if (cat == kHang) {
+        if (o.evidence.kind != EvidenceKind::kLog) continue;
+        if (!before_restart(o)) return;  // the hang shows after the restart too (or its line is not placed)
+        hang_lines = true;
+      } else if ((o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kMetric) &&
+                 !before_restart(o) && beliefs.Score(cat) > 0) {
+        other_now = true;
+      }
+    }
+  }
+  if (!hang_lines || !other_now) return;
+  const std::string why = "written before a restart of the job's workers that training steps followed: an earlier attempt's hang, ended by the restart";
+  beliefs.DiscountWhere(kHang, kHistoryFactor, why, before_restart);
+  trace.push_back({{"type", "thought"}, {"text", std::string(kHang) + ": " + why + "; discounted"}});
+}
+
 // PLC48 (H100 run 50): a failed node.kernel_log whose process faults (its illegal_memory_access
 // findings: an Xid 13 / 31 / 43 ends the process it names) were all other processes' by
 // AnotherProcessFault (before an alert that says the job's rank runs slow now, the rank alive after
@@ -13521,6 +13569,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         return false;
       };
       for (const std::string& cat : all_recovered) {
+        // PLC54: a storage stall, over, that began after another fault of its node did not cause it
+        // (StallBeganAfterFault): recovered, as one a later fault followed.
+        if (cat == "storage_failure" && !ended_by[cat].empty()) {
+          auto nodes_of = [&](const std::string& k) {
+            std::vector<std::string> out;
+            for (const ComponentHint& h : sight_hint[k]) out.push_back(h.node);
+            return out;
+          };
+          bool began_after = false;
+          for (const auto& [other, at] : sight_at) {
+            if (other == cat || WaitLeftByStorageStall(other)) continue;
+            if (StallBeganAfterFault(sight_at[cat], nodes_of(cat), at, nodes_of(other), kNoTime)) {
+              began_after = true;
+              break;
+            }
+          }
+          if (began_after) {
+            const Recovery& rc = recoveries[*ended_by[cat].begin()];
+            recovered_cats[cat] = c.logs[rc.at.log].source + ":" + std::to_string(c.logs[rc.at.log].lines[rc.at.line].number);
+            for (const ComponentHint& h : sight_hint[cat]) recovered_nodes[cat].insert(h.node);
+            continue;
+          }
+        }
         for (const auto& [other, at] : sight_at) {
           if (other == cat || all_recovered.count(other)) continue;
           const std::vector<ComponentHint>& hints = sight_hint[other];
@@ -13921,7 +13992,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // name the rank they wait for.
   // A report of ranks in different collectives opens the hang by itself (PLC9): with the NCCL
   // timeout set to hours no watchdog line is printed, and the flight recorder's analysis is the hang.
-  const std::optional<CollectiveMismatch> case_mismatch = FindCollectiveMismatch(flat.lines);
+  // Watchdog timeouts of one group at one sequence number in two ops state the same (PLC54,
+  // watchdog_op_mismatch.h).
+  std::optional<CollectiveMismatch> case_mismatch = FindCollectiveMismatch(flat.lines);
+  if (!case_mismatch) case_mismatch = FindWatchdogOpMismatch(flat.lines);
   if (beliefs.scores().count("nccl_collective_hang") || case_mismatch) {
     // "source:line number" of line ki of log li.
     auto line_source = [&](size_t li, size_t ki) {
@@ -14405,6 +14479,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.SetJobWide("dataloader_stall");
     break;
   }
+  // PLC54: the same skip still under way at the log's end, no step since the resume and no timeout yet
+  // (FindUnfinishedDataSkip): the input pipeline holds the job all the same. Once a case; not where
+  // PLC32's reading (above) already holds.
+  if (beliefs.Score("dataloader_stall") <= 0) {
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      const std::optional<size_t> skip = FindUnfinishedDataSkip(LineTexts(c.logs[li]));
+      if (!skip) continue;
+      beliefs.Add(LineEvidence(c.logs[li], *skip,
+                               "  [a resume skipping the consumed samples through the data iterator, still under way at the "
+                               "log's end with no training step since: the input pipeline holds the job]",
+                               "dataloader_stall", kFirstSignatureWeight, topo.clock, topo.job));
+      beliefs.SetJobWide("dataloader_stall");
+      break;
+    }
+  }
 
   // 1c-rr. A resume whose data iterator starts over at sample 0 (FindDataRestartAfterResume, PLC38,
   // realistic37 rl37-11): the model re-reads data it has learned, and its loss leaves its trend (far
@@ -14435,6 +14524,39 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                   mixed->writers, Utf8Prefix(listed, 80).c_str());
     beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
     beliefs.SetJobWide("launch_config_error");
+  }
+
+  // 1c-bl. A start-up check that the batch or world size does not fit the parallel layout
+  // (FindBatchLayoutCheck, PLC54): launch_config_error on the whole job, as a signature weighs, less
+  // what a pack signature already gave it (the pack knows some of these lines). Once a case.
+  if (std::optional<size_t> check = FindBatchLayoutCheck(flat.lines)) {
+    const double weight = kFirstSignatureWeight - std::max(0.0, beliefs.Score("launch_config_error"));
+    if (weight > 0) {
+      auto [li, ki] = flat.refs[*check];
+      beliefs.Add(LineEvidence(c.logs[li], ki,
+                               "  [a start-up check: the batch / world size does not fit the parallel layout - the launch's "
+                               "configuration against the GPUs it got]",
+                               "launch_config_error", weight, topo.clock, topo.job));
+      beliefs.SetJobWide("launch_config_error");
+    }
+  }
+
+  // 1c-pp. A port's own physical-layer error counters in the thousands (ethtool's *_phy, mlxlink's
+  // effective physical errors; FindPortPhyErrors, PLC54): ib_link_failure on that port, a culprit (the
+  // port's own record places the link over a peer's completion error about it), kCounterGrowthWeight.
+  // Once a log.
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    const std::optional<PortPhyErrors> phy = FindPortPhyErrors(LineTexts(c.logs[li]));
+    if (!phy) continue;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  [the port's own physical-layer error counter %s = %.0f: a bad link at this port]",
+                  phy->counter.c_str(), phy->value);
+    Observation o = LineEvidence(c.logs[li], phy->line, buf, "ib_link_failure", kCounterGrowthWeight, topo.clock, topo.job);
+    o.hint = PlaceLine(c.logs[li], phy->line, c.logs[li].lines[phy->line].text, topo);
+    if (o.hint.job.empty()) o.hint.job = topo.job;
+    if (!phy->hca.empty()) o.hint.hca = phy->hca;
+    o.culprit = !o.hint.node.empty();
+    beliefs.Add(std::move(o));
   }
 
   // 1c-ll. NCCL's port list mixing RoCE and InfiniBand ports on one host (FindMixedLinkLayers, PLC40:
@@ -17330,6 +17452,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   DiscountOutsideJobScope(c, topo, flat.lines, beliefs, trace);  // 3zz'' (PLC43)
   DiscountOtherJobsProcessFaults(c, flat.lines, beliefs, trace);  // PLC51
   DiscountLaterRunConsequences(c, beliefs, trace);           // 3zz''' (PLC45)
+  DiscountHangEndedByRestart(c, beliefs, trace);             // PLC54
   NodeLostPower(c, topo, slurm_failed_node, beliefs, trace);      // PLC46
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a

@@ -1,5 +1,6 @@
 #include "agents/data_fast_forward.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 
@@ -33,6 +34,33 @@ bool IsStall(const std::string& line) {
 }
 
 }  // namespace
+
+std::optional<size_t> FindUnfinishedDataSkip(const std::vector<std::string>& lines) {
+  static const std::regex kCount(R"((\d[\d,]*)\s*(?:/|of|out of)\s*(\d[\d,]*)\s*(?:samples?|batch(?:es)?|examples?|sequences?)\b)",
+                                 std::regex::icase);
+  static const std::regex kStill(R"(\bstill\s+(?:skipping|fast[- ]?forwarding)\b)", std::regex::icase);
+  auto number = [](std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+    return s.size() > 15 ? -1.0 : std::strtod(s.c_str(), nullptr);
+  };
+  std::optional<size_t> first;
+  bool unfinished = false;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 2000) continue;
+    if (IsSkipLine(line)) {
+      if (!first) first = i;
+      std::smatch m;
+      const bool counted = std::regex_search(line, m, kCount);
+      unfinished = std::regex_search(line, kStill) ||
+                   (counted && number(m.str(1)) >= 0 && number(m.str(1)) < number(m.str(2)));
+      continue;
+    }
+    if (first && IsSkipEnd(line)) return std::nullopt;
+  }
+  if (!first || !unfinished) return std::nullopt;
+  return first;
+}
 
 std::optional<DataFastForwardStall> FindDataFastForwardStall(const std::vector<std::string>& lines) {
   DataFastForwardStall out;

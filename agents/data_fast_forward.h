@@ -37,6 +37,14 @@ struct DataFastForwardStall {
 // `step N` with a loss). Nullopt unless a skip line is followed by a stall.
 std::optional<DataFastForwardStall> FindDataFastForwardStall(const std::vector<std::string>& lines);
 
+// The same skip with no timeout yet (PLC54, realistic49 rl49-28: a resume's iterator "still fast-forwarding
+// data iterator: 61,440,000 / 153,600,000 samples skipped" after rank 0 rebuilt its index caches for 44
+// minutes, the other ranks idle in a barrier, no step since): the log's skip lines end with one still under
+// way - a count of N / M skipped with N < M, or a line saying it is "still" skipping / fast-forwarding -
+// and no line after the first skip line says the skip ended or shows a training step (the job has not
+// trained since it resumed). Returns the first skip line; nullopt otherwise.
+std::optional<size_t> FindUnfinishedDataSkip(const std::vector<std::string>& lines);
+
 // The opposite mistake (PLC38, realistic37 rl37-11): a resume that loaded its checkpoint at iteration N >
 // 0 but whose data iterator starts over at the first sample ("consumed_train_samples from checkpoint
 // (245760000) not applied ...: data iterator starts at sample 0", "dataloader state not restored;

@@ -26,6 +26,7 @@
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/prose_source.h"
 #include "agents/change_log_lines.h"
+#include "agents/stale_counter_lines.h"
 #include "agents/person_lines.h"
 #include "agents/scrape_labels.h"
 #include "agents/search_words.h"
@@ -1048,6 +1049,20 @@ void BlankChangeLogHistory(DiagnosisCase& c) {
   }
 }
 
+// Counters a pasted note says are unchanged since a day 2+ days before the incident are history (PLC54,
+// stale_counter_lines.h): blanked for every reader, said in a note.
+void BlankStaleCounters(DiagnosisCase& c) {
+  const std::optional<int64_t> day = IncidentDay(c, c.alert ? c.alert->starts_at_ms : 0);
+  if (!day) return;
+  for (CaseLog& log : c.logs) {
+    const size_t blanked = BlankMarkedLines(log, StaleCounterLines(log, *day));
+    if (blanked == 0) continue;
+    c.notes.push_back(log.source + ": " + std::to_string(blanked) +
+                      " lines of counters noted as unchanged since " + std::to_string(kChangeLogHistoryDays) +
+                      "+ days before the incident are history, not read as today's evidence");
+  }
+}
+
 }  // namespace
 
 Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor* probes) const {
@@ -1066,6 +1081,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   }
   BlankPersonMessages(c);
   BlankChangeLogHistory(c);
+  BlankStaleCounters(c);
   // An alert naming only its pod (KubePodCrashLooping: `namespace`, `pod`, kube-state-metrics'
   // `instance`) is about the node its pod runs on when the case's kube_pod_info series say which
   // (agents/pod_node.h; ALERTID2): the case's alert gets that node as `node`, read by the reasoner

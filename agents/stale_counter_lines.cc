@@ -1,0 +1,52 @@
+#include "agents/stale_counter_lines.h"
+
+#include <regex>
+#include <string>
+
+#include "agents/change_log_lines.h"
+
+namespace vigil {
+namespace {
+
+// days_from_civil (H. Hinnant); -1 for a date that does not exist.
+int64_t DaysFromCivil(int y, int m, int d) {
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return -1;
+  const int yy = m <= 2 ? y - 1 : y;
+  const int era = yy / 400;
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<int64_t>(era) * 146097 + doe - 719468;
+}
+
+bool IsCommandLine(const std::string& t) {
+  size_t i = t.find_first_not_of(" \t");
+  return i != std::string::npos && (t[i] == '$' || (t[i] == '#' && i + 1 < t.size() && t[i + 1] == ' '));
+}
+
+}  // namespace
+
+std::vector<bool> StaleCounterLines(const CaseLog& log, int64_t incident_day) {
+  std::vector<bool> out(log.lines.size(), false);
+  static const std::regex kUnchanged(
+      R"(\b(?:unchanged|not changed|no change|same as on|same as)\s+(?:since\s+)?(?:on\s+)?(\d{4})-(\d{2})-(\d{2})\b)",
+      std::regex::icase);
+  size_t block_start = 0;  // the output's first line: after the last command line
+  for (size_t i = 0; i < log.lines.size(); ++i) {
+    const std::string& t = log.lines[i].text;
+    if (t.size() > 4000) continue;
+    if (IsCommandLine(t)) {
+      block_start = i + 1;
+      continue;
+    }
+    std::smatch m;
+    if (!std::regex_search(t, m, kUnchanged)) continue;
+    const int64_t day = DaysFromCivil(std::stoi(m.str(1)), std::stoi(m.str(2)), std::stoi(m.str(3)));
+    if (day < 0 || incident_day - day < kChangeLogHistoryDays) continue;
+    for (size_t k = block_start; k <= i; ++k) out[k] = true;
+  }
+  return out;
+}
+
+}  // namespace vigil
