@@ -64,6 +64,9 @@ TEST_CASE("plc54 FindWatchdogOpMismatch: one group's sequence number in two ops,
   // Two groups count their collectives apart.
   CHECK_FALSE(FindWatchdogOpMismatch({Watchdog(2, 907, "ALLREDUCE", "PG 1 "), Watchdog(9, 907, "BROADCAST", "PG 3 ")}));
   CHECK(FindWatchdogOpMismatch({Watchdog(2, 907, "ALLREDUCE", "PG 1 "), Watchdog(9, 907, "BROADCAST", "PG 1 ")}));
+  // A pipeline stage's send and the next stage's receive share a sequence number by design.
+  CHECK_FALSE(FindWatchdogOpMismatch({Watchdog(2, 907, "SEND", "PG 2 "), Watchdog(9, 907, "RECV", "PG 2 ")}));
+  CHECK_FALSE(FindWatchdogOpMismatch({Watchdog(2, 907, "_SEND"), Watchdog(9, 907, "ALLREDUCE")}));
   // A line that is no timeout (a work's description in a debug dump) does not count.
   CHECK_FALSE(FindWatchdogOpMismatch({Watchdog(2, 907, "ALLREDUCE"), "enqueued WorkNCCL(SeqNum=907, OpType=BROADCAST)"}));
 }

@@ -5,6 +5,15 @@
 #include <utility>
 
 namespace vigil {
+namespace {
+
+bool IsPointToPoint(const std::string& op) {
+  std::string o = op;
+  while (!o.empty() && o.front() == '_') o.erase(o.begin());
+  return o == "SEND" || o == "RECV" || o == "RECVANYSOURCE" || o == "COALESCED";
+}
+
+}  // namespace
 
 std::optional<CollectiveMismatch> FindWatchdogOpMismatch(const std::vector<std::string>& lines) {
   static const std::regex kWork(R"(WorkNCCL\(\s*SeqNum=(\d+),\s*OpType=([A-Za-z_]+))");
@@ -19,6 +28,8 @@ std::optional<CollectiveMismatch> FindWatchdogOpMismatch(const std::vector<std::
     std::smatch m;
     if (!std::regex_search(line, m, kWork)) continue;
     const std::string seq = m.str(1), op = m.str(2);
+    // Point-to-point work: a send and its receive share a sequence number by design (pipeline stages).
+    if (IsPointToPoint(op)) continue;
     std::smatch g;
     const std::string group = std::regex_search(line, g, kGroup) ? g.str(1) : "";
     auto [it, inserted] = op_at.emplace(std::make_pair(group, seq), op);
