@@ -401,8 +401,9 @@ bool HoldsClockTime(std::string_view line) {
 // Timestamps as training and system logs print them (TZ):
 //   RFC 3339 / ISO 8601 "2026-03-18T22:04:16.123+01:00", "...Z", "...-0500" (journalctl
 //   --output=short-iso before systemd 250 prints no colon), "2026-03-18 22:04:16,221" (Python's
-//   logging), Slurm's "2026-03-18T22:04:16.123" (no zone);
+//   logging: the comma milliseconds are read since RV12), Slurm's "2026-03-18T22:04:16.123" (no zone);
 //   dmesg -T "[Wed Mar 18 22:04:16 2026]" (its own year);
+//   ipmitool's SEL "12/05/2026 | 14:41:52" (month first; RV12);
 //   syslog / journalctl's short format "Mar 18 22:06:45" (no year, no zone);
 //   glog / PyTorch's c10 "E0318 22:17:20.544652", also with the month unpadded ("E318 ...").
 // dmesg's raw "[12345.678901]" is seconds since boot: no time (kNoTime).
@@ -418,7 +419,14 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
   if (!HoldsClockTime(line)) return {};
   // The zone ends the stamp: an offset glued to more characters ("+0530x", "+05:301") is no
   // offset, and the time is then read as zone-less (RG9).
-  static const std::regex kIso(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?)(Z|[+-]\d{2}:?\d{2}(?![\w:]))?)");
+  // Python logging's asctime prints its milliseconds after a comma, three digits ("2026-12-05
+  // 14:41:52,123", RV12; they were dropped): read as the fraction. Anything else after the comma (a CSV
+  // value "...:52,1234,gx-01", "...:52,abc") is no fraction, and the second alone is read.
+  static const std::regex kIso(
+      R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+|,\d{3}(?![\w.,]))?)(Z|[+-]\d{2}:?\d{2}(?![\w:]))?)");
+  // ipmitool sel list / elist: "  1a | 12/05/2026 | 14:41:52 | Temperature #0x30 | ..." (RV12): the BMC's
+  // clock, month first, zone-less.
+  static const std::regex kSel(R"((?:^|[\s|])(\d{2})/(\d{2})/(\d{4}) *\| *(\d{2}:\d{2}:\d{2})(?![\d:.]))");
   static const std::regex kDmesgT(
       R"(\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}) (\d{4})\])");
   static const std::regex kSyslog(R"(\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}))");
@@ -482,6 +490,7 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
   std::smatch m;
   if (std::regex_search(line, m, kIso)) {
     std::string text = m.str(1);
+    if (m[2].matched && m.str(2)[0] == ',') text[text.size() - 4] = '.';
     std::string zone = m.str(3);
     // An offset no zone has ("+25:00", "+05:75"; real zones are UTC-12 .. UTC+14) is malformed: the
     // time is read as zone-less, with the margin such times get (RG9; it was read as +25:00).
@@ -496,6 +505,14 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
     auto t = ParseRfc3339Ms(text);
     if (!t.ok()) return {};
     return zone.empty() ? local(*t) : LineTime{*t, true};
+  }
+  if (std::regex_search(line, m, kSel)) {
+    // A date no calendar has (13/45/2026, 02/29/2026) is no time (ParseRfc3339Ms refuses it).
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%s-%s-%sT%sZ", m.str(3).c_str(), m.str(1).c_str(), m.str(2).c_str(),
+                  m.str(4).c_str());
+    auto t = ParseRfc3339Ms(buf);
+    return t.ok() ? local(*t) : LineTime{};
   }
   if (std::regex_search(line, m, kDmesgT)) {
     char buf[64];
@@ -13249,16 +13266,39 @@ void AddAppClockStragglers(const std::vector<TimeSeries>& series, const Topology
 // whose stamp carries its own zone, an observation not timed from its line, and a source declaring
 // no zone or two keep their time. Idempotent (a retimed observation no longer holds the line's
 // case-zone time): run after the signatures and again before the order-reading steps.
+//
+// RV12: an untimed observation from a dmesg line "[412031.770000] ..." in a source that states its
+// node's boot time itself (SourceBootTime: `who -b`, or `date` with `uptime`) is timed boot + seconds; a
+// boot time in another source (the node's "uptime" log beside its "dmesg") is not read.
 void RetimeToSourceZones(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs) {
   std::map<std::string, std::pair<const CaseLog*, int>> zoned;  // source -> (log, offset)
+  std::map<std::string, std::pair<const CaseLog*, SourceBoot>> booted;  // source -> (log, boot)
   for (const CaseLog& log : c.logs) {
-    if (std::optional<int> off = SourceZoneOffsetMin(log)) zoned.emplace(log.source, std::make_pair(&log, *off));
+    const std::optional<int> off = SourceZoneOffsetMin(log);
+    if (off) zoned.emplace(log.source, std::make_pair(&log, *off));
+    LogClock own = topo.clock;
+    if (off) {
+      own.zone_declared = true;
+      own.offset_min = *off;
+    }
+    if (std::optional<SourceBoot> boot = SourceBootTime(log, own)) booted.emplace(log.source, std::make_pair(&log, *boot));
   }
-  if (zoned.empty()) return;
+  if (zoned.empty() && booted.empty()) return;
   beliefs.RetimeEach([&](int64_t& time_ms, const Observation& o) {
-    if (time_ms == kNoTime || (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kKnowledge)) return;
+    if (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kKnowledge) return;
     const std::optional<EvidenceLine> line = EvidenceLineOf(o.evidence.source);
     if (!line) return;
+    if (time_ms == kNoTime) {
+      auto b = booted.find(line->source);
+      if (b == booted.end()) return;
+      for (const LogLine& l : b->second.first->lines) {
+        if (l.number == static_cast<size_t>(line->number)) {
+          time_ms = BootRelativeLineMs(l.text, b->second.second);
+          return;
+        }
+      }
+      return;
+    }
     auto it = zoned.find(line->source);
     if (it == zoned.end()) return;
     for (const LogLine& l : it->second.first->lines) {
