@@ -65,6 +65,20 @@ std::optional<double> MoeMaxOverMean(const std::string& line) {
   static const std::regex kCapacity(std::string(R"(\bmax\s*[:=]?\s*)") + kNum +
                                     R"([^|;]{0,80}?\bcapacity\s*[:=]?\s*)" + kNum);
   if (std::regex_search(t, m, kCapacity)) return Ratio(m.str(1), m.str(2));
+  // PLC55 (realistic50 rl50-14): the busiest expert's share of the tokens, where the line states how
+  // many experts share them: "tokens/expert (64 experts): max 0.318 (expert 17), min 0.0002". The
+  // even share is 1 / N (a fraction) or 100 / N (a percent); a share above the whole is no share.
+  static const std::regex kExperts(R"(\b([0-9]{1,4})\s+experts\b)");
+  static const std::regex kShare(R"(\bmax\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)(%?))");
+  std::smatch n;
+  if (t.find("token") != std::string::npos && std::regex_search(t, n, kExperts) && std::regex_search(t, m, kShare)) {
+    const double experts = std::strtod(n.str(1).c_str(), nullptr);
+    const bool percent = !m.str(2).empty();
+    const double share = std::strtod(m.str(1).c_str(), nullptr) / (percent ? 100.0 : 1.0);
+    if (experts >= 2 && share > 0 && share <= 1 && (percent || m.str(1).find('.') != std::string::npos)) {
+      return share * experts;
+    }
+  }
   return std::nullopt;
 }
 
