@@ -112,7 +112,6 @@
 #include "agents/node_gpu_config.h"
 #include "agents/uniq_counts.h"
 #include "agents/transport_line.h"
-#include "agents/gid_index_connect.h"
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
 #include "agents/slow_compute_node.h"
@@ -17257,30 +17256,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(std::move(o));
     beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why,
                              [&](const Observation& ob) { return RetryExceededLine(ob.evidence.detail, nullptr, nullptr); });
-    trace.push_back({{"type", "thought"}, {"text", why}});
-  } else if (const GidIndexConnectReading gc = ReadGidIndexConnectFailures(flat.lines); gc.found) {
-    // 3zy-gid (PLC55, realistic50 rl50-12): the same GID index where a connect failure names the
-    // link-local GID it tried (a remote GID fe80::), on two nodes or more (gid_index_connect.h).
-    auto [li, ki] = flat.refs[gc.first];
-    const std::string why = "RoCE queue-pair connect failures on " + std::to_string(gc.nodes) +
-                            " nodes towards a link-local GID (" + gc.gid +
-                            ") under a link-local GID index (NCCL_IB_GID_INDEX 0 / 1): the GID index selects a GID "
-                            "the fabric does not route between nodes";
-    Observation o;
-    o.evidence.kind = EvidenceKind::kLog;
-    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
-    o.evidence.detail = why + ": " + flat.lines[gc.first];
-    o.evidence.supports = {"nccl_network_misconfig"};
-    o.evidence.weight = kLaunchMismatchWeight;
-    o.deltas["nccl_network_misconfig"] = kLaunchMismatchWeight;
-    o.hint.job = topo.job;
-    beliefs.Add(std::move(o));
-    beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why,
-                             [&](const Observation& ob) {
-                               return RetryExceededLine(ob.evidence.detail, nullptr, nullptr) ||
-                                      QpConnectTimeoutLine(ob.evidence.detail, nullptr) ||
-                                      !LinkLocalGidOnFailure(ob.evidence.detail).empty();
-                             });
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
