@@ -4,9 +4,8 @@
 #include <regex>
 
 namespace vigil {
-namespace {
 
-// days_from_civil (H. Hinnant); nullopt for a date that does not exist.
+// days_from_civil (H. Hinnant).
 std::optional<int64_t> CivilDay(int y, int m, int d) {
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::nullopt;
@@ -17,6 +16,8 @@ std::optional<int64_t> CivilDay(int y, int m, int d) {
   const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return static_cast<int64_t>(era) * 146097 + doe - 719468;
 }
+
+namespace {
 
 std::optional<int64_t> DayOf(const std::smatch& m) {
   return CivilDay(std::stoi(m[1].str()), std::stoi(m[2].str()), std::stoi(m[3].str()));

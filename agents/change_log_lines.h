@@ -21,6 +21,10 @@ namespace vigil {
 // "ops/maintenance", "ops/change-log", "ops/changes", "netops/changes", "change/CHG-5530", a changelog.
 bool IsChangeLogSource(const std::string& source);
 
+// The day (days since 1970-01-01) of a calendar date, 1970-9999; nullopt for a date that does not exist
+// (month 13, day 32, 31 April; 29 February is accepted in any year).
+std::optional<int64_t> CivilDay(int y, int m, int d);
+
 // The day (days since 1970-01-01) of the latest "YYYY-MM-DD hh:mm" / "YYYY-MM-DDThh:mm" stamp in `line`,
 // if it holds one with a real date.
 std::optional<int64_t> LineStampDay(const std::string& line);

@@ -8,18 +8,6 @@
 namespace vigil {
 namespace {
 
-// days_from_civil (H. Hinnant); -1 for a date that does not exist.
-int64_t DaysFromCivil(int y, int m, int d) {
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return -1;
-  const int yy = m <= 2 ? y - 1 : y;
-  const int era = yy / 400;
-  const int yoe = yy - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<int64_t>(era) * 146097 + doe - 719468;
-}
-
 bool IsCommandLine(const std::string& t) {
   size_t i = t.find_first_not_of(" \t");
   return i != std::string::npos && (t[i] == '$' || (t[i] == '#' && i + 1 < t.size() && t[i + 1] == ' '));
@@ -42,8 +30,8 @@ std::vector<bool> StaleCounterLines(const CaseLog& log, int64_t incident_day) {
     }
     std::smatch m;
     if (!std::regex_search(t, m, kUnchanged)) continue;
-    const int64_t day = DaysFromCivil(std::stoi(m.str(1)), std::stoi(m.str(2)), std::stoi(m.str(3)));
-    if (day < 0 || incident_day - day < kChangeLogHistoryDays) continue;
+    const std::optional<int64_t> day = CivilDay(std::stoi(m.str(1)), std::stoi(m.str(2)), std::stoi(m.str(3)));
+    if (!day || incident_day - *day < kChangeLogHistoryDays) continue;
     for (size_t k = block_start; k <= i; ++k) out[k] = true;
   }
   return out;
