@@ -145,6 +145,7 @@
 #include "core/parse.h"
 #include "core/saturating.h"
 #include "core/time_util.h"
+#include "core/tz_database.h"
 #include "core/utf8.h"
 #include "knowledge/incident_source.h"
 #include "knowledge/literal_prefilter.h"
@@ -1358,29 +1359,54 @@ std::optional<CpuHog> FindCpuHog(const std::vector<std::string>& lines) {
   return std::nullopt;
 }
 
-// The case's declared zone for log times printed without one (TZ): topology.timezone. A value
-// that is no offset (an IANA name, a typo) is said in `unverified` and not used: such times are
-// then read as UTC, as with no declaration.
+// The case's declared zone for log times printed without one (TZ): topology.timezone. An offset
+// ("+01:00", "UTC") is used as it is. An IANA name ("Europe/Berlin") is read from the system's tz
+// database (core/tz_database.h) at the alert's time, or with no alert at the case's earliest dated
+// time (ReferenceYear's), and said in `unverified` with the offset taken: one offset serves the whole
+// case, so times on the far side of a daylight-saving change inside the case are read an hour off.
+// A value that is neither (a typo, a name the database does not hold, no dated time to take the
+// offset at) is said in `unverified` and not used: such times are then read as UTC, as with no
+// declaration.
 void ReadDeclaredZone(const DiagnosisCase& c, Topology& t) {
   if (!c.topology.is_object()) return;
   auto it = c.topology.find("timezone");
   if (it == c.topology.end() || it->is_null()) return;
-  std::optional<int> offset = it->is_string() ? ParseZoneOffsetMin(it->get<std::string>()) : std::nullopt;
-  if (!offset) {
-    std::string shown = it->dump();
-    if (shown.size() > 64) {
-      shown.resize(64);
-      shown += "...";
+  const std::optional<int> parsed = it->is_string() ? ParseZoneOffsetMin(it->get<std::string>()) : std::nullopt;
+  bool have = parsed.has_value();
+  int offset_min = parsed.value_or(0);
+  std::string shown = it->dump();
+  if (shown.size() > 64) {
+    shown.resize(64);
+    shown += "...";
+  }
+  std::string why_not =
+      " is not a UTC offset (\"UTC\", \"+01:00\", \"-0500\", \"UTC+1\") or an IANA zone name (\"Europe/Berlin\")";
+  if (!have && it->is_string() && IsIanaZoneName(it->get<std::string>())) {
+    const bool at_alert = t.clock.anchor_ms > 0;
+    const int64_t at = at_alert ? t.clock.anchor_ms : t.clock.reference_ms;
+    if (at <= 0) {
+      why_not = ": the case has no dated time (an alert, a dated line or sample) to take the zone's offset at";
+    } else if (Result<ZoneOffset> z = IanaZoneOffsetAt(it->get<std::string>(), at); !z.ok()) {
+      why_not = ": " + z.status().message();
+    } else {
+      have = true;
+      offset_min = z->offset_min;
+      const int a = std::abs(z->offset_min);
+      char hhmm[16];
+      std::snprintf(hhmm, sizeof(hhmm), "%c%02d:%02d", z->offset_min < 0 ? '-' : '+', a / 60, a % 60);
+      t.timezone_note = "topology.timezone " + shown + " read as UTC" + hhmm;
+      if (!z->abbreviation.empty()) t.timezone_note += " (" + z->abbreviation + ")";
+      t.timezone_note += std::string(", its offset at ") + (at_alert ? "the alert's start " : "the case's first dated time ") +
+                         FormatRfc3339Ms(at) +
+                         ": log times printed without a zone across a daylight-saving change would be an hour off";
     }
-    t.timezone_note = "topology.timezone ";
-    t.timezone_note += shown;
-    t.timezone_note +=
-        " is not a UTC offset (\"UTC\", \"+01:00\", \"-0500\", \"UTC+1\"): log times printed without a zone were read "
-        "as UTC";
+  }
+  if (!have) {
+    t.timezone_note = "topology.timezone " + shown + why_not + ": log times printed without a zone were read as UTC";
     return;
   }
   t.clock.zone_declared = true;
-  t.clock.offset_min = *offset;
+  t.clock.offset_min = offset_min;
 }
 
 // How many lines of each log source ReferenceYear reads for its first dated line, and of all sources.
@@ -13274,7 +13300,8 @@ void RetimeToSourceZones(const DiagnosisCase& c, const Topology& topo, Beliefs& 
   std::map<std::string, std::pair<const CaseLog*, int>> zoned;  // source -> (log, offset)
   std::map<std::string, std::pair<const CaseLog*, SourceBoot>> booted;  // source -> (log, boot)
   for (const CaseLog& log : c.logs) {
-    const std::optional<int> off = SourceZoneOffsetMin(log);
+    const std::optional<int> off =
+        SourceZoneOffsetMin(log, topo.clock.anchor_ms > 0 ? topo.clock.anchor_ms : topo.clock.reference_ms);
     if (off) zoned.emplace(log.source, std::make_pair(&log, *off));
     LogClock own = topo.clock;
     if (off) {

@@ -13,6 +13,8 @@
 #include "agents/case.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/log_time.h"
+#include "agents/logs_case_testing.h"
+#include "agents/source_zone.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -139,11 +141,39 @@ TEST_CASE("TZ: a kernel line in the hosts' declared zone is the incident's, not 
   // The same with its zone printed ("-0500", no colon): exact without a declaration.
   d = TwoNodes("2026-05-20T05:10:02-0500 g-2 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=4411", kG3);
   CHECK(d.component.rfind("g-2", 0) == 0);
-  // A zone that is no offset is said and not used.
-  d = TwoNodes(g2, kG3, "America/New_York");
-  bool said = false;
-  for (const std::string& u : d.unverified) said = said || u.find("topology.timezone \"America/New_York\"") != std::string::npos;
-  CHECK(said);
+  // A zone that is no offset and no zone name is said and not used.
+  d = TwoNodes(g2, kG3, "Eastern Time");
+  auto said = [](const Diagnosis& dd, const std::string& text) {
+    for (const std::string& u : dd.unverified) {
+      if (u.find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  CHECK(said(d, "topology.timezone \"Eastern Time\" is not a UTC offset"));
+  CHECK(said(d, "were read as UTC"));
+}
+
+TEST_CASE("TZ: an IANA topology.timezone is read at the alert's time from the tz database") {
+  // America/Chicago on May 20 is CDT, UTC-05:00: the same reading as "-05:00" above.
+  const std::string g2 = "May 20 05:10:02 g-2 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=4411, name=python";
+  auto said = [](const Diagnosis& dd, const std::string& text) {
+    for (const std::string& u : dd.unverified) {
+      if (u.find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  Diagnosis d = TwoNodes(g2, kG3, "America/Chicago");
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component.rfind("g-2", 0) == 0);
+  CHECK_FALSE(SaidBeforeWindow(d));
+  CHECK(said(d, "topology.timezone \"America/Chicago\" read as UTC-05:00 (CDT), its offset at the alert's start "
+                "2026-05-20T10:14:23Z"));
+  // A name the database does not hold: said with the path looked for, and not used (read as UTC:
+  // 05:10:02Z, five hours before the alert, is then not called old by its zone alone).
+  d = TwoNodes(g2, kG3, "America/Nowhere");
+  CHECK(said(d, "topology.timezone \"America/Nowhere\": zone \"America/Nowhere\": no file"));
+  CHECK(said(d, "were read as UTC"));
+  CHECK_FALSE(said(d, "read as UTC-"));
 }
 
 TEST_CASE("TZ: a local time of an undeclared zone is not placed before the alert's window by its zone alone") {
@@ -258,6 +288,28 @@ TEST_CASE("RV-TZ: the GPUs of a node whose GPU exporter stopped are probed when 
   j["logs"][1]["lines"] = Json::array({"Jul 02 02:58:13 a-3 systemd[1]: node_exporter.service: Main process exited, code=exited, status=1/FAILURE"});
   d = testing::RunJsonWithPack(j, probes);
   CHECK(d.component != "a-3/gpu2");
+}
+
+
+TEST_CASE("TZ2: a source's own IANA zone is read at the instant given, and only with one") {
+  auto log = [](const std::string& source, const std::vector<std::string>& lines) {
+    return testing::CaseLogOf(source, lines);
+  };
+  const int64_t jan = At("2026-01-15T00:00:00Z"), jul = At("2026-07-01T00:00:00Z");
+  CHECK(SourceZoneOffsetMin(log("gx-01/syslog (Europe/Berlin)", {"x"}), jan) == 60);
+  CHECK(SourceZoneOffsetMin(log("gx-01/syslog (Europe/Berlin)", {"x"}), jul) == 120);
+  CHECK(SourceZoneOffsetMin(log("bmc-07/sel", {"# ipmitool sel elist (BMC clock set to Asia/Shanghai)", "x"}), jul) == 480);
+  CHECK(SourceZoneOffsetMin(log("gx-01/journal", {"# journalctl -k (host timezone America/Los_Angeles)", "x"}), jan) == -480);
+  // The name agrees with the abbreviation beside it: one zone. In July the same note says two (+01:00 and
+  // Berlin's +02:00): no zone.
+  CHECK(SourceZoneOffsetMin(log("n-07/journal", {"# journalctl -k (host timezone Europe/Berlin, CET +0100)", "x"}), jan) == 60);
+  CHECK_FALSE(SourceZoneOffsetMin(log("n-07/journal", {"# journalctl -k (host timezone Europe/Berlin, CET +0100)", "x"}), jul));
+  // Without an instant, an IANA name alone is not read (the old behaviour); a name the database lacks,
+  // a path and a region the regex does not know are no zone.
+  CHECK_FALSE(SourceZoneOffsetMin(log("gx-01/syslog (Europe/Berlin)", {"x"})));
+  CHECK_FALSE(SourceZoneOffsetMin(log("gx-01/syslog (Europe/Nowhere)", {"x"}), jul));
+  CHECK_FALSE(SourceZoneOffsetMin(log("gx-01/syslog (from /data/Europe/Berlin)", {"x"}), jul));
+  CHECK_FALSE(SourceZoneOffsetMin(log("gx-01/syslog (Mars/Olympus)", {"x"}), jul));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "agents/log_time.h"
 #include "core/time_util.h"
+#include "core/tz_database.h"
 
 namespace vigil {
 
@@ -23,8 +24,9 @@ const std::map<std::string, int>& AbbrevOffsets() {
   return *m;
 }
 
-// The offsets a note declares (ParseZoneOffsetMin's), each once.
-std::set<int> DeclaredOffsets(const std::string& note) {
+// The offsets a note declares (ParseZoneOffsetMin's), each once; with `at_ms` > 0 also an IANA zone
+// name's offset at that instant (TZ2).
+std::set<int> DeclaredOffsets(const std::string& note, int64_t at_ms) {
   // "+0100", "+01:00", "UTC+01:00", and after UTC / GMT also one hour digit ("UTC+8", "GMT-5"; RV12).
   static const std::regex kOffset(
       R"((?:^|[\s(,;])((?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}(?::?\d{2})?)(?=[\s),;]|$))");
@@ -43,12 +45,21 @@ std::set<int> DeclaredOffsets(const std::string& note) {
   for (auto it = std::sregex_iterator(note.begin(), note.end(), kAbbrev); it != std::sregex_iterator(); ++it) {
     out.insert(AbbrevOffsets().at(it->str(1)));
   }
+  if (at_ms > 0) {
+    // An IANA name of the tz database's regions ("host timezone Europe/Berlin", "(BMC clock set to
+    // Asia/Shanghai, +0800)"), read from the database at `at_ms`; a name it lacks adds nothing.
+    static const std::regex kIana(
+        R"((?:^|[\s(,;=])((?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)/[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)?)(?=[\s),;]|$))");
+    for (auto it = std::sregex_iterator(note.begin(), note.end(), kIana); it != std::sregex_iterator(); ++it) {
+      if (Result<ZoneOffset> z = IanaZoneOffsetAt(it->str(1), at_ms); z.ok()) out.insert(z->offset_min);
+    }
+  }
   return out;
 }
 
 }  // namespace
 
-std::optional<int> SourceZoneOffsetMin(const CaseLog& log) {
+std::optional<int> SourceZoneOffsetMin(const CaseLog& log, int64_t at_ms) {
   std::vector<std::string> notes;
   for (size_t open = log.source.find('('); open != std::string::npos; open = log.source.find('(', open + 1)) {
     const size_t close = log.source.find(')', open);
@@ -62,7 +73,7 @@ std::optional<int> SourceZoneOffsetMin(const CaseLog& log) {
   }
   std::set<int> offsets;
   for (const std::string& n : notes) {
-    for (int off : DeclaredOffsets(n)) offsets.insert(off);
+    for (int off : DeclaredOffsets(n, at_ms)) offsets.insert(off);
   }
   if (offsets.size() != 1) return std::nullopt;
   return *offsets.begin();

@@ -5,6 +5,7 @@
 // safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -18,9 +19,11 @@ namespace vigil {
 // ("+0100", "+01:00", "UTC+01:00", "GMT-0800", "UTC+8"; ParseZoneOffsetMin's range), the word UTC / GMT
 // alone (0) or a common fixed abbreviation (RV12: CET, CEST, EET, EEST, WET, WEST, PST, PDT, MST, MDT,
 // EST, EDT, JST, KST, HKT, SGT, AEST, AEDT). nullopt when it declares none, or two different ones.
-// IANA names alone (Europe/Berlin: the offset depends on the date) and ambiguous abbreviations (IST,
-// CST, BST) are not read.
-std::optional<int> SourceZoneOffsetMin(const CaseLog& log);
+// With `at_ms` > 0 (TZ2) an IANA name of the tz database's regions ("Europe/Berlin", "Asia/Shanghai") is
+// read too, at that instant (core/tz_database.h; the caller gives the alert's start or the case's first
+// dated time); with 0, or a name the database lacks, IANA names alone are not read. Ambiguous
+// abbreviations (IST, CST, BST) are not read.
+std::optional<int> SourceZoneOffsetMin(const CaseLog& log, int64_t at_ms = 0);
 
 // The node's boot time a log source states beside dmesg's boot-relative lines "[123456.789012] ..."
 // (RV12), from its own lines only: `who -b`'s "system boot  2026-12-04 04:24", or `date`'s "Sat Dec  5

@@ -229,7 +229,9 @@ expect_reject domain 'd["expected"]["component"] = "nvlink-domain:rack9"' "rack 
 # NVS3: a domain named by a ClusterUUID the case does not print.
 expect_reject domain_uuid 'd["topology"]["nodes"] = ["gb-a17-n04", "gb-b03-n11"]; d["expected"]["component"] = "nvlink-domain:6a1f03c4-e0b3-d1a2-9c2e-44f1bd70aa15"' "nor a domain identifier (ClusterUUID) the case prints"
 expect_reject coverage 'pass' "categories without a case:"
-expect_reject timezone 'd.setdefault("topology", {})["timezone"] = "Europe/Berlin"' "topology.timezone: 'Europe/Berlin' is not a UTC offset"
+expect_reject timezone 'd.setdefault("topology", {})["timezone"] = "Europe/Nowhere"' "topology.timezone: 'Europe/Nowhere' is not a UTC offset"
+expect_reject timezone_path 'd.setdefault("topology", {})["timezone"] = "../../etc/passwd"' "topology.timezone: '../../etc/passwd' is not a UTC offset"
+expect_reject timezone_dir 'd.setdefault("topology", {})["timezone"] = "Europe"' "topology.timezone: 'Europe' is not a UTC offset"
 expect_reject timezone_range 'd.setdefault("topology", {})["timezone"] = "+15:00"' "topology.timezone: '+15:00' is not a UTC offset"
 expect_reject too_many_lines 'd["logs"][0]["lines"] *= 20' "lines in all; cases carry 20-400"
 
@@ -244,6 +246,13 @@ expect_place tray 'd["topology"]["switch_trays"] = ["nvsw-r03-t2"]; d["logs"][0]
 # NVS3: a domain named by the ClusterUUID its compute trays print (names with no rack).
 expect_place domain_uuid 'd["topology"]["nodes"] = ["gb-a17-n04", "gb-b03-n11"]; d["logs"][0]["lines"].append("        ClusterUUID                       : 6a1f03c4-e0b3-d1a2-9c2e-44f1bd70aa15"); d["expected"]["component"] = "nvlink-domain:6a1f03c4-e0b3-d1a2-9c2e-44f1bd70aa15"'
 expect_place domain 'd["topology"]["nodes"] = ["nvl72-r03-ct01", "nvl72-r03-ct02"]; d["logs"][0]["lines"].append("nvl72-r03-ct01 nvl72-r03-ct02"); d["expected"]["component"] = "nvlink-domain:nvl72-r03"'
+# An IANA zone name the tz database holds (tzdata, installed by scripts/lib/setup.sh) is a topology.timezone the
+# reasoner reads (core/tz_database.h): no topology.timezone error (the single case fails coverage only).
+for zone in Europe/Berlin America/Los_Angeles Asia/Kolkata; do
+  mutated_case "$tmp/tz_$(tr / _ <<<"$zone")/dev" "d.setdefault(\"topology\", {})[\"timezone\"] = \"$zone\""
+  set +e; out=$("$PY" "$V" --min-dev 1 "$tmp/tz_$(tr / _ <<<"$zone")/dev" 2>&1); set -e
+  if grep -q "topology.timezone" <<<"$out"; then echo "FAIL: timezone $zone refused:"; echo "$out"; exit 1; fi
+done
 
 # Invalid JSON is reported with the file, not a traceback.
 mkdir -p "$tmp/garbage/dev" && echo '{"id": "case-001",' >"$tmp/garbage/dev/case-001.json"

@@ -85,8 +85,24 @@ def load_taxonomy(path):
 TIMEZONE = re.compile(r"^(?:UTC|GMT)?(?:Z|([+-])(\d{4}|\d{2}:\d{2}|\d{1,2}))?$", re.IGNORECASE)
 
 
+# An IANA zone name's shape as core/tz_database.cc IsIanaZoneName reads it: segments of [A-Za-z0-9_+-]
+# joined by '/', the first starting with a letter, at most 64 characters.
+IANA_ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*$")
+
+
+def zoneinfo_dir():
+    return os.environ.get("TZDIR") or "/usr/share/zoneinfo"
+
+
 def valid_timezone(tz):
-    """topology.timezone as the reasoner reads it (agents/builtin_reasoner.cc, ParseZoneOffsetMin)."""
+    """topology.timezone as the reasoner reads it (agents/builtin_reasoner.cc ReadDeclaredZone): a UTC
+    offset (ParseZoneOffsetMin) or an IANA zone name the system's tz database holds (tzdata)."""
+    if len(tz) <= 64 and IANA_ZONE.match(tz) and not TIMEZONE.match(tz):
+        path = os.path.join(zoneinfo_dir(), tz)
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                return f.read(4) == b"TZif"
+        return False
     m = TIMEZONE.match(tz)
     if not m or not tz:
         return False
@@ -235,7 +251,8 @@ def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
         tz = topo["timezone"]
         if not isinstance(tz, str) or not valid_timezone(tz):
             err("topology.timezone", "%r is not a UTC offset (\"UTC\", \"Z\", \"+01:00\", \"-0500\", "
-                "\"UTC+1\"; UTC-12 to UTC+14)" % (tz,))
+                "\"UTC+1\"; UTC-12 to UTC+14) or an IANA zone name in %s (\"Europe/Berlin\")"
+                % (tz, zoneinfo_dir()))
     exp = data.get("expected")
     if exp is not None:
         if not isinstance(exp, dict):

@@ -9,10 +9,11 @@ VIGIL_BUILD="${VIGIL_BUILD_DIR:-$VIGIL_ROOT/build}"
 # these scripts start ("unknown environment variable VIGIL_BUILD_DIR").
 export -n VIGIL_BUILD_DIR VIGIL_CMAKE_ARGS VIGIL_BUILD_TARGETS VIGIL_SANITIZE
 
-# Packages needed to build Vigil (Debian 12 names).
+# Packages needed to build Vigil (Debian 12 names). tzdata: the IANA zone database the diagnosis
+# reads a case's topology.timezone from ("Europe/Berlin", core/tz_database.h).
 VIGIL_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config python3
   libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev libfaiss-dev libcpp-httplib-dev
-  doctest-dev libcli11-dev)
+  doctest-dev libcli11-dev tzdata)
 # Packages the test suite and its integration tests use (set by scripts/test).
 VIGIL_TEST_PACKAGES=(python3-pandas python3-sklearn slurmctld slurmd slurm-client munge
   openssh-server openssh-client prometheus prometheus-alertmanager chromium curl openssl nodejs)
