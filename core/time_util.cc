@@ -4,20 +4,11 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/civil_date.h"
 #include "core/quote.h"
 
 namespace vigil {
 namespace {
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian), Howard Hinnant's algorithm.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;
@@ -121,9 +112,8 @@ Result<int64_t> ParseRfc3339Ms(std::string_view t) {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return bad("field out of range");
   // A day the month does not have (Feb 29 of a non-leap year, Apr 31) is refused, not rolled into
   // the next month (RG11: a year-less "Feb 29" log line read in 2026 became Mar 1).
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (d > kDaysIn[mo - 1] + (mo == 2 && leap ? 1 : 0)) {
+  const std::optional<int64_t> days = CivilDayNumber(y, mo, d);
+  if (!days) {
     return bad(mo == 2 && d == 29 ? "February 29 in a year that is not a leap year" : "day out of range for its month");
   }
   size_t i = 19;
@@ -158,8 +148,7 @@ Result<int64_t> ParseRfc3339Ms(std::string_view t) {
     i = t.size();
   }
   if (i != t.size()) return bad("trailing characters");
-  int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_min * 60;
+  int64_t secs = *days * 86400 + h * 3600 + mi * 60 + s - offset_min * 60;
   return secs * 1000 + frac_ms;
 }
 

@@ -1,6 +1,11 @@
 #include "core/time_util.h"
+#include "core/civil_date.h"
 
 #include <doctest/doctest.h>
+
+#include <array>
+#include <limits>
+#include <optional>
 
 namespace vigil {
 namespace {
@@ -90,6 +95,69 @@ TEST_CASE("zone offsets: +hh:mm, +hhmm and +hh read; an offset past 23:59 refuse
                           "2024-05-01T12:00:00+05:300", "2024-05-01T12:00:00+"}) {
     INFO(std::string(bad));
     CHECK_FALSE(ParseRfc3339Ms(bad).ok());
+  }
+}
+
+TEST_CASE("CivilDayNumber: days since 1970-01-01 of a real date, nullopt for one no calendar has") {
+  CHECK(CivilDayNumber(1970, 1, 1) == 0);
+  CHECK(CivilDayNumber(1969, 12, 31) == -1);
+  CHECK(CivilDayNumber(2024, 5, 1) == 19844);  // 1714564800000 ms / 86400000
+  // Leap years: 2000 (divisible by 400) has February 29, 2100 (by 100, not 400) has not.
+  CHECK(CivilDayNumber(2000, 2, 29) == 11016);
+  CHECK(CivilDayNumber(2000, 3, 1) == 11017);
+  CHECK(CivilDayNumber(2024, 2, 29) == CivilDayNumber(2024, 3, 1).value() - 1);
+  CHECK(CivilDayNumber(2100, 2, 28) == 47540);
+  CHECK(CivilDayNumber(2100, 3, 1) == 47541);
+  CHECK(CivilDayNumber(1600, 2, 29) == -135081);
+  const std::array<int, 3> impossible[] = {{2100, 2, 29}, {2026, 2, 29}, {1900, 2, 29}, {2024, 2, 30},
+                                           {2026, 4, 31}, {2026, 0, 1},  {2026, 13, 1}, {2026, 1, 0},
+                                           {2026, 1, 32}, {2026, -1, 1}, {2026, 1, -1}};
+  for (const auto& [y, m, d] : impossible) {
+    INFO(y << "-" << m << "-" << d);
+    CHECK_FALSE(CivilDayNumber(y, m, d).has_value());
+  }
+  // Year 0 (a leap year) and negative years are counted astronomically, as the unchecked arithmetic
+  // under ParseRfc3339Ms always counted them; the far years of an int do not overflow.
+  CHECK(CivilDayNumber(0, 3, 1) == -719468);
+  CHECK(CivilDayNumber(0, 2, 29) == -719469);
+  CHECK(CivilDayNumber(0, 1, 1) == -719528);
+  CHECK(CivilDayNumber(-1, 12, 31) == -719529);
+  CHECK(CivilDayNumber(-1, 1, 1) == -719893);
+  CHECK(CivilDayNumber(-400, 1, 1) == -865625);
+  CHECK_FALSE(CivilDayNumber(-100, 2, 29).has_value());
+  CHECK(CivilDayNumber(9999, 12, 31) == 2932896);
+  CHECK(CivilDayNumber(1000000, 1, 1) == 364522972);
+  CHECK(CivilDayNumber(-1000000, 1, 1) == -365962028);
+  CHECK(CivilDayNumber(std::numeric_limits<int>::max(), 12, 31) == 784351576776);
+  CHECK(CivilDayNumber(std::numeric_limits<int>::min(), 1, 1) == -784353015833);
+}
+
+TEST_CASE("CivilDayNumber counts every day once, from 801 BC to AD 2800") {
+  int64_t expect = CivilDayNumber(-800, 1, 1).value();
+  int days = 0;
+  for (int y = -800; y <= 2800; ++y) {
+    for (int m = 1; m <= 12; ++m) {
+      for (int d = 1; d <= 31; ++d) {
+        const std::optional<int64_t> n = CivilDayNumber(y, m, d);
+        if (!n) continue;
+        if (*n != expect) {
+          FAIL_CHECK(y << "-" << m << "-" << d << ": " << *n << ", expected " << expect);
+          return;
+        }
+        ++expect;
+        ++days;
+      }
+    }
+  }
+  CHECK(days == 9 * 146097 + 366);  // -800 .. 2799: nine 400-year cycles; 2800 a leap year
+}
+
+TEST_CASE("MonthOfAbbrev reads the three-letter English month names as syslog prints them, case and all") {
+  const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int i = 0; i < 12; ++i) CHECK(MonthOfAbbrev(names[i]) == i + 1);
+  for (const char* no : {"", "jan", "JAN", "Sept", "January", "Ja", "Jan ", " Jan", "Mai", "Okt"}) {
+    INFO(std::string(no));
+    CHECK(MonthOfAbbrev(no) == 0);
   }
 }
 

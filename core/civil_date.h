@@ -1,0 +1,23 @@
+// Calendar dates: the day number of a year-month-day and the month of a syslog-style abbreviation.
+// One copy for every reader of dates (TW2: core's RFC 3339 parser, agents' change-log, stale-counter and
+// date-only line readers each carried their own days_from_civil; syslog, dmesg -T and Fabric Manager
+// readers each their own month table). Pure functions, thread safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace vigil {
+
+// The day number (days since 1970-01-01; earlier days negative) of a proleptic Gregorian date, year 0
+// and negative years counted astronomically (Howard Hinnant's days_from_civil); nullopt for a date the
+// calendar does not have: month 0 or 13, day 0 or 32, April 31, February 30, February 29 of a common
+// year (2100 is one, 2000 is not). Any int year.
+std::optional<int64_t> CivilDayNumber(int y, int m, int d);
+
+// The month of an English three-letter abbreviation as syslog, dmesg -T and Fabric Manager print it:
+// "Jan" -> 1 ... "Dec" -> 12; anything else 0 (case matters: "jan", "JAN", "Sept", "January" are 0).
+int MonthOfAbbrev(std::string_view name);
+
+}  // namespace vigil
