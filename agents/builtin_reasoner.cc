@@ -1,5 +1,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/case_alert_node.h"
+#include "agents/change_log_lines.h"
+#include "core/civil_date.h"
 #include "agents/component_format.h"
 #include "agents/line_facts.h"
 #include "agents/gpu_ids.h"
@@ -432,12 +434,7 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
       R"(\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}) (\d{4})\])");
   static const std::regex kSyslog(R"(\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}))");
   static const std::regex kGlog(R"(\b[IWEF](\d{1,2})(\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?)");
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   constexpr int64_t kHalfYearMs = 183LL * 86'400'000;
-  auto month_of = [&](const std::string& name) {
-    for (int i = 0; i < 12; ++i) if (name == kMonths[i]) return i + 1;
-    return 0;
-  };
   // A local time with no zone: the declared zone's offset, else UTC.
   auto local = [&](int64_t ms) { return LineTime{ms - static_cast<int64_t>(clock.offset_min) * 60'000, clock.zone_declared}; };
   // A time with no year: the alert's year, or the one before when that is over half a year ahead,
@@ -517,7 +514,7 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
   }
   if (std::regex_search(line, m, kDmesgT)) {
     char buf[64];
-    std::snprintf(buf, sizeof(buf), "%s-%02d-%02dT%sZ", m.str(4).c_str(), month_of(m.str(1)),
+    std::snprintf(buf, sizeof(buf), "%s-%02d-%02dT%sZ", m.str(4).c_str(), MonthOfAbbrev(m.str(1)),
                   ParseInt32(m.str(2)).value_or(0), m.str(3).c_str());
     auto t = ParseRfc3339Ms(buf);
     return t.ok() ? local(*t) : LineTime{};
@@ -527,7 +524,7 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
     return yearless(ParseInt32(m.str(1)).value_or(0), ParseInt32(m.str(2)).value_or(0), m.str(3), frac);
   }
   if (std::regex_search(line, m, kSyslog)) {
-    return yearless(month_of(m.str(1)), ParseInt32(m.str(2)).value_or(0), m.str(3), 0);
+    return yearless(MonthOfAbbrev(m.str(1)), ParseInt32(m.str(2)).value_or(0), m.str(3), 0);
   }
   return {};
 }
@@ -550,17 +547,10 @@ int64_t LeadingDateEndMs(std::string_view line) {
     for (size_t k = at; k < at + n; ++k) v = v * 10 + (line[k] - '0');
     return v;
   };
-  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return kNone;
-  // days_from_civil (H. Hinnant).
-  const int yy = m <= 2 ? y - 1 : y;
-  const int era = yy / 400;
-  const int yoe = yy - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
-  return (days + 1) * 86'400'000 + 14 * 3'600'000;
+  // 1970-9999; no month 13, day 32 or April 31 (CivilDay; February 29 of a common year is its March 1).
+  const std::optional<int64_t> days = CivilDay(num(0, 4), num(5, 2), num(8, 2));
+  if (!days) return kNone;
+  return (*days + 1) * 86'400'000 + 14 * 3'600'000;
 }
 
 // The declared zone of a case's zone-less log times: topology.timezone, "UTC", "Z", "+01:00",

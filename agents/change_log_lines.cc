@@ -3,18 +3,16 @@
 #include <algorithm>
 #include <regex>
 
+#include "core/civil_date.h"
+
 namespace vigil {
 
-// days_from_civil (H. Hinnant).
 std::optional<int64_t> CivilDay(int y, int m, int d) {
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::nullopt;
-  const int yy = m <= 2 ? y - 1 : y;
-  const int era = yy / 400;
-  const int yoe = yy - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<int64_t>(era) * 146097 + doe - 719468;
+  if (y < 1970 || y > 9999) return std::nullopt;
+  // February 29 of any year is the day after the 28th: in a common year that is March 1, as the unchecked
+  // days_from_civil this read with before TW2 counted it (core's CivilDayNumber refuses it).
+  if (m == 2 && d == 29) return CivilDayNumber(y, 2, 28).value() + 1;
+  return CivilDayNumber(y, m, d);
 }
 
 namespace {

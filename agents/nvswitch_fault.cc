@@ -11,6 +11,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/fault_codes.h"
 #include "core/ascii.h"
+#include "core/civil_date.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -276,11 +277,7 @@ LineTime FabricManagerStampTime(const std::string& line, const LogClock& clock) 
       R"(\[(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{4}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})?\])");
   std::smatch m;
   if (!std::regex_search(line, m, kStamp)) return {};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int month = 0;
-  for (int i = 0; i < 12; ++i) {
-    if (m.str(1) == kMonths[i]) month = i + 1;
-  }
+  const int month = MonthOfAbbrev(m.str(1));
   // The printed year, unless the case dates nothing else (no alert, no dated line or sample: year-less
   // lines are then read in clock.year, 1970, ReferenceYear): this stamp is read in that year too, or it
   // would be 56 years after every year-less line it is compared with.

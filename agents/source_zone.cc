@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/log_time.h"
+#include "core/civil_date.h"
 #include "core/time_util.h"
 #include "core/tz_database.h"
 
@@ -91,14 +92,6 @@ int64_t CivilMs(int y, int mo, int d, int h, int mi, int sec, int zone_min) {
   return t.ok() ? *t - static_cast<int64_t>(zone_min) * 60'000 : kNoBootTime;
 }
 
-int MonthOf(const std::string& name) {
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (int i = 0; i < 12; ++i) {
-    if (name == kMonths[i]) return i + 1;
-  }
-  return 0;
-}
-
 }  // namespace
 
 std::optional<SourceBoot> SourceBootTime(const CaseLog& log, const LogClock& clock) {
@@ -128,7 +121,7 @@ std::optional<SourceBoot> SourceBootTime(const CaseLog& log, const LogClock& clo
         if (it == AbbrevOffsets().end()) return std::nullopt;  // a zone whose offset is not read (IST, CST)
         z = it->second;
       }
-      const int64_t d = CivilMs(std::stoi(m.str(7)), MonthOf(m.str(1)), std::stoi(m.str(2)), std::stoi(m.str(3)),
+      const int64_t d = CivilMs(std::stoi(m.str(7)), MonthOfAbbrev(m.str(1)), std::stoi(m.str(2)), std::stoi(m.str(3)),
                                 std::stoi(m.str(4)), std::stoi(m.str(5)), z);
       if (d == kNoBootTime || (date_ms != kNoBootTime && d != date_ms)) return std::nullopt;
       date_ms = d;
