@@ -16,6 +16,15 @@ namespace vigil {
 // year (2100 is one, 2000 is not). Any int year.
 std::optional<int64_t> CivilDayNumber(int y, int m, int d);
 
+// The date of a day number (days since 1970-01-01), the inverse of CivilDayNumber (Hinnant's
+// civil_from_days): year, month 1-12, day 1-31. Any int64 day number whose year fits int64.
+struct CivilDate {
+  int64_t year = 1970;
+  int month = 1;
+  int day = 1;
+};
+CivilDate CivilDateOfDayNumber(int64_t z);
+
 // The month of an English three-letter abbreviation as syslog, dmesg -T and Fabric Manager print it:
 // "Jan" -> 1 ... "Dec" -> 12; anything else 0 (case matters: "jan", "JAN", "Sept", "January" are 0).
 int MonthOfAbbrev(std::string_view name);

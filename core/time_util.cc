@@ -8,23 +8,6 @@
 #include "core/quote.h"
 
 namespace vigil {
-namespace {
-
-void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += (m <= 2);
-}
-
-}  // namespace
-
 Result<int64_t> ParseDurationMs(std::string_view text) {
   if (text.empty()) return InvalidArgumentError("empty duration; expected e.g. 30s, 5m, 1h, 1d");
   int64_t total = 0;
@@ -160,16 +143,16 @@ std::string FormatRfc3339Ms(int64_t unix_ms) {
   int64_t days = secs / 86400;
   int64_t rem = secs % 86400;
   if (rem < 0) rem += 86400, --days;
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, y, m, d);
+  const CivilDate date = CivilDateOfDayNumber(days);
+  const long long y = static_cast<long long>(date.year);
+  const unsigned m = static_cast<unsigned>(date.month), d = static_cast<unsigned>(date.day);
   char buf[96];
   if (ms) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", y, m, d,
                   static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
                   static_cast<long long>(rem % 60), static_cast<long long>(ms));
   } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d,
                   static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
                   static_cast<long long>(rem % 60));
   }

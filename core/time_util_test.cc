@@ -161,5 +161,21 @@ TEST_CASE("MonthOfAbbrev reads the three-letter English month names as syslog pr
   }
 }
 
+TEST_CASE("CivilDateOfDayNumber is CivilDayNumber's inverse") {
+  CHECK(CivilDateOfDayNumber(0).year == 1970);
+  CHECK(CivilDateOfDayNumber(-1).year == 1969);
+  CHECK(CivilDateOfDayNumber(-1).month == 12);
+  CHECK(CivilDateOfDayNumber(-1).day == 31);
+  CHECK(CivilDateOfDayNumber(11016).month == 2);  // 2000-02-29
+  CHECK(CivilDateOfDayNumber(11016).day == 29);
+  int bad = 0;
+  for (int64_t z = -1'000'000; z <= 1'000'000; z += 7) {
+    const CivilDate d = CivilDateOfDayNumber(z);
+    const std::optional<int64_t> back = CivilDayNumber(static_cast<int>(d.year), d.month, d.day);
+    if (!back || *back != z) ++bad;
+  }
+  CHECK(bad == 0);
+}
+
 }  // namespace
 }  // namespace vigil

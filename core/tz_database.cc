@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/civil_date.h"
+
 namespace vigil {
 namespace {
 
@@ -63,27 +65,10 @@ Result<Counts> ReadHeader(std::string_view b, size_t at, char* version) {
   return c;
 }
 
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's days_from_civil).
-int64_t DaysFromCivilDate(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-int64_t YearOfDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  return yoe + era * 400 + (m <= 2);
-}
+// The day number of a date the rules name (always a real one: month 1-12, day 1 or a day of the month).
+int64_t DayNumber(int64_t y, int m, int d) { return CivilDayNumber(static_cast<int>(y), m, d).value_or(0); }
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int FloorDiv(int64_t a, int64_t b) { return static_cast<int>(a / b - ((a % b != 0) && ((a < 0) != (b < 0)))); }
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // A POSIX TZ string, parsed.
 struct PosixRule {
@@ -222,12 +207,12 @@ class TzParser {
 
 // The day number (days since 1970-01-01) a rule date names in `year`.
 int64_t RuleDay(const PosixRule::Date& d, int64_t year) {
-  const int64_t jan1 = DaysFromCivilDate(year, 1, 1);
+  const int64_t jan1 = DayNumber(year, 1, 1);
   if (d.kind == 'J') return jan1 + d.day - 1 + (IsLeap(year) && d.day >= 60 ? 1 : 0);
   if (d.kind == 'n') return jan1 + d.day;
   static const int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const int days_in_month = kMonthDays[d.month - 1] + (d.month == 2 && IsLeap(year) ? 1 : 0);
-  const int64_t first = DaysFromCivilDate(year, d.month, 1);
+  const int64_t first = DayNumber(year, d.month, 1);
   const int first_wday = static_cast<int>(((first % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday (4)
   int day = 1 + (d.wday - first_wday + 7) % 7 + (d.week - 1) * 7;
   while (day > days_in_month) day -= 7;
@@ -235,12 +220,12 @@ int64_t RuleDay(const PosixRule::Date& d, int64_t year) {
 }
 
 ZoneOffset Make(int utoff_s, bool dst, std::string abbreviation) {
-  return ZoneOffset{FloorDiv(utoff_s, 60), dst, std::move(abbreviation)};
+  return ZoneOffset{static_cast<int>(FloorDiv(utoff_s, 60)), dst, std::move(abbreviation)};
 }
 
 ZoneOffset EvalRule(const PosixRule& r, int64_t unix_s) {
   if (!r.has_dst || !r.has_rule) return Make(r.std_utoff_s, false, r.std_name);
-  const int64_t year = YearOfDays(FloorDiv(unix_s + r.std_utoff_s, 86400));
+  const int64_t year = CivilDateOfDayNumber(FloorDiv(unix_s + r.std_utoff_s, 86400)).year;
   // The start is written in standard local time, the end in daylight-saving local time.
   const int64_t start = RuleDay(r.start, year) * 86400 + r.start.time_s - r.std_utoff_s;
   const int64_t end = RuleDay(r.end, year) * 86400 + r.end.time_s - r.dst_utoff_s;
