@@ -114,6 +114,7 @@
 #include "agents/node_gpu_config.h"
 #include "agents/uniq_counts.h"
 #include "agents/transport_line.h"
+#include "agents/gid_index_connect.h"
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
 #include "agents/slow_compute_node.h"
@@ -17236,44 +17237,54 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 3zy. RoCE completion errors sent from link-local GIDs on several NICs (ReadLinkLocalGidErrors,
   // PLC14): the GID index selects a GID no router forwards, so connections between subnets fail on
   // every NIC: the job's NCCL setting, not a link. The retry-exceeded lines are read as it.
-  if (const LinkLocalGidReading ll = ReadLinkLocalGidErrors(flat.lines); ll.found) {
-    auto [li, ki] = flat.refs[ll.first];
-    const std::string why = "RoCE completion errors from " + std::to_string(ll.gids) +
-                            " link-local (fe80::) local GIDs: the GID index (NCCL_IB_GID_INDEX) selects a GID "
-                            "that is not routed between subnets";
+  // gid_index_reading (PLC56: one helper for 3zy, 3zy-gid and 3zy-connect): the reading's observation
+  // on flat line `first`, and the ib_link_failure lines `explained` picks read as the GID index.
+  const auto gid_index_reading = [&](size_t first, const std::string& why,
+                                     const std::function<bool(const Observation&)>& explained) {
+    auto [li, ki] = flat.refs[first];
     Observation o;
     o.evidence.kind = EvidenceKind::kLog;
     o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
-    o.evidence.detail = why + ": " + flat.lines[ll.first];
+    o.evidence.detail = why + ": " + flat.lines[first];
     o.evidence.supports = {"nccl_network_misconfig"};
     o.evidence.weight = kLaunchMismatchWeight;
     o.deltas["nccl_network_misconfig"] = kLaunchMismatchWeight;
     o.hint.job = topo.job;
     beliefs.Add(std::move(o));
-    beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why,
-                             [&](const Observation& ob) { return !LinkLocalCompletionGid(ob.evidence.detail).empty(); });
+    beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why, explained);
     trace.push_back({{"type", "thought"}, {"text", why}});
+  };
+  if (const LinkLocalGidReading ll = ReadLinkLocalGidErrors(flat.lines); ll.found) {
+    gid_index_reading(ll.first,
+                      "RoCE completion errors from " + std::to_string(ll.gids) +
+                          " link-local (fe80::) local GIDs: the GID index (NCCL_IB_GID_INDEX) selects a GID "
+                          "that is not routed between subnets",
+                      [&](const Observation& ob) { return !LinkLocalCompletionGid(ob.evidence.detail).empty(); });
   } else if (const GidIndexRetryReading gr = ReadGidIndexRetryErrors(flat.lines); gr.found) {
     // 3zy-gid (PLC53, realistic48 rl48-16): the same GID index read from the job's stated setting,
     // where the retry-exceeded lines of three nodes or more, towards three peers or more, carry no GID
     // (gid_index_retry.h). The peers' completion reports are read as it, not as one NIC's link.
-    auto [li, ki] = flat.refs[gr.first];
-    const std::string why = "RoCE retry-exceeded completion errors on " + std::to_string(gr.nodes) + " nodes towards " +
-                            std::to_string(gr.peers) +
-                            " peers under a link-local GID index (NCCL_IB_GID_INDEX 0 / 1): the GID index selects a "
-                            "GID the fabric does not carry between nodes";
-    Observation o;
-    o.evidence.kind = EvidenceKind::kLog;
-    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
-    o.evidence.detail = why + ": " + flat.lines[gr.first];
-    o.evidence.supports = {"nccl_network_misconfig"};
-    o.evidence.weight = kLaunchMismatchWeight;
-    o.deltas["nccl_network_misconfig"] = kLaunchMismatchWeight;
-    o.hint.job = topo.job;
-    beliefs.Add(std::move(o));
-    beliefs.ReattributeWhere("ib_link_failure", "nccl_network_misconfig", kExplainedAwayFactor, why,
-                             [&](const Observation& ob) { return RetryExceededLine(ob.evidence.detail, nullptr, nullptr); });
-    trace.push_back({{"type", "thought"}, {"text", why}});
+    gid_index_reading(gr.first,
+                      "RoCE retry-exceeded completion errors on " + std::to_string(gr.nodes) + " nodes towards " +
+                          std::to_string(gr.peers) +
+                          " peers under a link-local GID index (NCCL_IB_GID_INDEX 0 / 1): the GID index selects a "
+                          "GID the fabric does not carry between nodes",
+                      [&](const Observation& ob) { return RetryExceededLine(ob.evidence.detail, nullptr, nullptr); });
+  } else if (const GidIndexConnectReading gc = ReadGidIndexConnectFailures(flat.lines, PassingProbeTexts(c.probes));
+             gc.found) {
+    // 3zy-connect (PLC56, realistic50 rl50-12; PLC55's reading with PLC29's subnet and PLC31's
+    // distinct-NIC checks): connect failures naming a link-local GID on two nodes or more, where the
+    // traffic is routed (peers in two subnets, or the same run passed under a routable GID index).
+    gid_index_reading(gc.first,
+                      "RoCE queue-pair connect failures on " + std::to_string(gc.nodes) + " nodes towards a link-local GID (" +
+                          gc.gid + ") under a link-local GID index (NCCL_IB_GID_INDEX 0 / 1)" +
+                          (gc.routable_pass ? ", while a run under a routable GID index passed" : "") +
+                          ": the GID index selects a GID the fabric does not route between nodes",
+                      [&](const Observation& ob) {
+                        return RetryExceededLine(ob.evidence.detail, nullptr, nullptr) ||
+                               QpConnectTimeoutLine(ob.evidence.detail, nullptr) ||
+                               !LinkLocalGidOnFailure(ob.evidence.detail).empty();
+                      });
   }
 
   // 3zy-peer. PLC29 (realistic31 rl31-12): IB / RoCE completion errors written on two nodes or more

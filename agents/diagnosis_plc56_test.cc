@@ -1,0 +1,125 @@
+// PLC56 (2026-12-07): older misses of the seen sets (agents/HISTORY.md's PLC56 section), each reading
+// with near misses, and small cases through the whole reasoner that answered the old wrong answer on
+// the base code (2eeebdc5):
+// - NCCL's queue-pair connect failure towards a link-local GID ("ibv_modify_qp failed with 110
+//   Connection timed out, local GID ::ffff:0.0.0.0, remote GID fe80::...") under a stated link-local
+//   GID index on RoCE, failures on two nodes, where the same collective passed under a routable index
+//   (realistic50 rl50-12: ib_link_failure 0.42); PLC55's reading of it, with PLC29's one-subnet and
+//   PLC31's one-NIC near misses as vetoes (gid_index_connect.h).
+// Evidence written for these tests, not copied from a case.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+#include "agents/gid_index_connect.h"
+#include "agents/logs_case_testing.h"
+
+namespace vigil {
+namespace {
+
+using testing::Case;
+using testing::Log;
+
+// The case's answer; with PLC56_DUMP set to a folder, the case is also written there as NAME.json, so
+// that an older `vigil diagnose --case` can be run on it (how these tests were seen failing on 2eeebdc5).
+std::string Answer(const Json& c, const std::string& name) {
+  if (const char* dir = std::getenv("PLC56_DUMP"); dir != nullptr && *dir != '\0') {
+    std::ofstream(std::string(dir) + "/" + name + ".json") << DumpJson(c, 1);
+  }
+  return testing::CaseAnswer(c);
+}
+
+std::string ConnectLine(const std::string& host, const std::string& local_gid, const std::string& remote_gid) {
+  return host + ":31:44 [0] transport/net_ib.cc:1020 NCCL WARN NET/IB : ibv_modify_qp failed with 110 Connection timed out, "
+                "local GID " + local_gid + ", remote GID " + remote_gid;
+}
+
+std::string RetryLine(const std::string& host, const std::string& peer) {
+  return host + ":31:45 [1] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer " + peer +
+         "<4100> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=0 vendor err 129 hca mlx5_1";
+}
+
+std::vector<std::string> ConnectLines(const std::string& index) {
+  return {"NCCL_IB_GID_INDEX=" + index,
+          "gq-1:31:31 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/RoCE ; OOB eth0:10.7.1.1<0>",
+          ConnectLine("gq-5", "::ffff:0.0.0.0", "fe80::9a03:9bff:fe11:2"),
+          RetryLine("gq-9", "10.7.1.5"),
+          "[rank0]:[E1207 09:10:41.001002 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation timeout: "
+          "WorkNCCL(SeqNum=1, OpType=ALLREDUCE) ran for 600000 milliseconds before timing out."};
+}
+
+const std::vector<std::string> kPassIndex3 = {"busbw 351 GB/s with NCCL_IB_GID_INDEX=3"};
+
+Json GidCase(const std::string& index, const std::string& probe_reason, const std::string& probe_status = "pass") {
+  Json c = Case("t-plc56-gid", {"gq-1", "gq-5", "gq-9", "gq-12"}, Json::array({Log("worker-0.log", ConnectLines(index))}));
+  if (!probe_reason.empty()) {
+    c["probes"]["nccl.allreduce@job"] = {{"probe", "nccl.allreduce"}, {"target", "job"},        {"status", probe_status},
+                                         {"metrics", Json::object()},  {"reason", probe_reason}, {"duration_s", 60.0}};
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("plc56: StatesRoutableGidIndex and PassingProbeTexts") {
+  CHECK(StatesRoutableGidIndex("busbw 366 GB/s (probe env NCCL_IB_GID_INDEX=3)"));
+  CHECK(StatesRoutableGidIndex("gq-1:1:1 [0] NCCL INFO NCCL_IB_GID_INDEX set by environment to 2."));
+  CHECK_FALSE(StatesRoutableGidIndex("NCCL_IB_GID_INDEX=1"));
+  CHECK_FALSE(StatesRoutableGidIndex("NCCL_IB_GID_INDEX=0 busbw 20 GB/s"));
+  CHECK_FALSE(StatesRoutableGidIndex("busbw 366 GB/s"));
+  Json probes = Json::object();
+  probes["a@job"] = {{"status", "pass"}, {"reason", "ok, NCCL_IB_GID_INDEX=3"}};
+  probes["b@job"] = {{"status", "fail"}, {"reason", "NCCL_IB_GID_INDEX=3 failed"}};
+  const std::vector<std::string> passing = PassingProbeTexts(probes);
+  REQUIRE(passing.size() == 1);
+  CHECK(passing[0] == "ok, NCCL_IB_GID_INDEX=3");
+}
+
+TEST_CASE("plc56: ReadGidIndexConnectFailures keeps PLC29's subnet and PLC31's distinct-NIC checks") {
+  const GidIndexConnectReading r = ReadGidIndexConnectFailures(ConnectLines("0"), kPassIndex3);
+  CHECK(r.found);
+  CHECK(r.nodes == 2);
+  CHECK(r.routable_pass);
+  CHECK(r.gid == "fe80::9a03:9bff:fe11:2");
+  // No evidence the traffic is routed (one peer named, no run under a routable index): not the index.
+  CHECK_FALSE(ReadGidIndexConnectFailures(ConnectLines("0")).found);
+  // Routed by the peers' subnets (PLC29's positive reading): two /24s.
+  std::vector<std::string> two = ConnectLines("0");
+  two.push_back(RetryLine("gq-12", "10.7.2.9"));
+  CHECK(ReadGidIndexConnectFailures(two).found);
+  // A routable index stated by the job itself: not the index.
+  CHECK_FALSE(ReadGidIndexConnectFailures(ConnectLines("3"), kPassIndex3).found);
+  // PLC29: two peers named, both in one /24: one L2 segment, where link-local GIDs connect.
+  std::vector<std::string> l2 = ConnectLines("0");
+  l2.push_back(RetryLine("gq-12", "10.7.1.9"));
+  CHECK_FALSE(ReadGidIndexConnectFailures(l2, kPassIndex3).found);
+  // PLC31: one NIC's local GID on every failure line naming one.
+  std::vector<std::string> one_nic = ConnectLines("0");
+  one_nic[2] = ConnectLine("gq-5", "fe80::b8ce:1", "fe80::5a:77");
+  one_nic.push_back(ConnectLine("gq-9", "fe80::b8ce:1", "fe80::5a:77"));
+  CHECK_FALSE(ReadGidIndexConnectFailures(one_nic, kPassIndex3).found);
+  one_nic.back() = ConnectLine("gq-9", "fe80::b8ce:2", "fe80::5a:77");  // two NICs' GIDs: read
+  CHECK(ReadGidIndexConnectFailures(one_nic, kPassIndex3).found);
+  // One writer only; no RoCE line (InfiniBand).
+  std::vector<std::string> one = ConnectLines("0");
+  one[3] = RetryLine("gq-5", "10.7.3.5");
+  CHECK_FALSE(ReadGidIndexConnectFailures(one, kPassIndex3).found);
+  std::vector<std::string> ib = ConnectLines("0");
+  ib[1] = "gq-1:31:31 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB ; OOB ib0:10.7.1.1<0>";
+  CHECK_FALSE(ReadGidIndexConnectFailures(ib, kPassIndex3).found);
+}
+
+TEST_CASE("plc56: a connect timeout towards a link-local GID under GID index 0, passing under index 3, is the GID index") {
+  // Before (2eeebdc5): ib_link_failure @ gq-9/mlx5_1.
+  CHECK(Answer(GidCase("0", "busbw 351 GB/s (probe env NCCL_IB_GID_INDEX=3)"), "plc56_gid") == "nccl_network_misconfig @ job");
+  // Near misses: no passing run under another index; the passing run under the same index; a failed one.
+  CHECK(Answer(GidCase("0", ""), "plc56_gid_noprobe").rfind("nccl_network_misconfig", 0) != 0);
+  CHECK(Answer(GidCase("0", "busbw 351 GB/s (probe env NCCL_IB_GID_INDEX=0)"), "plc56_gid_same").rfind("nccl_network_misconfig", 0) != 0);
+  CHECK(Answer(GidCase("0", "busbw 3 GB/s (probe env NCCL_IB_GID_INDEX=3)", "fail"), "plc56_gid_fail").rfind("nccl_network_misconfig", 0) != 0);
+}
+
+}  // namespace vigil
