@@ -115,6 +115,7 @@
 #include "agents/uniq_counts.h"
 #include "agents/transport_line.h"
 #include "agents/gid_index_connect.h"
+#include "agents/nic_pci_link.h"
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
 #include "agents/slow_compute_node.h"
@@ -5622,7 +5623,18 @@ std::string HcaOfBusId(const DiagnosisCase& c, const Topology& t, const std::str
   for (const CaseLog& log : c.logs) logs.push_back(&log);
   for (const CaseLog& log : probe_text) logs.push_back(&log);
   const std::set<std::string> tied = HcasTiedToBusIds(logs, t, node, {bus});
-  return tied.size() == 1 ? *tied.begin() : "";
+  if (!tied.empty()) return tied.size() == 1 ? *tied.begin() : "";
+  // PLC56: no line ties the address; the one HCA of the node stated at the link the driver says the
+  // device at `bus` is limited by (nic_pci_link.h: NCCL's "mlx5_5 ... PCI link 16.0 GT/s x8").
+  std::vector<std::string> on_node;
+  for (const CaseLog* log : logs) {
+    for (size_t k = 0; k < log->lines.size(); ++k) {
+      const std::string& text = log->lines[k].text;
+      if (text.size() > 2000 || text.find("GT/s") == std::string::npos) continue;
+      if (PlaceLine(*log, k, text, t).node == node) on_node.push_back(text);
+    }
+  }
+  return HcaAtLimitedLink(on_node, bus);
 }
 
 // Whether a log of the case shows a CUDA OOM raised inside a gather of the full state dict: a line

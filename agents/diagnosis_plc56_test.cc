@@ -5,7 +5,10 @@
 //   Connection timed out, local GID ::ffff:0.0.0.0, remote GID fe80::...") under a stated link-local
 //   GID index on RoCE, failures on two nodes, where the same collective passed under a routable index
 //   (realistic50 rl50-12: ib_link_failure 0.42); PLC55's reading of it, with PLC29's one-subnet and
-//   PLC31's one-NIC near misses as vetoes (gid_index_connect.h).
+//   PLC31's one-NIC near misses as vetoes (gid_index_connect.h);
+// - a NIC's degraded PCIe link printed by bus id only ("mlx5_core 0000:b3:00.0: ... limited by 16.0
+//   GT/s PCIe x8 link") is the HCA the node's other lines state at that link ("NET/IB : mlx5_5 speed
+//   400000 Mbps, PCI link 16.0 GT/s x8") (realistic50 rl50-17: placed on the node; nic_pci_link.h).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -17,6 +20,7 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/gid_index_connect.h"
 #include "agents/logs_case_testing.h"
+#include "agents/nic_pci_link.h"
 
 namespace vigil {
 namespace {
@@ -120,6 +124,57 @@ TEST_CASE("plc56: a connect timeout towards a link-local GID under GID index 0, 
   CHECK(Answer(GidCase("0", ""), "plc56_gid_noprobe").rfind("nccl_network_misconfig", 0) != 0);
   CHECK(Answer(GidCase("0", "busbw 351 GB/s (probe env NCCL_IB_GID_INDEX=0)"), "plc56_gid_same").rfind("nccl_network_misconfig", 0) != 0);
   CHECK(Answer(GidCase("0", "busbw 3 GB/s (probe env NCCL_IB_GID_INDEX=3)", "fail"), "plc56_gid_fail").rfind("nccl_network_misconfig", 0) != 0);
+}
+
+namespace {
+
+const std::string kLimited =
+    "[Sun Dec  6 09:12:03 2026] mlx5_core 0000:C4:00.0: 126.024 Gb/s available PCIe bandwidth, limited by 16.0 GT/s PCIe x8 link "
+    "at 0000:c0:02.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)";
+
+std::string NcclLink(const std::string& hca, const std::string& link) {
+  return "pn-07:150:620 [3] NCCL INFO NET/IB : " + hca + " speed 400000 Mbps, PCI link " + link;
+}
+
+Json NicLinkCase(const std::vector<std::string>& rank_lines) {
+  std::vector<std::string> rank = {"[rank0]: step 5000 loss 2.41 tps 2913",
+                                   "[rank0]: step 5010 loss 2.40 tps 1710"};
+  rank.insert(rank.end(), rank_lines.begin(), rank_lines.end());
+  return Case("t-plc56-niclink", {"pn-06", "pn-07", "pn-08"},
+              Json::array({Log("pn-07/dmesg", {kLimited}), Log("kubectl logs train-worker-0", rank)}));
+}
+
+}  // namespace
+
+TEST_CASE("plc56: LimitedLinkOfBus, HcaPcieLinkOnLine and HcaAtLimitedLink") {
+  auto l = LimitedLinkOfBus(kLimited, "c4:00.0");
+  REQUIRE(l.has_value());
+  CHECK(l->gts == 16.0);
+  CHECK(l->width == 8);
+  CHECK_FALSE(LimitedLinkOfBus(kLimited, "c5:00.0").has_value());
+  CHECK_FALSE(LimitedLinkOfBus("pci 0000:c4:00.0: 126.024 Gb/s available PCIe bandwidth, limited by 16.0 GT/s PCIe x8 link", "c4:00.0"));
+  auto h = HcaPcieLinkOnLine(NcclLink("mlx5_3", "16.0 GT/s x8"));
+  REQUIRE(h.has_value());
+  CHECK(h->first == "mlx5_3");
+  CHECK(h->second == PcieLinkState{16.0, 8});
+  h = HcaPcieLinkOnLine("mlx5_2: LnkSta: Speed 16GT/s (downgraded), Width x8 (downgraded)");
+  REQUIRE(h.has_value());
+  CHECK(h->second == PcieLinkState{16.0, 8});
+  CHECK_FALSE(HcaPcieLinkOnLine("mlx5_2 mlx5_3 PCI link 16.0 GT/s x8").has_value());  // two HCAs
+  CHECK_FALSE(HcaPcieLinkOnLine("LnkSta: Speed 16GT/s (downgraded), Width x8").has_value());  // no HCA
+  CHECK(HcaAtLimitedLink({kLimited, NcclLink("mlx5_3", "16.0 GT/s x8"), NcclLink("mlx5_2", "32.0 GT/s x16")}, "c4:00.0") == "mlx5_3");
+  // Near misses: no HCA at the degraded link; two at it; a bus id with no driver line.
+  CHECK(HcaAtLimitedLink({kLimited, NcclLink("mlx5_3", "32.0 GT/s x16")}, "c4:00.0").empty());
+  CHECK(HcaAtLimitedLink({kLimited, NcclLink("mlx5_3", "16.0 GT/s x8"), NcclLink("mlx5_2", "16.0 GT/s x8")}, "c4:00.0").empty());
+  CHECK(HcaAtLimitedLink({NcclLink("mlx5_3", "16.0 GT/s x8")}, "c4:00.0").empty());
+}
+
+TEST_CASE("plc56: a NIC's degraded PCIe link printed by bus id is placed on the HCA stated at that link") {
+  // Before (2eeebdc5): pcie_link_degraded @ pn-07.
+  CHECK(Answer(NicLinkCase({NcclLink("mlx5_3", "16.0 GT/s x8"), NcclLink("mlx5_2", "32.0 GT/s x16")}), "plc56_niclink") ==
+        "pcie_link_degraded @ pn-07/mlx5_3");
+  // Near miss: every HCA stated at full link: the node, as before.
+  CHECK(Answer(NicLinkCase({NcclLink("mlx5_3", "32.0 GT/s x16")}), "plc56_niclink_full") == "pcie_link_degraded @ pn-07");
 }
 
 }  // namespace vigil
