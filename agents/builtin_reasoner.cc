@@ -14625,6 +14625,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.hint = PlaceLine(c.logs[li], phy->line, c.logs[li].lines[phy->line].text, topo);
     if (o.hint.job.empty()) o.hint.job = topo.job;
     if (!phy->hca.empty()) o.hint.hca = phy->hca;
+    else if (std::string named = HcaNamedBySource(c.logs[li].source); !named.empty()) o.hint.hca = named;  // PLC56
     o.culprit = !o.hint.node.empty();
     beliefs.Add(std::move(o));
   }

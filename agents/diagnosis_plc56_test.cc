@@ -8,7 +8,10 @@
 //   PLC31's one-NIC near misses as vetoes (gid_index_connect.h);
 // - a NIC's degraded PCIe link printed by bus id only ("mlx5_core 0000:b3:00.0: ... limited by 16.0
 //   GT/s PCIe x8 link") is the HCA the node's other lines state at that link ("NET/IB : mlx5_5 speed
-//   400000 Mbps, PCI link 16.0 GT/s x8") (realistic50 rl50-17: placed on the node; nic_pci_link.h).
+//   400000 Mbps, PCI link 16.0 GT/s x8") (realistic50 rl50-17: placed on the node; nic_pci_link.h);
+// - mlxlink's "Link Down Counter : 14" is a port's link-down count, and a log named after the tool and
+//   one HCA ("node/mlxlink-mlx5_5.txt") names the port its counters are of (realistic50 rl50-30:
+//   placed on the node; port_phy_errors.h).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -21,6 +24,7 @@
 #include "agents/gid_index_connect.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nic_pci_link.h"
+#include "agents/port_phy_errors.h"
 
 namespace vigil {
 namespace {
@@ -175,6 +179,46 @@ TEST_CASE("plc56: a NIC's degraded PCIe link printed by bus id is placed on the 
         "pcie_link_degraded @ pn-07/mlx5_3");
   // Near miss: every HCA stated at full link: the node, as before.
   CHECK(Answer(NicLinkCase({NcclLink("mlx5_3", "32.0 GT/s x16")}), "plc56_niclink_full") == "pcie_link_degraded @ pn-07");
+}
+
+TEST_CASE("plc56: mlxlink's Link Down Counter and an HCA named by the log's own name") {
+  auto p = FindPortPhyErrors({"State                           : Active", "Link Down Counter               : 14"});
+  REQUIRE(p.has_value());
+  CHECK(p->counter == "Link Down Counter");
+  CHECK(p->value == 14);
+  CHECK(p->hca.empty());
+  CHECK_FALSE(FindPortPhyErrors({"Link Down Counter               : 2"}).has_value());  // below kPhyLinkDownMin
+  CHECK(HcaNamedBySource("pn-03/mlxlink-mlx5_5.txt") == "mlx5_5");
+  CHECK(HcaNamedBySource("pn-03/ethtool-S-mlx5_12.log") == "mlx5_12");
+  CHECK(HcaNamedBySource("pn-03/dmesg-mlx5_5.txt").empty());             // not a port tool's output
+  CHECK(HcaNamedBySource("pn-03/mlxlink-mlx5_1-mlx5_2.txt").empty());    // two HCAs
+  CHECK(HcaNamedBySource("pn-03/mlxlink.txt").empty());
+}
+
+namespace {
+
+Json FlapCase(const std::string& mlxlink_source, const std::vector<std::string>& counters) {
+  return Case("t-plc56-flap", {"pn-01", "pn-03", "pn-09"},
+              Json::array({Log("slurm-4410.out",
+                               {"pn-09:7101:7320 [5] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer "
+                                "10.70.9.3<7012> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=0 vendor err 129 (Recv) hca mlx5_5",
+                                "[rank0]:[E1206 17:11:31.000101 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective "
+                                "operation timeout: WorkNCCL(SeqNum=30100, OpType=ALLREDUCE)"}),
+                           Log(mlxlink_source, counters)}));
+}
+
+}  // namespace
+
+TEST_CASE("plc56: a port's mlxlink counters in a log named after its HCA place the link on that HCA") {
+  const std::vector<std::string> flaps = {"State                           : Active", "Effective Physical BER          : 1E-15",
+                                          "Link Down Counter               : 14"};
+  // Before (2eeebdc5): ib_link_failure @ pn-09/mlx5_5 (the peer that wrote the completion error).
+  CHECK(Answer(FlapCase("pn-03/mlxlink-mlx5_5.txt", flaps), "plc56_flap") == "ib_link_failure @ pn-03/mlx5_5");
+  // The log's name holds no HCA: the node only.
+  CHECK(Answer(FlapCase("pn-03/mlxlink.txt", flaps), "plc56_flap_node") == "ib_link_failure @ pn-03");
+  // Near miss: a healthy port's counters (one link down): not read, the writer's NIC as before.
+  CHECK(Answer(FlapCase("pn-03/mlxlink-mlx5_5.txt", {"State : Active", "Link Down Counter               : 1"}), "plc56_flap_ok") ==
+        "ib_link_failure @ pn-09/mlx5_5");
 }
 
 }  // namespace vigil

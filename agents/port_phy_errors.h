@@ -26,6 +26,12 @@ struct PortPhyErrors {
 constexpr double kPhyErrorCountMin = 1000;  // CRC / symbol / physical errors
 constexpr double kPhyLinkDownMin = 3;       // link-down events
 
+// PLC56 (realistic50 rl50-30): mlxlink's "Link Down Counter : 14" is a link-down count as
+// link_down_events_phy is (kPhyLinkDownMin). A log whose own name is the tool's output for one HCA
+// ("frw-3/mlxlink-mlx5_5.txt", "node/ethtool-S-mlx5_2.log") names it where no command line above the
+// counters does: HcaNamedBySource, "" when the name holds no HCA or two.
+std::string HcaNamedBySource(const std::string& source);
+
 // The first such counter line of `lines` (one log's, in order; lines over 1000 bytes are not read).
 std::optional<PortPhyErrors> FindPortPhyErrors(const std::vector<std::string>& lines);
 
