@@ -11,7 +11,9 @@
 //   400000 Mbps, PCI link 16.0 GT/s x8") (realistic50 rl50-17: placed on the node; nic_pci_link.h);
 // - mlxlink's "Link Down Counter : 14" is a port's link-down count, and a log named after the tool and
 //   one HCA ("node/mlxlink-mlx5_5.txt") names the port its counters are of (realistic50 rl50-30:
-//   placed on the node; port_phy_errors.h).
+//   placed on the node; port_phy_errors.h);
+// - the flight recorder's "ranks not entering SeqNum 88121: [66]" names the rank the hang waits for
+//   (realistic50 rl50-03: placed on the job; hang_reports.h).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -22,6 +24,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "agents/gid_index_connect.h"
+#include "agents/hang_reports.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nic_pci_link.h"
 #include "agents/port_phy_errors.h"
@@ -219,6 +222,44 @@ TEST_CASE("plc56: a port's mlxlink counters in a log named after its HCA place t
   // Near miss: a healthy port's counters (one link down): not read, the writer's NIC as before.
   CHECK(Answer(FlapCase("pn-03/mlxlink-mlx5_5.txt", {"State : Active", "Link Down Counter               : 1"}), "plc56_flap_ok") ==
         "ib_link_failure @ pn-09/mlx5_5");
+}
+
+TEST_CASE("plc56: FindReportedLaggards reads the flight recorder's ranks not entering a SeqNum") {
+  std::vector<ReportedLaggard> r = FindReportedLaggards(
+      {"[rank0]:[E1206 11:12:42.001122 ProcessGroupNCCL.cpp:1595] [PG 0 Rank 0] Flight recorder: ranks not entering SeqNum 88121: [13]"});
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].rank == 13);
+  CHECK(FindReportedLaggards({"flight recorder: ranks missing from seq 912: [3, 7]"}).size() == 2);
+  // Near misses: more than 4 ranks; an empty list; the ranks that did enter.
+  CHECK(FindReportedLaggards({"Flight recorder: ranks not entering SeqNum 88121: [3, 4, 5, 6, 7]"}).empty());
+  CHECK(FindReportedLaggards({"Flight recorder: ranks not entering SeqNum 88121: []"}).empty());
+  CHECK(FindReportedLaggards({"Flight recorder: ranks entering SeqNum 88121: [13]"}).empty());
+}
+
+namespace {
+
+Json NotEnteringCase(const std::string& recorder) {
+  std::vector<std::string> out;
+  for (int r : {0, 4, 9}) {
+    out.push_back("[rank" + std::to_string(r) + "]:[E1206 04:11:09.220 ProcessGroupNCCL.cpp:616] [Rank " + std::to_string(r) +
+                  "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9120, OpType=ALLREDUCE, NumelIn=4096, "
+                  "NumelOut=4096, Timeout(ms)=600000) ran for 600021 milliseconds before timing out.");
+  }
+  out.push_back(recorder);
+  return Case("t-plc56-fr", {"fx-01", "fx-02"}, Json::array({Log("fx-01/train.out", out)}));
+}
+
+}  // namespace
+
+TEST_CASE("plc56: the rank the flight recorder lists as not entering the collective is the hang's place") {
+  // Before (2eeebdc5): nccl_collective_hang @ job.
+  CHECK(Answer(NotEnteringCase("[rank0]:[E1206 04:11:10.001 ProcessGroupNCCL.cpp:1595] [PG 0 Rank 0] Flight recorder: ranks not "
+                               "entering SeqNum 9120: [13]"),
+               "plc56_fr") == "nccl_collective_hang @ fx-02/gpu5");
+  // Near miss: five ranks listed: no one rank, the job as before.
+  CHECK(Answer(NotEnteringCase("[rank0]:[E1206 04:11:10.001 ProcessGroupNCCL.cpp:1595] [PG 0 Rank 0] Flight recorder: ranks not "
+                               "entering SeqNum 9120: [3, 5, 8, 13, 14]"),
+               "plc56_fr_many") == "nccl_collective_hang @ job");
 }
 
 }  // namespace vigil

@@ -34,6 +34,22 @@ std::vector<ReportedLaggard> FindReportedLaggards(const std::vector<std::string>
     const std::string& line = lines[i];
     if (line.size() > 2000) continue;
     std::smatch m;
+    // PLC56 (realistic50 rl50-03): the flight recorder's list of the ranks that did not enter the
+    // collective the others wait in ("Flight recorder: ranks not entering SeqNum 88121: [66]").
+    if (line.find("not ent") != std::string::npos || line.find("missing from") != std::string::npos) {
+      static const std::regex kNotEntering(
+          R"(\branks?\s+(?:not\s+(?:entering|entered)|missing\s+from)\s+(?:SeqNum|seq|op|collective)\s*#?\s*\d+\s*[:=]?\s*\[\s*(\d+(?:\s*,\s*\d+){0,3})\s*\](?!\s*,?\s*\d))",
+          std::regex::icase);
+      if (std::regex_search(line, m, kNotEntering)) {
+        static const std::regex kNum(R"(\d+)");
+        const std::string list = m.str(1);
+        for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
+          std::optional<int32_t> r = ParseInt32(it->str());
+          if (r && seen.insert(*r).second) out.push_back({*r, i, "", -1});
+        }
+        continue;
+      }
+    }
     if (line.find("never") != std::string::npos) {
       // PLC29: the analysis printed in a rank's own log ("[rank0]: flight recorder: seq 51234 ALLREDUCE
       // started on ranks [0, 1, 2, 3, 4, 5, 7]; rank 6: last enqueued seq 51233 (completed), never

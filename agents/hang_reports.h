@@ -9,6 +9,9 @@
 //   prefix, as one ';'-separated clause with the op's number after "never enqueued": "[rank0]: flight
 //   recorder: seq 51234 ALLREDUCE started on ranks [0, 1, 2]; rank 3: last enqueued seq 51233
 //   (completed), never enqueued 51234" (realistic31 rl31-18).
+// - PLC56: the flight recorder's list of the ranks not entering the collective the others wait in:
+//   "[PG 0 Rank 0] Flight recorder: ranks not entering SeqNum 88121: [66]" (realistic50 rl50-03),
+//   "ranks missing from seq 912: [3, 7]"; a list of more than 4 ranks names none.
 //
 // Thread safety: pure function.
 #pragma once
