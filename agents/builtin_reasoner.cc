@@ -116,6 +116,7 @@
 #include "agents/transport_line.h"
 #include "agents/gid_index_connect.h"
 #include "agents/nic_pci_link.h"
+#include "agents/noted_rank_source.h"
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
 #include "agents/slow_compute_node.h"
@@ -824,6 +825,9 @@ struct Topology {
   // another rank ("[rank13]: ..."): output of several ranks gathered into one file and saved under
   // one rank's name. The source's rank says nothing of who wrote a line there (GatheredSources).
   std::set<std::string> gathered_sources;
+  // PLC56: log sources whose parenthesised note names a rank their own "[rankN]:" lines agree with
+  // (NotedSourceRank): source -> that rank.
+  std::map<std::string, int> noted_rank_sources;
   // Log sources whose lines carry a launcher's label (LauncherSources): `srun -l`'s task id,
   // pdsh's host (DeepSpeed's launcher), `mpirun --tag-output`'s "[job,rank]<stream>:".
   std::map<std::string, int> launcher_sources;  // source -> LauncherKind
@@ -2274,6 +2278,11 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   t.gathered_sources = GatheredSources(c.logs, t);
+  for (const CaseLog& l : c.logs) {  // PLC56
+    std::vector<std::string> texts;
+    for (const LogLine& line : l.lines) texts.push_back(line.text);
+    if (std::optional<int> r = NotedSourceRank(l.source, texts)) t.noted_rank_sources[l.source] = *r;
+  }
   t.per_node_launcher = std::any_of(c.logs.begin(), c.logs.end(), [](const CaseLog& l) { return PerNodeLauncher(l); });
   t.srun_task_nodes = SrunTaskNodes(c.logs, t);
   t.launcher_sources = LauncherSources(c.logs, t);
@@ -3913,6 +3922,9 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   // A source that runs a port's tool on one HCA (`perfquery -x -C mlx5_3 -P 1`, `ibstat mlx5_3`,
   // `ibv_devinfo -d mlx5_3`, before any pipe): its counters and states are that HCA's (PLC6).
   if (h.hca.empty()) h.hca = HcaOfPortTool(source);
+  if (h.rank < 0) {  // PLC56: "(previous, rank 20)" where the log's own prefixed lines agree
+    if (auto noted = t.noted_rank_sources.find(source); noted != t.noted_rank_sources.end()) h.rank = noted->second;
+  }
   if (h.rank >= 0) {
     auto it = t.ranks.find(h.rank);
     if (it != t.ranks.end() && (h.node.empty() || it->second.node == h.node)) {

@@ -13,7 +13,10 @@
 //   one HCA ("node/mlxlink-mlx5_5.txt") names the port its counters are of (realistic50 rl50-30:
 //   placed on the node; port_phy_errors.h);
 // - the flight recorder's "ranks not entering SeqNum 88121: [66]" names the rank the hang waits for
-//   (realistic50 rl50-03: placed on the job; hang_reports.h).
+//   (realistic50 rl50-03: placed on the job; hang_reports.h);
+// - a log saved under a note naming its rank ("pod/worker-2 (previous, rank 20)") whose own "[rankN]:"
+//   lines are all that rank's: its unprefixed crash lines are that rank's (realistic49 rl49-19: placed
+//   on the node; noted_rank_source.h).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -27,6 +30,7 @@
 #include "agents/hang_reports.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nic_pci_link.h"
+#include "agents/noted_rank_source.h"
 #include "agents/port_phy_errors.h"
 
 namespace vigil {
@@ -260,6 +264,47 @@ TEST_CASE("plc56: the rank the flight recorder lists as not entering the collect
   CHECK(Answer(NotEnteringCase("[rank0]:[E1206 04:11:10.001 ProcessGroupNCCL.cpp:1595] [PG 0 Rank 0] Flight recorder: ranks not "
                                "entering SeqNum 9120: [3, 5, 8, 13, 14]"),
                "plc56_fr_many") == "nccl_collective_hang @ job");
+}
+
+TEST_CASE("plc56: NotedSourceRank reads a source's rank note only where its prefixed lines agree") {
+  const std::vector<std::string> own = {"[rank20]: async checkpoint: staging to pinned memory", "Fatal Python error: Segmentation fault"};
+  CHECK(NotedSourceRank("pod/train-worker-2 (previous, rank 20)", own) == 20);
+  CHECK(NotedSourceRank("pod/train-worker-2 (rank 20)", own) == 20);
+  // Near misses: a line of another rank (a gathered log); no prefixed line; no note; a note naming no rank.
+  CHECK_FALSE(NotedSourceRank("pod/train-worker-2 (previous, rank 20)", {"[rank20]: a", "[rank3]: b"}).has_value());
+  CHECK_FALSE(NotedSourceRank("pod/train-worker-2 (previous, rank 20)", {"Fatal Python error: Segmentation fault"}).has_value());
+  CHECK_FALSE(NotedSourceRank("pod/train-worker-2", own).has_value());
+  CHECK_FALSE(NotedSourceRank("pod/train-worker-2 (previous)", own).has_value());
+  CHECK_FALSE(NotedSourceRank("pod/train-worker-2 (ranks 20-27)", own).has_value());
+}
+
+namespace {
+
+Json NotedCase(const std::string& crash_source, const std::string& first_line) {
+  return Case("t-plc56-noted", {"nq-60", "nq-61", "nq-62", "nq-63"},
+              Json::array({Log("pod/train-worker-0",
+                               {"nq-61:90:311 [1] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer "
+                                "10.60.3.62<40112> with status=IBV_WC_WR_FLUSH_ERR(5) opcode=0 len=0 vendor err 244 (Recv) hca mlx5_4",
+                                "[rank9]:[E1204 21:48:31.200000 90 ProcessGroupNCCL.cpp:1895] [PG 0 Rank 9] Process group watchdog "
+                                "thread terminated with exception: NCCL error: remote process exited or there was a network error"}),
+                           Log(crash_source,
+                               {first_line, "Fatal Python error: Segmentation fault",
+                                "Thread 0x00007f2c51fff640 (most recent call first):",
+                                "  File \"/usr/lib/python3.11/site-packages/torch/distributed/checkpoint/filesystem.py\", line 301 in "
+                                "_write_files_from_queue"}),
+                           Log("nq-62/dmesg", {"[Fri Dec 4 21:48:21 2026] pt_autograd_0[5520]: segfault at 18 ip 00007f2e93a1c2d4 sp "
+                                               "00007f2c51ffd0a0 error 4 in libtorch_cpu.so[7f2e8f400000+1a3f2000]"})}));
+}
+
+}  // namespace
+
+TEST_CASE("plc56: a crash in a log noted as one rank's, whose prefixed lines agree, is that rank's GPU") {
+  // Before (2eeebdc5): rank_process_crash @ nq-62.
+  CHECK(Answer(NotedCase("pod/train-worker-2 (previous, rank 20)", "[rank20]: async checkpoint: staging to pinned memory"),
+               "plc56_noted") == "rank_process_crash @ nq-62/gpu4");
+  // Near miss: the log's prefixed line is another rank's: the note is not read, the node as before.
+  CHECK(Answer(NotedCase("pod/train-worker-2 (previous, rank 20)", "[rank17]: async checkpoint: staging to pinned memory"),
+               "plc56_noted_other") == "rank_process_crash @ nq-62");
 }
 
 }  // namespace vigil

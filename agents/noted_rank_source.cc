@@ -1,0 +1,25 @@
+#include "agents/noted_rank_source.h"
+
+#include <regex>
+
+namespace vigil {
+
+std::optional<int> NotedSourceRank(const std::string& source, const std::vector<std::string>& lines) {
+  if (source.size() > 500 || source.find('(') == std::string::npos) return std::nullopt;
+  static const std::regex kNote(R"(\((?:[^()]*[\s,;])?rank\s+(\d{1,6})\s*\))", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_search(source, m, kNote)) return std::nullopt;
+  const int noted = std::stoi(m.str(1));
+  static const std::regex kPrefix(R"(^\s*\[rank(\d{1,6})\]:)");
+  bool agrees = false;
+  for (const std::string& l : lines) {
+    if (l.size() > 4000 || l.find("[rank") == std::string::npos) continue;
+    std::smatch p;
+    if (!std::regex_search(l, p, kPrefix)) continue;
+    if (std::stoi(p.str(1)) != noted) return std::nullopt;
+    agrees = true;
+  }
+  return agrees ? std::optional<int>(noted) : std::nullopt;
+}
+
+}  // namespace vigil
