@@ -119,6 +119,10 @@
 #include "agents/noted_rank_source.h"
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
+#include "agents/ecc_precursor.h"     // PLC59
+#include "agents/moe_oom_skew.h"      // PLC59
+#include "agents/nccl_p2p_disabled.h"  // PLC59
+#include "agents/node_power_cap.h"    // PLC59
 #include "agents/slow_compute_node.h"
 #include "agents/step_interval_data_wait.h"
 #include "agents/verification_observer.h"
@@ -9727,6 +9731,8 @@ class Beliefs {
   void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
   // A node a line says lost a fan (StatesFanFault): its thermal throttle is the node's (PLC36).
   void SetFanFaultNode(const std::string& node) { fan_fault_nodes_.insert(node); }
+  // A node whose management controller set a power cap (StatesNodePowerCapSet, PLC59).
+  void SetPowerCapNode(const std::string& node) { power_cap_nodes_.insert(node); }
   // A node half of whose ranks or more a line names slow in their own compute time (PLC53,
   // slow_compute_node.h): its throttle is the node's.
   void SetSlowComputeNode(const std::string& node, size_t ranks) {
@@ -9873,6 +9879,14 @@ class Beliefs {
       if (wa_ != wb_) return wb_;
       // Evidence that names the participant the others wait for beats evidence that only says a
       // collective hung (a KB title, the alert's node).
+      // PLC59 (realistic53 rl53-30): an uncorrectable ECC error is the GPU whose evidence states the
+      // uncorrectable error (Xid 48 / 94 / 95, a DBE count), not the GPU whose correctable (single-bit)
+      // rate was high before it (Xid 92, an SBE-rate alert: StatesEccRatePrecursor), the pack's precursor.
+      if (c == "gpu_memory_uncorrectable_ecc") {
+        bool pa = StatesEccRatePrecursor(a->evidence.source + " " + a->evidence.detail.substr(0, 1000));
+        bool pb = StatesEccRatePrecursor(b->evidence.source + " " + b->evidence.detail.substr(0, 1000));
+        if (pa != pb) return pb;
+      }
       if (a->culprit != b->culprit) return a->culprit;
       // A failed row remap is the GPU whose own state says the remap failed, not the first GPU whose
       // block shows an uncorrectable row count (that signature's weight goes to its first line: a GPU
@@ -9978,6 +9992,9 @@ class Beliefs {
     // Xid 74 came first (IsSwitchWideNvlinkFault, PLC19; a fatal SXid of one link alone stays the GPU's).
     // The line need not be evidence itself (SetSwitchWideNode reads every line of the case).
     if (c == "nvlink_error" && switch_wide_nodes_.count(h.node)) h.node_wide = true;
+    // A power cap the node's management controller set (SetPowerCapNode, PLC59: realistic53 rl53-22, a
+    // BMC reset restoring a 400 W board limit on all eight GPUs, the probe on GPU 0): the node's.
+    if (c == "gpu_power_throttle" && power_cap_nodes_.count(h.node)) h.node_wide = true;
     // A failed fan beside two or more of the node's GPUs throttling for heat: the node's cooling, not
     // one GPU's (PLC36, rl37-30: three hot GPUs of eight under a fan module's 0 RPM). With one GPU hot
     // the fan is the one cooling it, that GPU's (realistic2 rl2-06, realistic4 rl4-07, realistic21
@@ -10331,6 +10348,7 @@ class Beliefs {
   std::set<std::string> no_cuda_device_nodes_;       // SetNoCudaDeviceNodes
   std::set<std::string> switch_wide_nodes_;  // SetSwitchWideNode
   std::set<std::string> fan_fault_nodes_;    // SetFanFaultNode
+  std::set<std::string> power_cap_nodes_;    // SetPowerCapNode (PLC59)
   std::map<std::string, size_t> slow_compute_nodes_;  // SetSlowComputeNode: node -> ranks named
   std::string switch_side_place_;            // SetSwitchSidePlace
   bool alert_spread_ = false;        // the alert's line states its fault on several GPUs / nodes
@@ -14655,6 +14673,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.SetJobWide("nccl_network_misconfig");
   }
 
+  // 1c-p2p (PLC59, realistic53 rl53-07). NCCL saying the environment disabled its P2P transport
+  // ("NCCL_P2P_DISABLE set by environment to 1"), its channels inside a node then over host shared
+  // memory ("via SHM/"), on NVLink-class GPUs (the topology's gpu_model, NvlinkClassGpuModel): every
+  // intra-node transfer goes through host memory instead of NVLink, the job's NCCL setting
+  // (nccl_network_misconfig on the whole job, kFirstSignatureWeight). On boards without P2P (no
+  // NVLink-class model) SHM is the normal path and nothing is read. Once a case.
+  if (c.topology.is_object()) {
+    auto model = c.topology.find("gpu_model");
+    if (model != c.topology.end() && model->is_string() && NvlinkClassGpuModel(model->get<std::string>())) {
+      if (std::optional<size_t> p2p = FindP2pDisabledByEnv(flat.lines)) {
+        auto [li, ki] = flat.refs[*p2p];
+        beliefs.Add(LineEvidence(c.logs[li], ki,
+                                 "  [NCCL's P2P transport is disabled by the job's environment: on these NVLink GPUs "
+                                 "its channels inside a node go through host shared memory (via SHM), not NVLink]",
+                                 "nccl_network_misconfig", kFirstSignatureWeight, topo.clock, topo.job));
+        beliefs.SetJobWide("nccl_network_misconfig");
+      }
+    }
+  }
+
   // 1c-kill. The kubelet killing one pod's container after failed liveness / startup probes
   // (KubeletKilledPod, PLC32): the process that exited, where the peers' "remote process exited"
   // lines only name themselves. Placed on the pod's node where the case ties the pod to one (the
@@ -16450,6 +16488,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (StatesFanFault(text) || StatesNodeCoolingFault(text)) {  // PLC53: coolant flow, a quiet fan policy
         if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetFanFaultNode(node);
       }
+      if (StatesNodePowerCapSet(text)) {  // PLC59: a BMC's power cap is every GPU's of the node
+        if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetPowerCapNode(node);
+      }
       // A fatal error of a trunk link (NVSwitch to NVSwitch, an OSFP port) is the node's switch side too (NVS2).
       if (!f.switch_wide && !f.trunk) continue;
       const std::string node = PlaceLine(log, ki, text, topo).node;
@@ -17861,6 +17902,37 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         thought += why;
         trace.push_back({{"type", "thought"}, {"text", thought}});
       }
+    }
+  }
+  // PLC59 (realistic53 rl53-12): the OOM's own traceback showing one expert given many times its
+  // neighbours' tokens (Megatron-Core's GroupedMLP "tokens_per_expert=[412, 388, 201611, ...]",
+  // OomTracebackShowsExpertSkew) beside the router's skew: the collapse's symptom, read from the OOM
+  // itself where the expert layout above cannot place the hot expert on the OOM rank. Every OOM log
+  // line must show it; an OOM with even shares stays an OOM.
+  if (beliefs.Score("moe_expert_imbalance") > 0 && beliefs.Score("cuda_oom") > 0 && !explained.count("cuda_oom")) {
+    std::set<std::string> skewed;
+    bool all_skewed = true;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find("cuda_oom");
+      if (it == o.deltas.end() || it->second <= 0 || o.evidence.kind != EvidenceKind::kLog) continue;
+      std::optional<EvidenceLine> at = EvidenceLineOf(o.evidence.source);
+      std::optional<std::pair<size_t, size_t>> ref = at ? CaseLineAt(c, *at) : std::nullopt;
+      bool skew = false;
+      if (ref) {
+        const CaseLog& log = c.logs[ref->first];
+        std::vector<std::string> tail;
+        for (size_t k = ref->second; k < log.lines.size() && k <= ref->second + 8; ++k) tail.push_back(log.lines[k].text);
+        skew = OomTracebackShowsExpertSkew(tail, 0);
+      }
+      if (skew) skewed.insert(o.evidence.source);
+      else all_skewed = false;
+    }
+    if (all_skewed && !skewed.empty()) {
+      const std::string why = "the OOM's own traceback shows one expert given many times its neighbours' tokens";
+      beliefs.ReattributeWhere("cuda_oom", "moe_expert_imbalance", kExplainedAwayFactor, why,
+                               [&](const Observation& o) { return skewed.count(o.evidence.source) > 0; });
+      explained.insert("cuda_oom");
+      trace.push_back({{"type", "thought"}, {"text", "cuda_oom looks like a symptom of moe_expert_imbalance: " + why}});
     }
   }
   // A CUDA OOM raised while gathering the whole model's state dict onto one rank (torch's
