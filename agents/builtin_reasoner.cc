@@ -123,6 +123,7 @@
 #include "agents/moe_oom_skew.h"      // PLC59
 #include "agents/nccl_p2p_disabled.h"  // PLC59
 #include "agents/node_power_cap.h"    // PLC59
+#include "agents/skipped_collective.h"  // PLC59
 #include "agents/slow_compute_node.h"
 #include "agents/step_interval_data_wait.h"
 #include "agents/verification_observer.h"
@@ -14096,6 +14097,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // watchdog_op_mismatch.h).
   std::optional<CollectiveMismatch> case_mismatch = FindCollectiveMismatch(flat.lines);
   if (!case_mismatch) case_mismatch = FindWatchdogOpMismatch(flat.lines);
+  // A rank a sequence number behind in its group that went on to another op skipped the group's op
+  // (FindSkippedCollective, PLC59: realistic53 rl53-25): the same.
+  if (!case_mismatch) case_mismatch = FindSkippedCollective(flat.lines);
   if (beliefs.scores().count("nccl_collective_hang") || case_mismatch) {
     // "source:line number" of line ki of log li.
     auto line_source = [&](size_t li, size_t ki) {

@@ -8,7 +8,9 @@
 // - a CUDA OOM whose own traceback shows one expert given many times its neighbours' tokens is the
 //   MoE routing collapse's symptom (rl53-12: cuda_oom 0.34);
 // - NCCL's P2P transport disabled by the environment on NVLink GPUs, its channels via SHM, is the job's
-//   NCCL setting (rl53-07: unknown).
+//   NCCL setting (rl53-07: unknown);
+// - a flight recorder's summary showing one rank a sequence number behind its group that went on to
+//   another op: it skipped the group's collective, the job's hang (rl53-25: placed on a waiter's GPU).
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
@@ -23,6 +25,7 @@
 #include "agents/moe_oom_skew.h"
 #include "agents/nccl_p2p_disabled.h"
 #include "agents/node_power_cap.h"
+#include "agents/skipped_collective.h"
 
 namespace vigil {
 namespace {
@@ -188,6 +191,45 @@ TEST_CASE("plc59: NCCL's P2P disabled by the environment on NVLink GPUs is the j
                        "(NCCL_P2P_DISABLE set or not supported on this platform)"),
                "plc59_p2p_nosetting")
             .rfind("nccl_network_misconfig", 0) != 0);
+}
+
+std::string FlightLine(const std::string& behind) {
+  return "[rank8]:[E1207 05:10:20.000000 901 ProcessGroupNCCL.cpp:1418] [PG ID 2 PG GUID 5(cp) Rank 0] Flight recorder: "
+         "ranks 0-2 of cp group 2 last enqueued ALLTOALL_BASE seq 4410; rank 3 (global 11) last enqueued " + behind;
+}
+
+TEST_CASE("plc59: FindSkippedCollective") {
+  auto m = FindSkippedCollective({"x", FlightLine("ALLTOALL_BASE seq 4409, then ALLREDUCE on default_pg")});
+  REQUIRE(m.has_value());
+  CHECK(m->line_index == 1);
+  CHECK(m->what == "rank 11 skipped ALLTOALL_BASE seq 4410, then ALLREDUCE");
+  // Near misses: behind and still in the op (a laggard); the same op next; two behind.
+  CHECK_FALSE(FindSkippedCollective({FlightLine("ALLTOALL_BASE seq 4409")}).has_value());
+  CHECK_FALSE(FindSkippedCollective({FlightLine("ALLTOALL_BASE seq 4409, then ALLTOALL_BASE")}).has_value());
+  CHECK_FALSE(FindSkippedCollective({FlightLine("ALLTOALL_BASE seq 4408, then ALLREDUCE on default_pg")}).has_value());
+}
+
+Json SkipCase(const std::string& behind) {
+  std::vector<std::string> lines;
+  for (int r = 8; r <= 10; ++r) {
+    lines.push_back("[rank" + std::to_string(r) + "]:[E1207 05:10:10.000000 90" + std::to_string(r - 8) +
+                    " ProcessGroupNCCL.cpp:632] [PG ID 2 PG GUID 5(cp) Rank " + std::to_string(r - 8) +
+                    "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=4410, OpType=ALLTOALL_BASE, "
+                    "NumelIn=1048576, NumelOut=1048576, Timeout(ms)=600000) ran for 600021 milliseconds before timing out.");
+  }
+  lines.push_back("[rank11]:[E1207 05:10:11.000000 904 ProcessGroupNCCL.cpp:632] [PG ID 0 PG GUID 0(default_pg) Rank 11] "
+                  "Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9120, OpType=ALLREDUCE, NumelIn=4194304, "
+                  "NumelOut=4194304, Timeout(ms)=600000) ran for 600013 milliseconds before timing out.");
+  lines.push_back(FlightLine(behind));
+  return Case("t-plc59-skip", {"sk-1", "sk-2"}, Json::array({Log("trainer.log", lines)}));
+}
+
+TEST_CASE("plc59: a rank that skipped its group's collective makes the hang the job's") {
+  // Before: nccl_collective_hang @ sk-2/gpu0 (the first waiter's GPU).
+  CHECK(Answer(SkipCase("ALLTOALL_BASE seq 4409, then ALLREDUCE on default_pg"), "plc59_skip_then") ==
+        "nccl_collective_hang @ job");
+  // Near miss: the rank behind with no later op is still in the collective: not read as the job's.
+  CHECK(Answer(SkipCase("ALLTOALL_BASE seq 4409"), "plc59_skip_behind") != "nccl_collective_hang @ job");
 }
 
 }  // namespace
