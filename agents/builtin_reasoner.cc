@@ -7460,7 +7460,12 @@ std::map<std::string, double> ProbeDeltasCovered(const ProbeResult& r, double co
   if (named.empty() && KernelLogCategories(r)) return d;
   // A shortfall measured beside other processes' compute supports none of the GPU faults the
   // catalog lists for the probe (clocks, thermal, HBM, PCIe, a lost GPU): only what it names.
-  if (spec != nullptr && !MeasuredBesideForeignCompute(r)) {
+  // vigil-probe's kernel log lists the categories of all its findings (details.categories): a
+  // category it does not list was looked for and not found, so the catalog's others get nothing
+  // (KL52, H100 run 52: two Xid 31 / 43 lines of finished processes gave host_oom 0.10 and
+  // ib_link_failure 0.08, the quarter weight, above the discounted illegal_memory_access on a
+  // healthy GPU).
+  if (spec != nullptr && !MeasuredBesideForeignCompute(r) && !KernelLogCategories(r)) {
     // A failure that names nothing weighs by how far it missed (ThroughputShortfall).
     const std::optional<ProbeShortfall> shortfall = named.empty() ? ThroughputShortfall(r) : std::nullopt;
     const double marginal = shortfall ? ShortfallFactor(r.probe, shortfall->miss) : 1.0;
