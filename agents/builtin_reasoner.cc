@@ -78,6 +78,10 @@
 #include "agents/data_fast_forward.h"
 #include "agents/nccl_versions.h"
 #include "agents/gpu_compute_apps.h"
+#include "agents/smi_process_table.h"
+#include "agents/node_power_cap.h"
+#include "agents/mlxlink_pcie.h"
+#include "agents/preempted_pod_node.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/nvswitch_fault.h"
@@ -10269,6 +10273,17 @@ class Beliefs {
       }
       if (pcie) h.hca.clear();
       if (!unmapped && hcas.size() == 1) h.hca = *hcas.begin();
+      // PLC57: the NIC's own driver line names a bus id nothing on the node ties to an HCA; the one
+      // HCA of the node whose `mlxlink --port_type PCIE` output shows its link trained below its
+      // enabled speed or width is that NIC (HcasWithDownTrainedPcie; realistic51 rl51-10).
+      if (pcie && unmapped && hcas.empty()) {
+        std::set<std::string> down;
+        for (const CaseLog& log : case_storage_->c->logs) {
+          if (HintFromSource(log.source, *case_storage_->topo).node != h.node) continue;
+          for (const std::string& hca : HcasWithDownTrainedPcie(LineTexts(log))) down.insert(hca);
+        }
+        if (down.size() == 1) h.hca = *down.begin();
+      }
     }
     return h;
   }
@@ -14835,6 +14850,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (c.alert) {
       for (const auto& [key, text] : c.alert->annotations) texts.emplace_back("alert " + key, text, c.alert->starts_at_ms);
     }
+    // PLC57: a GPU power limit set on every GPU of one node (PowerLimitSetGpus: `nvidia-smi -pl` with
+    // no -i, a controller's "... to <node> ..., 8 GPUs"): its throttle is the node's, as a compute-time
+    // report naming the node's ranks says (SetSlowComputeNode's rule; realistic51 rl51-07).
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) {
+        if (l.text.find("ower") == std::string::npos && l.text.find("-pl") == std::string::npos) continue;
+        const int n = PowerLimitSetGpus(l.text);
+        if (n < 0 || (n > 0 && topo.gpus_per_node > 0 && 2 * n < topo.gpus_per_node)) continue;
+        static const std::regex kWord(R"([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])");
+        std::set<std::string> named;
+        for (std::sregex_iterator it(l.text.begin(), l.text.end(), kWord), end; it != end; ++it) {
+          const std::string node = topo.names.Find(it->str(0));
+          if (!node.empty()) named.insert(node);
+        }
+        if (named.empty()) {
+          const std::string own = HintFromSource(log.source, topo).node;
+          if (!own.empty()) named.insert(own);
+        }
+        if (named.size() != 1) continue;
+        const size_t gpus = n > 0 ? static_cast<size_t>(n) : static_cast<size_t>(std::max(topo.gpus_per_node, 8));
+        beliefs.SetSlowComputeNode(*named.begin(), gpus);
+      }
+    }
     size_t added = 0;
     for (const auto& [source, text, time] : texts) {
       if (added >= kExamplesPerSignature) break;
@@ -14855,6 +14893,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       } else if (!mention->node.empty()) {
         h.node = mention->node;
         h.node_wide = mention->ranks.size() != 1;
+        // PLC57: the same compute-time report naming the node beside its ranks ("rank 24-31
+        // (qln-b2-12) relative GPU performance 0.71"; realistic51 rl51-08).
+        if (RanksByComputeTime(text) && rank_nodes.size() == 1 && SameNodeName(*rank_nodes.begin(), mention->node)) {
+          beliefs.SetSlowComputeNode(h.node, mention->ranks.size());
+        }
       } else if (rank_nodes.size() == 1) {
         h.node = *rank_nodes.begin();
         h.node_wide = true;
@@ -15017,6 +15060,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                      node, topo.job);
       o.hint.gpu = gpu;
       o.hint.node_wide = false;  // host_side kept: a GPU probe passing there does not clear it
+      beliefs.Add(std::move(o));
+    }
+    // PLC57: nvidia-smi's own process table (FindSmiSharedGpu): a GPU listing another program's
+    // compute process beside the job's (realistic51 rl51-27: an inference server's MPS client on a
+    // training GPU). The same weight and place as the CSV's reading.
+    for (const CaseLog& log : c.logs) {
+      const std::vector<std::string> text = LineTexts(log);
+      const std::optional<SmiSharedGpu> shared = FindSmiSharedGpu(text);
+      if (!shared) continue;
+      const std::string node = PlaceLine(log, shared->line, text[shared->line], topo).node;
+      if (node.empty() || shared->gpu < 0 || (topo.gpus_per_node > 0 && shared->gpu >= topo.gpus_per_node)) continue;
+      Observation o = HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[shared->line].number),
+                                     "a GPU shared with another program: " + shared->program + " computes on " + node +
+                                         "/gpu" + std::to_string(shared->gpu) + " beside the job's process (" +
+                                         std::to_string(shared->processes) + " compute processes there; " +
+                                         std::to_string(shared->other_gpus) + " other GPU(s) of the table run one each)",
+                                     node, topo.job);
+      o.hint.gpu = shared->gpu;
+      o.hint.node_wide = false;
       beliefs.Add(std::move(o));
     }
   }
@@ -17023,6 +17085,69 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         beliefs.Add(std::move(o));
       }
       trace.push_back({{"type", "thought"}, {"text", why + (node.empty() ? std::string() : " (on " + node + ")")}});
+    }
+  }
+
+  // 3z-preempt (PLC57). One worker pod of a multi-node job preempted on a node of the job
+  // (PreemptedPodNodes: "Killing pod/<p> ... (node <n>, reason Preempted)", "Preempted by <ns>/<pod>
+  // on node <n>"): its ranks were killed there, and the peers' network errors at or after the kill
+  // (a minute's slack; untimed lines too: peers' NCCL lines often print no time) are the broken
+  // connections to the gone pod. Their ib_link_failure / nccl_collective_hang readings move to
+  // rank_process_crash (kExplainedAwayFactor staying) and a culprit line places it on the preempted
+  // node (kMetricWeight, a first-hand scheduler statement). Not read: a preemption on a node outside
+  // the job's topology (the neighbour's pods; realistic51 rl51-13), preemptions on two or more of the
+  // job's nodes (the whole job stopped: 3a-triple-prime / 3z), a network fault timed before the kill
+  // (a link that failed first), or another fault the case shows with a cause's score (an Xid 79
+  // beside a neighbour's preemption). realistic51 rl51-18 (Kueue preempted worker-3 for a vLLM
+  // workload: ib_link_failure on a peer's HCA 0.42).
+  if (topo.node_order.size() >= 2) {
+    std::set<std::string> job_nodes(topo.node_order.begin(), topo.node_order.end());
+    std::set<std::string> preempted;
+    std::string pre_source, pre_line;
+    int64_t pre_ms = kNoTime;
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) {
+        for (const std::string& name : PreemptedPodNodes(l.text)) {
+          const std::string node = topo.names.Find(name);
+          if (node.empty() || !job_nodes.count(node)) continue;
+          preempted.insert(node);
+          const int64_t t = LineTimeMs(l.text, topo.clock);
+          if (pre_line.empty() || (t != kNoTime && t < pre_ms)) {
+            pre_ms = t;
+            pre_line = Utf8Prefix(l.text, 300);
+            pre_source = log.source + ":" + std::to_string(l.number);
+          }
+        }
+      }
+    }
+    bool other_fault = false;
+    for (const auto& [cat, score] : beliefs.scores()) {
+      if (cat != "ib_link_failure" && cat != "nccl_collective_hang" && cat != "rank_process_crash" && score >= kCauseMinScore) {
+        other_fault = true;
+      }
+    }
+    constexpr int64_t kPreemptSlackMs = 60'000;
+    const std::vector<std::string> moved = {"ib_link_failure", "nccl_collective_hang"};
+    auto at_or_after = [&](const Observation& o) {
+      return pre_ms == kNoTime || o.time_ms == kNoTime || o.time_ms >= SaturatingSub(pre_ms, kPreemptSlackMs);
+    };
+    bool before = false;
+    for (const Observation& o : beliefs.observations()) {
+      if (at_or_after(o)) continue;
+      for (const std::string& cat : moved) {
+        auto it = o.deltas.find(cat);
+        if (it != o.deltas.end() && it->second > 0) before = true;
+      }
+    }
+    if (preempted.size() == 1 && !other_fault && !before) {
+      const std::string& node = *preempted.begin();
+      const std::string why = "a pod of the job was preempted on " + node + ": the peers lost its ranks";
+      for (const std::string& cat : moved) beliefs.ReattributeWhere(cat, "rank_process_crash", kExplainedAwayFactor, why, at_or_after);
+      AddNodeCulprit(beliefs, pre_source,
+                     pre_line + "  [the scheduler preempted the job's pod on " + node +
+                         ": its ranks were killed there, the peers' errors are the broken connections]",
+                     "rank_process_crash", kMetricWeight, node, topo.job);
+      trace.push_back({{"type", "thought"}, {"text", why}});
     }
   }
 

@@ -17,4 +17,25 @@ bool StatesNodePowerCapSet(const std::string& line) {
          !std::regex_search(line, kOff);
 }
 
+int PowerLimitSetGpus(const std::string& line) {
+  if (line.size() > 1000) return -1;
+  const bool smi = line.find("nvidia-smi") != std::string::npos;
+  if (smi) {
+    static const std::regex kPl(R"(\bnvidia-smi\b[^|;&]*?(?:\s-pl\s+|\s--power-limit[= ])\d{2,4}\b)");
+    static const std::regex kId(R"(\bnvidia-smi\b[^|;&]*?\s(?:-i\s*\S|--id[= ]\S))");
+    if (std::regex_search(line, kPl)) return std::regex_search(line, kId) ? -1 : 0;
+  }
+  static const std::regex kSet(R"(\b(?:apply(?:ing)?|set(?:ting)?|lower(?:ing|ed)?|cap(?:ping|ped)?)\b.{0,40}\bpower[ _-]?limit\b)",
+                               std::regex::icase);
+  if (!std::regex_search(line, kSet)) return -1;
+  static const std::regex kOneGpu(R"(\bGPU\s*#?\d{1,2}\b|\bgpu\d{1,2}\b)");
+  if (std::regex_search(line, kOneGpu)) return -1;
+  static const std::regex kAll(R"(\ball\s+(?:\d{1,3}\s+)?GPUs\b)", std::regex::icase);
+  if (std::regex_search(line, kAll)) return 0;
+  static const std::regex kCount(R"(\b(\d{1,3})\s+GPUs\b)", std::regex::icase);
+  std::smatch m;
+  if (std::regex_search(line, m, kCount)) return std::stoi(m.str(1));
+  return -1;
+}
+
 }  // namespace vigil

@@ -1,8 +1,14 @@
-// A node's power cap set by its management controller (PLC59, 2026-12-07; realistic53 rl53-22). A BMC,
-// IPMI / DCMI, Redfish or node-manager line saying the node's power capping or GPU board power limit
-// was set, lowered or restored to a profile ("bmc: power capping profile restored to factory default:
-// GPU board power limit 400 W") caps every GPU of the node alike: a gpu_power_throttle there is the
-// node's, not the one GPU a probe or a series read it on. Pure functions, thread safe.
+// A GPU power cap set for a whole node, two readings of one fact (PLC59 and PLC57, 2026-12-07, written
+// at the same time by two helpers and merged into this one file by the lead):
+// - a node's management controller (BMC, IPMI / DCMI, Redfish, node manager) setting its power capping
+//   or GPU board power limit ("bmc: power capping profile restored to factory default: GPU board power
+//   limit 400 W"; PLC59, realistic53 rl53-22);
+// - `nvidia-smi -pl 450` (or `--power-limit=450`) with no `-i` / `--id`, which sets every GPU of the
+//   node, or a power controller's or admin tool's "applying GPU power limit 450 W to <node> ..., 8 GPUs"
+//   / "... on all GPUs" (PLC57, realistic51 rl51-07: a rack power controller capping a node during a
+//   serving peak).
+// Either caps every GPU of the node alike: a gpu_power_throttle there is the node's, not the one GPU a
+// probe or a series read it on. Pure functions, thread safe.
 #pragma once
 
 #include <string>
@@ -14,5 +20,10 @@ namespace vigil {
 // lowered / reduced / restored), naming no single GPU ("GPU 3", "gpu3") and not saying the cap was
 // disabled, removed, cleared or deasserted. False for a line over 2000 bytes.
 bool StatesNodePowerCapSet(const std::string& line);
+
+// How many GPUs `line` sets a power limit on: 0 for all the node's (nvidia-smi -pl without -i, "all
+// GPUs"), N for a stated "N GPUs", -1 when the line sets no power limit or names one GPU (-i 3,
+// "GPU 3").
+int PowerLimitSetGpus(const std::string& line);
 
 }  // namespace vigil

@@ -4,8 +4,10 @@
 // that every GPU of the node computes slowly, not that its ranks wait on one GPU (a wait for a peer is
 // not compute time). A throttle on that node is then the node's (a power cap or a cooling fault set
 // for the chassis; Beliefs::Component), not the one GPU a probe or an nvidia-smi paste read it on. A
-// report of waits or step times alone is not read: a TP group's ranks all wait on one slow GPU. Pure
-// function, thread safe.
+// report of waits or step times alone is not read: a TP group's ranks all wait on one slow GPU.
+// PLC57: NeMo's straggler detection's per-rank GPU performance score ("relative GPU performance 0.71")
+// is such a compute-time report, also where the line names the node beside the ranks. Pure function,
+// thread safe.
 #pragma once
 
 #include <string>
