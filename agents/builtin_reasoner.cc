@@ -134,6 +134,8 @@
 #include "agents/page_cause_lines.h"
 #include "agents/stopped_process.h"
 #include "agents/upper_median.h"
+#include "agents/container_shm.h"
+#include "agents/seq_limit_lifted.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
 
@@ -12801,6 +12803,30 @@ JobRunning ReadJobRunning(const DiagnosisCase& c, const Topology& topo, const st
   return r;
 }
 
+// PLC58 (container_shm.h, realistic52 rl52-05): DataLoader workers' bus errors on a /dev/shm the container
+// runtime left at its default size (64 MiB, full) are the launch's: the pod template or container spec
+// lost its memory-backed shm volume, every pod alike (launch_config_error on the job, as a signature
+// weighs). The "insufficient shared memory (shm)" lines' host_oom (host memory exhausted) is that
+// launch's symptom: discounted to kExplainedAwayFactor.
+void ReadContainerDefaultShm(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                             Json& trace) {
+  const std::optional<size_t> at = FindDefaultSizeShm(flat.lines);
+  if (!at) return;
+  auto [li, ki] = flat.refs[*at];
+  beliefs.Add(LineEvidence(c.logs[li], ki,
+                           "  [/dev/shm at the container runtime's default size and full: the container was started "
+                           "without its shared-memory volume - the launch's spec, every worker alike]",
+                           "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+  beliefs.SetJobWide("launch_config_error");
+  const std::string why = "a worker's bus error on a /dev/shm the launch left at the container's default size";
+  // Discounted, not moved: the pack files the shm entry under the host, which would place the launch on
+  // the first pod's node (FormatComponent's host-filed launch fault).
+  beliefs.DiscountWhere("host_oom", kExplainedAwayFactor, why, [](const Observation& o) {
+    return StatesShmExhausted(o.evidence.detail) || o.evidence.detail.find("/dev/shm") != std::string::npos;
+  });
+  trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
 // A few symbol errors on a port with no other link error counted (SymbolErrorTrickleLines, PLC47:
 // realistic44 rl44-03's "SymbolErrorCounter:....3" on a port Active at full rate, beside a flight
 // recorder's collective mismatch and passing nccl tests) is a healthy link's background, as
@@ -14894,9 +14920,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         h.node = mention->node;
         h.node_wide = mention->ranks.size() != 1;
         // PLC57: the same compute-time report naming the node beside its ranks ("rank 24-31
-        // (qln-b2-12) relative GPU performance 0.71"; realistic51 rl51-08).
-        if (RanksByComputeTime(text) && rank_nodes.size() == 1 && SameNodeName(*rank_nodes.begin(), mention->node)) {
-          beliefs.SetSlowComputeNode(h.node, mention->ranks.size());
+        // (qln-b2-12) relative GPU performance 0.71"; realistic51 rl51-08). PLC58: its ranks as a range
+        // ("24..31 (node-a) 7,910 ms", "120-127"), all on that node.
+        if (RanksByComputeTime(text)) {
+          if (rank_nodes.size() == 1 && SameNodeName(*rank_nodes.begin(), mention->node)) {
+            beliefs.SetSlowComputeNode(h.node, mention->ranks.size());
+          } else if (const std::optional<std::pair<int, int>> range = ComputeRankRange(text)) {
+            auto first = topo.ranks.find(range->first), last = topo.ranks.find(range->second);
+            if (first != topo.ranks.end() && last != topo.ranks.end() && SameNodeName(first->second.node, mention->node) &&
+                SameNodeName(last->second.node, mention->node)) {
+              beliefs.SetSlowComputeNode(first->second.node, static_cast<size_t>(range->second - range->first + 1));
+            }
+          }
         }
       } else if (rank_nodes.size() == 1) {
         h.node = *rank_nodes.begin();
@@ -17722,6 +17757,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   DiscountLaterRunConsequences(c, beliefs, trace);           // 3zz''' (PLC45)
   DiscountHangEndedByRestart(c, beliefs, trace);             // PLC54
   NodeLostPower(c, topo, slurm_failed_node, beliefs, trace);      // PLC46
+  ReadContainerDefaultShm(c, flat, topo, beliefs, trace);          // PLC58
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
   // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers
@@ -18082,6 +18118,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     trace.push_back({{"type", "thought"},
                      {"text", "the CUDA OOM message names " + std::to_string(GpusOutOfMemory(c)) +
                                   " GPUs out of memory alike: the job's demand, not one GPU"}});
+  }
+  // PLC58 (seq_limit_lifted.h): the case shows a change lifting the input-length cap (a diff's
+  // "+ max_seq_length: null", truncation off): a long sample's OOM is the job's configuration, whichever
+  // rank drew it.
+  if (beliefs.Score("cuda_oom") > 0 &&
+      std::any_of(flat.lines.begin(), flat.lines.end(), [](const std::string& l) { return StatesSeqLimitLifted(l); })) {
+    beliefs.SetJobWide("cuda_oom");
+    trace.push_back({{"type", "thought"},
+                     {"text", "a change lifted the input-length cap (no maximum sequence length / truncation): the "
+                              "CUDA OOM of a long sample is the job's configuration, not the GPU it ran on"}});
   }
   if (beliefs.Score("cuda_oom") > 0 && OomGatheringFullStateDict(c)) {
     beliefs.SetJobWide("cuda_oom");

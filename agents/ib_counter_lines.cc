@@ -10,7 +10,7 @@ namespace vigil {
 
 std::vector<size_t> SymbolErrorTrickleLines(const std::vector<std::string>& lines, double background) {
   static const std::regex kCounter(
-      R"(^(.*?)\b(SymbolErrorCounter|LinkDownedCounter|LinkErrorRecoveryCounter|PortRcvErrors|LocalLinkIntegrityErrors):\.*\s*(\d{1,12})\s*$)");
+      R"(^(.*?)\b(?:Port)?(SymbolErrorCounter|LinkDownedCounter|LinkErrorRecoveryCounter|PortRcvErrors|LocalLinkIntegrityErrors):\.*\s*(\d{1,12})\s*$)");
   std::vector<std::pair<size_t, std::string>> small;  // line, label
   std::set<std::string> link_errors;                    // labels with another link error counted
   for (size_t i = 0; i < lines.size(); ++i) {

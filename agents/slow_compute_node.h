@@ -8,13 +8,21 @@
 // PLC57: NeMo's straggler detection's per-rank GPU performance score ("relative GPU performance 0.71")
 // is such a compute-time report, also where the line names the node beside the ranks. Pure function,
 // thread safe.
+// PLC58 (realistic52 rl52-19, seen): the forward + backward time ("slowest ranks by fwd+bwd: 24..31
+// (node) 7,910 ms") is the ranks' own compute time too.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace vigil {
 
 // Whether a slow-participant line ranks the ranks by their compute time.
 bool RanksByComputeTime(const std::string& line);
+
+// PLC58: the range of ranks such a line names after "ranks" ("slowest ranks by fwd+bwd: 24..31", "ranks
+// 120-127"): first and last, first < last, at most 4096 apart; nullopt for none.
+std::optional<std::pair<int, int>> ComputeRankRange(const std::string& line);
 
 }  // namespace vigil
