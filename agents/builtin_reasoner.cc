@@ -9743,7 +9743,8 @@ class Beliefs {
   void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
   // A node a line says lost a fan (StatesFanFault): its thermal throttle is the node's (PLC36).
   void SetFanFaultNode(const std::string& node) { fan_fault_nodes_.insert(node); }
-  // A node whose management controller set a power cap (StatesNodePowerCapSet, PLC59).
+  // A node whose GPUs all got one power cap: its management controller set one (StatesNodePowerCapSet,
+  // PLC59), or `nvidia-smi -pl` / a power controller set every GPU's limit (PowerLimitSetGpus, PLC57).
   void SetPowerCapNode(const std::string& node) { power_cap_nodes_.insert(node); }
   // A node half of whose ranks or more a line names slow in their own compute time (PLC53,
   // slow_compute_node.h): its throttle is the node's.
@@ -14877,8 +14878,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const auto& [key, text] : c.alert->annotations) texts.emplace_back("alert " + key, text, c.alert->starts_at_ms);
     }
     // PLC57: a GPU power limit set on every GPU of one node (PowerLimitSetGpus: `nvidia-smi -pl` with
-    // no -i, a controller's "... to <node> ..., 8 GPUs"): its throttle is the node's, as a compute-time
-    // report naming the node's ranks says (SetSlowComputeNode's rule; realistic51 rl51-07).
+    // no -i, a controller's "... to <node> ..., 8 GPUs"): its power throttle is the node's, as a BMC's
+    // power cap says (SetPowerCapNode, PLC59's mark: one mark for both readings of node_power_cap.h;
+    // realistic51 rl51-07).
     for (const CaseLog& log : c.logs) {
       for (const LogLine& l : log.lines) {
         if (l.text.find("ower") == std::string::npos && l.text.find("-pl") == std::string::npos) continue;
@@ -14895,8 +14897,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (!own.empty()) named.insert(own);
         }
         if (named.size() != 1) continue;
-        const size_t gpus = n > 0 ? static_cast<size_t>(n) : static_cast<size_t>(std::max(topo.gpus_per_node, 8));
-        beliefs.SetSlowComputeNode(*named.begin(), gpus);
+        beliefs.SetPowerCapNode(*named.begin());
       }
     }
     size_t added = 0;
