@@ -9575,7 +9575,7 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s", "fwd+bwd
   // 1.33 s": realistic39 rl39-13's step breakdown, unread before PLC39): the step is then data + compute.
   static const FilteredRegex kCompute(
-      R"re(\b(?:fwd\s?[-_+/ ]?\s?bwd|forward\s?[-_+/ ]?\s?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      R"re(\b(?:fwd\s?[-_+/ ]?\s?bwd|forward\s?[-_+/ ]?\s?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\)|_ms\b|_s\b)?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       /*icase=*/true);
   static const FilteredRegex kStep(
       R"re(\b(?:(?:train_)?step[-_ ]?tim(?:e|ing)|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|(?:batch|step|iter(?:ation)?)[-_ ]wall(?:[-_ ]?(?:time|clock))?|Time)\s*(\(ms\)|\(s\)|\s+in\s+(?:ms|s)\b|_ms\b|_s\b)?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re", /*icase=*/false);
@@ -9610,6 +9610,13 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
     static const std::regex kOverRanks(R"(\btimers\b[^:]{0,40}\((?:max|min|avg|mean)[^()]{0,20}\branks\)\s*:)",
                                        std::regex::icase);
     if (line.size() <= 600 && std::regex_search(line, kOverRanks)) out.summary = true;
+    // The wait printed as percentiles over the steps ("data_wait_ms p50=4120 p95=6890  compute_ms p50=2210",
+    // an input-pipeline hook's summary; PLC60, realistic52 rl52-10, seen): the median and a tail of the same
+    // figure are a summary over many steps, as the timers line above is.
+    static const std::regex kWaitPercentiles(
+        R"(\bdata[-_ ]?\w{0,20}\s*[:=]?\s*(?:p50|median)\s*[:=]\s*[0-9.]+\s*(?:ms|s)?[,;]?\s+p(?:9[059]|99\.9)\s*[:=]\s*[0-9.]+)",
+        std::regex::icase);
+    if (line.size() <= 600 && std::regex_search(line, kWaitPercentiles)) out.summary = true;
   }
   if (shares.empty()) return out;
   out.lines = shares.size();
