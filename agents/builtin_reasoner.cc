@@ -79,7 +79,6 @@
 #include "agents/nccl_versions.h"
 #include "agents/gpu_compute_apps.h"
 #include "agents/smi_process_table.h"
-#include "agents/node_power_cap.h"
 #include "agents/mlxlink_pcie.h"
 #include "agents/preempted_pod_node.h"
 #include "agents/ssh_command.h"
@@ -1390,7 +1389,7 @@ void ReadDeclaredZone(const DiagnosisCase& c, Topology& t) {
       " is not a UTC offset (\"UTC\", \"+01:00\", \"-0500\", \"UTC+1\") or an IANA zone name (\"Europe/Berlin\")";
   if (!have && it->is_string() && IsIanaZoneName(it->get<std::string>())) {
     const bool at_alert = t.clock.anchor_ms > 0;
-    const int64_t at = at_alert ? t.clock.anchor_ms : t.clock.reference_ms;
+    const int64_t at = ZoneInstantMs(t.clock);
     if (at <= 0) {
       why_not = ": the case has no dated time (an alert, a dated line or sample) to take the zone's offset at";
     } else if (Result<ZoneOffset> z = IanaZoneOffsetAt(it->get<std::string>(), at); !z.ok()) {
@@ -2176,6 +2175,14 @@ Topology NodesAndAlertPlace(const DiagnosisCase& c) {
   return t;
 }
 
+// The texts of a log's lines, in order (the readers of separate files take plain strings).
+std::vector<std::string> LineTexts(const CaseLog& log) {
+  std::vector<std::string> texts;
+  texts.reserve(log.lines.size());
+  for (const LogLine& l : log.lines) texts.push_back(l.text);
+  return texts;
+}
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t = NodesAndAlertPlace(c);
   // A topology's rank map naming a node otherwise than its node list ("node-3.cluster.local/gpu2"
@@ -2234,8 +2241,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
   // torchrun's failure report says where each failed rank ran ("host : slm-03", "rank : 10
   // (local_rank: 2)"): a fact, so it overrides the placement guessed from the layout.
   for (const CaseLog& l : c.logs) {
-    std::vector<std::string> texts;
-    for (const LogLine& line : l.lines) texts.push_back(line.text);
+    const std::vector<std::string> texts = LineTexts(l);
     std::vector<TorchrunFailure> failures = FindTorchrunFailures(texts);
     // An agent's failure line with no host label of a case node ran on the log's own node (RG4).
     for (TorchrunFailure& f : failures) {
@@ -2290,9 +2296,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
   }
   t.gathered_sources = GatheredSources(c.logs, t);
   for (const CaseLog& l : c.logs) {  // PLC56
-    std::vector<std::string> texts;
-    for (const LogLine& line : l.lines) texts.push_back(line.text);
-    if (std::optional<int> r = NotedSourceRank(l.source, texts)) t.noted_rank_sources[l.source] = *r;
+    if (std::optional<int> r = NotedSourceRank(l.source, LineTexts(l))) t.noted_rank_sources[l.source] = *r;
   }
   t.per_node_launcher = std::any_of(c.logs.begin(), c.logs.end(), [](const CaseLog& l) { return PerNodeLauncher(l); });
   t.srun_task_nodes = SrunTaskNodes(c.logs, t);
@@ -5359,9 +5363,7 @@ int NodeGpusAtWatts(const DiagnosisCase& c, const Topology& topo, const std::str
   int total = 0, at = 0;
   for (const CaseLog& log : c.logs) {
     if (!IsUniqCountCommand(log.source)) continue;
-    std::vector<std::string> texts;
-    texts.reserve(log.lines.size());
-    for (const LogLine& l : log.lines) texts.push_back(l.text);
+    const std::vector<std::string> texts = LineTexts(log);
     for (const UniqCountRow& row : UniqCountRows(texts)) {
       const std::string host = row.host.empty() ? PlaceLine(log, row.line, texts[row.line], topo).node
                                                 : topo.names.Find(row.host);
@@ -7730,14 +7732,6 @@ Observation HostContention(EvidenceKind kind, std::string source, std::string de
   o.hint.job = job;
   o.host_side = true;
   return o;
-}
-
-// The texts of a log's lines, in order (the readers of separate files take plain strings).
-std::vector<std::string> LineTexts(const CaseLog& log) {
-  std::vector<std::string> texts;
-  texts.reserve(log.lines.size());
-  for (const LogLine& l : log.lines) texts.push_back(l.text);
-  return texts;
 }
 
 // Every log's line texts, as views into the case (for readers that look across logs).
@@ -13388,8 +13382,7 @@ void RetimeToSourceZones(const DiagnosisCase& c, const Topology& topo, Beliefs& 
   std::map<std::string, std::pair<const CaseLog*, int>> zoned;  // source -> (log, offset)
   std::map<std::string, std::pair<const CaseLog*, SourceBoot>> booted;  // source -> (log, boot)
   for (const CaseLog& log : c.logs) {
-    const std::optional<int> off =
-        SourceZoneOffsetMin(log, topo.clock.anchor_ms > 0 ? topo.clock.anchor_ms : topo.clock.reference_ms);
+    const std::optional<int> off = SourceZoneOffsetMin(log, ZoneInstantMs(topo.clock));
     if (off) zoned.emplace(log.source, std::make_pair(&log, *off));
     LogClock own = topo.clock;
     if (off) {
@@ -16097,9 +16090,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   {
     std::set<std::string> power_nodes;
     for (const CaseLog& log : c.logs) {
-      std::vector<std::string> texts;
-      texts.reserve(log.lines.size());
-      for (const LogLine& l : log.lines) texts.push_back(l.text);
+      const std::vector<std::string> texts = LineTexts(log);
       for (const LowPowerLimit& low : LowPowerLimits(texts)) {
         ComponentHint h = PlaceLine(log, low.line, texts[low.line], topo);
         if (!power_nodes.insert(h.node).second) continue;

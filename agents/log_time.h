@@ -30,6 +30,9 @@ struct LineTime {
   int64_t ms = std::numeric_limits<int64_t>::max();
   bool zoned = false;
 };
+// The instant a date-dependent zone (an IANA name in topology.timezone or a source's heading, TZ2) is
+// read at: the alert's start, else the case's earliest dated time; 0 when the case has neither.
+inline int64_t ZoneInstantMs(const LogClock& clock) { return clock.anchor_ms > 0 ? clock.anchor_ms : clock.reference_ms; }
 LineTime ParseLineTime(const std::string& line, const LogClock& clock);
 // Whether `line` holds hh:mm:ss (ASCII digits: two, ':', two, ':', two), which every stamp
 // ParseLineTime reads holds: a line without one has no time (ParseLineTime answers at once).
