@@ -2,11 +2,16 @@
 
 namespace vigil {
 
-std::optional<int64_t> CivilDayNumber(int y, int m, int d) {
-  if (m < 1 || m > 12 || d < 1) return std::nullopt;
+int DaysInMonth(int64_t y, int m) {
+  if (m < 1 || m > 12) return 0;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (d > kDaysIn[m - 1] + (m == 2 && leap ? 1 : 0)) return std::nullopt;
+  return kDaysIn[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+std::optional<int64_t> CivilDayNumber(int y, int m, int d) {
+  if (m < 1 || m > 12 || d < 1) return std::nullopt;
+  if (d > DaysInMonth(y, m)) return std::nullopt;
   // days_from_civil (H. Hinnant), in int64: no int year overflows it.
   const int64_t yy = static_cast<int64_t>(y) - (m <= 2);
   const int64_t era = (yy >= 0 ? yy : yy - 399) / 400;

@@ -16,6 +16,10 @@ namespace vigil {
 // year (2100 is one, 2000 is not). Any int year.
 std::optional<int64_t> CivilDayNumber(int y, int m, int d);
 
+// The days of month `m` (1-12) in year `y` of the proleptic Gregorian calendar (February 29 in a leap
+// year: divisible by 4, not by 100 unless by 400); 0 for a month 0 or 13.
+int DaysInMonth(int64_t y, int m);
+
 // The date of a day number (days since 1970-01-01), the inverse of CivilDayNumber (Hinnant's
 // civil_from_days): year, month 1-12, day 1-31. Any int64 day number whose year fits int64.
 struct CivilDate {

@@ -177,5 +177,17 @@ TEST_CASE("CivilDateOfDayNumber is CivilDayNumber's inverse") {
   CHECK(bad == 0);
 }
 
+TEST_CASE("DaysInMonth: the Gregorian months, leap Februaries") {
+  CHECK(DaysInMonth(2026, 1) == 31);
+  CHECK(DaysInMonth(2026, 4) == 30);
+  CHECK(DaysInMonth(2026, 2) == 28);
+  CHECK(DaysInMonth(2024, 2) == 29);
+  CHECK(DaysInMonth(2000, 2) == 29);
+  CHECK(DaysInMonth(2100, 2) == 28);
+  CHECK(DaysInMonth(-4, 2) == 29);
+  CHECK(DaysInMonth(2026, 0) == 0);
+  CHECK(DaysInMonth(2026, 13) == 0);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -67,7 +67,6 @@ Result<Counts> ReadHeader(std::string_view b, size_t at, char* version) {
 
 // The day number of a date the rules name (always a real one: month 1-12, day 1 or a day of the month).
 int64_t DayNumber(int64_t y, int m, int d) { return CivilDayNumber(static_cast<int>(y), m, d).value_or(0); }
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // A POSIX TZ string, parsed.
@@ -208,10 +207,9 @@ class TzParser {
 // The day number (days since 1970-01-01) a rule date names in `year`.
 int64_t RuleDay(const PosixRule::Date& d, int64_t year) {
   const int64_t jan1 = DayNumber(year, 1, 1);
-  if (d.kind == 'J') return jan1 + d.day - 1 + (IsLeap(year) && d.day >= 60 ? 1 : 0);
+  if (d.kind == 'J') return jan1 + d.day - 1 + (DaysInMonth(year, 2) == 29 && d.day >= 60 ? 1 : 0);
   if (d.kind == 'n') return jan1 + d.day;
-  static const int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const int days_in_month = kMonthDays[d.month - 1] + (d.month == 2 && IsLeap(year) ? 1 : 0);
+  const int days_in_month = DaysInMonth(year, d.month);
   const int64_t first = DayNumber(year, d.month, 1);
   const int first_wday = static_cast<int>(((first % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday (4)
   int day = 1 + (d.wday - first_wday + 7) % 7 + (d.week - 1) * 7;
