@@ -178,6 +178,17 @@ TEST_CASE("plc56: LimitedLinkOfBus, HcaPcieLinkOnLine and HcaAtLimitedLink") {
   CHECK(HcaAtLimitedLink({kLimited, NcclLink("mlx5_3", "32.0 GT/s x16")}, "c4:00.0").empty());
   CHECK(HcaAtLimitedLink({kLimited, NcclLink("mlx5_3", "16.0 GT/s x8"), NcclLink("mlx5_2", "16.0 GT/s x8")}, "c4:00.0").empty());
   CHECK(HcaAtLimitedLink({NcclLink("mlx5_3", "16.0 GT/s x8")}, "c4:00.0").empty());
+  // Figures beyond double / int range on a garbage line: no link read, no exception (std::stod / std::stoi
+  // threw std::out_of_range before).
+  const std::string huge(400, '9');
+  CHECK_FALSE(LimitedLinkOfBus("mlx5_core 0000:c4:00.0: 126.024 Gb/s available PCIe bandwidth, limited by " + huge +
+                                   " GT/s PCIe x8 link",
+                               "c4:00.0"));
+  CHECK_FALSE(LimitedLinkOfBus("mlx5_core 0000:c4:00.0: 126.024 Gb/s available PCIe bandwidth, limited by 16.0 GT/s PCIe x" +
+                                   huge + " link",
+                               "c4:00.0"));
+  CHECK_FALSE(HcaPcieLinkOnLine(NcclLink("mlx5_3", huge + " GT/s x8")).has_value());
+  CHECK_FALSE(HcaPcieLinkOnLine(NcclLink("mlx5_3", "16.0 GT/s x" + huge)).has_value());
 }
 
 TEST_CASE("plc56: a NIC's degraded PCIe link printed by bus id is placed on the HCA stated at that link") {

@@ -1,16 +1,22 @@
 #include "agents/nic_pci_link.h"
 
-#include <algorithm>
-#include <cctype>
 #include <regex>
 #include <set>
+
+#include "core/ascii.h"
+#include "core/parse.h"
 
 namespace vigil {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return s;
+// A link's figures as the regexes below capture them (digits of any length): nullopt for a speed or a
+// width beyond double / int32 range (a garbage line's "1000...0 GT/s"), which std::stod / std::stoi
+// threw on.
+std::optional<PcieLinkState> LinkState(const std::string& gts, const std::string& width) {
+  const std::optional<double> g = ParseDouble(gts);
+  const std::optional<int32_t> w = ParseInt32(width);
+  if (!g || !w) return std::nullopt;
+  return PcieLinkState{*g, *w};
 }
 
 }  // namespace
@@ -22,8 +28,8 @@ std::optional<PcieLinkState> LimitedLinkOfBus(const std::string& line, const std
   static const std::regex kLine(
       R"(\bmlx5_core\s+(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\s*:.*\blimited by (\d+(?:\.\d+)?) GT/s PCIe x(\d+)\b)");
   std::smatch m;
-  if (!std::regex_search(line, m, kLine) || Lower(m.str(1)) != Lower(bus)) return std::nullopt;
-  return PcieLinkState{std::stod(m.str(2)), std::stoi(m.str(3))};
+  if (!std::regex_search(line, m, kLine) || AsciiLower(m.str(1)) != AsciiLower(bus)) return std::nullopt;
+  return LinkState(m.str(2), m.str(3));
 }
 
 std::optional<std::pair<std::string, PcieLinkState>> HcaPcieLinkOnLine(const std::string& line) {
@@ -42,7 +48,9 @@ std::optional<std::pair<std::string, PcieLinkState>> HcaPcieLinkOnLine(const std
   const bool first = m[1].matched;
   // Not the driver's own "limited by ... PCIe x8" line (that one names a bus id, not an HCA's link).
   if (line.find("limited by") != std::string::npos) return std::nullopt;
-  return std::make_pair(*hcas.begin(), PcieLinkState{std::stod(m.str(first ? 1 : 3)), std::stoi(m.str(first ? 2 : 4))});
+  const std::optional<PcieLinkState> state = LinkState(m.str(first ? 1 : 3), m.str(first ? 2 : 4));
+  if (!state) return std::nullopt;
+  return std::make_pair(*hcas.begin(), *state);
 }
 
 std::string HcaAtLimitedLink(const std::vector<std::string>& lines, const std::string& bus) {
