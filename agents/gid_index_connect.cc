@@ -55,7 +55,6 @@ GidIndexConnectReading ReadGidIndexConnectFailures(const std::vector<std::string
   std::set<std::string> hosts, peers, subnets;
   std::map<std::string, size_t> local_gids;  // link-local local GID -> failure lines naming it
   size_t local_gid_lines = 0;
-  static const std::regex kPeer(R"(\bfrom peer ((\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3})<)");
   for (size_t i = 0; i < lines.size(); ++i) {
     if (!roce && ShowsRoce(lines[i])) roce = true;
     if (!stated && StatedLinkLocalGidIndex(lines[i])) stated = true;
@@ -68,10 +67,9 @@ GidIndexConnectReading ReadGidIndexConnectFailures(const std::vector<std::string
     std::string host;
     if (!QpConnectTimeoutLine(lines[i], &host) && !RetryExceededLine(lines[i], &host, nullptr)) continue;
     hosts.insert(host);
-    std::smatch m;
-    if (std::regex_search(lines[i], m, kPeer)) {
-      peers.insert(m.str(1));
-      subnets.insert(m.str(2));
+    if (const std::optional<CompletionPeer> peer = CompletionPeerOf(lines[i])) {
+      peers.insert(peer->address);
+      subnets.insert(peer->subnet);
     }
     if (std::string local = LinkLocalCompletionGid(lines[i]); !local.empty()) {
       ++local_gids[local];

@@ -49,11 +49,18 @@ bool StatedLinkLocalGidIndex(const std::string& line) {
   return std::regex_search(line, kIndex);
 }
 
+std::optional<CompletionPeer> CompletionPeerOf(const std::string& line) {
+  if (line.find("from peer") == std::string::npos) return std::nullopt;
+  static const std::regex kPeer(R"(\bfrom peer ((\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3})<)");
+  std::smatch m;
+  if (!std::regex_search(line, m, kPeer)) return std::nullopt;
+  return CompletionPeer{m.str(1), m.str(2)};
+}
+
 LinkLocalGidReading ReadLinkLocalGidErrors(const std::vector<std::string>& lines) {
   LinkLocalGidReading r;
   bool roce = false, stated = false;
   std::set<std::string> gids, subnets;
-  static const std::regex kPeer(R"(\bfrom peer (\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}<)");
   for (size_t i = 0; i < lines.size(); ++i) {
     if (!roce && ShowsRoce(lines[i])) roce = true;
     if (!stated && StatedLinkLocalGidIndex(lines[i])) stated = true;
@@ -61,8 +68,7 @@ LinkLocalGidReading ReadLinkLocalGidErrors(const std::vector<std::string>& lines
     if (gid.empty()) continue;
     if (gids.empty()) r.first = i;
     gids.insert(gid);
-    std::smatch m;
-    if (std::regex_search(lines[i], m, kPeer)) subnets.insert(m.str(1));
+    if (const std::optional<CompletionPeer> peer = CompletionPeerOf(lines[i])) subnets.insert(peer->subnet);
   }
   r.gids = gids.size();
   r.found = roce && (gids.size() >= kMinLinkLocalGids ||

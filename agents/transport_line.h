@@ -3,6 +3,7 @@
 #ifndef VIGIL_AGENTS_TRANSPORT_LINE_H_
 #define VIGIL_AGENTS_TRANSPORT_LINE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,15 @@ constexpr size_t kMinLinkLocalGidsStated = 2;
 // 0", NCCL's per-QP INFO "... mtu 5 GID 0 (80FE/...)" / "GID 1 (fe80::...)". Not index 2, 3 (the
 // IPv4-mapped GIDs), nor NCCL_IB_GID_INDEX=-1 (auto).
 bool StatedLinkLocalGidIndex(const std::string& line);
+// The peer of an IB / RoCE completion report ("... Got completion from peer 10.0.3.17<43521> ..."): its
+// address and the address's /24 ("10.0.3"); nullopt when the line names none. One reading for
+// ReadLinkLocalGidErrors (PLC14) and ReadGidIndexConnectFailures (PLC56, gid_index_connect.h).
+struct CompletionPeer {
+  std::string address;
+  std::string subnet;
+};
+std::optional<CompletionPeer> CompletionPeerOf(const std::string& line);
+
 struct LinkLocalGidReading {
   bool found = false;
   size_t first = 0;
