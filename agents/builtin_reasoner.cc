@@ -1,4 +1,5 @@
 #include "agents/builtin_reasoner.h"
+#include "agents/job_nccl_env.h"
 #include "agents/case_alert_node.h"
 #include "agents/change_log_lines.h"
 #include "core/civil_date.h"
@@ -11368,6 +11369,30 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
                        "between nodes]";
 }
 
+// A pass of an NCCL test that ran without the job's NCCL settings (its result says its environment:
+// vigil-probe's details "nccl_env", or words such as "default NCCL env") says nothing of the job's
+// environment: its pass is not read against nccl_network_misconfig while the job's log shows NCCL read a
+// setting the test lacked (ReadJobNcclSettings; rl52-27: the job's NCCL_SOCKET_IFNAME=eth2 named no
+// interface, a probe pod's default-environment all-reduce passed and counted against the answer).
+void JobEnvPassBlind(Observation& o, const ProbeResult& pr, const std::map<std::string, NcclSetting>& job) {
+  static const std::string kCat = "nccl_network_misconfig";
+  if (pr.status != ProbeStatus::kPass || pr.probe.rfind("nccl.", 0) != 0) return;
+  auto it = o.deltas.find(kCat);
+  if (it == o.deltas.end() || it->second >= 0) return;
+  const std::vector<std::string> lacked = JobSettingsTestLacked(job, pr);
+  if (lacked.empty()) return;
+  o.deltas.erase(it);
+  auto& refutes = o.evidence.refutes;
+  refutes.erase(std::remove(refutes.begin(), refutes.end(), kCat), refutes.end());
+  double strongest = 0;
+  for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
+  o.evidence.weight = -strongest;
+  std::string names;
+  for (size_t i = 0; i < lacked.size() && i < 3; ++i) names += (i ? ", " : "") + lacked[i];
+  if (lacked.size() > 3) names += ", ...";
+  o.evidence.detail += " [not read against " + kCat + ": the test ran without the job's " + names + "]";
+}
+
 // A pass that never exercises a NIC's PCIe link says nothing of that link (PLC25): where
 // pcie_link_degraded's strongest log line on the probe's node is an mlx5 NIC's own line about its
 // device (ParseMlx5DriverLine with no netdev slot: "mlx5_core 0000:5e:00.0: ... limited by ... PCIe x8
@@ -17199,8 +17224,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                              "container's RDMA devices]",
                              "nccl_network_misconfig", kFirstSignatureWeight, topo.clock, topo.job));
   }
-  if (net_not_found && beliefs.Score("launch_config_error") > 0) {
-    const std::string why = "NCCL's forced network was not found: its invalid usage is the network configuration's";
+  // The same for NCCL finding no socket interface (StatesNcclNoSocketInterface: NCCL_SOCKET_IFNAME naming
+  // an interface the host lacks): NCCL 2.28's real output on the H100 machine (probes/HISTORY.md run 54)
+  // tied launch_config_error with nccl_network_misconfig at 0.31 each on the ncclInvalidUsage line.
+  const bool no_interface = FirstCaseLine(c, StatesNcclNoSocketInterface).has_value();
+  if ((net_not_found || no_interface) && beliefs.Score("launch_config_error") > 0) {
+    const std::string why = net_not_found
+                                ? "NCCL's forced network was not found: its invalid usage is the network configuration's"
+                                : "NCCL found no socket interface: its invalid usage is the interface setting's";
     beliefs.ReattributeWhere("launch_config_error", "nccl_network_misconfig", kExplainedAwayFactor, why,
                              [](const Observation& o) {
                                return o.evidence.detail.find("ncclInvalidUsage") != std::string::npos ||
@@ -18843,6 +18874,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     };
   // What says the job ran on after a process fault the kernel log reads (PLC48).
   const JobRunning job_running = ReadJobRunning(c, topo, flat.lines);
+  // The NCCL settings the job's log shows it read (JobEnvPassBlind).
+  const std::map<std::string, NcclSetting> job_nccl = ReadJobNcclSettings(flat.lines);
   // A pass or fail result of step `target` ("probe@target") as an observation; nullopt when it
   // is no evidence (another outcome, a result that does not parse).
   auto observe = [&](const StepResult& r, const std::string& target) -> std::optional<Observation> {
@@ -18896,6 +18929,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     NodeLocalPassBlind(o, *pr, beliefs, topo);
     NicLinkPassBlind(o, *pr, beliefs, topo);
+    JobEnvPassBlind(o, *pr, job_nccl);
     if (KernelLogCategories(*pr)) {
       // The kernel log's gravest finding names its GPU in the details (a bus id the probe mapped).
       if (o.hint.gpu < 0) o.hint.gpu = KernelLogGpu(*pr);

@@ -13,4 +13,10 @@ bool StatesNcclNetNotFound(const std::string& line) {
   return std::regex_search(line, kNotFound);
 }
 
+bool StatesNcclNoSocketInterface(const std::string& line) {
+  if (line.size() > 4000 || line.find("nterface found") == std::string::npos) return false;
+  static const std::regex kNoInterface(R"(\b(?:Bootstrap|NET/Socket) ?: [Nn]o (?:socket )?interface found\b)");
+  return std::regex_search(line, kNoInterface);
+}
+
 }  // namespace vigil

@@ -18,4 +18,11 @@ namespace vigil {
 // which alone only means NCCL falls back to sockets, is not.
 bool StatesNcclNetNotFound(const std::string& line);
 
+// Whether a line states that NCCL found no socket interface to use (lines over 4000 bytes are not
+// read): "NCCL WARN Bootstrap : no socket interface found" (bootstrap.cc, NCCL 2.x; seen on the H100
+// machine, probes/HISTORY.md run 54, under NCCL_SOCKET_IFNAME naming an interface the host lacks) or
+// "NET/Socket : no interface found", or PyTorch's echo of either after "Last error:". NCCL returns
+// ncclInvalidUsage for it as well: the invalid usage is the interface setting's.
+bool StatesNcclNoSocketInterface(const std::string& line);
+
 }  // namespace vigil

@@ -235,5 +235,18 @@ TEST_CASE("NoGpuReason: no driver is not an old driver") {
   CHECK(pm::DriverVersionFromProc("") == "");
 }
 
+TEST_CASE("NcclEnvOf keeps an environment's NCCL_* variables, the settings an NCCL test ran with") {
+  const char* env[] = {"PATH=/usr/bin", "NCCL_SOCKET_IFNAME==ibp", "NCCL_IB_HCA=mlx5_0,mlx5_1", "XNCCL_FAKE=1",
+                       "NCCL_BROKEN", "CUDA_VISIBLE_DEVICES=0,1", nullptr};
+  nlohmann::json e = pm::NcclEnvOf(env);
+  CHECK(e.size() == 2);
+  CHECK(e["NCCL_SOCKET_IFNAME"] == "=ibp");  // the value after the first '=' kept whole
+  CHECK(e["NCCL_IB_HCA"] == "mlx5_0,mlx5_1");
+  const char* none[] = {"HOME=/root", nullptr};
+  CHECK(pm::NcclEnvOf(none).is_object());
+  CHECK(pm::NcclEnvOf(none).empty());
+  CHECK(pm::NcclEnvOf(nullptr).empty());
+}
+
 }  // namespace
 }  // namespace vigil

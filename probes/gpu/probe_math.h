@@ -283,4 +283,20 @@ inline std::string NoGpuReason(std::string_view cuda_error, std::string_view cud
   return out;
 }
 
+// The NCCL_* variables of an environment block (an array of "NAME=VALUE" strings ending in nullptr,
+// as `environ`), name -> value: the settings an NCCL test ran with, so that a reader can tell a test run
+// with the default environment ({}) from one run with a job's settings (agents/job_nccl_env.h). NCCL's
+// config files (/etc/nccl.conf, ~/.nccl.conf) are not read here. nullptr gives {}.
+inline nlohmann::json NcclEnvOf(const char* const* envp) {
+  nlohmann::json env = nlohmann::json::object();
+  for (const char* const* e = envp; e && *e; ++e) {
+    std::string_view kv(*e);
+    if (kv.rfind("NCCL_", 0) != 0) continue;
+    const size_t eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+  }
+  return env;
+}
+
 }  // namespace vigil::probe_math

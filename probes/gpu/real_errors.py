@@ -5,12 +5,14 @@ its own process (a CUDA error poisons the process's context) and prints the exce
     python3 probes/gpu/real_errors.py device-assert  # an out-of-range index on the GPU
     python3 -m torch.distributed.run --nproc_per_node=2 probes/gpu/real_errors.py same-gpu
         # two ranks of one NCCL communicator on one GPU (a forgotten torch.cuda.set_device(LOCAL_RANK))
+    python3 -m torch.distributed.run --nproc_per_node=N probes/gpu/real_errors.py all-reduce
+        # one all-reduce, each rank on its own GPU (LOCAL_RANK modulo the GPUs), for a job's NCCL env
 """
 import os
 import sys
 import traceback
 
-MODES = ("oom", "device-assert", "same-gpu")
+MODES = ("oom", "device-assert", "same-gpu", "all-reduce")
 if len(sys.argv) != 2 or sys.argv[1] not in MODES:
     sys.exit("usage: real_errors.py %s" % "|".join(MODES))
 mode = sys.argv[1]
@@ -27,7 +29,11 @@ try:
     else:
         import torch.distributed as dist
         dist.init_process_group("nccl")
-        t = torch.ones(1 << 20, device="cuda:0")  # every rank on GPU 0: LOCAL_RANK not used
+        if mode == "all-reduce":
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")) % torch.cuda.device_count())
+            t = torch.ones(1 << 20, device="cuda")
+        else:
+            t = torch.ones(1 << 20, device="cuda:0")  # every rank on GPU 0: LOCAL_RANK not used
         dist.all_reduce(t)
         torch.cuda.synchronize()
         print("rank %s: all_reduce finished (no error)" % os.environ.get("RANK"))

@@ -1391,7 +1391,8 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
                {"processes", ctx.world},
                {"formula", "nccl-tests: algbw = bytes / time, busbw = algbw * factor"},
                {"busbw_factor", pm::BusBwFactor(spec.coll, n)},
-               {"timing", "host wall time of 20 iterations after 5 warm-up, all streams synchronised"}};
+               {"timing", "host wall time of 20 iterations after 5 warm-up, all streams synchronised"},
+               {"nccl_env", pm::NcclEnvOf(environ)}};  // the settings it ran with (agents/job_nccl_env.h)
   if (ctx.world > 1)
     r.details["note"] = "time as seen by rank 0; wrong elements summed over all ranks";
   if (total_errors > 0)
