@@ -13,8 +13,6 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -33,12 +31,7 @@ using testing::Log;
 
 // The case's answer; with PLC53_DUMP set to a folder, the case is also written there as NAME.json, so
 // that an older `vigil diagnose --case` can be run on it (how these tests were seen failing on df4a0208).
-std::string Answer(const Json& c, const std::string& name) {
-  if (const char* dir = std::getenv("PLC53_DUMP"); dir != nullptr && *dir != '\0') {
-    std::ofstream(std::string(dir) + "/" + name + ".json") << DumpJson(c, 1);
-  }
-  return testing::CaseAnswer(c);
-}
+std::string Answer(const Json& c, const std::string& name) { return testing::CaseAnswerDumped(c, name, "PLC53_DUMP"); }
 
 std::string RetryLine(const std::string& host, int dev, const std::string& peer) {
   return host + ":77:91 [" + std::to_string(dev) + "] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer " +
@@ -138,17 +131,7 @@ Json PowerCapCase(const std::string& slow_line) {
                                                          "        Current Power Limit               : 450.00 W",
                                                          "        Default Power Limit               : 700.00 W",
                                                          "    Clocks Event Reasons: SW Power Cap : Active"})}));
-  // GPU 0's own evidence: its power-violation counter rising, a GEMM probe failing there.
-  c["metrics"] = Json::array({testing::MetricJson(testing::GpuSeries("DCGM_FI_DEV_POWER_VIOLATION", "pc-2", 0, "NVIDIA H200",
-                                                                     1796115600000, 30000, {1e9, 3e10, 6e10, 9e10, 1.2e11, 1.5e11}))});
-  c["probes"] = {{"gpu.gemm@pc-2/gpu0",
-                  {{"probe", "gpu.gemm"},
-                   {"target", "pc-2/gpu0"},
-                   {"status", "fail"},
-                   {"metrics", {{"tflops", 600.0}}},
-                   {"thresholds", {{"tflops_min", 850.0}}},
-                   {"reason", "GEMM 600 TFLOPS at the power cap"},
-                   {"duration_s", 2.0}}}};
+  testing::AddGpu0PowerCapEvidence(c, "pc-2", 1796115600000);  // its power-violation counter, a GEMM failing there
   return c;
 }
 

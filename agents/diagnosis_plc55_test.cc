@@ -9,8 +9,6 @@
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -26,12 +24,7 @@ using testing::Log;
 
 // The case's answer; with PLC55_DUMP set to a folder, the case is also written there as NAME.json, so
 // that an older `vigil diagnose --case` can be run on it (how these tests were seen failing on 7bde3d84).
-std::string Answer(const Json& c, const std::string& name) {
-  if (const char* dir = std::getenv("PLC55_DUMP"); dir != nullptr && *dir != '\0') {
-    std::ofstream(std::string(dir) + "/" + name + ".json") << DumpJson(c, 1);
-  }
-  return testing::CaseAnswer(c);
-}
+std::string Answer(const Json& c, const std::string& name) { return testing::CaseAnswerDumped(c, name, "PLC55_DUMP"); }
 
 TEST_CASE("plc55: MoeMaxOverMean reads the busiest expert's share with the number of experts") {
   const auto skew = MoeMaxOverMean("moe layer 7 tokens/expert (32 experts): max 0.250 (expert 3), min 0.001");

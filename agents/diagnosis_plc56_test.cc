@@ -20,8 +20,6 @@
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -41,12 +39,7 @@ using testing::Log;
 
 // The case's answer; with PLC56_DUMP set to a folder, the case is also written there as NAME.json, so
 // that an older `vigil diagnose --case` can be run on it (how these tests were seen failing on 2eeebdc5).
-std::string Answer(const Json& c, const std::string& name) {
-  if (const char* dir = std::getenv("PLC56_DUMP"); dir != nullptr && *dir != '\0') {
-    std::ofstream(std::string(dir) + "/" + name + ".json") << DumpJson(c, 1);
-  }
-  return testing::CaseAnswer(c);
-}
+std::string Answer(const Json& c, const std::string& name) { return testing::CaseAnswerDumped(c, name, "PLC56_DUMP"); }
 
 std::string ConnectLine(const std::string& host, const std::string& local_gid, const std::string& remote_gid) {
   return host + ":31:44 [0] transport/net_ib.cc:1020 NCCL WARN NET/IB : ibv_modify_qp failed with 110 Connection timed out, "

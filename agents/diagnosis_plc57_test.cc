@@ -13,8 +13,6 @@
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -34,12 +32,7 @@ using testing::Log;
 
 // The case's answer; with PLC57_DUMP set to a folder, the case is also written there as NAME.json, so
 // that an older `vigil diagnose --case` can be run on it (how these tests were seen failing on 880ca5db).
-std::string Answer(const Json& c, const std::string& name) {
-  if (const char* dir = std::getenv("PLC57_DUMP"); dir != nullptr && *dir != '\0') {
-    std::ofstream(std::string(dir) + "/" + name + ".json") << DumpJson(c, 1);
-  }
-  return testing::CaseAnswer(c);
-}
+std::string Answer(const Json& c, const std::string& name) { return testing::CaseAnswerDumped(c, name, "PLC57_DUMP"); }
 
 // ---- preempted pod ----
 

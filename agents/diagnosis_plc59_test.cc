@@ -14,8 +14,6 @@
 // Evidence written for these tests, not copied from a case.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -35,12 +33,7 @@ using testing::Log;
 
 // The case's answer; with PLC59_DUMP set to a folder, the case is also written there as NAME.json, so
 // that an older `vigil diagnose --case` can be run on it (how these tests were seen failing on 880ca5db).
-std::string Answer(const Json& c, const std::string& name) {
-  if (const char* dir = std::getenv("PLC59_DUMP"); dir != nullptr && *dir != '\0') {
-    std::ofstream(std::string(dir) + "/" + name + ".json") << DumpJson(c, 1);
-  }
-  return testing::CaseAnswer(c);
-}
+std::string Answer(const Json& c, const std::string& name) { return testing::CaseAnswerDumped(c, name, "PLC59_DUMP"); }
 
 TEST_CASE("plc59: StatesEccRatePrecursor") {
   CHECK(StatesEccRatePrecursor("[Mon Dec  7 01:00:00 2026] NVRM: Xid (PCI:0000:2b:00): 92, pid=411, name=python3, High "
@@ -91,16 +84,7 @@ Json PowerCapCase(const std::string& bmc_line) {
   Json c = Case("t-plc59-cap", {"pw-1", "pw-2"},
                 Json::array({Log("train.log", {"I1207 08:00:00.000 job pt-4 world_size=16"}),
                              Log("pw-2/bmc-sel.log", {bmc_line})}));
-  c["metrics"] = Json::array({testing::MetricJson(testing::GpuSeries("DCGM_FI_DEV_POWER_VIOLATION", "pw-2", 0, "NVIDIA H200",
-                                                                     1796630400000, 30000, {1e9, 3e10, 6e10, 9e10, 1.2e11, 1.5e11}))});
-  c["probes"] = {{"gpu.gemm@pw-2/gpu0",
-                  {{"probe", "gpu.gemm"},
-                   {"target", "pw-2/gpu0"},
-                   {"status", "fail"},
-                   {"metrics", {{"tflops", 600.0}}},
-                   {"thresholds", {{"tflops_min", 850.0}}},
-                   {"reason", "GEMM 600 TFLOPS at the power cap"},
-                   {"duration_s", 2.0}}}};
+  testing::AddGpu0PowerCapEvidence(c, "pw-2", 1796630400000);  // its power-violation counter, a GEMM failing there
   return c;
 }
 

@@ -1,9 +1,12 @@
-// Test-only helpers shared by diagnosis_rg20_test.cc and diagnosis_plc2_test.cc: a case document of
-// logs only on named nodes, 8 GPUs a node. Kept out of diagnosis_testing.h, which every agents test
-// includes.
+// Test-only helpers shared by the diagnosis test files that build case documents (diagnosis_rg20_test.cc,
+// diagnosis_plc*_test.cc, ...): a case of logs only on named nodes, 8 GPUs a node, its pieces, and its
+// answer. Kept out of diagnosis_testing.h, which every agents test includes.
 #ifndef VIGIL_AGENTS_LOGS_CASE_TESTING_H_
 #define VIGIL_AGENTS_LOGS_CASE_TESTING_H_
 
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -84,10 +87,35 @@ inline Json KernelLogSegfaultProbe(const std::string& node, const std::string& r
           {"duration_s", 1.0}};
 }
 
+// "ROOT_CAUSE @ COMPONENT" of a diagnosis.
+inline std::string AnswerOf(const Diagnosis& d) { return d.root_cause + " @ " + d.component; }
+
 // "ROOT_CAUSE @ COMPONENT" of the case's diagnosis (its own recorded probes; the shipped pack).
-inline std::string CaseAnswer(const Json& c) {
-  Diagnosis d = RunCaseWithOwnProbes(c);
-  return d.root_cause + " @ " + d.component;
+inline std::string CaseAnswer(const Json& c) { return AnswerOf(RunCaseWithOwnProbes(c)); }
+
+// CaseAnswer; with the environment variable `dump_env` (PLC57_DUMP, ...) naming a folder, the case is
+// first written there as NAME.json, so that an older `vigil diagnose --case` can be run on it (how the
+// PLC tests were seen failing on the code before them).
+inline std::string CaseAnswerDumped(const Json& c, const std::string& name, const char* dump_env) {
+  if (const char* dir = std::getenv(dump_env); dir != nullptr && *dir != '\0') {
+    std::ofstream(std::string(dir) + "/" + name + ".json") << DumpJson(c, 1);
+  }
+  return CaseAnswer(c);
+}
+
+// GPU 0's own evidence of gpu_power_throttle on `node` (PLC53's and PLC59's power-cap cases): its
+// DCGM power-violation counter rising every 30 s from `start_ms`, and a gpu.gemm failing there at the cap.
+inline void AddGpu0PowerCapEvidence(Json& c, const std::string& node, int64_t start_ms) {
+  c["metrics"] = Json::array({MetricJson(GpuSeries("DCGM_FI_DEV_POWER_VIOLATION", node, 0, "NVIDIA H200", start_ms, 30000,
+                                                   {1e9, 3e10, 6e10, 9e10, 1.2e11, 1.5e11}))});
+  c["probes"] = {{"gpu.gemm@" + node + "/gpu0",
+                  {{"probe", "gpu.gemm"},
+                   {"target", node + "/gpu0"},
+                   {"status", "fail"},
+                   {"metrics", {{"tflops", 600.0}}},
+                   {"thresholds", {{"tflops_min", 850.0}}},
+                   {"reason", "GEMM 600 TFLOPS at the power cap"},
+                   {"duration_s", 2.0}}}};
 }
 
 }  // namespace vigil::testing
