@@ -5,6 +5,11 @@
 # and with the job's setting (it fails as the job did). The job's real output and each probe result
 # make a case for `vigil diagnose --case`: the default-environment pass must not count against
 # nccl_network_misconfig (agents/job_nccl_env.h), the job-environment failure supports it.
+# Then more of a job's bad settings, each a real run whose output goes to `vigil diagnose --log` as an
+# on-call engineer would paste it, with the category an engineer would name:
+#   NCCL_NET=IB on a host without an RDMA device   -> nccl_network_misconfig
+#   NCCL_IB_HCA naming no HCA, NCCL_NET=IB         -> nccl_network_misconfig
+#   CUDA_VISIBLE_DEVICES naming a GPU that is not there -> launch_config_error
 # Nothing here changes a GPU setting.
 #   bash probes/gpu/nccl_env_demo.sh .device
 # Writes $OUT/ncclenv_*.{txt,json}.
@@ -53,3 +58,25 @@ PY
   echo "== diagnosis, $which probe: rc=$?"; sed -n '1,12p' "$out/ncclenv_diagnosis_$which.txt"
   grep -A1 "probe nccl.allreduce" "$out/ncclenv_diagnosis_$which.txt" | head -4
 done
+
+# More bad settings, each diagnosed from its pasted output (`vigil diagnose --log`).
+summary=""
+bad_setting() {  # tag expected VAR=VALUE...
+  local tag=$1 expected=$2; shift 2
+  env NCCL_DEBUG=INFO "$@" timeout 180 python3 -m torch.distributed.run --nproc_per_node=$nproc \
+    --master_port=$((29550 + RANDOM % 100)) "$here/real_errors.py" all-reduce > "$out/ncclenv_bad_$tag.txt" 2>&1
+  local rc=$?
+  echo "== $tag ($*): job rc=$rc"
+  grep -E "NCCL WARN|Error|error:" "$out/ncclenv_bad_$tag.txt" | grep -v "^  File" | head -6
+  "$dev/vigil" --data-dir "$(mktemp -d)" --log-level warn diagnose --log "$out/ncclenv_bad_$tag.txt" \
+    --log-source "$host/job/stderr" > "$out/ncclenv_bad_${tag}_diagnosis.txt" 2>&1
+  echo "diagnose rc=$?"; sed -n '2,4p;6,9p' "$out/ncclenv_bad_${tag}_diagnosis.txt"
+  local got
+  got=$(sed -n 's/^root_cause: *//p' "$out/ncclenv_bad_${tag}_diagnosis.txt")
+  summary+="$tag: expected $expected, answered $got ($(sed -n 's/^confidence: *//p' "$out/ncclenv_bad_${tag}_diagnosis.txt"))"$'\n'
+}
+bad_setting socket_ifname nccl_network_misconfig NCCL_SOCKET_IFNAME=$bad
+bad_setting net_ib nccl_network_misconfig NCCL_NET=IB
+bad_setting ib_hca nccl_network_misconfig NCCL_NET=IB NCCL_IB_HCA=mlx5_99
+bad_setting visible_devices launch_config_error CUDA_VISIBLE_DEVICES=7
+echo "== summary"; printf '%s' "$summary"

@@ -30,7 +30,7 @@ try:
         import torch.distributed as dist
         dist.init_process_group("nccl")
         if mode == "all-reduce":
-            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")) % torch.cuda.device_count())
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")) % max(1, torch.cuda.device_count()))
             t = torch.ones(1 << 20, device="cuda")
         else:
             t = torch.ones(1 << 20, device="cuda:0")  # every rank on GPU 0: LOCAL_RANK not used
