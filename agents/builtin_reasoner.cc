@@ -1,5 +1,6 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/job_nccl_env.h"
+#include "agents/no_gpu_visible.h"
 #include "agents/case_alert_node.h"
 #include "agents/change_log_lines.h"
 #include "core/civil_date.h"
@@ -11317,6 +11318,18 @@ void RecoveredKernelLogFinding(Observation& o, const ProbeResult& pr,
   o.evidence.detail += " says so, and a fault of another kind followed; the kernel log's count is no fresh confirmation]";
 }
 
+// Takes category `cat` off a passing probe's observation (its delta and its refutes list) and sets the
+// evidence's weight to the strongest delta left, negative: what each "... PassBlind" reading below does
+// for a category the pass cannot speak of.
+void DropPassRefutation(Observation& o, const std::string& cat) {
+  o.deltas.erase(cat);
+  auto& refutes = o.evidence.refutes;
+  refutes.erase(std::remove(refutes.begin(), refutes.end(), cat), refutes.end());
+  double strongest = 0;
+  for (const auto& [other, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
+  o.evidence.weight = -strongest;
+}
+
 // A pass of an NCCL test run on one node of the case (its traffic never leaves that node) says
 // nothing of a fault its category's evidence puts between nodes (FaultBetweenNodes, PLC16: a node's
 // firewall dropping its peers' packets was refuted by the single-node all-reduce passing there):
@@ -11346,25 +11359,15 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
     }
   }
   if (nic_blind) {
-    o.deltas.erase("ib_link_failure");
-    auto& refutes = o.evidence.refutes;
-    refutes.erase(std::remove(refutes.begin(), refutes.end(), "ib_link_failure"), refutes.end());
-    double strongest = 0;
-    for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
-    o.evidence.weight = -strongest;
+    DropPassRefutation(o, "ib_link_failure");
     o.evidence.detail += " [not read against ib_link_failure: an NCCL test run on one node never uses the IB / RoCE NIC]";
   }
   if (blind.empty()) return;
-  auto& refutes = o.evidence.refutes;
   std::string names;
   for (const std::string& cat : blind) {
-    o.deltas.erase(cat);
-    refutes.erase(std::remove(refutes.begin(), refutes.end(), cat), refutes.end());
+    DropPassRefutation(o, cat);
     names += names.empty() ? cat : ", " + cat;
   }
-  double strongest = 0;
-  for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
-  o.evidence.weight = -strongest;
   o.evidence.detail += " [not read against " + names + ": the test ran inside one node, and the evidence puts the fault " +
                        "between nodes]";
 }
@@ -11381,12 +11384,7 @@ void JobEnvPassBlind(Observation& o, const ProbeResult& pr, const std::map<std::
   if (it == o.deltas.end() || it->second >= 0) return;
   const std::vector<std::string> lacked = JobSettingsTestLacked(job, pr);
   if (lacked.empty()) return;
-  o.deltas.erase(it);
-  auto& refutes = o.evidence.refutes;
-  refutes.erase(std::remove(refutes.begin(), refutes.end(), kCat), refutes.end());
-  double strongest = 0;
-  for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
-  o.evidence.weight = -strongest;
+  DropPassRefutation(o, kCat);
   std::string names;
   for (size_t i = 0; i < lacked.size() && i < 3; ++i) names += (i ? ", " : "") + lacked[i];
   if (lacked.size() > 3) names += ", ...";
@@ -11418,12 +11416,7 @@ void NicLinkPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b, c
   if (strongest == nullptr) return;
   const std::optional<Mlx5DriverLine> nic = ParseMlx5DriverLine(strongest->evidence.detail);
   if (!nic || !nic->netdev.empty()) return;
-  o.deltas.erase(it);
-  auto& refutes = o.evidence.refutes;
-  refutes.erase(std::remove(refutes.begin(), refutes.end(), kCat), refutes.end());
-  double most = 0;
-  for (const auto& [cat, delta] : o.deltas) most = std::max(most, std::fabs(delta));
-  o.evidence.weight = -most;
+  DropPassRefutation(o, kCat);
   o.evidence.detail += " [not read against pcie_link_degraded: the NIC at " + nic->bus + " is the link in question, and " +
                        (gpu_link ? "this test measures a GPU's own link]" : "this test's traffic stays inside the node]");
 }
@@ -16170,6 +16163,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 3a-novisible (NV55, found on the H100 machine, probes/HISTORY.md run 55). A process that found no GPU
+  // at all (StatesNoGpuVisible) where nothing in the case says the node lost its GPUs (StatesGpuLost, no
+  // gpu_fallen_off_bus evidence) was launched without one: the launch's configuration, read on the first
+  // such line (kFirstSignatureWeight). Before, PyTorch's "ProcessGroupNCCL is only supported with GPUs, no
+  // GPUs found!" under CUDA_VISIBLE_DEVICES naming a missing GPU was read as rank_process_crash 0.62.
+  if (const auto none = FirstCaseLine(c, StatesNoGpuVisible);
+      none && !FirstCaseLine(c, StatesGpuLost) && beliefs.Score("gpu_fallen_off_bus") <= 0) {
+    beliefs.Add(LineEvidence(c.logs[none->first], none->second,
+                             "  [the process saw no GPU at all and nothing says the node lost its GPUs: the launch "
+                             "gave it none (CUDA_VISIBLE_DEVICES, the container's GPU runtime, a device plugin, cgroup "
+                             "or GRES)]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+  }
+
   // 3a-nodevice. The nodes whose processes say CUDA found no GPU at all (PyTorch's "No CUDA GPUs are
   // available", the runtime's "no CUDA-capable device is detected", cudaErrorNoDevice /
   // CUDA_ERROR_NO_DEVICE): what a rank prints when CUDA could not start on its node, whatever the
@@ -18916,12 +18923,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
       }
       if (sr != o.deltas.end() && sr->second < 0 && host_side) {
-        o.deltas.erase(sr);
-        auto& refutes = o.evidence.refutes;
-        refutes.erase(std::remove(refutes.begin(), refutes.end(), std::string("straggler_rank")), refutes.end());
-        double strongest = 0;
-        for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
-        o.evidence.weight = -strongest;
+        DropPassRefutation(o, "straggler_rank");
         o.evidence.detail += " [not read against straggler_rank: a passing GPU probe clears the GPU, not its host, and ";
         o.evidence.detail += o.hint.node;
         o.evidence.detail += "'s cores are taken]";

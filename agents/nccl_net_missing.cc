@@ -5,7 +5,9 @@
 namespace vigil {
 
 bool StatesNcclNetNotFound(const std::string& line) {
-  if (line.size() > 4000 || line.find("not found") == std::string::npos) return false;
+  if (line.size() > 4000) return false;
+  if (line.find("Failed to initialize any NET plugin") != std::string::npos) return true;
+  if (line.find("not found") == std::string::npos) return false;
   // "Error: network IB not found." - NCCL's WARN, or PyTorch's echo of it after "Last error:"; the
   // network's name is the variable's value as set: IB, Socket, a plugin's name of up to three words
   // ("AWS Libfabric").

@@ -14,8 +14,11 @@
 namespace vigil {
 
 // Whether a line states that the network NCCL was told to use was not found (lines over 4000 bytes
-// are not read). NCCL's INFO that its IB transport found no device ("NET/IB : No device found."),
-// which alone only means NCCL falls back to sockets, is not.
+// are not read): "Error: network IB not found." (NCCL 2.1x-2.2x), or NCCL 2.28's "NCCL WARN Failed to
+// initialize any NET plugin" (seen on the H100 machine, probes/HISTORY.md run 55, under NCCL_NET=IB on a
+// host with no RDMA device; PyTorch repeats it after "Last error:"). NCCL's INFO that its IB transport
+// found no device ("NET/IB : No device found."), which alone only means NCCL falls back to sockets, and
+// its INFO "Failed to initialize NET plugin IB" (one plugin of several) are not.
 bool StatesNcclNetNotFound(const std::string& line);
 
 // Whether a line states that NCCL found no socket interface to use (lines over 4000 bytes are not

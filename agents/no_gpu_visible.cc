@@ -1,0 +1,23 @@
+#include "agents/no_gpu_visible.h"
+
+#include <regex>
+
+namespace vigil {
+
+bool StatesNoGpuVisible(const std::string& line) {
+  if (line.size() > 4000) return false;
+  static const std::regex kNone(
+      R"(\bonly supported with GPUs, no GPUs found\b|\bNo CUDA GPUs are available\b|\bno CUDA-capable device is detected\b|\bcudaErrorNoDevice\b|\bCUDA_ERROR_NO_DEVICE\b)",
+      std::regex::icase);
+  return std::regex_search(line, kNone);
+}
+
+bool StatesGpuLost(const std::string& line) {
+  if (line.size() > 4000) return false;
+  static const std::regex kLost(
+      R"(\bXid\b[^\n]{0,40}?\b79\b|fallen off the bus|\bGPU is lost\b|\bRmInitAdapter failed\b|\bNo devices were found\b|Unable to determine the device handle)",
+      std::regex::icase);
+  return std::regex_search(line, kLost);
+}
+
+}  // namespace vigil

@@ -1,0 +1,27 @@
+// A rank that saw no GPU at all, on a node that did not lose its GPUs, was launched without one (NV55,
+// found on the H100 machine, probes/HISTORY.md run 55): a job started with CUDA_VISIBLE_DEVICES naming a
+// GPU the node does not have printed PyTorch's "ValueError: ProcessGroupNCCL is only supported with GPUs,
+// no GPUs found!" and torchrun's "failed (exitcode: 1)", and was answered rank_process_crash 0.62 on the
+// node's gpu0. A process that finds no GPU where the node has them was given none: CUDA_VISIBLE_DEVICES or
+// NVIDIA_VISIBLE_DEVICES, a container started without the GPU runtime, a device plugin, cgroup or Slurm
+// GRES that hid the devices - the launch's fault (launch_config_error), unless the case shows the node
+// losing its GPUs (an Xid 79, "fallen off the bus", the driver failing to start the GPU, nvidia-smi
+// finding no device), which gpu_fallen_off_bus and its kin read. Pure functions, thread safe.
+#pragma once
+
+#include <string>
+
+namespace vigil {
+
+// Whether a process's line states that it found no GPU at all (lines over 4000 bytes are not read):
+// PyTorch's "ProcessGroupNCCL is only supported with GPUs, no GPUs found!" and "No CUDA GPUs are
+// available", the runtime's "no CUDA-capable device is detected", cudaErrorNoDevice, CUDA_ERROR_NO_DEVICE.
+// Not "invalid device ordinal" (an index past the visible GPUs: some GPU was seen).
+bool StatesNoGpuVisible(const std::string& line);
+
+// Whether a line states that a node lost a GPU, or the driver could not bring one up (lines over 4000
+// bytes are not read): an Xid 79, "fallen off the bus", "GPU is lost", "RmInitAdapter failed",
+// nvidia-smi's "No devices were found" / "Unable to determine the device handle".
+bool StatesGpuLost(const std::string& line);
+
+}  // namespace vigil
