@@ -131,6 +131,11 @@
 #include "agents/skipped_collective.h"  // PLC59
 #include "agents/slow_compute_node.h"
 #include "agents/step_interval_data_wait.h"
+#include "agents/step_breakdown_summary.h"
+#include "agents/closed_rendezvous.h"
+#include "agents/node_hot_gpus.h"
+#include "agents/nccl_transport_choice.h"
+#include "agents/shell_count_vars.h"
 #include "agents/verification_observer.h"
 #include "agents/page_cause_lines.h"
 #include "agents/stopped_process.h"
@@ -6361,10 +6366,15 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
     // it waited for a max_nodes row anywhere later in the log, another agent's or a restart's).
     std::map<std::string, int> min_nodes;
     const std::string* before = nullptr;  // the line above, for a traced command's output (PLC47)
+    // The script's integer shell variables ("export NNODES=8"), put in place of "$NNODES" in its later
+    // lines (shell_count_vars.h, PLC61: realistic54 rl54-29's `torchrun --nnodes=$NNODES`).
+    std::map<std::string, std::string> count_vars;
     for (const LogLine& line : log.lines) {
-      const std::string& t = line.text;
+      ReadShellCountAssignment(line.text, count_vars);
+      const std::string expanded = ExpandShellCountVars(line.text, count_vars);
+      const std::string& t = expanded;
       const std::string* above = before;
-      before = &t;
+      before = &line.text;
       if (t.size() > 2000) continue;
       if (above != nullptr) AddTracedAllocation(*above, t, alloc_nodes);
       std::smatch m;
@@ -9613,6 +9623,9 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
         R"(\bdata[-_ ]?\w{0,20}\s*[:=]?\s*(?:p50|median)\s*[:=]\s*[0-9.]+\s*(?:ms|s)?[,;]?\s+p(?:9[059]|99\.9)\s*[:=]\s*[0-9.]+)",
         std::regex::icase);
     if (line.size() <= 600 && std::regex_search(line, kWaitPercentiles)) out.summary = true;
+    // A step-time breakdown labelled as a median / mean over the steps ("step-time breakdown p50 (ms):
+    // data_wait 38120, fwd/bwd 21010"; PLC61, realistic54 rl54-27, seen): a summary as well.
+    if (StatesStepBreakdownSummary(line)) out.summary = true;
   }
   if (shares.empty()) return out;
   out.lines = shares.size();
@@ -9746,6 +9759,12 @@ class Beliefs {
   void SetSwitchWideNode(const std::string& node) { switch_wide_nodes_.insert(node); }
   // A node a line says lost a fan (StatesFanFault): its thermal throttle is the node's (PLC36).
   void SetFanFaultNode(const std::string& node) { fan_fault_nodes_.insert(node); }
+  // The GPUs of a node whose temperature series read hot (FindHotGpus, PLC61), onset in the window or not.
+  void SetHotGpus(const std::string& node, const std::set<int>& gpus) { hot_gpus_[node].insert(gpus.begin(), gpus.end()); }
+  // A node a line says lost a power supply (StatesPsuFault), evidence or not (PLC61).
+  void SetPsuFaultNode(const std::string& node) { psu_fault_nodes_.insert(node); }
+  // The GPUs of a node that the case's series read (any series naming the node and the GPU; PLC61).
+  void SetSeriesGpus(const std::string& node, int gpu) { series_gpus_[node].insert(gpu); }
   // A node whose GPUs all got one power cap: its management controller set one (StatesNodePowerCapSet,
   // PLC59), or `nvidia-smi -pl` / a power controller set every GPU's limit (PowerLimitSetGpus, PLC57).
   void SetPowerCapNode(const std::string& node) { power_cap_nodes_.insert(node); }
@@ -10015,7 +10034,16 @@ class Beliefs {
     // one GPU's (PLC36, rl37-30: three hot GPUs of eight under a fan module's 0 RPM). With one GPU hot
     // the fan is the one cooling it, that GPU's (realistic2 rl2-06, realistic4 rl4-07, realistic21
     // rl21-02, realistic35 rl35-06).
-    if (c == "gpu_thermal_throttle" && fan_fault_nodes_.count(h.node) && std::max(throttle_gpus, metric_gpus.size()) >= 2) {
+    // PLC61 (realistic54 rl54-08, seen): the node's GPUs whose temperature series read hot count too,
+    // though one was hot from the window's first sample (no onset: no metric evidence of its own).
+    size_t hot_gpus = 0;
+    if (auto hg = hot_gpus_.find(h.node); hg != hot_gpus_.end()) {
+      std::set<int> all = hg->second;
+      all.insert(metric_gpus.begin(), metric_gpus.end());
+      hot_gpus = all.size();
+    }
+    if (c == "gpu_thermal_throttle" && fan_fault_nodes_.count(h.node) &&
+        std::max({throttle_gpus, metric_gpus.size(), hot_gpus}) >= 2) {
       h.node_wide = true;
     }
     // Half the node's ranks or more slow in their own compute time (SetSlowComputeNode, PLC53:
@@ -10032,6 +10060,33 @@ class Beliefs {
           return o->hint.node == h.node &&
                  (o->evidence.kind == EvidenceKind::kLog || o->evidence.kind == EvidenceKind::kKnowledge) &&
                  o->evidence.detail.rfind("similar past incident", 0) != 0 && StatesPsuFault(o->evidence.detail);
+        })) {
+      h.node_wide = true;
+    }
+    // The same fact from any line of the case placed on the node (SetPsuFaultNode, PLC61: realistic54
+    // rl54-09, the node's SEL "Power Supply | PSU3 | Failure detected | Asserted" read by no rule as
+    // evidence; the power brake read on gpu0 alone was answered gpu0).
+    // Not where the case's own series read other GPUs of the node and none of them supports the throttle:
+    // those GPUs run unbraked, and the brake is the GPU's it was read on (realistic8 rl8-27: a PSU's AC
+    // lost beside one GPU's power brake, the seven others at full clock with no throttle reason).
+    if (c == "gpu_power_throttle" && psu_fault_nodes_.count(h.node)) {
+      std::set<int> supporting;
+      for (const Observation* o : support) {
+        if (o->hint.node == h.node && o->hint.gpu >= 0) supporting.insert(o->hint.gpu);
+      }
+      bool others_read = false;
+      if (auto sg = series_gpus_.find(h.node); sg != series_gpus_.end()) {
+        for (int g : sg->second) others_read = others_read || !supporting.count(g);
+      }
+      if (!others_read) h.node_wide = true;
+    }
+    // A straggler whose node's CPUs run far below its peers' clock (2d's slow CPU clock, a host-side
+    // reading of the whole node at kSlowCpuClockWeight): every rank of the node launches late, so the
+    // node is the place, not the GPU a kernel-launch probe ran on (PLC61: realistic54 rl54-26, a
+    // replacement node's powersave governor, the probe on gpu3 answered).
+    if (c == "straggler_rank" && std::any_of(support.begin(), support.end(), [&](const Observation* o) {
+          return o->hint.node == h.node && o->host_side && o->hint.node_wide && o->hint.entry_component == "host" &&
+                 o->deltas.at(c) >= kSlowCpuClockWeight;
         })) {
       h.node_wide = true;
     }
@@ -10375,6 +10430,9 @@ class Beliefs {
   std::set<std::string> no_cuda_device_nodes_;       // SetNoCudaDeviceNodes
   std::set<std::string> switch_wide_nodes_;  // SetSwitchWideNode
   std::set<std::string> fan_fault_nodes_;    // SetFanFaultNode
+  std::map<std::string, std::set<int>> hot_gpus_;  // SetHotGpus (PLC61)
+  std::set<std::string> psu_fault_nodes_;    // SetPsuFaultNode (PLC61)
+  std::map<std::string, std::set<int>> series_gpus_;  // SetSeriesGpus (PLC61)
   std::set<std::string> power_cap_nodes_;    // SetPowerCapNode (PLC59)
   std::map<std::string, size_t> slow_compute_nodes_;  // SetSlowComputeNode: node -> ranks named
   std::string switch_side_place_;            // SetSwitchSidePlace
@@ -16420,6 +16478,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 3a-odd-transport (PLC61, realistic54 rl54-16, seen). One node's NCCL on sockets ("NET/IB : No device
+  // found", "Using network Socket") while the job's other nodes that said use IB (FindOddSocketHost,
+  // nccl_transport_choice.h): that node's RDMA setup, not the job's NCCL settings, which worked on the
+  // others. A culprit line placed on it (kLaunchNoteWeight), as 3a-node's odd node.
+  if (auto sc = beliefs.scores().find("nccl_network_misconfig"); sc != beliefs.scores().end() && sc->second > 0) {
+    const OddSocketHost odd = FindOddSocketHost(flat.lines);
+    const std::string node = odd.host.empty() ? std::string() : topo.names.Find(odd.host);
+    if (!node.empty()) {
+      auto [li, ki] = flat.refs[odd.line];
+      std::string detail = Utf8Prefix(flat.lines[odd.line], 300);
+      detail += "  [only ";
+      detail += node;
+      detail += "'s NCCL found no IB device and uses sockets; the job's other nodes use IB]";
+      AddNodeCulprit(beliefs, c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number), detail,
+                     "nccl_network_misconfig", kLaunchNoteWeight, node, topo.job);
+    }
+  }
+
   // 3a-peer. The one peer every failed NCCL connection names (FailedConnectAddress, RGA): ranks on
   // two or more nodes time out or are refused connecting to one address, the case ties that address
   // to one of its nodes (CaseNodes::SetAddresses), and that node wrote none of the failures: the
@@ -16625,6 +16701,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (StatesFanFault(text) || StatesNodeCoolingFault(text)) {  // PLC53: coolant flow, a quiet fan policy
         if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetFanFaultNode(node);
       }
+      if (StatesPsuFault(text)) {  // PLC61: a power supply's fault is every GPU's of the node
+        if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetPsuFaultNode(node);
+      }
       if (StatesNodePowerCapSet(text)) {  // PLC59: a BMC's power cap is every GPU's of the node
         if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetPowerCapNode(node);
       }
@@ -16637,6 +16716,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // The same fact from the node's BMC fan series (FindStoppedFans, PLC50: realistic45 rl45-09, a rear fan
   // module at 0 RPM beside one still spinning, no line saying so): its thermal throttle on two or more
   // GPUs is the node's cooling (Beliefs::Component).
+  for (const auto& [hot_node, gpus] : FindHotGpus(c.metrics)) {  // PLC61 (node_hot_gpus.h)
+    beliefs.SetHotGpus(topo.names.Find(hot_node).empty() ? hot_node : topo.names.Find(hot_node), gpus);
+  }
+  for (const TimeSeries& ts : c.metrics) {  // PLC61: the GPUs each node's series read (SetSeriesGpus)
+    const int gpu = GpuOf(ts.labels);
+    const std::string node = gpu < 0 ? std::string() : NodeOf(ts.labels);
+    if (!node.empty()) beliefs.SetSeriesGpus(topo.names.Find(node).empty() ? node : topo.names.Find(node), gpu);
+  }
   for (const StoppedFan& f : FindStoppedFans(c.metrics)) {
     const std::string node = topo.names.Find(f.node).empty() ? f.node : topo.names.Find(f.node);
     beliefs.SetFanFaultNode(node);
@@ -17428,26 +17515,41 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // made rl5-07, -11, -12 and -13 launch errors). A launch asking for more than the allocation
   // cannot start as written and keeps its full weight.
   {
-    static const std::regex kClosed(R"(\bRendezvousClosedError\b)");
+    // PLC61 (realistic54 rl54-30, seen): the same agent's log meeting the closed rendezvous again after
+    // restarting (CountClosedRendezvous >= 2, closed_rendezvous.h) is a rendezvous id a finished run
+    // closed, reused by the job's spec: a configuration fact, at kLaunchMismatchWeight. The strongest
+    // log's reading is the one added (one observation a case, as before).
     bool closed = false;
-    for (const CaseLog& log : c.logs) {
-      for (size_t k = 0; k < log.lines.size() && !closed; ++k) {
-        const std::string& t = log.lines[k].text;
-        if (t.size() > 2000 || t.find("RendezvousClosedError") == std::string::npos || !std::regex_search(t, kClosed)) {
-          continue;
-        }
-        closed = true;
-        Observation o;
-        o.evidence.kind = EvidenceKind::kLog;
-        o.evidence.source = log.source + ":" + std::to_string(log.lines[k].number);
-        o.evidence.detail = Utf8Prefix(t, 400);
-        o.evidence.supports = {"launch_config_error"};
-        o.evidence.weight = kRendezvousClosedWeight;
-        o.deltas["launch_config_error"] = kRendezvousClosedWeight;
-        o.time_ms = LineTimeMs(t, topo.clock);
-        o.hint.job = topo.job;
-        beliefs.Add(std::move(o));
+    size_t closed_count = 0, closed_log = 0, closed_line = 0;
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      size_t first = 0;
+      const size_t n = CountClosedRendezvous(LineTexts(c.logs[li]), &first);
+      if (n > closed_count) {
+        closed_count = n;
+        closed_log = li;
+        closed_line = first;
       }
+    }
+    if (closed_count > 0) {
+      closed = true;
+      const CaseLog& log = c.logs[closed_log];
+      const std::string& t = log.lines[closed_line].text;
+      const bool repeated = closed_count >= 2;
+      const double w = repeated ? kLaunchMismatchWeight : kRendezvousClosedWeight;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = log.source + ":" + std::to_string(log.lines[closed_line].number);
+      o.evidence.detail = Utf8Prefix(t, 400);
+      if (repeated) {
+        o.evidence.detail += "  [the agent met the closed rendezvous " + std::to_string(closed_count) +
+                             " times, restart after restart: a rendezvous id a finished run closed]";
+      }
+      o.evidence.supports = {"launch_config_error"};
+      o.evidence.weight = w;
+      o.deltas["launch_config_error"] = w;
+      o.time_ms = LineTimeMs(t, topo.clock);
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
     }
     bool uses_less = false;
     std::vector<std::string> unreadable_counts;
