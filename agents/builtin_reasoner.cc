@@ -61,6 +61,7 @@
 #include "agents/label_value.h"
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
+#include "agents/nvlink_correctable.h"
 #include "agents/rank_exit.h"
 #include "agents/earlier_sightings.h"
 #include "agents/smi_unreadable_row.h"
@@ -16620,6 +16621,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(LineEvidence(log, f.warning_line, buf, "fp8_scaling_overflow", kMetricWeight, topo.clock, topo.job));
     beliefs.Discount("loss_divergence", kExplainedAwayFactor,
                      "NaN after a non-finite FP8 amax with a flat grad norm: fp8_scaling_overflow", "fp8_scaling_overflow");
+    // PLC63 (realistic56 rl56-24): NVLink evidence that is only recovery / replay counts (the link
+    // retrained, CRC-checked data retransmitted: IsCorrectableNvlinkCounter) cannot have put the inf
+    // into the amax; with the overflow read, such counters are noise beside it.
+    bool nvlink_seen = false, nvlink_correctable_only = true;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find("nvlink_error");
+      if (it == o.deltas.end() || it->second <= 0 || o.evidence.kind == EvidenceKind::kKnowledge) continue;
+      nvlink_seen = true;
+      if (o.evidence.kind == EvidenceKind::kProbe || !IsCorrectableNvlinkCounter(o.evidence.source + " " + o.evidence.detail)) {
+        nvlink_correctable_only = false;
+      }
+    }
+    if (nvlink_seen && nvlink_correctable_only) {
+      beliefs.Discount("nvlink_error", kExplainedAwayFactor,
+                       "only NVLink recovery / replay counts (CRC-checked, retransmitted): they do not make an FP8 "
+                       "amax inf; the overflow is read");
+    }
     break;
   }
 

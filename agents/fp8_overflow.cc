@@ -24,7 +24,12 @@ bool IsNonFiniteAmaxWarning(const std::string& line) {
       line.find("fp8") == std::string::npos && line.find("FP8") == std::string::npos) {
     return false;
   }
-  static const std::regex kAmaxValue(R"(\bamax\b[^;|,]{0,160}?(?:\bis|=|:)\s*[-+]?(?:inf|nan)\b)", std::regex::icase);
+  // PLC63 (realistic56 rl56-24): TE's history buffer as it names it, "amax_history contains inf for
+  // layer X" (the history holds a non-finite reading, the scale computed from it is lost), also
+  // "amax_history[-1] became nan".
+  static const std::regex kAmaxValue(
+      R"(\bamax(?:_history(?:\[-?\d+\])?)?(?:\b|(?=\[))[^;|,]{0,160}?(?:\bis|=|:|\bcontains|\bbecame|\bhas)\s*[-+]?(?:inf|nan)\b)",
+      std::regex::icase);
   static const std::regex kOverflow(R"(\b(?:fp8\s+scal(?:e|ing)(?:\s+factor)?|amax)\s+overflow)", std::regex::icase);
   return std::regex_search(line, kAmaxValue) || std::regex_search(line, kOverflow);
 }
