@@ -62,6 +62,8 @@
 #include "agents/node_setting.h"
 #include "agents/fp8_overflow.h"
 #include "agents/nvlink_correctable.h"
+#include "agents/note_guess.h"
+#include "agents/rdzv_node_counts.h"
 #include "agents/rank_exit.h"
 #include "agents/earlier_sightings.h"
 #include "agents/smi_unreadable_row.h"
@@ -17569,6 +17571,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));
     }
+    // PLC63 (realistic56 rl56-29): the agents of one rendezvous were started with different node
+    // counts (FindRdzvNodeCountSplit: their min_nodes / max_nodes, torch's "expects max_nodes=8, run
+    // has max_nodes=16"): the rendezvous can never complete, whatever node is left waiting.
+    for (const CaseLog& log : c.logs) {
+      const RdzvNodeCountSplit split = FindRdzvNodeCountSplit(LineTexts(log));
+      if (!split.found) continue;
+      const std::string& t = log.lines[split.line].text;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = log.source + ":" + std::to_string(log.lines[split.line].number);
+      o.evidence.detail = Utf8Prefix(t, 400) + "  [the rendezvous' agents disagree on its node count: " + split.what + "]";
+      o.evidence.supports = {"launch_config_error"};
+      o.evidence.weight = kLaunchMismatchWeight;
+      o.deltas["launch_config_error"] = kLaunchMismatchWeight;
+      o.time_ms = LineTimeMs(t, topo.clock);
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+      trace.push_back({{"type", "thought"}, {"text", "the rendezvous' agents were started with different node counts: " + split.what}});
+      break;
+    }
     bool uses_less = false;
     std::vector<std::string> unreadable_counts;
     const std::string mismatch = LaunchCountMismatch(c, &uses_less, &unreadable_counts);
@@ -17956,6 +17978,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                             [&](const Observation& o) {
                               return o.hint.node.empty() ||
                                      (SameNodeName(o.hint.node, subject.node) && (o.hint.gpu < 0 || o.hint.gpu == subject.gpu));
+                            });
+    }
+  }
+  // 3zz-note-guess (PLC63, realistic56 rl56-29). A line of an on-call note that asks ("GPUs dead??",
+  // "someone check IB?": IsNoteSource, IsQuestionLine) is a person's guess: its signature matches are
+  // discounted by kExplainedAwayFactor, whatever they name (a past Xid the person recalls, a fabric
+  // they suspect). The machines' own lines keep their weight.
+  {
+    std::set<std::string> guessed;
+    for (const Observation& o : beliefs.observations()) {
+      if (o.evidence.kind != EvidenceKind::kLog || !IsNoteSource(o.evidence.source) || !IsQuestionLine(o.evidence.detail)) continue;
+      for (const auto& [cat, delta] : o.deltas) {
+        if (delta > 0) guessed.insert(cat);
+      }
+    }
+    for (const std::string& cat : guessed) {
+      beliefs.DiscountWhere(cat, kExplainedAwayFactor, "a question in an on-call note: a person's guess, not a reading",
+                            [](const Observation& o) {
+                              return o.evidence.kind == EvidenceKind::kLog && IsNoteSource(o.evidence.source) &&
+                                     IsQuestionLine(o.evidence.detail);
                             });
     }
   }

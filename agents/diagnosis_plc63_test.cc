@@ -7,7 +7,9 @@
 
 #include "agents/diagnosis_testing.h"
 #include "agents/fp8_overflow.h"
+#include "agents/note_guess.h"
 #include "agents/nvlink_correctable.h"
+#include "agents/rdzv_node_counts.h"
 
 namespace vigil {
 namespace {
@@ -78,6 +80,62 @@ TEST_CASE("plc63: an FP8 overflow beside NVLink recovery counts is the overflow,
   bool link_kept = false;
   for (const Hypothesis& h : d.hypotheses) link_kept = link_kept || (h.category == "nvlink_error" && h.probability > 0.05);
   CHECK(link_kept);
+}
+
+// 3. (rl56-29) torch elastic agents of one rendezvous started with different node counts (one pod
+//    from an old template) never complete it: the launch's configuration.
+std::string Agent(const std::string& node, int n, const std::string& endpoint = "trainer-0:29400") {
+  return "[2026-09-02 11:00:0" + std::to_string(n % 10) + "] INFO torch.distributed.elastic.agent.server.api: [default] "
+         "starting workers on " + node + ": rdzv_backend=c10d, rdzv_endpoint=" + endpoint + ", min_nodes=" +
+         std::to_string(n) + ", max_nodes=" + std::to_string(n);
+}
+
+TEST_CASE("plc63: agents of one rendezvous with different node counts are a split launch") {
+  std::vector<std::string> lines = {Agent("gq-1", 4), Agent("gq-2", 4), Agent("gq-3", 2), Agent("gq-4", 4)};
+  RdzvNodeCountSplit s = FindRdzvNodeCountSplit(lines);
+  CHECK(s.found);
+  CHECK(s.line == 2);
+  // All alike, or two rendezvous (two jobs) with their own counts: nothing.
+  CHECK_FALSE(FindRdzvNodeCountSplit({Agent("gq-1", 4), Agent("gq-2", 4)}).found);
+  CHECK_FALSE(FindRdzvNodeCountSplit({Agent("gq-1", 4, "a-0:29400"), Agent("gq-2", 2, "b-0:29400")}).found);
+  // torch's own complaint.
+  s = FindRdzvNodeCountSplit({"ERROR dynamic_rendezvous: rendezvous state mismatch: participant gq-3_1_0 expects "
+                              "max_nodes=2, run has max_nodes=4"});
+  CHECK(s.found);
+  CHECK_FALSE(FindRdzvNodeCountSplit({"participant gq-3_1_0 expects max_nodes=4, run has max_nodes=4"}).found);
+}
+
+// 4. (rl56-29) A question in an on-call note is a person's guess: "GPUs dead?? gq-3 had an Xid 79"
+//    does not outweigh the launcher's own lines.
+TEST_CASE("plc63: a note's question is a guess, not a reading") {
+  CHECK(IsNoteSource("grafana-note.txt"));
+  CHECK(IsNoteSource("ops/oncall-notes.md"));
+  CHECK_FALSE(IsNoteSource("gq-3/dmesg"));
+  CHECK_FALSE(IsNoteSource("notebook-runner.log"));
+  CHECK(IsQuestionLine("util 0% everywhere -> GPUs dead?? gq-3 had an Xid 79"));
+  CHECK(IsQuestionLine("someone check IB?"));
+  CHECK_FALSE(IsQuestionLine("http://prom:9090/graph?g0.expr=up"));
+  CHECK_FALSE(IsQuestionLine("NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus."));
+}
+
+TEST_CASE("plc63: a split rendezvous beside a note's guess of a dead GPU is launch_config_error") {
+  const std::string text = R"JSON({
+  "id": "plc63-split-rdzv",
+  "alert": null,
+  "topology": {"nodes": ["gq-1", "gq-2", "gq-3", "gq-4"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "trainer/workers.log", "lines": [
+      ")JSON" + Agent("gq-1", 4) + R"JSON(",
+      ")JSON" + Agent("gq-2", 4) + R"JSON(",
+      ")JSON" + Agent("gq-4", 4) + R"JSON(",
+      ")JSON" + Agent("gq-3", 2) + R"JSON(",
+      "[2026-09-02 11:10:05] INFO torch.distributed.elastic.agent.server.api: [default] Rendezvous timed out after 600s; 3 of 4 nodes joined"]},
+    {"source": "ops-note.txt", "lines": [
+      "GPU util 0% on all nodes for 10 min -> GPUs dead?? gq-3 had an Xid 79 (GPU has fallen off the bus) last month"]}
+  ]
+})JSON";
+  const Diagnosis d = testing::RunCaseText(text);
+  CHECK(d.root_cause == "launch_config_error");
 }
 
 }  // namespace
