@@ -402,6 +402,21 @@ std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::
         (line.find("collective type") != std::string::npos && line.find("does not match") != std::string::npos)) {
       return CollectiveMismatch{i, "the flight recorder's analysis: " + line.substr(0, 200)};
     }
+    // PLC63 (realistic56 rl56-17): a verdict in words that one part of the job issued a collective
+    // the rest never call ("Collective sequence mismatch across pipeline stages: stage 3 issued an
+    // all-reduce the other stages never call"): the program's paths differ, whichever rank the
+    // watchdog shows behind. A denial ("no collective sequence mismatch") is not one.
+    {
+      static const std::regex kVerdict(
+          R"(\bcollective\s+sequence\s+mismatch\b|\bissued\s+an?\s+[\w-]+(?:\s+[\w-]+)?\s+(?:that\s+)?the\s+other\s+(?:ranks|stages|replicas|groups)\s+(?:never|do\s+not|don't)\s+(?:call|issue))",
+          std::regex::icase);
+      static const std::regex kNone(R"(\bno\s+(?:\w+\s+){0,2}collective\s+sequence\s+mismatch)", std::regex::icase);
+      if ((line.find("ollective") != std::string::npos || line.find("issued") != std::string::npos) &&
+          std::regex_search(line, kVerdict) && !std::regex_search(line, kNone)) {
+        return CollectiveMismatch{i, "a verdict that part of the job issued a collective the rest never call: " +
+                                         line.substr(0, 200)};
+      }
+    }
     if (line.find("ollective") == std::string::npos) continue;
     const std::vector<FingerPrint> prints = FingerPrints(line);
     for (size_t a = 0; a < prints.size(); ++a) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "agents/collective_mismatch.h"
 #include "agents/fp8_overflow.h"
 #include "agents/note_guess.h"
 #include "agents/nvlink_correctable.h"
@@ -136,6 +137,52 @@ TEST_CASE("plc63: a split rendezvous beside a note's guess of a dead GPU is laun
 })JSON";
   const Diagnosis d = testing::RunCaseText(text);
   CHECK(d.root_cause == "launch_config_error");
+}
+
+// 5. (rl56-17) A desync verdict in words that one pipeline stage issued a collective the others never
+//    call is a collective mismatch of the job's program, not the rank the watchdog shows behind.
+TEST_CASE("plc63: 'stage N issued an all-reduce the other stages never call' is a collective mismatch") {
+  CHECK(FindCollectiveMismatch({"[rank40]: Collective sequence mismatch across pipeline stages: stage 2 issued an "
+                                "all-reduce the other stages never call"}));
+  CHECK(FindCollectiveMismatch({"desync: pp stage 1 issued a broadcast the other stages never call"}));
+  CHECK_FALSE(FindCollectiveMismatch({"desync check: no collective sequence mismatch across pipeline stages"}));
+  CHECK_FALSE(FindCollectiveMismatch({"stage 1 issued an all-reduce at step 40"}));
+}
+
+TEST_CASE("plc63: the watchdog's laggard beside a stage's extra collective is the job's hang") {
+  const std::string text = R"JSON({
+  "id": "plc63-stage-extra-collective",
+  "alert": null,
+  "topology": {"nodes": ["hm-1", "hm-2"], "gpus_per_node": 4},
+  "logs": [
+    {"source": "train.out", "lines": [
+      "[rank4]:[E0301 10:21:40.201100 881 ProcessGroupNCCL.cpp:616] [Rank 4] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=90, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600013 milliseconds before timing out.",
+      "[rank0]:[E0301 10:21:40.330118 881 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=91, OpType=ALLREDUCE, NumelIn=4096, NumelOut=4096, Timeout(ms)=600000) ran for 600044 milliseconds before timing out.",
+      "[rank4]:[E0301 10:21:41.002311 881 ProcessGroupNCCL.cpp:1390] Collective sequence mismatch across pipeline stages: stage 1 issued an all-reduce the other stages never call"]}
+  ]
+})JSON";
+  const Diagnosis d = testing::RunCaseText(text);
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "job");
+}
+
+// 6. (rl56-15) A port tool's output saved to a file named for one HCA ("node/perfquery-mlx5_4.txt")
+//    is that HCA's: the answer names the port, not only the node.
+TEST_CASE("plc63: counters in a file named for one HCA place the link fault on that HCA") {
+  const std::string text = R"JSON({
+  "id": "plc63-hca-file",
+  "alert": null,
+  "topology": {"nodes": ["pb-1", "pb-2"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "pb-2/perfquery-mlx5_4.txt", "lines": [
+      "# Port counters: Lid 31 port 1",
+      "SymbolErrorCounter:..............2210",
+      "LinkDownedCounter:...............0"]}
+  ]
+})JSON";
+  const Diagnosis d = testing::RunCaseText(text);
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component == "pb-2/mlx5_4");
 }
 
 }  // namespace
