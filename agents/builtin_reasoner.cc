@@ -3947,6 +3947,10 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   // A source that runs a port's tool on one HCA (`perfquery -x -C mlx5_3 -P 1`, `ibstat mlx5_3`,
   // `ibv_devinfo -d mlx5_3`, before any pipe): its counters and states are that HCA's (PLC6).
   if (h.hca.empty()) h.hca = HcaOfPortTool(source);
+  // PLC63 (realistic56 rl56-15): a tool's output saved to a file named for one HCA
+  // ("node/perfquery-mlx5_2.txt", "ethtool-S-mlx5_3.log"): its counters are that HCA's.
+  static const std::regex kHcaFile(R"([-_.](mlx5_\d+|ibp\d+s\d+|hfi1_\d+)\.(?:txt|log|out)$)");
+  if (h.hca.empty() && std::regex_search(source, m, kHcaFile)) h.hca = m.str(1);
   if (h.rank < 0) {  // PLC56: "(previous, rank 20)" where the log's own prefixed lines agree
     if (auto noted = t.noted_rank_sources.find(source); noted != t.noted_rank_sources.end()) h.rank = noted->second;
   }
