@@ -144,6 +144,9 @@
 #include "agents/stopped_process.h"
 #include "agents/upper_median.h"
 #include "agents/container_shm.h"
+#include "agents/cpu_quota_throttle.h"
+#include "agents/memlock_limit.h"
+#include "agents/quota_denied_pod.h"
 #include "agents/seq_limit_lifted.h"
 #include "connectors/alertmanager.h"
 #include "probes/command_executor.h"
@@ -4425,6 +4428,17 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
       // else placed the line: a paste of two nodes' counters one after the other is each node's, not
       // the node a later default gives every unplaced line.
       if (!h.hca.empty() && h.node.empty()) h.node = PortToolNode(text, t);
+      // PLC62 (realistic55 rl55-30): a prompt running lspci on one device ("$ lspci -vv -s 43:00.0 |
+      // grep LnkSta (ppt-b2-14)") heads that device's output: the GPU at that bus id, on the node the
+      // prompt names where nothing else placed the line.
+      static const std::regex kLspciDevice(R"(\blspci\b[^|;&]*?\s-s\s*((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\b)");
+      if (h.hca.empty() && text.find("lspci") != std::string::npos && std::regex_search(text, lm, kLspciDevice)) {
+        ComponentHint sec = h;
+        HintFromLine("PCI:" + lm.str(1), t, sec);
+        h.gpu = sec.gpu;
+        if (h.node.empty()) h.node = sec.node;
+        if (h.node.empty()) h.node = PortToolNode(text, t);
+      }
       return;
     }
     bool lspci = std::regex_match(text, lm, kLspci);
@@ -8286,8 +8300,19 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
     if (std::none_of(std::begin(kNamedWords), std::end(kNamedWords),
                      [&](std::string_view w) { return lower.find(w) != std::string::npos; }))
       continue;
-    if (!std::regex_search(line, m, kNamed)) continue;
-    std::string list = m[1].matched ? m.str(1) : m[2].matched ? m.str(2) : m[3].matched ? m.str(3) : m.str(4);
+    // PLC62 (realistic55 rl55-26): "ranks that have not entered collective 210233: [37]", the relative
+    // clause before a bracketed list (read whole, at most four ranks).
+    static const std::regex kThat(
+        R"(\branks?\s+(?:that|which)\s+(?:have|has|did)\s+not\s+(?:entered|joined|reached|enqueued|started|arrived at)\b[^\[\]{}():=]{0,40}[:=]?\s*[\[{(]\s*(\d+(?:\s*,\s*\d+){0,3})\s*[\]})])",
+        std::regex::icase);
+    std::string list;
+    if (std::regex_search(line, m, kNamed)) {
+      list = m[1].matched ? m.str(1) : m[2].matched ? m.str(2) : m[3].matched ? m.str(3) : m.str(4);
+    } else if (lower.find(" not ") != std::string::npos && std::regex_search(line, m, kThat)) {
+      list = m.str(1);
+    } else {
+      continue;
+    }
     for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
       std::optional<int32_t> r = ParseInt32(it->str(1));
       if (!r) continue;
@@ -12912,6 +12937,111 @@ void ReadContainerDefaultShm(const DiagnosisCase& c, const FlatLogs& flat, const
   trace.push_back({{"type", "thought"}, {"text", why}});
 }
 
+// PLC62 (memlock_limit.h, realistic55 rl55-04): RDMA registrations failing with ENOMEM under a small
+// locked-memory limit (ulimit -l / LimitMEMLOCK handed down by the daemon that starts the tasks) are the
+// job's NCCL network setup failing on every node (nccl_network_misconfig, the job), not the host's memory:
+// the failure line weighs as a first signature, the limit's line as a launch note; a host_oom item of a
+// registration line is moved to it.
+void ReadMemlockRegisterFailure(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                                Json& trace) {
+  const std::optional<MemlockRegisterFailure> f = FindMemlockRegisterFailure(flat.lines);
+  if (!f) return;
+  char kib[32];
+  std::snprintf(kib, sizeof kib, "%.0f", f->limit_kib);
+  {
+    auto [li, ki] = flat.refs[f->failure];
+    beliefs.Add(LineEvidence(c.logs[li], ki,
+                             std::string("  [RDMA memory registration failed for lack of lockable memory: the tasks' "
+                                         "locked-memory limit is ") + kib + " KiB - the job's launch setting, every node alike]",
+                             "nccl_network_misconfig", kFirstSignatureWeight, topo.clock, topo.job));
+  }
+  {
+    auto [li, ki] = flat.refs[f->limit];
+    beliefs.Add(LineEvidence(c.logs[li], ki, "  [a locked-memory limit too small for registered RDMA buffers]",
+                             "nccl_network_misconfig", kRendezvousClosedWeight, topo.clock, topo.job));
+  }
+  beliefs.SetJobWide("nccl_network_misconfig");
+  const std::string why = std::string("ibv_reg_mr failed with ENOMEM under a locked-memory limit of ") + kib + " KiB";
+  beliefs.ReattributeWhere("host_oom", "nccl_network_misconfig", kExplainedAwayFactor, why,
+                           [](const Observation& o) { return StatesRegisterMemoryEnomem(o.evidence.detail); });
+  trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
+// PLC62 (quota_denied_pod.h, realistic55 rl55-12): a worker pod an exceeded ResourceQuota forbade while the
+// launcher waits for a world it never reaches is the launch's (launch_config_error, the job); the
+// launcher's store connection failures and timeouts are that wait's: their nccl_network_misconfig items
+// are moved to it (kExplainedAwayFactor stays).
+void ReadQuotaDeniedWorker(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                           Json& trace) {
+  const std::optional<QuotaDeniedWorker> q = FindQuotaDeniedWorker(flat.lines);
+  if (!q) return;
+  auto [li, ki] = flat.refs[q->quota];
+  beliefs.Add(LineEvidence(c.logs[li], ki,
+                           "  [a worker the namespace's quota forbade: the job cannot reach its world size - the "
+                           "launch asks for more than the quota lets run]",
+                           "launch_config_error", kLaunchMismatchWeight, topo.clock, topo.job));
+  beliefs.SetJobWide("launch_config_error");
+  const std::string why = "a worker pod forbidden by an exceeded quota: the rendezvous never reaches its world";
+  beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", kExplainedAwayFactor, why,
+                           [](const Observation& o) { return StatesStoreWaitFailure(o.evidence.detail); });
+  trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
+// PLC62 (cpu_quota_throttle.h, realistic55 rl55-10): every pod of the job throttled by its CPU quota in
+// most CFS periods, while the log says the steps wait for input: the loader workers are starved of CPU
+// (dataloader_stall, the job). The wait line weighs as a first signature, the throttling as a metric;
+// straggler_rank items of the throttling series (one node's figure) are moved to it.
+void ReadJobCpuQuotaThrottle(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo,
+                             const std::vector<TimeSeries>& series, Beliefs& beliefs, Json& trace) {
+  const std::optional<JobCpuThrottle> t = FindJobWideCpuThrottle(series);
+  if (!t) return;
+  std::optional<size_t> wait;
+  for (size_t i = 0; i < flat.lines.size() && !wait; ++i) {
+    if (StatesInputWait(flat.lines[i])) wait = i;
+  }
+  if (!wait) return;
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%.0f", t->min_share * 100);
+  auto [li, ki] = flat.refs[*wait];
+  beliefs.Add(LineEvidence(c.logs[li], ki,
+                           "  [the input wait of a job whose every pod is CPU-throttled by its quota (" +
+                               std::to_string(t->pods) + " pods, >= " + pct + " % of CFS periods): the loader workers are starved of CPU]",
+                           "dataloader_stall", kFirstSignatureWeight, topo.clock, topo.job));
+  Observation o;
+  o.evidence.kind = EvidenceKind::kMetric;
+  o.evidence.source = "metric " + t->series;
+  o.evidence.detail = "every pod of the job throttled by its CPU quota in >= " + std::string(pct) + " % of its CFS periods (" +
+                      std::to_string(t->pods) + " pods)";
+  o.evidence.supports = {"dataloader_stall"};
+  o.evidence.weight = kMetricWeight;
+  o.deltas["dataloader_stall"] = kMetricWeight;
+  o.hint.job = topo.job;
+  beliefs.Add(std::move(o));
+  beliefs.SetJobWide("dataloader_stall");
+  const std::string why = "every pod of the job CPU-throttled by its quota while its steps wait for input";
+  beliefs.ReattributeWhere("straggler_rank", "dataloader_stall", kExplainedAwayFactor, why, [](const Observation& ob) {
+    return ob.evidence.kind == EvidenceKind::kMetric && ob.evidence.source.find("container_cpu_cfs_throttled") != std::string::npos;
+  });
+  trace.push_back({{"type", "thought"}, {"text", why}});
+  // A file-system stall whose client's own reconnection ("nfs: server X OK", Lustre's "Connection
+  // restored"; StatesFaultOver's kStorage) came more than kIncidentWindowMs before the input wait was over
+  // before it: its lines written up to that reconnection keep kHistoryFactor (before, a 6-second NFS stall
+  // two hours earlier answered storage_failure and explained the throttled loaders away).
+  const int64_t wait_ms = LineTimeMs(flat.lines[*wait], topo.clock);
+  if (wait_ms == kNoTime) return;
+  int64_t over_ms = kNoTime;
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    if (StatesFaultOver(flat.lines[i]) != FaultOver::kStorage) continue;
+    const int64_t t = LineTimeMs(flat.lines[i], topo.clock);
+    if (t == kNoTime || SaturatingAdd(t, kIncidentWindowMs) >= wait_ms) continue;
+    over_ms = over_ms == kNoTime ? t : std::max(over_ms, t);
+  }
+  if (over_ms == kNoTime) return;
+  beliefs.DiscountWhere("storage_failure", kHistoryFactor,
+                        "a file-system stall its client's reconnection ended over an hour before the input wait",
+                        [&](const Observation& ob) { return ob.time_ms != kNoTime && ob.time_ms <= over_ms; });
+}
+
 // A few symbol errors on a port with no other link error counted (SymbolErrorTrickleLines, PLC47:
 // realistic44 rl44-03's "SymbolErrorCounter:....3" on a port Active at full rate, beside a flight
 // recorder's collective mismatch and passing nccl tests) is a healthy link's background, as
@@ -14692,6 +14822,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                   vote->rank, vote->agreeing, vote->iteration, vote->iterations);
     Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kFirstSignatureWeight, topo.clock, topo.job);
     o.hint = RankTableRowHint(topo, vote->rank, "");
+    o.culprit = true;
+    beliefs.Add(std::move(o));
+  } else if (std::optional<ReplicaChecksumOdd> stated = FindStatedReplicaOdd(flat.lines)) {
+    // A checker's own vote, "rank N sha1=X vs K other replicas sha1=Y" (PLC62, realistic55 rl55-21: the
+    // pack's recall of the checker's header line placed the fault on rank 0's GPU, the writer of the
+    // line): that rank's GPU, placed by the rank layout; kFirstSignatureWeight, as the vote above.
+    auto [li, ki] = flat.refs[stated->line];
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "  [rank %d's checksum differs from the %zu other replicas' (%zu check(s)): its GPU computes wrong numbers]",
+                  stated->rank, stated->agreeing, stated->iterations);
+    Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kFirstSignatureWeight, topo.clock, topo.job);
+    o.hint = RankTableRowHint(topo, stated->rank, "");
     o.culprit = true;
     beliefs.Add(std::move(o));
   }
@@ -17941,6 +18084,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   DiscountHangEndedByRestart(c, beliefs, trace);             // PLC54
   NodeLostPower(c, topo, slurm_failed_node, beliefs, trace);      // PLC46
   ReadContainerDefaultShm(c, flat, topo, beliefs, trace);          // PLC58
+  ReadMemlockRegisterFailure(c, flat, topo, beliefs, trace);       // PLC62
+  ReadQuotaDeniedWorker(c, flat, topo, beliefs, trace);            // PLC62
+  ReadJobCpuQuotaThrottle(c, flat, topo, series, beliefs, trace);  // PLC62
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
   // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers

@@ -22,11 +22,23 @@ std::vector<std::string> CommentNodeWords(const std::string& command_line) {
       break;
     }
   }
-  if (at == std::string::npos) return out;
+  size_t end = command_line.size();
+  if (quote != 0) return out;
+  if (at == std::string::npos) {
+    // PLC62 (realistic55 rl55-30: "$ lspci -vv -s 43:00.0 | grep -E 'LnkCap:|LnkSta:' (ppt-b2-14)"): a
+    // note in parentheses closing the command line, after a space, names the node as a comment does.
+    size_t last = command_line.find_last_not_of(" \t\r");
+    if (last == std::string::npos || command_line[last] != ')') return out;
+    const size_t open = command_line.rfind('(', last);
+    if (open == std::string::npos || open == 0 || !std::isspace(static_cast<unsigned char>(command_line[open - 1]))) return out;
+    if (command_line.find(')', open) != last) return out;
+    at = open;
+    end = last;
+  }
   std::vector<std::string> words;
   std::string w;
-  for (size_t i = at + 1; i <= command_line.size(); ++i) {
-    const char ch = i < command_line.size() ? command_line[i] : ' ';
+  for (size_t i = at + 1; i <= end; ++i) {
+    const char ch = i < end ? command_line[i] : ' ';
     if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',' || ch == '(' || ch == ')' || ch == ';') {
       if (!w.empty()) words.push_back(w);
       w.clear();

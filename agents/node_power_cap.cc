@@ -1,5 +1,6 @@
 #include "agents/node_power_cap.h"
 
+#include <algorithm>
 #include <regex>
 
 namespace vigil {
@@ -23,7 +24,18 @@ int PowerLimitSetGpus(const std::string& line) {
   if (smi) {
     static const std::regex kPl(R"(\bnvidia-smi\b[^|;&]*?(?:\s-pl\s+|\s--power-limit[= ])\d{2,4}\b)");
     static const std::regex kId(R"(\bnvidia-smi\b[^|;&]*?\s(?:-i\s*\S|--id[= ]\S))");
-    if (std::regex_search(line, kPl)) return std::regex_search(line, kId) ? -1 : 0;
+    if (std::regex_search(line, kPl)) {
+      if (!std::regex_search(line, kId)) return 0;
+      // PLC62 (realistic55 rl55-09: a prolog's "nvidia-smi -i 0,1,2,3,4,5,6,7 -pl 600"): a list of GPU
+      // indices sets that many GPUs (the caller weighs the count against the node's GPUs).
+      static const std::regex kList(R"(\bnvidia-smi\b[^|;&]*?\s(?:-i\s*|--id[= ])(\d{1,2}(?:,\d{1,2})+)\b)");
+      std::smatch m;
+      if (std::regex_search(line, m, kList)) {
+        const std::string ids = m.str(1);
+        return static_cast<int>(std::count(ids.begin(), ids.end(), ',')) + 1;
+      }
+      return -1;
+    }
   }
   static const std::regex kSet(R"(\b(?:apply(?:ing)?|set(?:ting)?|lower(?:ing|ed)?|cap(?:ping|ped)?)\b.{0,40}\bpower[ _-]?limit\b)",
                                std::regex::icase);

@@ -22,8 +22,8 @@ namespace vigil {
 bool StatesNodePowerCapSet(const std::string& line);
 
 // How many GPUs `line` sets a power limit on: 0 for all the node's (nvidia-smi -pl without -i, "all
-// GPUs"), N for a stated "N GPUs", -1 when the line sets no power limit or names one GPU (-i 3,
-// "GPU 3").
+// GPUs"), N for a stated "N GPUs" or nvidia-smi's list "-i 0,1,...,7" of N indices (PLC62), -1 when
+// the line sets no power limit or names one GPU (-i 3, "GPU 3").
 int PowerLimitSetGpus(const std::string& line);
 
 }  // namespace vigil

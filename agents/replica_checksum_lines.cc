@@ -52,4 +52,37 @@ std::optional<ReplicaChecksumOdd> FindReplicaChecksumOdd(const std::vector<std::
   return out;
 }
 
+std::optional<ReplicaChecksumOdd> FindStatedReplicaOdd(const std::vector<std::string>& lines) {
+  // "rank 3014 sha1=9a3c41d0 vs 31 other replicas sha1=51e2f7aa", "rank=77 checksum 0x1f2e... vs 7 other ranks".
+  // The rank nearest the value: no other "rank" between ("[rank0]: DP group 5: rank 13 sha1=..." is 13).
+  static const std::regex kOdd(
+      R"(\brank\s*[=:#]?\s*(\d{1,6})\b(?:(?!rank)[^|;]){0,40}?\b(?:sha1|sha256|md5|crc32|checksum|hash|digest)\b\s*[=:]?\s*(?:0x)?[0-9a-fA-F]{6,}\b\s*,?\s*(?:vs\.?|versus|while)\s+(?:the\s+)?(\d{1,6})\s+other\s+(?:replicas|ranks|DP ranks)\b)",
+      std::regex::icase);
+  static const std::regex kIter(R"(\b(?:iter|iteration|step)\s*[=:#]?\s*(\d{1,12})\b)", std::regex::icase);
+  std::optional<ReplicaChecksumOdd> out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& s = lines[i];
+    if (s.size() > 2000 || s.find("other") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(s, m, kOdd)) continue;
+    const int rank = std::stoi(m.str(1));
+    const size_t others = static_cast<size_t>(std::stoul(m.str(2)));
+    if (others < 2) continue;
+    if (out && out->rank != rank) return std::nullopt;  // two ranks named odd: no one culprit
+    if (!out) {
+      out = ReplicaChecksumOdd{};
+      out->rank = rank;
+      out->line = i;
+      out->agreeing = others;
+      std::smatch it;
+      // The check's iteration: on the line, else on the line before it (the check's header).
+      if (std::regex_search(s, it, kIter) || (i > 0 && std::regex_search(lines[i - 1], it, kIter))) {
+        out->iteration = std::stoll(it.str(1));
+      }
+    }
+    ++out->iterations;
+  }
+  return out;
+}
+
 }  // namespace vigil

@@ -31,4 +31,12 @@ struct ReplicaChecksumOdd {
 // otherwise. Lines over 2000 bytes are not read.
 std::optional<ReplicaChecksumOdd> FindReplicaChecksumOdd(const std::vector<std::string>& lines);
 
+// PLC62 (realistic55 rl55-21): a checker that prints its own vote, "rank 3014 sha1=9a3c41d0 vs 31 other
+// replicas sha1=51e2f7aa" (one rank's checksum / hash / digest against N >= 2 other replicas or ranks that
+// agree). The rank it names at every such line (never two ranks): `line` its first line, `agreeing` the
+// others' count there, `iteration` the check's step on that line or the line before (0 when none),
+// `iterations` the lines. nullopt when none, or when two lines name two ranks. Lines over 2000 bytes are
+// not read.
+std::optional<ReplicaChecksumOdd> FindStatedReplicaOdd(const std::vector<std::string>& lines);
+
 }  // namespace vigil
