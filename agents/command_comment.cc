@@ -32,6 +32,19 @@ std::vector<std::string> CommentNodeWords(const std::string& command_line) {
     const size_t open = command_line.rfind('(', last);
     if (open == std::string::npos || open == 0 || !std::isspace(static_cast<unsigned char>(command_line[open - 1]))) return out;
     if (command_line.find(')', open) != last) return out;
+    // A short note only (a node, "on NODE", "NODE, rank 3, 08:25"): at most four words, no quotes. A
+    // sentence in parentheses ("(node-7 drained by on-call: 'Xid 13 GPU5')" after a `# attempt 2 on ...`
+    // line, realistic44 rl44-22) says something else of that node.
+    const std::string note = command_line.substr(open + 1, last - open - 1);
+    if (note.find_first_of("'\"") != std::string::npos) return out;
+    size_t words = 0;
+    bool in_word = false;
+    for (const char ch : note) {
+      const bool sep = std::isspace(static_cast<unsigned char>(ch)) || ch == ',';
+      if (!sep && !in_word) ++words;
+      in_word = !sep;
+    }
+    if (words == 0 || words > 4) return out;
     at = open;
     end = last;
   }

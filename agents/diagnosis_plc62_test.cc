@@ -381,6 +381,9 @@ TEST_CASE("plc62 CommentNodeWords reads a (NODE) note closing a command") {
   CHECK(CommentNodeWords("$ nvidia-smi -q (on gx-17)") == std::vector<std::string>{"gx-17", "on"});
   CHECK(CommentNodeWords("$ echo $(hostname)").empty());  // no space before '('
   CHECK(CommentNodeWords("$ dmesg | tail").empty());
+  // A sentence in parentheses is no node note.
+  CHECK(CommentNodeWords("# attempt 2 on gx-[01-16] (gx-17 drained by on-call: 'Xid 13 GPU5')").empty());
+  CHECK(CommentNodeWords("$ nvidia-smi -q (gx-17 was drained this morning by the on-call)").empty());
 }
 
 // lspci of the GPU at 3b:00.0 on two nodes, each command closed by its node in parentheses; gx-17's link
