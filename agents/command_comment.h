@@ -13,8 +13,9 @@ namespace vigil {
 // The words a shell comment at the end of `command_line` offers as its node, most likely first:
 // the word after "on" (or "from", "@"), then the comment's first word ("# gpu-m05 at 21:56"). A
 // comment is a `#` after a space, outside quotes; words are cut at spaces, commas, parentheses and
-// ':'. Without a comment, a note in parentheses that closes the line after a space ("$ lspci -vv -s
-// 43:00.0 (gpu-f09)", PLC62) is read the same way. Empty for neither or lines over 2000 bytes. The caller keeps a word only if it is a node
+// ':'. Without a comment, a short note in parentheses that closes the line after a space ("$ lspci -vv -s
+// 43:00.0 (gpu-f09)", PLC62: at most four words, no quotes) is read the same way. Empty for neither or
+// lines over 2000 bytes. The caller keeps a word only if it is a node
 // of the case (ReportedNode).
 std::vector<std::string> CommentNodeWords(const std::string& command_line);
 
