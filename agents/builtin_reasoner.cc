@@ -16373,11 +16373,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
 
   // 3a-novisible (NV55, found on the H100 machine, probes/HISTORY.md run 55). A process that found no GPU
   // at all (StatesNoGpuVisible) where nothing in the case says the node lost its GPUs (StatesGpuLost, no
-  // gpu_fallen_off_bus evidence) was launched without one: the launch's configuration, read on the first
+  // gpu_fallen_off_bus evidence) or that its driver cannot serve CUDA (StatesDriverCannotServe: the pack's
+  // host-kind entries read that on its node, PLC15) was launched without one: the launch's configuration, read on the first
   // such line (kFirstSignatureWeight). Before, PyTorch's "ProcessGroupNCCL is only supported with GPUs, no
   // GPUs found!" under CUDA_VISIBLE_DEVICES naming a missing GPU was read as rank_process_crash 0.62.
   if (const auto none = FirstCaseLine(c, StatesNoGpuVisible);
-      none && !FirstCaseLine(c, StatesGpuLost) && beliefs.Score("gpu_fallen_off_bus") <= 0) {
+      none && !FirstCaseLine(c, StatesGpuLost) && !FirstCaseLine(c, StatesDriverCannotServe) &&
+      beliefs.Score("gpu_fallen_off_bus") <= 0) {
     beliefs.Add(LineEvidence(c.logs[none->first], none->second,
                              "  [the process saw no GPU at all and nothing says the node lost its GPUs: the launch "
                              "gave it none (CUDA_VISIBLE_DEVICES, the container's GPU runtime, a device plugin, cgroup "

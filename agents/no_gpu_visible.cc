@@ -20,4 +20,12 @@ bool StatesGpuLost(const std::string& line) {
   return std::regex_search(line, kLost);
 }
 
+bool StatesDriverCannotServe(const std::string& line) {
+  if (line.size() > 4000) return false;
+  static const std::regex kDriver(
+      R"(driver on your system is too old|Found no NVIDIA driver on your system|driver version is insufficient for CUDA runtime|unsupported display driver ?/ ?cuda driver combination|cudaErrorInsufficientDriver|cudaErrorSystemDriverMismatch|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH)",
+      std::regex::icase);
+  return std::regex_search(line, kDriver);
+}
+
 }  // namespace vigil

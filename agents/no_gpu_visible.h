@@ -6,7 +6,9 @@
 // NVIDIA_VISIBLE_DEVICES, a container started without the GPU runtime, a device plugin, cgroup or Slurm
 // GRES that hid the devices - the launch's fault (launch_config_error), unless the case shows the node
 // losing its GPUs (an Xid 79, "fallen off the bus", the driver failing to start the GPU, nvidia-smi
-// finding no device), which gpu_fallen_off_bus and its kin read. Pure functions, thread safe.
+// finding no device), which gpu_fallen_off_bus and its kin read, or a driver that cannot serve the
+// process's CUDA (too old, a mismatch: the pack's host-kind entries read it on its node). Pure
+// functions, thread safe.
 #pragma once
 
 #include <string>
@@ -23,5 +25,12 @@ bool StatesNoGpuVisible(const std::string& line);
 // bytes are not read): an Xid 79, "fallen off the bus", "GPU is lost", "RmInitAdapter failed",
 // nvidia-smi's "No devices were found" / "Unable to determine the device handle".
 bool StatesGpuLost(const std::string& line);
+
+// Whether a line states that the node's driver cannot serve the process's CUDA (lines over 4000 bytes
+// are not read): PyTorch's "The NVIDIA driver on your system is too old" and "Found no NVIDIA driver on
+// your system", CUDA's "driver version is insufficient for CUDA runtime version" (35), "system has
+// unsupported display driver / cuda driver combination" (803), cudaErrorInsufficientDriver,
+// cudaErrorSystemDriverMismatch, CUDA_ERROR_SYSTEM_DRIVER_MISMATCH.
+bool StatesDriverCannotServe(const std::string& line);
 
 }  // namespace vigil

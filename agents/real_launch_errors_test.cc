@@ -83,6 +83,10 @@ TEST_CASE("StatesNoGpuVisible / StatesGpuLost") {
   CHECK(StatesGpuLost("No devices were found"));
   CHECK(StatesGpuLost("Unable to determine the device handle for GPU0000:3B:00.0: Unknown Error"));
   CHECK_FALSE(StatesGpuLost("NVRM: Xid (PCI:0000:3b:00): 31, pid=811, name=python3, Ch 00000008"));
+  CHECK(StatesDriverCannotServe("RuntimeError: The NVIDIA driver on your system is too old (found version 12020)."));
+  CHECK(StatesDriverCannotServe("CUDA error: system has unsupported display driver / cuda driver combination"));
+  CHECK(StatesDriverCannotServe("cudaGetDeviceCount: CUDA driver version is insufficient for CUDA runtime version"));
+  CHECK_FALSE(StatesDriverCannotServe("NVIDIA driver 550.54.15 loaded"));
 }
 
 TEST_CASE("real PyTorch output of CUDA_VISIBLE_DEVICES naming a missing GPU: launch_config_error, not a rank crash") {
