@@ -12,7 +12,10 @@
 #     one expression evaluated once against that Prometheus (vigil --prometheus-url): 16 series;
 #  3. four more nodes of the rack start failing (the exposition grows to 32 series): Alertmanager
 #     re-sends the group with 32 alerts, they join the incident, and it is diagnosed again
-#     (storm.diagnosed_alerts 32, "storm of 32 alerts on 8 nodes");
+#     (storm.diagnosed_alerts 32, "storm of 32 alerts on 8 nodes"); when Prometheus raises the new
+#     alerts over two evaluations, Alertmanager may send the growth in two notifications, and the last
+#     diagnosis may cover fewer than 32 when the rest neither grew the storm by half nor added a node
+#     (the server's rule, --storm-rediagnose-interval's help): then it covers all 8 nodes;
 #  4. the Xid counters go back to 0: Prometheus resolves the 32 alerts, Alertmanager sends the
 #     resolved notification, and the storm incident is resolved with every member; still one incident.
 # Checked through the REST API (GET /api/v1/incidents[/ID]) and serve's log.
@@ -123,37 +126,46 @@ PY
 
 # 3. Four more nodes of the rack: Alertmanager re-sends the group with 32 alerts; diagnosed again.
 series 8 >"$TMP/series.new" && mv "$TMP/series.new" "$TMP/series.prom"
-if wait_for 90 'j["count"] == 1 and j["incidents"][0]["storm"]["alerts"] == 32 and j["incidents"][0]["storm"].get("diagnosed_alerts") == 32 and j["incidents"][0]["state"] == "diagnosed"'; then
+# Diagnosed again: every alert in, and the last diagnosis left no growth the rule would diagnose again
+# (32 alerts, fewer than half as many again as it covered: more than 21).
+# Asked twice, 3 s apart, so that a growth queued just as the first answer was read is diagnosed first.
+grown='j["count"] == 1 and j["incidents"][0]["storm"]["alerts"] == 32 and 3 * j["incidents"][0]["storm"].get("diagnosed_alerts", 0) > 2 * 32 and j["incidents"][0]["state"] == "diagnosed"'
+if wait_for 90 "$grown" && sleep 3 && wait_for 30 "$grown"; then
   passed=$((passed + 1))
 else
   bad "the grown storm was not diagnosed again within 90 s: $(curl -s "$V/api/v1/incidents")"
   grep -E 'webhook|again|incident' "$TMP/vigil.log" | tail -10
 fi
 # Prometheus may raise the new nodes' alerts over two evaluations, so Alertmanager may send the grown
-# group in two notifications (seen once in a fresh clone's ctest: 25 alerts, then 32): each growth is
-# queued with its own line; together they name the four new nodes, and the last one 32 alerts.
-"$PY" - "$TMP/vigil.log" "$ID" <<'PY' && passed=$((passed + 1)) || bad "no re-diagnosis line(s): $(grep -E 'again|webhook' "$TMP/vigil.log")"
+# group in two notifications (seen in fresh clones' ctest: 25 alerts then 32, and 28 then 32): each growth
+# that the rule diagnoses again is queued with its own line; together they name the four new nodes, and
+# the last one the count the incident's last diagnosis covered (28 then 32 queues only the 28: +4 alerts
+# on known nodes is neither half again nor a new node).
+curl -sf "$V/api/v1/incidents/$ID" >"$TMP/storm2.json"
+DIAGNOSED=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["storm"]["diagnosed_alerts"])' "$TMP/storm2.json")
+"$PY" - "$TMP/vigil.log" "$ID" "$DIAGNOSED" <<'PY' && passed=$((passed + 1)) || bad "no re-diagnosis line(s): $(grep -E 'again|webhook' "$TMP/vigil.log")"
 import re, sys
 text = open(sys.argv[1]).read()
 lines = re.findall(r"incident %s \(storm rack=r7\): queued to be diagnosed again \((\d+) alerts, (\d+) when diagnosed "
                    r"\(\+\d+%%\); (\d+) new node\(s\): ([^)]*)\)" % sys.argv[2], text)
 assert lines, "no line"
 assert lines[0][1] == "16", lines
-assert lines[-1][0] == "32", lines
+assert lines[-1][0] == sys.argv[3], (lines, sys.argv[3])
 nodes = set(n.strip() for l in lines for n in l[3].split(","))
 assert nodes == {"rack7-node-04", "rack7-node-05", "rack7-node-06", "rack7-node-07"}, nodes
 PY
-curl -sf "$V/api/v1/incidents/$ID" >"$TMP/storm2.json"
 "$PY" - "$TMP/storm2.json" <<'PY' && passed=$((passed + 1)) || bad "the grown storm incident: $(head -c 3000 "$TMP/storm2.json")"
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert len(j["members"]) == 32 and j["attempts"] == 1, (len(j["members"]), j["attempts"])
+n = j["storm"]["diagnosed_alerts"]  # 32, or the count of the last growth the rule diagnosed (above)
 d = j["diagnosis"]
 assert d["component"] == "rack=r7", d["component"]
-assert d["summary"].find("storm of 32 alerts on 8 nodes, 4 per node (GpuXidError x32)") >= 0, d["summary"]
+per_node = "4 per node" if n == 32 else "-4 per node"
+assert d["summary"].find("storm of %d alerts on 8 nodes, " % n) >= 0 and d["summary"].find(per_node + " (GpuXidError x%d)" % n) >= 0, d["summary"]
 assert d["storm"]["nodes"] == 8, d["storm"]
-ex = d["trace"][0]["expressions"]  # evaluated again, once: 32 series, the first 16 kept (the cut noted)
-assert len(ex) == 1 and ex[0]["alerts"] == 32 and ex[0]["series_returned"] == 32 and ex[0]["series_kept"] == 16, ex
+ex = d["trace"][0]["expressions"]  # evaluated again, once: every failing GPU's series, the first 16 kept (the cut noted)
+assert len(ex) == 1 and ex[0]["alerts"] == n and n <= ex[0]["series_returned"] <= 32 and ex[0]["series_kept"] == 16, ex
 PY
 
 # 4. The Xid counters back to 0: every alert resolves, and so does the storm incident.
