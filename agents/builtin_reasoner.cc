@@ -8151,20 +8151,6 @@ Observation SdcCulpritOnRank(const Topology& topo, std::string source, std::stri
   return o;
 }
 
-// Whether an observation's own text states that a GPU's row remap failed: nvidia-smi's "Remapping
-// Failure Occurred : Yes", DCGM's DCGM_FR_ROW_REMAP_FAILURE / ROW_REMAP_FAILURE field, "row remapping
-// failed", an Xid 64. Not a KB title (a recalled incident), not "Occurred : No" (PLC7).
-// A line saying CUDA found no GPU at all: PyTorch's "No CUDA GPUs are available", the runtime's "no
-// CUDA-capable device is detected", cudaErrorNoDevice, CUDA_ERROR_NO_DEVICE (PLC25, 3a-nodevice).
-// Not "invalid device ordinal" (a GPU index past those visible: a launch layout, not CUDA failing).
-bool StatesNoCudaDevice(const std::string& line) {
-  if (line.size() > 4000 || (line.find("CUDA") == std::string::npos && line.find("cuda") == std::string::npos)) return false;
-  static const std::regex kNone(
-      R"(\bNo CUDA GPUs are available\b|\bno CUDA-capable device is detected\b|\bcudaErrorNoDevice\b|\bCUDA_ERROR_NO_DEVICE\b)",
-      std::regex::icase);
-  return std::regex_search(line, kNone);
-}
-
 // A metric observation's source ("metric NAME{...}") is a count of remapped rows: dcgm-exporter's
 // DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS / DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS, an exporter's
 // "..._remapped_rows_..." / "..._rows_remapped_..." (PLC25). Not the pending or failure flags.
@@ -17490,8 +17476,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // The same for NCCL finding no socket interface (StatesNcclNoSocketInterface: NCCL_SOCKET_IFNAME naming
   // an interface the host lacks): NCCL 2.28's real output on the H100 machine (probes/HISTORY.md run 54)
   // tied launch_config_error with nccl_network_misconfig at 0.31 each on the ncclInvalidUsage line.
-  const bool no_interface = FirstCaseLine(c, StatesNcclNoSocketInterface).has_value();
-  if ((net_not_found || no_interface) && beliefs.Score("launch_config_error") > 0) {
+  if (beliefs.Score("launch_config_error") > 0 &&
+      (net_not_found || FirstCaseLine(c, StatesNcclNoSocketInterface).has_value())) {
     const std::string why = net_not_found
                                 ? "NCCL's forced network was not found: its invalid usage is the network configuration's"
                                 : "NCCL found no socket interface: its invalid usage is the interface setting's";

@@ -4,12 +4,18 @@
 
 namespace vigil {
 
-bool StatesNoGpuVisible(const std::string& line) {
-  if (line.size() > 4000) return false;
+bool StatesNoCudaDevice(const std::string& line) {
+  if (line.size() > 4000 || (line.find("CUDA") == std::string::npos && line.find("cuda") == std::string::npos)) return false;
   static const std::regex kNone(
-      R"(\bonly supported with GPUs, no GPUs found\b|\bNo CUDA GPUs are available\b|\bno CUDA-capable device is detected\b|\bcudaErrorNoDevice\b|\bCUDA_ERROR_NO_DEVICE\b)",
+      R"(\bNo CUDA GPUs are available\b|\bno CUDA-capable device is detected\b|\bcudaErrorNoDevice\b|\bCUDA_ERROR_NO_DEVICE\b)",
       std::regex::icase);
   return std::regex_search(line, kNone);
+}
+
+bool StatesNoGpuVisible(const std::string& line) {
+  if (line.size() > 4000) return false;
+  static const std::regex kNoGpus(R"(\bonly supported with GPUs, no GPUs found\b)", std::regex::icase);
+  return StatesNoCudaDevice(line) || std::regex_search(line, kNoGpus);
 }
 
 bool StatesGpuLost(const std::string& line) {

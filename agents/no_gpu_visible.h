@@ -15,10 +15,14 @@
 
 namespace vigil {
 
-// Whether a process's line states that it found no GPU at all (lines over 4000 bytes are not read):
-// PyTorch's "ProcessGroupNCCL is only supported with GPUs, no GPUs found!" and "No CUDA GPUs are
-// available", the runtime's "no CUDA-capable device is detected", cudaErrorNoDevice, CUDA_ERROR_NO_DEVICE.
-// Not "invalid device ordinal" (an index past the visible GPUs: some GPU was seen).
+// A line saying CUDA found no GPU at all: PyTorch's "No CUDA GPUs are available", the runtime's "no
+// CUDA-capable device is detected", cudaErrorNoDevice, CUDA_ERROR_NO_DEVICE (PLC25's 3a-nodevice, which
+// counts the nodes printing it; lines over 4000 bytes are not read). Not "invalid device ordinal" (a GPU
+// index past those visible: a launch layout, not CUDA failing).
+bool StatesNoCudaDevice(const std::string& line);
+
+// Whether a process's line states that it found no GPU at all: StatesNoCudaDevice, or PyTorch's
+// "ProcessGroupNCCL is only supported with GPUs, no GPUs found!" (lines over 4000 bytes are not read).
 bool StatesNoGpuVisible(const std::string& line);
 
 // Whether a line states that a node lost a GPU, or the driver could not bring one up (lines over 4000
