@@ -338,7 +338,7 @@ SET_MINIMUMS = {"dev": 66, "holdout": 24, "holdout2": 48, "holdout3": 50, "holdo
                 "realistic55": 24,
                 "realistic56": 24,
                 "realistic57": 24,
-                "realistic58": 24}
+                "realistic58": 24,
                 "realistic59": 24}
 
 
