@@ -93,13 +93,6 @@ constexpr char kDropFromBx1[] =
 constexpr char kTcpStore[] =
     "[rank0]: torch.distributed.DistStoreError: Timed out after 1800 seconds waiting for clients. 24/32 clients joined.";
 
-double Probability(const Diagnosis& d, const std::string& category) {
-  for (const Hypothesis& h : d.hypotheses) {
-    if (h.category == category) return h.probability;
-  }
-  return 0;
-}
-
 TEST_CASE("plc16: ReadStoreJoinCount reads a store's joined count and its world size") {
   auto n = ReadStoreJoinCount(kTcpStore);
   REQUIRE(n);
@@ -146,7 +139,7 @@ TEST_CASE("plc16: a node's packet filter explains the store's missing clients") 
   Diagnosis d = testing::RunCaseWithOwnProbes(StoreFilterCase(kDropFromBx1, kTcpStore, true), /*intrusive=*/true);
   CHECK(d.root_cause + " @ " + d.component == "nccl_network_misconfig @ bx-3");
   CHECK(d.confidence >= 0.8);
-  CHECK(Probability(d, "launch_config_error") < 0.1);
+  CHECK(testing::ProbabilityOf(d, "launch_config_error") < 0.1);
   // Twins: c10d's store-based barrier; an iptables REJECT of an OUTPUT packet towards bx-1.
   d = testing::RunCaseWithOwnProbes(StoreFilterCase(
       kDropFromBx1,
@@ -168,7 +161,7 @@ TEST_CASE("plc16: a node's packet filter explains the store's missing clients") 
       kDropFromBx1,
       "[rank0]: torch.distributed.DistStoreError: Timed out after 1800 seconds waiting for clients. 16/32 clients joined.",
       false));
-  CHECK(Probability(two, "launch_config_error") > 5 * Probability(one, "launch_config_error"));
+  CHECK(testing::ProbabilityOf(two, "launch_config_error") > 5 * testing::ProbabilityOf(one, "launch_config_error"));
 }
 
 TEST_CASE("plc16: an NCCL test inside one node does not refute a fault between nodes") {
@@ -179,7 +172,7 @@ TEST_CASE("plc16: an NCCL test inside one node does not refute a fault between n
   REQUIRE(d.steps.size() > 0);
   CHECK_FALSE(PassRefutes(d, "nccl_network_misconfig"));
   CHECK(SaidInsideOneNode(d));
-  CHECK(Probability(d, "nccl_network_misconfig") >= Probability(d, "launch_config_error"));
+  CHECK(testing::ProbabilityOf(d, "nccl_network_misconfig") >= testing::ProbabilityOf(d, "launch_config_error"));
   // Near miss: the address the connections fail to is no node's (no bootstrap line ties it): nothing
   // says the fault is between nodes, and the passes count against the misconfiguration as before.
   d = testing::RunCaseWithOwnProbes(StoreFilterCase("", kTcpStore, true, /*addresses=*/false), /*intrusive=*/true);

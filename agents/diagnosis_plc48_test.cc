@@ -104,13 +104,6 @@ Diagnosis DiagnoseWith(const Json& case_json, testing::RecordedExecutor& exec) {
   return r->diagnosis;
 }
 
-double ProbabilityOf(const Diagnosis& d, const std::string& cat) {
-  for (const Hypothesis& h : d.hypotheses) {
-    if (h.category == cat) return h.probability;
-  }
-  return 0;
-}
-
 TEST_CASE("plc48 XidProcessOf: the pid and name an Xid report names") {
   const FaultProcess p = XidProcessOf("NVRM: Xid (PCI:0000:00:06): 31, pid=745, name=fault_inject, channel 0x0000000a");
   CHECK(p.pid == 745);
@@ -179,7 +172,7 @@ TEST_CASE("plc48 H100 run 50: a straggler alert is not answered by exited proces
   const Diagnosis d = DiagnoseWith(Json{{"alert", StragglerAlert()}}, exec);
   // Before: illegal_memory_access on vm/gpu0 0.72, confirmed.
   CHECK(d.root_cause != "illegal_memory_access");
-  CHECK(ProbabilityOf(d, "illegal_memory_access") < 0.3);
+  CHECK(testing::ProbabilityOf(d, "illegal_memory_access") < 0.3);
   for (const Hypothesis& h : d.hypotheses) {
     if (h.category == "illegal_memory_access") CHECK(h.status != HypothesisStatus::kConfirmed);
   }

@@ -20,13 +20,6 @@
 namespace vigil {
 namespace {
 
-double ProbabilityOf(const Diagnosis& d, const std::string& cat) {
-  for (const Hypothesis& h : d.hypotheses) {
-    if (h.category == cat) return h.probability;
-  }
-  return 0;
-}
-
 // ---- fastest_slowest_ranks.h ----
 
 TEST_CASE("plc51 ReadFastestSlowestRanks: the fastest is the reference, the slow ones well above it") {
@@ -118,7 +111,7 @@ TEST_CASE("plc51 a hung job's watchdog SIGABRT is no crash: the collective misma
   const Diagnosis d = testing::RunCaseWithOwnProbes(c);
   // Before: rank_process_crash on tx-c001/gpu0 from "Signal 6 (SIGABRT)".
   CHECK(d.root_cause == "nccl_collective_hang");
-  CHECK(ProbabilityOf(d, "rank_process_crash") < 0.3);
+  CHECK(testing::ProbabilityOf(d, "rank_process_crash") < 0.3);
   CHECK(testing::HasEvidenceWith(d, "the watchdog's abort, not a crash"));
 }
 
@@ -245,7 +238,7 @@ TEST_CASE("plc51 an Xid whose process a line ties to another job is no cause of 
       /*intrusive=*/true);
   // Before: illegal_memory_access on qx-11/gpu2 at 0.9, the gpu.sdc vote never run.
   CHECK(d.root_cause != "illegal_memory_access");
-  CHECK(ProbabilityOf(d, "illegal_memory_access") < 0.3);
+  CHECK(testing::ProbabilityOf(d, "illegal_memory_access") < 0.3);
   CHECK(testing::HasEvidenceWith(d, "the process it ended was another job's"));
   // The same Xid of a process no line ties to another job keeps its weight.
   const Diagnosis own = testing::RunCaseWithOwnProbes(

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -141,7 +142,6 @@ inline Diagnosis RunJsonWithPack(const Json& case_json, Json probes = Json::obje
   return BuiltinReasoner(options).Diagnose(*c, *facts, exec->get()).diagnosis;
 }
 
-// A case document written in a test as JSON text; the test fails on a parse error.
 // Whether some evidence item's detail contains `part` (the round tests' check that a reader's evidence is
 // there, or is not).
 inline bool HasEvidenceWith(const Diagnosis& d, const std::string& part) {
@@ -151,6 +151,16 @@ inline bool HasEvidenceWith(const Diagnosis& d, const std::string& part) {
   return false;
 }
 
+// The probability the diagnosis gives `category` (the highest, were it listed twice); 0 when it is not listed.
+inline double ProbabilityOf(const Diagnosis& d, std::string_view category) {
+  double p = 0;
+  for (const Hypothesis& h : d.hypotheses) {
+    if (h.category == category) p = std::max(p, h.probability);
+  }
+  return p;
+}
+
+// A case document written in a test as JSON text; the test fails on a parse error.
 inline Json ParseCaseText(std::string_view text) {
   auto j = ParseJson(text, "test case");
   REQUIRE_MESSAGE(j.ok(), j.status().ToString());

@@ -153,11 +153,7 @@ TEST_CASE("real NCCL 2.28 output of a bad NCCL_SOCKET_IFNAME: nccl_network_misco
   Diagnosis d = testing::RunCaseWithOwnProbes(c, true);
   CHECK(d.root_cause == "nccl_network_misconfig");
   CHECK(HasEvidenceWith(d, "the test ran without the job's NCCL_SOCKET_IFNAME=vigil_nosuch0"));
-  double launch = 0;
-  for (const Hypothesis& h : d.hypotheses) {
-    if (h.category == "launch_config_error") launch = std::max(launch, h.probability);
-  }
-  CHECK(launch < d.confidence / 2);
+  CHECK(testing::ProbabilityOf(d, "launch_config_error") < d.confidence / 2);
 }
 
 }  // namespace vigil
