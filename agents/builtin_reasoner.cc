@@ -1,5 +1,6 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/job_nccl_env.h"
+#include "agents/launch_settings.h"
 #include "agents/no_gpu_visible.h"
 #include "agents/case_alert_node.h"
 #include "agents/change_log_lines.h"
@@ -16371,6 +16372,43 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                              "gave it none (CUDA_VISIBLE_DEVICES, the container's GPU runtime, a device plugin, cgroup "
                              "or GRES)]",
                              "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+  }
+
+  // 3a-launchset (LS57, found on the H100 machine, probes/HISTORY.md run 57): a job's bad launch settings
+  // as PyTorch prints them (launch_settings.h). Before: PYTORCH_CUDA_ALLOC_CONF=expandable_segments:yes
+  // was rank_process_crash 0.62 (torchrun's "failed (exitcode: 1)"), an unresolvable MASTER_ADDR
+  // nccl_network_misconfig 0.16, a ulimit -v too small for a CUDA context cuda_oom 0.42, and --nnodes=2
+  // with one node started `unknown`.
+  if (const auto bad = FirstCaseLine(c, StatesAllocatorConfigError)) {
+    beliefs.Add(LineEvidence(c.logs[bad->first], bad->second,
+                             "  [PyTorch rejected the job's PYTORCH_CUDA_ALLOC_CONF when CUDA started: the launch's setting]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+  }
+  if (const auto gai = FirstCaseLine(c, [](const std::string& s) { return !UnresolvedStoreHost(s).empty(); })) {
+    const std::string host = UnresolvedStoreHost(c.logs[gai->first].lines[gai->second].text);
+    beliefs.Add(LineEvidence(c.logs[gai->first], gai->second,
+                             "  [the store / rendezvous host " + Utf8Prefix(host, 120) +
+                                 " does not resolve: the launch's MASTER_ADDR or --rdzv-endpoint names a host DNS does not know]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+  }
+  if (const auto rdzv = FirstCaseLine(c, StatesRendezvousTimeout)) {
+    beliefs.Add(LineEvidence(c.logs[rdzv->first], rdzv->second,
+                             "  [the rendezvous did not gather the job's nodes in time: fewer nodes came than the launch "
+                             "asks for (--nnodes), unless a node's own fault kept it away]",
+                             "launch_config_error", kRendezvousClosedWeight, topo.clock, topo.job));
+  }
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    const std::optional<size_t> ctx = FindContextCreationOom(LineTexts(c.logs[li]));
+    if (!ctx) continue;
+    beliefs.DiscountWhere("cuda_oom", kExplainedAwayFactor,
+                          "the OOM came from making the CUDA context, not from an allocation: the launch's limit",
+                          [](const Observation& o) { return o.evidence.kind == EvidenceKind::kLog; });
+    beliefs.Add(LineEvidence(c.logs[li], *ctx,
+                             "  [CUDA could not create the process's context (raised from set_device / CUDA init) and no "
+                             "allocation failed: a limit the launch put on the process (ulimit -v, a cgroup), not the "
+                             "model's memory]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+    break;
   }
 
   // 3a-nodevice. The nodes whose processes say CUDA found no GPU at all (PyTorch's "No CUDA GPUs are

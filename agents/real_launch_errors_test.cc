@@ -2,7 +2,8 @@
 // output of PyTorch 2.x's torchrun with NCCL 2.28.9 on the H100 machine, probes/gpu/nccl_env_demo.sh,
 // probes/HISTORY.md run 55), diagnosed as a pasted log is (`vigil diagnose --log`), and the readers
 // the run found missing: StatesNcclNetNotFound's NCCL 2.28 wording (nccl_net_missing.h) and NV55's
-// StatesNoGpuVisible / StatesGpuLost (no_gpu_visible.h).
+// StatesNoGpuVisible / StatesGpuLost (no_gpu_visible.h). Run 57's (run57_*.txt, PyTorch 2.11 with NCCL
+// 2.28.9, probes/gpu/launch_env_demo.sh): more of a job's bad launch settings (launch_settings.h, LS57).
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/launch_settings.h"
 #include "agents/logs_case_testing.h"
 #include "agents/nccl_net_missing.h"
 #include "agents/no_gpu_visible.h"
@@ -28,20 +30,12 @@ std::vector<std::string> RealLines(const std::string& name) {
   REQUIRE(in.good());
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
-  REQUIRE(lines.size() > 20);
+  REQUIRE(lines.size() > 8);
   return lines;
 }
 
 Diagnosis PastedLog(const std::vector<std::string>& lines) {
   return testing::RunCaseWithOwnProbes(Case("t-run55", {"vm"}, Json::array({Log("vm/job/stderr", lines)})));
-}
-
-double ProbabilityOf(const Diagnosis& d, const std::string& category) {
-  double p = 0;
-  for (const Hypothesis& h : d.hypotheses) {
-    if (h.category == category) p = std::max(p, h.probability);
-  }
-  return p;
 }
 
 }  // namespace
@@ -61,14 +55,14 @@ TEST_CASE("real NCCL 2.28 output of NCCL_NET=IB without an RDMA device: nccl_net
     Diagnosis d = PastedLog(RealLines(file));
     CHECK(d.root_cause == "nccl_network_misconfig");
     CHECK(d.component == "job");
-    CHECK(ProbabilityOf(d, "launch_config_error") < d.confidence / 2);
+    CHECK(testing::ProbabilityOf(d, "launch_config_error") < d.confidence / 2);
   }
 }
 
 TEST_CASE("real NCCL 2.28 output of a bad NCCL_SOCKET_IFNAME, pasted: nccl_network_misconfig") {
   Diagnosis d = PastedLog(RealLines("run55_socket_ifname.txt"));
   CHECK(d.root_cause == "nccl_network_misconfig");
-  CHECK(ProbabilityOf(d, "launch_config_error") < d.confidence / 2);
+  CHECK(testing::ProbabilityOf(d, "launch_config_error") < d.confidence / 2);
 }
 
 TEST_CASE("StatesNoGpuVisible / StatesGpuLost") {
@@ -103,6 +97,68 @@ TEST_CASE("real PyTorch output of CUDA_VISIBLE_DEVICES naming a missing GPU: lau
   Diagnosis e = testing::RunCaseWithOwnProbes(c);
   CHECK(e.root_cause == "gpu_fallen_off_bus");
   CHECK_FALSE(testing::HasEvidenceWith(e, "the launch gave it none"));
+}
+
+TEST_CASE("ls57 StatesAllocatorConfigError, UnresolvedStoreHost, StatesRendezvousTimeout") {
+  CHECK(StatesAllocatorConfigError("ValueError: Expected 'True' or 'False' at index 2 in ConfigTokenizer but got 'yes'"));
+  CHECK(StatesAllocatorConfigError("RuntimeError: Unrecognized CachingAllocator option: max_split_mb"));
+  CHECK_FALSE(StatesAllocatorConfigError("export PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True"));
+  CHECK_FALSE(StatesAllocatorConfigError(std::string(4001, 'x') + " at index 2 in ConfigTokenizer"));
+  CHECK(UnresolvedStoreHost("[W1207 15:07:23.870581107 socket.cpp:764] [c10d] The IPv6 network addresses of "
+                            "(trainer-0.example.invalid, 29564) cannot be retrieved (gai error: -3 - Temporary failure "
+                            "in name resolution).") == "trainer-0.example.invalid");
+  CHECK(UnresolvedStoreHost("[c10d] The IPv4 network addresses of (master-x, 29500) cannot be retrieved (gai error: -2 - "
+                            "Name or service not known).") == "master-x");
+  // The client's own name, harmless: not the store host.
+  CHECK(UnresolvedStoreHost("[W1204 08:20:02.000112 1203 socket.cpp:204] [c10d] The hostname of the client socket cannot "
+                            "be retrieved. err=-3").empty());
+  CHECK(StatesRendezvousTimeout("torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError"));
+  CHECK_FALSE(StatesRendezvousTimeout("torch.distributed.elastic.rendezvous.api.RendezvousClosedError"));
+}
+
+TEST_CASE("ls57 FindContextCreationOom: the runtime's OOM raised while the CUDA context is made") {
+  const std::vector<std::string> ctx = {
+      "Traceback (most recent call last):",
+      "  File \"train.py\", line 12, in <module>",
+      "    torch.cuda.set_device(local_rank)",
+      "    torch._C._cuda_setDevice(device)",
+      "torch.AcceleratorError: CUDA error: out of memory"};
+  CHECK(FindContextCreationOom(ctx) == std::optional<size_t>(4));
+  // An allocation that failed is the model's memory, whatever else the log holds.
+  std::vector<std::string> alloc = ctx;
+  alloc.push_back("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 GiB. GPU 0 has a total capacity of 79.19 GiB");
+  CHECK_FALSE(FindContextCreationOom(alloc));
+  // The same error from a kernel or a library call, no context frame before it.
+  CHECK_FALSE(FindContextCreationOom({"  File \"model.py\", line 88, in forward", "    out = self.mlp(x)",
+                                      "RuntimeError: CUDA error: out of memory"}));
+}
+
+TEST_CASE("ls57 real PyTorch output of a job's bad launch settings: launch_config_error") {
+  // Before (run 57, 01db2b8d): ulimit -v 16 GiB cuda_oom 0.42; --nnodes=2 with one node `unknown` 0.10;
+  // MASTER_ADDR that does not resolve nccl_network_misconfig 0.16; PYTORCH_CUDA_ALLOC_CONF=expandable_segments:yes
+  // rank_process_crash 0.62; set_device(RANK) on node 1 of 2 launch_config_error 0.42 (right before, kept).
+  for (const char* file : {"run57_vmem_limit.txt", "run57_nnodes_missing.txt", "run57_master_addr.txt",
+                           "run57_alloc_conf.txt", "run57_rank_as_device.txt"}) {
+    CAPTURE(file);
+    Diagnosis d = PastedLog(RealLines(file));
+    CHECK(d.root_cause == "launch_config_error");
+    CHECK(testing::ProbabilityOf(d, "cuda_oom") < d.confidence / 2);
+    CHECK(testing::ProbabilityOf(d, "rank_process_crash") < d.confidence / 2);
+    CHECK(testing::ProbabilityOf(d, "nccl_network_misconfig") < d.confidence / 2);
+  }
+  CHECK(testing::HasEvidenceWith(PastedLog(RealLines("run57_vmem_limit.txt")), "CUDA could not create the process's context"));
+}
+
+TEST_CASE("ls57 near misses: a real OOM beside a context frame, and a rendezvous timeout after a GPU fell off the bus") {
+  std::vector<std::string> oom = RealLines("run57_vmem_limit.txt");
+  oom.push_back("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 64.00 GiB. GPU 0 has a total capacity of "
+                "79.19 GiB of which 1.20 GiB is free.");
+  CHECK(PastedLog(oom).root_cause == "cuda_oom");
+  Json c = Case("t-run57-lost", {"vm"},
+                Json::array({Log("vm/job/stderr", RealLines("run57_nnodes_missing.txt")),
+                             Log("vm/kernel", {"[Mon Dec  7 15:06:02 2026] NVRM: Xid (PCI:0000:00:06): 79, pid=0, GPU has "
+                                               "fallen off the bus."})}));
+  CHECK(testing::RunCaseWithOwnProbes(c).root_cause == "gpu_fallen_off_bus");
 }
 
 }  // namespace vigil

@@ -7,12 +7,15 @@ its own process (a CUDA error poisons the process's context) and prints the exce
         # two ranks of one NCCL communicator on one GPU (a forgotten torch.cuda.set_device(LOCAL_RANK))
     python3 -m torch.distributed.run --nproc_per_node=N probes/gpu/real_errors.py all-reduce
         # one all-reduce, each rank on its own GPU (LOCAL_RANK modulo the GPUs), for a job's NCCL env
+    python3 -m torch.distributed.run --nnodes=2 --node_rank=R ... probes/gpu/real_errors.py rank-as-device
+        # torch.cuda.set_device(RANK): the global rank used as the local GPU index (a job's bug that
+        # shows only on the second node, where RANK >= the GPUs of a node)
 """
 import os
 import sys
 import traceback
 
-MODES = ("oom", "device-assert", "same-gpu", "all-reduce")
+MODES = ("oom", "device-assert", "same-gpu", "all-reduce", "rank-as-device")
 if len(sys.argv) != 2 or sys.argv[1] not in MODES:
     sys.exit("usage: real_errors.py %s" % "|".join(MODES))
 mode = sys.argv[1]
@@ -28,8 +31,12 @@ try:
         print(a[idx].sum().item())
     else:
         import torch.distributed as dist
+        if mode == "rank-as-device":
+            torch.cuda.set_device(int(os.environ["RANK"]))  # the bug: RANK, not LOCAL_RANK
         dist.init_process_group("nccl")
-        if mode == "all-reduce":
+        if mode == "rank-as-device":
+            t = torch.ones(1 << 20, device="cuda")
+        elif mode == "all-reduce":
             torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")) % max(1, torch.cuda.device_count()))
             t = torch.ones(1 << 20, device="cuda")
         else:
