@@ -147,6 +147,8 @@
 #include "agents/container_shm.h"
 #include "agents/cpu_quota_throttle.h"
 #include "agents/memlock_limit.h"
+#include "agents/denied_checkpoint_write.h"
+#include "agents/launch_auth_refused.h"
 #include "agents/quota_denied_pod.h"
 #include "agents/seq_limit_lifted.h"
 #include "connectors/alertmanager.h"
@@ -12954,6 +12956,91 @@ void ReadMemlockRegisterFailure(const DiagnosisCase& c, const FlatLogs& flat, co
   trace.push_back({{"type", "thought"}, {"text", why}});
 }
 
+// PLC66 (denied_checkpoint_write.h, realistic58 rl58-02 / rl58-28): the job's writes refused with EACCES on
+// several ranks (distinct paths; no emergency save) are the storage path the job may no longer use - an
+// expired Kerberos ticket on a sec=krb5 mount, an ownership / group / ACL change (storage_failure, the
+// job): the first refusal weighs as a first signature, each further one as an extra signature (up to
+// kMaxExtraSignatureWeight), an expired-credential line as a launch note of it.
+void ReadDeniedWrites(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs, Json& trace) {
+  const std::optional<DeniedWrites> d = FindDeniedWrites(flat.lines);
+  if (!d) return;
+  for (size_t k = 0; k < d->lines.size(); ++k) {
+    auto [li, ki] = flat.refs[d->lines[k]];
+    const double w = k == 0 ? kFirstSignatureWeight
+                            : std::min(kExtraSignatureWeight, std::max(0.0, kMaxExtraSignatureWeight - kExtraSignatureWeight * (k - 1)));
+    if (w <= 0) break;
+    Observation o = LineEvidence(c.logs[li], ki,
+                                 k == 0 ? "  [writes refused with EACCES on several ranks: the job may no longer write "
+                                          "to its storage path (an expired credential, an ownership or ACL change)]"
+                                        : "  [another rank's write refused with EACCES]",
+                                 "storage_failure", w, topo.clock, topo.job);
+    beliefs.Add(std::move(o));
+  }
+  if (d->credential) {
+    auto [li, ki] = flat.refs[*d->credential];
+    beliefs.Add(LineEvidence(c.logs[li], ki, "  [the credential the storage asks for expired: why the writes are refused]",
+                             "storage_failure", kRendezvousClosedWeight, topo.clock, topo.job));
+  }
+  beliefs.SetJobWide("storage_failure");
+  trace.push_back({{"type", "thought"},
+                   {"text", std::to_string(d->lines.size()) + " writes refused with EACCES: the job's storage path denies it"}});
+}
+
+// PLC66 (launch_auth_refused.h, realistic58 rl58-03 / rl58-26): a launch whose authentication is refused
+// (srun's task launch refused with a munge "Protocol authentication error" on one node; an image pull
+// refused for authorization on several pods while the world is never reached) is the launch's
+// (launch_config_error): the node whose munge key differs when one node refuses, else the job. The
+// refused launch weighs as kLaunchMismatchWeight, each munge / further pod line as a launch note; the
+// other categories the line recall gave those lines (an OOM entry for "Invalid credential") are moved
+// to it (kExplainedAwayFactor stays).
+void ReadLaunchAuthRefused(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs, Json& trace) {
+  const std::optional<LaunchAuthRefused> r = FindLaunchAuthRefused(flat.lines);
+  if (!r) return;
+  {
+    auto [li, ki] = flat.refs[r->line];
+    Observation o = LineEvidence(c.logs[li], ki,
+                                 r->image_pull ? "  [image pulls refused for authorization on several pods while the "
+                                                 "world is never reached: the launch's pull credential]"
+                                               : "  [the task launch was refused for authentication: the node's munge "
+                                                 "credential differs from the cluster's - the launch cannot start there]",
+                                 "launch_config_error", kLaunchMismatchWeight, topo.clock, topo.job);
+    if (!r->node.empty()) {
+      o.hint.node = r->node;
+      o.hint.entry_component = "host";
+    }
+    beliefs.Add(std::move(o));
+  }
+  for (size_t n : r->notes) {
+    auto [li, ki] = flat.refs[n];
+    Observation o = LineEvidence(c.logs[li], ki, "  [the same authentication refused]", "launch_config_error",
+                                 kLaunchNoteWeight, topo.clock, topo.job);
+    if (!r->node.empty()) {
+      o.hint.node = r->node;
+      o.hint.entry_component = "host";
+    }
+    beliefs.Add(std::move(o));
+  }
+  if (r->node.empty()) beliefs.SetJobWide("launch_config_error");
+  else beliefs.SetConfigNode("launch_config_error", r->node);
+  const std::string why = r->image_pull ? "image pulls refused for authorization: the pods never start"
+                                        : "the task launch refused for authentication on " + (r->node.empty() ? std::string("several nodes") : r->node);
+  std::set<std::string> cats;
+  for (const Observation& o : beliefs.observations()) {
+    for (const auto& [cat, delta] : o.deltas) {
+      if (delta > 0) cats.insert(cat);
+    }
+  }
+  for (const std::string& cat : cats) {
+    if (cat == "launch_config_error") continue;
+    beliefs.ReattributeWhere(cat, "launch_config_error", kExplainedAwayFactor, why, [](const Observation& o) {
+      return o.evidence.kind == EvidenceKind::kLog &&
+             (StatesMungeAuthRefused(o.evidence.detail) || !SlurmLaunchAuthRefusedNode(o.evidence.detail).empty() ||
+              !PullAuthRefusedPod(o.evidence.detail).empty());
+    });
+  }
+  trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
 // PLC62 (quota_denied_pod.h, realistic55 rl55-12): a worker pod an exceeded ResourceQuota forbade while the
 // launcher waits for a world it never reaches is the launch's (launch_config_error, the job); the
 // launcher's store connection failures and timeouts are that wait's: their nccl_network_misconfig items
@@ -18111,6 +18198,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   NodeLostPower(c, topo, slurm_failed_node, beliefs, trace);      // PLC46
   ReadContainerDefaultShm(c, flat, topo, beliefs, trace);          // PLC58
   ReadMemlockRegisterFailure(c, flat, topo, beliefs, trace);       // PLC62
+  ReadDeniedWrites(c, flat, topo, beliefs, trace);                 // PLC66
+  ReadLaunchAuthRefused(c, flat, topo, beliefs, trace);            // PLC66
   ReadQuotaDeniedWorker(c, flat, topo, beliefs, trace);            // PLC62
   ReadJobCpuQuotaThrottle(c, flat, topo, series, beliefs, trace);  // PLC62
 
