@@ -89,6 +89,8 @@
 #include "agents/preempted_pod_node.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
+#include "agents/dynamo_recompile.h"
+#include "agents/imex_peer_import.h"
 #include "agents/nvswitch_fault.h"
 #include "agents/replica_range.h"
 #include "agents/mlx5_line.h"
@@ -13848,8 +13850,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   std::map<std::string, std::map<std::string, SigGroup>> by_cat;  // category -> pattern -> matches
   std::set<std::pair<std::string, size_t>> seen_line;               // (category, line)
   int64_t latest_zoneless = std::numeric_limits<int64_t>::min();   // of the matched lines (TZ)
+  // PLC67: an IMEX daemon's failed import from a peer node is the NVLink path's fault where the logs
+  // show NVLink faults (imex_peer_import.h), no IMEX misconfiguration.
+  const bool nvlink_fault_logged =
+      std::any_of(facts.log_matches.begin(), facts.log_matches.end(), [](const SignatureMatch& m) {
+        return m.category == "nvlink_error" && !IsImexPeerImportFailure(m.line);
+      });
   for (const SignatureMatch& m : facts.log_matches) {
     if (m.line_index >= flat.lines.size()) continue;
+    if (m.category == "nccl_network_misconfig" && nvlink_fault_logged && IsImexPeerImportFailure(m.line)) continue;
     if (!MonitoringUnitOfLine(m.line).empty()) continue;  // a monitoring unit's systemd line (TZ)
     // A network transport's errno ("Input/output error" of libfabric's fi_cq_readerr under NET/OFI)
     // is no file system's (IsNetworkTransportLine, PLC14).
@@ -17200,6 +17209,38 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // PLC67: a rank whose compiled frame hit dynamo's recompile limit runs it uncompiled from then on
+  // (dynamo_recompile.h): where at most a quarter of the job's ranks did, the first of them is the rank
+  // the others wait for every step (realistic59 rl59-26: one rank's shard was shorter than seq-length).
+  {
+    std::map<int, std::pair<size_t, size_t>> limit_at;  // rank -> (log, line) of its first limit line
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      for (size_t ki = 0; ki < c.logs[li].lines.size(); ++ki) {
+        const std::string& text = c.logs[li].lines[ki].text;
+        if (text.find("_limit") == std::string::npos) continue;
+        if (const int r = RecompileLimitRank(text); r >= 0) limit_at.emplace(r, std::make_pair(li, ki));
+      }
+    }
+    const size_t ranks = topo.gpus_per_node > 0 ? topo.node_order.size() * static_cast<size_t>(topo.gpus_per_node) : 0;
+    if (!limit_at.empty() && ranks >= 4 && limit_at.size() * 4 <= ranks) {
+      bool first = true;
+      for (const auto& [rank, at] : limit_at) {
+        auto placed = topo.ranks.find(rank);
+        if (placed == topo.ranks.end() || placed->second.node.empty()) continue;
+        const double w = first ? kMetricWeight : 0;
+        Observation o = LineEvidence(c.logs[at.first], at.second,
+                                     "  [dynamo's recompile limit: this rank runs the frame uncompiled, the others compiled]",
+                                     "straggler_rank", w, topo.clock, topo.job);
+        o.deltas["straggler_rank"] = first ? w : 1e-6;
+        o.hint.node = placed->second.node;
+        o.hint.gpu = placed->second.gpu;
+        o.hint.rank = rank;
+        beliefs.Add(std::move(o));
+        first = false;
+      }
+    }
+  }
+
   // 3b. Unmatched error lines that read like a known incident: a fallback, used only when no
   // signature or metric condition gave any category solid evidence (lexical look-alikes are noisy).
   double strongest = 0;
@@ -17233,6 +17274,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       if (!MonitoringUnitOfLine(flat.lines[lr.line_index]).empty()) continue;  // votes for nothing (TZ)
       if (NegatedStateRow(flat.lines[lr.line_index])) continue;
+      // A recompilation note's guard words ("size mismatch ... expected 4096, actual 4093") are no
+      // error of any incident (PLC67, dynamo_recompile.h).
+      if (IsDynamoRecompileNote(flat.lines[lr.line_index])) continue;
       // A line that says a fault is over (a reset that applied the pending remap, "Xid 79 cleared":
       // StatesFaultOver) is no look-alike of that fault (PLC24, rl30-29: the reset's line read like
       // kb:pack-xid-63 and put the recovered remap back at full weight).
