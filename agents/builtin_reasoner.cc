@@ -79,6 +79,7 @@
 #include "agents/pause_series.h"
 #include "agents/dshbak_block.h"
 #include "agents/cpu_affinity.h"
+#include "agents/local_rank_cpus.h"
 #include "agents/pipeline_stage.h"
 #include "agents/prose_source.h"
 #include "agents/data_fast_forward.h"
@@ -114,6 +115,7 @@
 #include "agents/alert_triage.h"
 #include "agents/rank_numerics.h"
 #include "agents/rank_range_times.h"
+#include "agents/rank_time_summary.h"
 #include "agents/rank_table.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/fault_codes.h"
@@ -15339,6 +15341,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       add_laid_slow_rank(cw->rank, cw->line, buf);
     }
   }
+  // PLC64 (realistic56 rl56-26): a per-rank time distribution on one line naming the rank of its max
+  // ("per-rank step time (s): median 2.93, p99 4.10, max 4.12 (rank 41)", rank_time_summary.h), placed
+  // by the rank layout. First-hand, read whether or not straggler_rank was suspected.
+  if (!slow_located) {
+    if (std::optional<SummarySlowRank> sum = FindSummarySlowRank(flat.lines)) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "rank %d is the max of a per-rank time summary: %.4g vs the median %.4g (", sum->rank,
+                    sum->max, sum->median);
+      add_laid_slow_rank(sum->rank, sum->line, buf);
+    }
+  }
 
   // 1d'. Another user's process taking the cores of a node the job runs on (`top` / `ps aux` pasted
   // from the node; FindCpuHog): the ranks there launch kernels late and the whole job waits for them,
@@ -15382,6 +15395,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[pinned->line].number),
                                  "one training process pinned to few cores: " + Utf8Prefix(text[pinned->line], 200) + buf + node,
                                  node, topo.job));
+    }
+    // PLC64 (realistic56 rl56-26): lines naming a local rank beside its CPU list (a bind wrapper's
+    // numactl map, taskset answers annotated with the rank; local_rank_cpus.h): the rank bound to a
+    // sliver of its peers' CPUs, placed on its node's GPU of that local rank.
+    for (const CaseLog& log : c.logs) {
+      const std::vector<std::string> text = LineTexts(log);
+      std::optional<LocalRankCpuOutlier> pinned = FindLocalRankCpuOutlier(text);
+      if (!pinned) continue;
+      const std::string node = PlaceLine(log, pinned->line, text[pinned->line], topo).node;
+      if (node.empty() || (topo.gpus_per_node > 0 && pinned->local_rank >= topo.gpus_per_node)) continue;
+      char buf[200];
+      std::snprintf(buf, sizeof buf, " (%d CPUs where the node's other %zu local ranks have %d): its kernels, loader and NCCL threads share them on ",
+                    pinned->cpus, pinned->local_ranks - 1, pinned->peer_cpus);
+      Observation o = HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[pinned->line].number),
+                                     "local rank " + std::to_string(pinned->local_rank) + " bound to few cores: " +
+                                         Utf8Prefix(text[pinned->line], 200) + buf + node,
+                                     node, topo.job);
+      o.hint.gpu = PhysicalGpuOfOrdinal(topo, node, pinned->local_rank);
+      o.hint.node_wide = false;  // host_side kept: a GPU probe passing there does not clear it
+      beliefs.Add(std::move(o));
     }
   }
 

@@ -26,7 +26,7 @@ int CpuListCount(const std::string& list) {
 }
 
 std::optional<AffinityOutlier> FindAffinityOutlier(const std::vector<std::string>& lines) {
-  static const std::regex kAffinity(R"(\bpid \d+'s (?:current|new) affinity list:\s*([0-9,-]+)\s*$)");
+  static const std::regex kAffinity(R"(\bpid \d+'s (?:current|new) affinity list:\s*([0-9,-]+)(?=\s|$))");  // PLC64: text may follow ("  (local_rank 1)")
   std::vector<std::pair<size_t, int>> seen;  // (line, cpus)
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& l = lines[i];

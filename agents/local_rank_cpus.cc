@@ -1,0 +1,54 @@
+#include "agents/local_rank_cpus.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include "agents/cpu_affinity.h"
+
+namespace vigil {
+
+std::optional<std::pair<int, int>> LocalRankCpus(const std::string& line) {
+  if (line.size() > 2000) return std::nullopt;
+  if (line.find("ocal") == std::string::npos && line.find("OCAL") == std::string::npos) return std::nullopt;
+  static const std::regex kLocalRank(R"((?:^|[^A-Za-z0-9_])local[_ ]rank\s*[=:]?\s*(\d{1,3})\b)", std::regex::icase);
+  std::smatch r;
+  if (!std::regex_search(line, r, kLocalRank)) return std::nullopt;
+  // The most explicit list first: a wrapper's "(cpus LIST)", then numactl's, then taskset's.
+  static const std::regex kLists[] = {
+      std::regex(R"(\(\s*cpus?\s*[:=]?\s*([0-9][0-9,-]*)\s*\))", std::regex::icase),
+      std::regex(R"((?:--physcpubind[= ]|\s-C\s*)([0-9][0-9,-]*)(?=\s|$|[);]))"),
+      std::regex(R"(affinity list:\s*([0-9][0-9,-]*)(?=\s|$))"),
+  };
+  for (const std::regex& re : kLists) {
+    std::smatch m;
+    if (!std::regex_search(line, m, re)) continue;
+    const int n = CpuListCount(m.str(1));
+    if (n > 0) return std::make_pair(std::stoi(r.str(1)), n);
+  }
+  return std::nullopt;
+}
+
+std::optional<LocalRankCpuOutlier> FindLocalRankCpuOutlier(const std::vector<std::string>& lines) {
+  std::map<int, std::pair<size_t, int>> seen;  // local rank -> (line, cpus)
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (std::optional<std::pair<int, int>> lc = LocalRankCpus(lines[i])) seen[lc->first] = {i, lc->second};
+  }
+  if (seen.size() < 3) return std::nullopt;
+  std::optional<LocalRankCpuOutlier> out;
+  for (const auto& [rank, at] : seen) {
+    std::vector<int> others;
+    for (const auto& [other, oat] : seen) {
+      if (other != rank) others.push_back(oat.second);
+    }
+    std::sort(others.begin(), others.end());
+    const int median = others[others.size() / 2];
+    if (at.second * 4 > median) continue;
+    if (others.front() * 2 < median) return std::nullopt;  // another rank stands out as well
+    if (out) return std::nullopt;
+    out = LocalRankCpuOutlier{at.first, rank, at.second, median, seen.size()};
+  }
+  return out;
+}
+
+}  // namespace vigil
