@@ -17314,6 +17314,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       // StatesFaultOver) is no look-alike of that fault (PLC24, rl30-29: the reset's line read like
       // kb:pack-xid-63 and put the recovered remap back at full weight).
       if (StatesFaultOver(flat.lines[lr.line_index]) != FaultOver::kNone) continue;
+      // PLC64 (realistic54 rl54-30): Kubernetes' "Back-off restarting failed container" says a
+      // container exited and is restarted, not why: no incident's look-alike (it read like the
+      // CPU-throttled container of kb:pack-straggler-host-contention).
+      if (flat.lines[lr.line_index].find("Back-off restarting failed container") != std::string::npos) continue;
       int n = per_cat[lr.category]++;
       if (n >= static_cast<int>(std::size(kLineRecallWeights))) continue;
       auto [li, ki] = flat.refs[lr.line_index];

@@ -98,5 +98,28 @@ TEST_CASE("plc64: a summary's slow rank and its node's pinned local rank are a s
   CHECK(d.component == "ja-3/gpu1");
 }
 
+// 4. (rl54-30) Kubernetes' "Back-off restarting failed container" says a container is restarted,
+//    not why: it is no incident's look-alike (it read like a CPU-throttled container's straggler).
+TEST_CASE("plc64: a pod's restart back-off is no look-alike of a throttled container") {
+  const std::string text = R"JSON({
+  "id": "plc64-backoff",
+  "alert": null,
+  "topology": {"nodes": ["kb-1", "kb-2"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "pod/train-worker-0", "lines": [
+      "torch.distributed.elastic.rendezvous.api.RendezvousClosedError",
+      "[2026-04-01T09:00:02.000Z] torch.distributed.elastic.agent.server.api: [default] Rendezvous closed; worker group will not start"]},
+    {"source": "events.txt", "lines": [
+      "2026-04-01T09:01:40Z Warning BackOff  pod/train-worker-0  Back-off restarting failed container pytorch",
+      "2026-04-01T09:02:20Z Warning BackOff  pod/train-worker-1  Back-off restarting failed container pytorch"]}
+  ]
+})JSON";
+  const Diagnosis d = testing::RunCaseText(text);
+  for (const Evidence& e : d.evidence) {
+    CHECK_FALSE((e.detail.find("Back-off restarting") != std::string::npos && e.detail.find("reads like kb:") != std::string::npos));
+  }
+  CHECK(d.root_cause == "launch_config_error");
+}
+
 }  // namespace
 }  // namespace vigil
