@@ -11433,17 +11433,36 @@ void NodeLocalPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b,
   const bool stays_in_node = !std::regex_search(pr.reason.substr(0, 2000), kCrossesNic);
   std::vector<std::string> blind;
   bool nic_blind = false;  // ib_link_failure taken off because the test never used the NIC (its own note)
+  bool net_choice_blind = false;  // PLC64: nccl_network_misconfig of the NET transport's choice, likewise
   for (const auto& [cat, delta] : o.deltas) {
     if (delta >= 0) continue;
     if (FaultBetweenNodes(b, topo, cat)) {
       blind.push_back(cat);
     } else if (cat == "ib_link_failure" && stays_in_node) {
       nic_blind = true;
+    } else if (cat == "nccl_network_misconfig" && stays_in_node) {
+      // PLC64 (realistic56 rl56-16, realistic54 rl54-16): the misconfig's evidence is the NET transport
+      // NCCL chose between nodes (no IB device found for NCCL_IB_HCA, a fallback to sockets, a socket
+      // interface): a test that stays inside one node never picks a NET transport, so its pass says
+      // nothing of that choice.
+      static const std::regex kNetChoice(R"(NET/IB\b[^\n]{0,80}No device found|NCCL_IB_HCA|Using network Socket|NCCL_SOCKET_IFNAME)");
+      for (const Observation& other : b.observations()) {
+        auto d = other.deltas.find("nccl_network_misconfig");
+        if (d == other.deltas.end() || d->second <= 0) continue;
+        if (std::regex_search(other.evidence.detail.substr(0, 2000), kNetChoice)) {
+          net_choice_blind = true;
+          break;
+        }
+      }
     }
   }
   if (nic_blind) {
     DropPassRefutation(o, "ib_link_failure");
     o.evidence.detail += " [not read against ib_link_failure: an NCCL test run on one node never uses the IB / RoCE NIC]";
+  }
+  if (net_choice_blind) {
+    DropPassRefutation(o, "nccl_network_misconfig");
+    o.evidence.detail += " [not read against nccl_network_misconfig: a test inside one node never chooses the network NCCL uses between nodes]";
   }
   if (blind.empty()) return;
   std::string names;

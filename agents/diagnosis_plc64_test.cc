@@ -2,6 +2,7 @@
 // (made-up minimal lines in the shape of the cases' logs, not the cases' text).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,43 @@ TEST_CASE("plc64: a pod's restart back-off is no look-alike of a throttled conta
     CHECK_FALSE((e.detail.find("Back-off restarting") != std::string::npos && e.detail.find("reads like kb:") != std::string::npos));
   }
   CHECK(d.root_cause == "launch_config_error");
+}
+
+// 5. (rl56-16, rl54-16) An NCCL test inside one node never chooses the network NCCL uses between
+//    nodes: its pass is not read against a misconfig of that choice (no IB device for NCCL_IB_HCA, a
+//    fallback to sockets), as it is not against ib_link_failure.
+std::string NetChoiceCase(const std::string& warn) {
+  return R"JSON({
+  "id": "plc64-net-choice",
+  "alert": null,
+  "topology": {"nodes": ["nb-1", "nb-2"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "pytorchjob/ft-master-0.log", "lines": [
+      "nb-2:5101:5180 [0] NCCL INFO Bootstrap : Using eth0:10.1.0.2<0>",
+      ")JSON" + warn + R"JSON(",
+      "nb-2:5101:5180 [0] NCCL INFO Using network Socket"]}
+  ],
+  "probes": {
+    "nccl.allreduce@nb-2": {"probe": "nccl.allreduce", "target": "nb-2", "status": "pass",
+      "metrics": {"busbw_gb_s": 420.0}, "thresholds": {"busbw_gb_s_min": 350.0},
+      "reason": "8-GPU all-reduce ok (default env)", "duration_s": 2.0}
+  }
+})JSON";
+}
+
+TEST_CASE("plc64: a one-node NCCL test's pass says nothing of the network NCCL chose between nodes") {
+  const Diagnosis d = testing::RunCaseText(
+      NetChoiceCase("nb-2:5101:5180 [0] NCCL WARN NET/IB : No device found matching NCCL_IB_HCA=mlx5_9 (have mlx5_0,mlx5_1)"),
+      /*intrusive=*/true);
+  CHECK(d.root_cause == "nccl_network_misconfig");
+  CHECK(d.confidence > 0.5);  // 0.39 with the pass read against it, 0.64 without
+  size_t probes = 0;
+  for (const Evidence& e : d.evidence) {
+    if (e.kind != EvidenceKind::kProbe) continue;
+    ++probes;
+    CHECK(std::find(e.refutes.begin(), e.refutes.end(), "nccl_network_misconfig") == e.refutes.end());
+  }
+  CHECK(probes == 1);
 }
 
 }  // namespace
