@@ -6,7 +6,10 @@
 // A line names an object store when it holds one of: a bucket URL (s3://, gs://, gcs://, az://,
 // abfs(s)://, oss://, cos://); the AWS SDK's names (botocore, boto3, s3transfer, its `Read timeout on
 // endpoint URL`); an S3 operation (PutObject, GetObject, UploadPart, Create/CompleteMultipartUpload);
-// S3's throttling code `SlowDown`; a multipart upload's `uploadId=` query.
+// S3's throttling code `SlowDown`; a multipart upload's `uploadId=` query. PLC65 (realistic57 rl57-29,
+// seen): Azure Blob's names too - an account endpoint `*.blob.core.windows.net`, blobfuse / blobfuse2 (the
+// FUSE mount) and azcopy, the Blob operations they log (BlockBlob::, StageBlock, PutBlock(List),
+// CommitBlockList), Azure Storage's throttling code `ServerBusy` - and GCS's `storage.googleapis.com`.
 //
 // Thread safety: pure function.
 #pragma once
