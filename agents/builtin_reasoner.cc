@@ -16545,7 +16545,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                              "asks for (--nnodes), unless a node's own fault kept it away]",
                              "launch_config_error", kRendezvousClosedWeight, topo.clock, topo.job));
   }
-  for (size_t li = 0; li < c.logs.size(); ++li) {
+  // FindContextCreationOom looks for an allocation's OOM report in its own log; any log of the case
+  // holding one makes the OOM the model's memory.
+  const bool allocation_failed =
+      AnyLogLine(c, [](const std::string& s) { return s.find("Tried to allocate") != std::string::npos; });
+  for (size_t li = 0; li < c.logs.size() && !allocation_failed; ++li) {
     const std::optional<size_t> ctx = FindContextCreationOom(LineTexts(c.logs[li]));
     if (!ctx) continue;
     beliefs.DiscountWhere("cuda_oom", kExplainedAwayFactor,

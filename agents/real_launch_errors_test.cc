@@ -154,6 +154,13 @@ TEST_CASE("ls57 near misses: a real OOM beside a context frame, and a rendezvous
   oom.push_back("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 64.00 GiB. GPU 0 has a total capacity of "
                 "79.19 GiB of which 1.20 GiB is free.");
   CHECK(PastedLog(oom).root_cause == "cuda_oom");
+  // The allocation's OOM in another rank's log counts as well.
+  Json two = Case("t-run57-two", {"vm"},
+                  Json::array({Log("vm/rank0/stderr", RealLines("run57_vmem_limit.txt")),
+                               Log("vm/rank1/stderr", {"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 64.00 GiB. "
+                                                       "GPU 0 has a total capacity of 79.19 GiB of which 1.20 GiB is free."})}));
+  Diagnosis d2 = testing::RunCaseWithOwnProbes(two);
+  CHECK_FALSE(testing::HasEvidenceWith(d2, "CUDA could not create the process's context"));
   Json c = Case("t-run57-lost", {"vm"},
                 Json::array({Log("vm/job/stderr", RealLines("run57_nnodes_missing.txt")),
                              Log("vm/kernel", {"[Mon Dec  7 15:06:02 2026] NVRM: Xid (PCI:0000:00:06): 79, pid=0, GPU has "
