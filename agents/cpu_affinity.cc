@@ -41,18 +41,29 @@ std::optional<AffinityOutlier> FindAffinityOutlier(const std::vector<std::string
     else seen.emplace_back(i, n);
   }
   if (seen.size() < 4) return std::nullopt;
-  std::optional<AffinityOutlier> out;
-  for (size_t k = 0; k < seen.size(); ++k) {
+  std::vector<int> counts;
+  for (const auto& [line, cpus] : seen) counts.push_back(cpus);
+  int median = 0;
+  const std::optional<size_t> k = SliverCpuOutlier(counts, &median);
+  if (!k) return std::nullopt;
+  return AffinityOutlier{seen[*k].first, *k, seen[*k].second, median, seen.size()};
+}
+
+std::optional<size_t> SliverCpuOutlier(const std::vector<int>& counts, int* median) {
+  if (counts.size() < 2) return std::nullopt;
+  std::optional<size_t> out;
+  for (size_t k = 0; k < counts.size(); ++k) {
     std::vector<int> others;
-    for (size_t j = 0; j < seen.size(); ++j) {
-      if (j != k) others.push_back(seen[j].second);
+    for (size_t j = 0; j < counts.size(); ++j) {
+      if (j != k) others.push_back(counts[j]);
     }
     std::sort(others.begin(), others.end());
-    const int median = others[others.size() / 2];
-    if (seen[k].second * 4 > median) continue;
-    if (others.front() * 2 < median) return std::nullopt;  // another process stands out as well
+    const int m = others[others.size() / 2];
+    if (counts[k] * 4 > m) continue;
+    if (others.front() * 2 < m) return std::nullopt;  // another one stands out as well
     if (out) return std::nullopt;
-    out = AffinityOutlier{seen[k].first, k, seen[k].second, median, seen.size()};
+    out = k;
+    *median = m;
   }
   return out;
 }

@@ -19,6 +19,11 @@ namespace vigil {
 // (or counts over 65536).
 int CpuListCount(const std::string& list);
 
+// The one count of `counts` at most a quarter of the others' median, every other count at least half
+// that median (FindAffinityOutlier's rule, also FindLocalRankCpuOutlier's): its index, and that median
+// in `median`; nullopt when none or more than one stands out. Needs at least 2 counts.
+std::optional<size_t> SliverCpuOutlier(const std::vector<int>& counts, int* median);
+
 struct AffinityOutlier {
   size_t line = 0;      // the outlier's line in the lines given
   size_t position = 0;  // its place among the affinity lines, 0-based (pgrep's order: pid order)

@@ -1,6 +1,5 @@
 #include "agents/local_rank_cpus.h"
 
-#include <algorithm>
 #include <map>
 #include <regex>
 
@@ -35,20 +34,16 @@ std::optional<LocalRankCpuOutlier> FindLocalRankCpuOutlier(const std::vector<std
     if (std::optional<std::pair<int, int>> lc = LocalRankCpus(lines[i])) seen[lc->first] = {i, lc->second};
   }
   if (seen.size() < 3) return std::nullopt;
-  std::optional<LocalRankCpuOutlier> out;
+  std::vector<int> ranks, counts;
   for (const auto& [rank, at] : seen) {
-    std::vector<int> others;
-    for (const auto& [other, oat] : seen) {
-      if (other != rank) others.push_back(oat.second);
-    }
-    std::sort(others.begin(), others.end());
-    const int median = others[others.size() / 2];
-    if (at.second * 4 > median) continue;
-    if (others.front() * 2 < median) return std::nullopt;  // another rank stands out as well
-    if (out) return std::nullopt;
-    out = LocalRankCpuOutlier{at.first, rank, at.second, median, seen.size()};
+    ranks.push_back(rank);
+    counts.push_back(at.second);
   }
-  return out;
+  int median = 0;
+  const std::optional<size_t> k = SliverCpuOutlier(counts, &median);
+  if (!k) return std::nullopt;
+  const auto& at = seen.at(ranks[*k]);
+  return LocalRankCpuOutlier{at.first, ranks[*k], at.second, median, seen.size()};
 }
 
 }  // namespace vigil

@@ -1,23 +1,14 @@
 #include "agents/rank_time_summary.h"
 
-#include <algorithm>
-#include <cctype>
 #include <regex>
 
+#include "core/ascii.h"
+
 namespace vigil {
-namespace {
-
-std::string Lower(const std::string& s) {
-  std::string out = s;
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
 
 std::optional<SummarySlowRank> ReadSummarySlowRank(const std::string& line) {
   if (line.size() > 2000) return std::nullopt;
-  const std::string l = Lower(line);
+  const std::string l = AsciiLower(line);
   if (l.find("max") == std::string::npos || l.find("rank") == std::string::npos) return std::nullopt;
   // A line of times, not of a rate whose max is the fastest rank.
   static const std::regex kTime(R"(\b(?:time|times|latency|duration|elapsed)\b|\((?:s|ms|sec|seconds|us)\))");
