@@ -16545,6 +16545,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                              "asks for (--nnodes), unless a node's own fault kept it away]",
                              "launch_config_error", kRendezvousClosedWeight, topo.clock, topo.job));
   }
+  // LS59 (probes/HISTORY.md run 59): the stub libcuda in place of the driver's was `unknown` in a CUDA
+  // program's output; a module or shared library missing from the image was rank_process_crash
+  // (torchrun's "failed (exitcode: 1)") or, for a library, nccl_network_misconfig.
+  if (const auto stub = FirstCaseLine(c, StatesStubDriver)) {
+    beliefs.Add(LineEvidence(c.logs[stub->first], stub->second,
+                             "  [the CUDA toolkit's stub libcuda was loaded in place of the driver's: a stubs directory "
+                             "on the job's LD_LIBRARY_PATH or in its image, the launch's environment]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+  }
+  if (const auto missing = FirstCaseLine(c, [](const std::string& s) { return !MissingFromImage(s).empty(); })) {
+    const std::string what = MissingFromImage(c.logs[missing->first].lines[missing->second].text);
+    beliefs.Add(LineEvidence(c.logs[missing->first], missing->second,
+                             "  [the job's image or environment lacks " + Utf8Prefix(what, 120) +
+                                 " (a package, a version of it, or a library the code needs): the launch's, not a "
+                                 "crash of the process]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+  }
   // FindContextCreationOom looks for an allocation's OOM report in its own log; any log of the case
   // holding one makes the OOM the model's memory.
   const bool allocation_failed =

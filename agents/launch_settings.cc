@@ -51,4 +51,33 @@ std::optional<size_t> FindContextCreationOom(const std::vector<std::string>& lin
   return found;
 }
 
+bool StatesStubDriver(const std::string& line) {
+  if (line.size() > kMaxLine) return false;
+  return line.find("CUDA driver is a stub library") != std::string::npos ||
+         line.find("cudaErrorStubLibrary") != std::string::npos ||
+         line.find("CUDA_ERROR_STUB_LIBRARY") != std::string::npos;
+}
+
+std::string MissingFromImage(const std::string& line) {
+  if (line.size() > kMaxLine) return "";
+  if (line.find("No module named") == std::string::npos && line.find("cannot import name") == std::string::npos &&
+      line.find("cannot open shared object file") == std::string::npos) {
+    return "";
+  }
+  static const std::regex kFallback(R"(\bfall(?:ing)? ?back\b|\bNCCL\b|\bplugin\b|\bnot importable\b|\bUnable to initialize backend\b)",
+                                    std::regex::icase);
+  if (std::regex_search(line, kFallback)) return "";
+  // The labels launchers put before a process's line: "[rank3]:", "[default0]:", srun -l's "12: ".
+  static const std::string kLabel = R"(^\s*(?:\[[^\]\s]{1,40}\]:?\s*|\d{1,5}:\s+)*)";
+  static const std::regex kModule(kLabel + R"((?:ModuleNotFoundError|ImportError): No module named '?([\w.]{1,200}))");
+  static const std::regex kName(kLabel + R"(ImportError: cannot import name '?([\w.]{1,200})'? from '?([\w.]{1,200}))");
+  static const std::regex kLibrary(
+      kLabel + R"((?:(?:ImportError|OSError): |(?:\S{1,200}: )?error while loading shared libraries: )(lib[\w.+-]{0,200}\.so[\w.]*): cannot open shared object file)");
+  std::smatch m;
+  if (std::regex_search(line, m, kModule)) return m.str(1);
+  if (std::regex_search(line, m, kName)) return m.str(1) + " from " + m.str(2);
+  if (std::regex_search(line, m, kLibrary)) return m.str(1);
+  return "";
+}
+
 }  // namespace vigil

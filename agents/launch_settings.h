@@ -33,4 +33,20 @@ bool StatesRendezvousTimeout(const std::string& line);
 // RLIMIT_AS, a cgroup), not the model's memory. nullopt when none.
 std::optional<size_t> FindContextCreationOom(const std::vector<std::string>& lines);
 
+// LS59 (probes/gpu/version_env_demo.sh, probes/HISTORY.md run 59): the CUDA toolkit's stub libcuda
+// loaded in place of the driver's (a build-time stubs directory left on LD_LIBRARY_PATH, an image that
+// ships it): "CUDA driver is a stub library" (cudaErrorStubLibrary, CUDA_ERROR_STUB_LIBRARY, PyTorch's
+// "Error 34: ..." from cudaGetDeviceCount).
+bool StatesStubDriver(const std::string& line);
+
+// LS59: what the job's image lacks, from Python's or the loader's error when the job starts: a module
+// ("ModuleNotFoundError: No module named 'megatron'"), a name its version of a package does not have
+// ("ImportError: cannot import name 'X' from 'Y'"), or a shared library ("ImportError: libcudnn.so.9:
+// cannot open shared object file", "error while loading shared libraries: libX.so.1: ..."). The error
+// must open the message (after a "[rank0]:" / "[default0]:" / srun "0:" label); the missing name, or
+// "" for any other line: optional imports that frameworks report and fall back from ("not importable
+// (No module named ...); falling back", NCCL's "NET/Plugin ... cannot open shared object file") are
+// no errors.
+std::string MissingFromImage(const std::string& line);
+
 }  // namespace vigil

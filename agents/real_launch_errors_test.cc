@@ -168,4 +168,32 @@ TEST_CASE("ls57 near misses: a real OOM beside a context frame, and a rendezvous
   CHECK(testing::RunCaseWithOwnProbes(c).root_cause == "gpu_fallen_off_bus");
 }
 
+TEST_CASE("ls59 StatesStubDriver and MissingFromImage") {
+  CHECK(StatesStubDriver("cudaSetDevice: cudaErrorStubLibrary: CUDA driver is a stub library"));
+  CHECK(StatesStubDriver("UserWarning: CUDA initialization: Unexpected error from cudaGetDeviceCount(). Error 34: CUDA "
+                         "driver is a stub library (Triggered internally at /pytorch/c10/cuda/CUDAFunctions.cpp:109.)"));
+  CHECK(StatesStubDriver("cuInit failed: CUDA_ERROR_STUB_LIBRARY"));
+  CHECK_FALSE(StatesStubDriver("cudaSetDevice: cudaErrorInsufficientDriver: CUDA driver version is insufficient for CUDA "
+                               "runtime version"));
+  CHECK(MissingFromImage("ModuleNotFoundError: No module named 'megatron'") == "megatron");
+  CHECK(MissingFromImage("[rank3]: ModuleNotFoundError: No module named 'transformer_engine.pytorch'") ==
+        "transformer_engine.pytorch");
+  CHECK(MissingFromImage("12: [default0]:ImportError: cannot import name 'get_device_mesh' from 'torch.distributed'") ==
+        "get_device_mesh from torch.distributed");
+  CHECK(MissingFromImage("ImportError: libcudnn.so.9: cannot open shared object file: No such file or directory") ==
+        "libcudnn.so.9");
+  CHECK(MissingFromImage("python3: error while loading shared libraries: libpython3.10.so.1.0: cannot open shared object "
+                         "file: No such file or directory") == "libpython3.10.so.1.0");
+  // Optional imports that are reported and fallen back from, and NCCL's plugin search: no errors.
+  CHECK(MissingFromImage("[NeMo W 2026-12-04 22:00:04 nemo_logging:405] nvidia.dali not importable (No module named "
+                         "'nvidia.dali'); falling back to the PIL/torchvision CPU decode path").empty());
+  CHECK(MissingFromImage("node-1:41:41 [0] NCCL INFO NET/Plugin : dlerror=libnccl-net.so: cannot open shared object file: "
+                         "No such file or directory No plugin found (libnccl-net.so), using internal implementation").empty());
+  CHECK(MissingFromImage("I1202 20:40:05.553007 140221 xla_bridge.py:884] Unable to initialize backend 'tpu': INTERNAL: "
+                         "Failed to open libtpu.so: libtpu.so: cannot open shared object file").empty());
+  // Quoted inside another message (a pip log, a doc line): not the job's own error.
+  CHECK(MissingFromImage("INFO: retrying after: ModuleNotFoundError: No module named 'x'").empty());
+  CHECK(MissingFromImage(std::string(4001, 'x') + "ModuleNotFoundError: No module named 'y'").empty());
+}
+
 }  // namespace vigil
