@@ -4,8 +4,13 @@
 // process's context and the GPU keeps working for every other process (no reset).
 //   fault_inject illegal-address [GPU]   # a kernel stores to an unmapped address
 //   fault_inject trap [GPU]              # a kernel executes a trap instruction (__trap())
+//   fault_inject ok [GPU]                # a kernel stores to its own buffer: no fault. Built for
+//                                        # another GPU architecture only (fault_inject_sm80, SASS
+//                                        # of sm_80 and no PTX), it shows what a CUDA program built
+//                                        # for the wrong GPU prints on an H100 / H200.
 // Prints each CUDA call's error as frameworks print it (name: string) and exits 1 when the fault
-// was reported, 0 when it was not (which would be a finding), 2 on bad usage.
+// was reported, 0 when it was not (which would be a finding for the faults), 2 on bad usage or when
+// cudaSetDevice fails (a stub libcuda, no such GPU).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,19 +30,26 @@ static bool Report(const char* what, cudaError_t e) {
 }
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3 || (std::strcmp(argv[1], "illegal-address") != 0 && std::strcmp(argv[1], "trap") != 0)) {
-    std::fprintf(stderr, "usage: fault_inject illegal-address|trap [GPU]\n");
+  const bool known = argc >= 2 && (std::strcmp(argv[1], "illegal-address") == 0 || std::strcmp(argv[1], "trap") == 0 ||
+                                   std::strcmp(argv[1], "ok") == 0);
+  if (argc < 2 || argc > 3 || !known) {
+    std::fprintf(stderr, "usage: fault_inject illegal-address|trap|ok [GPU]\n");
     return 2;
   }
   const int gpu = argc == 3 ? std::atoi(argv[2]) : 0;
   if (Report("cudaSetDevice", cudaSetDevice(gpu))) return 2;
-  if (std::strcmp(argv[1], "illegal-address") == 0) {
+  int* own = nullptr;
+  if (std::strcmp(argv[1], "ok") == 0) {
+    if (Report("cudaMalloc", cudaMalloc(&own, sizeof(int)))) return 1;
+    StoreTo<<<1, 1>>>(own);
+  } else if (std::strcmp(argv[1], "illegal-address") == 0) {
     StoreTo<<<1, 1>>>(reinterpret_cast<int*>(0xdead0000ull << 12));
   } else {
     Trap<<<1, 1>>>();
   }
   bool failed = Report("launch", cudaGetLastError());
   failed = Report("cudaDeviceSynchronize", cudaDeviceSynchronize()) || failed;
+  if (own != nullptr) return failed ? 1 : 0;
   // The error is sticky: every later call of this context fails the same way.
   void* p = nullptr;
   failed = Report("cudaMalloc after the fault", cudaMalloc(&p, 1 << 20)) || failed;

@@ -12,25 +12,8 @@
 #   bash probes/gpu/launch_env_demo.sh .device
 # Writes $OUT/launch_*.txt.
 set -u
-dev=${1:-.device}
-out=${OUT:-/tmp/vigil-out}
-mkdir -p "$out"
-export NCCL_NVLS_ENABLE=0
-export LD_LIBRARY_PATH="$dev/lib:$dev/minlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-here=$(dirname "$0")
-host=$(hostname)
-ngpu=$(nvidia-smi -L | grep -c "^GPU")
-run="python3 -m torch.distributed.run"
-summary=""
-diagnose() {  # tag expected source
-  local tag=$1 expected=$2 source=$3
-  echo "== $tag: the job's output"
-  grep -E "Error|error|WARN|failed|Timeout" "$out/launch_$tag.txt" | grep -v "^  File" | head -8
-  "$dev/vigil" --data-dir "$(mktemp -d)" --log-level warn diagnose --log "$out/launch_$tag.txt" \
-    --log-source "$source" > "$out/launch_${tag}_diagnosis.txt" 2>&1
-  echo "diagnose rc=$?"; sed -n '2,4p;6,9p' "$out/launch_${tag}_diagnosis.txt"
-  summary+="$tag: expected $expected, answered $(sed -n 's/^root_cause: *//p' "$out/launch_${tag}_diagnosis.txt") ($(sed -n 's/^confidence: *//p' "$out/launch_${tag}_diagnosis.txt"))"$'\n'
-}
+prefix=launch
+source "$(dirname "$0")/demo_lib.sh"
 
 echo "== ulimit -v 16 GiB"
 (ulimit -v 16777216; NCCL_DEBUG=WARN timeout 120 $run --nproc_per_node=1 --master_port=29561 \
