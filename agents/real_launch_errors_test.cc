@@ -4,6 +4,8 @@
 // the run found missing: StatesNcclNetNotFound's NCCL 2.28 wording (nccl_net_missing.h) and NV55's
 // StatesNoGpuVisible / StatesGpuLost (no_gpu_visible.h). Run 57's (run57_*.txt, PyTorch 2.11 with NCCL
 // 2.28.9, probes/gpu/launch_env_demo.sh): more of a job's bad launch settings (launch_settings.h, LS57).
+// Run 59's (run59_*.txt, the same stack, probes/gpu/version_env_demo.sh): library and build mismatches
+// (launch_settings.h, LS59).
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -24,13 +26,14 @@ namespace {
 using testing::Case;
 using testing::Log;
 
-std::vector<std::string> RealLines(const std::string& name) {
+// A fixture's lines; a CUDA program's whole output can be one line (run59_stub_cuda.txt).
+std::vector<std::string> RealLines(const std::string& name, size_t at_least = 9) {
   std::ifstream in(SourceTreePath("agents/testdata/real_h100/" + name));
   CAPTURE(name);
   REQUIRE(in.good());
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
-  REQUIRE(lines.size() > 8);
+  REQUIRE(lines.size() >= at_least);
   return lines;
 }
 
@@ -166,6 +169,34 @@ TEST_CASE("ls57 near misses: a real OOM beside a context frame, and a rendezvous
                              Log("vm/kernel", {"[Mon Dec  7 15:06:02 2026] NVRM: Xid (PCI:0000:00:06): 79, pid=0, GPU has "
                                                "fallen off the bus."})}));
   CHECK(testing::RunCaseWithOwnProbes(c).root_cause == "gpu_fallen_off_bus");
+}
+
+TEST_CASE("ls59 real output of a job's library and build mismatches: launch_config_error") {
+  // Before (run 59, the build of 6f15311f): the stub libcuda in a CUDA program's output `unknown` 0.10;
+  // a module the image lacks rank_process_crash 0.62 (torchrun's "failed (exitcode: 1)"). The stub in a
+  // torchrun job (0.42), a kernel built for sm_80 only (0.44) and MASTER_PORT taken (0.44) were right.
+  for (const char* file : {"run59_stub_cuda.txt", "run59_no_module.txt", "run59_stub_torch.txt", "run59_arch.txt",
+                           "run59_port_taken.txt"}) {
+    CAPTURE(file);
+    Diagnosis d = PastedLog(RealLines(file, 1));
+    CHECK(d.root_cause == "launch_config_error");
+    CHECK(d.confidence >= 0.4);
+    CHECK(testing::ProbabilityOf(d, "rank_process_crash") < d.confidence / 2);
+  }
+  CHECK(testing::HasEvidenceWith(PastedLog(RealLines("run59_no_module.txt")), "lacks megatron"));
+  CHECK(testing::HasEvidenceWith(PastedLog(RealLines("run59_stub_cuda.txt", 1)), "stub libcuda"));
+}
+
+TEST_CASE("ls59 near miss: an optional import fallen back from, then the model's own OOM") {
+  Diagnosis d = PastedLog(
+      {"[NeMo W 2026-12-07 19:41:02 nemo_logging:405] nvidia.dali not importable (No module named 'nvidia.dali'); "
+       "falling back to the PIL/torchvision CPU decode path",
+       "[rank0]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 GiB. GPU 0 has a total capacity of "
+       "79.19 GiB of which 3.10 GiB is free.",
+       "E1207 19:41:11.339000 811 torch/distributed/elastic/multiprocessing/api.py:986] failed (exitcode: 1) local_rank: 0 "
+       "(pid: 836) of binary: /opt/torch/.venv/bin/python3"});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK_FALSE(testing::HasEvidenceWith(d, "lacks"));
 }
 
 TEST_CASE("ls59 StatesStubDriver and MissingFromImage") {
