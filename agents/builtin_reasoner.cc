@@ -152,6 +152,8 @@
 #include "agents/cpu_quota_throttle.h"
 #include "agents/memlock_limit.h"
 #include "agents/denied_checkpoint_write.h"
+#include "agents/cloud_vm_eviction.h"
+#include "agents/object_store_throttle.h"
 #include "agents/launch_auth_refused.h"
 #include "agents/quota_denied_pod.h"
 #include "agents/seq_limit_lifted.h"
@@ -13009,6 +13011,121 @@ void ReadDeniedWrites(const DiagnosisCase& c, const FlatLogs& flat, const Topolo
                    {"text", std::to_string(d->lines.size()) + " writes refused with EACCES: the job's storage path denies it"}});
 }
 
+// PLC71 (object_store_throttle.h, realistic57 rl57-29): Azure Storage's / GCS's throttling answers to the
+// job's writes (ServerBusy / OperationTimedOut, 429 / 503 rateLimitExceeded; two lines or more: a
+// retried write, two shards) are the job's storage (storage_failure, the job: the account is every
+// node's): the first weighs as a first signature, each further one as an extra signature (up to
+// kMaxExtraSignatureWeight). The hang the stalled save leaves (the ranks that finished wait for it in
+// the next collective) is that save's: the nccl_collective_hang readings of lines timed at or after
+// the first throttled write move to storage_failure (kExplainedAwayFactor stays); a hang timed before
+// it is not the save's and stays.
+void ReadObjectStoreWriteThrottle(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                                  Json& trace) {
+  const std::optional<std::vector<size_t>> hits = FindObjectStoreWriteThrottle(flat.lines);
+  if (!hits) return;
+  int64_t first_ms = kNoTime;
+  for (size_t k = 0; k < hits->size(); ++k) {
+    auto [li, ki] = flat.refs[(*hits)[k]];
+    const double w = k == 0 ? kFirstSignatureWeight
+                            : std::min(kExtraSignatureWeight, std::max(0.0, kMaxExtraSignatureWeight - kExtraSignatureWeight * (k - 1)));
+    Observation o = LineEvidence(c.logs[li], ki,
+                                 k == 0 ? "  [the object store throttles the job's writes (busy / rate limit): the "
+                                          "checkpoint save stalls on the job's storage]"
+                                        : "  [another write throttled by the object store]",
+                                 "storage_failure", w, topo.clock, topo.job);
+    if (o.time_ms != kNoTime && (first_ms == kNoTime || o.time_ms < first_ms)) first_ms = o.time_ms;
+    if (w > 0) beliefs.Add(std::move(o));
+  }
+  beliefs.SetJobWide("storage_failure");
+  const std::string why = std::to_string(hits->size()) + " writes throttled by the object store: the save stalls and the ranks wait for it";
+  if (first_ms != kNoTime) {
+    beliefs.ReattributeWhere("nccl_collective_hang", "storage_failure", kExplainedAwayFactor, why,
+                             [&](const Observation& o) { return o.time_ms != kNoTime && o.time_ms >= first_ms; });
+  }
+  trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
+// PLC71 (cloud_vm_eviction.h, realistic57 rl57-19): a cloud provider's notice that it takes ONE of the
+// job's VMs (Azure's Preempt / Terminate / Redeploy scheduled event, a Spot eviction or interruption,
+// GCP's preemption or host-maintenance terminate) naming it (or written on it): the VM's ranks went
+// down with it (rank_process_crash on that node, a culprit line of kMetricWeight, a first-hand
+// statement of the provider's). What follows it is its consequence, moved to rank_process_crash
+// (kExplainedAwayFactor staying): the node's own evidence timed at or after the notice (a minute's
+// slack: its exporter's `up == 0`, read as the GPU's firmware before) and the peers' network errors
+// (ib_link_failure / nccl_collective_hang) at or after it, untimed ones too (NCCL's lines often print
+// no time), as 3z-preempt does for a pod. Not read: notices on two or more of the job's nodes, one on
+// a node outside the job, or another fault the case shows with a cause's score beside it (a GPU's
+// Xid before the notice: the provider may be moving the VM off a failing host).
+void ReadProviderVmEviction(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs, Json& trace) {
+  if (topo.node_order.size() < 2) return;
+  const std::set<std::string> job_nodes(topo.node_order.begin(), topo.node_order.end());
+  std::set<std::string> evicted;
+  std::string src, text;
+  int64_t at = kNoTime;
+  for (const CaseLog& log : c.logs) {
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      const LogLine& l = log.lines[i];
+      if (!StatesVmEvictionNotice(l.text)) continue;
+      std::set<std::string> here;
+      for (const std::string& name : EvictedVmNames(l.text)) {
+        const std::string node = topo.names.Find(name);
+        if (!node.empty() && job_nodes.count(node)) here.insert(node);
+      }
+      // A notice with no VM list of its own (AWS's instance-action document, a syslog line of the VM's
+      // agent) is the VM's that wrote it; Azure's event lists its VMs, which may be a neighbour's.
+      if (here.empty() && l.text.find("\"Resources\"") == std::string::npos) {
+        const std::string node = PlaceLine(log, i, l.text, topo).node;
+        if (!node.empty() && job_nodes.count(node)) here.insert(node);
+      }
+      if (here.empty()) continue;
+      evicted.insert(here.begin(), here.end());
+      const int64_t t = LineTimeMs(l.text, topo.clock);
+      if (text.empty() || (t != kNoTime && (at == kNoTime || t < at))) {
+        at = t;
+        text = Utf8Prefix(l.text, 300);
+        src = log.source + ":" + std::to_string(l.number);
+      }
+    }
+  }
+  if (evicted.size() != 1) return;
+  const std::string node = *evicted.begin();
+  constexpr int64_t kEvictSlackMs = 60'000;
+  auto moved = [&](const Observation& o, const std::string& cat) {
+    if (o.evidence.kind == EvidenceKind::kProbe || o.culprit) return false;
+    const bool after = at != kNoTime && o.time_ms != kNoTime && o.time_ms >= SaturatingSub(at, kEvictSlackMs);
+    if (cat == "ib_link_failure" || cat == "nccl_collective_hang") return after || o.time_ms == kNoTime || at == kNoTime;
+    return o.hint.node == node && after;
+  };
+  std::map<std::string, double> kept;  // category -> its evidence the notice does not explain
+  for (const Observation& o : beliefs.observations()) {
+    for (const auto& [cat, delta] : o.deltas) {
+      if (delta > 0 && !moved(o, cat)) kept[cat] += delta;
+    }
+  }
+  for (const auto& [cat, score] : kept) {
+    if (cat != "rank_process_crash" && score >= kCauseMinScore) return;
+  }
+  std::set<std::string> cats;
+  for (const Observation& o : beliefs.observations()) {
+    for (const auto& [cat, delta] : o.deltas) {
+      if (delta > 0 && cat != "rank_process_crash" && moved(o, cat)) cats.insert(cat);
+    }
+  }
+  const std::string why = "the cloud provider took the job's VM " + node + ": its ranks went down with it";
+  for (const std::string& cat : cats) {
+    beliefs.ReattributeWhere(cat, "rank_process_crash", kExplainedAwayFactor, why,
+                             [&](const Observation& o) { return moved(o, cat); });
+    beliefs.DiscountWhere(cat, kExplainedAwayFactor, why, [&](const Observation& o) {
+      return o.evidence.kind != EvidenceKind::kLog && moved(o, cat);
+    });
+  }
+  AddNodeCulprit(beliefs, src,
+                 text + "  [the cloud provider preempts / evicts / terminates the VM " + node +
+                     ": its ranks went down with it; its exporters' silence after it is no hardware evidence]",
+                 "rank_process_crash", kMetricWeight, node, topo.job);
+  trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
 // PLC66 (launch_auth_refused.h, realistic58 rl58-03 / rl58-26): a launch whose authentication is refused
 // (srun's task launch refused with a munge "Protocol authentication error" on one node; an image pull
 // refused for authorization on several pods while the world is never reached) is the launch's
@@ -16681,6 +16798,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  ReadProviderVmEviction(c, topo, beliefs, trace);  // PLC71, before 3a''' reads the failed node's own evidence
+
   struct SchedulerStop {
     std::string source, line, state;  // the PREEMPTED / CANCELLED end's line, where, and the state
     std::string at;                     // the end's own time as the line gives it (ReadSlurmJobEndAt), or ""
@@ -18320,6 +18439,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   ReadContainerDefaultShm(c, flat, topo, beliefs, trace);          // PLC58
   ReadMemlockRegisterFailure(c, flat, topo, beliefs, trace);       // PLC62
   ReadDeniedWrites(c, flat, topo, beliefs, trace);                 // PLC66
+  ReadObjectStoreWriteThrottle(c, flat, topo, beliefs, trace);     // PLC71
   ReadLaunchAuthRefused(c, flat, topo, beliefs, trace);            // PLC66
   ReadQuotaDeniedWorker(c, flat, topo, beliefs, trace);            // PLC62
   ReadJobCpuQuotaThrottle(c, flat, topo, series, beliefs, trace);  // PLC62
