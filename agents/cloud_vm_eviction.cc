@@ -6,7 +6,9 @@ namespace vigil {
 
 bool StatesVmEvictionNotice(const std::string& line) {
   if (line.size() > 4000) return false;
-  static const std::regex kAzureEvent(R"re("EventType"\s*:\s*"(?:Preempt|Terminate|Redeploy)")re");
+  // Not Azure's "Redeploy": the VM comes back on another host, and the notice may be older than the job
+  // that then ran on it (realistic57 rl57-15: redeployed before the job, one IB VF missing after it).
+  static const std::regex kAzureEvent(R"re("EventType"\s*:\s*"(?:Preempt|Terminate)")re");
   static const std::regex kSpot(
       R"(\b[Ss]pot\s*(?:VM\s*|[Ii]nstance\s*)?(?:[Ee]viction|[Ii]nterruption)\b|\bSpotEviction\b|)"
       R"(\bspot/instance-action\b|\binstance-action\b[^\n]{0,80}"?action"?\s*[:=]\s*"?(?:terminate|stop|hibernate)\b)");

@@ -1,8 +1,8 @@
 // A cloud provider's notice that it is taking a VM away (PLC71, realistic57 rl57-19, seen). Rented GPU
 // capacity (Spot / preemptible / low-priority VMs, and any VM the provider must move or stop) is taken
 // by the provider with a short notice that names the VM:
-//   - Azure's Scheduled Events (IMDS): `"EventType":"Preempt"` (Spot eviction), `"Terminate"`,
-//     `"Redeploy"` (moved to another host: the VM restarts), with `"Resources":["<vm>",...]`;
+//   - Azure's Scheduled Events (IMDS): `"EventType":"Preempt"` (Spot eviction), `"Terminate"`, with
+//     `"Resources":["<vm>",...]`;
 //     CycleCloud / the portal: "deallocated (reason=SpotEviction)", "Spot VM eviction";
 //   - AWS: "EC2 Spot Instance Interruption Warning", the IMDS spot/instance-action document
 //     (`"action": "terminate" | "stop" | "hibernate"`), "Spot Instance interruption notice";
@@ -12,7 +12,8 @@
 // rank_process_crash: its peers then fail on broken connections), and the node's exporters fall
 // silent (Prometheus `up == 0`, probes "host deallocated") - no evidence of its GPUs. Not read: a
 // live migration or Azure's "Freeze" (the VM pauses for seconds; its processes live on), a Reboot
-// event, a pod's preemption by a scheduler (preempted_pod_node.h reads it), an eviction for memory or
+// event, Azure's "Redeploy" (the VM comes back on another host, and the notice may predate the job
+// that then ran there: realistic57 rl57-15), a pod's preemption by a scheduler (preempted_pod_node.h reads it), an eviction for memory or
 // disk pressure (a kubelet's, not the provider's). Pure, thread safe.
 #pragma once
 

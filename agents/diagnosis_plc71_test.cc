@@ -26,6 +26,7 @@ TEST_CASE("plc71: StatesVmEvictionNotice reads a provider's preempt / evict / te
   CHECK(StatesVmEvictionNotice("Instance was preempted. gk-a3-4"));
   CHECK(StatesVmEvictionNotice("maintenance-event: TERMINATE_ON_HOST_MAINTENANCE gk-a3-4"));
   CHECK_FALSE(StatesVmEvictionNotice(R"({"Events":[{"EventType":"Freeze","Resources":["vm-7"]}]})"));
+  CHECK_FALSE(StatesVmEvictionNotice(R"({"Events":[{"EventType":"Redeploy","EventStatus":"Started","Resources":["vm-7"]}]})"));
   CHECK_FALSE(StatesVmEvictionNotice("maintenance-event: MIGRATE_ON_HOST_MAINTENANCE gk-a3-4"));
   CHECK_FALSE(StatesVmEvictionNotice("Killing pod/w-3 Stopping container trainer (node n-2, reason Preempted)"));
   CHECK_FALSE(StatesVmEvictionNotice("Evicted: The node was low on resource: memory. Container trainer was using 90Gi"));

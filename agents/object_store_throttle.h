@@ -4,7 +4,8 @@
 // answer, the client retries, the save stalls, and the ranks that finished wait for it in the next
 // collective until the watchdog fires. The job's storage is the fault (storage_failure, the job: a
 // bucket is every node's), not the collective that timed out while waiting.
-// Read here (the line must also name the store: object_store.h's NamesObjectStore):
+// Read here (the line must also name the store: object_store.h's NamesObjectStore, gcsfuse or Google's
+// `googleapi` client, or hold Azure's own codes ServerBusy / OperationTimedOut):
 //   - Azure Storage: `ServerBusy` ("503 Server Busy", "Ingress / Egress is over the account limit",
 //     "The server is busy"), `OperationTimedOut` with a 500 / 503 or "within the permitted time";
 //   - GCS: 429 / 503 with `rateLimitExceeded` / `userRateLimitExceeded` / "rate of change requests";
