@@ -38,6 +38,8 @@
 #include "agents/node_addresses.h"
 #include "agents/collective_mismatch.h"
 #include "agents/watchdog_op_mismatch.h"
+#include "agents/fs_mount_failure.h"
+#include "agents/store_connect_timeout.h"
 #include "agents/stall_after_fault.h"
 #include "agents/batch_layout_check.h"
 #include "agents/restart_then_trained.h"
@@ -248,6 +250,9 @@ constexpr double kLaggardWeight = 1.0;
 // first-hand, as a metric condition does; in an alert-first stall it is the only hang evidence,
 // and at kLaggardWeight the word MISMATCH read as a replica-checksum incident (1.6) outweighed it.
 constexpr double kReportedLaggardWeight = 2.0;
+// PLC69: the note ReadFsMountFailure puts on its evidence; Component reads it (a mount that failed on
+// one node is that node's storage, not the shared file server's).
+constexpr const char kMountFailedNote[] = "[the file system failed to mount on this node";
 // A launcher count that disagrees with the allocation (LaunchCountMismatch): a configuration fact, as
 // strong as a pack signature's line; torch elastic's RendezvousClosedError alone: half of it.
 constexpr double kLaunchMismatchWeight = 3.0;
@@ -10301,6 +10306,16 @@ class Beliefs {
           h.node = *log_nodes.begin();
         }
       }
+      // PLC69 (ReadFsMountFailure, realistic61 rl61-18): the file system failed to mount on the one node
+      // the log evidence is on, and the job's I/O under it failed there: that node's mount, not the
+      // shared server (its other clients wrote on).
+      if (h.shared_storage && log_nodes.size() == 1 &&
+          std::any_of(support.begin(), support.end(), [](const Observation* o) {
+            return o->evidence.kind == EvidenceKind::kLog && o->evidence.detail.find(kMountFailedNote) != std::string::npos;
+          })) {
+        h.shared_storage = false;
+        h.node = *log_nodes.begin();
+      }
     }
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
@@ -11523,6 +11538,59 @@ void NicLinkPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b, c
   DropPassRefutation(o, kCat);
   o.evidence.detail += " [not read against pcie_link_degraded: the NIC at " + nic->bus + " is the link in question, and " +
                        (gpu_link ? "this test measures a GPU's own link]" : "this test's traffic stays inside the node]");
+}
+
+// PLC69 (realistic61 rl61-01). Where the case says a node's driver cannot serve the image's CUDA
+// (`driver_cannot_serve`: StatesDriverCannotServe on some line): a failed probe whose own reason says so
+// (cudaErrorInsufficientDriver from the probe's runtime) reads the launch's driver / image mismatch on
+// its node, not a GPU fault (its hardware deltas moved to launch_config_error, the node, no GPU); a
+// passing gpu.inventory / gpu.health (NVML sees the GPUs) says nothing of a driver too old for a newer
+// CUDA runtime: not read against launch_config_error.
+void DriverCannotServeProbe(Observation& o, const ProbeResult& pr, bool driver_cannot_serve) {
+  static const std::string kCat = "launch_config_error";
+  if (!driver_cannot_serve) return;
+  if (pr.status == ProbeStatus::kFail && StatesDriverCannotServe(pr.reason)) {
+    double strongest = 0;
+    for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, delta);
+    if (strongest <= 0) return;
+    o.deltas.clear();
+    o.deltas[kCat] = strongest;
+    o.evidence.supports = {kCat};
+    o.evidence.weight = strongest;
+    o.confirms.clear();
+    o.hint.gpu = -1;
+    o.hint.entry_component = "host";
+    o.evidence.detail += " [the node's driver cannot serve the probe's CUDA runtime: the node's driver against the image]";
+    return;
+  }
+  if (pr.status == ProbeStatus::kPass && (pr.probe == "gpu.inventory" || pr.probe == "gpu.health")) {
+    auto it = o.deltas.find(kCat);
+    if (it == o.deltas.end() || it->second >= 0) return;
+    DropPassRefutation(o, kCat);
+    o.evidence.detail += " [not read against " + kCat + ": the driver sees its GPUs, and still cannot serve a newer CUDA runtime]";
+  }
+}
+
+// PLC69 (realistic61 rl61-18). On the node where the case shows a file system failed to mount and the
+// job's I/O under it failed (`mount_failed_node`, ReadFsMountFailure), a failed probe whose reason says
+// a file system is not mounted there or its client module is not loaded (StatesFsNotMounted) reads that
+// storage fault, not the node's GPUs: its positive deltas moved to storage_failure.
+void FsNotMountedProbe(Observation& o, const ProbeResult& pr, const std::string& mount_failed_node) {
+  static const std::string kCat = "storage_failure";
+  if (mount_failed_node.empty() || pr.status != ProbeStatus::kFail || !SameNodeName(o.hint.node, mount_failed_node) ||
+      !StatesFsNotMounted(pr.reason)) {
+    return;
+  }
+  double strongest = 0;
+  for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, delta);
+  if (strongest <= 0) return;
+  o.deltas.clear();
+  o.deltas[kCat] = strongest;
+  o.evidence.supports = {kCat};
+  o.evidence.weight = strongest;
+  o.confirms.clear();
+  o.hint.gpu = -1;
+  o.evidence.detail += " [a file system not mounted on this node: its storage, not its GPUs]";
 }
 
 void AddNodeCulprit(Beliefs& beliefs, const std::string& source, const std::string& detail, const std::string& category,
@@ -13179,6 +13247,49 @@ void ReadLaunchAuthRefused(const DiagnosisCase& c, const FlatLogs& flat, const T
     });
   }
   trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
+// PLC69 (fs_mount_failure.h, realistic61 rl61-18): a file system that failed to mount on one node of the
+// job (MountFailurePoint, placed on the line's node) and, on that node, the job's I/O under its mount
+// point failing (StatesIoErrorUnder: ENOENT / ENODEV / ESTALE / EIO on the path): that node's storage
+// (storage_failure, the node). The mount line weighs as a first signature (kFirstSignatureWeight), the
+// I/O error as a metric (kMetricWeight); both carry kMountFailedNote. Once a case: the first mount
+// failure whose node's I/O failed. Returns the node, or "".
+std::string ReadFsMountFailure(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                               Json& trace) {
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    const std::optional<std::string> point = MountFailurePoint(flat.lines[i]);
+    if (!point || point->empty() || *point == "/") continue;
+    auto [li, ki] = flat.refs[i];
+    const ComponentHint where = PlaceLine(c.logs[li], ki, flat.lines[i], topo);
+    if (where.node.empty()) continue;
+    for (size_t j = 0; j < flat.lines.size(); ++j) {
+      if (!StatesIoErrorUnder(flat.lines[j], *point)) continue;
+      auto [lj, kj] = flat.refs[j];
+      ComponentHint io = PlaceLine(c.logs[lj], kj, flat.lines[j], topo);
+      if (!SameNodeName(io.node, where.node)) continue;
+      Observation m = LineEvidence(c.logs[li], ki,
+                                   std::string("  ") + kMountFailedNote + " (" + *point +
+                                       "): its clients there read and write nothing]",
+                                   "storage_failure", kFirstSignatureWeight, topo.clock, topo.job);
+      m.hint = where;
+      m.hint.job = topo.job;
+      m.hint.entry_component = "host";
+      m.culprit = true;
+      beliefs.Add(std::move(m));
+      Observation e = LineEvidence(c.logs[lj], kj,
+                                   std::string("  ") + kMountFailedNote + " (" + *point +
+                                       "): the job's I/O under it fails on " + where.node + "]",
+                                   "storage_failure", kMetricWeight, topo.clock, topo.job);
+      e.hint = io;
+      e.hint.job = topo.job;
+      beliefs.Add(std::move(e));
+      trace.push_back({{"type", "thought"},
+                       {"text", *point + " failed to mount on " + where.node + " and the job's I/O under it failed there"}});
+      return where.node;
+    }
+  }
+  return "";
 }
 
 // PLC62 (quota_denied_pod.h, realistic55 rl55-12): a worker pod an exceeded ResourceQuota forbade while the
@@ -17854,6 +17965,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
+  // 3z-driver (PLC69, realistic61 rl61-01). A node whose driver cannot serve the image's CUDA
+  // (StatesDriverCannotServe: "CUDA driver version is insufficient for CUDA runtime version") kills its
+  // ranks at CUDA init, before they join; the others' wait for the store or rendezvous then times out
+  // (StatesStoreConnectTimeout). Those waits' nccl_network_misconfig is the launch's: moved to
+  // launch_config_error, kExplainedAwayFactor staying. The probes' reading is in `observe` below.
+  const bool driver_cannot_serve = FirstCaseLine(c, StatesDriverCannotServe).has_value();
+  if (driver_cannot_serve && beliefs.Score("launch_config_error") > 0) {
+    const std::string why =
+        "ranks whose node's driver cannot serve the image's CUDA died at start: the others' store wait is theirs";
+    beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", kExplainedAwayFactor, why,
+                             [](const Observation& o) { return StatesStoreConnectTimeout(o.evidence.detail); });
+    trace.push_back({{"type", "thought"}, {"text", why}});
+  }
+  // 3z-mount (PLC69, realistic61 rl61-18): a file system that failed to mount on one node, the job's I/O
+  // under it failing there (ReadFsMountFailure).
+  const std::string mount_failed_node = ReadFsMountFailure(c, flat, topo, beliefs, trace);
+
   // 3z-optim (PLC30). A divergence after a resume that did not restore the optimizer's state
   // (StatesOptimizerStateLost: optimizer keys missing from the loaded state_dict, a loader skipping it,
   // a trainer going on with a fresh one): Adam's moments start at zero at the scheduler's learning rate
@@ -19600,6 +19728,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     NodeLocalPassBlind(o, *pr, beliefs, topo);
     NicLinkPassBlind(o, *pr, beliefs, topo);
     JobEnvPassBlind(o, *pr, job_nccl);
+    DriverCannotServeProbe(o, *pr, driver_cannot_serve);
+    FsNotMountedProbe(o, *pr, mount_failed_node);
     if (KernelLogCategories(*pr)) {
       // The kernel log's gravest finding names its GPU in the details (a bus id the probe mapped).
       if (o.hint.gpu < 0) o.hint.gpu = KernelLogGpu(*pr);

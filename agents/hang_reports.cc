@@ -50,6 +50,21 @@ std::vector<ReportedLaggard> FindReportedLaggards(const std::vector<std::string>
         continue;
       }
     }
+    // PLC69 (realistic61 rl61-20): the flight recorder's dump naming one rank's last enqueued
+    // collective below everyone else's: "rank 37 last enqueued SeqNum 8811 (last completed 8811); all
+    // other ranks last enqueued 8812". Only a rank strictly behind the others' number is named.
+    if (line.find("other ranks") != std::string::npos && line.find("last enqueued") != std::string::npos) {
+      static const std::regex kBehindOthers(
+          R"(\brank\s+(\d+)\s*:?\s+last\s+enqueued\s+(?:SeqNum|seq|op|collective)?\s*[#=]?\s*(\d+)\b[^;]{0,80};?\s*(?:and\s+)?(?:all\s+)?(?:the\s+)?other\s+ranks\s+(?:last\s+enqueued|at|are\s+at)\s+(?:SeqNum|seq|op|collective)?\s*[#=]?\s*(\d+)\b)",
+          std::regex::icase);
+      if (std::regex_search(line, m, kBehindOthers)) {
+        std::optional<int32_t> r = ParseInt32(m.str(1));
+        std::optional<int64_t> own = ParseInt(m.str(2));
+        std::optional<int64_t> others = ParseInt(m.str(3));
+        if (r && own && others && *others > *own && seen.insert(*r).second) out.push_back({*r, i, "", -1});
+        continue;
+      }
+    }
     if (line.find("never") != std::string::npos) {
       // PLC29: the analysis printed in a rank's own log ("[rank0]: flight recorder: seq 51234 ALLREDUCE
       // started on ranks [0, 1, 2, 3, 4, 5, 7]; rank 6: last enqueued seq 51233 (completed), never

@@ -12,6 +12,8 @@
 // - PLC56: the flight recorder's list of the ranks not entering the collective the others wait in:
 //   "[PG 0 Rank 0] Flight recorder: ranks not entering SeqNum 88121: [66]" (realistic50 rl50-03),
 //   "ranks missing from seq 912: [3, 7]"; a list of more than 4 ranks names none.
+// - PLC69: the flight recorder's dump naming one rank behind all the others: "rank 37 last enqueued
+//   SeqNum 8811 (last completed 8811); all other ranks last enqueued 8812" (realistic61 rl61-20).
 //
 // Thread safety: pure function.
 #pragma once

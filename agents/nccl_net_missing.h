@@ -18,7 +18,9 @@ namespace vigil {
 // initialize any NET plugin" (seen on the H100 machine, probes/HISTORY.md run 55, under NCCL_NET=IB on a
 // host with no RDMA device; PyTorch repeats it after "Last error:"). NCCL's INFO that its IB transport
 // found no device ("NET/IB : No device found."), which alone only means NCCL falls back to sockets, and
-// its INFO "Failed to initialize NET plugin IB" (one plugin of several) are not.
+// its INFO "Failed to initialize NET plugin IB" (one plugin of several) are not. PLC69: also "Could not
+// find network IBext_v8; available: IBext_v7 IB Socket" (a plugin's versioned network name the loaded
+// plugin does not export, NCCL_NET naming it), its echo after "Last error:" likewise.
 bool StatesNcclNetNotFound(const std::string& line);
 
 // Whether a line states that NCCL found no socket interface to use (lines over 4000 bytes are not
