@@ -3,6 +3,8 @@
 #include "agents/launch_settings.h"
 #include "agents/no_gpu_visible.h"
 #include "agents/case_alert_node.h"
+#include "agents/cuda_forward_compat.h"
+#include "agents/nccl_interface_missing_host.h"
 #include "agents/change_log_lines.h"
 #include "core/civil_date.h"
 #include "agents/component_format.h"
@@ -13318,7 +13320,10 @@ void ReadQuotaDeniedWorker(const DiagnosisCase& c, const FlatLogs& flat, const T
 // straggler_rank items of the throttling series (one node's figure) are moved to it.
 void ReadJobCpuQuotaThrottle(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo,
                              const std::vector<TimeSeries>& series, Beliefs& beliefs, Json& trace) {
-  const std::optional<JobCpuThrottle> t = FindJobWideCpuThrottle(series);
+  // One starved pod is read as every pod where its CPU limit is the namespace's (a LimitRange, PLC70).
+  bool namespace_limit = false;
+  for (size_t i = 0; i < flat.lines.size() && !namespace_limit; ++i) namespace_limit = StatesNamespaceCpuLimit(flat.lines[i]);
+  const std::optional<JobCpuThrottle> t = FindJobWideCpuThrottle(series, namespace_limit ? 1 : 2);
   if (!t) return;
   std::optional<size_t> wait;
   for (size_t i = 0; i < flat.lines.size() && !wait; ++i) {
@@ -14835,6 +14840,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (gpu < 0 && sp.pid >= 0 && !node.empty()) {
             if (auto pr = topo.pid_ranks.find({node, sp.pid}); pr != topo.pid_ranks.end()) rank = pr->second;
           }
+          // The pid's local rank from a process listing in another log of the same node (PLC70: an auth
+          // log's `cuda-gdb -p PID`, the node's ps table naming the pid's --local_rank).
+          if (gpu < 0 && rank < 0 && sp.pid >= 0 && !node.empty()) {
+            std::vector<std::string> node_lines;
+            for (const CaseLog& other : c.logs) {
+              if (!SameNodeName(SourceNode(topo, other.source), node)) continue;
+              for (const LogLine& l : other.lines) node_lines.push_back(l.text);
+            }
+            const int lr = LocalRankOfPid(node_lines, sp.pid);
+            if (lr >= 0 && (topo.gpus_per_node <= 0 || lr < topo.gpus_per_node)) gpu = lr;
+          }
           if (gpu < 0 && rank < 0 && SameNodeName(placed.node, node)) gpu = placed.gpu;
           std::string detail = kStoppedProcessNote;
           detail += " (";
@@ -15232,6 +15248,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::snprintf(buf, sizeof buf, "  [%zu hosts or ranks print NCCL versions %s: the job's ranks run different NCCL builds]",
                   mixed->writers, Utf8Prefix(listed, 80).c_str());
     beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+    beliefs.SetJobWide("launch_config_error");
+  }
+
+  // 1c-fc. A container's CUDA forward-compatibility package the node cannot use
+  // (FindCudaForwardCompatFailure, PLC70): the job's image against the drivers of the nodes it got,
+  // launch_config_error on the whole job at kFirstSignatureWeight; NCCL's init errors and the peers'
+  // "remote process exited" that follow are its symptoms (ExplainedBy). Once a case.
+  if (std::optional<size_t> compat = FindCudaForwardCompatFailure(flat.lines)) {
+    auto [li, ki] = flat.refs[*compat];
+    beliefs.Add(LineEvidence(c.logs[li], ki,
+                             "  [CUDA's forward compatibility failed: the container's cuda-compat package does not run "
+                             "with this node's driver or GPU - the job's image against the drivers of the nodes it got]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
     beliefs.SetJobWide("launch_config_error");
   }
 
@@ -17050,6 +17079,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += odd.others;
       detail += "]";
       AddNodeCulprit(beliefs, first_source, detail, "nccl_network_misconfig", kLaunchNoteWeight, node, topo.job);
+    }
+  }
+
+  // 3a-odd-noif (PLC70, realistic62 rl62-12, seen). One node's NCCL found no socket interface while the
+  // job's other nodes' NCCL said which one they use (FindInterfaceMissingHost,
+  // nccl_interface_missing_host.h): the job's setting is sound, that node lacks the interface (replaced
+  // or reimaged without its secondary networks). A culprit line placed on it (kLaunchNoteWeight), as
+  // 3a-node's odd node.
+  if (auto sc = beliefs.scores().find("nccl_network_misconfig"); sc != beliefs.scores().end() && sc->second > 0) {
+    const InterfaceMissingHost odd = FindInterfaceMissingHost(flat.lines);
+    const std::string node = odd.host.empty() ? std::string() : topo.names.Find(odd.host);
+    if (!node.empty()) {
+      auto [li, ki] = flat.refs[odd.line];
+      std::string detail = Utf8Prefix(flat.lines[odd.line], 300);
+      detail += "  [only ";
+      detail += node;
+      detail += "'s NCCL found no socket interface; the job's other nodes found theirs]";
+      AddNodeCulprit(beliefs, c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number), detail,
+                     "nccl_network_misconfig", kLaunchNoteWeight, node, topo.job);
     }
   }
 

@@ -26,7 +26,7 @@ std::string Label(const Labels& l, std::initializer_list<const char*> keys) {
 
 }  // namespace
 
-std::optional<JobCpuThrottle> FindJobWideCpuThrottle(const std::vector<TimeSeries>& series) {
+std::optional<JobCpuThrottle> FindJobWideCpuThrottle(const std::vector<TimeSeries>& series, size_t min_pods) {
   std::map<std::string, double> share;  // pod (or node) -> its most throttled container's share
   std::string first;
   for (const TimeSeries& s : series) {
@@ -51,7 +51,7 @@ std::optional<JobCpuThrottle> FindJobWideCpuThrottle(const std::vector<TimeSerie
     if (!added) it->second = std::max(it->second, sh);
     if (first.empty()) first = s.id();
   }
-  if (share.size() < 2) return std::nullopt;
+  if (share.size() < std::max<size_t>(1, min_pods)) return std::nullopt;
   JobCpuThrottle r;
   r.pods = share.size();
   r.min_share = 1.0;
@@ -64,9 +64,16 @@ std::optional<JobCpuThrottle> FindJobWideCpuThrottle(const std::vector<TimeSerie
 bool StatesInputWait(const std::string& line) {
   if (line.size() > 2000) return false;
   static const std::regex kWait(
-      R"(\bdata[ _-]wait\b|\bwaiting (?:for|on) (?:data|input|the next batch|batch(?:es)?)\b|\binput[- ]bound\b|\bdata ?loader\b.{0,60}\b(?:slow|starv\w*|stall\w*|bottleneck|waiting)\b)",
+      R"(\bdata[ _-]wait\b|\bwaiting (?:for|on) (?:data|input|the next batch|batch(?:es)?)\b|\binput[- ]bound\b|\bdata ?loader\b.{0,60}\b(?:slow|starv\w*|stall\w*|bottleneck|waiting|batch wait)\b)",
       std::regex::icase);
   return std::regex_search(line, kWait);
+}
+
+bool StatesNamespaceCpuLimit(const std::string& line) {
+  if (line.size() > 2000) return false;
+  static const std::regex kLimitRange(R"(\blimit ?range\b)", std::regex::icase);
+  static const std::regex kCpu(R"(\bcpu\b)", std::regex::icase);
+  return std::regex_search(line, kLimitRange) && std::regex_search(line, kCpu);
 }
 
 }  // namespace vigil

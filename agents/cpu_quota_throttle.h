@@ -30,10 +30,18 @@ struct JobCpuThrottle {
 // pod's own cgroup "" and the pause container "POD" not read) throttled in kQuotaStarvedShare of its
 // periods or more over its samples (its periods series of the same labels; without one, the kernel's
 // default 100 ms period); at least two such pods and none below. nullopt otherwise.
-std::optional<JobCpuThrottle> FindJobWideCpuThrottle(const std::vector<TimeSeries>& series);
+// `min_pods` 1 (PLC70): one starved pod is enough where the case says its CPU limit is the namespace's
+// (StatesNamespaceCpuLimit: a LimitRange sets it for every pod of the namespace alike).
+std::optional<JobCpuThrottle> FindJobWideCpuThrottle(const std::vector<TimeSeries>& series, size_t min_pods = 2);
+
+// Whether a line says a CPU limit comes from a Kubernetes LimitRange (the namespace's default or
+// maximum, every pod of the namespace alike): the line names a LimitRange and a CPU limit (PLC70,
+// realistic62 rl62-18: "limits.cpu=8 (LimitRange llm-defaults)", "limitrange/X ...: max cpu 96 -> 8").
+bool StatesNamespaceCpuLimit(const std::string& line);
 
 // Whether a line says the training steps wait for input: "data wait", "data_wait", "waiting for data /
-// the next batch", a dataloader that is slow / starved / the bottleneck, "input-bound".
+// the next batch", a dataloader that is slow / starved / the bottleneck / waits ("dataloader: batch wait
+// 9.8 s", PLC70), "input-bound".
 bool StatesInputWait(const std::string& line);
 
 }  // namespace vigil

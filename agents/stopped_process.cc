@@ -33,6 +33,22 @@ int LocalRankOfCommand(std::string_view line) {
   return static_cast<int>(ParseInt(m.str(1)).value_or(-1));
 }
 
+int LocalRankOfPid(const std::vector<std::string>& lines, int64_t pid) {
+  if (pid < 0) return -1;
+  const std::string p = std::to_string(pid);
+  int found = -1;
+  for (const std::string& line : lines) {
+    if (line.size() > 2000 || line.find(p) == std::string::npos) continue;
+    const std::vector<std::string> w = LineWords(line);
+    if (!((w.size() > 0 && w[0] == p) || (w.size() > 1 && w[1] == p))) continue;
+    const int rank = LocalRankOfCommand(line);
+    if (rank < 0) continue;
+    if (found >= 0 && found != rank) return -1;
+    found = rank;
+  }
+  return found;
+}
+
 std::optional<StoppedProcess> StoppedProcessReader::Read(std::string_view line) {
   if (line.size() > 2000) return std::nullopt;
   const std::string s(line);

@@ -31,6 +31,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil {
 
@@ -71,5 +72,12 @@ class StoppedProcessReader {
 // The local rank a process's command line or environment names ("--local_rank 2",
 // "--local-rank=2", "LOCAL_RANK=2"), -1 when none.
 int LocalRankOfCommand(std::string_view line);
+
+// The local rank of process `pid` that a process listing among `lines` gives (PLC70, realistic62
+// rl62-30): a row whose first or second word is the pid (`ps -eo pid,...` / `ps aux`'s USER PID ...)
+// and whose command names a local rank (LocalRankOfCommand); -1 when none, or when two rows give two.
+// For a stop read in one log (a sudo / auth log's `cuda-gdb -p PID`) whose rank another log of the same
+// node lists.
+int LocalRankOfPid(const std::vector<std::string>& lines, int64_t pid);
 
 }  // namespace vigil
