@@ -87,6 +87,8 @@
 #include "agents/pipeline_stage.h"
 #include "agents/prose_source.h"
 #include "agents/data_fast_forward.h"
+#include "agents/dataset_index_build.h"
+#include "agents/forced_nccl_algo.h"
 #include "agents/nccl_versions.h"
 #include "agents/gpu_compute_apps.h"
 #include "agents/smi_process_table.h"
@@ -15217,6 +15219,44 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                "dataloader_stall", kFirstSignatureWeight, topo.clock, topo.job));
       beliefs.SetJobWide("dataloader_stall");
       break;
+    }
+  }
+
+  // 1c-ix. A dataset's index build (a missed index cache: rank 0 builds the sample / document indices)
+  // that outlasts the collective timeout of the ranks waiting for it (FindDatasetIndexBuildStall,
+  // PLC68: realistic60 rl60-28): the input pipeline holds the whole job, dataloader_stall at
+  // kFirstSignatureWeight as PLC32's skip above, timed at the first build line so that it explains the
+  // timeouts that follow. Once a case; not where a reading above holds.
+  if (beliefs.Score("dataloader_stall") <= 0) {
+    for (size_t li = 0; li < c.logs.size(); ++li) {
+      const std::optional<DatasetIndexBuildStall> ib = FindDatasetIndexBuildStall(LineTexts(c.logs[li]));
+      if (!ib) continue;
+      char buf[220];
+      std::snprintf(buf, sizeof buf,
+                    "  [a dataset index build (%zu line(s): the index cache missed), and %zu timeouts or hang verdicts "
+                    "before it finished: the ranks wait for the input pipeline]",
+                    ib->build_lines, ib->stalls);
+      beliefs.Add(LineEvidence(c.logs[li], ib->first_line, buf, "dataloader_stall", kFirstSignatureWeight, topo.clock, topo.job));
+      beliefs.SetJobWide("dataloader_stall");
+      break;
+    }
+  }
+
+  // 1c-algo. NCCL's ring algorithm or Simple protocol forced by the job's environment in a job of
+  // thousands of ranks (FindForcedNcclAlgoAtScale, PLC68: realistic60 rl60-30): a ring all-reduce's
+  // latency grows with the ranks, the job's launch configuration's cost, not the fabric's.
+  // kMetricWeight (a setting read, as a measured state), job-wide. Once a case.
+  {
+    const long ranks = topo.gpus_per_node > 0 ? static_cast<long>(topo.nodes.size()) * topo.gpus_per_node : 0;
+    if (std::optional<ForcedNcclAlgo> fa = FindForcedNcclAlgoAtScale(flat.lines, ranks)) {
+      auto [li, ki] = flat.refs[fa->line];
+      char buf[260];
+      std::snprintf(buf, sizeof buf,
+                    "  [%s forced by the job's environment at %ld ranks: a ring all-reduce's latency grows with the "
+                    "ranks (2 x (N - 1) steps); the job's launch setting, not the fabric]",
+                    fa->what.c_str(), fa->ranks);
+      beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kMetricWeight, topo.clock, topo.job));
+      beliefs.SetJobWide("launch_config_error");
     }
   }
 

@@ -66,8 +66,10 @@ FaultOver StatesFaultOver(std::string_view view) {
   if (std::regex_search(line, kGpu)) return FaultOver::kGpu;
   // A port's: the kernel's "Link is Up" / "link up", a port's state changed to ACTIVE (ibstat's bare
   // "State: Active" is not read: its port is named lines above, and a healthy port prints it too).
+  // PLC68 (realistic60 rl60-02): the IB driver's port event "mlx5_6: Port: 1 Link ACTIVE", the
+  // counterpart of its "Port: 1 Link DOWN".
   static const std::regex kLink(
-      R"((\bLink is Up\b|\blink (is )?up\b|\bport \d+ state:? ?ACTIVE\b|\bstate (changed )?(to |-> ?)?ACTIVE\b|\bPORT_ACTIVE\b))",
+      R"((\bLink is Up\b|\blink (is )?up\b|\bport \d+ state:? ?ACTIVE\b|\bstate (changed )?(to |-> ?)?ACTIVE\b|\bPORT_ACTIVE\b|\bport:? ?\d+:? link ACTIVE\b))",
       std::regex::icase);
   if (std::regex_search(line, kLink)) return FaultOver::kLink;
   // The node's, from the scheduler: Slurm's resume of a drained node.
