@@ -89,6 +89,7 @@
 #include "agents/data_fast_forward.h"
 #include "agents/dataset_index_build.h"
 #include "agents/forced_nccl_algo.h"
+#include "agents/ib_link_width.h"
 #include "agents/nccl_versions.h"
 #include "agents/gpu_compute_apps.h"
 #include "agents/smi_process_table.h"
@@ -5655,8 +5656,11 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
         // enp31s0np0 | grep crc   # mlx5_1, 192.168.12.33", holdout5 v042; RG11): the person at the
         // node wrote the tie down. The netdev must be in the command, the HCA in the comment.
         const std::string noted = R"(^\s*(?:\S*[$#]\s+)[^#\n]*\b)" + nd + R"(\b[^#\n]*\s#[^\n]*\b(mlx5_\d+)\b)";
+        // PLC68 (realistic60 rl60-12): the same note in parentheses after the command, the HCA first in
+        // it ("$ ethtool -S eth6 | egrep 'pause|stall'  (mlx5_6, 2 samples 60 s apart)").
+        const std::string noted_paren = R"(^\s*(?:\S*[$#]\s+)[^#(\n]*\b)" + nd + R"(\b[^#\n]*\s\(\s*(mlx5_\d+)\b)";
         if (names_hca && hcas.size() == 1 && std::regex_match(nd, std::regex(R"([A-Za-z0-9_.-]+)"))) {
-          for (const std::string& re : {ibdev2netdev, rdma, sys1, sys2, noted}) {
+          for (const std::string& re : {ibdev2netdev, rdma, sys1, sys2, noted, noted_paren}) {
             if (std::regex_search(text, m, std::regex(re))) tied.insert(m.str(1));
           }
         }
@@ -16076,6 +16080,34 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.job = topo.job;
       o.time_ms = p.port.time_ms;
       beliefs.Add(std::move(o));
+    }
+  }
+  // 2-ib-width (PLC68, realistic60 rl60-13). A port that trained at a reduced width (SaysLinkWidthReduced:
+  // the fabric manager's "Link width degradation: NODE mlx5_2 port 1 ...: 4x -> 2x", mlxlink's "Width
+  // reduction (lanes 2,3 disabled)"): a degraded link, the port's own state, on its HCA (the line's, else
+  // the one its log's name says). kFirstSignatureWeight, once a case (the first placed line). Before, only
+  // the pack's "Rate: 200" signature read it, as straggler_rank on the node.
+  {
+    static const std::regex kHca(R"(\bmlx5_\d+\b)");
+    bool read = false;
+    for (const CaseLog& log : c.logs) {
+      for (size_t k = 0; k < log.lines.size() && !read; ++k) {
+        const std::string& text = log.lines[k].text;
+        if (!SaysLinkWidthReduced(text)) continue;
+        ComponentHint h = PlaceLine(log, k, text, topo);
+        std::smatch m;
+        if (h.hca.empty() && std::regex_search(log.source, m, kHca)) h.hca = m.str(0);
+        if (h.node.empty() || h.hca.empty() || topo.nodes.count(h.node) == 0) continue;
+        Observation o = LineEvidence(log, k, "  [a port that trained at a reduced width: a degraded link]", "ib_link_failure",
+                                     kFirstSignatureWeight, topo.clock, topo.job);
+        o.hint.node = h.node;
+        o.hint.hca = h.hca;
+        o.hint.gpu = -1;
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+        read = true;
+      }
+      if (read) break;
     }
   }
   // 2-repair (PLC39). A repair record of the PCIe path (riser, PCIe cable, retimer) of GPUs of one

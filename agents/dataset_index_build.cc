@@ -14,6 +14,18 @@ bool SaysBuildEnded(const std::string& line) {
   return std::regex_search(line, kEnded);
 }
 
+// A build line that says more than Megatron's start-up banner ("> building indices for blendable
+// datasets ...", printed by every job, cached or not): the cache missed, or a stack dump shows the
+// index builder at work.
+bool IsTellingBuildLine(const std::string& line) {
+  static const std::regex kTelling(
+      R"(\bbuild_(?:sample|blending|document|shuffle|exhaustive_blending)\w*(?:_idx|_indices|_index)\b|\b_build_\w*indices\b|)"
+      R"(\bcould not find (?:the\s+)?(?:\w+\s+)?index cache\b|\bindex cache\b[^\n]{0,120}?\b(?:not found|missing|miss|absent|invalid(?:ated)?|stale)\b|)"
+      R"(\b(?:no|missing)\s+(?:\w+\s+)?index cache\b)",
+      std::regex::icase);
+  return std::regex_search(line, kTelling);
+}
+
 bool IsProgress(const std::string& line) {
   static const std::regex kProgress(
       R"(\b(?:iteration|step)\s*[:=]?\s*\d+\b[^\n]{0,200}?\b(?:loss|lr|learning rate|tokens/s|samples/s|tps)\b)", std::regex::icase);
@@ -52,11 +64,12 @@ bool IsDatasetIndexBuildLine(const std::string& line) {
 
 std::optional<DatasetIndexBuildStall> FindDatasetIndexBuildStall(const std::vector<std::string>& lines) {
   DatasetIndexBuildStall out;
-  bool building = false, any = false;
+  bool building = false, any = false, telling = false;
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line.size() > 2000) continue;
     if (IsDatasetIndexBuildLine(line)) {
+      telling = telling || IsTellingBuildLine(line);
       if (!any) out.first_line = i;
       any = building = true;
       if (out.stalls == 0) ++out.build_lines;
@@ -71,6 +84,14 @@ std::optional<DatasetIndexBuildStall> FindDatasetIndexBuildStall(const std::vect
     }
   }
   if (out.stalls == 0) return std::nullopt;
+  // The banner alone is every job's start: a missed cache or the builder in a stack dump (before or after
+  // the timeouts, in this log) says the build is what ran long.
+  if (!telling) {
+    for (size_t i = out.first_stall; i < lines.size() && !telling; ++i) {
+      telling = lines[i].size() <= 2000 && IsDatasetIndexBuildLine(lines[i]) && IsTellingBuildLine(lines[i]);
+    }
+  }
+  if (!telling) return std::nullopt;
   return out;
 }
 

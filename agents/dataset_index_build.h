@@ -39,7 +39,10 @@ struct DatasetIndexBuildStall {
 // ... timed out") or a hang verdict ("no iteration completed", "treating job as hung") with no line
 // between saying the build ended ("elapsed time to build", "built ... indices", "done" on an index
 // line) or a training step's progress (`iteration N` / `step N` with a loss): the ranks waited for the
-// build. Nullopt otherwise (a build that ended before the training ran is a job's normal start).
+// build. The log must also say more than Megatron's start-up banner ("> building indices for blendable
+// datasets ...", printed by every job): a missed index cache or the builder in a stack dump
+// (build_sample_idx, _build_..._indices), anywhere in it. Nullopt otherwise (a build that ended before the
+// training ran is a job's normal start).
 std::optional<DatasetIndexBuildStall> FindDatasetIndexBuildStall(const std::vector<std::string>& lines);
 
 }  // namespace vigil

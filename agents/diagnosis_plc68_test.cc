@@ -9,6 +9,7 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/earlier_sightings.h"
 #include "agents/forced_nccl_algo.h"
+#include "agents/ib_link_width.h"
 #include "agents/logs_case_testing.h"
 
 namespace vigil {
@@ -53,6 +54,12 @@ TEST_CASE("plc68: an index build followed by timeouts, and one that ended first"
       " iteration        1/ 1000 | elapsed time per iteration (ms): 900.0 | lm loss: 9.1E+00 |",
       "[rank3]: Watchdog caught collective operation timeout: WorkNCCL(SeqNum=90, OpType=ALLREDUCE, Timeout(ms)=600000)"};
   CHECK_FALSE(FindDatasetIndexBuildStall(ended).has_value());
+  // Megatron's start-up banner alone (every job prints it, cached or not) before a timeout says nothing of
+  // the build (holdout h012, holdout13 p058: a hang of another cause after the banner).
+  const std::vector<std::string> banner = {
+      "> building indices for blendable datasets ...",
+      "[rank3]: Watchdog caught collective operation timeout: WorkNCCL(SeqNum=90, OpType=ALLREDUCE, Timeout(ms)=600000)"};
+  CHECK_FALSE(FindDatasetIndexBuildStall(banner).has_value());
 }
 
 TEST_CASE("plc68: ranks timing out in a barrier while rank 0 builds dataset indices is dataloader_stall") {
@@ -128,6 +135,47 @@ TEST_CASE("plc68: a job of 1,024 ranks with NCCL_ALGO=Ring forced and slow steps
                                   "[rank0]: 2027-01-04 09:00:20,000 - INFO - step:  21  loss:  4.0900  tps: 900  mfu: 15.00%"})}));
   // Before: unknown (nothing read the forced settings).
   CHECK(testing::CaseAnswerDumped(c, "plc68-ring", "PLC68_DUMP") == "launch_config_error @ job");
+}
+
+// 4. (rl60-13) A port that trained at a reduced width (the fabric manager's "Link width degradation ... 4x -> 2x",
+//    mlxlink's "Width reduction"): the port's link, not a straggler on its node.
+TEST_CASE("plc68: a link width reduction line") {
+  CHECK(SaysLinkWidthReduced("2027-01-04T06:00:00Z UFM: Link width degradation: kx-n103 mlx5_4 port 1 <-> leaf-2 port 9: 4x -> 2x"));
+  CHECK(SaysLinkWidthReduced("Width reduction (lanes 1,2,3 disabled)"));
+  CHECK(SaysLinkWidthReduced("opensm: port width degraded from 4X to 1X on kx-n103 mlx5_4"));
+  CHECK_FALSE(SaysLinkWidthReduced("UFM: link width changed: kx-n103 mlx5_4 port 1: 2x -> 4x"));
+  CHECK_FALSE(SaysLinkWidthReduced("no width degradation on any port"));
+  CHECK_FALSE(SaysLinkWidthReduced("pcieport 0000:3a:00.0: PCIe link width degraded x16 -> x8"));
+  CHECK_FALSE(SaysLinkWidthReduced("LnkSta: Speed 32GT/s, Width x8 (downgraded)"));
+  CHECK_FALSE(SaysLinkWidthReduced("Width                           : 4x"));
+}
+
+TEST_CASE("plc68: a fabric manager's width degradation event on one port is ib_link_failure on that HCA") {
+  Json c = Case("t-plc68-width", Nodes("kx-n", 4),
+                Json::array({Log("train-88.out",
+                                 {"[2027-01-04 09:00:00] [straggler] StragglerDetector: GPU compute time uniform; "
+                                  "communication time per iteration +0.9 s on all ranks"}),
+                             Log("kx-n103/ibstat.txt", {"CA 'mlx5_4'", "\tPort 1:", "\t\tState: Active", "\t\tRate: 200"}),
+                             Log("fabric/events.log",
+                                 {"2027-01-04T06:00:00Z UFM: Link width degradation: kx-n103 mlx5_4 port 1 <-> leaf-2 port 9: 4x -> 2x"})}));
+  // Before: straggler_rank @ kx-n103 (the pack's "Rate: 200" signature; the width event unread).
+  CHECK(testing::CaseAnswerDumped(c, "plc68-width", "PLC68_DUMP") == "ib_link_failure @ kx-n103/mlx5_4");
+}
+
+// 5. (rl60-12) A responder's command about a netdev whose parenthesised note names its HCA ("$ ethtool -S eth6
+//    ... (mlx5_6, ...)") ties the two, as the "# mlx5_6" comment did (RG11): the pause storm's port is named
+//    by its HCA.
+TEST_CASE("plc68: a command's parenthesised note ties its netdev to the HCA") {
+  Json c = Case("t-plc68-netdev", Nodes("kx-n", 4),
+                Json::array({Log("kx-n102/ethtool-S-eth3.txt",
+                                 {"$ ethtool -S eth3 | egrep 'pause|storm'  (mlx5_3, 2 samples 60 s apart)",
+                                  "     rx_pause_ctrl_phy: 0 -> 0",
+                                  "     tx_pause_ctrl_phy: 1100200 -> 4800100",
+                                  "     tx_pause_storm_warning_events: 12 -> 40",
+                                  "     tx_pause_storm_error_events: 1 -> 3"}),
+                             Log("kx-n102/dmesg", {"[Mon Jan  4 07:19:40 2027] mlx5_core 0000:d3:00.0 eth3: TX timeout detected"})}));
+  // Before: ib_link_failure @ kx-n102/eth3 (the netdev's name kept: no tie read).
+  CHECK(testing::CaseAnswerDumped(c, "plc68-netdev", "PLC68_DUMP") == "ib_link_failure @ kx-n102/mlx5_3");
 }
 
 }  // namespace
