@@ -1,20 +1,12 @@
 #include "agents/nccl_interface_missing_host.h"
 
-#include <cctype>
 #include <map>
 #include <regex>
 
+#include "agents/nccl_host.h"
+
 namespace vigil {
 namespace {
-
-std::string HostKey(const std::string& host) {
-  std::string k;
-  for (char ch : host) {
-    if (ch == '.') break;
-    k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  }
-  return k;
-}
 
 // NCCL's prefix: "HOST:PID:TID [dev] NCCL INFO|WARN ", after a shipper's time stamp or pod name.
 const std::regex& NcclPrefix() {
@@ -46,7 +38,7 @@ InterfaceMissingHost FindInterfaceMissingHost(const std::vector<std::string>& li
     if (line.size() > 1000 || line.find("NCCL") == std::string::npos) continue;
     std::string host;
     if (ReadNcclNoInterfaceLine(line, host)) {
-      Seen& s = by_host[HostKey(host)];
+      Seen& s = by_host[NcclHostKey(host)];
       if (s.host.empty()) s.host = host;
       if (!s.none) s.first_none = i;
       s.none = true;
@@ -54,7 +46,7 @@ InterfaceMissingHost FindInterfaceMissingHost(const std::vector<std::string>& li
     }
     std::smatch m;
     if (!std::regex_search(line, kUsing) || !std::regex_search(line, m, NcclPrefix())) continue;
-    Seen& s = by_host[HostKey(m.str(1))];
+    Seen& s = by_host[NcclHostKey(m.str(1))];
     if (s.host.empty()) s.host = m.str(1);
     s.found = true;
   }

@@ -1,22 +1,11 @@
 #include "agents/nccl_transport_choice.h"
 
-#include <cctype>
 #include <map>
 #include <regex>
 
+#include "agents/nccl_host.h"
+
 namespace vigil {
-namespace {
-
-std::string HostKey(const std::string& host) {
-  std::string k;
-  for (char ch : host) {
-    if (ch == '.') break;
-    k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-  }
-  return k;
-}
-
-}  // namespace
 
 std::optional<NcclTransportLine> ReadNcclTransportLine(const std::string& line) {
   if (line.size() > 1000 || line.find("NCCL INFO") == std::string::npos) return std::nullopt;
@@ -47,7 +36,7 @@ OddSocketHost FindOddSocketHost(const std::vector<std::string>& lines) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::optional<NcclTransportLine> t = ReadNcclTransportLine(lines[i]);
     if (!t) continue;
-    Seen& s = by_host[HostKey(t->host)];
+    Seen& s = by_host[NcclHostKey(t->host)];
     if (s.host.empty()) s.host = t->host;
     if (t->socket && !s.socket) s.first_socket = i;
     (t->socket ? s.socket : s.ib) = true;
