@@ -11548,6 +11548,24 @@ void NicLinkPassBlind(Observation& o, const ProbeResult& pr, const Beliefs& b, c
                        (gpu_link ? "this test measures a GPU's own link]" : "this test's traffic stays inside the node]");
 }
 
+// Moves a failing probe's observation whole to category `cat` (its strongest positive delta, on no GPU,
+// confirming nothing) and says `note` in its text: how a probe's failure reads where the case shows its
+// cause is not the GPU (DriverCannotServeProbe, FsNotMountedProbe). False, `o` untouched, when it
+// supported nothing.
+bool MoveFailedProbeTo(Observation& o, const std::string& cat, const std::string& note) {
+  double strongest = 0;
+  for (const auto& [other, delta] : o.deltas) strongest = std::max(strongest, delta);
+  if (strongest <= 0) return false;
+  o.deltas.clear();
+  o.deltas[cat] = strongest;
+  o.evidence.supports = {cat};
+  o.evidence.weight = strongest;
+  o.confirms.clear();
+  o.hint.gpu = -1;
+  o.evidence.detail += note;
+  return true;
+}
+
 // PLC69 (realistic61 rl61-01). Where the case says a node's driver cannot serve the image's CUDA
 // (`driver_cannot_serve`: StatesDriverCannotServe on some line): a failed probe whose own reason says so
 // (cudaErrorInsufficientDriver from the probe's runtime) reads the launch's driver / image mismatch on
@@ -11558,17 +11576,10 @@ void DriverCannotServeProbe(Observation& o, const ProbeResult& pr, bool driver_c
   static const std::string kCat = "launch_config_error";
   if (!driver_cannot_serve) return;
   if (pr.status == ProbeStatus::kFail && StatesDriverCannotServe(pr.reason)) {
-    double strongest = 0;
-    for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, delta);
-    if (strongest <= 0) return;
-    o.deltas.clear();
-    o.deltas[kCat] = strongest;
-    o.evidence.supports = {kCat};
-    o.evidence.weight = strongest;
-    o.confirms.clear();
-    o.hint.gpu = -1;
-    o.hint.entry_component = "host";
-    o.evidence.detail += " [the node's driver cannot serve the probe's CUDA runtime: the node's driver against the image]";
+    if (MoveFailedProbeTo(o, kCat,
+                          " [the node's driver cannot serve the probe's CUDA runtime: the node's driver against the image]")) {
+      o.hint.entry_component = "host";
+    }
     return;
   }
   if (pr.status == ProbeStatus::kPass && (pr.probe == "gpu.inventory" || pr.probe == "gpu.health")) {
@@ -11589,16 +11600,7 @@ void FsNotMountedProbe(Observation& o, const ProbeResult& pr, const std::string&
       !StatesFsNotMounted(pr.reason)) {
     return;
   }
-  double strongest = 0;
-  for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, delta);
-  if (strongest <= 0) return;
-  o.deltas.clear();
-  o.deltas[kCat] = strongest;
-  o.evidence.supports = {kCat};
-  o.evidence.weight = strongest;
-  o.confirms.clear();
-  o.hint.gpu = -1;
-  o.evidence.detail += " [a file system not mounted on this node: its storage, not its GPUs]";
+  MoveFailedProbeTo(o, kCat, " [a file system not mounted on this node: its storage, not its GPUs]");
 }
 
 void AddNodeCulprit(Beliefs& beliefs, const std::string& source, const std::string& detail, const std::string& category,
