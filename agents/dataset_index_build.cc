@@ -50,16 +50,12 @@ bool IsDatasetIndexBuildLine(const std::string& line) {
     return false;
   }
   if (SaysBuildEnded(line)) return false;
-  static const std::regex kBuild(
-      // "building indices", "building sample index", "building the document/sample/shuffle index mapping"
-      R"(\bbuilding\s+(?:the\s+)?(?:(?:dataset|data|document|doc|sample|shuffle|blend(?:ing|ed)?|mmap)[- ]?)*(?:ind(?:ex|ices|exes)|idx)\b|)"
-      // a stack dump in the builder
-      R"(\bbuild_(?:sample|blending|document|shuffle|exhaustive_blending)\w*(?:_idx|_indices|_index)\b|\b_build_\w*indices\b|)"
-      // the cache missed
-      R"(\bcould not find (?:the\s+)?(?:\w+\s+)?index cache\b|\bindex cache\b[^\n]{0,120}?\b(?:not found|missing|miss|absent|invalid(?:ated)?|stale)\b|)"
-      R"(\b(?:no|missing)\s+(?:\w+\s+)?index cache\b)",
+  // "building indices", "building sample index", "building the document/sample/shuffle index mapping"
+  // (the banner), or a telling line: the builder in a stack dump, the cache missed.
+  static const std::regex kBuilding(
+      R"(\bbuilding\s+(?:the\s+)?(?:(?:dataset|data|document|doc|sample|shuffle|blend(?:ing|ed)?|mmap)[- ]?)*(?:ind(?:ex|ices|exes)|idx)\b)",
       std::regex::icase);
-  return std::regex_search(line, kBuild);
+  return std::regex_search(line, kBuilding) || IsTellingBuildLine(line);
 }
 
 std::optional<DatasetIndexBuildStall> FindDatasetIndexBuildStall(const std::vector<std::string>& lines) {
