@@ -17419,7 +17419,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetPsuFaultNode(node);
       }
       if (StatesNodePowerCapSet(text)) {  // PLC59: a BMC's power cap is every GPU's of the node
-        if (const std::string node = PlaceLine(log, ki, text, topo).node; !node.empty()) beliefs.SetPowerCapNode(node);
+        // PLC70 / PLC72: the controller's own host name ("NODE-bmc") names its node, before PlaceLine's
+        // (which reads no node in "NODE-bmc" and falls back to another).
+        std::string node;
+        for (const std::string& h : ControllerHostNodes(text)) {
+          if (node.empty()) node = topo.names.Find(h);
+        }
+        if (node.empty()) node = PlaceLine(log, ki, text, topo).node;
+        if (!node.empty()) beliefs.SetPowerCapNode(node);
       }
       // A fatal error of a trunk link (NVSwitch to NVSwitch, an OSFP port) is the node's switch side too (NVS2).
       if (!f.switch_wide && !f.trunk) continue;

@@ -14,7 +14,12 @@ bool StatesNodePowerCapSet(const std::string& line) {
       std::regex::icase);
   static const std::regex kOneGpu(R"(\bGPU\s*#?\d+\b|\bgpu\d+\b)", std::regex::icase);
   static const std::regex kOff(R"(\bdeasserted\b|\bdisabled\b|\bremoved\b|\bcleared\b|\bdeactivated\b)", std::regex::icase);
-  return std::regex_search(line, kController) && std::regex_search(line, kCap) && !std::regex_search(line, kOneGpu) &&
+  // Redfish's own property set to a wattage (PLC70, realistic62 rl62-24: "PATCH .../EnvironmentMetrics
+  // PowerLimitWatts.SetPoint=3200", "PowerLimit.LimitInWatts: 3200"); a null / absent value lifts the cap.
+  static const std::regex kRedfishLimit(
+      R"(\bPowerLimit(?:Watts|InWatts)?(?:\.(?:SetPoint|LimitInWatts))?\s*[=:]\s*\d{2,5}(?:\.\d+)?\b)", std::regex::icase);
+  return std::regex_search(line, kController) &&
+         (std::regex_search(line, kCap) || std::regex_search(line, kRedfishLimit)) && !std::regex_search(line, kOneGpu) &&
          !std::regex_search(line, kOff);
 }
 
@@ -48,6 +53,15 @@ int PowerLimitSetGpus(const std::string& line) {
   std::smatch m;
   if (std::regex_search(line, m, kCount)) return std::stoi(m.str(1));
   return -1;
+}
+
+std::vector<std::string> ControllerHostNodes(const std::string& line) {
+  std::vector<std::string> out;
+  if (line.size() > 2000) return out;
+  static const std::regex kHost(R"((?:^|[^A-Za-z0-9._-])([A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9])[-._](?:bmc|ipmi|ilo|idrac|xcc|mgmt)(?![A-Za-z0-9_-]))",
+                                std::regex::icase);
+  for (std::sregex_iterator it(line.begin(), line.end(), kHost), end; it != end; ++it) out.push_back(it->str(1));
+  return out;
 }
 
 }  // namespace vigil

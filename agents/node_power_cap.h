@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace vigil {
 
@@ -25,5 +26,11 @@ bool StatesNodePowerCapSet(const std::string& line);
 // GPUs"), N for a stated "N GPUs" or nvidia-smi's list "-i 0,1,...,7" of N indices (PLC62), -1 when
 // the line sets no power limit or names one GPU (-i 3, "GPU 3").
 int PowerLimitSetGpus(const std::string& line);
+
+// The hosts whose management controller a line names by the controller's own host name: "NODE-bmc",
+// "NODE-ipmi", "NODE-ilo", "NODE-idrac", "NODE-xcc", "NODE-mgmt" (also after '.' or '_'): NODE, the node
+// the controller belongs to (PLC70, realistic62 rl62-24: "tst-r02-ct09-bmc redfish: PATCH ..."). In the
+// line's order; empty for none.
+std::vector<std::string> ControllerHostNodes(const std::string& line);
 
 }  // namespace vigil
