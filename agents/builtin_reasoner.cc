@@ -137,6 +137,7 @@
 #include "agents/gid_index_connect.h"
 #include "agents/nic_pci_link.h"
 #include "agents/noted_rank_source.h"
+#include "agents/rank_file_name.h"   // PLC72
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
 #include "agents/ecc_precursor.h"     // PLC59
@@ -2298,7 +2299,8 @@ Topology BuildTopology(const DiagnosisCase& c) {
   for (const CaseLog& l : c.logs) {
     std::smatch m;
     std::optional<int32_t> rank;
-    if (std::regex_search(l.source, m, SourceRankRegex()) && (rank = ParseInt32(m.str(2)))) {
+    if ((std::regex_search(l.source, m, SourceRankRegex()) && (rank = ParseInt32(m.str(2)))) ||
+        (rank = FileNamedRank(l.source, LineTexts(l)))) {  // PLC72: "node/rank-1950.err"
       int r = *rank;
       const std::string first = SourceNode(t, l.source);
       if (first.empty()) continue;
@@ -2334,6 +2336,12 @@ Topology BuildTopology(const DiagnosisCase& c) {
   t.srun_task_nodes = SrunTaskNodes(c.logs, t);
   t.launcher_sources = LauncherSources(c.logs, t);
   t.ssh_nodes = SshNodes(c.logs, t);
+  // PLC72: a rank's own file named for it ("node/rank-1950.err"), read as PLC56's noted rank is.
+  for (const CaseLog& l : c.logs) {
+    if (t.noted_rank_sources.count(l.source) || t.gathered_sources.count(l.source) || t.launcher_sources.count(l.source)) continue;
+    if (std::regex_search(l.source, SourceRankRegex())) continue;
+    if (std::optional<int> r = FileNamedRank(l.source, LineTexts(l))) t.noted_rank_sources[l.source] = *r;
+  }
   t.ssh_elsewhere = SshElsewhere(c.logs, t);
   t.dshbak_hosts = DshbakHostsByLog(c.logs);
   t.uuid_gpu = UuidGpus(c, t);
