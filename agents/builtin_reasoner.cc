@@ -138,6 +138,8 @@
 #include "agents/nic_pci_link.h"
 #include "agents/noted_rank_source.h"
 #include "agents/rank_file_name.h"   // PLC72
+#include "agents/azure_hca_name.h"   // PLC72
+#include "agents/missing_hca.h"      // PLC72
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
 #include "agents/ecc_precursor.h"     // PLC59
@@ -722,6 +724,10 @@ std::string HcaOf(const Labels& labels) {
   for (const char* key : {"device", "hca", "ib_device"}) {
     auto it = labels.find(key);
     if (it != labels.end() && std::regex_match(it->second, kHca)) return it->second;
+    // PLC72: Azure's "mlx5_ib3" is port ib3 (azure_hca_name.h).
+    if (it != labels.end()) {
+      if (std::string port = AzureHcaPort(it->second); !port.empty()) return port;
+    }
   }
   return "";
 }
@@ -4312,6 +4318,7 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   }
   if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = RankNamedByLine(line);
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
+  if (h.hca.empty()) h.hca = AzureHcaPortIn(line);  // PLC72: Azure's "mlx5_ib3" is port ib3
   // The netdev in a kernel driver line's "mlx5_core <bus id> <netdev>: ..." slot ("ib4", "ibp75s0",
   // "enp75s0np0" on RoCE), whatever its naming scheme, resolved to its HCA later (HcaOfNetdev): only
   // predictable names (ibp75s0) were read, so the classic IPoIB names ib0..ibN left an IB link fault
@@ -7330,6 +7337,9 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
     std::smatch m;
     if (std::regex_search(text, m, re)) found.emplace_back(static_cast<size_t>(m.position(0)), cat);
   }
+  // PLC72 (realistic57 rl57-15): a test that counts the node's NICs under those expected ("7 of 8 NICs")
+  // names a missing HCA: the fabric link the node lacks, after whatever else the reason names.
+  if (CountsMissingNic(text)) found.emplace_back(text.size(), "ib_link_failure");
   std::sort(found.begin(), found.end());
   std::vector<std::string> out;
   for (const auto& [pos, cat] : found) {
@@ -15271,6 +15281,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                     fa->what.c_str(), fa->ranks);
       beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kMetricWeight, topo.clock, topo.job));
       beliefs.SetJobWide("launch_config_error");
+    }
+  }
+
+  // 1c-hca. An HCA the node should have and does not show (MissingHcaIn, PLC72: realistic57 rl57-15): NCCL's
+  // topology file naming a NIC it cannot find, Hyper-V's "device mlx5_ib5 not presented by host". The node
+  // runs with one NIC fewer than its peers: ib_link_failure on that port (Azure's "mlx5_ibN" is port ibN),
+  // kFirstSignatureWeight. Once a case.
+  {
+    bool read = false;
+    for (size_t li = 0; li < c.logs.size() && !read; ++li) {
+      const CaseLog& log = c.logs[li];
+      for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+        const std::string hca = MissingHcaIn(log.lines[ki].text);
+        if (hca.empty()) continue;
+        Observation o = LineEvidence(log, ki, "  [an HCA the node should have is missing: it runs with one NIC fewer than its peers]",
+                                     "ib_link_failure", kFirstSignatureWeight, topo.clock, topo.job);
+        o.hint.node = PlaceLine(log, ki, log.lines[ki].text, topo).node;
+        const std::string port = AzureHcaPort(hca);
+        o.hint.hca = port.empty() ? hca : port;
+        beliefs.Add(std::move(o));
+        read = true;
+        break;
+      }
     }
   }
 
