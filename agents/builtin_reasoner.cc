@@ -140,6 +140,7 @@
 #include "agents/rank_file_name.h"   // PLC72
 #include "agents/azure_hca_name.h"   // PLC72
 #include "agents/missing_hca.h"      // PLC72
+#include "agents/slow_rank_list.h"   // PLC72
 #include "agents/gid_index_retry.h"
 #include "agents/node_cooling.h"
 #include "agents/ecc_precursor.h"     // PLC59
@@ -4705,6 +4706,21 @@ std::optional<RankPlace> RankPlaceAfter(const std::string& rest, const Topology&
 // knows where the rank ran; the layout is the case's assumption). A rank named later in the line
 // with no check that differs ("rank 0: all-reduce waited 300 s for rank 21 (b200-p03, GPU 5)") or a
 // check's reference ("checksum mismatch: expected value from rank 3") is no subject.
+// PLC72: the node that every rank a straggler report lists one by one (RanksListed, at least kMinListedRanks)
+// runs on by the layout; "" when they are fewer, not all placed, or on several nodes.
+std::string ListedRanksNode(const std::string& line, const Topology& t) {
+  const std::vector<int> ranks = RanksListed(line);
+  if (ranks.size() < kMinListedRanks) return "";
+  std::string node;
+  for (int r : ranks) {
+    auto it = t.ranks.find(r);
+    if (it == t.ranks.end() || it->second.node.empty()) return "";
+    if (node.empty()) node = it->second.node;
+    else if (!SameNodeName(node, it->second.node)) return "";
+  }
+  return node;
+}
+
 void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& h) {
   if (line.size() > 2000 || !ContainsNoCase(line, "rank")) return;
   static const std::regex kSdcRankFirst(
@@ -4770,6 +4786,44 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
   } else if (std::optional<SlowMention> slow = SlowMentionIn(line, t.names); slow && slow->ranks.size() == 1) {
     subject = slow->ranks[0];
     named_node = slow->node;
+    // PLC72 (realistic60 rl60-03): the rank read is one of a list of slow ranks all on one node: the node.
+    if (named_node.empty()) {
+      if (const std::string listed = ListedRanksNode(line, t); !listed.empty()) {
+        h.node = listed;
+        h.gpu = -1;
+        h.rank = -1;
+        h.node_wide = true;
+        h.gpu_from_rank = false;
+        h.gpu_bare = false;
+        return;
+      }
+    }
+  } else if (slow && slow->ranks.size() != 1) {
+    // PLC72 (realistic57 rl57-27, realistic60 rl60-03): a straggler report naming several slow ranks with
+    // their node ("slowest ranks 16-23 (node-09)"), or several ranks the layout puts all on one node: the
+    // node is the line's subject, node-wide, not the writer's rank ("[rank0]: ...") nor one of the ranks.
+    std::string node = slow->node;
+    bool one_node = !slow->ranks.empty();
+    std::string rank_node;
+    for (int r : slow->ranks) {
+      auto it = t.ranks.find(r);
+      if (it == t.ranks.end() || it->second.node.empty()) {
+        one_node = false;
+        break;
+      }
+      if (rank_node.empty()) rank_node = it->second.node;
+      else if (!SameNodeName(rank_node, it->second.node)) one_node = false;
+    }
+    if (node.empty() && one_node) node = rank_node;
+    if (!node.empty()) {
+      h.node = node;
+      h.gpu = -1;
+      h.rank = -1;
+      h.node_wide = true;
+      h.gpu_from_rank = false;
+      h.gpu_bare = false;
+      return;
+    }
   }
   if (!subject) return;
   if (auto named = places.find(*subject); named != places.end()) {
@@ -15585,7 +15639,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         auto it = topo.ranks.find(r);
         if (it != topo.ranks.end()) rank_nodes.insert(it->second.node);
       }
-      if (mention->ranks.size() == 1 && rank_nodes.size() == 1 &&
+      // PLC72 (realistic60 rl60-03): a list of slow ranks all on one node ("rank 847 6.98 s, rank 843 6.96 s,
+      // ..."), read as its last rank against the median: the node, node-wide.
+      const std::string listed = mention->node.empty() ? ListedRanksNode(text, topo) : std::string();
+      if (!listed.empty()) {
+        h.node = listed;
+        h.node_wide = true;
+      } else if (mention->ranks.size() == 1 && rank_nodes.size() == 1 &&
           (mention->node.empty() || SameNodeName(*rank_nodes.begin(), mention->node))) {
         const ComponentHint& rh = topo.ranks.at(mention->ranks[0]);
         h.node = rh.node;
