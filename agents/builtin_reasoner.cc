@@ -9983,10 +9983,13 @@ class Beliefs {
 
   // Moves (1 - factor) of the positive log contributions to `from` of the observations `pick`
   // selects over to `to`: the same line, read as the other category's symptom (RL8).
+  // `metrics`: a metric's observations are read too (PLC72: a throttled-periods series is the same reading
+  // as the cgroup's lines).
   void ReattributeWhere(const std::string& from, const std::string& to, double factor, const std::string& why,
-                        const std::function<bool(const Observation&)>& pick) {
+                        const std::function<bool(const Observation&)>& pick, bool metrics = false) {
     for (Observation& o : obs_) {
-      if (o.evidence.kind != EvidenceKind::kLog || !pick(o)) continue;
+      const bool kind_read = o.evidence.kind == EvidenceKind::kLog || (metrics && o.evidence.kind == EvidenceKind::kMetric);
+      if (!kind_read || !pick(o)) continue;
       auto it = o.deltas.find(from);
       if (it == o.deltas.end() || it->second <= 0) continue;
       const double moved = it->second * (1 - factor);
@@ -17624,7 +17627,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                              "a CPU-throttled container whose loop waits for input most of each step starves its loader",
                              [&](const Observation& o) {
                                return std::regex_search(o.evidence.detail.substr(0, 2000), kCpuThrottle);
-                             });
+                             },
+                             /*metrics=*/true);  // PLC72 (realistic57 rl57-28): the pod's cfs_throttled_periods series
   }
 
   // 3a-fp8-table. An FP8 meta dump pasted as a table whose amax column turns inf / nan after finite
