@@ -15326,7 +15326,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 1c-algo. NCCL's ring algorithm or Simple protocol forced by the job's environment in a job of
   // thousands of ranks (FindForcedNcclAlgoAtScale, PLC68: realistic60 rl60-30): a ring all-reduce's
   // latency grows with the ranks, the job's launch configuration's cost, not the fabric's.
-  // kMetricWeight (a setting read, as a measured state), job-wide. Once a case.
+  // kFirstSignatureWeight, job-wide, once a case: NCCL's own line that the environment forced its choice is a
+  // first-hand statement of the fault, as a signature is (PLC72: at kMetricWeight, PLC68's, rl60-30 stayed right
+  // at 0.22 beside nothing else).
   {
     const long ranks = topo.gpus_per_node > 0 ? static_cast<long>(topo.nodes.size()) * topo.gpus_per_node : 0;
     if (std::optional<ForcedNcclAlgo> fa = FindForcedNcclAlgoAtScale(flat.lines, ranks)) {
@@ -15336,7 +15338,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                     "  [%s forced by the job's environment at %ld ranks: a ring all-reduce's latency grows with the "
                     "ranks (2 x (N - 1) steps); the job's launch setting, not the fabric]",
                     fa->what.c_str(), fa->ranks);
-      beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kMetricWeight, topo.clock, topo.job));
+      beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
       beliefs.SetJobWide("launch_config_error");
     }
   }

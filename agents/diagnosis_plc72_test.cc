@@ -194,5 +194,21 @@ TEST_CASE("plc72: a throttled pod's series beside a loop waiting for input is a 
   CHECK(a == "dataloader_stall @ job");
 }
 
+// 7. (rl60-30) NCCL's own line that the environment forced a ring all-reduce at thousands of ranks weighs as a
+//    signature (PLC68 weighed it as a metric: right at 0.22 beside nothing else).
+TEST_CASE("plc72: a forced ring algorithm at scale weighs as a signature") {
+  std::vector<std::string> nodes;
+  for (int i = 1; i <= 128; ++i) nodes.push_back("rg-n" + std::to_string(100 + i));
+  Json c = Case("t-plc72-ring", nodes,
+                Json::array({Log("pod/w-0/pytorch", {"rg-n101:7000:7000 [0] NCCL INFO NCCL_ALGO set by environment to Ring",
+                                                     "rg-n101:7000:7000 [0] NCCL INFO NCCL_PROTO set by environment to Simple",
+                                                     "[rank0]: 2027-01-04 09:00:00,000 - INFO - step:  20  loss:  4.1000  mfu: 15.00%"})}));
+  testing::CaseAnswerDumped(c, "plc72-ring", "PLC72_DUMP");
+  const Diagnosis d = testing::RunCaseWithOwnProbes(c);
+  CHECK(d.root_cause == "launch_config_error");
+  // Before: 0.22 (kMetricWeight).
+  CHECK(testing::ProbabilityOf(d, "launch_config_error") > 0.3);
+}
+
 }  // namespace
 }  // namespace vigil
