@@ -162,6 +162,9 @@
 #include "agents/container_shm.h"
 #include "agents/cpu_quota_throttle.h"
 #include "agents/memlock_limit.h"
+#include "agents/node_kernel_hang.h"
+#include "agents/cpu_bind_masks.h"
+#include "agents/smi_power_limit_lines.h"
 #include "agents/denied_checkpoint_write.h"
 #include "agents/cloud_vm_eviction.h"
 #include "agents/object_store_throttle.h"
@@ -7377,7 +7380,10 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
       // "hung tasks blocked in beegfs stat/open"): the file system's server is not answering, a
       // storage fault; read as one of the GPU or host faults the probe may find, it confirmed
       // host_oom at 0.77 (realistic35 rl35-27, PLC33).
-      {R"(\b(?:hung|blocked)\b[^.;|]{0,60}\b(?:nfs[34]?|lustre|beegfs|gpfs|cephfs|wekafs)\b)", "storage_failure"},
+      // PLC73 (realistic63 rl63-12): the kernel's function a hung task waits in ("hung tasks in
+      // nfs_wait_bit_killable", "blocked in lustre_..."), and the client's "NFS server not responding".
+      {R"(\b(?:hung|blocked)\b[^.;|]{0,60}\b(?:nfs[34]?|lustre|beegfs|gpfs|cephfs|wekafs)(?:_\w*)?\b|\b(?:nfs[34]?|lustre|beegfs|gpfs|ceph|weka)\w*:? server\b[^.;|]{0,60}\bnot responding\b)",
+       "storage_failure"},
   };
   static const std::vector<std::pair<std::regex, std::string>>* compiled = [] {
     auto* v = new std::vector<std::pair<std::regex, std::string>>();
@@ -7406,6 +7412,15 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   if (out.empty() && r.probe == "node.kernel_log") {
     static const std::regex kSegfault(R"(\bsegfault\b|segmentation fault|general protection fault)", std::regex::icase);
     if (std::regex_search(text, kSegfault)) out.push_back("rank_process_crash");
+    // PLC73 (realistic63 rl63-10): the kernel's memory-failure handler killed a process with SIGBUS
+    // for an uncorrectable error of the HOST's memory ("1 uncorrectable memory error (MC1 DIMM#0),
+    // SIGBUS to python3:80231"): that process died of the node's hardware, its rank's crash (the
+    // pack's pack-host-memory-failure-sigbus), not host memory exhausted (host_oom, the catalog's
+    // first category for the probe, confirmed at 0.26 before).
+    static const std::regex kHostMemoryFailure(
+        R"(\bsigbus\b[^|]{0,120}\b(?:uncorrect\w*|memory failure|hardware memory corruption|mce)\b|\b(?:uncorrect\w* memory error|memory failure|hardware memory corruption)\b[^|]{0,120}\bsigbus\b)",
+        std::regex::icase);
+    if (out.empty() && std::regex_search(text, kHostMemoryFailure)) out.push_back("rank_process_crash");
   }
   if (ProbeSaysRemapFailed(r, text)) {
     auto it = std::find(out.begin(), out.end(), "gpu_row_remap_failure");
@@ -13127,10 +13142,24 @@ void ReadMemlockRegisterFailure(const DiagnosisCase& c, const FlatLogs& flat, co
     beliefs.Add(LineEvidence(c.logs[li], ki, "  [a locked-memory limit too small for registered RDMA buffers]",
                              "nccl_network_misconfig", kRendezvousClosedWeight, topo.clock, topo.job));
   }
+  // PLC73 (realistic63 rl63-30): the limit itself is the launch's setting (the daemon that starts the
+  // tasks hands its LimitMEMLOCK down; a login shell on the node has another): launch_config_error is
+  // the other reading of the same lines, named beside the network's (realistic55 keys the network,
+  // realistic63 the launch), as a rendezvous-closed note weighs - it no longer reads as a CUDA OOM.
+  {
+    auto [li, ki] = flat.refs[f->limit];
+    beliefs.Add(LineEvidence(c.logs[li], ki,
+                             "  [the tasks' locked-memory limit is the launch's setting (the daemon that starts them "
+                             "hands its limit down), every node alike]",
+                             "launch_config_error", kRendezvousClosedWeight, topo.clock, topo.job));
+  }
   beliefs.SetJobWide("nccl_network_misconfig");
+  beliefs.SetJobWide("launch_config_error");
   const std::string why = std::string("ibv_reg_mr failed with ENOMEM under a locked-memory limit of ") + kib + " KiB";
   beliefs.ReattributeWhere("host_oom", "nccl_network_misconfig", kExplainedAwayFactor, why,
                            [](const Observation& o) { return StatesRegisterMemoryEnomem(o.evidence.detail); });
+  beliefs.DiscountWhere("cuda_oom", kExplainedAwayFactor, why,
+                        [](const Observation& o) { return StatesRegisterMemoryEnomem(o.evidence.detail); });
   trace.push_back({{"type", "thought"}, {"text", why}});
 }
 
@@ -13394,6 +13423,47 @@ void ReadQuotaDeniedWorker(const DiagnosisCase& c, const FlatLogs& flat, const T
   const std::string why = "a worker pod forbidden by an exceeded quota: the rendezvous never reaches its world";
   beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", kExplainedAwayFactor, why,
                            [](const Observation& o) { return StatesStoreWaitFailure(o.evidence.detail); });
+  trace.push_back({{"type", "thought"}, {"text", why}});
+}
+
+// PLC73 (cpu_bind_masks.h, realistic63 rl63-27): the one rank a line names slow (a straggler detector's
+// MxRtt/Rnk, "rank N slowest") whose CPUs Slurm bound to a mask sharing no CPU with the mask the same
+// local rank got on the job's other nodes (another socket, far from its GPU): its host side is apart,
+// and it is the straggler on its GPU (kReportedLaggardWeight), not the input pipeline: that GPU's low
+// utilisation (dataloader_stall's metric there) is the rank's own slowness, discounted.
+void ReadSlowRankBoundApart(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                            Json& trace) {
+  const std::vector<CpuBindMask> masks = ReadCpuBindMasks(flat.lines);
+  if (masks.size() < 2) return;
+  std::set<int> slow;
+  for (const std::string& line : flat.lines) {
+    if (line.size() > 2000) continue;
+    if (std::optional<SlowMention> m = SlowMentionIn(line, topo.names); m && m->ranks.size() == 1) slow.insert(m->ranks[0]);
+  }
+  if (slow.size() != 1) return;
+  const int rank = *slow.begin();
+  const std::optional<CpuBindMask> apart = RankBoundApart(masks, rank);
+  auto placed = topo.ranks.find(rank);
+  if (!apart || placed == topo.ranks.end() || placed->second.node.empty() ||
+      !SameNodeName(placed->second.node, apart->host)) {
+    return;
+  }
+  auto [li, ki] = flat.refs[apart->line];
+  Observation o = LineEvidence(c.logs[li], ki,
+                               "  [the slow rank's CPUs are bound to other cores than the same local rank's on the "
+                               "job's other nodes (no CPU shared: the other socket, far from its GPU) - its host side "
+                               "holds it back]",
+                               "straggler_rank", kReportedLaggardWeight, topo.clock, topo.job);
+  o.hint.node = placed->second.node;
+  o.hint.gpu = PhysicalGpuOfOrdinal(topo, placed->second.node, placed->second.gpu);
+  o.hint.rank = rank;
+  o.hint.node_wide = false;
+  const ComponentHint at = o.hint;
+  beliefs.Add(std::move(o));
+  const std::string why = "rank " + std::to_string(rank) + " bound to CPUs of another socket than its peers'";
+  beliefs.DiscountWhere("dataloader_stall", kExplainedAwayFactor, why, [&](const Observation& x) {
+    return x.evidence.kind == EvidenceKind::kMetric && x.hint.node == at.node && x.hint.gpu == at.gpu;
+  });
   trace.push_back({{"type", "thought"}, {"text", why}});
 }
 
@@ -15629,6 +15699,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           const std::string own = HintFromSource(log.source, topo).node;
           if (!own.empty()) named.insert(own);
         }
+        // PLC73 (smi_power_limit_lines.h, realistic63 rl63-15): a command naming no node, tied to the
+        // one node whose GPUs printed nvidia-smi's "Power limit for GPU ... was set to" its wattage.
+        if (named.empty()) {
+          if (const std::optional<double> w = AllGpusPowerLimitCommandWatts(l.text)) {
+            for (const CaseLog& other : c.logs) {
+              for (size_t k = 0; k < other.lines.size(); ++k) {
+                const std::optional<double> set = GpuPowerLimitSetToWatts(other.lines[k].text);
+                if (!set || std::fabs(*set - *w) > 0.5) continue;
+                const std::string node = PlaceLine(other, k, other.lines[k].text, topo).node;
+                if (!node.empty()) named.insert(node);
+              }
+            }
+          }
+        }
         if (named.size() != 1) continue;
         beliefs.SetPowerCapNode(*named.begin());
       }
@@ -17196,6 +17280,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           cat = k;
         }
       }
+      // PLC73 (node_kernel_hang.h, realistic63 rl63-08): the node's own kernel lines say it hung (CPUs
+      // stuck, RCU stalled, a fatal machine check) and none says it lost power: its ranks are stuck,
+      // not gone, and the peers' collective never completes for want of them - the hang is the node's
+      // (nccl_collective_hang there), and the peers' timeouts are that hang, not discounted as a crash's.
+      std::string hang_line;
+      if (cat == "rank_process_crash") {
+        bool power_off = false;
+        for (const CaseLog& log : c.logs) {
+          for (size_t k = 0; k < log.lines.size(); ++k) {
+            const std::string& text = log.lines[k].text;
+            const bool hang = StatesKernelHang(text), off = StatesNodePowerOff(text);
+            if ((!hang && !off) || PlaceLine(log, k, text, topo).node != node) continue;
+            power_off = power_off || off;
+            if (hang && hang_line.empty()) hang_line = log.source + ":" + std::to_string(log.lines[k].number) + ": " + Utf8Prefix(text, 200);
+          }
+        }
+        if (power_off) hang_line.clear();
+        if (!hang_line.empty()) cat = "nccl_collective_hang";
+      }
       std::string detail = end_line;
       detail += "  [Slurm ended the job NODE_FAIL and says ";
       detail += node;
@@ -17206,6 +17309,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         detail += ")";
       }
       detail += best > 0 ? ": the fault is that node's; its own evidence reads " + cat
+                : !hang_line.empty() ? ": the fault is that node's; its kernel hung (" + hang_line +
+                                           "): its ranks are stuck, not gone, and the collective never completes"
                          : std::string(": the fault is that node's; its ranks went down with it");
       detail += "; ";
       detail += failed_source;
@@ -17213,7 +17318,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       detail += failed_line;
       detail += "]";
       AddNodeCulprit(beliefs, end_source, detail, cat, kMetricWeight, node, topo.job);
-      DiscountHangAfterNodeFailure(beliefs, node, failed_ms, trace);
+      if (hang_line.empty()) DiscountHangAfterNodeFailure(beliefs, node, failed_ms, trace);
       slurm_failed_node = node;
     }
     if (stopped && !node_fail) stopped_by_scheduler = SchedulerStop{end_source, end_line, end_name, end_at};
@@ -18807,6 +18912,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   ReadLaunchAuthRefused(c, flat, topo, beliefs, trace);            // PLC66
   ReadQuotaDeniedWorker(c, flat, topo, beliefs, trace);            // PLC62
   ReadJobCpuQuotaThrottle(c, flat, topo, series, beliefs, trace);  // PLC62
+  ReadSlowRankBoundApart(c, flat, topo, beliefs, trace);           // PLC73
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
   // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers

@@ -26,7 +26,14 @@ bool StatesShmExhausted(const std::string& line) {
   static const std::regex kBus(
       R"(\bbus error\b|\bSIGBUS\b|signal:? 7\b|insufficient shared memory|out of shared memory|/dev/shm.{0,80}No space left on device|No space left on device.{0,80}/dev/shm)",
       std::regex::icase);
-  return std::regex_search(line, kBus);
+  if (std::regex_search(line, kBus)) return true;
+  // PLC73 (realistic63 rl63-11): NCCL's own words when its intra-node SHM transport cannot size its
+  // segment in /dev/shm: "include/shm.h:28 NCCL WARN Error: failed to extend /dev/shm/nccl-XXXX to
+  // 9637892 bytes", "Error while creating shared memory segment /dev/shm/nccl-XXXX (size 9637888)".
+  // Not "Error while attaching to": a segment another rank created and lost (removed), no size limit.
+  static const std::regex kNcclShm(
+      R"(\bfailed to extend /dev/shm/\S+ to \d+|\berror while creating shared memory segment\b)", std::regex::icase);
+  return line.find("shm") != std::string::npos && std::regex_search(line, kNcclShm);
 }
 
 std::optional<size_t> FindDefaultSizeShm(const std::vector<std::string>& lines) {
