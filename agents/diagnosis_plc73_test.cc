@@ -150,7 +150,7 @@ TEST_CASE("plc73 a rank killed by SIGBUS for a host DIMM error answers the rank'
                                  {"2026-12-07T02:11:03Z mc-4 kernel: EDAC MC0: 1 UE memory read error on CPU_SrcID#0_MC#0_Chan#1_DIMM#0",
                                   "2026-12-07T02:11:03Z mc-4 kernel: Memory failure: 0x2a1f0c: Sending SIGBUS to python3:7710 due to hardware memory corruption"})}));
   c["probes"]["node.kernel_log@mc-4"] = KernelLogProbeJson("mc-4", "1 uncorrectable memory error (MC0 DIMM#0), SIGBUS to python3:7710");
-  // Before: host_oom @ mc-4 (0.26).
+  // Before: gpu_fallen_off_bus @ mc-4 (0.21: the probe read as its catalog entry; realistic63 rl63-10 answered host_oom).
   CHECK(testing::CaseAnswerDumped(c, "t-plc73-sigbus", kDump) == "rank_process_crash @ mc-4");
 }
 
