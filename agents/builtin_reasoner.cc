@@ -4,6 +4,7 @@
 #include "agents/no_gpu_visible.h"
 #include "agents/case_alert_node.h"
 #include "agents/cuda_forward_compat.h"
+#include "agents/library_version_mismatch.h"
 #include "agents/nccl_interface_missing_host.h"
 #include "agents/change_log_lines.h"
 #include "core/civil_date.h"
@@ -110,6 +111,7 @@
 #include "agents/app_clock_gpu.h"
 #include "agents/fan_series.h"
 #include "agents/replica_checksum_lines.h"
+#include "agents/rank_hash_row.h"
 #include "agents/source_zone.h"
 #include "agents/date_only_line.h"
 #include "agents/spin_episode.h"
@@ -15338,6 +15340,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.hint = RankTableRowHint(topo, stated->rank, "");
     o.culprit = true;
     beliefs.Add(std::move(o));
+  } else if (std::optional<ReplicaChecksumOdd> row = FindRankHashRowOdd(flat.lines)) {
+    // A row of "rank:digest" pairs under a checksum header (PLC74, realistic64 rl64-09: a Gloo
+    // all_gather_object of each replica's parameter sha256): the one rank whose digest differs, placed
+    // by the rank layout; kFirstSignatureWeight, as the votes above.
+    auto [li, ki] = flat.refs[row->line];
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  [rank %d's digest differs from the %zu other replicas' on one row: its GPU computes wrong numbers]",
+                  row->rank, row->agreeing);
+    Observation o = LineEvidence(c.logs[li], ki, buf, "gpu_silent_data_corruption", kFirstSignatureWeight, topo.clock, topo.job);
+    o.hint = RankTableRowHint(topo, row->rank, "");
+    o.culprit = true;
+    beliefs.Add(std::move(o));
   }
 
   // 1c-ff. A resume whose data iterator skips the consumed samples one by one (no data loader state
@@ -15476,6 +15490,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(LineEvidence(c.logs[li], ki,
                              "  [CUDA's forward compatibility failed: the container's cuda-compat package does not run "
                              "with this node's driver or GPU - the job's image against the drivers of the nodes it got]",
+                             "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+    beliefs.SetJobWide("launch_config_error");
+  }
+
+  // 1c-lv. A library's version mismatch inside the job's own stack (FindLibraryVersionMismatch, PLC74,
+  // realistic64 rl64-29: an extension linked against one NVSHMEM, the image's host library another):
+  // the job's image against what it installed, launch_config_error on the whole job at
+  // kFirstSignatureWeight; the init failures and exits that follow are its symptoms. Once a case.
+  if (std::optional<size_t> lv = FindLibraryVersionMismatch(flat.lines)) {
+    auto [li, ki] = flat.refs[*lv];
+    beliefs.Add(LineEvidence(c.logs[li], ki,
+                             "  [two builds of one library disagree on their version: the job's image against the "
+                             "extension or library it loads - the launch's software stack]",
                              "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
     beliefs.SetJobWide("launch_config_error");
   }

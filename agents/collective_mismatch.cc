@@ -1,4 +1,5 @@
 #include "agents/collective_mismatch.h"
+#include "agents/send_recv_deadlock.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -339,6 +340,9 @@ std::optional<CollectiveMismatch> FindCollectiveMismatch(const std::vector<std::
   }
   if (auto w = WatchdogOpsDiffer(lines)) return w;
   if (auto a = AbsentRankInOtherCollective(lines)) return a;
+  // PLC74 (realistic64 rl64-17): two ranks both sending (or both receiving) to each other, no
+  // matching op posted: the pipeline's send / recv order differs across ranks (send_recv_deadlock.h).
+  if (auto p = FindSendRecvDeadlock(lines)) return p;
   // py-spy's top frames gathered one line a rank ("rank 5  | barrier (torch/distributed/
   // distributed_c10d.py:4131) <- run_eval (evaluate.py:88)"): ranks whose top frame is a c10d
   // collective, in two different collectives (PLC7).

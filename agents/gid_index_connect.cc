@@ -12,7 +12,7 @@ namespace vigil {
 bool QpConnectTimeoutLine(const std::string& line, std::string* host) {
   if (line.size() > 2000 || line.find("ibv_modify_qp") == std::string::npos) return false;
   static const std::regex kFail(R"(NET/IB\s*:\s*ibv_modify_qp failed with 110\b|NET/IB\s*:\s*ibv_modify_qp failed\b.*\btimed out\b)");
-  static const std::regex kWriter(R"(^\s*(?:\d+:\s*)?([A-Za-z][A-Za-z0-9._-]*):\d+:\d+ \[\d+\])");
+  static const std::regex kWriter(R"(^\s*(?:\d+:\s*)?(?:\[(?:rank|default)\d+\]:\s*)?([A-Za-z][A-Za-z0-9._-]*):\d+:\d+ \[\d+\])");
   std::smatch w;
   if (!std::regex_search(line, kFail) || !std::regex_search(line, w, kWriter)) return false;
   if (host != nullptr) *host = w.str(1);

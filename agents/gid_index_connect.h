@@ -40,7 +40,9 @@ struct GidIndexConnectReading {
 };
 
 // Whether a line is NCCL's failed queue-pair connect ("host:pid:tid [dev] ... NET/IB : ibv_modify_qp
-// failed with 110 Connection timed out ..."); `host` is set when it is.
+// failed with 110 Connection timed out ..."); `host` is set when it is. PLC74 (realistic64 rl64-30): a
+// torchrun rank prefix before the writer ("[rank0]:host:pid:tid [0] ...", "[default3]:...") is the same
+// line (as RetryExceededLine reads it).
 bool QpConnectTimeoutLine(const std::string& line, std::string* host);
 
 // The link-local GID (fe80:...) a NET/IB connect or completion failure names as its local or remote

@@ -13,7 +13,7 @@ bool RetryExceededLine(const std::string& line, std::string* host, std::string* 
     return false;
   }
   static const std::regex kStatus(R"(\bIBV_WC_RETRY_EXC_ERR\b|\btransport retry counter exceeded\b)");
-  static const std::regex kWriter(R"(^\s*(?:\d+:\s*)?([A-Za-z][A-Za-z0-9._-]*):\d+:\d+ \[\d+\])");
+  static const std::regex kWriter(R"(^\s*(?:\d+:\s*)?(?:\[(?:rank|default)\d+\]:\s*)?([A-Za-z][A-Za-z0-9._-]*):\d+:\d+ \[\d+\])");
   static const std::regex kPeer(R"(\bfrom peer ([0-9A-Fa-f.:]+?)<\d+>)");
   std::smatch w;
   if (!std::regex_search(line, kStatus) || !std::regex_search(line, w, kWriter)) return false;

@@ -29,7 +29,8 @@ struct GidIndexRetryReading {
 
 // Whether a line is an RDMA retry-exceeded completion error written by an NCCL process
 // ("host:pid:tid [dev] ... IBV_WC_RETRY_EXC_ERR" / "transport retry counter exceeded"); `host` and
-// `peer` (the address after "from peer", may be empty) are set when it is.
+// `peer` (the address after "from peer", may be empty) are set when it is. A torchrun rank prefix
+// before the writer ("[rank0]:host:pid:tid [0] ...", "[default3]:...") is the same line (PLC74).
 bool RetryExceededLine(const std::string& line, std::string* host, std::string* peer);
 
 GidIndexRetryReading ReadGidIndexRetryErrors(const std::vector<std::string>& lines);

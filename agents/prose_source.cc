@@ -91,7 +91,7 @@ bool FenceTracker::Step(std::string_view line) {
 }
 
 bool IsShellPromptLine(const std::string& line) {
-  static const std::regex kPrompt(R"(^\s*(?:\[[^\]]{1,80}\]|[\w.-]{1,64}@[\w.:~/-]{1,120})?[$#] \S)");
+  static const std::regex kPrompt(R"(^\s*(?:\[[^\]]{1,80}\]|[\w.-]{1,64}@[\w.:~/-]{1,120}|[A-Za-z][\w.-]{0,63}(?=\$ ))?[$#] \S)");
   return std::regex_search(line, kPrompt);
 }
 

@@ -43,7 +43,8 @@ class FenceTracker {
   size_t open_len_ = 3;
 };
 
-// Whether a line is a shell prompt with its command: "$ cmd", "user@host:~$ cmd", "[root@host ~]# cmd".
+// Whether a line is a shell prompt with its command: "$ cmd", "user@host:~$ cmd", "[root@host ~]# cmd",
+// and (PLC74, realistic64 rl64-08) a bare host's "host$ cmd" ("gn-033$ lspci -vvv -s 9a:00.0").
 // Read by HintFromSection (builtin_reasoner.cc: the nearest prompt heads a port tool's section) and
 // PersonMessageLines (a command pasted in a note is the machine's).
 bool IsShellPromptLine(const std::string& line);
