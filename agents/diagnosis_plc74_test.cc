@@ -70,14 +70,18 @@ TEST_CASE("plc74: StatesLibraryVersionMismatch reads two builds of one library d
   CHECK(StatesLibraryVersionMismatch(
       "[rank2]: NVSHMEM ERROR src/host/init/init.cu:936: nvshmem version mismatch: host library 3.0.6, device library 3.2.5"));
   CHECK(StatesLibraryVersionMismatch("RuntimeError: libfoo.so version mismatch: built with 2.1.0, loaded 2.3.1"));
-  CHECK(StatesLibraryVersionMismatch("NCCL version mismatch: headers 2.21.5 vs library 2.23.4"));
+  CHECK(StatesLibraryVersionMismatch("ImportError: NCCL version mismatch: headers 2.21.5 vs library 2.23.4"));
+  // A warning the job ran past (realistic61 rl61-21's shape): not the cause.
+  CHECK_FALSE(StatesLibraryVersionMismatch(
+      "[rank0]:[W1206 09:00:31.221019 51001 ProcessGroupNCCL.cpp:1011] NCCL version mismatch: built with NCCL 2.21.5 but runtime loaded 2.23.4"));
+  CHECK_FALSE(StatesLibraryVersionMismatch("WARNING: nvshmem version mismatch: host library 3.0.6, device library 3.2.5"));
   // A node's driver upgraded without a reboot: the node's, not the job's.
   CHECK_FALSE(StatesLibraryVersionMismatch("Failed to initialize NVML: Driver/library version mismatch (NVML 550.90, driver 535.129)"));
   // One version, the same version twice, no library named.
-  CHECK_FALSE(StatesLibraryVersionMismatch("nvshmem version mismatch: host library 3.0.6"));
-  CHECK_FALSE(StatesLibraryVersionMismatch("nvshmem version mismatch: host library 3.0.6, device library 3.0.6"));
-  CHECK_FALSE(StatesLibraryVersionMismatch("checkpoint format version mismatch: saved 1.2, expected 1.3"));
-  CHECK(FindLibraryVersionMismatch({"x", "nvshmem version mismatch: host library 3.0.6, device library 3.2.5"}) == size_t{1});
+  CHECK_FALSE(StatesLibraryVersionMismatch("NVSHMEM ERROR: nvshmem version mismatch: host library 3.0.6"));
+  CHECK_FALSE(StatesLibraryVersionMismatch("NVSHMEM ERROR: nvshmem version mismatch: host library 3.0.6, device library 3.0.6"));
+  CHECK_FALSE(StatesLibraryVersionMismatch("RuntimeError: checkpoint format version mismatch: saved 1.2, expected 1.3"));
+  CHECK(FindLibraryVersionMismatch({"x", "NVSHMEM ERROR: nvshmem version mismatch: host library 3.0.6, device library 3.2.5"}) == size_t{1});
   CHECK_FALSE(FindLibraryVersionMismatch({"x", "y"}).has_value());
 }
 

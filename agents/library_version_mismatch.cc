@@ -11,7 +11,13 @@ bool StatesLibraryVersionMismatch(const std::string& line) {
   static const std::regex kNodeDriver(R"(driver/library version mismatch|\bNVRM\b|kernel module)", std::regex::icase);
   static const std::regex kLibrary(R"(\blibrar(?:y|ies)\b|\.so\b|\bnvshmem|\bnccl\b|\bcudnn\b|\bcublas)", std::regex::icase);
   static const std::regex kVersion(R"((?:^|[^\w.])(\d+\.\d+(?:\.\d+)*)(?![\w.]*\w))");
-  if (!std::regex_search(line, kMismatch) || std::regex_search(line, kNodeDriver) || !std::regex_search(line, kLibrary)) {
+  // An error that stops the library's init, not a warning the job ran past ("[W1206 ...] NCCL version
+  // mismatch: PyTorch was built with NCCL 2.21.5 but runtime loaded 2.23.4": realistic61 rl61-21 trained
+  // for thousands of steps after it).
+  static const std::regex kError(R"(\bERROR\b|\berror\b|\bfailed\b|\b\w*Error:|\bFATAL\b|\bFatal\b|^\s*(?:\[[^\]]*\]:?\s*)?\[E\d{4}\b)");
+  static const std::regex kWarning(R"(\bWARN(?:ING)?\b|\bWarning\b|^\s*(?:\[[^\]]*\]:?\s*)?\[W\d{4}\b)");
+  if (!std::regex_search(line, kMismatch) || std::regex_search(line, kNodeDriver) || !std::regex_search(line, kLibrary) ||
+      !std::regex_search(line, kError) || std::regex_search(line, kWarning)) {
     return false;
   }
   std::set<std::string> versions;
