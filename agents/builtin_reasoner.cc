@@ -152,6 +152,10 @@
 #include "agents/skipped_collective.h"  // PLC59
 #include "agents/slow_compute_node.h"
 #include "agents/step_interval_data_wait.h"
+#include "agents/attention_fallback.h"
+#include "agents/work_per_step_change.h"
+#include "agents/oom_batch_retry.h"
+#include "agents/lspci_nic_link.h"
 #include "agents/step_breakdown_summary.h"
 #include "agents/closed_rendezvous.h"
 #include "agents/node_hot_gpus.h"
@@ -10487,6 +10491,39 @@ class Beliefs {
         }
         if (down.size() == 1) h.hca = *down.begin();
       }
+      // PLC75 (lspci_nic_link.h; realistic65 rl65-14, seen): a PCIe fault on no GPU, no HCA named: the
+      // node's `lspci -vv` output for one HCA (its command's comment names it) shows that NIC's link
+      // down-trained, and no other device's: that NIC.
+      if (pcie && h.hca.empty() && h.gpu < 0 && !h.node.empty() && case_storage_ && case_storage_->c != nullptr &&
+          case_storage_->topo != nullptr) {
+        std::set<std::string> down;
+        bool other = false;
+        for (const CaseLog& log : case_storage_->c->logs) {
+          if (HintFromSource(log.source, *case_storage_->topo).node != h.node) continue;
+          const LspciDownTrained d = LspciDownTrainedLinks(LineTexts(log));
+          down.insert(d.hcas.begin(), d.hcas.end());
+          other = other || d.other;
+        }
+        if (down.size() == 1 && !other) h.hca = *down.begin();
+      }
+      // PLC75 (realistic65 rl65-07 / rl65-08, seen): an IB link fault with no HCA by its verbs name (none,
+      // or a netdev no line ties to one): the one HCA that the failed probes on its node name ("rail 4
+      // (mlx5_4) 11.8 GB/s") - the port the measurement found slow.
+      if (!pcie && !h.node.empty() && h.hca.rfind("mlx5_", 0) != 0 && h.hca.rfind("hfi1_", 0) != 0) {
+        static const std::regex kHcaName(R"(\b(mlx5_\d{1,3})\b)");
+        std::string named;
+        bool two = false;
+        for (const Observation& o : obs_) {
+          if (o.evidence.kind != EvidenceKind::kProbe || o.hint.node != h.node) continue;
+          if (o.evidence.detail.rfind("fail", 0) != 0) continue;
+          const std::string& d = o.evidence.detail;
+          for (auto it = std::sregex_iterator(d.begin(), d.end(), kHcaName); it != std::sregex_iterator(); ++it) {
+            if (!named.empty() && named != it->str(1)) two = true;
+            named = it->str(1);
+          }
+        }
+        if (!named.empty() && !two) h.hca = named;
+      }
     }
     return h;
   }
@@ -15450,6 +15487,43 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 1c-attn (PLC75, attention_fallback.h; realistic65 rl65-22, seen). The job's attention on PyTorch's
+  // unfused math path because its fused-attention extension does not load for the image's torch: the
+  // launch configuration (the image), job-wide. Both readings (the extension unusable, SDPA's math
+  // backend in use) at kFirstSignatureWeight; the extension alone at kMetricWeight; the math backend
+  // alone a lead (kAlertSymptomWeight: a warning of a shape or mask the fused kernels refuse is common).
+  // Once a case. Before, nothing read either and a 2x slower job with no error was `unknown`.
+  if (std::optional<AttentionFallback> af = FindAttentionFallback(flat.lines)) {
+    const bool both = af->unavailable_line && af->math_line;
+    const size_t line = af->unavailable_line ? *af->unavailable_line : *af->math_line;
+    const double w = both ? kFirstSignatureWeight : af->unavailable_line ? kMetricWeight : kAlertSymptomWeight;
+    auto [li, ki] = flat.refs[line];
+    const std::string note = both ? "  [the fused-attention extension does not load for this torch and SDPA runs on its math "
+                                    "backend: the image's attention path, several times slower, no error]"
+                             : af->unavailable_line
+                                 ? "  [the fused-attention extension does not load for this torch: attention falls back to a "
+                                   "slower path; the image's configuration]"
+                                 : "  [SDPA runs on its unfused math backend: a lead to the job's attention configuration]";
+    beliefs.Add(LineEvidence(c.logs[li], ki, note, "launch_config_error", w, topo.clock, topo.job));
+    beliefs.SetJobWide("launch_config_error");
+  }
+
+  // 1c-work (PLC75, work_per_step_change.h; realistic65 rl65-23, seen). The job printed a larger work
+  // per step (a longer sequence, a larger batch) and its step time rose by half or more while each GPU's
+  // FLOP/s stayed level: the steps are bigger, nothing is slower. The job's own configuration as
+  // launched (launch_config_error, job-wide, kFirstSignatureWeight); the step-time alert is that
+  // change. Once a case. Before, the alert's symptom went to a recalled MoE imbalance.
+  if (std::optional<WorkPerStepChange> wc = FindWorkPerStepChange(flat.lines)) {
+    auto [li, ki] = flat.refs[wc->change_line];
+    char buf[260];
+    std::snprintf(buf, sizeof buf,
+                  "  [the work per step grew: step time x%.2f with per-GPU FLOP/s x%.2f (level): bigger steps, not a "
+                  "fault; the job's configuration as launched]",
+                  wc->step_ratio, wc->flops_ratio);
+    beliefs.Add(LineEvidence(c.logs[li], ki, buf, "launch_config_error", kFirstSignatureWeight, topo.clock, topo.job));
+    beliefs.SetJobWide("launch_config_error");
+  }
+
   // 1c-rr. A resume whose data iterator starts over at sample 0 (FindDataRestartAfterResume, PLC38,
   // realistic37 rl37-11): the model re-reads data it has learned, and its loss leaves its trend (far
   // below, then back up; the held-out loss unmoved): loss_divergence on the whole job, the data's, at
@@ -16019,6 +16093,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (dw.lines < kMinDataWaitLines) {
       if (std::optional<StepIntervalDataWait> t = FindStepIntervalDataWait(flat.lines, topo.clock)) {
         dw = {t->share, t->lines, t->first_line};
+      }
+    }
+    // PLC75: the wait printed on a line of its own as an average per step ("data_loading_time avg 8.61s
+    // / step"), the step time from the progress lines' stamps (FindAveragedDataWait): a summary.
+    if (dw.lines < kMinDataWaitLines && !dw.summary) {
+      if (std::optional<StepIntervalDataWait> t = FindAveragedDataWait(flat.lines, topo.clock)) {
+        dw = {t->share, t->lines, t->first_line, true};
       }
     }
     if ((dw.lines >= kMinDataWaitLines || dw.summary) && dw.share >= kDataWaitShare) {
@@ -19330,6 +19411,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     trace.push_back({{"type", "thought"},
                      {"text", "a change lifted the input-length cap (no maximum sequence length / truncation): the "
                               "CUDA OOM of a long sample is the job's configuration, not the GPU it ran on"}});
+  }
+  // PLC75 (oom_batch_retry.h; realistic65 rl65-24, seen): the job's own code caught the OOM and retried
+  // with a smaller batch: every rank runs that batch, the demand is the job's configuration.
+  if (beliefs.Score("cuda_oom") > 0 &&
+      std::any_of(flat.lines.begin(), flat.lines.end(), [](const std::string& l) { return StatesOomBatchRetry(l); })) {
+    beliefs.SetJobWide("cuda_oom");
+    trace.push_back({{"type", "thought"},
+                     {"text", "the job caught the CUDA OOM and retried with a smaller batch: the same batch runs on "
+                              "every rank, the job's configuration, not one GPU"}});
   }
   if (beliefs.Score("cuda_oom") > 0 && OomGatheringFullStateDict(c)) {
     beliefs.SetJobWide("cuda_oom");

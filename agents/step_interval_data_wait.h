@@ -33,4 +33,16 @@ std::optional<StepWait> ReadStepWait(const std::string& line);
 
 std::optional<StepIntervalDataWait> FindStepIntervalDataWait(const std::vector<std::string>& lines, const LogClock& clock);
 
+// PLC75 (realistic65 rl65-18, seen): the input wait printed on a line of its own as an average per
+// step ("data_loading_time avg 8.61s / step", "mean data wait per step: 8.6 s", "dataloader wait
+// 8610 ms/step (avg)"), beside progress lines that print a step counter but no wait. The step time is
+// read from the progress lines' stamps as FindStepIntervalDataWait reads it (counter and time of two
+// successive lines), over the pairs that end at or after the wait line (the steps it averages; all
+// pairs where the wait line has no time), and the wait's share of it is that line's reading. One such
+// line is a summary over many steps (`summary` in FindDataWaitShare's sense); the median over the wait
+// lines is returned. A wait longer than the step gives nothing.
+std::optional<StepIntervalDataWait> FindAveragedDataWait(const std::vector<std::string>& lines, const LogClock& clock);
+// The seconds of input wait a line states as an average per step, else nullopt.
+std::optional<double> ReadAveragedDataWait(const std::string& line);
+
 }  // namespace vigil
