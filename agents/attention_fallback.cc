@@ -15,10 +15,13 @@ bool StatesFusedAttentionUnavailable(const std::string& line) {
   static const std::regex kNotUsable(
       R"(\bextension\s+(?:not\s+found|not\s+available|failed\s+to\s+load|could\s+not\s+be\s+loaded)\b|\bundefined\s+symbol\b|)"
       R"(\b(?:built|compiled)\s+for\s*:?\s+(?:torch|pytorch)\b|\b(?:can'?t|cannot|could\s+not|unable\s+to)\s+load\b|\bfailed\s+to\s+(?:load|import)\b|\bcannot\s+import\b|)"
-      R"(\bno\s+module\s+named\b|\bnot\s+(?:installed|available|built)\b)");
+      R"(\bnot\s+built\s+for\b)");
   if (!std::regex_search(l, kNotUsable)) return false;
   // A line that says it is fine after all ("flash_attn available", "loaded") is not this reading.
-  static const std::regex kDenied(R"(\b(?:successfully\s+loaded|is\s+available)\b)");
+  // Nor a fall-back to another fused kernel (Transformer Engine's "flash-attn 3 is not installed; falling
+  // back to cuDNN fused attention"): not the slow path.
+  static const std::regex kDenied(
+      R"(\b(?:successfully\s+loaded|is\s+available)\b|\bfall(?:ing|s)?\s+back\s+to\s+(?:the\s+)?(?:cudnn|fused|flash|fa[23]\b|xformers|memory[ _-]efficient))");
   return !std::regex_search(l, kDenied);
 }
 

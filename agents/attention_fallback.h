@@ -16,7 +16,8 @@
 namespace vigil {
 
 // A fused-attention extension (flash-attn, xformers, Transformer Engine's attention) that could not be
-// loaded or was built for another torch, and the code fell back to (or has to use) another path.
+// loaded or was built for another torch. Not a package merely "not installed" (a stack picks another
+// backend then, often a fused one), nor a fall-back to another fused kernel (cuDNN, FA3, xformers).
 bool StatesFusedAttentionUnavailable(const std::string& line);
 // scaled_dot_product_attention running on its unfused math backend (a warning naming it, or a profiler
 // line naming the math kernel).

@@ -82,6 +82,8 @@ TEST_CASE("plc75: StatesFusedAttentionUnavailable and StatesSdpaMathBackend") {
   CHECK(StatesFusedAttentionUnavailable("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for: PyTorch 2.3.0 (you have 2.5.1)"));
   CHECK_FALSE(StatesFusedAttentionUnavailable("flash_attn 2.6.3 successfully loaded"));
   CHECK_FALSE(StatesFusedAttentionUnavailable("extension not found: my_tokenizer_ext"));
+  CHECK_FALSE(StatesFusedAttentionUnavailable("transformer_engine/pytorch/attention.py:90: UserWarning: flash-attn 3 is not installed; falling back to cuDNN fused attention"));
+  CHECK_FALSE(StatesFusedAttentionUnavailable("UserWarning: flash_attn (FA2) is not installed; only FA3 / SDPA backends available"));
   CHECK(StatesSdpaMathBackend("attention.py:41: UserWarning: SDPA: using math backend (sdpa_math) for shape [2, 32, 4096, 128]"));
   CHECK(StatesSdpaMathBackend("  aten::_scaled_dot_product_attention_math   38.0%   20.1 s"));
   CHECK(StatesSdpaMathBackend("scaled_dot_product_attention falling back to the math kernel"));
