@@ -4715,11 +4715,9 @@ std::optional<RankPlace> RankPlaceAfter(const std::string& rest, const Topology&
 // knows where the rank ran; the layout is the case's assumption). A rank named later in the line
 // with no check that differs ("rank 0: all-reduce waited 300 s for rank 21 (b200-p03, GPU 5)") or a
 // check's reference ("checksum mismatch: expected value from rank 3") is no subject.
-// PLC72: the node that every rank a straggler report lists one by one (RanksListed, at least kMinListedRanks)
-// runs on by the layout; "" when they are fewer, not all placed, or on several nodes.
-std::string ListedRanksNode(const std::string& line, const Topology& t) {
-  const std::vector<int> ranks = RanksListed(line);
-  if (ranks.size() < kMinListedRanks) return "";
+// The node that every one of `ranks` runs on by the layout; "" when there are none, one is not placed, or
+// they run on several nodes.
+std::string NodeOfAllRanks(const std::vector<int>& ranks, const Topology& t) {
   std::string node;
   for (int r : ranks) {
     auto it = t.ranks.find(r);
@@ -4728,6 +4726,23 @@ std::string ListedRanksNode(const std::string& line, const Topology& t) {
     else if (!SameNodeName(node, it->second.node)) return "";
   }
   return node;
+}
+
+// PLC72: the node that every rank a straggler report lists one by one (RanksListed, at least kMinListedRanks)
+// runs on by the layout; "" when they are fewer, not all placed, or on several nodes.
+std::string ListedRanksNode(const std::string& line, const Topology& t) {
+  const std::vector<int> ranks = RanksListed(line);
+  return ranks.size() < kMinListedRanks ? "" : NodeOfAllRanks(ranks, t);
+}
+
+// The hint names `node` as a whole (no GPU, no rank).
+void PlaceNodeWide(ComponentHint& h, const std::string& node) {
+  h.node = node;
+  h.gpu = -1;
+  h.rank = -1;
+  h.node_wide = true;
+  h.gpu_from_rank = false;
+  h.gpu_bare = false;
 }
 
 void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& h) {
@@ -4798,12 +4813,7 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
     // PLC72 (realistic60 rl60-03): the rank read is one of a list of slow ranks all on one node: the node.
     if (named_node.empty()) {
       if (const std::string listed = ListedRanksNode(line, t); !listed.empty()) {
-        h.node = listed;
-        h.gpu = -1;
-        h.rank = -1;
-        h.node_wide = true;
-        h.gpu_from_rank = false;
-        h.gpu_bare = false;
+        PlaceNodeWide(h, listed);
         return;
       }
     }
@@ -4811,26 +4821,9 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
     // PLC72 (realistic57 rl57-27, realistic60 rl60-03): a straggler report naming several slow ranks with
     // their node ("slowest ranks 16-23 (node-09)"), or several ranks the layout puts all on one node: the
     // node is the line's subject, node-wide, not the writer's rank ("[rank0]: ...") nor one of the ranks.
-    std::string node = slow->node;
-    bool one_node = !slow->ranks.empty();
-    std::string rank_node;
-    for (int r : slow->ranks) {
-      auto it = t.ranks.find(r);
-      if (it == t.ranks.end() || it->second.node.empty()) {
-        one_node = false;
-        break;
-      }
-      if (rank_node.empty()) rank_node = it->second.node;
-      else if (!SameNodeName(rank_node, it->second.node)) one_node = false;
-    }
-    if (node.empty() && one_node) node = rank_node;
+    const std::string node = slow->node.empty() ? NodeOfAllRanks(slow->ranks, t) : slow->node;
     if (!node.empty()) {
-      h.node = node;
-      h.gpu = -1;
-      h.rank = -1;
-      h.node_wide = true;
-      h.gpu_from_rank = false;
-      h.gpu_bare = false;
+      PlaceNodeWide(h, node);
       return;
     }
   }
