@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A job's real host-side limits on the real stack (a device call).
-# NOT YET RUN ON A GPU: written 2026-12-07; every device call of that session (22:38-00:09 UTC) got no
+# NOT YET RUN ON A GPU: written 2026-12-07; every device call of that session (22:38-00:35 UTC) got no
 # machine, so neither this script nor real_errors.py's loader modes have run, and the answers below are what an
 # engineer would name, not what vigil said. Run it, record the run in probes/HISTORY.md, then drop this note.
 # Each is a real torchrun job whose whole output goes to `vigil diagnose --log` as an on-call engineer
