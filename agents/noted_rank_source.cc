@@ -10,16 +10,20 @@ std::optional<int> NotedSourceRank(const std::string& source, const std::vector<
   std::smatch m;
   if (!std::regex_search(source, m, kNote)) return std::nullopt;
   const int noted = std::stoi(m.str(1));
+  return PrefixedRanksAgainst(lines, noted) == PrefixedRanks::kSame ? std::optional<int>(noted) : std::nullopt;
+}
+
+PrefixedRanks PrefixedRanksAgainst(const std::vector<std::string>& lines, int rank) {
   static const std::regex kPrefix(R"(^\s*\[rank(\d{1,6})\]:)");
-  bool agrees = false;
+  PrefixedRanks out = PrefixedRanks::kNone;
   for (const std::string& l : lines) {
     if (l.size() > 4000 || l.find("[rank") == std::string::npos) continue;
     std::smatch p;
     if (!std::regex_search(l, p, kPrefix)) continue;
-    if (std::stoi(p.str(1)) != noted) return std::nullopt;
-    agrees = true;
+    if (std::stoi(p.str(1)) != rank) return PrefixedRanks::kOther;
+    out = PrefixedRanks::kSame;
   }
-  return agrees ? std::optional<int>(noted) : std::nullopt;
+  return out;
 }
 
 }  // namespace vigil

@@ -14,6 +14,11 @@
 
 namespace vigil {
 
+// How a log's own "[rankN]:" prefixed lines stand to `rank`: kOther when one names another rank,
+// else kSame when one names it, else kNone (no prefixed line; lines over 4000 bytes are not read).
+enum class PrefixedRanks { kNone, kSame, kOther };
+PrefixedRanks PrefixedRanksAgainst(const std::vector<std::string>& lines, int rank);
+
 // The rank a source's parenthesised note names ("(previous, rank 20)", "(rank 3)"), when `lines` (the
 // log's lines) hold a "[rankN]:" line of that rank and none of another; nullopt otherwise.
 std::optional<int> NotedSourceRank(const std::string& source, const std::vector<std::string>& lines);

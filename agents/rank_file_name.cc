@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include "agents/noted_rank_source.h"
+
 namespace vigil {
 
 std::optional<int> FileNamedRank(const std::string& source, const std::vector<std::string>& lines) {
@@ -13,13 +15,7 @@ std::optional<int> FileNamedRank(const std::string& source, const std::vector<st
   std::smatch m;
   if (!std::regex_match(name, m, kName)) return std::nullopt;
   const int rank = std::stoi(m.str(1));
-  if (rank == 0) return std::nullopt;
-  static const std::regex kPrefix(R"(^\s*\[rank(\d{1,6})\]:)");
-  for (const std::string& l : lines) {
-    if (l.size() > 4000 || l.find("[rank") == std::string::npos) continue;
-    std::smatch p;
-    if (std::regex_search(l, p, kPrefix) && std::stoi(p.str(1)) != rank) return std::nullopt;
-  }
+  if (rank == 0 || PrefixedRanksAgainst(lines, rank) == PrefixedRanks::kOther) return std::nullopt;
   return rank;
 }
 
