@@ -1,8 +1,9 @@
 #include "agents/cpu_bind_masks.h"
 
 #include <algorithm>
-#include <cctype>
 #include <regex>
+
+#include "core/ascii.h"
 
 namespace vigil {
 namespace {
@@ -28,8 +29,7 @@ std::vector<CpuBindMask> ReadCpuBindMasks(const std::vector<std::string>& lines)
     b.host = m.str(1);
     b.task = std::stoi(m.str(2));
     b.local = std::stoi(m.str(3));
-    std::string hex = m.str(4);
-    for (char& ch : hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string hex = AsciiLower(m.str(4));
     const size_t nz = hex.find_first_not_of('0');
     b.mask = nz == std::string::npos ? "" : hex.substr(nz);
     b.line = i;

@@ -1,10 +1,10 @@
 #include "agents/rank_hash_row.h"
 
+#include <iterator>
 #include <map>
 #include <regex>
 
-#include <cctype>
-#include <iterator>
+#include "core/ascii.h"
 
 namespace vigil {
 
@@ -27,8 +27,7 @@ std::optional<ReplicaChecksumOdd> FindRankHashRowOdd(const std::vector<std::stri
     std::map<std::string, std::vector<int>> by_value;  // value -> ranks printing it
     size_t pairs = 0;
     for (auto it = std::sregex_iterator(line.begin(), line.end(), kPair); it != std::sregex_iterator(); ++it) {
-      std::string v = (*it)[2].str();
-      for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      std::string v = AsciiLower((*it)[2].str());
       if (v.rfind("0x", 0) == 0) v = v.substr(2);
       by_value[v].push_back(std::stoi((*it)[1].str()));
       ++pairs;
