@@ -168,6 +168,7 @@
 #include "agents/container_shm.h"
 #include "agents/cpu_quota_throttle.h"
 #include "agents/memlock_limit.h"
+#include "agents/memlock_probe_limit.h"
 #include "agents/node_kernel_hang.h"
 #include "agents/cpu_bind_masks.h"
 #include "agents/smi_power_limit_lines.h"
@@ -20334,6 +20335,68 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     return ids;
   };
+  // PLC78 (memlock_probe_limit.h, realistic63 rl63-30): where the job's RDMA registrations failed
+  // under a small locked-memory limit (ReadMemlockRegisterFailure), the same lines read two ways: the
+  // job's NCCL network cannot come up, or the limit the launch hands its tasks is the one fault. The
+  // job-wide NCCL test tells them apart, and the rounds never ask it (their NCCL tests run inside a
+  // node): it is asked once, before them. A pass under an unlimited locked-memory limit (launched
+  // outside the job's limits) says the HCAs, links and NCCL settings work: the registration failures
+  // are then read as the launch's limit (launch_config_error, the job). A failure, or a pass that
+  // does not say it ran outside the job's limit, changes no reading here (realistic55 rl55-04: the
+  // job-wide all-reduce failed the same way, nccl_network_misconfig).
+  if (probes != nullptr && FindMemlockRegisterFailure(flat.lines)) {
+    static const char kFabricWhy[] =
+        "the job's RDMA registrations failed under a small locked-memory limit: does the job's fabric work "
+        "outside the job's limits?";
+    const ProbeSpec* allreduce = FindProbe("nccl.allreduce");
+    VerificationStep s;
+    s.id = "s" + std::to_string(d.steps.size() + 1);
+    s.action = "run_probe";
+    s.target = "nccl.allreduce@job";
+    s.expected_s = allreduce != nullptr ? allreduce->expected_duration_s : 5.0;
+    if (allreduce != nullptr && ran.insert(s.target).second) {
+      trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
+                       {"arguments", {{"probe", "nccl.allreduce"}, {"target", "job"}}}, {"why", kFabricWhy}});
+      std::vector<VerificationStep> to_run = {s};
+      auto results = planner.Execute(to_run, run);
+      if (!results.ok()) {
+        d.unverified.push_back("probe " + s.target + " rejected: " + results.status().message());
+      } else {
+        const StepResult& r = (*results)[0];
+        s.outcome = to_run[0].outcome;
+        s.duration_s = to_run[0].duration_s;
+        if (r.outcome != "unavailable") ++probes_run;
+        std::optional<Observation> o = observe(r, s.target);
+        std::string fed = "nothing";
+        if (o) {
+          o->hint.node.clear();  // the job's ranks, no node
+          fed = "belief update";
+          auto pr = FromJson<ProbeResult>(r.result, "probe result");
+          const bool outside = pr.ok() && r.outcome == "pass" && JobWidePassOutsideMemlock(*pr);
+          if (outside) o->evidence.detail += " [the fabric works outside the job's locked-memory limit]";
+          beliefs.AddRanProbe(s.target, r.result);
+          apply_round(beliefs, {std::move(*o)});
+          if (outside) {
+            const std::string why =
+                "a job-wide all-reduce passed outside the job's locked-memory limit: the limit the launch hands its "
+                "tasks is the fault, not the network";
+            beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", 0.25, why, [](const Observation& x) {
+              return StatesRegisterMemoryEnomem(x.evidence.detail) || StatedMemlockKiB(x.evidence.detail).has_value();
+            });
+            trace.push_back({{"type", "thought"}, {"text", why}});
+          }
+          explain_away();
+        } else {
+          std::string reason = r.result.is_object() && r.result.contains("reason") && r.result["reason"].is_string()
+                                   ? r.result["reason"].get<std::string>() : "";
+          d.unverified.push_back("probe " + s.target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
+        }
+        trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", s.id}, {"target", s.target},
+                         {"outcome", r.outcome}, {"result", r.result}, {"fed", fed}});
+        d.steps.push_back(std::move(s));
+      }
+    }
+  }
   for (int round = 1; probes != nullptr && round < options_.max_rounds + cause_round; ++round) {
     std::vector<Choice> choice = choose(beliefs, round, &trace);
     drop_unreachable(choice);
