@@ -2281,7 +2281,8 @@ Topology BuildTopology(const DiagnosisCase& c) {
   // Ranks tied to hosts by launchers' and the job's own lines (rank_hosts.h: DeepSpeed's world info,
   // a hostfile's slots, a rank printed with its host and local rank, a rank -> host table): facts,
   // over the layout's guess. A GPU the tie leaves open is the layout's only on the same node.
-  for (const auto& [r, tie] : CaseRankHosts(c.logs, [&t](std::string_view n) { return t.names.Find(n); })) {
+  const std::map<int, RankHost> rank_host_ties = CaseRankHosts(c.logs, [&t](std::string_view n) { return t.names.Find(n); });
+  for (const auto& [r, tie] : rank_host_ties) {
     ComponentHint& h = t.ranks[r];
     if (h.node != tie.host || tie.gpu >= 0) h.gpu = tie.gpu;
     h.node = tie.host;
@@ -2367,6 +2368,15 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (!g.bus.empty()) t.node_pci_to_gpu.emplace(std::make_pair(node, g.bus), g.index);
     if (!g.uuid.empty()) t.uuid_gpu.emplace(g.uuid, std::make_pair(node, g.index));
     if (!g.serial.empty()) t.serial_gpu.emplace(g.serial, std::make_pair(node, g.index));
+  }
+  // PLC76: a rank tied to its pod's GPU by UUID (the pod's NVIDIA_VISIBLE_DEVICES, rank_hosts.h) is on
+  // the index the case's `nvidia-smi -L` (or a labelled series) gives that UUID on the rank's node.
+  for (const auto& [r, tie] : rank_host_ties) {
+    auto u = tie.uuid.empty() ? t.uuid_gpu.end() : t.uuid_gpu.find(tie.uuid);
+    auto h = t.ranks.find(r);
+    if (u != t.uuid_gpu.end() && h != t.ranks.end() && u->second.first == tie.host && h->second.node == tie.host) {
+      h->second.gpu = u->second.second;
+    }
   }
   t.pid_ranks = PidRanks(c, t);
   t.pid_gpus = XidPidGpus(c, t);
@@ -14064,6 +14074,46 @@ void NodeLostPower(const DiagnosisCase& c, const Topology& topo, const std::stri
                    {"text", failed_node + " lost power (its BMC) and Slurm says it failed: its ranks went down with it, no throttle"}});
 }
 
+// 3a-power (PLC76, realistic66 rl66-07): a pasted `nvidia-smi --query-gpu=...,power.limit,
+// power.default_limit` table whose rows hold limits below kLowPowerLimitShare of the default
+// (QueryLowPowerLimits: "0, 598.10 W, 600.00 W, 1000.00 W, ..."): the same first-hand cap as `-q`'s
+// POWER section, read once a node (`power_nodes`, shared with that reader) at kMetricWeight on the
+// node the row is placed on (its pdsh / clush label, an `ssh NODE` above it, the log's source). Rows
+// of several GPUs of a node are counted as the throttle's GPUs (the node's cap when they are half its
+// GPUs or more); one row's GPU is that GPU's. Before, such a table was read only into series, whose
+// SW-power-cap bit held on every GPU of the one node read as its normal state (`unknown`).
+void AddQueryLowPowerLimits(const CaseLog& log, const std::vector<std::string>& texts, const Topology& topo,
+                            std::set<std::string>& power_nodes, Beliefs& beliefs) {
+  std::map<std::string, std::vector<LowPowerLimit>> by_node;
+  std::map<std::string, ComponentHint> hints;
+  for (const LowPowerLimit& low : QueryLowPowerLimits(texts)) {
+    const ComponentHint h = PlaceLine(log, low.line, texts[low.line], topo);
+    if (h.node.empty()) continue;
+    by_node[h.node].push_back(low);
+    hints.emplace(h.node, h);
+  }
+  for (const auto& [node, lows] : by_node) {
+    if (!power_nodes.insert(node).second) continue;
+    std::set<int> gpus;
+    for (const LowPowerLimit& low : lows) {
+      if (low.gpu >= 0) gpus.insert(low.gpu);
+    }
+    if (gpus.size() >= 2) {
+      for (int g : gpus) beliefs.AddThrottleLineGpu("gpu_power_throttle", node, g, /*brake=*/false);
+    }
+    const LowPowerLimit& low = lows.front();
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  [power limit %.0f W of the default %.0f W on %zu GPU%s of %s: capped below the rating]",
+                  low.limit_w, low.default_w, lows.size(), lows.size() == 1 ? "" : "s", node.c_str());
+    Observation o = LineEvidence(log, low.line, buf, "gpu_power_throttle", kMetricWeight, topo.clock, topo.job);
+    o.hint = hints[node];
+    o.hint.node = node;
+    o.hint.gpu = gpus.size() == 1 ? *gpus.begin() : (lows.size() == 1 ? o.hint.gpu : -1);
+    o.hint.job = topo.job;
+    beliefs.Add(std::move(o));
+  }
+}
+
 // A GPU held at locked application clocks below its peers (FindAppClockLockedGpus, PLC46: realistic43
 // rl43-21) is the job's straggler there: one observation for straggler_rank on that GPU (kMetricWeight,
 // a state its own series show), which also sends the slowdown probes (gpu.gemm) to it. `slow_located`:
@@ -17090,6 +17140,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint.job = topo.job;
         beliefs.Add(std::move(o));
       }
+      AddQueryLowPowerLimits(log, texts, topo, power_nodes, beliefs);  // PLC76
     }
   }
 

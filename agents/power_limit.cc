@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <regex>
 #include <utility>
 
@@ -40,7 +41,100 @@ std::vector<LowPowerLimit> LowPowerLimits(const std::vector<std::string>& lines)
       }
     }
     if (best_default > 0 && limit > 0 && limit < kLowPowerLimitShare * best_default) {
-      out.push_back({i, limit, best_default});
+      out.push_back({i, limit, best_default, -1});
+    }
+  }
+  return out;
+}
+
+namespace {
+// `text` split at commas, each field trimmed.
+std::vector<std::string> CsvFields(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    std::string f = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const size_t a = f.find_first_not_of(" \t"), b = f.find_last_not_of(" \t\r");
+    out.push_back(a == std::string::npos ? std::string() : f.substr(a, b - a + 1));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// "600.00 W" / "600.00" -> 600; nullopt for "[N/A]" or anything else.
+std::optional<double> Watts(const std::string& field) {
+  static const std::regex kWatts(R"(^(\d{1,5}(?:\.\d+)?)(?:\s*W)?$)");
+  std::smatch m;
+  if (!std::regex_match(field, m, kWatts)) return std::nullopt;
+  return std::strtod(m.str(1).c_str(), nullptr);
+}
+
+// The columns of a query header or command (-1 each when not named): index, limit, default.
+struct QueryColumns {
+  int index = -1, limit = -1, deflt = -1;
+  size_t count = 0;
+};
+
+std::optional<QueryColumns> QueryHeader(const std::string& line) {
+  std::string list;
+  if (const size_t q = line.find("--query-gpu="); q != std::string::npos) {
+    list = line.substr(q + 12);
+    if (!list.empty() && (list[0] == '"' || list[0] == '\'')) list.erase(0, 1);
+    list = list.substr(0, list.find_first_of(" \t'\""));
+  } else if (line.find("power.default_limit") != std::string::npos) {
+    list = line;
+  } else {
+    return std::nullopt;
+  }
+  QueryColumns cols;
+  const std::vector<std::string> names = CsvFields(list);
+  cols.count = names.size();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string name = names[i].substr(0, names[i].find(' '));
+    const int at = static_cast<int>(i);
+    if (name == "index") cols.index = at;
+    else if (name == "power.limit" || name == "enforced.power.limit") cols.limit = at;
+    else if (name == "power.default_limit") cols.deflt = at;
+  }
+  if (cols.limit < 0 || cols.deflt < 0) return std::nullopt;
+  return cols;
+}
+}  // namespace
+
+std::vector<LowPowerLimit> QueryLowPowerLimits(const std::vector<std::string>& lines) {
+  std::vector<LowPowerLimit> out;
+  std::optional<QueryColumns> cols;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 2000) {
+      cols.reset();
+      continue;
+    }
+    if (std::optional<QueryColumns> header = QueryHeader(line)) {
+      cols = header;
+      continue;
+    }
+    if (!cols) continue;
+    // A host label of pdsh / clush ("node-3: 500.00 W, ..."): the row after it.
+    static const std::regex kHostLabel(R"(^\s*[A-Za-z][A-Za-z0-9._-]*:\s+)");
+    std::smatch label;
+    const std::vector<std::string> f =
+        CsvFields(std::regex_search(line, label, kHostLabel) ? line.substr(static_cast<size_t>(label.length(0))) : line);
+    if (f.size() != cols->count) {
+      cols.reset();  // the table's end
+      continue;
+    }
+    const std::optional<double> limit = Watts(f[static_cast<size_t>(cols->limit)]);
+    const std::optional<double> deflt = Watts(f[static_cast<size_t>(cols->deflt)]);
+    if (!limit || !deflt) continue;
+    if (*deflt > 0 && *limit > 0 && *limit < kLowPowerLimitShare * *deflt) {
+      LowPowerLimit low{i, *limit, *deflt, -1};
+      if (cols->index >= 0) {
+        const std::string& idx = f[static_cast<size_t>(cols->index)];
+        if (!idx.empty() && idx.size() <= 3 && idx.find_first_not_of("0123456789") == std::string::npos) low.gpu = std::stoi(idx);
+      }
+      out.push_back(low);
     }
   }
   return out;

@@ -26,11 +26,22 @@ struct LowPowerLimit {
   size_t line = 0;          // index of the current / enforced limit's line in the lines given
   double limit_w = 0;       // the limit in force
   double default_w = 0;     // the GPU's default limit
+  int gpu = -1;             // the row's index column (QueryLowPowerLimits); -1 when none
 };
 
 // The low limits in one log's lines: a limit line paired with the nearest "Default Power Limit"
 // within 12 lines of it (the same GPU's POWER section), either order; "N/A" is no value.
 std::vector<LowPowerLimit> LowPowerLimits(const std::vector<std::string>& lines);
+
+// PLC76 (realistic66 rl66-07): the same fact in `nvidia-smi --query-gpu=...,power.limit,
+// power.default_limit --format=csv[,noheader]`'s rows ("0, 598.10 W, 600.00 W, 1000.00 W, ..."): the
+// columns named by the header row ("index, power.draw [W], power.limit [W], power.default_limit [W]")
+// or, without one, by the pasted command's --query-gpu= list; `enforced.power.limit` reads as the
+// limit. A row carrying a host label of pdsh / clush ("node-3: 500.00 W, 700.00 W") is read without
+// it. A row whose limit is below kLowPowerLimitShare of its default is returned (line: the row;
+// gpu: its index column, -1 without one); "[N/A]" is no value. A line that is neither a row of the
+// table nor its header ends it.
+std::vector<LowPowerLimit> QueryLowPowerLimits(const std::vector<std::string>& lines);
 
 // A GPU's enforced power limit lowered during the case's metrics, with the GPU drawing at the new
 // limit (PLC33, realistic35 rl35-07: a BMC's node power cap after a PSU event, seen only in DCGM's

@@ -1,5 +1,6 @@
 #include "agents/rank_hosts.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -39,6 +40,53 @@ std::vector<int> IntList(std::string_view text) {
     }
   }
   return out;
+}
+
+// PLC76 (realistic66 rl66-09 / rl66-19): a container's GPUs as its runtime was given them. The
+// device plugin (or CDI) starts a pod with NVIDIA_VISIBLE_DEVICES naming the node's GPUs it got, by
+// index ("4,5,6,7") or by UUID ("GPU-88c1...,GPU-1d7e..."); inside, CUDA counts them from 0, and a
+// CUDA_VISIBLE_DEVICES there picks among those. Ordinal `device` of such a process is the node's GPU
+// list[CUDA_VISIBLE_DEVICES[device]] (list[device] without one); a UUID is left in tie->uuid for the
+// caller to map (nvidia-smi -L). A value that is no such list (`all`, `none`, a MIG device) leaves the
+// tie as read; an ordinal the lists do not reach leaves it no GPU.
+void ContainerVisibleDevice(std::string_view line, int device, const std::optional<std::vector<int>>& cuda_list,
+                            RankHost* tie) {
+  static const std::regex kNvidia(R"(\bNVIDIA_VISIBLE_DEVICES\s*[:=]\s*['"]?([A-Za-z0-9,-]+))");
+  SvMatch m;
+  if (!std::regex_search(line.begin(), line.end(), m, kNvidia)) return;
+  std::vector<std::string> items;
+  {
+    std::string cur;
+    for (char ch : m.str(1) + ",") {
+      if (ch != ',') {
+        cur += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      } else if (!cur.empty()) {
+        items.push_back(cur);
+        cur.clear();
+      }
+    }
+  }
+  if (items.empty() || items.size() > 64) return;
+  const bool uuids = std::all_of(items.begin(), items.end(), [](const std::string& x) {
+    return x.size() >= 20 && x.rfind("gpu-", 0) == 0 && x.find('/') == std::string::npos;
+  });
+  std::vector<int> indices;
+  if (!uuids) {
+    for (const std::string& x : items) {
+      std::optional<int> v = SmallInt(x);
+      if (!v) return;  // `all`, `none`, a MIG device: no list of the node's GPUs
+      indices.push_back(*v);
+    }
+  }
+  int ordinal = device;
+  if (cuda_list) {
+    ordinal = device >= 0 && static_cast<size_t>(device) < cuda_list->size() ? (*cuda_list)[static_cast<size_t>(device)] : -1;
+  }
+  tie->gpu = -1;
+  tie->uuid.clear();
+  if (ordinal < 0 || static_cast<size_t>(ordinal) >= items.size()) return;
+  if (uuids) tie->uuid = items[static_cast<size_t>(ordinal)];
+  else tie->gpu = indices[static_cast<size_t>(ordinal)];
 }
 
 // DeepSpeed's "{'node-a': [0, 1], 'node-b': [0, 1]}" after `key`: (host, ids) in order; empty for none.
@@ -119,13 +167,13 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
   if (line.find("WORLD INFO DICT") != std::string_view::npos) {
     int rank = 0;
     for (const auto& [host, gpus] : HostLists(line, "WORLD INFO DICT")) {
-      for (int gpu : gpus) out.push_back({rank++, host, gpu});
+      for (int gpu : gpus) out.push_back({rank++, host, gpu, ""});
     }
     return out;
   }
   if (line.find("global_rank_mapping") != std::string_view::npos) {
     for (const auto& [host, ranks] : HostLists(line, "global_rank_mapping")) {
-      for (int r : ranks) out.push_back({r, host, -1});
+      for (int r : ranks) out.push_back({r, host, -1, ""});
     }
     return out;
   }
@@ -137,7 +185,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
   static const std::regex kRankfile(R"(^\s*rank\s+(\d{1,7})\s*=\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s+slot\s*=)");
   if (line.find("slot") != std::string_view::npos && std::regex_search(line.begin(), line.end(), m, kRankfile) &&
       HostNameWord(m.str(2))) {
-    if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1});
+    if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1, ""});
     return out;
   }
   static const std::regex kMapNode(R"(^\s*Data for node:\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\s|$))");
@@ -149,7 +197,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
   }
   if (!map_host_.empty()) {
     if (std::regex_search(line.begin(), line.end(), m, kMapProc)) {
-      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, map_host_, -1});
+      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, map_host_, -1, ""});
       return out;
     }
     map_host_.clear();  // the map's end ("=====", the job's own output)
@@ -166,7 +214,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
     static const std::regex kNoticed(
         R"(\b(?:mpirun|mpiexec|orterun|prterun|prun)\s+noticed that process rank\s+(\d{1,7})\s+with PID\s+\d+\s+on node\s+([A-Za-z0-9][A-Za-z0-9._-]*?)\.?(?:\s|$))");
     if (std::regex_search(line.begin(), line.end(), m, kNoticed) && HostNameWord(m.str(2))) {
-      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1});
+      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1, ""});
     }
     return out;
   }
@@ -175,14 +223,14 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
     static const std::regex kBinding(
         R"(^\s*\[([A-Za-z0-9][A-Za-z0-9._-]*):\d+\]\s+(?:MCW\s+)?[Rr]ank\s+(\d{1,7})\s+(?:bound to|is not bound)\b)");
     if (std::regex_search(line.begin(), line.end(), m, kBinding) && HostNameWord(m.str(1))) {
-      if (std::optional<int> r = SmallInt(m.str(2))) out.push_back({*r, m.str(1), -1});
+      if (std::optional<int> r = SmallInt(m.str(2))) out.push_back({*r, m.str(1), -1, ""});
       return out;
     }
   }
   if (line.starts_with("[") && line.find(">:[") != std::string_view::npos) {
     static const std::regex kTaggedWriter(R"(^\[\d{1,7},(\d{1,7})\]<(?:stdout|stderr|stddiag)>:\s*\[([A-Za-z0-9][A-Za-z0-9._-]*):\d{1,10}\])");
     if (std::regex_search(line.begin(), line.end(), m, kTaggedWriter) && HostNameWord(m.str(2))) {
-      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1});
+      if (std::optional<int> r = SmallInt(m.str(1))) out.push_back({*r, m.str(2), -1, ""});
       return out;
     }
   }
@@ -193,7 +241,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
       HostNameWord(m.str(1))) {
     if (hostfile_next_rank_ < 0) hostfile_next_rank_ = 0;
     const int slots = SmallInt(m.str(2)).value_or(0);
-    for (int i = 0; i < slots; ++i) out.push_back({hostfile_next_rank_++, m.str(1), -1});
+    for (int i = 0; i < slots; ++i) out.push_back({hostfile_next_rank_++, m.str(1), -1, ""});
     return out;
   }
   const size_t first = line.find_first_not_of(" \t");
@@ -232,7 +280,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
       const size_t need = static_cast<size_t>(std::max({rank_col_, host_col_, local_col_, gpu_col_})) + 1;
       std::optional<int> r = cols.size() >= need ? SmallInt(cols[static_cast<size_t>(rank_col_)]) : std::nullopt;
       if (r && HostNameWord(cols[static_cast<size_t>(host_col_)])) {
-        RankHost h{*r, cols[static_cast<size_t>(host_col_)], -1};
+        RankHost h{*r, cols[static_cast<size_t>(host_col_)], -1, ""};
         if (gpu_col_ >= 0) h.gpu = SmallInt(cols[static_cast<size_t>(gpu_col_)]).value_or(-1);
         else if (local_col_ >= 0) h.gpu = SmallInt(cols[static_cast<size_t>(local_col_)]).value_or(-1);
         out.push_back(h);
@@ -257,7 +305,7 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
       std::optional<int> la, lb;
       if (r[4].matched) la = SmallInt(r.str(4)), lb = SmallInt(r.str(5));
       const bool locals = la && lb && *lb >= *la && *lb - *la == *b - *a;
-      for (int k = *a; k <= *b; ++k) out.push_back({k, r.str(3), locals ? *la + (k - *a) : -1});
+      for (int k = *a; k <= *b; ++k) out.push_back({k, r.str(3), locals ? *la + (k - *a) : -1, ""});
     }
     if (!out.empty()) return out;
   }
@@ -288,11 +336,18 @@ std::vector<RankHost> RankHostReader::Read(std::string_view line) {
   if (std::regex_search(line.begin(), line.end(), m, kDevice)) device = SmallInt(m.str(1)).value_or(device);
   int gpu = device;
   static const std::regex kVisible(R"(CUDA_VISIBLE_DEVICES\s*[:=]\s*['"]?([0-9][0-9,]*))");
+  std::optional<std::vector<int>> cuda_list;
   if (std::regex_search(line.begin(), line.end(), m, kVisible)) {
     const std::vector<int> visible = IntList(m.str(1));
+    cuda_list = visible;
     gpu = device >= 0 && static_cast<size_t>(device) < visible.size() ? visible[static_cast<size_t>(device)] : -1;
   }
-  out.push_back({global.front(), host, gpu});
+  RankHost tie{global.front(), host, gpu, ""};
+  // PLC76: the container's own list (ContainerVisibleDevice).
+  if (line.find("NVIDIA_VISIBLE_DEVICES") != std::string_view::npos) {
+    ContainerVisibleDevice(line, device, cuda_list, &tie);
+  }
+  out.push_back(tie);
   return out;
 }
 
@@ -310,8 +365,13 @@ std::map<int, RankHost> CaseRankHosts(const std::vector<CaseLog>& logs,
         auto [it, added] = out.emplace(tie.rank, tie);
         if (added) continue;
         RankHost& had = it->second;
-        if (had.host != tie.host || (had.gpu >= 0 && tie.gpu >= 0 && had.gpu != tie.gpu)) twice.insert(tie.rank);
-        else if (had.gpu < 0) had.gpu = tie.gpu;
+        if (had.host != tie.host || (had.gpu >= 0 && tie.gpu >= 0 && had.gpu != tie.gpu) ||
+            (!had.uuid.empty() && !tie.uuid.empty() && had.uuid != tie.uuid)) {
+          twice.insert(tie.rank);
+        } else if (had.gpu < 0 && had.uuid.empty()) {
+          had.gpu = tie.gpu;
+          had.uuid = tie.uuid;
+        }
       }
     }
   }

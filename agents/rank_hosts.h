@@ -22,6 +22,9 @@
 //     host=acc-02 local_rank=5", "rank 13 -> acc-02 local_rank 5", "global rank 13 on acc-02 (local
 //     rank 5)"; the GPU is the local rank's CUDA device, the CUDA_VISIBLE_DEVICES list on the line
 //     turning it into the physical GPU ("CUDA_VISIBLE_DEVICES=4,5,6,7" with local rank 1: GPU 5);
+//     PLC76: a container's NVIDIA_VISIBLE_DEVICES (the node's GPUs the device plugin / CDI gave the
+//     pod, by index or UUID) turns the container's ordinal (after its own CUDA_VISIBLE_DEVICES) into
+//     the node's GPU ("device=cuda:3 NVIDIA_VISIBLE_DEVICES=4,5,6,7": GPU 7; a UUID: RankHost::uuid);
 //   - a job's rank map printing rank ranges per host (PLC7): "rank 24-31 host gpu-r03 (local 0-7)",
 //     "ranks 8-15 -> gpu-r02", several on one line; the i-th rank of the range on the i-th local GPU
 //     when a local range of the same length is printed, else no GPU;
@@ -48,6 +51,9 @@ struct RankHost {
   int rank = -1;
   std::string host;
   int gpu = -1;  // the physical GPU index on `host`; -1 when not tied
+  // PLC76: the GPU's UUID ("gpu-88c1...", lower case) where the line names the GPU by one (a pod's
+  // NVIDIA_VISIBLE_DEVICES list of UUIDs): gpu is -1 and the caller maps it (nvidia-smi -L).
+  std::string uuid;
 };
 
 class RankHostReader {
