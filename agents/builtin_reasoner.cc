@@ -156,6 +156,7 @@
 #include "agents/work_per_step_change.h"
 #include "agents/oom_batch_retry.h"
 #include "agents/lspci_nic_link.h"
+#include "agents/lone_collective.h"
 #include "agents/step_breakdown_summary.h"
 #include "agents/closed_rendezvous.h"
 #include "agents/node_hot_gpus.h"
@@ -10510,26 +10511,60 @@ class Beliefs {
         }
         if (down.size() == 1 && !other) h.hca = *down.begin();
       }
+      // PLC77 (lspci_nic_link.h; realistic68 rl68-12, realistic66 rl66-14, seen): a PCIe fault on no GPU, no
+      // HCA named: `lspci -vv` shows a NIC's link down-trained on the node (an address only, no HCA named;
+      // the node's own log or a host-prefixed loop over nodes) and no GPU's: the one HCA of the node that the
+      // failed probes there name, else the one whose traffic series carries at most kSlowHcaShare of the
+      // busiest (the rail the narrow link halves).
+      if (pcie && h.hca.empty() && h.gpu < 0 && !h.node.empty() && case_storage_ && case_storage_->c != nullptr &&
+          case_storage_->topo != nullptr) {
+        bool nic_down = false;
+        for (const CaseLog& log : case_storage_->c->logs) {
+          std::vector<std::string> text = LineTexts(log);
+          // The command in the source's name ("node-3 lspci -vv -s 2c:00.0") opens its block.
+          if (log.source.find("lspci") != std::string::npos &&
+              std::none_of(text.begin(), text.end(), [](const std::string& t) { return t.find("lspci") != std::string::npos; })) {
+            text.insert(text.begin(), log.source);
+          }
+          const LspciDownTrained d = LspciDownTrainedLinks(text);
+          if (d.unnamed_nic_hosts.empty()) continue;
+          const std::string src_node = HintFromSource(log.source, *case_storage_->topo).node;
+          for (const std::string& host : d.unnamed_nic_hosts) {
+            if (host.empty() ? SameNodeName(src_node, h.node) : SameNodeName(host, h.node)) nic_down = true;
+          }
+        }
+        if (nic_down) {
+          std::set<std::string> named = HcasNamedByFailedProbes(h.node);
+          if (named.empty()) {
+            for (const SlowHca& slow : SlowHcaTraffic(case_storage_->c->metrics)) {
+              if (SameNodeName(slow.node, h.node)) named.insert(slow.hca);
+            }
+          }
+          if (named.size() == 1) h.hca = *named.begin();
+        }
+      }
       // PLC75 (realistic65 rl65-07 / rl65-08, seen): an IB link fault with no HCA by its verbs name (none,
       // or a netdev no line ties to one): the one HCA that the failed probes on its node name ("rail 4
       // (mlx5_4) 11.8 GB/s") - the port the measurement found slow.
       if (!pcie && !h.node.empty() && h.hca.rfind("mlx5_", 0) != 0 && h.hca.rfind("hfi1_", 0) != 0) {
-        static const std::regex kHcaName(R"(\b(mlx5_\d{1,3})\b)");
-        std::string named;
-        bool two = false;
-        for (const Observation& o : obs_) {
-          if (o.evidence.kind != EvidenceKind::kProbe || o.hint.node != h.node) continue;
-          if (o.evidence.detail.rfind("fail", 0) != 0) continue;
-          const std::string& d = o.evidence.detail;
-          for (auto it = std::sregex_iterator(d.begin(), d.end(), kHcaName); it != std::sregex_iterator(); ++it) {
-            if (!named.empty() && named != it->str(1)) two = true;
-            named = it->str(1);
-          }
-        }
-        if (!named.empty() && !two) h.hca = named;
+        const std::set<std::string> named = HcasNamedByFailedProbes(h.node);
+        if (named.size() == 1) h.hca = *named.begin();
       }
     }
     return h;
+  }
+
+  // The HCAs (mlx5_N) the failed probes on `node` name ("rail 4 (mlx5_4) 11.8 GB/s"; PLC75, shared by PLC77).
+  std::set<std::string> HcasNamedByFailedProbes(const std::string& node) const {
+    static const std::regex kHcaName(R"(\b(mlx5_\d{1,3})\b)");
+    std::set<std::string> named;
+    for (const Observation& o : obs_) {
+      if (o.evidence.kind != EvidenceKind::kProbe || o.hint.node != node) continue;
+      if (o.evidence.detail.rfind("fail", 0) != 0) continue;
+      const std::string& d = o.evidence.detail;
+      for (auto it = std::sregex_iterator(d.begin(), d.end(), kHcaName); it != std::sregex_iterator(); ++it) named.insert(it->str(1));
+    }
+    return named;
   }
 
   // Whether `c` was explained away as a downstream symptom of another category.
@@ -13449,6 +13484,37 @@ std::string ReadFsMountFailure(const DiagnosisCase& c, const FlatLogs& flat, con
   return "";
 }
 
+// PLC77 (nccl_versions.h, realistic68 rl68-28, seen): NCCL refused a rank whose library version
+// differs from rank 0's ("Mismatched NCCL version detected: rank 40 has version 22105, rank 0 has version
+// 22602"): the launch's (launch_config_error), and its place is the node the layout puts that rank on when
+// that is not rank 0's node - that node runs another image / environment (SetConfigNode; the rule there
+// keeps it only while the category's other lines come from at most one other node).
+void ReadNcclVersionMismatch(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                             Json& trace) {
+  const std::optional<NcclVersionMismatch> v = FindNcclVersionMismatch(flat.lines);
+  if (!v) return;
+  auto odd = topo.ranks.find(v->odd_rank), ref = topo.ranks.find(0);
+  if (odd == topo.ranks.end() || odd->second.node.empty()) return;
+  if (ref != topo.ranks.end() && SameNodeName(ref->second.node, odd->second.node)) return;
+  const std::string node = odd->second.node;
+  auto [li, ki] = flat.refs[v->line];
+  char buf[240];
+  std::snprintf(buf, sizeof buf,
+                "  [rank %d runs NCCL %ld, rank 0 runs %ld: the library differs on %s - that node's image or "
+                "environment, a launch fault of the node]",
+                v->odd_rank, v->odd_version, v->ref_version, Utf8Prefix(node, 60).c_str());
+  Observation o = LineEvidence(c.logs[li], ki, buf, "launch_config_error", kLaunchMismatchWeight, topo.clock, topo.job);
+  o.hint.node = node;
+  o.hint.gpu = -1;
+  o.hint.rank = -1;
+  o.hint.entry_component = "host";
+  o.culprit = true;
+  beliefs.Add(std::move(o));
+  beliefs.SetConfigNode("launch_config_error", node);
+  trace.push_back({{"type", "thought"}, {"text", "NCCL version mismatch: rank " + std::to_string(v->odd_rank) + " on " + node +
+                                                     " runs another NCCL than rank 0"}});
+}
+
 // PLC62 (quota_denied_pod.h, realistic55 rl55-12): a worker pod an exceeded ResourceQuota forbade while the
 // launcher waits for a world it never reaches is the launch's (launch_config_error, the job); the
 // launcher's store connection failures and timeouts are that wait's: their nccl_network_misconfig items
@@ -14933,6 +14999,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // A rank a sequence number behind in its group that went on to another op skipped the group's op
   // (FindSkippedCollective, PLC59: realistic53 rl53-25): the same.
   if (!case_mismatch) case_mismatch = FindSkippedCollective(flat.lines);
+  // One rank alone called a collective the others, done with their last one, never called
+  // (FindLoneCollective, PLC77: realistic67 rl67-17, seen): the same.
+  if (!case_mismatch) case_mismatch = FindLoneCollective(flat.lines);
   if (beliefs.scores().count("nccl_collective_hang") || case_mismatch) {
     // "source:line number" of line ki of log li.
     auto line_source = [&](size_t li, size_t ki) {
@@ -16004,9 +16073,30 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   if (!slow_located) {
     if (std::optional<SummarySlowRank> sum = FindSummarySlowRank(flat.lines)) {
       char buf[200];
-      std::snprintf(buf, sizeof buf, "rank %d is the max of a per-rank time summary: %.4g vs the median %.4g (", sum->rank,
-                    sum->max, sum->median);
-      add_laid_slow_rank(sum->rank, sum->line, buf);
+      if (sum->last_rank > sum->rank) {
+        // PLC77 (realistic68 rl68-13, seen): "max M (ranks 56-63)": the ranks at the max, all on one node
+        // by the layout: that node, node-wide (its GPUs all slow: another SKU, a node-wide cap).
+        std::set<std::string> nodes;
+        bool placed_all = true;
+        for (int r = sum->rank; r <= sum->last_rank && placed_all; ++r) {
+          auto it = topo.ranks.find(r);
+          if (it == topo.ranks.end() || it->second.node.empty()) placed_all = false;
+          else nodes.insert(it->second.node);
+        }
+        if (placed_all && nodes.size() == 1) {
+          ComponentHint h;
+          h.node = *nodes.begin();
+          h.node_wide = true;
+          h.job = topo.job;
+          std::snprintf(buf, sizeof buf, "ranks %d-%d (all on %s) are the max of a per-rank time summary: %.4g vs the median %.4g (",
+                        sum->rank, sum->last_rank, Utf8Prefix(h.node, 60).c_str(), sum->max, sum->median);
+          add_table_slow_rank(sum->line, buf, h);
+        }
+      } else {
+        std::snprintf(buf, sizeof buf, "rank %d is the max of a per-rank time summary: %.4g vs the median %.4g (", sum->rank,
+                      sum->max, sum->median);
+        add_laid_slow_rank(sum->rank, sum->line, buf);
+      }
     }
   }
 
@@ -19064,6 +19154,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   ReadObjectStoreWriteThrottle(c, flat, topo, beliefs, trace);     // PLC71
   ReadLaunchAuthRefused(c, flat, topo, beliefs, trace);            // PLC66
   ReadQuotaDeniedWorker(c, flat, topo, beliefs, trace);            // PLC62
+  ReadNcclVersionMismatch(c, flat, topo, beliefs, trace);          // PLC77
   ReadJobCpuQuotaThrottle(c, flat, topo, series, beliefs, trace);  // PLC62
   ReadSlowRankBoundApart(c, flat, topo, beliefs, trace);           // PLC73
 

@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "core/ascii.h"
+
 namespace vigil {
 
 std::optional<MixedNcclVersions> FindMixedNcclVersions(const std::vector<std::string>& lines) {
@@ -49,5 +51,29 @@ std::optional<MixedNcclVersions> FindMixedNcclVersions(const std::vector<std::st
   out.first_line = first_of[order[1]];
   return out;
 }
+
+std::optional<NcclVersionMismatch> FindNcclVersionMismatch(const std::vector<std::string>& lines) {
+  static const std::regex kPair(
+      R"(mismatched nccl version detected\s*:?\s*rank\s*(\d{1,6})\s*(?:has\s+)?version\s*[:=]?\s*(\d{3,6})\s*[,;]?\s*)"
+      R"(rank\s*(\d{1,6})\s*(?:has\s+)?version\s*[:=]?\s*(\d{3,6}))");
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].size() > 2000) continue;
+    const std::string l = AsciiLower(lines[i]);
+    if (l.find("mismatched nccl version") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(l, m, kPair)) continue;
+    const int a = std::atoi(m.str(1).c_str()), b = std::atoi(m.str(3).c_str());
+    const long va = std::strtol(m.str(2).c_str(), nullptr, 10), vb = std::strtol(m.str(4).c_str(), nullptr, 10);
+    if (va == vb || a == b || (a != 0 && b != 0)) continue;
+    NcclVersionMismatch out;
+    out.line = i;
+    out.odd_rank = a == 0 ? b : a;
+    out.odd_version = a == 0 ? vb : va;
+    out.ref_version = a == 0 ? va : vb;
+    return out;
+  }
+  return std::nullopt;
+}
+
 
 }  // namespace vigil

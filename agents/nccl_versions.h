@@ -29,4 +29,21 @@ struct MixedNcclVersions {
 // that prints no other (a writer printing two versions was upgraded between runs, not mixed).
 std::optional<MixedNcclVersions> FindMixedNcclVersions(const std::vector<std::string>& lines);
 
+// NCCL's check that every rank runs the same library (PLC77, 2026-12-08; realistic68 rl68-28, seen): at init
+// each rank compares its peers' NCCL version with its own and refuses a mismatch,
+//   "NCCL WARN Mismatched NCCL version detected: rank 40 has version 22105, rank 0 has version 22602"
+//   (older wording: "Mismatched NCCL version detected : rank 40 version 22105 rank 0 version 22602").
+// Rank 0 is the job's reference (the launcher's world): the other rank named runs another library - its
+// node's image or environment, not the job's launch everywhere. Pure function, thread safe.
+struct NcclVersionMismatch {
+  size_t line = 0;      // the line of `lines` that states it
+  int odd_rank = -1;    // the rank whose version differs from rank 0's
+  long odd_version = 0;
+  long ref_version = 0;  // rank 0's
+};
+
+// The first such line of `lines` (each at most 2000 bytes read) naming two ranks with two different
+// versions, one of them rank 0; nullopt for none (neither rank 0, the same version twice).
+std::optional<NcclVersionMismatch> FindNcclVersionMismatch(const std::vector<std::string>& lines);
+
 }  // namespace vigil

@@ -18,13 +18,21 @@ std::optional<SummarySlowRank> ReadSummarySlowRank(const std::string& line) {
       R"(\b(?:median|p50|mean|avg)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*[,;]?\s*)"
       R"((?:p\d{1,2}(?:\.\d+)?\s*[:=]?\s*\d+(?:\.\d+)?\s*(?:ms|s|us)?\s*[,;]?\s*)*)"
       R"(max\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*(?:\(\s*|(?:on|at|@)\s+))"
-      R"(rank\s*[=:#]?\s*(\d{1,6})\b)");
+      R"(rank(s?)\s*[=:#]?\s*(\d{1,6})\b(?:\s*(?:-|\.\.)\s*(\d{1,6})\b)?)");
   std::smatch m;
   if (!std::regex_search(l, m, kSummary)) return std::nullopt;
   SummarySlowRank out;
   out.median = std::stod(m.str(1));
   out.max = std::stod(m.str(2));
-  out.rank = std::stoi(m.str(3));
+  out.rank = std::stoi(m.str(4));
+  // PLC77: "(ranks 56-63)": every rank of the range is at the max (a node's ranks slow together).
+  if (m[5].matched && !m.str(3).empty()) {
+    const int last = std::stoi(m.str(5));
+    if (last <= out.rank || last - out.rank > 64) return std::nullopt;
+    out.last_rank = last;
+  } else if (!m.str(3).empty()) {
+    return std::nullopt;  // "ranks 41" names no one rank at the max
+  }
   if (out.median <= 0 || out.max < kSummarySlowRatio * out.median) return std::nullopt;
   // "all other ranks 2.88-2.97" / "other ranks: 2.88 - 2.97": the max must stand out of them too.
   static const std::regex kOthers(R"(\bother ranks?\s*[:=]?\s*(?:within\s+|in\s+)?(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*(?:-|\.\.|to)\s*(\d+(?:\.\d+)?))");

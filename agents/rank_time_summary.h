@@ -20,14 +20,16 @@ inline constexpr double kSummarySlowRatio = 1.25;  // as SlowMentionIn's kSlowRa
 
 struct SummarySlowRank {
   size_t line = 0;          // the summary's line in the lines given
-  int rank = -1;            // the rank named after the max
+  int rank = -1;            // the rank named after the max (the first of a range)
+  int last_rank = -1;       // PLC77: the last rank of "max M (ranks A-B)" (a node's ranks), else -1
   double max = 0;           // the max (the line's unit)
   double median = 0;        // the median / p50 / mean it is read against
   double others_top = -1;   // the top of "all other ranks A-B" where printed, else -1
 };
 
 // The summary `line` (at most 2,000 bytes) prints: "median|p50|mean T ... max M (rank N)" (also "max M
-// on rank N", "max M @ rank N"), any percentiles between ("p90 X, p99 Y"), on a line of times ("time",
+// on rank N", "max M @ rank N"; PLC77, realistic68 rl68-13: "max M (ranks A-B)", a node's ranks slow
+// together, A < B at most 64 apart), any percentiles between ("p90 X, p99 Y"), on a line of times ("time",
 // "latency", "duration", "(s)", "(ms)"); nullopt when it is no such line or the max is not slow.
 std::optional<SummarySlowRank> ReadSummarySlowRank(const std::string& line);
 
