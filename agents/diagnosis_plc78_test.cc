@@ -42,6 +42,11 @@ TEST_CASE("plc78: StatesUnlimitedMemlock and JobWidePassOutsideMemlock") {
   ProbeResult detailed = NcclPass("job", "ok");
   detailed.details = Json{{"memlock", "unlimited"}};
   CHECK(JobWidePassOutsideMemlock(detailed));
+  // vigil-probe's own record (probe_math.h's MemlockOf: "unlimited", or the soft limit in KiB).
+  detailed.details = Json{{"memlock", 8388608.0}};  // 8 GiB
+  CHECK(JobWidePassOutsideMemlock(detailed));
+  detailed.details = Json{{"memlock", 64.0}};  // the job's 64 KiB: no test outside the job's limit
+  CHECK_FALSE(JobWidePassOutsideMemlock(detailed));
 }
 
 std::string MemlockCase(const std::string& probe_status, const std::string& probe_reason) {

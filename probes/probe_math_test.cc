@@ -248,5 +248,12 @@ TEST_CASE("NcclEnvOf keeps an environment's NCCL_* variables, the settings an NC
   CHECK(pm::NcclEnvOf(nullptr).empty());
 }
 
+TEST_CASE("MemlockOf records the locked-memory limit an NCCL test ran under, as agents/memlock_probe_limit.h reads it") {
+  CHECK(pm::MemlockOf(true, 0) == "unlimited");
+  CHECK(pm::MemlockOf(false, 64 * 1024) == 64.0);  // `ulimit -l` 64: KiB
+  CHECK(pm::MemlockOf(false, 8ull << 30) == static_cast<double>(8ull << 20));
+  CHECK(pm::MemlockOf(false, 1000) == 0.0);  // under 1 KiB rounds down
+}
+
 }  // namespace
 }  // namespace vigil

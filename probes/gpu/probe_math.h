@@ -299,4 +299,14 @@ inline nlohmann::json NcclEnvOf(const char* const* envp) {
   return env;
 }
 
+// The locked-memory limit an NCCL test ran under (RLIMIT_MEMLOCK's soft value, rank 0's process), as its
+// result's `details.memlock` records it: "unlimited" for an infinite limit, else the limit in KiB (a
+// number), the unit `ulimit -l` prints. NCCL's NET/IB registers its buffers under this limit, so a reader
+// can tell a test launched outside a job's limits (a shell whose memlock is unlimited) from one run under
+// them (agents/memlock_probe_limit.h reads it).
+inline nlohmann::json MemlockOf(bool infinite, unsigned long long soft_bytes) {
+  if (infinite) return "unlimited";
+  return static_cast<double>(soft_bytes / 1024);
+}
+
 }  // namespace vigil::probe_math

@@ -42,6 +42,7 @@
 #include <nccl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -1393,6 +1394,10 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
                {"busbw_factor", pm::BusBwFactor(spec.coll, n)},
                {"timing", "host wall time of 20 iterations after 5 warm-up, all streams synchronised"},
                {"nccl_env", pm::NcclEnvOf(environ)}};  // the settings it ran with (agents/job_nccl_env.h)
+  // The locked-memory limit it ran under: NET/IB pins its buffers within it (agents/memlock_probe_limit.h).
+  struct rlimit memlock {};
+  if (getrlimit(RLIMIT_MEMLOCK, &memlock) == 0)
+    r.details["memlock"] = pm::MemlockOf(memlock.rlim_cur == RLIM_INFINITY, memlock.rlim_cur);
   if (ctx.world > 1)
     r.details["note"] = "time as seen by rank 0; wrong elements summed over all ranks";
   if (total_errors > 0)
