@@ -172,6 +172,7 @@
 #include "agents/memlock_probe_limit.h"
 #include "agents/node_kernel_hang.h"
 #include "agents/cpu_bind_masks.h"
+#include "agents/pid_cpus_allowed.h"
 #include "agents/smi_power_limit_lines.h"
 #include "agents/denied_checkpoint_write.h"
 #include "agents/cloud_vm_eviction.h"
@@ -13576,6 +13577,64 @@ void ReadSlowRankBoundApart(const DiagnosisCase& c, const FlatLogs& flat, const 
   trace.push_back({{"type", "thought"}, {"text", why}});
 }
 
+// PLC80 (pid_cpus_allowed.h, PLC78's reading; realistic64 rl64-26, seen): one training process of a node
+// confined to a sliver of the CPUs its peers have (/proc/PID/status's Cpus_allowed_list), whose GPU NCCL's
+// own line prefix for that pid names ("HOST:PID:TID [DEV]"): that rank's launches, NCCL proxy thread and
+// loader workers share those cores, and every step waits for it - a host-side straggler on that GPU (a GPU
+// probe passing there does not clear it). kHostContentionWeight; kReportedLaggardWeight where a line names
+// the rank that GPU runs slow too. Read after the metrics (PLC78's attempt read it in 1d, before the
+// metric items existed, so the move below found nothing): that GPU's low utilisation (dataloader_stall's
+// metric there) is the rank's own starvation, not the job's input: moved to the straggler.
+void ReadPinnedRankProcess(const DiagnosisCase& c, const FlatLogs& flat, const Topology& topo, Beliefs& beliefs,
+                           Json& trace) {
+  for (const CaseLog& log : c.logs) {
+    const std::vector<std::string> text = LineTexts(log);
+    const std::optional<PidCpuOutlier> pinned = FindPidCpuOutlier(text);
+    if (!pinned) continue;
+    const std::string node = PlaceLine(log, pinned->line, text[pinned->line], topo).node;
+    std::string nccl_host;
+    const int dev = NcclDeviceOfPid(flat.lines, pinned->pid, &nccl_host);
+    if (node.empty() || dev < 0 || !SameNodeName(nccl_host, node) || (topo.gpus_per_node > 0 && dev >= topo.gpus_per_node)) {
+      continue;
+    }
+    // The rank the layout runs on that GPU, and whether a line names it slow.
+    int rank = -1;
+    for (const auto& [r, at] : topo.ranks) {
+      if (!at.node.empty() && SameNodeName(at.node, node) && at.gpu == dev) rank = r;
+    }
+    bool named_slow = false;
+    if (rank >= 0) {
+      for (const std::string& line : flat.lines) {
+        if (line.size() > 2000) continue;
+        const std::optional<SlowMention> m = SlowMentionIn(line, topo.names);
+        if (m && m->ranks.size() == 1 && m->ranks[0] == rank) named_slow = true;
+      }
+    }
+    char buf[240];
+    std::snprintf(buf, sizeof buf, " (%d CPUs where the node's other %zu processes have %d; NCCL names its device %d%s): ",
+                  pinned->cpus, pinned->processes - 1, pinned->peer_cpus, dev, named_slow ? ", a rank named slow" : "");
+    Observation o = HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[pinned->line].number),
+                                   "one training process pinned to few cores: " + Utf8Prefix(text[pinned->line], 200) + buf +
+                                       "its launches, NCCL proxy and loader threads share them on " + node,
+                                   node, topo.job);
+    const double w = named_slow ? kReportedLaggardWeight : kHostContentionWeight;
+    o.evidence.weight = w;
+    o.deltas["straggler_rank"] = w;
+    o.hint.gpu = PhysicalGpuOfOrdinal(topo, node, dev);
+    if (rank >= 0) o.hint.rank = rank;
+    o.hint.node_wide = false;  // host_side kept: a GPU probe passing there does not clear it
+    const int gpu = o.hint.gpu;
+    beliefs.Add(std::move(o));
+    const std::string why = "the low utilisation is on the GPU of the process pinned to few cores on " + node;
+    beliefs.ReattributeWhere("dataloader_stall", "straggler_rank", kExplainedAwayFactor, why,
+                             [&](const Observation& x) {
+                               return x.evidence.kind == EvidenceKind::kMetric && SameNodeName(x.hint.node, node) && x.hint.gpu == gpu;
+                             },
+                             /*metrics=*/true);
+    trace.push_back({{"type", "thought"}, {"text", why}});
+  }
+}
+
 // PLC62 (cpu_quota_throttle.h, realistic55 rl55-10): every pod of the job throttled by its CPU quota in
 // most CFS periods, while the log says the steps wait for input: the loader workers are starved of CPU
 // (dataloader_stall, the job). The wait line weighs as a first signature, the throttling as a metric;
@@ -19157,6 +19216,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   ReadNcclVersionMismatch(c, flat, topo, beliefs, trace);          // PLC77
   ReadJobCpuQuotaThrottle(c, flat, topo, series, beliefs, trace);  // PLC62
   ReadSlowRankBoundApart(c, flat, topo, beliefs, trace);           // PLC73
+  ReadPinnedRankProcess(c, flat, topo, beliefs, trace);            // PLC80
 
   // 4a. A page whose own series show no harm (ReadAlertSubject's `harmless`, RGB): an alert on a
   // GPU with no throttle bit, its clock at its best and its rank's timing in line with its peers
