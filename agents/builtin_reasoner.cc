@@ -154,6 +154,7 @@
 #include "agents/step_interval_data_wait.h"
 #include "agents/attention_fallback.h"
 #include "agents/work_per_step_change.h"
+#include "agents/odd_gpu_model.h"
 #include "agents/oom_batch_retry.h"
 #include "agents/lspci_nic_link.h"
 #include "agents/lone_collective.h"
@@ -14199,6 +14200,33 @@ void NodeLostPower(const DiagnosisCase& c, const Topology& topo, const std::stri
                    {"text", failed_node + " lost power (its BMC) and Slurm says it failed: its ranks went down with it, no throttle"}});
 }
 
+constexpr double kLimitFellWeight = 1.0;  // PLC79: a table's low limit joined to its series' fall
+
+// PLC79: the limit series of `node`'s GPUs that fell to the table row `low`'s limit (within 2 %),
+// not counted by FindLoweredPowerCaps: one observation at kLimitFellWeight naming how many GPUs and
+// their fall, placed as the table's reading (`hint`).
+void AddFallenLimitJoin(const CaseLog& log, const LowPowerLimit& low, const std::string& node, const ComponentHint& hint,
+                        const std::vector<TimeSeries>& metrics, const Topology& topo, Beliefs& beliefs) {
+  std::set<std::pair<std::string, int>> counted;
+  for (const LoweredPowerCap& p : FindLoweredPowerCaps(metrics)) counted.insert({p.node, p.gpu});
+  size_t gpus = 0;
+  const LoweredPowerCap* first = nullptr;
+  for (const LoweredPowerCap& p : FindFallenPowerLimits(metrics)) {
+    const std::string n = topo.names.Find(p.node).empty() ? p.node : topo.names.Find(p.node);
+    if (n != node || counted.count({p.node, p.gpu}) || std::fabs(p.to_w - low.limit_w) > 0.02 * low.limit_w) continue;
+    ++gpus;
+    if (first == nullptr) first = &p;
+  }
+  if (gpus == 0) return;
+  char buf[240];
+  std::snprintf(buf, sizeof buf, "  [the power-limit series of %zu GPU%s of %s fell %.0f -> %.0f W during the case, to the limit this table shows: the cap was set while the job ran]",
+                gpus, gpus == 1 ? "" : "s", node.c_str(), first->from_w, first->to_w);
+  Observation o = LineEvidence(log, low.line, buf, "gpu_power_throttle", kLimitFellWeight, topo.clock, topo.job);
+  o.evidence.kind = EvidenceKind::kMetric;
+  o.hint = hint;
+  beliefs.Add(std::move(o));
+}
+
 // 3a-power (PLC76, realistic66 rl66-07): a pasted `nvidia-smi --query-gpu=...,power.limit,
 // power.default_limit` table whose rows hold limits below kLowPowerLimitShare of the default
 // (QueryLowPowerLimits: "0, 598.10 W, 600.00 W, 1000.00 W, ..."): the same first-hand cap as `-q`'s
@@ -14207,8 +14235,13 @@ void NodeLostPower(const DiagnosisCase& c, const Topology& topo, const std::stri
 // of several GPUs of a node are counted as the throttle's GPUs (the node's cap when they are half its
 // GPUs or more); one row's GPU is that GPU's. Before, such a table was read only into series, whose
 // SW-power-cap bit held on every GPU of the one node read as its normal state (`unknown`).
+//
+// PLC79 (realistic66 rl66-07, seen): where the case's limit series of that node's GPUs fell to the
+// table's limit during the case (FindFallenPowerLimits, series FindLoweredPowerCaps did not count: no
+// draw or clock series of their own), the table's GPUs are the series' GPUs: the cap was set during the
+// job, not a standing setting, a second reading at kLimitFellWeight (AddFallenLimitJoin).
 void AddQueryLowPowerLimits(const CaseLog& log, const std::vector<std::string>& texts, const Topology& topo,
-                            std::set<std::string>& power_nodes, Beliefs& beliefs) {
+                            const std::vector<TimeSeries>& metrics, std::set<std::string>& power_nodes, Beliefs& beliefs) {
   std::map<std::string, std::vector<LowPowerLimit>> by_node;
   std::map<std::string, ComponentHint> hints;
   for (const LowPowerLimit& low : QueryLowPowerLimits(texts)) {
@@ -14235,7 +14268,9 @@ void AddQueryLowPowerLimits(const CaseLog& log, const std::vector<std::string>& 
     o.hint.node = node;
     o.hint.gpu = gpus.size() == 1 ? *gpus.begin() : (lows.size() == 1 ? o.hint.gpu : -1);
     o.hint.job = topo.job;
+    const ComponentHint placed = o.hint;
     beliefs.Add(std::move(o));
+    AddFallenLimitJoin(log, low, node, placed, metrics, topo, beliefs);  // PLC79
   }
 }
 
@@ -14391,6 +14426,71 @@ Json BeliefJson(const Beliefs& b, size_t k = 5) {
   auto r = b.Ranked();
   for (size_t i = 0; i < r.size() && i < k; ++i) j[r[i].first] = std::round(r[i].second * 1000) / 1000;
   return j;
+}
+
+}  // namespace
+
+namespace {
+
+// PLC79 (realistic68 rl68-13, seen): the one node of another GPU model than its peers (FindOddGpuModel,
+// odd_gpu_model.h), where a slow participant is already placed on it: straggler_rank on that node,
+// node-wide, at kMetricWeight (the model read from the case's own series labels, probes or node
+// table, not a line's claim). Nothing where the slow ranks are elsewhere.
+void AddOddGpuModelNode(const DiagnosisCase& c, const Topology& topo, Beliefs& beliefs) {
+  std::vector<NodeGpuModel> seen;
+  for (const TimeSeries& s : c.metrics) {
+    auto host = s.labels.find("Hostname");
+    auto model = s.labels.find("modelName");
+    if (host == s.labels.end() || model == s.labels.end()) continue;
+    if (std::string node = topo.names.Find(host->second); !node.empty()) {
+      seen.push_back({node, model->second, "metric " + s.name + "{Hostname=\"" + host->second + "\"} modelName"});
+    }
+  }
+  if (c.probes.is_object()) {
+    for (const auto& [key, p] : c.probes.items()) {
+      if (key.rfind("gpu.inventory@", 0) != 0 || !p.is_object()) continue;
+      auto why = p.find("reason");
+      if (why == p.end() || !why->is_string()) continue;
+      const std::string target = key.substr(14, key.find('/') == std::string::npos ? std::string::npos : key.find('/') - 14);
+      const std::string node = topo.names.Find(target);
+      std::string product = InventoryProduct(why->get<std::string>());
+      if (!node.empty() && !product.empty()) seen.push_back({node, std::move(product), "probe " + key});
+    }
+  }
+  for (const CaseLog& log : c.logs) {
+    for (NodeGpuModel& row : ReadGpuProductTable(LineTexts(log))) {
+      const size_t i = static_cast<size_t>(std::stoul(row.source));
+      row.node = topo.names.Find(row.node);
+      row.source = log.source + ":" + std::to_string(log.lines[i].number);
+      if (!row.node.empty()) seen.push_back(std::move(row));
+    }
+  }
+  std::string pool;
+  if (c.topology.is_object()) {
+    auto it = c.topology.find("gpu_model");
+    if (it != c.topology.end() && it->is_string()) pool = it->get<std::string>();
+  }
+  std::optional<OddGpuModel> odd = FindOddGpuModel(seen, pool);
+  if (!odd) return;
+  const bool slow_there = std::any_of(beliefs.observations().begin(), beliefs.observations().end(), [&](const Observation& o) {
+    return o.slow_named && o.hint.node == odd->node;
+  });
+  if (!slow_there) return;
+  Observation o;
+  o.evidence.kind = EvidenceKind::kMetric;
+  o.evidence.source = odd->source;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, " where its %zu peer node%s show ", odd->peers, odd->peers == 1 ? "" : "s");
+  o.evidence.detail = "another GPU model in the job's pool: " + Utf8Prefix(odd->node, 60) + " carries " +
+                      Utf8Prefix(odd->model, 60) + buf + Utf8Prefix(odd->peer_model, 60) +
+                      "; its slower GPUs hold every step of the job (the slow ranks are its)";
+  o.evidence.supports = {"straggler_rank"};
+  o.evidence.weight = kMetricWeight;
+  o.deltas["straggler_rank"] = kMetricWeight;
+  o.hint.node = odd->node;
+  o.hint.node_wide = true;
+  o.hint.job = topo.job;
+  beliefs.Add(std::move(o));
 }
 
 }  // namespace
@@ -16159,6 +16259,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // PLC79 (realistic68 rl68-13, seen): the node a slow participant is placed on carries another GPU
+  // model than its peers (odd_gpu_model.h: DCGM series' modelName, a gpu.inventory probe's product,
+  // kubectl's gpu.product column): a lower-power, lower-clocked SKU in the pool runs every step slower,
+  // the straggler's cause on that node's GPUs. Read only where the slow ranks are already placed there.
+  if (slow_located) AddOddGpuModelNode(c, topo, beliefs);
+
   // 1d'. Another user's process taking the cores of a node the job runs on (`top` / `ps aux` pasted
   // from the node; FindCpuHog): the ranks there launch kernels late and the whole job waits for them,
   // a straggler whose cause is the host, not its GPUs. kHostContentionWeight: less than a line naming
@@ -17289,7 +17395,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint.job = topo.job;
         beliefs.Add(std::move(o));
       }
-      AddQueryLowPowerLimits(log, texts, topo, power_nodes, beliefs);  // PLC76
+      AddQueryLowPowerLimits(log, texts, topo, c.metrics, power_nodes, beliefs);  // PLC76
     }
   }
 

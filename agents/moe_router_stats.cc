@@ -61,6 +61,12 @@ std::optional<double> MoeMaxOverMean(const std::string& line) {
     }
     if (best >= 0) return Ratio(std::to_string(best), ref);
   }
+  // PLC79 (realistic68 rl68-25, seen): the busiest expert's load stated as a multiple of the capacity
+  // ("max expert load 19.70 x capacity", "max load 3.1x capacity"): the capacity is at least the even
+  // share, so the multiple is at most max / mean.
+  static const std::regex kTimesCapacity(std::string(R"(\bmax\b(?:\s+[a-z_/]+){0,3}\s*[:=]?\s*)") + kNum +
+                                         R"(\s*(?:x|\xc3\x97)\s*(?:the\s+)?(?:expert\s+)?capacity\b)");
+  if (std::regex_search(t, m, kTimesCapacity)) return std::strtod(m.str(1).c_str(), nullptr);
   // DeepSpeed's "exp_counts max A min B (N experts, capacity C)".
   static const std::regex kCapacity(std::string(R"(\bmax\s*[:=]?\s*)") + kNum +
                                     R"([^|;]{0,80}?\bcapacity\s*[:=]?\s*)" + kNum);

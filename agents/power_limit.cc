@@ -257,4 +257,44 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
   return out;
 }
 
+std::vector<LoweredPowerCap> FindFallenPowerLimits(const std::vector<TimeSeries>& series) {
+  std::map<std::pair<std::string, int>, double> draw;
+  std::vector<LoweredPowerCap> out;
+  auto key_of = [](const TimeSeries& s) -> std::pair<std::string, int> {
+    auto host = s.labels.find("Hostname");
+    auto gpu = s.labels.find("gpu");
+    if (host == s.labels.end() || host->second.empty() || gpu == s.labels.end() || gpu->second.empty() ||
+        gpu->second.size() > 3 || !std::all_of(gpu->second.begin(), gpu->second.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      return {std::string(), -1};
+    }
+    return {host->second, std::atoi(gpu->second.c_str())};
+  };
+  for (const TimeSeries& s : series) {
+    if (s.name != "DCGM_FI_DEV_POWER_USAGE" || s.empty() || !std::isfinite(s.values.back())) continue;
+    if (auto k = key_of(s); k.second >= 0) draw[k] = s.values.back();
+  }
+  for (const TimeSeries& s : series) {
+    if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || s.size() < 2) continue;
+    const double last = s.values.back();
+    if (!std::isfinite(last) || !(last > 0)) continue;
+    auto k = key_of(s);
+    if (k.second < 0) continue;
+    if (std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) { return c.node == k.first && c.gpu == k.second; })) continue;
+    double peak = 0;
+    for (double v : s.values) {
+      if (std::isfinite(v)) peak = std::max(peak, v);
+    }
+    if (!(last < kLowPowerLimitShare * peak)) continue;
+    LoweredPowerCap c{k.first, k.second, peak, last, draw.count(k) ? draw[k] : 0.0, s.timestamps_ms.back()};
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (std::isfinite(s.values[i]) && s.values[i] < kLowPowerLimitShare * peak) {
+        c.onset_ms = s.timestamps_ms[i];
+        break;
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace vigil

@@ -74,4 +74,11 @@ struct LoweredPowerCap {
 // node's GPUs capped together (draw_w 0).
 std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>& series);
 
+// PLC79 (realistic66 rl66-07, seen): every GPU whose DCGM_FI_DEV_ENFORCED_POWER_LIMIT (or
+// DCGM_FI_DEV_POWER_MGMT_LIMIT) series ends below kLowPowerLimitShare of its own highest sample, read
+// as FindLoweredPowerCaps reads them but whatever the GPU's draw or clock series show (draw_w from its
+// power series, 0 without one; below_peers false): the limits the case's series show falling. The
+// caller joins them with another reading of the same GPUs' limit (a pasted table) to time the cap.
+std::vector<LoweredPowerCap> FindFallenPowerLimits(const std::vector<TimeSeries>& series);
+
 }  // namespace vigil
