@@ -100,6 +100,19 @@ std::optional<QueryColumns> QueryHeader(const std::string& line) {
   if (cols.limit < 0 || cols.deflt < 0) return std::nullopt;
   return cols;
 }
+
+// A DCGM series' node and GPU (its `Hostname` and `gpu` labels); {"", -1} when either is missing or the
+// GPU is not a small number.
+std::pair<std::string, int> HostGpuKey(const TimeSeries& s) {
+  auto host = s.labels.find("Hostname");
+  auto gpu = s.labels.find("gpu");
+  if (host == s.labels.end() || host->second.empty() || gpu == s.labels.end() || gpu->second.empty() ||
+      gpu->second.size() > 3 || !std::all_of(gpu->second.begin(), gpu->second.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    return {std::string(), -1};
+  }
+  return {host->second, std::atoi(gpu->second.c_str())};
+}
+
 }  // namespace
 
 std::vector<LowPowerLimit> QueryLowPowerLimits(const std::vector<std::string>& lines) {
@@ -141,15 +154,6 @@ std::vector<LowPowerLimit> QueryLowPowerLimits(const std::vector<std::string>& l
 }
 
 std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>& series) {
-  auto key_of = [](const TimeSeries& s) -> std::pair<std::string, int> {
-    auto host = s.labels.find("Hostname");
-    auto gpu = s.labels.find("gpu");
-    if (host == s.labels.end() || host->second.empty() || gpu == s.labels.end() || gpu->second.empty() ||
-        gpu->second.size() > 3 || !std::all_of(gpu->second.begin(), gpu->second.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      return {std::string(), -1};
-    }
-    return {host->second, std::atoi(gpu->second.c_str())};
-  };
   auto is_limit = [](const TimeSeries& s) {
     return s.name == "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" || s.name == "DCGM_FI_DEV_POWER_MGMT_LIMIT";
   };
@@ -157,7 +161,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
   std::map<std::pair<std::string, int>, double> draw;
   for (const TimeSeries& s : series) {
     if (s.name != "DCGM_FI_DEV_POWER_USAGE" || !last_ok(s)) continue;
-    auto k = key_of(s);
+    auto k = HostGpuKey(s);
     if (k.second >= 0) draw[k] = s.values.back();
   }
   // With no power series of the GPU, its SM clock held down since the cap (PLC36, realistic37 rl37-14:
@@ -166,7 +170,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
   std::map<std::pair<std::string, int>, std::pair<double, double>> clock;  // highest, last
   for (const TimeSeries& s : series) {
     if (s.name != "DCGM_FI_DEV_SM_CLOCK" || !last_ok(s)) continue;
-    auto k = key_of(s);
+    auto k = HostGpuKey(s);
     if (k.second < 0) continue;
     double peak = 0;
     for (double v : s.values) {
@@ -191,7 +195,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
         !last_ok(s)) {
       continue;
     }
-    auto k = key_of(s);
+    auto k = HostGpuKey(s);
     if (k.second < 0) continue;
     double peak = 0;
     for (double v : s.values) {
@@ -233,7 +237,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
   std::map<std::string, std::map<std::string, double>> model_node_limit;  // model -> node -> highest last limit
   for (const TimeSeries& s : series) {
     if (!is_limit(s) || !last_ok(s)) continue;
-    auto k = key_of(s);
+    auto k = HostGpuKey(s);
     const std::string model = model_of(s);
     if (k.second < 0 || model.empty()) continue;
     double& w = model_node_limit[model][k.first];
@@ -241,7 +245,7 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
   }
   for (const TimeSeries& s : series) {
     if (!is_limit(s) || !last_ok(s)) continue;
-    auto k = key_of(s);
+    auto k = HostGpuKey(s);
     const std::string model = model_of(s);
     if (k.second < 0 || model.empty()) continue;
     double peers = 0;
@@ -260,24 +264,15 @@ std::vector<LoweredPowerCap> FindLoweredPowerCaps(const std::vector<TimeSeries>&
 std::vector<LoweredPowerCap> FindFallenPowerLimits(const std::vector<TimeSeries>& series) {
   std::map<std::pair<std::string, int>, double> draw;
   std::vector<LoweredPowerCap> out;
-  auto key_of = [](const TimeSeries& s) -> std::pair<std::string, int> {
-    auto host = s.labels.find("Hostname");
-    auto gpu = s.labels.find("gpu");
-    if (host == s.labels.end() || host->second.empty() || gpu == s.labels.end() || gpu->second.empty() ||
-        gpu->second.size() > 3 || !std::all_of(gpu->second.begin(), gpu->second.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      return {std::string(), -1};
-    }
-    return {host->second, std::atoi(gpu->second.c_str())};
-  };
   for (const TimeSeries& s : series) {
     if (s.name != "DCGM_FI_DEV_POWER_USAGE" || s.empty() || !std::isfinite(s.values.back())) continue;
-    if (auto k = key_of(s); k.second >= 0) draw[k] = s.values.back();
+    if (auto k = HostGpuKey(s); k.second >= 0) draw[k] = s.values.back();
   }
   for (const TimeSeries& s : series) {
     if ((s.name != "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" && s.name != "DCGM_FI_DEV_POWER_MGMT_LIMIT") || s.size() < 2) continue;
     const double last = s.values.back();
     if (!std::isfinite(last) || !(last > 0)) continue;
-    auto k = key_of(s);
+    auto k = HostGpuKey(s);
     if (k.second < 0) continue;
     if (std::any_of(out.begin(), out.end(), [&](const LoweredPowerCap& c) { return c.node == k.first && c.gpu == k.second; })) continue;
     double peak = 0;
