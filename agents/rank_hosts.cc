@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "agents/node_addresses.h"
+#include "core/ascii.h"
 
 namespace vigil {
 namespace {
@@ -57,9 +58,9 @@ void ContainerVisibleDevice(std::string_view line, int device, const std::option
   std::vector<std::string> items;
   {
     std::string cur;
-    for (char ch : m.str(1) + ",") {
+    for (char ch : AsciiLower(m.str(1)) + ",") {
       if (ch != ',') {
-        cur += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        cur += ch;
       } else if (!cur.empty()) {
         items.push_back(cur);
         cur.clear();
