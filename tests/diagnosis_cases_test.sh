@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12,realistic13,realistic14,realistic15,realistic16,realistic17,realistic18,realistic19,realistic20,realistic21,realistic22,realistic23,realistic24,realistic25,realistic26,realistic27,realistic28,realistic29,realistic30,realistic31,realistic32,realistic33,realistic34,realistic35,realistic36,realistic37,realistic38,realistic39,realistic40,realistic41,realistic42,realistic43,realistic44,realistic45,realistic46,realistic47,realistic48,realistic49,realistic50,realistic51,realistic52,realistic53,realistic54,realistic55,realistic56,realistic57,realistic58,realistic59,realistic60,realistic61,realistic62,realistic63,realistic64,realistic65,realistic66,realistic67,realistic68}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12,realistic13,realistic14,realistic15,realistic16,realistic17,realistic18,realistic19,realistic20,realistic21,realistic22,realistic23,realistic24,realistic25,realistic26,realistic27,realistic28,realistic29,realistic30,realistic31,realistic32,realistic33,realistic34,realistic35,realistic36,realistic37,realistic38,realistic39,realistic40,realistic41,realistic42,realistic43,realistic44,realistic45,realistic46,realistic47,realistic48,realistic49,realistic50,realistic51,realistic52,realistic53,realistic54,realistic55,realistic56,realistic57,realistic58,realistic59,realistic60,realistic61,realistic62,realistic63,realistic64,realistic65,realistic66,realistic67,realistic68,realistic69}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
 # holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py, realistic6/realistic6_cases.py, realistic7/realistic7_cases.py, realistic8/realistic8_cases.py, realistic9/realistic9_cases.py, realistic10/realistic10_cases.py, realistic11/realistic11_cases.py, realistic12/realistic12_cases.py and realistic13/realistic13_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
@@ -244,8 +244,9 @@ done
 # on; enroot / pyxis, the NVIDIA container toolkit, CDI and the device plugin, RL66), realistic67 ("the job's last hour":
 # final checkpoints, exports, uploads, teardown, epilogs and the next job on the same nodes, RL67) and realistic68 ("the
 # odd node out": one node of the allocation differs from the rest, RL68) are JSON with no committed generator: each
-# validates on its own.
-for s in realistic66 realistic67 realistic68; do
+# validates on its own; so does realistic69 ("an ordinary fortnight of pages": three clusters at realistic base rates,
+# no theme, RL69, written after the night's fixes and run once on the final code).
+for s in realistic66 realistic67 realistic68 realistic69; do
   "$PY" "$V" "evals/diagnosis/$s" >/dev/null || { echo "FAIL: $s/ does not validate on its own"; exit 1; }
 done
 
